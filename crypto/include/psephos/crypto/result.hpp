@@ -1,0 +1,93 @@
+// Result<T>: a value or an Error, returned by every fallible operation in Psephos.
+// It lives in crypto/ because crypto is the bottom of the dependency graph; every module
+// above shares it. GCC 12 has no std::expected, hence this small type.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace psephos {
+
+enum class ErrorCode {
+    invalid_argument,     // a caller passed something out of range
+    invalid_encoding,     // bytes that do not decode (length, canonical form, group membership)
+    verification_failed,  // a proof, signature or hash chain does not check
+    share_mismatch,       // a guardian's share disagrees with its published commitments
+    not_found,
+    io_error,
+    permission_denied,
+};
+
+const char* to_string(ErrorCode code);
+
+struct Error {
+    ErrorCode code;
+    std::string message;
+
+    // The same error with "<context>: " put in front, so messages name the place of the fault
+    // from the outside in: "contest 'mayor': selection 3: proof challenge does not match".
+    [[nodiscard]] Error within(const std::string& context) const {
+        return Error{code, context + ": " + message};
+    }
+};
+
+template <class T>
+class [[nodiscard]] Result {
+public:
+    Result(T value) : state_(std::move(value)) {}          // NOLINT: implicit by design
+    Result(Error error) : state_(std::move(error)) {}      // NOLINT: implicit by design
+
+    [[nodiscard]] bool ok() const { return state_.index() == 0; }
+    explicit operator bool() const { return ok(); }
+
+    // Reading the value of a failed result is a programming error, not a runtime condition.
+    T& value() & { return std::get<0>(checked()); }
+    const T& value() const& { return std::get<0>(checked()); }
+    T&& value() && { return std::get<0>(std::move(checked())); }
+
+    const Error& error() const {
+        if (ok()) throw std::logic_error("Result::error() called on a success");
+        return std::get<1>(state_);
+    }
+
+private:
+    std::variant<T, Error>& checked() {
+        if (!ok()) throw std::logic_error("Result::value() on error: " + std::get<1>(state_).message);
+        return state_;
+    }
+    const std::variant<T, Error>& checked() const {
+        if (!ok()) throw std::logic_error("Result::value() on error: " + std::get<1>(state_).message);
+        return state_;
+    }
+
+    std::variant<T, Error> state_;
+};
+
+template <>
+class [[nodiscard]] Result<void> {
+public:
+    Result() = default;
+    Result(Error error) : error_(std::move(error)) {}  // NOLINT: implicit by design
+
+    [[nodiscard]] bool ok() const { return !error_.has_value(); }
+    explicit operator bool() const { return ok(); }
+
+    const Error& error() const {
+        if (ok()) throw std::logic_error("Result::error() called on a success");
+        return *error_;
+    }
+
+private:
+    std::optional<Error> error_;
+};
+
+using Status = Result<void>;
+
+inline Error make_error(ErrorCode code, std::string message) {
+    return Error{code, std::move(message)};
+}
+
+}  // namespace psephos
