@@ -39,6 +39,7 @@ Result<Hash32> Hash32::from_hex(std::string_view hex) {
 std::string Hash32::to_hex() const { return psephos::to_hex(bytes); }
 
 std::string to_hex(ByteSpan data) {
+    if (data.empty()) return {};
     std::string out(data.size() * 2 + 1, '\0');
     sodium_bin2hex(out.data(), out.size(), data.data(), data.size());
     out.pop_back();
@@ -50,6 +51,7 @@ Result<Bytes> from_hex(std::string_view hex) {
         return make_error(ErrorCode::invalid_encoding,
                           "hex string has odd length " + std::to_string(hex.size()));
     }
+    if (hex.empty()) return Bytes{};  // libsodium's codecs take non-null buffers only
     Bytes out(hex.size() / 2);
     size_t written = 0;
     const char* end = nullptr;
@@ -64,6 +66,7 @@ Result<Bytes> from_hex(std::string_view hex) {
 }
 
 std::string to_base64(ByteSpan data) {
+    if (data.empty()) return {};
     const auto variant = sodium_base64_VARIANT_ORIGINAL;
     std::string out(sodium_base64_ENCODED_LEN(data.size(), variant), '\0');
     sodium_bin2base64(out.data(), out.size(), data.data(), data.size(), variant);
@@ -72,6 +75,7 @@ std::string to_base64(ByteSpan data) {
 }
 
 Result<Bytes> from_base64(std::string_view text) {
+    if (text.empty()) return Bytes{};
     Bytes out(text.size() / 4 * 3 + 3);
     size_t written = 0;
     const char* end = nullptr;
