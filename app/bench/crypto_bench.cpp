@@ -1,0 +1,203 @@
+// Crypto benchmark on Google Benchmark (docs/benchmarks.md). Every op is timed by the harness
+// (repetitions randomly interleaved, so drift hits all ops alike); its bound is the sum of the
+// group operations it performs — counted by running it once with the per-thread counters, not
+// assumed — each priced at its own median from the same run.
+#include "crypto_bench.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <functional>
+#include <iomanip>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "psephos/crypto/elgamal.hpp"
+#include "psephos/crypto/group_op_counter.hpp"
+#include "psephos/crypto/range_proof.hpp"
+#include "psephos/crypto/schnorr_proof.hpp"
+#include "psephos/crypto/threshold_decryption.hpp"
+
+namespace psephos::bench {
+
+using namespace psephos::crypto;
+
+namespace {
+
+struct Op {
+    std::string name;
+    std::function<void()> run;
+    bool priced = true;  // false for the group primitives themselves
+};
+
+// Fixed inputs shared by every op, built once outside the timed loops.
+struct Fixture {
+    Hash32 base_hash = [] {
+        Hash32 h;
+        h.bytes.fill(0x42);
+        return h;
+    }();
+    Bytes context{'c', 'o', 'n', 't', 'e', 's', 't'};
+    Scalar secret = Scalar::random();
+    Point key = Point::multiply_base(secret);
+    Scalar nonce = Scalar::random();
+    Scalar scalar = Scalar::random();
+    Point point = Point::multiply_base(Scalar::random());
+    Point other = Point::multiply_base(Scalar::random());
+    Ciphertext one = encrypt_message(1, nonce, key);
+    std::map<std::uint32_t, Ciphertext> range_ct;
+    std::map<std::uint32_t, RangeProof> range_proofs;
+    Point partial = secret * one.alpha;
+    EqualDiscreteLogsProof share_proof =
+        prove_equal_discrete_logs(base_hash, decryption_share_context(1), secret, key, one.alpha, partial);
+    DecryptionShare share{1, partial, share_proof};
+
+    Fixture() {
+        for (std::uint32_t limit : {1u, 3u, 10u}) {
+            // The worst case for the prover's simulated branches is the same for any m; pick m = 1.
+            range_ct.emplace(limit, encrypt_message(1, nonce, key));
+            range_proofs.emplace(limit, prove_range(base_hash, context, range_ct.at(limit), key, 1,
+                                                    nonce, limit).value());
+        }
+    }
+};
+
+std::vector<Op> make_ops(Fixture& f) {
+    std::vector<Op> ops = {
+        {"scalarmult", [&f] { benchmark::DoNotOptimize(f.scalar * f.point); }, false},
+        {"scalarmult_base", [&f] { benchmark::DoNotOptimize(Point::multiply_base(f.scalar)); }, false},
+        {"point_add", [&f] { benchmark::DoNotOptimize(f.point + f.other); }, false},
+        {"point_sub", [&f] { benchmark::DoNotOptimize(f.point - f.other); }, false},
+        {"point_decode", [&f] { benchmark::DoNotOptimize(Point::from_bytes(f.point.bytes())); }, false},
+        {"elgamal_encrypt", [&f] { benchmark::DoNotOptimize(encrypt_message(1, f.nonce, f.key)); }},
+        {"proof01_prove",
+         [&f] {
+             benchmark::DoNotOptimize(prove_zero_or_one(f.base_hash, f.context, f.one, f.key, 1, f.nonce));
+         }},
+        {"proof01_verify",
+         [&f] {
+             if (!verify_zero_or_one(f.base_hash, f.context, f.one, f.key, f.range_proofs.at(1)))
+                 throw std::logic_error("benchmark 0/1 proof does not verify");
+         }},
+        {"schnorr_verify",
+         [&f, proof = prove_knowledge_of_secret(f.base_hash, f.context, f.secret, f.key)] {
+             if (!verify_knowledge_of_secret(f.base_hash, f.context, f.key, proof))
+                 throw std::logic_error("benchmark Schnorr proof does not verify");
+         }},
+        {"decryption_share_verify",
+         [&f] {
+             if (!verify_decryption_share(f.base_hash, f.key, f.one, f.share))
+                 throw std::logic_error("benchmark decryption share does not verify");
+         }},
+    };
+    for (std::uint32_t limit : {1u, 3u, 10u}) {
+        const std::string l = std::to_string(limit);
+        ops.push_back({"range_prove_L" + l, [&f, limit] {
+                           benchmark::DoNotOptimize(prove_range(f.base_hash, f.context, f.range_ct.at(limit),
+                                                                f.key, 1, f.nonce, limit));
+                       }});
+        ops.push_back({"range_verify_L" + l, [&f, limit] {
+                           if (!verify_range(f.base_hash, f.context, f.range_ct.at(limit), f.key, limit,
+                                             f.range_proofs.at(limit)))
+                               throw std::logic_error("benchmark range proof does not verify");
+                       }});
+    }
+    return ops;
+}
+
+// Collects the "median" aggregate of every benchmark, in nanoseconds per iteration.
+class MedianCollector : public benchmark::BenchmarkReporter {
+public:
+    bool ReportContext(const Context&) override { return true; }
+    void ReportRuns(const std::vector<Run>& runs) override {
+        for (const auto& run : runs) {
+            if (run.error_occurred) throw std::runtime_error("benchmark failed: " + run.error_message);
+            if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median") {
+                medians[run.run_name.function_name] = run.GetAdjustedRealTime();
+            }
+        }
+    }
+    std::map<std::string, double> medians;
+};
+
+double bound_ns(const GroupOpCounts& c, const std::map<std::string, double>& m) {
+    return static_cast<double>(c.scalarmult) * m.at("scalarmult") +
+           static_cast<double>(c.scalarmult_base) * m.at("scalarmult_base") +
+           static_cast<double>(c.point_add) * m.at("point_add") +
+           static_cast<double>(c.point_sub) * m.at("point_sub") +
+           static_cast<double>(c.point_decode) * m.at("point_decode");
+}
+
+GroupOpCounts count_group_ops(const std::function<void()>& run) {
+    const GroupOpCounts before = current_thread_group_op_counts();
+    run();
+    return current_thread_group_op_counts() - before;
+}
+
+}  // namespace
+
+int run_crypto_bench(const CryptoBenchOptions& options, std::ostream& out) {
+    Fixture fixture;
+    const std::vector<Op> ops = make_ops(fixture);
+
+    std::string reps = "--benchmark_repetitions=" + std::to_string(options.repetitions);
+    std::string min_time = "--benchmark_min_time=" + std::to_string(options.min_time_s);
+    std::string interleave = "--benchmark_enable_random_interleaving=true";
+    std::string program = "psephos-bench";
+    std::vector<char*> argv = {program.data(), reps.data(), min_time.data(), interleave.data()};
+    int argc = static_cast<int>(argv.size());
+    benchmark::Initialize(&argc, argv.data());
+
+    for (const auto& op : ops) {
+        benchmark::RegisterBenchmark(op.name.c_str(), [run = op.run](benchmark::State& state) {
+            for (auto _ : state) run();
+        })->Unit(benchmark::kNanosecond);
+    }
+    MedianCollector collector;
+    benchmark::RunSpecifiedBenchmarks(&collector);
+    benchmark::Shutdown();
+
+    const auto& m = collector.medians;
+    const double unit = m.at("scalarmult");
+    if (options.json) {
+        out << std::setprecision(4) << "{\"suite\":\"crypto\",\"repetitions\":" << options.repetitions
+            << ",\"ops\":{";
+    } else {
+        out << std::left << std::setw(26) << "op" << std::right << std::setw(12) << "median µs"
+            << std::setw(12) << "× smult" << std::setw(10) << "bound" << "   group ops (mult/base/add/sub/decode)\n";
+    }
+    bool first = true;
+    for (const auto& op : ops) {
+        const double median = m.at(op.name);
+        const GroupOpCounts c = count_group_ops(op.run);
+        const double ratio = op.priced ? median / bound_ns(c, m) : 0.0;
+        if (options.json) {
+            out << (first ? "" : ",") << '"' << op.name << "\":{\"median_ns\":" << std::fixed
+                << std::setprecision(0) << median << std::defaultfloat << std::setprecision(4)
+                << ",\"scalarmult_equiv\":" << median / unit;
+            if (op.priced) {
+                out << ",\"bound_ratio\":" << ratio << ",\"group_ops\":{\"scalarmult\":" << c.scalarmult
+                    << ",\"scalarmult_base\":" << c.scalarmult_base << ",\"point_add\":" << c.point_add
+                    << ",\"point_sub\":" << c.point_sub << ",\"point_decode\":" << c.point_decode << "}";
+            }
+            out << "}";
+        } else {
+            out << std::left << std::setw(26) << op.name << std::right << std::fixed << std::setprecision(1)
+                << std::setw(12) << median / 1000.0 << std::setprecision(2) << std::setw(12) << median / unit
+                << std::setw(10);
+            if (op.priced) {
+                out << ratio << "   " << c.scalarmult << "/" << c.scalarmult_base << "/" << c.point_add
+                    << "/" << c.point_sub << "/" << c.point_decode;
+            } else {
+                out << "-";
+            }
+            out << '\n';
+        }
+        first = false;
+    }
+    if (options.json) out << "}}\n";
+    return 0;
+}
+
+}  // namespace psephos::bench

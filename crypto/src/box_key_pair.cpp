@@ -1,0 +1,62 @@
+// X25519 sealed boxes through libsodium (crypto_box_seal / crypto_box_seal_open).
+#include "psephos/crypto/box_key_pair.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+namespace psephos::crypto {
+
+Result<BoxPublicKey> BoxPublicKey::from_bytes(ByteSpan data) {
+    if (data.size() != size) {
+        return make_error(ErrorCode::invalid_encoding,
+                          "box public key must be 32 bytes, got " + std::to_string(data.size()));
+    }
+    BoxPublicKey key;
+    std::copy(data.begin(), data.end(), key.bytes.begin());
+    return key;
+}
+
+Bytes seal_to(const BoxPublicKey& recipient, ByteSpan plaintext) {
+    Bytes sealed(plaintext.size() + crypto_box_SEALBYTES);
+    if (crypto_box_seal(sealed.data(), plaintext.data(), plaintext.size(), recipient.bytes.data()) != 0) {
+        throw std::runtime_error("crypto_box_seal failed");
+    }
+    return sealed;
+}
+
+BoxKeyPair BoxKeyPair::generate() {
+    BoxKeyPair pair;
+    crypto_box_keypair(pair.public_key_.bytes.data(), pair.secret_key_.data());
+    return pair;
+}
+
+BoxKeyPair::~BoxKeyPair() { sodium_memzero(secret_key_.data(), secret_key_.size()); }
+
+BoxKeyPair::BoxKeyPair(BoxKeyPair&& other) noexcept
+    : public_key_(other.public_key_), secret_key_(other.secret_key_) {
+    sodium_memzero(other.secret_key_.data(), other.secret_key_.size());
+}
+
+BoxKeyPair& BoxKeyPair::operator=(BoxKeyPair&& other) noexcept {
+    if (this != &other) {
+        public_key_ = other.public_key_;
+        secret_key_ = other.secret_key_;
+        sodium_memzero(other.secret_key_.data(), other.secret_key_.size());
+    }
+    return *this;
+}
+
+Result<Bytes> BoxKeyPair::open(ByteSpan sealed) const {
+    if (sealed.size() < crypto_box_SEALBYTES) {
+        return make_error(ErrorCode::invalid_encoding, "sealed box is shorter than its overhead");
+    }
+    Bytes plaintext(sealed.size() - crypto_box_SEALBYTES);
+    if (crypto_box_seal_open(plaintext.data(), sealed.data(), sealed.size(),
+                             public_key_.bytes.data(), secret_key_.data()) != 0) {
+        return make_error(ErrorCode::verification_failed, "sealed box does not open with this key");
+    }
+    return plaintext;
+}
+
+}  // namespace psephos::crypto
