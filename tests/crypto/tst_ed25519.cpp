@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "vector_file.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -35,16 +37,10 @@ struct Vector {
 };
 
 QList<Vector> read_vectors() {
-    QFile f(QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/rfc8032_ed25519.txt"));
-    if (!f.open(QIODevice::ReadOnly)) qFatal("cannot open vector file rfc8032_ed25519.txt");
     QList<Vector> out;
-    while (!f.atEnd()) {
-        const QByteArray line = f.readLine().trimmed();
-        if (line.isEmpty() || line.startsWith('#')) continue;
-        const auto parts = line.split(' ');
-        if (parts.size() != 5) qFatal("bad vector line: %s", line.constData());
-        out.push_back(
-            {parts[0], parts[1], parts[2], parts[3] == "-" ? QByteArray() : parts[3], parts[4]});
+    for (const auto& p : psephos::test::read_vector_lines(
+             QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/rfc8032_ed25519.txt"), 5)) {
+        out.push_back({p[0], p[1], p[2], p[3] == "-" ? QByteArray() : p[3], p[4]});
     }
     return out;
 }

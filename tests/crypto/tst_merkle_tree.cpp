@@ -5,6 +5,8 @@
 #include <QSet>
 #include <QTest>
 
+#include "vector_file.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -41,13 +43,10 @@ struct Vector {
 };
 
 QList<Vector> read_vectors() {
-    QFile f(QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/rfc9162_merkle.txt"));
-    if (!f.open(QIODevice::ReadOnly)) qFatal("cannot open vector file rfc9162_merkle.txt");
     QList<Vector> out;
-    while (!f.atEnd()) {
-        const QByteArray line = f.readLine().trimmed();
-        if (line.isEmpty() || line.startsWith('#')) continue;
-        const auto parts = line.split(' ');
+    for (const auto& parts : psephos::test::read_vector_lines(
+             QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/rfc9162_merkle.txt"), 3, 4)) {
+        const QByteArray line = parts.join(' ');
         if (parts[0] == "root" && parts.size() == 3) {
             out.push_back({parts[0], parts[1].toInt(), 0, parts[2]});
         } else if ((parts[0] == "inclusion" || parts[0] == "consistency") && parts.size() == 4) {

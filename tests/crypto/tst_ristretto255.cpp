@@ -2,6 +2,8 @@
 #include <QFile>
 #include <QTest>
 
+#include "vector_file.hpp"
+
 #include "psephos/crypto/point.hpp"
 #include "psephos/crypto/scalar.hpp"
 
@@ -16,15 +18,10 @@ struct Vector {
 };
 
 QList<Vector> read_vectors(const char* file) {
-    QFile f(QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/") + QString::fromLatin1(file));
-    if (!f.open(QIODevice::ReadOnly)) qFatal("cannot open vector file %s", file);
     QList<Vector> out;
-    while (!f.atEnd()) {
-        const QByteArray line = f.readLine().trimmed();
-        if (line.isEmpty() || line.startsWith('#')) continue;
-        const auto parts = line.split(' ');
-        if (parts.size() != 3) qFatal("bad vector line: %s", line.constData());
-        out.push_back({parts[0], parts[1], parts[2]});
+    for (const auto& p : psephos::test::read_vector_lines(
+             QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/") + QString::fromLatin1(file), 3)) {
+        out.push_back({p[0], p[1], p[2]});
     }
     return out;
 }

@@ -3,6 +3,8 @@
 #include <QFile>
 #include <QTest>
 
+#include "vector_file.hpp"
+
 #include "psephos/crypto/transcript.hpp"
 
 using namespace psephos;
@@ -16,18 +18,10 @@ private slots:
         QTest::addColumn<QByteArray>("appends");
         QTest::addColumn<QByteArray>("label");
         QTest::addColumn<QByteArray>("expected");
-        QFile f(QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/transcript.txt"));
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        int rows = 0;
-        while (!f.atEnd()) {
-            const QByteArray line = f.readLine().trimmed();
-            if (line.isEmpty() || line.startsWith('#')) continue;
-            const auto p = line.split(' ');
-            QCOMPARE(p.size(), 5);
-            QTest::newRow(p[0].constData()) << p[1] << p[2] << p[3] << p[4];
-            ++rows;
-        }
-        QCOMPARE(rows, 5);
+        const auto vectors = psephos::test::read_vector_lines(
+            QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/transcript.txt"), 5);
+        QCOMPARE(vectors.size(), 5);
+        for (const auto& p : vectors) QTest::newRow(p[0].constData()) << p[1] << p[2] << p[3] << p[4];
     }
     void challenges_match_independent_vectors() {
         QFETCH(QByteArray, protocol);
