@@ -35,7 +35,11 @@ int main(int argc, char** argv) {
         if (i + 1 >= argc) return usage();
         std::uint64_t value = 0;
         if (arg == "--voters") {
-            if (!parse_number(arg, argv[++i], 10'000'000, value) || value == 0) return 2;
+            if (!parse_number(arg, argv[++i], 10'000'000, value)) return 2;
+            if (value == 0) {
+                std::cerr << "psephos: --voters must be at least 1\n";
+                return 2;
+            }
             options.voters = static_cast<std::uint32_t>(value);
         } else if (arg == "--threads") {
             if (!parse_number(arg, argv[++i], 1024, value)) return 2;
