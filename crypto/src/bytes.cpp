@@ -74,8 +74,36 @@ std::string to_base64(ByteSpan data) {
     return out;
 }
 
+namespace {
+int base64_value(char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+}  // namespace
+
+bool is_canonical_base64(std::string_view text) {
+    if (text.size() % 4 != 0) return false;
+    std::size_t padding = 0;
+    if (!text.empty() && text.back() == '=') padding = text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
+    const std::size_t data_chars = text.size() - padding;
+    for (std::size_t i = 0; i < data_chars; ++i) {
+        if (base64_value(text[i]) < 0) return false;
+    }
+    // The last data character carries 4 (one '=') or 2 (two '=') bits beyond the data.
+    if (padding == 1) return (base64_value(text[data_chars - 1]) & 0x03) == 0;
+    if (padding == 2) return (base64_value(text[data_chars - 1]) & 0x0f) == 0;
+    return true;
+}
+
 Result<Bytes> from_base64(std::string_view text) {
     if (text.empty()) return Bytes{};
+    if (!is_canonical_base64(text)) {
+        return make_error(ErrorCode::invalid_encoding, "invalid base64 text");
+    }
     Bytes out(text.size() / 4 * 3 + 3);
     size_t written = 0;
     const char* end = nullptr;

@@ -285,7 +285,8 @@ Status check_name_line(const fs::path& path, std::string_view line) {
     auto name = field_value(path, 2, line, "name");
     if (!name) return name.error();
     if (auto valid = check_name(name.value()); !valid) {
-        return valid.error().within(path.string() + ": line 2");
+        // A label the writer would refuse is, in a file being read, a malformed line.
+        return Error{ErrorCode::invalid_encoding, path.string() + ": line 2: " + valid.error().message};
     }
     return {};
 }
@@ -310,7 +311,8 @@ Result<Ed25519SigningKey> parse_seed_line(const fs::path& path, std::string_view
     const WipeOnExit wipe_seed(seed.data(), seed.size());
     std::size_t seed_length = 0;
     const char* end = nullptr;
-    if (sodium_base642bin(seed.data(), seed.size(), base64.data(), base64.size(), nullptr,
+    if (!is_canonical_base64(base64) ||
+        sodium_base642bin(seed.data(), seed.size(), base64.data(), base64.size(), nullptr,
                           &seed_length, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
         end != base64.data() + base64.size()) {
         return line_error(ErrorCode::invalid_encoding, path, 4, "seed is not base64 of 32 bytes");

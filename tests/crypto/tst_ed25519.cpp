@@ -384,6 +384,14 @@ private slots:
         QByteArray garbage_public = good;
         garbage_public.replace("11qYAYKxCrfVS", "11qYAYKxCr!VS");
         QTest::newRow("garbage base64 public") << garbage_public << 3 << "base64";
+        // Found by fuzz_key_file: libsodium 1.0.18 alone reads a byte >= 0x80 as '/', which gave
+        // the same key a second file form.
+        QByteArray high_byte_seed = good;
+        high_byte_seed.replace("nWGxne/9", "nWGxne\xa0" "9");
+        QTest::newRow("non-ASCII byte in seed") << high_byte_seed << 4 << "base64";
+        QByteArray high_byte_public = good;
+        high_byte_public.replace("11qYAYKxCrfVS", "11qYAYKxCr\xffVS");
+        QTest::newRow("non-ASCII byte in public") << high_byte_public << 3 << "base64";
         QByteArray short_seed = good;
         short_seed.replace("nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=",
                            "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyu");  // 30 bytes

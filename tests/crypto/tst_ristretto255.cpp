@@ -79,6 +79,24 @@ private slots:
                 std::string::npos);
     }
 
+    void rejects_top_bit_encodings_data() {
+        QTest::addColumn<QByteArray>("encoding");
+        for (const auto& v : read_vectors("rfc9496_ristretto255.txt")) {
+            if (v.kind == "multiple") QTest::newRow(("bit 255 set on " + v.name).constData()) << v.hex;
+        }
+    }
+    // Bit 255 set means s ≥ 2^255 > p, not canonical (RFC 9496 §4.3.1); libsodium 1.0.18's
+    // is_valid_point ignores that bit, so without our check every point had two encodings.
+    // Found by fuzz_point.
+    void rejects_top_bit_encodings() {
+        QFETCH(QByteArray, encoding);
+        Bytes bytes = hex(encoding);
+        bytes[31] |= 0x80;
+        auto decoded = Point::from_bytes(bytes);
+        QVERIFY(!decoded.ok());
+        QCOMPARE(decoded.error().code, psephos::ErrorCode::invalid_encoding);
+    }
+
     void rejects_wrong_lengths() {
         QVERIFY(!Point::from_bytes(Bytes(31)).ok());
         QVERIFY(!Point::from_bytes(Bytes(33)).ok());

@@ -31,7 +31,12 @@ struct Hash32 {
 std::string to_hex(ByteSpan data);
 Result<Bytes> from_hex(std::string_view hex);
 std::string to_base64(ByteSpan data);  // RFC 4648 standard alphabet, padded
+// Accepts only canonical base64 (see is_canonical_base64), so each byte string has one text form.
 Result<Bytes> from_base64(std::string_view text);
+// RFC 4648 §4 with padding, strictly: only the standard alphabet, length a multiple of 4, '='
+// only as the last one or two characters, and zero bits in the unused tail (§3.5). libsodium
+// 1.0.18's decoder alone reads bytes ≥ 0x80 as '/', which would give one key many file forms.
+bool is_canonical_base64(std::string_view text);
 
 inline ByteSpan as_bytes(std::string_view text) {
     return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};

@@ -1,0 +1,77 @@
+// Shared by the libFuzzer targets in tests/fuzz (docs/fuzzing.md): reading a fuzzed input field
+// by field, and stopping the process the moment an invariant breaks, so libFuzzer saves the input.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "psephos/crypto/bytes.hpp"
+
+namespace psephos::fuzz {
+
+// A broken invariant: says which one on stderr, then traps. libFuzzer sees the crash (SIGILL)
+// and writes the input to crash-<sha1> in its working directory.
+[[noreturn]] inline void fail_invariant(const char* what) {
+    std::fprintf(stderr, "fuzz invariant violated: %s\n", what);
+    __builtin_trap();
+}
+
+inline void require(bool holds, const char* what) {
+    if (!holds) fail_invariant(what);
+}
+
+// Every error that crosses an API edge must say what went wrong (STYLE.md, "Errors").
+inline void require_message(const Error& error, const char* what) {
+    require(!error.message.empty(), what);
+}
+
+inline ByteSpan bytes_of(const std::uint8_t* data, std::size_t size) {
+    return size == 0 ? ByteSpan{} : ByteSpan{data, size};
+}
+
+inline std::string_view text_of(const std::uint8_t* data, std::size_t size) {
+    return size == 0 ? std::string_view{}
+                     : std::string_view{reinterpret_cast<const char*>(data), size};
+}
+
+// Takes fixed-size fields off the front of a fuzzed input. A field the input is too short for
+// reads as zeros, so every input means something and short inputs still reach the decoders.
+// make_seed_corpus writes its seeds in the same order, with the same little-endian integers.
+class InputReader {
+public:
+    explicit InputReader(ByteSpan data) : rest_(data) {}
+
+    std::uint8_t take_u8() {
+        std::uint8_t value = 0;
+        if (!rest_.empty()) {
+            value = rest_.front();
+            rest_ = rest_.subspan(1);
+        }
+        return value;
+    }
+
+    std::uint64_t take_u64() {
+        std::uint64_t value = 0;
+        for (unsigned i = 0; i < 8; ++i) value |= std::uint64_t{take_u8()} << (8 * i);
+        return value;
+    }
+
+    Hash32 take_hash() {
+        Hash32 hash;
+        for (auto& byte : hash.bytes) byte = take_u8();
+        return hash;
+    }
+
+    // Everything not taken yet.
+    ByteSpan rest() const { return rest_; }
+
+private:
+    ByteSpan rest_;
+};
+
+}  // namespace psephos::fuzz
