@@ -1,23 +1,12 @@
 // Disjunctive Chaum–Pedersen range proof (docs/crypto.md §4.2).
 #include "psephos/crypto/range_proof.hpp"
 
-#include "psephos/crypto/transcript.hpp"
+#include "range_transcript.hpp"
 
 namespace psephos::crypto {
 
 namespace {
-Transcript range_transcript(const Hash32& base_hash, ByteSpan context,
-                            const Ciphertext& ciphertext, const Point& public_key,
-                            std::uint32_t limit) {
-    Transcript t("psephos/v1/range");
-    t.append("base_hash", base_hash);
-    t.append("context", context);
-    t.append("public_key", public_key);
-    t.append("alpha", ciphertext.alpha);
-    t.append("beta", ciphertext.beta);
-    t.append_u64("limit", limit);
-    return t;
-}
+using detail::range_transcript;
 
 // One branch's commitments from its challenge and response: a = v·G + c·α, b = v·K + c·β_j.
 void append_branch(Transcript& t, const Scalar& c, const Scalar& v, const Ciphertext& ciphertext,
