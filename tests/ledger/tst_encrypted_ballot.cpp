@@ -1,0 +1,287 @@
+// Encrypted ballots: every contest type verifies (full, under- and blank votes); overvotes cannot
+// be encrypted and forged ones fail; another election, another district's style and any changed
+// byte fail; the encoding round-trips and rejects truncation; tracking codes chain; Benaloh
+// challenges open to exactly their marks and a tampered reveal fails.
+#include <QTest>
+
+#include <set>
+
+#include "psephos/crypto/group_op_counter.hpp"
+#include "psephos/ledger/canonical_encoding.hpp"
+#include "psephos/ledger/encrypted_ballot.hpp"
+#include "test_election.hpp"
+
+using namespace psephos;
+using namespace psephos::ledger;
+
+namespace {
+const test::TestElection& election() {
+    static const test::TestElection e = test::finalize(test::small_manifest());
+    return e;
+}
+const crypto::Ed25519SigningKey& device_key() {
+    static const auto key = crypto::Ed25519SigningKey::generate();
+    return key;
+}
+
+BallotRequest request(const std::string& id, const std::string& district = "d1") {
+    return {id, "kiosk-1", district, 1'700'000'123, initial_tracking_code(election().context.base_hash, "kiosk-1")};
+}
+
+PreparedBallot encrypt(const BallotMarks& marks, const std::string& id = "b1", const std::string& district = "d1") {
+    auto prepared = encrypt_ballot(election().context, request(id, district), marks, device_key());
+    if (!prepared) qFatal("encrypt_ballot: %s", prepared.error().message.c_str());
+    return std::move(prepared).value();
+}
+
+Status verify(const EncryptedBallot& b) { return verify_ballot(election().context, device_key().public_key(), b); }
+
+// Decodes then verifies: what a verifier does with bytes it was given.
+bool accepts_bytes(const Bytes& bytes) {
+    auto decoded = decode_ballot(bytes);
+    return decoded.ok() && verify(decoded.value()).ok();
+}
+}  // namespace
+
+class TestEncryptedBallot : public QObject {
+    Q_OBJECT
+private slots:
+    void valid_ballots_verify_for_every_contest_type_data() {
+        QTest::addColumn<QString>("district");
+        QTest::addColumn<QStringList>("mayor");
+        QTest::addColumn<QStringList>("council");
+        QTest::addColumn<QStringList>("measure");
+        QTest::newRow("full votes") << "d1" << QStringList{"grace"} << QStringList{"emmy", "rozsa"} << QStringList{"yes"};
+        QTest::newRow("undervote in vote-for-2") << "d1" << QStringList{"ada"} << QStringList{"kurt"} << QStringList{"no"};
+        QTest::newRow("blank ballot") << "d1" << QStringList{} << QStringList{} << QStringList{};
+        QTest::newRow("other district's style") << "d2" << QStringList{"alan"} << QStringList{} << QStringList{"yes"};
+    }
+    void valid_ballots_verify_for_every_contest_type() {
+        QFETCH(QString, district);
+        QFETCH(QStringList, mayor);
+        QFETCH(QStringList, council);
+        QFETCH(QStringList, measure);
+        auto to_ids = [](const QStringList& l) {
+            std::vector<std::string> out;
+            for (const auto& s : l) out.push_back(s.toStdString());
+            return out;
+        };
+        BallotMarks marks{{"mayor", to_ids(mayor)}, {"measure-a", to_ids(measure)}};
+        if (district == "d1") marks["council"] = to_ids(council);
+        const PreparedBallot p = encrypt(marks, "b-" + district.toStdString(), district.toStdString());
+        auto ok = verify(p.ballot);
+        QVERIFY2(ok.ok(), ok.ok() ? "" : ok.error().message.c_str());
+        QCOMPARE(p.ballot.contests.size(), district == "d1" ? std::size_t{3} : std::size_t{2});
+        // The ciphertexts hold exactly the marks (decrypted here with the guardians' shares' sum
+        // is overkill: the nonces open them).
+        for (std::size_t c = 0; c < p.ballot.contests.size(); ++c)
+            for (std::size_t o = 0; o < p.ballot.contests[c].selections.size(); ++o)
+                QCOMPARE(crypto::decrypt_with_nonce(p.ballot.contests[c].selections[o].ciphertext, p.nonces[c][o],
+                                                    election().context.joint_key),
+                         p.marks[c][o] ? crypto::Point::generator() : crypto::Point::identity());
+    }
+
+    void refuses_to_encrypt_an_overvote() {
+        auto over = encrypt_ballot(election().context, request("b2"), {{"council", {"emmy", "kurt", "john"}}},
+                                   device_key());
+        QVERIFY(!over.ok());
+        QCOMPARE(over.error().code, ErrorCode::invalid_argument);
+        QVERIFY(over.error().message.find("overvote") != std::string::npos);
+        // The message names the contest but not the marks.
+        QVERIFY(over.error().message.find("emmy") == std::string::npos);
+        QVERIFY(!encrypt_ballot(election().context, request("b3"), {{"mayor", {"ada", "ada"}}}, device_key()).ok());
+        QVERIFY(!encrypt_ballot(election().context, request("b4"), {{"mayor", {"nobody"}}}, device_key()).ok());
+        QVERIFY(!encrypt_ballot(election().context, request("b5", "d2"), {{"council", {"emmy"}}}, device_key()).ok());
+        QVERIFY(!encrypt_ballot(election().context, request("b6", "d9"), {}, device_key()).ok());
+    }
+
+    void rejects_forged_overvote() {
+        // A dishonest kiosk marks two candidates in the vote-for-1 race: each 0/1 proof is honest,
+        // but no count proof for a sum of 2 in [0, 1] exists. Try both forgeries: claiming 1, and
+        // reusing the count proof of an honest ballot.
+        PreparedBallot honest = encrypt({{"mayor", {"ada"}}}, "forged");
+        PreparedBallot forged = encrypt({{"mayor", {"ada"}}}, "forged");
+        auto& mayor = forged.ballot.contests[0];
+        const auto& base = election().context.base_hash;
+        const auto& key = election().context.joint_key;
+        const crypto::Scalar r = crypto::Scalar::random();
+        mayor.selections[1].ciphertext = crypto::encrypt_message(1, r, key);
+        mayor.selections[1].proof =
+            crypto::prove_zero_or_one(base, ballot_proof_context("forged", "mayor", "grace"),
+                                      mayor.selections[1].ciphertext, key, 1, r).value();
+        crypto::Ciphertext sum = crypto::zero_ciphertext();
+        crypto::Scalar sum_nonce;
+        for (std::size_t o = 0; o < mayor.selections.size(); ++o) {
+            sum = crypto::add_ciphertexts(sum, mayor.selections[o].ciphertext);
+            sum_nonce = sum_nonce + (o == 1 ? r : forged.nonces[0][o]);
+        }
+        mayor.selection_count_proof =
+            crypto::prove_range(base, ballot_proof_context("forged", "mayor", ""), sum, key, 1, sum_nonce, 1).value();
+        forged.ballot.device_signature = device_key().sign(encode_ballot_body(forged.ballot));
+        auto claimed = verify(forged.ballot);
+        QVERIFY(!claimed.ok());
+        QVERIFY2(claimed.error().message.find("contest 'mayor': selection count") != std::string::npos,
+                 claimed.error().message.c_str());
+        mayor.selection_count_proof = honest.ballot.contests[0].selection_count_proof;
+        forged.ballot.device_signature = device_key().sign(encode_ballot_body(forged.ballot));
+        QVERIFY(!verify(forged.ballot).ok());
+    }
+
+    void rejects_ballot_of_another_election_or_style() {
+        PreparedBallot p = encrypt({{"mayor", {"ada"}}}, "moved");
+        EncryptedBallot other_election = p.ballot;
+        other_election.election_base_hash.bytes[0] ^= 1;
+        other_election.device_signature = device_key().sign(encode_ballot_body(other_election));
+        QVERIFY(verify(other_election).error().message.find("another election") != std::string::npos);
+        // The same ballot verified against another election (other key and base hash) fails.
+        static const test::TestElection other = test::finalize(test::small_manifest());
+        QVERIFY(!verify_ballot(other.context, device_key().public_key(), p.ballot).ok());
+        EncryptedBallot other_district = p.ballot;
+        other_district.district_id = "d2";
+        other_district.device_signature = device_key().sign(encode_ballot_body(other_district));
+        QVERIFY(verify(other_district).error().message.find("style") != std::string::npos);
+        // Another device's signature.
+        QVERIFY(!verify_ballot(election().context, crypto::Ed25519SigningKey::generate().public_key(), p.ballot).ok());
+    }
+
+    void rejects_every_flipped_byte() {
+        // The smallest style (district d2: 2 contests, 5 options) keeps this exhaustive.
+        const PreparedBallot p = encrypt({{"mayor", {"alan"}}, {"measure-a", {"no"}}}, "flip", "d2");
+        const Bytes bytes = encode_ballot(p.ballot);
+        QVERIFY(accepts_bytes(bytes));
+        int accepted = 0;
+        for (std::size_t i = 0; i < bytes.size(); ++i) {
+            Bytes mutated = bytes;
+            mutated[i] ^= 0x01;
+            if (accepts_bytes(mutated)) ++accepted;
+        }
+        QCOMPARE(accepted, 0);
+    }
+
+    // Without the signature's help: every byte of the contests (ids, ciphertexts, proofs) is
+    // changed, the ballot re-signed, and the proofs alone must reject it.
+    void proofs_reject_every_flipped_contest_byte_even_when_re_signed() {
+        const PreparedBallot p = encrypt({{"mayor", {"alan"}}, {"measure-a", {"no"}}}, "resign", "d2");
+        const Bytes bytes = encode_ballot(p.ballot);
+        EncryptedBallot no_contests = p.ballot;
+        no_contests.contests.clear();
+        const std::size_t contests_start = encode_ballot_body(no_contests).size();  // then the contests
+        const std::size_t body_end = bytes.size() - crypto::Ed25519Signature::size;
+        int accepted = 0;
+        for (std::size_t i = contests_start; i < body_end; ++i) {
+            Bytes mutated = bytes;
+            mutated[i] ^= 0x01;
+            auto decoded = decode_ballot(mutated);
+            if (!decoded) continue;
+            decoded.value().device_signature = device_key().sign(encode_ballot_body(decoded.value()));
+            if (verify(decoded.value()).ok()) ++accepted;
+        }
+        QCOMPARE(accepted, 0);
+    }
+
+    void encoding_round_trips_and_rejects_truncation_and_extension() {
+        const PreparedBallot p = encrypt({{"council", {"emmy", "john"}}}, "codec");
+        const Bytes bytes = encode_ballot(p.ballot);
+        auto decoded = decode_ballot(bytes);
+        QVERIFY(decoded.ok());
+        QVERIFY(decoded.value() == p.ballot);
+        QCOMPARE(encode_ballot(decoded.value()), bytes);
+        for (std::size_t n = 0; n < bytes.size(); ++n) {
+            auto truncated = decode_ballot(ByteSpan(bytes).first(n));
+            QVERIFY(!truncated.ok());
+            QVERIFY(truncated.error().message.rfind("encrypted ballot at byte ", 0) == 0);
+        }
+        Bytes extended = bytes;
+        extended.push_back(0);
+        QVERIFY(decode_ballot(extended).error().message.find("trailing") != std::string::npos);
+        Bytes wrong_type = bytes;
+        wrong_type[0] = static_cast<std::uint8_t>(RecordType::challenged_ballot);
+        QVERIFY(!decode_ballot(wrong_type).ok());
+        Bytes future_version = bytes;
+        future_version[1] = 2;
+        QVERIFY(decode_ballot(future_version).error().message.find("version") != std::string::npos);
+    }
+
+    void tracking_codes_chain_and_differ() {
+        Hash32 previous = initial_tracking_code(election().context.base_hash, "kiosk-1");
+        QVERIFY(!(previous == initial_tracking_code(election().context.base_hash, "kiosk-2")));
+        std::set<std::string> seen;
+        for (int i = 0; i < 5; ++i) {
+            BallotRequest r = request("chain-" + std::to_string(i));
+            r.previous_tracking_code = previous;
+            auto p = encrypt_ballot(election().context, r, {}, device_key()).value();
+            QCOMPARE(p.tracking_code, next_tracking_code(previous, compute_ballot_hash(p.ballot)));
+            const std::string shown = format_tracking_code(p.tracking_code);
+            QCOMPARE(shown.size(), std::size_t{39});  // 8 groups of 4, 7 dashes
+            QVERIFY(seen.insert(shown).second);
+            previous = p.tracking_code;
+        }
+        Hash32 zero;
+        QCOMPARE(format_tracking_code(zero), std::string("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"));
+    }
+
+    void timestamp_is_coarse() {
+        const PreparedBallot p = encrypt({}, "time");
+        QCOMPARE(p.ballot.timestamp % 3600, std::uint64_t{0});
+        QVERIFY(p.ballot.timestamp <= 1'700'000'123 && p.ballot.timestamp + 3600 > 1'700'000'123);
+    }
+
+    void challenged_ballot_opens_to_exactly_its_marks() {
+        PreparedBallot p = encrypt({{"mayor", {"grace"}}, {"council", {"kurt", "rozsa"}}}, "spoiled");
+        ChallengedBallot c = challenge_ballot(std::move(p));
+        const auto pub = device_key().public_key();
+        QVERIFY(verify_challenged_ballot(election().context, pub, c).ok());
+        const Bytes bytes = encode_challenged_ballot(c);
+        auto decoded = decode_challenged_ballot(bytes);
+        QVERIFY(decoded.ok());
+        QVERIFY(decoded.value() == c);
+        QVERIFY(verify_challenged_ballot(election().context, pub, decoded.value()).ok());
+
+        ChallengedBallot flipped_mark = c;
+        flipped_mark.marks[0][1] ^= 1;  // claim grace was not marked
+        QVERIFY(!verify_challenged_ballot(election().context, pub, flipped_mark).ok());
+        ChallengedBallot other_nonce = c;
+        other_nonce.nonces[1][0] = crypto::Scalar::random();
+        QVERIFY(!verify_challenged_ballot(election().context, pub, other_nonce).ok());
+        ChallengedBallot swapped = c;
+        std::swap(swapped.nonces[1][0], swapped.nonces[1][1]);
+        QVERIFY(!verify_challenged_ballot(election().context, pub, swapped).ok());
+        for (std::size_t n = 0; n < bytes.size(); n += 7) QVERIFY(!decode_challenged_ballot(ByteSpan(bytes).first(n)).ok());
+    }
+
+    void ballot_from_precomputed_pool_verifies() {
+        crypto::PrecomputationPool pool(election().context.joint_key, 16, 1);
+        pool.wait_until_available(9);  // district d1: 3 + 4 + 2 options
+        auto multiplications = [] {
+            const auto c = crypto::current_thread_group_op_counts();
+            return c.scalarmult + c.scalarmult_base;
+        };
+        const auto start = multiplications();
+        auto pooled = encrypt_ballot(election().context, request("pooled"), {{"council", {"kurt"}}}, device_key(), &pool);
+        const auto with_pool = multiplications() - start;
+        QVERIFY(pooled.ok());
+        QVERIFY(verify(pooled.value().ballot).ok());
+        const auto middle = multiplications();
+        QVERIFY(encrypt_ballot(election().context, request("full"), {{"council", {"kurt"}}}, device_key()).ok());
+        const auto without_pool = multiplications() - middle;
+        // Only the contests' count proofs multiply online; the 9 selections' 6 each are gone.
+        QVERIFY2(with_pool + 9 * 6 <= without_pool,
+                 (std::to_string(with_pool) + " vs " + std::to_string(without_pool)).c_str());
+        // A pool for another key is refused, not silently used.
+        crypto::PrecomputationPool wrong(crypto::Point::multiply_base(crypto::Scalar::random()), 4, 1);
+        wrong.wait_until_available(1);
+        QVERIFY(!encrypt_ballot(election().context, request("wrong-pool"), {}, device_key(), &wrong).ok());
+    }
+
+    void base_hash_binds_manifest_and_key() {
+        auto m = election().context.manifest;
+        m.contests[0].title.text = "Mayor (changed)";
+        // The ceremony no longer matches the changed definition: finalizing refuses it.
+        QVERIFY(!make_election_context(m).ok());
+        const test::TestElection other = test::finalize(test::small_manifest());
+        QVERIFY(!(other.context.base_hash == election().context.base_hash));  // another joint key
+    }
+};
+
+QTEST_APPLESS_MAIN(TestEncryptedBallot)
+#include "tst_encrypted_ballot.moc"
