@@ -4,6 +4,8 @@
 // assumed — each priced at its own median from the same run.
 #include "crypto_bench.hpp"
 
+#include "bench_support.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <functional>
@@ -31,6 +33,13 @@ struct Op {
     bool priced = true;  // false for the group primitives themselves
 };
 
+std::vector<Op> with_primitives(std::vector<Op> ops) {
+    std::vector<Op> all;
+    for (auto& p : group_primitive_ops()) all.push_back({p.name, p.run, false});
+    for (auto& op : ops) all.push_back(std::move(op));
+    return all;
+}
+
 // Fixed inputs shared by every op, built once outside the timed loops.
 struct Fixture {
     Hash32 base_hash = [] {
@@ -42,9 +51,6 @@ struct Fixture {
     Scalar secret = Scalar::random();
     Point key = Point::multiply_base(secret);
     Scalar nonce = Scalar::random();
-    Scalar scalar = Scalar::random();
-    Point point = Point::multiply_base(Scalar::random());
-    Point other = Point::multiply_base(Scalar::random());
     Ciphertext one = encrypt_message(1, nonce, key);
     std::map<std::uint32_t, Ciphertext> range_ct;
     std::map<std::uint32_t, RangeProof> range_proofs;
@@ -65,11 +71,6 @@ struct Fixture {
 
 std::vector<Op> make_ops(Fixture& f) {
     std::vector<Op> ops = {
-        {"scalarmult", [&f] { benchmark::DoNotOptimize(f.scalar * f.point); }, false},
-        {"scalarmult_base", [&f] { benchmark::DoNotOptimize(Point::multiply_base(f.scalar)); }, false},
-        {"point_add", [&f] { benchmark::DoNotOptimize(f.point + f.other); }, false},
-        {"point_sub", [&f] { benchmark::DoNotOptimize(f.point - f.other); }, false},
-        {"point_decode", [&f] { benchmark::DoNotOptimize(Point::from_bytes(f.point.bytes())); }, false},
         {"elgamal_encrypt", [&f] { benchmark::DoNotOptimize(encrypt_message(1, f.nonce, f.key)); }},
         {"proof01_prove",
          [&f] {
@@ -106,59 +107,14 @@ std::vector<Op> make_ops(Fixture& f) {
     return ops;
 }
 
-// Collects the "median" aggregate of every benchmark, in nanoseconds per iteration.
-class MedianCollector : public benchmark::BenchmarkReporter {
-public:
-    bool ReportContext(const Context&) override { return true; }
-    void ReportRuns(const std::vector<Run>& runs) override {
-        for (const auto& run : runs) {
-            if (run.error_occurred) throw std::runtime_error("benchmark failed: " + run.error_message);
-            if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median") {
-                medians[run.run_name.function_name] = run.GetAdjustedRealTime();
-            }
-        }
-    }
-    std::map<std::string, double> medians;
-};
-
-double bound_ns(const GroupOpCounts& c, const std::map<std::string, double>& m) {
-    return static_cast<double>(c.scalarmult) * m.at("scalarmult") +
-           static_cast<double>(c.scalarmult_base) * m.at("scalarmult_base") +
-           static_cast<double>(c.point_add) * m.at("point_add") +
-           static_cast<double>(c.point_sub) * m.at("point_sub") +
-           static_cast<double>(c.point_decode) * m.at("point_decode");
-}
-
-GroupOpCounts count_group_ops(const std::function<void()>& run) {
-    const GroupOpCounts before = current_thread_group_op_counts();
-    run();
-    return current_thread_group_op_counts() - before;
-}
-
 }  // namespace
 
 int run_crypto_bench(const CryptoBenchOptions& options, std::ostream& out) {
     Fixture fixture;
-    const std::vector<Op> ops = make_ops(fixture);
-
-    std::string reps = "--benchmark_repetitions=" + std::to_string(options.repetitions);
-    std::string min_time = "--benchmark_min_time=" + std::to_string(options.min_time_s);
-    std::string interleave = "--benchmark_enable_random_interleaving=true";
-    std::string program = "psephos-bench";
-    std::vector<char*> argv = {program.data(), reps.data(), min_time.data(), interleave.data()};
-    int argc = static_cast<int>(argv.size());
-    benchmark::Initialize(&argc, argv.data());
-
-    for (const auto& op : ops) {
-        benchmark::RegisterBenchmark(op.name.c_str(), [run = op.run](benchmark::State& state) {
-            for (auto _ : state) run();
-        })->Unit(benchmark::kNanosecond);
-    }
-    MedianCollector collector;
-    benchmark::RunSpecifiedBenchmarks(&collector);
-    benchmark::Shutdown();
-
-    const auto& m = collector.medians;
+    const std::vector<Op> ops = with_primitives(make_ops(fixture));
+    std::vector<TimedOp> timed;
+    for (const auto& op : ops) timed.push_back({op.name, op.run});
+    const auto m = measure_medians(timed, options.repetitions, options.min_time_s);
     const double unit = m.at("scalarmult");
     if (options.json) {
         out << std::setprecision(4) << "{\"suite\":\"crypto\",\"repetitions\":" << options.repetitions
@@ -171,7 +127,7 @@ int run_crypto_bench(const CryptoBenchOptions& options, std::ostream& out) {
     for (const auto& op : ops) {
         const double median = m.at(op.name);
         const GroupOpCounts c = count_group_ops(op.run);
-        const double ratio = op.priced ? median / bound_ns(c, m) : 0.0;
+        const double ratio = op.priced ? median / price_group_ops(c, m) : 0.0;
         if (options.json) {
             out << (first ? "" : ",") << '"' << op.name << "\":{\"median_ns\":" << std::fixed
                 << std::setprecision(0) << median << std::defaultfloat << std::setprecision(4)

@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     const fs::path corpus = argv[1];
     const auto election = test::finalize(test::small_manifest());
     const auto device = crypto::Ed25519SigningKey::generate();
-    const Hash32 seed = ledger::initial_tracking_code(election.context.base_hash, "kiosk-1");
+    const Hash32 seed = ledger::initial_tracking_code(election.election.base_hash, "kiosk-1");
     const ledger::BallotMarks marks[] = {{}, {{"mayor", {"ada"}}, {"measure-a", {"yes"}}},
                                          {{"mayor", {"alan"}}, {"council", {"emmy", "kurt"}}}};
     int n = 0;
@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
         for (const char* district : {"d1", "d2"}) {
             if (std::string(district) == "d2" && m.count("council")) continue;
             const std::string id = "seed-" + std::to_string(n++);
-            auto prepared = ledger::encrypt_ballot(election.context, {id, "kiosk-1", district, 1'800'000'000, seed},
+            auto prepared = ledger::encrypt_ballot(election.election, {id, "kiosk-1", district, 1'800'000'000, seed},
                                                    m, device);
             if (!prepared) {
                 std::cerr << prepared.error().message << '\n';

@@ -2,10 +2,12 @@
 // vote-for-2 race and a yes/no measure, with a real key ceremony (3 guardians, threshold 2).
 #pragma once
 
+#include <string>
 #include <vector>
 
-#include "psephos/crypto/guardian.hpp"
-#include "psephos/ledger/election_context.hpp"
+#include <stdexcept>
+
+#include "psephos/ledger/local_key_ceremony.hpp"
 
 namespace psephos::test {
 
@@ -30,33 +32,11 @@ inline ledger::ElectionManifest small_manifest() {
     return m;
 }
 
-struct TestElection {
-    ledger::ElectionContext context;
-    std::vector<crypto::GuardianSecretShare> secrets;
-};
-
 // Runs the ceremony over `m` and finalizes it.
-inline TestElection finalize(ledger::ElectionManifest m) {
-    const Hash32 ceremony_hash = ledger::compute_ceremony_hash(m);
-    std::vector<crypto::Guardian> guardians;
-    for (std::uint32_t i = 1; i <= m.guardian_count; ++i)
-        guardians.push_back(crypto::Guardian::create(ceremony_hash, i, m.guardian_count, m.threshold));
-    ledger::CeremonyRecord record;
-    std::vector<crypto::CoefficientCommitments> all;
-    for (auto& recipient : guardians)
-        for (const auto& sender : guardians)
-            if (sender.index() != recipient.index())
-                (void)recipient.receive_share(sender.announcement(), sender.share_for(recipient.announcement()));
-    TestElection out;
-    for (const auto& g : guardians) {
-        record.guardians.push_back({g.index(), g.announcement().identity_key, g.announcement().commitments});
-        all.push_back(g.announcement().commitments);
-        out.secrets.push_back(g.finish().value());
-    }
-    record.joint_key = crypto::compute_joint_public_key(all);
-    m.ceremony = std::move(record);
-    out.context = ledger::make_election_context(std::move(m)).value();
-    return out;
+inline ledger::LocalKeyCeremony finalize(ledger::ElectionManifest m) {
+    auto ceremony = ledger::run_local_key_ceremony(std::move(m));
+    if (!ceremony) throw std::runtime_error("key ceremony: " + ceremony.error().message);
+    return std::move(ceremony).value();
 }
 
 }  // namespace psephos::test

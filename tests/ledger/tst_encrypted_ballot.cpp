@@ -15,8 +15,8 @@ using namespace psephos;
 using namespace psephos::ledger;
 
 namespace {
-const test::TestElection& election() {
-    static const test::TestElection e = test::finalize(test::small_manifest());
+const ledger::LocalKeyCeremony& election() {
+    static const ledger::LocalKeyCeremony e = test::finalize(test::small_manifest());
     return e;
 }
 const crypto::Ed25519SigningKey& device_key() {
@@ -25,16 +25,16 @@ const crypto::Ed25519SigningKey& device_key() {
 }
 
 BallotRequest request(const std::string& id, const std::string& district = "d1") {
-    return {id, "kiosk-1", district, 1'700'000'123, initial_tracking_code(election().context.base_hash, "kiosk-1")};
+    return {id, "kiosk-1", district, 1'700'000'123, initial_tracking_code(election().election.base_hash, "kiosk-1")};
 }
 
 PreparedBallot encrypt(const BallotMarks& marks, const std::string& id = "b1", const std::string& district = "d1") {
-    auto prepared = encrypt_ballot(election().context, request(id, district), marks, device_key());
+    auto prepared = encrypt_ballot(election().election, request(id, district), marks, device_key());
     if (!prepared) qFatal("encrypt_ballot: %s", prepared.error().message.c_str());
     return std::move(prepared).value();
 }
 
-Status verify(const EncryptedBallot& b) { return verify_ballot(election().context, device_key().public_key(), b); }
+Status verify(const EncryptedBallot& b) { return verify_ballot(election().election, device_key().public_key(), b); }
 
 // Decodes then verifies: what a verifier does with bytes it was given.
 bool accepts_bytes(const Bytes& bytes) {
@@ -77,22 +77,22 @@ private slots:
         for (std::size_t c = 0; c < p.ballot.contests.size(); ++c)
             for (std::size_t o = 0; o < p.ballot.contests[c].selections.size(); ++o)
                 QCOMPARE(crypto::decrypt_with_nonce(p.ballot.contests[c].selections[o].ciphertext, p.nonces[c][o],
-                                                    election().context.joint_key),
+                                                    election().election.joint_key),
                          p.marks[c][o] ? crypto::Point::generator() : crypto::Point::identity());
     }
 
     void refuses_to_encrypt_an_overvote() {
-        auto over = encrypt_ballot(election().context, request("b2"), {{"council", {"emmy", "kurt", "john"}}},
+        auto over = encrypt_ballot(election().election, request("b2"), {{"council", {"emmy", "kurt", "john"}}},
                                    device_key());
         QVERIFY(!over.ok());
         QCOMPARE(over.error().code, ErrorCode::invalid_argument);
         QVERIFY(over.error().message.find("overvote") != std::string::npos);
         // The message names the contest but not the marks.
         QVERIFY(over.error().message.find("emmy") == std::string::npos);
-        QVERIFY(!encrypt_ballot(election().context, request("b3"), {{"mayor", {"ada", "ada"}}}, device_key()).ok());
-        QVERIFY(!encrypt_ballot(election().context, request("b4"), {{"mayor", {"nobody"}}}, device_key()).ok());
-        QVERIFY(!encrypt_ballot(election().context, request("b5", "d2"), {{"council", {"emmy"}}}, device_key()).ok());
-        QVERIFY(!encrypt_ballot(election().context, request("b6", "d9"), {}, device_key()).ok());
+        QVERIFY(!encrypt_ballot(election().election, request("b3"), {{"mayor", {"ada", "ada"}}}, device_key()).ok());
+        QVERIFY(!encrypt_ballot(election().election, request("b4"), {{"mayor", {"nobody"}}}, device_key()).ok());
+        QVERIFY(!encrypt_ballot(election().election, request("b5", "d2"), {{"council", {"emmy"}}}, device_key()).ok());
+        QVERIFY(!encrypt_ballot(election().election, request("b6", "d9"), {}, device_key()).ok());
     }
 
     void rejects_forged_overvote() {
@@ -102,8 +102,8 @@ private slots:
         PreparedBallot honest = encrypt({{"mayor", {"ada"}}}, "forged");
         PreparedBallot forged = encrypt({{"mayor", {"ada"}}}, "forged");
         auto& mayor = forged.ballot.contests[0];
-        const auto& base = election().context.base_hash;
-        const auto& key = election().context.joint_key;
+        const auto& base = election().election.base_hash;
+        const auto& key = election().election.joint_key;
         const crypto::Scalar r = crypto::Scalar::random();
         mayor.selections[1].ciphertext = crypto::encrypt_message(1, r, key);
         mayor.selections[1].proof =
@@ -134,14 +134,14 @@ private slots:
         other_election.device_signature = device_key().sign(encode_ballot_body(other_election));
         QVERIFY(verify(other_election).error().message.find("another election") != std::string::npos);
         // The same ballot verified against another election (other key and base hash) fails.
-        static const test::TestElection other = test::finalize(test::small_manifest());
-        QVERIFY(!verify_ballot(other.context, device_key().public_key(), p.ballot).ok());
+        static const ledger::LocalKeyCeremony other = test::finalize(test::small_manifest());
+        QVERIFY(!verify_ballot(other.election, device_key().public_key(), p.ballot).ok());
         EncryptedBallot other_district = p.ballot;
         other_district.district_id = "d2";
         other_district.device_signature = device_key().sign(encode_ballot_body(other_district));
         QVERIFY(verify(other_district).error().message.find("style") != std::string::npos);
         // Another device's signature.
-        QVERIFY(!verify_ballot(election().context, crypto::Ed25519SigningKey::generate().public_key(), p.ballot).ok());
+        QVERIFY(!verify_ballot(election().election, crypto::Ed25519SigningKey::generate().public_key(), p.ballot).ok());
     }
 
     void rejects_every_flipped_byte() {
@@ -203,13 +203,13 @@ private slots:
     }
 
     void tracking_codes_chain_and_differ() {
-        Hash32 previous = initial_tracking_code(election().context.base_hash, "kiosk-1");
-        QVERIFY(!(previous == initial_tracking_code(election().context.base_hash, "kiosk-2")));
+        Hash32 previous = initial_tracking_code(election().election.base_hash, "kiosk-1");
+        QVERIFY(!(previous == initial_tracking_code(election().election.base_hash, "kiosk-2")));
         std::set<std::string> seen;
         for (int i = 0; i < 5; ++i) {
             BallotRequest r = request("chain-" + std::to_string(i));
             r.previous_tracking_code = previous;
-            auto p = encrypt_ballot(election().context, r, {}, device_key()).value();
+            auto p = encrypt_ballot(election().election, r, {}, device_key()).value();
             QCOMPARE(p.tracking_code, next_tracking_code(previous, compute_ballot_hash(p.ballot)));
             const std::string shown = format_tracking_code(p.tracking_code);
             QCOMPARE(shown.size(), std::size_t{39});  // 8 groups of 4, 7 dashes
@@ -230,39 +230,39 @@ private slots:
         PreparedBallot p = encrypt({{"mayor", {"grace"}}, {"council", {"kurt", "rozsa"}}}, "spoiled");
         ChallengedBallot c = challenge_ballot(std::move(p));
         const auto pub = device_key().public_key();
-        QVERIFY(verify_challenged_ballot(election().context, pub, c).ok());
+        QVERIFY(verify_challenged_ballot(election().election, pub, c).ok());
         const Bytes bytes = encode_challenged_ballot(c);
         auto decoded = decode_challenged_ballot(bytes);
         QVERIFY(decoded.ok());
         QVERIFY(decoded.value() == c);
-        QVERIFY(verify_challenged_ballot(election().context, pub, decoded.value()).ok());
+        QVERIFY(verify_challenged_ballot(election().election, pub, decoded.value()).ok());
 
         ChallengedBallot flipped_mark = c;
         flipped_mark.marks[0][1] ^= 1;  // claim grace was not marked
-        QVERIFY(!verify_challenged_ballot(election().context, pub, flipped_mark).ok());
+        QVERIFY(!verify_challenged_ballot(election().election, pub, flipped_mark).ok());
         ChallengedBallot other_nonce = c;
         other_nonce.nonces[1][0] = crypto::Scalar::random();
-        QVERIFY(!verify_challenged_ballot(election().context, pub, other_nonce).ok());
+        QVERIFY(!verify_challenged_ballot(election().election, pub, other_nonce).ok());
         ChallengedBallot swapped = c;
         std::swap(swapped.nonces[1][0], swapped.nonces[1][1]);
-        QVERIFY(!verify_challenged_ballot(election().context, pub, swapped).ok());
+        QVERIFY(!verify_challenged_ballot(election().election, pub, swapped).ok());
         for (std::size_t n = 0; n < bytes.size(); n += 7) QVERIFY(!decode_challenged_ballot(ByteSpan(bytes).first(n)).ok());
     }
 
     void ballot_from_precomputed_pool_verifies() {
-        crypto::PrecomputationPool pool(election().context.joint_key, 16, 1);
+        crypto::PrecomputationPool pool(election().election.joint_key, 16, 1);
         pool.wait_until_available(9);  // district d1: 3 + 4 + 2 options
         auto multiplications = [] {
             const auto c = crypto::current_thread_group_op_counts();
             return c.scalarmult + c.scalarmult_base;
         };
         const auto start = multiplications();
-        auto pooled = encrypt_ballot(election().context, request("pooled"), {{"council", {"kurt"}}}, device_key(), &pool);
+        auto pooled = encrypt_ballot(election().election, request("pooled"), {{"council", {"kurt"}}}, device_key(), &pool);
         const auto with_pool = multiplications() - start;
         QVERIFY(pooled.ok());
         QVERIFY(verify(pooled.value().ballot).ok());
         const auto middle = multiplications();
-        QVERIFY(encrypt_ballot(election().context, request("full"), {{"council", {"kurt"}}}, device_key()).ok());
+        QVERIFY(encrypt_ballot(election().election, request("full"), {{"council", {"kurt"}}}, device_key()).ok());
         const auto without_pool = multiplications() - middle;
         // Only the contests' count proofs multiply online; the 9 selections' 6 each are gone.
         QVERIFY2(with_pool + 9 * 6 <= without_pool,
@@ -270,16 +270,16 @@ private slots:
         // A pool for another key is refused, not silently used.
         crypto::PrecomputationPool wrong(crypto::Point::multiply_base(crypto::Scalar::random()), 4, 1);
         wrong.wait_until_available(1);
-        QVERIFY(!encrypt_ballot(election().context, request("wrong-pool"), {}, device_key(), &wrong).ok());
+        QVERIFY(!encrypt_ballot(election().election, request("wrong-pool"), {}, device_key(), &wrong).ok());
     }
 
     void base_hash_binds_manifest_and_key() {
-        auto m = election().context.manifest;
+        auto m = election().election.manifest;
         m.contests[0].title.text = "Mayor (changed)";
         // The ceremony no longer matches the changed definition: finalizing refuses it.
         QVERIFY(!make_election_context(m).ok());
-        const test::TestElection other = test::finalize(test::small_manifest());
-        QVERIFY(!(other.context.base_hash == election().context.base_hash));  // another joint key
+        const ledger::LocalKeyCeremony other = test::finalize(test::small_manifest());
+        QVERIFY(!(other.election.base_hash == election().election.base_hash));  // another joint key
     }
 };
 

@@ -1,0 +1,81 @@
+// Google Benchmark plumbing and group-operation pricing shared by the suites.
+#include "bench_support.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <stdexcept>
+
+#include "psephos/crypto/point.hpp"
+
+namespace psephos::bench {
+
+namespace {
+// Collects the "median" aggregate of every benchmark, in nanoseconds per iteration.
+class MedianCollector : public benchmark::BenchmarkReporter {
+public:
+    bool ReportContext(const Context&) override { return true; }
+    void ReportRuns(const std::vector<Run>& runs) override {
+        for (const auto& run : runs) {
+            if (run.error_occurred) throw std::runtime_error("benchmark failed: " + run.error_message);
+            if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median") {
+                medians[run.run_name.function_name] = run.GetAdjustedRealTime();
+            }
+        }
+    }
+    std::map<std::string, double> medians;
+};
+
+struct Primitives {
+    crypto::Scalar scalar = crypto::Scalar::random();
+    crypto::Point point = crypto::Point::multiply_base(crypto::Scalar::random());
+    crypto::Point other = crypto::Point::multiply_base(crypto::Scalar::random());
+};
+}  // namespace
+
+std::map<std::string, double> measure_medians(const std::vector<TimedOp>& ops, int repetitions,
+                                              double min_time_s) {
+    std::string reps = "--benchmark_repetitions=" + std::to_string(repetitions);
+    std::string min_time = "--benchmark_min_time=" + std::to_string(min_time_s);
+    std::string interleave = "--benchmark_enable_random_interleaving=true";
+    std::string program = "psephos-bench";
+    std::vector<char*> argv = {program.data(), reps.data(), min_time.data(), interleave.data()};
+    int argc = static_cast<int>(argv.size());
+    benchmark::Initialize(&argc, argv.data());
+    for (const auto& op : ops) {
+        benchmark::RegisterBenchmark(op.name.c_str(), [run = op.run](benchmark::State& state) {
+            for (auto _ : state) run();
+        })->Unit(benchmark::kNanosecond);
+    }
+    MedianCollector collector;
+    benchmark::RunSpecifiedBenchmarks(&collector);
+    benchmark::Shutdown();
+    return collector.medians;
+}
+
+crypto::GroupOpCounts count_group_ops(const std::function<void()>& run) {
+    const crypto::GroupOpCounts before = crypto::current_thread_group_op_counts();
+    run();
+    return crypto::current_thread_group_op_counts() - before;
+}
+
+std::vector<TimedOp> group_primitive_ops() {
+    auto p = std::make_shared<Primitives>();
+    return {
+        {"scalarmult", [p] { benchmark::DoNotOptimize(p->scalar * p->point); }},
+        {"scalarmult_base", [p] { benchmark::DoNotOptimize(crypto::Point::multiply_base(p->scalar)); }},
+        {"point_add", [p] { benchmark::DoNotOptimize(p->point + p->other); }},
+        {"point_sub", [p] { benchmark::DoNotOptimize(p->point - p->other); }},
+        {"point_decode", [p] { benchmark::DoNotOptimize(crypto::Point::from_bytes(p->point.bytes())); }},
+    };
+}
+
+double price_group_ops(const crypto::GroupOpCounts& c, const std::map<std::string, double>& m) {
+    return static_cast<double>(c.scalarmult) * m.at("scalarmult") +
+           static_cast<double>(c.scalarmult_base) * m.at("scalarmult_base") +
+           static_cast<double>(c.point_add) * m.at("point_add") +
+           static_cast<double>(c.point_sub) * m.at("point_sub") +
+           static_cast<double>(c.point_decode) * m.at("point_decode");
+}
+
+}  // namespace psephos::bench

@@ -1,0 +1,33 @@
+// What every psephos-bench suite shares: timing named operations with Google Benchmark (medians
+// of randomly interleaved repetitions) and pricing an operation by the group operations it
+// performs, each at its own median from the same run (docs/benchmarks.md).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "psephos/crypto/group_op_counter.hpp"
+
+namespace psephos::bench {
+
+struct TimedOp {
+    std::string name;
+    std::function<void()> run;
+};
+
+// Median nanoseconds per call of each op, by name.
+std::map<std::string, double> measure_medians(const std::vector<TimedOp>& ops, int repetitions,
+                                              double min_time_s);
+
+// The group operations one call of `run` performs on this thread.
+crypto::GroupOpCounts count_group_ops(const std::function<void()>& run);
+
+// Timed ops for the group primitives, named as price_group_ops expects.
+std::vector<TimedOp> group_primitive_ops();
+
+// Σ count × median over the five group operations; the medians must include the primitives.
+double price_group_ops(const crypto::GroupOpCounts& counts, const std::map<std::string, double>& medians);
+
+}  // namespace psephos::bench
