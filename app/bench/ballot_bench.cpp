@@ -56,7 +56,7 @@ int run_ballot_bench(const BallotBenchOptions& options, std::ostream& out) {
     const auto device_public = device.public_key();
     const ledger::BallotRequest request{"bench", "kiosk-1", district, 1'800'000'000,
                                         ledger::initial_tracking_code(election.base_hash, "kiosk-1")};
-    auto encrypt = [&](crypto::PrecomputationPool* pool) {
+    auto encrypt = [&](ledger::BallotPrecomputationPool* pool) {
         auto b = ledger::encrypt_ballot(election, request, marks, device, pool);
         if (!b) throw std::runtime_error(b.error().message);
         return std::move(b).value();
@@ -67,9 +67,11 @@ int run_ballot_bench(const BallotBenchOptions& options, std::ostream& out) {
         if (!b || !ledger::verify_ballot(election, device_public, b.value()))
             throw std::runtime_error("benchmark ballot does not verify");
     };
-    // Enough precomputations for every timed online call, made before timing starts; the
-    // workers refill on the other core while the online calls run on this one.
-    crypto::PrecomputationPool pool(election.joint_key, selections * 64, 1);
+    // A precomputed ballot for every timed online call, all made before timing starts; then the
+    // workers stop, so none competes for the CPU while anything is timed.
+    constexpr std::int64_t online_iterations = 8;
+    const std::size_t online_ballots = static_cast<std::size_t>(online_iterations * options.repetitions);
+    ledger::BallotPrecomputationPool pool(election, district, online_ballots, 2);
 
     const crypto::Scalar nonce = crypto::Scalar::random();
     const Bytes message(512, 0x5a);
@@ -78,12 +80,15 @@ int run_ballot_bench(const BallotBenchOptions& options, std::ostream& out) {
     ops.push_back({"ed25519_sign", [&] { benchmark::DoNotOptimize(device.sign(message)); }});
     ops.push_back({"ed25519_verify", [&] { benchmark::DoNotOptimize(crypto::verify_signature(device_public, message, signature)); }});
     ops.push_back({"encrypt", [&] { benchmark::DoNotOptimize(encrypt(nullptr)); }});
-    ops.push_back({"encrypt_online", [&] {
-                       pool.wait_until_available(selections);
+    ops.push_back({"encrypt_online",
+                   [&] {
+                       if (pool.available() == 0) throw std::logic_error("benchmark ran out of precomputed ballots");
                        benchmark::DoNotOptimize(encrypt(&pool));
-                   }});
+                   },
+                   online_iterations});
     ops.push_back({"verify", verify});
-    pool.wait_until_available(selections * 64);
+    pool.wait_until_available(online_ballots);
+    pool.stop_refilling();
     const auto m = measure_medians(ops, options.repetitions, options.min_time_s);
 
     const auto encrypt_ops = count_group_ops([&] { encrypt(nullptr); });

@@ -43,9 +43,11 @@ std::map<std::string, double> measure_medians(const std::vector<TimedOp>& ops, i
     int argc = static_cast<int>(argv.size());
     benchmark::Initialize(&argc, argv.data());
     for (const auto& op : ops) {
-        benchmark::RegisterBenchmark(op.name.c_str(), [run = op.run](benchmark::State& state) {
+        auto* registered = benchmark::RegisterBenchmark(op.name.c_str(), [run = op.run](benchmark::State& state) {
             for (auto _ : state) run();
-        })->Unit(benchmark::kNanosecond);
+        });
+        registered->Unit(benchmark::kNanosecond);
+        if (op.iterations > 0) registered->Iterations(op.iterations);
     }
     MedianCollector collector;
     benchmark::RunSpecifiedBenchmarks(&collector);

@@ -3,6 +3,7 @@
 // performs, each at its own median from the same run (docs/benchmarks.md).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -15,6 +16,7 @@ namespace psephos::bench {
 struct TimedOp {
     std::string name;
     std::function<void()> run;
+    std::int64_t iterations = 0;  // per repetition; 0 lets the harness choose
 };
 
 // Median nanoseconds per call of each op, by name.

@@ -69,6 +69,11 @@ const Point& PrecomputedSelection::public_key() const {
     return state_->public_key;
 }
 
+const Scalar& PrecomputedSelection::nonce() const {
+    if (!state_) throw std::logic_error("PrecomputedSelection::nonce() on an empty object");
+    return state_->nonce;
+}
+
 PrecomputedSelection PrecomputedSelection::compute(const Point& public_key) {
     auto s = std::make_unique<State>();
     s->public_key = public_key;
@@ -146,70 +151,8 @@ Result<EncryptedSelection> encrypt_selection_full(const Hash32& base_hash, ByteS
 
 PrecomputationPool::PrecomputationPool(const Point& public_key, std::size_t target_size,
                                        std::size_t thread_count)
-    : public_key_(public_key), target_size_(target_size) {
-    workers_.reserve(thread_count);
-    for (std::size_t i = 0; i < thread_count; ++i) {
-        workers_.emplace_back([this](std::stop_token stop) { run_worker(std::move(stop)); });
-    }
-}
-
-PrecomputationPool::~PrecomputationPool() {
-    // Ask every worker first, then join: they stop in parallel, each after at most the one
-    // computation it is in. The ready ones are wiped as ready_ is destroyed.
-    for (auto& worker : workers_) worker.request_stop();
-    for (auto& worker : workers_) worker.join();
-}
-
-void PrecomputationPool::run_worker(std::stop_token stop) {
-    while (true) {
-        {
-            std::unique_lock lock(mutex_);
-            // Wakes on a take() or on a stop request (the stop_token overload of wait).
-            if (!changed_.wait(lock, stop,
-                               [this] { return ready_.size() + in_progress_ < target_size_; }) ||
-                stop.stop_requested()) {
-                return;
-            }
-            ++in_progress_;
-        }
-        PrecomputedSelection fresh = PrecomputedSelection::compute(public_key_);
-        {
-            std::lock_guard lock(mutex_);
-            --in_progress_;
-            if (stop.stop_requested()) return;  // `fresh` is wiped on the way out
-            ready_.push_back(std::move(fresh));
-        }
-        changed_.notify_all();
-    }
-}
-
-std::optional<PrecomputedSelection> PrecomputationPool::take() {
-    std::optional<PrecomputedSelection> taken;
-    {
-        std::lock_guard lock(mutex_);
-        if (ready_.empty()) return std::nullopt;
-        taken.emplace(std::move(ready_.front()));
-        ready_.pop_front();
-    }
-    changed_.notify_all();
-    return taken;
-}
-
-std::size_t PrecomputationPool::available() const {
-    std::lock_guard lock(mutex_);
-    return ready_.size();
-}
-
-void PrecomputationPool::wait_until_available(std::size_t n) {
-    if (n > target_size_ || (n > 0 && workers_.empty())) {
-        throw std::invalid_argument(
-            "PrecomputationPool::wait_until_available: " + std::to_string(n) +
-            " can never be ready (target " + std::to_string(target_size_) + ", " +
-            std::to_string(workers_.size()) + " workers)");
-    }
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return ready_.size() >= n; });
-}
+    : public_key_(public_key),
+      pool_([this] { return PrecomputedSelection::compute(public_key_); }, target_size, thread_count) {}
 
 Result<EncryptedSelection> encrypt_selection_with(PrecomputationPool* pool, const Hash32& base_hash,
                                                   ByteSpan context, const Point& public_key,

@@ -3,7 +3,9 @@
 #include "psephos/ledger/encrypted_ballot.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <stdexcept>
 
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/ledger/canonical_encoding.hpp"
@@ -174,20 +176,38 @@ Bytes ballot_proof_context(std::string_view ballot_id, std::string_view contest_
     return out;
 }
 
-Result<PreparedBallot> encrypt_ballot(const ElectionContext& election, const BallotRequest& request,
-                                      const BallotMarks& marks,
-                                      const crypto::Ed25519SigningKey& device_key,
-                                      crypto::PrecomputationPool* pool) {
-    const ElectionManifest& m = election.manifest;
-    const BallotStyle* style = m.ballot_style_of_district(request.district_id);
-    if (m.find_district(request.district_id) == nullptr || style == nullptr) {
-        return make_error(ErrorCode::invalid_argument,
-                          "district " + quoted(request.district_id) + " has no ballot style in this election");
-    }
+BallotPrecomputationPool::BallotPrecomputationPool(const ElectionContext& election, std::string_view district_id,
+                                                   std::size_t target_ballots, std::size_t thread_count)
+    : public_key_(election.joint_key),
+      ballot_style_id_([&] {
+          const BallotStyle* style = election.manifest.ballot_style_of_district(district_id);
+          if (style == nullptr) throw std::invalid_argument("district " + quoted(district_id) + " has no ballot style");
+          return style->id;
+      }()),
+      shapes_([&] {
+          std::vector<std::pair<std::size_t, std::uint32_t>> shapes;
+          for (const auto& id : election.manifest.ballot_style_of_district(district_id)->contests) {
+              const Contest* c = election.manifest.find_contest(id);
+              shapes.emplace_back(c->options.size(), c->vote_for);
+          }
+          return shapes;
+      }()),
+      pool_(
+          [this] {
+              std::vector<crypto::PrecomputedContest> ballot;
+              for (const auto& [options, vote_for] : shapes_)
+                  ballot.push_back(crypto::PrecomputedContest::compute(public_key_, options, vote_for));
+              return ballot;
+          },
+          target_ballots, thread_count) {}
+
+namespace {
+// Everything about the marks the ballot style allows, checked before anything is encrypted.
+Status check_marks(const ElectionManifest& m, const BallotStyle& style, const BallotMarks& marks) {
     for (const auto& [contest_id, options] : marks) {
-        if (std::find(style->contests.begin(), style->contests.end(), contest_id) == style->contests.end()) {
+        if (std::find(style.contests.begin(), style.contests.end(), contest_id) == style.contests.end()) {
             return make_error(ErrorCode::invalid_argument,
-                              "contest " + quoted(contest_id) + " is not on ballot style " + quoted(style->id));
+                              "contest " + quoted(contest_id) + " is not on ballot style " + quoted(style.id));
         }
         const Contest* contest = m.find_contest(contest_id);
         std::set<std::string> seen;
@@ -199,8 +219,7 @@ Result<PreparedBallot> encrypt_ballot(const ElectionContext& election, const Bal
                                   "contest " + quoted(contest_id) + ": unknown option " + quoted(option_id));
             }
             if (!seen.insert(option_id).second) {
-                return make_error(ErrorCode::invalid_argument,
-                                  "contest " + quoted(contest_id) + ": an option is marked twice");
+                return make_error(ErrorCode::invalid_argument, "contest " + quoted(contest_id) + ": an option is marked twice");
             }
         }
         if (options.size() > contest->vote_for) {
@@ -208,6 +227,51 @@ Result<PreparedBallot> encrypt_ballot(const ElectionContext& election, const Bal
                               "contest " + quoted(contest_id) + ": more marks than vote for " +
                                   std::to_string(contest->vote_for) + " allows (overvote)");
         }
+    }
+    return {};
+}
+
+// The full path for one contest: fresh nonces, every proof computed now.
+Result<crypto::EncryptedContestSelections> encrypt_contest_full(const ElectionContext& election,
+                                                                std::span<const Bytes> contexts, ByteSpan count_context,
+                                                                std::uint32_t vote_for,
+                                                                std::span<const std::uint8_t> marks) {
+    crypto::EncryptedContestSelections out;
+    Ciphertext sum = crypto::zero_ciphertext();
+    Scalar nonce_sum;
+    std::uint64_t count = 0;
+    for (std::size_t i = 0; i < marks.size(); ++i) {
+        auto s = crypto::encrypt_selection_full(election.base_hash, contexts[i], election.joint_key, marks[i]);
+        if (!s) return s.error();
+        sum = crypto::add_ciphertexts(sum, s.value().ciphertext);
+        nonce_sum = nonce_sum + s.value().nonce;
+        count += marks[i];
+        out.selections.push_back(std::move(s).value());
+    }
+    auto proof = crypto::prove_range(election.base_hash, count_context, sum, election.joint_key, count, nonce_sum, vote_for);
+    if (!proof) return proof.error();
+    out.count_proof = std::move(proof).value();
+    return out;
+}
+}  // namespace
+
+Result<PreparedBallot> encrypt_ballot(const ElectionContext& election, const BallotRequest& request,
+                                      const BallotMarks& marks, const crypto::Ed25519SigningKey& device_key,
+                                      BallotPrecomputationPool* pool) {
+    const ElectionManifest& m = election.manifest;
+    const BallotStyle* style = m.ballot_style_of_district(request.district_id);
+    if (m.find_district(request.district_id) == nullptr || style == nullptr) {
+        return make_error(ErrorCode::invalid_argument,
+                          "district " + quoted(request.district_id) + " has no ballot style in this election");
+    }
+    if (auto ok = check_marks(m, *style, marks); !ok) return ok.error();
+    std::optional<std::vector<crypto::PrecomputedContest>> precomputed;
+    if (pool != nullptr) {
+        if (!(pool->public_key() == election.joint_key) || pool->ballot_style_id() != style->id) {
+            return make_error(ErrorCode::invalid_argument,
+                              "precomputation pool is for another election key or ballot style than " + quoted(style->id));
+        }
+        precomputed = pool->take();
     }
 
     PreparedBallot prepared;
@@ -219,38 +283,33 @@ Result<PreparedBallot> encrypt_ballot(const ElectionContext& election, const Bal
     b.ballot_style_id = style->id;
     b.timestamp = request.time - request.time % timestamp_resolution;
     b.previous_tracking_code = request.previous_tracking_code;
-    for (const auto& contest_id : style->contests) {
+    for (std::size_t c = 0; c < style->contests.size(); ++c) {
+        const std::string& contest_id = style->contests[c];
         const Contest& contest = *m.find_contest(contest_id);
         const auto marked = marks.find(contest_id);
+        std::vector<std::uint8_t> contest_marks;
+        std::vector<Bytes> contexts;
+        for (const auto& option : contest.options) {
+            const bool is_marked = marked != marks.end() && std::find(marked->second.begin(), marked->second.end(),
+                                                                      option.id) != marked->second.end();
+            contest_marks.push_back(is_marked ? 1 : 0);
+            contexts.push_back(ballot_proof_context(b.ballot_id, contest_id, option.id));
+        }
+        const Bytes count_context = ballot_proof_context(b.ballot_id, contest_id, "");
+        auto encrypted = precomputed ? crypto::encrypt_contest(std::move((*precomputed)[c]), election.base_hash, contexts,
+                                                               count_context, election.joint_key, contest_marks)
+                                     : encrypt_contest_full(election, contexts, count_context, contest.vote_for,
+                                                            contest_marks);
+        if (!encrypted) return encrypted.error().within("contest " + quoted(contest_id));
         EncryptedContest ec;
         ec.contest_id = contest_id;
-        std::vector<std::uint8_t> contest_marks;
         std::vector<Scalar> contest_nonces;
-        Ciphertext sum = crypto::zero_ciphertext();
-        Scalar sum_nonce;
-        std::uint64_t count = 0;
-        for (const auto& option : contest.options) {
-            const bool is_marked =
-                marked != marks.end() &&
-                std::find(marked->second.begin(), marked->second.end(), option.id) != marked->second.end();
-            const std::uint64_t mark = is_marked ? 1 : 0;
-            auto encrypted = crypto::encrypt_selection_with(
-                pool, election.base_hash, ballot_proof_context(b.ballot_id, contest_id, option.id),
-                election.joint_key, mark);
-            if (!encrypted) return encrypted.error().within("contest " + quoted(contest_id));
-            Scalar nonce = std::move(encrypted.value().nonce);
-            EncryptedSelection s{option.id, encrypted.value().ciphertext, std::move(encrypted.value().proof)};
-            sum = crypto::add_ciphertexts(sum, s.ciphertext);
-            sum_nonce = sum_nonce + nonce;
-            count += mark;
-            ec.selections.push_back(std::move(s));
-            contest_marks.push_back(static_cast<std::uint8_t>(mark));
-            contest_nonces.push_back(std::move(nonce));
+        for (std::size_t o = 0; o < contest.options.size(); ++o) {
+            auto& s = encrypted.value().selections[o];
+            ec.selections.push_back({contest.options[o].id, s.ciphertext, std::move(s.proof)});
+            contest_nonces.push_back(std::move(s.nonce));
         }
-        ec.selection_count_proof = crypto::prove_range(election.base_hash,
-                                                       ballot_proof_context(b.ballot_id, contest_id, ""), sum,
-                                                       election.joint_key, count, sum_nonce, contest.vote_for)
-                                       .value();
+        ec.selection_count_proof = std::move(encrypted.value().count_proof);
         b.contests.push_back(std::move(ec));
         prepared.marks.push_back(std::move(contest_marks));
         prepared.nonces.push_back(std::move(contest_nonces));

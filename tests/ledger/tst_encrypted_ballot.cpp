@@ -249,28 +249,34 @@ private slots:
         for (std::size_t n = 0; n < bytes.size(); n += 7) QVERIFY(!decode_challenged_ballot(ByteSpan(bytes).first(n)).ok());
     }
 
-    void ballot_from_precomputed_pool_verifies() {
-        crypto::PrecomputationPool pool(election().election.joint_key, 16, 1);
-        pool.wait_until_available(9);  // district d1: 3 + 4 + 2 options
-        auto multiplications = [] {
+    void ballot_from_precomputed_pool_verifies_with_no_online_group_operation() {
+        BallotPrecomputationPool pool(election().election, "d1", 2, 1);
+        pool.wait_until_available(2);
+        auto group_ops = [] {
             const auto c = crypto::current_thread_group_op_counts();
-            return c.scalarmult + c.scalarmult_base;
+            return c.scalarmult + c.scalarmult_base + c.point_add + c.point_sub + c.point_decode;
         };
-        const auto start = multiplications();
-        auto pooled = encrypt_ballot(election().election, request("pooled"), {{"council", {"kurt"}}}, device_key(), &pool);
-        const auto with_pool = multiplications() - start;
-        QVERIFY(pooled.ok());
-        QVERIFY(verify(pooled.value().ballot).ok());
-        const auto middle = multiplications();
-        QVERIFY(encrypt_ballot(election().election, request("full"), {{"council", {"kurt"}}}, device_key()).ok());
-        const auto without_pool = multiplications() - middle;
-        // Only the contests' count proofs multiply online; the 9 selections' 6 each are gone.
-        QVERIFY2(with_pool + 9 * 6 <= without_pool,
-                 (std::to_string(with_pool) + " vs " + std::to_string(without_pool)).c_str());
-        // A pool for another key is refused, not silently used.
-        crypto::PrecomputationPool wrong(crypto::Point::multiply_base(crypto::Scalar::random()), 4, 1);
-        wrong.wait_until_available(1);
-        QVERIFY(!encrypt_ballot(election().election, request("wrong-pool"), {}, device_key(), &wrong).ok());
+        for (const BallotMarks& marks : {BallotMarks{{"council", {"kurt", "john"}}, {"mayor", {"ada"}}}, BallotMarks{}}) {
+            const auto before = group_ops();
+            auto pooled = encrypt_ballot(election().election, request("pooled"), marks, device_key(), &pool);
+            QCOMPARE(group_ops() - before, std::uint64_t{0});
+            QVERIFY(pooled.ok());
+            auto ok = verify(pooled.value().ballot);
+            QVERIFY2(ok.ok(), ok.ok() ? "" : ok.error().message.c_str());
+            QVERIFY(verify_challenged_ballot(election().election, device_key().public_key(),
+                                             challenge_ballot(std::move(pooled).value()))
+                        .ok());
+        }
+        // Overvotes are refused on this path too, and an empty pool falls back to the full path.
+        QVERIFY(!encrypt_ballot(election().election, request("over"), {{"mayor", {"ada", "alan"}}}, device_key(), &pool).ok());
+        BallotPrecomputationPool empty(election().election, "d1", 0, 0);
+        QVERIFY(encrypt_ballot(election().election, request("fallback"), {}, device_key(), &empty).ok());
+        // A pool for another style or another key is refused, not silently used.
+        BallotPrecomputationPool other_style(election().election, "d2", 0, 0);
+        QVERIFY(!encrypt_ballot(election().election, request("wrong-style"), {}, device_key(), &other_style).ok());
+        static const ledger::LocalKeyCeremony other = test::finalize(test::small_manifest());
+        BallotPrecomputationPool other_key(other.election, "d1", 0, 0);
+        QVERIFY(!encrypt_ballot(election().election, request("wrong-key"), {}, device_key(), &other_key).ok());
     }
 
     void base_hash_binds_manifest_and_key() {

@@ -13,19 +13,16 @@
 //     it; c = H(…); c_m = c − c_j; v_m = u − c_m·r. The proof verifies with verify_zero_or_one.
 // A precomputation is secret until used (it holds r·K, from which β − r·K reveals the mark), lives
 // only in memory, is used at most once and is wiped when consumed or destroyed. It is bound to the
-// key it was made for: encrypt_selection refuses it for any other key. The contest's range proof
-// on the sum of selections is not precomputed: prove it with prove_range and the sum of the nonces.
+// key it was made for: encrypt_selection refuses it for any other key. A contest's range proof on
+// the sum of its selections is precomputed with the contest (precomputed_contest.hpp).
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <stop_token>
-#include <thread>
 #include <vector>
+
+#include "psephos/crypto/background_pool.hpp"
 
 #include "psephos/crypto/elgamal.hpp"
 #include "psephos/crypto/range_proof.hpp"
@@ -62,6 +59,9 @@ public:
 private:
     struct State;
     explicit PrecomputedSelection(std::unique_ptr<State> state);
+    // r, for PrecomputedContest, which sums the nonces of its selections. Requires !empty().
+    const Scalar& nonce() const;
+    friend class PrecomputedContest;
 
     std::unique_ptr<State> state_;
 
@@ -93,30 +93,20 @@ public:
     // thread_count = 0 gives a pool that is never filled (every take() falls back).
     PrecomputationPool(const Point& public_key, std::size_t target_size,
                        std::size_t thread_count = 1);
-    ~PrecomputationPool();
-    PrecomputationPool(const PrecomputationPool&) = delete;
-    PrecomputationPool& operator=(const PrecomputationPool&) = delete;
 
     const Point& public_key() const { return public_key_; }
-    std::size_t target_size() const { return target_size_; }
+    std::size_t target_size() const { return pool_.target_size(); }
 
     // One ready precomputation, or nothing if none is ready now (never blocks on computation).
-    std::optional<PrecomputedSelection> take();
-    std::size_t available() const;
+    std::optional<PrecomputedSelection> take() { return pool_.take(); }
+    std::size_t available() const { return pool_.available(); }
     // Blocks until at least n are ready (for tests and benchmarks). Throws std::invalid_argument
     // if n could never be reached (n above the target, or no workers).
-    void wait_until_available(std::size_t n);
+    void wait_until_available(std::size_t n) { pool_.wait_until_available(n); }
 
 private:
-    void run_worker(std::stop_token stop);
-
     const Point public_key_;
-    const std::size_t target_size_;
-    mutable std::mutex mutex_;
-    std::condition_variable_any changed_;  // a precomputation was added or taken
-    std::deque<PrecomputedSelection> ready_;
-    std::size_t in_progress_ = 0;
-    std::vector<std::jthread> workers_;  // last: started after, and stopped before, the rest
+    BackgroundPool<PrecomputedSelection> pool_;  // last: its workers read public_key_
 };
 
 // Takes a precomputation from the pool if one is ready (online path), else computes in full.

@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "psephos/crypto/ed25519.hpp"
-#include "psephos/crypto/precomputed_selection.hpp"
+#include "psephos/crypto/background_pool.hpp"
+#include "psephos/crypto/precomputed_contest.hpp"
 #include "psephos/crypto/range_proof.hpp"
 #include "psephos/ledger/election_context.hpp"
 
@@ -85,14 +86,39 @@ struct PreparedBallot {
     std::vector<std::vector<crypto::Scalar>> nonces;  // [contest][option]
 };
 
+// Precomputed ballots of one district's ballot style (every contest's selections and count proof,
+// docs/crypto.md §4.5), kept ready by background workers while the kiosk is idle. The secrets are
+// used once and wiped; a pool belongs to one election key and one ballot style.
+class BallotPrecomputationPool {
+public:
+    // Throws std::invalid_argument if the district has no ballot style.
+    BallotPrecomputationPool(const ElectionContext& election, std::string_view district_id,
+                             std::size_t target_ballots, std::size_t thread_count = 1);
+
+    const crypto::Point& public_key() const { return public_key_; }
+    const std::string& ballot_style_id() const { return ballot_style_id_; }
+    // One contest precomputation per contest of the style, in the style's order; or nothing.
+    std::optional<std::vector<crypto::PrecomputedContest>> take() { return pool_.take(); }
+    std::size_t available() const { return pool_.available(); }
+    void wait_until_available(std::size_t n) { pool_.wait_until_available(n); }
+    void stop_refilling() { pool_.stop_refilling(); }
+
+private:
+    crypto::Point public_key_;
+    std::string ballot_style_id_;
+    std::vector<std::pair<std::size_t, std::uint32_t>> shapes_;  // (options, vote_for) per contest
+    crypto::BackgroundPool<std::vector<crypto::PrecomputedContest>> pool_;  // last: workers read the above
+};
+
 // Refuses an overvote, an unknown contest or option, a district without a style. Error
-// messages name contests and options, never which were marked or how many. With a pool (made for
-// the election's joint key), selections use precomputed values while there are any and the full
-// path after (docs/crypto.md §4.4); the ballot is the same either way.
+// messages name contests and options, never which were marked or how many. With a pool for the
+// election's key and the district's style, the online work is a transcript hash and scalar
+// arithmetic per proof (no group operation); with none ready it computes in full. The ballot is
+// equally valid either way.
 Result<PreparedBallot> encrypt_ballot(const ElectionContext& election, const BallotRequest& request,
                                       const BallotMarks& marks,
                                       const crypto::Ed25519SigningKey& device_key,
-                                      crypto::PrecomputationPool* pool = nullptr);
+                                      BallotPrecomputationPool* pool = nullptr);
 
 // Everything a ballot must satisfy from its bytes and public data: election base hash, district
 // and ballot style, contests and options in manifest order, the device signature, every 0/1 proof
