@@ -1,61 +1,79 @@
-// psephos: the command-line tool. Subcommands so far: demo.
+// psephos: the command-line tool. A dispatcher to one function per command (commands.hpp);
+// docs/cli.md describes every command.
+#include <exception>
 #include <iostream>
-#include <string>
+#include <span>
+#include <string_view>
 
-#include "demo.hpp"
+#include "commands.hpp"
 #include "psephos/crypto/scalar.hpp"
 
 namespace {
-int usage() {
-    std::cerr << "usage: psephos demo [--voters N] [--threads N] [--seed N]\n";
-    return 2;
+
+using Command = int (*)(psephos::app::Words);
+
+struct CommandEntry {
+    std::string_view name;
+    Command run;
+    std::string_view synopsis;
+};
+
+constexpr CommandEntry commands[] = {
+    {"election", psephos::app::run_election_command,
+     "election validate FILE...\n"
+     "      check election manifests; for a finalized one also verify its ceremony record"},
+    {"ceremony", psephos::app::run_ceremony_command,
+     "ceremony --election FILE --guardians N --threshold K --out DIR\n"
+     "      run a local key ceremony; write the finalized manifest and one key file per guardian\n"
+     "      (sealed under $PSEPHOS_GUARDIAN_PASSPHRASE when set)"},
+    {"guardian-key", psephos::app::run_guardian_key_command,
+     "guardian-key verify KEYFILE --election FILE\n"
+     "      check a guardian key file against the finalized manifest"},
+    {"encrypt", psephos::app::run_encrypt_command,
+     "encrypt --election FILE --district D --selections JSON --out FILE\n"
+     "        [--device-key KEYFILE] [--device-id ID] [--ballot-id ID] [--challenge]\n"
+     "      encrypt a ballot (or, with --challenge, write a Benaloh-challenged ballot)"},
+    {"ballot", psephos::app::run_ballot_command,
+     "ballot verify BALLOT --election FILE --device-pub KEYFILE\n"
+     "      check an encrypted ballot: signature, every proof, its election and ballot style"},
+    {"challenge-check", psephos::app::run_challenge_check_command,
+     "challenge-check BALLOT --election FILE --device-pub KEYFILE\n"
+     "      check a challenged ballot and show the selections it encrypts"},
+    {"demo", psephos::app::run_demo_command,
+     "demo [--voters N] [--threads N] [--seed N]\n"
+     "      run a whole simulated election end to end"},
+};
+
+void print_help(std::ostream& out) {
+    out << "usage: psephos COMMAND [ARGUMENTS]\n\ncommands:\n";
+    for (const auto& command : commands) out << "  psephos " << command.synopsis << '\n';
+    out << "  psephos help\n      this list ('psephos COMMAND --help' shows one command's usage)\n"
+        << "\nexit status: 0 success, 1 failure (reason on stderr), 2 bad command line\n";
 }
 
-bool parse_number(const std::string& flag, const char* text, std::uint64_t max, std::uint64_t& out) {
-    try {
-        std::size_t used = 0;
-        const unsigned long long value = std::stoull(text, &used);
-        if (used == std::string(text).size() && value <= max) {
-            out = value;
-            return true;
-        }
-    } catch (const std::exception&) {
-    }
-    std::cerr << "psephos: " << flag << " needs a whole number up to " << max << ", got '" << text << "'\n";
-    return false;
-}
 }  // namespace
 
 int main(int argc, char** argv) {
     psephos::crypto::initialize();
-    if (argc < 2 || std::string(argv[1]) != "demo") return usage();
-    psephos::app::DemoOptions options;
-    for (int i = 2; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (i + 1 >= argc) return usage();
-        std::uint64_t value = 0;
-        if (arg == "--voters") {
-            if (!parse_number(arg, argv[++i], 10'000'000, value)) return 2;
-            if (value == 0) {
-                std::cerr << "psephos: --voters must be at least 1\n";
-                return 2;
-            }
-            options.voters = static_cast<std::uint32_t>(value);
-        } else if (arg == "--threads") {
-            if (!parse_number(arg, argv[++i], 1024, value)) return 2;
-            options.threads = static_cast<std::uint32_t>(value);
-        } else if (arg == "--seed") {
-            if (!parse_number(arg, argv[++i], UINT64_MAX, value)) return 2;
-            options.seed = value;
-        } else {
-            std::cerr << "psephos: unknown argument '" << arg << "'\n";
-            return usage();
+    if (argc < 2) {
+        print_help(std::cerr);
+        return 2;
+    }
+    const std::string_view name = argv[1];
+    if (name == "help" || name == "--help" || name == "-h") {
+        print_help(std::cout);
+        return 0;
+    }
+    const std::span<char* const> words(argv + 2, static_cast<std::size_t>(argc - 2));
+    for (const auto& command : commands) {
+        if (command.name != name) continue;
+        try {
+            return command.run(words);
+        } catch (const std::exception& e) {
+            std::cerr << "psephos: " << e.what() << '\n';
+            return 1;
         }
     }
-    try {
-        return psephos::app::run_demo(options, std::cout);
-    } catch (const std::exception& e) {
-        std::cerr << "psephos: " << e.what() << '\n';
-        return 1;
-    }
+    std::cerr << "psephos: unknown command '" << name << "' (see 'psephos help')\n";
+    return 2;
 }

@@ -1,0 +1,278 @@
+// Ballot commands: `psephos encrypt` builds an encrypted ballot (or a Benaloh-challenged one) from
+// a finalized manifest and the voter's selections; `psephos ballot verify` and
+// `psephos challenge-check` check such files from their bytes and public data alone
+// (docs/encoding.md §4–6).
+#include <sys/stat.h>
+
+#include <sodium.h>
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include "command_line.hpp"
+#include "commands.hpp"
+#include "psephos/crypto/key_file.hpp"
+#include "psephos/ledger/encrypted_ballot.hpp"
+#include "secure_file.hpp"
+#include "selections.hpp"
+
+namespace psephos::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Far above any ballot of a valid manifest (1000 contests of ≤ 1000 options is ~200 MB only in
+// theory; real ballots are a few kB to a few MB).
+constexpr std::size_t max_ballot_file_bytes = std::size_t{256} << 20;
+constexpr std::size_t max_selections_file_bytes = std::size_t{1} << 20;
+constexpr std::string_view default_device_id = "psephos-cli";
+
+const CommandSpec encrypt_spec{
+    "psephos encrypt --election FILE --district D --selections JSON --out FILE [--device-key "
+    "KEYFILE] "
+    "[--device-id ID] [--ballot-id ID] [--challenge]",
+    {"--election", "--district", "--selections", "--out", "--device-key", "--device-id",
+     "--ballot-id"},
+    {"--challenge"},
+    0,
+    0};
+const CommandSpec challenge_check_spec{
+    "psephos challenge-check BALLOT --election FILE --device-pub KEYFILE",
+    {"--election", "--device-pub"},
+    {},
+    1,
+    1};
+const CommandSpec ballot_verify_spec{
+    "psephos ballot verify BALLOT --election FILE --device-pub KEYFILE",
+    {"--election", "--device-pub"},
+    {},
+    1,
+    1};
+
+// Ballot and device ids follow the manifest's id rule, so they fit the encoding's 64-byte limit
+// and never need quoting on a receipt.
+bool is_id(std::string_view id) {
+    return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
+bool path_exists(const fs::path& path) {
+    struct stat status {};
+    return ::lstat(path.c_str(), &status) == 0;
+}
+
+// --selections is inline JSON when it starts with '{', else a file name.
+Result<ledger::BallotMarks> read_selections(const std::string& argument) {
+    const std::size_t first = argument.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && argument[first] == '{') return parse_selections(argument);
+    auto bytes = read_public_file(argument, max_selections_file_bytes);
+    if (!bytes) return bytes.error();
+    auto marks = parse_selections(std::string_view(
+        reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size()));
+    if (!marks) return marks.error().within(argument);
+    return marks;
+}
+
+std::string random_ballot_id() {
+    std::array<std::uint8_t, 16> bytes{};
+    randombytes_buf(bytes.data(), bytes.size());
+    return to_hex(bytes);
+}
+
+// The election and device key every checking command needs.
+struct CheckInputs {
+    ledger::ElectionContext election;
+    crypto::Ed25519PublicKey device_key;
+    Bytes record;
+};
+
+Result<CheckInputs> load_check_inputs(const Arguments& args) {
+    auto election_path = args.required("--election");
+    if (!election_path) return election_path.error();
+    auto pub_path = args.required("--device-pub");
+    if (!pub_path) return pub_path.error();
+    auto election = load_finalized_election(election_path.value());
+    if (!election) return election.error();
+    auto device_key = crypto::read_public_key_file(pub_path.value());
+    if (!device_key) return device_key.error();
+    auto record = read_public_file(args.positional()[0], max_ballot_file_bytes);
+    if (!record) return record.error();
+    return CheckInputs{std::move(election).value(), device_key.value(), std::move(record).value()};
+}
+
+std::string marked_labels(const ledger::Contest& contest, const ledger::EncryptedContest& encrypted,
+                          const std::vector<std::uint8_t>& marks) {
+    std::string out;
+    for (std::size_t o = 0; o < marks.size() && o < encrypted.selections.size(); ++o) {
+        if (marks[o] == 0) continue;
+        const auto& id = encrypted.selections[o].option_id;
+        const auto option =
+            std::find_if(contest.options.begin(), contest.options.end(),
+                         [&](const ledger::ContestOption& opt) { return opt.id == id; });
+        if (!out.empty()) out += ", ";
+        out += option != contest.options.end() ? option->label.text : id;
+    }
+    return out.empty() ? "(no selection)" : out;
+}
+
+}  // namespace
+
+int run_encrypt_command(Words words) {
+    int status = exit_ok;
+    auto args = parse_or_report(encrypt_spec, words, status);
+    if (!args) return status;
+    for (const char* flag : {"--election", "--district", "--selections", "--out"}) {
+        if (!args->value(flag)) return usage_error(encrypt_spec, "missing " + std::string(flag));
+    }
+    const std::string election_path = *args->value("--election");
+    const std::string district = *args->value("--district");
+    const fs::path out(*args->value("--out"));
+    const std::string device_id =
+        args->value("--device-id").value_or(std::string(default_device_id));
+    const std::string ballot_id = args->value("--ballot-id").value_or(random_ballot_id());
+    const bool challenge = args->has_switch("--challenge");
+    if (!is_id(device_id)) {
+        return usage_error(encrypt_spec,
+                           "--device-id must be 1 to 64 characters from a-z, 0-9 and '-'");
+    }
+    if (!is_id(ballot_id)) {
+        return usage_error(encrypt_spec,
+                           "--ballot-id must be 1 to 64 characters from a-z, 0-9 and '-'");
+    }
+    const auto key_path = args->value("--device-key");
+    const fs::path new_key_path = out.string() + ".device.key";
+    const fs::path new_pub_path = out.string() + ".device.pub";
+    // Refuse before any work rather than after it.
+    for (const auto& path : key_path ? std::vector<fs::path>{out}
+                                     : std::vector<fs::path>{out, new_key_path, new_pub_path}) {
+        if (path_exists(path))
+            return failure(path.string() + ": already exists; refusing to overwrite it");
+    }
+
+    auto election = load_finalized_election(election_path);
+    if (!election) return failure(election.error().message);
+    auto marks = read_selections(*args->value("--selections"));
+    if (!marks) return failure(marks.error().message);
+    auto device_key =
+        key_path ? crypto::read_signing_key_file(*key_path)
+                 : Result<crypto::Ed25519SigningKey>(crypto::Ed25519SigningKey::generate());
+    if (!device_key) return failure(device_key.error().message);
+
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    const ledger::BallotRequest request{
+        ballot_id, device_id, district, static_cast<std::uint64_t>(now.count()),
+        ledger::initial_tracking_code(election.value().base_hash, device_id)};
+    auto prepared =
+        ledger::encrypt_ballot(election.value(), request, marks.value(), device_key.value());
+    if (!prepared) return failure("ballot " + ballot_id + ": " + prepared.error().message);
+
+    // Summary first (the challenge consumes the prepared ballot), printed once the files are
+    // written.
+    const ledger::EncryptedBallot& ballot = prepared.value().ballot;
+    const std::string summary =
+        "ballot id: " + ballot.ballot_id + "\ndevice id: " + ballot.device_id +
+        "\ndistrict: " + ballot.district_id + " (ballot style " + ballot.ballot_style_id +
+        ")\ntracking code: " + ledger::format_tracking_code(prepared.value().tracking_code) +
+        "\nballot hash: " + ledger::compute_ballot_hash(ballot).to_hex() + "\nrecord: " +
+        (challenge ? "challenged ballot (selections and nonces revealed; never counted)"
+                   : "encrypted ballot") +
+        "\n";
+    const Bytes record = challenge ? ledger::encode_challenged_ballot(
+                                         ledger::challenge_ballot(std::move(prepared).value()))
+                                   : ledger::encode_ballot(ballot);
+    if (!key_path) {
+        if (auto ok = crypto::write_signing_key_file(new_key_path, device_key.value(), device_id);
+            !ok) {
+            return failure(ok.error().message);
+        }
+        if (auto ok = crypto::write_public_key_file(new_pub_path, device_key.value().public_key(),
+                                                    device_id);
+            !ok) {
+            return failure(ok.error().message);
+        }
+    }
+    if (auto ok = write_new_file(out, record, 0644); !ok) return failure(ok.error().message);
+    std::cout << summary << "wrote " << out.string() << '\n';
+    if (!key_path)
+        std::cout << "wrote " << new_key_path.string() << "\nwrote " << new_pub_path.string()
+                  << '\n';
+    return exit_ok;
+}
+
+int run_challenge_check_command(Words words) {
+    int status = exit_ok;
+    auto args = parse_or_report(challenge_check_spec, words, status);
+    if (!args) return status;
+    for (const char* flag : {"--election", "--device-pub"}) {
+        if (!args->value(flag))
+            return usage_error(challenge_check_spec, "missing " + std::string(flag));
+    }
+    auto inputs = load_check_inputs(*args);
+    if (!inputs) return failure(inputs.error().message);
+    const std::string& path = args->positional()[0];
+    auto challenged = ledger::decode_challenged_ballot(inputs.value().record);
+    if (!challenged) return failure(path + ": " + challenged.error().message);
+    const ledger::ChallengedBallot& c = challenged.value();
+    if (auto ok =
+            ledger::verify_challenged_ballot(inputs.value().election, inputs.value().device_key, c);
+        !ok) {
+        return failure(path + ": challenge does NOT verify: " + ok.error().message);
+    }
+    const ledger::ElectionManifest& m = inputs.value().election.manifest;
+    std::cout << "challenged ballot " << c.ballot.ballot_id << " (district " << c.ballot.district_id
+              << ", ballot style " << c.ballot.ballot_style_id << ", device " << c.ballot.device_id
+              << ")\n";
+    for (std::size_t i = 0; i < c.ballot.contests.size(); ++i) {
+        const ledger::Contest* contest = m.find_contest(c.ballot.contests[i].contest_id);
+        if (contest == nullptr)
+            return failure(path + ": contest " + c.ballot.contests[i].contest_id + " is unknown");
+        std::cout << "  " << contest->title.text << ": "
+                  << marked_labels(*contest, c.ballot.contests[i], c.marks[i]) << '\n';
+    }
+    std::cout << "challenge verified: the ballot encrypts exactly these selections\n";
+    return exit_ok;
+}
+
+int run_ballot_command(Words words) {
+    if (words.empty()) return usage_error(ballot_verify_spec, "missing subcommand (verify)");
+    const std::string sub = words[0];
+    if (sub == "--help" || sub == "-h") {
+        std::cout << "usage: " << ballot_verify_spec.usage << '\n';
+        return exit_ok;
+    }
+    if (sub != "verify")
+        return usage_error(ballot_verify_spec, "unknown subcommand 'ballot " + sub + "'");
+    int status = exit_ok;
+    auto args = parse_or_report(ballot_verify_spec, words.subspan(1), status);
+    if (!args) return status;
+    for (const char* flag : {"--election", "--device-pub"}) {
+        if (!args->value(flag))
+            return usage_error(ballot_verify_spec, "missing " + std::string(flag));
+    }
+    auto inputs = load_check_inputs(*args);
+    if (!inputs) return failure(inputs.error().message);
+    const std::string& path = args->positional()[0];
+    auto ballot = ledger::decode_ballot(inputs.value().record);
+    if (!ballot) return failure(path + ": " + ballot.error().message);
+    const ledger::EncryptedBallot& b = ballot.value();
+    if (auto ok = ledger::verify_ballot(inputs.value().election, inputs.value().device_key, b);
+        !ok) {
+        return failure(path + ": does NOT verify: " + ok.error().message);
+    }
+    const Hash32 ballot_hash = ledger::compute_ballot_hash(b);
+    std::cout << "ballot " << b.ballot_id << ": verified (district " << b.district_id
+              << ", ballot style " << b.ballot_style_id << ", device " << b.device_id << ", "
+              << b.contests.size() << " contests)\n"
+              << "tracking code: "
+              << ledger::format_tracking_code(
+                     ledger::next_tracking_code(b.previous_tracking_code, ballot_hash))
+              << '\n'
+              << "ballot hash: " << ballot_hash.to_hex() << '\n';
+    return exit_ok;
+}
+
+}  // namespace psephos::app

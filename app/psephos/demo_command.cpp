@@ -1,0 +1,32 @@
+// `psephos demo [--voters N] [--threads N] [--seed N]`: the command line of run_demo (demo.hpp).
+#include <iostream>
+
+#include "command_line.hpp"
+#include "commands.hpp"
+#include "demo.hpp"
+
+namespace psephos::app {
+
+int run_demo_command(Words words) {
+    const CommandSpec spec{"psephos demo [--voters N] [--threads N] [--seed N]",
+                           {"--voters", "--threads", "--seed"},
+                           {},
+                           0,
+                           0};
+    int status = exit_ok;
+    auto args = parse_or_report(spec, words, status);
+    if (!args) return status;
+    DemoOptions options;
+    auto voters = args->number("--voters", 1, 10'000'000, options.voters);
+    if (!voters) return usage_error(spec, voters.error().message);
+    auto threads = args->number("--threads", 0, 1024, options.threads);
+    if (!threads) return usage_error(spec, threads.error().message);
+    auto seed = args->number("--seed", 0, UINT64_MAX, options.seed);
+    if (!seed) return usage_error(spec, seed.error().message);
+    options.voters = static_cast<std::uint32_t>(voters.value());
+    options.threads = static_cast<std::uint32_t>(threads.value());
+    options.seed = seed.value();
+    return run_demo(options, std::cout);
+}
+
+}  // namespace psephos::app
