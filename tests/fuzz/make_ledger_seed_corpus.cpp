@@ -1,11 +1,16 @@
 // Writes the seed corpora of the ledger decoders' fuzz targets: real ballots and challenged
-// ballots of a small finalized election, and the sample manifests. Re-run when a format changes:
+// ballots of a small finalized election, the sample manifests, and the guardian announcements,
+// sealed shares and decryption shares of a real key ceremony. Re-run when a format changes:
 //     build/fuzz/tests/fuzz/make_ledger_seed_corpus tests/fuzz/corpus samples
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <stdexcept>
+#include <vector>
 
+#include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/ledger/ceremony_records.hpp"
 #include "psephos/ledger/encrypted_ballot.hpp"
 #include "test_election.hpp"
 
@@ -17,6 +22,47 @@ void write(const fs::path& dir, const std::string& name, psephos::ByteSpan bytes
     fs::create_directories(dir);
     std::ofstream(dir / name, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
                                                        static_cast<std::streamsize>(bytes.size()));
+}
+
+// Three guardians (threshold 2) and one with threshold 3, so the seeds differ in their numbers
+// of commitments; every announcement, every sealed share, and decryption shares of a ciphertext.
+void write_ceremony_records(const fs::path& corpus) {
+    const Hash32 ceremony_hash = crypto::sha256(psephos::as_bytes("make_ledger_seed_corpus"));
+    for (const std::uint32_t threshold : {2u, 3u}) {
+        const std::uint32_t count = 3;
+        std::vector<crypto::Guardian> guardians;
+        std::vector<crypto::CoefficientCommitments> commitments;
+        for (std::uint32_t i = 1; i <= count; ++i) {
+            guardians.push_back(crypto::Guardian::create(ceremony_hash, i, count, threshold));
+            commitments.push_back(guardians.back().announcement().commitments);
+        }
+        const std::string prefix = "k" + std::to_string(threshold) + "-";
+        for (auto& recipient : guardians) {
+            const auto& a = recipient.announcement();
+            write(corpus / "fuzz_guardian_announcement", prefix + "guardian-" + std::to_string(a.index),
+                  ledger::encode_guardian_announcement(a));
+            for (const auto& sender : guardians) {
+                if (sender.index() == recipient.index()) continue;
+                const crypto::SealedShare share = sender.share_for(a);
+                write(corpus / "fuzz_sealed_share",
+                      prefix + std::to_string(sender.index()) + "-to-" + std::to_string(a.index),
+                      ledger::encode_sealed_share(share));
+                if (!recipient.receive_share(sender.announcement(), share)) {
+                    throw std::runtime_error("seed ceremony: honest share rejected");
+                }
+            }
+        }
+        const crypto::Ciphertext ciphertext = crypto::encrypt_message(
+            1, crypto::Scalar::random(), crypto::compute_joint_public_key(commitments));
+        for (const auto& g : guardians) {
+            const auto secret = g.finish().value();
+            const auto share = crypto::compute_decryption_share(
+                ceremony_hash, g.index(), secret.secret,
+                crypto::compute_public_share(commitments, g.index()), ciphertext);
+            write(corpus / "fuzz_decryption_share", prefix + "guardian-" + std::to_string(g.index()),
+                  ledger::encode_decryption_share(share));
+        }
+    }
 }
 }  // namespace
 
@@ -53,5 +99,6 @@ int main(int argc, char** argv) {
         const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
         write(corpus / "fuzz_manifest", entry.path().filename().string(), psephos::as_bytes(text));
     }
+    write_ceremony_records(corpus);
     return 0;
 }
