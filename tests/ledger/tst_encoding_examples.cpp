@@ -5,6 +5,8 @@
 #include <QTest>
 
 #include "psephos/crypto/key_file.hpp"
+#include "psephos/crypto/discrete_log.hpp"
+#include "psephos/ledger/ceremony_records.hpp"
 #include "psephos/ledger/encrypted_ballot.hpp"
 #include "vector_file.hpp"
 
@@ -24,6 +26,12 @@ ElectionContext example_election() {
     auto manifest = load_manifest_file(vector_path("encoding-example-election.json").toStdString());
     if (!manifest) qFatal("%s", manifest.error().message.c_str());
     return make_election_context(std::move(manifest).value()).value();
+}
+
+Bytes record(const char* name) {
+    for (const auto& row : test::read_vector_lines(vector_path("encoding-example-records.txt"), 2))
+        if (row[0] == name) return from_hex(row[1].toStdString()).value();
+    qFatal("no record %s", name);
 }
 
 std::string expected_hash(const char* name) {
@@ -66,6 +74,44 @@ private slots:
         const auto device = crypto::read_public_key_file(vector_path("encoding-example-device.pub").toStdString());
         QVERIFY(verify_challenged_ballot(e, device.value(), challenged.value()).ok());
         QCOMPARE(challenged.value().marks, (std::vector<std::vector<std::uint8_t>>{{0, 1}}));  // yes: 0, no: 1
+    }
+
+    void ceremony_records_decode_reencode_and_verify() {
+        const ElectionContext e = example_election();
+        const Hash32 ceremony_hash = compute_ceremony_hash(e.manifest);
+        const Bytes a1_bytes = record("announcement"), a2_bytes = record("announcement-2");
+        auto a1 = decode_guardian_announcement(a1_bytes);
+        auto a2 = decode_guardian_announcement(a2_bytes);
+        QVERIFY(a1.ok() && a2.ok());
+        QCOMPARE(encode_guardian_announcement(a1.value()), a1_bytes);
+        QVERIFY(crypto::verify_announcement(ceremony_hash, a1.value(), 1).ok());
+        QVERIFY(crypto::verify_announcement(ceremony_hash, a2.value(), 1).ok());
+
+        const Bytes sealed_bytes = record("sealed-share");
+        auto sealed = decode_sealed_share(sealed_bytes);
+        QVERIFY(sealed.ok());
+        QCOMPARE(encode_sealed_share(sealed.value()), sealed_bytes);
+        QCOMPARE(sealed.value().sender, std::uint32_t{2});
+        QCOMPARE(sealed.value().recipient, std::uint32_t{1});
+        QVERIFY(crypto::verify_signature(a2.value().identity_key, sealed.value().signed_bytes(ceremony_hash),
+                                         sealed.value().signature)
+                    .ok());
+    }
+
+    void decryption_share_verifies_and_decrypts_the_example_ballot() {
+        const ElectionContext e = example_election();
+        const Bytes bytes = record("decryption-share");
+        auto share = decode_decryption_share(bytes);
+        QVERIFY(share.ok());
+        QCOMPARE(encode_decryption_share(share.value()), bytes);
+        std::vector<crypto::CoefficientCommitments> all;
+        for (const auto& g : e.manifest.ceremony->guardians) all.push_back(g.commitments);
+        const auto ballot = decode_ballot(hex_file("encoding-example-ballot.hex")).value();
+        const auto& yes = ballot.contests[0].selections[0].ciphertext;
+        QVERIFY(crypto::verify_decryption_share(e.base_hash, crypto::compute_public_share(all, 1), yes, share.value()).ok());
+        const std::vector<crypto::DecryptionShare> shares{share.value()};
+        QCOMPARE(crypto::DiscreteLogTable(10).solve(crypto::combine_decryption_shares(yes, shares, 1).value()).value(),
+                 std::uint64_t{1});  // the example ballot marked "yes"
     }
 };
 
