@@ -1,19 +1,21 @@
-// `psephos demo`: a whole election with what exists so far (see docs/demo.md).
+// `psephos demo`: a whole election with what exists so far (see README.md).
 #pragma once
 
 #include <cstdint>
 #include <iosfwd>
+#include <string>
 
 namespace psephos::app {
 
 struct DemoOptions {
-    std::uint32_t voters = 400;
+    std::string election;       // an unfinalized manifest; empty: the realistic sample
+    std::uint32_t voters = 1000;
     std::uint32_t threads = 0;  // 0: hardware threads
     std::uint64_t seed = 0;     // 0: random voters; otherwise reproducible choices
 };
 
-// Returns the process exit status: 0 only if every proof verified and the decrypted totals
-// equal the simulated voters' choices.
+// Returns the process exit status: 0 only if every signature, proof, tracking-code chain and
+// challenge verified and the decrypted totals equal the simulated voters' choices.
 int run_demo(const DemoOptions& options, std::ostream& out);
 
 }  // namespace psephos::app

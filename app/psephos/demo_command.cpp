@@ -1,4 +1,4 @@
-// `psephos demo [--voters N] [--threads N] [--seed N]`: the command line of run_demo (demo.hpp).
+// `psephos demo [--election FILE] [--voters N] [--threads N] [--seed N]`: the command line of run_demo (demo.hpp).
 #include <iostream>
 
 #include "command_line.hpp"
@@ -8,8 +8,8 @@
 namespace psephos::app {
 
 int run_demo_command(Words words) {
-    const CommandSpec spec{"psephos demo [--voters N] [--threads N] [--seed N]",
-                           {"--voters", "--threads", "--seed"},
+    const CommandSpec spec{"psephos demo [--election FILE] [--voters N] [--threads N] [--seed N]",
+                           {"--election", "--voters", "--threads", "--seed"},
                            {},
                            0,
                            0};
@@ -17,6 +17,7 @@ int run_demo_command(Words words) {
     auto args = parse_or_report(spec, words, status);
     if (!args) return status;
     DemoOptions options;
+    if (auto election = args->value("--election")) options.election = *election;
     auto voters = args->number("--voters", 1, 10'000'000, options.voters);
     if (!voters) return usage_error(spec, voters.error().message);
     auto threads = args->number("--threads", 0, 1024, options.threads);
