@@ -15,10 +15,13 @@
 #include "commands.hpp"
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/ledger/encrypted_ballot.hpp"
-#include "secure_file.hpp"
+#include "psephos/crypto/secure_file.hpp"
 #include "selections.hpp"
 
 namespace psephos::app {
+
+using crypto::write_new_file;
+using crypto::read_public_file;
 namespace {
 
 namespace fs = std::filesystem;

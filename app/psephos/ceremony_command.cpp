@@ -14,9 +14,12 @@
 #include "guardian_key_file.hpp"
 #include "psephos/crypto/guardian.hpp"
 #include "psephos/ledger/election_manifest.hpp"
-#include "secure_file.hpp"
+#include "psephos/crypto/secure_file.hpp"
 
 namespace psephos::app {
+
+using crypto::WipeOnExit;
+using crypto::write_new_file;
 namespace {
 
 namespace fs = std::filesystem;

@@ -12,9 +12,14 @@
 
 #include "psephos/crypto/election_polynomial.hpp"
 #include "psephos/crypto/point.hpp"
-#include "secure_file.hpp"
+#include "psephos/crypto/secure_file.hpp"
 
 namespace psephos::app {
+
+using crypto::SecretText;
+using crypto::WipeOnExit;
+using crypto::write_new_file;
+using crypto::read_file_into;
 namespace {
 
 namespace fs = std::filesystem;

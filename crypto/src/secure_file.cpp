@@ -1,6 +1,6 @@
-// No-replace, crash-safe writes and careful reads of the CLI's files (secure_file.hpp), on POSIX
+// No-replace, crash-safe writes and careful reads of key and record files (secure_file.hpp), on POSIX
 // file calls so that the mode is right from the first byte.
-#include "secure_file.hpp"
+#include "psephos/crypto/secure_file.hpp"
 
 #include <fcntl.h>
 #include <sodium.h>
@@ -15,7 +15,7 @@
 #include <string>
 #include <system_error>
 
-namespace psephos::app {
+namespace psephos::crypto {
 namespace {
 
 namespace fs = std::filesystem;
@@ -221,4 +221,4 @@ Result<Bytes> read_public_file(const fs::path& path, std::size_t max_size) {
     return out;
 }
 
-}  // namespace psephos::app
+}  // namespace psephos::crypto

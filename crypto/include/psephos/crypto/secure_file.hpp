@@ -1,6 +1,7 @@
-// Files the CLI writes and reads: new files written all or nothing with their final mode from the
-// first byte (the approach of crypto/src/key_file.cpp), bounded reads, and a refusal to read a
-// secret file that the group or others can access. Buffers that may hold secrets wipe themselves.
+// Files that hold keys and records: new files written all or nothing with their final mode from
+// the first byte, never replacing an existing file; bounded reads; and a refusal to read a secret
+// file that the group or others can access. Buffers that may hold secrets wipe themselves. Used by
+// the key files here and by the CLI's guardian key files and records.
 #pragma once
 
 #include <sys/types.h>
@@ -12,7 +13,7 @@
 
 #include "psephos/crypto/bytes.hpp"
 
-namespace psephos::app {
+namespace psephos::crypto {
 
 // A fixed-capacity byte buffer that never reallocates (so no stray copy of a secret is freed
 // unwiped) and wipes all of its storage on destruction.
@@ -62,4 +63,4 @@ Status read_file_into(const std::filesystem::path& path, bool require_private, S
 // A public file of at most `max_size` bytes.
 Result<Bytes> read_public_file(const std::filesystem::path& path, std::size_t max_size);
 
-}  // namespace psephos::app
+}  // namespace psephos::crypto
