@@ -8,7 +8,6 @@
 #include "psephos/ledger/encrypted_ballot.hpp"
 
 using namespace psephos;
-using psephos::fuzz::require;
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     crypto::initialize();
@@ -16,15 +15,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const ByteSpan input = fuzz::bytes_of(data, size);
-    auto decoded = ledger::decode_ballot(input);
-    if (!decoded) {
-        require(decoded.error().code == ErrorCode::invalid_encoding, "decode_ballot fails with invalid_encoding");
-        require(decoded.error().message.rfind("encrypted ballot at byte ", 0) == 0,
-                "decode_ballot errors name the record and the byte offset");
-        return 0;
-    }
-    const Bytes encoded = ledger::encode_ballot(decoded.value());
-    require(Bytes(input.begin(), input.end()) == encoded, "a decoded ballot re-encodes to the input");
+    fuzz::check_canonical_record(fuzz::bytes_of(data, size), "encrypted ballot",
+                                 [](ByteSpan in) { return ledger::decode_ballot(in); },
+                                 [](const auto& record) { return ledger::encode_ballot(record); });
     return 0;
 }

@@ -9,7 +9,6 @@
 #include "psephos/ledger/ceremony_records.hpp"
 
 using namespace psephos;
-using psephos::fuzz::require;
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     crypto::initialize();
@@ -17,17 +16,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const ByteSpan input = fuzz::bytes_of(data, size);
-    auto decoded = ledger::decode_guardian_announcement(input);
-    if (!decoded) {
-        require(decoded.error().code == ErrorCode::invalid_encoding,
-                "decode_guardian_announcement fails with invalid_encoding");
-        require(decoded.error().message.rfind("guardian announcement at byte ", 0) == 0,
-                "decode_guardian_announcement errors name the record and the byte offset");
-        return 0;
-    }
-    const Bytes encoded = ledger::encode_guardian_announcement(decoded.value());
-    require(Bytes(input.begin(), input.end()) == encoded,
-            "a decoded guardian announcement re-encodes to the input");
+    fuzz::check_canonical_record(fuzz::bytes_of(data, size), "guardian announcement",
+                                 [](ByteSpan in) { return ledger::decode_guardian_announcement(in); },
+                                 [](const auto& record) { return ledger::encode_guardian_announcement(record); });
     return 0;
 }

@@ -9,7 +9,6 @@
 #include "psephos/ledger/ceremony_records.hpp"
 
 using namespace psephos;
-using psephos::fuzz::require;
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     crypto::initialize();
@@ -17,17 +16,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const ByteSpan input = fuzz::bytes_of(data, size);
-    auto decoded = ledger::decode_sealed_share(input);
-    if (!decoded) {
-        require(decoded.error().code == ErrorCode::invalid_encoding,
-                "decode_sealed_share fails with invalid_encoding");
-        require(decoded.error().message.rfind("sealed share at byte ", 0) == 0,
-                "decode_sealed_share errors name the record and the byte offset");
-        return 0;
-    }
-    const Bytes encoded = ledger::encode_sealed_share(decoded.value());
-    require(Bytes(input.begin(), input.end()) == encoded,
-            "a decoded sealed share re-encodes to the input");
+    fuzz::check_canonical_record(fuzz::bytes_of(data, size), "sealed share",
+                                 [](ByteSpan in) { return ledger::decode_sealed_share(in); },
+                                 [](const auto& record) { return ledger::encode_sealed_share(record); });
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,24 @@ inline void require(bool holds, const char* what) {
 // Every error that crosses an API edge must say what went wrong (STYLE.md, "Errors").
 inline void require_message(const Error& error, const char* what) {
     require(!error.message.empty(), what);
+}
+
+// The invariant of every canonical record decoder (docs/encoding.md §1): a rejection is
+// invalid_encoding with a message "<record> at byte <offset>: …"; an accepted input re-encodes to
+// exactly itself (one encoding per record). Returns the decoded record for target-specific checks.
+template <class Decode, class Encode>
+auto check_canonical_record(ByteSpan input, std::string_view record, Decode decode, Encode encode)
+    -> std::optional<std::decay_t<decltype(decode(input).value())>> {
+    auto decoded = decode(input);
+    if (!decoded) {
+        require(decoded.error().code == ErrorCode::invalid_encoding, "a rejected record is invalid_encoding");
+        require(decoded.error().message.rfind(std::string(record) + " at byte ", 0) == 0,
+                "a rejection names the record and the byte offset");
+        return std::nullopt;
+    }
+    const Bytes encoded = encode(decoded.value());
+    require(Bytes(input.begin(), input.end()) == encoded, "a decoded record re-encodes to the input");
+    return std::move(decoded).value();
 }
 
 inline ByteSpan bytes_of(const std::uint8_t* data, std::size_t size) {
