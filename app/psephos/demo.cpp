@@ -1,9 +1,11 @@
 // `psephos demo`: the realistic sample election (or --election FILE) end to end with what exists so
-// far: key ceremony (local; the sample has 5 guardians, threshold 3), voters on two kiosks per
-// district casting in parallel (some Benaloh-challenged first), verification of every ballot,
-// challenge and tracking-code chain, homomorphic tallies per district, decryption by exactly
-// `threshold` guardians (the others absent), and a check that the decrypted totals equal the
-// simulated voters' choices.
+// far: key ceremony (local; the sample has 5 guardians, threshold 3), a ledger with kiosks
+// registered and polls opened in every district, voters on two kiosks per district casting into
+// the district logs in parallel (some Benaloh-challenged first; the casting module verifies each
+// ballot before its durable write), polls closed and the election root published, the ledger
+// reopened and re-checked, tracking-code chains and homomorphic tallies read from the logs,
+// decryption by exactly `threshold` guardians (the others absent), and a check that the decrypted
+// totals equal the simulated voters' choices.
 #include "demo.hpp"
 
 #include <unistd.h>
@@ -24,8 +26,11 @@
 #include <vector>
 
 #include "psephos/crypto/discrete_log.hpp"
+#include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/threshold_decryption.hpp"
+#include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/ledger/ledger.hpp"
 #include "psephos/ledger/local_key_ceremony.hpp"
 
 namespace psephos::app {
@@ -37,19 +42,23 @@ constexpr std::uint32_t challenge_every = 25;  // one voter in 25 challenges a b
 
 std::string default_manifest() {
     for (const std::filesystem::path& p : {std::filesystem::path(PSEPHOS_SOURCE_SAMPLES_DIR),
-                                          std::filesystem::path("/usr/share/psephos/samples")}) {
-        if (std::filesystem::exists(p / "county-general-2026.json")) return (p / "county-general-2026.json").string();
+                                           std::filesystem::path("/usr/share/psephos/samples")}) {
+        if (std::filesystem::exists(p / "county-general-2026.json"))
+            return (p / "county-general-2026.json").string();
     }
-    throw std::runtime_error("cannot find samples/county-general-2026.json; give one with --election FILE");
+    throw std::runtime_error(
+        "cannot find samples/county-general-2026.json; give one with --election FILE");
 }
 
 class PhaseTimer {
 public:
     PhaseTimer(std::ostream& out, std::string name) : out_(out), name_(std::move(name)) {}
     ~PhaseTimer() {
-        const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
-        out_ << "  " << std::left << std::setw(52) << name_ << std::right << std::fixed << std::setprecision(1)
-             << std::setw(10) << ms << " ms\n";
+        const auto ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_)
+                .count();
+        out_ << "  " << std::left << std::setw(52) << name_ << std::right << std::fixed
+             << std::setprecision(1) << std::setw(10) << ms << " ms\n";
     }
 
 private:
@@ -79,7 +88,8 @@ void parallel_for(std::size_t count, std::uint32_t threads, const char* what, Bo
 }
 
 // A voter's marks: mostly full votes, some undervotes (including blank contests).
-ledger::BallotMarks choose(const ledger::ElectionManifest& m, const ledger::BallotStyle& style, std::mt19937_64& rng) {
+ledger::BallotMarks choose(const ledger::ElectionManifest& m, const ledger::BallotStyle& style,
+                           std::mt19937_64& rng) {
     ledger::BallotMarks marks;
     for (const auto& id : style.contests) {
         const ledger::Contest& c = *m.find_contest(id);
@@ -96,30 +106,74 @@ ledger::BallotMarks choose(const ledger::ElectionManifest& m, const ledger::Ball
 struct Kiosk {
     std::string device_id;
     std::string district_id;
+    std::size_t district = 0;
     crypto::Ed25519SigningKey key;
     std::vector<std::uint32_t> voters;
-    std::vector<ledger::EncryptedBallot> cast;
-    std::vector<ledger::ChallengedBallot> challenged;
 };
 
 // Σ over ballots of the ciphertexts, per contest and option of the district's style.
 using Tally = std::vector<std::vector<crypto::Ciphertext>>;
 
+// The demo's data directory: the one given (kept), or a fresh temporary one (removed at the end).
+class DataDirectory {
+public:
+    explicit DataDirectory(const std::string& given) {
+        if (!given.empty()) {
+            path_ = given;
+            std::filesystem::create_directories(path_);
+            if (std::filesystem::exists(path_ / "ledger")) {
+                throw std::runtime_error((path_ / "ledger").string() +
+                                         " already exists; give a new --data DIR");
+            }
+            return;
+        }
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "psephos-demo-XXXXXX").string();
+        if (mkdtemp(pattern.data()) == nullptr)
+            throw std::runtime_error("cannot create a temporary directory");
+        path_ = pattern;
+        temporary_ = true;
+    }
+    ~DataDirectory() {
+        std::error_code ignored;
+        if (temporary_) std::filesystem::remove_all(path_, ignored);
+    }
+    DataDirectory(const DataDirectory&) = delete;
+    DataDirectory& operator=(const DataDirectory&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    bool temporary() const { return temporary_; }
+
+private:
+    std::filesystem::path path_;
+    bool temporary_ = false;
+};
+
+ledger::LedgerKey copy_of(const ledger::LedgerKey& key) {
+    return ledger::LedgerKey(crypto::Ed25519SigningKey::from_seed(key.master().seed()).value());
+}
+
 }  // namespace
 
 int run_demo(const DemoOptions& options, std::ostream& out) {
-    const std::uint32_t threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    const std::string manifest_path = options.election.empty() ? default_manifest() : options.election;
+    const std::uint32_t threads =
+        options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    const std::string manifest_path =
+        options.election.empty() ? default_manifest() : options.election;
     auto manifest = ledger::load_manifest_file(manifest_path);
     if (!manifest) throw std::runtime_error(manifest.error().message);
     if (manifest.value().ceremony) {
-        throw std::runtime_error(manifest_path + ": already finalized; the demo runs its own key ceremony");
+        throw std::runtime_error(manifest_path +
+                                 ": already finalized; the demo runs its own key ceremony");
     }
     const ledger::ElectionManifest& m0 = manifest.value();
-    out << "Psephos demo: " << m0.name << " (" << m0.districts.size() << " districts, " << m0.contests.size()
-        << " contests, " << m0.ballot_styles.size() << " ballot styles)\n"
-        << options.voters << " voters on " << kiosks_per_district * m0.districts.size() << " kiosks, "
-        << m0.guardian_count << " guardians (threshold " << m0.threshold << "), " << threads << " threads\n\n";
+    const DataDirectory data(options.data);
+    out << "Psephos demo: " << m0.name << " (" << m0.districts.size() << " districts, "
+        << m0.contests.size() << " contests, " << m0.ballot_styles.size() << " ballot styles)\n"
+        << options.voters << " voters on " << kiosks_per_district * m0.districts.size()
+        << " kiosks, " << m0.guardian_count << " guardians (threshold " << m0.threshold << "), "
+        << threads << " threads\n"
+        << "ledger: " << (data.path() / "ledger").string()
+        << (data.temporary() ? " (temporary)" : "") << "\n\n";
 
     // 1. Key ceremony: announcements verified, shares sealed, opened and checked.
     std::optional<ledger::LocalKeyCeremony> ceremony;
@@ -132,12 +186,53 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     const ledger::ElectionContext& election = ceremony->election;
     const ledger::ElectionManifest& m = election.manifest;
 
-    // 2. Voting: voter v votes in district v mod D, on one of the district's kiosks. One worker
-    //    per kiosk keeps each kiosk's tracking-code chain in order.
+    // 2. The ledger, its kiosks registered and polls opened in every district.
+    ledger::LedgerOptions ledger_options;
+    ledger_options.directory = data.path() / "ledger";
+    ledger_options.threads = threads;
+    const ledger::LedgerKey ledger_key = ledger::LedgerKey::generate();
+    std::unique_ptr<ledger::Ledger> ledger;
     std::vector<Kiosk> kiosks;
-    for (const auto& d : m.districts)
-        for (std::uint32_t k = 0; k < kiosks_per_district; ++k)
-            kiosks.push_back({d.id + "-kiosk-" + std::to_string(k + 1), d.id, crypto::Ed25519SigningKey::generate(), {}, {}, {}});
+    {
+        PhaseTimer t(out, "create the ledger, register kiosks, open polls");
+        if (!data.temporary()) {
+            if (auto ok = crypto::write_signing_key_file(data.path() / "ledger.key",
+                                                         ledger_key.master(), "ledger");
+                !ok) {
+                throw std::runtime_error(ok.error().message);
+            }
+        }
+        auto created = ledger::Ledger::create(ledger_options, election, copy_of(ledger_key));
+        if (!created) throw std::runtime_error(created.error().message);
+        ledger = std::move(created).value();
+        std::vector<Bytes> registrations, openings;
+        for (std::size_t d = 0; d < m.districts.size(); ++d) {
+            for (std::uint32_t k = 0; k < kiosks_per_district; ++k) {
+                kiosks.push_back({m.districts[d].id + "-kiosk-" + std::to_string(k + 1),
+                                  m.districts[d].id,
+                                  d,
+                                  crypto::Ed25519SigningKey::generate(),
+                                  {}});
+                registrations.push_back(ledger::encode_device_registration(
+                    {kiosks.back().district_id, kiosks.back().device_id,
+                     kiosks.back().key.public_key(), 1'793'700'000}));
+            }
+            openings.push_back(
+                ledger::encode_polls_record({ledger::PollsAction::opened, m.districts[d].id,
+                                             1'793'700'000, 0, 0, "poll worker"}));
+        }
+        for (auto* batch : {&registrations, &openings}) {
+            const auto actor = batch == &registrations ? ledger::ActorRole::election_official
+                                                       : ledger::ActorRole::poll_worker;
+            for (const auto& r : ledger->ingest(std::move(*batch), actor)) {
+                if (!r) throw std::runtime_error(r.error().message);
+            }
+        }
+    }
+
+    // 3. Voting: voter v votes in district v mod D, on one of the district's kiosks. Every kiosk
+    //    runs on its own thread, as kiosks do, and waits for the ledger's acknowledgement (after
+    //    the durable write) before it shows a receipt and advances its tracking-code chain.
     for (std::uint32_t v = 0; v < options.voters; ++v) {
         const std::size_t district = v % m.districts.size();
         const std::size_t kiosk = (v / m.districts.size()) % kiosks_per_district;
@@ -145,96 +240,161 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     }
     const std::uint64_t seed = options.seed ? options.seed : std::random_device{}();
     std::vector<ledger::BallotMarks> chosen(options.voters);  // the simulation's truth, memory only
-    std::atomic<std::uint32_t> encrypt_failures{0};
+    std::atomic<std::uint32_t> encrypt_failures{0}, rejected{0}, acknowledged{0},
+        challenged_count{0};
+    struct ShownReceipt {
+        std::string ballot_id, device_id;
+        ledger::Receipt receipt;
+        Hash32 tracking_code;
+    };
+    std::optional<ShownReceipt> shown;  // the first kiosk's first receipt
     {
-        PhaseTimer t(out, "encrypt, prove, sign " + std::to_string(options.voters) + " ballots");
-        parallel_for(kiosks.size(), threads, "kiosks voting", [&](std::size_t k) {
-            Kiosk& kiosk = kiosks[k];
-            const ledger::BallotStyle& style = *m.ballot_style_of_district(kiosk.district_id);
-            Hash32 previous = ledger::initial_tracking_code(election.base_hash, kiosk.device_id);
-            auto cast_one = [&](const std::string& id, const ledger::BallotMarks& marks) {
-                auto prepared = ledger::encrypt_ballot(election, {id, kiosk.device_id, kiosk.district_id, 1'793'700'000, previous},
-                                                       marks, kiosk.key);
-                if (!prepared) {
-                    ++encrypt_failures;
-                    return std::optional<ledger::PreparedBallot>{};
+        PhaseTimer t(
+            out, "vote: encrypt, prove, sign, cast " + std::to_string(options.voters) + " ballots");
+        std::vector<std::jthread> workers;
+        for (std::size_t k = 0; k < kiosks.size(); ++k) {
+            workers.emplace_back([&, k] {
+                Kiosk& kiosk = kiosks[k];
+                Hash32 previous =
+                    ledger::initial_tracking_code(election.base_hash, kiosk.device_id);
+                const ledger::BallotStyle& style = *m.ballot_style_of_district(kiosk.district_id);
+                auto cast_one = [&](const std::string& id, const ledger::BallotMarks& marks,
+                                    bool challenge) {
+                    auto prepared = ledger::encrypt_ballot(
+                        election, {id, kiosk.device_id, kiosk.district_id, 1'793'700'000, previous},
+                        marks, kiosk.key);
+                    if (!prepared) {
+                        ++encrypt_failures;
+                        return;
+                    }
+                    const Hash32 code = prepared.value().tracking_code;
+                    const std::string ballot_id = prepared.value().ballot.ballot_id;
+                    Bytes record = challenge
+                                       ? ledger::encode_challenged_ballot(
+                                             ledger::challenge_ballot(std::move(prepared).value()))
+                                       : ledger::encode_ballot(prepared.value().ballot);
+                    auto receipt = ledger->submit(std::move(record)).get();
+                    if (!receipt) {
+                        ++rejected;
+                        std::fprintf(stderr, "psephos: %s\n", receipt.error().message.c_str());
+                        return;
+                    }
+                    previous = code;
+                    ++(challenge ? challenged_count : acknowledged);
+                    if (k == 0 && !challenge && !shown)
+                        shown = ShownReceipt{ballot_id, kiosk.device_id, receipt.value(), code};
+                };
+                for (const std::uint32_t v : kiosk.voters) {
+                    std::mt19937_64 rng(seed ^ (0x9e3779b97f4a7c15ull * (v + 1)));
+                    chosen[v] = choose(m, style, rng);
+                    if (v % challenge_every == challenge_every - 1)
+                        cast_one("v" + std::to_string(v) + "-challenged", chosen[v], true);
+                    cast_one("v" + std::to_string(v), chosen[v], false);
                 }
-                previous = prepared.value().tracking_code;
-                return std::optional<ledger::PreparedBallot>(std::move(prepared).value());
-            };
-            for (const std::uint32_t v : kiosk.voters) {
-                std::mt19937_64 rng(seed ^ (0x9e3779b97f4a7c15ull * (v + 1)));
-                chosen[v] = choose(m, style, rng);
-                if (v % challenge_every == challenge_every - 1) {
-                    if (auto spoiled = cast_one("v" + std::to_string(v) + "-challenged", chosen[v]))
-                        kiosk.challenged.push_back(ledger::challenge_ballot(std::move(*spoiled)));
-                }
-                if (auto ballot = cast_one("v" + std::to_string(v), chosen[v])) kiosk.cast.push_back(std::move(ballot->ballot));
+            });
+        }
+        if (isatty(STDERR_FILENO) == 1) {
+            while (acknowledged + rejected + encrypt_failures < options.voters) {
+                std::fprintf(stderr, "\r  ballots acknowledged %u/%u ", acknowledged.load(),
+                             options.voters);
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
             }
-        });
+            std::fprintf(stderr, "\r%70s\r", "");
+        }
     }
 
-    // 3. Verification, as an auditor would from the ballots and the kiosks' public keys: every
-    //    signature and proof, every kiosk's tracking-code chain, every challenge.
-    std::atomic<std::uint32_t> bad_ballots{0}, bad_chains{0}, bad_challenges{0};
+    // 4. Polls close everywhere (an election-wide barrier that also publishes the election
+    //    checkpoint); then the ledger is closed and reopened, which re-checks every record of
+    //    every log against its signed checkpoints.
+    ledger::LogStatus election_root;
+    bool reopened_ok = false;
     {
-        PhaseTimer t(out, "verify every ballot, chain and challenge");
-        parallel_for(kiosks.size(), threads, "verifying kiosks", [&](std::size_t k) {
-            const Kiosk& kiosk = kiosks[k];
-            const auto key = kiosk.key.public_key();
-            for (const auto& b : kiosk.cast) {
-                if (auto ok = ledger::verify_ballot(election, key, b); !ok) {
-                    ++bad_ballots;
-                    std::fprintf(stderr, "psephos: %s\n", ok.error().message.c_str());
-                }
-            }
-            for (const auto& c : kiosk.challenged)
-                if (!ledger::verify_challenged_ballot(election, key, c)) ++bad_challenges;
-            // Cast and challenged ballots share one chain; rebuild it in ballot order.
-            std::vector<const ledger::EncryptedBallot*> all;
-            for (const auto& b : kiosk.cast) all.push_back(&b);
-            for (const auto& c : kiosk.challenged) all.push_back(&c.ballot);
-            std::map<Hash32, const ledger::EncryptedBallot*> by_previous;
-            for (const auto* b : all) by_previous[b->previous_tracking_code] = b;
-            Hash32 code = ledger::initial_tracking_code(election.base_hash, kiosk.device_id);
-            std::size_t walked = 0;
-            for (auto it = by_previous.find(code); it != by_previous.end(); it = by_previous.find(code)) {
-                code = ledger::next_tracking_code(code, ledger::compute_ballot_hash(*it->second));
-                ++walked;
-            }
-            if (walked != all.size()) ++bad_chains;
-        });
+        PhaseTimer t(out, "close polls, publish the election root");
+        if (auto closed = ledger->close_all_polls("county clerk"); !closed)
+            throw std::runtime_error(closed.error().message);
+        election_root = ledger->status(ledger::election_log_name).value();
+    }
+    {
+        PhaseTimer t(out, "reopen the ledger, re-check every log");
+        ledger.reset();
+        auto opened = ledger::Ledger::open(ledger_options, copy_of(ledger_key));
+        if (!opened) {
+            std::fprintf(stderr, "psephos: %s\n", opened.error().message.c_str());
+            return 1;
+        }
+        ledger = std::move(opened).value();
+        reopened_ok = ledger->status(ledger::election_log_name).value().root == election_root.root;
     }
 
-    // 4. Homomorphic tallies per district (challenged ballots never counted).
+    // 5. From the district logs, as an auditor reads them: every kiosk's tracking-code chain
+    //    (cast and challenged ballots share it), and the homomorphic tally per district
+    //    (challenged ballots are never counted).
     std::vector<Tally> tallies(m.districts.size());
+    std::atomic<std::uint32_t> bad_chains{0}, unreadable{0};
+    std::atomic<std::uint64_t> counted{0};
     {
-        PhaseTimer t(out, "homomorphic tally per district");
+        PhaseTimer t(out, "read the logs: chains and homomorphic tallies");
         parallel_for(m.districts.size(), threads, "tallying", [&](std::size_t d) {
             const ledger::BallotStyle& style = *m.ballot_style_of_district(m.districts[d].id);
             for (const auto& id : style.contests)
-                tallies[d].emplace_back(m.find_contest(id)->options.size(), crypto::zero_ciphertext());
-            for (std::uint32_t k = 0; k < kiosks_per_district; ++k)
-                for (const auto& b : kiosks[d * kiosks_per_district + k].cast)
-                    for (std::size_t c = 0; c < b.contests.size(); ++c)
-                        for (std::size_t o = 0; o < b.contests[c].selections.size(); ++o)
-                            tallies[d][c][o] = crypto::add_ciphertexts(tallies[d][c][o], b.contests[c].selections[o].ciphertext);
+                tallies[d].emplace_back(m.find_contest(id)->options.size(),
+                                        crypto::zero_ciphertext());
+            std::map<std::string, std::map<Hash32, Hash32>>
+                chains;  // device → previous → ballot hash
+            const std::uint64_t size = ledger->status(m.districts[d].id).value().size;
+            for (std::uint64_t i = 0; i < size; ++i) {
+                const Bytes record = ledger->record(m.districts[d].id, i).value();
+                const auto type = static_cast<ledger::RecordType>(record.at(0));
+                if (type != ledger::RecordType::encrypted_ballot &&
+                    type != ledger::RecordType::challenged_ballot)
+                    continue;
+                std::optional<ledger::EncryptedBallot> ballot;
+                if (type == ledger::RecordType::encrypted_ballot) {
+                    if (auto b = ledger::decode_ballot(record)) ballot = std::move(b).value();
+                } else if (auto c = ledger::decode_challenged_ballot(record)) {
+                    ballot = std::move(c.value().ballot);
+                }
+                if (!ballot) {
+                    ++unreadable;
+                    continue;
+                }
+                chains[ballot->device_id][ballot->previous_tracking_code] =
+                    ledger::compute_ballot_hash(*ballot);
+                if (type != ledger::RecordType::encrypted_ballot) continue;
+                ++counted;
+                for (std::size_t c = 0; c < ballot->contests.size(); ++c)
+                    for (std::size_t o = 0; o < ballot->contests[c].selections.size(); ++o)
+                        tallies[d][c][o] = crypto::add_ciphertexts(
+                            tallies[d][c][o], ballot->contests[c].selections[o].ciphertext);
+            }
+            for (const auto& [device, links] : chains) {
+                Hash32 code = ledger::initial_tracking_code(election.base_hash, device);
+                std::size_t walked = 0;
+                for (auto it = links.find(code); it != links.end(); it = links.find(code)) {
+                    code = ledger::next_tracking_code(code, it->second);
+                    ++walked;
+                }
+                if (walked != links.size()) ++bad_chains;
+            }
         });
     }
 
-    // 5. Decryption by exactly `threshold` guardians, odd indices first (for 5 and 3: guardians
+    // 6. Decryption by exactly `threshold` guardians, odd indices first (for 5 and 3: guardians
     //    1, 3 and 5, with 2 and 4 absent): every share proved and checked.
     std::vector<std::uint32_t> present;
     for (std::uint32_t start : {1u, 2u})
-        for (std::uint32_t g = start; g <= m.guardian_count && present.size() < m.threshold; g += 2) present.push_back(g);
+        for (std::uint32_t g = start; g <= m.guardian_count && present.size() < m.threshold; g += 2)
+            present.push_back(g);
     std::string present_names;
-    for (const std::uint32_t g : present) present_names += (present_names.empty() ? "" : ", ") + std::to_string(g);
+    for (const std::uint32_t g : present)
+        present_names += (present_names.empty() ? "" : ", ") + std::to_string(g);
     std::vector<crypto::CoefficientCommitments> commitments;
     for (const auto& g : m.ceremony->guardians) commitments.push_back(g.commitments);
     std::vector<std::vector<std::vector<std::uint64_t>>> results(m.districts.size());
     std::atomic<std::uint32_t> bad_shares{0}, undecryptable{0};
     {
-        PhaseTimer t(out, "decrypt with guardians " + present_names + " of " + std::to_string(m.guardian_count));
+        PhaseTimer t(out, "decrypt with guardians " + present_names + " of " +
+                              std::to_string(m.guardian_count));
         const crypto::DiscreteLogTable dlog(options.voters);
         parallel_for(m.districts.size(), threads, "decrypting", [&](std::size_t d) {
             for (const auto& contest : tallies[d]) {
@@ -242,12 +402,17 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                 for (const auto& ct : contest) {
                     std::vector<crypto::DecryptionShare> shares;
                     for (const std::uint32_t g : present) {
-                        const crypto::Point public_share = crypto::compute_public_share(commitments, g);
-                        shares.push_back(crypto::compute_decryption_share(election.base_hash, g,
-                                                                          ceremony->secret_shares[g - 1].secret, public_share, ct));
-                        if (!crypto::verify_decryption_share(election.base_hash, public_share, ct, shares.back())) ++bad_shares;
+                        const crypto::Point public_share =
+                            crypto::compute_public_share(commitments, g);
+                        shares.push_back(crypto::compute_decryption_share(
+                            election.base_hash, g, ceremony->secret_shares[g - 1].secret,
+                            public_share, ct));
+                        if (!crypto::verify_decryption_share(election.base_hash, public_share, ct,
+                                                             shares.back()))
+                            ++bad_shares;
                     }
-                    auto value = dlog.solve(crypto::combine_decryption_shares(ct, shares, m.threshold).value());
+                    auto value = dlog.solve(
+                        crypto::combine_decryption_shares(ct, shares, m.threshold).value());
                     if (!value) ++undecryptable;
                     results[d].back().push_back(value ? value.value() : 0);
                 }
@@ -255,13 +420,14 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         });
     }
 
-    // 6. Results, and the check against what the simulated voters chose.
+    // 7. Results, and the check against what the simulated voters chose.
     std::map<std::string, std::map<std::string, std::uint64_t>> totals, expected;
     for (std::size_t d = 0; d < m.districts.size(); ++d) {
         const ledger::BallotStyle& style = *m.ballot_style_of_district(m.districts[d].id);
         for (std::size_t c = 0; c < style.contests.size(); ++c) {
             const ledger::Contest& contest = *m.find_contest(style.contests[c]);
-            for (std::size_t o = 0; o < contest.options.size(); ++o) totals[contest.id][contest.options[o].id] += results[d][c][o];
+            for (std::size_t o = 0; o < contest.options.size(); ++o)
+                totals[contest.id][contest.options[o].id] += results[d][c][o];
         }
     }
     for (std::uint32_t v = 0; v < options.voters; ++v)
@@ -272,40 +438,63 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     for (const auto& contest : m.contests) {
         const bool says_vote_for = contest.title.text.find("vote for") != std::string::npos;
         out << "  " << contest.title.text
-            << (says_vote_for ? "" : " (vote for " + std::to_string(contest.vote_for) + ")") << "\n";
+            << (says_vote_for ? "" : " (vote for " + std::to_string(contest.vote_for) + ")")
+            << "\n";
         for (const auto& option : contest.options) {
             const std::uint64_t got = totals[contest.id][option.id];
             const std::uint64_t want = expected[contest.id][option.id];
             totals_match = totals_match && got == want;
-            out << "    " << std::left << std::setw(40) << option.label.text << std::right << std::setw(8) << got
+            out << "    " << std::left << std::setw(40) << option.label.text << std::right
+                << std::setw(8) << got
                 << (got == want ? "" : "   MISMATCH, expected " + std::to_string(want)) << "\n";
         }
     }
-    std::size_t cast = 0, challenged = 0;
-    for (const auto& k : kiosks) {
-        cast += k.cast.size();
-        challenged += k.challenged.size();
-    }
-    out << "\nBallots cast: " << cast << ", challenged (published, never counted): " << challenged << "\n";
+    const std::uint32_t expected_challenges = options.voters / challenge_every;
+    out << "\nBallots cast: " << acknowledged
+        << ", challenged (published, never counted): " << challenged_count << "\n";
     for (std::size_t d = 0; d < m.districts.size(); ++d) {
-        std::size_t n = 0;
-        for (std::uint32_t k = 0; k < kiosks_per_district; ++k) n += kiosks[d * kiosks_per_district + k].cast.size();
-        out << "  " << std::left << std::setw(40) << m.districts[d].name << std::right << std::setw(8) << n << " ballots\n";
+        const ledger::DistrictCastingStatus s = ledger->casting().status(d);
+        const ledger::LogStatus log = ledger->status(m.districts[d].id).value();
+        out << "  " << std::left << std::setw(40) << m.districts[d].name << std::right
+            << std::setw(8) << s.ballots_cast << " ballots   log " << std::setw(5) << log.size
+            << " records, root " << log.root.to_hex().substr(0, 16) << "…\n";
     }
-    if (!kiosks.empty() && !kiosks.front().cast.empty()) {
-        const auto& b = kiosks.front().cast.front();
-        out << "\nA voter's receipt: ballot " << b.ballot_id << " on " << b.device_id << ", tracking code "
-            << ledger::format_tracking_code(ledger::next_tracking_code(b.previous_tracking_code, ledger::compute_ballot_hash(b)))
-            << "\n(Proof bundles for receipts come with the bridge: `psephos proof TRACKING-CODE`.)\n";
+    const ledger::LogStatus events = ledger->status(ledger::event_log_name).value();
+    out << "Election root (election log of " << election_root.size
+        << " district checkpoints): " << election_root.root.to_hex()
+        << "\nEvent log: " << events.size << " events\n";
+    if (shown) {
+        out << "\nA voter's receipt: ballot " << shown->ballot_id << " on " << shown->device_id
+            << ", tracking code " << ledger::format_tracking_code(shown->tracking_code)
+            << "\n  recorded as " << shown->receipt.log << " #" << shown->receipt.index
+            << "; its inclusion proof: ";
+        if (data.temporary()) {
+            out << "run the demo with --data DIR to keep the ledger, then\n  ";
+        }
+        out << "psephos ledger inclusion --data "
+            << (data.temporary() ? std::string("DIR") : data.path().string()) << " --log "
+            << shown->receipt.log << " --index " << shown->receipt.index << "\n";
     }
-    const bool ok = encrypt_failures == 0 && bad_ballots == 0 && bad_chains == 0 && bad_challenges == 0 && bad_shares == 0 &&
-                    undecryptable == 0 && totals_match;
-    out << "\n" << (bad_ballots == 0 && encrypt_failures == 0 ? "PASS" : "FAIL")
-        << "  every ballot's signature and proofs verified\n"
-        << (bad_chains == 0 ? "PASS" : "FAIL") << "  every kiosk's tracking-code chain is complete\n"
-        << (bad_challenges == 0 ? "PASS" : "FAIL") << "  every challenged ballot opened to exactly its revealed selections\n"
-        << (bad_shares == 0 && undecryptable == 0 ? "PASS" : "FAIL") << "  every decryption share verified (" << present.size() << " of " << m.guardian_count << " guardians)\n"
-        << (totals_match ? "PASS" : "FAIL") << "  decrypted totals equal the simulated voters' choices\n";
+    const bool all_acknowledged =
+        encrypt_failures == 0 && rejected == 0 && acknowledged == options.voters &&
+        challenged_count == expected_challenges && counted == acknowledged;
+    const bool ok = all_acknowledged && reopened_ok && unreadable == 0 && bad_chains == 0 &&
+                    bad_shares == 0 && undecryptable == 0 && totals_match;
+    out << "\n"
+        << (all_acknowledged ? "PASS" : "FAIL")
+        << "  every ballot acknowledged after a durable write; the ledger checked each signature, "
+           "proof,\n"
+           "      registered device, tracking-code chain and challenge opening ("
+        << acknowledged << " cast, " << challenged_count << " challenged)\n"
+        << (reopened_ok && unreadable == 0 ? "PASS" : "FAIL")
+        << "  the ledger reopened with every record re-checked against its signed checkpoints\n"
+        << (bad_chains == 0 ? "PASS" : "FAIL")
+        << "  every kiosk's tracking-code chain is complete in the district logs\n"
+        << (bad_shares == 0 && undecryptable == 0 ? "PASS" : "FAIL")
+        << "  every decryption share verified (" << present.size() << " of " << m.guardian_count
+        << " guardians)\n"
+        << (totals_match ? "PASS" : "FAIL")
+        << "  decrypted totals equal the simulated voters' choices\n";
     return ok ? 0 : 1;
 }
 

@@ -12,10 +12,12 @@ struct DemoOptions {
     std::uint32_t voters = 1000;
     std::uint32_t threads = 0;  // 0: hardware threads
     std::uint64_t seed = 0;     // 0: random voters; otherwise reproducible choices
+    std::string data;           // the ledger's directory (kept); empty: a temporary one, removed
 };
 
-// Returns the process exit status: 0 only if every signature, proof, tracking-code chain and
-// challenge verified and the decrypted totals equal the simulated voters' choices.
+// Returns the process exit status: 0 only if every ballot was acknowledged by the ledger (which
+// checked every signature, proof and tracking-code chain), the ledger reopened with every log
+// checked, and the decrypted totals equal the simulated voters' choices.
 int run_demo(const DemoOptions& options, std::ostream& out);
 
 }  // namespace psephos::app

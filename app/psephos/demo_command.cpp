@@ -1,4 +1,5 @@
-// `psephos demo [--election FILE] [--voters N] [--threads N] [--seed N]`: the command line of run_demo (demo.hpp).
+// `psephos demo [--election FILE] [--voters N] [--threads N] [--seed N] [--data DIR]`: the command
+// line of run_demo (demo.hpp).
 #include <iostream>
 
 #include "command_line.hpp"
@@ -8,16 +9,18 @@
 namespace psephos::app {
 
 int run_demo_command(Words words) {
-    const CommandSpec spec{"psephos demo [--election FILE] [--voters N] [--threads N] [--seed N]",
-                           {"--election", "--voters", "--threads", "--seed"},
-                           {},
-                           0,
-                           0};
+    const CommandSpec spec{
+        "psephos demo [--election FILE] [--voters N] [--threads N] [--seed N] [--data DIR]",
+        {"--election", "--voters", "--threads", "--seed", "--data"},
+        {},
+        0,
+        0};
     int status = exit_ok;
     auto args = parse_or_report(spec, words, status);
     if (!args) return status;
     DemoOptions options;
     if (auto election = args->value("--election")) options.election = *election;
+    if (auto data = args->value("--data")) options.data = *data;
     auto voters = args->number("--voters", 1, 10'000'000, options.voters);
     if (!voters) return usage_error(spec, voters.error().message);
     auto threads = args->number("--threads", 0, 1024, options.threads);

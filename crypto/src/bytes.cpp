@@ -16,6 +16,8 @@ const char* to_string(ErrorCode code) {
         case ErrorCode::not_found: return "not found";
         case ErrorCode::io_error: return "i/o error";
         case ErrorCode::permission_denied: return "permission denied";
+        case ErrorCode::refused: return "refused";
+        case ErrorCode::corrupted: return "corrupted";
     }
     return "unknown error";
 }

@@ -31,7 +31,8 @@ RangeProof read_proof(CanonicalReader& r, std::string_view field, std::uint32_t 
     const std::uint32_t limit = r.u32(field);
     if (!r.ok()) return {};
     if (limit != expected_limit && expected_limit != 0) {
-        r.fail(field, "limit " + std::to_string(limit) + ", expected " + std::to_string(expected_limit));
+        r.fail(field,
+               "limit " + std::to_string(limit) + ", expected " + std::to_string(expected_limit));
         return {};
     }
     if (limit == 0 || limit > crypto::max_range_limit) {
@@ -116,7 +117,8 @@ Bytes encode_ballot_body(const EncryptedBallot& ballot) {
 
 Bytes encode_ballot(const EncryptedBallot& ballot) {
     Bytes out = encode_ballot_body(ballot);
-    out.insert(out.end(), ballot.device_signature.bytes.begin(), ballot.device_signature.bytes.end());
+    out.insert(out.end(), ballot.device_signature.bytes.begin(),
+               ballot.device_signature.bytes.end());
     return out;
 }
 
@@ -176,12 +178,16 @@ Bytes ballot_proof_context(std::string_view ballot_id, std::string_view contest_
     return out;
 }
 
-BallotPrecomputationPool::BallotPrecomputationPool(const ElectionContext& election, std::string_view district_id,
-                                                   std::size_t target_ballots, std::size_t thread_count)
+BallotPrecomputationPool::BallotPrecomputationPool(const ElectionContext& election,
+                                                   std::string_view district_id,
+                                                   std::size_t target_ballots,
+                                                   std::size_t thread_count)
     : public_key_(election.joint_key),
       ballot_style_id_([&] {
           const BallotStyle* style = election.manifest.ballot_style_of_district(district_id);
-          if (style == nullptr) throw std::invalid_argument("district " + quoted(district_id) + " has no ballot style");
+          if (style == nullptr)
+              throw std::invalid_argument("district " + quoted(district_id) +
+                                          " has no ballot style");
           return style->id;
       }()),
       shapes_([&] {
@@ -196,7 +202,8 @@ BallotPrecomputationPool::BallotPrecomputationPool(const ElectionContext& electi
           [this] {
               std::vector<crypto::PrecomputedContest> ballot;
               for (const auto& [options, vote_for] : shapes_)
-                  ballot.push_back(crypto::PrecomputedContest::compute(public_key_, options, vote_for));
+                  ballot.push_back(
+                      crypto::PrecomputedContest::compute(public_key_, options, vote_for));
               return ballot;
           },
           target_ballots, thread_count) {}
@@ -205,21 +212,26 @@ namespace {
 // Everything about the marks the ballot style allows, checked before anything is encrypted.
 Status check_marks(const ElectionManifest& m, const BallotStyle& style, const BallotMarks& marks) {
     for (const auto& [contest_id, options] : marks) {
-        if (std::find(style.contests.begin(), style.contests.end(), contest_id) == style.contests.end()) {
-            return make_error(ErrorCode::invalid_argument,
-                              "contest " + quoted(contest_id) + " is not on ballot style " + quoted(style.id));
+        if (std::find(style.contests.begin(), style.contests.end(), contest_id) ==
+            style.contests.end()) {
+            return make_error(
+                ErrorCode::invalid_argument,
+                "contest " + quoted(contest_id) + " is not on ballot style " + quoted(style.id));
         }
         const Contest* contest = m.find_contest(contest_id);
         std::set<std::string> seen;
         for (const auto& option_id : options) {
-            const bool known = std::any_of(contest->options.begin(), contest->options.end(),
-                                           [&](const ContestOption& o) { return o.id == option_id; });
+            const bool known =
+                std::any_of(contest->options.begin(), contest->options.end(),
+                            [&](const ContestOption& o) { return o.id == option_id; });
             if (!known) {
-                return make_error(ErrorCode::invalid_argument,
-                                  "contest " + quoted(contest_id) + ": unknown option " + quoted(option_id));
+                return make_error(
+                    ErrorCode::invalid_argument,
+                    "contest " + quoted(contest_id) + ": unknown option " + quoted(option_id));
             }
             if (!seen.insert(option_id).second) {
-                return make_error(ErrorCode::invalid_argument, "contest " + quoted(contest_id) + ": an option is marked twice");
+                return make_error(ErrorCode::invalid_argument,
+                                  "contest " + quoted(contest_id) + ": an option is marked twice");
             }
         }
         if (options.size() > contest->vote_for) {
@@ -232,23 +244,24 @@ Status check_marks(const ElectionManifest& m, const BallotStyle& style, const Ba
 }
 
 // The full path for one contest: fresh nonces, every proof computed now.
-Result<crypto::EncryptedContestSelections> encrypt_contest_full(const ElectionContext& election,
-                                                                std::span<const Bytes> contexts, ByteSpan count_context,
-                                                                std::uint32_t vote_for,
-                                                                std::span<const std::uint8_t> marks) {
+Result<crypto::EncryptedContestSelections> encrypt_contest_full(
+    const ElectionContext& election, std::span<const Bytes> contexts, ByteSpan count_context,
+    std::uint32_t vote_for, std::span<const std::uint8_t> marks) {
     crypto::EncryptedContestSelections out;
     Ciphertext sum = crypto::zero_ciphertext();
     Scalar nonce_sum;
     std::uint64_t count = 0;
     for (std::size_t i = 0; i < marks.size(); ++i) {
-        auto s = crypto::encrypt_selection_full(election.base_hash, contexts[i], election.joint_key, marks[i]);
+        auto s = crypto::encrypt_selection_full(election.base_hash, contexts[i], election.joint_key,
+                                                marks[i]);
         if (!s) return s.error();
         sum = crypto::add_ciphertexts(sum, s.value().ciphertext);
         nonce_sum = nonce_sum + s.value().nonce;
         count += marks[i];
         out.selections.push_back(std::move(s).value());
     }
-    auto proof = crypto::prove_range(election.base_hash, count_context, sum, election.joint_key, count, nonce_sum, vote_for);
+    auto proof = crypto::prove_range(election.base_hash, count_context, sum, election.joint_key,
+                                     count, nonce_sum, vote_for);
     if (!proof) return proof.error();
     out.count_proof = std::move(proof).value();
     return out;
@@ -256,20 +269,23 @@ Result<crypto::EncryptedContestSelections> encrypt_contest_full(const ElectionCo
 }  // namespace
 
 Result<PreparedBallot> encrypt_ballot(const ElectionContext& election, const BallotRequest& request,
-                                      const BallotMarks& marks, const crypto::Ed25519SigningKey& device_key,
+                                      const BallotMarks& marks,
+                                      const crypto::Ed25519SigningKey& device_key,
                                       BallotPrecomputationPool* pool) {
     const ElectionManifest& m = election.manifest;
     const BallotStyle* style = m.ballot_style_of_district(request.district_id);
     if (m.find_district(request.district_id) == nullptr || style == nullptr) {
-        return make_error(ErrorCode::invalid_argument,
-                          "district " + quoted(request.district_id) + " has no ballot style in this election");
+        return make_error(ErrorCode::invalid_argument, "district " + quoted(request.district_id) +
+                                                           " has no ballot style in this election");
     }
     if (auto ok = check_marks(m, *style, marks); !ok) return ok.error();
     std::optional<std::vector<crypto::PrecomputedContest>> precomputed;
     if (pool != nullptr) {
         if (!(pool->public_key() == election.joint_key) || pool->ballot_style_id() != style->id) {
-            return make_error(ErrorCode::invalid_argument,
-                              "precomputation pool is for another election key or ballot style than " + quoted(style->id));
+            return make_error(
+                ErrorCode::invalid_argument,
+                "precomputation pool is for another election key or ballot style than " +
+                    quoted(style->id));
         }
         precomputed = pool->take();
     }
@@ -290,16 +306,19 @@ Result<PreparedBallot> encrypt_ballot(const ElectionContext& election, const Bal
         std::vector<std::uint8_t> contest_marks;
         std::vector<Bytes> contexts;
         for (const auto& option : contest.options) {
-            const bool is_marked = marked != marks.end() && std::find(marked->second.begin(), marked->second.end(),
-                                                                      option.id) != marked->second.end();
+            const bool is_marked =
+                marked != marks.end() && std::find(marked->second.begin(), marked->second.end(),
+                                                   option.id) != marked->second.end();
             contest_marks.push_back(is_marked ? 1 : 0);
             contexts.push_back(ballot_proof_context(b.ballot_id, contest_id, option.id));
         }
         const Bytes count_context = ballot_proof_context(b.ballot_id, contest_id, "");
-        auto encrypted = precomputed ? crypto::encrypt_contest(std::move((*precomputed)[c]), election.base_hash, contexts,
-                                                               count_context, election.joint_key, contest_marks)
-                                     : encrypt_contest_full(election, contexts, count_context, contest.vote_for,
-                                                            contest_marks);
+        auto encrypted = precomputed
+                             ? crypto::encrypt_contest(std::move((*precomputed)[c]),
+                                                       election.base_hash, contexts, count_context,
+                                                       election.joint_key, contest_marks)
+                             : encrypt_contest_full(election, contexts, count_context,
+                                                    contest.vote_for, contest_marks);
         if (!encrypted) return encrypted.error().within("contest " + quoted(contest_id));
         EncryptedContest ec;
         ec.contest_id = contest_id;
@@ -319,59 +338,74 @@ Result<PreparedBallot> encrypt_ballot(const ElectionContext& election, const Bal
     return prepared;
 }
 
+Status verify_ballot_signature(const crypto::Ed25519PublicKey& device_key,
+                               const EncryptedBallot& b) {
+    if (auto ok = crypto::verify_signature(device_key, encode_ballot_body(b), b.device_signature);
+        !ok) {
+        return ok.error().within("ballot " + quoted(b.ballot_id) + ": device signature");
+    }
+    return {};
+}
+
 Status verify_ballot(const ElectionContext& election, const crypto::Ed25519PublicKey& device_key,
                      const EncryptedBallot& b) {
+    if (auto ok = verify_ballot_signature(device_key, b); !ok) return ok;
+    return verify_ballot_contents(election, b);
+}
+
+Status verify_ballot_contents(const ElectionContext& election, const EncryptedBallot& b) {
     const std::string where = "ballot " + quoted(b.ballot_id);
     auto fail = [&](const std::string& reason) {
         return make_error(ErrorCode::verification_failed, where + ": " + reason);
     };
-    if (!(b.election_base_hash == election.base_hash)) return fail("made for another election (base hash differs)");
+    if (!(b.election_base_hash == election.base_hash))
+        return fail("made for another election (base hash differs)");
     const ElectionManifest& m = election.manifest;
     const BallotStyle* style = m.ballot_style_of_district(b.district_id);
-    if (style == nullptr) return fail("district " + quoted(b.district_id) + " is not in this election");
+    if (style == nullptr)
+        return fail("district " + quoted(b.district_id) + " is not in this election");
     if (style->id != b.ballot_style_id) {
-        return fail("ballot style " + quoted(b.ballot_style_id) + " is not district " + quoted(b.district_id) +
-                    "'s style " + quoted(style->id));
+        return fail("ballot style " + quoted(b.ballot_style_id) + " is not district " +
+                    quoted(b.district_id) + "'s style " + quoted(style->id));
     }
     if (b.contests.size() != style->contests.size()) {
         return fail(std::to_string(b.contests.size()) + " contests, the ballot style has " +
                     std::to_string(style->contests.size()));
     }
-    if (auto ok = crypto::verify_signature(device_key, encode_ballot_body(b), b.device_signature); !ok) {
-        return ok.error().within(where + ": device signature");
-    }
     for (std::size_t i = 0; i < b.contests.size(); ++i) {
         const EncryptedContest& ec = b.contests[i];
         const Contest* contest = m.find_contest(style->contests[i]);
         if (ec.contest_id != contest->id) {
-            return fail("contest " + std::to_string(i) + " is " + quoted(ec.contest_id) + ", expected " +
-                        quoted(contest->id));
+            return fail("contest " + std::to_string(i) + " is " + quoted(ec.contest_id) +
+                        ", expected " + quoted(contest->id));
         }
         const std::string in_contest = where + ": contest " + quoted(contest->id);
         if (ec.selections.size() != contest->options.size()) {
             return make_error(ErrorCode::verification_failed,
-                              in_contest + ": " + std::to_string(ec.selections.size()) + " selections for " +
-                                  std::to_string(contest->options.size()) + " options");
+                              in_contest + ": " + std::to_string(ec.selections.size()) +
+                                  " selections for " + std::to_string(contest->options.size()) +
+                                  " options");
         }
         Ciphertext sum = crypto::zero_ciphertext();
         for (std::size_t j = 0; j < ec.selections.size(); ++j) {
             const EncryptedSelection& s = ec.selections[j];
             const std::string& option_id = contest->options[j].id;
             if (s.option_id != option_id) {
-                return make_error(ErrorCode::verification_failed, in_contest + ": selection " + std::to_string(j) +
-                                                                      " is " + quoted(s.option_id) + ", expected " +
-                                                                      quoted(option_id));
+                return make_error(ErrorCode::verification_failed,
+                                  in_contest + ": selection " + std::to_string(j) + " is " +
+                                      quoted(s.option_id) + ", expected " + quoted(option_id));
             }
-            if (auto ok = crypto::verify_zero_or_one(election.base_hash,
-                                                     ballot_proof_context(b.ballot_id, contest->id, option_id),
-                                                     s.ciphertext, election.joint_key, s.proof);
+            if (auto ok = crypto::verify_zero_or_one(
+                    election.base_hash, ballot_proof_context(b.ballot_id, contest->id, option_id),
+                    s.ciphertext, election.joint_key, s.proof);
                 !ok) {
                 return ok.error().within(in_contest + ": option " + quoted(option_id));
             }
             sum = crypto::add_ciphertexts(sum, s.ciphertext);
         }
-        if (auto ok = crypto::verify_range(election.base_hash, ballot_proof_context(b.ballot_id, contest->id, ""), sum,
-                                           election.joint_key, contest->vote_for, ec.selection_count_proof);
+        if (auto ok = crypto::verify_range(
+                election.base_hash, ballot_proof_context(b.ballot_id, contest->id, ""), sum,
+                election.joint_key, contest->vote_for, ec.selection_count_proof);
             !ok) {
             return ok.error().within(in_contest + ": selection count");
         }
@@ -380,7 +414,8 @@ Status verify_ballot(const ElectionContext& election, const crypto::Ed25519Publi
 }
 
 ChallengedBallot challenge_ballot(PreparedBallot&& prepared) {
-    return ChallengedBallot{std::move(prepared.ballot), std::move(prepared.marks), std::move(prepared.nonces)};
+    return ChallengedBallot{std::move(prepared.ballot), std::move(prepared.marks),
+                            std::move(prepared.nonces)};
 }
 
 Bytes encode_challenged_ballot(const ChallengedBallot& c) {
@@ -410,7 +445,8 @@ Result<ChallengedBallot> decode_challenged_ballot(ByteSpan data) {
         }
     }
     const std::size_t contests = r.count("contests", max_contests);
-    if (r.ok() && contests != c.ballot.contests.size()) r.fail("contests", "count differs from the ballot's");
+    if (r.ok() && contests != c.ballot.contests.size())
+        r.fail("contests", "count differs from the ballot's");
     for (std::size_t i = 0; i < contests && r.ok(); ++i) {
         const std::string where = "contest " + std::to_string(i);
         const std::size_t options = r.count(where + " selections", max_options);
@@ -431,30 +467,42 @@ Result<ChallengedBallot> decode_challenged_ballot(ByteSpan data) {
     return c;
 }
 
-Status verify_challenged_ballot(const ElectionContext& election, const crypto::Ed25519PublicKey& device_key,
+Status verify_challenged_ballot(const ElectionContext& election,
+                                const crypto::Ed25519PublicKey& device_key,
                                 const ChallengedBallot& c) {
-    if (auto ok = verify_ballot(election, device_key, c.ballot); !ok) return ok;
+    if (auto ok = verify_ballot_signature(device_key, c.ballot); !ok) return ok;
+    return verify_challenged_ballot_contents(election, c);
+}
+
+Status verify_challenged_ballot_contents(const ElectionContext& election,
+                                         const ChallengedBallot& c) {
+    if (auto ok = verify_ballot_contents(election, c.ballot); !ok) return ok;
     const std::string where = "challenged ballot " + quoted(c.ballot.ballot_id);
     if (c.marks.size() != c.ballot.contests.size() || c.nonces.size() != c.ballot.contests.size()) {
-        return make_error(ErrorCode::verification_failed, where + ": revealed contests do not match the ballot");
+        return make_error(ErrorCode::verification_failed,
+                          where + ": revealed contests do not match the ballot");
     }
     for (std::size_t i = 0; i < c.ballot.contests.size(); ++i) {
         const auto& ec = c.ballot.contests[i];
-        if (c.marks[i].size() != ec.selections.size() || c.nonces[i].size() != ec.selections.size()) {
+        if (c.marks[i].size() != ec.selections.size() ||
+            c.nonces[i].size() != ec.selections.size()) {
             return make_error(ErrorCode::verification_failed,
-                              where + ": contest " + quoted(ec.contest_id) + ": revealed selections do not match");
+                              where + ": contest " + quoted(ec.contest_id) +
+                                  ": revealed selections do not match");
         }
         for (std::size_t j = 0; j < ec.selections.size(); ++j) {
-            const crypto::Point expected = c.marks[i][j] == 1 ? crypto::Point::generator() : crypto::Point::identity();
+            const crypto::Point expected =
+                c.marks[i][j] == 1 ? crypto::Point::generator() : crypto::Point::identity();
             const auto& ct = ec.selections[j].ciphertext;
             // Both halves: α = r·G pins the nonce, β − r·K = m·G pins the mark.
             if (!(crypto::Point::multiply_base(c.nonces[i][j]) == ct.alpha) ||
                 !(crypto::decrypt_with_nonce(ct, c.nonces[i][j], election.joint_key) == expected) ||
                 c.marks[i][j] > 1) {
-                return make_error(ErrorCode::verification_failed,
-                                  where + ": contest " + quoted(ec.contest_id) + ": option " +
-                                      quoted(ec.selections[j].option_id) +
-                                      ": the revealed nonce does not open the ciphertext to the revealed mark");
+                return make_error(
+                    ErrorCode::verification_failed,
+                    where + ": contest " + quoted(ec.contest_id) + ": option " +
+                        quoted(ec.selections[j].option_id) +
+                        ": the revealed nonce does not open the ciphertext to the revealed mark");
             }
         }
     }

@@ -1,6 +1,8 @@
 // Writes the seed corpora of the ledger decoders' fuzz targets: real ballots and challenged
-// ballots of a small finalized election, the sample manifests, and the guardian announcements,
-// sealed shares and decryption shares of a real key ceremony. Re-run when a format changes:
+// ballots of a small finalized election, the sample manifests, the guardian announcements,
+// sealed shares and decryption shares of a real key ceremony, and the ledger's own records (a
+// device registration, the polls records, a signed district checkpoint, a chain of events).
+// Re-run when a format changes:
 //     build/fuzz/tests/fuzz/make_ledger_seed_corpus tests/fuzz/corpus samples
 #include <filesystem>
 #include <fstream>
@@ -12,6 +14,8 @@
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/ledger/ceremony_records.hpp"
 #include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/ledger/ledger_records.hpp"
+#include "psephos/ledger/signed_note.hpp"
 #include "test_election.hpp"
 
 namespace fs = std::filesystem;
@@ -64,6 +68,51 @@ void write_ceremony_records(const fs::path& corpus) {
         }
     }
 }
+
+// One record of each ledger record type, with every polls action and a chain of events that
+// uses every event type, actor role and disposition, so the fuzzer starts from each decoder's
+// accepting paths.
+void write_ledger_records(const fs::path& corpus) {
+    const fs::path dir = corpus / "fuzz_ledger_records";
+    const auto device = crypto::Ed25519SigningKey::generate();
+    const ledger::DeviceRegistration registration{"d1", "kiosk-1", device.public_key(),
+                                                  1'800'000'000};
+    write(dir, "device-registration", ledger::encode_device_registration(registration));
+
+    std::vector<Bytes> polls;
+    for (const auto action : {ledger::PollsAction::opened, ledger::PollsAction::paused,
+                              ledger::PollsAction::resumed, ledger::PollsAction::closed}) {
+        const bool opened = action == ledger::PollsAction::opened;
+        const Bytes record = ledger::encode_polls_record(
+            {action, "d1", 1'800'000'000, opened ? 0u : 12u, opened ? 0u : 3u, "Grace Hopper"});
+        write(dir, "polls-" + std::string(ledger::to_string(action)), record);
+        polls.push_back(record);
+    }
+
+    crypto::MerkleTreeBuilder tree;
+    for (const auto& record : polls) tree.append_leaf_hash(crypto::hash_merkle_leaf(record));
+    const std::string origin = "psephos/tiny-2026/district/d1";
+    const ledger::Checkpoint checkpoint{origin, tree.size(), tree.root(), {}};
+    const auto log_key = crypto::Ed25519SigningKey::generate();
+    const std::string note = ledger::sign_note(checkpoint.to_text(), origin, log_key).value();
+    write(dir, "district-checkpoint", ledger::encode_district_checkpoint({"d1", note}));
+
+    Hash32 previous;
+    for (std::uint16_t type = 1; type <= 15; ++type) {
+        const ledger::LedgerEvent event{
+            type,
+            1'800'000'000u + type,
+            static_cast<ledger::EventType>(type),
+            static_cast<ledger::ActorRole>(1 + type % 4),
+            static_cast<ledger::Disposition>(1 + type % 2),
+            type % 3 == 0 ? "" : "d1",
+            std::string(ledger::to_string(static_cast<ledger::EventType>(type))),
+            previous};
+        const Bytes record = ledger::encode_ledger_event(event);
+        write(dir, "event-" + std::to_string(type), record);
+        previous = crypto::hash_merkle_leaf(record);
+    }
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -100,5 +149,6 @@ int main(int argc, char** argv) {
         write(corpus / "fuzz_manifest", entry.path().filename().string(), psephos::as_bytes(text));
     }
     write_ceremony_records(corpus);
+    write_ledger_records(corpus);
     return 0;
 }

@@ -19,6 +19,8 @@ enum class ErrorCode {
     not_found,
     io_error,
     permission_denied,
+    refused,    // well formed, but the ledger's state refuses it (polls closed, ballot id seen)
+    corrupted,  // stored data that fails its own checks (a modified record, a bad stored root)
 };
 
 const char* to_string(ErrorCode code);

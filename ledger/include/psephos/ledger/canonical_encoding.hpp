@@ -24,6 +24,16 @@ enum class RecordType : std::uint8_t {
     guardian_announcement = 0x04,
     sealed_share = 0x05,
     decryption_share = 0x06,
+    // The ledger's own records (ledger_records.hpp).
+    device_registration = 0x07,
+    polls_opened = 0x08,
+    polls_paused = 0x09,
+    polls_resumed = 0x0A,
+    polls_closed = 0x0B,
+    district_checkpoint = 0x0C,
+    ledger_event = 0x0D,
+    // Later issues take the next numbers: the tally, the decryption of a tally, the anchor
+    // intent and the anchor receipt.
 };
 
 class CanonicalWriter {

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "psephos/crypto/ed25519.hpp"
 #include "psephos/crypto/background_pool.hpp"
+#include "psephos/crypto/ed25519.hpp"
 #include "psephos/crypto/precomputed_contest.hpp"
 #include "psephos/crypto/range_proof.hpp"
 #include "psephos/ledger/election_context.hpp"
@@ -82,7 +82,7 @@ using BallotMarks = std::map<std::string, std::vector<std::string>>;
 struct PreparedBallot {
     EncryptedBallot ballot;
     Hash32 tracking_code;
-    std::vector<std::vector<std::uint8_t>> marks;   // [contest][option] ∈ {0, 1}
+    std::vector<std::vector<std::uint8_t>> marks;     // [contest][option] ∈ {0, 1}
     std::vector<std::vector<crypto::Scalar>> nonces;  // [contest][option]
 };
 
@@ -107,7 +107,8 @@ private:
     crypto::Point public_key_;
     std::string ballot_style_id_;
     std::vector<std::pair<std::size_t, std::uint32_t>> shapes_;  // (options, vote_for) per contest
-    crypto::BackgroundPool<std::vector<crypto::PrecomputedContest>> pool_;  // last: workers read the above
+    crypto::BackgroundPool<std::vector<crypto::PrecomputedContest>>
+        pool_;  // last: workers read the above
 };
 
 // Refuses an overvote, an unknown contest or option, a district without a style. Error
@@ -125,6 +126,11 @@ Result<PreparedBallot> encrypt_ballot(const ElectionContext& election, const Bal
 // and every contest count proof. Errors name the ballot, contest and option.
 Status verify_ballot(const ElectionContext& election, const crypto::Ed25519PublicKey& device_key,
                      const EncryptedBallot& ballot);
+// The two halves of verify_ballot, for the ledger, which checks the proofs in parallel before it
+// knows the device's registered key and the signature in log order afterwards.
+Status verify_ballot_signature(const crypto::Ed25519PublicKey& device_key,
+                               const EncryptedBallot& ballot);
+Status verify_ballot_contents(const ElectionContext& election, const EncryptedBallot& ballot);
 
 // A Benaloh-challenged ballot: the ballot as built, with its marks and nonces revealed. It is
 // published and verified, never counted.
@@ -144,5 +150,8 @@ Result<ChallengedBallot> decode_challenged_ballot(ByteSpan data);
 Status verify_challenged_ballot(const ElectionContext& election,
                                 const crypto::Ed25519PublicKey& device_key,
                                 const ChallengedBallot& challenged);
+// Everything but the device signature.
+Status verify_challenged_ballot_contents(const ElectionContext& election,
+                                         const ChallengedBallot& challenged);
 
 }  // namespace psephos::ledger

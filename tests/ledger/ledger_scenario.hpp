@@ -1,0 +1,95 @@
+// A polling-day scenario for ledger tests (Qt-free, so the crash-test child can use it too): the
+// small test election, one kiosk per district with a deterministic key, and the records a day
+// produces — device registrations, poll status records and ballots that chain per kiosk.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/ledger/ledger.hpp"
+#include "psephos/ledger/ledger_records.hpp"
+#include "test_election.hpp"
+
+namespace psephos::test {
+
+inline crypto::Ed25519SigningKey seeded_key(std::uint8_t tag) {
+    std::array<std::uint8_t, 32> seed{};
+    seed.fill(tag);
+    return crypto::Ed25519SigningKey::from_seed(seed).value();
+}
+
+struct ScenarioKiosk {
+    std::string device_id;
+    std::string district_id;
+    crypto::Ed25519SigningKey key;
+    Hash32 chain_head;
+    std::uint64_t ballots = 0;
+};
+
+class LedgerScenario {
+public:
+    explicit LedgerScenario(ledger::ElectionManifest manifest = small_manifest())
+        : ceremony_(finalize(std::move(manifest))) {
+        std::uint8_t tag = 1;
+        for (const auto& d : election().manifest.districts) {
+            const std::string device = d.id + "-kiosk-1";
+            kiosks_.push_back({device, d.id, seeded_key(tag++),
+                               ledger::initial_tracking_code(election().base_hash, device), 0});
+        }
+    }
+
+    const ledger::ElectionContext& election() const { return ceremony_.election; }
+    std::vector<ScenarioKiosk>& kiosks() { return kiosks_; }
+    ScenarioKiosk& kiosk(std::size_t district) { return kiosks_.at(district); }
+
+    // A ledger key that is the same in every run (determinism tests compare bytes).
+    static ledger::LedgerKey ledger_key() { return ledger::LedgerKey(seeded_key(0xEE)); }
+
+    Bytes registration(std::size_t district) const {
+        const ScenarioKiosk& k = kiosks_.at(district);
+        return ledger::encode_device_registration(
+            {k.district_id, k.device_id, k.key.public_key(), 1'793'000'000});
+    }
+    Bytes polls(ledger::PollsAction action, std::size_t district, std::uint64_t cast = 0,
+                std::uint64_t challenged = 0) const {
+        return ledger::encode_polls_record({action, kiosks_.at(district).district_id, 1'793'000'100,
+                                            cast, challenged, "poll worker 1"});
+    }
+
+    // The kiosk's next ballot, chained to its last one; marks from `choice` (deterministic).
+    ledger::PreparedBallot next_ballot(std::size_t district, std::uint64_t choice,
+                                       std::string ballot_id = "") {
+        ScenarioKiosk& k = kiosks_.at(district);
+        const ledger::ElectionManifest& m = election().manifest;
+        const ledger::BallotStyle& style = *m.ballot_style_of_district(k.district_id);
+        ledger::BallotMarks marks;
+        for (const auto& contest_id : style.contests) {
+            const ledger::Contest& c = *m.find_contest(contest_id);
+            marks[contest_id].push_back(c.options[choice % c.options.size()].id);
+        }
+        if (ballot_id.empty()) ballot_id = k.device_id + "-b" + std::to_string(k.ballots);
+        auto prepared = ledger::encrypt_ballot(
+            election(), {ballot_id, k.device_id, k.district_id, 1'793'000'200, k.chain_head}, marks,
+            k.key);
+        if (!prepared) throw std::runtime_error(prepared.error().message);
+        k.chain_head = prepared.value().tracking_code;
+        ++k.ballots;
+        return std::move(prepared).value();
+    }
+    Bytes next_cast(std::size_t district, std::uint64_t choice) {
+        return ledger::encode_ballot(next_ballot(district, choice).ballot);
+    }
+    Bytes next_challenged(std::size_t district, std::uint64_t choice) {
+        return ledger::encode_challenged_ballot(
+            ledger::challenge_ballot(next_ballot(district, choice)));
+    }
+
+private:
+    ledger::LocalKeyCeremony ceremony_;
+    std::vector<ScenarioKiosk> kiosks_;
+};
+
+}  // namespace psephos::test
