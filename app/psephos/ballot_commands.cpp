@@ -14,14 +14,16 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "psephos/crypto/key_file.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
 #include "psephos/crypto/secure_file.hpp"
+#include "psephos/ledger/casting_module.hpp"
+#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/ledger/ledger.hpp"
 #include "selections.hpp"
 
 namespace psephos::app {
 
-using crypto::write_new_file;
 using crypto::read_public_file;
+using crypto::write_new_file;
 namespace {
 
 namespace fs = std::filesystem;
@@ -35,9 +37,9 @@ constexpr std::string_view default_device_id = "psephos-cli";
 const CommandSpec encrypt_spec{
     "psephos encrypt --election FILE --district D --selections JSON --out FILE [--device-key "
     "KEYFILE] "
-    "[--device-id ID] [--ballot-id ID] [--challenge]",
+    "[--device-id ID] [--ballot-id ID] [--challenge] [--data DIR]",
     {"--election", "--district", "--selections", "--out", "--device-key", "--device-id",
-     "--ballot-id"},
+     "--ballot-id", "--data"},
     {"--challenge"},
     0,
     0};
@@ -53,19 +55,6 @@ const CommandSpec ballot_verify_spec{
     {},
     1,
     1};
-
-// Ballot and device ids follow the manifest's id rule, so they fit the encoding's 64-byte limit
-// and never need quoting on a receipt.
-bool is_id(std::string_view id) {
-    return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-    });
-}
-
-bool path_exists(const fs::path& path) {
-    struct stat status {};
-    return ::lstat(path.c_str(), &status) == 0;
-}
 
 // --selections is inline JSON when it starts with '{', else a file name.
 Result<ledger::BallotMarks> read_selections(const std::string& argument) {
@@ -123,6 +112,35 @@ std::string marked_labels(const ledger::Contest& contest, const ledger::Encrypte
 
 }  // namespace
 
+namespace {
+
+// The device's last tracking code in the ledger of data directory `data` (opened read-only, which
+// checks it), after checking the ledger is this election's and the device is registered there.
+Result<Hash32> ledger_chain_head(const std::string& data, const ledger::ElectionContext& election,
+                                 const std::string& district, const std::string& device_id) {
+    ledger::LedgerOptions options;
+    options.directory = fs::path(data) / "ledger";
+    auto opened = ledger::Ledger::open(options, std::nullopt);
+    if (!opened) return opened.error();
+    const ledger::Ledger& ledger = *opened.value();
+    if (!(ledger.election().base_hash == election.base_hash)) {
+        return make_error(ErrorCode::invalid_argument,
+                          options.directory.string() + ": a ledger of another election");
+    }
+    const auto& districts = election.manifest.districts;
+    for (std::size_t d = 0; d < districts.size(); ++d) {
+        if (districts[d].id != district) continue;
+        if (auto head = ledger.casting().device_chain_head(d, device_id)) return *head;
+        return make_error(ErrorCode::not_found,
+                          options.directory.string() + ": device '" + device_id +
+                              "' is not registered in district '" + district + "'");
+    }
+    return make_error(ErrorCode::invalid_argument,
+                      "district '" + district + "' is not in this election");
+}
+
+}  // namespace
+
 int run_encrypt_command(Words words) {
     int status = exit_ok;
     auto args = parse_or_report(encrypt_spec, words, status);
@@ -166,9 +184,16 @@ int run_encrypt_command(Words words) {
 
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::system_clock::now().time_since_epoch());
-    const ledger::BallotRequest request{
-        ballot_id, device_id, district, static_cast<std::uint64_t>(now.count()),
-        ledger::initial_tracking_code(election.value().base_hash, device_id)};
+    // A device's ballots form one tracking-code chain. With --data the ballot chains to the
+    // device's last ballot in that ledger (as a kiosk does); without, it is the device's first.
+    Hash32 previous = ledger::initial_tracking_code(election.value().base_hash, device_id);
+    if (const auto data = args->value("--data")) {
+        auto head = ledger_chain_head(*data, election.value(), district, device_id);
+        if (!head) return failure(head.error().message);
+        previous = head.value();
+    }
+    const ledger::BallotRequest request{ballot_id, device_id, district,
+                                        static_cast<std::uint64_t>(now.count()), previous};
     auto prepared =
         ledger::encrypt_ballot(election.value(), request, marks.value(), device_key.value());
     if (!prepared) return failure("ballot " + ballot_id + ": " + prepared.error().message);

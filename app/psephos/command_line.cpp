@@ -1,6 +1,8 @@
 // The shared argument parser of the psephos commands (command_line.hpp).
 #include "command_line.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <charconv>
 #include <iostream>
@@ -126,6 +128,17 @@ std::optional<Arguments> parse_or_report(const CommandSpec& spec, std::span<char
         return std::nullopt;
     }
     return std::move(parsed).value();
+}
+
+bool is_id(std::string_view id) {
+    return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
+bool path_exists(const std::string& path) {
+    struct stat status {};
+    return ::lstat(path.c_str(), &status) == 0;
 }
 
 }  // namespace psephos::app

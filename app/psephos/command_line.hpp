@@ -63,4 +63,10 @@ int failure(const std::string& message);
 std::optional<Arguments> parse_or_report(const CommandSpec& spec, std::span<char* const> words,
                                          int& exit_status);
 
+// Ballot, device and district ids follow the manifest's id rule (1 to 64 characters a-z, 0-9
+// and '-'), so they fit the encoding's 64-byte limit and never need quoting on a receipt.
+bool is_id(std::string_view id);
+// Whether anything (even a dangling symlink) is at `path`: writers refuse to replace it.
+bool path_exists(const std::string& path);
+
 }  // namespace psephos::app

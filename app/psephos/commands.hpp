@@ -20,6 +20,7 @@ int run_encrypt_command(Words words);  // encrypt --election FILE --district D -
 int run_challenge_check_command(
     Words words);                     // challenge-check BALLOT --election FILE --device-pub KEYFILE
 int run_ballot_command(Words words);  // ballot verify BALLOT --election FILE --device-pub KEYFILE
+int run_ledger_command(Words words);  // ledger SUBCOMMAND --data DIR ... (ledger_commands.cpp)
 
 // Loads a manifest file and makes its election context: fails unless the manifest is valid and
 // finalized with a ceremony record that verifies. Errors start with the path.

@@ -39,6 +39,11 @@ constexpr CommandEntry commands[] = {
     {"challenge-check", psephos::app::run_challenge_check_command,
      "challenge-check BALLOT --election FILE --device-pub KEYFILE\n"
      "      check a challenged ballot and show the selections it encrypts"},
+    {"ledger", psephos::app::run_ledger_command,
+     "ledger SUBCOMMAND [OPTIONS]   ('psephos ledger --help' shows each one's usage)\n"
+     "      the election's ledger in DIR (district logs, election log, event log):\n"
+     "      init, device-key, register-device, open-polls, pause-polls, resume-polls,\n"
+     "      close-polls, cast, status, publish, inclusion, consistency, events, check"},
     {"demo", psephos::app::run_demo_command,
      "demo [--voters N] [--threads N] [--seed N]\n"
      "      run a whole simulated election end to end"},

@@ -1,0 +1,902 @@
+// `psephos ledger SUBCOMMAND`: an election's ledger (docs/ledger.md) in a data directory DIR — the
+// RocksDB database DIR/ledger and, by default, its signing key DIR/ledger.key. Write commands open
+// the ledger with its key; queries (status, inclusion, consistency, events, check) open it
+// read-only, which re-checks every log (docs/ledger.md §6) and needs no key. Proof commands verify
+// what they print against a stored signed checkpoint before printing it (docs/cli.md §9).
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cerrno>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <limits>
+#include <system_error>
+#include <vector>
+
+#include "command_line.hpp"
+#include "commands.hpp"
+#include "psephos/crypto/key_file.hpp"
+#include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/crypto/secure_file.hpp"
+#include "psephos/ledger/casting_module.hpp"
+#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/ledger/ledger.hpp"
+#include "psephos/ledger/ledger_records.hpp"
+
+namespace psephos::app {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using ledger::ActorRole;
+using ledger::Ledger;
+using ledger::LedgerKey;
+using ledger::LogStatus;
+
+// The same bound as `psephos ballot verify`: far above any ballot of a valid manifest.
+constexpr std::size_t max_ballot_file_bytes = std::size_t{256} << 20;
+constexpr std::uint64_t max_number = std::numeric_limits<std::uint64_t>::max();
+constexpr std::string_view database_name = "ledger";
+constexpr std::string_view default_key_name = "ledger.key";
+
+// ---- small helpers -------------------------------------------------------------------------
+
+
+std::uint64_t now_seconds() {
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+}
+
+// ISO 8601 in UTC, e.g. 2026-11-03T07:00:00Z; "@<seconds>" for a time gmtime cannot show.
+std::string iso_8601(std::uint64_t seconds) {
+    if (seconds > static_cast<std::uint64_t>(std::numeric_limits<std::time_t>::max()))
+        return "@" + std::to_string(seconds);
+    const auto t = static_cast<std::time_t>(seconds);
+    std::tm parts{};
+    char text[32];
+    if (::gmtime_r(&t, &parts) == nullptr ||
+        std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts) == 0) {
+        return "@" + std::to_string(seconds);
+    }
+    return text;
+}
+
+std::string plural(std::uint64_t n, std::string_view one, std::string_view many) {
+    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+// A signed note printed verbatim after a "<label>:" line, so it can be cut out and verified.
+void print_note(std::string_view label, std::string_view note) {
+    std::cout << label << ":\n" << note;
+    if (!note.empty() && note.back() != '\n') std::cout << '\n';
+}
+
+void print_json(const json::value& value) { std::cout << json::serialize(value) << '\n'; }
+
+json::array hex_array(const std::vector<Hash32>& hashes) {
+    json::array out;
+    for (const auto& h : hashes) out.emplace_back(h.to_hex());
+    return out;
+}
+
+json::value note_or_null(const std::string& note) {
+    return note.empty() ? json::value(nullptr) : json::value(note);
+}
+
+// ---- the data directory and opening ------------------------------------------------------
+
+fs::path database_path(const Arguments& args) {
+    return fs::path(*args.value("--data")) / database_name;
+}
+
+fs::path key_path(const Arguments& args) {
+    if (auto key = args.value("--key")) return fs::path(*key);
+    return fs::path(*args.value("--data")) / default_key_name;
+}
+
+ledger::LedgerOptions options_for(const fs::path& database) {
+    ledger::LedgerOptions options;
+    options.directory = database;
+    return options;
+}
+
+// Opens DIR/ledger: with the key for a write command, read-only (no key) for a query. Either way
+// the ledger re-checks every log before it answers.
+Result<std::unique_ptr<Ledger>> open_ledger(const Arguments& args, bool writable) {
+    const fs::path data(*args.value("--data"));
+    const fs::path database = database_path(args);
+    if (!path_exists(data))
+        return make_error(ErrorCode::not_found, data.string() + ": no such directory");
+    if (!path_exists(database)) {
+        return make_error(ErrorCode::not_found,
+                          data.string() + ": no ledger here (" + database.string() +
+                              " does not exist); create one with 'psephos ledger init'");
+    }
+    std::optional<LedgerKey> key;
+    if (writable) {
+        auto read = LedgerKey::read_file(key_path(args));
+        if (!read) {
+            Error e = read.error();
+            e.message += " (the ledger key: write commands need it; it is DIR/" +
+                         std::string(default_key_name) + " unless --key FILE names another)";
+            return e;
+        }
+        key.emplace(std::move(read).value());
+    }
+    auto opened = Ledger::open(options_for(database), std::move(key));
+    if (!opened) {
+        Error e = opened.error();
+        // RocksDB's "While lock file: …/LOCK: Resource temporarily unavailable".
+        if (e.message.find("lock file") != std::string::npos) {
+            e.message += " (the ledger is locked: another psephos process has it open for writing)";
+        }
+        return e;
+    }
+    return opened;
+}
+
+Result<std::size_t> district_index(const ledger::ElectionContext& election,
+                                   std::string_view district) {
+    const auto& districts = election.manifest.districts;
+    for (std::size_t d = 0; d < districts.size(); ++d)
+        if (districts[d].id == district) return d;
+    std::string known;
+    for (std::size_t d = 0; d < districts.size() && d < 10; ++d)
+        known += (d ? ", " : "") + districts[d].id;
+    if (districts.size() > 10) known += ", …";
+    return make_error(ErrorCode::not_found, "no district '" + std::string(district) +
+                                                "' in election '" + election.manifest.election_id +
+                                                "' (its districts: " + known + ")");
+}
+
+// A log's signed checkpoint opened under the log's verifier; its origin and size are checked, so
+// the root it returns is the signed root of a tree of exactly `size` leaves.
+Result<ledger::Checkpoint> open_checkpoint(const LogStatus& log, std::string_view note,
+                                           std::uint64_t size) {
+    const std::string where =
+        "log '" + log.name + "': signed checkpoint of size " + std::to_string(size);
+    auto text = ledger::open_note(note, log.verifier);
+    if (!text) return text.error().within(where);
+    auto checkpoint = ledger::Checkpoint::parse(text.value());
+    if (!checkpoint) return checkpoint.error().within(where);
+    if (checkpoint.value().origin != log.origin) {
+        return make_error(
+            ErrorCode::verification_failed,
+            where + ": origin '" + checkpoint.value().origin + "', expected '" + log.origin + "'");
+    }
+    if (checkpoint.value().size != size) {
+        return make_error(ErrorCode::verification_failed,
+                          where + ": states size " + std::to_string(checkpoint.value().size));
+    }
+    return checkpoint;
+}
+
+// The stored checkpoint of exactly `size`, if any; otherwise `nearest` names the stored sizes
+// around it, for the message.
+std::optional<std::string> stored_checkpoint(
+    const std::vector<std::pair<std::uint64_t, std::string>>& stored, std::uint64_t size,
+    std::string& nearest) {
+    std::optional<std::uint64_t> below, above;
+    for (const auto& [s, note] : stored) {
+        if (s == size) return note;
+        if (s < size) below = s;
+        if (s > size && !above) above = s;
+    }
+    nearest = "nearest stored sizes: ";
+    nearest += below ? std::to_string(*below) : std::string("none");
+    nearest += " below, ";
+    nearest += above ? std::to_string(*above) : std::string("none");
+    nearest += " above";
+    return std::nullopt;
+}
+
+// ---- subcommands ---------------------------------------------------------------------------
+
+struct Subcommand {
+    std::string_view name;
+    CommandSpec spec;
+    std::vector<std::string_view> required;  // flags that must be given
+    int (*run)(const CommandSpec&, const Arguments&);
+    std::string_view summary;
+};
+
+int run_init(const CommandSpec&, const Arguments& args) {
+    const fs::path data(*args.value("--data"));
+    const fs::path database = database_path(args);
+    const fs::path key_file = key_path(args);
+    // Refuse before any work, and before anything is written.
+    if (path_exists(database)) {
+        return failure(database.string() +
+                       ": a ledger already exists here; refusing to create another over it");
+    }
+    if (path_exists(key_file)) {
+        return failure(key_file.string() +
+                       ": already exists; refusing to overwrite it (a new ledger gets a new key)");
+    }
+    auto election = load_finalized_election(*args.value("--election"));
+    if (!election) return failure(election.error().message);
+
+    std::error_code ec;
+    if (!path_exists(data)) {
+        if (data.has_parent_path()) {
+            fs::create_directories(data.parent_path(), ec);
+            if (ec) return failure(data.parent_path().string() + ": " + ec.message());
+        }
+        // 0700: the directory holds the ledger's key by default.
+        if (::mkdir(data.c_str(), 0700) != 0) {
+            return failure(data.string() +
+                           ": cannot create directory: " + std::generic_category().message(errno));
+        }
+    } else if (!fs::is_directory(data, ec)) {
+        return failure(data.string() + ": exists and is not a directory");
+    }
+
+    LedgerKey key = LedgerKey::generate();
+    if (auto ok = crypto::write_signing_key_file(key_file, key.master(), "ledger"); !ok)
+        return failure(ok.error().message);
+    auto created = Ledger::create(options_for(database), election.value(), std::move(key));
+    if (!created) {
+        fs::remove(key_file, ec);  // ours, written just now: a key without its ledger is useless
+        return failure(created.error().message);
+    }
+    const Ledger& l = *created.value();
+    std::cout << "election: " << l.election().manifest.election_id << '\n'
+              << "created " << database.string() << '\n'
+              << "wrote " << key_file.string()
+              << " (the ledger key, mode 0600: every write command needs it)\n";
+    std::vector<LogStatus> logs = l.district_statuses();
+    logs.push_back(l.status(ledger::election_log_name).value());
+    logs.push_back(l.status(ledger::event_log_name).value());
+    for (const auto& log : logs)
+        std::cout << "verifier " << log.name << ": " << log.verifier.to_text() << '\n';
+    return exit_ok;
+}
+
+int run_device_key(const CommandSpec& spec, const Arguments& args) {
+    const fs::path out(*args.value("--out"));
+    const fs::path pub = out.string() + ".pub";
+    const std::string device = args.value("--device").value_or("device");
+    if (args.value("--device") && !is_id(device))
+        return usage_error(spec, "--device must be 1 to 64 characters from a-z, 0-9 and '-'");
+    for (const auto& path : {out, pub}) {
+        if (path_exists(path))
+            return failure(path.string() + ": already exists; refusing to overwrite it");
+    }
+    const auto key = crypto::Ed25519SigningKey::generate();
+    if (auto ok = crypto::write_signing_key_file(out, key, device); !ok)
+        return failure(ok.error().message);
+    if (auto ok = crypto::write_public_key_file(pub, key.public_key(), device); !ok)
+        return failure(ok.error().message);
+    std::cout << "device key: " << to_hex(key.public_key().span()) << '\n'
+              << "wrote " << out.string() << " (secret key, mode 0600)\n"
+              << "wrote " << pub.string() << " (public key, for register-device)\n";
+    return exit_ok;
+}
+
+void print_receipt(const ledger::Receipt& receipt) {
+    std::cout << "record: " << receipt.log << '#' << receipt.index << '\n'
+              << "leaf hash: " << receipt.leaf_hash.to_hex() << '\n';
+    print_note("signed checkpoint", receipt.signed_checkpoint);
+}
+
+int run_register_device(const CommandSpec& spec, const Arguments& args) {
+    const std::string district = *args.value("--district");
+    const std::string device = *args.value("--device");
+    if (!is_id(device))
+        return usage_error(spec, "--device must be 1 to 64 characters from a-z, 0-9 and '-'");
+    auto device_key = crypto::read_public_key_file(*args.value("--public-key"));
+    if (!device_key) return failure(device_key.error().message);
+    auto opened = open_ledger(args, true);
+    if (!opened) return failure(opened.error().message);
+    Ledger& l = *opened.value();
+    if (auto d = district_index(l.election(), district); !d) return failure(d.error().message);
+    const Bytes record =
+        ledger::encode_device_registration({district, device, device_key.value(), now_seconds()});
+    auto receipt = l.submit(record, ActorRole::election_official).get();
+    if (!receipt) return failure("rejected: " + receipt.error().message);
+    std::cout << "device: " << device << '\n'
+              << "district: " << district << '\n'
+              << "device key: " << to_hex(device_key.value().span()) << '\n';
+    print_receipt(receipt.value());
+    return exit_ok;
+}
+
+// One polls record for one district, with the counts the district's log holds now.
+int submit_polls(const Arguments& args, ledger::PollsAction action) {
+    const std::string district = *args.value("--district");
+    const std::string actor = args.value("--actor").value_or("");
+    auto opened = open_ledger(args, true);
+    if (!opened) return failure(opened.error().message);
+    Ledger& l = *opened.value();
+    auto d = district_index(l.election(), district);
+    if (!d) return failure(d.error().message);
+    // One writer holds the database, so these counts are the log's until this record lands.
+    const ledger::DistrictCastingStatus before = l.casting().status(d.value());
+    ledger::PollsRecord polls{action, district, now_seconds(), 0, 0, actor};
+    if (action != ledger::PollsAction::opened) {  // opening is the zero report
+        polls.ballots_cast = before.ballots_cast;
+        polls.ballots_challenged = before.ballots_challenged;
+    }
+    Bytes record;
+    try {
+        record = ledger::encode_polls_record(polls);
+    } catch (const std::invalid_argument& e) {
+        return failure(std::string("--actor: ") + e.what());
+    }
+    auto receipt = l.submit(std::move(record), ActorRole::poll_worker).get();
+    if (!receipt) return failure("rejected: " + receipt.error().message);
+    std::cout << "district: " << district << '\n'
+              << "polls: " << ledger::to_string(l.casting().status(d.value()).polls) << '\n'
+              << "ballots cast: " << polls.ballots_cast << '\n'
+              << "ballots challenged: " << polls.ballots_challenged << '\n';
+    if (!actor.empty()) std::cout << "actor: " << actor << '\n';
+    print_receipt(receipt.value());
+    return exit_ok;
+}
+
+int run_open_polls(const CommandSpec&, const Arguments& args) {
+    return submit_polls(args, ledger::PollsAction::opened);
+}
+int run_pause_polls(const CommandSpec&, const Arguments& args) {
+    return submit_polls(args, ledger::PollsAction::paused);
+}
+int run_resume_polls(const CommandSpec&, const Arguments& args) {
+    return submit_polls(args, ledger::PollsAction::resumed);
+}
+
+int run_close_polls(const CommandSpec& spec, const Arguments& args) {
+    const bool all = args.has_switch("--all");
+    if (all == args.value("--district").has_value())
+        return usage_error(spec, "give either --district D or --all");
+    if (!all) return submit_polls(args, ledger::PollsAction::closed);
+    auto opened = open_ledger(args, true);
+    if (!opened) return failure(opened.error().message);
+    Ledger& l = *opened.value();
+    auto closed = l.close_all_polls(args.value("--actor").value_or(""));
+    if (!closed) return failure("closing polls: " + closed.error().message);
+    if (closed.value().empty())
+        std::cout << "closed: none (polls are not open or paused in any district)\n";
+    for (const auto& receipt : closed.value()) {
+        const auto d = district_index(l.election(), receipt.log);
+        const auto s = l.casting().status(d.value());
+        std::cout << "closed: " << receipt.log << " (" << s.ballots_cast << " cast, "
+                  << s.ballots_challenged << " challenged; record " << receipt.log << '#'
+                  << receipt.index << ")\n";
+    }
+    const LogStatus election_log = l.status(ledger::election_log_name).value();
+    std::cout << "election log: size " << election_log.size << ", root "
+              << election_log.root.to_hex() << '\n';
+    if (!election_log.signed_checkpoint.empty())
+        print_note("signed checkpoint", election_log.signed_checkpoint);
+    return exit_ok;
+}
+
+// What a cast file is, read from its bytes: its kind and its tracking code (computed as the
+// ledger does, from the previous code and the ballot hash).
+struct CastFile {
+    std::string path;
+    Bytes record;
+    bool challenged = false;
+    std::string tracking_code;
+    std::optional<std::string> refused;  // not a ballot: never submitted
+};
+
+void describe_ballot(CastFile& file) {
+    const auto type = file.record.empty() ? 0 : file.record[0];
+    if (type == static_cast<std::uint8_t>(ledger::RecordType::encrypted_ballot)) {
+        if (auto b = ledger::decode_ballot(file.record)) {
+            file.tracking_code = ledger::format_tracking_code(ledger::next_tracking_code(
+                b.value().previous_tracking_code, ledger::compute_ballot_hash(b.value())));
+        }
+        return;
+    }
+    if (type == static_cast<std::uint8_t>(ledger::RecordType::challenged_ballot)) {
+        file.challenged = true;
+        if (auto c = ledger::decode_challenged_ballot(file.record)) {
+            const auto& b = c.value().ballot;
+            file.tracking_code = ledger::format_tracking_code(ledger::next_tracking_code(
+                b.previous_tracking_code, ledger::compute_ballot_hash(b)));
+        }
+        return;
+    }
+    // The ledger would take a device registration or polls record as well; `cast` is for
+    // ballots only, so anything else is refused here (and the refusal is logged as an event).
+    file.refused = file.record.empty() ? std::string("empty file, not a ballot")
+                                       : "not an encrypted or challenged ballot (record type " +
+                                             std::to_string(type) + ")";
+}
+
+int run_cast(const CommandSpec&, const Arguments& args) {
+    // Every file is read before anything is cast, so an unreadable file casts nothing.
+    std::vector<CastFile> files;
+    for (const auto& path : args.positional()) {
+        auto bytes = crypto::read_public_file(path, max_ballot_file_bytes);
+        if (!bytes) return failure(bytes.error().message + " (nothing was cast)");
+        CastFile file;
+        file.path = path;
+        file.record = std::move(bytes).value();
+        describe_ballot(file);
+        files.push_back(std::move(file));
+    }
+    auto opened = open_ledger(args, true);
+    if (!opened) return failure(opened.error().message);
+    Ledger& l = *opened.value();
+
+    std::vector<Bytes> records;
+    std::vector<std::size_t> submitted;  // index into files of each record
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        if (files[i].refused) {
+            (void)l.record_event(ledger::EventType::record_rejected, ActorRole::system,
+                                 ledger::Disposition::failure, "",
+                                 "psephos ledger cast: " + *files[i].refused);
+            continue;
+        }
+        records.push_back(files[i].record);
+        submitted.push_back(i);
+    }
+    // Ballots come from devices: the submitting actor is the system, not a person.
+    const auto results = l.ingest(std::move(records), ActorRole::system);
+    std::vector<std::optional<std::string>> outcome(files.size());
+    bool all_cast = true;
+    std::vector<std::string> grown;  // districts that took a ballot, in first-seen order
+    for (std::size_t k = 0; k < results.size(); ++k) {
+        CastFile& f = files[submitted[k]];
+        if (!results[k]) {
+            f.refused = results[k].error().message;
+            continue;
+        }
+        const ledger::Receipt& r = results[k].value();
+        outcome[submitted[k]] = f.path + ": " + (f.challenged ? "challenged" : "cast") + " at " +
+                                r.log + '#' + std::to_string(r.index) + ", tracking code " +
+                                f.tracking_code +
+                                (f.challenged ? " (challenged ballot: never counted)" : "");
+        if (std::find(grown.begin(), grown.end(), r.log) == grown.end()) grown.push_back(r.log);
+    }
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        if (files[i].refused) {
+            all_cast = false;
+            std::cout << files[i].path << ": rejected: " << *files[i].refused << '\n';
+        } else {
+            std::cout << *outcome[i] << '\n';
+        }
+    }
+    for (const auto& district : grown)
+        print_note("signed checkpoint of " + district,
+                   l.status(district).value().signed_checkpoint);
+    return all_cast ? exit_ok : exit_failure;
+}
+
+json::object log_json(const LogStatus& log) {
+    return {{"name", log.name},
+            {"origin", log.origin},
+            {"size", log.size},
+            {"root", log.root.to_hex()},
+            {"verifier", log.verifier.to_text()},
+            {"signed_checkpoint", note_or_null(log.signed_checkpoint)}};
+}
+
+int run_status(const CommandSpec&, const Arguments& args) {
+    auto opened = open_ledger(args, false);
+    if (!opened) return failure(opened.error().message);
+    const Ledger& l = *opened.value();
+    const std::vector<LogStatus> districts = l.district_statuses();
+    const LogStatus election_log = l.status(ledger::election_log_name).value();
+    const LogStatus event_log = l.status(ledger::event_log_name).value();
+    if (args.has_switch("--json")) {
+        json::array district_array;
+        for (std::size_t d = 0; d < districts.size(); ++d) {
+            const auto s = l.casting().status(d);
+            json::object o = log_json(districts[d]);
+            o["polls"] = ledger::to_string(s.polls);
+            o["ballots_cast"] = s.ballots_cast;
+            o["ballots_challenged"] = s.ballots_challenged;
+            o["devices"] = s.devices;
+            district_array.emplace_back(std::move(o));
+        }
+        print_json(json::object{{"election", l.election().manifest.election_id},
+                                {"base_hash", l.election().base_hash.to_hex()},
+                                {"districts", std::move(district_array)},
+                                {"election_log", log_json(election_log)},
+                                {"event_log", log_json(event_log)}});
+        return exit_ok;
+    }
+    std::cout << "election: " << l.election().manifest.election_id << '\n'
+              << "ledger: " << database_path(args).string() << " (read-only)\n";
+    for (std::size_t d = 0; d < districts.size(); ++d) {
+        const auto s = l.casting().status(d);
+        std::cout << "district " << districts[d].name << ": polls " << ledger::to_string(s.polls)
+                  << ", " << s.ballots_cast << " cast, " << s.ballots_challenged << " challenged, "
+                  << plural(s.devices, "device", "devices") << ", log size " << districts[d].size
+                  << ", root " << districts[d].root.to_hex() << '\n';
+    }
+    std::cout << "election log: size " << election_log.size << ", root "
+              << election_log.root.to_hex() << '\n'
+              << "event log: size " << event_log.size << ", root " << event_log.root.to_hex()
+              << '\n';
+    std::vector<LogStatus> all = districts;
+    all.push_back(election_log);
+    all.push_back(event_log);
+    for (const auto& log : all) {
+        if (log.signed_checkpoint.empty()) continue;
+        print_note("signed checkpoint of " + log.name, log.signed_checkpoint);
+    }
+    return exit_ok;
+}
+
+int run_publish(const CommandSpec&, const Arguments& args) {
+    auto opened = open_ledger(args, true);
+    if (!opened) return failure(opened.error().message);
+    Ledger& l = *opened.value();
+    const std::uint64_t before = l.status(ledger::election_log_name).value().size;
+    auto published = l.publish_election_checkpoint();
+    if (!published) return failure("publishing: " + published.error().message);
+    const LogStatus& e = published.value();
+    if (e.size == 0) {
+        std::cout << "election log: empty (no district log holds a record yet)\n";
+        return exit_ok;
+    }
+    std::cout << "election log: size " << e.size << ", root " << e.root.to_hex()
+              << (e.size == before ? " (unchanged: no district log grew since the last publication)"
+                                   : "")
+              << '\n';
+    print_note("signed checkpoint", e.signed_checkpoint);
+    return exit_ok;
+}
+
+int run_inclusion(const CommandSpec& spec, const Arguments& args) {
+    const std::string log_name = *args.value("--log");
+    auto index = args.number("--index", 0, max_number - 1, 0);
+    if (!index) return usage_error(spec, index.error().message);
+    auto opened = open_ledger(args, false);
+    if (!opened) return failure(opened.error().message);
+    const Ledger& l = *opened.value();
+    auto log = l.status(log_name);
+    if (!log) return failure(log.error().message);
+    auto size = args.number("--size", 1, max_number, log.value().size);
+    if (!size) return usage_error(spec, size.error().message);
+    const std::uint64_t i = index.value();
+    const std::uint64_t n = size.value();
+    if (n > log.value().size) {
+        return failure("log '" + log_name + "' has " + std::to_string(log.value().size) +
+                       " records, not " + std::to_string(n));
+    }
+    if (i >= n) {
+        return failure("log '" + log_name + "': no record " + std::to_string(i) +
+                       " in the tree of size " + std::to_string(n));
+    }
+    auto record = l.record(log_name, i);
+    if (!record) return failure(record.error().message);
+    const Hash32 leaf = crypto::hash_merkle_leaf(record.value());
+    auto proof = l.prove_inclusion(log_name, i, n);
+    if (!proof) return failure(proof.error().message);
+    auto stored = l.checkpoints(log_name);
+    if (!stored) return failure(stored.error().message);
+    std::string nearest;
+    const auto note = stored_checkpoint(stored.value(), n, nearest);
+    std::optional<Hash32> root;
+    if (note) {
+        auto checkpoint = open_checkpoint(log.value(), *note, n);
+        if (!checkpoint) return failure(checkpoint.error().message);
+        if (auto ok = crypto::verify_inclusion(leaf, i, n, proof.value(), checkpoint.value().root);
+            !ok) {
+            return failure("log '" + log_name + "': the inclusion proof of record " +
+                           std::to_string(i) +
+                           " does NOT verify against the signed checkpoint of "
+                           "size " +
+                           std::to_string(n) + ": " + ok.error().message);
+        }
+        root = checkpoint.value().root;
+    }
+    const std::string verdict = root ? "verified: record " + std::to_string(i) +
+                                           " is in the tree of the signed checkpoint "
+                                           "(size " +
+                                           std::to_string(n) + ", root " + root->to_hex() + ")"
+                                     : "not verified: no signed checkpoint of size " +
+                                           std::to_string(n) + " is stored (" + nearest + ")";
+    if (args.has_switch("--json")) {
+        print_json(
+            json::object{{"log", log_name},
+                         {"index", i},
+                         {"tree_size", n},
+                         {"leaf_hash", leaf.to_hex()},
+                         {"proof", hex_array(proof.value())},
+                         {"signed_checkpoint", note ? json::value(*note) : json::value(nullptr)},
+                         {"root", root ? json::value(root->to_hex()) : json::value(nullptr)},
+                         {"verified", root.has_value()},
+                         {"verdict", verdict}});
+        return exit_ok;
+    }
+    std::cout << "log: " << log_name << '\n'
+              << "index: " << i << '\n'
+              << "tree size: " << n << '\n'
+              << "leaf hash: " << leaf.to_hex() << '\n';
+    for (std::size_t k = 0; k < proof.value().size(); ++k)
+        std::cout << "proof[" << k << "]: " << proof.value()[k].to_hex() << '\n';
+    if (note) print_note("signed checkpoint", *note);
+    std::cout << verdict << '\n';
+    return exit_ok;
+}
+
+int run_consistency(const CommandSpec& spec, const Arguments& args) {
+    const std::string log_name = *args.value("--log");
+    auto from = args.number("--from", 1, max_number, 0);
+    if (!from) return usage_error(spec, from.error().message);
+    auto to = args.number("--to", 1, max_number, 0);
+    if (!to) return usage_error(spec, to.error().message);
+    const std::uint64_t a = from.value();
+    const std::uint64_t b = to.value();
+    if (a > b) return usage_error(spec, "--from must not be more than --to");
+    auto opened = open_ledger(args, false);
+    if (!opened) return failure(opened.error().message);
+    const Ledger& l = *opened.value();
+    auto log = l.status(log_name);
+    if (!log) return failure(log.error().message);
+    if (b > log.value().size) {
+        return failure("log '" + log_name + "' has " + std::to_string(log.value().size) +
+                       " records, not " + std::to_string(b));
+    }
+    auto stored = l.checkpoints(log_name);
+    if (!stored) return failure(stored.error().message);
+    std::vector<ledger::Checkpoint> ends;
+    std::vector<std::string> notes;
+    for (const std::uint64_t size : {a, b}) {
+        std::string nearest;
+        const auto note = stored_checkpoint(stored.value(), size, nearest);
+        if (!note) {
+            return failure("log '" + log_name + "': no signed checkpoint of size " +
+                           std::to_string(size) + " is stored (" + nearest + ")");
+        }
+        auto checkpoint = open_checkpoint(log.value(), *note, size);
+        if (!checkpoint) return failure(checkpoint.error().message);
+        ends.push_back(std::move(checkpoint).value());
+        notes.push_back(*note);
+    }
+    auto proof = l.prove_consistency(log_name, a, b);
+    if (!proof) return failure(proof.error().message);
+    if (auto ok = crypto::verify_consistency(a, b, ends[0].root, ends[1].root, proof.value());
+        !ok) {
+        return failure("log '" + log_name + "': the consistency proof from size " +
+                       std::to_string(a) + " to " + std::to_string(b) +
+                       " does NOT verify against their signed checkpoints: " + ok.error().message);
+    }
+    const std::string verdict = "verified: the signed tree of size " + std::to_string(a) +
+                                " is a prefix of the signed tree of size " + std::to_string(b);
+    if (args.has_switch("--json")) {
+        print_json(json::object{
+            {"log", log_name},
+            {"from",
+             {{"size", a}, {"root", ends[0].root.to_hex()}, {"signed_checkpoint", notes[0]}}},
+            {"to", {{"size", b}, {"root", ends[1].root.to_hex()}, {"signed_checkpoint", notes[1]}}},
+            {"proof", hex_array(proof.value())},
+            {"verified", true},
+            {"verdict", verdict}});
+        return exit_ok;
+    }
+    std::cout << "log: " << log_name << '\n'
+              << "from: size " << a << ", root " << ends[0].root.to_hex() << '\n'
+              << "to: size " << b << ", root " << ends[1].root.to_hex() << '\n';
+    for (std::size_t k = 0; k < proof.value().size(); ++k)
+        std::cout << "proof[" << k << "]: " << proof.value()[k].to_hex() << '\n';
+    print_note("signed checkpoint of size " + std::to_string(a), notes[0]);
+    print_note("signed checkpoint of size " + std::to_string(b), notes[1]);
+    std::cout << verdict << '\n';
+    return exit_ok;
+}
+
+int run_events(const CommandSpec&, const Arguments& args) {
+    auto opened = open_ledger(args, false);
+    if (!opened) return failure(opened.error().message);
+    const Ledger& l = *opened.value();
+    const LogStatus log = l.status(ledger::event_log_name).value();
+    const bool as_json = args.has_switch("--json");
+    json::array events;
+    for (std::uint64_t i = 0; i < log.size; ++i) {
+        auto record = l.record(ledger::event_log_name, i);
+        if (!record) return failure(record.error().message);
+        auto event = ledger::decode_ledger_event(record.value());
+        if (!event)
+            return failure("event log: record " + std::to_string(i) + ": " + event.error().message);
+        const ledger::LedgerEvent& e = event.value();
+        if (as_json) {
+            events.emplace_back(
+                json::object{{"sequence", e.sequence},
+                             {"time", iso_8601(e.time)},
+                             {"unix_time", e.time},
+                             {"type", ledger::to_string(e.type)},
+                             {"actor", ledger::to_string(e.actor)},
+                             {"disposition", ledger::to_string(e.disposition)},
+                             {"district", e.district_id},
+                             {"subject", e.subject},
+                             {"previous_event_hash", e.previous_event_hash.to_hex()}});
+            continue;
+        }
+        std::cout << e.sequence << ' ' << iso_8601(e.time) << ' ' << ledger::to_string(e.type)
+                  << ' ' << ledger::to_string(e.actor) << ' ' << ledger::to_string(e.disposition)
+                  << ' ' << (e.district_id.empty() ? std::string("-") : e.district_id)
+                  << (e.subject.empty() ? "" : " ") << e.subject << '\n';
+    }
+    if (as_json) {
+        print_json(json::object{{"size", log.size},
+                                {"root", log.root.to_hex()},
+                                {"signed_checkpoint", note_or_null(log.signed_checkpoint)},
+                                {"events", std::move(events)}});
+    }
+    return exit_ok;
+}
+
+int run_check(const CommandSpec&, const Arguments& args) {
+    auto opened = open_ledger(args, false);
+    if (!opened) return failure(opened.error().message);
+    const Ledger& l = *opened.value();
+    std::uint64_t records = 0, cast = 0, challenged = 0;
+    const auto districts = l.district_statuses();
+    for (std::size_t d = 0; d < districts.size(); ++d) {
+        records += districts[d].size;
+        cast += l.casting().status(d).ballots_cast;
+        challenged += l.casting().status(d).ballots_challenged;
+    }
+    std::cout << "ledger OK: election " << l.election().manifest.election_id << ", "
+              << plural(districts.size(), "district", "districts") << ", "
+              << plural(records, "district record", "district records") << " (" << cast << " cast, "
+              << challenged << " challenged), election log size "
+              << l.status(ledger::election_log_name).value().size << ", event log size "
+              << l.status(ledger::event_log_name).value().size << '\n'
+              << "checked: every record against its leaf hash, every signed checkpoint's signature "
+                 "and root, every district record replayed through its module, the election log "
+                 "and the event chain\n";
+    return exit_ok;
+}
+
+const std::vector<Subcommand>& subcommands() {
+    static const std::vector<Subcommand> list = {
+        {"init",
+         {"psephos ledger init --election FILE --data DIR [--key FILE]",
+          {"--election", "--data", "--key"},
+          {},
+          0,
+          0},
+         {"--election", "--data"},
+         run_init,
+         "create the ledger DIR/ledger for a finalized manifest and a new ledger key"},
+        {"device-key",
+         {"psephos ledger device-key --out FILE [--device ID]", {"--out", "--device"}, {}, 0, 0},
+         {"--out"},
+         run_device_key,
+         "write a new device key pair: FILE (secret, 0600) and FILE.pub"},
+        {"register-device",
+         {"psephos ledger register-device --data DIR --district D --device ID --public-key FILE "
+          "[--key FILE]",
+          {"--data", "--district", "--device", "--public-key", "--key"},
+          {},
+          0,
+          0},
+         {"--data", "--district", "--device", "--public-key"},
+         run_register_device,
+         "register a device's public key for one district"},
+        {"open-polls",
+         {"psephos ledger open-polls --data DIR --district D [--actor NAME] [--key FILE]",
+          {"--data", "--district", "--actor", "--key"},
+          {},
+          0,
+          0},
+         {"--data", "--district"},
+         run_open_polls,
+         "open the polls in a district (the zero report)"},
+        {"pause-polls",
+         {"psephos ledger pause-polls --data DIR --district D [--actor NAME] [--key FILE]",
+          {"--data", "--district", "--actor", "--key"},
+          {},
+          0,
+          0},
+         {"--data", "--district"},
+         run_pause_polls,
+         "pause the polls in a district"},
+        {"resume-polls",
+         {"psephos ledger resume-polls --data DIR --district D [--actor NAME] [--key FILE]",
+          {"--data", "--district", "--actor", "--key"},
+          {},
+          0,
+          0},
+         {"--data", "--district"},
+         run_resume_polls,
+         "resume paused polls in a district"},
+        {"close-polls",
+         {"psephos ledger close-polls --data DIR (--district D | --all) [--actor NAME] [--key "
+          "FILE]",
+          {"--data", "--district", "--actor", "--key"},
+          {"--all"},
+          0,
+          0},
+         {"--data"},
+         run_close_polls,
+         "close the polls in a district with its counts, or everywhere and publish"},
+        {"cast",
+         {"psephos ledger cast --data DIR [--key FILE] BALLOT...",
+          {"--data", "--key"},
+          {},
+          1,
+          1'000'000},
+         {"--data"},
+         run_cast,
+         "cast encrypted or challenged ballot files written by 'psephos encrypt'"},
+        {"status",
+         {"psephos ledger status --data DIR [--json]", {"--data"}, {"--json"}, 0, 0},
+         {"--data"},
+         run_status,
+         "polls, counts, log sizes, roots and latest signed checkpoints (read-only)"},
+        {"publish",
+         {"psephos ledger publish --data DIR [--key FILE]", {"--data", "--key"}, {}, 0, 0},
+         {"--data"},
+         run_publish,
+         "append the districts' new checkpoints to the election log and sign it"},
+        {"inclusion",
+         {"psephos ledger inclusion --data DIR --log LOG --index I [--size N] [--json]",
+          {"--data", "--log", "--index", "--size"},
+          {"--json"},
+          0,
+          0},
+         {"--data", "--log", "--index"},
+         run_inclusion,
+         "an inclusion proof, verified against the stored signed checkpoint (read-only)"},
+        {"consistency",
+         {"psephos ledger consistency --data DIR --log LOG --from A --to B [--json]",
+          {"--data", "--log", "--from", "--to"},
+          {"--json"},
+          0,
+          0},
+         {"--data", "--log", "--from", "--to"},
+         run_consistency,
+         "a consistency proof between two signed checkpoints, verified (read-only)"},
+        {"events",
+         {"psephos ledger events --data DIR [--json]", {"--data"}, {"--json"}, 0, 0},
+         {"--data"},
+         run_events,
+         "the event log, one line per event (read-only)"},
+        {"check",
+         {"psephos ledger check --data DIR", {"--data"}, {}, 0, 0},
+         {"--data"},
+         run_check,
+         "re-verify every log, checkpoint and record (read-only)"},
+    };
+    return list;
+}
+
+void print_ledger_usage(std::ostream& out) {
+    out << "usage: psephos ledger SUBCOMMAND ...  (LOG: a district id, /election or /events)\n";
+    for (const auto& sub : subcommands())
+        out << "  " << sub.spec.usage << "\n      " << sub.summary << '\n';
+}
+
+}  // namespace
+
+int run_ledger_command(Words words) {
+    if (words.empty()) {
+        std::cerr << "psephos: missing subcommand\n";
+        print_ledger_usage(std::cerr);
+        return exit_usage;
+    }
+    const std::string name = words[0];
+    if (name == "--help" || name == "-h" || name == "help") {
+        print_ledger_usage(std::cout);
+        return exit_ok;
+    }
+    for (const auto& sub : subcommands()) {
+        if (sub.name != name) continue;
+        int status = exit_ok;
+        auto args = parse_or_report(sub.spec, words.subspan(1), status);
+        if (!args) return status;
+        for (const auto flag : sub.required) {
+            if (!args->value(flag)) return usage_error(sub.spec, "missing " + std::string(flag));
+        }
+        return sub.run(sub.spec, *args);
+    }
+    std::cerr << "psephos: unknown subcommand 'ledger " << name << "'\n";
+    print_ledger_usage(std::cerr);
+    return exit_usage;
+}
+
+}  // namespace psephos::app

@@ -1,0 +1,599 @@
+// `psephos ledger`, run as a real process (QProcess) on a temporary data directory: a whole polling
+// day through the CLI — init, a device key, registration, polls opened, a ballot from `psephos
+// encrypt` cast and its replay rejected, a challenged ballot, status, inclusion and consistency
+// proofs verified against signed checkpoints, polls paused, resumed and closed everywhere, the
+// event log (which never holds a selection), and a full check — then the refusals: an unfinalized
+// manifest, an existing ledger, a wrong or missing key, a locked database, an unknown district and
+// bad command lines. The slots run in order; each builds on the ledger the previous ones left.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/crypto/scalar.hpp"
+
+using namespace psephos;
+
+namespace {
+
+const QString small_sample = QStringLiteral(PSEPHOS_SAMPLES_DIR) + "/small-election.json";
+const QString election_id = "maplewood-municipal-2026";
+const QString ward1_origin = election_id + "/district/ward-1";
+
+struct Run {
+    int exit_code = -1;
+    QString out;
+    QString err;
+};
+
+Run run(const QStringList& args) {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove("PSEPHOS_GUARDIAN_PASSPHRASE");
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(PSEPHOS_EXE), args);
+    if (!process.waitForFinished(120'000))
+        qFatal("psephos %s did not finish", qPrintable(args.join(' ')));
+    Run r;
+    r.exit_code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    r.out = QString::fromUtf8(process.readAllStandardOutput());
+    r.err = QString::fromUtf8(process.readAllStandardError());
+    return r;
+}
+
+QString describe(const Run& r) {
+    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3").arg(r.exit_code).arg(r.out, r.err);
+}
+
+QByteArray read_all(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) qFatal("cannot read %s", qPrintable(path));
+    return f.readAll();
+}
+
+unsigned mode_of(const QString& path) {
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0) return 0xffff;
+    return static_cast<unsigned>(st.st_mode & 07777);
+}
+
+// The value of "<key>: <value>" on a line of `text`.
+QString field(const QString& text, const QString& key) {
+    const QRegularExpression re("^" + QRegularExpression::escape(key) + ": (.*)$",
+                                QRegularExpression::MultilineOption);
+    return re.match(text).captured(1);
+}
+
+QJsonObject json_of(const Run& r) {
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(r.out.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        qFatal("not one JSON object: %s\n%s", qPrintable(error.errorString()), qPrintable(r.out));
+    return doc.object();
+}
+
+// A checkpoint note's text: origin, size and base64 root lines.
+QString checkpoint_head(const QString& origin, int size) {
+    return origin + "\n" + QString::number(size) + "\n";
+}
+
+bool is_hex64(const QString& s) { return QRegularExpression("^[0-9a-f]{64}$").match(s).hasMatch(); }
+
+}  // namespace
+
+class TestLedgerCli : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    QString election_, data_, kiosk_key_, ballot_, ballot_id_, tracking_code_;
+
+    QString path(const QString& name) const { return dir_.filePath(name); }
+    QStringList with_data(const QString& sub, const QStringList& rest = {}) const {
+        return QStringList{"ledger", sub, "--data", data_} + rest;
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        crypto::initialize();
+        const Run ceremony = run({"ceremony", "--election", small_sample, "--guardians", "5",
+                                  "--threshold", "3", "--out", path("ceremony")});
+        QVERIFY2(ceremony.exit_code == 0, qPrintable(describe(ceremony)));
+        election_ = path("ceremony/election.json");
+        data_ = path("data");
+        kiosk_key_ = path("kiosk-1.key");
+    }
+
+    void help_lists_every_ledger_subcommand() {
+        const Run top = run({"help"});
+        QCOMPARE(top.exit_code, 0);
+        QVERIFY2(top.out.contains("psephos ledger SUBCOMMAND"), qPrintable(top.out));
+        const Run r = run({"ledger", "--help"});
+        QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
+        for (const char* sub :
+             {"init --election FILE --data DIR", "device-key --out FILE", "register-device",
+              "open-polls", "pause-polls", "resume-polls", "close-polls", "cast", "status",
+              "publish", "inclusion", "consistency", "events", "check --data DIR"}) {
+            QVERIFY2(r.out.contains(QStringLiteral("psephos ledger ") + sub), sub);
+        }
+        const Run one = run({"ledger", "cast", "--help"});
+        QCOMPARE(one.exit_code, 0);
+        QCOMPARE(one.out,
+                 QString("usage: psephos ledger cast --data DIR [--key FILE] BALLOT...\n"));
+    }
+
+    void init_refuses_an_unfinalized_manifest() {
+        const Run r = run({"ledger", "init", "--election", small_sample, "--data", data_});
+        QCOMPARE(r.exit_code, 1);
+        QVERIFY2(r.err.contains("not finalized (no ceremony record)"), qPrintable(describe(r)));
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(!QFile::exists(data_ + "/ledger"));
+        QVERIFY(!QFile::exists(data_ + "/ledger.key"));
+    }
+
+    void init_creates_the_ledger_and_a_private_key() {
+        const Run r = run({"ledger", "init", "--election", election_, "--data", data_});
+        QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
+        QCOMPARE(field(r.out, "election"), election_id);
+        QVERIFY2(r.out.contains("created " + data_ + "/ledger\n"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("wrote " + data_ + "/ledger.key"), qPrintable(r.out));
+        QVERIFY(field(r.out, "verifier ward-1").startsWith(ward1_origin + "+"));
+        QVERIFY(field(r.out, "verifier ward-2").startsWith(election_id + "/district/ward-2+"));
+        QVERIFY(field(r.out, "verifier /election").startsWith(election_id + "/election+"));
+        QVERIFY(field(r.out, "verifier /events").startsWith(election_id + "/events+"));
+        QCOMPARE(mode_of(data_ + "/ledger.key"), 0600u);
+        QCOMPARE(mode_of(data_), 0700u);
+        QVERIFY(read_all(data_ + "/ledger.key")
+                    .startsWith("psephos-ed25519-secret-key-v1\nname: ledger\n"));
+    }
+
+    void device_key_writes_a_private_key_and_a_public_file() {
+        const Run r = run({"ledger", "device-key", "--out", kiosk_key_, "--device", "kiosk-1"});
+        QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
+        QVERIFY(is_hex64(field(r.out, "device key")));
+        QCOMPARE(mode_of(kiosk_key_), 0600u);
+        QVERIFY(read_all(kiosk_key_ + ".pub")
+                    .startsWith("psephos-ed25519-public-key-v1\nname: kiosk-1\n"));
+        const Run again = run({"ledger", "device-key", "--out", kiosk_key_});
+        QCOMPARE(again.exit_code, 1);
+        QVERIFY2(again.err.contains("already exists; refusing to overwrite it"),
+                 qPrintable(describe(again)));
+    }
+
+    void register_device_signs_the_first_checkpoint() {
+        const Run r =
+            run(with_data("register-device", {"--district", "ward-1", "--device", "kiosk-1",
+                                              "--public-key", kiosk_key_ + ".pub"}));
+        QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
+        QCOMPARE(field(r.out, "device"), QString("kiosk-1"));
+        QCOMPARE(field(r.out, "record"), QString("ward-1#0"));
+        QVERIFY2(r.out.contains("signed checkpoint:\n" + checkpoint_head(ward1_origin, 1)),
+                 qPrintable(r.out));
+        QVERIFY(
+            r.out.contains("\n\xe2\x80\x94 " + ward1_origin + " "));  // the note's signature line
+    }
+
+    void register_device_refuses_an_unknown_district() {
+        const Run r =
+            run(with_data("register-device", {"--district", "ward-9", "--device", "kiosk-9",
+                                              "--public-key", kiosk_key_ + ".pub"}));
+        QCOMPARE(r.exit_code, 1);
+        QVERIFY2(r.err.contains("no district 'ward-9' in election '" + election_id +
+                                "' (its districts: ward-1, ward-2)"),
+                 qPrintable(describe(r)));
+    }
+
+    void open_polls_records_the_zero_report() {
+        const Run r = run(with_data("open-polls", {"--district", "ward-1", "--actor", "Ann Lee"}));
+        QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
+        QCOMPARE(field(r.out, "polls"), QString("open"));
+        QCOMPARE(field(r.out, "ballots cast"), QString("0"));
+        QCOMPARE(field(r.out, "ballots challenged"), QString("0"));
+        QCOMPARE(field(r.out, "actor"), QString("Ann Lee"));
+        QCOMPARE(field(r.out, "record"), QString("ward-1#1"));
+        QVERIFY2(r.out.contains(checkpoint_head(ward1_origin, 2)), qPrintable(r.out));
+    }
+
+    void cast_records_a_ballot_from_psephos_encrypt() {
+        ballot_ = path("ballot-1");
+        const Run e =
+            run({"encrypt", "--election", election_, "--district", "ward-1", "--selections",
+                 "{\"mayor\": [\"rosa-delgado\"], \"city-council\": [\"amir-haddad\"]}",
+                 "--device-key", kiosk_key_, "--device-id", "kiosk-1", "--out", ballot_});
+        QVERIFY2(e.exit_code == 0, qPrintable(describe(e)));
+        ballot_id_ = field(e.out, "ballot id");
+        tracking_code_ = field(e.out, "tracking code");
+        QVERIFY(!tracking_code_.isEmpty());
+        const Run r = run(with_data("cast", {ballot_}));
+        QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
+        QVERIFY2(r.out.startsWith(ballot_ + ": cast at ward-1#2, tracking code " + tracking_code_ +
+                                  "\n"),
+                 qPrintable(r.out));
+        QVERIFY2(
+            r.out.contains("signed checkpoint of ward-1:\n" + checkpoint_head(ward1_origin, 3)),
+            qPrintable(r.out));
+    }
+
+    void replayed_cast_is_rejected_with_the_reason() {
+        const Run r = run(with_data("cast", {ballot_}));
+        QCOMPARE(r.exit_code, 1);
+        QVERIFY2(
+            r.out.contains(
+                ballot_ + ": rejected: ballot '" + ballot_id_ +
+                "': ballot id already recorded in district 'ward-1' (duplicate or replayed)\n"),
+            qPrintable(describe(r)));
+        // A file that is not a ballot is refused without reaching a district log.
+        const Run not_ballot = run(with_data("cast", {kiosk_key_ + ".pub"}));
+        QCOMPARE(not_ballot.exit_code, 1);
+        QVERIFY2(not_ballot.out.contains(
+                     ": rejected: not an encrypted or challenged ballot (record type 112)"),
+                 qPrintable(describe(not_ballot)));
+        const Run missing = run(with_data("cast", {path("no-such-ballot")}));
+        QCOMPARE(missing.exit_code, 1);
+        QVERIFY2(missing.err.contains(
+                     "no-such-ballot: cannot open: No such file or directory (nothing was cast)"),
+                 qPrintable(describe(missing)));
+    }
+
+    void status_json_shows_one_ballot_cast() {
+        const QJsonObject s = json_of(run(with_data("status", {"--json"})));
+        QCOMPARE(s["election"].toString(), election_id);
+        const QJsonArray districts = s["districts"].toArray();
+        QCOMPARE(districts.size(), 2);
+        const QJsonObject w1 = districts[0].toObject();
+        QCOMPARE(w1["name"].toString(), QString("ward-1"));
+        QCOMPARE(w1["polls"].toString(), QString("open"));
+        QCOMPARE(w1["ballots_cast"].toInt(), 1);
+        QCOMPARE(w1["ballots_challenged"].toInt(), 0);
+        QCOMPARE(w1["devices"].toInt(), 1);
+        QCOMPARE(w1["size"].toInt(), 3);
+        QVERIFY(is_hex64(w1["root"].toString()));
+        QVERIFY(w1["signed_checkpoint"].toString().startsWith(checkpoint_head(ward1_origin, 3)));
+        const QJsonObject w2 = districts[1].toObject();
+        QCOMPARE(w2["polls"].toString(), QString("not opened"));
+        QCOMPARE(w2["size"].toInt(), 0);
+        QVERIFY(w2["signed_checkpoint"].isNull());
+        QCOMPARE(s["election_log"].toObject()["size"].toInt(), 0);
+        QVERIFY(s["event_log"].toObject()["size"].toInt() > 5);
+
+        const Run text = run(with_data("status"));
+        QVERIFY2(text.exit_code == 0, qPrintable(describe(text)));
+        QVERIFY2(
+            text.out.contains(
+                "district ward-1: polls open, 1 cast, 0 challenged, 1 device, log size 3, root " +
+                w1["root"].toString() + "\n"),
+            qPrintable(text.out));
+    }
+
+    void inclusion_proof_verifies_against_the_signed_checkpoint() {
+        const QByteArray record = read_all(ballot_);
+        const Hash32 leaf = crypto::hash_merkle_leaf(
+            ByteSpan(reinterpret_cast<const std::uint8_t*>(record.constData()), record.size()));
+        const Run r = run(with_data("inclusion", {"--log", "ward-1", "--index", "2"}));
+        QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
+        QCOMPARE(field(r.out, "leaf hash"), QString::fromStdString(leaf.to_hex()));
+        QCOMPARE(field(r.out, "tree size"), QString("3"));
+        QVERIFY(is_hex64(field(r.out, "proof[0]")));
+        QVERIFY2(r.out.contains("signed checkpoint:\n" + checkpoint_head(ward1_origin, 3)),
+                 qPrintable(r.out));
+        QVERIFY2(r.out.contains(
+                     "verified: record 2 is in the tree of the signed checkpoint (size 3, root "),
+                 qPrintable(r.out));
+
+        const QJsonObject j = json_of(run(
+            with_data("inclusion", {"--log", "ward-1", "--index", "0", "--size", "2", "--json"})));
+        QCOMPARE(j["verified"].toBool(), true);
+        QCOMPARE(j["tree_size"].toInt(), 2);
+        QCOMPARE(j["proof"].toArray().size(), 1);
+        QVERIFY(j["signed_checkpoint"].toString().startsWith(checkpoint_head(ward1_origin, 2)));
+
+        const Run outside = run(with_data("inclusion", {"--log", "ward-1", "--index", "3"}));
+        QCOMPARE(outside.exit_code, 1);
+        QVERIFY2(outside.err.contains("no record 3 in the tree of size 3"),
+                 qPrintable(describe(outside)));
+        const Run no_log = run(with_data("inclusion", {"--log", "ward-7", "--index", "0"}));
+        QCOMPARE(no_log.exit_code, 1);
+        QVERIFY2(no_log.err.contains("no log 'ward-7'"), qPrintable(describe(no_log)));
+    }
+
+    void consistency_proof_verifies_between_signed_checkpoints() {
+        const Run r =
+            run(with_data("consistency", {"--log", "ward-1", "--from", "1", "--to", "3"}));
+        QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
+        QVERIFY(is_hex64(field(r.out, "proof[0]")));
+        QVERIFY(is_hex64(field(r.out, "proof[1]")));
+        QVERIFY(
+            r.out.contains("signed checkpoint of size 1:\n" + checkpoint_head(ward1_origin, 1)));
+        QVERIFY(
+            r.out.contains("signed checkpoint of size 3:\n" + checkpoint_head(ward1_origin, 3)));
+        QVERIFY2(
+            r.out.contains(
+                "verified: the signed tree of size 1 is a prefix of the signed tree of size 3\n"),
+            qPrintable(r.out));
+        const QJsonObject j = json_of(run(
+            with_data("consistency", {"--log", "ward-1", "--from", "2", "--to", "3", "--json"})));
+        QCOMPARE(j["verified"].toBool(), true);
+        QCOMPARE(j["from"].toObject()["size"].toInt(), 2);
+        QVERIFY(is_hex64(j["to"].toObject()["root"].toString()));
+
+        const Run backwards =
+            run(with_data("consistency", {"--log", "ward-1", "--from", "3", "--to", "2"}));
+        QCOMPARE(backwards.exit_code, 2);
+        QVERIFY2(backwards.err.contains("--from must not be more than --to"),
+                 qPrintable(describe(backwards)));
+    }
+
+    void write_command_with_a_wrong_or_missing_key_fails() {
+        const QString other = path("other.key");
+        QCOMPARE(run({"ledger", "device-key", "--out", other}).exit_code, 0);
+        const Run wrong = run(with_data("publish", {"--key", other}));
+        QCOMPARE(wrong.exit_code, 1);
+        QVERIFY2(wrong.err.contains("the ledger key given is not this ledger's key"),
+                 qPrintable(describe(wrong)));
+        QVERIFY(wrong.out.isEmpty());
+        const Run missing =
+            run(with_data("open-polls", {"--district", "ward-2", "--key", path("nothing.key")}));
+        QCOMPARE(missing.exit_code, 1);
+        QVERIFY2(missing.err.contains(
+                     "nothing.key: cannot open: No such file or directory (the ledger key"),
+                 qPrintable(describe(missing)));
+        // Neither changed the ledger.
+        QCOMPARE(json_of(run(with_data("status", {"--json"})))["districts"]
+                     .toArray()[1]
+                     .toObject()["polls"]
+                     .toString(),
+                 QString("not opened"));
+    }
+
+    void write_command_on_a_locked_ledger_names_the_lock() {
+        // RocksDB locks DIR/ledger/LOCK with fcntl; holding that lock here stands for another
+        // psephos process writing.
+        const int fd = ::open(QFile::encodeName(data_ + "/ledger/LOCK").constData(), O_RDWR);
+        QVERIFY(fd >= 0);
+        QCOMPARE(::lockf(fd, F_TLOCK, 0), 0);
+        const Run r = run(with_data("publish"));
+        const Run read_only = run(with_data("status"));
+        ::close(fd);
+        QCOMPARE(r.exit_code, 1);
+        QVERIFY2(
+            r.err.contains("the ledger is locked: another psephos process has it open for writing"),
+            qPrintable(describe(r)));
+        QVERIFY2(read_only.exit_code == 0,
+                 qPrintable(describe(read_only)));  // queries need no lock
+    }
+
+    void challenged_ballot_is_recorded_and_never_counted() {
+        const QString key = path("kiosk-2.key");
+        QCOMPARE(run({"ledger", "device-key", "--out", key, "--device", "kiosk-2"}).exit_code, 0);
+        const Run reg =
+            run(with_data("register-device", {"--district", "ward-1", "--device", "kiosk-2",
+                                              "--public-key", key + ".pub"}));
+        QVERIFY2(reg.exit_code == 0, qPrintable(describe(reg)));
+        const QString challenged = path("challenged-1");
+        const Run e = run({"encrypt", "--election", election_, "--district", "ward-1",
+                           "--selections", "{\"mayor\": [\"helen-park\"]}", "--device-key", key,
+                           "--device-id", "kiosk-2", "--challenge", "--out", challenged});
+        QVERIFY2(e.exit_code == 0, qPrintable(describe(e)));
+        const Run r = run(with_data("cast", {challenged}));
+        QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
+        QVERIFY2(r.out.startsWith(challenged + ": challenged at ward-1#4, tracking code " +
+                                  field(e.out, "tracking code") +
+                                  " (challenged ballot: never counted)\n"),
+                 qPrintable(r.out));
+    }
+
+    void pause_and_resume_report_the_counts() {
+        const Run paused = run(with_data("pause-polls", {"--district", "ward-1"}));
+        QVERIFY2(paused.exit_code == 0, qPrintable(describe(paused)));
+        QCOMPARE(field(paused.out, "polls"), QString("paused"));
+        QCOMPARE(field(paused.out, "ballots cast"), QString("1"));
+        QCOMPARE(field(paused.out, "ballots challenged"), QString("1"));
+        QCOMPARE(field(paused.out, "record"), QString("ward-1#5"));
+        const Run again = run(with_data("pause-polls", {"--district", "ward-1"}));
+        QCOMPARE(again.exit_code, 1);
+        QVERIFY2(
+            again.err.contains("rejected: polls paused in district 'ward-1': polls are paused"),
+            qPrintable(describe(again)));
+        const Run resumed = run(with_data("resume-polls", {"--district", "ward-1"}));
+        QVERIFY2(resumed.exit_code == 0, qPrintable(describe(resumed)));
+        QCOMPARE(field(resumed.out, "polls"), QString("open"));
+        QCOMPARE(field(resumed.out, "record"), QString("ward-1#6"));
+    }
+
+    void close_polls_all_closes_and_publishes_the_election_checkpoint() {
+        const Run r = run(with_data("close-polls", {"--all", "--actor", "County Clerk"}));
+        QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
+        QVERIFY2(r.out.startsWith("closed: ward-1 (1 cast, 1 challenged; record ward-1#7)\n"),
+                 qPrintable(r.out));
+        QVERIFY(!r.out.contains("closed: ward-2"));  // never opened
+        QVERIFY(r.out.contains("election log: size 1, root "));
+        QVERIFY2(
+            r.out.contains("signed checkpoint:\n" + checkpoint_head(election_id + "/election", 1)),
+            qPrintable(r.out));
+        QCOMPARE(json_of(run(with_data("status", {"--json"})))["districts"]
+                     .toArray()[0]
+                     .toObject()["polls"]
+                     .toString(),
+                 QString("closed"));
+        const Run publish = run(with_data("publish"));
+        QVERIFY2(publish.exit_code == 0, qPrintable(describe(publish)));
+        QVERIFY2(
+            publish.out.contains("(unchanged: no district log grew since the last publication)"),
+            qPrintable(publish.out));
+        const Run late = run(with_data("cast", {ballot_}));
+        QCOMPARE(late.exit_code, 1);
+        QVERIFY2(late.out.contains(": rejected: ballot '" + ballot_id_ +
+                                   "': polls are closed in district 'ward-1'"),
+                 qPrintable(describe(late)));
+    }
+
+    void events_list_the_day_and_never_a_selection() {
+        const Run r = run(with_data("events"));
+        QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
+        const QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
+        const QRegularExpression line_format(
+            "^\\d+ \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ [a-z-]+ [a-z-]+ (success|failure) "
+            "\\S+( .*)?$");
+        for (int i = 0; i < lines.size(); ++i) {
+            QVERIFY2(line_format.match(lines[i]).hasMatch(), qPrintable(lines[i]));
+            QVERIFY2(lines[i].startsWith(QString::number(i) + " "), qPrintable(lines[i]));
+        }
+        QVERIFY(lines.first().contains(
+            " configuration-changed election-official success - ledger created for election"));
+        QVERIFY2(r.out.contains(
+                     " device-registered election-official success ward-1 device 'kiosk-1' key "),
+                 qPrintable(r.out));
+        QVERIFY(r.out.contains(
+            " polls-opened poll-worker success ward-1 zero report: 0 cast, 0 challenged\n"));
+        QVERIFY2(r.out.contains(" ballot-cast system success ward-1 tracking code " +
+                                tracking_code_ + " from device 'kiosk-1'\n"),
+                 qPrintable(r.out));
+        QVERIFY(r.out.contains(" ballot-challenged system success ward-1 tracking code "));
+        QVERIFY2(
+            r.out.contains(
+                " record-rejected system failure ward-1 ballot '" + ballot_id_ +
+                "': ballot id already recorded in district 'ward-1' (duplicate or replayed)\n"),
+            qPrintable(r.out));
+        QVERIFY(r.out.contains(
+            " polls-closed election-official success ward-1 1 cast, 1 challenged\n"));
+        QVERIFY(r.out.contains(" election-checkpoint-published system success - size 1 root "));
+        // The ballots' selections (option ids and labels) appear nowhere in the event log.
+        for (const char* secret : {"rosa-delgado", "Rosa Delgado", "amir-haddad", "Amir Haddad",
+                                   "helen-park", "Helen Park"}) {
+            QVERIFY2(!r.out.contains(secret, Qt::CaseInsensitive), secret);
+        }
+
+        const QJsonObject j = json_of(run(with_data("events", {"--json"})));
+        const QJsonArray events = j["events"].toArray();
+        QCOMPARE(events.size(), lines.size());
+        QCOMPARE(j["size"].toInt(), lines.size());
+        const QJsonObject first = events[0].toObject();
+        QCOMPARE(first["type"].toString(), QString("configuration-changed"));
+        QCOMPARE(first["previous_event_hash"].toString(), QString(64, '0'));
+        QVERIFY(QRegularExpression("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$")
+                    .match(first["time"].toString())
+                    .hasMatch());
+    }
+
+    void check_passes_and_reports_the_sizes() {
+        const Run r = run(with_data("check"));
+        QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
+        QVERIFY2(
+            r.out.startsWith(
+                "ledger OK: election " + election_id +
+                ", 2 districts, 8 district records (1 cast, 1 challenged), election log size 1, "
+                "event log size "),
+            qPrintable(r.out));
+        const Run nowhere = run({"ledger", "check", "--data", path("nowhere")});
+        QCOMPARE(nowhere.exit_code, 1);
+        QVERIFY2(nowhere.err.contains("nowhere: no such directory"), qPrintable(describe(nowhere)));
+    }
+
+    void init_refuses_an_existing_ledger() {
+        const QByteArray key_before = read_all(data_ + "/ledger.key");
+        const Run r = run({"ledger", "init", "--election", election_, "--data", data_});
+        QCOMPARE(r.exit_code, 1);
+        QVERIFY2(r.err.contains(
+                     data_ +
+                     "/ledger: a ledger already exists here; refusing to create another over it"),
+                 qPrintable(describe(r)));
+        QVERIFY(r.out.isEmpty());
+        QCOMPARE(read_all(data_ + "/ledger.key"), key_before);
+        const Run other_key = run({"ledger", "init", "--election", election_, "--data",
+                                   path("data-2"), "--key", data_ + "/ledger.key"});
+        QCOMPARE(other_key.exit_code, 1);
+        QVERIFY2(other_key.err.contains("ledger.key: already exists; refusing to overwrite it"),
+                 qPrintable(describe(other_key)));
+        QVERIFY(!QFile::exists(path("data-2")));
+        QVERIFY(run(with_data("check")).out.startsWith("ledger OK: "));
+    }
+
+    void encrypt_with_data_chains_a_devices_ballots_through_the_ledger() {
+        // A fresh ledger of its own, so the day above keeps its counts.
+        const QString data = path("chain-data");
+        QCOMPARE(run({"ledger", "init", "--election", election_, "--data", data}).exit_code, 0);
+        const QString key = path("kiosk-9.key");
+        QCOMPARE(run({"ledger", "device-key", "--out", key, "--device", "kiosk-9"}).exit_code, 0);
+        QCOMPARE(run({"ledger", "register-device", "--data", data, "--district", "ward-2", "--device",
+                      "kiosk-9", "--public-key", key + ".pub"})
+                     .exit_code,
+                 0);
+        QCOMPARE(run({"ledger", "open-polls", "--data", data, "--district", "ward-2"}).exit_code, 0);
+        auto encrypt = [&](const QString& out, bool chained) {
+            QStringList args{"encrypt", "--election", election_, "--district", "ward-2",
+                             "--selections", "{}", "--device-key", key, "--device-id", "kiosk-9",
+                             "--out", out};
+            if (chained) args << "--data" << data;
+            return run(args);
+        };
+        for (int i = 0; i < 3; ++i) {
+            const QString ballot = path(QString("chained-%1").arg(i));
+            const Run e = encrypt(ballot, true);
+            QVERIFY2(e.exit_code == 0, qPrintable(describe(e)));
+            const Run c = run({"ledger", "cast", "--data", data, ballot});
+            QVERIFY2(c.exit_code == 0, qPrintable(describe(c)));
+            QVERIFY2(c.out.contains(": cast at ward-2#" + QString::number(2 + i) + ", tracking code " +
+                                    field(e.out, "tracking code")),
+                     qPrintable(c.out));
+        }
+        // Without --data the ballot starts the chain again, and the ledger refuses it.
+        const Run e = encrypt(path("unchained"), false);
+        QVERIFY2(e.exit_code == 0, qPrintable(describe(e)));
+        const Run c = run({"ledger", "cast", "--data", data, path("unchained")});
+        QCOMPARE(c.exit_code, 1);
+        QVERIFY2(c.out.contains("does not chain to device 'kiosk-9'"), qPrintable(c.out));
+        // A device the ledger does not know is named.
+        const Run unknown = run({"encrypt", "--election", election_, "--district", "ward-2",
+                                 "--selections", "{}", "--device-id", "kiosk-0", "--out",
+                                 path("unknown"), "--data", data});
+        QCOMPARE(unknown.exit_code, 1);
+        QVERIFY2(unknown.err.contains("device 'kiosk-0' is not registered in district 'ward-2'"),
+                 qPrintable(describe(unknown)));
+    }
+
+    void bad_command_lines_exit_2_with_a_reason_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("no subcommand") << QStringList{"ledger"} << "missing subcommand";
+        QTest::newRow("unknown subcommand")
+            << QStringList{"ledger", "frobnicate"} << "unknown subcommand 'ledger frobnicate'";
+        QTest::newRow("missing --data") << QStringList{"ledger", "status"} << "missing --data";
+        QTest::newRow("close without district or --all")
+            << QStringList{"ledger", "close-polls", "--data", "d"}
+            << "give either --district D or --all";
+        QTest::newRow("close with both")
+            << QStringList{"ledger", "close-polls", "--data", "d", "--district", "ward-1", "--all"}
+            << "give either --district D or --all";
+        QTest::newRow("cast without files")
+            << QStringList{"ledger", "cast", "--data", "d"} << "missing argument";
+        QTest::newRow("bad index")
+            << QStringList{"ledger", "inclusion", "--data", "d", "--log", "ward-1", "--index", "x"}
+            << "--index needs a whole number";
+        QTest::newRow("bad device id") << QStringList{"ledger",   "register-device", "--data",
+                                                      "d",        "--district",      "ward-1",
+                                                      "--device", "Kiosk 1",         "--public-key",
+                                                      "p"}
+                                       << "--device must be 1 to 64 characters";
+    }
+    void bad_command_lines_exit_2_with_a_reason() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, reason);
+        const Run r = run(args);
+        QCOMPARE(r.exit_code, 2);
+        QVERIFY2(r.err.contains(reason), qPrintable(describe(r)));
+        QVERIFY2(r.err.contains("usage: "), qPrintable(describe(r)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLedgerCli)
+#include "tst_ledger_cli.moc"
