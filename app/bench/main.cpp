@@ -1,19 +1,42 @@
 // psephos-bench: benchmark suites, each printing machine-readable figures with --json.
 //   psephos-bench crypto [--json] [--repetitions N]
 //   psephos-bench ballot [--json] [--repetitions N] [--manifest FILE]
+//   psephos-bench ledger [--json] [--ballots N] [--manifest FILE] [--threads T]
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "ballot_bench.hpp"
 #include "crypto_bench.hpp"
+#include "ledger_bench.hpp"
 #include "psephos/crypto/scalar.hpp"
 
 namespace {
 int usage() {
-    std::cerr << "usage: psephos-bench crypto [--json] [--repetitions N]\n"
-                 "       psephos-bench ballot [--json] [--repetitions N] [--manifest FILE]\n";
+    std::cerr
+        << "usage: psephos-bench crypto [--json] [--repetitions N]\n"
+           "       psephos-bench ballot [--json] [--repetitions N] [--manifest FILE]\n"
+           "       psephos-bench ledger [--json] [--ballots N] [--manifest FILE] [--threads T]\n";
     return 2;
+}
+
+// The value of a numeric option, or nothing (after saying why) if it is not a number in range.
+std::optional<long> parse_number(const std::string& option, const char* text, long min, long max) {
+    long value = 0;
+    try {
+        std::size_t used = 0;
+        value = std::stol(text, &used);
+        if (text[used] != '\0') throw std::invalid_argument(text);
+    } catch (const std::exception&) {
+        std::cerr << "psephos-bench: " << option << " needs a number, got '" << text << "'\n";
+        return std::nullopt;
+    }
+    if (value < min || value > max) {
+        std::cerr << "psephos-bench: " << option << " must be in " << min << ".." << max << '\n';
+        return std::nullopt;
+    }
+    return value;
 }
 }  // namespace
 
@@ -21,26 +44,29 @@ int main(int argc, char** argv) {
     psephos::crypto::initialize();
     if (argc < 2) return usage();
     const std::string suite = argv[1];
-    if (suite != "crypto" && suite != "ballot") return usage();
+    if (suite != "crypto" && suite != "ballot" && suite != "ledger") return usage();
     bool json = false;
     int repetitions = 9;
+    psephos::bench::LedgerBenchOptions ledger_options;
     std::string manifest = PSEPHOS_DEFAULT_BENCH_MANIFEST;
     for (int i = 2; i < argc; ++i) {
         const std::string arg = argv[i];
+        const bool has_value = i + 1 < argc;
         if (arg == "--json") {
             json = true;
-        } else if (arg == "--repetitions" && i + 1 < argc) {
-            try {
-                repetitions = std::stoi(argv[++i]);
-            } catch (const std::exception&) {
-                std::cerr << "psephos-bench: --repetitions needs a number, got '" << argv[i] << "'\n";
-                return 2;
-            }
-            if (repetitions < 1 || repetitions > 1000) {
-                std::cerr << "psephos-bench: --repetitions must be in 1..1000\n";
-                return 2;
-            }
-        } else if (arg == "--manifest" && suite == "ballot" && i + 1 < argc) {
+        } else if (arg == "--repetitions" && suite != "ledger" && has_value) {
+            const auto n = parse_number(arg, argv[++i], 1, 1000);
+            if (!n) return 2;
+            repetitions = static_cast<int>(*n);
+        } else if (arg == "--ballots" && suite == "ledger" && has_value) {
+            const auto n = parse_number(arg, argv[++i], 1, 1'000'000);
+            if (!n) return 2;
+            ledger_options.ballots = static_cast<std::size_t>(*n);
+        } else if (arg == "--threads" && suite == "ledger" && has_value) {
+            const auto n = parse_number(arg, argv[++i], 1, 1024);
+            if (!n) return 2;
+            ledger_options.threads = static_cast<unsigned>(*n);
+        } else if (arg == "--manifest" && suite != "crypto" && has_value) {
             manifest = argv[++i];
         } else {
             std::cerr << "psephos-bench: unknown argument '" << arg << "'\n";
@@ -53,6 +79,11 @@ int main(int argc, char** argv) {
             options.json = json;
             options.repetitions = repetitions;
             return psephos::bench::run_crypto_bench(options, std::cout);
+        }
+        if (suite == "ledger") {
+            ledger_options.json = json;
+            ledger_options.manifest_path = manifest;
+            return psephos::bench::run_ledger_bench(ledger_options, std::cout);
         }
         psephos::bench::BallotBenchOptions options;
         options.json = json;

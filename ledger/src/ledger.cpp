@@ -402,6 +402,10 @@ public:
                 "district '" + district_id +
                 "': the batch was not written and nothing of it is recorded");
             for (auto& [item, index] : accepted) item->promise.set_value(failed);
+            // Best effort: when the disk is full this write fails as well, but a passing fault
+            // (a locked file, an interrupted call) is then on record.
+            (void)write_events({{EventType::error, ActorRole::system, Disposition::failure,
+                                 district_id, failed.message}});
         }
         records_rejected += refused.size();
         for (auto& [item, error] : refused) item->promise.set_value(error);
