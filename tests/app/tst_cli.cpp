@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "psephos_process.hpp"
+
 #include "guardian_key_file.hpp"
 #include "psephos/crypto/scalar.hpp"
 #include "psephos/ledger/election_manifest.hpp"
@@ -22,43 +24,19 @@ using namespace psephos;
 
 namespace {
 
+using test::describe;
+using test::read_all;
+using test::run;
+using test::Run;
+
 const QString samples_dir = QStringLiteral(PSEPHOS_SAMPLES_DIR);
 const QString small_sample = samples_dir + "/small-election.json";
 const QString county_sample = samples_dir + "/county-general-2026.json";
 const char* const passphrase = "correct horse battery staple";
 
-struct Run {
-    int exit_code = -1;
-    QString out;
-    QString err;
-};
 
-// Runs psephos with `args`; PSEPHOS_GUARDIAN_PASSPHRASE is set only when `passphrase_value` is.
-Run run(const QStringList& args, const QString& passphrase_value = {}) {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove("PSEPHOS_GUARDIAN_PASSPHRASE");
-    if (!passphrase_value.isNull()) env.insert("PSEPHOS_GUARDIAN_PASSPHRASE", passphrase_value);
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(PSEPHOS_EXE), args);
-    if (!process.waitForFinished(60'000))
-        qFatal("psephos %s did not finish", qPrintable(args.join(' ')));
-    Run r;
-    r.exit_code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = QString::fromUtf8(process.readAllStandardOutput());
-    r.err = QString::fromUtf8(process.readAllStandardError());
-    return r;
-}
 
-QString describe(const Run& r) {
-    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3").arg(r.exit_code).arg(r.out, r.err);
-}
 
-QByteArray read_all(const QString& path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) qFatal("cannot read %s", qPrintable(path));
-    return f.readAll();
-}
 
 void write_all(const QString& path, const QByteArray& data) {
     QFile f(path);

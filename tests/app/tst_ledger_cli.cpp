@@ -19,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "psephos_process.hpp"
+
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/crypto/scalar.hpp"
 
@@ -26,40 +28,18 @@ using namespace psephos;
 
 namespace {
 
+using test::describe;
+using test::read_all;
+using test::run;
+using test::Run;
+
 const QString small_sample = QStringLiteral(PSEPHOS_SAMPLES_DIR) + "/small-election.json";
 const QString election_id = "maplewood-municipal-2026";
 const QString ward1_origin = election_id + "/district/ward-1";
 
-struct Run {
-    int exit_code = -1;
-    QString out;
-    QString err;
-};
 
-Run run(const QStringList& args) {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove("PSEPHOS_GUARDIAN_PASSPHRASE");
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(PSEPHOS_EXE), args);
-    if (!process.waitForFinished(120'000))
-        qFatal("psephos %s did not finish", qPrintable(args.join(' ')));
-    Run r;
-    r.exit_code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = QString::fromUtf8(process.readAllStandardOutput());
-    r.err = QString::fromUtf8(process.readAllStandardError());
-    return r;
-}
 
-QString describe(const Run& r) {
-    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3").arg(r.exit_code).arg(r.out, r.err);
-}
 
-QByteArray read_all(const QString& path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) qFatal("cannot read %s", qPrintable(path));
-    return f.readAll();
-}
 
 unsigned mode_of(const QString& path) {
     struct stat st {};
