@@ -317,7 +317,7 @@ Status CastingModule::restore(std::size_t d, std::uint64_t index, ByteSpan recor
             decoded = std::move(v).value();
         }
     }
-    const DistrictBatchView view{d, &election_.manifest.districts.at(d).id, index, 0};
+    const DistrictBatchView view{d, &election_.manifest.districts.at(d).id, index, 0, index, {}};
     // The signature was checked when the record was accepted, and the record's bytes are pinned
     // by the signed roots; the state rules are checked again, so a log that breaks them is refused.
     auto applied = apply_record(d, view, *decoded, false);

@@ -15,7 +15,9 @@
 #include "merkle_log.hpp"
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/crypto/discrete_log.hpp"
 #include "psephos/ledger/casting_module.hpp"
+#include "psephos/ledger/tallying_module.hpp"
 #include "task_pool.hpp"
 
 namespace psephos::ledger {
@@ -99,7 +101,7 @@ std::future<Result<T>> ready_future(Result<T> value) {
 
 }  // namespace
 
-class Ledger::Impl {
+class Ledger::Impl final : public CommittedRecords {
 public:
     LedgerOptions options;
     ElectionContext election;
@@ -111,6 +113,7 @@ public:
     std::map<std::string, std::size_t, std::less<>> district_index;
 
     std::unique_ptr<CastingModule> casting;
+    std::unique_ptr<TallyingModule> tallying;
     std::vector<LedgerModule*> modules;
     std::map<RecordType, LedgerModule*> module_by_type;
 
@@ -187,7 +190,8 @@ public:
         event_log = std::move(v).value();
 
         casting = std::make_unique<CastingModule>(election);
-        modules = {casting.get()};
+        tallying = std::make_unique<TallyingModule>(election, *casting, *this);
+        modules = {casting.get(), tallying.get()};
         for (LedgerModule* module : modules) {
             for (const RecordType type : module->record_types())
                 module_by_type.emplace(type, module);
@@ -356,7 +360,7 @@ public:
     void commit_batch(std::size_t d, const std::vector<std::shared_ptr<Item>>& batch) {
         MerkleLog& log = *district_logs[d];
         const std::string& district_id = log.name();
-        DistrictBatchView view{d, &district_id, log.size(), now()};
+        DistrictBatchView view{d, &district_id, log.size(), now(), log.size(), log.root()};
         std::vector<Bytes> entries;
         std::vector<EventDraft> events;
         std::vector<std::pair<Item*, std::uint64_t>> accepted;
@@ -584,6 +588,108 @@ public:
         });
     }
 
+    // ---- the tally ---------------------------------------------------------------------------
+
+    Result<Bytes> record(std::size_t d, std::uint64_t index) const override {
+        const MerkleLog& l = *district_logs.at(d);
+        auto value = store->get(Family::entries, detail::log_key(l.id(), index));
+        if (!value) return value.error();
+        if (!value.value()) {
+            return make_error(ErrorCode::corrupted, "log '" + l.name() + "': record " +
+                                                        std::to_string(index) + " is missing");
+        }
+        return std::move(*value.value());
+    }
+
+    // Runs make(d) for the listed districts on the pool, in parallel; the first error wins.
+    template <class T>
+    Result<std::vector<T>> for_districts(const std::vector<std::size_t>& which,
+                                         const std::function<Result<T>(std::size_t)>& make) {
+        std::vector<std::future<Result<T>>> futures;
+        for (const std::size_t d : which) {
+            auto task = std::make_shared<std::packaged_task<Result<T>()>>([&make, d] { return make(d); });
+            futures.push_back(task->get_future());
+            pool->post([task] { (*task)(); });
+        }
+        std::vector<T> out;
+        std::optional<Error> first;
+        for (auto& f : futures) {
+            Result<T> r = f.get();
+            if (!r) {
+                if (!first) first = r.error();
+                continue;
+            }
+            out.push_back(std::move(r).value());
+        }
+        if (first) return *first;
+        return out;
+    }
+
+    Result<std::vector<Receipt>> append_all(std::vector<Bytes> records, ActorRole actor) {
+        std::vector<Receipt> receipts;
+        for (auto& r : ingest(std::move(records), actor)) {
+            if (!r) return r.error();
+            receipts.push_back(std::move(r).value());
+        }
+        if (auto election_root = publish(); !election_root) return election_root.error();
+        return receipts;
+    }
+
+    Result<std::vector<Receipt>> tally_closed() {
+        if (!writable()) return make_error(ErrorCode::refused, "the ledger is open read-only");
+        drain();
+        std::vector<std::size_t> due;
+        for (std::size_t d = 0; d < district_logs.size(); ++d) {
+            if (casting->status(d).polls == PollsStatus::closed && !tallying->status(d).tallied)
+                due.push_back(d);
+        }
+        auto made = for_districts<Bytes>(due, [&](std::size_t d) -> Result<Bytes> {
+            const MerkleLog& log = *district_logs[d];
+            auto builder = DistrictTallyBuilder::create(election, log.name());
+            if (!builder) return builder.error();
+            const std::uint64_t size = log.size();
+            for (std::uint64_t i = 0; i < size; ++i) {
+                auto r = record(d, i);
+                if (!r) return r.error();
+                if (auto ok = builder.value().add_record(r.value()); !ok)
+                    return ok.error().within("district '" + log.name() + "': record " +
+                                             std::to_string(i));
+            }
+            Bytes encoded = encode_district_tally(builder.value().finish(size, log.root()));
+            tallying->expect_tally(d, encoded);
+            return encoded;
+        });
+        if (!made) return made.error().within("tallying");
+        return append_all(std::move(made).value(), ActorRole::election_official);
+    }
+
+    Result<std::vector<Receipt>> record_results() {
+        if (!writable()) return make_error(ErrorCode::refused, "the ledger is open read-only");
+        drain();
+        std::vector<std::size_t> due;
+        std::uint64_t most = 1;
+        for (std::size_t d = 0; d < district_logs.size(); ++d) {
+            const DistrictTallyStatus s = tallying->status(d);
+            if (s.tallied && !s.result &&
+                s.guardians_decrypted.size() >= election.manifest.threshold) {
+                due.push_back(d);
+                most = std::max(most, tallying->tally(d)->tally.ballots_counted);
+            }
+        }
+        if (due.empty()) return std::vector<Receipt>{};
+        const crypto::DiscreteLogTable table(most);
+        auto made = for_districts<Bytes>(due, [&](std::size_t d) -> Result<Bytes> {
+            const RecordedTally recorded = *tallying->tally(d);
+            const std::vector<TallyDecryption> decryptions = tallying->decryptions(d);
+            auto result = combine_tally_decryptions(election, recorded.tally, recorded.hash,
+                                                    decryptions, table);
+            if (!result) return result.error();
+            return encode_district_result(result.value());
+        });
+        if (!made) return made.error().within("combining decryptions");
+        return append_all(std::move(made).value(), ActorRole::election_official);
+    }
+
     // ---- queries -------------------------------------------------------------------------
 
     Result<const MerkleLog*> find_log(std::string_view name) const {
@@ -758,6 +864,16 @@ Result<std::vector<Receipt>> Ledger::close_all_polls(std::string actor) {
     return receipts;
 }
 
+Result<std::vector<Receipt>> Ledger::tally() {
+    std::unique_lock barrier(impl_->barrier_mutex);
+    return impl_->tally_closed();
+}
+
+Result<std::vector<Receipt>> Ledger::record_results() {
+    std::unique_lock barrier(impl_->barrier_mutex);
+    return impl_->record_results();
+}
+
 Result<LogStatus> Ledger::publish_election_checkpoint() {
     std::unique_lock barrier(impl_->barrier_mutex);
     return impl_->publish();
@@ -853,5 +969,6 @@ LedgerStatistics Ledger::statistics() const {
 
 CastingModule& Ledger::casting() { return *impl_->casting; }
 const CastingModule& Ledger::casting() const { return *impl_->casting; }
+const TallyingModule& Ledger::tallying() const { return *impl_->tallying; }
 
 }  // namespace psephos::ledger

@@ -363,6 +363,12 @@ std::string_view to_string(EventType type) {
             return "error";
         case EventType::election_checkpoint_published:
             return "election-checkpoint-published";
+        case EventType::tally_recorded:
+            return "tally-recorded";
+        case EventType::tally_decryption_recorded:
+            return "tally-decryption-recorded";
+        case EventType::result_recorded:
+            return "result-recorded";
     }
     return "unknown";
 }

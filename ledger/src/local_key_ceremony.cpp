@@ -34,6 +34,7 @@ Result<LocalKeyCeremony> run_local_key_ceremony(ElectionManifest manifest) {
         auto share = g.finish();
         if (!share) return share.error();
         out.secret_shares.push_back(std::move(share).value());
+        out.identities.push_back(crypto::Ed25519SigningKey::from_seed(g.identity().seed()).value());
         record.guardians.push_back({g.index(), g.announcement().identity_key, g.announcement().commitments});
         commitments.push_back(g.announcement().commitments);
     }

@@ -42,6 +42,8 @@ public:
     }
 
     const ledger::ElectionContext& election() const { return ceremony_.election; }
+    // The guardians' secret shares and identity keys (tests decrypt as each guardian).
+    const ledger::LocalKeyCeremony& ceremony() const { return ceremony_; }
     std::vector<ScenarioKiosk>& kiosks() { return kiosks_; }
     ScenarioKiosk& kiosk(std::size_t district) { return kiosks_.at(district); }
 
@@ -62,7 +64,7 @@ public:
     // The kiosk's next ballot, chained to its last one; marks from `choice` (deterministic).
     ledger::PreparedBallot next_ballot(std::size_t district, std::uint64_t choice,
                                        std::string ballot_id = "") {
-        ScenarioKiosk& k = kiosks_.at(district);
+        const ScenarioKiosk& k = kiosks_.at(district);
         const ledger::ElectionManifest& m = election().manifest;
         const ledger::BallotStyle& style = *m.ballot_style_of_district(k.district_id);
         ledger::BallotMarks marks;
@@ -70,6 +72,13 @@ public:
             const ledger::Contest& c = *m.find_contest(contest_id);
             marks[contest_id].push_back(c.options[choice % c.options.size()].id);
         }
+        return ballot_with(district, marks, std::move(ballot_id));
+    }
+
+    // The kiosk's next ballot with the given marks.
+    ledger::PreparedBallot ballot_with(std::size_t district, const ledger::BallotMarks& marks,
+                                       std::string ballot_id = "") {
+        ScenarioKiosk& k = kiosks_.at(district);
         if (ballot_id.empty()) ballot_id = k.device_id + "-b" + std::to_string(k.ballots);
         auto prepared = ledger::encrypt_ballot(
             election(), {ballot_id, k.device_id, k.district_id, 1'793'000'200, k.chain_head}, marks,

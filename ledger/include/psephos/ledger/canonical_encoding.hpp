@@ -32,8 +32,11 @@ enum class RecordType : std::uint8_t {
     polls_closed = 0x0B,
     district_checkpoint = 0x0C,
     ledger_event = 0x0D,
-    // Later issues take the next numbers: the tally, the decryption of a tally, the anchor
-    // intent and the anchor receipt.
+    // The tally's records (tally_records.hpp).
+    district_tally = 0x0E,
+    tally_decryption = 0x0F,
+    district_result = 0x10,
+    // Later issues take the next numbers: the anchor intent and the anchor receipt.
 };
 
 class CanonicalWriter {

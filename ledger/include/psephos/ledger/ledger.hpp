@@ -32,6 +32,7 @@
 namespace psephos::ledger {
 
 class CastingModule;
+class TallyingModule;
 
 // Names of the two logs that are not district logs (district ids never contain '/').
 inline constexpr std::string_view election_log_name = "/election";
@@ -117,6 +118,15 @@ public:
     // they are open or paused (in manifest order, deterministically), then publishes an election
     // checkpoint. Returns the receipts of the polls-closed records.
     Result<std::vector<Receipt>> close_all_polls(std::string actor);
+    // An election-wide barrier: tallies, in parallel, every district whose polls are closed and
+    // that has no tally yet (the homomorphic sum of its cast ballots, docs/tally.md), appends each
+    // tally to its district log, then publishes an election checkpoint. Returns the receipts.
+    Result<std::vector<Receipt>> tally();
+    // An election-wide barrier: for every district whose tally has been decrypted by at least the
+    // threshold of guardians (their tally-decryption records, submitted like any record) and has
+    // no result yet, combines the decryptions, appends the district result, and publishes an
+    // election checkpoint.
+    Result<std::vector<Receipt>> record_results();
     // A barrier: appends to the election log, in manifest order, the latest checkpoint of each
     // district that grew since the last publication, and signs the election checkpoint.
     Result<LogStatus> publish_election_checkpoint();
@@ -139,6 +149,7 @@ public:
 
     CastingModule& casting();
     const CastingModule& casting() const;
+    const TallyingModule& tallying() const;
 
     class Impl;
 

@@ -1,4 +1,4 @@
-// The interface through which the ledger's modules (casting now; tallying, verification and the
+// The interface through which the ledger's modules (casting, tallying; verification and the
 // bridge later) plug into the district logs (docs/ledger.md §3). A module owns a set of record
 // types; for each record of those types the ledger calls, in this order:
 //   partition_of  — cheap, on the submitting thread: which district the record declares;
@@ -38,6 +38,16 @@ struct DistrictBatchView {
     const std::string* district_id = nullptr;
     std::uint64_t next_index = 0;  // the log index the record being applied will get
     std::uint64_t time = 0;        // the ledger clock (Unix seconds) when the batch began
+    std::uint64_t first_index = 0;  // the log's committed size when the batch began
+    Hash32 committed_root;          // the log's root at first_index
+};
+
+// Committed records of the district logs, for a module whose checks read the log itself (the
+// tallying module recomputes a tally). Thread-safe.
+class CommittedRecords {
+public:
+    virtual ~CommittedRecords() = default;
+    virtual Result<Bytes> record(std::size_t district_index, std::uint64_t index) const = 0;
 };
 
 // What the event log says about an accepted record (never its secret contents). The actor is

@@ -106,6 +106,9 @@ enum class EventType : std::uint16_t {
     record_exported = 13,
     error = 14,
     election_checkpoint_published = 15,
+    tally_recorded = 16,
+    tally_decryption_recorded = 17,
+    result_recorded = 18,
 };
 
 enum class ActorRole : std::uint8_t {
@@ -120,7 +123,8 @@ enum class Disposition : std::uint8_t {
     failure = 2,
 };
 
-// "ledger-started", "ledger-stopped", …, "election-checkpoint-published"; "unknown" for a value
+// "ledger-started", "ledger-stopped", …, "election-checkpoint-published", "tally-recorded",
+// "tally-decryption-recorded", "result-recorded"; "unknown" for a value
 // outside the enum.
 std::string_view to_string(EventType type);
 // "system", "poll-worker", "election-official", "guardian"; "unknown" outside the enum.

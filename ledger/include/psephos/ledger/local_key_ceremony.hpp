@@ -13,6 +13,7 @@ namespace psephos::ledger {
 struct LocalKeyCeremony {
     ElectionContext election;                                // the finalized manifest and its hashes
     std::vector<crypto::GuardianSecretShare> secret_shares;  // by guardian index − 1
+    std::vector<crypto::Ed25519SigningKey> identities;       // by guardian index − 1
 };
 
 // Runs the ceremony for the manifest's guardian count and threshold. Fails if the manifest is
