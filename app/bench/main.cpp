@@ -2,6 +2,7 @@
 //   psephos-bench crypto [--json] [--repetitions N]
 //   psephos-bench ballot [--json] [--repetitions N] [--manifest FILE]
 //   psephos-bench ledger [--json] [--ballots N] [--manifest FILE] [--threads T]
+//   psephos-bench tally [--json] [--ballots N] [--threads T]
 #include <cstring>
 #include <iostream>
 #include <optional>
@@ -11,13 +12,15 @@
 #include "crypto_bench.hpp"
 #include "ledger_bench.hpp"
 #include "psephos/crypto/scalar.hpp"
+#include "tally_bench.hpp"
 
 namespace {
 int usage() {
     std::cerr
         << "usage: psephos-bench crypto [--json] [--repetitions N]\n"
            "       psephos-bench ballot [--json] [--repetitions N] [--manifest FILE]\n"
-           "       psephos-bench ledger [--json] [--ballots N] [--manifest FILE] [--threads T]\n";
+           "       psephos-bench ledger [--json] [--ballots N] [--manifest FILE] [--threads T]\n"
+           "       psephos-bench tally [--json] [--ballots N] [--threads T]\n";
     return 2;
 }
 
@@ -44,17 +47,21 @@ int main(int argc, char** argv) {
     psephos::crypto::initialize();
     if (argc < 2) return usage();
     const std::string suite = argv[1];
-    if (suite != "crypto" && suite != "ballot" && suite != "ledger") return usage();
+    if (suite != "crypto" && suite != "ballot" && suite != "ledger" && suite != "tally") {
+        return usage();
+    }
     bool json = false;
     int repetitions = 9;
     psephos::bench::LedgerBenchOptions ledger_options;
+    psephos::bench::TallyBenchOptions tally_options;
     std::string manifest = PSEPHOS_DEFAULT_BENCH_MANIFEST;
     for (int i = 2; i < argc; ++i) {
         const std::string arg = argv[i];
         const bool has_value = i + 1 < argc;
         if (arg == "--json") {
             json = true;
-        } else if (arg == "--repetitions" && suite != "ledger" && has_value) {
+        } else if (arg == "--repetitions" && (suite == "crypto" || suite == "ballot") &&
+                   has_value) {
             const auto n = parse_number(arg, argv[++i], 1, 1000);
             if (!n) return 2;
             repetitions = static_cast<int>(*n);
@@ -66,7 +73,15 @@ int main(int argc, char** argv) {
             const auto n = parse_number(arg, argv[++i], 1, 1024);
             if (!n) return 2;
             ledger_options.threads = static_cast<unsigned>(*n);
-        } else if (arg == "--manifest" && suite != "crypto" && has_value) {
+        } else if (arg == "--ballots" && suite == "tally" && has_value) {
+            const auto n = parse_number(arg, argv[++i], 1, 10'000'000);
+            if (!n) return 2;
+            tally_options.ballots = static_cast<std::size_t>(*n);
+        } else if (arg == "--threads" && suite == "tally" && has_value) {
+            const auto n = parse_number(arg, argv[++i], 1, 1024);
+            if (!n) return 2;
+            tally_options.threads = static_cast<unsigned>(*n);
+        } else if (arg == "--manifest" && (suite == "ballot" || suite == "ledger") && has_value) {
             manifest = argv[++i];
         } else {
             std::cerr << "psephos-bench: unknown argument '" << arg << "'\n";
@@ -84,6 +99,10 @@ int main(int argc, char** argv) {
             ledger_options.json = json;
             ledger_options.manifest_path = manifest;
             return psephos::bench::run_ledger_bench(ledger_options, std::cout);
+        }
+        if (suite == "tally") {
+            tally_options.json = json;
+            return psephos::bench::run_tally_bench(tally_options, std::cout);
         }
         psephos::bench::BallotBenchOptions options;
         options.json = json;
