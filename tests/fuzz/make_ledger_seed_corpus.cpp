@@ -2,8 +2,9 @@
 // ballots of a small finalized election, the sample manifests, the guardian announcements,
 // sealed shares and decryption shares of a real key ceremony, and the ledger's own records (a
 // device registration, the polls records, a signed district checkpoint, a chain of events).
-// Re-run when a format changes:
-//     build/fuzz/tests/fuzz/make_ledger_seed_corpus tests/fuzz/corpus samples
+// Re-run when a format changes (a third argument, a target name such as fuzz_tally_records,
+// writes that target's seeds only):
+//     build/fuzz/tests/fuzz/make_ledger_seed_corpus tests/fuzz/corpus samples [TARGET]
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "psephos/ledger/encrypted_ballot.hpp"
 #include "psephos/ledger/ledger_records.hpp"
 #include "psephos/ledger/signed_note.hpp"
+#include "psephos/ledger/tally_records.hpp"
 #include "test_election.hpp"
 
 namespace fs = std::filesystem;
@@ -113,15 +115,46 @@ void write_ledger_records(const fs::path& corpus) {
         previous = crypto::hash_merkle_leaf(record);
     }
 }
+
+// A district tally of real ballots in both districts, a guardian's decryption of each, and the
+// results combined from guardians 1 and 2 (threshold 2 of 3).
+void write_tally_records(const fs::path& corpus, const ledger::LocalKeyCeremony& election,
+                         const std::vector<Bytes>& ballots) {
+    const fs::path dir = corpus / "fuzz_tally_records";
+    const crypto::DiscreteLogTable table(16);
+    for (const char* district : {"d1", "d2"}) {
+        auto builder = ledger::DistrictTallyBuilder::create(election.election, district).value();
+        for (const auto& b : ballots) (void)builder.add_record(b);
+        const ledger::DistrictTally tally =
+            builder.finish(ballots.size() + 3, crypto::sha256(psephos::as_bytes(district)));
+        const Bytes encoded = ledger::encode_district_tally(tally);
+        const Hash32 hash = crypto::hash_merkle_leaf(encoded);
+        write(dir, std::string("tally-") + district, encoded);
+        std::vector<ledger::TallyDecryption> decryptions;
+        for (std::uint32_t g = 1; g <= 2; ++g) {
+            decryptions.push_back(ledger::decrypt_district_tally(
+                election.election, tally, hash, g, election.secret_shares[g - 1].secret,
+                election.identities[g - 1]));
+            write(dir, std::string("decryption-") + district + "-" + std::to_string(g),
+                  ledger::encode_tally_decryption(decryptions.back()));
+        }
+        write(dir, std::string("result-") + district,
+              ledger::encode_district_result(ledger::combine_tally_decryptions(
+                                                 election.election, tally, hash, decryptions, table)
+                                                 .value()));
+    }
+}
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 3) {
-        std::cerr << "usage: make_ledger_seed_corpus CORPUS_DIR SAMPLES_DIR\n";
+    if (argc != 3 && argc != 4) {
+        std::cerr << "usage: make_ledger_seed_corpus CORPUS_DIR SAMPLES_DIR [TARGET]\n";
         return 2;
     }
     const fs::path corpus = argv[1];
+    const std::string only = argc == 4 ? argv[3] : "";
     const auto election = test::finalize(test::small_manifest());
+    std::vector<Bytes> cast;
     const auto device = crypto::Ed25519SigningKey::generate();
     const Hash32 seed = ledger::initial_tracking_code(election.election.base_hash, "kiosk-1");
     const ledger::BallotMarks marks[] = {{}, {{"mayor", {"ada"}}, {"measure-a", {"yes"}}},
@@ -137,11 +170,15 @@ int main(int argc, char** argv) {
                 std::cerr << prepared.error().message << '\n';
                 return 1;
             }
+            cast.push_back(ledger::encode_ballot(prepared.value().ballot));
+            if (only == "fuzz_tally_records") continue;
             write(corpus / "fuzz_ballot", id, ledger::encode_ballot(prepared.value().ballot));
             write(corpus / "fuzz_challenged_ballot", id,
                   ledger::encode_challenged_ballot(ledger::challenge_ballot(std::move(prepared).value())));
         }
     }
+    write_tally_records(corpus, election, cast);
+    if (only == "fuzz_tally_records") return 0;
     for (const auto& entry : fs::directory_iterator(argv[2])) {
         if (entry.path().extension() != ".json") continue;
         std::ifstream in(entry.path(), std::ios::binary);

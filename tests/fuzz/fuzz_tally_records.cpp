@@ -1,0 +1,109 @@
+// Fuzzes the decoders of the tally's records (docs/encoding.md §16–§18): district tally, tally
+// decryption and district result, every one on each input, and the tally builder's reading of a
+// cast ballot. Invariants: a decoded record re-encodes to exactly the input; a rejected input
+// gives invalid_encoding naming the record and byte offset; at most one decoder accepts an input;
+// tally_record_district agrees with the decoded record's district; an accepted result's
+// guardians are strictly ascending from 1; the builder either counts the input or refuses it.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "fuzz_support.hpp"
+#include "psephos/ledger/local_key_ceremony.hpp"
+#include "psephos/ledger/tally_records.hpp"
+
+using namespace psephos;
+using psephos::fuzz::require;
+
+namespace {
+// The small test election's manifest (tests/ledger/test_election.hpp) is not linked here; the
+// builder needs only a finalized election with a ballot style for "d1".
+std::optional<ledger::LocalKeyCeremony> election;
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    crypto::initialize();
+    ledger::ElectionManifest m;
+    m.election_id = "test-election-2026";
+    m.name = "Test election";
+    m.start_date = m.end_date = "2026-11-03";
+    m.districts = {{"d1", "North"}, {"d2", "South"}};
+    m.contests = {{"mayor",
+                   {"Mayor", {}},
+                   ledger::ContestKind::candidate,
+                   1,
+                   {{"ada", {"Ada", {}}}, {"grace", {"Grace", {}}}, {"alan", {"Alan", {}}}}},
+                  {"council",
+                   {"Council", {}},
+                   ledger::ContestKind::candidate,
+                   2,
+                   {{"emmy", {"Emmy", {}}},
+                    {"kurt", {"Kurt", {}}},
+                    {"john", {"John", {}}},
+                    {"rozsa", {"Rózsa", {}}}}},
+                  {"measure-a",
+                   {"Measure A", {}},
+                   ledger::ContestKind::ballot_measure,
+                   1,
+                   {{"yes", {"Yes", {}}}, {"no", {"No", {}}}}}};
+    m.ballot_styles = {{"north", {"d1"}, {"mayor", "council", "measure-a"}},
+                       {"south", {"d2"}, {"mayor", "measure-a"}}};
+    m.guardian_count = 3;
+    m.threshold = 2;
+    election.emplace(ledger::run_local_key_ceremony(std::move(m)).value());
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const ByteSpan input = fuzz::bytes_of(data, size);
+    int accepted = 0;
+    std::optional<std::string> district;
+
+    const auto tally = fuzz::check_canonical_record(
+        input, "district tally", [](ByteSpan in) { return ledger::decode_district_tally(in); },
+        [](const auto& record) { return ledger::encode_district_tally(record); });
+    if (tally) {
+        ++accepted;
+        district = tally->district_id;
+        require(tally->ballots_counted + tally->ballots_challenged <= tally->log_size,
+                "a tally counts no more ballots than the records it covers");
+        (void)ledger::check_tally_shape(election->election, *tally);
+    }
+
+    const auto decryption = fuzz::check_canonical_record(
+        input, "tally decryption", [](ByteSpan in) { return ledger::decode_tally_decryption(in); },
+        [](const auto& record) { return ledger::encode_tally_decryption(record); });
+    if (decryption) {
+        ++accepted;
+        district = decryption->district_id;
+        require(decryption->guardian_index >= 1, "guardian indices start at 1");
+    }
+
+    const auto result = fuzz::check_canonical_record(
+        input, "district result", [](ByteSpan in) { return ledger::decode_district_result(in); },
+        [](const auto& record) { return ledger::encode_district_result(record); });
+    if (result) {
+        ++accepted;
+        district = result->district_id;
+        require(!result->guardians.empty() && result->guardians.front() >= 1,
+                "a result names at least one guardian, from 1");
+        for (std::size_t i = 1; i < result->guardians.size(); ++i)
+            require(result->guardians[i - 1] < result->guardians[i], "guardians ascend");
+    }
+
+    require(accepted <= 1, "at most one decoder accepts an input");
+    if (district) {
+        const auto declared = ledger::tally_record_district(input);
+        require(declared && declared.value() == *district,
+                "the declared district is the decoded record's");
+    }
+
+    // The builder reads cast ballots without decoding their points: it must never crash.
+    auto builder = ledger::DistrictTallyBuilder::create(election->election, "d1").value();
+    if (builder.add_record(input)) {
+        const ledger::DistrictTally t = builder.finish(1, {});
+        require(t.ballots_counted + t.ballots_challenged <= 1, "one record counts at most once");
+    }
+    return 0;
+}
