@@ -380,8 +380,13 @@ std::vector<crypto::Point> guardian_public_shares(const ElectionManifest& manife
     if (!manifest.ceremony) return out;
     std::vector<crypto::CoefficientCommitments> commitments;
     for (const auto& g : manifest.ceremony->guardians) commitments.push_back(g.commitments);
-    for (const auto& g : manifest.ceremony->guardians)
-        out.push_back(crypto::compute_public_share(commitments, g.index));
+    // By index, whatever the order of the ceremony record's list (the manifest allows any order;
+    // the indices are 1 … n, each once).
+    out.resize(manifest.ceremony->guardians.size());
+    for (const auto& g : manifest.ceremony->guardians) {
+        if (g.index >= 1 && g.index <= out.size())
+            out[g.index - 1] = crypto::compute_public_share(commitments, g.index);
+    }
     return out;
 }
 
@@ -420,8 +425,16 @@ Status verify_tally_decryption(const ElectionContext& election,
             ErrorCode::invalid_argument,
             who + ": no guardian " + std::to_string(d.guardian_index) + " in this election");
     }
-    if (auto ok = crypto::verify_signature(m.ceremony->guardians[d.guardian_index - 1].identity_key,
-                                           encode_tally_decryption_body(d), d.signature);
+    const auto& guardians = m.ceremony->guardians;
+    const auto guardian = std::find_if(guardians.begin(), guardians.end(),
+                                       [&](const auto& g) { return g.index == d.guardian_index; });
+    if (guardian == guardians.end()) {
+        return make_error(
+            ErrorCode::invalid_argument,
+            who + ": no guardian " + std::to_string(d.guardian_index) + " in the ceremony record");
+    }
+    if (auto ok = crypto::verify_signature(guardian->identity_key, encode_tally_decryption_body(d),
+                                           d.signature);
         !ok) {
         return ok.error().within(who + ": signature under the guardian's identity key");
     }

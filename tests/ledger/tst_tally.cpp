@@ -475,6 +475,29 @@ private slots:
         QVERIFY(!tallying.result(1).has_value());
     }
 
+    // The manifest may list guardians in any order: keys and public shares are found by index.
+    void guardians_listed_out_of_order_are_found_by_index() {
+        test::LedgerScenario s;
+        ElectionManifest m = s.election().manifest;
+        std::reverse(m.ceremony->guardians.begin(), m.ceremony->guardians.end());
+        auto reversed = make_election_context(m);
+        QVERIFY2(reversed, reversed ? "" : reversed.error().message.c_str());
+        auto b = DistrictTallyBuilder::create(reversed.value(), "d2").value();
+        QVERIFY(b.add_record(s.next_cast(1, 1)));
+        const DistrictTally t = b.finish(1, {});
+        const Hash32 hash = crypto::hash_merkle_leaf(encode_district_tally(t));
+        const auto shares = guardian_public_shares(reversed.value().manifest);
+        for (std::uint32_t g = 1; g <= 3; ++g) {
+            QCOMPARE(shares[g - 1],
+                     crypto::Point::multiply_base(s.ceremony().secret_shares[g - 1].secret));
+            const TallyDecryption d = decrypt_district_tally(
+                reversed.value(), t, hash, g, s.ceremony().secret_shares[g - 1].secret,
+                s.ceremony().identities[g - 1]);
+            auto ok = verify_tally_decryption(reversed.value(), shares, t, hash, d);
+            QVERIFY2(ok, ok ? "" : ok.error().message.c_str());
+        }
+    }
+
     void tally_records_round_trip_and_refuse_bad_bytes() {
         test::LedgerScenario s;
         auto b = DistrictTallyBuilder::create(s.election(), "d2").value();

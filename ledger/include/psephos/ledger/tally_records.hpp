@@ -132,7 +132,8 @@ private:
 // order); names the first difference.
 Status check_tally_shape(const ElectionContext& election, const DistrictTally& tally);
 
-// K_ℓ = Σ_j Σ_l ℓ^l·K_{j,l} for every guardian (index − 1), from the ceremony's commitments.
+// K_ℓ = Σ_j Σ_l ℓ^l·K_{j,l} for every guardian, at position index − 1 whatever the order of the
+// ceremony record's list, from the ceremony's commitments.
 std::vector<crypto::Point> guardian_public_shares(const ElectionManifest& manifest);
 
 // A guardian's partial decryption of every sum of the tally, proved and signed.
