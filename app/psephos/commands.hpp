@@ -5,7 +5,11 @@
 #include <span>
 #include <string>
 
+#include <memory>
+
+#include "command_line.hpp"
 #include "psephos/ledger/election_context.hpp"
+#include "psephos/ledger/ledger.hpp"
 
 namespace psephos::app {
 
@@ -21,6 +25,16 @@ int run_challenge_check_command(
     Words words);                     // challenge-check BALLOT --election FILE --device-pub KEYFILE
 int run_ballot_command(Words words);  // ballot verify BALLOT --election FILE --device-pub KEYFILE
 int run_ledger_command(Words words);  // ledger SUBCOMMAND --data DIR ... (ledger_commands.cpp)
+// tally_commands.cpp: tally --data DIR; decrypt --data DIR --guardian KEYFILE;
+// results --data DIR [--json]; export --data DIR --out DIR
+int run_tally_command(Words words);
+int run_decrypt_command(Words words);
+int run_results_command(Words words);
+int run_export_command(Words words);
+
+// Opens the ledger in the data directory --data DIR (DIR/ledger): writable with its key (--key FILE
+// or DIR/ledger.key), or read-only. Errors say what is missing and how to fix it.
+Result<std::unique_ptr<ledger::Ledger>> open_ledger(const Arguments& args, bool writable);
 
 // Loads a manifest file and makes its election context: fails unless the manifest is valid and
 // finalized with a ceremony record that verifies. Errors start with the path.

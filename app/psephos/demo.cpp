@@ -1,11 +1,12 @@
-// `psephos demo`: the realistic sample election (or --election FILE) end to end with what exists so
-// far: key ceremony (local; the sample has 5 guardians, threshold 3), a ledger with kiosks
-// registered and polls opened in every district, voters on two kiosks per district casting into
-// the district logs in parallel (some Benaloh-challenged first; the casting module verifies each
-// ballot before its durable write), polls closed and the election root published, the ledger
-// reopened and re-checked, tracking-code chains and homomorphic tallies read from the logs,
-// decryption by exactly `threshold` guardians (the others absent), and a check that the decrypted
-// totals equal the simulated voters' choices.
+// `psephos demo`: the realistic sample election (or --election FILE) end to end: key ceremony
+// (local; the sample has 5 guardians, threshold 3), a ledger with kiosks registered and polls opened
+// in every district, voters on two kiosks per district casting into the district logs in parallel
+// (some Benaloh-challenged first; the casting module verifies each ballot before its durable
+// write), polls closed and the election root published, the ledger reopened and re-checked, the
+// districts tallied by the ledger, each tally decrypted by exactly `threshold` guardians (the
+// others absent) with every share proved and checked, the results combined and recorded, the
+// public election record exported, and a check that the decrypted results equal the simulated
+// voters' choices in every district and in total.
 #include "demo.hpp"
 
 #include <unistd.h>
@@ -25,10 +26,10 @@
 #include <thread>
 #include <vector>
 
-#include "psephos/crypto/discrete_log.hpp"
 #include "psephos/crypto/key_file.hpp"
-#include "psephos/crypto/threshold_decryption.hpp"
 #include "psephos/ledger/casting_module.hpp"
+#include "psephos/ledger/election_record.hpp"
+#include "psephos/ledger/tallying_module.hpp"
 #include "psephos/ledger/encrypted_ballot.hpp"
 #include "psephos/ledger/ledger.hpp"
 #include "psephos/ledger/local_key_ceremony.hpp"
@@ -110,9 +111,6 @@ struct Kiosk {
     crypto::Ed25519SigningKey key;
     std::vector<std::uint32_t> voters;
 };
-
-// Σ over ballots of the ciphertexts, per contest and option of the district's style.
-using Tally = std::vector<std::vector<crypto::Ciphertext>>;
 
 // The demo's data directory: the one given (kept), or a fresh temporary one (removed at the end).
 class DataDirectory {
@@ -326,122 +324,120 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         reopened_ok = ledger->status(ledger::election_log_name).value().root == election_root.root;
     }
 
-    // 5. From the district logs, as an auditor reads them: every kiosk's tracking-code chain
-    //    (cast and challenged ballots share it), and the homomorphic tally per district
-    //    (challenged ballots are never counted).
-    std::vector<Tally> tallies(m.districts.size());
-    std::atomic<std::uint32_t> bad_chains{0}, unreadable{0};
-    std::atomic<std::uint64_t> counted{0};
+    // 5. Tally: the ledger sums every closed district's cast ballots, in parallel by district,
+    //    and appends each district tally to its log (challenged ballots are never counted).
+    const std::size_t district_count = m.districts.size();
     {
-        PhaseTimer t(out, "read the logs: chains and homomorphic tallies");
-        parallel_for(m.districts.size(), threads, "tallying", [&](std::size_t d) {
-            const ledger::BallotStyle& style = *m.ballot_style_of_district(m.districts[d].id);
-            for (const auto& id : style.contests)
-                tallies[d].emplace_back(m.find_contest(id)->options.size(),
-                                        crypto::zero_ciphertext());
-            std::map<std::string, std::map<Hash32, Hash32>>
-                chains;  // device → previous → ballot hash
-            const std::uint64_t size = ledger->status(m.districts[d].id).value().size;
-            for (std::uint64_t i = 0; i < size; ++i) {
-                const Bytes record = ledger->record(m.districts[d].id, i).value();
-                const auto type = static_cast<ledger::RecordType>(record.at(0));
-                if (type != ledger::RecordType::encrypted_ballot &&
-                    type != ledger::RecordType::challenged_ballot)
-                    continue;
-                std::optional<ledger::EncryptedBallot> ballot;
-                if (type == ledger::RecordType::encrypted_ballot) {
-                    if (auto b = ledger::decode_ballot(record)) ballot = std::move(b).value();
-                } else if (auto c = ledger::decode_challenged_ballot(record)) {
-                    ballot = std::move(c.value().ballot);
-                }
-                if (!ballot) {
-                    ++unreadable;
-                    continue;
-                }
-                chains[ballot->device_id][ballot->previous_tracking_code] =
-                    ledger::compute_ballot_hash(*ballot);
-                if (type != ledger::RecordType::encrypted_ballot) continue;
-                ++counted;
-                for (std::size_t c = 0; c < ballot->contests.size(); ++c)
-                    for (std::size_t o = 0; o < ballot->contests[c].selections.size(); ++o)
-                        tallies[d][c][o] = crypto::add_ciphertexts(
-                            tallies[d][c][o], ballot->contests[c].selections[o].ciphertext);
-            }
-            for (const auto& [device, links] : chains) {
-                Hash32 code = ledger::initial_tracking_code(election.base_hash, device);
-                std::size_t walked = 0;
-                for (auto it = links.find(code); it != links.end(); it = links.find(code)) {
-                    code = ledger::next_tracking_code(code, it->second);
-                    ++walked;
-                }
-                if (walked != links.size()) ++bad_chains;
-            }
-        });
+        PhaseTimer t(out, "tally " + std::to_string(district_count) +
+                              " districts (homomorphic sums, in parallel)");
+        if (auto tallied = ledger->tally(); !tallied)
+            throw std::runtime_error(tallied.error().message);
     }
 
     // 6. Decryption by exactly `threshold` guardians, odd indices first (for 5 and 3: guardians
-    //    1, 3 and 5, with 2 and 4 absent): every share proved and checked.
+    //    1, 3 and 5, with 2 and 4 absent). Each decrypts every district tally with its own secret
+    //    share, proves every partial decryption and signs it; the ledger checks each proof and
+    //    signature before it records the guardian's decryption.
     std::vector<std::uint32_t> present;
     for (std::uint32_t start : {1u, 2u})
         for (std::uint32_t g = start; g <= m.guardian_count && present.size() < m.threshold; g += 2)
             present.push_back(g);
+    std::sort(present.begin(), present.end());
     std::string present_names;
     for (const std::uint32_t g : present)
         present_names += (present_names.empty() ? "" : ", ") + std::to_string(g);
-    std::vector<crypto::CoefficientCommitments> commitments;
-    for (const auto& g : m.ceremony->guardians) commitments.push_back(g.commitments);
-    std::vector<std::vector<std::vector<std::uint64_t>>> results(m.districts.size());
-    std::atomic<std::uint32_t> bad_shares{0}, undecryptable{0};
+    std::atomic<std::uint32_t> bad_shares{0};
     {
-        PhaseTimer t(out, "decrypt with guardians " + present_names + " of " +
-                              std::to_string(m.guardian_count));
-        const crypto::DiscreteLogTable dlog(options.voters);
-        parallel_for(m.districts.size(), threads, "decrypting", [&](std::size_t d) {
-            for (const auto& contest : tallies[d]) {
-                results[d].emplace_back();
-                for (const auto& ct : contest) {
-                    std::vector<crypto::DecryptionShare> shares;
-                    for (const std::uint32_t g : present) {
-                        const crypto::Point public_share =
-                            crypto::compute_public_share(commitments, g);
-                        shares.push_back(crypto::compute_decryption_share(
-                            election.base_hash, g, ceremony->secret_shares[g - 1].secret,
-                            public_share, ct));
-                        if (!crypto::verify_decryption_share(election.base_hash, public_share, ct,
-                                                             shares.back()))
-                            ++bad_shares;
-                    }
-                    auto value = dlog.solve(
-                        crypto::combine_decryption_shares(ct, shares, m.threshold).value());
-                    if (!value) ++undecryptable;
-                    results[d].back().push_back(value ? value.value() : 0);
+        PhaseTimer t(out, "decrypt: guardians " + present_names + " of " +
+                              std::to_string(m.guardian_count) + ", every share proved");
+        for (const std::uint32_t g : present) {
+            std::vector<Bytes> records(district_count);
+            parallel_for(district_count, threads, ("guardian " + std::to_string(g)).c_str(),
+                         [&](std::size_t d) {
+                             const auto recorded = ledger->tallying().tally(d);
+                             records[d] = ledger::encode_tally_decryption(
+                                 ledger::decrypt_district_tally(
+                                     election, recorded->tally, recorded->hash, g,
+                                     ceremony->secret_shares[g - 1].secret,
+                                     ceremony->identities[g - 1]));
+                         });
+            for (const auto& r : ledger->ingest(std::move(records), ledger::ActorRole::guardian)) {
+                if (!r) {
+                    ++bad_shares;
+                    std::fprintf(stderr, "psephos: %s\n", r.error().message.c_str());
                 }
             }
-        });
-    }
-
-    // 7. Results, and the check against what the simulated voters chose.
-    std::map<std::string, std::map<std::string, std::uint64_t>> totals, expected;
-    for (std::size_t d = 0; d < m.districts.size(); ++d) {
-        const ledger::BallotStyle& style = *m.ballot_style_of_district(m.districts[d].id);
-        for (std::size_t c = 0; c < style.contests.size(); ++c) {
-            const ledger::Contest& contest = *m.find_contest(style.contests[c]);
-            for (std::size_t o = 0; o < contest.options.size(); ++o)
-                totals[contest.id][contest.options[o].id] += results[d][c][o];
         }
     }
-    for (std::uint32_t v = 0; v < options.voters; ++v)
-        for (const auto& [contest, options_marked] : chosen[v])
-            for (const auto& option : options_marked) ++expected[contest][option];
-    bool totals_match = true;
-    out << "\nResults, decrypted from the homomorphic tallies (all districts):\n";
+    {
+        PhaseTimer t(out, "combine the decryptions, record the results");
+        if (auto results = ledger->record_results(); !results)
+            throw std::runtime_error(results.error().message);
+    }
+
+    // 7. The public election record, as an auditor receives it.
+    const std::filesystem::path record_dir = data.path() / "record";
+    ledger::ExportSummary exported;
+    {
+        PhaseTimer t(out, "export the election record");
+        auto written = ledger::export_election_record(*ledger, record_dir);
+        if (!written) throw std::runtime_error(written.error().message);
+        exported = written.value();
+    }
+
+    // 8. Results, and the check against what the simulated voters chose, district by district.
+    std::vector<ledger::DistrictResult> results;
+    bool all_results = true;
+    for (std::size_t d = 0; d < district_count; ++d) {
+        auto r = ledger->tallying().result(d);
+        if (!r) {
+            all_results = false;
+            continue;
+        }
+        results.push_back(std::move(*r));
+    }
+    using Counts = std::map<std::string, std::map<std::string, std::uint64_t>>;
+    std::map<std::string, Counts> expected_by_district;
+    Counts expected;
+    for (std::uint32_t v = 0; v < options.voters; ++v) {
+        const std::string& district = m.districts[v % district_count].id;
+        for (const auto& [contest, options_marked] : chosen[v]) {
+            for (const auto& option : options_marked) {
+                ++expected[contest][option];
+                ++expected_by_district[district][contest][option];
+            }
+        }
+    }
+    bool totals_match = all_results;
+    out << "\nResults by district (decrypted district tallies):\n";
+    for (const auto& r : results) {
+        const ledger::District& district = *m.find_district(r.district_id);
+        out << "  " << district.name << " (" << r.district_id << ")\n";
+        for (const auto& contest : r.counts) {
+            std::string line = "    " + contest.contest_id + ":";
+            for (const auto& option : contest.options) {
+                const std::uint64_t want =
+                    expected_by_district[r.district_id][contest.contest_id][option.option_id];
+                totals_match = totals_match && option.value == want;
+                line += " " + option.option_id + " " + std::to_string(option.value) +
+                        (option.value == want ? "" : " (MISMATCH, expected " +
+                                                         std::to_string(want) + ")");
+            }
+            out << line << "\n";
+        }
+    }
+    const ledger::ElectionTotals totals = ledger::sum_district_results(results);
+    out << "\nResults, all districts:\n";
     for (const auto& contest : m.contests) {
         const bool says_vote_for = contest.title.text.find("vote for") != std::string::npos;
         out << "  " << contest.title.text
             << (says_vote_for ? "" : " (vote for " + std::to_string(contest.vote_for) + ")")
             << "\n";
         for (const auto& option : contest.options) {
-            const std::uint64_t got = totals[contest.id][option.id];
+            const auto c = totals.find(contest.id);
+            const std::uint64_t got = c == totals.end() || !c->second.count(option.id)
+                                          ? 0
+                                          : c->second.at(option.id);
             const std::uint64_t want = expected[contest.id][option.id];
             totals_match = totals_match && got == want;
             out << "    " << std::left << std::setw(40) << option.label.text << std::right
@@ -452,17 +448,23 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     const std::uint32_t expected_challenges = options.voters / challenge_every;
     out << "\nBallots cast: " << acknowledged
         << ", challenged (published, never counted): " << challenged_count << "\n";
-    for (std::size_t d = 0; d < m.districts.size(); ++d) {
+    std::uint64_t counted = 0;
+    for (std::size_t d = 0; d < district_count; ++d) {
         const ledger::DistrictCastingStatus s = ledger->casting().status(d);
         const ledger::LogStatus log = ledger->status(m.districts[d].id).value();
+        if (auto t = ledger->tallying().tally(d)) counted += t->tally.ballots_counted;
         out << "  " << std::left << std::setw(40) << m.districts[d].name << std::right
             << std::setw(8) << s.ballots_cast << " ballots   log " << std::setw(5) << log.size
             << " records, root " << log.root.to_hex().substr(0, 16) << "…\n";
     }
+    const ledger::LogStatus final_root = ledger->status(ledger::election_log_name).value();
     const ledger::LogStatus events = ledger->status(ledger::event_log_name).value();
-    out << "Election root (election log of " << election_root.size
-        << " district checkpoints): " << election_root.root.to_hex()
-        << "\nEvent log: " << events.size << " events\n";
+    out << "Election root (election log of " << final_root.size
+        << " district checkpoints, after the results): " << final_root.root.to_hex()
+        << "\nEvent log: " << events.size << " events\n"
+        << "Election record: " << record_dir.string() << " (" << exported.files << " files, "
+        << exported.bytes << " bytes" << (data.temporary() ? "; removed at exit, keep it with --data DIR" : "")
+        << ")\n";
     if (shown) {
         out << "\nA voter's receipt: ballot " << shown->ballot_id << " on " << shown->device_id
             << ", tracking code " << ledger::format_tracking_code(shown->tracking_code)
@@ -478,23 +480,24 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     const bool all_acknowledged =
         encrypt_failures == 0 && rejected == 0 && acknowledged == options.voters &&
         challenged_count == expected_challenges && counted == acknowledged;
-    const bool ok = all_acknowledged && reopened_ok && unreadable == 0 && bad_chains == 0 &&
-                    bad_shares == 0 && undecryptable == 0 && totals_match;
+    const bool ok = all_acknowledged && reopened_ok && bad_shares == 0 && all_results &&
+                    totals_match;
     out << "\n"
         << (all_acknowledged ? "PASS" : "FAIL")
         << "  every ballot acknowledged after a durable write; the ledger checked each signature, "
            "proof,\n"
            "      registered device, tracking-code chain and challenge opening ("
-        << acknowledged << " cast, " << challenged_count << " challenged)\n"
-        << (reopened_ok && unreadable == 0 ? "PASS" : "FAIL")
+        << acknowledged << " cast, " << challenged_count << " challenged, " << counted
+        << " counted)\n"
+        << (reopened_ok ? "PASS" : "FAIL")
         << "  the ledger reopened with every record re-checked against its signed checkpoints\n"
-        << (bad_chains == 0 ? "PASS" : "FAIL")
-        << "  every kiosk's tracking-code chain is complete in the district logs\n"
-        << (bad_shares == 0 && undecryptable == 0 ? "PASS" : "FAIL")
-        << "  every decryption share verified (" << present.size() << " of " << m.guardian_count
-        << " guardians)\n"
+        << (bad_shares == 0 && all_results ? "PASS" : "FAIL")
+        << "  every guardian's decryption proved, checked and recorded; every district has its "
+           "result ("
+        << present.size() << " of " << m.guardian_count << " guardians)\n"
         << (totals_match ? "PASS" : "FAIL")
-        << "  decrypted totals equal the simulated voters' choices\n";
+        << "  decrypted results equal the simulated voters' choices, in every district and in "
+           "total\n";
     return ok ? 0 : 1;
 }
 

@@ -1,4 +1,4 @@
-// `psephos demo`: a whole election with what exists so far (see README.md).
+// `psephos demo`: a whole election end to end (see README.md).
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@ namespace psephos::app {
 
 struct DemoOptions {
     std::string election;       // an unfinalized manifest; empty: the realistic sample
-    std::uint32_t voters = 1000;
+    std::uint32_t voters = 2000;
     std::uint32_t threads = 0;  // 0: hardware threads
     std::uint64_t seed = 0;     // 0: random voters; otherwise reproducible choices
     std::string data;           // the ledger's directory (kept); empty: a temporary one, removed
@@ -17,7 +17,8 @@ struct DemoOptions {
 
 // Returns the process exit status: 0 only if every ballot was acknowledged by the ledger (which
 // checked every signature, proof and tracking-code chain), the ledger reopened with every log
-// checked, and the decrypted totals equal the simulated voters' choices.
+// checked, every guardian's decryption was accepted, every district has its result, and the
+// decrypted results equal the simulated voters' choices in every district and in total.
 int run_demo(const DemoOptions& options, std::ostream& out);
 
 }  // namespace psephos::app

@@ -104,6 +104,8 @@ ledger::LedgerOptions options_for(const fs::path& database) {
     return options;
 }
 
+}  // namespace
+
 // Opens DIR/ledger: with the key for a write command, read-only (no key) for a query. Either way
 // the ledger re-checks every log before it answers.
 Result<std::unique_ptr<Ledger>> open_ledger(const Arguments& args, bool writable) {
@@ -138,6 +140,8 @@ Result<std::unique_ptr<Ledger>> open_ledger(const Arguments& args, bool writable
     }
     return opened;
 }
+
+namespace {
 
 Result<std::size_t> district_index(const ledger::ElectionContext& election,
                                    std::string_view district) {

@@ -44,6 +44,18 @@ constexpr CommandEntry commands[] = {
      "      the election's ledger in DIR (district logs, election log, event log):\n"
      "      init, device-key, register-device, open-polls, pause-polls, resume-polls,\n"
      "      close-polls, cast, status, publish, inclusion, consistency, events, check"},
+    {"tally", psephos::app::run_tally_command,
+     "tally --data DIR [--key FILE]\n"
+     "      after polls close: sum every closed district's cast ballots into its tally"},
+    {"decrypt", psephos::app::run_decrypt_command,
+     "decrypt --data DIR --guardian KEYFILE [--key FILE]\n"
+     "      as one guardian: decrypt every district tally, each share with its proof"},
+    {"results", psephos::app::run_results_command,
+     "results --data DIR [--key FILE] [--json]\n"
+     "      combine the guardians' decryptions (any threshold of them) and show the results"},
+    {"export", psephos::app::run_export_command,
+     "export --data DIR --out DIR\n"
+     "      write the public election record (docs/election-record.md)"},
     {"demo", psephos::app::run_demo_command,
      "demo [--voters N] [--threads N] [--seed N]\n"
      "      run a whole simulated election end to end"},
