@@ -601,13 +601,15 @@ public:
         return std::move(*value.value());
     }
 
-    // Runs make(d) for the listed districts on the pool, in parallel; the first error wins.
+    // Runs make(0) … make(count − 1) on the pool, in parallel; results in that order, or the
+    // first error.
     template <class T>
-    Result<std::vector<T>> for_districts(const std::vector<std::size_t>& which,
-                                         const std::function<Result<T>(std::size_t)>& make) {
+    Result<std::vector<T>> run_tasks(std::size_t count,
+                                     const std::function<Result<T>(std::size_t)>& make) {
         std::vector<std::future<Result<T>>> futures;
-        for (const std::size_t d : which) {
-            auto task = std::make_shared<std::packaged_task<Result<T>()>>([&make, d] { return make(d); });
+        for (std::size_t i = 0; i < count; ++i) {
+            auto task =
+                std::make_shared<std::packaged_task<Result<T>()>>([&make, i] { return make(i); });
             futures.push_back(task->get_future());
             pool->post([task] { (*task)(); });
         }
@@ -643,24 +645,47 @@ public:
             if (casting->status(d).polls == PollsStatus::closed && !tallying->status(d).tallied)
                 due.push_back(d);
         }
-        auto made = for_districts<Bytes>(due, [&](std::size_t d) -> Result<Bytes> {
-            const MerkleLog& log = *district_logs[d];
-            auto builder = DistrictTallyBuilder::create(election, log.name());
-            if (!builder) return builder.error();
-            const std::uint64_t size = log.size();
-            for (std::uint64_t i = 0; i < size; ++i) {
-                auto r = record(d, i);
-                if (!r) return r.error();
-                if (auto ok = builder.value().add_record(r.value()); !ok)
-                    return ok.error().within("district '" + log.name() + "': record " +
-                                             std::to_string(i));
-            }
-            Bytes encoded = encode_district_tally(builder.value().finish(size, log.root()));
-            tallying->expect_tally(d, encoded);
-            return encoded;
-        });
-        if (!made) return made.error().within("tallying");
-        return append_all(std::move(made).value(), ActorRole::election_official);
+        // Each district's log in chunks of records, summed in parallel and merged in order, so
+        // that one large district still uses every thread.
+        const std::uint64_t chunk = std::max<std::size_t>(options.tally_chunk, 1);
+        struct Part {
+            std::size_t d;
+            std::uint64_t begin, end;
+        };
+        std::vector<Part> parts;
+        std::vector<std::uint64_t> sizes(district_logs.size());
+        std::vector<Hash32> roots(district_logs.size());
+        for (const std::size_t d : due) {
+            sizes[d] = district_logs[d]->size();
+            roots[d] = district_logs[d]->root();
+            for (std::uint64_t b = 0; b == 0 || b < sizes[d]; b += chunk)
+                parts.push_back({d, b, std::min(sizes[d], b + chunk)});
+        }
+        auto sums = run_tasks<DistrictTallyBuilder>(
+            parts.size(), [&](std::size_t p) -> Result<DistrictTallyBuilder> {
+                const Part& part = parts[p];
+                const std::string& name = district_logs[part.d]->name();
+                auto builder = DistrictTallyBuilder::create(election, name);
+                if (!builder) return builder.error();
+                for (std::uint64_t i = part.begin; i < part.end; ++i) {
+                    auto r = record(part.d, i);
+                    if (!r) return r.error();
+                    if (auto ok = builder.value().add_record(r.value()); !ok)
+                        return ok.error().within("district '" + name + "': record " +
+                                                 std::to_string(i));
+                }
+                return builder;
+            });
+        if (!sums) return sums.error().within("tallying");
+        std::vector<Bytes> made;
+        for (std::size_t p = 0; p < parts.size();) {
+            const std::size_t d = parts[p].d;
+            DistrictTallyBuilder& total = sums.value()[p];
+            for (++p; p < parts.size() && parts[p].d == d; ++p) total.merge(sums.value()[p]);
+            made.push_back(encode_district_tally(total.finish(sizes[d], roots[d])));
+            tallying->expect_tally(d, made.back());
+        }
+        return append_all(std::move(made), ActorRole::election_official);
     }
 
     Result<std::vector<Receipt>> record_results() {
@@ -678,7 +703,8 @@ public:
         }
         if (due.empty()) return std::vector<Receipt>{};
         const crypto::DiscreteLogTable table(most);
-        auto made = for_districts<Bytes>(due, [&](std::size_t d) -> Result<Bytes> {
+        auto made = run_tasks<Bytes>(due.size(), [&](std::size_t i) -> Result<Bytes> {
+            const std::size_t d = due[i];
             const RecordedTally recorded = *tallying->tally(d);
             const std::vector<TallyDecryption> decryptions = tallying->decryptions(d);
             auto result = combine_tally_decryptions(election, recorded.tally, recorded.hash,

@@ -42,6 +42,7 @@ struct LedgerOptions {
     std::filesystem::path directory;  // the RocksDB database directory
     unsigned threads = 0;             // 0: hardware threads
     std::size_t max_batch = 256;      // records per district batch (and per synced write)
+    std::size_t tally_chunk = 1024;   // records of a district log per parallel tally task
     // Unix seconds for event times and batch views; tests substitute a fixed clock.
     std::function<std::uint64_t()> clock;
 };
