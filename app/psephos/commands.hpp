@@ -31,6 +31,7 @@ int run_tally_command(Words words);
 int run_decrypt_command(Words words);
 int run_results_command(Words words);
 int run_export_command(Words words);
+int run_verify_command(Words words);  // verify RECORD_DIR [--threads N] [--json]
 
 // Opens the ledger in the data directory --data DIR (DIR/ledger): writable with its key (--key FILE
 // or DIR/ledger.key), or read-only. Errors say what is missing and how to fix it.

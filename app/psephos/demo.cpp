@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <ostream>
 #include <random>
@@ -29,6 +30,7 @@
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/election_record.hpp"
+#include "psephos/ledger/record_verifier.hpp"
 #include "psephos/ledger/tallying_module.hpp"
 #include "psephos/ledger/encrypted_ballot.hpp"
 #include "psephos/ledger/ledger.hpp"
@@ -385,7 +387,39 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         exported = written.value();
     }
 
-    // 8. Results, and the check against what the simulated voters chose, district by district.
+    // 8. The independent verifier re-checks the exported record from its files alone (no ledger,
+    //    no key), in parallel by district: every check V1–V27 of docs/election-record.md.
+    ledger::VerifyReport verified;
+    {
+        PhaseTimer t(out, "verify the record (psephos verify, V1-V27)");
+        ledger::VerifyOptions verify_options;
+        verify_options.threads = threads;
+        if (isatty(STDERR_FILENO) == 1) {
+            auto progress = std::make_shared<std::mutex>();
+            verify_options.progress = [progress](std::string_view log, std::uint64_t done,
+                                                 std::uint64_t total) {
+                std::lock_guard lock(*progress);
+                std::fprintf(stderr, "\r  verifying %.*s %llu/%llu          ",
+                             static_cast<int>(log.size()), log.data(),
+                             static_cast<unsigned long long>(done),
+                             static_cast<unsigned long long>(total));
+            };
+        }
+        verified = ledger::verify_election_record(record_dir, verify_options);
+        if (isatty(STDERR_FILENO) == 1) std::fprintf(stderr, "\r%70s\r", "");
+    }
+    std::size_t checks_passed = 0;
+    for (const auto& c : verified.checks) {
+        if (c.passed()) {
+            ++checks_passed;
+            continue;
+        }
+        out << "  " << ledger::to_string(c.status) << " " << c.id << " " << c.name
+            << (c.scope.empty() ? "" : " " + c.scope) << ": "
+            << (c.failures.empty() ? c.note : c.failures.front()) << "\n";
+    }
+
+    // 9. Results, and the check against what the simulated voters chose, district by district.
     std::vector<ledger::DistrictResult> results;
     bool all_results = true;
     for (std::size_t d = 0; d < district_count; ++d) {
@@ -481,7 +515,7 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         encrypt_failures == 0 && rejected == 0 && acknowledged == options.voters &&
         challenged_count == expected_challenges && counted == acknowledged;
     const bool ok = all_acknowledged && reopened_ok && bad_shares == 0 && all_results &&
-                    totals_match;
+                    totals_match && verified.passed();
     out << "\n"
         << (all_acknowledged ? "PASS" : "FAIL")
         << "  every ballot acknowledged after a durable write; the ledger checked each signature, "
@@ -497,7 +531,10 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         << present.size() << " of " << m.guardian_count << " guardians)\n"
         << (totals_match ? "PASS" : "FAIL")
         << "  decrypted results equal the simulated voters' choices, in every district and in "
-           "total\n";
+           "total\n"
+        << (verified.passed() ? "PASS" : "FAIL")
+        << "  the exported record verifies from its files alone (" << checks_passed << " of "
+        << verified.checks.size() << " checks passed; psephos verify RECORD_DIR)\n";
     return ok ? 0 : 1;
 }
 

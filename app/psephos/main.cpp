@@ -56,6 +56,9 @@ constexpr CommandEntry commands[] = {
     {"export", psephos::app::run_export_command,
      "export --data DIR --out DIR\n"
      "      write the public election record (docs/election-record.md)"},
+    {"verify", psephos::app::run_verify_command,
+     "verify RECORD_DIR [--threads N] [--json]\n"
+     "      re-check an election record from its files alone (V1-V27, docs/election-record.md)"},
     {"demo", psephos::app::run_demo_command,
      "demo [--voters N] [--threads N] [--seed N]\n"
      "      run a whole simulated election end to end"},
