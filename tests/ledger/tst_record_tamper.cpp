@@ -1,0 +1,778 @@
+// Tamper tests of the election record's verifier (docs/election-record.md §5, issue 6): in a
+// record of a full polling day that holds every record type (0x02, 0x03, 0x07–0x10), one byte is
+// changed at a time in sampled places of every file — record.json's hash of that file redone, so
+// that V3 alone cannot catch it — and verify_election_record must fail each time with a check
+// other than V1–V3 in the scope of the file changed (the district, or the log, or election-wide).
+// The same in a district log with everything the ledger's key signs redone (as the ledger's
+// operator could): a content check V17–V27 names the place. A deleted, duplicated or reordered
+// ballot is caught, and so is a district log, a manifest or a whole record from another election.
+// The QDEBUG lines are the table of places and the checks that failed; QINFO sums them up.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <set>
+#include <span>
+
+#include "ledger_scenario.hpp"
+#include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/ledger/election_record.hpp"
+#include "psephos/ledger/record_verifier.hpp"
+#include "psephos/ledger/signed_note.hpp"
+#include "psephos/ledger/tallying_module.hpp"
+
+using namespace psephos;
+using namespace psephos::ledger;
+namespace fs = std::filesystem;
+
+namespace {
+
+Bytes read_bytes(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void write_bytes(const fs::path& path, const Bytes& data) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(data.data()),
+              static_cast<std::streamsize>(data.size()));
+}
+
+std::string read_text(const fs::path& path) {
+    const Bytes data = read_bytes(path);
+    return std::string(data.begin(), data.end());
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+    write_bytes(path, Bytes(text.begin(), text.end()));
+}
+
+fs::path copy_record(const fs::path& from, const fs::path& dir) {
+    const fs::path copy = dir / "record";
+    fs::copy(from, copy, fs::copy_options::recursive);
+    return copy;
+}
+
+std::string failed_checks(const VerifyReport& report) {
+    std::string out;
+    for (const auto& c : report.checks)
+        if (c.status == CheckStatus::failed)
+            out += c.id + (c.scope.empty() ? "" : "[" + c.scope + "]") +
+                   (c.failures.empty() ? "" : "(" + c.failures[0] + ")") + " ";
+    return out;
+}
+
+// The ids (with scope) of the failed checks, e.g. "V11[d1] V19[d1]".
+std::string failed_ids(const VerifyReport& report) {
+    std::string out;
+    for (const auto& c : report.checks)
+        if (c.status == CheckStatus::failed)
+            out += (out.empty() ? "" : " ") + c.id + (c.scope.empty() ? "" : "[" + c.scope + "]");
+    return out;
+}
+
+bool is_index_check(const std::string& id) { return id == "V1" || id == "V2" || id == "V3"; }
+
+// Rewrites record.json's "bytes" and "sha256" of `path` for the file as it now is, so a change
+// to that file is not caught by V3 alone.
+void redo_file_hash(const fs::path& record, const std::string& path) {
+    const Bytes data = read_bytes(record / path);
+    std::string text = read_text(record / "record.json");
+    const std::size_t at = text.find("\"path\": \"" + path + "\"");
+    if (at == std::string::npos) qFatal("record.json does not list %s", path.c_str());
+    const std::size_t bytes_at = text.find("\"bytes\": ", at) + 9;
+    const std::size_t bytes_end = text.find_first_not_of("0123456789", bytes_at);
+    text.replace(bytes_at, bytes_end - bytes_at, std::to_string(data.size()));
+    const std::size_t sha_at = text.find("\"sha256\": \"", at) + 11;
+    text.replace(sha_at, 64, crypto::sha256(data).to_hex());
+    write_text(record / "record.json", text);
+}
+
+// A frame of a records.bin or checkpoints.bin: where its bytes start and how many.
+struct Frame {
+    std::size_t start = 0;  // offset of the frame's content (after its u32be length)
+    std::size_t size = 0;
+};
+
+std::vector<Frame> frame_positions(const Bytes& data) {
+    std::vector<Frame> out;
+    std::size_t at = 0;
+    while (at + 4 <= data.size()) {
+        const std::size_t n = std::size_t{data[at]} << 24 | std::size_t{data[at + 1]} << 16 |
+                              std::size_t{data[at + 2]} << 8 | data[at + 3];
+        if (at + 4 + n > data.size()) qFatal("truncated frame at %zu", at);
+        out.push_back({at + 4, n});
+        at += 4 + n;
+    }
+    if (at != data.size()) qFatal("bytes after the last frame");
+    return out;
+}
+
+std::vector<Bytes> frames_of(const Bytes& data) {
+    std::vector<Bytes> out;
+    for (const Frame& f : frame_positions(data))
+        out.emplace_back(data.begin() + static_cast<std::ptrdiff_t>(f.start),
+                         data.begin() + static_cast<std::ptrdiff_t>(f.start + f.size));
+    return out;
+}
+
+Bytes file_of(const std::vector<Bytes>& frames) {
+    Bytes out;
+    for (const auto& f : frames) {
+        append_u32_be(out, static_cast<std::uint32_t>(f.size()));
+        out.insert(out.end(), f.begin(), f.end());
+    }
+    return out;
+}
+
+template <class T>
+T checked(Result<T> r, const char* what) {
+    if (!r) qFatal("%s: %s", what, r.error().message.c_str());
+    return std::move(r).value();
+}
+
+// Sets the `root` of the `logs` entry of `name` in record.json.
+void set_log_root(const fs::path& record, const std::string& name, const Hash32& root) {
+    std::string text = read_text(record / "record.json");
+    const std::size_t entry = text.find("\"name\": \"" + name + "\"");
+    if (entry == std::string::npos) qFatal("record.json has no log %s", name.c_str());
+    const std::size_t at = text.find("\"root\": \"", entry) + 9;
+    text.replace(at, 64, root.to_hex());
+    write_text(record / "record.json", text);
+}
+
+std::vector<Hash32> leaf_hashes(const fs::path& records_bin) {
+    std::vector<Hash32> out;
+    for (const Bytes& r : frames_of(read_bytes(records_bin)))
+        out.push_back(crypto::hash_merkle_leaf(r));
+    return out;
+}
+
+// Signs every checkpoint of the log in `dir` again over its records as they now are (same sizes)
+// and redoes its consistency proofs (same sizes); returns the new notes by size.
+std::map<std::uint64_t, std::string> resign_log(const fs::path& record, const std::string& dir,
+                                                const std::string& origin) {
+    const LedgerKey key = test::LedgerScenario::ledger_key();
+    const std::vector<Hash32> leaves = leaf_hashes(record / dir / "records.bin");
+    std::map<std::uint64_t, std::string> notes;
+    std::vector<Bytes> frames;
+    for (const Bytes& note : frames_of(read_bytes(record / dir / "checkpoints.bin"))) {
+        const std::string text(note.begin(), note.end());
+        const auto parsed = Checkpoint::parse(text.substr(0, text.find("\n\n") + 1));
+        if (!parsed) qFatal("checkpoint: %s", parsed.error().message.c_str());
+        Checkpoint c = parsed.value();
+        c.root = crypto::compute_merkle_root(
+            std::span<const Hash32>(leaves.data(), static_cast<std::size_t>(c.size)));
+        const std::string signed_note =
+            checked(sign_note(c.to_text(), origin, key.derive_log_key(origin)), "sign");
+        notes[c.size] = signed_note;
+        frames.emplace_back(signed_note.begin(), signed_note.end());
+    }
+    write_bytes(record / dir / "checkpoints.bin", file_of(frames));
+    const fs::path consistency = record / dir / "consistency.bin";
+    if (fs::exists(consistency)) {
+        const Bytes data = read_bytes(consistency);
+        Bytes out;
+        std::size_t at = 0;
+        auto u64 = [&](std::size_t p) {
+            std::uint64_t v = 0;
+            for (std::size_t i = 0; i < 8; ++i) v = v << 8 | data[p + i];
+            return v;
+        };
+        while (at < data.size()) {
+            const std::uint64_t old_size = u64(at), new_size = u64(at + 8);
+            const std::size_t count = std::size_t{data[at + 16]} << 24 |
+                                      std::size_t{data[at + 17]} << 16 |
+                                      std::size_t{data[at + 18]} << 8 | data[at + 19];
+            out.insert(out.end(), data.begin() + static_cast<std::ptrdiff_t>(at),
+                       data.begin() + static_cast<std::ptrdiff_t>(at + 16));
+            const auto proof = checked(
+                crypto::prove_consistency(
+                    std::span<const Hash32>(leaves.data(), static_cast<std::size_t>(new_size)),
+                    old_size),
+                "consistency");
+            append_u32_be(out, static_cast<std::uint32_t>(proof.size()));
+            for (const Hash32& h : proof) out.insert(out.end(), h.bytes.begin(), h.bytes.end());
+            at += 20 + 32 * count;
+        }
+        write_bytes(consistency, out);
+    }
+    set_log_root(record, dir == "election" ? "/election" : fs::path(dir).filename().string(),
+                 crypto::compute_merkle_root(leaves));
+    return notes;
+}
+
+// After district `d`'s records.bin changed (same number of records), redoes what the ledger's
+// key signs, as an operator holding it could: d's checkpoints, consistency proofs and root, the
+// election log's leaves that hold d's checkpoints, the election log's checkpoints, consistency
+// proofs and root, and record.json's hashes. Only the content checks (V17–V27) can then object.
+void resign_district(const fs::path& record, const std::string& election_id, const std::string& d) {
+    const std::string dir = "districts/" + d;
+    const auto notes = resign_log(record, dir, election_id + "/district/" + d);
+    std::vector<Bytes> leaves;
+    for (const Bytes& r : frames_of(read_bytes(record / "election" / "records.bin"))) {
+        DistrictCheckpointRecord c = checked(decode_district_checkpoint(r), "decode");
+        if (c.district_id == d) {
+            const std::string& note = c.signed_checkpoint;
+            const std::size_t line = note.find('\n') + 1;
+            const std::uint64_t size = std::stoull(note.substr(line, note.find('\n', line) - line));
+            c.signed_checkpoint = notes.at(size);
+        }
+        leaves.push_back(encode_district_checkpoint(c));
+    }
+    write_bytes(record / "election" / "records.bin", file_of(leaves));
+    resign_log(record, "election", election_id + "/election");
+    for (const char* f : {"records.bin", "checkpoints.bin", "consistency.bin"}) {
+        redo_file_hash(record, dir + "/" + f);
+        redo_file_hash(record, std::string("election/") + f);
+    }
+}
+
+LedgerOptions options_in(const fs::path& dir) {
+    LedgerOptions o;
+    o.directory = dir / "ledger";
+    o.threads = 2;
+    o.clock = [] { return std::uint64_t{1'793'000'300}; };
+    return o;
+}
+
+void require_all_ok(const std::vector<Result<Receipt>>& results) {
+    for (std::size_t i = 0; i < results.size(); ++i)
+        if (!results[i]) qFatal("record %zu: %s", i, results[i].error().message.c_str());
+}
+
+// A full polling day of `manifest` (its own key ceremony), exported to dir/record: both districts
+// registered and opened, ballots cast and challenged in several batches, polls paused and resumed
+// in d1, the close, the tally, guardians 1 and 3's decryptions and the results.
+fs::path export_full_day(const fs::path& dir, const ElectionManifest& manifest) {
+    fs::create_directories(dir);
+    test::LedgerScenario scenario(manifest);
+    auto ledger = checked(
+        Ledger::create(options_in(dir), scenario.election(), test::LedgerScenario::ledger_key()),
+        "create");
+    std::vector<Bytes> opening;
+    for (std::size_t d = 0; d < scenario.kiosks().size(); ++d) {
+        opening.push_back(scenario.registration(d));
+        opening.push_back(scenario.polls(PollsAction::opened, d));
+    }
+    require_all_ok(ledger->ingest(std::move(opening)));
+    checked(ledger->publish_election_checkpoint(), "publish");
+    auto cast = [&](std::size_t d, const BallotMarks& marks) {
+        return encode_ballot(scenario.ballot_with(d, marks).ballot);
+    };
+    auto challenge = [&](std::size_t d, const BallotMarks& marks) {
+        return encode_challenged_ballot(challenge_ballot(scenario.ballot_with(d, marks)));
+    };
+    require_all_ok(ledger->ingest({
+        cast(0, {{"mayor", {"ada"}}, {"council", {"emmy", "kurt"}}, {"measure-a", {"yes"}}}),
+        challenge(0, {{"mayor", {"grace"}}, {"council", {"john"}}}),
+        cast(1, {{"mayor", {"alan"}}, {"measure-a", {"no"}}}),
+    }));
+    checked(ledger->publish_election_checkpoint(), "publish");
+    require_all_ok(ledger->ingest({scenario.polls(PollsAction::paused, 0)}));
+    require_all_ok(ledger->ingest({scenario.polls(PollsAction::resumed, 0)}));
+    require_all_ok(ledger->ingest({
+        cast(0, {{"council", {"rozsa", "john"}}}),
+        challenge(1, {{"mayor", {"ada"}}, {"measure-a", {"yes"}}}),
+        cast(1, {{"mayor", {"ada"}}, {"measure-a", {"yes"}}}),
+        cast(0, {{"mayor", {"grace"}}, {"measure-a", {"no"}}}),
+    }));
+    checked(ledger->publish_election_checkpoint(), "publish");
+    checked(ledger->close_all_polls("clerk"), "close");
+    checked(ledger->tally(), "tally");
+    const auto& c = scenario.ceremony();
+    std::vector<Bytes> decryptions;
+    for (std::size_t d = 0; d < scenario.election().manifest.districts.size(); ++d) {
+        const RecordedTally t = *ledger->tallying().tally(d);
+        for (const std::uint32_t g : {1U, 3U})
+            decryptions.push_back(encode_tally_decryption(
+                decrypt_district_tally(scenario.election(), t.tally, t.hash, g,
+                                       c.secret_shares.at(g - 1).secret, c.identities.at(g - 1))));
+    }
+    require_all_ok(ledger->ingest(std::move(decryptions), ActorRole::guardian));
+    checked(ledger->record_results(), "results");
+    const fs::path out = dir / "record";
+    auto exported = export_election_record(*ledger, out);
+    if (!exported) qFatal("export: %s", exported.error().message.c_str());
+    return out;
+}
+
+VerifyReport verify(const fs::path& record) {
+    VerifyOptions options;
+    options.threads = 2;
+    return verify_election_record(record, options);
+}
+
+// One place to change: a byte of a file, what it is, and the scopes whose checks name it.
+struct Place {
+    std::string file;
+    std::size_t offset = 0;
+    std::string kind;  // "0x02", …, "checkpoints.bin", "manifest.json", …
+    std::string what;
+    std::string scope;       // the district, the log name, or "" for an election-wide file
+    bool text = false;       // a JSON file: replace the character with a valid-looking one
+    bool any_check = false;  // record.json itself: any check may name it (V1–V3 included)
+};
+
+std::string hex2(unsigned v) {
+    static const char* digits = "0123456789abcdef";
+    return std::string{digits[(v >> 4) & 15], digits[v & 15]};
+}
+
+// The offsets of a record of n bytes to change: type, version, the first id's length and
+// bytes, then spread over the rest (points, proofs, …), the start of the last 64 bytes (a
+// signature where the record has one) and the last byte.
+std::vector<std::size_t> record_offsets(std::size_t n) {
+    std::set<std::size_t> at = {0, 1, 5, 6, n - 1};
+    for (std::size_t k = 1; k < 6; ++k) at.insert(n * k / 6);
+    if (n > 128) at.insert(n - 64);
+    std::vector<std::size_t> out;
+    for (const std::size_t o : at)
+        if (o < n) out.push_back(o);
+    return out;
+}
+
+// Positions of alphanumeric characters in a JSON text that are inside values (strings that are
+// not member names, and numbers).
+std::vector<std::size_t> json_value_positions(const std::string& text) {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char ch = text[i];
+        if (ch == '"') {
+            std::size_t end = i + 1;
+            while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
+            const std::size_t next = text.find_first_not_of(" \n\r\t", end + 1);
+            const bool key = next != std::string::npos && text[next] == ':';
+            if (!key)
+                for (std::size_t k = i + 1; k < end; ++k)
+                    if (std::isalnum(static_cast<unsigned char>(text[k]))) out.push_back(k);
+            i = end;
+        } else if (ch >= '0' && ch <= '9') {
+            out.push_back(i);
+        }
+    }
+    return out;
+}
+
+char replacement_for(char ch) {
+    if (ch >= '0' && ch <= '9') return static_cast<char>(ch ^ 0x01);
+    if (ch == 'f') return 'e';
+    if (ch == 'z') return 'y';
+    if (ch == 'Z') return 'Y';
+    return static_cast<char>(ch + 1);  // a–e, g–y, A–Y: the next letter
+}
+
+}  // namespace
+
+class TestRecordTamper : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir tmp_;
+    fs::path record_;     // the full day
+    fs::path other_id_;   // the same day of the manifest with another election id
+    fs::path other_run_;  // the same manifest again: another ceremony, another base hash
+    std::vector<std::string> district_ids_;
+
+private slots:
+    void initTestCase() {
+        crypto::initialize();
+        QVERIFY(tmp_.isValid());
+        const fs::path dir = tmp_.path().toStdString();
+        record_ = export_full_day(dir / "a", test::small_manifest());
+        ElectionManifest other = test::small_manifest();
+        other.election_id = "other-election-2026";
+        other_id_ = export_full_day(dir / "b", other);
+        other_run_ = export_full_day(dir / "c", test::small_manifest());
+        for (const auto& d : test::small_manifest().districts) district_ids_.push_back(d.id);
+        for (const fs::path& r : {record_, other_id_, other_run_}) {
+            const VerifyReport report = verify(r);
+            QVERIFY2(report.passed(), failed_checks(report).c_str());
+        }
+    }
+
+    // One byte changed at a time in sampled places of every file, record.json's hash of the file
+    // redone: a check other than V1–V3, of the file's scope, fails every time.
+    void changed_byte_in_every_file_is_named() {
+        std::vector<Place> places;
+        std::map<std::string, std::size_t> records_per_type;
+        auto add_framed = [&](const std::string& file, const std::string& scope, bool records) {
+            const Bytes data = read_bytes(record_ / file);
+            const std::vector<Frame> frames = frame_positions(data);
+            const std::string name = fs::path(file).filename().string();
+            for (std::size_t i = 0; i < frames.size(); ++i) {
+                const Frame& f = frames[i];
+                const std::string kind = records ? "0x" + hex2(data[f.start]) : name;
+                if (records) ++records_per_type[kind];
+                if (i == 0 || i + 1 == frames.size())  // the frame's length (low byte)
+                    places.push_back({file, f.start - 1, records ? "frame-length" : name,
+                                      "frame " + std::to_string(i) + " length", scope});
+                for (const std::size_t o : record_offsets(f.size))
+                    places.push_back({file, f.start + o, kind,
+                                      "frame " + std::to_string(i) + " (" + kind + ") byte " +
+                                          std::to_string(o) + "/" + std::to_string(f.size),
+                                      scope});
+            }
+        };
+        auto add_spread = [&](const std::string& file, const std::string& scope,
+                              std::size_t count) {
+            const std::size_t size = fs::file_size(record_ / file);
+            std::set<std::size_t> at = {0, size - 1};
+            for (std::size_t k = 1; k < count; ++k) at.insert(size * k / count);
+            for (const std::size_t o : at)
+                places.push_back({file, o, fs::path(file).filename().string(),
+                                  "byte " + std::to_string(o) + "/" + std::to_string(size), scope});
+        };
+        auto add_json = [&](const std::string& file, std::size_t count) {
+            const std::string text = read_text(record_ / file);
+            const std::vector<std::size_t> candidates = json_value_positions(text);
+            QVERIFY(candidates.size() > count);
+            for (std::size_t k = 0; k < count; ++k) {
+                const std::size_t o = candidates[(candidates.size() - 1) * k / (count - 1)];
+                const std::size_t line = text.rfind('\n', o);
+                const std::size_t line_start = line == std::string::npos ? 0 : line + 1;
+                std::string context = text.substr(line_start, text.find('\n', o) - line_start);
+                context.erase(0, context.find_first_not_of(' '));
+                if (context.size() > 60) context = context.substr(0, 57) + "...";
+                places.push_back({file, o, file, "char " + std::to_string(o) + " in " + context, "",
+                                  true, file == "record.json"});
+            }
+        };
+        for (const auto& d : district_ids_) {
+            const std::string dir = "districts/" + d + "/";
+            add_framed(dir + "records.bin", d, true);
+            add_framed(dir + "checkpoints.bin", d, false);
+            add_spread(dir + "consistency.bin", d, 6);
+        }
+        add_framed("election/records.bin", "/election", true);
+        add_framed("election/checkpoints.bin", "/election", false);
+        add_spread("election/consistency.bin", "/election", 6);
+        add_framed("events/records.bin", "/events", true);
+        add_framed("events/checkpoints.bin", "/events", false);
+        add_spread("manifest.bin", "", 10);
+        add_json("manifest.json", 10);
+        add_json("results.json", 10);
+        add_json("challenged-ballots.json", 10);
+        add_json("record.json", 10);
+
+        // At most 18 places per record type and 10 per other file, spread evenly over them
+        // (the event log and the checkpoints hold many records of the same shape).
+        {
+            std::map<std::string, std::vector<Place>> groups;
+            std::vector<std::string> order;
+            for (Place& p : places) {
+                const std::string key = p.kind.rfind("0x", 0) == 0 ? p.kind : p.file;
+                if (groups[key].empty()) order.push_back(key);
+                groups[key].push_back(std::move(p));
+            }
+            places.clear();
+            for (const auto& key : order) {
+                const std::vector<Place>& group = groups[key];
+                const std::size_t cap = key.rfind("0x", 0) == 0 ? 18 : 10;
+                if (group.size() <= cap) {
+                    places.insert(places.end(), group.begin(), group.end());
+                    continue;
+                }
+                for (std::size_t k = 0; k < cap; ++k)
+                    places.push_back(group[(group.size() - 1) * k / (cap - 1)]);
+            }
+        }
+
+        // Every record type of the record is there.
+        for (const char* type : {"0x02", "0x03", "0x07", "0x08", "0x09", "0x0a", "0x0b", "0x0c",
+                                 "0x0d", "0x0e", "0x0f", "0x10"})
+            QVERIFY2(records_per_type.count(type) == 1, type);
+
+        const auto started = std::chrono::steady_clock::now();
+        std::map<std::string, std::size_t> per_kind;
+        std::map<std::string, std::map<std::string, std::size_t>> checks_per_kind;
+        std::vector<std::string> missed;
+        std::vector<std::string> only_log_hashes;  // records.bin places caught only by V11/V12
+        for (const Place& place : places) {
+            QTemporaryDir tmp;
+            const fs::path copy = copy_record(record_, tmp.path().toStdString());
+            Bytes data = read_bytes(copy / place.file);
+            const std::uint8_t before = data.at(place.offset);
+            if (place.text) {
+                data[place.offset] = static_cast<std::uint8_t>(
+                    replacement_for(static_cast<char>(data[place.offset])));
+            } else {
+                data[place.offset] ^= 0x01;
+            }
+            QVERIFY(data[place.offset] != before);
+            write_bytes(copy / place.file, data);
+            if (place.file != "record.json") redo_file_hash(copy, place.file);
+            const VerifyReport report = verify(copy);
+            const std::string where = place.file + " " + place.what;
+            const std::string ids = failed_ids(report);
+            ++per_kind[place.kind];
+            bool named = false;
+            bool content = false;
+            for (const auto& c : report.checks) {
+                if (c.status != CheckStatus::failed) continue;
+                ++checks_per_kind[place.kind][c.id];
+                if (!place.any_check && is_index_check(c.id)) continue;
+                const bool scope_ok = place.scope.empty() || c.scope == place.scope ||
+                                      (place.scope[0] == '/' && c.scope.empty());
+                if (scope_ok) named = true;
+                if (c.id != "V11" && c.id != "V12") content = true;
+            }
+            if (report.passed() || !report.any_failed() || !named)
+                missed.push_back(where + " -> " + (ids.empty() ? "(nothing failed)" : ids));
+            if (place.kind.rfind("0x", 0) == 0 && !content)
+                only_log_hashes.push_back(where + " -> " + ids);
+            qDebug("%s -> %s", where.c_str(), ids.c_str());
+        }
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+        qInfo("%zu places changed one at a time in %.1f s (%zu records per type in the record):",
+              places.size(), seconds, records_per_type.size());
+        for (const auto& [kind, count] : per_kind) {
+            std::string checks;
+            for (const auto& [id, n] : checks_per_kind[kind])
+                checks += " " + id + "×" + std::to_string(n);
+            qInfo("  %-24s %3zu places; failed:%s", kind.c_str(), count, checks.c_str());
+        }
+        for (const auto& line : only_log_hashes)
+            qInfo("  caught only by the log's root/signatures (V11/V12): %s", line.c_str());
+        for (const auto& line : missed) qWarning("NOT NAMED: %s", line.c_str());
+        QVERIFY2(missed.empty(), (std::to_string(missed.size()) + " places not caught").c_str());
+        QVERIFY(places.size() >= 200);
+        for (const auto& [type, n] : records_per_type) QVERIFY2(per_kind[type] >= 5, type.c_str());
+    }
+
+    // As above for every record type of a district log, but with everything the ledger's key
+    // signs redone (as the ledger's operator could): V1–V16 then pass, and the place must be named
+    // by a content check V17–V27. Places no content check names are listed (they are covered only
+    // by the ledger's signatures); ballots, registrations, tallies and decryptions must be named.
+    void changed_byte_in_a_resigned_district_log() {
+        const std::string election_id = test::small_manifest().election_id;
+        {  // the re-signing itself changes nothing
+            QTemporaryDir tmp;
+            const fs::path copy = copy_record(record_, tmp.path().toStdString());
+            resign_district(copy, election_id, "d1");
+            for (const std::string f :
+                 {"record.json", "districts/d1/checkpoints.bin", "districts/d1/consistency.bin",
+                  "election/records.bin", "election/checkpoints.bin", "election/consistency.bin"})
+                QVERIFY2(read_bytes(copy / f) == read_bytes(record_ / f), f.c_str());
+        }
+        std::map<std::string, std::vector<std::pair<std::string, std::size_t>>> by_type;
+        std::map<std::string, std::string> what;
+        for (const auto& d : district_ids_) {
+            const std::string file = "districts/" + d + "/records.bin";
+            const Bytes data = read_bytes(record_ / file);
+            const std::vector<Frame> frames = frame_positions(data);
+            for (std::size_t i = 0; i < frames.size(); ++i) {
+                const std::string kind = "0x" + hex2(data[frames[i].start]);
+                for (const std::size_t o : record_offsets(frames[i].size)) {
+                    by_type[kind].emplace_back(file, frames[i].start + o);
+                    what[file + std::to_string(frames[i].start + o)] =
+                        "frame " + std::to_string(i) + " (" + kind + ") byte " + std::to_string(o) +
+                        "/" + std::to_string(frames[i].size);
+                }
+            }
+        }
+        std::size_t count = 0;
+        std::vector<std::string> not_named, only_tally_root, failures;
+        for (const auto& [kind, all] : by_type) {
+            const std::size_t cap = std::min<std::size_t>(all.size(), 8);
+            std::map<std::string, std::size_t> checks;
+            for (std::size_t k = 0; k < cap; ++k) {
+                const auto& [file, offset] = all[cap == 1 ? 0 : (all.size() - 1) * k / (cap - 1)];
+                const std::string d = fs::path(file).parent_path().filename().string();
+                QTemporaryDir tmp;
+                const fs::path copy = copy_record(record_, tmp.path().toStdString());
+                Bytes data = read_bytes(copy / file);
+                data[offset] ^= 0x01;
+                write_bytes(copy / file, data);
+                resign_district(copy, election_id, d);
+                const VerifyReport report = verify(copy);
+                ++count;
+                const std::string where = file + " " + what[file + std::to_string(offset)];
+                bool index_ok = true, content = false, beyond_tally_root = false;
+                for (const auto& c : report.checks) {
+                    const int number = std::stoi(c.id.substr(1));
+                    if (c.status != CheckStatus::passed) {
+                        if (number <= 16) index_ok = false;
+                    }
+                    if (c.status != CheckStatus::failed) continue;
+                    ++checks[c.id];
+                    if (number >= 17 && (c.scope == d || c.scope.empty())) {
+                        content = true;
+                        if (c.id != "V23") beyond_tally_root = true;
+                    }
+                }
+                qDebug("re-signed %s -> %s", where.c_str(), failed_ids(report).c_str());
+                if (!index_ok)
+                    failures.push_back(where +
+                                       ": V1–V16 do not all pass: " + failed_checks(report));
+                if (!content) {
+                    not_named.push_back(where);
+                    if (kind == "0x02" || kind == "0x03" || kind == "0x07" || kind == "0x0e" ||
+                        kind == "0x0f")
+                        failures.push_back(where + ": no content check fails");
+                } else if (!beyond_tally_root) {
+                    only_tally_root.push_back(where);
+                }
+            }
+            std::string list;
+            for (const auto& [id, n] : checks) list += " " + id + "×" + std::to_string(n);
+            qInfo("re-signed %s: %zu places; failed:%s", kind.c_str(), cap, list.c_str());
+        }
+        for (const auto& w : only_tally_root)
+            qInfo("  named only by the tally's log_root (V23): %s", w.c_str());
+        for (const auto& w : not_named) qInfo("  NOT NAMED once re-signed: %s", w.c_str());
+        for (const auto& f : failures) qWarning("%s", f.c_str());
+        QVERIFY2(failures.empty(), failures.empty() ? "" : failures.front().c_str());
+        QVERIFY(count >= 70);
+    }
+
+    // A ballot deleted, duplicated, or two swapped in d1's records.bin (record.json's hash
+    // redone): a d1 check fails, also one of the content checks (not only the log's root).
+    void ballot_deleted_duplicated_or_reordered_fails_data() {
+        QTest::addColumn<QString>("change");
+        for (const char* c :
+             {"cast deleted", "challenged deleted", "cast duplicated", "challenged duplicated",
+              "casts swapped", "cast and challenged swapped", "last cast moved after close"})
+            QTest::newRow(c) << c;
+    }
+    void ballot_deleted_duplicated_or_reordered_fails() {
+        QFETCH(QString, change);
+        QTemporaryDir tmp;
+        const fs::path copy = copy_record(record_, tmp.path().toStdString());
+        const std::string file = "districts/d1/records.bin";
+        std::vector<Bytes> frames = frames_of(read_bytes(copy / file));
+        std::vector<std::size_t> casts, challenged;
+        std::size_t close = 0;
+        for (std::size_t i = 0; i < frames.size(); ++i) {
+            if (frames[i][0] == 0x02) casts.push_back(i);
+            if (frames[i][0] == 0x03) challenged.push_back(i);
+            if (frames[i][0] == 0x0B) close = i;
+        }
+        QVERIFY(casts.size() >= 3 && !challenged.empty() && close > 0);
+        const auto at = [&](std::size_t i) {
+            return frames.begin() + static_cast<std::ptrdiff_t>(i);
+        };
+        if (change == "cast deleted") {
+            frames.erase(at(casts[1]));
+        } else if (change == "challenged deleted") {
+            frames.erase(at(challenged[0]));
+        } else if (change == "cast duplicated") {
+            frames.insert(at(casts[1] + 1), frames[casts[1]]);
+        } else if (change == "challenged duplicated") {
+            frames.insert(at(challenged[0] + 1), frames[challenged[0]]);
+        } else if (change == "casts swapped") {
+            std::swap(frames[casts[1]], frames[casts[2]]);
+        } else if (change == "cast and challenged swapped") {
+            std::swap(frames[casts[0]], frames[challenged[0]]);
+        } else {
+            const Bytes last = frames[casts.back()];
+            frames.insert(at(close + 1), last);
+            frames.erase(at(casts.back()));
+        }
+        write_bytes(copy / file, file_of(frames));
+        redo_file_hash(copy, file);
+        const VerifyReport report = verify(copy);
+        QVERIFY(!report.passed());
+        bool district = false, content = false;
+        for (const auto& c : report.checks) {
+            if (c.status != CheckStatus::failed || c.scope != "d1") continue;
+            district = true;
+            if (c.id != "V11" && c.id != "V12") content = true;
+        }
+        qInfo("%s: %s", qPrintable(change), failed_checks(report).c_str());
+        QVERIFY2(district, failed_checks(report).c_str());
+        QVERIFY2(content, failed_checks(report).c_str());
+    }
+
+    // d1's log (records, checkpoints, consistency) taken from another election's record, with
+    // record.json's hashes redone — and, for the same election id, also its size and root.
+    void district_from_another_election_fails_data() {
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<bool>("log_entry");
+        QTest::newRow("other election id") << "id" << false;
+        QTest::newRow("other election id, log entry redone") << "id" << true;
+        QTest::newRow("other ceremony") << "run" << false;
+        QTest::newRow("other ceremony, log entry redone") << "run" << true;
+    }
+    void district_from_another_election_fails() {
+        QFETCH(QString, from);
+        QFETCH(bool, log_entry);
+        const fs::path source = from == "id" ? other_id_ : other_run_;
+        QTemporaryDir tmp;
+        const fs::path copy = copy_record(record_, tmp.path().toStdString());
+        for (const char* name : {"records.bin", "checkpoints.bin", "consistency.bin"}) {
+            const std::string file = std::string("districts/d1/") + name;
+            fs::copy_file(source / file, copy / file, fs::copy_options::overwrite_existing);
+            redo_file_hash(copy, file);
+        }
+        if (log_entry) {  // d1's "size" and "root" in record.json as in the other record
+            const std::string theirs = read_text(source / "record.json");
+            std::string ours = read_text(copy / "record.json");
+            for (const char* member : {"\"size\": ", "\"root\": \""}) {
+                const std::string m = member;
+                const std::size_t t = theirs.find(m, theirs.find("\"name\": \"d1\"")) + m.size();
+                const std::size_t o = ours.find(m, ours.find("\"name\": \"d1\"")) + m.size();
+                const std::size_t t_end = theirs.find_first_of(",\"\n", t);
+                const std::size_t o_end = ours.find_first_of(",\"\n", o);
+                ours.replace(o, o_end - o, theirs.substr(t, t_end - t));
+            }
+            write_text(copy / "record.json", ours);
+        }
+        const VerifyReport report = verify(copy);
+        qInfo("%s%s: %s", qPrintable(from), log_entry ? " (log entry redone)" : "",
+              failed_checks(report).c_str());
+        QVERIFY(!report.passed());
+        bool named = false;
+        for (const auto& c : report.checks)
+            if (c.status == CheckStatus::failed && !is_index_check(c.id)) named = true;
+        QVERIFY2(named, failed_checks(report).c_str());
+    }
+
+    // manifest.json and manifest.bin taken from another election's record.
+    void manifest_from_another_election_fails_data() {
+        QTest::addColumn<QString>("from");
+        QTest::newRow("other election id") << "id";
+        QTest::newRow("other ceremony") << "run";
+    }
+    void manifest_from_another_election_fails() {
+        QFETCH(QString, from);
+        const fs::path source = from == "id" ? other_id_ : other_run_;
+        QTemporaryDir tmp;
+        const fs::path copy = copy_record(record_, tmp.path().toStdString());
+        for (const char* file : {"manifest.json", "manifest.bin"}) {
+            fs::copy_file(source / file, copy / file, fs::copy_options::overwrite_existing);
+            redo_file_hash(copy, file);
+        }
+        const VerifyReport report = verify(copy);
+        qInfo("%s: %s", qPrintable(from), failed_checks(report).c_str());
+        QVERIFY(!report.passed());
+        bool named = false;
+        for (const auto& c : report.checks)
+            if (c.status == CheckStatus::failed && !is_index_check(c.id)) named = true;
+        QVERIFY2(named, failed_checks(report).c_str());
+    }
+
+    // A whole, valid record of another run of the same election (same id and ledger key, another
+    // ceremony) passes on its own, but not against this record's election checkpoint.
+    void whole_record_of_another_run_fails_against_the_anchor() {
+        const std::vector<Bytes> notes =
+            frames_of(read_bytes(record_ / "election" / "checkpoints.bin"));
+        VerifyOptions options;
+        options.threads = 2;
+        options.trusted_election_checkpoint = std::string(notes.back().begin(), notes.back().end());
+        QVERIFY(verify_election_record(record_, options).passed());
+        const VerifyReport report = verify_election_record(other_run_, options);
+        qInfo("other run against this record's checkpoint: %s", failed_checks(report).c_str());
+        QVERIFY(!report.passed());
+        bool v10 = false;
+        for (const auto& c : report.checks)
+            if (c.id == "V10" && c.status == CheckStatus::failed) v10 = true;
+        QVERIFY(v10);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRecordTamper)
+#include "tst_record_tamper.moc"
