@@ -3,6 +3,7 @@
 //   psephos-bench ballot [--json] [--repetitions N] [--manifest FILE]
 //   psephos-bench ledger [--json] [--ballots N] [--manifest FILE] [--threads T]
 //   psephos-bench tally [--json] [--ballots N] [--threads T]
+//   psephos-bench verify [--json] [--ballots N] [--manifest FILE] [--threads T]
 #include <cstring>
 #include <iostream>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "ledger_bench.hpp"
 #include "psephos/crypto/scalar.hpp"
 #include "tally_bench.hpp"
+#include "verify_bench.hpp"
 
 namespace {
 int usage() {
@@ -20,7 +22,8 @@ int usage() {
         << "usage: psephos-bench crypto [--json] [--repetitions N]\n"
            "       psephos-bench ballot [--json] [--repetitions N] [--manifest FILE]\n"
            "       psephos-bench ledger [--json] [--ballots N] [--manifest FILE] [--threads T]\n"
-           "       psephos-bench tally [--json] [--ballots N] [--threads T]\n";
+           "       psephos-bench tally [--json] [--ballots N] [--threads T]\n"
+           "       psephos-bench verify [--json] [--ballots N] [--manifest FILE] [--threads T]\n";
     return 2;
 }
 
@@ -47,13 +50,28 @@ int main(int argc, char** argv) {
     psephos::crypto::initialize();
     if (argc < 2) return usage();
     const std::string suite = argv[1];
-    if (suite != "crypto" && suite != "ballot" && suite != "ledger" && suite != "tally") {
+    if (suite == "verify-child") {
+        // Not for people: the process run_verify_bench starts for each verification.
+        if (argc != 4) return usage();
+        const auto threads = parse_number("verify-child threads", argv[3], 1, 1024);
+        if (!threads) return 2;
+        try {
+            return psephos::bench::run_verify_child(argv[2], static_cast<unsigned>(*threads),
+                                                    std::cout, std::cerr);
+        } catch (const std::exception& e) {
+            std::cerr << "psephos-bench: " << e.what() << '\n';
+            return 1;
+        }
+    }
+    if (suite != "crypto" && suite != "ballot" && suite != "ledger" && suite != "tally" &&
+        suite != "verify") {
         return usage();
     }
     bool json = false;
     int repetitions = 9;
     psephos::bench::LedgerBenchOptions ledger_options;
     psephos::bench::TallyBenchOptions tally_options;
+    psephos::bench::VerifyBenchOptions verify_options;
     std::string manifest = PSEPHOS_DEFAULT_BENCH_MANIFEST;
     for (int i = 2; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -81,7 +99,16 @@ int main(int argc, char** argv) {
             const auto n = parse_number(arg, argv[++i], 1, 1024);
             if (!n) return 2;
             tally_options.threads = static_cast<unsigned>(*n);
-        } else if (arg == "--manifest" && (suite == "ballot" || suite == "ledger") && has_value) {
+        } else if (arg == "--ballots" && suite == "verify" && has_value) {
+            const auto n = parse_number(arg, argv[++i], 1, 1'000'000);
+            if (!n) return 2;
+            verify_options.ballots = static_cast<std::size_t>(*n);
+        } else if (arg == "--threads" && suite == "verify" && has_value) {
+            const auto n = parse_number(arg, argv[++i], 1, 1024);
+            if (!n) return 2;
+            verify_options.threads = static_cast<unsigned>(*n);
+        } else if (arg == "--manifest" &&
+                   (suite == "ballot" || suite == "ledger" || suite == "verify") && has_value) {
             manifest = argv[++i];
         } else {
             std::cerr << "psephos-bench: unknown argument '" << arg << "'\n";
@@ -99,6 +126,11 @@ int main(int argc, char** argv) {
             ledger_options.json = json;
             ledger_options.manifest_path = manifest;
             return psephos::bench::run_ledger_bench(ledger_options, std::cout);
+        }
+        if (suite == "verify") {
+            verify_options.json = json;
+            verify_options.manifest_path = manifest;
+            return psephos::bench::run_verify_bench(verify_options, std::cout);
         }
         if (suite == "tally") {
             tally_options.json = json;
