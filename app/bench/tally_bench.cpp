@@ -44,6 +44,7 @@
 #include "psephos/crypto/elgamal.hpp"
 #include "psephos/crypto/guardian.hpp"
 #include "psephos/crypto/threshold_decryption.hpp"
+#include "workload.hpp"
 
 namespace psephos::bench {
 
@@ -78,7 +79,7 @@ struct Ceremony {
     crypto::Point joint_key;
 };
 
-struct Workload {
+struct TallyWorkload {
     std::size_t ballots = 0;
     std::vector<std::uint8_t> encodings;  // ballot-major, ballot_size bytes per ballot
     Counts expected{};                    // the plaintext sums, by district and option
@@ -119,37 +120,11 @@ Ceremony run_ceremony() {
     return c;
 }
 
-// Runs fn(0) … fn(count − 1) on `threads` joined threads; rethrows the first exception a call
-// threw once all threads have stopped.
-void run_in_parallel(unsigned threads, std::size_t count,
-                     const std::function<void(std::size_t)>& fn) {
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> failed{false};
-    std::exception_ptr first_error;
-    std::mutex error_mutex;
-    {
-        std::vector<std::jthread> workers;
-        for (unsigned t = 0; t < threads; ++t) {
-            workers.emplace_back([&] {
-                for (std::size_t i = next++; i < count && !failed; i = next++) {
-                    try {
-                        fn(i);
-                    } catch (...) {
-                        std::lock_guard lock(error_mutex);
-                        if (!first_error) first_error = std::current_exception();
-                        failed = true;
-                    }
-                }
-            });
-        }
-    }
-    if (first_error) std::rethrow_exception(first_error);
-}
-
 // Each ballot marks one of the options, or none (one chance in 6), with encryptions copied from
 // the pool: distinct real ciphertexts, reused, which costs the sums nothing they would not cost
 // with fresh ones (an addition's time does not depend on its inputs).
-Workload prepare_workload(const crypto::Point& joint_key, std::size_t ballots, unsigned threads) {
+TallyWorkload prepare_workload(const crypto::Point& joint_key, std::size_t ballots,
+                               unsigned threads) {
     std::vector<std::array<std::uint8_t, crypto::Ciphertext::size>> pool(pool_size);
     run_in_parallel(threads, pool_size, [&](std::size_t i) {
         const crypto::Ciphertext c =
@@ -157,7 +132,7 @@ Workload prepare_workload(const crypto::Point& joint_key, std::size_t ballots, u
         const Bytes bytes = c.to_bytes();
         std::copy(bytes.begin(), bytes.end(), pool[i].begin());
     });
-    Workload w;
+    TallyWorkload w;
     w.ballots = ballots;
     w.encodings.resize(ballots * ballot_size);
     std::mt19937_64 rng(layout_seed);
@@ -175,7 +150,7 @@ Workload prepare_workload(const crypto::Point& joint_key, std::size_t ballots, u
     return w;
 }
 
-void add_ballot(const Workload& w, std::size_t ballot, DistrictSums& sums) {
+void add_ballot(const TallyWorkload& w, std::size_t ballot, DistrictSums& sums) {
     const std::uint8_t* encodings = w.encodings.data() + ballot * ballot_size;
     for (std::size_t o = 0; o < selection_count; ++o) {
         if (auto ok = sums[o].add(CiphertextEncoding(encodings + o * crypto::Ciphertext::size,
@@ -185,10 +160,6 @@ void add_ballot(const Workload& w, std::size_t ballot, DistrictSums& sums) {
                                      std::to_string(o) + ": " + ok.error().message);
         }
     }
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // CPU seconds this process has used on all its threads: over a phase's wall time, how many cores
@@ -238,7 +209,7 @@ struct SingleThreadRun {
 // The 1-thread aggregation, in ballot order on this thread, cut into add_batches − 1 segments
 // with a batch of timed point additions before each and after the last; the clock and the
 // addition counter run over the segments only.
-SingleThreadRun aggregate_on_one_thread(const Workload& w) {
+SingleThreadRun aggregate_on_one_thread(const TallyWorkload& w) {
     std::vector<crypto::Point> points;
     for (int i = 0; i < 64; ++i) {
         points.push_back(crypto::Point::multiply_base(crypto::Scalar::random()));
@@ -291,7 +262,7 @@ struct ParallelRun {
 
 // The T-thread aggregation: every chunk summed on its own, then each district's partial sums
 // merged in chunk order. Both parts are timed.
-ParallelRun aggregate_on_threads(const Workload& w, unsigned threads) {
+ParallelRun aggregate_on_threads(const TallyWorkload& w, unsigned threads) {
     const std::vector<Chunk> chunks = make_chunks(w.ballots, threads);
     std::vector<DistrictSums> partial(chunks.size());
     ParallelRun run;
@@ -362,7 +333,7 @@ Counts decrypt_sums(const Ceremony& c, const Sums& sums, std::size_t ballots) {
     return counts;
 }
 
-void require_expected_counts(const Counts& got, const Workload& w, const Sums& sums) {
+void require_expected_counts(const Counts& got, const TallyWorkload& w, const Sums& sums) {
     for (std::size_t d = 0; d < district_count; ++d) {
         const std::uint64_t in_district =
             d < w.ballots ? (w.ballots - d + district_count - 1) / district_count : 0;
@@ -403,7 +374,7 @@ int run_tally_bench(const TallyBenchOptions& options, std::ostream& out) {
         options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     const Ceremony ceremony = run_ceremony();
     const auto prepare_start = std::chrono::steady_clock::now();
-    const Workload w = prepare_workload(ceremony.joint_key, options.ballots, threads);
+    const TallyWorkload w = prepare_workload(ceremony.joint_key, options.ballots, threads);
     const double prepare_seconds = seconds_since(prepare_start);
 
     const SingleThreadRun one = aggregate_on_one_thread(w);

@@ -1,0 +1,135 @@
+#include "workload.hpp"
+
+#include <stdlib.h>
+
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <system_error>
+#include <thread>
+
+#include "psephos/ledger/ledger_records.hpp"
+
+namespace psephos::bench {
+
+// Runs fn(0) … fn(count − 1) on `threads` joined threads; rethrows the first exception a call
+// threw once all threads have stopped.
+void run_in_parallel(unsigned threads, std::size_t count,
+                     const std::function<void(std::size_t)>& fn) {
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> failed{false};
+    std::exception_ptr first_error;
+    std::mutex error_mutex;
+    {
+        std::vector<std::jthread> workers;
+        for (unsigned t = 0; t < threads; ++t) {
+            workers.emplace_back([&] {
+                for (std::size_t i = next++; i < count && !failed; i = next++) {
+                    try {
+                        fn(i);
+                    } catch (...) {
+                        std::lock_guard lock(error_mutex);
+                        if (!first_error) first_error = std::current_exception();
+                        failed = true;
+                    }
+                }
+            });
+        }
+    }
+    if (first_error) std::rethrow_exception(first_error);
+}
+
+// A full vote that varies with the ballot: vote_for consecutive options of every contest, from an
+// offset that moves with the ballot and the contest.
+ledger::BallotMarks varied_full_vote(const ledger::ElectionManifest& m,
+                                     const ledger::BallotStyle& style, std::size_t ballot) {
+    ledger::BallotMarks marks;
+    for (std::size_t c = 0; c < style.contests.size(); ++c) {
+        const ledger::Contest* contest = m.find_contest(style.contests[c]);
+        const std::size_t n = contest->options.size();
+        for (std::uint32_t k = 0; k < contest->vote_for; ++k) {
+            marks[contest->id].push_back(contest->options[(ballot + c + k) % n].id);
+        }
+    }
+    return marks;
+}
+
+// Ballot i goes to district i mod D and, within its district, to the district's kiosks in turn;
+// the manifest's first, third, … districts have two kiosks, the others one. Device ids are
+// "kiosk-<n>", short whatever the district ids. Encrypting is parallel over kiosks, since each
+// kiosk's ballots chain to the one before.
+Workload prepare_workload(const ledger::ElectionContext& election, std::size_t ballots,
+                          unsigned threads) {
+    const ledger::ElectionManifest& m = election.manifest;
+    Workload w;
+    w.districts = m.districts.size();
+    std::vector<std::vector<std::size_t>> kiosks_of_district(w.districts);
+    for (std::size_t d = 0; d < w.districts; ++d) {
+        const std::size_t count = d % 2 == 0 ? 2 : 1;
+        for (std::size_t k = 0; k < count; ++k) {
+            const std::string device = "kiosk-" + std::to_string(w.kiosks.size() + 1);
+            auto key = crypto::Ed25519SigningKey::generate();
+            const auto public_key = key.public_key();
+            kiosks_of_district[d].push_back(w.kiosks.size());
+            w.kiosks.push_back({device, m.districts[d].id, std::move(key), public_key, {}});
+        }
+    }
+    for (const Kiosk& k : w.kiosks) {
+        w.opening.push_back(ledger::encode_device_registration(
+            {k.district_id, k.device_id, k.public_key, registration_time}));
+    }
+    for (const auto& d : m.districts) {
+        w.opening.push_back(ledger::encode_polls_record(
+            {ledger::PollsAction::opened, d.id, opening_time, 0, 0, "psephos-bench"}));
+    }
+    w.ballots.resize(ballots);
+    w.kiosk_of.resize(ballots);
+    for (std::size_t i = 0; i < ballots; ++i) {
+        const auto& kiosks = kiosks_of_district[i % w.districts];
+        const std::size_t kiosk = kiosks[(i / w.districts) % kiosks.size()];
+        w.kiosk_of[i] = kiosk;
+        w.kiosks[kiosk].ballots.push_back(i);
+    }
+    run_in_parallel(threads, w.kiosks.size(), [&](std::size_t k) {
+        Kiosk& kiosk = w.kiosks[k];
+        const ledger::BallotStyle* style = m.ballot_style_of_district(kiosk.district_id);
+        if (style == nullptr) {
+            throw std::runtime_error("district '" + kiosk.district_id + "' has no ballot style");
+        }
+        Hash32 chain_head = ledger::initial_tracking_code(election.base_hash, kiosk.device_id);
+        for (std::size_t n = 0; n < kiosk.ballots.size(); ++n) {
+            const std::size_t i = kiosk.ballots[n];
+            const ledger::BallotRequest request{kiosk.device_id + "-b" + std::to_string(n),
+                                                kiosk.device_id, kiosk.district_id, ballot_time,
+                                                chain_head};
+            auto prepared = ledger::encrypt_ballot(election, request,
+                                                   varied_full_vote(m, *style, i), kiosk.key);
+            if (!prepared) {
+                throw std::runtime_error("encrypting ballot " + std::to_string(i) + ": " +
+                                         prepared.error().message);
+            }
+            chain_head = prepared.value().tracking_code;
+            w.ballots[i] = ledger::encode_ballot(prepared.value().ballot);
+        }
+    });
+    return w;
+}
+
+void require_all_accepted(const std::vector<Result<ledger::Receipt>>& results,
+                          const std::string& what) {
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        if (!results[i]) {
+            throw std::runtime_error(what + ": record " + std::to_string(i) + " of " +
+                                     std::to_string(results.size()) + " was rejected (" +
+                                     results[i].error().message +
+                                     "); the benchmark times accepted ballots only");
+        }
+    }
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace psephos::bench
