@@ -26,6 +26,7 @@
 #include "psephos/crypto/threshold_decryption.hpp"
 #include "psephos/ledger/election_record.hpp"
 #include "psephos/ledger/tallying_module.hpp"
+#include "record_test_support.hpp"
 #include "vector_file.hpp"
 
 using namespace psephos;
@@ -34,33 +35,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using namespace psephos::test;
+
 const fs::path vectors_dir = PSEPHOS_TEST_VECTORS_DIR;
-
-LedgerOptions options_in(const fs::path& dir) {
-    LedgerOptions o;
-    o.directory = dir / "ledger";
-    o.threads = 2;
-    o.clock = [] { return std::uint64_t{1'793'000'300}; };
-    return o;
-}
-
-void require_all_ok(const std::vector<Result<Receipt>>& results) {
-    for (std::size_t i = 0; i < results.size(); ++i) {
-        if (!results[i]) qFatal("record %zu: %s", i, results[i].error().message.c_str());
-    }
-}
-
-template <class T>
-T checked(Result<T> r, const char* what) {
-    if (!r) qFatal("%s: %s", what, r.error().message.c_str());
-    return std::move(r).value();
-}
-
-Bytes read_bytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return {};
-    return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 std::string str(const QJsonValue& v) { return v.toString().toStdString(); }
 std::uint64_t u64(const QJsonValue& v) { return static_cast<std::uint64_t>(v.toInteger(-1)); }

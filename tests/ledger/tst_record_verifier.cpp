@@ -13,6 +13,7 @@
 #include "psephos/ledger/election_record.hpp"
 #include "psephos/ledger/record_verifier.hpp"
 #include "psephos/ledger/tallying_module.hpp"
+#include "record_test_support.hpp"
 
 using namespace psephos;
 using namespace psephos::ledger;
@@ -20,18 +21,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using namespace psephos::test;
+
 const fs::path tiny_record = fs::path(PSEPHOS_TEST_VECTORS_DIR) / "tiny-record";
-
-Bytes read_bytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void write_bytes(const fs::path& path, const Bytes& data) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data.data()),
-              static_cast<std::streamsize>(data.size()));
-}
 
 fs::path copy_of_tiny_record(const fs::path& dir) {
     const fs::path copy = dir / "record";
@@ -52,64 +44,6 @@ bool only_v3_failed(const VerifyReport& report) {
     for (const auto& c : report.checks)
         if (c.status == CheckStatus::failed && c.id != "V3") return false;
     return true;
-}
-
-// Rewrites record.json's "bytes" and "sha256" of `path` for the file as it now is, so a change
-// to that file is not caught by V3 alone.
-void redo_file_hash(const fs::path& record, const std::string& path) {
-    const Bytes data = read_bytes(record / path);
-    const Bytes index = read_bytes(record / "record.json");
-    std::string text(index.begin(), index.end());
-    const std::size_t at = text.find("\"path\": \"" + path + "\"");
-    if (at == std::string::npos) qFatal("record.json does not list %s", path.c_str());
-    const std::size_t bytes_at = text.find("\"bytes\": ", at) + 9;
-    const std::size_t bytes_end = text.find_first_not_of("0123456789", bytes_at);
-    text.replace(bytes_at, bytes_end - bytes_at, std::to_string(data.size()));
-    const std::size_t sha_at = text.find("\"sha256\": \"", at) + 11;
-    text.replace(sha_at, 64, crypto::sha256(data).to_hex());
-    write_bytes(record / "record.json", Bytes(text.begin(), text.end()));
-}
-
-// The frames of a records.bin and the file made of them.
-std::vector<Bytes> frames_of(const Bytes& data) {
-    std::vector<Bytes> out;
-    std::size_t at = 0;
-    while (at + 4 <= data.size()) {
-        const std::size_t n = std::size_t{data[at]} << 24 | std::size_t{data[at + 1]} << 16 |
-                              std::size_t{data[at + 2]} << 8 | data[at + 3];
-        out.emplace_back(data.begin() + static_cast<std::ptrdiff_t>(at + 4),
-                         data.begin() + static_cast<std::ptrdiff_t>(at + 4 + n));
-        at += 4 + n;
-    }
-    return out;
-}
-
-Bytes file_of(const std::vector<Bytes>& frames) {
-    Bytes out;
-    for (const auto& f : frames) {
-        append_u32_be(out, static_cast<std::uint32_t>(f.size()));
-        out.insert(out.end(), f.begin(), f.end());
-    }
-    return out;
-}
-
-LedgerOptions options_in(const fs::path& dir) {
-    LedgerOptions o;
-    o.directory = dir / "ledger";
-    o.threads = 2;
-    o.clock = [] { return std::uint64_t{1'793'000'300}; };
-    return o;
-}
-
-template <class T>
-T checked(Result<T> r, const char* what) {
-    if (!r) qFatal("%s: %s", what, r.error().message.c_str());
-    return std::move(r).value();
-}
-
-void require_all_ok(const std::vector<Result<Receipt>>& results) {
-    for (std::size_t i = 0; i < results.size(); ++i)
-        if (!results[i]) qFatal("record %zu: %s", i, results[i].error().message.c_str());
 }
 
 }  // namespace
