@@ -43,16 +43,17 @@ CanonicalReader::CanonicalReader(ByteSpan data, RecordType type, std::uint8_t ma
                                 std::to_string(static_cast<int>(found_type)));
     } else if (version_ == 0 || version_ > max_version) {
         offset_ = 1;
-        fail("version", "version " + std::to_string(version_) + " is not one this build reads (1.." +
-                            std::to_string(max_version) + ")");
+        fail("version", "version " + std::to_string(version_) +
+                            " is not one this build reads (1.." + std::to_string(max_version) +
+                            ")");
     }
 }
 
 void CanonicalReader::fail(std::string_view field, std::string_view reason) {
     if (error_) return;
-    error_ = Error{ErrorCode::invalid_encoding, record_ + " at byte " + std::to_string(offset_) +
-                                                     ": " + std::string(field) + ": " +
-                                                     std::string(reason)};
+    error_ =
+        Error{ErrorCode::invalid_encoding, record_ + " at byte " + std::to_string(offset_) + ": " +
+                                               std::string(field) + ": " + std::string(reason)};
 }
 
 bool CanonicalReader::take(std::string_view field, std::size_t size, ByteSpan& out) {
@@ -94,7 +95,8 @@ std::size_t CanonicalReader::count(std::string_view field, std::size_t max_count
     const std::uint32_t n = u32(field);
     if (ok() && n > max_count) {
         offset_ = at;
-        fail(field, "count " + std::to_string(n) + " is over the limit " + std::to_string(max_count));
+        fail(field,
+             "count " + std::to_string(n) + " is over the limit " + std::to_string(max_count));
         return 0;
     }
     return ok() ? n : 0;
@@ -107,8 +109,46 @@ Bytes CanonicalReader::bytes(std::string_view field, std::size_t max_size) {
     return Bytes(b.begin(), b.end());
 }
 
+namespace {
+// Well-formed UTF-8 (RFC 3629): no overlong form, no surrogate, nothing above U+10FFFF.
+bool is_utf8(ByteSpan b) {
+    std::size_t i = 0;
+    while (i < b.size()) {
+        const std::uint8_t c = b[i];
+        std::size_t n = 0;
+        std::uint32_t min = 0, cp = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            n = 1, min = 0x80, cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2, min = 0x800, cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3, min = 0x10000, cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + n >= b.size()) return false;  // truncated sequence
+        for (std::size_t k = 1; k <= n; ++k) {
+            if ((b[i + k] & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (b[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        i += n + 1;
+    }
+    return true;
+}
+}  // namespace
+
 std::string CanonicalReader::text(std::string_view field, std::size_t max_size) {
+    const std::size_t at = offset_;
     const Bytes b = bytes(field, max_size);
+    if (ok() && !is_utf8(b)) {
+        offset_ = at;
+        fail(field, "text is not UTF-8");
+        return {};
+    }
     return std::string(b.begin(), b.end());
 }
 

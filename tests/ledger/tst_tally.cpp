@@ -524,6 +524,14 @@ private slots:
         Bytes longer = encoded;
         longer.push_back(0);
         QVERIFY(!decode_district_tally(longer));
+        // Text is UTF-8 (docs/encoding.md §1): a district id with a byte 0xFF is refused.
+        Bytes not_utf8 = encoded;
+        not_utf8[2 + 4] = 0xFF;  // after type, version and the id's u32 length: the 'd' of "d2"
+        auto refused_text = decode_district_tally(not_utf8);
+        QVERIFY(!refused_text);
+        QVERIFY2(refused_text.error().message.find("district id: text is not UTF-8") !=
+                     std::string::npos,
+                 refused_text.error().message.c_str());
 
         DistrictResult result{"d2", crypto::sha256(encoded), {1, 3}, {}};
         for (const auto& contest : t.sums) {

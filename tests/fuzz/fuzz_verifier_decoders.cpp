@@ -1,0 +1,81 @@
+// Fuzzes the record verifier's own decoders (ledger/src/record_verifier_decode.hpp), written
+// independently of the ledger's, against the ledger's decoders of the same record types: on any
+// input, neither crashes, and both accept or both refuse (docs/election-record.md: the verifier
+// decodes "strictly", as docs/encoding.md specifies). A disagreement means one of the two reads
+// the specification differently, which is exactly what the verifier is there to catch.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "fuzz_support.hpp"
+#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/ledger/ledger_records.hpp"
+#include "psephos/ledger/tally_records.hpp"
+#include "record_verifier_decode.hpp"
+
+using namespace psephos;
+using psephos::fuzz::require;
+namespace rv = psephos::ledger::record_verifier;
+
+namespace {
+void agree(bool ledger_accepts, const std::string& verifier_error, const char* what) {
+    require(ledger_accepts == verifier_error.empty(),
+            (std::string("the ledger and the verifier disagree on a ") + what).c_str());
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    crypto::initialize();
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const ByteSpan input = fuzz::bytes_of(data, size);
+    {
+        rv::DecodedBallot b;
+        agree(static_cast<bool>(ledger::decode_ballot(input)), rv::decode_ballot(input, b),
+              "cast ballot");
+    }
+    {
+        rv::DecodedBallot b;
+        std::vector<std::vector<rv::Opening>> openings;
+        agree(static_cast<bool>(ledger::decode_challenged_ballot(input)),
+              rv::decode_challenged(input, b, openings), "challenged ballot");
+    }
+    {
+        rv::DecodedRegistration r;
+        agree(static_cast<bool>(ledger::decode_device_registration(input)),
+              rv::decode_registration(input, r), "device registration");
+    }
+    {
+        rv::DecodedPolls p;
+        agree(static_cast<bool>(ledger::decode_polls_record(input)), rv::decode_polls(input, p),
+              "polls record");
+    }
+    {
+        rv::DecodedDistrictCheckpoint c;
+        agree(static_cast<bool>(ledger::decode_district_checkpoint(input)),
+              rv::decode_district_checkpoint(input, c), "district checkpoint");
+    }
+    {
+        rv::DecodedEvent e;
+        agree(static_cast<bool>(ledger::decode_ledger_event(input)), rv::decode_event(input, e),
+              "ledger event");
+    }
+    {
+        rv::DecodedTally t;
+        agree(static_cast<bool>(ledger::decode_district_tally(input)), rv::decode_tally(input, t),
+              "district tally");
+    }
+    {
+        rv::DecodedDecryption d;
+        agree(static_cast<bool>(ledger::decode_tally_decryption(input)),
+              rv::decode_decryption(input, d), "tally decryption");
+    }
+    {
+        rv::DecodedResult r;
+        agree(static_cast<bool>(ledger::decode_district_result(input)), rv::decode_result(input, r),
+              "district result");
+    }
+    return 0;
+}
