@@ -114,12 +114,6 @@ Timing time_verification(const ledger::ElectionContext& election, const Workload
     });
 }
 
-std::string fixed(double value, int decimals) {
-    std::ostringstream s;
-    s << std::fixed << std::setprecision(decimals) << value;
-    return s.str();
-}
-
 }  // namespace
 
 int run_ledger_bench(const LedgerBenchOptions& options, std::ostream& out) {

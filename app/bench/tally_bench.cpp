@@ -358,12 +358,6 @@ double median(std::vector<double> values) {
     return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-std::string fixed(double value, int decimals) {
-    std::ostringstream s;
-    s << std::fixed << std::setprecision(decimals) << value;
-    return s.str();
-}
-
 }  // namespace
 
 int run_tally_bench(const TallyBenchOptions& options, std::ostream& out) {

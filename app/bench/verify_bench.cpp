@@ -251,12 +251,6 @@ std::uint64_t peak_resident_kb() {
     return 0;
 }
 
-std::string fixed(double value, int decimals) {
-    std::ostringstream s;
-    s << std::fixed << std::setprecision(decimals) << value;
-    return s.str();
-}
-
 }  // namespace
 
 int run_verify_child(const std::string& record_dir, unsigned threads, std::ostream& out,

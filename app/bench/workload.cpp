@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <exception>
+#include <iomanip>
 #include <mutex>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -130,6 +132,12 @@ void require_all_accepted(const std::vector<Result<ledger::Receipt>>& results,
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string fixed(double value, int decimals) {
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(decimals) << value;
+    return s.str();
 }
 
 }  // namespace psephos::bench

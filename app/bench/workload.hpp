@@ -86,4 +86,7 @@ void require_all_accepted(const std::vector<Result<ledger::Receipt>>& results,
 
 double seconds_since(std::chrono::steady_clock::time_point start);
 
+// value with `decimals` digits after the point, for the readable tables.
+std::string fixed(double value, int decimals);
+
 }  // namespace psephos::bench

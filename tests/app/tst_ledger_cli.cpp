@@ -29,6 +29,7 @@ using namespace psephos;
 namespace {
 
 using test::describe;
+using test::json_of;
 using test::read_all;
 using test::run;
 using test::Run;
@@ -54,13 +55,6 @@ QString field(const QString& text, const QString& key) {
     return re.match(text).captured(1);
 }
 
-QJsonObject json_of(const Run& r) {
-    QJsonParseError error{};
-    const QJsonDocument doc = QJsonDocument::fromJson(r.out.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject())
-        qFatal("not one JSON object: %s\n%s", qPrintable(error.errorString()), qPrintable(r.out));
-    return doc.object();
-}
 
 // A checkpoint note's text: origin, size and base64 root lines.
 QString checkpoint_head(const QString& origin, int size) {

@@ -20,19 +20,12 @@ using namespace psephos;
 namespace {
 
 using test::describe;
+using test::json_of;
 using test::read_all;
 using test::run;
 using test::Run;
 
 const QString small_sample = QStringLiteral(PSEPHOS_SAMPLES_DIR) + "/small-election.json";
-
-QJsonObject json_of(const Run& r) {
-    QJsonParseError error{};
-    const QJsonDocument doc = QJsonDocument::fromJson(r.out.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject())
-        qFatal("not one JSON object: %s\n%s", qPrintable(error.errorString()), qPrintable(r.out));
-    return doc.object();
-}
 
 struct Vote {
     QString district, device, selections;

@@ -155,62 +155,6 @@ void resign_district(const fs::path& record, const std::string& election_id, con
     }
 }
 
-// A full polling day of `manifest` (its own key ceremony), exported to dir/record: both districts
-// registered and opened, ballots cast and challenged in several batches, polls paused and resumed
-// in d1, the close, the tally, guardians 1 and 3's decryptions and the results.
-fs::path export_full_day(const fs::path& dir, const ElectionManifest& manifest) {
-    fs::create_directories(dir);
-    test::LedgerScenario scenario(manifest);
-    auto ledger = checked(
-        Ledger::create(options_in(dir), scenario.election(), test::LedgerScenario::ledger_key()),
-        "create");
-    std::vector<Bytes> opening;
-    for (std::size_t d = 0; d < scenario.kiosks().size(); ++d) {
-        opening.push_back(scenario.registration(d));
-        opening.push_back(scenario.polls(PollsAction::opened, d));
-    }
-    require_all_ok(ledger->ingest(std::move(opening)));
-    checked(ledger->publish_election_checkpoint(), "publish");
-    auto cast = [&](std::size_t d, const BallotMarks& marks) {
-        return encode_ballot(scenario.ballot_with(d, marks).ballot);
-    };
-    auto challenge = [&](std::size_t d, const BallotMarks& marks) {
-        return encode_challenged_ballot(challenge_ballot(scenario.ballot_with(d, marks)));
-    };
-    require_all_ok(ledger->ingest({
-        cast(0, {{"mayor", {"ada"}}, {"council", {"emmy", "kurt"}}, {"measure-a", {"yes"}}}),
-        challenge(0, {{"mayor", {"grace"}}, {"council", {"john"}}}),
-        cast(1, {{"mayor", {"alan"}}, {"measure-a", {"no"}}}),
-    }));
-    checked(ledger->publish_election_checkpoint(), "publish");
-    require_all_ok(ledger->ingest({scenario.polls(PollsAction::paused, 0)}));
-    require_all_ok(ledger->ingest({scenario.polls(PollsAction::resumed, 0)}));
-    require_all_ok(ledger->ingest({
-        cast(0, {{"council", {"rozsa", "john"}}}),
-        challenge(1, {{"mayor", {"ada"}}, {"measure-a", {"yes"}}}),
-        cast(1, {{"mayor", {"ada"}}, {"measure-a", {"yes"}}}),
-        cast(0, {{"mayor", {"grace"}}, {"measure-a", {"no"}}}),
-    }));
-    checked(ledger->publish_election_checkpoint(), "publish");
-    checked(ledger->close_all_polls("clerk"), "close");
-    checked(ledger->tally(), "tally");
-    const auto& c = scenario.ceremony();
-    std::vector<Bytes> decryptions;
-    for (std::size_t d = 0; d < scenario.election().manifest.districts.size(); ++d) {
-        const RecordedTally t = *ledger->tallying().tally(d);
-        for (const std::uint32_t g : {1U, 3U})
-            decryptions.push_back(encode_tally_decryption(
-                decrypt_district_tally(scenario.election(), t.tally, t.hash, g,
-                                       c.secret_shares.at(g - 1).secret, c.identities.at(g - 1))));
-    }
-    require_all_ok(ledger->ingest(std::move(decryptions), ActorRole::guardian));
-    checked(ledger->record_results(), "results");
-    const fs::path out = dir / "record";
-    auto exported = export_election_record(*ledger, out);
-    if (!exported) qFatal("export: %s", exported.error().message.c_str());
-    return out;
-}
-
 VerifyReport verify(const fs::path& record) {
     VerifyOptions options;
     options.threads = 2;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QString>
@@ -42,6 +44,15 @@ inline QByteArray read_all(const QString& path) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) qFatal("cannot read %s", qPrintable(path));
     return f.readAll();
+}
+
+// The command's stdout as one JSON object; a fatal test error if it is not one.
+inline QJsonObject json_of(const Run& r) {
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(r.out.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        qFatal("not one JSON object: %s\n%s", qPrintable(error.errorString()), qPrintable(r.out));
+    return doc.object();
 }
 
 }  // namespace psephos::test
