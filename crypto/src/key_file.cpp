@@ -2,6 +2,7 @@
 // the mode is right from the first byte and every buffer that held a seed can be wiped.
 #include "psephos/crypto/key_file.hpp"
 
+#include "psephos/crypto/key_file_lines.hpp"
 #include "psephos/crypto/secure_file.hpp"
 
 #include <fcntl.h>
@@ -23,94 +24,17 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view secret_key_header = "psephos-ed25519-secret-key-v1";
 constexpr std::string_view public_key_header = "psephos-ed25519-public-key-v1";
-constexpr std::size_t max_name_size = 200;
 // Far above any valid key file; a bigger file is refused before it is read.
 constexpr std::size_t max_key_file_size = 4096;
 
-Error line_error(ErrorCode code, const fs::path& path, std::size_t line,
-                 const std::string& message) {
-    return make_error(code, path.string() + ": line " + std::to_string(line) + ": " + message);
-}
-
-// The label goes on a line of its own, so it must not be able to break the line structure.
-Status check_name(std::string_view name) {
-    if (name.empty()) return make_error(ErrorCode::invalid_argument, "name is empty");
-    if (name.size() > max_name_size) {
-        return make_error(ErrorCode::invalid_argument, "name is " + std::to_string(name.size()) +
-                                                           " bytes, more than " +
-                                                           std::to_string(max_name_size));
-    }
-    for (const char c : name) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f) {
-            return make_error(ErrorCode::invalid_argument, "name contains a control character");
-        }
-    }
-    return {};
-}
-
-// Splits `text` into exactly `count` newline-terminated lines, the first being `header`. The header
-// is checked before the line count, so a file of another kind is reported as such.
-Status split_lines(const fs::path& path, std::string_view text, std::string_view header,
-                   std::size_t count, std::vector<std::string_view>& lines) {
-    bool last_is_terminated = true;
-    while (!text.empty()) {
-        const std::size_t end = text.find('\n');
-        lines.push_back(text.substr(0, end));
-        if (end == std::string_view::npos) {
-            last_is_terminated = false;
-            break;
-        }
-        text.remove_prefix(end + 1);
-    }
-    if (lines.empty()) {
-        return line_error(ErrorCode::invalid_encoding, path, 1, "missing (empty file)");
-    }
-    if (lines[0] != header) {
-        return line_error(ErrorCode::invalid_encoding, path, 1,
-                          "expected the header '" + std::string(header) + "'");
-    }
-    if (lines.size() > count) {
-        return line_error(ErrorCode::invalid_encoding, path, count + 1,
-                          "unexpected line after the last field");
-    }
-    if (!last_is_terminated) {
-        return line_error(ErrorCode::invalid_encoding, path, lines.size(),
-                          "not terminated by a newline (truncated file?)");
-    }
-    if (lines.size() < count) {
-        return line_error(ErrorCode::invalid_encoding, path, lines.size() + 1,
-                          "missing (truncated file?)");
-    }
-    return {};
-}
-
-// The value after "<key>: " on line `line`.
-Result<std::string_view> field_value(const fs::path& path, std::size_t line, std::string_view text,
-                                     std::string_view key) {
-    const std::string prefix = std::string(key) + ": ";
-    if (text.substr(0, prefix.size()) != prefix) {
-        return line_error(ErrorCode::invalid_encoding, path, line,
-                          "expected '" + prefix + "<" + std::string(key) + ">'");
-    }
-    return text.substr(prefix.size());
-}
-
-Status check_name_line(const fs::path& path, std::string_view line) {
-    auto name = field_value(path, 2, line, "name");
-    if (!name) return name.error();
-    if (auto valid = check_name(name.value()); !valid) {
-        // A label the writer would refuse is, in a file being read, a malformed line.
-        return Error{ErrorCode::invalid_encoding, path.string() + ": line 2: " + valid.error().message};
-    }
-    return {};
-}
-
 Result<Ed25519PublicKey> parse_public_line(const fs::path& path, std::string_view line) {
-    auto text = field_value(path, 3, line, "public");
+    auto text = key_file_field(path, 3, line, "public");
     if (!text) return text.error();
     auto raw = from_base64(text.value());
-    if (!raw) return line_error(ErrorCode::invalid_encoding, path, 3, "public key is not base64");
+    if (!raw) {
+        return key_file_line_error(ErrorCode::invalid_encoding, path, 3,
+                                   "public key is not base64");
+    }
     auto key = Ed25519PublicKey::from_bytes(raw.value());
     if (!key) return key.error().within(path.string() + ": line 3");
     return key;
@@ -119,7 +43,7 @@ Result<Ed25519PublicKey> parse_public_line(const fs::path& path, std::string_vie
 // Decodes the seed straight into a wiped array: from_base64 would free a partly decoded seed
 // without wiping it when the text turns out to be bad.
 Result<Ed25519SigningKey> parse_seed_line(const fs::path& path, std::string_view line) {
-    auto text = field_value(path, 4, line, "seed");
+    auto text = key_file_field(path, 4, line, "seed");
     if (!text) return text.error();
     const std::string_view base64 = text.value();
     std::array<std::uint8_t, Ed25519SigningKey::seed_size + 3> seed{};
@@ -130,10 +54,11 @@ Result<Ed25519SigningKey> parse_seed_line(const fs::path& path, std::string_view
         sodium_base642bin(seed.data(), seed.size(), base64.data(), base64.size(), nullptr,
                           &seed_length, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
         end != base64.data() + base64.size()) {
-        return line_error(ErrorCode::invalid_encoding, path, 4, "seed is not base64 of 32 bytes");
+        return key_file_line_error(ErrorCode::invalid_encoding, path, 4,
+                                   "seed is not base64 of 32 bytes");
     }
     if (seed_length != Ed25519SigningKey::seed_size) {
-        return line_error(ErrorCode::invalid_encoding, path, 4,
+        return key_file_line_error(ErrorCode::invalid_encoding, path, 4,
                           "seed must be 32 bytes, got " + std::to_string(seed_length));
     }
     return Ed25519SigningKey::from_seed(ByteSpan(seed.data(), seed_length));
@@ -143,7 +68,7 @@ Result<Ed25519SigningKey> parse_seed_line(const fs::path& path, std::string_view
 
 Status write_signing_key_file(const fs::path& path, const Ed25519SigningKey& key,
                               std::string_view name) {
-    if (auto valid = check_name(name); !valid) return valid.error().within(path.string());
+    if (auto valid = check_key_name(name); !valid) return valid.error().within(path.string());
     std::string seed_text = to_base64(key.seed());
     const WipeOnExit wipe_seed_text(seed_text.data(), seed_text.size());
     SecretText content(256 + name.size());
@@ -162,16 +87,16 @@ Result<Ed25519SigningKey> read_signing_key_file(const fs::path& path) {
     SecretText text(max_key_file_size);
     if (auto read = read_file_into(path, true, text); !read) return read.error();
     std::vector<std::string_view> lines;
-    if (auto split = split_lines(path, text.view(), secret_key_header, 4, lines); !split) {
+    if (auto split = split_key_file_lines(path, text.view(), secret_key_header, 4, lines); !split) {
         return split.error();
     }
-    if (auto name = check_name_line(path, lines[1]); !name) return name.error();
+    if (auto name = check_key_file_name_line(path, lines[1]); !name) return name.error();
     auto stored_public = parse_public_line(path, lines[2]);
     if (!stored_public) return stored_public.error();
     auto key = parse_seed_line(path, lines[3]);
     if (!key) return key.error();
     if (key.value().public_key() != stored_public.value()) {
-        return line_error(ErrorCode::verification_failed, path, 3,
+        return key_file_line_error(ErrorCode::verification_failed, path, 3,
                           "public key does not match the key derived from the seed on line 4");
     }
     return key;
@@ -179,7 +104,7 @@ Result<Ed25519SigningKey> read_signing_key_file(const fs::path& path) {
 
 Status write_public_key_file(const fs::path& path, const Ed25519PublicKey& key,
                              std::string_view name) {
-    if (auto valid = check_name(name); !valid) return valid.error().within(path.string());
+    if (auto valid = check_key_name(name); !valid) return valid.error().within(path.string());
     std::string content;
     content.append(public_key_header);
     content.append("\nname: ");
@@ -194,10 +119,10 @@ Result<Ed25519PublicKey> read_public_key_file(const fs::path& path) {
     SecretText text(max_key_file_size);  // not secret, but the same reader
     if (auto read = read_file_into(path, false, text); !read) return read.error();
     std::vector<std::string_view> lines;
-    if (auto split = split_lines(path, text.view(), public_key_header, 3, lines); !split) {
+    if (auto split = split_key_file_lines(path, text.view(), public_key_header, 3, lines); !split) {
         return split.error();
     }
-    if (auto name = check_name_line(path, lines[1]); !name) return name.error();
+    if (auto name = check_key_file_name_line(path, lines[1]); !name) return name.error();
     return parse_public_line(path, lines[2]);
 }
 

@@ -2,6 +2,7 @@
 // docs/ledger.md §4).
 #include "psephos/ledger/casting_module.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "psephos/ledger/encrypted_ballot.hpp"
@@ -340,6 +341,27 @@ std::optional<TrackingCodeEntry> CastingModule::find_tracking_code(const Hash32&
     std::lock_guard lock(tracking_mutex_);
     if (auto it = tracking_codes_.find(code); it != tracking_codes_.end()) return it->second;
     return std::nullopt;
+}
+
+Result<std::pair<Hash32, TrackingCodeEntry>> CastingModule::find_tracking_code_prefix(
+    ByteSpan prefix) const {
+    if (prefix.empty() || prefix.size() > 32)
+        return make_error(ErrorCode::invalid_argument, "tracking code prefix must be 1 to 32 bytes");
+    Hash32 low;
+    std::copy(prefix.begin(), prefix.end(), low.bytes.begin());
+    auto starts_with_prefix = [&](const Hash32& code) {
+        return std::equal(prefix.begin(), prefix.end(), code.bytes.begin());
+    };
+    std::lock_guard lock(tracking_mutex_);
+    auto it = tracking_codes_.lower_bound(low);
+    if (it == tracking_codes_.end() || !starts_with_prefix(it->first))
+        return make_error(ErrorCode::not_found, "no ballot has this tracking code");
+    auto next = std::next(it);
+    if (next != tracking_codes_.end() && starts_with_prefix(next->first))
+        return make_error(ErrorCode::invalid_argument,
+                          "two ballots share this tracking code's first " +
+                              std::to_string(prefix.size()) + " bytes; give the full code in hex");
+    return std::make_pair(it->first, it->second);
 }
 
 std::optional<Hash32> CastingModule::device_chain_head(std::size_t d,

@@ -168,6 +168,41 @@ std::string format_tracking_code(const Hash32& code) {
     return out;
 }
 
+Result<std::array<std::uint8_t, 20>> parse_tracking_code(std::string_view text) {
+    std::array<std::uint8_t, 20> out{};
+    std::uint32_t buffer = 0;
+    int bits = 0;
+    std::size_t digits = 0;
+    std::size_t written = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '-' || c == ' ') continue;
+        int value = -1;
+        if (c >= 'A' && c <= 'Z') value = c - 'A';
+        if (c >= 'a' && c <= 'z') value = c - 'a';
+        if (c >= '2' && c <= '7') value = c - '2' + 26;
+        if (value < 0) {
+            return make_error(ErrorCode::invalid_argument,
+                              "tracking code: character " + std::to_string(i + 1) +
+                                  " is not a base32 letter (A-Z, 2-7)");
+        }
+        if (++digits > 32) break;
+        buffer = (buffer << 5) | static_cast<std::uint32_t>(value);
+        bits += 5;
+        if (bits >= 8) {
+            bits -= 8;
+            out[written++] = static_cast<std::uint8_t>(buffer >> bits);
+        }
+    }
+    if (digits != 32) {
+        return make_error(ErrorCode::invalid_argument,
+                          "tracking code: " + std::string(digits > 32 ? "more than 32" :
+                                                          std::to_string(digits)) +
+                              " base32 characters, expected 32");
+    }
+    return out;
+}
+
 Bytes ballot_proof_context(std::string_view ballot_id, std::string_view contest_id,
                            std::string_view option_id) {
     Bytes out;

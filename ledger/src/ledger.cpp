@@ -110,6 +110,9 @@ public:
     std::vector<std::unique_ptr<MerkleLog>> district_logs;
     std::unique_ptr<MerkleLog> election_log;
     std::unique_ptr<MerkleLog> event_log;
+    std::unique_ptr<MerkleLog> bridge_log;
+    std::unique_ptr<AnchorBook> anchor_book;  // guarded by bridge_mutex
+    mutable std::mutex bridge_mutex;          // one bridge writer; queries copy under it
     std::map<std::string, std::size_t, std::less<>> district_index;
 
     std::unique_ptr<CastingModule> casting;
@@ -143,6 +146,7 @@ public:
             if (key) log_key = key->derive_log_key(origin);
             const std::string where = id == detail::election_log_id ? "election log"
                                       : id == detail::event_log_id  ? "event log"
+                                      : id == detail::bridge_log_id ? "bridge log"
                                                                     : "district '" + name + "'";
             NoteVerifierKey verifier;
             if (creating) {
@@ -188,6 +192,11 @@ public:
             make_log(detail::event_log_id, std::string(event_log_name), m.election_id + "/events");
         if (!v) return v.error();
         event_log = std::move(v).value();
+        auto b = make_log(detail::bridge_log_id, std::string(bridge_log_name),
+                          m.election_id + "/bridge");
+        if (!b) return b.error();
+        bridge_log = std::move(b).value();
+        anchor_book = std::make_unique<AnchorBook>(election.base_hash);
 
         casting = std::make_unique<CastingModule>(election);
         tallying = std::make_unique<TallyingModule>(election, *casting, *this);
@@ -569,6 +578,22 @@ public:
             return ok;
         }
 
+        // The bridge log: every record admitted again, in order, by the anchor book.
+        if (auto ok = bridge_log->load(
+                *store,
+                [&](std::uint64_t index, ByteSpan record) -> Status {
+                    const std::string at = "bridge log: record " + std::to_string(index);
+                    auto admitted = anchor_book->admit(record, index, election_root_lookup());
+                    if (!admitted)
+                        return make_error(ErrorCode::corrupted,
+                                          at + ": " + admitted.error().message);
+                    anchor_book->add(record, index);
+                    return {};
+                });
+            !ok) {
+            return ok;
+        }
+
         // The event log: a hash chain numbered from 0.
         Hash32 previous{};
         return event_log->load(*store, [&](std::uint64_t index, ByteSpan record) -> Status {
@@ -716,17 +741,84 @@ public:
         return append_all(std::move(made).value(), ActorRole::election_official);
     }
 
+    // ---- the bridge log --------------------------------------------------------------------
+
+    // The root of the election checkpoint of a given size, from the signed checkpoint stored for
+    // it (so an anchor can only name a tree head the ledger itself signed).
+    AnchorBook::ElectionRootLookup election_root_lookup() const {
+        return [this](std::uint64_t size) -> Result<Hash32> {
+            auto stored =
+                store->get(Family::checkpoints, detail::log_key(detail::election_log_id, size));
+            if (!stored) return stored.error();
+            if (!stored.value()) {
+                return make_error(ErrorCode::not_found,
+                                  "the election log has no checkpoint of size " +
+                                      std::to_string(size));
+            }
+            const std::string note(stored.value()->begin(), stored.value()->end());
+            auto text = open_note(note, election_log->verifier());
+            if (!text) return text.error().within("stored election checkpoint");
+            auto checkpoint = Checkpoint::parse(text.value());
+            if (!checkpoint) return checkpoint.error().within("stored election checkpoint");
+            return checkpoint.value().root;
+        };
+    }
+
+    static EventType bridge_event_type(ByteSpan record) {
+        switch (static_cast<RecordType>(record[0])) {
+            case RecordType::anchor_intent:
+                return EventType::anchor_intent_recorded;
+            case RecordType::anchor_transaction:
+                return EventType::anchor_transaction_recorded;
+            default:
+                return EventType::anchor_confirmed;
+        }
+    }
+
+    Result<Receipt> append_bridge_record(Bytes record, ActorRole actor) {
+        if (!writable()) return make_error(ErrorCode::refused, "the ledger is open read-only");
+        std::lock_guard lock(bridge_mutex);
+        const std::uint64_t index = bridge_log->size();
+        auto admitted = anchor_book->admit(record, index, election_root_lookup());
+        if (!admitted) {
+            ++records_rejected;
+            (void)write_events({{EventType::record_rejected, actor, Disposition::failure, "",
+                                 "bridge log: " + admitted.error().message}});
+            return admitted.error().within("bridge log");
+        }
+        rocksdb::WriteBatch write;
+        const std::vector<Bytes> entries{record};
+        MerkleLog::Append append = bridge_log->stage(*store, write, entries);
+        if (auto ok = commit(write, {{bridge_event_type(record), actor, Disposition::success, "",
+                                      admitted.value()}});
+            !ok) {
+            return ok.error().within("bridge log");
+        }
+        Receipt receipt{std::string(bridge_log_name), index, append.leaf_hashes.front(),
+                        append.signed_checkpoint};
+        bridge_log->adopt(std::move(append));
+        anchor_book->add(record, index);
+        return receipt;
+    }
+
+    std::vector<AnchorState> anchors() const {
+        std::lock_guard lock(bridge_mutex);
+        return anchor_book->anchors();
+    }
+
     // ---- queries -------------------------------------------------------------------------
 
     Result<const MerkleLog*> find_log(std::string_view name) const {
         if (name == election_log_name) return election_log.get();
         if (name == event_log_name) return event_log.get();
+        if (name == bridge_log_name) return bridge_log.get();
         if (auto it = district_index.find(name); it != district_index.end())
             return district_logs[it->second].get();
         return make_error(ErrorCode::not_found, "no log '" + std::string(name) +
                                                     "' (a district id, " +
-                                                    std::string(election_log_name) + " or " +
-                                                    std::string(event_log_name) + ")");
+                                                    std::string(election_log_name) + ", " +
+                                                    std::string(event_log_name) + " or " +
+                                                    std::string(bridge_log_name) + ")");
     }
 };
 
@@ -987,6 +1079,12 @@ Result<std::vector<Hash32>> Ledger::prove_consistency(std::string_view log, std:
     if (!leaves) return leaves.error();
     return crypto::prove_consistency(leaves.value(), old_size);
 }
+
+Result<Receipt> Ledger::append_bridge_record(Bytes record, ActorRole actor) {
+    return impl_->append_bridge_record(std::move(record), actor);
+}
+
+std::vector<AnchorState> Ledger::anchors() const { return impl_->anchors(); }
 
 LedgerStatistics Ledger::statistics() const {
     return {impl_->store->synced_writes(), impl_->records_appended.load(),

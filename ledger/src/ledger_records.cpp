@@ -369,6 +369,12 @@ std::string_view to_string(EventType type) {
             return "tally-decryption-recorded";
         case EventType::result_recorded:
             return "result-recorded";
+        case EventType::anchor_intent_recorded:
+            return "anchor-intent-recorded";
+        case EventType::anchor_transaction_recorded:
+            return "anchor-transaction-recorded";
+        case EventType::anchor_confirmed:
+            return "anchor-confirmed";
     }
     return "unknown";
 }

@@ -28,6 +28,7 @@ namespace psephos::ledger::detail {
 
 inline constexpr std::uint32_t election_log_id = 0xFFFF'FFFF;
 inline constexpr std::uint32_t event_log_id = 0xFFFF'FFFE;
+inline constexpr std::uint32_t bridge_log_id = 0xFFFF'FFFD;
 inline constexpr std::string_view ledger_format = "psephos-ledger-v1";
 
 enum class Family { meta, entries, leaves, checkpoints };

@@ -484,7 +484,7 @@ std::string decode_event(ByteSpan record, DecodedEvent& out) {
     const std::uint8_t actor = r.u8();
     const std::uint8_t disposition = r.u8();
     if (r.ok() &&
-        (type < 1 || type > 18 || actor < 1 || actor > 4 || disposition < 1 || disposition > 2))
+        (type < 1 || type > 21 || actor < 1 || actor > 4 || disposition < 1 || disposition > 2))
         r.fail("unknown event type, actor or disposition");
     out.district_id = r.text(64);
     if (r.ok() && !out.district_id.empty() && !is_id(out.district_id)) r.fail("district id");

@@ -4,6 +4,8 @@
 // challenges open to exactly their marks and a tampered reveal fails.
 #include <QTest>
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "psephos/crypto/group_op_counter.hpp"
@@ -218,6 +220,32 @@ private slots:
         }
         Hash32 zero;
         QCOMPARE(format_tracking_code(zero), std::string("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"));
+    }
+
+    void printed_tracking_codes_parse_back() {
+        Hash32 code;
+        for (std::size_t i = 0; i < code.bytes.size(); ++i)
+            code.bytes[i] = static_cast<std::uint8_t>(37 * i + 11);
+        const std::string shown = format_tracking_code(code);
+        auto parsed = parse_tracking_code(shown);
+        QVERIFY(parsed.ok());
+        QVERIFY(std::equal(parsed.value().begin(), parsed.value().end(), code.bytes.begin()));
+        // Lower case, no dashes, spaces: the same 20 bytes.
+        std::string typed;
+        for (const char c : shown) {
+            if (c != '-') typed.push_back(static_cast<char>(std::tolower(c)));
+            if (typed.size() % 9 == 8) typed.push_back(' ');
+        }
+        QVERIFY(parse_tracking_code(typed).value() == parsed.value());
+        // A character outside base32 ('1', '8', '0' are not in RFC 4648's alphabet), too few or
+        // too many characters: refused, naming the character or the count.
+        std::string bad = shown;
+        bad[5] = '1';
+        QVERIFY(parse_tracking_code(bad).error().message.find("character 6") != std::string::npos);
+        QVERIFY(parse_tracking_code(shown.substr(0, 38)).error().message.find("31") !=
+                std::string::npos);
+        QVERIFY(!parse_tracking_code(shown + "A"));
+        QVERIFY(!parse_tracking_code(""));
     }
 
     void timestamp_is_coarse() {

@@ -392,7 +392,7 @@ private slots:
             QVERIFY(decode_ledger_event(event_bytes(static_cast<std::uint16_t>(type), 4, 2, "", ""))
                         .ok());
         }
-        for (const int type : {0, 19, 0x0100, 0xFFFF}) {
+        for (const int type : {0, 22, 0x0100, 0xFFFF}) {
             QVERIFY_REJECTED(
                 decode_ledger_event(event_bytes(static_cast<std::uint16_t>(type), 1, 1, "", "")),
                 ("ledger event at byte 18: event type: unknown value " + std::to_string(type))
@@ -486,7 +486,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, encode_district_checkpoint(c));
 
         LedgerEvent e = example_event_1();
-        e.type = static_cast<EventType>(19);
+        e.type = static_cast<EventType>(22);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, encode_ledger_event(e));
         e = example_event_1();
         e.actor = static_cast<ActorRole>(0);
@@ -507,7 +507,8 @@ private slots:
         QCOMPARE(to_string(EventType::ballot_challenged), std::string_view("ballot-challenged"));
         QCOMPARE(to_string(EventType::election_checkpoint_published),
                  std::string_view("election-checkpoint-published"));
-        QCOMPARE(to_string(static_cast<EventType>(19)), std::string_view("unknown"));
+        QCOMPARE(to_string(EventType::anchor_confirmed), std::string_view("anchor-confirmed"));
+        QCOMPARE(to_string(static_cast<EventType>(22)), std::string_view("unknown"));
         QCOMPARE(to_string(ActorRole::poll_worker), std::string_view("poll-worker"));
         QCOMPARE(to_string(ActorRole::election_official), std::string_view("election-official"));
         QCOMPARE(to_string(Disposition::failure), std::string_view("failure"));

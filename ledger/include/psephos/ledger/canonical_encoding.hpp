@@ -36,7 +36,10 @@ enum class RecordType : std::uint8_t {
     district_tally = 0x0E,
     tally_decryption = 0x0F,
     district_result = 0x10,
-    // Later issues take the next numbers: the anchor intent and the anchor receipt.
+    // The bridge log's records (anchor_records.hpp).
+    anchor_intent = 0x11,
+    anchor_transaction = 0x12,
+    anchor_confirmation = 0x13,
 };
 
 class CanonicalWriter {

@@ -54,6 +54,9 @@ public:
     // Queries, safe from any thread; they see committed state only.
     DistrictCastingStatus status(std::size_t district_index) const;
     std::optional<TrackingCodeEntry> find_tracking_code(const Hash32& code) const;
+    // The tracking code that begins with these bytes (a printed code is the first 20), if exactly
+    // one does; not_found or, should two codes share the prefix, invalid_argument.
+    Result<std::pair<Hash32, TrackingCodeEntry>> find_tracking_code_prefix(ByteSpan prefix) const;
     // The last tracking code of a registered device (its chain head), for a kiosk that restarts.
     std::optional<Hash32> device_chain_head(std::size_t district_index,
                                             std::string_view device_id) const;

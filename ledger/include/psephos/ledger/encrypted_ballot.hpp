@@ -6,6 +6,7 @@
 // cast drops the nonces (wiped), challenge reveals them (ChallengedBallot).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -62,6 +63,10 @@ Hash32 initial_tracking_code(const Hash32& election_base_hash, std::string_view 
 Hash32 next_tracking_code(const Hash32& previous, const Hash32& ballot_hash);
 // The first 20 bytes in RFC 4648 base32, as 8 groups of 4 ("ABCD-EFGH-…"): what the voter reads.
 std::string format_tracking_code(const Hash32& code);
+// The 20 bytes a printed tracking code stands for: 32 base32 characters, case-insensitive, with
+// or without the dashes (anywhere) and spaces a voter may type. invalid_argument otherwise,
+// naming the character and its position.
+Result<std::array<std::uint8_t, 20>> parse_tracking_code(std::string_view text);
 
 // Proof context of a selection's 0/1 proof (option_id set) or a contest's count proof (empty).
 Bytes ballot_proof_context(std::string_view ballot_id, std::string_view contest_id,

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "psephos/crypto/ed25519.hpp"
+#include "psephos/ledger/anchor_records.hpp"
 #include "psephos/ledger/election_context.hpp"
 #include "psephos/ledger/ledger_module.hpp"
 #include "psephos/ledger/ledger_records.hpp"
@@ -37,6 +38,8 @@ class TallyingModule;
 // Names of the two logs that are not district logs (district ids never contain '/').
 inline constexpr std::string_view election_log_name = "/election";
 inline constexpr std::string_view event_log_name = "/events";
+// The bridge's log of anchor intents, transactions and confirmations (anchor_records.hpp).
+inline constexpr std::string_view bridge_log_name = "/bridge";
 
 struct LedgerOptions {
     std::filesystem::path directory;  // the RocksDB database directory
@@ -135,7 +138,14 @@ public:
     Status record_event(EventType type, ActorRole actor, Disposition disposition,
                         std::string district_id, std::string subject);
 
-    // Queries. `log` is a district id, election_log_name or event_log_name.
+    // The bridge log (docs/bridge.md): appends one anchor intent, transaction or confirmation
+    // once AnchorBook admits it against the bridge log and the election log, in one synced write
+    // with its event. A refused record changes nothing but the event log.
+    Result<Receipt> append_bridge_record(Bytes record, ActorRole actor = ActorRole::system);
+    // Every anchor intent with its transactions and confirmation, in bridge-log order.
+    std::vector<AnchorState> anchors() const;
+
+    // Queries. `log` is a district id, election_log_name, event_log_name or bridge_log_name.
     Result<LogStatus> status(std::string_view log) const;
     std::vector<LogStatus> district_statuses() const;
     Result<Bytes> record(std::string_view log, std::uint64_t index) const;

@@ -109,6 +109,9 @@ enum class EventType : std::uint16_t {
     tally_recorded = 16,
     tally_decryption_recorded = 17,
     result_recorded = 18,
+    anchor_intent_recorded = 19,
+    anchor_transaction_recorded = 20,
+    anchor_confirmed = 21,
 };
 
 enum class ActorRole : std::uint8_t {
@@ -124,7 +127,8 @@ enum class Disposition : std::uint8_t {
 };
 
 // "ledger-started", "ledger-stopped", …, "election-checkpoint-published", "tally-recorded",
-// "tally-decryption-recorded", "result-recorded"; "unknown" for a value
+// "tally-decryption-recorded", "result-recorded", "anchor-intent-recorded",
+// "anchor-transaction-recorded", "anchor-confirmed"; "unknown" for a value
 // outside the enum.
 std::string_view to_string(EventType type);
 // "system", "poll-worker", "election-official", "guardian"; "unknown" outside the enum.
