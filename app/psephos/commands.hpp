@@ -32,6 +32,11 @@ int run_decrypt_command(Words words);
 int run_results_command(Words words);
 int run_export_command(Words words);
 int run_verify_command(Words words);  // verify RECORD_DIR [--threads N] [--json]
+// bridge_commands.cpp: bridge-key --out FILE; anchor --data DIR --config FILE; anchor status;
+// proof TRACKING-CODE --data DIR --out FILE; proof verify BUNDLE [--rpc URL]
+int run_bridge_key_command(Words words);
+int run_anchor_command(Words words);
+int run_proof_command(Words words);
 
 // Opens the ledger in the data directory --data DIR (DIR/ledger): writable with its key (--key FILE
 // or DIR/ledger.key), or read-only. Errors say what is missing and how to fix it.

@@ -8,6 +8,7 @@
 // public election record exported, and a check that the decrypted results equal the simulated
 // voters' choices in every district and in total.
 #include "demo.hpp"
+#include "demo_anchor.hpp"
 
 #include <unistd.h>
 
@@ -377,7 +378,16 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
             throw std::runtime_error(results.error().message);
     }
 
-    // 7. The public election record, as an auditor receives it.
+    // 7. The bridge: anchor the final election root (an EVM node if one answers; Bitcoin as a
+    //    signed transaction written out) and prove the shown voter's receipt against it.
+    DemoAnchorOutcome anchored;
+    if (shown) {
+        PhaseTimer t(out, "anchor the election root, prove a receipt (docs/bridge.md)");
+        anchored = run_demo_anchoring(*ledger, data.path() / "anchors", options.anchor_rpc,
+                                      shown->tracking_code, out);
+    }
+
+    // 8. The public election record, as an auditor receives it.
     const std::filesystem::path record_dir = data.path() / "record";
     ledger::ExportSummary exported;
     {
@@ -387,7 +397,7 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         exported = written.value();
     }
 
-    // 8. The independent verifier re-checks the exported record from its files alone (no ledger,
+    // 9. The independent verifier re-checks the exported record from its files alone (no ledger,
     //    no key), in parallel by district: every check V1–V27 of docs/election-record.md.
     ledger::VerifyReport verified;
     {
@@ -419,7 +429,7 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
             << (c.failures.empty() ? c.note : c.failures.front()) << "\n";
     }
 
-    // 9. Results, and the check against what the simulated voters chose, district by district.
+    // 10. Results, and the check against what the simulated voters chose, district by district.
     std::vector<ledger::DistrictResult> results;
     bool all_results = true;
     for (std::size_t d = 0; d < district_count; ++d) {
@@ -510,12 +520,15 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         out << "psephos ledger inclusion --data "
             << (data.temporary() ? std::string("DIR") : data.path().string()) << " --log "
             << shown->receipt.log << " --index " << shown->receipt.index << "\n";
+        out << "  its proof bundle, to the anchored root: " << anchored.bundle.string()
+            << "\n  check it anywhere: psephos proof verify " << anchored.bundle.filename().string()
+            << (anchored.evm_anchored ? " --rpc URL" : "") << "\n";
     }
     const bool all_acknowledged =
         encrypt_failures == 0 && rejected == 0 && acknowledged == options.voters &&
         challenged_count == expected_challenges && counted == acknowledged;
     const bool ok = all_acknowledged && reopened_ok && bad_shares == 0 && all_results &&
-                    totals_match && verified.passed();
+                    totals_match && verified.passed() && anchored.bundle_verified;
     out << "\n"
         << (all_acknowledged ? "PASS" : "FAIL")
         << "  every ballot acknowledged after a durable write; the ledger checked each signature, "
@@ -534,7 +547,12 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
            "total\n"
         << (verified.passed() ? "PASS" : "FAIL")
         << "  the exported record verifies from its files alone (" << checks_passed << " of "
-        << verified.checks.size() << " checks passed; psephos verify RECORD_DIR)\n";
+        << verified.checks.size() << " checks passed; psephos verify RECORD_DIR)\n"
+        << (anchored.bundle_verified ? "PASS" : "FAIL")
+        << "  a voter's receipt is proved in the anchored election root (" << anchored.passed
+        << " of " << anchored.checks << " proof-bundle checks; anchored "
+        << (anchored.evm_anchored ? "on the EVM node and " : "") << "in a Bitcoin transaction"
+        << (anchored.evm_anchored ? "" : " written out; no EVM node") << ")\n";
     return ok ? 0 : 1;
 }
 

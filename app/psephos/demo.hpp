@@ -13,6 +13,8 @@ struct DemoOptions {
     std::uint32_t threads = 0;  // 0: hardware threads
     std::uint64_t seed = 0;     // 0: random voters; otherwise reproducible choices
     std::string data;           // the ledger's directory (kept); empty: a temporary one, removed
+    // The EVM endpoint to anchor on; empty: a development node on 127.0.0.1:8545 if one answers.
+    std::string anchor_rpc;
 };
 
 // Returns the process exit status: 0 only if every ballot was acknowledged by the ledger (which

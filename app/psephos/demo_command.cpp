@@ -1,4 +1,5 @@
-// `psephos demo [--election FILE] [--voters N] [--threads N] [--seed N] [--data DIR]`: the command
+// `psephos demo [--election FILE] [--voters N] [--threads N] [--seed N] [--data DIR]
+// [--anchor-rpc URL]`: the command
 // line of run_demo (demo.hpp).
 #include <iostream>
 
@@ -10,8 +11,9 @@ namespace psephos::app {
 
 int run_demo_command(Words words) {
     const CommandSpec spec{
-        "psephos demo [--election FILE] [--voters N] [--threads N] [--seed N] [--data DIR]",
-        {"--election", "--voters", "--threads", "--seed", "--data"},
+        "psephos demo [--election FILE] [--voters N] [--threads N] [--seed N] [--data DIR]\n"
+        "             [--anchor-rpc URL]",
+        {"--election", "--voters", "--threads", "--seed", "--data", "--anchor-rpc"},
         {},
         0,
         0};
@@ -21,6 +23,7 @@ int run_demo_command(Words words) {
     DemoOptions options;
     if (auto election = args->value("--election")) options.election = *election;
     if (auto data = args->value("--data")) options.data = *data;
+    if (auto rpc = args->value("--anchor-rpc")) options.anchor_rpc = *rpc;
     auto voters = args->number("--voters", 1, 10'000'000, options.voters);
     if (!voters) return usage_error(spec, voters.error().message);
     auto threads = args->number("--threads", 0, 1024, options.threads);

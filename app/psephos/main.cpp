@@ -59,6 +59,15 @@ constexpr CommandEntry commands[] = {
     {"verify", psephos::app::run_verify_command,
      "verify RECORD_DIR [--threads N] [--json]\n"
      "      re-check an election record from its files alone (V1-V27, docs/election-record.md)"},
+    {"bridge-key", psephos::app::run_bridge_key_command,
+     "bridge-key --out FILE [--name NAME] [--network mainnet|testnet|regtest]\n"
+     "      make a secp256k1 key file (mode 0600) for the bridge; prints its addresses"},
+    {"anchor", psephos::app::run_anchor_command,
+     "anchor --data DIR --config FILE [--reason REASON] [--timeout S] | anchor status --data DIR\n"
+     "      anchor the election root on the configured chains, exactly once each (docs/bridge.md)"},
+    {"proof", psephos::app::run_proof_command,
+     "proof TRACKING-CODE --data DIR --out BUNDLE.json | proof verify BUNDLE.json [--rpc URL]\n"
+     "      export, or check, the proof that a ballot is in the anchored record"},
     {"demo", psephos::app::run_demo_command,
      "demo [--voters N] [--threads N] [--seed N]\n"
      "      run a whole simulated election end to end"},

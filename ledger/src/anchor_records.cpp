@@ -124,9 +124,10 @@ Result<AnchorIntent> decode_anchor_intent(ByteSpan data) {
     i.reason = r.text("reason", 32);
     i.payload = r.bytes("payload", anchor_payload_size);
     i.time = r.u64("time");
+    if (r.ok()) {
+        if (auto p = intent_problem(i)) r.fail("fields", *p);
+    }
     if (auto ok = r.finish(); !ok) return ok.error();
-    if (auto p = intent_problem(i))
-        return make_error(ErrorCode::invalid_encoding, "anchor intent: " + *p);
     return i;
 }
 
@@ -151,9 +152,10 @@ Result<AnchorTransaction> decode_anchor_transaction(ByteSpan data) {
     t.sender = r.text("sender", max_anchor_sender_size);
     t.raw_transaction = r.bytes("raw transaction", max_raw_transaction_size);
     t.time = r.u64("time");
+    if (r.ok()) {
+        if (auto p = transaction_problem(t)) r.fail("fields", *p);
+    }
     if (auto ok = r.finish(); !ok) return ok.error();
-    if (auto p = transaction_problem(t))
-        return make_error(ErrorCode::invalid_encoding, "anchor transaction: " + *p);
     return t;
 }
 

@@ -1,0 +1,255 @@
+// The bridge's commands (docs/cli.md §12): bridge-key, anchor (and anchor status), proof (and
+// proof verify). Anchoring state lives in the ledger's bridge log, so `psephos anchor` can be
+// interrupted and run again at any point without anchoring anything twice.
+#include <boost/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "commands.hpp"
+#include "psephos/bridge/anchor_relay.hpp"
+#include "psephos/bridge/bitcoin_address.hpp"
+#include "psephos/bridge/evm_transaction.hpp"
+#include "psephos/bridge/proof_bundle.hpp"
+#include "psephos/bridge/secp256k1_key.hpp"
+#include "psephos/crypto/secure_file.hpp"
+
+namespace psephos::app {
+
+namespace {
+
+namespace json = boost::json;
+using ledger::Ledger;
+
+Result<bridge::BitcoinNetwork> network_of(std::string_view name) {
+    if (name == "mainnet") return bridge::BitcoinNetwork::mainnet;
+    if (name == "testnet") return bridge::BitcoinNetwork::testnet;
+    if (name == "regtest") return bridge::BitcoinNetwork::regtest;
+    return make_error(
+        ErrorCode::invalid_argument,
+        "--network must be mainnet, testnet or regtest, not '" + std::string(name) + "'");
+}
+
+void print_step(const bridge::AnchorStep& s) {
+    std::cout << "  " << s.chain << " (intent " << s.intent_index
+              << "): " << bridge::to_string(s.progress) << ": " << s.message << std::endl;
+}
+
+std::string anchor_state_text(const ledger::AnchorState& a) {
+    if (a.confirmed()) {
+        return "confirmed in block " + std::to_string(a.confirmation->second.block_number) + " (" +
+               std::to_string(a.confirmation->second.confirmations) + " confirmations)";
+    }
+    if (a.transactions.empty()) return "intent only: nothing signed yet";
+    return std::to_string(a.transactions.size()) + " transaction(s), not confirmed";
+}
+
+int anchor_status(const Arguments& args) {
+    auto opened = open_ledger(args, false);
+    if (!opened) return failure(opened.error().message);
+    const std::vector<ledger::AnchorState> anchors = opened.value()->anchors();
+    if (args.has_switch("--json")) {
+        json::array out;
+        for (const auto& a : anchors) {
+            json::array transactions;
+            for (const auto& [index, t] : a.transactions) {
+                transactions.push_back({{"bridge_index", index},
+                                        {"transaction_id", t.transaction_id.to_hex()},
+                                        {"nonce", t.nonce},
+                                        {"sender", t.sender},
+                                        {"raw_transaction", to_hex(t.raw_transaction)}});
+            }
+            json::object o{{"intent_index", a.intent_index},
+                           {"chain", a.intent.chain},
+                           {"kind", std::string(ledger::to_string(a.intent.kind))},
+                           {"network", a.intent.network},
+                           {"reason", a.intent.reason},
+                           {"payload", to_hex(a.intent.payload)},
+                           {"election_log_size", a.payload.election_log_size},
+                           {"election_root", a.payload.election_root.to_hex()},
+                           {"transactions", std::move(transactions)}};
+            if (a.confirmation) {
+                const auto& c = a.confirmation->second;
+                o["confirmation"] = {{"transaction_id", c.transaction_id.to_hex()},
+                                     {"block_number", c.block_number},
+                                     {"block_hash", c.block_hash.to_hex()},
+                                     {"confirmations", c.confirmations}};
+            } else {
+                o["confirmation"] = nullptr;
+            }
+            out.push_back(std::move(o));
+        }
+        std::cout << json::serialize(out) << '\n';
+        return exit_ok;
+    }
+    if (anchors.empty()) std::cout << "no anchors recorded\n";
+    for (const auto& a : anchors) {
+        std::cout << "intent " << a.intent_index << ": chain '" << a.intent.chain << "' ("
+                  << ledger::to_string(a.intent.kind) << " " << a.intent.network << "), "
+                  << a.intent.reason << ", election log size " << a.payload.election_log_size
+                  << " root " << a.payload.election_root.to_hex() << "\n  " << anchor_state_text(a)
+                  << '\n';
+        for (const auto& [index, t] : a.transactions)
+            std::cout << "  transaction " << t.transaction_id.to_hex() << " from " << t.sender
+                      << (a.intent.kind == ledger::ChainKind::evm
+                              ? " nonce " + std::to_string(t.nonce)
+                              : std::string())
+                      << '\n';
+    }
+    return exit_ok;
+}
+
+}  // namespace
+
+int run_bridge_key_command(Words words) {
+    const CommandSpec spec{"psephos bridge-key --out FILE [--name NAME] [--network NETWORK]",
+                           {"--out", "--name", "--network"},
+                           {},
+                           0,
+                           0};
+    int status = exit_ok;
+    auto args = parse_or_report(spec, words, status);
+    if (!args) return status;
+    auto out = args->required("--out");
+    if (!out) return usage_error(spec, out.error().message);
+    auto network = network_of(args->value("--network").value_or("regtest"));
+    if (!network) return usage_error(spec, network.error().message);
+    const bridge::Secp256k1SigningKey key = bridge::Secp256k1SigningKey::generate();
+    if (auto ok = bridge::write_secp256k1_key_file(out.value(), key,
+                                                   args->value("--name").value_or("bridge"));
+        !ok)
+        return failure(ok.error().message);
+    std::cout << "wrote " << out.value() << " (mode 0600)\n"
+              << "EVM address:     "
+              << bridge::EvmAddress::of_public_key(key.uncompressed_public_key()).to_checksum_text()
+              << "\nBitcoin address: "
+              << bridge::P2wpkhAddress::of_public_key(key.compressed_public_key(), network.value())
+                     .to_string()
+              << " (" << bridge::to_string(network.value()) << ")\n";
+    return exit_ok;
+}
+
+int run_anchor_command(Words words) {
+    const CommandSpec spec{
+        "psephos anchor --data DIR --config FILE [--key FILE] [--reason REASON] [--timeout S]\n"
+        "       psephos anchor status --data DIR [--json]",
+        {"--data", "--config", "--key", "--reason", "--timeout"},
+        {"--json"},
+        0,
+        1};
+    int status = exit_ok;
+    auto args = parse_or_report(spec, words, status);
+    if (!args) return status;
+    if (!args->value("--data")) return usage_error(spec, "missing --data");
+    if (!args->positional().empty()) {
+        if (args->positional()[0] != "status")
+            return usage_error(spec, "unknown subcommand '" + args->positional()[0] + "'");
+        return anchor_status(*args);
+    }
+    auto config_path = args->required("--config");
+    if (!config_path) return usage_error(spec, config_path.error().message);
+    const std::string reason = args->value("--reason").value_or("manual");
+    auto timeout = args->number("--timeout", 1, 24 * 3600, 300);
+    if (!timeout) return usage_error(spec, timeout.error().message);
+    auto config = bridge::read_bridge_config(config_path.value());
+    if (!config) return failure(config.error().message);
+    auto opened = open_ledger(*args, true);
+    if (!opened) return failure(opened.error().message);
+    Ledger& l = *opened.value();
+    auto relay = bridge::AnchorRelay::create(l, std::move(config).value());
+    if (!relay) return failure(relay.error().message);
+    auto intents = relay.value()->record_intents(reason);
+    if (!intents) return failure(intents.error().message);
+    const auto election = l.status(ledger::election_log_name).value();
+    std::cout << "anchoring election log size " << election.size << " root "
+              << election.root.to_hex() << " (" << intents.value().size() << " new intent(s))\n";
+    auto done = relay.value()->run_until_done(std::chrono::seconds(timeout.value()), print_step);
+    if (!done) return failure(done.error().message);
+    std::cout << "every configured chain is anchored (or its transaction written out)\n";
+    return exit_ok;
+}
+
+int run_proof_command(Words words) {
+    const CommandSpec spec{
+        "psephos proof TRACKING-CODE --data DIR --out BUNDLE.json [--key FILE]\n"
+        "       psephos proof verify BUNDLE.json [--rpc URL] [--trusted-keys FILE] [--json]",
+        {"--data", "--out", "--key", "--rpc", "--trusted-keys"},
+        {"--json"},
+        1,
+        2};
+    int status = exit_ok;
+    auto args = parse_or_report(spec, words, status);
+    if (!args) return status;
+    const auto& positional = args->positional();
+    if (positional[0] == "verify") {
+        if (positional.size() != 2) return usage_error(spec, "proof verify needs BUNDLE.json");
+        auto bytes = crypto::read_public_file(positional[1], 16 * 1024 * 1024);
+        if (!bytes) return failure(bytes.error().message);
+        auto bundle = bridge::proof_bundle_from_json(std::string_view(
+            reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size()));
+        if (!bundle) return failure(positional[1] + ": " + bundle.error().message);
+        bridge::BundleTrust trust;
+        if (auto keys = args->value("--trusted-keys")) {
+            auto text = crypto::read_public_file(*keys, 1024 * 1024);
+            if (!text) return failure(text.error().message);
+            std::string line;
+            for (const std::uint8_t c : text.value()) {
+                if (c == '\n') {
+                    if (!line.empty()) trust.verifier_keys.push_back(line);
+                    line.clear();
+                } else {
+                    line.push_back(static_cast<char>(c));
+                }
+            }
+            if (!line.empty()) trust.verifier_keys.push_back(line);
+        }
+        std::vector<bridge::BundleCheck> checks =
+            bridge::verify_proof_bundle(bundle.value(), trust);
+        if (auto rpc = args->value("--rpc")) {
+            for (auto& c : bridge::verify_anchors_on_chain(bundle.value(), *rpc))
+                checks.push_back(std::move(c));
+            if (!args->has_switch("--json") &&
+                std::any_of(bundle.value().anchors.begin(), bundle.value().anchors.end(),
+                            [](const auto& a) { return a.kind == ledger::ChainKind::bitcoin; }))
+                std::cout << "note: --rpc checks EVM anchors; look Bitcoin anchors' txids up on a "
+                             "Bitcoin node\n";
+        }
+        bool all = true;
+        for (const auto& c : checks) all = all && c.passed;
+        if (args->has_switch("--json")) {
+            json::array list;
+            for (const auto& c : checks)
+                list.push_back(
+                    {{"id", c.id}, {"name", c.name}, {"passed", c.passed}, {"detail", c.detail}});
+            std::cout << json::serialize(json::object{{"verdict", all ? "PASS" : "FAIL"},
+                                                      {"checks", std::move(list)}})
+                      << '\n';
+        } else {
+            for (const auto& c : checks)
+                std::cout << (c.passed ? "PASS " : "FAIL ") << c.id << " " << c.name << ": "
+                          << c.detail << '\n';
+            std::cout << "verdict: " << (all ? "PASS" : "FAIL") << '\n';
+        }
+        return all ? exit_ok : exit_failure;
+    }
+    if (positional.size() != 1) return usage_error(spec, "one tracking code");
+    if (!args->value("--data")) return usage_error(spec, "missing --data");
+    auto out = args->required("--out");
+    if (!out) return usage_error(spec, out.error().message);
+    auto opened = open_ledger(*args, false);
+    if (!opened) return failure(opened.error().message);
+    auto bundle = bridge::make_proof_bundle(*opened.value(), positional[0]);
+    if (!bundle) return failure(bundle.error().message);
+    if (auto ok =
+            crypto::write_new_file(out.value(), bridge::proof_bundle_to_json(bundle.value()), 0644);
+        !ok)
+        return failure(ok.error().message);
+    std::cout << "wrote " << out.value() << ": ballot " << bundle.value().ballot_index
+              << " of district '" << bundle.value().district_id << "', election log size "
+              << bundle.value().anchored_size << ", " << bundle.value().anchors.size()
+              << " anchor(s)\n";
+    return exit_ok;
+}
+
+}  // namespace psephos::app

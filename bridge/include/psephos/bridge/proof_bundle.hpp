@@ -1,0 +1,105 @@
+// Proof bundles (docs/proof-bundle.md): everything anyone needs to check, without the ledger,
+// that a ballot's tracking code is inside an election record anchored on external chains —
+// the ballot's record and leaf, its inclusion in the district log, the district's signed
+// checkpoint, that checkpoint's inclusion in the election log, consistency to the anchored
+// election checkpoint, and each anchor transaction.
+//
+// Checks are numbered P1–P12 as in docs/proof-bundle.md; each names what it looked at when it
+// fails. verify_proof_bundle uses only the bundle (and trusted keys if given); the on-chain check
+// (P12) asks an EVM node whether the anchor transaction is in a block with that payload.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "psephos/ledger/anchor_records.hpp"
+#include "psephos/ledger/ledger.hpp"
+
+namespace psephos::bridge {
+
+inline constexpr std::string_view proof_bundle_format = "psephos-proof-bundle-v1";
+
+struct BundleAnchor {
+    std::string chain;
+    ledger::ChainKind kind = ledger::ChainKind::evm;
+    std::string network;
+    Bytes payload;
+    Hash32 transaction_id;
+    std::string sender;
+    Bytes raw_transaction;
+    // From the ledger's confirmation record, if the bridge recorded one.
+    std::optional<std::uint64_t> block_number;
+    std::optional<Hash32> block_hash;
+    std::uint32_t confirmations = 0;
+};
+
+struct ProofBundle {
+    std::string election_id;
+    Hash32 base_hash;
+
+    std::string tracking_code;  // the full 32-byte code, hex
+    std::string district_id;
+    bool challenged = false;
+    Bytes ballot_record;  // the district-log record (0x02 cast or 0x03 challenged)
+    std::uint64_t ballot_index = 0;
+
+    std::string district_verifier;    // note verifier key text
+    std::string district_checkpoint;  // signed note
+    std::vector<Hash32> district_inclusion;
+
+    std::string election_verifier;
+    Bytes election_leaf;  // the 0x0C district checkpoint record in the election log
+    std::uint64_t election_leaf_index = 0;
+    std::string election_checkpoint;  // signed note of the first election checkpoint holding it
+    std::vector<Hash32> election_inclusion;
+
+    std::uint64_t anchored_size = 0;
+    Hash32 anchored_root;
+    std::vector<Hash32> anchored_consistency;  // election checkpoint → anchored size
+    std::vector<Hash32> anchored_inclusion;    // the election leaf in the anchored tree
+    std::vector<BundleAnchor> anchors;
+};
+
+// Builds the bundle for the ballot whose tracking code is `code` (its printed form, or 64 hex
+// digits). The anchored checkpoint is the latest confirmed anchor's, else the latest anchored
+// (transaction recorded) one's, else the ledger's latest election checkpoint with no anchors.
+// not_found if no ballot has the code or its district checkpoint is not yet in the election log.
+Result<ProofBundle> make_proof_bundle(const ledger::Ledger& ledger, std::string_view code);
+
+std::string proof_bundle_to_json(const ProofBundle& bundle);
+// Strict: every field present with its type, no unknown field, hex and base64 canonical.
+Result<ProofBundle> proof_bundle_from_json(std::string_view json);
+
+struct BundleCheck {
+    std::string id;    // "P1" …
+    std::string name;  // "ballot record"
+    bool passed = false;
+    std::string detail;  // what was checked, or why it failed
+};
+
+struct BundleTrust {
+    // Note verifier keys the checker trusts (from the published election record); empty: the
+    // bundle's own keys are used and the report says they were not checked against anything.
+    std::vector<std::string> verifier_keys;
+};
+
+// P1–P11 offline. The bundle is good if every check passed.
+std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& bundle, const BundleTrust& trust);
+
+// What the anchor's transaction must carry: for EVM, calldata equal to the payload, or the
+// ElectionAnchor contract's anchor(digest, size, root) call; for Bitcoin, an OP_RETURN output
+// with the payload. Checks the transaction id, the sender and (EVM) the chain id too.
+Status check_anchor_transaction(const BundleAnchor& anchor, const ledger::AnchorPayload& payload);
+
+// P12, online: for each EVM anchor on the chain `rpc_url` serves (its chain id must match the
+// anchor's), the transaction is in a block, was sent by the anchor's sender with the same input,
+// and its receipt says it succeeded; the detail gives the block and its confirmations now. Bitcoin
+// anchors are left to a Bitcoin node (no check is made for them here); a bundle with no EVM anchor
+// fails P12.
+std::vector<BundleCheck> verify_anchors_on_chain(const ProofBundle& bundle,
+                                                 const std::string& rpc_url);
+
+}  // namespace psephos::bridge

@@ -1,0 +1,637 @@
+// The relay's state machine per chain (anchor_relay.hpp, docs/bridge.md §2).
+#include "psephos/bridge/anchor_relay.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <thread>
+
+#include "psephos/bridge/evm_abi.hpp"
+#include "psephos/bridge/evm_client.hpp"
+#include "psephos/bridge/secp256k1_key.hpp"
+#include "psephos/crypto/secure_file.hpp"
+
+namespace psephos::bridge {
+
+namespace json = boost::json;
+using ledger::AnchorState;
+using ledger::ChainKind;
+
+namespace {
+
+std::uint64_t now_seconds() {
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+}
+
+std::string_view network_name(BitcoinNetwork n) { return to_string(n); }
+
+// A node's answer to a rebroadcast of a transaction it already has, or has mined: not a fault.
+bool is_already_known(const Error& e) {
+    const std::string& m = e.message;
+    return m.find("already known") != std::string::npos ||
+           m.find("known transaction") != std::string::npos ||
+           m.find("already imported") != std::string::npos ||
+           m.find("nonce too low") != std::string::npos ||
+           m.find("Nonce too low") != std::string::npos;
+}
+
+AnchorStep step_of(const AnchorState& a, AnchorProgress progress, std::string message,
+                   std::optional<Hash32> transaction = std::nullopt) {
+    return {a.intent.chain, a.intent_index, progress, std::move(message), transaction};
+}
+
+}  // namespace
+
+std::string_view to_string(AnchorProgress progress) {
+    switch (progress) {
+        case AnchorProgress::confirmed:
+            return "confirmed";
+        case AnchorProgress::waiting:
+            return "waiting";
+        case AnchorProgress::retry_later:
+            return "retry-later";
+        case AnchorProgress::written_out:
+            return "written-out";
+        case AnchorProgress::failed:
+            return "failed";
+    }
+    return "unknown";
+}
+
+// ---- Configuration --------------------------------------------------------------------------
+
+Result<BridgeConfig> read_bridge_config(const std::filesystem::path& path) {
+    auto bytes = crypto::read_public_file(path, 1024 * 1024);
+    if (!bytes) return bytes.error();
+    boost::system::error_code ec;
+    const json::value root = json::parse(
+        std::string_view(reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size()),
+        ec);
+    const std::string where = path.string();
+    if (ec) return make_error(ErrorCode::invalid_encoding, where + ": not JSON: " + ec.message());
+    if (!root.is_object())
+        return make_error(ErrorCode::invalid_encoding, where + ": not an object");
+    const std::filesystem::path base = path.parent_path();
+    auto resolve = [&](const std::string& p) {
+        std::filesystem::path f(p);
+        return f.is_absolute() ? f : base / f;
+    };
+    BridgeConfig config;
+    std::optional<Error> error;
+    auto fail = [&](const std::string& at, const std::string& what) {
+        if (!error) error = Error{ErrorCode::invalid_argument, where + ": " + at + ": " + what};
+    };
+    auto text = [&](const json::object& o, const char* key, const std::string& at) -> std::string {
+        const json::value* v = o.if_contains(key);
+        if (!v || !v->is_string()) {
+            fail(at, std::string("'") + key + "' must be a string");
+            return {};
+        }
+        return std::string(v->as_string());
+    };
+    auto number = [&](const json::object& o, const char* key, const std::string& at,
+                      std::optional<std::uint64_t> fallback = std::nullopt) -> std::uint64_t {
+        const json::value* v = o.if_contains(key);
+        if (!v && fallback) return *fallback;
+        if (v && v->is_uint64()) return v->as_uint64();
+        if (v && v->is_int64() && v->as_int64() >= 0)
+            return static_cast<std::uint64_t>(v->as_int64());
+        fail(at, std::string("'") + key + "' must be a whole number from 0");
+        return 0;
+    };
+    auto known_keys = [&](const json::object& o, std::initializer_list<std::string_view> keys,
+                          const std::string& at) {
+        for (const auto& kv : o) {
+            if (std::find(keys.begin(), keys.end(), kv.key()) == keys.end())
+                fail(at, "unknown field '" + std::string(kv.key()) + "'");
+        }
+    };
+    const json::object& top = root.as_object();
+    known_keys(top, {"evm", "bitcoin", "first_retry_ms", "max_retry_ms"}, "top level");
+    config.first_retry = std::chrono::milliseconds(number(top, "first_retry_ms", "top level", 500));
+    config.max_retry = std::chrono::milliseconds(number(top, "max_retry_ms", "top level", 30000));
+    std::vector<std::string> names;
+    if (const json::value* evm = top.if_contains("evm")) {
+        if (!evm->is_array()) fail("evm", "must be a list");
+        for (std::size_t i = 0; evm->is_array() && i < evm->as_array().size(); ++i) {
+            const std::string at = "evm[" + std::to_string(i) + "]";
+            if (!evm->as_array()[i].is_object()) {
+                fail(at, "must be an object");
+                continue;
+            }
+            const json::object& o = evm->as_array()[i].as_object();
+            known_keys(
+                o,
+                {"name", "rpc", "chain_id", "confirmations", "key_file", "contract", "timeout_ms"},
+                at);
+            EvmChainConfig c;
+            c.name = text(o, "name", at);
+            c.rpc_url = text(o, "rpc", at);
+            c.chain_id = number(o, "chain_id", at);
+            c.confirmations = static_cast<std::uint32_t>(
+                std::min<std::uint64_t>(number(o, "confirmations", at, 1), 1000));
+            c.key_file = resolve(text(o, "key_file", at));
+            const std::uint64_t timeout = number(o, "timeout_ms", at, 15000);
+            c.timeouts.request = std::chrono::milliseconds(timeout);
+            c.timeouts.connect = std::chrono::milliseconds(std::min<std::uint64_t>(timeout, 5000));
+            if (o.contains("contract")) {
+                auto address = EvmAddress::from_text(text(o, "contract", at));
+                if (!address)
+                    fail(at, "contract: " + address.error().message);
+                else
+                    c.contract = address.value();
+            }
+            if (c.chain_id == 0) fail(at, "chain_id must be at least 1");
+            if (c.confirmations == 0) fail(at, "confirmations must be at least 1");
+            if (auto endpoint = RpcEndpoint::parse(c.rpc_url); !endpoint && !error)
+                fail(at, "rpc: " + endpoint.error().message);
+            names.push_back(c.name);
+            config.evm.push_back(std::move(c));
+        }
+    }
+    if (const json::value* btc = top.if_contains("bitcoin")) {
+        if (!btc->is_array()) fail("bitcoin", "must be a list");
+        for (std::size_t i = 0; btc->is_array() && i < btc->as_array().size(); ++i) {
+            const std::string at = "bitcoin[" + std::to_string(i) + "]";
+            if (!btc->as_array()[i].is_object()) {
+                fail(at, "must be an object");
+                continue;
+            }
+            const json::object& o = btc->as_array()[i].as_object();
+            known_keys(o,
+                       {"name", "network", "key_file", "utxo", "fee_rate_sat_per_vbyte", "out_dir"},
+                       at);
+            BitcoinChainConfig c;
+            c.name = text(o, "name", at);
+            const std::string network = text(o, "network", at);
+            if (network == "mainnet")
+                c.network = BitcoinNetwork::mainnet;
+            else if (network == "testnet")
+                c.network = BitcoinNetwork::testnet;
+            else if (network == "regtest")
+                c.network = BitcoinNetwork::regtest;
+            else
+                fail(at, "network must be mainnet, testnet or regtest");
+            c.key_file = resolve(text(o, "key_file", at));
+            c.fee_rate_sat_per_vbyte = number(o, "fee_rate_sat_per_vbyte", at, 2);
+            c.out_dir = resolve(text(o, "out_dir", at));
+            const json::value* utxo = o.if_contains("utxo");
+            if (!utxo || !utxo->is_object()) {
+                fail(at, "'utxo' must be an object {txid, vout, amount_sat}");
+            } else {
+                const json::object& u = utxo->as_object();
+                known_keys(u, {"txid", "vout", "amount_sat"}, at + ".utxo");
+                auto txid = Hash32::from_hex(text(u, "txid", at + ".utxo"));
+                if (!txid)
+                    fail(at + ".utxo", "txid must be 64 hex digits");
+                else
+                    c.utxo.txid = txid.value();
+                const std::uint64_t vout = number(u, "vout", at + ".utxo");
+                if (vout > 0xFFFFFFFFu) fail(at + ".utxo", "vout is too large");
+                c.utxo.vout = static_cast<std::uint32_t>(vout);
+                c.utxo.amount_sat = number(u, "amount_sat", at + ".utxo");
+            }
+            names.push_back(c.name);
+            config.bitcoin.push_back(std::move(c));
+        }
+    }
+    std::sort(names.begin(), names.end());
+    if (std::adjacent_find(names.begin(), names.end()) != names.end())
+        fail("chains", "two chains have the same name");
+    if (error) return *error;
+    return config;
+}
+
+// ---- The relay ------------------------------------------------------------------------------
+
+struct AnchorRelay::Impl {
+    ledger::Ledger& ledger;
+    BridgeConfig config;
+    std::vector<Secp256k1SigningKey> evm_keys;
+    std::vector<Secp256k1SigningKey> bitcoin_keys;
+    std::vector<std::unique_ptr<EvmClient>> evm_clients;
+
+    Impl(ledger::Ledger& l, BridgeConfig c) : ledger(l), config(std::move(c)) {}
+
+    EvmAddress evm_address(std::size_t i) const {
+        return EvmAddress::of_public_key(evm_keys[i].uncompressed_public_key());
+    }
+    P2wpkhAddress bitcoin_address(std::size_t i) const {
+        return P2wpkhAddress::of_public_key(bitcoin_keys[i].compressed_public_key(),
+                                            config.bitcoin[i].network);
+    }
+
+    // ---- EVM ----
+
+    // Signs, records (durably) and then broadcasts a new anchor transaction with `nonce`.
+    AnchorStep send_new(std::size_t i, const AnchorState& a, std::uint64_t nonce) {
+        const EvmChainConfig& c = config.evm[i];
+        EvmClient& client = *evm_clients[i];
+        const EvmAddress sender = evm_address(i);
+        Eip1559Transaction t;
+        t.chain_id = c.chain_id;
+        t.nonce = nonce;
+        t.to = c.contract ? *c.contract : sender;
+        t.data = c.contract
+                     ? encode_anchor_call(a.payload.election_digest, a.payload.election_log_size,
+                                          a.payload.election_root)
+                     : a.intent.payload;
+        auto fees = client.suggest_fees();
+        if (!fees) return step_of(a, AnchorProgress::retry_later, fees.error().message);
+        t.max_priority_fee_per_gas = fees.value().max_priority_fee_per_gas;
+        t.max_fee_per_gas = fees.value().max_fee_per_gas;
+        auto gas = client.estimate_gas(sender.bytes, t.to->bytes, t.data);
+        if (!gas) {
+            // A contract call that would revert (not the authorized bridge, a root already
+            // anchored otherwise) is a fault retrying will not mend.
+            const bool revert = gas.error().code == ErrorCode::refused;
+            return step_of(a, revert ? AnchorProgress::failed : AnchorProgress::retry_later,
+                           "estimating gas: " + gas.error().message);
+        }
+        t.gas_limit = gas.value() + gas.value() / 5;  // 20% headroom
+        const SignedEvmTransaction signed_tx = t.sign(evm_keys[i]);
+        ledger::AnchorTransaction record{a.intent_index, signed_tx.hash,
+                                         nonce,          sender.to_checksum_text(),
+                                         signed_tx.raw,  now_seconds()};
+        auto recorded = ledger.append_bridge_record(ledger::encode_anchor_transaction(record));
+        if (!recorded) return step_of(a, AnchorProgress::failed, recorded.error().message);
+        // Only now does it leave the machine.
+        auto sent = client.send_raw_transaction(signed_tx.raw);
+        if (!sent && !is_already_known(sent.error())) {
+            return step_of(a, AnchorProgress::retry_later,
+                           "recorded, not yet broadcast: " + sent.error().message, signed_tx.hash);
+        }
+        return step_of(
+            a, AnchorProgress::waiting,
+            "sent transaction " + signed_tx.hash.to_hex() + " with nonce " + std::to_string(nonce),
+            signed_tx.hash);
+    }
+
+    // Zero-value transfers to itself for nonces [from, to), so that a transaction at `to` can be
+    // mined. They carry nothing; sending one twice is harmless (one nonce, one transaction).
+    Status fill_nonce_gap(std::size_t i, std::uint64_t from, std::uint64_t to) {
+        const EvmChainConfig& c = config.evm[i];
+        EvmClient& client = *evm_clients[i];
+        auto fees = client.suggest_fees();
+        if (!fees) return fees.error();
+        for (std::uint64_t n = from; n < to; ++n) {
+            Eip1559Transaction t;
+            t.chain_id = c.chain_id;
+            t.nonce = n;
+            t.to = evm_address(i);
+            t.gas_limit = 21000;
+            t.max_priority_fee_per_gas = fees.value().max_priority_fee_per_gas;
+            t.max_fee_per_gas = fees.value().max_fee_per_gas;
+            auto sent = client.send_raw_transaction(t.sign(evm_keys[i]).raw);
+            if (!sent && !is_already_known(sent.error())) return sent.error();
+        }
+        return {};
+    }
+
+    AnchorStep step_evm(std::size_t i, const AnchorState& a) {
+        const EvmChainConfig& c = config.evm[i];
+        EvmClient& client = *evm_clients[i];
+        auto chain_id = client.chain_id();
+        if (!chain_id) return step_of(a, AnchorProgress::retry_later, chain_id.error().message);
+        if (chain_id.value() != c.chain_id) {
+            return step_of(a, AnchorProgress::failed,
+                           "the endpoint serves chain id " + std::to_string(chain_id.value()) +
+                               ", the configuration says " + std::to_string(c.chain_id));
+        }
+        const EvmAddress sender = evm_address(i);
+        if (a.transactions.empty()) {
+            auto pending = client.transaction_count(sender.bytes, EvmBlockTag::pending);
+            if (!pending) return step_of(a, AnchorProgress::retry_later, pending.error().message);
+            return send_new(i, a, pending.value());
+        }
+        // A receipt for any recorded transaction? (They share one nonce, so at most one mines.)
+        std::optional<std::uint64_t> spent_nonce;
+        for (auto it = a.transactions.rbegin(); it != a.transactions.rend(); ++it) {
+            const ledger::AnchorTransaction& t = it->second;
+            auto receipt = client.transaction_receipt(t.transaction_id);
+            if (!receipt) return step_of(a, AnchorProgress::retry_later, receipt.error().message);
+            if (!receipt.value()) continue;
+            const EvmReceipt& r = *receipt.value();
+            if (!r.succeeded()) {
+                spent_nonce = std::max(spent_nonce.value_or(0), t.nonce);
+                continue;
+            }
+            auto head = client.block_number();
+            if (!head) return step_of(a, AnchorProgress::retry_later, head.error().message);
+            const std::uint64_t confirmations =
+                head.value() >= r.block_number ? head.value() - r.block_number + 1 : 0;
+            if (confirmations < c.confirmations) {
+                return step_of(a, AnchorProgress::waiting,
+                               "mined in block " + std::to_string(r.block_number) + ", " +
+                                   std::to_string(confirmations) + " of " +
+                                   std::to_string(c.confirmations) + " confirmations",
+                               t.transaction_id);
+            }
+            ledger::AnchorConfirmation confirmation{
+                a.intent_index,
+                t.transaction_id,
+                r.block_number,
+                r.block_hash,
+                static_cast<std::uint32_t>(std::min<std::uint64_t>(confirmations, 0xFFFFFFFFu)),
+                now_seconds()};
+            auto recorded =
+                ledger.append_bridge_record(ledger::encode_anchor_confirmation(confirmation));
+            if (!recorded) return step_of(a, AnchorProgress::failed, recorded.error().message);
+            return step_of(a, AnchorProgress::confirmed,
+                           "confirmed in block " + std::to_string(r.block_number),
+                           t.transaction_id);
+        }
+        const ledger::AnchorTransaction& last = a.transactions.back().second;
+        if (spent_nonce && *spent_nonce >= last.nonce) {
+            // Reverted: the nonce is spent and nothing was anchored.
+            auto pending = client.transaction_count(sender.bytes, EvmBlockTag::pending);
+            if (!pending) return step_of(a, AnchorProgress::retry_later, pending.error().message);
+            return send_new(i, a, std::max(pending.value(), last.nonce + 1));
+        }
+        auto mined_count = client.transaction_count(sender.bytes, EvmBlockTag::latest);
+        if (!mined_count)
+            return step_of(a, AnchorProgress::retry_later, mined_count.error().message);
+        if (mined_count.value() > last.nonce) {
+            // The nonce is spent. Look once more for a receipt (it may have been mined since the
+            // look above); if none, something else used the nonce and ours can never be mined.
+            auto receipt = client.transaction_receipt(last.transaction_id);
+            if (!receipt) return step_of(a, AnchorProgress::retry_later, receipt.error().message);
+            if (receipt.value()) {
+                return step_of(a, AnchorProgress::waiting, "mined; checking confirmations",
+                               last.transaction_id);
+            }
+            for (const auto& [index, t] : a.transactions) {
+                auto other = client.transaction_receipt(t.transaction_id);
+                if (!other) return step_of(a, AnchorProgress::retry_later, other.error().message);
+                if (other.value())
+                    return step_of(a, AnchorProgress::waiting, "mined; checking confirmations",
+                                   t.transaction_id);
+            }
+            auto pending = client.transaction_count(sender.bytes, EvmBlockTag::pending);
+            if (!pending) return step_of(a, AnchorProgress::retry_later, pending.error().message);
+            return send_new(i, a, std::max(pending.value(), last.nonce + 1));
+        }
+        // Not mined: make sure the node has it (it may have restarted or dropped it), and fill a
+        // gap below its nonce if there is one.
+        if (mined_count.value() < last.nonce) {
+            auto pending = client.transaction_count(sender.bytes, EvmBlockTag::pending);
+            if (!pending) return step_of(a, AnchorProgress::retry_later, pending.error().message);
+            if (pending.value() < last.nonce) {
+                if (auto filled = fill_nonce_gap(i, pending.value(), last.nonce); !filled)
+                    return step_of(a, AnchorProgress::retry_later,
+                                   "filling the nonce gap: " + filled.error().message);
+            }
+        }
+        auto sent = client.send_raw_transaction(last.raw_transaction);
+        if (!sent && !is_already_known(sent.error()))
+            return step_of(a, AnchorProgress::retry_later,
+                           "rebroadcasting: " + sent.error().message, last.transaction_id);
+        return step_of(a, AnchorProgress::waiting,
+                       "waiting for " + last.transaction_id.to_hex() + " (nonce " +
+                           std::to_string(last.nonce) + ")",
+                       last.transaction_id);
+    }
+
+    // ---- Bitcoin ----
+
+    Status write_out(std::size_t i, const AnchorState& a, const ledger::AnchorTransaction& t) {
+        const BitcoinChainConfig& c = config.bitcoin[i];
+        std::error_code ec;
+        std::filesystem::create_directories(c.out_dir, ec);
+        if (ec) return make_error(ErrorCode::io_error, c.out_dir.string() + ": " + ec.message());
+        const std::string stem = c.name + "-anchor-" + std::to_string(a.intent_index);
+        const std::filesystem::path hex_file = c.out_dir / (stem + ".hex");
+        const std::filesystem::path readme = c.out_dir / (stem + ".txt");
+        if (std::filesystem::exists(hex_file)) return {};  // written before a restart
+        const std::string hex = to_hex(t.raw_transaction) + "\n";
+        if (auto ok = crypto::write_new_file(hex_file, hex, 0644); !ok) return ok;
+        const std::string text =
+            "Psephos anchor for chain '" + c.name + "' (Bitcoin " +
+            std::string(network_name(c.network)) + ")\n\n" +
+            "txid:    " + t.transaction_id.to_hex() + "\nspends:  " + c.utxo.txid.to_hex() + ":" +
+            std::to_string(c.utxo.vout) + " (" + std::to_string(c.utxo.amount_sat) + " sat) of " +
+            t.sender + "\npayload: " + to_hex(a.intent.payload) +
+            "\n\nNo Bitcoin node is configured, so nothing was broadcast. To broadcast:\n\n"
+            "    bitcoin-cli sendrawtransaction $(cat " +
+            hex_file.filename().string() +
+            ")\n\nor paste the hex into any node's or block explorer's broadcast page. The "
+            "transaction spends one fixed output, so broadcasting it again can never anchor "
+            "twice.\n";
+        return crypto::write_new_file(readme, text, 0644);
+    }
+
+    AnchorStep step_bitcoin(std::size_t i, const AnchorState& a) {
+        const BitcoinChainConfig& c = config.bitcoin[i];
+        if (!a.transactions.empty()) {
+            const ledger::AnchorTransaction& t = a.transactions.back().second;
+            if (auto ok = write_out(i, a, t); !ok)
+                return step_of(a, AnchorProgress::failed, ok.error().message);
+            return step_of(
+                a, AnchorProgress::written_out,
+                "signed transaction in " +
+                    (c.out_dir / (c.name + "-anchor-" + std::to_string(a.intent_index) + ".hex"))
+                        .string(),
+                t.transaction_id);
+        }
+        OpReturnAnchorPlan plan;
+        plan.input = c.utxo;
+        plan.payload = a.intent.payload;
+        plan.fee = FeeRate{c.fee_rate_sat_per_vbyte};
+        plan.network = c.network;
+        auto built = build_op_return_transaction(plan, bitcoin_keys[i]);
+        if (!built) return step_of(a, AnchorProgress::failed, built.error().message);
+        ledger::AnchorTransaction record{
+            a.intent_index,    built.value().txid, 0, bitcoin_address(i).to_string(),
+            built.value().raw, now_seconds()};
+        auto recorded = ledger.append_bridge_record(ledger::encode_anchor_transaction(record));
+        if (!recorded) return step_of(a, AnchorProgress::failed, recorded.error().message);
+        if (auto ok = write_out(i, a, record); !ok)
+            return step_of(a, AnchorProgress::failed, ok.error().message);
+        return step_of(a, AnchorProgress::written_out,
+                       "signed transaction " + built.value().txid.to_hex() + " written to " +
+                           c.out_dir.string(),
+                       built.value().txid);
+    }
+};
+
+AnchorRelay::AnchorRelay(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+AnchorRelay::~AnchorRelay() = default;
+
+Result<std::unique_ptr<AnchorRelay>> AnchorRelay::create(ledger::Ledger& ledger,
+                                                         BridgeConfig config) {
+    auto impl = std::make_unique<Impl>(ledger, std::move(config));
+    for (const EvmChainConfig& c : impl->config.evm) {
+        auto key = read_secp256k1_key_file(c.key_file);
+        if (!key) return key.error().within("chain '" + c.name + "'");
+        impl->evm_keys.push_back(std::move(key).value());
+        auto endpoint = RpcEndpoint::parse(c.rpc_url);
+        if (!endpoint) return endpoint.error().within("chain '" + c.name + "'");
+        impl->evm_clients.push_back(
+            std::make_unique<EvmClient>(JsonRpcClient(endpoint.value(), c.timeouts)));
+    }
+    for (const BitcoinChainConfig& c : impl->config.bitcoin) {
+        auto key = read_secp256k1_key_file(c.key_file);
+        if (!key) return key.error().within("chain '" + c.name + "'");
+        impl->bitcoin_keys.push_back(std::move(key).value());
+    }
+    return std::unique_ptr<AnchorRelay>(new AnchorRelay(std::move(impl)));
+}
+
+std::string AnchorRelay::evm_sender(std::size_t chain) const {
+    return impl_->evm_address(chain).to_checksum_text();
+}
+
+std::string AnchorRelay::bitcoin_sender(std::size_t chain) const {
+    return impl_->bitcoin_address(chain).to_string();
+}
+
+Result<std::vector<std::uint64_t>> AnchorRelay::record_intents(std::string_view reason) {
+    auto election = impl_->ledger.status(ledger::election_log_name);
+    if (!election) return election.error();
+    if (election.value().size == 0)
+        return make_error(ErrorCode::refused, "the election log is empty: nothing to anchor");
+    const Bytes payload = ledger::encode_anchor_payload(
+        {impl_->ledger.election().base_hash, election.value().size, election.value().root});
+    std::vector<ledger::AnchorIntent> intents;
+    for (const EvmChainConfig& c : impl_->config.evm) {
+        intents.push_back({c.name, ChainKind::evm, std::to_string(c.chain_id), std::string(reason),
+                           payload, now_seconds()});
+    }
+    for (const BitcoinChainConfig& c : impl_->config.bitcoin) {
+        intents.push_back({c.name, ChainKind::bitcoin, std::string(network_name(c.network)),
+                           std::string(reason), payload, now_seconds()});
+    }
+    std::vector<std::uint64_t> recorded;
+    const std::vector<AnchorState> existing = impl_->ledger.anchors();
+    for (const ledger::AnchorIntent& intent : intents) {
+        const bool present =
+            std::any_of(existing.begin(), existing.end(), [&](const AnchorState& a) {
+                return a.intent.chain == intent.chain && a.intent.payload == intent.payload;
+            });
+        if (present) continue;
+        auto receipt = impl_->ledger.append_bridge_record(ledger::encode_anchor_intent(intent));
+        if (!receipt) return receipt.error();
+        recorded.push_back(receipt.value().index);
+    }
+    return recorded;
+}
+
+std::vector<AnchorStep> AnchorRelay::step() {
+    std::vector<AnchorStep> steps;
+    for (const AnchorState& a : impl_->ledger.anchors()) {
+        if (a.confirmed()) continue;
+        for (std::size_t i = 0; i < impl_->config.evm.size(); ++i) {
+            if (impl_->config.evm[i].name == a.intent.chain && a.intent.kind == ChainKind::evm)
+                steps.push_back(impl_->step_evm(i, a));
+        }
+        for (std::size_t i = 0; i < impl_->config.bitcoin.size(); ++i) {
+            if (impl_->config.bitcoin[i].name == a.intent.chain &&
+                a.intent.kind == ChainKind::bitcoin)
+                steps.push_back(impl_->step_bitcoin(i, a));
+        }
+    }
+    return steps;
+}
+
+Status AnchorRelay::run_until_done(std::chrono::steady_clock::duration deadline,
+                                   const std::function<void(const AnchorStep&)>& report) {
+    const auto give_up = std::chrono::steady_clock::now() + deadline;
+    auto pause = std::chrono::milliseconds(0);
+    std::vector<AnchorStep> steps;
+    for (;;) {
+        steps = step();
+        bool done = true;
+        bool endpoint_failed = false;
+        for (const AnchorStep& s : steps) {
+            if (report) report(s);
+            if (s.progress == AnchorProgress::failed)
+                return make_error(ErrorCode::refused, "chain '" + s.chain + "': " + s.message);
+            if (s.progress == AnchorProgress::waiting || s.progress == AnchorProgress::retry_later)
+                done = false;
+            if (s.progress == AnchorProgress::retry_later) endpoint_failed = true;
+        }
+        if (done) return {};
+        // Waiting for blocks: poll at the first interval; failing endpoints: back off.
+        pause = endpoint_failed
+                    ? std::min(impl_->config.max_retry,
+                               pause.count() == 0 ? impl_->config.first_retry : pause * 2)
+                    : impl_->config.first_retry;
+        if (std::chrono::steady_clock::now() + pause > give_up) {
+            std::string last;
+            for (const AnchorStep& s : steps) last += "; chain '" + s.chain + "': " + s.message;
+            return make_error(ErrorCode::io_error, "anchoring did not finish in time" + last);
+        }
+        std::this_thread::sleep_for(pause);
+    }
+}
+
+Result<EvmAddress> deploy_election_anchor(const EvmChainConfig& chain,
+                                          const std::filesystem::path& contract_json,
+                                          std::chrono::seconds timeout) {
+    auto bytes = crypto::read_public_file(contract_json, 4 * 1024 * 1024);
+    if (!bytes) return bytes.error();
+    boost::system::error_code ec;
+    const json::value artifact = json::parse(
+        std::string_view(reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size()),
+        ec);
+    const json::value* code_text =
+        (!ec && artifact.is_object()) ? artifact.as_object().if_contains("bytecode") : nullptr;
+    if (!code_text || !code_text->is_string())
+        return make_error(ErrorCode::invalid_encoding,
+                          contract_json.string() + ": no \"bytecode\" string");
+    auto code = parse_evm_data(code_text->as_string());
+    if (!code || code.value().empty())
+        return make_error(ErrorCode::invalid_encoding,
+                          contract_json.string() + ": bytecode is not 0x-prefixed hex");
+    auto key = read_secp256k1_key_file(chain.key_file);
+    if (!key) return key.error();
+    auto endpoint = RpcEndpoint::parse(chain.rpc_url);
+    if (!endpoint) return endpoint.error();
+    EvmClient client{JsonRpcClient(endpoint.value(), chain.timeouts)};
+    auto chain_id = client.chain_id();
+    if (!chain_id) return chain_id.error();
+    if (chain_id.value() != chain.chain_id) {
+        return make_error(ErrorCode::invalid_argument,
+                          "the endpoint serves chain id " + std::to_string(chain_id.value()) +
+                              ", the configuration says " + std::to_string(chain.chain_id));
+    }
+    const EvmAddress sender = EvmAddress::of_public_key(key.value().uncompressed_public_key());
+    Eip1559Transaction t;
+    t.chain_id = chain.chain_id;
+    t.data = encode_election_anchor_deployment(code.value(), sender);
+    auto nonce = client.transaction_count(sender.bytes, EvmBlockTag::pending);
+    if (!nonce) return nonce.error();
+    t.nonce = nonce.value();
+    auto fees = client.suggest_fees();
+    if (!fees) return fees.error();
+    t.max_priority_fee_per_gas = fees.value().max_priority_fee_per_gas;
+    t.max_fee_per_gas = fees.value().max_fee_per_gas;
+    auto gas = client.estimate_gas(sender.bytes, std::nullopt, t.data);
+    if (!gas) return gas.error().within("estimating the deployment's gas");
+    t.gas_limit = gas.value() + gas.value() / 5;
+    const SignedEvmTransaction signed_tx = t.sign(key.value());
+    auto sent = client.send_raw_transaction(signed_tx.raw);
+    if (!sent) return sent.error().within("deploying ElectionAnchor");
+    const auto give_up = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        auto receipt = client.transaction_receipt(signed_tx.hash);
+        if (!receipt) return receipt.error();
+        if (receipt.value()) {
+            if (!receipt.value()->succeeded() || !receipt.value()->contract_address)
+                return make_error(ErrorCode::refused, "the ElectionAnchor deployment reverted");
+            EvmAddress address;
+            address.bytes = *receipt.value()->contract_address;
+            return address;
+        }
+        if (std::chrono::steady_clock::now() > give_up)
+            return make_error(ErrorCode::io_error, "the ElectionAnchor deployment " +
+                                                       signed_tx.hash.to_hex() +
+                                                       " was not mined in time");
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+}
+
+}  // namespace psephos::bridge

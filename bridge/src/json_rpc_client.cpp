@@ -1,0 +1,346 @@
+// JSON-RPC 2.0 over HTTP/1.1 on Boost.Beast (json_rpc_client.hpp).
+//
+// Each call owns a private io_context and runs it once per phase (connect, then write and read);
+// beast::tcp_stream's expiry closes the socket when a phase's deadline passes, so every phase
+// ends. Name resolution is the one step a deadline cannot cut short: getaddrinfo is not
+// cancellable, so a hung DNS server is bounded by the system resolver's own timeouts (resolv.conf);
+// numeric addresses, the usual case for a local node, skip it.
+#include "psephos/bridge/json_rpc_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace psephos::bridge {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace json = boost::json;
+using tcp = asio::ip::tcp;
+
+constexpr std::size_t max_echoed_bytes = 200;
+
+// Text from the network made safe for a message: printable ASCII kept, everything else '?',
+// cut at max_echoed_bytes with "..." after it.
+std::string sanitise(std::string_view text) {
+    std::string out;
+    const std::size_t kept = std::min(text.size(), max_echoed_bytes);
+    out.reserve(kept + 3);
+    for (std::size_t i = 0; i < kept; ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        out.push_back(c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?');
+    }
+    if (text.size() > kept) out += "...";
+    return out;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+    return text.size() >= prefix.size() &&
+           equals_ignoring_case(text.substr(0, prefix.size()), prefix);
+}
+
+bool is_host_name_char(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return std::isalnum(u) != 0 || c == '-' || c == '.' || c == '_';
+}
+
+Error url_error(std::string_view url, const std::string& why) {
+    return make_error(ErrorCode::invalid_argument, "RPC URL '" + sanitise(url) + "': " + why);
+}
+
+std::string milliseconds_text(std::chrono::milliseconds ms) {
+    return std::to_string(ms.count()) + " ms";
+}
+
+// Runs the io_context until the operation started by `start` calls its handler, and returns the
+// handler's error code. The stream's expiry guarantees the handler runs.
+template <class Start>
+beast::error_code run_until_done(asio::io_context& io, Start&& start) {
+    beast::error_code result;
+    bool done = false;
+    std::forward<Start>(start)([&](beast::error_code ec, auto&&...) {
+        result = ec;
+        done = true;
+    });
+    io.restart();
+    io.run();
+    if (!done) return asio::error::operation_aborted;  // cannot happen: run() returns when idle
+    return result;
+}
+
+std::string host_header(const RpcEndpoint& endpoint) {
+    const bool ipv6 = endpoint.host.find(':') != std::string::npos;
+    std::string host = ipv6 ? "[" + endpoint.host + "]" : endpoint.host;
+    return host + ":" + std::to_string(endpoint.port);
+}
+
+}  // namespace
+
+Result<RpcEndpoint> RpcEndpoint::parse(std::string_view url) {
+    constexpr std::string_view http_scheme = "http://";
+    if (starts_with_ignoring_case(url, "https://"))
+        return url_error(url,
+                         "https is not supported; reach the node over http (a local proxy or an "
+                         "ssh tunnel for a remote one)");
+    if (!starts_with_ignoring_case(url, http_scheme))
+        return url_error(url, "only http://host[:port][/path] URLs are supported");
+    for (char c : url) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7f)
+            return url_error(url, "contains a space, a control or a non-ASCII character");
+    }
+    if (url.find('#') != std::string_view::npos) return url_error(url, "has a fragment ('#')");
+
+    std::string_view rest = url.substr(http_scheme.size());
+    const std::size_t authority_end = rest.find_first_of("/?");
+    std::string_view authority = rest.substr(0, authority_end);
+    std::string_view target =
+        authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
+    if (authority.find('@') != std::string_view::npos)
+        return url_error(url, "has user info ('user@'); credentials in URLs are refused");
+
+    RpcEndpoint endpoint;
+    std::string_view port_text;
+    bool has_port = false;
+    if (!authority.empty() && authority.front() == '[') {
+        const std::size_t close = authority.find(']');
+        if (close == std::string_view::npos) return url_error(url, "IPv6 host without ']'");
+        endpoint.host = std::string(authority.substr(1, close - 1));
+        std::string_view after = authority.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') return url_error(url, "unexpected text after ']'");
+            port_text = after.substr(1);
+            has_port = true;
+        }
+        boost::system::error_code ec;
+        asio::ip::make_address_v6(endpoint.host, ec);
+        if (ec) return url_error(url, "'" + endpoint.host + "' is not an IPv6 address");
+    } else {
+        const std::size_t colon = authority.find(':');
+        endpoint.host = std::string(authority.substr(0, colon));
+        if (colon != std::string_view::npos) {
+            port_text = authority.substr(colon + 1);
+            has_port = true;
+        }
+        if (!std::all_of(endpoint.host.begin(), endpoint.host.end(), is_host_name_char))
+            return url_error(url, "host has a character other than letters, digits, '-', '.', '_'");
+    }
+    if (endpoint.host.empty()) return url_error(url, "has no host");
+
+    if (has_port) {
+        if (port_text.empty() || port_text.size() > 5 ||
+            !std::all_of(port_text.begin(), port_text.end(),
+                         [](char c) { return c >= '0' && c <= '9'; }))
+            return url_error(url, "port is not a number from 1 to 65535");
+        unsigned long port = std::stoul(std::string(port_text));
+        if (port == 0 || port > 65535)
+            return url_error(url, "port is not a number from 1 to 65535");
+        endpoint.port = static_cast<std::uint16_t>(port);
+    }
+
+    if (target.empty()) {
+        endpoint.target = "/";
+    } else if (target.front() == '?') {
+        endpoint.target = "/" + std::string(target);
+    } else {
+        endpoint.target = std::string(target);
+    }
+    return endpoint;
+}
+
+std::string RpcEndpoint::to_string() const { return "http://" + host_header(*this) + target; }
+
+Result<JsonRpcAnswer> parse_json_rpc_response(std::string_view method, std::uint64_t expected_id,
+                                              unsigned http_status, std::string_view body) {
+    const std::string where(method);
+    auto malformed = [&](const std::string& why) {
+        return make_error(ErrorCode::invalid_encoding,
+                          where + ": malformed JSON-RPC response: " + why);
+    };
+    if (http_status != 200) {
+        return make_error(ErrorCode::io_error, where + ": HTTP status " +
+                                                   std::to_string(http_status) + ", body '" +
+                                                   sanitise(body) + "'");
+    }
+
+    boost::system::error_code ec;
+    json::value parsed = json::parse(json::string_view(body.data(), body.size()), ec);
+    if (ec) return malformed("body is not JSON (" + ec.message() + "): '" + sanitise(body) + "'");
+    const json::object* object = parsed.if_object();
+    if (object == nullptr) return malformed("body is not a JSON object");
+
+    const json::value* version = object->if_contains("jsonrpc");
+    if (version == nullptr) return malformed("no \"jsonrpc\" member");
+    if (!version->is_string() || version->get_string() != "2.0")
+        return malformed("\"jsonrpc\" is " + sanitise(json::serialize(*version)) +
+                         ", expected \"2.0\"");
+
+    const json::value* id = object->if_contains("id");
+    if (id == nullptr) return malformed("no \"id\" member");
+    const bool id_matches = (id->is_uint64() && id->get_uint64() == expected_id) ||
+                            (id->is_int64() && id->get_int64() >= 0 &&
+                             static_cast<std::uint64_t>(id->get_int64()) == expected_id);
+    if (!id_matches)
+        return malformed("id " + sanitise(json::serialize(*id)) + " does not match request id " +
+                         std::to_string(expected_id));
+
+    const json::value* result = object->if_contains("result");
+    const json::value* error = object->if_contains("error");
+    if (result != nullptr && error != nullptr)
+        return malformed("has both \"result\" and \"error\"");
+    if (result == nullptr && error == nullptr)
+        return malformed("has neither \"result\" nor \"error\"");
+    if (result != nullptr) return JsonRpcAnswer(*result);
+
+    const json::object* error_object = error->if_object();
+    if (error_object == nullptr) return malformed("\"error\" is not an object");
+    const json::value* code = error_object->if_contains("code");
+    if (code == nullptr || !(code->is_int64() || code->is_uint64()))
+        return malformed("error object has no integer \"code\"");
+    if (code->is_uint64() && !code->is_int64()) return malformed("error \"code\" out of range");
+    const json::value* message = error_object->if_contains("message");
+    if (message == nullptr || !message->is_string())
+        return malformed("error object has no string \"message\"");
+
+    JsonRpcErrorObject out;
+    out.code = code->is_int64() ? code->get_int64() : static_cast<std::int64_t>(code->get_uint64());
+    const json::string& text = message->get_string();
+    out.message = sanitise(std::string_view(text.data(), text.size()));
+    if (const json::value* data = error_object->if_contains("data")) out.data = *data;
+    return JsonRpcAnswer(std::move(out));
+}
+
+Error to_error(std::string_view method, const JsonRpcErrorObject& error_object) {
+    return make_error(ErrorCode::refused, std::string(method) + ": JSON-RPC error " +
+                                              std::to_string(error_object.code) + ": " +
+                                              error_object.message);
+}
+
+JsonRpcClient::JsonRpcClient(RpcEndpoint endpoint, RpcTimeouts timeouts,
+                             std::size_t max_response_body)
+    : endpoint_(std::move(endpoint)), timeouts_(timeouts), max_response_body_(max_response_body) {}
+
+Result<boost::json::value> JsonRpcClient::call(std::string_view method, boost::json::array params) {
+    auto answer = call_for_answer(method, std::move(params));
+    if (!answer) return answer.error();
+    if (auto* error_object = std::get_if<JsonRpcErrorObject>(&answer.value()))
+        return to_error(method, *error_object);
+    return std::get<json::value>(std::move(answer).value());
+}
+
+Result<JsonRpcAnswer> JsonRpcClient::call_for_answer(std::string_view method,
+                                                     boost::json::array params) {
+    const std::uint64_t id = next_id_++;
+    const std::string where = std::string(method) + " (" + endpoint_.to_string() + ")";
+    auto io_failure = [&](const std::string& step, const beast::error_code& ec) {
+        return make_error(ErrorCode::io_error, where + ": " + step + ": " + ec.message());
+    };
+
+    json::object request_body;
+    request_body["jsonrpc"] = "2.0";
+    request_body["id"] = id;
+    request_body["method"] = json::string_view(method.data(), method.size());
+    request_body["params"] = std::move(params);
+
+    asio::io_context io;
+    beast::tcp_stream stream(io);
+
+    // 1. Resolve (numeric hosts skip the resolver) and connect, within the connect deadline.
+    std::vector<tcp::endpoint> candidates;
+    boost::system::error_code address_ec;
+    const auto address = asio::ip::make_address(endpoint_.host, address_ec);
+    if (!address_ec) {
+        candidates.emplace_back(address, endpoint_.port);
+    } else {
+        tcp::resolver resolver(io);
+        tcp::resolver::results_type results;
+        const auto ec = run_until_done(io, [&](auto handler) {
+            resolver.async_resolve(
+                endpoint_.host, std::to_string(endpoint_.port),
+                [&results, handler](beast::error_code e, tcp::resolver::results_type r) mutable {
+                    results = std::move(r);
+                    handler(e);
+                });
+        });
+        if (ec) return io_failure("resolving '" + endpoint_.host + "'", ec);
+        for (const auto& entry : results) candidates.push_back(entry.endpoint());
+        if (candidates.empty())
+            return make_error(ErrorCode::io_error,
+                              where + ": '" + endpoint_.host + "' resolves to no address");
+    }
+    stream.expires_after(timeouts_.connect);
+    auto ec = run_until_done(
+        io, [&](auto handler) { stream.async_connect(candidates, std::move(handler)); });
+    if (ec == beast::error::timeout)
+        return make_error(ErrorCode::io_error, where + ": connect: timed out after " +
+                                                   milliseconds_text(timeouts_.connect));
+    if (ec) return io_failure("connect", ec);
+
+    // 2. Send the request and read the whole answer, within the request deadline.
+    http::request<http::string_body> request{http::verb::post, endpoint_.target, 11};
+    request.set(http::field::host, host_header(endpoint_));
+    request.set(http::field::user_agent, "psephos-bridge");
+    request.set(http::field::content_type, "application/json");
+    request.set(http::field::accept, "application/json");
+    request.keep_alive(false);
+    request.body() = json::serialize(request_body);
+    request.prepare_payload();
+
+    stream.expires_after(timeouts_.request);
+    const std::string timed_out =
+        where + ": timed out after " + milliseconds_text(timeouts_.request);
+    ec = run_until_done(
+        io, [&](auto handler) { http::async_write(stream, request, std::move(handler)); });
+    if (ec == beast::error::timeout) return make_error(ErrorCode::io_error, timed_out);
+    if (ec) return io_failure("sending the request", ec);
+
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(max_response_body_);
+    ec = run_until_done(
+        io, [&](auto handler) { http::async_read(stream, buffer, parser, std::move(handler)); });
+    if (ec == beast::error::timeout) return make_error(ErrorCode::io_error, timed_out);
+    if (ec == http::error::body_limit)
+        return make_error(ErrorCode::io_error, where + ": response body exceeds " +
+                                                   std::to_string(max_response_body_) + " bytes");
+    if (ec == http::error::end_of_stream)
+        return make_error(ErrorCode::io_error, where + ": connection closed without a response");
+    if (ec == http::error::partial_message)
+        return make_error(ErrorCode::io_error, where + ": connection closed mid-response");
+    if (ec) return io_failure("reading the response", ec);
+
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+
+    const auto& response = parser.get();
+    return parse_json_rpc_response(method, id, response.result_int(), response.body());
+}
+
+}  // namespace psephos::bridge

@@ -1,0 +1,775 @@
+// Proof bundles: making them from a ledger, their JSON form, and checking them (proof_bundle.hpp,
+// docs/proof-bundle.md).
+#include "psephos/bridge/proof_bundle.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "psephos/bridge/bitcoin_address.hpp"
+#include "psephos/bridge/bitcoin_transaction.hpp"
+#include "psephos/bridge/evm_abi.hpp"
+#include "psephos/bridge/evm_client.hpp"
+#include "psephos/bridge/evm_transaction.hpp"
+#include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/ledger/casting_module.hpp"
+#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/ledger/ledger_records.hpp"
+#include "psephos/ledger/signed_note.hpp"
+
+namespace psephos::bridge {
+
+namespace json = boost::json;
+using ledger::AnchorPayload;
+using ledger::AnchorState;
+using ledger::ChainKind;
+using ledger::Checkpoint;
+using ledger::NoteVerifierKey;
+
+namespace {
+
+std::string district_origin(const std::string& election_id, const std::string& district_id) {
+    return election_id + "/district/" + district_id;
+}
+
+Result<Checkpoint> open_checkpoint(const std::string& note, const NoteVerifierKey& verifier) {
+    auto text = ledger::open_note(note, verifier);
+    if (!text) return text.error();
+    auto checkpoint = Checkpoint::parse(text.value());
+    if (!checkpoint) return checkpoint.error();
+    if (checkpoint.value().origin != verifier.name) {
+        return make_error(ErrorCode::verification_failed,
+                          "checkpoint origin '" + checkpoint.value().origin +
+                              "' is not the key's name '" + verifier.name + "'");
+    }
+    return checkpoint;
+}
+
+// The anchored election checkpoint: the latest confirmed anchor's payload, else the latest one
+// with a transaction; nullptr if nothing was anchored.
+const AnchorState* anchored_state(const std::vector<AnchorState>& anchors) {
+    const AnchorState* best = nullptr;
+    auto better = [&](const AnchorState& a) {
+        if (best == nullptr) return true;
+        if (a.confirmed() != best->confirmed()) return a.confirmed();
+        return a.payload.election_log_size > best->payload.election_log_size;
+    };
+    for (const AnchorState& a : anchors) {
+        if (a.transactions.empty()) continue;
+        if (better(a)) best = &a;
+    }
+    return best;
+}
+
+BundleAnchor bundle_anchor_of(const AnchorState& a) {
+    BundleAnchor out;
+    out.chain = a.intent.chain;
+    out.kind = a.intent.kind;
+    out.network = a.intent.network;
+    out.payload = a.intent.payload;
+    // The confirmed transaction, or the latest attempt.
+    const ledger::AnchorTransaction* t = &a.transactions.back().second;
+    if (a.confirmation) {
+        for (const auto& [index, candidate] : a.transactions) {
+            if (candidate.transaction_id == a.confirmation->second.transaction_id) t = &candidate;
+        }
+        out.block_number = a.confirmation->second.block_number;
+        out.block_hash = a.confirmation->second.block_hash;
+        out.confirmations = a.confirmation->second.confirmations;
+    }
+    out.transaction_id = t->transaction_id;
+    out.sender = t->sender;
+    out.raw_transaction = t->raw_transaction;
+    return out;
+}
+
+Result<Hash32> full_tracking_code(const ledger::Ledger& l, std::string_view code) {
+    Bytes prefix;
+    if (code.size() == 64) {
+        auto full = Hash32::from_hex(code);
+        if (!full) return full.error().within("tracking code");
+        prefix.assign(full.value().bytes.begin(), full.value().bytes.end());
+    } else {
+        auto printed = ledger::parse_tracking_code(code);
+        if (!printed) return printed.error();
+        prefix.assign(printed.value().begin(), printed.value().end());
+    }
+    auto found = l.casting().find_tracking_code_prefix(prefix);
+    if (!found) return found.error();
+    return found.value().first;
+}
+
+}  // namespace
+
+// ---- Making a bundle ------------------------------------------------------------------------
+
+Result<ProofBundle> make_proof_bundle(const ledger::Ledger& l, std::string_view code) {
+    auto full = full_tracking_code(l, code);
+    if (!full) return full.error();
+    const ledger::TrackingCodeEntry entry = *l.casting().find_tracking_code(full.value());
+    const ledger::ElectionManifest& m = l.election().manifest;
+    ProofBundle b;
+    b.election_id = m.election_id;
+    b.base_hash = l.election().base_hash;
+    b.tracking_code = full.value().to_hex();
+    b.district_id = m.districts.at(entry.district_index).id;
+    b.challenged = entry.challenged;
+    b.ballot_index = entry.index;
+    auto record = l.record(b.district_id, entry.index);
+    if (!record) return record.error();
+    b.ballot_record = std::move(record).value();
+
+    auto election = l.status(ledger::election_log_name);
+    if (!election) return election.error();
+    b.election_verifier = election.value().verifier.to_text();
+    auto district = l.status(b.district_id);
+    if (!district) return district.error();
+    b.district_verifier = district.value().verifier.to_text();
+
+    const std::vector<AnchorState> anchors = l.anchors();
+    const AnchorState* anchored = anchored_state(anchors);
+    b.anchored_size = anchored ? anchored->payload.election_log_size : election.value().size;
+    b.anchored_root = anchored ? anchored->payload.election_root : election.value().root;
+
+    // The first district checkpoint in the (anchored) election log that covers the ballot.
+    std::optional<std::uint64_t> leaf_index;
+    for (std::uint64_t j = 0; j < b.anchored_size && !leaf_index; ++j) {
+        auto leaf = l.record(ledger::election_log_name, j);
+        if (!leaf) return leaf.error();
+        auto entry_record = ledger::decode_district_checkpoint(leaf.value());
+        if (!entry_record)
+            return entry_record.error().within("election log record " + std::to_string(j));
+        if (entry_record.value().district_id != b.district_id) continue;
+        auto checkpoint =
+            open_checkpoint(entry_record.value().signed_checkpoint, district.value().verifier);
+        if (!checkpoint)
+            return checkpoint.error().within("election log record " + std::to_string(j));
+        if (checkpoint.value().size <= b.ballot_index) continue;
+        leaf_index = j;
+        b.election_leaf = std::move(leaf).value();
+        b.district_checkpoint = entry_record.value().signed_checkpoint;
+        auto inclusion = l.prove_inclusion(b.district_id, b.ballot_index, checkpoint.value().size);
+        if (!inclusion) return inclusion.error();
+        b.district_inclusion = std::move(inclusion).value();
+    }
+    if (!leaf_index) {
+        return make_error(ErrorCode::not_found,
+                          "the ballot's district checkpoint is not yet in the " +
+                              std::string(anchored ? "anchored " : "") +
+                              "election log (publish the election checkpoint" +
+                              (anchored ? " and anchor it" : "") + " first)");
+    }
+    b.election_leaf_index = *leaf_index;
+
+    // The first election checkpoint holding that leaf.
+    auto checkpoints = l.checkpoints(ledger::election_log_name);
+    if (!checkpoints) return checkpoints.error();
+    std::uint64_t election_size = 0;
+    for (const auto& [size, note] : checkpoints.value()) {
+        if (size > *leaf_index && size <= b.anchored_size) {
+            election_size = size;
+            b.election_checkpoint = note;
+            break;
+        }
+    }
+    if (election_size == 0)
+        return make_error(ErrorCode::corrupted, "no election checkpoint holds the district's leaf");
+    auto election_inclusion =
+        l.prove_inclusion(ledger::election_log_name, *leaf_index, election_size);
+    if (!election_inclusion) return election_inclusion.error();
+    b.election_inclusion = std::move(election_inclusion).value();
+    auto consistency =
+        l.prove_consistency(ledger::election_log_name, election_size, b.anchored_size);
+    if (!consistency) return consistency.error();
+    b.anchored_consistency = std::move(consistency).value();
+    auto anchored_inclusion =
+        l.prove_inclusion(ledger::election_log_name, *leaf_index, b.anchored_size);
+    if (!anchored_inclusion) return anchored_inclusion.error();
+    b.anchored_inclusion = std::move(anchored_inclusion).value();
+
+    if (anchored) {
+        for (const AnchorState& a : anchors) {
+            if (a.transactions.empty() || !(a.payload == anchored->payload)) continue;
+            b.anchors.push_back(bundle_anchor_of(a));
+        }
+    }
+    return b;
+}
+
+// ---- JSON -----------------------------------------------------------------------------------
+
+namespace {
+
+json::array hashes_to_json(const std::vector<Hash32>& hashes) {
+    json::array out;
+    for (const Hash32& h : hashes) out.emplace_back(h.to_hex());
+    return out;
+}
+
+// Reads an object's fields strictly: each read names the field; unknown fields are refused by
+// finish().
+class FieldReader {
+public:
+    FieldReader(const json::value& value, std::string where) : where_(std::move(where)) {
+        if (!value.is_object()) {
+            fail("is not a JSON object");
+            return;
+        }
+        object_ = &value.as_object();
+    }
+
+    const json::value* get(std::string_view key) {
+        if (!object_) return nullptr;
+        seen_.insert(std::string(key));
+        const json::value* v = object_->if_contains(key);
+        if (!v) fail("has no field '" + std::string(key) + "'");
+        return v;
+    }
+    std::string text(std::string_view key) {
+        const json::value* v = get(key);
+        if (!v) return {};
+        if (!v->is_string()) {
+            fail("field '" + std::string(key) + "' is not a string");
+            return {};
+        }
+        return std::string(v->as_string());
+    }
+    std::uint64_t number(std::string_view key) {
+        const json::value* v = get(key);
+        if (!v) return 0;
+        if (v->is_uint64()) return v->as_uint64();
+        if (v->is_int64() && v->as_int64() >= 0) return static_cast<std::uint64_t>(v->as_int64());
+        fail("field '" + std::string(key) + "' is not a whole number from 0");
+        return 0;
+    }
+    bool boolean(std::string_view key) {
+        const json::value* v = get(key);
+        if (!v) return false;
+        if (!v->is_bool()) {
+            fail("field '" + std::string(key) + "' is not true or false");
+            return false;
+        }
+        return v->as_bool();
+    }
+    Hash32 hash(std::string_view key) {
+        const std::string t = text(key);
+        if (!ok()) return {};
+        auto h = Hash32::from_hex(t);
+        if (!h || to_lower_hex(t) != t) {
+            fail("field '" + std::string(key) + "' is not 64 lower-case hex digits");
+            return {};
+        }
+        return h.value();
+    }
+    Bytes hex(std::string_view key) {
+        const std::string t = text(key);
+        if (!ok()) return {};
+        auto b = from_hex(t);
+        if (!b || to_lower_hex(t) != t) {
+            fail("field '" + std::string(key) + "' is not lower-case hex");
+            return {};
+        }
+        return b.value();
+    }
+    Bytes base64(std::string_view key) {
+        const std::string t = text(key);
+        if (!ok()) return {};
+        auto b = from_base64(t);
+        if (!b) {
+            fail("field '" + std::string(key) + "' is not canonical base64");
+            return {};
+        }
+        return b.value();
+    }
+    std::vector<Hash32> hashes(std::string_view key) {
+        const json::value* v = get(key);
+        if (!v) return {};
+        if (!v->is_array() || v->as_array().size() > 128) {
+            fail("field '" + std::string(key) + "' is not a list of at most 128 hashes");
+            return {};
+        }
+        std::vector<Hash32> out;
+        for (std::size_t i = 0; i < v->as_array().size(); ++i) {
+            const json::value& e = v->as_array()[i];
+            auto h = e.is_string() ? Hash32::from_hex(e.as_string()) : Result<Hash32>(Error{});
+            if (!h) {
+                fail("field '" + std::string(key) + "' item " + std::to_string(i) +
+                     " is not 64 hex digits");
+                return {};
+            }
+            out.push_back(h.value());
+        }
+        return out;
+    }
+
+    void fail(const std::string& reason) {
+        if (!error_) error_ = Error{ErrorCode::invalid_encoding, where_ + " " + reason};
+    }
+    bool ok() const { return !error_.has_value(); }
+    Status finish() {
+        if (object_ && ok()) {
+            for (const auto& kv : *object_) {
+                if (!seen_.count(std::string(kv.key())))
+                    fail("has an unknown field '" + std::string(kv.key()) + "'");
+            }
+        }
+        if (error_) return *error_;
+        return {};
+    }
+
+private:
+    static std::string to_lower_hex(std::string t) {
+        std::transform(t.begin(), t.end(), t.begin(), [](char c) {
+            return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        });
+        return t;
+    }
+
+    std::string where_;
+    const json::object* object_ = nullptr;
+    std::set<std::string> seen_;
+    std::optional<Error> error_;
+};
+
+}  // namespace
+
+std::string proof_bundle_to_json(const ProofBundle& b) {
+    json::array anchors;
+    for (const BundleAnchor& a : b.anchors) {
+        json::object o;
+        o["chain"] = a.chain;
+        o["kind"] = std::string(ledger::to_string(a.kind));
+        o["network"] = a.network;
+        o["payload"] = to_hex(a.payload);
+        o["transaction_id"] = a.transaction_id.to_hex();
+        o["sender"] = a.sender;
+        o["raw_transaction"] = to_hex(a.raw_transaction);
+        o["block_number"] = a.block_number ? json::value(*a.block_number) : json::value(nullptr);
+        o["block_hash"] = a.block_hash ? json::value(a.block_hash->to_hex()) : json::value(nullptr);
+        o["confirmations"] = a.confirmations;
+        anchors.push_back(std::move(o));
+    }
+    json::object out;
+    out["format"] = std::string(proof_bundle_format);
+    out["election"] = {{"election_id", b.election_id}, {"base_hash", b.base_hash.to_hex()}};
+    out["ballot"] = {{"tracking_code", b.tracking_code},
+                     {"printed_tracking_code",
+                      ledger::format_tracking_code(Hash32::from_hex(b.tracking_code).value())},
+                     {"district", b.district_id},
+                     {"state", b.challenged ? "challenged" : "cast"},
+                     {"index", b.ballot_index},
+                     {"record", to_base64(b.ballot_record)},
+                     {"leaf_hash", crypto::hash_merkle_leaf(b.ballot_record).to_hex()}};
+    out["district_log"] = {{"verifier_key", b.district_verifier},
+                           {"signed_checkpoint", b.district_checkpoint},
+                           {"inclusion", hashes_to_json(b.district_inclusion)}};
+    out["election_log"] = {{"verifier_key", b.election_verifier},
+                           {"leaf", to_base64(b.election_leaf)},
+                           {"leaf_hash", crypto::hash_merkle_leaf(b.election_leaf).to_hex()},
+                           {"leaf_index", b.election_leaf_index},
+                           {"signed_checkpoint", b.election_checkpoint},
+                           {"inclusion", hashes_to_json(b.election_inclusion)}};
+    out["anchored_checkpoint"] = {{"size", b.anchored_size},
+                                  {"root", b.anchored_root.to_hex()},
+                                  {"consistency", hashes_to_json(b.anchored_consistency)},
+                                  {"inclusion", hashes_to_json(b.anchored_inclusion)}};
+    out["anchors"] = std::move(anchors);
+    return json::serialize(out) + "\n";
+}
+
+Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
+    if (text.size() > 16 * 1024 * 1024)
+        return make_error(ErrorCode::invalid_argument, "proof bundle: larger than 16 MiB");
+    boost::system::error_code ec;
+    json::value root = json::parse(text, ec);
+    if (ec)
+        return make_error(ErrorCode::invalid_encoding, "proof bundle: not JSON: " + ec.message());
+    ProofBundle b;
+    FieldReader top(root, "proof bundle");
+    if (top.text("format") != proof_bundle_format && top.ok())
+        top.fail("format is not '" + std::string(proof_bundle_format) + "'");
+
+    std::optional<Error> first;  // the first problem inside a section
+    auto section = [&](std::string_view key, auto&& read) {
+        if (first) return;
+        const json::value* v = top.get(key);
+        if (!v) return;
+        FieldReader r(*v, "proof bundle: '" + std::string(key) + "'");
+        read(r);
+        if (auto ok = r.finish(); !ok) first = ok.error();
+    };
+    section("election", [&](FieldReader& r) {
+        b.election_id = r.text("election_id");
+        b.base_hash = r.hash("base_hash");
+    });
+    std::string printed;
+    Hash32 ballot_leaf;
+    section("ballot", [&](FieldReader& r) {
+        b.tracking_code = r.hash("tracking_code").to_hex();
+        printed = r.text("printed_tracking_code");
+        b.district_id = r.text("district");
+        const std::string state = r.text("state");
+        if (r.ok() && state != "cast" && state != "challenged")
+            r.fail("state is neither 'cast' nor 'challenged'");
+        b.challenged = state == "challenged";
+        b.ballot_index = r.number("index");
+        b.ballot_record = r.base64("record");
+        ballot_leaf = r.hash("leaf_hash");
+        if (r.ok() &&
+            printed != ledger::format_tracking_code(Hash32::from_hex(b.tracking_code).value()))
+            r.fail("printed_tracking_code is not the tracking code's printed form");
+        if (r.ok() && !(ballot_leaf == crypto::hash_merkle_leaf(b.ballot_record)))
+            r.fail("leaf_hash is not the record's leaf hash");
+    });
+    section("district_log", [&](FieldReader& r) {
+        b.district_verifier = r.text("verifier_key");
+        b.district_checkpoint = r.text("signed_checkpoint");
+        b.district_inclusion = r.hashes("inclusion");
+    });
+    section("election_log", [&](FieldReader& r) {
+        b.election_verifier = r.text("verifier_key");
+        b.election_leaf = r.base64("leaf");
+        const Hash32 leaf_hash = r.hash("leaf_hash");
+        b.election_leaf_index = r.number("leaf_index");
+        b.election_checkpoint = r.text("signed_checkpoint");
+        b.election_inclusion = r.hashes("inclusion");
+        if (r.ok() && !(leaf_hash == crypto::hash_merkle_leaf(b.election_leaf)))
+            r.fail("leaf_hash is not the leaf's hash");
+    });
+    section("anchored_checkpoint", [&](FieldReader& r) {
+        b.anchored_size = r.number("size");
+        b.anchored_root = r.hash("root");
+        b.anchored_consistency = r.hashes("consistency");
+        b.anchored_inclusion = r.hashes("inclusion");
+    });
+    const json::value* anchors = top.get("anchors");
+    if (anchors && !anchors->is_array()) top.fail("'anchors' is not a list");
+    if (anchors && anchors->is_array()) {
+        if (anchors->as_array().size() > 64) top.fail("has more than 64 anchors");
+        for (std::size_t i = 0; i < anchors->as_array().size() && !first; ++i) {
+            FieldReader r(anchors->as_array()[i], "proof bundle: anchor " + std::to_string(i));
+            BundleAnchor a;
+            a.chain = r.text("chain");
+            const std::string kind = r.text("kind");
+            if (r.ok() && kind != "evm" && kind != "bitcoin") r.fail("kind is not evm or bitcoin");
+            a.kind = kind == "bitcoin" ? ChainKind::bitcoin : ChainKind::evm;
+            a.network = r.text("network");
+            a.payload = r.hex("payload");
+            a.transaction_id = r.hash("transaction_id");
+            a.sender = r.text("sender");
+            a.raw_transaction = r.hex("raw_transaction");
+            const json::value* number = r.get("block_number");
+            const json::value* hash = r.get("block_hash");
+            if (number && !number->is_null()) a.block_number = r.number("block_number");
+            if (hash && !hash->is_null()) a.block_hash = r.hash("block_hash");
+            const std::uint64_t confirmations = r.number("confirmations");
+            if (confirmations > 0xFFFFFFFFu) r.fail("confirmations is too large");
+            a.confirmations = static_cast<std::uint32_t>(confirmations);
+            if (auto ok = r.finish(); !ok) {
+                first = ok.error();
+                break;
+            }
+            b.anchors.push_back(std::move(a));
+        }
+    }
+    if (!top.ok()) return top.finish().error();
+    if (first) return *first;
+    if (auto ok = top.finish(); !ok) return ok.error();
+    return b;
+}
+
+// ---- Checking -------------------------------------------------------------------------------
+
+Status check_anchor_transaction(const BundleAnchor& a, const AnchorPayload& payload) {
+    const Bytes expected = ledger::encode_anchor_payload(payload);
+    if (a.kind == ChainKind::evm) {
+        auto decoded = decode_signed_transaction(a.raw_transaction);
+        if (!decoded) return decoded.error().within("raw transaction");
+        const DecodedEvmTransaction& t = decoded.value();
+        if (!(t.hash == a.transaction_id)) {
+            return make_error(ErrorCode::verification_failed, "the raw transaction's hash is " +
+                                                                  t.hash.to_hex() + ", not " +
+                                                                  a.transaction_id.to_hex());
+        }
+        if (std::to_string(t.chain_id()) != a.network) {
+            return make_error(ErrorCode::verification_failed, "the transaction is for chain id " +
+                                                                  std::to_string(t.chain_id()) +
+                                                                  ", the anchor says " + a.network);
+        }
+        auto sender = EvmAddress::from_text(a.sender);
+        if (!sender) return sender.error().within("sender");
+        if (!(t.sender == sender.value())) {
+            return make_error(ErrorCode::verification_failed, "the transaction was signed by " +
+                                                                  t.sender.to_checksum_text() +
+                                                                  ", not the bridge's " + a.sender);
+        }
+        const Bytes call = encode_anchor_call(payload.election_digest, payload.election_log_size,
+                                              payload.election_root);
+        if (t.data() != expected && t.data() != call) {
+            return make_error(ErrorCode::verification_failed,
+                              "the transaction's data is neither the payload nor the "
+                              "ElectionAnchor anchor() call carrying it");
+        }
+        return {};
+    }
+    auto decoded = decode_bitcoin_transaction(a.raw_transaction);
+    if (!decoded) return decoded.error().within("raw transaction");
+    if (!(decoded.value().txid == a.transaction_id)) {
+        return make_error(ErrorCode::verification_failed, "the raw transaction's txid is " +
+                                                              decoded.value().txid.to_hex() +
+                                                              ", not " + a.transaction_id.to_hex());
+    }
+    auto carried = op_return_payload(decoded.value());
+    if (!carried) return carried.error();
+    if (carried.value() != expected) {
+        return make_error(ErrorCode::verification_failed,
+                          "the OP_RETURN output does not carry the payload");
+    }
+    // The spending key must be the bridge's: its witness public key hashes to the sender address.
+    auto address = decode_p2wpkh_address(a.sender);
+    if (!address) return address.error().within("sender");
+    for (std::size_t i = 0; i < decoded.value().inputs.size(); ++i) {
+        const auto& witness = decoded.value().inputs[i].witness;
+        if (witness.size() != 2 || !(hash160(witness[1]) == address.value().key_hash)) {
+            return make_error(ErrorCode::verification_failed,
+                              "input " + std::to_string(i) +
+                                  " is not spent by the bridge's P2WPKH key " + a.sender);
+        }
+    }
+    return {};
+}
+
+std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleTrust& trust) {
+    std::vector<BundleCheck> checks;
+    auto add = [&](std::string id, std::string name, const Status& status, std::string detail) {
+        checks.push_back({std::move(id), std::move(name), status.ok(),
+                          status.ok() ? std::move(detail) : status.error().message});
+    };
+    auto trusted = [&](const std::string& key_text) -> Status {
+        if (trust.verifier_keys.empty()) return {};
+        if (std::find(trust.verifier_keys.begin(), trust.verifier_keys.end(), key_text) ==
+            trust.verifier_keys.end())
+            return make_error(ErrorCode::verification_failed,
+                              "verifier key '" + key_text + "' is not among the trusted keys");
+        return {};
+    };
+
+    // P1: the ballot's record, its election and district, and its tracking code.
+    Status p1 = [&]() -> Status {
+        Result<ledger::EncryptedBallot> ballot = Error{ErrorCode::invalid_encoding, ""};
+        if (b.challenged) {
+            auto c = ledger::decode_challenged_ballot(b.ballot_record);
+            if (!c) return c.error();
+            ballot = std::move(c).value().ballot;
+        } else {
+            ballot = ledger::decode_ballot(b.ballot_record);
+            if (!ballot) return ballot.error();
+        }
+        const ledger::EncryptedBallot& e = ballot.value();
+        if (!(e.election_base_hash == b.base_hash))
+            return make_error(ErrorCode::verification_failed, "the ballot is for another election");
+        if (e.district_id != b.district_id) {
+            return make_error(ErrorCode::verification_failed,
+                              "the ballot is for district '" + e.district_id + "'");
+        }
+        const Hash32 code =
+            ledger::next_tracking_code(e.previous_tracking_code, ledger::compute_ballot_hash(e));
+        if (code.to_hex() != b.tracking_code) {
+            return make_error(
+                ErrorCode::verification_failed,
+                "the ballot's tracking code is " + ledger::format_tracking_code(code));
+        }
+        return {};
+    }();
+    add("P1", "ballot record", p1,
+        std::string(b.challenged ? "challenged" : "cast") + " ballot in district '" +
+            b.district_id + "', tracking code " +
+            ledger::format_tracking_code(Hash32::from_hex(b.tracking_code).value()));
+
+    // P2: the district's signed checkpoint.
+    Result<Checkpoint> district = Error{ErrorCode::verification_failed, "not checked"};
+    {
+        Status p2 = [&]() -> Status {
+            auto key = NoteVerifierKey::parse(b.district_verifier);
+            if (!key) return key.error();
+            if (key.value().name != district_origin(b.election_id, b.district_id)) {
+                return make_error(ErrorCode::verification_failed,
+                                  "the district verifier key is for '" + key.value().name + "'");
+            }
+            if (auto t = trusted(b.district_verifier); !t) return t;
+            district = open_checkpoint(b.district_checkpoint, key.value());
+            if (!district) return district.error();
+            return {};
+        }();
+        add("P2", "district checkpoint", p2,
+            district ? "size " + std::to_string(district.value().size) + ", signed by " +
+                           b.district_verifier
+                     : "");
+    }
+
+    // P3: the ballot in the district log.
+    const Hash32 ballot_leaf = crypto::hash_merkle_leaf(b.ballot_record);
+    add("P3", "ballot in the district log",
+        district ? crypto::verify_inclusion(ballot_leaf, b.ballot_index, district.value().size,
+                                            b.district_inclusion, district.value().root)
+                 : Status(Error{ErrorCode::verification_failed, "no district checkpoint (P2)"}),
+        "leaf " + std::to_string(b.ballot_index) + " of " +
+            (district ? std::to_string(district.value().size) : std::string("?")));
+
+    // P4: the election log's leaf is that district checkpoint.
+    add(
+        "P4", "district checkpoint as an election-log leaf",
+        [&]() -> Status {
+            auto leaf = ledger::decode_district_checkpoint(b.election_leaf);
+            if (!leaf) return leaf.error();
+            if (leaf.value().district_id != b.district_id ||
+                leaf.value().signed_checkpoint != b.district_checkpoint)
+                return make_error(ErrorCode::verification_failed,
+                                  "the election-log leaf is not the district's checkpoint");
+            return {};
+        }(),
+        "leaf " + std::to_string(b.election_leaf_index));
+
+    // P5: the election checkpoint.
+    Result<Checkpoint> election = Error{ErrorCode::verification_failed, "not checked"};
+    add(
+        "P5", "election checkpoint",
+        [&]() -> Status {
+            auto key = NoteVerifierKey::parse(b.election_verifier);
+            if (!key) return key.error();
+            if (key.value().name != b.election_id + "/election") {
+                return make_error(ErrorCode::verification_failed,
+                                  "the election verifier key is for '" + key.value().name + "'");
+            }
+            if (auto t = trusted(b.election_verifier); !t) return t;
+            election = open_checkpoint(b.election_checkpoint, key.value());
+            if (!election) return election.error();
+            if (election.value().size > b.anchored_size)
+                return make_error(ErrorCode::verification_failed,
+                                  "the election checkpoint is larger than the anchored one");
+            return {};
+        }(),
+        election ? "size " + std::to_string(election.value().size) : "");
+
+    const Hash32 election_leaf = crypto::hash_merkle_leaf(b.election_leaf);
+    // P6: the district checkpoint in the election log.
+    add("P6", "district checkpoint in the election log",
+        election
+            ? crypto::verify_inclusion(election_leaf, b.election_leaf_index, election.value().size,
+                                       b.election_inclusion, election.value().root)
+            : Status(Error{ErrorCode::verification_failed, "no election checkpoint (P5)"}),
+        "leaf " + std::to_string(b.election_leaf_index));
+
+    // P7: the anchored election checkpoint extends that one.
+    add("P7", "consistency with the anchored checkpoint",
+        election ? crypto::verify_consistency(election.value().size, b.anchored_size,
+                                              election.value().root, b.anchored_root,
+                                              b.anchored_consistency)
+                 : Status(Error{ErrorCode::verification_failed, "no election checkpoint (P5)"}),
+        "size " + (election ? std::to_string(election.value().size) : std::string("?")) + " → " +
+            std::to_string(b.anchored_size));
+
+    // P8: the leaf directly in the anchored tree (what ElectionAnchor.verifyInclusion checks).
+    add("P8", "leaf in the anchored election log",
+        crypto::verify_inclusion(election_leaf, b.election_leaf_index, b.anchored_size,
+                                 b.anchored_inclusion, b.anchored_root),
+        "leaf " + std::to_string(b.election_leaf_index) + " of " + std::to_string(b.anchored_size));
+
+    // P9: at least one anchor; P10: each payload; P11: each transaction.
+    const AnchorPayload expected{b.base_hash, b.anchored_size, b.anchored_root};
+    add("P9", "anchored",
+        b.anchors.empty() ? Status(Error{ErrorCode::not_found,
+                                         "the bundle carries no anchor (the root was not "
+                                         "anchored when it was made)"})
+                          : Status{},
+        std::to_string(b.anchors.size()) + " anchor(s)");
+    for (const BundleAnchor& a : b.anchors) {
+        const std::string where = "chain '" + a.chain + "' (" +
+                                  std::string(ledger::to_string(a.kind)) + " " + a.network + ")";
+        add(
+            "P10", "anchor payload",
+            [&]() -> Status {
+                auto p = ledger::decode_anchor_payload(a.payload);
+                if (!p) return p.error().within(where);
+                if (!(p.value() == expected))
+                    return make_error(
+                        ErrorCode::verification_failed,
+                        where + ": the payload is not (base hash, anchored size, root)");
+                return {};
+            }(),
+            where + ": size " + std::to_string(b.anchored_size));
+        Status tx = check_anchor_transaction(a, expected);
+        add("P11", "anchor transaction", tx.ok() ? tx : Status(tx.error().within(where)),
+            where + ": transaction " + a.transaction_id.to_hex() + " from " + a.sender +
+                (a.block_number ? ", block " + std::to_string(*a.block_number) : ", unconfirmed"));
+    }
+    if (trust.verifier_keys.empty()) {
+        for (BundleCheck& c : checks) {
+            if ((c.id == "P2" || c.id == "P5") && c.passed)
+                c.detail += " (the bundle's own key: compare it with the published record)";
+        }
+    }
+    return checks;
+}
+
+std::vector<BundleCheck> verify_anchors_on_chain(const ProofBundle& b, const std::string& rpc_url) {
+    std::vector<BundleCheck> checks;
+    auto endpoint = RpcEndpoint::parse(rpc_url);
+    if (!endpoint) {
+        checks.push_back({"P12", "anchor on chain", false, endpoint.error().message});
+        return checks;
+    }
+    EvmClient client{JsonRpcClient(endpoint.value())};
+    auto chain_id = client.chain_id();
+    for (const BundleAnchor& a : b.anchors) {
+        const std::string where = "chain '" + a.chain + "'";
+        if (a.kind != ChainKind::evm) continue;  // looked up on a Bitcoin node, not here
+        Status s = [&]() -> Status {
+            if (!chain_id) return chain_id.error();
+            if (std::to_string(chain_id.value()) != a.network)
+                return make_error(ErrorCode::invalid_argument,
+                                  "the endpoint serves chain id " +
+                                      std::to_string(chain_id.value()) + ", not " + a.network);
+            auto decoded = decode_signed_transaction(a.raw_transaction);
+            if (!decoded) return decoded.error();
+            auto info = client.transaction_by_hash(a.transaction_id);
+            if (!info) return info.error();
+            if (!info.value())
+                return make_error(ErrorCode::not_found, "the chain does not know transaction " +
+                                                            a.transaction_id.to_hex());
+            const EvmTransactionInfo& t = *info.value();
+            if (!t.block_number)
+                return make_error(ErrorCode::not_found, "the transaction is not mined yet");
+            if (t.from != decoded.value().sender.bytes)
+                return make_error(ErrorCode::verification_failed, "the chain says another sender");
+            if (t.input != decoded.value().data())
+                return make_error(ErrorCode::verification_failed,
+                                  "the chain's transaction carries other data");
+            auto receipt = client.transaction_receipt(a.transaction_id);
+            if (!receipt) return receipt.error();
+            if (!receipt.value() || !receipt.value()->succeeded())
+                return make_error(ErrorCode::verification_failed, "the transaction reverted");
+            return {};
+        }();
+        std::string detail = where + ": transaction " + a.transaction_id.to_hex();
+        if (s.ok()) {
+            auto head = client.block_number();
+            auto info = client.transaction_by_hash(a.transaction_id);
+            if (head && info && info.value() && info.value()->block_number) {
+                const std::uint64_t block = *info.value()->block_number;
+                detail += " in block " + std::to_string(block) + ", " +
+                          std::to_string(head.value() >= block ? head.value() - block + 1 : 0) +
+                          " confirmation(s)";
+            }
+        }
+        checks.push_back(
+            {"P12", "anchor on chain", s.ok(), s.ok() ? detail : where + ": " + s.error().message});
+    }
+    if (checks.empty())
+        checks.push_back({"P12", "anchor on chain", false, "the bundle carries no EVM anchor"});
+    return checks;
+}
+
+}  // namespace psephos::bridge
