@@ -123,6 +123,57 @@ std::string evm_config(const std::string& rpc, const std::filesystem::path& key,
            R"(, "timeout_ms": 2000}]})";
 }
 
+// A fresh bridge key funded with 1 ETH from the node's first unlocked development account.
+std::filesystem::path funded_key(const QTemporaryDir& dir, const std::string& url,
+                                 const char* name) {
+    const auto path = path_of(dir, name);
+    const Secp256k1SigningKey key = Secp256k1SigningKey::generate();
+    if (auto ok = write_secp256k1_key_file(path, key, name); !ok)
+        qFatal("%s", ok.error().message.c_str());
+    JsonRpcClient rpc(RpcEndpoint::parse(url).value());
+    auto accounts = rpc.call("eth_accounts", {});
+    if (!accounts || !accounts.value().is_array() || accounts.value().as_array().empty())
+        qFatal("the node lists no development account");
+    const EvmAddress to = EvmAddress::of_public_key(key.uncompressed_public_key());
+    boost::json::object tx{{"from", accounts.value().as_array()[0]},
+                           {"to", to.to_checksum_text()},
+                           {"value", "0xde0b6b3a7640000"}};
+    if (auto sent = rpc.call("eth_sendTransaction", {tx}); !sent)
+        qFatal("funding: %s", sent.error().message.c_str());
+    return path;
+}
+
+// A transaction of the bridge's key that is not an anchor (zero value to a fixed address).
+Bytes foreign_transaction(const std::filesystem::path& key_file, const std::string& url,
+                          std::uint64_t nonce) {
+    const auto key = read_secp256k1_key_file(key_file).value();
+    EvmClient client{JsonRpcClient(RpcEndpoint::parse(url).value())};
+    const EvmFees fees = client.suggest_fees().value();
+    Eip1559Transaction t;
+    t.chain_id = 31337;
+    t.nonce = nonce;
+    t.to = EvmAddress::from_text("0x000000000000000000000000000000000000dEaD").value();
+    t.gas_limit = 21000;
+    t.max_priority_fee_per_gas = fees.max_priority_fee_per_gas;
+    t.max_fee_per_gas = fees.max_fee_per_gas;
+    return t.sign(key).raw;
+}
+
+BridgeConfig calldata_config(const std::string& url, const std::filesystem::path& key) {
+    BridgeConfig config;
+    EvmChainConfig chain;
+    chain.name = "hardhat";
+    chain.rpc_url = url;
+    chain.chain_id = 31337;
+    chain.key_file = key;
+    config.evm.push_back(chain);
+    config.first_retry = std::chrono::milliseconds(100);
+    config.max_retry = std::chrono::milliseconds(400);
+    return config;
+}
+
+std::string hex0x(const Hash32& h) { return "0x" + h.to_hex(); }
+
 Status node_call(const std::string& url, const char* method, boost::json::array params = {}) {
     JsonRpcClient rpc(RpcEndpoint::parse(url).value());
     auto r = rpc.call(method, std::move(params));
@@ -339,6 +390,90 @@ private slots:
         QVERIFY(!refused);
         QVERIFY2(refused.error().message.find("chain id 31337") != std::string::npos,
                  refused.error().message.c_str());
+    }
+
+    // The node forgets the sent transaction (a restart, a full mempool): the relay rebroadcasts
+    // the same recorded bytes, and signs nothing new.
+    void dropped_transaction_is_rebroadcast_not_re_signed() {
+        QTemporaryDir dir;
+        ClosedElection e(dir);
+        const auto key = funded_key(dir, url_, "bridge-evm.key");
+        auto relay = AnchorRelay::create(*e.ledger, calldata_config(url_, key)).value();
+        QVERIFY(relay->record_intents("polls-closed").ok());
+        QVERIFY(node_call(url_, "evm_setAutomine", {false}).ok());
+        const auto steps = relay->step();
+        QCOMPARE(steps.size(), std::size_t{1});
+        QVERIFY2(steps[0].progress == AnchorProgress::waiting, steps[0].message.c_str());
+        const Hash32 sent = *steps[0].transaction_id;
+        QVERIFY(node_call(url_, "hardhat_dropTransaction", {hex0x(sent)}).ok());
+        QVERIFY(node_call(url_, "evm_setAutomine", {true}).ok());
+        auto done = relay->run_until_done(std::chrono::seconds(60));
+        QVERIFY2(done.ok(), done ? "" : done.error().message.c_str());
+        const auto anchors = e.ledger->anchors();
+        QCOMPARE(anchors[0].transactions.size(), std::size_t{1});
+        QVERIFY(anchors[0].confirmation->second.transaction_id == sent);
+    }
+
+    // Another transaction of the key takes the anchor's nonce: the anchor can never be mined, so
+    // (and only then) the relay signs a new one with the next nonce. Still one anchor on chain.
+    void nonce_spent_elsewhere_gets_one_new_transaction() {
+        QTemporaryDir dir;
+        ClosedElection e(dir);
+        const auto key = funded_key(dir, url_, "bridge-evm.key");
+        auto relay = AnchorRelay::create(*e.ledger, calldata_config(url_, key)).value();
+        QVERIFY(relay->record_intents("polls-closed").ok());
+        QVERIFY(node_call(url_, "evm_setAutomine", {false}).ok());
+        const auto steps = relay->step();
+        const Hash32 first = *steps.at(0).transaction_id;
+        const std::uint64_t nonce = e.ledger->anchors()[0].transactions[0].second.nonce;
+        QVERIFY(node_call(url_, "hardhat_dropTransaction", {hex0x(first)}).ok());
+        EvmClient client{JsonRpcClient(RpcEndpoint::parse(url_).value())};
+        QVERIFY(client.send_raw_transaction(foreign_transaction(key, url_, nonce)).ok());
+        QVERIFY(node_call(url_, "evm_mine").ok());
+        QVERIFY(node_call(url_, "evm_setAutomine", {true}).ok());
+        auto done = relay->run_until_done(std::chrono::seconds(60));
+        QVERIFY2(done.ok(), done ? "" : done.error().message.c_str());
+        const auto anchors = e.ledger->anchors();
+        QCOMPARE(anchors[0].transactions.size(), std::size_t{2});
+        QCOMPARE(anchors[0].transactions[1].second.nonce, nonce + 1);
+        QVERIFY(anchors[0].confirmation->second.transaction_id ==
+                anchors[0].transactions[1].second.transaction_id);
+        const NodeRun count =
+            run_peer("count-anchors.js",
+                     {"--rpc", QString::fromStdString(url_), "--sender",
+                      QString::fromStdString(anchors[0].transactions[0].second.sender), "--payload",
+                      QString::fromStdString(to_hex(anchors[0].intent.payload))});
+        QVERIFY2(count.exit_code == 0, qPrintable(describe(count)));
+        QVERIFY2(last_json_line(count.out)["calldataAnchorsSucceeded"].toInt() == 1,
+                 qPrintable(count.out));
+    }
+
+    // An earlier transaction of the key disappears after the anchor took the next nonce: the
+    // anchor is stuck behind the gap until the relay fills it with a transfer to itself.
+    void nonce_gap_below_the_anchor_is_filled() {
+        QTemporaryDir dir;
+        ClosedElection e(dir);
+        const auto key = funded_key(dir, url_, "bridge-evm.key");
+        EvmClient client{JsonRpcClient(RpcEndpoint::parse(url_).value())};
+        const EvmAddress sender = EvmAddress::of_public_key(
+            read_secp256k1_key_file(key).value().uncompressed_public_key());
+        QVERIFY(node_call(url_, "evm_setAutomine", {false}).ok());
+        const std::uint64_t nonce =
+            client.transaction_count(sender.bytes, EvmBlockTag::pending).value();
+        auto foreign = client.send_raw_transaction(foreign_transaction(key, url_, nonce));
+        QVERIFY(foreign.ok());
+        auto relay = AnchorRelay::create(*e.ledger, calldata_config(url_, key)).value();
+        QVERIFY(relay->record_intents("polls-closed").ok());
+        (void)relay->step();
+        QCOMPARE(e.ledger->anchors()[0].transactions[0].second.nonce, nonce + 1);
+        QVERIFY(node_call(url_, "hardhat_dropTransaction", {hex0x(foreign.value())}).ok());
+        QVERIFY(node_call(url_, "evm_setAutomine", {true}).ok());
+        QVERIFY(node_call(url_, "evm_mine").ok());
+        auto done = relay->run_until_done(std::chrono::seconds(60));
+        QVERIFY2(done.ok(), done ? "" : done.error().message.c_str());
+        const auto anchors = e.ledger->anchors();
+        QCOMPARE(anchors[0].transactions.size(), std::size_t{1});
+        QVERIFY(anchors[0].confirmed());
     }
 
     void bitcoin_anchor_is_written_out_and_checked_by_bitcoinjs() {
