@@ -12,6 +12,8 @@
 #include "psephos/bridge/secp256k1_key.hpp"
 #include "psephos/crypto/secure_file.hpp"
 
+#include <sodium.h>
+
 namespace psephos::bridge {
 
 namespace json = boost::json;
@@ -161,9 +163,11 @@ Result<BridgeConfig> read_bridge_config(const std::filesystem::path& path) {
                 continue;
             }
             const json::object& o = btc->as_array()[i].as_object();
-            known_keys(o,
-                       {"name", "network", "key_file", "utxo", "fee_rate_sat_per_vbyte", "out_dir"},
-                       at);
+            known_keys(
+                o,
+                {"name", "network", "key_file", "utxo", "fee_rate_sat_per_vbyte", "out_dir", "rpc",
+                 "rpc_user", "rpc_password", "rpc_cookie_file", "confirmations", "timeout_ms"},
+                at);
             BitcoinChainConfig c;
             c.name = text(o, "name", at);
             const std::string network = text(o, "network", at);
@@ -178,6 +182,24 @@ Result<BridgeConfig> read_bridge_config(const std::filesystem::path& path) {
             c.key_file = resolve(text(o, "key_file", at));
             c.fee_rate_sat_per_vbyte = number(o, "fee_rate_sat_per_vbyte", at, 2);
             c.out_dir = resolve(text(o, "out_dir", at));
+            if (o.contains("rpc")) {
+                c.rpc_url = text(o, "rpc", at);
+                if (auto endpoint = RpcEndpoint::parse(c.rpc_url); !endpoint)
+                    fail(at, "rpc: " + endpoint.error().message);
+                if (o.contains("rpc_cookie_file")) {
+                    c.cookie_file = resolve(text(o, "rpc_cookie_file", at));
+                } else {
+                    c.credentials.user = text(o, "rpc_user", at);
+                    c.credentials.password = text(o, "rpc_password", at);
+                }
+                c.confirmations = static_cast<std::uint32_t>(
+                    std::min<std::uint64_t>(number(o, "confirmations", at, 1), 1000));
+                if (c.confirmations == 0) fail(at, "confirmations must be at least 1");
+                const std::uint64_t timeout = number(o, "timeout_ms", at, 15000);
+                c.timeouts.request = std::chrono::milliseconds(timeout);
+                c.timeouts.connect =
+                    std::chrono::milliseconds(std::min<std::uint64_t>(timeout, 5000));
+            }
             const json::value* utxo = o.if_contains("utxo");
             if (!utxo || !utxo->is_object()) {
                 fail(at, "'utxo' must be an object {txid, vout, amount_sat}");
@@ -414,46 +436,149 @@ struct AnchorRelay::Impl {
             "txid:    " + t.transaction_id.to_hex() + "\nspends:  " + c.utxo.txid.to_hex() + ":" +
             std::to_string(c.utxo.vout) + " (" + std::to_string(c.utxo.amount_sat) + " sat) of " +
             t.sender + "\npayload: " + to_hex(a.intent.payload) +
-            "\n\nNo Bitcoin node is configured, so nothing was broadcast. To broadcast:\n\n"
-            "    bitcoin-cli sendrawtransaction $(cat " +
-            hex_file.filename().string() +
+            (c.rpc_url.empty()
+                 ? "\n\nNo Bitcoin node is configured, so nothing was broadcast. To broadcast:\n\n"
+                 : "\n\nThe bridge broadcasts it through " + c.rpc_url +
+                       "; to broadcast it elsewhere too:\n\n") +
+            "    bitcoin-cli sendrawtransaction $(cat " + hex_file.filename().string() +
             ")\n\nor paste the hex into any node's or block explorer's broadcast page. The "
             "transaction spends one fixed output, so broadcasting it again can never anchor "
             "twice.\n";
         return crypto::write_new_file(readme, text, 0644);
     }
 
-    AnchorStep step_bitcoin(std::size_t i, const AnchorState& a) {
+    // The signed transaction for the intent: the recorded one, or a new one, recorded first.
+    Result<ledger::AnchorTransaction> bitcoin_transaction(std::size_t i, const AnchorState& a) {
         const BitcoinChainConfig& c = config.bitcoin[i];
-        if (!a.transactions.empty()) {
-            const ledger::AnchorTransaction& t = a.transactions.back().second;
-            if (auto ok = write_out(i, a, t); !ok)
-                return step_of(a, AnchorProgress::failed, ok.error().message);
-            return step_of(
-                a, AnchorProgress::written_out,
-                "signed transaction in " +
-                    (c.out_dir / (c.name + "-anchor-" + std::to_string(a.intent_index) + ".hex"))
-                        .string(),
-                t.transaction_id);
-        }
+        if (!a.transactions.empty()) return a.transactions.back().second;
         OpReturnAnchorPlan plan;
         plan.input = c.utxo;
         plan.payload = a.intent.payload;
         plan.fee = FeeRate{c.fee_rate_sat_per_vbyte};
         plan.network = c.network;
         auto built = build_op_return_transaction(plan, bitcoin_keys[i]);
-        if (!built) return step_of(a, AnchorProgress::failed, built.error().message);
+        if (!built) return built.error();
         ledger::AnchorTransaction record{
             a.intent_index,    built.value().txid, 0, bitcoin_address(i).to_string(),
             built.value().raw, now_seconds()};
         auto recorded = ledger.append_bridge_record(ledger::encode_anchor_transaction(record));
-        if (!recorded) return step_of(a, AnchorProgress::failed, recorded.error().message);
-        if (auto ok = write_out(i, a, record); !ok)
+        if (!recorded) return recorded.error();
+        return record;
+    }
+
+    AnchorStep step_bitcoin(std::size_t i, const AnchorState& a) {
+        const BitcoinChainConfig& c = config.bitcoin[i];
+        auto transaction = bitcoin_transaction(i, a);
+        if (!transaction) return step_of(a, AnchorProgress::failed, transaction.error().message);
+        const ledger::AnchorTransaction& t = transaction.value();
+        if (auto ok = write_out(i, a, t); !ok)
             return step_of(a, AnchorProgress::failed, ok.error().message);
-        return step_of(a, AnchorProgress::written_out,
-                       "signed transaction " + built.value().txid.to_hex() + " written to " +
-                           c.out_dir.string(),
-                       built.value().txid);
+        const std::string file =
+            (c.out_dir / (c.name + "-anchor-" + std::to_string(a.intent_index) + ".hex")).string();
+        if (c.rpc_url.empty()) {
+            return step_of(a, AnchorProgress::written_out,
+                           "signed transaction " + t.transaction_id.to_hex() + " in " + file,
+                           t.transaction_id);
+        }
+        return step_bitcoin_node(i, a, t);
+    }
+
+    Result<JsonRpcClient> bitcoin_client(std::size_t i) const {
+        const BitcoinChainConfig& c = config.bitcoin[i];
+        auto endpoint = RpcEndpoint::parse(c.rpc_url);
+        if (!endpoint) return endpoint.error();
+        JsonRpcClient rpc(endpoint.value(), c.timeouts);
+        rpc.use_dialect(JsonRpcDialect::bitcoin_core);
+        RpcCredentials credentials = c.credentials;
+        if (!c.cookie_file.empty()) {
+            // "__cookie__:<hex>", rewritten by bitcoind at each start: read at each use.
+            auto cookie = crypto::read_public_file(c.cookie_file, 1024);
+            if (!cookie) return cookie.error();
+            std::string text(cookie.value().begin(), cookie.value().end());
+            while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+            const auto colon = text.find(':');
+            if (colon == std::string::npos)
+                return make_error(ErrorCode::invalid_encoding,
+                                  c.cookie_file.string() + ": not a bitcoind cookie file");
+            credentials = {text.substr(0, colon), text.substr(colon + 1)};
+            sodium_memzero(text.data(), text.size());
+        }
+        if (!credentials.user.empty() || !credentials.password.empty())
+            rpc.use_credentials(std::move(credentials));
+        return rpc;
+    }
+
+    // Broadcasts the recorded transaction (again, harmlessly, after a restart) and records its
+    // confirmation once the node reports enough.
+    AnchorStep step_bitcoin_node(std::size_t i, const AnchorState& a,
+                                 const ledger::AnchorTransaction& t) {
+        const BitcoinChainConfig& c = config.bitcoin[i];
+        auto client = bitcoin_client(i);
+        if (!client) return step_of(a, AnchorProgress::failed, client.error().message);
+        JsonRpcClient& rpc = client.value();
+        const std::string txid = t.transaction_id.to_hex();
+        auto info = rpc.call("getrawtransaction", {txid, true});
+        if (!info) {
+            // -5: the node does not know it (never sent, dropped, or mined and no -txindex).
+            if (info.error().message.find("JSON-RPC error -5:") == std::string::npos)
+                return step_of(a, AnchorProgress::retry_later, info.error().message,
+                               t.transaction_id);
+            auto sent = rpc.call("sendrawtransaction", {to_hex(t.raw_transaction)});
+            if (!sent) {
+                const std::string& m = sent.error().message;
+                const bool known = m.find("already") != std::string::npos ||
+                                   m.find("txn-already-known") != std::string::npos;
+                if (m.find("missingorspent") != std::string::npos ||
+                    m.find("missing-inputs") != std::string::npos)
+                    return step_of(a, AnchorProgress::failed,
+                                   "the configured output " + c.utxo.txid.to_hex() + ":" +
+                                       std::to_string(c.utxo.vout) +
+                                       " is spent or unknown to the node (a mined anchor needs "
+                                       "the node's -txindex=1 to be seen): " +
+                                       m,
+                                   t.transaction_id);
+                if (!known)
+                    return step_of(a, AnchorProgress::retry_later, "broadcasting: " + m,
+                                   t.transaction_id);
+            }
+            return step_of(a, AnchorProgress::waiting, "broadcast " + txid, t.transaction_id);
+        }
+        const json::value& v = info.value();
+        const json::object* o = v.if_object();
+        const json::value* confirmations = o ? o->if_contains("confirmations") : nullptr;
+        const json::value* block = o ? o->if_contains("blockhash") : nullptr;
+        const std::uint64_t count =
+            confirmations && confirmations->is_int64() && confirmations->as_int64() > 0
+                ? static_cast<std::uint64_t>(confirmations->as_int64())
+                : 0;
+        if (count < c.confirmations || !block || !block->is_string()) {
+            return step_of(a, AnchorProgress::waiting,
+                           txid + ": " + std::to_string(count) + " of " +
+                               std::to_string(c.confirmations) + " confirmations",
+                           t.transaction_id);
+        }
+        auto block_hash = Hash32::from_hex(block->as_string());
+        if (!block_hash)
+            return step_of(a, AnchorProgress::retry_later, "getrawtransaction: bad blockhash");
+        auto header = rpc.call("getblockheader", {block->as_string()});
+        if (!header) return step_of(a, AnchorProgress::retry_later, header.error().message);
+        const json::value* height =
+            header.value().is_object() ? header.value().as_object().if_contains("height") : nullptr;
+        if (!height || !height->is_int64() || height->as_int64() < 0)
+            return step_of(a, AnchorProgress::retry_later, "getblockheader: no height");
+        ledger::AnchorConfirmation confirmation{
+            a.intent_index,
+            t.transaction_id,
+            static_cast<std::uint64_t>(height->as_int64()),
+            block_hash.value(),
+            static_cast<std::uint32_t>(std::min<std::uint64_t>(count, 0xFFFFFFFFu)),
+            now_seconds()};
+        auto recorded =
+            ledger.append_bridge_record(ledger::encode_anchor_confirmation(confirmation));
+        if (!recorded) return step_of(a, AnchorProgress::failed, recorded.error().message);
+        return step_of(a, AnchorProgress::confirmed,
+                       "confirmed in block " + std::to_string(height->as_int64()),
+                       t.transaction_id);
     }
 };
 

@@ -7,6 +7,10 @@
 // numeric addresses, the usual case for a local node, skip it.
 #include "psephos/bridge/json_rpc_client.hpp"
 
+#include <sodium.h>
+
+#include "psephos/crypto/bytes.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -178,13 +182,26 @@ Result<RpcEndpoint> RpcEndpoint::parse(std::string_view url) {
 std::string RpcEndpoint::to_string() const { return "http://" + host_header(*this) + target; }
 
 Result<JsonRpcAnswer> parse_json_rpc_response(std::string_view method, std::uint64_t expected_id,
-                                              unsigned http_status, std::string_view body) {
+                                              unsigned http_status, std::string_view body,
+                                              JsonRpcDialect dialect) {
     const std::string where(method);
+    const bool core = dialect == JsonRpcDialect::bitcoin_core;
     auto malformed = [&](const std::string& why) {
         return make_error(ErrorCode::invalid_encoding,
                           where + ": malformed JSON-RPC response: " + why);
     };
-    if (http_status != 200) {
+    // Bitcoin Core sends its error objects with 500 (or 404); anything else that is not 200, and
+    // a 500/404 whose body is not an answer, is a transport fault.
+    if (core && (http_status == 500 || http_status == 404)) {
+        boost::system::error_code probe;
+        const json::value v = json::parse(json::string_view(body.data(), body.size()), probe);
+        if (probe || !v.is_object() || !v.as_object().contains("error") ||
+            v.as_object().at("error").is_null()) {
+            return make_error(ErrorCode::io_error, where + ": HTTP status " +
+                                                       std::to_string(http_status) + ", body '" +
+                                                       sanitise(body) + "'");
+        }
+    } else if (http_status != 200) {
         return make_error(ErrorCode::io_error, where + ": HTTP status " +
                                                    std::to_string(http_status) + ", body '" +
                                                    sanitise(body) + "'");
@@ -197,8 +214,9 @@ Result<JsonRpcAnswer> parse_json_rpc_response(std::string_view method, std::uint
     if (object == nullptr) return malformed("body is not a JSON object");
 
     const json::value* version = object->if_contains("jsonrpc");
-    if (version == nullptr) return malformed("no \"jsonrpc\" member");
-    if (!version->is_string() || version->get_string() != "2.0")
+    if (version == nullptr && !core) return malformed("no \"jsonrpc\" member");
+    if (version != nullptr && !(version->is_string() && (version->get_string() == "2.0" ||
+                                                         (core && version->get_string() == "1.0"))))
         return malformed("\"jsonrpc\" is " + sanitise(json::serialize(*version)) +
                          ", expected \"2.0\"");
 
@@ -213,6 +231,11 @@ Result<JsonRpcAnswer> parse_json_rpc_response(std::string_view method, std::uint
 
     const json::value* result = object->if_contains("result");
     const json::value* error = object->if_contains("error");
+    if (core) {
+        // JSON-RPC 1.0: both members, the unused one null.
+        if (error != nullptr && error->is_null()) error = nullptr;
+        if (error != nullptr && result != nullptr && result->is_null()) result = nullptr;
+    }
     if (result != nullptr && error != nullptr)
         return malformed("has both \"result\" and \"error\"");
     if (result == nullptr && error == nullptr)
@@ -264,7 +287,7 @@ Result<JsonRpcAnswer> JsonRpcClient::call_for_answer(std::string_view method,
     };
 
     json::object request_body;
-    request_body["jsonrpc"] = "2.0";
+    request_body["jsonrpc"] = dialect_ == JsonRpcDialect::bitcoin_core ? "1.0" : "2.0";
     request_body["id"] = id;
     request_body["method"] = json::string_view(method.data(), method.size());
     request_body["params"] = std::move(params);
@@ -309,6 +332,13 @@ Result<JsonRpcAnswer> JsonRpcClient::call_for_answer(std::string_view method,
     request.set(http::field::user_agent, "psephos-bridge");
     request.set(http::field::content_type, "application/json");
     request.set(http::field::accept, "application/json");
+    if (credentials_) {
+        std::string pair = credentials_->user + ":" + credentials_->password;
+        std::string header = "Basic " + to_base64(as_bytes(pair));
+        request.set(http::field::authorization, header);
+        sodium_memzero(pair.data(), pair.size());
+        sodium_memzero(header.data(), header.size());
+    }
     request.keep_alive(false);
     request.body() = json::serialize(request_body);
     request.prepare_payload();
@@ -340,7 +370,7 @@ Result<JsonRpcAnswer> JsonRpcClient::call_for_answer(std::string_view method,
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 
     const auto& response = parser.get();
-    return parse_json_rpc_response(method, id, response.result_int(), response.body());
+    return parse_json_rpc_response(method, id, response.result_int(), response.body(), dialect_);
 }
 
 }  // namespace psephos::bridge

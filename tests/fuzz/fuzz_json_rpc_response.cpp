@@ -1,6 +1,6 @@
-// Fuzzes parse_json_rpc_response (the checks on every HTTP body an EVM node sends the bridge) and
-// the strict EVM decoders applied to what it returns (quantities, data, receipts, transactions).
-// Not yet listed in tests/fuzz/CMakeLists.txt; it links psephos::bridge.
+// Fuzzes parse_json_rpc_response (the checks on every HTTP body a node sends the bridge, in both
+// dialects) and the strict EVM decoders applied to what it returns (quantities, data, receipts,
+// transactions).
 // Invariants: no crash; a rejection of a status-200 body is invalid_encoding, names the method and
 // is printable ASCII (node text is sanitised before it reaches a message); an accepted body is a
 // JSON object with "jsonrpc": "2.0" and the request id, checked independently with Boost.JSON; an
@@ -50,6 +50,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     constexpr std::uint64_t id = 1;
 
     auto answer = parse_json_rpc_response("eth_call", id, 200, body);
+    // Bitcoin Core's dialect (JSON-RPC 1.0) is a superset: whatever the strict reader accepts it
+    // reads the same way, and it never crashes on an error status either.
+    for (const unsigned status : {200u, 404u, 500u}) {
+        auto core = parse_json_rpc_response("getrawtransaction", id, status, body,
+                                            JsonRpcDialect::bitcoin_core);
+        if (!core) require(printable(core.error().message), "a rejection is printable ASCII");
+        if (status == 200 && answer)
+            require(core.ok() && core.value().index() == answer.value().index(),
+                    "the Bitcoin Core dialect reads a JSON-RPC 2.0 answer alike");
+    }
     if (!answer) {
         require(answer.error().code == ErrorCode::invalid_encoding,
                 "a rejected 200 body is invalid_encoding");

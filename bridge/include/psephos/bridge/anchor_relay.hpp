@@ -50,7 +50,16 @@ struct BitcoinChainConfig {
     std::filesystem::path key_file;
     Utxo utxo;  // an output of the key's P2WPKH address, spent by the anchor
     std::uint64_t fee_rate_sat_per_vbyte = 2;
-    std::filesystem::path out_dir;  // where the signed transaction is written for broadcasting
+    std::filesystem::path out_dir;  // where the signed transaction is written (always)
+    // A Bitcoin Core node to broadcast through (sendrawtransaction) and to read confirmations
+    // from (getrawtransaction, which for a mined transaction needs the node's -txindex=1);
+    // empty: the transaction is only written out. Credentials: rpc_user/rpc_password, or the
+    // node's cookie file.
+    std::string rpc_url;
+    RpcCredentials credentials;
+    std::filesystem::path cookie_file;
+    std::uint32_t confirmations = 1;
+    RpcTimeouts timeouts;
 };
 
 struct BridgeConfig {

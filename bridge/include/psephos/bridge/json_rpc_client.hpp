@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -56,14 +57,31 @@ using JsonRpcAnswer = std::variant<boost::json::value, JsonRpcErrorObject>;
 
 inline constexpr std::size_t default_max_response_body = 8 * 1024 * 1024;
 
+// How the node speaks. EVM nodes answer JSON-RPC 2.0 strictly. Bitcoin Core (before v28, and
+// for requests that say "1.0") answers JSON-RPC 1.0: no "jsonrpc" member, both "result" and
+// "error" present with one of them null, and an error with HTTP status 500 (404 for an unknown
+// method) and the error object in the body.
+enum class JsonRpcDialect { json_rpc_2_0, bitcoin_core };
+
+// HTTP Basic credentials: bitcoind's rpcuser/rpcpassword, or the two halves of its cookie file
+// ("__cookie__:<hex>"). Never put in a message.
+struct RpcCredentials {
+    std::string user;
+    std::string password;
+};
+
 // Checks one HTTP response to the request with id `expected_id` and returns its answer. Kept apart
 // from the socket so the checks can be tested and fuzzed directly. Fails, naming `method`, on a
 // status other than 200 (io_error, with the status and the first 200 bytes of the body,
 // sanitised), and with invalid_encoding on a body that is not JSON, not an object, has a
 // "jsonrpc" other than "2.0", another id, both or neither of "result" and "error", or a malformed
 // error object.
-Result<JsonRpcAnswer> parse_json_rpc_response(std::string_view method, std::uint64_t expected_id,
-                                              unsigned http_status, std::string_view body);
+// With JsonRpcDialect::bitcoin_core: "jsonrpc" may be absent, a null "error" beside a "result"
+// (or a null "result" beside an error object) is allowed, and statuses 404 and 500 are read as
+// JSON-RPC answers when their body is one.
+Result<JsonRpcAnswer> parse_json_rpc_response(
+    std::string_view method, std::uint64_t expected_id, unsigned http_status, std::string_view body,
+    JsonRpcDialect dialect = JsonRpcDialect::json_rpc_2_0);
 
 // The error a JSON-RPC error object becomes when the caller wanted a result (ErrorCode::refused):
 // "eth_sendRawTransaction: JSON-RPC error -32000: nonce too low".
@@ -85,6 +103,11 @@ public:
     // callers that react to particular codes (a method the node does not offer, say).
     Result<JsonRpcAnswer> call_for_answer(std::string_view method, boost::json::array params);
 
+    // Bitcoin Core's JSON-RPC 1.0 (see JsonRpcDialect); requests then say "jsonrpc": "1.0".
+    void use_dialect(JsonRpcDialect dialect) { dialect_ = dialect; }
+    // Sends an "Authorization: Basic …" header with every request.
+    void use_credentials(RpcCredentials credentials) { credentials_ = std::move(credentials); }
+
     const RpcEndpoint& endpoint() const { return endpoint_; }
     const RpcTimeouts& timeouts() const { return timeouts_; }
 
@@ -93,6 +116,8 @@ private:
     RpcTimeouts timeouts_;
     std::size_t max_response_body_;
     std::uint64_t next_id_ = 1;
+    JsonRpcDialect dialect_ = JsonRpcDialect::json_rpc_2_0;
+    std::optional<RpcCredentials> credentials_;
 };
 
 }  // namespace psephos::bridge
