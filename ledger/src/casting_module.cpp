@@ -206,6 +206,16 @@ Result<EventNote> CastingModule::apply_record(std::size_t d, const DistrictBatch
             "polls " + std::string(to_string(rec.action)) + " in district " + quoted(district_id);
         const std::uint64_t cast = district.ballots_cast + pending.ballots_cast;
         const std::uint64_t challenged = district.ballots_challenged + pending.ballots_challenged;
+        // Every polls record reports the district's totals at that moment (encoding.md §13).
+        auto counts_differ = [&] {
+            return what + ": the record reports " + std::to_string(rec.ballots_cast) +
+                   " cast and " + std::to_string(rec.ballots_challenged) +
+                   " challenged, the log holds " + std::to_string(cast) + " and " +
+                   std::to_string(challenged);
+        };
+        auto counts_text = [&] {
+            return std::to_string(cast) + " cast, " + std::to_string(challenged) + " challenged";
+        };
         switch (rec.action) {
             case PollsAction::opened:
                 if (polls != PollsStatus::not_opened)
@@ -215,24 +225,23 @@ Result<EventNote> CastingModule::apply_record(std::size_t d, const DistrictBatch
             case PollsAction::paused:
                 if (polls != PollsStatus::open)
                     return refuse(what + ": polls are " + std::string(to_string(polls)));
+                if (rec.ballots_cast != cast || rec.ballots_challenged != challenged)
+                    return refuse(counts_differ());
                 pending.polls = PollsStatus::paused;
-                return EventNote{EventType::polls_paused, ""};
+                return EventNote{EventType::polls_paused, counts_text()};
             case PollsAction::resumed:
                 if (polls != PollsStatus::paused)
                     return refuse(what + ": polls are " + std::string(to_string(polls)));
+                if (rec.ballots_cast != cast || rec.ballots_challenged != challenged)
+                    return refuse(counts_differ());
                 pending.polls = PollsStatus::open;
-                return EventNote{EventType::polls_resumed, ""};
+                return EventNote{EventType::polls_resumed, counts_text()};
             case PollsAction::closed:
                 if (polls != PollsStatus::open && polls != PollsStatus::paused) {
                     return refuse(what + ": polls are " + std::string(to_string(polls)));
                 }
-                if (rec.ballots_cast != cast || rec.ballots_challenged != challenged) {
-                    return refuse(what + ": the record reports " +
-                                  std::to_string(rec.ballots_cast) + " cast and " +
-                                  std::to_string(rec.ballots_challenged) +
-                                  " challenged, the log holds " + std::to_string(cast) + " and " +
-                                  std::to_string(challenged));
-                }
+                if (rec.ballots_cast != cast || rec.ballots_challenged != challenged)
+                    return refuse(counts_differ());
                 pending.polls = PollsStatus::closed;
                 return EventNote{
                     EventType::polls_closed,

@@ -1362,8 +1362,8 @@ void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
                     (type == 0x0A && polls == Polls::paused) ||
                     (type == 0x0B && (polls == Polls::open || polls == Polls::paused));
                 if (!allowed) v18.fail(at + ": " + what + " while polls are " + polls_name(polls));
-                if (type == 0x0B && (p.cast != cast || p.challenged != challenged))
-                    v18.fail(at + ": polls closed with counts " + std::to_string(p.cast) + "/" +
+                if (type != 0x08 && (p.cast != cast || p.challenged != challenged))
+                    v18.fail(at + ": " + what + " with counts " + std::to_string(p.cast) + "/" +
                              std::to_string(p.challenged) + ", the log has " +
                              std::to_string(cast) + "/" + std::to_string(challenged));
                 polls = type == 0x08 || type == 0x0A ? Polls::open

@@ -142,8 +142,9 @@ inline fs::path export_full_day(const fs::path& dir, const ElectionManifest& man
         cast(1, {{"mayor", {"alan"}}, {"measure-a", {"no"}}}),
     }));
     checked(ledger->publish_election_checkpoint(), "publish");
-    require_all_ok(ledger->ingest({scenario.polls(PollsAction::paused, 0)}));
-    require_all_ok(ledger->ingest({scenario.polls(PollsAction::resumed, 0)}));
+    // d1 so far: one ballot cast, one challenged (polls records carry the totals).
+    require_all_ok(ledger->ingest({scenario.polls(PollsAction::paused, 0, 1, 1)}));
+    require_all_ok(ledger->ingest({scenario.polls(PollsAction::resumed, 0, 1, 1)}));
     require_all_ok(ledger->ingest({
         cast(0, {{"council", {"rozsa", "john"}}}),
         challenge(1, {{"mayor", {"ada"}}, {"measure-a", {"yes"}}}),

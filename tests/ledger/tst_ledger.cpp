@@ -280,6 +280,27 @@ private slots:
         QCOMPARE(ledger->casting().status(0).ballots_cast, std::uint64_t{1});
     }
 
+    void polls_records_must_report_the_logs_totals() {
+        test::LedgerScenario s;
+        QTemporaryDir dir;
+        auto ledger = create_ledger(options_for(dir), s);
+        require_all_ok(ledger->ingest(opening_day(s)));
+        QVERIFY(ledger->submit(s.next_cast(0, 1)).get());
+        // One ballot is in the box: a pause reporting none, or two, is refused and changes nothing.
+        for (const std::uint64_t wrong : {0, 2}) {
+            auto refused = ledger->submit(s.polls(PollsAction::paused, 0, wrong, 0)).get();
+            QVERIFY(!refused);
+            QVERIFY2(refused.error().message.find("the log holds 1 and 0") != std::string::npos,
+                     refused.error().message.c_str());
+        }
+        QCOMPARE(ledger->casting().status(0).polls, PollsStatus::open);
+        QVERIFY(ledger->submit(s.polls(PollsAction::paused, 0, 1, 0)).get());
+        auto resumed_wrong = ledger->submit(s.polls(PollsAction::resumed, 0, 1, 1)).get();
+        QVERIFY(!resumed_wrong);
+        QVERIFY(ledger->submit(s.polls(PollsAction::resumed, 0, 1, 0)).get());
+        QCOMPARE(ledger->casting().status(0).polls, PollsStatus::open);
+    }
+
     void logs_are_byte_identical_with_1_2_or_8_threads() {
         test::LedgerScenario s;
         std::vector<Bytes> records = opening_day(s);

@@ -1089,10 +1089,11 @@ class Verifier:
                     allowed = {0x08: ("not opened",), 0x09: ("open",), 0x0A: ("paused",),
                                0x0B: ("open", "paused")}[t]
                     assert s["polls"] in allowed, at + ": polls are " + s["polls"]
-                    if t == 0x0B:
+                    if t != 0x08:
                         p = decode_polls(record)
+                        name = {0x09: "paused", 0x0A: "resumed", 0x0B: "closed"}[t]
                         assert (p["cast"], p["challenged"]) == (s["cast"], s["challenged"]), \
-                            at + ": polls closed with counts that are not the log's"
+                            at + ": polls " + name + " with counts that are not the log's"
                 elif t in (0x02, 0x03):
                     b = decode_ballot(record) if t == 0x02 else decode_challenged(record)[0]
                     assert s["polls"] == "open", at + ": polls are " + s["polls"]
