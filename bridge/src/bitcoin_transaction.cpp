@@ -1,6 +1,7 @@
 // Bitcoin transactions for the OP_RETURN anchor (bitcoin_transaction.hpp): BIP 144
 // serialization, a strict decoder, the BIP 143 signature digest, and the builder.
 #include "psephos/bridge/bitcoin_transaction.hpp"
+#include "secp256k1_context.hpp"
 
 #include <secp256k1.h>
 #include <sodium.h>
@@ -236,20 +237,7 @@ bool is_valid_signature_encoding(ByteSpan sig) {
 
 // ---- Builder pieces -------------------------------------------------------------------------
 
-// One randomised context for the anchor signer (side-channel blinding), as in secp256k1_key.cpp.
-const secp256k1_context* signing_context() {
-    static secp256k1_context* ctx = [] {
-        secp256k1_context* c = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-        if (c == nullptr) throw std::runtime_error("secp256k1_context_create failed");
-        std::array<std::uint8_t, 32> seed{};
-        randombytes_buf(seed.data(), seed.size());
-        if (secp256k1_context_randomize(c, seed.data()) != 1)
-            throw std::runtime_error("secp256k1_context_randomize failed");
-        sodium_memzero(seed.data(), seed.size());
-        return c;
-    }();
-    return ctx;
-}
+const secp256k1_context* signing_context() { return detail::secp256k1_signing_context(); }
 
 // A low-S DER signature of exactly 70 bytes (r and s both 32 bytes, r's top bit clear), found as
 // Bitcoin Core grinds for low R: RFC 6979 first without extra data, then with the extra data

@@ -13,6 +13,7 @@
 
 #include "psephos/crypto/key_file_lines.hpp"
 #include "psephos/crypto/secure_file.hpp"
+#include "secp256k1_context.hpp"
 
 namespace psephos::bridge {
 namespace {
@@ -23,21 +24,7 @@ using crypto::WipeOnExit;
 constexpr std::string_view secret_key_header = "psephos-secp256k1-secret-key-v1";
 constexpr std::size_t max_key_file_size = 4096;
 
-// One signing context for the process, randomised once (side-channel blinding); libsecp256k1
-// contexts are safe to share between threads for signing and verifying once created.
-const secp256k1_context* context() {
-    static secp256k1_context* ctx = [] {
-        secp256k1_context* c = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-        if (c == nullptr) throw std::runtime_error("secp256k1_context_create failed");
-        std::array<std::uint8_t, 32> seed{};
-        randombytes_buf(seed.data(), seed.size());
-        if (secp256k1_context_randomize(c, seed.data()) != 1)
-            throw std::runtime_error("secp256k1_context_randomize failed");
-        sodium_memzero(seed.data(), seed.size());
-        return c;
-    }();
-    return ctx;
-}
+const secp256k1_context* context() { return detail::secp256k1_signing_context(); }
 
 secp256k1_pubkey public_key_of(std::span<const std::uint8_t, 32> secret) {
     secp256k1_pubkey key;
@@ -50,13 +37,27 @@ secp256k1_ecdsa_recoverable_signature sign_raw(std::span<const std::uint8_t, 32>
                                                const Hash32& digest) {
     secp256k1_ecdsa_recoverable_signature signature;
     // RFC 6979 nonces (nullptr noncefp); libsecp256k1 always produces low-S signatures.
-    if (secp256k1_ecdsa_sign_recoverable(context(), &signature, digest.bytes.data(),
-                                         secret.data(), nullptr, nullptr) != 1)
+    if (secp256k1_ecdsa_sign_recoverable(context(), &signature, digest.bytes.data(), secret.data(),
+                                         nullptr, nullptr) != 1)
         throw std::runtime_error("secp256k1_ecdsa_sign_recoverable failed");
     return signature;
 }
 
 }  // namespace
+
+const secp256k1_context* detail::secp256k1_signing_context() {
+    static secp256k1_context* ctx = [] {
+        secp256k1_context* c = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+        if (c == nullptr) throw std::runtime_error("secp256k1_context_create failed");
+        std::array<std::uint8_t, 32> seed{};
+        randombytes_buf(seed.data(), seed.size());
+        if (secp256k1_context_randomize(c, seed.data()) != 1)
+            throw std::runtime_error("secp256k1_context_randomize failed");
+        sodium_memzero(seed.data(), seed.size());
+        return c;
+    }();
+    return ctx;
+}
 
 Secp256k1SigningKey::~Secp256k1SigningKey() { sodium_memzero(secret_.data(), secret_.size()); }
 
@@ -83,8 +84,8 @@ Secp256k1SigningKey Secp256k1SigningKey::generate() {
 
 Result<Secp256k1SigningKey> Secp256k1SigningKey::from_secret(ByteSpan secret) {
     if (secret.size() != secret_size) {
-        return make_error(ErrorCode::invalid_argument,
-                          "secp256k1 secret must be 32 bytes, got " + std::to_string(secret.size()));
+        return make_error(ErrorCode::invalid_argument, "secp256k1 secret must be 32 bytes, got " +
+                                                           std::to_string(secret.size()));
     }
     Secp256k1SigningKey key;
     std::memcpy(key.secret_.data(), secret.data(), secret_size);
@@ -175,7 +176,8 @@ Result<UncompressedPublicKey> recover_public_key(const Hash32& digest,
         return make_error(ErrorCode::invalid_encoding, "signature r or s is out of range");
     secp256k1_pubkey key;
     if (secp256k1_ecdsa_recover(context(), &key, &raw, digest.bytes.data()) != 1)
-        return make_error(ErrorCode::verification_failed, "no public key recovers from the signature");
+        return make_error(ErrorCode::verification_failed,
+                          "no public key recovers from the signature");
     UncompressedPublicKey out{};
     std::size_t size = out.size();
     secp256k1_ec_pubkey_serialize(context(), out.data(), &size, &key, SECP256K1_EC_UNCOMPRESSED);

@@ -17,23 +17,14 @@ using namespace psephos::bridge;
 namespace {
 
 QList<QList<QByteArray>> vector_lines(const char* kind) {
-    QList<QList<QByteArray>> out;
-    for (const auto& f : psephos::test::read_vector_lines(
-             QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/evm_abi.txt"), 3, 7)) {
-        if (f[0] == kind) out.push_back(f);
-    }
-    return out;
+    return test::read_vector_lines_of_kind(QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/evm_abi.txt"),
+                                           kind, 3, 7);
 }
+using test::hex_text;
+using test::vector_u64;
+Bytes hex(const QByteArray& text) { return test::vector_hex(text); }
 
-Bytes hex(const QByteArray& text) { return from_hex(text.toStdString()).value(); }
 Hash32 hash(const QByteArray& text) { return Hash32::from_hex(text.toStdString()).value(); }
-QByteArray hex_of(ByteSpan bytes) { return QByteArray::fromStdString(to_hex(bytes)); }
-std::uint64_t u64(const QByteArray& text) {
-    bool ok = false;
-    const std::uint64_t value = text.toULongLong(&ok);
-    if (!ok) qFatal("not a u64: %s", text.constData());
-    return value;
-}
 
 }  // namespace
 
@@ -49,7 +40,7 @@ private slots:
     void computes_function_selectors() {
         QFETCH(QByteArray, signature);
         QFETCH(QByteArray, selector);
-        QCOMPARE(hex_of(function_selector(signature.toStdString())), selector);
+        QCOMPARE(hex_text(function_selector(signature.toStdString())), selector);
     }
 
     void encodes_anchor_like_ethers_data() {
@@ -67,9 +58,10 @@ private slots:
         QFETCH(QByteArray, log_size);
         QFETCH(QByteArray, root);
         QFETCH(QByteArray, calldata);
-        const Bytes encoded = encode_anchor_call(hash(election_id), u64(log_size), hash(root));
+        const Bytes encoded =
+            encode_anchor_call(hash(election_id), vector_u64(log_size), hash(root));
         QCOMPARE(encoded.size(), std::size_t{4 + 3 * 32});
-        QCOMPARE(hex_of(encoded), calldata);
+        QCOMPARE(hex_text(encoded), calldata);
     }
 
     void encodes_verify_inclusion_like_ethers_data() {
@@ -96,25 +88,26 @@ private slots:
         if (proof != "-") {
             for (const QByteArray& h : proof.split(',')) path.push_back(hash(h));
         }
-        const Bytes encoded = encode_verify_inclusion_call(hash(election_id), hash(leaf),
-                                                           u64(index), u64(size), path);
+        const Bytes encoded = encode_verify_inclusion_call(
+            hash(election_id), hash(leaf), vector_u64(index), vector_u64(size), path);
         QCOMPARE(encoded.size(), 4 + (6 + path.size()) * 32);
-        QCOMPARE(hex_of(encoded), calldata);
+        QCOMPARE(hex_text(encoded), calldata);
     }
 
     void encodes_the_views_like_ethers() {
         const auto root_of = vector_lines("root_of").at(0);
-        QCOMPARE(hex_of(encode_root_of_call(hash(root_of[1]), u64(root_of[2]))), root_of[3]);
+        QCOMPARE(hex_text(encode_root_of_call(hash(root_of[1]), vector_u64(root_of[2]))),
+                 root_of[3]);
         const auto latest = vector_lines("latest_size").at(0);
-        QCOMPARE(hex_of(encode_latest_size_call(hash(latest[1]))), latest[2]);
+        QCOMPARE(hex_text(encode_latest_size_call(hash(latest[1]))), latest[2]);
     }
 
     void appends_the_constructor_argument() {
         const EvmAddress bridge =
             EvmAddress::from_text("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed").value();
         const Bytes deployment = encode_election_anchor_deployment(hex("6080604052"), bridge);
-        QCOMPARE(hex_of(deployment), QByteArray("6080604052") + QByteArray(24, '0') +
-                                         "5aaeb6053f3e94c9b9a09f33669435e7ef1beaed");
+        QCOMPARE(hex_text(deployment), QByteArray("6080604052") + QByteArray(24, '0') +
+                                           "5aaeb6053f3e94c9b9a09f33669435e7ef1beaed");
     }
 
     void decodes_return_words_like_ethers() {
@@ -122,7 +115,7 @@ private slots:
             QCOMPARE(decode_abi_bool(hex(f[1])).value(), f[2] == "1");
         }
         for (const auto& f : vector_lines("uint64")) {
-            QCOMPARE(decode_abi_uint64(hex(f[1])).value(), u64(f[2]));
+            QCOMPARE(decode_abi_uint64(hex(f[1])).value(), vector_u64(f[2]));
         }
         const Bytes word = hex(vector_lines("anchor").at(0).at(3));
         QVERIFY(decode_abi_bytes32(word).value().bytes ==

@@ -22,26 +22,13 @@ using namespace psephos::bridge;
 namespace {
 
 QList<QList<QByteArray>> vector_lines(const char* kind) {
-    QList<QList<QByteArray>> out;
-    for (const auto& f : psephos::test::read_vector_lines(
-             QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/evm_transactions.txt"), 2, 15)) {
-        if (f[0] == kind) out.push_back(f);
-    }
-    return out;
+    return test::read_vector_lines_of_kind(
+        QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/evm_transactions.txt"), kind, 2, 15);
 }
+using test::hex_text;
+using test::vector_u64;
+Bytes hex(const QByteArray& text) { return test::vector_hex(text); }
 
-Bytes hex(const QByteArray& text) {
-    if (text == "-") return {};
-    return from_hex(text.toStdString()).value();
-}
-QByteArray hex_of(ByteSpan bytes) { return QByteArray::fromStdString(to_hex(bytes)); }
-
-std::uint64_t u64(const QByteArray& text) {
-    bool ok = false;
-    const std::uint64_t value = text.toULongLong(&ok);
-    if (!ok) qFatal("not a u64: %s", text.constData());
-    return value;
-}
 U256 u256(const QByteArray& text) { return u256_from_big_endian(hex(text)).value(); }
 
 std::optional<EvmAddress> to_of(const QByteArray& text) {
@@ -65,22 +52,22 @@ QList<Vector> vectors() {
     QList<Vector> out;
     for (const auto& f : vector_lines("eip155")) {
         LegacyTransaction tx;
-        tx.nonce = u64(f[3]);
+        tx.nonce = vector_u64(f[3]);
         tx.gas_price = u256(f[4]);
-        tx.gas_limit = u64(f[5]);
+        tx.gas_limit = vector_u64(f[5]);
         tx.to = to_of(f[6]);
         tx.value = u256(f[7]);
         tx.data = hex(f[8]);
-        tx.chain_id = u64(f[9]);
+        tx.chain_id = vector_u64(f[9]);
         out.push_back({f[1], f[2], tx, f[10], f[11], f[12], f[13]});
     }
     for (const auto& f : vector_lines("eip1559")) {
         Eip1559Transaction tx;
-        tx.chain_id = u64(f[3]);
-        tx.nonce = u64(f[4]);
+        tx.chain_id = vector_u64(f[3]);
+        tx.nonce = vector_u64(f[4]);
         tx.max_priority_fee_per_gas = u256(f[5]);
         tx.max_fee_per_gas = u256(f[6]);
-        tx.gas_limit = u64(f[7]);
+        tx.gas_limit = vector_u64(f[7]);
         tx.to = to_of(f[8]);
         tx.value = u256(f[9]);
         tx.data = hex(f[10]);
@@ -253,10 +240,10 @@ private slots:
     void signs_like_ethers() {
         QFETCH(QByteArray, name);
         const Vector& v = vector_named(name.constData());
-        QCOMPARE(hex_of(signing_hash_of(v).bytes), v.signing_hash);
+        QCOMPARE(hex_text(signing_hash_of(v).bytes), v.signing_hash);
         const SignedEvmTransaction signed_tx = sign(v);
-        QCOMPARE(hex_of(signed_tx.raw), v.raw);
-        QCOMPARE(hex_of(signed_tx.hash.bytes), v.hash);
+        QCOMPARE(hex_text(signed_tx.raw), v.raw);
+        QCOMPARE(hex_text(signed_tx.hash.bytes), v.hash);
         // Deterministic (RFC 6979): signing again gives the same bytes.
         QVERIFY(sign(v).raw == signed_tx.raw);
     }
@@ -270,8 +257,8 @@ private slots:
         QVERIFY2(decoded.ok(), outcome(decoded).c_str());
         const DecodedEvmTransaction& d = decoded.value();
         QCOMPARE(d.sender.to_checksum_text(), v.sender.toStdString());
-        QCOMPARE(hex_of(d.hash.bytes), v.hash);
-        QCOMPARE(hex_of(d.signing_hash.bytes), v.signing_hash);
+        QCOMPARE(hex_text(d.hash.bytes), v.hash);
+        QCOMPARE(hex_text(d.signing_hash.bytes), v.signing_hash);
         QCOMPARE(d.transaction.index(), v.transaction.index());
         std::visit(
             [&](const auto& tx) {

@@ -16,18 +16,12 @@ using namespace psephos::bridge;
 namespace {
 
 QList<QList<QByteArray>> vector_lines(const char* kind) {
-    QList<QList<QByteArray>> out;
-    for (const auto& f : psephos::test::read_vector_lines(
-             QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/rlp.txt"), 3, 4)) {
-        if (f[0] == kind) out.push_back(f);
-    }
-    return out;
+    return test::read_vector_lines_of_kind(QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/rlp.txt"),
+                                           kind, 3, 4);
 }
-
-Bytes hex(const QByteArray& text) {
-    if (text == "-") return {};
-    return from_hex(text.toStdString()).value();
-}
+using test::hex_text;
+using test::vector_u64;
+Bytes hex(const QByteArray& text) { return test::vector_hex(text); }
 
 // The vector files' tree notation: 0x<hex> for a string, [a,b,...] for a list.
 RlpItem parse_tree(const QByteArray& text, qsizetype& pos) {
@@ -55,7 +49,7 @@ RlpItem parse_tree(const QByteArray& text) {
     return item;
 }
 
-QByteArray hex_of(const Bytes& bytes) { return QByteArray::fromStdString(to_hex(bytes)); }
+QByteArray hex_text(const Bytes& bytes) { return QByteArray::fromStdString(to_hex(bytes)); }
 
 // What each kind of rejection row must say after "RLP: offset <n>: ".
 const char* expected_fault(const QByteArray& kind) {
@@ -90,11 +84,11 @@ private slots:
         QFETCH(QByteArray, tree);
         QFETCH(QByteArray, encoding);
         const RlpItem item = parse_tree(tree);
-        QCOMPARE(hex_of(rlp_encode(item)), encoding);
+        QCOMPARE(hex_text(rlp_encode(item)), encoding);
         auto decoded = rlp_decode(hex(encoding));
         QVERIFY2(decoded.ok(), decoded.ok() ? "" : decoded.error().message.c_str());
         QVERIFY(decoded.value() == item);
-        if (!item.is_list()) QCOMPARE(hex_of(rlp_encode_bytes(item.bytes)), encoding);
+        if (!item.is_list()) QCOMPARE(hex_text(rlp_encode_bytes(item.bytes)), encoding);
     }
 
     void every_strict_prefix_and_extension_of_a_vector_is_refused() {
@@ -127,14 +121,14 @@ private slots:
         bool ok = false;
         const std::uint64_t n = value.toULongLong(&ok);
         QVERIFY(ok);
-        QCOMPARE(hex_of(rlp_encode_uint(n)), encoding);
-        QCOMPARE(hex_of(rlp_encode(RlpItem::of_uint(n))), encoding);
+        QCOMPARE(hex_text(rlp_encode_uint(n)), encoding);
+        QCOMPARE(hex_text(rlp_encode(RlpItem::of_uint(n))), encoding);
         const RlpItem item = rlp_decode(hex(encoding)).value();
         QCOMPARE(rlp_to_uint64(item).value(), n);
         std::array<std::uint8_t, 32> wide{};
         for (std::size_t i = 0; i < 8; ++i) wide[31 - i] = static_cast<std::uint8_t>(n >> (8 * i));
         QVERIFY(rlp_to_uint256(item).value() == wide);
-        QCOMPARE(hex_of(rlp_encode(RlpItem::of_uint_big_endian(wide))), encoding);
+        QCOMPARE(hex_text(rlp_encode(RlpItem::of_uint_big_endian(wide))), encoding);
     }
 
     void encodes_256_bit_integers_data() {
@@ -148,7 +142,7 @@ private slots:
         QFETCH(QByteArray, value);
         QFETCH(QByteArray, encoding);
         const Bytes wide = hex(value);
-        QCOMPARE(hex_of(rlp_encode(RlpItem::of_uint_big_endian(wide))), encoding);
+        QCOMPARE(hex_text(rlp_encode(RlpItem::of_uint_big_endian(wide))), encoding);
         const RlpItem item = rlp_decode(hex(encoding)).value();
         const auto decoded = rlp_to_uint256(item).value();
         QVERIFY(Bytes(decoded.begin(), decoded.end()) == wide);
@@ -235,10 +229,11 @@ private slots:
         std::vector<Bytes> encoded;
         for (const RlpItem& element : tree.items) encoded.push_back(rlp_encode(element));
         QVERIFY(rlp_encode_list(encoded) == rlp_encode(tree));
-        QCOMPARE(hex_of(rlp_encode_list({})), QByteArray("c0"));
+        QCOMPARE(hex_text(rlp_encode_list({})), QByteArray("c0"));
         // Leading zero bytes of a big-endian integer are dropped.
-        QCOMPARE(hex_of(rlp_encode(RlpItem::of_uint_big_endian(hex("000000")))), QByteArray("80"));
-        QCOMPARE(hex_of(rlp_encode(RlpItem::of_uint_big_endian(hex("000400")))),
+        QCOMPARE(hex_text(rlp_encode(RlpItem::of_uint_big_endian(hex("000000")))),
+                 QByteArray("80"));
+        QCOMPARE(hex_text(rlp_encode(RlpItem::of_uint_big_endian(hex("000400")))),
                  QByteArray("820400"));
     }
 };

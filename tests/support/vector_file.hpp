@@ -8,6 +8,10 @@
 #include <QList>
 #include <QString>
 
+#include <cstdint>
+
+#include "psephos/crypto/bytes.hpp"
+
 namespace psephos::test {
 
 inline QList<QList<QByteArray>> read_vector_lines(const QString& path, qsizetype min_fields,
@@ -29,6 +33,34 @@ inline QList<QList<QByteArray>> read_vector_lines(const QString& path, qsizetype
 
 inline QList<QList<QByteArray>> read_vector_lines(const QString& path, qsizetype fields) {
     return read_vector_lines(path, fields, fields);
+}
+
+// The lines of a vector file whose first field is `kind` (files that hold several kinds).
+inline QList<QList<QByteArray>> read_vector_lines_of_kind(const QString& path, const char* kind,
+                                                          qsizetype min_fields,
+                                                          qsizetype max_fields) {
+    QList<QList<QByteArray>> out;
+    for (const auto& f : read_vector_lines(path, min_fields, max_fields)) {
+        if (f[0] == kind) out.push_back(f);
+    }
+    return out;
+}
+
+// A hex field ("-" for no bytes); a malformed one stops the test run.
+inline Bytes vector_hex(const QByteArray& text) {
+    if (text == "-") return {};
+    auto bytes = from_hex(text.toStdString());
+    if (!bytes) qFatal("not hex: %s", text.constData());
+    return std::move(bytes).value();
+}
+
+inline QByteArray hex_text(ByteSpan bytes) { return QByteArray::fromStdString(to_hex(bytes)); }
+
+inline std::uint64_t vector_u64(const QByteArray& text) {
+    bool ok = false;
+    const std::uint64_t value = text.toULongLong(&ok);
+    if (!ok) qFatal("not a u64: %s", text.constData());
+    return value;
 }
 
 }  // namespace psephos::test
