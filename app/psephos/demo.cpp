@@ -398,10 +398,10 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     }
 
     // 9. The independent verifier re-checks the exported record from its files alone (no ledger,
-    //    no key), in parallel by district: every check V1–V27 of docs/election-record.md.
+    //    no key), in parallel by district: every check V1–V28 of docs/election-record.md.
     ledger::VerifyReport verified;
     {
-        PhaseTimer t(out, "verify the record (psephos verify, V1-V27)");
+        PhaseTimer t(out, "verify the record (psephos verify, V1-V28)");
         ledger::VerifyOptions verify_options;
         verify_options.threads = threads;
         if (isatty(STDERR_FILENO) == 1) {

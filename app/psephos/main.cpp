@@ -58,7 +58,7 @@ constexpr CommandEntry commands[] = {
      "      write the public election record (docs/election-record.md)"},
     {"verify", psephos::app::run_verify_command,
      "verify RECORD_DIR [--threads N] [--json]\n"
-     "      re-check an election record from its files alone (V1-V27, docs/election-record.md)"},
+     "      re-check an election record from its files alone (V1-V28, docs/election-record.md)"},
     {"bridge-key", psephos::app::run_bridge_key_command,
      "bridge-key --out FILE [--name NAME] [--network mainnet|testnet|regtest]\n"
      "      make a secp256k1 key file (mode 0600) for the bridge; prints its addresses"},

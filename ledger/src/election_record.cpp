@@ -437,6 +437,7 @@ Result<Exporter::Exported> Exporter::export_log(const Log& log, const Visitor& v
     const LogStatus& s = log.status;
     const std::string where = s.name == election_log_name ? std::string("election log")
                               : s.name == event_log_name  ? std::string("event log")
+                              : s.name == bridge_log_name ? std::string("bridge log")
                                                           : "district " + in_quotes(s.name);
     Exported out;
     {
@@ -778,8 +779,13 @@ Status Exporter::write_record_json(const std::vector<Log>& logs) {
 
 Status Exporter::run() {
     const ElectionManifest& m = election_.manifest;
-    // The snapshot: the election log first, then the districts, then the events. Logs only grow,
-    // so every district checkpoint the election log holds is within the district's exported size.
+    // The snapshot: the bridge log first, then the election log, the districts, the events. Logs
+    // only grow, so every election checkpoint an anchor names is within the election log's
+    // exported size, and every district checkpoint the election log holds within its district's.
+    auto bridge_status = ledger_.status(bridge_log_name);
+    if (!bridge_status) return bridge_status.error();
+    std::optional<Log> bridge_log;  // exported only if the ledger anchored something
+    if (bridge_status.value().size > 0) bridge_log = Log{std::move(bridge_status).value(), "bridge"};
     auto election_status = ledger_.status(election_log_name);
     if (!election_status) return election_status.error();
     const Log election_log{std::move(election_status).value(), "election"};
@@ -824,12 +830,17 @@ Status Exporter::run() {
 
     if (auto ok = make_directory("events"); !ok) return ok;
     if (auto ok = export_log(event_log, {}); !ok) return ok.error();
+    if (bridge_log) {
+        if (auto ok = make_directory("bridge"); !ok) return ok;
+        if (auto ok = export_log(*bridge_log, {}); !ok) return ok.error();
+    }
 
     if (auto ok = write_results(); !ok) return ok;
 
     std::vector<Log> logs = district_logs_;
     logs.push_back(election_log);
     logs.push_back(event_log);
+    if (bridge_log) logs.push_back(*bridge_log);
     if (auto ok = write_record_json(logs); !ok) return ok;
     return sync_file_system(staging_);
 }

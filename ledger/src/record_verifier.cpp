@@ -5,7 +5,8 @@
 // per-device chain heads, tally sums and per-checkpoint roots kept — the district logs' ballot
 // proofs, signatures and openings (V19, V20, V22) go to a bounded work queue so one district
 // uses every core too; then the election log against the districts (V13–V15) and the derived
-// files (V26–V27). Nothing here calls the ledger's validation or decoders.
+// files (V26–V27), and the bridge log's anchors (V28). Nothing here calls the ledger's validation
+// or decoders.
 #include "psephos/ledger/record_verifier.hpp"
 
 #include <sodium.h>
@@ -94,6 +95,7 @@ constexpr CheckDefinition check_definitions[] = {
     {"district-result", "results"},
     {"results-file", "files"},
     {"challenged-file", "files"},
+    {"anchors", "bridge records"},
 };
 
 // One check in one scope, filled from any thread.
@@ -390,6 +392,7 @@ private:
     void check_consistency();      // V15
     void check_results_file();     // V26
     void check_challenged_file();  // V27
+    void check_anchors();          // V28
 
     fs::path dir_;
     const VerifyOptions& options_;
@@ -402,8 +405,10 @@ private:
     std::map<std::uint32_t, crypto::Ed25519PublicKey> guardian_keys_;
     std::map<std::string, const ManifestStyle*> style_of_;
     std::map<std::string, const ManifestContest*> contest_of_;
-    std::vector<LogInfo> logs_;  // districts in the manifest's order, /election, /events
+    // Districts in the manifest's order, /election, /events, and /bridge if the record has it.
+    std::vector<LogInfo> logs_;
     std::vector<Bytes> election_records_;
+    std::vector<Bytes> bridge_records_;
     std::vector<DistrictSummary> districts_;
     std::vector<std::vector<std::uint64_t>> published_;  // per district, from the election log
     std::unique_ptr<WorkQueue> queue_;
@@ -412,7 +417,7 @@ private:
 void Verifier::skip_from(int first, const std::string& why) {
     std::vector<std::string> scopes = {""};
     for (const auto& log : logs_) scopes.push_back(log.name);
-    for (int n = first; n <= 27; ++n) {
+    for (int n = first; n <= static_cast<int>(std::size(check_definitions)); ++n) {
         bool any = false;
         for (auto& [key, outcome] : outcomes_)
             if (key.first == n) {
@@ -511,7 +516,8 @@ void Verifier::check_file_list() {
         const std::string d = as_string(l.at("directory"));
         required.insert(d + "/records.bin");
         required.insert(d + "/checkpoints.bin");
-        if (as_string(l.at("name")) != "/events") required.insert(d + "/consistency.bin");
+        const std::string name = as_string(l.at("name"));
+        if (name != "/events" && name != "/bridge") required.insert(d + "/consistency.bin");
     }
     const std::set<std::string> listed(paths.begin(), paths.end());
     for (const auto& p : required)
@@ -882,6 +888,9 @@ bool Verifier::check_log_list() {
     expected.push_back({"/election", eid + "/election", "election"});
     expected.push_back({"/events", eid + "/events", "events"});
     const json::array& logs = record_.at("logs").get_array();
+    // The bridge log is there only if the ledger anchored something (§3.4).
+    if (logs.size() == expected.size() + 1)
+        expected.push_back({"/bridge", eid + "/bridge", "bridge"});
     if (logs.size() != expected.size()) {
         v10.fail("record.json: " + std::to_string(logs.size()) + " logs, expected " +
                  std::to_string(expected.size()));
@@ -896,7 +905,7 @@ bool Verifier::check_log_list() {
         info.directory = as_string(l.at("directory"));
         info.size = as_u64(l.at("size")).value_or(0);
         info.root_hex = as_string(l.at("root"));
-        info.is_district = i + 2 < logs.size();
+        info.is_district = i < manifest_.districts.size();
         v10.count();
         if (info.name != expected[i][0] || info.origin != expected[i][1] ||
             info.directory != expected[i][2]) {
@@ -1059,6 +1068,8 @@ void Verifier::read_log(std::size_t index) {
                              "' is not the manifest's");
             }
             previous = leaf;
+        } else if (log.name == "/bridge") {
+            bridge_records_.push_back(frame);
         } else {
             election_records_.push_back(frame);
         }
@@ -1782,6 +1793,96 @@ void Verifier::check_challenged_file() {
     }
 }
 
+// ---- The bridge log: V28 --------------------------------------------------------------------
+
+// Every record of the bridge log is an anchor intent, transaction or confirmation that the
+// ledger's state machine admits (docs/encoding.md §20–§22): an intent names this election and one
+// of the election checkpoints the record holds, once per chain and payload, with one kind and
+// network per chain; a transaction or confirmation belongs to an earlier intent that is not yet
+// confirmed, and a confirmation to one of its transactions.
+void Verifier::check_anchors() {
+    Outcome& v28 = out(28);
+    const auto bridge = std::find_if(logs_.begin(), logs_.end(),
+                                     [](const LogInfo& l) { return l.name == "/bridge"; });
+    if (bridge == logs_.end()) return;  // nothing was anchored when the record was exported
+    if (!bridge->readable) {
+        v28.skip("bridge/records.bin does not parse into frames (V11)");
+        return;
+    }
+    const LogInfo& election = logs_[manifest_.districts.size()];
+    struct Intent {
+        std::string chain, network;
+        std::uint8_t kind = 0;
+        Bytes payload;
+        std::set<Hash32> transactions;
+        bool confirmed = false;
+    };
+    std::map<std::uint64_t, Intent> intents;
+    std::map<std::string, std::pair<std::uint8_t, std::string>> chains;
+    for (std::uint64_t i = 0; i < bridge_records_.size(); ++i) {
+        const Bytes& frame = bridge_records_[i];
+        const std::string at = "bridge record " + std::to_string(i);
+        v28.count();
+        const std::uint8_t type = frame.empty() ? 0 : frame[0];
+        if (type == 0x11) {
+            DecodedAnchorIntent a;
+            if (const std::string e = decode_anchor_intent(frame, a); !e.empty()) {
+                v28.fail(at + ": " + e);
+                continue;
+            }
+            if (!(a.anchored.digest == base_hash_))
+                v28.fail(at + ": the payload's election digest is not the base hash");
+            const auto cp = election.checkpoints.find(a.anchored.size);
+            if (cp == election.checkpoints.end())
+                v28.fail(at + ": the record has no election checkpoint of size " +
+                         std::to_string(a.anchored.size));
+            else if (!(cp->second.root == a.anchored.root))
+                v28.fail(at + ": the payload's root is not the election checkpoint's of size " +
+                         std::to_string(a.anchored.size));
+            for (const auto& [index, earlier] : intents)
+                if (earlier.chain == a.chain && earlier.payload == a.payload)
+                    v28.fail(at + ": a second intent for chain '" + a.chain +
+                             "' and this payload (first: record " + std::to_string(index) + ")");
+            const auto known = chains.emplace(a.chain, std::make_pair(a.kind, a.network));
+            if (!known.second && known.first->second != std::make_pair(a.kind, a.network))
+                v28.fail(at + ": chain '" + a.chain +
+                         "' was recorded with another kind or network");
+            intents[i] = {a.chain, a.network, a.kind, a.payload, {}, false};
+        } else if (type == 0x12 || type == 0x13) {
+            DecodedAnchorTransaction t;
+            DecodedAnchorConfirmation c;
+            const std::string e = type == 0x12 ? decode_anchor_transaction(frame, t)
+                                               : decode_anchor_confirmation(frame, c);
+            if (!e.empty()) {
+                v28.fail(at + ": " + e);
+                continue;
+            }
+            const std::uint64_t intent = type == 0x12 ? t.intent : c.intent;
+            const auto it = intents.find(intent);
+            if (it == intents.end()) {
+                v28.fail(at + ": bridge record " + std::to_string(intent) +
+                         " is not an earlier anchor intent");
+                continue;
+            }
+            if (it->second.confirmed) {
+                v28.fail(at + ": intent " + std::to_string(intent) + " is already confirmed");
+                continue;
+            }
+            if (type == 0x12) {
+                if (!it->second.transactions.insert(t.transaction_id).second)
+                    v28.fail(at + ": transaction " + hex(t.transaction_id) + " recorded twice");
+            } else if (!it->second.transactions.count(c.transaction_id)) {
+                v28.fail(at + ": confirms " + hex(c.transaction_id) +
+                         ", not a recorded transaction of intent " + std::to_string(intent));
+            } else {
+                it->second.confirmed = true;
+            }
+        } else {
+            v28.fail(at + ": record type " + std::to_string(type) + " is not a bridge record");
+        }
+    }
+}
+
 // ---- The run -------------------------------------------------------------------------------
 
 VerifyReport Verifier::run() {
@@ -1812,6 +1913,7 @@ VerifyReport Verifier::run() {
                     for (std::size_t d = 0; d < nd; ++d) out(n, logs_[d].name);
                 out(26);
                 out(27);
+                out(28);
                 districts_.resize(nd);
 
                 unsigned threads = options_.threads
@@ -1833,6 +1935,7 @@ VerifyReport Verifier::run() {
                 queue_.reset();
                 check_election_log();
                 check_consistency();
+                check_anchors();
                 bool complete = true;
                 for (const auto& s : districts_) complete = complete && s.complete;
                 if (!complete) {

@@ -494,6 +494,76 @@ std::string decode_event(ByteSpan record, DecodedEvent& out) {
     return r.error();
 }
 
+std::string decode_anchor_intent(ByteSpan record, DecodedAnchorIntent& out) {
+    Reader r(record, "anchor intent");
+    r.header(0x11);
+    out.chain = r.id();
+    out.kind = r.u8();
+    out.network = r.text(64);
+    out.reason = r.text(32);
+    const ByteSpan payload = r.bytes(77);
+    out.payload.assign(payload.begin(), payload.end());
+    r.u64();
+    r.done();
+    if (!r.ok()) return r.error();
+    if (out.kind != 1 && out.kind != 2) r.fail("chain kind is neither 1 (EVM) nor 2 (Bitcoin)");
+    const std::string& n = out.network;
+    if (r.ok() && out.kind == 2 && n != "mainnet" && n != "testnet" && n != "signet" &&
+        n != "regtest")
+        r.fail("unknown Bitcoin network");
+    if (r.ok() && out.kind == 1 &&
+        (n.empty() || n.size() > 20 || n[0] == '0' ||
+         !std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+         (n.size() == 20 && n > "18446744073709551615")))
+        r.fail("EVM chain id is not a decimal number from 1 to 2^64 - 1");
+    if (r.ok() && out.reason != "polls-closed" && out.reason != "results" && out.reason != "manual")
+        r.fail("unknown reason");
+    if (r.ok() && (out.payload.size() != 77 ||
+                   !std::equal(out.payload.begin(), out.payload.begin() + 4,
+                               std::string_view("PSPH").begin()) ||
+                   out.payload[4] != 1))
+        r.fail("payload is not a 77-byte PSPH v1 anchor payload");
+    if (r.ok()) {
+        std::copy(out.payload.begin() + 5, out.payload.begin() + 37,
+                  out.anchored.digest.bytes.begin());
+        for (std::size_t i = 37; i < 45; ++i)
+            out.anchored.size = out.anchored.size << 8 | out.payload[i];
+        std::copy(out.payload.begin() + 45, out.payload.end(), out.anchored.root.bytes.begin());
+    }
+    return r.error();
+}
+
+std::string decode_anchor_transaction(ByteSpan record, DecodedAnchorTransaction& out) {
+    Reader r(record, "anchor transaction");
+    r.header(0x12);
+    out.intent = r.u64();
+    out.transaction_id = r.hash();
+    r.u64();
+    const std::string sender = r.text(128);
+    const ByteSpan raw = r.bytes(100 * 1024);
+    r.u64();
+    r.done();
+    if (r.ok() && (sender.empty() || !std::all_of(sender.begin(), sender.end(),
+                                                  [](char c) { return c > 0x20 && c < 0x7F; })))
+        r.fail("sender is not 1 to 128 printable ASCII characters");
+    if (r.ok() && raw.empty()) r.fail("raw transaction is empty");
+    return r.error();
+}
+
+std::string decode_anchor_confirmation(ByteSpan record, DecodedAnchorConfirmation& out) {
+    Reader r(record, "anchor confirmation");
+    r.header(0x13);
+    out.intent = r.u64();
+    out.transaction_id = r.hash();
+    out.block = r.u64();
+    r.hash();
+    out.confirmations = r.u32();
+    r.u64();
+    r.done();
+    if (r.ok() && out.confirmations == 0) r.fail("confirmations is 0");
+    return r.error();
+}
+
 std::string decode_tally(ByteSpan record, DecodedTally& out) {
     Reader r(record, "district tally");
     r.header(0x0E);

@@ -201,6 +201,32 @@ struct DecodedResult {
 };
 std::string decode_result(ByteSpan record, DecodedResult& out);
 
+// The bridge log's records (docs/encoding.md §19–§22).
+struct DecodedAnchorPayload {
+    Hash32 digest;
+    std::uint64_t size = 0;
+    Hash32 root;
+};
+struct DecodedAnchorIntent {
+    std::string chain, network, reason;
+    std::uint8_t kind = 0;  // 1 EVM, 2 Bitcoin
+    Bytes payload;
+    DecodedAnchorPayload anchored;
+};
+std::string decode_anchor_intent(ByteSpan record, DecodedAnchorIntent& out);
+struct DecodedAnchorTransaction {
+    std::uint64_t intent = 0;
+    Hash32 transaction_id;
+};
+std::string decode_anchor_transaction(ByteSpan record, DecodedAnchorTransaction& out);
+struct DecodedAnchorConfirmation {
+    std::uint64_t intent = 0;
+    Hash32 transaction_id;
+    std::uint64_t block = 0;
+    std::uint32_t confirmations = 0;
+};
+std::string decode_anchor_confirmation(ByteSpan record, DecodedAnchorConfirmation& out);
+
 // Notes and checkpoints (docs/election-record.md §3.3).
 struct VerifierKey {
     std::string name;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "fuzz_support.hpp"
+#include "psephos/ledger/anchor_records.hpp"
 #include "psephos/ledger/encrypted_ballot.hpp"
 #include "psephos/ledger/ledger_records.hpp"
 #include "psephos/ledger/tally_records.hpp"
@@ -76,6 +77,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         rv::DecodedResult r;
         agree(static_cast<bool>(ledger::decode_district_result(input)), rv::decode_result(input, r),
               "district result");
+    }
+    {
+        rv::DecodedAnchorIntent a;
+        agree(static_cast<bool>(ledger::decode_anchor_intent(input)),
+              rv::decode_anchor_intent(input, a), "anchor intent");
+    }
+    {
+        rv::DecodedAnchorTransaction t;
+        agree(static_cast<bool>(ledger::decode_anchor_transaction(input)),
+              rv::decode_anchor_transaction(input, t), "anchor transaction");
+    }
+    {
+        rv::DecodedAnchorConfirmation c;
+        agree(static_cast<bool>(ledger::decode_anchor_confirmation(input)),
+              rv::decode_anchor_confirmation(input, c), "anchor confirmation");
     }
     return 0;
 }

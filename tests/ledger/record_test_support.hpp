@@ -6,6 +6,7 @@
 #include <QtTest>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -117,7 +118,9 @@ inline void require_all_ok(const std::vector<Result<Receipt>>& results) {
 // A full polling day of `manifest` (its own key ceremony), exported to dir/record: both districts
 // registered and opened, ballots cast and challenged in several batches, polls paused and resumed
 // in d1, the close, the tally, guardians 1 and 3's decryptions and the results.
-inline fs::path export_full_day(const fs::path& dir, const ElectionManifest& manifest) {
+// `before_export` runs on the ledger just before the export (to add anchors, say).
+inline fs::path export_full_day(const fs::path& dir, const ElectionManifest& manifest,
+                                const std::function<void(Ledger&)>& before_export = {}) {
     fs::create_directories(dir);
     test::LedgerScenario scenario(manifest);
     auto ledger = checked(
@@ -165,6 +168,7 @@ inline fs::path export_full_day(const fs::path& dir, const ElectionManifest& man
     }
     require_all_ok(ledger->ingest(std::move(decryptions), ActorRole::guardian));
     checked(ledger->record_results(), "results");
+    if (before_export) before_export(*ledger);
     const fs::path out = dir / "record";
     auto exported = export_election_record(*ledger, out);
     if (!exported) qFatal("export: %s", exported.error().message.c_str());

@@ -65,7 +65,7 @@ private slots:
             QVERIFY(calls > 0);
             std::set<std::string> ids;
             for (const auto& c : report.checks) ids.insert(c.id);
-            QCOMPARE(ids.size(), std::size_t{27});
+            QCOMPARE(ids.size(), std::size_t{28});
             // Per-district checks are reported per district: V17–V25 for d1 and d2.
             std::size_t district_scoped = 0;
             for (const auto& c : report.checks)

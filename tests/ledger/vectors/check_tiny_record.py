@@ -587,6 +587,49 @@ def decode_event(data):
     return e
 
 
+def decode_anchor_intent(data):
+    r = Reader(data, 0x11, "anchor intent")
+    a = {"chain": r.id(), "kind": r.u8(), "network": r.text(64), "reason": r.text(32),
+         "payload": r.bytes(77), "time": r.u64()}
+    r.done()
+    n = a["network"]
+    if a["kind"] == 1:
+        if not re.fullmatch(r"[1-9][0-9]{0,19}", n) or int(n) >= 2 ** 64:
+            r.fail("EVM chain id")
+    elif a["kind"] == 2:
+        if n not in ("mainnet", "testnet", "signet", "regtest"):
+            r.fail("Bitcoin network")
+    else:
+        r.fail("chain kind")
+    if a["reason"] not in ("polls-closed", "results", "manual"):
+        r.fail("reason")
+    p = a["payload"]
+    if len(p) != 77 or p[:4] != b"PSPH" or p[4] != 1:
+        r.fail("payload")
+    a["size"] = int.from_bytes(p[37:45], "big")
+    return a
+
+
+def decode_anchor_transaction(data):
+    r = Reader(data, 0x12, "anchor transaction")
+    x = {"intent": r.u64(), "transaction_id": r.take(32), "nonce": r.u64(),
+         "sender": r.text(128), "raw": r.bytes(100 * 1024), "time": r.u64()}
+    r.done()
+    if not re.fullmatch(r"[\x21-\x7e]{1,128}", x["sender"]) or not x["raw"]:
+        r.fail("sender or raw transaction")
+    return x
+
+
+def decode_anchor_confirmation(data):
+    r = Reader(data, 0x13, "anchor confirmation")
+    x = {"intent": r.u64(), "transaction_id": r.take(32), "block": r.u64(),
+         "block_hash": r.take(32), "confirmations": r.u32(), "time": r.u64()}
+    r.done()
+    if x["confirmations"] == 0:
+        r.fail("confirmations")
+    return x
+
+
 def read_per_option(r, read_value):
     out = []
     for _ in range(r.count(1000)):
@@ -835,7 +878,7 @@ class Verifier:
             ("tracking-chains", self.v21), ("challenged-openings", self.v22),
             ("district-tally", self.v23), ("tally-decryptions", self.v24),
             ("district-result", self.v25), ("results-file", self.v26),
-            ("challenged-file", self.v27),
+            ("challenged-file", self.v27), ("anchors", self.v28),
         ]
         for number, (name, fn) in enumerate(steps, 1):
             self.step(number, name, fn)
@@ -863,7 +906,7 @@ class Verifier:
         required = {"manifest.json", "manifest.bin", "results.json", "challenged-ballots.json"}
         for log in self.record["logs"]:
             required |= {log["directory"] + "/records.bin", log["directory"] + "/checkpoints.bin"}
-            if log["name"] != "/events":
+            if log["name"] not in ("/events", "/bridge"):
                 required.add(log["directory"] + "/consistency.bin")
         assert set(paths) == required, "listed files are not the layout's"
         present = set()
@@ -946,6 +989,8 @@ class Verifier:
         expected = [(d, "%s/district/%s" % (eid, d), "districts/" + d) for d, _ in self.m["districts"]]
         expected += [("/election", eid + "/election", "election"), ("/events", eid + "/events", "events")]
         got = [(l["name"], l["origin"], l["directory"]) for l in self.record["logs"]]
+        if len(got) == len(expected) + 1:  # the bridge log, if the ledger anchored something
+            expected.append(("/bridge", eid + "/bridge", "bridge"))
         assert got == expected, "logs"
         self.logs = {}
         for l in self.record["logs"]:
@@ -1007,7 +1052,7 @@ class Verifier:
 
     def v15(self):
         for name, log in self.logs.items():
-            if name == "/events":
+            if name in ("/events", "/bridge"):
                 continue
             sizes = sorted(log["checkpoints"]) if name == "/election" else self.published[name]
             data = self.read(log["entry"]["directory"] + "/consistency.bin")
@@ -1288,6 +1333,42 @@ class Verifier:
         expected = {"election_id": self.m["election_id"], "challenged_ballots": self.challenged}
         assert self.json("challenged-ballots.json") == expected, \
             "challenged-ballots.json differs from the records"
+
+    # -- the bridge log
+    def v28(self):
+        if "/bridge" not in self.logs:
+            return  # nothing was anchored when the record was exported
+        election = self.logs["/election"]["checkpoints"]
+        intents, chains = {}, {}
+        for i, record in enumerate(self.logs["/bridge"]["records"]):
+            at = "bridge record %d" % i
+            t = record[0] if record else 0
+            if t == 0x11:
+                a = decode_anchor_intent(record)
+                digest, size, root = a["payload"][5:37], a["size"], a["payload"][45:]
+                assert digest.hex() == self.record["base_hash"], at + ": election digest"
+                assert size in election and election[size][0] == root, \
+                    at + ": no election checkpoint of that size and root"
+                assert all((b["chain"], b["payload"]) != (a["chain"], a["payload"])
+                           for b in intents.values()), at + ": a second intent"
+                assert chains.setdefault(a["chain"], (a["kind"], a["network"])) == \
+                    (a["kind"], a["network"]), at + ": another kind or network for the chain"
+                intents[i] = dict(a, transactions=set(), confirmed=False)
+            elif t in (0x12, 0x13):
+                x = decode_anchor_transaction(record) if t == 0x12 else \
+                    decode_anchor_confirmation(record)
+                intent = intents.get(x["intent"])
+                assert intent is not None, at + ": no earlier intent %d" % x["intent"]
+                assert not intent["confirmed"], at + ": intent already confirmed"
+                if t == 0x12:
+                    assert x["transaction_id"] not in intent["transactions"], at + ": twice"
+                    intent["transactions"].add(x["transaction_id"])
+                else:
+                    assert x["transaction_id"] in intent["transactions"], \
+                        at + ": confirms no recorded transaction"
+                    intent["confirmed"] = True
+            else:
+                raise AssertionError(at + ": not a bridge record")
 
 
 # ---- Tampered copies: each change must make its step fail ----------------------------------

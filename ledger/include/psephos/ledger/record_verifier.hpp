@@ -1,6 +1,6 @@
 // The election record's verifier (docs/election-record.md §5, §7): re-checks an exported record
 // from its files alone — no ledger database, key or secret — and reports each numbered check
-// (V1–V27) per scope. It shares no code with the ledger's own validation: it decodes the records
+// (V1–V28) per scope. It shares no code with the ledger's own validation: it decodes the records
 // with its own byte reader and re-derives every hash from the record's bytes; only the group,
 // signature and Merkle primitives of psephos::crypto are shared.
 #pragma once
@@ -61,7 +61,7 @@ struct VerifyReport {
     bool anchored = false;
 };
 
-// Runs V1–V27 on the record in `dir`. Never throws for anything in the record; every problem is
+// Runs V1–V28 on the record in `dir`. Never throws for anything in the record; every problem is
 // a failure of some check.
 VerifyReport verify_election_record(const std::filesystem::path& dir,
                                     const VerifyOptions& options = {});
