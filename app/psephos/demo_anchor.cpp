@@ -63,14 +63,12 @@ Status fund_from_dev_account(JsonRpcClient& rpc, const EvmAddress& to) {
 
 }  // namespace
 
-DemoAnchorOutcome run_demo_anchoring(ledger::Ledger& l, const std::filesystem::path& dir,
-                                     const std::string& rpc_given, const Hash32& tracking_code,
-                                     std::ostream& out) {
-    DemoAnchorOutcome outcome;
-    std::filesystem::create_directories(dir);
+DemoBridge::DemoBridge(std::filesystem::path dir, const std::string& rpc_given, std::ostream& out)
+    : dir_(std::move(dir)), rpc_(rpc_given.empty() ? default_rpc : rpc_given), out_(out) {
+    std::filesystem::create_directories(dir_);
     // Keys made for this run, in key files like any bridge's (mode 0600).
-    const auto evm_key_file = dir / "bridge-evm.key";
-    const auto btc_key_file = dir / "bridge-btc.key";
+    const auto evm_key_file = dir_ / "bridge-evm.key";
+    const auto btc_key_file = dir_ / "bridge-btc.key";
     for (const auto& file : {evm_key_file, btc_key_file}) {
         if (std::filesystem::exists(file)) continue;
         if (auto ok =
@@ -80,45 +78,42 @@ DemoAnchorOutcome run_demo_anchoring(ledger::Ledger& l, const std::filesystem::p
     }
     const auto evm_key = read_secp256k1_key_file(evm_key_file).value();
     const EvmAddress sender = EvmAddress::of_public_key(evm_key.uncompressed_public_key());
-
-    BridgeConfig config;
-    config.first_retry = std::chrono::milliseconds(200);
-    config.max_retry = std::chrono::milliseconds(2000);
+    config_.first_retry = std::chrono::milliseconds(200);
+    config_.max_retry = std::chrono::milliseconds(2000);
 
     // EVM: the endpoint given, or a development node on the default port if one answers.
-    const std::string rpc = rpc_given.empty() ? default_rpc : rpc_given;
     RpcTimeouts probe_timeouts{std::chrono::milliseconds(500), std::chrono::milliseconds(3000)};
-    auto endpoint = RpcEndpoint::parse(rpc);
+    auto endpoint = RpcEndpoint::parse(rpc_);
     if (!endpoint) throw std::runtime_error("--anchor-rpc: " + endpoint.error().message);
     EvmClient probe{JsonRpcClient(endpoint.value(), probe_timeouts)};
     auto chain_id = probe.chain_id();
     if (!chain_id) {
-        outcome.evm_note = "no EVM node answered at " + rpc + " (" + chain_id.error().message +
-                           "); start one (tests/peers: node start-node.js) or give --anchor-rpc";
-        if (!rpc_given.empty()) throw std::runtime_error(outcome.evm_note);
+        evm_note_ = "no EVM node answered at " + rpc_ + " (" + chain_id.error().message +
+                    "); start one (tests/peers: node start-node.js) or give --anchor-rpc";
+        if (!rpc_given.empty()) throw std::runtime_error(evm_note_);
     } else {
         EvmChainConfig chain;
         chain.name = "evm-" + std::to_string(chain_id.value());
-        chain.rpc_url = rpc;
+        chain.rpc_url = rpc_;
         chain.chain_id = chain_id.value();
         chain.key_file = evm_key_file;
         JsonRpcClient funding(endpoint.value(), probe_timeouts);
-        auto funded = fund_from_dev_account(funding, sender);
-        if (!funded) {
-            outcome.evm_note = "could not fund the demo's bridge key " + sender.to_checksum_text() +
-                               " from a development account (" + funded.error().message +
-                               "); fund it and run psephos anchor";
+        if (auto funded = fund_from_dev_account(funding, sender); !funded) {
+            evm_note_ = "could not fund the demo's bridge key " + sender.to_checksum_text() +
+                        " from a development account (" + funded.error().message +
+                        "); fund it and run psephos anchor";
         } else {
             if (const auto artifact = contract_json(); !artifact.empty()) {
                 auto contract = deploy_election_anchor(chain, artifact, std::chrono::seconds(60));
                 if (!contract) throw std::runtime_error(contract.error().message);
                 chain.contract = contract.value();
-                out << "  ElectionAnchor deployed at " << contract.value().to_checksum_text()
-                    << " (chain id " << chain.chain_id << ")\n";
+                out_ << "  ElectionAnchor deployed at " << contract.value().to_checksum_text()
+                     << " (chain id " << chain.chain_id << ")\n";
             }
-            config.evm.push_back(chain);
+            config_.evm.push_back(chain);
         }
     }
+    if (!evm_note_.empty()) out_ << "  EVM: " << evm_note_ << "\n";
     // Bitcoin (regtest): the demo's bridge key spends a demonstration output; with no node
     // configured, the signed transaction is written out for broadcasting.
     BitcoinChainConfig btc;
@@ -128,35 +123,41 @@ DemoAnchorOutcome run_demo_anchoring(ledger::Ledger& l, const std::filesystem::p
     btc.utxo = {crypto::sha256(as_bytes("psephos demo: a regtest output of the bridge key")), 0,
                 100'000};
     btc.fee_rate_sat_per_vbyte = 2;
-    btc.out_dir = dir;
-    config.bitcoin.push_back(btc);
+    btc.out_dir = dir_;
+    config_.bitcoin.push_back(btc);
+}
 
-    auto relay = AnchorRelay::create(l, config);
+void DemoBridge::anchor(ledger::Ledger& l, std::string_view reason) {
+    auto relay = AnchorRelay::create(l, config_);
     if (!relay) throw std::runtime_error(relay.error().message);
-    if (auto intents = relay.value()->record_intents("results"); !intents)
-        throw std::runtime_error(intents.error().message);
-    std::set<std::string>
-        reported;  // each chain's outcome once (the relay polls until all are done)
+    auto intents = relay.value()->record_intents(reason);
+    if (!intents) throw std::runtime_error(intents.error().message);
+    // Each new intent's outcome once (the relay polls until every chain is done).
+    std::set<std::uint64_t> pending(intents.value().begin(), intents.value().end());
     auto done = relay.value()->run_until_done(std::chrono::seconds(120), [&](const AnchorStep& s) {
         if ((s.progress == AnchorProgress::confirmed ||
              s.progress == AnchorProgress::written_out) &&
-            reported.insert(s.chain).second)
-            out << "  " << s.chain << ": " << to_string(s.progress) << ": " << s.message << "\n";
+            pending.erase(s.intent_index) == 1)
+            out_ << "  " << s.chain << ": " << to_string(s.progress) << ": " << s.message
+                 << (s.progress == AnchorProgress::confirmed && s.transaction_id
+                         ? ", transaction " + s.transaction_id->to_hex()
+                         : std::string())
+                 << "\n";
     });
     if (!done) throw std::runtime_error(done.error().message);
-    for (const auto& a : l.anchors()) {
-        if (a.intent.kind == ledger::ChainKind::evm && a.confirmed()) {
-            outcome.evm_anchored = true;
-            out << "  EVM anchor transaction " << a.confirmation->second.transaction_id.to_hex()
-                << " in block " << a.confirmation->second.block_number << "\n";
-        }
-    }
-    if (!outcome.evm_note.empty()) out << "  EVM: " << outcome.evm_note << "\n";
+}
 
+DemoAnchorOutcome DemoBridge::prove(ledger::Ledger& l, const Hash32& tracking_code) {
+    DemoAnchorOutcome outcome;
+    outcome.evm_note = evm_note_;
+    for (const auto& a : l.anchors()) {
+        ++outcome.anchors;
+        if (a.intent.kind == ledger::ChainKind::evm && a.confirmed()) outcome.evm_anchored = true;
+    }
     // The voter's proof bundle, checked offline (and on chain when anchored there).
     auto bundle = make_proof_bundle(l, tracking_code.to_hex());
     if (!bundle) throw std::runtime_error(bundle.error().message);
-    outcome.bundle = dir / "receipt-proof.json";
+    outcome.bundle = dir_ / "receipt-proof.json";
     std::filesystem::remove(outcome.bundle);
     if (auto ok =
             crypto::write_new_file(outcome.bundle, proof_bundle_to_json(bundle.value()), 0644);
@@ -164,14 +165,14 @@ DemoAnchorOutcome run_demo_anchoring(ledger::Ledger& l, const std::filesystem::p
         throw std::runtime_error(ok.error().message);
     auto checks = verify_proof_bundle(bundle.value(), {});
     if (outcome.evm_anchored) {
-        for (auto& c : verify_anchors_on_chain(bundle.value(), rpc)) checks.push_back(c);
+        for (auto& c : verify_anchors_on_chain(bundle.value(), rpc_)) checks.push_back(c);
     }
     outcome.checks = checks.size();
     for (const auto& c : checks) {
         if (c.passed) {
             ++outcome.passed;
         } else {
-            out << "  FAIL " << c.id << " " << c.name << ": " << c.detail << "\n";
+            out_ << "  FAIL " << c.id << " " << c.name << ": " << c.detail << "\n";
         }
     }
     outcome.bundle_verified = outcome.passed == outcome.checks && outcome.checks > 0;

@@ -1,11 +1,13 @@
-// The demo's bridge phase: anchors the final election root (on an EVM node if one answers, and as
-// a Bitcoin transaction written to a file), then exports and checks one voter's proof bundle.
+// The demo's bridge (docs/bridge.md): anchors the election root after polls close and again after
+// the results (on an EVM node if one answers, and as a Bitcoin transaction written to a file),
+// then exports and checks one voter's proof bundle.
 #pragma once
 
 #include <filesystem>
 #include <ostream>
 #include <string>
 
+#include "psephos/bridge/anchor_relay.hpp"
 #include "psephos/ledger/ledger.hpp"
 
 namespace psephos::app {
@@ -13,16 +15,33 @@ namespace psephos::app {
 struct DemoAnchorOutcome {
     bool evm_anchored = false;  // confirmed on the EVM node
     bool bundle_verified = false;
-    std::size_t checks = 0;  // checks run on the bundle
+    std::size_t anchors = 0;  // anchor intents recorded in the ledger
+    std::size_t checks = 0;   // checks run on the bundle
     std::size_t passed = 0;
     std::filesystem::path bundle;
     std::string evm_note;  // why there is no EVM anchor, when there is none
 };
 
-// `rpc`: the EVM endpoint to use; empty means try http://127.0.0.1:8545 and anchor there only if
-// a node answers. A development node's first unlocked account funds a fresh bridge key.
-DemoAnchorOutcome run_demo_anchoring(ledger::Ledger& ledger, const std::filesystem::path& dir,
-                                     const std::string& rpc, const Hash32& tracking_code,
-                                     std::ostream& out);
+class DemoBridge {
+public:
+    // Makes the bridge's keys in `dir` (mode 0600) and, if an EVM node answers at `rpc` (empty:
+    // http://127.0.0.1:8545), funds the EVM key from the node's first unlocked development account
+    // and deploys the ElectionAnchor contract. A given `rpc` that does not answer is an error.
+    DemoBridge(std::filesystem::path dir, const std::string& rpc, std::ostream& out);
+
+    // Anchors the ledger's latest election checkpoint on every chain, exactly once each.
+    void anchor(ledger::Ledger& ledger, std::string_view reason);
+
+    // The proof bundle of the ballot with this tracking code, written to dir/receipt-proof.json
+    // and checked (P1–P11, and P12 on the EVM node).
+    DemoAnchorOutcome prove(ledger::Ledger& ledger, const Hash32& tracking_code);
+
+private:
+    std::filesystem::path dir_;
+    std::string rpc_;
+    std::ostream& out_;
+    bridge::BridgeConfig config_;
+    std::string evm_note_;
+};
 
 }  // namespace psephos::app

@@ -447,12 +447,51 @@ struct AnchorRelay::Impl {
         return crypto::write_new_file(readme, text, 0644);
     }
 
+    // The output the next anchor of chain i spends: the configured UTXO for the first one; after
+    // that the change of the chain's latest anchor, so that successive anchors (after polls close,
+    // after the results) form a chain of transactions instead of spending one output twice.
+    Result<Utxo> next_bitcoin_input(std::size_t i, const AnchorState& for_intent) const {
+        const BitcoinChainConfig& c = config.bitcoin[i];
+        const std::vector<AnchorState> anchors = ledger.anchors();
+        const ledger::AnchorTransaction* latest = nullptr;
+        std::uint64_t latest_index = 0;
+        for (const AnchorState& other : anchors) {
+            if (other.intent.chain != c.name || other.intent_index == for_intent.intent_index)
+                continue;
+            for (const auto& [index, t] : other.transactions) {
+                if (latest == nullptr || index > latest_index) {
+                    latest = &t;
+                    latest_index = index;
+                }
+            }
+        }
+        if (latest == nullptr) return c.utxo;
+        return change_of(i, *latest);
+    }
+
+    Result<Utxo> change_of(std::size_t i, const ledger::AnchorTransaction& t) const {
+        auto decoded = decode_bitcoin_transaction(t.raw_transaction);
+        if (!decoded) return decoded.error().within("the previous Bitcoin anchor");
+        const Bytes own_script = bitcoin_address(i).script_pubkey();
+        const auto& outputs = decoded.value().outputs;
+        for (std::uint32_t vout = 0; vout < outputs.size(); ++vout) {
+            if (outputs[vout].script_pubkey == own_script)
+                return Utxo{decoded.value().txid, vout, outputs[vout].value_sat};
+        }
+        return make_error(ErrorCode::refused, "chain '" + config.bitcoin[i].name +
+                                                  "': the previous anchor " +
+                                                  t.transaction_id.to_hex() +
+                                                  " left no change to spend; configure a new UTXO");
+    }
+
     // The signed transaction for the intent: the recorded one, or a new one, recorded first.
     Result<ledger::AnchorTransaction> bitcoin_transaction(std::size_t i, const AnchorState& a) {
         const BitcoinChainConfig& c = config.bitcoin[i];
         if (!a.transactions.empty()) return a.transactions.back().second;
+        auto input = next_bitcoin_input(i, a);
+        if (!input) return input.error();
         OpReturnAnchorPlan plan;
-        plan.input = c.utxo;
+        plan.input = input.value();
         plan.payload = a.intent.payload;
         plan.fee = FeeRate{c.fee_rate_sat_per_vbyte};
         plan.network = c.network;

@@ -532,6 +532,29 @@ private slots:
         QCOMPARE(bundle.value().anchors.size(), std::size_t{1});
         for (const auto& c : verify_proof_bundle(bundle.value(), {}))
             QVERIFY2(c.passed, qPrintable(QString::fromStdString(c.id + " " + c.detail)));
+
+        // A second anchor (after the tally moved the election root on) spends the first one's
+        // change, never the configured output again; bitcoinjs-lib validates it over that amount.
+        QVERIFY(e.ledger->tally().ok());
+        QCOMPARE(relay->record_intents("results").value().size(), std::size_t{1});
+        QVERIFY(relay->run_until_done(std::chrono::seconds(10)).ok());
+        const auto after = e.ledger->anchors();
+        QCOMPARE(after.size(), std::size_t{2});
+        const auto first = decode_bitcoin_transaction(t.raw_transaction).value();
+        const auto second =
+            decode_bitcoin_transaction(after[1].transactions.at(0).second.raw_transaction).value();
+        QCOMPARE(second.inputs.size(), std::size_t{1});
+        QVERIFY(second.inputs[0].prevout.txid == first.txid);
+        const std::uint32_t change = second.inputs[0].prevout.vout;
+        QCOMPARE(first.outputs.at(change).script_pubkey, prevout);
+        const NodeRun chained = run_peer(
+            "check-bitcoin-tx.js",
+            {"--hex",
+             QString::fromStdString(to_hex(after[1].transactions[0].second.raw_transaction)),
+             "--payload", QString::fromStdString(to_hex(after[1].intent.payload)),
+             "--prevout-script", QString::fromStdString(to_hex(prevout)), "--amount",
+             QString::number(first.outputs[change].value_sat)});
+        QVERIFY2(chained.exit_code == 0, qPrintable(describe(chained)));
     }
 };
 
