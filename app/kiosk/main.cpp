@@ -1,0 +1,161 @@
+// psephos-kiosk: the polling-station kiosk (docs/kiosk.md).
+//   psephos-kiosk --election MANIFEST --district D --data DIR --device-key FILE --device-id ID
+//                 --poll-worker-passphrase FILE [--key FILE] [--timeout SECONDS] [--windowed]
+//   psephos-kiosk --new-poll-worker-passphrase FILE     (reads the passphrase from stdin)
+#include <QCommandLineParser>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQmlContext>
+#include <QQuickWindow>
+
+#include <iostream>
+#include <string>
+
+#include "kiosk_controller.hpp"
+#include "kiosk_station.hpp"
+#include "poll_worker_lock.hpp"
+#include "qr_image_provider.hpp"
+
+namespace {
+
+std::string help_text(const QCommandLineParser& parser) {
+    return parser.helpText()
+        .replace(QStringLiteral("<executable_name>"), QStringLiteral("psephos-kiosk"))
+        .toStdString();
+}
+
+int new_passphrase(const QString& path) {
+    std::string passphrase;
+    if (!std::getline(std::cin, passphrase)) {
+        std::cerr << "psephos-kiosk: no passphrase on standard input\n";
+        return 1;
+    }
+    auto written = psephos::ui::write_poll_worker_passphrase_file(path.toStdString(), passphrase);
+    std::fill(passphrase.begin(), passphrase.end(), '\0');
+    if (!written) {
+        std::cerr << "psephos-kiosk: " << written.error().message << '\n';
+        return 1;
+    }
+    std::cout << "wrote " << path.toStdString()
+              << " (the poll-worker passphrase's Argon2id hash, mode 0600)\n";
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // The command line is read before any GUI exists, so usage errors and the passphrase command
+    // work without a display.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Psephos polling-station kiosk"));
+    parser.addHelpOption();
+    const QCommandLineOption election({QStringLiteral("election")},
+                                      QStringLiteral("The finalized election manifest."),
+                                      QStringLiteral("MANIFEST"));
+    const QCommandLineOption district({QStringLiteral("district")},
+                                      QStringLiteral("The district this kiosk serves."),
+                                      QStringLiteral("D"));
+    const QCommandLineOption data(
+        {QStringLiteral("data")},
+        QStringLiteral("The ledger's data directory (psephos ledger init)."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption key({QStringLiteral("key")},
+                                 QStringLiteral("The ledger key (default DIR/ledger.key)."),
+                                 QStringLiteral("FILE"));
+    const QCommandLineOption device_key({QStringLiteral("device-key")},
+                                        QStringLiteral("The device's signing key file."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption device_id({QStringLiteral("device-id")},
+                                       QStringLiteral("The device id registered in the district."),
+                                       QStringLiteral("ID"));
+    const QCommandLineOption passphrase({QStringLiteral("poll-worker-passphrase")},
+                                        QStringLiteral("The poll-worker passphrase hash file."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption new_pass(
+        {QStringLiteral("new-poll-worker-passphrase")},
+        QStringLiteral("Write a passphrase hash file from the passphrase on stdin, then exit."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption timeout(
+        {QStringLiteral("timeout")},
+        QStringLiteral("Voter inactivity timeout in seconds (default 120)."),
+        QStringLiteral("SECONDS"), QStringLiteral("120"));
+    const QCommandLineOption windowed({QStringLiteral("windowed")},
+                                      QStringLiteral("A window instead of full screen."));
+    parser.addOptions({election, district, data, key, device_key, device_id, passphrase, new_pass,
+                       timeout, windowed});
+    if (!parser.parse(arguments)) {
+        std::cerr << "psephos-kiosk: " << parser.errorText().toStdString() << '\n'
+                  << help_text(parser);
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::cout << help_text(parser);
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        std::cerr << "psephos-kiosk: unexpected argument '"
+                  << parser.positionalArguments().first().toStdString() << "'\n";
+        return 2;
+    }
+    if (parser.isSet(new_pass)) return new_passphrase(parser.value(new_pass));
+    for (const auto* required :
+         {&election, &district, &data, &device_key, &device_id, &passphrase}) {
+        if (!parser.isSet(*required)) {
+            std::cerr << "psephos-kiosk: --" << required->names().first().toStdString()
+                      << " is required\n"
+                      << help_text(parser);
+            return 2;
+        }
+    }
+    bool timeout_ok = false;
+    const int timeout_seconds = parser.value(timeout).toInt(&timeout_ok);
+    if (!timeout_ok || timeout_seconds < 10 || timeout_seconds > 3600) {
+        std::cerr << "psephos-kiosk: --timeout must be 10 to 3600 seconds\n";
+        return 2;
+    }
+
+    QGuiApplication app(argc, argv);
+    QGuiApplication::setApplicationName(QStringLiteral("psephos-kiosk"));
+    psephos::ui::KioskConfig config;
+    config.election = parser.value(election).toStdString();
+    config.district_id = parser.value(district).toStdString();
+    config.data = parser.value(data).toStdString();
+    if (parser.isSet(key)) config.ledger_key = parser.value(key).toStdString();
+    config.device_key = parser.value(device_key).toStdString();
+    config.device_id = parser.value(device_id).toStdString();
+
+    // A kiosk that cannot open its ledger or read its passphrase file still starts, and says why
+    // on its screen and on stderr: a poll worker must see the problem, not a vanished window.
+    QString error;
+    std::unique_ptr<psephos::ui::KioskStation> station;
+    std::string hash;
+    if (auto read =
+            psephos::ui::read_poll_worker_passphrase_file(parser.value(passphrase).toStdString())) {
+        hash = std::move(read).value();
+        auto opened = psephos::ui::KioskStation::open(config);
+        if (opened)
+            station = std::move(opened).value();
+        else
+            error = QString::fromStdString(opened.error().message);
+    } else {
+        error = QString::fromStdString(read.error().message);
+    }
+    if (!error.isEmpty()) std::cerr << "psephos-kiosk: " << error.toStdString() << '\n';
+
+    psephos::ui::KioskController::Options options;
+    options.session_timeout_ms = timeout_seconds * 1000;
+    psephos::ui::KioskController controller(std::move(station), error, std::move(hash), options);
+    QQmlApplicationEngine engine;
+    controller.setEngine(&engine);
+    engine.addImageProvider(QStringLiteral("qr"), new psephos::ui::QrImageProvider);
+    engine.rootContext()->setContextProperty(QStringLiteral("kiosk"), &controller);
+    engine.load(QUrl(QStringLiteral("qrc:/Psephos/Kiosk/Main.qml")));
+    if (engine.rootObjects().isEmpty()) return 1;
+    if (!parser.isSet(windowed)) {
+        if (auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first()))
+            window->showFullScreen();
+    }
+    return QGuiApplication::exec();
+}

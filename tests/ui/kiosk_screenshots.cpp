@@ -1,0 +1,161 @@
+// Renders every kiosk screen to PNG through the real QML on the offscreen platform
+// (scripts/screenshots): docs/screenshots/kiosk-<screen>[-<variant>].png, variants "large"
+// (largest text), "contrast" (high contrast dark) and "es" (Spanish). The station is a precinct
+// of the realistic sample election, made in a temporary directory.
+//   kiosk_screenshots OUTPUT_DIR
+#include <QDir>
+#include <QGuiApplication>
+#include <QTemporaryDir>
+
+#include <functional>
+#include <iostream>
+
+#include "kiosk_driver.hpp"
+
+using namespace psephos;
+
+namespace {
+
+ui::KioskController::Options options() {
+    ui::KioskController::Options o;
+    o.session_timeout_ms = 3'600'000;
+    o.speech = false;
+    return o;
+}
+
+struct Variant {
+    const char* suffix;  // "" for the normal rendering
+    std::function<void(ui::KioskController&)> apply;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
+    if (argc != 2) {
+        std::cerr << "usage: kiosk_screenshots OUTPUT_DIR\n";
+        return 2;
+    }
+    const QDir out(QString::fromLocal8Bit(argv[1]));
+    if (!QDir().mkpath(out.path())) {
+        std::cerr << "cannot create " << argv[1] << '\n';
+        return 1;
+    }
+    int written = 0;
+    int failed = 0;
+    try {
+        QTemporaryDir dir;
+        test::KioskFixture fixture(dir.path().toStdString(),
+                                   PSEPHOS_SAMPLES_DIR "/county-general-2026.json", "precinct-101");
+        const std::vector<Variant> variants{
+            {"", [](ui::KioskController&) {}},
+            {"-large", [](ui::KioskController& k) { k.setTextSize(3); }},
+            {"-contrast", [](ui::KioskController& k) { k.setContrast(2); }},
+            {"-es", [](ui::KioskController& k) { k.setLanguage(QStringLiteral("es")); }},
+        };
+        test::KioskDriver d(fixture, options());
+        auto shot = [&](const QString& screen, const char* suffix) {
+            const QString path = out.filePath(
+                QStringLiteral("kiosk-%1%2.png").arg(screen, QString::fromLatin1(suffix)));
+            if (d.grab(path)) {
+                ++written;
+                std::cout << "wrote " << path.toStdString() << '\n';
+            } else {
+                ++failed;
+                std::cerr << "could not write " << path.toStdString() << '\n';
+            }
+        };
+        auto expect = [&](const QString& screen) {
+            if (!d.waitForScreen(screen))
+                throw std::runtime_error("expected screen " + screen.toStdString() + ", got " +
+                                         d.kiosk().screen().toStdString());
+        };
+
+        // Poll worker screens (no voter variants: the poll worker's screens reset nothing).
+        shot(QStringLiteral("idle"), "");
+        d.click(QStringLiteral("unlockCorner"));
+        d.click(QStringLiteral("passphraseInput"));
+        d.type(QStringLiteral("a wrong guess"));
+        d.click(QStringLiteral("unlockButton"));
+        shot(QStringLiteral("unlock"), "");
+        d.click(QStringLiteral("cancelUnlock"));
+        d.unlock();
+        expect(QStringLiteral("pollWorker"));
+        d.click(QStringLiteral("openPollsButton"));
+        expect(QStringLiteral("report"));
+        shot(QStringLiteral("zero-report"), "");
+        d.click(QStringLiteral("reportDoneButton"));
+        shot(QStringLiteral("poll-worker"), "");
+
+        // Voter screens, in every variant: one voter per variant.
+        for (const Variant& v : variants) {
+            d.click(QStringLiteral("activateVoterButton"));
+            expect(QStringLiteral("welcome"));
+            v.apply(d.kiosk());
+            shot(QStringLiteral("welcome"), v.suffix);
+            d.click(QStringLiteral("startButton"));
+            d.click(QStringLiteral("option-1"));
+            shot(QStringLiteral("contest"), v.suffix);
+            d.click(QStringLiteral("nextButton"));
+            d.click(QStringLiteral("nextButton"));  // county commission, vote for 2
+            d.click(QStringLiteral("option-0"));
+            d.click(QStringLiteral("option-2"));
+            d.click(QStringLiteral("option-3"));  // refused: the overvote message
+            shot(QStringLiteral("overvote"), v.suffix);
+            while (d.kiosk().screen() == QStringLiteral("contest")) {
+                if (d.kiosk().contestIndex() == 6)
+                    d.click(QStringLiteral("option-0"));  // a measure
+                d.click(QStringLiteral("nextButton"));
+            }
+            expect(QStringLiteral("review"));
+            shot(QStringLiteral("review"), v.suffix);
+            if (std::string_view(v.suffix).empty()) {
+                d.click(QStringLiteral("challengeButton"));
+                expect(QStringLiteral("challenged"));
+                shot(QStringLiteral("challenged"), v.suffix);
+                d.click(QStringLiteral("startOverButton"));
+                d.click(QStringLiteral("option-0"));
+                while (d.kiosk().screen() == QStringLiteral("contest"))
+                    d.click(QStringLiteral("nextButton"));
+            }
+            d.click(QStringLiteral("castButton"));
+            if (d.kiosk().screen() == QStringLiteral("working") &&
+                std::string_view(v.suffix).empty())
+                shot(QStringLiteral("working"), v.suffix);
+            expect(QStringLiteral("receipt"));
+            shot(QStringLiteral("receipt"), v.suffix);
+            d.click(QStringLiteral("receiptDoneButton"));
+            d.unlock();
+            expect(QStringLiteral("pollWorker"));
+        }
+
+        // The ledger refuses a ballot (polls paused behind the voter's back).
+        d.click(QStringLiteral("activateVoterButton"));
+        d.click(QStringLiteral("startButton"));
+        while (d.kiosk().screen() == QStringLiteral("contest"))
+            d.click(QStringLiteral("nextButton"));
+        if (!d.kiosk().station()->record_polls(ledger::PollsAction::paused, "screenshots"))
+            throw std::runtime_error("could not pause the polls");
+        d.click(QStringLiteral("castButton"));
+        expect(QStringLiteral("ledgerError"));
+        shot(QStringLiteral("ledger-error"), "");
+        if (!d.kiosk().station()->record_polls(ledger::PollsAction::resumed, "screenshots"))
+            throw std::runtime_error("could not resume the polls");
+        d.click(QStringLiteral("ledgerErrorOk"));
+        d.click(QStringLiteral("castButton"));
+        expect(QStringLiteral("receipt"));
+        d.click(QStringLiteral("receiptDoneButton"));
+
+        d.unlock();
+        expect(QStringLiteral("pollWorker"));
+        d.click(QStringLiteral("closePollsButton"));
+        expect(QStringLiteral("report"));
+        shot(QStringLiteral("closing-report"), "");
+    } catch (const std::exception& e) {
+        std::cerr << "kiosk_screenshots: " << e.what() << '\n';
+        return 1;
+    }
+    std::cout << written << " screenshots written\n";
+    return failed == 0 ? 0 : 1;
+}

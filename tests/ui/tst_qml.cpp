@@ -1,0 +1,408 @@
+// The kiosk through its real QML on the offscreen platform: a poll worker opens the polls, voters
+// mark, review, change, cast and challenge by touch and by keyboard only, sessions time out, the
+// ledger refuses, and the poll worker closes the polls with the right counts. Every receipt's
+// tracking code is looked up in the ledger and its ballot verified from the stored bytes.
+#include <QGuiApplication>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include "kiosk_driver.hpp"
+#include "psephos/crypto/key_file.hpp"
+#include "psephos/ledger/casting_module.hpp"
+
+using namespace psephos;
+
+namespace {
+
+const std::filesystem::path small_sample = PSEPHOS_SAMPLES_DIR "/small-election.json";
+
+ui::KioskController::Options options(int timeout_ms = 600'000) {
+    ui::KioskController::Options o;
+    o.session_timeout_ms = timeout_ms;
+    o.speech = false;  // no sound card here; what would be said is still recorded
+    return o;
+}
+
+}  // namespace
+
+class TestKioskQml : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        m_fixture = std::make_unique<test::KioskFixture>(m_dir.path().toStdString(), small_sample,
+                                                         "ward-1");
+    }
+
+    // Runs first (Qt Test keeps declaration order): the polls are opened here.
+    void poll_worker_unlocks_and_opens_polls() {
+        test::KioskDriver d(*m_fixture, options());
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
+        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("not opened"));
+        // A wrong passphrase is refused with a message and stays on the unlock screen.
+        d.unlock(QStringLiteral("not the passphrase"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("unlock"));
+        QCOMPARE(d.text(QStringLiteral("unlockMessage")), QStringLiteral("Wrong passphrase."));
+        d.click(QStringLiteral("cancelUnlock"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
+        d.unlock();
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QVERIFY(d.find(QStringLiteral("activateVoterButton")) != nullptr);
+        QVERIFY(!d.require(QStringLiteral("activateVoterButton"))->isEnabled());  // polls not open
+        QVERIFY(d.find(QStringLiteral("closePollsButton")) == nullptr);
+        d.click(QStringLiteral("openPollsButton"));
+        QVERIFY(d.waitForScreen(QStringLiteral("report")));
+        // The zero report, with the district checkpoint that holds it.
+        QVERIFY(d.text(QStringLiteral("reportCast")).contains(QStringLiteral("0")));
+        QVERIFY(d.text(QStringLiteral("reportChallenged")).contains(QStringLiteral("0")));
+        QVERIFY(d.text(QStringLiteral("reportCheckpoint"))
+                    .contains(QStringLiteral("/district/ward-1")));
+        QCOMPARE(d.kiosk().report().value(QStringLiteral("ballotsCast")).toInt(), 0);
+        d.click(QStringLiteral("reportDoneButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("open"));
+        QVERIFY(d.text(QStringLiteral("lastCheckpointText"))
+                    .contains(QStringLiteral("/district/ward-1")));
+        // Pause and resume from the same screen.
+        d.click(QStringLiteral("pausePollsButton"));
+        QTRY_COMPARE(d.kiosk().pollsState(), QStringLiteral("paused"));
+        QVERIFY(!d.require(QStringLiteral("activateVoterButton"))->isEnabled());
+        d.click(QStringLiteral("resumePollsButton"));
+        QTRY_COMPARE(d.kiosk().pollsState(), QStringLiteral("open"));
+        d.click(QStringLiteral("lockButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
+    }
+
+    void whole_voter_session_by_touch() {
+        test::KioskDriver d(*m_fixture, options());
+        start_voter(d);
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("welcome"));
+        d.click(QStringLiteral("startButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("contest"));
+        QCOMPARE(d.kiosk().contestTitle(), QStringLiteral("Mayor"));
+        d.click(QStringLiteral("option-1"));  // Martin Okafor
+        QVERIFY(option_marked(d, 1));
+        d.click(QStringLiteral("nextButton"));
+        // City council, vote for up to 2: a third mark is refused with a message.
+        QCOMPARE(d.kiosk().contestIndex(), 1);
+        QCOMPARE(d.kiosk().contestInstructions(), QStringLiteral("Vote for up to 2."));
+        d.click(QStringLiteral("option-0"));
+        d.click(QStringLiteral("option-1"));
+        d.click(QStringLiteral("option-2"));
+        QVERIFY(!option_marked(d, 2));
+        QVERIFY(option_marked(d, 0) && option_marked(d, 1));
+        QVERIFY(d.text(QStringLiteral("noticeText"))
+                    .contains(QStringLiteral("the most this contest allows")));
+        d.click(QStringLiteral("option-0"));  // unmark one, then the third is taken
+        d.click(QStringLiteral("option-2"));
+        QVERIFY(option_marked(d, 2) && option_marked(d, 1) && !option_marked(d, 0));
+        QVERIFY(d.find(QStringLiteral("noticeText")) == nullptr ||
+                d.text(QStringLiteral("noticeText")).isEmpty());
+        d.click(QStringLiteral("nextButton"));
+        // The measure is left blank: an undervote, allowed, with a warning on review.
+        d.click(QStringLiteral("nextButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+        const QVariantList review = d.kiosk().reviewItems();
+        QCOMPARE(review.size(), 3);
+        QCOMPARE(review[0].toMap()[QStringLiteral("marks")].toStringList(),
+                 QStringList{QStringLiteral("Martin Okafor")});
+        QVERIFY(review[2].toMap()[QStringLiteral("warning")].toString().contains(
+            QStringLiteral("did not vote")));
+        // Change the mayor from the review screen; Next returns to the review.
+        d.click(QStringLiteral("change-0"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("contest"));
+        QCOMPARE(d.kiosk().contestIndex(), 0);
+        d.click(QStringLiteral("option-2"));  // Helen Park replaces Martin Okafor (vote for 1)
+        d.click(QStringLiteral("nextButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+        QCOMPARE(d.kiosk().reviewItems()[0].toMap()[QStringLiteral("marks")].toStringList(),
+                 QStringList{QStringLiteral("Helen Park")});
+
+        // Cast: the GUI thread keeps running while the ballot is encrypted and written.
+        qint64 longest_gap = 0;
+        QElapsedTimer gap;
+        gap.start();
+        QTimer ticker;
+        QObject::connect(&ticker, &QTimer::timeout,
+                         [&] { longest_gap = std::max(longest_gap, gap.restart()); });
+        ticker.start(5);
+        d.click(QStringLiteral("castButton"));
+        QVERIFY(d.kiosk().screen() == QStringLiteral("working") ||
+                d.kiosk().screen() == QStringLiteral("receipt"));
+        QVERIFY(d.waitForScreen(QStringLiteral("receipt")));
+        ticker.stop();
+        QVERIFY2(longest_gap < 1000,
+                 qPrintable(QStringLiteral("GUI blocked %1 ms").arg(longest_gap)));
+
+        const QString code = d.kiosk().trackingCode();
+        QCOMPARE(d.text(QStringLiteral("trackingCodeText")), code);
+        QCOMPARE(d.kiosk().trackingGroups().size(), 8);
+        QTRY_COMPARE(d.require(QStringLiteral("qrImage"))->property("status").toInt(), 1);  // Ready
+        check_in_ledger(d, code, false, {{"mayor", {"helen-park"}}});
+        d.click(QStringLiteral("receiptDoneButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
+        QCOMPARE(d.kiosk().contestCount(), 0);  // the session is gone
+        QCOMPARE(d.kiosk().trackingCode(), QString());
+        m_cast += 1;
+    }
+
+    void challenge_shows_the_opened_selections_and_starts_over() {
+        test::KioskDriver d(*m_fixture, options());
+        start_voter(d);
+        d.click(QStringLiteral("startButton"));
+        d.click(QStringLiteral("option-0"));  // Rosa Delgado
+        d.click(QStringLiteral("nextButton"));
+        d.click(QStringLiteral("option-3"));  // Nora Lindqvist
+        d.click(QStringLiteral("nextButton"));
+        d.click(QStringLiteral("option-1"));  // No
+        d.click(QStringLiteral("nextButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+        d.click(QStringLiteral("challengeButton"));
+        QVERIFY(d.waitForScreen(QStringLiteral("challenged")));
+        const QVariantList items = d.kiosk().challengeItems();
+        QCOMPARE(items.size(), 3);
+        QCOMPARE(items[0].toMap()[QStringLiteral("marks")].toStringList(),
+                 QStringList{QStringLiteral("Rosa Delgado")});
+        QCOMPARE(items[1].toMap()[QStringLiteral("marks")].toStringList(),
+                 QStringList{QStringLiteral("Nora Lindqvist")});
+        QCOMPARE(items[2].toMap()[QStringLiteral("marks")].toStringList(),
+                 QStringList{QStringLiteral("No")});
+        check_in_ledger(d, d.kiosk().trackingCode(), true, {});
+        m_challenged += 1;
+        // The voter starts over on a fresh ballot, then casts it.
+        d.click(QStringLiteral("startOverButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("contest"));
+        QCOMPARE(d.kiosk().contestIndex(), 0);
+        for (int i = 0; i < 3; ++i) QVERIFY(!option_marked(d, i));
+        d.click(QStringLiteral("option-0"));
+        for (int i = 0; i < 3; ++i) d.click(QStringLiteral("nextButton"));
+        d.click(QStringLiteral("castButton"));
+        QVERIFY(d.waitForScreen(QStringLiteral("receipt")));
+        check_in_ledger(d, d.kiosk().trackingCode(), false, {{"mayor", {"rosa-delgado"}}});
+        m_cast += 1;
+        d.click(QStringLiteral("receiptDoneButton"));
+    }
+
+    void keyboard_only_session_with_audio() {
+        test::KioskDriver d(*m_fixture, options());
+        start_voter(d);
+        // From here on, keys only: audio on (the audio ballot), start, mark, review, cast.
+        d.kiosk().setAudio(true);
+        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Press Enter to start voting")));
+        d.key(Qt::Key_Return);
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("contest"));
+        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Contest 1 of 3. Mayor.")));
+        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Helen Park")));
+        d.key(Qt::Key_Down);
+        d.key(Qt::Key_Down);
+        QCOMPARE(d.kiosk().cursor(), 1);
+        QVERIFY(d.require(QStringLiteral("option-1"))->property("highlighted").toBool());
+        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Martin Okafor, not selected")));
+        d.key(Qt::Key_Space);
+        QVERIFY(option_marked(d, 1));
+        QCOMPARE(d.kiosk().lastSpoken(), QStringLiteral("Martin Okafor selected."));
+        d.key(Qt::Key_Right);
+        QCOMPARE(d.kiosk().contestIndex(), 1);
+        d.key(Qt::Key_Up);  // wraps to the last option
+        QCOMPARE(d.kiosk().cursor(), 3);
+        d.key(Qt::Key_Enter);
+        QVERIFY(option_marked(d, 3));
+        d.key(Qt::Key_Left);  // back, then forward again
+        QCOMPARE(d.kiosk().contestIndex(), 0);
+        d.key(Qt::Key_Right);
+        d.key(Qt::Key_Right);
+        QCOMPARE(d.kiosk().contestIndex(), 2);
+        d.key(Qt::Key_Tab);
+        d.key(Qt::Key_Select);  // a tactile keypad's select key: Yes
+        QVERIFY(option_marked(d, 0));
+        d.key(Qt::Key_Right);
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Mayor: Martin Okafor.")));
+        // Review: the cursor runs over the contests, then "cast", then "challenge".
+        for (int i = 0; i < 4; ++i) d.key(Qt::Key_Down);
+        QCOMPARE(d.kiosk().cursor(), 3);
+        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Press Enter to cast")));
+        d.key(Qt::Key_Return);
+        QVERIFY(d.waitForScreen(QStringLiteral("receipt")));
+        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Your tracking code is")));
+        check_in_ledger(d, d.kiosk().trackingCode(), false,
+                        {{"mayor", {"martin-okafor"}},
+                         {"city-council", {"nora-lindqvist"}},
+                         {"measure-1", {"yes"}}});
+        m_cast += 1;
+        d.key(Qt::Key_Return);
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
+        QVERIFY(!d.kiosk().audio());  // reset for the next voter
+    }
+
+    void accessibility_and_language_switch_mid_session_and_reset() {
+        test::KioskDriver d(*m_fixture, options());
+        start_voter(d);
+        d.click(QStringLiteral("startButton"));
+        d.click(QStringLiteral("textSize-3"));
+        QCOMPARE(d.kiosk().textSize(), 3);
+        QCOMPARE(d.kiosk().fontScale(), 2.0);
+        d.click(QStringLiteral("contrast-2"));
+        QCOMPARE(d.kiosk().palette().value(QStringLiteral("background")).toString(),
+                 QStringLiteral("#000000"));
+        QCOMPARE(d.window->color(), QColor(Qt::black));
+        d.click(QStringLiteral("option-0"));
+        d.click(QStringLiteral("language-es"));
+        QCOMPARE(d.kiosk().language(), QStringLiteral("es"));
+        // The ballot's labels from the manifest's translations, the screen's from kiosk_es.qm.
+        QCOMPARE(d.kiosk().contestTitle(), QStringLiteral("Alcalde"));
+        QCOMPARE(d.kiosk().contestInstructions(), QStringLiteral("Vote por uno."));
+        QCOMPARE(d.text(QStringLiteral("nextButton")), QStringLiteral("Siguiente"));
+        QVERIFY(option_marked(d, 0));  // switching changes nothing on the ballot
+        d.click(QStringLiteral("audioOnlyToggle"));
+        QVERIFY(d.kiosk().audioOnly());
+        QVERIFY(d.find(QStringLiteral("privacyCurtain")) != nullptr);
+        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Alcalde")));
+        // The blanked screen takes no touch: nothing hidden can be marked by accident.
+        d.click(QStringLiteral("option-1"));
+        QVERIFY(!option_marked(d, 1));
+        QVERIFY(option_marked(d, 0));
+        d.key(Qt::Key_Escape);  // the way back
+        QVERIFY(!d.kiosk().audioOnly());
+        QVERIFY(d.find(QStringLiteral("privacyCurtain")) == nullptr);
+        d.click(QStringLiteral("language-en"));
+        QCOMPARE(d.text(QStringLiteral("nextButton")), QStringLiteral("Next"));
+    }
+
+    void inactivity_timeout_discards_the_session() {
+        test::KioskDriver d(*m_fixture, options(1500));
+        start_voter(d);
+        d.click(QStringLiteral("startButton"));
+        d.click(QStringLiteral("option-0"));
+        d.click(QStringLiteral("textSize-2"));
+        d.click(QStringLiteral("language-es"));
+        QVERIFY(d.waitForScreen(QStringLiteral("idle"), 10000));
+        QCOMPARE(d.kiosk().contestCount(), 0);
+        QVERIFY(d.kiosk().options().isEmpty());
+        QVERIFY(d.kiosk().reviewItems().isEmpty());
+        QCOMPARE(d.kiosk().textSize(), 0);
+        QCOMPARE(d.kiosk().language(), QStringLiteral("en"));
+        // Nothing was cast.
+        QCOMPARE(d.kiosk().station()->status().casting.ballots_cast,
+                 static_cast<std::uint64_t>(m_cast));
+    }
+
+    void ledger_refusal_is_shown_and_nothing_is_cast() {
+        test::KioskDriver d(*m_fixture, options());
+        start_voter(d);
+        d.click(QStringLiteral("startButton"));
+        d.click(QStringLiteral("option-0"));
+        for (int i = 0; i < 3; ++i) d.click(QStringLiteral("nextButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+        // The polls are paused behind the voter's back: the ledger must refuse the ballot.
+        QVERIFY(d.kiosk().station()->record_polls(ledger::PollsAction::paused, "test"));
+        d.click(QStringLiteral("castButton"));
+        QVERIFY(d.waitForScreen(QStringLiteral("ledgerError")));
+        QVERIFY(d.text(QStringLiteral("errorText")).contains(QStringLiteral("paused")));
+        QCOMPARE(d.kiosk().trackingCode(), QString());
+        QCOMPARE(d.kiosk().station()->status().casting.ballots_cast,
+                 static_cast<std::uint64_t>(m_cast));
+        // Once resumed, the voter's ballot (still in memory only) can be cast.
+        QVERIFY(d.kiosk().station()->record_polls(ledger::PollsAction::resumed, "test"));
+        d.click(QStringLiteral("ledgerErrorOk"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+        d.click(QStringLiteral("castButton"));
+        QVERIFY(d.waitForScreen(QStringLiteral("receipt")));
+        check_in_ledger(d, d.kiosk().trackingCode(), false, {{"mayor", {"rosa-delgado"}}});
+        m_cast += 1;
+        d.click(QStringLiteral("receiptDoneButton"));
+    }
+
+    // Runs last: closes the polls; the closing report has every ballot of this test.
+    void poll_worker_closes_polls_with_the_counts() {
+        test::KioskDriver d(*m_fixture, options());
+        d.unlock();
+        QCOMPARE(d.kiosk().ballotsCast(), m_cast);
+        QCOMPARE(d.kiosk().ballotsChallenged(), m_challenged);
+        d.click(QStringLiteral("closePollsButton"));
+        QVERIFY(d.waitForScreen(QStringLiteral("report")));
+        QCOMPARE(d.kiosk().report().value(QStringLiteral("ballotsCast")).toInt(), m_cast);
+        QCOMPARE(d.kiosk().report().value(QStringLiteral("ballotsChallenged")).toInt(),
+                 m_challenged);
+        QVERIFY(d.text(QStringLiteral("reportCast")).contains(QString::number(m_cast)));
+        QVERIFY(d.text(QStringLiteral("reportChallenged")).contains(QString::number(m_challenged)));
+        const QString checkpoint = d.text(QStringLiteral("reportCheckpoint"));
+        QCOMPARE(checkpoint,
+                 QString::fromStdString(d.kiosk().station()->status().signed_checkpoint));
+        d.click(QStringLiteral("reportDoneButton"));
+        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("closed"));
+        QVERIFY(!d.require(QStringLiteral("activateVoterButton"))->isEnabled());
+    }
+
+    void kiosk_that_cannot_open_says_why() {
+        test::KioskDriver d(*m_fixture, options(),
+                            QStringLiteral("ledger database …/LOCK: locked"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("error"));
+        QVERIFY(d.text(QStringLiteral("errorText")).contains(QStringLiteral("LOCK")));
+        d.kiosk().showUnlock();  // nothing to unlock without a ledger
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("error"));
+    }
+
+private:
+    void start_voter(test::KioskDriver& d) {
+        d.unlock();
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        d.click(QStringLiteral("activateVoterButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("welcome"));
+    }
+
+    static bool option_marked(test::KioskDriver& d, int i) {
+        QQuickItem* item = d.require(QStringLiteral("option-%1").arg(i));
+        const bool drawn = item->property("checked").toBool();
+        const bool model =
+            d.kiosk().options().at(i).toMap().value(QStringLiteral("marked")).toBool();
+        if (drawn != model) throw std::runtime_error("option drawn unlike its model");
+        return model;
+    }
+
+    // The receipt's code is in the ledger (cast or challenged), and the stored ballot verifies
+    // from its bytes; for a cast ballot, `marks` is what the voter chose in some contests, which
+    // the encrypted ballot's own proofs cannot show, so only the count of contests is checked.
+    void check_in_ledger(test::KioskDriver& d, const QString& code, bool challenged,
+                         const ledger::BallotMarks& marks) {
+        auto prefix = ledger::parse_tracking_code(code.toStdString());
+        QVERIFY(prefix);
+        ledger::Ledger& l = d.kiosk().station()->ledger();
+        auto found = l.casting().find_tracking_code_prefix(prefix.value());
+        QVERIFY2(found, found ? "" : found.error().message.c_str());
+        QCOMPARE(found.value().second.challenged, challenged);
+        auto stored = l.record("ward-1", found.value().second.index);
+        QVERIFY(stored);
+        auto device = crypto::read_signing_key_file(m_fixture->device_key);
+        QVERIFY(device);
+        if (challenged) {
+            auto ballot = ledger::decode_challenged_ballot(stored.value());
+            QVERIFY(ballot);
+            QVERIFY(ledger::verify_challenged_ballot(l.election(), device.value().public_key(),
+                                                     ballot.value()));
+        } else {
+            auto ballot = ledger::decode_ballot(stored.value());
+            QVERIFY(ballot);
+            QVERIFY(
+                ledger::verify_ballot(l.election(), device.value().public_key(), ballot.value()));
+            QCOMPARE(ballot.value().contests.size(), std::size_t{3});
+            QVERIFY(marks.size() <= ballot.value().contests.size());
+        }
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<test::KioskFixture> m_fixture;
+    int m_cast = 0;
+    int m_challenged = 0;
+};
+
+int main(int argc, char** argv) {
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
+    TestKioskQml test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_qml.moc"

@@ -1,0 +1,267 @@
+// The kiosk's non-GUI parts: the voter's ballot (vote-for-N, undervotes, wiping), the poll
+// worker's passphrase and its rate limit, and KioskStation against a real ledger on disk.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <sys/stat.h>
+
+#include "kiosk_fixture.hpp"
+#include "kiosk_station.hpp"
+#include "poll_worker_lock.hpp"
+#include "psephos/ledger/casting_module.hpp"
+#include "voter_session.hpp"
+
+using namespace psephos;
+using ui::MarkOutcome;
+
+namespace {
+
+const std::filesystem::path small_sample = PSEPHOS_SAMPLES_DIR "/small-election.json";
+
+}  // namespace
+
+class TestStation : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        m_fixture = std::make_unique<test::KioskFixture>(m_dir.path().toStdString(), small_sample,
+                                                         "ward-1");
+    }
+
+    void voter_session_enforces_vote_for() {
+        auto station = ui::KioskStation::open(m_fixture->config());
+        QVERIFY2(station, station ? "" : station.error().message.c_str());
+        ui::VoterSession session(station.value()->election(), "ward-1");
+        QCOMPARE(session.contest_count(), std::size_t{3});
+        QCOMPARE(session.contest(0).id, std::string("mayor"));
+        // Vote for 1: a second choice switches the mark.
+        QCOMPARE(session.toggle(0, 0), MarkOutcome::marked);
+        QCOMPARE(session.toggle(0, 2), MarkOutcome::switched);
+        QVERIFY(!session.is_marked(0, 0));
+        QVERIFY(session.is_marked(0, 2));
+        QCOMPARE(session.toggle(0, 2), MarkOutcome::unmarked);
+        QCOMPARE(session.marked_count(0), std::size_t{0});
+        // Vote for up to 2: the third is refused and nothing changes.
+        QCOMPARE(session.toggle(1, 0), MarkOutcome::marked);
+        QVERIFY(session.undervoted(1));
+        QCOMPARE(session.toggle(1, 3), MarkOutcome::marked);
+        QVERIFY(!session.undervoted(1));
+        QCOMPARE(session.toggle(1, 1), MarkOutcome::refused_overvote);
+        QVERIFY(!session.is_marked(1, 1));
+        QCOMPARE(session.marked_count(1), std::size_t{2});
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range, session.toggle(1, 4));
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range, session.toggle(3, 0));
+
+        const ledger::BallotMarks marks = session.ballot_marks();
+        QCOMPARE(marks.size(), std::size_t{3});
+        QVERIFY(marks.at("mayor").empty());
+        QCOMPARE(marks.at("city-council"),
+                 (std::vector<std::string>{"amir-haddad", "nora-lindqvist"}));
+        QVERIFY(marks.at("measure-1").empty());
+        session.clear();
+        QCOMPARE(session.marked_count(1), std::size_t{0});
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 ui::VoterSession(station.value()->election(), "ward-9"));
+    }
+
+    void passphrase_file_round_trip_and_refusals() {
+        const std::filesystem::path dir = m_dir.path().toStdString();
+        const auto path = dir / "pw-1";
+        QVERIFY(ui::write_poll_worker_passphrase_file(path, "a fine passphrase"));
+        struct stat st {};
+        QCOMPARE(::stat(path.c_str(), &st), 0);
+        QCOMPARE(st.st_mode & 0777, 0600u);
+        auto hash = ui::read_poll_worker_passphrase_file(path);
+        QVERIFY2(hash, hash ? "" : hash.error().message.c_str());
+        QVERIFY(hash.value().starts_with("$argon2id$"));
+        // Never replaces a file; refuses short passphrases.
+        QVERIFY(!ui::write_poll_worker_passphrase_file(path, "another passphrase"));
+        auto too_short = ui::write_poll_worker_passphrase_file(dir / "pw-2", "short");
+        QVERIFY(!too_short);
+        QVERIFY(too_short.error().message.find("8 to 256 bytes") != std::string::npos);
+        QVERIFY(!std::filesystem::exists(dir / "pw-2"));
+        // Readable by others: refused.
+        QCOMPARE(::chmod(path.c_str(), 0644), 0);
+        QVERIFY(!ui::read_poll_worker_passphrase_file(path));
+        QCOMPARE(::chmod(path.c_str(), 0600), 0);
+        // A changed header or a hash that is not one: refused, naming the file.
+        const auto bad = dir / "pw-3";
+        QVERIFY(crypto::write_new_file(
+            bad, std::string_view("psephos-poll-worker-passphrase-v1 nonsense\n"), 0600));
+        auto refused = ui::read_poll_worker_passphrase_file(bad);
+        QVERIFY(!refused);
+        QVERIFY(refused.error().message.find(bad.string()) != std::string::npos);
+        const auto other = dir / "pw-4";
+        QVERIFY(crypto::write_new_file(
+            other, "psephos-poll-worker-passphrase-v2 " + hash.value() + "\n", 0600));
+        QVERIFY(!ui::read_poll_worker_passphrase_file(other));
+    }
+
+    void unlock_is_rate_limited() {
+        auto hash = ui::read_poll_worker_passphrase_file(m_fixture->passphrase);
+        QVERIFY(hash);
+        auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+        ui::PollWorkerLock lock(hash.value(), [&] { return now; });
+        QVERIFY(lock.try_unlock(test::poll_worker_passphrase).unlocked);
+        // Three free wrong guesses, the third starts a 5 s lock.
+        QCOMPARE(lock.try_unlock("wrong 1").wait_seconds, std::uint64_t{0});
+        QCOMPARE(lock.try_unlock("wrong 2").wait_seconds, std::uint64_t{0});
+        QCOMPARE(lock.try_unlock("wrong 3").wait_seconds, std::uint64_t{5});
+        // During the lock even the right passphrase is refused unchecked.
+        auto during = lock.try_unlock(test::poll_worker_passphrase);
+        QVERIFY(!during.unlocked);
+        QCOMPARE(during.wait_seconds, std::uint64_t{5});
+        QCOMPARE(lock.consecutive_failures(), 3u);
+        now += std::chrono::seconds(5);
+        // The next wrong guess doubles the delay.
+        QCOMPARE(lock.try_unlock("wrong 4").wait_seconds, std::uint64_t{10});
+        now += std::chrono::seconds(10);
+        QCOMPARE(lock.try_unlock("wrong 5").wait_seconds, std::uint64_t{20});
+        for (int i = 0; i < 12; ++i) {
+            now += std::chrono::seconds(400);
+            lock.try_unlock("wrong again");
+        }
+        QCOMPARE(lock.seconds_locked_out(), std::uint64_t{300});  // capped at 5 minutes
+        now += std::chrono::seconds(300);
+        QVERIFY(lock.try_unlock(test::poll_worker_passphrase).unlocked);
+        QCOMPARE(lock.consecutive_failures(), 0u);
+        ui::PollWorkerLock empty("", [&] { return now; });
+        QVERIFY(!empty.try_unlock("").unlocked);
+    }
+
+    void station_refuses_what_does_not_belong() {
+        ui::KioskConfig c = m_fixture->config();
+        c.district_id = "ward-9";
+        auto wrong_district = ui::KioskStation::open(c);
+        QVERIFY(!wrong_district);
+        QVERIFY(wrong_district.error().message.find("no district 'ward-9'") != std::string::npos);
+        c = m_fixture->config();
+        c.device_id = "kiosk-2";
+        auto unregistered = ui::KioskStation::open(c);
+        QVERIFY(!unregistered);
+        QVERIFY(unregistered.error().message.find("'kiosk-2' is not registered") !=
+                std::string::npos);
+        c = m_fixture->config();
+        c.district_id = "ward-2";  // registered in ward-1 only
+        QVERIFY(!ui::KioskStation::open(c));
+        c = m_fixture->config();
+        c.election = small_sample;  // not finalized
+        auto unfinalized = ui::KioskStation::open(c);
+        QVERIFY(!unfinalized);
+        QVERIFY(unfinalized.error().message.find("not finalized") != std::string::npos);
+        c = m_fixture->config();
+        c.data = m_fixture->root / "nowhere";
+        auto no_ledger = ui::KioskStation::open(c);
+        QVERIFY(!no_ledger);
+        QVERIFY(no_ledger.error().message.find("no ledger here") != std::string::npos);
+        // One writer at a time: a second kiosk on the same ledger is told it is locked.
+        auto first = ui::KioskStation::open(m_fixture->config());
+        QVERIFY(first);
+        auto second = ui::KioskStation::open(m_fixture->config());
+        QVERIFY(!second);
+        QVERIFY2(second.error().message.find("locked") != std::string::npos,
+                 second.error().message.c_str());
+    }
+
+    void another_elections_manifest_is_refused() {
+        QTemporaryDir other_dir;
+        test::KioskFixture other(other_dir.path().toStdString(), small_sample, "ward-1");
+        ui::KioskConfig c = m_fixture->config();
+        c.election = other.manifest;  // same sample, another ceremony: another base hash
+        auto refused = ui::KioskStation::open(c);
+        QVERIFY(!refused);
+        QVERIFY2(
+            refused.error().message.find("is not the election of the ledger") != std::string::npos,
+            refused.error().message.c_str());
+    }
+
+    void polling_day_through_the_station() {
+        auto opened = ui::KioskStation::open(m_fixture->config());
+        QVERIFY2(opened, opened ? "" : opened.error().message.c_str());
+        ui::KioskStation& station = *opened.value();
+        QCOMPARE(station.status().casting.polls, ledger::PollsStatus::not_opened);
+        const ledger::BallotMarks marks{{"mayor", {"helen-park"}},
+                                        {"city-council", {"amir-haddad", "claire-dubois"}},
+                                        {"measure-1", {}}};
+        // Polls not open: refused, nothing cast.
+        auto early = station.cast(marks);
+        QVERIFY(!early);
+        QVERIFY2(early.error().message.find("polls") != std::string::npos,
+                 early.error().message.c_str());
+        QCOMPARE(station.status().casting.ballots_cast, std::uint64_t{0});
+
+        auto open = station.record_polls(ledger::PollsAction::opened, "poll worker at kiosk-1");
+        QVERIFY2(open, open ? "" : open.error().message.c_str());
+        QCOMPARE(station.status().casting.polls, ledger::PollsStatus::open);
+
+        auto cast = station.cast(marks);
+        QVERIFY2(cast, cast ? "" : cast.error().message.c_str());
+        QCOMPARE(cast.value().tracking_code.size(), std::size_t{39});
+        auto found = station.ledger().casting().find_tracking_code(cast.value().tracking_code_hash);
+        QVERIFY(found);
+        QVERIFY(!found->challenged);
+        QCOMPARE(found->index, cast.value().receipt.index);
+        // The stored ballot verifies under the device's key, from its bytes.
+        auto stored = station.ledger().record("ward-1", found->index);
+        QVERIFY(stored);
+        auto ballot = ledger::decode_ballot(stored.value());
+        QVERIFY(ballot);
+        auto device = crypto::read_signing_key_file(m_fixture->device_key);
+        QVERIFY(device);
+        QVERIFY(
+            ledger::verify_ballot(station.election(), device.value().public_key(), ballot.value()));
+        QCOMPARE(ledger::format_tracking_code(
+                     ledger::next_tracking_code(ballot.value().previous_tracking_code,
+                                                ledger::compute_ballot_hash(ballot.value()))),
+                 cast.value().tracking_code);
+
+        // A challenge opens to exactly the marks, and chains after the cast ballot.
+        auto challenged = station.challenge(marks);
+        QVERIFY2(challenged, challenged ? "" : challenged.error().message.c_str());
+        QCOMPARE(challenged.value().opened.size(), std::size_t{3});
+        QVERIFY(challenged.value().opened[0] == marks.at("mayor"));
+        QVERIFY(challenged.value().opened[1] == marks.at("city-council"));
+        QVERIFY(challenged.value().opened[2].empty());
+        auto found_challenge =
+            station.ledger().casting().find_tracking_code(challenged.value().tracking_code_hash);
+        QVERIFY(found_challenge);
+        QVERIFY(found_challenge->challenged);
+
+        // An overvote never reaches the ledger.
+        auto overvote = station.cast(
+            {{"mayor", {"helen-park", "rosa-delgado"}}, {"city-council", {}}, {"measure-1", {}}});
+        QVERIFY(!overvote);
+        QCOMPARE(station.status().casting.ballots_cast, std::uint64_t{1});
+        QCOMPARE(station.status().casting.ballots_challenged, std::uint64_t{1});
+
+        // Pausing refuses ballots; resuming takes them again, still on the same chain.
+        QVERIFY(station.record_polls(ledger::PollsAction::paused, "pw"));
+        QVERIFY(!station.cast(marks));
+        QVERIFY(station.record_polls(ledger::PollsAction::resumed, "pw"));
+        QVERIFY(station.cast(marks));
+        auto close = station.record_polls(ledger::PollsAction::closed, "pw");
+        QVERIFY2(close, close ? "" : close.error().message.c_str());
+        const ui::StationStatus status = station.status();
+        QCOMPARE(status.casting.polls, ledger::PollsStatus::closed);
+        QCOMPARE(status.casting.ballots_cast, std::uint64_t{2});
+        QCOMPARE(status.casting.ballots_challenged, std::uint64_t{1});
+        QVERIFY(status.signed_checkpoint.find("/district/ward-1\n") != std::string::npos);
+        auto record = station.ledger().record("ward-1", close.value().index);
+        QVERIFY(record);
+        auto polls = ledger::decode_polls_record(record.value());
+        QVERIFY(polls);
+        QCOMPARE(polls.value().ballots_cast, std::uint64_t{2});
+        QCOMPARE(polls.value().ballots_challenged, std::uint64_t{1});
+        QVERIFY(!station.cast(marks));  // closed
+        QVERIFY(!station.record_polls(ledger::PollsAction::opened, "pw"));
+    }
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<test::KioskFixture> m_fixture;
+};
+
+QTEST_GUILESS_MAIN(TestStation)
+#include "tst_station.moc"

@@ -1,0 +1,765 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="es" sourcelanguage="en">
+<context>
+    <name>AccessBar</name>
+    <message>
+        <location filename="../qml/AccessBar.qml" line="+39"/>
+        <source>Text size %1 of %2</source>
+        <translation>Tamaño del texto %1 de %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Makes the text on the screen larger or smaller.</source>
+        <translation>Agranda o reduce el texto de la pantalla.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Changes the colors and contrast of the screen.</source>
+        <translation>Cambia los colores y el contraste de la pantalla.</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Audio on</source>
+        <translation>Audio activado</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Audio off</source>
+        <translation>Audio desactivado</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reads the ballot aloud through the headphones.</source>
+        <translation>Lee la boleta en voz alta por los audífonos.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Audio only (blank screen)</source>
+        <translation>Solo audio (pantalla apagada)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Blanks the screen for privacy; vote with the headphones and the keypad.</source>
+        <translation>Apaga la pantalla para proteger su privacidad; vote con los audífonos y el teclado.</translation>
+    </message>
+</context>
+<context>
+    <name>ChallengedScreen</name>
+    <message>
+        <location filename="../qml/ChallengedScreen.qml" line="+35"/>
+        <source>Your ballot was challenged and will not be counted</source>
+        <translation>Su boleta fue impugnada y no se contará</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Tracking code of the challenged ballot</source>
+        <translation>Código de seguimiento de la boleta impugnada</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The kiosk revealed the secret numbers (nonces) it used to encrypt this ballot. With them, the encrypted ballot was opened again; it contains the choices below. They should match what you marked. If they do not, tell a poll worker.</source>
+        <translation>El quiosco reveló los números secretos (nonces) que usó para cifrar esta boleta. Con ellos se volvió a abrir la boleta cifrada, que contiene las selecciones que aparecen abajo. Deben coincidir con lo que usted marcó. Si no coinciden, avise a un trabajador electoral.</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>No selection</source>
+        <translation>Ninguna selección</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Vote again</source>
+        <translation>Votar de nuevo</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start a new ballot. Nothing from the challenged ballot is kept.</source>
+        <translation>Comenzar una boleta nueva. No se guarda nada de la boleta impugnada.</translation>
+    </message>
+</context>
+<context>
+    <name>ContestScreen</name>
+    <message>
+        <location filename="../qml/ContestScreen.qml" line="+44"/>
+        <source>Contest %1 of %2</source>
+        <translation>Contienda %1 de %2</translation>
+    </message>
+    <message>
+        <location line="+83"/>
+        <source>Back</source>
+        <translation>Atrás</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Go to the previous contest.</source>
+        <translation>Ir a la contienda anterior.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Review my ballot</source>
+        <translation>Revisar mi boleta</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Next</source>
+        <translation>Siguiente</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>See all your choices before you cast your ballot.</source>
+        <translation>Vea todas sus selecciones antes de emitir su boleta.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Go to the next contest.</source>
+        <translation>Ir a la siguiente contienda.</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorScreen</name>
+    <message>
+        <location filename="../qml/ErrorScreen.qml" line="+24"/>
+        <source>This kiosk cannot take ballots</source>
+        <translation>Este quiosco no puede recibir boletas</translation>
+    </message>
+</context>
+<context>
+    <name>IdleScreen</name>
+    <message>
+        <location filename="../qml/IdleScreen.qml" line="+41"/>
+        <source>Polls are closed.</source>
+        <translation>La votación está cerrada.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Polls are not open yet.</source>
+        <translation>La votación aún no está abierta.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Voting is paused.</source>
+        <translation>La votación está en pausa.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Please ask a poll worker to start your voting session.</source>
+        <translation>Pida a un trabajador electoral que inicie su sesión de votación.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Poll worker</source>
+        <translation>Trabajador electoral</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>For poll workers: unlock the kiosk with the passphrase.</source>
+        <translation>Para trabajadores electorales: desbloquee el quiosco con la frase de contraseña.</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerErrorScreen</name>
+    <message>
+        <location filename="../qml/LedgerErrorScreen.qml" line="+29"/>
+        <source>Your ballot was NOT cast</source>
+        <translation>Su boleta NO fue emitida</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Please call a poll worker.</source>
+        <translation>Llame a un trabajador electoral.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Poll worker: acknowledge</source>
+        <translation>Trabajador electoral: confirmar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>For poll workers: confirm that you have seen this error.</source>
+        <translation>Para trabajadores electorales: confirme que vio este error.</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <location filename="../qml/Main.qml" line="+14"/>
+        <source>Voting kiosk</source>
+        <translation>Quiosco de votación</translation>
+    </message>
+    <message>
+        <location line="+84"/>
+        <source>Audio ballot: screen blanked for privacy</source>
+        <translation>Boleta de audio: pantalla apagada para proteger su privacidad</translation>
+    </message>
+</context>
+<context>
+    <name>PollWorkerScreen</name>
+    <message>
+        <location filename="../qml/PollWorkerScreen.qml" line="+10"/>
+        <source>Not opened</source>
+        <translation>Sin abrir</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open</source>
+        <translation>Abierta</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paused</source>
+        <translation>En pausa</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Closed</source>
+        <translation>Cerrada</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Poll worker</source>
+        <translation>Trabajador electoral</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Election</source>
+        <translation>Elección</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>District</source>
+        <translation>Distrito</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Device</source>
+        <translation>Dispositivo</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Polls</source>
+        <translation>Votación</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ballots cast</source>
+        <translation>Boletas emitidas</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ballots challenged</source>
+        <translation>Boletas impugnadas</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ledger</source>
+        <translation>Registro</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Disk free</source>
+        <translation>Espacio libre en disco</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Battery</source>
+        <translation>Batería</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Last checkpoint</source>
+        <translation>Último punto de control</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Open polls</source>
+        <translation>Abrir la votación</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open the polls and show the zero report.</source>
+        <translation>Abrir la votación y mostrar el informe de ceros.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Start a voter session</source>
+        <translation>Iniciar una sesión de votante</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hand the kiosk to the next voter.</source>
+        <translation>Pasar el quiosco al siguiente votante.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Pause voting</source>
+        <translation>Pausar la votación</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop taking ballots for a while; the polls stay open.</source>
+        <translation>Dejar de recibir boletas por un tiempo; la votación sigue abierta.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Resume voting</source>
+        <translation>Reanudar la votación</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Take ballots again.</source>
+        <translation>Volver a recibir boletas.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Close polls</source>
+        <translation>Cerrar la votación</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close the polls for good and show the closing report.</source>
+        <translation>Cerrar la votación definitivamente y mostrar el informe de cierre.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Lock</source>
+        <translation>Bloquear</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lock the kiosk and go back to the waiting screen.</source>
+        <translation>Bloquear el quiosco y volver a la pantalla de espera.</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptScreen</name>
+    <message>
+        <location filename="../qml/ReceiptScreen.qml" line="+26"/>
+        <source>Your ballot was cast</source>
+        <translation>Su boleta fue emitida</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Your tracking code</source>
+        <translation>Su código de seguimiento</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>QR code of your tracking code</source>
+        <translation>Código QR de su código de seguimiento</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Write down this tracking code or scan the QR code. Later you can look it up on the election&apos;s public website to check that your ballot was recorded as cast. The code does not show how you voted.</source>
+        <translation>Anote este código de seguimiento o escanee el código QR. Más adelante podrá buscarlo en el sitio web público de la elección para comprobar que su boleta quedó registrada como emitida. El código no muestra cómo votó.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Done</source>
+        <translation>Listo</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Finish and leave the kiosk for the next voter.</source>
+        <translation>Terminar y dejar el quiosco para el siguiente votante.</translation>
+    </message>
+</context>
+<context>
+    <name>ReportScreen</name>
+    <message>
+        <location filename="../qml/ReportScreen.qml" line="+47"/>
+        <source>Ballots cast</source>
+        <translation>Boletas emitidas</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Ballots challenged</source>
+        <translation>Boletas impugnadas</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Ledger record</source>
+        <translation>Entrada del registro</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>District checkpoint</source>
+        <translation>Punto de control del distrito</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Done</source>
+        <translation>Listo</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close the report and go back to the poll worker screen.</source>
+        <translation>Cerrar el informe y volver a la pantalla del trabajador electoral.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewScreen</name>
+    <message>
+        <location filename="../qml/ReviewScreen.qml" line="+65"/>
+        <source>Review your ballot</source>
+        <translation>Revise su boleta</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <location line="+18"/>
+        <source>No selection</source>
+        <translation>Ninguna selección</translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <source>Change</source>
+        <translation>Cambiar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change %1</source>
+        <translation>Cambiar %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Now marked: %1</source>
+        <translation>Selección actual: %1</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Challenge is optional. It lets you check that the kiosk encrypted your choices correctly: the kiosk reveals how it encrypted this ballot and shows you what the encryption contains. A challenged ballot is never counted; you then vote again.</source>
+        <translation>Impugnar es opcional. Le permite comprobar que el quiosco cifró correctamente sus selecciones: el quiosco revela cómo cifró esta boleta y le muestra lo que contiene el cifrado. Una boleta impugnada nunca se cuenta; después usted vuelve a votar.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Challenge (check the encryption, then vote again)</source>
+        <translation>Impugnar (verificar el cifrado y volver a votar)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This ballot will not be counted. You will see what its encryption contains, then vote again.</source>
+        <translation>Esta boleta no se contará. Verá lo que contiene su cifrado y luego votará de nuevo.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Cast my ballot</source>
+        <translation>Emitir mi boleta</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Record your ballot. You cannot change it afterwards.</source>
+        <translation>Registrar su boleta. Después no podrá cambiarla.</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockScreen</name>
+    <message>
+        <location filename="../qml/UnlockScreen.qml" line="+31"/>
+        <location line="+28"/>
+        <source>Poll worker passphrase</source>
+        <translation>Frase de contraseña del trabajador electoral</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Type the passphrase, then press Enter or Unlock.</source>
+        <translation>Escriba la frase de contraseña y presione Enter o Desbloquear.</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Go back without unlocking.</source>
+        <translation>Volver sin desbloquear.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Unlock</source>
+        <translation>Desbloquear</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check the passphrase and open the poll worker screen.</source>
+        <translation>Comprobar la frase de contraseña y abrir la pantalla del trabajador electoral.</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeScreen</name>
+    <message>
+        <location filename="../qml/WelcomeScreen.qml" line="+26"/>
+        <source>Welcome</source>
+        <translation>Le damos la bienvenida</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>You can change the text size, the contrast, the language and the audio at any time with the buttons at the top of the screen.</source>
+        <translation>Puede cambiar el tamaño del texto, el contraste, el idioma y el audio en cualquier momento con los botones de la parte superior de la pantalla.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Start voting</source>
+        <translation>Comenzar a votar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show the first contest on your ballot.</source>
+        <translation>Mostrar la primera contienda de su boleta.</translation>
+    </message>
+</context>
+<context>
+    <name>WorkingScreen</name>
+    <message>
+        <location filename="../qml/WorkingScreen.qml" line="+23"/>
+        <source>Working</source>
+        <translation>Procesando</translation>
+    </message>
+</context>
+<context>
+    <name>psephos::ui::KioskController</name>
+    <message>
+        <location filename="../kiosk_controller.cpp" line="+52"/>
+        <source>%1% (battery %2)</source>
+        <translation>%1% (batería %2)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>no battery found (mains power)</source>
+        <translation>no se encontró batería (alimentación de red)</translation>
+    </message>
+    <message>
+        <location line="+84"/>
+        <source>ledger open; the district log is empty</source>
+        <translation>registro abierto; la bitácora del distrito está vacía</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ledger open; district log size %1, root %2…</source>
+        <translation>registro abierto; tamaño de la bitácora del distrito %1, raíz %2…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 GB free</source>
+        <translation>%1 GB libres</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>unknown</source>
+        <translation>desconocido</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>Wrong passphrase. Too many attempts: try again in %1 seconds.</source>
+        <translation>Frase de contraseña incorrecta. Demasiados intentos: vuelva a intentarlo en %1 segundos.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Wrong passphrase.</source>
+        <translation>Frase de contraseña incorrecta.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Recording in the ledger…</source>
+        <translation>Guardando en el registro…</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>The ledger refused: %1</source>
+        <translation>El registro rechazó la operación: %1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Polls opened: zero report</source>
+        <translation>Votación abierta: informe de ceros</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Polls closed: closing report</source>
+        <translation>Votación cerrada: informe de cierre</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Polls paused (record %1).</source>
+        <translation>Votación en pausa (entrada %1).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Polls resumed (record %1).</source>
+        <translation>Votación reanudada (entrada %1).</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Polls are not open: no voter session can start.</source>
+        <translation>La votación no está abierta: no se puede iniciar ninguna sesión de votante.</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Vote Yes or No.</source>
+        <translation>Vote Sí o No.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Vote for one.</source>
+        <translation>Vote por uno.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Vote for up to %1.</source>
+        <translation>Vote por hasta %1.</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>%1 selected.</source>
+        <translation>%1 seleccionado.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 not selected.</source>
+        <translation>%1 no seleccionado.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You have already chosen %1, the most this contest allows. To choose %2, first remove one of your choices.</source>
+        <translation>Ya eligió %1, el máximo que permite esta contienda. Para elegir %2, primero quite una de sus selecciones.</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>You did not vote in this contest.</source>
+        <translation>No votó en esta contienda.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>You may choose %1 more.</source>
+        <translation>Puede elegir %1 más.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Encrypting and recording your challenged ballot. Please wait…</source>
+        <translation>Cifrando y registrando su boleta impugnada. Espere un momento…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Encrypting and recording your ballot. Please wait…</source>
+        <translation>Cifrando y registrando su boleta. Espere un momento…</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>The ledger did not record the ballot: %1</source>
+        <translation>El registro no guardó la boleta: %1</translation>
+    </message>
+    <message>
+        <location line="+136"/>
+        <source>%1 of %2: %3, %4.</source>
+        <translation>%1 de %2: %3, %4.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+86"/>
+        <source>selected</source>
+        <translation>seleccionado</translation>
+    </message>
+    <message>
+        <location line="-85"/>
+        <location line="+86"/>
+        <source>not selected</source>
+        <translation>no seleccionado</translation>
+    </message>
+    <message>
+        <location line="-82"/>
+        <source>%1: %2. Press Enter to change.</source>
+        <translation>%1: %2. Presione Enter para cambiar.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+91"/>
+        <location line="+16"/>
+        <source>no selection</source>
+        <translation>ninguna selección</translation>
+    </message>
+    <message>
+        <location line="-105"/>
+        <source>Cast my ballot. Press Enter to cast.</source>
+        <translation>Emitir mi boleta. Presione Enter para emitirla.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Challenge this ballot. Press Enter to challenge.</source>
+        <translation>Impugnar esta boleta. Presione Enter para impugnarla.</translation>
+    </message>
+    <message>
+        <location line="+64"/>
+        <source>Welcome. %1. Press Enter to start voting. Use plus and minus to change the text size, Home to hear a screen again.</source>
+        <translation>Le damos la bienvenida. %1. Presione Enter para comenzar a votar. Use las teclas más y menos para cambiar el tamaño del texto, e Inicio para volver a escuchar una pantalla.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Contest %1 of %2.</source>
+        <translation>Contienda %1 de %2.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1: %2, %3.</source>
+        <translation>%1: %2, %3.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Use up and down to move, Enter to select, right for the next contest, left for the previous one.</source>
+        <translation>Use las teclas arriba y abajo para moverse, Enter para seleccionar, derecha para ir a la siguiente contienda e izquierda para volver a la anterior.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Review your ballot.</source>
+        <translation>Revise su boleta.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Use up and down to choose a contest to change, or Cast my ballot.</source>
+        <translation>Use las teclas arriba y abajo para elegir la contienda que desea cambiar, o Emitir mi boleta.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Your ballot was cast. Your tracking code is %1.</source>
+        <translation>Su boleta fue emitida. Su código de seguimiento es %1.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Your ballot was challenged and will not be counted.</source>
+        <translation>Su boleta fue impugnada y no se contará.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Press Enter to vote again.</source>
+        <translation>Presione Enter para votar de nuevo.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Please ask a poll worker to start your voting session.</source>
+        <translation>Pida a un trabajador electoral que inicie su sesión de votación.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your ballot was not cast. Please call a poll worker.</source>
+        <translation>Su boleta no fue emitida. Llame a un trabajador electoral.</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Standard</source>
+        <translation>Estándar</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>High contrast light</source>
+        <translation>Alto contraste claro</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>High contrast dark</source>
+        <translation>Alto contraste oscuro</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Yellow on black</source>
+        <translation>Amarillo sobre negro</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,861 @@
+#include "kiosk_controller.hpp"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFutureWatcher>
+#include <QQmlEngine>
+#include <QTranslator>
+#include <QUrl>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <array>
+
+#include "kiosk_station.hpp"
+#include "speaker.hpp"
+#include "voter_session.hpp"
+
+namespace psephos::ui {
+namespace {
+
+const QString screen_error = QStringLiteral("error");
+const QString screen_idle = QStringLiteral("idle");
+const QString screen_unlock = QStringLiteral("unlock");
+const QString screen_poll_worker = QStringLiteral("pollWorker");
+const QString screen_report = QStringLiteral("report");
+const QString screen_welcome = QStringLiteral("welcome");
+const QString screen_contest = QStringLiteral("contest");
+const QString screen_review = QStringLiteral("review");
+const QString screen_working = QStringLiteral("working");
+const QString screen_receipt = QStringLiteral("receipt");
+const QString screen_challenged = QStringLiteral("challenged");
+const QString screen_ledger_error = QStringLiteral("ledgerError");
+
+constexpr std::array<double, 4> font_scales{1.0, 1.3, 1.65, 2.0};
+
+QString q(std::string_view s) {
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+bool is_voter_screen(const QString& screen) {
+    return screen == screen_welcome || screen == screen_contest || screen == screen_review ||
+           screen == screen_receipt || screen == screen_challenged;
+}
+
+QString polls_text(ledger::PollsStatus status) { return q(ledger::to_string(status)); }
+
+QString battery_text() {
+    const QDir supplies(QStringLiteral("/sys/class/power_supply"));
+    for (const QString& name : supplies.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile type(supplies.filePath(name + QStringLiteral("/type")));
+        if (!type.open(QIODevice::ReadOnly) || type.readAll().trimmed() != "Battery") continue;
+        QFile capacity(supplies.filePath(name + QStringLiteral("/capacity")));
+        if (capacity.open(QIODevice::ReadOnly))
+            return KioskController::tr("%1% (battery %2)")
+                .arg(QString::fromLatin1(capacity.readAll().trimmed()), name);
+    }
+    return KioskController::tr("no battery found (mains power)");
+}
+
+}  // namespace
+
+// What a job on the worker thread hands back to the GUI thread.
+struct KioskController::WorkResult {
+    bool ok = false;
+    QString error;
+    QString record;  // "<district>#<index>"
+    QString checkpoint;
+    QString tracking_code;
+    std::vector<std::vector<std::string>> opened;  // a challenge's opened marks
+};
+
+KioskController::KioskController(std::unique_ptr<KioskStation> station, QString open_error,
+                                 std::string passphrase_hash, Options options, QObject* parent)
+    : QObject(parent),
+      m_station(std::move(station)),
+      m_lock(std::move(passphrase_hash)),
+      m_options(options),
+      m_speaker(std::make_unique<Speaker>(options.speech)) {
+    m_pool.setMaxThreadCount(1);
+    m_sessionTimer.setSingleShot(true);
+    m_sessionTimer.setInterval(m_options.session_timeout_ms);
+    connect(&m_sessionTimer, &QTimer::timeout, this, &KioskController::onSessionTimeout);
+    m_unlockTimer.setSingleShot(true);
+    m_unlockTimer.setInterval(m_options.unlock_timeout_ms);
+    connect(&m_unlockTimer, &QTimer::timeout, this, [this] {
+        if (m_screen == screen_poll_worker || m_screen == screen_unlock ||
+            m_screen == screen_report)
+            lockKiosk();
+    });
+    if (!m_station) {
+        m_errorText = open_error;
+        m_screen = screen_error;
+        return;
+    }
+    refreshStatus();
+}
+
+KioskController::~KioskController() { m_pool.waitForDone(); }
+
+template <typename Text>
+QString KioskController::localized(const Text& text) const {
+    if (m_language != QStringLiteral("en")) {
+        auto it = text.translations.find(m_language.toStdString());
+        if (it != text.translations.end()) return q(it->second);
+    }
+    return q(text.text);
+}
+
+QString KioskController::electionName() const {
+    return m_station ? q(m_station->election().manifest.name) : QString();
+}
+QString KioskController::districtId() const {
+    return m_station ? q(m_station->district_id()) : QString();
+}
+QString KioskController::districtName() const {
+    return m_station ? q(m_station->district().name) : QString();
+}
+QString KioskController::deviceId() const {
+    return m_station ? q(m_station->device_id()) : QString();
+}
+
+void KioskController::setScreen(const QString& screen) {
+    if (m_screen == screen) return;
+    m_screen = screen;
+    m_cursor = -1;
+    emit cursorChanged();
+    if (is_voter_screen(screen))
+        m_sessionTimer.start();
+    else
+        m_sessionTimer.stop();
+    emit screenChanged();
+    speakScreen();
+}
+
+void KioskController::refreshStatus() {
+    if (!m_station) return;
+    const StationStatus s = m_station->status();
+    m_pollsState = polls_text(s.casting.polls);
+    m_ballotsCast = static_cast<int>(s.casting.ballots_cast);
+    m_ballotsChallenged = static_cast<int>(s.casting.ballots_challenged);
+    m_ledgerStatus = s.log_size == 0 ? tr("ledger open; the district log is empty")
+                                     : tr("ledger open; district log size %1, root %2…")
+                                           .arg(s.log_size)
+                                           .arg(q(s.root_hex).left(16));
+    m_lastCheckpoint = q(s.signed_checkpoint);
+    if (auto free = m_station->disk_free_bytes())
+        m_diskFree = tr("%1 GB free").arg(static_cast<double>(*free) / 1e9, 0, 'f', 1);
+    else
+        m_diskFree = tr("unknown");
+    m_battery = battery_text();
+    emit statusChanged();
+}
+
+void KioskController::setNotice(const QString& notice) {
+    if (m_notice == notice) return;
+    m_notice = notice;
+    emit noticeChanged();
+}
+
+void KioskController::setPollWorkerMessage(const QString& message) {
+    m_pollWorkerMessage = message;
+    emit pollWorkerMessageChanged();
+}
+
+void KioskController::runWork(std::function<std::shared_ptr<WorkResult>()> work,
+                              std::function<void(const WorkResult&)> done) {
+    m_busy = true;
+    emit progressChanged();
+    auto* watcher = new QFutureWatcher<std::shared_ptr<WorkResult>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, done = std::move(done)] {
+        const std::shared_ptr<WorkResult> result = watcher->result();
+        watcher->deleteLater();
+        m_busy = false;
+        emit progressChanged();
+        done(*result);
+    });
+    watcher->setFuture(QtConcurrent::run(&m_pool, std::move(work)));
+}
+
+// ----------------------------------------------------------------------------- poll worker
+
+void KioskController::showUnlock() {
+    if (!m_station || m_busy) return;
+    if (m_screen != screen_idle) return;
+    m_unlockMessage.clear();
+    emit unlockMessageChanged();
+    setScreen(screen_unlock);
+    m_unlockTimer.start();
+}
+
+void KioskController::unlock(const QString& passphrase) {
+    if (m_screen != screen_unlock) return;
+    QByteArray utf8 = passphrase.toUtf8();
+    const PollWorkerLock::Attempt attempt = m_lock.try_unlock(
+        std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
+    utf8.fill('\0');
+    if (attempt.unlocked) {
+        m_unlocked = true;
+        m_unlockMessage.clear();
+        emit unlockMessageChanged();
+        setPollWorkerMessage({});
+        refreshStatus();
+        setScreen(screen_poll_worker);
+        m_unlockTimer.start();
+        return;
+    }
+    m_unlockMessage = attempt.wait_seconds > 0
+                          ? tr("Wrong passphrase. Too many attempts: try again in %1 seconds.")
+                                .arg(attempt.wait_seconds)
+                          : tr("Wrong passphrase.");
+    emit unlockMessageChanged();
+}
+
+void KioskController::cancelUnlock() {
+    if (m_screen == screen_unlock) setScreen(screen_idle);
+}
+
+void KioskController::lockKiosk() {
+    if (m_busy) return;
+    m_unlocked = false;
+    m_unlockTimer.stop();
+    if (m_screen == screen_poll_worker || m_screen == screen_unlock || m_screen == screen_report)
+        setScreen(screen_idle);
+}
+
+void KioskController::recordPolls(int action_value) {
+    if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
+    const auto action = static_cast<ledger::PollsAction>(action_value);
+    m_progressText = tr("Recording in the ledger…");
+    KioskStation* station = m_station.get();
+    const std::string actor = "poll worker at " + std::string(station->device_id());
+    runWork(
+        [station, action, actor] {
+            auto result = std::make_shared<WorkResult>();
+            auto receipt = station->record_polls(action, actor);
+            if (!receipt) {
+                result->error = q(receipt.error().message);
+                return result;
+            }
+            result->ok = true;
+            result->record =
+                q(receipt.value().log) + QLatin1Char('#') + QString::number(receipt.value().index);
+            result->checkpoint = q(receipt.value().signed_checkpoint);
+            return result;
+        },
+        [this, action](const WorkResult& r) {
+            refreshStatus();
+            m_unlockTimer.start();
+            if (!r.ok) {
+                setPollWorkerMessage(tr("The ledger refused: %1").arg(r.error));
+                return;
+            }
+            setPollWorkerMessage({});
+            if (action == ledger::PollsAction::opened || action == ledger::PollsAction::closed) {
+                m_report = QVariantMap{
+                    {QStringLiteral("title"), action == ledger::PollsAction::opened
+                                                  ? tr("Polls opened: zero report")
+                                                  : tr("Polls closed: closing report")},
+                    {QStringLiteral("ballotsCast"), m_ballotsCast},
+                    {QStringLiteral("ballotsChallenged"), m_ballotsChallenged},
+                    {QStringLiteral("checkpoint"), r.checkpoint},
+                    {QStringLiteral("record"), r.record},
+                };
+                emit reportChanged();
+                setScreen(screen_report);
+            } else {
+                setPollWorkerMessage(action == ledger::PollsAction::paused
+                                         ? tr("Polls paused (record %1).").arg(r.record)
+                                         : tr("Polls resumed (record %1).").arg(r.record));
+            }
+        });
+}
+
+void KioskController::openPolls() { recordPolls(static_cast<int>(ledger::PollsAction::opened)); }
+void KioskController::pausePolls() { recordPolls(static_cast<int>(ledger::PollsAction::paused)); }
+void KioskController::resumePolls() { recordPolls(static_cast<int>(ledger::PollsAction::resumed)); }
+void KioskController::closePolls() { recordPolls(static_cast<int>(ledger::PollsAction::closed)); }
+
+void KioskController::dismissReport() {
+    if (m_screen == screen_report) setScreen(screen_poll_worker);
+}
+
+void KioskController::activateVoter() {
+    if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
+    refreshStatus();
+    if (m_pollsState != QStringLiteral("open")) {
+        setPollWorkerMessage(tr("Polls are not open: no voter session can start."));
+        return;
+    }
+    m_session = std::make_unique<VoterSession>(m_station->election(), m_station->district_id());
+    m_unlocked = false;  // the voter never reaches the poll worker's controls
+    m_unlockTimer.stop();
+    resetAccessibility();
+    m_contest = 0;
+    m_returnToReview = false;
+    setNotice({});
+    emit ballotChanged();
+    setScreen(screen_welcome);
+}
+
+// ----------------------------------------------------------------------------- voter
+
+void KioskController::startBallot() {
+    if (m_screen != screen_welcome || !m_session) return;
+    showContest(0);
+}
+
+void KioskController::showContest(int contest) {
+    if (!m_session || contest < 0 || contest >= contestCount()) return;
+    m_contest = contest;
+    setNotice({});
+    emit ballotChanged();
+    if (m_screen == screen_contest) {
+        m_cursor = -1;
+        emit cursorChanged();
+        m_sessionTimer.start();
+        speakScreen();
+    } else {
+        setScreen(screen_contest);
+    }
+}
+
+int KioskController::contestCount() const {
+    return m_session ? static_cast<int>(m_session->contest_count()) : 0;
+}
+
+QString KioskController::contestTitle() const {
+    if (!m_session || m_contest >= contestCount()) return {};
+    return localized(m_session->contest(static_cast<std::size_t>(m_contest)).title);
+}
+
+QString KioskController::contestInstructions() const {
+    if (!m_session || m_contest >= contestCount()) return {};
+    const ledger::Contest& c = m_session->contest(static_cast<std::size_t>(m_contest));
+    if (c.kind == ledger::ContestKind::ballot_measure) return tr("Vote Yes or No.");
+    if (c.vote_for == 1) return tr("Vote for one.");
+    return tr("Vote for up to %1.").arg(c.vote_for);
+}
+
+QVariantList KioskController::options() const {
+    QVariantList list;
+    if (!m_session || m_contest >= contestCount()) return list;
+    const auto c = static_cast<std::size_t>(m_contest);
+    const ledger::Contest& contest = m_session->contest(c);
+    for (std::size_t o = 0; o < contest.options.size(); ++o)
+        list.push_back(QVariantMap{{QStringLiteral("id"), q(contest.options[o].id)},
+                                   {QStringLiteral("label"), localized(contest.options[o].label)},
+                                   {QStringLiteral("marked"), m_session->is_marked(c, o)}});
+    return list;
+}
+
+void KioskController::toggleOption(int option) {
+    if (m_screen != screen_contest || !m_session || m_busy) return;
+    const auto c = static_cast<std::size_t>(m_contest);
+    const ledger::Contest& contest = m_session->contest(c);
+    if (option < 0 || static_cast<std::size_t>(option) >= contest.options.size()) return;
+    const auto o = static_cast<std::size_t>(option);
+    const QString label = localized(contest.options[o].label);
+    m_sessionTimer.start();
+    switch (m_session->toggle(c, o)) {
+        case MarkOutcome::marked:
+        case MarkOutcome::switched:
+            setNotice({});
+            emit ballotChanged();
+            speak(tr("%1 selected.").arg(label));
+            break;
+        case MarkOutcome::unmarked:
+            setNotice({});
+            emit ballotChanged();
+            speak(tr("%1 not selected.").arg(label));
+            break;
+        case MarkOutcome::refused_overvote:
+            setNotice(tr("You have already chosen %1, the most this contest allows. To choose %2, "
+                         "first remove one of your choices.")
+                          .arg(contest.vote_for)
+                          .arg(label));
+            speak(m_notice);
+            break;
+    }
+}
+
+void KioskController::nextContest() {
+    if (m_screen != screen_contest || !m_session) return;
+    if (m_returnToReview || m_contest + 1 >= contestCount()) {
+        showReview();
+        return;
+    }
+    showContest(m_contest + 1);
+}
+
+void KioskController::previousContest() {
+    if (m_screen != screen_contest || !m_session || m_contest == 0) return;
+    showContest(m_contest - 1);
+}
+
+void KioskController::showReview() {
+    if (!m_session || (m_screen != screen_contest && m_screen != screen_review)) return;
+    m_returnToReview = false;
+    setNotice({});
+    emit ballotChanged();
+    setScreen(screen_review);
+}
+
+void KioskController::changeContest(int contest) {
+    if (m_screen != screen_review || !m_session) return;
+    if (contest < 0 || contest >= contestCount()) return;
+    showContest(contest);
+    m_returnToReview = true;
+}
+
+QVariantList KioskController::reviewItems() const {
+    QVariantList list;
+    if (!m_session) return list;
+    for (std::size_t c = 0; c < m_session->contest_count(); ++c) {
+        const ledger::Contest& contest = m_session->contest(c);
+        QStringList marks;
+        for (std::size_t o = 0; o < contest.options.size(); ++o)
+            if (m_session->is_marked(c, o)) marks.push_back(localized(contest.options[o].label));
+        const std::size_t marked = m_session->marked_count(c);
+        QString warning;
+        if (marked == 0)
+            warning = tr("You did not vote in this contest.");
+        else if (marked < contest.vote_for)
+            warning = tr("You may choose %1 more.").arg(contest.vote_for - marked);
+        list.push_back(QVariantMap{{QStringLiteral("index"), static_cast<int>(c)},
+                                   {QStringLiteral("title"), localized(contest.title)},
+                                   {QStringLiteral("marks"), marks},
+                                   {QStringLiteral("undervote"), marked < contest.vote_for},
+                                   {QStringLiteral("warning"), warning}});
+    }
+    return list;
+}
+
+void KioskController::cast() {
+    if (m_screen == screen_review && m_session && !m_busy) submit(false);
+}
+void KioskController::challenge() {
+    if (m_screen == screen_review && m_session && !m_busy) submit(true);
+}
+
+void KioskController::submit(bool challenge) {
+    auto marks = std::make_shared<ledger::BallotMarks>(m_session->ballot_marks());
+    m_progressText = challenge ? tr("Encrypting and recording your challenged ballot. Please wait…")
+                               : tr("Encrypting and recording your ballot. Please wait…");
+    KioskStation* station = m_station.get();
+    setScreen(screen_working);
+    runWork(
+        [station, marks, challenge] {
+            auto result = std::make_shared<WorkResult>();
+            if (challenge) {
+                auto report = station->challenge(*marks);
+                if (report) {
+                    result->ok = true;
+                    result->tracking_code = q(report.value().tracking_code);
+                    result->opened = std::move(report.value().opened);
+                } else {
+                    result->error = q(report.error().message);
+                }
+            } else {
+                auto receipt = station->cast(*marks);
+                if (receipt) {
+                    result->ok = true;
+                    result->tracking_code = q(receipt.value().tracking_code);
+                    result->record = q(receipt.value().receipt.log) + QLatin1Char('#') +
+                                     QString::number(receipt.value().receipt.index);
+                } else {
+                    result->error = q(receipt.error().message);
+                }
+            }
+            wipe_ballot_marks(*marks);
+            return result;
+        },
+        [this, challenge](const WorkResult& r) {
+            refreshStatus();
+            if (!r.ok) {
+                m_errorText = tr("The ledger did not record the ballot: %1").arg(r.error);
+                setScreen(screen_ledger_error);
+                emit submissionFinished(false);
+                return;
+            }
+            m_trackingCode = r.tracking_code;
+            m_challengeItems.clear();
+            if (challenge) {
+                const ledger::ElectionManifest& manifest = m_station->election().manifest;
+                const std::vector<std::string>& contests =
+                    manifest.ballot_style_of_district(m_station->district_id())->contests;
+                for (std::size_t c = 0; c < contests.size() && c < r.opened.size(); ++c) {
+                    const ledger::Contest* contest = manifest.find_contest(contests[c]);
+                    QStringList labels;
+                    for (const std::string& id : r.opened[c])
+                        for (const ledger::ContestOption& option : contest->options)
+                            if (option.id == id) labels.push_back(localized(option.label));
+                    m_challengeItems.push_back(
+                        QVariantMap{{QStringLiteral("title"), localized(contest->title)},
+                                    {QStringLiteral("marks"), labels}});
+                }
+                // The voter starts over with a fresh ballot.
+                m_session =
+                    std::make_unique<VoterSession>(m_station->election(), m_station->district_id());
+                m_contest = 0;
+            } else {
+                endVoterSession();
+            }
+            emit receiptChanged();
+            emit ballotChanged();
+            setScreen(challenge ? screen_challenged : screen_receipt);
+            emit submissionFinished(true);
+        });
+}
+
+QStringList KioskController::trackingGroups() const {
+    return m_trackingCode.split(QLatin1Char('-'), Qt::SkipEmptyParts);
+}
+
+QString KioskController::qrSource() const {
+    if (m_trackingCode.isEmpty()) return {};
+    return QStringLiteral("image://qr/") +
+           QString::fromLatin1(QUrl::toPercentEncoding(m_trackingCode));
+}
+
+void KioskController::finishReceipt() {
+    if (m_screen != screen_receipt) return;
+    m_trackingCode.clear();
+    emit receiptChanged();
+    resetAccessibility();
+    setScreen(screen_idle);
+}
+
+void KioskController::startOver() {
+    if (m_screen != screen_challenged || !m_session) return;
+    m_trackingCode.clear();
+    m_challengeItems.clear();
+    emit receiptChanged();
+    showContest(0);
+}
+
+void KioskController::acknowledgeLedgerError() {
+    if (m_screen != screen_ledger_error) return;
+    m_errorText.clear();
+    if (m_session) {
+        // The voter's marks are still here: they may try again once the poll worker fixed it.
+        setScreen(screen_review);
+    } else {
+        setScreen(screen_idle);
+    }
+}
+
+void KioskController::endVoterSession() {
+    if (m_session) m_session->clear();
+    m_session.reset();
+    m_contest = 0;
+    m_returnToReview = false;
+    setNotice({});
+    emit ballotChanged();
+}
+
+void KioskController::onSessionTimeout() {
+    if (!is_voter_screen(m_screen)) return;
+    endVoterSession();
+    m_trackingCode.clear();
+    m_challengeItems.clear();
+    emit receiptChanged();
+    resetAccessibility();
+    setScreen(screen_idle);
+}
+
+void KioskController::activity() {
+    if (is_voter_screen(m_screen)) m_sessionTimer.start();
+    if (m_unlocked) m_unlockTimer.start();
+}
+
+// ----------------------------------------------------------------------------- keyboard
+
+int KioskController::cursorLimit() const {
+    if (m_screen == screen_contest && m_session)
+        return static_cast<int>(
+            m_session->contest(static_cast<std::size_t>(m_contest)).options.size());
+    if (m_screen == screen_review && m_session) return contestCount() + 2;  // + cast, challenge
+    return 0;
+}
+
+bool KioskController::handleKey(int key) {
+    activity();
+    if (key == Qt::Key_Home) {
+        repeatScreen();
+        return true;
+    }
+    if (key == Qt::Key_Escape && m_audioOnly) {  // the way back from the blank screen
+        setAudioOnly(false);
+        return true;
+    }
+    if (is_voter_screen(m_screen)) {
+        if (key == Qt::Key_Plus) {
+            setTextSize(std::min(m_textSize + 1, 3));
+            return true;
+        }
+        if (key == Qt::Key_Minus) {
+            setTextSize(std::max(m_textSize - 1, 0));
+            return true;
+        }
+    }
+    const bool select = key == Qt::Key_Return || key == Qt::Key_Enter || key == Qt::Key_Space ||
+                        key == Qt::Key_Select;
+    const int limit = cursorLimit();
+    if (limit > 0 && (key == Qt::Key_Down || key == Qt::Key_Up || key == Qt::Key_Tab ||
+                      key == Qt::Key_Backtab)) {
+        const bool forward = key == Qt::Key_Down || key == Qt::Key_Tab;
+        if (m_cursor < 0)
+            m_cursor = forward ? 0 : limit - 1;
+        else
+            m_cursor = (m_cursor + (forward ? 1 : limit - 1)) % limit;
+        emit cursorChanged();
+        if (m_screen == screen_contest) {
+            const QVariantMap option = options().at(m_cursor).toMap();
+            speak(tr("%1 of %2: %3, %4.")
+                      .arg(m_cursor + 1)
+                      .arg(limit)
+                      .arg(option.value(QStringLiteral("label")).toString(),
+                           option.value(QStringLiteral("marked")).toBool() ? tr("selected")
+                                                                           : tr("not selected")));
+        } else if (m_cursor < contestCount()) {
+            const QVariantMap item = reviewItems().at(m_cursor).toMap();
+            const QStringList marks = item.value(QStringLiteral("marks")).toStringList();
+            speak(
+                tr("%1: %2. Press Enter to change.")
+                    .arg(item.value(QStringLiteral("title")).toString(),
+                         marks.isEmpty() ? tr("no selection") : marks.join(QStringLiteral(", "))));
+        } else {
+            speak(m_cursor == contestCount()
+                      ? tr("Cast my ballot. Press Enter to cast.")
+                      : tr("Challenge this ballot. Press Enter to challenge."));
+        }
+        return true;
+    }
+    if (m_screen == screen_contest) {
+        if (select && m_cursor >= 0) {
+            toggleOption(m_cursor);
+            return true;
+        }
+        if (key == Qt::Key_Right) {
+            nextContest();
+            return true;
+        }
+        if (key == Qt::Key_Left) {
+            previousContest();
+            return true;
+        }
+        return false;
+    }
+    if (!select) return false;
+    if (m_screen == screen_review && m_cursor >= 0) {
+        if (m_cursor < contestCount())
+            changeContest(m_cursor);
+        else if (m_cursor == contestCount())
+            cast();
+        else
+            challenge();
+        return true;
+    }
+    if (m_screen == screen_welcome) {
+        startBallot();
+        return true;
+    }
+    if (m_screen == screen_receipt) {
+        finishReceipt();
+        return true;
+    }
+    if (m_screen == screen_challenged) {
+        startOver();
+        return true;
+    }
+    return false;
+}
+
+// ----------------------------------------------------------------------------- audio
+
+void KioskController::speak(const QString& text) {
+    if (!m_audio && !m_audioOnly) return;
+    m_speaker->say(text);
+    m_lastSpoken = text;
+    emit spoken();
+}
+
+void KioskController::repeatScreen() {
+    const bool was = m_audio;
+    m_audio = true;  // a request to hear the screen is answered even with audio off
+    speakScreen();
+    m_audio = was;
+}
+
+void KioskController::speakScreen() {
+    if (!m_audio && !m_audioOnly) return;
+    QString text;
+    if (m_screen == screen_welcome) {
+        text = tr("Welcome. %1. Press Enter to start voting. Use plus and minus to change the text "
+                  "size, Home to hear a screen again.")
+                   .arg(electionName());
+    } else if (m_screen == screen_contest && m_session) {
+        QStringList parts{tr("Contest %1 of %2.").arg(m_contest + 1).arg(contestCount()),
+                          contestTitle() + QLatin1Char('.'), contestInstructions()};
+        const QVariantList list = options();
+        for (int i = 0; i < list.size(); ++i) {
+            const QVariantMap option = list.at(i).toMap();
+            parts << tr("%1: %2, %3.")
+                         .arg(i + 1)
+                         .arg(option.value(QStringLiteral("label")).toString(),
+                              option.value(QStringLiteral("marked")).toBool() ? tr("selected")
+                                                                              : tr("not selected"));
+        }
+        parts << tr(
+            "Use up and down to move, Enter to select, right for the next contest, left "
+            "for the previous one.");
+        text = parts.join(QLatin1Char(' '));
+    } else if (m_screen == screen_review) {
+        QStringList parts{tr("Review your ballot.")};
+        for (const QVariant& v : reviewItems()) {
+            const QVariantMap item = v.toMap();
+            const QStringList marks = item.value(QStringLiteral("marks")).toStringList();
+            parts << item.value(QStringLiteral("title")).toString() + QStringLiteral(": ") +
+                         (marks.isEmpty() ? tr("no selection") : marks.join(QStringLiteral(", "))) +
+                         QLatin1Char('.');
+        }
+        parts << tr("Use up and down to choose a contest to change, or Cast my ballot.");
+        text = parts.join(QLatin1Char(' '));
+    } else if (m_screen == screen_working) {
+        text = m_progressText;
+    } else if (m_screen == screen_receipt) {
+        text = tr("Your ballot was cast. Your tracking code is %1.")
+                   .arg(trackingGroups().join(QStringLiteral(", ")));
+    } else if (m_screen == screen_challenged) {
+        QStringList parts{tr("Your ballot was challenged and will not be counted.")};
+        for (const QVariant& v : m_challengeItems) {
+            const QVariantMap item = v.toMap();
+            const QStringList marks = item.value(QStringLiteral("marks")).toStringList();
+            parts << item.value(QStringLiteral("title")).toString() + QStringLiteral(": ") +
+                         (marks.isEmpty() ? tr("no selection") : marks.join(QStringLiteral(", "))) +
+                         QLatin1Char('.');
+        }
+        parts << tr("Press Enter to vote again.");
+        text = parts.join(QLatin1Char(' '));
+    } else if (m_screen == screen_idle) {
+        text = tr("Please ask a poll worker to start your voting session.");
+    } else if (m_screen == screen_ledger_error) {
+        text = tr("Your ballot was not cast. Please call a poll worker.");
+    }
+    if (!text.isEmpty()) speak(text);
+}
+
+// ----------------------------------------------------------------------------- accessibility
+
+double KioskController::fontScale() const {
+    return font_scales.at(static_cast<std::size_t>(m_textSize));
+}
+
+void KioskController::setTextSize(int size) {
+    if (size < 0 || size > 3 || size == m_textSize) return;
+    m_textSize = size;
+    emit accessibilityChanged();
+}
+
+void KioskController::setContrast(int mode) {
+    if (mode < 0 || mode > 3 || mode == m_contrast) return;
+    m_contrast = mode;
+    emit accessibilityChanged();
+}
+
+QStringList KioskController::contrastNames() const {
+    return {tr("Standard"), tr("High contrast light"), tr("High contrast dark"),
+            tr("Yellow on black")};
+}
+
+QVariantMap KioskController::palette() const {
+    struct Palette {
+        const char* background;
+        const char* surface;
+        const char* text;
+        const char* muted;
+        const char* accent;
+        const char* accent_text;
+        const char* marked;
+        const char* marked_text;
+        const char* border;
+        const char* warning;
+        const char* danger;
+    };
+    static constexpr std::array<Palette, 4> palettes{{
+        {"#eef2f6", "#ffffff", "#1a1d21", "#4a5560", "#0b5cad", "#ffffff", "#0b5cad", "#ffffff",
+         "#8a96a3", "#8a4b00", "#b00020"},
+        {"#ffffff", "#ffffff", "#000000", "#000000", "#000000", "#ffffff", "#000000", "#ffffff",
+         "#000000", "#000000", "#000000"},
+        {"#000000", "#000000", "#ffffff", "#ffffff", "#ffffff", "#000000", "#ffffff", "#000000",
+         "#ffffff", "#ffffff", "#ffffff"},
+        {"#000000", "#000000", "#ffff00", "#ffff00", "#ffff00", "#000000", "#ffff00", "#000000",
+         "#ffff00", "#ffffff", "#ffffff"},
+    }};
+    const Palette& p = palettes.at(static_cast<std::size_t>(m_contrast));
+    return {{QStringLiteral("background"), QString::fromLatin1(p.background)},
+            {QStringLiteral("surface"), QString::fromLatin1(p.surface)},
+            {QStringLiteral("text"), QString::fromLatin1(p.text)},
+            {QStringLiteral("mutedText"), QString::fromLatin1(p.muted)},
+            {QStringLiteral("accent"), QString::fromLatin1(p.accent)},
+            {QStringLiteral("accentText"), QString::fromLatin1(p.accent_text)},
+            {QStringLiteral("marked"), QString::fromLatin1(p.marked)},
+            {QStringLiteral("markedText"), QString::fromLatin1(p.marked_text)},
+            {QStringLiteral("border"), QString::fromLatin1(p.border)},
+            {QStringLiteral("warning"), QString::fromLatin1(p.warning)},
+            {QStringLiteral("danger"), QString::fromLatin1(p.danger)}};
+}
+
+void KioskController::setLanguage(const QString& language) {
+    if (language == m_language) return;
+    if (language != QStringLiteral("en") && language != QStringLiteral("es")) return;
+    if (m_translator) {
+        QCoreApplication::removeTranslator(m_translator.get());
+        m_translator.reset();
+    }
+    if (language != QStringLiteral("en")) {
+        auto translator = std::make_unique<QTranslator>();
+        if (translator->load(QStringLiteral(":/i18n/kiosk_") + language + QStringLiteral(".qm"))) {
+            QCoreApplication::installTranslator(translator.get());
+            m_translator = std::move(translator);
+        }
+    }
+    m_language = language;
+    m_speaker->setLocale(language);
+    if (m_engine) m_engine->retranslate();
+    emit languageChanged();
+    emit ballotChanged();
+    emit receiptChanged();
+    emit statusChanged();
+    if (!m_notice.isEmpty()) setNotice({});
+    speakScreen();
+}
+
+void KioskController::setAudio(bool on) {
+    if (on == m_audio) return;
+    m_audio = on;
+    if (!on) m_speaker->stop();
+    emit accessibilityChanged();
+    speakScreen();
+}
+
+void KioskController::setAudioOnly(bool on) {
+    if (on == m_audioOnly) return;
+    m_audioOnly = on;
+    if (on) m_audio = true;
+    emit accessibilityChanged();
+    speakScreen();
+}
+
+void KioskController::resetAccessibility() {
+    m_textSize = 0;
+    m_contrast = 0;
+    m_audio = false;
+    m_audioOnly = false;
+    m_speaker->stop();
+    emit accessibilityChanged();
+    setLanguage(QStringLiteral("en"));
+}
+
+}  // namespace psephos::ui

@@ -1,0 +1,273 @@
+// The kiosk's view model: everything the QML shows and every decision it leads to (QML draws, C++
+// decides). One screen at a time (`screen`):
+//   "error"       the kiosk could not start or lost its ledger; `errorText` says why
+//   "idle"        waiting: "ask a poll worker"; the poll worker's corner opens "unlock"
+//   "unlock"      poll-worker passphrase (rate-limited, `unlockMessage`)
+//   "pollWorker"  status, open / pause / resume / close polls, activate a voter session, lock
+//   "report"      the zero report (polls opened) or the closing report: `report`
+//   "welcome"     a voter session is active: language, text size, contrast, audio; start
+//   "contest"     one contest: `contestTitle`, `contestInstructions`, `options`, `notice`
+//   "review"      every contest and its marks (`reviewItems`), "change" links, cast, challenge
+//   "working"     encryption and the durable write run off the GUI thread: `progressText`
+//   "receipt"     the tracking code (`trackingCode`, `trackingGroups`, QR `qrSource`)
+//   "challenged"  what the revealed nonces open to (`challengeItems`) and the tracking code
+//   "ledgerError" the ballot was NOT cast: `errorText`, for the poll worker
+// A voter session ends (marks wiped) on cast, on the inactivity timeout and on "start over".
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QQmlEngine>
+#include <QString>
+#include <QStringList>
+#include <QThreadPool>
+#include <QTimer>
+#include <QVariantList>
+#include <QVariantMap>
+#include <functional>
+#include <memory>
+
+#include "poll_worker_lock.hpp"
+
+class QTranslator;
+
+namespace psephos::ui {
+
+class KioskStation;
+class VoterSession;
+class Speaker;
+struct CastReceipt;
+
+class KioskController : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(QString screen READ screen NOTIFY screenChanged)
+    Q_PROPERTY(QString errorText READ errorText NOTIFY screenChanged)
+    // Station
+    Q_PROPERTY(QString electionName READ electionName CONSTANT)
+    Q_PROPERTY(QString districtId READ districtId CONSTANT)
+    Q_PROPERTY(QString districtName READ districtName CONSTANT)
+    Q_PROPERTY(QString deviceId READ deviceId CONSTANT)
+    Q_PROPERTY(QString pollsState READ pollsState NOTIFY
+                   statusChanged)  // "not opened", "open", "paused", "closed"
+    Q_PROPERTY(int ballotsCast READ ballotsCast NOTIFY statusChanged)
+    Q_PROPERTY(int ballotsChallenged READ ballotsChallenged NOTIFY statusChanged)
+    Q_PROPERTY(QString ledgerStatus READ ledgerStatus NOTIFY statusChanged)
+    Q_PROPERTY(QString lastCheckpoint READ lastCheckpoint NOTIFY statusChanged)
+    Q_PROPERTY(QString diskFree READ diskFree NOTIFY statusChanged)
+    Q_PROPERTY(QString battery READ battery NOTIFY statusChanged)
+    Q_PROPERTY(QString unlockMessage READ unlockMessage NOTIFY unlockMessageChanged)
+    Q_PROPERTY(QString pollWorkerMessage READ pollWorkerMessage NOTIFY pollWorkerMessageChanged)
+    // {"title", "ballotsCast", "ballotsChallenged", "checkpoint", "record"}
+    Q_PROPERTY(QVariantMap report READ report NOTIFY reportChanged)
+    // Voter
+    Q_PROPERTY(int contestIndex READ contestIndex NOTIFY ballotChanged)
+    Q_PROPERTY(int contestCount READ contestCount NOTIFY ballotChanged)
+    Q_PROPERTY(QString contestTitle READ contestTitle NOTIFY ballotChanged)
+    Q_PROPERTY(QString contestInstructions READ contestInstructions NOTIFY ballotChanged)
+    // [{"id", "label", "marked"}] of the current contest
+    Q_PROPERTY(QVariantList options READ options NOTIFY ballotChanged)
+    // The keyboard cursor among the current screen's choices (-1: none).
+    Q_PROPERTY(int cursor READ cursor NOTIFY cursorChanged)
+    // A message about the last action (an overvote refused), empty otherwise.
+    Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
+    // [{"index", "title", "marks" (labels), "undervote" (bool), "warning" (text or "")}]
+    Q_PROPERTY(QVariantList reviewItems READ reviewItems NOTIFY ballotChanged)
+    Q_PROPERTY(QString progressText READ progressText NOTIFY progressChanged)
+    Q_PROPERTY(QString trackingCode READ trackingCode NOTIFY receiptChanged)
+    Q_PROPERTY(QStringList trackingGroups READ trackingGroups NOTIFY receiptChanged)
+    Q_PROPERTY(QString qrSource READ qrSource NOTIFY receiptChanged)  // "image://qr/<code>"
+    // [{"title", "marks" (labels the nonces open to)}]
+    Q_PROPERTY(QVariantList challengeItems READ challengeItems NOTIFY receiptChanged)
+    // Accessibility and language (reset for each voter)
+    Q_PROPERTY(int textSize READ textSize WRITE setTextSize NOTIFY accessibilityChanged)  // 0…3
+    Q_PROPERTY(double fontScale READ fontScale NOTIFY accessibilityChanged)
+    Q_PROPERTY(int contrast READ contrast WRITE setContrast NOTIFY accessibilityChanged)  // 0…3
+    Q_PROPERTY(QStringList contrastNames READ contrastNames NOTIFY languageChanged)
+    // {"background", "surface", "text", "mutedText", "accent", "accentText", "marked",
+    //  "markedText", "border", "warning", "danger"}
+    Q_PROPERTY(QVariantMap palette READ palette NOTIFY accessibilityChanged)
+    Q_PROPERTY(
+        QString language READ language WRITE setLanguage NOTIFY languageChanged)  // "en", "es"
+    Q_PROPERTY(bool audio READ audio WRITE setAudio NOTIFY accessibilityChanged)
+    Q_PROPERTY(bool audioOnly READ audioOnly WRITE setAudioOnly NOTIFY accessibilityChanged)
+    Q_PROPERTY(QString lastSpoken READ lastSpoken NOTIFY spoken)
+    Q_PROPERTY(bool busy READ busy NOTIFY progressChanged)
+    Q_PROPERTY(int sessionTimeoutSeconds READ sessionTimeoutSeconds CONSTANT)
+
+public:
+    struct Options {
+        int session_timeout_ms = 120'000;  // voter inactivity
+        int unlock_timeout_ms = 300'000;   // poll-worker mode inactivity
+        bool speech = true;                // create a QTextToSpeech engine (tests may not)
+    };
+
+    // Takes a station that opened, or none and the reason (shown on the "error" screen).
+    KioskController(std::unique_ptr<KioskStation> station, QString open_error,
+                    std::string passphrase_hash, Options options, QObject* parent = nullptr);
+    ~KioskController() override;
+
+    // For retranslating when the language changes.
+    void setEngine(QQmlEngine* engine) { m_engine = engine; }
+    KioskStation* station() { return m_station.get(); }
+    PollWorkerLock& lock() { return m_lock; }
+
+    QString screen() const { return m_screen; }
+    QString errorText() const { return m_errorText; }
+    QString electionName() const;
+    QString districtId() const;
+    QString districtName() const;
+    QString deviceId() const;
+    QString pollsState() const { return m_pollsState; }
+    int ballotsCast() const { return m_ballotsCast; }
+    int ballotsChallenged() const { return m_ballotsChallenged; }
+    QString ledgerStatus() const { return m_ledgerStatus; }
+    QString lastCheckpoint() const { return m_lastCheckpoint; }
+    QString diskFree() const { return m_diskFree; }
+    QString battery() const { return m_battery; }
+    QString unlockMessage() const { return m_unlockMessage; }
+    QString pollWorkerMessage() const { return m_pollWorkerMessage; }
+    QVariantMap report() const { return m_report; }
+    int contestIndex() const { return m_contest; }
+    int contestCount() const;
+    QString contestTitle() const;
+    QString contestInstructions() const;
+    QVariantList options() const;
+    int cursor() const { return m_cursor; }
+    QString notice() const { return m_notice; }
+    QVariantList reviewItems() const;
+    QString progressText() const { return m_progressText; }
+    QString trackingCode() const { return m_trackingCode; }
+    QStringList trackingGroups() const;
+    QString qrSource() const;
+    QVariantList challengeItems() const { return m_challengeItems; }
+    int textSize() const { return m_textSize; }
+    double fontScale() const;
+    int contrast() const { return m_contrast; }
+    QStringList contrastNames() const;
+    QVariantMap palette() const;
+    QString language() const { return m_language; }
+    bool audio() const { return m_audio; }
+    bool audioOnly() const { return m_audioOnly; }
+    QString lastSpoken() const { return m_lastSpoken; }
+    bool busy() const { return m_busy; }
+    int sessionTimeoutSeconds() const { return m_options.session_timeout_ms / 1000; }
+
+    void setTextSize(int size);
+    void setContrast(int mode);
+    void setLanguage(const QString& language);
+    void setAudio(bool on);
+    void setAudioOnly(bool on);
+
+    // Poll worker
+    Q_INVOKABLE void showUnlock();
+    Q_INVOKABLE void unlock(const QString& passphrase);
+    Q_INVOKABLE void cancelUnlock();
+    Q_INVOKABLE void lockKiosk();
+    Q_INVOKABLE void openPolls();
+    Q_INVOKABLE void pausePolls();
+    Q_INVOKABLE void resumePolls();
+    Q_INVOKABLE void closePolls();
+    Q_INVOKABLE void dismissReport();
+    Q_INVOKABLE void activateVoter();
+    // Voter
+    Q_INVOKABLE void startBallot();
+    Q_INVOKABLE void toggleOption(int option);
+    Q_INVOKABLE void nextContest();
+    Q_INVOKABLE void previousContest();
+    Q_INVOKABLE void showReview();
+    Q_INVOKABLE void changeContest(int contest);
+    Q_INVOKABLE void cast();
+    Q_INVOKABLE void challenge();
+    Q_INVOKABLE void finishReceipt();
+    Q_INVOKABLE void startOver();  // after a challenge: a fresh ballot for the same voter
+    Q_INVOKABLE void acknowledgeLedgerError();
+    // Any touch or key: restarts the inactivity timer.
+    Q_INVOKABLE void activity();
+    // Keyboard and tactile keypad (Qt::Key values): arrows move the cursor (up/down) and the
+    // contest (left/right), Enter/Return/Space/Select select, Tab moves the cursor, Home repeats
+    // the screen aloud, +/- change the text size, Escape leaves the audio-only (blank) mode.
+    // Returns whether the key was used.
+    Q_INVOKABLE bool handleKey(int key);
+    Q_INVOKABLE void repeatScreen();
+
+signals:
+    void screenChanged();
+    void statusChanged();
+    void unlockMessageChanged();
+    void pollWorkerMessageChanged();
+    void reportChanged();
+    void ballotChanged();
+    void cursorChanged();
+    void noticeChanged();
+    void progressChanged();
+    void receiptChanged();
+    void accessibilityChanged();
+    void languageChanged();
+    void spoken();
+    // Emitted when a cast or challenge finished (for tests and logs); success or not.
+    void submissionFinished(bool ok);
+
+private:
+    void setScreen(const QString& screen);
+    void refreshStatus();
+    void setNotice(const QString& notice);
+    void setPollWorkerMessage(const QString& message);
+    void recordPolls(int action);
+    void endVoterSession();
+    void resetAccessibility();
+    struct WorkResult;
+    // Runs work on the kiosk's worker thread (one job at a time) and done on the GUI thread.
+    void runWork(std::function<std::shared_ptr<WorkResult>()> work,
+                 std::function<void(const WorkResult&)> done);
+    void submit(bool challenge);
+    void showContest(int contest);
+    void speakScreen();
+    void speak(const QString& text);
+    template <typename Text>
+    QString localized(const Text& text) const;
+    int cursorLimit() const;
+    void onSessionTimeout();
+
+    std::unique_ptr<KioskStation> m_station;
+    PollWorkerLock m_lock;
+    Options m_options;
+    QPointer<QQmlEngine> m_engine;
+    std::unique_ptr<QTranslator> m_translator;
+    std::unique_ptr<VoterSession> m_session;
+    std::unique_ptr<Speaker> m_speaker;
+    QTimer m_sessionTimer;
+    QTimer m_unlockTimer;
+    QTimer m_lockoutTimer;
+
+    QString m_screen = QStringLiteral("idle");
+    QString m_errorText;
+    QString m_pollsState;
+    int m_ballotsCast = 0;
+    int m_ballotsChallenged = 0;
+    QString m_ledgerStatus;
+    QString m_lastCheckpoint;
+    QString m_diskFree;
+    QString m_battery;
+    QString m_unlockMessage;
+    QString m_pollWorkerMessage;
+    QVariantMap m_report;
+    int m_contest = 0;
+    int m_cursor = -1;
+    QString m_notice;
+    QString m_progressText;
+    QString m_trackingCode;
+    QVariantList m_challengeItems;
+    int m_textSize = 0;
+    int m_contrast = 0;
+    QString m_language = QStringLiteral("en");
+    bool m_audio = false;
+    bool m_audioOnly = false;
+    QString m_lastSpoken;
+    bool m_busy = false;
+    bool m_unlocked = false;
+    bool m_returnToReview = false;
+    // Last: destroyed first, so no job outlives the station it uses.
+    QThreadPool m_pool;
+};
+
+}  // namespace psephos::ui

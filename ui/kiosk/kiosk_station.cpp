@@ -1,0 +1,211 @@
+#include "kiosk_station.hpp"
+
+#include <sodium.h>
+
+#include <array>
+#include <chrono>
+#include <system_error>
+
+#include "psephos/crypto/bytes.hpp"
+#include "psephos/crypto/elgamal.hpp"
+#include "psephos/crypto/key_file.hpp"
+
+namespace psephos::ui {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string random_ballot_id() {
+    std::array<std::uint8_t, 16> bytes{};
+    randombytes_buf(bytes.data(), bytes.size());
+    return to_hex(bytes);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<KioskStation>> KioskStation::open(const KioskConfig& config) {
+    if (sodium_init() < 0) return Error{ErrorCode::io_error, "libsodium failed to initialize"};
+    std::unique_ptr<KioskStation> station(new KioskStation());
+    station->clock_ = config.clock;
+    station->data_ = config.data;
+    station->district_id_ = config.district_id;
+    station->device_id_ = config.device_id;
+
+    auto manifest = ledger::load_manifest_file(config.election.string());
+    if (!manifest) return manifest.error();
+    if (!manifest.value().ceremony)
+        return Error{ErrorCode::invalid_argument,
+                     config.election.string() +
+                         ": the manifest is not finalized (run the key ceremony first)"};
+    auto election = ledger::make_election_context(std::move(manifest).value());
+    if (!election) return election.error().within(config.election.string());
+
+    const fs::path database = config.data / "ledger";
+    std::error_code ec;
+    if (!fs::exists(database, ec))
+        return Error{ErrorCode::not_found,
+                     config.data.string() + ": no ledger here (" + database.string() +
+                         " does not exist); create one with 'psephos ledger init'"};
+    const fs::path key_path =
+        config.ledger_key.empty() ? config.data / "ledger.key" : config.ledger_key;
+    auto key = ledger::LedgerKey::read_file(key_path);
+    if (!key) return key.error();
+    ledger::LedgerOptions options;
+    options.directory = database;
+    options.clock = config.clock;
+    auto opened = ledger::Ledger::open(options, std::move(key).value());
+    if (!opened) {
+        Error e = opened.error();
+        // RocksDB: "While lock file: …/LOCK: Resource temporarily unavailable" (another process)
+        // or "lock hold by current process … /LOCK: No locks available".
+        if (e.message.find("/LOCK") != std::string::npos)
+            e.message += " (the ledger is locked: another process has it open for writing)";
+        return e;
+    }
+    station->ledger_ = std::move(opened).value();
+    const ledger::ElectionContext& context = station->ledger_->election();
+    if (context.base_hash != election.value().base_hash)
+        return Error{ErrorCode::invalid_argument,
+                     config.election.string() + ": election '" +
+                         election.value().manifest.election_id +
+                         "' is not the election of the ledger in " + config.data.string() + " ('" +
+                         context.manifest.election_id + "', another base hash)"};
+
+    const auto& districts = context.manifest.districts;
+    std::size_t d = 0;
+    while (d < districts.size() && districts[d].id != config.district_id) ++d;
+    if (d == districts.size())
+        return Error{ErrorCode::not_found, "no district '" + config.district_id +
+                                               "' in election '" + context.manifest.election_id +
+                                               "'"};
+    station->district_index_ = d;
+
+    auto device_key = crypto::read_signing_key_file(config.device_key);
+    if (!device_key) return device_key.error();
+    station->device_key_ =
+        std::make_unique<crypto::Ed25519SigningKey>(std::move(device_key).value());
+    auto head = station->ledger_->casting().device_chain_head(d, config.device_id);
+    if (!head)
+        return Error{ErrorCode::not_found,
+                     "device '" + config.device_id + "' is not registered in district '" +
+                         config.district_id +
+                         "' (an election official registers it: psephos ledger register-device)"};
+    station->chain_head_ = *head;
+    if (config.precomputed_ballots > 0)
+        station->pool_ = std::make_unique<ledger::BallotPrecomputationPool>(
+            context, config.district_id, config.precomputed_ballots, 1);
+    return station;
+}
+
+KioskStation::~KioskStation() {
+    if (pool_) pool_->stop_refilling();
+}
+
+const ledger::ElectionContext& KioskStation::election() const { return ledger_->election(); }
+
+const ledger::District& KioskStation::district() const {
+    return election().manifest.districts.at(district_index_);
+}
+
+std::uint64_t KioskStation::now() const {
+    if (clock_) return clock_();
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+}
+
+StationStatus KioskStation::status() const {
+    StationStatus s;
+    s.casting = ledger_->casting().status(district_index_);
+    if (auto log = ledger_->status(district_id_)) {
+        s.log_size = log.value().size;
+        s.root_hex = to_hex(log.value().root.bytes);
+        s.signed_checkpoint = log.value().signed_checkpoint;
+    }
+    return s;
+}
+
+std::optional<std::uint64_t> KioskStation::disk_free_bytes() const {
+    std::error_code ec;
+    const fs::space_info space = fs::space(data_, ec);
+    if (ec) return std::nullopt;
+    return space.available;
+}
+
+Result<ledger::Receipt> KioskStation::record_polls(ledger::PollsAction action, std::string actor) {
+    const ledger::DistrictCastingStatus before = ledger_->casting().status(district_index_);
+    ledger::PollsRecord record;
+    record.action = action;
+    record.district_id = district_id_;
+    record.time = now();
+    if (action != ledger::PollsAction::opened) {  // opening is the zero report
+        record.ballots_cast = before.ballots_cast;
+        record.ballots_challenged = before.ballots_challenged;
+    }
+    record.actor = std::move(actor);
+    return ledger_->submit(ledger::encode_polls_record(record), ledger::ActorRole::poll_worker)
+        .get();
+}
+
+Result<ledger::PreparedBallot> KioskStation::prepare(const ledger::BallotMarks& marks) {
+    const ledger::BallotRequest request{random_ballot_id(), device_id_, district_id_, now(),
+                                        chain_head_};
+    return ledger::encrypt_ballot(election(), request, marks, *device_key_, pool_.get());
+}
+
+Result<ledger::Receipt> KioskStation::submit_ballot(Bytes record, const Hash32& tracking_code) {
+    auto receipt = ledger_->submit(std::move(record), ledger::ActorRole::system).get();
+    if (receipt) {
+        chain_head_ = tracking_code;
+    } else if (auto head = ledger_->casting().device_chain_head(district_index_, device_id_)) {
+        chain_head_ = *head;  // whatever the ledger holds is the chain to continue
+    }
+    return receipt;
+}
+
+Result<CastReceipt> KioskStation::cast(const ledger::BallotMarks& marks) {
+    auto prepared = prepare(marks);
+    if (!prepared) return prepared.error();
+    const Hash32 code = prepared.value().tracking_code;
+    Bytes record = ledger::encode_ballot(prepared.value().ballot);
+    // The nonces and marks go with the PreparedBallot (Scalars wipe themselves; marks below).
+    for (auto& contest : prepared.value().marks)
+        if (!contest.empty()) sodium_memzero(contest.data(), contest.size());
+    prepared = Error{ErrorCode::invalid_argument, "consumed"};
+    auto receipt = submit_ballot(std::move(record), code);
+    if (!receipt) return receipt.error();
+    return CastReceipt{ledger::format_tracking_code(code), code, std::move(receipt).value()};
+}
+
+Result<ChallengeReport> KioskStation::challenge(const ledger::BallotMarks& marks) {
+    auto prepared = prepare(marks);
+    if (!prepared) return prepared.error();
+    const Hash32 code = prepared.value().tracking_code;
+    ledger::ChallengedBallot challenged = ledger::challenge_ballot(std::move(prepared).value());
+    auto receipt = submit_ballot(ledger::encode_challenged_ballot(challenged), code);
+    if (!receipt) return receipt.error();
+
+    // Open every ciphertext with its revealed nonce, as anyone can from the published record.
+    ChallengeReport report{
+        ledger::format_tracking_code(code), code, std::move(receipt).value(), {}};
+    const crypto::Point& key = election().joint_key;
+    for (std::size_t c = 0; c < challenged.ballot.contests.size(); ++c) {
+        const ledger::EncryptedContest& contest = challenged.ballot.contests[c];
+        std::vector<std::string>& opened = report.opened.emplace_back();
+        for (std::size_t o = 0; o < contest.selections.size(); ++o) {
+            const crypto::Point mG = crypto::decrypt_with_nonce(contest.selections[o].ciphertext,
+                                                                challenged.nonces.at(c).at(o), key);
+            if (mG == crypto::Point::generator()) {
+                opened.push_back(contest.selections[o].option_id);
+            } else if (!mG.is_identity()) {
+                return Error{ErrorCode::verification_failed,
+                             "challenged ballot: contest '" + contest.contest_id + "' option '" +
+                                 contest.selections[o].option_id +
+                                 "' does not open to 0 or 1 with its revealed nonce"};
+            }
+        }
+    }
+    return report;
+}
+
+}  // namespace psephos::ui

@@ -1,0 +1,101 @@
+// The kiosk's side of the ledger, without Qt: one district, one device. Opens the election's
+// ledger in a data directory (as `psephos ledger` does), records the poll worker's polls records,
+// and encrypts, signs and submits ballots. Every call blocks until the ledger answered (a cast is
+// acknowledged only once its batch is durable), so the GUI calls it from a worker thread, one call
+// at a time.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "psephos/crypto/ed25519.hpp"
+#include "psephos/ledger/casting_module.hpp"
+#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/ledger/ledger.hpp"
+
+namespace psephos::ui {
+
+struct KioskConfig {
+    std::filesystem::path election;  // the finalized manifest
+    std::string district_id;
+    std::filesystem::path data;        // DIR of `psephos ledger init --data DIR`
+    std::filesystem::path ledger_key;  // empty: DIR/ledger.key
+    std::filesystem::path device_key;  // the device's signing key file (psephos ledger device-key)
+    std::string device_id;             // as registered in the district
+    std::size_t precomputed_ballots = 2;   // kept ready in the background (0: none)
+    std::function<std::uint64_t()> clock;  // Unix seconds; empty: the system clock
+};
+
+struct StationStatus {
+    ledger::DistrictCastingStatus casting;
+    std::uint64_t log_size = 0;
+    std::string root_hex;
+    std::string signed_checkpoint;  // the district's latest; empty while the log is empty
+};
+
+struct CastReceipt {
+    std::string tracking_code;  // format_tracking_code: 8 groups of 4 base32 characters
+    Hash32 tracking_code_hash;
+    ledger::Receipt receipt;
+};
+
+// What a challenged ballot's revealed nonces open to, for the voter to compare with their marks.
+struct ChallengeReport {
+    std::string tracking_code;
+    Hash32 tracking_code_hash;
+    ledger::Receipt receipt;
+    // Per contest of the style, in order: the option ids whose ciphertext opens to 1.
+    std::vector<std::vector<std::string>> opened;
+};
+
+class KioskStation {
+public:
+    // Errors name what is wrong: the manifest, the district, the ledger (locked by another
+    // process, damaged, another election's), the device key, an unregistered device.
+    static Result<std::unique_ptr<KioskStation>> open(const KioskConfig& config);
+    ~KioskStation();
+
+    const ledger::ElectionContext& election() const;
+    std::string_view district_id() const { return district_id_; }
+    const ledger::District& district() const;
+    std::string_view device_id() const { return device_id_; }
+    StationStatus status() const;
+    // Free bytes on the data directory's file system, if it can be read.
+    std::optional<std::uint64_t> disk_free_bytes() const;
+
+    // Submits a polls record for the district with the current counts (opening: the zero
+    // report) as a poll worker; the ledger refuses a step out of order.
+    Result<ledger::Receipt> record_polls(ledger::PollsAction action, std::string actor);
+
+    // Encrypts the marks (the precomputation pool makes this fast), signs, submits and waits
+    // until the ballot is durable. The marks are not kept. On an error nothing was cast.
+    Result<CastReceipt> cast(const ledger::BallotMarks& marks);
+    // The Benaloh challenge: encrypts and signs as for cast, then records the ballot with its
+    // nonces revealed (never counted) and opens each ciphertext with its revealed nonce.
+    Result<ChallengeReport> challenge(const ledger::BallotMarks& marks);
+
+    ledger::Ledger& ledger() { return *ledger_; }
+
+private:
+    KioskStation() = default;
+    Result<ledger::PreparedBallot> prepare(const ledger::BallotMarks& marks);
+    Result<ledger::Receipt> submit_ballot(Bytes record, const Hash32& tracking_code);
+    std::uint64_t now() const;
+
+    std::unique_ptr<ledger::Ledger> ledger_;
+    std::unique_ptr<crypto::Ed25519SigningKey> device_key_;
+    std::unique_ptr<ledger::BallotPrecomputationPool> pool_;
+    std::string district_id_;
+    std::size_t district_index_ = 0;
+    std::string device_id_;
+    std::filesystem::path data_;
+    Hash32 chain_head_;
+    std::function<std::uint64_t()> clock_;
+};
+
+}  // namespace psephos::ui

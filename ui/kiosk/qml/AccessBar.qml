@@ -1,0 +1,116 @@
+// The voter's access bar, on every voter screen: text size, contrast, language and audio. Each
+// button writes a KioskController property; what is checked is read back from it.
+// The bar keeps one size at every text size: scaled with the ballot it took three rows (a third
+// of the screen) at the largest size and pushed the ballot out of view. The text-size buttons
+// show their letter at growing sizes so they can be told apart without reading.
+import QtQuick
+
+Rectangle {
+    id: bar
+
+    readonly property real barScale: 1.0
+    readonly property real margin: 8
+
+    implicitHeight: groups.height + 2 * margin
+    color: kiosk.palette.surface
+
+    component BarButton: BigButton {
+        sizeScale: bar.barScale
+        baseFontSize: 20
+        baseHeight: 48
+        padding: 12
+    }
+
+    Flow {
+        id: groups
+        x: bar.margin
+        y: bar.margin
+        width: bar.width - 2 * bar.margin
+        spacing: 20
+
+        Row {
+            spacing: 6
+            Repeater {
+                model: 4
+                BarButton {
+                    objectName: "textSize-" + index
+                    text: ["A", "A+", "A++", "A+++"][index]
+                    baseFontSize: [18, 22, 26, 30][index]
+                    accessibleName: qsTr("Text size %1 of %2").arg(index + 1).arg(4)
+                    description: qsTr("Makes the text on the screen larger or smaller.")
+                    accessibleRole: Accessible.RadioButton
+                    checkable: true
+                    checked: kiosk.textSize === index
+                    onClicked: kiosk.textSize = index
+                }
+            }
+        }
+
+        Row {
+            spacing: 6
+            Repeater {
+                model: 4
+                BarButton {
+                    objectName: "contrast-" + index
+                    text: kiosk.contrastNames[index] !== undefined ? kiosk.contrastNames[index] : ""
+                    description: qsTr("Changes the colors and contrast of the screen.")
+                    accessibleRole: Accessible.RadioButton
+                    checkable: true
+                    checked: kiosk.contrast === index
+                    onClicked: kiosk.contrast = index
+                }
+            }
+        }
+
+        Row {
+            spacing: 6
+            // Language names are written in their own language and never translated, so a
+            // voter finds theirs whatever the screen is showing.
+            BarButton {
+                objectName: "language-en"
+                text: "English"
+                description: "Show the ballot in English."
+                accessibleRole: Accessible.RadioButton
+                checkable: true
+                checked: kiosk.language === "en"
+                onClicked: kiosk.language = "en"
+            }
+            BarButton {
+                objectName: "language-es"
+                text: "Español"
+                description: "Mostrar la boleta en español."
+                accessibleRole: Accessible.RadioButton
+                checkable: true
+                checked: kiosk.language === "es"
+                onClicked: kiosk.language = "es"
+            }
+        }
+
+        Row {
+            spacing: 6
+            BarButton {
+                objectName: "audioToggle"
+                text: kiosk.audio ? qsTr("Audio on") : qsTr("Audio off")
+                description: qsTr("Reads the ballot aloud through the headphones.")
+                checkable: true
+                checked: kiosk.audio
+                onClicked: kiosk.audio = !kiosk.audio
+            }
+            BarButton {
+                objectName: "audioOnlyToggle"
+                text: qsTr("Audio only (blank screen)")
+                description: qsTr("Blanks the screen for privacy; vote with the headphones and the keypad.")
+                checkable: true
+                checked: kiosk.audioOnly
+                onClicked: kiosk.audioOnly = !kiosk.audioOnly
+            }
+        }
+    }
+
+    Rectangle {
+        anchors.bottom: parent.bottom
+        width: parent.width
+        height: 2
+        color: kiosk.palette.border
+    }
+}

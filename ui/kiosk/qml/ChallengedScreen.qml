@@ -1,0 +1,106 @@
+// After a challenge: the ballot is not counted; its tracking code and what its encryption opened
+// to (recovered by the controller from the revealed nonces), for the voter to compare with what
+// they marked. Then a fresh ballot.
+import QtQuick
+
+Item {
+    id: screen
+    objectName: "screen-challenged"
+
+    function joinMarks(marks) {
+        let joined = ""
+        if (marks)
+            for (let i = 0; i < marks.length; ++i)
+                joined += (i > 0 ? ", " : "") + marks[i]
+        return joined
+    }
+
+    KioskFlickable {
+        anchors.top: parent.top
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: startOverButton.top
+        anchors.bottomMargin: 16
+        contentHeight: content.height
+
+        Column {
+            id: content
+            width: parent.width - Math.round(16 * kiosk.fontScale)  // room for the scroll bar
+            spacing: Math.round(14 * kiosk.fontScale)
+
+            KioskText {
+                objectName: "challengedTitle"
+                width: parent.width
+                kind: "title"
+                text: qsTr("Your ballot was challenged and will not be counted")
+                Accessible.role: Accessible.Heading
+                Accessible.name: text
+            }
+
+            KioskText {
+                width: parent.width
+                text: qsTr("Tracking code of the challenged ballot")
+            }
+            TrackingCodeGroups {
+                width: parent.width
+            }
+
+            KioskText {
+                objectName: "challengeExplanation"
+                width: parent.width
+                text: qsTr("The kiosk revealed the secret numbers (nonces) it used to encrypt this ballot. With them, the encrypted ballot was opened again; it contains the choices below. They should match what you marked. If they do not, tell a poll worker.")
+            }
+
+            Repeater {
+                model: kiosk.challengeItems
+
+                Rectangle {
+                    id: card
+                    objectName: "challengeItem-" + index
+                    readonly property string marksText: screen.joinMarks(modelData.marks)
+
+                    width: content.width
+                    height: cardContent.height + 2 * cardContent.y
+                    radius: 10
+                    color: kiosk.palette.surface
+                    border.width: 2
+                    border.color: kiosk.palette.border
+
+                    Column {
+                        id: cardContent
+                        x: Math.round(16 * kiosk.fontScale)
+                        y: Math.round(12 * kiosk.fontScale)
+                        width: card.width - 2 * x
+                        spacing: Math.round(6 * kiosk.fontScale)
+
+                        KioskText {
+                            width: parent.width
+                            font.bold: true
+                            text: modelData.title
+                        }
+                        KioskText {
+                            objectName: "challengeMarks-" + index
+                            width: parent.width
+                            kind: "button"
+                            color: card.marksText !== "" ? kiosk.palette.text : kiosk.palette.mutedText
+                            font.italic: card.marksText === ""
+                            text: card.marksText !== "" ? card.marksText : qsTr("No selection")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    BigButton {
+        id: startOverButton
+        objectName: "startOverButton"
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        width: Math.min(Math.max(implicitWidth, 360 * kiosk.fontScale), parent.width)
+        primary: true
+        text: qsTr("Vote again")
+        description: qsTr("Start a new ballot. Nothing from the challenged ballot is kept.")
+        onClicked: kiosk.startOver()
+    }
+}

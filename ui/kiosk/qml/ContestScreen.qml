@@ -1,0 +1,141 @@
+// One contest of the ballot: its title and instructions, one button per choice (marked or not, as
+// the controller says), the controller's notice (an extra mark refused) and Back / Next.
+import QtQuick
+
+Item {
+    id: screen
+    objectName: "screen-contest"
+
+    readonly property bool lastContest: kiosk.contestIndex + 1 >= kiosk.contestCount
+
+    function showCursor() {
+        const item = optionRepeater.itemAt(kiosk.cursor)
+        if (item)
+            flick.ensureVisible(item)
+    }
+
+    Connections {
+        target: kiosk
+        function onCursorChanged() { screen.showCursor() }
+    }
+
+    KioskFlickable {
+        id: flick
+        anchors.top: parent.top
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: notice.visible ? notice.top : navigation.top
+        anchors.bottomMargin: 16
+        contentHeight: content.height
+        // The screen gets its size, and the list its layout, after it is created: show the
+        // cursor again once they have.
+        onHeightChanged: screen.showCursor()
+        onContentHeightChanged: screen.showCursor()
+
+        Column {
+            id: content
+            width: parent.width - Math.round(16 * kiosk.fontScale)  // room for the scroll bar
+            spacing: Math.round(12 * kiosk.fontScale)
+
+            KioskText {
+                objectName: "contestPosition"
+                width: parent.width
+                color: kiosk.palette.mutedText
+                text: qsTr("Contest %1 of %2").arg(kiosk.contestIndex + 1).arg(kiosk.contestCount)
+            }
+            KioskText {
+                objectName: "contestTitle"
+                width: parent.width
+                kind: "title"
+                text: kiosk.contestTitle
+                Accessible.role: Accessible.Heading
+                Accessible.name: text
+            }
+            KioskText {
+                objectName: "contestInstructions"
+                width: parent.width
+                text: kiosk.contestInstructions
+            }
+
+            Column {
+                id: optionList
+                width: parent.width
+                spacing: Math.max(16, Math.round(12 * kiosk.fontScale))  // room for the cursor ring
+                topPadding: Math.round(8 * kiosk.fontScale)
+                bottomPadding: 8
+                leftPadding: 8
+                rightPadding: 8
+
+                Repeater {
+                    id: optionRepeater
+                    model: kiosk.options
+                    BigButton {
+                        objectName: "option-" + index
+                        width: optionList.width - optionList.leftPadding - optionList.rightPadding
+                        horizontalAlignment: Text.AlignLeft
+                        checkable: true
+                        text: modelData.label
+                        description: kiosk.contestTitle
+                        checked: modelData.marked
+                        highlighted: index === kiosk.cursor
+                        onClicked: kiosk.toggleOption(index)
+                    }
+                }
+            }
+        }
+    }
+
+    // The notice stays in view whatever the scroll position: it explains a refused mark.
+    Rectangle {
+        id: notice
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: navigation.top
+        anchors.bottomMargin: 16
+        visible: kiosk.notice !== ""
+        height: noticeText.height + 2 * noticeText.y
+        radius: 10
+        color: kiosk.palette.surface
+        border.width: 4
+        border.color: kiosk.palette.warning
+
+        KioskText {
+            id: noticeText
+            objectName: "noticeText"
+            x: Math.round(16 * kiosk.fontScale)
+            y: Math.round(12 * kiosk.fontScale)
+            width: parent.width - 2 * x
+            color: kiosk.palette.warning
+            font.bold: true
+            text: kiosk.notice
+            Accessible.role: Accessible.AlertMessage
+            Accessible.name: text
+        }
+    }
+
+    Row {
+        id: navigation
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        spacing: Math.round(16 * kiosk.fontScale)
+
+        BigButton {
+            objectName: "backButton"
+            width: (parent.width - parent.spacing) / 2
+            enabled: kiosk.contestIndex > 0
+            text: qsTr("Back")
+            description: qsTr("Go to the previous contest.")
+            onClicked: kiosk.previousContest()
+        }
+        BigButton {
+            objectName: "nextButton"
+            width: (parent.width - parent.spacing) / 2
+            primary: true
+            text: screen.lastContest ? qsTr("Review my ballot") : qsTr("Next")
+            description: screen.lastContest ? qsTr("See all your choices before you cast your ballot.")
+                                            : qsTr("Go to the next contest.")
+            onClicked: kiosk.nextContest()
+        }
+    }
+}

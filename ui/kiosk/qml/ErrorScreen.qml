@@ -1,0 +1,36 @@
+// The kiosk could not start, or lost its ledger: no ballots can be taken. errorText says why.
+import QtQuick
+
+Item {
+    id: screen
+    objectName: "screen-error"
+
+    KioskFlickable {
+        anchors.fill: parent
+        contentHeight: Math.max(height, content.height)
+
+        Column {
+            id: content
+            width: parent.width - Math.round(16 * kiosk.fontScale)
+            anchors.verticalCenter: parent.verticalCenter
+            spacing: Math.round(24 * kiosk.fontScale)
+
+            KioskText {
+                objectName: "errorTitle"
+                width: parent.width
+                kind: "title"
+                horizontalAlignment: Text.AlignHCenter
+                color: kiosk.palette.danger
+                text: qsTr("This kiosk cannot take ballots")
+                Accessible.role: Accessible.AlertMessage
+                Accessible.name: text
+            }
+            KioskText {
+                objectName: "errorText"
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                text: kiosk.errorText
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+// Between voters: who this kiosk serves, what the voter should do, and the poll worker's corner.
+import QtQuick
+
+Item {
+    id: screen
+    objectName: "screen-idle"
+
+    KioskFlickable {
+        anchors.top: parent.top
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: unlockCorner.top
+        anchors.bottomMargin: 16
+        contentHeight: Math.max(height, content.height)
+
+        Column {
+            id: content
+            width: parent.width
+            anchors.verticalCenter: parent.verticalCenter
+            spacing: Math.round(24 * kiosk.fontScale)
+
+            KioskText {
+                objectName: "electionName"
+                width: parent.width
+                kind: "title"
+                horizontalAlignment: Text.AlignHCenter
+                text: kiosk.electionName
+            }
+            KioskText {
+                objectName: "districtName"
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                color: kiosk.palette.mutedText
+                text: kiosk.districtName
+            }
+            KioskText {
+                objectName: "idleMessage"
+                width: parent.width
+                kind: "title"
+                horizontalAlignment: Text.AlignHCenter
+                text: kiosk.pollsState === "closed" ? qsTr("Polls are closed.")
+                    : kiosk.pollsState === "not opened" ? qsTr("Polls are not open yet.")
+                    : kiosk.pollsState === "paused" ? qsTr("Voting is paused.")
+                    : qsTr("Please ask a poll worker to start your voting session.")
+            }
+        }
+    }
+
+    BigButton {
+        id: unlockCorner
+        objectName: "unlockCorner"
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        baseFontSize: 18
+        baseHeight: 48
+        text: qsTr("Poll worker")
+        description: qsTr("For poll workers: unlock the kiosk with the passphrase.")
+        onClicked: kiosk.showUnlock()
+    }
+}

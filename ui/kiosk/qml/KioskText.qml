@@ -1,0 +1,23 @@
+// Text in the kiosk's theme: the colour comes from kiosk.palette and the size is the base size of
+// `kind` times kiosk.fontScale, so the voter's text-size choice reaches every line. Wraps by word.
+import QtQuick
+
+Text {
+    // "body" 22, "title" 34, "button" 26, "code" 44 (tracking code), "small" 16 (px at scale 1)
+    property string kind: "body"
+    property bool monospace: false
+
+    readonly property real baseSize: kind === "title" ? 34
+                                   : kind === "button" ? 26
+                                   : kind === "code" ? 44
+                                   : kind === "small" ? 16
+                                   : 22
+
+    color: kiosk.palette.text
+    font.pixelSize: Math.round(baseSize * kiosk.fontScale)
+    font.bold: kind === "title"
+    font.family: monospace ? "monospace" : Qt.application.font.family
+    // Word wrap; a word longer than the line (a hash, a long name at the largest text size)
+    // breaks instead of running off the screen.
+    wrapMode: Text.WrapAtWordBoundaryOrAnywhere
+}

@@ -1,0 +1,58 @@
+// The durable write failed: the ballot was NOT cast. The voter is told plainly and a poll worker
+// acknowledges; the controller's errorText says what went wrong.
+import QtQuick
+
+Item {
+    id: screen
+    objectName: "screen-ledgerError"
+
+    KioskFlickable {
+        anchors.top: parent.top
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: ledgerErrorOk.top
+        anchors.bottomMargin: 16
+        contentHeight: Math.max(height, content.height)
+
+        Column {
+            id: content
+            width: parent.width - Math.round(16 * kiosk.fontScale)
+            anchors.verticalCenter: parent.verticalCenter
+            spacing: Math.round(24 * kiosk.fontScale)
+
+            KioskText {
+                objectName: "ledgerErrorTitle"
+                width: parent.width
+                kind: "title"
+                horizontalAlignment: Text.AlignHCenter
+                color: kiosk.palette.danger
+                text: qsTr("Your ballot was NOT cast")
+                Accessible.role: Accessible.AlertMessage
+                Accessible.name: text
+            }
+            KioskText {
+                objectName: "errorText"
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                text: kiosk.errorText
+            }
+            KioskText {
+                width: parent.width
+                kind: "title"
+                horizontalAlignment: Text.AlignHCenter
+                text: qsTr("Please call a poll worker.")
+            }
+        }
+    }
+
+    BigButton {
+        id: ledgerErrorOk
+        objectName: "ledgerErrorOk"
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.bottom: parent.bottom
+        width: Math.min(Math.max(implicitWidth, 480 * kiosk.fontScale), parent.width)
+        text: qsTr("Poll worker: acknowledge")
+        description: qsTr("For poll workers: confirm that you have seen this error.")
+        onClicked: kiosk.acknowledgeLedgerError()
+    }
+}

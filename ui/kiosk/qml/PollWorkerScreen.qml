@@ -1,0 +1,164 @@
+// The poll worker's screen: the station's status and the actions the controller allows in the
+// current polls state (open, pause, resume, close, start a voter session, lock).
+import QtQuick
+import QtQuick.Layouts
+
+Item {
+    id: screen
+    objectName: "screen-pollWorker"
+
+    readonly property string pollsLabel: kiosk.pollsState === "not opened" ? qsTr("Not opened")
+                                       : kiosk.pollsState === "open" ? qsTr("Open")
+                                       : kiosk.pollsState === "paused" ? qsTr("Paused")
+                                       : kiosk.pollsState === "closed" ? qsTr("Closed")
+                                       : kiosk.pollsState
+
+    component StatusLabel: KioskText {
+        Layout.alignment: Qt.AlignTop
+        Layout.maximumWidth: statusGrid.width / 3
+        color: kiosk.palette.mutedText
+    }
+    component StatusValue: KioskText {
+        Layout.fillWidth: true
+        Layout.alignment: Qt.AlignTop
+    }
+
+    KioskFlickable {
+        id: flick
+        anchors.top: parent.top
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: actions.top
+        anchors.bottomMargin: 16
+        contentHeight: content.height
+
+        Column {
+            id: content
+            width: parent.width - Math.round(16 * kiosk.fontScale)  // room for the scroll bar
+            spacing: Math.round(16 * kiosk.fontScale)
+
+            KioskText {
+                width: parent.width
+                kind: "title"
+                text: qsTr("Poll worker")
+            }
+
+            KioskText {
+                objectName: "pollWorkerMessage"
+                width: parent.width
+                visible: text !== ""
+                color: kiosk.palette.warning
+                font.bold: true
+                text: kiosk.pollWorkerMessage
+                Accessible.role: Accessible.AlertMessage
+                Accessible.name: text
+            }
+
+            Rectangle {
+                width: parent.width
+                height: statusGrid.height + 2 * statusGrid.y
+                radius: 10
+                color: kiosk.palette.surface
+                border.width: 2
+                border.color: kiosk.palette.border
+
+                GridLayout {
+                    id: statusGrid
+                    x: Math.round(16 * kiosk.fontScale)
+                    y: x
+                    width: parent.width - 2 * x
+                    columns: 2
+                    columnSpacing: Math.round(24 * kiosk.fontScale)
+                    rowSpacing: Math.round(8 * kiosk.fontScale)
+
+                    StatusLabel { text: qsTr("Election") }
+                    StatusValue { objectName: "statusElection"; text: kiosk.electionName }
+                    StatusLabel { text: qsTr("District") }
+                    StatusValue {
+                        objectName: "statusDistrict"
+                        text: kiosk.districtName + " (" + kiosk.districtId + ")"
+                    }
+                    StatusLabel { text: qsTr("Device") }
+                    StatusValue { objectName: "statusDevice"; monospace: true; text: kiosk.deviceId }
+                    StatusLabel { text: qsTr("Polls") }
+                    StatusValue { objectName: "statusPolls"; font.bold: true; text: screen.pollsLabel }
+                    StatusLabel { text: qsTr("Ballots cast") }
+                    StatusValue { objectName: "statusCast"; text: String(kiosk.ballotsCast) }
+                    StatusLabel { text: qsTr("Ballots challenged") }
+                    StatusValue { objectName: "statusChallenged"; text: String(kiosk.ballotsChallenged) }
+                    StatusLabel { text: qsTr("Ledger") }
+                    StatusValue { objectName: "statusLedger"; text: kiosk.ledgerStatus }
+                    StatusLabel { text: qsTr("Disk free") }
+                    StatusValue { objectName: "statusDisk"; text: kiosk.diskFree }
+                    StatusLabel { text: qsTr("Battery") }
+                    StatusValue { objectName: "statusBattery"; text: kiosk.battery }
+                    StatusLabel { text: qsTr("Last checkpoint") }
+                    StatusValue {
+                        objectName: "lastCheckpointText"
+                        kind: "small"
+                        monospace: true
+                        text: kiosk.lastCheckpoint
+                    }
+                }
+            }
+        }
+    }
+
+    Flow {
+        id: actions
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        spacing: Math.round(16 * kiosk.fontScale)
+
+        BigButton {
+            width: Math.min(implicitWidth, actions.width)
+            objectName: "openPollsButton"
+            visible: kiosk.pollsState === "not opened"
+            primary: true
+            text: qsTr("Open polls")
+            description: qsTr("Open the polls and show the zero report.")
+            onClicked: kiosk.openPolls()
+        }
+        BigButton {
+            width: Math.min(implicitWidth, actions.width)
+            objectName: "activateVoterButton"
+            enabled: kiosk.pollsState === "open"
+            primary: true
+            text: qsTr("Start a voter session")
+            description: qsTr("Hand the kiosk to the next voter.")
+            onClicked: kiosk.activateVoter()
+        }
+        BigButton {
+            width: Math.min(implicitWidth, actions.width)
+            objectName: "pausePollsButton"
+            visible: kiosk.pollsState === "open"
+            text: qsTr("Pause voting")
+            description: qsTr("Stop taking ballots for a while; the polls stay open.")
+            onClicked: kiosk.pausePolls()
+        }
+        BigButton {
+            width: Math.min(implicitWidth, actions.width)
+            objectName: "resumePollsButton"
+            visible: kiosk.pollsState === "paused"
+            text: qsTr("Resume voting")
+            description: qsTr("Take ballots again.")
+            onClicked: kiosk.resumePolls()
+        }
+        BigButton {
+            width: Math.min(implicitWidth, actions.width)
+            objectName: "closePollsButton"
+            visible: kiosk.pollsState === "open" || kiosk.pollsState === "paused"
+            text: qsTr("Close polls")
+            description: qsTr("Close the polls for good and show the closing report.")
+            onClicked: kiosk.closePolls()
+        }
+        BigButton {
+            width: Math.min(implicitWidth, actions.width)
+            objectName: "lockButton"
+            text: qsTr("Lock")
+            description: qsTr("Lock the kiosk and go back to the waiting screen.")
+            onClicked: kiosk.lockKiosk()
+        }
+    }
+}

@@ -1,0 +1,88 @@
+// After a cast: the tracking code (groups, the whole code, a QR code) and how to check it later.
+import QtQuick
+
+Item {
+    id: screen
+    objectName: "screen-receipt"
+
+    KioskFlickable {
+        id: flick
+        anchors.top: parent.top
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: receiptDoneButton.top
+        anchors.bottomMargin: 16
+        contentHeight: content.height
+
+        Column {
+            id: content
+            width: parent.width - Math.round(16 * kiosk.fontScale)  // room for the scroll bar
+            spacing: Math.round(16 * kiosk.fontScale)
+
+            KioskText {
+                objectName: "receiptTitle"
+                width: parent.width
+                kind: "title"
+                text: qsTr("Your ballot was cast")
+                Accessible.role: Accessible.Heading
+                Accessible.name: text
+            }
+
+            // The code and the QR code side by side when they fit, one above the other when not.
+            Flow {
+                id: codeAndQr
+                width: parent.width
+                spacing: Math.round(32 * kiosk.fontScale)
+
+                Column {
+                    id: codeColumn
+                    width: Math.min(codeAndQr.width,
+                                    Math.max(groups.lineWidth,
+                                             codeAndQr.width - qrImage.width - codeAndQr.spacing))
+                    spacing: Math.round(12 * kiosk.fontScale)
+
+                    KioskText {
+                        width: parent.width
+                        text: qsTr("Your tracking code")
+                    }
+                    TrackingCodeGroups {
+                        id: groups
+                        width: parent.width
+                    }
+                }
+
+                Image {
+                    id: qrImage
+                    objectName: "qrImage"
+                    width: 240
+                    height: 240
+                    source: kiosk.qrSource
+                    sourceSize: Qt.size(240, 240)
+                    smooth: false
+                    cache: false
+                    fillMode: Image.PreserveAspectFit
+                    Accessible.role: Accessible.Graphic
+                    Accessible.name: qsTr("QR code of your tracking code")
+                }
+            }
+
+            KioskText {
+                objectName: "checkLaterText"
+                width: parent.width
+                text: qsTr("Write down this tracking code or scan the QR code. Later you can look it up on the election's public website to check that your ballot was recorded as cast. The code does not show how you voted.")
+            }
+        }
+    }
+
+    BigButton {
+        id: receiptDoneButton
+        objectName: "receiptDoneButton"
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        width: Math.min(Math.max(implicitWidth, 320 * kiosk.fontScale), parent.width)
+        primary: true
+        text: qsTr("Done")
+        description: qsTr("Finish and leave the kiosk for the next voter.")
+        onClicked: kiosk.finishReceipt()
+    }
+}

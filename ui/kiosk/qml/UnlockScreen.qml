@@ -1,0 +1,116 @@
+// The poll worker's passphrase. The controller checks it and rate-limits attempts; this screen
+// only collects the text and clears it after every try.
+import QtQuick
+
+Item {
+    id: screen
+    objectName: "screen-unlock"
+
+    function submit() {
+        kiosk.unlock(passphraseInput.text)
+        passphraseInput.text = ""
+    }
+
+    Component.onCompleted: passphraseInput.forceActiveFocus()
+
+    KioskFlickable {
+        anchors.fill: parent
+        contentHeight: Math.max(height, content.height)
+
+        Column {
+            id: content
+            width: Math.min(parent.width, Math.round(720 * Math.max(1, kiosk.fontScale * 0.75)))
+            anchors.horizontalCenter: parent.horizontalCenter
+            anchors.verticalCenter: parent.verticalCenter
+            spacing: Math.round(20 * kiosk.fontScale)
+
+            KioskText {
+                id: heading
+                width: parent.width
+                kind: "title"
+                text: qsTr("Poll worker passphrase")
+            }
+
+            Rectangle {
+                width: parent.width
+                height: passphraseInput.implicitHeight + 2 * Math.round(14 * kiosk.fontScale)
+                radius: 10
+                color: kiosk.palette.surface
+                border.width: passphraseInput.activeFocus ? 6 : 2
+                border.color: passphraseInput.activeFocus ? kiosk.palette.accent : kiosk.palette.border
+
+                TextInput {
+                    id: passphraseInput
+                    objectName: "passphraseInput"
+                    anchors.verticalCenter: parent.verticalCenter
+                    x: Math.round(16 * kiosk.fontScale)
+                    width: parent.width - 2 * x
+                    focus: true
+                    echoMode: TextInput.Password
+                    passwordCharacter: "•"
+                    color: kiosk.palette.text
+                    selectionColor: kiosk.palette.accent
+                    selectedTextColor: kiosk.palette.accentText
+                    font.pixelSize: Math.round(26 * kiosk.fontScale)
+                    clip: true
+                    inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText | Qt.ImhNoAutoUppercase
+
+                    Accessible.role: Accessible.EditableText
+                    Accessible.name: qsTr("Poll worker passphrase")
+                    Accessible.description: qsTr("Type the passphrase, then press Enter or Unlock.")
+                    Accessible.passwordEdit: true
+
+                    // Typing counts as activity; the keys themselves stay with the input.
+                    Keys.onPressed: (event) => {
+                        kiosk.activity()
+                        event.accepted = false
+                    }
+                    // Enter submits here and goes no further (the controller's key handling
+                    // would otherwise see it too).
+                    Keys.onReturnPressed: (event) => {
+                        kiosk.activity()
+                        screen.submit()
+                        event.accepted = true
+                    }
+                    Keys.onEnterPressed: (event) => {
+                        kiosk.activity()
+                        screen.submit()
+                        event.accepted = true
+                    }
+                }
+            }
+
+            KioskText {
+                objectName: "unlockMessage"
+                width: parent.width
+                visible: text !== ""
+                color: kiosk.palette.warning
+                font.bold: true
+                text: kiosk.unlockMessage
+                Accessible.role: Accessible.AlertMessage
+                Accessible.name: text
+            }
+
+            Row {
+                width: parent.width
+                spacing: Math.round(16 * kiosk.fontScale)
+
+                BigButton {
+                    objectName: "cancelUnlock"
+                    width: (parent.width - parent.spacing) / 2
+                    text: qsTr("Cancel")
+                    description: qsTr("Go back without unlocking.")
+                    onClicked: kiosk.cancelUnlock()
+                }
+                BigButton {
+                    objectName: "unlockButton"
+                    width: (parent.width - parent.spacing) / 2
+                    primary: true
+                    text: qsTr("Unlock")
+                    description: qsTr("Check the passphrase and open the poll worker screen.")
+                    onClicked: screen.submit()
+                }
+            }
+        }
+    }
+}
