@@ -2,6 +2,7 @@
 // mark, review, change, cast and challenge by touch and by keyboard only, sessions time out, the
 // ledger refuses, and the poll worker closes the polls with the right counts. Every receipt's
 // tracking code is looked up in the ledger and its ballot verified from the stored bytes.
+#include <QAccessible>
 #include <QGuiApplication>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -271,6 +272,38 @@ private slots:
         QCOMPARE(d.text(QStringLiteral("nextButton")), QStringLiteral("Next"));
     }
 
+    // Every control a person can operate has an accessible name and description, on every screen
+    // a voter or poll worker passes through, as a screen reader sees them (QAccessible).
+    void every_control_has_an_accessible_name_and_description() {
+        test::KioskDriver d(*m_fixture, options());
+        QStringList problems;
+        QStringList seen_screens;
+        int controls = 0;
+        auto audit = [&] {
+            seen_screens << d.kiosk().screen();
+            controls += audit_accessibility(QAccessible::queryAccessibleInterface(d.window),
+                                            d.kiosk().screen(), problems);
+        };
+        audit();  // idle
+        d.click(QStringLiteral("unlockCorner"));
+        audit();
+        d.click(QStringLiteral("passphraseInput"));
+        d.type(QString::fromLatin1(test::poll_worker_passphrase));
+        d.click(QStringLiteral("unlockButton"));
+        audit();  // poll worker
+        d.click(QStringLiteral("activateVoterButton"));
+        audit();  // welcome
+        d.click(QStringLiteral("startButton"));
+        audit();  // contest
+        for (int i = 0; i < 3; ++i) d.click(QStringLiteral("nextButton"));
+        audit();  // review
+        QCOMPARE(seen_screens,
+                 (QStringList{"idle", "unlock", "pollWorker", "welcome", "contest", "review"}));
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+        QVERIFY2(controls >= 30, qPrintable(QString::number(controls)));
+        d.kiosk().handleKey(Qt::Key_Escape);  // leave the voter's session to time out unused
+    }
+
     void inactivity_timeout_discards_the_session() {
         test::KioskDriver d(*m_fixture, options(1500));
         start_voter(d);
@@ -351,6 +384,29 @@ private:
         QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
         d.click(QStringLiteral("activateVoterButton"));
         QCOMPARE(d.kiosk().screen(), QStringLiteral("welcome"));
+    }
+
+    // Walks the accessibility tree as a screen reader does (ignored items are not in it), counts
+    // the operable controls and notes each without a name or description.
+    static int audit_accessibility(QAccessibleInterface* a, const QString& screen,
+                                   QStringList& problems, int depth = 0) {
+        if (!a || depth > 64) return 0;
+        int controls = 0;
+        const QAccessible::Role role = a->role();
+        if (!a->state().invisible &&
+            (role == QAccessible::Button || role == QAccessible::CheckBox ||
+             role == QAccessible::RadioButton || role == QAccessible::EditableText)) {
+            ++controls;
+            const QString where =
+                screen + QLatin1Char('/') + (a->object() ? a->object()->objectName() : QString());
+            if (a->text(QAccessible::Name).trimmed().isEmpty())
+                problems << where + ": no accessible name";
+            if (a->text(QAccessible::Description).trimmed().isEmpty())
+                problems << where + ": no accessible description";
+        }
+        for (int i = 0; i < a->childCount(); ++i)
+            controls += audit_accessibility(a->child(i), screen, problems, depth + 1);
+        return controls;
     }
 
     static bool option_marked(test::KioskDriver& d, int i) {

@@ -32,8 +32,18 @@ Item {
             }
 
             Rectangle {
+                objectName: "passphraseField"
                 width: parent.width
                 height: passphraseInput.implicitHeight + 2 * Math.round(14 * kiosk.fontScale)
+                // The field, as screen readers see it. Qt 6.4 gives a password edit (and a
+                // TextInput in password mode) no accessible name at all, so the field is announced
+                // here, by name, and the input itself is not announced twice; its characters are
+                // never exposed.
+                Accessible.role: Accessible.EditableText
+                Accessible.name: qsTr("Poll worker passphrase")
+                Accessible.description: qsTr("Type the passphrase, then press Enter or Unlock.")
+                Accessible.focusable: true
+                Accessible.focused: passphraseInput.activeFocus
                 radius: 10
                 color: kiosk.palette.surface
                 border.width: passphraseInput.activeFocus ? 6 : 2
@@ -55,10 +65,7 @@ Item {
                     clip: true
                     inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText | Qt.ImhNoAutoUppercase
 
-                    Accessible.role: Accessible.EditableText
-                    Accessible.name: qsTr("Poll worker passphrase")
-                    Accessible.description: qsTr("Type the passphrase, then press Enter or Unlock.")
-                    Accessible.passwordEdit: true
+                    Accessible.ignored: true
 
                     // Typing counts as activity; the keys themselves stay with the input.
                     Keys.onPressed: (event) => {
