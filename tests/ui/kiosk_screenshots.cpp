@@ -150,6 +150,8 @@ int main(int argc, char** argv) {
         d.unlock();
         expect(QStringLiteral("pollWorker"));
         d.click(QStringLiteral("closePollsButton"));
+        shot(QStringLiteral("close-confirmation"), "");
+        d.click(QStringLiteral("confirmClosePollsButton"));
         expect(QStringLiteral("report"));
         shot(QStringLiteral("closing-report"), "");
     } catch (const std::exception& e) {

@@ -354,7 +354,15 @@ private slots:
         d.unlock();
         QCOMPARE(d.kiosk().ballotsCast(), m_cast);
         QCOMPARE(d.kiosk().ballotsChallenged(), m_challenged);
+        // Closing asks first; "do not close" changes nothing.
         d.click(QStringLiteral("closePollsButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QVERIFY(d.text(QStringLiteral("pollWorkerMessage")).contains(QStringLiteral("for good")));
+        d.click(QStringLiteral("cancelClosePollsButton"));
+        QVERIFY(!d.kiosk().closeConfirmationPending());
+        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("open"));
+        d.click(QStringLiteral("closePollsButton"));
+        d.click(QStringLiteral("confirmClosePollsButton"));
         QVERIFY(d.waitForScreen(QStringLiteral("report")));
         QCOMPARE(d.kiosk().report().value(QStringLiteral("ballotsCast")).toInt(), m_cast);
         QCOMPARE(d.kiosk().report().value(QStringLiteral("ballotsChallenged")).toInt(),

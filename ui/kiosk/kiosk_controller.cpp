@@ -218,6 +218,10 @@ void KioskController::cancelUnlock() {
 void KioskController::lockKiosk() {
     if (m_busy) return;
     m_unlocked = false;
+    if (m_confirmClose) {
+        m_confirmClose = false;
+        setPollWorkerMessage({});
+    }
     m_unlockTimer.stop();
     if (m_screen == screen_poll_worker || m_screen == screen_unlock || m_screen == screen_report)
         setScreen(screen_idle);
@@ -225,6 +229,7 @@ void KioskController::lockKiosk() {
 
 void KioskController::recordPolls(int action_value) {
     if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
+    m_confirmClose = false;
     const auto action = static_cast<ledger::PollsAction>(action_value);
     m_progressText = tr("Recording in the ledger…");
     KioskStation* station = m_station.get();
@@ -274,7 +279,28 @@ void KioskController::recordPolls(int action_value) {
 void KioskController::openPolls() { recordPolls(static_cast<int>(ledger::PollsAction::opened)); }
 void KioskController::pausePolls() { recordPolls(static_cast<int>(ledger::PollsAction::paused)); }
 void KioskController::resumePolls() { recordPolls(static_cast<int>(ledger::PollsAction::resumed)); }
-void KioskController::closePolls() { recordPolls(static_cast<int>(ledger::PollsAction::closed)); }
+void KioskController::closePolls() {
+    if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
+    if (m_pollsState != QStringLiteral("open") && m_pollsState != QStringLiteral("paused")) return;
+    m_confirmClose = true;
+    setPollWorkerMessage(tr("Closing the polls ends voting in this district for good (%1 cast, %2 "
+                            "challenged so far). Close them?")
+                             .arg(m_ballotsCast)
+                             .arg(m_ballotsChallenged));
+}
+
+void KioskController::confirmClosePolls() {
+    if (!m_confirmClose) return;
+    m_confirmClose = false;
+    setPollWorkerMessage({});
+    recordPolls(static_cast<int>(ledger::PollsAction::closed));
+}
+
+void KioskController::cancelClosePolls() {
+    if (!m_confirmClose) return;
+    m_confirmClose = false;
+    setPollWorkerMessage({});
+}
 
 void KioskController::dismissReport() {
     if (m_screen == screen_report) setScreen(screen_poll_worker);

@@ -57,6 +57,9 @@ class KioskController : public QObject {
     Q_PROPERTY(QString battery READ battery NOTIFY statusChanged)
     Q_PROPERTY(QString unlockMessage READ unlockMessage NOTIFY unlockMessageChanged)
     Q_PROPERTY(QString pollWorkerMessage READ pollWorkerMessage NOTIFY pollWorkerMessageChanged)
+    // closePolls() asks first; confirmClosePolls() closes.
+    Q_PROPERTY(
+        bool closeConfirmationPending READ closeConfirmationPending NOTIFY pollWorkerMessageChanged)
     // {"title", "ballotsCast", "ballotsChallenged", "checkpoint", "record"}
     Q_PROPERTY(QVariantMap report READ report NOTIFY reportChanged)
     // Voter
@@ -126,6 +129,7 @@ public:
     QString battery() const { return m_battery; }
     QString unlockMessage() const { return m_unlockMessage; }
     QString pollWorkerMessage() const { return m_pollWorkerMessage; }
+    bool closeConfirmationPending() const { return m_confirmClose; }
     QVariantMap report() const { return m_report; }
     int contestIndex() const { return m_contest; }
     int contestCount() const;
@@ -167,6 +171,8 @@ public:
     Q_INVOKABLE void pausePolls();
     Q_INVOKABLE void resumePolls();
     Q_INVOKABLE void closePolls();
+    Q_INVOKABLE void confirmClosePolls();
+    Q_INVOKABLE void cancelClosePolls();
     Q_INVOKABLE void dismissReport();
     Q_INVOKABLE void activateVoter();
     // Voter
@@ -266,6 +272,7 @@ private:
     bool m_busy = false;
     bool m_unlocked = false;
     bool m_returnToReview = false;
+    bool m_confirmClose = false;
     // Last: destroyed first, so no job outlives the station it uses.
     QThreadPool m_pool;
 };

@@ -310,13 +310,33 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Close polls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Close the polls for good and show the closing report.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Yes, close the polls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close the polls for good: no more ballots can be cast in this district.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Do not close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep the polls as they are.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -454,7 +474,7 @@
     <name>UnlockScreen</name>
     <message>
         <location filename="../qml/UnlockScreen.qml" line="+31"/>
-        <location line="+28"/>
+        <location line="+12"/>
         <source>Poll worker passphrase</source>
         <translation type="unfinished"></translation>
     </message>
@@ -464,7 +484,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+64"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -518,12 +538,12 @@
 <context>
     <name>psephos::ui::KioskController</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+52"/>
+        <location filename="../kiosk_controller.cpp" line="+54"/>
         <source>%1% (battery %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>no battery found (mains power)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -558,7 +578,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+24"/>
         <source>Recording in the ledger…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -588,7 +608,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+12"/>
+        <source>Closing the polls ends voting in this district for good (%1 cast, %2 challenged so far). Close them?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
         <source>Polls are not open: no voter session can start.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -648,36 +673,36 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+136"/>
+        <location line="+139"/>
         <source>%1 of %2: %3, %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+86"/>
+        <location line="+88"/>
         <source>selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-85"/>
-        <location line="+86"/>
+        <location line="-87"/>
+        <location line="+88"/>
         <source>not selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-82"/>
+        <location line="-83"/>
         <source>%1: %2. Press Enter to change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+91"/>
+        <location line="+93"/>
         <location line="+16"/>
         <source>no selection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-105"/>
+        <location line="-106"/>
         <source>Cast my ballot. Press Enter to cast.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -707,7 +732,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Review your ballot.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -742,7 +767,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>Standard</source>
         <translation type="unfinished"></translation>
     </message>

@@ -148,10 +148,29 @@ Item {
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "closePollsButton"
-            visible: kiosk.pollsState === "open" || kiosk.pollsState === "paused"
+            visible: (kiosk.pollsState === "open" || kiosk.pollsState === "paused")
+                     && !kiosk.closeConfirmationPending
             text: qsTr("Close polls")
             description: qsTr("Close the polls for good and show the closing report.")
             onClicked: kiosk.closePolls()
+        }
+        // Closing cannot be undone: it takes a second, explicit press.
+        BigButton {
+            width: Math.min(implicitWidth, actions.width)
+            objectName: "confirmClosePollsButton"
+            visible: kiosk.closeConfirmationPending
+            primary: true
+            text: qsTr("Yes, close the polls")
+            description: qsTr("Close the polls for good: no more ballots can be cast in this district.")
+            onClicked: kiosk.confirmClosePolls()
+        }
+        BigButton {
+            width: Math.min(implicitWidth, actions.width)
+            objectName: "cancelClosePollsButton"
+            visible: kiosk.closeConfirmationPending
+            text: qsTr("Do not close")
+            description: qsTr("Keep the polls as they are.")
+            onClicked: kiosk.cancelClosePolls()
         }
         BigButton {
             width: Math.min(implicitWidth, actions.width)
