@@ -43,7 +43,7 @@ const char* to_string(CheckStatus status) {
 }
 
 bool VerifyReport::passed() const {
-    return !checks.empty() && std::all_of(checks.begin(), checks.end(),
+    return !cancelled && !checks.empty() && std::all_of(checks.begin(), checks.end(),
                                           [](const CheckOutcome& c) { return c.passed(); });
 }
 
@@ -376,6 +376,12 @@ private:
         return *it->second;
     }
     void skip_from(int first, const std::string& why);
+    // VerifyOptions::cancelled, remembered once it said yes (the run then stops reading).
+    bool stop_requested() {
+        if (stopped_.load(std::memory_order_relaxed)) return true;
+        if (options_.cancelled && options_.cancelled()) stopped_.store(true);
+        return stopped_.load(std::memory_order_relaxed);
+    }
 
     bool check_record_format();  // V1
     void check_file_list();      // V2
@@ -396,6 +402,7 @@ private:
 
     fs::path dir_;
     const VerifyOptions& options_;
+    std::atomic<bool> stopped_{false};
     std::map<std::pair<int, std::string>, std::unique_ptr<Outcome>> outcomes_;
     json::value record_;
     Bytes manifest_bin_;
@@ -1081,8 +1088,10 @@ void Verifier::read_log(std::size_t index) {
                          ": root is not the root of the first " + std::to_string(tree.size()) +
                          " records");
         }
-        if (options_.progress && tree.size() % 1024 == 0)
-            options_.progress(log.name, tree.size(), log.size);
+        if (tree.size() % 1024 == 0) {
+            if (options_.progress) options_.progress(log.name, tree.size(), log.size);
+            if (stop_requested()) break;
+        }
     }
     finish_log_checks(log, tree, framed, v11, v12);
     if (options_.progress) options_.progress(log.name, tree.size(), log.size);
@@ -1544,8 +1553,10 @@ void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
                          ": root is not the root of the first " + std::to_string(tree.size()) +
                          " records");
         }
-        if (options_.progress && tree.size() % 256 == 0)
-            options_.progress(id, tree.size(), log.size);
+        if (tree.size() % 256 == 0) {
+            if (options_.progress) options_.progress(id, tree.size(), log.size);
+            if (stop_requested()) break;
+        }
     }
     pending.wait();
     finish_log_checks(log, tree, framed, v11, v12);
@@ -1929,7 +1940,9 @@ VerifyReport Verifier::run() {
                     std::vector<std::jthread> workers;
                     for (unsigned t = 0; t < readers; ++t)
                         workers.emplace_back([&] {
-                            for (std::size_t i = next++; i < logs_.size(); i = next++) read_log(i);
+                            for (std::size_t i = next++; i < logs_.size() && !stop_requested();
+                                 i = next++)
+                                read_log(i);
                         });
                 }
                 queue_.reset();
@@ -1951,6 +1964,7 @@ VerifyReport Verifier::run() {
     std::vector<std::string> scope_order = {""};
     for (const auto& log : logs_) scope_order.push_back(log.name);
     VerifyReport report;
+    report.cancelled = stop_requested();
     report.anchored =
         !options_.trusted_verifier_keys.empty() || !options_.trusted_election_checkpoint.empty();
     for (auto& [key, outcome] : outcomes_)

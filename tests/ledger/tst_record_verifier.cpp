@@ -74,6 +74,21 @@ private slots:
         }
     }
 
+    // A cancelled run stops reading and never passes; a run whose hook says no is unaffected.
+    void cancelled_run_never_passes() {
+        VerifyOptions options;
+        std::atomic<int> asked{0};
+        options.cancelled = [&] { return ++asked > 0; };
+        const VerifyReport cancelled = verify_election_record(tiny_record, options);
+        QVERIFY(cancelled.cancelled);
+        QVERIFY(!cancelled.passed());
+        QVERIFY(asked > 0);
+        options.cancelled = [] { return false; };
+        const VerifyReport full = verify_election_record(tiny_record, options);
+        QVERIFY(!full.cancelled);
+        QVERIFY2(full.passed(), failed_checks(full).c_str());
+    }
+
     // One byte changed (flipped low bit) at sampled offsets of every file of the record: some
     // check fails each time. With record.json's hash of the file redone, a check other than V3
     // fails (for the files V3 does not cover alone, i.e. all but record.json itself).

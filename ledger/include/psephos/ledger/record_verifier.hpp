@@ -43,6 +43,9 @@ struct VerifyOptions {
     // Called from worker threads (concurrently for different districts) every few hundred records
     // of a log: records read so far and the log's size from record.json.
     std::function<void(std::string_view log, std::uint64_t done, std::uint64_t total)> progress;
+    // Asked (from worker threads) as often as progress is reported; once it returns true the
+    // verifier stops reading records and returns a report marked cancelled, which never passes.
+    std::function<bool()> cancelled;
     // Trust anchors obtained out of band (docs/election-record.md §1, V10): note verifier keys
     // ("<origin>+<key id>+<base64 key>"), each of which must be exactly the verifier_key of the
     // log with that origin, and/or an election checkpoint (a signed note) that the election
@@ -54,11 +57,13 @@ struct VerifyOptions {
 struct VerifyReport {
     std::vector<CheckOutcome> checks;  // by check number, then scope in the record's order
 
-    bool passed() const;  // every check ran and passed
+    bool passed() const;  // every check ran and passed (and the run was not cancelled)
     bool any_failed() const;
     // False when no trust anchor was given: the signatures then show only that the record is
     // consistent with the keys it names itself.
     bool anchored = false;
+    // VerifyOptions::cancelled stopped the run: the checks are incomplete and mean nothing.
+    bool cancelled = false;
 };
 
 // Runs V1–V28 on the record in `dir`. Never throws for anything in the record; every problem is
