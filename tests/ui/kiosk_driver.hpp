@@ -1,26 +1,18 @@
-// Drives the kiosk's real QML on the offscreen platform the way a person would: finds items by
-// objectName in the scene, clicks their centres, types keys into the window. Shared by the QML
-// tests and scripts/screenshots.
+// Drives the kiosk's real QML on the offscreen platform (qml_driver.hpp) on a KioskFixture's
+// station. Shared by the kiosk's QML tests and scripts/screenshots.
 #pragma once
 
-#include <QCoreApplication>
-#include <QElapsedTimer>
-#include <QQmlApplicationEngine>
 #include <QQmlContext>
-#include <QQuickItem>
-#include <QQuickWindow>
-#include <QTest>
-#include <memory>
-#include <stdexcept>
 
 #include "kiosk_controller.hpp"
 #include "kiosk_fixture.hpp"
 #include "kiosk_station.hpp"
+#include "qml_driver.hpp"
 #include "qr_image_provider.hpp"
 
 namespace psephos::test {
 
-class KioskDriver {
+class KioskDriver : public QmlDriver {
 public:
     // A kiosk on the fixture's station (or, with station_error set, one that could not open).
     KioskDriver(const KioskFixture& fixture, ui::KioskController::Options options,
@@ -39,12 +31,7 @@ public:
         controller->setEngine(engine.get());
         engine->addImageProvider(QStringLiteral("qr"), new ui::QrImageProvider);
         engine->rootContext()->setContextProperty(QStringLiteral("kiosk"), controller.get());
-        engine->load(QUrl(QStringLiteral("qrc:/Psephos/Kiosk/Main.qml")));
-        if (engine->rootObjects().isEmpty()) throw std::runtime_error("Main.qml did not load");
-        window = qobject_cast<QQuickWindow*>(engine->rootObjects().first());
-        if (!window) throw std::runtime_error("Main.qml's root is not a window");
-        window->show();
-        if (!QTest::qWaitForWindowExposed(window)) throw std::runtime_error("window not exposed");
+        load(QStringLiteral("qrc:/Psephos/Kiosk/Main.qml"));
     }
     ~KioskDriver() {
         engine.reset();  // the QML goes before the controller it binds to
@@ -53,59 +40,9 @@ public:
 
     ui::KioskController& kiosk() { return *controller; }
 
-    // The visible item with this objectName, searched through the scene (Loaders, Repeaters).
-    QQuickItem* find(const QString& name) const { return find_in(window->contentItem(), name); }
-    QQuickItem* require(const QString& name) const {
-        QQuickItem* item = find(name);
-        if (!item)
-            throw std::runtime_error("no visible item '" + name.toStdString() + "' on screen '" +
-                                     controller->screen().toStdString() + "'");
-        return item;
-    }
-    QString text(const QString& name) const { return require(name)->property("text").toString(); }
-
-    // Scrolls every Flickable around the item (as a finger would) until it is on screen.
-    void scrollIntoView(QQuickItem* item) {
-        for (QQuickItem* p = item->parentItem(); p; p = p->parentItem()) {
-            if (p->inherits("QQuickFlickable"))
-                QMetaObject::invokeMethod(p, "ensureVisible",
-                                          Q_ARG(QVariant, QVariant::fromValue(item)));
-        }
-        settle();
-    }
-
-    void click(const QString& name) {
-        QQuickItem* item = require(name);
-        scrollIntoView(item);
-        if (!item->isEnabled())
-            throw std::runtime_error("item '" + name.toStdString() + "' is disabled");
-        const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
-        QTest::mouseClick(window, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
-        settle();
-    }
-    void key(int key) {
-        QTest::keyClick(window, static_cast<Qt::Key>(key));
-        settle();
-    }
-    void type(const QString& text) {
-        for (const QChar c : text)
-            QTest::sendKeyEvent(QTest::Click, window, Qt::Key_unknown, c, Qt::NoModifier);
-        settle();
-    }
-    // Waits (processing events) until the kiosk shows this screen; false after timeout_ms.
+    // Waits until the kiosk shows this screen; false after timeout_ms.
     bool waitForScreen(const QString& screen, int timeout_ms = 30000) {
-        QElapsedTimer t;
-        t.start();
-        while (controller->screen() != screen) {
-            if (t.elapsed() > timeout_ms) return false;
-            QTest::qWait(10);
-        }
-        settle();
-        return true;
-    }
-    void settle() {
-        QCoreApplication::processEvents();
-        QTest::qWait(20);
+        return waitUntil([&] { return controller->screen() == screen; }, timeout_ms);
     }
 
     void unlock(const QString& passphrase = QString::fromLatin1(poll_worker_passphrase)) {
@@ -115,23 +52,11 @@ public:
         click(QStringLiteral("unlockButton"));
     }
 
-    bool grab(const QString& path) {
-        settle();
-        QTest::qWait(100);  // animations and image loads
-        return window->grabWindow().save(path);
-    }
-
     std::unique_ptr<ui::KioskController> controller;
-    std::unique_ptr<QQmlApplicationEngine> engine;
-    QQuickWindow* window = nullptr;
 
-private:
-    static QQuickItem* find_in(QQuickItem* item, const QString& name) {
-        if (!item || !item->isVisible()) return nullptr;
-        if (item->objectName() == name) return item;
-        for (QQuickItem* child : item->childItems())
-            if (QQuickItem* found = find_in(child, name)) return found;
-        return nullptr;
+protected:
+    std::string where() const override {
+        return "kiosk screen '" + controller->screen().toStdString() + "'";
     }
 };
 

@@ -1,0 +1,294 @@
+// The auditor's view model on real records made by `psephos demo`, and on a copy with one byte
+// of a cast ballot changed: loading, verification with progress and cancellation, failure
+// drill-down, results, anchors, tracking-code look-up and the exports.
+#include <QGuiApplication>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "auditor_controller.hpp"
+#include "auditor_fixture.hpp"
+#include "psephos/ledger/encrypted_ballot.hpp"
+
+using namespace psephos;
+
+namespace {
+
+bool wait_for_verification(ui::AuditorController& a) {
+    QSignalSpy finished(&a, &ui::AuditorController::verificationFinished);
+    if (!a.verifying()) return true;
+    return finished.wait(120'000);
+}
+
+ByteSpan span(const QByteArray& a) {
+    return {reinterpret_cast<const std::uint8_t*>(a.constData()),
+            static_cast<std::size_t>(a.size())};
+}
+
+}  // namespace
+
+class TestAuditorModels : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);  // the recent-records list goes to a test place
+        QVERIFY(m_dir.isValid());
+        m_records = std::make_unique<test::AuditorRecords>(m_dir.path(), 60);
+    }
+
+    void opens_a_record_and_shows_the_election() {
+        ui::AuditorController a;
+        a.clearRecentRecords();
+        QVERIFY2(a.openRecord(m_records->good), qPrintable(a.loadError()));
+        QVERIFY(a.loaded());
+        QCOMPARE(a.electionId(), QStringLiteral("harlow-county-general-2026"));
+        QCOMPARE(a.guardians(), QStringLiteral("threshold 3 of 5 guardians"));
+        const QVariantList districts = a.districts();
+        const qsizetype district_count = QDir(m_records->good + "/districts")
+                                             .entryList(QDir::Dirs | QDir::NoDotAndDotDot)
+                                             .size();
+        QCOMPARE(district_count, 10);  // the realistic sample
+        QCOMPARE(districts.size(), district_count);
+        // Ballot counts equal the cast/challenged records of each district log, read here on
+        // their own; the shares add up to one.
+        int cast = 0, challenged = 0;
+        double shares = 0;
+        for (const QVariant& v : districts) {
+            const QVariantMap d = v.toMap();
+            int c = 0, h = 0;
+            for (const QByteArray& f : test::read_frames(m_records->good + "/districts/" +
+                                                         d["id"].toString() + "/records.bin")) {
+                c += quint8(f[0]) == 0x02;
+                h += quint8(f[0]) == 0x03;
+            }
+            QCOMPARE(d["ballotsCast"].toInt(), c);
+            QCOMPARE(d["ballotsChallenged"].toInt(), h);
+            QCOMPARE(d["status"].toString(), QStringLiteral("not verified"));
+            cast += c;
+            challenged += h;
+            shares += d["share"].toDouble();
+        }
+        QCOMPARE(a.totalCast(), cast);
+        QCOMPARE(a.totalChallenged(), challenged);
+        QCOMPARE(cast + challenged, 60 + 60 / 25);
+        QVERIFY(qAbs(shares - 1.0) < 1e-9);
+        QVERIFY(a.contests().size() >= 12);
+        // Results: every option's total is the sum over districts; every contest counted every
+        // ballot at most vote-for times.
+        QVERIFY(a.resultsComplete());
+        const QVariantList results = a.results();
+        QCOMPARE(results.size(), a.contests().size());
+        for (const QVariant& cv : results) {
+            int max = 0;
+            for (const QVariant& ov : cv.toMap()["options"].toList()) {
+                const QVariantMap o = ov.toMap();
+                int sum = 0;
+                for (const QVariant& n : o["byDistrict"].toList()) sum += n.toInt();
+                QCOMPARE(o["total"].toInt(), sum);
+                max = std::max(max, sum);
+            }
+            QCOMPARE(cv.toMap()["max"].toInt(), max);
+        }
+        // The demo anchored twice (after polls closed, after the results), on Bitcoin regtest.
+        const QVariantList anchors = a.anchors();
+        QVERIFY(anchors.size() >= 2);
+        for (const QVariant& v : anchors) {
+            QVERIFY(v.toMap()["matchesRecord"].toBool());
+            QCOMPARE(v.toMap()["txHash"].toString().size(), 64);
+        }
+        QCOMPARE(a.recentRecords().value(0), QDir::cleanPath(m_records->good));
+    }
+
+    void refuses_what_is_not_a_record() {
+        ui::AuditorController a;
+        QVERIFY(!a.openRecord(m_dir.path()));
+        QVERIFY(!a.loaded());
+        QVERIFY2(a.loadError().contains(QStringLiteral("record.json")), qPrintable(a.loadError()));
+        QVERIFY(!a.openRecord(m_dir.path() + "/nowhere"));
+        QVERIFY(a.loadError().contains(QStringLiteral("no such directory")));
+        a.verify();  // nothing loaded: nothing happens
+        QVERIFY(!a.verifying());
+    }
+
+    void verifies_with_progress_per_log() {
+        ui::AuditorController a;
+        QVERIFY(a.openRecord(m_records->good));
+        QSignalSpy progress(&a, &ui::AuditorController::progressChanged);
+        a.verify(2);
+        QVERIFY(a.verifying());
+        QCOMPARE(a.verdict(), QStringLiteral("verifying"));
+        QVERIFY(wait_for_verification(a));
+        QCOMPARE(a.verdict(), QStringLiteral("passed"));
+        QVERIFY(progress.count() >= 2);
+        QCOMPARE(a.progress(), 1.0);
+        for (const QVariant& v : a.logProgress()) QCOMPARE(v.toMap()["fraction"].toDouble(), 1.0);
+        QCOMPARE(a.failedCount(), 0);
+        QCOMPARE(a.passedCount(), a.checks().size());
+        QVERIFY(a.checks().size() > 100);
+        QCOMPARE(a.firstFailure(), -1);
+        for (const QVariant& v : a.districts())
+            QCOMPARE(v.toMap()["status"].toString(), QStringLiteral("passed"));
+        QVERIFY2(a.resultsStatus().startsWith(QStringLiteral("passed")),
+                 qPrintable(a.resultsStatus()));
+        for (const QVariant& v : a.anchors())
+            QCOMPARE(v.toMap()["status"].toString(), QStringLiteral("passed"));
+        QVERIFY(a.verdictText().contains(QStringLiteral("all")));
+    }
+
+    void tampered_record_fails_with_the_object_and_reason() {
+        ui::AuditorController a;
+        QVERIFY(a.openRecord(m_records->tampered));
+        a.verify();
+        QVERIFY(wait_for_verification(a));
+        QCOMPARE(a.verdict(), QStringLiteral("failed"));
+        QVERIFY(a.failedCount() > 0);
+        // The first failure is selected, with its object and reason.
+        const int first = a.firstFailure();
+        QVERIFY(first >= 0);
+        QCOMPARE(a.selectedCheck(), first);
+        QVERIFY(!a.selectedDetail()["failures"].toStringList().isEmpty());
+        // A check scoped to the changed district fails and names the ballot's record.
+        bool district_failure = false;
+        for (const QVariant& v : a.checks()) {
+            const QVariantMap c = v.toMap();
+            if (c["scope"].toString() != m_records->tampered_district ||
+                c["status"].toString() != "failed")
+                continue;
+            a.selectCheck(c["index"].toInt());
+            const QVariantMap detail = a.selectedDetail();
+            QCOMPARE(detail["id"].toString(), c["id"].toString());
+            QVERIFY(!detail["failures"].toStringList().isEmpty());
+            district_failure = true;
+        }
+        QVERIFY(district_failure);
+        for (const QVariant& v : a.districts()) {
+            const QVariantMap d = v.toMap();
+            QCOMPARE(d["status"].toString(), d["id"].toString() == m_records->tampered_district
+                                                 ? QStringLiteral("failed")
+                                                 : QStringLiteral("passed"));
+        }
+        QVERIFY(a.verdictText().contains(QStringLiteral("NOT")));
+    }
+
+    void verification_can_be_cancelled() {
+        ui::AuditorController a;
+        QVERIFY(a.openRecord(m_records->good));
+        a.verify(1);
+        a.cancelVerification();  // before the worker reads anything
+        QVERIFY(wait_for_verification(a));
+        QCOMPARE(a.verdict(), QStringLiteral("cancelled"));
+        QVERIFY(a.checks().isEmpty());  // a cancelled run concludes nothing
+        QCOMPARE(a.firstFailure(), -1);
+        QVERIFY(a.resultsStatus().startsWith(QStringLiteral("not verified")));
+        // And a new run after it completes.
+        a.verify();
+        QVERIFY(wait_for_verification(a));
+        QCOMPARE(a.verdict(), QStringLiteral("passed"));
+        // No other record while one runs.
+        a.verify();
+        QVERIFY(!a.openRecord(m_records->tampered));
+        QVERIFY(wait_for_verification(a));
+    }
+
+    void looks_tracking_codes_up() {
+        ui::AuditorController a;
+        QVERIFY(a.openRecord(m_records->good));
+        // A cast ballot's code, derived here from the record's bytes with the ledger's functions.
+        QString code, district;
+        quint64 index = 0;
+        for (const QVariant& v : a.districts()) {
+            district = v.toMap()["id"].toString();
+            index = 0;
+            for (const QByteArray& f :
+                 test::read_frames(m_records->good + "/districts/" + district + "/records.bin")) {
+                if (quint8(f[0]) == 0x02) {
+                    auto ballot = ledger::decode_ballot(span(f));
+                    QVERIFY(ballot);
+                    code = QString::fromStdString(ledger::format_tracking_code(
+                        ledger::next_tracking_code(ballot.value().previous_tracking_code,
+                                                   ledger::compute_ballot_hash(ballot.value()))));
+                    break;
+                }
+                ++index;
+            }
+            if (!code.isEmpty()) break;
+        }
+        QVERIFY(!code.isEmpty());
+        auto lookup = [&](const QString& text) -> QVariantMap {
+            a.lookup(text);
+            QElapsedTimer t;
+            t.start();
+            while (a.lookupResult()["searching"].toBool() && t.elapsed() < 30000) QTest::qWait(10);
+            return a.lookupResult();
+        };
+        QVariantMap r = lookup(code.toLower().remove('-'));  // as a voter may type it
+        QVERIFY2(r["found"].toBool(), qPrintable(r["text"].toString()));
+        QVERIFY(!r["challenged"].toBool());
+        QCOMPARE(r["district"].toString(), district);
+        QCOMPARE(r["index"].toULongLong(), index);
+        // A challenged ballot's code from challenged-ballots.json.
+        QFile file(m_records->good + "/challenged-ballots.json");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject challenged = QJsonDocument::fromJson(file.readAll())
+                                           .object()["challenged_ballots"]
+                                           .toArray()
+                                           .first()
+                                           .toObject();
+        r = lookup(challenged["tracking_code"].toString());
+        QVERIFY(r["found"].toBool());
+        QVERIFY(r["challenged"].toBool());
+        QCOMPARE(r["district"].toString(), challenged["district_id"].toString());
+        QVERIFY(r["text"].toString().contains(QStringLiteral("never counted")));
+        // A code of the right shape that is not there, and text that is not a code.
+        QString absent = code;
+        absent[0] = absent[0] == 'A' ? 'B' : 'A';
+        r = lookup(absent);
+        QVERIFY(!r["found"].toBool());
+        QVERIFY(r["text"].toString().contains(QStringLiteral("not in this record")));
+        r = lookup(QStringLiteral("NOT-A-CODE!"));
+        QVERIFY(!r["found"].toBool());
+        QVERIFY(r["text"].toString().startsWith(QStringLiteral("Not a tracking code")));
+    }
+
+    void exports_results_and_report() {
+        ui::AuditorController a;
+        QVERIFY(a.openRecord(m_records->good));
+        a.verify();
+        QVERIFY(wait_for_verification(a));
+        const QString csv = m_dir.filePath(QStringLiteral("results.csv"));
+        QVERIFY(a.exportResultsCsv(csv));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(file.readAll()).split('\n', Qt::SkipEmptyParts);
+        qsizetype options = 0;
+        for (const QVariant& cv : a.results()) options += cv.toMap()["options"].toList().size();
+        QCOMPARE(lines.size(), 1 + options * (a.districts().size() + 1));
+        QCOMPARE(
+            lines[0],
+            QStringLiteral(
+                "district_id,district_name,contest_id,contest_title,option_id,option_label,count"));
+        // The TOTAL line of the first option equals the model's total.
+        const QVariantMap first = a.results()[0].toMap()["options"].toList()[0].toMap();
+        QVERIFY(lines.contains(QStringLiteral("TOTAL,All districts,%1,%2,%3,%4,%5")
+                                   .arg(a.results()[0].toMap()["id"].toString(),
+                                        a.results()[0].toMap()["title"].toString(),
+                                        first["id"].toString(), first["label"].toString())
+                                   .arg(first["total"].toInt())));
+        const QString pdf = m_dir.filePath(QStringLiteral("report.pdf"));
+        QVERIFY(a.exportReportPdf(pdf));
+        QFile report(pdf);
+        QVERIFY(report.open(QIODevice::ReadOnly));
+        QVERIFY(report.read(5) == "%PDF-");
+        QVERIFY(report.size() > 2000);
+        QVERIFY(!a.exportResultsCsv(m_dir.filePath(QStringLiteral("no/such/dir/results.csv"))));
+    }
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<test::AuditorRecords> m_records;
+};
+
+QTEST_MAIN(TestAuditorModels)
+#include "tst_models.moc"

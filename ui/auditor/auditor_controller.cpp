@@ -1,0 +1,845 @@
+#include "auditor_controller.hpp"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSettings>
+#include <QTextStream>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <array>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+
+#include "psephos/ledger/anchor_records.hpp"
+#include "psephos/ledger/election_manifest.hpp"
+#include "psephos/ledger/encrypted_ballot.hpp"
+
+namespace psephos::ui {
+namespace {
+
+constexpr int max_recent = 8;
+constexpr qint64 max_json_bytes = 64LL << 20;  // record.json, results.json: far below this
+
+QString q(std::string_view s) {
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+QString hex(const Hash32& h) {
+    return QString::fromLatin1(
+        QByteArray(reinterpret_cast<const char*>(h.bytes.data()), 32).toHex());
+}
+
+// Calls f with each frame (u32be length ‖ bytes) of a records.bin or checkpoints.bin; stops when
+// f returns false. Returns an error text, or empty.
+QString for_each_frame(const QString& path, const std::function<bool(const QByteArray&)>& f) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) return path + QStringLiteral(": ") + file.errorString();
+    QByteArray frame;
+    while (!file.atEnd()) {
+        const QByteArray length = file.read(4);
+        if (length.size() != 4) return path + QStringLiteral(": truncated frame length");
+        const quint32 n = (quint32(quint8(length[0])) << 24) | (quint32(quint8(length[1])) << 16) |
+                          (quint32(quint8(length[2])) << 8) | quint32(quint8(length[3]));
+        if (n > (256U << 20)) return path + QStringLiteral(": frame of %1 bytes").arg(n);
+        frame = file.read(n);
+        if (frame.size() != static_cast<qsizetype>(n))
+            return path + QStringLiteral(": truncated frame");
+        if (!f(frame)) break;
+    }
+    return {};
+}
+
+ByteSpan span(const QByteArray& a) {
+    return {reinterpret_cast<const std::uint8_t*>(a.constData()),
+            static_cast<std::size_t>(a.size())};
+}
+
+Result<QJsonObject> read_json(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error{ErrorCode::not_found,
+                     (path + QStringLiteral(": ") + file.errorString()).toStdString()};
+    if (file.size() > max_json_bytes)
+        return Error{ErrorCode::invalid_argument,
+                     (path + QStringLiteral(": too large")).toStdString()};
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
+    if (doc.isNull() || !doc.isObject())
+        return Error{ErrorCode::invalid_encoding, (path + QStringLiteral(": not a JSON object (") +
+                                                   error.errorString() + QLatin1Char(')'))
+                                                      .toStdString()};
+    return doc.object();
+}
+
+QString csv(const QString& field) {
+    if (!field.contains(QLatin1Char(',')) && !field.contains(QLatin1Char('"')) &&
+        !field.contains(QLatin1Char('\n')))
+        return field;
+    QString escaped = field;
+    escaped.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+    return QLatin1Char('"') + escaped + QLatin1Char('"');
+}
+
+}  // namespace
+
+AuditorController::AuditorController(QObject* parent) : QObject(parent) {
+    m_pool.setMaxThreadCount(1);
+    QSettings settings(QStringLiteral("Psephos"), QStringLiteral("auditor"));
+    m_recent = settings.value(QStringLiteral("recentRecords")).toStringList();
+}
+
+AuditorController::~AuditorController() {
+    m_cancel = true;
+    m_pool.waitForDone();
+}
+
+void AuditorController::setMessage(const QString& message) {
+    m_message = message;
+    emit messageChanged();
+}
+
+// ----------------------------------------------------------------------------- loading
+
+bool AuditorController::openRecord(const QString& path_in) {
+    if (m_verifying) {
+        setMessage(tr("A verification is running: cancel it before opening another record."));
+        return false;
+    }
+    const QString path = QDir::cleanPath(path_in.trimmed());
+    const QDir dir(path);
+    auto fail = [&](const QString& why) {
+        m_loaded = false;
+        m_loadError = why;
+        m_path = path;
+        emit recordChanged();
+        emit summaryChanged();
+        setMessage(why);
+        return false;
+    };
+    if (path.isEmpty() || !dir.exists()) return fail(tr("%1: no such directory").arg(path));
+    auto record = read_json(dir.filePath(QStringLiteral("record.json")));
+    if (!record)
+        return fail(tr("%1 is not an election record (no readable record.json: %2)")
+                        .arg(path, q(record.error().message)));
+    const QJsonObject& r = record.value();
+    if (!r.value(QStringLiteral("format"))
+             .toString()
+             .startsWith(QStringLiteral("psephos-election-record")))
+        return fail(tr("%1: record.json is not a Psephos election record (format '%2')")
+                        .arg(path, r.value(QStringLiteral("format")).toString()));
+
+    QFile manifest_file(dir.filePath(QStringLiteral("manifest.json")));
+    if (!manifest_file.open(QIODevice::ReadOnly))
+        return fail(tr("%1: manifest.json: %2").arg(path, manifest_file.errorString()));
+    const QByteArray manifest_json =
+        manifest_file.read(static_cast<qint64>(ledger::max_manifest_bytes) + 1);
+    auto manifest = ledger::parse_manifest(std::string_view(
+        manifest_json.constData(), static_cast<std::size_t>(manifest_json.size())));
+    if (!manifest) return fail(tr("%1: manifest.json: %2").arg(path, q(manifest.error().message)));
+    const ledger::ElectionManifest& m = manifest.value();
+
+    // Everything read: replace the previous record.
+    m_path = path;
+    m_loadError.clear();
+    m_report = {};
+    m_verdict = QStringLiteral("not verified");
+    m_selected = -1;
+    m_lookup.clear();
+    m_electionId = q(m.election_id);
+    m_electionName = q(m.name);
+    m_electionDates = m.start_date == m.end_date
+                          ? q(m.start_date)
+                          : q(m.start_date) + QStringLiteral(" – ") + q(m.end_date);
+    m_guardians = tr("threshold %1 of %2 guardians").arg(m.threshold).arg(m.guardian_count);
+    const QByteArray base_hash =
+        QByteArray::fromHex(r.value(QStringLiteral("base_hash")).toString().toLatin1());
+
+    m_logs.clear();
+    std::map<QString, quint64> log_sizes;
+    for (const QJsonValue& v : r.value(QStringLiteral("logs")).toArray()) {
+        const QJsonObject log = v.toObject();
+        auto entry = std::make_unique<Log>();
+        entry->name = log.value(QStringLiteral("name")).toString();
+        entry->size = static_cast<quint64>(log.value(QStringLiteral("size")).toDouble());
+        log_sizes[entry->name] = entry->size;
+        if (entry->name == QStringLiteral("/election"))
+            m_rootHex = log.value(QStringLiteral("root")).toString();
+        m_logs.push_back(std::move(entry));
+    }
+
+    m_contests.clear();
+    for (const ledger::Contest& c : m.contests) {
+        QStringList options;
+        for (const ledger::ContestOption& o : c.options) options << q(o.label.text);
+        m_contests.push_back(
+            QVariantMap{{QStringLiteral("id"), q(c.id)},
+                        {QStringLiteral("title"), q(c.title.text)},
+                        {QStringLiteral("kind"), c.kind == ledger::ContestKind::ballot_measure
+                                                     ? tr("ballot measure")
+                                                     : tr("candidate")},
+                        {QStringLiteral("voteFor"), static_cast<int>(c.vote_for)},
+                        {QStringLiteral("options"), options}});
+    }
+
+    // Counts and results: from results.json when the record has it (V26 checks it), otherwise
+    // from the district logs' record types.
+    std::map<QString, std::pair<int, int>> counts;  // district → (cast, challenged)
+    std::map<QString, std::map<QString, std::map<QString, int>>>
+        by_district;  // d → contest → option → n
+    m_resultsComplete = false;
+    if (auto results = read_json(dir.filePath(QStringLiteral("results.json")))) {
+        m_resultsComplete = results.value().value(QStringLiteral("complete")).toBool();
+        for (const QJsonValue& v : results.value().value(QStringLiteral("districts")).toArray()) {
+            const QJsonObject d = v.toObject();
+            const QString id = d.value(QStringLiteral("district_id")).toString();
+            counts[id] = {d.value(QStringLiteral("ballots_counted")).toInt(),
+                          d.value(QStringLiteral("ballots_challenged")).toInt()};
+            for (const QJsonValue& cv : d.value(QStringLiteral("contests")).toArray()) {
+                const QJsonObject c = cv.toObject();
+                for (const QJsonValue& ov : c.value(QStringLiteral("options")).toArray()) {
+                    const QJsonObject o = ov.toObject();
+                    by_district[id][c.value(QStringLiteral("contest_id")).toString()]
+                               [o.value(QStringLiteral("option_id")).toString()] =
+                                   o.value(QStringLiteral("count")).toInt();
+                }
+            }
+        }
+    }
+    m_districtRows.clear();
+    m_totalCast = 0;
+    m_totalChallenged = 0;
+    for (const ledger::District& d : m.districts) {
+        const QString id = q(d.id);
+        if (!counts.count(id)) {
+            int cast = 0, challenged = 0;
+            for_each_frame(dir.filePath(QStringLiteral("districts/%1/records.bin").arg(id)),
+                           [&](const QByteArray& f) {
+                               if (!f.isEmpty() && quint8(f[0]) == 0x02) ++cast;
+                               if (!f.isEmpty() && quint8(f[0]) == 0x03) ++challenged;
+                               return true;
+                           });
+            counts[id] = {cast, challenged};
+        }
+        m_totalCast += counts[id].first;
+        m_totalChallenged += counts[id].second;
+        m_districtRows.push_back(
+            QVariantMap{{QStringLiteral("id"), id},
+                        {QStringLiteral("name"), q(d.name)},
+                        {QStringLiteral("ballotsCast"), counts[id].first},
+                        {QStringLiteral("ballotsChallenged"), counts[id].second},
+                        {QStringLiteral("logSize"), static_cast<double>(log_sizes[id])}});
+    }
+    for (QVariant& row : m_districtRows) {
+        QVariantMap map = row.toMap();
+        map[QStringLiteral("share")] =
+            m_totalCast == 0 ? 0.0 : map[QStringLiteral("ballotsCast")].toDouble() / m_totalCast;
+        row = map;
+    }
+
+    m_results.clear();
+    if (!by_district.empty()) {
+        for (const ledger::Contest& c : m.contests) {
+            QVariantList options;
+            int max = 0;
+            for (const ledger::ContestOption& o : c.options) {
+                QVariantList per_district;
+                int total = 0;
+                for (const ledger::District& d : m.districts) {
+                    int n = 0;
+                    auto di = by_district.find(q(d.id));
+                    if (di != by_district.end()) {
+                        auto ci = di->second.find(q(c.id));
+                        if (ci != di->second.end()) {
+                            auto oi = ci->second.find(q(o.id));
+                            if (oi != ci->second.end()) n = oi->second;
+                        }
+                    }
+                    per_district.push_back(n);
+                    total += n;
+                }
+                max = std::max(max, total);
+                options.push_back(QVariantMap{{QStringLiteral("id"), q(o.id)},
+                                              {QStringLiteral("label"), q(o.label.text)},
+                                              {QStringLiteral("total"), total},
+                                              {QStringLiteral("byDistrict"), per_district}});
+            }
+            m_results.push_back(QVariantMap{{QStringLiteral("id"), q(c.id)},
+                                            {QStringLiteral("title"), q(c.title.text)},
+                                            {QStringLiteral("max"), max},
+                                            {QStringLiteral("options"), options}});
+        }
+    }
+
+    // The anchors of the bridge log, and whether each payload is this record's election root.
+    std::map<quint64, QByteArray> election_roots;  // election log size → root
+    for_each_frame(
+        dir.filePath(QStringLiteral("election/checkpoints.bin")), [&](const QByteArray& note) {
+            const QList<QByteArray> lines = note.split('\n');
+            if (lines.size() >= 3)
+                election_roots[lines[1].toULongLong()] = QByteArray::fromBase64(lines[2]);
+            return true;
+        });
+    m_anchorRows.clear();
+    std::map<quint64, int> row_of_intent;
+    quint64 index = 0;
+    const QString bridge = dir.filePath(QStringLiteral("bridge/records.bin"));
+    if (QFile::exists(bridge)) {
+        for_each_frame(bridge, [&](const QByteArray& frame) {
+            const quint8 type = frame.isEmpty() ? 0 : quint8(frame[0]);
+            if (type == 0x11) {
+                if (auto intent = ledger::decode_anchor_intent(span(frame))) {
+                    auto payload = ledger::decode_anchor_payload(intent.value().payload);
+                    bool matches = false;
+                    QVariantMap row{
+                        {QStringLiteral("sequence"), static_cast<double>(index)},
+                        {QStringLiteral("reason"), q(intent.value().reason)},
+                        {QStringLiteral("chain"), q(intent.value().chain) + QStringLiteral(" (") +
+                                                      q(ledger::to_string(intent.value().kind)) +
+                                                      QLatin1Char(')')},
+                        {QStringLiteral("chainId"), q(intent.value().network)},
+                        {QStringLiteral("txHash"), QString()},
+                        {QStringLiteral("block"), QString()},
+                        {QStringLiteral("confirmations"), 0}};
+                    if (payload) {
+                        const auto& p = payload.value();
+                        auto root = election_roots.find(p.election_log_size);
+                        matches = QByteArray(
+                                      reinterpret_cast<const char*>(p.election_digest.bytes.data()),
+                                      32) == base_hash &&
+                                  root != election_roots.end() &&
+                                  root->second == QByteArray(reinterpret_cast<const char*>(
+                                                                 p.election_root.bytes.data()),
+                                                             32);
+                        row[QStringLiteral("logSize")] = static_cast<double>(p.election_log_size);
+                        row[QStringLiteral("root")] = hex(p.election_root);
+                    }
+                    row[QStringLiteral("matchesRecord")] = matches;
+                    row_of_intent[index] = static_cast<int>(m_anchorRows.size());
+                    m_anchorRows.push_back(row);
+                }
+            } else if (type == 0x12) {
+                if (auto tx = ledger::decode_anchor_transaction(span(frame))) {
+                    auto it = row_of_intent.find(tx.value().intent_index);
+                    if (it != row_of_intent.end()) {
+                        QVariantMap row = m_anchorRows[it->second].toMap();
+                        row[QStringLiteral("txHash")] = hex(tx.value().transaction_id);
+                        m_anchorRows[it->second] = row;
+                    }
+                }
+            } else if (type == 0x13) {
+                if (auto c = ledger::decode_anchor_confirmation(span(frame))) {
+                    auto it = row_of_intent.find(c.value().intent_index);
+                    if (it != row_of_intent.end()) {
+                        QVariantMap row = m_anchorRows[it->second].toMap();
+                        row[QStringLiteral("block")] = QString::number(c.value().block_number);
+                        row[QStringLiteral("confirmations")] =
+                            static_cast<int>(c.value().confirmations);
+                        m_anchorRows[it->second] = row;
+                    }
+                }
+            }
+            ++index;
+            return true;
+        });
+    }
+
+    m_loaded = true;
+    m_recent.removeAll(path);
+    m_recent.prepend(path);
+    while (m_recent.size() > max_recent) m_recent.removeLast();
+    QSettings(QStringLiteral("Psephos"), QStringLiteral("auditor"))
+        .setValue(QStringLiteral("recentRecords"), m_recent);
+    emit recentRecordsChanged();
+    emit recordChanged();
+    emit summaryChanged();
+    emit verificationChanged();
+    emit progressChanged();
+    emit selectionChanged();
+    emit lookupChanged();
+    setMessage(tr("Opened %1: %2 districts, %3 ballots cast, %4 challenged.")
+                   .arg(path)
+                   .arg(m.districts.size())
+                   .arg(m_totalCast)
+                   .arg(m_totalChallenged));
+    return true;
+}
+
+void AuditorController::clearRecentRecords() {
+    m_recent.clear();
+    QSettings(QStringLiteral("Psephos"), QStringLiteral("auditor"))
+        .remove(QStringLiteral("recentRecords"));
+    emit recentRecordsChanged();
+}
+
+// ----------------------------------------------------------------------------- verification
+
+void AuditorController::verify(int threads) {
+    if (!m_loaded || m_verifying) return;
+    m_verifying = true;
+    m_cancel = false;
+    m_verdict = QStringLiteral("verifying");
+    m_report = {};
+    m_selected = -1;
+    for (auto& log : m_logs) log->done = 0;
+    emit verificationChanged();
+    emit selectionChanged();
+    emit progressChanged();
+    emit summaryChanged();
+    setMessage(tr("Verifying %1…").arg(m_path));
+
+    auto last_emit = std::make_shared<std::atomic<qint64>>(0);
+    ledger::VerifyOptions options;
+    options.threads = static_cast<unsigned>(std::max(0, threads));
+    options.progress = [this, last_emit](std::string_view log, std::uint64_t done, std::uint64_t) {
+        const QString name = q(log);
+        for (auto& l : m_logs)
+            if (l->name == name) l->done = done;
+        const qint64 now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now().time_since_epoch())
+                               .count();
+        qint64 previous = last_emit->load();
+        if (now - previous >= 50 && last_emit->compare_exchange_strong(previous, now))
+            QMetaObject::invokeMethod(this, &AuditorController::progressChanged,
+                                      Qt::QueuedConnection);
+    };
+    options.cancelled = [this] { return m_cancel.load(); };
+    const std::filesystem::path dir = m_path.toStdString();
+    auto* watcher = new QFutureWatcher<ledger::VerifyReport>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        m_report = watcher->result();
+        watcher->deleteLater();
+        m_verifying = false;
+        if (m_report.cancelled)
+            m_verdict = QStringLiteral("cancelled");
+        else
+            m_verdict = m_report.passed() ? QStringLiteral("passed") : QStringLiteral("failed");
+        emit progressChanged();
+        emit verificationChanged();
+        emit summaryChanged();
+        const int failure = firstFailure();
+        if (failure >= 0) selectCheck(failure);
+        setMessage(verdictText());
+        emit verificationFinished();
+    });
+    watcher->setFuture(QtConcurrent::run(
+        &m_pool, [dir, options] { return ledger::verify_election_record(dir, options); }));
+}
+
+void AuditorController::cancelVerification() {
+    if (!m_verifying) return;
+    m_cancel = true;
+    setMessage(tr("Cancelling…"));
+}
+
+void AuditorController::waitForVerification() { m_pool.waitForDone(); }
+
+double AuditorController::progress() const {
+    if (m_verdict == QStringLiteral("passed") || m_verdict == QStringLiteral("failed")) return 1.0;
+    quint64 done = 0, total = 0;
+    for (const auto& l : m_logs) {
+        total += l->size;
+        done += std::min<quint64>(l->done, l->size);
+    }
+    return total == 0 ? 0.0 : static_cast<double>(done) / static_cast<double>(total);
+}
+
+QVariantList AuditorController::logProgress() const {
+    QVariantList list;
+    const bool finished =
+        m_verdict == QStringLiteral("passed") || m_verdict == QStringLiteral("failed");
+    for (const auto& l : m_logs) {
+        const quint64 done = finished ? l->size : std::min<quint64>(l->done, l->size);
+        list.push_back(QVariantMap{
+            {QStringLiteral("name"), l->name},
+            {QStringLiteral("done"), static_cast<double>(done)},
+            {QStringLiteral("total"), static_cast<double>(l->size)},
+            {QStringLiteral("fraction"),
+             l->size == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(l->size)}});
+    }
+    return list;
+}
+
+QString AuditorController::localStatus(ledger::CheckStatus status) const {
+    switch (status) {
+        case ledger::CheckStatus::passed:
+            return QStringLiteral("passed");
+        case ledger::CheckStatus::failed:
+            return QStringLiteral("failed");
+        case ledger::CheckStatus::not_run:
+            return QStringLiteral("not run");
+    }
+    return QStringLiteral("not run");
+}
+
+QString AuditorController::verdictText() const {
+    if (m_verdict == QStringLiteral("passed"))
+        return tr("The record verifies: all %1 checks passed.").arg(m_report.checks.size());
+    if (m_verdict == QStringLiteral("failed"))
+        return tr("The record does NOT verify: %1 of %2 checks failed or could not run.")
+            .arg(m_report.checks.size() - static_cast<std::size_t>(passedCount()))
+            .arg(m_report.checks.size());
+    if (m_verdict == QStringLiteral("cancelled"))
+        return tr("Verification cancelled: nothing was concluded.");
+    if (m_verdict == QStringLiteral("verifying")) return tr("Verifying…");
+    return tr("Not verified yet.");
+}
+
+QVariantList AuditorController::checks() const {
+    QVariantList list;
+    if (m_report.cancelled) return list;
+    for (std::size_t i = 0; i < m_report.checks.size(); ++i) {
+        const ledger::CheckOutcome& c = m_report.checks[i];
+        list.push_back(
+            QVariantMap{{QStringLiteral("index"), static_cast<int>(i)},
+                        {QStringLiteral("id"), q(c.id)},
+                        {QStringLiteral("name"), q(c.name)},
+                        {QStringLiteral("scope"), q(c.scope)},
+                        {QStringLiteral("status"), localStatus(c.status)},
+                        {QStringLiteral("items"), static_cast<double>(c.items_checked)},
+                        {QStringLiteral("failureCount"), static_cast<double>(c.failure_count)}});
+    }
+    return list;
+}
+
+int AuditorController::passedCount() const {
+    int n = 0;
+    for (const auto& c : m_report.checks) n += c.passed() ? 1 : 0;
+    return n;
+}
+
+int AuditorController::failedCount() const {
+    int n = 0;
+    for (const auto& c : m_report.checks) n += c.status == ledger::CheckStatus::failed ? 1 : 0;
+    return n;
+}
+
+int AuditorController::firstFailure() const {
+    if (m_report.cancelled) return -1;
+    for (std::size_t i = 0; i < m_report.checks.size(); ++i)
+        if (m_report.checks[i].status == ledger::CheckStatus::failed) return static_cast<int>(i);
+    return -1;
+}
+
+void AuditorController::selectCheck(int index) {
+    if (index < -1 || index >= static_cast<int>(m_report.checks.size())) return;
+    m_selected = index;
+    emit selectionChanged();
+}
+
+QVariantMap AuditorController::selectedDetail() const {
+    if (m_selected < 0 || m_selected >= static_cast<int>(m_report.checks.size())) return {};
+    const ledger::CheckOutcome& c = m_report.checks[static_cast<std::size_t>(m_selected)];
+    QStringList failures;
+    for (const std::string& f : c.failures) failures << q(f);
+    return {{QStringLiteral("id"), q(c.id)},
+            {QStringLiteral("name"), q(c.name)},
+            {QStringLiteral("scope"), c.scope.empty() ? tr("election") : q(c.scope)},
+            {QStringLiteral("status"), localStatus(c.status)},
+            {QStringLiteral("note"), q(c.note)},
+            {QStringLiteral("items"), static_cast<double>(c.items_checked)},
+            {QStringLiteral("failures"), failures},
+            {QStringLiteral("failureCount"), static_cast<double>(c.failure_count)}};
+}
+
+QString AuditorController::checkStatusOf(const QString& scope) const {
+    if (m_report.checks.empty() || m_report.cancelled) return QStringLiteral("not verified");
+    bool any = false;
+    for (const auto& c : m_report.checks) {
+        if (q(c.scope) != scope) continue;
+        any = true;
+        if (!c.passed()) return QStringLiteral("failed");
+    }
+    return any ? QStringLiteral("passed") : QStringLiteral("not verified");
+}
+
+QVariantList AuditorController::districts() const {
+    QVariantList rows = m_districtRows;
+    for (QVariant& row : rows) {
+        QVariantMap map = row.toMap();
+        map[QStringLiteral("status")] = checkStatusOf(map[QStringLiteral("id")].toString());
+        row = map;
+    }
+    return rows;
+}
+
+QString AuditorController::resultsStatus() const {
+    if (m_report.checks.empty() || m_report.cancelled)
+        return tr("not verified: run Verify to check these figures against the record");
+    QStringList failed;
+    for (const auto& c : m_report.checks) {
+        const int n = QString::fromStdString(c.id).mid(1).toInt();
+        if ((n >= 23 && n <= 26) && !c.passed())
+            failed << q(c.id) + QLatin1Char(' ') + q(c.name) +
+                          (c.scope.empty() ? QString()
+                                           : QStringLiteral(" (") + q(c.scope) + QLatin1Char(')'));
+    }
+    if (failed.isEmpty())
+        return tr(
+            "passed: every district's tally, decryptions and result, and results.json, verified "
+            "(V23–V26)");
+    return tr("failed: %1").arg(failed.join(QStringLiteral(", ")));
+}
+
+QVariantList AuditorController::anchors() const {
+    QString status = QStringLiteral("not verified");
+    for (const auto& c : m_report.checks)
+        if (c.id == "V28" && !m_report.cancelled) status = localStatus(c.status);
+    QVariantList rows = m_anchorRows;
+    for (QVariant& row : rows) {
+        QVariantMap map = row.toMap();
+        map[QStringLiteral("status")] = status;
+        row = map;
+    }
+    return rows;
+}
+
+// ----------------------------------------------------------------------------- look-up
+
+void AuditorController::lookup(const QString& code) {
+    m_lookup = {{QStringLiteral("query"), code},
+                {QStringLiteral("found"), false},
+                {QStringLiteral("searching"), false}};
+    auto prefix = ledger::parse_tracking_code(code.toStdString());
+    if (!prefix) {
+        m_lookup[QStringLiteral("text")] =
+            tr("Not a tracking code: %1").arg(q(prefix.error().message));
+        emit lookupChanged();
+        return;
+    }
+    if (!m_loaded) {
+        m_lookup[QStringLiteral("text")] = tr("Open a record first.");
+        emit lookupChanged();
+        return;
+    }
+    m_lookup[QStringLiteral("searching")] = true;
+    m_lookup[QStringLiteral("text")] = tr("Searching the district logs for %1…").arg(code);
+    emit lookupChanged();
+
+    struct Found {
+        bool found = false;
+        bool challenged = false;
+        QString district;
+        quint64 index = 0;
+    };
+    QStringList districts;
+    for (const QVariant& row : m_districtRows)
+        districts << row.toMap().value(QStringLiteral("id")).toString();
+    const QString path = m_path;
+    const std::array<std::uint8_t, 20> wanted = prefix.value();
+    // The scan streams every district log once (bounded memory) off the GUI thread; each ballot's
+    // tracking code is re-derived from its bytes (docs/encoding.md §5).
+    auto scan = [path, districts, wanted] {
+        Found result;
+        for (const QString& district : districts) {
+            quint64 index = 0;
+            for_each_frame(
+                QDir(path).filePath(QStringLiteral("districts/%1/records.bin").arg(district)),
+                [&](const QByteArray& frame) {
+                    const quint8 type = frame.isEmpty() ? 0 : quint8(frame[0]);
+                    std::optional<ledger::EncryptedBallot> ballot;
+                    if (type == 0x02) {
+                        if (auto b = ledger::decode_ballot(span(frame)))
+                            ballot = std::move(b).value();
+                    } else if (type == 0x03) {
+                        if (auto b = ledger::decode_challenged_ballot(span(frame)))
+                            ballot = std::move(b).value().ballot;
+                    }
+                    if (ballot) {
+                        const Hash32 h = ledger::next_tracking_code(
+                            ballot->previous_tracking_code, ledger::compute_ballot_hash(*ballot));
+                        if (std::equal(wanted.begin(), wanted.end(), h.bytes.begin())) {
+                            result = {true, type == 0x03, district, index};
+                            return false;
+                        }
+                    }
+                    ++index;
+                    return true;
+                });
+            if (result.found) break;
+        }
+        return result;
+    };
+    auto* watcher = new QFutureWatcher<Found>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, code] {
+        const Found r = watcher->result();
+        watcher->deleteLater();
+        if (m_lookup.value(QStringLiteral("query")).toString() != code) return;  // superseded
+        m_lookup[QStringLiteral("searching")] = false;
+        m_lookup[QStringLiteral("found")] = r.found;
+        if (r.found) {
+            m_lookup[QStringLiteral("challenged")] = r.challenged;
+            m_lookup[QStringLiteral("district")] = r.district;
+            m_lookup[QStringLiteral("index")] = static_cast<double>(r.index);
+            m_lookup[QStringLiteral("text")] =
+                r.challenged ? tr("%1 is a challenged ballot (published with its nonces, never "
+                                  "counted), record %2#%3.")
+                                   .arg(code, r.district)
+                                   .arg(r.index)
+                             : tr("%1 is a cast ballot in district %2, record %2#%3.")
+                                   .arg(code, r.district)
+                                   .arg(r.index);
+        } else {
+            m_lookup[QStringLiteral("text")] = tr("%1 is not in this record.").arg(code);
+        }
+        emit lookupChanged();
+    });
+    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), scan));
+}
+
+// ----------------------------------------------------------------------------- exports
+
+bool AuditorController::exportResultsCsv(const QString& path) {
+    if (!m_loaded || m_results.isEmpty()) {
+        setMessage(tr("No results to export."));
+        return false;
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        setMessage(tr("%1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    QTextStream out(&file);
+    out << "district_id,district_name,contest_id,contest_title,option_id,option_label,count\n";
+    for (const QVariant& cv : m_results) {
+        const QVariantMap c = cv.toMap();
+        for (const QVariant& ov : c[QStringLiteral("options")].toList()) {
+            const QVariantMap o = ov.toMap();
+            const QVariantList per = o[QStringLiteral("byDistrict")].toList();
+            for (int d = 0; d < m_districtRows.size() && d < per.size(); ++d) {
+                const QVariantMap row = m_districtRows[d].toMap();
+                out << csv(row[QStringLiteral("id")].toString()) << ','
+                    << csv(row[QStringLiteral("name")].toString()) << ','
+                    << csv(c[QStringLiteral("id")].toString()) << ','
+                    << csv(c[QStringLiteral("title")].toString()) << ','
+                    << csv(o[QStringLiteral("id")].toString()) << ','
+                    << csv(o[QStringLiteral("label")].toString()) << ',' << per[d].toInt() << '\n';
+            }
+            out << "TOTAL,All districts," << csv(c[QStringLiteral("id")].toString()) << ','
+                << csv(c[QStringLiteral("title")].toString()) << ','
+                << csv(o[QStringLiteral("id")].toString()) << ','
+                << csv(o[QStringLiteral("label")].toString()) << ','
+                << o[QStringLiteral("total")].toInt() << '\n';
+        }
+    }
+    out.flush();
+    if (file.error() != QFile::NoError) {
+        setMessage(tr("%1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    setMessage(tr("Wrote the results to %1.").arg(path));
+    return true;
+}
+
+bool AuditorController::exportReportPdf(const QString& path) {
+    if (!m_loaded) return false;
+    QPdfWriter pdf(path);
+    pdf.setPageSize(QPageSize(QPageSize::A4));
+    pdf.setResolution(96);
+    pdf.setTitle(tr("Election record audit: %1").arg(m_electionName));
+    pdf.setCreator(QStringLiteral("psephos-auditor"));
+    QPainter p;
+    if (!p.begin(&pdf)) {
+        setMessage(tr("%1: cannot write the PDF").arg(path));
+        return false;
+    }
+    const int width = pdf.width();
+    const int height = pdf.height();
+    int y = 0;
+    auto line = [&](const QString& text, int size = 10, bool bold = false,
+                    QColor colour = Qt::black) {
+        QFont font(QStringLiteral("DejaVu Sans"), size);
+        font.setBold(bold);
+        p.setFont(font);
+        p.setPen(colour);
+        const QRect bounds = p.boundingRect(QRect(0, 0, width, height), Qt::TextWordWrap, text);
+        if (y + bounds.height() > height) {
+            pdf.newPage();
+            y = 0;
+        }
+        p.drawText(QRect(0, y, width, bounds.height()), Qt::TextWordWrap, text);
+        y += bounds.height() + 4;
+    };
+    line(tr("Election record audit"), 18, true);
+    line(m_electionName + QStringLiteral(" (") + m_electionId + QStringLiteral("), ") +
+         m_electionDates);
+    line(tr("Record: %1").arg(m_path));
+    line(tr("Guardians: %1. Ballots cast: %2; challenged (never counted): %3.")
+             .arg(m_guardians)
+             .arg(m_totalCast)
+             .arg(m_totalChallenged));
+    y += 8;
+    const QColor verdict_colour = m_verdict == QStringLiteral("passed") ? QColor(0x1b, 0x7f, 0x3b)
+                                  : m_verdict == QStringLiteral("failed")
+                                      ? QColor(0xb0, 0x00, 0x20)
+                                      : QColor(0x4a, 0x55, 0x60);
+    line(verdictText(), 13, true, verdict_colour);
+    for (const auto& c : m_report.checks) {
+        if (c.passed()) continue;
+        line(q(c.id) + QLatin1Char(' ') + q(c.name) +
+                 (c.scope.empty() ? QString()
+                                  : QStringLiteral(" [") + q(c.scope) + QLatin1Char(']')) +
+                 QStringLiteral(": ") + localStatus(c.status),
+             10, true, verdict_colour);
+        for (const std::string& f : c.failures) line(QStringLiteral("    ") + q(f), 9);
+        if (!c.note.empty()) line(QStringLiteral("    ") + q(c.note), 9);
+    }
+    y += 8;
+    line(tr("Results (%1)").arg(resultsStatus()), 13, true);
+    for (const QVariant& cv : m_results) {
+        const QVariantMap c = cv.toMap();
+        line(c[QStringLiteral("title")].toString(), 11, true);
+        const int max = std::max(1, c[QStringLiteral("max")].toInt());
+        for (const QVariant& ov : c[QStringLiteral("options")].toList()) {
+            const QVariantMap o = ov.toMap();
+            const int total = o[QStringLiteral("total")].toInt();
+            if (y + 20 > height) {
+                pdf.newPage();
+                y = 0;
+            }
+            p.setPen(Qt::black);
+            p.setFont(QFont(QStringLiteral("DejaVu Sans"), 9));
+            p.drawText(QRect(0, y, width / 3, 18), Qt::AlignVCenter,
+                       o[QStringLiteral("label")].toString());
+            p.drawText(QRect(width / 3, y, 60, 18), Qt::AlignVCenter | Qt::AlignRight,
+                       QString::number(total));
+            const int bar = (width - width / 3 - 80) * total / max;
+            p.fillRect(QRect(width / 3 + 70, y + 3, bar, 12), QColor(0x0b, 0x5c, 0xad));
+            y += 20;
+        }
+    }
+    if (!m_anchorRows.isEmpty()) {
+        y += 8;
+        line(tr("Anchors"), 13, true);
+        for (const QVariant& av : anchors()) {
+            const QVariantMap a = av.toMap();
+            line(tr("#%1 %2 on %3 (chain id %4): transaction %5, block %6, %7 confirmations; "
+                    "payload %8 the record's root; V28 %9")
+                     .arg(a[QStringLiteral("sequence")].toString(),
+                          a[QStringLiteral("reason")].toString(),
+                          a[QStringLiteral("chain")].toString(),
+                          a[QStringLiteral("chainId")].toString(),
+                          a[QStringLiteral("txHash")].toString(),
+                          a[QStringLiteral("block")].toString(),
+                          a[QStringLiteral("confirmations")].toString(),
+                          a[QStringLiteral("matchesRecord")].toBool() ? tr("matches")
+                                                                      : tr("does NOT match"),
+                          a[QStringLiteral("status")].toString()),
+                 9);
+        }
+    }
+    p.end();
+    setMessage(tr("Wrote the report to %1.").arg(path));
+    return QFileInfo(path).size() > 0;
+}
+
+}  // namespace psephos::ui

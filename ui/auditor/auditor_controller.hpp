@@ -1,0 +1,173 @@
+// The auditor desktop's view model (docs/auditor.md): opens an election record (a directory
+// written by `psephos export`), shows the election, verifies it in the background in parallel by
+// district (ledger::verify_election_record, cancellable, with progress per district), lists the
+// checks with drill-down into failures, shows the results per district and in total with the
+// status of the checks behind each figure, lists the anchors the record's bridge log holds, and
+// looks tracking codes up. QML draws, C++ decides; everything here is testable without QML.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QThreadPool>
+#include <QVariantList>
+#include <QVariantMap>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "psephos/ledger/record_verifier.hpp"
+
+namespace psephos::ui {
+
+class AuditorController : public QObject {
+    Q_OBJECT
+    // The record
+    Q_PROPERTY(QString recordPath READ recordPath NOTIFY recordChanged)
+    Q_PROPERTY(bool loaded READ loaded NOTIFY recordChanged)
+    Q_PROPERTY(QString loadError READ loadError NOTIFY recordChanged)
+    Q_PROPERTY(QStringList recentRecords READ recentRecords NOTIFY recentRecordsChanged)
+    Q_PROPERTY(QString electionId READ electionId NOTIFY recordChanged)
+    Q_PROPERTY(QString electionName READ electionName NOTIFY recordChanged)
+    Q_PROPERTY(QString electionDates READ electionDates NOTIFY recordChanged)
+    Q_PROPERTY(QString guardians READ guardians NOTIFY recordChanged)  // "threshold 3 of 5"
+    // [{"id", "name", "ballotsCast", "ballotsChallenged", "share" (of all cast, 0…1),
+    //   "logSize", "status" ("passed", "failed", "not verified")}]
+    Q_PROPERTY(QVariantList districts READ districts NOTIFY summaryChanged)
+    // [{"id", "title", "kind" ("candidate"/"ballot measure"), "voteFor", "options" (labels)}]
+    Q_PROPERTY(QVariantList contests READ contests NOTIFY recordChanged)
+    Q_PROPERTY(int totalCast READ totalCast NOTIFY recordChanged)
+    Q_PROPERTY(int totalChallenged READ totalChallenged NOTIFY recordChanged)
+    // Verification
+    Q_PROPERTY(bool verifying READ verifying NOTIFY verificationChanged)
+    Q_PROPERTY(double progress READ progress NOTIFY progressChanged)  // 0…1, all logs
+    // [{"name", "done", "total", "fraction"}] for every log of the record
+    Q_PROPERTY(QVariantList logProgress READ logProgress NOTIFY progressChanged)
+    // "not verified", "verifying", "passed", "failed", "cancelled"
+    Q_PROPERTY(QString verdict READ verdict NOTIFY verificationChanged)
+    Q_PROPERTY(QString verdictText READ verdictText NOTIFY verificationChanged)
+    // [{"index", "id", "name", "scope", "status" ("passed"/"failed"/"not run"), "items",
+    //   "failureCount"}] by check number, then scope
+    Q_PROPERTY(QVariantList checks READ checks NOTIFY verificationChanged)
+    Q_PROPERTY(int passedCount READ passedCount NOTIFY verificationChanged)
+    Q_PROPERTY(int failedCount READ failedCount NOTIFY verificationChanged)
+    Q_PROPERTY(int selectedCheck READ selectedCheck NOTIFY selectionChanged)
+    // The selected check: {"id", "name", "scope", "status", "note", "failures" (each
+    // "<object>: <reason>"), "failureCount"}
+    Q_PROPERTY(QVariantMap selectedDetail READ selectedDetail NOTIFY selectionChanged)
+    // Results
+    Q_PROPERTY(bool resultsComplete READ resultsComplete NOTIFY recordChanged)
+    // [{"id", "title", "max" (largest total), "options": [{"label", "total",
+    //   "byDistrict": [counts in districts order]}]}]
+    Q_PROPERTY(QVariantList results READ results NOTIFY recordChanged)
+    // The status behind the totals: V26 (results.json) and every district's V23–V25.
+    Q_PROPERTY(QString resultsStatus READ resultsStatus NOTIFY summaryChanged)
+    // Anchors: [{"sequence", "reason", "chain", "chainId", "txHash", "block", "confirmations",
+    //   "logSize", "root", "matchesRecord" (bool), "status"}]
+    Q_PROPERTY(QVariantList anchors READ anchors NOTIFY summaryChanged)
+    // Tracking code look-up: {"query", "found", "challenged", "district", "index", "text"}
+    Q_PROPERTY(QVariantMap lookupResult READ lookupResult NOTIFY lookupChanged)
+    Q_PROPERTY(QString message READ message NOTIFY messageChanged)
+
+public:
+    explicit AuditorController(QObject* parent = nullptr);
+    ~AuditorController() override;
+
+    QString recordPath() const { return m_path; }
+    bool loaded() const { return m_loaded; }
+    QString loadError() const { return m_loadError; }
+    QStringList recentRecords() const { return m_recent; }
+    QString electionId() const { return m_electionId; }
+    QString electionName() const { return m_electionName; }
+    QString electionDates() const { return m_electionDates; }
+    QString guardians() const { return m_guardians; }
+    QVariantList districts() const;
+    QVariantList contests() const { return m_contests; }
+    int totalCast() const { return m_totalCast; }
+    int totalChallenged() const { return m_totalChallenged; }
+    bool verifying() const { return m_verifying; }
+    double progress() const;
+    QVariantList logProgress() const;
+    QString verdict() const { return m_verdict; }
+    QString verdictText() const;
+    QVariantList checks() const;
+    int passedCount() const;
+    int failedCount() const;
+    int selectedCheck() const { return m_selected; }
+    QVariantMap selectedDetail() const;
+    bool resultsComplete() const { return m_resultsComplete; }
+    QVariantList results() const { return m_results; }
+    QString resultsStatus() const;
+    QVariantList anchors() const;
+    QVariantMap lookupResult() const { return m_lookup; }
+    QString message() const { return m_message; }
+
+    // Loads the record's summary (record.json, manifest.json, results.json, the bridge log);
+    // false with loadError on a directory that is not a record. Adds it to the recent records.
+    Q_INVOKABLE bool openRecord(const QString& path);
+    // Starts verification on the worker thread (threads 0: all cores); progress and the checks
+    // arrive through the signals. Ignored while one runs.
+    Q_INVOKABLE void verify(int threads = 0);
+    Q_INVOKABLE void cancelVerification();
+    // Blocks (processing nothing) until the running verification ended; for tests and tools.
+    void waitForVerification();
+    Q_INVOKABLE void selectCheck(int index);
+    // The first failed check, or -1.
+    Q_INVOKABLE int firstFailure() const;
+    // Looks a printed tracking code (with or without dashes) up in the record's district logs.
+    Q_INVOKABLE void lookup(const QString& code);
+    // Results as CSV: district,contest,option,count with a total per contest and option.
+    Q_INVOKABLE bool exportResultsCsv(const QString& path);
+    // A PDF report: the election, the verdict with every check, the results per district and in
+    // total, the anchors.
+    Q_INVOKABLE bool exportReportPdf(const QString& path);
+    Q_INVOKABLE void clearRecentRecords();
+
+signals:
+    void recordChanged();
+    void summaryChanged();
+    void recentRecordsChanged();
+    void verificationChanged();
+    void progressChanged();
+    void selectionChanged();
+    void lookupChanged();
+    void messageChanged();
+    void verificationFinished();
+
+private:
+    struct Log {
+        QString name;
+        quint64 size = 0;
+        std::atomic<quint64> done{0};
+    };
+    void setMessage(const QString& message);
+    QString checkStatusOf(const QString& scope) const;
+    QString localStatus(ledger::CheckStatus status) const;
+
+    QString m_path;
+    bool m_loaded = false;
+    QString m_loadError;
+    QStringList m_recent;
+    QString m_electionId, m_electionName, m_electionDates, m_guardians;
+    QVariantList m_districtRows;  // without "status"
+    QVariantList m_contests;
+    int m_totalCast = 0;
+    int m_totalChallenged = 0;
+    bool m_resultsComplete = false;
+    QVariantList m_results;
+    QVariantList m_anchorRows;  // without "status"
+    QString m_rootHex;          // the election log's root, from record.json
+    std::vector<std::unique_ptr<Log>> m_logs;
+
+    bool m_verifying = false;
+    QString m_verdict = QStringLiteral("not verified");
+    std::atomic<bool> m_cancel{false};
+    ledger::VerifyReport m_report;
+    int m_selected = -1;
+    QVariantMap m_lookup;
+    QString m_message;
+    QThreadPool m_pool;  // last: joined before the rest goes
+};
+
+}  // namespace psephos::ui

@@ -1,0 +1,173 @@
+// The anchors the record's bridge log holds: for each, why it was made, on which chain and in
+// which transaction and block, how many confirmations it had, the log size it covers, whether its
+// payload matches the record, and the status of the check that verified it (V28).
+import QtQuick
+import QtQuick.Layouts
+
+Item {
+    id: page
+    objectName: "page-anchors"
+
+    readonly property Theme theme: Theme {}
+
+    function count(n) {
+        return Number(n || 0).toLocaleString(Qt.locale(), "f", 0)
+    }
+
+    // Column widths (the transaction hash takes what is left).
+    readonly property int cellSpacing: 8
+    readonly property int sequenceWidth: 40
+    readonly property int reasonWidth: 140
+    readonly property int chainWidth: 220
+    readonly property int blockWidth: 90
+    readonly property int confirmationsWidth: 120
+    readonly property int sizeWidth: 80
+    readonly property int matchesWidth: 130
+    readonly property int statusWidth: 100
+    readonly property int hashWidth: Math.max(160, anchorsView.width - 16 - sequenceWidth
+                                                   - reasonWidth - chainWidth - blockWidth
+                                                   - confirmationsWidth - sizeWidth - matchesWidth
+                                                   - statusWidth - 9 * cellSpacing)
+
+    Panel {
+        anchors.fill: parent
+        padding: 0
+
+        ColumnLayout {
+            anchors.fill: parent
+            spacing: 0
+
+            TableHeader {
+                Layout.fillWidth: true
+                spacing: page.cellSpacing
+                columns: [
+                    { title: qsTr("#"), width: page.sequenceWidth, alignRight: true },
+                    { title: qsTr("Reason"), width: page.reasonWidth },
+                    { title: qsTr("Chain"), width: page.chainWidth },
+                    { title: qsTr("Transaction"), width: page.hashWidth },
+                    { title: qsTr("Block"), width: page.blockWidth, alignRight: true },
+                    { title: qsTr("Confirmations"), width: page.confirmationsWidth, alignRight: true },
+                    { title: qsTr("Log size"), width: page.sizeWidth, alignRight: true },
+                    { title: qsTr("Matches record"), width: page.matchesWidth },
+                    { title: qsTr("Check"), width: page.statusWidth }
+                ]
+            }
+
+            Item {
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+
+                AuditorListView {
+                    id: anchorsView
+                    objectName: "anchorsView"
+                    anchors.fill: parent
+                    model: auditor.anchors
+                    Accessible.name: qsTr("Anchors")
+                    Accessible.description: qsTr("Every anchor of the election on a public chain: reason, chain, transaction, block, confirmations, the log size it covers, whether its payload matches the record, and the check status")
+                    Keys.onUpPressed: scrollBy(-32)
+                    Keys.onDownPressed: scrollBy(32)
+
+                    delegate: Rectangle {
+                        id: anchorRow
+                        required property int index
+                        required property var modelData
+
+                        objectName: "anchor-" + index
+                        width: anchorsView.width
+                        height: 34
+                        color: index % 2 ? page.theme.stripe : page.theme.panel
+                        Accessible.role: Accessible.Row
+                        Accessible.name: qsTr("Anchor %1, %2, on %3 (chain %4), block %5, %6 confirmations, log size %7, %8, check %9")
+                                         .arg(modelData.sequence).arg(modelData.reason)
+                                         .arg(modelData.chain).arg(modelData.chainId)
+                                         .arg(page.count(modelData.block))
+                                         .arg(page.count(modelData.confirmations))
+                                         .arg(page.count(modelData.logSize))
+                                         .arg(modelData.matchesRecord
+                                              ? qsTr("payload matches the record")
+                                              : qsTr("payload does not match the record"))
+                                         .arg(anchorStatus.label)
+
+                        Row {
+                            x: 8
+                            anchors.verticalCenter: parent.verticalCenter
+                            spacing: page.cellSpacing
+
+                            AuditorText {
+                                width: page.sequenceWidth
+                                horizontalAlignment: Text.AlignRight
+                                text: anchorRow.modelData.sequence
+                            }
+                            AuditorText {
+                                width: page.reasonWidth
+                                elide: Text.ElideRight
+                                text: anchorRow.modelData.reason
+                            }
+                            AuditorText {
+                                width: page.chainWidth
+                                elide: Text.ElideRight
+                                text: qsTr("%1 (%2)").arg(anchorRow.modelData.chain)
+                                                     .arg(anchorRow.modelData.chainId)
+                            }
+                            HashText {
+                                objectName: "txHash-" + anchorRow.index
+                                width: page.hashWidth
+                                text: anchorRow.modelData.txHash
+                                accessibleName: qsTr("Transaction hash of anchor %1")
+                                                .arg(anchorRow.modelData.sequence)
+                            }
+                            AuditorText {
+                                width: page.blockWidth
+                                horizontalAlignment: Text.AlignRight
+                                monospace: true
+                                text: page.count(anchorRow.modelData.block)
+                            }
+                            AuditorText {
+                                width: page.confirmationsWidth
+                                horizontalAlignment: Text.AlignRight
+                                text: page.count(anchorRow.modelData.confirmations)
+                            }
+                            AuditorText {
+                                width: page.sizeWidth
+                                horizontalAlignment: Text.AlignRight
+                                text: page.count(anchorRow.modelData.logSize)
+                            }
+                            AuditorText {
+                                objectName: "anchorMatches-" + anchorRow.index
+                                width: page.matchesWidth
+                                elide: Text.ElideRight
+                                font.bold: true
+                                color: anchorRow.modelData.matchesRecord ? page.theme.passed
+                                                                         : page.theme.failed
+                                text: anchorRow.modelData.matchesRecord ? qsTr("✓ yes")
+                                                                        : qsTr("✗ no")
+                            }
+                            Item {
+                                width: page.statusWidth
+                                height: anchorStatus.height
+                                anchors.verticalCenter: parent.verticalCenter
+
+                                StatusBadge {
+                                    id: anchorStatus
+                                    objectName: "anchorStatus-" + anchorRow.index
+                                    status: anchorRow.modelData.status
+                                }
+                            }
+                        }
+                    }
+                }
+
+                AuditorText {
+                    objectName: "noAnchorsText"
+                    anchors.centerIn: parent
+                    width: parent.width - 32
+                    horizontalAlignment: Text.AlignHCenter
+                    wrapMode: Text.WordWrap
+                    visible: auditor.anchors.length === 0
+                    muted: true
+                    text: qsTr("This record has no anchors (the bridge has not anchored this election yet).")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+// Tracking-code look-up: a voter's printed code, with or without dashes, searched in the record's
+// district logs. The controller answers with a full sentence, and whether the ballot was cast or
+// challenged (a challenged ballot is never counted).
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Item {
+    id: page
+    objectName: "page-lookup"
+
+    readonly property Theme theme: Theme {}
+    readonly property var result: auditor.lookupResult
+    readonly property bool hasResult: result !== undefined && result.text !== undefined
+                                      && result.text !== ""
+
+    function lookUp() {
+        auditor.lookup(lookupField.text)
+    }
+
+    ColumnLayout {
+        width: Math.min(parent.width, 900)
+        anchors.horizontalCenter: parent.horizontalCenter
+        spacing: 16
+
+        Panel {
+            Layout.fillWidth: true
+
+            ColumnLayout {
+                width: parent.width
+                spacing: 10
+
+                AuditorText {
+                    kind: "heading"
+                    text: qsTr("Look up a tracking code")
+                }
+                AuditorText {
+                    Layout.fillWidth: true
+                    wrapMode: Text.WordWrap
+                    muted: true
+                    text: qsTr("Type the tracking code printed on a voter’s receipt, with or without dashes. The auditor searches every district log of the record for the ballot.")
+                }
+                RowLayout {
+                    Layout.fillWidth: true
+                    spacing: 8
+
+                    TextField {
+                        id: lookupField
+                        objectName: "lookupField"
+                        Layout.fillWidth: true
+                        placeholderText: qsTr("Tracking code, e.g. ABCD-EFGH-…")
+                        font.family: page.theme.monoFamily
+                        font.pixelSize: page.theme.fontSize + 2
+                        selectByMouse: true
+                        focus: true
+                        Accessible.name: qsTr("Tracking code")
+                        Accessible.description: qsTr("The tracking code from a voter’s receipt; press Enter to look it up")
+                        onAccepted: page.lookUp()
+                    }
+                    Button {
+                        objectName: "lookupButton"
+                        text: qsTr("Look up")
+                        highlighted: true
+                        enabled: lookupField.text !== ""
+                        Accessible.description: qsTr("Searches the record for the ballot with this tracking code")
+                        onClicked: page.lookUp()
+                    }
+                }
+            }
+        }
+
+        Panel {
+            objectName: "lookupResult"
+            Layout.fillWidth: true
+            visible: page.hasResult
+            Accessible.role: Accessible.Grouping
+            Accessible.name: qsTr("Look-up result")
+
+            ColumnLayout {
+                width: parent.width
+                spacing: 10
+
+                RowLayout {
+                    spacing: 12
+                    visible: page.hasResult && page.result.query !== undefined && page.result.query !== ""
+
+                    AuditorText {
+                        muted: true
+                        text: qsTr("Tracking code")
+                    }
+                    SelectableText {
+                        objectName: "lookupQuery"
+                        monospace: true
+                        wrapMode: TextEdit.NoWrap
+                        text: page.hasResult && page.result.query ? page.result.query : ""
+                        Accessible.name: qsTr("Looked-up code: %1").arg(text)
+                    }
+                }
+
+                StatusBadge {
+                    objectName: "lookupBadge"
+                    visible: page.hasResult && page.result.found === true
+                    // Cast: counted, green. Challenged: not counted, but not a failure: grey.
+                    status: page.result && page.result.challenged ? "challenged" : "cast"
+                    label: page.result && page.result.challenged ? qsTr("challenged (not counted)")
+                                                                 : qsTr("cast")
+                    tint: page.result && page.result.challenged ? page.theme.notRun : page.theme.passed
+                    sign: page.result && page.result.challenged ? "" : "✓"
+                }
+
+                SelectableText {
+                    objectName: "lookupText"
+                    Layout.fillWidth: true
+                    pixelSize: page.theme.fontSize + 2
+                    text: page.hasResult ? page.result.text : ""
+                    color: page.hasResult && page.result.found === false ? page.theme.failed
+                                                                         : page.theme.text
+                    Accessible.name: text
+                }
+            }
+        }
+    }
+}
