@@ -5,7 +5,9 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <fstream>
 #include <set>
 
 #include "psephos/bridge/bitcoin_address.hpp"
@@ -14,6 +16,7 @@
 #include "psephos/bridge/evm_client.hpp"
 #include "psephos/bridge/evm_transaction.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/crypto/secure_file.hpp"
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/encrypted_ballot.hpp"
 #include "psephos/ledger/ledger_records.hpp"
@@ -105,15 +108,18 @@ Result<Hash32> full_tracking_code(const ledger::Ledger& l, std::string_view code
 
 // ---- Making a bundle ------------------------------------------------------------------------
 
-Result<ProofBundle> make_proof_bundle(const ledger::Ledger& l, std::string_view code) {
-    auto full = full_tracking_code(l, code);
-    if (!full) return full.error();
-    const ledger::TrackingCodeEntry entry = *l.casting().find_tracking_code(full.value());
+namespace {
+
+// The bundle of the ballot (district_index, index) whose full tracking code is `full`, from a
+// source with the ledger's query interface: a Ledger, or an election record (RecordSource).
+template <typename Source>
+Result<ProofBundle> build_bundle(const Source& l, const Hash32& full,
+                                 const ledger::TrackingCodeEntry& entry) {
     const ledger::ElectionManifest& m = l.election().manifest;
     ProofBundle b;
     b.election_id = m.election_id;
     b.base_hash = l.election().base_hash;
-    b.tracking_code = full.value().to_hex();
+    b.tracking_code = full.to_hex();
     b.district_id = m.districts.at(entry.district_index).id;
     b.challenged = entry.challenged;
     b.ballot_index = entry.index;
@@ -196,6 +202,280 @@ Result<ProofBundle> make_proof_bundle(const ledger::Ledger& l, std::string_view 
         }
     }
     return b;
+}
+
+}  // namespace
+
+namespace {
+
+// An election record (docs/election-record.md) seen through the queries build_bundle asks of a
+// ledger. Logs are read when first asked for (one district log, the election log, the bridge
+// log for one bundle); the proofs are computed from their leaf hashes.
+class RecordSource {
+public:
+    static Result<RecordSource> open(const std::filesystem::path& dir) {
+        RecordSource r;
+        r.dir_ = dir;
+        auto index = crypto::read_public_file(dir / "record.json", std::size_t{64} << 20);
+        if (!index) return index.error();
+        json::value doc;
+        try {
+            doc = json::parse(std::string_view(reinterpret_cast<const char*>(index.value().data()),
+                                               index.value().size()));
+        } catch (const std::exception& e) {
+            return make_error(ErrorCode::invalid_encoding,
+                              (dir / "record.json").string() + ": " + e.what());
+        }
+        const json::object* o = doc.if_object();
+        const json::array* logs =
+            o ? (o->if_contains("logs") ? o->at("logs").if_array() : nullptr) : nullptr;
+        if (!logs)
+            return make_error(ErrorCode::invalid_encoding,
+                              (dir / "record.json").string() + ": no logs");
+        auto manifest = ledger::load_manifest_file((dir / "manifest.json").string());
+        if (!manifest) return manifest.error();
+        auto election = ledger::make_election_context(std::move(manifest).value());
+        if (!election) return election.error().within((dir / "manifest.json").string());
+        r.election_ = std::move(election).value();
+        for (const json::value& v : *logs) {
+            const json::object* l = v.if_object();
+            if (!l) continue;
+            Log log;
+            try {
+                log.name = std::string(l->at("name").as_string());
+                log.directory = std::string(l->at("directory").as_string());
+                log.size = l->at("size").to_number<std::uint64_t>();
+                auto root = Hash32::from_hex(std::string(l->at("root").as_string()));
+                if (!root) return root.error().within("record.json: log " + log.name);
+                log.root = root.value();
+                auto verifier =
+                    NoteVerifierKey::parse(std::string(l->at("verifier_key").as_string()));
+                if (!verifier) return verifier.error().within("record.json: log " + log.name);
+                log.verifier = std::move(verifier).value();
+            } catch (const std::exception& e) {
+                return make_error(ErrorCode::invalid_encoding,
+                                  "record.json: a log entry: " + std::string(e.what()));
+            }
+            if (log.directory.find("..") != std::string::npos || log.directory.starts_with('/'))
+                return make_error(ErrorCode::invalid_encoding,
+                                  "record.json: log " + log.name + ": bad directory");
+            r.logs_.push_back(std::move(log));
+        }
+        return r;
+    }
+
+    const ledger::ElectionContext& election() const { return election_; }
+
+    Result<Bytes> record(std::string_view log, std::uint64_t index) const {
+        auto l = load(log);
+        if (!l) return l.error();
+        if (index >= l.value()->frames.size())
+            return make_error(ErrorCode::not_found,
+                              std::string(log) + ": no record " + std::to_string(index));
+        return l.value()->frames[index];
+    }
+
+    Result<ledger::LogStatus> status(std::string_view log) const {
+        const Log* l = find(log);
+        if (!l)
+            return make_error(ErrorCode::not_found,
+                              "the record has no log '" + std::string(log) + "'");
+        ledger::LogStatus s;
+        s.name = l->name;
+        s.origin = l->verifier.name;
+        s.size = l->size;
+        s.root = l->root;
+        s.verifier = l->verifier;
+        return s;
+    }
+
+    Result<std::vector<std::pair<std::uint64_t, std::string>>> checkpoints(
+        std::string_view log) const {
+        const Log* l = find(log);
+        if (!l)
+            return make_error(ErrorCode::not_found,
+                              "the record has no log '" + std::string(log) + "'");
+        std::vector<std::pair<std::uint64_t, std::string>> out;
+        auto frames = read_frames(dir_ / l->directory / "checkpoints.bin");
+        if (!frames) return frames.error();
+        for (const Bytes& f : frames.value()) {
+            std::string note(f.begin(), f.end());
+            auto text = ledger::open_note(note, l->verifier);
+            if (!text) return text.error().within(l->name + " checkpoints.bin");
+            auto checkpoint = Checkpoint::parse(text.value());
+            if (!checkpoint) return checkpoint.error().within(l->name + " checkpoints.bin");
+            out.emplace_back(checkpoint.value().size, std::move(note));
+        }
+        return out;
+    }
+
+    Result<std::vector<Hash32>> prove_inclusion(std::string_view log, std::uint64_t index,
+                                                std::uint64_t size) const {
+        auto l = load(log);
+        if (!l) return l.error();
+        if (size > l.value()->leaves.size())
+            return make_error(
+                ErrorCode::invalid_argument,
+                std::string(log) + ": size " + std::to_string(size) + " beyond the log");
+        return crypto::prove_inclusion(std::span(l.value()->leaves).first(size), index);
+    }
+
+    Result<std::vector<Hash32>> prove_consistency(std::string_view log, std::uint64_t old_size,
+                                                  std::uint64_t new_size) const {
+        auto l = load(log);
+        if (!l) return l.error();
+        if (new_size > l.value()->leaves.size())
+            return make_error(
+                ErrorCode::invalid_argument,
+                std::string(log) + ": size " + std::to_string(new_size) + " beyond the log");
+        return crypto::prove_consistency(std::span(l.value()->leaves).first(new_size), old_size);
+    }
+
+    // The bridge log's anchors, each record admitted as the ledger admitted it.
+    std::vector<AnchorState> anchors() const {
+        auto bridge = load(ledger::bridge_log_name);
+        if (!bridge) return {};
+        auto election_checkpoints = checkpoints(ledger::election_log_name);
+        const auto root_at = [&](std::uint64_t size) -> Result<Hash32> {
+            if (election_checkpoints)
+                for (const auto& [n, note] : election_checkpoints.value())
+                    if (n == size) {
+                        auto text =
+                            ledger::open_note(note, find(ledger::election_log_name)->verifier);
+                        if (!text) return text.error();
+                        auto c = Checkpoint::parse(text.value());
+                        if (!c) return c.error();
+                        return c.value().root;
+                    }
+            return make_error(ErrorCode::not_found,
+                              "no election checkpoint of size " + std::to_string(size));
+        };
+        ledger::AnchorBook book(election_.base_hash);
+        for (std::uint64_t i = 0; i < bridge.value()->frames.size(); ++i) {
+            const Bytes& frame = bridge.value()->frames[i];
+            if (book.admit(frame, i, root_at)) book.add(frame, i);
+        }
+        return book.anchors();
+    }
+
+    // The ballot whose tracking code begins with `prefix`, from every district log's ballots.
+    Result<std::pair<Hash32, ledger::TrackingCodeEntry>> find_tracking_code(ByteSpan prefix) const {
+        const auto& districts = election_.manifest.districts;
+        for (std::size_t d = 0; d < districts.size(); ++d) {
+            auto l = load(districts[d].id);
+            if (!l) return l.error();
+            const auto& frames = l.value()->frames;
+            for (std::uint64_t i = 0; i < frames.size(); ++i) {
+                const Bytes& f = frames[i];
+                if (f.empty() || (f[0] != 0x02 && f[0] != 0x03)) continue;
+                std::optional<ledger::EncryptedBallot> ballot;
+                if (f[0] == 0x02) {
+                    if (auto b = ledger::decode_ballot(f)) ballot = std::move(b).value();
+                } else if (auto c = ledger::decode_challenged_ballot(f)) {
+                    ballot = std::move(c).value().ballot;
+                }
+                if (!ballot) continue;
+                const Hash32 code = ledger::next_tracking_code(
+                    ballot->previous_tracking_code, ledger::compute_ballot_hash(*ballot));
+                if (std::equal(prefix.begin(), prefix.end(), code.bytes.begin()))
+                    return std::pair{code, ledger::TrackingCodeEntry{d, i, f[0] == 0x03}};
+            }
+        }
+        return make_error(ErrorCode::not_found, "no ballot in the record has this tracking code");
+    }
+
+private:
+    struct Log {
+        std::string name;
+        std::string directory;
+        std::uint64_t size = 0;
+        Hash32 root;
+        NoteVerifierKey verifier;
+        // Read on first use (load()).
+        mutable bool loaded = false;
+        mutable std::vector<Bytes> frames;
+        mutable std::vector<Hash32> leaves;
+    };
+
+    const Log* find(std::string_view name) const {
+        for (const Log& l : logs_)
+            if (l.name == name) return &l;
+        return nullptr;
+    }
+
+    static Result<std::vector<Bytes>> read_frames(const std::filesystem::path& path) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) return make_error(ErrorCode::not_found, path.string() + ": cannot open");
+        std::vector<Bytes> frames;
+        std::array<std::uint8_t, 4> length{};
+        while (in.read(reinterpret_cast<char*>(length.data()), 4)) {
+            const std::uint32_t n = (std::uint32_t{length[0]} << 24) |
+                                    (std::uint32_t{length[1]} << 16) |
+                                    (std::uint32_t{length[2]} << 8) | length[3];
+            if (n > (std::uint32_t{256} << 20))
+                return make_error(ErrorCode::invalid_encoding,
+                                  path.string() + ": frame of " + std::to_string(n) + " bytes");
+            Bytes frame(n);
+            if (n > 0 && !in.read(reinterpret_cast<char*>(frame.data()), n))
+                return make_error(ErrorCode::invalid_encoding, path.string() + ": truncated frame");
+            frames.push_back(std::move(frame));
+        }
+        if (in.gcount() != 0)
+            return make_error(ErrorCode::invalid_encoding,
+                              path.string() + ": truncated frame length");
+        return frames;
+    }
+
+    // Reads the log's records once and checks them against record.json's size and root.
+    Result<const Log*> load(std::string_view name) const {
+        const Log* found = find(name);
+        if (!found)
+            return make_error(ErrorCode::not_found,
+                              "the record has no log '" + std::string(name) + "'");
+        const Log& l = *found;
+        if (l.loaded) return found;
+        auto frames = read_frames(dir_ / l.directory / "records.bin");
+        if (!frames) return frames.error();
+        l.frames = std::move(frames).value();
+        l.leaves.clear();
+        for (const Bytes& f : l.frames) l.leaves.push_back(crypto::hash_merkle_leaf(f));
+        if (l.leaves.size() != l.size || !(crypto::compute_merkle_root(l.leaves) == l.root))
+            return make_error(ErrorCode::corrupted,
+                              l.name + ": records.bin does not match record.json's size and root");
+        l.loaded = true;
+        return found;
+    }
+
+    std::filesystem::path dir_;
+    ledger::ElectionContext election_;
+    std::vector<Log> logs_;
+};
+
+}  // namespace
+
+Result<ProofBundle> make_proof_bundle_from_record(const std::filesystem::path& dir,
+                                                  std::string_view code) {
+    auto source = RecordSource::open(dir);
+    if (!source) return source.error();
+    Bytes prefix;
+    if (code.size() == 64) {
+        auto full = Hash32::from_hex(code);
+        if (!full) return full.error().within("tracking code");
+        prefix.assign(full.value().bytes.begin(), full.value().bytes.end());
+    } else {
+        auto printed = ledger::parse_tracking_code(code);
+        if (!printed) return printed.error();
+        prefix.assign(printed.value().begin(), printed.value().end());
+    }
+    auto found = source.value().find_tracking_code(prefix);
+    if (!found) return found.error();
+    return build_bundle(source.value(), found.value().first, found.value().second);
+}
+
+Result<ProofBundle> make_proof_bundle(const ledger::Ledger& l, std::string_view code) {
+    auto full = full_tracking_code(l, code);
+    if (!full) return full.error();
+    return build_bundle(l, full.value(), *l.casting().find_tracking_code(full.value()));
 }
 
 // ---- JSON -----------------------------------------------------------------------------------

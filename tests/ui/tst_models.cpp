@@ -9,6 +9,7 @@
 
 #include "auditor_controller.hpp"
 #include "auditor_fixture.hpp"
+#include "psephos/bridge/proof_bundle.hpp"
 #include "psephos/ledger/encrypted_ballot.hpp"
 
 using namespace psephos;
@@ -250,6 +251,58 @@ private slots:
         r = lookup(QStringLiteral("NOT-A-CODE!"));
         QVERIFY(!r["found"].toBool());
         QVERIFY(r["text"].toString().startsWith(QStringLiteral("Not a tracking code")));
+    }
+
+    // The bundle made from the record alone equals, byte for byte, the one the demo made from the
+    // ledger for the same receipt; it verifies; a code not in the record gives none.
+    void exports_proof_bundles_from_the_record() {
+        ui::AuditorController a;
+        QVERIFY(a.openRecord(m_records->good));
+        QFile ledger_bundle(m_records->good + "/../anchors/receipt-proof.json");
+        QVERIFY(ledger_bundle.open(QIODevice::ReadOnly));
+        const QByteArray expected = ledger_bundle.readAll();
+        auto parsed = bridge::proof_bundle_from_json(
+            std::string_view(expected.constData(), static_cast<std::size_t>(expected.size())));
+        QVERIFY(parsed);
+        const QString code = QString::fromStdString(parsed.value().tracking_code);
+        const QString out = m_dir.filePath(QStringLiteral("bundle.json"));
+        QSignalSpy exported(&a, &ui::AuditorController::proofBundleExported);
+        a.exportProofBundle(code, out);
+        QVERIFY(exported.wait(60000));
+        QVERIFY2(exported.first().at(0).toBool(), qPrintable(exported.first().at(1).toString()));
+        QFile made(out);
+        QVERIFY(made.open(QIODevice::ReadOnly));
+        QCOMPARE(made.readAll(), expected);
+        // A code of the right shape that no ballot has.
+        exported.clear();
+        a.exportProofBundle(QString(64, QLatin1Char('0')),
+                            m_dir.filePath(QStringLiteral("none.json")));
+        QVERIFY(exported.wait(60000));
+        QVERIFY(!exported.first().at(0).toBool());
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("none.json"))));
+        // From the tampered copy: the changed district log no longer gives record.json's root, so
+        // no bundle comes out of it.
+        QString tampered_code;
+        for (const QByteArray& f : test::read_frames(
+                 m_records->good + "/districts/" + m_records->tampered_district + "/records.bin")) {
+            if (quint8(f[0]) != 0x02) continue;
+            auto ballot = ledger::decode_ballot(span(f));
+            QVERIFY(ballot);
+            tampered_code = QString::fromStdString(ledger::format_tracking_code(
+                ledger::next_tracking_code(ballot.value().previous_tracking_code,
+                                           ledger::compute_ballot_hash(ballot.value()))));
+            break;
+        }
+        ui::AuditorController t;
+        QVERIFY(t.openRecord(m_records->tampered));
+        QSignalSpy refused(&t, &ui::AuditorController::proofBundleExported);
+        t.exportProofBundle(tampered_code, m_dir.filePath(QStringLiteral("tampered.json")));
+        QVERIFY(refused.wait(60000));
+        QVERIFY(!refused.first().at(0).toBool());
+        QVERIFY2(
+            refused.first().at(1).toString().contains(QStringLiteral("does not match record.json")),
+            qPrintable(refused.first().at(1).toString()));
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("tampered.json"))));
     }
 
     void exports_results_and_report() {

@@ -66,6 +66,7 @@ private slots:
         QCOMPARE(d.text(QStringLiteral("lookupText")),
                  d.auditor().lookupResult()["text"].toString());
         QVERIFY(d.text(QStringLiteral("lookupText")).contains(QStringLiteral("challenged")));
+        QVERIFY(d.find(QStringLiteral("exportBundleButton")) != nullptr);
     }
 
     void failing_record_shows_the_failure() {

@@ -20,6 +20,8 @@
 #include <map>
 #include <optional>
 
+#include "psephos/bridge/proof_bundle.hpp"
+#include "psephos/crypto/secure_file.hpp"
 #include "psephos/ledger/anchor_records.hpp"
 #include "psephos/ledger/election_manifest.hpp"
 #include "psephos/ledger/encrypted_ballot.hpp"
@@ -694,6 +696,46 @@ void AuditorController::lookup(const QString& code) {
         emit lookupChanged();
     });
     watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), scan));
+}
+
+void AuditorController::exportProofBundle(const QString& code, const QString& path) {
+    if (!m_loaded) {
+        emit proofBundleExported(false, tr("Open a record first."));
+        return;
+    }
+    const std::filesystem::path dir = m_path.toStdString();
+    const std::string code_text = code.toStdString();
+    const std::filesystem::path out = path.toStdString();
+    struct Outcome {
+        bool ok = false;
+        QString text;
+    };
+    auto work = [dir, code_text, out, path] {
+        auto bundle = bridge::make_proof_bundle_from_record(dir, code_text);
+        if (!bundle)
+            return Outcome{false, tr("No proof bundle: %1").arg(q(bundle.error().message))};
+        // Checked before it is written: a bundle that does not verify is never handed out.
+        for (const bridge::BundleCheck& c : bridge::verify_proof_bundle(bundle.value(), {}))
+            if (!c.passed)
+                return Outcome{false, tr("The bundle does not verify (%1 %2: %3); nothing written.")
+                                          .arg(q(c.id), q(c.name), q(c.detail))};
+        const std::string json = bridge::proof_bundle_to_json(bundle.value());
+        std::error_code ec;
+        std::filesystem::remove(out, ec);  // replace an earlier export of the user's choosing
+        if (auto written = crypto::write_new_file(out, json, 0644); !written)
+            return Outcome{false, q(written.error().message)};
+        return Outcome{true, tr("Wrote the proof bundle to %1 (checks P1–P11 passed; `psephos "
+                                "proof verify` checks it).")
+                                 .arg(path)};
+    };
+    auto* watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        const Outcome r = watcher->result();
+        watcher->deleteLater();
+        setMessage(r.text);
+        emit proofBundleExported(r.ok, r.text);
+    });
+    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), work));
 }
 
 // ----------------------------------------------------------------------------- exports

@@ -117,6 +117,10 @@ public:
     Q_INVOKABLE int firstFailure() const;
     // Looks a printed tracking code (with or without dashes) up in the record's district logs.
     Q_INVOKABLE void lookup(const QString& code);
+    // Writes the proof bundle (docs/proof-bundle.md) of a tracking code, made from the record
+    // alone (bridge::make_proof_bundle_from_record) and checked (P1–P11) before it is written,
+    // on a worker thread; proofBundleExported reports the outcome.
+    Q_INVOKABLE void exportProofBundle(const QString& code, const QString& path);
     // Results as CSV: district,contest,option,count with a total per contest and option.
     Q_INVOKABLE bool exportResultsCsv(const QString& path);
     // A PDF report: the election, the verdict with every check, the results per district and in
@@ -134,6 +138,7 @@ signals:
     void lookupChanged();
     void messageChanged();
     void verificationFinished();
+    void proofBundleExported(bool ok, const QString& text);
 
 private:
     struct Log {

@@ -3,6 +3,7 @@
 // challenged (a challenged ballot is never counted).
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 
 Item {
@@ -14,8 +15,22 @@ Item {
     readonly property bool hasResult: result !== undefined && result.text !== undefined
                                       && result.text !== ""
 
+    readonly property Paths paths: Paths {}
+
     function lookUp() {
         auditor.lookup(lookupField.text)
+    }
+
+    // The proof bundle of the code found, made from the record alone and checked before it is
+    // written (the controller reports in the status line).
+    FileDialog {
+        id: bundleDialog
+        objectName: "bundleDialog"
+        title: qsTr("Export the proof bundle")
+        fileMode: FileDialog.SaveFile
+        defaultSuffix: "json"
+        nameFilters: [qsTr("Proof bundles (*.json)"), qsTr("All files (*)")]
+        onAccepted: auditor.exportProofBundle(page.result.query, page.paths.localPath(selectedFile))
     }
 
     ColumnLayout {
@@ -106,6 +121,19 @@ Item {
                                                                  : qsTr("cast")
                     tint: page.result && page.result.challenged ? page.theme.notRun : page.theme.passed
                     sign: page.result && page.result.challenged ? "" : "✓"
+                }
+
+                Button {
+                    objectName: "exportBundleButton"
+                    visible: page.hasResult && page.result.found === true
+                    text: qsTr("Export proof bundle…")
+                    Accessible.description: qsTr("Saves a self-contained proof that this ballot is in the anchored election record")
+                    onClicked: {
+                        const folder = page.paths.parentOf(auditor.recordPath)
+                        bundleDialog.currentFolder = page.paths.fileUrl(folder)
+                        bundleDialog.selectedFile = page.paths.fileUrl(folder + "/proof-" + page.result.district + "-" + page.result.index + ".json")
+                        bundleDialog.open()
+                    }
                 }
 
                 SelectableText {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,6 +69,12 @@ struct ProofBundle {
 // (transaction recorded) one's, else the ledger's latest election checkpoint with no anchors.
 // not_found if no ballot has the code or its district checkpoint is not yet in the election log.
 Result<ProofBundle> make_proof_bundle(const ledger::Ledger& ledger, std::string_view code);
+// The same bundle from an exported election record (docs/election-record.md) alone: the ballot
+// is found by re-deriving tracking codes from the district logs' ballots, the proofs are computed
+// from the logs' records (each log's records must give record.json's size and root), the anchors
+// are the record's bridge log. For anyone holding the published record (the auditor desktop).
+Result<ProofBundle> make_proof_bundle_from_record(const std::filesystem::path& record_dir,
+                                                  std::string_view code);
 
 std::string proof_bundle_to_json(const ProofBundle& bundle);
 // Strict: every field present with its type, no unknown field, hex and base64 canonical.
