@@ -11,12 +11,19 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
-#include "guardian_key_file.hpp"
+#include "psephos/ledger/guardian_key_file.hpp"
 #include "psephos/crypto/guardian.hpp"
 #include "psephos/ledger/election_manifest.hpp"
 #include "psephos/crypto/secure_file.hpp"
 
 namespace psephos::app {
+
+using ledger::check_guardian_key;
+using ledger::guardian_passphrase_from_environment;
+using ledger::guardian_passphrase_variable;
+using ledger::read_guardian_key_file;
+using ledger::write_guardian_key_file;
+
 
 using crypto::WipeOnExit;
 using crypto::write_new_file;

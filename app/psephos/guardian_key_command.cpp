@@ -5,9 +5,15 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
-#include "guardian_key_file.hpp"
+#include "psephos/ledger/guardian_key_file.hpp"
 
 namespace psephos::app {
+
+using ledger::check_guardian_key;
+using ledger::guardian_passphrase_from_environment;
+using ledger::guardian_passphrase_variable;
+using ledger::read_guardian_key_file;
+using ledger::write_guardian_key_file;
 
 int run_guardian_key_command(Words words) {
     const CommandSpec spec{

@@ -10,12 +10,20 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
-#include "guardian_key_file.hpp"
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/election_record.hpp"
+#include "psephos/ledger/guardian_decryption.hpp"
+#include "psephos/ledger/guardian_key_file.hpp"
 #include "psephos/ledger/tallying_module.hpp"
 
 namespace psephos::app {
+
+using ledger::check_guardian_key;
+using ledger::guardian_passphrase_from_environment;
+using ledger::guardian_passphrase_variable;
+using ledger::read_guardian_key_file;
+using ledger::write_guardian_key_file;
+
 namespace {
 
 namespace json = boost::json;
@@ -101,47 +109,40 @@ int run_decrypt_command(Words words) {
     if (auto ok = check_guardian_key(key.value(), election.manifest); !ok)
         return failure(key_file.value() + ": " + ok.error().message);
     const std::uint32_t g = key.value().index;
+    auto outcomes = ledger::decrypt_tallies_as_guardian(l, key.value());
+    if (!outcomes) return failure(key_file.value() + ": " + outcomes.error().message);
 
-    const auto& districts = election.manifest.districts;
-    std::vector<Bytes> records;
-    std::vector<std::string> decrypted;
-    std::size_t options = 0;
-    for (std::size_t d = 0; d < districts.size(); ++d) {
-        const auto recorded = l.tallying().tally(d);
-        const auto s = l.tallying().status(d);
-        if (!recorded) {
-            std::cout << "district " << districts[d].id << ": no tally yet (run 'psephos tally')\n";
-            continue;
-        }
-        if (std::count(s.guardians_decrypted.begin(), s.guardians_decrypted.end(), g) || s.result) {
-            std::cout << "district " << districts[d].id << ": "
-                      << (s.result ? "already has its result"
-                                   : "already decrypted by guardian " + std::to_string(g))
-                      << '\n';
-            continue;
-        }
-        const ledger::TallyDecryption decryption =
-            ledger::decrypt_district_tally(election, recorded->tally, recorded->hash, g,
-                                           key.value().secret_share, key.value().identity);
-        for (const auto& contest : decryption.shares) options += contest.options.size();
-        records.push_back(ledger::encode_tally_decryption(decryption));
-        decrypted.push_back(districts[d].id);
-    }
-    const auto receipts = l.ingest(std::move(records), ledger::ActorRole::guardian);
+    using State = ledger::GuardianDistrictOutcome::State;
     bool failed = false;
-    std::size_t accepted = 0;
-    for (std::size_t i = 0; i < receipts.size(); ++i) {
-        if (!receipts[i]) {
-            failed = true;
-            std::cerr << "psephos: district " << decrypted[i] << ": " << receipts[i].error().message
-                      << '\n';
-            continue;
+    std::size_t accepted = 0, submitted = 0, options = 0;
+    for (const ledger::GuardianDistrictOutcome& o : outcomes.value()) {
+        switch (o.state) {
+            case State::no_tally:
+                std::cout << "district " << o.district_id
+                          << ": no tally yet (run 'psephos tally')\n";
+                break;
+            case State::has_result:
+                std::cout << "district " << o.district_id << ": already has its result\n";
+                break;
+            case State::already_decrypted:
+                std::cout << "district " << o.district_id << ": already decrypted by guardian " << g
+                          << '\n';
+                break;
+            case State::refused:
+                ++submitted;
+                failed = true;
+                std::cerr << "psephos: district " << o.district_id << ": " << o.error << '\n';
+                break;
+            case State::decrypted:
+                ++submitted;
+                ++accepted;
+                options += o.partial_decryptions;
+                std::cout << "district " << o.district_id << ": decrypted by guardian " << g
+                          << ", record " << o.record_index << '\n';
+                break;
         }
-        ++accepted;
-        std::cout << "district " << decrypted[i] << ": decrypted by guardian " << g << ", record "
-                  << receipts[i].value().index << '\n';
     }
-    std::cout << "guardian " << g << ": " << accepted << " of " << receipts.size()
+    std::cout << "guardian " << g << ": " << accepted << " of " << submitted
               << " district tallies decrypted and recorded (" << options
               << " partial decryptions, each with its proof)\n";
     return failed ? exit_failure : exit_ok;

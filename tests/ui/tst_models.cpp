@@ -305,6 +305,92 @@ private slots:
         QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("tampered.json"))));
     }
 
+    // The guardian step on a closed, tallied election run with the CLI: a sealed key file needs
+    // its passphrase; another election's guardian is refused; the guardian decrypts every
+    // district once (the ledger's results then combine), and a second run finds nothing to do.
+    void guardian_step_decrypts_the_tallies() {
+        QTemporaryDir dir;
+        auto path = [&](const QString& name) { return dir.filePath(name); };
+        const QString small = QStringLiteral(PSEPHOS_SAMPLES_DIR "/small-election.json");
+        const QString passphrase = QStringLiteral("guardian passphrase 2026");
+        const test::Run ceremony = test::run({"ceremony", "--election", small, "--guardians", "5",
+                                              "--threshold", "3", "--out", path("ceremony")},
+                                             passphrase);
+        QVERIFY2(ceremony.exit_code == 0, qPrintable(test::describe(ceremony)));
+        const QString election = path("ceremony/election.json"), data = path("data");
+        QCOMPARE(test::run({"ledger", "init", "--election", election, "--data", data}).exit_code,
+                 0);
+        QCOMPARE(test::run({"ledger", "device-key", "--out", path("k.key"), "--device", "kiosk-1"})
+                     .exit_code,
+                 0);
+        QCOMPARE(test::run({"ledger", "register-device", "--data", data, "--district", "ward-1",
+                            "--device", "kiosk-1", "--public-key", path("k.key.pub")})
+                     .exit_code,
+                 0);
+        QCOMPARE(
+            test::run({"ledger", "open-polls", "--data", data, "--district", "ward-1"}).exit_code,
+            0);
+        const test::Run e =
+            test::run({"encrypt", "--election", election, "--district", "ward-1", "--selections",
+                       "{\"mayor\": [\"helen-park\"]}", "--device-key", path("k.key"),
+                       "--device-id", "kiosk-1", "--out", path("b1"), "--data", data});
+        QVERIFY2(e.exit_code == 0, qPrintable(test::describe(e)));
+        QCOMPARE(test::run({"ledger", "cast", "--data", data, path("b1")}).exit_code, 0);
+        QCOMPARE(test::run({"ledger", "close-polls", "--data", data, "--all"}).exit_code, 0);
+        QCOMPARE(test::run({"tally", "--data", data}).exit_code, 0);
+
+        ui::AuditorController a;
+        QSignalSpy finished(&a, &ui::AuditorController::guardianFinished);
+        auto decrypt = [&](const QString& key, const QString& pass) {
+            finished.clear();
+            a.guardianDecrypt(key, pass, data);
+            QVERIFY(a.guardianBusy());
+            QVERIFY(finished.wait(60000));
+            QVERIFY(!a.guardianBusy());
+        };
+        decrypt(path("ceremony/guardian-1.key"), QString());  // sealed: no passphrase
+        QVERIFY(!finished.first().at(0).toBool());
+        QVERIFY2(a.guardianSummary().contains(QStringLiteral("passphrase")),
+                 qPrintable(a.guardianSummary()));
+        decrypt(path("ceremony/guardian-1.key"), QStringLiteral("not the passphrase"));
+        QVERIFY(!finished.first().at(0).toBool());
+        QVERIFY(a.guardianOutcome().isEmpty());
+        // Another election's guardian (the demo's ceremony ran on the county sample).
+        const test::Run other = test::run({"ceremony", "--election", small, "--guardians", "5",
+                                           "--threshold", "3", "--out", path("other")},
+                                          passphrase);
+        QCOMPARE(other.exit_code, 0);
+        decrypt(path("other/guardian-1.key"), passphrase);
+        QVERIFY(!finished.first().at(0).toBool());
+        QVERIFY(a.guardianOutcome().isEmpty());
+
+        decrypt(path("ceremony/guardian-1.key"), passphrase);
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(a.guardianSummary()));
+        // ward-2 never opened its polls, so it has no tally.
+        auto states = [&] {
+            QStringList out;
+            for (const QVariant& v : a.guardianOutcome())
+                out << v.toMap()["district"].toString() + ": " + v.toMap()["state"].toString();
+            return out;
+        };
+        QCOMPARE(states(), (QStringList{"ward-1: decrypted", "ward-2: no tally"}));
+        QVERIFY2(a.guardianSummary().contains(
+                     QStringLiteral("Guardian 1: 1 district tallies decrypted")),
+                 qPrintable(a.guardianSummary()));
+        decrypt(path("ceremony/guardian-1.key"), passphrase);
+        QCOMPARE(states(), (QStringList{"ward-1: already decrypted", "ward-2: no tally"}));
+        // Two more guardians from the desktop, and the ledger combines the results.
+        decrypt(path("ceremony/guardian-3.key"), passphrase);
+        decrypt(path("ceremony/guardian-4.key"), passphrase);
+        const test::Run results = test::run({"results", "--data", data, "--json"});
+        QVERIFY2(results.exit_code == 0, qPrintable(test::describe(results)));
+        QVERIFY2(results.out.contains("\"guardians\": [1, 3, 4]") ||
+                     results.out.contains("\"guardians\":[1,3,4]"),
+                 qPrintable(results.out));
+        decrypt(path("ceremony/guardian-5.key"), passphrase);
+        QCOMPARE(states(), (QStringList{"ward-1: has result", "ward-2: no tally"}));
+    }
+
     void exports_results_and_report() {
         ui::AuditorController a;
         QVERIFY(a.openRecord(m_records->good));

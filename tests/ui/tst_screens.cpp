@@ -93,6 +93,32 @@ private slots:
         }
     }
 
+    // The guardian page's inputs reach the controller and its answer is shown (the decryption
+    // itself is auditor_models' guardian_step_decrypts_the_tallies).
+    void guardian_page_reports_what_went_wrong() {
+        test::AuditorDriver d;
+        d.openByPath(m_records->good);
+        QVERIFY(d.waitUntil([&] { return d.find(QStringLiteral("tabs")) != nullptr; }));
+        d.click(QStringLiteral("tab-guardian"));
+        QVERIFY(!d.require(QStringLiteral("guardianDecryptButton"))
+                     ->isEnabled());  // nothing chosen yet
+        d.click(QStringLiteral("guardianKeyField"));
+        d.type(m_dir.path() + QStringLiteral("/no-such-guardian.key"));
+        d.click(QStringLiteral("guardianPassphraseField"));
+        d.type(QStringLiteral("secret words"));
+        d.click(QStringLiteral("guardianDataField"));
+        d.type(m_dir.path() + QStringLiteral("/election"));
+        d.click(QStringLiteral("guardianDecryptButton"));
+        QVERIFY(d.waitUntil([&] {
+            return !d.auditor().guardianBusy() && !d.auditor().guardianSummary().isEmpty();
+        }));
+        QVERIFY2(d.text(QStringLiteral("guardianSummary"))
+                     .contains(QStringLiteral("no-such-guardian.key")),
+                 qPrintable(d.text(QStringLiteral("guardianSummary"))));
+        QCOMPARE(d.require(QStringLiteral("guardianPassphraseField"))->property("text").toString(),
+                 QString());
+    }
+
     void refusal_is_shown() {
         test::AuditorDriver d;
         d.openByPath(m_dir.path());

@@ -69,6 +69,11 @@ class AuditorController : public QObject {
     // Tracking code look-up: {"query", "found", "challenged", "district", "index", "text"}
     Q_PROPERTY(QVariantMap lookupResult READ lookupResult NOTIFY lookupChanged)
     Q_PROPERTY(QString message READ message NOTIFY messageChanged)
+    // The guardian step: [{"district", "state" ("decrypted", "no tally", "already decrypted",
+    //   "has result", "refused"), "text"}], and a summary line.
+    Q_PROPERTY(bool guardianBusy READ guardianBusy NOTIFY guardianChanged)
+    Q_PROPERTY(QVariantList guardianOutcome READ guardianOutcome NOTIFY guardianChanged)
+    Q_PROPERTY(QString guardianSummary READ guardianSummary NOTIFY guardianChanged)
 
 public:
     explicit AuditorController(QObject* parent = nullptr);
@@ -102,6 +107,9 @@ public:
     QVariantList anchors() const;
     QVariantMap lookupResult() const { return m_lookup; }
     QString message() const { return m_message; }
+    bool guardianBusy() const { return m_guardianBusy; }
+    QVariantList guardianOutcome() const { return m_guardianOutcome; }
+    QString guardianSummary() const { return m_guardianSummary; }
 
     // Loads the record's summary (record.json, manifest.json, results.json, the bridge log);
     // false with loadError on a directory that is not a record. Adds it to the recent records.
@@ -127,6 +135,13 @@ public:
     // total, the anchors.
     Q_INVOKABLE bool exportReportPdf(const QString& path);
     Q_INVOKABLE void clearRecentRecords();
+    // The guardian step, for elections run from the desktop: reads the guardian's key file
+    // (sealed ones with the passphrase; empty: none), opens the election's ledger in data_dir
+    // (DIR/ledger with its key DIR/ledger.key, as `psephos decrypt --data DIR` does), and records
+    // the guardian's proved partial decryption of every tally it has not decrypted yet
+    // (ledger::decrypt_tallies_as_guardian), on a worker thread. The passphrase is wiped after use.
+    Q_INVOKABLE void guardianDecrypt(const QString& key_file, const QString& passphrase,
+                                     const QString& data_dir);
 
 signals:
     void recordChanged();
@@ -139,6 +154,8 @@ signals:
     void messageChanged();
     void verificationFinished();
     void proofBundleExported(bool ok, const QString& text);
+    void guardianChanged();
+    void guardianFinished(bool ok);
 
 private:
     struct Log {
@@ -172,6 +189,9 @@ private:
     int m_selected = -1;
     QVariantMap m_lookup;
     QString m_message;
+    bool m_guardianBusy = false;
+    QVariantList m_guardianOutcome;
+    QString m_guardianSummary;
     QThreadPool m_pool;  // last: joined before the rest goes
 };
 

@@ -49,7 +49,7 @@ ApplicationWindow {
         }
     }
     Repeater {
-        model: 5
+        model: 6
         Item {
             required property int index
             Shortcut {
@@ -296,6 +296,10 @@ ApplicationWindow {
                 objectName: "tab-lookup"
                 text: qsTr("Tracking code")
             }
+            AuditorTabButton {
+                objectName: "tab-guardian"
+                text: qsTr("Guardian")
+            }
         }
 
         Rectangle {
@@ -319,6 +323,7 @@ ApplicationWindow {
             ResultsPage {}
             AnchorsPage {}
             LookupPage {}
+            GuardianPage {}
         }
     }
 }

@@ -15,7 +15,7 @@
 #include "psephos/crypto/scalar.hpp"
 #include "psephos/ledger/election_manifest.hpp"
 
-namespace psephos::app {
+namespace psephos::ledger {
 
 inline constexpr std::string_view guardian_key_header = "psephos-guardian-key-v1";
 // Set in the environment, it seals the files `psephos ceremony` writes and opens the ones read.
@@ -59,4 +59,4 @@ Result<GuardianKey> read_guardian_key_file(const std::filesystem::path& path);
 // commitments, docs/crypto.md §5). verification_failed names what differs.
 Status check_guardian_key(const GuardianKey& key, const ledger::ElectionManifest& manifest);
 
-}  // namespace psephos::app
+}  // namespace psephos::ledger

@@ -1,6 +1,6 @@
 // Guardian key files (guardian_key_file.hpp; format in docs/cli.md): written with mode 0600 from
 // the first byte; read strictly, line by line; secrets decoded straight into wiped buffers.
-#include "guardian_key_file.hpp"
+#include "psephos/ledger/guardian_key_file.hpp"
 
 #include <sodium.h>
 
@@ -14,12 +14,12 @@
 #include "psephos/crypto/point.hpp"
 #include "psephos/crypto/secure_file.hpp"
 
-namespace psephos::app {
+namespace psephos::ledger {
 
+using crypto::read_file_into;
 using crypto::SecretText;
 using crypto::WipeOnExit;
 using crypto::write_new_file;
-using crypto::read_file_into;
 namespace {
 
 namespace fs = std::filesystem;
@@ -415,4 +415,4 @@ Status check_guardian_key(const GuardianKey& key, const ledger::ElectionManifest
     return {};
 }
 
-}  // namespace psephos::app
+}  // namespace psephos::ledger
