@@ -472,6 +472,15 @@ Result<ProofBundle> make_proof_bundle_from_record(const std::filesystem::path& d
     return build_bundle(source.value(), found.value().first, found.value().second);
 }
 
+Result<std::vector<BundleAnchor>> record_anchors(const std::filesystem::path& dir) {
+    auto source = RecordSource::open(dir);
+    if (!source) return source.error();
+    std::vector<BundleAnchor> out;
+    for (const AnchorState& a : source.value().anchors())
+        if (!a.transactions.empty()) out.push_back(bundle_anchor_of(a));
+    return out;
+}
+
 Result<ProofBundle> make_proof_bundle(const ledger::Ledger& l, std::string_view code) {
     auto full = full_tracking_code(l, code);
     if (!full) return full.error();

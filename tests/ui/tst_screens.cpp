@@ -48,6 +48,14 @@ private slots:
         d.click(QStringLiteral("tab-anchors"));
         QVERIFY(d.find(QStringLiteral("anchor-0")) != nullptr);
         QVERIFY(d.find(QStringLiteral("anchor-1")) != nullptr);
+        // The record's anchors are on Bitcoin regtest only: asked, each says it is not checked
+        // here.
+        d.click(QStringLiteral("rpcField"));
+        d.type(QStringLiteral("http://127.0.0.1:9"));
+        d.click(QStringLiteral("checkChainButton"));
+        QVERIFY(d.waitUntil([&] { return !d.auditor().checkingChain(); }));
+        QVERIFY(d.waitUntil([&] { return d.find(QStringLiteral("liveText-0")) != nullptr; }));
+        QVERIFY(d.text(QStringLiteral("liveText-0")).contains(QStringLiteral("not checked")));
 
         d.click(QStringLiteral("tab-lookup"));
         QFile file(m_records->good + "/challenged-ballots.json");

@@ -159,6 +159,7 @@ bool AuditorController::openRecord(const QString& path_in) {
     m_verdict = QStringLiteral("not verified");
     m_selected = -1;
     m_lookup.clear();
+    m_live.clear();
     m_electionId = q(m.election_id);
     m_electionName = q(m.name);
     m_electionDates = m.start_date == m.end_date
@@ -602,9 +603,64 @@ QVariantList AuditorController::anchors() const {
     for (QVariant& row : rows) {
         QVariantMap map = row.toMap();
         map[QStringLiteral("status")] = status;
+        auto live = m_live.find(map[QStringLiteral("txHash")].toString());
+        map[QStringLiteral("live")] = live == m_live.end() ? QString() : live->second.first;
+        map[QStringLiteral("liveDetail")] = live == m_live.end() ? QString() : live->second.second;
         row = map;
     }
     return rows;
+}
+
+void AuditorController::checkAnchorsOnChain(const QString& rpc_url) {
+    if (!m_loaded || m_checkingChain) return;
+    m_checkingChain = true;
+    emit summaryChanged();
+    setMessage(tr("Asking %1 about the anchors…").arg(rpc_url));
+    struct Outcome {
+        bool ok = false;
+        QString error;
+        std::map<QString, std::pair<QString, QString>> live;
+    };
+    const std::filesystem::path dir = m_path.toStdString();
+    const std::string url = rpc_url.toStdString();
+    auto work = [dir, url]() -> Outcome {
+        auto anchors = bridge::record_anchors(dir);
+        if (!anchors) return {false, q(anchors.error().message), {}};
+        Outcome out{true, {}, {}};
+        bridge::ProofBundle evm;
+        for (const bridge::BundleAnchor& a : anchors.value()) {
+            if (a.kind == ledger::ChainKind::evm)
+                evm.anchors.push_back(a);
+            else
+                out.live[q(a.transaction_id.to_hex())] = {
+                    QStringLiteral("not checked"),
+                    tr("a Bitcoin anchor: check it on a Bitcoin node")};
+        }
+        if (evm.anchors.empty()) return out;
+        const std::vector<bridge::BundleCheck> checks = bridge::verify_anchors_on_chain(evm, url);
+        for (std::size_t i = 0; i < evm.anchors.size() && i < checks.size(); ++i) {
+            out.live[q(evm.anchors[i].transaction_id.to_hex())] = {
+                checks[i].passed ? QStringLiteral("on chain") : QStringLiteral("failed"),
+                q(checks[i].detail)};
+            out.ok = out.ok && checks[i].passed;
+        }
+        return out;
+    };
+    auto* watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        const Outcome r = watcher->result();
+        watcher->deleteLater();
+        m_checkingChain = false;
+        m_live = r.live;
+        emit summaryChanged();
+        setMessage(
+            r.error.isEmpty()
+                ? (r.ok ? tr("Every EVM anchor is on chain with the recorded payload.")
+                        : tr("An anchor could not be confirmed on chain: see the Anchors page."))
+                : r.error);
+        emit anchorsChecked(r.ok);
+    });
+    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), work));
 }
 
 // ----------------------------------------------------------------------------- look-up

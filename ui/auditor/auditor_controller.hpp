@@ -13,6 +13,7 @@
 #include <QVariantList>
 #include <QVariantMap>
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -64,10 +65,12 @@ class AuditorController : public QObject {
     // The status behind the totals: V26 (results.json) and every district's V23–V25.
     Q_PROPERTY(QString resultsStatus READ resultsStatus NOTIFY summaryChanged)
     // Anchors: [{"sequence", "reason", "chain", "chainId", "txHash", "block", "confirmations",
-    //   "logSize", "root", "matchesRecord" (bool), "status"}]
+    //   "logSize", "root", "matchesRecord" (bool), "status", "live" ("" not asked, "on chain",
+    //   "failed", "not checked"), "liveDetail"}]
     Q_PROPERTY(QVariantList anchors READ anchors NOTIFY summaryChanged)
     // Tracking code look-up: {"query", "found", "challenged", "district", "index", "text"}
     Q_PROPERTY(QVariantMap lookupResult READ lookupResult NOTIFY lookupChanged)
+    Q_PROPERTY(bool checkingChain READ checkingChain NOTIFY summaryChanged)
     Q_PROPERTY(QString message READ message NOTIFY messageChanged)
     // The guardian step: [{"district", "state" ("decrypted", "no tally", "already decrypted",
     //   "has result", "refused"), "text"}], and a summary line.
@@ -106,6 +109,7 @@ public:
     QString resultsStatus() const;
     QVariantList anchors() const;
     QVariantMap lookupResult() const { return m_lookup; }
+    bool checkingChain() const { return m_checkingChain; }
     QString message() const { return m_message; }
     bool guardianBusy() const { return m_guardianBusy; }
     QVariantList guardianOutcome() const { return m_guardianOutcome; }
@@ -135,6 +139,11 @@ public:
     // total, the anchors.
     Q_INVOKABLE bool exportReportPdf(const QString& path);
     Q_INVOKABLE void clearRecentRecords();
+    // Asks the EVM node at rpc_url, for each EVM anchor of the record, whether its transaction is
+    // in a block with the recorded sender and data and succeeded, and how many confirmations it
+    // has now (bridge::verify_anchors_on_chain); Bitcoin anchors are marked "not checked". On a
+    // worker thread; the anchors' "live" and "liveDetail" fields and anchorsChecked report it.
+    Q_INVOKABLE void checkAnchorsOnChain(const QString& rpc_url);
     // The guardian step, for elections run from the desktop: reads the guardian's key file
     // (sealed ones with the passphrase; empty: none), opens the election's ledger in data_dir
     // (DIR/ledger with its key DIR/ledger.key, as `psephos decrypt --data DIR` does), and records
@@ -155,6 +164,7 @@ signals:
     void verificationFinished();
     void proofBundleExported(bool ok, const QString& text);
     void guardianChanged();
+    void anchorsChecked(bool ok);
     void guardianFinished(bool ok);
 
 private:
@@ -190,6 +200,8 @@ private:
     QVariantMap m_lookup;
     QString m_message;
     bool m_guardianBusy = false;
+    bool m_checkingChain = false;
+    std::map<QString, std::pair<QString, QString>> m_live;  // tx hash → (live, detail)
     QVariantList m_guardianOutcome;
     QString m_guardianSummary;
     QThreadPool m_pool;  // last: joined before the rest goes

@@ -1,7 +1,9 @@
 // The anchors the record's bridge log holds: for each, why it was made, on which chain and in
 // which transaction and block, how many confirmations it had, the log size it covers, whether its
-// payload matches the record, and the status of the check that verified it (V28).
+// payload matches the record, the status of the check that verified it (V28), and, when asked, what
+// an EVM node says of it now.
 import QtQuick
+import QtQuick.Controls
 import QtQuick.Layouts
 
 Item {
@@ -36,6 +38,32 @@ Item {
         ColumnLayout {
             anchors.fill: parent
             spacing: 0
+
+            // Live confirmations: the EVM node to ask (verify_anchors_on_chain).
+            RowLayout {
+                Layout.fillWidth: true
+                Layout.margins: 10
+                spacing: 8
+                AuditorText { text: qsTr("EVM node") }
+                TextField {
+                    id: rpcField
+                    objectName: "rpcField"
+                    Layout.fillWidth: true
+                    placeholderText: qsTr("http://127.0.0.1:8545")
+                    selectByMouse: true
+                    Accessible.name: qsTr("EVM node URL")
+                    Accessible.description: qsTr("The JSON-RPC endpoint of a node of the anchors' EVM chain")
+                    onAccepted: if (checkChainButton.enabled) checkChainButton.clicked()
+                }
+                Button {
+                    id: checkChainButton
+                    objectName: "checkChainButton"
+                    enabled: !auditor.checkingChain && rpcField.text !== "" && auditor.anchors.length > 0
+                    text: auditor.checkingChain ? qsTr("Asking the node…") : qsTr("Check on chain")
+                    Accessible.description: qsTr("Asks the node whether each EVM anchor's transaction is mined with the recorded payload, and its confirmations now")
+                    onClicked: auditor.checkAnchorsOnChain(rpcField.text)
+                }
+            }
 
             TableHeader {
                 Layout.fillWidth: true
@@ -153,6 +181,30 @@ Item {
                                     status: anchorRow.modelData.status
                                 }
                             }
+                        }
+                    }
+                }
+
+                // What the node said, anchor by anchor, once asked.
+                Column {
+                    anchors.left: parent.left
+                    anchors.right: parent.right
+                    anchors.bottom: parent.bottom
+                    anchors.margins: 10
+                    spacing: 4
+                    Repeater {
+                        model: auditor.anchors
+                        SelectableText {
+                            required property var modelData
+                            required property int index
+                            objectName: "liveText-" + index
+                            width: parent.width
+                            visible: modelData.live !== ""
+                            color: modelData.live === "on chain" ? page.theme.passed
+                                   : modelData.live === "failed" ? page.theme.failed : page.theme.mutedText
+                            text: "#" + modelData.sequence + " " + modelData.chain + ": " + modelData.live
+                                  + " — " + modelData.liveDetail
+                            Accessible.name: text
                         }
                     }
                 }

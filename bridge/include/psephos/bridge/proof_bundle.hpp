@@ -76,6 +76,11 @@ Result<ProofBundle> make_proof_bundle(const ledger::Ledger& ledger, std::string_
 Result<ProofBundle> make_proof_bundle_from_record(const std::filesystem::path& record_dir,
                                                   std::string_view code);
 
+// Every anchor of an exported election record's bridge log that has a transaction, as bundles
+// carry them (the confirmed transaction, or the latest attempt), in bridge-log order: what
+// verify_anchors_on_chain checks on a node, for the whole record rather than one ballot.
+Result<std::vector<BundleAnchor>> record_anchors(const std::filesystem::path& record_dir);
+
 std::string proof_bundle_to_json(const ProofBundle& bundle);
 // Strict: every field present with its type, no unknown field, hex and base64 canonical.
 Result<ProofBundle> proof_bundle_from_json(std::string_view json);
