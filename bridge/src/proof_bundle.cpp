@@ -88,7 +88,8 @@ BundleAnchor bundle_anchor_of(const AnchorState& a) {
     return out;
 }
 
-Result<Hash32> full_tracking_code(const ledger::Ledger& l, std::string_view code) {
+// The bytes a tracking code given as text stands for: all 32 (64 hex digits) or the printed 20.
+Result<Bytes> tracking_code_prefix(std::string_view code) {
     Bytes prefix;
     if (code.size() == 64) {
         auto full = Hash32::from_hex(code);
@@ -99,7 +100,13 @@ Result<Hash32> full_tracking_code(const ledger::Ledger& l, std::string_view code
         if (!printed) return printed.error();
         prefix.assign(printed.value().begin(), printed.value().end());
     }
-    auto found = l.casting().find_tracking_code_prefix(prefix);
+    return prefix;
+}
+
+Result<Hash32> full_tracking_code(const ledger::Ledger& l, std::string_view code) {
+    auto prefix = tracking_code_prefix(code);
+    if (!prefix) return prefix.error();
+    auto found = l.casting().find_tracking_code_prefix(prefix.value());
     if (!found) return found.error();
     return found.value().first;
 }
@@ -457,17 +464,9 @@ Result<ProofBundle> make_proof_bundle_from_record(const std::filesystem::path& d
                                                   std::string_view code) {
     auto source = RecordSource::open(dir);
     if (!source) return source.error();
-    Bytes prefix;
-    if (code.size() == 64) {
-        auto full = Hash32::from_hex(code);
-        if (!full) return full.error().within("tracking code");
-        prefix.assign(full.value().bytes.begin(), full.value().bytes.end());
-    } else {
-        auto printed = ledger::parse_tracking_code(code);
-        if (!printed) return printed.error();
-        prefix.assign(printed.value().begin(), printed.value().end());
-    }
-    auto found = source.value().find_tracking_code(prefix);
+    auto prefix = tracking_code_prefix(code);
+    if (!prefix) return prefix.error();
+    auto found = source.value().find_tracking_code(prefix.value());
     if (!found) return found.error();
     return build_bundle(source.value(), found.value().first, found.value().second);
 }

@@ -6,6 +6,9 @@
 #include <QByteArray>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QString>
 #include <stdexcept>
 
@@ -29,6 +32,19 @@ inline QList<QByteArray> read_frames(const QString& path) {
         at += 4 + n;
     }
     return frames;
+}
+
+// The printed tracking code of the first challenged ballot in a record's challenged-ballots.json.
+inline QString first_challenged_code(const QString& record) {
+    QFile file(record + QStringLiteral("/challenged-ballots.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        throw std::runtime_error("cannot read challenged-ballots.json");
+    return QJsonDocument::fromJson(file.readAll())
+        .object()[QStringLiteral("challenged_ballots")]
+        .toArray()
+        .first()
+        .toObject()[QStringLiteral("tracking_code")]
+        .toString();
 }
 
 inline bool copy_tree(const QString& from, const QString& to) {

@@ -52,14 +52,7 @@ int main(int argc, char** argv) {
             d.click(QStringLiteral("tab-anchors"));
             shot(d, QStringLiteral("anchors"));
             d.click(QStringLiteral("tab-lookup"));
-            QFile file(records.good + "/challenged-ballots.json");
-            file.open(QIODevice::ReadOnly);
-            const QString code = QJsonDocument::fromJson(file.readAll())
-                                     .object()["challenged_ballots"]
-                                     .toArray()
-                                     .first()
-                                     .toObject()["tracking_code"]
-                                     .toString();
+            const QString code = test::first_challenged_code(records.good);
             d.click(QStringLiteral("lookupField"));
             d.type(code);
             d.click(QStringLiteral("lookupButton"));

@@ -58,14 +58,7 @@ private slots:
         QVERIFY(d.text(QStringLiteral("liveText-0")).contains(QStringLiteral("not checked")));
 
         d.click(QStringLiteral("tab-lookup"));
-        QFile file(m_records->good + "/challenged-ballots.json");
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QString code = QJsonDocument::fromJson(file.readAll())
-                                 .object()["challenged_ballots"]
-                                 .toArray()
-                                 .first()
-                                 .toObject()["tracking_code"]
-                                 .toString();
+        const QString code = test::first_challenged_code(m_records->good);
         d.click(QStringLiteral("lookupField"));
         d.type(code);
         d.click(QStringLiteral("lookupButton"));
