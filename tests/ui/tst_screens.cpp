@@ -44,6 +44,11 @@ private slots:
         QVERIFY(d.text(QStringLiteral("resultsStatus")).startsWith(QStringLiteral("passed")));
         QQuickItem* bar = d.require(QStringLiteral("bar-0-0"));
         QVERIFY(bar->width() >= 0);
+        // Every figure shows the status of the checks behind it.
+        QVERIFY2(d.text(QStringLiteral("optionTotal-0-0")).endsWith(QStringLiteral("✓")),
+                 qPrintable(d.text(QStringLiteral("optionTotal-0-0"))));
+        QVERIFY(d.text(QStringLiteral("districtCounts-0-0")).contains(QStringLiteral("✓")));
+        QVERIFY(!d.text(QStringLiteral("districtCounts-0-0")).contains(QStringLiteral("✗")));
 
         d.click(QStringLiteral("tab-anchors"));
         QVERIFY(d.find(QStringLiteral("anchor-0")) != nullptr);
@@ -86,6 +91,9 @@ private slots:
         const QStringList failures = d.auditor().selectedDetail()["failures"].toStringList();
         QVERIFY(!failures.isEmpty());
         QCOMPARE(d.text(QStringLiteral("failureText-0")), failures.first());
+        d.click(QStringLiteral("tab-results"));
+        QVERIFY(d.text(QStringLiteral("optionTotal-0-0")).endsWith(QStringLiteral("✗")));
+        QVERIFY(d.text(QStringLiteral("districtCounts-0-0")).contains(QStringLiteral("✗")));
         d.click(QStringLiteral("tab-overview"));
         for (int i = 0; i < d.auditor().districts().size(); ++i) {
             const QVariantMap row = d.auditor().districts()[i].toMap();

@@ -18,12 +18,18 @@ Item {
     }
     // "Ward 1: 120 · Ward 2: 98" from counts in the districts' order; a line breaks only
     // between districts (each "name: count" is held together by no-break spaces).
+    // Each figure carries the status of the checks behind it: ✓ every check of the district
+    // passed, ✗ one failed, ? not verified yet (auditor.districts[d].status).
+    function statusMark(status) {
+        return status === "passed" ? "✓" : status === "failed" ? "✗" : "?"
+    }
     function districtCounts(byDistrict) {
         const districts = auditor.districts
         const parts = []
         for (let d = 0; byDistrict && d < byDistrict.length; ++d) {
             const name = d < districts.length ? districts[d].name : qsTr("district %1").arg(d + 1)
-            parts.push(qsTr("%1: %2").arg(name).arg(page.count(byDistrict[d])).replace(/ /g, "\u00a0"))
+            const mark = d < districts.length ? page.statusMark(districts[d].status) : "?"
+            parts.push(qsTr("%1: %2 %3").arg(name).arg(page.count(byDistrict[d])).arg(mark).replace(/ /g, "\u00a0"))
         }
         return parts.join("  ·  ")
     }
@@ -201,10 +207,14 @@ Item {
                                         }
                                         AuditorText {
                                             objectName: "optionTotal-" + contestBlock.index + "-" + optionBlock.index
-                                            Layout.preferredWidth: 90
+                                            Layout.preferredWidth: 110
                                             horizontalAlignment: Text.AlignRight
                                             font.bold: true
-                                            text: page.count(optionBlock.modelData.total)
+                                            // The total's checks: V23–V26 (auditor.resultsStatus).
+                                            text: page.count(optionBlock.modelData.total) + " "
+                                                  + page.statusMark(auditor.resultsStatus.startsWith("passed") ? "passed"
+                                                                    : auditor.resultsStatus.startsWith("failed") ? "failed" : "")
+                                            color: page.statusColor(auditor.resultsStatus)
                                             Accessible.ignored: true
                                         }
                                         ShareBar {
