@@ -102,6 +102,31 @@ private slots:
         QCOMPARE(a.recentRecords().value(0), QDir::cleanPath(m_records->good));
     }
 
+    // A record without results.json (exported before the tallies): the counts come from the
+    // district logs, read off the GUI thread.
+    void counts_ballots_from_the_logs_without_results() {
+        const QString copy = m_dir.filePath(QStringLiteral("no-results"));
+        QVERIFY(test::copy_tree(m_records->good, copy));
+        QVERIFY(QFile::remove(copy + "/results.json"));
+        ui::AuditorController reference;
+        QVERIFY(reference.openRecord(m_records->good));
+        ui::AuditorController a;
+        QSignalSpy counted(&a, &ui::AuditorController::ballotsCounted);
+        QVERIFY(a.openRecord(copy));
+        QVERIFY(a.counting());
+        QVERIFY(a.districts()[0].toMap()["counting"].toBool());
+        QVERIFY(counted.wait(60000));
+        QVERIFY(!a.counting());
+        QVERIFY(!a.resultsComplete());
+        QCOMPARE(a.totalCast(), reference.totalCast());
+        QCOMPARE(a.totalChallenged(), reference.totalChallenged());
+        for (int i = 0; i < a.districts().size(); ++i) {
+            QCOMPARE(a.districts()[i].toMap()["ballotsCast"],
+                     reference.districts()[i].toMap()["ballotsCast"]);
+            QCOMPARE(a.districts()[i].toMap()["share"], reference.districts()[i].toMap()["share"]);
+        }
+    }
+
     void refuses_what_is_not_a_record() {
         ui::AuditorController a;
         QVERIFY(!a.openRecord(m_dir.path()));

@@ -160,6 +160,8 @@ bool AuditorController::openRecord(const QString& path_in) {
     m_selected = -1;
     m_lookup.clear();
     m_live.clear();
+    ++m_countingRuns;
+    m_counting = false;
     m_electionId = q(m.election_id);
     m_electionName = q(m.name);
     m_electionDates = m.start_date == m.end_date
@@ -221,36 +223,21 @@ bool AuditorController::openRecord(const QString& path_in) {
         }
     }
     m_districtRows.clear();
-    m_totalCast = 0;
-    m_totalChallenged = 0;
+    QStringList to_count;  // districts results.json does not cover: counted on a worker thread
     for (const ledger::District& d : m.districts) {
         const QString id = q(d.id);
-        if (!counts.count(id)) {
-            int cast = 0, challenged = 0;
-            for_each_frame(dir.filePath(QStringLiteral("districts/%1/records.bin").arg(id)),
-                           [&](const QByteArray& f) {
-                               if (!f.isEmpty() && quint8(f[0]) == 0x02) ++cast;
-                               if (!f.isEmpty() && quint8(f[0]) == 0x03) ++challenged;
-                               return true;
-                           });
-            counts[id] = {cast, challenged};
-        }
-        m_totalCast += counts[id].first;
-        m_totalChallenged += counts[id].second;
-        m_districtRows.push_back(
-            QVariantMap{{QStringLiteral("id"), id},
-                        {QStringLiteral("name"), q(d.name)},
-                        {QStringLiteral("ballotsCast"), counts[id].first},
-                        {QStringLiteral("ballotsChallenged"), counts[id].second},
-                        {QStringLiteral("logSize"), static_cast<double>(log_sizes[id])}});
+        const auto c = counts.find(id);
+        if (c == counts.end()) to_count << id;
+        m_districtRows.push_back(QVariantMap{
+            {QStringLiteral("id"), id},
+            {QStringLiteral("name"), q(d.name)},
+            {QStringLiteral("ballotsCast"), c == counts.end() ? 0 : c->second.first},
+            {QStringLiteral("ballotsChallenged"), c == counts.end() ? 0 : c->second.second},
+            {QStringLiteral("counting"), c == counts.end()},
+            {QStringLiteral("logSize"), static_cast<double>(log_sizes[id])}});
     }
-    for (QVariant& row : m_districtRows) {
-        QVariantMap map = row.toMap();
-        map[QStringLiteral("share")] =
-            m_totalCast == 0 ? 0.0 : map[QStringLiteral("ballotsCast")].toDouble() / m_totalCast;
-        row = map;
-    }
-
+    updateTotals();
+    if (!to_count.isEmpty()) countBallots(to_count);
     m_results.clear();
     if (!by_district.empty()) {
         for (const ledger::Contest& c : m.contests) {
@@ -377,6 +364,66 @@ bool AuditorController::openRecord(const QString& path_in) {
                    .arg(m_totalCast)
                    .arg(m_totalChallenged));
     return true;
+}
+
+void AuditorController::updateTotals() {
+    m_totalCast = 0;
+    m_totalChallenged = 0;
+    for (const QVariant& row : m_districtRows) {
+        m_totalCast += row.toMap().value(QStringLiteral("ballotsCast")).toInt();
+        m_totalChallenged += row.toMap().value(QStringLiteral("ballotsChallenged")).toInt();
+    }
+    for (QVariant& row : m_districtRows) {
+        QVariantMap map = row.toMap();
+        map[QStringLiteral("share")] =
+            m_totalCast == 0 ? 0.0 : map[QStringLiteral("ballotsCast")].toDouble() / m_totalCast;
+        row = map;
+    }
+}
+
+// Streams the listed district logs (bounded memory) off the GUI thread and counts their cast and
+// challenged records; the rows say "counting" until then.
+void AuditorController::countBallots(const QStringList& districts) {
+    ++m_countingRuns;
+    m_counting = true;
+    const QString path = m_path;
+    const int run = m_countingRuns;
+    auto work = [path, districts] {
+        std::map<QString, std::pair<int, int>> counts;
+        for (const QString& id : districts) {
+            int cast = 0, challenged = 0;
+            for_each_frame(QDir(path).filePath(QStringLiteral("districts/%1/records.bin").arg(id)),
+                           [&](const QByteArray& f) {
+                               if (!f.isEmpty() && quint8(f[0]) == 0x02) ++cast;
+                               if (!f.isEmpty() && quint8(f[0]) == 0x03) ++challenged;
+                               return true;
+                           });
+            counts[id] = {cast, challenged};
+        }
+        return counts;
+    };
+    using Counts = std::map<QString, std::pair<int, int>>;
+    auto* watcher = new QFutureWatcher<Counts>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, run] {
+        const Counts counts = watcher->result();
+        watcher->deleteLater();
+        if (run != m_countingRuns) return;  // another record was opened meanwhile
+        m_counting = false;
+        for (QVariant& row : m_districtRows) {
+            QVariantMap map = row.toMap();
+            auto c = counts.find(map[QStringLiteral("id")].toString());
+            if (c == counts.end()) continue;
+            map[QStringLiteral("ballotsCast")] = c->second.first;
+            map[QStringLiteral("ballotsChallenged")] = c->second.second;
+            map[QStringLiteral("counting")] = false;
+            row = map;
+        }
+        updateTotals();
+        emit recordChanged();
+        emit summaryChanged();
+        emit ballotsCounted();
+    });
+    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), work));
 }
 
 void AuditorController::clearRecentRecords() {

@@ -34,7 +34,8 @@ class AuditorController : public QObject {
     Q_PROPERTY(QString electionDates READ electionDates NOTIFY recordChanged)
     Q_PROPERTY(QString guardians READ guardians NOTIFY recordChanged)  // "threshold 3 of 5"
     // [{"id", "name", "ballotsCast", "ballotsChallenged", "share" (of all cast, 0…1),
-    //   "logSize", "status" ("passed", "failed", "not verified")}]
+    //   "logSize", "status" ("passed", "failed", "not verified"), "counting" (true while the
+    //   counts of a district results.json does not cover are read from its log)}]
     Q_PROPERTY(QVariantList districts READ districts NOTIFY summaryChanged)
     // [{"id", "title", "kind" ("candidate"/"ballot measure"), "voteFor", "options" (labels)}]
     Q_PROPERTY(QVariantList contests READ contests NOTIFY recordChanged)
@@ -71,6 +72,7 @@ class AuditorController : public QObject {
     // Tracking code look-up: {"query", "found", "challenged", "district", "index", "text"}
     Q_PROPERTY(QVariantMap lookupResult READ lookupResult NOTIFY lookupChanged)
     Q_PROPERTY(bool checkingChain READ checkingChain NOTIFY summaryChanged)
+    Q_PROPERTY(bool counting READ counting NOTIFY summaryChanged)
     Q_PROPERTY(QString message READ message NOTIFY messageChanged)
     // The guardian step: [{"district", "state" ("decrypted", "no tally", "already decrypted",
     //   "has result", "refused"), "text"}], and a summary line.
@@ -110,6 +112,7 @@ public:
     QVariantList anchors() const;
     QVariantMap lookupResult() const { return m_lookup; }
     bool checkingChain() const { return m_checkingChain; }
+    bool counting() const { return m_counting; }
     QString message() const { return m_message; }
     bool guardianBusy() const { return m_guardianBusy; }
     QVariantList guardianOutcome() const { return m_guardianOutcome; }
@@ -165,6 +168,7 @@ signals:
     void proofBundleExported(bool ok, const QString& text);
     void guardianChanged();
     void anchorsChecked(bool ok);
+    void ballotsCounted();
     void guardianFinished(bool ok);
 
 private:
@@ -174,6 +178,8 @@ private:
         std::atomic<quint64> done{0};
     };
     void setMessage(const QString& message);
+    void updateTotals();
+    void countBallots(const QStringList& districts);
     QString checkStatusOf(const QString& scope) const;
     QString localStatus(ledger::CheckStatus status) const;
 
@@ -201,6 +207,8 @@ private:
     QString m_message;
     bool m_guardianBusy = false;
     bool m_checkingChain = false;
+    bool m_counting = false;
+    int m_countingRuns = 0;
     std::map<QString, std::pair<QString, QString>> m_live;  // tx hash → (live, detail)
     QVariantList m_guardianOutcome;
     QString m_guardianSummary;

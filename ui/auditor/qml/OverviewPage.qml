@@ -186,13 +186,16 @@ Item {
                                     objectName: "districtCast-" + districtRow.index
                                     width: page.countWidth
                                     horizontalAlignment: Text.AlignRight
-                                    text: page.count(districtRow.modelData.ballotsCast)
+                                    // "counting…" while the controller reads the district's log
+                                    text: districtRow.modelData.counting ? qsTr("counting…")
+                                                                         : page.count(districtRow.modelData.ballotsCast)
                                 }
                                 AuditorText {
                                     objectName: "districtChallenged-" + districtRow.index
                                     width: page.countWidth
                                     horizontalAlignment: Text.AlignRight
-                                    text: page.count(districtRow.modelData.ballotsChallenged)
+                                    text: districtRow.modelData.counting ? ""
+                                                                         : page.count(districtRow.modelData.ballotsChallenged)
                                 }
                                 ShareBar {
                                     width: page.shareWidth
