@@ -136,6 +136,7 @@ private slots:
         QTest::addColumn<int>("contests");
         QTest::newRow("small-election") << "small-election.json" << 2 << 3;
         QTest::newRow("county-general-2026") << "county-general-2026.json" << 10 << 17;
+        QTest::newRow("referendum") << "referendum.json" << 4 << 1;
     }
     void samples_load_and_round_trip() {
         QFETCH(QString, file);
