@@ -8,6 +8,8 @@
 #include <array>
 #include <charconv>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <set>
 
 #include "psephos/bridge/bitcoin_address.hpp"
@@ -217,7 +219,10 @@ namespace {
 
 // An election record (docs/election-record.md) seen through the queries build_bundle asks of a
 // ledger. Logs are read when first asked for (one district log, the election log, the bridge
-// log for one bundle); the proofs are computed from their leaf hashes.
+// log for one bundle), streamed: what stays in memory is each frame's leaf hash and file offset
+// (40 bytes a record, not the records: a district log of 10^6 ballots is gigabytes). The proofs
+// are computed from the leaf hashes; a record asked for is read again at its offset and must
+// still hash to its leaf.
 class RecordSource {
 public:
     static Result<RecordSource> open(const std::filesystem::path& dir) {
@@ -274,12 +279,25 @@ public:
     const ledger::ElectionContext& election() const { return election_; }
 
     Result<Bytes> record(std::string_view log, std::uint64_t index) const {
-        auto l = load(log);
-        if (!l) return l.error();
-        if (index >= l.value()->frames.size())
+        auto loaded = load(log);
+        if (!loaded) return loaded.error();
+        const Log& l = *loaded.value();
+        if (index >= l.offsets.size())
             return make_error(ErrorCode::not_found,
                               std::string(log) + ": no record " + std::to_string(index));
-        return l.value()->frames[index];
+        const std::filesystem::path path = dir_ / l.directory / "records.bin";
+        std::ifstream in(path, std::ios::binary);
+        std::optional<Bytes> frame;
+        if (in && in.seekg(static_cast<std::streamoff>(l.offsets[index]))) {
+            auto read = read_frame(in, path);
+            if (!read) return read.error();
+            frame = std::move(read).value();
+        }
+        if (!frame || !(crypto::hash_merkle_leaf(*frame) == l.leaves[index]))
+            return make_error(ErrorCode::corrupted, path.string() + ": record " +
+                                                        std::to_string(index) +
+                                                        " changed since the log was read");
+        return std::move(*frame);
     }
 
     Result<ledger::LogStatus> status(std::string_view log) const {
@@ -303,16 +321,25 @@ public:
             return make_error(ErrorCode::not_found,
                               "the record has no log '" + std::string(log) + "'");
         std::vector<std::pair<std::uint64_t, std::string>> out;
-        auto frames = read_frames(dir_ / l->directory / "checkpoints.bin");
-        if (!frames) return frames.error();
-        for (const Bytes& f : frames.value()) {
-            std::string note(f.begin(), f.end());
-            auto text = ledger::open_note(note, l->verifier);
-            if (!text) return text.error().within(l->name + " checkpoints.bin");
-            auto checkpoint = Checkpoint::parse(text.value());
-            if (!checkpoint) return checkpoint.error().within(l->name + " checkpoints.bin");
-            out.emplace_back(checkpoint.value().size, std::move(note));
-        }
+        std::optional<Error> bad;
+        auto read = for_each_frame(
+            dir_ / l->directory / "checkpoints.bin", [&](std::uint64_t, const Bytes& f) {
+                if (bad) return;
+                std::string note(f.begin(), f.end());
+                auto text = ledger::open_note(note, l->verifier);
+                if (!text) {
+                    bad = text.error().within(l->name + " checkpoints.bin");
+                    return;
+                }
+                auto checkpoint = Checkpoint::parse(text.value());
+                if (!checkpoint) {
+                    bad = checkpoint.error().within(l->name + " checkpoints.bin");
+                    return;
+                }
+                out.emplace_back(checkpoint.value().size, std::move(note));
+            });
+        if (!read) return read.error();
+        if (bad) return *bad;
         return out;
     }
 
@@ -340,7 +367,9 @@ public:
 
     // The bridge log's anchors, each record admitted as the ledger admitted it.
     std::vector<AnchorState> anchors() const {
-        auto bridge = load(ledger::bridge_log_name);
+        std::vector<Bytes> frames;  // the bridge log is small: a few records per anchor
+        auto bridge = load(ledger::bridge_log_name,
+                           [&](std::uint64_t, const Bytes& frame) { frames.push_back(frame); });
         if (!bridge) return {};
         auto election_checkpoints = checkpoints(ledger::election_log_name);
         const auto root_at = [&](std::uint64_t size) -> Result<Hash32> {
@@ -358,35 +387,34 @@ public:
                               "no election checkpoint of size " + std::to_string(size));
         };
         ledger::AnchorBook book(election_.base_hash);
-        for (std::uint64_t i = 0; i < bridge.value()->frames.size(); ++i) {
-            const Bytes& frame = bridge.value()->frames[i];
-            if (book.admit(frame, i, root_at)) book.add(frame, i);
+        for (std::uint64_t i = 0; i < frames.size(); ++i) {
+            if (book.admit(frames[i], i, root_at)) book.add(frames[i], i);
         }
         return book.anchors();
     }
 
-    // The ballot whose tracking code begins with `prefix`, from every district log's ballots.
+    // The ballot whose tracking code begins with `prefix`, from every district log's ballots,
+    // streamed: each frame is decoded as it is read and dropped.
     Result<std::pair<Hash32, ledger::TrackingCodeEntry>> find_tracking_code(ByteSpan prefix) const {
         const auto& districts = election_.manifest.districts;
         for (std::size_t d = 0; d < districts.size(); ++d) {
-            auto l = load(districts[d].id);
-            if (!l) return l.error();
-            const auto& frames = l.value()->frames;
-            for (std::uint64_t i = 0; i < frames.size(); ++i) {
-                const Bytes& f = frames[i];
-                if (f.empty() || (f[0] != 0x02 && f[0] != 0x03)) continue;
+            std::optional<std::pair<Hash32, ledger::TrackingCodeEntry>> match;
+            auto l = load(districts[d].id, [&](std::uint64_t i, const Bytes& f) {
+                if (match || f.empty() || (f[0] != 0x02 && f[0] != 0x03)) return;
                 std::optional<ledger::EncryptedBallot> ballot;
                 if (f[0] == 0x02) {
                     if (auto b = ledger::decode_ballot(f)) ballot = std::move(b).value();
                 } else if (auto c = ledger::decode_challenged_ballot(f)) {
                     ballot = std::move(c).value().ballot;
                 }
-                if (!ballot) continue;
+                if (!ballot) return;
                 const Hash32 code = ledger::next_tracking_code(
                     ballot->previous_tracking_code, ledger::compute_ballot_hash(*ballot));
                 if (std::equal(prefix.begin(), prefix.end(), code.bytes.begin()))
-                    return std::pair{code, ledger::TrackingCodeEntry{d, i, f[0] == 0x03}};
-            }
+                    match = std::pair{code, ledger::TrackingCodeEntry{d, i, f[0] == 0x03}};
+            });
+            if (!l) return l.error();
+            if (match) return *match;
         }
         return make_error(ErrorCode::not_found, "no ballot in the record has this tracking code");
     }
@@ -398,11 +426,12 @@ private:
         std::uint64_t size = 0;
         Hash32 root;
         NoteVerifierKey verifier;
-        // Read on first use (load()).
+        // Read on first use (load()): each record's leaf hash and the offset of its frame.
         mutable bool loaded = false;
-        mutable std::vector<Bytes> frames;
         mutable std::vector<Hash32> leaves;
+        mutable std::vector<std::uint64_t> offsets;
     };
+    using FrameVisitor = std::function<void(std::uint64_t index, const Bytes& frame)>;
 
     const Log* find(std::string_view name) const {
         for (const Log& l : logs_)
@@ -410,42 +439,79 @@ private:
         return nullptr;
     }
 
-    static Result<std::vector<Bytes>> read_frames(const std::filesystem::path& path) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) return make_error(ErrorCode::not_found, path.string() + ": cannot open");
-        std::vector<Bytes> frames;
+    // One frame (docs/election-record.md §2: a 4-byte big-endian length, then the bytes) from
+    // `in`; std::nullopt at a clean end of file.
+    static Result<std::optional<Bytes>> read_frame(std::istream& in,
+                                                   const std::filesystem::path& path) {
         std::array<std::uint8_t, 4> length{};
-        while (in.read(reinterpret_cast<char*>(length.data()), 4)) {
-            const std::uint32_t n = (std::uint32_t{length[0]} << 24) |
-                                    (std::uint32_t{length[1]} << 16) |
-                                    (std::uint32_t{length[2]} << 8) | length[3];
-            if (n > (std::uint32_t{256} << 20))
+        if (!in.read(reinterpret_cast<char*>(length.data()), 4)) {
+            if (in.gcount() != 0)
                 return make_error(ErrorCode::invalid_encoding,
-                                  path.string() + ": frame of " + std::to_string(n) + " bytes");
-            Bytes frame(n);
-            if (n > 0 && !in.read(reinterpret_cast<char*>(frame.data()), n))
-                return make_error(ErrorCode::invalid_encoding, path.string() + ": truncated frame");
-            frames.push_back(std::move(frame));
+                                  path.string() + ": truncated frame length");
+            return std::optional<Bytes>{};
         }
-        if (in.gcount() != 0)
+        const std::uint32_t n = (std::uint32_t{length[0]} << 24) |
+                                (std::uint32_t{length[1]} << 16) | (std::uint32_t{length[2]} << 8) |
+                                length[3];
+        if (n > (std::uint32_t{256} << 20))
             return make_error(ErrorCode::invalid_encoding,
-                              path.string() + ": truncated frame length");
-        return frames;
+                              path.string() + ": frame of " + std::to_string(n) + " bytes");
+        Bytes frame(n);
+        if (n > 0 && !in.read(reinterpret_cast<char*>(frame.data()), n))
+            return make_error(ErrorCode::invalid_encoding, path.string() + ": truncated frame");
+        return std::optional<Bytes>{std::move(frame)};
     }
 
-    // Reads the log's records once and checks them against record.json's size and root.
-    Result<const Log*> load(std::string_view name) const {
+    // Calls visit(index, offset, frame) on each frame of the file in turn, one in memory at a time.
+    static Status for_each_frame(
+        const std::filesystem::path& path,
+        const std::function<void(std::uint64_t, std::uint64_t, const Bytes&)>& visit) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) return make_error(ErrorCode::not_found, path.string() + ": cannot open");
+        std::uint64_t offset = 0;
+        for (std::uint64_t index = 0;; ++index) {
+            auto frame = read_frame(in, path);
+            if (!frame) return frame.error();
+            if (!frame.value()) return {};
+            visit(index, offset, *frame.value());
+            offset += 4 + frame.value()->size();
+        }
+    }
+    static Status for_each_frame(const std::filesystem::path& path, const FrameVisitor& visit) {
+        return for_each_frame(path, [&](std::uint64_t index, std::uint64_t, const Bytes& frame) {
+            visit(index, frame);
+        });
+    }
+
+    // Reads the log's records once, keeping each one's leaf hash and offset, and checks them
+    // against record.json's size and root. `visit`, if given, sees every record on the way (on
+    // a later call, the file is read again for it).
+    Result<const Log*> load(std::string_view name, const FrameVisitor& visit = {}) const {
         const Log* found = find(name);
         if (!found)
             return make_error(ErrorCode::not_found,
                               "the record has no log '" + std::string(name) + "'");
         const Log& l = *found;
-        if (l.loaded) return found;
-        auto frames = read_frames(dir_ / l.directory / "records.bin");
-        if (!frames) return frames.error();
-        l.frames = std::move(frames).value();
+        const std::filesystem::path path = dir_ / l.directory / "records.bin";
+        if (l.loaded) {
+            if (visit) {
+                auto read = for_each_frame(path, [&](std::uint64_t i, const Bytes& frame) {
+                    if (i < l.leaves.size() && crypto::hash_merkle_leaf(frame) == l.leaves[i])
+                        visit(i, frame);
+                });
+                if (!read) return read.error();
+            }
+            return found;
+        }
         l.leaves.clear();
-        for (const Bytes& f : l.frames) l.leaves.push_back(crypto::hash_merkle_leaf(f));
+        l.offsets.clear();
+        auto read = for_each_frame(
+            path, [&](std::uint64_t index, std::uint64_t offset, const Bytes& frame) {
+                l.leaves.push_back(crypto::hash_merkle_leaf(frame));
+                l.offsets.push_back(offset);
+                if (visit) visit(index, frame);
+            });
+        if (!read) return read.error();
         if (l.leaves.size() != l.size || !(crypto::compute_merkle_root(l.leaves) == l.root))
             return make_error(ErrorCode::corrupted,
                               l.name + ": records.bin does not match record.json's size and root");
