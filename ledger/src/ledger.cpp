@@ -411,9 +411,13 @@ public:
                 accepted[i].first->promise.set_value(std::move(receipts[i]));
         } else {
             for (LedgerModule* module : modules) module->abort(d);
+            // Not acknowledged, and not known to be absent: a write whose sync failed may have
+            // reached the file, and a reopening replays it whole (or drops it whole).
             const Error failed = written.error().within(
                 "district '" + district_id +
-                "': the batch was not written and nothing of it is recorded");
+                "': the batch was not acknowledged (its synced write failed; reopen the ledger "
+                "once the disk is writable: the reopening shows whether the database kept all "
+                "of the batch or none of it)");
             for (auto& [item, index] : accepted) item->promise.set_value(failed);
             // Best effort: when the disk is full this write fails as well, but a passing fault
             // (a locked file, an interrupted call) is then on record.
@@ -854,7 +858,7 @@ Result<std::unique_ptr<Ledger>> Ledger::create(const LedgerOptions& options,
                                                const ElectionContext& election, LedgerKey key) {
     auto impl = make_impl(options, std::move(key));
     impl->election = election;
-    auto store = LedgerStore::open(options.directory, true, false);
+    auto store = LedgerStore::open(options.directory, true, false, options.env);
     if (!store) return store.error();
     impl->store = std::move(store).value();
     rocksdb::WriteBatch batch;
@@ -883,7 +887,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const LedgerOptions& options,
                                              std::optional<LedgerKey> key) {
     const bool read_only = !key.has_value();
     auto impl = make_impl(options, std::move(key));
-    auto store = LedgerStore::open(options.directory, false, read_only);
+    auto store = LedgerStore::open(options.directory, false, read_only, options.env);
     if (!store) return store.error();
     impl->store = std::move(store).value();
     const std::string where = "ledger " + options.directory.string();

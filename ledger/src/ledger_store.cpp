@@ -47,7 +47,8 @@ std::string meta_key(std::string_view name, std::uint32_t log_id) {
 }
 
 Result<std::unique_ptr<LedgerStore>> LedgerStore::open(const std::filesystem::path& directory,
-                                                       bool create, bool read_only) {
+                                                       bool create, bool read_only,
+                                                       std::shared_ptr<rocksdb::Env> env) {
     std::error_code ec;
     const bool exists = std::filesystem::exists(directory, ec);
     if (create && exists) {
@@ -65,12 +66,14 @@ Result<std::unique_ptr<LedgerStore>> LedgerStore::open(const std::filesystem::pa
     options.paranoid_checks = true;
     options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
     options.keep_log_file_num = 4;
+    if (env) options.env = env.get();
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
     for (const auto& name : family_names())
         families.emplace_back(name, rocksdb::ColumnFamilyOptions());
 
     std::unique_ptr<LedgerStore> store(new LedgerStore());
     store->directory_ = directory;
+    store->env_ = std::move(env);
     rocksdb::DB* db = nullptr;
     const rocksdb::Status status =
         read_only ? rocksdb::DB::OpenForReadOnly(options, directory.string(), families,

@@ -39,8 +39,10 @@ std::string meta_key(std::string_view name, std::uint32_t log_id);
 class LedgerStore {
 public:
     // create: the directory must not exist. read_only: no writes, no lock on the database.
+    // env: the RocksDB environment to go through (null: the default); kept for the store's life.
     static Result<std::unique_ptr<LedgerStore>> open(const std::filesystem::path& directory,
-                                                     bool create, bool read_only);
+                                                     bool create, bool read_only,
+                                                     std::shared_ptr<rocksdb::Env> env = {});
     ~LedgerStore();
 
     const std::filesystem::path& directory() const { return directory_; }
@@ -60,6 +62,7 @@ private:
     LedgerStore() = default;
     rocksdb::ColumnFamilyHandle* handle(Family family) const;
 
+    std::shared_ptr<rocksdb::Env> env_;  // outlives db_ (declared first, destroyed last)
     std::filesystem::path directory_;
     std::unique_ptr<rocksdb::DB> db_;
     std::vector<rocksdb::ColumnFamilyHandle*> handles_;

@@ -30,6 +30,10 @@
 #include "psephos/ledger/ledger_records.hpp"
 #include "psephos/ledger/signed_note.hpp"
 
+namespace rocksdb {
+class Env;
+}
+
 namespace psephos::ledger {
 
 class CastingModule;
@@ -48,6 +52,9 @@ struct LedgerOptions {
     std::size_t tally_chunk = 1024;   // records of a district log per parallel tally task
     // Unix seconds for event times and batch views; tests substitute a fixed clock.
     std::function<std::uint64_t()> clock;
+    // The RocksDB environment the database's files go through; null: the default (the local
+    // file system). Tests substitute one that fails writes, as a full disk does.
+    std::shared_ptr<rocksdb::Env> env;
 };
 
 // The ledger's signing key: one Ed25519 secret from which every log's key is derived
