@@ -14,12 +14,15 @@ namespace psephos::test {
 
 class KioskDriver : public QmlDriver {
 public:
-    // A kiosk on the fixture's station (or, with station_error set, one that could not open).
+    // A kiosk on the fixture's station (or, with station_error set, one that could not open);
+    // ledger_env: the RocksDB environment of its ledger (tests: a failing disk).
     KioskDriver(const KioskFixture& fixture, ui::KioskController::Options options,
-                const QString& station_error = {}) {
+                const QString& station_error = {}, std::shared_ptr<rocksdb::Env> ledger_env = {}) {
         std::unique_ptr<ui::KioskStation> station;
         if (station_error.isEmpty()) {
-            auto opened = ui::KioskStation::open(fixture.config());
+            ui::KioskConfig config = fixture.config();
+            config.ledger_env = std::move(ledger_env);
+            auto opened = ui::KioskStation::open(config);
             if (!opened) throw std::runtime_error(opened.error().message);
             station = std::move(opened).value();
         }

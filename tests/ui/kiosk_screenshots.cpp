@@ -1,7 +1,8 @@
 // Renders every kiosk screen to PNG through the real QML on the offscreen platform
 // (scripts/screenshots): docs/screenshots/kiosk-<screen>[-<variant>].png, variants "large"
-// (largest text), "contrast" (high contrast dark) and "es" (Spanish). The station is a precinct
-// of the realistic sample election, made in a temporary directory.
+// (largest text), "contrast" (high contrast dark) and "es" (Spanish), and the two screens of a
+// failed write (docs/kiosk.md §3). The station is a precinct of the realistic sample election,
+// made in a temporary directory.
 //   kiosk_screenshots OUTPUT_DIR
 #include <QDir>
 #include <QGuiApplication>
@@ -10,6 +11,7 @@
 #include <functional>
 #include <iostream>
 
+#include "faulty_file_system.hpp"
 #include "kiosk_driver.hpp"
 
 using namespace psephos;
@@ -54,17 +56,19 @@ int main(int argc, char** argv) {
             {"-contrast", [](ui::KioskController& k) { k.setContrast(2); }},
             {"-es", [](ui::KioskController& k) { k.setLanguage(QStringLiteral("es")); }},
         };
-        test::KioskDriver d(fixture, options());
-        auto shot = [&](const QString& screen, const char* suffix) {
-            const QString path = out.filePath(
-                QStringLiteral("kiosk-%1%2.png").arg(screen, QString::fromLatin1(suffix)));
-            if (d.grab(path)) {
+        auto save = [&](test::KioskDriver& driver, const QString& name) {
+            const QString path = out.filePath(name + QStringLiteral(".png"));
+            if (driver.grab(path)) {
                 ++written;
                 std::cout << "wrote " << path.toStdString() << '\n';
             } else {
                 ++failed;
                 std::cerr << "could not write " << path.toStdString() << '\n';
             }
+        };
+        test::KioskDriver d(fixture, options());
+        auto shot = [&](const QString& screen, const char* suffix) {
+            save(d, QStringLiteral("kiosk-%1%2").arg(screen, QString::fromLatin1(suffix)));
         };
         auto expect = [&](const QString& screen) {
             if (!d.waitForScreen(screen))
@@ -154,6 +158,35 @@ int main(int argc, char** argv) {
         d.click(QStringLiteral("confirmClosePollsButton"));
         expect(QStringLiteral("report"));
         shot(QStringLiteral("closing-report"), "");
+
+        // A failed write (docs/kiosk.md §3): the fsync of the ballot's batch fails, so the ballot
+        // is not confirmed; at the restart the poll worker learns it was recorded after all.
+        QTemporaryDir second;
+        const test::KioskFixture station(second.path().toStdString(),
+                                         PSEPHOS_SAMPLES_DIR "/county-general-2026.json",
+                                         "precinct-101");
+        auto disk = std::make_shared<test::FaultyFileSystem>();
+        {
+            test::KioskDriver f(station, options(), {}, disk->env());
+            if (!f.kiosk().station()->record_polls(ledger::PollsAction::opened, "screenshots"))
+                throw std::runtime_error("could not open the polls");
+            f.unlock();
+            f.click(QStringLiteral("activateVoterButton"));
+            f.click(QStringLiteral("startButton"));
+            while (f.kiosk().screen() == QStringLiteral("contest"))
+                f.click(QStringLiteral("nextButton"));
+            disk->fault = test::Fault::sync;
+            f.click(QStringLiteral("castButton"));
+            if (!f.waitForScreen(QStringLiteral("ledgerError")))
+                throw std::runtime_error("the failed write did not show the ledger error");
+            save(f, QStringLiteral("kiosk-ledger-error-unconfirmed"));
+            disk->fault = test::Fault::none;
+        }
+        test::KioskDriver restarted(station, options());
+        restarted.unlock();
+        if (restarted.kiosk().screen() != QStringLiteral("pollWorker"))
+            throw std::runtime_error("the restarted kiosk did not unlock");
+        save(restarted, QStringLiteral("kiosk-poll-worker-settled"));
     } catch (const std::exception& e) {
         std::cerr << "kiosk_screenshots: " << e.what() << '\n';
         return 1;

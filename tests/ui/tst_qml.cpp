@@ -8,6 +8,7 @@
 #include <QTimer>
 #include <QtTest>
 
+#include "faulty_file_system.hpp"
 #include "kiosk_driver.hpp"
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/ledger/casting_module.hpp"
@@ -346,6 +347,47 @@ private slots:
         check_in_ledger(d, d.kiosk().trackingCode(), false, {{"mayor", {"rosa-delgado"}}});
         m_cast += 1;
         d.click(QStringLiteral("receiptDoneButton"));
+    }
+
+    // A failed write (docs/ledger.md §9; here the fsync fails, so the ledger replays the ballot
+    // when reopened): the voter is told the ballot could not be confirmed, not that it was not
+    // cast, and is not offered to cast it again; at the restart the poll worker learns its fate.
+    void failed_write_is_not_called_cast_and_is_settled_at_restart() {
+        QTemporaryDir dir;
+        const test::KioskFixture fixture(dir.path().toStdString(), small_sample, "ward-1");
+        auto fs = std::make_shared<test::FaultyFileSystem>();
+        QString code;
+        {
+            test::KioskDriver d(fixture, options(), {}, fs->env());
+            QVERIFY(d.kiosk().station()->record_polls(ledger::PollsAction::opened, "test"));
+            start_voter(d);
+            d.click(QStringLiteral("startButton"));
+            d.click(QStringLiteral("option-0"));
+            for (int i = 0; i < 3; ++i) d.click(QStringLiteral("nextButton"));
+            QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+            fs->fault = test::Fault::sync;
+            d.click(QStringLiteral("castButton"));
+            QVERIFY(d.waitForScreen(QStringLiteral("ledgerError")));
+            code = d.kiosk().unconfirmedCode();
+            QCOMPARE(code.size(), 39);
+            QCOMPARE(d.text(QStringLiteral("ledgerErrorTitle")),
+                     QStringLiteral("Your ballot could NOT be confirmed"));
+            QVERIFY(d.text(QStringLiteral("errorText")).contains(code));
+            QCOMPARE(d.kiosk().trackingCode(), QString());
+            fs->fault = test::Fault::none;
+            d.click(QStringLiteral("ledgerErrorOk"));
+            QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
+            QVERIFY(d.kiosk().reviewItems().isEmpty());  // the marks are gone
+        }
+        test::KioskDriver d(fixture, options());
+        const bool recorded = d.kiosk().station()->status().casting.ballots_cast == 1;
+        d.unlock();
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        const QString message = d.text(QStringLiteral("pollWorkerMessage"));
+        QVERIFY2(message.contains(code), qPrintable(message));
+        QVERIFY2(message.contains(recorded ? QStringLiteral("WAS recorded")
+                                           : QStringLiteral("was NOT recorded")),
+                 qPrintable(message));
     }
 
     // Runs last: closes the polls; the closing report has every ballot of this test.

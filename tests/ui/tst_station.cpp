@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include "faulty_file_system.hpp"
 #include "kiosk_fixture.hpp"
 #include "kiosk_station.hpp"
 #include "poll_worker_lock.hpp"
@@ -256,6 +257,101 @@ private slots:
         QCOMPARE(polls.value().ballots_challenged, std::uint64_t{1});
         QVERIFY(!station.cast(marks));  // closed
         QVERIFY(!station.record_polls(ledger::PollsAction::opened, "pw"));
+    }
+
+    // A ballot whose write failed (docs/ledger.md §9) is not called cast, stops the station until
+    // a restart, and is settled at the restart: looked up in the reopened ledger, the outcome in
+    // the event log, the note removed; then voting goes on, chained after what the log holds.
+    void a_failed_write_is_settled_at_the_next_start_data() {
+        QTest::addColumn<int>("fault");
+        QTest::newRow("disk full (append)") << static_cast<int>(test::Fault::append);
+        QTest::newRow("fsync fails") << static_cast<int>(test::Fault::sync);
+    }
+    void a_failed_write_is_settled_at_the_next_start() {
+        QFETCH(int, fault);
+        QTemporaryDir dir;
+        const test::KioskFixture fixture(dir.path().toStdString(), small_sample, "ward-1");
+        const std::filesystem::path note = fixture.data / "kiosk-unconfirmed-ballots";
+        auto fs = std::make_shared<test::FaultyFileSystem>();
+        ui::KioskConfig faulty = fixture.config();
+        faulty.ledger_env = fs->env();
+        const ledger::BallotMarks marks{
+            {"mayor", {"rosa-delgado"}}, {"city-council", {"nora-lindqvist"}}, {"measure-1", {}}};
+        std::string code;
+        {
+            auto opened = ui::KioskStation::open(faulty);
+            QVERIFY2(opened, opened ? "" : opened.error().message.c_str());
+            ui::KioskStation& station = *opened.value();
+            QVERIFY(station.recovered_outcomes().empty());
+            QVERIFY(station.record_polls(ledger::PollsAction::opened, "pw"));
+            QVERIFY(station.cast(marks));
+
+            fs->fault = static_cast<test::Fault>(fault);
+            auto failed = station.cast(marks);
+            QVERIFY(!failed);
+            QCOMPARE(failed.error().code, ErrorCode::io_error);
+            QVERIFY(station.unconfirmed_ballot());
+            code = *station.unconfirmed_ballot();
+            QVERIFY2(failed.error().message.find("could not confirm that it stored ballot " +
+                                                 code) != std::string::npos,
+                     failed.error().message.c_str());
+            QVERIFY(std::filesystem::exists(note));
+
+            // The disk is back, but nothing more is taken before a restart: a ballot cast now
+            // could follow one the log may hold, and the closing counts are not known.
+            fs->fault = test::Fault::none;
+            auto refused = station.cast(marks);
+            QVERIFY(!refused);
+            QCOMPARE(refused.error().code, ErrorCode::refused);
+            QVERIFY2(refused.error().message.find("restart the kiosk") != std::string::npos,
+                     refused.error().message.c_str());
+            QVERIFY(!station.challenge(marks));
+            QVERIFY(!station.record_polls(ledger::PollsAction::closed, "pw"));
+        }
+
+        auto reopened = ui::KioskStation::open(fixture.config());
+        QVERIFY2(reopened, reopened ? "" : reopened.error().message.c_str());
+        ui::KioskStation& station = *reopened.value();
+        QCOMPARE(station.recovered_outcomes().size(), std::size_t{1});
+        const ui::UnconfirmedOutcome& outcome = station.recovered_outcomes().front();
+        QCOMPARE(outcome.tracking_code, code);
+        const std::uint64_t cast = station.status().casting.ballots_cast;
+        QVERIFY(cast == 1 || cast == 2);
+        QCOMPARE(outcome.recorded, cast == 2);
+        if (static_cast<test::Fault>(fault) == test::Fault::append)
+            QVERIFY2(!outcome.recorded, "a ballot whose append was refused cannot be in the log");
+        if (outcome.recorded) {
+            QCOMPARE(outcome.log, std::string("ward-1"));
+            auto stored = station.ledger().record("ward-1", outcome.index);
+            QVERIFY(stored);
+            auto ballot = ledger::decode_ballot(stored.value());
+            QVERIFY(ballot);
+            QCOMPARE(ledger::format_tracking_code(
+                         ledger::next_tracking_code(ballot.value().previous_tracking_code,
+                                                    ledger::compute_ballot_hash(ballot.value()))),
+                     code);
+        }
+        QVERIFY(!std::filesystem::exists(note));
+        // The outcome is on record in the event log.
+        const auto events = station.ledger().status(ledger::event_log_name);
+        QVERIFY(events);
+        bool logged = false;
+        for (std::uint64_t i = 0; i < events.value().size && !logged; ++i) {
+            auto event = ledger::decode_ledger_event(
+                station.ledger().record(ledger::event_log_name, i).value());
+            QVERIFY(event);
+            logged =
+                event.value().subject ==
+                "ballot " + code + ", whose write failed before the restart, " +
+                    (outcome.recorded ? "is recorded at record " + std::to_string(outcome.index)
+                                      : std::string("is not recorded"));
+        }
+        QVERIFY(logged);
+        // Voting goes on, on the chain the log holds.
+        auto next = station.cast(marks);
+        QVERIFY2(next, next ? "" : next.error().message.c_str());
+        QCOMPARE(station.status().casting.ballots_cast, cast + 1);
+        QVERIFY(station.record_polls(ledger::PollsAction::closed, "pw"));
     }
 
 private:

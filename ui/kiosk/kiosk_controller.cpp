@@ -66,6 +66,8 @@ struct KioskController::WorkResult {
     QString record;  // "<district>#<index>"
     QString checkpoint;
     QString tracking_code;
+    bool write_failed = false;
+    QString unconfirmed;  // the tracking code of a ballot whose write failed (fate unknown)
     std::vector<std::vector<std::string>> opened;  // a challenge's opened marks
 };
 
@@ -93,6 +95,18 @@ KioskController::KioskController(std::unique_ptr<KioskStation> station, QString 
         return;
     }
     refreshStatus();
+    // Ballots whose write failed before this start, now settled by the reopened ledger.
+    QStringList settled;
+    for (const UnconfirmedOutcome& o : m_station->recovered_outcomes()) {
+        settled << (o.recorded ? tr("Ballot %1, whose recording failed before the restart, WAS "
+                                    "recorded (%2 #%3): its voter has voted and must not vote "
+                                    "again.")
+                                     .arg(q(o.tracking_code), q(o.log), QString::number(o.index))
+                               : tr("Ballot %1, whose recording failed before the restart, was "
+                                    "NOT recorded: its voter may vote again.")
+                                     .arg(q(o.tracking_code)));
+    }
+    m_startupNotice = settled.join(QLatin1Char('\n'));  // shown at the first unlock
 }
 
 KioskController::~KioskController() { m_pool.waitForDone(); }
@@ -198,7 +212,8 @@ void KioskController::unlock(const QString& passphrase) {
         m_unlocked = true;
         m_unlockMessage.clear();
         emit unlockMessageChanged();
-        setPollWorkerMessage({});
+        setPollWorkerMessage(m_startupNotice);
+        m_startupNotice.clear();
         refreshStatus();
         setScreen(screen_poll_worker);
         m_unlockTimer.start();
@@ -481,6 +496,7 @@ void KioskController::submit(bool challenge) {
                     result->opened = std::move(report.value().opened);
                 } else {
                     result->error = q(report.error().message);
+                    result->write_failed = report.error().code == ErrorCode::io_error;
                 }
             } else {
                 auto receipt = station->cast(*marks);
@@ -491,15 +507,26 @@ void KioskController::submit(bool challenge) {
                                      QString::number(receipt.value().receipt.index);
                 } else {
                     result->error = q(receipt.error().message);
+                    result->write_failed = receipt.error().code == ErrorCode::io_error;
                 }
             }
+            if (result->write_failed && station->unconfirmed_ballot())
+                result->unconfirmed = q(*station->unconfirmed_ballot());
             wipe_ballot_marks(*marks);
             return result;
         },
         [this, challenge](const WorkResult& r) {
             refreshStatus();
             if (!r.ok) {
-                m_errorText = tr("The ledger did not record the ballot: %1").arg(r.error);
+                m_unconfirmedCode = r.unconfirmed;
+                m_errorText =
+                    r.unconfirmed.isEmpty()
+                        ? tr("The ledger did not record the ballot: %1").arg(r.error)
+                        : tr("Ballot %1 may or may not have been recorded. No one can vote on this "
+                             "kiosk until it is restarted; at its restart the kiosk looks the "
+                             "ballot up and tells the poll worker whether it was cast. The voter "
+                             "must not vote again until then.\n\nWhat happened: %2")
+                              .arg(r.unconfirmed, r.error);
                 setScreen(screen_ledger_error);
                 emit submissionFinished(false);
                 return;
@@ -563,7 +590,12 @@ void KioskController::startOver() {
 void KioskController::acknowledgeLedgerError() {
     if (m_screen != screen_ledger_error) return;
     m_errorText.clear();
-    if (m_session) {
+    if (!m_unconfirmedCode.isEmpty()) {
+        // Casting again could count this voter twice: the session ends here.
+        m_unconfirmedCode.clear();
+        endVoterSession();
+        setScreen(screen_idle);
+    } else if (m_session) {
         // The voter's marks are still here: they may try again once the poll worker fixed it.
         setScreen(screen_review);
     } else {

@@ -11,7 +11,9 @@
 //   "working"     encryption and the durable write run off the GUI thread: `progressText`
 //   "receipt"     the tracking code (`trackingCode`, `trackingGroups`, QR `qrSource`)
 //   "challenged"  what the revealed nonces open to (`challengeItems`) and the tracking code
-//   "ledgerError" the ballot was NOT cast: `errorText`, for the poll worker
+//   "ledgerError" the ballot was NOT cast: `errorText`, for the poll worker; or, after a failed
+//                 write (`unconfirmedCode` set), it is not known whether it was: the kiosk must
+//                 be restarted, and at its start it tells the poll worker (`pollWorkerMessage`)
 // A voter session ends (marks wiped) on cast, on the inactivity timeout and on "start over".
 #pragma once
 
@@ -42,6 +44,7 @@ class KioskController : public QObject {
     Q_OBJECT
     Q_PROPERTY(QString screen READ screen NOTIFY screenChanged)
     Q_PROPERTY(QString errorText READ errorText NOTIFY screenChanged)
+    Q_PROPERTY(QString unconfirmedCode READ unconfirmedCode NOTIFY screenChanged)
     // Station
     Q_PROPERTY(QString electionName READ electionName CONSTANT)
     Q_PROPERTY(QString districtId READ districtId CONSTANT)
@@ -116,6 +119,7 @@ public:
 
     QString screen() const { return m_screen; }
     QString errorText() const { return m_errorText; }
+    QString unconfirmedCode() const { return m_unconfirmedCode; }
     QString electionName() const;
     QString districtId() const;
     QString districtName() const;
@@ -247,6 +251,8 @@ private:
 
     QString m_screen = QStringLiteral("idle");
     QString m_errorText;
+    QString m_unconfirmedCode;
+    QString m_startupNotice;  // ballots settled at this start, for the poll worker
     QString m_pollsState;
     int m_ballotsCast = 0;
     int m_ballotsChallenged = 0;

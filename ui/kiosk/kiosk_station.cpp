@@ -1,9 +1,12 @@
 #include "kiosk_station.hpp"
 
+#include <fcntl.h>
 #include <sodium.h>
+#include <unistd.h>
 
 #include <array>
 #include <chrono>
+#include <fstream>
 #include <system_error>
 
 #include "psephos/crypto/bytes.hpp"
@@ -14,6 +17,20 @@ namespace psephos::ui {
 namespace fs = std::filesystem;
 
 namespace {
+
+// Where the station notes the tracking code of a ballot whose write failed, to look it up in the
+// reopened ledger at its next start: one line "<64 hex digits>\n" per ballot (public data).
+constexpr std::string_view unconfirmed_file = "kiosk-unconfirmed-ballots";
+
+// Appends the line and syncs it, best effort: on a full disk this fails too, and the code on
+// the kiosk's screen is what remains.
+void note_unconfirmed(const fs::path& file, const Hash32& code) {
+    const std::string line = code.to_hex() + "\n";
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) return;
+    if (::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size())) ::fsync(fd);
+    ::close(fd);
+}
 
 std::string random_ballot_id() {
     std::array<std::uint8_t, 16> bytes{};
@@ -53,6 +70,7 @@ Result<std::unique_ptr<KioskStation>> KioskStation::open(const KioskConfig& conf
     ledger::LedgerOptions options;
     options.directory = database;
     options.clock = config.clock;
+    options.env = config.ledger_env;
     auto opened = ledger::Ledger::open(options, std::move(key).value());
     if (!opened) {
         Error e = opened.error();
@@ -91,6 +109,7 @@ Result<std::unique_ptr<KioskStation>> KioskStation::open(const KioskConfig& conf
                          config.district_id +
                          "' (an election official registers it: psephos ledger register-device)"};
     station->chain_head_ = *head;
+    if (auto ok = station->settle_unconfirmed(); !ok) return ok.error();
     if (config.precomputed_ballots > 0)
         station->pool_ = std::make_unique<ledger::BallotPrecomputationPool>(
             context, config.district_id, config.precomputed_ballots, 1);
@@ -133,6 +152,7 @@ std::optional<std::uint64_t> KioskStation::disk_free_bytes() const {
 }
 
 Result<ledger::Receipt> KioskStation::record_polls(ledger::PollsAction action, std::string actor) {
+    if (auto ok = refuse_if_unconfirmed(); !ok) return ok.error();  // its counts are not known
     const ledger::DistrictCastingStatus before = ledger_->casting().status(district_index_);
     ledger::PollsRecord record;
     record.action = action;
@@ -153,10 +173,58 @@ Result<ledger::PreparedBallot> KioskStation::prepare(const ledger::BallotMarks& 
     return ledger::encrypt_ballot(election(), request, marks, *device_key_, pool_.get());
 }
 
+// The ballots whose write failed before this start: each is now in the reopened ledger or not
+// (docs/ledger.md §9). Each outcome goes to the event log, durably, before the note is removed.
+Status KioskStation::settle_unconfirmed() {
+    const fs::path file = data_ / unconfirmed_file;
+    std::error_code ec;
+    if (!fs::exists(file, ec)) return {};
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty()) continue;
+        auto code = Hash32::from_hex(line);
+        if (!code) return code.error().within(file.string());
+        UnconfirmedOutcome outcome{ledger::format_tracking_code(code.value()), false, {}, 0};
+        if (auto entry = ledger_->casting().find_tracking_code(code.value())) {
+            outcome.recorded = true;
+            outcome.log = ledger_->election().manifest.districts.at(entry->district_index).id;
+            outcome.index = entry->index;
+        }
+        auto recorded = ledger_->record_event(
+            ledger::EventType::error, ledger::ActorRole::system,
+            outcome.recorded ? ledger::Disposition::success : ledger::Disposition::failure,
+            district_id_,
+            "ballot " + outcome.tracking_code + ", whose write failed before the restart, " +
+                (outcome.recorded ? "is recorded at record " + std::to_string(outcome.index)
+                                  : "is not recorded"));
+        if (!recorded) return recorded.error().within(file.string());
+        recovered_.push_back(std::move(outcome));
+    }
+    if (!fs::remove(file, ec) && ec)
+        return Error{ErrorCode::io_error, file.string() + ": " + ec.message()};
+    return {};
+}
+
+Status KioskStation::refuse_if_unconfirmed() const {
+    if (!unconfirmed_) return {};
+    return Error{ErrorCode::refused,
+                 "the ledger failed to write ballot " + *unconfirmed_ +
+                     ": restart the kiosk before anyone votes, then look that tracking code up "
+                     "to learn whether the ballot was cast"};
+}
+
 Result<ledger::Receipt> KioskStation::submit_ballot(Bytes record, const Hash32& tracking_code) {
+    if (auto ok = refuse_if_unconfirmed(); !ok) return ok.error();
     auto receipt = ledger_->submit(std::move(record), ledger::ActorRole::system).get();
     if (receipt) {
         chain_head_ = tracking_code;
+    } else if (receipt.error().code == ErrorCode::io_error) {
+        // Not acknowledged, but perhaps on disk: neither the chain head nor anything else may
+        // move on until a reopened ledger says which (docs/ledger.md §9).
+        unconfirmed_ = ledger::format_tracking_code(tracking_code);
+        note_unconfirmed(data_ / unconfirmed_file, tracking_code);
+        return Error{ErrorCode::io_error, "the ledger could not confirm that it stored ballot " +
+                                              *unconfirmed_ + ": " + receipt.error().message};
     } else if (auto head = ledger_->casting().device_chain_head(district_index_, device_id_)) {
         chain_head_ = *head;  // whatever the ledger holds is the chain to continue
     }
@@ -164,6 +232,7 @@ Result<ledger::Receipt> KioskStation::submit_ballot(Bytes record, const Hash32& 
 }
 
 Result<CastReceipt> KioskStation::cast(const ledger::BallotMarks& marks) {
+    if (auto ok = refuse_if_unconfirmed(); !ok) return ok.error();
     auto prepared = prepare(marks);
     if (!prepared) return prepared.error();
     const Hash32 code = prepared.value().tracking_code;
@@ -178,6 +247,7 @@ Result<CastReceipt> KioskStation::cast(const ledger::BallotMarks& marks) {
 }
 
 Result<ChallengeReport> KioskStation::challenge(const ledger::BallotMarks& marks) {
+    if (auto ok = refuse_if_unconfirmed(); !ok) return ok.error();
     auto prepared = prepare(marks);
     if (!prepared) return prepared.error();
     const Hash32 code = prepared.value().tracking_code;

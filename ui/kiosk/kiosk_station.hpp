@@ -27,8 +27,9 @@ struct KioskConfig {
     std::filesystem::path ledger_key;  // empty: DIR/ledger.key
     std::filesystem::path device_key;  // the device's signing key file (psephos ledger device-key)
     std::string device_id;             // as registered in the district
-    std::size_t precomputed_ballots = 2;   // kept ready in the background (0: none)
-    std::function<std::uint64_t()> clock;  // Unix seconds; empty: the system clock
+    std::size_t precomputed_ballots = 2;       // kept ready in the background (0: none)
+    std::function<std::uint64_t()> clock;      // Unix seconds; empty: the system clock
+    std::shared_ptr<rocksdb::Env> ledger_env;  // null: the local disk (tests: a failing one)
 };
 
 struct StationStatus {
@@ -53,6 +54,15 @@ struct ChallengeReport {
     std::vector<std::vector<std::string>> opened;
 };
 
+// A ballot whose write failed before the station's last restart, looked up in the reopened
+// ledger (docs/ledger.md §9).
+struct UnconfirmedOutcome {
+    std::string tracking_code;  // format_tracking_code
+    bool recorded = false;      // in the district log after all: its voter has voted
+    std::string log;            // if recorded: the district and the record's index
+    std::uint64_t index = 0;
+};
+
 class KioskStation {
 public:
     // Errors name what is wrong: the manifest, the district, the ledger (locked by another
@@ -69,15 +79,26 @@ public:
     std::optional<std::uint64_t> disk_free_bytes() const;
 
     // Submits a polls record for the district with the current counts (opening: the zero
-    // report) as a poll worker; the ledger refuses a step out of order.
+    // report) as a poll worker; the ledger refuses a step out of order, and the station any
+    // after a failed ballot write (its counts are unknown until a restart).
     Result<ledger::Receipt> record_polls(ledger::PollsAction action, std::string actor);
 
     // Encrypts the marks (the precomputation pool makes this fast), signs, submits and waits
-    // until the ballot is durable. The marks are not kept. On an error nothing was cast.
+    // until the ballot is durable. The marks are not kept. On an error the ballot was not cast,
+    // except after a failed write (ErrorCode::io_error): the ledger did not acknowledge it, but
+    // its write may have reached the disk (docs/ledger.md §9), so its fate is known only once
+    // the ledger is reopened. The station then keeps its tracking code (unconfirmed_ballot())
+    // and refuses every further submission until it is restarted.
     Result<CastReceipt> cast(const ledger::BallotMarks& marks);
     // The Benaloh challenge: encrypts and signs as for cast, then records the ballot with its
     // nonces revealed (never counted) and opens each ciphertext with its revealed nonce.
     Result<ChallengeReport> challenge(const ledger::BallotMarks& marks);
+
+    // The tracking code (format_tracking_code) of the ballot whose write failed, if one did.
+    // The station notes it in DIR/kiosk-unconfirmed-ballots (best effort: the disk may be full)
+    // and, at its next start, looks it up in the reopened ledger: recovered_outcomes().
+    const std::optional<std::string>& unconfirmed_ballot() const { return unconfirmed_; }
+    const std::vector<UnconfirmedOutcome>& recovered_outcomes() const { return recovered_; }
 
     ledger::Ledger& ledger() { return *ledger_; }
 
@@ -85,6 +106,8 @@ private:
     KioskStation() = default;
     Result<ledger::PreparedBallot> prepare(const ledger::BallotMarks& marks);
     Result<ledger::Receipt> submit_ballot(Bytes record, const Hash32& tracking_code);
+    Status refuse_if_unconfirmed() const;
+    Status settle_unconfirmed();
     std::uint64_t now() const;
 
     std::unique_ptr<ledger::Ledger> ledger_;
@@ -96,6 +119,8 @@ private:
     std::filesystem::path data_;
     Hash32 chain_head_;
     std::function<std::uint64_t()> clock_;
+    std::optional<std::string> unconfirmed_;
+    std::vector<UnconfirmedOutcome> recovered_;
 };
 
 }  // namespace psephos::ui

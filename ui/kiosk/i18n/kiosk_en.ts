@@ -159,7 +159,12 @@
 <context>
     <name>LedgerErrorScreen</name>
     <message>
-        <location filename="../qml/LedgerErrorScreen.qml" line="+29"/>
+        <location filename="../qml/LedgerErrorScreen.qml" line="+31"/>
+        <source>Your ballot could NOT be confirmed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Your ballot was NOT cast</source>
         <translation type="unfinished"></translation>
     </message>
@@ -548,7 +553,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+44"/>
+        <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ballot %1, whose recording failed before the restart, was NOT recorded: its voter may vote again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>ledger open; the district log is empty</source>
         <translation type="unfinished"></translation>
     </message>
@@ -568,7 +583,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+60"/>
         <source>Wrong passphrase. Too many attempts: try again in %1 seconds.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -668,12 +683,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+39"/>
         <source>The ledger did not record the ballot: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+139"/>
+        <location line="+1"/>
+        <source>Ballot %1 may or may not have been recorded. No one can vote on this kiosk until it is restarted; at its restart the kiosk looks the ballot up and tells the poll worker whether it was cast. The voter must not vote again until then.
+
+What happened: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+148"/>
         <source>%1 of %2: %3, %4.</source>
         <translation type="unfinished"></translation>
     </message>

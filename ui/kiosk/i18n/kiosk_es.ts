@@ -159,7 +159,12 @@
 <context>
     <name>LedgerErrorScreen</name>
     <message>
-        <location filename="../qml/LedgerErrorScreen.qml" line="+29"/>
+        <location filename="../qml/LedgerErrorScreen.qml" line="+31"/>
+        <source>Your ballot could NOT be confirmed</source>
+        <translation>NO se pudo confirmar su boleta</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Your ballot was NOT cast</source>
         <translation>Su boleta NO fue emitida</translation>
     </message>
@@ -548,7 +553,17 @@
         <translation>no se encontró batería (alimentación de red)</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+44"/>
+        <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
+        <translation>La boleta %1, cuyo registro falló antes del reinicio, SÍ quedó registrada (%2 n.º %3): su votante ya votó y no debe votar de nuevo.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ballot %1, whose recording failed before the restart, was NOT recorded: its voter may vote again.</source>
+        <translation>La boleta %1, cuyo registro falló antes del reinicio, NO quedó registrada: su votante puede votar de nuevo.</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>ledger open; the district log is empty</source>
         <translation>registro abierto; la bitácora del distrito está vacía</translation>
     </message>
@@ -568,7 +583,7 @@
         <translation>desconocido</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+60"/>
         <source>Wrong passphrase. Too many attempts: try again in %1 seconds.</source>
         <translation>Frase de contraseña incorrecta. Demasiados intentos: vuelva a intentarlo en %1 segundos.</translation>
     </message>
@@ -668,12 +683,21 @@
         <translation>Cifrando y registrando su boleta. Espere un momento…</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+39"/>
         <source>The ledger did not record the ballot: %1</source>
         <translation>El registro no guardó la boleta: %1</translation>
     </message>
     <message>
-        <location line="+139"/>
+        <location line="+1"/>
+        <source>Ballot %1 may or may not have been recorded. No one can vote on this kiosk until it is restarted; at its restart the kiosk looks the ballot up and tells the poll worker whether it was cast. The voter must not vote again until then.
+
+What happened: %2</source>
+        <translation>La boleta %1 puede haber quedado registrada o no. Nadie puede votar en este quiosco hasta que se reinicie; al reiniciarse, el quiosco busca la boleta e informa al trabajador electoral si fue emitida. El votante no debe votar de nuevo hasta entonces.
+
+Qué pasó: %2</translation>
+    </message>
+    <message>
+        <location line="+148"/>
         <source>%1 of %2: %3, %4.</source>
         <translation>%1 de %2: %3, %4.</translation>
     </message>

@@ -1,5 +1,7 @@
-// The durable write failed: the ballot was NOT cast. The voter is told plainly and a poll worker
-// acknowledges; the controller's errorText says what went wrong.
+// The ledger did not record the ballot: it was NOT cast. The voter is told plainly and a poll
+// worker acknowledges; the controller's errorText says what went wrong. After a failed write
+// (unconfirmedCode set) the ledger may yet hold the ballot: the screen says it could not be
+// confirmed, and the kiosk settles it at its restart.
 import QtQuick
 
 Item {
@@ -26,7 +28,8 @@ Item {
                 kind: "title"
                 horizontalAlignment: Text.AlignHCenter
                 color: kiosk.palette.danger
-                text: qsTr("Your ballot was NOT cast")
+                text: kiosk.unconfirmedCode !== "" ? qsTr("Your ballot could NOT be confirmed")
+                                                   : qsTr("Your ballot was NOT cast")
                 Accessible.role: Accessible.AlertMessage
                 Accessible.name: text
             }
