@@ -11,9 +11,11 @@
 
 #include <sodium.h>
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/json.hpp>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <fstream>
 #include <map>
@@ -281,6 +283,25 @@ struct DistrictSummary {
 };
 
 std::string hex(const Hash32& h) { return h.to_hex(); }
+
+// What a district's set of ballot ids seen so far keeps of each id: the first 16 bytes of its
+// SHA-256, a fixed 16 bytes a ballot whatever the ids' length (the only state of the verifier that
+// grows with the number of ballots). Two different ids with one digest (~2^-128 a pair) could
+// only report a repeat that is not there, never hide one.
+using IdDigest = std::array<std::uint8_t, 16>;
+struct IdDigestHash {
+    std::size_t operator()(const IdDigest& d) const noexcept {
+        std::size_t h = 0;
+        std::memcpy(&h, d.data(), sizeof h);
+        return h;
+    }
+};
+IdDigest id_digest(std::string_view id) {
+    const Hash32 h = sha256_of(as_bytes(id));
+    IdDigest d;
+    std::copy_n(h.bytes.begin(), d.size(), d.begin());
+    return d;
+}
 
 Bytes proof_context(std::string_view ballot, std::string_view contest, std::string_view option) {
     Bytes out = text_field(ballot);
@@ -1220,7 +1241,7 @@ void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
     Polls polls = Polls::not_opened;
     bool tallied = false, has_result = false, decoded_all = true;
     std::map<std::string, Device> devices;
-    std::unordered_set<std::string> ballot_ids;
+    std::unordered_set<IdDigest, IdDigestHash> ballot_ids;
     std::uint64_t cast = 0, challenged = 0;
     std::optional<DecodedTally> tally;
     std::map<std::uint32_t, PerOption<DecodedShare>> decryptions;
@@ -1269,7 +1290,8 @@ void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
                 const auto device = devices.find(b.device_id);
                 if (device == devices.end())
                     v18.fail(at + ": device '" + b.device_id + "' is not registered");
-                if (!ballot_ids.insert(b.ballot_id).second) v18.fail(at + ": ballot id repeats");
+                if (!ballot_ids.insert(id_digest(b.ballot_id)).second)
+                    v18.fail(at + ": ballot id repeats");
                 (type == 0x02 ? cast : challenged) += 1;
                 // V19's structure here; its proofs on the queue.
                 v19.count();

@@ -579,6 +579,45 @@ private slots:
         QVERIFY2(content, failed_checks(report).c_str());
     }
 
+    // Two ballots of d1 with one ballot id, each well formed and signed by the kiosk: d1's last
+    // cast ballot is encrypted again under the id of its first, on the same chain, and the log
+    // is signed again as the ledger's operator could. V18 names the repeat.
+    void repeated_ballot_id_is_named() {
+        QTemporaryDir tmp;
+        const fs::path copy = copy_record(record_, tmp.path().toStdString());
+        const std::string file = "districts/d1/records.bin";
+        std::vector<Bytes> frames = frames_of(read_bytes(copy / file));
+        std::vector<std::size_t> casts;
+        for (std::size_t i = 0; i < frames.size(); ++i)
+            if (frames[i][0] == 0x02) casts.push_back(i);
+        QVERIFY(casts.size() >= 2);
+        const EncryptedBallot first = checked(decode_ballot(frames[casts.front()]), "first");
+        const EncryptedBallot last = checked(decode_ballot(frames[casts.back()]), "last");
+        QVERIFY(first.ballot_id != last.ballot_id);
+        const ElectionContext election =
+            checked(make_election_context(
+                        checked(load_manifest_file((copy / "manifest.json").string()), "manifest")),
+                    "election");
+        const PreparedBallot again =
+            checked(encrypt_ballot(election,
+                                   {first.ballot_id, last.device_id, last.district_id,
+                                    last.timestamp, last.previous_tracking_code},
+                                   {{"mayor", {"grace"}}, {"measure-a", {"no"}}},
+                                   test::seeded_key(1)),  // d1's kiosk (LedgerScenario)
+                    "encrypt");
+        QVERIFY(verify_ballot(election, test::seeded_key(1).public_key(), again.ballot));
+        frames[casts.back()] = encode_ballot(again.ballot);
+        write_bytes(copy / file, file_of(frames));
+        resign_district(copy, test::small_manifest().election_id, "d1");
+        const VerifyReport report = verify(copy);
+        bool named = false;
+        for (const auto& c : report.checks)
+            if (c.id == "V18" && c.scope == "d1" && c.status == CheckStatus::failed)
+                for (const auto& f : c.failures)
+                    named = named || f.find("ballot id repeats") != std::string::npos;
+        QVERIFY2(named, failed_checks(report).c_str());
+    }
+
     // d1's log (records, checkpoints, consistency) taken from another election's record, with
     // record.json's hashes redone — and, for the same election id, also its size and root.
     void district_from_another_election_fails_data() {
