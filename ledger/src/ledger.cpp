@@ -412,12 +412,15 @@ public:
         } else {
             for (LedgerModule* module : modules) module->abort(d);
             // Not acknowledged, and not known to be absent: a write whose sync failed may have
-            // reached the file, and a reopening replays it whole (or drops it whole).
+            // reached the file, and a reopening replays it whole (or drops it whole). A batch
+            // refused because an earlier write failed was not written at all.
             const Error failed = written.error().within(
                 "district '" + district_id +
-                "': the batch was not acknowledged (its synced write failed; reopen the ledger "
-                "once the disk is writable: the reopening shows whether the database kept all "
-                "of the batch or none of it)");
+                (written.error().code == ErrorCode::refused
+                     ? "': the batch was not written"
+                     : "': the batch was not acknowledged (its synced write failed; reopen the "
+                       "ledger once the disk is writable: the reopening shows whether the "
+                       "database kept all of the batch or none of it)"));
             for (auto& [item, index] : accepted) item->promise.set_value(failed);
             // Best effort: when the disk is full this write fails as well, but a passing fault
             // (a locked file, an interrupted call) is then on record.

@@ -100,11 +100,19 @@ void LedgerStore::put(rocksdb::WriteBatch& batch, Family family, std::string_vie
 }
 
 Status LedgerStore::write(rocksdb::WriteBatch& batch) {
+    if (write_failed_)
+        return make_error(ErrorCode::refused,
+                          "ledger database " + directory_.string() +
+                              ": an earlier write failed; no more writes until the ledger is "
+                              "reopened");
     rocksdb::WriteOptions options;
     options.sync = true;
     options.disableWAL = false;  // never: a synced WAL write is what makes a batch durable
     const rocksdb::Status status = db_->Write(options, &batch);
-    if (!status.ok()) return rocks_error(directory_, status);
+    if (!status.ok()) {
+        write_failed_ = true;
+        return rocks_error(directory_, status);
+    }
     ++synced_writes_;
     return {};
 }

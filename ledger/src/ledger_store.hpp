@@ -48,7 +48,11 @@ public:
     const std::filesystem::path& directory() const { return directory_; }
 
     void put(rocksdb::WriteBatch& batch, Family family, std::string_view key, ByteSpan value);
-    // One atomic, durable write (sync = true, WAL on).
+    // One atomic, durable write (sync = true, WAL on). After a write failed, every later one is
+    // refused unwritten (ErrorCode::refused) until the store is opened again: the failed batch
+    // may still be in the write-ahead log (a failed sync), and a reopening replays it, so nothing
+    // may be written on top of a state that a reopening would not give back (docs/ledger.md §9).
+    // RocksDB alone does not ensure this: it may recover by itself from ENOSPC.
     Status write(rocksdb::WriteBatch& batch);
     std::uint64_t synced_writes() const { return synced_writes_.load(); }
 
@@ -67,6 +71,7 @@ private:
     std::unique_ptr<rocksdb::DB> db_;
     std::vector<rocksdb::ColumnFamilyHandle*> handles_;
     std::atomic<std::uint64_t> synced_writes_{0};
+    std::atomic<bool> write_failed_{false};
 };
 
 }  // namespace psephos::ledger::detail

@@ -103,12 +103,20 @@ private slots:
             QCOMPARE(ledger.casting().status(0).ballots_cast, std::uint64_t{3});
             QVERIFY(!ledger.casting().find_tracking_code(prepared.tracking_code));
 
-            // The disk is back, but the ledger stays refusing until it is reopened: RocksDB
-            // stops writing after a failed write-ahead-log write, and whether the failed batch
-            // is in the database is known only from what a reopening replays.
+            // The disk is back, but the ledger refuses to write until it is reopened: whether
+            // the failed batch is in the database is known only from what a reopening replays,
+            // so nothing may be written on top of it (RocksDB may recover from ENOSPC by itself,
+            // so this is the ledger's own refusal).
             fs->fault = test::Fault::none;
+            const int refused_before = fs->refused;
             const Result<Receipt> again = ledger.submit(s.next_cast(1, 0)).get();
             QVERIFY(!again);
+            QCOMPARE(again.error().code, ErrorCode::refused);
+            QVERIFY2(
+                again.error().message.find("the batch was not written") != std::string::npos &&
+                    again.error().message.find("until the ledger is reopened") != std::string::npos,
+                again.error().message.c_str());
+            QCOMPARE(fs->refused, refused_before);  // refused before reaching the disk
             QVERIFY(state_of(ledger, s.kiosk(1).district_id).size == 2);
         }
 
