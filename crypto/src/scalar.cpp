@@ -1,6 +1,7 @@
 // Scalar arithmetic modulo L through libsodium's crypto_core_ristretto255_scalar_* functions.
 #include "psephos/crypto/scalar.hpp"
 
+#include <openssl/crypto.h>
 #include <sodium.h>
 
 #include <algorithm>
@@ -12,6 +13,12 @@ void initialize() {
     static std::once_flag once;
     std::call_once(once, [] {
         if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
+        // OpenSSL (SHA-256 for Merkle trees, RIPEMD-160) loads its configuration on first use,
+        // keeping error state in the thread that does it. Done here, on the thread that loads the
+        // program, rather than in whichever worker thread hashes first (a GUI's thread pool),
+        // where that state outlived the thread (LeakSanitizer in auditor_chain).
+        if (OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, nullptr) != 1)
+            throw std::runtime_error("OpenSSL failed to initialize");
     });
 }
 
