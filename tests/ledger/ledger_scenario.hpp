@@ -61,6 +61,16 @@ public:
                                             cast, challenged, "poll worker 1"});
     }
 
+    // The start of the day: every kiosk registered, then polls opened, district by district.
+    std::vector<Bytes> opening() const {
+        std::vector<Bytes> records;
+        for (std::size_t d = 0; d < kiosks_.size(); ++d) {
+            records.push_back(registration(d));
+            records.push_back(polls(ledger::PollsAction::opened, d));
+        }
+        return records;
+    }
+
     // The kiosk's next ballot, chained to its last one; marks from `choice` (deterministic).
     ledger::PreparedBallot next_ballot(std::size_t district, std::uint64_t choice,
                                        std::string ballot_id = "") {

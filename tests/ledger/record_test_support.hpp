@@ -126,12 +126,7 @@ inline fs::path export_full_day(const fs::path& dir, const ElectionManifest& man
     auto ledger = checked(
         Ledger::create(options_in(dir), scenario.election(), test::LedgerScenario::ledger_key()),
         "create");
-    std::vector<Bytes> opening;
-    for (std::size_t d = 0; d < scenario.kiosks().size(); ++d) {
-        opening.push_back(scenario.registration(d));
-        opening.push_back(scenario.polls(PollsAction::opened, d));
-    }
-    require_all_ok(ledger->ingest(std::move(opening)));
+    require_all_ok(ledger->ingest(scenario.opening()));
     checked(ledger->publish_election_checkpoint(), "publish");
     auto cast = [&](std::size_t d, const BallotMarks& marks) {
         return encode_ballot(scenario.ballot_with(d, marks).ballot);

@@ -422,12 +422,7 @@ struct FullDay {
              const std::function<std::vector<Bytes>(FullDay&)>& more_ballots) {
         ledger = checked(Ledger::create(o, scenario.election(), test::LedgerScenario::ledger_key()),
                          "create");
-        std::vector<Bytes> opening;
-        for (std::size_t d = 0; d < scenario.kiosks().size(); ++d) {
-            opening.push_back(scenario.registration(d));
-            opening.push_back(scenario.polls(PollsAction::opened, d));
-        }
-        require_all_ok(ledger->ingest(std::move(opening)));
+        require_all_ok(ledger->ingest(scenario.opening()));
         checked(ledger->publish_election_checkpoint(), "publish");
         require_all_ok(ledger->ingest(first_ballots(*this)));
         checked(ledger->publish_election_checkpoint(), "publish");

@@ -44,16 +44,6 @@ void require_all_ok(const std::vector<Result<Receipt>>& results) {
     }
 }
 
-// Registration and open polls in every district.
-std::vector<Bytes> opening_day(test::LedgerScenario& s) {
-    std::vector<Bytes> records;
-    for (std::size_t d = 0; d < s.kiosks().size(); ++d) {
-        records.push_back(s.registration(d));
-        records.push_back(s.polls(PollsAction::opened, d));
-    }
-    return records;
-}
-
 // Rewrites one value in the database, as an attacker with disk access would.
 void overwrite(const std::filesystem::path& dir, const std::string& family, const std::string& key,
                const std::function<void(std::string&)>& change) {
@@ -106,7 +96,7 @@ private slots:
         test::LedgerScenario s;
         QTemporaryDir dir;
         auto ledger = create_ledger(options_for(dir), s);
-        require_all_ok(ledger->ingest(opening_day(s), ActorRole::poll_worker));
+        require_all_ok(ledger->ingest(s.opening(), ActorRole::poll_worker));
         std::vector<Bytes> ballots;
         for (int i = 0; i < 6; ++i)
             ballots.push_back(
@@ -141,7 +131,7 @@ private slots:
         test::LedgerScenario s;
         QTemporaryDir dir;
         auto ledger = create_ledger(options_for(dir, 2, 2), s);
-        require_all_ok(ledger->ingest(opening_day(s)));
+        require_all_ok(ledger->ingest(s.opening()));
         std::vector<Bytes> ballots;
         for (int i = 0; i < 7; ++i)
             ballots.push_back(s.next_cast(0, static_cast<std::uint64_t>(i)));
@@ -171,7 +161,7 @@ private slots:
         LogStatus before;
         {
             auto ledger = create_ledger(o, s);
-            require_all_ok(ledger->ingest(opening_day(s)));
+            require_all_ok(ledger->ingest(s.opening()));
             require_all_ok(
                 ledger->ingest({s.next_cast(0, 0), s.next_cast(0, 1), s.next_cast(1, 2)}));
             before = ledger->status("d1").value();
@@ -269,7 +259,7 @@ private slots:
         test::LedgerScenario s;
         QTemporaryDir dir;
         auto ledger = create_ledger(options_for(dir), s);
-        require_all_ok(ledger->ingest(opening_day(s)));
+        require_all_ok(ledger->ingest(s.opening()));
         QVERIFY(ledger->submit(s.polls(PollsAction::paused, 0)).get());
         const Bytes ballot = s.next_cast(0, 0);
         auto refused = ledger->submit(ballot).get();
@@ -284,7 +274,7 @@ private slots:
         test::LedgerScenario s;
         QTemporaryDir dir;
         auto ledger = create_ledger(options_for(dir), s);
-        require_all_ok(ledger->ingest(opening_day(s)));
+        require_all_ok(ledger->ingest(s.opening()));
         QVERIFY(ledger->submit(s.next_cast(0, 1)).get());
         // One ballot is in the box: a pause reporting none, or two, is refused and changes nothing.
         for (const std::uint64_t wrong : {0, 2}) {
@@ -303,7 +293,7 @@ private slots:
 
     void logs_are_byte_identical_with_1_2_or_8_threads() {
         test::LedgerScenario s;
-        std::vector<Bytes> records = opening_day(s);
+        std::vector<Bytes> records = s.opening();
         for (int i = 0; i < 40; ++i) {
             const std::size_t d = static_cast<std::size_t>((i * 7) % 3 == 0 ? 1 : 0);
             records.push_back(i % 9 == 4 ? s.next_challenged(d, static_cast<std::uint64_t>(i))
@@ -353,7 +343,7 @@ private slots:
         test::LedgerScenario s;
         QTemporaryDir dir;
         auto ledger = create_ledger(options_for(dir, 2, 8), s);
-        require_all_ok(ledger->ingest(opening_day(s)));
+        require_all_ok(ledger->ingest(s.opening()));
         std::vector<Bytes> ballots;
         for (int i = 0; i < 20; ++i)
             ballots.push_back(s.next_cast(static_cast<std::size_t>(i % 2), 0));
@@ -384,7 +374,7 @@ private slots:
         LogStatus election;
         {
             auto ledger = create_ledger(o, s);
-            require_all_ok(ledger->ingest(opening_day(s)));
+            require_all_ok(ledger->ingest(s.opening()));
             require_all_ok(ledger->ingest({s.next_cast(0, 0), s.next_cast(1, 0)}));
             const LogStatus first = ledger->publish_election_checkpoint().value();
             QCOMPARE(first.size, std::uint64_t{2});
@@ -419,7 +409,7 @@ private slots:
         const LedgerOptions o = options_for(dir);
         {
             auto ledger = create_ledger(o, s);
-            require_all_ok(ledger->ingest(opening_day(s), ActorRole::poll_worker));
+            require_all_ok(ledger->ingest(s.opening(), ActorRole::poll_worker));
             require_all_ok(ledger->ingest({s.next_cast(0, 0), s.next_challenged(0, 1)}));
             QVERIFY(!ledger->submit(Bytes{0x02}).get());
         }
@@ -457,7 +447,7 @@ private slots:
         const LedgerOptions o = options_for(dir, 2, 2);
         {
             auto ledger = create_ledger(o, s);
-            require_all_ok(ledger->ingest(opening_day(s)));
+            require_all_ok(ledger->ingest(s.opening()));
             require_all_ok(ledger->ingest(
                 {s.next_cast(0, 0), s.next_cast(0, 1), s.next_cast(0, 2), s.next_cast(0, 3)}));
         }

@@ -27,12 +27,7 @@ private slots:
             auto created =
                 Ledger::create(options, s.election(), test::LedgerScenario::ledger_key());
             QVERIFY2(created, created ? "" : created.error().message.c_str());
-            std::vector<Bytes> opening;
-            for (std::size_t d = 0; d < s.kiosks().size(); ++d) {
-                opening.push_back(s.registration(d));
-                opening.push_back(s.polls(PollsAction::opened, d));
-            }
-            for (const auto& r : created.value()->ingest(opening)) QVERIFY(r);
+            for (const auto& r : created.value()->ingest(s.opening())) QVERIFY(r);
         }
 
         struct Ack {

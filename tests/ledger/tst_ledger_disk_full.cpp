@@ -23,15 +23,6 @@ LedgerOptions options_for(const QTemporaryDir& dir) {
     return o;
 }
 
-std::vector<Bytes> opening_day(test::LedgerScenario& s) {
-    std::vector<Bytes> records;
-    for (std::size_t d = 0; d < s.kiosks().size(); ++d) {
-        records.push_back(s.registration(d));
-        records.push_back(s.polls(PollsAction::opened, d));
-    }
-    return records;
-}
-
 void require_all_ok(const std::vector<Result<Receipt>>& results) {
     for (std::size_t i = 0; i < results.size(); ++i)
         if (!results[i]) qFatal("record %zu: %s", i, results[i].error().message.c_str());
@@ -78,7 +69,7 @@ private slots:
             auto created = Ledger::create(o, s.election(), test::LedgerScenario::ledger_key());
             QVERIFY2(created, created ? "" : created.error().message.c_str());
             auto& ledger = *created.value();
-            require_all_ok(ledger.ingest(opening_day(s), ActorRole::election_official));
+            require_all_ok(ledger.ingest(s.opening(), ActorRole::election_official));
             for (int i = 0; i < 3; ++i) cast_before.push_back(s.next_cast(0, i));
             require_all_ok(ledger.ingest(cast_before));
             district_before = state_of(ledger, district);

@@ -56,12 +56,7 @@ Day run_polling_day(test::LedgerScenario& s, const LedgerOptions& o, std::uint64
     auto created = Ledger::create(o, s.election(), test::LedgerScenario::ledger_key());
     if (!created) qFatal("create: %s", created.error().message.c_str());
     day.ledger = std::move(created).value();
-    std::vector<Bytes> opening;
-    for (std::size_t d = 0; d < s.kiosks().size(); ++d) {
-        opening.push_back(s.registration(d));
-        opening.push_back(s.polls(PollsAction::opened, d));
-    }
-    require_all_ok(day.ledger->ingest(std::move(opening)));
+    require_all_ok(day.ledger->ingest(s.opening()));
     std::mt19937_64 rng(seed);
     const ElectionManifest& m = s.election().manifest;
     std::vector<Bytes> ballots;
