@@ -9,24 +9,12 @@
 #include "faulty_file_system.hpp"
 #include "ledger_scenario.hpp"
 #include "psephos/ledger/casting_module.hpp"
+#include "record_test_support.hpp"
 
 using namespace psephos;
 using namespace psephos::ledger;
 
 namespace {
-
-LedgerOptions options_for(const QTemporaryDir& dir) {
-    LedgerOptions o;
-    o.directory = std::filesystem::path(dir.path().toStdString()) / "ledger";
-    o.threads = 2;
-    o.clock = [] { return std::uint64_t{1'793'000'300}; };
-    return o;
-}
-
-void require_all_ok(const std::vector<Result<Receipt>>& results) {
-    for (std::size_t i = 0; i < results.size(); ++i)
-        if (!results[i]) qFatal("record %zu: %s", i, results[i].error().message.c_str());
-}
 
 struct LogState {
     std::uint64_t size = 0;
@@ -56,7 +44,7 @@ private slots:
         QFETCH(int, fault);
         QTemporaryDir dir;
         test::LedgerScenario s;
-        LedgerOptions o = options_for(dir);
+        LedgerOptions o = test::options_in(dir.path().toStdString());
         auto fs = std::make_shared<test::FaultyFileSystem>();
         o.env = fs->env();
         const std::string district = s.kiosk(0).district_id;
@@ -69,9 +57,9 @@ private slots:
             auto created = Ledger::create(o, s.election(), test::LedgerScenario::ledger_key());
             QVERIFY2(created, created ? "" : created.error().message.c_str());
             auto& ledger = *created.value();
-            require_all_ok(ledger.ingest(s.opening(), ActorRole::election_official));
+            test::require_all_ok(ledger.ingest(s.opening(), ActorRole::election_official));
             for (int i = 0; i < 3; ++i) cast_before.push_back(s.next_cast(0, i));
-            require_all_ok(ledger.ingest(cast_before));
+            test::require_all_ok(ledger.ingest(cast_before));
             district_before = state_of(ledger, district);
             events_before = state_of(ledger, event_log_name);
             counted_before = ledger.statistics().records_appended;
