@@ -13,14 +13,14 @@
 #include <stdexcept>
 
 #include "bench_support.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
-#include "psephos/ledger/local_key_ceremony.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
+#include "psephos/election/local_key_ceremony.hpp"
 
 namespace psephos::bench {
 
 namespace {
-const ledger::BallotStyle& largest_style(const ledger::ElectionManifest& m) {
-    auto options = [&](const ledger::BallotStyle& s) {
+const election::BallotStyle& largest_style(const election::ElectionManifest& m) {
+    auto options = [&](const election::BallotStyle& s) {
         std::size_t n = 0;
         for (const auto& c : s.contests) n += m.find_contest(c)->options.size();
         return n;
@@ -30,10 +30,10 @@ const ledger::BallotStyle& largest_style(const ledger::ElectionManifest& m) {
 }
 
 // A full vote: the first vote_for options of every contest on the style.
-ledger::BallotMarks full_vote(const ledger::ElectionManifest& m, const ledger::BallotStyle& style) {
-    ledger::BallotMarks marks;
+election::BallotMarks full_vote(const election::ElectionManifest& m, const election::BallotStyle& style) {
+    election::BallotMarks marks;
     for (const auto& id : style.contests) {
-        const ledger::Contest* c = m.find_contest(id);
+        const election::Contest* c = m.find_contest(id);
         for (std::uint32_t i = 0; i < c->vote_for; ++i) marks[id].push_back(c->options[i].id);
     }
     return marks;
@@ -41,37 +41,37 @@ ledger::BallotMarks full_vote(const ledger::ElectionManifest& m, const ledger::B
 }  // namespace
 
 int run_ballot_bench(const BallotBenchOptions& options, std::ostream& out) {
-    auto manifest = ledger::load_manifest_file(options.manifest_path);
+    auto manifest = election::load_manifest_file(options.manifest_path);
     if (!manifest) throw std::runtime_error(manifest.error().message);
-    auto ceremony = ledger::run_local_key_ceremony(std::move(manifest).value());
+    auto ceremony = election::run_local_key_ceremony(std::move(manifest).value());
     if (!ceremony) throw std::runtime_error(ceremony.error().message);
-    const ledger::ElectionContext& election = ceremony.value().election;
-    const ledger::BallotStyle& style = largest_style(election.manifest);
+    const election::ElectionContext& election = ceremony.value().election;
+    const election::BallotStyle& style = largest_style(election.manifest);
     const std::string district = style.districts.front();
-    const ledger::BallotMarks marks = full_vote(election.manifest, style);
+    const election::BallotMarks marks = full_vote(election.manifest, style);
     std::size_t selections = 0;
     for (const auto& id : style.contests) selections += election.manifest.find_contest(id)->options.size();
 
     const auto device = crypto::Ed25519SigningKey::generate();
     const auto device_public = device.public_key();
-    const ledger::BallotRequest request{"bench", "kiosk-1", district, 1'800'000'000,
-                                        ledger::initial_tracking_code(election.base_hash, "kiosk-1")};
-    auto encrypt = [&](ledger::BallotPrecomputationPool* pool) {
-        auto b = ledger::encrypt_ballot(election, request, marks, device, pool);
+    const election::BallotRequest request{"bench", "kiosk-1", district, 1'800'000'000,
+                                        election::initial_tracking_code(election.base_hash, "kiosk-1")};
+    auto encrypt = [&](election::BallotPrecomputationPool* pool) {
+        auto b = election::encrypt_ballot(election, request, marks, device, pool);
         if (!b) throw std::runtime_error(b.error().message);
         return std::move(b).value();
     };
-    const Bytes ballot_bytes = ledger::encode_ballot(encrypt(nullptr).ballot);
+    const Bytes ballot_bytes = election::encode_ballot(encrypt(nullptr).ballot);
     auto verify = [&] {
-        auto b = ledger::decode_ballot(ballot_bytes);
-        if (!b || !ledger::verify_ballot(election, device_public, b.value()))
+        auto b = election::decode_ballot(ballot_bytes);
+        if (!b || !election::verify_ballot(election, device_public, b.value()))
             throw std::runtime_error("benchmark ballot does not verify");
     };
     // A precomputed ballot for every timed online call, all made before timing starts; then the
     // workers stop, so none competes for the CPU while anything is timed.
     constexpr std::int64_t online_iterations = 8;
     const std::size_t online_ballots = static_cast<std::size_t>(online_iterations * options.repetitions);
-    ledger::BallotPrecomputationPool pool(election, district, online_ballots, 2);
+    election::BallotPrecomputationPool pool(election, district, online_ballots, 2);
 
     const crypto::Scalar nonce = crypto::Scalar::random();
     const Bytes message(512, 0x5a);

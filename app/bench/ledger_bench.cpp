@@ -26,10 +26,10 @@
 #include <thread>
 #include <vector>
 
-#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/ledger/ledger.hpp"
-#include "psephos/ledger/ledger_records.hpp"
-#include "psephos/ledger/local_key_ceremony.hpp"
+#include "psephos/election/ledger_records.hpp"
+#include "psephos/election/local_key_ceremony.hpp"
 #include "workload.hpp"
 
 namespace psephos::bench {
@@ -66,7 +66,7 @@ struct IngestRun {
 
 // A fresh ledger with registrations and open polls (untimed), then the timed ingest of every
 // ballot.
-IngestRun time_ingest(const ledger::ElectionContext& election, const Workload& w,
+IngestRun time_ingest(const election::ElectionContext& election, const Workload& w,
                       unsigned threads) {
     const TemporaryDirectory directory("ledger");
     ledger::LedgerOptions options;
@@ -80,7 +80,7 @@ IngestRun time_ingest(const ledger::ElectionContext& election, const Workload& w
     std::unique_ptr<ledger::Ledger> ledger = std::move(created).value();
     const std::string run =
         "ingest with " + std::to_string(threads) + (threads == 1 ? " thread" : " threads");
-    require_all_accepted(ledger->ingest(w.opening, ledger::ActorRole::election_official),
+    require_all_accepted(ledger->ingest(w.opening, election::ActorRole::election_official),
                          run + ", registrations and polls opened");
     std::vector<Bytes> ballots = w.ballots;
 
@@ -95,16 +95,16 @@ IngestRun time_ingest(const ledger::ElectionContext& election, const Workload& w
 }
 
 // decode_ballot + verify_ballot of every ballot on `threads` threads.
-Timing time_verification(const ledger::ElectionContext& election, const Workload& w,
+Timing time_verification(const election::ElectionContext& election, const Workload& w,
                          unsigned threads) {
     return time_phase([&] {
         run_in_parallel(threads, w.ballots.size(), [&](std::size_t i) {
-            auto ballot = ledger::decode_ballot(w.ballots[i]);
+            auto ballot = election::decode_ballot(w.ballots[i]);
             if (!ballot) {
                 throw std::runtime_error("ballot " + std::to_string(i) +
                                          " does not decode: " + ballot.error().message);
             }
-            if (auto ok = ledger::verify_ballot(election, w.kiosks[w.kiosk_of[i]].public_key,
+            if (auto ok = election::verify_ballot(election, w.kiosks[w.kiosk_of[i]].public_key,
                                                 ballot.value());
                 !ok) {
                 throw std::runtime_error("ballot " + std::to_string(i) +
@@ -122,11 +122,11 @@ int run_ledger_bench(const LedgerBenchOptions& options, std::ostream& out) {
     }
     const unsigned threads =
         options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    auto manifest = ledger::load_manifest_file(options.manifest_path);
+    auto manifest = election::load_manifest_file(options.manifest_path);
     if (!manifest) throw std::runtime_error(manifest.error().message);
-    auto ceremony = ledger::run_local_key_ceremony(std::move(manifest).value());
+    auto ceremony = election::run_local_key_ceremony(std::move(manifest).value());
     if (!ceremony) throw std::runtime_error(ceremony.error().message);
-    const ledger::ElectionContext& election = ceremony.value().election;
+    const election::ElectionContext& election = ceremony.value().election;
 
     const auto prepare_start = std::chrono::steady_clock::now();
     const Workload w = prepare_workload(election, options.ballots, threads);

@@ -40,13 +40,13 @@
 
 #include "bench_support.hpp"
 #include "psephos/crypto/group_op_counter.hpp"
-#include "psephos/ledger/election_record.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/record/election_record.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/ledger/ledger.hpp"
-#include "psephos/ledger/ledger_records.hpp"
-#include "psephos/ledger/local_key_ceremony.hpp"
-#include "psephos/ledger/record_verifier.hpp"
-#include "psephos/ledger/tally_records.hpp"
+#include "psephos/election/ledger_records.hpp"
+#include "psephos/election/local_key_ceremony.hpp"
+#include "psephos/verifier/record_verifier.hpp"
+#include "psephos/election/tally_records.hpp"
 #include "psephos/ledger/tallying_module.hpp"
 #include "workload.hpp"
 
@@ -121,15 +121,15 @@ struct BuiltRecord {
     std::size_t districts = 0;
     std::size_t kiosks = 0;
     std::uint32_t guardians_decrypting = 0;
-    ledger::ExportSummary summary;
+    record::ExportSummary summary;
 };
 
 // The whole day into a ledger under `dir`, exported to dir/record; the ledger is closed on return.
 BuiltRecord build_record(const VerifyBenchOptions& options, unsigned threads,
                          const std::filesystem::path& dir) {
-    auto manifest = checked(ledger::load_manifest_file(options.manifest_path), "manifest");
-    const auto ceremony = checked(ledger::run_local_key_ceremony(std::move(manifest)), "ceremony");
-    const ledger::ElectionContext& election = ceremony.election;
+    auto manifest = checked(election::load_manifest_file(options.manifest_path), "manifest");
+    const auto ceremony = checked(election::run_local_key_ceremony(std::move(manifest)), "ceremony");
+    const election::ElectionContext& election = ceremony.election;
     Workload w = prepare_workload(election, options.ballots, threads);
 
     ledger::LedgerOptions ledger_options;
@@ -138,7 +138,7 @@ BuiltRecord build_record(const VerifyBenchOptions& options, unsigned threads,
     auto ledger =
         checked(ledger::Ledger::create(ledger_options, election, ledger::LedgerKey::generate()),
                 "creating a ledger in " + dir.string());
-    require_all_accepted(ledger->ingest(std::move(w.opening), ledger::ActorRole::election_official),
+    require_all_accepted(ledger->ingest(std::move(w.opening), election::ActorRole::election_official),
                          "registrations and polls opened");
     // In slices of casting order, so that a 10^6-ballot soak does not hold a receipt per ballot.
     constexpr std::size_t slice = 20'000;
@@ -166,15 +166,15 @@ BuiltRecord build_record(const VerifyBenchOptions& options, unsigned threads,
                                      "' was not tallied");
         }
         for (std::uint32_t g = 1; g <= built.guardians_decrypting; ++g) {
-            decryptions.push_back(ledger::encode_tally_decryption(ledger::decrypt_district_tally(
+            decryptions.push_back(election::encode_tally_decryption(election::decrypt_district_tally(
                 election, tally->tally, tally->hash, g, ceremony.secret_shares.at(g - 1).secret,
                 ceremony.identities.at(g - 1))));
         }
     }
-    require_all_accepted(ledger->ingest(std::move(decryptions), ledger::ActorRole::guardian),
+    require_all_accepted(ledger->ingest(std::move(decryptions), election::ActorRole::guardian),
                          "decryptions");
     checked(ledger->record_results(), "results");
-    built.summary = checked(ledger::export_election_record(*ledger, dir / "record"), "export");
+    built.summary = checked(record::export_election_record(*ledger, dir / "record"), "export");
     return built;
 }
 
@@ -266,12 +266,12 @@ std::uint64_t peak_resident_kb() {
 
 int run_verify_child(const std::string& record_dir, unsigned threads, std::ostream& out,
                      std::ostream& err) {
-    ledger::VerifyOptions options;
+    verifier::VerifyOptions options;
     options.threads = threads;
     const crypto::GroupOpCounts before = crypto::current_thread_group_op_counts();
     counting_threads = true;
     const auto start = std::chrono::steady_clock::now();
-    const ledger::VerifyReport report = ledger::verify_election_record(record_dir, options);
+    const verifier::VerifyReport report = verifier::verify_election_record(record_dir, options);
     const double seconds = seconds_since(start);
     counting_threads = false;
     crypto::GroupOpCounts counts = crypto::current_thread_group_op_counts() - before;
@@ -284,7 +284,7 @@ int run_verify_child(const std::string& record_dir, unsigned threads, std::ostre
     for (const auto& check : report.checks) {
         if (check.passed()) continue;
         err << check.id << ' ' << check.name << (check.scope.empty() ? "" : " " + check.scope)
-            << ": " << ledger::to_string(check.status)
+            << ": " << verifier::to_string(check.status)
             << (check.note.empty() ? "" : " (" + check.note + ")") << '\n';
         for (const auto& failure : check.failures) err << "  " << failure << '\n';
     }

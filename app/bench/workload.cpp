@@ -11,7 +11,7 @@
 #include <system_error>
 #include <thread>
 
-#include "psephos/ledger/ledger_records.hpp"
+#include "psephos/election/ledger_records.hpp"
 
 namespace psephos::bench {
 
@@ -44,11 +44,11 @@ void run_in_parallel(unsigned threads, std::size_t count,
 
 // A full vote that varies with the ballot: vote_for consecutive options of every contest, from an
 // offset that moves with the ballot and the contest.
-ledger::BallotMarks varied_full_vote(const ledger::ElectionManifest& m,
-                                     const ledger::BallotStyle& style, std::size_t ballot) {
-    ledger::BallotMarks marks;
+election::BallotMarks varied_full_vote(const election::ElectionManifest& m,
+                                     const election::BallotStyle& style, std::size_t ballot) {
+    election::BallotMarks marks;
     for (std::size_t c = 0; c < style.contests.size(); ++c) {
-        const ledger::Contest* contest = m.find_contest(style.contests[c]);
+        const election::Contest* contest = m.find_contest(style.contests[c]);
         const std::size_t n = contest->options.size();
         for (std::uint32_t k = 0; k < contest->vote_for; ++k) {
             marks[contest->id].push_back(contest->options[(ballot + c + k) % n].id);
@@ -61,9 +61,9 @@ ledger::BallotMarks varied_full_vote(const ledger::ElectionManifest& m,
 // the manifest's first, third, … districts have two kiosks, the others one. Device ids are
 // "kiosk-<n>", short whatever the district ids. Encrypting is parallel over kiosks, since each
 // kiosk's ballots chain to the one before.
-Workload prepare_workload(const ledger::ElectionContext& election, std::size_t ballots,
+Workload prepare_workload(const election::ElectionContext& election, std::size_t ballots,
                           unsigned threads) {
-    const ledger::ElectionManifest& m = election.manifest;
+    const election::ElectionManifest& m = election.manifest;
     Workload w;
     w.districts = m.districts.size();
     std::vector<std::vector<std::size_t>> kiosks_of_district(w.districts);
@@ -78,12 +78,12 @@ Workload prepare_workload(const ledger::ElectionContext& election, std::size_t b
         }
     }
     for (const Kiosk& k : w.kiosks) {
-        w.opening.push_back(ledger::encode_device_registration(
+        w.opening.push_back(election::encode_device_registration(
             {k.district_id, k.device_id, k.public_key, registration_time}));
     }
     for (const auto& d : m.districts) {
-        w.opening.push_back(ledger::encode_polls_record(
-            {ledger::PollsAction::opened, d.id, opening_time, 0, 0, "psephos-bench"}));
+        w.opening.push_back(election::encode_polls_record(
+            {election::PollsAction::opened, d.id, opening_time, 0, 0, "psephos-bench"}));
     }
     w.ballots.resize(ballots);
     w.kiosk_of.resize(ballots);
@@ -95,24 +95,24 @@ Workload prepare_workload(const ledger::ElectionContext& election, std::size_t b
     }
     run_in_parallel(threads, w.kiosks.size(), [&](std::size_t k) {
         Kiosk& kiosk = w.kiosks[k];
-        const ledger::BallotStyle* style = m.ballot_style_of_district(kiosk.district_id);
+        const election::BallotStyle* style = m.ballot_style_of_district(kiosk.district_id);
         if (style == nullptr) {
             throw std::runtime_error("district '" + kiosk.district_id + "' has no ballot style");
         }
-        Hash32 chain_head = ledger::initial_tracking_code(election.base_hash, kiosk.device_id);
+        Hash32 chain_head = election::initial_tracking_code(election.base_hash, kiosk.device_id);
         for (std::size_t n = 0; n < kiosk.ballots.size(); ++n) {
             const std::size_t i = kiosk.ballots[n];
-            const ledger::BallotRequest request{kiosk.device_id + "-b" + std::to_string(n),
+            const election::BallotRequest request{kiosk.device_id + "-b" + std::to_string(n),
                                                 kiosk.device_id, kiosk.district_id, ballot_time,
                                                 chain_head};
-            auto prepared = ledger::encrypt_ballot(election, request,
+            auto prepared = election::encrypt_ballot(election, request,
                                                    varied_full_vote(m, *style, i), kiosk.key);
             if (!prepared) {
                 throw std::runtime_error("encrypting ballot " + std::to_string(i) + ": " +
                                          prepared.error().message);
             }
             chain_head = prepared.value().tracking_code;
-            w.ballots[i] = ledger::encode_ballot(prepared.value().ballot);
+            w.ballots[i] = election::encode_ballot(prepared.value().ballot);
         }
     });
     return w;

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "psephos/crypto/ed25519.hpp"
-#include "psephos/ledger/election_context.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/election/election_context.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/ledger/ledger.hpp"
 
 namespace psephos::bench {
@@ -46,14 +46,14 @@ void run_in_parallel(unsigned threads, std::size_t count,
 
 // A full vote that varies with the ballot: vote_for consecutive options of every contest, from an
 // offset that moves with the ballot and the contest.
-ledger::BallotMarks varied_full_vote(const ledger::ElectionManifest& m,
-                                     const ledger::BallotStyle& style, std::size_t ballot);
+election::BallotMarks varied_full_vote(const election::ElectionManifest& m,
+                                     const election::BallotStyle& style, std::size_t ballot);
 
 // Ballot i goes to district i mod D and, within its district, to the district's kiosks in turn;
 // the manifest's first, third, … districts have two kiosks, the others one. Device ids are
 // "kiosk-<n>", short whatever the district ids. Encrypting is parallel over kiosks, since each
 // kiosk's ballots chain to the one before.
-Workload prepare_workload(const ledger::ElectionContext& election, std::size_t ballots,
+Workload prepare_workload(const election::ElectionContext& election, std::size_t ballots,
                           unsigned threads);
 
 // A fresh directory psephos-bench-<name>-XXXXXX under $TMPDIR (or /tmp), removed with everything in

@@ -16,7 +16,7 @@
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/ledger/casting_module.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/ledger/ledger.hpp"
 #include "selections.hpp"
 
@@ -57,7 +57,7 @@ const CommandSpec ballot_verify_spec{
     1};
 
 // --selections is inline JSON when it starts with '{', else a file name.
-Result<ledger::BallotMarks> read_selections(const std::string& argument) {
+Result<election::BallotMarks> read_selections(const std::string& argument) {
     const std::size_t first = argument.find_first_not_of(" \t\r\n");
     if (first != std::string::npos && argument[first] == '{') return parse_selections(argument);
     auto bytes = read_public_file(argument, max_selections_file_bytes);
@@ -76,7 +76,7 @@ std::string random_ballot_id() {
 
 // The election and device key every checking command needs.
 struct CheckInputs {
-    ledger::ElectionContext election;
+    election::ElectionContext election;
     crypto::Ed25519PublicKey device_key;
     Bytes record;
 };
@@ -95,7 +95,7 @@ Result<CheckInputs> load_check_inputs(const Arguments& args) {
     return CheckInputs{std::move(election).value(), device_key.value(), std::move(record).value()};
 }
 
-std::string marked_labels(const ledger::Contest& contest, const ledger::EncryptedContest& encrypted,
+std::string marked_labels(const election::Contest& contest, const election::EncryptedContest& encrypted,
                           const std::vector<std::uint8_t>& marks) {
     std::string out;
     for (std::size_t o = 0; o < marks.size() && o < encrypted.selections.size(); ++o) {
@@ -103,7 +103,7 @@ std::string marked_labels(const ledger::Contest& contest, const ledger::Encrypte
         const auto& id = encrypted.selections[o].option_id;
         const auto option =
             std::find_if(contest.options.begin(), contest.options.end(),
-                         [&](const ledger::ContestOption& opt) { return opt.id == id; });
+                         [&](const election::ContestOption& opt) { return opt.id == id; });
         if (!out.empty()) out += ", ";
         out += option != contest.options.end() ? option->label.text : id;
     }
@@ -116,7 +116,7 @@ namespace {
 
 // The device's last tracking code in the ledger of data directory `data` (opened read-only, which
 // checks it), after checking the ledger is this election's and the device is registered there.
-Result<Hash32> ledger_chain_head(const std::string& data, const ledger::ElectionContext& election,
+Result<Hash32> ledger_chain_head(const std::string& data, const election::ElectionContext& election,
                                  const std::string& district, const std::string& device_id) {
     ledger::LedgerOptions options;
     options.directory = fs::path(data) / "ledger";
@@ -186,32 +186,32 @@ int run_encrypt_command(Words words) {
         std::chrono::system_clock::now().time_since_epoch());
     // A device's ballots form one tracking-code chain. With --data the ballot chains to the
     // device's last ballot in that ledger (as a kiosk does); without, it is the device's first.
-    Hash32 previous = ledger::initial_tracking_code(election.value().base_hash, device_id);
+    Hash32 previous = election::initial_tracking_code(election.value().base_hash, device_id);
     if (const auto data = args->value("--data")) {
         auto head = ledger_chain_head(*data, election.value(), district, device_id);
         if (!head) return failure(head.error().message);
         previous = head.value();
     }
-    const ledger::BallotRequest request{ballot_id, device_id, district,
+    const election::BallotRequest request{ballot_id, device_id, district,
                                         static_cast<std::uint64_t>(now.count()), previous};
     auto prepared =
-        ledger::encrypt_ballot(election.value(), request, marks.value(), device_key.value());
+        election::encrypt_ballot(election.value(), request, marks.value(), device_key.value());
     if (!prepared) return failure("ballot " + ballot_id + ": " + prepared.error().message);
 
     // Summary first (the challenge consumes the prepared ballot), printed once the files are
     // written.
-    const ledger::EncryptedBallot& ballot = prepared.value().ballot;
+    const election::EncryptedBallot& ballot = prepared.value().ballot;
     const std::string summary =
         "ballot id: " + ballot.ballot_id + "\ndevice id: " + ballot.device_id +
         "\ndistrict: " + ballot.district_id + " (ballot style " + ballot.ballot_style_id +
-        ")\ntracking code: " + ledger::format_tracking_code(prepared.value().tracking_code) +
-        "\nballot hash: " + ledger::compute_ballot_hash(ballot).to_hex() + "\nrecord: " +
+        ")\ntracking code: " + election::format_tracking_code(prepared.value().tracking_code) +
+        "\nballot hash: " + election::compute_ballot_hash(ballot).to_hex() + "\nrecord: " +
         (challenge ? "challenged ballot (selections and nonces revealed; never counted)"
                    : "encrypted ballot") +
         "\n";
-    const Bytes record = challenge ? ledger::encode_challenged_ballot(
-                                         ledger::challenge_ballot(std::move(prepared).value()))
-                                   : ledger::encode_ballot(ballot);
+    const Bytes record = challenge ? election::encode_challenged_ballot(
+                                         election::challenge_ballot(std::move(prepared).value()))
+                                   : election::encode_ballot(ballot);
     if (!key_path) {
         if (auto ok = crypto::write_signing_key_file(new_key_path, device_key.value(), device_id);
             !ok) {
@@ -242,20 +242,20 @@ int run_challenge_check_command(Words words) {
     auto inputs = load_check_inputs(*args);
     if (!inputs) return failure(inputs.error().message);
     const std::string& path = args->positional()[0];
-    auto challenged = ledger::decode_challenged_ballot(inputs.value().record);
+    auto challenged = election::decode_challenged_ballot(inputs.value().record);
     if (!challenged) return failure(path + ": " + challenged.error().message);
-    const ledger::ChallengedBallot& c = challenged.value();
+    const election::ChallengedBallot& c = challenged.value();
     if (auto ok =
-            ledger::verify_challenged_ballot(inputs.value().election, inputs.value().device_key, c);
+            election::verify_challenged_ballot(inputs.value().election, inputs.value().device_key, c);
         !ok) {
         return failure(path + ": challenge does NOT verify: " + ok.error().message);
     }
-    const ledger::ElectionManifest& m = inputs.value().election.manifest;
+    const election::ElectionManifest& m = inputs.value().election.manifest;
     std::cout << "challenged ballot " << c.ballot.ballot_id << " (district " << c.ballot.district_id
               << ", ballot style " << c.ballot.ballot_style_id << ", device " << c.ballot.device_id
               << ")\n";
     for (std::size_t i = 0; i < c.ballot.contests.size(); ++i) {
-        const ledger::Contest* contest = m.find_contest(c.ballot.contests[i].contest_id);
+        const election::Contest* contest = m.find_contest(c.ballot.contests[i].contest_id);
         if (contest == nullptr)
             return failure(path + ": contest " + c.ballot.contests[i].contest_id + " is unknown");
         std::cout << "  " << contest->title.text << ": "
@@ -284,20 +284,20 @@ int run_ballot_command(Words words) {
     auto inputs = load_check_inputs(*args);
     if (!inputs) return failure(inputs.error().message);
     const std::string& path = args->positional()[0];
-    auto ballot = ledger::decode_ballot(inputs.value().record);
+    auto ballot = election::decode_ballot(inputs.value().record);
     if (!ballot) return failure(path + ": " + ballot.error().message);
-    const ledger::EncryptedBallot& b = ballot.value();
-    if (auto ok = ledger::verify_ballot(inputs.value().election, inputs.value().device_key, b);
+    const election::EncryptedBallot& b = ballot.value();
+    if (auto ok = election::verify_ballot(inputs.value().election, inputs.value().device_key, b);
         !ok) {
         return failure(path + ": does NOT verify: " + ok.error().message);
     }
-    const Hash32 ballot_hash = ledger::compute_ballot_hash(b);
+    const Hash32 ballot_hash = election::compute_ballot_hash(b);
     std::cout << "ballot " << b.ballot_id << ": verified (district " << b.district_id
               << ", ballot style " << b.ballot_style_id << ", device " << b.device_id << ", "
               << b.contests.size() << " contests)\n"
               << "tracking code: "
-              << ledger::format_tracking_code(
-                     ledger::next_tracking_code(b.previous_tracking_code, ballot_hash))
+              << election::format_tracking_code(
+                     election::next_tracking_code(b.previous_tracking_code, ballot_hash))
               << '\n'
               << "ballot hash: " << ballot_hash.to_hex() << '\n';
     return exit_ok;

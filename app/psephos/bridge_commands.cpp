@@ -36,7 +36,7 @@ void print_step(const bridge::AnchorStep& s) {
               << "): " << bridge::to_string(s.progress) << ": " << s.message << std::endl;
 }
 
-std::string anchor_state_text(const ledger::AnchorState& a) {
+std::string anchor_state_text(const election::AnchorState& a) {
     if (a.confirmed()) {
         return "confirmed in block " + std::to_string(a.confirmation->second.block_number) + " (" +
                std::to_string(a.confirmation->second.confirmations) + " confirmations)";
@@ -48,7 +48,7 @@ std::string anchor_state_text(const ledger::AnchorState& a) {
 int anchor_status(const Arguments& args) {
     auto opened = open_ledger(args, false);
     if (!opened) return failure(opened.error().message);
-    const std::vector<ledger::AnchorState> anchors = opened.value()->anchors();
+    const std::vector<election::AnchorState> anchors = opened.value()->anchors();
     if (args.has_switch("--json")) {
         json::array out;
         for (const auto& a : anchors) {
@@ -62,7 +62,7 @@ int anchor_status(const Arguments& args) {
             }
             json::object o{{"intent_index", a.intent_index},
                            {"chain", a.intent.chain},
-                           {"kind", std::string(ledger::to_string(a.intent.kind))},
+                           {"kind", std::string(election::to_string(a.intent.kind))},
                            {"network", a.intent.network},
                            {"reason", a.intent.reason},
                            {"payload", to_hex(a.intent.payload)},
@@ -86,13 +86,13 @@ int anchor_status(const Arguments& args) {
     if (anchors.empty()) std::cout << "no anchors recorded\n";
     for (const auto& a : anchors) {
         std::cout << "intent " << a.intent_index << ": chain '" << a.intent.chain << "' ("
-                  << ledger::to_string(a.intent.kind) << " " << a.intent.network << "), "
+                  << election::to_string(a.intent.kind) << " " << a.intent.network << "), "
                   << a.intent.reason << ", election log size " << a.payload.election_log_size
                   << " root " << a.payload.election_root.to_hex() << "\n  " << anchor_state_text(a)
                   << '\n';
         for (const auto& [index, t] : a.transactions)
             std::cout << "  transaction " << t.transaction_id.to_hex() << " from " << t.sender
-                      << (a.intent.kind == ledger::ChainKind::evm
+                      << (a.intent.kind == election::ChainKind::evm
                               ? " nonce " + std::to_string(t.nonce)
                               : std::string())
                       << '\n';
@@ -211,7 +211,7 @@ int run_proof_command(Words words) {
                 checks.push_back(std::move(c));
             if (!args->has_switch("--json") &&
                 std::any_of(bundle.value().anchors.begin(), bundle.value().anchors.end(),
-                            [](const auto& a) { return a.kind == ledger::ChainKind::bitcoin; }))
+                            [](const auto& a) { return a.kind == election::ChainKind::bitcoin; }))
                 std::cout << "note: --rpc checks EVM anchors; look Bitcoin anchors' txids up on a "
                              "Bitcoin node\n";
         }

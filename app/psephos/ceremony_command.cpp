@@ -11,18 +11,18 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
-#include "psephos/ledger/guardian_key_file.hpp"
+#include "psephos/election/guardian_key_file.hpp"
 #include "psephos/crypto/guardian.hpp"
-#include "psephos/ledger/election_manifest.hpp"
+#include "psephos/election/election_manifest.hpp"
 #include "psephos/crypto/secure_file.hpp"
 
 namespace psephos::app {
 
-using ledger::check_guardian_key;
-using ledger::guardian_passphrase_from_environment;
-using ledger::guardian_passphrase_variable;
-using ledger::read_guardian_key_file;
-using ledger::write_guardian_key_file;
+using election::check_guardian_key;
+using election::guardian_passphrase_from_environment;
+using election::guardian_passphrase_variable;
+using election::read_guardian_key_file;
+using election::write_guardian_key_file;
 
 
 using crypto::WipeOnExit;
@@ -68,7 +68,7 @@ Status prepare_output_directory(const fs::path& dir) {
 }
 
 struct CeremonyOutcome {
-    ledger::CeremonyRecord record;
+    election::CeremonyRecord record;
     std::vector<crypto::GuardianSecretShare> secrets;  // Scalars wipe themselves
 };
 
@@ -130,9 +130,9 @@ int run_ceremony_command(Words words) {
     const WipeOnExit wipe_passphrase(passphrase_copy ? passphrase_copy->data() : nullptr,
                                      passphrase_copy ? passphrase_copy->size() : 0);
 
-    auto loaded = ledger::load_manifest_file(election_path.value());
+    auto loaded = election::load_manifest_file(election_path.value());
     if (!loaded) return failure(loaded.error().message);
-    ledger::ElectionManifest manifest = std::move(loaded).value();
+    election::ElectionManifest manifest = std::move(loaded).value();
     if (manifest.ceremony) {
         return failure(election_path.value() +
                        ": already finalized (it has a ceremony record); a ceremony starts "
@@ -149,14 +149,14 @@ int run_ceremony_command(Words words) {
     if (auto ready = prepare_output_directory(out_dir); !ready)
         return failure(ready.error().message);
 
-    const Hash32 ceremony_hash = ledger::compute_ceremony_hash(manifest);
+    const Hash32 ceremony_hash = election::compute_ceremony_hash(manifest);
     std::vector<crypto::Guardian> guardians;
     auto outcome =
         run_ceremony(ceremony_hash, manifest.guardian_count, manifest.threshold, guardians);
     if (!outcome) return failure("key ceremony: " + outcome.error().message);
     manifest.ceremony = outcome.value().record;
     // The finalized manifest must be one every verifier accepts, before anything is written.
-    auto context = ledger::make_election_context(manifest);
+    auto context = election::make_election_context(manifest);
     if (!context)
         return failure("key ceremony: the finalized manifest does not verify: " +
                        context.error().message);
@@ -174,7 +174,7 @@ int run_ceremony_command(Words words) {
         written.push_back(path);
     }
     const fs::path election_out = out_dir / "election.json";
-    if (auto ok = write_new_file(election_out, ledger::manifest_to_json(manifest), 0644); !ok) {
+    if (auto ok = write_new_file(election_out, election::manifest_to_json(manifest), 0644); !ok) {
         return failure(ok.error().message);
     }
     written.insert(written.begin(), election_out);

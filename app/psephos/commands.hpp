@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "command_line.hpp"
-#include "psephos/ledger/election_context.hpp"
+#include "psephos/election/election_context.hpp"
 #include "psephos/ledger/ledger.hpp"
 
 namespace psephos::app {
@@ -44,6 +44,6 @@ Result<std::unique_ptr<ledger::Ledger>> open_ledger(const Arguments& args, bool 
 
 // Loads a manifest file and makes its election context: fails unless the manifest is valid and
 // finalized with a ceremony record that verifies. Errors start with the path.
-Result<ledger::ElectionContext> load_finalized_election(const std::string& path);
+Result<election::ElectionContext> load_finalized_election(const std::string& path);
 
 }  // namespace psephos::app

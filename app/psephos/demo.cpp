@@ -31,12 +31,12 @@
 
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/ledger/casting_module.hpp"
-#include "psephos/ledger/election_record.hpp"
-#include "psephos/ledger/record_verifier.hpp"
+#include "psephos/record/election_record.hpp"
+#include "psephos/verifier/record_verifier.hpp"
 #include "psephos/ledger/tallying_module.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/ledger/ledger.hpp"
-#include "psephos/ledger/local_key_ceremony.hpp"
+#include "psephos/election/local_key_ceremony.hpp"
 
 namespace psephos::app {
 
@@ -93,11 +93,11 @@ void parallel_for(std::size_t count, std::uint32_t threads, const char* what, Bo
 }
 
 // A voter's marks: mostly full votes, some undervotes (including blank contests).
-ledger::BallotMarks choose(const ledger::ElectionManifest& m, const ledger::BallotStyle& style,
+election::BallotMarks choose(const election::ElectionManifest& m, const election::BallotStyle& style,
                            std::mt19937_64& rng) {
-    ledger::BallotMarks marks;
+    election::BallotMarks marks;
     for (const auto& id : style.contests) {
-        const ledger::Contest& c = *m.find_contest(id);
+        const election::Contest& c = *m.find_contest(id);
         std::uint32_t count = c.vote_for;
         if (rng() % 10 == 0) count = static_cast<std::uint32_t>(rng() % c.vote_for);
         std::vector<std::size_t> order(c.options.size());
@@ -161,13 +161,13 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     const std::string manifest_path =
         options.election.empty() ? default_manifest() : options.election;
-    auto manifest = ledger::load_manifest_file(manifest_path);
+    auto manifest = election::load_manifest_file(manifest_path);
     if (!manifest) throw std::runtime_error(manifest.error().message);
     if (manifest.value().ceremony) {
         throw std::runtime_error(manifest_path +
                                  ": already finalized; the demo runs its own key ceremony");
     }
-    const ledger::ElectionManifest& m0 = manifest.value();
+    const election::ElectionManifest& m0 = manifest.value();
     const DataDirectory data(options.data);
     out << "Psephos demo: " << m0.name << " (" << m0.districts.size() << " districts, "
         << m0.contests.size() << " contests, " << m0.ballot_styles.size() << " ballot styles)\n"
@@ -178,15 +178,15 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         << (data.temporary() ? " (temporary)" : "") << "\n\n";
 
     // 1. Key ceremony: announcements verified, shares sealed, opened and checked.
-    std::optional<ledger::LocalKeyCeremony> ceremony;
+    std::optional<election::LocalKeyCeremony> ceremony;
     {
         PhaseTimer t(out, "key ceremony");
-        auto done = ledger::run_local_key_ceremony(std::move(manifest).value());
+        auto done = election::run_local_key_ceremony(std::move(manifest).value());
         if (!done) throw std::runtime_error(done.error().message);
         ceremony.emplace(std::move(done).value());
     }
-    const ledger::ElectionContext& election = ceremony->election;
-    const ledger::ElectionManifest& m = election.manifest;
+    const election::ElectionContext& election = ceremony->election;
+    const election::ElectionManifest& m = election.manifest;
 
     // 2. The ledger, its kiosks registered and polls opened in every district.
     ledger::LedgerOptions ledger_options;
@@ -215,17 +215,17 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                                   d,
                                   crypto::Ed25519SigningKey::generate(),
                                   {}});
-                registrations.push_back(ledger::encode_device_registration(
+                registrations.push_back(election::encode_device_registration(
                     {kiosks.back().district_id, kiosks.back().device_id,
                      kiosks.back().key.public_key(), 1'793'700'000}));
             }
             openings.push_back(
-                ledger::encode_polls_record({ledger::PollsAction::opened, m.districts[d].id,
+                election::encode_polls_record({election::PollsAction::opened, m.districts[d].id,
                                              1'793'700'000, 0, 0, "poll worker"}));
         }
         for (auto* batch : {&registrations, &openings}) {
-            const auto actor = batch == &registrations ? ledger::ActorRole::election_official
-                                                       : ledger::ActorRole::poll_worker;
+            const auto actor = batch == &registrations ? election::ActorRole::election_official
+                                                       : election::ActorRole::poll_worker;
             for (const auto& r : ledger->ingest(std::move(*batch), actor)) {
                 if (!r) throw std::runtime_error(r.error().message);
             }
@@ -241,7 +241,7 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         kiosks[district * kiosks_per_district + kiosk].voters.push_back(v);
     }
     const std::uint64_t seed = options.seed ? options.seed : std::random_device{}();
-    std::vector<ledger::BallotMarks> chosen(options.voters);  // the simulation's truth, memory only
+    std::vector<election::BallotMarks> chosen(options.voters);  // the simulation's truth, memory only
     std::atomic<std::uint32_t> encrypt_failures{0}, rejected{0}, acknowledged{0},
         challenged_count{0};
     struct ShownReceipt {
@@ -258,11 +258,11 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
             workers.emplace_back([&, k] {
                 Kiosk& kiosk = kiosks[k];
                 Hash32 previous =
-                    ledger::initial_tracking_code(election.base_hash, kiosk.device_id);
-                const ledger::BallotStyle& style = *m.ballot_style_of_district(kiosk.district_id);
-                auto cast_one = [&](const std::string& id, const ledger::BallotMarks& marks,
+                    election::initial_tracking_code(election.base_hash, kiosk.device_id);
+                const election::BallotStyle& style = *m.ballot_style_of_district(kiosk.district_id);
+                auto cast_one = [&](const std::string& id, const election::BallotMarks& marks,
                                     bool challenge) {
-                    auto prepared = ledger::encrypt_ballot(
+                    auto prepared = election::encrypt_ballot(
                         election, {id, kiosk.device_id, kiosk.district_id, 1'793'700'000, previous},
                         marks, kiosk.key);
                     if (!prepared) {
@@ -272,9 +272,9 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                     const Hash32 code = prepared.value().tracking_code;
                     const std::string ballot_id = prepared.value().ballot.ballot_id;
                     Bytes record = challenge
-                                       ? ledger::encode_challenged_ballot(
-                                             ledger::challenge_ballot(std::move(prepared).value()))
-                                       : ledger::encode_ballot(prepared.value().ballot);
+                                       ? election::encode_challenged_ballot(
+                                             election::challenge_ballot(std::move(prepared).value()))
+                                       : election::encode_ballot(prepared.value().ballot);
                     auto receipt = ledger->submit(std::move(record)).get();
                     if (!receipt) {
                         ++rejected;
@@ -366,13 +366,13 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
             parallel_for(district_count, threads, ("guardian " + std::to_string(g)).c_str(),
                          [&](std::size_t d) {
                              const auto recorded = ledger->tallying().tally(d);
-                             records[d] = ledger::encode_tally_decryption(
-                                 ledger::decrypt_district_tally(
+                             records[d] = election::encode_tally_decryption(
+                                 election::decrypt_district_tally(
                                      election, recorded->tally, recorded->hash, g,
                                      ceremony->secret_shares[g - 1].secret,
                                      ceremony->identities[g - 1]));
                          });
-            for (const auto& r : ledger->ingest(std::move(records), ledger::ActorRole::guardian)) {
+            for (const auto& r : ledger->ingest(std::move(records), election::ActorRole::guardian)) {
                 if (!r) {
                     ++bad_shares;
                     std::fprintf(stderr, "psephos: %s\n", r.error().message.c_str());
@@ -397,20 +397,20 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
 
     // 8. The public election record, as an auditor receives it.
     const std::filesystem::path record_dir = data.path() / "record";
-    ledger::ExportSummary exported;
+    record::ExportSummary exported;
     {
         PhaseTimer t(out, "export the election record");
-        auto written = ledger::export_election_record(*ledger, record_dir);
+        auto written = record::export_election_record(*ledger, record_dir);
         if (!written) throw std::runtime_error(written.error().message);
         exported = written.value();
     }
 
     // 9. The independent verifier re-checks the exported record from its files alone (no ledger,
     //    no key), in parallel by district: every check V1–V28 of docs/election-record.md.
-    ledger::VerifyReport verified;
+    verifier::VerifyReport verified;
     {
         PhaseTimer t(out, "verify the record (psephos verify, V1-V28)");
-        ledger::VerifyOptions verify_options;
+        verifier::VerifyOptions verify_options;
         verify_options.threads = threads;
         if (isatty(STDERR_FILENO) == 1) {
             auto progress = std::make_shared<std::mutex>();
@@ -423,7 +423,7 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                              static_cast<unsigned long long>(total));
             };
         }
-        verified = ledger::verify_election_record(record_dir, verify_options);
+        verified = verifier::verify_election_record(record_dir, verify_options);
         if (isatty(STDERR_FILENO) == 1) std::fprintf(stderr, "\r%70s\r", "");
     }
     std::size_t checks_passed = 0;
@@ -432,13 +432,13 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
             ++checks_passed;
             continue;
         }
-        out << "  " << ledger::to_string(c.status) << " " << c.id << " " << c.name
+        out << "  " << verifier::to_string(c.status) << " " << c.id << " " << c.name
             << (c.scope.empty() ? "" : " " + c.scope) << ": "
             << (c.failures.empty() ? c.note : c.failures.front()) << "\n";
     }
 
     // 10. Results, and the check against what the simulated voters chose, district by district.
-    std::vector<ledger::DistrictResult> results;
+    std::vector<election::DistrictResult> results;
     bool all_results = true;
     for (std::size_t d = 0; d < district_count; ++d) {
         auto r = ledger->tallying().result(d);
@@ -463,7 +463,7 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     bool totals_match = all_results;
     out << "\nResults by district (decrypted district tallies):\n";
     for (const auto& r : results) {
-        const ledger::District& district = *m.find_district(r.district_id);
+        const election::District& district = *m.find_district(r.district_id);
         out << "  " << district.name << " (" << r.district_id << ")\n";
         for (const auto& contest : r.counts) {
             std::string line = "    " + contest.contest_id + ":";
@@ -478,7 +478,7 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
             out << line << "\n";
         }
     }
-    const ledger::ElectionTotals totals = ledger::sum_district_results(results);
+    const election::ElectionTotals totals = election::sum_district_results(results);
     out << "\nResults, all districts:\n";
     for (const auto& contest : m.contests) {
         const bool says_vote_for = contest.title.text.find("vote for") != std::string::npos;
@@ -519,7 +519,7 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         << ")\n";
     if (shown) {
         out << "\nA voter's receipt: ballot " << shown->ballot_id << " on " << shown->device_id
-            << ", tracking code " << ledger::format_tracking_code(shown->tracking_code)
+            << ", tracking code " << election::format_tracking_code(shown->tracking_code)
             << "\n  recorded as " << shown->receipt.log << " #" << shown->receipt.index
             << "; its inclusion proof: ";
         if (data.temporary()) {

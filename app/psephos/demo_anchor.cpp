@@ -152,7 +152,7 @@ DemoAnchorOutcome DemoBridge::prove(ledger::Ledger& l, const Hash32& tracking_co
     outcome.evm_note = evm_note_;
     for (const auto& a : l.anchors()) {
         ++outcome.anchors;
-        if (a.intent.kind == ledger::ChainKind::evm && a.confirmed()) outcome.evm_anchored = true;
+        if (a.intent.kind == election::ChainKind::evm && a.confirmed()) outcome.evm_anchored = true;
     }
     // The voter's proof bundle, checked offline (and on chain when anchored there).
     auto bundle = make_proof_bundle(l, tracking_code.to_hex());

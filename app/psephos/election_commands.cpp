@@ -4,19 +4,19 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
-#include "psephos/ledger/election_manifest.hpp"
+#include "psephos/election/election_manifest.hpp"
 
 namespace psephos::app {
 
-Result<ledger::ElectionContext> load_finalized_election(const std::string& path) {
-    auto manifest = ledger::load_manifest_file(path);
+Result<election::ElectionContext> load_finalized_election(const std::string& path) {
+    auto manifest = election::load_manifest_file(path);
     if (!manifest) return manifest.error();
     if (!manifest.value().ceremony) {
         return make_error(
             ErrorCode::invalid_argument,
             path + ": not finalized (no ceremony record); run `psephos ceremony` first");
     }
-    auto context = ledger::make_election_context(std::move(manifest).value());
+    auto context = election::make_election_context(std::move(manifest).value());
     if (!context) return context.error().within(path);
     return context;
 }
@@ -27,18 +27,18 @@ const CommandSpec validate_spec{"psephos election validate FILE...", {}, {}, 1, 
 
 // Prints the verdict on one file; true if it is valid.
 bool validate_one(const std::string& path) {
-    auto manifest = ledger::load_manifest_file(path);
+    auto manifest = election::load_manifest_file(path);
     if (!manifest) {
         // Every problem, one "<file>: <path>: <reason>" line each.
         std::cerr << manifest.error().message << '\n';
         return false;
     }
-    const ledger::ElectionManifest& m = manifest.value();
+    const election::ElectionManifest& m = manifest.value();
     std::string summary = std::to_string(m.districts.size()) + " districts, " +
                           std::to_string(m.contests.size()) + " contests, " +
                           std::to_string(m.ballot_styles.size()) + " ballot styles";
     if (m.ceremony) {
-        if (auto verified = ledger::verify_ceremony_record(m); !verified) {
+        if (auto verified = election::verify_ceremony_record(m); !verified) {
             std::cerr << path << ": " << verified.error().message << '\n';
             return false;
         }

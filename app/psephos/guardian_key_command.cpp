@@ -5,15 +5,15 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
-#include "psephos/ledger/guardian_key_file.hpp"
+#include "psephos/election/guardian_key_file.hpp"
 
 namespace psephos::app {
 
-using ledger::check_guardian_key;
-using ledger::guardian_passphrase_from_environment;
-using ledger::guardian_passphrase_variable;
-using ledger::read_guardian_key_file;
-using ledger::write_guardian_key_file;
+using election::check_guardian_key;
+using election::guardian_passphrase_from_environment;
+using election::guardian_passphrase_variable;
+using election::read_guardian_key_file;
+using election::write_guardian_key_file;
 
 int run_guardian_key_command(Words words) {
     const CommandSpec spec{

@@ -22,16 +22,16 @@
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/ledger/casting_module.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/ledger/ledger.hpp"
-#include "psephos/ledger/ledger_records.hpp"
+#include "psephos/election/ledger_records.hpp"
 
 namespace psephos::app {
 namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-using ledger::ActorRole;
+using election::ActorRole;
 using ledger::Ledger;
 using ledger::LedgerKey;
 using ledger::LogStatus;
@@ -143,7 +143,7 @@ Result<std::unique_ptr<Ledger>> open_ledger(const Arguments& args, bool writable
 
 namespace {
 
-Result<std::size_t> district_index(const ledger::ElectionContext& election,
+Result<std::size_t> district_index(const election::ElectionContext& election,
                                    std::string_view district) {
     const auto& districts = election.manifest.districts;
     for (std::size_t d = 0; d < districts.size(); ++d)
@@ -159,13 +159,13 @@ Result<std::size_t> district_index(const ledger::ElectionContext& election,
 
 // A log's signed checkpoint opened under the log's verifier; its origin and size are checked, so
 // the root it returns is the signed root of a tree of exactly `size` leaves.
-Result<ledger::Checkpoint> open_checkpoint(const LogStatus& log, std::string_view note,
+Result<election::Checkpoint> open_checkpoint(const LogStatus& log, std::string_view note,
                                            std::uint64_t size) {
     const std::string where =
         "log '" + log.name + "': signed checkpoint of size " + std::to_string(size);
-    auto text = ledger::open_note(note, log.verifier);
+    auto text = election::open_note(note, log.verifier);
     if (!text) return text.error().within(where);
-    auto checkpoint = ledger::Checkpoint::parse(text.value());
+    auto checkpoint = election::Checkpoint::parse(text.value());
     if (!checkpoint) return checkpoint.error().within(where);
     if (checkpoint.value().origin != log.origin) {
         return make_error(
@@ -299,7 +299,7 @@ int run_register_device(const CommandSpec& spec, const Arguments& args) {
     Ledger& l = *opened.value();
     if (auto d = district_index(l.election(), district); !d) return failure(d.error().message);
     const Bytes record =
-        ledger::encode_device_registration({district, device, device_key.value(), now_seconds()});
+        election::encode_device_registration({district, device, device_key.value(), now_seconds()});
     auto receipt = l.submit(record, ActorRole::election_official).get();
     if (!receipt) return failure("rejected: " + receipt.error().message);
     std::cout << "device: " << device << '\n'
@@ -310,7 +310,7 @@ int run_register_device(const CommandSpec& spec, const Arguments& args) {
 }
 
 // One polls record for one district, with the counts the district's log holds now.
-int submit_polls(const Arguments& args, ledger::PollsAction action) {
+int submit_polls(const Arguments& args, election::PollsAction action) {
     const std::string district = *args.value("--district");
     const std::string actor = args.value("--actor").value_or("");
     auto opened = open_ledger(args, true);
@@ -320,14 +320,14 @@ int submit_polls(const Arguments& args, ledger::PollsAction action) {
     if (!d) return failure(d.error().message);
     // One writer holds the database, so these counts are the log's until this record lands.
     const ledger::DistrictCastingStatus before = l.casting().status(d.value());
-    ledger::PollsRecord polls{action, district, now_seconds(), 0, 0, actor};
-    if (action != ledger::PollsAction::opened) {  // opening is the zero report
+    election::PollsRecord polls{action, district, now_seconds(), 0, 0, actor};
+    if (action != election::PollsAction::opened) {  // opening is the zero report
         polls.ballots_cast = before.ballots_cast;
         polls.ballots_challenged = before.ballots_challenged;
     }
     Bytes record;
     try {
-        record = ledger::encode_polls_record(polls);
+        record = election::encode_polls_record(polls);
     } catch (const std::invalid_argument& e) {
         return failure(std::string("--actor: ") + e.what());
     }
@@ -343,20 +343,20 @@ int submit_polls(const Arguments& args, ledger::PollsAction action) {
 }
 
 int run_open_polls(const CommandSpec&, const Arguments& args) {
-    return submit_polls(args, ledger::PollsAction::opened);
+    return submit_polls(args, election::PollsAction::opened);
 }
 int run_pause_polls(const CommandSpec&, const Arguments& args) {
-    return submit_polls(args, ledger::PollsAction::paused);
+    return submit_polls(args, election::PollsAction::paused);
 }
 int run_resume_polls(const CommandSpec&, const Arguments& args) {
-    return submit_polls(args, ledger::PollsAction::resumed);
+    return submit_polls(args, election::PollsAction::resumed);
 }
 
 int run_close_polls(const CommandSpec& spec, const Arguments& args) {
     const bool all = args.has_switch("--all");
     if (all == args.value("--district").has_value())
         return usage_error(spec, "give either --district D or --all");
-    if (!all) return submit_polls(args, ledger::PollsAction::closed);
+    if (!all) return submit_polls(args, election::PollsAction::closed);
     auto opened = open_ledger(args, true);
     if (!opened) return failure(opened.error().message);
     Ledger& l = *opened.value();
@@ -391,19 +391,19 @@ struct CastFile {
 
 void describe_ballot(CastFile& file) {
     const auto type = file.record.empty() ? 0 : file.record[0];
-    if (type == static_cast<std::uint8_t>(ledger::RecordType::encrypted_ballot)) {
-        if (auto b = ledger::decode_ballot(file.record)) {
-            file.tracking_code = ledger::format_tracking_code(ledger::next_tracking_code(
-                b.value().previous_tracking_code, ledger::compute_ballot_hash(b.value())));
+    if (type == static_cast<std::uint8_t>(election::RecordType::encrypted_ballot)) {
+        if (auto b = election::decode_ballot(file.record)) {
+            file.tracking_code = election::format_tracking_code(election::next_tracking_code(
+                b.value().previous_tracking_code, election::compute_ballot_hash(b.value())));
         }
         return;
     }
-    if (type == static_cast<std::uint8_t>(ledger::RecordType::challenged_ballot)) {
+    if (type == static_cast<std::uint8_t>(election::RecordType::challenged_ballot)) {
         file.challenged = true;
-        if (auto c = ledger::decode_challenged_ballot(file.record)) {
+        if (auto c = election::decode_challenged_ballot(file.record)) {
             const auto& b = c.value().ballot;
-            file.tracking_code = ledger::format_tracking_code(ledger::next_tracking_code(
-                b.previous_tracking_code, ledger::compute_ballot_hash(b)));
+            file.tracking_code = election::format_tracking_code(election::next_tracking_code(
+                b.previous_tracking_code, election::compute_ballot_hash(b)));
         }
         return;
     }
@@ -434,8 +434,8 @@ int run_cast(const CommandSpec&, const Arguments& args) {
     std::vector<std::size_t> submitted;  // index into files of each record
     for (std::size_t i = 0; i < files.size(); ++i) {
         if (files[i].refused) {
-            (void)l.record_event(ledger::EventType::record_rejected, ActorRole::system,
-                                 ledger::Disposition::failure, "",
+            (void)l.record_event(election::EventType::record_rejected, ActorRole::system,
+                                 election::Disposition::failure, "",
                                  "psephos ledger cast: " + *files[i].refused);
             continue;
         }
@@ -645,7 +645,7 @@ int run_consistency(const CommandSpec& spec, const Arguments& args) {
     }
     auto stored = l.checkpoints(log_name);
     if (!stored) return failure(stored.error().message);
-    std::vector<ledger::Checkpoint> ends;
+    std::vector<election::Checkpoint> ends;
     std::vector<std::string> notes;
     for (const std::uint64_t size : {a, b}) {
         std::string nearest;
@@ -701,25 +701,25 @@ int run_events(const CommandSpec&, const Arguments& args) {
     for (std::uint64_t i = 0; i < log.size; ++i) {
         auto record = l.record(ledger::event_log_name, i);
         if (!record) return failure(record.error().message);
-        auto event = ledger::decode_ledger_event(record.value());
+        auto event = election::decode_ledger_event(record.value());
         if (!event)
             return failure("event log: record " + std::to_string(i) + ": " + event.error().message);
-        const ledger::LedgerEvent& e = event.value();
+        const election::LedgerEvent& e = event.value();
         if (as_json) {
             events.emplace_back(
                 json::object{{"sequence", e.sequence},
                              {"time", iso_8601(e.time)},
                              {"unix_time", e.time},
-                             {"type", ledger::to_string(e.type)},
-                             {"actor", ledger::to_string(e.actor)},
-                             {"disposition", ledger::to_string(e.disposition)},
+                             {"type", election::to_string(e.type)},
+                             {"actor", election::to_string(e.actor)},
+                             {"disposition", election::to_string(e.disposition)},
                              {"district", e.district_id},
                              {"subject", e.subject},
                              {"previous_event_hash", e.previous_event_hash.to_hex()}});
             continue;
         }
-        std::cout << e.sequence << ' ' << iso_8601(e.time) << ' ' << ledger::to_string(e.type)
-                  << ' ' << ledger::to_string(e.actor) << ' ' << ledger::to_string(e.disposition)
+        std::cout << e.sequence << ' ' << iso_8601(e.time) << ' ' << election::to_string(e.type)
+                  << ' ' << election::to_string(e.actor) << ' ' << election::to_string(e.disposition)
                   << ' ' << (e.district_id.empty() ? std::string("-") : e.district_id)
                   << (e.subject.empty() ? "" : " ") << e.subject << '\n';
     }

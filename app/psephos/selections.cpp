@@ -22,7 +22,7 @@ public:
     static constexpr std::size_t max_string_size = max_id_bytes;
     static constexpr std::size_t max_key_size = max_id_bytes;
 
-    ledger::BallotMarks marks;
+    election::BallotMarks marks;
     std::optional<std::string> problem;
 
     bool on_document_begin(json::error_code&) { return true; }
@@ -110,7 +110,7 @@ std::string position_of(std::string_view text, std::size_t offset) {
 
 }  // namespace
 
-Result<ledger::BallotMarks> parse_selections(std::string_view text) {
+Result<election::BallotMarks> parse_selections(std::string_view text) {
     auto fail = [](const std::string& message) {
         return make_error(ErrorCode::invalid_encoding, message);
     };

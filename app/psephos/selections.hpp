@@ -4,13 +4,13 @@
 
 #include <string_view>
 
-#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 
 namespace psephos::app {
 
 // Limits: 1 MiB of JSON, nesting depth 2. Errors (invalid_encoding) name the line and column of
 // malformed JSON, or the contest of a value of the wrong shape; a contest named twice is refused
 // rather than one of its values silently dropped. Whether the ids exist is encrypt_ballot's check.
-Result<ledger::BallotMarks> parse_selections(std::string_view json);
+Result<election::BallotMarks> parse_selections(std::string_view json);
 
 }  // namespace psephos::app

@@ -11,18 +11,18 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "psephos/ledger/casting_module.hpp"
-#include "psephos/ledger/election_record.hpp"
+#include "psephos/record/election_record.hpp"
 #include "psephos/ledger/guardian_decryption.hpp"
-#include "psephos/ledger/guardian_key_file.hpp"
+#include "psephos/election/guardian_key_file.hpp"
 #include "psephos/ledger/tallying_module.hpp"
 
 namespace psephos::app {
 
-using ledger::check_guardian_key;
-using ledger::guardian_passphrase_from_environment;
-using ledger::guardian_passphrase_variable;
-using ledger::read_guardian_key_file;
-using ledger::write_guardian_key_file;
+using election::check_guardian_key;
+using election::guardian_passphrase_from_environment;
+using election::guardian_passphrase_variable;
+using election::read_guardian_key_file;
+using election::write_guardian_key_file;
 
 namespace {
 
@@ -105,7 +105,7 @@ int run_decrypt_command(Words words) {
     auto opened = open_ledger(*args, true);
     if (!opened) return failure(opened.error().message);
     Ledger& l = *opened.value();
-    const ledger::ElectionContext& election = l.election();
+    const election::ElectionContext& election = l.election();
     if (auto ok = check_guardian_key(key.value(), election.manifest); !ok)
         return failure(key_file.value() + ": " + ok.error().message);
     const std::uint32_t g = key.value().index;
@@ -159,8 +159,8 @@ int run_results_command(Words words) {
     Ledger& l = *opened.value();
     auto recorded = l.record_results();
     if (!recorded) return failure("combining decryptions: " + recorded.error().message);
-    const ledger::ElectionManifest& m = l.election().manifest;
-    std::vector<ledger::DistrictResult> results;
+    const election::ElectionManifest& m = l.election().manifest;
+    std::vector<election::DistrictResult> results;
     std::vector<std::string> pending;
     for (std::size_t d = 0; d < m.districts.size(); ++d) {
         if (auto r = l.tallying().result(d)) {
@@ -174,7 +174,7 @@ int run_results_command(Words words) {
                                : std::to_string(s.guardians_decrypted.size()) + " of " +
                                      std::to_string(m.threshold) + " guardians' decryptions"));
     }
-    const ledger::ElectionTotals totals = ledger::sum_district_results(results);
+    const election::ElectionTotals totals = election::sum_district_results(results);
     if (args->has_switch("--json")) {
         json::array districts;
         for (const auto& r : results) {
@@ -254,11 +254,11 @@ int run_export_command(Words words) {
         if (auto published = l.publish_election_checkpoint(); !published)
             return failure("publishing the election checkpoint: " + published.error().message);
     }
-    auto exported = ledger::export_election_record(l, out.value());
+    auto exported = record::export_election_record(l, out.value());
     if (!exported) return failure(exported.error().message);
     if (writable) {
-        (void)l.record_event(ledger::EventType::record_exported,
-                             ledger::ActorRole::election_official, ledger::Disposition::success, "",
+        (void)l.record_event(election::EventType::record_exported,
+                             election::ActorRole::election_official, election::Disposition::success, "",
                              "election record written to " + out.value() + " (" +
                                  std::to_string(exported.value().files) + " files)");
     }

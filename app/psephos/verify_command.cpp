@@ -12,7 +12,7 @@
 #include <mutex>
 
 #include "commands.hpp"
-#include "psephos/ledger/record_verifier.hpp"
+#include "psephos/verifier/record_verifier.hpp"
 
 namespace psephos::app {
 
@@ -20,7 +20,7 @@ namespace {
 
 namespace json = boost::json;
 
-std::string scope_text(const ledger::CheckOutcome& c) {
+std::string scope_text(const verifier::CheckOutcome& c) {
     if (c.scope.empty()) return "";
     if (c.scope[0] == '/') return " log " + c.scope;
     return " district " + c.scope;
@@ -79,7 +79,7 @@ int run_verify_command(Words words) {
     if (!path_exists(dir + "/record.json"))
         return failure(dir + ": not an election record (no record.json)");
 
-    ledger::VerifyOptions options;
+    verifier::VerifyOptions options;
     options.threads = static_cast<unsigned>(threads.value());
     if (const auto keys = args->value("--trusted-keys")) {
         std::ifstream in(*keys);
@@ -101,15 +101,15 @@ int run_verify_command(Words words) {
         };
     }
     const auto started = std::chrono::steady_clock::now();
-    const ledger::VerifyReport report = ledger::verify_election_record(dir, options);
+    const verifier::VerifyReport report = verifier::verify_election_record(dir, options);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     progress.clear();
 
     std::size_t failed = 0, not_run = 0;
     for (const auto& c : report.checks) {
-        if (c.status == ledger::CheckStatus::failed) ++failed;
-        if (c.status == ledger::CheckStatus::not_run) ++not_run;
+        if (c.status == verifier::CheckStatus::failed) ++failed;
+        if (c.status == verifier::CheckStatus::not_run) ++not_run;
     }
     const bool passed = report.passed();
     if (args->has_switch("--json")) {
@@ -120,7 +120,7 @@ int run_verify_command(Words words) {
             checks.push_back(json::object{{"id", c.id},
                                           {"name", c.name},
                                           {"scope", c.scope},
-                                          {"status", ledger::to_string(c.status)},
+                                          {"status", verifier::to_string(c.status)},
                                           {"passed", c.passed()},
                                           {"checked", c.items_checked},
                                           {"failure_count", c.failure_count},
@@ -139,14 +139,14 @@ int run_verify_command(Words words) {
         for (const auto& c : report.checks) {
             const std::string what = c.id + " " + c.name + scope_text(c);
             switch (c.status) {
-                case ledger::CheckStatus::passed:
+                case verifier::CheckStatus::passed:
                     std::cout << "PASS " << what << " (" << c.items_checked << ' ' << c.note
                               << ")\n";
                     break;
-                case ledger::CheckStatus::not_run:
+                case verifier::CheckStatus::not_run:
                     std::cout << "NOT CHECKED " << what << ": " << c.note << '\n';
                     break;
-                case ledger::CheckStatus::failed:
+                case verifier::CheckStatus::failed:
                     for (const auto& f : c.failures)
                         std::cout << "FAIL " << what << ": " << f << '\n';
                     if (c.failure_count > c.failures.size())

@@ -17,8 +17,8 @@
 namespace psephos::bridge {
 
 namespace json = boost::json;
-using ledger::AnchorState;
-using ledger::ChainKind;
+using election::AnchorState;
+using election::ChainKind;
 
 namespace {
 
@@ -275,10 +275,10 @@ struct AnchorRelay::Impl {
         }
         t.gas_limit = gas.value() + gas.value() / 5;  // 20% headroom
         const SignedEvmTransaction signed_tx = t.sign(evm_keys[i]);
-        ledger::AnchorTransaction record{a.intent_index, signed_tx.hash,
+        election::AnchorTransaction record{a.intent_index, signed_tx.hash,
                                          nonce,          sender.to_checksum_text(),
                                          signed_tx.raw,  now_seconds()};
-        auto recorded = ledger.append_bridge_record(ledger::encode_anchor_transaction(record));
+        auto recorded = ledger.append_bridge_record(election::encode_anchor_transaction(record));
         if (!recorded) return step_of(a, AnchorProgress::failed, recorded.error().message);
         // Only now does it leave the machine.
         auto sent = client.send_raw_transaction(signed_tx.raw);
@@ -332,7 +332,7 @@ struct AnchorRelay::Impl {
         // A receipt for any recorded transaction? (They share one nonce, so at most one mines.)
         std::optional<std::uint64_t> spent_nonce;
         for (auto it = a.transactions.rbegin(); it != a.transactions.rend(); ++it) {
-            const ledger::AnchorTransaction& t = it->second;
+            const election::AnchorTransaction& t = it->second;
             auto receipt = client.transaction_receipt(t.transaction_id);
             if (!receipt) return step_of(a, AnchorProgress::retry_later, receipt.error().message);
             if (!receipt.value()) continue;
@@ -352,7 +352,7 @@ struct AnchorRelay::Impl {
                                    std::to_string(c.confirmations) + " confirmations",
                                t.transaction_id);
             }
-            ledger::AnchorConfirmation confirmation{
+            election::AnchorConfirmation confirmation{
                 a.intent_index,
                 t.transaction_id,
                 r.block_number,
@@ -360,13 +360,13 @@ struct AnchorRelay::Impl {
                 static_cast<std::uint32_t>(std::min<std::uint64_t>(confirmations, 0xFFFFFFFFu)),
                 now_seconds()};
             auto recorded =
-                ledger.append_bridge_record(ledger::encode_anchor_confirmation(confirmation));
+                ledger.append_bridge_record(election::encode_anchor_confirmation(confirmation));
             if (!recorded) return step_of(a, AnchorProgress::failed, recorded.error().message);
             return step_of(a, AnchorProgress::confirmed,
                            "confirmed in block " + std::to_string(r.block_number),
                            t.transaction_id);
         }
-        const ledger::AnchorTransaction& last = a.transactions.back().second;
+        const election::AnchorTransaction& last = a.transactions.back().second;
         if (spent_nonce && *spent_nonce >= last.nonce) {
             // Reverted: the nonce is spent and nothing was anchored.
             auto pending = client.transaction_count(sender.bytes, EvmBlockTag::pending);
@@ -419,7 +419,7 @@ struct AnchorRelay::Impl {
 
     // ---- Bitcoin ----
 
-    Status write_out(std::size_t i, const AnchorState& a, const ledger::AnchorTransaction& t) {
+    Status write_out(std::size_t i, const AnchorState& a, const election::AnchorTransaction& t) {
         const BitcoinChainConfig& c = config.bitcoin[i];
         std::error_code ec;
         std::filesystem::create_directories(c.out_dir, ec);
@@ -453,7 +453,7 @@ struct AnchorRelay::Impl {
     Result<Utxo> next_bitcoin_input(std::size_t i, const AnchorState& for_intent) const {
         const BitcoinChainConfig& c = config.bitcoin[i];
         const std::vector<AnchorState> anchors = ledger.anchors();
-        const ledger::AnchorTransaction* latest = nullptr;
+        const election::AnchorTransaction* latest = nullptr;
         std::uint64_t latest_index = 0;
         for (const AnchorState& other : anchors) {
             if (other.intent.chain != c.name || other.intent_index == for_intent.intent_index)
@@ -469,7 +469,7 @@ struct AnchorRelay::Impl {
         return change_of(i, *latest);
     }
 
-    Result<Utxo> change_of(std::size_t i, const ledger::AnchorTransaction& t) const {
+    Result<Utxo> change_of(std::size_t i, const election::AnchorTransaction& t) const {
         auto decoded = decode_bitcoin_transaction(t.raw_transaction);
         if (!decoded) return decoded.error().within("the previous Bitcoin anchor");
         const Bytes own_script = bitcoin_address(i).script_pubkey();
@@ -485,7 +485,7 @@ struct AnchorRelay::Impl {
     }
 
     // The signed transaction for the intent: the recorded one, or a new one, recorded first.
-    Result<ledger::AnchorTransaction> bitcoin_transaction(std::size_t i, const AnchorState& a) {
+    Result<election::AnchorTransaction> bitcoin_transaction(std::size_t i, const AnchorState& a) {
         const BitcoinChainConfig& c = config.bitcoin[i];
         if (!a.transactions.empty()) return a.transactions.back().second;
         auto input = next_bitcoin_input(i, a);
@@ -497,10 +497,10 @@ struct AnchorRelay::Impl {
         plan.network = c.network;
         auto built = build_op_return_transaction(plan, bitcoin_keys[i]);
         if (!built) return built.error();
-        ledger::AnchorTransaction record{
+        election::AnchorTransaction record{
             a.intent_index,    built.value().txid, 0, bitcoin_address(i).to_string(),
             built.value().raw, now_seconds()};
-        auto recorded = ledger.append_bridge_record(ledger::encode_anchor_transaction(record));
+        auto recorded = ledger.append_bridge_record(election::encode_anchor_transaction(record));
         if (!recorded) return recorded.error();
         return record;
     }
@@ -509,7 +509,7 @@ struct AnchorRelay::Impl {
         const BitcoinChainConfig& c = config.bitcoin[i];
         auto transaction = bitcoin_transaction(i, a);
         if (!transaction) return step_of(a, AnchorProgress::failed, transaction.error().message);
-        const ledger::AnchorTransaction& t = transaction.value();
+        const election::AnchorTransaction& t = transaction.value();
         if (auto ok = write_out(i, a, t); !ok)
             return step_of(a, AnchorProgress::failed, ok.error().message);
         const std::string file =
@@ -550,7 +550,7 @@ struct AnchorRelay::Impl {
     // Broadcasts the recorded transaction (again, harmlessly, after a restart) and records its
     // confirmation once the node reports enough.
     AnchorStep step_bitcoin_node(std::size_t i, const AnchorState& a,
-                                 const ledger::AnchorTransaction& t) {
+                                 const election::AnchorTransaction& t) {
         const BitcoinChainConfig& c = config.bitcoin[i];
         auto client = bitcoin_client(i);
         if (!client) return step_of(a, AnchorProgress::failed, client.error().message);
@@ -605,7 +605,7 @@ struct AnchorRelay::Impl {
             header.value().is_object() ? header.value().as_object().if_contains("height") : nullptr;
         if (!height || !height->is_int64() || height->as_int64() < 0)
             return step_of(a, AnchorProgress::retry_later, "getblockheader: no height");
-        ledger::AnchorConfirmation confirmation{
+        election::AnchorConfirmation confirmation{
             a.intent_index,
             t.transaction_id,
             static_cast<std::uint64_t>(height->as_int64()),
@@ -613,7 +613,7 @@ struct AnchorRelay::Impl {
             static_cast<std::uint32_t>(std::min<std::uint64_t>(count, 0xFFFFFFFFu)),
             now_seconds()};
         auto recorded =
-            ledger.append_bridge_record(ledger::encode_anchor_confirmation(confirmation));
+            ledger.append_bridge_record(election::encode_anchor_confirmation(confirmation));
         if (!recorded) return step_of(a, AnchorProgress::failed, recorded.error().message);
         return step_of(a, AnchorProgress::confirmed,
                        "confirmed in block " + std::to_string(height->as_int64()),
@@ -657,9 +657,9 @@ Result<std::vector<std::uint64_t>> AnchorRelay::record_intents(std::string_view 
     if (!election) return election.error();
     if (election.value().size == 0)
         return make_error(ErrorCode::refused, "the election log is empty: nothing to anchor");
-    const Bytes payload = ledger::encode_anchor_payload(
+    const Bytes payload = election::encode_anchor_payload(
         {impl_->ledger.election().base_hash, election.value().size, election.value().root});
-    std::vector<ledger::AnchorIntent> intents;
+    std::vector<election::AnchorIntent> intents;
     for (const EvmChainConfig& c : impl_->config.evm) {
         intents.push_back({c.name, ChainKind::evm, std::to_string(c.chain_id), std::string(reason),
                            payload, now_seconds()});
@@ -670,13 +670,13 @@ Result<std::vector<std::uint64_t>> AnchorRelay::record_intents(std::string_view 
     }
     std::vector<std::uint64_t> recorded;
     const std::vector<AnchorState> existing = impl_->ledger.anchors();
-    for (const ledger::AnchorIntent& intent : intents) {
+    for (const election::AnchorIntent& intent : intents) {
         const bool present =
             std::any_of(existing.begin(), existing.end(), [&](const AnchorState& a) {
                 return a.intent.chain == intent.chain && a.intent.payload == intent.payload;
             });
         if (present) continue;
-        auto receipt = impl_->ledger.append_bridge_record(ledger::encode_anchor_intent(intent));
+        auto receipt = impl_->ledger.append_bridge_record(election::encode_anchor_intent(intent));
         if (!receipt) return receipt.error();
         recorded.push_back(receipt.value().index);
     }

@@ -20,18 +20,18 @@
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/ledger/casting_module.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
-#include "psephos/ledger/ledger_records.hpp"
-#include "psephos/ledger/signed_note.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
+#include "psephos/election/ledger_records.hpp"
+#include "psephos/election/signed_note.hpp"
 
 namespace psephos::bridge {
 
 namespace json = boost::json;
-using ledger::AnchorPayload;
-using ledger::AnchorState;
-using ledger::ChainKind;
-using ledger::Checkpoint;
-using ledger::NoteVerifierKey;
+using election::AnchorPayload;
+using election::AnchorState;
+using election::ChainKind;
+using election::Checkpoint;
+using election::NoteVerifierKey;
 
 namespace {
 
@@ -40,7 +40,7 @@ std::string district_origin(const std::string& election_id, const std::string& d
 }
 
 Result<Checkpoint> open_checkpoint(const std::string& note, const NoteVerifierKey& verifier) {
-    auto text = ledger::open_note(note, verifier);
+    auto text = election::open_note(note, verifier);
     if (!text) return text.error();
     auto checkpoint = Checkpoint::parse(text.value());
     if (!checkpoint) return checkpoint.error();
@@ -75,7 +75,7 @@ BundleAnchor bundle_anchor_of(const AnchorState& a) {
     out.network = a.intent.network;
     out.payload = a.intent.payload;
     // The confirmed transaction, or the latest attempt.
-    const ledger::AnchorTransaction* t = &a.transactions.back().second;
+    const election::AnchorTransaction* t = &a.transactions.back().second;
     if (a.confirmation) {
         for (const auto& [index, candidate] : a.transactions) {
             if (candidate.transaction_id == a.confirmation->second.transaction_id) t = &candidate;
@@ -98,7 +98,7 @@ Result<Bytes> tracking_code_prefix(std::string_view code) {
         if (!full) return full.error().within("tracking code");
         prefix.assign(full.value().bytes.begin(), full.value().bytes.end());
     } else {
-        auto printed = ledger::parse_tracking_code(code);
+        auto printed = election::parse_tracking_code(code);
         if (!printed) return printed.error();
         prefix.assign(printed.value().begin(), printed.value().end());
     }
@@ -124,7 +124,7 @@ namespace {
 template <typename Source>
 Result<ProofBundle> build_bundle(const Source& l, const Hash32& full,
                                  const ledger::TrackingCodeEntry& entry) {
-    const ledger::ElectionManifest& m = l.election().manifest;
+    const election::ElectionManifest& m = l.election().manifest;
     ProofBundle b;
     b.election_id = m.election_id;
     b.base_hash = l.election().base_hash;
@@ -153,7 +153,7 @@ Result<ProofBundle> build_bundle(const Source& l, const Hash32& full,
     for (std::uint64_t j = 0; j < b.anchored_size && !leaf_index; ++j) {
         auto leaf = l.record(ledger::election_log_name, j);
         if (!leaf) return leaf.error();
-        auto entry_record = ledger::decode_district_checkpoint(leaf.value());
+        auto entry_record = election::decode_district_checkpoint(leaf.value());
         if (!entry_record)
             return entry_record.error().within("election log record " + std::to_string(j));
         if (entry_record.value().district_id != b.district_id) continue;
@@ -244,9 +244,9 @@ public:
         if (!logs)
             return make_error(ErrorCode::invalid_encoding,
                               (dir / "record.json").string() + ": no logs");
-        auto manifest = ledger::load_manifest_file((dir / "manifest.json").string());
+        auto manifest = election::load_manifest_file((dir / "manifest.json").string());
         if (!manifest) return manifest.error();
-        auto election = ledger::make_election_context(std::move(manifest).value());
+        auto election = election::make_election_context(std::move(manifest).value());
         if (!election) return election.error().within((dir / "manifest.json").string());
         r.election_ = std::move(election).value();
         for (const json::value& v : *logs) {
@@ -276,7 +276,7 @@ public:
         return r;
     }
 
-    const ledger::ElectionContext& election() const { return election_; }
+    const election::ElectionContext& election() const { return election_; }
 
     Result<Bytes> record(std::string_view log, std::uint64_t index) const {
         auto loaded = load(log);
@@ -326,7 +326,7 @@ public:
             dir_ / l->directory / "checkpoints.bin", [&](std::uint64_t, const Bytes& f) {
                 if (bad) return;
                 std::string note(f.begin(), f.end());
-                auto text = ledger::open_note(note, l->verifier);
+                auto text = election::open_note(note, l->verifier);
                 if (!text) {
                     bad = text.error().within(l->name + " checkpoints.bin");
                     return;
@@ -377,7 +377,7 @@ public:
                 for (const auto& [n, note] : election_checkpoints.value())
                     if (n == size) {
                         auto text =
-                            ledger::open_note(note, find(ledger::election_log_name)->verifier);
+                            election::open_note(note, find(ledger::election_log_name)->verifier);
                         if (!text) return text.error();
                         auto c = Checkpoint::parse(text.value());
                         if (!c) return c.error();
@@ -386,7 +386,7 @@ public:
             return make_error(ErrorCode::not_found,
                               "no election checkpoint of size " + std::to_string(size));
         };
-        ledger::AnchorBook book(election_.base_hash);
+        election::AnchorBook book(election_.base_hash);
         for (std::uint64_t i = 0; i < frames.size(); ++i) {
             if (book.admit(frames[i], i, root_at)) book.add(frames[i], i);
         }
@@ -401,15 +401,15 @@ public:
             std::optional<std::pair<Hash32, ledger::TrackingCodeEntry>> match;
             auto l = load(districts[d].id, [&](std::uint64_t i, const Bytes& f) {
                 if (match || f.empty() || (f[0] != 0x02 && f[0] != 0x03)) return;
-                std::optional<ledger::EncryptedBallot> ballot;
+                std::optional<election::EncryptedBallot> ballot;
                 if (f[0] == 0x02) {
-                    if (auto b = ledger::decode_ballot(f)) ballot = std::move(b).value();
-                } else if (auto c = ledger::decode_challenged_ballot(f)) {
+                    if (auto b = election::decode_ballot(f)) ballot = std::move(b).value();
+                } else if (auto c = election::decode_challenged_ballot(f)) {
                     ballot = std::move(c).value().ballot;
                 }
                 if (!ballot) return;
-                const Hash32 code = ledger::next_tracking_code(
-                    ballot->previous_tracking_code, ledger::compute_ballot_hash(*ballot));
+                const Hash32 code = election::next_tracking_code(
+                    ballot->previous_tracking_code, election::compute_ballot_hash(*ballot));
                 if (std::equal(prefix.begin(), prefix.end(), code.bytes.begin()))
                     match = std::pair{code, ledger::TrackingCodeEntry{d, i, f[0] == 0x03}};
             });
@@ -520,7 +520,7 @@ private:
     }
 
     std::filesystem::path dir_;
-    ledger::ElectionContext election_;
+    election::ElectionContext election_;
     std::vector<Log> logs_;
 };
 
@@ -694,7 +694,7 @@ std::string proof_bundle_to_json(const ProofBundle& b) {
     for (const BundleAnchor& a : b.anchors) {
         json::object o;
         o["chain"] = a.chain;
-        o["kind"] = std::string(ledger::to_string(a.kind));
+        o["kind"] = std::string(election::to_string(a.kind));
         o["network"] = a.network;
         o["payload"] = to_hex(a.payload);
         o["transaction_id"] = a.transaction_id.to_hex();
@@ -710,7 +710,7 @@ std::string proof_bundle_to_json(const ProofBundle& b) {
     out["election"] = {{"election_id", b.election_id}, {"base_hash", b.base_hash.to_hex()}};
     out["ballot"] = {{"tracking_code", b.tracking_code},
                      {"printed_tracking_code",
-                      ledger::format_tracking_code(Hash32::from_hex(b.tracking_code).value())},
+                      election::format_tracking_code(Hash32::from_hex(b.tracking_code).value())},
                      {"district", b.district_id},
                      {"state", b.challenged ? "challenged" : "cast"},
                      {"index", b.ballot_index},
@@ -772,7 +772,7 @@ Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
         b.ballot_record = r.base64("record");
         ballot_leaf = r.hash("leaf_hash");
         if (r.ok() &&
-            printed != ledger::format_tracking_code(Hash32::from_hex(b.tracking_code).value()))
+            printed != election::format_tracking_code(Hash32::from_hex(b.tracking_code).value()))
             r.fail("printed_tracking_code is not the tracking code's printed form");
         if (r.ok() && !(ballot_leaf == crypto::hash_merkle_leaf(b.ballot_record)))
             r.fail("leaf_hash is not the record's leaf hash");
@@ -837,7 +837,7 @@ Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
 // ---- Checking -------------------------------------------------------------------------------
 
 Status check_anchor_transaction(const BundleAnchor& a, const AnchorPayload& payload) {
-    const Bytes expected = ledger::encode_anchor_payload(payload);
+    const Bytes expected = election::encode_anchor_payload(payload);
     if (a.kind == ChainKind::evm) {
         auto decoded = decode_signed_transaction(a.raw_transaction);
         if (!decoded) return decoded.error().within("raw transaction");
@@ -912,16 +912,16 @@ std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleT
 
     // P1: the ballot's record, its election and district, and its tracking code.
     Status p1 = [&]() -> Status {
-        Result<ledger::EncryptedBallot> ballot = Error{ErrorCode::invalid_encoding, ""};
+        Result<election::EncryptedBallot> ballot = Error{ErrorCode::invalid_encoding, ""};
         if (b.challenged) {
-            auto c = ledger::decode_challenged_ballot(b.ballot_record);
+            auto c = election::decode_challenged_ballot(b.ballot_record);
             if (!c) return c.error();
             ballot = std::move(c).value().ballot;
         } else {
-            ballot = ledger::decode_ballot(b.ballot_record);
+            ballot = election::decode_ballot(b.ballot_record);
             if (!ballot) return ballot.error();
         }
-        const ledger::EncryptedBallot& e = ballot.value();
+        const election::EncryptedBallot& e = ballot.value();
         if (!(e.election_base_hash == b.base_hash))
             return make_error(ErrorCode::verification_failed, "the ballot is for another election");
         if (e.district_id != b.district_id) {
@@ -929,18 +929,18 @@ std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleT
                               "the ballot is for district '" + e.district_id + "'");
         }
         const Hash32 code =
-            ledger::next_tracking_code(e.previous_tracking_code, ledger::compute_ballot_hash(e));
+            election::next_tracking_code(e.previous_tracking_code, election::compute_ballot_hash(e));
         if (code.to_hex() != b.tracking_code) {
             return make_error(
                 ErrorCode::verification_failed,
-                "the ballot's tracking code is " + ledger::format_tracking_code(code));
+                "the ballot's tracking code is " + election::format_tracking_code(code));
         }
         return {};
     }();
     add("P1", "ballot record", p1,
         std::string(b.challenged ? "challenged" : "cast") + " ballot in district '" +
             b.district_id + "', tracking code " +
-            ledger::format_tracking_code(Hash32::from_hex(b.tracking_code).value()));
+            election::format_tracking_code(Hash32::from_hex(b.tracking_code).value()));
 
     // P2: the district's signed checkpoint.
     Result<Checkpoint> district = Error{ErrorCode::verification_failed, "not checked"};
@@ -976,7 +976,7 @@ std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleT
     add(
         "P4", "district checkpoint as an election-log leaf",
         [&]() -> Status {
-            auto leaf = ledger::decode_district_checkpoint(b.election_leaf);
+            auto leaf = election::decode_district_checkpoint(b.election_leaf);
             if (!leaf) return leaf.error();
             if (leaf.value().district_id != b.district_id ||
                 leaf.value().signed_checkpoint != b.district_checkpoint)
@@ -1041,11 +1041,11 @@ std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleT
         std::to_string(b.anchors.size()) + " anchor(s)");
     for (const BundleAnchor& a : b.anchors) {
         const std::string where = "chain '" + a.chain + "' (" +
-                                  std::string(ledger::to_string(a.kind)) + " " + a.network + ")";
+                                  std::string(election::to_string(a.kind)) + " " + a.network + ")";
         add(
             "P10", "anchor payload",
             [&]() -> Status {
-                auto p = ledger::decode_anchor_payload(a.payload);
+                auto p = election::decode_anchor_payload(a.payload);
                 if (!p) return p.error().within(where);
                 if (!(p.value() == expected))
                     return make_error(

@@ -16,9 +16,9 @@
 
 #include "psephos_process.hpp"
 
-#include "psephos/ledger/guardian_key_file.hpp"
+#include "psephos/election/guardian_key_file.hpp"
 #include "psephos/crypto/scalar.hpp"
-#include "psephos/ledger/election_manifest.hpp"
+#include "psephos/election/election_manifest.hpp"
 
 using namespace psephos;
 
@@ -198,9 +198,9 @@ private slots:
             }
         }
         // The written manifest is the loader's canonical JSON form of itself.
-        auto loaded = ledger::load_manifest_file(election_.toStdString());
+        auto loaded = election::load_manifest_file(election_.toStdString());
         QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
-        QCOMPARE(QByteArray::fromStdString(ledger::manifest_to_json(loaded.value())),
+        QCOMPARE(QByteArray::fromStdString(election::manifest_to_json(loaded.value())),
                  read_all(election_));
     }
 
@@ -232,7 +232,7 @@ private slots:
 
     void clear_guardian_key_file_round_trips() {
         const std::string file = (clear_dir_ + "/guardian-2.key").toStdString();
-        auto key = ledger::read_guardian_key_file(file, std::nullopt);
+        auto key = election::read_guardian_key_file(file, std::nullopt);
         QVERIFY2(key.ok(), key.ok() ? "" : key.error().message.c_str());
         QCOMPARE(key.value().index, 2u);
         QCOMPARE(key.value().election_id, std::string("maplewood-municipal-2026"));
@@ -240,13 +240,13 @@ private slots:
         QVERIFY(text.startsWith("psephos-guardian-key-v1\n"));
         QCOMPARE(field(text, "share"),
                  QString::fromStdString(to_base64(key.value().secret_share.bytes())));
-        auto manifest = ledger::load_manifest_file(election_.toStdString());
+        auto manifest = election::load_manifest_file(election_.toStdString());
         QVERIFY(manifest.ok());
-        QVERIFY(ledger::check_guardian_key(key.value(), manifest.value()).ok());
+        QVERIFY(election::check_guardian_key(key.value(), manifest.value()).ok());
         // Another guardian's file does not pass as this index's key, nor another election's.
-        auto other = ledger::load_manifest_file((sealed_dir_ + "/election.json").toStdString());
+        auto other = election::load_manifest_file((sealed_dir_ + "/election.json").toStdString());
         QVERIFY(other.ok());
-        const auto mismatch = ledger::check_guardian_key(key.value(), other.value());
+        const auto mismatch = election::check_guardian_key(key.value(), other.value());
         QVERIFY(!mismatch.ok());
         QCOMPARE(mismatch.error().code, ErrorCode::verification_failed);
     }
@@ -263,23 +263,23 @@ private slots:
         const crypto::Scalar share = crypto::Scalar::random();
         const auto identity = crypto::Ed25519SigningKey::generate();
         const std::string file = fresh("written.key").toStdString();
-        QVERIFY(ledger::write_guardian_key_file(file, "e-1", 7, share, identity, secret).ok());
+        QVERIFY(election::write_guardian_key_file(file, "e-1", 7, share, identity, secret).ok());
         QCOMPARE(mode_of(QString::fromStdString(file)), 0600u);
-        auto back = ledger::read_guardian_key_file(file, secret);
+        auto back = election::read_guardian_key_file(file, secret);
         QVERIFY2(back.ok(), back.ok() ? "" : back.error().message.c_str());
         QCOMPARE(back.value().election_id, std::string("e-1"));
         QCOMPARE(back.value().index, 7u);
         QVERIFY(back.value().secret_share == share);
         QVERIFY(back.value().identity.public_key() == identity.public_key());
         // Never replaces a file.
-        const auto again = ledger::write_guardian_key_file(file, "e-1", 7, share, identity, secret);
+        const auto again = election::write_guardian_key_file(file, "e-1", 7, share, identity, secret);
         QVERIFY(!again.ok());
         QVERIFY(again.error().message.find("already exists") != std::string::npos);
     }
 
     void sealed_guardian_key_file_holds_no_plaintext_and_needs_the_passphrase() {
         const QString file = sealed_dir_ + "/guardian-3.key";
-        auto key = ledger::read_guardian_key_file(file.toStdString(), std::string(passphrase));
+        auto key = election::read_guardian_key_file(file.toStdString(), std::string(passphrase));
         QVERIFY2(key.ok(), key.ok() ? "" : key.error().message.c_str());
         const QByteArray text = read_all(file);
         QVERIFY(text.contains("protection: argon2id13-xsalsa20poly1305\n"));
@@ -289,12 +289,12 @@ private slots:
         QVERIFY(!text.contains("share: "));
 
         auto wrong =
-            ledger::read_guardian_key_file(file.toStdString(), std::string("incorrect horse"));
+            election::read_guardian_key_file(file.toStdString(), std::string("incorrect horse"));
         QVERIFY(!wrong.ok());
         QCOMPARE(wrong.error().code, ErrorCode::verification_failed);
         QVERIFY2(wrong.error().message.find("wrong passphrase") != std::string::npos,
                  wrong.error().message.c_str());
-        auto none = ledger::read_guardian_key_file(file.toStdString(), std::nullopt);
+        auto none = election::read_guardian_key_file(file.toStdString(), std::nullopt);
         QVERIFY(!none.ok());
         QVERIFY(none.error().message.find("PSEPHOS_GUARDIAN_PASSPHRASE") != std::string::npos);
 
@@ -314,7 +314,7 @@ private slots:
         const QString file = fresh("moved.key");
         write_all(file, text);
         QFile::setPermissions(file, QFile::ReadOwner | QFile::WriteOwner);
-        auto key = ledger::read_guardian_key_file(file.toStdString(), std::string(passphrase));
+        auto key = election::read_guardian_key_file(file.toStdString(), std::string(passphrase));
         QVERIFY(!key.ok());
         QCOMPARE(key.error().code, ErrorCode::verification_failed);
     }
@@ -323,7 +323,7 @@ private slots:
         const QString file = fresh("open.key");
         QVERIFY(QFile::copy(clear_dir_ + "/guardian-1.key", file));
         QVERIFY(::chmod(QFile::encodeName(file).constData(), 0640) == 0);
-        auto key = ledger::read_guardian_key_file(file.toStdString(), std::nullopt);
+        auto key = election::read_guardian_key_file(file.toStdString(), std::nullopt);
         QVERIFY(!key.ok());
         QCOMPARE(key.error().code, ErrorCode::permission_denied);
         QVERIFY2(key.error().message.find("0640") != std::string::npos,

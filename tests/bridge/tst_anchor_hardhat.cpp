@@ -98,11 +98,11 @@ struct ClosedElection {
             !ok)
             qFatal("%s", ok.error().message.c_str());
         std::vector<Bytes> records{scenario.registration(0),
-                                   scenario.polls(ledger::PollsAction::opened, 0)};
+                                   scenario.polls(election::PollsAction::opened, 0)};
         for (std::uint64_t i = 0; i < 3; ++i) {
             auto prepared = scenario.next_ballot(0, i);
             tracking_codes.push_back(prepared.tracking_code);
-            records.push_back(ledger::encode_ballot(prepared.ballot));
+            records.push_back(election::encode_ballot(prepared.ballot));
         }
         for (auto& r : ledger->ingest(std::move(records)))
             if (!r) qFatal("%s", r.error().message.c_str());
@@ -231,7 +231,7 @@ private slots:
 
         // The bundle of the second ballot checks offline and on chain.
         auto bundle =
-            make_proof_bundle(*e.ledger, ledger::format_tracking_code(e.tracking_codes[1]));
+            make_proof_bundle(*e.ledger, election::format_tracking_code(e.tracking_codes[1]));
         QVERIFY2(bundle.ok(), bundle ? "" : bundle.error().message.c_str());
         auto parsed = proof_bundle_from_json(proof_bundle_to_json(bundle.value()));
         QVERIFY2(parsed.ok(), parsed ? "" : parsed.error().message.c_str());
@@ -286,7 +286,7 @@ private slots:
         std::string code;
         {
             ClosedElection e(dir);  // closed at the end of this scope, so the CLI can open it
-            code = ledger::format_tracking_code(e.tracking_codes[0]);
+            code = election::format_tracking_code(e.tracking_codes[0]);
         }
         const auto key = write_key(dir, "bridge-evm.key", hardhat_keys[1]);
         const auto config = path_of(dir, "bridge.json");

@@ -133,7 +133,7 @@ struct Election {
         ledger = ledger::Ledger::create(o, scenario.election(), test::LedgerScenario::ledger_key())
                      .value();
         for (auto& r : ledger->ingest({scenario.registration(0),
-                                       scenario.polls(ledger::PollsAction::opened, 0),
+                                       scenario.polls(election::PollsAction::opened, 0),
                                        scenario.next_cast(0, 1)}))
             if (!r) qFatal("%s", r.error().message.c_str());
         if (auto closed = ledger->close_all_polls("official"); !closed)

@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "fuzz_support.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 
 using namespace psephos;
 
@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     fuzz::check_canonical_record(fuzz::bytes_of(data, size), "encrypted ballot",
-                                 [](ByteSpan in) { return ledger::decode_ballot(in); },
-                                 [](const auto& record) { return ledger::encode_ballot(record); });
+                                 [](ByteSpan in) { return election::decode_ballot(in); },
+                                 [](const auto& record) { return election::encode_ballot(record); });
     return 0;
 }

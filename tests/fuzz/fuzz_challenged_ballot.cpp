@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "fuzz_support.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 
 using namespace psephos;
 using psephos::fuzz::require;
@@ -17,8 +17,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const auto decoded = fuzz::check_canonical_record(
-        fuzz::bytes_of(data, size), "challenged ballot", [](ByteSpan in) { return ledger::decode_challenged_ballot(in); },
-        [](const auto& record) { return ledger::encode_challenged_ballot(record); });
+        fuzz::bytes_of(data, size), "challenged ballot", [](ByteSpan in) { return election::decode_challenged_ballot(in); },
+        [](const auto& record) { return election::encode_challenged_ballot(record); });
     if (!decoded) return 0;
     const auto& c = *decoded;
     require(c.marks.size() == c.ballot.contests.size() && c.nonces.size() == c.ballot.contests.size(),

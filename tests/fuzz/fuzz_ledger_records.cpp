@@ -10,7 +10,7 @@
 #include <string>
 
 #include "fuzz_support.hpp"
-#include "psephos/ledger/ledger_records.hpp"
+#include "psephos/election/ledger_records.hpp"
 
 using namespace psephos;
 using psephos::fuzz::require;
@@ -19,10 +19,10 @@ namespace {
 // The polls decoder names the record after its type byte, "polls record" before it knows it.
 std::string polls_record_name(ByteSpan input) {
     if (!input.empty()) {
-        for (const auto action : {ledger::PollsAction::opened, ledger::PollsAction::paused,
-                                  ledger::PollsAction::resumed, ledger::PollsAction::closed}) {
-            if (input[0] == static_cast<std::uint8_t>(ledger::record_type_of(action))) {
-                return "polls " + std::string(ledger::to_string(action));
+        for (const auto action : {election::PollsAction::opened, election::PollsAction::paused,
+                                  election::PollsAction::resumed, election::PollsAction::closed}) {
+            if (input[0] == static_cast<std::uint8_t>(election::record_type_of(action))) {
+                return "polls " + std::string(election::to_string(action));
             }
         }
     }
@@ -41,27 +41,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const auto registration = fuzz::check_canonical_record(
         input, "device registration",
-        [](ByteSpan in) { return ledger::decode_device_registration(in); },
-        [](const auto& record) { return ledger::encode_device_registration(record); });
+        [](ByteSpan in) { return election::decode_device_registration(in); },
+        [](const auto& record) { return election::encode_device_registration(record); });
     accepted += registration.has_value();
 
     const auto polls = fuzz::check_canonical_record(
         input, polls_record_name(input),
-        [](ByteSpan in) { return ledger::decode_polls_record(in); },
-        [](const auto& record) { return ledger::encode_polls_record(record); });
+        [](ByteSpan in) { return election::decode_polls_record(in); },
+        [](const auto& record) { return election::encode_polls_record(record); });
     if (polls) {
         ++accepted;
-        require(input[0] == static_cast<std::uint8_t>(ledger::record_type_of(polls->action)),
+        require(input[0] == static_cast<std::uint8_t>(election::record_type_of(polls->action)),
                 "a polls record's action is its record type");
-        require(polls->action != ledger::PollsAction::opened ||
+        require(polls->action != election::PollsAction::opened ||
                     (polls->ballots_cast == 0 && polls->ballots_challenged == 0),
                 "polls opened is a zero report");
     }
 
     const auto checkpoint = fuzz::check_canonical_record(
         input, "district checkpoint",
-        [](ByteSpan in) { return ledger::decode_district_checkpoint(in); },
-        [](const auto& record) { return ledger::encode_district_checkpoint(record); });
+        [](ByteSpan in) { return election::decode_district_checkpoint(in); },
+        [](const auto& record) { return election::encode_district_checkpoint(record); });
     if (checkpoint) {
         ++accepted;
         require(
@@ -70,13 +70,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
     const auto event = fuzz::check_canonical_record(
-        input, "ledger event", [](ByteSpan in) { return ledger::decode_ledger_event(in); },
-        [](const auto& record) { return ledger::encode_ledger_event(record); });
+        input, "ledger event", [](ByteSpan in) { return election::decode_ledger_event(in); },
+        [](const auto& record) { return election::encode_ledger_event(record); });
     if (event) {
         ++accepted;
-        require(ledger::to_string(event->type) != "unknown" &&
-                    ledger::to_string(event->actor) != "unknown" &&
-                    ledger::to_string(event->disposition) != "unknown",
+        require(election::to_string(event->type) != "unknown" &&
+                    election::to_string(event->actor) != "unknown" &&
+                    election::to_string(event->disposition) != "unknown",
                 "a decoded event has known enum values");
     }
 

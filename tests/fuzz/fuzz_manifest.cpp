@@ -6,8 +6,8 @@
 #include <cstdint>
 
 #include "fuzz_support.hpp"
-#include "psephos/ledger/election_context.hpp"
-#include "psephos/ledger/election_manifest.hpp"
+#include "psephos/election/election_context.hpp"
+#include "psephos/election/election_manifest.hpp"
 
 using namespace psephos;
 using psephos::fuzz::require;
@@ -18,14 +18,14 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    auto parsed = ledger::parse_manifest(fuzz::text_of(data, size));
+    auto parsed = election::parse_manifest(fuzz::text_of(data, size));
     if (!parsed) {
         fuzz::require_message(parsed.error(), "parse_manifest error has a message");
         return 0;
     }
-    auto again = ledger::parse_manifest(ledger::manifest_to_json(parsed.value()));
+    auto again = election::parse_manifest(election::manifest_to_json(parsed.value()));
     require(again.ok(), "a manifest written back as JSON parses again");
-    require(ledger::encode_manifest(again.value(), true) == ledger::encode_manifest(parsed.value(), true),
+    require(election::encode_manifest(again.value(), true) == election::encode_manifest(parsed.value(), true),
             "manifest_to_json then parse_manifest keeps the manifest");
     return 0;
 }

@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "fuzz_support.hpp"
-#include "psephos/ledger/ceremony_records.hpp"
+#include "psephos/election/ceremony_records.hpp"
 
 using namespace psephos;
 
@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     fuzz::check_canonical_record(fuzz::bytes_of(data, size), "sealed share",
-                                 [](ByteSpan in) { return ledger::decode_sealed_share(in); },
-                                 [](const auto& record) { return ledger::encode_sealed_share(record); });
+                                 [](ByteSpan in) { return election::decode_sealed_share(in); },
+                                 [](const auto& record) { return election::encode_sealed_share(record); });
     return 0;
 }

@@ -8,7 +8,7 @@
 
 #include "fuzz_support.hpp"
 #include "psephos/crypto/scalar.hpp"
-#include "psephos/ledger/signed_note.hpp"
+#include "psephos/election/signed_note.hpp"
 
 using namespace psephos;
 using psephos::fuzz::require;
@@ -25,20 +25,20 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view input = fuzz::text_of(data, size);
-    if (auto key = ledger::NoteVerifierKey::parse(input)) {
+    if (auto key = election::NoteVerifierKey::parse(input)) {
         require(key.value().to_text() == input, "an accepted verifier key writes back to the input");
     } else {
         fuzz::require_message(key.error(), "verifier key error has a message");
     }
-    if (auto checkpoint = ledger::Checkpoint::parse(input)) {
+    if (auto checkpoint = election::Checkpoint::parse(input)) {
         require(checkpoint.value().to_text() == input, "an accepted checkpoint writes back to the input");
     } else {
         fuzz::require_message(checkpoint.error(), "checkpoint error has a message");
     }
-    static const auto peter = ledger::NoteVerifierKey::parse(
+    static const auto peter = election::NoteVerifierKey::parse(
                                   "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
                                   .value();
-    if (auto text = ledger::open_note(input, peter)) {
+    if (auto text = election::open_note(input, peter)) {
         require(text.value() == published_text, "only the published text carries PeterNeumann's signature");
     } else {
         fuzz::require_message(text.error(), "open_note error has a message");

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "fuzz_support.hpp"
-#include "psephos/ledger/local_key_ceremony.hpp"
-#include "psephos/ledger/tally_records.hpp"
+#include "psephos/election/local_key_ceremony.hpp"
+#include "psephos/election/tally_records.hpp"
 
 using namespace psephos;
 using psephos::fuzz::require;
@@ -19,24 +19,24 @@ using psephos::fuzz::require;
 namespace {
 // The small test election's manifest (tests/ledger/test_election.hpp) is not linked here; the
 // builder needs only a finalized election with a ballot style for "d1".
-std::optional<ledger::LocalKeyCeremony> election;
+std::optional<election::LocalKeyCeremony> election;
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     crypto::initialize();
-    ledger::ElectionManifest m;
+    election::ElectionManifest m;
     m.election_id = "test-election-2026";
     m.name = "Test election";
     m.start_date = m.end_date = "2026-11-03";
     m.districts = {{"d1", "North"}, {"d2", "South"}};
     m.contests = {{"mayor",
                    {"Mayor", {}},
-                   ledger::ContestKind::candidate,
+                   election::ContestKind::candidate,
                    1,
                    {{"ada", {"Ada", {}}}, {"grace", {"Grace", {}}}, {"alan", {"Alan", {}}}}},
                   {"council",
                    {"Council", {}},
-                   ledger::ContestKind::candidate,
+                   election::ContestKind::candidate,
                    2,
                    {{"emmy", {"Emmy", {}}},
                     {"kurt", {"Kurt", {}}},
@@ -44,14 +44,14 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
                     {"rozsa", {"Rózsa", {}}}}},
                   {"measure-a",
                    {"Measure A", {}},
-                   ledger::ContestKind::ballot_measure,
+                   election::ContestKind::ballot_measure,
                    1,
                    {{"yes", {"Yes", {}}}, {"no", {"No", {}}}}}};
     m.ballot_styles = {{"north", {"d1"}, {"mayor", "council", "measure-a"}},
                        {"south", {"d2"}, {"mayor", "measure-a"}}};
     m.guardian_count = 3;
     m.threshold = 2;
-    election.emplace(ledger::run_local_key_ceremony(std::move(m)).value());
+    election.emplace(election::run_local_key_ceremony(std::move(m)).value());
     return 0;
 }
 
@@ -61,19 +61,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::optional<std::string> district;
 
     const auto tally = fuzz::check_canonical_record(
-        input, "district tally", [](ByteSpan in) { return ledger::decode_district_tally(in); },
-        [](const auto& record) { return ledger::encode_district_tally(record); });
+        input, "district tally", [](ByteSpan in) { return election::decode_district_tally(in); },
+        [](const auto& record) { return election::encode_district_tally(record); });
     if (tally) {
         ++accepted;
         district = tally->district_id;
         require(tally->ballots_counted + tally->ballots_challenged <= tally->log_size,
                 "a tally counts no more ballots than the records it covers");
-        (void)ledger::check_tally_shape(election->election, *tally);
+        (void)election::check_tally_shape(election->election, *tally);
     }
 
     const auto decryption = fuzz::check_canonical_record(
-        input, "tally decryption", [](ByteSpan in) { return ledger::decode_tally_decryption(in); },
-        [](const auto& record) { return ledger::encode_tally_decryption(record); });
+        input, "tally decryption", [](ByteSpan in) { return election::decode_tally_decryption(in); },
+        [](const auto& record) { return election::encode_tally_decryption(record); });
     if (decryption) {
         ++accepted;
         district = decryption->district_id;
@@ -81,8 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
     const auto result = fuzz::check_canonical_record(
-        input, "district result", [](ByteSpan in) { return ledger::decode_district_result(in); },
-        [](const auto& record) { return ledger::encode_district_result(record); });
+        input, "district result", [](ByteSpan in) { return election::decode_district_result(in); },
+        [](const auto& record) { return election::encode_district_result(record); });
     if (result) {
         ++accepted;
         district = result->district_id;
@@ -94,15 +94,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     require(accepted <= 1, "at most one decoder accepts an input");
     if (district) {
-        const auto declared = ledger::tally_record_district(input);
+        const auto declared = election::tally_record_district(input);
         require(declared && declared.value() == *district,
                 "the declared district is the decoded record's");
     }
 
     // The builder reads cast ballots without decoding their points: it must never crash.
-    auto builder = ledger::DistrictTallyBuilder::create(election->election, "d1").value();
+    auto builder = election::DistrictTallyBuilder::create(election->election, "d1").value();
     if (builder.add_record(input)) {
-        const ledger::DistrictTally t = builder.finish(1, {});
+        const election::DistrictTally t = builder.finish(1, {});
         require(t.ballots_counted + t.ballots_challenged <= 1, "one record counts at most once");
     }
     return 0;

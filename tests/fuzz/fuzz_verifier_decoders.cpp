@@ -8,10 +8,10 @@
 #include <string>
 
 #include "fuzz_support.hpp"
-#include "psephos/ledger/anchor_records.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
-#include "psephos/ledger/ledger_records.hpp"
-#include "psephos/ledger/tally_records.hpp"
+#include "psephos/election/anchor_records.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
+#include "psephos/election/ledger_records.hpp"
+#include "psephos/election/tally_records.hpp"
 #include "record_verifier_decode.hpp"
 
 using namespace psephos;
@@ -34,63 +34,63 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const ByteSpan input = fuzz::bytes_of(data, size);
     {
         rv::DecodedBallot b;
-        agree(static_cast<bool>(ledger::decode_ballot(input)), rv::decode_ballot(input, b),
+        agree(static_cast<bool>(election::decode_ballot(input)), rv::decode_ballot(input, b),
               "cast ballot");
     }
     {
         rv::DecodedBallot b;
         std::vector<std::vector<rv::Opening>> openings;
-        agree(static_cast<bool>(ledger::decode_challenged_ballot(input)),
+        agree(static_cast<bool>(election::decode_challenged_ballot(input)),
               rv::decode_challenged(input, b, openings), "challenged ballot");
     }
     {
         rv::DecodedRegistration r;
-        agree(static_cast<bool>(ledger::decode_device_registration(input)),
+        agree(static_cast<bool>(election::decode_device_registration(input)),
               rv::decode_registration(input, r), "device registration");
     }
     {
         rv::DecodedPolls p;
-        agree(static_cast<bool>(ledger::decode_polls_record(input)), rv::decode_polls(input, p),
+        agree(static_cast<bool>(election::decode_polls_record(input)), rv::decode_polls(input, p),
               "polls record");
     }
     {
         rv::DecodedDistrictCheckpoint c;
-        agree(static_cast<bool>(ledger::decode_district_checkpoint(input)),
+        agree(static_cast<bool>(election::decode_district_checkpoint(input)),
               rv::decode_district_checkpoint(input, c), "district checkpoint");
     }
     {
         rv::DecodedEvent e;
-        agree(static_cast<bool>(ledger::decode_ledger_event(input)), rv::decode_event(input, e),
+        agree(static_cast<bool>(election::decode_ledger_event(input)), rv::decode_event(input, e),
               "ledger event");
     }
     {
         rv::DecodedTally t;
-        agree(static_cast<bool>(ledger::decode_district_tally(input)), rv::decode_tally(input, t),
+        agree(static_cast<bool>(election::decode_district_tally(input)), rv::decode_tally(input, t),
               "district tally");
     }
     {
         rv::DecodedDecryption d;
-        agree(static_cast<bool>(ledger::decode_tally_decryption(input)),
+        agree(static_cast<bool>(election::decode_tally_decryption(input)),
               rv::decode_decryption(input, d), "tally decryption");
     }
     {
         rv::DecodedResult r;
-        agree(static_cast<bool>(ledger::decode_district_result(input)), rv::decode_result(input, r),
+        agree(static_cast<bool>(election::decode_district_result(input)), rv::decode_result(input, r),
               "district result");
     }
     {
         rv::DecodedAnchorIntent a;
-        agree(static_cast<bool>(ledger::decode_anchor_intent(input)),
+        agree(static_cast<bool>(election::decode_anchor_intent(input)),
               rv::decode_anchor_intent(input, a), "anchor intent");
     }
     {
         rv::DecodedAnchorTransaction t;
-        agree(static_cast<bool>(ledger::decode_anchor_transaction(input)),
+        agree(static_cast<bool>(election::decode_anchor_transaction(input)),
               rv::decode_anchor_transaction(input, t), "anchor transaction");
     }
     {
         rv::DecodedAnchorConfirmation c;
-        agree(static_cast<bool>(ledger::decode_anchor_confirmation(input)),
+        agree(static_cast<bool>(election::decode_anchor_confirmation(input)),
               rv::decode_anchor_confirmation(input, c), "anchor confirmation");
     }
     return 0;

@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "psephos/crypto/merkle_tree.hpp"
-#include "psephos/ledger/ceremony_records.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
-#include "psephos/ledger/ledger_records.hpp"
-#include "psephos/ledger/signed_note.hpp"
-#include "psephos/ledger/tally_records.hpp"
+#include "psephos/election/ceremony_records.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
+#include "psephos/election/ledger_records.hpp"
+#include "psephos/election/signed_note.hpp"
+#include "psephos/election/tally_records.hpp"
 #include "test_election.hpp"
 
 namespace fs = std::filesystem;
@@ -46,13 +46,13 @@ void write_ceremony_records(const fs::path& corpus) {
         for (auto& recipient : guardians) {
             const auto& a = recipient.announcement();
             write(corpus / "fuzz_guardian_announcement", prefix + "guardian-" + std::to_string(a.index),
-                  ledger::encode_guardian_announcement(a));
+                  election::encode_guardian_announcement(a));
             for (const auto& sender : guardians) {
                 if (sender.index() == recipient.index()) continue;
                 const crypto::SealedShare share = sender.share_for(a);
                 write(corpus / "fuzz_sealed_share",
                       prefix + std::to_string(sender.index()) + "-to-" + std::to_string(a.index),
-                      ledger::encode_sealed_share(share));
+                      election::encode_sealed_share(share));
                 if (!recipient.receive_share(sender.announcement(), share)) {
                     throw std::runtime_error("seed ceremony: honest share rejected");
                 }
@@ -66,7 +66,7 @@ void write_ceremony_records(const fs::path& corpus) {
                 ceremony_hash, g.index(), secret.secret,
                 crypto::compute_public_share(commitments, g.index()), ciphertext);
             write(corpus / "fuzz_decryption_share", prefix + "guardian-" + std::to_string(g.index()),
-                  ledger::encode_decryption_share(share));
+                  election::encode_decryption_share(share));
         }
     }
 }
@@ -77,40 +77,40 @@ void write_ceremony_records(const fs::path& corpus) {
 void write_ledger_records(const fs::path& corpus) {
     const fs::path dir = corpus / "fuzz_ledger_records";
     const auto device = crypto::Ed25519SigningKey::generate();
-    const ledger::DeviceRegistration registration{"d1", "kiosk-1", device.public_key(),
+    const election::DeviceRegistration registration{"d1", "kiosk-1", device.public_key(),
                                                   1'800'000'000};
-    write(dir, "device-registration", ledger::encode_device_registration(registration));
+    write(dir, "device-registration", election::encode_device_registration(registration));
 
     std::vector<Bytes> polls;
-    for (const auto action : {ledger::PollsAction::opened, ledger::PollsAction::paused,
-                              ledger::PollsAction::resumed, ledger::PollsAction::closed}) {
-        const bool opened = action == ledger::PollsAction::opened;
-        const Bytes record = ledger::encode_polls_record(
+    for (const auto action : {election::PollsAction::opened, election::PollsAction::paused,
+                              election::PollsAction::resumed, election::PollsAction::closed}) {
+        const bool opened = action == election::PollsAction::opened;
+        const Bytes record = election::encode_polls_record(
             {action, "d1", 1'800'000'000, opened ? 0u : 12u, opened ? 0u : 3u, "Grace Hopper"});
-        write(dir, "polls-" + std::string(ledger::to_string(action)), record);
+        write(dir, "polls-" + std::string(election::to_string(action)), record);
         polls.push_back(record);
     }
 
     crypto::MerkleTreeBuilder tree;
     for (const auto& record : polls) tree.append_leaf_hash(crypto::hash_merkle_leaf(record));
     const std::string origin = "psephos/tiny-2026/district/d1";
-    const ledger::Checkpoint checkpoint{origin, tree.size(), tree.root(), {}};
+    const election::Checkpoint checkpoint{origin, tree.size(), tree.root(), {}};
     const auto log_key = crypto::Ed25519SigningKey::generate();
-    const std::string note = ledger::sign_note(checkpoint.to_text(), origin, log_key).value();
-    write(dir, "district-checkpoint", ledger::encode_district_checkpoint({"d1", note}));
+    const std::string note = election::sign_note(checkpoint.to_text(), origin, log_key).value();
+    write(dir, "district-checkpoint", election::encode_district_checkpoint({"d1", note}));
 
     Hash32 previous;
     for (std::uint16_t type = 1; type <= 15; ++type) {
-        const ledger::LedgerEvent event{
+        const election::LedgerEvent event{
             type,
             1'800'000'000u + type,
-            static_cast<ledger::EventType>(type),
-            static_cast<ledger::ActorRole>(1 + type % 4),
-            static_cast<ledger::Disposition>(1 + type % 2),
+            static_cast<election::EventType>(type),
+            static_cast<election::ActorRole>(1 + type % 4),
+            static_cast<election::Disposition>(1 + type % 2),
             type % 3 == 0 ? "" : "d1",
-            std::string(ledger::to_string(static_cast<ledger::EventType>(type))),
+            std::string(election::to_string(static_cast<election::EventType>(type))),
             previous};
-        const Bytes record = ledger::encode_ledger_event(event);
+        const Bytes record = election::encode_ledger_event(event);
         write(dir, "event-" + std::to_string(type), record);
         previous = crypto::hash_merkle_leaf(record);
     }
@@ -118,28 +118,28 @@ void write_ledger_records(const fs::path& corpus) {
 
 // A district tally of real ballots in both districts, a guardian's decryption of each, and the
 // results combined from guardians 1 and 2 (threshold 2 of 3).
-void write_tally_records(const fs::path& corpus, const ledger::LocalKeyCeremony& election,
+void write_tally_records(const fs::path& corpus, const election::LocalKeyCeremony& election,
                          const std::vector<Bytes>& ballots) {
     const fs::path dir = corpus / "fuzz_tally_records";
     const crypto::DiscreteLogTable table(16);
     for (const char* district : {"d1", "d2"}) {
-        auto builder = ledger::DistrictTallyBuilder::create(election.election, district).value();
+        auto builder = election::DistrictTallyBuilder::create(election.election, district).value();
         for (const auto& b : ballots) (void)builder.add_record(b);
-        const ledger::DistrictTally tally =
+        const election::DistrictTally tally =
             builder.finish(ballots.size() + 3, crypto::sha256(psephos::as_bytes(district)));
-        const Bytes encoded = ledger::encode_district_tally(tally);
+        const Bytes encoded = election::encode_district_tally(tally);
         const Hash32 hash = crypto::hash_merkle_leaf(encoded);
         write(dir, std::string("tally-") + district, encoded);
-        std::vector<ledger::TallyDecryption> decryptions;
+        std::vector<election::TallyDecryption> decryptions;
         for (std::uint32_t g = 1; g <= 2; ++g) {
-            decryptions.push_back(ledger::decrypt_district_tally(
+            decryptions.push_back(election::decrypt_district_tally(
                 election.election, tally, hash, g, election.secret_shares[g - 1].secret,
                 election.identities[g - 1]));
             write(dir, std::string("decryption-") + district + "-" + std::to_string(g),
-                  ledger::encode_tally_decryption(decryptions.back()));
+                  election::encode_tally_decryption(decryptions.back()));
         }
         write(dir, std::string("result-") + district,
-              ledger::encode_district_result(ledger::combine_tally_decryptions(
+              election::encode_district_result(election::combine_tally_decryptions(
                                                  election.election, tally, hash, decryptions, table)
                                                  .value()));
     }
@@ -156,25 +156,25 @@ int main(int argc, char** argv) {
     const auto election = test::finalize(test::small_manifest());
     std::vector<Bytes> cast;
     const auto device = crypto::Ed25519SigningKey::generate();
-    const Hash32 seed = ledger::initial_tracking_code(election.election.base_hash, "kiosk-1");
-    const ledger::BallotMarks marks[] = {{}, {{"mayor", {"ada"}}, {"measure-a", {"yes"}}},
+    const Hash32 seed = election::initial_tracking_code(election.election.base_hash, "kiosk-1");
+    const election::BallotMarks marks[] = {{}, {{"mayor", {"ada"}}, {"measure-a", {"yes"}}},
                                          {{"mayor", {"alan"}}, {"council", {"emmy", "kurt"}}}};
     int n = 0;
     for (const auto& m : marks) {
         for (const char* district : {"d1", "d2"}) {
             if (std::string(district) == "d2" && m.count("council")) continue;
             const std::string id = "seed-" + std::to_string(n++);
-            auto prepared = ledger::encrypt_ballot(election.election, {id, "kiosk-1", district, 1'800'000'000, seed},
+            auto prepared = election::encrypt_ballot(election.election, {id, "kiosk-1", district, 1'800'000'000, seed},
                                                    m, device);
             if (!prepared) {
                 std::cerr << prepared.error().message << '\n';
                 return 1;
             }
-            cast.push_back(ledger::encode_ballot(prepared.value().ballot));
+            cast.push_back(election::encode_ballot(prepared.value().ballot));
             if (only == "fuzz_tally_records") continue;
-            write(corpus / "fuzz_ballot", id, ledger::encode_ballot(prepared.value().ballot));
+            write(corpus / "fuzz_ballot", id, election::encode_ballot(prepared.value().ballot));
             write(corpus / "fuzz_challenged_ballot", id,
-                  ledger::encode_challenged_ballot(ledger::challenge_ballot(std::move(prepared).value())));
+                  election::encode_challenged_ballot(election::challenge_ballot(std::move(prepared).value())));
         }
     }
     write_tally_records(corpus, election, cast);

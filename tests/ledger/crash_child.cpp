@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     ledger::Ledger& ledger = *opened.value();
-    const ledger::ElectionContext& election = ledger.election();
+    const election::ElectionContext& election = ledger.election();
     std::mutex out_mutex;
     std::printf("READY\n");
     std::fflush(stdout);
@@ -40,25 +40,25 @@ int main(int argc, char** argv) {
             const std::string device = district + "-kiosk-1";
             const crypto::Ed25519SigningKey key =
                 test::seeded_key(static_cast<std::uint8_t>(d + 1));
-            const ledger::BallotStyle& style =
+            const election::BallotStyle& style =
                 *election.manifest.ballot_style_of_district(district);
             Hash32 head = ledger.casting().device_chain_head(d, device).value();
             for (std::uint64_t n = 0;; ++n) {
-                ledger::BallotMarks marks;
+                election::BallotMarks marks;
                 for (const auto& contest_id : style.contests) {
                     const auto& options_of = election.manifest.find_contest(contest_id)->options;
                     marks[contest_id].push_back(options_of[(n + d) % options_of.size()].id);
                 }
                 const std::string id =
                     device + "-" + std::to_string(randombytes_random()) + "-" + std::to_string(n);
-                auto prepared = ledger::encrypt_ballot(
+                auto prepared = election::encrypt_ballot(
                     election, {id, device, district, 1'793'000'200, head}, marks, key);
                 if (!prepared) {
                     std::fprintf(stderr, "ledger_crash_child: %s\n",
                                  prepared.error().message.c_str());
                     std::_Exit(1);
                 }
-                auto receipt = ledger.submit(ledger::encode_ballot(prepared.value().ballot)).get();
+                auto receipt = ledger.submit(election::encode_ballot(prepared.value().ballot)).get();
                 if (!receipt) {
                     std::fprintf(stderr, "ledger_crash_child: %s\n",
                                  receipt.error().message.c_str());

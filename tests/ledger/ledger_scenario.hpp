@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/ledger/ledger.hpp"
-#include "psephos/ledger/ledger_records.hpp"
+#include "psephos/election/ledger_records.hpp"
 #include "test_election.hpp"
 
 namespace psephos::test {
@@ -31,19 +31,19 @@ struct ScenarioKiosk {
 
 class LedgerScenario {
 public:
-    explicit LedgerScenario(ledger::ElectionManifest manifest = small_manifest())
+    explicit LedgerScenario(election::ElectionManifest manifest = small_manifest())
         : ceremony_(finalize(std::move(manifest))) {
         std::uint8_t tag = 1;
         for (const auto& d : election().manifest.districts) {
             const std::string device = d.id + "-kiosk-1";
             kiosks_.push_back({device, d.id, seeded_key(tag++),
-                               ledger::initial_tracking_code(election().base_hash, device), 0});
+                               election::initial_tracking_code(election().base_hash, device), 0});
         }
     }
 
-    const ledger::ElectionContext& election() const { return ceremony_.election; }
+    const election::ElectionContext& election() const { return ceremony_.election; }
     // The guardians' secret shares and identity keys (tests decrypt as each guardian).
-    const ledger::LocalKeyCeremony& ceremony() const { return ceremony_; }
+    const election::LocalKeyCeremony& ceremony() const { return ceremony_; }
     std::vector<ScenarioKiosk>& kiosks() { return kiosks_; }
     ScenarioKiosk& kiosk(std::size_t district) { return kiosks_.at(district); }
 
@@ -52,12 +52,12 @@ public:
 
     Bytes registration(std::size_t district) const {
         const ScenarioKiosk& k = kiosks_.at(district);
-        return ledger::encode_device_registration(
+        return election::encode_device_registration(
             {k.district_id, k.device_id, k.key.public_key(), 1'793'000'000});
     }
-    Bytes polls(ledger::PollsAction action, std::size_t district, std::uint64_t cast = 0,
+    Bytes polls(election::PollsAction action, std::size_t district, std::uint64_t cast = 0,
                 std::uint64_t challenged = 0) const {
-        return ledger::encode_polls_record({action, kiosks_.at(district).district_id, 1'793'000'100,
+        return election::encode_polls_record({action, kiosks_.at(district).district_id, 1'793'000'100,
                                             cast, challenged, "poll worker 1"});
     }
 
@@ -66,31 +66,31 @@ public:
         std::vector<Bytes> records;
         for (std::size_t d = 0; d < kiosks_.size(); ++d) {
             records.push_back(registration(d));
-            records.push_back(polls(ledger::PollsAction::opened, d));
+            records.push_back(polls(election::PollsAction::opened, d));
         }
         return records;
     }
 
     // The kiosk's next ballot, chained to its last one; marks from `choice` (deterministic).
-    ledger::PreparedBallot next_ballot(std::size_t district, std::uint64_t choice,
+    election::PreparedBallot next_ballot(std::size_t district, std::uint64_t choice,
                                        std::string ballot_id = "") {
         const ScenarioKiosk& k = kiosks_.at(district);
-        const ledger::ElectionManifest& m = election().manifest;
-        const ledger::BallotStyle& style = *m.ballot_style_of_district(k.district_id);
-        ledger::BallotMarks marks;
+        const election::ElectionManifest& m = election().manifest;
+        const election::BallotStyle& style = *m.ballot_style_of_district(k.district_id);
+        election::BallotMarks marks;
         for (const auto& contest_id : style.contests) {
-            const ledger::Contest& c = *m.find_contest(contest_id);
+            const election::Contest& c = *m.find_contest(contest_id);
             marks[contest_id].push_back(c.options[choice % c.options.size()].id);
         }
         return ballot_with(district, marks, std::move(ballot_id));
     }
 
     // The kiosk's next ballot with the given marks.
-    ledger::PreparedBallot ballot_with(std::size_t district, const ledger::BallotMarks& marks,
+    election::PreparedBallot ballot_with(std::size_t district, const election::BallotMarks& marks,
                                        std::string ballot_id = "") {
         ScenarioKiosk& k = kiosks_.at(district);
         if (ballot_id.empty()) ballot_id = k.device_id + "-b" + std::to_string(k.ballots);
-        auto prepared = ledger::encrypt_ballot(
+        auto prepared = election::encrypt_ballot(
             election(), {ballot_id, k.device_id, k.district_id, 1'793'000'200, k.chain_head}, marks,
             k.key);
         if (!prepared) throw std::runtime_error(prepared.error().message);
@@ -99,15 +99,15 @@ public:
         return std::move(prepared).value();
     }
     Bytes next_cast(std::size_t district, std::uint64_t choice) {
-        return ledger::encode_ballot(next_ballot(district, choice).ballot);
+        return election::encode_ballot(next_ballot(district, choice).ballot);
     }
     Bytes next_challenged(std::size_t district, std::uint64_t choice) {
-        return ledger::encode_challenged_ballot(
-            ledger::challenge_ballot(next_ballot(district, choice)));
+        return election::encode_challenged_ballot(
+            election::challenge_ballot(next_ballot(district, choice)));
     }
 
 private:
-    ledger::LocalKeyCeremony ceremony_;
+    election::LocalKeyCeremony ceremony_;
     std::vector<ScenarioKiosk> kiosks_;
 };
 

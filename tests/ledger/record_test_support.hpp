@@ -13,7 +13,7 @@
 
 #include "ledger_scenario.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
-#include "psephos/ledger/election_record.hpp"
+#include "psephos/record/election_record.hpp"
 #include "psephos/ledger/ledger.hpp"
 #include "psephos/ledger/tallying_module.hpp"
 
@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 using ledger::LedgerOptions;
 using ledger::Receipt;
 using namespace psephos::ledger;
+using namespace psephos::election;
 
 // A frame of a records.bin or checkpoints.bin: where its bytes start and how many.
 struct Frame {
@@ -165,7 +166,7 @@ inline fs::path export_full_day(const fs::path& dir, const ElectionManifest& man
     checked(ledger->record_results(), "results");
     if (before_export) before_export(*ledger);
     const fs::path out = dir / "record";
-    auto exported = export_election_record(*ledger, out);
+    auto exported = record::export_election_record(*ledger, out);
     if (!exported) qFatal("export: %s", exported.error().message.c_str());
     return out;
 }

@@ -7,12 +7,12 @@
 
 #include <stdexcept>
 
-#include "psephos/ledger/local_key_ceremony.hpp"
+#include "psephos/election/local_key_ceremony.hpp"
 
 namespace psephos::test {
 
-inline ledger::ElectionManifest small_manifest() {
-    using namespace psephos::ledger;
+inline election::ElectionManifest small_manifest() {
+        using namespace psephos::election;
     ElectionManifest m;
     m.election_id = "test-election-2026";
     m.name = "Test election";
@@ -33,8 +33,8 @@ inline ledger::ElectionManifest small_manifest() {
 }
 
 // Runs the ceremony over `m` and finalizes it.
-inline ledger::LocalKeyCeremony finalize(ledger::ElectionManifest m) {
-    auto ceremony = ledger::run_local_key_ceremony(std::move(m));
+inline election::LocalKeyCeremony finalize(election::ElectionManifest m) {
+    auto ceremony = election::run_local_key_ceremony(std::move(m));
     if (!ceremony) throw std::runtime_error("key ceremony: " + ceremony.error().message);
     return std::move(ceremony).value();
 }

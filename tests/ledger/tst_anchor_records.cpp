@@ -6,11 +6,12 @@
 #include <QTest>
 
 #include "ledger_scenario.hpp"
-#include "psephos/ledger/anchor_records.hpp"
+#include "psephos/election/anchor_records.hpp"
 #include "psephos/ledger/ledger.hpp"
 
 using namespace psephos;
 using namespace psephos::ledger;
+using namespace psephos::election;
 
 namespace {
 

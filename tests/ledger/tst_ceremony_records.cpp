@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "psephos/crypto/merkle_tree.hpp"
-#include "psephos/ledger/canonical_encoding.hpp"
-#include "psephos/ledger/ceremony_records.hpp"
+#include "psephos/election/canonical_encoding.hpp"
+#include "psephos/election/ceremony_records.hpp"
 
 using namespace psephos;
-using namespace psephos::ledger;
+using namespace psephos::election;
 
 namespace {
 constexpr std::uint32_t guardian_count = 3;

@@ -15,10 +15,10 @@
 
 #include "psephos/crypto/election_polynomial.hpp"
 #include "psephos/crypto/range_proof.hpp"
-#include "psephos/ledger/election_manifest.hpp"
+#include "psephos/election/election_manifest.hpp"
 
 using namespace psephos;
-using namespace psephos::ledger;
+using namespace psephos::election;
 
 namespace {
 

@@ -24,13 +24,14 @@
 #include "ledger_scenario.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/crypto/threshold_decryption.hpp"
-#include "psephos/ledger/election_record.hpp"
+#include "psephos/record/election_record.hpp"
 #include "psephos/ledger/tallying_module.hpp"
 #include "record_test_support.hpp"
 #include "vector_file.hpp"
 
 using namespace psephos;
 using namespace psephos::ledger;
+using namespace psephos::election;
 namespace fs = std::filesystem;
 
 namespace {
@@ -112,7 +113,7 @@ Result<LoadedRecord> load_record(const fs::path& dir) {
                                 &error);
     if (!doc.isObject()) return fail("record.json: " + error.errorString().toStdString());
     r.json = doc.object();
-    if (str(r.json["format"]) != election_record_format) return fail("record.json: format");
+    if (str(r.json["format"]) != record::election_record_format) return fail("record.json: format");
 
     // Every listed file with its size and hash; no file that is not listed.
     std::set<std::string> listed;
@@ -551,7 +552,7 @@ private slots:
         day.run_small(options_in(dir));
         Ledger& ledger = *day.ledger;
         const fs::path out = dir / "record";
-        auto summary = export_election_record(ledger, out);
+        auto summary = record::export_election_record(ledger, out);
         QVERIFY2(summary, summary ? "" : summary.error().message.c_str());
 
         auto loaded = load_record(out);
@@ -732,8 +733,8 @@ private slots:
         }
         auto ledger = checked(Ledger::open(o, std::nullopt), "open read-only");
         QVERIFY(ledger->read_only());
-        QVERIFY(export_election_record(*ledger, dir / "a"));
-        QVERIFY(export_election_record(*ledger, dir / "b"));
+        QVERIFY(record::export_election_record(*ledger, dir / "a"));
+        QVERIFY(record::export_election_record(*ledger, dir / "b"));
         const auto a = tree_of(dir / "a"), b = tree_of(dir / "b");
         QVERIFY(a.size() > 10);
         QVERIFY(a == b);
@@ -747,7 +748,7 @@ private slots:
         const fs::path dir = tmp.path().toStdString();
         FullDay day;
         day.run_small(options_in(dir));
-        QVERIFY(export_election_record(*day.ledger, dir / "record"));
+        QVERIFY(record::export_election_record(*day.ledger, dir / "record"));
         const auto files = tree_of(dir / "record");
         QVERIFY(!files.empty());
 
@@ -805,7 +806,7 @@ private slots:
         day.run_small(options_in(dir));
         fs::create_directory(dir / "busy");
         std::ofstream(dir / "busy" / "notes.txt") << "mine";
-        auto refused = export_election_record(*day.ledger, dir / "busy");
+        auto refused = record::export_election_record(*day.ledger, dir / "busy");
         QVERIFY(!refused);
         QCOMPARE(refused.error().code, ErrorCode::refused);
         QVERIFY2(refused.error().message.find((dir / "busy").string()) != std::string::npos,
@@ -815,10 +816,10 @@ private slots:
                  std::ptrdiff_t{1});
 
         std::ofstream(dir / "plain-file") << "x";
-        QVERIFY(!export_election_record(*day.ledger, dir / "plain-file"));
+        QVERIFY(!record::export_election_record(*day.ledger, dir / "plain-file"));
 
         fs::create_directory(dir / "empty");
-        auto filled = export_election_record(*day.ledger, dir / "empty");
+        auto filled = record::export_election_record(*day.ledger, dir / "empty");
         QVERIFY2(filled, filled ? "" : filled.error().message.c_str());
         QVERIFY(load_record(dir / "empty"));
     }
@@ -837,7 +838,7 @@ private slots:
         auto ledger = checked(Ledger::open(o, std::nullopt), "open read-only");
 
         std::ofstream(dir / "a-file") << "x";
-        auto under_file = export_election_record(*ledger, dir / "a-file" / "record");
+        auto under_file = record::export_election_record(*ledger, dir / "a-file" / "record");
         QVERIFY(!under_file);
         QVERIFY2(under_file.error().message.find("a-file") != std::string::npos,
                  under_file.error().message.c_str());
@@ -849,8 +850,8 @@ private slots:
         struct rlimit small = saved;
         small.rlim_cur = 4096;  // the manifest files fit; the logs' records do not
         QCOMPARE(::setrlimit(RLIMIT_FSIZE, &small), 0);
-        auto created = export_election_record(*ledger, dir / "created");
-        auto given = export_election_record(*ledger, dir / "given");
+        auto created = record::export_election_record(*ledger, dir / "created");
+        auto given = record::export_election_record(*ledger, dir / "given");
         QCOMPARE(::setrlimit(RLIMIT_FSIZE, &saved), 0);
         ::signal(SIGXFSZ, old_handler);
 
@@ -864,7 +865,7 @@ private slots:
         QVERIFY(fs::is_empty(dir / "given"));
 
         // And with the limit lifted, the same directory takes the record.
-        QVERIFY(export_election_record(*ledger, dir / "given"));
+        QVERIFY(record::export_election_record(*ledger, dir / "given"));
         QVERIFY(fs::exists(dir / "given" / "record.json"));
     }
 
@@ -882,7 +883,7 @@ private slots:
         require_all_ok(day.ledger->ingest({s.registration(0), s.polls(PollsAction::opened, 0)}));
         require_all_ok(day.ledger->ingest({day.cast(0, {{"mayor", {"ada"}}})}));
         checked(day.ledger->publish_election_checkpoint(), "publish");
-        QVERIFY(export_election_record(*day.ledger, dir / "record"));
+        QVERIFY(record::export_election_record(*day.ledger, dir / "record"));
         auto loaded = load_record(dir / "record");
         QVERIFY2(loaded, loaded ? "" : loaded.error().message.c_str());
         const LoadedLog& d2 = loaded.value().log("d2");
@@ -928,7 +929,7 @@ private slots:
             [](FullDay& d) {
                 return std::vector<Bytes>{d.cast(1, {{"mayor", {"grace"}}})};
             });
-        QVERIFY(export_election_record(*day.ledger, dir / "record"));
+        QVERIFY(record::export_election_record(*day.ledger, dir / "record"));
         const Bytes b = read_bytes(dir / "record" / "challenged-ballots.json");
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(
@@ -952,7 +953,7 @@ private slots:
         run_tiny_day(day, options_in(dir));
         const char* target = std::getenv("PSEPHOS_WRITE_TINY_RECORD");
         const fs::path out = target != nullptr ? fs::path(target) : dir / "record";
-        auto written = export_election_record(*day.ledger, out);
+        auto written = record::export_election_record(*day.ledger, out);
         QVERIFY2(written, written ? "" : written.error().message.c_str());
         auto loaded = load_record(out);
         QVERIFY2(loaded, loaded ? "" : loaded.error().message.c_str());

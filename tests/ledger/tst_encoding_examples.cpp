@@ -6,12 +6,12 @@
 
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/discrete_log.hpp"
-#include "psephos/ledger/ceremony_records.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/election/ceremony_records.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 #include "vector_file.hpp"
 
 using namespace psephos;
-using namespace psephos::ledger;
+using namespace psephos::election;
 
 namespace {
 QString vector_path(const char* name) { return QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/") + QLatin1String(name); }

@@ -9,16 +9,16 @@
 #include <set>
 
 #include "psephos/crypto/group_op_counter.hpp"
-#include "psephos/ledger/canonical_encoding.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/election/canonical_encoding.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 #include "test_election.hpp"
 
 using namespace psephos;
-using namespace psephos::ledger;
+using namespace psephos::election;
 
 namespace {
-const ledger::LocalKeyCeremony& election() {
-    static const ledger::LocalKeyCeremony e = test::finalize(test::small_manifest());
+const election::LocalKeyCeremony& ceremony() {
+    static const election::LocalKeyCeremony e = test::finalize(test::small_manifest());
     return e;
 }
 const crypto::Ed25519SigningKey& device_key() {
@@ -27,16 +27,16 @@ const crypto::Ed25519SigningKey& device_key() {
 }
 
 BallotRequest request(const std::string& id, const std::string& district = "d1") {
-    return {id, "kiosk-1", district, 1'700'000'123, initial_tracking_code(election().election.base_hash, "kiosk-1")};
+    return {id, "kiosk-1", district, 1'700'000'123, initial_tracking_code(ceremony().election.base_hash, "kiosk-1")};
 }
 
 PreparedBallot encrypt(const BallotMarks& marks, const std::string& id = "b1", const std::string& district = "d1") {
-    auto prepared = encrypt_ballot(election().election, request(id, district), marks, device_key());
+    auto prepared = encrypt_ballot(ceremony().election, request(id, district), marks, device_key());
     if (!prepared) qFatal("encrypt_ballot: %s", prepared.error().message.c_str());
     return std::move(prepared).value();
 }
 
-Status verify(const EncryptedBallot& b) { return verify_ballot(election().election, device_key().public_key(), b); }
+Status verify(const EncryptedBallot& b) { return verify_ballot(ceremony().election, device_key().public_key(), b); }
 
 // Decodes then verifies: what a verifier does with bytes it was given.
 bool accepts_bytes(const Bytes& bytes) {
@@ -79,22 +79,22 @@ private slots:
         for (std::size_t c = 0; c < p.ballot.contests.size(); ++c)
             for (std::size_t o = 0; o < p.ballot.contests[c].selections.size(); ++o)
                 QCOMPARE(crypto::decrypt_with_nonce(p.ballot.contests[c].selections[o].ciphertext, p.nonces[c][o],
-                                                    election().election.joint_key),
+                                                    ceremony().election.joint_key),
                          p.marks[c][o] ? crypto::Point::generator() : crypto::Point::identity());
     }
 
     void refuses_to_encrypt_an_overvote() {
-        auto over = encrypt_ballot(election().election, request("b2"), {{"council", {"emmy", "kurt", "john"}}},
+        auto over = encrypt_ballot(ceremony().election, request("b2"), {{"council", {"emmy", "kurt", "john"}}},
                                    device_key());
         QVERIFY(!over.ok());
         QCOMPARE(over.error().code, ErrorCode::invalid_argument);
         QVERIFY(over.error().message.find("overvote") != std::string::npos);
         // The message names the contest but not the marks.
         QVERIFY(over.error().message.find("emmy") == std::string::npos);
-        QVERIFY(!encrypt_ballot(election().election, request("b3"), {{"mayor", {"ada", "ada"}}}, device_key()).ok());
-        QVERIFY(!encrypt_ballot(election().election, request("b4"), {{"mayor", {"nobody"}}}, device_key()).ok());
-        QVERIFY(!encrypt_ballot(election().election, request("b5", "d2"), {{"council", {"emmy"}}}, device_key()).ok());
-        QVERIFY(!encrypt_ballot(election().election, request("b6", "d9"), {}, device_key()).ok());
+        QVERIFY(!encrypt_ballot(ceremony().election, request("b3"), {{"mayor", {"ada", "ada"}}}, device_key()).ok());
+        QVERIFY(!encrypt_ballot(ceremony().election, request("b4"), {{"mayor", {"nobody"}}}, device_key()).ok());
+        QVERIFY(!encrypt_ballot(ceremony().election, request("b5", "d2"), {{"council", {"emmy"}}}, device_key()).ok());
+        QVERIFY(!encrypt_ballot(ceremony().election, request("b6", "d9"), {}, device_key()).ok());
     }
 
     void rejects_forged_overvote() {
@@ -104,8 +104,8 @@ private slots:
         PreparedBallot honest = encrypt({{"mayor", {"ada"}}}, "forged");
         PreparedBallot forged = encrypt({{"mayor", {"ada"}}}, "forged");
         auto& mayor = forged.ballot.contests[0];
-        const auto& base = election().election.base_hash;
-        const auto& key = election().election.joint_key;
+        const auto& base = ceremony().election.base_hash;
+        const auto& key = ceremony().election.joint_key;
         const crypto::Scalar r = crypto::Scalar::random();
         mayor.selections[1].ciphertext = crypto::encrypt_message(1, r, key);
         mayor.selections[1].proof =
@@ -136,14 +136,14 @@ private slots:
         other_election.device_signature = device_key().sign(encode_ballot_body(other_election));
         QVERIFY(verify(other_election).error().message.find("another election") != std::string::npos);
         // The same ballot verified against another election (other key and base hash) fails.
-        static const ledger::LocalKeyCeremony other = test::finalize(test::small_manifest());
+        static const election::LocalKeyCeremony other = test::finalize(test::small_manifest());
         QVERIFY(!verify_ballot(other.election, device_key().public_key(), p.ballot).ok());
         EncryptedBallot other_district = p.ballot;
         other_district.district_id = "d2";
         other_district.device_signature = device_key().sign(encode_ballot_body(other_district));
         QVERIFY(verify(other_district).error().message.find("style") != std::string::npos);
         // Another device's signature.
-        QVERIFY(!verify_ballot(election().election, crypto::Ed25519SigningKey::generate().public_key(), p.ballot).ok());
+        QVERIFY(!verify_ballot(ceremony().election, crypto::Ed25519SigningKey::generate().public_key(), p.ballot).ok());
     }
 
     void rejects_every_flipped_byte() {
@@ -205,13 +205,13 @@ private slots:
     }
 
     void tracking_codes_chain_and_differ() {
-        Hash32 previous = initial_tracking_code(election().election.base_hash, "kiosk-1");
-        QVERIFY(!(previous == initial_tracking_code(election().election.base_hash, "kiosk-2")));
+        Hash32 previous = initial_tracking_code(ceremony().election.base_hash, "kiosk-1");
+        QVERIFY(!(previous == initial_tracking_code(ceremony().election.base_hash, "kiosk-2")));
         std::set<std::string> seen;
         for (int i = 0; i < 5; ++i) {
             BallotRequest r = request("chain-" + std::to_string(i));
             r.previous_tracking_code = previous;
-            auto p = encrypt_ballot(election().election, r, {}, device_key()).value();
+            auto p = encrypt_ballot(ceremony().election, r, {}, device_key()).value();
             QCOMPARE(p.tracking_code, next_tracking_code(previous, compute_ballot_hash(p.ballot)));
             const std::string shown = format_tracking_code(p.tracking_code);
             QCOMPARE(shown.size(), std::size_t{39});  // 8 groups of 4, 7 dashes
@@ -258,27 +258,27 @@ private slots:
         PreparedBallot p = encrypt({{"mayor", {"grace"}}, {"council", {"kurt", "rozsa"}}}, "spoiled");
         ChallengedBallot c = challenge_ballot(std::move(p));
         const auto pub = device_key().public_key();
-        QVERIFY(verify_challenged_ballot(election().election, pub, c).ok());
+        QVERIFY(verify_challenged_ballot(ceremony().election, pub, c).ok());
         const Bytes bytes = encode_challenged_ballot(c);
         auto decoded = decode_challenged_ballot(bytes);
         QVERIFY(decoded.ok());
         QVERIFY(decoded.value() == c);
-        QVERIFY(verify_challenged_ballot(election().election, pub, decoded.value()).ok());
+        QVERIFY(verify_challenged_ballot(ceremony().election, pub, decoded.value()).ok());
 
         ChallengedBallot flipped_mark = c;
         flipped_mark.marks[0][1] ^= 1;  // claim grace was not marked
-        QVERIFY(!verify_challenged_ballot(election().election, pub, flipped_mark).ok());
+        QVERIFY(!verify_challenged_ballot(ceremony().election, pub, flipped_mark).ok());
         ChallengedBallot other_nonce = c;
         other_nonce.nonces[1][0] = crypto::Scalar::random();
-        QVERIFY(!verify_challenged_ballot(election().election, pub, other_nonce).ok());
+        QVERIFY(!verify_challenged_ballot(ceremony().election, pub, other_nonce).ok());
         ChallengedBallot swapped = c;
         std::swap(swapped.nonces[1][0], swapped.nonces[1][1]);
-        QVERIFY(!verify_challenged_ballot(election().election, pub, swapped).ok());
+        QVERIFY(!verify_challenged_ballot(ceremony().election, pub, swapped).ok());
         for (std::size_t n = 0; n < bytes.size(); n += 7) QVERIFY(!decode_challenged_ballot(ByteSpan(bytes).first(n)).ok());
     }
 
     void ballot_from_precomputed_pool_verifies_with_no_online_group_operation() {
-        BallotPrecomputationPool pool(election().election, "d1", 2, 1);
+        BallotPrecomputationPool pool(ceremony().election, "d1", 2, 1);
         pool.wait_until_available(2);
         auto group_ops = [] {
             const auto c = crypto::current_thread_group_op_counts();
@@ -286,34 +286,34 @@ private slots:
         };
         for (const BallotMarks& marks : {BallotMarks{{"council", {"kurt", "john"}}, {"mayor", {"ada"}}}, BallotMarks{}}) {
             const auto before = group_ops();
-            auto pooled = encrypt_ballot(election().election, request("pooled"), marks, device_key(), &pool);
+            auto pooled = encrypt_ballot(ceremony().election, request("pooled"), marks, device_key(), &pool);
             QCOMPARE(group_ops() - before, std::uint64_t{0});
             QVERIFY(pooled.ok());
             auto ok = verify(pooled.value().ballot);
             QVERIFY2(ok.ok(), ok.ok() ? "" : ok.error().message.c_str());
-            QVERIFY(verify_challenged_ballot(election().election, device_key().public_key(),
+            QVERIFY(verify_challenged_ballot(ceremony().election, device_key().public_key(),
                                              challenge_ballot(std::move(pooled).value()))
                         .ok());
         }
         // Overvotes are refused on this path too, and an empty pool falls back to the full path.
-        QVERIFY(!encrypt_ballot(election().election, request("over"), {{"mayor", {"ada", "alan"}}}, device_key(), &pool).ok());
-        BallotPrecomputationPool empty(election().election, "d1", 0, 0);
-        QVERIFY(encrypt_ballot(election().election, request("fallback"), {}, device_key(), &empty).ok());
+        QVERIFY(!encrypt_ballot(ceremony().election, request("over"), {{"mayor", {"ada", "alan"}}}, device_key(), &pool).ok());
+        BallotPrecomputationPool empty(ceremony().election, "d1", 0, 0);
+        QVERIFY(encrypt_ballot(ceremony().election, request("fallback"), {}, device_key(), &empty).ok());
         // A pool for another style or another key is refused, not silently used.
-        BallotPrecomputationPool other_style(election().election, "d2", 0, 0);
-        QVERIFY(!encrypt_ballot(election().election, request("wrong-style"), {}, device_key(), &other_style).ok());
-        static const ledger::LocalKeyCeremony other = test::finalize(test::small_manifest());
+        BallotPrecomputationPool other_style(ceremony().election, "d2", 0, 0);
+        QVERIFY(!encrypt_ballot(ceremony().election, request("wrong-style"), {}, device_key(), &other_style).ok());
+        static const election::LocalKeyCeremony other = test::finalize(test::small_manifest());
         BallotPrecomputationPool other_key(other.election, "d1", 0, 0);
-        QVERIFY(!encrypt_ballot(election().election, request("wrong-key"), {}, device_key(), &other_key).ok());
+        QVERIFY(!encrypt_ballot(ceremony().election, request("wrong-key"), {}, device_key(), &other_key).ok());
     }
 
     void base_hash_binds_manifest_and_key() {
-        auto m = election().election.manifest;
+        auto m = ceremony().election.manifest;
         m.contests[0].title.text = "Mayor (changed)";
         // The ceremony no longer matches the changed definition: finalizing refuses it.
         QVERIFY(!make_election_context(m).ok());
-        const ledger::LocalKeyCeremony other = test::finalize(test::small_manifest());
-        QVERIFY(!(other.election.base_hash == election().election.base_hash));  // another joint key
+        const election::LocalKeyCeremony other = test::finalize(test::small_manifest());
+        QVERIFY(!(other.election.base_hash == ceremony().election.base_hash));  // another joint key
     }
 };
 

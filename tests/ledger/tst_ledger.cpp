@@ -11,6 +11,7 @@
 
 using namespace psephos;
 using namespace psephos::ledger;
+using namespace psephos::election;
 
 namespace {
 

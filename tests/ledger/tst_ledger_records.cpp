@@ -11,12 +11,12 @@
 #include <vector>
 
 #include "psephos/crypto/merkle_tree.hpp"
-#include "psephos/ledger/canonical_encoding.hpp"
-#include "psephos/ledger/ledger_records.hpp"
-#include "psephos/ledger/signed_note.hpp"
+#include "psephos/election/canonical_encoding.hpp"
+#include "psephos/election/ledger_records.hpp"
+#include "psephos/election/signed_note.hpp"
 
 using namespace psephos;
-using namespace psephos::ledger;
+using namespace psephos::election;
 
 namespace {
 // The examples of docs/encoding.md §12–§15 and their expected encodings. The hex was computed

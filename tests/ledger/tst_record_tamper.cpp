@@ -18,15 +18,17 @@
 
 #include "ledger_scenario.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
-#include "psephos/ledger/anchor_records.hpp"
-#include "psephos/ledger/election_record.hpp"
-#include "psephos/ledger/record_verifier.hpp"
-#include "psephos/ledger/signed_note.hpp"
+#include "psephos/election/anchor_records.hpp"
+#include "psephos/record/election_record.hpp"
+#include "psephos/verifier/record_verifier.hpp"
+#include "psephos/election/signed_note.hpp"
 #include "psephos/ledger/tallying_module.hpp"
 #include "record_test_support.hpp"
 
 using namespace psephos;
 using namespace psephos::ledger;
+using namespace psephos::election;
+using namespace psephos::verifier;
 namespace fs = std::filesystem;
 
 namespace {

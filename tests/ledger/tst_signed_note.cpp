@@ -6,10 +6,10 @@
 #include <QTest>
 
 #include "psephos/crypto/merkle_tree.hpp"
-#include "psephos/ledger/signed_note.hpp"
+#include "psephos/election/signed_note.hpp"
 
 using namespace psephos;
-using namespace psephos::ledger;
+using namespace psephos::election;
 
 namespace {
 const std::string em = "\xE2\x80\x94";

@@ -15,6 +15,7 @@
 
 using namespace psephos;
 using namespace psephos::ledger;
+using namespace psephos::election;
 
 namespace {
 

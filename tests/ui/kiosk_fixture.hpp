@@ -13,7 +13,7 @@
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/ledger/ledger.hpp"
-#include "psephos/ledger/local_key_ceremony.hpp"
+#include "psephos/election/local_key_ceremony.hpp"
 
 namespace psephos::test {
 
@@ -32,13 +32,13 @@ struct KioskFixture {
     KioskFixture(const std::filesystem::path& directory, const std::filesystem::path& sample,
                  std::string district_id)
         : root(directory), district(std::move(district_id)) {
-        auto m = ledger::load_manifest_file(sample.string());
+        auto m = election::load_manifest_file(sample.string());
         if (!m) throw std::runtime_error(m.error().message);
-        auto ceremony = ledger::run_local_key_ceremony(std::move(m).value());
+        auto ceremony = election::run_local_key_ceremony(std::move(m).value());
         if (!ceremony) throw std::runtime_error(ceremony.error().message);
-        const ledger::ElectionContext& election = ceremony.value().election;
+        const election::ElectionContext& election = ceremony.value().election;
         manifest = root / "election.json";
-        if (!crypto::write_new_file(manifest, ledger::manifest_to_json(election.manifest), 0644))
+        if (!crypto::write_new_file(manifest, election::manifest_to_json(election.manifest), 0644))
             throw std::runtime_error("cannot write the manifest");
         data = root / "station";
         std::filesystem::create_directories(data);
@@ -53,9 +53,9 @@ struct KioskFixture {
         check(crypto::write_signing_key_file(device_key, device, device_id));
         auto registered =
             ledger.value()
-                ->submit(ledger::encode_device_registration(
+                ->submit(election::encode_device_registration(
                              {district, device_id, device.public_key(), 1'793'700'000}),
-                         ledger::ActorRole::election_official)
+                         election::ActorRole::election_official)
                 .get();
         if (!registered) throw std::runtime_error(registered.error().message);
         passphrase = root / "poll-worker.pass";

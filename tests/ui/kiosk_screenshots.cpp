@@ -139,12 +139,12 @@ int main(int argc, char** argv) {
         d.click(QStringLiteral("startButton"));
         while (d.kiosk().screen() == QStringLiteral("contest"))
             d.click(QStringLiteral("nextButton"));
-        if (!d.kiosk().station()->record_polls(ledger::PollsAction::paused, "screenshots"))
+        if (!d.kiosk().station()->record_polls(election::PollsAction::paused, "screenshots"))
             throw std::runtime_error("could not pause the polls");
         d.click(QStringLiteral("castButton"));
         expect(QStringLiteral("ledgerError"));
         shot(QStringLiteral("ledger-error"), "");
-        if (!d.kiosk().station()->record_polls(ledger::PollsAction::resumed, "screenshots"))
+        if (!d.kiosk().station()->record_polls(election::PollsAction::resumed, "screenshots"))
             throw std::runtime_error("could not resume the polls");
         d.click(QStringLiteral("ledgerErrorOk"));
         d.click(QStringLiteral("castButton"));
@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
         auto disk = std::make_shared<test::FaultyFileSystem>();
         {
             test::KioskDriver f(station, options(), {}, disk->env());
-            if (!f.kiosk().station()->record_polls(ledger::PollsAction::opened, "screenshots"))
+            if (!f.kiosk().station()->record_polls(election::PollsAction::opened, "screenshots"))
                 throw std::runtime_error("could not open the polls");
             f.unlock();
             f.click(QStringLiteral("activateVoterButton"));

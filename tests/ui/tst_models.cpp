@@ -10,7 +10,7 @@
 #include "auditor_controller.hpp"
 #include "auditor_fixture.hpp"
 #include "psephos/bridge/proof_bundle.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 
 using namespace psephos;
 
@@ -230,11 +230,11 @@ private slots:
             for (const QByteArray& f :
                  test::read_frames(m_records->good + "/districts/" + district + "/records.bin")) {
                 if (quint8(f[0]) == 0x02) {
-                    auto ballot = ledger::decode_ballot(span(f));
+                    auto ballot = election::decode_ballot(span(f));
                     QVERIFY(ballot);
-                    code = QString::fromStdString(ledger::format_tracking_code(
-                        ledger::next_tracking_code(ballot.value().previous_tracking_code,
-                                                   ledger::compute_ballot_hash(ballot.value()))));
+                    code = QString::fromStdString(election::format_tracking_code(
+                        election::next_tracking_code(ballot.value().previous_tracking_code,
+                                                   election::compute_ballot_hash(ballot.value()))));
                     break;
                 }
                 ++index;
@@ -311,11 +311,11 @@ private slots:
         for (const QByteArray& f : test::read_frames(
                  m_records->good + "/districts/" + m_records->tampered_district + "/records.bin")) {
             if (quint8(f[0]) != 0x02) continue;
-            auto ballot = ledger::decode_ballot(span(f));
+            auto ballot = election::decode_ballot(span(f));
             QVERIFY(ballot);
-            tampered_code = QString::fromStdString(ledger::format_tracking_code(
-                ledger::next_tracking_code(ballot.value().previous_tracking_code,
-                                           ledger::compute_ballot_hash(ballot.value()))));
+            tampered_code = QString::fromStdString(election::format_tracking_code(
+                election::next_tracking_code(ballot.value().previous_tracking_code,
+                                           election::compute_ballot_hash(ballot.value()))));
             break;
         }
         ui::AuditorController t;

@@ -331,7 +331,7 @@ private slots:
         for (int i = 0; i < 3; ++i) d.click(QStringLiteral("nextButton"));
         QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
         // The polls are paused behind the voter's back: the ledger must refuse the ballot.
-        QVERIFY(d.kiosk().station()->record_polls(ledger::PollsAction::paused, "test"));
+        QVERIFY(d.kiosk().station()->record_polls(election::PollsAction::paused, "test"));
         d.click(QStringLiteral("castButton"));
         QVERIFY(d.waitForScreen(QStringLiteral("ledgerError")));
         QVERIFY(d.text(QStringLiteral("errorText")).contains(QStringLiteral("paused")));
@@ -339,7 +339,7 @@ private slots:
         QCOMPARE(d.kiosk().station()->status().casting.ballots_cast,
                  static_cast<std::uint64_t>(m_cast));
         // Once resumed, the voter's ballot (still in memory only) can be cast.
-        QVERIFY(d.kiosk().station()->record_polls(ledger::PollsAction::resumed, "test"));
+        QVERIFY(d.kiosk().station()->record_polls(election::PollsAction::resumed, "test"));
         d.click(QStringLiteral("ledgerErrorOk"));
         QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
         d.click(QStringLiteral("castButton"));
@@ -359,7 +359,7 @@ private slots:
         QString code;
         {
             test::KioskDriver d(fixture, options(), {}, fs->env());
-            QVERIFY(d.kiosk().station()->record_polls(ledger::PollsAction::opened, "test"));
+            QVERIFY(d.kiosk().station()->record_polls(election::PollsAction::opened, "test"));
             start_voter(d);
             d.click(QStringLiteral("startButton"));
             d.click(QStringLiteral("option-0"));
@@ -472,8 +472,8 @@ private:
     // from its bytes; for a cast ballot, `marks` is what the voter chose in some contests, which
     // the encrypted ballot's own proofs cannot show, so only the count of contests is checked.
     void check_in_ledger(test::KioskDriver& d, const QString& code, bool challenged,
-                         const ledger::BallotMarks& marks) {
-        auto prefix = ledger::parse_tracking_code(code.toStdString());
+                         const election::BallotMarks& marks) {
+        auto prefix = election::parse_tracking_code(code.toStdString());
         QVERIFY(prefix);
         ledger::Ledger& l = d.kiosk().station()->ledger();
         auto found = l.casting().find_tracking_code_prefix(prefix.value());
@@ -484,15 +484,15 @@ private:
         auto device = crypto::read_signing_key_file(m_fixture->device_key);
         QVERIFY(device);
         if (challenged) {
-            auto ballot = ledger::decode_challenged_ballot(stored.value());
+            auto ballot = election::decode_challenged_ballot(stored.value());
             QVERIFY(ballot);
-            QVERIFY(ledger::verify_challenged_ballot(l.election(), device.value().public_key(),
+            QVERIFY(election::verify_challenged_ballot(l.election(), device.value().public_key(),
                                                      ballot.value()));
         } else {
-            auto ballot = ledger::decode_ballot(stored.value());
+            auto ballot = election::decode_ballot(stored.value());
             QVERIFY(ballot);
             QVERIFY(
-                ledger::verify_ballot(l.election(), device.value().public_key(), ballot.value()));
+                election::verify_ballot(l.election(), device.value().public_key(), ballot.value()));
             QCOMPARE(ballot.value().contests.size(), std::size_t{3});
             QVERIFY(marks.size() <= ballot.value().contests.size());
         }

@@ -55,7 +55,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::out_of_range, session.toggle(1, 4));
         QVERIFY_THROWS_EXCEPTION(std::out_of_range, session.toggle(3, 0));
 
-        const ledger::BallotMarks marks = session.ballot_marks();
+        const election::BallotMarks marks = session.ballot_marks();
         QCOMPARE(marks.size(), std::size_t{3});
         QVERIFY(marks.at("mayor").empty());
         QCOMPARE(marks.at("city-council"),
@@ -183,7 +183,7 @@ private slots:
         QVERIFY2(opened, opened ? "" : opened.error().message.c_str());
         ui::KioskStation& station = *opened.value();
         QCOMPARE(station.status().casting.polls, ledger::PollsStatus::not_opened);
-        const ledger::BallotMarks marks{{"mayor", {"helen-park"}},
+        const election::BallotMarks marks{{"mayor", {"helen-park"}},
                                         {"city-council", {"amir-haddad", "claire-dubois"}},
                                         {"measure-1", {}}};
         // Polls not open: refused, nothing cast.
@@ -193,7 +193,7 @@ private slots:
                  early.error().message.c_str());
         QCOMPARE(station.status().casting.ballots_cast, std::uint64_t{0});
 
-        auto open = station.record_polls(ledger::PollsAction::opened, "poll worker at kiosk-1");
+        auto open = station.record_polls(election::PollsAction::opened, "poll worker at kiosk-1");
         QVERIFY2(open, open ? "" : open.error().message.c_str());
         QCOMPARE(station.status().casting.polls, ledger::PollsStatus::open);
 
@@ -207,15 +207,15 @@ private slots:
         // The stored ballot verifies under the device's key, from its bytes.
         auto stored = station.ledger().record("ward-1", found->index);
         QVERIFY(stored);
-        auto ballot = ledger::decode_ballot(stored.value());
+        auto ballot = election::decode_ballot(stored.value());
         QVERIFY(ballot);
         auto device = crypto::read_signing_key_file(m_fixture->device_key);
         QVERIFY(device);
         QVERIFY(
-            ledger::verify_ballot(station.election(), device.value().public_key(), ballot.value()));
-        QCOMPARE(ledger::format_tracking_code(
-                     ledger::next_tracking_code(ballot.value().previous_tracking_code,
-                                                ledger::compute_ballot_hash(ballot.value()))),
+            election::verify_ballot(station.election(), device.value().public_key(), ballot.value()));
+        QCOMPARE(election::format_tracking_code(
+                     election::next_tracking_code(ballot.value().previous_tracking_code,
+                                                election::compute_ballot_hash(ballot.value()))),
                  cast.value().tracking_code);
 
         // A challenge opens to exactly the marks, and chains after the cast ballot.
@@ -238,11 +238,11 @@ private slots:
         QCOMPARE(station.status().casting.ballots_challenged, std::uint64_t{1});
 
         // Pausing refuses ballots; resuming takes them again, still on the same chain.
-        QVERIFY(station.record_polls(ledger::PollsAction::paused, "pw"));
+        QVERIFY(station.record_polls(election::PollsAction::paused, "pw"));
         QVERIFY(!station.cast(marks));
-        QVERIFY(station.record_polls(ledger::PollsAction::resumed, "pw"));
+        QVERIFY(station.record_polls(election::PollsAction::resumed, "pw"));
         QVERIFY(station.cast(marks));
-        auto close = station.record_polls(ledger::PollsAction::closed, "pw");
+        auto close = station.record_polls(election::PollsAction::closed, "pw");
         QVERIFY2(close, close ? "" : close.error().message.c_str());
         const ui::StationStatus status = station.status();
         QCOMPARE(status.casting.polls, ledger::PollsStatus::closed);
@@ -251,12 +251,12 @@ private slots:
         QVERIFY(status.signed_checkpoint.find("/district/ward-1\n") != std::string::npos);
         auto record = station.ledger().record("ward-1", close.value().index);
         QVERIFY(record);
-        auto polls = ledger::decode_polls_record(record.value());
+        auto polls = election::decode_polls_record(record.value());
         QVERIFY(polls);
         QCOMPARE(polls.value().ballots_cast, std::uint64_t{2});
         QCOMPARE(polls.value().ballots_challenged, std::uint64_t{1});
         QVERIFY(!station.cast(marks));  // closed
-        QVERIFY(!station.record_polls(ledger::PollsAction::opened, "pw"));
+        QVERIFY(!station.record_polls(election::PollsAction::opened, "pw"));
     }
 
     // A ballot whose write failed (docs/ledger.md §9) is not called cast, stops the station until
@@ -275,7 +275,7 @@ private slots:
         auto fs = std::make_shared<test::FaultyFileSystem>();
         ui::KioskConfig faulty = fixture.config();
         faulty.ledger_env = fs->env();
-        const ledger::BallotMarks marks{
+        const election::BallotMarks marks{
             {"mayor", {"rosa-delgado"}}, {"city-council", {"nora-lindqvist"}}, {"measure-1", {}}};
         std::string code;
         {
@@ -283,7 +283,7 @@ private slots:
             QVERIFY2(opened, opened ? "" : opened.error().message.c_str());
             ui::KioskStation& station = *opened.value();
             QVERIFY(station.recovered_outcomes().empty());
-            QVERIFY(station.record_polls(ledger::PollsAction::opened, "pw"));
+            QVERIFY(station.record_polls(election::PollsAction::opened, "pw"));
             QVERIFY(station.cast(marks));
 
             fs->fault = static_cast<test::Fault>(fault);
@@ -306,7 +306,7 @@ private slots:
             QVERIFY2(refused.error().message.find("restart the kiosk") != std::string::npos,
                      refused.error().message.c_str());
             QVERIFY(!station.challenge(marks));
-            QVERIFY(!station.record_polls(ledger::PollsAction::closed, "pw"));
+            QVERIFY(!station.record_polls(election::PollsAction::closed, "pw"));
         }
 
         auto reopened = ui::KioskStation::open(fixture.config());
@@ -324,11 +324,11 @@ private slots:
             QCOMPARE(outcome.log, std::string("ward-1"));
             auto stored = station.ledger().record("ward-1", outcome.index);
             QVERIFY(stored);
-            auto ballot = ledger::decode_ballot(stored.value());
+            auto ballot = election::decode_ballot(stored.value());
             QVERIFY(ballot);
-            QCOMPARE(ledger::format_tracking_code(
-                         ledger::next_tracking_code(ballot.value().previous_tracking_code,
-                                                    ledger::compute_ballot_hash(ballot.value()))),
+            QCOMPARE(election::format_tracking_code(
+                         election::next_tracking_code(ballot.value().previous_tracking_code,
+                                                    election::compute_ballot_hash(ballot.value()))),
                      code);
         }
         QVERIFY(!std::filesystem::exists(note));
@@ -337,7 +337,7 @@ private slots:
         QVERIFY(events);
         bool logged = false;
         for (std::uint64_t i = 0; i < events.value().size && !logged; ++i) {
-            auto event = ledger::decode_ledger_event(
+            auto event = election::decode_ledger_event(
                 station.ledger().record(ledger::event_log_name, i).value());
             QVERIFY(event);
             logged =
@@ -351,7 +351,7 @@ private slots:
         auto next = station.cast(marks);
         QVERIFY2(next, next ? "" : next.error().message.c_str());
         QCOMPARE(station.status().casting.ballots_cast, cast + 1);
-        QVERIFY(station.record_polls(ledger::PollsAction::closed, "pw"));
+        QVERIFY(station.record_polls(election::PollsAction::closed, "pw"));
     }
 
 private:

@@ -23,9 +23,9 @@
 
 #include "psephos/bridge/proof_bundle.hpp"
 #include "psephos/crypto/secure_file.hpp"
-#include "psephos/ledger/anchor_records.hpp"
-#include "psephos/ledger/election_manifest.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/election/anchor_records.hpp"
+#include "psephos/election/election_manifest.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/ledger/guardian_decryption.hpp"
 
 namespace psephos::ui {
@@ -146,11 +146,11 @@ bool AuditorController::openRecord(const QString& path_in) {
     if (!manifest_file.open(QIODevice::ReadOnly))
         return fail(tr("%1: manifest.json: %2").arg(path, manifest_file.errorString()));
     const QByteArray manifest_json =
-        manifest_file.read(static_cast<qint64>(ledger::max_manifest_bytes) + 1);
-    auto manifest = ledger::parse_manifest(std::string_view(
+        manifest_file.read(static_cast<qint64>(election::max_manifest_bytes) + 1);
+    auto manifest = election::parse_manifest(std::string_view(
         manifest_json.constData(), static_cast<std::size_t>(manifest_json.size())));
     if (!manifest) return fail(tr("%1: manifest.json: %2").arg(path, q(manifest.error().message)));
-    const ledger::ElectionManifest& m = manifest.value();
+    const election::ElectionManifest& m = manifest.value();
 
     // Everything read: replace the previous record.
     m_path = path;
@@ -185,13 +185,13 @@ bool AuditorController::openRecord(const QString& path_in) {
     }
 
     m_contests.clear();
-    for (const ledger::Contest& c : m.contests) {
+    for (const election::Contest& c : m.contests) {
         QStringList options;
-        for (const ledger::ContestOption& o : c.options) options << q(o.label.text);
+        for (const election::ContestOption& o : c.options) options << q(o.label.text);
         m_contests.push_back(
             QVariantMap{{QStringLiteral("id"), q(c.id)},
                         {QStringLiteral("title"), q(c.title.text)},
-                        {QStringLiteral("kind"), c.kind == ledger::ContestKind::ballot_measure
+                        {QStringLiteral("kind"), c.kind == election::ContestKind::ballot_measure
                                                      ? tr("ballot measure")
                                                      : tr("candidate")},
                         {QStringLiteral("voteFor"), static_cast<int>(c.vote_for)},
@@ -224,7 +224,7 @@ bool AuditorController::openRecord(const QString& path_in) {
     }
     m_districtRows.clear();
     QStringList to_count;  // districts results.json does not cover: counted on a worker thread
-    for (const ledger::District& d : m.districts) {
+    for (const election::District& d : m.districts) {
         const QString id = q(d.id);
         const auto c = counts.find(id);
         if (c == counts.end()) to_count << id;
@@ -240,13 +240,13 @@ bool AuditorController::openRecord(const QString& path_in) {
     if (!to_count.isEmpty()) countBallots(to_count);
     m_results.clear();
     if (!by_district.empty()) {
-        for (const ledger::Contest& c : m.contests) {
+        for (const election::Contest& c : m.contests) {
             QVariantList options;
             int max = 0;
-            for (const ledger::ContestOption& o : c.options) {
+            for (const election::ContestOption& o : c.options) {
                 QVariantList per_district;
                 int total = 0;
-                for (const ledger::District& d : m.districts) {
+                for (const election::District& d : m.districts) {
                     int n = 0;
                     auto di = by_district.find(q(d.id));
                     if (di != by_district.end()) {
@@ -289,14 +289,14 @@ bool AuditorController::openRecord(const QString& path_in) {
         for_each_frame(bridge, [&](const QByteArray& frame) {
             const quint8 type = frame.isEmpty() ? 0 : quint8(frame[0]);
             if (type == 0x11) {
-                if (auto intent = ledger::decode_anchor_intent(span(frame))) {
-                    auto payload = ledger::decode_anchor_payload(intent.value().payload);
+                if (auto intent = election::decode_anchor_intent(span(frame))) {
+                    auto payload = election::decode_anchor_payload(intent.value().payload);
                     bool matches = false;
                     QVariantMap row{
                         {QStringLiteral("sequence"), static_cast<double>(index)},
                         {QStringLiteral("reason"), q(intent.value().reason)},
                         {QStringLiteral("chain"), q(intent.value().chain) + QStringLiteral(" (") +
-                                                      q(ledger::to_string(intent.value().kind)) +
+                                                      q(election::to_string(intent.value().kind)) +
                                                       QLatin1Char(')')},
                         {QStringLiteral("chainId"), q(intent.value().network)},
                         {QStringLiteral("txHash"), QString()},
@@ -320,7 +320,7 @@ bool AuditorController::openRecord(const QString& path_in) {
                     m_anchorRows.push_back(row);
                 }
             } else if (type == 0x12) {
-                if (auto tx = ledger::decode_anchor_transaction(span(frame))) {
+                if (auto tx = election::decode_anchor_transaction(span(frame))) {
                     auto it = row_of_intent.find(tx.value().intent_index);
                     if (it != row_of_intent.end()) {
                         QVariantMap row = m_anchorRows[it->second].toMap();
@@ -329,7 +329,7 @@ bool AuditorController::openRecord(const QString& path_in) {
                     }
                 }
             } else if (type == 0x13) {
-                if (auto c = ledger::decode_anchor_confirmation(span(frame))) {
+                if (auto c = election::decode_anchor_confirmation(span(frame))) {
                     auto it = row_of_intent.find(c.value().intent_index);
                     if (it != row_of_intent.end()) {
                         QVariantMap row = m_anchorRows[it->second].toMap();
@@ -450,7 +450,7 @@ void AuditorController::verify(int threads) {
     setMessage(tr("Verifying %1…").arg(m_path));
 
     auto last_emit = std::make_shared<std::atomic<qint64>>(0);
-    ledger::VerifyOptions options;
+    verifier::VerifyOptions options;
     options.threads = static_cast<unsigned>(std::max(0, threads));
     options.progress = [this, last_emit](std::string_view log, std::uint64_t done, std::uint64_t) {
         const QString name = q(log);
@@ -466,7 +466,7 @@ void AuditorController::verify(int threads) {
     };
     options.cancelled = [this] { return m_cancel.load(); };
     const std::filesystem::path dir = m_path.toStdString();
-    auto* watcher = new QFutureWatcher<ledger::VerifyReport>(this);
+    auto* watcher = new QFutureWatcher<verifier::VerifyReport>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
         m_report = watcher->result();
         watcher->deleteLater();
@@ -484,7 +484,7 @@ void AuditorController::verify(int threads) {
         emit verificationFinished();
     });
     watcher->setFuture(QtConcurrent::run(
-        &m_pool, [dir, options] { return ledger::verify_election_record(dir, options); }));
+        &m_pool, [dir, options] { return verifier::verify_election_record(dir, options); }));
 }
 
 void AuditorController::cancelVerification() {
@@ -521,13 +521,13 @@ QVariantList AuditorController::logProgress() const {
     return list;
 }
 
-QString AuditorController::localStatus(ledger::CheckStatus status) const {
+QString AuditorController::localStatus(verifier::CheckStatus status) const {
     switch (status) {
-        case ledger::CheckStatus::passed:
+        case verifier::CheckStatus::passed:
             return QStringLiteral("passed");
-        case ledger::CheckStatus::failed:
+        case verifier::CheckStatus::failed:
             return QStringLiteral("failed");
-        case ledger::CheckStatus::not_run:
+        case verifier::CheckStatus::not_run:
             return QStringLiteral("not run");
     }
     return QStringLiteral("not run");
@@ -550,7 +550,7 @@ QVariantList AuditorController::checks() const {
     QVariantList list;
     if (m_report.cancelled) return list;
     for (std::size_t i = 0; i < m_report.checks.size(); ++i) {
-        const ledger::CheckOutcome& c = m_report.checks[i];
+        const verifier::CheckOutcome& c = m_report.checks[i];
         list.push_back(
             QVariantMap{{QStringLiteral("index"), static_cast<int>(i)},
                         {QStringLiteral("id"), q(c.id)},
@@ -571,14 +571,14 @@ int AuditorController::passedCount() const {
 
 int AuditorController::failedCount() const {
     int n = 0;
-    for (const auto& c : m_report.checks) n += c.status == ledger::CheckStatus::failed ? 1 : 0;
+    for (const auto& c : m_report.checks) n += c.status == verifier::CheckStatus::failed ? 1 : 0;
     return n;
 }
 
 int AuditorController::firstFailure() const {
     if (m_report.cancelled) return -1;
     for (std::size_t i = 0; i < m_report.checks.size(); ++i)
-        if (m_report.checks[i].status == ledger::CheckStatus::failed) return static_cast<int>(i);
+        if (m_report.checks[i].status == verifier::CheckStatus::failed) return static_cast<int>(i);
     return -1;
 }
 
@@ -590,7 +590,7 @@ void AuditorController::selectCheck(int index) {
 
 QVariantMap AuditorController::selectedDetail() const {
     if (m_selected < 0 || m_selected >= static_cast<int>(m_report.checks.size())) return {};
-    const ledger::CheckOutcome& c = m_report.checks[static_cast<std::size_t>(m_selected)];
+    const verifier::CheckOutcome& c = m_report.checks[static_cast<std::size_t>(m_selected)];
     QStringList failures;
     for (const std::string& f : c.failures) failures << q(f);
     return {{QStringLiteral("id"), q(c.id)},
@@ -676,7 +676,7 @@ void AuditorController::checkAnchorsOnChain(const QString& rpc_url) {
         Outcome out{true, {}, {}};
         bridge::ProofBundle evm;
         for (const bridge::BundleAnchor& a : anchors.value()) {
-            if (a.kind == ledger::ChainKind::evm)
+            if (a.kind == election::ChainKind::evm)
                 evm.anchors.push_back(a);
             else
                 out.live[q(a.transaction_id.to_hex())] = {
@@ -716,7 +716,7 @@ void AuditorController::lookup(const QString& code) {
     m_lookup = {{QStringLiteral("query"), code},
                 {QStringLiteral("found"), false},
                 {QStringLiteral("searching"), false}};
-    auto prefix = ledger::parse_tracking_code(code.toStdString());
+    auto prefix = election::parse_tracking_code(code.toStdString());
     if (!prefix) {
         m_lookup[QStringLiteral("text")] =
             tr("Not a tracking code: %1").arg(q(prefix.error().message));
@@ -753,17 +753,17 @@ void AuditorController::lookup(const QString& code) {
                 QDir(path).filePath(QStringLiteral("districts/%1/records.bin").arg(district)),
                 [&](const QByteArray& frame) {
                     const quint8 type = frame.isEmpty() ? 0 : quint8(frame[0]);
-                    std::optional<ledger::EncryptedBallot> ballot;
+                    std::optional<election::EncryptedBallot> ballot;
                     if (type == 0x02) {
-                        if (auto b = ledger::decode_ballot(span(frame)))
+                        if (auto b = election::decode_ballot(span(frame)))
                             ballot = std::move(b).value();
                     } else if (type == 0x03) {
-                        if (auto b = ledger::decode_challenged_ballot(span(frame)))
+                        if (auto b = election::decode_challenged_ballot(span(frame)))
                             ballot = std::move(b).value().ballot;
                     }
                     if (ballot) {
-                        const Hash32 h = ledger::next_tracking_code(
-                            ballot->previous_tracking_code, ledger::compute_ballot_hash(*ballot));
+                        const Hash32 h = election::next_tracking_code(
+                            ballot->previous_tracking_code, election::compute_ballot_hash(*ballot));
                         if (std::equal(wanted.begin(), wanted.end(), h.bytes.begin())) {
                             result = {true, type == 0x03, district, index};
                             return false;
@@ -864,7 +864,7 @@ void AuditorController::guardianDecrypt(const QString& key_file, const QString& 
     auto work = [secret, key_path, data]() -> Outcome {
         std::optional<std::string> pass;
         if (!secret->empty()) pass = *secret;
-        auto key = ledger::read_guardian_key_file(key_path, pass);
+        auto key = election::read_guardian_key_file(key_path, pass);
         if (pass) sodium_memzero(pass->data(), pass->size());
         sodium_memzero(secret->data(), secret->size());
         if (!key) return {false, q(key.error().message), {}};

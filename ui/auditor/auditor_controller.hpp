@@ -18,7 +18,7 @@
 #include <mutex>
 #include <vector>
 
-#include "psephos/ledger/record_verifier.hpp"
+#include "psephos/verifier/record_verifier.hpp"
 
 namespace psephos::ui {
 
@@ -181,7 +181,7 @@ private:
     void updateTotals();
     void countBallots(const QStringList& districts);
     QString checkStatusOf(const QString& scope) const;
-    QString localStatus(ledger::CheckStatus status) const;
+    QString localStatus(verifier::CheckStatus status) const;
 
     QString m_path;
     bool m_loaded = false;
@@ -201,7 +201,7 @@ private:
     bool m_verifying = false;
     QString m_verdict = QStringLiteral("not verified");
     std::atomic<bool> m_cancel{false};
-    ledger::VerifyReport m_report;
+    verifier::VerifyReport m_report;
     int m_selected = -1;
     QVariantMap m_lookup;
     QString m_message;

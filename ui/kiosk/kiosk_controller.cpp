@@ -245,7 +245,7 @@ void KioskController::lockKiosk() {
 void KioskController::recordPolls(int action_value) {
     if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
     m_confirmClose = false;
-    const auto action = static_cast<ledger::PollsAction>(action_value);
+    const auto action = static_cast<election::PollsAction>(action_value);
     m_progressText = tr("Recording in the ledger…");
     KioskStation* station = m_station.get();
     const std::string actor = "poll worker at " + std::string(station->device_id());
@@ -271,9 +271,9 @@ void KioskController::recordPolls(int action_value) {
                 return;
             }
             setPollWorkerMessage({});
-            if (action == ledger::PollsAction::opened || action == ledger::PollsAction::closed) {
+            if (action == election::PollsAction::opened || action == election::PollsAction::closed) {
                 m_report = QVariantMap{
-                    {QStringLiteral("title"), action == ledger::PollsAction::opened
+                    {QStringLiteral("title"), action == election::PollsAction::opened
                                                   ? tr("Polls opened: zero report")
                                                   : tr("Polls closed: closing report")},
                     {QStringLiteral("ballotsCast"), m_ballotsCast},
@@ -284,16 +284,16 @@ void KioskController::recordPolls(int action_value) {
                 emit reportChanged();
                 setScreen(screen_report);
             } else {
-                setPollWorkerMessage(action == ledger::PollsAction::paused
+                setPollWorkerMessage(action == election::PollsAction::paused
                                          ? tr("Polls paused (record %1).").arg(r.record)
                                          : tr("Polls resumed (record %1).").arg(r.record));
             }
         });
 }
 
-void KioskController::openPolls() { recordPolls(static_cast<int>(ledger::PollsAction::opened)); }
-void KioskController::pausePolls() { recordPolls(static_cast<int>(ledger::PollsAction::paused)); }
-void KioskController::resumePolls() { recordPolls(static_cast<int>(ledger::PollsAction::resumed)); }
+void KioskController::openPolls() { recordPolls(static_cast<int>(election::PollsAction::opened)); }
+void KioskController::pausePolls() { recordPolls(static_cast<int>(election::PollsAction::paused)); }
+void KioskController::resumePolls() { recordPolls(static_cast<int>(election::PollsAction::resumed)); }
 void KioskController::closePolls() {
     if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
     if (m_pollsState != QStringLiteral("open") && m_pollsState != QStringLiteral("paused")) return;
@@ -308,7 +308,7 @@ void KioskController::confirmClosePolls() {
     if (!m_confirmClose) return;
     m_confirmClose = false;
     setPollWorkerMessage({});
-    recordPolls(static_cast<int>(ledger::PollsAction::closed));
+    recordPolls(static_cast<int>(election::PollsAction::closed));
 }
 
 void KioskController::cancelClosePolls() {
@@ -372,8 +372,8 @@ QString KioskController::contestTitle() const {
 
 QString KioskController::contestInstructions() const {
     if (!m_session || m_contest >= contestCount()) return {};
-    const ledger::Contest& c = m_session->contest(static_cast<std::size_t>(m_contest));
-    if (c.kind == ledger::ContestKind::ballot_measure) return tr("Vote Yes or No.");
+    const election::Contest& c = m_session->contest(static_cast<std::size_t>(m_contest));
+    if (c.kind == election::ContestKind::ballot_measure) return tr("Vote Yes or No.");
     if (c.vote_for == 1) return tr("Vote for one.");
     return tr("Vote for up to %1.").arg(c.vote_for);
 }
@@ -382,7 +382,7 @@ QVariantList KioskController::options() const {
     QVariantList list;
     if (!m_session || m_contest >= contestCount()) return list;
     const auto c = static_cast<std::size_t>(m_contest);
-    const ledger::Contest& contest = m_session->contest(c);
+    const election::Contest& contest = m_session->contest(c);
     for (std::size_t o = 0; o < contest.options.size(); ++o)
         list.push_back(QVariantMap{{QStringLiteral("id"), q(contest.options[o].id)},
                                    {QStringLiteral("label"), localized(contest.options[o].label)},
@@ -393,7 +393,7 @@ QVariantList KioskController::options() const {
 void KioskController::toggleOption(int option) {
     if (m_screen != screen_contest || !m_session || m_busy) return;
     const auto c = static_cast<std::size_t>(m_contest);
-    const ledger::Contest& contest = m_session->contest(c);
+    const election::Contest& contest = m_session->contest(c);
     if (option < 0 || static_cast<std::size_t>(option) >= contest.options.size()) return;
     const auto o = static_cast<std::size_t>(option);
     const QString label = localized(contest.options[o].label);
@@ -453,7 +453,7 @@ QVariantList KioskController::reviewItems() const {
     QVariantList list;
     if (!m_session) return list;
     for (std::size_t c = 0; c < m_session->contest_count(); ++c) {
-        const ledger::Contest& contest = m_session->contest(c);
+        const election::Contest& contest = m_session->contest(c);
         QStringList marks;
         for (std::size_t o = 0; o < contest.options.size(); ++o)
             if (m_session->is_marked(c, o)) marks.push_back(localized(contest.options[o].label));
@@ -480,7 +480,7 @@ void KioskController::challenge() {
 }
 
 void KioskController::submit(bool challenge) {
-    auto marks = std::make_shared<ledger::BallotMarks>(m_session->ballot_marks());
+    auto marks = std::make_shared<election::BallotMarks>(m_session->ballot_marks());
     m_progressText = challenge ? tr("Encrypting and recording your challenged ballot. Please wait…")
                                : tr("Encrypting and recording your ballot. Please wait…");
     KioskStation* station = m_station.get();
@@ -534,14 +534,14 @@ void KioskController::submit(bool challenge) {
             m_trackingCode = r.tracking_code;
             m_challengeItems.clear();
             if (challenge) {
-                const ledger::ElectionManifest& manifest = m_station->election().manifest;
+                const election::ElectionManifest& manifest = m_station->election().manifest;
                 const std::vector<std::string>& contests =
                     manifest.ballot_style_of_district(m_station->district_id())->contests;
                 for (std::size_t c = 0; c < contests.size() && c < r.opened.size(); ++c) {
-                    const ledger::Contest* contest = manifest.find_contest(contests[c]);
+                    const election::Contest* contest = manifest.find_contest(contests[c]);
                     QStringList labels;
                     for (const std::string& id : r.opened[c])
-                        for (const ledger::ContestOption& option : contest->options)
+                        for (const election::ContestOption& option : contest->options)
                             if (option.id == id) labels.push_back(localized(option.label));
                     m_challengeItems.push_back(
                         QVariantMap{{QStringLiteral("title"), localized(contest->title)},

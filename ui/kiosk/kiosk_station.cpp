@@ -48,13 +48,13 @@ Result<std::unique_ptr<KioskStation>> KioskStation::open(const KioskConfig& conf
     station->district_id_ = config.district_id;
     station->device_id_ = config.device_id;
 
-    auto manifest = ledger::load_manifest_file(config.election.string());
+    auto manifest = election::load_manifest_file(config.election.string());
     if (!manifest) return manifest.error();
     if (!manifest.value().ceremony)
         return Error{ErrorCode::invalid_argument,
                      config.election.string() +
                          ": the manifest is not finalized (run the key ceremony first)"};
-    auto election = ledger::make_election_context(std::move(manifest).value());
+    auto election = election::make_election_context(std::move(manifest).value());
     if (!election) return election.error().within(config.election.string());
 
     const fs::path database = config.data / "ledger";
@@ -81,7 +81,7 @@ Result<std::unique_ptr<KioskStation>> KioskStation::open(const KioskConfig& conf
         return e;
     }
     station->ledger_ = std::move(opened).value();
-    const ledger::ElectionContext& context = station->ledger_->election();
+    const election::ElectionContext& context = station->ledger_->election();
     if (context.base_hash != election.value().base_hash)
         return Error{ErrorCode::invalid_argument,
                      config.election.string() + ": election '" +
@@ -111,7 +111,7 @@ Result<std::unique_ptr<KioskStation>> KioskStation::open(const KioskConfig& conf
     station->chain_head_ = *head;
     if (auto ok = station->settle_unconfirmed(); !ok) return ok.error();
     if (config.precomputed_ballots > 0)
-        station->pool_ = std::make_unique<ledger::BallotPrecomputationPool>(
+        station->pool_ = std::make_unique<election::BallotPrecomputationPool>(
             context, config.district_id, config.precomputed_ballots, 1);
     return station;
 }
@@ -120,9 +120,9 @@ KioskStation::~KioskStation() {
     if (pool_) pool_->stop_refilling();
 }
 
-const ledger::ElectionContext& KioskStation::election() const { return ledger_->election(); }
+const election::ElectionContext& KioskStation::election() const { return ledger_->election(); }
 
-const ledger::District& KioskStation::district() const {
+const election::District& KioskStation::district() const {
     return election().manifest.districts.at(district_index_);
 }
 
@@ -151,26 +151,26 @@ std::optional<std::uint64_t> KioskStation::disk_free_bytes() const {
     return space.available;
 }
 
-Result<ledger::Receipt> KioskStation::record_polls(ledger::PollsAction action, std::string actor) {
+Result<ledger::Receipt> KioskStation::record_polls(election::PollsAction action, std::string actor) {
     if (auto ok = refuse_if_unconfirmed(); !ok) return ok.error();  // its counts are not known
     const ledger::DistrictCastingStatus before = ledger_->casting().status(district_index_);
-    ledger::PollsRecord record;
+    election::PollsRecord record;
     record.action = action;
     record.district_id = district_id_;
     record.time = now();
-    if (action != ledger::PollsAction::opened) {  // opening is the zero report
+    if (action != election::PollsAction::opened) {  // opening is the zero report
         record.ballots_cast = before.ballots_cast;
         record.ballots_challenged = before.ballots_challenged;
     }
     record.actor = std::move(actor);
-    return ledger_->submit(ledger::encode_polls_record(record), ledger::ActorRole::poll_worker)
+    return ledger_->submit(election::encode_polls_record(record), election::ActorRole::poll_worker)
         .get();
 }
 
-Result<ledger::PreparedBallot> KioskStation::prepare(const ledger::BallotMarks& marks) {
-    const ledger::BallotRequest request{random_ballot_id(), device_id_, district_id_, now(),
+Result<election::PreparedBallot> KioskStation::prepare(const election::BallotMarks& marks) {
+    const election::BallotRequest request{random_ballot_id(), device_id_, district_id_, now(),
                                         chain_head_};
-    return ledger::encrypt_ballot(election(), request, marks, *device_key_, pool_.get());
+    return election::encrypt_ballot(election(), request, marks, *device_key_, pool_.get());
 }
 
 // The ballots whose write failed before this start: each is now in the reopened ledger or not
@@ -184,15 +184,15 @@ Status KioskStation::settle_unconfirmed() {
         if (line.empty()) continue;
         auto code = Hash32::from_hex(line);
         if (!code) return code.error().within(file.string());
-        UnconfirmedOutcome outcome{ledger::format_tracking_code(code.value()), false, {}, 0};
+        UnconfirmedOutcome outcome{election::format_tracking_code(code.value()), false, {}, 0};
         if (auto entry = ledger_->casting().find_tracking_code(code.value())) {
             outcome.recorded = true;
             outcome.log = ledger_->election().manifest.districts.at(entry->district_index).id;
             outcome.index = entry->index;
         }
         auto recorded = ledger_->record_event(
-            ledger::EventType::error, ledger::ActorRole::system,
-            outcome.recorded ? ledger::Disposition::success : ledger::Disposition::failure,
+            election::EventType::error, election::ActorRole::system,
+            outcome.recorded ? election::Disposition::success : election::Disposition::failure,
             district_id_,
             "ballot " + outcome.tracking_code + ", whose write failed before the restart, " +
                 (outcome.recorded ? "is recorded at record " + std::to_string(outcome.index)
@@ -214,13 +214,13 @@ Status KioskStation::refuse_if_unconfirmed() const {
 }
 
 Result<ledger::Receipt> KioskStation::submit_ballot(Bytes record, const Hash32& tracking_code) {
-    auto receipt = ledger_->submit(std::move(record), ledger::ActorRole::system).get();
+    auto receipt = ledger_->submit(std::move(record), election::ActorRole::system).get();
     if (receipt) {
         chain_head_ = tracking_code;
     } else if (receipt.error().code == ErrorCode::io_error) {
         // Not acknowledged, but perhaps on disk: neither the chain head nor anything else may
         // move on until a reopened ledger says which (docs/ledger.md §9).
-        unconfirmed_ = ledger::format_tracking_code(tracking_code);
+        unconfirmed_ = election::format_tracking_code(tracking_code);
         note_unconfirmed(data_ / unconfirmed_file, tracking_code);
         return Error{ErrorCode::io_error, "the ledger could not confirm that it stored ballot " +
                                               *unconfirmed_ + ": " + receipt.error().message};
@@ -230,36 +230,36 @@ Result<ledger::Receipt> KioskStation::submit_ballot(Bytes record, const Hash32& 
     return receipt;
 }
 
-Result<CastReceipt> KioskStation::cast(const ledger::BallotMarks& marks) {
+Result<CastReceipt> KioskStation::cast(const election::BallotMarks& marks) {
     if (auto ok = refuse_if_unconfirmed(); !ok) return ok.error();
     auto prepared = prepare(marks);
     if (!prepared) return prepared.error();
     const Hash32 code = prepared.value().tracking_code;
-    Bytes record = ledger::encode_ballot(prepared.value().ballot);
+    Bytes record = election::encode_ballot(prepared.value().ballot);
     // The nonces and marks go with the PreparedBallot (Scalars wipe themselves; marks below).
     for (auto& contest : prepared.value().marks)
         if (!contest.empty()) sodium_memzero(contest.data(), contest.size());
     prepared = Error{ErrorCode::invalid_argument, "consumed"};
     auto receipt = submit_ballot(std::move(record), code);
     if (!receipt) return receipt.error();
-    return CastReceipt{ledger::format_tracking_code(code), code, std::move(receipt).value()};
+    return CastReceipt{election::format_tracking_code(code), code, std::move(receipt).value()};
 }
 
-Result<ChallengeReport> KioskStation::challenge(const ledger::BallotMarks& marks) {
+Result<ChallengeReport> KioskStation::challenge(const election::BallotMarks& marks) {
     if (auto ok = refuse_if_unconfirmed(); !ok) return ok.error();
     auto prepared = prepare(marks);
     if (!prepared) return prepared.error();
     const Hash32 code = prepared.value().tracking_code;
-    ledger::ChallengedBallot challenged = ledger::challenge_ballot(std::move(prepared).value());
-    auto receipt = submit_ballot(ledger::encode_challenged_ballot(challenged), code);
+    election::ChallengedBallot challenged = election::challenge_ballot(std::move(prepared).value());
+    auto receipt = submit_ballot(election::encode_challenged_ballot(challenged), code);
     if (!receipt) return receipt.error();
 
     // Open every ciphertext with its revealed nonce, as anyone can from the published record.
     ChallengeReport report{
-        ledger::format_tracking_code(code), code, std::move(receipt).value(), {}};
+        election::format_tracking_code(code), code, std::move(receipt).value(), {}};
     const crypto::Point& key = election().joint_key;
     for (std::size_t c = 0; c < challenged.ballot.contests.size(); ++c) {
-        const ledger::EncryptedContest& contest = challenged.ballot.contests[c];
+        const election::EncryptedContest& contest = challenged.ballot.contests[c];
         std::vector<std::string>& opened = report.opened.emplace_back();
         for (std::size_t o = 0; o < contest.selections.size(); ++o) {
             const crypto::Point mG = crypto::decrypt_with_nonce(contest.selections[o].ciphertext,

@@ -15,7 +15,7 @@
 
 #include "psephos/crypto/ed25519.hpp"
 #include "psephos/ledger/casting_module.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/ledger/ledger.hpp"
 
 namespace psephos::ui {
@@ -70,9 +70,9 @@ public:
     static Result<std::unique_ptr<KioskStation>> open(const KioskConfig& config);
     ~KioskStation();
 
-    const ledger::ElectionContext& election() const;
+    const election::ElectionContext& election() const;
     std::string_view district_id() const { return district_id_; }
-    const ledger::District& district() const;
+    const election::District& district() const;
     std::string_view device_id() const { return device_id_; }
     StationStatus status() const;
     // Free bytes on the data directory's file system, if it can be read.
@@ -81,7 +81,7 @@ public:
     // Submits a polls record for the district with the current counts (opening: the zero
     // report) as a poll worker; the ledger refuses a step out of order, and the station any
     // after a failed ballot write (its counts are unknown until a restart).
-    Result<ledger::Receipt> record_polls(ledger::PollsAction action, std::string actor);
+    Result<ledger::Receipt> record_polls(election::PollsAction action, std::string actor);
 
     // Encrypts the marks (the precomputation pool makes this fast), signs, submits and waits
     // until the ballot is durable. The marks are not kept. On an error the ballot was not cast,
@@ -89,10 +89,10 @@ public:
     // its write may have reached the disk (docs/ledger.md §9), so its fate is known only once
     // the ledger is reopened. The station then keeps its tracking code (unconfirmed_ballot())
     // and refuses every further submission until it is restarted.
-    Result<CastReceipt> cast(const ledger::BallotMarks& marks);
+    Result<CastReceipt> cast(const election::BallotMarks& marks);
     // The Benaloh challenge: encrypts and signs as for cast, then records the ballot with its
     // nonces revealed (never counted) and opens each ciphertext with its revealed nonce.
-    Result<ChallengeReport> challenge(const ledger::BallotMarks& marks);
+    Result<ChallengeReport> challenge(const election::BallotMarks& marks);
 
     // The tracking code (format_tracking_code) of the ballot whose write failed, if one did.
     // The station notes it in DIR/kiosk-unconfirmed-ballots (best effort: the disk may be full)
@@ -104,7 +104,7 @@ public:
 
 private:
     KioskStation() = default;
-    Result<ledger::PreparedBallot> prepare(const ledger::BallotMarks& marks);
+    Result<election::PreparedBallot> prepare(const election::BallotMarks& marks);
     Result<ledger::Receipt> submit_ballot(Bytes record, const Hash32& tracking_code);
     Status refuse_if_unconfirmed() const;
     Status settle_unconfirmed();
@@ -112,7 +112,7 @@ private:
 
     std::unique_ptr<ledger::Ledger> ledger_;
     std::unique_ptr<crypto::Ed25519SigningKey> device_key_;
-    std::unique_ptr<ledger::BallotPrecomputationPool> pool_;
+    std::unique_ptr<election::BallotPrecomputationPool> pool_;
     std::string district_id_;
     std::size_t district_index_ = 0;
     std::string device_id_;

@@ -6,13 +6,13 @@
 
 namespace psephos::ui {
 
-VoterSession::VoterSession(const ledger::ElectionContext& election, std::string_view district_id) {
-    const ledger::BallotStyle* style = election.manifest.ballot_style_of_district(district_id);
+VoterSession::VoterSession(const election::ElectionContext& election, std::string_view district_id) {
+    const election::BallotStyle* style = election.manifest.ballot_style_of_district(district_id);
     if (style == nullptr)
         throw std::invalid_argument("no ballot style for district '" + std::string(district_id) +
                                     "'");
     for (const std::string& id : style->contests) {
-        const ledger::Contest* contest = election.manifest.find_contest(id);
+        const election::Contest* contest = election.manifest.find_contest(id);
         if (contest == nullptr)
             throw std::invalid_argument("ballot style '" + style->id + "' names unknown contest '" +
                                         id + "'");
@@ -49,8 +49,8 @@ MarkOutcome VoterSession::toggle(std::size_t c, std::size_t o) {
     return MarkOutcome::refused_overvote;
 }
 
-ledger::BallotMarks VoterSession::ballot_marks() const {
-    ledger::BallotMarks marks;
+election::BallotMarks VoterSession::ballot_marks() const {
+    election::BallotMarks marks;
     for (std::size_t c = 0; c < contests_.size(); ++c) {
         std::vector<std::string>& chosen = marks[contests_[c]->id];
         for (std::size_t o = 0; o < marks_[c].size(); ++o)
@@ -64,7 +64,7 @@ void VoterSession::clear() {
         if (!contest.empty()) sodium_memzero(contest.data(), contest.size());
 }
 
-void wipe_ballot_marks(ledger::BallotMarks& marks) {
+void wipe_ballot_marks(election::BallotMarks& marks) {
     for (auto& [contest, options] : marks)
         for (std::string& option : options)
             if (!option.empty()) sodium_memzero(option.data(), option.size());

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "psephos/ledger/election_context.hpp"
-#include "psephos/ledger/encrypted_ballot.hpp"
+#include "psephos/election/election_context.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 
 namespace psephos::ui {
 
@@ -25,13 +25,13 @@ enum class MarkOutcome : std::uint8_t {
 class VoterSession {
 public:
     // std::invalid_argument if the district has no ballot style.
-    VoterSession(const ledger::ElectionContext& election, std::string_view district_id);
+    VoterSession(const election::ElectionContext& election, std::string_view district_id);
     ~VoterSession();
     VoterSession(const VoterSession&) = delete;
     VoterSession& operator=(const VoterSession&) = delete;
 
     std::size_t contest_count() const { return contests_.size(); }
-    const ledger::Contest& contest(std::size_t c) const { return *contests_.at(c); }
+    const election::Contest& contest(std::size_t c) const { return *contests_.at(c); }
     bool is_marked(std::size_t c, std::size_t o) const { return marks_.at(c).at(o) != 0; }
     std::size_t marked_count(std::size_t c) const;
     // Fewer marks than the contest allows (including none).
@@ -41,16 +41,16 @@ public:
     MarkOutcome toggle(std::size_t c, std::size_t o);
 
     // The marks as encrypt_ballot takes them (option ids per contest, every contest present).
-    ledger::BallotMarks ballot_marks() const;
+    election::BallotMarks ballot_marks() const;
     // Wipes every mark (sodium_memzero) and unmarks everything.
     void clear();
 
 private:
-    std::vector<const ledger::Contest*> contests_;
+    std::vector<const election::Contest*> contests_;
     std::vector<std::vector<std::uint8_t>> marks_;
 };
 
 // Wipes the option-id strings of a BallotMarks and empties it.
-void wipe_ballot_marks(ledger::BallotMarks& marks);
+void wipe_ballot_marks(election::BallotMarks& marks);
 
 }  // namespace psephos::ui

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "psephos/ledger/anchor_records.hpp"
+#include "psephos/election/anchor_records.hpp"
 #include "psephos/ledger/ledger.hpp"
 
 namespace psephos::bridge {
@@ -25,7 +25,7 @@ inline constexpr std::string_view proof_bundle_format = "psephos-proof-bundle-v1
 
 struct BundleAnchor {
     std::string chain;
-    ledger::ChainKind kind = ledger::ChainKind::evm;
+    election::ChainKind kind = election::ChainKind::evm;
     std::string network;
     Bytes payload;
     Hash32 transaction_id;
@@ -104,7 +104,7 @@ std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& bundle, const Bu
 // What the anchor's transaction must carry: for EVM, calldata equal to the payload, or the
 // ElectionAnchor contract's anchor(digest, size, root) call; for Bitcoin, an OP_RETURN output
 // with the payload. Checks the transaction id, the sender and (EVM) the chain id too.
-Status check_anchor_transaction(const BundleAnchor& anchor, const ledger::AnchorPayload& payload);
+Status check_anchor_transaction(const BundleAnchor& anchor, const election::AnchorPayload& payload);
 
 // P12, online: for each EVM anchor on the chain `rpc_url` serves (its chain id must match the
 // anchor's), the transaction is in a block, was sent by the anchor's sender with the same input,

@@ -1,0 +1,443 @@
+// Device registrations, polls records, district checkpoints and ledger events as canonical
+// records (docs/encoding.md §12–§15).
+#include "psephos/election/ledger_records.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace psephos::election {
+
+namespace {
+constexpr std::uint8_t record_version = 1;
+
+// Why a field's value is refused, or nothing if it is fine. Shared by the encoders (which throw)
+// and the decoders (which fail), so the two cannot disagree on what round-trips.
+using Problem = std::optional<std::string>;
+
+// Manifest-style ids, as the manifest's district ids: ASCII only, so an id reads the same on
+// every screen and in every file name.
+bool is_valid_record_id(std::string_view id) {
+    return !id.empty() && id.size() <= max_record_id_size &&
+           std::all_of(id.begin(), id.end(), [](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+           });
+}
+
+// A refused value as it appears in a message: quoted and on one line, every byte outside
+// printable ASCII written as \xNN (the value came from outside and may be anything).
+std::string quoted(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out = "'";
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x20 && c < 0x7F && c != '\'' && c != '\\') {
+            out += ch;
+        } else {
+            out += {'\\', 'x', hex[c >> 4], hex[c & 0x0F]};
+        }
+    }
+    return out + "'";
+}
+
+Problem check_id(std::string_view id) {
+    if (is_valid_record_id(id)) return std::nullopt;
+    return quoted(id) + " is not an id (1 to 64 characters a-z, 0-9 and -)";
+}
+
+// An election-wide event has no district.
+Problem check_optional_id(std::string_view id) { return id.empty() ? std::nullopt : check_id(id); }
+
+Problem check_size(std::string_view text, std::size_t max_size) {
+    if (text.size() <= max_size) return std::nullopt;
+    return std::to_string(text.size()) + " bytes, over the limit " + std::to_string(max_size);
+}
+
+// A name people read on lists and receipts: a line break or an escape sequence would spoil them.
+Problem check_actor(std::string_view actor) {
+    if (auto problem = check_size(actor, max_polls_actor_size)) return problem;
+    for (const char ch : actor) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c == 0x7F) {
+            char reason[40];
+            std::snprintf(reason, sizeof reason, "contains a control character (U+%04X)", c);
+            return std::string(reason);
+        }
+    }
+    return std::nullopt;
+}
+
+// Only the shape: every C2SP note is non-empty text ending in a newline. Parsing it and
+// checking its signatures needs the district's key, which only the ledger has.
+Problem check_signed_checkpoint(std::string_view note) {
+    if (auto problem = check_size(note, max_signed_checkpoint_size)) return problem;
+    if (note.empty()) return "must not be empty";
+    if (note.back() != '\n') return "does not end in a newline";
+    return std::nullopt;
+}
+
+Problem check_subject(std::string_view subject) {
+    return check_size(subject, max_event_subject_size);
+}
+
+bool is_known(EventType type) { return to_string(type) != "unknown"; }
+bool is_known(ActorRole role) { return to_string(role) != "unknown"; }
+bool is_known(Disposition disposition) { return to_string(disposition) != "unknown"; }
+
+template <class Enum>
+Problem check_enum(std::uint64_t value) {
+    if (value <= std::numeric_limits<std::underlying_type_t<Enum>>::max() &&
+        is_known(static_cast<Enum>(value))) {
+        return std::nullopt;
+    }
+    return "unknown value " + std::to_string(value);
+}
+
+void require(const Problem& problem, std::string_view record, std::string_view field) {
+    if (problem) {
+        throw std::invalid_argument(std::string(record) + ": " + std::string(field) + ": " +
+                                    *problem);
+    }
+}
+
+// CanonicalReader reports its own errors at the first byte of the field. A rule checked here on
+// a field's value is reported there too: the value is checked before it is read, from the bytes
+// at the field's offset, which this reader keeps track of.
+class RecordReader {
+public:
+    RecordReader(ByteSpan data, RecordType type, std::string record)
+        : data_(data), reader_(data, type, record_version, std::move(record)) {}
+
+    void fail(std::string_view field, std::string_view reason) { reader_.fail(field, reason); }
+    Status finish() { return reader_.finish(); }
+
+    // The big-endian integer of `size` bytes at the next field, if the record has them.
+    std::optional<std::uint64_t> peek_uint(std::size_t size) const {
+        if (!available(size)) return std::nullopt;
+        std::uint64_t value = 0;
+        for (std::size_t i = 0; i < size; ++i) value = value << 8 | data_[at_ + i];
+        return value;
+    }
+
+    // A u8, u16 or u64 field (CanonicalReader has no u16).
+    template <class Check>
+    std::uint64_t uint(std::string_view field, std::size_t size, Check check) {
+        if (const auto value = peek_uint(size)) {
+            if (auto problem = check(*value)) fail(field, *problem);
+        }
+        const ByteSpan bytes = reader_.fixed(field, size);
+        at_ += size;
+        std::uint64_t value = 0;
+        for (const auto byte : bytes) value = value << 8 | byte;
+        return value;
+    }
+    std::uint64_t uint(std::string_view field, std::size_t size) {
+        return uint(field, size, [](std::uint64_t) { return Problem{}; });
+    }
+
+    template <class Check>
+    std::string text(std::string_view field, std::size_t max_size, Check check) {
+        if (const auto size = peek_uint(4); size && *size <= max_size && available(4 + *size)) {
+            const std::string_view value(reinterpret_cast<const char*>(data_.data() + at_ + 4),
+                                         static_cast<std::size_t>(*size));
+            if (auto problem = check(value)) fail(field, *problem);
+        }
+        std::string value = reader_.text(field, max_size);
+        at_ += 4 + value.size();
+        return value;
+    }
+
+    crypto::Ed25519PublicKey ed25519_public_key(std::string_view field) {
+        at_ += crypto::Ed25519PublicKey::size;
+        return reader_.ed25519_public_key(field);
+    }
+
+    Hash32 hash(std::string_view field) {
+        at_ += Hash32{}.bytes.size();
+        return reader_.hash(field);
+    }
+
+private:
+    bool available(std::size_t size) const {
+        return reader_.ok() && at_ <= data_.size() && data_.size() - at_ >= size;
+    }
+
+    ByteSpan data_;
+    CanonicalReader reader_;
+    std::size_t at_ = 2;  // after the record type and version
+};
+
+std::optional<PollsAction> polls_action_of(std::uint8_t type) {
+    for (const auto action :
+         {PollsAction::opened, PollsAction::paused, PollsAction::resumed, PollsAction::closed}) {
+        if (type == static_cast<std::uint8_t>(record_type_of(action))) return action;
+    }
+    return std::nullopt;
+}
+
+std::string polls_record_name(PollsAction action) {
+    return "polls " + std::string(to_string(action));
+}
+}  // namespace
+
+// --- Device registration (0x07) ------------------------------------------------------------
+
+Bytes encode_device_registration(const DeviceRegistration& d) {
+    constexpr std::string_view record = "device registration";
+    require(check_id(d.district_id), record, "district id");
+    require(check_id(d.device_id), record, "device id");
+    if (auto key = crypto::Ed25519PublicKey::from_bytes(d.device_key.span()); !key) {
+        require(key.error().message, record, "device key");
+    }
+    CanonicalWriter w(RecordType::device_registration, record_version);
+    w.text(d.district_id);
+    w.text(d.device_id);
+    w.fixed(d.device_key.span());
+    w.u64(d.time);
+    return w.take();
+}
+
+Result<DeviceRegistration> decode_device_registration(ByteSpan data) {
+    RecordReader r(data, RecordType::device_registration, "device registration");
+    DeviceRegistration d;
+    d.district_id = r.text("district id", max_record_id_size, check_id);
+    d.device_id = r.text("device id", max_record_id_size, check_id);
+    d.device_key = r.ed25519_public_key("device key");
+    d.time = r.uint("time", 8);
+    if (auto ok = r.finish(); !ok) return ok.error();
+    return d;
+}
+
+// --- Polls records (0x08–0x0B) -------------------------------------------------------------
+
+RecordType record_type_of(PollsAction action) {
+    switch (action) {
+        case PollsAction::opened:
+            return RecordType::polls_opened;
+        case PollsAction::paused:
+            return RecordType::polls_paused;
+        case PollsAction::resumed:
+            return RecordType::polls_resumed;
+        case PollsAction::closed:
+            return RecordType::polls_closed;
+    }
+    throw std::invalid_argument("polls action " + std::to_string(static_cast<int>(action)) +
+                                " is not one of opened, paused, resumed, closed");
+}
+
+std::string_view to_string(PollsAction action) {
+    switch (action) {
+        case PollsAction::opened:
+            return "opened";
+        case PollsAction::paused:
+            return "paused";
+        case PollsAction::resumed:
+            return "resumed";
+        case PollsAction::closed:
+            return "closed";
+    }
+    return "unknown";
+}
+
+Bytes encode_polls_record(const PollsRecord& p) {
+    const RecordType type = record_type_of(p.action);
+    const std::string record = polls_record_name(p.action);
+    require(check_id(p.district_id), record, "district id");
+    require(check_actor(p.actor), record, "actor");
+    if (p.action == PollsAction::opened) {
+        for (const auto& [name, count] : {std::pair{"ballots cast", p.ballots_cast},
+                                          std::pair{"ballots challenged", p.ballots_challenged}}) {
+            if (count != 0) {
+                require(std::string(name) + " is " + std::to_string(count) + ", must be 0", record,
+                        "zero report");
+            }
+        }
+    }
+    CanonicalWriter w(type, record_version);
+    w.text(p.district_id);
+    w.u64(p.time);
+    w.u64(p.ballots_cast);
+    w.u64(p.ballots_challenged);
+    w.text(p.actor);
+    return w.take();
+}
+
+Result<PollsRecord> decode_polls_record(ByteSpan data) {
+    const std::optional<PollsAction> action =
+        data.empty() ? std::nullopt : polls_action_of(data[0]);
+    if (!action) {
+        // Which of the four records this is follows from the type, so before the type is known
+        // the message names the family.
+        if (data.empty()) {
+            return CanonicalReader(data, RecordType::polls_opened, record_version, "polls record")
+                .finish()
+                .error();
+        }
+        return Error{ErrorCode::invalid_encoding,
+                     "polls record at byte 0: record type: expected " +
+                         std::to_string(static_cast<int>(RecordType::polls_opened)) + " to " +
+                         std::to_string(static_cast<int>(RecordType::polls_closed)) + ", found " +
+                         std::to_string(data[0])};
+    }
+    RecordReader r(data, record_type_of(*action), polls_record_name(*action));
+    PollsRecord p;
+    p.action = *action;
+    p.district_id = r.text("district id", max_record_id_size, check_id);
+    p.time = r.uint("time", 8);
+    // The zero report: polls open on an empty ballot box. Checked before each count is read, so
+    // the error gives the count's own offset.
+    const auto zero_report = [&](std::string_view count_name) {
+        if (*action != PollsAction::opened) return;
+        if (const auto count = r.peek_uint(8); count && *count != 0) {
+            r.fail("zero report",
+                   std::string(count_name) + " is " + std::to_string(*count) + ", must be 0");
+        }
+    };
+    zero_report("ballots cast");
+    p.ballots_cast = r.uint("ballots cast", 8);
+    zero_report("ballots challenged");
+    p.ballots_challenged = r.uint("ballots challenged", 8);
+    p.actor = r.text("actor", max_polls_actor_size, check_actor);
+    if (auto ok = r.finish(); !ok) return ok.error();
+    return p;
+}
+
+// --- District checkpoint (0x0C) -----------------------------------------------------------
+
+Bytes encode_district_checkpoint(const DistrictCheckpointRecord& c) {
+    constexpr std::string_view record = "district checkpoint";
+    require(check_id(c.district_id), record, "district id");
+    require(check_signed_checkpoint(c.signed_checkpoint), record, "signed checkpoint");
+    CanonicalWriter w(RecordType::district_checkpoint, record_version);
+    w.text(c.district_id);
+    w.text(c.signed_checkpoint);
+    return w.take();
+}
+
+Result<DistrictCheckpointRecord> decode_district_checkpoint(ByteSpan data) {
+    RecordReader r(data, RecordType::district_checkpoint, "district checkpoint");
+    DistrictCheckpointRecord c;
+    c.district_id = r.text("district id", max_record_id_size, check_id);
+    c.signed_checkpoint =
+        r.text("signed checkpoint", max_signed_checkpoint_size, check_signed_checkpoint);
+    if (auto ok = r.finish(); !ok) return ok.error();
+    return c;
+}
+
+// --- Ledger event (0x0D) -------------------------------------------------------------------
+
+std::string_view to_string(EventType type) {
+    switch (type) {
+        case EventType::ledger_started:
+            return "ledger-started";
+        case EventType::ledger_stopped:
+            return "ledger-stopped";
+        case EventType::configuration_changed:
+            return "configuration-changed";
+        case EventType::key_changed:
+            return "key-changed";
+        case EventType::device_registered:
+            return "device-registered";
+        case EventType::polls_opened:
+            return "polls-opened";
+        case EventType::polls_paused:
+            return "polls-paused";
+        case EventType::polls_resumed:
+            return "polls-resumed";
+        case EventType::polls_closed:
+            return "polls-closed";
+        case EventType::ballot_cast:
+            return "ballot-cast";
+        case EventType::ballot_challenged:
+            return "ballot-challenged";
+        case EventType::record_rejected:
+            return "record-rejected";
+        case EventType::record_exported:
+            return "record-exported";
+        case EventType::error:
+            return "error";
+        case EventType::election_checkpoint_published:
+            return "election-checkpoint-published";
+        case EventType::tally_recorded:
+            return "tally-recorded";
+        case EventType::tally_decryption_recorded:
+            return "tally-decryption-recorded";
+        case EventType::result_recorded:
+            return "result-recorded";
+        case EventType::anchor_intent_recorded:
+            return "anchor-intent-recorded";
+        case EventType::anchor_transaction_recorded:
+            return "anchor-transaction-recorded";
+        case EventType::anchor_confirmed:
+            return "anchor-confirmed";
+    }
+    return "unknown";
+}
+
+std::string_view to_string(ActorRole role) {
+    switch (role) {
+        case ActorRole::system:
+            return "system";
+        case ActorRole::poll_worker:
+            return "poll-worker";
+        case ActorRole::election_official:
+            return "election-official";
+        case ActorRole::guardian:
+            return "guardian";
+    }
+    return "unknown";
+}
+
+std::string_view to_string(Disposition disposition) {
+    switch (disposition) {
+        case Disposition::success:
+            return "success";
+        case Disposition::failure:
+            return "failure";
+    }
+    return "unknown";
+}
+
+Bytes encode_ledger_event(const LedgerEvent& e) {
+    constexpr std::string_view record = "ledger event";
+    require(check_enum<EventType>(static_cast<std::uint64_t>(e.type)), record, "event type");
+    require(check_enum<ActorRole>(static_cast<std::uint64_t>(e.actor)), record, "actor role");
+    require(check_enum<Disposition>(static_cast<std::uint64_t>(e.disposition)), record,
+            "disposition");
+    require(check_optional_id(e.district_id), record, "district id");
+    require(check_subject(e.subject), record, "subject");
+    CanonicalWriter w(RecordType::ledger_event, record_version);
+    w.u64(e.sequence);
+    w.u64(e.time);
+    const auto type = static_cast<std::uint16_t>(e.type);
+    w.u8(static_cast<std::uint8_t>(type >> 8));
+    w.u8(static_cast<std::uint8_t>(type & 0xFF));
+    w.u8(static_cast<std::uint8_t>(e.actor));
+    w.u8(static_cast<std::uint8_t>(e.disposition));
+    w.text(e.district_id);
+    w.text(e.subject);
+    w.hash(e.previous_event_hash);
+    return w.take();
+}
+
+Result<LedgerEvent> decode_ledger_event(ByteSpan data) {
+    RecordReader r(data, RecordType::ledger_event, "ledger event");
+    LedgerEvent e;
+    e.sequence = r.uint("sequence", 8);
+    e.time = r.uint("time", 8);
+    e.type = static_cast<EventType>(r.uint("event type", 2, check_enum<EventType>));
+    e.actor = static_cast<ActorRole>(r.uint("actor role", 1, check_enum<ActorRole>));
+    e.disposition = static_cast<Disposition>(r.uint("disposition", 1, check_enum<Disposition>));
+    e.district_id = r.text("district id", max_record_id_size, check_optional_id);
+    e.subject = r.text("subject", max_event_subject_size, check_subject);
+    e.previous_event_hash = r.hash("previous event hash");
+    if (auto ok = r.finish(); !ok) return ok.error();
+    return e;
+}
+
+}  // namespace psephos::election

@@ -1,0 +1,99 @@
+// The casting module (docs/ledger.md §4): kiosk registration, poll status and ballots. It owns
+// the records device-registration, polls-opened/paused/resumed/closed, encrypted-ballot (cast)
+// and challenged-ballot, and checks for a ballot, in this order:
+//   validate (parallel): well-formed bytes; election base hash; district and ballot style;
+//                        contests and options in manifest order; every 0/1 and count proof
+//                        (a challenged ballot also opens to its revealed marks);
+//   apply (log order):   the device is registered for the ballot's district; its signature;
+//                        polls are open in that district; the ballot id is new in the district;
+//                        the ballot chains to the device's last tracking code.
+// Ballot ids are unique per district: a device is registered to one district, so a signed ballot
+// can only ever be accepted in that district, where a replay is caught.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "psephos/election/election_context.hpp"
+#include "psephos/ledger/ledger_module.hpp"
+
+namespace psephos::ledger {
+
+enum class PollsStatus : std::uint8_t { not_opened, open, paused, closed };
+std::string_view to_string(PollsStatus status);
+
+struct DistrictCastingStatus {
+    PollsStatus polls = PollsStatus::not_opened;
+    std::uint64_t ballots_cast = 0;
+    std::uint64_t ballots_challenged = 0;
+    std::uint64_t devices = 0;
+};
+
+struct TrackingCodeEntry {
+    std::size_t district_index = 0;
+    std::uint64_t index = 0;  // in the district log
+    bool challenged = false;
+};
+
+class CastingModule final : public LedgerModule {
+public:
+    explicit CastingModule(const election::ElectionContext& election);
+
+    std::string_view name() const override { return "casting"; }
+    std::span<const election::RecordType> record_types() const override;
+    Result<std::string> partition_of(ByteSpan record) const override;
+    Result<std::unique_ptr<ValidatedRecord>> validate(ByteSpan record) const override;
+    Result<EventNote> apply(const DistrictBatchView& batch, const ValidatedRecord& record) override;
+    void commit(std::size_t district_index) override;
+    void abort(std::size_t district_index) override;
+    Status restore(std::size_t district_index, std::uint64_t index, ByteSpan record) override;
+
+    // Queries, safe from any thread; they see committed state only.
+    DistrictCastingStatus status(std::size_t district_index) const;
+    std::optional<TrackingCodeEntry> find_tracking_code(const Hash32& code) const;
+    // The tracking code that begins with these bytes (a printed code is the first 20), if exactly
+    // one does; not_found or, should two codes share the prefix, invalid_argument.
+    Result<std::pair<Hash32, TrackingCodeEntry>> find_tracking_code_prefix(ByteSpan prefix) const;
+    // The last tracking code of a registered device (its chain head), for a kiosk that restarts.
+    std::optional<Hash32> device_chain_head(std::size_t district_index,
+                                            std::string_view device_id) const;
+
+private:
+    struct Device {
+        crypto::Ed25519PublicKey key;
+        Hash32 chain_head;
+    };
+    // Committed state of one district, and the effects of the batch being applied, kept apart
+    // so an aborted batch leaves nothing behind and no batch copies the whole state.
+    struct Changes {
+        std::optional<PollsStatus> polls;
+        std::uint64_t ballots_cast = 0;
+        std::uint64_t ballots_challenged = 0;
+        std::map<std::string, Device, std::less<>> devices;
+        std::set<std::string, std::less<>> ballot_ids;
+        std::vector<std::pair<Hash32, TrackingCodeEntry>> tracking_codes;
+    };
+    struct District {
+        mutable std::mutex mutex;  // guards the committed fields against queries
+        PollsStatus polls = PollsStatus::not_opened;
+        std::uint64_t ballots_cast = 0;
+        std::uint64_t ballots_challenged = 0;
+        std::map<std::string, Device, std::less<>> devices;
+        std::set<std::string, std::less<>> ballot_ids;
+        Changes pending;  // touched by the district's sequencer only
+    };
+
+    Result<EventNote> apply_record(std::size_t district_index, const DistrictBatchView& batch,
+                                   const ValidatedRecord& record, bool check_signature);
+    void merge_pending(std::size_t district_index);
+
+    const election::ElectionContext& election_;
+    std::vector<std::unique_ptr<District>> districts_;
+    mutable std::mutex tracking_mutex_;
+    std::map<Hash32, TrackingCodeEntry> tracking_codes_;  // election-wide, committed only
+};
+
+}  // namespace psephos::ledger

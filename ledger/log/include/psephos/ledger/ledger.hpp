@@ -1,0 +1,179 @@
+// The modular ledger (docs/ledger.md): one append-only log per district in RocksDB, each an
+// RFC 9162 Merkle tree with a signed C2SP checkpoint after every committed batch; an election log
+// whose leaves are district checkpoints; a tamper-evident event log; and an executor that runs
+// districts in parallel on one thread pool while keeping each district's order.
+//
+// Durability: a record's future (or ingest result) is fulfilled only after the RocksDB write
+// holding its batch returned with sync = true and the WAL on. Concurrent submissions to a district
+// share one batch and one synced write (group commit).
+//
+// Determinism: ingest cuts each district's records into batches of at most max_batch in input
+// order, so the same input gives byte-identical district logs, checkpoints and election log
+// whatever the thread count. submit batches whatever has been validated when the district's
+// sequencer runs, so there only each record's log order (submission order) is fixed.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "psephos/crypto/ed25519.hpp"
+#include "psephos/election/anchor_records.hpp"
+#include "psephos/election/election_context.hpp"
+#include "psephos/ledger/ledger_module.hpp"
+#include "psephos/election/ledger_records.hpp"
+#include "psephos/election/signed_note.hpp"
+
+namespace rocksdb {
+class Env;
+}
+
+namespace psephos::ledger {
+
+class CastingModule;
+class TallyingModule;
+
+// Names of the two logs that are not district logs (district ids never contain '/').
+inline constexpr std::string_view election_log_name = "/election";
+inline constexpr std::string_view event_log_name = "/events";
+// The bridge's log of anchor intents, transactions and confirmations (anchor_records.hpp).
+inline constexpr std::string_view bridge_log_name = "/bridge";
+
+struct LedgerOptions {
+    std::filesystem::path directory;  // the RocksDB database directory
+    unsigned threads = 0;             // 0: hardware threads
+    std::size_t max_batch = 256;      // records per district batch (and per synced write)
+    std::size_t tally_chunk = 1024;   // records of a district log per parallel tally task
+    // Unix seconds for event times and batch views; tests substitute a fixed clock.
+    std::function<std::uint64_t()> clock;
+    // The RocksDB environment the database's files go through; null: the default (the local
+    // file system). Tests substitute one that fails writes, as a full disk does.
+    std::shared_ptr<rocksdb::Env> env;
+};
+
+// The ledger's signing key: one Ed25519 secret from which every log's key is derived
+// (docs/ledger.md §5), kept in a key file (crypto/key_file.hpp, mode 0600) outside the database.
+class LedgerKey {
+public:
+    explicit LedgerKey(crypto::Ed25519SigningKey master) : master_(std::move(master)) {}
+    static Result<LedgerKey> read_file(const std::filesystem::path& path);
+    static LedgerKey generate() { return LedgerKey(crypto::Ed25519SigningKey::generate()); }
+    // The key of the log with this origin: seed = BLAKE2b-256 keyed by the master seed over
+    // "psephos/v1/ledger-log-key" ‖ u32be length ‖ origin.
+    crypto::Ed25519SigningKey derive_log_key(std::string_view origin) const;
+    const crypto::Ed25519SigningKey& master() const { return master_; }
+
+private:
+    crypto::Ed25519SigningKey master_;
+};
+
+// The acknowledgement of an accepted record.
+struct Receipt {
+    std::string log;  // district id
+    std::uint64_t index = 0;
+    Hash32 leaf_hash;
+    std::string signed_checkpoint;  // the checkpoint of the batch that made the record durable
+};
+
+struct LogStatus {
+    std::string name;    // district id, election_log_name or event_log_name
+    std::string origin;  // the checkpoint origin, "<election id>/district/<id>" etc.
+    std::uint64_t size = 0;
+    Hash32 root;
+    std::string signed_checkpoint;  // the latest; empty while the log is empty
+    election::NoteVerifierKey verifier;
+};
+
+struct LedgerStatistics {
+    std::uint64_t synced_writes = 0;     // RocksDB writes with sync = true
+    std::uint64_t records_appended = 0;  // to district logs
+    std::uint64_t records_rejected = 0;
+    std::uint64_t events_appended = 0;
+};
+
+class Ledger {
+public:
+    // Creates the database for a finalized election; fails if the directory exists.
+    static Result<std::unique_ptr<Ledger>> create(const LedgerOptions& options,
+                                                  const election::ElectionContext& election, LedgerKey key);
+    // Opens an existing ledger and checks it (docs/ledger.md §6): every stored record's leaf hash,
+    // every stored checkpoint's root and signature, every log's size; then replays the records
+    // through the modules. Errors name the log (district) and the index. Without a key the
+    // ledger is read-only: queries and proofs work, submissions are refused.
+    static Result<std::unique_ptr<Ledger>> open(const LedgerOptions& options,
+                                                std::optional<LedgerKey> key);
+    // Waits for every submission, records the shutdown in the event log, closes the database.
+    ~Ledger();
+    Ledger(const Ledger&) = delete;
+    Ledger& operator=(const Ledger&) = delete;
+
+    const election::ElectionContext& election() const;
+    bool read_only() const;
+
+    // Live submission (kiosks): fulfilled once the record's batch is durable, or with the reason
+    // it was rejected (the rejection is in the event log; the ledger is otherwise unchanged).
+    std::future<Result<Receipt>> submit(Bytes record, election::ActorRole actor = election::ActorRole::system);
+    // Deterministic bulk submission: results in input order (see the file comment).
+    std::vector<Result<Receipt>> ingest(std::vector<Bytes> records,
+                                        election::ActorRole actor = election::ActorRole::system);
+    // Blocks until every submission so far is resolved.
+    void drain();
+
+    // An election-wide barrier: waits for all districts, closes polls in every district where
+    // they are open or paused (in manifest order, deterministically), then publishes an election
+    // checkpoint. Returns the receipts of the polls-closed records.
+    Result<std::vector<Receipt>> close_all_polls(std::string actor);
+    // An election-wide barrier: tallies, in parallel, every district whose polls are closed and
+    // that has no tally yet (the homomorphic sum of its cast ballots, docs/tally.md), appends each
+    // tally to its district log, then publishes an election checkpoint. Returns the receipts.
+    Result<std::vector<Receipt>> tally();
+    // An election-wide barrier: for every district whose tally has been decrypted by at least the
+    // threshold of guardians (their tally-decryption records, submitted like any record) and has
+    // no result yet, combines the decryptions, appends the district result, and publishes an
+    // election checkpoint.
+    Result<std::vector<Receipt>> record_results();
+    // A barrier: appends to the election log, in manifest order, the latest checkpoint of each
+    // district that grew since the last publication, and signs the election checkpoint.
+    Result<LogStatus> publish_election_checkpoint();
+    // Records an event that is not tied to a record (configuration change, export, error…).
+    Status record_event(election::EventType type, election::ActorRole actor, election::Disposition disposition,
+                        std::string district_id, std::string subject);
+
+    // The bridge log (docs/bridge.md): appends one anchor intent, transaction or confirmation
+    // once AnchorBook admits it against the bridge log and the election log, in one synced write
+    // with its event. A refused record changes nothing but the event log.
+    Result<Receipt> append_bridge_record(Bytes record, election::ActorRole actor = election::ActorRole::system);
+    // Every anchor intent with its transactions and confirmation, in bridge-log order.
+    std::vector<election::AnchorState> anchors() const;
+
+    // Queries. `log` is a district id, election_log_name, event_log_name or bridge_log_name.
+    Result<LogStatus> status(std::string_view log) const;
+    std::vector<LogStatus> district_statuses() const;
+    Result<Bytes> record(std::string_view log, std::uint64_t index) const;
+    // Signed checkpoints stored for the log, by tree size.
+    Result<std::vector<std::pair<std::uint64_t, std::string>>> checkpoints(
+        std::string_view log) const;
+    Result<std::vector<Hash32>> prove_inclusion(std::string_view log, std::uint64_t index,
+                                                std::uint64_t tree_size) const;
+    Result<std::vector<Hash32>> prove_consistency(std::string_view log, std::uint64_t old_size,
+                                                  std::uint64_t new_size) const;
+    LedgerStatistics statistics() const;
+
+    CastingModule& casting();
+    const CastingModule& casting() const;
+    const TallyingModule& tallying() const;
+
+    class Impl;
+
+private:
+    explicit Ledger(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace psephos::ledger

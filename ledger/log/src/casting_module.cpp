@@ -1,0 +1,385 @@
+// The casting module: device registration, poll status and ballots (see casting_module.hpp and
+// docs/ledger.md §4).
+#include "psephos/ledger/casting_module.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "psephos/election/encrypted_ballot.hpp"
+
+namespace psephos::ledger {
+
+namespace {
+
+constexpr std::array<election::RecordType, 7> owned_types = {
+    election::RecordType::device_registration, election::RecordType::polls_opened, election::RecordType::polls_paused,
+    election::RecordType::polls_resumed,       election::RecordType::polls_closed, election::RecordType::encrypted_ballot,
+    election::RecordType::challenged_ballot,
+};
+
+struct ValidatedRegistration final : ValidatedRecord {
+    election::DeviceRegistration registration;
+};
+
+struct ValidatedPolls final : ValidatedRecord {
+    election::PollsRecord polls;
+};
+
+struct ValidatedBallot final : ValidatedRecord {
+    election::EncryptedBallot ballot;
+    Hash32 ballot_hash;
+    bool challenged = false;
+};
+
+std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+Error refuse(const std::string& message) { return make_error(ErrorCode::refused, message); }
+
+// The district id of an encrypted ballot, from its first fields: base hash, ballot id, device id,
+// district id (docs/encoding.md §4).
+Result<std::string> ballot_district(ByteSpan record) {
+    election::CanonicalReader r(record, election::RecordType::encrypted_ballot, 1, "encrypted ballot");
+    r.hash("election base hash");
+    r.text("ballot id", 64);
+    r.text("device id", 64);
+    std::string district = r.text("district id", 64);
+    if (!r.ok()) return r.finish().error();
+    return district;
+}
+
+Result<std::unique_ptr<ValidatedBallot>> decode_any_ballot(ByteSpan record) {
+    auto validated = std::make_unique<ValidatedBallot>();
+    if (static_cast<election::RecordType>(record[0]) == election::RecordType::challenged_ballot) {
+        auto challenged = election::decode_challenged_ballot(record);
+        if (!challenged) return challenged.error();
+        validated->ballot = std::move(challenged.value().ballot);
+        validated->challenged = true;
+    } else {
+        auto ballot = election::decode_ballot(record);
+        if (!ballot) return ballot.error();
+        validated->ballot = std::move(ballot).value();
+    }
+    validated->ballot_hash = election::compute_ballot_hash(validated->ballot);
+    return validated;
+}
+
+}  // namespace
+
+std::string_view to_string(PollsStatus status) {
+    switch (status) {
+        case PollsStatus::not_opened:
+            return "not opened";
+        case PollsStatus::open:
+            return "open";
+        case PollsStatus::paused:
+            return "paused";
+        case PollsStatus::closed:
+            return "closed";
+    }
+    return "unknown";
+}
+
+CastingModule::CastingModule(const election::ElectionContext& election) : election_(election) {
+    for (std::size_t i = 0; i < election.manifest.districts.size(); ++i) {
+        districts_.push_back(std::make_unique<District>());
+    }
+}
+
+std::span<const election::RecordType> CastingModule::record_types() const { return owned_types; }
+
+Result<std::string> CastingModule::partition_of(ByteSpan record) const {
+    if (record.empty()) return make_error(ErrorCode::invalid_encoding, "empty record");
+    switch (static_cast<election::RecordType>(record[0])) {
+        case election::RecordType::device_registration: {
+            auto r = election::decode_device_registration(record);
+            if (!r) return r.error();
+            return r.value().district_id;
+        }
+        case election::RecordType::polls_opened:
+        case election::RecordType::polls_paused:
+        case election::RecordType::polls_resumed:
+        case election::RecordType::polls_closed: {
+            auto r = election::decode_polls_record(record);
+            if (!r) return r.error();
+            return r.value().district_id;
+        }
+        case election::RecordType::encrypted_ballot:
+            return ballot_district(record);
+        case election::RecordType::challenged_ballot: {
+            election::CanonicalReader r(record, election::RecordType::challenged_ballot, 1, "challenged ballot");
+            const Bytes inner = r.bytes("ballot", 64 * 1024 * 1024);
+            if (!r.ok()) return r.finish().error();
+            auto district = ballot_district(inner);
+            if (!district) return district.error().within("challenged ballot");
+            return district;
+        }
+        default:
+            break;
+    }
+    return make_error(ErrorCode::invalid_argument,
+                      "record type " + std::to_string(record[0]) + " is not the casting module's");
+}
+
+Result<std::unique_ptr<ValidatedRecord>> CastingModule::validate(ByteSpan record) const {
+    if (record.empty()) return make_error(ErrorCode::invalid_encoding, "empty record");
+    switch (static_cast<election::RecordType>(record[0])) {
+        case election::RecordType::device_registration: {
+            auto r = election::decode_device_registration(record);
+            if (!r) return r.error();
+            auto v = std::make_unique<ValidatedRegistration>();
+            v->registration = std::move(r).value();
+            return std::unique_ptr<ValidatedRecord>(std::move(v));
+        }
+        case election::RecordType::polls_opened:
+        case election::RecordType::polls_paused:
+        case election::RecordType::polls_resumed:
+        case election::RecordType::polls_closed: {
+            auto r = election::decode_polls_record(record);
+            if (!r) return r.error();
+            auto v = std::make_unique<ValidatedPolls>();
+            v->polls = std::move(r).value();
+            return std::unique_ptr<ValidatedRecord>(std::move(v));
+        }
+        case election::RecordType::encrypted_ballot: {
+            auto v = decode_any_ballot(record);
+            if (!v) return v.error();
+            if (auto ok = election::verify_ballot_contents(election_, v.value()->ballot); !ok)
+                return ok.error();
+            return std::unique_ptr<ValidatedRecord>(std::move(v).value());
+        }
+        case election::RecordType::challenged_ballot: {
+            auto challenged = election::decode_challenged_ballot(record);
+            if (!challenged) return challenged.error();
+            if (auto ok = election::verify_challenged_ballot_contents(election_, challenged.value()); !ok) {
+                return ok.error();
+            }
+            auto v = std::make_unique<ValidatedBallot>();
+            v->ballot = std::move(challenged.value().ballot);
+            v->ballot_hash = election::compute_ballot_hash(v->ballot);
+            v->challenged = true;
+            return std::unique_ptr<ValidatedRecord>(std::move(v));
+        }
+        default:
+            break;
+    }
+    return make_error(ErrorCode::invalid_argument,
+                      "record type " + std::to_string(record[0]) + " is not the casting module's");
+}
+
+Result<EventNote> CastingModule::apply(const DistrictBatchView& batch,
+                                       const ValidatedRecord& record) {
+    return apply_record(batch.district_index, batch, record, true);
+}
+
+Result<EventNote> CastingModule::apply_record(std::size_t d, const DistrictBatchView& batch,
+                                              const ValidatedRecord& record, bool check_signature) {
+    District& district = *districts_.at(d);
+    Changes& pending = district.pending;
+    const std::string& district_id = *batch.district_id;
+    const PollsStatus polls = pending.polls.value_or(district.polls);
+    auto find_device = [&](std::string_view id) -> const Device* {
+        if (auto it = pending.devices.find(id); it != pending.devices.end()) return &it->second;
+        if (auto it = district.devices.find(id); it != district.devices.end()) return &it->second;
+        return nullptr;
+    };
+
+    if (const auto* r = dynamic_cast<const ValidatedRegistration*>(&record)) {
+        const election::DeviceRegistration& reg = r->registration;
+        if (polls == PollsStatus::closed) {
+            return refuse("device " + quoted(reg.device_id) + ": polls are closed in district " +
+                          quoted(district_id));
+        }
+        if (find_device(reg.device_id) != nullptr) {
+            return refuse("device " + quoted(reg.device_id) +
+                          " is already registered in district " + quoted(district_id));
+        }
+        pending.devices.emplace(
+            reg.device_id,
+            Device{reg.device_key, election::initial_tracking_code(election_.base_hash, reg.device_id)});
+        return EventNote{election::EventType::device_registered, "device " + quoted(reg.device_id) + " key " +
+                                                           to_hex(reg.device_key.span())};
+    }
+
+    if (const auto* p = dynamic_cast<const ValidatedPolls*>(&record)) {
+        const election::PollsRecord& rec = p->polls;
+        const std::string what =
+            "polls " + std::string(to_string(rec.action)) + " in district " + quoted(district_id);
+        const std::uint64_t cast = district.ballots_cast + pending.ballots_cast;
+        const std::uint64_t challenged = district.ballots_challenged + pending.ballots_challenged;
+        // Every polls record reports the district's totals at that moment (encoding.md §13).
+        auto counts_differ = [&] {
+            return what + ": the record reports " + std::to_string(rec.ballots_cast) +
+                   " cast and " + std::to_string(rec.ballots_challenged) +
+                   " challenged, the log holds " + std::to_string(cast) + " and " +
+                   std::to_string(challenged);
+        };
+        auto counts_text = [&] {
+            return std::to_string(cast) + " cast, " + std::to_string(challenged) + " challenged";
+        };
+        switch (rec.action) {
+            case election::PollsAction::opened:
+                if (polls != PollsStatus::not_opened)
+                    return refuse(what + ": polls are already " + std::string(to_string(polls)));
+                pending.polls = PollsStatus::open;
+                return EventNote{election::EventType::polls_opened, "zero report: 0 cast, 0 challenged"};
+            case election::PollsAction::paused:
+                if (polls != PollsStatus::open)
+                    return refuse(what + ": polls are " + std::string(to_string(polls)));
+                if (rec.ballots_cast != cast || rec.ballots_challenged != challenged)
+                    return refuse(counts_differ());
+                pending.polls = PollsStatus::paused;
+                return EventNote{election::EventType::polls_paused, counts_text()};
+            case election::PollsAction::resumed:
+                if (polls != PollsStatus::paused)
+                    return refuse(what + ": polls are " + std::string(to_string(polls)));
+                if (rec.ballots_cast != cast || rec.ballots_challenged != challenged)
+                    return refuse(counts_differ());
+                pending.polls = PollsStatus::open;
+                return EventNote{election::EventType::polls_resumed, counts_text()};
+            case election::PollsAction::closed:
+                if (polls != PollsStatus::open && polls != PollsStatus::paused) {
+                    return refuse(what + ": polls are " + std::string(to_string(polls)));
+                }
+                if (rec.ballots_cast != cast || rec.ballots_challenged != challenged)
+                    return refuse(counts_differ());
+                pending.polls = PollsStatus::closed;
+                return EventNote{
+                    election::EventType::polls_closed,
+                    std::to_string(cast) + " cast, " + std::to_string(challenged) + " challenged"};
+        }
+        return refuse(what + ": unknown action");
+    }
+
+    const auto* v = dynamic_cast<const ValidatedBallot*>(&record);
+    if (v == nullptr) throw std::logic_error("CastingModule::apply: a record it did not validate");
+    const election::EncryptedBallot& b = v->ballot;
+    const std::string what =
+        std::string(v->challenged ? "challenged ballot " : "ballot ") + quoted(b.ballot_id);
+    if (b.district_id != district_id) {
+        throw std::logic_error("CastingModule::apply: ballot routed to the wrong district");
+    }
+    const Device* device = find_device(b.device_id);
+    if (device == nullptr) {
+        return refuse(what + ": device " + quoted(b.device_id) + " is not registered in district " +
+                      quoted(district_id));
+    }
+    if (check_signature) {
+        if (auto ok = election::verify_ballot_signature(device->key, b); !ok) return ok.error();
+    }
+    if (polls != PollsStatus::open) {
+        return refuse(what + ": polls are " + std::string(to_string(polls)) + " in district " +
+                      quoted(district_id));
+    }
+    if (pending.ballot_ids.contains(b.ballot_id) || district.ballot_ids.contains(b.ballot_id)) {
+        return refuse(what + ": ballot id already recorded in district " + quoted(district_id) +
+                      " (duplicate or replayed)");
+    }
+    if (!(b.previous_tracking_code == device->chain_head)) {
+        return refuse(what + ": does not chain to device " + quoted(b.device_id) +
+                      "'s last tracking code (replayed, reordered or from another chain)");
+    }
+    const Hash32 code = election::next_tracking_code(b.previous_tracking_code, v->ballot_hash);
+    Device updated = *device;
+    updated.chain_head = code;
+    pending.devices.insert_or_assign(b.device_id, updated);
+    pending.ballot_ids.insert(b.ballot_id);
+    (v->challenged ? pending.ballots_challenged : pending.ballots_cast) += 1;
+    pending.tracking_codes.emplace_back(code,
+                                        TrackingCodeEntry{d, batch.next_index, v->challenged});
+    return EventNote{
+        v->challenged ? election::EventType::ballot_challenged : election::EventType::ballot_cast,
+        "tracking code " + election::format_tracking_code(code) + " from device " + quoted(b.device_id)};
+}
+
+void CastingModule::commit(std::size_t d) { merge_pending(d); }
+
+void CastingModule::abort(std::size_t d) { districts_.at(d)->pending = Changes(); }
+
+void CastingModule::merge_pending(std::size_t d) {
+    District& district = *districts_.at(d);
+    Changes pending = std::exchange(district.pending, Changes());
+    {
+        std::lock_guard lock(district.mutex);
+        if (pending.polls) district.polls = *pending.polls;
+        district.ballots_cast += pending.ballots_cast;
+        district.ballots_challenged += pending.ballots_challenged;
+        for (auto& [id, device] : pending.devices) district.devices.insert_or_assign(id, device);
+        district.ballot_ids.merge(pending.ballot_ids);
+    }
+    std::lock_guard lock(tracking_mutex_);
+    for (const auto& [code, entry] : pending.tracking_codes) tracking_codes_.emplace(code, entry);
+}
+
+Status CastingModule::restore(std::size_t d, std::uint64_t index, ByteSpan record) {
+    if (record.empty()) return make_error(ErrorCode::corrupted, "empty record");
+    std::unique_ptr<ValidatedRecord> decoded;
+    switch (static_cast<election::RecordType>(record[0])) {
+        case election::RecordType::encrypted_ballot:
+        case election::RecordType::challenged_ballot: {
+            auto v = decode_any_ballot(record);
+            if (!v) return v.error();
+            decoded = std::move(v).value();
+            break;
+        }
+        default: {
+            auto v = validate(record);
+            if (!v) return v.error();
+            decoded = std::move(v).value();
+        }
+    }
+    const DistrictBatchView view{d, &election_.manifest.districts.at(d).id, index, 0, index, {}};
+    // The signature was checked when the record was accepted, and the record's bytes are pinned
+    // by the signed roots; the state rules are checked again, so a log that breaks them is refused.
+    auto applied = apply_record(d, view, *decoded, false);
+    if (!applied) {
+        districts_.at(d)->pending = Changes();
+        return make_error(ErrorCode::corrupted, applied.error().message);
+    }
+    merge_pending(d);
+    return {};
+}
+
+DistrictCastingStatus CastingModule::status(std::size_t d) const {
+    const District& district = *districts_.at(d);
+    std::lock_guard lock(district.mutex);
+    return {district.polls, district.ballots_cast, district.ballots_challenged,
+            district.devices.size()};
+}
+
+std::optional<TrackingCodeEntry> CastingModule::find_tracking_code(const Hash32& code) const {
+    std::lock_guard lock(tracking_mutex_);
+    if (auto it = tracking_codes_.find(code); it != tracking_codes_.end()) return it->second;
+    return std::nullopt;
+}
+
+Result<std::pair<Hash32, TrackingCodeEntry>> CastingModule::find_tracking_code_prefix(
+    ByteSpan prefix) const {
+    if (prefix.empty() || prefix.size() > 32)
+        return make_error(ErrorCode::invalid_argument, "tracking code prefix must be 1 to 32 bytes");
+    Hash32 low;
+    std::copy(prefix.begin(), prefix.end(), low.bytes.begin());
+    auto starts_with_prefix = [&](const Hash32& code) {
+        return std::equal(prefix.begin(), prefix.end(), code.bytes.begin());
+    };
+    std::lock_guard lock(tracking_mutex_);
+    auto it = tracking_codes_.lower_bound(low);
+    if (it == tracking_codes_.end() || !starts_with_prefix(it->first))
+        return make_error(ErrorCode::not_found, "no ballot has this tracking code");
+    auto next = std::next(it);
+    if (next != tracking_codes_.end() && starts_with_prefix(next->first))
+        return make_error(ErrorCode::invalid_argument,
+                          "two ballots share this tracking code's first " +
+                              std::to_string(prefix.size()) + " bytes; give the full code in hex");
+    return std::make_pair(it->first, it->second);
+}
+
+std::optional<Hash32> CastingModule::device_chain_head(std::size_t d,
+                                                       std::string_view device_id) const {
+    const District& district = *districts_.at(d);
+    std::lock_guard lock(district.mutex);
+    if (auto it = district.devices.find(device_id); it != district.devices.end())
+        return it->second.chain_head;
+    return std::nullopt;
+}
+
+}  // namespace psephos::ledger

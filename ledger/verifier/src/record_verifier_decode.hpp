@@ -1,0 +1,246 @@
+// The record verifier's own strict byte reader and record decoders (docs/election-record.md §3,
+// docs/encoding.md), written from the documents and independent of the ledger's decoders, so a
+// bug in those cannot hide itself from the verifier. Private to record_verifier*.cpp.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "psephos/crypto/bytes.hpp"
+#include "psephos/crypto/ed25519.hpp"
+#include "psephos/crypto/elgamal.hpp"
+#include "psephos/crypto/point.hpp"
+#include "psephos/crypto/range_proof.hpp"
+#include "psephos/crypto/scalar.hpp"
+
+namespace psephos::verifier::decode {
+
+// SHA-256 through libsodium, and the hash inputs of docs/election-record.md §4.
+Hash32 sha256_of(ByteSpan data);
+Hash32 sha256_of(std::initializer_list<ByteSpan> parts);
+Bytes text_field(std::string_view s);  // u32be(len) ‖ s
+Hash32 domain_hash(std::string_view label, ByteSpan data);
+Hash32 leaf_hash(ByteSpan record);
+Hash32 node_hash(const Hash32& left, const Hash32& right);
+Hash32 tracking_code_seed(const Hash32& base_hash, std::string_view device_id);
+Hash32 next_tracking_code(const Hash32& previous, const Hash32& ballot_hash);
+std::string display_tracking_code(const Hash32& code);
+bool is_id(std::string_view s);
+
+// The root of a growing tree from its right edge (RFC 9162 MTH), written here again.
+class RootBuilder {
+public:
+    void append(const Hash32& leaf);
+    std::uint64_t size() const { return size_; }
+    Hash32 root() const;
+
+private:
+    std::uint64_t size_ = 0;
+    std::vector<std::pair<Hash32, std::uint64_t>> range_;  // subtree root, its leaf count
+};
+
+// Reads fields in order; the first problem sticks and later reads return zeros.
+class Reader {
+public:
+    Reader(ByteSpan data, std::string what) : data_(data), what_(std::move(what)) {}
+    // The type and version bytes (version 1).
+    void header(std::uint8_t type);
+    bool ok() const { return error_.empty(); }
+    const std::string& error() const { return error_; }
+    std::size_t position() const { return at_; }
+    void fail(const std::string& why);
+
+    ByteSpan take(std::size_t n);
+    std::uint8_t u8();
+    std::uint16_t u16();
+    std::uint32_t u32();
+    std::uint64_t u64();
+    std::uint32_t count(std::uint32_t limit);
+    ByteSpan bytes(std::uint32_t limit);
+    std::string text(std::uint32_t limit);
+    std::string id();
+    Hash32 hash();
+    crypto::Point point();
+    crypto::Scalar scalar();
+    crypto::Ed25519PublicKey ed_key();
+    crypto::RangeProof range_proof(std::optional<std::uint32_t> expected_limit);
+    void done();
+
+private:
+    ByteSpan data_;
+    std::string what_;
+    std::size_t at_ = 0;
+    std::string error_;
+};
+
+struct Localized {
+    std::string text;
+    std::vector<std::pair<std::string, std::string>> translations;
+};
+struct ManifestContest {
+    std::string id;
+    Localized title;
+    std::uint8_t kind = 0;
+    std::uint32_t vote_for = 0;
+    std::vector<std::pair<std::string, Localized>> options;
+};
+struct ManifestStyle {
+    std::string id;
+    std::vector<std::string> districts, contests;
+};
+struct ManifestCommitment {
+    crypto::Point key;
+    crypto::Scalar challenge, response;
+};
+struct ManifestGuardian {
+    std::uint32_t index = 0;
+    crypto::Ed25519PublicKey identity_key;
+    std::vector<ManifestCommitment> commitments;
+};
+struct DecodedManifest {
+    std::string election_id, name, start_date, end_date;
+    std::vector<std::pair<std::string, std::string>> districts;
+    std::vector<ManifestContest> contests;
+    std::vector<ManifestStyle> styles;
+    std::uint32_t guardian_count = 0, threshold = 0;
+    std::size_t ceremony_offset = 0;
+    crypto::Point joint_key;
+    std::vector<ManifestGuardian> guardians;
+};
+// Empty error string on success.
+std::string decode_manifest(ByteSpan data, DecodedManifest& out);
+
+struct DecodedSelection {
+    std::string id;
+    crypto::Ciphertext ciphertext;
+    crypto::RangeProof proof;
+};
+struct DecodedContest {
+    std::string id;
+    std::vector<DecodedSelection> selections;
+    crypto::RangeProof count_proof;
+};
+struct DecodedBallot {
+    Hash32 base_hash;
+    std::string ballot_id, device_id, district_id, style_id;
+    std::uint64_t timestamp = 0;
+    Hash32 previous;
+    std::vector<DecodedContest> contests;
+    crypto::Ed25519Signature signature;
+    std::size_t body_offset = 0, body_size = 0;  // in the record's bytes
+};
+struct Opening {
+    std::uint8_t mark = 0;
+    crypto::Scalar nonce;
+};
+// A cast ballot (0x02), or a challenged one (0x03) with its openings per contest and selection.
+std::string decode_ballot(ByteSpan record, DecodedBallot& out);
+std::string decode_challenged(ByteSpan record, DecodedBallot& out,
+                              std::vector<std::vector<Opening>>& openings);
+
+struct DecodedRegistration {
+    std::string district_id, device_id;
+    crypto::Ed25519PublicKey key;
+};
+std::string decode_registration(ByteSpan record, DecodedRegistration& out);
+
+struct DecodedPolls {
+    std::string district_id;
+    std::uint64_t cast = 0, challenged = 0;
+};
+std::string decode_polls(ByteSpan record, DecodedPolls& out);
+
+struct DecodedDistrictCheckpoint {
+    std::string district_id, note;
+};
+std::string decode_district_checkpoint(ByteSpan record, DecodedDistrictCheckpoint& out);
+
+struct DecodedEvent {
+    std::uint64_t sequence = 0;
+    std::string district_id;
+    Hash32 previous;
+};
+std::string decode_event(ByteSpan record, DecodedEvent& out);
+
+template <class T>
+using PerOption = std::vector<std::pair<std::string, std::vector<std::pair<std::string, T>>>>;
+
+struct DecodedTally {
+    std::string district_id, style_id;
+    std::uint64_t log_size = 0;
+    Hash32 log_root;
+    std::uint64_t counted = 0, challenged = 0;
+    PerOption<crypto::Ciphertext> sums;
+};
+std::string decode_tally(ByteSpan record, DecodedTally& out);
+
+struct DecodedShare {
+    crypto::Point partial;
+    crypto::Scalar challenge, response;
+};
+struct DecodedDecryption {
+    std::string district_id;
+    std::uint32_t guardian = 0;
+    Hash32 tally_hash;
+    PerOption<DecodedShare> shares;
+    crypto::Ed25519Signature signature;
+    std::size_t body_size = 0;
+};
+std::string decode_decryption(ByteSpan record, DecodedDecryption& out);
+
+struct DecodedResult {
+    std::string district_id;
+    Hash32 tally_hash;
+    std::vector<std::uint32_t> guardians;
+    PerOption<std::uint64_t> counts;
+};
+std::string decode_result(ByteSpan record, DecodedResult& out);
+
+// The bridge log's records (docs/encoding.md §19–§22).
+struct DecodedAnchorPayload {
+    Hash32 digest;
+    std::uint64_t size = 0;
+    Hash32 root;
+};
+struct DecodedAnchorIntent {
+    std::string chain, network, reason;
+    std::uint8_t kind = 0;  // 1 EVM, 2 Bitcoin
+    Bytes payload;
+    DecodedAnchorPayload anchored;
+};
+std::string decode_anchor_intent(ByteSpan record, DecodedAnchorIntent& out);
+struct DecodedAnchorTransaction {
+    std::uint64_t intent = 0;
+    Hash32 transaction_id;
+};
+std::string decode_anchor_transaction(ByteSpan record, DecodedAnchorTransaction& out);
+struct DecodedAnchorConfirmation {
+    std::uint64_t intent = 0;
+    Hash32 transaction_id;
+    std::uint64_t block = 0;
+    std::uint32_t confirmations = 0;
+};
+std::string decode_anchor_confirmation(ByteSpan record, DecodedAnchorConfirmation& out);
+
+// Notes and checkpoints (docs/election-record.md §3.3).
+struct VerifierKey {
+    std::string name;
+    std::array<std::uint8_t, 4> key_id{};
+    crypto::Ed25519PublicKey key;
+};
+std::string parse_verifier_key(std::string_view text, VerifierKey& out);
+// Checks the signatures; on success `text` is the checkpoint text the note signs.
+std::string open_note(std::string_view note, const VerifierKey& key, std::string& text);
+struct ParsedCheckpoint {
+    std::string origin;
+    std::uint64_t size = 0;
+    Hash32 root;
+};
+std::string parse_checkpoint(std::string_view text, ParsedCheckpoint& out);
+
+}  // namespace psephos::verifier::decode
