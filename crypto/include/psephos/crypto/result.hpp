@@ -50,6 +50,13 @@ public:
     const T& value() const& { return std::get<0>(checked()); }
     T&& value() && { return std::get<0>(std::move(checked())); }
 
+    // As std::optional and std::expected: *r and r->member read the value (the same check).
+    T& operator*() & { return value(); }
+    const T& operator*() const& { return value(); }
+    T&& operator*() && { return std::move(*this).value(); }
+    T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
+
     const Error& error() const {
         if (ok()) throw std::logic_error("Result::error() called on a success");
         return std::get<1>(state_);
@@ -93,3 +100,25 @@ inline Error make_error(ErrorCode code, std::string message) {
 }
 
 }  // namespace psephos
+
+// One-line propagation of a failed Result from a function that returns a Result or Status:
+//
+//     PSEPHOS_TRY(check_signature(record));            // returns its error if it failed
+//     PSEPHOS_TRY_ASSIGN(auto ballot, decode_ballot(bytes));  // or declares `ballot` from its value
+//
+// The error is returned unchanged; use Error::within beforehand where the caller should add
+// context. Each expression is evaluated exactly once.
+#define PSEPHOS_TRY(expression)                                               \
+    do {                                                                      \
+        if (auto psephos_try_result_ = (expression); !psephos_try_result_.ok()) \
+            return psephos_try_result_.error();                               \
+    } while (false)
+
+#define PSEPHOS_TRY_CONCAT_INNER(a, b) a##b
+#define PSEPHOS_TRY_CONCAT(a, b) PSEPHOS_TRY_CONCAT_INNER(a, b)
+#define PSEPHOS_TRY_ASSIGN(declaration, expression) \
+    PSEPHOS_TRY_ASSIGN_IMPL(PSEPHOS_TRY_CONCAT(psephos_try_result_, __LINE__), declaration, expression)
+#define PSEPHOS_TRY_ASSIGN_IMPL(result, declaration, expression) \
+    auto result = (expression);                                  \
+    if (!result.ok()) return result.error();                     \
+    declaration = std::move(result).value()
