@@ -30,7 +30,8 @@ const election::BallotStyle& largest_style(const election::ElectionManifest& m) 
 }
 
 // A full vote: the first vote_for options of every contest on the style.
-election::BallotMarks full_vote(const election::ElectionManifest& m, const election::BallotStyle& style) {
+election::BallotMarks full_vote(const election::ElectionManifest& m,
+                                const election::BallotStyle& style) {
     election::BallotMarks marks;
     for (const auto& id : style.contests) {
         const election::Contest* c = m.find_contest(id);
@@ -50,12 +51,14 @@ int run_ballot_bench(const BallotBenchOptions& options, std::ostream& out) {
     const std::string district = style.districts.front();
     const election::BallotMarks marks = full_vote(election.manifest, style);
     std::size_t selections = 0;
-    for (const auto& id : style.contests) selections += election.manifest.find_contest(id)->options.size();
+    for (const auto& id : style.contests)
+        selections += election.manifest.find_contest(id)->options.size();
 
     const auto device = crypto::Ed25519SigningKey::generate();
     const auto device_public = device.public_key();
-    const election::BallotRequest request{"bench", "kiosk-1", district, 1'800'000'000,
-                                        election::initial_tracking_code(election.base_hash, "kiosk-1")};
+    const election::BallotRequest request{
+        "bench", "kiosk-1", district, 1'800'000'000,
+        election::initial_tracking_code(election.base_hash, "kiosk-1")};
     auto encrypt = [&](election::BallotPrecomputationPool* pool) {
         auto b = election::encrypt_ballot(election, request, marks, device, pool);
         if (!b) throw std::runtime_error(b.error().message);
@@ -70,7 +73,8 @@ int run_ballot_bench(const BallotBenchOptions& options, std::ostream& out) {
     // A precomputed ballot for every timed online call, all made before timing starts; then the
     // workers stop, so none competes for the CPU while anything is timed.
     constexpr std::int64_t online_iterations = 8;
-    const std::size_t online_ballots = static_cast<std::size_t>(online_iterations * options.repetitions);
+    const std::size_t online_ballots =
+        static_cast<std::size_t>(online_iterations * options.repetitions);
     election::BallotPrecomputationPool pool(election, district, online_ballots, 2);
 
     const crypto::Scalar nonce = crypto::Scalar::random();
@@ -78,11 +82,15 @@ int run_ballot_bench(const BallotBenchOptions& options, std::ostream& out) {
     const auto signature = device.sign(message);
     std::vector<TimedOp> ops = group_primitive_ops();
     ops.push_back({"ed25519_sign", [&] { benchmark::DoNotOptimize(device.sign(message)); }});
-    ops.push_back({"ed25519_verify", [&] { benchmark::DoNotOptimize(crypto::verify_signature(device_public, message, signature)); }});
+    ops.push_back({"ed25519_verify", [&] {
+                       benchmark::DoNotOptimize(
+                           crypto::verify_signature(device_public, message, signature));
+                   }});
     ops.push_back({"encrypt", [&] { benchmark::DoNotOptimize(encrypt(nullptr)); }});
     ops.push_back({"encrypt_online",
                    [&] {
-                       if (pool.available() == 0) throw std::logic_error("benchmark ran out of precomputed ballots");
+                       if (pool.available() == 0)
+                           throw std::logic_error("benchmark ran out of precomputed ballots");
                        benchmark::DoNotOptimize(encrypt(&pool));
                    },
                    online_iterations});
@@ -98,23 +106,27 @@ int run_ballot_bench(const BallotBenchOptions& options, std::ostream& out) {
     const double ms = 1e-6;
     if (options.json) {
         out << std::setprecision(4) << "{\"suite\":\"ballot\",\"selections\":" << selections
-            << ",\"contests\":" << style.contests.size() << ",\"encrypt_ms\":" << m.at("encrypt") * ms
-            << ",\"encrypt_online_ms\":" << m.at("encrypt_online") * ms << ",\"verify_ms\":" << m.at("verify") * ms
+            << ",\"contests\":" << style.contests.size()
+            << ",\"encrypt_ms\":" << m.at("encrypt") * ms
+            << ",\"encrypt_online_ms\":" << m.at("encrypt_online") * ms
+            << ",\"verify_ms\":" << m.at("verify") * ms
             << ",\"encrypt_bound_ratio\":" << m.at("encrypt") / encrypt_bound
-            << ",\"verify_bound_ratio\":" << m.at("verify") / verify_bound << ",\"ballot_style\":\"" << style.id
-            << "\",\"ballot_bytes\":" << ballot_bytes.size() << "}\n";
+            << ",\"verify_bound_ratio\":" << m.at("verify") / verify_bound << ",\"ballot_style\":\""
+            << style.id << "\",\"ballot_bytes\":" << ballot_bytes.size() << "}\n";
     } else {
-        out << std::fixed << std::setprecision(2) << "ballot style " << style.id << ": " << style.contests.size()
-            << " contests, " << selections << " selections, " << ballot_bytes.size() << " bytes\n"
-            << "  encrypt and prove     " << std::setw(9) << m.at("encrypt") * ms << " ms   bound ratio "
-            << m.at("encrypt") / encrypt_bound << "   (" << encrypt_ops.scalarmult << " mult, "
-            << encrypt_ops.scalarmult_base << " base, " << encrypt_ops.point_add + encrypt_ops.point_sub
-            << " add/sub)\n"
+        out << std::fixed << std::setprecision(2) << "ballot style " << style.id << ": "
+            << style.contests.size() << " contests, " << selections << " selections, "
+            << ballot_bytes.size() << " bytes\n"
+            << "  encrypt and prove     " << std::setw(9) << m.at("encrypt") * ms
+            << " ms   bound ratio " << m.at("encrypt") / encrypt_bound << "   ("
+            << encrypt_ops.scalarmult << " mult, " << encrypt_ops.scalarmult_base << " base, "
+            << encrypt_ops.point_add + encrypt_ops.point_sub << " add/sub)\n"
             << "  online, warm pool     " << std::setw(9) << m.at("encrypt_online") * ms << " ms\n"
-            << "  decode and verify     " << std::setw(9) << m.at("verify") * ms << " ms   bound ratio "
-            << m.at("verify") / verify_bound << "   (" << verify_ops.scalarmult << " mult, "
-            << verify_ops.scalarmult_base << " base, " << verify_ops.point_add + verify_ops.point_sub
-            << " add/sub, " << verify_ops.point_decode << " decodes)\n";
+            << "  decode and verify     " << std::setw(9) << m.at("verify") * ms
+            << " ms   bound ratio " << m.at("verify") / verify_bound << "   ("
+            << verify_ops.scalarmult << " mult, " << verify_ops.scalarmult_base << " base, "
+            << verify_ops.point_add + verify_ops.point_sub << " add/sub, "
+            << verify_ops.point_decode << " decodes)\n";
     }
     return 0;
 }

@@ -17,7 +17,8 @@ public:
     bool ReportContext(const Context&) override { return true; }
     void ReportRuns(const std::vector<Run>& runs) override {
         for (const auto& run : runs) {
-            if (run.error_occurred) throw std::runtime_error("benchmark failed: " + run.error_message);
+            if (run.error_occurred)
+                throw std::runtime_error("benchmark failed: " + run.error_message);
             if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median") {
                 medians[run.run_name.function_name] = run.GetAdjustedRealTime();
             }
@@ -43,9 +44,10 @@ std::map<std::string, double> measure_medians(const std::vector<TimedOp>& ops, i
     int argc = static_cast<int>(argv.size());
     benchmark::Initialize(&argc, argv.data());
     for (const auto& op : ops) {
-        auto* registered = benchmark::RegisterBenchmark(op.name.c_str(), [run = op.run](benchmark::State& state) {
-            for (auto _ : state) run();
-        });
+        auto* registered =
+            benchmark::RegisterBenchmark(op.name.c_str(), [run = op.run](benchmark::State& state) {
+                for (auto _ : state) run();
+            });
         registered->Unit(benchmark::kNanosecond);
         if (op.iterations > 0) registered->Iterations(op.iterations);
     }
@@ -65,10 +67,12 @@ std::vector<TimedOp> group_primitive_ops() {
     auto p = std::make_shared<Primitives>();
     return {
         {"scalarmult", [p] { benchmark::DoNotOptimize(p->scalar * p->point); }},
-        {"scalarmult_base", [p] { benchmark::DoNotOptimize(crypto::Point::multiply_base(p->scalar)); }},
+        {"scalarmult_base",
+         [p] { benchmark::DoNotOptimize(crypto::Point::multiply_base(p->scalar)); }},
         {"point_add", [p] { benchmark::DoNotOptimize(p->point + p->other); }},
         {"point_sub", [p] { benchmark::DoNotOptimize(p->point - p->other); }},
-        {"point_decode", [p] { benchmark::DoNotOptimize(crypto::Point::from_bytes(p->point.bytes())); }},
+        {"point_decode",
+         [p] { benchmark::DoNotOptimize(crypto::Point::from_bytes(p->point.bytes())); }},
     };
 }
 

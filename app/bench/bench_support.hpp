@@ -30,6 +30,7 @@ crypto::GroupOpCounts count_group_ops(const std::function<void()>& run);
 std::vector<TimedOp> group_primitive_ops();
 
 // Σ count × median over the five group operations; the medians must include the primitives.
-double price_group_ops(const crypto::GroupOpCounts& counts, const std::map<std::string, double>& medians);
+double price_group_ops(const crypto::GroupOpCounts& counts,
+                       const std::map<std::string, double>& medians);
 
 }  // namespace psephos::bench

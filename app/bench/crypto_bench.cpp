@@ -55,16 +55,17 @@ struct Fixture {
     std::map<std::uint32_t, Ciphertext> range_ct;
     std::map<std::uint32_t, RangeProof> range_proofs;
     Point partial = secret * one.alpha;
-    EqualDiscreteLogsProof share_proof =
-        prove_equal_discrete_logs(base_hash, decryption_share_context(1), secret, key, one.alpha, partial);
+    EqualDiscreteLogsProof share_proof = prove_equal_discrete_logs(
+        base_hash, decryption_share_context(1), secret, key, one.alpha, partial);
     DecryptionShare share{1, partial, share_proof};
 
     Fixture() {
         for (std::uint32_t limit : {1u, 3u, 10u}) {
             // The worst case for the prover's simulated branches is the same for any m; pick m = 1.
             range_ct.emplace(limit, encrypt_message(1, nonce, key));
-            range_proofs.emplace(limit, prove_range(base_hash, context, range_ct.at(limit), key, 1,
-                                                    nonce, limit).value());
+            range_proofs.emplace(
+                limit,
+                prove_range(base_hash, context, range_ct.at(limit), key, 1, nonce, limit).value());
         }
     }
 };
@@ -74,7 +75,8 @@ std::vector<Op> make_ops(Fixture& f) {
         {"elgamal_encrypt", [&f] { benchmark::DoNotOptimize(encrypt_message(1, f.nonce, f.key)); }},
         {"proof01_prove",
          [&f] {
-             benchmark::DoNotOptimize(prove_zero_or_one(f.base_hash, f.context, f.one, f.key, 1, f.nonce));
+             benchmark::DoNotOptimize(
+                 prove_zero_or_one(f.base_hash, f.context, f.one, f.key, 1, f.nonce));
          }},
         {"proof01_verify",
          [&f] {
@@ -95,12 +97,13 @@ std::vector<Op> make_ops(Fixture& f) {
     for (std::uint32_t limit : {1u, 3u, 10u}) {
         const std::string l = std::to_string(limit);
         ops.push_back({"range_prove_L" + l, [&f, limit] {
-                           benchmark::DoNotOptimize(prove_range(f.base_hash, f.context, f.range_ct.at(limit),
-                                                                f.key, 1, f.nonce, limit));
+                           benchmark::DoNotOptimize(prove_range(f.base_hash, f.context,
+                                                                f.range_ct.at(limit), f.key, 1,
+                                                                f.nonce, limit));
                        }});
         ops.push_back({"range_verify_L" + l, [&f, limit] {
-                           if (!verify_range(f.base_hash, f.context, f.range_ct.at(limit), f.key, limit,
-                                             f.range_proofs.at(limit)))
+                           if (!verify_range(f.base_hash, f.context, f.range_ct.at(limit), f.key,
+                                             limit, f.range_proofs.at(limit)))
                                throw std::logic_error("benchmark range proof does not verify");
                        }});
     }
@@ -117,11 +120,12 @@ int run_crypto_bench(const CryptoBenchOptions& options, std::ostream& out) {
     const auto m = measure_medians(timed, options.repetitions, options.min_time_s);
     const double unit = m.at("scalarmult");
     if (options.json) {
-        out << std::setprecision(4) << "{\"suite\":\"crypto\",\"repetitions\":" << options.repetitions
-            << ",\"ops\":{";
+        out << std::setprecision(4)
+            << "{\"suite\":\"crypto\",\"repetitions\":" << options.repetitions << ",\"ops\":{";
     } else {
         out << std::left << std::setw(26) << "op" << std::right << std::setw(12) << "median µs"
-            << std::setw(12) << "× smult" << std::setw(10) << "bound" << "   group ops (mult/base/add/sub/decode)\n";
+            << std::setw(12) << "× smult" << std::setw(10) << "bound"
+            << "   group ops (mult/base/add/sub/decode)\n";
     }
     bool first = true;
     for (const auto& op : ops) {
@@ -133,18 +137,20 @@ int run_crypto_bench(const CryptoBenchOptions& options, std::ostream& out) {
                 << std::setprecision(0) << median << std::defaultfloat << std::setprecision(4)
                 << ",\"scalarmult_equiv\":" << median / unit;
             if (op.priced) {
-                out << ",\"bound_ratio\":" << ratio << ",\"group_ops\":{\"scalarmult\":" << c.scalarmult
-                    << ",\"scalarmult_base\":" << c.scalarmult_base << ",\"point_add\":" << c.point_add
-                    << ",\"point_sub\":" << c.point_sub << ",\"point_decode\":" << c.point_decode << "}";
+                out << ",\"bound_ratio\":" << ratio
+                    << ",\"group_ops\":{\"scalarmult\":" << c.scalarmult
+                    << ",\"scalarmult_base\":" << c.scalarmult_base
+                    << ",\"point_add\":" << c.point_add << ",\"point_sub\":" << c.point_sub
+                    << ",\"point_decode\":" << c.point_decode << "}";
             }
             out << "}";
         } else {
-            out << std::left << std::setw(26) << op.name << std::right << std::fixed << std::setprecision(1)
-                << std::setw(12) << median / 1000.0 << std::setprecision(2) << std::setw(12) << median / unit
-                << std::setw(10);
+            out << std::left << std::setw(26) << op.name << std::right << std::fixed
+                << std::setprecision(1) << std::setw(12) << median / 1000.0 << std::setprecision(2)
+                << std::setw(12) << median / unit << std::setw(10);
             if (op.priced) {
-                out << ratio << "   " << c.scalarmult << "/" << c.scalarmult_base << "/" << c.point_add
-                    << "/" << c.point_sub << "/" << c.point_decode;
+                out << ratio << "   " << c.scalarmult << "/" << c.scalarmult_base << "/"
+                    << c.point_add << "/" << c.point_sub << "/" << c.point_decode;
             } else {
                 out << "-";
             }

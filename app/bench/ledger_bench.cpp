@@ -27,9 +27,9 @@
 #include <vector>
 
 #include "psephos/election/encrypted_ballot.hpp"
-#include "psephos/ledger/ledger.hpp"
 #include "psephos/election/ledger_records.hpp"
 #include "psephos/election/local_key_ceremony.hpp"
+#include "psephos/ledger/ledger.hpp"
 #include "workload.hpp"
 
 namespace psephos::bench {
@@ -105,7 +105,7 @@ Timing time_verification(const election::ElectionContext& election, const Worklo
                                          " does not decode: " + ballot.error().message);
             }
             if (auto ok = election::verify_ballot(election, w.kiosks[w.kiosk_of[i]].public_key,
-                                                ballot.value());
+                                                  ballot.value());
                 !ok) {
                 throw std::runtime_error("ballot " + std::to_string(i) +
                                          " does not verify: " + ok.error().message);

@@ -40,14 +40,14 @@
 
 #include "bench_support.hpp"
 #include "psephos/crypto/group_op_counter.hpp"
-#include "psephos/record/election_record.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
-#include "psephos/ledger/ledger.hpp"
 #include "psephos/election/ledger_records.hpp"
 #include "psephos/election/local_key_ceremony.hpp"
-#include "psephos/verifier/record_verifier.hpp"
 #include "psephos/election/tally_records.hpp"
+#include "psephos/ledger/ledger.hpp"
 #include "psephos/ledger/tallying_module.hpp"
+#include "psephos/record/election_record.hpp"
+#include "psephos/verifier/record_verifier.hpp"
 #include "workload.hpp"
 
 // The group operation counters are per thread, and the verifier reads its logs on threads of its
@@ -128,7 +128,8 @@ struct BuiltRecord {
 BuiltRecord build_record(const VerifyBenchOptions& options, unsigned threads,
                          const std::filesystem::path& dir) {
     auto manifest = checked(election::load_manifest_file(options.manifest_path), "manifest");
-    const auto ceremony = checked(election::run_local_key_ceremony(std::move(manifest)), "ceremony");
+    const auto ceremony =
+        checked(election::run_local_key_ceremony(std::move(manifest)), "ceremony");
     const election::ElectionContext& election = ceremony.election;
     Workload w = prepare_workload(election, options.ballots, threads);
 
@@ -138,8 +139,9 @@ BuiltRecord build_record(const VerifyBenchOptions& options, unsigned threads,
     auto ledger =
         checked(ledger::Ledger::create(ledger_options, election, ledger::LedgerKey::generate()),
                 "creating a ledger in " + dir.string());
-    require_all_accepted(ledger->ingest(std::move(w.opening), election::ActorRole::election_official),
-                         "registrations and polls opened");
+    require_all_accepted(
+        ledger->ingest(std::move(w.opening), election::ActorRole::election_official),
+        "registrations and polls opened");
     // In slices of casting order, so that a 10^6-ballot soak does not hold a receipt per ballot.
     constexpr std::size_t slice = 20'000;
     for (std::size_t first = 0; first < w.ballots.size(); first += slice) {
@@ -166,9 +168,10 @@ BuiltRecord build_record(const VerifyBenchOptions& options, unsigned threads,
                                      "' was not tallied");
         }
         for (std::uint32_t g = 1; g <= built.guardians_decrypting; ++g) {
-            decryptions.push_back(election::encode_tally_decryption(election::decrypt_district_tally(
-                election, tally->tally, tally->hash, g, ceremony.secret_shares.at(g - 1).secret,
-                ceremony.identities.at(g - 1))));
+            decryptions.push_back(
+                election::encode_tally_decryption(election::decrypt_district_tally(
+                    election, tally->tally, tally->hash, g, ceremony.secret_shares.at(g - 1).secret,
+                    ceremony.identities.at(g - 1))));
         }
     }
     require_all_accepted(ledger->ingest(std::move(decryptions), election::ActorRole::guardian),

@@ -45,7 +45,7 @@ void run_in_parallel(unsigned threads, std::size_t count,
 // A full vote that varies with the ballot: vote_for consecutive options of every contest, from an
 // offset that moves with the ballot and the contest.
 election::BallotMarks varied_full_vote(const election::ElectionManifest& m,
-                                     const election::BallotStyle& style, std::size_t ballot) {
+                                       const election::BallotStyle& style, std::size_t ballot) {
     election::BallotMarks marks;
     for (std::size_t c = 0; c < style.contests.size(); ++c) {
         const election::Contest* contest = m.find_contest(style.contests[c]);
@@ -103,10 +103,10 @@ Workload prepare_workload(const election::ElectionContext& election, std::size_t
         for (std::size_t n = 0; n < kiosk.ballots.size(); ++n) {
             const std::size_t i = kiosk.ballots[n];
             const election::BallotRequest request{kiosk.device_id + "-b" + std::to_string(n),
-                                                kiosk.device_id, kiosk.district_id, ballot_time,
-                                                chain_head};
+                                                  kiosk.device_id, kiosk.district_id, ballot_time,
+                                                  chain_head};
             auto prepared = election::encrypt_ballot(election, request,
-                                                   varied_full_vote(m, *style, i), kiosk.key);
+                                                     varied_full_vote(m, *style, i), kiosk.key);
             if (!prepared) {
                 throw std::runtime_error("encrypting ballot " + std::to_string(i) + ": " +
                                          prepared.error().message);

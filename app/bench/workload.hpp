@@ -47,7 +47,7 @@ void run_in_parallel(unsigned threads, std::size_t count,
 // A full vote that varies with the ballot: vote_for consecutive options of every contest, from an
 // offset that moves with the ballot and the contest.
 election::BallotMarks varied_full_vote(const election::ElectionManifest& m,
-                                     const election::BallotStyle& style, std::size_t ballot);
+                                       const election::BallotStyle& style, std::size_t ballot);
 
 // Ballot i goes to district i mod D and, within its district, to the district's kiosks in turn;
 // the manifest's first, third, … districts have two kiosks, the others one. Device ids are

@@ -15,8 +15,8 @@
 #include "commands.hpp"
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
-#include "psephos/ledger/casting_module.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
+#include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/ledger.hpp"
 #include "selections.hpp"
 
@@ -95,7 +95,8 @@ Result<CheckInputs> load_check_inputs(const Arguments& args) {
     return CheckInputs{std::move(election).value(), device_key.value(), std::move(record).value()};
 }
 
-std::string marked_labels(const election::Contest& contest, const election::EncryptedContest& encrypted,
+std::string marked_labels(const election::Contest& contest,
+                          const election::EncryptedContest& encrypted,
                           const std::vector<std::uint8_t>& marks) {
     std::string out;
     for (std::size_t o = 0; o < marks.size() && o < encrypted.selections.size(); ++o) {
@@ -193,7 +194,7 @@ int run_encrypt_command(Words words) {
         previous = head.value();
     }
     const election::BallotRequest request{ballot_id, device_id, district,
-                                        static_cast<std::uint64_t>(now.count()), previous};
+                                          static_cast<std::uint64_t>(now.count()), previous};
     auto prepared =
         election::encrypt_ballot(election.value(), request, marks.value(), device_key.value());
     if (!prepared) return failure("ballot " + ballot_id + ": " + prepared.error().message);
@@ -245,8 +246,8 @@ int run_challenge_check_command(Words words) {
     auto challenged = election::decode_challenged_ballot(inputs.value().record);
     if (!challenged) return failure(path + ": " + challenged.error().message);
     const election::ChallengedBallot& c = challenged.value();
-    if (auto ok =
-            election::verify_challenged_ballot(inputs.value().election, inputs.value().device_key, c);
+    if (auto ok = election::verify_challenged_ballot(inputs.value().election,
+                                                     inputs.value().device_key, c);
         !ok) {
         return failure(path + ": challenge does NOT verify: " + ok.error().message);
     }

@@ -11,10 +11,10 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
-#include "psephos/election/guardian_key_file.hpp"
 #include "psephos/crypto/guardian.hpp"
-#include "psephos/election/election_manifest.hpp"
 #include "psephos/crypto/secure_file.hpp"
+#include "psephos/election/election_manifest.hpp"
+#include "psephos/election/guardian_key_file.hpp"
 
 namespace psephos::app {
 
@@ -23,7 +23,6 @@ using election::guardian_passphrase_from_environment;
 using election::guardian_passphrase_variable;
 using election::read_guardian_key_file;
 using election::write_guardian_key_file;
-
 
 using crypto::WipeOnExit;
 using crypto::write_new_file;

@@ -1,9 +1,9 @@
 // `psephos demo`: the realistic sample election (or --election FILE) end to end: key ceremony
-// (local; the sample has 5 guardians, threshold 3), a ledger with kiosks registered and polls opened
-// in every district, voters on two kiosks per district casting into the district logs in parallel
-// (some Benaloh-challenged first; the casting module verifies each ballot before its durable
-// write), polls closed and the election root published, the ledger reopened and re-checked, the
-// districts tallied by the ledger, each tally decrypted by exactly `threshold` guardians (the
+// (local; the sample has 5 guardians, threshold 3), a ledger with kiosks registered and polls
+// opened in every district, voters on two kiosks per district casting into the district logs in
+// parallel (some Benaloh-challenged first; the casting module verifies each ballot before its
+// durable write), polls closed and the election root published, the ledger reopened and re-checked,
+// the districts tallied by the ledger, each tally decrypted by exactly `threshold` guardians (the
 // others absent) with every share proved and checked, the results combined and recorded, the
 // public election record exported, and a check that the decrypted results equal the simulated
 // voters' choices in every district and in total.
@@ -19,9 +19,9 @@
 #include <filesystem>
 #include <iomanip>
 #include <map>
-#include <optional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <random>
 #include <stdexcept>
@@ -30,13 +30,13 @@
 #include <vector>
 
 #include "psephos/crypto/key_file.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
+#include "psephos/election/local_key_ceremony.hpp"
 #include "psephos/ledger/casting_module.hpp"
+#include "psephos/ledger/ledger.hpp"
+#include "psephos/ledger/tallying_module.hpp"
 #include "psephos/record/election_record.hpp"
 #include "psephos/verifier/record_verifier.hpp"
-#include "psephos/ledger/tallying_module.hpp"
-#include "psephos/election/encrypted_ballot.hpp"
-#include "psephos/ledger/ledger.hpp"
-#include "psephos/election/local_key_ceremony.hpp"
 
 namespace psephos::app {
 
@@ -93,8 +93,8 @@ void parallel_for(std::size_t count, std::uint32_t threads, const char* what, Bo
 }
 
 // A voter's marks: mostly full votes, some undervotes (including blank contests).
-election::BallotMarks choose(const election::ElectionManifest& m, const election::BallotStyle& style,
-                           std::mt19937_64& rng) {
+election::BallotMarks choose(const election::ElectionManifest& m,
+                             const election::BallotStyle& style, std::mt19937_64& rng) {
     election::BallotMarks marks;
     for (const auto& id : style.contests) {
         const election::Contest& c = *m.find_contest(id);
@@ -221,7 +221,7 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
             }
             openings.push_back(
                 election::encode_polls_record({election::PollsAction::opened, m.districts[d].id,
-                                             1'793'700'000, 0, 0, "poll worker"}));
+                                               1'793'700'000, 0, 0, "poll worker"}));
         }
         for (auto* batch : {&registrations, &openings}) {
             const auto actor = batch == &registrations ? election::ActorRole::election_official
@@ -241,7 +241,8 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         kiosks[district * kiosks_per_district + kiosk].voters.push_back(v);
     }
     const std::uint64_t seed = options.seed ? options.seed : std::random_device{}();
-    std::vector<election::BallotMarks> chosen(options.voters);  // the simulation's truth, memory only
+    std::vector<election::BallotMarks> chosen(
+        options.voters);  // the simulation's truth, memory only
     std::atomic<std::uint32_t> encrypt_failures{0}, rejected{0}, acknowledged{0},
         challenged_count{0};
     struct ShownReceipt {
@@ -271,10 +272,10 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                     }
                     const Hash32 code = prepared.value().tracking_code;
                     const std::string ballot_id = prepared.value().ballot.ballot_id;
-                    Bytes record = challenge
-                                       ? election::encode_challenged_ballot(
-                                             election::challenge_ballot(std::move(prepared).value()))
-                                       : election::encode_ballot(prepared.value().ballot);
+                    Bytes record =
+                        challenge ? election::encode_challenged_ballot(
+                                        election::challenge_ballot(std::move(prepared).value()))
+                                  : election::encode_ballot(prepared.value().ballot);
                     auto receipt = ledger->submit(std::move(record)).get();
                     if (!receipt) {
                         ++rejected;
@@ -363,16 +364,16 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                               std::to_string(m.guardian_count) + ", every share proved");
         for (const std::uint32_t g : present) {
             std::vector<Bytes> records(district_count);
-            parallel_for(district_count, threads, ("guardian " + std::to_string(g)).c_str(),
-                         [&](std::size_t d) {
-                             const auto recorded = ledger->tallying().tally(d);
-                             records[d] = election::encode_tally_decryption(
-                                 election::decrypt_district_tally(
-                                     election, recorded->tally, recorded->hash, g,
-                                     ceremony->secret_shares[g - 1].secret,
-                                     ceremony->identities[g - 1]));
-                         });
-            for (const auto& r : ledger->ingest(std::move(records), election::ActorRole::guardian)) {
+            parallel_for(
+                district_count, threads, ("guardian " + std::to_string(g)).c_str(),
+                [&](std::size_t d) {
+                    const auto recorded = ledger->tallying().tally(d);
+                    records[d] = election::encode_tally_decryption(election::decrypt_district_tally(
+                        election, recorded->tally, recorded->hash, g,
+                        ceremony->secret_shares[g - 1].secret, ceremony->identities[g - 1]));
+                });
+            for (const auto& r :
+                 ledger->ingest(std::move(records), election::ActorRole::guardian)) {
                 if (!r) {
                     ++bad_shares;
                     std::fprintf(stderr, "psephos: %s\n", r.error().message.c_str());
@@ -471,9 +472,10 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                 const std::uint64_t want =
                     expected_by_district[r.district_id][contest.contest_id][option.option_id];
                 totals_match = totals_match && option.value == want;
-                line += " " + option.option_id + " " + std::to_string(option.value) +
-                        (option.value == want ? "" : " (MISMATCH, expected " +
-                                                         std::to_string(want) + ")");
+                line +=
+                    " " + option.option_id + " " + std::to_string(option.value) +
+                    (option.value == want ? ""
+                                          : " (MISMATCH, expected " + std::to_string(want) + ")");
             }
             out << line << "\n";
         }
@@ -487,9 +489,8 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
             << "\n";
         for (const auto& option : contest.options) {
             const auto c = totals.find(contest.id);
-            const std::uint64_t got = c == totals.end() || !c->second.count(option.id)
-                                          ? 0
-                                          : c->second.at(option.id);
+            const std::uint64_t got =
+                c == totals.end() || !c->second.count(option.id) ? 0 : c->second.at(option.id);
             const std::uint64_t want = expected[contest.id][option.id];
             totals_match = totals_match && got == want;
             out << "    " << std::left << std::setw(40) << option.label.text << std::right
@@ -515,8 +516,8 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         << " district checkpoints, after the results): " << final_root.root.to_hex()
         << "\nEvent log: " << events.size << " events\n"
         << "Election record: " << record_dir.string() << " (" << exported.files << " files, "
-        << exported.bytes << " bytes" << (data.temporary() ? "; removed at exit, keep it with --data DIR" : "")
-        << ")\n";
+        << exported.bytes << " bytes"
+        << (data.temporary() ? "; removed at exit, keep it with --data DIR" : "") << ")\n";
     if (shown) {
         out << "\nA voter's receipt: ballot " << shown->ballot_id << " on " << shown->device_id
             << ", tracking code " << election::format_tracking_code(shown->tracking_code)

@@ -8,7 +8,7 @@
 namespace psephos::app {
 
 struct DemoOptions {
-    std::string election;       // an unfinalized manifest; empty: the realistic sample
+    std::string election;  // an unfinalized manifest; empty: the realistic sample
     std::uint32_t voters = 2000;
     std::uint32_t threads = 0;  // 0: hardware threads
     std::uint64_t seed = 0;     // 0: random voters; otherwise reproducible choices

@@ -21,10 +21,10 @@
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/crypto/secure_file.hpp"
-#include "psephos/ledger/casting_module.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
-#include "psephos/ledger/ledger.hpp"
 #include "psephos/election/ledger_records.hpp"
+#include "psephos/ledger/casting_module.hpp"
+#include "psephos/ledger/ledger.hpp"
 
 namespace psephos::app {
 namespace {
@@ -43,7 +43,6 @@ constexpr std::string_view database_name = "ledger";
 constexpr std::string_view default_key_name = "ledger.key";
 
 // ---- small helpers -------------------------------------------------------------------------
-
 
 std::uint64_t now_seconds() {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
@@ -160,7 +159,7 @@ Result<std::size_t> district_index(const election::ElectionContext& election,
 // A log's signed checkpoint opened under the log's verifier; its origin and size are checked, so
 // the root it returns is the signed root of a tree of exactly `size` leaves.
 Result<election::Checkpoint> open_checkpoint(const LogStatus& log, std::string_view note,
-                                           std::uint64_t size) {
+                                             std::uint64_t size) {
     const std::string where =
         "log '" + log.name + "': signed checkpoint of size " + std::to_string(size);
     auto text = election::open_note(note, log.verifier);
@@ -719,8 +718,9 @@ int run_events(const CommandSpec&, const Arguments& args) {
             continue;
         }
         std::cout << e.sequence << ' ' << iso_8601(e.time) << ' ' << election::to_string(e.type)
-                  << ' ' << election::to_string(e.actor) << ' ' << election::to_string(e.disposition)
-                  << ' ' << (e.district_id.empty() ? std::string("-") : e.district_id)
+                  << ' ' << election::to_string(e.actor) << ' '
+                  << election::to_string(e.disposition) << ' '
+                  << (e.district_id.empty() ? std::string("-") : e.district_id)
                   << (e.subject.empty() ? "" : " ") << e.subject << '\n';
     }
     if (as_json) {

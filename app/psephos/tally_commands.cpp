@@ -10,11 +10,11 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
-#include "psephos/ledger/casting_module.hpp"
-#include "psephos/record/election_record.hpp"
-#include "psephos/ledger/guardian_decryption.hpp"
 #include "psephos/election/guardian_key_file.hpp"
+#include "psephos/ledger/casting_module.hpp"
+#include "psephos/ledger/guardian_decryption.hpp"
 #include "psephos/ledger/tallying_module.hpp"
+#include "psephos/record/election_record.hpp"
 
 namespace psephos::app {
 
@@ -258,7 +258,8 @@ int run_export_command(Words words) {
     if (!exported) return failure(exported.error().message);
     if (writable) {
         (void)l.record_event(election::EventType::record_exported,
-                             election::ActorRole::election_official, election::Disposition::success, "",
+                             election::ActorRole::election_official, election::Disposition::success,
+                             "",
                              "election record written to " + out.value() + " (" +
                                  std::to_string(exported.value().files) + " files)");
     }

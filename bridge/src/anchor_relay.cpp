@@ -276,8 +276,8 @@ struct AnchorRelay::Impl {
         t.gas_limit = gas.value() + gas.value() / 5;  // 20% headroom
         const SignedEvmTransaction signed_tx = t.sign(evm_keys[i]);
         election::AnchorTransaction record{a.intent_index, signed_tx.hash,
-                                         nonce,          sender.to_checksum_text(),
-                                         signed_tx.raw,  now_seconds()};
+                                           nonce,          sender.to_checksum_text(),
+                                           signed_tx.raw,  now_seconds()};
         auto recorded = ledger.append_bridge_record(election::encode_anchor_transaction(record));
         if (!recorded) return step_of(a, AnchorProgress::failed, recorded.error().message);
         // Only now does it leave the machine.

@@ -19,10 +19,10 @@
 #include "psephos/bridge/evm_transaction.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/crypto/secure_file.hpp"
-#include "psephos/ledger/casting_module.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/election/ledger_records.hpp"
 #include "psephos/election/signed_note.hpp"
+#include "psephos/ledger/casting_module.hpp"
 
 namespace psephos::bridge {
 
@@ -928,8 +928,8 @@ std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleT
             return make_error(ErrorCode::verification_failed,
                               "the ballot is for district '" + e.district_id + "'");
         }
-        const Hash32 code =
-            election::next_tracking_code(e.previous_tracking_code, election::compute_ballot_hash(e));
+        const Hash32 code = election::next_tracking_code(e.previous_tracking_code,
+                                                         election::compute_ballot_hash(e));
         if (code.to_hex() != b.tracking_code) {
             return make_error(
                 ErrorCode::verification_failed,

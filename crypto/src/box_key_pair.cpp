@@ -19,7 +19,8 @@ Result<BoxPublicKey> BoxPublicKey::from_bytes(ByteSpan data) {
 
 Bytes seal_to(const BoxPublicKey& recipient, ByteSpan plaintext) {
     Bytes sealed(plaintext.size() + crypto_box_SEALBYTES);
-    if (crypto_box_seal(sealed.data(), plaintext.data(), plaintext.size(), recipient.bytes.data()) != 0) {
+    if (crypto_box_seal(sealed.data(), plaintext.data(), plaintext.size(),
+                        recipient.bytes.data()) != 0) {
         throw std::runtime_error("crypto_box_seal failed");
     }
     return sealed;

@@ -9,15 +9,24 @@ namespace psephos {
 
 const char* to_string(ErrorCode code) {
     switch (code) {
-        case ErrorCode::invalid_argument: return "invalid argument";
-        case ErrorCode::invalid_encoding: return "invalid encoding";
-        case ErrorCode::verification_failed: return "verification failed";
-        case ErrorCode::share_mismatch: return "share mismatch";
-        case ErrorCode::not_found: return "not found";
-        case ErrorCode::io_error: return "i/o error";
-        case ErrorCode::permission_denied: return "permission denied";
-        case ErrorCode::refused: return "refused";
-        case ErrorCode::corrupted: return "corrupted";
+        case ErrorCode::invalid_argument:
+            return "invalid argument";
+        case ErrorCode::invalid_encoding:
+            return "invalid encoding";
+        case ErrorCode::verification_failed:
+            return "verification failed";
+        case ErrorCode::share_mismatch:
+            return "share mismatch";
+        case ErrorCode::not_found:
+            return "not found";
+        case ErrorCode::io_error:
+            return "i/o error";
+        case ErrorCode::permission_denied:
+            return "permission denied";
+        case ErrorCode::refused:
+            return "refused";
+        case ErrorCode::corrupted:
+            return "corrupted";
     }
     return "unknown error";
 }
@@ -90,7 +99,8 @@ int base64_value(char c) {
 bool is_canonical_base64(std::string_view text) {
     if (text.size() % 4 != 0) return false;
     std::size_t padding = 0;
-    if (!text.empty() && text.back() == '=') padding = text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
+    if (!text.empty() && text.back() == '=')
+        padding = text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
     const std::size_t data_chars = text.size() - padding;
     for (std::size_t i = 0; i < data_chars; ++i) {
         if (base64_value(text[i]) < 0) return false;
@@ -109,8 +119,8 @@ Result<Bytes> from_base64(std::string_view text) {
     Bytes out(text.size() / 4 * 3 + 3);
     size_t written = 0;
     const char* end = nullptr;
-    if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &written,
-                          &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+    if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &written, &end,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
         end != text.data() + text.size()) {
         return make_error(ErrorCode::invalid_encoding, "invalid base64 text");
     }

@@ -35,8 +35,8 @@ Result<std::uint64_t> DiscreteLogTable::solve(const Point& target) const {
         }
         remainder = remainder - giant_step_;
     }
-    return make_error(ErrorCode::not_found, "plaintext is not in [0, " +
-                                                std::to_string(max_value_) + "]");
+    return make_error(ErrorCode::not_found,
+                      "plaintext is not in [0, " + std::to_string(max_value_) + "]");
 }
 
 }  // namespace psephos::crypto

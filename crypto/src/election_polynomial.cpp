@@ -16,7 +16,8 @@ ElectionPolynomial ElectionPolynomial::random(std::uint32_t threshold) {
 Scalar ElectionPolynomial::evaluate(std::uint32_t x) const {
     const Scalar at = Scalar::from_uint64(x);
     Scalar value;
-    for (auto it = coefficients_.rbegin(); it != coefficients_.rend(); ++it) value = value * at + *it;
+    for (auto it = coefficients_.rbegin(); it != coefficients_.rend(); ++it)
+        value = value * at + *it;
     return value;
 }
 
@@ -55,9 +56,9 @@ Status verify_coefficient_commitments(const Hash32& ceremony_hash,
                               std::to_string(commitments.proofs.size()));
     }
     for (std::uint32_t j = 0; j < threshold; ++j) {
-        auto ok = verify_knowledge_of_secret(ceremony_hash,
-                                             coefficient_proof_context(commitments.guardian_index, j),
-                                             commitments.commitments[j], commitments.proofs[j]);
+        auto ok = verify_knowledge_of_secret(
+            ceremony_hash, coefficient_proof_context(commitments.guardian_index, j),
+            commitments.commitments[j], commitments.proofs[j]);
         if (!ok) return ok.error().within(who + ": coefficient " + std::to_string(j));
     }
     return {};
@@ -81,8 +82,9 @@ Status verify_share_against_commitments(const CoefficientCommitments& sender,
                                         std::uint32_t recipient_index, const Scalar& share) {
     if (!(Point::multiply_base(share) == evaluate_commitments(sender, recipient_index))) {
         return make_error(ErrorCode::share_mismatch,
-                          "guardian " + std::to_string(sender.guardian_index) + "'s share for guardian " +
-                              std::to_string(recipient_index) + " does not match its commitments");
+                          "guardian " + std::to_string(sender.guardian_index) +
+                              "'s share for guardian " + std::to_string(recipient_index) +
+                              " does not match its commitments");
     }
     return {};
 }

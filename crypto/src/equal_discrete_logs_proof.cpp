@@ -7,8 +7,7 @@ namespace psephos::crypto {
 
 namespace {
 Scalar equality_challenge(const Hash32& base_hash, ByteSpan context, const Point& public_key,
-                          const Point& base, const Point& product, const Point& a,
-                          const Point& b) {
+                          const Point& base, const Point& product, const Point& a, const Point& b) {
     Transcript t("psephos/v1/equal-discrete-logs");
     t.append("base_hash", base_hash);
     t.append("context", context);
@@ -32,8 +31,8 @@ EqualDiscreteLogsProof prove_equal_discrete_logs(const Hash32& base_hash, ByteSp
 }
 
 Status verify_equal_discrete_logs(const Hash32& base_hash, ByteSpan context,
-                                  const Point& public_key, const Point& base,
-                                  const Point& product, const EqualDiscreteLogsProof& proof) {
+                                  const Point& public_key, const Point& base, const Point& product,
+                                  const EqualDiscreteLogsProof& proof) {
     const Point a = Point::multiply_base(proof.response) + proof.challenge * public_key;
     const Point b = proof.response * base + proof.challenge * product;
     if (!(equality_challenge(base_hash, context, public_key, base, product, a, b) ==

@@ -32,7 +32,8 @@ Result<Scalar> open_share(const BoxKeyPair& box, const GuardianAnnouncement& sen
         return make_error(ErrorCode::share_mismatch,
                           guardian_name(sender.index) + "'s share is not a canonical scalar");
     }
-    if (auto ok = verify_share_against_commitments(sender.commitments, recipient, scalar.value()); !ok) {
+    if (auto ok = verify_share_against_commitments(sender.commitments, recipient, scalar.value());
+        !ok) {
         return ok.error();
     }
     return scalar;
@@ -63,10 +64,12 @@ Status verify_announcement(const Hash32& ceremony_hash, const GuardianAnnounceme
                               std::to_string(announcement.commitments.guardian_index));
     }
     if (announcement.commitments.proofs.size() != announcement.commitments.commitments.size()) {
-        return make_error(ErrorCode::verification_failed, who + ": commitments and proofs differ in number");
+        return make_error(ErrorCode::verification_failed,
+                          who + ": commitments and proofs differ in number");
     }
-    if (auto ok = verify_signature(announcement.identity_key, announcement.signed_bytes(ceremony_hash),
-                                   announcement.signature);
+    if (auto ok =
+            verify_signature(announcement.identity_key, announcement.signed_bytes(ceremony_hash),
+                             announcement.signature);
         !ok) {
         return ok.error().within(who + ": announcement");
     }
@@ -91,8 +94,11 @@ Status resolve_complaint(const Hash32& ceremony_hash, const GuardianAnnouncement
         return make_error(ErrorCode::invalid_argument,
                           "complaint evidence is not a share from the accused to the accuser");
     }
-    if (auto ok = verify_signature(accused.identity_key, e.signed_bytes(ceremony_hash), e.signature); !ok) {
-        return ok.error().within("complaint against " + guardian_name(accused.index) + ": evidence");
+    if (auto ok =
+            verify_signature(accused.identity_key, e.signed_bytes(ceremony_hash), e.signature);
+        !ok) {
+        return ok.error().within("complaint against " + guardian_name(accused.index) +
+                                 ": evidence");
     }
     return verify_share_against_commitments(accused.commitments, complaint.accuser, revealed_share);
 }
@@ -140,7 +146,8 @@ Status Guardian::receive_share(const GuardianAnnouncement& sender, const SealedS
                               std::to_string(share.recipient) + ", expected " +
                               std::to_string(sender.index) + " to " + std::to_string(index_));
     }
-    if (auto ok = verify_signature(sender.identity_key, share.signed_bytes(ceremony_hash_), share.signature);
+    if (auto ok = verify_signature(sender.identity_key, share.signed_bytes(ceremony_hash_),
+                                   share.signature);
         !ok) {
         return ok.error().within(from);
     }
@@ -151,7 +158,8 @@ Status Guardian::receive_share(const GuardianAnnouncement& sender, const SealedS
 }
 
 Status Guardian::accept_revealed_share(const GuardianAnnouncement& sender, const Scalar& share) {
-    if (auto ok = verify_share_against_commitments(sender.commitments, index_, share); !ok) return ok;
+    if (auto ok = verify_share_against_commitments(sender.commitments, index_, share); !ok)
+        return ok;
     received_.insert_or_assign(sender.index, share);
     return {};
 }
@@ -159,8 +167,8 @@ Status Guardian::accept_revealed_share(const GuardianAnnouncement& sender, const
 Result<GuardianSecretShare> Guardian::finish() const {
     if (received_.size() != guardian_count_) {
         return make_error(ErrorCode::invalid_argument,
-                          guardian_name(index_) + " has " + std::to_string(received_.size()) + " of " +
-                              std::to_string(guardian_count_) + " shares");
+                          guardian_name(index_) + " has " + std::to_string(received_.size()) +
+                              " of " + std::to_string(guardian_count_) + " shares");
     }
     GuardianSecretShare out;
     out.index = index_;

@@ -59,7 +59,7 @@ Result<Ed25519SigningKey> parse_seed_line(const fs::path& path, std::string_view
     }
     if (seed_length != Ed25519SigningKey::seed_size) {
         return key_file_line_error(ErrorCode::invalid_encoding, path, 4,
-                          "seed must be 32 bytes, got " + std::to_string(seed_length));
+                                   "seed must be 32 bytes, got " + std::to_string(seed_length));
     }
     return Ed25519SigningKey::from_seed(ByteSpan(seed.data(), seed_length));
 }
@@ -96,8 +96,9 @@ Result<Ed25519SigningKey> read_signing_key_file(const fs::path& path) {
     auto key = parse_seed_line(path, lines[3]);
     if (!key) return key.error();
     if (key.value().public_key() != stored_public.value()) {
-        return key_file_line_error(ErrorCode::verification_failed, path, 3,
-                          "public key does not match the key derived from the seed on line 4");
+        return key_file_line_error(
+            ErrorCode::verification_failed, path, 3,
+            "public key does not match the key derived from the seed on line 4");
     }
     return key;
 }

@@ -1,4 +1,5 @@
-// Precomputed contests: selections plus the count proof for every possible sum (docs/crypto.md §4.5).
+// Precomputed contests: selections plus the count proof for every possible sum (docs/crypto.md
+// §4.5).
 #include "psephos/crypto/precomputed_contest.hpp"
 
 #include <sodium.h>
@@ -10,11 +11,13 @@
 namespace psephos::crypto {
 
 namespace {
-void wipe(Point& point) { sodium_memzero(const_cast<std::uint8_t*>(point.bytes().data()), Point::size); }
+void wipe(Point& point) {
+    sodium_memzero(const_cast<std::uint8_t*>(point.bytes().data()), Point::size);
+}
 }  // namespace
 
 struct PrecomputedContest::State {
-    struct Branch {  // a simulated branch j of the count proof, for one sum m
+    struct Branch {        // a simulated branch j of the count proof, for one sum m
         Scalar challenge;  // c_j
         Scalar response;   // v_j = w_j − c_j·r_sum
         Point a;           // w_j·G = v_j·G + c_j·α_sum
@@ -28,11 +31,11 @@ struct PrecomputedContest::State {
     Point public_key;
     std::uint32_t limit = 0;
     std::vector<PrecomputedSelection> selections;
-    Scalar nonce_sum;                  // r_sum = Σ r_i
-    Point alpha_sum;                   // r_sum·G = Σ α_i
-    std::vector<Point> beta_sum;       // [m] = r_sum·K + m·G = Σ β_i when the marks sum to m
-    Scalar real_secret;                // u
-    Point real_a, real_b;              // u·G, u·K
+    Scalar nonce_sum;             // r_sum = Σ r_i
+    Point alpha_sum;              // r_sum·G = Σ α_i
+    std::vector<Point> beta_sum;  // [m] = r_sum·K + m·G = Σ β_i when the marks sum to m
+    Scalar real_secret;           // u
+    Point real_a, real_b;         // u·G, u·K
     std::vector<std::vector<Branch>> simulated;  // [m][j], j ≠ m (the entry j = m is unused)
 
     ~State() {
@@ -61,7 +64,8 @@ std::uint32_t PrecomputedContest::limit() const {
 PrecomputedContest PrecomputedContest::compute(const Point& public_key, std::size_t option_count,
                                                std::uint32_t limit) {
     if (limit == 0 || limit > max_range_limit || option_count == 0) {
-        throw std::invalid_argument("PrecomputedContest: limit must be in 1..255 and options at least 1");
+        throw std::invalid_argument(
+            "PrecomputedContest: limit must be in 1..255 and options at least 1");
     }
     auto s = std::make_unique<State>();
     s->public_key = public_key;
@@ -103,16 +107,19 @@ PrecomputedContest PrecomputedContest::compute(const Point& public_key, std::siz
     return PrecomputedContest(std::move(s));
 }
 
-Result<EncryptedContestSelections> encrypt_contest(PrecomputedContest precomputed, const Hash32& base_hash,
+Result<EncryptedContestSelections> encrypt_contest(PrecomputedContest precomputed,
+                                                   const Hash32& base_hash,
                                                    std::span<const Bytes> selection_contexts,
                                                    ByteSpan count_context, const Point& public_key,
                                                    std::span<const std::uint8_t> marks) {
     if (precomputed.empty()) {
-        return make_error(ErrorCode::invalid_argument, "precomputed contest is empty (already used or moved from)");
+        return make_error(ErrorCode::invalid_argument,
+                          "precomputed contest is empty (already used or moved from)");
     }
     PrecomputedContest::State& s = *precomputed.state_;
     if (!(s.public_key == public_key)) {
-        return make_error(ErrorCode::invalid_argument, "precomputed contest was made for another public key");
+        return make_error(ErrorCode::invalid_argument,
+                          "precomputed contest was made for another public key");
     }
     if (marks.size() != s.selections.size() || selection_contexts.size() != s.selections.size()) {
         return make_error(ErrorCode::invalid_argument,
@@ -122,20 +129,21 @@ Result<EncryptedContestSelections> encrypt_contest(PrecomputedContest precompute
     std::uint32_t count = 0;
     for (const auto mark : marks) count += mark;  // each mark is checked ≤ 1 below
     if (count > s.limit) {
-        return make_error(ErrorCode::invalid_argument,
-                          "more marks than vote for " + std::to_string(s.limit) + " allows (overvote)");
+        return make_error(
+            ErrorCode::invalid_argument,
+            "more marks than vote for " + std::to_string(s.limit) + " allows (overvote)");
     }
     EncryptedContestSelections out;
     for (std::size_t i = 0; i < s.selections.size(); ++i) {
-        auto selection = encrypt_selection(std::move(s.selections[i]), base_hash, selection_contexts[i],
-                                           public_key, marks[i]);
+        auto selection = encrypt_selection(std::move(s.selections[i]), base_hash,
+                                           selection_contexts[i], public_key, marks[i]);
         if (!selection) return selection.error();
         out.selections.push_back(std::move(selection).value());
     }
     // The count proof for m = count, exactly as prove_range builds it (§4.2).
     const std::uint32_t m = count;
-    Transcript t = detail::range_transcript(base_hash, count_context, Ciphertext{s.alpha_sum, s.beta_sum[m]},
-                                            public_key, s.limit);
+    Transcript t = detail::range_transcript(
+        base_hash, count_context, Ciphertext{s.alpha_sum, s.beta_sum[m]}, public_key, s.limit);
     Scalar simulated_sum;
     for (std::uint32_t j = 0; j <= s.limit; ++j) {
         if (j == m) {

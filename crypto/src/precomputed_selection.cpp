@@ -152,7 +152,8 @@ Result<EncryptedSelection> encrypt_selection_full(const Hash32& base_hash, ByteS
 PrecomputationPool::PrecomputationPool(const Point& public_key, std::size_t target_size,
                                        std::size_t thread_count)
     : public_key_(public_key),
-      pool_([this] { return PrecomputedSelection::compute(public_key_); }, target_size, thread_count) {}
+      pool_([this] { return PrecomputedSelection::compute(public_key_); }, target_size,
+            thread_count) {}
 
 Result<EncryptedSelection> encrypt_selection_with(PrecomputationPool* pool, const Hash32& base_hash,
                                                   ByteSpan context, const Point& public_key,

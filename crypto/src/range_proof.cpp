@@ -17,9 +17,9 @@ void append_branch(Transcript& t, const Scalar& c, const Scalar& v, const Cipher
 
 Status check_limit(std::uint32_t limit) {
     if (limit == 0 || limit > max_range_limit) {
-        return make_error(ErrorCode::invalid_argument,
-                          "range limit " + std::to_string(limit) + " is outside [1, " +
-                              std::to_string(max_range_limit) + "]");
+        return make_error(ErrorCode::invalid_argument, "range limit " + std::to_string(limit) +
+                                                           " is outside [1, " +
+                                                           std::to_string(max_range_limit) + "]");
     }
     return {};
 }

@@ -27,8 +27,7 @@ SchnorrProof prove_knowledge_of_secret(const Hash32& base_hash, ByteSpan context
 
 Status verify_knowledge_of_secret(const Hash32& base_hash, ByteSpan context,
                                   const Point& public_key, const SchnorrProof& proof) {
-    const Point commitment =
-        Point::multiply_base(proof.response) + proof.challenge * public_key;
+    const Point commitment = Point::multiply_base(proof.response) + proof.challenge * public_key;
     if (!(schnorr_challenge(base_hash, context, public_key, commitment) == proof.challenge)) {
         return make_error(ErrorCode::verification_failed,
                           "Schnorr proof: challenge does not match the recomputed commitment");

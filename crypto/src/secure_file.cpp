@@ -1,5 +1,5 @@
-// No-replace, crash-safe writes and careful reads of key and record files (secure_file.hpp), on POSIX
-// file calls so that the mode is right from the first byte.
+// No-replace, crash-safe writes and careful reads of key and record files (secure_file.hpp), on
+// POSIX file calls so that the mode is right from the first byte.
 #include "psephos/crypto/secure_file.hpp"
 
 #include <fcntl.h>

@@ -18,17 +18,20 @@ DecryptionShare compute_decryption_share(const Hash32& base_hash, std::uint32_t 
     DecryptionShare share;
     share.guardian_index = guardian_index;
     share.partial = secret_share * ciphertext.alpha;
-    share.proof = prove_equal_discrete_logs(base_hash, decryption_share_context(guardian_index),
-                                            secret_share, public_share, ciphertext.alpha,
-                                            share.partial);
+    share.proof =
+        prove_equal_discrete_logs(base_hash, decryption_share_context(guardian_index), secret_share,
+                                  public_share, ciphertext.alpha, share.partial);
     return share;
 }
 
 Status verify_decryption_share(const Hash32& base_hash, const Point& public_share,
                                const Ciphertext& ciphertext, const DecryptionShare& share) {
-    auto ok = verify_equal_discrete_logs(base_hash, decryption_share_context(share.guardian_index),
-                                         public_share, ciphertext.alpha, share.partial, share.proof);
-    if (!ok) return ok.error().within("decryption share of guardian " + std::to_string(share.guardian_index));
+    auto ok =
+        verify_equal_discrete_logs(base_hash, decryption_share_context(share.guardian_index),
+                                   public_share, ciphertext.alpha, share.partial, share.proof);
+    if (!ok)
+        return ok.error().within("decryption share of guardian " +
+                                 std::to_string(share.guardian_index));
     return {};
 }
 

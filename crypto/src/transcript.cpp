@@ -11,7 +11,8 @@ constexpr std::string_view transcript_domain = "psephos-transcript-v1";
 template <std::size_t N>
 std::array<std::uint8_t, N> big_endian(std::uint64_t value) {
     std::array<std::uint8_t, N> out{};
-    for (std::size_t i = 0; i < N; ++i) out[i] = static_cast<std::uint8_t>(value >> (8 * (N - 1 - i)));
+    for (std::size_t i = 0; i < N; ++i)
+        out[i] = static_cast<std::uint8_t>(value >> (8 * (N - 1 - i)));
     return out;
 }
 
@@ -34,7 +35,9 @@ Transcript::Transcript(std::string_view protocol_label) {
 
 Transcript::~Transcript() { sodium_memzero(&state_, sizeof state_); }
 
-void Transcript::append(std::string_view label, ByteSpan data) { absorb_framed(state_, label, data); }
+void Transcript::append(std::string_view label, ByteSpan data) {
+    absorb_framed(state_, label, data);
+}
 
 void Transcript::append_u64(std::string_view label, std::uint64_t value) {
     absorb_framed(state_, label, big_endian<8>(value));

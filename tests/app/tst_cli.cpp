@@ -16,9 +16,9 @@
 
 #include "psephos_process.hpp"
 
-#include "psephos/election/guardian_key_file.hpp"
 #include "psephos/crypto/scalar.hpp"
 #include "psephos/election/election_manifest.hpp"
+#include "psephos/election/guardian_key_file.hpp"
 
 using namespace psephos;
 
@@ -33,10 +33,6 @@ const QString samples_dir = QStringLiteral(PSEPHOS_SAMPLES_DIR);
 const QString small_sample = samples_dir + "/small-election.json";
 const QString county_sample = samples_dir + "/county-general-2026.json";
 const char* const passphrase = "correct horse battery staple";
-
-
-
-
 
 void write_all(const QString& path, const QByteArray& data) {
     QFile f(path);
@@ -272,7 +268,8 @@ private slots:
         QVERIFY(back.value().secret_share == share);
         QVERIFY(back.value().identity.public_key() == identity.public_key());
         // Never replaces a file.
-        const auto again = election::write_guardian_key_file(file, "e-1", 7, share, identity, secret);
+        const auto again =
+            election::write_guardian_key_file(file, "e-1", 7, share, identity, secret);
         QVERIFY(!again.ok());
         QVERIFY(again.error().message.find("already exists") != std::string::npos);
     }

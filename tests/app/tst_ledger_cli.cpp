@@ -38,10 +38,6 @@ const QString small_sample = QStringLiteral(PSEPHOS_SAMPLES_DIR) + "/small-elect
 const QString election_id = "maplewood-municipal-2026";
 const QString ward1_origin = election_id + "/district/ward-1";
 
-
-
-
-
 unsigned mode_of(const QString& path) {
     struct stat st {};
     if (::stat(QFile::encodeName(path).constData(), &st) != 0) return 0xffff;
@@ -54,7 +50,6 @@ QString field(const QString& text, const QString& key) {
                                 QRegularExpression::MultilineOption);
     return re.match(text).captured(1);
 }
-
 
 // A checkpoint note's text: origin, size and base64 root lines.
 QString checkpoint_head(const QString& origin, int size) {
@@ -498,15 +493,17 @@ private slots:
         QCOMPARE(run({"ledger", "init", "--election", election_, "--data", data}).exit_code, 0);
         const QString key = path("kiosk-9.key");
         QCOMPARE(run({"ledger", "device-key", "--out", key, "--device", "kiosk-9"}).exit_code, 0);
-        QCOMPARE(run({"ledger", "register-device", "--data", data, "--district", "ward-2", "--device",
-                      "kiosk-9", "--public-key", key + ".pub"})
+        QCOMPARE(run({"ledger", "register-device", "--data", data, "--district", "ward-2",
+                      "--device", "kiosk-9", "--public-key", key + ".pub"})
                      .exit_code,
                  0);
-        QCOMPARE(run({"ledger", "open-polls", "--data", data, "--district", "ward-2"}).exit_code, 0);
+        QCOMPARE(run({"ledger", "open-polls", "--data", data, "--district", "ward-2"}).exit_code,
+                 0);
         auto encrypt = [&](const QString& out, bool chained) {
-            QStringList args{"encrypt", "--election", election_, "--district", "ward-2",
-                             "--selections", "{}", "--device-key", key, "--device-id", "kiosk-9",
-                             "--out", out};
+            QStringList args{"encrypt", "--election",   election_, "--district",
+                             "ward-2",  "--selections", "{}",      "--device-key",
+                             key,       "--device-id",  "kiosk-9", "--out",
+                             out};
             if (chained) args << "--data" << data;
             return run(args);
         };
@@ -516,8 +513,8 @@ private slots:
             QVERIFY2(e.exit_code == 0, qPrintable(describe(e)));
             const Run c = run({"ledger", "cast", "--data", data, ballot});
             QVERIFY2(c.exit_code == 0, qPrintable(describe(c)));
-            QVERIFY2(c.out.contains(": cast at ward-2#" + QString::number(2 + i) + ", tracking code " +
-                                    field(e.out, "tracking code")),
+            QVERIFY2(c.out.contains(": cast at ward-2#" + QString::number(2 + i) +
+                                    ", tracking code " + field(e.out, "tracking code")),
                      qPrintable(c.out));
         }
         // Without --data the ballot starts the chain again, and the ledger refuses it.
@@ -527,9 +524,9 @@ private slots:
         QCOMPARE(c.exit_code, 1);
         QVERIFY2(c.out.contains("does not chain to device 'kiosk-9'"), qPrintable(c.out));
         // A device the ledger does not know is named.
-        const Run unknown = run({"encrypt", "--election", election_, "--district", "ward-2",
-                                 "--selections", "{}", "--device-id", "kiosk-0", "--out",
-                                 path("unknown"), "--data", data});
+        const Run unknown =
+            run({"encrypt", "--election", election_, "--district", "ward-2", "--selections", "{}",
+                 "--device-id", "kiosk-0", "--out", path("unknown"), "--data", data});
         QCOMPARE(unknown.exit_code, 1);
         QVERIFY2(unknown.err.contains("device 'kiosk-0' is not registered in district 'ward-2'"),
                  qPrintable(describe(unknown)));

@@ -159,8 +159,8 @@ private slots:
         QVERIFY(mismatch.error().message.find("line 3") != std::string::npos);
         // Truncated, another header, a short secret.
         QVERIFY(!write_variant("truncated.key", text.substr(0, text.size() - 1)));
-        QVERIFY(!write_variant("header.key", "psephos-ed25519-secret-key-v1" +
-                                                 text.substr(text.find('\n'))));
+        QVERIFY(!write_variant("header.key",
+                               "psephos-ed25519-secret-key-v1" + text.substr(text.find('\n'))));
         std::string short_secret = text;
         short_secret.erase(short_secret.size() - 3, 2);
         auto bad_secret = write_variant("short.key", short_secret);

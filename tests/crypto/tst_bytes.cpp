@@ -35,7 +35,8 @@ private slots:
         QTest::addColumn<QByteArray>("text");
         // Found by fuzz_base64: libsodium 1.0.18 alone reads bytes ≥ 0x80 as '/'.
         QTest::newRow("byte 0xff") << QByteArray::fromHex("51ff2bff");
-        QTest::newRow("byte 0xa0") << QByteArray("Zm9v") + QByteArray(1, '\xa0') + QByteArray("mFy");
+        QTest::newRow("byte 0xa0")
+            << QByteArray("Zm9v") + QByteArray(1, '\xa0') + QByteArray("mFy");
         QTest::newRow("missing padding") << QByteArray("Zg");
         QTest::newRow("padding inside") << QByteArray("Zg==Zm8=");
         QTest::newRow("three pads") << QByteArray("Z===");

@@ -45,7 +45,9 @@ QList<Vector> read_vectors() {
     return out;
 }
 
-Bytes hex(const QByteArray& h) { return from_hex(h.toStdString()).value(); }  // TEST 1's message is empty
+Bytes hex(const QByteArray& h) {
+    return from_hex(h.toStdString()).value();
+}  // TEST 1's message is empty
 
 Ed25519SigningKey rfc8032_key(int index) {
     return Ed25519SigningKey::from_seed(hex(read_vectors().at(index).secret_key)).value();
@@ -387,7 +389,9 @@ private slots:
         // Found by fuzz_key_file: libsodium 1.0.18 alone reads a byte >= 0x80 as '/', which gave
         // the same key a second file form.
         QByteArray high_byte_seed = good;
-        high_byte_seed.replace("nWGxne/9", "nWGxne\xa0" "9");
+        high_byte_seed.replace("nWGxne/9",
+                               "nWGxne\xa0"
+                               "9");
         QTest::newRow("non-ASCII byte in seed") << high_byte_seed << 4 << "base64";
         QByteArray high_byte_public = good;
         high_byte_public.replace("11qYAYKxCrfVS", "11qYAYKxCr\xffVS");

@@ -72,8 +72,8 @@ private slots:
 
     void discrete_log_reaches_10_to_the_8() {
         const DiscreteLogTable dlog(100'000'000);
-        for (std::uint64_t m : {0ull, 1ull, 9999ull, 10001ull, 12345678ull, 99'999'999ull,
-                                100'000'000ull}) {
+        for (std::uint64_t m :
+             {0ull, 1ull, 9999ull, 10001ull, 12345678ull, 99'999'999ull, 100'000'000ull}) {
             auto got = dlog.solve(Point::multiply_base(Scalar::from_uint64(m)));
             QVERIFY(got.ok());
             QCOMPARE(got.value(), m);

@@ -30,7 +30,8 @@ struct Ceremony {
     Point joint_key;
 
     Ceremony() {
-        for (std::uint32_t i = 1; i <= n; ++i) guardians.push_back(Guardian::create(ceremony_hash, i, n, k));
+        for (std::uint32_t i = 1; i <= n; ++i)
+            guardians.push_back(Guardian::create(ceremony_hash, i, n, k));
         for (const auto& g : guardians) {
             announcements.push_back(g.announcement());
             commitments.push_back(g.announcement().commitments);
@@ -38,8 +39,9 @@ struct Ceremony {
         for (auto& recipient : guardians) {
             for (const auto& sender : guardians) {
                 if (sender.index() == recipient.index()) continue;
-                auto ok = recipient.receive_share(announcements[sender.index() - 1],
-                                                  sender.share_for(announcements[recipient.index() - 1]));
+                auto ok =
+                    recipient.receive_share(announcements[sender.index() - 1],
+                                            sender.share_for(announcements[recipient.index() - 1]));
                 if (!ok) qFatal("honest share rejected: %s", ok.error().message.c_str());
             }
         }
@@ -47,7 +49,9 @@ struct Ceremony {
         joint_key = compute_joint_public_key(commitments);
     }
 
-    Point public_share(std::uint32_t index) const { return compute_public_share(commitments, index); }
+    Point public_share(std::uint32_t index) const {
+        return compute_public_share(commitments, index);
+    }
 };
 
 std::vector<std::vector<std::uint32_t>> subsets_of_size(std::uint32_t size) {
@@ -94,13 +98,16 @@ private slots:
     void decrypts_with_any_subset_of_three_or_more() {
         QFETCH(std::vector<std::uint32_t>, present);
         const Hash32 base = hash_of(0xba);
-        const Ciphertext tally = add_ciphertexts(encrypt_message(40, Scalar::random(), ceremony_->joint_key),
-                                                 encrypt_message(2, Scalar::random(), ceremony_->joint_key));
+        const Ciphertext tally =
+            add_ciphertexts(encrypt_message(40, Scalar::random(), ceremony_->joint_key),
+                            encrypt_message(2, Scalar::random(), ceremony_->joint_key));
         std::vector<DecryptionShare> shares;
         for (auto i : present) {
             const auto& s = ceremony_->secrets[i - 1];
-            shares.push_back(compute_decryption_share(base, i, s.secret, ceremony_->public_share(i), tally));
-            QVERIFY(verify_decryption_share(base, ceremony_->public_share(i), tally, shares.back()).ok());
+            shares.push_back(
+                compute_decryption_share(base, i, s.secret, ceremony_->public_share(i), tally));
+            QVERIFY(verify_decryption_share(base, ceremony_->public_share(i), tally, shares.back())
+                        .ok());
         }
         auto m_g = combine_decryption_shares(tally, shares, k);
         QVERIFY(m_g.ok());
@@ -128,20 +135,23 @@ private slots:
     void rejects_and_attributes_bad_decryption_share() {
         const Hash32 base = hash_of(0xba);
         const Ciphertext c = encrypt_message(1, Scalar::random(), ceremony_->joint_key);
-        auto share = compute_decryption_share(base, 4, ceremony_->secrets[3].secret, ceremony_->public_share(4), c);
+        auto share = compute_decryption_share(base, 4, ceremony_->secrets[3].secret,
+                                              ceremony_->public_share(4), c);
         share.partial = share.partial + Point::generator();
         auto ok = verify_decryption_share(base, ceremony_->public_share(4), c, share);
         QVERIFY(!ok.ok());
         QVERIFY(ok.error().message.find("guardian 4") != std::string::npos);
         // Guardian 2's honest share does not verify as guardian 3's.
-        auto honest = compute_decryption_share(base, 2, ceremony_->secrets[1].secret, ceremony_->public_share(2), c);
+        auto honest = compute_decryption_share(base, 2, ceremony_->secrets[1].secret,
+                                               ceremony_->public_share(2), c);
         QVERIFY(!verify_decryption_share(base, ceremony_->public_share(3), c, honest).ok());
     }
 
     void catches_and_attributes_a_bad_share() {
         const Hash32 h = hash_of(0x11);
         auto g1 = Guardian::create(h, 1, 3, 2), g2 = Guardian::create(h, 2, 3, 2);
-        // Guardian 2 sends guardian 1 a share of a different polynomial, sealed and signed properly.
+        // Guardian 2 sends guardian 1 a share of a different polynomial, sealed and signed
+        // properly.
         auto rogue = ElectionPolynomial::random(2).evaluate(1);
         SealedShare bad;
         bad.sender = 2;
@@ -151,12 +161,14 @@ private slots:
         auto refused = g1.receive_share(g2.announcement(), bad);
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().code, ErrorCode::share_mismatch);
-        QVERIFY(refused.error().message.find("guardian 2's share for guardian 1") != std::string::npos);
+        QVERIFY(refused.error().message.find("guardian 2's share for guardian 1") !=
+                std::string::npos);
         QVERIFY(!g1.finish().ok());  // nothing was kept
 
         // The complaint: revealing the bad share convicts guardian 2; the honest one clears it.
         const ShareComplaint complaint{1, 2, bad};
-        QCOMPARE(resolve_complaint(h, g2.announcement(), complaint, rogue).error().code, ErrorCode::share_mismatch);
+        QCOMPARE(resolve_complaint(h, g2.announcement(), complaint, rogue).error().code,
+                 ErrorCode::share_mismatch);
         const SealedShare honest = g2.share_for(g1.announcement());
         auto honest_value = g1.receive_share(g2.announcement(), honest);
         QVERIFY(honest_value.ok());
@@ -172,7 +184,8 @@ private slots:
         SealedShare share = g2.share_for(g1.announcement());
         SealedShare flipped = share;
         flipped.sealed[5] ^= 0x01;
-        QCOMPARE(g1.receive_share(g2.announcement(), flipped).error().code, ErrorCode::verification_failed);
+        QCOMPARE(g1.receive_share(g2.announcement(), flipped).error().code,
+                 ErrorCode::verification_failed);
         SealedShare misaddressed = share;
         misaddressed.recipient = 2;
         QVERIFY(!g1.receive_share(g2.announcement(), misaddressed).ok());
@@ -180,7 +193,8 @@ private slots:
         SealedShare garbage = share;
         garbage.sealed = seal_to(g1.announcement().box_key, Bytes(32, 0xff));
         garbage.signature = g2.identity().sign(garbage.signed_bytes(h));
-        QCOMPARE(g1.receive_share(g2.announcement(), garbage).error().code, ErrorCode::share_mismatch);
+        QCOMPARE(g1.receive_share(g2.announcement(), garbage).error().code,
+                 ErrorCode::share_mismatch);
         QVERIFY(g1.receive_share(g2.announcement(), share).ok());
         QVERIFY(g1.finish().ok());
     }

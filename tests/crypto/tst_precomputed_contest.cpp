@@ -18,7 +18,8 @@ const Hash32 base = [] {
 
 std::vector<Bytes> contexts(std::size_t n) {
     std::vector<Bytes> out;
-    for (std::size_t i = 0; i < n; ++i) out.push_back(Bytes{'o', static_cast<std::uint8_t>('0' + i)});
+    for (std::size_t i = 0; i < n; ++i)
+        out.push_back(Bytes{'o', static_cast<std::uint8_t>('0' + i)});
     return out;
 }
 const Bytes count_context{'c', 'o', 'u', 'n', 't'};
@@ -32,7 +33,9 @@ Status verify_contest(const EncryptedContestSelections& e, const Point& key, std
     const auto ctx = contexts(e.selections.size());
     Ciphertext sum = zero_ciphertext();
     for (std::size_t i = 0; i < e.selections.size(); ++i) {
-        if (auto ok = verify_zero_or_one(base, ctx[i], e.selections[i].ciphertext, key, e.selections[i].proof); !ok)
+        if (auto ok = verify_zero_or_one(base, ctx[i], e.selections[i].ciphertext, key,
+                                         e.selections[i].proof);
+            !ok)
             return ok;
         sum = add_ciphertexts(sum, e.selections[i].ciphertext);
     }
@@ -79,7 +82,8 @@ private slots:
             for (std::size_t i = 0; i < n; ++i) {
                 QCOMPARE(decrypt_to_group(e.value().selections[i].ciphertext, secret),
                          marks[i] ? Point::generator() : Point::identity());
-                QCOMPARE(decrypt_with_nonce(e.value().selections[i].ciphertext, e.value().selections[i].nonce, key),
+                QCOMPARE(decrypt_with_nonce(e.value().selections[i].ciphertext,
+                                            e.value().selections[i].nonce, key),
                          marks[i] ? Point::generator() : Point::identity());
             }
         }
@@ -88,7 +92,8 @@ private slots:
     void rejects_changed_count_proof() {
         const Point key = Point::multiply_base(Scalar::random());
         const std::vector<std::uint8_t> marks{1, 0, 1, 0};
-        auto e = encrypt_contest(PrecomputedContest::compute(key, 4, 2), base, contexts(4), count_context, key, marks);
+        auto e = encrypt_contest(PrecomputedContest::compute(key, 4, 2), base, contexts(4),
+                                 count_context, key, marks);
         QVERIFY(e.ok());
         const Bytes proof = e.value().count_proof.to_bytes();
         Ciphertext sum = zero_ciphertext();
@@ -98,7 +103,8 @@ private slots:
             Bytes mutated = proof;
             mutated[i] ^= 0x01;
             auto p = RangeProof::from_bytes(mutated, 2);
-            if (p.ok() && verify_range(base, count_context, sum, key, 2, p.value()).ok()) ++accepted;
+            if (p.ok() && verify_range(base, count_context, sum, key, 2, p.value()).ok())
+                ++accepted;
         }
         QCOMPARE(accepted, 0);
         // The proof is bound to its context.
@@ -109,10 +115,15 @@ private slots:
         const Point key = Point::multiply_base(Scalar::random());
         const Point other = Point::multiply_base(Scalar::random());
         const std::vector<std::uint8_t> one{1, 0, 0};
-        QVERIFY(!encrypt_contest(PrecomputedContest::compute(key, 3, 1), base, contexts(3), count_context, other, one).ok());
-        QVERIFY(!encrypt_contest(PrecomputedContest::compute(key, 3, 1), base, contexts(2), count_context, key, one).ok());
+        QVERIFY(!encrypt_contest(PrecomputedContest::compute(key, 3, 1), base, contexts(3),
+                                 count_context, other, one)
+                     .ok());
+        QVERIFY(!encrypt_contest(PrecomputedContest::compute(key, 3, 1), base, contexts(2),
+                                 count_context, key, one)
+                     .ok());
         const std::vector<std::uint8_t> two{2, 0, 0};
-        auto bad_mark = encrypt_contest(PrecomputedContest::compute(key, 3, 2), base, contexts(3), count_context, key, two);
+        auto bad_mark = encrypt_contest(PrecomputedContest::compute(key, 3, 2), base, contexts(3),
+                                        count_context, key, two);
         QVERIFY(!bad_mark.ok());
         PrecomputedContest pre = PrecomputedContest::compute(key, 3, 1);
         PrecomputedContest moved = std::move(pre);

@@ -82,7 +82,8 @@ private slots:
     void rejects_top_bit_encodings_data() {
         QTest::addColumn<QByteArray>("encoding");
         for (const auto& v : read_vectors("rfc9496_ristretto255.txt")) {
-            if (v.kind == "multiple") QTest::newRow(("bit 255 set on " + v.name).constData()) << v.hex;
+            if (v.kind == "multiple")
+                QTest::newRow(("bit 255 set on " + v.name).constData()) << v.hex;
         }
     }
     // Bit 255 set means s ≥ 2^255 > p, not canonical (RFC 9496 §4.3.1); libsodium 1.0.18's

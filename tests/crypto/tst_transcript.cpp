@@ -21,7 +21,8 @@ private slots:
         const auto vectors = psephos::test::read_vector_lines(
             QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/transcript.txt"), 5);
         QCOMPARE(vectors.size(), 5);
-        for (const auto& p : vectors) QTest::newRow(p[0].constData()) << p[1] << p[2] << p[3] << p[4];
+        for (const auto& p : vectors)
+            QTest::newRow(p[0].constData()) << p[1] << p[2] << p[3] << p[4];
     }
     void challenges_match_independent_vectors() {
         QFETCH(QByteArray, protocol);

@@ -19,8 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     if (auto payload = election::decode_anchor_payload(input)) {
         require(size == election::anchor_payload_size, "a payload is 77 bytes");
-        require(election::encode_anchor_payload(payload.value()) == Bytes(input.begin(), input.end()),
-                "a decoded payload re-encodes to the input");
+        require(
+            election::encode_anchor_payload(payload.value()) == Bytes(input.begin(), input.end()),
+            "a decoded payload re-encodes to the input");
     } else {
         require(payload.error().code == ErrorCode::invalid_encoding,
                 "a rejected payload is invalid_encoding");

@@ -15,8 +15,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    fuzz::check_canonical_record(fuzz::bytes_of(data, size), "encrypted ballot",
-                                 [](ByteSpan in) { return election::decode_ballot(in); },
-                                 [](const auto& record) { return election::encode_ballot(record); });
+    fuzz::check_canonical_record(
+        fuzz::bytes_of(data, size), "encrypted ballot",
+        [](ByteSpan in) { return election::decode_ballot(in); },
+        [](const auto& record) { return election::encode_ballot(record); });
     return 0;
 }

@@ -32,8 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     const std::string reencoded = to_base64(decoded.value());
-    require(reencoded == text,
-            "to_base64(from_base64(s)) == s (canonical text only)");
+    require(reencoded == text, "to_base64(from_base64(s)) == s (canonical text only)");
     auto again = from_base64(reencoded);
     require(again.ok() && again.value() == decoded.value(),
             "from_base64(to_base64(from_base64(s))) == from_base64(s)");

@@ -17,12 +17,14 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const auto decoded = fuzz::check_canonical_record(
-        fuzz::bytes_of(data, size), "challenged ballot", [](ByteSpan in) { return election::decode_challenged_ballot(in); },
+        fuzz::bytes_of(data, size), "challenged ballot",
+        [](ByteSpan in) { return election::decode_challenged_ballot(in); },
         [](const auto& record) { return election::encode_challenged_ballot(record); });
     if (!decoded) return 0;
     const auto& c = *decoded;
-    require(c.marks.size() == c.ballot.contests.size() && c.nonces.size() == c.ballot.contests.size(),
-            "one revealed contest per ballot contest");
+    require(
+        c.marks.size() == c.ballot.contests.size() && c.nonces.size() == c.ballot.contests.size(),
+        "one revealed contest per ballot contest");
     for (std::size_t i = 0; i < c.marks.size(); ++i) {
         require(c.marks[i].size() == c.ballot.contests[i].selections.size() &&
                     c.nonces[i].size() == c.marks[i].size(),

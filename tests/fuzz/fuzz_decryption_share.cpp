@@ -16,8 +16,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    fuzz::check_canonical_record(fuzz::bytes_of(data, size), "decryption share",
-                                 [](ByteSpan in) { return election::decode_decryption_share(in); },
-                                 [](const auto& record) { return election::encode_decryption_share(record); });
+    fuzz::check_canonical_record(
+        fuzz::bytes_of(data, size), "decryption share",
+        [](ByteSpan in) { return election::decode_decryption_share(in); },
+        [](const auto& record) { return election::encode_decryption_share(record); });
     return 0;
 }

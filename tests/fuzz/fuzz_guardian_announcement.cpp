@@ -16,8 +16,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    fuzz::check_canonical_record(fuzz::bytes_of(data, size), "guardian announcement",
-                                 [](ByteSpan in) { return election::decode_guardian_announcement(in); },
-                                 [](const auto& record) { return election::encode_guardian_announcement(record); });
+    fuzz::check_canonical_record(
+        fuzz::bytes_of(data, size), "guardian announcement",
+        [](ByteSpan in) { return election::decode_guardian_announcement(in); },
+        [](const auto& record) { return election::encode_guardian_announcement(record); });
     return 0;
 }

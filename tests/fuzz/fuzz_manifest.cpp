@@ -25,7 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     auto again = election::parse_manifest(election::manifest_to_json(parsed.value()));
     require(again.ok(), "a manifest written back as JSON parses again");
-    require(election::encode_manifest(again.value(), true) == election::encode_manifest(parsed.value(), true),
+    require(election::encode_manifest(again.value(), true) ==
+                election::encode_manifest(parsed.value(), true),
             "manifest_to_json then parse_manifest keeps the manifest");
     return 0;
 }

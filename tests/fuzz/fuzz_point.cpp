@@ -2,7 +2,8 @@
 // (ciphertexts, public keys, commitments, decryption shares).
 // Invariants: only 32 bytes decode; a decoded point keeps exactly the input bytes and decodes
 // again to itself; and since encodings are canonical, group arithmetic gives back the same bytes:
-// p + 0 = p, p − p = 0, (p + G) − G = p, 1·p = p. libsodium refusing any of that would throw, which also fails here.
+// p + 0 = p, p − p = 0, (p + G) − G = p, 1·p = p. libsodium refusing any of that would throw, which
+// also fails here.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

@@ -16,8 +16,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    fuzz::check_canonical_record(fuzz::bytes_of(data, size), "sealed share",
-                                 [](ByteSpan in) { return election::decode_sealed_share(in); },
-                                 [](const auto& record) { return election::encode_sealed_share(record); });
+    fuzz::check_canonical_record(
+        fuzz::bytes_of(data, size), "sealed share",
+        [](ByteSpan in) { return election::decode_sealed_share(in); },
+        [](const auto& record) { return election::encode_sealed_share(record); });
     return 0;
 }

@@ -15,7 +15,8 @@ using psephos::fuzz::require;
 
 namespace {
 const std::string published_text =
-    "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
+    "If you think cryptography is the answer to your problem,\nthen you don't know what your "
+    "problem is.\n";
 }
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -26,20 +27,24 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view input = fuzz::text_of(data, size);
     if (auto key = election::NoteVerifierKey::parse(input)) {
-        require(key.value().to_text() == input, "an accepted verifier key writes back to the input");
+        require(key.value().to_text() == input,
+                "an accepted verifier key writes back to the input");
     } else {
         fuzz::require_message(key.error(), "verifier key error has a message");
     }
     if (auto checkpoint = election::Checkpoint::parse(input)) {
-        require(checkpoint.value().to_text() == input, "an accepted checkpoint writes back to the input");
+        require(checkpoint.value().to_text() == input,
+                "an accepted checkpoint writes back to the input");
     } else {
         fuzz::require_message(checkpoint.error(), "checkpoint error has a message");
     }
-    static const auto peter = election::NoteVerifierKey::parse(
-                                  "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
-                                  .value();
+    static const auto peter =
+        election::NoteVerifierKey::parse(
+            "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+            .value();
     if (auto text = election::open_note(input, peter)) {
-        require(text.value() == published_text, "only the published text carries PeterNeumann's signature");
+        require(text.value() == published_text,
+                "only the published text carries PeterNeumann's signature");
     } else {
         fuzz::require_message(text.error(), "open_note error has a message");
     }

@@ -39,13 +39,15 @@ auto check_canonical_record(ByteSpan input, std::string_view record, Decode deco
     -> std::optional<std::decay_t<decltype(decode(input).value())>> {
     auto decoded = decode(input);
     if (!decoded) {
-        require(decoded.error().code == ErrorCode::invalid_encoding, "a rejected record is invalid_encoding");
+        require(decoded.error().code == ErrorCode::invalid_encoding,
+                "a rejected record is invalid_encoding");
         require(decoded.error().message.rfind(std::string(record) + " at byte ", 0) == 0,
                 "a rejection names the record and the byte offset");
         return std::nullopt;
     }
     const Bytes encoded = encode(decoded.value());
-    require(Bytes(input.begin(), input.end()) == encoded, "a decoded record re-encodes to the input");
+    require(Bytes(input.begin(), input.end()) == encoded,
+            "a decoded record re-encodes to the input");
     return std::move(decoded).value();
 }
 

@@ -72,7 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
     const auto decryption = fuzz::check_canonical_record(
-        input, "tally decryption", [](ByteSpan in) { return election::decode_tally_decryption(in); },
+        input, "tally decryption",
+        [](ByteSpan in) { return election::decode_tally_decryption(in); },
         [](const auto& record) { return election::encode_tally_decryption(record); });
     if (decryption) {
         ++accepted;

@@ -75,8 +75,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     {
         rv::DecodedResult r;
-        agree(static_cast<bool>(election::decode_district_result(input)), rv::decode_result(input, r),
-              "district result");
+        agree(static_cast<bool>(election::decode_district_result(input)),
+              rv::decode_result(input, r), "district result");
     }
     {
         rv::DecodedAnchorIntent a;

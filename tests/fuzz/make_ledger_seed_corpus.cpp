@@ -26,8 +26,9 @@ using namespace psephos;
 namespace {
 void write(const fs::path& dir, const std::string& name, psephos::ByteSpan bytes) {
     fs::create_directories(dir);
-    std::ofstream(dir / name, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                       static_cast<std::streamsize>(bytes.size()));
+    std::ofstream(dir / name, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
 }
 
 // Three guardians (threshold 2) and one with threshold 3, so the seeds differ in their numbers
@@ -45,7 +46,8 @@ void write_ceremony_records(const fs::path& corpus) {
         const std::string prefix = "k" + std::to_string(threshold) + "-";
         for (auto& recipient : guardians) {
             const auto& a = recipient.announcement();
-            write(corpus / "fuzz_guardian_announcement", prefix + "guardian-" + std::to_string(a.index),
+            write(corpus / "fuzz_guardian_announcement",
+                  prefix + "guardian-" + std::to_string(a.index),
                   election::encode_guardian_announcement(a));
             for (const auto& sender : guardians) {
                 if (sender.index() == recipient.index()) continue;
@@ -65,7 +67,8 @@ void write_ceremony_records(const fs::path& corpus) {
             const auto share = crypto::compute_decryption_share(
                 ceremony_hash, g.index(), secret.secret,
                 crypto::compute_public_share(commitments, g.index()), ciphertext);
-            write(corpus / "fuzz_decryption_share", prefix + "guardian-" + std::to_string(g.index()),
+            write(corpus / "fuzz_decryption_share",
+                  prefix + "guardian-" + std::to_string(g.index()),
                   election::encode_decryption_share(share));
         }
     }
@@ -78,7 +81,7 @@ void write_ledger_records(const fs::path& corpus) {
     const fs::path dir = corpus / "fuzz_ledger_records";
     const auto device = crypto::Ed25519SigningKey::generate();
     const election::DeviceRegistration registration{"d1", "kiosk-1", device.public_key(),
-                                                  1'800'000'000};
+                                                    1'800'000'000};
     write(dir, "device-registration", election::encode_device_registration(registration));
 
     std::vector<Bytes> polls;
@@ -138,8 +141,9 @@ void write_tally_records(const fs::path& corpus, const election::LocalKeyCeremon
             write(dir, std::string("decryption-") + district + "-" + std::to_string(g),
                   election::encode_tally_decryption(decryptions.back()));
         }
-        write(dir, std::string("result-") + district,
-              election::encode_district_result(election::combine_tally_decryptions(
+        write(
+            dir, std::string("result-") + district,
+            election::encode_district_result(election::combine_tally_decryptions(
                                                  election.election, tally, hash, decryptions, table)
                                                  .value()));
     }
@@ -157,15 +161,16 @@ int main(int argc, char** argv) {
     std::vector<Bytes> cast;
     const auto device = crypto::Ed25519SigningKey::generate();
     const Hash32 seed = election::initial_tracking_code(election.election.base_hash, "kiosk-1");
-    const election::BallotMarks marks[] = {{}, {{"mayor", {"ada"}}, {"measure-a", {"yes"}}},
-                                         {{"mayor", {"alan"}}, {"council", {"emmy", "kurt"}}}};
+    const election::BallotMarks marks[] = {{},
+                                           {{"mayor", {"ada"}}, {"measure-a", {"yes"}}},
+                                           {{"mayor", {"alan"}}, {"council", {"emmy", "kurt"}}}};
     int n = 0;
     for (const auto& m : marks) {
         for (const char* district : {"d1", "d2"}) {
             if (std::string(district) == "d2" && m.count("council")) continue;
             const std::string id = "seed-" + std::to_string(n++);
-            auto prepared = election::encrypt_ballot(election.election, {id, "kiosk-1", district, 1'800'000'000, seed},
-                                                   m, device);
+            auto prepared = election::encrypt_ballot(
+                election.election, {id, "kiosk-1", district, 1'800'000'000, seed}, m, device);
             if (!prepared) {
                 std::cerr << prepared.error().message << '\n';
                 return 1;
@@ -174,7 +179,8 @@ int main(int argc, char** argv) {
             if (only == "fuzz_tally_records") continue;
             write(corpus / "fuzz_ballot", id, election::encode_ballot(prepared.value().ballot));
             write(corpus / "fuzz_challenged_ballot", id,
-                  election::encode_challenged_ballot(election::challenge_ballot(std::move(prepared).value())));
+                  election::encode_challenged_ballot(
+                      election::challenge_ballot(std::move(prepared).value())));
         }
     }
     write_tally_records(corpus, election, cast);
@@ -182,7 +188,8 @@ int main(int argc, char** argv) {
     for (const auto& entry : fs::directory_iterator(argv[2])) {
         if (entry.path().extension() != ".json") continue;
         std::ifstream in(entry.path(), std::ios::binary);
-        const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        const std::string text{std::istreambuf_iterator<char>(in),
+                               std::istreambuf_iterator<char>()};
         write(corpus / "fuzz_manifest", entry.path().filename().string(), psephos::as_bytes(text));
     }
     write_ceremony_records(corpus);

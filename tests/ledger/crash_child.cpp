@@ -58,7 +58,8 @@ int main(int argc, char** argv) {
                                  prepared.error().message.c_str());
                     std::_Exit(1);
                 }
-                auto receipt = ledger.submit(election::encode_ballot(prepared.value().ballot)).get();
+                auto receipt =
+                    ledger.submit(election::encode_ballot(prepared.value().ballot)).get();
                 if (!receipt) {
                     std::fprintf(stderr, "ledger_crash_child: %s\n",
                                  receipt.error().message.c_str());

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "psephos/election/encrypted_ballot.hpp"
-#include "psephos/ledger/ledger.hpp"
 #include "psephos/election/ledger_records.hpp"
+#include "psephos/ledger/ledger.hpp"
 #include "test_election.hpp"
 
 namespace psephos::test {
@@ -57,8 +57,8 @@ public:
     }
     Bytes polls(election::PollsAction action, std::size_t district, std::uint64_t cast = 0,
                 std::uint64_t challenged = 0) const {
-        return election::encode_polls_record({action, kiosks_.at(district).district_id, 1'793'000'100,
-                                            cast, challenged, "poll worker 1"});
+        return election::encode_polls_record({action, kiosks_.at(district).district_id,
+                                              1'793'000'100, cast, challenged, "poll worker 1"});
     }
 
     // The start of the day: every kiosk registered, then polls opened, district by district.
@@ -73,7 +73,7 @@ public:
 
     // The kiosk's next ballot, chained to its last one; marks from `choice` (deterministic).
     election::PreparedBallot next_ballot(std::size_t district, std::uint64_t choice,
-                                       std::string ballot_id = "") {
+                                         std::string ballot_id = "") {
         const ScenarioKiosk& k = kiosks_.at(district);
         const election::ElectionManifest& m = election().manifest;
         const election::BallotStyle& style = *m.ballot_style_of_district(k.district_id);
@@ -87,7 +87,7 @@ public:
 
     // The kiosk's next ballot with the given marks.
     election::PreparedBallot ballot_with(std::size_t district, const election::BallotMarks& marks,
-                                       std::string ballot_id = "") {
+                                         std::string ballot_id = "") {
         ScenarioKiosk& k = kiosks_.at(district);
         if (ballot_id.empty()) ballot_id = k.device_id + "-b" + std::to_string(k.ballots);
         auto prepared = election::encrypt_ballot(

@@ -6,16 +6,16 @@
 #include <QtTest>
 
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "ledger_scenario.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
-#include "psephos/record/election_record.hpp"
 #include "psephos/ledger/ledger.hpp"
 #include "psephos/ledger/tallying_module.hpp"
+#include "psephos/record/election_record.hpp"
 
 namespace psephos::test {
 

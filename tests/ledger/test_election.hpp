@@ -12,7 +12,7 @@
 namespace psephos::test {
 
 inline election::ElectionManifest small_manifest() {
-        using namespace psephos::election;
+    using namespace psephos::election;
     ElectionManifest m;
     m.election_id = "test-election-2026";
     m.name = "Test election";
@@ -20,13 +20,27 @@ inline election::ElectionManifest small_manifest() {
     m.end_date = "2026-11-03";
     m.districts = {{"d1", "North"}, {"d2", "South"}};
     m.contests = {
-        {"mayor", {"Mayor", {{"es", "Alcalde"}}}, ContestKind::candidate, 1,
+        {"mayor",
+         {"Mayor", {{"es", "Alcalde"}}},
+         ContestKind::candidate,
+         1,
          {{"ada", {"Ada", {}}}, {"grace", {"Grace", {}}}, {"alan", {"Alan", {}}}}},
-        {"council", {"Council", {}}, ContestKind::candidate, 2,
-         {{"emmy", {"Emmy", {}}}, {"kurt", {"Kurt", {}}}, {"john", {"John", {}}}, {"rozsa", {"Rózsa", {}}}}},
-        {"measure-a", {"Measure A", {}}, ContestKind::ballot_measure, 1, {{"yes", {"Yes", {}}}, {"no", {"No", {}}}}},
+        {"council",
+         {"Council", {}},
+         ContestKind::candidate,
+         2,
+         {{"emmy", {"Emmy", {}}},
+          {"kurt", {"Kurt", {}}},
+          {"john", {"John", {}}},
+          {"rozsa", {"Rózsa", {}}}}},
+        {"measure-a",
+         {"Measure A", {}},
+         ContestKind::ballot_measure,
+         1,
+         {{"yes", {"Yes", {}}}, {"no", {"No", {}}}}},
     };
-    m.ballot_styles = {{"north", {"d1"}, {"mayor", "council", "measure-a"}}, {"south", {"d2"}, {"mayor", "measure-a"}}};
+    m.ballot_styles = {{"north", {"d1"}, {"mayor", "council", "measure-a"}},
+                       {"south", {"d2"}, {"mayor", "measure-a"}}};
     m.guardian_count = 3;
     m.threshold = 2;
     return m;

@@ -24,8 +24,8 @@
 #include "ledger_scenario.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/crypto/threshold_decryption.hpp"
-#include "psephos/record/election_record.hpp"
 #include "psephos/ledger/tallying_module.hpp"
+#include "psephos/record/election_record.hpp"
 #include "record_test_support.hpp"
 #include "vector_file.hpp"
 

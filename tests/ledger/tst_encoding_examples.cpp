@@ -1,11 +1,11 @@
 // The worked examples of docs/encoding.md §7: a finalized manifest's canonical bytes and hashes,
-// an encrypted ballot and a challenged ballot, all made by the real CLI. They must decode, re-encode
-// to the same bytes, and verify; so the document cannot drift from the code.
+// an encrypted ballot and a challenged ballot, all made by the real CLI. They must decode,
+// re-encode to the same bytes, and verify; so the document cannot drift from the code.
 #include <QFile>
 #include <QTest>
 
-#include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/discrete_log.hpp"
+#include "psephos/crypto/key_file.hpp"
 #include "psephos/election/ceremony_records.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "vector_file.hpp"
@@ -14,7 +14,9 @@ using namespace psephos;
 using namespace psephos::election;
 
 namespace {
-QString vector_path(const char* name) { return QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/") + QLatin1String(name); }
+QString vector_path(const char* name) {
+    return QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/") + QLatin1String(name);
+}
 
 Bytes hex_file(const char* name) {
     QFile f(vector_path(name));
@@ -57,11 +59,13 @@ private slots:
         auto ballot = decode_ballot(bytes);
         QVERIFY(ballot.ok());
         QCOMPARE(encode_ballot(ballot.value()), bytes);
-        const auto device = crypto::read_public_key_file(vector_path("encoding-example-device.pub").toStdString());
+        const auto device =
+            crypto::read_public_key_file(vector_path("encoding-example-device.pub").toStdString());
         QVERIFY(device.ok());
         auto ok = verify_ballot(e, device.value(), ballot.value());
         QVERIFY2(ok.ok(), ok.ok() ? "" : ok.error().message.c_str());
-        QCOMPARE(ballot.value().previous_tracking_code, initial_tracking_code(e.base_hash, "kiosk-1"));
+        QCOMPARE(ballot.value().previous_tracking_code,
+                 initial_tracking_code(e.base_hash, "kiosk-1"));
         QCOMPARE(ballot.value().ballot_id, std::string("example-ballot"));
     }
 
@@ -71,9 +75,11 @@ private slots:
         auto challenged = decode_challenged_ballot(bytes);
         QVERIFY(challenged.ok());
         QCOMPARE(encode_challenged_ballot(challenged.value()), bytes);
-        const auto device = crypto::read_public_key_file(vector_path("encoding-example-device.pub").toStdString());
+        const auto device =
+            crypto::read_public_key_file(vector_path("encoding-example-device.pub").toStdString());
         QVERIFY(verify_challenged_ballot(e, device.value(), challenged.value()).ok());
-        QCOMPARE(challenged.value().marks, (std::vector<std::vector<std::uint8_t>>{{0, 1}}));  // yes: 0, no: 1
+        QCOMPARE(challenged.value().marks,
+                 (std::vector<std::vector<std::uint8_t>>{{0, 1}}));  // yes: 0, no: 1
     }
 
     void ceremony_records_decode_reencode_and_verify() {
@@ -93,7 +99,8 @@ private slots:
         QCOMPARE(encode_sealed_share(sealed.value()), sealed_bytes);
         QCOMPARE(sealed.value().sender, std::uint32_t{2});
         QCOMPARE(sealed.value().recipient, std::uint32_t{1});
-        QVERIFY(crypto::verify_signature(a2.value().identity_key, sealed.value().signed_bytes(ceremony_hash),
+        QVERIFY(crypto::verify_signature(a2.value().identity_key,
+                                         sealed.value().signed_bytes(ceremony_hash),
                                          sealed.value().signature)
                     .ok());
     }
@@ -108,9 +115,13 @@ private slots:
         for (const auto& g : e.manifest.ceremony->guardians) all.push_back(g.commitments);
         const auto ballot = decode_ballot(hex_file("encoding-example-ballot.hex")).value();
         const auto& yes = ballot.contests[0].selections[0].ciphertext;
-        QVERIFY(crypto::verify_decryption_share(e.base_hash, crypto::compute_public_share(all, 1), yes, share.value()).ok());
+        QVERIFY(crypto::verify_decryption_share(e.base_hash, crypto::compute_public_share(all, 1),
+                                                yes, share.value())
+                    .ok());
         const std::vector<crypto::DecryptionShare> shares{share.value()};
-        QCOMPARE(crypto::DiscreteLogTable(10).solve(crypto::combine_decryption_shares(yes, shares, 1).value()).value(),
+        QCOMPARE(crypto::DiscreteLogTable(10)
+                     .solve(crypto::combine_decryption_shares(yes, shares, 1).value())
+                     .value(),
                  std::uint64_t{1});  // the example ballot marked "yes"
     }
 };

@@ -27,16 +27,20 @@ const crypto::Ed25519SigningKey& device_key() {
 }
 
 BallotRequest request(const std::string& id, const std::string& district = "d1") {
-    return {id, "kiosk-1", district, 1'700'000'123, initial_tracking_code(ceremony().election.base_hash, "kiosk-1")};
+    return {id, "kiosk-1", district, 1'700'000'123,
+            initial_tracking_code(ceremony().election.base_hash, "kiosk-1")};
 }
 
-PreparedBallot encrypt(const BallotMarks& marks, const std::string& id = "b1", const std::string& district = "d1") {
+PreparedBallot encrypt(const BallotMarks& marks, const std::string& id = "b1",
+                       const std::string& district = "d1") {
     auto prepared = encrypt_ballot(ceremony().election, request(id, district), marks, device_key());
     if (!prepared) qFatal("encrypt_ballot: %s", prepared.error().message.c_str());
     return std::move(prepared).value();
 }
 
-Status verify(const EncryptedBallot& b) { return verify_ballot(ceremony().election, device_key().public_key(), b); }
+Status verify(const EncryptedBallot& b) {
+    return verify_ballot(ceremony().election, device_key().public_key(), b);
+}
 
 // Decodes then verifies: what a verifier does with bytes it was given.
 bool accepts_bytes(const Bytes& bytes) {
@@ -53,10 +57,13 @@ private slots:
         QTest::addColumn<QStringList>("mayor");
         QTest::addColumn<QStringList>("council");
         QTest::addColumn<QStringList>("measure");
-        QTest::newRow("full votes") << "d1" << QStringList{"grace"} << QStringList{"emmy", "rozsa"} << QStringList{"yes"};
-        QTest::newRow("undervote in vote-for-2") << "d1" << QStringList{"ada"} << QStringList{"kurt"} << QStringList{"no"};
+        QTest::newRow("full votes")
+            << "d1" << QStringList{"grace"} << QStringList{"emmy", "rozsa"} << QStringList{"yes"};
+        QTest::newRow("undervote in vote-for-2")
+            << "d1" << QStringList{"ada"} << QStringList{"kurt"} << QStringList{"no"};
         QTest::newRow("blank ballot") << "d1" << QStringList{} << QStringList{} << QStringList{};
-        QTest::newRow("other district's style") << "d2" << QStringList{"alan"} << QStringList{} << QStringList{"yes"};
+        QTest::newRow("other district's style")
+            << "d2" << QStringList{"alan"} << QStringList{} << QStringList{"yes"};
     }
     void valid_ballots_verify_for_every_contest_type() {
         QFETCH(QString, district);
@@ -70,7 +77,8 @@ private slots:
         };
         BallotMarks marks{{"mayor", to_ids(mayor)}, {"measure-a", to_ids(measure)}};
         if (district == "d1") marks["council"] = to_ids(council);
-        const PreparedBallot p = encrypt(marks, "b-" + district.toStdString(), district.toStdString());
+        const PreparedBallot p =
+            encrypt(marks, "b-" + district.toStdString(), district.toStdString());
         auto ok = verify(p.ballot);
         QVERIFY2(ok.ok(), ok.ok() ? "" : ok.error().message.c_str());
         QCOMPARE(p.ballot.contests.size(), district == "d1" ? std::size_t{3} : std::size_t{2});
@@ -78,22 +86,28 @@ private slots:
         // is overkill: the nonces open them).
         for (std::size_t c = 0; c < p.ballot.contests.size(); ++c)
             for (std::size_t o = 0; o < p.ballot.contests[c].selections.size(); ++o)
-                QCOMPARE(crypto::decrypt_with_nonce(p.ballot.contests[c].selections[o].ciphertext, p.nonces[c][o],
-                                                    ceremony().election.joint_key),
+                QCOMPARE(crypto::decrypt_with_nonce(p.ballot.contests[c].selections[o].ciphertext,
+                                                    p.nonces[c][o], ceremony().election.joint_key),
                          p.marks[c][o] ? crypto::Point::generator() : crypto::Point::identity());
     }
 
     void refuses_to_encrypt_an_overvote() {
-        auto over = encrypt_ballot(ceremony().election, request("b2"), {{"council", {"emmy", "kurt", "john"}}},
-                                   device_key());
+        auto over = encrypt_ballot(ceremony().election, request("b2"),
+                                   {{"council", {"emmy", "kurt", "john"}}}, device_key());
         QVERIFY(!over.ok());
         QCOMPARE(over.error().code, ErrorCode::invalid_argument);
         QVERIFY(over.error().message.find("overvote") != std::string::npos);
         // The message names the contest but not the marks.
         QVERIFY(over.error().message.find("emmy") == std::string::npos);
-        QVERIFY(!encrypt_ballot(ceremony().election, request("b3"), {{"mayor", {"ada", "ada"}}}, device_key()).ok());
-        QVERIFY(!encrypt_ballot(ceremony().election, request("b4"), {{"mayor", {"nobody"}}}, device_key()).ok());
-        QVERIFY(!encrypt_ballot(ceremony().election, request("b5", "d2"), {{"council", {"emmy"}}}, device_key()).ok());
+        QVERIFY(!encrypt_ballot(ceremony().election, request("b3"), {{"mayor", {"ada", "ada"}}},
+                                device_key())
+                     .ok());
+        QVERIFY(!encrypt_ballot(ceremony().election, request("b4"), {{"mayor", {"nobody"}}},
+                                device_key())
+                     .ok());
+        QVERIFY(!encrypt_ballot(ceremony().election, request("b5", "d2"), {{"council", {"emmy"}}},
+                                device_key())
+                     .ok());
         QVERIFY(!encrypt_ballot(ceremony().election, request("b6", "d9"), {}, device_key()).ok());
     }
 
@@ -110,7 +124,8 @@ private slots:
         mayor.selections[1].ciphertext = crypto::encrypt_message(1, r, key);
         mayor.selections[1].proof =
             crypto::prove_zero_or_one(base, ballot_proof_context("forged", "mayor", "grace"),
-                                      mayor.selections[1].ciphertext, key, 1, r).value();
+                                      mayor.selections[1].ciphertext, key, 1, r)
+                .value();
         crypto::Ciphertext sum = crypto::zero_ciphertext();
         crypto::Scalar sum_nonce;
         for (std::size_t o = 0; o < mayor.selections.size(); ++o) {
@@ -118,12 +133,15 @@ private slots:
             sum_nonce = sum_nonce + (o == 1 ? r : forged.nonces[0][o]);
         }
         mayor.selection_count_proof =
-            crypto::prove_range(base, ballot_proof_context("forged", "mayor", ""), sum, key, 1, sum_nonce, 1).value();
+            crypto::prove_range(base, ballot_proof_context("forged", "mayor", ""), sum, key, 1,
+                                sum_nonce, 1)
+                .value();
         forged.ballot.device_signature = device_key().sign(encode_ballot_body(forged.ballot));
         auto claimed = verify(forged.ballot);
         QVERIFY(!claimed.ok());
-        QVERIFY2(claimed.error().message.find("contest 'mayor': selection count") != std::string::npos,
-                 claimed.error().message.c_str());
+        QVERIFY2(
+            claimed.error().message.find("contest 'mayor': selection count") != std::string::npos,
+            claimed.error().message.c_str());
         mayor.selection_count_proof = honest.ballot.contests[0].selection_count_proof;
         forged.ballot.device_signature = device_key().sign(encode_ballot_body(forged.ballot));
         QVERIFY(!verify(forged.ballot).ok());
@@ -134,7 +152,8 @@ private slots:
         EncryptedBallot other_election = p.ballot;
         other_election.election_base_hash.bytes[0] ^= 1;
         other_election.device_signature = device_key().sign(encode_ballot_body(other_election));
-        QVERIFY(verify(other_election).error().message.find("another election") != std::string::npos);
+        QVERIFY(verify(other_election).error().message.find("another election") !=
+                std::string::npos);
         // The same ballot verified against another election (other key and base hash) fails.
         static const election::LocalKeyCeremony other = test::finalize(test::small_manifest());
         QVERIFY(!verify_ballot(other.election, device_key().public_key(), p.ballot).ok());
@@ -143,12 +162,15 @@ private slots:
         other_district.device_signature = device_key().sign(encode_ballot_body(other_district));
         QVERIFY(verify(other_district).error().message.find("style") != std::string::npos);
         // Another device's signature.
-        QVERIFY(!verify_ballot(ceremony().election, crypto::Ed25519SigningKey::generate().public_key(), p.ballot).ok());
+        QVERIFY(!verify_ballot(ceremony().election,
+                               crypto::Ed25519SigningKey::generate().public_key(), p.ballot)
+                     .ok());
     }
 
     void rejects_every_flipped_byte() {
         // The smallest style (district d2: 2 contests, 5 options) keeps this exhaustive.
-        const PreparedBallot p = encrypt({{"mayor", {"alan"}}, {"measure-a", {"no"}}}, "flip", "d2");
+        const PreparedBallot p =
+            encrypt({{"mayor", {"alan"}}, {"measure-a", {"no"}}}, "flip", "d2");
         const Bytes bytes = encode_ballot(p.ballot);
         QVERIFY(accepts_bytes(bytes));
         int accepted = 0;
@@ -163,11 +185,13 @@ private slots:
     // Without the signature's help: every byte of the contests (ids, ciphertexts, proofs) is
     // changed, the ballot re-signed, and the proofs alone must reject it.
     void proofs_reject_every_flipped_contest_byte_even_when_re_signed() {
-        const PreparedBallot p = encrypt({{"mayor", {"alan"}}, {"measure-a", {"no"}}}, "resign", "d2");
+        const PreparedBallot p =
+            encrypt({{"mayor", {"alan"}}, {"measure-a", {"no"}}}, "resign", "d2");
         const Bytes bytes = encode_ballot(p.ballot);
         EncryptedBallot no_contests = p.ballot;
         no_contests.contests.clear();
-        const std::size_t contests_start = encode_ballot_body(no_contests).size();  // then the contests
+        const std::size_t contests_start =
+            encode_ballot_body(no_contests).size();  // then the contests
         const std::size_t body_end = bytes.size() - crypto::Ed25519Signature::size;
         int accepted = 0;
         for (std::size_t i = contests_start; i < body_end; ++i) {
@@ -175,7 +199,8 @@ private slots:
             mutated[i] ^= 0x01;
             auto decoded = decode_ballot(mutated);
             if (!decoded) continue;
-            decoded.value().device_signature = device_key().sign(encode_ballot_body(decoded.value()));
+            decoded.value().device_signature =
+                device_key().sign(encode_ballot_body(decoded.value()));
             if (verify(decoded.value()).ok()) ++accepted;
         }
         QCOMPARE(accepted, 0);
@@ -219,7 +244,8 @@ private slots:
             previous = p.tracking_code;
         }
         Hash32 zero;
-        QCOMPARE(format_tracking_code(zero), std::string("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"));
+        QCOMPARE(format_tracking_code(zero),
+                 std::string("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"));
     }
 
     void printed_tracking_codes_parse_back() {
@@ -255,7 +281,8 @@ private slots:
     }
 
     void challenged_ballot_opens_to_exactly_its_marks() {
-        PreparedBallot p = encrypt({{"mayor", {"grace"}}, {"council", {"kurt", "rozsa"}}}, "spoiled");
+        PreparedBallot p =
+            encrypt({{"mayor", {"grace"}}, {"council", {"kurt", "rozsa"}}}, "spoiled");
         ChallengedBallot c = challenge_ballot(std::move(p));
         const auto pub = device_key().public_key();
         QVERIFY(verify_challenged_ballot(ceremony().election, pub, c).ok());
@@ -274,7 +301,8 @@ private slots:
         ChallengedBallot swapped = c;
         std::swap(swapped.nonces[1][0], swapped.nonces[1][1]);
         QVERIFY(!verify_challenged_ballot(ceremony().election, pub, swapped).ok());
-        for (std::size_t n = 0; n < bytes.size(); n += 7) QVERIFY(!decode_challenged_ballot(ByteSpan(bytes).first(n)).ok());
+        for (std::size_t n = 0; n < bytes.size(); n += 7)
+            QVERIFY(!decode_challenged_ballot(ByteSpan(bytes).first(n)).ok());
     }
 
     void ballot_from_precomputed_pool_verifies_with_no_online_group_operation() {
@@ -284,9 +312,11 @@ private slots:
             const auto c = crypto::current_thread_group_op_counts();
             return c.scalarmult + c.scalarmult_base + c.point_add + c.point_sub + c.point_decode;
         };
-        for (const BallotMarks& marks : {BallotMarks{{"council", {"kurt", "john"}}, {"mayor", {"ada"}}}, BallotMarks{}}) {
+        for (const BallotMarks& marks :
+             {BallotMarks{{"council", {"kurt", "john"}}, {"mayor", {"ada"}}}, BallotMarks{}}) {
             const auto before = group_ops();
-            auto pooled = encrypt_ballot(ceremony().election, request("pooled"), marks, device_key(), &pool);
+            auto pooled =
+                encrypt_ballot(ceremony().election, request("pooled"), marks, device_key(), &pool);
             QCOMPARE(group_ops() - before, std::uint64_t{0});
             QVERIFY(pooled.ok());
             auto ok = verify(pooled.value().ballot);
@@ -296,15 +326,22 @@ private slots:
                         .ok());
         }
         // Overvotes are refused on this path too, and an empty pool falls back to the full path.
-        QVERIFY(!encrypt_ballot(ceremony().election, request("over"), {{"mayor", {"ada", "alan"}}}, device_key(), &pool).ok());
+        QVERIFY(!encrypt_ballot(ceremony().election, request("over"), {{"mayor", {"ada", "alan"}}},
+                                device_key(), &pool)
+                     .ok());
         BallotPrecomputationPool empty(ceremony().election, "d1", 0, 0);
-        QVERIFY(encrypt_ballot(ceremony().election, request("fallback"), {}, device_key(), &empty).ok());
+        QVERIFY(encrypt_ballot(ceremony().election, request("fallback"), {}, device_key(), &empty)
+                    .ok());
         // A pool for another style or another key is refused, not silently used.
         BallotPrecomputationPool other_style(ceremony().election, "d2", 0, 0);
-        QVERIFY(!encrypt_ballot(ceremony().election, request("wrong-style"), {}, device_key(), &other_style).ok());
+        QVERIFY(!encrypt_ballot(ceremony().election, request("wrong-style"), {}, device_key(),
+                                &other_style)
+                     .ok());
         static const election::LocalKeyCeremony other = test::finalize(test::small_manifest());
         BallotPrecomputationPool other_key(other.election, "d1", 0, 0);
-        QVERIFY(!encrypt_ballot(ceremony().election, request("wrong-key"), {}, device_key(), &other_key).ok());
+        QVERIFY(
+            !encrypt_ballot(ceremony().election, request("wrong-key"), {}, device_key(), &other_key)
+                 .ok());
     }
 
     void base_hash_binds_manifest_and_key() {

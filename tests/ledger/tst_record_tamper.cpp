@@ -19,10 +19,10 @@
 #include "ledger_scenario.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/election/anchor_records.hpp"
-#include "psephos/record/election_record.hpp"
-#include "psephos/verifier/record_verifier.hpp"
 #include "psephos/election/signed_note.hpp"
 #include "psephos/ledger/tallying_module.hpp"
+#include "psephos/record/election_record.hpp"
+#include "psephos/verifier/record_verifier.hpp"
 #include "record_test_support.hpp"
 
 using namespace psephos;

@@ -10,9 +10,9 @@
 
 #include "ledger_scenario.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/ledger/tallying_module.hpp"
 #include "psephos/record/election_record.hpp"
 #include "psephos/verifier/record_verifier.hpp"
-#include "psephos/ledger/tallying_module.hpp"
 #include "record_test_support.hpp"
 
 using namespace psephos;

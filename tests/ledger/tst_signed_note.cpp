@@ -13,18 +13,28 @@ using namespace psephos::election;
 
 namespace {
 const std::string em = "\xE2\x80\x94";
-const std::string go_signer = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+const std::string go_signer =
+    "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
 const std::string peter_key = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
 const std::string enoch_key = "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop";
 const std::string go_text =
-    "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
+    "If you think cryptography is the answer to your problem,\nthen you don't know what your "
+    "problem is.\n";
 const std::string peter_sig =
-    em + " PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
-const std::string enoch_sig =
-    em + " EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
-const std::string spec_key = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
+    em +
+    " PeterNeumann "
+    "x08go/ZJkuBS9UG/"
+    "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+const std::string enoch_sig = em +
+                              " EnochRoot "
+                              "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/"
+                              "5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
+const std::string spec_key =
+    "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
 const std::string spec_note = "This is an example message.\n\n" + em +
-                              " example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n";
+                              " example.com/foo "
+                              "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3"
+                              "mFXmRKuwHjG1Yu72IneyaQM=\n";
 
 // "PRIVATE+KEY+<name>+<id>+<base64(0x01 ‖ seed)>" → the signing key (the base64 may hold '+').
 crypto::Ed25519SigningKey go_signing_key() {
@@ -46,7 +56,8 @@ private slots:
     }
 
     void signing_reproduces_the_published_note() {
-        QCOMPARE(sign_note(go_text, "PeterNeumann", go_signing_key()).value(), go_text + "\n" + peter_sig);
+        QCOMPARE(sign_note(go_text, "PeterNeumann", go_signing_key()).value(),
+                 go_text + "\n" + peter_sig);
     }
 
     void published_notes_verify_data() {
@@ -54,15 +65,19 @@ private slots:
         QTest::addColumn<QString>("note");
         QTest::addColumn<QString>("text");
         QTest::newRow("go PeterNeumann") << QString::fromStdString(peter_key)
-                                         << QString::fromStdString(go_text + "\n" + peter_sig) << QString::fromStdString(go_text);
-        QTest::newRow("go EnochRoot, two signatures") << QString::fromStdString(enoch_key)
-                                                      << QString::fromStdString(go_text + "\n" + peter_sig + enoch_sig)
-                                                      << QString::fromStdString(go_text);
-        QTest::newRow("go PeterNeumann, two signatures") << QString::fromStdString(peter_key)
-                                                         << QString::fromStdString(go_text + "\n" + peter_sig + enoch_sig)
-                                                         << QString::fromStdString(go_text);
-        QTest::newRow("c2sp example.com/foo") << QString::fromStdString(spec_key) << QString::fromStdString(spec_note)
-                                              << QStringLiteral("This is an example message.\n");
+                                         << QString::fromStdString(go_text + "\n" + peter_sig)
+                                         << QString::fromStdString(go_text);
+        QTest::newRow("go EnochRoot, two signatures")
+            << QString::fromStdString(enoch_key)
+            << QString::fromStdString(go_text + "\n" + peter_sig + enoch_sig)
+            << QString::fromStdString(go_text);
+        QTest::newRow("go PeterNeumann, two signatures")
+            << QString::fromStdString(peter_key)
+            << QString::fromStdString(go_text + "\n" + peter_sig + enoch_sig)
+            << QString::fromStdString(go_text);
+        QTest::newRow("c2sp example.com/foo")
+            << QString::fromStdString(spec_key) << QString::fromStdString(spec_note)
+            << QStringLiteral("This is an example message.\n");
     }
     void published_notes_verify() {
         QFETCH(QString, verifier);
@@ -86,39 +101,53 @@ private slots:
             if (open_note(mutated, v).ok()) ++accepted;
         }
         QCOMPARE(accepted, 0);
-        QCOMPARE(open_note(go_text + "\n" + enoch_sig, v).error().message, std::string("signed note: no signature by PeterNeumann"));
+        QCOMPARE(open_note(go_text + "\n" + enoch_sig, v).error().message,
+                 std::string("signed note: no signature by PeterNeumann"));
     }
 
     void rejects_bad_verifier_keys() {
-        QVERIFY(!NoteVerifierKey::parse("PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").ok());  // id
-        QVERIFY(!NoteVerifierKey::parse("PeterNeumann+c74f20a3+Ahpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").ok());  // alg
+        QVERIFY(!NoteVerifierKey::parse(
+                     "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+                     .ok());  // id
+        QVERIFY(!NoteVerifierKey::parse(
+                     "PeterNeumann+c74f20a3+Ahpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+                     .ok());  // alg
         // Upper-case ids would give one key a second text form (found by fuzz_signed_note).
-        QVERIFY(!NoteVerifierKey::parse("PeterNeumann+C74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").ok());
-        QVERIFY(!NoteVerifierKey::parse("Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").ok());
-        QVERIFY(!NoteVerifierKey::parse("PeterNeumann+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").ok());
+        QVERIFY(!NoteVerifierKey::parse(
+                     "PeterNeumann+C74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+                     .ok());
+        QVERIFY(!NoteVerifierKey::parse(
+                     "Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+                     .ok());
+        QVERIFY(!NoteVerifierKey::parse("PeterNeumann+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+                     .ok());
         QVERIFY(!sign_note("no newline", "k", go_signing_key()).ok());
         QVERIFY(!sign_note("text\n", "bad+name", go_signing_key()).ok());
     }
 
     void cosignature_adds_a_second_verifiable_signature() {
-        const auto a = crypto::Ed25519SigningKey::generate(), b = crypto::Ed25519SigningKey::generate();
-        const std::string note = sign_note("psephos/test\n3\n" + to_base64(Hash32{}.span()) + "\n", "ledger", a).value();
+        const auto a = crypto::Ed25519SigningKey::generate(),
+                   b = crypto::Ed25519SigningKey::generate();
+        const std::string note =
+            sign_note("psephos/test\n3\n" + to_base64(Hash32{}.span()) + "\n", "ledger", a).value();
         const std::string cosigned = add_note_signature(note, "witness", b).value();
         QVERIFY(open_note(cosigned, NoteVerifierKey::of("ledger", a.public_key())).ok());
         QVERIFY(open_note(cosigned, NoteVerifierKey::of("witness", b.public_key())).ok());
     }
 
     void checkpoints_round_trip_and_reject_bad_text() {
-        Checkpoint c{"psephos/example/district/d1", 42, crypto::sha256(as_bytes("x")), {"extension"}};
+        Checkpoint c{
+            "psephos/example/district/d1", 42, crypto::sha256(as_bytes("x")), {"extension"}};
         const std::string text = c.to_text();
         auto parsed = Checkpoint::parse(text);
         QVERIFY(parsed.ok());
         QCOMPARE(parsed.value().to_text(), text);
         QCOMPARE(parsed.value().size, std::uint64_t{42});
         const std::string root = to_base64(c.root.span());
-        for (const std::string& bad : {"o\n042\n" + root + "\n", "o\n42\n" + root, "\n42\n" + root + "\n",
-                                      "o\n-1\n" + root + "\n", std::string("o\n42\nAAAA\n"), "o\n42\n" + root + "\n\n",
-                                      "o\n18446744073709551616\n" + root + "\n"}) {
+        for (const std::string& bad :
+             {"o\n042\n" + root + "\n", "o\n42\n" + root, "\n42\n" + root + "\n",
+              "o\n-1\n" + root + "\n", std::string("o\n42\nAAAA\n"), "o\n42\n" + root + "\n\n",
+              "o\n18446744073709551616\n" + root + "\n"}) {
             QVERIFY2(!Checkpoint::parse(bad).ok(), bad.c_str());
         }
         // The empty tree: size 0 and the root SHA-256(""), as RFC 9162 defines it.

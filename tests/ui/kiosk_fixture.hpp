@@ -12,8 +12,8 @@
 #include "poll_worker_lock.hpp"
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
-#include "psephos/ledger/ledger.hpp"
 #include "psephos/election/local_key_ceremony.hpp"
+#include "psephos/ledger/ledger.hpp"
 
 namespace psephos::test {
 

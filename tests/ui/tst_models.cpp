@@ -232,9 +232,10 @@ private slots:
                 if (quint8(f[0]) == 0x02) {
                     auto ballot = election::decode_ballot(span(f));
                     QVERIFY(ballot);
-                    code = QString::fromStdString(election::format_tracking_code(
-                        election::next_tracking_code(ballot.value().previous_tracking_code,
-                                                   election::compute_ballot_hash(ballot.value()))));
+                    code = QString::fromStdString(
+                        election::format_tracking_code(election::next_tracking_code(
+                            ballot.value().previous_tracking_code,
+                            election::compute_ballot_hash(ballot.value()))));
                     break;
                 }
                 ++index;
@@ -315,7 +316,7 @@ private slots:
             QVERIFY(ballot);
             tampered_code = QString::fromStdString(election::format_tracking_code(
                 election::next_tracking_code(ballot.value().previous_tracking_code,
-                                           election::compute_ballot_hash(ballot.value()))));
+                                             election::compute_ballot_hash(ballot.value()))));
             break;
         }
         ui::AuditorController t;

@@ -487,7 +487,7 @@ private:
             auto ballot = election::decode_challenged_ballot(stored.value());
             QVERIFY(ballot);
             QVERIFY(election::verify_challenged_ballot(l.election(), device.value().public_key(),
-                                                     ballot.value()));
+                                                       ballot.value()));
         } else {
             auto ballot = election::decode_ballot(stored.value());
             QVERIFY(ballot);

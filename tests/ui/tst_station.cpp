@@ -184,8 +184,8 @@ private slots:
         ui::KioskStation& station = *opened.value();
         QCOMPARE(station.status().casting.polls, ledger::PollsStatus::not_opened);
         const election::BallotMarks marks{{"mayor", {"helen-park"}},
-                                        {"city-council", {"amir-haddad", "claire-dubois"}},
-                                        {"measure-1", {}}};
+                                          {"city-council", {"amir-haddad", "claire-dubois"}},
+                                          {"measure-1", {}}};
         // Polls not open: refused, nothing cast.
         auto early = station.cast(marks);
         QVERIFY(!early);
@@ -211,11 +211,11 @@ private slots:
         QVERIFY(ballot);
         auto device = crypto::read_signing_key_file(m_fixture->device_key);
         QVERIFY(device);
-        QVERIFY(
-            election::verify_ballot(station.election(), device.value().public_key(), ballot.value()));
+        QVERIFY(election::verify_ballot(station.election(), device.value().public_key(),
+                                        ballot.value()));
         QCOMPARE(election::format_tracking_code(
                      election::next_tracking_code(ballot.value().previous_tracking_code,
-                                                election::compute_ballot_hash(ballot.value()))),
+                                                  election::compute_ballot_hash(ballot.value()))),
                  cast.value().tracking_code);
 
         // A challenge opens to exactly the marks, and chains after the cast ballot.
@@ -326,9 +326,9 @@ private slots:
             QVERIFY(stored);
             auto ballot = election::decode_ballot(stored.value());
             QVERIFY(ballot);
-            QCOMPARE(election::format_tracking_code(
-                         election::next_tracking_code(ballot.value().previous_tracking_code,
-                                                    election::compute_ballot_hash(ballot.value()))),
+            QCOMPARE(election::format_tracking_code(election::next_tracking_code(
+                         ballot.value().previous_tracking_code,
+                         election::compute_ballot_hash(ballot.value()))),
                      code);
         }
         QVERIFY(!std::filesystem::exists(note));

@@ -271,7 +271,8 @@ void KioskController::recordPolls(int action_value) {
                 return;
             }
             setPollWorkerMessage({});
-            if (action == election::PollsAction::opened || action == election::PollsAction::closed) {
+            if (action == election::PollsAction::opened ||
+                action == election::PollsAction::closed) {
                 m_report = QVariantMap{
                     {QStringLiteral("title"), action == election::PollsAction::opened
                                                   ? tr("Polls opened: zero report")
@@ -293,7 +294,9 @@ void KioskController::recordPolls(int action_value) {
 
 void KioskController::openPolls() { recordPolls(static_cast<int>(election::PollsAction::opened)); }
 void KioskController::pausePolls() { recordPolls(static_cast<int>(election::PollsAction::paused)); }
-void KioskController::resumePolls() { recordPolls(static_cast<int>(election::PollsAction::resumed)); }
+void KioskController::resumePolls() {
+    recordPolls(static_cast<int>(election::PollsAction::resumed));
+}
 void KioskController::closePolls() {
     if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
     if (m_pollsState != QStringLiteral("open") && m_pollsState != QStringLiteral("paused")) return;

@@ -151,7 +151,8 @@ std::optional<std::uint64_t> KioskStation::disk_free_bytes() const {
     return space.available;
 }
 
-Result<ledger::Receipt> KioskStation::record_polls(election::PollsAction action, std::string actor) {
+Result<ledger::Receipt> KioskStation::record_polls(election::PollsAction action,
+                                                   std::string actor) {
     if (auto ok = refuse_if_unconfirmed(); !ok) return ok.error();  // its counts are not known
     const ledger::DistrictCastingStatus before = ledger_->casting().status(district_index_);
     election::PollsRecord record;
@@ -169,7 +170,7 @@ Result<ledger::Receipt> KioskStation::record_polls(election::PollsAction action,
 
 Result<election::PreparedBallot> KioskStation::prepare(const election::BallotMarks& marks) {
     const election::BallotRequest request{random_ballot_id(), device_id_, district_id_, now(),
-                                        chain_head_};
+                                          chain_head_};
     return election::encrypt_ballot(election(), request, marks, *device_key_, pool_.get());
 }
 

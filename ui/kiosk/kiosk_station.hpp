@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "psephos/crypto/ed25519.hpp"
-#include "psephos/ledger/casting_module.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
+#include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/ledger.hpp"
 
 namespace psephos::ui {

@@ -6,7 +6,8 @@
 
 namespace psephos::ui {
 
-VoterSession::VoterSession(const election::ElectionContext& election, std::string_view district_id) {
+VoterSession::VoterSession(const election::ElectionContext& election,
+                           std::string_view district_id) {
     const election::BallotStyle* style = election.manifest.ballot_style_of_district(district_id);
     if (style == nullptr)
         throw std::invalid_argument("no ballot style for district '" + std::string(district_id) +

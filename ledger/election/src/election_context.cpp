@@ -83,8 +83,9 @@ Hash32 compute_ceremony_hash(const ElectionManifest& manifest) {
 
 Status verify_ceremony_record(const ElectionManifest& manifest) {
     if (!manifest.ceremony) {
-        return make_error(ErrorCode::invalid_argument,
-                          "election " + manifest.election_id + ": no key ceremony record (not finalized)");
+        return make_error(
+            ErrorCode::invalid_argument,
+            "election " + manifest.election_id + ": no key ceremony record (not finalized)");
     }
     const Hash32 ceremony_hash = compute_ceremony_hash(manifest);
     std::vector<crypto::CoefficientCommitments> all;
@@ -95,7 +96,8 @@ Status verify_ceremony_record(const ElectionManifest& manifest) {
                                   ": commitments are labelled for guardian " +
                                   std::to_string(g.commitments.guardian_index));
         }
-        if (auto ok = crypto::verify_coefficient_commitments(ceremony_hash, g.commitments, manifest.threshold);
+        if (auto ok = crypto::verify_coefficient_commitments(ceremony_hash, g.commitments,
+                                                             manifest.threshold);
             !ok) {
             return ok.error().within("ceremony");
         }
@@ -103,12 +105,14 @@ Status verify_ceremony_record(const ElectionManifest& manifest) {
     }
     if (all.size() != manifest.guardian_count) {
         return make_error(ErrorCode::verification_failed,
-                          "ceremony: " + std::to_string(all.size()) + " guardians recorded, the manifest names " +
+                          "ceremony: " + std::to_string(all.size()) +
+                              " guardians recorded, the manifest names " +
                               std::to_string(manifest.guardian_count));
     }
     if (!(crypto::compute_joint_public_key(all) == manifest.ceremony->joint_key)) {
-        return make_error(ErrorCode::verification_failed,
-                          "ceremony: joint key is not the sum of the guardians' constant commitments");
+        return make_error(
+            ErrorCode::verification_failed,
+            "ceremony: joint key is not the sum of the guardians' constant commitments");
     }
     return {};
 }
@@ -116,7 +120,8 @@ Status verify_ceremony_record(const ElectionManifest& manifest) {
 Result<ElectionContext> make_election_context(ElectionManifest manifest) {
     if (auto ok = verify_ceremony_record(manifest); !ok) return ok.error();
     ElectionContext context;
-    context.base_hash = domain_hash("psephos/v1/election-base-hash", encode_manifest(manifest, true));
+    context.base_hash =
+        domain_hash("psephos/v1/election-base-hash", encode_manifest(manifest, true));
     context.joint_key = manifest.ceremony->joint_key;
     context.manifest = std::move(manifest);
     return context;

@@ -195,10 +195,10 @@ Result<std::array<std::uint8_t, 20>> parse_tracking_code(std::string_view text) 
         }
     }
     if (digits != 32) {
-        return make_error(ErrorCode::invalid_argument,
-                          "tracking code: " + std::string(digits > 32 ? "more than 32" :
-                                                          std::to_string(digits)) +
-                              " base32 characters, expected 32");
+        return make_error(
+            ErrorCode::invalid_argument,
+            "tracking code: " + std::string(digits > 32 ? "more than 32" : std::to_string(digits)) +
+                " base32 characters, expected 32");
     }
     return out;
 }

@@ -12,8 +12,9 @@ namespace psephos::ledger {
 namespace {
 
 constexpr std::array<election::RecordType, 7> owned_types = {
-    election::RecordType::device_registration, election::RecordType::polls_opened, election::RecordType::polls_paused,
-    election::RecordType::polls_resumed,       election::RecordType::polls_closed, election::RecordType::encrypted_ballot,
+    election::RecordType::device_registration, election::RecordType::polls_opened,
+    election::RecordType::polls_paused,        election::RecordType::polls_resumed,
+    election::RecordType::polls_closed,        election::RecordType::encrypted_ballot,
     election::RecordType::challenged_ballot,
 };
 
@@ -38,7 +39,8 @@ Error refuse(const std::string& message) { return make_error(ErrorCode::refused,
 // The district id of an encrypted ballot, from its first fields: base hash, ballot id, device id,
 // district id (docs/encoding.md §4).
 Result<std::string> ballot_district(ByteSpan record) {
-    election::CanonicalReader r(record, election::RecordType::encrypted_ballot, 1, "encrypted ballot");
+    election::CanonicalReader r(record, election::RecordType::encrypted_ballot, 1,
+                                "encrypted ballot");
     r.hash("election base hash");
     r.text("ballot id", 64);
     r.text("device id", 64);
@@ -106,7 +108,8 @@ Result<std::string> CastingModule::partition_of(ByteSpan record) const {
         case election::RecordType::encrypted_ballot:
             return ballot_district(record);
         case election::RecordType::challenged_ballot: {
-            election::CanonicalReader r(record, election::RecordType::challenged_ballot, 1, "challenged ballot");
+            election::CanonicalReader r(record, election::RecordType::challenged_ballot, 1,
+                                        "challenged ballot");
             const Bytes inner = r.bytes("ballot", 64 * 1024 * 1024);
             if (!r.ok()) return r.finish().error();
             auto district = ballot_district(inner);
@@ -150,7 +153,9 @@ Result<std::unique_ptr<ValidatedRecord>> CastingModule::validate(ByteSpan record
         case election::RecordType::challenged_ballot: {
             auto challenged = election::decode_challenged_ballot(record);
             if (!challenged) return challenged.error();
-            if (auto ok = election::verify_challenged_ballot_contents(election_, challenged.value()); !ok) {
+            if (auto ok =
+                    election::verify_challenged_ballot_contents(election_, challenged.value());
+                !ok) {
                 return ok.error();
             }
             auto v = std::make_unique<ValidatedBallot>();
@@ -193,11 +198,12 @@ Result<EventNote> CastingModule::apply_record(std::size_t d, const DistrictBatch
             return refuse("device " + quoted(reg.device_id) +
                           " is already registered in district " + quoted(district_id));
         }
-        pending.devices.emplace(
-            reg.device_id,
-            Device{reg.device_key, election::initial_tracking_code(election_.base_hash, reg.device_id)});
-        return EventNote{election::EventType::device_registered, "device " + quoted(reg.device_id) + " key " +
-                                                           to_hex(reg.device_key.span())};
+        pending.devices.emplace(reg.device_id,
+                                Device{reg.device_key, election::initial_tracking_code(
+                                                           election_.base_hash, reg.device_id)});
+        return EventNote{
+            election::EventType::device_registered,
+            "device " + quoted(reg.device_id) + " key " + to_hex(reg.device_key.span())};
     }
 
     if (const auto* p = dynamic_cast<const ValidatedPolls*>(&record)) {
@@ -221,7 +227,8 @@ Result<EventNote> CastingModule::apply_record(std::size_t d, const DistrictBatch
                 if (polls != PollsStatus::not_opened)
                     return refuse(what + ": polls are already " + std::string(to_string(polls)));
                 pending.polls = PollsStatus::open;
-                return EventNote{election::EventType::polls_opened, "zero report: 0 cast, 0 challenged"};
+                return EventNote{election::EventType::polls_opened,
+                                 "zero report: 0 cast, 0 challenged"};
             case election::PollsAction::paused:
                 if (polls != PollsStatus::open)
                     return refuse(what + ": polls are " + std::string(to_string(polls)));
@@ -288,7 +295,8 @@ Result<EventNote> CastingModule::apply_record(std::size_t d, const DistrictBatch
                                         TrackingCodeEntry{d, batch.next_index, v->challenged});
     return EventNote{
         v->challenged ? election::EventType::ballot_challenged : election::EventType::ballot_cast,
-        "tracking code " + election::format_tracking_code(code) + " from device " + quoted(b.device_id)};
+        "tracking code " + election::format_tracking_code(code) + " from device " +
+            quoted(b.device_id)};
 }
 
 void CastingModule::commit(std::size_t d) { merge_pending(d); }
@@ -355,7 +363,8 @@ std::optional<TrackingCodeEntry> CastingModule::find_tracking_code(const Hash32&
 Result<std::pair<Hash32, TrackingCodeEntry>> CastingModule::find_tracking_code_prefix(
     ByteSpan prefix) const {
     if (prefix.empty() || prefix.size() > 32)
-        return make_error(ErrorCode::invalid_argument, "tracking code prefix must be 1 to 32 bytes");
+        return make_error(ErrorCode::invalid_argument,
+                          "tracking code prefix must be 1 to 32 bytes");
     Hash32 low;
     std::copy(prefix.begin(), prefix.end(), low.bytes.begin());
     auto starts_with_prefix = [&](const Hash32& code) {

@@ -6,8 +6,8 @@
 
 namespace psephos::ledger {
 
-Result<std::vector<GuardianDistrictOutcome>> decrypt_tallies_as_guardian(Ledger& l,
-                                                                         const election::GuardianKey& key) {
+Result<std::vector<GuardianDistrictOutcome>> decrypt_tallies_as_guardian(
+    Ledger& l, const election::GuardianKey& key) {
     const election::ElectionContext& election = l.election();
     if (auto ok = election::check_guardian_key(key, election.manifest); !ok) return ok.error();
     const std::uint32_t g = key.index;

@@ -13,9 +13,9 @@
 
 #include "ledger_store.hpp"
 #include "merkle_log.hpp"
+#include "psephos/crypto/discrete_log.hpp"
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
-#include "psephos/crypto/discrete_log.hpp"
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/tallying_module.hpp"
 #include "task_pool.hpp"
@@ -112,7 +112,7 @@ public:
     std::unique_ptr<MerkleLog> event_log;
     std::unique_ptr<MerkleLog> bridge_log;
     std::unique_ptr<election::AnchorBook> anchor_book;  // guarded by bridge_mutex
-    mutable std::mutex bridge_mutex;          // one bridge writer; queries copy under it
+    mutable std::mutex bridge_mutex;                    // one bridge writer; queries copy under it
     std::map<std::string, std::size_t, std::less<>> district_index;
 
     std::unique_ptr<CastingModule> casting;
@@ -159,7 +159,8 @@ public:
                 if (!stored.value())
                     return make_error(ErrorCode::corrupted, where + ": no verifier key stored");
                 const Bytes& text = *stored.value();
-                auto parsed = election::NoteVerifierKey::parse(std::string(text.begin(), text.end()));
+                auto parsed =
+                    election::NoteVerifierKey::parse(std::string(text.begin(), text.end()));
                 if (!parsed) return parsed.error().within(where + ": stored verifier key");
                 verifier = std::move(parsed).value();
                 if (verifier.name != origin) {
@@ -224,13 +225,13 @@ public:
                 const bool ballot_event = draft.type == election::EventType::ballot_cast ||
                                           draft.type == election::EventType::ballot_challenged;
                 election::LedgerEvent event{event_log->size() + entries.size(),
-                                  ballot_event ? time - time % 3600 : time,
-                                  draft.type,
-                                  draft.actor,
-                                  draft.disposition,
-                                  draft.district_id,
-                                  draft.subject,
-                                  previous};
+                                            ballot_event ? time - time % 3600 : time,
+                                            draft.type,
+                                            draft.actor,
+                                            draft.disposition,
+                                            draft.district_id,
+                                            draft.subject,
+                                            previous};
                 if (event.subject.size() > election::max_event_subject_size) {
                     // Cut at a character boundary, so the subject stays UTF-8.
                     std::size_t cut = election::max_event_subject_size;
@@ -280,8 +281,8 @@ public:
 
     Error reject_unrouted(const Error& error, election::ActorRole actor) {
         ++records_rejected;
-        (void)write_events(
-            {{election::EventType::record_rejected, actor, election::Disposition::failure, "", error.message}});
+        (void)write_events({{election::EventType::record_rejected, actor,
+                             election::Disposition::failure, "", error.message}});
         return error;
     }
 
@@ -383,14 +384,16 @@ public:
                 if (note) {
                     entries.push_back(item->bytes);
                     accepted.emplace_back(item.get(), view.next_index);
-                    events.push_back({note.value().type, item->actor, election::Disposition::success,
-                                      district_id, std::move(note.value().subject)});
+                    events.push_back({note.value().type, item->actor,
+                                      election::Disposition::success, district_id,
+                                      std::move(note.value().subject)});
                     continue;
                 }
                 refused.emplace_back(item.get(), note.error());
             }
-            events.push_back({election::EventType::record_rejected, item->actor, election::Disposition::failure,
-                              district_id, refused.back().second.message});
+            events.push_back({election::EventType::record_rejected, item->actor,
+                              election::Disposition::failure, district_id,
+                              refused.back().second.message});
         }
         rocksdb::WriteBatch write;
         std::optional<MerkleLog::Append> append;
@@ -424,8 +427,8 @@ public:
             for (auto& [item, index] : accepted) item->promise.set_value(failed);
             // Best effort: when the disk is full this write fails as well, but a passing fault
             // (a locked file, an interrupted call) is then on record.
-            (void)write_events({{election::EventType::error, election::ActorRole::system, election::Disposition::failure,
-                                 district_id, failed.message}});
+            (void)write_events({{election::EventType::error, election::ActorRole::system,
+                                 election::Disposition::failure, district_id, failed.message}});
         }
         records_rejected += refused.size();
         for (auto& [item, error] : refused) item->promise.set_value(error);
@@ -497,8 +500,9 @@ public:
         MerkleLog::Append append = election_log->stage(*store, write, entries);
         const std::string subject =
             "size " + std::to_string(append.tree.size()) + " root " + append.tree.root().to_hex();
-        if (auto ok = commit(write, {{election::EventType::election_checkpoint_published, election::ActorRole::system,
-                                      election::Disposition::success, "", subject}});
+        if (auto ok = commit(write, {{election::EventType::election_checkpoint_published,
+                                      election::ActorRole::system, election::Disposition::success,
+                                      "", subject}});
             !ok) {
             return ok.error().within("election log");
         }
@@ -555,7 +559,8 @@ public:
                             at + ": unknown district '" + entry.value().district_id + "'");
                     }
                     const MerkleLog& log = *district_logs[d->second];
-                    auto text = election::open_note(entry.value().signed_checkpoint, log.verifier());
+                    auto text =
+                        election::open_note(entry.value().signed_checkpoint, log.verifier());
                     if (!text)
                         return make_error(ErrorCode::corrupted, at + ": " + text.error().message);
                     auto checkpoint = election::Checkpoint::parse(text.value());
@@ -739,8 +744,8 @@ public:
             const std::size_t d = due[i];
             const RecordedTally recorded = *tallying->tally(d);
             const std::vector<election::TallyDecryption> decryptions = tallying->decryptions(d);
-            auto result = election::combine_tally_decryptions(election, recorded.tally, recorded.hash,
-                                                    decryptions, table);
+            auto result = election::combine_tally_decryptions(election, recorded.tally,
+                                                              recorded.hash, decryptions, table);
             if (!result) return result.error();
             return election::encode_district_result(result.value());
         });
@@ -758,9 +763,9 @@ public:
                 store->get(Family::checkpoints, detail::log_key(detail::election_log_id, size));
             if (!stored) return stored.error();
             if (!stored.value()) {
-                return make_error(ErrorCode::not_found,
-                                  "the election log has no checkpoint of size " +
-                                      std::to_string(size));
+                return make_error(
+                    ErrorCode::not_found,
+                    "the election log has no checkpoint of size " + std::to_string(size));
             }
             const std::string note(stored.value()->begin(), stored.value()->end());
             auto text = election::open_note(note, election_log->verifier());
@@ -789,15 +794,16 @@ public:
         auto admitted = anchor_book->admit(record, index, election_root_lookup());
         if (!admitted) {
             ++records_rejected;
-            (void)write_events({{election::EventType::record_rejected, actor, election::Disposition::failure, "",
-                                 "bridge log: " + admitted.error().message}});
+            (void)write_events(
+                {{election::EventType::record_rejected, actor, election::Disposition::failure, "",
+                  "bridge log: " + admitted.error().message}});
             return admitted.error().within("bridge log");
         }
         rocksdb::WriteBatch write;
         const std::vector<Bytes> entries{record};
         MerkleLog::Append append = bridge_log->stage(*store, write, entries);
-        if (auto ok = commit(write, {{bridge_event_type(record), actor, election::Disposition::success, "",
-                                      admitted.value()}});
+        if (auto ok = commit(write, {{bridge_event_type(record), actor,
+                                      election::Disposition::success, "", admitted.value()}});
             !ok) {
             return ok.error().within("bridge log");
         }
@@ -821,11 +827,10 @@ public:
         if (name == bridge_log_name) return bridge_log.get();
         if (auto it = district_index.find(name); it != district_index.end())
             return district_logs[it->second].get();
-        return make_error(ErrorCode::not_found, "no log '" + std::string(name) +
-                                                    "' (a district id, " +
-                                                    std::string(election_log_name) + ", " +
-                                                    std::string(event_log_name) + " or " +
-                                                    std::string(bridge_log_name) + ")");
+        return make_error(ErrorCode::not_found,
+                          "no log '" + std::string(name) + "' (a district id, " +
+                              std::string(election_log_name) + ", " + std::string(event_log_name) +
+                              " or " + std::string(bridge_log_name) + ")");
     }
 };
 
@@ -853,12 +858,13 @@ Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Ledger::~Ledger() {
     if (!impl_) return;
     impl_->drain();
-    (void)impl_->write_events(
-        {{election::EventType::ledger_stopped, election::ActorRole::system, election::Disposition::success, "", ""}});
+    (void)impl_->write_events({{election::EventType::ledger_stopped, election::ActorRole::system,
+                                election::Disposition::success, "", ""}});
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::create(const LedgerOptions& options,
-                                               const election::ElectionContext& election, LedgerKey key) {
+                                               const election::ElectionContext& election,
+                                               LedgerKey key) {
     auto impl = make_impl(options, std::move(key));
     impl->election = election;
     auto store = LedgerStore::open(options.directory, true, false, options.env);
@@ -872,14 +878,16 @@ Result<std::unique_ptr<Ledger>> Ledger::create(const LedgerOptions& options,
     if (auto ok = impl->set_up_logs(true, &batch); !ok) return ok.error();
     const election::ElectionManifest& m = election.manifest;
     if (auto ok = impl->commit(
-            batch, {{election::EventType::configuration_changed, election::ActorRole::election_official,
-                     election::Disposition::success, "",
+            batch, {{election::EventType::configuration_changed,
+                     election::ActorRole::election_official, election::Disposition::success, "",
                      "ledger created for election '" + m.election_id + "' (" +
                          std::to_string(m.districts.size()) + " districts)"},
-                    {election::EventType::key_changed, election::ActorRole::election_official, election::Disposition::success, "",
+                    {election::EventType::key_changed, election::ActorRole::election_official,
+                     election::Disposition::success, "",
                      "ledger key installed; election log verifier " +
                          impl->election_log->verifier().to_text()},
-                    {election::EventType::ledger_started, election::ActorRole::system, election::Disposition::success, "", ""}});
+                    {election::EventType::ledger_started, election::ActorRole::system,
+                     election::Disposition::success, "", ""}});
         !ok) {
         return ok.error();
     }
@@ -926,9 +934,9 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const LedgerOptions& options,
     if (auto ok = impl->set_up_logs(false, nullptr); !ok) return ok.error().within(where);
     if (auto ok = impl->load_all(); !ok) return ok.error().within(where);
     if (!read_only) {
-        if (auto ok =
-                impl->write_events({{election::EventType::ledger_started, election::ActorRole::system,
-                                     election::Disposition::success, "", "reopened; every log checked"}});
+        if (auto ok = impl->write_events(
+                {{election::EventType::ledger_started, election::ActorRole::system,
+                  election::Disposition::success, "", "reopened; every log checked"}});
             !ok) {
             return ok.error();
         }
@@ -973,8 +981,9 @@ Result<std::vector<Receipt>> Ledger::close_all_polls(std::string actor) {
         const DistrictCastingStatus s = impl_->casting->status(d);
         if (s.polls != PollsStatus::open && s.polls != PollsStatus::paused) continue;
         try {
-            records.push_back(election::encode_polls_record({election::PollsAction::closed, districts[d].id, time,
-                                                   s.ballots_cast, s.ballots_challenged, actor}));
+            records.push_back(
+                election::encode_polls_record({election::PollsAction::closed, districts[d].id, time,
+                                               s.ballots_cast, s.ballots_challenged, actor}));
         } catch (const std::invalid_argument& e) {
             return make_error(ErrorCode::invalid_argument,
                               std::string("closing polls: ") + e.what());
@@ -1004,8 +1013,9 @@ Result<LogStatus> Ledger::publish_election_checkpoint() {
     return impl_->publish();
 }
 
-Status Ledger::record_event(election::EventType type, election::ActorRole actor, election::Disposition disposition,
-                            std::string district_id, std::string subject) {
+Status Ledger::record_event(election::EventType type, election::ActorRole actor,
+                            election::Disposition disposition, std::string district_id,
+                            std::string subject) {
     if (!impl_->writable()) return make_error(ErrorCode::refused, "the ledger is open read-only");
     return impl_->write_events(
         {{type, actor, disposition, std::move(district_id), std::move(subject)}});

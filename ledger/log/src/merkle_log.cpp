@@ -17,7 +17,8 @@ Bytes u64_bytes(std::uint64_t v) {
 }  // namespace
 
 MerkleLog::MerkleLog(std::uint32_t id, std::string name, std::string origin,
-                     std::optional<crypto::Ed25519SigningKey> key, election::NoteVerifierKey verifier)
+                     std::optional<crypto::Ed25519SigningKey> key,
+                     election::NoteVerifierKey verifier)
     : id_(id),
       name_(std::move(name)),
       origin_(std::move(origin)),

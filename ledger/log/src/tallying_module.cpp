@@ -11,8 +11,9 @@ namespace psephos::ledger {
 
 namespace {
 
-constexpr std::array<election::RecordType, 3> owned_types = {
-    election::RecordType::district_tally, election::RecordType::tally_decryption, election::RecordType::district_result};
+constexpr std::array<election::RecordType, 3> owned_types = {election::RecordType::district_tally,
+                                                             election::RecordType::tally_decryption,
+                                                             election::RecordType::district_result};
 
 struct ValidatedTally final : ValidatedRecord {
     election::DistrictTally tally;
@@ -40,8 +41,8 @@ std::string guardian_list(const std::vector<std::uint32_t>& guardians) {
 
 }  // namespace
 
-TallyingModule::TallyingModule(const election::ElectionContext& election, const CastingModule& casting,
-                               const CommittedRecords& records)
+TallyingModule::TallyingModule(const election::ElectionContext& election,
+                               const CastingModule& casting, const CommittedRecords& records)
     : election_(election),
       casting_(casting),
       records_(records),
@@ -61,7 +62,8 @@ Result<std::unique_ptr<ValidatedRecord>> TallyingModule::validate(ByteSpan recor
         case election::RecordType::district_tally: {
             auto tally = election::decode_district_tally(record);
             if (!tally) return tally.error();
-            if (auto ok = election::check_tally_shape(election_, tally.value()); !ok) return ok.error();
+            if (auto ok = election::check_tally_shape(election_, tally.value()); !ok)
+                return ok.error();
             auto v = std::make_unique<ValidatedTally>();
             v->tally = std::move(tally).value();
             v->bytes.assign(record.begin(), record.end());
@@ -84,8 +86,8 @@ Result<std::unique_ptr<ValidatedRecord>> TallyingModule::validate(ByteSpan recor
                               "'s decryption: district " + quoted(district_id) +
                               " has no tally to decrypt");
             }
-            if (auto ok = election::verify_tally_decryption(election_, public_shares_, recorded->tally,
-                                                  recorded->hash, decryption.value());
+            if (auto ok = election::verify_tally_decryption(
+                    election_, public_shares_, recorded->tally, recorded->hash, decryption.value());
                 !ok)
                 return ok.error();
             auto v = std::make_unique<ValidatedDecryption>();
@@ -107,8 +109,9 @@ Result<std::unique_ptr<ValidatedRecord>> TallyingModule::validate(ByteSpan recor
 }
 
 Result<election::DistrictTally> TallyingModule::recompute(std::size_t d, std::uint64_t log_size,
-                                                const Hash32& log_root) const {
-    auto builder = election::DistrictTallyBuilder::create(election_, election_.manifest.districts[d].id);
+                                                          const Hash32& log_root) const {
+    auto builder =
+        election::DistrictTallyBuilder::create(election_, election_.manifest.districts[d].id);
     if (!builder) return builder.error();
     for (std::uint64_t i = 0; i < log_size; ++i) {
         auto record = records_.record(d, i);
@@ -208,7 +211,8 @@ Result<EventNote> TallyingModule::apply(const DistrictBatchView& batch,
         used.push_back(it->second);
     }
     const RecordedTally& recorded = *district.committed.tally;
-    if (auto ok = election::verify_district_result(election_, recorded.tally, recorded.hash, used, result);
+    if (auto ok = election::verify_district_result(election_, recorded.tally, recorded.hash, used,
+                                                   result);
         !ok)
         return ok.error();
     district.pending.result = result;

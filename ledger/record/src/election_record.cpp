@@ -438,7 +438,7 @@ Result<Exporter::Exported> Exporter::export_log(const Log& log, const Visitor& v
     const std::string where = s.name == ledger::election_log_name ? std::string("election log")
                               : s.name == ledger::event_log_name  ? std::string("event log")
                               : s.name == ledger::bridge_log_name ? std::string("bridge log")
-                                                          : "district " + in_quotes(s.name);
+                                                                  : "district " + in_quotes(s.name);
     Exported out;
     {
         // Signed checkpoints up to the size exported: each must verify under the log's key, name
@@ -589,7 +589,8 @@ Status Exporter::export_district(std::size_t d, const Log& log) {
                 if (!selected)
                     return selected.error().within("challenged ballot " + in_quotes(b.ballot_id));
                 const Hash32 ballot_hash = election::compute_ballot_hash(b);
-                const Hash32 code = election::next_tracking_code(b.previous_tracking_code, ballot_hash);
+                const Hash32 code =
+                    election::next_tracking_code(b.previous_tracking_code, ballot_hash);
                 JsonWriter& j = challenged_json_;
                 j.begin_object();
                 j.string_member("district_id", district_id);
@@ -785,7 +786,8 @@ Status Exporter::run() {
     auto bridge_status = ledger_.status(ledger::bridge_log_name);
     if (!bridge_status) return bridge_status.error();
     std::optional<Log> bridge_log;  // exported only if the ledger anchored something
-    if (bridge_status.value().size > 0) bridge_log = Log{std::move(bridge_status).value(), "bridge"};
+    if (bridge_status.value().size > 0)
+        bridge_log = Log{std::move(bridge_status).value(), "bridge"};
     auto election_status = ledger_.status(ledger::election_log_name);
     if (!election_status) return election_status.error();
     const Log election_log{std::move(election_status).value(), "election"};
@@ -805,7 +807,8 @@ Status Exporter::run() {
     published_.assign(m.districts.size(), {});
     outcomes_.assign(m.districts.size(), {});
 
-    if (auto ok = write_whole("manifest.json", as_bytes(election::manifest_to_json(m))); !ok) return ok;
+    if (auto ok = write_whole("manifest.json", as_bytes(election::manifest_to_json(m))); !ok)
+        return ok;
     if (auto ok = write_whole("manifest.bin", election::encode_manifest(m, true)); !ok) return ok;
 
     if (auto ok = make_directory("election"); !ok) return ok;

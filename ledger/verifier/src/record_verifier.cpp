@@ -45,8 +45,9 @@ const char* to_string(CheckStatus status) {
 }
 
 bool VerifyReport::passed() const {
-    return !cancelled && !checks.empty() && std::all_of(checks.begin(), checks.end(),
-                                          [](const CheckOutcome& c) { return c.passed(); });
+    return !cancelled && !checks.empty() &&
+           std::all_of(checks.begin(), checks.end(),
+                       [](const CheckOutcome& c) { return c.passed(); });
 }
 
 bool VerifyReport::any_failed() const {

@@ -77,10 +77,10 @@ public:
         std::unique_lock lock(mutex_);
         changed_.wait(lock, [&] { return ready_.size() >= n || !refilling_ || n > target_size_; });
         if (ready_.size() < n) {
-            throw std::invalid_argument("background pool: " + std::to_string(n) +
-                                        " can never be ready (target " + std::to_string(target_size_) + ", " +
-                                        std::to_string(ready_.size()) + " ready, " +
-                                        (refilling_ ? "refilling" : "not refilling") + ")");
+            throw std::invalid_argument(
+                "background pool: " + std::to_string(n) + " can never be ready (target " +
+                std::to_string(target_size_) + ", " + std::to_string(ready_.size()) + " ready, " +
+                (refilling_ ? "refilling" : "not refilling") + ")");
         }
     }
 
@@ -90,7 +90,9 @@ private:
             {
                 std::unique_lock lock(mutex_);
                 // Wakes on a take() or on a stop request (the stop_token overload of wait).
-                if (!changed_.wait(lock, stop, [this] { return ready_.size() + in_progress_ < target_size_; }) ||
+                if (!changed_.wait(
+                        lock, stop,
+                        [this] { return ready_.size() + in_progress_ < target_size_; }) ||
                     stop.stop_requested()) {
                     return;
                 }

@@ -15,9 +15,9 @@
 namespace psephos::crypto {
 
 struct CoefficientCommitments {
-    std::uint32_t guardian_index = 0;      // 1 … n
-    std::vector<Point> commitments;        // K_{i,0} … K_{i,k−1}
-    std::vector<SchnorrProof> proofs;      // one per commitment
+    std::uint32_t guardian_index = 0;  // 1 … n
+    std::vector<Point> commitments;    // K_{i,0} … K_{i,k−1}
+    std::vector<SchnorrProof> proofs;  // one per commitment
 };
 
 class ElectionPolynomial {

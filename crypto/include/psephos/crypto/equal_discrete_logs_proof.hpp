@@ -17,7 +17,7 @@ EqualDiscreteLogsProof prove_equal_discrete_logs(const Hash32& base_hash, ByteSp
                                                  const Point& base, const Point& product);
 
 Status verify_equal_discrete_logs(const Hash32& base_hash, ByteSpan context,
-                                  const Point& public_key, const Point& base,
-                                  const Point& product, const EqualDiscreteLogsProof& proof);
+                                  const Point& public_key, const Point& base, const Point& product,
+                                  const EqualDiscreteLogsProof& proof);
 
 }  // namespace psephos::crypto

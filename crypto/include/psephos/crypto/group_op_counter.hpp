@@ -12,7 +12,7 @@ struct GroupOpCounts {
     std::uint64_t scalarmult_base = 0;  // fixed-base multiplication
     std::uint64_t point_add = 0;
     std::uint64_t point_sub = 0;
-    std::uint64_t point_decode = 0;     // validation of an encoding from outside
+    std::uint64_t point_decode = 0;  // validation of an encoding from outside
 
     friend GroupOpCounts operator-(const GroupOpCounts& a, const GroupOpCounts& b) {
         return {a.scalarmult - b.scalarmult, a.scalarmult_base - b.scalarmult_base,

@@ -25,7 +25,8 @@ public:
     // branch, and for every m ∈ [0, L] the L simulated branches j ≠ m:
     // option_count × (6 fixed-base + 4 variable-base) + (L+1)·L × (2 fixed-base + 1 variable-base)
     // + 3 multiplications, and about (L+1)(L+2) additions.
-    static PrecomputedContest compute(const Point& public_key, std::size_t option_count, std::uint32_t limit);
+    static PrecomputedContest compute(const Point& public_key, std::size_t option_count,
+                                      std::uint32_t limit);
 
     PrecomputedContest(PrecomputedContest&&) noexcept;
     PrecomputedContest& operator=(PrecomputedContest&&) noexcept;
@@ -41,18 +42,18 @@ private:
     struct State;
     explicit PrecomputedContest(std::unique_ptr<State> state);
     std::unique_ptr<State> state_;
-    friend Result<EncryptedContestSelections> encrypt_contest(PrecomputedContest precomputed,
-                                                              const Hash32& base_hash,
-                                                              std::span<const Bytes> selection_contexts,
-                                                              ByteSpan count_context, const Point& public_key,
-                                                              std::span<const std::uint8_t> marks);
+    friend Result<EncryptedContestSelections> encrypt_contest(
+        PrecomputedContest precomputed, const Hash32& base_hash,
+        std::span<const Bytes> selection_contexts, ByteSpan count_context, const Point& public_key,
+        std::span<const std::uint8_t> marks);
 };
 
 // The online path for a whole contest: marks[i] ∈ {0, 1} for option i, Σ marks ≤ L. Consumes the
 // precomputation on every path. Fails (invalid_argument, never naming marks or their number) on an
 // overvote, a mark above 1, a count of marks or contexts other than the option count, an empty
 // precomputation, or another key.
-Result<EncryptedContestSelections> encrypt_contest(PrecomputedContest precomputed, const Hash32& base_hash,
+Result<EncryptedContestSelections> encrypt_contest(PrecomputedContest precomputed,
+                                                   const Hash32& base_hash,
                                                    std::span<const Bytes> selection_contexts,
                                                    ByteSpan count_context, const Point& public_key,
                                                    std::span<const std::uint8_t> marks);

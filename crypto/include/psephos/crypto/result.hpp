@@ -39,8 +39,8 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
 public:
-    Result(T value) : state_(std::move(value)) {}          // NOLINT: implicit by design
-    Result(Error error) : state_(std::move(error)) {}      // NOLINT: implicit by design
+    Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
+    Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
     [[nodiscard]] bool ok() const { return state_.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -64,11 +64,13 @@ public:
 
 private:
     std::variant<T, Error>& checked() {
-        if (!ok()) throw std::logic_error("Result::value() on error: " + std::get<1>(state_).message);
+        if (!ok())
+            throw std::logic_error("Result::value() on error: " + std::get<1>(state_).message);
         return state_;
     }
     const std::variant<T, Error>& checked() const {
-        if (!ok()) throw std::logic_error("Result::value() on error: " + std::get<1>(state_).message);
+        if (!ok())
+            throw std::logic_error("Result::value() on error: " + std::get<1>(state_).message);
         return state_;
     }
 
@@ -104,20 +106,22 @@ inline Error make_error(ErrorCode code, std::string message) {
 // One-line propagation of a failed Result from a function that returns a Result or Status:
 //
 //     PSEPHOS_TRY(check_signature(record));            // returns its error if it failed
-//     PSEPHOS_TRY_ASSIGN(auto ballot, decode_ballot(bytes));  // or declares `ballot` from its value
+//     PSEPHOS_TRY_ASSIGN(auto ballot, decode_ballot(bytes));  // or declares `ballot` from its
+//     value
 //
 // The error is returned unchanged; use Error::within beforehand where the caller should add
 // context. Each expression is evaluated exactly once.
-#define PSEPHOS_TRY(expression)                                               \
-    do {                                                                      \
+#define PSEPHOS_TRY(expression)                                                 \
+    do {                                                                        \
         if (auto psephos_try_result_ = (expression); !psephos_try_result_.ok()) \
-            return psephos_try_result_.error();                               \
+            return psephos_try_result_.error();                                 \
     } while (false)
 
 #define PSEPHOS_TRY_CONCAT_INNER(a, b) a##b
 #define PSEPHOS_TRY_CONCAT(a, b) PSEPHOS_TRY_CONCAT_INNER(a, b)
-#define PSEPHOS_TRY_ASSIGN(declaration, expression) \
-    PSEPHOS_TRY_ASSIGN_IMPL(PSEPHOS_TRY_CONCAT(psephos_try_result_, __LINE__), declaration, expression)
+#define PSEPHOS_TRY_ASSIGN(declaration, expression)                                         \
+    PSEPHOS_TRY_ASSIGN_IMPL(PSEPHOS_TRY_CONCAT(psephos_try_result_, __LINE__), declaration, \
+                            expression)
 #define PSEPHOS_TRY_ASSIGN_IMPL(result, declaration, expression) \
     auto result = (expression);                                  \
     if (!result.ok()) return result.error();                     \

@@ -49,13 +49,13 @@ public:
     void u8(std::uint8_t value);
     void u32(std::uint32_t value);
     void u64(std::uint64_t value);
-    void text(std::string_view utf8);    // u32be length ‖ bytes
-    void bytes(ByteSpan data);           // u32be length ‖ bytes
-    void fixed(ByteSpan data);           // bytes as they are (fixed-size fields)
+    void text(std::string_view utf8);  // u32be length ‖ bytes
+    void bytes(ByteSpan data);         // u32be length ‖ bytes
+    void fixed(ByteSpan data);         // bytes as they are (fixed-size fields)
     void point(const crypto::Point& p) { fixed(p.bytes()); }
     void scalar(const crypto::Scalar& s) { fixed(s.bytes()); }
     void hash(const Hash32& h) { fixed(h.span()); }
-    void count(std::size_t n);           // a list's u32be element count
+    void count(std::size_t n);  // a list's u32be element count
 
     const Bytes& data() const { return out_; }
     Bytes take() { return std::move(out_); }
@@ -71,7 +71,8 @@ private:
 class CanonicalReader {
 public:
     // Checks the record type and that the version is one this decoder knows (1 … max_version).
-    CanonicalReader(ByteSpan data, RecordType type, std::uint8_t max_version, std::string record_name);
+    CanonicalReader(ByteSpan data, RecordType type, std::uint8_t max_version,
+                    std::string record_name);
 
     std::uint8_t version() const { return version_; }
     std::uint8_t u8(std::string_view field);

@@ -21,7 +21,7 @@ Status verify_ceremony_record(const ElectionManifest& manifest);
 
 struct ElectionContext {
     ElectionManifest manifest;
-    Hash32 base_hash;         // SHA-256("psephos/v1/election-base-hash" framing ‖ finalized manifest)
+    Hash32 base_hash;  // SHA-256("psephos/v1/election-base-hash" framing ‖ finalized manifest)
     crypto::Point joint_key;  // K
 };
 

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "psephos/crypto/bytes.hpp"
-#include "psephos/crypto/election_polynomial.hpp"
 #include "psephos/crypto/ed25519.hpp"
+#include "psephos/crypto/election_polynomial.hpp"
 #include "psephos/crypto/point.hpp"
 
 namespace psephos::election {

@@ -11,7 +11,7 @@
 namespace psephos::election {
 
 struct LocalKeyCeremony {
-    ElectionContext election;                                // the finalized manifest and its hashes
+    ElectionContext election;  // the finalized manifest and its hashes
     std::vector<crypto::GuardianSecretShare> secret_shares;  // by guardian index − 1
     std::vector<crypto::Ed25519SigningKey> identities;       // by guardian index − 1
 };

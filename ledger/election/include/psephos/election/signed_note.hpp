@@ -36,7 +36,8 @@ struct NoteVerifierKey {
 Status check_note_key_name(std::string_view name);
 
 // Signs `text` (non-empty, ending in "\n", no control characters but "\n") as `name`.
-Result<std::string> sign_note(std::string_view text, std::string_view name, const crypto::Ed25519SigningKey& key);
+Result<std::string> sign_note(std::string_view text, std::string_view name,
+                              const crypto::Ed25519SigningKey& key);
 
 // Adds a signature line to an already signed note (cosigning, or a second key).
 Result<std::string> add_note_signature(std::string_view note, std::string_view name,

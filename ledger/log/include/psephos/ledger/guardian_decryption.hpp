@@ -31,7 +31,7 @@ struct GuardianDistrictOutcome {
 // The key must be checked against the ledger's manifest first (check_guardian_key): this does it
 // again and fails with its error before anything is submitted. One outcome per district, in
 // manifest order.
-Result<std::vector<GuardianDistrictOutcome>> decrypt_tallies_as_guardian(Ledger& ledger,
-                                                                         const election::GuardianKey& key);
+Result<std::vector<GuardianDistrictOutcome>> decrypt_tallies_as_guardian(
+    Ledger& ledger, const election::GuardianKey& key);
 
 }  // namespace psephos::ledger

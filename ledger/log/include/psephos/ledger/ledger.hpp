@@ -26,9 +26,9 @@
 #include "psephos/crypto/ed25519.hpp"
 #include "psephos/election/anchor_records.hpp"
 #include "psephos/election/election_context.hpp"
-#include "psephos/ledger/ledger_module.hpp"
 #include "psephos/election/ledger_records.hpp"
 #include "psephos/election/signed_note.hpp"
+#include "psephos/ledger/ledger_module.hpp"
 
 namespace rocksdb {
 class Env;
@@ -101,7 +101,8 @@ class Ledger {
 public:
     // Creates the database for a finalized election; fails if the directory exists.
     static Result<std::unique_ptr<Ledger>> create(const LedgerOptions& options,
-                                                  const election::ElectionContext& election, LedgerKey key);
+                                                  const election::ElectionContext& election,
+                                                  LedgerKey key);
     // Opens an existing ledger and checks it (docs/ledger.md §6): every stored record's leaf hash,
     // every stored checkpoint's root and signature, every log's size; then replays the records
     // through the modules. Errors name the log (district) and the index. Without a key the
@@ -118,7 +119,8 @@ public:
 
     // Live submission (kiosks): fulfilled once the record's batch is durable, or with the reason
     // it was rejected (the rejection is in the event log; the ledger is otherwise unchanged).
-    std::future<Result<Receipt>> submit(Bytes record, election::ActorRole actor = election::ActorRole::system);
+    std::future<Result<Receipt>> submit(Bytes record,
+                                        election::ActorRole actor = election::ActorRole::system);
     // Deterministic bulk submission: results in input order (see the file comment).
     std::vector<Result<Receipt>> ingest(std::vector<Bytes> records,
                                         election::ActorRole actor = election::ActorRole::system);
@@ -142,13 +144,15 @@ public:
     // district that grew since the last publication, and signs the election checkpoint.
     Result<LogStatus> publish_election_checkpoint();
     // Records an event that is not tied to a record (configuration change, export, error…).
-    Status record_event(election::EventType type, election::ActorRole actor, election::Disposition disposition,
-                        std::string district_id, std::string subject);
+    Status record_event(election::EventType type, election::ActorRole actor,
+                        election::Disposition disposition, std::string district_id,
+                        std::string subject);
 
     // The bridge log (docs/bridge.md): appends one anchor intent, transaction or confirmation
     // once AnchorBook admits it against the bridge log and the election log, in one synced write
     // with its event. A refused record changes nothing but the event log.
-    Result<Receipt> append_bridge_record(Bytes record, election::ActorRole actor = election::ActorRole::system);
+    Result<Receipt> append_bridge_record(Bytes record,
+                                         election::ActorRole actor = election::ActorRole::system);
     // Every anchor intent with its transactions and confirmation, in bridge-log order.
     std::vector<election::AnchorState> anchors() const;
 

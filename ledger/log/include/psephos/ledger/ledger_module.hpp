@@ -36,8 +36,8 @@ struct ValidatedRecord {
 struct DistrictBatchView {
     std::size_t district_index = 0;  // position in the manifest's district list
     const std::string* district_id = nullptr;
-    std::uint64_t next_index = 0;  // the log index the record being applied will get
-    std::uint64_t time = 0;        // the ledger clock (Unix seconds) when the batch began
+    std::uint64_t next_index = 0;   // the log index the record being applied will get
+    std::uint64_t time = 0;         // the ledger clock (Unix seconds) when the batch began
     std::uint64_t first_index = 0;  // the log's committed size when the batch began
     Hash32 committed_root;          // the log's root at first_index
 };

@@ -19,8 +19,8 @@
 #include <optional>
 #include <vector>
 
-#include "psephos/ledger/casting_module.hpp"
 #include "psephos/election/tally_records.hpp"
+#include "psephos/ledger/casting_module.hpp"
 
 namespace psephos::ledger {
 
@@ -58,7 +58,8 @@ public:
     // Queries, safe from any thread; committed state only.
     DistrictTallyStatus status(std::size_t district_index) const;
     std::optional<RecordedTally> tally(std::size_t district_index) const;
-    std::vector<election::TallyDecryption> decryptions(std::size_t district_index) const;  // by guardian
+    std::vector<election::TallyDecryption> decryptions(
+        std::size_t district_index) const;  // by guardian
     std::optional<election::DistrictResult> result(std::size_t district_index) const;
     const std::vector<crypto::Point>& public_shares() const { return public_shares_; }
 
@@ -76,7 +77,7 @@ private:
     };
 
     Result<election::DistrictTally> recompute(std::size_t district_index, std::uint64_t log_size,
-                                    const Hash32& log_root) const;
+                                              const Hash32& log_root) const;
 
     const election::ElectionContext& election_;
     const CastingModule& casting_;
