@@ -1,8 +1,9 @@
-// Fuzzes the record verifier's own decoders (ledger/src/record_verifier_decode.hpp), written
-// independently of the ledger's, against the ledger's decoders of the same record types: on any
-// input, neither crashes, and both accept or both refuse (docs/election-record.md: the verifier
-// decodes "strictly", as docs/encoding.md specifies). A disagreement means one of the two reads
-// the specification differently, which is exactly what the verifier is there to catch.
+// Fuzzes the record verifier's own decoders (ledger/verifier/src/record_verifier_decode.hpp),
+// written independently of the ledger's, against the election library's decoders of the same
+// record types: on any input, neither crashes, and both accept or both refuse
+// (docs/election-record.md: the verifier decodes "strictly", as docs/encoding.md specifies). A
+// disagreement means one of the two reads the specification differently, which is exactly what
+// the verifier is there to catch.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -16,7 +17,7 @@
 
 using namespace psephos;
 using psephos::fuzz::require;
-namespace rv = psephos::ledger::record_verifier;
+namespace rv = psephos::verifier::decode;
 
 namespace {
 void agree(bool ledger_accepts, const std::string& verifier_error, const char* what) {
