@@ -20,8 +20,9 @@ using psephos::fuzz::require;
 namespace rv = psephos::verifier::decode;
 
 namespace {
-void agree(bool ledger_accepts, const std::string& verifier_error, const char* what) {
-    require(ledger_accepts == verifier_error.empty(),
+template <class T>
+void agree(bool ledger_accepts, const Result<T>& verifier, const char* what) {
+    require(ledger_accepts == verifier.ok(),
             (std::string("the ledger and the verifier disagree on a ") + what).c_str());
 }
 }  // namespace
@@ -33,66 +34,29 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const ByteSpan input = fuzz::bytes_of(data, size);
-    {
-        rv::DecodedBallot b;
-        agree(static_cast<bool>(election::decode_ballot(input)), rv::decode_ballot(input, b),
-              "cast ballot");
-    }
-    {
-        rv::DecodedBallot b;
-        std::vector<std::vector<rv::Opening>> openings;
-        agree(static_cast<bool>(election::decode_challenged_ballot(input)),
-              rv::decode_challenged(input, b, openings), "challenged ballot");
-    }
-    {
-        rv::DecodedRegistration r;
-        agree(static_cast<bool>(election::decode_device_registration(input)),
-              rv::decode_registration(input, r), "device registration");
-    }
-    {
-        rv::DecodedPolls p;
-        agree(static_cast<bool>(election::decode_polls_record(input)), rv::decode_polls(input, p),
-              "polls record");
-    }
-    {
-        rv::DecodedDistrictCheckpoint c;
-        agree(static_cast<bool>(election::decode_district_checkpoint(input)),
-              rv::decode_district_checkpoint(input, c), "district checkpoint");
-    }
-    {
-        rv::DecodedEvent e;
-        agree(static_cast<bool>(election::decode_ledger_event(input)), rv::decode_event(input, e),
-              "ledger event");
-    }
-    {
-        rv::DecodedTally t;
-        agree(static_cast<bool>(election::decode_district_tally(input)), rv::decode_tally(input, t),
-              "district tally");
-    }
-    {
-        rv::DecodedDecryption d;
-        agree(static_cast<bool>(election::decode_tally_decryption(input)),
-              rv::decode_decryption(input, d), "tally decryption");
-    }
-    {
-        rv::DecodedResult r;
-        agree(static_cast<bool>(election::decode_district_result(input)),
-              rv::decode_result(input, r), "district result");
-    }
-    {
-        rv::DecodedAnchorIntent a;
-        agree(static_cast<bool>(election::decode_anchor_intent(input)),
-              rv::decode_anchor_intent(input, a), "anchor intent");
-    }
-    {
-        rv::DecodedAnchorTransaction t;
-        agree(static_cast<bool>(election::decode_anchor_transaction(input)),
-              rv::decode_anchor_transaction(input, t), "anchor transaction");
-    }
-    {
-        rv::DecodedAnchorConfirmation c;
-        agree(static_cast<bool>(election::decode_anchor_confirmation(input)),
-              rv::decode_anchor_confirmation(input, c), "anchor confirmation");
-    }
+    agree(static_cast<bool>(election::decode_ballot(input)), rv::decode_ballot(input),
+          "cast ballot");
+    agree(static_cast<bool>(election::decode_challenged_ballot(input)),
+          rv::decode_challenged(input), "challenged ballot");
+    agree(static_cast<bool>(election::decode_device_registration(input)),
+          rv::decode_registration(input), "device registration");
+    agree(static_cast<bool>(election::decode_polls_record(input)), rv::decode_polls(input),
+          "polls record");
+    agree(static_cast<bool>(election::decode_district_checkpoint(input)),
+          rv::decode_district_checkpoint(input), "district checkpoint");
+    agree(static_cast<bool>(election::decode_ledger_event(input)), rv::decode_event(input),
+          "ledger event");
+    agree(static_cast<bool>(election::decode_district_tally(input)), rv::decode_tally(input),
+          "district tally");
+    agree(static_cast<bool>(election::decode_tally_decryption(input)), rv::decode_decryption(input),
+          "tally decryption");
+    agree(static_cast<bool>(election::decode_district_result(input)), rv::decode_result(input),
+          "district result");
+    agree(static_cast<bool>(election::decode_anchor_intent(input)), rv::decode_anchor_intent(input),
+          "anchor intent");
+    agree(static_cast<bool>(election::decode_anchor_transaction(input)),
+          rv::decode_anchor_transaction(input), "anchor transaction");
+    agree(static_cast<bool>(election::decode_anchor_confirmation(input)),
+          rv::decode_anchor_confirmation(input), "anchor confirmation");
     return 0;
 }

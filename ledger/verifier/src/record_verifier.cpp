@@ -285,6 +285,12 @@ struct DistrictSummary {
 
 std::string hex(const Hash32& h) { return h.to_hex(); }
 
+// A checkpoint note opened with its log's verifier key and parsed (docs/election-record.md §3.3).
+Result<ParsedCheckpoint> open_checkpoint(std::string_view note, const VerifierKey& key) {
+    PSEPHOS_TRY_ASSIGN(const std::string text, open_note(note, key));
+    return parse_checkpoint(text);
+}
+
 // What a district's set of ballot ids seen so far keeps of each id: the first 16 bytes of its
 // SHA-256, a fixed 16 bytes a ballot whatever the ids' length (the only state of the verifier that
 // grows with the number of ballots). Two different ids with one digest (~2^-128 a pair) could
@@ -800,11 +806,12 @@ bool Verifier::check_manifest() {
     }
     manifest_bin_ = std::move(*bin);
     v4.count();
-    const std::string error = decode_manifest(manifest_bin_, manifest_);
-    if (!error.empty()) {
-        v4.fail("manifest.bin: " + error);
+    auto manifest = decode_manifest(manifest_bin_);
+    if (!manifest) {
+        v4.fail("manifest.bin: " + manifest.error().message);
         return false;
     }
+    manifest_ = std::move(*manifest);
     if (const std::string rules = check_manifest_rules(manifest_); !rules.empty())
         v4.fail("manifest.bin: " + rules);
     std::string json_error;
@@ -942,14 +949,13 @@ bool Verifier::check_log_list() {
                      expected[i][0] + "', '" + expected[i][1] + "', '" + expected[i][2] + "'");
             ok = false;
         }
-        VerifierKey key;
-        const std::string e = parse_verifier_key(as_string(l.at("verifier_key")), key);
-        if (!e.empty()) {
-            v10.fail("log " + info.name + ": " + e);
-        } else if (key.name != info.origin) {
+        auto key = parse_verifier_key(as_string(l.at("verifier_key")));
+        if (!key) {
+            v10.fail("log " + info.name + ": " + key.error().message);
+        } else if (key->name != info.origin) {
             v10.fail("log " + info.name + ": verifier key name is not the log's origin");
         } else {
-            info.key = key;
+            info.key = std::move(*key);
         }
         logs_.push_back(std::move(info));
     }
@@ -1000,14 +1006,12 @@ void Verifier::load_checkpoints(LogInfo& log) {
             continue;
         }
         const std::string_view note(reinterpret_cast<const char*>(frame.data()), frame.size());
-        std::string text;
-        ParsedCheckpoint cp;
-        std::string e = open_note(note, *log.key, text);
-        if (e.empty()) e = parse_checkpoint(text, cp);
-        if (!e.empty()) {
-            v12.fail(at + ": " + e);
+        auto opened = open_checkpoint(note, *log.key);
+        if (!opened) {
+            v12.fail(at + ": " + opened.error().message);
             continue;
         }
+        const ParsedCheckpoint& cp = *opened;
         if (cp.origin != log.origin) v12.fail(at + ": origin '" + cp.origin + "'");
         if (cp.size <= previous || cp.size > log.size) {
             v12.fail(at + ": size " + std::to_string(cp.size) + " after " +
@@ -1080,12 +1084,12 @@ void Verifier::read_log(std::size_t index) {
         const Hash32 leaf = leaf_hash(frame);
         const std::uint64_t i = tree.size();
         if (events) {
-            DecodedEvent e;
-            const std::string err = decode_event(frame, e);
+            const auto decoded = decode_event(frame);
             v16.count();
-            if (!err.empty()) {
-                v16.fail("event " + std::to_string(i) + ": " + err);
+            if (!decoded) {
+                v16.fail("event " + std::to_string(i) + ": " + decoded.error().message);
             } else {
+                const DecodedEvent& e = *decoded;
                 if (e.sequence != i)
                     v16.fail("event " + std::to_string(i) + ": sequence " +
                              std::to_string(e.sequence));
@@ -1203,6 +1207,13 @@ void verify_ballot_work(const BallotWork& w, const Hash32& base_hash, const Poin
     }
 }
 
+// A cast ballot as a challenged one without openings, so that both take one path.
+Result<DecodedChallenged> decode_any_ballot(bool challenged, ByteSpan frame) {
+    if (challenged) return decode_challenged(frame);
+    PSEPHOS_TRY_ASSIGN(DecodedBallot ballot, decode_ballot(frame));
+    return DecodedChallenged{std::move(ballot), {}};
+}
+
 void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
     LogInfo& log = logs_[index];
     const std::string& id = log.name;
@@ -1275,12 +1286,12 @@ void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
         if (type == 0x02 || type == 0x03) {
             auto work = std::make_shared<BallotWork>();
             work->challenged = type == 0x03;
-            const std::string e = type == 0x02
-                                      ? decode_ballot(frame, work->ballot)
-                                      : decode_challenged(frame, work->ballot, work->openings);
-            if (!e.empty()) {
-                undecodable(e);
+            auto decoded = decode_any_ballot(type == 0x03, frame);
+            if (!decoded) {
+                undecodable(decoded.error().message);
             } else {
+                work->ballot = std::move(decoded->ballot);
+                work->openings = std::move(decoded->openings);
                 const DecodedBallot& b = work->ballot;
                 at += " (ballot '" + b.ballot_id + "')";
                 work->at = at;
@@ -1373,11 +1384,11 @@ void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
                 });
             }
         } else if (type == 0x07) {
-            DecodedRegistration reg;
-            const std::string e = decode_registration(frame, reg);
-            if (!e.empty()) {
-                undecodable(e);
+            const auto decoded = decode_registration(frame);
+            if (!decoded) {
+                undecodable(decoded.error().message);
             } else {
+                const DecodedRegistration& reg = *decoded;
                 names_district(reg.district_id);
                 v18.count();
                 if (polls == Polls::closed) v18.fail(at + ": device registration after the close");
@@ -1389,11 +1400,11 @@ void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
                 }
             }
         } else if (type >= 0x08 && type <= 0x0B) {
-            DecodedPolls p;
-            const std::string e = decode_polls(frame, p);
-            if (!e.empty()) {
-                undecodable(e);
+            const auto decoded = decode_polls(frame);
+            if (!decoded) {
+                undecodable(decoded.error().message);
             } else {
+                const DecodedPolls& p = *decoded;
                 names_district(p.district_id);
                 v18.count();
                 static constexpr const char* names[] = {"polls opened", "polls paused",
@@ -1414,11 +1425,11 @@ void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
                                                      : Polls::closed;
             }
         } else if (type == 0x0E) {
-            DecodedTally t;
-            const std::string e = decode_tally(frame, t);
-            if (!e.empty()) {
-                undecodable(e);
+            auto decoded = decode_tally(frame);
+            if (!decoded) {
+                undecodable(decoded.error().message);
             } else {
+                DecodedTally& t = *decoded;
                 at = "tally (record " + std::to_string(i) + ")";
                 names_district(t.district_id);
                 v18.count();
@@ -1455,11 +1466,11 @@ void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
                 tally = std::move(t);
             }
         } else if (type == 0x0F) {
-            DecodedDecryption dec;
-            const std::string e = decode_decryption(frame, dec);
-            if (!e.empty()) {
-                undecodable(e);
+            auto decoded = decode_decryption(frame);
+            if (!decoded) {
+                undecodable(decoded.error().message);
             } else {
+                DecodedDecryption& dec = *decoded;
                 at += " (guardian " + std::to_string(dec.guardian) + ")";
                 names_district(dec.district_id);
                 v18.count();
@@ -1502,11 +1513,11 @@ void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
                     decryptions.emplace(dec.guardian, std::move(dec.shares));
             }
         } else if (type == 0x10) {
-            DecodedResult res;
-            const std::string e = decode_result(frame, res);
-            if (!e.empty()) {
-                undecodable(e);
+            auto decoded = decode_result(frame);
+            if (!decoded) {
+                undecodable(decoded.error().message);
             } else {
+                DecodedResult& res = *decoded;
                 at = "result (record " + std::to_string(i) + ")";
                 names_district(res.district_id);
                 v18.count();
@@ -1606,13 +1617,13 @@ void Verifier::check_election_log() {
     for (std::size_t i = 0; i < election_records_.size(); ++i) {
         const std::string at = "election record " + std::to_string(i);
         v13.count();
-        DecodedDistrictCheckpoint e;
-        if (const std::string err = decode_district_checkpoint(election_records_[i], e);
-            !err.empty()) {
-            v13.fail(at + ": " + err);
+        const auto decoded = decode_district_checkpoint(election_records_[i]);
+        if (!decoded) {
+            v13.fail(at + ": " + decoded.error().message);
             complete = false;
             continue;
         }
+        const DecodedDistrictCheckpoint& e = *decoded;
         const auto d = index_of.find(e.district_id);
         if (d == index_of.end()) {
             v13.fail(at + ": unknown district '" + e.district_id + "'");
@@ -1624,14 +1635,12 @@ void Verifier::check_election_log() {
             v13.fail(at + ": district " + e.district_id + " has no valid verifier key");
             continue;
         }
-        std::string text;
-        ParsedCheckpoint cp;
-        std::string err = open_note(e.note, *district.key, text);
-        if (err.empty()) err = parse_checkpoint(text, cp);
-        if (!err.empty()) {
-            v13.fail(at + " (" + e.district_id + "): " + err);
+        auto opened = open_checkpoint(e.note, *district.key);
+        if (!opened) {
+            v13.fail(at + " (" + e.district_id + "): " + opened.error().message);
             continue;
         }
+        const ParsedCheckpoint& cp = *opened;
         if (cp.origin != district.origin) v13.fail(at + ": origin '" + cp.origin + "'");
         const auto it = district.checkpoints.find(cp.size);
         if (it == district.checkpoints.end() ||
@@ -1829,6 +1838,21 @@ void Verifier::check_challenged_file() {
 
 // ---- The bridge log: V28 --------------------------------------------------------------------
 
+// What an anchor transaction (0x12) or confirmation (0x13) says of its intent.
+struct AnchorReference {
+    std::uint64_t intent = 0;
+    Hash32 transaction_id;
+};
+
+Result<AnchorReference> decode_anchor_reference(std::uint8_t type, ByteSpan frame) {
+    if (type == 0x12) {
+        PSEPHOS_TRY_ASSIGN(const DecodedAnchorTransaction t, decode_anchor_transaction(frame));
+        return AnchorReference{t.intent, t.transaction_id};
+    }
+    PSEPHOS_TRY_ASSIGN(const DecodedAnchorConfirmation c, decode_anchor_confirmation(frame));
+    return AnchorReference{c.intent, c.transaction_id};
+}
+
 // Every record of the bridge log is an anchor intent, transaction or confirmation that the
 // ledger's state machine admits (docs/encoding.md §20–§22): an intent names this election and one
 // of the election checkpoints the record holds, once per chain and payload, with one kind and
@@ -1859,11 +1883,12 @@ void Verifier::check_anchors() {
         v28.count();
         const std::uint8_t type = frame.empty() ? 0 : frame[0];
         if (type == 0x11) {
-            DecodedAnchorIntent a;
-            if (const std::string e = decode_anchor_intent(frame, a); !e.empty()) {
-                v28.fail(at + ": " + e);
+            const auto decoded = decode_anchor_intent(frame);
+            if (!decoded) {
+                v28.fail(at + ": " + decoded.error().message);
                 continue;
             }
+            const DecodedAnchorIntent& a = *decoded;
             if (!(a.anchored.digest == base_hash_))
                 v28.fail(at + ": the payload's election digest is not the base hash");
             const auto cp = election.checkpoints.find(a.anchored.size);
@@ -1883,15 +1908,12 @@ void Verifier::check_anchors() {
                          "' was recorded with another kind or network");
             intents[i] = {a.chain, a.network, a.kind, a.payload, {}, false};
         } else if (type == 0x12 || type == 0x13) {
-            DecodedAnchorTransaction t;
-            DecodedAnchorConfirmation c;
-            const std::string e = type == 0x12 ? decode_anchor_transaction(frame, t)
-                                               : decode_anchor_confirmation(frame, c);
-            if (!e.empty()) {
-                v28.fail(at + ": " + e);
+            const auto reference = decode_anchor_reference(type, frame);
+            if (!reference) {
+                v28.fail(at + ": " + reference.error().message);
                 continue;
             }
-            const std::uint64_t intent = type == 0x12 ? t.intent : c.intent;
+            const std::uint64_t intent = reference->intent;
             const auto it = intents.find(intent);
             if (it == intents.end()) {
                 v28.fail(at + ": bridge record " + std::to_string(intent) +
@@ -1903,10 +1925,11 @@ void Verifier::check_anchors() {
                 continue;
             }
             if (type == 0x12) {
-                if (!it->second.transactions.insert(t.transaction_id).second)
-                    v28.fail(at + ": transaction " + hex(t.transaction_id) + " recorded twice");
-            } else if (!it->second.transactions.count(c.transaction_id)) {
-                v28.fail(at + ": confirms " + hex(c.transaction_id) +
+                if (!it->second.transactions.insert(reference->transaction_id).second)
+                    v28.fail(at + ": transaction " + hex(reference->transaction_id) +
+                             " recorded twice");
+            } else if (!it->second.transactions.count(reference->transaction_id)) {
+                v28.fail(at + ": confirms " + hex(reference->transaction_id) +
                          ", not a recorded transaction of intent " + std::to_string(intent));
             } else {
                 it->second.confirmed = true;

@@ -265,6 +265,15 @@ void Reader::done() {
 
 namespace {
 
+Error encoding_error(const Reader& r) { return Error{ErrorCode::invalid_encoding, r.error()}; }
+
+// The decoded value, or the reader's first problem.
+template <class T>
+Result<T> finish(const Reader& r, T value) {
+    if (!r.ok()) return encoding_error(r);
+    return Result<T>(std::move(value));
+}
+
 Localized read_localized(Reader& r) {
     Localized l;
     l.text = r.text(4096);
@@ -330,7 +339,8 @@ void read_ballot(Reader& r, DecodedBallot& b) {
 
 }  // namespace
 
-std::string decode_manifest(ByteSpan data, DecodedManifest& m) {
+Result<DecodedManifest> decode_manifest(ByteSpan data) {
+    DecodedManifest m;
     Reader r(data, "manifest");
     r.header(0x01);
     m.election_id = r.id();
@@ -392,27 +402,30 @@ std::string decode_manifest(ByteSpan data, DecodedManifest& m) {
         m.guardians.push_back(std::move(g));
     }
     r.done();
-    return r.error();
+    return finish(r, std::move(m));
 }
 
-std::string decode_ballot(ByteSpan record, DecodedBallot& out) {
+Result<DecodedBallot> decode_ballot(ByteSpan record) {
+    DecodedBallot out;
     Reader r(record, "encrypted ballot");
     read_ballot(r, out);
     out.body_offset = 0;
     out.body_size = record.size() >= 64 ? record.size() - 64 : 0;
-    return r.error();
+    return finish(r, std::move(out));
 }
 
-std::string decode_challenged(ByteSpan record, DecodedBallot& out,
-                              std::vector<std::vector<Opening>>& openings) {
+Result<DecodedChallenged> decode_challenged(ByteSpan record) {
+    DecodedChallenged challenged;
+    DecodedBallot& out = challenged.ballot;
+    std::vector<std::vector<Opening>>& openings = challenged.openings;
     Reader r(record, "challenged ballot");
     r.header(0x03);
     const std::size_t inner_at = r.position() + 4;
     const ByteSpan inner = r.bytes(64U * 1024U * 1024U);
-    if (!r.ok()) return r.error();
+    if (!r.ok()) return encoding_error(r);
     Reader ir(inner, "challenged ballot: inner ballot");
     read_ballot(ir, out);
-    if (!ir.ok()) return ir.error();
+    if (!ir.ok()) return encoding_error(ir);
     out.body_offset = inner_at;
     out.body_size = inner.size() - 64;
     if (r.count(1000) != out.contests.size() && r.ok())
@@ -432,10 +445,11 @@ std::string decode_challenged(ByteSpan record, DecodedBallot& out,
         openings.push_back(std::move(row));
     }
     r.done();
-    return r.error();
+    return finish(r, std::move(challenged));
 }
 
-std::string decode_registration(ByteSpan record, DecodedRegistration& out) {
+Result<DecodedRegistration> decode_registration(ByteSpan record) {
+    DecodedRegistration out;
     Reader r(record, "device registration");
     r.header(0x07);
     out.district_id = r.id();
@@ -443,10 +457,11 @@ std::string decode_registration(ByteSpan record, DecodedRegistration& out) {
     out.key = r.ed_key();
     r.u64();
     r.done();
-    return r.error();
+    return finish(r, std::move(out));
 }
 
-std::string decode_polls(ByteSpan record, DecodedPolls& out) {
+Result<DecodedPolls> decode_polls(ByteSpan record) {
+    DecodedPolls out;
     Reader r(record, "polls record");
     const std::uint8_t type = record.empty() ? 0 : record[0];
     r.header(type >= 0x08 && type <= 0x0B ? type : 0x08);
@@ -461,10 +476,11 @@ std::string decode_polls(ByteSpan record, DecodedPolls& out) {
         r.fail("actor holds a control character");
     r.done();
     if (r.ok() && type == 0x08 && (out.cast || out.challenged)) r.fail("zero report with ballots");
-    return r.error();
+    return finish(r, std::move(out));
 }
 
-std::string decode_district_checkpoint(ByteSpan record, DecodedDistrictCheckpoint& out) {
+Result<DecodedDistrictCheckpoint> decode_district_checkpoint(ByteSpan record) {
+    DecodedDistrictCheckpoint out;
     Reader r(record, "district checkpoint");
     r.header(0x0C);
     out.district_id = r.id();
@@ -472,10 +488,11 @@ std::string decode_district_checkpoint(ByteSpan record, DecodedDistrictCheckpoin
     r.done();
     if (r.ok() && (out.note.empty() || out.note.back() != '\n'))
         r.fail("note does not end in a newline");
-    return r.error();
+    return finish(r, std::move(out));
 }
 
-std::string decode_event(ByteSpan record, DecodedEvent& out) {
+Result<DecodedEvent> decode_event(ByteSpan record) {
+    DecodedEvent out;
     Reader r(record, "ledger event");
     r.header(0x0D);
     out.sequence = r.u64();
@@ -491,10 +508,11 @@ std::string decode_event(ByteSpan record, DecodedEvent& out) {
     r.text(4096);
     out.previous = r.hash();
     r.done();
-    return r.error();
+    return finish(r, std::move(out));
 }
 
-std::string decode_anchor_intent(ByteSpan record, DecodedAnchorIntent& out) {
+Result<DecodedAnchorIntent> decode_anchor_intent(ByteSpan record) {
+    DecodedAnchorIntent out;
     Reader r(record, "anchor intent");
     r.header(0x11);
     out.chain = r.id();
@@ -505,7 +523,7 @@ std::string decode_anchor_intent(ByteSpan record, DecodedAnchorIntent& out) {
     out.payload.assign(payload.begin(), payload.end());
     r.u64();
     r.done();
-    if (!r.ok()) return r.error();
+    if (!r.ok()) return encoding_error(r);
     if (out.kind != 1 && out.kind != 2) r.fail("chain kind is neither 1 (EVM) nor 2 (Bitcoin)");
     const std::string& n = out.network;
     if (r.ok() && out.kind == 2 && n != "mainnet" && n != "testnet" && n != "signet" &&
@@ -530,10 +548,11 @@ std::string decode_anchor_intent(ByteSpan record, DecodedAnchorIntent& out) {
             out.anchored.size = out.anchored.size << 8 | out.payload[i];
         std::copy(out.payload.begin() + 45, out.payload.end(), out.anchored.root.bytes.begin());
     }
-    return r.error();
+    return finish(r, std::move(out));
 }
 
-std::string decode_anchor_transaction(ByteSpan record, DecodedAnchorTransaction& out) {
+Result<DecodedAnchorTransaction> decode_anchor_transaction(ByteSpan record) {
+    DecodedAnchorTransaction out;
     Reader r(record, "anchor transaction");
     r.header(0x12);
     out.intent = r.u64();
@@ -547,10 +566,11 @@ std::string decode_anchor_transaction(ByteSpan record, DecodedAnchorTransaction&
                                                   [](char c) { return c > 0x20 && c < 0x7F; })))
         r.fail("sender is not 1 to 128 printable ASCII characters");
     if (r.ok() && raw.empty()) r.fail("raw transaction is empty");
-    return r.error();
+    return finish(r, std::move(out));
 }
 
-std::string decode_anchor_confirmation(ByteSpan record, DecodedAnchorConfirmation& out) {
+Result<DecodedAnchorConfirmation> decode_anchor_confirmation(ByteSpan record) {
+    DecodedAnchorConfirmation out;
     Reader r(record, "anchor confirmation");
     r.header(0x13);
     out.intent = r.u64();
@@ -561,10 +581,11 @@ std::string decode_anchor_confirmation(ByteSpan record, DecodedAnchorConfirmatio
     r.u64();
     r.done();
     if (r.ok() && out.confirmations == 0) r.fail("confirmations is 0");
-    return r.error();
+    return finish(r, std::move(out));
 }
 
-std::string decode_tally(ByteSpan record, DecodedTally& out) {
+Result<DecodedTally> decode_tally(ByteSpan record) {
+    DecodedTally out;
     Reader r(record, "district tally");
     r.header(0x0E);
     out.district_id = r.text(64);
@@ -581,10 +602,11 @@ std::string decode_tally(ByteSpan record, DecodedTally& out) {
     });
     r.done();
     if (r.ok() && out.counted + out.challenged > out.log_size) r.fail("more ballots than records");
-    return r.error();
+    return finish(r, std::move(out));
 }
 
-std::string decode_decryption(ByteSpan record, DecodedDecryption& out) {
+Result<DecodedDecryption> decode_decryption(ByteSpan record) {
+    DecodedDecryption out;
     Reader r(record, "tally decryption");
     r.header(0x0F);
     out.district_id = r.text(64);
@@ -602,10 +624,11 @@ std::string decode_decryption(ByteSpan record, DecodedDecryption& out) {
     if (!sig.empty()) std::copy(sig.begin(), sig.end(), out.signature.bytes.begin());
     r.done();
     out.body_size = record.size() >= 64 ? record.size() - 64 : 0;
-    return r.error();
+    return finish(r, std::move(out));
 }
 
-std::string decode_result(ByteSpan record, DecodedResult& out) {
+Result<DecodedResult> decode_result(ByteSpan record) {
+    DecodedResult out;
     Reader r(record, "district result");
     r.header(0x10);
     out.district_id = r.text(64);
@@ -620,73 +643,88 @@ std::string decode_result(ByteSpan record, DecodedResult& out) {
     }
     out.counts = read_per_option<std::uint64_t>(r, [](Reader& rr) { return rr.u64(); });
     r.done();
-    return r.error();
+    return finish(r, std::move(out));
 }
 
 // ---- Notes ---------------------------------------------------------------------------------
 
-std::string parse_verifier_key(std::string_view text, VerifierKey& out) {
+namespace {
+
+Error invalid(std::string message) {
+    return Error{ErrorCode::invalid_encoding, std::move(message)};
+}
+Error unverified(std::string message) {
+    return Error{ErrorCode::verification_failed, std::move(message)};
+}
+
+}  // namespace
+
+Result<VerifierKey> parse_verifier_key(std::string_view text) {
+    VerifierKey out;
     const std::size_t p1 = text.find('+');
     const std::size_t p2 = p1 == std::string_view::npos ? p1 : text.find('+', p1 + 1);
-    if (p2 == std::string_view::npos) return "verifier key: not name+id+key";
+    if (p2 == std::string_view::npos) return invalid("verifier key: not name+id+key");
     out.name = std::string(text.substr(0, p1));
     const std::string_view id_hex = text.substr(p1 + 1, p2 - p1 - 1);
     if (out.name.empty() || std::any_of(out.name.begin(), out.name.end(), [](char c) {
             return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
         }))
-        return "verifier key: name";
+        return invalid("verifier key: name");
     if (id_hex.size() != 8 || !std::all_of(id_hex.begin(), id_hex.end(), [](char c) {
             return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
         }))
-        return "verifier key: key id is not 8 lower-case hex digits";
+        return invalid("verifier key: key id is not 8 lower-case hex digits");
     auto raw = from_base64(text.substr(p2 + 1));
     if (!raw || raw.value().size() != 33 || raw.value()[0] != 0x01)
-        return "verifier key: not base64 of 0x01 and a 32-byte key";
+        return invalid("verifier key: not base64 of 0x01 and a 32-byte key");
     auto key = crypto::Ed25519PublicKey::from_bytes(ByteSpan(raw.value()).subspan(1));
-    if (!key) return "verifier key: not a valid Ed25519 key";
+    if (!key) return invalid("verifier key: not a valid Ed25519 key");
     out.key = key.value();
     const std::uint8_t sep[2] = {0x0A, 0x01};
     const Hash32 h = sha256_of({as_bytes(out.name), ByteSpan(sep, 2), out.key.bytes});
     std::copy(h.bytes.begin(), h.bytes.begin() + 4, out.key_id.begin());
-    if (to_hex(out.key_id) != id_hex) return "verifier key: key id does not match the key";
-    return {};
+    if (to_hex(out.key_id) != id_hex) return invalid("verifier key: key id does not match the key");
+    return out;
 }
 
-std::string open_note(std::string_view note, const VerifierKey& key, std::string& text) {
+Result<std::string> open_note(std::string_view note, const VerifierKey& key) {
     const std::size_t split = note.rfind("\n\n");
-    if (split == std::string_view::npos) return "no blank line in the note";
-    text = std::string(note.substr(0, split + 1));
+    if (split == std::string_view::npos) return invalid("no blank line in the note");
+    std::string text(note.substr(0, split + 1));
     std::string_view lines = note.substr(split + 2);
-    if (lines.empty() || lines.back() != '\n') return "signature block does not end in a newline";
+    if (lines.empty() || lines.back() != '\n')
+        return invalid("signature block does not end in a newline");
     lines.remove_suffix(1);
     bool verified = false;
     static constexpr std::string_view dash = "\xE2\x80\x94 ";
     while (true) {
         const std::size_t end = lines.find('\n');
         const std::string_view line = lines.substr(0, end);
-        if (line.substr(0, dash.size()) != dash) return "signature line does not start with '— '";
+        if (line.substr(0, dash.size()) != dash)
+            return invalid("signature line does not start with '— '");
         const std::string_view rest = line.substr(dash.size());
         const std::size_t space = rest.find(' ');
         if (space == std::string_view::npos || rest.find(' ', space + 1) != std::string_view::npos)
-            return "signature line is not '— name signature'";
+            return invalid("signature line is not '— name signature'");
         auto raw = from_base64(rest.substr(space + 1));
-        if (!raw) return "signature is not base64";
+        if (!raw) return invalid("signature is not base64");
         const Bytes& blob = raw.value();
         if (rest.substr(0, space) == key.name && blob.size() >= 4 &&
             std::equal(key.key_id.begin(), key.key_id.end(), blob.begin())) {
             auto sig = crypto::Ed25519Signature::from_bytes(ByteSpan(blob).subspan(4));
             if (!sig || !crypto::verify_signature(key.key, as_bytes(text), sig.value()))
-                return "note signature does not verify";
+                return unverified("note signature does not verify");
             verified = true;
         }
         if (end == std::string_view::npos) break;
         lines = lines.substr(end + 1);
     }
-    if (!verified) return "no signature by " + key.name;
-    return {};
+    if (!verified) return unverified("no signature by " + key.name);
+    return text;
 }
 
-std::string parse_checkpoint(std::string_view text, ParsedCheckpoint& out) {
+Result<ParsedCheckpoint> parse_checkpoint(std::string_view text) {
+    ParsedCheckpoint out;
     std::vector<std::string_view> lines;
     std::size_t at = 0;
     while (true) {
@@ -698,25 +736,25 @@ std::string parse_checkpoint(std::string_view text, ParsedCheckpoint& out) {
         lines.push_back(text.substr(at, nl - at));
         at = nl + 1;
     }
-    if (lines.size() < 4 || !lines.back().empty()) return "checkpoint lines";
+    if (lines.size() < 4 || !lines.back().empty()) return invalid("checkpoint lines");
     out.origin = std::string(lines[0]);
     const std::string_view size = lines[1];
     if (out.origin.empty() || size.empty() || size.size() > 20 ||
         (size.size() > 1 && size[0] == '0') ||
         !std::all_of(size.begin(), size.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return "checkpoint size";
+        return invalid("checkpoint size");
     out.size = 0;
     for (const char c : size) {
         const std::uint64_t next = out.size * 10 + static_cast<std::uint64_t>(c - '0');
-        if (next / 10 != out.size) return "checkpoint size";
+        if (next / 10 != out.size) return invalid("checkpoint size");
         out.size = next;
     }
     auto root = from_base64(lines[2]);
-    if (!root || root.value().size() != 32) return "checkpoint root";
+    if (!root || root.value().size() != 32) return invalid("checkpoint root");
     std::copy(root.value().begin(), root.value().end(), out.root.bytes.begin());
     for (std::size_t i = 3; i + 1 < lines.size(); ++i)
-        if (lines[i].empty()) return "empty extension line";
-    return {};
+        if (lines[i].empty()) return invalid("empty extension line");
+    return out;
 }
 
 }  // namespace psephos::verifier::decode

@@ -16,6 +16,7 @@
 #include "psephos/crypto/elgamal.hpp"
 #include "psephos/crypto/point.hpp"
 #include "psephos/crypto/range_proof.hpp"
+#include "psephos/crypto/result.hpp"
 #include "psephos/crypto/scalar.hpp"
 
 namespace psephos::verifier::decode {
@@ -112,8 +113,9 @@ struct DecodedManifest {
     crypto::Point joint_key;
     std::vector<ManifestGuardian> guardians;
 };
-// Empty error string on success.
-std::string decode_manifest(ByteSpan data, DecodedManifest& out);
+// Each decoder returns the record or the first problem, "<what> at byte <n>: <why>"
+// (ErrorCode::invalid_encoding).
+Result<DecodedManifest> decode_manifest(ByteSpan data);
 
 struct DecodedSelection {
     std::string id;
@@ -139,33 +141,36 @@ struct Opening {
     crypto::Scalar nonce;
 };
 // A cast ballot (0x02), or a challenged one (0x03) with its openings per contest and selection.
-std::string decode_ballot(ByteSpan record, DecodedBallot& out);
-std::string decode_challenged(ByteSpan record, DecodedBallot& out,
-                              std::vector<std::vector<Opening>>& openings);
+struct DecodedChallenged {
+    DecodedBallot ballot;
+    std::vector<std::vector<Opening>> openings;
+};
+Result<DecodedBallot> decode_ballot(ByteSpan record);
+Result<DecodedChallenged> decode_challenged(ByteSpan record);
 
 struct DecodedRegistration {
     std::string district_id, device_id;
     crypto::Ed25519PublicKey key;
 };
-std::string decode_registration(ByteSpan record, DecodedRegistration& out);
+Result<DecodedRegistration> decode_registration(ByteSpan record);
 
 struct DecodedPolls {
     std::string district_id;
     std::uint64_t cast = 0, challenged = 0;
 };
-std::string decode_polls(ByteSpan record, DecodedPolls& out);
+Result<DecodedPolls> decode_polls(ByteSpan record);
 
 struct DecodedDistrictCheckpoint {
     std::string district_id, note;
 };
-std::string decode_district_checkpoint(ByteSpan record, DecodedDistrictCheckpoint& out);
+Result<DecodedDistrictCheckpoint> decode_district_checkpoint(ByteSpan record);
 
 struct DecodedEvent {
     std::uint64_t sequence = 0;
     std::string district_id;
     Hash32 previous;
 };
-std::string decode_event(ByteSpan record, DecodedEvent& out);
+Result<DecodedEvent> decode_event(ByteSpan record);
 
 template <class T>
 using PerOption = std::vector<std::pair<std::string, std::vector<std::pair<std::string, T>>>>;
@@ -177,7 +182,7 @@ struct DecodedTally {
     std::uint64_t counted = 0, challenged = 0;
     PerOption<crypto::Ciphertext> sums;
 };
-std::string decode_tally(ByteSpan record, DecodedTally& out);
+Result<DecodedTally> decode_tally(ByteSpan record);
 
 struct DecodedShare {
     crypto::Point partial;
@@ -191,7 +196,7 @@ struct DecodedDecryption {
     crypto::Ed25519Signature signature;
     std::size_t body_size = 0;
 };
-std::string decode_decryption(ByteSpan record, DecodedDecryption& out);
+Result<DecodedDecryption> decode_decryption(ByteSpan record);
 
 struct DecodedResult {
     std::string district_id;
@@ -199,7 +204,7 @@ struct DecodedResult {
     std::vector<std::uint32_t> guardians;
     PerOption<std::uint64_t> counts;
 };
-std::string decode_result(ByteSpan record, DecodedResult& out);
+Result<DecodedResult> decode_result(ByteSpan record);
 
 // The bridge log's records (docs/encoding.md §19–§22).
 struct DecodedAnchorPayload {
@@ -213,19 +218,19 @@ struct DecodedAnchorIntent {
     Bytes payload;
     DecodedAnchorPayload anchored;
 };
-std::string decode_anchor_intent(ByteSpan record, DecodedAnchorIntent& out);
+Result<DecodedAnchorIntent> decode_anchor_intent(ByteSpan record);
 struct DecodedAnchorTransaction {
     std::uint64_t intent = 0;
     Hash32 transaction_id;
 };
-std::string decode_anchor_transaction(ByteSpan record, DecodedAnchorTransaction& out);
+Result<DecodedAnchorTransaction> decode_anchor_transaction(ByteSpan record);
 struct DecodedAnchorConfirmation {
     std::uint64_t intent = 0;
     Hash32 transaction_id;
     std::uint64_t block = 0;
     std::uint32_t confirmations = 0;
 };
-std::string decode_anchor_confirmation(ByteSpan record, DecodedAnchorConfirmation& out);
+Result<DecodedAnchorConfirmation> decode_anchor_confirmation(ByteSpan record);
 
 // Notes and checkpoints (docs/election-record.md §3.3).
 struct VerifierKey {
@@ -233,14 +238,14 @@ struct VerifierKey {
     std::array<std::uint8_t, 4> key_id{};
     crypto::Ed25519PublicKey key;
 };
-std::string parse_verifier_key(std::string_view text, VerifierKey& out);
-// Checks the signatures; on success `text` is the checkpoint text the note signs.
-std::string open_note(std::string_view note, const VerifierKey& key, std::string& text);
+Result<VerifierKey> parse_verifier_key(std::string_view text);
+// Checks the signatures; returns the checkpoint text the note signs.
+Result<std::string> open_note(std::string_view note, const VerifierKey& key);
 struct ParsedCheckpoint {
     std::string origin;
     std::uint64_t size = 0;
     Hash32 root;
 };
-std::string parse_checkpoint(std::string_view text, ParsedCheckpoint& out);
+Result<ParsedCheckpoint> parse_checkpoint(std::string_view text);
 
 }  // namespace psephos::verifier::decode
