@@ -1,0 +1,162 @@
+// V1–V3 (docs/election-record.md §5): record.json's form, the list of files against the layout
+// and the directory, and each file's size and SHA-256.
+#include <sodium.h>
+#include <algorithm>
+#include <set>
+
+#include "verifier_impl.hpp"
+
+namespace psephos::verifier::detail {
+
+bool Verifier::check_record_format() {
+    Outcome& v1 = out(1);
+    std::string error;
+    auto r = read_json(dir_ / "record.json", error);
+    if (!r) {
+        v1.fail("record.json: " + error);
+        return false;
+    }
+    record_ = std::move(*r);
+    v1.count();
+    if (!has_members(record_, {"format", "election_id", "base_hash", "ceremony_hash", "joint_key",
+                               "guardian_count", "threshold", "logs", "files"})) {
+        v1.fail("record.json: not an object with exactly the members of §3.4, in order");
+        if (!record_.is_object()) return false;
+    }
+    const json::object& o = record_.get_object();
+    auto get = [&](std::string_view k) -> const json::value* { return o.if_contains(k); };
+    if (!get("format") || as_string(*get("format")) != "psephos-election-record-v1")
+        v1.fail("record.json: format is not \"psephos-election-record-v1\"");
+    for (const char* k : {"base_hash", "ceremony_hash", "joint_key"})
+        if (!get(k) || !is_hex64(*get(k)))
+            v1.fail(std::string("record.json: ") + k + " is not 64 hex digits");
+    if (!get("election_id") || !get("election_id")->is_string())
+        v1.fail("record.json: election_id is not a string");
+    for (const char* k : {"guardian_count", "threshold"})
+        if (!get(k) || !as_u64(*get(k)))
+            v1.fail(std::string("record.json: ") + k + " is not a number");
+    bool usable = true;
+    if (!get("logs") || !get("logs")->is_array()) {
+        v1.fail("record.json: logs is not an array");
+        usable = false;
+    } else {
+        std::size_t i = 0;
+        for (const auto& l : get("logs")->get_array()) {
+            if (!has_members(l, {"name", "origin", "verifier_key", "size", "root", "directory"}) ||
+                !l.at("name").is_string() || !l.at("origin").is_string() ||
+                !l.at("verifier_key").is_string() || !as_u64(l.at("size")) ||
+                !is_hex64(l.at("root")) || !l.at("directory").is_string()) {
+                v1.fail("record.json: logs[" + std::to_string(i) + "] is not a log entry");
+                usable = false;
+            }
+            ++i;
+        }
+    }
+    if (!get("files") || !get("files")->is_array()) {
+        v1.fail("record.json: files is not an array");
+        usable = false;
+    } else {
+        std::size_t i = 0;
+        for (const auto& f : get("files")->get_array()) {
+            if (!has_members(f, {"path", "bytes", "sha256"}) || !f.at("path").is_string() ||
+                !as_u64(f.at("bytes")) || !is_hex64(f.at("sha256"))) {
+                v1.fail("record.json: files[" + std::to_string(i) + "] is not a file entry");
+                usable = false;
+            }
+            ++i;
+        }
+    }
+    return usable && get("election_id") && get("guardian_count") && get("threshold");
+}
+
+void Verifier::check_file_list() {
+    Outcome& v2 = out(2);
+    std::vector<std::string> paths;
+    for (const auto& f : record_.at("files").get_array()) paths.push_back(as_string(f.at("path")));
+    for (const auto& p : paths) {
+        bool bad = p.empty() || p[0] == '/' || p.find('\\') != std::string::npos;
+        std::size_t at = 0;
+        while (!bad) {
+            const std::size_t slash = p.find('/', at);
+            const std::string seg = p.substr(at, slash == std::string::npos ? slash : slash - at);
+            if (seg.empty() || seg == "." || seg == "..") bad = true;
+            if (slash == std::string::npos) break;
+            at = slash + 1;
+        }
+        if (bad) v2.fail("files: '" + p + "' is not a relative path");
+    }
+    for (std::size_t i = 1; i < paths.size(); ++i)
+        if (!(paths[i - 1] < paths[i]))
+            v2.fail("files: '" + paths[i] + "' is not after '" + paths[i - 1] + "'");
+    std::set<std::string> required = {"manifest.json", "manifest.bin", "results.json",
+                                      "challenged-ballots.json"};
+    for (const auto& l : record_.at("logs").get_array()) {
+        const std::string d = as_string(l.at("directory"));
+        required.insert(d + "/records.bin");
+        required.insert(d + "/checkpoints.bin");
+        const std::string name = as_string(l.at("name"));
+        if (name != "/events" && name != "/bridge") required.insert(d + "/consistency.bin");
+    }
+    const std::set<std::string> listed(paths.begin(), paths.end());
+    for (const auto& p : required)
+        if (!listed.count(p)) v2.fail("files: '" + p + "' is required but not listed");
+    for (const auto& p : listed)
+        if (!required.count(p)) v2.fail("files: '" + p + "' is listed but not part of the layout");
+    std::set<std::string> present;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(dir_, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        const std::string rel = fs::relative(it->path(), dir_, ec).generic_string();
+        const std::string name = it->path().filename().string();
+        if (it->is_symlink()) {
+            v2.fail(rel + ": a symbolic link");
+            continue;
+        }
+        if (name.rfind(".partial", 0) == 0) v2.fail(rel + ": a partial export");
+        if (it->is_regular_file()) {
+            present.insert(rel);
+            v2.count();
+        } else if (!it->is_directory()) {
+            v2.fail(rel + ": not a regular file or directory");
+        }
+    }
+    if (ec) v2.fail("the record's directory cannot be listed: " + ec.message());
+    required.insert("record.json");
+    for (const auto& p : present)
+        if (!required.count(p)) v2.fail(p + ": a file the record does not have");
+    for (const auto& p : required)
+        if (!present.count(p)) v2.fail(p + ": missing");
+}
+
+void Verifier::check_file_hashes() {
+    Outcome& v3 = out(3);
+    for (const auto& f : record_.at("files").get_array()) {
+        const std::string path = as_string(f.at("path"));
+        std::ifstream in(dir_ / path, std::ios::binary);
+        if (!in) {
+            v3.fail(path + ": cannot be read");
+            continue;
+        }
+        crypto_hash_sha256_state state;
+        crypto_hash_sha256_init(&state);
+        std::vector<char> buffer(1 << 16);
+        std::uint64_t total = 0;
+        while (in) {
+            in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+            const auto n = in.gcount();
+            if (n <= 0) break;
+            crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buffer.data()),
+                                      static_cast<unsigned long long>(n));
+            total += static_cast<std::uint64_t>(n);
+        }
+        Hash32 h;
+        crypto_hash_sha256_final(&state, h.bytes.data());
+        v3.count();
+        if (total != as_u64(f.at("bytes")).value_or(~0ULL))
+            v3.fail(path + ": size " + std::to_string(total) + ", record.json says " +
+                    json::serialize(f.at("bytes")));
+        if (h.to_hex() != as_string(f.at("sha256"))) v3.fail(path + ": sha256 differs");
+    }
+}
+
+}  // namespace psephos::verifier::detail

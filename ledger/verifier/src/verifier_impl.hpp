@@ -1,0 +1,211 @@
+// The record verifier's private declarations, shared by its files (one per phase of
+// docs/election-record.md §5): the Verifier, its per-check Outcome, the frame reader, the work
+// queue of ballot proofs and what the phases hand to each other. Private to ledger/verifier/src.
+#pragma once
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "psephos/crypto/result.hpp"
+#include "psephos/verifier/record_verifier.hpp"
+#include "record_verifier_decode.hpp"
+
+namespace psephos::verifier::detail {
+
+using namespace decode;
+using crypto::Ciphertext;
+using crypto::Point;
+using crypto::Scalar;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+struct CheckDefinition {
+    const char* name;
+    const char* unit;
+};
+
+// docs/election-record.md §5, by number (index 0 is V1).
+extern const CheckDefinition check_definitions[28];
+
+// One check in one scope, filled from any thread.
+class Outcome {
+public:
+    void fail(std::string message) {
+        std::lock_guard lock(mutex_);
+        ++failure_count_;
+        if (failures_.size() < max_failures_listed) failures_.push_back(std::move(message));
+    }
+    void skip(const std::string& why) {
+        std::lock_guard lock(mutex_);
+        if (!not_run_) {
+            not_run_ = true;
+            why_ = why;
+        }
+    }
+    void count(std::uint64_t n = 1) { items_ += n; }
+    bool failed() const {
+        std::lock_guard lock(mutex_);
+        return failure_count_ > 0;
+    }
+
+    CheckOutcome take(int number, std::string scope);
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<std::string> failures_;
+    std::uint64_t failure_count_ = 0;
+    std::atomic<std::uint64_t> items_{0};
+    bool not_run_ = false;
+    std::string why_;
+};
+
+// Frames u32be(n) ‖ n bytes of a file, read one at a time.
+class FrameReader {
+public:
+    enum class Next { frame, end, error };
+    explicit FrameReader(const fs::path& path) : in_(path, std::ios::binary) {}
+    bool opened() const { return static_cast<bool>(in_); }
+    Next next(Bytes& frame, std::string& error);
+
+private:
+    std::ifstream in_;
+    std::uint64_t offset_ = 0;
+};
+
+// A bounded queue of verification tasks run by its own workers; with no workers, push runs the
+// task at once. A full queue makes the pusher wait, which bounds the memory of queued ballots.
+class WorkQueue {
+public:
+    WorkQueue(unsigned workers, std::size_t capacity);
+    ~WorkQueue();
+    void push(std::function<void()> task);
+
+private:
+    void work();
+
+    std::mutex mutex_;
+    std::condition_variable not_empty_, not_full_;
+    std::deque<std::function<void()>> queue_;
+    std::size_t capacity_;
+    bool stopping_ = false;
+    std::vector<std::jthread> workers_;
+};
+
+struct CheckpointInfo {
+    Hash32 root;
+    Hash32 note_hash;  // SHA-256 of the whole note, to compare with the election log's copy
+};
+
+struct LogInfo {
+    std::string name, origin, directory, root_hex;
+    std::uint64_t size = 0;
+    bool is_district = false;
+    std::optional<VerifierKey> key;
+    std::map<std::uint64_t, CheckpointInfo> checkpoints;
+    bool readable = false;  // records.bin parsed into frames to its end
+};
+
+struct DistrictSummary {
+    bool complete = false;  // every record framed and decoded: V26/V27 can use this summary
+    std::optional<std::uint64_t> tally_index;
+    Hash32 tally_hash;
+    std::uint64_t counted = 0, challenged = 0;
+    std::optional<std::uint64_t> result_index;
+    std::vector<std::uint32_t> guardians;
+    PerOption<std::uint64_t> counts;
+    json::array challenged_entries;
+};
+
+// What V4–V9 established about the election, read by every later phase.
+struct ElectionFacts {
+    Bytes manifest_bin;
+    DecodedManifest manifest;
+    Hash32 base_hash, ceremony_hash;
+    std::map<std::uint32_t, Point> public_shares;  // K_ℓ of §4.10, for V24
+    std::map<std::uint32_t, crypto::Ed25519PublicKey> guardian_keys;
+    std::map<std::string, const ManifestStyle*> style_of;  // by district id
+    std::map<std::string, const ManifestContest*> contest_of;
+};
+
+std::string hex(const Hash32& h);
+Bytes u32be(std::uint32_t v);
+// A checkpoint note opened with its log's verifier key and parsed (docs/election-record.md §3.3).
+Result<ParsedCheckpoint> open_checkpoint(std::string_view note, const VerifierKey& key);
+std::optional<Bytes> read_file(const fs::path& path);
+std::optional<json::value> read_json(const fs::path& path, std::string& error);
+bool is_hex64(const json::value& v);
+// An object with exactly these members, in this order.
+bool has_members(const json::value& v, std::initializer_list<std::string_view> names);
+std::optional<std::uint64_t> as_u64(const json::value& v);
+std::string as_string(const json::value& v);
+
+class Verifier {
+public:
+    Verifier(fs::path dir, const VerifyOptions& options)
+        : dir_(std::move(dir)), options_(options) {}
+
+    VerifyReport run();
+
+private:
+    Outcome& out(int number, const std::string& scope = "") {
+        auto it = outcomes_.find({number, scope});
+        if (it == outcomes_.end())
+            it = outcomes_.emplace(std::pair{number, scope}, std::make_unique<Outcome>()).first;
+        return *it->second;
+    }
+    void skip_from(int first, const std::string& why);
+    // VerifyOptions::cancelled, remembered once it said yes (the run then stops reading).
+    bool stop_requested() {
+        if (stopped_.load(std::memory_order_relaxed)) return true;
+        if (options_.cancelled && options_.cancelled()) stopped_.store(true);
+        return stopped_.load(std::memory_order_relaxed);
+    }
+
+    bool check_record_format();  // V1
+    void check_file_list();      // V2
+    void check_file_hashes();    // V3
+    bool check_manifest();       // V4–V6
+    void check_ceremony();       // V7–V9
+    bool check_log_list();       // V10
+    void load_checkpoints(LogInfo& log);
+    void read_log(std::size_t index);
+    void read_district(std::size_t index, Outcome& v11, Outcome& v12);
+    void finish_log_checks(LogInfo& log, const RootBuilder& tree, bool framed, Outcome& v11,
+                           Outcome& v12);
+    void check_election_log();     // V13–V14
+    void check_consistency();      // V15
+    void check_results_file();     // V26
+    void check_challenged_file();  // V27
+    void check_anchors();          // V28
+
+    fs::path dir_;
+    const VerifyOptions& options_;
+    std::atomic<bool> stopped_{false};
+    std::map<std::pair<int, std::string>, std::unique_ptr<Outcome>> outcomes_;
+    json::value record_;
+    ElectionFacts election_;
+    // Districts in the manifest's order, /election, /events, and /bridge if the record has it.
+    std::vector<LogInfo> logs_;
+    std::vector<Bytes> election_records_;
+    std::vector<Bytes> bridge_records_;
+    std::vector<DistrictSummary> districts_;
+    std::vector<std::vector<std::uint64_t>> published_;  // per district, from the election log
+    std::unique_ptr<WorkQueue> queue_;
+};
+
+}  // namespace psephos::verifier::detail

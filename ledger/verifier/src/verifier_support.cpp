@@ -1,0 +1,192 @@
+// The record verifier's shared machinery (verifier_impl.hpp): the check table, outcomes, frames,
+// the work queue and the JSON helpers every phase uses.
+#include <sodium.h>
+
+#include <algorithm>
+
+#include "verifier_impl.hpp"
+
+namespace psephos::verifier::detail {
+
+// docs/election-record.md §5, by number (index 0 is V1).
+const CheckDefinition check_definitions[28] = {
+    {"record-format", "index files"},
+    {"file-list", "files"},
+    {"file-hashes", "files"},
+    {"manifest-encoding", "encodings"},
+    {"base-hash", "hashes"},
+    {"ceremony-hash", "hashes"},
+    {"ceremony-guardians", "guardians"},
+    {"ceremony-proofs", "commitments"},
+    {"joint-key", "keys"},
+    {"log-list", "logs"},
+    {"log-records", "records"},
+    {"log-checkpoints", "checkpoints"},
+    {"election-log-leaves", "election records"},
+    {"election-log-covers-districts", "districts"},
+    {"log-consistency", "proofs"},
+    {"event-chain", "events"},
+    {"district-records", "records"},
+    {"district-sequence", "records"},
+    {"ballot-contents", "ballots"},
+    {"ballot-signatures", "ballots"},
+    {"tracking-chains", "ballots"},
+    {"challenged-openings", "challenged ballots"},
+    {"district-tally", "tallies"},
+    {"tally-decryptions", "decryptions"},
+    {"district-result", "results"},
+    {"results-file", "files"},
+    {"challenged-file", "files"},
+    {"anchors", "bridge records"},
+};
+
+CheckOutcome Outcome::take(int number, std::string scope) {
+    std::lock_guard lock(mutex_);
+    CheckOutcome c;
+    c.id = "V" + std::to_string(number);
+    c.name = check_definitions[number - 1].name;
+    c.scope = std::move(scope);
+    c.items_checked = items_;
+    c.failures = failures_;
+    c.failure_count = failure_count_;
+    if (failure_count_ > 0) {
+        c.status = CheckStatus::failed;
+    } else if (not_run_) {
+        c.status = CheckStatus::not_run;
+    } else {
+        c.status = CheckStatus::passed;
+    }
+    c.note = not_run_ ? why_ : check_definitions[number - 1].unit;
+    return c;
+}
+
+FrameReader::Next FrameReader::next(Bytes& frame, std::string& error) {
+    std::uint8_t len[4];
+    in_.read(reinterpret_cast<char*>(len), 4);
+    const auto got = in_.gcount();
+    if (got == 0 && in_.eof()) return Next::end;
+    if (got != 4) {
+        error = "truncated frame length at byte " + std::to_string(offset_);
+        return Next::error;
+    }
+    const std::uint32_t n = std::uint32_t{len[0]} << 24 | std::uint32_t{len[1]} << 16 |
+                            std::uint32_t{len[2]} << 8 | len[3];
+    if (n > 256U * 1024U * 1024U) {
+        error = "frame at byte " + std::to_string(offset_) + " too long";
+        return Next::error;
+    }
+    frame.resize(n);
+    in_.read(reinterpret_cast<char*>(frame.data()), static_cast<std::streamsize>(n));
+    if (static_cast<std::uint32_t>(in_.gcount()) != n) {
+        error = "truncated frame at byte " + std::to_string(offset_);
+        return Next::error;
+    }
+    offset_ += 4 + std::uint64_t{n};
+    return Next::frame;
+}
+
+WorkQueue::WorkQueue(unsigned workers, std::size_t capacity) : capacity_(capacity) {
+    for (unsigned i = 0; i < workers; ++i) workers_.emplace_back([this] { work(); });
+}
+
+WorkQueue::~WorkQueue() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    not_empty_.notify_all();
+    workers_.clear();  // joins
+}
+
+void WorkQueue::push(std::function<void()> task) {
+    if (workers_.empty()) {
+        task();
+        return;
+    }
+    std::unique_lock lock(mutex_);
+    not_full_.wait(lock, [&] { return queue_.size() < capacity_; });
+    queue_.push_back(std::move(task));
+    lock.unlock();
+    not_empty_.notify_one();
+}
+
+void WorkQueue::work() {
+    while (true) {
+        std::unique_lock lock(mutex_);
+        not_empty_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        auto task = std::move(queue_.front());
+        queue_.pop_front();
+        lock.unlock();
+        not_full_.notify_one();
+        task();
+    }
+}
+
+std::string hex(const Hash32& h) { return h.to_hex(); }
+
+// A checkpoint note opened with its log's verifier key and parsed (docs/election-record.md §3.3).
+Result<ParsedCheckpoint> open_checkpoint(std::string_view note, const VerifierKey& key) {
+    PSEPHOS_TRY_ASSIGN(const std::string text, open_note(note, key));
+    return parse_checkpoint(text);
+}
+
+Bytes u32be(std::uint32_t v) {
+    Bytes out;
+    append_u32_be(out, v);
+    return out;
+}
+
+std::optional<Bytes> read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::optional<json::value> read_json(const fs::path& path, std::string& error) {
+    auto data = read_file(path);
+    if (!data) {
+        error = "cannot be read";
+        return std::nullopt;
+    }
+    boost::system::error_code ec;
+    json::value v = json::parse(
+        std::string_view(reinterpret_cast<const char*>(data->data()), data->size()), ec);
+    if (ec) {
+        error = "not JSON: " + ec.message();
+        return std::nullopt;
+    }
+    return v;
+}
+
+bool is_hex64(const json::value& v) {
+    if (!v.is_string()) return false;
+    const json::string& s = v.get_string();
+    return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
+}
+
+bool has_members(const json::value& v, std::initializer_list<std::string_view> names) {
+    if (!v.is_object()) return false;
+    const json::object& o = v.get_object();
+    if (o.size() != names.size()) return false;
+    auto it = o.begin();
+    for (const std::string_view n : names) {
+        if (it->key() != n) return false;
+        ++it;
+    }
+    return true;
+}
+
+std::optional<std::uint64_t> as_u64(const json::value& v) {
+    if (v.is_int64() && v.get_int64() >= 0) return static_cast<std::uint64_t>(v.get_int64());
+    if (v.is_uint64()) return v.get_uint64();
+    return std::nullopt;
+}
+
+std::string as_string(const json::value& v) {
+    return v.is_string() ? std::string(v.get_string()) : std::string();
+}
+
+}  // namespace psephos::verifier::detail
