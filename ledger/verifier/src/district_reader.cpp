@@ -162,57 +162,492 @@ Result<DecodedChallenged> decode_any_ballot(bool challenged, ByteSpan frame) {
     return DecodedChallenged{std::move(ballot), {}};
 }
 
-}  // namespace
+// The types of record a district log holds (docs/encoding.md); any other type byte does not
+// belong in one.
+enum class DistrictRecord : std::uint8_t {
+    cast_ballot = 0x02,
+    challenged_ballot = 0x03,
+    device_registration = 0x07,
+    polls_opened = 0x08,
+    polls_paused = 0x09,
+    polls_resumed = 0x0A,
+    polls_closed = 0x0B,
+    district_tally = 0x0E,
+    tally_decryption = 0x0F,
+    district_result = 0x10,
+};
 
-void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
-    LogInfo& log = logs_[index];
-    const std::string& id = log.name;
-    DistrictSummary& summary = districts_[index];
-    Outcome &v17 = out(17, id), &v18 = out(18, id), &v19 = out(19, id), &v20 = out(20, id),
-            &v21 = out(21, id), &v22 = out(22, id), &v23 = out(23, id), &v24 = out(24, id),
-            &v25 = out(25, id);
-    auto skip_dependents = [&](const std::string& why) {
-        for (Outcome* o : {&v18, &v19, &v20, &v21, &v22, &v23, &v24, &v25}) o->skip(why);
-    };
-    FrameReader frames(dir_ / log.directory / "records.bin");
-    if (!frames.opened()) {
-        v11.fail(id + ": records.bin cannot be read");
-        v17.skip("records.bin cannot be read");
-        skip_dependents("records.bin cannot be read");
-        return;
+std::optional<DistrictRecord> district_record_type(std::uint8_t type) {
+    switch (static_cast<DistrictRecord>(type)) {
+        case DistrictRecord::cast_ballot:
+        case DistrictRecord::challenged_ballot:
+        case DistrictRecord::device_registration:
+        case DistrictRecord::polls_opened:
+        case DistrictRecord::polls_paused:
+        case DistrictRecord::polls_resumed:
+        case DistrictRecord::polls_closed:
+        case DistrictRecord::district_tally:
+        case DistrictRecord::tally_decryption:
+        case DistrictRecord::district_result:
+            return static_cast<DistrictRecord>(type);
     }
-    const auto style_it = election_.style_of.find(id);
-    const ManifestStyle* style = style_it == election_.style_of.end() ? nullptr : style_it->second;
-    // The shape of the district's tallies: its style's contests with the manifest's options.
-    std::vector<std::pair<std::string, std::vector<std::string>>> shape;
-    std::vector<std::uint32_t> vote_for;
-    if (style) {
-        for (const auto& c : style->contests) {
+    return std::nullopt;
+}
+
+// The district-scoped checks of one district.
+struct DistrictChecks {
+    Outcome &v17, &v18, &v19, &v20, &v21, &v22, &v23, &v24, &v25;
+
+    // The checks that need every record decoded (all but V17).
+    void skip_dependents(const std::string& why) {
+        for (Outcome* o : {&v18, &v19, &v20, &v21, &v22, &v23, &v24, &v25}) o->skip(why);
+    }
+};
+
+// The shape of a district's tallies: its style's contests with the manifest's options.
+using Shape = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+// One district's log, read once and in order, one handler per record type. It keeps only the
+// running state: the polls, the devices and their chain heads, the ballot ids seen, the sums of
+// the cast ballots, the tally and the decryptions. A ballot's proofs, signature and openings go
+// to the work queue; wait() returns when they have all run.
+class DistrictReader {
+public:
+    DistrictReader(const ElectionFacts& election, const LogInfo& log, DistrictSummary& summary,
+                   DistrictChecks checks, WorkQueue& queue);
+
+    // Record `index`, whose leaf hash is `leaf`; `tree` holds the records before it. A ballot's
+    // frame is moved to its queued work.
+    void on_record(std::uint64_t index, Bytes& frame, const Hash32& leaf, const RootBuilder& tree);
+    void wait() { pending_.wait(); }
+    bool decoded_all() const { return decoded_all_; }
+
+private:
+    void on_ballot(std::uint64_t index, Bytes& frame, bool challenged);
+    void on_registration(std::uint64_t index, ByteSpan frame);
+    void on_polls(std::uint64_t index, ByteSpan frame, DistrictRecord type);
+    void on_tally(std::uint64_t index, ByteSpan frame, const Hash32& leaf, const RootBuilder& tree);
+    void on_decryption(std::uint64_t index, ByteSpan frame);
+    void on_result(std::uint64_t index, ByteSpan frame);
+
+    void undecodable(std::uint64_t index, const std::string& error);
+    void names_district(const std::string& at, const std::string& district);
+    bool check_ballot_structure(const std::string& at, const DecodedBallot& b);
+    void add_challenged_entry(std::uint64_t index, const DecodedBallot& b,
+                              const std::vector<std::vector<Opening>>& openings,
+                              const Hash32& ballot_hash, const Hash32& code);
+    void check_decryption_proofs(const std::string& at, const DecodedDecryption& dec);
+    void check_result_counts(const std::string& at, const DecodedResult& res);
+
+    const ElectionFacts& election_;
+    const LogInfo& log_;
+    const std::string& id_;
+    DistrictSummary& summary_;
+    DistrictChecks v_;
+    WorkQueue& queue_;
+    const ManifestStyle* style_ = nullptr;
+    Shape shape_;
+    std::vector<std::uint32_t> vote_for_;  // per contest of the shape
+    std::vector<std::vector<Ciphertext>> sums_;
+
+    Polls polls_ = Polls::not_opened;
+    bool tallied_ = false, has_result_ = false, decoded_all_ = true;
+    std::map<std::string, Device> devices_;
+    std::unordered_set<IdDigest, IdDigestHash> ballot_ids_;
+    std::uint64_t cast_ = 0, challenged_ = 0;
+    std::optional<DecodedTally> tally_;
+    std::map<std::uint32_t, PerOption<DecodedShare>> decryptions_;
+    Pending pending_;
+};
+
+DistrictReader::DistrictReader(const ElectionFacts& election, const LogInfo& log,
+                               DistrictSummary& summary, DistrictChecks checks, WorkQueue& queue)
+    : election_(election), log_(log), id_(log.name), summary_(summary), v_(checks), queue_(queue) {
+    const auto style = election_.style_of.find(id_);
+    style_ = style == election_.style_of.end() ? nullptr : style->second;
+    if (style_) {
+        for (const auto& c : style_->contests) {
             const auto found = election_.contest_of.find(c);
             if (found == election_.contest_of.end()) continue;
             const ManifestContest* contest = found->second;
             std::vector<std::string> options;
             for (const auto& o : contest->options) options.push_back(o.first);
-            shape.emplace_back(c, std::move(options));
-            vote_for.push_back(contest->vote_for);
+            shape_.emplace_back(c, std::move(options));
+            vote_for_.push_back(contest->vote_for);
         }
     }
-    std::vector<std::vector<Ciphertext>> sums(shape.size());
-    for (std::size_t c = 0; c < shape.size(); ++c) sums[c].resize(shape[c].second.size());
+    sums_.resize(shape_.size());
+    for (std::size_t c = 0; c < shape_.size(); ++c) sums_[c].resize(shape_[c].second.size());
+}
 
-    Polls polls = Polls::not_opened;
-    bool tallied = false, has_result = false, decoded_all = true;
-    std::map<std::string, Device> devices;
-    std::unordered_set<IdDigest, IdDigestHash> ballot_ids;
-    std::uint64_t cast = 0, challenged = 0;
-    std::optional<DecodedTally> tally;
-    std::map<std::uint32_t, PerOption<DecodedShare>> decryptions;
-    Pending pending;
+void DistrictReader::on_record(std::uint64_t index, Bytes& frame, const Hash32& leaf,
+                               const RootBuilder& tree) {
+    const std::uint8_t byte = frame.empty() ? 0 : frame[0];
+    v_.v17.count();
+    const std::optional<DistrictRecord> type = district_record_type(byte);
+    if (!type) {
+        char buffer[8];
+        std::snprintf(buffer, sizeof buffer, "0x%02x", byte);
+        undecodable(index,
+                    std::string("record type ") + buffer + " does not belong in a district log");
+        return;
+    }
+    switch (*type) {
+        case DistrictRecord::cast_ballot:
+            return on_ballot(index, frame, false);
+        case DistrictRecord::challenged_ballot:
+            return on_ballot(index, frame, true);
+        case DistrictRecord::device_registration:
+            return on_registration(index, frame);
+        case DistrictRecord::polls_opened:
+        case DistrictRecord::polls_paused:
+        case DistrictRecord::polls_resumed:
+        case DistrictRecord::polls_closed:
+            return on_polls(index, frame, *type);
+        case DistrictRecord::district_tally:
+            return on_tally(index, frame, leaf, tree);
+        case DistrictRecord::tally_decryption:
+            return on_decryption(index, frame);
+        case DistrictRecord::district_result:
+            return on_result(index, frame);
+    }
+}
+
+void DistrictReader::undecodable(std::uint64_t index, const std::string& error) {
+    v_.v17.fail("record " + std::to_string(index) + ": " + error);
+    decoded_all_ = false;
+}
+
+void DistrictReader::names_district(const std::string& at, const std::string& district) {
+    if (district != id_) v_.v17.fail(at + ": names district '" + district + "'");
+}
+
+// V18–V22 of a cast or challenged ballot; V19's proofs, V20's signature and V22's openings are
+// checked on the queue.
+void DistrictReader::on_ballot(std::uint64_t index, Bytes& frame, bool challenged) {
+    auto decoded = decode_any_ballot(challenged, frame);
+    if (!decoded) return undecodable(index, decoded.error().message);
+    auto work = std::make_shared<BallotWork>();
+    work->challenged = challenged;
+    work->ballot = std::move(decoded->ballot);
+    work->openings = std::move(decoded->openings);
+    const DecodedBallot& b = work->ballot;
+    const std::string at = "record " + std::to_string(index) + " (ballot '" + b.ballot_id + "')";
+    work->at = at;
+    names_district(at, b.district_id);
+    v_.v18.count();
+    if (polls_ != Polls::open) v_.v18.fail(at + ": a ballot while polls are " + polls_name(polls_));
+    const auto device = devices_.find(b.device_id);
+    if (device == devices_.end())
+        v_.v18.fail(at + ": device '" + b.device_id + "' is not registered");
+    if (!ballot_ids_.insert(id_digest(b.ballot_id)).second) v_.v18.fail(at + ": ballot id repeats");
+    (challenged ? challenged_ : cast_) += 1;
+    const bool structure = check_ballot_structure(at, b);
+    work->check_proofs = structure;
+    work->vote_for = vote_for_;
+    if (structure && !challenged) {
+        for (std::size_t c = 0; c < shape_.size(); ++c)
+            for (std::size_t o = 0; o < shape_[c].second.size(); ++o)
+                sums_[c][o] =
+                    crypto::add_ciphertexts(sums_[c][o], b.contests[c].selections[o].ciphertext);
+    }
+    // V20: the key of the device's registration; V21: its chain.
+    v_.v20.count();
+    v_.v21.count();
+    const Hash32 ballot_hash = sha256_of(ByteSpan(frame).subspan(b.body_offset, b.body_size));
+    const Hash32 code = next_tracking_code(b.previous, ballot_hash);
+    if (device == devices_.end()) {
+        v_.v20.fail(at + ": no registration of device '" + b.device_id + "' before it");
+        v_.v21.fail(at + ": no registration of device '" + b.device_id + "' before it");
+    } else {
+        work->key = device->second.key;
+        if (!(b.previous == device->second.last_code))
+            v_.v21.fail(at + ": does not chain to its device's last tracking code");
+        device->second.last_code = code;
+    }
+    if (challenged) add_challenged_entry(index, b, work->openings, ballot_hash, code);
+    work->record = std::move(frame);
+    frame = Bytes();
+    pending_.add();
+    queue_.push([work, this] {
+        verify_ballot_work(*work, election_.base_hash, election_.manifest.joint_key, v_.v19, v_.v20,
+                           v_.v22);
+        pending_.done();
+    });
+}
+
+// V19's structure: the base hash, the district's style, its contests and options in order.
+bool DistrictReader::check_ballot_structure(const std::string& at, const DecodedBallot& b) {
+    v_.v19.count();
+    bool structure = true;
+    if (!(b.base_hash == election_.base_hash)) {
+        v_.v19.fail(at + ": election_base_hash is not the base hash");
+        structure = false;
+    }
+    if (!style_ || b.style_id != style_->id) {
+        v_.v19.fail(at + ": ballot style '" + b.style_id + "' is not the district's");
+        structure = false;
+    }
+    if (structure && b.contests.size() != shape_.size()) structure = false;
+    for (std::size_t c = 0; structure && c < shape_.size(); ++c) {
+        if (b.contests[c].id != shape_[c].first ||
+            b.contests[c].selections.size() != shape_[c].second.size()) {
+            structure = false;
+            break;
+        }
+        for (std::size_t o = 0; o < shape_[c].second.size(); ++o)
+            if (b.contests[c].selections[o].id != shape_[c].second[o]) structure = false;
+    }
+    if (!structure && style_ && b.base_hash == election_.base_hash && b.style_id == style_->id)
+        v_.v19.fail(at + ": contests or options are not the style's, in order");
+    return structure;
+}
+
+// V22's count, and the challenged ballot's entry of challenged-ballots.json for V27.
+void DistrictReader::add_challenged_entry(std::uint64_t index, const DecodedBallot& b,
+                                          const std::vector<std::vector<Opening>>& openings,
+                                          const Hash32& ballot_hash, const Hash32& code) {
+    v_.v22.count();
+    json::array contests;
+    for (std::size_t c = 0; c < b.contests.size(); ++c) {
+        json::array chosen;
+        for (std::size_t s = 0; s < b.contests[c].selections.size(); ++s)
+            if (c < openings.size() && s < openings[c].size() && openings[c][s].mark == 1)
+                chosen.emplace_back(b.contests[c].selections[s].id);
+        contests.push_back(
+            json::object{{"contest_id", b.contests[c].id}, {"selections", std::move(chosen)}});
+    }
+    summary_.challenged_entries.push_back(
+        json::object{{"district_id", id_},
+                     {"log_index", static_cast<std::int64_t>(index)},
+                     {"ballot_id", b.ballot_id},
+                     {"device_id", b.device_id},
+                     {"ballot_style_id", b.style_id},
+                     {"timestamp", static_cast<std::int64_t>(b.timestamp)},
+                     {"ballot_hash", hex(ballot_hash)},
+                     {"tracking_code", display_tracking_code(code)},
+                     {"tracking_code_hex", hex(code)},
+                     {"contests", std::move(contests)}});
+}
+
+// V18 of a device registration; the device's tracking chain starts at its seed.
+void DistrictReader::on_registration(std::uint64_t index, ByteSpan frame) {
+    const auto decoded = decode_registration(frame);
+    if (!decoded) return undecodable(index, decoded.error().message);
+    const DecodedRegistration& reg = *decoded;
+    const std::string at = "record " + std::to_string(index);
+    names_district(at, reg.district_id);
+    v_.v18.count();
+    if (polls_ == Polls::closed) v_.v18.fail(at + ": device registration after the close");
+    if (devices_.count(reg.device_id)) {
+        v_.v18.fail(at + ": device '" + reg.device_id + "' registered again");
+    } else {
+        devices_[reg.device_id] = {reg.key, tracking_code_seed(election_.base_hash, reg.device_id)};
+    }
+}
+
+// V18 of the polls opened, paused, resumed or closed: the transition and the counts so far.
+void DistrictReader::on_polls(std::uint64_t index, ByteSpan frame, DistrictRecord type) {
+    const auto decoded = decode_polls(frame);
+    if (!decoded) return undecodable(index, decoded.error().message);
+    const DecodedPolls& p = *decoded;
+    const std::string at = "record " + std::to_string(index);
+    names_district(at, p.district_id);
+    v_.v18.count();
+    const bool opened = type == DistrictRecord::polls_opened;
+    const char* what = opened                                  ? "polls opened"
+                       : type == DistrictRecord::polls_paused  ? "polls paused"
+                       : type == DistrictRecord::polls_resumed ? "polls resumed"
+                                                               : "polls closed";
+    const bool allowed = (opened && polls_ == Polls::not_opened) ||
+                         (type == DistrictRecord::polls_paused && polls_ == Polls::open) ||
+                         (type == DistrictRecord::polls_resumed && polls_ == Polls::paused) ||
+                         (type == DistrictRecord::polls_closed &&
+                          (polls_ == Polls::open || polls_ == Polls::paused));
+    if (!allowed) v_.v18.fail(at + ": " + what + " while polls are " + polls_name(polls_));
+    if (!opened && (p.cast != cast_ || p.challenged != challenged_))
+        v_.v18.fail(at + ": " + what + " with counts " + std::to_string(p.cast) + "/" +
+                    std::to_string(p.challenged) + ", the log has " + std::to_string(cast_) + "/" +
+                    std::to_string(challenged_));
+    polls_ = opened || type == DistrictRecord::polls_resumed ? Polls::open
+             : type == DistrictRecord::polls_paused          ? Polls::paused
+                                                             : Polls::closed;
+}
+
+// V18 and V23 of the district's tally: after the close, of the records before it, with the
+// counts and the sums of the cast ballots.
+void DistrictReader::on_tally(std::uint64_t index, ByteSpan frame, const Hash32& leaf,
+                              const RootBuilder& tree) {
+    auto decoded = decode_tally(frame);
+    if (!decoded) return undecodable(index, decoded.error().message);
+    DecodedTally& t = *decoded;
+    const std::string at = "tally (record " + std::to_string(index) + ")";
+    names_district(at, t.district_id);
+    v_.v18.count();
+    if (polls_ != Polls::closed || tallied_)
+        v_.v18.fail(at + ": a tally while polls are " + polls_name(polls_) +
+                    (tallied_ ? ", already tallied" : ""));
+    tallied_ = true;
+    v_.v23.count();
+    if (t.log_size != index) v_.v23.fail(at + ": log_size " + std::to_string(t.log_size));
+    if (!(t.log_root == tree.root()))
+        v_.v23.fail(at + ": log_root is not the root of the records before it");
+    if (!log_.checkpoints.count(index))
+        v_.v23.fail(at + ": no checkpoint of size " + std::to_string(index));
+    if (!style_ || t.style_id != style_->id)
+        v_.v23.fail(at + ": ballot style '" + t.style_id + "' is not the district's");
+    if (t.counted != cast_ || t.challenged != challenged_)
+        v_.v23.fail(at + ": counts " + std::to_string(t.counted) + "/" +
+                    std::to_string(t.challenged) + ", the log has " + std::to_string(cast_) + "/" +
+                    std::to_string(challenged_));
+    if (!same_shape(t.sums, shape_)) {
+        v_.v23.fail(at + ": contests or options are not the style's, in order");
+    } else {
+        for (std::size_t c = 0; c < shape_.size(); ++c)
+            for (std::size_t o = 0; o < shape_[c].second.size(); ++o)
+                if (!(t.sums[c].second[o].second == sums_[c][o]))
+                    v_.v23.fail(at + ": contest '" + shape_[c].first + "' option '" +
+                                shape_[c].second[o] + "': sum is not the sum of the cast ballots");
+    }
+    summary_.tally_index = index;
+    summary_.tally_hash = leaf;
+    summary_.counted = t.counted;
+    summary_.challenged = t.challenged;
+    tally_ = std::move(t);
+}
+
+// V18 and V24 of a guardian's tally decryption: its place, its signature and its proofs.
+void DistrictReader::on_decryption(std::uint64_t index, ByteSpan frame) {
+    auto decoded = decode_decryption(frame);
+    if (!decoded) return undecodable(index, decoded.error().message);
+    DecodedDecryption& dec = *decoded;
+    const std::string at =
+        "record " + std::to_string(index) + " (guardian " + std::to_string(dec.guardian) + ")";
+    names_district(at, dec.district_id);
+    v_.v18.count();
+    if (!tallied_ || has_result_ || decryptions_.count(dec.guardian))
+        v_.v18.fail(at + ": a tally decryption " +
+                    (!tallied_     ? "before the tally"
+                     : has_result_ ? "after the result"
+                                   : "by a guardian that decrypted already"));
+    v_.v24.count();
+    const auto key = election_.guardian_keys.find(dec.guardian);
+    if (key == election_.guardian_keys.end()) {
+        v_.v24.fail(at + ": no such guardian");
+    } else if (!crypto::verify_signature(key->second, frame.first(dec.body_size), dec.signature)) {
+        v_.v24.fail(at + ": signature does not verify");
+    }
+    if (!tally_) {
+        v_.v24.fail(at + ": no tally before it");
+    } else {
+        if (!(dec.tally_hash == summary_.tally_hash))
+            v_.v24.fail(at + ": tally_hash is not the tally's leaf hash");
+        if (!same_shape(dec.shares, shape_) || !same_shape(tally_->sums, shape_)) {
+            v_.v24.fail(at + ": contests or options are not the tally's, in order");
+        } else if (key != election_.guardian_keys.end()) {
+            check_decryption_proofs(at, dec);
+        }
+    }
+    if (!decryptions_.count(dec.guardian))
+        decryptions_.emplace(dec.guardian, std::move(dec.shares));
+}
+
+// V24's proofs: each partial decryption shares its discrete log with the guardian's public share.
+void DistrictReader::check_decryption_proofs(const std::string& at, const DecodedDecryption& dec) {
+    const Point& share = election_.public_shares.at(dec.guardian);
+    for (std::size_t c = 0; c < shape_.size(); ++c)
+        for (std::size_t o = 0; o < shape_[c].second.size(); ++o) {
+            const DecodedShare& s = dec.shares[c].second[o].second;
+            if (!crypto::verify_equal_discrete_logs(election_.base_hash, u32be(dec.guardian), share,
+                                                    tally_->sums[c].second[o].second.alpha,
+                                                    s.partial, {s.challenge, s.response}))
+                v_.v24.fail(at + ": contest '" + shape_[c].first + "' option '" +
+                            shape_[c].second[o] + "': decryption proof does not verify");
+        }
+}
+
+// V18 and V25 of the district's result: after the tally, from enough usable decryptions.
+void DistrictReader::on_result(std::uint64_t index, ByteSpan frame) {
+    auto decoded = decode_result(frame);
+    if (!decoded) return undecodable(index, decoded.error().message);
+    DecodedResult& res = *decoded;
+    const std::string at = "result (record " + std::to_string(index) + ")";
+    names_district(at, res.district_id);
+    v_.v18.count();
+    if (!tallied_ || has_result_)
+        v_.v18.fail(at + (!tallied_ ? ": a result before the tally" : ": a second result"));
+    has_result_ = true;
+    v_.v25.count();
+    bool usable = static_cast<bool>(tally_);
+    if (!tally_) v_.v25.fail(at + ": no tally before it");
+    if (tally_ && !(res.tally_hash == summary_.tally_hash))
+        v_.v25.fail(at + ": tally_hash is not the tally's leaf hash");
+    if (res.guardians.size() < election_.manifest.threshold)
+        v_.v25.fail(at + ": " + std::to_string(res.guardians.size()) +
+                    " guardians, fewer than the threshold");
+    for (const std::uint32_t g : res.guardians)
+        if (!decryptions_.count(g) || !same_shape(decryptions_.at(g), shape_)) {
+            v_.v25.fail(at + ": guardian " + std::to_string(g) +
+                        " has no usable decryption before it");
+            usable = false;
+        }
+    if (!same_shape(res.counts, shape_) || (tally_ && !same_shape(tally_->sums, shape_))) {
+        v_.v25.fail(at + ": contests or options are not the tally's, in order");
+        usable = false;
+    }
+    if (usable) check_result_counts(at, res);
+    summary_.result_index = index;
+    summary_.guardians = res.guardians;
+    summary_.counts = std::move(res.counts);
+}
+
+// V25's counts: each is the decryption of the tally by the result's guardians.
+void DistrictReader::check_result_counts(const std::string& at, const DecodedResult& res) {
+    // w_ℓ = Π_{j≠ℓ} j·(j − ℓ)⁻¹ (§4.10).
+    std::vector<Scalar> w;
+    for (const std::uint32_t l : res.guardians) {
+        Scalar num = Scalar::from_uint64(1), den = Scalar::from_uint64(1);
+        for (const std::uint32_t j : res.guardians) {
+            if (j == l) continue;
+            num = num * Scalar::from_uint64(j);
+            den = den * (Scalar::from_uint64(j) - Scalar::from_uint64(l));
+        }
+        w.push_back(num * den.invert().value());
+    }
+    for (std::size_t c = 0; c < shape_.size(); ++c)
+        for (std::size_t o = 0; o < shape_[c].second.size(); ++o) {
+            Point combined;
+            for (std::size_t q = 0; q < res.guardians.size(); ++q)
+                combined =
+                    combined + w[q] * decryptions_.at(res.guardians[q])[c].second[o].second.partial;
+            const std::uint64_t count = res.counts[c].second[o].second;
+            const Point decrypted = tally_->sums[c].second[o].second.beta - combined;
+            if (!(decrypted == Point::multiply_base(Scalar::from_uint64(count))))
+                v_.v25.fail(at + ": contest '" + shape_[c].first + "' option '" +
+                            shape_[c].second[o] + "': count " + std::to_string(count) +
+                            " is not the decryption of the tally");
+        }
+}
+
+}  // namespace
+
+void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
+    LogInfo& log = logs_[index];
+    const std::string& id = log.name;
+    DistrictChecks checks{out(17, id), out(18, id), out(19, id), out(20, id), out(21, id),
+                          out(22, id), out(23, id), out(24, id), out(25, id)};
+    FrameReader frames(dir_ / log.directory / "records.bin");
+    if (!frames.opened()) {
+        v11.fail(id + ": records.bin cannot be read");
+        checks.v17.skip("records.bin cannot be read");
+        checks.skip_dependents("records.bin cannot be read");
+        return;
+    }
+    DistrictReader reader(election_, log, districts_[index], checks, *queue_);
     RootBuilder tree;
     Bytes frame;
     std::string error;
     bool framed = true;
-
     while (true) {
         const auto next = frames.next(frame, error);
         if (next == FrameReader::Next::end) break;
@@ -221,339 +656,20 @@ void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
             framed = false;
             break;
         }
-        const std::uint64_t i = tree.size();
         const Hash32 leaf = leaf_hash(frame);
-        const std::uint8_t type = frame.empty() ? 0 : frame[0];
-        std::string at = "record " + std::to_string(i);
-        v17.count();
-        auto undecodable = [&](const std::string& e) {
-            v17.fail(at + ": " + e);
-            decoded_all = false;
-        };
-        auto names_district = [&](const std::string& d) {
-            if (d != id) v17.fail(at + ": names district '" + d + "'");
-        };
-        if (type == 0x02 || type == 0x03) {
-            auto work = std::make_shared<BallotWork>();
-            work->challenged = type == 0x03;
-            auto decoded = decode_any_ballot(type == 0x03, frame);
-            if (!decoded) {
-                undecodable(decoded.error().message);
-            } else {
-                work->ballot = std::move(decoded->ballot);
-                work->openings = std::move(decoded->openings);
-                const DecodedBallot& b = work->ballot;
-                at += " (ballot '" + b.ballot_id + "')";
-                work->at = at;
-                names_district(b.district_id);
-                v18.count();
-                if (polls != Polls::open)
-                    v18.fail(at + ": a ballot while polls are " + polls_name(polls));
-                const auto device = devices.find(b.device_id);
-                if (device == devices.end())
-                    v18.fail(at + ": device '" + b.device_id + "' is not registered");
-                if (!ballot_ids.insert(id_digest(b.ballot_id)).second)
-                    v18.fail(at + ": ballot id repeats");
-                (type == 0x02 ? cast : challenged) += 1;
-                // V19's structure here; its proofs on the queue.
-                v19.count();
-                bool structure = true;
-                if (!(b.base_hash == election_.base_hash)) {
-                    v19.fail(at + ": election_base_hash is not the base hash");
-                    structure = false;
-                }
-                if (!style || b.style_id != style->id) {
-                    v19.fail(at + ": ballot style '" + b.style_id + "' is not the district's");
-                    structure = false;
-                }
-                if (structure && b.contests.size() != shape.size()) structure = false;
-                for (std::size_t c = 0; structure && c < shape.size(); ++c) {
-                    if (b.contests[c].id != shape[c].first ||
-                        b.contests[c].selections.size() != shape[c].second.size()) {
-                        structure = false;
-                        break;
-                    }
-                    for (std::size_t o = 0; o < shape[c].second.size(); ++o)
-                        if (b.contests[c].selections[o].id != shape[c].second[o]) structure = false;
-                }
-                if (!structure && style && b.base_hash == election_.base_hash &&
-                    b.style_id == style->id)
-                    v19.fail(at + ": contests or options are not the style's, in order");
-                work->check_proofs = structure;
-                work->vote_for = vote_for;
-                if (structure && type == 0x02) {
-                    for (std::size_t c = 0; c < shape.size(); ++c)
-                        for (std::size_t o = 0; o < shape[c].second.size(); ++o)
-                            sums[c][o] = crypto::add_ciphertexts(
-                                sums[c][o], b.contests[c].selections[o].ciphertext);
-                }
-                // V20: the key of the device's registration; V21: its chain.
-                v20.count();
-                v21.count();
-                const Hash32 ballot_hash =
-                    sha256_of(ByteSpan(frame).subspan(b.body_offset, b.body_size));
-                const Hash32 code = next_tracking_code(b.previous, ballot_hash);
-                if (device == devices.end()) {
-                    v20.fail(at + ": no registration of device '" + b.device_id + "' before it");
-                    v21.fail(at + ": no registration of device '" + b.device_id + "' before it");
-                } else {
-                    work->key = device->second.key;
-                    if (!(b.previous == device->second.last_code))
-                        v21.fail(at + ": does not chain to its device's last tracking code");
-                    device->second.last_code = code;
-                }
-                if (type == 0x03) {
-                    v22.count();
-                    json::array contests;
-                    for (std::size_t c = 0; c < b.contests.size(); ++c) {
-                        json::array chosen;
-                        for (std::size_t s = 0; s < b.contests[c].selections.size(); ++s)
-                            if (c < work->openings.size() && s < work->openings[c].size() &&
-                                work->openings[c][s].mark == 1)
-                                chosen.emplace_back(b.contests[c].selections[s].id);
-                        contests.push_back(json::object{{"contest_id", b.contests[c].id},
-                                                        {"selections", std::move(chosen)}});
-                    }
-                    summary.challenged_entries.push_back(
-                        json::object{{"district_id", id},
-                                     {"log_index", static_cast<std::int64_t>(i)},
-                                     {"ballot_id", b.ballot_id},
-                                     {"device_id", b.device_id},
-                                     {"ballot_style_id", b.style_id},
-                                     {"timestamp", static_cast<std::int64_t>(b.timestamp)},
-                                     {"ballot_hash", hex(ballot_hash)},
-                                     {"tracking_code", display_tracking_code(code)},
-                                     {"tracking_code_hex", hex(code)},
-                                     {"contests", std::move(contests)}});
-                }
-                work->record = std::move(frame);
-                frame = Bytes();
-                pending.add();
-                queue_->push([work, this, &pending, &v19, &v20, &v22] {
-                    verify_ballot_work(*work, election_.base_hash, election_.manifest.joint_key,
-                                       v19, v20, v22);
-                    pending.done();
-                });
-            }
-        } else if (type == 0x07) {
-            const auto decoded = decode_registration(frame);
-            if (!decoded) {
-                undecodable(decoded.error().message);
-            } else {
-                const DecodedRegistration& reg = *decoded;
-                names_district(reg.district_id);
-                v18.count();
-                if (polls == Polls::closed) v18.fail(at + ": device registration after the close");
-                if (devices.count(reg.device_id)) {
-                    v18.fail(at + ": device '" + reg.device_id + "' registered again");
-                } else {
-                    devices[reg.device_id] = {
-                        reg.key, tracking_code_seed(election_.base_hash, reg.device_id)};
-                }
-            }
-        } else if (type >= 0x08 && type <= 0x0B) {
-            const auto decoded = decode_polls(frame);
-            if (!decoded) {
-                undecodable(decoded.error().message);
-            } else {
-                const DecodedPolls& p = *decoded;
-                names_district(p.district_id);
-                v18.count();
-                static constexpr const char* names[] = {"polls opened", "polls paused",
-                                                        "polls resumed", "polls closed"};
-                const char* what = names[type - 0x08];
-                const bool allowed =
-                    (type == 0x08 && polls == Polls::not_opened) ||
-                    (type == 0x09 && polls == Polls::open) ||
-                    (type == 0x0A && polls == Polls::paused) ||
-                    (type == 0x0B && (polls == Polls::open || polls == Polls::paused));
-                if (!allowed) v18.fail(at + ": " + what + " while polls are " + polls_name(polls));
-                if (type != 0x08 && (p.cast != cast || p.challenged != challenged))
-                    v18.fail(at + ": " + what + " with counts " + std::to_string(p.cast) + "/" +
-                             std::to_string(p.challenged) + ", the log has " +
-                             std::to_string(cast) + "/" + std::to_string(challenged));
-                polls = type == 0x08 || type == 0x0A ? Polls::open
-                        : type == 0x09               ? Polls::paused
-                                                     : Polls::closed;
-            }
-        } else if (type == 0x0E) {
-            auto decoded = decode_tally(frame);
-            if (!decoded) {
-                undecodable(decoded.error().message);
-            } else {
-                DecodedTally& t = *decoded;
-                at = "tally (record " + std::to_string(i) + ")";
-                names_district(t.district_id);
-                v18.count();
-                if (polls != Polls::closed || tallied)
-                    v18.fail(at + ": a tally while polls are " + polls_name(polls) +
-                             (tallied ? ", already tallied" : ""));
-                tallied = true;
-                v23.count();
-                if (t.log_size != i) v23.fail(at + ": log_size " + std::to_string(t.log_size));
-                if (!(t.log_root == tree.root()))
-                    v23.fail(at + ": log_root is not the root of the records before it");
-                if (!log.checkpoints.count(i))
-                    v23.fail(at + ": no checkpoint of size " + std::to_string(i));
-                if (!style || t.style_id != style->id)
-                    v23.fail(at + ": ballot style '" + t.style_id + "' is not the district's");
-                if (t.counted != cast || t.challenged != challenged)
-                    v23.fail(at + ": counts " + std::to_string(t.counted) + "/" +
-                             std::to_string(t.challenged) + ", the log has " +
-                             std::to_string(cast) + "/" + std::to_string(challenged));
-                if (!same_shape(t.sums, shape)) {
-                    v23.fail(at + ": contests or options are not the style's, in order");
-                } else {
-                    for (std::size_t c = 0; c < shape.size(); ++c)
-                        for (std::size_t o = 0; o < shape[c].second.size(); ++o)
-                            if (!(t.sums[c].second[o].second == sums[c][o]))
-                                v23.fail(at + ": contest '" + shape[c].first + "' option '" +
-                                         shape[c].second[o] +
-                                         "': sum is not the sum of the cast ballots");
-                }
-                summary.tally_index = i;
-                summary.tally_hash = leaf;
-                summary.counted = t.counted;
-                summary.challenged = t.challenged;
-                tally = std::move(t);
-            }
-        } else if (type == 0x0F) {
-            auto decoded = decode_decryption(frame);
-            if (!decoded) {
-                undecodable(decoded.error().message);
-            } else {
-                DecodedDecryption& dec = *decoded;
-                at += " (guardian " + std::to_string(dec.guardian) + ")";
-                names_district(dec.district_id);
-                v18.count();
-                if (!tallied || has_result || decryptions.count(dec.guardian))
-                    v18.fail(at + ": a tally decryption " +
-                             (!tallied     ? "before the tally"
-                              : has_result ? "after the result"
-                                           : "by a guardian that decrypted already"));
-                v24.count();
-                const auto key = election_.guardian_keys.find(dec.guardian);
-                if (key == election_.guardian_keys.end()) {
-                    v24.fail(at + ": no such guardian");
-                } else if (!crypto::verify_signature(
-                               key->second, ByteSpan(frame).first(dec.body_size), dec.signature)) {
-                    v24.fail(at + ": signature does not verify");
-                }
-                if (!tally) {
-                    v24.fail(at + ": no tally before it");
-                } else {
-                    if (!(dec.tally_hash == summary.tally_hash))
-                        v24.fail(at + ": tally_hash is not the tally's leaf hash");
-                    if (!same_shape(dec.shares, shape) || !same_shape(tally->sums, shape)) {
-                        v24.fail(at + ": contests or options are not the tally's, in order");
-                    } else if (key != election_.guardian_keys.end()) {
-                        const Point& share = election_.public_shares.at(dec.guardian);
-                        for (std::size_t c = 0; c < shape.size(); ++c)
-                            for (std::size_t o = 0; o < shape[c].second.size(); ++o) {
-                                const DecodedShare& s = dec.shares[c].second[o].second;
-                                if (!crypto::verify_equal_discrete_logs(
-                                        election_.base_hash, u32be(dec.guardian), share,
-                                        tally->sums[c].second[o].second.alpha, s.partial,
-                                        {s.challenge, s.response}))
-                                    v24.fail(at + ": contest '" + shape[c].first + "' option '" +
-                                             shape[c].second[o] +
-                                             "': decryption proof does not verify");
-                            }
-                    }
-                }
-                if (!decryptions.count(dec.guardian))
-                    decryptions.emplace(dec.guardian, std::move(dec.shares));
-            }
-        } else if (type == 0x10) {
-            auto decoded = decode_result(frame);
-            if (!decoded) {
-                undecodable(decoded.error().message);
-            } else {
-                DecodedResult& res = *decoded;
-                at = "result (record " + std::to_string(i) + ")";
-                names_district(res.district_id);
-                v18.count();
-                if (!tallied || has_result)
-                    v18.fail(at + (!tallied ? ": a result before the tally" : ": a second result"));
-                has_result = true;
-                v25.count();
-                bool usable = static_cast<bool>(tally);
-                if (!tally) v25.fail(at + ": no tally before it");
-                if (tally && !(res.tally_hash == summary.tally_hash))
-                    v25.fail(at + ": tally_hash is not the tally's leaf hash");
-                if (res.guardians.size() < election_.manifest.threshold)
-                    v25.fail(at + ": " + std::to_string(res.guardians.size()) +
-                             " guardians, fewer than the threshold");
-                for (const std::uint32_t g : res.guardians)
-                    if (!decryptions.count(g) || !same_shape(decryptions.at(g), shape)) {
-                        v25.fail(at + ": guardian " + std::to_string(g) +
-                                 " has no usable decryption before it");
-                        usable = false;
-                    }
-                if (!same_shape(res.counts, shape) || (tally && !same_shape(tally->sums, shape))) {
-                    v25.fail(at + ": contests or options are not the tally's, in order");
-                    usable = false;
-                }
-                if (usable) {
-                    // w_ℓ = Π_{j≠ℓ} j·(j − ℓ)⁻¹ (§4.10).
-                    std::vector<Scalar> w;
-                    for (const std::uint32_t l : res.guardians) {
-                        Scalar num = Scalar::from_uint64(1), den = Scalar::from_uint64(1);
-                        for (const std::uint32_t j : res.guardians) {
-                            if (j == l) continue;
-                            num = num * Scalar::from_uint64(j);
-                            den = den * (Scalar::from_uint64(j) - Scalar::from_uint64(l));
-                        }
-                        w.push_back(num * den.invert().value());
-                    }
-                    for (std::size_t c = 0; c < shape.size(); ++c)
-                        for (std::size_t o = 0; o < shape[c].second.size(); ++o) {
-                            Point combined;
-                            for (std::size_t q = 0; q < res.guardians.size(); ++q)
-                                combined = combined + w[q] * decryptions.at(res.guardians[q])[c]
-                                                                 .second[o]
-                                                                 .second.partial;
-                            const std::uint64_t count = res.counts[c].second[o].second;
-                            const Point decrypted = tally->sums[c].second[o].second.beta - combined;
-                            if (!(decrypted == Point::multiply_base(Scalar::from_uint64(count))))
-                                v25.fail(at + ": contest '" + shape[c].first + "' option '" +
-                                         shape[c].second[o] + "': count " + std::to_string(count) +
-                                         " is not the decryption of the tally");
-                        }
-                }
-                summary.result_index = i;
-                summary.guardians = res.guardians;
-                summary.counts = std::move(res.counts);
-            }
-        } else {
-            char buffer[8];
-            std::snprintf(buffer, sizeof buffer, "0x%02x", type);
-            undecodable(std::string("record type ") + buffer +
-                        " does not belong in a district log");
-        }
-        tree.append(leaf);
-        v11.count();
-        if (auto it = log.checkpoints.find(tree.size()); it != log.checkpoints.end()) {
-            if (!(it->second.root == tree.root()))
-                v12.fail(id + ": checkpoint " + std::to_string(tree.size()) +
-                         ": root is not the root of the first " + std::to_string(tree.size()) +
-                         " records");
-        }
-        if (tree.size() % 256 == 0) {
-            if (options_.progress) options_.progress(id, tree.size(), log.size);
-            if (stop_requested()) break;
-        }
+        reader.on_record(tree.size(), frame, leaf, tree);
+        if (add_record(log, tree, leaf, 256, v11, v12)) break;
     }
-    pending.wait();
+    reader.wait();
     finish_log_checks(log, tree, framed, v11, v12);
     if (options_.progress) options_.progress(id, tree.size(), log.size);
     if (!framed) {
-        v17.skip("records.bin does not parse into frames (V11)");
-        skip_dependents("records.bin does not parse into frames (V11)");
-    } else if (!decoded_all) {
-        skip_dependents("a record of the district does not decode (V17)");
+        checks.v17.skip("records.bin does not parse into frames (V11)");
+        checks.skip_dependents("records.bin does not parse into frames (V11)");
+    } else if (!reader.decoded_all()) {
+        checks.skip_dependents("a record of the district does not decode (V17)");
     }
-    summary.complete = framed && decoded_all;
+    districts_[index].complete = framed && reader.decoded_all();
 }
 
 }  // namespace psephos::verifier::detail

@@ -80,6 +80,21 @@ void Verifier::finish_log_checks(LogInfo& log, const RootBuilder& tree, bool fra
         v12.fail(log.name + ": an empty log's root is not H(\"\")");
 }
 
+bool Verifier::add_record(LogInfo& log, RootBuilder& tree, const Hash32& leaf, std::uint64_t every,
+                          Outcome& v11, Outcome& v12) {
+    tree.append(leaf);
+    v11.count();
+    if (auto it = log.checkpoints.find(tree.size()); it != log.checkpoints.end()) {
+        if (!(it->second.root == tree.root()))
+            v12.fail(log.name + ": checkpoint " + std::to_string(tree.size()) +
+                     ": root is not the root of the first " + std::to_string(tree.size()) +
+                     " records");
+    }
+    if (tree.size() % every != 0) return false;
+    if (options_.progress) options_.progress(log.name, tree.size(), log.size);
+    return stop_requested();
+}
+
 // Runs V11, V12 (and V16 for the event log, V17–V25 for a district) over one log's records.
 void Verifier::read_log(std::size_t index) {
     LogInfo& log = logs_[index];
@@ -138,18 +153,7 @@ void Verifier::read_log(std::size_t index) {
         } else {
             election_records_.push_back(frame);
         }
-        tree.append(leaf);
-        v11.count();
-        if (auto it = log.checkpoints.find(tree.size()); it != log.checkpoints.end()) {
-            if (!(it->second.root == tree.root()))
-                v12.fail(log.name + ": checkpoint " + std::to_string(tree.size()) +
-                         ": root is not the root of the first " + std::to_string(tree.size()) +
-                         " records");
-        }
-        if (tree.size() % 1024 == 0) {
-            if (options_.progress) options_.progress(log.name, tree.size(), log.size);
-            if (stop_requested()) break;
-        }
+        if (add_record(log, tree, leaf, 1024, v11, v12)) break;
     }
     finish_log_checks(log, tree, framed, v11, v12);
     if (options_.progress) options_.progress(log.name, tree.size(), log.size);

@@ -185,6 +185,10 @@ private:
     void load_checkpoints(LogInfo& log);
     void read_log(std::size_t index);
     void read_district(std::size_t index, Outcome& v11, Outcome& v12);
+    // After one record of a log: its leaf into the tree, V11's count, V12's root at a
+    // checkpoint, and progress every `every` records; true when the run is to stop.
+    bool add_record(LogInfo& log, RootBuilder& tree, const Hash32& leaf, std::uint64_t every,
+                    Outcome& v11, Outcome& v12);
     void finish_log_checks(LogInfo& log, const RootBuilder& tree, bool framed, Outcome& v11,
                            Outcome& v12);
     void check_election_log();     // V13–V14
