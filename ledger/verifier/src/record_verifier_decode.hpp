@@ -1,6 +1,6 @@
 // The record verifier's own strict byte reader and record decoders (docs/election-record.md §3,
 // docs/encoding.md), written from the documents and independent of the ledger's decoders, so a
-// bug in those cannot hide itself from the verifier. Private to record_verifier*.cpp.
+// bug in those cannot hide itself from the verifier. Private to ledger/verifier/src.
 #pragma once
 
 #include <cstdint>
