@@ -5,10 +5,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <array>
 #include <charconv>
-#include <fstream>
-#include <functional>
 #include <optional>
 #include <set>
 
@@ -18,11 +15,12 @@
 #include "psephos/bridge/evm_client.hpp"
 #include "psephos/bridge/evm_transaction.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
-#include "psephos/crypto/secure_file.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/election/ledger_records.hpp"
+#include "psephos/election/log_origin.hpp"
 #include "psephos/election/signed_note.hpp"
 #include "psephos/ledger/casting_module.hpp"
+#include "psephos/record/record_reader.hpp"
 
 namespace psephos::bridge {
 
@@ -34,10 +32,6 @@ using election::Checkpoint;
 using election::NoteVerifierKey;
 
 namespace {
-
-std::string district_origin(const std::string& election_id, const std::string& district_id) {
-    return election_id + "/district/" + district_id;
-}
 
 Result<Checkpoint> open_checkpoint(const std::string& note, const NoteVerifierKey& verifier) {
     auto text = election::open_note(note, verifier);
@@ -120,7 +114,7 @@ Result<Hash32> full_tracking_code(const ledger::Ledger& l, std::string_view code
 namespace {
 
 // The bundle of the ballot (district_index, index) whose full tracking code is `full`, from a
-// source with the ledger's query interface: a Ledger, or an election record (RecordSource).
+// source with the ledger's query interface: a Ledger, or an election record (RecordReader).
 template <typename Source>
 Result<ProofBundle> build_bundle(const Source& l, const Hash32& full,
                                  const ledger::TrackingCodeEntry& entry) {
@@ -215,320 +209,9 @@ Result<ProofBundle> build_bundle(const Source& l, const Hash32& full,
 
 }  // namespace
 
-namespace {
-
-// An election record (docs/election-record.md) seen through the queries build_bundle asks of a
-// ledger. Logs are read when first asked for (one district log, the election log, the bridge
-// log for one bundle), streamed: what stays in memory is each frame's leaf hash and file offset
-// (40 bytes a record, not the records: a district log of 10^6 ballots is gigabytes). The proofs
-// are computed from the leaf hashes; a record asked for is read again at its offset and must
-// still hash to its leaf.
-class RecordSource {
-public:
-    static Result<RecordSource> open(const std::filesystem::path& dir) {
-        RecordSource r;
-        r.dir_ = dir;
-        auto index = crypto::read_public_file(dir / "record.json", std::size_t{64} << 20);
-        if (!index) return index.error();
-        json::value doc;
-        try {
-            doc = json::parse(std::string_view(reinterpret_cast<const char*>(index.value().data()),
-                                               index.value().size()));
-        } catch (const std::exception& e) {
-            return make_error(ErrorCode::invalid_encoding,
-                              (dir / "record.json").string() + ": " + e.what());
-        }
-        const json::object* o = doc.if_object();
-        const json::array* logs =
-            o ? (o->if_contains("logs") ? o->at("logs").if_array() : nullptr) : nullptr;
-        if (!logs)
-            return make_error(ErrorCode::invalid_encoding,
-                              (dir / "record.json").string() + ": no logs");
-        auto manifest = election::load_manifest_file((dir / "manifest.json").string());
-        if (!manifest) return manifest.error();
-        auto election = election::make_election_context(std::move(manifest).value());
-        if (!election) return election.error().within((dir / "manifest.json").string());
-        r.election_ = std::move(election).value();
-        for (const json::value& v : *logs) {
-            const json::object* l = v.if_object();
-            if (!l) continue;
-            Log log;
-            try {
-                log.name = std::string(l->at("name").as_string());
-                log.directory = std::string(l->at("directory").as_string());
-                log.size = l->at("size").to_number<std::uint64_t>();
-                auto root = Hash32::from_hex(std::string(l->at("root").as_string()));
-                if (!root) return root.error().within("record.json: log " + log.name);
-                log.root = root.value();
-                auto verifier =
-                    NoteVerifierKey::parse(std::string(l->at("verifier_key").as_string()));
-                if (!verifier) return verifier.error().within("record.json: log " + log.name);
-                log.verifier = std::move(verifier).value();
-            } catch (const std::exception& e) {
-                return make_error(ErrorCode::invalid_encoding,
-                                  "record.json: a log entry: " + std::string(e.what()));
-            }
-            if (log.directory.find("..") != std::string::npos || log.directory.starts_with('/'))
-                return make_error(ErrorCode::invalid_encoding,
-                                  "record.json: log " + log.name + ": bad directory");
-            r.logs_.push_back(std::move(log));
-        }
-        return r;
-    }
-
-    const election::ElectionContext& election() const { return election_; }
-
-    Result<Bytes> record(std::string_view log, std::uint64_t index) const {
-        auto loaded = load(log);
-        if (!loaded) return loaded.error();
-        const Log& l = *loaded.value();
-        if (index >= l.offsets.size())
-            return make_error(ErrorCode::not_found,
-                              std::string(log) + ": no record " + std::to_string(index));
-        const std::filesystem::path path = dir_ / l.directory / "records.bin";
-        std::ifstream in(path, std::ios::binary);
-        std::optional<Bytes> frame;
-        if (in && in.seekg(static_cast<std::streamoff>(l.offsets[index]))) {
-            auto read = read_frame(in, path);
-            if (!read) return read.error();
-            frame = std::move(read).value();
-        }
-        if (!frame || !(crypto::hash_merkle_leaf(*frame) == l.leaves[index]))
-            return make_error(ErrorCode::corrupted, path.string() + ": record " +
-                                                        std::to_string(index) +
-                                                        " changed since the log was read");
-        return std::move(*frame);
-    }
-
-    Result<ledger::LogStatus> status(std::string_view log) const {
-        const Log* l = find(log);
-        if (!l)
-            return make_error(ErrorCode::not_found,
-                              "the record has no log '" + std::string(log) + "'");
-        ledger::LogStatus s;
-        s.name = l->name;
-        s.origin = l->verifier.name;
-        s.size = l->size;
-        s.root = l->root;
-        s.verifier = l->verifier;
-        return s;
-    }
-
-    Result<std::vector<std::pair<std::uint64_t, std::string>>> checkpoints(
-        std::string_view log) const {
-        const Log* l = find(log);
-        if (!l)
-            return make_error(ErrorCode::not_found,
-                              "the record has no log '" + std::string(log) + "'");
-        std::vector<std::pair<std::uint64_t, std::string>> out;
-        std::optional<Error> bad;
-        auto read = for_each_frame(
-            dir_ / l->directory / "checkpoints.bin", [&](std::uint64_t, const Bytes& f) {
-                if (bad) return;
-                std::string note(f.begin(), f.end());
-                auto text = election::open_note(note, l->verifier);
-                if (!text) {
-                    bad = text.error().within(l->name + " checkpoints.bin");
-                    return;
-                }
-                auto checkpoint = Checkpoint::parse(text.value());
-                if (!checkpoint) {
-                    bad = checkpoint.error().within(l->name + " checkpoints.bin");
-                    return;
-                }
-                out.emplace_back(checkpoint.value().size, std::move(note));
-            });
-        if (!read) return read.error();
-        if (bad) return *bad;
-        return out;
-    }
-
-    Result<std::vector<Hash32>> prove_inclusion(std::string_view log, std::uint64_t index,
-                                                std::uint64_t size) const {
-        auto l = load(log);
-        if (!l) return l.error();
-        if (size > l.value()->leaves.size())
-            return make_error(
-                ErrorCode::invalid_argument,
-                std::string(log) + ": size " + std::to_string(size) + " beyond the log");
-        return crypto::prove_inclusion(std::span(l.value()->leaves).first(size), index);
-    }
-
-    Result<std::vector<Hash32>> prove_consistency(std::string_view log, std::uint64_t old_size,
-                                                  std::uint64_t new_size) const {
-        auto l = load(log);
-        if (!l) return l.error();
-        if (new_size > l.value()->leaves.size())
-            return make_error(
-                ErrorCode::invalid_argument,
-                std::string(log) + ": size " + std::to_string(new_size) + " beyond the log");
-        return crypto::prove_consistency(std::span(l.value()->leaves).first(new_size), old_size);
-    }
-
-    // The bridge log's anchors, each record admitted as the ledger admitted it.
-    std::vector<AnchorState> anchors() const {
-        std::vector<Bytes> frames;  // the bridge log is small: a few records per anchor
-        auto bridge = load(ledger::bridge_log_name,
-                           [&](std::uint64_t, const Bytes& frame) { frames.push_back(frame); });
-        if (!bridge) return {};
-        auto election_checkpoints = checkpoints(ledger::election_log_name);
-        const auto root_at = [&](std::uint64_t size) -> Result<Hash32> {
-            if (election_checkpoints)
-                for (const auto& [n, note] : election_checkpoints.value())
-                    if (n == size) {
-                        auto text =
-                            election::open_note(note, find(ledger::election_log_name)->verifier);
-                        if (!text) return text.error();
-                        auto c = Checkpoint::parse(text.value());
-                        if (!c) return c.error();
-                        return c.value().root;
-                    }
-            return make_error(ErrorCode::not_found,
-                              "no election checkpoint of size " + std::to_string(size));
-        };
-        election::AnchorBook book(election_.base_hash);
-        for (std::uint64_t i = 0; i < frames.size(); ++i) {
-            if (book.admit(frames[i], i, root_at)) book.add(frames[i], i);
-        }
-        return book.anchors();
-    }
-
-    // The ballot whose tracking code begins with `prefix`, from every district log's ballots,
-    // streamed: each frame is decoded as it is read and dropped.
-    Result<std::pair<Hash32, ledger::TrackingCodeEntry>> find_tracking_code(ByteSpan prefix) const {
-        const auto& districts = election_.manifest.districts;
-        for (std::size_t d = 0; d < districts.size(); ++d) {
-            std::optional<std::pair<Hash32, ledger::TrackingCodeEntry>> match;
-            auto l = load(districts[d].id, [&](std::uint64_t i, const Bytes& f) {
-                if (match || f.empty() || (f[0] != 0x02 && f[0] != 0x03)) return;
-                std::optional<election::EncryptedBallot> ballot;
-                if (f[0] == 0x02) {
-                    if (auto b = election::decode_ballot(f)) ballot = std::move(b).value();
-                } else if (auto c = election::decode_challenged_ballot(f)) {
-                    ballot = std::move(c).value().ballot;
-                }
-                if (!ballot) return;
-                const Hash32 code = election::next_tracking_code(
-                    ballot->previous_tracking_code, election::compute_ballot_hash(*ballot));
-                if (std::equal(prefix.begin(), prefix.end(), code.bytes.begin()))
-                    match = std::pair{code, ledger::TrackingCodeEntry{d, i, f[0] == 0x03}};
-            });
-            if (!l) return l.error();
-            if (match) return *match;
-        }
-        return make_error(ErrorCode::not_found, "no ballot in the record has this tracking code");
-    }
-
-private:
-    struct Log {
-        std::string name;
-        std::string directory;
-        std::uint64_t size = 0;
-        Hash32 root;
-        NoteVerifierKey verifier;
-        // Read on first use (load()): each record's leaf hash and the offset of its frame.
-        mutable bool loaded = false;
-        mutable std::vector<Hash32> leaves;
-        mutable std::vector<std::uint64_t> offsets;
-    };
-    using FrameVisitor = std::function<void(std::uint64_t index, const Bytes& frame)>;
-
-    const Log* find(std::string_view name) const {
-        for (const Log& l : logs_)
-            if (l.name == name) return &l;
-        return nullptr;
-    }
-
-    // One frame (docs/election-record.md §2: a 4-byte big-endian length, then the bytes) from
-    // `in`; std::nullopt at a clean end of file.
-    static Result<std::optional<Bytes>> read_frame(std::istream& in,
-                                                   const std::filesystem::path& path) {
-        std::array<std::uint8_t, 4> length{};
-        if (!in.read(reinterpret_cast<char*>(length.data()), 4)) {
-            if (in.gcount() != 0)
-                return make_error(ErrorCode::invalid_encoding,
-                                  path.string() + ": truncated frame length");
-            return std::optional<Bytes>{};
-        }
-        const std::uint32_t n = (std::uint32_t{length[0]} << 24) |
-                                (std::uint32_t{length[1]} << 16) | (std::uint32_t{length[2]} << 8) |
-                                length[3];
-        if (n > (std::uint32_t{256} << 20))
-            return make_error(ErrorCode::invalid_encoding,
-                              path.string() + ": frame of " + std::to_string(n) + " bytes");
-        Bytes frame(n);
-        if (n > 0 && !in.read(reinterpret_cast<char*>(frame.data()), n))
-            return make_error(ErrorCode::invalid_encoding, path.string() + ": truncated frame");
-        return std::optional<Bytes>{std::move(frame)};
-    }
-
-    // Calls visit(index, offset, frame) on each frame of the file in turn, one in memory at a time.
-    static Status for_each_frame(
-        const std::filesystem::path& path,
-        const std::function<void(std::uint64_t, std::uint64_t, const Bytes&)>& visit) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) return make_error(ErrorCode::not_found, path.string() + ": cannot open");
-        std::uint64_t offset = 0;
-        for (std::uint64_t index = 0;; ++index) {
-            auto frame = read_frame(in, path);
-            if (!frame) return frame.error();
-            if (!frame.value()) return {};
-            visit(index, offset, *frame.value());
-            offset += 4 + frame.value()->size();
-        }
-    }
-    static Status for_each_frame(const std::filesystem::path& path, const FrameVisitor& visit) {
-        return for_each_frame(path, [&](std::uint64_t index, std::uint64_t, const Bytes& frame) {
-            visit(index, frame);
-        });
-    }
-
-    // Reads the log's records once, keeping each one's leaf hash and offset, and checks them
-    // against record.json's size and root. `visit`, if given, sees every record on the way (on
-    // a later call, the file is read again for it).
-    Result<const Log*> load(std::string_view name, const FrameVisitor& visit = {}) const {
-        const Log* found = find(name);
-        if (!found)
-            return make_error(ErrorCode::not_found,
-                              "the record has no log '" + std::string(name) + "'");
-        const Log& l = *found;
-        const std::filesystem::path path = dir_ / l.directory / "records.bin";
-        if (l.loaded) {
-            if (visit) {
-                auto read = for_each_frame(path, [&](std::uint64_t i, const Bytes& frame) {
-                    if (i < l.leaves.size() && crypto::hash_merkle_leaf(frame) == l.leaves[i])
-                        visit(i, frame);
-                });
-                if (!read) return read.error();
-            }
-            return found;
-        }
-        l.leaves.clear();
-        l.offsets.clear();
-        auto read = for_each_frame(
-            path, [&](std::uint64_t index, std::uint64_t offset, const Bytes& frame) {
-                l.leaves.push_back(crypto::hash_merkle_leaf(frame));
-                l.offsets.push_back(offset);
-                if (visit) visit(index, frame);
-            });
-        if (!read) return read.error();
-        if (l.leaves.size() != l.size || !(crypto::compute_merkle_root(l.leaves) == l.root))
-            return make_error(ErrorCode::corrupted,
-                              l.name + ": records.bin does not match record.json's size and root");
-        l.loaded = true;
-        return found;
-    }
-
-    std::filesystem::path dir_;
-    election::ElectionContext election_;
-    std::vector<Log> logs_;
-};
-
-}  // namespace
-
 Result<ProofBundle> make_proof_bundle_from_record(const std::filesystem::path& dir,
                                                   std::string_view code) {
-    auto source = RecordSource::open(dir);
+    auto source = record::RecordReader::open(dir);
     if (!source) return source.error();
     auto prefix = tracking_code_prefix(code);
     if (!prefix) return prefix.error();
@@ -538,7 +221,7 @@ Result<ProofBundle> make_proof_bundle_from_record(const std::filesystem::path& d
 }
 
 Result<std::vector<BundleAnchor>> record_anchors(const std::filesystem::path& dir) {
-    auto source = RecordSource::open(dir);
+    auto source = record::RecordReader::open(dir);
     if (!source) return source.error();
     std::vector<BundleAnchor> out;
     for (const AnchorState& a : source.value().anchors())
@@ -895,116 +578,137 @@ Status check_anchor_transaction(const BundleAnchor& a, const AnchorPayload& payl
     return {};
 }
 
+namespace {
+
+Status check_trusted(const BundleTrust& trust, const std::string& key_text) {
+    if (trust.verifier_keys.empty()) return {};
+    if (std::find(trust.verifier_keys.begin(), trust.verifier_keys.end(), key_text) ==
+        trust.verifier_keys.end())
+        return make_error(ErrorCode::verification_failed,
+                          "verifier key '" + key_text + "' is not among the trusted keys");
+    return {};
+}
+
+// P1: the ballot's record, its election and district, and its tracking code.
+Status check_ballot_record(const ProofBundle& b) {
+    Result<election::EncryptedBallot> ballot = Error{ErrorCode::invalid_encoding, ""};
+    if (b.challenged) {
+        auto c = election::decode_challenged_ballot(b.ballot_record);
+        if (!c) return c.error();
+        ballot = std::move(c).value().ballot;
+    } else {
+        ballot = election::decode_ballot(b.ballot_record);
+        if (!ballot) return ballot.error();
+    }
+    const election::EncryptedBallot& e = ballot.value();
+    if (!(e.election_base_hash == b.base_hash))
+        return make_error(ErrorCode::verification_failed, "the ballot is for another election");
+    if (e.district_id != b.district_id) {
+        return make_error(ErrorCode::verification_failed,
+                          "the ballot is for district '" + e.district_id + "'");
+    }
+    const Hash32 code =
+        election::next_tracking_code(e.previous_tracking_code, election::compute_ballot_hash(e));
+    if (code.to_hex() != b.tracking_code) {
+        return make_error(ErrorCode::verification_failed,
+                          "the ballot's tracking code is " + election::format_tracking_code(code));
+    }
+    return {};
+}
+
+// P2: the district's signed checkpoint, opened into `district`.
+Status check_district_checkpoint(const ProofBundle& b, const BundleTrust& trust,
+                                 Result<Checkpoint>& district) {
+    auto key = NoteVerifierKey::parse(b.district_verifier);
+    if (!key) return key.error();
+    if (key.value().name != election::district_origin(b.election_id, b.district_id)) {
+        return make_error(ErrorCode::verification_failed,
+                          "the district verifier key is for '" + key.value().name + "'");
+    }
+    PSEPHOS_TRY(check_trusted(trust, b.district_verifier));
+    district = open_checkpoint(b.district_checkpoint, key.value());
+    if (!district) return district.error();
+    return {};
+}
+
+// P4: the election log's leaf is that district checkpoint.
+Status check_election_leaf(const ProofBundle& b) {
+    auto leaf = election::decode_district_checkpoint(b.election_leaf);
+    if (!leaf) return leaf.error();
+    if (leaf.value().district_id != b.district_id ||
+        leaf.value().signed_checkpoint != b.district_checkpoint)
+        return make_error(ErrorCode::verification_failed,
+                          "the election-log leaf is not the district's checkpoint");
+    return {};
+}
+
+// P5: the election checkpoint, opened into `election` (which a later size check may still fail).
+Status check_election_checkpoint(const ProofBundle& b, const BundleTrust& trust,
+                                 Result<Checkpoint>& election) {
+    auto key = NoteVerifierKey::parse(b.election_verifier);
+    if (!key) return key.error();
+    if (key.value().name != b.election_id + "/election") {
+        return make_error(ErrorCode::verification_failed,
+                          "the election verifier key is for '" + key.value().name + "'");
+    }
+    PSEPHOS_TRY(check_trusted(trust, b.election_verifier));
+    election = open_checkpoint(b.election_checkpoint, key.value());
+    if (!election) return election.error();
+    if (election.value().size > b.anchored_size)
+        return make_error(ErrorCode::verification_failed,
+                          "the election checkpoint is larger than the anchored one");
+    return {};
+}
+
+// P10: an anchor's payload is (base hash, anchored size, anchored root).
+Status check_anchor_payload(const BundleAnchor& a, const AnchorPayload& expected,
+                            const std::string& where) {
+    auto p = election::decode_anchor_payload(a.payload);
+    if (!p) return p.error().within(where);
+    if (!(p.value() == expected))
+        return make_error(ErrorCode::verification_failed,
+                          where + ": the payload is not (base hash, anchored size, root)");
+    return {};
+}
+
+}  // namespace
+
 std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleTrust& trust) {
     std::vector<BundleCheck> checks;
     auto add = [&](std::string id, std::string name, const Status& status, std::string detail) {
         checks.push_back({std::move(id), std::move(name), status.ok(),
-                          status.ok() ? std::move(detail) : status.error().message});
+                          status.ok() ? std::move(detail) : std::string(status.error().message)});
     };
-    auto trusted = [&](const std::string& key_text) -> Status {
-        if (trust.verifier_keys.empty()) return {};
-        if (std::find(trust.verifier_keys.begin(), trust.verifier_keys.end(), key_text) ==
-            trust.verifier_keys.end())
-            return make_error(ErrorCode::verification_failed,
-                              "verifier key '" + key_text + "' is not among the trusted keys");
-        return {};
-    };
+    const Status no_district(Error{ErrorCode::verification_failed, "no district checkpoint (P2)"});
+    const Status no_election(Error{ErrorCode::verification_failed, "no election checkpoint (P5)"});
 
-    // P1: the ballot's record, its election and district, and its tracking code.
-    Status p1 = [&]() -> Status {
-        Result<election::EncryptedBallot> ballot = Error{ErrorCode::invalid_encoding, ""};
-        if (b.challenged) {
-            auto c = election::decode_challenged_ballot(b.ballot_record);
-            if (!c) return c.error();
-            ballot = std::move(c).value().ballot;
-        } else {
-            ballot = election::decode_ballot(b.ballot_record);
-            if (!ballot) return ballot.error();
-        }
-        const election::EncryptedBallot& e = ballot.value();
-        if (!(e.election_base_hash == b.base_hash))
-            return make_error(ErrorCode::verification_failed, "the ballot is for another election");
-        if (e.district_id != b.district_id) {
-            return make_error(ErrorCode::verification_failed,
-                              "the ballot is for district '" + e.district_id + "'");
-        }
-        const Hash32 code = election::next_tracking_code(e.previous_tracking_code,
-                                                         election::compute_ballot_hash(e));
-        if (code.to_hex() != b.tracking_code) {
-            return make_error(
-                ErrorCode::verification_failed,
-                "the ballot's tracking code is " + election::format_tracking_code(code));
-        }
-        return {};
-    }();
-    add("P1", "ballot record", p1,
+    add("P1", "ballot record", check_ballot_record(b),
         std::string(b.challenged ? "challenged" : "cast") + " ballot in district '" +
             b.district_id + "', tracking code " +
             election::format_tracking_code(Hash32::from_hex(b.tracking_code).value()));
 
-    // P2: the district's signed checkpoint.
     Result<Checkpoint> district = Error{ErrorCode::verification_failed, "not checked"};
-    {
-        Status p2 = [&]() -> Status {
-            auto key = NoteVerifierKey::parse(b.district_verifier);
-            if (!key) return key.error();
-            if (key.value().name != district_origin(b.election_id, b.district_id)) {
-                return make_error(ErrorCode::verification_failed,
-                                  "the district verifier key is for '" + key.value().name + "'");
-            }
-            if (auto t = trusted(b.district_verifier); !t) return t;
-            district = open_checkpoint(b.district_checkpoint, key.value());
-            if (!district) return district.error();
-            return {};
-        }();
-        add("P2", "district checkpoint", p2,
-            district ? "size " + std::to_string(district.value().size) + ", signed by " +
-                           b.district_verifier
-                     : "");
-    }
+    const Status p2 = check_district_checkpoint(b, trust, district);
+    add("P2", "district checkpoint", p2,
+        district
+            ? "size " + std::to_string(district.value().size) + ", signed by " + b.district_verifier
+            : "");
 
     // P3: the ballot in the district log.
     const Hash32 ballot_leaf = crypto::hash_merkle_leaf(b.ballot_record);
     add("P3", "ballot in the district log",
         district ? crypto::verify_inclusion(ballot_leaf, b.ballot_index, district.value().size,
                                             b.district_inclusion, district.value().root)
-                 : Status(Error{ErrorCode::verification_failed, "no district checkpoint (P2)"}),
+                 : no_district,
         "leaf " + std::to_string(b.ballot_index) + " of " +
             (district ? std::to_string(district.value().size) : std::string("?")));
 
-    // P4: the election log's leaf is that district checkpoint.
-    add(
-        "P4", "district checkpoint as an election-log leaf",
-        [&]() -> Status {
-            auto leaf = election::decode_district_checkpoint(b.election_leaf);
-            if (!leaf) return leaf.error();
-            if (leaf.value().district_id != b.district_id ||
-                leaf.value().signed_checkpoint != b.district_checkpoint)
-                return make_error(ErrorCode::verification_failed,
-                                  "the election-log leaf is not the district's checkpoint");
-            return {};
-        }(),
+    add("P4", "district checkpoint as an election-log leaf", check_election_leaf(b),
         "leaf " + std::to_string(b.election_leaf_index));
 
-    // P5: the election checkpoint.
     Result<Checkpoint> election = Error{ErrorCode::verification_failed, "not checked"};
-    add(
-        "P5", "election checkpoint",
-        [&]() -> Status {
-            auto key = NoteVerifierKey::parse(b.election_verifier);
-            if (!key) return key.error();
-            if (key.value().name != b.election_id + "/election") {
-                return make_error(ErrorCode::verification_failed,
-                                  "the election verifier key is for '" + key.value().name + "'");
-            }
-            if (auto t = trusted(b.election_verifier); !t) return t;
-            election = open_checkpoint(b.election_checkpoint, key.value());
-            if (!election) return election.error();
-            if (election.value().size > b.anchored_size)
-                return make_error(ErrorCode::verification_failed,
-                                  "the election checkpoint is larger than the anchored one");
-            return {};
-        }(),
+    const Status p5 = check_election_checkpoint(b, trust, election);
+    add("P5", "election checkpoint", p5,
         election ? "size " + std::to_string(election.value().size) : "");
 
     const Hash32 election_leaf = crypto::hash_merkle_leaf(b.election_leaf);
@@ -1013,7 +717,7 @@ std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleT
         election
             ? crypto::verify_inclusion(election_leaf, b.election_leaf_index, election.value().size,
                                        b.election_inclusion, election.value().root)
-            : Status(Error{ErrorCode::verification_failed, "no election checkpoint (P5)"}),
+            : no_election,
         "leaf " + std::to_string(b.election_leaf_index));
 
     // P7: the anchored election checkpoint extends that one.
@@ -1021,7 +725,7 @@ std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleT
         election ? crypto::verify_consistency(election.value().size, b.anchored_size,
                                               election.value().root, b.anchored_root,
                                               b.anchored_consistency)
-                 : Status(Error{ErrorCode::verification_failed, "no election checkpoint (P5)"}),
+                 : no_election,
         "size " + (election ? std::to_string(election.value().size) : std::string("?")) + " → " +
             std::to_string(b.anchored_size));
 
@@ -1042,17 +746,7 @@ std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleT
     for (const BundleAnchor& a : b.anchors) {
         const std::string where = "chain '" + a.chain + "' (" +
                                   std::string(election::to_string(a.kind)) + " " + a.network + ")";
-        add(
-            "P10", "anchor payload",
-            [&]() -> Status {
-                auto p = election::decode_anchor_payload(a.payload);
-                if (!p) return p.error().within(where);
-                if (!(p.value() == expected))
-                    return make_error(
-                        ErrorCode::verification_failed,
-                        where + ": the payload is not (base hash, anchored size, root)");
-                return {};
-            }(),
+        add("P10", "anchor payload", check_anchor_payload(a, expected, where),
             where + ": size " + std::to_string(b.anchored_size));
         Status tx = check_anchor_transaction(a, expected);
         add("P11", "anchor transaction", tx.ok() ? tx : Status(tx.error().within(where)),

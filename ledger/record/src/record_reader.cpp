@@ -1,0 +1,300 @@
+// Reading a published election record through the ledger's queries (record_reader.hpp).
+#include "psephos/record/record_reader.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <optional>
+
+#include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/crypto/secure_file.hpp"
+#include "psephos/election/election_manifest.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
+#include "psephos/election/ledger_records.hpp"
+
+namespace psephos::record {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::size_t max_record_json_bytes = std::size_t{64} << 20;
+constexpr std::uint32_t max_frame_bytes = std::uint32_t{256} << 20;
+
+Error no_log(std::string_view name) {
+    return make_error(ErrorCode::not_found, "the record has no log '" + std::string(name) + "'");
+}
+
+// One frame (docs/election-record.md §2: a 4-byte big-endian length, then the bytes) from `in`;
+// std::nullopt at a clean end of file.
+Result<std::optional<Bytes>> read_frame(std::istream& in, const std::filesystem::path& path) {
+    std::array<std::uint8_t, 4> length{};
+    if (!in.read(reinterpret_cast<char*>(length.data()), 4)) {
+        if (in.gcount() != 0)
+            return make_error(ErrorCode::invalid_encoding,
+                              path.string() + ": truncated frame length");
+        return std::optional<Bytes>{};
+    }
+    const std::uint32_t n = (std::uint32_t{length[0]} << 24) | (std::uint32_t{length[1]} << 16) |
+                            (std::uint32_t{length[2]} << 8) | length[3];
+    if (n > max_frame_bytes)
+        return make_error(ErrorCode::invalid_encoding,
+                          path.string() + ": frame of " + std::to_string(n) + " bytes");
+    Bytes frame(n);
+    if (n > 0 && !in.read(reinterpret_cast<char*>(frame.data()), n))
+        return make_error(ErrorCode::invalid_encoding, path.string() + ": truncated frame");
+    return std::optional<Bytes>{std::move(frame)};
+}
+
+// Calls visit(index, offset, frame) on each frame of the file in turn, one in memory at a time.
+Status for_each_frame(
+    const std::filesystem::path& path,
+    const std::function<void(std::uint64_t, std::uint64_t, const Bytes&)>& visit) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return make_error(ErrorCode::not_found, path.string() + ": cannot open");
+    std::uint64_t offset = 0;
+    for (std::uint64_t index = 0;; ++index) {
+        PSEPHOS_TRY_ASSIGN(auto frame, read_frame(in, path));
+        if (!frame) return {};
+        visit(index, offset, *frame);
+        offset += 4 + frame->size();
+    }
+}
+
+Result<RecordLog> parse_log_entry(const json::object& l) {
+    RecordLog log;
+    try {
+        log.name = std::string(l.at("name").as_string());
+        log.directory = std::string(l.at("directory").as_string());
+        log.size = l.at("size").to_number<std::uint64_t>();
+        auto root = Hash32::from_hex(std::string(l.at("root").as_string()));
+        if (!root) return root.error().within("record.json: log " + log.name);
+        log.root = *root;
+        auto verifier =
+            election::NoteVerifierKey::parse(std::string(l.at("verifier_key").as_string()));
+        if (!verifier) return verifier.error().within("record.json: log " + log.name);
+        log.verifier = std::move(verifier).value();
+    } catch (const std::exception& e) {
+        return make_error(ErrorCode::invalid_encoding,
+                          "record.json: a log entry: " + std::string(e.what()));
+    }
+    if (log.directory.find("..") != std::string::npos || log.directory.starts_with('/'))
+        return make_error(ErrorCode::invalid_encoding,
+                          "record.json: log " + log.name + ": bad directory");
+    return log;
+}
+
+}  // namespace
+
+Result<RecordReader> RecordReader::open(const std::filesystem::path& dir) {
+    RecordReader r;
+    r.dir_ = dir;
+    PSEPHOS_TRY_ASSIGN(const Bytes index,
+                       crypto::read_public_file(dir / "record.json", max_record_json_bytes));
+    json::value doc;
+    try {
+        doc = json::parse(
+            std::string_view(reinterpret_cast<const char*>(index.data()), index.size()));
+    } catch (const std::exception& e) {
+        return make_error(ErrorCode::invalid_encoding,
+                          (dir / "record.json").string() + ": " + e.what());
+    }
+    const json::object* o = doc.if_object();
+    const json::array* logs =
+        o ? (o->if_contains("logs") ? o->at("logs").if_array() : nullptr) : nullptr;
+    if (!logs)
+        return make_error(ErrorCode::invalid_encoding,
+                          (dir / "record.json").string() + ": no logs");
+    PSEPHOS_TRY_ASSIGN(auto manifest,
+                       election::load_manifest_file((dir / "manifest.json").string()));
+    auto context = election::make_election_context(std::move(manifest));
+    if (!context) return context.error().within((dir / "manifest.json").string());
+    r.election_ = std::move(context).value();
+    for (const json::value& v : *logs) {
+        const json::object* l = v.if_object();
+        if (!l) continue;
+        PSEPHOS_TRY_ASSIGN(auto log, parse_log_entry(*l));
+        r.logs_.push_back(std::move(log));
+    }
+    r.loaded_.resize(r.logs_.size());
+    return r;
+}
+
+const RecordLog* RecordReader::find(std::string_view name) const {
+    for (const RecordLog& l : logs_)
+        if (l.name == name) return &l;
+    return nullptr;
+}
+
+// Reads the log's records once, keeping each one's leaf hash and offset, and checks them against
+// record.json's size and root. `visit`, if given, sees every record on the way (on a later call,
+// the file is read again for it). Returns the log's position in logs_.
+Result<std::size_t> RecordReader::load(std::string_view name, const RecordVisitor& visit) const {
+    const RecordLog* found = find(name);
+    if (!found) return no_log(name);
+    const std::size_t at = static_cast<std::size_t>(found - logs_.data());
+    const RecordLog& l = *found;
+    LoadedLog& loaded = loaded_[at];
+    const std::filesystem::path path = dir_ / l.directory / "records.bin";
+    if (loaded.loaded) {
+        if (visit) {
+            PSEPHOS_TRY(for_each_frame(path, [&](std::uint64_t i, std::uint64_t, const Bytes& f) {
+                if (i < loaded.leaves.size() && crypto::hash_merkle_leaf(f) == loaded.leaves[i])
+                    visit(i, f);
+            }));
+        }
+        return at;
+    }
+    loaded.leaves.clear();
+    loaded.offsets.clear();
+    PSEPHOS_TRY(
+        for_each_frame(path, [&](std::uint64_t index, std::uint64_t offset, const Bytes& frame) {
+            loaded.leaves.push_back(crypto::hash_merkle_leaf(frame));
+            loaded.offsets.push_back(offset);
+            if (visit) visit(index, frame);
+        }));
+    if (loaded.leaves.size() != l.size || !(crypto::compute_merkle_root(loaded.leaves) == l.root))
+        return make_error(ErrorCode::corrupted,
+                          l.name + ": records.bin does not match record.json's size and root");
+    loaded.loaded = true;
+    return at;
+}
+
+Status RecordReader::for_each_record(std::string_view log, const RecordVisitor& visit) const {
+    PSEPHOS_TRY(load(log, visit));
+    return {};
+}
+
+Result<Bytes> RecordReader::record(std::string_view log, std::uint64_t index) const {
+    PSEPHOS_TRY_ASSIGN(const std::size_t at, load(log));
+    const RecordLog& l = logs_[at];
+    const LoadedLog& loaded = loaded_[at];
+    if (index >= loaded.offsets.size())
+        return make_error(ErrorCode::not_found,
+                          std::string(log) + ": no record " + std::to_string(index));
+    const std::filesystem::path path = dir_ / l.directory / "records.bin";
+    std::ifstream in(path, std::ios::binary);
+    std::optional<Bytes> frame;
+    if (in && in.seekg(static_cast<std::streamoff>(loaded.offsets[index]))) {
+        PSEPHOS_TRY_ASSIGN(frame, read_frame(in, path));
+    }
+    if (!frame || !(crypto::hash_merkle_leaf(*frame) == loaded.leaves[index]))
+        return make_error(ErrorCode::corrupted, path.string() + ": record " +
+                                                    std::to_string(index) +
+                                                    " changed since the log was read");
+    return std::move(*frame);
+}
+
+Result<ledger::LogStatus> RecordReader::status(std::string_view log) const {
+    const RecordLog* l = find(log);
+    if (!l) return no_log(log);
+    ledger::LogStatus s;
+    s.name = l->name;
+    s.origin = l->verifier.name;
+    s.size = l->size;
+    s.root = l->root;
+    s.verifier = l->verifier;
+    return s;
+}
+
+Result<std::vector<std::pair<std::uint64_t, std::string>>> RecordReader::checkpoints(
+    std::string_view log) const {
+    const RecordLog* l = find(log);
+    if (!l) return no_log(log);
+    std::vector<std::pair<std::uint64_t, std::string>> out;
+    std::optional<Error> bad;
+    PSEPHOS_TRY(for_each_frame(
+        dir_ / l->directory / "checkpoints.bin", [&](std::uint64_t, std::uint64_t, const Bytes& f) {
+            if (bad) return;
+            std::string note(f.begin(), f.end());
+            auto text = election::open_note(note, l->verifier);
+            if (!text) {
+                bad = text.error().within(l->name + " checkpoints.bin");
+                return;
+            }
+            auto checkpoint = election::Checkpoint::parse(*text);
+            if (!checkpoint) {
+                bad = checkpoint.error().within(l->name + " checkpoints.bin");
+                return;
+            }
+            out.emplace_back(checkpoint->size, std::move(note));
+        }));
+    if (bad) return *bad;
+    return out;
+}
+
+Result<std::vector<Hash32>> RecordReader::prove_inclusion(std::string_view log, std::uint64_t index,
+                                                          std::uint64_t size) const {
+    PSEPHOS_TRY_ASSIGN(const std::size_t at, load(log));
+    const std::vector<Hash32>& leaves = loaded_[at].leaves;
+    if (size > leaves.size())
+        return make_error(ErrorCode::invalid_argument,
+                          std::string(log) + ": size " + std::to_string(size) + " beyond the log");
+    return crypto::prove_inclusion(std::span(leaves).first(size), index);
+}
+
+Result<std::vector<Hash32>> RecordReader::prove_consistency(std::string_view log,
+                                                            std::uint64_t old_size,
+                                                            std::uint64_t new_size) const {
+    PSEPHOS_TRY_ASSIGN(const std::size_t at, load(log));
+    const std::vector<Hash32>& leaves = loaded_[at].leaves;
+    if (new_size > leaves.size())
+        return make_error(
+            ErrorCode::invalid_argument,
+            std::string(log) + ": size " + std::to_string(new_size) + " beyond the log");
+    return crypto::prove_consistency(std::span(leaves).first(new_size), old_size);
+}
+
+std::vector<election::AnchorState> RecordReader::anchors() const {
+    std::vector<Bytes> frames;  // the bridge log is small: a few records per anchor
+    auto bridge = load(ledger::bridge_log_name,
+                       [&](std::uint64_t, const Bytes& frame) { frames.push_back(frame); });
+    if (!bridge) return {};
+    const RecordLog* election_log = find(ledger::election_log_name);
+    auto election_checkpoints = checkpoints(ledger::election_log_name);
+    const auto root_at = [&](std::uint64_t size) -> Result<Hash32> {
+        if (election_checkpoints)
+            for (const auto& [n, note] : *election_checkpoints)
+                if (n == size) {
+                    PSEPHOS_TRY_ASSIGN(const std::string text,
+                                       election::open_note(note, election_log->verifier));
+                    PSEPHOS_TRY_ASSIGN(const auto c, election::Checkpoint::parse(text));
+                    return c.root;
+                }
+        return make_error(ErrorCode::not_found,
+                          "no election checkpoint of size " + std::to_string(size));
+    };
+    election::AnchorBook book(election_.base_hash);
+    for (std::uint64_t i = 0; i < frames.size(); ++i) {
+        if (book.admit(frames[i], i, root_at)) book.add(frames[i], i);
+    }
+    return book.anchors();
+}
+
+Result<std::pair<Hash32, ledger::TrackingCodeEntry>> RecordReader::find_tracking_code(
+    ByteSpan prefix) const {
+    const auto& districts = election_.manifest.districts;
+    for (std::size_t d = 0; d < districts.size(); ++d) {
+        std::optional<std::pair<Hash32, ledger::TrackingCodeEntry>> match;
+        PSEPHOS_TRY(for_each_record(districts[d].id, [&](std::uint64_t i, const Bytes& f) {
+            if (match || f.empty() || (f[0] != 0x02 && f[0] != 0x03)) return;
+            std::optional<election::EncryptedBallot> ballot;
+            if (f[0] == 0x02) {
+                if (auto b = election::decode_ballot(f)) ballot = std::move(b).value();
+            } else if (auto c = election::decode_challenged_ballot(f)) {
+                ballot = std::move(c).value().ballot;
+            }
+            if (!ballot) return;
+            const Hash32 code = election::next_tracking_code(
+                ballot->previous_tracking_code, election::compute_ballot_hash(*ballot));
+            if (std::equal(prefix.begin(), prefix.end(), code.bytes.begin()))
+                match = std::pair{code, ledger::TrackingCodeEntry{d, i, f[0] == 0x03}};
+        }));
+        if (match) return *match;
+    }
+    return make_error(ErrorCode::not_found, "no ballot in the record has this tracking code");
+}
+
+}  // namespace psephos::record
