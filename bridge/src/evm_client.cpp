@@ -238,7 +238,7 @@ Result<std::optional<EvmReceipt>> parse_evm_receipt(const boost::json::value& va
     auto contract = optional_member(*object, "contractAddress", parse_evm_address);
     if (!contract) return wrap(contract.error());
     receipt.contract_address = contract.value();
-    return std::optional<EvmReceipt>(std::move(receipt));
+    return std::optional<EvmReceipt>(receipt);
 }
 
 Result<std::optional<EvmTransactionInfo>> parse_evm_transaction(const boost::json::value& value) {

@@ -135,7 +135,7 @@ Result<EncryptedSelection> encrypt_selection(PrecomputedSelection precomputed,
     proof.responses[1 - m] = simulated.response;
     proof.challenges[m] = t.challenge("c") - simulated.challenge;
     proof.responses[m] = s.real_secret - proof.challenges[m] * s.nonce;
-    return EncryptedSelection{std::move(ciphertext), std::move(proof), s.nonce};
+    return EncryptedSelection{ciphertext, std::move(proof), s.nonce};
     // `precomputed` is destroyed here: every secret it held is wiped.
 }
 
@@ -146,7 +146,7 @@ Result<EncryptedSelection> encrypt_selection_full(const Hash32& base_hash, ByteS
     Ciphertext ciphertext = encrypt_message(mark, nonce, public_key);
     auto proof = prove_zero_or_one(base_hash, context, ciphertext, public_key, mark, nonce);
     if (!proof) return proof.error();
-    return EncryptedSelection{std::move(ciphertext), std::move(proof).value(), std::move(nonce)};
+    return EncryptedSelection{ciphertext, std::move(proof).value(), std::move(nonce)};
 }
 
 PrecomputationPool::PrecomputationPool(const Point& public_key, std::size_t target_size,

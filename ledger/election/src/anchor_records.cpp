@@ -321,7 +321,7 @@ void AnchorBook::add(ByteSpan record, std::uint64_t index) {
     } else {
         AnchorConfirmation c = decode_anchor_confirmation(record).value();
         auto* a = const_cast<AnchorState*>(find_intent(c.intent_index));
-        a->confirmation.emplace(index, std::move(c));
+        a->confirmation.emplace(index, c);
     }
 }
 

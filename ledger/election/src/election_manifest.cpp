@@ -482,6 +482,18 @@ private:
     void check_coverage();
     void read_guardians(const Node& node, ElectionManifest& out);
     std::optional<CeremonyRecord> read_ceremony(const Node& node, const ElectionManifest& out);
+    // What read_ceremony_guardian checks across the entries of ceremony.guardians.
+    struct CeremonyEntries {
+        std::string path;  // "ceremony.guardians"
+        std::int64_t max_index = 0;
+        std::string max_index_description;
+        std::map<std::int64_t, std::size_t> index_at;
+        std::vector<std::pair<crypto::Ed25519PublicKey, std::size_t>> identity_keys;
+    };
+    // Entry i of ceremony.guardians; nullopt, its problems reported, unless it is complete.
+    std::optional<GuardianRecord> read_ceremony_guardian(const Node& entry, std::size_t i,
+                                                         const ElectionManifest& out,
+                                                         CeremonyEntries& entries);
 
     const Document& doc_;
     std::vector<ManifestProblem> problems_;
@@ -1020,6 +1032,103 @@ void ManifestReader::read_guardians(const Node& node, ElectionManifest& out) {
     }
 }
 
+std::optional<GuardianRecord> ManifestReader::read_ceremony_guardian(const Node& entry,
+                                                                     std::size_t i,
+                                                                     const ElectionManifest& out,
+                                                                     CeremonyEntries& seen) {
+    const std::string at = element_path(seen.path, i);
+    auto gm = read_object(
+        entry, at,
+        {{"index", true}, {"identity_key", true}, {"commitments", true}, {"proofs", true}});
+    if (!gm) return std::nullopt;
+    GuardianRecord guardian;
+    bool guardian_ok = true;
+    if (const Node* idx = (*gm)["index"]) {
+        auto n = read_integer(*idx, at + ".index", 1, seen.max_index, seen.max_index_description);
+        if (n && !seen.index_at.emplace(*n, i).second) {
+            report(at + ".index", "duplicate index " + std::to_string(*n));
+            n.reset();
+        }
+        if (n) guardian.index = static_cast<std::uint32_t>(*n);
+        guardian_ok = guardian_ok && n.has_value();
+    } else {
+        guardian_ok = false;
+    }
+    guardian.commitments.guardian_index = guardian.index;
+
+    if (const Node* key = (*gm)["identity_key"]) {
+        const std::string kpath = at + ".identity_key";
+        auto bytes = read_base64(*key, kpath, crypto::Ed25519PublicKey::size);
+        bool key_ok = false;
+        if (bytes) {
+            auto pk = crypto::Ed25519PublicKey::from_bytes(*bytes);
+            if (!pk.ok()) {
+                report(kpath, "not an Ed25519 public key: " + pk.error().message);
+            } else {
+                const auto same =
+                    std::find_if(seen.identity_keys.begin(), seen.identity_keys.end(),
+                                 [&](const auto& e) { return e.first == pk.value(); });
+                if (same != seen.identity_keys.end()) {
+                    report(kpath, "the same key as " + element_path(seen.path, same->second));
+                } else {
+                    seen.identity_keys.emplace_back(pk.value(), i);
+                    guardian.identity_key = pk.value();
+                    key_ok = true;
+                }
+            }
+        }
+        guardian_ok = guardian_ok && key_ok;
+    } else {
+        guardian_ok = false;
+    }
+
+    // Exactly `threshold` of each: one commitment per polynomial coefficient, one proof each.
+    auto read_list = [&](const char* field, const char* what, auto&& decode) {
+        const Node* list = (*gm)[field];
+        if (list == nullptr) return false;
+        const std::string lpath = at + "." + field;
+        auto items = read_array(*list, lpath, max_guardians, false);
+        if (!items) return false;
+        bool list_ok = true;
+        if (guardians_valid_ && items->size() != out.threshold) {
+            report(lpath, plural(items->size(), what, std::string(what) + "s") +
+                              ", expected guardians.threshold " + std::to_string(out.threshold));
+            list_ok = false;
+        }
+        for (std::size_t j = 0; j < items->size(); ++j) {
+            list_ok = decode((*items)[j], element_path(lpath, j)) && list_ok;
+        }
+        return list_ok;
+    };
+    const bool commitments_ok =
+        read_list("commitments", "commitment", [&](const Node& item, const std::string& p) {
+            auto bytes = read_base64(item, p, crypto::Point::size);
+            if (!bytes) return false;
+            auto point = crypto::Point::from_bytes(*bytes);
+            if (!point.ok()) {
+                report(p, "not a group element: " + point.error().message);
+                return false;
+            }
+            guardian.commitments.commitments.push_back(point.value());
+            return true;
+        });
+    const bool proofs_ok =
+        read_list("proofs", "proof", [&](const Node& item, const std::string& p) {
+            auto bytes = read_base64(item, p, crypto::ChallengeResponse::size);
+            if (!bytes) return false;
+            auto proof = crypto::ChallengeResponse::from_bytes(*bytes);
+            if (!proof.ok()) {
+                report(p, "not a proof (c ‖ v): " + proof.error().message);
+                return false;
+            }
+            guardian.commitments.proofs.push_back(proof.value());
+            return true;
+        });
+    guardian_ok = guardian_ok && commitments_ok && proofs_ok;
+    if (!guardian_ok) return std::nullopt;
+    return guardian;
+}
+
 std::optional<CeremonyRecord> ManifestReader::read_ceremony(const Node& node,
                                                             const ElectionManifest& out) {
     const std::string path = "ceremony";
@@ -1053,115 +1162,23 @@ std::optional<CeremonyRecord> ManifestReader::read_ceremony(const Node& node,
                           std::to_string(out.guardian_count));
         ok = false;
     }
-    const std::int64_t max_index = guardians_valid_ ? out.guardian_count : max_guardians;
-    const std::string max_index_description =
-        guardians_valid_ ? "guardians.count " + std::to_string(out.guardian_count)
-                         : "the limit of " + std::to_string(max_guardians);
-    std::map<std::int64_t, std::size_t> index_at;
-    std::vector<std::pair<crypto::Ed25519PublicKey, std::size_t>> identity_keys;
+    CeremonyEntries seen;
+    seen.path = gpath;
+    seen.max_index = guardians_valid_ ? out.guardian_count : max_guardians;
+    seen.max_index_description = guardians_valid_
+                                     ? "guardians.count " + std::to_string(out.guardian_count)
+                                     : "the limit of " + std::to_string(max_guardians);
     for (std::size_t i = 0; i < entries->size(); ++i) {
-        const std::string at = element_path(gpath, i);
-        auto gm = read_object(
-            (*entries)[i], at,
-            {{"index", true}, {"identity_key", true}, {"commitments", true}, {"proofs", true}});
-        if (!gm) {
-            ok = false;
-            continue;
-        }
-        GuardianRecord guardian;
-        bool guardian_ok = true;
-        if (const Node* idx = (*gm)["index"]) {
-            auto n = read_integer(*idx, at + ".index", 1, max_index, max_index_description);
-            if (n && !index_at.emplace(*n, i).second) {
-                report(at + ".index", "duplicate index " + std::to_string(*n));
-                n.reset();
-            }
-            if (n) guardian.index = static_cast<std::uint32_t>(*n);
-            guardian_ok = guardian_ok && n.has_value();
-        } else {
-            guardian_ok = false;
-        }
-        guardian.commitments.guardian_index = guardian.index;
-
-        if (const Node* key = (*gm)["identity_key"]) {
-            const std::string kpath = at + ".identity_key";
-            auto bytes = read_base64(*key, kpath, crypto::Ed25519PublicKey::size);
-            bool key_ok = false;
-            if (bytes) {
-                auto pk = crypto::Ed25519PublicKey::from_bytes(*bytes);
-                if (!pk.ok()) {
-                    report(kpath, "not an Ed25519 public key: " + pk.error().message);
-                } else {
-                    const auto same =
-                        std::find_if(identity_keys.begin(), identity_keys.end(),
-                                     [&](const auto& e) { return e.first == pk.value(); });
-                    if (same != identity_keys.end()) {
-                        report(kpath, "the same key as " + element_path(gpath, same->second));
-                    } else {
-                        identity_keys.emplace_back(pk.value(), i);
-                        guardian.identity_key = pk.value();
-                        key_ok = true;
-                    }
-                }
-            }
-            guardian_ok = guardian_ok && key_ok;
-        } else {
-            guardian_ok = false;
-        }
-
-        // Exactly `threshold` of each: one commitment per polynomial coefficient, one proof each.
-        auto read_list = [&](const char* field, const char* what, auto&& decode) {
-            const Node* list = (*gm)[field];
-            if (list == nullptr) return false;
-            const std::string lpath = at + "." + field;
-            auto items = read_array(*list, lpath, max_guardians, false);
-            if (!items) return false;
-            bool list_ok = true;
-            if (guardians_valid_ && items->size() != out.threshold) {
-                report(lpath, plural(items->size(), what, std::string(what) + "s") +
-                                  ", expected guardians.threshold " +
-                                  std::to_string(out.threshold));
-                list_ok = false;
-            }
-            for (std::size_t j = 0; j < items->size(); ++j) {
-                list_ok = decode((*items)[j], element_path(lpath, j)) && list_ok;
-            }
-            return list_ok;
-        };
-        const bool commitments_ok =
-            read_list("commitments", "commitment", [&](const Node& item, const std::string& p) {
-                auto bytes = read_base64(item, p, crypto::Point::size);
-                if (!bytes) return false;
-                auto point = crypto::Point::from_bytes(*bytes);
-                if (!point.ok()) {
-                    report(p, "not a group element: " + point.error().message);
-                    return false;
-                }
-                guardian.commitments.commitments.push_back(point.value());
-                return true;
-            });
-        const bool proofs_ok =
-            read_list("proofs", "proof", [&](const Node& item, const std::string& p) {
-                auto bytes = read_base64(item, p, crypto::ChallengeResponse::size);
-                if (!bytes) return false;
-                auto proof = crypto::ChallengeResponse::from_bytes(*bytes);
-                if (!proof.ok()) {
-                    report(p, "not a proof (c ‖ v): " + proof.error().message);
-                    return false;
-                }
-                guardian.commitments.proofs.push_back(proof.value());
-                return true;
-            });
-        guardian_ok = guardian_ok && commitments_ok && proofs_ok;
-        if (guardian_ok) {
-            record.guardians.push_back(std::move(guardian));
+        auto guardian = read_ceremony_guardian((*entries)[i], i, out, seen);
+        if (guardian) {
+            record.guardians.push_back(std::move(*guardian));
         } else {
             ok = false;
         }
     }
     if (guardians_valid_) {
         for (std::uint32_t index = 1; index <= out.guardian_count; ++index) {
-            if (index_at.count(index) == 0) {
+            if (seen.index_at.count(index) == 0) {
                 report(gpath, "no entry for guardian " + std::to_string(index));
                 ok = false;
             }

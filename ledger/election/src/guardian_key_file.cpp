@@ -246,6 +246,94 @@ Status write_guardian_key_file(const fs::path& path, std::string_view election_i
     return write_new_file(path, content.view(), 0600);
 }
 
+namespace {
+
+using SecretPart = std::array<std::uint8_t, sealed_plain_size>;  // share ‖ seed (‖ header digest)
+
+// Lines 6-7 of an unsealed key file: the share and the identity seed, into `plain`.
+Status read_plain_part(const fs::path& path, LineReader& reader, SecretPart& plain) {
+    auto share_text = reader.next("share");
+    if (!share_text) return share_text.error();
+    if (!decode_base64_exact(share_text.value(), std::span(plain).first(secret_size))) {
+        return line_error(ErrorCode::invalid_encoding, path, 6, "share is not base64 of 32 bytes");
+    }
+    auto seed_text = reader.next("identity-seed");
+    if (!seed_text) return seed_text.error();
+    if (!decode_base64_exact(seed_text.value(),
+                             std::span(plain).subspan(secret_size, secret_size))) {
+        return line_error(ErrorCode::invalid_encoding, path, 7,
+                          "identity seed is not base64 of 32 bytes");
+    }
+    return {};
+}
+
+// Lines 6-10 of a sealed key file, opened with the passphrase into `plain`; the digest of the
+// header (lines 1-4 of `text`) sealed with the secrets must be the header's.
+Status open_sealed_part(const fs::path& path, LineReader& reader, std::string_view text,
+                        const std::optional<std::string>& passphrase, SecretPart& plain) {
+    auto ops_text = reader.next("opslimit");
+    if (!ops_text) return ops_text.error();
+    auto opslimit = parse_decimal(path, 6, ops_text.value(), crypto_pwhash_OPSLIMIT_MIN,
+                                  crypto_pwhash_OPSLIMIT_SENSITIVE, "opslimit");
+    if (!opslimit) return opslimit.error();
+    auto mem_text = reader.next("memlimit");
+    if (!mem_text) return mem_text.error();
+    auto memlimit = parse_decimal(path, 7, mem_text.value(), crypto_pwhash_MEMLIMIT_MIN,
+                                  crypto_pwhash_MEMLIMIT_SENSITIVE, "memlimit");
+    if (!memlimit) return memlimit.error();
+    std::array<std::uint8_t, crypto_pwhash_SALTBYTES> salt{};
+    std::array<std::uint8_t, crypto_secretbox_NONCEBYTES> nonce{};
+    std::array<std::uint8_t, sealed_size> sealed{};
+    auto salt_text = reader.next("salt");
+    if (!salt_text) return salt_text.error();
+    if (!decode_base64_exact(salt_text.value(), salt)) {
+        return line_error(ErrorCode::invalid_encoding, path, 8, "salt is not base64 of 16 bytes");
+    }
+    auto nonce_text = reader.next("nonce");
+    if (!nonce_text) return nonce_text.error();
+    if (!decode_base64_exact(nonce_text.value(), nonce)) {
+        return line_error(ErrorCode::invalid_encoding, path, 9, "nonce is not base64 of 24 bytes");
+    }
+    auto sealed_text = reader.next("sealed");
+    if (!sealed_text) return sealed_text.error();
+    if (!decode_base64_exact(sealed_text.value(), sealed)) {
+        return line_error(ErrorCode::invalid_encoding, path, 10,
+                          "sealed part is not base64 of " + std::to_string(sealed_size) + " bytes");
+    }
+    if (auto end = reader.finish(); !end) return end.error();
+    if (!passphrase) {
+        return make_error(ErrorCode::invalid_argument,
+                          path.string() + ": the key file is passphrase-sealed; set " +
+                              guardian_passphrase_variable + " to its passphrase");
+    }
+    std::array<std::uint8_t, crypto_secretbox_KEYBYTES> key{};
+    const WipeOnExit wipe_key(key.data(), key.size());
+    if (auto derived = derive_key(key, *passphrase, salt, opslimit.value(),
+                                  static_cast<std::size_t>(memlimit.value()));
+        !derived) {
+        return derived.error().within(path.string());
+    }
+    if (crypto_secretbox_open_easy(plain.data(), sealed.data(), sealed.size(), nonce.data(),
+                                   key.data()) != 0) {
+        return make_error(
+            ErrorCode::verification_failed,
+            path.string() +
+                ": cannot open the sealed part: wrong passphrase, or the file is damaged");
+    }
+    const std::size_t header_size = text.find("\nprotection: ") + 1;
+    const auto digest = digest_of(text.substr(0, header_size));
+    if (!std::equal(digest.begin(), digest.end(), plain.begin() + 2 * secret_size)) {
+        return make_error(
+            ErrorCode::verification_failed,
+            path.string() +
+                ": the sealed secrets belong to another election, guardian or identity "
+                "than lines 2-4 state");
+    }
+    return {};
+}
+
+}  // namespace
+
 Result<GuardianKey> read_guardian_key_file(const fs::path& path,
                                            const std::optional<std::string>& passphrase) {
     SecretText text(max_file_size);
@@ -274,84 +362,12 @@ Result<GuardianKey> read_guardian_key_file(const fs::path& path,
     auto protection = reader.next("protection");
     if (!protection) return protection.error();
 
-    std::array<std::uint8_t, sealed_plain_size> plain{};  // share ‖ seed (‖ header digest)
+    SecretPart plain{};
     const WipeOnExit wipe_plain(plain.data(), plain.size());
     if (protection.value() == protection_none) {
-        auto share_text = reader.next("share");
-        if (!share_text) return share_text.error();
-        if (!decode_base64_exact(share_text.value(), std::span(plain).first(secret_size))) {
-            return line_error(ErrorCode::invalid_encoding, path, 6,
-                              "share is not base64 of 32 bytes");
-        }
-        auto seed_text = reader.next("identity-seed");
-        if (!seed_text) return seed_text.error();
-        if (!decode_base64_exact(seed_text.value(),
-                                 std::span(plain).subspan(secret_size, secret_size))) {
-            return line_error(ErrorCode::invalid_encoding, path, 7,
-                              "identity seed is not base64 of 32 bytes");
-        }
+        PSEPHOS_TRY(read_plain_part(path, reader, plain));
     } else if (protection.value() == protection_sealed) {
-        auto ops_text = reader.next("opslimit");
-        if (!ops_text) return ops_text.error();
-        auto opslimit = parse_decimal(path, 6, ops_text.value(), crypto_pwhash_OPSLIMIT_MIN,
-                                      crypto_pwhash_OPSLIMIT_SENSITIVE, "opslimit");
-        if (!opslimit) return opslimit.error();
-        auto mem_text = reader.next("memlimit");
-        if (!mem_text) return mem_text.error();
-        auto memlimit = parse_decimal(path, 7, mem_text.value(), crypto_pwhash_MEMLIMIT_MIN,
-                                      crypto_pwhash_MEMLIMIT_SENSITIVE, "memlimit");
-        if (!memlimit) return memlimit.error();
-        std::array<std::uint8_t, crypto_pwhash_SALTBYTES> salt{};
-        std::array<std::uint8_t, crypto_secretbox_NONCEBYTES> nonce{};
-        std::array<std::uint8_t, sealed_size> sealed{};
-        auto salt_text = reader.next("salt");
-        if (!salt_text) return salt_text.error();
-        if (!decode_base64_exact(salt_text.value(), salt)) {
-            return line_error(ErrorCode::invalid_encoding, path, 8,
-                              "salt is not base64 of 16 bytes");
-        }
-        auto nonce_text = reader.next("nonce");
-        if (!nonce_text) return nonce_text.error();
-        if (!decode_base64_exact(nonce_text.value(), nonce)) {
-            return line_error(ErrorCode::invalid_encoding, path, 9,
-                              "nonce is not base64 of 24 bytes");
-        }
-        auto sealed_text = reader.next("sealed");
-        if (!sealed_text) return sealed_text.error();
-        if (!decode_base64_exact(sealed_text.value(), sealed)) {
-            return line_error(
-                ErrorCode::invalid_encoding, path, 10,
-                "sealed part is not base64 of " + std::to_string(sealed_size) + " bytes");
-        }
-        if (auto end = reader.finish(); !end) return end.error();
-        if (!passphrase) {
-            return make_error(ErrorCode::invalid_argument,
-                              path.string() + ": the key file is passphrase-sealed; set " +
-                                  guardian_passphrase_variable + " to its passphrase");
-        }
-        std::array<std::uint8_t, crypto_secretbox_KEYBYTES> key{};
-        const WipeOnExit wipe_key(key.data(), key.size());
-        if (auto derived = derive_key(key, *passphrase, salt, opslimit.value(),
-                                      static_cast<std::size_t>(memlimit.value()));
-            !derived) {
-            return derived.error().within(path.string());
-        }
-        if (crypto_secretbox_open_easy(plain.data(), sealed.data(), sealed.size(), nonce.data(),
-                                       key.data()) != 0) {
-            return make_error(
-                ErrorCode::verification_failed,
-                path.string() +
-                    ": cannot open the sealed part: wrong passphrase, or the file is damaged");
-        }
-        const std::size_t header_size = text.view().find("\nprotection: ") + 1;
-        const auto digest = digest_of(text.view().substr(0, header_size));
-        if (!std::equal(digest.begin(), digest.end(), plain.begin() + 2 * secret_size)) {
-            return make_error(
-                ErrorCode::verification_failed,
-                path.string() +
-                    ": the sealed secrets belong to another election, guardian or identity "
-                    "than lines 2-4 state");
-        }
+        PSEPHOS_TRY(open_sealed_part(path, reader, text.view(), passphrase, plain));
     } else {
         return line_error(ErrorCode::invalid_encoding, path, 5,
                           "protection must be '" + std::string(protection_none) + "' or '" +
