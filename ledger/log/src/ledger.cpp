@@ -115,7 +115,7 @@ Result<std::vector<Hash32>> Ledger::prove_consistency(std::string_view log, std:
     return impl_->prove_consistency(log, old_size, new_size);
 }
 
-std::vector<election::AnchorState> Ledger::anchors() const { return impl_->anchors(); }
+std::vector<election::AnchorState> Ledger::anchors() const { return impl_->bridge->anchors(); }
 
 LedgerStatistics Ledger::statistics() const { return impl_->statistics(); }
 

@@ -2,7 +2,8 @@
 // by concern the way RocksDB splits DBImpl:
 //   ledger_open.cpp      creating and opening a ledger, setting up its logs, the checks on reopen
 //   ledger_write.cpp     routing, the executor (parallel validation, one sequencer per district,
-//                        group commit), the one synced write with its events, the bridge log
+//                        group commit), the one synced write with its events, the bridge log's
+//                        appends (its records are checked by BridgeLogModule)
 //   ledger_barriers.cpp  the election-wide barriers: closing polls, tallying, recording results,
 //                        publishing the election checkpoint
 //   ledger_queries.cpp   statuses, records, checkpoints and proofs
@@ -23,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "bridge_log_module.hpp"
 #include "ledger_store.hpp"
 #include "merkle_log.hpp"
 #include "psephos/ledger/casting_module.hpp"
@@ -79,12 +81,12 @@ public:
     std::unique_ptr<MerkleLog> election_log;
     std::unique_ptr<MerkleLog> event_log;
     std::unique_ptr<MerkleLog> bridge_log;
-    std::unique_ptr<election::AnchorBook> anchor_book;  // guarded by bridge_mutex
-    mutable std::mutex bridge_mutex;                    // one bridge writer; queries copy under it
+    std::mutex bridge_mutex;  // one bridge-log writer at a time
     std::map<std::string, std::size_t, std::less<>> district_index;
 
     std::unique_ptr<CastingModule> casting;
     std::unique_ptr<TallyingModule> tallying;
+    std::unique_ptr<BridgeLogModule> bridge;  // the bridge log's module (not a district module)
     std::vector<LedgerModule*> modules;
     std::map<election::RecordType, LedgerModule*> module_by_type;
 
@@ -170,7 +172,6 @@ public:
     // The root of the election checkpoint of a given size, from the signed checkpoint stored for
     // it (so an anchor can only name a tree head the ledger itself signed).
     election::AnchorBook::ElectionRootLookup election_root_lookup() const;
-    std::vector<election::AnchorState> anchors() const;
 };
 
 }  // namespace psephos::ledger

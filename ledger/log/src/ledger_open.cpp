@@ -181,7 +181,7 @@ Status Ledger::Impl::set_up_logs(bool creating, rocksdb::WriteBatch* batch) {
                       m.election_id + "/bridge");
     if (!b) return b.error();
     bridge_log = std::move(b).value();
-    anchor_book = std::make_unique<election::AnchorBook>(election.base_hash);
+    bridge = std::make_unique<BridgeLogModule>(election.base_hash, election_root_lookup());
 
     casting = std::make_unique<CastingModule>(election);
     tallying = std::make_unique<TallyingModule>(election, *casting, *this);
@@ -272,14 +272,13 @@ Status Ledger::Impl::load_election_log() {
     });
 }
 
-// The bridge log: every record admitted again, in order, by the anchor book.
+// The bridge log: every record admitted again, in order, by its module's anchor book.
 Status Ledger::Impl::load_bridge_log() {
     return bridge_log->load(*store, [&](std::uint64_t index, ByteSpan record) -> Status {
-        const std::string at = "bridge log: record " + std::to_string(index);
-        auto admitted = anchor_book->admit(record, index, election_root_lookup());
-        if (!admitted)
-            return make_error(ErrorCode::corrupted, at + ": " + admitted.error().message);
-        anchor_book->add(record, index);
+        if (auto ok = bridge->restore(0, index, record); !ok) {
+            return make_error(ErrorCode::corrupted, "bridge log: record " + std::to_string(index) +
+                                                        ": " + ok.error().message);
+        }
         return {};
     });
 }

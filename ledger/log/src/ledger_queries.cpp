@@ -118,9 +118,4 @@ election::AnchorBook::ElectionRootLookup Ledger::Impl::election_root_lookup() co
     };
 }
 
-std::vector<election::AnchorState> Ledger::Impl::anchors() const {
-    std::lock_guard lock(bridge_mutex);
-    return anchor_book->anchors();
-}
-
 }  // namespace psephos::ledger

@@ -43,17 +43,6 @@ election::LedgerEvent make_event(const detail::EventDraft& draft, std::uint64_t 
     return event;
 }
 
-election::EventType bridge_event_type(ByteSpan record) {
-    switch (static_cast<election::RecordType>(record[0])) {
-        case election::RecordType::anchor_intent:
-            return election::EventType::anchor_intent_recorded;
-        case election::RecordType::anchor_transaction:
-            return election::EventType::anchor_transaction_recorded;
-        default:
-            return election::EventType::anchor_confirmed;
-    }
-}
-
 }  // namespace
 
 std::uint64_t Ledger::Impl::now() const {
@@ -331,30 +320,39 @@ void Ledger::Impl::drain() {
 
 // ---- the bridge log ---------------------------------------------------------------------------
 
+// Like a district batch of one record, checked by the bridge log's module: validated, applied
+// against the anchor book, written with its event in one synced write, then committed.
 Result<Receipt> Ledger::Impl::append_bridge_record(Bytes record, election::ActorRole actor) {
     if (!writable()) return make_error(ErrorCode::refused, "the ledger is open read-only");
     std::lock_guard lock(bridge_mutex);
-    const std::uint64_t index = bridge_log->size();
-    auto admitted = anchor_book->admit(record, index, election_root_lookup());
-    if (!admitted) {
+    MerkleLog& log = *bridge_log;
+    const std::uint64_t index = log.size();
+    const DistrictBatchView view{0, &log.name(), index, now(), index, log.root()};
+    auto note = [&]() -> Result<EventNote> {
+        auto validated = bridge->validate(record);
+        if (!validated) return validated.error();
+        return bridge->apply(view, *validated.value());
+    }();
+    if (!note) {
         ++records_rejected;
         (void)write_events(
             {{election::EventType::record_rejected, actor, election::Disposition::failure, "",
-              "bridge log: " + admitted.error().message}});
-        return admitted.error().within("bridge log");
+              "bridge log: " + note.error().message}});
+        return note.error().within("bridge log");
     }
     rocksdb::WriteBatch write;
-    const std::vector<Bytes> entries{record};
-    MerkleLog::Append append = bridge_log->stage(*store, write, entries);
-    if (auto ok = commit(write, {{bridge_event_type(record), actor, election::Disposition::success,
-                                  "", admitted.value()}});
+    const std::vector<Bytes> entries{std::move(record)};
+    MerkleLog::Append append = log.stage(*store, write, entries);
+    if (auto ok = commit(write, {{note.value().type, actor, election::Disposition::success, "",
+                                  std::move(note.value().subject)}});
         !ok) {
+        bridge->abort(0);
         return ok.error().within("bridge log");
     }
     Receipt receipt{std::string(bridge_log_name), index, append.leaf_hashes.front(),
                     append.signed_checkpoint};
-    bridge_log->adopt(std::move(append));
-    anchor_book->add(record, index);
+    log.adopt(std::move(append));
+    bridge->commit(0);
     return receipt;
 }
 
