@@ -4,6 +4,7 @@
 
 #include "ledger_impl.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
+#include "storage_faults.hpp"
 
 namespace psephos::ledger {
 
@@ -13,6 +14,12 @@ namespace {
 
 std::string district_origin(const election::ElectionManifest& m, const std::string& district_id) {
     return m.election_id + "/district/" + district_id;
+}
+
+// The environment the store goes through: the default, or one that fails on demand (tests).
+std::shared_ptr<rocksdb::Env> storage_env_of(const LedgerOptions& options) {
+    if (!options.storage_faults) return nullptr;
+    return detail::storage_env(*options.storage_faults);
 }
 
 std::unique_ptr<Ledger::Impl> make_impl(const LedgerOptions& options,
@@ -33,7 +40,7 @@ Result<std::unique_ptr<Ledger::Impl>> Ledger::Impl::create(
     const LedgerOptions& options, const election::ElectionContext& election, LedgerKey key) {
     auto impl = make_impl(options, std::move(key));
     impl->election = election;
-    auto store = detail::LedgerStore::open(options.directory, true, false, options.env);
+    auto store = detail::LedgerStore::open(options.directory, true, false, storage_env_of(options));
     if (!store) return store.error();
     impl->store = std::move(store).value();
     rocksdb::WriteBatch batch;
@@ -64,7 +71,8 @@ Result<std::unique_ptr<Ledger::Impl>> Ledger::Impl::open(const LedgerOptions& op
                                                          std::optional<LedgerKey> key) {
     const bool read_only = !key.has_value();
     auto impl = make_impl(options, std::move(key));
-    auto store = detail::LedgerStore::open(options.directory, false, read_only, options.env);
+    auto store =
+        detail::LedgerStore::open(options.directory, false, read_only, storage_env_of(options));
     if (!store) return store.error();
     impl->store = std::move(store).value();
     auto election = impl->read_election();
