@@ -1,14 +1,15 @@
-// The ledger when its disk fails under it (docs/ledger.md §4): the database's write-ahead log goes
-// through a RocksDB file system that refuses appends (a full disk) or syncs (a failed fsync) on
-// demand. A batch whose synced write failed acknowledges nothing, leaves the ledger's logs and
-// modules as they were, and leaves the database either without the batch or with all of it —
-// never a part — as a reopening shows; a ballot that was refused this way can be cast again.
+// The ledger when its disk fails under it (docs/ledger.md §9): the database's write-ahead log goes
+// through a file system that refuses appends (a full disk) or syncs (a failed fsync) on demand
+// (testing::StorageFaults). A batch whose synced write failed acknowledges nothing, leaves the
+// ledger's logs and modules as they were, and leaves the database either without the batch or with
+// all of it — never a part — as a reopening shows; a ballot that was refused this way can be cast
+// again.
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "faulty_file_system.hpp"
 #include "ledger_scenario.hpp"
 #include "psephos/ledger/casting_module.hpp"
+#include "psephos/ledger/testing/storage_faults.hpp"
 #include "record_test_support.hpp"
 
 using namespace psephos;
@@ -38,16 +39,16 @@ class TestLedgerDiskFull : public QObject {
 private slots:
     void a_failed_write_acknowledges_nothing_and_changes_nothing_data() {
         QTest::addColumn<int>("fault");
-        QTest::newRow("disk full (append)") << static_cast<int>(test::Fault::append);
-        QTest::newRow("fsync fails") << static_cast<int>(test::Fault::sync);
+        QTest::newRow("disk full (append)") << static_cast<int>(testing::StorageFault::append);
+        QTest::newRow("fsync fails") << static_cast<int>(testing::StorageFault::sync);
     }
     void a_failed_write_acknowledges_nothing_and_changes_nothing() {
         QFETCH(int, fault);
         QTemporaryDir dir;
         test::LedgerScenario s;
         LedgerOptions o = test::options_in(dir.path().toStdString());
-        auto fs = std::make_shared<test::FaultyFileSystem>();
-        o.env = fs->env();
+        auto faults = std::make_shared<testing::StorageFaults>();
+        o.storage_faults = faults;
         const std::string district = s.kiosk(0).district_id;
 
         std::vector<Bytes> cast_before;
@@ -65,7 +66,7 @@ private slots:
             events_before = state_of(ledger, event_log_name);
             counted_before = ledger.statistics().records_appended;
 
-            fs->fault = static_cast<test::Fault>(fault);
+            faults->inject(static_cast<testing::StorageFault>(fault));
             const PreparedBallot prepared = s.next_ballot(0, 3);
             refused_ballot = encode_ballot(prepared.ballot);
             const Result<Receipt> refused = ledger.submit(refused_ballot).get();
@@ -75,7 +76,7 @@ private slots:
                                                   "': the batch was not acknowledged") !=
                          std::string::npos,
                      refused.error().message.c_str());
-            QVERIFY(fs->refused > 0);
+            QVERIFY(faults->refused() > 0);
             // Nothing moved in memory: the log, the event log, the counts.
             QVERIFY(state_of(ledger, district) == district_before);
             QVERIFY(state_of(ledger, event_log_name) == events_before);
@@ -87,8 +88,8 @@ private slots:
             // the failed batch is in the database is known only from what a reopening replays,
             // so nothing may be written on top of it (RocksDB may recover from ENOSPC by itself,
             // so this is the ledger's own refusal).
-            fs->fault = test::Fault::none;
-            const int refused_before = fs->refused;
+            faults->inject(testing::StorageFault::none);
+            const int refused_before = faults->refused();
             const Result<Receipt> again = ledger.submit(s.next_cast(1, 0)).get();
             QVERIFY(!again);
             QCOMPARE(again.error().code, ErrorCode::refused);
@@ -96,7 +97,7 @@ private slots:
                 again.error().message.find("the batch was not written") != std::string::npos &&
                     again.error().message.find("until the ledger is reopened") != std::string::npos,
                 again.error().message.c_str());
-            QCOMPARE(fs->refused, refused_before);  // refused before reaching the disk
+            QCOMPARE(faults->refused(), refused_before);  // refused before reaching the disk
             QVERIFY(state_of(ledger, s.kiosk(1).district_id).size == 2);
         }
 
@@ -122,7 +123,8 @@ private slots:
             QCOMPARE(after.size, district_before.size + 1);
             QCOMPARE(ledger.record(district, district_before.size).value(), refused_ballot);
         }
-        QVERIFY2(test::Fault(fault) == test::Fault::sync || after.size == district_before.size,
+        QVERIFY2(testing::StorageFault(fault) == testing::StorageFault::sync ||
+                     after.size == district_before.size,
                  "a batch whose append was refused cannot be in the database");
         // Either way the ledger writes again, and the next ballot chains on from the log.
         const Result<Receipt> next = ledger.submit(s.next_cast(0, 4)).get();

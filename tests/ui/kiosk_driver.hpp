@@ -7,6 +7,7 @@
 #include "kiosk_controller.hpp"
 #include "kiosk_fixture.hpp"
 #include "kiosk_station.hpp"
+#include "psephos/ledger/testing/storage_faults.hpp"
 #include "qml_driver.hpp"
 #include "qr_image_provider.hpp"
 
@@ -15,13 +16,14 @@ namespace psephos::test {
 class KioskDriver : public QmlDriver {
 public:
     // A kiosk on the fixture's station (or, with station_error set, one that could not open);
-    // ledger_env: the RocksDB environment of its ledger (tests: a failing disk).
+    // storage_faults: a failing disk under its ledger (null: none).
     KioskDriver(const KioskFixture& fixture, ui::KioskController::Options options,
-                const QString& station_error = {}, std::shared_ptr<rocksdb::Env> ledger_env = {}) {
+                const QString& station_error = {},
+                std::shared_ptr<ledger::testing::StorageFaults> storage_faults = {}) {
         std::unique_ptr<ui::KioskStation> station;
         if (station_error.isEmpty()) {
             ui::KioskConfig config = fixture.config();
-            config.ledger_env = std::move(ledger_env);
+            config.ledger_storage_faults = std::move(storage_faults);
             auto opened = ui::KioskStation::open(config);
             if (!opened) throw std::runtime_error(opened.error().message);
             station = std::move(opened).value();

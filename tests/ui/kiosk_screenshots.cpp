@@ -11,7 +11,6 @@
 #include <functional>
 #include <iostream>
 
-#include "faulty_file_system.hpp"
 #include "kiosk_driver.hpp"
 
 using namespace psephos;
@@ -165,9 +164,9 @@ int main(int argc, char** argv) {
         const test::KioskFixture station(second.path().toStdString(),
                                          PSEPHOS_SAMPLES_DIR "/county-general-2026.json",
                                          "precinct-101");
-        auto disk = std::make_shared<test::FaultyFileSystem>();
+        auto disk = std::make_shared<ledger::testing::StorageFaults>();
         {
-            test::KioskDriver f(station, options(), {}, disk->env());
+            test::KioskDriver f(station, options(), {}, disk);
             if (!f.kiosk().station()->record_polls(election::PollsAction::opened, "screenshots"))
                 throw std::runtime_error("could not open the polls");
             f.unlock();
@@ -175,12 +174,12 @@ int main(int argc, char** argv) {
             f.click(QStringLiteral("startButton"));
             while (f.kiosk().screen() == QStringLiteral("contest"))
                 f.click(QStringLiteral("nextButton"));
-            disk->fault = test::Fault::sync;
+            disk->inject(ledger::testing::StorageFault::sync);
             f.click(QStringLiteral("castButton"));
             if (!f.waitForScreen(QStringLiteral("ledgerError")))
                 throw std::runtime_error("the failed write did not show the ledger error");
             save(f, QStringLiteral("kiosk-ledger-error-unconfirmed"));
-            disk->fault = test::Fault::none;
+            disk->inject(ledger::testing::StorageFault::none);
         }
         test::KioskDriver restarted(station, options());
         restarted.unlock();

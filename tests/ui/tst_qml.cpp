@@ -8,7 +8,6 @@
 #include <QTimer>
 #include <QtTest>
 
-#include "faulty_file_system.hpp"
 #include "kiosk_driver.hpp"
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/ledger/casting_module.hpp"
@@ -355,17 +354,17 @@ private slots:
     void failed_write_is_not_called_cast_and_is_settled_at_restart() {
         QTemporaryDir dir;
         const test::KioskFixture fixture(dir.path().toStdString(), small_sample, "ward-1");
-        auto fs = std::make_shared<test::FaultyFileSystem>();
+        auto faults = std::make_shared<ledger::testing::StorageFaults>();
         QString code;
         {
-            test::KioskDriver d(fixture, options(), {}, fs->env());
+            test::KioskDriver d(fixture, options(), {}, faults);
             QVERIFY(d.kiosk().station()->record_polls(election::PollsAction::opened, "test"));
             start_voter(d);
             d.click(QStringLiteral("startButton"));
             d.click(QStringLiteral("option-0"));
             for (int i = 0; i < 3; ++i) d.click(QStringLiteral("nextButton"));
             QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
-            fs->fault = test::Fault::sync;
+            faults->inject(ledger::testing::StorageFault::sync);
             d.click(QStringLiteral("castButton"));
             QVERIFY(d.waitForScreen(QStringLiteral("ledgerError")));
             code = d.kiosk().unconfirmedCode();
@@ -374,7 +373,7 @@ private slots:
                      QStringLiteral("Your ballot could NOT be confirmed"));
             QVERIFY(d.text(QStringLiteral("errorText")).contains(code));
             QCOMPARE(d.kiosk().trackingCode(), QString());
-            fs->fault = test::Fault::none;
+            faults->inject(ledger::testing::StorageFault::none);
             d.click(QStringLiteral("ledgerErrorOk"));
             QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
             QVERIFY(d.kiosk().reviewItems().isEmpty());  // the marks are gone

@@ -5,11 +5,11 @@
 
 #include <sys/stat.h>
 
-#include "faulty_file_system.hpp"
 #include "kiosk_fixture.hpp"
 #include "kiosk_station.hpp"
 #include "poll_worker_lock.hpp"
 #include "psephos/ledger/casting_module.hpp"
+#include "psephos/ledger/testing/storage_faults.hpp"
 #include "voter_session.hpp"
 
 using namespace psephos;
@@ -264,17 +264,18 @@ private slots:
     // the event log, the note removed; then voting goes on, chained after what the log holds.
     void a_failed_write_is_settled_at_the_next_start_data() {
         QTest::addColumn<int>("fault");
-        QTest::newRow("disk full (append)") << static_cast<int>(test::Fault::append);
-        QTest::newRow("fsync fails") << static_cast<int>(test::Fault::sync);
+        QTest::newRow("disk full (append)")
+            << static_cast<int>(ledger::testing::StorageFault::append);
+        QTest::newRow("fsync fails") << static_cast<int>(ledger::testing::StorageFault::sync);
     }
     void a_failed_write_is_settled_at_the_next_start() {
         QFETCH(int, fault);
         QTemporaryDir dir;
         const test::KioskFixture fixture(dir.path().toStdString(), small_sample, "ward-1");
         const std::filesystem::path note = fixture.data / "kiosk-unconfirmed-ballots";
-        auto fs = std::make_shared<test::FaultyFileSystem>();
+        auto faults = std::make_shared<ledger::testing::StorageFaults>();
         ui::KioskConfig faulty = fixture.config();
-        faulty.ledger_env = fs->env();
+        faulty.ledger_storage_faults = faults;
         const election::BallotMarks marks{
             {"mayor", {"rosa-delgado"}}, {"city-council", {"nora-lindqvist"}}, {"measure-1", {}}};
         std::string code;
@@ -286,7 +287,7 @@ private slots:
             QVERIFY(station.record_polls(election::PollsAction::opened, "pw"));
             QVERIFY(station.cast(marks));
 
-            fs->fault = static_cast<test::Fault>(fault);
+            faults->inject(static_cast<ledger::testing::StorageFault>(fault));
             auto failed = station.cast(marks);
             QVERIFY(!failed);
             QCOMPARE(failed.error().code, ErrorCode::io_error);
@@ -299,7 +300,7 @@ private slots:
 
             // The disk is back, but nothing more is taken before a restart: a ballot cast now
             // could follow one the log may hold, and the closing counts are not known.
-            fs->fault = test::Fault::none;
+            faults->inject(ledger::testing::StorageFault::none);
             auto refused = station.cast(marks);
             QVERIFY(!refused);
             QCOMPARE(refused.error().code, ErrorCode::refused);
@@ -318,7 +319,8 @@ private slots:
         const std::uint64_t cast = station.status().casting.ballots_cast;
         QVERIFY(cast == 1 || cast == 2);
         QCOMPARE(outcome.recorded, cast == 2);
-        if (static_cast<test::Fault>(fault) == test::Fault::append)
+        if (static_cast<ledger::testing::StorageFault>(fault) ==
+            ledger::testing::StorageFault::append)
             QVERIFY2(!outcome.recorded, "a ballot whose append was refused cannot be in the log");
         if (outcome.recorded) {
             QCOMPARE(outcome.log, std::string("ward-1"));

@@ -70,7 +70,7 @@ Result<std::unique_ptr<KioskStation>> KioskStation::open(const KioskConfig& conf
     ledger::LedgerOptions options;
     options.directory = database;
     options.clock = config.clock;
-    options.env = config.ledger_env;
+    options.storage_faults = config.ledger_storage_faults;
     auto opened = ledger::Ledger::open(options, std::move(key).value());
     if (!opened) {
         Error e = opened.error();

@@ -27,9 +27,10 @@ struct KioskConfig {
     std::filesystem::path ledger_key;  // empty: DIR/ledger.key
     std::filesystem::path device_key;  // the device's signing key file (psephos ledger device-key)
     std::string device_id;             // as registered in the district
-    std::size_t precomputed_ballots = 2;       // kept ready in the background (0: none)
-    std::function<std::uint64_t()> clock;      // Unix seconds; empty: the system clock
-    std::shared_ptr<rocksdb::Env> ledger_env;  // null: the local disk (tests: a failing one)
+    std::size_t precomputed_ballots = 2;   // kept ready in the background (0: none)
+    std::function<std::uint64_t()> clock;  // Unix seconds; empty: the system clock
+    // Tests only (psephos/ledger/testing/storage_faults.hpp): a failing disk; null: the local one.
+    std::shared_ptr<ledger::testing::StorageFaults> ledger_storage_faults;
 };
 
 struct StationStatus {

@@ -30,11 +30,11 @@
 #include "psephos/election/signed_note.hpp"
 #include "psephos/ledger/ledger_module.hpp"
 
-namespace rocksdb {
-class Env;
-}
-
 namespace psephos::ledger {
+
+namespace testing {
+class StorageFaults;  // tests only: testing/storage_faults.hpp
+}
 
 class CastingModule;
 class TallyingModule;
@@ -52,9 +52,9 @@ struct LedgerOptions {
     std::size_t tally_chunk = 1024;   // records of a district log per parallel tally task
     // Unix seconds for event times and batch views; tests substitute a fixed clock.
     std::function<std::uint64_t()> clock;
-    // The RocksDB environment the database's files go through; null: the default (the local
-    // file system). Tests substitute one that fails writes, as a full disk does.
-    std::shared_ptr<rocksdb::Env> env;
+    // Tests only (testing/storage_faults.hpp): makes the database's writes fail on demand, as a
+    // full or failing disk does. Null: the local file system.
+    std::shared_ptr<testing::StorageFaults> storage_faults;
 };
 
 // The ledger's signing key: one Ed25519 secret from which every log's key is derived

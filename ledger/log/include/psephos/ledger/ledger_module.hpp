@@ -1,6 +1,6 @@
-// The interface through which the ledger's modules (casting, tallying; verification and the
-// bridge later) plug into the district logs (docs/ledger.md §3). A module owns a set of record
-// types; for each record of those types the ledger calls, in this order:
+// The interface through which the ledger's modules (casting, tallying; the bridge log's module,
+// which has a log of its own; verification later) plug into the logs (docs/ledger.md §3). A
+// module owns a set of record types; for each record of those types the ledger calls, in order:
 //   partition_of  — cheap, on the submitting thread: which district the record declares;
 //   validate      — stateless and thread-safe, run in parallel (proofs, signatures, decoding);
 //   apply         — stateful, in the district's log order, on that district's sequencer: checks
@@ -65,7 +65,8 @@ public:
     virtual std::span<const election::RecordType> record_types() const = 0;
 
     // The district id the record declares (its partition key), read from the record's first
-    // fields without verifying anything else.
+    // fields without verifying anything else. A module with a log of its own (the bridge log's)
+    // names that log, and is given district index 0.
     virtual Result<std::string> partition_of(ByteSpan record) const = 0;
 
     // Everything that needs no ledger state. Thread-safe; called concurrently.

@@ -1,25 +1,20 @@
-// A RocksDB file system for tests that fails the write-ahead log's appends (as a full disk does,
-// ENOSPC) or its syncs (a failed fsync, EIO) while `fault` says so; everything else goes to the
-// local file system. Pass env() as LedgerOptions::env.
-#pragma once
+// TEST ONLY: a RocksDB file system that fails the write-ahead log's appends or syncs on demand,
+// behind testing::StorageFaults (see psephos/ledger/testing/storage_faults.hpp).
+#include "storage_faults.hpp"
 
-#include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
 
 #include <atomic>
-#include <memory>
 #include <string>
 
-namespace psephos::test {
+namespace psephos::ledger {
 
-enum class Fault { none, append, sync };
+namespace testing {
 
-// Fails the write-ahead log's appends or syncs while `fault` says so, as ENOSPC or EIO would.
-class FaultyFileSystem : public rocksdb::FileSystemWrapper,
-                         public std::enable_shared_from_this<FaultyFileSystem> {
+class StorageFaults::FileSystem : public rocksdb::FileSystemWrapper {
 public:
-    FaultyFileSystem() : rocksdb::FileSystemWrapper(rocksdb::FileSystem::Default()) {}
-    static const char* kClassName() { return "PsephosFaultyFileSystem"; }
+    FileSystem() : rocksdb::FileSystemWrapper(rocksdb::FileSystem::Default()) {}
+    static const char* kClassName() { return "PsephosStorageFaults"; }
     const char* Name() const override { return kClassName(); }
 
     rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
@@ -31,39 +26,37 @@ public:
         return s;
     }
 
-    // An Env whose files go through this file system (and keeps it alive).
-    std::shared_ptr<rocksdb::Env> env() {
-        return std::shared_ptr<rocksdb::Env>(
-            rocksdb::NewCompositeEnv(shared_from_this()).release());
-    }
-
-    std::atomic<Fault> fault{Fault::none};
-    std::atomic<int> refused{0};  // appends and syncs refused so far
+    std::atomic<StorageFault> fault{StorageFault::none};
+    std::atomic<int> refused{0};
 
 private:
     class File : public rocksdb::FSWritableFileOwnerWrapper {
     public:
-        File(std::unique_ptr<rocksdb::FSWritableFile> file, FaultyFileSystem* fs)
+        File(std::unique_ptr<rocksdb::FSWritableFile> file, FileSystem* fs)
             : rocksdb::FSWritableFileOwnerWrapper(std::move(file)), fs_(fs) {}
         rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
                                  rocksdb::IODebugContext* dbg) override {
-            if (fs_->fault == Fault::append) return refuse(rocksdb::IOStatus::NoSpace("injected"));
+            if (fs_->fault == StorageFault::append)
+                return refuse(rocksdb::IOStatus::NoSpace("injected"));
             return target()->Append(data, options, dbg);
         }
         rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
                                  const rocksdb::DataVerificationInfo& info,
                                  rocksdb::IODebugContext* dbg) override {
-            if (fs_->fault == Fault::append) return refuse(rocksdb::IOStatus::NoSpace("injected"));
+            if (fs_->fault == StorageFault::append)
+                return refuse(rocksdb::IOStatus::NoSpace("injected"));
             return target()->Append(data, options, info, dbg);
         }
         rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
                                rocksdb::IODebugContext* dbg) override {
-            if (fs_->fault != Fault::none) return refuse(rocksdb::IOStatus::IOError("injected"));
+            if (fs_->fault != StorageFault::none)
+                return refuse(rocksdb::IOStatus::IOError("injected"));
             return target()->Sync(options, dbg);
         }
         rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
                                 rocksdb::IODebugContext* dbg) override {
-            if (fs_->fault != Fault::none) return refuse(rocksdb::IOStatus::IOError("injected"));
+            if (fs_->fault != StorageFault::none)
+                return refuse(rocksdb::IOStatus::IOError("injected"));
             return target()->Fsync(options, dbg);
         }
 
@@ -72,8 +65,21 @@ private:
             ++fs_->refused;
             return s;
         }
-        FaultyFileSystem* fs_;
+        FileSystem* fs_;
     };
 };
 
-}  // namespace psephos::test
+StorageFaults::StorageFaults() : file_system_(std::make_shared<FileSystem>()) {}
+StorageFaults::~StorageFaults() = default;
+
+void StorageFaults::inject(StorageFault fault) { file_system_->fault = fault; }
+StorageFault StorageFaults::injected() const { return file_system_->fault; }
+int StorageFaults::refused() const { return file_system_->refused; }
+
+}  // namespace testing
+
+std::shared_ptr<rocksdb::Env> detail::storage_env(const testing::StorageFaults& faults) {
+    return std::shared_ptr<rocksdb::Env>(rocksdb::NewCompositeEnv(faults.file_system()).release());
+}
+
+}  // namespace psephos::ledger

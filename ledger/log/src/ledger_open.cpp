@@ -1,0 +1,313 @@
+// Creating and opening a ledger: its logs and their verifier keys, its modules, and the checks on
+// reopen (docs/ledger.md §5, §6).
+#include <future>
+
+#include "ledger_impl.hpp"
+#include "psephos/crypto/merkle_tree.hpp"
+#include "storage_faults.hpp"
+
+namespace psephos::ledger {
+
+using detail::Family;
+
+namespace {
+
+std::string district_origin(const election::ElectionManifest& m, const std::string& district_id) {
+    return m.election_id + "/district/" + district_id;
+}
+
+// The environment the store goes through: the default, or one that fails on demand (tests).
+std::shared_ptr<rocksdb::Env> storage_env_of(const LedgerOptions& options) {
+    if (!options.storage_faults) return nullptr;
+    return detail::storage_env(*options.storage_faults);
+}
+
+std::unique_ptr<Ledger::Impl> make_impl(const LedgerOptions& options,
+                                        std::optional<LedgerKey> key) {
+    auto impl = std::make_unique<Ledger::Impl>();
+    impl->options = options;
+    if (impl->options.max_batch == 0) impl->options.max_batch = 1;
+    impl->key = std::move(key);
+    const unsigned threads =
+        options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    impl->pool = std::make_unique<detail::TaskPool>(threads);
+    return impl;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Ledger::Impl>> Ledger::Impl::create(
+    const LedgerOptions& options, const election::ElectionContext& election, LedgerKey key) {
+    auto impl = make_impl(options, std::move(key));
+    impl->election = election;
+    auto store = detail::LedgerStore::open(options.directory, true, false, storage_env_of(options));
+    if (!store) return store.error();
+    impl->store = std::move(store).value();
+    rocksdb::WriteBatch batch;
+    impl->store->put(batch, Family::meta, "format", as_bytes(detail::ledger_format));
+    impl->store->put(batch, Family::meta, "manifest",
+                     as_bytes(election::manifest_to_json(election.manifest)));
+    impl->store->put(batch, Family::meta, "base-hash", election.base_hash.span());
+    if (auto ok = impl->set_up_logs(true, &batch); !ok) return ok.error();
+    const election::ElectionManifest& m = election.manifest;
+    if (auto ok = impl->commit(
+            batch, {{election::EventType::configuration_changed,
+                     election::ActorRole::election_official, election::Disposition::success, "",
+                     "ledger created for election '" + m.election_id + "' (" +
+                         std::to_string(m.districts.size()) + " districts)"},
+                    {election::EventType::key_changed, election::ActorRole::election_official,
+                     election::Disposition::success, "",
+                     "ledger key installed; election log verifier " +
+                         impl->election_log->verifier().to_text()},
+                    {election::EventType::ledger_started, election::ActorRole::system,
+                     election::Disposition::success, "", ""}});
+        !ok) {
+        return ok.error();
+    }
+    return impl;
+}
+
+Result<std::unique_ptr<Ledger::Impl>> Ledger::Impl::open(const LedgerOptions& options,
+                                                         std::optional<LedgerKey> key) {
+    const bool read_only = !key.has_value();
+    auto impl = make_impl(options, std::move(key));
+    auto store =
+        detail::LedgerStore::open(options.directory, false, read_only, storage_env_of(options));
+    if (!store) return store.error();
+    impl->store = std::move(store).value();
+    auto election = impl->read_election();
+    if (!election) return election.error();
+    impl->election = std::move(election).value();
+    const std::string where = "ledger " + options.directory.string();
+    if (auto ok = impl->set_up_logs(false, nullptr); !ok) return ok.error().within(where);
+    if (auto ok = impl->load_all(); !ok) return ok.error().within(where);
+    if (!read_only) {
+        if (auto ok = impl->write_events(
+                {{election::EventType::ledger_started, election::ActorRole::system,
+                  election::Disposition::success, "", "reopened; every log checked"}});
+            !ok) {
+            return ok.error();
+        }
+    }
+    return impl;
+}
+
+Result<election::ElectionContext> Ledger::Impl::read_election() const {
+    const std::string where = "ledger " + options.directory.string();
+    auto meta = [&](std::string_view name) -> Result<std::string> {
+        auto value = store->get(Family::meta, name);
+        if (!value) return value.error();
+        if (!value.value())
+            return make_error(ErrorCode::corrupted,
+                              where + ": no '" + std::string(name) + "' entry");
+        return std::string(value.value()->begin(), value.value()->end());
+    };
+    auto format = meta("format");
+    if (!format) return format.error();
+    if (format.value() != detail::ledger_format) {
+        return make_error(ErrorCode::invalid_encoding,
+                          where + ": format '" + format.value() + "', expected '" +
+                              std::string(detail::ledger_format) + "'");
+    }
+    auto manifest_json = meta("manifest");
+    if (!manifest_json) return manifest_json.error();
+    auto manifest = election::parse_manifest(manifest_json.value());
+    if (!manifest) return manifest.error().within(where + ": stored manifest");
+    auto context = election::make_election_context(std::move(manifest).value());
+    if (!context) return context.error().within(where + ": stored manifest");
+    auto base_hash = meta("base-hash");
+    if (!base_hash) return base_hash.error();
+    auto stored_hash = Hash32::from_bytes(as_bytes(base_hash.value()));
+    if (!stored_hash || !(stored_hash.value() == context.value().base_hash)) {
+        return make_error(ErrorCode::corrupted,
+                          where + ": the stored base hash is not the manifest's");
+    }
+    return context;
+}
+
+// ---- the logs and the modules ---------------------------------------------------------------
+
+Result<std::unique_ptr<detail::MerkleLog>> Ledger::Impl::make_log(bool creating,
+                                                                  rocksdb::WriteBatch* batch,
+                                                                  std::uint32_t id,
+                                                                  std::string name,
+                                                                  std::string origin) const {
+    std::optional<crypto::Ed25519SigningKey> log_key;
+    if (key) log_key = key->derive_log_key(origin);
+    const std::string where = id == detail::election_log_id ? "election log"
+                              : id == detail::event_log_id  ? "event log"
+                              : id == detail::bridge_log_id ? "bridge log"
+                                                            : "district '" + name + "'";
+    election::NoteVerifierKey verifier;
+    if (creating) {
+        verifier = election::NoteVerifierKey::of(origin, log_key->public_key());
+        store->put(*batch, Family::meta, detail::meta_key("verifier", id),
+                   as_bytes(verifier.to_text()));
+    } else {
+        auto stored = store->get(Family::meta, detail::meta_key("verifier", id));
+        if (!stored) return stored.error().within(where);
+        if (!stored.value())
+            return make_error(ErrorCode::corrupted, where + ": no verifier key stored");
+        const Bytes& text = *stored.value();
+        auto parsed = election::NoteVerifierKey::parse(std::string(text.begin(), text.end()));
+        if (!parsed) return parsed.error().within(where + ": stored verifier key");
+        verifier = std::move(parsed).value();
+        if (verifier.name != origin) {
+            return make_error(ErrorCode::corrupted,
+                              where + ": stored verifier key is for '" + verifier.name + "'");
+        }
+        if (log_key && !(log_key->public_key() == verifier.key)) {
+            return make_error(ErrorCode::verification_failed,
+                              where + ": the ledger key given is not this ledger's key");
+        }
+    }
+    return std::make_unique<MerkleLog>(id, std::move(name), std::move(origin), std::move(log_key),
+                                       std::move(verifier));
+}
+
+Status Ledger::Impl::set_up_logs(bool creating, rocksdb::WriteBatch* batch) {
+    const election::ElectionManifest& m = election.manifest;
+    for (std::size_t d = 0; d < m.districts.size(); ++d) {
+        const std::string& id = m.districts[d].id;
+        auto log =
+            make_log(creating, batch, static_cast<std::uint32_t>(d), id, district_origin(m, id));
+        if (!log) return log.error();
+        district_logs.push_back(std::move(log).value());
+        district_index.emplace(id, d);
+        queues.push_back(std::make_unique<detail::DistrictQueue>());
+    }
+    published.assign(m.districts.size(), 0);
+    auto e = make_log(creating, batch, detail::election_log_id, std::string(election_log_name),
+                      m.election_id + "/election");
+    if (!e) return e.error();
+    election_log = std::move(e).value();
+    auto v = make_log(creating, batch, detail::event_log_id, std::string(event_log_name),
+                      m.election_id + "/events");
+    if (!v) return v.error();
+    event_log = std::move(v).value();
+    auto b = make_log(creating, batch, detail::bridge_log_id, std::string(bridge_log_name),
+                      m.election_id + "/bridge");
+    if (!b) return b.error();
+    bridge_log = std::move(b).value();
+    bridge = std::make_unique<BridgeLogModule>(election.base_hash, election_root_lookup());
+
+    casting = std::make_unique<CastingModule>(election);
+    tallying = std::make_unique<TallyingModule>(election, *casting, *this);
+    modules = {casting.get(), tallying.get()};
+    for (LedgerModule* module : modules) {
+        for (const election::RecordType type : module->record_types())
+            module_by_type.emplace(type, module);
+    }
+    return {};
+}
+
+// ---- the checks on reopen (docs/ledger.md §6) -----------------------------------------------
+
+Status Ledger::Impl::load_all() {
+    if (auto ok = load_district_logs(); !ok) return ok;
+    if (auto ok = load_election_log(); !ok) return ok;
+    if (auto ok = load_bridge_log(); !ok) return ok;
+    return load_event_log();
+}
+
+// District logs in parallel, each replayed through the modules in log order.
+Status Ledger::Impl::load_district_logs() {
+    std::vector<std::future<Status>> loads;
+    for (std::size_t d = 0; d < district_logs.size(); ++d) {
+        auto task = std::make_shared<std::packaged_task<Status()>>([this, d]() -> Status {
+            return district_logs[d]->load(
+                *store, [&](std::uint64_t index, ByteSpan record) -> Status {
+                    const std::string at = "district '" + district_logs[d]->name() + "': record " +
+                                           std::to_string(index);
+                    if (record.empty()) return make_error(ErrorCode::corrupted, at + ": empty");
+                    auto it = module_by_type.find(static_cast<election::RecordType>(record[0]));
+                    if (it == module_by_type.end()) {
+                        return make_error(ErrorCode::corrupted, at + ": record type " +
+                                                                    std::to_string(record[0]) +
+                                                                    " belongs to no module");
+                    }
+                    if (auto ok = it->second->restore(d, index, record); !ok)
+                        return ok.error().within(at);
+                    return {};
+                });
+        });
+        loads.push_back(task->get_future());
+        pool->post([task] { (*task)(); });
+    }
+    std::optional<Error> first;
+    for (auto& f : loads) {
+        Status s = f.get();
+        if (!s && !first) first = s.error();
+    }
+    if (first) return *first;
+    return {};
+}
+
+// The election log: every leaf a district checkpoint that verifies, is stored for its district,
+// and grows it.
+Status Ledger::Impl::load_election_log() {
+    return election_log->load(*store, [&](std::uint64_t index, ByteSpan record) -> Status {
+        const std::string at = "election log: record " + std::to_string(index);
+        auto entry = election::decode_district_checkpoint(record);
+        if (!entry) return make_error(ErrorCode::corrupted, at + ": " + entry.error().message);
+        auto d = district_index.find(entry.value().district_id);
+        if (d == district_index.end()) {
+            return make_error(ErrorCode::corrupted,
+                              at + ": unknown district '" + entry.value().district_id + "'");
+        }
+        const MerkleLog& log = *district_logs[d->second];
+        auto text = election::open_note(entry.value().signed_checkpoint, log.verifier());
+        if (!text) return make_error(ErrorCode::corrupted, at + ": " + text.error().message);
+        auto checkpoint = election::Checkpoint::parse(text.value());
+        if (!checkpoint)
+            return make_error(ErrorCode::corrupted, at + ": " + checkpoint.error().message);
+        const std::uint64_t size = checkpoint.value().size;
+        auto stored = store->get(Family::checkpoints, detail::log_key(log.id(), size));
+        if (!stored) return stored.error().within(at);
+        if (!stored.value() || std::string(stored.value()->begin(), stored.value()->end()) !=
+                                   entry.value().signed_checkpoint) {
+            return make_error(ErrorCode::corrupted, at + ": district '" + log.name() +
+                                                        "' has no such stored checkpoint of size " +
+                                                        std::to_string(size));
+        }
+        if (size <= published[d->second]) {
+            return make_error(
+                ErrorCode::corrupted,
+                at + ": district '" + log.name() + "' does not grow since its previous checkpoint");
+        }
+        published[d->second] = size;
+        return {};
+    });
+}
+
+// The bridge log: every record admitted again, in order, by its module's anchor book.
+Status Ledger::Impl::load_bridge_log() {
+    return bridge_log->load(*store, [&](std::uint64_t index, ByteSpan record) -> Status {
+        if (auto ok = bridge->restore(0, index, record); !ok) {
+            return make_error(ErrorCode::corrupted, "bridge log: record " + std::to_string(index) +
+                                                        ": " + ok.error().message);
+        }
+        return {};
+    });
+}
+
+// The event log: a hash chain numbered from 0.
+Status Ledger::Impl::load_event_log() {
+    Hash32 previous{};
+    return event_log->load(*store, [&](std::uint64_t index, ByteSpan record) -> Status {
+        const std::string at = "event log: event " + std::to_string(index);
+        auto event = election::decode_ledger_event(record);
+        if (!event) return make_error(ErrorCode::corrupted, at + ": " + event.error().message);
+        if (event.value().sequence != index) {
+            return make_error(ErrorCode::corrupted,
+                              at + ": numbered " + std::to_string(event.value().sequence));
+        }
+        if (!(event.value().previous_event_hash == previous)) {
+            return make_error(ErrorCode::corrupted, at + ": does not chain to the event before it");
+        }
+        previous = crypto::hash_merkle_leaf(record);
+        return {};
+    });
+}
+
+}  // namespace psephos::ledger
