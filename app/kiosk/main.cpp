@@ -12,8 +12,8 @@
 #include <string>
 
 #include "kiosk_controller.hpp"
-#include "kiosk_station.hpp"
-#include "poll_worker_lock.hpp"
+#include "psephos/kiosk/kiosk_station.hpp"
+#include "psephos/kiosk/poll_worker_lock.hpp"
 #include "qr_image_provider.hpp"
 
 namespace {
@@ -30,7 +30,8 @@ int new_passphrase(const QString& path) {
         std::cerr << "psephos-kiosk: no passphrase on standard input\n";
         return 1;
     }
-    auto written = psephos::ui::write_poll_worker_passphrase_file(path.toStdString(), passphrase);
+    auto written =
+        psephos::kiosk::write_poll_worker_passphrase_file(path.toStdString(), passphrase);
     std::fill(passphrase.begin(), passphrase.end(), '\0');
     if (!written) {
         std::cerr << "psephos-kiosk: " << written.error().message << '\n';
@@ -118,7 +119,7 @@ int main(int argc, char** argv) {
 
     QGuiApplication app(argc, argv);
     QGuiApplication::setApplicationName(QStringLiteral("psephos-kiosk"));
-    psephos::ui::KioskConfig config;
+    psephos::kiosk::KioskConfig config;
     config.election = parser.value(election).toStdString();
     config.district_id = parser.value(district).toStdString();
     config.data = parser.value(data).toStdString();
@@ -129,12 +130,12 @@ int main(int argc, char** argv) {
     // A kiosk that cannot open its ledger or read its passphrase file still starts, and says why
     // on its screen and on stderr: a poll worker must see the problem, not a vanished window.
     QString error;
-    std::unique_ptr<psephos::ui::KioskStation> station;
+    std::unique_ptr<psephos::kiosk::KioskStation> station;
     std::string hash;
-    if (auto read =
-            psephos::ui::read_poll_worker_passphrase_file(parser.value(passphrase).toStdString())) {
+    if (auto read = psephos::kiosk::read_poll_worker_passphrase_file(
+            parser.value(passphrase).toStdString())) {
         hash = std::move(read).value();
-        auto opened = psephos::ui::KioskStation::open(config);
+        auto opened = psephos::kiosk::KioskStation::open(config);
         if (opened)
             station = std::move(opened).value();
         else

@@ -6,7 +6,7 @@
 
 #include "kiosk_controller.hpp"
 #include "kiosk_fixture.hpp"
-#include "kiosk_station.hpp"
+#include "psephos/kiosk/kiosk_station.hpp"
 #include "psephos/ledger/testing/storage_faults.hpp"
 #include "qml_driver.hpp"
 #include "qr_image_provider.hpp"
@@ -20,15 +20,15 @@ public:
     KioskDriver(const KioskFixture& fixture, ui::KioskController::Options options,
                 const QString& station_error = {},
                 std::shared_ptr<ledger::testing::StorageFaults> storage_faults = {}) {
-        std::unique_ptr<ui::KioskStation> station;
+        std::unique_ptr<kiosk::KioskStation> station;
         if (station_error.isEmpty()) {
-            ui::KioskConfig config = fixture.config();
+            kiosk::KioskConfig config = fixture.config();
             config.ledger_storage_faults = std::move(storage_faults);
-            auto opened = ui::KioskStation::open(config);
+            auto opened = kiosk::KioskStation::open(config);
             if (!opened) throw std::runtime_error(opened.error().message);
             station = std::move(opened).value();
         }
-        auto hash = ui::read_poll_worker_passphrase_file(fixture.passphrase);
+        auto hash = kiosk::read_poll_worker_passphrase_file(fixture.passphrase);
         if (!hash) throw std::runtime_error(hash.error().message);
         controller = std::make_unique<ui::KioskController>(std::move(station), station_error,
                                                            std::move(hash).value(), options);

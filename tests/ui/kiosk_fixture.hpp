@@ -8,11 +8,11 @@
 #include <stdexcept>
 #include <string>
 
-#include "kiosk_station.hpp"
-#include "poll_worker_lock.hpp"
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/election/local_key_ceremony.hpp"
+#include "psephos/kiosk/kiosk_station.hpp"
+#include "psephos/kiosk/poll_worker_lock.hpp"
 #include "psephos/ledger/ledger.hpp"
 
 namespace psephos::test {
@@ -59,11 +59,11 @@ struct KioskFixture {
                 .get();
         if (!registered) throw std::runtime_error(registered.error().message);
         passphrase = root / "poll-worker.pass";
-        check(ui::write_poll_worker_passphrase_file(passphrase, poll_worker_passphrase));
+        check(kiosk::write_poll_worker_passphrase_file(passphrase, poll_worker_passphrase));
     }
 
-    ui::KioskConfig config() const {
-        ui::KioskConfig c;
+    kiosk::KioskConfig config() const {
+        kiosk::KioskConfig c;
         c.election = manifest;
         c.district_id = district;
         c.data = data;

@@ -6,14 +6,14 @@
 #include <sys/stat.h>
 
 #include "kiosk_fixture.hpp"
-#include "kiosk_station.hpp"
-#include "poll_worker_lock.hpp"
+#include "psephos/kiosk/kiosk_station.hpp"
+#include "psephos/kiosk/poll_worker_lock.hpp"
+#include "psephos/kiosk/voter_session.hpp"
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/testing/storage_faults.hpp"
-#include "voter_session.hpp"
 
 using namespace psephos;
-using ui::MarkOutcome;
+using kiosk::MarkOutcome;
 
 namespace {
 
@@ -32,9 +32,9 @@ private slots:
     }
 
     void voter_session_enforces_vote_for() {
-        auto station = ui::KioskStation::open(m_fixture->config());
+        auto station = kiosk::KioskStation::open(m_fixture->config());
         QVERIFY2(station, station ? "" : station.error().message.c_str());
-        ui::VoterSession session(station.value()->election(), "ward-1");
+        kiosk::VoterSession session(station.value()->election(), "ward-1");
         QCOMPARE(session.contest_count(), std::size_t{3});
         QCOMPARE(session.contest(0).id, std::string("mayor"));
         // Vote for 1: a second choice switches the mark.
@@ -64,47 +64,47 @@ private slots:
         session.clear();
         QCOMPARE(session.marked_count(1), std::size_t{0});
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 ui::VoterSession(station.value()->election(), "ward-9"));
+                                 kiosk::VoterSession(station.value()->election(), "ward-9"));
     }
 
     void passphrase_file_round_trip_and_refusals() {
         const std::filesystem::path dir = m_dir.path().toStdString();
         const auto path = dir / "pw-1";
-        QVERIFY(ui::write_poll_worker_passphrase_file(path, "a fine passphrase"));
+        QVERIFY(kiosk::write_poll_worker_passphrase_file(path, "a fine passphrase"));
         struct stat st {};
         QCOMPARE(::stat(path.c_str(), &st), 0);
         QCOMPARE(st.st_mode & 0777, 0600u);
-        auto hash = ui::read_poll_worker_passphrase_file(path);
+        auto hash = kiosk::read_poll_worker_passphrase_file(path);
         QVERIFY2(hash, hash ? "" : hash.error().message.c_str());
         QVERIFY(hash.value().starts_with("$argon2id$"));
         // Never replaces a file; refuses short passphrases.
-        QVERIFY(!ui::write_poll_worker_passphrase_file(path, "another passphrase"));
-        auto too_short = ui::write_poll_worker_passphrase_file(dir / "pw-2", "short");
+        QVERIFY(!kiosk::write_poll_worker_passphrase_file(path, "another passphrase"));
+        auto too_short = kiosk::write_poll_worker_passphrase_file(dir / "pw-2", "short");
         QVERIFY(!too_short);
         QVERIFY(too_short.error().message.find("8 to 256 bytes") != std::string::npos);
         QVERIFY(!std::filesystem::exists(dir / "pw-2"));
         // Readable by others: refused.
         QCOMPARE(::chmod(path.c_str(), 0644), 0);
-        QVERIFY(!ui::read_poll_worker_passphrase_file(path));
+        QVERIFY(!kiosk::read_poll_worker_passphrase_file(path));
         QCOMPARE(::chmod(path.c_str(), 0600), 0);
         // A changed header or a hash that is not one: refused, naming the file.
         const auto bad = dir / "pw-3";
         QVERIFY(crypto::write_new_file(
             bad, std::string_view("psephos-poll-worker-passphrase-v1 nonsense\n"), 0600));
-        auto refused = ui::read_poll_worker_passphrase_file(bad);
+        auto refused = kiosk::read_poll_worker_passphrase_file(bad);
         QVERIFY(!refused);
         QVERIFY(refused.error().message.find(bad.string()) != std::string::npos);
         const auto other = dir / "pw-4";
         QVERIFY(crypto::write_new_file(
             other, "psephos-poll-worker-passphrase-v2 " + hash.value() + "\n", 0600));
-        QVERIFY(!ui::read_poll_worker_passphrase_file(other));
+        QVERIFY(!kiosk::read_poll_worker_passphrase_file(other));
     }
 
     void unlock_is_rate_limited() {
-        auto hash = ui::read_poll_worker_passphrase_file(m_fixture->passphrase);
+        auto hash = kiosk::read_poll_worker_passphrase_file(m_fixture->passphrase);
         QVERIFY(hash);
         auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
-        ui::PollWorkerLock lock(hash.value(), [&] { return now; });
+        kiosk::PollWorkerLock lock(hash.value(), [&] { return now; });
         QVERIFY(lock.try_unlock(test::poll_worker_passphrase).unlocked);
         // Three free wrong guesses, the third starts a 5 s lock.
         QCOMPARE(lock.try_unlock("wrong 1").wait_seconds, std::uint64_t{0});
@@ -128,39 +128,39 @@ private slots:
         now += std::chrono::seconds(300);
         QVERIFY(lock.try_unlock(test::poll_worker_passphrase).unlocked);
         QCOMPARE(lock.consecutive_failures(), 0u);
-        ui::PollWorkerLock empty("", [&] { return now; });
+        kiosk::PollWorkerLock empty("", [&] { return now; });
         QVERIFY(!empty.try_unlock("").unlocked);
     }
 
     void station_refuses_what_does_not_belong() {
-        ui::KioskConfig c = m_fixture->config();
+        kiosk::KioskConfig c = m_fixture->config();
         c.district_id = "ward-9";
-        auto wrong_district = ui::KioskStation::open(c);
+        auto wrong_district = kiosk::KioskStation::open(c);
         QVERIFY(!wrong_district);
         QVERIFY(wrong_district.error().message.find("no district 'ward-9'") != std::string::npos);
         c = m_fixture->config();
         c.device_id = "kiosk-2";
-        auto unregistered = ui::KioskStation::open(c);
+        auto unregistered = kiosk::KioskStation::open(c);
         QVERIFY(!unregistered);
         QVERIFY(unregistered.error().message.find("'kiosk-2' is not registered") !=
                 std::string::npos);
         c = m_fixture->config();
         c.district_id = "ward-2";  // registered in ward-1 only
-        QVERIFY(!ui::KioskStation::open(c));
+        QVERIFY(!kiosk::KioskStation::open(c));
         c = m_fixture->config();
         c.election = small_sample;  // not finalized
-        auto unfinalized = ui::KioskStation::open(c);
+        auto unfinalized = kiosk::KioskStation::open(c);
         QVERIFY(!unfinalized);
         QVERIFY(unfinalized.error().message.find("not finalized") != std::string::npos);
         c = m_fixture->config();
         c.data = m_fixture->root / "nowhere";
-        auto no_ledger = ui::KioskStation::open(c);
+        auto no_ledger = kiosk::KioskStation::open(c);
         QVERIFY(!no_ledger);
         QVERIFY(no_ledger.error().message.find("no ledger here") != std::string::npos);
         // One writer at a time: a second kiosk on the same ledger is told it is locked.
-        auto first = ui::KioskStation::open(m_fixture->config());
+        auto first = kiosk::KioskStation::open(m_fixture->config());
         QVERIFY(first);
-        auto second = ui::KioskStation::open(m_fixture->config());
+        auto second = kiosk::KioskStation::open(m_fixture->config());
         QVERIFY(!second);
         QVERIFY2(second.error().message.find("locked") != std::string::npos,
                  second.error().message.c_str());
@@ -169,9 +169,9 @@ private slots:
     void another_elections_manifest_is_refused() {
         QTemporaryDir other_dir;
         test::KioskFixture other(other_dir.path().toStdString(), small_sample, "ward-1");
-        ui::KioskConfig c = m_fixture->config();
+        kiosk::KioskConfig c = m_fixture->config();
         c.election = other.manifest;  // same sample, another ceremony: another base hash
-        auto refused = ui::KioskStation::open(c);
+        auto refused = kiosk::KioskStation::open(c);
         QVERIFY(!refused);
         QVERIFY2(
             refused.error().message.find("is not the election of the ledger") != std::string::npos,
@@ -179,9 +179,9 @@ private slots:
     }
 
     void polling_day_through_the_station() {
-        auto opened = ui::KioskStation::open(m_fixture->config());
+        auto opened = kiosk::KioskStation::open(m_fixture->config());
         QVERIFY2(opened, opened ? "" : opened.error().message.c_str());
-        ui::KioskStation& station = *opened.value();
+        kiosk::KioskStation& station = *opened.value();
         QCOMPARE(station.status().casting.polls, ledger::PollsStatus::not_opened);
         const election::BallotMarks marks{{"mayor", {"helen-park"}},
                                           {"city-council", {"amir-haddad", "claire-dubois"}},
@@ -244,7 +244,7 @@ private slots:
         QVERIFY(station.cast(marks));
         auto close = station.record_polls(election::PollsAction::closed, "pw");
         QVERIFY2(close, close ? "" : close.error().message.c_str());
-        const ui::StationStatus status = station.status();
+        const kiosk::StationStatus status = station.status();
         QCOMPARE(status.casting.polls, ledger::PollsStatus::closed);
         QCOMPARE(status.casting.ballots_cast, std::uint64_t{2});
         QCOMPARE(status.casting.ballots_challenged, std::uint64_t{1});
@@ -274,15 +274,15 @@ private slots:
         const test::KioskFixture fixture(dir.path().toStdString(), small_sample, "ward-1");
         const std::filesystem::path note = fixture.data / "kiosk-unconfirmed-ballots";
         auto faults = std::make_shared<ledger::testing::StorageFaults>();
-        ui::KioskConfig faulty = fixture.config();
+        kiosk::KioskConfig faulty = fixture.config();
         faulty.ledger_storage_faults = faults;
         const election::BallotMarks marks{
             {"mayor", {"rosa-delgado"}}, {"city-council", {"nora-lindqvist"}}, {"measure-1", {}}};
         std::string code;
         {
-            auto opened = ui::KioskStation::open(faulty);
+            auto opened = kiosk::KioskStation::open(faulty);
             QVERIFY2(opened, opened ? "" : opened.error().message.c_str());
-            ui::KioskStation& station = *opened.value();
+            kiosk::KioskStation& station = *opened.value();
             QVERIFY(station.recovered_outcomes().empty());
             QVERIFY(station.record_polls(election::PollsAction::opened, "pw"));
             QVERIFY(station.cast(marks));
@@ -310,11 +310,11 @@ private slots:
             QVERIFY(!station.record_polls(election::PollsAction::closed, "pw"));
         }
 
-        auto reopened = ui::KioskStation::open(fixture.config());
+        auto reopened = kiosk::KioskStation::open(fixture.config());
         QVERIFY2(reopened, reopened ? "" : reopened.error().message.c_str());
-        ui::KioskStation& station = *reopened.value();
+        kiosk::KioskStation& station = *reopened.value();
         QCOMPARE(station.recovered_outcomes().size(), std::size_t{1});
-        const ui::UnconfirmedOutcome& outcome = station.recovered_outcomes().front();
+        const kiosk::UnconfirmedOutcome& outcome = station.recovered_outcomes().front();
         QCOMPARE(outcome.tracking_code, code);
         const std::uint64_t cast = station.status().casting.ballots_cast;
         QVERIFY(cast == 1 || cast == 2);

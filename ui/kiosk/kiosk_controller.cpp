@@ -11,9 +11,9 @@
 
 #include <array>
 
-#include "kiosk_station.hpp"
+#include "psephos/kiosk/kiosk_station.hpp"
+#include "psephos/kiosk/voter_session.hpp"
 #include "speaker.hpp"
-#include "voter_session.hpp"
 
 namespace psephos::ui {
 namespace {
@@ -71,7 +71,7 @@ struct KioskController::WorkResult {
     std::vector<std::vector<std::string>> opened;  // a challenge's opened marks
 };
 
-KioskController::KioskController(std::unique_ptr<KioskStation> station, QString open_error,
+KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, QString open_error,
                                  std::string passphrase_hash, Options options, QObject* parent)
     : QObject(parent),
       m_station(std::move(station)),
@@ -97,7 +97,7 @@ KioskController::KioskController(std::unique_ptr<KioskStation> station, QString 
     refreshStatus();
     // Ballots whose write failed before this start, now settled by the reopened ledger.
     QStringList settled;
-    for (const UnconfirmedOutcome& o : m_station->recovered_outcomes()) {
+    for (const kiosk::UnconfirmedOutcome& o : m_station->recovered_outcomes()) {
         settled << (o.recorded ? tr("Ballot %1, whose recording failed before the restart, WAS "
                                     "recorded (%2 #%3): its voter has voted and must not vote "
                                     "again.")
@@ -148,7 +148,7 @@ void KioskController::setScreen(const QString& screen) {
 
 void KioskController::refreshStatus() {
     if (!m_station) return;
-    const StationStatus s = m_station->status();
+    const kiosk::StationStatus s = m_station->status();
     m_pollsState = polls_text(s.casting.polls);
     m_ballotsCast = static_cast<int>(s.casting.ballots_cast);
     m_ballotsChallenged = static_cast<int>(s.casting.ballots_challenged);
@@ -205,7 +205,7 @@ void KioskController::showUnlock() {
 void KioskController::unlock(const QString& passphrase) {
     if (m_screen != screen_unlock) return;
     QByteArray utf8 = passphrase.toUtf8();
-    const PollWorkerLock::Attempt attempt = m_lock.try_unlock(
+    const kiosk::PollWorkerLock::Attempt attempt = m_lock.try_unlock(
         std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
     utf8.fill('\0');
     if (attempt.unlocked) {
@@ -247,7 +247,7 @@ void KioskController::recordPolls(int action_value) {
     m_confirmClose = false;
     const auto action = static_cast<election::PollsAction>(action_value);
     m_progressText = tr("Recording in the ledger…");
-    KioskStation* station = m_station.get();
+    kiosk::KioskStation* station = m_station.get();
     const std::string actor = "poll worker at " + std::string(station->device_id());
     runWork(
         [station, action, actor] {
@@ -331,7 +331,8 @@ void KioskController::activateVoter() {
         setPollWorkerMessage(tr("Polls are not open: no voter session can start."));
         return;
     }
-    m_session = std::make_unique<VoterSession>(m_station->election(), m_station->district_id());
+    m_session =
+        std::make_unique<kiosk::VoterSession>(m_station->election(), m_station->district_id());
     m_unlocked = false;  // the voter never reaches the poll worker's controls
     m_unlockTimer.stop();
     resetAccessibility();
@@ -402,18 +403,18 @@ void KioskController::toggleOption(int option) {
     const QString label = localized(contest.options[o].label);
     m_sessionTimer.start();
     switch (m_session->toggle(c, o)) {
-        case MarkOutcome::marked:
-        case MarkOutcome::switched:
+        case kiosk::MarkOutcome::marked:
+        case kiosk::MarkOutcome::switched:
             setNotice({});
             emit ballotChanged();
             speak(tr("%1 selected.").arg(label));
             break;
-        case MarkOutcome::unmarked:
+        case kiosk::MarkOutcome::unmarked:
             setNotice({});
             emit ballotChanged();
             speak(tr("%1 not selected.").arg(label));
             break;
-        case MarkOutcome::refused_overvote:
+        case kiosk::MarkOutcome::refused_overvote:
             setNotice(tr("You have already chosen %1, the most this contest allows. To choose %2, "
                          "first remove one of your choices.")
                           .arg(contest.vote_for)
@@ -486,7 +487,7 @@ void KioskController::submit(bool challenge) {
     auto marks = std::make_shared<election::BallotMarks>(m_session->ballot_marks());
     m_progressText = challenge ? tr("Encrypting and recording your challenged ballot. Please wait…")
                                : tr("Encrypting and recording your ballot. Please wait…");
-    KioskStation* station = m_station.get();
+    kiosk::KioskStation* station = m_station.get();
     setScreen(screen_working);
     runWork(
         [station, marks, challenge] {
@@ -515,7 +516,7 @@ void KioskController::submit(bool challenge) {
             }
             if (result->write_failed && station->unconfirmed_ballot())
                 result->unconfirmed = q(*station->unconfirmed_ballot());
-            wipe_ballot_marks(*marks);
+            kiosk::wipe_ballot_marks(*marks);
             return result;
         },
         [this, challenge](const WorkResult& r) {
@@ -551,8 +552,8 @@ void KioskController::submit(bool challenge) {
                                     {QStringLiteral("marks"), labels}});
                 }
                 // The voter starts over with a fresh ballot.
-                m_session =
-                    std::make_unique<VoterSession>(m_station->election(), m_station->district_id());
+                m_session = std::make_unique<kiosk::VoterSession>(m_station->election(),
+                                                                  m_station->district_id());
                 m_contest = 0;
             } else {
                 endVoterSession();

@@ -29,16 +29,19 @@
 #include <functional>
 #include <memory>
 
-#include "poll_worker_lock.hpp"
+#include "psephos/kiosk/poll_worker_lock.hpp"
 
 class QTranslator;
 
-namespace psephos::ui {
-
+namespace psephos::kiosk {
 class KioskStation;
 class VoterSession;
-class Speaker;
 struct CastReceipt;
+}  // namespace psephos::kiosk
+
+namespace psephos::ui {
+
+class Speaker;
 
 class KioskController : public QObject {
     Q_OBJECT
@@ -108,14 +111,14 @@ public:
     };
 
     // Takes a station that opened, or none and the reason (shown on the "error" screen).
-    KioskController(std::unique_ptr<KioskStation> station, QString open_error,
+    KioskController(std::unique_ptr<kiosk::KioskStation> station, QString open_error,
                     std::string passphrase_hash, Options options, QObject* parent = nullptr);
     ~KioskController() override;
 
     // For retranslating when the language changes.
     void setEngine(QQmlEngine* engine) { m_engine = engine; }
-    KioskStation* station() { return m_station.get(); }
-    PollWorkerLock& lock() { return m_lock; }
+    kiosk::KioskStation* station() { return m_station.get(); }
+    kiosk::PollWorkerLock& lock() { return m_lock; }
 
     QString screen() const { return m_screen; }
     QString errorText() const { return m_errorText; }
@@ -238,12 +241,12 @@ private:
     int cursorLimit() const;
     void onSessionTimeout();
 
-    std::unique_ptr<KioskStation> m_station;
-    PollWorkerLock m_lock;
+    std::unique_ptr<kiosk::KioskStation> m_station;
+    kiosk::PollWorkerLock m_lock;
     Options m_options;
     QPointer<QQmlEngine> m_engine;
     std::unique_ptr<QTranslator> m_translator;
-    std::unique_ptr<VoterSession> m_session;
+    std::unique_ptr<kiosk::VoterSession> m_session;
     std::unique_ptr<Speaker> m_speaker;
     QTimer m_sessionTimer;
     QTimer m_unlockTimer;

@@ -4,6 +4,7 @@
 
 #include "ledger_impl.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/election/log_origin.hpp"
 #include "storage_faults.hpp"
 
 namespace psephos::ledger {
@@ -11,10 +12,6 @@ namespace psephos::ledger {
 using detail::Family;
 
 namespace {
-
-std::string district_origin(const election::ElectionManifest& m, const std::string& district_id) {
-    return m.election_id + "/district/" + district_id;
-}
 
 // The environment the store goes through: the default, or one that fails on demand (tests).
 std::shared_ptr<rocksdb::Env> storage_env_of(const LedgerOptions& options) {
@@ -169,8 +166,8 @@ Status Ledger::Impl::set_up_logs(bool creating, rocksdb::WriteBatch* batch) {
     const election::ElectionManifest& m = election.manifest;
     for (std::size_t d = 0; d < m.districts.size(); ++d) {
         const std::string& id = m.districts[d].id;
-        auto log =
-            make_log(creating, batch, static_cast<std::uint32_t>(d), id, district_origin(m, id));
+        auto log = make_log(creating, batch, static_cast<std::uint32_t>(d), id,
+                            election::district_origin(m.election_id, id));
         if (!log) return log.error();
         district_logs.push_back(std::move(log).value());
         district_index.emplace(id, d);

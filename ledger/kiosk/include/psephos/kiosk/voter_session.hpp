@@ -11,7 +11,7 @@
 #include "psephos/election/election_context.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 
-namespace psephos::ui {
+namespace psephos::kiosk {
 
 enum class MarkOutcome : std::uint8_t {
     marked,
@@ -53,4 +53,4 @@ private:
 // Wipes the option-id strings of a BallotMarks and empties it.
 void wipe_ballot_marks(election::BallotMarks& marks);
 
-}  // namespace psephos::ui
+}  // namespace psephos::kiosk

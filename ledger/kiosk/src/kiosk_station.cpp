@@ -1,4 +1,4 @@
-#include "kiosk_station.hpp"
+#include "psephos/kiosk/kiosk_station.hpp"
 
 #include <fcntl.h>
 #include <sodium.h>
@@ -13,7 +13,7 @@
 #include "psephos/crypto/elgamal.hpp"
 #include "psephos/crypto/key_file.hpp"
 
-namespace psephos::ui {
+namespace psephos::kiosk {
 namespace fs = std::filesystem;
 
 namespace {
@@ -278,4 +278,4 @@ Result<ChallengeReport> KioskStation::challenge(const election::BallotMarks& mar
     return report;
 }
 
-}  // namespace psephos::ui
+}  // namespace psephos::kiosk

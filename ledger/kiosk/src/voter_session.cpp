@@ -1,10 +1,10 @@
-#include "voter_session.hpp"
+#include "psephos/kiosk/voter_session.hpp"
 
 #include <sodium.h>
 
 #include <stdexcept>
 
-namespace psephos::ui {
+namespace psephos::kiosk {
 
 VoterSession::VoterSession(const election::ElectionContext& election,
                            std::string_view district_id) {
@@ -72,4 +72,4 @@ void wipe_ballot_marks(election::BallotMarks& marks) {
     marks.clear();
 }
 
-}  // namespace psephos::ui
+}  // namespace psephos::kiosk

@@ -18,7 +18,7 @@
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/ledger.hpp"
 
-namespace psephos::ui {
+namespace psephos::kiosk {
 
 struct KioskConfig {
     std::filesystem::path election;  // the finalized manifest
@@ -124,4 +124,4 @@ private:
     std::vector<UnconfirmedOutcome> recovered_;
 };
 
-}  // namespace psephos::ui
+}  // namespace psephos::kiosk

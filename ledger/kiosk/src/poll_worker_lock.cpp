@@ -1,4 +1,4 @@
-#include "poll_worker_lock.hpp"
+#include "psephos/kiosk/poll_worker_lock.hpp"
 
 #include <sodium.h>
 
@@ -6,7 +6,7 @@
 
 #include "psephos/crypto/secure_file.hpp"
 
-namespace psephos::ui {
+namespace psephos::kiosk {
 namespace {
 
 constexpr std::string_view file_header = "psephos-poll-worker-passphrase-v1 ";
@@ -87,4 +87,4 @@ PollWorkerLock::Attempt PollWorkerLock::try_unlock(std::string_view passphrase) 
     return {false, seconds_locked_out()};
 }
 
-}  // namespace psephos::ui
+}  // namespace psephos::kiosk

@@ -13,7 +13,7 @@
 
 #include "psephos/crypto/result.hpp"
 
-namespace psephos::ui {
+namespace psephos::kiosk {
 
 // The passphrase file: one line "psephos-poll-worker-passphrase-v1 <crypto_pwhash_str output>".
 // The passphrase must be 8 to 256 bytes. Written new (never replacing a file), mode 0600.
@@ -50,4 +50,4 @@ private:
     std::chrono::steady_clock::time_point locked_until_{};
 };
 
-}  // namespace psephos::ui
+}  // namespace psephos::kiosk
