@@ -566,7 +566,7 @@ Result<DecodedAnchorTransaction> decode_anchor_transaction(ByteSpan record) {
                                                   [](char c) { return c > 0x20 && c < 0x7F; })))
         r.fail("sender is not 1 to 128 printable ASCII characters");
     if (r.ok() && raw.empty()) r.fail("raw transaction is empty");
-    return finish(r, std::move(out));
+    return finish(r, out);
 }
 
 Result<DecodedAnchorConfirmation> decode_anchor_confirmation(ByteSpan record) {
@@ -581,7 +581,7 @@ Result<DecodedAnchorConfirmation> decode_anchor_confirmation(ByteSpan record) {
     r.u64();
     r.done();
     if (r.ok() && out.confirmations == 0) r.fail("confirmations is 0");
-    return finish(r, std::move(out));
+    return finish(r, out);
 }
 
 Result<DecodedTally> decode_tally(ByteSpan record) {
