@@ -19,7 +19,7 @@ using psephos::fuzz::require;
 namespace {
 // The small test election's manifest (tests/ledger/test_election.hpp) is not linked here; the
 // builder needs only a finalized election with a ballot style for "d1".
-std::optional<election::LocalKeyCeremony> election;
+std::optional<election::LocalKeyCeremony> ceremony;
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
                        {"south", {"d2"}, {"mayor", "measure-a"}}};
     m.guardian_count = 3;
     m.threshold = 2;
-    election.emplace(election::run_local_key_ceremony(std::move(m)).value());
+    ceremony.emplace(election::run_local_key_ceremony(std::move(m)).value());
     return 0;
 }
 
@@ -68,7 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         district = tally->district_id;
         require(tally->ballots_counted + tally->ballots_challenged <= tally->log_size,
                 "a tally counts no more ballots than the records it covers");
-        (void)election::check_tally_shape(election->election, *tally);
+        (void)election::check_tally_shape(ceremony->election, *tally);
     }
 
     const auto decryption = fuzz::check_canonical_record(
@@ -101,7 +101,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
     // The builder reads cast ballots without decoding their points: it must never crash.
-    auto builder = election::DistrictTallyBuilder::create(election->election, "d1").value();
+    auto builder = election::DistrictTallyBuilder::create(ceremony->election, "d1").value();
     if (builder.add_record(input)) {
         const election::DistrictTally t = builder.finish(1, {});
         require(t.ballots_counted + t.ballots_challenged <= 1, "one record counts at most once");
