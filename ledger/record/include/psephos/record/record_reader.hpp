@@ -43,9 +43,7 @@ public:
     // Reads record.json and manifest.json of the record in `dir`. Errors name the file and field.
     static Result<RecordReader> open(const std::filesystem::path& dir);
 
-    const std::filesystem::path& directory() const { return dir_; }
     const election::ElectionContext& election() const { return election_; }
-    const std::vector<RecordLog>& logs() const { return logs_; }
 
     // The queries of ledger::Ledger, answered from the record's files.
     Result<Bytes> record(std::string_view log, std::uint64_t index) const;
