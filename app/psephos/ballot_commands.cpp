@@ -15,6 +15,7 @@
 #include "commands.hpp"
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
+#include "psephos/election/challenge_audit.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/ledger.hpp"
@@ -44,8 +45,9 @@ const CommandSpec encrypt_spec{
     0,
     0};
 const CommandSpec challenge_check_spec{
-    "psephos challenge-check BALLOT --election FILE --device-pub KEYFILE",
-    {"--election", "--device-pub"},
+    "psephos challenge-check BALLOT --election FILE --device-pub KEYFILE [--code CODE "
+    "--selections JSON]",
+    {"--election", "--device-pub", "--code", "--selections"},
     {},
     1,
     1};
@@ -240,6 +242,10 @@ int run_challenge_check_command(Words words) {
         if (!args->value(flag))
             return usage_error(challenge_check_spec, "missing " + std::string(flag));
     }
+    if (args->value("--code").has_value() != args->value("--selections").has_value())
+        return usage_error(challenge_check_spec,
+                           "--code and --selections go together: the code shown before the "
+                           "choice and what the voter marked");
     auto inputs = load_check_inputs(*args);
     if (!inputs) return failure(inputs.error().message);
     const std::string& path = args->positional()[0];
@@ -263,6 +269,16 @@ int run_challenge_check_command(Words words) {
                   << marked_labels(*contest, c.ballot.contests[i], c.marks[i]) << '\n';
     }
     std::cout << "challenge verified: the ballot encrypts exactly these selections\n";
+    if (const auto code = args->value("--code")) {
+        auto intended = read_selections(*args->value("--selections"));
+        if (!intended) return failure("--selections: " + intended.error().message);
+        auto audited = election::audit_challenged_ballot(
+            inputs.value().election, inputs.value().device_key, c, *code, intended.value());
+        if (!audited)
+            return failure(path + ": the voter's check FAILS: " + audited.error().message);
+        std::cout << "voter's check passed: this is the ballot whose code was shown before the "
+                     "choice, and it encrypts exactly the voter's selections\n";
+    }
     return exit_ok;
 }
 

@@ -37,8 +37,9 @@ constexpr CommandEntry commands[] = {
      "ballot verify BALLOT --election FILE --device-pub KEYFILE\n"
      "      check an encrypted ballot: signature, every proof, its election and ballot style"},
     {"challenge-check", psephos::app::run_challenge_check_command,
-     "challenge-check BALLOT --election FILE --device-pub KEYFILE\n"
-     "      check a challenged ballot and show the selections it encrypts"},
+     "challenge-check BALLOT --election FILE --device-pub KEYFILE [--code CODE --selections JSON]\n"
+     "      check a challenged ballot and show the selections it encrypts; with --code and\n"
+     "      --selections, also the voter's check: the code shown before the choice, their marks"},
     {"ledger", psephos::app::run_ledger_command,
      "ledger SUBCOMMAND [OPTIONS]   ('psephos ledger --help' shows each one's usage)\n"
      "      the election's ledger in DIR (district logs, election log, event log):\n"

@@ -451,6 +451,36 @@ private slots:
         QVERIFY(
             c.out.endsWith("challenge verified: the ballot encrypts exactly these selections\n"));
 
+        // The voter's check: the code shown before the choice (encrypt prints it) and the marks.
+        const qsizetype at = e.out.indexOf("tracking code: ");
+        QVERIFY2(at >= 0, qPrintable(e.out));
+        const QString code = e.out.mid(at + 15, 39);
+        const QString marks =
+            "{\"mayor\": [\"martin-okafor\"], \"city-council\": [\"nora-lindqvist\", "
+            "\"claire-dubois\"]}";
+        const Run v = run(QStringList{"challenge-check", out} + check_args +
+                          QStringList{"--code", code.toLower(), "--selections", marks});
+        QVERIFY2(v.exit_code == 0, qPrintable(describe(v)));
+        QVERIFY2(v.out.contains("voter's check passed"), qPrintable(v.out));
+        const Run other =
+            run(QStringList{"challenge-check", out} + check_args +
+                QStringList{"--code", code, "--selections", "{\"mayor\": [\"helen-park\"]}"});
+        QCOMPARE(other.exit_code, 1);
+        QVERIFY2(other.err.contains("the voter's check FAILS") &&
+                     other.err.contains("contest 'mayor': the ballot encrypts 'martin-okafor', "
+                                        "the voter marked 'helen-park'"),
+                 qPrintable(describe(other)));
+        QString wrong = code;
+        wrong[0] = wrong[0] == QLatin1Char('A') ? QLatin1Char('B') : QLatin1Char('A');
+        const Run switched = run(QStringList{"challenge-check", out} + check_args +
+                                 QStringList{"--code", wrong, "--selections", marks});
+        QCOMPARE(switched.exit_code, 1);
+        QVERIFY2(switched.err.contains("not the code shown before the choice"),
+                 qPrintable(describe(switched)));
+        const Run half =
+            run(QStringList{"challenge-check", out} + check_args + QStringList{"--code", code});
+        QCOMPARE(half.exit_code, 2);
+
         // The last 32 bytes are the last selection's nonce; changing its low byte keeps it a
         // canonical scalar, so it decodes and the reveal no longer opens the ciphertext.
         QByteArray bad = read_all(out);

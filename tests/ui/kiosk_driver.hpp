@@ -50,6 +50,16 @@ public:
         return waitUntil([&] { return controller->screen() == screen; }, timeout_ms);
     }
 
+    // From the review: Continue, and wait until the sealed ballot's code is shown. Returns the
+    // code.
+    QString seal() {
+        click(QStringLiteral("sealButton"));
+        if (!waitForScreen(QStringLiteral("sealed")))
+            throw std::runtime_error("the kiosk did not show the sealed ballot (now on " + where() +
+                                     ")");
+        return controller->trackingCode();
+    }
+
     void unlock(const QString& passphrase = QString::fromLatin1(poll_worker_passphrase)) {
         click(QStringLiteral("unlockCorner"));
         click(QStringLiteral("passphraseInput"));

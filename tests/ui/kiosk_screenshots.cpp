@@ -113,6 +113,8 @@ int main(int argc, char** argv) {
             }
             expect(QStringLiteral("review"));
             shot(QStringLiteral("review"), v.suffix);
+            d.seal();
+            shot(QStringLiteral("sealed"), v.suffix);
             if (std::string_view(v.suffix).empty()) {
                 d.click(QStringLiteral("challengeButton"));
                 expect(QStringLiteral("challenged"));
@@ -121,6 +123,7 @@ int main(int argc, char** argv) {
                 d.click(QStringLiteral("option-0"));
                 while (d.kiosk().screen() == QStringLiteral("contest"))
                     d.click(QStringLiteral("nextButton"));
+                d.seal();
             }
             d.click(QStringLiteral("castButton"));
             if (d.kiosk().screen() == QStringLiteral("working") &&
@@ -140,6 +143,7 @@ int main(int argc, char** argv) {
             d.click(QStringLiteral("nextButton"));
         if (!d.kiosk().station()->record_polls(election::PollsAction::paused, "screenshots"))
             throw std::runtime_error("could not pause the polls");
+        d.seal();
         d.click(QStringLiteral("castButton"));
         expect(QStringLiteral("ledgerError"));
         shot(QStringLiteral("ledger-error"), "");
@@ -174,6 +178,7 @@ int main(int argc, char** argv) {
             f.click(QStringLiteral("startButton"));
             while (f.kiosk().screen() == QStringLiteral("contest"))
                 f.click(QStringLiteral("nextButton"));
+            f.seal();
             disk->inject(ledger::testing::StorageFault::sync);
             f.click(QStringLiteral("castButton"));
             if (!f.waitForScreen(QStringLiteral("ledgerError")))

@@ -121,7 +121,20 @@ private slots:
         QCOMPARE(d.kiosk().reviewItems()[0].toMap()[QStringLiteral("marks")].toStringList(),
                  QStringList{QStringLiteral("Helen Park")});
 
-        // Cast: the GUI thread keeps running while the ballot is encrypted and written.
+        // Sealed first: the code is on the screen before the voter chooses.
+        const QString sealed = d.seal();
+        QCOMPARE(d.kiosk().trackingGroups().size(), 8);
+        QCOMPARE(d.text(QStringLiteral("trackingCodeText")), sealed);
+        QTRY_COMPARE(d.require(QStringLiteral("qrImage"))->property("status").toInt(), 1);
+        // Change my choices discards it; the next seal is a new ballot with a new code.
+        d.click(QStringLiteral("changeButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+        QCOMPARE(d.kiosk().trackingCode(), QString());
+        QVERIFY(!d.kiosk().station()->sealed());
+        const QString resealed = d.seal();
+        QVERIFY(resealed != sealed);
+
+        // Cast: the GUI thread keeps running while the ballot is written.
         qint64 longest_gap = 0;
         QElapsedTimer gap;
         gap.start();
@@ -138,6 +151,7 @@ private slots:
                  qPrintable(QStringLiteral("GUI blocked %1 ms").arg(longest_gap)));
 
         const QString code = d.kiosk().trackingCode();
+        QCOMPARE(code, resealed);  // the ballot cast is the ballot sealed
         QCOMPARE(d.text(QStringLiteral("trackingCodeText")), code);
         QCOMPARE(d.kiosk().trackingGroups().size(), 8);
         QTRY_COMPARE(d.require(QStringLiteral("qrImage"))->property("status").toInt(), 1);  // Ready
@@ -160,8 +174,11 @@ private slots:
         d.click(QStringLiteral("option-1"));  // No
         d.click(QStringLiteral("nextButton"));
         QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+        const QString shown = d.seal();
         d.click(QStringLiteral("challengeButton"));
         QVERIFY(d.waitForScreen(QStringLiteral("challenged")));
+        QCOMPARE(d.kiosk().trackingCode(), shown);  // the same ballot, opened
+        QCOMPARE(d.text(QStringLiteral("trackingCodeText")), shown);
         const QVariantList items = d.kiosk().challengeItems();
         QCOMPARE(items.size(), 3);
         QCOMPARE(items[0].toMap()[QStringLiteral("marks")].toStringList(),
@@ -179,6 +196,7 @@ private slots:
         for (int i = 0; i < 3; ++i) QVERIFY(!option_marked(d, i));
         d.click(QStringLiteral("option-0"));
         for (int i = 0; i < 3; ++i) d.click(QStringLiteral("nextButton"));
+        QVERIFY(d.seal() != shown);
         d.click(QStringLiteral("castButton"));
         QVERIFY(d.waitForScreen(QStringLiteral("receipt")));
         check_in_ledger(d, d.kiosk().trackingCode(), false, {{"mayor", {"rosa-delgado"}}});
@@ -221,9 +239,19 @@ private slots:
         d.key(Qt::Key_Right);
         QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
         QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Mayor: Martin Okafor.")));
-        // Review: the cursor runs over the contests, then "cast", then "challenge".
+        // Review: the cursor runs over the contests, then "continue" (seal).
         for (int i = 0; i < 4; ++i) d.key(Qt::Key_Down);
         QCOMPARE(d.kiosk().cursor(), 3);
+        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Press Enter to continue")));
+        d.key(Qt::Key_Return);
+        QVERIFY(d.waitForScreen(QStringLiteral("sealed")));
+        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Its tracking code is")));
+        // Sealed: cast, challenge, change.
+        d.key(Qt::Key_Down);
+        d.key(Qt::Key_Down);
+        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Press Enter to challenge")));
+        d.key(Qt::Key_Up);
+        QCOMPARE(d.kiosk().cursor(), 0);
         QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Press Enter to cast")));
         d.key(Qt::Key_Return);
         QVERIFY(d.waitForScreen(QStringLiteral("receipt")));
@@ -297,8 +325,10 @@ private slots:
         audit();  // contest
         for (int i = 0; i < 3; ++i) d.click(QStringLiteral("nextButton"));
         audit();  // review
-        QCOMPARE(seen_screens,
-                 (QStringList{"idle", "unlock", "pollWorker", "welcome", "contest", "review"}));
+        d.seal();
+        audit();  // sealed
+        QCOMPARE(seen_screens, (QStringList{"idle", "unlock", "pollWorker", "welcome", "contest",
+                                            "review", "sealed"}));
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
         QVERIFY2(controls >= 30, qPrintable(QString::number(controls)));
         d.kiosk().handleKey(Qt::Key_Escape);  // leave the voter's session to time out unused
@@ -331,18 +361,21 @@ private slots:
         QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
         // The polls are paused behind the voter's back: the ledger must refuse the ballot.
         QVERIFY(d.kiosk().station()->record_polls(election::PollsAction::paused, "test"));
+        const QString sealed = d.seal();
         d.click(QStringLiteral("castButton"));
         QVERIFY(d.waitForScreen(QStringLiteral("ledgerError")));
         QVERIFY(d.text(QStringLiteral("errorText")).contains(QStringLiteral("paused")));
-        QCOMPARE(d.kiosk().trackingCode(), QString());
         QCOMPARE(d.kiosk().station()->status().casting.ballots_cast,
                  static_cast<std::uint64_t>(m_cast));
-        // Once resumed, the voter's ballot (still in memory only) can be cast.
+        // Once resumed, the voter's sealed ballot (still in memory only) can be cast: the same
+        // ballot, with the code the voter was shown.
         QVERIFY(d.kiosk().station()->record_polls(election::PollsAction::resumed, "test"));
         d.click(QStringLiteral("ledgerErrorOk"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("sealed"));
+        QCOMPARE(d.kiosk().trackingCode(), sealed);
         d.click(QStringLiteral("castButton"));
         QVERIFY(d.waitForScreen(QStringLiteral("receipt")));
+        QCOMPARE(d.kiosk().trackingCode(), sealed);
         check_in_ledger(d, d.kiosk().trackingCode(), false, {{"mayor", {"rosa-delgado"}}});
         m_cast += 1;
         d.click(QStringLiteral("receiptDoneButton"));
@@ -364,11 +397,12 @@ private slots:
             d.click(QStringLiteral("option-0"));
             for (int i = 0; i < 3; ++i) d.click(QStringLiteral("nextButton"));
             QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+            const QString sealed = d.seal();
             faults->inject(ledger::testing::StorageFault::sync);
             d.click(QStringLiteral("castButton"));
             QVERIFY(d.waitForScreen(QStringLiteral("ledgerError")));
             code = d.kiosk().unconfirmedCode();
-            QCOMPARE(code.size(), 39);
+            QCOMPARE(code, sealed);
             QCOMPARE(d.text(QStringLiteral("ledgerErrorTitle")),
                      QStringLiteral("Your ballot could NOT be confirmed"));
             QVERIFY(d.text(QStringLiteral("errorText")).contains(code));

@@ -1,11 +1,13 @@
 // The kiosk's non-GUI parts: the voter's ballot (vote-for-N, undervotes, wiping), the poll
-// worker's passphrase and its rate limit, and KioskStation against a real ledger on disk.
+// worker's passphrase and its rate limit, KioskStation against a real ledger on disk, and the
+// commit before the choice played against a lying kiosk.
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <sys/stat.h>
 
 #include "kiosk_fixture.hpp"
+#include "psephos/election/challenge_audit.hpp"
 #include "psephos/kiosk/kiosk_station.hpp"
 #include "psephos/kiosk/poll_worker_lock.hpp"
 #include "psephos/kiosk/voter_session.hpp"
@@ -18,6 +20,61 @@ using kiosk::MarkOutcome;
 namespace {
 
 const std::filesystem::path small_sample = PSEPHOS_SAMPLES_DIR "/small-election.json";
+
+// The station's flow for one voter: seal (the code is shown), then the voter's choice.
+Result<kiosk::CastReceipt> seal_and_cast(kiosk::KioskStation& station,
+                                         const election::BallotMarks& marks) {
+    if (auto sealed = station.seal(marks); !sealed) return sealed.error();
+    return station.cast();
+}
+Result<kiosk::ChallengeReport> seal_and_challenge(kiosk::KioskStation& station,
+                                                  const election::BallotMarks& marks) {
+    if (auto sealed = station.seal(marks); !sealed) return sealed.error();
+    return station.challenge();
+}
+
+// A dishonest kiosk (the attacker of docs/threat-model.md, "kiosk"): it wants to record other
+// marks than the voter's. It must seal before the voter chooses, so it seals a ballot for the
+// marks it wants; if the voter challenges, it can open what it sealed, or seal the voter's true
+// marks afresh and open that. Either way it is the same software and keys as an honest kiosk.
+class LyingKiosk {
+public:
+    LyingKiosk(const election::ElectionContext& election,
+               const crypto::Ed25519SigningKey& device_key, std::string district,
+               std::string device_id)
+        : election_(election),
+          device_key_(device_key),
+          district_(std::move(district)),
+          device_id_(std::move(device_id)),
+          head_(election::initial_tracking_code(election.base_hash, device_id_)) {}
+
+    // Shows the code of a ballot for `wanted`, whatever the voter marked.
+    std::string seal(const election::BallotMarks& wanted) {
+        sealed_.emplace(encrypt(wanted, "sealed"));
+        return election::format_tracking_code(sealed_->tracking_code);
+    }
+    election::ChallengedBallot open_what_was_sealed() {
+        return election::challenge_ballot(std::move(*sealed_));
+    }
+    election::ChallengedBallot open_a_fresh_honest_ballot(const election::BallotMarks& voter) {
+        return election::challenge_ballot(encrypt(voter, "fresh"));
+    }
+
+private:
+    election::PreparedBallot encrypt(const election::BallotMarks& marks, const std::string& id) {
+        const election::BallotRequest request{id, device_id_, district_, 1'793'800'000, head_};
+        auto prepared = election::encrypt_ballot(election_, request, marks, device_key_);
+        if (!prepared) throw std::runtime_error(prepared.error().message);
+        return std::move(prepared).value();
+    }
+
+    const election::ElectionContext& election_;
+    const crypto::Ed25519SigningKey& device_key_;
+    std::string district_;
+    std::string device_id_;
+    Hash32 head_;
+    std::optional<election::PreparedBallot> sealed_;
+};
 
 }  // namespace
 
@@ -187,7 +244,7 @@ private slots:
                                           {"city-council", {"amir-haddad", "claire-dubois"}},
                                           {"measure-1", {}}};
         // Polls not open: refused, nothing cast.
-        auto early = station.cast(marks);
+        auto early = seal_and_cast(station, marks);
         QVERIFY(!early);
         QVERIFY2(early.error().message.find("polls") != std::string::npos,
                  early.error().message.c_str());
@@ -197,8 +254,13 @@ private slots:
         QVERIFY2(open, open ? "" : open.error().message.c_str());
         QCOMPARE(station.status().casting.polls, ledger::PollsStatus::open);
 
-        auto cast = station.cast(marks);
+        auto sealed = station.seal(marks);
+        QVERIFY2(sealed, sealed ? "" : sealed.error().message.c_str());
+        QVERIFY(station.sealed());
+        auto cast = station.cast();
         QVERIFY2(cast, cast ? "" : cast.error().message.c_str());
+        QCOMPARE(cast.value().tracking_code, sealed.value().tracking_code);
+        QVERIFY(!station.sealed());  // cast: no longer held
         QCOMPARE(cast.value().tracking_code.size(), std::size_t{39});
         auto found = station.ledger().casting().find_tracking_code(cast.value().tracking_code_hash);
         QVERIFY(found);
@@ -219,7 +281,7 @@ private slots:
                  cast.value().tracking_code);
 
         // A challenge opens to exactly the marks, and chains after the cast ballot.
-        auto challenged = station.challenge(marks);
+        auto challenged = seal_and_challenge(station, marks);
         QVERIFY2(challenged, challenged ? "" : challenged.error().message.c_str());
         QCOMPARE(challenged.value().opened.size(), std::size_t{3});
         QVERIFY(challenged.value().opened[0] == marks.at("mayor"));
@@ -231,17 +293,25 @@ private slots:
         QVERIFY(found_challenge->challenged);
 
         // An overvote never reaches the ledger.
-        auto overvote = station.cast(
+        auto overvote = station.seal(
             {{"mayor", {"helen-park", "rosa-delgado"}}, {"city-council", {}}, {"measure-1", {}}});
         QVERIFY(!overvote);
+        QVERIFY(!station.sealed());
+        QVERIFY(!station.cast());  // nothing sealed, nothing to cast
         QCOMPARE(station.status().casting.ballots_cast, std::uint64_t{1});
         QCOMPARE(station.status().casting.ballots_challenged, std::uint64_t{1});
 
-        // Pausing refuses ballots; resuming takes them again, still on the same chain.
+        // Pausing refuses ballots, but the sealed one is kept; resuming takes that same ballot,
+        // still on the same chain.
         QVERIFY(station.record_polls(election::PollsAction::paused, "pw"));
-        QVERIFY(!station.cast(marks));
+        auto held = station.seal(marks);
+        QVERIFY(held);
+        QVERIFY(!station.cast());
+        QVERIFY(station.sealed());
         QVERIFY(station.record_polls(election::PollsAction::resumed, "pw"));
-        QVERIFY(station.cast(marks));
+        auto resumed = station.cast();
+        QVERIFY2(resumed, resumed ? "" : resumed.error().message.c_str());
+        QCOMPARE(resumed.value().tracking_code, held.value().tracking_code);
         auto close = station.record_polls(election::PollsAction::closed, "pw");
         QVERIFY2(close, close ? "" : close.error().message.c_str());
         const kiosk::StationStatus status = station.status();
@@ -255,7 +325,7 @@ private slots:
         QVERIFY(polls);
         QCOMPARE(polls.value().ballots_cast, std::uint64_t{2});
         QCOMPARE(polls.value().ballots_challenged, std::uint64_t{1});
-        QVERIFY(!station.cast(marks));  // closed
+        QVERIFY(!seal_and_cast(station, marks));  // closed
         QVERIFY(!station.record_polls(election::PollsAction::opened, "pw"));
     }
 
@@ -285,10 +355,10 @@ private slots:
             kiosk::KioskStation& station = *opened.value();
             QVERIFY(station.recovered_outcomes().empty());
             QVERIFY(station.record_polls(election::PollsAction::opened, "pw"));
-            QVERIFY(station.cast(marks));
+            QVERIFY(seal_and_cast(station, marks));
 
             faults->inject(static_cast<ledger::testing::StorageFault>(fault));
-            auto failed = station.cast(marks);
+            auto failed = seal_and_cast(station, marks);
             QVERIFY(!failed);
             QCOMPARE(failed.error().code, ErrorCode::io_error);
             QVERIFY(station.unconfirmed_ballot());
@@ -301,12 +371,12 @@ private slots:
             // The disk is back, but nothing more is taken before a restart: a ballot cast now
             // could follow one the log may hold, and the closing counts are not known.
             faults->inject(ledger::testing::StorageFault::none);
-            auto refused = station.cast(marks);
+            auto refused = seal_and_cast(station, marks);
             QVERIFY(!refused);
             QCOMPARE(refused.error().code, ErrorCode::refused);
             QVERIFY2(refused.error().message.find("restart the kiosk") != std::string::npos,
                      refused.error().message.c_str());
-            QVERIFY(!station.challenge(marks));
+            QVERIFY(!seal_and_challenge(station, marks));
             QVERIFY(!station.record_polls(election::PollsAction::closed, "pw"));
         }
 
@@ -350,10 +420,104 @@ private slots:
         }
         QVERIFY(logged);
         // Voting goes on, on the chain the log holds.
-        auto next = station.cast(marks);
+        auto next = seal_and_cast(station, marks);
         QVERIFY2(next, next ? "" : next.error().message.c_str());
         QCOMPARE(station.status().casting.ballots_cast, cast + 1);
         QVERIFY(station.record_polls(election::PollsAction::closed, "pw"));
+    }
+
+    // Commit before the choice: the code shown before the choice is the code of the ballot then
+    // cast or challenged; a new seal replaces an unchosen one; the voter's check of a challenged
+    // ballot read back from the ledger passes, and fails on another code or other marks.
+    void the_kiosk_commits_before_the_choice() {
+        QTemporaryDir dir;
+        const test::KioskFixture fixture(dir.path().toStdString(), small_sample, "ward-1");
+        auto opened = kiosk::KioskStation::open(fixture.config());
+        QVERIFY2(opened, opened ? "" : opened.error().message.c_str());
+        kiosk::KioskStation& station = *opened.value();
+        QVERIFY(station.record_polls(election::PollsAction::opened, "pw"));
+        const election::BallotMarks marks{
+            {"mayor", {"rosa-delgado"}}, {"city-council", {"nora-lindqvist"}}, {"measure-1", {}}};
+        QVERIFY(!station.challenge());  // nothing sealed
+        auto first = station.seal(marks);
+        QVERIFY(first);
+        auto second = station.seal(marks);  // the voter changed their mind: a new ballot
+        QVERIFY(second);
+        QVERIFY(first.value().tracking_code != second.value().tracking_code);
+        auto report = station.challenge();
+        QVERIFY2(report, report ? "" : report.error().message.c_str());
+        QCOMPARE(report.value().tracking_code, second.value().tracking_code);
+        QCOMPARE(station.status().casting.ballots_challenged, std::uint64_t{1});
+        QVERIFY(!station.sealed());
+
+        auto stored = station.ledger().record("ward-1", report.value().receipt.index);
+        QVERIFY(stored);
+        auto challenged = election::decode_challenged_ballot(stored.value());
+        QVERIFY(challenged);
+        auto device = crypto::read_signing_key_file(fixture.device_key);
+        QVERIFY(device);
+        const crypto::Ed25519PublicKey key = device.value().public_key();
+        auto audited = election::audit_challenged_ballot(
+            station.election(), key, challenged.value(), second.value().tracking_code, marks);
+        QVERIFY2(audited, audited ? "" : audited.error().message.c_str());
+        // The first (discarded) code is not this ballot's; other marks are not its contents.
+        auto other_code = election::audit_challenged_ballot(
+            station.election(), key, challenged.value(), first.value().tracking_code, marks);
+        QVERIFY(!other_code);
+        QVERIFY2(other_code.error().message.find("not the code shown before the choice") !=
+                     std::string::npos,
+                 other_code.error().message.c_str());
+        election::BallotMarks other = marks;
+        other["mayor"] = {"helen-park"};
+        auto other_marks = election::audit_challenged_ballot(
+            station.election(), key, challenged.value(), second.value().tracking_code, other);
+        QVERIFY(!other_marks);
+        QVERIFY2(other_marks.error().message.find("contest 'mayor'") != std::string::npos,
+                 other_marks.error().message.c_str());
+        QVERIFY(!election::audit_challenged_ballot(station.election(), key, challenged.value(),
+                                                   "not a code", marks));
+        QVERIFY(station.record_polls(election::PollsAction::closed, "pw"));
+    }
+
+    // The lying kiosk seals a ballot for other marks. Challenged, it is caught whichever way it
+    // answers: opening what it sealed shows other marks; opening a fresh honest ballot shows
+    // another tracking code than the one shown before the choice. (Casting instead would count
+    // the lie, but the kiosk cannot know in advance which ballots will be challenged.)
+    void a_lying_kiosk_is_caught_by_a_challenge() {
+        QTemporaryDir dir;
+        const test::KioskFixture fixture(dir.path().toStdString(), small_sample, "ward-1");
+        auto opened = kiosk::KioskStation::open(fixture.config());
+        QVERIFY(opened);
+        const election::ElectionContext& election = opened.value()->election();
+        auto device = crypto::read_signing_key_file(fixture.device_key);
+        QVERIFY(device);
+        const crypto::Ed25519PublicKey key = device.value().public_key();
+        const election::BallotMarks voter{
+            {"mayor", {"rosa-delgado"}}, {"city-council", {"nora-lindqvist"}}, {"measure-1", {}}};
+        const election::BallotMarks wanted{
+            {"mayor", {"helen-park"}}, {"city-council", {"nora-lindqvist"}}, {"measure-1", {}}};
+
+        LyingKiosk liar(election, device.value(), "ward-1", fixture.device_id);
+        const std::string shown = liar.seal(wanted);
+        const election::ChallengedBallot as_sealed = liar.open_what_was_sealed();
+        // The ballot itself is well formed: only the voter's comparison can catch the lie.
+        QVERIFY(election::verify_challenged_ballot(election, key, as_sealed));
+        auto caught = election::audit_challenged_ballot(election, key, as_sealed, shown, voter);
+        QVERIFY(!caught);
+        QVERIFY2(
+            caught.error().message.find("contest 'mayor': the ballot encrypts 'helen-park', "
+                                        "the voter marked 'rosa-delgado'") != std::string::npos,
+            caught.error().message.c_str());
+
+        LyingKiosk switcher(election, device.value(), "ward-1", fixture.device_id);
+        const std::string shown_again = switcher.seal(wanted);
+        const election::ChallengedBallot fresh = switcher.open_a_fresh_honest_ballot(voter);
+        QVERIFY(election::verify_challenged_ballot(election, key, fresh));
+        auto switched = election::audit_challenged_ballot(election, key, fresh, shown_again, voter);
+        QVERIFY(!switched);
+        QVERIFY2(switched.error().message.find("not the code shown before the choice") !=
+                     std::string::npos,
+                 switched.error().message.c_str());
     }
 
 private:

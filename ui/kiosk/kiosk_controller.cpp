@@ -27,6 +27,7 @@ const QString screen_welcome = QStringLiteral("welcome");
 const QString screen_contest = QStringLiteral("contest");
 const QString screen_review = QStringLiteral("review");
 const QString screen_working = QStringLiteral("working");
+const QString screen_sealed = QStringLiteral("sealed");
 const QString screen_receipt = QStringLiteral("receipt");
 const QString screen_challenged = QStringLiteral("challenged");
 const QString screen_ledger_error = QStringLiteral("ledgerError");
@@ -39,7 +40,7 @@ QString q(std::string_view s) {
 
 bool is_voter_screen(const QString& screen) {
     return screen == screen_welcome || screen == screen_contest || screen == screen_review ||
-           screen == screen_receipt || screen == screen_challenged;
+           screen == screen_sealed || screen == screen_receipt || screen == screen_challenged;
 }
 
 QString polls_text(ledger::PollsStatus status) { return q(ledger::to_string(status)); }
@@ -67,7 +68,8 @@ struct KioskController::WorkResult {
     QString checkpoint;
     QString tracking_code;
     bool write_failed = false;
-    QString unconfirmed;  // the tracking code of a ballot whose write failed (fate unknown)
+    QString unconfirmed;        // the tracking code of a ballot whose write failed (fate unknown)
+    bool still_sealed = false;  // the station still holds the sealed ballot (after a refusal)
     std::vector<std::vector<std::string>> opened;  // a challenge's opened marks
 };
 
@@ -476,24 +478,73 @@ QVariantList KioskController::reviewItems() const {
     return list;
 }
 
-void KioskController::cast() {
-    if (m_screen == screen_review && m_session && !m_busy) submit(false);
-}
-void KioskController::challenge() {
-    if (m_screen == screen_review && m_session && !m_busy) submit(true);
-}
-
-void KioskController::submit(bool challenge) {
+// Commit before the choice (docs/kiosk.md §3): the ballot is encrypted and signed, and its
+// tracking code shown, before the voter says whether to cast or challenge it.
+void KioskController::seal() {
+    if (m_screen != screen_review || !m_session || m_busy) return;
     auto marks = std::make_shared<election::BallotMarks>(m_session->ballot_marks());
-    m_progressText = challenge ? tr("Encrypting and recording your challenged ballot. Please wait…")
-                               : tr("Encrypting and recording your ballot. Please wait…");
+    m_progressText = tr("Encrypting your ballot. Please wait…");
     kiosk::KioskStation* station = m_station.get();
     setScreen(screen_working);
     runWork(
-        [station, marks, challenge] {
+        [station, marks] {
+            auto result = std::make_shared<WorkResult>();
+            auto sealed = station->seal(*marks);
+            kiosk::wipe_ballot_marks(*marks);
+            if (sealed) {
+                result->ok = true;
+                result->tracking_code = q(sealed.value().tracking_code);
+            } else {
+                result->error = q(sealed.error().message);
+            }
+            return result;
+        },
+        [this](const WorkResult& r) {
+            if (!r.ok) {
+                m_unconfirmedCode.clear();
+                m_errorText = tr("The kiosk could not encrypt the ballot: %1").arg(r.error);
+                setScreen(screen_ledger_error);
+                return;
+            }
+            m_trackingCode = r.tracking_code;
+            m_challengeItems.clear();
+            emit receiptChanged();
+            setScreen(screen_sealed);
+        });
+}
+
+void KioskController::cast() {
+    if (m_screen == screen_sealed && m_session && !m_busy) submit(false);
+}
+void KioskController::challenge() {
+    if (m_screen == screen_sealed && m_session && !m_busy) submit(true);
+}
+
+void KioskController::changeSealed() {
+    if (m_screen != screen_sealed || !m_session || m_busy) return;
+    discardSealed();
+    m_trackingCode.clear();
+    emit receiptChanged();
+    setScreen(screen_review);
+}
+
+// The station is used from the worker thread only, one job at a time.
+void KioskController::discardSealed() {
+    if (!m_station) return;
+    kiosk::KioskStation* station = m_station.get();
+    m_pool.start([station] { station->discard_sealed(); });
+}
+
+void KioskController::submit(bool challenge) {
+    m_progressText = challenge ? tr("Recording your challenged ballot. Please wait…")
+                               : tr("Recording your ballot. Please wait…");
+    kiosk::KioskStation* station = m_station.get();
+    setScreen(screen_working);
+    runWork(
+        [station, challenge] {
             auto result = std::make_shared<WorkResult>();
             if (challenge) {
-                auto report = station->challenge(*marks);
+                auto report = station->challenge();
                 if (report) {
                     result->ok = true;
                     result->tracking_code = q(report.value().tracking_code);
@@ -503,7 +554,7 @@ void KioskController::submit(bool challenge) {
                     result->write_failed = report.error().code == ErrorCode::io_error;
                 }
             } else {
-                auto receipt = station->cast(*marks);
+                auto receipt = station->cast();
                 if (receipt) {
                     result->ok = true;
                     result->tracking_code = q(receipt.value().tracking_code);
@@ -516,13 +567,18 @@ void KioskController::submit(bool challenge) {
             }
             if (result->write_failed && station->unconfirmed_ballot())
                 result->unconfirmed = q(*station->unconfirmed_ballot());
-            kiosk::wipe_ballot_marks(*marks);
+            result->still_sealed = station->sealed().has_value();
             return result;
         },
         [this, challenge](const WorkResult& r) {
             refreshStatus();
             if (!r.ok) {
                 m_unconfirmedCode = r.unconfirmed;
+                m_stillSealed = r.still_sealed;
+                if (!m_stillSealed) {  // no sealed ballot whose code the screen could show
+                    m_trackingCode.clear();
+                    emit receiptChanged();
+                }
                 m_errorText =
                     r.unconfirmed.isEmpty()
                         ? tr("The ledger did not record the ballot: %1").arg(r.error)
@@ -537,32 +593,34 @@ void KioskController::submit(bool challenge) {
             }
             m_trackingCode = r.tracking_code;
             m_challengeItems.clear();
-            if (challenge) {
-                const election::ElectionManifest& manifest = m_station->election().manifest;
-                const std::vector<std::string>& contests =
-                    manifest.ballot_style_of_district(m_station->district_id())->contests;
-                for (std::size_t c = 0; c < contests.size() && c < r.opened.size(); ++c) {
-                    const election::Contest* contest = manifest.find_contest(contests[c]);
-                    QStringList labels;
-                    for (const std::string& id : r.opened[c])
-                        for (const election::ContestOption& option : contest->options)
-                            if (option.id == id) labels.push_back(localized(option.label));
-                    m_challengeItems.push_back(
-                        QVariantMap{{QStringLiteral("title"), localized(contest->title)},
-                                    {QStringLiteral("marks"), labels}});
-                }
-                // The voter starts over with a fresh ballot.
-                m_session = std::make_unique<kiosk::VoterSession>(m_station->election(),
-                                                                  m_station->district_id());
-                m_contest = 0;
-            } else {
+            if (challenge)
+                showChallenge(r);
+            else
                 endVoterSession();
-            }
             emit receiptChanged();
             emit ballotChanged();
             setScreen(challenge ? screen_challenged : screen_receipt);
             emit submissionFinished(true);
         });
+}
+
+// What the challenged ballot opened to, by contest; the voter then starts over on a fresh ballot.
+void KioskController::showChallenge(const WorkResult& r) {
+    const election::ElectionManifest& manifest = m_station->election().manifest;
+    const std::vector<std::string>& contests =
+        manifest.ballot_style_of_district(m_station->district_id())->contests;
+    for (std::size_t c = 0; c < contests.size() && c < r.opened.size(); ++c) {
+        const election::Contest* contest = manifest.find_contest(contests[c]);
+        QStringList labels;
+        for (const std::string& id : r.opened[c])
+            for (const election::ContestOption& option : contest->options)
+                if (option.id == id) labels.push_back(localized(option.label));
+        m_challengeItems.push_back(QVariantMap{{QStringLiteral("title"), localized(contest->title)},
+                                               {QStringLiteral("marks"), labels}});
+    }
+    m_session =
+        std::make_unique<kiosk::VoterSession>(m_station->election(), m_station->district_id());
+    m_contest = 0;
 }
 
 QStringList KioskController::trackingGroups() const {
@@ -599,6 +657,10 @@ void KioskController::acknowledgeLedgerError() {
         m_unconfirmedCode.clear();
         endVoterSession();
         setScreen(screen_idle);
+    } else if (m_session && m_stillSealed) {
+        // The sealed ballot is still held: the voter may cast or challenge it once the poll
+        // worker fixed what the ledger refused.
+        setScreen(screen_sealed);
     } else if (m_session) {
         // The voter's marks are still here: they may try again once the poll worker fixed it.
         setScreen(screen_review);
@@ -608,6 +670,8 @@ void KioskController::acknowledgeLedgerError() {
 }
 
 void KioskController::endVoterSession() {
+    discardSealed();
+    m_stillSealed = false;
     if (m_session) m_session->clear();
     m_session.reset();
     m_contest = 0;
@@ -637,7 +701,8 @@ int KioskController::cursorLimit() const {
     if (m_screen == screen_contest && m_session)
         return static_cast<int>(
             m_session->contest(static_cast<std::size_t>(m_contest)).options.size());
-    if (m_screen == screen_review && m_session) return contestCount() + 2;  // + cast, challenge
+    if (m_screen == screen_review && m_session) return contestCount() + 1;  // + seal
+    if (m_screen == screen_sealed && m_session) return 3;  // cast, challenge, change
     return 0;
 }
 
@@ -680,6 +745,11 @@ bool KioskController::handleKey(int key) {
                       .arg(option.value(QStringLiteral("label")).toString(),
                            option.value(QStringLiteral("marked")).toBool() ? tr("selected")
                                                                            : tr("not selected")));
+        } else if (m_screen == screen_sealed) {
+            speak(m_cursor == 0   ? tr("Cast this ballot. Press Enter to cast.")
+                  : m_cursor == 1 ? tr("Challenge this ballot: see what it contains, then vote "
+                                       "again. Press Enter to challenge.")
+                                  : tr("Change my choices. Press Enter to change."));
         } else if (m_cursor < contestCount()) {
             const QVariantMap item = reviewItems().at(m_cursor).toMap();
             const QStringList marks = item.value(QStringLiteral("marks")).toStringList();
@@ -688,9 +758,9 @@ bool KioskController::handleKey(int key) {
                     .arg(item.value(QStringLiteral("title")).toString(),
                          marks.isEmpty() ? tr("no selection") : marks.join(QStringLiteral(", "))));
         } else {
-            speak(m_cursor == contestCount()
-                      ? tr("Cast my ballot. Press Enter to cast.")
-                      : tr("Challenge this ballot. Press Enter to challenge."));
+            speak(
+                tr("Continue: encrypt my ballot and show its tracking code. Press Enter to "
+                   "continue."));
         }
         return true;
     }
@@ -713,10 +783,17 @@ bool KioskController::handleKey(int key) {
     if (m_screen == screen_review && m_cursor >= 0) {
         if (m_cursor < contestCount())
             changeContest(m_cursor);
-        else if (m_cursor == contestCount())
-            cast();
         else
+            seal();
+        return true;
+    }
+    if (m_screen == screen_sealed && m_cursor >= 0) {
+        if (m_cursor == 0)
+            cast();
+        else if (m_cursor == 1)
             challenge();
+        else
+            changeSealed();
         return true;
     }
     if (m_screen == screen_welcome) {
@@ -782,15 +859,24 @@ void KioskController::speakScreen() {
                          (marks.isEmpty() ? tr("no selection") : marks.join(QStringLiteral(", "))) +
                          QLatin1Char('.');
         }
-        parts << tr("Use up and down to choose a contest to change, or Cast my ballot.");
+        parts << tr(
+            "Use up and down to choose a contest to change, or Continue to encrypt your "
+            "ballot.");
         text = parts.join(QLatin1Char(' '));
+    } else if (m_screen == screen_sealed) {
+        text = tr("Your ballot is encrypted. Its tracking code is %1. Write it down now. Then "
+                  "cast this ballot, or challenge it to see what it contains: a challenged "
+                  "ballot shows this same code, is not counted, and you vote again.")
+                   .arg(trackingGroups().join(QStringLiteral(", ")));
     } else if (m_screen == screen_working) {
         text = m_progressText;
     } else if (m_screen == screen_receipt) {
         text = tr("Your ballot was cast. Your tracking code is %1.")
                    .arg(trackingGroups().join(QStringLiteral(", ")));
     } else if (m_screen == screen_challenged) {
-        QStringList parts{tr("Your ballot was challenged and will not be counted.")};
+        QStringList parts{tr("Your ballot was challenged and will not be counted. Its tracking "
+                             "code is %1: check that it is the code shown before you chose.")
+                              .arg(trackingGroups().join(QStringLiteral(", ")))};
         for (const QVariant& v : m_challengeItems) {
             const QVariantMap item = v.toMap();
             const QStringList marks = item.value(QStringLiteral("marks")).toStringList();

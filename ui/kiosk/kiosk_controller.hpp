@@ -7,10 +7,14 @@
 //   "report"      the zero report (polls opened) or the closing report: `report`
 //   "welcome"     a voter session is active: language, text size, contrast, audio; start
 //   "contest"     one contest: `contestTitle`, `contestInstructions`, `options`, `notice`
-//   "review"      every contest and its marks (`reviewItems`), "change" links, cast, challenge
+//   "review"      every contest and its marks (`reviewItems`), "change" links, seal
 //   "working"     encryption and the durable write run off the GUI thread: `progressText`
+//   "sealed"      commit before the choice: the ballot is encrypted and signed, its tracking
+//                 code shown (`trackingCode`, QR `qrSource`); cast it, challenge it, or change
+//                 the marks (which discards it: a new ballot is sealed)
 //   "receipt"     the tracking code (`trackingCode`, `trackingGroups`, QR `qrSource`)
-//   "challenged"  what the revealed nonces open to (`challengeItems`) and the tracking code
+//   "challenged"  what the revealed nonces open to (`challengeItems`) and the tracking code,
+//                 the same code "sealed" showed before the choice
 //   "ledgerError" the ballot was NOT cast: `errorText`, for the poll worker; or, after a failed
 //                 write (`unconfirmedCode` set), it is not known whether it was: the kiosk must
 //                 be restarted, and at its start it tells the poll worker (`pollWorkerMessage`)
@@ -189,8 +193,10 @@ public:
     Q_INVOKABLE void previousContest();
     Q_INVOKABLE void showReview();
     Q_INVOKABLE void changeContest(int contest);
-    Q_INVOKABLE void cast();
-    Q_INVOKABLE void challenge();
+    Q_INVOKABLE void seal();          // review → sealed
+    Q_INVOKABLE void cast();          // sealed → receipt
+    Q_INVOKABLE void challenge();     // sealed → challenged
+    Q_INVOKABLE void changeSealed();  // sealed → review; the sealed ballot is discarded
     Q_INVOKABLE void finishReceipt();
     Q_INVOKABLE void startOver();  // after a challenge: a fresh ballot for the same voter
     Q_INVOKABLE void acknowledgeLedgerError();
@@ -233,6 +239,8 @@ private:
     void runWork(std::function<std::shared_ptr<WorkResult>()> work,
                  std::function<void(const WorkResult&)> done);
     void submit(bool challenge);
+    void showChallenge(const WorkResult& r);
+    void discardSealed();
     void showContest(int contest);
     void speakScreen();
     void speak(const QString& text);
@@ -282,6 +290,7 @@ private:
     bool m_unlocked = false;
     bool m_returnToReview = false;
     bool m_confirmClose = false;
+    bool m_stillSealed = false;  // after a refusal: the station still holds the sealed ballot
     // Last: destroyed first, so no job outlives the station it uses.
     QThreadPool m_pool;
 };

@@ -38,6 +38,12 @@ std::string random_ballot_id() {
     return to_hex(bytes);
 }
 
+// The marks go with the PreparedBallot; its Scalars wipe themselves.
+void wipe_prepared_marks(election::PreparedBallot& prepared) {
+    for (auto& contest : prepared.marks)
+        if (!contest.empty()) sodium_memzero(contest.data(), contest.size());
+}
+
 }  // namespace
 
 Result<std::unique_ptr<KioskStation>> KioskStation::open(const KioskConfig& config) {
@@ -117,6 +123,7 @@ Result<std::unique_ptr<KioskStation>> KioskStation::open(const KioskConfig& conf
 }
 
 KioskStation::~KioskStation() {
+    discard_sealed();
     if (pool_) pool_->stop_refilling();
 }
 
@@ -231,28 +238,51 @@ Result<ledger::Receipt> KioskStation::submit_ballot(Bytes record, const Hash32& 
     return receipt;
 }
 
-Result<CastReceipt> KioskStation::cast(const election::BallotMarks& marks) {
+Result<SealedBallot> KioskStation::seal(const election::BallotMarks& marks) {
     if (auto ok = refuse_if_unconfirmed(); !ok) return ok.error();
+    discard_sealed();
     auto prepared = prepare(marks);
     if (!prepared) return prepared.error();
     const Hash32 code = prepared.value().tracking_code;
-    Bytes record = election::encode_ballot(prepared.value().ballot);
-    // The nonces and marks go with the PreparedBallot (Scalars wipe themselves; marks below).
-    for (auto& contest : prepared.value().marks)
-        if (!contest.empty()) sodium_memzero(contest.data(), contest.size());
-    prepared = Error{ErrorCode::invalid_argument, "consumed"};
-    auto receipt = submit_ballot(std::move(record), code);
+    sealed_.emplace(std::move(prepared).value());
+    sealed_code_ = SealedBallot{election::format_tracking_code(code), code};
+    return *sealed_code_;
+}
+
+void KioskStation::discard_sealed() {
+    if (sealed_) wipe_prepared_marks(*sealed_);
+    sealed_.reset();
+    sealed_code_.reset();
+}
+
+Status KioskStation::refuse_unless_sealed() const {
+    if (auto ok = refuse_if_unconfirmed(); !ok) return ok;
+    if (!sealed_)
+        return Error{ErrorCode::refused,
+                     "no sealed ballot: the kiosk seals the marked ballot and shows its tracking "
+                     "code before the voter casts or challenges it"};
+    return {};
+}
+
+Result<CastReceipt> KioskStation::cast() {
+    if (auto ok = refuse_unless_sealed(); !ok) return ok.error();
+    const Hash32 code = sealed_->tracking_code;
+    auto receipt = submit_ballot(election::encode_ballot(sealed_->ballot), code);
+    // Kept only after a refusal, to be cast or challenged once the refusal is lifted.
+    if (receipt || receipt.error().code == ErrorCode::io_error) discard_sealed();
     if (!receipt) return receipt.error();
     return CastReceipt{election::format_tracking_code(code), code, std::move(receipt).value()};
 }
 
-Result<ChallengeReport> KioskStation::challenge(const election::BallotMarks& marks) {
-    if (auto ok = refuse_if_unconfirmed(); !ok) return ok.error();
-    auto prepared = prepare(marks);
-    if (!prepared) return prepared.error();
-    const Hash32 code = prepared.value().tracking_code;
-    election::ChallengedBallot challenged = election::challenge_ballot(std::move(prepared).value());
+Result<ChallengeReport> KioskStation::challenge() {
+    if (auto ok = refuse_unless_sealed(); !ok) return ok.error();
+    const Hash32 code = sealed_->tracking_code;
+    // A copy with the nonces revealed; the sealed ballot stays until the write is acknowledged.
+    election::PreparedBallot copy{sealed_->ballot, sealed_->tracking_code, sealed_->marks,
+                                  sealed_->nonces};
+    election::ChallengedBallot challenged = election::challenge_ballot(std::move(copy));
     auto receipt = submit_ballot(election::encode_challenged_ballot(challenged), code);
+    if (receipt || receipt.error().code == ErrorCode::io_error) discard_sealed();
     if (!receipt) return receipt.error();
 
     // Open every ciphertext with its revealed nonce, as anyone can from the published record.

@@ -52,13 +52,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Tracking code of the challenged ballot</source>
+        <location line="+8"/>
+        <source>Tracking code of the challenged ballot: it must be the code shown before you chose to challenge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+9"/>
-        <source>The kiosk revealed the secret numbers (nonces) it used to encrypt this ballot. With them, the encrypted ballot was opened again; it contains the choices below. They should match what you marked. If they do not, tell a poll worker.</source>
+        <source>The kiosk revealed the secret numbers (nonces) it used to encrypt this ballot. With them, the encrypted ballot was opened again; it contains the choices below. They should match what you marked. If they do not, or if the code differs from the one you noted, tell a poll worker. You can also look this code up on the election&apos;s public record, where the challenged ballot is published and anyone can check it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -192,7 +192,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+85"/>
         <source>Audio ballot: screen blanked for privacy</source>
         <translation type="unfinished"></translation>
     </message>
@@ -424,7 +424,7 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../qml/ReviewScreen.qml" line="+65"/>
+        <location filename="../qml/ReviewScreen.qml" line="+61"/>
         <source>Review your ballot</source>
         <translation type="unfinished"></translation>
     </message>
@@ -450,23 +450,61 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
-        <source>Challenge is optional. It lets you check that the kiosk encrypted your choices correctly: the kiosk reveals how it encrypted this ballot and shows you what the encryption contains. A challenged ballot is never counted; you then vote again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Challenge (check the encryption, then vote again)</source>
+        <location line="+21"/>
+        <source>Continue: encrypt my ballot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>This ballot will not be counted. You will see what its encryption contains, then vote again.</source>
+        <source>The kiosk encrypts your ballot and shows its tracking code. Then you choose to cast it or to check it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SealedScreen</name>
+    <message>
+        <location filename="../qml/SealedScreen.qml" line="+45"/>
+        <source>Your ballot is encrypted: note its tracking code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Tracking code of this ballot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>QR code of the tracking code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Write down or photograph this code now, before you choose. Cast records your ballot and counts it. Challenge is optional: the kiosk reveals what this ballot contains so you can check it; a challenged ballot shows this same code, is never counted, and you then vote again. If the code shown after a challenge differs, tell a poll worker.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Challenge (check this ballot, then vote again)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This ballot will not be counted. You will see what it contains, then vote again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Change my choices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This encrypted ballot is thrown away; you get a new one after your changes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+17"/>
-        <source>Cast my ballot</source>
+        <source>Cast this ballot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -543,7 +581,7 @@
 <context>
     <name>psephos::ui::KioskController</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+54"/>
+        <location filename="../kiosk_controller.cpp" line="+55"/>
         <source>%1% (battery %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -553,7 +591,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -603,7 +641,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Polls opened: zero report</source>
         <translation type="unfinished"></translation>
     </message>
@@ -623,7 +661,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>Closing the polls ends voting in this district for good (%1 cast, %2 challenged so far). Close them?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -633,7 +671,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+49"/>
         <source>Vote Yes or No.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -673,17 +711,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+15"/>
+        <source>Encrypting your ballot. Please wait…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+19"/>
-        <source>Encrypting and recording your challenged ballot. Please wait…</source>
+        <source>The kiosk could not encrypt the ballot: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Recording your challenged ballot. Please wait…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Encrypting and recording your ballot. Please wait…</source>
+        <source>Recording your ballot. Please wait…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+221"/>
+        <source>Continue: encrypt my ballot and show its tracking code. Press Enter to continue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+100"/>
+        <source>Use up and down to choose a contest to change, or Continue to encrypt your ballot.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Your ballot is encrypted. Its tracking code is %1. Write it down now. Then cast this ballot, or challenge it to see what it contains: a challenged ballot shows this same code, is not counted, and you vote again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Your ballot was challenged and will not be counted. Its tracking code is %1: check that it is the code shown before you chose.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-291"/>
         <source>The ledger did not record the ballot: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -695,46 +763,51 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+148"/>
+        <location line="+157"/>
         <source>%1 of %2: %3, %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+88"/>
+        <location line="+99"/>
         <source>selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-87"/>
-        <location line="+88"/>
+        <location line="-98"/>
+        <location line="+99"/>
         <source>not selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-83"/>
+        <location line="-97"/>
+        <source>Cast this ballot. Press Enter to cast.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Challenge this ballot: see what it contains, then vote again. Press Enter to challenge.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Change my choices. Press Enter to change.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>%1: %2. Press Enter to change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+93"/>
-        <location line="+16"/>
+        <location line="+99"/>
+        <location line="+24"/>
         <source>no selection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-106"/>
-        <source>Cast my ballot. Press Enter to cast.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Challenge this ballot. Press Enter to challenge.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+64"/>
+        <location line="-49"/>
         <source>Welcome. %1. Press Enter to start voting. Use plus and minus to change the text size, Home to hear a screen again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -759,22 +832,12 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Use up and down to choose a contest to change, or Cast my ballot.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+19"/>
         <source>Your ballot was cast. Your tracking code is %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Your ballot was challenged and will not be counted.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+13"/>
         <source>Press Enter to vote again.</source>
         <translation type="unfinished"></translation>
     </message>

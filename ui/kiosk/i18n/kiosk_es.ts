@@ -52,14 +52,22 @@
         <translation>Su boleta fue impugnada y no se contará</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Tracking code of the challenged ballot</source>
-        <translation>Código de seguimiento de la boleta impugnada</translation>
+        <translation type="vanished">Código de seguimiento de la boleta impugnada</translation>
+    </message>
+    <message>
+        <source>The kiosk revealed the secret numbers (nonces) it used to encrypt this ballot. With them, the encrypted ballot was opened again; it contains the choices below. They should match what you marked. If they do not, tell a poll worker.</source>
+        <translation type="vanished">El quiosco reveló los números secretos (nonces) que usó para cifrar esta boleta. Con ellos se volvió a abrir la boleta cifrada, que contiene las selecciones que aparecen abajo. Deben coincidir con lo que usted marcó. Si no coinciden, avise a un trabajador electoral.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Tracking code of the challenged ballot: it must be the code shown before you chose to challenge</source>
+        <translation>Código de seguimiento de la boleta impugnada: debe ser el código mostrado antes de que eligiera impugnar</translation>
     </message>
     <message>
         <location line="+9"/>
-        <source>The kiosk revealed the secret numbers (nonces) it used to encrypt this ballot. With them, the encrypted ballot was opened again; it contains the choices below. They should match what you marked. If they do not, tell a poll worker.</source>
-        <translation>El quiosco reveló los números secretos (nonces) que usó para cifrar esta boleta. Con ellos se volvió a abrir la boleta cifrada, que contiene las selecciones que aparecen abajo. Deben coincidir con lo que usted marcó. Si no coinciden, avise a un trabajador electoral.</translation>
+        <source>The kiosk revealed the secret numbers (nonces) it used to encrypt this ballot. With them, the encrypted ballot was opened again; it contains the choices below. They should match what you marked. If they do not, or if the code differs from the one you noted, tell a poll worker. You can also look this code up on the election&apos;s public record, where the challenged ballot is published and anyone can check it.</source>
+        <translation>El quiosco reveló los números secretos (nonces) que usó para cifrar esta boleta. Con ellos se volvió a abrir la boleta cifrada; contiene las opciones de abajo. Deben coincidir con lo que usted marcó. Si no coinciden, o si el código difiere del que anotó, avise a un trabajador electoral. También puede buscar este código en el registro público de la elección, donde la boleta impugnada se publica y cualquiera puede comprobarla.</translation>
     </message>
     <message>
         <location line="+36"/>
@@ -192,7 +200,7 @@
         <translation>Quiosco de votación</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+85"/>
         <source>Audio ballot: screen blanked for privacy</source>
         <translation>Boleta de audio: pantalla apagada para proteger su privacidad</translation>
     </message>
@@ -424,7 +432,7 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../qml/ReviewScreen.qml" line="+65"/>
+        <location filename="../qml/ReviewScreen.qml" line="+61"/>
         <source>Review your ballot</source>
         <translation>Revise su boleta</translation>
     </message>
@@ -450,29 +458,87 @@
         <translation>Selección actual: %1</translation>
     </message>
     <message>
-        <location line="+15"/>
-        <source>Challenge is optional. It lets you check that the kiosk encrypted your choices correctly: the kiosk reveals how it encrypted this ballot and shows you what the encryption contains. A challenged ballot is never counted; you then vote again.</source>
-        <translation>Impugnar es opcional. Le permite comprobar que el quiosco cifró correctamente sus selecciones: el quiosco revela cómo cifró esta boleta y le muestra lo que contiene el cifrado. Una boleta impugnada nunca se cuenta; después usted vuelve a votar.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Challenge (check the encryption, then vote again)</source>
-        <translation>Impugnar (verificar el cifrado y volver a votar)</translation>
+        <location line="+21"/>
+        <source>Continue: encrypt my ballot</source>
+        <translation>Continuar: cifrar mi boleta</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>The kiosk encrypts your ballot and shows its tracking code. Then you choose to cast it or to check it.</source>
+        <translation>El quiosco cifra su boleta y muestra su código de seguimiento. Después usted elige emitirla o comprobarla.</translation>
+    </message>
+    <message>
+        <source>Challenge is optional. It lets you check that the kiosk encrypted your choices correctly: the kiosk reveals how it encrypted this ballot and shows you what the encryption contains. A challenged ballot is never counted; you then vote again.</source>
+        <translation type="vanished">Impugnar es opcional. Le permite comprobar que el quiosco cifró correctamente sus selecciones: el quiosco revela cómo cifró esta boleta y le muestra lo que contiene el cifrado. Una boleta impugnada nunca se cuenta; después usted vuelve a votar.</translation>
+    </message>
+    <message>
+        <source>Challenge (check the encryption, then vote again)</source>
+        <translation type="vanished">Impugnar (verificar el cifrado y volver a votar)</translation>
+    </message>
+    <message>
         <source>This ballot will not be counted. You will see what its encryption contains, then vote again.</source>
-        <translation>Esta boleta no se contará. Verá lo que contiene su cifrado y luego votará de nuevo.</translation>
+        <translation type="vanished">Esta boleta no se contará. Verá lo que contiene su cifrado y luego votará de nuevo.</translation>
+    </message>
+    <message>
+        <source>Cast my ballot</source>
+        <translation type="vanished">Emitir mi boleta</translation>
+    </message>
+    <message>
+        <source>Record your ballot. You cannot change it afterwards.</source>
+        <translation type="vanished">Registrar su boleta. Después no podrá cambiarla.</translation>
+    </message>
+</context>
+<context>
+    <name>SealedScreen</name>
+    <message>
+        <location filename="../qml/SealedScreen.qml" line="+45"/>
+        <source>Your ballot is encrypted: note its tracking code</source>
+        <translation>Su boleta está cifrada: anote su código de seguimiento</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Tracking code of this ballot</source>
+        <translation>Código de seguimiento de esta boleta</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>QR code of the tracking code</source>
+        <translation>Código QR del código de seguimiento</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Write down or photograph this code now, before you choose. Cast records your ballot and counts it. Challenge is optional: the kiosk reveals what this ballot contains so you can check it; a challenged ballot shows this same code, is never counted, and you then vote again. If the code shown after a challenge differs, tell a poll worker.</source>
+        <translation>Anote o fotografíe este código ahora, antes de elegir. Emitir registra su boleta y la cuenta. Impugnar es opcional: el quiosco revela lo que contiene esta boleta para que pueda comprobarlo; una boleta impugnada muestra este mismo código, nunca se cuenta, y luego vota de nuevo. Si el código mostrado tras una impugnación es distinto, avise a un trabajador electoral.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Challenge (check this ballot, then vote again)</source>
+        <translation>Impugnar (comprobar esta boleta y votar de nuevo)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This ballot will not be counted. You will see what it contains, then vote again.</source>
+        <translation>Esta boleta no se contará. Verá lo que contiene y luego votará de nuevo.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Change my choices</source>
+        <translation>Cambiar mis opciones</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This encrypted ballot is thrown away; you get a new one after your changes.</source>
+        <translation>Esta boleta cifrada se descarta; recibirá una nueva después de sus cambios.</translation>
     </message>
     <message>
         <location line="+17"/>
-        <source>Cast my ballot</source>
-        <translation>Emitir mi boleta</translation>
+        <source>Cast this ballot</source>
+        <translation>Emitir esta boleta</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Record your ballot. You cannot change it afterwards.</source>
-        <translation>Registrar su boleta. Después no podrá cambiarla.</translation>
+        <translation>Registrar su boleta. No podrá cambiarla después.</translation>
     </message>
 </context>
 <context>
@@ -543,7 +609,7 @@
 <context>
     <name>psephos::ui::KioskController</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+54"/>
+        <location filename="../kiosk_controller.cpp" line="+55"/>
         <source>%1% (battery %2)</source>
         <translation>%1% (batería %2)</translation>
     </message>
@@ -553,7 +619,7 @@
         <translation>no se encontró batería (alimentación de red)</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation>La boleta %1, cuyo registro falló antes del reinicio, SÍ quedó registrada (%2 n.º %3): su votante ya votó y no debe votar de nuevo.</translation>
     </message>
@@ -603,7 +669,7 @@
         <translation>El registro rechazó la operación: %1</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Polls opened: zero report</source>
         <translation>Votación abierta: informe de ceros</translation>
     </message>
@@ -623,7 +689,7 @@
         <translation>Votación reanudada (entrada %1).</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>Closing the polls ends voting in this district for good (%1 cast, %2 challenged so far). Close them?</source>
         <translation>Cerrar la votación termina definitivamente la votación en este distrito (%1 emitidas y %2 impugnadas hasta ahora). ¿Desea cerrarla?</translation>
     </message>
@@ -633,7 +699,7 @@
         <translation>La votación no está abierta: no se puede iniciar ninguna sesión de votante.</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+49"/>
         <source>Vote Yes or No.</source>
         <translation>Vote Sí o No.</translation>
     </message>
@@ -673,17 +739,55 @@
         <translation>Puede elegir %1 más.</translation>
     </message>
     <message>
+        <location line="+15"/>
+        <source>Encrypting your ballot. Please wait…</source>
+        <translation>Cifrando su boleta. Espere, por favor…</translation>
+    </message>
+    <message>
         <location line="+19"/>
-        <source>Encrypting and recording your challenged ballot. Please wait…</source>
-        <translation>Cifrando y registrando su boleta impugnada. Espere un momento…</translation>
+        <source>The kiosk could not encrypt the ballot: %1</source>
+        <translation>El quiosco no pudo cifrar la boleta: %1</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Recording your challenged ballot. Please wait…</source>
+        <translation>Registrando su boleta impugnada. Espere, por favor…</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Encrypting and recording your ballot. Please wait…</source>
-        <translation>Cifrando y registrando su boleta. Espere un momento…</translation>
+        <source>Recording your ballot. Please wait…</source>
+        <translation>Registrando su boleta. Espere, por favor…</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+221"/>
+        <source>Continue: encrypt my ballot and show its tracking code. Press Enter to continue.</source>
+        <translation>Continuar: cifrar mi boleta y mostrar su código de seguimiento. Presione Enter para continuar.</translation>
+    </message>
+    <message>
+        <location line="+100"/>
+        <source>Use up and down to choose a contest to change, or Continue to encrypt your ballot.</source>
+        <translation>Use arriba y abajo para elegir una contienda que cambiar, o Continuar para cifrar su boleta.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Your ballot is encrypted. Its tracking code is %1. Write it down now. Then cast this ballot, or challenge it to see what it contains: a challenged ballot shows this same code, is not counted, and you vote again.</source>
+        <translation>Su boleta está cifrada. Su código de seguimiento es %1. Anótelo ahora. Después emita esta boleta, o impúgnela para ver lo que contiene: una boleta impugnada muestra este mismo código, no se cuenta, y usted vota de nuevo.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Your ballot was challenged and will not be counted. Its tracking code is %1: check that it is the code shown before you chose.</source>
+        <translation>Su boleta fue impugnada y no se contará. Su código de seguimiento es %1: compruebe que es el código mostrado antes de que eligiera.</translation>
+    </message>
+    <message>
+        <source>Encrypting and recording your challenged ballot. Please wait…</source>
+        <translation type="vanished">Cifrando y registrando su boleta impugnada. Espere un momento…</translation>
+    </message>
+    <message>
+        <source>Encrypting and recording your ballot. Please wait…</source>
+        <translation type="vanished">Cifrando y registrando su boleta. Espere un momento…</translation>
+    </message>
+    <message>
+        <location line="-291"/>
         <source>The ledger did not record the ballot: %1</source>
         <translation>El registro no guardó la boleta: %1</translation>
     </message>
@@ -697,46 +801,59 @@ What happened: %2</source>
 Qué pasó: %2</translation>
     </message>
     <message>
-        <location line="+148"/>
+        <location line="+157"/>
         <source>%1 of %2: %3, %4.</source>
         <translation>%1 de %2: %3, %4.</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+88"/>
+        <location line="+99"/>
         <source>selected</source>
         <translation>seleccionado</translation>
     </message>
     <message>
-        <location line="-87"/>
-        <location line="+88"/>
+        <location line="-98"/>
+        <location line="+99"/>
         <source>not selected</source>
         <translation>no seleccionado</translation>
     </message>
     <message>
-        <location line="-83"/>
+        <location line="-97"/>
+        <source>Cast this ballot. Press Enter to cast.</source>
+        <translation>Emitir esta boleta. Presione Enter para emitir.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Challenge this ballot: see what it contains, then vote again. Press Enter to challenge.</source>
+        <translation>Impugnar esta boleta: ver lo que contiene y votar de nuevo. Presione Enter para impugnar.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Change my choices. Press Enter to change.</source>
+        <translation>Cambiar mis opciones. Presione Enter para cambiar.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>%1: %2. Press Enter to change.</source>
         <translation>%1: %2. Presione Enter para cambiar.</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+93"/>
-        <location line="+16"/>
+        <location line="+99"/>
+        <location line="+24"/>
         <source>no selection</source>
         <translation>ninguna selección</translation>
     </message>
     <message>
-        <location line="-106"/>
         <source>Cast my ballot. Press Enter to cast.</source>
-        <translation>Emitir mi boleta. Presione Enter para emitirla.</translation>
+        <translation type="vanished">Emitir mi boleta. Presione Enter para emitirla.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Challenge this ballot. Press Enter to challenge.</source>
-        <translation>Impugnar esta boleta. Presione Enter para impugnarla.</translation>
+        <translation type="vanished">Impugnar esta boleta. Presione Enter para impugnarla.</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="-49"/>
         <source>Welcome. %1. Press Enter to start voting. Use plus and minus to change the text size, Home to hear a screen again.</source>
         <translation>Le damos la bienvenida. %1. Presione Enter para comenzar a votar. Use las teclas más y menos para cambiar el tamaño del texto, e Inicio para volver a escuchar una pantalla.</translation>
     </message>
@@ -761,22 +878,20 @@ Qué pasó: %2</translation>
         <translation>Revise su boleta.</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Use up and down to choose a contest to change, or Cast my ballot.</source>
-        <translation>Use las teclas arriba y abajo para elegir la contienda que desea cambiar, o Emitir mi boleta.</translation>
+        <translation type="vanished">Use las teclas arriba y abajo para elegir la contienda que desea cambiar, o Emitir mi boleta.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+19"/>
         <source>Your ballot was cast. Your tracking code is %1.</source>
         <translation>Su boleta fue emitida. Su código de seguimiento es %1.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Your ballot was challenged and will not be counted.</source>
-        <translation>Su boleta fue impugnada y no se contará.</translation>
+        <translation type="vanished">Su boleta fue impugnada y no se contará.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+13"/>
         <source>Press Enter to vote again.</source>
         <translation>Presione Enter para votar de nuevo.</translation>
     </message>

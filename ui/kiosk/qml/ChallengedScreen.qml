@@ -38,8 +38,9 @@ Item {
             }
 
             KioskText {
+                objectName: "challengedCodeLabel"
                 width: parent.width
-                text: qsTr("Tracking code of the challenged ballot")
+                text: qsTr("Tracking code of the challenged ballot: it must be the code shown before you chose to challenge")
             }
             TrackingCodeGroups {
                 width: parent.width
@@ -48,7 +49,7 @@ Item {
             KioskText {
                 objectName: "challengeExplanation"
                 width: parent.width
-                text: qsTr("The kiosk revealed the secret numbers (nonces) it used to encrypt this ballot. With them, the encrypted ballot was opened again; it contains the choices below. They should match what you marked. If they do not, tell a poll worker.")
+                text: qsTr("The kiosk revealed the secret numbers (nonces) it used to encrypt this ballot. With them, the encrypted ballot was opened again; it contains the choices below. They should match what you marked. If they do not, or if the code differs from the one you noted, tell a poll worker. You can also look this code up on the election's public record, where the challenged ballot is published and anyone can check it.")
             }
 
             Repeater {

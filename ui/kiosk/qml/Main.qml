@@ -26,12 +26,13 @@ Window {
             "welcome": "WelcomeScreen.qml",
             "contest": "ContestScreen.qml",
             "review": "ReviewScreen.qml",
+            "sealed": "SealedScreen.qml",
             "working": "WorkingScreen.qml",
             "receipt": "ReceiptScreen.qml",
             "challenged": "ChallengedScreen.qml",
             "ledgerError": "LedgerErrorScreen.qml"
         })
-        readonly property var voterScreens: ["welcome", "contest", "review", "receipt", "challenged"]
+        readonly property var voterScreens: ["welcome", "contest", "review", "sealed", "receipt", "challenged"]
         readonly property bool voterScreen: voterScreens.indexOf(kiosk.screen) >= 0
 
         anchors.fill: parent

@@ -1,5 +1,6 @@
-// Every contest and its marks before casting: what is marked, the controller's warnings (an
-// undervote), a Change button per contest, then Cast or Challenge.
+// Every contest and its marks before the ballot is sealed: what is marked, the controller's
+// warnings (an undervote), a Change button per contest, then Continue, which encrypts the ballot
+// and shows its tracking code (SealedScreen) before the voter chooses to cast or challenge it.
 import QtQuick
 
 Item {
@@ -14,15 +15,10 @@ Item {
         return joined
     }
 
-    // The cursor runs over the contests, then Cast, then Challenge (as the controller counts).
-    readonly property int castCursor: kiosk.reviewItems.length
-    readonly property int challengeCursor: kiosk.reviewItems.length + 1
+    // The cursor runs over the contests, then Continue (as the controller counts).
+    readonly property int sealCursor: kiosk.reviewItems.length
 
     function showCursor() {
-        if (kiosk.cursor === screen.challengeCursor) {
-            flick.ensureVisible(challengeButton)
-            return
-        }
         for (let i = 0; i < reviewRepeater.count; ++i) {
             const item = reviewRepeater.itemAt(i)
             if (item && item.contest === kiosk.cursor) {
@@ -42,7 +38,7 @@ Item {
         anchors.top: parent.top
         anchors.left: parent.left
         anchors.right: parent.right
-        anchors.bottom: castButton.top
+        anchors.bottom: sealButton.top
         anchors.bottomMargin: 16
         contentHeight: content.height
         // The screen gets its size, and the list its layout, after it is created: show the
@@ -128,31 +124,12 @@ Item {
                     }
                 }
             }
-
-            // Challenging is optional and rarer than casting, so it sits after the contests with
-            // its explanation, away from the Cast button; Cast stays in view below.
-            Item { width: 1; height: Math.round(8 * kiosk.fontScale) }
-            KioskText {
-                objectName: "challengeExplanation"
-                width: parent.width
-                color: kiosk.palette.mutedText
-                text: qsTr("Challenge is optional. It lets you check that the kiosk encrypted your choices correctly: the kiosk reveals how it encrypted this ballot and shows you what the encryption contains. A challenged ballot is never counted; you then vote again.")
-            }
-            BigButton {
-                id: challengeButton
-                objectName: "challengeButton"
-                width: parent.width
-                highlighted: kiosk.cursor === screen.challengeCursor
-                text: qsTr("Challenge (check the encryption, then vote again)")
-                description: qsTr("This ballot will not be counted. You will see what its encryption contains, then vote again.")
-                onClicked: kiosk.challenge()
-            }
         }
     }
 
     BigButton {
-        id: castButton
-        objectName: "castButton"
+        id: sealButton
+        objectName: "sealButton"
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.bottom: parent.bottom
@@ -160,9 +137,9 @@ Item {
         anchors.rightMargin: 8
         anchors.bottomMargin: 8
         primary: true
-        highlighted: kiosk.cursor === screen.castCursor
-        text: qsTr("Cast my ballot")
-        description: qsTr("Record your ballot. You cannot change it afterwards.")
-        onClicked: kiosk.cast()
+        highlighted: kiosk.cursor === screen.sealCursor
+        text: qsTr("Continue: encrypt my ballot")
+        description: qsTr("The kiosk encrypts your ballot and shows its tracking code. Then you choose to cast it or to check it.")
+        onClicked: kiosk.seal()
     }
 }

@@ -1,8 +1,8 @@
 // The kiosk's side of the ledger, without Qt: one district, one device. Opens the election's
 // ledger in a data directory (as `psephos ledger` does), records the poll worker's polls records,
-// and encrypts, signs and submits ballots. Every call blocks until the ledger answered (a cast is
-// acknowledged only once its batch is durable), so the GUI calls it from a worker thread, one call
-// at a time.
+// and seals (encrypts and signs) ballots, then casts or challenges the sealed one. Every call
+// blocks until the ledger answered (a cast is acknowledged only once its batch is durable), so the
+// GUI calls it from a worker thread, one call at a time.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +31,15 @@ struct KioskConfig {
     std::function<std::uint64_t()> clock;  // Unix seconds; empty: the system clock
     // Tests only (psephos/ledger/testing/storage_faults.hpp): a failing disk; null: the local one.
     std::shared_ptr<ledger::testing::StorageFaults> ledger_storage_faults;
+};
+
+// A ballot the kiosk has encrypted and signed and is committed to: its tracking code is shown to
+// the voter before they choose to cast or challenge it (docs/kiosk.md §3). Only the code leaves
+// the station; the marks and nonces stay inside it until the ballot is cast, challenged or
+// discarded.
+struct SealedBallot {
+    std::string tracking_code;  // format_tracking_code
+    Hash32 tracking_code_hash;
 };
 
 struct StationStatus {
@@ -84,16 +93,28 @@ public:
     // after a failed ballot write (its counts are unknown until a restart).
     Result<ledger::Receipt> record_polls(election::PollsAction action, std::string actor);
 
-    // Encrypts the marks (the precomputation pool makes this fast), signs, submits and waits
-    // until the ballot is durable. The marks are not kept. On an error the ballot was not cast,
-    // except after a failed write (ErrorCode::io_error): the ledger did not acknowledge it, but
-    // its write may have reached the disk (docs/ledger.md §9), so its fate is known only once
-    // the ledger is reopened. The station then keeps its tracking code (unconfirmed_ballot())
-    // and refuses every further submission until it is restarted.
-    Result<CastReceipt> cast(const election::BallotMarks& marks);
-    // The Benaloh challenge: encrypts and signs as for cast, then records the ballot with its
-    // nonces revealed (never counted) and opens each ciphertext with its revealed nonce.
-    Result<ChallengeReport> challenge(const election::BallotMarks& marks);
+    // Commit before the choice: encrypts the marks (the precomputation pool makes this fast) and
+    // signs the ballot, and keeps it, with its secrets, as the one sealed ballot; returns its
+    // tracking code for the screen. The marks given are not kept beyond the sealed ballot. A
+    // ballot sealed earlier and neither cast nor challenged is discarded (re-marking makes a new
+    // ballot).
+    Result<SealedBallot> seal(const election::BallotMarks& marks);
+    const std::optional<SealedBallot>& sealed() const { return sealed_code_; }
+    // Wipes the sealed ballot's marks and nonces (the voter changes their marks or walks away).
+    void discard_sealed();
+
+    // Submits the sealed ballot and waits until it is durable; it is then no longer held. Without
+    // a sealed ballot: ErrorCode::refused. On a refusal (polls paused, …) the sealed ballot is
+    // kept: the voter may cast or challenge that same ballot later. After a failed write
+    // (ErrorCode::io_error) the ledger did not acknowledge it, but its write may have reached the
+    // disk (docs/ledger.md §9), so its fate is known only once the ledger is reopened: the station
+    // keeps its tracking code (unconfirmed_ballot()) and refuses every further submission until
+    // it is restarted.
+    Result<CastReceipt> cast();
+    // The Benaloh challenge of the sealed ballot: records it with its marks and nonces revealed
+    // (never counted) and opens each ciphertext with its revealed nonce; the report carries the
+    // same tracking code as seal() returned. Refusals and failed writes as for cast().
+    Result<ChallengeReport> challenge();
 
     // The tracking code (format_tracking_code) of the ballot whose write failed, if one did.
     // The station notes it in DIR/kiosk-unconfirmed-ballots (best effort: the disk may be full)
@@ -106,6 +127,7 @@ public:
 private:
     KioskStation() = default;
     Result<election::PreparedBallot> prepare(const election::BallotMarks& marks);
+    Status refuse_unless_sealed() const;
     Result<ledger::Receipt> submit_ballot(Bytes record, const Hash32& tracking_code);
     Status refuse_if_unconfirmed() const;
     Status settle_unconfirmed();
@@ -120,6 +142,8 @@ private:
     std::filesystem::path data_;
     Hash32 chain_head_;
     std::function<std::uint64_t()> clock_;
+    std::optional<election::PreparedBallot> sealed_;  // with its secrets; see seal()
+    std::optional<SealedBallot> sealed_code_;
     std::optional<std::string> unconfirmed_;
     std::vector<UnconfirmedOutcome> recovered_;
 };
