@@ -341,21 +341,28 @@ private slots:
                  qPrintable(describe(read_only)));  // queries need no lock
     }
 
-    void challenged_ballot_is_recorded_and_never_counted() {
-        const QString key = path("kiosk-2.key");
-        QCOMPARE(run({"ledger", "device-key", "--out", key, "--device", "kiosk-2"}).exit_code, 0);
+    // Registrations close when the polls open (a device added during the day could stuff
+    // ballots); the challenged ballot then comes from kiosk-1, chained through the ledger.
+    void late_registration_is_refused_and_a_challenged_ballot_is_never_counted() {
+        const QString late_key = path("kiosk-2.key");
+        QCOMPARE(run({"ledger", "device-key", "--out", late_key, "--device", "kiosk-2"}).exit_code,
+                 0);
         const Run reg =
             run(with_data("register-device", {"--district", "ward-1", "--device", "kiosk-2",
-                                              "--public-key", key + ".pub"}));
-        QVERIFY2(reg.exit_code == 0, qPrintable(describe(reg)));
+                                              "--public-key", late_key + ".pub"}));
+        QCOMPARE(reg.exit_code, 1);
+        QVERIFY2(reg.err.contains("registrations in district 'ward-1' closed when its polls "
+                                  "opened (polls are open)"),
+                 qPrintable(describe(reg)));
         const QString challenged = path("challenged-1");
-        const Run e = run({"encrypt", "--election", election_, "--district", "ward-1",
-                           "--selections", "{\"mayor\": [\"helen-park\"]}", "--device-key", key,
-                           "--device-id", "kiosk-2", "--challenge", "--out", challenged});
+        const Run e =
+            run({"encrypt", "--election", election_, "--district", "ward-1", "--selections",
+                 "{\"mayor\": [\"helen-park\"]}", "--device-key", kiosk_key_, "--device-id",
+                 "kiosk-1", "--data", data_, "--challenge", "--out", challenged});
         QVERIFY2(e.exit_code == 0, qPrintable(describe(e)));
         const Run r = run(with_data("cast", {challenged}));
         QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
-        QVERIFY2(r.out.startsWith(challenged + ": challenged at ward-1#4, tracking code " +
+        QVERIFY2(r.out.startsWith(challenged + ": challenged at ward-1#3, tracking code " +
                                   field(e.out, "tracking code") +
                                   " (challenged ballot: never counted)\n"),
                  qPrintable(r.out));
@@ -367,7 +374,7 @@ private slots:
         QCOMPARE(field(paused.out, "polls"), QString("paused"));
         QCOMPARE(field(paused.out, "ballots cast"), QString("1"));
         QCOMPARE(field(paused.out, "ballots challenged"), QString("1"));
-        QCOMPARE(field(paused.out, "record"), QString("ward-1#5"));
+        QCOMPARE(field(paused.out, "record"), QString("ward-1#4"));
         const Run again = run(with_data("pause-polls", {"--district", "ward-1"}));
         QCOMPARE(again.exit_code, 1);
         QVERIFY2(
@@ -376,13 +383,13 @@ private slots:
         const Run resumed = run(with_data("resume-polls", {"--district", "ward-1"}));
         QVERIFY2(resumed.exit_code == 0, qPrintable(describe(resumed)));
         QCOMPARE(field(resumed.out, "polls"), QString("open"));
-        QCOMPARE(field(resumed.out, "record"), QString("ward-1#6"));
+        QCOMPARE(field(resumed.out, "record"), QString("ward-1#5"));
     }
 
     void close_polls_all_closes_and_publishes_the_election_checkpoint() {
         const Run r = run(with_data("close-polls", {"--all", "--actor", "County Clerk"}));
         QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
-        QVERIFY2(r.out.startsWith("closed: ward-1 (1 cast, 1 challenged; record ward-1#7)\n"),
+        QVERIFY2(r.out.startsWith("closed: ward-1 (1 cast, 1 challenged; record ward-1#6)\n"),
                  qPrintable(r.out));
         QVERIFY(!r.out.contains("closed: ward-2"));  // never opened
         QVERIFY(r.out.contains("election log: size 1, root "));
@@ -460,7 +467,7 @@ private slots:
         QVERIFY2(
             r.out.startsWith(
                 "ledger OK: election " + election_id +
-                ", 2 districts, 8 district records (1 cast, 1 challenged), election log size 1, "
+                ", 2 districts, 7 district records (1 cast, 1 challenged), election log size 1, "
                 "event log size "),
             qPrintable(r.out));
         const Run nowhere = run({"ledger", "check", "--data", path("nowhere")});

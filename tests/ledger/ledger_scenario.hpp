@@ -91,7 +91,7 @@ public:
         ScenarioKiosk& k = kiosks_.at(district);
         if (ballot_id.empty()) ballot_id = k.device_id + "-b" + std::to_string(k.ballots);
         auto prepared = election::encrypt_ballot(
-            election(), {ballot_id, k.device_id, k.district_id, 1'793'000'200, k.chain_head}, marks,
+            election(), {ballot_id, k.device_id, k.district_id, ballot_time, k.chain_head}, marks,
             k.key);
         if (!prepared) throw std::runtime_error(prepared.error().message);
         k.chain_head = prepared.value().tracking_code;
@@ -105,6 +105,10 @@ public:
         return election::encode_challenged_ballot(
             election::challenge_ballot(next_ballot(district, choice)));
     }
+
+    // When the next ballots are stamped (rounded down to the hour in the ballot): inside the
+    // polls window that polls() opens, unless a test moves it.
+    std::uint64_t ballot_time = 1'793'000'200;
 
 private:
     election::LocalKeyCeremony ceremony_;

@@ -167,6 +167,20 @@ private slots:
                      .ok());
     }
 
+    // A zero nonce makes α the identity and β = m·G: the mark readable by anyone. A dishonest
+    // kiosk could leak votes that way; the ballot is refused before its proofs are looked at.
+    void rejects_a_ciphertext_whose_alpha_is_the_identity() {
+        PreparedBallot p = encrypt({{"mayor", {"ada"}}}, "leaky");
+        EncryptedBallot leaky = p.ballot;
+        leaky.contests[0].selections[0].ciphertext.alpha = crypto::Point::identity();
+        leaky.device_signature = device_key().sign(encode_ballot_body(leaky));
+        auto refused = verify(leaky);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.find("option 'ada': alpha is the identity") !=
+                     std::string::npos,
+                 refused.error().message.c_str());
+    }
+
     void rejects_every_flipped_byte() {
         // The smallest style (district d2: 2 contests, 5 options) keeps this exhaustive.
         const PreparedBallot p =

@@ -221,13 +221,27 @@ private slots:
             QVERIFY(e.subject.find(reason) != std::string::npos);
         };
 
+        expect_rejected(s.registration(0), "already registered");
         const Bytes early = s.next_cast(0, 0);
         expect_rejected(early, "polls are not opened");
         s.kiosk(0).chain_head = initial_tracking_code(s.election().base_hash, s.kiosk(0).device_id);
         s.kiosk(0).ballots = 0;
         QVERIFY(ledger->submit(s.polls(PollsAction::opened, 0)).get());
         expect_rejected(s.polls(PollsAction::opened, 0), "already open");
-        expect_rejected(s.registration(0), "already registered");
+        // Registrations close at the opening: a device added during the day could stuff ballots.
+        expect_rejected(s.registration(0),
+                        "registrations in district 'd1' closed when its polls "
+                        "opened");
+        // A ballot stamped before the hour the polls opened in, or ahead of the ledger's clock.
+        s.ballot_time = 1'792'990'000;
+        expect_rejected(s.next_cast(0, 1), "before the hour the polls of district 'd1' opened in");
+        s.ballot_time = 4'000'000'000;
+        s.kiosk(0).chain_head = initial_tracking_code(s.election().base_hash, s.kiosk(0).device_id);
+        s.kiosk(0).ballots = 0;
+        expect_rejected(s.next_cast(0, 1), "later than the ledger's clock");
+        s.ballot_time = 1'793'000'200;
+        s.kiosk(0).chain_head = initial_tracking_code(s.election().base_hash, s.kiosk(0).device_id);
+        s.kiosk(0).ballots = 0;
 
         Bytes good = s.next_cast(0, 1);
         Bytes bad_proof = good;

@@ -620,6 +620,86 @@ private slots:
         QVERIFY2(named, failed_checks(report).c_str());
     }
 
+    // What the ledger now refuses, forged into d1's log and signed again as the ledger's operator
+    // could (issue 19): a device registered after the polls opened (it could stuff ballots), a
+    // ballot stamped before the hour the polls opened in or after the close, a ciphertext whose
+    // alpha is the identity (a zero nonce: the mark readable by all). The check named, and why.
+    void forged_district_rules_are_named_data() {
+        QTest::addColumn<QString>("forgery");
+        QTest::addColumn<QString>("check");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("late registration") << "late registration"
+                                           << "V18"
+                                           << "device registration after the polls opened";
+        QTest::newRow("stamped before the opening") << "early stamp"
+                                                    << "V18"
+                                                    << "before the hour the polls opened in";
+        QTest::newRow("stamped after the close") << "late stamp"
+                                                 << "V18"
+                                                 << "but a ballot is stamped";
+        QTest::newRow("identity alpha") << "identity alpha"
+                                        << "V19"
+                                        << "alpha is the identity";
+    }
+    void forged_district_rules_are_named() {
+        QFETCH(QString, forgery);
+        QFETCH(QString, check);
+        QFETCH(QString, reason);
+        QTemporaryDir tmp;
+        const fs::path copy = copy_record(record_, tmp.path().toStdString());
+        const std::string file = "districts/d1/records.bin";
+        std::vector<Bytes> frames = frames_of(read_bytes(copy / file));
+        std::size_t opened = 0, closed = 0, last_cast = 0;
+        for (std::size_t i = 0; i < frames.size(); ++i) {
+            if (frames[i][0] == 0x08) opened = i;
+            if (frames[i][0] == 0x0B) closed = i;
+            if (frames[i][0] == 0x02) last_cast = i;
+        }
+        QVERIFY(opened > 0 && closed > last_cast && last_cast > opened);
+        const std::uint64_t open_time = checked(decode_polls_record(frames[opened]), "open").time;
+        const std::uint64_t close_time = checked(decode_polls_record(frames[closed]), "close").time;
+        const crypto::Ed25519SigningKey kiosk = test::seeded_key(1);  // d1's kiosk (LedgerScenario)
+        const EncryptedBallot last = checked(decode_ballot(frames[last_cast]), "last");
+        const ElectionContext election =
+            checked(make_election_context(
+                        checked(load_manifest_file((copy / "manifest.json").string()), "manifest")),
+                    "election");
+        auto restamped = [&](std::uint64_t time) {
+            const PreparedBallot again =
+                checked(encrypt_ballot(election,
+                                       {last.ballot_id, last.device_id, last.district_id, time,
+                                        last.previous_tracking_code},
+                                       {{"mayor", {"grace"}}, {"measure-a", {"no"}}}, kiosk),
+                        "encrypt");
+            return encode_ballot(again.ballot);
+        };
+        if (forgery == "late registration") {
+            const auto late = frames.begin() + static_cast<std::ptrdiff_t>(opened + 1);
+            frames.insert(
+                late, encode_device_registration(
+                          {"d1", "kiosk-late", test::seeded_key(77).public_key(), open_time + 60}));
+        } else if (forgery == "early stamp") {
+            frames[last_cast] = restamped(open_time - open_time % 3600 - 3600);
+        } else if (forgery == "late stamp") {
+            frames[last_cast] = restamped(close_time + 7200);
+        } else {
+            EncryptedBallot leaky = last;
+            leaky.contests[0].selections[0].ciphertext.alpha = crypto::Point::identity();
+            leaky.device_signature = kiosk.sign(encode_ballot_body(leaky));
+            frames[last_cast] = encode_ballot(leaky);
+        }
+        write_bytes(copy / file, file_of(frames));
+        resign_district(copy, test::small_manifest().election_id, "d1");
+        const VerifyReport report = verify(copy);
+        QVERIFY(!report.passed());
+        bool named = false;
+        for (const auto& c : report.checks)
+            if (c.id == check.toStdString() && c.scope == "d1" && c.status == CheckStatus::failed)
+                for (const auto& f : c.failures)
+                    named = named || f.find(reason.toStdString()) != std::string::npos;
+        QVERIFY2(named, failed_checks(report).c_str());
+    }
+
     // d1's log (records, checkpoints, consistency) taken from another election's record, with
     // record.json's hashes redone — and, for the same election id, also its size and root.
     void district_from_another_election_fails_data() {

@@ -48,9 +48,9 @@ Status audit_challenged_ballot(const ElectionContext& election,
             std::any_of(challenged.ballot.contests.begin(), challenged.ballot.contests.end(),
                         [&](const EncryptedContest& ec) { return ec.contest_id == entry.first; });
         if (!on_ballot)
-            return Error{ErrorCode::verification_failed,
-                         where + ": the voter marked contest " + quoted(entry.first) +
-                             ", which is not on the ballot"};
+            return Error{ErrorCode::verification_failed, where + ": the voter marked contest " +
+                                                             quoted(entry.first) +
+                                                             ", which is not on the ballot"};
     }
     for (std::size_t c = 0; c < challenged.ballot.contests.size(); ++c) {
         const std::string& contest_id = challenged.ballot.contests[c].contest_id;

@@ -430,6 +430,11 @@ Status verify_ballot_contents(const ElectionContext& election, const EncryptedBa
                                   in_contest + ": selection " + std::to_string(j) + " is " +
                                       quoted(s.option_id) + ", expected " + quoted(option_id));
             }
+            // α = r·G is the identity only for r = 0, and then β = m·G shows the mark to anyone.
+            if (s.ciphertext.alpha.is_identity())
+                return make_error(ErrorCode::verification_failed,
+                                  in_contest + ": option " + quoted(option_id) +
+                                      ": alpha is the identity (a zero nonce shows the mark)");
             if (auto ok = crypto::verify_zero_or_one(
                     election.base_hash, ballot_proof_context(b.ballot_id, contest->id, option_id),
                     s.ciphertext, election.joint_key, s.proof);

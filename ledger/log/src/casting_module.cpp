@@ -9,6 +9,13 @@
 
 namespace psephos::ledger {
 
+// A cast or challenged ballot, decoded and its contents checked (declared in the header).
+struct ValidatedBallot final : ValidatedRecord {
+    election::EncryptedBallot ballot;
+    Hash32 ballot_hash;
+    bool challenged = false;
+};
+
 namespace {
 
 constexpr std::array<election::RecordType, 7> owned_types = {
@@ -26,13 +33,11 @@ struct ValidatedPolls final : ValidatedRecord {
     election::PollsRecord polls;
 };
 
-struct ValidatedBallot final : ValidatedRecord {
-    election::EncryptedBallot ballot;
-    Hash32 ballot_hash;
-    bool challenged = false;
-};
-
 std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+// How far a ballot's stamp may run ahead of the ledger's clock: a kiosk's clock a few minutes
+// fast. (Stamps are rounded down to the hour, so a slow clock never matters.)
+constexpr std::uint64_t stamp_tolerance_seconds = 300;
 
 Error refuse(const std::string& message) { return make_error(ErrorCode::refused, message); }
 
@@ -178,94 +183,112 @@ Result<EventNote> CastingModule::apply(const DistrictBatchView& batch,
 
 Result<EventNote> CastingModule::apply_record(std::size_t d, const DistrictBatchView& batch,
                                               const ValidatedRecord& record, bool check_signature) {
-    District& district = *districts_.at(d);
-    Changes& pending = district.pending;
-    const std::string& district_id = *batch.district_id;
-    const PollsStatus polls = pending.polls.value_or(district.polls);
-    auto find_device = [&](std::string_view id) -> const Device* {
-        if (auto it = pending.devices.find(id); it != pending.devices.end()) return &it->second;
-        if (auto it = district.devices.find(id); it != district.devices.end()) return &it->second;
-        return nullptr;
-    };
-
-    if (const auto* r = dynamic_cast<const ValidatedRegistration*>(&record)) {
-        const election::DeviceRegistration& reg = r->registration;
-        if (polls == PollsStatus::closed) {
-            return refuse("device " + quoted(reg.device_id) + ": polls are closed in district " +
-                          quoted(district_id));
-        }
-        if (find_device(reg.device_id) != nullptr) {
-            return refuse("device " + quoted(reg.device_id) +
-                          " is already registered in district " + quoted(district_id));
-        }
-        pending.devices.emplace(reg.device_id,
-                                Device{reg.device_key, election::initial_tracking_code(
-                                                           election_.base_hash, reg.device_id)});
-        return EventNote{
-            election::EventType::device_registered,
-            "device " + quoted(reg.device_id) + " key " + to_hex(reg.device_key.span())};
-    }
-
-    if (const auto* p = dynamic_cast<const ValidatedPolls*>(&record)) {
-        const election::PollsRecord& rec = p->polls;
-        const std::string what =
-            "polls " + std::string(to_string(rec.action)) + " in district " + quoted(district_id);
-        const std::uint64_t cast = district.ballots_cast + pending.ballots_cast;
-        const std::uint64_t challenged = district.ballots_challenged + pending.ballots_challenged;
-        // Every polls record reports the district's totals at that moment (encoding.md §13).
-        auto counts_differ = [&] {
-            return what + ": the record reports " + std::to_string(rec.ballots_cast) +
-                   " cast and " + std::to_string(rec.ballots_challenged) +
-                   " challenged, the log holds " + std::to_string(cast) + " and " +
-                   std::to_string(challenged);
-        };
-        auto counts_text = [&] {
-            return std::to_string(cast) + " cast, " + std::to_string(challenged) + " challenged";
-        };
-        switch (rec.action) {
-            case election::PollsAction::opened:
-                if (polls != PollsStatus::not_opened)
-                    return refuse(what + ": polls are already " + std::string(to_string(polls)));
-                pending.polls = PollsStatus::open;
-                return EventNote{election::EventType::polls_opened,
-                                 "zero report: 0 cast, 0 challenged"};
-            case election::PollsAction::paused:
-                if (polls != PollsStatus::open)
-                    return refuse(what + ": polls are " + std::string(to_string(polls)));
-                if (rec.ballots_cast != cast || rec.ballots_challenged != challenged)
-                    return refuse(counts_differ());
-                pending.polls = PollsStatus::paused;
-                return EventNote{election::EventType::polls_paused, counts_text()};
-            case election::PollsAction::resumed:
-                if (polls != PollsStatus::paused)
-                    return refuse(what + ": polls are " + std::string(to_string(polls)));
-                if (rec.ballots_cast != cast || rec.ballots_challenged != challenged)
-                    return refuse(counts_differ());
-                pending.polls = PollsStatus::open;
-                return EventNote{election::EventType::polls_resumed, counts_text()};
-            case election::PollsAction::closed:
-                if (polls != PollsStatus::open && polls != PollsStatus::paused) {
-                    return refuse(what + ": polls are " + std::string(to_string(polls)));
-                }
-                if (rec.ballots_cast != cast || rec.ballots_challenged != challenged)
-                    return refuse(counts_differ());
-                pending.polls = PollsStatus::closed;
-                return EventNote{
-                    election::EventType::polls_closed,
-                    std::to_string(cast) + " cast, " + std::to_string(challenged) + " challenged"};
-        }
-        return refuse(what + ": unknown action");
-    }
-
+    if (const auto* r = dynamic_cast<const ValidatedRegistration*>(&record))
+        return apply_registration(d, *batch.district_id, r->registration);
+    if (const auto* p = dynamic_cast<const ValidatedPolls*>(&record))
+        return apply_polls(d, *batch.district_id, p->polls);
     const auto* v = dynamic_cast<const ValidatedBallot*>(&record);
     if (v == nullptr) throw std::logic_error("CastingModule::apply: a record it did not validate");
-    const election::EncryptedBallot& b = v->ballot;
+    return apply_ballot(d, batch, *v, check_signature);
+}
+
+const CastingModule::Device* CastingModule::find_device(const District& district,
+                                                        std::string_view id) {
+    if (auto it = district.pending.devices.find(id); it != district.pending.devices.end())
+        return &it->second;
+    if (auto it = district.devices.find(id); it != district.devices.end()) return &it->second;
+    return nullptr;
+}
+
+Result<EventNote> CastingModule::apply_registration(std::size_t d, const std::string& district_id,
+                                                    const election::DeviceRegistration& reg) {
+    District& district = *districts_.at(d);
+    Changes& pending = district.pending;
+    const PollsStatus polls = pending.polls.value_or(district.polls);
+    // A device added during the day could stuff ballots: registrations close at the opening.
+    if (polls != PollsStatus::not_opened) {
+        return refuse("device " + quoted(reg.device_id) + ": registrations in district " +
+                      quoted(district_id) + " closed when its polls opened (polls are " +
+                      std::string(to_string(polls)) + ")");
+    }
+    if (find_device(district, reg.device_id) != nullptr) {
+        return refuse("device " + quoted(reg.device_id) + " is already registered in district " +
+                      quoted(district_id));
+    }
+    pending.devices.emplace(
+        reg.device_id, Device{reg.device_key,
+                              election::initial_tracking_code(election_.base_hash, reg.device_id)});
+    return EventNote{election::EventType::device_registered,
+                     "device " + quoted(reg.device_id) + " key " + to_hex(reg.device_key.span())};
+}
+
+Result<EventNote> CastingModule::apply_polls(std::size_t d, const std::string& district_id,
+                                             const election::PollsRecord& rec) {
+    District& district = *districts_.at(d);
+    Changes& pending = district.pending;
+    const PollsStatus polls = pending.polls.value_or(district.polls);
     const std::string what =
-        std::string(v->challenged ? "challenged ballot " : "ballot ") + quoted(b.ballot_id);
+        "polls " + std::string(to_string(rec.action)) + " in district " + quoted(district_id);
+    const std::uint64_t cast = district.ballots_cast + pending.ballots_cast;
+    const std::uint64_t challenged = district.ballots_challenged + pending.ballots_challenged;
+    // Every polls record reports the district's totals at that moment (encoding.md §13).
+    auto counts_differ = [&] {
+        return what + ": the record reports " + std::to_string(rec.ballots_cast) + " cast and " +
+               std::to_string(rec.ballots_challenged) + " challenged, the log holds " +
+               std::to_string(cast) + " and " + std::to_string(challenged);
+    };
+    auto counts_text = [&] {
+        return std::to_string(cast) + " cast, " + std::to_string(challenged) + " challenged";
+    };
+    switch (rec.action) {
+        case election::PollsAction::opened:
+            if (polls != PollsStatus::not_opened)
+                return refuse(what + ": polls are already " + std::string(to_string(polls)));
+            pending.polls = PollsStatus::open;
+            pending.opened_hour = rec.time - rec.time % 3600;
+            return EventNote{election::EventType::polls_opened,
+                             "zero report: 0 cast, 0 challenged"};
+        case election::PollsAction::paused:
+            if (polls != PollsStatus::open)
+                return refuse(what + ": polls are " + std::string(to_string(polls)));
+            if (rec.ballots_cast != cast || rec.ballots_challenged != challenged)
+                return refuse(counts_differ());
+            pending.polls = PollsStatus::paused;
+            return EventNote{election::EventType::polls_paused, counts_text()};
+        case election::PollsAction::resumed:
+            if (polls != PollsStatus::paused)
+                return refuse(what + ": polls are " + std::string(to_string(polls)));
+            if (rec.ballots_cast != cast || rec.ballots_challenged != challenged)
+                return refuse(counts_differ());
+            pending.polls = PollsStatus::open;
+            return EventNote{election::EventType::polls_resumed, counts_text()};
+        case election::PollsAction::closed:
+            if (polls != PollsStatus::open && polls != PollsStatus::paused) {
+                return refuse(what + ": polls are " + std::string(to_string(polls)));
+            }
+            if (rec.ballots_cast != cast || rec.ballots_challenged != challenged)
+                return refuse(counts_differ());
+            pending.polls = PollsStatus::closed;
+            return EventNote{
+                election::EventType::polls_closed,
+                std::to_string(cast) + " cast, " + std::to_string(challenged) + " challenged"};
+    }
+    return refuse(what + ": unknown action");
+}
+
+Result<EventNote> CastingModule::apply_ballot(std::size_t d, const DistrictBatchView& batch,
+                                              const ValidatedBallot& v, bool check_signature) {
+    District& district = *districts_.at(d);
+    Changes& pending = district.pending;
+    const PollsStatus polls = pending.polls.value_or(district.polls);
+    const std::string& district_id = *batch.district_id;
+    const election::EncryptedBallot& b = v.ballot;
+    const std::string what =
+        std::string(v.challenged ? "challenged ballot " : "ballot ") + quoted(b.ballot_id);
     if (b.district_id != district_id) {
         throw std::logic_error("CastingModule::apply: ballot routed to the wrong district");
     }
-    const Device* device = find_device(b.device_id);
+    const Device* device = find_device(district, b.device_id);
     if (device == nullptr) {
         return refuse(what + ": device " + quoted(b.device_id) + " is not registered in district " +
                       quoted(district_id));
@@ -277,6 +300,17 @@ Result<EventNote> CastingModule::apply_record(std::size_t d, const DistrictBatch
         return refuse(what + ": polls are " + std::string(to_string(polls)) + " in district " +
                       quoted(district_id));
     }
+    const std::uint64_t opened_hour = pending.opened_hour.value_or(district.opened_hour);
+    if (b.timestamp < opened_hour) {
+        return refuse(what + ": stamped " + std::to_string(b.timestamp) +
+                      ", before the hour the polls of district " + quoted(district_id) +
+                      " opened in (" + std::to_string(opened_hour) + ")");
+    }
+    // batch.time is 0 when the log is replayed at opening: the clock then is not the day's.
+    if (batch.time != 0 && b.timestamp > batch.time + stamp_tolerance_seconds) {
+        return refuse(what + ": stamped " + std::to_string(b.timestamp) +
+                      ", later than the ledger's clock (" + std::to_string(batch.time) + ")");
+    }
     if (pending.ballot_ids.contains(b.ballot_id) || district.ballot_ids.contains(b.ballot_id)) {
         return refuse(what + ": ballot id already recorded in district " + quoted(district_id) +
                       " (duplicate or replayed)");
@@ -285,16 +319,15 @@ Result<EventNote> CastingModule::apply_record(std::size_t d, const DistrictBatch
         return refuse(what + ": does not chain to device " + quoted(b.device_id) +
                       "'s last tracking code (replayed, reordered or from another chain)");
     }
-    const Hash32 code = election::next_tracking_code(b.previous_tracking_code, v->ballot_hash);
+    const Hash32 code = election::next_tracking_code(b.previous_tracking_code, v.ballot_hash);
     Device updated = *device;
     updated.chain_head = code;
     pending.devices.insert_or_assign(b.device_id, updated);
     pending.ballot_ids.insert(b.ballot_id);
-    (v->challenged ? pending.ballots_challenged : pending.ballots_cast) += 1;
-    pending.tracking_codes.emplace_back(code,
-                                        TrackingCodeEntry{d, batch.next_index, v->challenged});
+    (v.challenged ? pending.ballots_challenged : pending.ballots_cast) += 1;
+    pending.tracking_codes.emplace_back(code, TrackingCodeEntry{d, batch.next_index, v.challenged});
     return EventNote{
-        v->challenged ? election::EventType::ballot_challenged : election::EventType::ballot_cast,
+        v.challenged ? election::EventType::ballot_challenged : election::EventType::ballot_cast,
         "tracking code " + election::format_tracking_code(code) + " from device " +
             quoted(b.device_id)};
 }
@@ -309,6 +342,7 @@ void CastingModule::merge_pending(std::size_t d) {
     {
         std::lock_guard lock(district.mutex);
         if (pending.polls) district.polls = *pending.polls;
+        if (pending.opened_hour) district.opened_hour = *pending.opened_hour;
         district.ballots_cast += pending.ballots_cast;
         district.ballots_challenged += pending.ballots_challenged;
         for (auto& [id, device] : pending.devices) district.devices.insert_or_assign(id, device);

@@ -114,6 +114,9 @@ void verify_ballot_work(const BallotWork& w, const Hash32& base_hash, const Poin
             const DecodedContest& contest = b.contests[c];
             Ciphertext sum;
             for (const DecodedSelection& s : contest.selections) {
+                if (s.ciphertext.alpha.is_identity())
+                    v19.fail(w.at + ": contest '" + contest.id + "' option '" + s.id +
+                             "': alpha is the identity (a zero nonce shows the mark)");
                 sum = crypto::add_ciphertexts(sum, s.ciphertext);
                 if (!crypto::verify_range(base_hash, proof_context(b.ballot_id, contest.id, s.id),
                                           s.ciphertext, joint_key, 1, s.proof))
@@ -251,6 +254,9 @@ private:
     std::vector<std::vector<Ciphertext>> sums_;
 
     Polls polls_ = Polls::not_opened;
+    // The polls window (V18): ballots are stamped no earlier than the hour the polls opened in,
+    // and no later than the close.
+    std::uint64_t opened_hour_ = 0, latest_stamp_ = 0;
     bool tallied_ = false, has_result_ = false, decoded_all_ = true;
     std::map<std::string, Device> devices_;
     std::unordered_set<IdDigest, IdDigestHash> ballot_ids_;
@@ -337,6 +343,10 @@ void DistrictReader::on_ballot(std::uint64_t index, Bytes& frame, bool challenge
     names_district(at, b.district_id);
     v_.v18.count();
     if (polls_ != Polls::open) v_.v18.fail(at + ": a ballot while polls are " + polls_name(polls_));
+    if (polls_ == Polls::open && b.timestamp < opened_hour_)
+        v_.v18.fail(at + ": stamped " + std::to_string(b.timestamp) +
+                    ", before the hour the polls opened in (" + std::to_string(opened_hour_) + ")");
+    latest_stamp_ = std::max(latest_stamp_, b.timestamp);
     const auto device = devices_.find(b.device_id);
     if (device == devices_.end())
         v_.v18.fail(at + ": device '" + b.device_id + "' is not registered");
@@ -438,7 +448,8 @@ void DistrictReader::on_registration(std::uint64_t index, ByteSpan frame) {
     const std::string at = "record " + std::to_string(index);
     names_district(at, reg.district_id);
     v_.v18.count();
-    if (polls_ == Polls::closed) v_.v18.fail(at + ": device registration after the close");
+    if (polls_ != Polls::not_opened)
+        v_.v18.fail(at + ": device registration after the polls opened (registrations close then)");
     if (devices_.count(reg.device_id)) {
         v_.v18.fail(at + ": device '" + reg.device_id + "' registered again");
     } else {
@@ -465,6 +476,10 @@ void DistrictReader::on_polls(std::uint64_t index, ByteSpan frame, DistrictRecor
                          (type == DistrictRecord::polls_closed &&
                           (polls_ == Polls::open || polls_ == Polls::paused));
     if (!allowed) v_.v18.fail(at + ": " + what + " while polls are " + polls_name(polls_));
+    if (opened) opened_hour_ = p.time - p.time % 3600;
+    if (type == DistrictRecord::polls_closed && latest_stamp_ > p.time)
+        v_.v18.fail(at + ": polls closed at " + std::to_string(p.time) +
+                    ", but a ballot is stamped " + std::to_string(latest_stamp_));
     if (!opened && (p.cast != cast_ || p.challenged != challenged_))
         v_.v18.fail(at + ": " + what + " with counts " + std::to_string(p.cast) + "/" +
                     std::to_string(p.challenged) + ", the log has " + std::to_string(cast_) + "/" +

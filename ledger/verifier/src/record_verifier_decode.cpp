@@ -466,7 +466,7 @@ Result<DecodedPolls> decode_polls(ByteSpan record) {
     const std::uint8_t type = record.empty() ? 0 : record[0];
     r.header(type >= 0x08 && type <= 0x0B ? type : 0x08);
     out.district_id = r.id();
-    r.u64();
+    out.time = r.u64();
     out.cast = r.u64();
     out.challenged = r.u64();
     const std::string actor = r.text(200);

@@ -156,6 +156,7 @@ Result<DecodedRegistration> decode_registration(ByteSpan record);
 
 struct DecodedPolls {
     std::string district_id;
+    std::uint64_t time = 0;  // Unix seconds, as the poll worker's device stamped it
     std::uint64_t cast = 0, challenged = 0;
 };
 Result<DecodedPolls> decode_polls(ByteSpan record);

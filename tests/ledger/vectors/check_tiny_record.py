@@ -1090,7 +1090,7 @@ class Verifier:
         """Yields (index, record, state) for every record with the district's state before it."""
         state = {"polls": "not opened", "tallied": False, "result": False, "devices": {},
                  "ballot_ids": set(), "cast": 0, "challenged": 0, "tally": None,
-                 "decryptions": {}}
+                 "decryptions": {}, "opened_hour": 0, "latest_stamp": 0}
         for i, record in enumerate(self.logs[d]["records"]):
             yield i, record, state
             t = record[0]
@@ -1100,9 +1100,13 @@ class Verifier:
                                                       tracking_seed(self.base_hash, reg["device_id"])]
             elif 0x08 <= t <= 0x0B:
                 state["polls"] = {0x08: "open", 0x09: "paused", 0x0A: "open", 0x0B: "closed"}[t]
+                if t == 0x08:
+                    time = decode_polls(record)["time"]
+                    state["opened_hour"] = time - time % 3600
             elif t in (0x02, 0x03):
                 b = decode_ballot(record) if t == 0x02 else decode_challenged(record)[0]
                 state["ballot_ids"].add(b["ballot_id"])
+                state["latest_stamp"] = max(state["latest_stamp"], b["timestamp"])
                 state["cast" if t == 0x02 else "challenged"] += 1
                 if b["device_id"] in state["devices"]:
                     state["devices"][b["device_id"]][1] = next_tracking_code(b["previous"], sha256(b["body"]))
@@ -1129,7 +1133,8 @@ class Verifier:
                 t, at = record[0], "%s record %d" % (d, i)
                 if t == 0x07:
                     reg = decode_registration(record)
-                    assert s["polls"] != "closed" and reg["device_id"] not in s["devices"], at
+                    # Registrations close when the polls open.
+                    assert s["polls"] == "not opened" and reg["device_id"] not in s["devices"], at
                 elif 0x08 <= t <= 0x0B:
                     allowed = {0x08: ("not opened",), 0x09: ("open",), 0x0A: ("paused",),
                                0x0B: ("open", "paused")}[t]
@@ -1139,11 +1144,14 @@ class Verifier:
                         name = {0x09: "paused", 0x0A: "resumed", 0x0B: "closed"}[t]
                         assert (p["cast"], p["challenged"]) == (s["cast"], s["challenged"]), \
                             at + ": polls " + name + " with counts that are not the log's"
+                        if t == 0x0B:
+                            assert s["latest_stamp"] <= p["time"], at + ": a ballot stamped after the close"
                 elif t in (0x02, 0x03):
                     b = decode_ballot(record) if t == 0x02 else decode_challenged(record)[0]
                     assert s["polls"] == "open", at + ": polls are " + s["polls"]
                     assert b["device_id"] in s["devices"], at + ": device not registered"
                     assert b["ballot_id"] not in s["ballot_ids"], at + ": ballot id repeats"
+                    assert b["timestamp"] >= s["opened_hour"], at + ": stamped before the polls opened"
                 elif t == 0x0E:
                     assert s["polls"] == "closed" and not s["tallied"], at
                 elif t == 0x0F:
@@ -1164,6 +1172,8 @@ class Verifier:
                     assert [s["id"] for s in c["selections"]] == [o for o, _ in contest["options"]], at
                     alpha, beta = IDENTITY, IDENTITY
                     for s in c["selections"]:
+                        assert not pt_eq(s["alpha"], IDENTITY), \
+                            "%s: %s %s: alpha is the identity" % (at, c["id"], s["id"])
                         assert verify_range(self.base_hash, proof_context(b["ballot_id"], c["id"], s["id"]),
                                             s["alpha"], s["beta"], self.joint_key, 1, s["proof"]), \
                             "%s: %s %s: 0/1 proof" % (at, c["id"], s["id"])

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "psephos/election/election_context.hpp"
+#include "psephos/election/ledger_records.hpp"
 #include "psephos/ledger/ledger_module.hpp"
 
 namespace psephos::ledger {
@@ -37,6 +38,8 @@ struct TrackingCodeEntry {
     std::uint64_t index = 0;  // in the district log
     bool challenged = false;
 };
+
+struct ValidatedBallot;  // casting_module.cpp
 
 class CastingModule final : public LedgerModule {
 public:
@@ -70,6 +73,7 @@ private:
     // so an aborted batch leaves nothing behind and no batch copies the whole state.
     struct Changes {
         std::optional<PollsStatus> polls;
+        std::optional<std::uint64_t> opened_hour;
         std::uint64_t ballots_cast = 0;
         std::uint64_t ballots_challenged = 0;
         std::map<std::string, Device, std::less<>> devices;
@@ -79,6 +83,8 @@ private:
     struct District {
         mutable std::mutex mutex;  // guards the committed fields against queries
         PollsStatus polls = PollsStatus::not_opened;
+        // The polls opening's time rounded down to the hour: no ballot may be stamped earlier.
+        std::uint64_t opened_hour = 0;
         std::uint64_t ballots_cast = 0;
         std::uint64_t ballots_challenged = 0;
         std::map<std::string, Device, std::less<>> devices;
@@ -88,6 +94,14 @@ private:
 
     Result<EventNote> apply_record(std::size_t district_index, const DistrictBatchView& batch,
                                    const ValidatedRecord& record, bool check_signature);
+    Result<EventNote> apply_registration(std::size_t district_index, const std::string& district_id,
+                                         const election::DeviceRegistration& registration);
+    Result<EventNote> apply_polls(std::size_t district_index, const std::string& district_id,
+                                  const election::PollsRecord& record);
+    Result<EventNote> apply_ballot(std::size_t district_index, const DistrictBatchView& batch,
+                                   const ValidatedBallot& ballot, bool check_signature);
+    // The device as the batch being applied sees it (its changes first), or null.
+    static const Device* find_device(const District& district, std::string_view id);
     void merge_pending(std::size_t district_index);
 
     const election::ElectionContext& election_;
