@@ -1,18 +1,25 @@
 // Guardians verify before they decrypt (docs/tally.md §2, §3; issue 19): whoever holds the ledger
 // key writes a doctored district tally into the ledger — the ciphertexts of exactly one voter's
-// ballot, with the honest counts, log size and root, so it passes every check but the sum.
-// Reopening the ledger refuses it, naming the district, the record and the option that differs.
+// ballot, with the honest counts, log size and root, so it passes every check but the sum — and
+// hands it to the guardians. Reopening the ledger refuses it; a guardian on the live ledger and a
+// guardian working from the exported record both refuse to decrypt it, naming the district and
+// the contest and option that differ. And the record-based path end to end: decryptions made from
+// an exported record, carried in a shares file, submitted, combined into the results.
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "ledger_scenario.hpp"
 #include "psephos/election/tally_recomputation.hpp"
 #include "psephos/ledger/casting_module.hpp"
+#include "psephos/ledger/guardian_decryption.hpp"
 #include "psephos/ledger/tallying_module.hpp"
+#include "psephos/record/election_record.hpp"
+#include "psephos/record/record_decryption.hpp"
 
 using namespace psephos;
 using namespace psephos::ledger;
 using namespace psephos::election;
+using State = GuardianDistrictOutcome::State;
 
 namespace {
 
@@ -27,6 +34,12 @@ LedgerOptions options_for(const QTemporaryDir& dir) {
 void require_all_ok(const std::vector<Result<Receipt>>& results) {
     for (std::size_t i = 0; i < results.size(); ++i)
         if (!results[i]) qFatal("record %zu: %s", i, results[i].error().message.c_str());
+}
+
+GuardianKey guardian_key(const test::LedgerScenario& s, std::uint32_t g) {
+    const auto& c = s.ceremony();
+    return {s.election().manifest.election_id, g, c.secret_shares.at(g - 1).secret,
+            crypto::Ed25519SigningKey::from_seed(c.identities.at(g - 1).seed()).value()};
 }
 
 // A ledger after a short polling day (in each district: ballots with different marks, one
@@ -120,6 +133,123 @@ private slots:
             QCOMPARE(reopened.error().code, ErrorCode::corrupted);
             require_names_the_difference(reopened.error().message, doctored);
         }
+    }
+
+    void guardian_refuses_doctored_tally() {
+        QTemporaryDir dir;
+        test::LedgerScenario s;
+        auto l = polling_day(s, options_for(dir));
+        const Doctored doctored = record_doctored_tally(s, *l);
+        const std::uint64_t size = l->status("d1").value().size;
+        auto outcomes = decrypt_tallies_as_guardian(*l, guardian_key(s, 1));
+        QVERIFY2(outcomes, outcomes ? "" : outcomes.error().message.c_str());
+        QCOMPARE(outcomes.value().size(), std::size_t{2});
+        const GuardianDistrictOutcome& d1 = outcomes.value()[0];
+        QCOMPARE(d1.state, State::tally_mismatch);
+        QCOMPARE(d1.partial_decryptions, std::size_t{0});
+        require_names_the_difference(d1.error, doctored);
+        // Nothing was submitted for it; the honest district was decrypted.
+        QCOMPARE(l->status("d1").value().size, size);
+        QVERIFY(l->tallying().status(0).guardians_decrypted.empty());
+        QCOMPARE(outcomes.value()[1].state, State::decrypted);
+        QCOMPARE(l->tallying().status(1).guardians_decrypted, std::vector<std::uint32_t>{1});
+    }
+
+    void record_based_decrypt_refuses_a_doctored_tally() {
+        QTemporaryDir dir;
+        test::LedgerScenario s;
+        auto l = polling_day(s, options_for(dir));
+        const Doctored doctored = record_doctored_tally(s, *l);
+        const std::filesystem::path out = std::filesystem::path(dir.path().toStdString()) / "rec";
+        auto exported = record::export_election_record(*l, out);
+        QVERIFY2(exported, exported ? "" : exported.error().message.c_str());
+        auto reader = record::RecordReader::open(out);
+        QVERIFY2(reader, reader ? "" : reader.error().message.c_str());
+        auto prepared =
+            record::prepare_tally_decryptions_from_record(reader.value(), guardian_key(s, 2));
+        QVERIFY2(prepared, prepared ? "" : prepared.error().message.c_str());
+        QCOMPARE(prepared.value().outcomes[0].state, State::tally_mismatch);
+        require_names_the_difference(prepared.value().outcomes[0].error, doctored);
+        QCOMPARE(prepared.value().outcomes[1].state, State::prepared);
+        // Only the honest district's decryption is made.
+        QCOMPARE(prepared.value().records.size(), std::size_t{1});
+        QCOMPARE(tally_record_district(prepared.value().records[0]).value(), std::string("d2"));
+    }
+
+    void record_based_decryptions_submitted_give_the_results() {
+        QTemporaryDir dir;
+        test::LedgerScenario s;
+        auto l = polling_day(s, options_for(dir));
+        QVERIFY(l->tally());
+        const std::filesystem::path out = std::filesystem::path(dir.path().toStdString()) / "rec";
+        QVERIFY(record::export_election_record(*l, out));
+        auto reader = record::RecordReader::open(out);
+        QVERIFY(reader);
+        for (const std::uint32_t g : {1u, 3u}) {
+            auto prepared =
+                record::prepare_tally_decryptions_from_record(reader.value(), guardian_key(s, g));
+            QVERIFY2(prepared, prepared ? "" : prepared.error().message.c_str());
+            for (const auto& o : prepared.value().outcomes) QCOMPARE(o.state, State::prepared);
+            // Through the shares file, as the operator receives it.
+            const Bytes file = encode_guardian_decryption_file(
+                {s.election().base_hash, g, prepared.value().records});
+            auto decoded = decode_guardian_decryption_file(file);
+            QVERIFY2(decoded, decoded ? "" : decoded.error().message.c_str());
+            QCOMPARE(decoded.value().records, prepared.value().records);
+            require_all_ok(l->ingest(std::move(decoded.value().records), ActorRole::guardian));
+        }
+        auto results = l->record_results();
+        QVERIFY2(results, results ? "" : results.error().message.c_str());
+        QCOMPARE(results.value().size(), std::size_t{2});
+        // Each district: 4 cast ballots, choice 0..3 on every contest's options in turn.
+        for (std::size_t d = 0; d < 2; ++d) {
+            const auto result = l->tallying().result(d);
+            QVERIFY(result);
+            QCOMPARE(result->guardians, (std::vector<std::uint32_t>{1, 3}));
+            for (const auto& contest : result->counts) {
+                std::uint64_t total = 0;
+                for (const auto& option : contest.options) total += option.value;
+                QCOMPARE(total, std::uint64_t{4});
+            }
+        }
+        // A guardian's second pass from a record exported now finds nothing left to decrypt.
+        const std::filesystem::path later =
+            std::filesystem::path(dir.path().toStdString()) / "rec-final";
+        QVERIFY(record::export_election_record(*l, later));
+        auto final_reader = record::RecordReader::open(later);
+        QVERIFY(final_reader);
+        auto again =
+            record::prepare_tally_decryptions_from_record(final_reader.value(), guardian_key(s, 1));
+        QVERIFY(again);
+        for (const auto& o : again.value().outcomes) QCOMPARE(o.state, State::has_result);
+        QVERIFY(again.value().records.empty());
+    }
+
+    void shares_file_refuses_bad_bytes() {
+        test::LedgerScenario s;
+        const Bytes record =
+            encode_tally_decryption({"d1", 2, Hash32{}, {}, crypto::Ed25519Signature{}});
+        const Bytes good = encode_guardian_decryption_file({s.election().base_hash, 2, {record}});
+        QVERIFY(decode_guardian_decryption_file(good));
+        // Every truncation, one byte too many, and another guardian's record in the file.
+        for (std::size_t n = 0; n < good.size(); ++n) {
+            const Bytes cut(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(n));
+            QVERIFY2(!decode_guardian_decryption_file(cut), qPrintable(QString::number(n)));
+        }
+        Bytes longer = good;
+        longer.push_back(0);
+        auto r = decode_guardian_decryption_file(longer);
+        QVERIFY(!r);
+        QVERIFY2(contains(r.error().message, "1 bytes after the last record"),
+                 r.error().message.c_str());
+        const Bytes other = encode_guardian_decryption_file({s.election().base_hash, 3, {record}});
+        r = decode_guardian_decryption_file(other);
+        QVERIFY(!r);
+        QVERIFY2(contains(r.error().message, "record 0: a decryption by guardian 2 in guardian 3"),
+                 r.error().message.c_str());
+        Bytes magic = good;
+        magic[0] = 'P';
+        QVERIFY(!decode_guardian_decryption_file(magic));
     }
 };
 
