@@ -225,6 +225,63 @@ private slots:
         QVERIFY(again.value().records.empty());
     }
 
+    // A log whose tally is exactly the sum of its ballots, one of which carries another ballot's
+    // proof (re-signed by its kiosk, as a dishonest kiosk could): the sums match, but the guardian
+    // checks every ballot and refuses; a ballot from a device never registered is refused too.
+    void guardian_refuses_a_tally_summing_a_ballot_that_fails_its_proofs() {
+        QTemporaryDir dir;
+        test::LedgerScenario s;
+        auto l = polling_day(s, options_for(dir));
+        const LogStatus log = l->status("d1").value();
+        std::vector<Bytes> records;
+        for (std::uint64_t i = 0; i < log.size; ++i) records.push_back(l->record("d1", i).value());
+        std::vector<std::size_t> cast;
+        for (std::size_t i = 0; i < records.size(); ++i)
+            if (records[i][0] == static_cast<std::uint8_t>(RecordType::encrypted_ballot))
+                cast.push_back(i);
+        QVERIFY(cast.size() >= 2);
+        EncryptedBallot bad = decode_ballot(records[cast[0]]).value();
+        const EncryptedBallot other = decode_ballot(records[cast[1]]).value();
+        bad.contests[0].selections[0].proof = other.contests[0].selections[0].proof;
+        bad.device_signature = s.kiosk(0).key.sign(encode_ballot_body(bad));
+        records[cast[0]] = encode_ballot(bad);
+
+        // The tally of that log, as a ledger-key holder would write it after it.
+        auto sums = TallyRecomputation::create(s.election(), "d1", BallotChecks::none).value();
+        for (const Bytes& r : records) QVERIFY(sums.add_record(r));
+        records.push_back(encode_district_tally(sums.finish()));
+        const auto logs_of = [](const std::vector<Bytes>& d1) {
+            return [d1](std::string_view district, const LogVisitor& visit) -> Status {
+                if (district != "d1") return {};
+                for (std::size_t i = 0; i < d1.size(); ++i)
+                    if (auto ok = visit(i, d1[i]); !ok) return ok;
+                return {};
+            };
+        };
+        auto prepared =
+            prepare_tally_decryptions(s.election(), guardian_key(s, 1), logs_of(records));
+        QVERIFY2(prepared, prepared ? "" : prepared.error().message.c_str());
+        const GuardianDistrictOutcome& d1 = prepared.value().outcomes[0];
+        QCOMPARE(d1.state, State::tally_mismatch);
+        const std::string expected = "record " + std::to_string(cast[0]) + ": ballot '" +
+                                     bad.ballot_id + "': contest '" + bad.contests[0].contest_id;
+        QVERIFY2(contains(d1.error, expected), d1.error.c_str());
+        QVERIFY(prepared.value().records.empty());
+
+        // Without the kiosk's registration, its first ballot is from an unknown device.
+        std::vector<Bytes> unregistered;
+        for (const Bytes& r : records)
+            if (r[0] != static_cast<std::uint8_t>(RecordType::device_registration))
+                unregistered.push_back(r);
+        prepared =
+            prepare_tally_decryptions(s.election(), guardian_key(s, 1), logs_of(unregistered));
+        QVERIFY(prepared);
+        QCOMPARE(prepared.value().outcomes[0].state, State::tally_mismatch);
+        QVERIFY2(contains(prepared.value().outcomes[0].error,
+                          "device '" + s.kiosk(0).device_id + "' is not registered"),
+                 prepared.value().outcomes[0].error.c_str());
+    }
+
     void shares_file_refuses_bad_bytes() {
         test::LedgerScenario s;
         const Bytes record =

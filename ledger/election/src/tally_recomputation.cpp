@@ -76,9 +76,9 @@ Status TallyRecomputation::check_record(ByteSpan record) {
                           which + ": device " + quoted(b.device_id) +
                               " is not registered in the district before it");
     }
-    if (auto ok = verify_ballot_signature(device->second, b); !ok) return ok.error().within(which);
-    if (auto ok = verify_ballot_contents(*election_, b); !ok) return ok.error().within(which);
-    return {};
+    // Both name the ballot themselves.
+    if (auto ok = verify_ballot_signature(device->second, b); !ok) return ok;
+    return verify_ballot_contents(*election_, b);
 }
 
 Status TallyRecomputation::add_record(ByteSpan record) {
