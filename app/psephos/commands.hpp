@@ -25,10 +25,13 @@ int run_challenge_check_command(
     Words words);                     // challenge-check BALLOT --election FILE --device-pub KEYFILE
 int run_ballot_command(Words words);  // ballot verify BALLOT --election FILE --device-pub KEYFILE
 int run_ledger_command(Words words);  // ledger SUBCOMMAND --data DIR ... (ledger_commands.cpp)
-// tally_commands.cpp: tally --data DIR; decrypt --data DIR --guardian KEYFILE;
-// results --data DIR [--json]; export --data DIR --out DIR
+// tally_commands.cpp: tally --data DIR; results --data DIR [--json]; export --data DIR --out DIR
 int run_tally_command(Words words);
+// decrypt_commands.cpp: decrypt --data DIR --guardian KEYFILE;
+// decrypt --record RECORD_DIR --guardian KEYFILE --out SHARES_FILE; and the ledger subcommand
+// submit-decryptions --data DIR SHARES_FILE (its table is in ledger_commands.cpp)
 int run_decrypt_command(Words words);
+int run_submit_decryptions(const CommandSpec& spec, const Arguments& args);
 int run_results_command(Words words);
 int run_export_command(Words words);
 int run_verify_command(Words words);  // verify RECORD_DIR [--threads N] [--json]

@@ -44,13 +44,17 @@ constexpr CommandEntry commands[] = {
      "ledger SUBCOMMAND [OPTIONS]   ('psephos ledger --help' shows each one's usage)\n"
      "      the election's ledger in DIR (district logs, election log, event log):\n"
      "      init, device-key, register-device, open-polls, pause-polls, resume-polls,\n"
-     "      close-polls, cast, status, publish, inclusion, consistency, events, check"},
+     "      close-polls, cast, submit-decryptions, status, publish, inclusion, consistency,\n"
+     "      events, check"},
     {"tally", psephos::app::run_tally_command,
      "tally --data DIR [--key FILE]\n"
      "      after polls close: sum every closed district's cast ballots into its tally"},
     {"decrypt", psephos::app::run_decrypt_command,
      "decrypt --data DIR --guardian KEYFILE [--key FILE]\n"
-     "      as one guardian: decrypt every district tally, each share with its proof"},
+     "        | decrypt --record RECORD_DIR --guardian KEYFILE --out SHARES_FILE\n"
+     "      as one guardian: check every district tally against its log's cast ballots, then\n"
+     "      decrypt it, each share with its proof; on the ledger, or from an exported record\n"
+     "      into a shares file (no ledger key) for 'psephos ledger submit-decryptions'"},
     {"results", psephos::app::run_results_command,
      "results --data DIR [--key FILE] [--json]\n"
      "      combine the guardians' decryptions (any threshold of them) and show the results"},

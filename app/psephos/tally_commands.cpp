@@ -1,7 +1,7 @@
-// `psephos tally`, `psephos decrypt`, `psephos results` and `psephos export`: after polls close,
-// the ledger in --data DIR tallies every closed district, each guardian decrypts the tallies with
-// its own key file, the results are combined from any threshold of guardians, and the public
-// election record is written out (docs/tally.md, docs/election-record.md, docs/cli.md §10).
+// `psephos tally`, `psephos results` and `psephos export`: after polls close, the ledger in
+// --data DIR tallies every closed district, the results are combined from any threshold of
+// guardians' decryptions (`psephos decrypt`, decrypt_commands.cpp), and the public election record
+// is written out (docs/tally.md, docs/election-record.md, docs/cli.md §10).
 #include <boost/json.hpp>
 #include <filesystem>
 #include <iomanip>
@@ -10,19 +10,11 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
-#include "psephos/election/guardian_key_file.hpp"
 #include "psephos/ledger/casting_module.hpp"
-#include "psephos/ledger/guardian_decryption.hpp"
 #include "psephos/ledger/tallying_module.hpp"
 #include "psephos/record/election_record.hpp"
 
 namespace psephos::app {
-
-using election::check_guardian_key;
-using election::guardian_passphrase_from_environment;
-using election::guardian_passphrase_variable;
-using election::read_guardian_key_file;
-using election::write_guardian_key_file;
 
 namespace {
 
@@ -86,66 +78,6 @@ int run_tally_command(Words words) {
             "no district has closed polls yet; close them with 'psephos ledger close-polls'");
     }
     return exit_ok;
-}
-
-int run_decrypt_command(Words words) {
-    const CommandSpec spec{"psephos decrypt --data DIR --guardian KEYFILE [--key FILE]",
-                           {"--data", "--guardian", "--key"},
-                           {},
-                           0,
-                           0};
-    int status = exit_ok;
-    auto args = parse(spec, words, status);
-    if (!args) return status;
-    auto key_file = args->required("--guardian");
-    if (!key_file) return usage_error(spec, key_file.error().message);
-    // The key file first: a wrong or unreadable key is reported before the ledger is opened.
-    auto key = read_guardian_key_file(key_file.value());
-    if (!key) return failure(key.error().message);
-    auto opened = open_ledger(*args, true);
-    if (!opened) return failure(opened.error().message);
-    Ledger& l = *opened.value();
-    const election::ElectionContext& election = l.election();
-    if (auto ok = check_guardian_key(key.value(), election.manifest); !ok)
-        return failure(key_file.value() + ": " + ok.error().message);
-    const std::uint32_t g = key.value().index;
-    auto outcomes = ledger::decrypt_tallies_as_guardian(l, key.value());
-    if (!outcomes) return failure(key_file.value() + ": " + outcomes.error().message);
-
-    using State = ledger::GuardianDistrictOutcome::State;
-    bool failed = false;
-    std::size_t accepted = 0, submitted = 0, options = 0;
-    for (const ledger::GuardianDistrictOutcome& o : outcomes.value()) {
-        switch (o.state) {
-            case State::no_tally:
-                std::cout << "district " << o.district_id
-                          << ": no tally yet (run 'psephos tally')\n";
-                break;
-            case State::has_result:
-                std::cout << "district " << o.district_id << ": already has its result\n";
-                break;
-            case State::already_decrypted:
-                std::cout << "district " << o.district_id << ": already decrypted by guardian " << g
-                          << '\n';
-                break;
-            case State::refused:
-                ++submitted;
-                failed = true;
-                std::cerr << "psephos: district " << o.district_id << ": " << o.error << '\n';
-                break;
-            case State::decrypted:
-                ++submitted;
-                ++accepted;
-                options += o.partial_decryptions;
-                std::cout << "district " << o.district_id << ": decrypted by guardian " << g
-                          << ", record " << o.record_index << '\n';
-                break;
-        }
-    }
-    std::cout << "guardian " << g << ": " << accepted << " of " << submitted
-              << " district tallies decrypted and recorded (" << options
-              << " partial decryptions, each with its proof)\n";
-    return failed ? exit_failure : exit_ok;
 }
 
 int run_results_command(Words words) {

@@ -3,7 +3,10 @@
 // cast ballot. Invariants: a decoded record re-encodes to exactly the input; a rejected input
 // gives invalid_encoding naming the record and byte offset; at most one decoder accepts an input;
 // tally_record_district agrees with the decoded record's district; an accepted result's
-// guardians are strictly ascending from 1; the builder either counts the input or refuses it.
+// guardians are strictly ascending from 1; the builder either counts the input or refuses it, and
+// so does the guardian's recomputation (TallyRecomputation with every ballot check). And a
+// guardian's shares file (docs/tally.md §3.1): an accepted one re-encodes to the input and holds
+// only that guardian's decryptions; a rejection is invalid_encoding naming the shares file.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -11,6 +14,7 @@
 
 #include "fuzz_support.hpp"
 #include "psephos/election/local_key_ceremony.hpp"
+#include "psephos/election/tally_recomputation.hpp"
 #include "psephos/election/tally_records.hpp"
 
 using namespace psephos;
@@ -105,6 +109,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (builder.add_record(input)) {
         const election::DistrictTally t = builder.finish(1, {});
         require(t.ballots_counted + t.ballots_challenged <= 1, "one record counts at most once");
+    }
+    auto recomputation =
+        election::TallyRecomputation::create(ceremony->election, "d1", election::BallotChecks::full)
+            .value();
+    if (recomputation.add_record(input))
+        require(recomputation.finish().log_size == 1, "the recomputation covers what it read");
+
+    auto file = election::decode_guardian_decryption_file(input);
+    if (file) {
+        require(election::encode_guardian_decryption_file(file.value()) ==
+                    Bytes(input.begin(), input.end()),
+                "a decoded shares file re-encodes to the input");
+        for (const Bytes& record : file.value().records)
+            require(election::decode_tally_decryption(record).value().guardian_index ==
+                        file.value().guardian_index,
+                    "a shares file holds its guardian's decryptions only");
+    } else {
+        require(file.error().code == ErrorCode::invalid_encoding &&
+                    file.error().message.rfind("shares file: ", 0) == 0,
+                "a rejected shares file is invalid_encoding naming the shares file");
     }
     return 0;
 }

@@ -119,12 +119,13 @@ void write_ledger_records(const fs::path& corpus) {
     }
 }
 
-// A district tally of real ballots in both districts, a guardian's decryption of each, and the
-// results combined from guardians 1 and 2 (threshold 2 of 3).
+// A district tally of real ballots in both districts, a guardian's decryption of each, the
+// results combined from guardians 1 and 2 (threshold 2 of 3), and guardian 1's shares file.
 void write_tally_records(const fs::path& corpus, const election::LocalKeyCeremony& election,
                          const std::vector<Bytes>& ballots) {
     const fs::path dir = corpus / "fuzz_tally_records";
     const crypto::DiscreteLogTable table(16);
+    election::GuardianDecryptionFile shares{election.election.base_hash, 1, {}};
     for (const char* district : {"d1", "d2"}) {
         auto builder = election::DistrictTallyBuilder::create(election.election, district).value();
         for (const auto& b : ballots) (void)builder.add_record(b);
@@ -140,6 +141,8 @@ void write_tally_records(const fs::path& corpus, const election::LocalKeyCeremon
                 election.identities[g - 1]));
             write(dir, std::string("decryption-") + district + "-" + std::to_string(g),
                   election::encode_tally_decryption(decryptions.back()));
+            if (g == 1)
+                shares.records.push_back(election::encode_tally_decryption(decryptions.back()));
         }
         write(
             dir, std::string("result-") + district,
@@ -147,6 +150,7 @@ void write_tally_records(const fs::path& corpus, const election::LocalKeyCeremon
                                                  election.election, tally, hash, decryptions, table)
                                                  .value()));
     }
+    write(dir, "shares-guardian-1", election::encode_guardian_decryption_file(shares));
 }
 }  // namespace
 

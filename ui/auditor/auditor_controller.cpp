@@ -910,6 +910,14 @@ void AuditorController::guardianDecrypt(const QString& key_file, const QString& 
                     state = QStringLiteral("refused");
                     text = tr("refused by the ledger: %1").arg(q(o.error));
                     break;
+                case State::tally_mismatch:
+                    ++refused;
+                    out.ok = false;
+                    state = QStringLiteral("tally mismatch");
+                    text = tr("not decrypted, the tally is not its log's: %1").arg(q(o.error));
+                    break;
+                case State::prepared:  // never left so: every prepared record is submitted
+                    break;
             }
             out.rows.push_back(QVariantMap{{QStringLiteral("district"), q(o.district_id)},
                                            {QStringLiteral("state"), state},

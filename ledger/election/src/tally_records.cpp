@@ -252,6 +252,104 @@ Result<std::string> tally_record_district(ByteSpan data) {
     return id;
 }
 
+// ---- Shares files -----------------------------------------------------------------------------
+
+namespace {
+
+void put_u32(Bytes& out, std::uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8)
+        out.push_back(static_cast<std::uint8_t>(v >> shift));
+}
+
+// A bounded reader over the file: every length is checked against what is left before use.
+class FileReader {
+public:
+    explicit FileReader(ByteSpan data) : data_(data) {}
+    std::size_t left() const { return data_.size() - at_; }
+    Result<ByteSpan> take(std::size_t n, const std::string& field) {
+        if (n > left()) {
+            return make_error(ErrorCode::invalid_encoding,
+                              "shares file: " + field + ": " + std::to_string(n) +
+                                  " bytes needed, " + std::to_string(left()) + " left");
+        }
+        const ByteSpan out = data_.subspan(at_, n);
+        at_ += n;
+        return out;
+    }
+    Result<std::uint32_t> u32(const std::string& field) {
+        PSEPHOS_TRY_ASSIGN(const ByteSpan b, take(4, field));
+        return std::uint32_t{b[0]} << 24 | std::uint32_t{b[1]} << 16 | std::uint32_t{b[2]} << 8 |
+               std::uint32_t{b[3]};
+    }
+
+private:
+    ByteSpan data_;
+    std::size_t at_ = 0;
+};
+
+Error file_error(const std::string& message) {
+    return make_error(ErrorCode::invalid_encoding, "shares file: " + message);
+}
+
+}  // namespace
+
+Bytes encode_guardian_decryption_file(const GuardianDecryptionFile& file) {
+    if (file.guardian_index == 0 || file.records.size() > max_guardian_decryption_records)
+        throw std::invalid_argument("shares file: guardian index 0 or too many records");
+    std::size_t size = guardian_decryption_file_magic.size() + Hash32{}.bytes.size() + 8;
+    for (const Bytes& record : file.records) size += 4 + record.size();
+    Bytes out;
+    out.reserve(size);
+    for (const char c : guardian_decryption_file_magic) out.push_back(static_cast<std::uint8_t>(c));
+    for (const std::uint8_t b : file.election_base_hash.bytes) out.push_back(b);
+    put_u32(out, file.guardian_index);
+    put_u32(out, static_cast<std::uint32_t>(file.records.size()));
+    for (const Bytes& record : file.records) {
+        if (record.size() > max_guardian_decryption_record_size)
+            throw std::invalid_argument("shares file: record too large");
+        put_u32(out, static_cast<std::uint32_t>(record.size()));
+        out.insert(out.end(), record.begin(), record.end());
+    }
+    return out;
+}
+
+Result<GuardianDecryptionFile> decode_guardian_decryption_file(ByteSpan data) {
+    FileReader r(data);
+    PSEPHOS_TRY_ASSIGN(const ByteSpan magic,
+                       r.take(guardian_decryption_file_magic.size(), "magic"));
+    if (!std::equal(magic.begin(), magic.end(), guardian_decryption_file_magic.begin(),
+                    [](std::uint8_t a, char b) { return a == static_cast<std::uint8_t>(b); }))
+        return file_error("not a shares file (magic '" +
+                          std::string(guardian_decryption_file_magic.substr(
+                              0, guardian_decryption_file_magic.size() - 1)) +
+                          "' expected)");
+    GuardianDecryptionFile file;
+    PSEPHOS_TRY_ASSIGN(const ByteSpan hash, r.take(Hash32{}.bytes.size(), "election base hash"));
+    std::copy(hash.begin(), hash.end(), file.election_base_hash.bytes.begin());
+    PSEPHOS_TRY_ASSIGN(file.guardian_index, r.u32("guardian index"));
+    if (file.guardian_index == 0) return file_error("guardian index 0 (indices start at 1)");
+    PSEPHOS_TRY_ASSIGN(const std::uint32_t count, r.u32("record count"));
+    if (count > max_guardian_decryption_records)
+        return file_error("record count " + std::to_string(count) + " over the limit");
+    for (std::uint32_t i = 0; i < count; ++i) {
+        const std::string at = "record " + std::to_string(i);
+        PSEPHOS_TRY_ASSIGN(const std::uint32_t size, r.u32(at + " length"));
+        if (size > max_guardian_decryption_record_size)
+            return file_error(at + ": length " + std::to_string(size) + " over the limit");
+        PSEPHOS_TRY_ASSIGN(const ByteSpan record, r.take(size, at));
+        auto decoded = decode_tally_decryption(record);
+        if (!decoded) return decoded.error().within("shares file: " + at);
+        if (decoded.value().guardian_index != file.guardian_index) {
+            return file_error(at + ": a decryption by guardian " +
+                              std::to_string(decoded.value().guardian_index) + " in guardian " +
+                              std::to_string(file.guardian_index) + "'s file");
+        }
+        file.records.emplace_back(record.begin(), record.end());
+    }
+    if (r.left() != 0) return file_error(std::to_string(r.left()) + " bytes after the last record");
+    return file;
+}
+
 // ---- Tallying ---------------------------------------------------------------------------------
 
 Result<DistrictTallyBuilder> DistrictTallyBuilder::create(const ElectionContext& election,

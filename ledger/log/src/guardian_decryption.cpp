@@ -1,52 +1,145 @@
+// A guardian's decryption of the district tallies, each checked against its log first
+// (guardian_decryption.hpp, docs/tally.md §3).
 #include "psephos/ledger/guardian_decryption.hpp"
 
-#include <algorithm>
+#include <optional>
 
-#include "psephos/ledger/tallying_module.hpp"
+#include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/election/tally_recomputation.hpp"
 
 namespace psephos::ledger {
 
-Result<std::vector<GuardianDistrictOutcome>> decrypt_tallies_as_guardian(
-    Ledger& l, const election::GuardianKey& key) {
-    const election::ElectionContext& election = l.election();
+namespace {
+
+using State = GuardianDistrictOutcome::State;
+
+// What a guardian learns from reading one district log.
+struct DistrictReading {
+    std::optional<election::DistrictTally> tally;  // the first tally record
+    Hash32 tally_hash;
+    std::uint64_t tally_index = 0;
+    std::optional<std::string> mismatch;  // why the tally is not the log's
+    bool decrypted_by_guardian = false;
+    bool result = false;
+};
+
+Result<DistrictReading> read_district(const election::ElectionContext& election,
+                                      const std::string& district_id, std::uint32_t guardian,
+                                      const DistrictLogSource& logs) {
+    DistrictReading out;
+    // A district without a ballot style can hold no tally (the ledger refuses its shape).
+    auto recomputation =
+        election::TallyRecomputation::create(election, district_id, election::BallotChecks::full);
+    auto visit = [&](std::uint64_t index, ByteSpan record) -> Status {
+        const std::string at = "record " + std::to_string(index);
+        if (record.empty()) return make_error(ErrorCode::invalid_encoding, at + ": empty");
+        const auto type = static_cast<election::RecordType>(record[0]);
+        if (!out.tally && type != election::RecordType::district_tally) {
+            if (!recomputation || out.mismatch) return {};
+            if (auto ok = recomputation.value().add_record(record); !ok)
+                out.mismatch = ok.error().message;
+            return {};
+        }
+        if (!out.tally) {
+            auto tally = election::decode_district_tally(record);
+            if (!tally) return tally.error().within(at);
+            out.tally = std::move(tally).value();
+            out.tally_hash = crypto::hash_merkle_leaf(record);
+            out.tally_index = index;
+            if (!recomputation) {
+                out.mismatch = recomputation.error().message;
+            } else if (!out.mismatch) {
+                if (auto ok =
+                        election::check_tally_matches(*out.tally, recomputation.value().finish());
+                    !ok)
+                    out.mismatch = ok.error().message;
+            }
+            return {};
+        }
+        if (type == election::RecordType::tally_decryption) {
+            auto decryption = election::decode_tally_decryption(record);
+            if (!decryption) return decryption.error().within(at);
+            if (decryption.value().guardian_index == guardian &&
+                decryption.value().tally_hash == out.tally_hash)
+                out.decrypted_by_guardian = true;
+        } else if (type == election::RecordType::district_result) {
+            out.result = true;
+        }
+        return {};
+    };
+    if (auto ok = logs(district_id, visit); !ok)
+        return ok.error().within("district '" + district_id + "'");
+    return out;
+}
+
+}  // namespace
+
+Result<GuardianDecryptions> prepare_tally_decryptions(const election::ElectionContext& election,
+                                                      const election::GuardianKey& key,
+                                                      const DistrictLogSource& logs) {
     if (auto ok = election::check_guardian_key(key, election.manifest); !ok) return ok.error();
-    const std::uint32_t g = key.index;
     const auto& districts = election.manifest.districts;
-    std::vector<GuardianDistrictOutcome> outcomes(districts.size());
-    std::vector<Bytes> records;
-    std::vector<std::size_t> submitted;  // district of each record
+    GuardianDecryptions out;
+    out.outcomes.resize(districts.size());
     for (std::size_t d = 0; d < districts.size(); ++d) {
-        GuardianDistrictOutcome& o = outcomes[d];
+        GuardianDistrictOutcome& o = out.outcomes[d];
         o.district_id = districts[d].id;
-        const auto recorded = l.tallying().tally(d);
-        const auto s = l.tallying().status(d);
-        if (!recorded) {
-            o.state = GuardianDistrictOutcome::State::no_tally;
-        } else if (s.result) {
-            o.state = GuardianDistrictOutcome::State::has_result;
-        } else if (std::count(s.guardians_decrypted.begin(), s.guardians_decrypted.end(), g)) {
-            o.state = GuardianDistrictOutcome::State::already_decrypted;
+        PSEPHOS_TRY_ASSIGN(const DistrictReading reading,
+                           read_district(election, o.district_id, key.index, logs));
+        if (!reading.tally) {
+            o.state = State::no_tally;
+        } else if (reading.mismatch) {
+            o.state = State::tally_mismatch;
+            o.record_index = reading.tally_index;
+            o.error = "district '" + o.district_id + "': the tally (record " +
+                      std::to_string(reading.tally_index) +
+                      ") is not decrypted: " + *reading.mismatch;
+        } else if (reading.result) {
+            o.state = State::has_result;
+        } else if (reading.decrypted_by_guardian) {
+            o.state = State::already_decrypted;
         } else {
-            const election::TallyDecryption decryption = election::decrypt_district_tally(
-                election, recorded->tally, recorded->hash, g, key.secret_share, key.identity);
+            const election::TallyDecryption decryption =
+                election::decrypt_district_tally(election, *reading.tally, reading.tally_hash,
+                                                 key.index, key.secret_share, key.identity);
             for (const auto& contest : decryption.shares)
                 o.partial_decryptions += contest.options.size();
-            records.push_back(election::encode_tally_decryption(decryption));
-            submitted.push_back(d);
+            o.state = State::prepared;
+            out.records.push_back(election::encode_tally_decryption(decryption));
         }
     }
-    const auto receipts = l.ingest(std::move(records), election::ActorRole::guardian);
-    for (std::size_t i = 0; i < receipts.size(); ++i) {
-        GuardianDistrictOutcome& o = outcomes[submitted[i]];
-        if (receipts[i]) {
-            o.state = GuardianDistrictOutcome::State::decrypted;
-            o.record_index = receipts[i].value().index;
+    return out;
+}
+
+Result<std::vector<GuardianDistrictOutcome>> decrypt_tallies_as_guardian(
+    Ledger& l, const election::GuardianKey& key) {
+    const DistrictLogSource logs = [&l](std::string_view district,
+                                        const LogVisitor& visit) -> Status {
+        auto status = l.status(district);
+        if (!status) return status.error();
+        for (std::uint64_t i = 0; i < status.value().size; ++i) {
+            auto record = l.record(district, i);
+            if (!record) return record.error();
+            if (auto ok = visit(i, record.value()); !ok) return ok;
+        }
+        return {};
+    };
+    PSEPHOS_TRY_ASSIGN(GuardianDecryptions prepared,
+                       prepare_tally_decryptions(l.election(), key, logs));
+    const auto receipts = l.ingest(std::move(prepared.records), election::ActorRole::guardian);
+    std::size_t next = 0;
+    for (GuardianDistrictOutcome& o : prepared.outcomes) {
+        if (o.state != State::prepared) continue;
+        const auto& receipt = receipts.at(next++);
+        if (receipt) {
+            o.state = State::decrypted;
+            o.record_index = receipt.value().index;
         } else {
-            o.state = GuardianDistrictOutcome::State::refused;
-            o.error = receipts[i].error().message;
+            o.state = State::refused;
+            o.error = receipt.error().message;
         }
     }
-    return outcomes;
+    return std::move(prepared.outcomes);
 }
 
 }  // namespace psephos::ledger

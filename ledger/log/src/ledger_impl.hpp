@@ -124,6 +124,7 @@ public:
     // Every check on reopen (docs/ledger.md §6), log by log.
     Status load_all();
     Status load_district_logs();
+    Status load_district_log(std::size_t district_index);
     Status load_election_log();
     Status load_bridge_log();
     Status load_event_log();

@@ -5,6 +5,7 @@
 #include "ledger_impl.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/election/log_origin.hpp"
+#include "psephos/election/tally_recomputation.hpp"
 #include "storage_faults.hpp"
 
 namespace psephos::ledger {
@@ -211,23 +212,8 @@ Status Ledger::Impl::load_all() {
 Status Ledger::Impl::load_district_logs() {
     std::vector<std::future<Status>> loads;
     for (std::size_t d = 0; d < district_logs.size(); ++d) {
-        auto task = std::make_shared<std::packaged_task<Status()>>([this, d]() -> Status {
-            return district_logs[d]->load(
-                *store, [&](std::uint64_t index, ByteSpan record) -> Status {
-                    const std::string at = "district '" + district_logs[d]->name() + "': record " +
-                                           std::to_string(index);
-                    if (record.empty()) return make_error(ErrorCode::corrupted, at + ": empty");
-                    auto it = module_by_type.find(static_cast<election::RecordType>(record[0]));
-                    if (it == module_by_type.end()) {
-                        return make_error(ErrorCode::corrupted, at + ": record type " +
-                                                                    std::to_string(record[0]) +
-                                                                    " belongs to no module");
-                    }
-                    if (auto ok = it->second->restore(d, index, record); !ok)
-                        return ok.error().within(at);
-                    return {};
-                });
-        });
+        auto task = std::make_shared<std::packaged_task<Status()>>(
+            [this, d]() -> Status { return load_district_log(d); });
         loads.push_back(task->get_future());
         pool->post([task] { (*task)(); });
     }
@@ -238,6 +224,45 @@ Status Ledger::Impl::load_district_logs() {
     }
     if (first) return *first;
     return {};
+}
+
+// One district log, replayed through the modules. A stored tally is not trusted: the cast
+// ballots before it are summed again as they are replayed, and a tally that is not their sum (or
+// not of the log before it) is refused (docs/ledger.md §6, docs/tally.md §2).
+Status Ledger::Impl::load_district_log(std::size_t d) {
+    const std::string& name = district_logs[d]->name();
+    auto recomputation =
+        election::TallyRecomputation::create(election, name, election::BallotChecks::none);
+    bool tallied = false;
+    return district_logs[d]->load(*store, [&](std::uint64_t index, ByteSpan record) -> Status {
+        const std::string at = "district '" + name + "': record " + std::to_string(index);
+        if (record.empty()) return make_error(ErrorCode::corrupted, at + ": empty");
+        const auto type = static_cast<election::RecordType>(record[0]);
+        auto it = module_by_type.find(type);
+        if (it == module_by_type.end()) {
+            return make_error(
+                ErrorCode::corrupted,
+                at + ": record type " + std::to_string(record[0]) + " belongs to no module");
+        }
+        if (auto ok = it->second->restore(d, index, record); !ok) return ok.error().within(at);
+        if (tallied) return {};
+        if (type != election::RecordType::district_tally) {
+            if (!recomputation) return {};  // a district without a ballot style has no tally
+            if (auto ok = recomputation.value().add_record(record); !ok)
+                return make_error(ErrorCode::corrupted, at + ": " + ok.error().message);
+            return {};
+        }
+        tallied = true;
+        if (!recomputation) return recomputation.error().within(at);
+        auto stored = election::decode_district_tally(record);
+        if (!stored) return stored.error().within(at);
+        if (auto ok = election::check_tally_matches(stored.value(), recomputation.value().finish());
+            !ok) {
+            return make_error(ErrorCode::corrupted,
+                              at + ": the stored tally is not its log's: " + ok.error().message);
+        }
+        return {};
+    });
 }
 
 // The election log: every leaf a district checkpoint that verifies, is stored for its district,

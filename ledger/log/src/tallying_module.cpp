@@ -6,6 +6,7 @@
 #include <array>
 
 #include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/election/tally_recomputation.hpp"
 
 namespace psephos::ledger {
 
@@ -164,18 +165,8 @@ Result<EventNote> TallyingModule::apply(const DistrictBatchView& batch,
         if (!expected) {
             auto sums = recompute(batch.district_index, t.log_size, t.log_root);
             if (!sums) return sums.error().within(in + ": recomputing the tally");
-            if (!(sums.value() == t)) {
-                for (std::size_t c = 0; c < t.sums.size(); ++c)
-                    for (std::size_t o = 0; o < t.sums[c].options.size(); ++o)
-                        if (!(t.sums[c].options[o].value == sums.value().sums[c].options[o].value))
-                            return make_error(ErrorCode::verification_failed,
-                                              in + ": the tally of contest " +
-                                                  quoted(t.sums[c].contest_id) + ", option " +
-                                                  quoted(t.sums[c].options[o].option_id) +
-                                                  " is not the sum of the log's cast ballots");
-                return make_error(ErrorCode::verification_failed,
-                                  in + ": the tally is not the one its log gives");
-            }
+            if (auto ok = election::check_tally_matches(t, sums.value()); !ok)
+                return ok.error().within(in);
         }
         district.pending.tally = RecordedTally{t, v->hash, batch.next_index};
         return EventNote{

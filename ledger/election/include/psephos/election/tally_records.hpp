@@ -99,6 +99,23 @@ Result<TallyDecryption> decode_tally_decryption(ByteSpan data);
 Bytes encode_district_result(const DistrictResult& result);
 Result<DistrictResult> decode_district_result(ByteSpan data);
 
+// A guardian's shares file (docs/tally.md §3.1): the tally-decryption records one guardian made
+// for one election from a published record (`psephos decrypt --record`), for the operator to
+// submit (`psephos ledger submit-decryptions`), who needs no guardian key to do it. The decoder
+// checks the framing, that every record decodes as a tally decryption by the file's guardian, and
+// no more; the ledger checks signatures and proofs when the records are submitted.
+struct GuardianDecryptionFile {
+    Hash32 election_base_hash;
+    std::uint32_t guardian_index = 0;
+    std::vector<Bytes> records;  // tally-decryption records (0x0F), each by guardian_index
+};
+inline constexpr std::string_view guardian_decryption_file_magic = "psephos-tally-decryptions-v1\n";
+inline constexpr std::size_t max_guardian_decryption_records = 100'000;
+inline constexpr std::size_t max_guardian_decryption_record_size = std::size_t{64} << 20;
+// Throws std::invalid_argument for a file the decoder would refuse.
+Bytes encode_guardian_decryption_file(const GuardianDecryptionFile& file);
+Result<GuardianDecryptionFile> decode_guardian_decryption_file(ByteSpan data);
+
 // The district id a tally record (0x0E–0x10) declares, read without decoding the rest.
 Result<std::string> tally_record_district(ByteSpan data);
 
