@@ -72,7 +72,8 @@ IngestRun time_ingest(const election::ElectionContext& election, const Workload&
     ledger::LedgerOptions options;
     options.directory = directory.path() / "ledger";
     options.threads = threads;
-    auto created = ledger::Ledger::create(options, election, ledger::LedgerKey::generate());
+    auto created =
+        ledger::Ledger::create(options, election, w.approval, ledger::LedgerKey::generate());
     if (!created) {
         throw std::runtime_error("creating a ledger in " + directory.path().string() + ": " +
                                  created.error().message);

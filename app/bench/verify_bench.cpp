@@ -136,9 +136,9 @@ BuiltRecord build_record(const VerifyBenchOptions& options, unsigned threads,
     ledger::LedgerOptions ledger_options;
     ledger_options.directory = dir / "ledger";
     ledger_options.threads = threads;
-    auto ledger =
-        checked(ledger::Ledger::create(ledger_options, election, ledger::LedgerKey::generate()),
-                "creating a ledger in " + dir.string());
+    auto ledger = checked(
+        ledger::Ledger::create(ledger_options, election, w.approval, ledger::LedgerKey::generate()),
+        "creating a ledger in " + dir.string());
     require_all_accepted(
         ledger->ingest(std::move(w.opening), election::ActorRole::election_official),
         "registrations and polls opened");

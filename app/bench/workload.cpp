@@ -77,9 +77,13 @@ Workload prepare_workload(const election::ElectionContext& election, std::size_t
             w.kiosks.push_back({device, m.districts[d].id, std::move(key), public_key, {}});
         }
     }
+    const crypto::Ed25519SigningKey authority = crypto::Ed25519SigningKey::generate();
+    w.approval = election::approve_election(election.base_hash, authority);
     for (const Kiosk& k : w.kiosks) {
-        w.opening.push_back(election::encode_device_registration(
-            {k.district_id, k.device_id, k.public_key, registration_time}));
+        election::DeviceRegistration registration{
+            k.district_id, k.device_id, k.public_key, registration_time, {}};
+        election::authorise_device(election.base_hash, registration, authority);
+        w.opening.push_back(election::encode_device_registration(registration));
     }
     for (const auto& d : m.districts) {
         w.opening.push_back(election::encode_polls_record(

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "psephos/crypto/ed25519.hpp"
+#include "psephos/election/authority.hpp"
 #include "psephos/election/election_context.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/ledger/ledger.hpp"
@@ -33,6 +34,8 @@ struct Kiosk {
 
 struct Workload {
     std::size_t districts = 0;
+    // The election authority's approval, for Ledger::create; it authorised every registration.
+    election::ElectionApproval approval;
     std::vector<Kiosk> kiosks;
     std::vector<Bytes> opening;         // every device registration, then polls opened everywhere
     std::vector<Bytes> ballots;         // in casting order

@@ -24,7 +24,8 @@ int run_encrypt_command(Words words);  // encrypt --election FILE --district D -
 int run_challenge_check_command(
     Words words);                     // challenge-check BALLOT --election FILE --device-pub KEYFILE
 int run_ballot_command(Words words);  // ballot verify BALLOT --election FILE --device-pub KEYFILE
-int run_ledger_command(Words words);  // ledger SUBCOMMAND --data DIR ... (ledger_commands.cpp)
+int run_authority_command(Words words);  // authority keygen | approve | authorise-device
+int run_ledger_command(Words words);     // ledger SUBCOMMAND --data DIR ... (ledger_commands.cpp)
 // tally_commands.cpp: tally --data DIR; results --data DIR [--json]; export --data DIR --out DIR
 int run_tally_command(Words words);
 // decrypt_commands.cpp: decrypt --data DIR --guardian KEYFILE;

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "psephos/crypto/key_file.hpp"
+#include "psephos/election/authority.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/election/local_key_ceremony.hpp"
 #include "psephos/ledger/casting_module.hpp"
@@ -188,7 +189,13 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     const election::ElectionContext& election = ceremony->election;
     const election::ElectionManifest& m = election.manifest;
 
-    // 2. The ledger, its kiosks registered and polls opened in every district.
+    // 2. The election authority (offline in a real election) approves the finalized election
+    //    and authorises every kiosk for its district; the ledger is created for the approved
+    //    election and registers only authorised kiosks, then polls open in every district.
+    const crypto::Ed25519SigningKey authority = crypto::Ed25519SigningKey::generate();
+    const election::ElectionApproval approval =
+        election::approve_election(election.base_hash, authority);
+    bool unauthorised_refused = false;
     ledger::LedgerOptions ledger_options;
     ledger_options.directory = data.path() / "ledger";
     ledger_options.threads = threads;
@@ -196,15 +203,21 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     std::unique_ptr<ledger::Ledger> ledger;
     std::vector<Kiosk> kiosks;
     {
-        PhaseTimer t(out, "create the ledger, register kiosks, open polls");
+        PhaseTimer t(out, "authority approves, create the ledger, register kiosks, open polls");
         if (!data.temporary()) {
             if (auto ok = crypto::write_signing_key_file(data.path() / "ledger.key",
                                                          ledger_key.master(), "ledger");
                 !ok) {
                 throw std::runtime_error(ok.error().message);
             }
+            if (auto ok = crypto::write_public_key_file(
+                    data.path() / "authority.pub", authority.public_key(), "election-authority");
+                !ok) {
+                throw std::runtime_error(ok.error().message);
+            }
         }
-        auto created = ledger::Ledger::create(ledger_options, election, copy_of(ledger_key));
+        auto created =
+            ledger::Ledger::create(ledger_options, election, approval, copy_of(ledger_key));
         if (!created) throw std::runtime_error(created.error().message);
         ledger = std::move(created).value();
         std::vector<Bytes> registrations, openings;
@@ -215,14 +228,29 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                                   d,
                                   crypto::Ed25519SigningKey::generate(),
                                   {}});
-                registrations.push_back(election::encode_device_registration(
-                    {kiosks.back().district_id, kiosks.back().device_id,
-                     kiosks.back().key.public_key(), 1'793'700'000}));
+                election::DeviceRegistration registration{kiosks.back().district_id,
+                                                          kiosks.back().device_id,
+                                                          kiosks.back().key.public_key(),
+                                                          1'793'700'000,
+                                                          {}};
+                election::authorise_device(election.base_hash, registration, authority);
+                registrations.push_back(election::encode_device_registration(registration));
             }
             openings.push_back(
                 election::encode_polls_record({election::PollsAction::opened, m.districts[d].id,
                                                1'793'700'000, 0, 0, "poll worker"}));
         }
+        // A kiosk the authority did not authorise (signed with the ledger's own key instead).
+        election::DeviceRegistration rogue{m.districts[0].id,
+                                           "rogue-kiosk",
+                                           crypto::Ed25519SigningKey::generate().public_key(),
+                                           1'793'700'000,
+                                           {}};
+        election::authorise_device(election.base_hash, rogue, ledger_key.master());
+        unauthorised_refused = !ledger
+                                    ->submit(election::encode_device_registration(rogue),
+                                             election::ActorRole::election_official)
+                                    .get();
         for (auto* batch : {&registrations, &openings}) {
             const auto actor = batch == &registrations ? election::ActorRole::election_official
                                                        : election::ActorRole::poll_worker;
@@ -424,6 +452,8 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                              static_cast<unsigned long long>(total));
             };
         }
+        // The authority's key as it would publish it: the trust anchor of V29 and V30.
+        verify_options.trusted_authority_key = election::authority_key_text(authority.public_key());
         verified = verifier::verify_election_record(record_dir, verify_options);
         if (isatty(STDERR_FILENO) == 1) std::fprintf(stderr, "\r%70s\r", "");
     }
@@ -536,9 +566,14 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     const bool all_acknowledged =
         encrypt_failures == 0 && rejected == 0 && acknowledged == options.voters &&
         challenged_count == expected_challenges && counted == acknowledged;
-    const bool ok = all_acknowledged && reopened_ok && bad_shares == 0 && all_results &&
-                    totals_match && verified.passed() && anchored.bundle_verified;
+    const bool ok = unauthorised_refused && all_acknowledged && reopened_ok && bad_shares == 0 &&
+                    all_results && totals_match && verified.passed() && anchored.bundle_verified;
     out << "\n"
+        << (unauthorised_refused ? "PASS" : "FAIL")
+        << "  the election authority approved the election and authorised every kiosk; a kiosk it "
+           "did not\n"
+           "      authorise was refused by the ledger (authority "
+        << election::authority_key_text(authority.public_key()) << ")\n"
         << (all_acknowledged ? "PASS" : "FAIL")
         << "  every ballot acknowledged after a durable write; the ledger checked each signature, "
            "proof,\n"

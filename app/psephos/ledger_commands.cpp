@@ -21,6 +21,7 @@
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/crypto/secure_file.hpp"
+#include "psephos/election/authority.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/election/ledger_records.hpp"
 #include "psephos/ledger/casting_module.hpp"
@@ -222,6 +223,14 @@ int run_init(const CommandSpec&, const Arguments& args) {
     }
     auto election = load_finalized_election(*args.value("--election"));
     if (!election) return failure(election.error().message);
+    const std::string approval_path = *args.value("--approval");
+    auto approval_bytes = crypto::read_public_file(approval_path, 4096);
+    if (!approval_bytes) return failure(approval_bytes.error().message);
+    auto approval = election::decode_election_approval(approval_bytes.value());
+    if (!approval) return failure(approval_path + ": " + approval.error().message);
+    if (auto ok = election::verify_election_approval(approval.value(), election.value().base_hash);
+        !ok)
+        return failure(approval_path + ": " + ok.error().message);
 
     std::error_code ec;
     if (!path_exists(data)) {
@@ -241,7 +250,8 @@ int run_init(const CommandSpec&, const Arguments& args) {
     LedgerKey key = LedgerKey::generate();
     if (auto ok = crypto::write_signing_key_file(key_file, key.master(), "ledger"); !ok)
         return failure(ok.error().message);
-    auto created = Ledger::create(options_for(database), election.value(), std::move(key));
+    auto created =
+        Ledger::create(options_for(database), election.value(), approval.value(), std::move(key));
     if (!created) {
         fs::remove(key_file, ec);  // ours, written just now: a key without its ledger is useless
         return failure(created.error().message);
@@ -250,7 +260,9 @@ int run_init(const CommandSpec&, const Arguments& args) {
     std::cout << "election: " << l.election().manifest.election_id << '\n'
               << "created " << database.string() << '\n'
               << "wrote " << key_file.string()
-              << " (the ledger key, mode 0600: every write command needs it)\n";
+              << " (the ledger key, mode 0600: every write command needs it)\n"
+              << "approved by: " << election::authority_key_text(approval.value().authority_key)
+              << " (it authorises every device)\n";
     std::vector<LogStatus> logs = l.district_statuses();
     logs.push_back(l.status(ledger::election_log_name).value());
     logs.push_back(l.status(ledger::event_log_name).value());
@@ -286,24 +298,24 @@ void print_receipt(const ledger::Receipt& receipt) {
     print_note("signed checkpoint", receipt.signed_checkpoint);
 }
 
-int run_register_device(const CommandSpec& spec, const Arguments& args) {
-    const std::string district = *args.value("--district");
-    const std::string device = *args.value("--device");
-    if (!is_id(device))
-        return usage_error(spec, "--device must be 1 to 64 characters from a-z, 0-9 and '-'");
-    auto device_key = crypto::read_public_key_file(*args.value("--public-key"));
-    if (!device_key) return failure(device_key.error().message);
+// The authorisation file is the registration record the election authority signed
+// (`psephos authority authorise-device`); the ledger checks the signature under its approval's key.
+int run_register_device(const CommandSpec&, const Arguments& args) {
+    const std::string path = *args.value("--authorisation");
+    auto record = crypto::read_public_file(path, 4096);
+    if (!record) return failure(record.error().message);
+    auto registration = election::decode_device_registration(record.value());
+    if (!registration) return failure(path + ": " + registration.error().message);
+    const election::DeviceRegistration& r = registration.value();
     auto opened = open_ledger(args, true);
     if (!opened) return failure(opened.error().message);
     Ledger& l = *opened.value();
-    if (auto d = district_index(l.election(), district); !d) return failure(d.error().message);
-    const Bytes record =
-        election::encode_device_registration({district, device, device_key.value(), now_seconds()});
-    auto receipt = l.submit(record, ActorRole::election_official).get();
+    if (auto d = district_index(l.election(), r.district_id); !d) return failure(d.error().message);
+    auto receipt = l.submit(record.value(), ActorRole::election_official).get();
     if (!receipt) return failure("rejected: " + receipt.error().message);
-    std::cout << "device: " << device << '\n'
-              << "district: " << district << '\n'
-              << "device key: " << to_hex(device_key.value().span()) << '\n';
+    std::cout << "device: " << r.device_id << '\n'
+              << "district: " << r.district_id << '\n'
+              << "device key: " << to_hex(r.device_key.span()) << '\n';
     print_receipt(receipt.value());
     return exit_ok;
 }
@@ -758,29 +770,30 @@ int run_check(const CommandSpec&, const Arguments& args) {
 const std::vector<Subcommand>& subcommands() {
     static const std::vector<Subcommand> list = {
         {"init",
-         {"psephos ledger init --election FILE --data DIR [--key FILE]",
-          {"--election", "--data", "--key"},
+         {"psephos ledger init --election FILE --approval FILE --data DIR [--key FILE]",
+          {"--election", "--approval", "--data", "--key"},
           {},
           0,
           0},
-         {"--election", "--data"},
+         {"--election", "--approval", "--data"},
          run_init,
-         "create the ledger DIR/ledger for a finalized manifest and a new ledger key"},
+         "create the ledger DIR/ledger for a finalized manifest the election authority approved "
+         "(psephos authority approve) and a new ledger key"},
         {"device-key",
          {"psephos ledger device-key --out FILE [--device ID]", {"--out", "--device"}, {}, 0, 0},
          {"--out"},
          run_device_key,
          "write a new device key pair: FILE (secret, 0600) and FILE.pub"},
         {"register-device",
-         {"psephos ledger register-device --data DIR --district D --device ID --public-key FILE "
-          "[--key FILE]",
-          {"--data", "--district", "--device", "--public-key", "--key"},
+         {"psephos ledger register-device --data DIR --authorisation FILE [--key FILE]",
+          {"--data", "--authorisation", "--key"},
           {},
           0,
           0},
-         {"--data", "--district", "--device", "--public-key"},
+         {"--data", "--authorisation"},
          run_register_device,
-         "register a device's public key for one district"},
+         "register a device the election authority authorised for one district (psephos "
+         "authority authorise-device); before the district's polls open"},
         {"open-polls",
          {"psephos ledger open-polls --data DIR --district D [--actor NAME] [--key FILE]",
           {"--data", "--district", "--actor", "--key"},

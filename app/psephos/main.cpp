@@ -40,6 +40,10 @@ constexpr CommandEntry commands[] = {
      "challenge-check BALLOT --election FILE --device-pub KEYFILE [--code CODE --selections JSON]\n"
      "      check a challenged ballot and show the selections it encrypts; with --code and\n"
      "      --selections, also the voter's check: the code shown before the choice, their marks"},
+    {"authority", psephos::app::run_authority_command,
+     "authority keygen | approve | authorise-device   ('psephos authority --help')\n"
+     "      the election authority's offline key: approve a finalized election, authorise each\n"
+     "      device for one district"},
     {"ledger", psephos::app::run_ledger_command,
      "ledger SUBCOMMAND [OPTIONS]   ('psephos ledger --help' shows each one's usage)\n"
      "      the election's ledger in DIR (district logs, election log, event log):\n"

@@ -12,6 +12,8 @@
 #include <mutex>
 
 #include "commands.hpp"
+#include "psephos/crypto/key_file.hpp"
+#include "psephos/election/authority.hpp"
 #include "psephos/verifier/record_verifier.hpp"
 
 namespace psephos::app {
@@ -65,8 +67,8 @@ private:
 int run_verify_command(Words words) {
     const CommandSpec spec{
         "psephos verify RECORD_DIR [--threads N] [--json] [--trusted-keys FILE]\n"
-        "                      [--trusted-checkpoint FILE]",
-        {"--threads", "--trusted-keys", "--trusted-checkpoint"},
+        "                      [--trusted-checkpoint FILE] [--authority PUBFILE]",
+        {"--threads", "--trusted-keys", "--trusted-checkpoint", "--authority"},
         {"--json"},
         1,
         1};
@@ -87,6 +89,11 @@ int run_verify_command(Words words) {
         for (std::string line; std::getline(in, line);)
             if (!line.empty()) options.trusted_verifier_keys.push_back(line);
         if (options.trusted_verifier_keys.empty()) return failure(*keys + ": no verifier key");
+    }
+    if (const auto authority = args->value("--authority")) {
+        auto key = crypto::read_public_key_file(*authority);
+        if (!key) return failure(key.error().message);
+        options.trusted_authority_key = election::authority_key_text(key.value());
     }
     if (const auto note = args->value("--trusted-checkpoint")) {
         std::ifstream in(*note, std::ios::binary);
@@ -159,6 +166,10 @@ int run_verify_command(Words words) {
             std::cout << "NOTE: no trusted verifier keys or election checkpoint given "
                          "(--trusted-keys, --trusted-checkpoint): the record was checked against "
                          "itself only, so its signatures show consistency, not who signed it\n";
+        if (options.trusted_authority_key.empty())
+            std::cout << "NOTE: no election authority key given (--authority PUBFILE): the "
+                         "devices were checked against the approval's own key (V29, V30), not "
+                         "against the key the authority published\n";
         char elapsed[32];
         std::snprintf(elapsed, sizeof elapsed, "%.1f", seconds);
         if (passed) {

@@ -65,8 +65,18 @@ class TestLedgerCli : public QObject {
 
     QTemporaryDir dir_;
     QString election_, data_, kiosk_key_, ballot_, ballot_id_, tracking_code_;
+    QString authority_key_, approval_;
 
     QString path(const QString& name) const { return dir_.filePath(name); }
+    // The election authority's authorisation of a device (psephos authority authorise-device).
+    QString authorise(const QString& district, const QString& device, const QString& pub) const {
+        const QString out = path("authorised-" + district + "-" + device);
+        const Run r =
+            run({"authority", "authorise-device", "--key", authority_key_, "--election", election_,
+                 "--district", district, "--device", device, "--public-key", pub, "--out", out});
+        if (r.exit_code != 0) qWarning("%s", qPrintable(describe(r)));
+        return out;
+    }
     QStringList with_data(const QString& sub, const QStringList& rest = {}) const {
         return QStringList{"ledger", sub, "--data", data_} + rest;
     }
@@ -81,6 +91,15 @@ private slots:
         election_ = path("ceremony/election.json");
         data_ = path("data");
         kiosk_key_ = path("kiosk-1.key");
+        authority_key_ = path("authority.key");
+        approval_ = path("approval.bin");
+        const Run keygen = run({"authority", "keygen", "--out", authority_key_});
+        QVERIFY2(keygen.exit_code == 0, qPrintable(describe(keygen)));
+        QVERIFY(keygen.out.startsWith("authority key: ed25519:"));
+        const Run approve = run({"authority", "approve", "--key", authority_key_, "--election",
+                                 election_, "--out", approval_});
+        QVERIFY2(approve.exit_code == 0, qPrintable(describe(approve)));
+        QVERIFY2(approve.out.contains("approved by: ed25519:"), qPrintable(approve.out));
     }
 
     void help_lists_every_ledger_subcommand() {
@@ -90,9 +109,10 @@ private slots:
         const Run r = run({"ledger", "--help"});
         QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
         for (const char* sub :
-             {"init --election FILE --data DIR", "device-key --out FILE", "register-device",
-              "open-polls", "pause-polls", "resume-polls", "close-polls", "cast", "status",
-              "publish", "inclusion", "consistency", "events", "check --data DIR"}) {
+             {"init --election FILE --approval FILE --data DIR", "device-key --out FILE",
+              "register-device --data DIR --authorisation FILE", "open-polls", "pause-polls",
+              "resume-polls", "close-polls", "cast", "status", "publish", "inclusion",
+              "consistency", "events", "check --data DIR"}) {
             QVERIFY2(r.out.contains(QStringLiteral("psephos ledger ") + sub), sub);
         }
         const Run one = run({"ledger", "cast", "--help"});
@@ -102,7 +122,8 @@ private slots:
     }
 
     void init_refuses_an_unfinalized_manifest() {
-        const Run r = run({"ledger", "init", "--election", small_sample, "--data", data_});
+        const Run r = run({"ledger", "init", "--election", small_sample, "--approval", approval_,
+                           "--data", data_});
         QCOMPARE(r.exit_code, 1);
         QVERIFY2(r.err.contains("not finalized (no ceremony record)"), qPrintable(describe(r)));
         QVERIFY(r.out.isEmpty());
@@ -110,8 +131,30 @@ private slots:
         QVERIFY(!QFile::exists(data_ + "/ledger.key"));
     }
 
+    // No ledger for an election the authority did not approve: another key's approval, or one
+    // byte of the approval changed, is refused before anything is written.
+    void init_refuses_an_approval_not_the_authoritys() {
+        const QString other = path("other-authority.key");
+        QCOMPARE(run({"authority", "keygen", "--out", other}).exit_code, 0);
+        QByteArray bad = read_all(approval_);
+        bad[bad.size() - 1] = static_cast<char>(bad[bad.size() - 1] ^ 0x01);
+        const QString tampered = path("approval-tampered.bin");
+        QFile f(tampered);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bad);
+        f.close();
+        const Run r = run(
+            {"ledger", "init", "--election", election_, "--approval", tampered, "--data", data_});
+        QCOMPARE(r.exit_code, 1);
+        QVERIFY2(r.err.contains("approval-tampered.bin: election approval by ed25519:"),
+                 qPrintable(describe(r)));
+        QVERIFY(!QFile::exists(data_ + "/ledger"));
+        QVERIFY(!QFile::exists(data_ + "/ledger.key"));
+    }
+
     void init_creates_the_ledger_and_a_private_key() {
-        const Run r = run({"ledger", "init", "--election", election_, "--data", data_});
+        const Run r = run(
+            {"ledger", "init", "--election", election_, "--approval", approval_, "--data", data_});
         QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
         QCOMPARE(field(r.out, "election"), election_id);
         QVERIFY2(r.out.contains("created " + data_ + "/ledger\n"), qPrintable(r.out));
@@ -140,9 +183,9 @@ private slots:
     }
 
     void register_device_signs_the_first_checkpoint() {
-        const Run r =
-            run(with_data("register-device", {"--district", "ward-1", "--device", "kiosk-1",
-                                              "--public-key", kiosk_key_ + ".pub"}));
+        const Run r = run(
+            with_data("register-device",
+                      {"--authorisation", authorise("ward-1", "kiosk-1", kiosk_key_ + ".pub")}));
         QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
         QCOMPARE(field(r.out, "device"), QString("kiosk-1"));
         QCOMPARE(field(r.out, "record"), QString("ward-1#0"));
@@ -153,13 +196,42 @@ private slots:
     }
 
     void register_device_refuses_an_unknown_district() {
-        const Run r =
-            run(with_data("register-device", {"--district", "ward-9", "--device", "kiosk-9",
-                                              "--public-key", kiosk_key_ + ".pub"}));
+        const Run r = run({"authority", "authorise-device", "--key", authority_key_, "--election",
+                           election_, "--district", "ward-9", "--device", "kiosk-9", "--public-key",
+                           kiosk_key_ + ".pub", "--out", path("ward-9")});
         QCOMPARE(r.exit_code, 1);
-        QVERIFY2(r.err.contains("no district 'ward-9' in election '" + election_id +
-                                "' (its districts: ward-1, ward-2)"),
+        QVERIFY2(r.err.contains("no district 'ward-9' with a ballot style in election '" +
+                                election_id + "'"),
                  qPrintable(describe(r)));
+        QVERIFY(!QFile::exists(path("ward-9")));
+    }
+
+    // A registration the authority did not sign (another key, or one byte of its key changed)
+    // is refused, and the refusal says whose signature was expected.
+    void register_device_refuses_what_the_authority_did_not_authorise() {
+        const QString other = path("other-authority.key");  // from init_refuses_…
+        const QString forged = path("forged-registration");
+        QCOMPARE(run({"authority", "authorise-device", "--key", other, "--election", election_,
+                      "--district", "ward-1", "--device", "kiosk-7", "--public-key",
+                      kiosk_key_ + ".pub", "--out", forged})
+                     .exit_code,
+                 0);
+        const Run r = run(with_data("register-device", {"--authorisation", forged}));
+        QCOMPARE(r.exit_code, 1);
+        QVERIFY2(r.err.contains("rejected: device 'kiosk-7' of district 'ward-1': the election "
+                                "authority (ed25519:"),
+                 qPrintable(describe(r)));
+        QByteArray bad = read_all(authorise("ward-1", "kiosk-8", kiosk_key_ + ".pub"));
+        bad[bad.size() - 64 - 1] = static_cast<char>(bad[bad.size() - 64 - 1] ^ 0x01);  // time
+        QFile f(path("flipped-registration"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bad);
+        f.close();
+        const Run flipped =
+            run(with_data("register-device", {"--authorisation", path("flipped-registration")}));
+        QCOMPARE(flipped.exit_code, 1);
+        QVERIFY2(flipped.err.contains("did not authorise this registration"),
+                 qPrintable(describe(flipped)));
     }
 
     void open_polls_records_the_zero_report() {
@@ -348,8 +420,8 @@ private slots:
         QCOMPARE(run({"ledger", "device-key", "--out", late_key, "--device", "kiosk-2"}).exit_code,
                  0);
         const Run reg =
-            run(with_data("register-device", {"--district", "ward-1", "--device", "kiosk-2",
-                                              "--public-key", late_key + ".pub"}));
+            run(with_data("register-device",
+                          {"--authorisation", authorise("ward-1", "kiosk-2", late_key + ".pub")}));
         QCOMPARE(reg.exit_code, 1);
         QVERIFY2(reg.err.contains("registrations in district 'ward-1' closed when its polls "
                                   "opened (polls are open)"),
@@ -477,7 +549,8 @@ private slots:
 
     void init_refuses_an_existing_ledger() {
         const QByteArray key_before = read_all(data_ + "/ledger.key");
-        const Run r = run({"ledger", "init", "--election", election_, "--data", data_});
+        const Run r = run(
+            {"ledger", "init", "--election", election_, "--approval", approval_, "--data", data_});
         QCOMPARE(r.exit_code, 1);
         QVERIFY2(r.err.contains(
                      data_ +
@@ -485,8 +558,9 @@ private slots:
                  qPrintable(describe(r)));
         QVERIFY(r.out.isEmpty());
         QCOMPARE(read_all(data_ + "/ledger.key"), key_before);
-        const Run other_key = run({"ledger", "init", "--election", election_, "--data",
-                                   path("data-2"), "--key", data_ + "/ledger.key"});
+        const Run other_key =
+            run({"ledger", "init", "--election", election_, "--approval", approval_, "--data",
+                 path("data-2"), "--key", data_ + "/ledger.key"});
         QCOMPARE(other_key.exit_code, 1);
         QVERIFY2(other_key.err.contains("ledger.key: already exists; refusing to overwrite it"),
                  qPrintable(describe(other_key)));
@@ -497,11 +571,14 @@ private slots:
     void encrypt_with_data_chains_a_devices_ballots_through_the_ledger() {
         // A fresh ledger of its own, so the day above keeps its counts.
         const QString data = path("chain-data");
-        QCOMPARE(run({"ledger", "init", "--election", election_, "--data", data}).exit_code, 0);
+        QCOMPARE(run({"ledger", "init", "--election", election_, "--approval", approval_, "--data",
+                      data})
+                     .exit_code,
+                 0);
         const QString key = path("kiosk-9.key");
         QCOMPARE(run({"ledger", "device-key", "--out", key, "--device", "kiosk-9"}).exit_code, 0);
-        QCOMPARE(run({"ledger", "register-device", "--data", data, "--district", "ward-2",
-                      "--device", "kiosk-9", "--public-key", key + ".pub"})
+        QCOMPARE(run({"ledger", "register-device", "--data", data, "--authorisation",
+                      authorise("ward-2", "kiosk-9", key + ".pub")})
                      .exit_code,
                  0);
         QCOMPARE(run({"ledger", "open-polls", "--data", data, "--district", "ward-2"}).exit_code,
@@ -557,11 +634,16 @@ private slots:
         QTest::newRow("bad index")
             << QStringList{"ledger", "inclusion", "--data", "d", "--log", "ward-1", "--index", "x"}
             << "--index needs a whole number";
-        QTest::newRow("bad device id") << QStringList{"ledger",   "register-device", "--data",
-                                                      "d",        "--district",      "ward-1",
-                                                      "--device", "Kiosk 1",         "--public-key",
-                                                      "p"}
+        QTest::newRow("bad device id") << QStringList{"authority",    "authorise-device",
+                                                      "--key",        "k",
+                                                      "--election",   "e",
+                                                      "--district",   "ward-1",
+                                                      "--device",     "Kiosk 1",
+                                                      "--public-key", "p",
+                                                      "--out",        "o"}
                                        << "--device must be 1 to 64 characters";
+        QTest::newRow("register without authorisation")
+            << QStringList{"ledger", "register-device", "--data", "d"} << "missing --authorisation";
     }
     void bad_command_lines_exit_2_with_a_reason() {
         QFETCH(QStringList, args);

@@ -67,13 +67,27 @@ private slots:
         QVERIFY2(ceremony.exit_code == 0, qPrintable(describe(ceremony)));
         election_ = path("ceremony/election.json");
         data_ = path("data");
-        QCOMPARE(run({"ledger", "init", "--election", election_, "--data", data_}).exit_code, 0);
+        // The election authority approves the election and authorises each kiosk.
+        QCOMPARE(run({"authority", "keygen", "--out", path("authority.key")}).exit_code, 0);
+        QCOMPARE(run({"authority", "approve", "--key", path("authority.key"), "--election",
+                      election_, "--out", path("approval.bin")})
+                     .exit_code,
+                 0);
+        QCOMPARE(run({"ledger", "init", "--election", election_, "--approval", path("approval.bin"),
+                      "--data", data_})
+                     .exit_code,
+                 0);
         for (const QString& ward : {QString("ward-1"), QString("ward-2")}) {
             const QString device = ward == "ward-1" ? "kiosk-1" : "kiosk-2";
             const QString key = path(device + ".key");
             QCOMPARE(run({"ledger", "device-key", "--out", key, "--device", device}).exit_code, 0);
-            QCOMPARE(run({"ledger", "register-device", "--data", data_, "--district", ward,
-                          "--device", device, "--public-key", key + ".pub"})
+            QCOMPARE(run({"authority", "authorise-device", "--key", path("authority.key"),
+                          "--election", election_, "--district", ward, "--device", device,
+                          "--public-key", key + ".pub", "--out", path(device + ".authorised")})
+                         .exit_code,
+                     0);
+            QCOMPARE(run({"ledger", "register-device", "--data", data_, "--authorisation",
+                          path(device + ".authorised")})
                          .exit_code,
                      0);
             QCOMPARE(run({"ledger", "open-polls", "--data", data_, "--district", ward}).exit_code,

@@ -91,7 +91,8 @@ struct ClosedElection {
         ledger::LedgerOptions o;
         o.directory = path_of(dir, "ledger");
         o.threads = 2;
-        ledger = ledger::Ledger::create(o, scenario.election(), test::LedgerScenario::ledger_key())
+        ledger = ledger::Ledger::create(o, scenario.election(), scenario.approval(),
+                                        test::LedgerScenario::ledger_key())
                      .value();
         if (auto ok = crypto::write_signing_key_file(
                 path_of(dir, "ledger.key"), test::LedgerScenario::ledger_key().master(), "ledger");

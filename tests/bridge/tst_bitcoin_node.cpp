@@ -130,7 +130,8 @@ struct Election {
         ledger::LedgerOptions o;
         o.directory = std::filesystem::path(dir.path().toStdString()) / "ledger";
         o.threads = 2;
-        ledger = ledger::Ledger::create(o, scenario.election(), test::LedgerScenario::ledger_key())
+        ledger = ledger::Ledger::create(o, scenario.election(), scenario.approval(),
+                                        test::LedgerScenario::ledger_key())
                      .value();
         for (auto& r : ledger->ingest({scenario.registration(0),
                                        scenario.polls(election::PollsAction::opened, 0),

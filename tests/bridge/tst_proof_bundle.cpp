@@ -78,7 +78,8 @@ struct AnchoredElection {
         ledger::LedgerOptions o;
         o.directory = path_of(dir, "ledger");
         o.threads = 2;
-        ledger = ledger::Ledger::create(o, scenario.election(), test::LedgerScenario::ledger_key())
+        ledger = ledger::Ledger::create(o, scenario.election(), scenario.approval(),
+                                        test::LedgerScenario::ledger_key())
                      .value();
         std::vector<Bytes> records;
         for (std::size_t d = 0; d < 2; ++d) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "fuzz_support.hpp"
+#include "psephos/election/authority.hpp"
 #include "psephos/election/ledger_records.hpp"
 
 using namespace psephos;
@@ -44,6 +45,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         [](ByteSpan in) { return election::decode_device_registration(in); },
         [](const auto& record) { return election::encode_device_registration(record); });
     accepted += registration.has_value();
+
+    const auto approval = fuzz::check_canonical_record(
+        input, "election approval",
+        [](ByteSpan in) { return election::decode_election_approval(in); },
+        [](const auto& record) { return election::encode_election_approval(record); });
+    accepted += approval.has_value();
 
     const auto polls = fuzz::check_canonical_record(
         input, polls_record_name(input),

@@ -10,6 +10,7 @@
 
 #include "fuzz_support.hpp"
 #include "psephos/election/anchor_records.hpp"
+#include "psephos/election/authority.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/election/ledger_records.hpp"
 #include "psephos/election/tally_records.hpp"
@@ -42,6 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           rv::decode_registration(input), "device registration");
     agree(static_cast<bool>(election::decode_polls_record(input)), rv::decode_polls(input),
           "polls record");
+    agree(static_cast<bool>(election::decode_election_approval(input)), rv::decode_approval(input),
+          "election approval");
     agree(static_cast<bool>(election::decode_district_checkpoint(input)),
           rv::decode_district_checkpoint(input), "district checkpoint");
     agree(static_cast<bool>(election::decode_ledger_event(input)), rv::decode_event(input),

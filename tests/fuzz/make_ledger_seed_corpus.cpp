@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/election/authority.hpp"
 #include "psephos/election/ceremony_records.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/election/ledger_records.hpp"
@@ -80,8 +81,9 @@ void write_ceremony_records(const fs::path& corpus) {
 void write_ledger_records(const fs::path& corpus) {
     const fs::path dir = corpus / "fuzz_ledger_records";
     const auto device = crypto::Ed25519SigningKey::generate();
-    const election::DeviceRegistration registration{"d1", "kiosk-1", device.public_key(),
-                                                    1'800'000'000};
+    election::DeviceRegistration registration{
+        "d1", "kiosk-1", device.public_key(), 1'800'000'000, {}};
+    election::authorise_device(Hash32{}, registration, crypto::Ed25519SigningKey::generate());
     write(dir, "device-registration", election::encode_device_registration(registration));
 
     std::vector<Bytes> polls;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "psephos/election/authority.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/election/ledger_records.hpp"
 #include "psephos/ledger/ledger.hpp"
@@ -49,11 +50,21 @@ public:
 
     // A ledger key that is the same in every run (determinism tests compare bytes).
     static ledger::LedgerKey ledger_key() { return ledger::LedgerKey(seeded_key(0xEE)); }
+    // The election authority's key, also the same in every run, and its approval of the election.
+    static crypto::Ed25519SigningKey authority_key() { return seeded_key(0xA0); }
+    election::ElectionApproval approval() const {
+        return election::approve_election(election().base_hash, authority_key());
+    }
+    // A device registration the authority signed (any district, device and key).
+    election::DeviceRegistration authorised(election::DeviceRegistration registration) const {
+        election::authorise_device(election().base_hash, registration, authority_key());
+        return registration;
+    }
 
     Bytes registration(std::size_t district) const {
         const ScenarioKiosk& k = kiosks_.at(district);
         return election::encode_device_registration(
-            {k.district_id, k.device_id, k.key.public_key(), 1'793'000'000});
+            authorised({k.district_id, k.device_id, k.key.public_key(), 1'793'000'000, {}}));
     }
     Bytes polls(election::PollsAction action, std::size_t district, std::uint64_t cast = 0,
                 std::uint64_t challenged = 0) const {

@@ -124,9 +124,9 @@ inline fs::path export_full_day(const fs::path& dir, const ElectionManifest& man
                                 const std::function<void(Ledger&)>& before_export = {}) {
     fs::create_directories(dir);
     test::LedgerScenario scenario(manifest);
-    auto ledger = checked(
-        Ledger::create(options_in(dir), scenario.election(), test::LedgerScenario::ledger_key()),
-        "create");
+    auto ledger = checked(Ledger::create(options_in(dir), scenario.election(), scenario.approval(),
+                                         test::LedgerScenario::ledger_key()),
+                          "create");
     require_all_ok(ledger->ingest(scenario.opening()));
     checked(ledger->publish_election_checkpoint(), "publish");
     auto cast = [&](std::size_t d, const BallotMarks& marks) {

@@ -56,7 +56,7 @@ struct AnchoredDay {
     LogStatus election;
 
     AnchoredDay() {
-        ledger = Ledger::create(options_for(dir), scenario.election(),
+        ledger = Ledger::create(options_for(dir), scenario.election(), scenario.approval(),
                                 test::LedgerScenario::ledger_key())
                      .value();
         std::vector<Bytes> records{scenario.registration(0), scenario.polls(PollsAction::opened, 0),

@@ -421,7 +421,8 @@ struct FullDay {
     void run(const LedgerOptions& o, const std::vector<std::uint32_t>& decrypting,
              const std::function<std::vector<Bytes>(FullDay&)>& first_ballots,
              const std::function<std::vector<Bytes>(FullDay&)>& more_ballots) {
-        ledger = checked(Ledger::create(o, scenario.election(), test::LedgerScenario::ledger_key()),
+        ledger = checked(Ledger::create(o, scenario.election(), scenario.approval(),
+                                        test::LedgerScenario::ledger_key()),
                          "create");
         require_all_ok(ledger->ingest(scenario.opening()));
         checked(ledger->publish_election_checkpoint(), "publish");
@@ -877,9 +878,9 @@ private slots:
         const fs::path dir = tmp.path().toStdString();
         FullDay day;
         auto& s = day.scenario;
-        day.ledger = checked(
-            Ledger::create(options_in(dir), s.election(), test::LedgerScenario::ledger_key()),
-            "create");
+        day.ledger = checked(Ledger::create(options_in(dir), s.election(), s.approval(),
+                                            test::LedgerScenario::ledger_key()),
+                             "create");
         require_all_ok(day.ledger->ingest({s.registration(0), s.polls(PollsAction::opened, 0)}));
         require_all_ok(day.ledger->ingest({day.cast(0, {{"mayor", {"ada"}}})}));
         checked(day.ledger->publish_election_checkpoint(), "publish");

@@ -45,7 +45,8 @@ GuardianKey guardian_key(const test::LedgerScenario& s, std::uint32_t g) {
 // A ledger after a short polling day (in each district: ballots with different marks, one
 // challenged), polls closed, not tallied.
 std::unique_ptr<Ledger> polling_day(test::LedgerScenario& s, const LedgerOptions& o) {
-    auto created = Ledger::create(o, s.election(), test::LedgerScenario::ledger_key());
+    auto created =
+        Ledger::create(o, s.election(), s.approval(), test::LedgerScenario::ledger_key());
     if (!created) qFatal("create: %s", created.error().message.c_str());
     require_all_ok(created.value()->ingest(s.opening()));
     std::vector<Bytes> ballots;

@@ -28,7 +28,7 @@ LedgerOptions options_for(const QTemporaryDir& dir, unsigned threads = 2,
 }
 
 std::unique_ptr<Ledger> create_ledger(const LedgerOptions& o, const test::LedgerScenario& s) {
-    auto ledger = Ledger::create(o, s.election(), test::LedgerScenario::ledger_key());
+    auto ledger = Ledger::create(o, s.election(), s.approval(), test::LedgerScenario::ledger_key());
     if (!ledger) qFatal("create: %s", ledger.error().message.c_str());
     return std::move(ledger).value();
 }
@@ -222,6 +222,16 @@ private slots:
         };
 
         expect_rejected(s.registration(0), "already registered");
+        // Only the election authority authorises devices: the ledger key or an official cannot.
+        {
+            DeviceRegistration forged{
+                "d1", "kiosk-forged", test::seeded_key(0x51).public_key(), 1'793'000'000, {}};
+            authorise_device(s.election().base_hash, forged, s.kiosk(0).key);  // not the authority
+            expect_rejected(encode_device_registration(forged), "the election authority (ed25519:");
+            Bytes flipped = s.registration(1);  // d2's, authorised: one byte of its key changed
+            flipped[flipped.size() - 64 - 1] ^= 0x01;  // the last byte of its time
+            expect_rejected(flipped, "did not authorise this registration");
+        }
         const Bytes early = s.next_cast(0, 0);
         expect_rejected(early, "polls are not opened");
         s.kiosk(0).chain_head = initial_tracking_code(s.election().base_hash, s.kiosk(0).device_id);
@@ -255,9 +265,9 @@ private slots:
         expect_rejected(Bytes{}, "empty record");
         expect_rejected(s.next_cast(1, 0), "is not registered in district 'd2'");
         expect_rejected(other.next_cast(0, 0), "another election");
-        expect_rejected(
-            encode_device_registration({"d9", "kiosk-x", s.kiosk(0).key.public_key(), 0}),
-            "district 'd9' is not in this election");
+        expect_rejected(encode_device_registration(
+                            s.authorised({"d9", "kiosk-x", s.kiosk(0).key.public_key(), 0, {}})),
+                        "district 'd9' is not in this election");
         QVERIFY(ledger->submit(good).get());
         expect_rejected(good, "already recorded");
         // A ballot skipping one of its kiosk's ballots does not chain.
@@ -434,6 +444,7 @@ private slots:
         for (const auto& e : events) types.push_back(e.type);
         const std::vector<EventType> expected = {
             EventType::configuration_changed, EventType::key_changed,
+            EventType::key_changed,  // the authority's approval
             EventType::ledger_started,        EventType::device_registered,
             EventType::polls_opened,          EventType::device_registered,
             EventType::polls_opened,          EventType::ballot_cast,
@@ -530,7 +541,8 @@ private slots:
         QTemporaryDir dir;
         const LedgerOptions o = options_for(dir);
         (void)create_ledger(o, s);
-        auto again = Ledger::create(o, s.election(), test::LedgerScenario::ledger_key());
+        auto again =
+            Ledger::create(o, s.election(), s.approval(), test::LedgerScenario::ledger_key());
         QVERIFY(!again);
         QVERIFY(again.error().message.find("already exists") != std::string::npos);
         auto missing = Ledger::open(options_for(QTemporaryDir()), std::nullopt);

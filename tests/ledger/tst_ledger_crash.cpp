@@ -25,8 +25,8 @@ private slots:
         LedgerOptions options;
         options.directory = std::filesystem::path(dir.path().toStdString()) / "ledger";
         {
-            auto created =
-                Ledger::create(options, s.election(), test::LedgerScenario::ledger_key());
+            auto created = Ledger::create(options, s.election(), s.approval(),
+                                          test::LedgerScenario::ledger_key());
             QVERIFY2(created, created ? "" : created.error().message.c_str());
             for (const auto& r : created.value()->ingest(s.opening())) QVERIFY(r);
         }

@@ -56,7 +56,8 @@ private slots:
         std::uint64_t counted_before = 0;
         Bytes refused_ballot;
         {
-            auto created = Ledger::create(o, s.election(), test::LedgerScenario::ledger_key());
+            auto created =
+                Ledger::create(o, s.election(), s.approval(), test::LedgerScenario::ledger_key());
             QVERIFY2(created, created ? "" : created.error().message.c_str());
             auto& ledger = *created.value();
             test::require_all_ok(ledger.ingest(s.opening(), ActorRole::election_official));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/election/authority.hpp"
 #include "psephos/election/canonical_encoding.hpp"
 #include "psephos/election/ledger_records.hpp"
 #include "psephos/election/signed_note.hpp"
@@ -28,8 +29,19 @@ const char* const district_log_verifier_key =
     "psephos/tiny-2026/district/d1+5077415e+AT1AF8PoQ4lakrcKp00bfrycmCzPLsSWjMDNVfEq9GYM";
 
 const char* const device_registration_hex =
-    "0701000000026431000000076b696f736b2d31d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a"
-    "68f707511a000000006b49d200";
+    "0702000000026431000000076b696f736b2d31d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a"
+    "68f707511a000000006b49d2008669f84084e14304cc5e43684fec3e43b417923916b7f17a5341fc3283906e6f79"
+    "3d48777d38b21f24a591c2ec09faf1ea52a96c9df3359701b602aea5f86d04";
+const char* const election_approval_hex =
+    "1401cb10eeefed92fcd0880b9e8d4441ec4ec49e88d2f39cc21a6e1a396c4aa6c4b7fc51cd8e6218a1a38da47ed0"
+    "0230f0580816ed13ba3303ac5deb911548908025e01267b1919a54ec59690accfa6c7f38a7f34b183259e8503441"
+    "9afca318d2137b0085edb7c514526d6b0e883552db4f4c9ee67e09380e73815c139914df2c09";
+// The election authority of the examples: RFC 8032 §7.1 TEST 3's secret key; the election: the
+// worked example of docs/encoding.md §7 (its base hash).
+const char* const authority_seed_hex =
+    "c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7";
+const char* const example_base_hash_hex =
+    "cb10eeefed92fcd0880b9e8d4441ec4ec49e88d2f39cc21a6e1a396c4aa6c4b7";
 const char* const polls_opened_hex =
     "0801000000026431000000006b49c3f0000000000000000000000000000000000000000c477261636520486f7070"
     "6572";
@@ -51,12 +63,18 @@ const char* const ledger_event_1_hex =
 
 Bytes bytes_of_hex(const char* hex) { return from_hex(hex).value(); }
 
+crypto::Ed25519SigningKey example_authority() {
+    return crypto::Ed25519SigningKey::from_seed(bytes_of_hex(authority_seed_hex)).value();
+}
+Hash32 example_base_hash() { return Hash32::from_hex(example_base_hash_hex).value(); }
+
 DeviceRegistration example_registration() {
     DeviceRegistration d;
     d.district_id = "d1";
     d.device_id = "kiosk-1";
     d.device_key = crypto::Ed25519PublicKey::from_bytes(bytes_of_hex(device_key_hex)).value();
     d.time = 1'800'000'000;
+    authorise_device(example_base_hash(), d, example_authority());
     return d;
 }
 
@@ -136,6 +154,12 @@ std::vector<RecordCase> record_cases() {
          encode_device_registration(example_registration()),
          device_registration_hex,
          codec(&decode_device_registration, &encode_device_registration)},
+        {"election approval",
+         "election approval",
+         {RecordType::election_approval},
+         encode_election_approval(approve_election(example_base_hash(), example_authority())),
+         election_approval_hex,
+         codec(&decode_election_approval, &encode_election_approval)},
         {"polls opened", "polls record", polls_types, encode_polls_record(example_polls_opened()),
          polls_opened_hex, polls},
         {"polls closed", "polls record", polls_types, encode_polls_record(example_polls_closed()),
@@ -173,11 +197,12 @@ std::string message_of(const Result<T>& result) {
 
 // Records written field by field, for values the encoders rightly refuse to write.
 Bytes device_registration_bytes(std::string_view district, std::string_view device, ByteSpan key) {
-    CanonicalWriter w(RecordType::device_registration, 1);
+    CanonicalWriter w(RecordType::device_registration, 2);
     w.text(district);
     w.text(device);
     w.fixed(key);
     w.u64(1'800'000'000);
+    w.fixed(Bytes(64, 0));  // the authority's signature (not checked by the decoder)
     return w.take();
 }
 
@@ -239,7 +264,9 @@ private slots:
 
     void records_round_trip_byte_for_byte() {
         for (const auto& c : record_cases()) {
-            QCOMPARE(c.encoding[1], std::uint8_t{1});
+            // Version 2 of the device registration carries the authority's signature.
+            const bool v2 = c.accepted_types[0] == RecordType::device_registration;
+            QCOMPARE(c.encoding[1], std::uint8_t(v2 ? 2 : 1));
             auto again = c.round_trip(c.encoding);
             QVERIFY2(again.ok(), message_of(again).c_str());
             QVERIFY2(again.value() == c.encoding, c.name);
@@ -327,7 +354,8 @@ private slots:
                                                             " at byte 0: record type"),
                          r.error().message.c_str());
             }
-            for (const int version : {0, 2, 255}) {
+            for (const int version : {0, 1, 2, 3, 255}) {
+                if (version == c.encoding[1]) continue;
                 Bytes other = c.encoding;
                 other[1] = static_cast<std::uint8_t>(version);
                 auto r = c.round_trip(other);

@@ -675,9 +675,11 @@ private slots:
         };
         if (forgery == "late registration") {
             const auto late = frames.begin() + static_cast<std::ptrdiff_t>(opened + 1);
-            frames.insert(
-                late, encode_device_registration(
-                          {"d1", "kiosk-late", test::seeded_key(77).public_key(), open_time + 60}));
+            DeviceRegistration late_device{
+                "d1", "kiosk-late", test::seeded_key(77).public_key(), open_time + 60, {}};
+            authorise_device(election.base_hash, late_device,
+                             test::LedgerScenario::authority_key());
+            frames.insert(late, encode_device_registration(late_device));
         } else if (forgery == "early stamp") {
             frames[last_cast] = restamped(open_time - open_time % 3600 - 3600);
         } else if (forgery == "late stamp") {

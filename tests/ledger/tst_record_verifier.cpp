@@ -67,12 +67,12 @@ private slots:
             QVERIFY(calls > 0);
             std::set<std::string> ids;
             for (const auto& c : report.checks) ids.insert(c.id);
-            QCOMPARE(ids.size(), std::size_t{28});
-            // Per-district checks are reported per district: V17–V25 for d1 and d2.
+            QCOMPARE(ids.size(), std::size_t{30});
+            // Per-district checks are reported per district: V17–V25 and V30 for d1 and d2.
             std::size_t district_scoped = 0;
             for (const auto& c : report.checks)
                 if (c.scope == "d1" || c.scope == "d2") ++district_scoped;
-            QCOMPARE(district_scoped, std::size_t{2 * (3 + 9)});  // V11, V12, V15 and V17–V25
+            QCOMPARE(district_scoped, std::size_t{2 * (3 + 9 + 1)});  // V11, V12, V15, V17–V25, V30
         }
     }
 
@@ -99,7 +99,7 @@ private slots:
         for (const auto& entry : fs::recursive_directory_iterator(tiny_record))
             if (entry.is_regular_file())
                 files.push_back(fs::relative(entry.path(), tiny_record).generic_string());
-        QVERIFY(files.size() == 16);
+        QVERIFY(files.size() == 17);
         int cases = 0;
         for (const auto& file : files) {
             const std::size_t size = fs::file_size(tiny_record / file);
@@ -188,6 +188,28 @@ private slots:
 
     // V10 against keys and an election checkpoint obtained out of band (§1): the record's own
     // pass, another log's key or a note the election log does not hold fails.
+    // With the authority's published key as a trust anchor, V29 passes only for that key; a
+    // record approved by another key (the ledger-key holder's own "authority") fails it.
+    void trusted_authority_is_compared() {
+        const Bytes approval = read_bytes(tiny_record / "authority.bin");
+        QCOMPARE(approval.size(), std::size_t{130});
+        const std::string key = "ed25519:" + to_hex(ByteSpan(approval).subspan(2 + 32, 32));
+        VerifyOptions options;
+        options.trusted_authority_key = key;
+        VerifyReport report = verify_election_record(tiny_record, options);
+        QVERIFY2(report.passed(), failed_checks(report).c_str());
+        options.trusted_authority_key =
+            "ed25519:" + to_hex(crypto::Ed25519SigningKey::generate().public_key().span());
+        report = verify_election_record(tiny_record, options);
+        QVERIFY(!report.passed());
+        bool named = false;
+        for (const auto& c : report.checks)
+            if (c.id == "V29" && c.status == CheckStatus::failed)
+                for (const auto& f : c.failures)
+                    named = named || f.find("not by the trusted authority") != std::string::npos;
+        QVERIFY2(named, failed_checks(report).c_str());
+    }
+
     void trusted_anchors_are_compared() {
         const Bytes index = read_bytes(tiny_record / "record.json");
         const std::string text(index.begin(), index.end());

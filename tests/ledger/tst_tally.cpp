@@ -54,7 +54,8 @@ struct Day {
 Day run_polling_day(test::LedgerScenario& s, const LedgerOptions& o, std::uint64_t seed,
                     std::size_t voters) {
     Day day;
-    auto created = Ledger::create(o, s.election(), test::LedgerScenario::ledger_key());
+    auto created =
+        Ledger::create(o, s.election(), s.approval(), test::LedgerScenario::ledger_key());
     if (!created) qFatal("create: %s", created.error().message.c_str());
     day.ledger = std::move(created).value();
     require_all_ok(day.ledger->ingest(s.opening()));
@@ -221,8 +222,8 @@ private slots:
     void tally_waits_for_polls_to_close() {
         QTemporaryDir dir;
         test::LedgerScenario s;
-        auto created =
-            Ledger::create(options_for(dir), s.election(), test::LedgerScenario::ledger_key());
+        auto created = Ledger::create(options_for(dir), s.election(), s.approval(),
+                                      test::LedgerScenario::ledger_key());
         QVERIFY(created);
         Ledger& ledger = *created.value();
         require_all_ok(

@@ -10,6 +10,7 @@
 
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
+#include "psephos/election/authority.hpp"
 #include "psephos/election/local_key_ceremony.hpp"
 #include "psephos/kiosk/kiosk_station.hpp"
 #include "psephos/kiosk/poll_worker_lock.hpp"
@@ -46,17 +47,22 @@ struct KioskFixture {
         check(crypto::write_signing_key_file(data / "ledger.key", key.master(), "ledger"));
         ledger::LedgerOptions options;
         options.directory = data / "ledger";
-        auto ledger = ledger::Ledger::create(options, election, std::move(key));
+        // The election authority approves the election and authorises the kiosk.
+        const crypto::Ed25519SigningKey authority = crypto::Ed25519SigningKey::generate();
+        auto ledger = ledger::Ledger::create(
+            options, election, election::approve_election(election.base_hash, authority),
+            std::move(key));
         if (!ledger) throw std::runtime_error(ledger.error().message);
         const crypto::Ed25519SigningKey device = crypto::Ed25519SigningKey::generate();
         device_key = root / "kiosk-1.key";
         check(crypto::write_signing_key_file(device_key, device, device_id));
-        auto registered =
-            ledger.value()
-                ->submit(election::encode_device_registration(
-                             {district, device_id, device.public_key(), 1'793'700'000}),
-                         election::ActorRole::election_official)
-                .get();
+        election::DeviceRegistration registration{
+            district, device_id, device.public_key(), 1'793'700'000, {}};
+        election::authorise_device(election.base_hash, registration, authority);
+        auto registered = ledger.value()
+                              ->submit(election::encode_device_registration(registration),
+                                       election::ActorRole::election_official)
+                              .get();
         if (!registered) throw std::runtime_error(registered.error().message);
         passphrase = root / "poll-worker.pass";
         check(kiosk::write_poll_worker_passphrase_file(passphrase, poll_worker_passphrase));

@@ -344,13 +344,25 @@ private slots:
                                              passphrase);
         QVERIFY2(ceremony.exit_code == 0, qPrintable(test::describe(ceremony)));
         const QString election = path("ceremony/election.json"), data = path("data");
-        QCOMPARE(test::run({"ledger", "init", "--election", election, "--data", data}).exit_code,
+        QCOMPARE(test::run({"authority", "keygen", "--out", path("authority.key")}).exit_code, 0);
+        QCOMPARE(test::run({"authority", "approve", "--key", path("authority.key"), "--election",
+                            election, "--out", path("approval.bin")})
+                     .exit_code,
+                 0);
+        QCOMPARE(test::run({"ledger", "init", "--election", election, "--approval",
+                            path("approval.bin"), "--data", data})
+                     .exit_code,
                  0);
         QCOMPARE(test::run({"ledger", "device-key", "--out", path("k.key"), "--device", "kiosk-1"})
                      .exit_code,
                  0);
-        QCOMPARE(test::run({"ledger", "register-device", "--data", data, "--district", "ward-1",
-                            "--device", "kiosk-1", "--public-key", path("k.key.pub")})
+        QCOMPARE(test::run({"authority", "authorise-device", "--key", path("authority.key"),
+                            "--election", election, "--district", "ward-1", "--device", "kiosk-1",
+                            "--public-key", path("k.key.pub"), "--out", path("k.authorised")})
+                     .exit_code,
+                 0);
+        QCOMPARE(test::run({"ledger", "register-device", "--data", data, "--authorisation",
+                            path("k.authorised")})
                      .exit_code,
                  0);
         QCOMPARE(

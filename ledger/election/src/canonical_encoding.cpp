@@ -32,7 +32,7 @@ void CanonicalWriter::text(std::string_view utf8) { bytes(as_bytes(utf8)); }
 void CanonicalWriter::fixed(ByteSpan data) { out_.insert(out_.end(), data.begin(), data.end()); }
 
 CanonicalReader::CanonicalReader(ByteSpan data, RecordType type, std::uint8_t max_version,
-                                 std::string record_name)
+                                 std::string record_name, std::uint8_t min_version)
     : data_(data), record_(std::move(record_name)) {
     const std::uint8_t found_type = u8("record type");
     version_ = u8("version");
@@ -41,11 +41,10 @@ CanonicalReader::CanonicalReader(ByteSpan data, RecordType type, std::uint8_t ma
         offset_ = 0;
         fail("record type", "expected " + std::to_string(static_cast<int>(type)) + ", found " +
                                 std::to_string(static_cast<int>(found_type)));
-    } else if (version_ == 0 || version_ > max_version) {
+    } else if (version_ == 0 || version_ < min_version || version_ > max_version) {
         offset_ = 1;
-        fail("version", "version " + std::to_string(version_) +
-                            " is not one this build reads (1.." + std::to_string(max_version) +
-                            ")");
+        fail("version", "version " + std::to_string(version_) + " is not one this build reads (" +
+                            std::to_string(min_version) + ".." + std::to_string(max_version) + ")");
     }
 }
 

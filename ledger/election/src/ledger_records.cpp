@@ -15,6 +15,8 @@ namespace psephos::election {
 
 namespace {
 constexpr std::uint8_t record_version = 1;
+// Version 2 of the device registration (0x07) adds the election authority's signature.
+constexpr std::uint8_t device_registration_version = 2;
 
 // Why a field's value is refused, or nothing if it is fine. Shared by the encoders (which throw)
 // and the decoders (which fail), so the two cannot disagree on what round-trips.
@@ -110,8 +112,9 @@ void require(const Problem& problem, std::string_view record, std::string_view f
 // at the field's offset, which this reader keeps track of.
 class RecordReader {
 public:
-    RecordReader(ByteSpan data, RecordType type, std::string record)
-        : data_(data), reader_(data, type, record_version, std::move(record)) {}
+    RecordReader(ByteSpan data, RecordType type, std::string record,
+                 std::uint8_t version = record_version)
+        : data_(data), reader_(data, type, version, std::move(record), version) {}
 
     void fail(std::string_view field, std::string_view reason) { reader_.fail(field, reason); }
     Status finish() { return reader_.finish(); }
@@ -157,6 +160,11 @@ public:
         return reader_.ed25519_public_key(field);
     }
 
+    crypto::Ed25519Signature ed25519_signature(std::string_view field) {
+        at_ += crypto::Ed25519Signature::size;
+        return reader_.ed25519_signature(field);
+    }
+
     Hash32 hash(std::string_view field) {
         at_ += Hash32{}.bytes.size();
         return reader_.hash(field);
@@ -187,14 +195,14 @@ std::string polls_record_name(PollsAction action) {
 
 // --- Device registration (0x07) ------------------------------------------------------------
 
-Bytes encode_device_registration(const DeviceRegistration& d) {
+Bytes encode_device_registration_body(const DeviceRegistration& d) {
     constexpr std::string_view record = "device registration";
     require(check_id(d.district_id), record, "district id");
     require(check_id(d.device_id), record, "device id");
     if (auto key = crypto::Ed25519PublicKey::from_bytes(d.device_key.span()); !key) {
         require(key.error().message, record, "device key");
     }
-    CanonicalWriter w(RecordType::device_registration, record_version);
+    CanonicalWriter w(RecordType::device_registration, device_registration_version);
     w.text(d.district_id);
     w.text(d.device_id);
     w.fixed(d.device_key.span());
@@ -202,13 +210,22 @@ Bytes encode_device_registration(const DeviceRegistration& d) {
     return w.take();
 }
 
+Bytes encode_device_registration(const DeviceRegistration& d) {
+    Bytes out = encode_device_registration_body(d);
+    const auto signature = d.authority_signature.span();
+    out.insert(out.end(), signature.begin(), signature.end());
+    return out;
+}
+
 Result<DeviceRegistration> decode_device_registration(ByteSpan data) {
-    RecordReader r(data, RecordType::device_registration, "device registration");
+    RecordReader r(data, RecordType::device_registration, "device registration",
+                   device_registration_version);
     DeviceRegistration d;
     d.district_id = r.text("district id", max_record_id_size, check_id);
     d.device_id = r.text("device id", max_record_id_size, check_id);
     d.device_key = r.ed25519_public_key("device key");
     d.time = r.uint("time", 8);
+    d.authority_signature = r.ed25519_signature("authority signature");
     if (auto ok = r.finish(); !ok) return ok.error();
     return d;
 }

@@ -110,10 +110,12 @@ Result<std::unique_ptr<KioskStation>> KioskStation::open(const KioskConfig& conf
         std::make_unique<crypto::Ed25519SigningKey>(std::move(device_key).value());
     auto head = station->ledger_->casting().device_chain_head(d, config.device_id);
     if (!head)
-        return Error{ErrorCode::not_found,
-                     "device '" + config.device_id + "' is not registered in district '" +
-                         config.district_id +
-                         "' (an election official registers it: psephos ledger register-device)"};
+        return Error{
+            ErrorCode::not_found,
+            "device '" + config.device_id + "' is not registered in district '" +
+                config.district_id +
+                "' (an election official registers it, as the election authority authorised it: "
+                "psephos ledger register-device --authorisation)"};
     station->chain_head_ = *head;
     if (auto ok = station->settle_unconfirmed(); !ok) return ok.error();
     if (config.precomputed_ballots > 0)

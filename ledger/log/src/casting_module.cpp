@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "psephos/election/authority.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 
 namespace psephos::ledger {
@@ -86,7 +87,9 @@ std::string_view to_string(PollsStatus status) {
     return "unknown";
 }
 
-CastingModule::CastingModule(const election::ElectionContext& election) : election_(election) {
+CastingModule::CastingModule(const election::ElectionContext& election,
+                             const crypto::Ed25519PublicKey& authority_key)
+    : election_(election), authority_key_(authority_key) {
     for (std::size_t i = 0; i < election.manifest.districts.size(); ++i) {
         districts_.push_back(std::make_unique<District>());
     }
@@ -134,6 +137,10 @@ Result<std::unique_ptr<ValidatedRecord>> CastingModule::validate(ByteSpan record
         case election::RecordType::device_registration: {
             auto r = election::decode_device_registration(record);
             if (!r) return r.error();
+            if (auto ok = election::verify_device_authorisation(election_.base_hash, r.value(),
+                                                                authority_key_);
+                !ok)
+                return ok.error();
             auto v = std::make_unique<ValidatedRegistration>();
             v->registration = std::move(r).value();
             return std::unique_ptr<ValidatedRecord>(std::move(v));

@@ -18,8 +18,9 @@ Ledger::~Ledger() {
 
 Result<std::unique_ptr<Ledger>> Ledger::create(const LedgerOptions& options,
                                                const election::ElectionContext& election,
+                                               const election::ElectionApproval& approval,
                                                LedgerKey key) {
-    auto impl = Impl::create(options, election, std::move(key));
+    auto impl = Impl::create(options, election, approval, std::move(key));
     if (!impl) return impl.error();
     return std::unique_ptr<Ledger>(new Ledger(std::move(impl).value()));
 }
@@ -32,6 +33,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const LedgerOptions& options,
 }
 
 const election::ElectionContext& Ledger::election() const { return impl_->election; }
+const election::ElectionApproval& Ledger::approval() const { return impl_->approval; }
 bool Ledger::read_only() const { return !impl_->writable(); }
 
 // ---- writing ----------------------------------------------------------------------------------

@@ -75,6 +75,7 @@ public:
 
     LedgerOptions options;
     election::ElectionContext election;
+    election::ElectionApproval approval;
     std::optional<LedgerKey> key;
     std::unique_ptr<detail::LedgerStore> store;
     std::vector<std::unique_ptr<MerkleLog>> district_logs;
@@ -110,6 +111,7 @@ public:
 
     static Result<std::unique_ptr<Impl>> create(const LedgerOptions& options,
                                                 const election::ElectionContext& election,
+                                                const election::ElectionApproval& approval,
                                                 LedgerKey key);
     static Result<std::unique_ptr<Impl>> open(const LedgerOptions& options,
                                               std::optional<LedgerKey> key);
@@ -121,6 +123,8 @@ public:
                                                 std::string origin) const;
     // The stored format, manifest and base hash, checked against each other.
     Result<election::ElectionContext> read_election() const;
+    // The stored approval, checked against the base hash.
+    Result<election::ElectionApproval> read_approval() const;
     // Every check on reopen (docs/ledger.md §6), log by log.
     Status load_all();
     Status load_district_logs();

@@ -35,9 +35,14 @@ std::unique_ptr<Ledger::Impl> make_impl(const LedgerOptions& options,
 }  // namespace
 
 Result<std::unique_ptr<Ledger::Impl>> Ledger::Impl::create(
-    const LedgerOptions& options, const election::ElectionContext& election, LedgerKey key) {
+    const LedgerOptions& options, const election::ElectionContext& election,
+    const election::ElectionApproval& approval, LedgerKey key) {
+    // No ledger for an election the authority did not approve: its key authorises the devices.
+    if (auto ok = election::verify_election_approval(approval, election.base_hash); !ok)
+        return ok.error();
     auto impl = make_impl(options, std::move(key));
     impl->election = election;
+    impl->approval = approval;
     auto store = detail::LedgerStore::open(options.directory, true, false, storage_env_of(options));
     if (!store) return store.error();
     impl->store = std::move(store).value();
@@ -46,6 +51,8 @@ Result<std::unique_ptr<Ledger::Impl>> Ledger::Impl::create(
     impl->store->put(batch, Family::meta, "manifest",
                      as_bytes(election::manifest_to_json(election.manifest)));
     impl->store->put(batch, Family::meta, "base-hash", election.base_hash.span());
+    impl->store->put(batch, Family::meta, "authority-approval",
+                     election::encode_election_approval(approval));
     if (auto ok = impl->set_up_logs(true, &batch); !ok) return ok.error();
     const election::ElectionManifest& m = election.manifest;
     if (auto ok = impl->commit(
@@ -57,6 +64,10 @@ Result<std::unique_ptr<Ledger::Impl>> Ledger::Impl::create(
                      election::Disposition::success, "",
                      "ledger key installed; election log verifier " +
                          impl->election_log->verifier().to_text()},
+                    {election::EventType::key_changed, election::ActorRole::election_official,
+                     election::Disposition::success, "",
+                     "election approved by authority " +
+                         election::authority_key_text(approval.authority_key)},
                     {election::EventType::ledger_started, election::ActorRole::system,
                      election::Disposition::success, "", ""}});
         !ok) {
@@ -76,6 +87,9 @@ Result<std::unique_ptr<Ledger::Impl>> Ledger::Impl::open(const LedgerOptions& op
     auto election = impl->read_election();
     if (!election) return election.error();
     impl->election = std::move(election).value();
+    auto stored_approval = impl->read_approval();
+    if (!stored_approval) return stored_approval.error();
+    impl->approval = std::move(stored_approval).value();
     const std::string where = "ledger " + options.directory.string();
     if (auto ok = impl->set_up_logs(false, nullptr); !ok) return ok.error().within(where);
     if (auto ok = impl->load_all(); !ok) return ok.error().within(where);
@@ -121,6 +135,19 @@ Result<election::ElectionContext> Ledger::Impl::read_election() const {
                           where + ": the stored base hash is not the manifest's");
     }
     return context;
+}
+
+Result<election::ElectionApproval> Ledger::Impl::read_approval() const {
+    const std::string where = "ledger " + options.directory.string();
+    auto value = store->get(Family::meta, "authority-approval");
+    if (!value) return value.error();
+    if (!value.value())
+        return make_error(ErrorCode::corrupted, where + ": no 'authority-approval' entry");
+    auto stored = election::decode_election_approval(*value.value());
+    if (!stored) return stored.error().within(where + ": stored authority approval");
+    if (auto ok = election::verify_election_approval(stored.value(), election.base_hash); !ok)
+        return ok.error().within(where);
+    return stored;
 }
 
 // ---- the logs and the modules ---------------------------------------------------------------
@@ -189,7 +216,7 @@ Status Ledger::Impl::set_up_logs(bool creating, rocksdb::WriteBatch* batch) {
     bridge_log = std::move(b).value();
     bridge = std::make_unique<BridgeLogModule>(election.base_hash, election_root_lookup());
 
-    casting = std::make_unique<CastingModule>(election);
+    casting = std::make_unique<CastingModule>(election, approval.authority_key);
     tallying = std::make_unique<TallyingModule>(election, *casting, *this);
     modules = {casting.get(), tallying.get()};
     for (LedgerModule* module : modules) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/election/authority.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/election/tally_records.hpp"
 
@@ -810,6 +811,12 @@ Status Exporter::run() {
     if (auto ok = write_whole("manifest.json", as_bytes(election::manifest_to_json(m))); !ok)
         return ok;
     if (auto ok = write_whole("manifest.bin", election::encode_manifest(m, true)); !ok) return ok;
+    // The election authority's approval: its key is the one every device registration is signed
+    // by (V29, V30), and what an auditor compares with the key the authority published.
+    if (auto ok =
+            write_whole("authority.bin", election::encode_election_approval(ledger_.approval()));
+        !ok)
+        return ok;
 
     if (auto ok = make_directory("election"); !ok) return ok;
     if (auto ok = export_election_log(election_log); !ok) return ok;

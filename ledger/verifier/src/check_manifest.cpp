@@ -373,3 +373,46 @@ bool Verifier::check_log_list() {
 }
 
 }  // namespace psephos::verifier::detail
+
+namespace psephos::verifier::detail {
+
+// V29: authority.bin is the election authority's approval of this election — its base hash, its
+// signature under its key — and, with a trust anchor (VerifyOptions::trusted_authority_key), the
+// key is the one the authority published. Its key then checks every registration (V30).
+void Verifier::check_authority() {
+    Outcome& v29 = out(29);
+    v29.count();
+    const auto bytes = read_file(dir_ / "authority.bin");
+    if (!bytes) {
+        v29.fail("authority.bin: cannot be read");
+        return;
+    }
+    auto approval = decode_approval(*bytes);
+    if (!approval) {
+        v29.fail("authority.bin: " + approval.error().message);
+        return;
+    }
+    if (!(approval->base_hash == election_.base_hash)) {
+        v29.fail("authority.bin: approves base hash " + hex(approval->base_hash) +
+                 ", not this election's");
+        return;
+    }
+    constexpr std::string_view label = "psephos/v1/election-approval";
+    Bytes message(label.begin(), label.end());
+    message.push_back(0);
+    message.insert(message.end(), election_.base_hash.bytes.begin(),
+                   election_.base_hash.bytes.end());
+    if (!crypto::verify_signature(approval->authority_key, message, approval->signature)) {
+        v29.fail("authority.bin: the approval's signature does not verify under its key");
+        return;
+    }
+    const std::string key_text = "ed25519:" + to_hex(approval->authority_key.span());
+    if (!options_.trusted_authority_key.empty() && options_.trusted_authority_key != key_text) {
+        v29.fail("authority.bin: approved by " + key_text + ", not by the trusted authority " +
+                 options_.trusted_authority_key);
+        return;
+    }
+    election_.authority_key = approval->authority_key;
+}
+
+}  // namespace psephos::verifier::detail

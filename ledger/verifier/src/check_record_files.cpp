@@ -25,8 +25,8 @@ bool Verifier::check_record_format() {
     }
     const json::object& o = record_.get_object();
     auto get = [&](std::string_view k) -> const json::value* { return o.if_contains(k); };
-    if (!get("format") || as_string(*get("format")) != "psephos-election-record-v1")
-        v1.fail("record.json: format is not \"psephos-election-record-v1\"");
+    if (!get("format") || as_string(*get("format")) != "psephos-election-record-v2")
+        v1.fail("record.json: format is not \"psephos-election-record-v2\"");
     for (const char* k : {"base_hash", "ceremony_hash", "joint_key"})
         if (!get(k) || !is_hex64(*get(k)))
             v1.fail(std::string("record.json: ") + k + " is not 64 hex digits");
@@ -88,8 +88,8 @@ void Verifier::check_file_list() {
     for (std::size_t i = 1; i < paths.size(); ++i)
         if (!(paths[i - 1] < paths[i]))
             v2.fail("files: '" + paths[i] + "' is not after '" + paths[i - 1] + "'");
-    std::set<std::string> required = {"manifest.json", "manifest.bin", "results.json",
-                                      "challenged-ballots.json"};
+    std::set<std::string> required = {"manifest.json", "manifest.bin", "authority.bin",
+                                      "results.json", "challenged-ballots.json"};
     for (const auto& l : record_.at("logs").get_array()) {
         const std::string d = as_string(l.at("directory"));
         required.insert(d + "/records.bin");

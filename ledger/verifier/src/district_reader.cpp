@@ -11,6 +11,9 @@ namespace psephos::verifier::detail {
 
 namespace {
 
+// What the election authority signs to authorise a device (docs/encoding.md §12).
+constexpr std::string_view authorisation_label = "psephos/v1/device-authorisation";
+
 // Counts a district's tasks still queued or running.
 class Pending {
 public:
@@ -199,11 +202,11 @@ std::optional<DistrictRecord> district_record_type(std::uint8_t type) {
 
 // The district-scoped checks of one district.
 struct DistrictChecks {
-    Outcome &v17, &v18, &v19, &v20, &v21, &v22, &v23, &v24, &v25;
+    Outcome &v17, &v18, &v19, &v20, &v21, &v22, &v23, &v24, &v25, &v30;
 
     // The checks that need every record decoded (all but V17).
     void skip_dependents(const std::string& why) {
-        for (Outcome* o : {&v18, &v19, &v20, &v21, &v22, &v23, &v24, &v25}) o->skip(why);
+        for (Outcome* o : {&v18, &v19, &v20, &v21, &v22, &v23, &v24, &v25, &v30}) o->skip(why);
     }
 };
 
@@ -447,6 +450,21 @@ void DistrictReader::on_registration(std::uint64_t index, ByteSpan frame) {
     const DecodedRegistration& reg = *decoded;
     const std::string at = "record " + std::to_string(index);
     names_district(at, reg.district_id);
+    // V30: the election authority signed exactly this registration for this election.
+    v_.v30.count();
+    if (!election_.authority_key) {
+        v_.v30.skip("no authority approval (V29)");
+    } else {
+        Bytes message(authorisation_label.begin(), authorisation_label.end());
+        message.push_back(0);
+        message.insert(message.end(), election_.base_hash.bytes.begin(),
+                       election_.base_hash.bytes.end());
+        message.insert(message.end(), frame.begin(),
+                       frame.begin() + static_cast<std::ptrdiff_t>(reg.body_size));
+        if (!crypto::verify_signature(*election_.authority_key, message, reg.authority_signature))
+            v_.v30.fail(at + ": device '" + reg.device_id +
+                        "': the registration is not signed by the election authority");
+    }
     v_.v18.count();
     if (polls_ != Polls::not_opened)
         v_.v18.fail(at + ": device registration after the polls opened (registrations close then)");
@@ -650,7 +668,7 @@ void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
     LogInfo& log = logs_[index];
     const std::string& id = log.name;
     DistrictChecks checks{out(17, id), out(18, id), out(19, id), out(20, id), out(21, id),
-                          out(22, id), out(23, id), out(24, id), out(25, id)};
+                          out(22, id), out(23, id), out(24, id), out(25, id), out(30, id)};
     FrameReader frames(dir_ / log.directory / "records.bin");
     if (!frames.opened()) {
         v11.fail(id + ": records.bin cannot be read");

@@ -58,6 +58,7 @@ void Verifier::skip_from(int first, const std::string& why) {
 VerifyReport Verifier::run() {
     crypto::initialize();
     for (int n = 1; n <= 10; ++n) out(n);
+    out(29);
     if (!check_record_format()) {
         skip_from(2, "record.json is not usable (V1)");
     } else {
@@ -67,6 +68,7 @@ VerifyReport Verifier::run() {
             skip_from(5, "manifest.bin does not decode (V4)");
         } else {
             check_ceremony();
+            check_authority();
             if (!check_log_list()) {
                 skip_from(11, "record.json's logs are not the manifest's (V10)");
             } else {
@@ -84,6 +86,7 @@ VerifyReport Verifier::run() {
                 out(26);
                 out(27);
                 out(28);
+                for (std::size_t d = 0; d < nd; ++d) out(30, logs_[d].name);
                 districts_.resize(nd);
 
                 unsigned threads = options_.threads

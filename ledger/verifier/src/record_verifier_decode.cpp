@@ -148,10 +148,11 @@ void Reader::fail(const std::string& why) {
     if (error_.empty()) error_ = what_ + " at byte " + std::to_string(at_) + ": " + why;
 }
 
-void Reader::header(std::uint8_t type) {
+void Reader::header(std::uint8_t type, std::uint8_t version) {
     const std::uint8_t t = u8();
     const std::uint8_t v = u8();
-    if (ok() && (t != type || v != 1)) fail("not a record of type and version 1");
+    if (ok() && (t != type || v != version))
+        fail("not a record of type and version " + std::to_string(version));
 }
 
 ByteSpan Reader::take(std::size_t n) {
@@ -451,11 +452,26 @@ Result<DecodedChallenged> decode_challenged(ByteSpan record) {
 Result<DecodedRegistration> decode_registration(ByteSpan record) {
     DecodedRegistration out;
     Reader r(record, "device registration");
-    r.header(0x07);
+    r.header(0x07, 2);
     out.district_id = r.id();
     out.device_id = r.id();
     out.key = r.ed_key();
     r.u64();
+    out.body_size = r.position();
+    const ByteSpan sig = r.take(64);
+    if (!sig.empty()) std::copy(sig.begin(), sig.end(), out.authority_signature.bytes.begin());
+    r.done();
+    return finish(r, std::move(out));
+}
+
+Result<DecodedApproval> decode_approval(ByteSpan record) {
+    DecodedApproval out;
+    Reader r(record, "election approval");
+    r.header(0x14);
+    out.base_hash = r.hash();
+    out.authority_key = r.ed_key();
+    const ByteSpan sig = r.take(64);
+    if (!sig.empty()) std::copy(sig.begin(), sig.end(), out.signature.bytes.begin());
     r.done();
     return finish(r, std::move(out));
 }

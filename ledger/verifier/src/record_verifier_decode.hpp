@@ -49,8 +49,8 @@ private:
 class Reader {
 public:
     Reader(ByteSpan data, std::string what) : data_(data), what_(std::move(what)) {}
-    // The type and version bytes (version 1).
-    void header(std::uint8_t type);
+    // The type and version bytes (version 1, or the one given).
+    void header(std::uint8_t type, std::uint8_t version = 1);
     bool ok() const { return error_.empty(); }
     const std::string& error() const { return error_; }
     std::size_t position() const { return at_; }
@@ -151,8 +151,19 @@ Result<DecodedChallenged> decode_challenged(ByteSpan record);
 struct DecodedRegistration {
     std::string district_id, device_id;
     crypto::Ed25519PublicKey key;
+    crypto::Ed25519Signature authority_signature;
+    std::size_t body_size = 0;  // what the authority signed, after its label and the base hash
 };
+// Version 2 (version 1 had no authority signature and is refused).
 Result<DecodedRegistration> decode_registration(ByteSpan record);
+
+// authority.bin: the election authority's approval (0x14, docs/encoding.md §23).
+struct DecodedApproval {
+    Hash32 base_hash;
+    crypto::Ed25519PublicKey authority_key;
+    crypto::Ed25519Signature signature;
+};
+Result<DecodedApproval> decode_approval(ByteSpan record);
 
 struct DecodedPolls {
     std::string district_id;

@@ -40,7 +40,7 @@ struct CheckDefinition {
 };
 
 // docs/election-record.md §5, by number (index 0 is V1).
-extern const CheckDefinition check_definitions[28];
+extern const CheckDefinition check_definitions[30];
 
 // One check in one scope, filled from any thread.
 class Outcome {
@@ -140,6 +140,8 @@ struct ElectionFacts {
     std::map<std::uint32_t, crypto::Ed25519PublicKey> guardian_keys;
     std::map<std::string, const ManifestStyle*> style_of;  // by district id
     std::map<std::string, const ManifestContest*> contest_of;
+    // From authority.bin once V29 established it: the key every registration is signed by.
+    std::optional<crypto::Ed25519PublicKey> authority_key;
 };
 
 std::string hex(const Hash32& h);
@@ -196,6 +198,7 @@ private:
     void check_results_file();     // V26
     void check_challenged_file();  // V27
     void check_anchors();          // V28
+    void check_authority();        // V29
 
     fs::path dir_;
     const VerifyOptions& options_;

@@ -9,7 +9,7 @@
 namespace psephos::verifier::detail {
 
 // docs/election-record.md §5, by number (index 0 is V1).
-const CheckDefinition check_definitions[28] = {
+const CheckDefinition check_definitions[30] = {
     {"record-format", "index files"},
     {"file-list", "files"},
     {"file-hashes", "files"},
@@ -38,6 +38,8 @@ const CheckDefinition check_definitions[28] = {
     {"results-file", "files"},
     {"challenged-file", "files"},
     {"anchors", "bridge records"},
+    {"authority-approval", "approvals"},
+    {"device-authorisations", "registrations"},
 };
 
 CheckOutcome Outcome::take(int number, std::string scope) {

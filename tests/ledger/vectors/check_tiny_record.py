@@ -316,11 +316,11 @@ class Transcript:
 class Reader:
     """Strict decoding: every read checks the bytes are there; done() checks none are left."""
 
-    def __init__(self, data, record_type=None, name="record"):
+    def __init__(self, data, record_type=None, name="record", version=1):
         self.data, self.at, self.name = data, 0, name
         if record_type is not None:
-            if self.u8() != record_type or self.u8() != 1:
-                self.fail("not a %s record of version 1" % name)
+            if self.u8() != record_type or self.u8() != version:
+                self.fail("not a %s record of version %d" % (name, version))
 
     def fail(self, why):
         raise Invalid("%s at byte %d: %s" % (self.name, self.at, why))
@@ -545,8 +545,18 @@ def decode_challenged(data):
 
 
 def decode_registration(data):
-    r = Reader(data, 0x07, "device registration")
+    # Version 2: the election authority's signature over label, base hash and the record so far.
+    r = Reader(data, 0x07, "device registration", 2)
     out = {"district_id": r.id(), "device_id": r.id(), "key": r.ed_key(), "time": r.u64()}
+    out["body"] = data[:r.at]
+    out["authority_signature"] = r.take(64)
+    r.done()
+    return out
+
+
+def decode_approval(data):
+    r = Reader(data, 0x14, "election approval")
+    out = {"base_hash": r.take(32), "key": r.ed_key(), "signature": r.take(64)}
     r.done()
     return out
 
@@ -829,9 +839,11 @@ def lagrange(index, indices):
 # ---- The verifier -----------------------------------------------------------------------------
 
 class Verifier:
-    def __init__(self, root, quiet=False):
+    def __init__(self, root, quiet=False, trusted_authority=None):
         self.root = root
         self.quiet = quiet
+        self.trusted_authority = trusted_authority  # the authority's published key (32 bytes)
+        self.authority_key = None
         self.values = {}
         self.failed = {}  # step number -> message
 
@@ -879,6 +891,7 @@ class Verifier:
             ("district-tally", self.v23), ("tally-decryptions", self.v24),
             ("district-result", self.v25), ("results-file", self.v26),
             ("challenged-file", self.v27), ("anchors", self.v28),
+            ("authority-approval", self.v29), ("device-authorisations", self.v30),
         ]
         for number, (name, fn) in enumerate(steps, 1):
             self.step(number, name, fn)
@@ -889,7 +902,7 @@ class Verifier:
         r = self.record = self.json("record.json")
         assert list(r) == ["format", "election_id", "base_hash", "ceremony_hash", "joint_key",
                            "guardian_count", "threshold", "logs", "files"], "members"
-        assert r["format"] == "psephos-election-record-v1", "format"
+        assert r["format"] == "psephos-election-record-v2", "format"
         for k in ("base_hash", "ceremony_hash", "joint_key"):
             assert re.fullmatch(r"[0-9a-f]{64}", r[k]), k
         for log in r["logs"]:
@@ -903,7 +916,8 @@ class Verifier:
             assert not p.startswith("/") and "\\" not in p, p
             assert all(s not in ("", ".", "..") for s in p.split("/")), p
         assert all(a.encode() < b.encode() for a, b in zip(paths, paths[1:])), "order"
-        required = {"manifest.json", "manifest.bin", "results.json", "challenged-ballots.json"}
+        required = {"manifest.json", "manifest.bin", "authority.bin", "results.json",
+                    "challenged-ballots.json"}
         for log in self.record["logs"]:
             required |= {log["directory"] + "/records.bin", log["directory"] + "/checkpoints.bin"}
             if log["name"] not in ("/events", "/bridge"):
@@ -1345,6 +1359,26 @@ class Verifier:
             "challenged-ballots.json differs from the records"
 
     # -- the bridge log
+    def v29(self):
+        a = decode_approval(self.read("authority.bin"))
+        assert a["base_hash"] == self.base_hash, "authority.bin: approves another base hash"
+        assert ed25519_verify(a["key"], b"psephos/v1/election-approval\x00" + self.base_hash,
+                              a["signature"]), "authority.bin: signature"
+        if self.trusted_authority is not None:
+            assert a["key"] == self.trusted_authority, "authority.bin: not the trusted authority"
+        self.authority_key = a["key"]
+
+    def v30(self):
+        assert self.authority_key is not None, "no authority approval (V29)"
+        for d in self.published:
+            for i, record in enumerate(self.logs[d]["records"]):
+                if record[0] != 0x07:
+                    continue
+                reg = decode_registration(record)
+                message = b"psephos/v1/device-authorisation\x00" + self.base_hash + reg["body"]
+                assert ed25519_verify(self.authority_key, message, reg["authority_signature"]), \
+                    "%s record %d: not signed by the election authority" % (d, i)
+
     def v28(self):
         if "/bridge" not in self.logs:
             return  # nothing was anchored when the record was exported
@@ -1493,6 +1527,12 @@ def tamper_cases():
         ("a result count", frames_file("districts/d1/records.bin",
                                        lambda f: flip(f[9], len(f[9]) - 1)), 25,
          "d1 result (record 9): measure-a no: count 1", True),
+        ("the authority's approval signature", raw_file("authority.bin",
+                                                        lambda d: flip(d, len(d) - 1)), 29,
+         "authority.bin: signature", False),
+        ("a device registration's time (authority signature)", frames_file(
+            "districts/d2/records.bin", lambda f: flip(f[0], len(f[0]) - 64 - 1)), 30,
+         "d2 record 0: not signed by the election authority", True),
         ("a result in results.json", json_file("results.json", results_count), 26,
          "results.json differs", True),
         ("a challenged ballot's selections", json_file("challenged-ballots.json",

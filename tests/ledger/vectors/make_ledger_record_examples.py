@@ -21,8 +21,18 @@ log_sk, log_key = pub("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4
 assert device_key.hex() == "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
 assert log_key.hex() == "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c"
 
+# The election authority: RFC 8032 §7.1 TEST 3's key; the election: the worked example of §7.
+authority_sk, authority_key = pub("c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7")
+assert authority_key.hex() == "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025"
+base_hash = bytes.fromhex("cb10eeefed92fcd0880b9e8d4441ec4ec49e88d2f39cc21a6e1a396c4aa6c4b7")
+
 ex = {}
-ex["device registration"] = record(0x07, text("d1") + text("kiosk-1") + device_key + u64(1_800_000_000))
+# Version 2: the body, then the authority's signature of label ‖ 0x00 ‖ base hash ‖ the record so far.
+registration = bytes([0x07, 2]) + text("d1") + text("kiosk-1") + device_key + u64(1_800_000_000)
+ex["device registration"] = registration + authority_sk.sign(
+    b"psephos/v1/device-authorisation\x00" + base_hash + registration)
+ex["election approval"] = bytes([0x14, 1]) + base_hash + authority_key + authority_sk.sign(
+    b"psephos/v1/election-approval\x00" + base_hash)
 def polls(t, district, time, cast, challenged, actor):
     return record(t, text(district) + u64(time) + u64(cast) + u64(challenged) + text(actor))
 ex["polls opened"] = polls(0x08, "d1", 1_799_996_400, 0, 0, "Grace Hopper")
@@ -54,7 +64,8 @@ print("verifier key:", origin + "+" + key_id.hex() + "+" + vk)
 print("note:", repr(note))
 
 print()
-names = {"device registration": "device_registration_hex", "polls opened": "polls_opened_hex",
+names = {"device registration": "device_registration_hex", "election approval": "election_approval_hex",
+         "polls opened": "polls_opened_hex",
          "polls closed": "polls_closed_hex", "district checkpoint": "district_checkpoint_hex",
          "ledger event 0": "ledger_event_0_hex", "ledger event 1": "ledger_event_1_hex"}
 for name, b in ex.items():

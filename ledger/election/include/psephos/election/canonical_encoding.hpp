@@ -40,6 +40,8 @@ enum class RecordType : std::uint8_t {
     anchor_intent = 0x11,
     anchor_transaction = 0x12,
     anchor_confirmation = 0x13,
+    // The election authority's approval of a finalized election (authority.hpp).
+    election_approval = 0x14,
 };
 
 class CanonicalWriter {
@@ -70,9 +72,10 @@ private:
 // status() once. finish() also rejects trailing bytes.
 class CanonicalReader {
 public:
-    // Checks the record type and that the version is one this decoder knows (1 … max_version).
+    // Checks the record type and that the version is one this decoder knows (min_version …
+    // max_version; a version a format bump retired is below min_version).
     CanonicalReader(ByteSpan data, RecordType type, std::uint8_t max_version,
-                    std::string record_name);
+                    std::string record_name, std::uint8_t min_version = 1);
 
     std::uint8_t version() const { return version_; }
     std::uint8_t u8(std::string_view field);

@@ -31,19 +31,25 @@ inline constexpr std::size_t max_polls_actor_size = 200;
 inline constexpr std::size_t max_signed_checkpoint_size = 64 * 1024;
 inline constexpr std::size_t max_event_subject_size = 4096;
 
-// An election official registers a kiosk's public key for one district; the ledger then accepts
-// ballots signed by that key from that device in that district.
+// An election official registers a kiosk's public key for one district, as the election
+// authority authorised it (authority.hpp: authorise_device); the ledger then accepts ballots
+// signed by that key from that device in that district. Version 2 of record 0x07 carries the
+// authority's signature (docs/encoding.md §12).
 struct DeviceRegistration {
     std::string district_id;
     std::string device_id;
     crypto::Ed25519PublicKey device_key;
-    std::uint64_t time = 0;  // Unix seconds
+    std::uint64_t time = 0;                        // Unix seconds
+    crypto::Ed25519Signature authority_signature;  // over device_authorisation_message
 
     friend bool operator==(const DeviceRegistration&, const DeviceRegistration&) = default;
 };
 
 Bytes encode_device_registration(const DeviceRegistration& registration);
 Result<DeviceRegistration> decode_device_registration(ByteSpan data);
+// The registration's encoding without its last field, the authority's signature: what the
+// authority signs, after a domain label and the election's base hash (authority.hpp).
+Bytes encode_device_registration_body(const DeviceRegistration& registration);
 
 // What a polls record reports. The action is the record type (polls_opened … polls_closed), not
 // a field, so a reader filtering a log by type sees it without decoding.

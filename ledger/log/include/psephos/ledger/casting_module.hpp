@@ -43,7 +43,9 @@ struct ValidatedBallot;  // casting_module.cpp
 
 class CastingModule final : public LedgerModule {
 public:
-    explicit CastingModule(const election::ElectionContext& election);
+    // authority_key: the election authority's, which must have authorised every registration.
+    CastingModule(const election::ElectionContext& election,
+                  const crypto::Ed25519PublicKey& authority_key);
 
     std::string_view name() const override { return "casting"; }
     std::span<const election::RecordType> record_types() const override;
@@ -105,6 +107,7 @@ private:
     void merge_pending(std::size_t district_index);
 
     const election::ElectionContext& election_;
+    crypto::Ed25519PublicKey authority_key_;
     std::vector<std::unique_ptr<District>> districts_;
     mutable std::mutex tracking_mutex_;
     std::map<Hash32, TrackingCodeEntry> tracking_codes_;  // election-wide, committed only

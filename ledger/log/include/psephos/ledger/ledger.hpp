@@ -25,6 +25,7 @@
 
 #include "psephos/crypto/ed25519.hpp"
 #include "psephos/election/anchor_records.hpp"
+#include "psephos/election/authority.hpp"
 #include "psephos/election/election_context.hpp"
 #include "psephos/election/ledger_records.hpp"
 #include "psephos/election/signed_note.hpp"
@@ -99,9 +100,12 @@ struct LedgerStatistics {
 
 class Ledger {
 public:
-    // Creates the database for a finalized election; fails if the directory exists.
+    // Creates the database for a finalized election the election authority approved (the
+    // approval is checked against the election's base hash and stored; docs/ledger.md §5); fails
+    // if the directory exists.
     static Result<std::unique_ptr<Ledger>> create(const LedgerOptions& options,
                                                   const election::ElectionContext& election,
+                                                  const election::ElectionApproval& approval,
                                                   LedgerKey key);
     // Opens an existing ledger and checks it (docs/ledger.md §6): every stored record's leaf hash,
     // every stored checkpoint's root and signature, every log's size; then replays the records
@@ -169,6 +173,8 @@ public:
                                                   std::uint64_t new_size) const;
     LedgerStatistics statistics() const;
 
+    // The election authority's approval the ledger was created with: its key authorises devices.
+    const election::ElectionApproval& approval() const;
     CastingModule& casting();
     const CastingModule& casting() const;
     const TallyingModule& tallying() const;

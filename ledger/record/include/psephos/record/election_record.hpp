@@ -16,7 +16,7 @@
 namespace psephos::record {
 
 // The "format" member of record.json.
-inline constexpr std::string_view election_record_format = "psephos-election-record-v1";
+inline constexpr std::string_view election_record_format = "psephos-election-record-v2";
 
 struct ExportSummary {
     std::uint64_t files = 0;    // every file written, record.json included

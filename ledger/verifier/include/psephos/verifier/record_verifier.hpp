@@ -52,6 +52,10 @@ struct VerifyOptions {
     // log's checkpoints.bin must hold. Without either the record is checked against itself only.
     std::vector<std::string> trusted_verifier_keys;
     std::string trusted_election_checkpoint;
+    // The election authority's public key as it published it ("ed25519:<64 hex digits>"): V29
+    // fails unless authority.bin's approval is by this key. Empty: the approval's own key is
+    // used (the record is then checked against itself only, as without the note keys above).
+    std::string trusted_authority_key;
 };
 
 struct VerifyReport {
