@@ -1,5 +1,5 @@
-// psephos receipt verify: a voter's receipt file checked on its own (docs/proof-bundle.md §4, R1–R3),
-// and the reading of receipt and trusted-key files that `psephos proof` shares.
+// psephos receipt verify: a voter's receipt file checked on its own (docs/proof-bundle.md §4,
+// R1–R3), and the reading of receipt and trusted-key files that `psephos proof` shares.
 #include <boost/json.hpp>
 
 #include <iostream>
@@ -60,18 +60,18 @@ int run_receipt_command(Words words) {
     const election::VoterReceipt& r = receipt.value();
     auto verified = election::verify_voter_receipt(r, trusted);
     std::string detail =
-        verified ? "ballot " + election::format_tracking_code(r.tracking_code) + " of district '" +
-                       r.district_id + "' at index " + std::to_string(r.index) +
-                       " in the checkpoint of size " +
-                       std::to_string(verified.value().checkpoint.size) + ", root " +
-                       verified.value().checkpoint.root.to_hex() +
-                       (trusted.empty() ? " (the receipt's own key: compare it with the published "
-                                          "record)"
-                                        : ", under a trusted key")
-                 : verified.error().message;
+        verified
+            ? "ballot " + election::format_tracking_code(r.tracking_code) + " of district '" +
+                  r.district_id + "' at index " + std::to_string(r.index) +
+                  " in the checkpoint of size " + std::to_string(verified.value().checkpoint.size) +
+                  ", root " + verified.value().checkpoint.root.to_hex() +
+                  (trusted.empty() ? " (the receipt's own key: compare it with the published "
+                                     "record)"
+                                   : ", under a trusted key")
+            : verified.error().message;
     if (args->has_switch("--json")) {
-        std::cout << json::serialize(json::object{{"verdict", verified ? "PASS" : "FAIL"},
-                                                  {"detail", detail}})
+        std::cout << json::serialize(
+                         json::object{{"verdict", verified ? "PASS" : "FAIL"}, {"detail", detail}})
                   << '\n';
     } else {
         std::cout << (verified ? "PASS " : "FAIL ") << detail << '\n'

@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
+#include "psephos/bridge/receipt_evidence.hpp"
 #include "psephos/crypto/bytes.hpp"
 #include "psephos/crypto/result.hpp"
-#include "psephos/bridge/receipt_evidence.hpp"
 
 namespace psephos::bridge::bundle_json {
 

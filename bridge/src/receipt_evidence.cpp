@@ -57,11 +57,12 @@ Status add_evidence(const Source& l, ProofBundle& b, const VoterReceipt& receipt
         e.district_leaf_index = j;
     }
     if (!latest)
-        return make_error(ErrorCode::not_found,
-                          where + ": the anchored election log holds no checkpoint of the district");
-    PSEPHOS_TRY_ASSIGN(e.district_leaf_inclusion,
-                       l.prove_inclusion(ledger::election_log_name, e.district_leaf_index,
-                                         b.anchored_size));
+        return make_error(
+            ErrorCode::not_found,
+            where + ": the anchored election log holds no checkpoint of the district");
+    PSEPHOS_TRY_ASSIGN(
+        e.district_leaf_inclusion,
+        l.prove_inclusion(ledger::election_log_name, e.district_leaf_index, b.anchored_size));
 
     const std::uint64_t m = verified.value().checkpoint.size, n = latest->size;
     if (m <= n) {
@@ -223,42 +224,45 @@ Status check_evidence(const ProofBundle& b, const election::VerifiedReceipt& v,
     std::string leaf_district;
     auto opened = open_district_leaf(e.district_leaf, v.key, leaf_district);
     if (leaf_district != r.district_id)
-        return make_error(ErrorCode::verification_failed,
-                          "the election-log leaf is not a checkpoint of district '" +
-                              r.district_id + "'");
+        return make_error(
+            ErrorCode::verification_failed,
+            "the election-log leaf is not a checkpoint of district '" + r.district_id + "'");
     if (!opened)
-        return opened.error().within("the district's checkpoint in the election log, under the "
-                                     "receipt's key");
+        return opened.error().within(
+            "the district's checkpoint in the election log, under the "
+            "receipt's key");
     const Checkpoint& record = opened.value();
-    PSEPHOS_TRY(within(crypto::verify_inclusion(crypto::hash_merkle_leaf(e.district_leaf),
-                                         e.district_leaf_index, b.anchored_size,
-                                         e.district_leaf_inclusion, b.anchored_root), "the district's checkpoint in the anchored election log"));
+    PSEPHOS_TRY(within(
+        crypto::verify_inclusion(crypto::hash_merkle_leaf(e.district_leaf), e.district_leaf_index,
+                                 b.anchored_size, e.district_leaf_inclusion, b.anchored_root),
+        "the district's checkpoint in the anchored election log"));
 
     const Checkpoint& receipt = v.checkpoint;
-    const std::string both = describe_checkpoint("the voter's receipt checkpoint", receipt) +
-                             "; " +
+    const std::string both = describe_checkpoint("the voter's receipt checkpoint", receipt) + "; " +
                              describe_checkpoint("the record's checkpoint", record) +
                              ", election-log leaf " + std::to_string(e.district_leaf_index);
     const std::string ballot = "the receipt's ballot (tracking code " +
                                election::format_tracking_code(r.tracking_code) + ", index " +
                                std::to_string(r.index) + ", leaf " + r.leaf_hash.to_hex() + ")";
     if (record.size < receipt.size)
-        return make_error(ErrorCode::verification_failed,
-                          "the anchored record's latest checkpoint of district '" + r.district_id +
-                              "' is smaller than the receipt's, so " + ballot +
-                              " is not in it (evidence of misbehaviour if the record is final): " +
-                              both);
+        return make_error(
+            ErrorCode::verification_failed,
+            "the anchored record's latest checkpoint of district '" + r.district_id +
+                "' is smaller than the receipt's, so " + ballot +
+                " is not in it (evidence of misbehaviour if the record is final): " + both);
     if (!e.prefix_root)
         return make_error(ErrorCode::verification_failed, "the bundle gives no prefix root");
-    PSEPHOS_TRY(within(crypto::verify_consistency(receipt.size, record.size, *e.prefix_root, record.root,
-                                           e.consistency), "the consistency proof from the receipt's size"));
+    PSEPHOS_TRY(within(crypto::verify_consistency(receipt.size, record.size, *e.prefix_root,
+                                                  record.root, e.consistency),
+                       "the consistency proof from the receipt's size"));
     std::string missing;
     if (!e.leaf_at_index) return make_error(ErrorCode::verification_failed, "no leaf at index");
     PSEPHOS_TRY(within(crypto::verify_inclusion(*e.leaf_at_index, r.index, record.size,
-                                         e.leaf_inclusion, record.root), "the record's leaf at the receipt's index"));
+                                                e.leaf_inclusion, record.root),
+                       "the record's leaf at the receipt's index"));
     if (!(*e.leaf_at_index == r.leaf_hash))
-        missing = "; " + ballot + " is missing: the record has leaf " +
-                  e.leaf_at_index->to_hex() + " at that index";
+        missing = "; " + ballot + " is missing: the record has leaf " + e.leaf_at_index->to_hex() +
+                  " at that index";
     if (!(*e.prefix_root == receipt.root) || !missing.empty())
         return make_error(ErrorCode::verification_failed,
                           "evidence of misbehaviour: district '" + r.district_id +

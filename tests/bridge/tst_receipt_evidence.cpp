@@ -127,13 +127,14 @@ private slots:
         QCOMPARE(election::voter_receipt_to_json(back.value()), text);
         // The size that decides whether a QR code can carry it (docs/proof-bundle.md §4).
         qInfo("receipt file: %zu bytes, %zu proof hashes, checkpoint of %llu records", text.size(),
-              r.inclusion.size(), static_cast<unsigned long long>(histories().receipt_checkpoint.size));
+              r.inclusion.size(),
+              static_cast<unsigned long long>(histories().receipt_checkpoint.size));
     }
 
     void untrusted_key_fails_the_receipt() {
         const std::string other = "not-the-key";
-        auto verified =
-            election::verify_voter_receipt(histories().receipt, std::span<const std::string>(&other, 1));
+        auto verified = election::verify_voter_receipt(histories().receipt,
+                                                       std::span<const std::string>(&other, 1));
         QVERIFY(!verified.ok());
         QVERIFY(contains(verified.error().message, "R1"));
     }
@@ -157,9 +158,10 @@ private slots:
                 continue;
             }
             auto verified = election::verify_voter_receipt(read.value(), {});
-            QVERIFY2(!verified.ok(), qPrintable(QStringLiteral("byte %1 ('%2') changed, still verifies")
-                                                    .arg(i)
-                                                    .arg(QChar(text[i]))));
+            QVERIFY2(!verified.ok(),
+                     qPrintable(QStringLiteral("byte %1 ('%2') changed, still verifies")
+                                    .arg(i)
+                                    .arg(QChar(text[i]))));
         }
     }
 
@@ -259,8 +261,8 @@ private slots:
               "index " + std::to_string(histories().receipt.index),
               histories().receipt_checkpoint.root.to_hex(), record_checkpoint.root.to_hex(),
               std::string("is missing")})
-            QVERIFY2(contains(p13.detail, part), qPrintable(QString::fromStdString(
-                                                     "'" + part + "' not in: " + p13.detail)));
+            QVERIFY2(contains(p13.detail, part),
+                     qPrintable(QString::fromStdString("'" + part + "' not in: " + p13.detail)));
     }
 
     void a_forged_record_is_evidence_too() {

@@ -43,11 +43,12 @@ namespace {
 
 // The receipt's members, in their canonical order.
 constexpr std::string_view receipt_members[] = {
-    "format",   "election_id", "district",     "tracking_code",     "printed_tracking_code",
-    "index",    "leaf_hash",   "verifier_key", "signed_checkpoint", "inclusion"};
+    "format", "election_id", "district",     "tracking_code",     "printed_tracking_code",
+    "index",  "leaf_hash",   "verifier_key", "signed_checkpoint", "inclusion"};
 
 Error encoding_error(std::string_view where, const std::string& reason) {
-    return make_error(ErrorCode::invalid_encoding, "receipt: " + std::string(where) + ": " + reason);
+    return make_error(ErrorCode::invalid_encoding,
+                      "receipt: " + std::string(where) + ": " + reason);
 }
 
 // Reads the members of the receipt's one object by name, each at most once.
@@ -77,8 +78,8 @@ public:
     Result<std::string> text(std::string_view name, std::size_t max_bytes) const {
         const Node& n = *find(name);
         if (n.kind != Kind::string)
-            return encoding_error(name, std::string("is ") + manifest_detail::describe(n.kind) +
-                                            ", not a string");
+            return encoding_error(
+                name, std::string("is ") + manifest_detail::describe(n.kind) + ", not a string");
         if (n.too_long || n.text_size > max_bytes)
             return encoding_error(name, "is longer than " + std::to_string(max_bytes) + " bytes");
         return std::string(doc_.text_of(n));
@@ -136,8 +137,7 @@ private:
 Result<VoterReceipt> read_receipt(const ReceiptFields& f) {
     PSEPHOS_TRY_ASSIGN(const std::string format, f.text("format", 64));
     if (format != voter_receipt_format)
-        return encoding_error("format",
-                              "is not '" + std::string(voter_receipt_format) + "'");
+        return encoding_error("format", "is not '" + std::string(voter_receipt_format) + "'");
     VoterReceipt r;
     PSEPHOS_TRY_ASSIGN(r.election_id, f.text("election_id", max_receipt_id_bytes));
     PSEPHOS_TRY_ASSIGN(r.district_id, f.text("district", max_receipt_id_bytes));
@@ -158,9 +158,9 @@ Result<VoterReceipt> read_receipt(const ReceiptFields& f) {
 
 Result<VoterReceipt> voter_receipt_from_json(std::string_view text) {
     if (text.size() > max_voter_receipt_bytes)
-        return make_error(ErrorCode::invalid_argument,
-                          "receipt: larger than " + std::to_string(max_voter_receipt_bytes) +
-                              " bytes");
+        return make_error(
+            ErrorCode::invalid_argument,
+            "receipt: larger than " + std::to_string(max_voter_receipt_bytes) + " bytes");
     ManifestProblem problem;
     const std::optional<Document> doc = manifest_detail::parse_document(text, problem);
     if (!doc) return encoding_error(problem.path, problem.reason);
@@ -190,9 +190,9 @@ Result<VerifiedReceipt> verify_voter_receipt(const VoterReceipt& r,
         out.key_trusted = std::find(trusted_keys.begin(), trusted_keys.end(), r.verifier_key) !=
                           trusted_keys.end();
         if (!out.key_trusted)
-            return make_error(ErrorCode::verification_failed,
-                              "receipt: R1 verifier_key: '" + r.verifier_key +
-                                  "' is not among the trusted keys");
+            return make_error(
+                ErrorCode::verification_failed,
+                "receipt: R1 verifier_key: '" + r.verifier_key + "' is not among the trusted keys");
     }
     // R2: the signed checkpoint.
     auto opened = open_note(r.signed_checkpoint, key.value());
@@ -202,8 +202,8 @@ Result<VerifiedReceipt> verify_voter_receipt(const VoterReceipt& r,
     out.checkpoint = std::move(checkpoint).value();
     if (out.checkpoint.origin != origin)
         return make_error(ErrorCode::verification_failed,
-                          "receipt: R2 signed_checkpoint: its origin is '" +
-                              out.checkpoint.origin + "', not '" + origin + "'");
+                          "receipt: R2 signed_checkpoint: its origin is '" + out.checkpoint.origin +
+                              "', not '" + origin + "'");
     if (r.index >= out.checkpoint.size)
         return make_error(ErrorCode::verification_failed,
                           "receipt: R2 index " + std::to_string(r.index) +

@@ -5,8 +5,8 @@ namespace psephos::ledger {
 
 Result<election::VoterReceipt> make_voter_receipt(const Ledger& ledger, const Receipt& receipt,
                                                   const Hash32& tracking_code) {
-    const std::string where = "receipt of record " + receipt.log + "#" +
-                              std::to_string(receipt.index);
+    const std::string where =
+        "receipt of record " + receipt.log + "#" + std::to_string(receipt.index);
     auto status = ledger.status(receipt.log);
     if (!status) return status.error().within(where);
     auto text = election::open_note(receipt.signed_checkpoint, status.value().verifier);

@@ -45,8 +45,7 @@ struct ReceiptEvidence {
 Status add_receipt_evidence(const ledger::Ledger& ledger, ProofBundle& bundle,
                             const election::VoterReceipt& receipt);
 Status add_receipt_evidence_from_record(const std::filesystem::path& record_dir,
-                                        ProofBundle& bundle,
-                                        const election::VoterReceipt& receipt);
+                                        ProofBundle& bundle, const election::VoterReceipt& receipt);
 
 // The bundle for a receipt: the receipt's own ballot if the ledger or record still has its
 // tracking code, else the nearest ballot of the receipt's district at or before its index (so

@@ -22,20 +22,20 @@ namespace psephos::election {
 inline constexpr std::string_view voter_receipt_format = "psephos-receipt-v1";
 // Limits (docs/proof-bundle.md §4): the file, and the strings inside it.
 inline constexpr std::size_t max_voter_receipt_bytes = 16 * 1024;
-inline constexpr std::size_t max_receipt_id_bytes = 64;          // election and district ids
-inline constexpr std::size_t max_receipt_key_bytes = 512;        // the note verifier key
+inline constexpr std::size_t max_receipt_id_bytes = 64;            // election and district ids
+inline constexpr std::size_t max_receipt_key_bytes = 512;          // the note verifier key
 inline constexpr std::size_t max_receipt_checkpoint_bytes = 4096;  // the signed note
-inline constexpr std::size_t max_receipt_proof_hashes = 64;      // any tree below 2^64 leaves
+inline constexpr std::size_t max_receipt_proof_hashes = 64;        // any tree below 2^64 leaves
 
 struct VoterReceipt {
     std::string election_id;
     std::string district_id;
     Hash32 tracking_code;  // the kiosk's word: the signature covers (index, leaf_hash)
     std::uint64_t index = 0;
-    Hash32 leaf_hash;                // SHA-256(0x00 ‖ the ballot's record)
-    std::string verifier_key;        // the district log's note verifier key, as text
-    std::string signed_checkpoint;   // the checkpoint of the batch that made the ballot durable
-    std::vector<Hash32> inclusion;   // RFC 9162: the leaf at `index` in that checkpoint's tree
+    Hash32 leaf_hash;               // SHA-256(0x00 ‖ the ballot's record)
+    std::string verifier_key;       // the district log's note verifier key, as text
+    std::string signed_checkpoint;  // the checkpoint of the batch that made the ballot durable
+    std::vector<Hash32> inclusion;  // RFC 9162: the leaf at `index` in that checkpoint's tree
 };
 
 // The canonical form: one line of JSON, members in the documented order, then "\n".
