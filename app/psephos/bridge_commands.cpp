@@ -174,11 +174,13 @@ namespace {
 
 // psephos proof --receipt: the receipt's bundle from a ledger (--data) or a published record
 // (--record), with its evidence for P13.
-int make_receipt_bundle_file(const Arguments& args, const std::string& receipt_path) {
+int make_receipt_bundle_file(const CommandSpec& spec, const Arguments& args,
+                             const std::string& receipt_path) {
     if (!args.positional().empty())
-        return failure("proof --receipt takes no tracking code: the receipt names its ballot");
+        return usage_error(spec,
+                           "proof --receipt takes no tracking code: the receipt names its ballot");
     auto out = args.required("--out");
-    if (!out) return failure(out.error().message);
+    if (!out) return usage_error(spec, out.error().message);
     auto receipt = read_voter_receipt(receipt_path);
     if (!receipt) return failure(receipt.error().message);
     Result<bridge::ProofBundle> bundle = Error{ErrorCode::invalid_argument, ""};
@@ -186,7 +188,7 @@ int make_receipt_bundle_file(const Arguments& args, const std::string& receipt_p
         bundle = bridge::make_receipt_bundle_from_record(*record, receipt.value());
     } else {
         if (!args.value("--data"))
-            return failure("proof --receipt needs --data DIR or --record DIR");
+            return usage_error(spec, "proof --receipt needs --data DIR or --record DIR");
         auto opened = open_ledger(args, false);
         if (!opened) return failure(opened.error().message);
         bundle = bridge::make_receipt_bundle(*opened.value(), receipt.value());
@@ -220,7 +222,8 @@ int run_proof_command(Words words) {
     auto args = parse_or_report(spec, words, status);
     if (!args) return status;
     const auto& positional = args->positional();
-    if (auto receipt = args->value("--receipt")) return make_receipt_bundle_file(*args, *receipt);
+    if (auto receipt = args->value("--receipt"))
+        return make_receipt_bundle_file(spec, *args, *receipt);
     if (positional.empty()) return usage_error(spec, "one tracking code, or --receipt");
     if (positional[0] == "verify") {
         if (positional.size() != 2) return usage_error(spec, "proof verify needs BUNDLE.json");
