@@ -87,8 +87,9 @@ int run_authorise_device(Words words) {
     int status = exit_ok;
     auto args = parse_or_report(authorise_spec, words, status);
     if (!args) return status;
-    if (auto m = missing(authorise_spec, *args,
-                         {"--key", "--election", "--district", "--device", "--public-key", "--out"}))
+    if (auto m =
+            missing(authorise_spec, *args,
+                    {"--key", "--election", "--district", "--device", "--public-key", "--out"}))
         return *m;
     if (!is_id(*args->value("--device")))
         return usage_error(authorise_spec,
@@ -103,8 +104,8 @@ int run_authorise_device(Words words) {
     if (election.value().manifest.ballot_style_of_district(district) == nullptr)
         return failure("no district '" + district + "' with a ballot style in election '" +
                        election.value().manifest.election_id + "'");
-    election::DeviceRegistration registration{district, *args->value("--device"),
-                                              device_key.value(), now_seconds(), {}};
+    election::DeviceRegistration registration{
+        district, *args->value("--device"), device_key.value(), now_seconds(), {}};
     Bytes record;
     try {
         election::authorise_device(election.value().base_hash, registration, key.value());
@@ -117,8 +118,7 @@ int run_authorise_device(Words words) {
     std::cout << "device: " << registration.device_id << '\n'
               << "district: " << district << '\n'
               << "device key: " << to_hex(device_key.value().span()) << '\n'
-              << "authorised by: " << election::authority_key_text(key.value().public_key())
-              << '\n'
+              << "authorised by: " << election::authority_key_text(key.value().public_key()) << '\n'
               << "wrote " << *args->value("--out")
               << " (for psephos ledger register-device --authorisation)\n";
     return exit_ok;

@@ -170,18 +170,61 @@ int run_anchor_command(Words words) {
     return exit_ok;
 }
 
+namespace {
+
+// psephos proof --receipt: the receipt's bundle from a ledger (--data) or a published record
+// (--record), with its evidence for P13.
+int make_receipt_bundle_file(const CommandSpec& spec, const Arguments& args,
+                             const std::string& receipt_path) {
+    if (!args.positional().empty())
+        return usage_error(spec,
+                           "proof --receipt takes no tracking code: the receipt names its ballot");
+    auto out = args.required("--out");
+    if (!out) return usage_error(spec, out.error().message);
+    auto receipt = read_voter_receipt(receipt_path);
+    if (!receipt) return failure(receipt.error().message);
+    Result<bridge::ProofBundle> bundle = Error{ErrorCode::invalid_argument, ""};
+    if (auto record = args.value("--record")) {
+        bundle = bridge::make_receipt_bundle_from_record(*record, receipt.value());
+    } else {
+        if (!args.value("--data"))
+            return usage_error(spec, "proof --receipt needs --data DIR or --record DIR");
+        auto opened = open_ledger(args, false);
+        if (!opened) return failure(opened.error().message);
+        bundle = bridge::make_receipt_bundle(*opened.value(), receipt.value());
+    }
+    if (!bundle) return failure(bundle.error().message);
+    if (auto ok =
+            crypto::write_new_file(out.value(), bridge::proof_bundle_to_json(bundle.value()), 0644);
+        !ok)
+        return failure(ok.error().message);
+    const bool own = bundle.value().tracking_code == receipt.value().tracking_code.to_hex();
+    std::cout << "wrote " << out.value() << ": the receipt's evidence, with "
+              << (own ? "the receipt's own ballot"
+                      : "another ballot of the district (the "
+                        "receipt's tracking code is not there)")
+              << "; check it with psephos proof verify (P13)\n";
+    return exit_ok;
+}
+
+}  // namespace
+
 int run_proof_command(Words words) {
     const CommandSpec spec{
         "psephos proof TRACKING-CODE --data DIR --out BUNDLE.json [--key FILE]\n"
+        "       psephos proof --receipt RECEIPT.json --data DIR|--record DIR --out BUNDLE.json\n"
         "       psephos proof verify BUNDLE.json [--rpc URL] [--trusted-keys FILE] [--json]",
-        {"--data", "--out", "--key", "--rpc", "--trusted-keys"},
+        {"--data", "--record", "--out", "--key", "--rpc", "--trusted-keys", "--receipt"},
         {"--json"},
-        1,
+        0,
         2};
     int status = exit_ok;
     auto args = parse_or_report(spec, words, status);
     if (!args) return status;
     const auto& positional = args->positional();
+    if (auto receipt = args->value("--receipt"))
+        return make_receipt_bundle_file(spec, *args, *receipt);
+    if (positional.empty()) return usage_error(spec, "one tracking code, or --receipt");
     if (positional[0] == "verify") {
         if (positional.size() != 2) return usage_error(spec, "proof verify needs BUNDLE.json");
         auto bytes = crypto::read_public_file(positional[1], 16 * 1024 * 1024);
@@ -191,18 +234,9 @@ int run_proof_command(Words words) {
         if (!bundle) return failure(positional[1] + ": " + bundle.error().message);
         bridge::BundleTrust trust;
         if (auto keys = args->value("--trusted-keys")) {
-            auto text = crypto::read_public_file(*keys, 1024 * 1024);
-            if (!text) return failure(text.error().message);
-            std::string line;
-            for (const std::uint8_t c : text.value()) {
-                if (c == '\n') {
-                    if (!line.empty()) trust.verifier_keys.push_back(line);
-                    line.clear();
-                } else {
-                    line.push_back(static_cast<char>(c));
-                }
-            }
-            if (!line.empty()) trust.verifier_keys.push_back(line);
+            auto read = read_trusted_keys(*keys);
+            if (!read) return failure(read.error().message);
+            trust.verifier_keys = std::move(read).value();
         }
         std::vector<bridge::BundleCheck> checks =
             bridge::verify_proof_bundle(bundle.value(), trust);

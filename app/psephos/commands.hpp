@@ -9,6 +9,7 @@
 
 #include "command_line.hpp"
 #include "psephos/election/election_context.hpp"
+#include "psephos/election/voter_receipt.hpp"
 #include "psephos/ledger/ledger.hpp"
 
 namespace psephos::app {
@@ -41,6 +42,10 @@ int run_verify_command(Words words);  // verify RECORD_DIR [--threads N] [--json
 int run_bridge_key_command(Words words);
 int run_anchor_command(Words words);
 int run_proof_command(Words words);
+// receipt_commands.cpp: receipt verify RECEIPT [--trusted-keys FILE]; and the files `proof` reads
+int run_receipt_command(Words words);
+Result<std::vector<std::string>> read_trusted_keys(const std::string& path);
+Result<election::VoterReceipt> read_voter_receipt(const std::string& path);
 
 // Opens the ledger in the data directory --data DIR (DIR/ledger): writable with its key (--key FILE
 // or DIR/ledger.key), or read-only. Errors say what is missing and how to fix it.

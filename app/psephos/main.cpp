@@ -76,7 +76,12 @@ constexpr CommandEntry commands[] = {
      "      anchor the election root on the configured chains, exactly once each (docs/bridge.md)"},
     {"proof", psephos::app::run_proof_command,
      "proof TRACKING-CODE --data DIR --out BUNDLE.json | proof verify BUNDLE.json [--rpc URL]\n"
-     "      export, or check, the proof that a ballot is in the anchored record"},
+     "      export, or check, the proof that a ballot is in the anchored record;\n"
+     "      proof --receipt RECEIPT.json --data DIR|--record DIR --out BUNDLE.json adds the\n"
+     "      voter's receipt, which P13 checks against the anchored record"},
+    {"receipt", psephos::app::run_receipt_command,
+     "receipt verify RECEIPT.json [--trusted-keys FILE] [--json]\n"
+     "      check a voter's receipt file on its own (its signed checkpoint, its inclusion proof)"},
     {"demo", psephos::app::run_demo_command,
      "demo [--voters N] [--threads N] [--seed N]\n"
      "      run a whole simulated election end to end"},

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "bundle_json.hpp"
 #include "psephos/bridge/bitcoin_address.hpp"
 #include "psephos/bridge/bitcoin_transaction.hpp"
 #include "psephos/bridge/evm_abi.hpp"
@@ -237,140 +238,8 @@ Result<ProofBundle> make_proof_bundle(const ledger::Ledger& l, std::string_view 
 
 // ---- JSON -----------------------------------------------------------------------------------
 
-namespace {
-
-json::array hashes_to_json(const std::vector<Hash32>& hashes) {
-    json::array out;
-    for (const Hash32& h : hashes) out.emplace_back(h.to_hex());
-    return out;
-}
-
-// Reads an object's fields strictly: each read names the field; unknown fields are refused by
-// finish().
-class FieldReader {
-public:
-    FieldReader(const json::value& value, std::string where) : where_(std::move(where)) {
-        if (!value.is_object()) {
-            fail("is not a JSON object");
-            return;
-        }
-        object_ = &value.as_object();
-    }
-
-    const json::value* get(std::string_view key) {
-        if (!object_) return nullptr;
-        seen_.insert(std::string(key));
-        const json::value* v = object_->if_contains(key);
-        if (!v) fail("has no field '" + std::string(key) + "'");
-        return v;
-    }
-    std::string text(std::string_view key) {
-        const json::value* v = get(key);
-        if (!v) return {};
-        if (!v->is_string()) {
-            fail("field '" + std::string(key) + "' is not a string");
-            return {};
-        }
-        return std::string(v->as_string());
-    }
-    std::uint64_t number(std::string_view key) {
-        const json::value* v = get(key);
-        if (!v) return 0;
-        if (v->is_uint64()) return v->as_uint64();
-        if (v->is_int64() && v->as_int64() >= 0) return static_cast<std::uint64_t>(v->as_int64());
-        fail("field '" + std::string(key) + "' is not a whole number from 0");
-        return 0;
-    }
-    bool boolean(std::string_view key) {
-        const json::value* v = get(key);
-        if (!v) return false;
-        if (!v->is_bool()) {
-            fail("field '" + std::string(key) + "' is not true or false");
-            return false;
-        }
-        return v->as_bool();
-    }
-    Hash32 hash(std::string_view key) {
-        const std::string t = text(key);
-        if (!ok()) return {};
-        auto h = Hash32::from_hex(t);
-        if (!h || to_lower_hex(t) != t) {
-            fail("field '" + std::string(key) + "' is not 64 lower-case hex digits");
-            return {};
-        }
-        return h.value();
-    }
-    Bytes hex(std::string_view key) {
-        const std::string t = text(key);
-        if (!ok()) return {};
-        auto b = from_hex(t);
-        if (!b || to_lower_hex(t) != t) {
-            fail("field '" + std::string(key) + "' is not lower-case hex");
-            return {};
-        }
-        return b.value();
-    }
-    Bytes base64(std::string_view key) {
-        const std::string t = text(key);
-        if (!ok()) return {};
-        auto b = from_base64(t);
-        if (!b) {
-            fail("field '" + std::string(key) + "' is not canonical base64");
-            return {};
-        }
-        return b.value();
-    }
-    std::vector<Hash32> hashes(std::string_view key) {
-        const json::value* v = get(key);
-        if (!v) return {};
-        if (!v->is_array() || v->as_array().size() > 128) {
-            fail("field '" + std::string(key) + "' is not a list of at most 128 hashes");
-            return {};
-        }
-        std::vector<Hash32> out;
-        for (std::size_t i = 0; i < v->as_array().size(); ++i) {
-            const json::value& e = v->as_array()[i];
-            auto h = e.is_string() ? Hash32::from_hex(e.as_string()) : Result<Hash32>(Error{});
-            if (!h) {
-                fail("field '" + std::string(key) + "' item " + std::to_string(i) +
-                     " is not 64 hex digits");
-                return {};
-            }
-            out.push_back(h.value());
-        }
-        return out;
-    }
-
-    void fail(const std::string& reason) {
-        if (!error_) error_ = Error{ErrorCode::invalid_encoding, where_ + " " + reason};
-    }
-    bool ok() const { return !error_.has_value(); }
-    Status finish() {
-        if (object_ && ok()) {
-            for (const auto& kv : *object_) {
-                if (!seen_.count(std::string(kv.key())))
-                    fail("has an unknown field '" + std::string(kv.key()) + "'");
-            }
-        }
-        if (error_) return *error_;
-        return {};
-    }
-
-private:
-    static std::string to_lower_hex(std::string t) {
-        std::transform(t.begin(), t.end(), t.begin(), [](char c) {
-            return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        });
-        return t;
-    }
-
-    std::string where_;
-    const json::object* object_ = nullptr;
-    std::set<std::string> seen_;
-    std::optional<Error> error_;
-};
-
-}  // namespace
+using bundle_json::FieldReader;
+using bundle_json::hashes_to_json;
 
 std::string proof_bundle_to_json(const ProofBundle& b) {
     json::array anchors;
@@ -413,6 +282,7 @@ std::string proof_bundle_to_json(const ProofBundle& b) {
                                   {"consistency", hashes_to_json(b.anchored_consistency)},
                                   {"inclusion", hashes_to_json(b.anchored_inclusion)}};
     out["anchors"] = std::move(anchors);
+    if (b.receipt) out["receipt"] = bundle_json::receipt_evidence_to_json(*b.receipt);
     return json::serialize(out) + "\n";
 }
 
@@ -510,6 +380,11 @@ Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
             }
             b.anchors.push_back(std::move(a));
         }
+    }
+    if (top.has("receipt") && !first) {
+        auto evidence = bundle_json::receipt_evidence_from_json(*top.get("receipt"));
+        if (!evidence) first = evidence.error();
+        if (evidence) b.receipt = std::move(evidence).value();
     }
     if (!top.ok()) return top.finish().error();
     if (first) return *first;
@@ -753,6 +628,7 @@ std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleT
             where + ": transaction " + a.transaction_id.to_hex() + " from " + a.sender +
                 (a.block_number ? ", block " + std::to_string(*a.block_number) : ", unconfirmed"));
     }
+    if (b.receipt) checks.push_back(check_receipt_evidence(b, trust));
     if (trust.verifier_keys.empty()) {
         for (BundleCheck& c : checks) {
             if ((c.id == "P2" || c.id == "P5") && c.passed)

@@ -7,7 +7,9 @@
 #include <sys/stat.h>
 
 #include "kiosk_fixture.hpp"
+#include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/election/challenge_audit.hpp"
+#include "psephos/election/voter_receipt.hpp"
 #include "psephos/kiosk/kiosk_station.hpp"
 #include "psephos/kiosk/poll_worker_lock.hpp"
 #include "psephos/kiosk/voter_session.hpp"
@@ -279,6 +281,16 @@ private slots:
                      election::next_tracking_code(ballot.value().previous_tracking_code,
                                                   election::compute_ballot_hash(ballot.value()))),
                  cast.value().tracking_code);
+        // The voter's receipt file: written for the printer, and it verifies on its own.
+        QVERIFY2(cast.value().receipt_problem.empty(), cast.value().receipt_problem.c_str());
+        QVERIFY(std::filesystem::exists(cast.value().receipt_file));
+        auto receipt = election::voter_receipt_from_json(cast.value().receipt_json);
+        QVERIFY2(receipt, receipt ? "" : receipt.error().message.c_str());
+        QCOMPARE(receipt.value().index, found->index);
+        QCOMPARE(receipt.value().tracking_code.to_hex(), cast.value().tracking_code_hash.to_hex());
+        QCOMPARE(receipt.value().leaf_hash.to_hex(),
+                 crypto::hash_merkle_leaf(stored.value()).to_hex());
+        QVERIFY(election::verify_voter_receipt(receipt.value(), {}));
 
         // A challenge opens to exactly the marks, and chains after the cast ballot.
         auto challenged = seal_and_challenge(station, marks);

@@ -67,6 +67,7 @@ struct KioskController::WorkResult {
     QString record;  // "<district>#<index>"
     QString checkpoint;
     QString tracking_code;
+    QString receipt_file;  // the voter's receipt file's name in DIR/receipts, if it was written
     bool write_failed = false;
     QString unconfirmed;        // the tracking code of a ballot whose write failed (fate unknown)
     bool still_sealed = false;  // the station still holds the sealed ballot (after a refusal)
@@ -507,6 +508,7 @@ void KioskController::seal() {
                 return;
             }
             m_trackingCode = r.tracking_code;
+            m_receiptFile = r.receipt_file;
             m_challengeItems.clear();
             emit receiptChanged();
             setScreen(screen_sealed);
@@ -560,6 +562,11 @@ void KioskController::submit(bool challenge) {
                     result->tracking_code = q(receipt.value().tracking_code);
                     result->record = q(receipt.value().receipt.log) + QLatin1Char('#') +
                                      QString::number(receipt.value().receipt.index);
+                    if (receipt.value().receipt_problem.empty())
+                        result->receipt_file = q(receipt.value().receipt_file.filename().string());
+                    else  // the ballot is cast; only its receipt file is missing
+                        qWarning("kiosk: no receipt file: %s",
+                                 receipt.value().receipt_problem.c_str());
                 } else {
                     result->error = q(receipt.error().message);
                     result->write_failed = receipt.error().code == ErrorCode::io_error;
@@ -592,6 +599,7 @@ void KioskController::submit(bool challenge) {
                 return;
             }
             m_trackingCode = r.tracking_code;
+            m_receiptFile = r.receipt_file;
             m_challengeItems.clear();
             if (challenge)
                 showChallenge(r);
@@ -636,6 +644,7 @@ QString KioskController::qrSource() const {
 void KioskController::finishReceipt() {
     if (m_screen != screen_receipt) return;
     m_trackingCode.clear();
+    m_receiptFile.clear();
     emit receiptChanged();
     resetAccessibility();
     setScreen(screen_idle);

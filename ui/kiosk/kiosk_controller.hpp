@@ -89,6 +89,8 @@ class KioskController : public QObject {
     Q_PROPERTY(QString trackingCode READ trackingCode NOTIFY receiptChanged)
     Q_PROPERTY(QStringList trackingGroups READ trackingGroups NOTIFY receiptChanged)
     Q_PROPERTY(QString qrSource READ qrSource NOTIFY receiptChanged)  // "image://qr/<code>"
+    // The cast ballot's receipt file name in DIR/receipts (docs/proof-bundle.md §4), or "".
+    Q_PROPERTY(QString receiptFile READ receiptFile NOTIFY receiptChanged)
     // [{"title", "marks" (labels the nonces open to)}]
     Q_PROPERTY(QVariantList challengeItems READ challengeItems NOTIFY receiptChanged)
     // Accessibility and language (reset for each voter)
@@ -154,6 +156,7 @@ public:
     QString trackingCode() const { return m_trackingCode; }
     QStringList trackingGroups() const;
     QString qrSource() const;
+    QString receiptFile() const { return m_receiptFile; }
     QVariantList challengeItems() const { return m_challengeItems; }
     int textSize() const { return m_textSize; }
     double fontScale() const;
@@ -279,6 +282,7 @@ private:
     QString m_notice;
     QString m_progressText;
     QString m_trackingCode;
+    QString m_receiptFile;
     QVariantList m_challengeItems;
     int m_textSize = 0;
     int m_contrast = 0;

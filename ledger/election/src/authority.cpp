@@ -51,7 +51,8 @@ Bytes device_authorisation_message(const Hash32& base_hash, const DeviceRegistra
 
 ElectionApproval approve_election(const Hash32& base_hash,
                                   const crypto::Ed25519SigningKey& authority) {
-    return {base_hash, authority.public_key(), authority.sign(election_approval_message(base_hash))};
+    return {base_hash, authority.public_key(),
+            authority.sign(election_approval_message(base_hash))};
 }
 
 Status verify_election_approval(const ElectionApproval& approval, const Hash32& base_hash) {
@@ -59,10 +60,11 @@ Status verify_election_approval(const ElectionApproval& approval, const Hash32& 
         return Error{ErrorCode::verification_failed,
                      "election approval: it approves base hash " + approval.base_hash.to_hex() +
                          ", not this election's " + base_hash.to_hex()};
-    if (auto ok = crypto::verify_signature(approval.authority_key,
-                                           election_approval_message(base_hash), approval.signature);
+    if (auto ok = crypto::verify_signature(
+            approval.authority_key, election_approval_message(base_hash), approval.signature);
         !ok)
-        return ok.error().within("election approval by " + authority_key_text(approval.authority_key));
+        return ok.error().within("election approval by " +
+                                 authority_key_text(approval.authority_key));
     return {};
 }
 

@@ -12,6 +12,8 @@
 #include "psephos/crypto/bytes.hpp"
 #include "psephos/crypto/elgamal.hpp"
 #include "psephos/crypto/key_file.hpp"
+#include "psephos/crypto/secure_file.hpp"
+#include "psephos/ledger/voter_receipts.hpp"
 
 namespace psephos::kiosk {
 namespace fs = std::filesystem;
@@ -21,6 +23,8 @@ namespace {
 // Where the station notes the tracking code of a ballot whose write failed, to look it up in the
 // reopened ledger at its next start: one line "<64 hex digits>\n" per ballot (public data).
 constexpr std::string_view unconfirmed_file = "kiosk-unconfirmed-ballots";
+// Where the station writes each cast ballot's receipt file, for its receipt printer.
+constexpr std::string_view receipts_directory = "receipts";
 
 // Appends the line and syncs it, best effort: on a full disk this fails too, and the code on
 // the kiosk's screen is what remains.
@@ -273,7 +277,28 @@ Result<CastReceipt> KioskStation::cast() {
     // Kept only after a refusal, to be cast or challenged once the refusal is lifted.
     if (receipt || receipt.error().code == ErrorCode::io_error) discard_sealed();
     if (!receipt) return receipt.error();
-    return CastReceipt{election::format_tracking_code(code), code, std::move(receipt).value()};
+    CastReceipt out{
+        election::format_tracking_code(code), code, std::move(receipt).value(), {}, {}, {}};
+    write_voter_receipt(out);
+    return out;
+}
+
+void KioskStation::write_voter_receipt(CastReceipt& cast) const {
+    auto receipt = ledger::make_voter_receipt(*ledger_, cast.receipt, cast.tracking_code_hash);
+    if (!receipt) {
+        cast.receipt_problem = receipt.error().message;
+        return;
+    }
+    cast.receipt_json = election::voter_receipt_to_json(receipt.value());
+    const fs::path directory = data_ / receipts_directory;
+    std::error_code ec;
+    fs::create_directories(directory, ec);
+    const fs::path file = directory / (cast.tracking_code_hash.to_hex() + ".json");
+    if (auto ok = crypto::write_new_file(file, cast.receipt_json, 0644); !ok) {
+        cast.receipt_problem = ok.error().message;
+        return;
+    }
+    cast.receipt_file = file;
 }
 
 Result<ChallengeReport> KioskStation::challenge() {

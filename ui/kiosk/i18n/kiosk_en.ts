@@ -378,6 +378,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>Your signed receipt is ready (%1). Ask a poll worker for your copy: it proves that the ledger recorded your ballot, even if the ballot later disappears from the published record.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+12"/>
         <source>Done</source>
         <translation type="unfinished"></translation>
@@ -591,7 +596,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -721,7 +726,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>Recording your challenged ballot. Please wait…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -731,7 +736,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+221"/>
+        <location line="+229"/>
         <source>Continue: encrypt my ballot and show its tracking code. Press Enter to continue.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -741,7 +746,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Your ballot is encrypted. Its tracking code is %1. Write it down now. Then cast this ballot, or challenge it to see what it contains: a challenged ballot shows this same code, is not counted, and you vote again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -751,7 +756,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-291"/>
+        <location line="-295"/>
         <source>The ledger did not record the ballot: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -763,24 +768,24 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+157"/>
+        <location line="+159"/>
         <source>%1 of %2: %3, %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+99"/>
+        <location line="+100"/>
         <source>selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-98"/>
-        <location line="+99"/>
+        <location line="-99"/>
+        <location line="+100"/>
         <source>not selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-97"/>
+        <location line="-98"/>
         <source>Cast this ballot. Press Enter to cast.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -801,13 +806,13 @@ What happened: %2</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+99"/>
-        <location line="+24"/>
+        <location line="+100"/>
+        <location line="+25"/>
         <source>no selection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-49"/>
+        <location line="-50"/>
         <source>Welcome. %1. Press Enter to start voting. Use plus and minus to change the text size, Home to hear a screen again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -832,7 +837,7 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>Your ballot was cast. Your tracking code is %1.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -386,6 +386,11 @@
         <translation>Anote este código de seguimiento o escanee el código QR. Más adelante podrá buscarlo en el sitio web público de la elección para comprobar que su boleta quedó registrada como emitida. El código no muestra cómo votó.</translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>Your signed receipt is ready (%1). Ask a poll worker for your copy: it proves that the ledger recorded your ballot, even if the ballot later disappears from the published record.</source>
+        <translation>Su recibo firmado está listo (%1). Pida su copia a un miembro de la mesa: prueba que el registro guardó su boleta, aunque la boleta desaparezca después del registro publicado.</translation>
+    </message>
+    <message>
         <location line="+12"/>
         <source>Done</source>
         <translation>Listo</translation>
@@ -619,7 +624,7 @@
         <translation>no se encontró batería (alimentación de red)</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation>La boleta %1, cuyo registro falló antes del reinicio, SÍ quedó registrada (%2 n.º %3): su votante ya votó y no debe votar de nuevo.</translation>
     </message>
@@ -749,7 +754,7 @@
         <translation>El quiosco no pudo cifrar la boleta: %1</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>Recording your challenged ballot. Please wait…</source>
         <translation>Registrando su boleta impugnada. Espere, por favor…</translation>
     </message>
@@ -759,7 +764,7 @@
         <translation>Registrando su boleta. Espere, por favor…</translation>
     </message>
     <message>
-        <location line="+221"/>
+        <location line="+229"/>
         <source>Continue: encrypt my ballot and show its tracking code. Press Enter to continue.</source>
         <translation>Continuar: cifrar mi boleta y mostrar su código de seguimiento. Presione Enter para continuar.</translation>
     </message>
@@ -769,7 +774,7 @@
         <translation>Use arriba y abajo para elegir una contienda que cambiar, o Continuar para cifrar su boleta.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Your ballot is encrypted. Its tracking code is %1. Write it down now. Then cast this ballot, or challenge it to see what it contains: a challenged ballot shows this same code, is not counted, and you vote again.</source>
         <translation>Su boleta está cifrada. Su código de seguimiento es %1. Anótelo ahora. Después emita esta boleta, o impúgnela para ver lo que contiene: una boleta impugnada muestra este mismo código, no se cuenta, y usted vota de nuevo.</translation>
     </message>
@@ -787,7 +792,7 @@
         <translation type="vanished">Cifrando y registrando su boleta. Espere un momento…</translation>
     </message>
     <message>
-        <location line="-291"/>
+        <location line="-295"/>
         <source>The ledger did not record the ballot: %1</source>
         <translation>El registro no guardó la boleta: %1</translation>
     </message>
@@ -801,24 +806,24 @@ What happened: %2</source>
 Qué pasó: %2</translation>
     </message>
     <message>
-        <location line="+157"/>
+        <location line="+159"/>
         <source>%1 of %2: %3, %4.</source>
         <translation>%1 de %2: %3, %4.</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+99"/>
+        <location line="+100"/>
         <source>selected</source>
         <translation>seleccionado</translation>
     </message>
     <message>
-        <location line="-98"/>
-        <location line="+99"/>
+        <location line="-99"/>
+        <location line="+100"/>
         <source>not selected</source>
         <translation>no seleccionado</translation>
     </message>
     <message>
-        <location line="-97"/>
+        <location line="-98"/>
         <source>Cast this ballot. Press Enter to cast.</source>
         <translation>Emitir esta boleta. Presione Enter para emitir.</translation>
     </message>
@@ -839,8 +844,8 @@ Qué pasó: %2</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+99"/>
-        <location line="+24"/>
+        <location line="+100"/>
+        <location line="+25"/>
         <source>no selection</source>
         <translation>ninguna selección</translation>
     </message>
@@ -853,7 +858,7 @@ Qué pasó: %2</translation>
         <translation type="vanished">Impugnar esta boleta. Presione Enter para impugnarla.</translation>
     </message>
     <message>
-        <location line="-49"/>
+        <location line="-50"/>
         <source>Welcome. %1. Press Enter to start voting. Use plus and minus to change the text size, Home to hear a screen again.</source>
         <translation>Le damos la bienvenida. %1. Presione Enter para comenzar a votar. Use las teclas más y menos para cambiar el tamaño del texto, e Inicio para volver a escuchar una pantalla.</translation>
     </message>
@@ -882,7 +887,7 @@ Qué pasó: %2</translation>
         <translation type="vanished">Use las teclas arriba y abajo para elegir la contienda que desea cambiar, o Emitir mi boleta.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>Your ballot was cast. Your tracking code is %1.</source>
         <translation>Su boleta fue emitida. Su código de seguimiento es %1.</translation>
     </message>

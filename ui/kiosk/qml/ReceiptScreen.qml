@@ -71,6 +71,13 @@ Item {
                 width: parent.width
                 text: qsTr("Write down this tracking code or scan the QR code. Later you can look it up on the election's public website to check that your ballot was recorded as cast. The code does not show how you voted.")
             }
+
+            KioskText {
+                objectName: "receiptFileText"
+                width: parent.width
+                visible: kiosk.receiptFile !== ""
+                text: qsTr("Your signed receipt is ready (%1). Ask a poll worker for your copy: it proves that the ledger recorded your ballot, even if the ballot later disappears from the published record.").arg(kiosk.receiptFile)
+            }
         }
     }
 

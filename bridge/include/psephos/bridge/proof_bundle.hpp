@@ -4,7 +4,7 @@
 // checkpoint, that checkpoint's inclusion in the election log, consistency to the anchored
 // election checkpoint, and each anchor transaction.
 //
-// Checks are numbered P1–P12 as in docs/proof-bundle.md; each names what it looked at when it
+// Checks are numbered P1–P13 as in docs/proof-bundle.md; each names what it looked at when it
 // fails. verify_proof_bundle uses only the bundle (and trusted keys if given); the on-chain check
 // (P12) asks an EVM node whether the anchor transaction is in a block with that payload.
 #pragma once
@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "psephos/bridge/receipt_evidence.hpp"
 #include "psephos/election/anchor_records.hpp"
 #include "psephos/ledger/ledger.hpp"
 
@@ -62,6 +63,9 @@ struct ProofBundle {
     std::vector<Hash32> anchored_consistency;  // election checkpoint → anchored size
     std::vector<Hash32> anchored_inclusion;    // the election leaf in the anchored tree
     std::vector<BundleAnchor> anchors;
+    // A voter's receipt and what the anchored record says of it (P13); optional: a bundle without
+    // it is written exactly as before.
+    std::optional<ReceiptEvidence> receipt;
 };
 
 // Builds the bundle for the ballot whose tracking code is `code` (its printed form, or 64 hex
@@ -98,7 +102,8 @@ struct BundleTrust {
     std::vector<std::string> verifier_keys;
 };
 
-// P1–P11 offline. The bundle is good if every check passed.
+// P1–P11 offline, and P13 if the bundle carries a receipt. The bundle is good if every check
+// passed.
 std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& bundle, const BundleTrust& trust);
 
 // What the anchor's transaction must carry: for EVM, calldata equal to the payload, or the

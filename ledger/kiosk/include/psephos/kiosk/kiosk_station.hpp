@@ -53,6 +53,13 @@ struct CastReceipt {
     std::string tracking_code;  // format_tracking_code: 8 groups of 4 base32 characters
     Hash32 tracking_code_hash;
     ledger::Receipt receipt;
+    // The voter's receipt file (docs/proof-bundle.md §4: the signed checkpoint holding the ballot
+    // and its inclusion proof), also written to DIR/receipts/<tracking code hex>.json for the
+    // kiosk's receipt printer. If it could not be made or written, receipt_problem says why; the
+    // ballot is cast all the same.
+    std::string receipt_json;
+    std::filesystem::path receipt_file;
+    std::string receipt_problem;
 };
 
 // What a challenged ballot's revealed nonces open to, for the voter to compare with their marks.
@@ -131,6 +138,7 @@ private:
     Result<ledger::Receipt> submit_ballot(Bytes record, const Hash32& tracking_code);
     Status refuse_if_unconfirmed() const;
     Status settle_unconfirmed();
+    void write_voter_receipt(CastReceipt& cast) const;
     std::uint64_t now() const;
 
     std::unique_ptr<ledger::Ledger> ledger_;
