@@ -280,6 +280,62 @@ private slots:
         expect_rejected(s.next_cast(0, 4), "polls are closed");
     }
 
+    // One key, one device, one district; a ballot's id and its ciphertexts once in the whole
+    // election. The attacker holds the ledger key and an authorised device in d2, and copies a
+    // cast ballot of d1 (same id, ciphertexts, proofs) into d2 under that device's signature.
+    void devices_and_ballots_are_unique_election_wide() {
+        ElectionManifest m = test::small_manifest();
+        m.ballot_styles = {{"shared", {"d1", "d2"}, {"mayor", "council", "measure-a"}}};
+        test::LedgerScenario s(m);
+        QTemporaryDir dir;
+        auto ledger = create_ledger(options_for(dir), s);
+        QVERIFY(ledger->submit(s.registration(0), ActorRole::election_official).get());
+        QVERIFY(ledger->submit(s.registration(1), ActorRole::election_official).get());
+        auto refused = [&](const Bytes& record, const std::string& reason) {
+            auto r = ledger->submit(record).get();
+            QVERIFY2(!r, reason.c_str());
+            QVERIFY2(r.error().message.find(reason) != std::string::npos,
+                     r.error().message.c_str());
+        };
+        refused(encode_device_registration(s.authorised(
+                    {"d2", s.kiosk(0).device_id, test::seeded_key(0x61).public_key(), 0, {}})),
+                "its id is already registered in district 'd1'");
+        refused(encode_device_registration(
+                    s.authorised({"d2", "d2-kiosk-2", s.kiosk(0).key.public_key(), 0, {}})),
+                "its key is already registered in district 'd1'");
+        QVERIFY(ledger->submit(s.polls(PollsAction::opened, 0)).get());
+        QVERIFY(ledger->submit(s.polls(PollsAction::opened, 1)).get());
+
+        const PreparedBallot original = s.next_ballot(0, 1);
+        QVERIFY(ledger->submit(encode_ballot(original.ballot)).get());
+        EncryptedBallot copy = original.ballot;
+        copy.district_id = "d2";
+        copy.device_id = s.kiosk(1).device_id;
+        copy.previous_tracking_code = s.kiosk(1).chain_head;
+        copy.device_signature = s.kiosk(1).key.sign(encode_ballot_body(copy));
+        refused(encode_ballot(copy),
+                "its ciphertexts are those of a ballot already recorded (a copied ballot) in "
+                "district 'd1'");
+        // A fresh encryption in d2 under d1's ballot id.
+        refused(encode_ballot(s.next_ballot(1, 0, original.ballot.ballot_id).ballot),
+                "ballot id already recorded in district 'd1'");
+        s.kiosk(1).chain_head = initial_tracking_code(s.election().base_hash, s.kiosk(1).device_id);
+        QVERIFY(ledger->submit(s.next_cast(1, 0)).get());  // d2's own ballots are fine
+        QCOMPARE(ledger->casting().status(1).ballots_cast, std::uint64_t{1});
+
+        // The claims are rebuilt when the ledger reopens: the copy is still refused.
+        ledger.reset();
+        auto reopened = Ledger::open(options_for(dir), test::LedgerScenario::ledger_key());
+        QVERIFY2(reopened, reopened ? "" : reopened.error().message.c_str());
+        copy.previous_tracking_code =
+            reopened.value()->casting().device_chain_head(1, s.kiosk(1).device_id).value();
+        copy.device_signature = s.kiosk(1).key.sign(encode_ballot_body(copy));
+        auto again = reopened.value()->submit(encode_ballot(copy)).get();
+        QVERIFY(!again);
+        QVERIFY2(again.error().message.find("a copied ballot") != std::string::npos,
+                 again.error().message.c_str());
+    }
+
     void pausing_polls_holds_ballots_until_resumed() {
         test::LedgerScenario s;
         QTemporaryDir dir;

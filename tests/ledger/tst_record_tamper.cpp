@@ -702,6 +702,70 @@ private slots:
         QVERIFY2(named, failed_checks(report).c_str());
     }
 
+    // V31: what must be unique across districts, forged into d2's log and signed again as the
+    // ledger's operator could: d1's device registered in d2 too (same id, or another id with
+    // d1's key; the authority signed it), and a cast ballot of d1 copied into d2 under d2's
+    // kiosk's signature.
+    void forged_election_wide_repeats_are_named_data() {
+        QTest::addColumn<QString>("forgery");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("device id in two districts")
+            << "same id"
+            << "device 'd1-kiosk-1' is also registered in district 'd1'";
+        QTest::newRow("device key in two districts") << "same key"
+                                                     << "has the key of a device of district 'd1'";
+        QTest::newRow("ballot copied into another district") << "copied ballot"
+                                                             << "(a copied ballot)";
+    }
+    void forged_election_wide_repeats_are_named() {
+        QFETCH(QString, forgery);
+        QFETCH(QString, reason);
+        QTemporaryDir tmp;
+        const fs::path copy = copy_record(record_, tmp.path().toStdString());
+        std::vector<Bytes> d1 = frames_of(read_bytes(copy / "districts/d1/records.bin"));
+        const std::string file = "districts/d2/records.bin";
+        std::vector<Bytes> d2 = frames_of(read_bytes(copy / file));
+        const ElectionContext election =
+            checked(make_election_context(
+                        checked(load_manifest_file((copy / "manifest.json").string()), "manifest")),
+                    "election");
+        std::size_t d2_opened = 0, d2_last_cast = 0;
+        for (std::size_t i = 0; i < d2.size(); ++i) {
+            if (d2[i][0] == 0x08) d2_opened = i;
+            if (d2[i][0] == 0x02) d2_last_cast = i;
+        }
+        QVERIFY(d2_opened > 0 && d2_last_cast > d2_opened);
+        if (forgery == "copied ballot") {
+            std::size_t d1_cast = 0;
+            while (d1[d1_cast][0] != 0x02) ++d1_cast;
+            EncryptedBallot ballot = checked(decode_ballot(d1[d1_cast]), "d1 ballot");
+            const EncryptedBallot last = checked(decode_ballot(d2[d2_last_cast]), "d2 ballot");
+            ballot.district_id = "d2";
+            ballot.device_id = last.device_id;
+            ballot.previous_tracking_code =
+                next_tracking_code(last.previous_tracking_code, compute_ballot_hash(last));
+            ballot.device_signature = test::seeded_key(2).sign(encode_ballot_body(ballot));
+            d2.insert(d2.begin() + static_cast<std::ptrdiff_t>(d2_last_cast + 1),
+                      encode_ballot(ballot));
+        } else {
+            DeviceRegistration twin = checked(decode_device_registration(d1[0]), "d1 device");
+            twin.district_id = "d2";
+            if (forgery == "same key") twin.device_id = "d2-kiosk-twin";
+            authorise_device(election.base_hash, twin, test::LedgerScenario::authority_key());
+            d2.insert(d2.begin(), encode_device_registration(twin));
+        }
+        write_bytes(copy / file, file_of(d2));
+        resign_district(copy, test::small_manifest().election_id, "d2");
+        const VerifyReport report = verify(copy);
+        QVERIFY(!report.passed());
+        bool named = false;
+        for (const auto& c : report.checks)
+            if (c.id == "V31" && c.status == CheckStatus::failed)
+                for (const auto& f : c.failures)
+                    named = named || f.find(reason.toStdString()) != std::string::npos;
+        QVERIFY2(named, failed_checks(report).c_str());
+    }
+
     // d1's log (records, checkpoints, consistency) taken from another election's record, with
     // record.json's hashes redone — and, for the same election id, also its size and root.
     void district_from_another_election_fails_data() {

@@ -67,7 +67,7 @@ private slots:
             QVERIFY(calls > 0);
             std::set<std::string> ids;
             for (const auto& c : report.checks) ids.insert(c.id);
-            QCOMPARE(ids.size(), std::size_t{30});
+            QCOMPARE(ids.size(), std::size_t{31});
             // Per-district checks are reported per district: V17–V25 and V30 for d1 and d2.
             std::size_t district_scoped = 0;
             for (const auto& c : report.checks)

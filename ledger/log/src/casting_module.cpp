@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "election_wide_claims.hpp"
 #include "psephos/election/authority.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 
@@ -71,6 +72,20 @@ Result<std::unique_ptr<ValidatedBallot>> decode_any_ballot(ByteSpan record) {
     return validated;
 }
 
+// What a copied ballot keeps: every selection's ciphertext, in order.
+detail::ElectionWideClaims::Digest ciphertexts_digest(const election::EncryptedBallot& b) {
+    Bytes all;
+    for (const auto& contest : b.contests)
+        for (const auto& selection : contest.selections) {
+            const auto alpha = selection.ciphertext.alpha.bytes();
+            const auto beta = selection.ciphertext.beta.bytes();
+            all.insert(all.end(), alpha.begin(), alpha.end());
+            all.insert(all.end(), beta.begin(), beta.end());
+        }
+    return detail::ElectionWideClaims::digest(detail::ElectionWideClaims::Kind::ballot_ciphertexts,
+                                              all);
+}
+
 }  // namespace
 
 std::string_view to_string(PollsStatus status) {
@@ -89,7 +104,9 @@ std::string_view to_string(PollsStatus status) {
 
 CastingModule::CastingModule(const election::ElectionContext& election,
                              const crypto::Ed25519PublicKey& authority_key)
-    : election_(election), authority_key_(authority_key) {
+    : election_(election),
+      authority_key_(authority_key),
+      claims_(std::make_unique<detail::ElectionWideClaims>()) {
     for (std::size_t i = 0; i < election.manifest.districts.size(); ++i) {
         districts_.push_back(std::make_unique<District>());
     }
@@ -222,6 +239,15 @@ Result<EventNote> CastingModule::apply_registration(std::size_t d, const std::st
         return refuse("device " + quoted(reg.device_id) + " is already registered in district " +
                       quoted(district_id));
     }
+    // One key, one device, one district: neither the id nor the key may be registered again.
+    using Kind = detail::ElectionWideClaims::Kind;
+    if (auto ok = claim_election_wide(
+            d, {{detail::ElectionWideClaims::digest(Kind::device_id, reg.device_id),
+                 "device " + quoted(reg.device_id) + ": its id is already registered"},
+                {detail::ElectionWideClaims::digest(Kind::device_key, reg.device_key.span()),
+                 "device " + quoted(reg.device_id) + ": its key is already registered"}});
+        !ok)
+        return ok.error();
     pending.devices.emplace(
         reg.device_id, Device{reg.device_key,
                               election::initial_tracking_code(election_.base_hash, reg.device_id)});
@@ -318,19 +344,34 @@ Result<EventNote> CastingModule::apply_ballot(std::size_t d, const DistrictBatch
         return refuse(what + ": stamped " + std::to_string(b.timestamp) +
                       ", later than the ledger's clock (" + std::to_string(batch.time) + ")");
     }
-    if (pending.ballot_ids.contains(b.ballot_id) || district.ballot_ids.contains(b.ballot_id)) {
-        return refuse(what + ": ballot id already recorded in district " + quoted(district_id) +
-                      " (duplicate or replayed)");
-    }
     if (!(b.previous_tracking_code == device->chain_head)) {
+        // A replay also breaks the chain; name it as what it is.
+        if (auto holder =
+                claims_->claim(detail::ElectionWideClaims::digest(
+                                   detail::ElectionWideClaims::Kind::ballot_id, b.ballot_id),
+                               d)) {
+            return refuse(what + ": ballot id already recorded in district " +
+                          quoted(election_.manifest.districts.at(*holder).id) +
+                          " (duplicate or replayed)");
+        }
+        claims_->release(detail::ElectionWideClaims::digest(
+            detail::ElectionWideClaims::Kind::ballot_id, b.ballot_id));
         return refuse(what + ": does not chain to device " + quoted(b.device_id) +
                       "'s last tracking code (replayed, reordered or from another chain)");
     }
+    // Ballot ids and ciphertexts are unique election-wide: a ballot copied into another district.
+    if (auto ok = claim_election_wide(
+            d, {{ciphertexts_digest(b), what + ": its ciphertexts are those of a ballot already "
+                                               "recorded (a copied ballot)"},
+                {detail::ElectionWideClaims::digest(detail::ElectionWideClaims::Kind::ballot_id,
+                                                    b.ballot_id),
+                 what + ": ballot id already recorded"}});
+        !ok)
+        return ok.error();
     const Hash32 code = election::next_tracking_code(b.previous_tracking_code, v.ballot_hash);
     Device updated = *device;
     updated.chain_head = code;
     pending.devices.insert_or_assign(b.device_id, updated);
-    pending.ballot_ids.insert(b.ballot_id);
     (v.challenged ? pending.ballots_challenged : pending.ballots_cast) += 1;
     pending.tracking_codes.emplace_back(code, TrackingCodeEntry{d, batch.next_index, v.challenged});
     return EventNote{
@@ -341,7 +382,31 @@ Result<EventNote> CastingModule::apply_ballot(std::size_t d, const DistrictBatch
 
 void CastingModule::commit(std::size_t d) { merge_pending(d); }
 
-void CastingModule::abort(std::size_t d) { districts_.at(d)->pending = Changes(); }
+void CastingModule::abort(std::size_t d) {
+    Changes& pending = districts_.at(d)->pending;
+    for (const auto& claim : pending.claims) claims_->release(claim);
+    pending = Changes();
+}
+
+CastingModule::~CastingModule() = default;
+
+Status CastingModule::claim_election_wide(
+    std::size_t d,
+    const std::vector<std::pair<std::array<std::uint8_t, 16>, std::string>>& claims) {
+    std::vector<std::array<std::uint8_t, 16>> taken;
+    for (const auto& [digest, what] : claims) {
+        if (auto holder = claims_->claim(digest, d)) {
+            for (const auto& t : taken) claims_->release(t);
+            return refuse(what + " in district " +
+                          quoted(election_.manifest.districts.at(*holder).id) +
+                          (*holder == d ? " (duplicate or replayed)" : ""));
+        }
+        taken.push_back(digest);
+    }
+    auto& pending = districts_.at(d)->pending.claims;
+    pending.insert(pending.end(), taken.begin(), taken.end());
+    return {};
+}
 
 void CastingModule::merge_pending(std::size_t d) {
     District& district = *districts_.at(d);
@@ -353,7 +418,6 @@ void CastingModule::merge_pending(std::size_t d) {
         district.ballots_cast += pending.ballots_cast;
         district.ballots_challenged += pending.ballots_challenged;
         for (auto& [id, device] : pending.devices) district.devices.insert_or_assign(id, device);
-        district.ballot_ids.merge(pending.ballot_ids);
     }
     std::lock_guard lock(tracking_mutex_);
     for (const auto& [code, entry] : pending.tracking_codes) tracking_codes_.emplace(code, entry);
@@ -381,7 +445,7 @@ Status CastingModule::restore(std::size_t d, std::uint64_t index, ByteSpan recor
     // by the signed roots; the state rules are checked again, so a log that breaks them is refused.
     auto applied = apply_record(d, view, *decoded, false);
     if (!applied) {
-        districts_.at(d)->pending = Changes();
+        abort(d);
         return make_error(ErrorCode::corrupted, applied.error().message);
     }
     merge_pending(d);

@@ -203,6 +203,8 @@ std::optional<DistrictRecord> district_record_type(std::uint8_t type) {
 // The district-scoped checks of one district.
 struct DistrictChecks {
     Outcome &v17, &v18, &v19, &v20, &v21, &v22, &v23, &v24, &v25, &v30;
+    Outcome& v31;  // election-wide
+    ElectionWideNames& names;
 
     // The checks that need every record decoded (all but V17).
     void skip_dependents(const std::string& why) {
@@ -354,6 +356,22 @@ void DistrictReader::on_ballot(std::uint64_t index, Bytes& frame, bool challenge
     if (device == devices_.end())
         v_.v18.fail(at + ": device '" + b.device_id + "' is not registered");
     if (!ballot_ids_.insert(id_digest(b.ballot_id)).second) v_.v18.fail(at + ": ballot id repeats");
+    // V31: the id and the ciphertexts once in the whole election (a ballot copied elsewhere).
+    v_.v31.count();
+    if (auto other = v_.names.claim(ElectionWideNames::Kind::ballot_id, as_bytes(b.ballot_id), id_))
+        v_.v31.fail(id_ + " " + at + ": ballot id also in district '" + *other + "'");
+    {
+        Bytes all;
+        for (const auto& contest : b.contests)
+            for (const auto& s : contest.selections) {
+                const auto alpha = s.ciphertext.alpha.bytes(), beta = s.ciphertext.beta.bytes();
+                all.insert(all.end(), alpha.begin(), alpha.end());
+                all.insert(all.end(), beta.begin(), beta.end());
+            }
+        if (auto other = v_.names.claim(ElectionWideNames::Kind::ballot_ciphertexts, all, id_))
+            v_.v31.fail(id_ + " " + at + ": its ciphertexts are those of a ballot of district '" +
+                        *other + "' (a copied ballot)");
+    }
     (challenged ? challenged_ : cast_) += 1;
     const bool structure = check_ballot_structure(at, b);
     work->check_proofs = structure;
@@ -468,6 +486,15 @@ void DistrictReader::on_registration(std::uint64_t index, ByteSpan frame) {
     v_.v18.count();
     if (polls_ != Polls::not_opened)
         v_.v18.fail(at + ": device registration after the polls opened (registrations close then)");
+    // V31: one key, one device, one district.
+    v_.v31.count();
+    if (auto other =
+            v_.names.claim(ElectionWideNames::Kind::device_id, as_bytes(reg.device_id), id_))
+        v_.v31.fail(id_ + " " + at + ": device '" + reg.device_id +
+                    "' is also registered in district '" + *other + "'");
+    if (auto other = v_.names.claim(ElectionWideNames::Kind::device_key, reg.key.span(), id_))
+        v_.v31.fail(id_ + " " + at + ": device '" + reg.device_id +
+                    "' has the key of a device of district '" + *other + "'");
     if (devices_.count(reg.device_id)) {
         v_.v18.fail(at + ": device '" + reg.device_id + "' registered again");
     } else {
@@ -667,8 +694,9 @@ void DistrictReader::check_result_counts(const std::string& at, const DecodedRes
 void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
     LogInfo& log = logs_[index];
     const std::string& id = log.name;
-    DistrictChecks checks{out(17, id), out(18, id), out(19, id), out(20, id), out(21, id),
-                          out(22, id), out(23, id), out(24, id), out(25, id), out(30, id)};
+    DistrictChecks checks{out(17, id), out(18, id), out(19, id), out(20, id),
+                          out(21, id), out(22, id), out(23, id), out(24, id),
+                          out(25, id), out(30, id), out(31),     names_};
     FrameReader frames(dir_ / log.directory / "records.bin");
     if (!frames.opened()) {
         v11.fail(id + ": records.bin cannot be read");

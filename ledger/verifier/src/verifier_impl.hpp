@@ -3,6 +3,7 @@
 // queue of ballot proofs and what the phases hand to each other. Private to ledger/verifier/src.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <boost/json.hpp>
 #include <condition_variable>
@@ -18,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -40,7 +42,7 @@ struct CheckDefinition {
 };
 
 // docs/election-record.md §5, by number (index 0 is V1).
-extern const CheckDefinition check_definitions[30];
+extern const CheckDefinition check_definitions[31];
 
 // One check in one scope, filled from any thread.
 class Outcome {
@@ -156,6 +158,28 @@ bool has_members(const json::value& v, std::initializer_list<std::string_view> n
 std::optional<std::uint64_t> as_u64(const json::value& v);
 std::string as_string(const json::value& v);
 
+// V31: names that must be unique across all districts (device ids and keys, ballot ids, each
+// ballot's ciphertexts), claimed by the district readers, which run in parallel. 16-byte
+// digests, so a 10^6-ballot record holds about 2·10^6 of them.
+class ElectionWideNames {
+public:
+    enum class Kind : std::uint8_t { device_id = 1, device_key, ballot_id, ballot_ciphertexts };
+    // The district that claimed the name first, if another district did.
+    std::optional<std::string> claim(Kind kind, ByteSpan value, const std::string& district);
+
+private:
+    using Digest = std::array<std::uint8_t, 16>;
+    struct DigestHash {
+        std::size_t operator()(const Digest& d) const noexcept {
+            std::size_t h = 0;
+            for (std::size_t i = 0; i < sizeof h; ++i) h = h << 8 | d[i];
+            return h;
+        }
+    };
+    std::mutex mutex_;
+    std::unordered_map<Digest, std::string, DigestHash> owner_;
+};
+
 class Verifier {
 public:
     Verifier(fs::path dir, const VerifyOptions& options)
@@ -213,6 +237,7 @@ private:
     std::vector<DistrictSummary> districts_;
     std::vector<std::vector<std::uint64_t>> published_;  // per district, from the election log
     std::unique_ptr<WorkQueue> queue_;
+    ElectionWideNames names_;
 };
 
 }  // namespace psephos::verifier::detail

@@ -9,7 +9,7 @@
 namespace psephos::verifier::detail {
 
 // docs/election-record.md §5, by number (index 0 is V1).
-const CheckDefinition check_definitions[30] = {
+const CheckDefinition check_definitions[31] = {
     {"record-format", "index files"},
     {"file-list", "files"},
     {"file-hashes", "files"},
@@ -40,7 +40,20 @@ const CheckDefinition check_definitions[30] = {
     {"anchors", "bridge records"},
     {"authority-approval", "approvals"},
     {"device-authorisations", "registrations"},
+    {"election-wide-uniqueness", "names"},
 };
+
+std::optional<std::string> ElectionWideNames::claim(Kind kind, ByteSpan value,
+                                                    const std::string& district) {
+    const std::uint8_t tag = static_cast<std::uint8_t>(kind);
+    const Hash32 full = sha256_of({ByteSpan(&tag, 1), value});
+    Digest digest{};
+    std::copy_n(full.bytes.begin(), digest.size(), digest.begin());
+    std::lock_guard lock(mutex_);
+    const auto [it, inserted] = owner_.try_emplace(digest, district);
+    if (inserted || it->second == district) return std::nullopt;  // a repeat within: V18's
+    return it->second;
+}
 
 CheckOutcome Outcome::take(int number, std::string scope) {
     std::lock_guard lock(mutex_);

@@ -7,7 +7,7 @@ plain Python below. It shares no code with Psephos.
     check_tiny_record.py [--record DIR] [--expected FILE | --write-expected FILE] [--doc FILE]
                          [--tamper]
 
-Runs the verification steps V1-V27 on the record (default: tiny-record/ next to this script),
+Runs the verification steps V1-V31 on the record (default: tiny-record/ next to this script),
 printing one line per step, and collects the intermediate values of docs/election-record.md §6.
 It then compares them with the expected-values file (default: tiny-record-expected.txt next to
 this script), or writes that file with --write-expected. With --doc it also checks that the
@@ -892,6 +892,7 @@ class Verifier:
             ("district-result", self.v25), ("results-file", self.v26),
             ("challenged-file", self.v27), ("anchors", self.v28),
             ("authority-approval", self.v29), ("device-authorisations", self.v30),
+            ("election-wide-uniqueness", self.v31),
         ]
         for number, (name, fn) in enumerate(steps, 1):
             self.step(number, name, fn)
@@ -1379,6 +1380,26 @@ class Verifier:
                 assert ed25519_verify(self.authority_key, message, reg["authority_signature"]), \
                     "%s record %d: not signed by the election authority" % (d, i)
 
+    def v31(self):
+        """Device ids and keys, ballot ids and each ballot's ciphertexts: once in the election."""
+        owner = {}
+
+        def claim(name, d, what):
+            assert owner.setdefault(name, d) == d, "%s: %s also in district %s" % (d, what, owner[name])
+
+        for d in self.published:
+            for i, b, _, _ in self.ballots(d):
+                at = "record %d (ballot '%s')" % (i, b["ballot_id"])
+                claim(("ballot id", b["ballot_id"]), d, at + ": ballot id")
+                cts = b"".join(s["alpha_bytes"] + s["beta_bytes"]
+                               for c in b["contests"] for s in c["selections"])
+                claim(("ciphertexts", cts), d, at + ": its ciphertexts (a copied ballot)")
+            for i, record in enumerate(self.logs[d]["records"]):
+                if record[0] == 0x07:
+                    reg = decode_registration(record)
+                    claim(("device id", reg["device_id"]), d, "device '%s'" % reg["device_id"])
+                    claim(("device key", reg["key"]), d, "the key of device '%s'" % reg["device_id"])
+
     def v28(self):
         if "/bridge" not in self.logs:
             return  # nothing was anchored when the record was exported
@@ -1450,6 +1471,13 @@ def tamper_cases():
 
     def flip(data, at):
         data[at] ^= 0x01
+
+    def d1_device_in_d2(root):
+        with open(os.path.join(root, "districts/d1/records.bin"), "rb") as f:
+            registration = read_frames(f.read())[0]
+        def replace_first(frames):  # d2's own registration, so the log keeps its size
+            frames[0] = bytearray(registration)
+        frames_file("districts/d2/records.bin", replace_first)(root)
 
     def swap_points(record, first, second):
         a, b = point_encode(first), point_encode(second)
@@ -1533,6 +1561,7 @@ def tamper_cases():
         ("a device registration's time (authority signature)", frames_file(
             "districts/d2/records.bin", lambda f: flip(f[0], len(f[0]) - 64 - 1)), 30,
          "d2 record 0: not signed by the election authority", True),
+        ("d1's device registered in d2 too", d1_device_in_d2, 31, "also in district d1", True),
         ("a result in results.json", json_file("results.json", results_count), 26,
          "results.json differs", True),
         ("a challenged ballot's selections", json_file("challenged-ballots.json",

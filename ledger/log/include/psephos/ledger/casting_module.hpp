@@ -11,7 +11,9 @@
 // can only ever be accepted in that district, where a replay is caught.
 #pragma once
 
+#include <array>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -40,12 +42,16 @@ struct TrackingCodeEntry {
 };
 
 struct ValidatedBallot;  // casting_module.cpp
+namespace detail {
+class ElectionWideClaims;  // election_wide_claims.hpp
+}
 
 class CastingModule final : public LedgerModule {
 public:
     // authority_key: the election authority's, which must have authorised every registration.
     CastingModule(const election::ElectionContext& election,
                   const crypto::Ed25519PublicKey& authority_key);
+    ~CastingModule() override;
 
     std::string_view name() const override { return "casting"; }
     std::span<const election::RecordType> record_types() const override;
@@ -79,7 +85,9 @@ private:
         std::uint64_t ballots_cast = 0;
         std::uint64_t ballots_challenged = 0;
         std::map<std::string, Device, std::less<>> devices;
-        std::set<std::string, std::less<>> ballot_ids;
+        // Election-wide claims taken by this batch (device ids and keys, ballot ids and
+        // ciphertexts), given back if it aborts.
+        std::vector<std::array<std::uint8_t, 16>> claims;
         std::vector<std::pair<Hash32, TrackingCodeEntry>> tracking_codes;
     };
     struct District {
@@ -90,7 +98,6 @@ private:
         std::uint64_t ballots_cast = 0;
         std::uint64_t ballots_challenged = 0;
         std::map<std::string, Device, std::less<>> devices;
-        std::set<std::string, std::less<>> ballot_ids;
         Changes pending;  // touched by the district's sequencer only
     };
 
@@ -105,9 +112,15 @@ private:
     // The device as the batch being applied sees it (its changes first), or null.
     static const Device* find_device(const District& district, std::string_view id);
     void merge_pending(std::size_t district_index);
+    // Takes the claims for district d, all or none: on a conflict, the message names what is
+    // claimed and the district that holds it.
+    Status claim_election_wide(
+        std::size_t d,
+        const std::vector<std::pair<std::array<std::uint8_t, 16>, std::string>>& claims);
 
     const election::ElectionContext& election_;
     crypto::Ed25519PublicKey authority_key_;
+    std::unique_ptr<detail::ElectionWideClaims> claims_;
     std::vector<std::unique_ptr<District>> districts_;
     mutable std::mutex tracking_mutex_;
     std::map<Hash32, TrackingCodeEntry> tracking_codes_;  // election-wide, committed only
