@@ -916,6 +916,12 @@ void AuditorController::guardianDecrypt(const QString& key_file, const QString& 
                     state = QStringLiteral("tally mismatch");
                     text = tr("not decrypted, the tally is not its log's: %1").arg(q(o.error));
                     break;
+                case State::unauthorised_device:
+                    ++refused;
+                    out.ok = false;
+                    state = QStringLiteral("unauthorised device");
+                    text = tr("not decrypted: %1").arg(q(o.error));
+                    break;
                 case State::prepared:  // never left so: every prepared record is submitted
                     break;
             }

@@ -75,7 +75,8 @@ class AuditorController : public QObject {
     Q_PROPERTY(bool counting READ counting NOTIFY summaryChanged)
     Q_PROPERTY(QString message READ message NOTIFY messageChanged)
     // The guardian step: [{"district", "state" ("decrypted", "no tally", "already decrypted",
-    //   "has result", "refused"), "text"}], and a summary line.
+    //   "has result", "refused", "tally mismatch", "unauthorised device"), "text"}], and a
+    //   summary line.
     Q_PROPERTY(bool guardianBusy READ guardianBusy NOTIFY guardianChanged)
     Q_PROPERTY(QVariantList guardianOutcome READ guardianOutcome NOTIFY guardianChanged)
     Q_PROPERTY(QString guardianSummary READ guardianSummary NOTIFY guardianChanged)
