@@ -3,12 +3,15 @@
 // its district log's checked cast ballots and refused if it differs. Either on the ledger itself
 // (--data DIR: the records are submitted at once, which needs the ledger key) or from an exported
 // election record (--record RECORD_DIR: no ledger and no ledger key; the signed records go to a
-// shares file, which the operator submits with `psephos ledger submit-decryptions`).
+// shares file, which the operator submits with `psephos ledger submit-decryptions`). From a
+// record, the record's approval and every device registration are checked against the election
+// authority's key first (--authority PUBFILE: the key the authority published).
 #include <filesystem>
 #include <iostream>
 
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/election/guardian_key_file.hpp"
 #include "psephos/election/tally_records.hpp"
@@ -48,6 +51,7 @@ Tallies print_outcomes(const std::vector<ledger::GuardianDistrictOutcome>& outco
                 std::cout << district << "already decrypted by guardian " << g << '\n';
                 break;
             case State::tally_mismatch:
+            case State::unauthorised_device:
                 t.failed = true;
                 std::cerr << "psephos: " << o.error << '\n';
                 break;
@@ -90,14 +94,21 @@ int decrypt_on_ledger(const Arguments& args, const std::string& key_file,
 }
 
 int decrypt_from_record(const std::string& record_dir, const std::string& out,
+                        const std::optional<std::string>& authority_file,
                         const std::string& key_file, const election::GuardianKey& key) {
     if (path_exists(out)) return failure(out + ": already exists; refusing to overwrite it");
+    std::optional<crypto::Ed25519PublicKey> authority;
+    if (authority_file) {
+        auto read = crypto::read_public_key_file(*authority_file);
+        if (!read) return failure(read.error().message);
+        authority = read.value();
+    }
     auto reader = record::RecordReader::open(record_dir);
     if (!reader) return failure(reader.error().message);
     const election::ElectionContext& election = reader.value().election();
     if (auto ok = election::check_guardian_key(key, election.manifest); !ok)
         return failure(key_file + ": " + ok.error().message);
-    auto prepared = record::prepare_tally_decryptions_from_record(reader.value(), key);
+    auto prepared = record::prepare_tally_decryptions_from_record(reader.value(), key, authority);
     if (!prepared) return failure(record_dir + ": " + prepared.error().message);
     const Tallies t = print_outcomes(prepared.value().outcomes, key.index);
     if (prepared.value().records.empty()) {
@@ -119,8 +130,9 @@ int decrypt_from_record(const std::string& record_dir, const std::string& out,
 int run_decrypt_command(Words words) {
     const CommandSpec spec{
         "psephos decrypt --data DIR --guardian KEYFILE [--key FILE]\n"
-        "       psephos decrypt --record RECORD_DIR --guardian KEYFILE --out SHARES_FILE",
-        {"--data", "--record", "--guardian", "--key", "--out"},
+        "       psephos decrypt --record RECORD_DIR --guardian KEYFILE --out SHARES_FILE "
+        "[--authority PUBFILE]",
+        {"--data", "--record", "--guardian", "--key", "--out", "--authority"},
         {},
         0,
         0};
@@ -135,13 +147,17 @@ int run_decrypt_command(Words words) {
         return usage_error(spec, "--record needs --out SHARES_FILE");
     if (data && args->value("--out"))
         return usage_error(spec, "--out is for --record (with --data the ledger records them)");
+    if (data && args->value("--authority"))
+        return usage_error(spec,
+                           "--authority is for --record (the ledger checked its registrations)");
     auto key_file = args->required("--guardian");
     if (!key_file) return usage_error(spec, key_file.error().message);
     // The key file first: a wrong or unreadable key is reported before any log is read.
     auto key = election::read_guardian_key_file(key_file.value());
     if (!key) return failure(key.error().message);
     if (data) return decrypt_on_ledger(*args, key_file.value(), key.value());
-    return decrypt_from_record(*record_dir, *args->value("--out"), key_file.value(), key.value());
+    return decrypt_from_record(*record_dir, *args->value("--out"), args->value("--authority"),
+                               key_file.value(), key.value());
 }
 
 int run_submit_decryptions(const CommandSpec&, const Arguments& args) {

@@ -56,9 +56,11 @@ constexpr CommandEntry commands[] = {
     {"decrypt", psephos::app::run_decrypt_command,
      "decrypt --data DIR --guardian KEYFILE [--key FILE]\n"
      "        | decrypt --record RECORD_DIR --guardian KEYFILE --out SHARES_FILE\n"
+     "          [--authority PUBFILE]\n"
      "      as one guardian: check every district tally against its log's cast ballots, then\n"
      "      decrypt it, each share with its proof; on the ledger, or from an exported record\n"
-     "      into a shares file (no ledger key) for 'psephos ledger submit-decryptions'"},
+     "      into a shares file (no ledger key) for 'psephos ledger submit-decryptions', after\n"
+     "      checking the record's approval and device registrations against the authority's key"},
     {"results", psephos::app::run_results_command,
      "results --data DIR [--key FILE] [--json]\n"
      "      combine the guardians' decryptions (any threshold of them) and show the results"},

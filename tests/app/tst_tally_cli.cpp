@@ -174,15 +174,28 @@ private slots:
         QVERIFY(!events.out.contains("guardian 4"));
     }
 
-    // Guardian 5 works from an exported record, without the ledger or its key: its decryptions
-    // go to a shares file, which the operator submits to the ledger.
+    // Guardian 5 works from an exported record, without the ledger or its key, checking it against
+    // the authority's published key: its decryptions go to a shares file, which the operator
+    // submits to the ledger.
     void a_guardian_decrypts_from_the_exported_record_into_a_shares_file() {
         const QString record = path("record-tallied");
         const Run e = run({"export", "--data", data_, "--out", record});
         QVERIFY2(e.exit_code == 0, qPrintable(describe(e)));
         const QString shares = path("guardian-5.shares");
-        const Run d =
-            run({"decrypt", "--record", record, "--guardian", guardian_key(5), "--out", shares});
+        // With another key as the authority's: the record's approval is refused, nothing written.
+        QCOMPARE(run({"authority", "keygen", "--out", path("other-authority.key")}).exit_code, 0);
+        const Run other = run({"decrypt", "--record", record, "--guardian", guardian_key(5),
+                               "--out", shares, "--authority", path("other-authority.key.pub")});
+        QCOMPARE(other.exit_code, 1);
+        QVERIFY2(other.err.contains(", not by the trusted authority ed25519:"),
+                 qPrintable(describe(other)));
+        QVERIFY(!QFile::exists(shares));
+        const Run on_ledger = run({"decrypt", "--data", data_, "--guardian", guardian_key(5),
+                                   "--authority", path("authority.key.pub")});
+        QCOMPARE(on_ledger.exit_code, 2);
+        // With the authority's published key: the approval and every registration are its.
+        const Run d = run({"decrypt", "--record", record, "--guardian", guardian_key(5), "--out",
+                           shares, "--authority", path("authority.key.pub")});
         QVERIFY2(d.exit_code == 0, qPrintable(describe(d)));
         QVERIFY2(d.out.contains("district ward-1: tally checked, decrypted by guardian 5\n"),
                  qPrintable(d.out));

@@ -4,7 +4,10 @@
 // hands it to the guardians. Reopening the ledger refuses it; a guardian on the live ledger and a
 // guardian working from the exported record both refuse to decrypt it, naming the district and
 // the contest and option that differ. And the record-based path end to end: decryptions made from
-// an exported record, carried in a shares file, submitted, combined into the results.
+// an exported record, carried in a shares file, submitted, combined into the results. And the
+// devices behind a record's ballots: a guardian working from a record counts a device's ballots
+// only if the election authority authorised it (its approval checked, and with the authority's
+// published key, compared).
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -15,6 +18,7 @@
 #include "psephos/ledger/tallying_module.hpp"
 #include "psephos/record/election_record.hpp"
 #include "psephos/record/record_decryption.hpp"
+#include "record_test_support.hpp"
 
 using namespace psephos;
 using namespace psephos::ledger;
@@ -42,13 +46,30 @@ GuardianKey guardian_key(const test::LedgerScenario& s, std::uint32_t g) {
             crypto::Ed25519SigningKey::from_seed(c.identities.at(g - 1).seed()).value()};
 }
 
+// The start of the day with every kiosk registered by `authority`.
+std::vector<Bytes> opening_by(test::LedgerScenario& s, const crypto::Ed25519SigningKey& authority) {
+    std::vector<Bytes> records;
+    for (std::size_t d = 0; d < s.election().manifest.districts.size(); ++d) {
+        const test::ScenarioKiosk& k = s.kiosk(d);
+        DeviceRegistration r{k.district_id, k.device_id, k.key.public_key(), 1'793'000'000, {}};
+        authorise_device(s.election().base_hash, r, authority);
+        records.push_back(encode_device_registration(r));
+        records.push_back(s.polls(PollsAction::opened, d));
+    }
+    return records;
+}
+
 // A ledger after a short polling day (in each district: ballots with different marks, one
-// challenged), polls closed, not tallied.
-std::unique_ptr<Ledger> polling_day(test::LedgerScenario& s, const LedgerOptions& o) {
+// challenged), polls closed, not tallied. The election approved and its kiosks authorised by
+// `authority`: the election authority's key, unless a test plays a forger with a key of its own.
+std::unique_ptr<Ledger> polling_day(
+    test::LedgerScenario& s, const LedgerOptions& o,
+    const crypto::Ed25519SigningKey& authority = test::LedgerScenario::authority_key()) {
     auto created =
-        Ledger::create(o, s.election(), s.approval(), test::LedgerScenario::ledger_key());
+        Ledger::create(o, s.election(), approve_election(s.election().base_hash, authority),
+                       test::LedgerScenario::ledger_key());
     if (!created) qFatal("create: %s", created.error().message.c_str());
-    require_all_ok(created.value()->ingest(s.opening()));
+    require_all_ok(created.value()->ingest(opening_by(s, authority)));
     std::vector<Bytes> ballots;
     for (std::size_t d = 0; d < s.election().manifest.districts.size(); ++d) {
         for (std::uint64_t choice = 0; choice < 4; ++choice)
@@ -224,6 +245,70 @@ private slots:
         QVERIFY(again);
         for (const auto& o : again.value().outcomes) QCOMPARE(o.state, State::has_result);
         QVERIFY(again.value().records.empty());
+    }
+
+    // Whoever holds the ledger key runs the election under an "authority" of its own: its
+    // approval and every kiosk's registration signed by a key it holds. The record is
+    // consistent: only the authority's published key tells it apart, and the guardian given it
+    // refuses to decrypt anything. Published with the real authority's approval (which is public)
+    // in authority.bin instead, the guardian checks every registration under that key and
+    // refuses each district, naming its device.
+    void record_based_decrypt_refuses_devices_the_authority_did_not_authorise() {
+        QTemporaryDir dir;
+        test::LedgerScenario s;
+        const crypto::Ed25519SigningKey forger = test::seeded_key(0xF0);
+        const crypto::Ed25519PublicKey authority =
+            test::LedgerScenario::authority_key().public_key();
+        auto l = polling_day(s, options_for(dir), forger);
+        QVERIFY(l->tally());
+        const std::filesystem::path out = std::filesystem::path(dir.path().toStdString()) / "rec";
+        QVERIFY(record::export_election_record(*l, out));
+        const GuardianKey key = guardian_key(s, 2);
+        {
+            auto reader = record::RecordReader::open(out);
+            QVERIFY(reader);
+            auto own_word = record::prepare_tally_decryptions_from_record(reader.value(), key);
+            QVERIFY2(own_word, own_word ? "" : own_word.error().message.c_str());
+            QCOMPARE(own_word.value().records.size(), std::size_t{2});  // the limit: no anchor
+            for (const crypto::Ed25519PublicKey& trusted :
+                 {authority, test::seeded_key(0xF1).public_key()}) {
+                auto refused =
+                    record::prepare_tally_decryptions_from_record(reader.value(), key, trusted);
+                QVERIFY(!refused);
+                QCOMPARE(refused.error().code, ErrorCode::verification_failed);
+                const std::string& why = refused.error().message;
+                QVERIFY2(contains(why, "authority.bin: approved by " +
+                                           authority_key_text(forger.public_key()) +
+                                           ", not by the trusted authority " +
+                                           authority_key_text(trusted)),
+                         why.c_str());
+            }
+        }
+        test::write_bytes(out / "authority.bin", encode_election_approval(s.approval()));
+        auto reader = record::RecordReader::open(out);
+        QVERIFY(reader);
+        for (const auto& trusted : {std::optional<crypto::Ed25519PublicKey>{},
+                                    std::optional<crypto::Ed25519PublicKey>{authority}}) {
+            auto prepared =
+                record::prepare_tally_decryptions_from_record(reader.value(), key, trusted);
+            QVERIFY2(prepared, prepared ? "" : prepared.error().message.c_str());
+            QVERIFY(prepared.value().records.empty());
+            for (const GuardianDistrictOutcome& o : prepared.value().outcomes) {
+                QCOMPARE(o.state, State::unauthorised_device);
+                QVERIFY2(contains(o.error, "district '" + o.district_id + "': not decrypted") &&
+                             contains(o.error, "record 0: device '" + o.district_id +
+                                                   "-kiosk-1' of district '" + o.district_id +
+                                                   "': the election authority (" +
+                                                   authority_key_text(authority) +
+                                                   ") did not authorise this registration"),
+                         o.error.c_str());
+            }
+        }
+        // No approval at all: nothing is decrypted.
+        std::filesystem::remove(out / "authority.bin");
+        auto none = record::prepare_tally_decryptions_from_record(reader.value(), key);
+        QVERIFY(!none);
+        QVERIFY2(contains(none.error().message, "authority.bin"), none.error().message.c_str());
     }
 
     // A log whose tally is exactly the sum of its ballots, one of which carries another ballot's

@@ -1,6 +1,7 @@
 // Renders the auditor's main screens to PNG through the real QML on the offscreen platform
 // (scripts/screenshots): docs/screenshots/auditor-<screen>.png, on a record made by
-// `psephos demo` and a copy with one byte of a cast ballot changed.
+// `psephos demo` (verified with the authority's published key as the trust anchor) and a copy
+// with one byte of a cast ballot changed (verified without one).
 //   auditor_screenshots OUTPUT_DIR
 #include <QDir>
 #include <QGuiApplication>
@@ -40,6 +41,10 @@ int main(int argc, char** argv) {
             shot(d, QStringLiteral("open"));
             d.openByPath(records.good);
             d.waitUntil([&] { return d.find(QStringLiteral("tabs")) != nullptr; });
+            // The authority's published key as the trust anchor (the demo writes it).
+            d.click(QStringLiteral("authorityAnchorField"));
+            d.type(dir.path() + QStringLiteral("/election/authority.pub"));
+            d.click(QStringLiteral("authorityTrustButton"));
             d.click(QStringLiteral("tab-verify"));
             d.click(QStringLiteral("verifyButton"));
             d.waitForVerdict();

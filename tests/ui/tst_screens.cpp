@@ -1,6 +1,7 @@
 // The auditor's real QML on the offscreen platform: open a record by its path, every tab, a
 // verification started and followed from the window, a failure selected in the checks table and
-// shown with its reason, a tracking code looked up by typing it.
+// shown with its reason, a tracking code looked up by typing it; the election authority's key
+// given as a trust anchor, and V29 passing with it and failing with another.
 #include <QGuiApplication>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -39,6 +40,14 @@ private slots:
         QVERIFY(d.find(QStringLiteral("check-0")) != nullptr);
         d.click(QStringLiteral("check-3"));
         QCOMPARE(d.auditor().selectedCheck(), 3);
+        // No trust anchor was given: the overview says what that means.
+        d.click(QStringLiteral("tab-overview"));
+        QCOMPARE(d.auditor().authority()->approvalStatus(), QStringLiteral("passed"));
+        QCOMPARE(d.auditor().authority()->devicesStatus(), QStringLiteral("passed"));
+        QVERIFY2(d.text(QStringLiteral("authorityAnchorText"))
+                     .contains(QStringLiteral(
+                         "devices were checked against the record's own approval key only")),
+                 qPrintable(d.text(QStringLiteral("authorityAnchorText"))));
 
         d.click(QStringLiteral("tab-results"));
         QVERIFY(d.text(QStringLiteral("resultsStatus")).startsWith(QStringLiteral("passed")));
@@ -73,6 +82,62 @@ private slots:
                  d.auditor().lookupResult()["text"].toString());
         QVERIFY(d.text(QStringLiteral("lookupText")).contains(QStringLiteral("challenged")));
         QVERIFY(d.find(QStringLiteral("exportBundleButton")) != nullptr);
+    }
+
+    // The overview shows the key that approved the record; the auditor gives the authority's
+    // published key file (typed as a path) and the record verifies, V29 and V30 passed; with
+    // another key pasted as text, V29 fails naming it "not by the trusted authority".
+    void authority_key_is_a_trust_anchor() {
+        test::AuditorDriver d;
+        d.openByPath(m_records->good);
+        QVERIFY(d.waitUntil([&] { return d.find(QStringLiteral("tabs")) != nullptr; }));
+        ui::AuthorityTrust& authority = *d.auditor().authority();
+        const QString record_key = authority.recordKey();
+        QVERIFY2(record_key.startsWith(QStringLiteral("ed25519:")) && record_key.size() == 72,
+                 qPrintable(record_key + authority.recordKeyError()));
+        QCOMPARE(d.text(QStringLiteral("authorityRecordKey")), record_key);
+        QVERIFY(d.text(QStringLiteral("authorityAnchorText"))
+                    .contains(QStringLiteral("the record's own approval key only")));
+
+        auto trust = [&](const QString& input) {
+            d.click(QStringLiteral("authorityAnchorField"));
+            d.type(input);
+            d.click(QStringLiteral("authorityTrustButton"));
+        };
+        auto verify = [&] {
+            d.click(QStringLiteral("tab-verify"));
+            d.click(QStringLiteral("verifyButton"));
+            QVERIFY(d.waitForVerdict());
+            d.click(QStringLiteral("tab-overview"));
+        };
+        trust(QStringLiteral("ed25519:not-a-key"));
+        QVERIFY(authority.trustedKey().isEmpty());
+        QVERIFY(d.text(QStringLiteral("authorityTrustError")).contains(QStringLiteral("64 hex")));
+        d.require(QStringLiteral("authorityAnchorField"))->setProperty("text", QString());
+        trust(m_dir.path() + QStringLiteral("/election/authority.pub"));
+        QCOMPARE(authority.trustedKey(), record_key);
+        QCOMPARE(d.text(QStringLiteral("authorityTrustedKey")), record_key);
+        verify();
+        QCOMPARE(d.auditor().verdict(), QStringLiteral("passed"));
+        QCOMPARE(authority.approvalStatus(), QStringLiteral("passed"));
+        QCOMPARE(authority.devicesStatus(), QStringLiteral("passed"));
+        QCOMPARE(d.text(QStringLiteral("authorityAnchorText")),
+                 QStringLiteral("Checked against the trusted authority key %1.").arg(record_key));
+
+        const QString other = QStringLiteral("ed25519:") + QStringLiteral("ab").repeated(32);
+        trust(other);
+        QCOMPARE(authority.trustedKey(), other);
+        QVERIFY(
+            d.text(QStringLiteral("authorityAnchorText")).contains(QStringLiteral("verify again")));
+        verify();
+        QCOMPARE(d.auditor().verdict(), QStringLiteral("failed"));
+        QCOMPARE(authority.approvalStatus(), QStringLiteral("failed"));
+        QCOMPARE(authority.devicesStatus(), QStringLiteral("not run"));
+        QVERIFY2(d.text(QStringLiteral("authorityApprovalText"))
+                     .contains(QStringLiteral("not by the trusted authority ") + other),
+                 qPrintable(d.text(QStringLiteral("authorityApprovalText"))));
+        const QVariantMap v29 = d.auditor().checks()[d.auditor().firstFailure()].toMap();
+        QCOMPARE(v29["id"].toString(), QStringLiteral("V29"));
     }
 
     void failing_record_shows_the_failure() {

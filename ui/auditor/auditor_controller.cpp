@@ -345,6 +345,7 @@ bool AuditorController::openRecord(const QString& path_in) {
         });
     }
 
+    m_authority.readRecord(path);
     m_loaded = true;
     m_recent.removeAll(path);
     m_recent.prepend(path);
@@ -465,10 +466,14 @@ void AuditorController::verify(int threads) {
                                       Qt::QueuedConnection);
     };
     options.cancelled = [this] { return m_cancel.load(); };
+    const QString anchor = m_authority.trustedKey();
+    options.trusted_authority_key = anchor.toStdString();
+    m_authority.clearReport();
     const std::filesystem::path dir = m_path.toStdString();
     auto* watcher = new QFutureWatcher<verifier::VerifyReport>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, anchor] {
         m_report = watcher->result();
+        m_authority.setReport(m_report, anchor);
         watcher->deleteLater();
         m_verifying = false;
         if (m_report.cancelled)
@@ -915,6 +920,12 @@ void AuditorController::guardianDecrypt(const QString& key_file, const QString& 
                     out.ok = false;
                     state = QStringLiteral("tally mismatch");
                     text = tr("not decrypted, the tally is not its log's: %1").arg(q(o.error));
+                    break;
+                case State::unauthorised_device:
+                    ++refused;
+                    out.ok = false;
+                    state = QStringLiteral("unauthorised device");
+                    text = tr("not decrypted: %1").arg(q(o.error));
                     break;
                 case State::prepared:  // never left so: every prepared record is submitted
                     break;

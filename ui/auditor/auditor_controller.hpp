@@ -18,6 +18,7 @@
 #include <mutex>
 #include <vector>
 
+#include "authority_trust.hpp"
 #include "psephos/verifier/record_verifier.hpp"
 
 namespace psephos::ui {
@@ -75,10 +76,14 @@ class AuditorController : public QObject {
     Q_PROPERTY(bool counting READ counting NOTIFY summaryChanged)
     Q_PROPERTY(QString message READ message NOTIFY messageChanged)
     // The guardian step: [{"district", "state" ("decrypted", "no tally", "already decrypted",
-    //   "has result", "refused"), "text"}], and a summary line.
+    //   "has result", "refused", "tally mismatch", "unauthorised device"), "text"}], and a
+    //   summary line.
     Q_PROPERTY(bool guardianBusy READ guardianBusy NOTIFY guardianChanged)
     Q_PROPERTY(QVariantList guardianOutcome READ guardianOutcome NOTIFY guardianChanged)
     Q_PROPERTY(QString guardianSummary READ guardianSummary NOTIFY guardianChanged)
+    // The election authority: authority.bin's key, the auditor's trust anchor (passed to the
+    // verifier), what V29–V30 found (authority_trust.hpp).
+    Q_PROPERTY(psephos::ui::AuthorityTrust* authority READ authority CONSTANT)
 
 public:
     explicit AuditorController(QObject* parent = nullptr);
@@ -117,12 +122,14 @@ public:
     bool guardianBusy() const { return m_guardianBusy; }
     QVariantList guardianOutcome() const { return m_guardianOutcome; }
     QString guardianSummary() const { return m_guardianSummary; }
+    AuthorityTrust* authority() { return &m_authority; }
 
     // Loads the record's summary (record.json, manifest.json, results.json, the bridge log);
     // false with loadError on a directory that is not a record. Adds it to the recent records.
     Q_INVOKABLE bool openRecord(const QString& path);
-    // Starts verification on the worker thread (threads 0: all cores); progress and the checks
-    // arrive through the signals. Ignored while one runs.
+    // Starts verification on the worker thread (threads 0: all cores), with the authority's
+    // trust anchor if one is given; progress and the checks arrive through the signals. Ignored
+    // while one runs.
     Q_INVOKABLE void verify(int threads = 0);
     Q_INVOKABLE void cancelVerification();
     // Blocks (processing nothing) until the running verification ended; for tests and tools.
@@ -212,6 +219,7 @@ private:
     std::map<QString, std::pair<QString, QString>> m_live;  // tx hash → (live, detail)
     QVariantList m_guardianOutcome;
     QString m_guardianSummary;
+    AuthorityTrust m_authority;
     QThreadPool m_pool;  // last: joined before the rest goes
 };
 

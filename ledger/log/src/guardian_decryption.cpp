@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/election/authority.hpp"
 #include "psephos/election/tally_recomputation.hpp"
 
 namespace psephos::ledger {
@@ -18,14 +19,31 @@ struct DistrictReading {
     std::optional<election::DistrictTally> tally;  // the first tally record
     Hash32 tally_hash;
     std::uint64_t tally_index = 0;
-    std::optional<std::string> mismatch;  // why the tally is not the log's
+    std::optional<std::string> mismatch;      // why the tally is not the log's
+    std::optional<std::string> unauthorised;  // the first registration the authority did not sign
     bool decrypted_by_guardian = false;
     bool result = false;
 };
 
+// Whether the election authority signed the device registration `record` (V30's check, done by
+// the guardian itself: a device registered by whoever holds the ledger key has its ballots
+// summed into the tally like any other).
+std::optional<std::string> unauthorised_registration(const election::ElectionContext& election,
+                                                     const crypto::Ed25519PublicKey& authority,
+                                                     const std::string& at, ByteSpan record) {
+    auto registration = election::decode_device_registration(record);
+    if (!registration) return at + ": " + registration.error().message;
+    if (auto ok = election::verify_device_authorisation(election.base_hash, registration.value(),
+                                                        authority);
+        !ok)
+        return at + ": " + ok.error().message;
+    return std::nullopt;
+}
+
 Result<DistrictReading> read_district(const election::ElectionContext& election,
                                       const std::string& district_id, std::uint32_t guardian,
-                                      const DistrictLogSource& logs) {
+                                      const DistrictLogSource& logs,
+                                      const std::optional<crypto::Ed25519PublicKey>& authority) {
     DistrictReading out;
     // A district without a ballot style can hold no tally (the ledger refuses its shape).
     auto recomputation =
@@ -34,6 +52,8 @@ Result<DistrictReading> read_district(const election::ElectionContext& election,
         const std::string at = "record " + std::to_string(index);
         if (record.empty()) return make_error(ErrorCode::invalid_encoding, at + ": empty");
         const auto type = static_cast<election::RecordType>(record[0]);
+        if (authority && !out.unauthorised && type == election::RecordType::device_registration)
+            out.unauthorised = unauthorised_registration(election, *authority, at, record);
         if (!out.tally && type != election::RecordType::district_tally) {
             if (!recomputation || out.mismatch) return {};
             if (auto ok = recomputation.value().add_record(record); !ok)
@@ -74,9 +94,9 @@ Result<DistrictReading> read_district(const election::ElectionContext& election,
 
 }  // namespace
 
-Result<GuardianDecryptions> prepare_tally_decryptions(const election::ElectionContext& election,
-                                                      const election::GuardianKey& key,
-                                                      const DistrictLogSource& logs) {
+Result<GuardianDecryptions> prepare_tally_decryptions(
+    const election::ElectionContext& election, const election::GuardianKey& key,
+    const DistrictLogSource& logs, const std::optional<crypto::Ed25519PublicKey>& authority_key) {
     if (auto ok = election::check_guardian_key(key, election.manifest); !ok) return ok.error();
     const auto& districts = election.manifest.districts;
     GuardianDecryptions out;
@@ -85,8 +105,15 @@ Result<GuardianDecryptions> prepare_tally_decryptions(const election::ElectionCo
         GuardianDistrictOutcome& o = out.outcomes[d];
         o.district_id = districts[d].id;
         PSEPHOS_TRY_ASSIGN(const DistrictReading reading,
-                           read_district(election, o.district_id, key.index, logs));
-        if (!reading.tally) {
+                           read_district(election, o.district_id, key.index, logs, authority_key));
+        if (reading.unauthorised) {
+            // Whatever the tally: the log counts ballots of a device the authority never let in.
+            o.state = State::unauthorised_device;
+            o.error = "district '" + o.district_id +
+                      "': not decrypted: the log registers a device the election authority did "
+                      "not authorise: " +
+                      *reading.unauthorised;
+        } else if (!reading.tally) {
             o.state = State::no_tally;
         } else if (reading.mismatch) {
             o.state = State::tally_mismatch;
@@ -124,8 +151,9 @@ Result<std::vector<GuardianDistrictOutcome>> decrypt_tallies_as_guardian(
         }
         return {};
     };
-    PSEPHOS_TRY_ASSIGN(GuardianDecryptions prepared,
-                       prepare_tally_decryptions(l.election(), key, logs));
+    PSEPHOS_TRY_ASSIGN(
+        GuardianDecryptions prepared,
+        prepare_tally_decryptions(l.election(), key, logs, l.approval().authority_key));
     const auto receipts = l.ingest(std::move(prepared.records), election::ActorRole::guardian);
     std::size_t next = 0;
     for (GuardianDistrictOutcome& o : prepared.outcomes) {

@@ -21,6 +21,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::size_t max_record_json_bytes = std::size_t{64} << 20;
+constexpr std::size_t max_approval_bytes = 4096;  // authority.bin: 130 bytes
 constexpr std::uint32_t max_frame_bytes = std::uint32_t{256} << 20;
 
 Error no_log(std::string_view name) {
@@ -120,6 +121,14 @@ Result<RecordReader> RecordReader::open(const std::filesystem::path& dir) {
     }
     r.loaded_.resize(r.logs_.size());
     return r;
+}
+
+Result<election::ElectionApproval> RecordReader::approval() const {
+    const std::filesystem::path path = dir_ / "authority.bin";
+    PSEPHOS_TRY_ASSIGN(const Bytes bytes, crypto::read_public_file(path, max_approval_bytes));
+    auto approval = election::decode_election_approval(bytes);
+    if (!approval) return approval.error().within(path.string());
+    return approval;
 }
 
 const RecordLog* RecordReader::find(std::string_view name) const {

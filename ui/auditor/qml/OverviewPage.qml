@@ -1,5 +1,6 @@
-// The open record at a glance: the election (name, id, dates, guardians, totals), the districts
-// with their turnout share and verification status, and the contests on the ballot.
+// The open record at a glance: the election (name, id, dates, guardians, totals), the election
+// authority (its key, the auditor's trust anchor, V29–V30), the districts with their turnout
+// share and verification status, and the contests on the ballot.
 import QtQuick
 import QtQuick.Layouts
 
@@ -113,6 +114,12 @@ Item {
                         Accessible.name: qsTr("Record directory: %1").arg(auditor.recordPath)
                     }
                 }
+            }
+
+            // The election authority: its key, the trust anchor, V29–V30
+            AuthorityPanel {
+                objectName: "authorityPanel"
+                width: content.width
             }
 
             // The districts

@@ -22,6 +22,7 @@
 #include "psephos/crypto/bytes.hpp"
 #include "psephos/crypto/result.hpp"
 #include "psephos/election/anchor_records.hpp"
+#include "psephos/election/authority.hpp"
 #include "psephos/election/election_context.hpp"
 #include "psephos/election/signed_note.hpp"
 #include "psephos/ledger/casting_module.hpp"
@@ -57,6 +58,10 @@ public:
     // The bridge log's anchors, each record admitted as the ledger admitted it; empty if the
     // record has no readable bridge log.
     std::vector<election::AnchorState> anchors() const;
+
+    // The election authority's approval (authority.bin), decoded; like Ledger::approval(), but
+    // not checked: verify_election_approval and the caller's trust anchor do that.
+    Result<election::ElectionApproval> approval() const;
 
     // Calls visit(index, record) on each record of the log in order, one in memory at a time.
     // On the first reading of a log the log is also checked against record.json's size and
