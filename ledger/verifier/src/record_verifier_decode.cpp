@@ -473,7 +473,7 @@ Result<DecodedApproval> decode_approval(ByteSpan record) {
     const ByteSpan sig = r.take(64);
     if (!sig.empty()) std::copy(sig.begin(), sig.end(), out.signature.bytes.begin());
     r.done();
-    return finish(r, std::move(out));
+    return finish(r, out);
 }
 
 Result<DecodedPolls> decode_polls(ByteSpan record) {
