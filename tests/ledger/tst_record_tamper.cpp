@@ -711,11 +711,15 @@ private slots:
         QTest::addColumn<QString>("reason");
         QTest::newRow("device id in two districts")
             << "same id"
-            << "device 'd1-kiosk-1' is also registered in district 'd1'";
-        QTest::newRow("device key in two districts") << "same key"
-                                                     << "has the key of a device of district 'd1'";
-        QTest::newRow("ballot copied into another district") << "copied ballot"
-                                                             << "(a copied ballot)";
+            << "one device id registered in two districts: district 'd1' record 0 (device "
+               "'d1-kiosk-1') and district 'd2' record 0 (device 'd1-kiosk-1')";
+        QTest::newRow("device key in two districts")
+            << "same key"
+            << "one device key registered in two districts: district 'd1' record 0 (device "
+               "'d1-kiosk-1') and district 'd2' record 0 (device 'd2-kiosk-twin')";
+        QTest::newRow("ballot copied into another district")
+            << "copied ballot"
+            << "the same ciphertexts in two districts (a copied ballot)";
     }
     void forged_election_wide_repeats_are_named() {
         QFETCH(QString, forgery);

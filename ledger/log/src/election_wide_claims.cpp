@@ -18,7 +18,8 @@ ElectionWideClaims::Digest ElectionWideClaims::digest(Kind kind, ByteSpan value)
 }
 
 ElectionWideClaims::Digest ElectionWideClaims::digest(Kind kind, std::string_view value) {
-    return digest(kind, ByteSpan(reinterpret_cast<const std::uint8_t*>(value.data()), value.size()));
+    return digest(kind,
+                  ByteSpan(reinterpret_cast<const std::uint8_t*>(value.data()), value.size()));
 }
 
 std::optional<std::size_t> ElectionWideClaims::claim(const Digest& digest, std::size_t district) {

@@ -358,8 +358,9 @@ void DistrictReader::on_ballot(std::uint64_t index, Bytes& frame, bool challenge
     if (!ballot_ids_.insert(id_digest(b.ballot_id)).second) v_.v18.fail(at + ": ballot id repeats");
     // V31: the id and the ciphertexts once in the whole election (a ballot copied elsewhere).
     v_.v31.count();
-    if (auto other = v_.names.claim(ElectionWideNames::Kind::ballot_id, as_bytes(b.ballot_id), id_))
-        v_.v31.fail(id_ + " " + at + ": ballot id also in district '" + *other + "'");
+    if (auto both =
+            v_.names.claim(ElectionWideNames::Kind::ballot_id, as_bytes(b.ballot_id), id_, at))
+        v_.v31.fail("one ballot id in two districts: " + *both);
     {
         Bytes all;
         for (const auto& contest : b.contests)
@@ -368,9 +369,8 @@ void DistrictReader::on_ballot(std::uint64_t index, Bytes& frame, bool challenge
                 all.insert(all.end(), alpha.begin(), alpha.end());
                 all.insert(all.end(), beta.begin(), beta.end());
             }
-        if (auto other = v_.names.claim(ElectionWideNames::Kind::ballot_ciphertexts, all, id_))
-            v_.v31.fail(id_ + " " + at + ": its ciphertexts are those of a ballot of district '" +
-                        *other + "' (a copied ballot)");
+        if (auto both = v_.names.claim(ElectionWideNames::Kind::ballot_ciphertexts, all, id_, at))
+            v_.v31.fail("the same ciphertexts in two districts (a copied ballot): " + *both);
     }
     (challenged ? challenged_ : cast_) += 1;
     const bool structure = check_ballot_structure(at, b);
@@ -488,13 +488,13 @@ void DistrictReader::on_registration(std::uint64_t index, ByteSpan frame) {
         v_.v18.fail(at + ": device registration after the polls opened (registrations close then)");
     // V31: one key, one device, one district.
     v_.v31.count();
-    if (auto other =
-            v_.names.claim(ElectionWideNames::Kind::device_id, as_bytes(reg.device_id), id_))
-        v_.v31.fail(id_ + " " + at + ": device '" + reg.device_id +
-                    "' is also registered in district '" + *other + "'");
-    if (auto other = v_.names.claim(ElectionWideNames::Kind::device_key, reg.key.span(), id_))
-        v_.v31.fail(id_ + " " + at + ": device '" + reg.device_id +
-                    "' has the key of a device of district '" + *other + "'");
+    const std::string device = at + " (device '" + reg.device_id + "')";
+    if (auto both = v_.names.claim(ElectionWideNames::Kind::device_id, as_bytes(reg.device_id), id_,
+                                   device))
+        v_.v31.fail("one device id registered in two districts: " + *both);
+    if (auto both =
+            v_.names.claim(ElectionWideNames::Kind::device_key, reg.key.span(), id_, device))
+        v_.v31.fail("one device key registered in two districts: " + *both);
     if (devices_.count(reg.device_id)) {
         v_.v18.fail(at + ": device '" + reg.device_id + "' registered again");
     } else {

@@ -164,8 +164,10 @@ std::string as_string(const json::value& v);
 class ElectionWideNames {
 public:
     enum class Kind : std::uint8_t { device_id = 1, device_key, ballot_id, ballot_ciphertexts };
-    // The district that claimed the name first, if another district did.
-    std::optional<std::string> claim(Kind kind, ByteSpan value, const std::string& district);
+    // If another district claimed the name already: the failure, naming both claims ("<district>
+    // <place>") in district order, so the report is the same whichever reader came first.
+    std::optional<std::string> claim(Kind kind, ByteSpan value, const std::string& district,
+                                     const std::string& place);
 
 private:
     using Digest = std::array<std::uint8_t, 16>;
@@ -177,7 +179,7 @@ private:
         }
     };
     std::mutex mutex_;
-    std::unordered_map<Digest, std::string, DigestHash> owner_;
+    std::unordered_map<Digest, std::pair<std::string, std::string>, DigestHash> owner_;
 };
 
 class Verifier {

@@ -44,15 +44,22 @@ const CheckDefinition check_definitions[31] = {
 };
 
 std::optional<std::string> ElectionWideNames::claim(Kind kind, ByteSpan value,
-                                                    const std::string& district) {
+                                                    const std::string& district,
+                                                    const std::string& place) {
     const std::uint8_t tag = static_cast<std::uint8_t>(kind);
     const Hash32 full = sha256_of({ByteSpan(&tag, 1), value});
     Digest digest{};
     std::copy_n(full.bytes.begin(), digest.size(), digest.begin());
-    std::lock_guard lock(mutex_);
-    const auto [it, inserted] = owner_.try_emplace(digest, district);
-    if (inserted || it->second == district) return std::nullopt;  // a repeat within: V18's
-    return it->second;
+    std::pair<std::string, std::string> first, second{district, place};
+    {
+        std::lock_guard lock(mutex_);
+        const auto [it, inserted] = owner_.try_emplace(digest, district, place);
+        if (inserted || it->second.first == district) return std::nullopt;  // within: V18's
+        first = it->second;
+    }
+    if (second.first < first.first) std::swap(first, second);
+    return "district '" + first.first + "' " + first.second + " and district '" + second.first +
+           "' " + second.second;
 }
 
 CheckOutcome Outcome::take(int number, std::string scope) {
