@@ -346,16 +346,12 @@ Result<EventNote> CastingModule::apply_ballot(std::size_t d, const DistrictBatch
     }
     if (!(b.previous_tracking_code == device->chain_head)) {
         // A replay also breaks the chain; name it as what it is.
-        if (auto holder =
-                claims_->claim(detail::ElectionWideClaims::digest(
-                                   detail::ElectionWideClaims::Kind::ballot_id, b.ballot_id),
-                               d)) {
+        if (auto holder = claims_->holder(detail::ElectionWideClaims::digest(
+                detail::ElectionWideClaims::Kind::ballot_id, b.ballot_id))) {
             return refuse(what + ": ballot id already recorded in district " +
                           quoted(election_.manifest.districts.at(*holder).id) +
                           " (duplicate or replayed)");
         }
-        claims_->release(detail::ElectionWideClaims::digest(
-            detail::ElectionWideClaims::Kind::ballot_id, b.ballot_id));
         return refuse(what + ": does not chain to device " + quoted(b.device_id) +
                       "'s last tracking code (replayed, reordered or from another chain)");
     }

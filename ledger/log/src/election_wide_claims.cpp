@@ -29,6 +29,12 @@ std::optional<std::size_t> ElectionWideClaims::claim(const Digest& digest, std::
     return it->second;
 }
 
+std::optional<std::size_t> ElectionWideClaims::holder(const Digest& digest) {
+    std::lock_guard lock(mutex_);
+    if (auto it = owner_.find(digest); it != owner_.end()) return it->second;
+    return std::nullopt;
+}
+
 void ElectionWideClaims::release(const Digest& digest) {
     std::lock_guard lock(mutex_);
     owner_.erase(digest);

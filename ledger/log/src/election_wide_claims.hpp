@@ -29,6 +29,9 @@ public:
     // (the same district included: a repeat within one district is a repeat too).
     std::optional<std::size_t> claim(const Digest& digest, std::size_t district);
     void release(const Digest& digest);
+    // The district holding the digest, if any; claims nothing (a refused record holds no claim
+    // even for a moment, so no other district sees a name that was never recorded).
+    std::optional<std::size_t> holder(const Digest& digest);
 
 private:
     struct DigestHash {
