@@ -483,6 +483,7 @@ QVariantList KioskController::reviewItems() const {
 // tracking code shown, before the voter says whether to cast or challenge it.
 void KioskController::seal() {
     if (m_screen != screen_review || !m_session || m_busy) return;
+    m_stillSealed = false;  // the station discards any earlier sealed ballot first
     auto marks = std::make_shared<election::BallotMarks>(m_session->ballot_marks());
     m_progressText = tr("Encrypting your ballot. Please wait…");
     kiosk::KioskStation* station = m_station.get();
@@ -525,6 +526,7 @@ void KioskController::challenge() {
 void KioskController::changeSealed() {
     if (m_screen != screen_sealed || !m_session || m_busy) return;
     discardSealed();
+    m_stillSealed = false;
     m_trackingCode.clear();
     emit receiptChanged();
     setScreen(screen_review);
