@@ -5,6 +5,7 @@
 #include <QTest>
 
 #include "psephos/crypto/discrete_log.hpp"
+#include "psephos/crypto/elgamal.hpp"
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/election/ceremony_records.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
@@ -105,7 +106,7 @@ private slots:
                     .ok());
     }
 
-    void decryption_share_verifies_and_decrypts_the_example_ballot() {
+    void decryption_share_verifies_and_decrypts_its_ciphertext() {
         const ElectionContext e = example_election();
         const Bytes bytes = record("decryption-share");
         auto share = decode_decryption_share(bytes);
@@ -113,16 +114,23 @@ private slots:
         QCOMPARE(encode_decryption_share(share.value()), bytes);
         std::vector<crypto::CoefficientCommitments> all;
         for (const auto& g : e.manifest.ceremony->guardians) all.push_back(g.commitments);
-        const auto ballot = decode_ballot(hex_file("encoding-example-ballot.hex")).value();
-        const auto& yes = ballot.contests[0].selections[0].ciphertext;
+        const Bytes ciphertext = record("decryption-ciphertext");
+        QCOMPARE(ciphertext.size(), std::size_t{64});
+        const crypto::Ciphertext yes = crypto::Ciphertext::from_bytes(ciphertext).value();
         QVERIFY(crypto::verify_decryption_share(e.base_hash, crypto::compute_public_share(all, 1),
                                                 yes, share.value())
                     .ok());
+        // Another ciphertext: the share's proof does not hold for it.
+        crypto::Ciphertext other = yes;
+        other.alpha = other.alpha + crypto::Point::generator();
+        QVERIFY(!crypto::verify_decryption_share(e.base_hash, crypto::compute_public_share(all, 1),
+                                                 other, share.value())
+                     .ok());
         const std::vector<crypto::DecryptionShare> shares{share.value()};
         QCOMPARE(crypto::DiscreteLogTable(10)
                      .solve(crypto::combine_decryption_shares(yes, shares, 1).value())
                      .value(),
-                 std::uint64_t{1});  // the example ballot marked "yes"
+                 std::uint64_t{1});  // an encryption of 1 ("yes")
     }
 };
 

@@ -123,7 +123,7 @@ private slots:
         const crypto::Scalar r = crypto::Scalar::random();
         mayor.selections[1].ciphertext = crypto::encrypt_message(1, r, key);
         mayor.selections[1].proof =
-            crypto::prove_zero_or_one(base, ballot_proof_context("forged", "mayor", "grace"),
+            crypto::prove_zero_or_one(base, ballot_proof_context(forged.ballot, "mayor", "grace"),
                                       mayor.selections[1].ciphertext, key, 1, r)
                 .value();
         crypto::Ciphertext sum = crypto::zero_ciphertext();
@@ -133,7 +133,7 @@ private slots:
             sum_nonce = sum_nonce + (o == 1 ? r : forged.nonces[0][o]);
         }
         mayor.selection_count_proof =
-            crypto::prove_range(base, ballot_proof_context("forged", "mayor", ""), sum, key, 1,
+            crypto::prove_range(base, ballot_proof_context(forged.ballot, "mayor", ""), sum, key, 1,
                                 sum_nonce, 1)
                 .value();
         forged.ballot.device_signature = device_key().sign(encode_ballot_body(forged.ballot));
@@ -165,6 +165,61 @@ private slots:
         QVERIFY(!verify_ballot(ceremony().election,
                                crypto::Ed25519SigningKey::generate().public_key(), p.ballot)
                      .ok());
+    }
+
+    // Issue 19: a ballot's proofs copied into a ballot of another device, or of another district
+    // with the same ballot style, and signed by that device, must not verify: the proof context
+    // binds ballot id, device, district and style (docs/encoding.md §4.1). Only the id was bound
+    // before, so such a copy verified.
+    void proofs_bind_the_device_and_the_district() {
+        election::ElectionManifest shared = test::small_manifest();
+        shared.districts.push_back({"d3", "North-east"});
+        for (auto& style : shared.ballot_styles)
+            if (style.id == "north") style.districts.push_back("d3");
+        const election::LocalKeyCeremony e = test::finalize(shared);
+        const crypto::Ed25519SigningKey other_device = crypto::Ed25519SigningKey::generate();
+        auto prepared = encrypt_ballot(e.election,
+                                       {"copied", "kiosk-1", "d1", 1'700'000'123,
+                                        initial_tracking_code(e.election.base_hash, "kiosk-1")},
+                                       {{"mayor", {"ada"}}}, device_key());
+        QVERIFY(prepared.ok());
+        const EncryptedBallot& original = prepared.value().ballot;
+        QVERIFY(verify_ballot(e.election, device_key().public_key(), original).ok());
+
+        const auto refused_by_proofs = [&](EncryptedBallot copy) {
+            copy.device_signature = other_device.sign(encode_ballot_body(copy));
+            auto result = verify_ballot(e.election, other_device.public_key(), copy);
+            QVERIFY(!result.ok());
+            QVERIFY2(
+                result.error().message.find("contest 'mayor': option 'ada'") != std::string::npos,
+                result.error().message.c_str());
+        };
+        EncryptedBallot other_device_copy = original;
+        other_device_copy.device_id = "kiosk-2";
+        refused_by_proofs(other_device_copy);
+        EncryptedBallot other_district_copy = original;
+        other_district_copy.district_id = "d3";  // the same style "north"
+        other_district_copy.device_id = "kiosk-3";
+        refused_by_proofs(other_district_copy);
+        // The context itself differs in each part it binds.
+        const Bytes context = ballot_proof_context(original, "mayor", "ada");
+        QVERIFY(context != ballot_proof_context(other_device_copy, "mayor", "ada"));
+        QVERIFY(context != ballot_proof_context(other_district_copy, "mayor", "ada"));
+        EncryptedBallot other_style = original;
+        other_style.ballot_style_id = "south";
+        QVERIFY(context != ballot_proof_context(other_style, "mayor", "ada"));
+    }
+
+    // A version 1 ballot (format v1: proofs bound to the id alone) is refused by its version.
+    void refuses_a_version_1_ballot() {
+        Bytes bytes = encode_ballot(encrypt({{"mayor", {"ada"}}}, "old").ballot);
+        QCOMPARE(bytes[1], std::uint8_t{2});
+        bytes[1] = 1;
+        auto decoded = decode_ballot(bytes);
+        QVERIFY(!decoded.ok());
+        QVERIFY2(decoded.error().message.find("version 1 is not one this build reads") !=
+                     std::string::npos,
+                 decoded.error().message.c_str());
     }
 
     // A zero nonce makes α the identity and β = m·G: the mark readable by anyone. A dishonest
@@ -239,7 +294,7 @@ private slots:
         wrong_type[0] = static_cast<std::uint8_t>(RecordType::challenged_ballot);
         QVERIFY(!decode_ballot(wrong_type).ok());
         Bytes future_version = bytes;
-        future_version[1] = 2;
+        future_version[1] = encrypted_ballot_version + 1;
         QVERIFY(decode_ballot(future_version).error().message.find("version") != std::string::npos);
     }
 

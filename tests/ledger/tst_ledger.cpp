@@ -17,6 +17,32 @@ namespace {
 
 std::string text_of(const Bytes& b) { return {b.begin(), b.end()}; }
 
+// What the kiosk that made a ballot can do with its nonces: prove the same ciphertexts again
+// under the proof contexts of another ballot (another id, device or district).
+void prove_again(EncryptedBallot& b, const PreparedBallot& made, const ElectionContext& e) {
+    for (std::size_t c = 0; c < b.contests.size(); ++c) {
+        EncryptedContest& contest = b.contests[c];
+        crypto::Ciphertext sum = crypto::zero_ciphertext();
+        crypto::Scalar nonce_sum;
+        std::uint64_t count = 0;
+        for (std::size_t o = 0; o < contest.selections.size(); ++o) {
+            EncryptedSelection& sel = contest.selections[o];
+            sel.proof = crypto::prove_zero_or_one(
+                            e.base_hash, ballot_proof_context(b, contest.contest_id, sel.option_id),
+                            sel.ciphertext, e.joint_key, made.marks[c][o], made.nonces[c][o])
+                            .value();
+            sum = crypto::add_ciphertexts(sum, sel.ciphertext);
+            nonce_sum = nonce_sum + made.nonces[c][o];
+            count += made.marks[c][o];
+        }
+        contest.selection_count_proof =
+            crypto::prove_range(e.base_hash, ballot_proof_context(b, contest.contest_id, ""), sum,
+                                e.joint_key, count, nonce_sum,
+                                e.manifest.find_contest(contest.contest_id)->vote_for)
+                .value();
+    }
+}
+
 LedgerOptions options_for(const QTemporaryDir& dir, unsigned threads = 2,
                           std::size_t max_batch = 256) {
     LedgerOptions o;
@@ -312,6 +338,12 @@ private slots:
         copy.district_id = "d2";
         copy.device_id = s.kiosk(1).device_id;
         copy.previous_tracking_code = s.kiosk(1).chain_head;
+        copy.device_signature = s.kiosk(1).key.sign(encode_ballot_body(copy));
+        // The proofs bind device and district (docs/encoding.md §4.1): a plain copy fails them.
+        refused(encode_ballot(copy), "contest 'mayor': option 'ada': range proof");
+        // Whoever made the ballot knows its nonces and can prove the same ciphertexts again for
+        // the copy: then the election-wide claim on its ciphertexts refuses it.
+        prove_again(copy, original, s.election());
         copy.device_signature = s.kiosk(1).key.sign(encode_ballot_body(copy));
         refused(encode_ballot(copy),
                 "its ciphertexts are those of a ballot already recorded (a copied ballot) in "

@@ -110,7 +110,7 @@ std::string quoted(std::string_view id) { return "'" + std::string(id) + "'"; }
 }  // namespace
 
 Bytes encode_ballot_body(const EncryptedBallot& ballot) {
-    CanonicalWriter w(RecordType::encrypted_ballot, 1);
+    CanonicalWriter w(RecordType::encrypted_ballot, encrypted_ballot_version);
     write_body(w, ballot);
     return w.take();
 }
@@ -123,7 +123,8 @@ Bytes encode_ballot(const EncryptedBallot& ballot) {
 }
 
 Result<EncryptedBallot> decode_ballot(ByteSpan data) {
-    CanonicalReader r(data, RecordType::encrypted_ballot, 1, "encrypted ballot");
+    CanonicalReader r(data, RecordType::encrypted_ballot, encrypted_ballot_version,
+                      "encrypted ballot", encrypted_ballot_version);
     EncryptedBallot b = read_ballot(r);
     if (auto ok = r.finish(); !ok) return ok.error();
     return b;
@@ -203,10 +204,13 @@ Result<std::array<std::uint8_t, 20>> parse_tracking_code(std::string_view text) 
     return out;
 }
 
-Bytes ballot_proof_context(std::string_view ballot_id, std::string_view contest_id,
+Bytes ballot_proof_context(const EncryptedBallot& ballot, std::string_view contest_id,
                            std::string_view option_id) {
     Bytes out;
-    for (const std::string_view part : {ballot_id, contest_id, option_id}) {
+    for (const std::string_view part :
+         {std::string_view(ballot.ballot_id), std::string_view(ballot.device_id),
+          std::string_view(ballot.district_id), std::string_view(ballot.ballot_style_id),
+          contest_id, option_id}) {
         append_u32_be(out, static_cast<std::uint32_t>(part.size()));
         out.insert(out.end(), part.begin(), part.end());
     }
@@ -345,9 +349,9 @@ Result<PreparedBallot> encrypt_ballot(const ElectionContext& election, const Bal
                 marked != marks.end() && std::find(marked->second.begin(), marked->second.end(),
                                                    option.id) != marked->second.end();
             contest_marks.push_back(is_marked ? 1 : 0);
-            contexts.push_back(ballot_proof_context(b.ballot_id, contest_id, option.id));
+            contexts.push_back(ballot_proof_context(b, contest_id, option.id));
         }
-        const Bytes count_context = ballot_proof_context(b.ballot_id, contest_id, "");
+        const Bytes count_context = ballot_proof_context(b, contest_id, "");
         auto encrypted = precomputed
                              ? crypto::encrypt_contest(std::move((*precomputed)[c]),
                                                        election.base_hash, contexts, count_context,
@@ -436,7 +440,7 @@ Status verify_ballot_contents(const ElectionContext& election, const EncryptedBa
                                   in_contest + ": option " + quoted(option_id) +
                                       ": alpha is the identity (a zero nonce shows the mark)");
             if (auto ok = crypto::verify_zero_or_one(
-                    election.base_hash, ballot_proof_context(b.ballot_id, contest->id, option_id),
+                    election.base_hash, ballot_proof_context(b, contest->id, option_id),
                     s.ciphertext, election.joint_key, s.proof);
                 !ok) {
                 return ok.error().within(in_contest + ": option " + quoted(option_id));
@@ -444,7 +448,7 @@ Status verify_ballot_contents(const ElectionContext& election, const EncryptedBa
             sum = crypto::add_ciphertexts(sum, s.ciphertext);
         }
         if (auto ok = crypto::verify_range(
-                election.base_hash, ballot_proof_context(b.ballot_id, contest->id, ""), sum,
+                election.base_hash, ballot_proof_context(b, contest->id, ""), sum,
                 election.joint_key, contest->vote_for, ec.selection_count_proof);
             !ok) {
             return ok.error().within(in_contest + ": selection count");

@@ -8,6 +8,7 @@
 
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/crypto/range_proof.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 
 namespace psephos::election {
 
@@ -385,7 +386,8 @@ Status DistrictTallyBuilder::add_record(ByteSpan record) {
     if (type != RecordType::encrypted_ballot) return {};
     // The ballot's layout (docs/encoding.md §4), read field by field without decoding any group
     // element: the additions below validate the ciphertexts they add.
-    CanonicalReader r(record, RecordType::encrypted_ballot, 1, "encrypted ballot");
+    CanonicalReader r(record, RecordType::encrypted_ballot, encrypted_ballot_version,
+                      "encrypted ballot", encrypted_ballot_version);
     r.hash("election base hash");
     r.text("ballot id", max_id_size);
     r.text("device id", max_id_size);

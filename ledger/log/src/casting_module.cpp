@@ -46,8 +46,9 @@ Error refuse(const std::string& message) { return make_error(ErrorCode::refused,
 // The district id of an encrypted ballot, from its first fields: base hash, ballot id, device id,
 // district id (docs/encoding.md §4).
 Result<std::string> ballot_district(ByteSpan record) {
-    election::CanonicalReader r(record, election::RecordType::encrypted_ballot, 1,
-                                "encrypted ballot");
+    election::CanonicalReader r(record, election::RecordType::encrypted_ballot,
+                                election::encrypted_ballot_version, "encrypted ballot",
+                                election::encrypted_ballot_version);
     r.hash("election base hash");
     r.text("ballot id", 64);
     r.text("device id", 64);

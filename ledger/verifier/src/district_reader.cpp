@@ -55,11 +55,15 @@ IdDigest id_digest(std::string_view id) {
     return d;
 }
 
-Bytes proof_context(std::string_view ballot, std::string_view contest, std::string_view option) {
-    Bytes out = text_field(ballot);
-    const Bytes c = text_field(contest), o = text_field(option);
-    out.insert(out.end(), c.begin(), c.end());
-    out.insert(out.end(), o.begin(), o.end());
+// docs/encoding.md §4.1: ballot id, device, district, ballot style, contest, option.
+Bytes proof_context(const DecodedBallot& b, std::string_view contest, std::string_view option) {
+    Bytes out;
+    for (const std::string_view part :
+         {std::string_view(b.ballot_id), std::string_view(b.device_id),
+          std::string_view(b.district_id), std::string_view(b.style_id), contest, option}) {
+        const Bytes field = text_field(part);
+        out.insert(out.end(), field.begin(), field.end());
+    }
     return out;
 }
 
@@ -121,7 +125,7 @@ void verify_ballot_work(const BallotWork& w, const Hash32& base_hash, const Poin
                     v19.fail(w.at + ": contest '" + contest.id + "' option '" + s.id +
                              "': alpha is the identity (a zero nonce shows the mark)");
                 sum = crypto::add_ciphertexts(sum, s.ciphertext);
-                if (!crypto::verify_range(base_hash, proof_context(b.ballot_id, contest.id, s.id),
+                if (!crypto::verify_range(base_hash, proof_context(b, contest.id, s.id),
                                           s.ciphertext, joint_key, 1, s.proof))
                     v19.fail(w.at + ": contest '" + contest.id + "' option '" + s.id +
                              "': 0/1 proof does not verify");
@@ -130,8 +134,8 @@ void verify_ballot_work(const BallotWork& w, const Hash32& base_hash, const Poin
                 v19.fail(w.at + ": contest '" + contest.id + "': count proof limit " +
                          std::to_string(contest.count_proof.challenges.size() - 1) + ", vote_for " +
                          std::to_string(w.vote_for[c]));
-            } else if (!crypto::verify_range(base_hash, proof_context(b.ballot_id, contest.id, ""),
-                                             sum, joint_key, w.vote_for[c], contest.count_proof)) {
+            } else if (!crypto::verify_range(base_hash, proof_context(b, contest.id, ""), sum,
+                                             joint_key, w.vote_for[c], contest.count_proof)) {
                 v19.fail(w.at + ": contest '" + contest.id + "': count proof does not verify");
             }
         }

@@ -308,7 +308,7 @@ PerOption<T> read_per_option(Reader& r, F read_value) {
 }
 
 void read_ballot(Reader& r, DecodedBallot& b) {
-    r.header(0x02);
+    r.header(0x02, 2);
     b.base_hash = r.hash();
     b.ballot_id = r.text(64);
     b.device_id = r.text(64);
@@ -605,6 +605,7 @@ Result<DecodedTally> decode_tally(ByteSpan record) {
     Reader r(record, "district tally");
     r.header(0x0E);
     out.district_id = r.text(64);
+    if (r.ok() && out.district_id.empty()) r.fail("empty district id");
     out.style_id = r.text(64);
     out.log_size = r.u64();
     out.log_root = r.hash();
@@ -626,6 +627,7 @@ Result<DecodedDecryption> decode_decryption(ByteSpan record) {
     Reader r(record, "tally decryption");
     r.header(0x0F);
     out.district_id = r.text(64);
+    if (r.ok() && out.district_id.empty()) r.fail("empty district id");
     out.guardian = r.u32();
     if (r.ok() && out.guardian == 0) r.fail("guardian index 0");
     out.tally_hash = r.hash();
@@ -648,6 +650,7 @@ Result<DecodedResult> decode_result(ByteSpan record) {
     Reader r(record, "district result");
     r.header(0x10);
     out.district_id = r.text(64);
+    if (r.ok() && out.district_id.empty()) r.fail("empty district id");
     out.tally_hash = r.hash();
     const std::uint32_t n = r.count(1000);
     if (r.ok() && n == 0) r.fail("no guardians");

@@ -501,7 +501,7 @@ def read_proof(r, expected_limit):
 
 
 def decode_ballot(data):
-    r = Reader(data, 0x02, "encrypted ballot")
+    r = Reader(data, 0x02, "encrypted ballot", version=2)
     b = {"base_hash": r.take(32), "ballot_id": r.text(64), "device_id": r.text(64),
          "district_id": r.text(64), "style_id": r.text(64), "timestamp": r.u64(),
          "previous": r.take(32), "contests": []}
@@ -810,8 +810,10 @@ def verify_equal_logs(base_hash, context, key, base, product, c, v):
     return t.challenge("c") == c
 
 
-def proof_context(ballot_id, contest_id, option_id):
-    return text(ballot_id) + text(contest_id) + text(option_id)
+def proof_context(b, contest_id, option_id):
+    """docs/encoding.md §4.1: ballot id, device, district, ballot style, contest, option."""
+    return (text(b["ballot_id"]) + text(b["device_id"]) + text(b["district_id"]) +
+            text(b["style_id"]) + text(contest_id) + text(option_id))
 
 
 def tracking_seed(base_hash, device_id):
@@ -1189,11 +1191,11 @@ class Verifier:
                     for s in c["selections"]:
                         assert not pt_eq(s["alpha"], IDENTITY), \
                             "%s: %s %s: alpha is the identity" % (at, c["id"], s["id"])
-                        assert verify_range(self.base_hash, proof_context(b["ballot_id"], c["id"], s["id"]),
+                        assert verify_range(self.base_hash, proof_context(b, c["id"], s["id"]),
                                             s["alpha"], s["beta"], self.joint_key, 1, s["proof"]), \
                             "%s: %s %s: 0/1 proof" % (at, c["id"], s["id"])
                         alpha, beta = add(alpha, s["alpha"]), add(beta, s["beta"])
-                    assert verify_range(self.base_hash, proof_context(b["ballot_id"], c["id"], ""),
+                    assert verify_range(self.base_hash, proof_context(b, c["id"], ""),
                                         alpha, beta, self.joint_key, contest["vote_for"],
                                         c["count_proof"]), "%s: %s: count proof" % (at, c["id"])
 

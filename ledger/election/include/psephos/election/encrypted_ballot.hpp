@@ -20,6 +20,11 @@
 
 namespace psephos::election {
 
+// The encrypted ballot record's version (docs/encoding.md §2). Version 2 binds device, district
+// and ballot style in every proof context (format v2); a version 1 ballot's proofs were made
+// without them, and every decoder refuses it by its version.
+inline constexpr std::uint8_t encrypted_ballot_version = 2;
+
 struct EncryptedSelection {
     std::string option_id;
     crypto::Ciphertext ciphertext;
@@ -68,8 +73,11 @@ std::string format_tracking_code(const Hash32& code);
 // naming the character and its position.
 Result<std::array<std::uint8_t, 20>> parse_tracking_code(std::string_view text);
 
-// Proof context of a selection's 0/1 proof (option_id set) or a contest's count proof (empty).
-Bytes ballot_proof_context(std::string_view ballot_id, std::string_view contest_id,
+// Proof context of a selection's 0/1 proof (option_id set) or a contest's count proof (empty):
+// the ballot id, device, district and ballot style, then the contest and option
+// (docs/encoding.md §4.1), so a proof copied into a ballot of another device, district or style
+// does not verify.
+Bytes ballot_proof_context(const EncryptedBallot& ballot, std::string_view contest_id,
                            std::string_view option_id);
 
 struct BallotRequest {
