@@ -147,6 +147,7 @@ int main(int argc, char** argv) {
 
     psephos::ui::KioskController::Options options;
     options.session_timeout_ms = timeout_seconds * 1000;
+    options.kiosk_mode = !parser.isSet(windowed);
     psephos::ui::KioskController controller(std::move(station), error, std::move(hash), options);
     QQmlApplicationEngine engine;
     controller.setEngine(&engine);

@@ -19,6 +19,8 @@ namespace psephos::ui {
 namespace {
 
 const QString screen_error = QStringLiteral("error");
+// In the station's data directory: the unlock's count of consecutive failures.
+constexpr const char* lockout_file = "kiosk-poll-worker-lockout";
 const QString screen_idle = QStringLiteral("idle");
 const QString screen_unlock = QStringLiteral("unlock");
 const QString screen_poll_worker = QStringLiteral("pollWorker");
@@ -92,6 +94,15 @@ KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, Q
             m_screen == screen_report)
             lockKiosk();
     });
+    // The unlock's failures are counted on disk, so a restart gives no fresh guesses; a kiosk
+    // that cannot read its count does not start (the lock would otherwise start from zero).
+    if (m_station) {
+        if (Status kept = m_lock.keep_failures_in(m_station->data_directory() / lockout_file);
+            !kept) {
+            open_error = q(kept.error().message);
+            m_station.reset();
+        }
+    }
     if (!m_station) {
         m_errorText = open_error;
         m_screen = screen_error;
@@ -211,6 +222,11 @@ void KioskController::unlock(const QString& passphrase) {
     const kiosk::PollWorkerLock::Attempt attempt = m_lock.try_unlock(
         std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
     utf8.fill('\0');
+    if (!attempt.error.empty()) {
+        m_unlockMessage = tr("The attempt was not checked: %1").arg(q(attempt.error));
+        emit unlockMessageChanged();
+        return;
+    }
     if (attempt.unlocked) {
         m_unlocked = true;
         m_unlockMessage.clear();
@@ -243,6 +259,11 @@ void KioskController::lockKiosk() {
     m_unlockTimer.stop();
     if (m_screen == screen_poll_worker || m_screen == screen_unlock || m_screen == screen_report)
         setScreen(screen_idle);
+}
+
+bool KioskController::mayCloseWindow() const {
+    if (!m_options.kiosk_mode || m_screen == screen_error) return true;
+    return m_unlocked && !m_busy && (m_screen == screen_poll_worker || m_screen == screen_report);
 }
 
 void KioskController::recordPolls(int action_value) {

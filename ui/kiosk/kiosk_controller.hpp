@@ -114,6 +114,9 @@ public:
         int session_timeout_ms = 120'000;  // voter inactivity
         int unlock_timeout_ms = 300'000;   // poll-worker mode inactivity
         bool speech = true;                // create a QTextToSpeech engine (tests may not)
+        // Full screen at a polling station: the window closes only for an unlocked poll
+        // worker (mayCloseWindow), whatever the keyboard or the window manager asks.
+        bool kiosk_mode = false;
     };
 
     // Takes a station that opened, or none and the reason (shown on the "error" screen).
@@ -181,6 +184,10 @@ public:
     Q_INVOKABLE void unlock(const QString& passphrase);
     Q_INVOKABLE void cancelUnlock();
     Q_INVOKABLE void lockKiosk();
+    // Whether the window may close now (the QML asks on every close request: Alt+F4, the
+    // window manager, QWindow::close). In kiosk mode only on the poll worker's unlocked screens,
+    // with nothing running, or on the "error" screen where nobody can unlock.
+    Q_INVOKABLE bool mayCloseWindow() const;
     Q_INVOKABLE void openPolls();
     Q_INVOKABLE void pausePolls();
     Q_INVOKABLE void resumePolls();

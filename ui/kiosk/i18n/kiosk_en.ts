@@ -192,7 +192,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+90"/>
         <source>Audio ballot: screen blanked for privacy</source>
         <translation type="unfinished"></translation>
     </message>
@@ -586,7 +586,7 @@
 <context>
     <name>psephos::ui::KioskController</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+55"/>
+        <location filename="../kiosk_controller.cpp" line="+57"/>
         <source>%1% (battery %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -596,7 +596,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+55"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -626,7 +626,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+49"/>
+        <source>The attempt was not checked: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Wrong passphrase. Too many attempts: try again in %1 seconds.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -636,7 +641,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+29"/>
         <source>Recording in the ledger…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -716,7 +721,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Encrypting your ballot. Please wait…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -726,7 +731,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>Recording your challenged ballot. Please wait…</source>
         <translation type="unfinished"></translation>
     </message>

@@ -200,7 +200,7 @@
         <translation>Quiosco de votación</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+90"/>
         <source>Audio ballot: screen blanked for privacy</source>
         <translation>Boleta de audio: pantalla apagada para proteger su privacidad</translation>
     </message>
@@ -614,7 +614,7 @@
 <context>
     <name>psephos::ui::KioskController</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+55"/>
+        <location filename="../kiosk_controller.cpp" line="+57"/>
         <source>%1% (battery %2)</source>
         <translation>%1% (batería %2)</translation>
     </message>
@@ -624,7 +624,7 @@
         <translation>no se encontró batería (alimentación de red)</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+55"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation>La boleta %1, cuyo registro falló antes del reinicio, SÍ quedó registrada (%2 n.º %3): su votante ya votó y no debe votar de nuevo.</translation>
     </message>
@@ -654,7 +654,12 @@
         <translation>desconocido</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+49"/>
+        <source>The attempt was not checked: %1</source>
+        <translation>El intento no se comprobó: %1</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Wrong passphrase. Too many attempts: try again in %1 seconds.</source>
         <translation>Frase de contraseña incorrecta. Demasiados intentos: vuelva a intentarlo en %1 segundos.</translation>
     </message>
@@ -664,7 +669,7 @@
         <translation>Frase de contraseña incorrecta.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+29"/>
         <source>Recording in the ledger…</source>
         <translation>Guardando en el registro…</translation>
     </message>
@@ -744,7 +749,7 @@
         <translation>Puede elegir %1 más.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Encrypting your ballot. Please wait…</source>
         <translation>Cifrando su boleta. Espere, por favor…</translation>
     </message>
@@ -754,7 +759,7 @@
         <translation>El quiosco no pudo cifrar la boleta: %1</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>Recording your challenged ballot. Please wait…</source>
         <translation>Registrando su boleta impugnada. Espere, por favor…</translation>
     </message>
