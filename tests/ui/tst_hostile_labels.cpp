@@ -90,10 +90,10 @@ private slots:
         QVERIFY(m_dir.isValid());
         const QString data = m_dir.filePath(QStringLiteral("election"));
         const test::Run demo = test::run(
-            {QStringLiteral("demo"), QStringLiteral("--election"), write_hostile_manifest(m_dir.path()),
-             QStringLiteral("--voters"), QStringLiteral("12"), QStringLiteral("--seed"),
-             QStringLiteral("5"), QStringLiteral("--threads"), QStringLiteral("2"),
-             QStringLiteral("--data"), data});
+            {QStringLiteral("demo"), QStringLiteral("--election"),
+             write_hostile_manifest(m_dir.path()), QStringLiteral("--voters"), QStringLiteral("12"),
+             QStringLiteral("--seed"), QStringLiteral("5"), QStringLiteral("--threads"),
+             QStringLiteral("2"), QStringLiteral("--data"), data});
         QVERIFY2(demo.exit_code == 0, qPrintable(test::describe(demo)));
         m_record = QDir(data).filePath(QStringLiteral("record"));
     }
@@ -106,8 +106,7 @@ private slots:
         QTest::newRow("minus") << QStringLiteral("-1") << QStringLiteral("\"'-1\"");
         QTest::newRow("at") << QStringLiteral("@A1") << QStringLiteral("\"'@A1\"");
         QTest::newRow("tab") << QStringLiteral("\t=1") << QStringLiteral("\"'\t=1\"");
-        QTest::newRow("carriage return")
-            << QStringLiteral("\r=1") << QStringLiteral("\"'\r=1\"");
+        QTest::newRow("carriage return") << QStringLiteral("\r=1") << QStringLiteral("\"'\r=1\"");
         QTest::newRow("formula with quotes")
             << QStringLiteral("=HYPERLINK(\"u\")") << QStringLiteral("\"'=HYPERLINK(\"\"u\"\")\"");
         QTest::newRow("plain") << QStringLiteral("Rosa Delgado") << QStringLiteral("Rosa Delgado");
@@ -136,11 +135,14 @@ private slots:
         QFile file(csv);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(file.readAll()).split('\n', Qt::SkipEmptyParts);
-        const QString district = QStringLiteral("\"'=HYPERLINK(\"\"http://x.invalid\"\",\"\"Ward 1\"\")\"");
+        const QString district =
+            QStringLiteral("\"'=HYPERLINK(\"\"http://x.invalid\"\",\"\"Ward 1\"\")\"");
         const QString title = QStringLiteral("\"'+cmd|' /C calc'!A0\"");
         const QStringList expected_prefixes{
-            QStringLiteral("ward-1,%1,mayor,%2,rosa-delgado,%3,").arg(district, title, markup_candidate),
-            QStringLiteral("ward-1,%1,mayor,%2,martin-okafor,\"'%3\",").arg(district, title, at_candidate),
+            QStringLiteral("ward-1,%1,mayor,%2,rosa-delgado,%3,")
+                .arg(district, title, markup_candidate),
+            QStringLiteral("ward-1,%1,mayor,%2,martin-okafor,\"'%3\",")
+                .arg(district, title, at_candidate),
             QStringLiteral("ward-1,%1,mayor,%2,helen-park,\"'-2+3\",").arg(district, title),
             QStringLiteral("TOTAL,All districts,mayor,%1,helen-park,\"'-2+3\",").arg(title),
             QStringLiteral("ward-1,%1,city-council,City Council (vote for up to 2),amir-haddad,"
