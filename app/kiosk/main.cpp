@@ -1,6 +1,7 @@
 // psephos-kiosk: the polling-station kiosk (docs/kiosk.md).
 //   psephos-kiosk --election MANIFEST --district D --data DIR --device-key FILE --device-id ID
-//                 --poll-worker-passphrase FILE [--key FILE] [--timeout SECONDS] [--windowed]
+//                 --poll-worker-passphrase FILE [--closing-passphrase FILE] [--key FILE]
+//                 [--timeout SECONDS] [--windowed]
 //   psephos-kiosk --new-poll-worker-passphrase FILE     (reads the passphrase from stdin)
 #include <QCommandLineParser>
 #include <QGuiApplication>
@@ -74,6 +75,11 @@ int main(int argc, char** argv) {
     const QCommandLineOption passphrase({QStringLiteral("poll-worker-passphrase")},
                                         QStringLiteral("The poll-worker passphrase hash file."),
                                         QStringLiteral("FILE"));
+    const QCommandLineOption closing_pass(
+        {QStringLiteral("closing-passphrase")},
+        QStringLiteral("A second poll worker's passphrase hash file: closing the polls then needs "
+                       "it too."),
+        QStringLiteral("FILE"));
     const QCommandLineOption new_pass(
         {QStringLiteral("new-poll-worker-passphrase")},
         QStringLiteral("Write a passphrase hash file from the passphrase on stdin, then exit."),
@@ -84,8 +90,8 @@ int main(int argc, char** argv) {
         QStringLiteral("SECONDS"), QStringLiteral("120"));
     const QCommandLineOption windowed({QStringLiteral("windowed")},
                                       QStringLiteral("A window instead of full screen."));
-    parser.addOptions({election, district, data, key, device_key, device_id, passphrase, new_pass,
-                       timeout, windowed});
+    parser.addOptions({election, district, data, key, device_key, device_id, passphrase,
+                       closing_pass, new_pass, timeout, windowed});
     if (!parser.parse(arguments)) {
         std::cerr << "psephos-kiosk: " << parser.errorText().toStdString() << '\n'
                   << help_text(parser);
@@ -132,22 +138,32 @@ int main(int argc, char** argv) {
     QString error;
     std::unique_ptr<psephos::kiosk::KioskStation> station;
     std::string hash;
+    std::string closing_hash;
     if (auto read = psephos::kiosk::read_poll_worker_passphrase_file(
-            parser.value(passphrase).toStdString())) {
+            parser.value(passphrase).toStdString()))
         hash = std::move(read).value();
+    else
+        error = QString::fromStdString(read.error().message);
+    if (error.isEmpty() && parser.isSet(closing_pass)) {
+        if (auto read = psephos::kiosk::read_poll_worker_passphrase_file(
+                parser.value(closing_pass).toStdString()))
+            closing_hash = std::move(read).value();
+        else
+            error = QString::fromStdString(read.error().message);
+    }
+    if (error.isEmpty()) {
         auto opened = psephos::kiosk::KioskStation::open(config);
         if (opened)
             station = std::move(opened).value();
         else
             error = QString::fromStdString(opened.error().message);
-    } else {
-        error = QString::fromStdString(read.error().message);
     }
     if (!error.isEmpty()) std::cerr << "psephos-kiosk: " << error.toStdString() << '\n';
 
     psephos::ui::KioskController::Options options;
     options.session_timeout_ms = timeout_seconds * 1000;
     options.kiosk_mode = !parser.isSet(windowed);
+    options.closing_passphrase_hash = std::move(closing_hash);
     psephos::ui::KioskController controller(std::move(station), error, std::move(hash), options);
     QQmlApplicationEngine engine;
     controller.setEngine(&engine);

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "kiosk_driver.hpp"
+#include "psephos/election/ledger_records.hpp"
 
 using namespace psephos;
 
@@ -45,7 +46,8 @@ std::filesystem::path write_hostile_manifest(const std::filesystem::path& dir) {
     std::string json = content.str();
     json = replaced(json, R"("label": "Rosa Delgado")",
                     "\"label\": \"" + bold_candidate.toStdString() + "\"");
-    json = replaced(json, R"("title": "Mayor")", "\"title\": \"" + italic_title.toStdString() + "\"");
+    json =
+        replaced(json, R"("title": "Mayor")", "\"title\": \"" + italic_title.toStdString() + "\"");
     json = replaced(json, R"("name": "Maplewood Municipal Election 2026")",
                     "\"name\": \"" + heading_election.toStdString() + "\"");
     const auto path = dir / "hostile-election.json";
@@ -69,8 +71,8 @@ private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
         const std::filesystem::path root = m_dir.path().toStdString();
-        m_fixture = std::make_unique<test::KioskFixture>(root, write_hostile_manifest(root),
-                                                         "ward-1");
+        m_fixture =
+            std::make_unique<test::KioskFixture>(root, write_hostile_manifest(root), "ward-1");
         m_lockout = m_fixture->data / "kiosk-poll-worker-lockout";
     }
 
@@ -104,8 +106,9 @@ private slots:
         const qreal markup_width = name->property("contentWidth").toReal();
         name->setProperty("textFormat", 0);  // back to Text.PlainText
         d.settle();
-        QVERIFY2(markup_width < plain_width,
-                 qPrintable(QStringLiteral("plain %1, markup %2").arg(plain_width).arg(markup_width)));
+        QVERIFY2(
+            markup_width < plain_width,
+            qPrintable(QStringLiteral("plain %1, markup %2").arg(plain_width).arg(markup_width)));
         d.click(QStringLiteral("option-0"));
         for (int i = 0; i < 3; ++i) d.click(QStringLiteral("nextButton"));
         QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
@@ -163,9 +166,9 @@ private slots:
     // and the screen names the file.
     void unreadable_lockout_count_stops_the_kiosk() {
         const std::string kept = read_lockout();
-        for (const char* content : {"psephos-poll-worker-lockout-v1 many\n",
-                                    "psephos-poll-worker-lockout-v1 3", "3\n",
-                                    "psephos-poll-worker-lockout-v1 -1\n"}) {
+        for (const char* content :
+             {"psephos-poll-worker-lockout-v1 many\n", "psephos-poll-worker-lockout-v1 3", "3\n",
+              "psephos-poll-worker-lockout-v1 -1\n"}) {
             std::filesystem::remove(m_lockout);
             QVERIFY(crypto::write_new_file(m_lockout, std::string_view(content), 0600));
             test::KioskDriver d(*m_fixture, options());
@@ -221,6 +224,71 @@ private slots:
         QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
         QVERIFY(d.window->close());
         QVERIFY(!d.window->isVisible());
+    }
+
+    // Set up with a second poll worker's passphrase, the kiosk closes the polls only when that
+    // passphrase is typed after the confirmation: the first poll worker's own is refused (and
+    // counted against the second's lock), cancelling leaves the polls open, and the polls
+    // record names two poll workers. A copy of the first passphrase file as the second stops
+    // the kiosk.
+    void closing_the_polls_needs_a_second_poll_worker() {
+        const std::filesystem::path second = m_fixture->root / "closing.pass";
+        QVERIFY(kiosk::write_poll_worker_passphrase_file(second, "second person's passphrase"));
+        auto first_hash = kiosk::read_poll_worker_passphrase_file(m_fixture->passphrase);
+        QVERIFY(first_hash);
+        ui::KioskController::Options copied = options(true);
+        copied.closing_passphrase_hash = first_hash.value();
+        {
+            test::KioskDriver d(*m_fixture, copied);
+            QCOMPARE(d.kiosk().screen(), QStringLiteral("error"));
+            QVERIFY(d.text(QStringLiteral("errorText")).contains(QStringLiteral("second person")));
+        }
+        auto second_hash = kiosk::read_poll_worker_passphrase_file(second);
+        QVERIFY(second_hash);
+        ui::KioskController::Options two = options(true);
+        two.closing_passphrase_hash = second_hash.value();
+        test::KioskDriver d(*m_fixture, two);
+        d.unlock();
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("open"));
+        d.click(QStringLiteral("closePollsButton"));
+        d.click(QStringLiteral("confirmClosePollsButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("unlock"));
+        QVERIFY(d.kiosk().closingUnlock());
+        QVERIFY(
+            d.text(QStringLiteral("unlockHeading")).contains(QStringLiteral("Second poll worker")));
+        QVERIFY(!d.kiosk().mayCloseWindow());
+        // The first poll worker's passphrase is not the second's.
+        d.click(QStringLiteral("passphraseInput"));
+        d.type(QString::fromLatin1(test::poll_worker_passphrase));
+        d.click(QStringLiteral("unlockButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("unlock"));
+        QCOMPARE(d.text(QStringLiteral("unlockMessage")), QStringLiteral("Wrong passphrase."));
+        QCOMPARE(d.kiosk().closingLock()->consecutive_failures(), 1u);
+        QCOMPARE(d.kiosk().lock().consecutive_failures(), 0u);
+        // Cancel: back to the poll worker, the polls still open.
+        d.click(QStringLiteral("cancelUnlock"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QVERIFY(!d.kiosk().closingUnlock());
+        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("open"));
+        // Again, with the second poll worker's passphrase.
+        d.click(QStringLiteral("closePollsButton"));
+        d.click(QStringLiteral("confirmClosePollsButton"));
+        d.click(QStringLiteral("passphraseInput"));
+        d.type(QStringLiteral("second person's passphrase"));
+        d.click(QStringLiteral("unlockButton"));
+        QVERIFY(d.waitForScreen(QStringLiteral("report")));
+        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("closed"));
+        QCOMPARE(d.kiosk().closingLock()->consecutive_failures(), 0u);
+        const QStringList place =
+            d.kiosk().report().value(QStringLiteral("record")).toString().split(QLatin1Char('#'));
+        QCOMPARE(place.size(), 2);
+        auto stored =
+            d.kiosk().station()->ledger().record(place[0].toStdString(), place[1].toULongLong());
+        QVERIFY(stored);
+        auto polls = election::decode_polls_record(stored.value());
+        QVERIFY(polls);
+        QCOMPARE(polls.value().actor, std::string("two poll workers at kiosk-1"));
     }
 
 private:
