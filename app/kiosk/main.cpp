@@ -43,6 +43,41 @@ int new_passphrase(const QString& path) {
     return 0;
 }
 
+// The passphrase hashes and the station, or why the kiosk cannot take ballots. A kiosk that
+// cannot open its ledger or read a passphrase file still starts, and says why on its screen and on
+// stderr: a poll worker must see the problem, not a vanished window.
+struct Startup {
+    std::unique_ptr<psephos::kiosk::KioskStation> station;
+    std::string hash;
+    std::string closing_hash;
+    QString error;
+};
+
+Startup start_station(const psephos::kiosk::KioskConfig& config, const QString& passphrase_file,
+                      const QString& closing_file) {
+    Startup s;
+    auto read = psephos::kiosk::read_poll_worker_passphrase_file(passphrase_file.toStdString());
+    if (!read) {
+        s.error = QString::fromStdString(read.error().message);
+        return s;
+    }
+    s.hash = std::move(read).value();
+    if (!closing_file.isEmpty()) {
+        auto closing = psephos::kiosk::read_poll_worker_passphrase_file(closing_file.toStdString());
+        if (!closing) {
+            s.error = QString::fromStdString(closing.error().message);
+            return s;
+        }
+        s.closing_hash = std::move(closing).value();
+    }
+    auto opened = psephos::kiosk::KioskStation::open(config);
+    if (opened)
+        s.station = std::move(opened).value();
+    else
+        s.error = QString::fromStdString(opened.error().message);
+    return s;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -133,38 +168,18 @@ int main(int argc, char** argv) {
     config.device_key = parser.value(device_key).toStdString();
     config.device_id = parser.value(device_id).toStdString();
 
-    // A kiosk that cannot open its ledger or read its passphrase file still starts, and says why
-    // on its screen and on stderr: a poll worker must see the problem, not a vanished window.
-    QString error;
-    std::unique_ptr<psephos::kiosk::KioskStation> station;
-    std::string hash;
-    std::string closing_hash;
-    if (auto read = psephos::kiosk::read_poll_worker_passphrase_file(
-            parser.value(passphrase).toStdString()))
-        hash = std::move(read).value();
-    else
-        error = QString::fromStdString(read.error().message);
-    if (error.isEmpty() && parser.isSet(closing_pass)) {
-        if (auto read = psephos::kiosk::read_poll_worker_passphrase_file(
-                parser.value(closing_pass).toStdString()))
-            closing_hash = std::move(read).value();
-        else
-            error = QString::fromStdString(read.error().message);
-    }
-    if (error.isEmpty()) {
-        auto opened = psephos::kiosk::KioskStation::open(config);
-        if (opened)
-            station = std::move(opened).value();
-        else
-            error = QString::fromStdString(opened.error().message);
-    }
+    Startup startup =
+        start_station(config, parser.value(passphrase),
+                      parser.isSet(closing_pass) ? parser.value(closing_pass) : QString());
+    const QString& error = startup.error;
     if (!error.isEmpty()) std::cerr << "psephos-kiosk: " << error.toStdString() << '\n';
 
     psephos::ui::KioskController::Options options;
     options.session_timeout_ms = timeout_seconds * 1000;
     options.kiosk_mode = !parser.isSet(windowed);
-    options.closing_passphrase_hash = std::move(closing_hash);
-    psephos::ui::KioskController controller(std::move(station), error, std::move(hash), options);
+    options.closing_passphrase_hash = std::move(startup.closing_hash);
+    psephos::ui::KioskController controller(std::move(startup.station), error,
+                                            std::move(startup.hash), options);
     QQmlApplicationEngine engine;
     controller.setEngine(&engine);
     engine.addImageProvider(QStringLiteral("qr"), new psephos::ui::QrImageProvider);

@@ -168,7 +168,8 @@ private slots:
         const std::string kept = read_lockout();
         for (const char* content :
              {"psephos-poll-worker-lockout-v1 many\n", "psephos-poll-worker-lockout-v1 3", "3\n",
-              "psephos-poll-worker-lockout-v1 -1\n"}) {
+              "psephos-poll-worker-lockout-v1 -1\n", "psephos-poll-worker-lockout-v1 99999999999\n",
+              "psephos-poll-worker-lockout-v1 \n", ""}) {
             std::filesystem::remove(m_lockout);
             QVERIFY(crypto::write_new_file(m_lockout, std::string_view(content), 0600));
             test::KioskDriver d(*m_fixture, options());

@@ -41,8 +41,8 @@ void KioskController::unlock(const QString& passphrase) {
     if (m_screen != screen_unlock) return;
     kiosk::PollWorkerLock& lock = m_closingUnlock ? *m_closingLock : m_lock;
     QByteArray utf8 = passphrase.toUtf8();
-    const kiosk::PollWorkerLock::Attempt attempt = lock.try_unlock(
-        std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
+    const kiosk::PollWorkerLock::Attempt attempt =
+        lock.try_unlock(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
     utf8.fill('\0');
     if (!attempt.error.empty()) {
         m_unlockMessage = tr("The attempt was not checked: %1").arg(q(attempt.error));
@@ -116,8 +116,8 @@ void KioskController::recordPolls(int action_value) {
     kiosk::KioskStation* station = m_station.get();
     // Where a second passphrase closes the polls, the record says two people did.
     const bool two = action == election::PollsAction::closed && m_closingLock;
-    const std::string actor = (two ? "two poll workers at " : "poll worker at ") +
-                              std::string(station->device_id());
+    const std::string actor =
+        (two ? "two poll workers at " : "poll worker at ") + std::string(station->device_id());
     runWork(
         [station, action, actor] {
             auto result = std::make_shared<WorkResult>();

@@ -86,14 +86,16 @@ Status PollWorkerLock::keep_failures_in(const std::filesystem::path& state_file)
             return read.error();
         std::string_view content = text.view();
         unsigned count = 0;
-        const bool headed = content.starts_with(lockout_header) && content.ends_with('\n');
-        const char* first = content.data() + lockout_header.size();
-        const char* last = content.data() + content.size() - 1;
-        const auto [end, parsed] = headed
-                                       ? std::from_chars(first, last, count)
-                                       : std::from_chars_result{first, std::errc::invalid_argument};
-        if (!headed || parsed != std::errc{} || end != last || first == last ||
-            count > max_counted_failures)
+        bool valid = content.starts_with(lockout_header) && content.ends_with('\n');
+        if (valid) {
+            content.remove_prefix(lockout_header.size());
+            content.remove_suffix(1);
+            const auto [end, parsed] =
+                std::from_chars(content.data(), content.data() + content.size(), count);
+            valid = !content.empty() && parsed == std::errc{} &&
+                    end == content.data() + content.size() && count <= max_counted_failures;
+        }
+        if (!valid)
             return Error{ErrorCode::invalid_encoding,
                          state_file.string() +
                              ": not a poll-worker lockout file (expected one line '" +
