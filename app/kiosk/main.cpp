@@ -1,6 +1,7 @@
 // psephos-kiosk: the polling-station kiosk (docs/kiosk.md).
 //   psephos-kiosk --election MANIFEST --district D --data DIR --device-key FILE --device-id ID
-//                 --poll-worker-passphrase FILE [--key FILE] [--timeout SECONDS] [--windowed]
+//                 --poll-worker-passphrase FILE [--closing-passphrase FILE] [--key FILE]
+//                 [--timeout SECONDS] [--windowed]
 //   psephos-kiosk --new-poll-worker-passphrase FILE     (reads the passphrase from stdin)
 #include <QCommandLineParser>
 #include <QGuiApplication>
@@ -42,6 +43,41 @@ int new_passphrase(const QString& path) {
     return 0;
 }
 
+// The passphrase hashes and the station, or why the kiosk cannot take ballots. A kiosk that
+// cannot open its ledger or read a passphrase file still starts, and says why on its screen and on
+// stderr: a poll worker must see the problem, not a vanished window.
+struct Startup {
+    std::unique_ptr<psephos::kiosk::KioskStation> station;
+    std::string hash;
+    std::string closing_hash;
+    QString error;
+};
+
+Startup start_station(const psephos::kiosk::KioskConfig& config, const QString& passphrase_file,
+                      const QString& closing_file) {
+    Startup s;
+    auto read = psephos::kiosk::read_poll_worker_passphrase_file(passphrase_file.toStdString());
+    if (!read) {
+        s.error = QString::fromStdString(read.error().message);
+        return s;
+    }
+    s.hash = std::move(read).value();
+    if (!closing_file.isEmpty()) {
+        auto closing = psephos::kiosk::read_poll_worker_passphrase_file(closing_file.toStdString());
+        if (!closing) {
+            s.error = QString::fromStdString(closing.error().message);
+            return s;
+        }
+        s.closing_hash = std::move(closing).value();
+    }
+    auto opened = psephos::kiosk::KioskStation::open(config);
+    if (opened)
+        s.station = std::move(opened).value();
+    else
+        s.error = QString::fromStdString(opened.error().message);
+    return s;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -74,6 +110,11 @@ int main(int argc, char** argv) {
     const QCommandLineOption passphrase({QStringLiteral("poll-worker-passphrase")},
                                         QStringLiteral("The poll-worker passphrase hash file."),
                                         QStringLiteral("FILE"));
+    const QCommandLineOption closing_pass(
+        {QStringLiteral("closing-passphrase")},
+        QStringLiteral("A second poll worker's passphrase hash file: closing the polls then needs "
+                       "it too."),
+        QStringLiteral("FILE"));
     const QCommandLineOption new_pass(
         {QStringLiteral("new-poll-worker-passphrase")},
         QStringLiteral("Write a passphrase hash file from the passphrase on stdin, then exit."),
@@ -84,8 +125,8 @@ int main(int argc, char** argv) {
         QStringLiteral("SECONDS"), QStringLiteral("120"));
     const QCommandLineOption windowed({QStringLiteral("windowed")},
                                       QStringLiteral("A window instead of full screen."));
-    parser.addOptions({election, district, data, key, device_key, device_id, passphrase, new_pass,
-                       timeout, windowed});
+    parser.addOptions({election, district, data, key, device_key, device_id, passphrase,
+                       closing_pass, new_pass, timeout, windowed});
     if (!parser.parse(arguments)) {
         std::cerr << "psephos-kiosk: " << parser.errorText().toStdString() << '\n'
                   << help_text(parser);
@@ -127,27 +168,18 @@ int main(int argc, char** argv) {
     config.device_key = parser.value(device_key).toStdString();
     config.device_id = parser.value(device_id).toStdString();
 
-    // A kiosk that cannot open its ledger or read its passphrase file still starts, and says why
-    // on its screen and on stderr: a poll worker must see the problem, not a vanished window.
-    QString error;
-    std::unique_ptr<psephos::kiosk::KioskStation> station;
-    std::string hash;
-    if (auto read = psephos::kiosk::read_poll_worker_passphrase_file(
-            parser.value(passphrase).toStdString())) {
-        hash = std::move(read).value();
-        auto opened = psephos::kiosk::KioskStation::open(config);
-        if (opened)
-            station = std::move(opened).value();
-        else
-            error = QString::fromStdString(opened.error().message);
-    } else {
-        error = QString::fromStdString(read.error().message);
-    }
+    Startup startup =
+        start_station(config, parser.value(passphrase),
+                      parser.isSet(closing_pass) ? parser.value(closing_pass) : QString());
+    const QString& error = startup.error;
     if (!error.isEmpty()) std::cerr << "psephos-kiosk: " << error.toStdString() << '\n';
 
     psephos::ui::KioskController::Options options;
     options.session_timeout_ms = timeout_seconds * 1000;
-    psephos::ui::KioskController controller(std::move(station), error, std::move(hash), options);
+    options.kiosk_mode = !parser.isSet(windowed);
+    options.closing_passphrase_hash = std::move(startup.closing_hash);
+    psephos::ui::KioskController controller(std::move(startup.station), error,
+                                            std::move(startup.hash), options);
     QQmlApplicationEngine engine;
     controller.setEngine(&engine);
     engine.addImageProvider(QStringLiteral("qr"), new psephos::ui::QrImageProvider);

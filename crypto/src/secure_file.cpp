@@ -99,14 +99,11 @@ Status write_new_file(const fs::path& path, ByteSpan content, mode_t mode) {
         mode);
 }
 
-Status write_new_file(const fs::path& path, std::string_view content, mode_t mode) {
-    if (!path.has_filename())
-        return file_error(ErrorCode::invalid_argument, path, "path does not name a file");
-    // An early refusal with a clear message; the no-replace move below is what guarantees it.
-    struct stat existing {};
-    if (::lstat(path.c_str(), &existing) == 0) {
-        return file_error(ErrorCode::io_error, path, "already exists; refusing to overwrite it");
-    }
+namespace {
+
+// A temporary file beside `path` holding `content`, with `mode` from the first byte, synced.
+Result<fs::path> write_temporary_beside(const fs::path& path, std::string_view content,
+                                        mode_t mode) {
     const fs::path directory = path.has_parent_path() ? path.parent_path() : fs::path(".");
     std::array<std::uint8_t, 8> nonce{};
     randombytes_buf(nonce.data(), nonce.size());
@@ -114,7 +111,7 @@ Status write_new_file(const fs::path& path, std::string_view content, mode_t mod
     temporary_name += path.filename().string();
     temporary_name += ".tmp-";
     temporary_name += to_hex(nonce);
-    const fs::path temporary = directory / temporary_name;
+    fs::path temporary = directory / temporary_name;
 
     UniqueFd fd(::open(temporary.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode));
     if (fd.get() < 0) {
@@ -123,7 +120,7 @@ Status write_new_file(const fs::path& path, std::string_view content, mode_t mod
                           path,
                           "cannot create " + temporary.string() + ": " + describe_errno(error));
     }
-    auto fail = [&](const std::string& what, int error) -> Status {
+    auto fail = [&](const std::string& what, int error) -> Result<fs::path> {
         ::unlink(temporary.c_str());
         return file_error(ErrorCode::io_error, path, what + ": " + describe_errno(error));
     };
@@ -138,6 +135,37 @@ Status write_new_file(const fs::path& path, std::string_view content, mode_t mod
     }
     if (::fsync(fd.get()) != 0) return fail("cannot fsync " + temporary.string(), errno);
     if (fd.close() != 0) return fail("cannot close " + temporary.string(), errno);
+    return temporary;
+}
+
+Status sync_directory_of(const fs::path& path) {
+    const fs::path directory = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    UniqueFd dir_fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) {
+        return file_error(ErrorCode::io_error, path,
+                          "written, but cannot fsync directory " + directory.string() + ": " +
+                              describe_errno(errno));
+    }
+    return {};
+}
+
+}  // namespace
+
+Status write_new_file(const fs::path& path, std::string_view content, mode_t mode) {
+    if (!path.has_filename())
+        return file_error(ErrorCode::invalid_argument, path, "path does not name a file");
+    // An early refusal with a clear message; the no-replace move below is what guarantees it.
+    struct stat existing {};
+    if (::lstat(path.c_str(), &existing) == 0) {
+        return file_error(ErrorCode::io_error, path, "already exists; refusing to overwrite it");
+    }
+    auto written = write_temporary_beside(path, content, mode);
+    if (!written) return written.error();
+    const fs::path& temporary = written.value();
+    auto fail = [&](const std::string& what, int error) -> Status {
+        ::unlink(temporary.c_str());
+        return file_error(ErrorCode::io_error, path, what + ": " + describe_errno(error));
+    };
 
     if (::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) != 0) {
         const int error = errno;
@@ -159,13 +187,22 @@ Status write_new_file(const fs::path& path, std::string_view content, mode_t mod
         }
         ::unlink(temporary.c_str());
     }
-    UniqueFd dir_fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) {
+    return sync_directory_of(path);
+}
+
+Status replace_file(const fs::path& path, std::string_view content, mode_t mode) {
+    if (!path.has_filename())
+        return file_error(ErrorCode::invalid_argument, path, "path does not name a file");
+    auto written = write_temporary_beside(path, content, mode);
+    if (!written) return written.error();
+    const fs::path& temporary = written.value();
+    if (::rename(temporary.c_str(), path.c_str()) != 0) {
+        const int error = errno;
+        ::unlink(temporary.c_str());
         return file_error(ErrorCode::io_error, path,
-                          "written, but cannot fsync directory " + directory.string() + ": " +
-                              describe_errno(errno));
+                          "cannot rename into place: " + describe_errno(error));
     }
-    return {};
+    return sync_directory_of(path);
 }
 
 Status read_file_into(const fs::path& path, bool require_private, SecretText& out) {

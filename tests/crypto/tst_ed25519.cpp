@@ -16,6 +16,7 @@
 
 #include "psephos/crypto/ed25519.hpp"
 #include "psephos/crypto/key_file.hpp"
+#include "psephos/crypto/secure_file.hpp"
 
 using psephos::Bytes;
 using psephos::ErrorCode;
@@ -25,6 +26,7 @@ using psephos::crypto::Ed25519Signature;
 using psephos::crypto::Ed25519SigningKey;
 using psephos::crypto::read_public_key_file;
 using psephos::crypto::read_signing_key_file;
+using psephos::crypto::replace_file;
 using psephos::crypto::verify_signature;
 using psephos::crypto::write_public_key_file;
 using psephos::crypto::write_signing_key_file;
@@ -348,6 +350,28 @@ private slots:
         QVERIFY(!write_signing_key_file(other, rfc8032_key(1), "x").ok());
         QVERIFY(!write_public_key_file(other, rfc8032_key(1).public_key(), "x").ok());
         QCOMPARE(read_text(other), std::string("not a key\n"));
+    }
+
+    // replace_file (small state files): the new content in place of the old, the mode given,
+    // no temporary file left behind, and a clear error naming the path when it cannot write.
+    void replace_file_swaps_the_whole_content() {
+        QTemporaryDir dir;
+        const fs::path path = fs::path(dir.path().toStdString()) / "state";
+        QVERIFY(replace_file(path, "first\n", 0600).ok());  // no file yet
+        QVERIFY(replace_file(path, "second, longer\n", 0600).ok());
+        QCOMPARE(read_text(path), std::string("second, longer\n"));
+        QVERIFY(replace_file(path, "3\n", 0600).ok());
+        QCOMPARE(read_text(path), std::string("3\n"));
+        struct stat st {};
+        QCOMPARE(::stat(path.c_str(), &st), 0);
+        QCOMPARE(st.st_mode & 0777, 0600u);
+        std::size_t entries = 0;
+        for ([[maybe_unused]] const auto& e : fs::directory_iterator(path.parent_path())) ++entries;
+        QCOMPARE(entries, std::size_t{1});
+        const fs::path nowhere = path.parent_path() / "missing" / "state";
+        const auto failed = replace_file(nowhere, "x", 0600);
+        QVERIFY(!failed.ok());
+        QVERIFY(contains(failed.error().message, nowhere.string()));
     }
 
     void refuses_bad_key_names() {

@@ -221,6 +221,22 @@ private slots:
         QVERIFY(again.value() == m);
     }
 
+    // The characters next to the refused ranges, and the implicit direction marks that
+    // right-to-left names need, are text: U+00A0 after the C1 controls, U+200F (RLM), U+061C
+    // (ALM), U+202F after the overrides, U+2065 and U+206A around the isolates, Arabic, Hebrew.
+    void accepts_text_next_to_the_refused_characters() {
+        auto m = parse_manifest(base_manifest).value();
+        m.name =
+            "Elecci\xC3\xB3n\xC2\xA0"
+            "2026 \xE2\x80\x8F\xD8\xB9\xD9\x84\xD9\x8A";
+        m.districts[0].name =
+            "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D\xD8\x9C \xE2\x80\xAF"
+            "\xE2\x81\xA5\xE2\x81\xAA x";
+        const auto again = parse_manifest(manifest_to_json(m));
+        QVERIFY2(again.ok(), again.ok() ? "" : again.error().message.c_str());
+        QVERIFY(again.value() == m);
+    }
+
     void reports_each_kind_of_problem_at_its_path_data() {
         QTest::addColumn<QByteArray>("from");
         QTest::addColumn<QByteArray>("to");
@@ -302,7 +318,32 @@ private slots:
         row("empty id", R"({"id": "o3", "label": "Cy"})", R"({"id": "", "label": "Cy"})",
             R"(contests[0].options[2].id: must not be empty)");
         row("control character in a name", R"("name": "District 1")", R"("name": "District\n1")",
-            R"(districts[0].name: contains a control character (U+000A))");
+            R"(districts[0].name: contains a control character (U+000A) at byte 8)");
+        row("DEL in a name", R"("name": "District 1")", R"("name": "District\u007f1")",
+            R"(districts[0].name: contains a control character (U+007F) at byte 8)");
+        // C1 controls (U+0080–U+009F) and the bidi embeddings, overrides and isolates: each
+        // edge of each range, in every kind of text field (name, title, label, translation).
+        row("C1 control U+0080 in a name", R"("name": "District 1")",
+            R"("name": "District\u00801")",
+            R"(districts[0].name: contains a control character (U+0080) at byte 8)");
+        row("C1 control U+009F in an option label", R"({"id": "o3", "label": "Cy"})",
+            "{\"id\": \"o3\", \"label\": \"C\xC2\x9Fy\"}",
+            R"(contests[0].options[2].label: contains a control character (U+009F) at byte 1)");
+        row("right-to-left override U+202E in a label", R"({"id": "o3", "label": "Cy"})",
+            R"({"id": "o3", "label": "Cy\u202e"})",
+            R"(contests[0].options[2].label: contains a bidirectional formatting character (U+202E) at byte 2)");
+        row("left-to-right embedding U+202A in a title", R"("title": "Mayor")",
+            "\"title\": \"\xE2\x80\xAAMayor\"",
+            R"(contests[0].title: contains a bidirectional formatting character (U+202A) at byte 0)");
+        row("paragraph separator U+2029 in a name", R"("name": "District 1")",
+            R"("name": "District\u20291")",
+            R"(districts[0].name: contains a line or paragraph separator (U+2029) at byte 8)");
+        row("left-to-right isolate U+2066 in the election's name", R"("name": "Test Election")",
+            R"("name": "Test \u2066Election")",
+            R"(name: contains a bidirectional formatting character (U+2066) at byte 5)");
+        row("pop directional isolate U+2069 in a translation", R"({"es": "Alcalde"})",
+            R"({"es": "Alcalde\u2069"})",
+            R"(contests[0].title_translations.es: contains a bidirectional formatting character (U+2069) at byte 7)");
         row("language tag that is not one", R"({"es": "Alcalde"})", R"({"Spanish": "Alcalde"})",
             R"(contests[0].title_translations: "Spanish" is not a language tag (such as "es" or "fr-CA"))");
         row("empty translation", R"({"es": "Alcalde"})", R"({"es": ""})",

@@ -191,6 +191,59 @@ private slots:
         QVERIFY(!empty.try_unlock("").unlocked);
     }
 
+    // The count of wrong guesses kept in a state file: a second lock on the same file (a
+    // restarted kiosk) is locked at once; an attempt that cannot be counted is not checked.
+    void unlock_failures_survive_a_restart() {
+        auto hash = kiosk::read_poll_worker_passphrase_file(m_fixture->passphrase);
+        QVERIFY(hash);
+        QTemporaryDir dir;
+        const std::filesystem::path state = std::filesystem::path(dir.path().toStdString()) / "s";
+        auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+        {
+            kiosk::PollWorkerLock lock(hash.value(), [&] { return now; });
+            QVERIFY(lock.keep_failures_in(state));  // no file yet: none counted
+            QCOMPARE(lock.consecutive_failures(), 0u);
+            QCOMPARE(lock.try_unlock("wrong 1").wait_seconds, std::uint64_t{0});
+            QCOMPARE(lock.try_unlock("wrong 2").wait_seconds, std::uint64_t{0});
+        }
+        {
+            // Restarted after two: one free guess left, then a 5 s lock.
+            kiosk::PollWorkerLock lock(hash.value(), [&] { return now; });
+            QVERIFY(lock.keep_failures_in(state));
+            QCOMPARE(lock.consecutive_failures(), 2u);
+            QCOMPARE(lock.seconds_locked_out(), std::uint64_t{0});
+            QCOMPARE(lock.try_unlock("wrong 3").wait_seconds, std::uint64_t{5});
+            now += std::chrono::seconds(5);
+            QCOMPARE(lock.try_unlock("wrong 4").wait_seconds, std::uint64_t{10});
+        }
+        // Restarted during the lock: locked again for the whole delay of four failures.
+        kiosk::PollWorkerLock lock(hash.value(), [&] { return now; });
+        QVERIFY(lock.keep_failures_in(state));
+        QCOMPARE(lock.consecutive_failures(), 4u);
+        QCOMPARE(lock.seconds_locked_out(), std::uint64_t{10});
+        QVERIFY(!lock.try_unlock(test::poll_worker_passphrase).unlocked);
+        now += std::chrono::seconds(10);
+        // The state file's directory is gone: the attempt is not counted, so not checked either.
+        const std::filesystem::path moved = state.parent_path().string() + "-moved";
+        std::filesystem::rename(state.parent_path(), moved);
+        const auto uncounted = lock.try_unlock(test::poll_worker_passphrase);
+        QVERIFY(!uncounted.unlocked);
+        QVERIFY2(uncounted.error.find(state.string()) != std::string::npos,
+                 uncounted.error.c_str());
+        std::filesystem::rename(moved, state.parent_path());
+        QVERIFY(lock.try_unlock(test::poll_worker_passphrase).unlocked);
+        kiosk::PollWorkerLock after(hash.value(), [&] { return now; });
+        QVERIFY(after.keep_failures_in(state));
+        QCOMPARE(after.consecutive_failures(), 0u);
+        // A file that is not a count is refused by name; the lock keeps its own count.
+        std::filesystem::remove(state);
+        QVERIFY(crypto::write_new_file(state, std::string_view("4\n"), 0600));
+        kiosk::PollWorkerLock refused(hash.value(), [&] { return now; });
+        auto read = refused.keep_failures_in(state);
+        QVERIFY(!read);
+        QVERIFY(read.error().message.find(state.string()) != std::string::npos);
+    }
+
     void station_refuses_what_does_not_belong() {
         kiosk::KioskConfig c = m_fixture->config();
         c.district_id = "ward-9";

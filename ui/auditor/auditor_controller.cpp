@@ -21,6 +21,7 @@
 #include <map>
 #include <optional>
 
+#include "csv_cell.hpp"
 #include "psephos/bridge/proof_bundle.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/election/anchor_records.hpp"
@@ -83,15 +84,6 @@ Result<QJsonObject> read_json(const QString& path) {
                                                    error.errorString() + QLatin1Char(')'))
                                                       .toStdString()};
     return doc.object();
-}
-
-QString csv(const QString& field) {
-    if (!field.contains(QLatin1Char(',')) && !field.contains(QLatin1Char('"')) &&
-        !field.contains(QLatin1Char('\n')))
-        return field;
-    QString escaped = field;
-    escaped.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-    return QLatin1Char('"') + escaped + QLatin1Char('"');
 }
 
 }  // namespace
@@ -975,17 +967,18 @@ bool AuditorController::exportResultsCsv(const QString& path) {
             const QVariantList per = o[QStringLiteral("byDistrict")].toList();
             for (int d = 0; d < m_districtRows.size() && d < per.size(); ++d) {
                 const QVariantMap row = m_districtRows[d].toMap();
-                out << csv(row[QStringLiteral("id")].toString()) << ','
-                    << csv(row[QStringLiteral("name")].toString()) << ','
-                    << csv(c[QStringLiteral("id")].toString()) << ','
-                    << csv(c[QStringLiteral("title")].toString()) << ','
-                    << csv(o[QStringLiteral("id")].toString()) << ','
-                    << csv(o[QStringLiteral("label")].toString()) << ',' << per[d].toInt() << '\n';
+                out << csvCell(row[QStringLiteral("id")].toString()) << ','
+                    << csvCell(row[QStringLiteral("name")].toString()) << ','
+                    << csvCell(c[QStringLiteral("id")].toString()) << ','
+                    << csvCell(c[QStringLiteral("title")].toString()) << ','
+                    << csvCell(o[QStringLiteral("id")].toString()) << ','
+                    << csvCell(o[QStringLiteral("label")].toString()) << ',' << per[d].toInt()
+                    << '\n';
             }
-            out << "TOTAL,All districts," << csv(c[QStringLiteral("id")].toString()) << ','
-                << csv(c[QStringLiteral("title")].toString()) << ','
-                << csv(o[QStringLiteral("id")].toString()) << ','
-                << csv(o[QStringLiteral("label")].toString()) << ','
+            out << "TOTAL,All districts," << csvCell(c[QStringLiteral("id")].toString()) << ','
+                << csvCell(c[QStringLiteral("title")].toString()) << ','
+                << csvCell(o[QStringLiteral("id")].toString()) << ','
+                << csvCell(o[QStringLiteral("label")].toString()) << ','
                 << o[QStringLiteral("total")].toInt() << '\n';
         }
     }

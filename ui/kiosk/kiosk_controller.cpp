@@ -11,32 +11,18 @@
 
 #include <array>
 
+#include "kiosk_controller_detail.hpp"
 #include "psephos/kiosk/kiosk_station.hpp"
 #include "psephos/kiosk/voter_session.hpp"
 #include "speaker.hpp"
 
 namespace psephos::ui {
+
+using namespace kiosk_detail;  // the screens' names and q()
+
 namespace {
 
-const QString screen_error = QStringLiteral("error");
-const QString screen_idle = QStringLiteral("idle");
-const QString screen_unlock = QStringLiteral("unlock");
-const QString screen_poll_worker = QStringLiteral("pollWorker");
-const QString screen_report = QStringLiteral("report");
-const QString screen_welcome = QStringLiteral("welcome");
-const QString screen_contest = QStringLiteral("contest");
-const QString screen_review = QStringLiteral("review");
-const QString screen_working = QStringLiteral("working");
-const QString screen_sealed = QStringLiteral("sealed");
-const QString screen_receipt = QStringLiteral("receipt");
-const QString screen_challenged = QStringLiteral("challenged");
-const QString screen_ledger_error = QStringLiteral("ledgerError");
-
 constexpr std::array<double, 4> font_scales{1.0, 1.3, 1.65, 2.0};
-
-QString q(std::string_view s) {
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
 
 bool is_voter_screen(const QString& screen) {
     return screen == screen_welcome || screen == screen_contest || screen == screen_review ||
@@ -60,25 +46,11 @@ QString battery_text() {
 
 }  // namespace
 
-// What a job on the worker thread hands back to the GUI thread.
-struct KioskController::WorkResult {
-    bool ok = false;
-    QString error;
-    QString record;  // "<district>#<index>"
-    QString checkpoint;
-    QString tracking_code;
-    QString receipt_file;  // the voter's receipt file's name in DIR/receipts, if it was written
-    bool write_failed = false;
-    QString unconfirmed;        // the tracking code of a ballot whose write failed (fate unknown)
-    bool still_sealed = false;  // the station still holds the sealed ballot (after a refusal)
-    std::vector<std::vector<std::string>> opened;  // a challenge's opened marks
-};
-
 KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, QString open_error,
                                  std::string passphrase_hash, Options options, QObject* parent)
     : QObject(parent),
       m_station(std::move(station)),
-      m_lock(std::move(passphrase_hash)),
+      m_lock(passphrase_hash),
       m_options(options),
       m_speaker(std::make_unique<Speaker>(options.speech)) {
     m_pool.setMaxThreadCount(1);
@@ -92,6 +64,14 @@ KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, Q
             m_screen == screen_report)
             lockKiosk();
     });
+    // The unlock's failures are counted on disk, so a restart gives no fresh guesses; a kiosk
+    // that cannot read its count does not start (the lock would otherwise start from zero).
+    if (m_station) {
+        if (Status kept = setUpLocks(passphrase_hash); !kept) {
+            open_error = q(kept.error().message);
+            m_station.reset();
+        }
+    }
     if (!m_station) {
         m_errorText = open_error;
         m_screen = screen_error;
@@ -192,158 +172,6 @@ void KioskController::runWork(std::function<std::shared_ptr<WorkResult>()> work,
         done(*result);
     });
     watcher->setFuture(QtConcurrent::run(&m_pool, std::move(work)));
-}
-
-// ----------------------------------------------------------------------------- poll worker
-
-void KioskController::showUnlock() {
-    if (!m_station || m_busy) return;
-    if (m_screen != screen_idle) return;
-    m_unlockMessage.clear();
-    emit unlockMessageChanged();
-    setScreen(screen_unlock);
-    m_unlockTimer.start();
-}
-
-void KioskController::unlock(const QString& passphrase) {
-    if (m_screen != screen_unlock) return;
-    QByteArray utf8 = passphrase.toUtf8();
-    const kiosk::PollWorkerLock::Attempt attempt = m_lock.try_unlock(
-        std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
-    utf8.fill('\0');
-    if (attempt.unlocked) {
-        m_unlocked = true;
-        m_unlockMessage.clear();
-        emit unlockMessageChanged();
-        setPollWorkerMessage(m_startupNotice);
-        m_startupNotice.clear();
-        refreshStatus();
-        setScreen(screen_poll_worker);
-        m_unlockTimer.start();
-        return;
-    }
-    m_unlockMessage = attempt.wait_seconds > 0
-                          ? tr("Wrong passphrase. Too many attempts: try again in %1 seconds.")
-                                .arg(attempt.wait_seconds)
-                          : tr("Wrong passphrase.");
-    emit unlockMessageChanged();
-}
-
-void KioskController::cancelUnlock() {
-    if (m_screen == screen_unlock) setScreen(screen_idle);
-}
-
-void KioskController::lockKiosk() {
-    if (m_busy) return;
-    m_unlocked = false;
-    if (m_confirmClose) {
-        m_confirmClose = false;
-        setPollWorkerMessage({});
-    }
-    m_unlockTimer.stop();
-    if (m_screen == screen_poll_worker || m_screen == screen_unlock || m_screen == screen_report)
-        setScreen(screen_idle);
-}
-
-void KioskController::recordPolls(int action_value) {
-    if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
-    m_confirmClose = false;
-    const auto action = static_cast<election::PollsAction>(action_value);
-    m_progressText = tr("Recording in the ledger…");
-    kiosk::KioskStation* station = m_station.get();
-    const std::string actor = "poll worker at " + std::string(station->device_id());
-    runWork(
-        [station, action, actor] {
-            auto result = std::make_shared<WorkResult>();
-            auto receipt = station->record_polls(action, actor);
-            if (!receipt) {
-                result->error = q(receipt.error().message);
-                return result;
-            }
-            result->ok = true;
-            result->record =
-                q(receipt.value().log) + QLatin1Char('#') + QString::number(receipt.value().index);
-            result->checkpoint = q(receipt.value().signed_checkpoint);
-            return result;
-        },
-        [this, action](const WorkResult& r) {
-            refreshStatus();
-            m_unlockTimer.start();
-            if (!r.ok) {
-                setPollWorkerMessage(tr("The ledger refused: %1").arg(r.error));
-                return;
-            }
-            setPollWorkerMessage({});
-            if (action == election::PollsAction::opened ||
-                action == election::PollsAction::closed) {
-                m_report = QVariantMap{
-                    {QStringLiteral("title"), action == election::PollsAction::opened
-                                                  ? tr("Polls opened: zero report")
-                                                  : tr("Polls closed: closing report")},
-                    {QStringLiteral("ballotsCast"), m_ballotsCast},
-                    {QStringLiteral("ballotsChallenged"), m_ballotsChallenged},
-                    {QStringLiteral("checkpoint"), r.checkpoint},
-                    {QStringLiteral("record"), r.record},
-                };
-                emit reportChanged();
-                setScreen(screen_report);
-            } else {
-                setPollWorkerMessage(action == election::PollsAction::paused
-                                         ? tr("Polls paused (record %1).").arg(r.record)
-                                         : tr("Polls resumed (record %1).").arg(r.record));
-            }
-        });
-}
-
-void KioskController::openPolls() { recordPolls(static_cast<int>(election::PollsAction::opened)); }
-void KioskController::pausePolls() { recordPolls(static_cast<int>(election::PollsAction::paused)); }
-void KioskController::resumePolls() {
-    recordPolls(static_cast<int>(election::PollsAction::resumed));
-}
-void KioskController::closePolls() {
-    if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
-    if (m_pollsState != QStringLiteral("open") && m_pollsState != QStringLiteral("paused")) return;
-    m_confirmClose = true;
-    setPollWorkerMessage(tr("Closing the polls ends voting in this district for good (%1 cast, %2 "
-                            "challenged so far). Close them?")
-                             .arg(m_ballotsCast)
-                             .arg(m_ballotsChallenged));
-}
-
-void KioskController::confirmClosePolls() {
-    if (!m_confirmClose) return;
-    m_confirmClose = false;
-    setPollWorkerMessage({});
-    recordPolls(static_cast<int>(election::PollsAction::closed));
-}
-
-void KioskController::cancelClosePolls() {
-    if (!m_confirmClose) return;
-    m_confirmClose = false;
-    setPollWorkerMessage({});
-}
-
-void KioskController::dismissReport() {
-    if (m_screen == screen_report) setScreen(screen_poll_worker);
-}
-
-void KioskController::activateVoter() {
-    if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
-    refreshStatus();
-    if (m_pollsState != QStringLiteral("open")) {
-        setPollWorkerMessage(tr("Polls are not open: no voter session can start."));
-        return;
-    }
-    m_session =
-        std::make_unique<kiosk::VoterSession>(m_station->election(), m_station->district_id());
-    m_unlocked = false;  // the voter never reaches the poll worker's controls
-    m_unlockTimer.stop();
-    resetAccessibility();
-    m_contest = 0;
-    m_returnToReview = false;
-    setNotice({});
-    emit ballotChanged();
-    setScreen(screen_welcome);
 }
 
 // ----------------------------------------------------------------------------- voter

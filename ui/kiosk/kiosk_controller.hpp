@@ -2,7 +2,8 @@
 // decides). One screen at a time (`screen`):
 //   "error"       the kiosk could not start or lost its ledger; `errorText` says why
 //   "idle"        waiting: "ask a poll worker"; the poll worker's corner opens "unlock"
-//   "unlock"      poll-worker passphrase (rate-limited, `unlockMessage`)
+//   "unlock"      poll-worker passphrase (rate-limited, `unlockMessage`), or with `closingUnlock`
+//                 the second poll worker's, to close the polls
 //   "pollWorker"  status, open / pause / resume / close polls, activate a voter session, lock
 //   "report"      the zero report (polls opened) or the closing report: `report`
 //   "welcome"     a voter session is active: language, text size, contrast, audio; start
@@ -66,6 +67,8 @@ class KioskController : public QObject {
     Q_PROPERTY(QString diskFree READ diskFree NOTIFY statusChanged)
     Q_PROPERTY(QString battery READ battery NOTIFY statusChanged)
     Q_PROPERTY(QString unlockMessage READ unlockMessage NOTIFY unlockMessageChanged)
+    // The "unlock" screen asks for the second poll worker's passphrase, to close the polls.
+    Q_PROPERTY(bool closingUnlock READ closingUnlock NOTIFY unlockMessageChanged)
     Q_PROPERTY(QString pollWorkerMessage READ pollWorkerMessage NOTIFY pollWorkerMessageChanged)
     // closePolls() asks first; confirmClosePolls() closes.
     Q_PROPERTY(
@@ -114,6 +117,12 @@ public:
         int session_timeout_ms = 120'000;  // voter inactivity
         int unlock_timeout_ms = 300'000;   // poll-worker mode inactivity
         bool speech = true;                // create a QTextToSpeech engine (tests may not)
+        // Full screen at a polling station: the window closes only for an unlocked poll
+        // worker (mayCloseWindow), whatever the keyboard or the window manager asks.
+        bool kiosk_mode = false;
+        // Non-empty (psephos-kiosk --closing-passphrase): the Argon2id hash of a second poll
+        // worker's passphrase, without which the polls do not close (docs/kiosk.md §2).
+        std::string closing_passphrase_hash;
     };
 
     // Takes a station that opened, or none and the reason (shown on the "error" screen).
@@ -125,6 +134,7 @@ public:
     void setEngine(QQmlEngine* engine) { m_engine = engine; }
     kiosk::KioskStation* station() { return m_station.get(); }
     kiosk::PollWorkerLock& lock() { return m_lock; }
+    kiosk::PollWorkerLock* closingLock() { return m_closingLock.get(); }
 
     QString screen() const { return m_screen; }
     QString errorText() const { return m_errorText; }
@@ -141,6 +151,7 @@ public:
     QString diskFree() const { return m_diskFree; }
     QString battery() const { return m_battery; }
     QString unlockMessage() const { return m_unlockMessage; }
+    bool closingUnlock() const { return m_closingUnlock; }
     QString pollWorkerMessage() const { return m_pollWorkerMessage; }
     bool closeConfirmationPending() const { return m_confirmClose; }
     QVariantMap report() const { return m_report; }
@@ -181,6 +192,10 @@ public:
     Q_INVOKABLE void unlock(const QString& passphrase);
     Q_INVOKABLE void cancelUnlock();
     Q_INVOKABLE void lockKiosk();
+    // Whether the window may close now (the QML asks on every close request: Alt+F4, the
+    // window manager, QWindow::close). In kiosk mode only on the poll worker's unlocked screens,
+    // with nothing running, or on the "error" screen where nobody can unlock.
+    Q_INVOKABLE bool mayCloseWindow() const;
     Q_INVOKABLE void openPolls();
     Q_INVOKABLE void pausePolls();
     Q_INVOKABLE void resumePolls();
@@ -239,6 +254,9 @@ private:
     void resetAccessibility();
     struct WorkResult;
     // Runs work on the kiosk's worker thread (one job at a time) and done on the GUI thread.
+    // Counts each lock's failures in the station's data directory; a closing passphrase that is
+    // the poll worker's own file is refused.
+    Status setUpLocks(const std::string& passphrase_hash);
     void runWork(std::function<std::shared_ptr<WorkResult>()> work,
                  std::function<void(const WorkResult&)> done);
     void submit(bool challenge);
@@ -254,6 +272,7 @@ private:
 
     std::unique_ptr<kiosk::KioskStation> m_station;
     kiosk::PollWorkerLock m_lock;
+    std::unique_ptr<kiosk::PollWorkerLock> m_closingLock;  // the second poll worker's, if set up
     Options m_options;
     QPointer<QQmlEngine> m_engine;
     std::unique_ptr<QTranslator> m_translator;
@@ -294,6 +313,7 @@ private:
     bool m_unlocked = false;
     bool m_returnToReview = false;
     bool m_confirmClose = false;
+    bool m_closingUnlock = false;
     bool m_stillSealed = false;  // after a refusal: the station still holds the sealed ballot
     // Last: destroyed first, so no job outlives the station it uses.
     QThreadPool m_pool;

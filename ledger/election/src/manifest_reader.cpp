@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <limits>
 #include <set>
 #include <system_error>
+#include <utility>
 
 #include "psephos/crypto/bytes.hpp"
 
@@ -111,8 +113,41 @@ std::optional<std::string> ManifestReader::read_string(const Node& node, const s
     return std::string(doc_.text_of(node));
 }
 
-// Text people read: not empty, no control characters (a line break in a name would spoil
-// every list and receipt that shows it).
+namespace {
+
+// The code point of the UTF-8 sequence at s[i], and its length. The JSON reader has already
+// refused text that is not UTF-8, so a sequence is whole; a stray byte reads as itself.
+std::pair<char32_t, std::size_t> code_point_at(std::string_view s, std::size_t i) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    const unsigned char lead = b(0);
+    const std::size_t length = lead < 0x80           ? 1
+                               : (lead >> 5) == 0x06 ? 2
+                               : (lead >> 4) == 0x0E ? 3
+                               : (lead >> 3) == 0x1E ? 4
+                                                     : 1;
+    if (length == 1 || i + length > s.size()) return {lead, 1};
+    char32_t c = lead & (0x7F >> length);
+    for (std::size_t k = 1; k < length; ++k) c = (c << 6) | (b(k) & 0x3F);
+    return {c, length};
+}
+
+// Why a code point may not appear in text people read, or nullptr. Control characters (C0,
+// DEL, C1) and the line and paragraph separators would break a line of a list or a receipt, or
+// act on a terminal that prints them; the explicit bidi
+// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) reorder what follows them
+// on screen, so a name could show its letters in another order than the bytes that were signed
+// and counted (the "Trojan Source" trick, CVE-2021-42574).
+const char* forbidden_in_text(char32_t c) {
+    if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F)) return "a control character";
+    if (c == 0x2028 || c == 0x2029) return "a line or paragraph separator";
+    if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))
+        return "a bidirectional formatting character";
+    return nullptr;
+}
+
+}  // namespace
+
+// Text people read: not empty, none of the characters forbidden_in_text names.
 std::optional<std::string> ManifestReader::read_text(const Node& node, const std::string& path) {
     auto s = read_string(node, path);
     if (!s) return std::nullopt;
@@ -120,14 +155,16 @@ std::optional<std::string> ManifestReader::read_text(const Node& node, const std
         report(path, "must not be empty");
         return std::nullopt;
     }
-    for (const char ch : *s) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c < 0x20 || c == 0x7F) {
-            char buf[40];
-            std::snprintf(buf, sizeof buf, "contains a control character (U+%04X)", c);
-            report(path, buf);
+    for (std::size_t i = 0; i < s->size();) {
+        const auto [c, length] = code_point_at(*s, i);
+        if (const char* what = forbidden_in_text(c)) {
+            char code[16];
+            std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
+            report(path, std::string("contains ") + what + " (" + code + ") at byte " +
+                             std::to_string(i));
             return std::nullopt;
         }
+        i += length;
     }
     return s;
 }

@@ -3,6 +3,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <charconv>
+#include <system_error>
 
 #include "psephos/crypto/secure_file.hpp"
 
@@ -12,6 +14,8 @@ namespace {
 constexpr std::string_view file_header = "psephos-poll-worker-passphrase-v1 ";
 constexpr std::size_t min_passphrase = 8;
 constexpr std::size_t max_passphrase = 256;
+constexpr std::string_view lockout_header = "psephos-poll-worker-lockout-v1 ";
+constexpr unsigned max_counted_failures = 1'000'000;
 
 }  // namespace
 
@@ -68,23 +72,66 @@ std::uint64_t PollWorkerLock::seconds_locked_out() const {
     return static_cast<std::uint64_t>(left.count());
 }
 
+Status PollWorkerLock::write_failures(unsigned count) const {
+    return crypto::replace_file(state_file_,
+                                std::string(lockout_header) + std::to_string(count) + "\n", 0600);
+}
+
+Status PollWorkerLock::keep_failures_in(const std::filesystem::path& state_file) {
+    std::error_code ec;
+    const auto found = std::filesystem::symlink_status(state_file, ec);
+    if (found.type() != std::filesystem::file_type::not_found) {
+        crypto::SecretText text(128);
+        if (Status read = crypto::read_file_into(state_file, true, text); !read)
+            return read.error();
+        std::string_view content = text.view();
+        unsigned count = 0;
+        bool valid = content.starts_with(lockout_header) && content.ends_with('\n');
+        if (valid) {
+            content.remove_prefix(lockout_header.size());
+            content.remove_suffix(1);
+            const auto [end, parsed] =
+                std::from_chars(content.data(), content.data() + content.size(), count);
+            valid = !content.empty() && parsed == std::errc{} &&
+                    end == content.data() + content.size() && count <= max_counted_failures;
+        }
+        if (!valid)
+            return Error{ErrorCode::invalid_encoding,
+                         state_file.string() +
+                             ": not a poll-worker lockout file (expected one line '" +
+                             std::string(lockout_header) + "<count of failures>')"};
+        failures_ = count;
+    }
+    state_file_ = state_file;
+    if (failures_ >= free_attempts) lock_for_failures();
+    return {};
+}
+
+void PollWorkerLock::lock_for_failures() {
+    const unsigned doublings = std::min(failures_ - free_attempts, 10u);
+    const auto delay = std::min<std::chrono::seconds>(first_delay * (1u << doublings), max_delay);
+    locked_until_ = now() + delay;
+}
+
 PollWorkerLock::Attempt PollWorkerLock::try_unlock(std::string_view passphrase) {
-    if (const std::uint64_t wait = seconds_locked_out(); wait > 0) return {false, wait};
+    if (const std::uint64_t wait = seconds_locked_out(); wait > 0) return {false, wait, {}};
+    const unsigned counted = std::min(failures_ + 1, max_counted_failures);
+    if (!state_file_.empty()) {
+        if (Status kept = write_failures(counted); !kept)
+            return {false, 0, "cannot count the attempt: " + kept.error().message};
+    }
     const bool ok =
         !hash_.empty() && sodium_init() >= 0 &&
         crypto_pwhash_str_verify(hash_.c_str(), passphrase.data(), passphrase.size()) == 0;
     if (ok) {
         failures_ = 0;
-        return {true, 0};
+        // A reset that fails leaves one failure counted: the safe side.
+        if (!state_file_.empty()) (void)write_failures(0);
+        return {true, 0, {}};
     }
-    ++failures_;
-    if (failures_ >= free_attempts) {
-        const unsigned doublings = std::min(failures_ - free_attempts, 10u);
-        const auto delay =
-            std::min<std::chrono::seconds>(first_delay * (1u << doublings), max_delay);
-        locked_until_ = now() + delay;
-    }
-    return {false, seconds_locked_out()};
+    failures_ = counted;
+    if (failures_ >= free_attempts) lock_for_failures();
+    return {false, seconds_locked_out(), {}};
 }
 
 }  // namespace psephos::kiosk

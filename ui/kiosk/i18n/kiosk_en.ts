@@ -192,7 +192,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+90"/>
         <source>Audio ballot: screen blanked for privacy</source>
         <translation type="unfinished"></translation>
     </message>
@@ -521,9 +521,18 @@
 <context>
     <name>UnlockScreen</name>
     <message>
-        <location filename="../qml/UnlockScreen.qml" line="+31"/>
-        <location line="+12"/>
+        <location filename="../qml/UnlockScreen.qml" line="+33"/>
+        <source>Second poll worker: passphrase to close the polls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Poll worker passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>A second poll worker types their own passphrase, then presses Enter or Close the polls.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -538,12 +547,27 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Go back without closing the polls.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Go back without unlocking.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Unlock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Close the polls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Check the second passphrase and close the polls for good.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -586,7 +610,7 @@
 <context>
     <name>psephos::ui::KioskController</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+55"/>
+        <location filename="../kiosk_controller.cpp" line="+41"/>
         <source>%1% (battery %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -596,7 +620,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+40"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -626,57 +650,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+60"/>
-        <source>Wrong passphrase. Too many attempts: try again in %1 seconds.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Wrong passphrase.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+24"/>
-        <source>Recording in the ledger…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>The ledger refused: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Polls opened: zero report</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Polls closed: closing report</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Polls paused (record %1).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Polls resumed (record %1).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>Closing the polls ends voting in this district for good (%1 cast, %2 challenged so far). Close them?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+27"/>
-        <source>Polls are not open: no voter session can start.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+49"/>
+        <location line="+65"/>
         <source>Vote Yes or No.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -716,7 +690,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Encrypting your ballot. Please wait…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -726,7 +700,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>Recording your challenged ballot. Please wait…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -874,6 +848,61 @@ What happened: %2</source>
     <message>
         <location line="+1"/>
         <source>Yellow on black</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../kiosk_poll_worker.cpp" line="+47"/>
+        <source>The attempt was not checked: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Wrong passphrase. Too many attempts: try again in %1 seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Wrong passphrase.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Recording in the ledger…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The ledger refused: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Polls opened: zero report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Polls closed: closing report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Polls paused (record %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Polls resumed (record %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Closing the polls ends voting in this district for good (%1 cast, %2 challenged so far). Close them?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Polls are not open: no voter session can start.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

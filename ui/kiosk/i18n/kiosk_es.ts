@@ -200,7 +200,7 @@
         <translation>Quiosco de votación</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+90"/>
         <source>Audio ballot: screen blanked for privacy</source>
         <translation>Boleta de audio: pantalla apagada para proteger su privacidad</translation>
     </message>
@@ -549,10 +549,19 @@
 <context>
     <name>UnlockScreen</name>
     <message>
-        <location filename="../qml/UnlockScreen.qml" line="+31"/>
-        <location line="+12"/>
+        <location filename="../qml/UnlockScreen.qml" line="+33"/>
+        <source>Second poll worker: passphrase to close the polls</source>
+        <translation>Segundo trabajador electoral: frase de contraseña para cerrar la votación</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Poll worker passphrase</source>
         <translation>Frase de contraseña del trabajador electoral</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>A second poll worker types their own passphrase, then presses Enter or Close the polls.</source>
+        <translation>Un segundo trabajador electoral escribe su propia frase de contraseña y luego presiona Enter o Cerrar la votación.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -566,6 +575,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Go back without closing the polls.</source>
+        <translation>Volver sin cerrar la votación.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Go back without unlocking.</source>
         <translation>Volver sin desbloquear.</translation>
     </message>
@@ -573,6 +587,16 @@
         <location line="+7"/>
         <source>Unlock</source>
         <translation>Desbloquear</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Close the polls</source>
+        <translation>Cerrar la votación</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Check the second passphrase and close the polls for good.</source>
+        <translation>Comprobar la segunda frase de contraseña y cerrar la votación definitivamente.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -614,7 +638,7 @@
 <context>
     <name>psephos::ui::KioskController</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+55"/>
+        <location filename="../kiosk_controller.cpp" line="+41"/>
         <source>%1% (battery %2)</source>
         <translation>%1% (batería %2)</translation>
     </message>
@@ -624,7 +648,7 @@
         <translation>no se encontró batería (alimentación de red)</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+40"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation>La boleta %1, cuyo registro falló antes del reinicio, SÍ quedó registrada (%2 n.º %3): su votante ya votó y no debe votar de nuevo.</translation>
     </message>
@@ -654,7 +678,12 @@
         <translation>desconocido</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location filename="../kiosk_poll_worker.cpp" line="+47"/>
+        <source>The attempt was not checked: %1</source>
+        <translation>El intento no se comprobó: %1</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Wrong passphrase. Too many attempts: try again in %1 seconds.</source>
         <translation>Frase de contraseña incorrecta. Demasiados intentos: vuelva a intentarlo en %1 segundos.</translation>
     </message>
@@ -664,12 +693,12 @@
         <translation>Frase de contraseña incorrecta.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+41"/>
         <source>Recording in the ledger…</source>
         <translation>Guardando en el registro…</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+24"/>
         <source>The ledger refused: %1</source>
         <translation>El registro rechazó la operación: %1</translation>
     </message>
@@ -699,12 +728,12 @@
         <translation>Cerrar la votación termina definitivamente la votación en este distrito (%1 emitidas y %2 impugnadas hasta ahora). ¿Desea cerrarla?</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+35"/>
         <source>Polls are not open: no voter session can start.</source>
         <translation>La votación no está abierta: no se puede iniciar ninguna sesión de votante.</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location filename="../kiosk_controller.cpp" line="+65"/>
         <source>Vote Yes or No.</source>
         <translation>Vote Sí o No.</translation>
     </message>
@@ -744,7 +773,7 @@
         <translation>Puede elegir %1 más.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Encrypting your ballot. Please wait…</source>
         <translation>Cifrando su boleta. Espere, por favor…</translation>
     </message>
@@ -754,7 +783,7 @@
         <translation>El quiosco no pudo cifrar la boleta: %1</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>Recording your challenged ballot. Please wait…</source>
         <translation>Registrando su boleta impugnada. Espere, por favor…</translation>
     </message>

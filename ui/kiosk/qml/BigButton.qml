@@ -98,6 +98,7 @@ Rectangle {
             font.bold: button.checked || button.primary
             horizontalAlignment: button.horizontalAlignment
             wrapMode: Text.WrapAtWordBoundaryOrAnywhere
+            textFormat: Text.PlainText  // an option's label comes from the manifest
             Accessible.ignored: true
         }
         Text {
@@ -109,6 +110,7 @@ Rectangle {
             font.pixelSize: Math.round(0.75 * button.baseFontSize * button.sizeScale)
             horizontalAlignment: button.horizontalAlignment
             wrapMode: Text.WrapAtWordBoundaryOrAnywhere
+            textFormat: Text.PlainText  // an option's label comes from the manifest
             Accessible.ignored: true
         }
     }

@@ -1,5 +1,7 @@
 // Text in the kiosk's theme: the colour comes from kiosk.palette and the size is the base size of
 // `kind` times kiosk.fontScale, so the voter's text-size choice reaches every line. Wraps by word.
+// Always plain text: names and titles come from the manifest, and Qt's default (AutoText) would
+// draw "<b>" or "<font color=red>" in a candidate's name as markup.
 import QtQuick
 
 Text {
@@ -20,4 +22,5 @@ Text {
     // Word wrap; a word longer than the line (a hash, a long name at the largest text size)
     // breaks instead of running off the screen.
     wrapMode: Text.WrapAtWordBoundaryOrAnywhere
+    textFormat: Text.PlainText
 }

@@ -13,6 +13,10 @@ Window {
     color: kiosk.palette.background
     title: qsTr("Voting kiosk")
 
+    // Every close request (Alt+F4 through the window manager, a close button, QWindow::close)
+    // asks the controller: in kiosk mode only an unlocked poll worker closes the kiosk.
+    onClosing: (close) => { close.accepted = kiosk.mayCloseWindow() }
+
     FocusScope {
         id: root
         objectName: "root"
@@ -93,6 +97,7 @@ Window {
                 width: parent.width - 32
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.WordWrap
+                textFormat: Text.PlainText
                 // Dim on purpose: readable up close, not across the room.
                 color: "#808080"
                 font.pixelSize: 16

@@ -1,4 +1,5 @@
-// The poll worker's passphrase. The controller checks it and rate-limits attempts; this screen
+// The poll worker's passphrase, or (kiosk.closingUnlock) a second poll worker's, without which
+// this kiosk's polls do not close. The controller checks it and rate-limits attempts; this screen
 // only collects the text and clears it after every try.
 import QtQuick
 
@@ -27,8 +28,10 @@ Item {
             KioskText {
                 id: heading
                 width: parent.width
+                objectName: "unlockHeading"
                 kind: "title"
-                text: qsTr("Poll worker passphrase")
+                text: kiosk.closingUnlock ? qsTr("Second poll worker: passphrase to close the polls")
+                                          : qsTr("Poll worker passphrase")
             }
 
             Rectangle {
@@ -40,8 +43,10 @@ Item {
                 // here, by name, and the input itself is not announced twice; its characters are
                 // never exposed.
                 Accessible.role: Accessible.EditableText
-                Accessible.name: qsTr("Poll worker passphrase")
-                Accessible.description: qsTr("Type the passphrase, then press Enter or Unlock.")
+                Accessible.name: heading.text
+                Accessible.description: kiosk.closingUnlock
+                    ? qsTr("A second poll worker types their own passphrase, then presses Enter or Close the polls.")
+                    : qsTr("Type the passphrase, then press Enter or Unlock.")
                 Accessible.focusable: true
                 Accessible.focused: passphraseInput.activeFocus
                 radius: 10
@@ -106,15 +111,18 @@ Item {
                     objectName: "cancelUnlock"
                     width: (parent.width - parent.spacing) / 2
                     text: qsTr("Cancel")
-                    description: qsTr("Go back without unlocking.")
+                    description: kiosk.closingUnlock ? qsTr("Go back without closing the polls.")
+                                                     : qsTr("Go back without unlocking.")
                     onClicked: kiosk.cancelUnlock()
                 }
                 BigButton {
                     objectName: "unlockButton"
                     width: (parent.width - parent.spacing) / 2
                     primary: true
-                    text: qsTr("Unlock")
-                    description: qsTr("Check the passphrase and open the poll worker screen.")
+                    text: kiosk.closingUnlock ? qsTr("Close the polls") : qsTr("Unlock")
+                    description: kiosk.closingUnlock
+                        ? qsTr("Check the second passphrase and close the polls for good.")
+                        : qsTr("Check the passphrase and open the poll worker screen.")
                     onClicked: screen.submit()
                 }
             }

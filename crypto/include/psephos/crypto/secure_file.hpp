@@ -1,5 +1,6 @@
 // Files that hold keys and records: new files written all or nothing with their final mode from
-// the first byte, never replacing an existing file; bounded reads; and a refusal to read a secret
+// the first byte, never replacing an existing file (or, for small state files, replacing one
+// atomically); bounded reads; and a refusal to read a secret
 // file that the group or others can access. Buffers that may hold secrets wipe themselves. Used by
 // the key files here and by the CLI's guardian key files and records.
 #pragma once
@@ -54,6 +55,11 @@ private:
 // exists or the disk refuses.
 Status write_new_file(const std::filesystem::path& path, std::string_view content, mode_t mode);
 Status write_new_file(const std::filesystem::path& path, ByteSpan content, mode_t mode);
+
+// Writes `content` at `path` with `mode`, replacing any file there, all or nothing: a temporary
+// file in the same directory (O_CREAT|O_EXCL, `mode`), fsync, rename(2) over `path`, fsync of the
+// directory. After a crash the path holds the old content or the new, never a mix.
+Status replace_file(const std::filesystem::path& path, std::string_view content, mode_t mode);
 
 // Reads the whole file into `out`, refusing a file that does not fit (invalid_argument) and
 // anything but a regular file. With `require_private`, refuses (permission_denied, naming the

@@ -91,6 +91,8 @@ public:
     std::string_view district_id() const { return district_id_; }
     const election::District& district() const;
     std::string_view device_id() const { return device_id_; }
+    // DIR of the configuration: the kiosk keeps its own state files there too.
+    const std::filesystem::path& data_directory() const { return data_; }
     StationStatus status() const;
     // Free bytes on the data directory's file system, if it can be read.
     std::optional<std::uint64_t> disk_free_bytes() const;

@@ -1,0 +1,223 @@
+// The kiosk controller's poll-worker side (kiosk_controller.hpp): the unlock, with a second
+// poll worker's passphrase to close the polls where the station is set up for it, and the polls
+// records with their reports.
+#include "kiosk_controller.hpp"
+
+#include "kiosk_controller_detail.hpp"
+#include "psephos/kiosk/kiosk_station.hpp"
+#include "psephos/kiosk/voter_session.hpp"
+
+namespace psephos::ui {
+
+using namespace kiosk_detail;  // the screens' names and q()
+
+// ----------------------------------------------------------------------------- poll worker
+
+Status KioskController::setUpLocks(const std::string& passphrase_hash) {
+    const std::filesystem::path& data = m_station->data_directory();
+    PSEPHOS_TRY(m_lock.keep_failures_in(data / lockout_file));
+    if (m_options.closing_passphrase_hash.empty()) return {};
+    // The same hash line means the same file copied: one person would hold both. (Two files of
+    // one passphrase differ by their salts; only named credentials can tell people apart.)
+    if (m_options.closing_passphrase_hash == passphrase_hash)
+        return Error{ErrorCode::invalid_argument,
+                     "the closing passphrase file is a copy of the poll-worker passphrase file: "
+                     "closing the polls needs a second person's passphrase"};
+    m_closingLock = std::make_unique<kiosk::PollWorkerLock>(m_options.closing_passphrase_hash);
+    return m_closingLock->keep_failures_in(data / closing_lockout_file);
+}
+
+void KioskController::showUnlock() {
+    if (!m_station || m_busy) return;
+    if (m_screen != screen_idle) return;
+    m_closingUnlock = false;
+    m_unlockMessage.clear();
+    emit unlockMessageChanged();
+    setScreen(screen_unlock);
+    m_unlockTimer.start();
+}
+
+void KioskController::unlock(const QString& passphrase) {
+    if (m_screen != screen_unlock) return;
+    kiosk::PollWorkerLock& lock = m_closingUnlock ? *m_closingLock : m_lock;
+    QByteArray utf8 = passphrase.toUtf8();
+    const kiosk::PollWorkerLock::Attempt attempt =
+        lock.try_unlock(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
+    utf8.fill('\0');
+    if (!attempt.error.empty()) {
+        m_unlockMessage = tr("The attempt was not checked: %1").arg(q(attempt.error));
+        emit unlockMessageChanged();
+        return;
+    }
+    if (attempt.unlocked && m_closingUnlock) {
+        m_closingUnlock = false;
+        m_unlockMessage.clear();
+        emit unlockMessageChanged();
+        setScreen(screen_poll_worker);
+        recordPolls(static_cast<int>(election::PollsAction::closed));
+        return;
+    }
+    if (attempt.unlocked) {
+        m_unlocked = true;
+        m_unlockMessage.clear();
+        emit unlockMessageChanged();
+        setPollWorkerMessage(m_startupNotice);
+        m_startupNotice.clear();
+        refreshStatus();
+        setScreen(screen_poll_worker);
+        m_unlockTimer.start();
+        return;
+    }
+    m_unlockMessage = attempt.wait_seconds > 0
+                          ? tr("Wrong passphrase. Too many attempts: try again in %1 seconds.")
+                                .arg(attempt.wait_seconds)
+                          : tr("Wrong passphrase.");
+    emit unlockMessageChanged();
+}
+
+void KioskController::cancelUnlock() {
+    if (m_screen != screen_unlock) return;
+    if (m_closingUnlock) {  // back to the poll worker, polls as they were
+        m_closingUnlock = false;
+        emit unlockMessageChanged();
+        setScreen(screen_poll_worker);
+        m_unlockTimer.start();
+        return;
+    }
+    setScreen(screen_idle);
+}
+
+void KioskController::lockKiosk() {
+    if (m_busy) return;
+    m_unlocked = false;
+    if (m_confirmClose) {
+        m_confirmClose = false;
+        setPollWorkerMessage({});
+    }
+    if (m_closingUnlock) {
+        m_closingUnlock = false;
+        emit unlockMessageChanged();
+    }
+    m_unlockTimer.stop();
+    if (m_screen == screen_poll_worker || m_screen == screen_unlock || m_screen == screen_report)
+        setScreen(screen_idle);
+}
+
+bool KioskController::mayCloseWindow() const {
+    if (!m_options.kiosk_mode || m_screen == screen_error) return true;
+    return m_unlocked && !m_busy && (m_screen == screen_poll_worker || m_screen == screen_report);
+}
+
+void KioskController::recordPolls(int action_value) {
+    if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
+    m_confirmClose = false;
+    const auto action = static_cast<election::PollsAction>(action_value);
+    m_progressText = tr("Recording in the ledger…");
+    kiosk::KioskStation* station = m_station.get();
+    // Where a second passphrase closes the polls, the record says two people did.
+    const bool two = action == election::PollsAction::closed && m_closingLock;
+    const std::string actor =
+        (two ? "two poll workers at " : "poll worker at ") + std::string(station->device_id());
+    runWork(
+        [station, action, actor] {
+            auto result = std::make_shared<WorkResult>();
+            auto receipt = station->record_polls(action, actor);
+            if (!receipt) {
+                result->error = q(receipt.error().message);
+                return result;
+            }
+            result->ok = true;
+            result->record =
+                q(receipt.value().log) + QLatin1Char('#') + QString::number(receipt.value().index);
+            result->checkpoint = q(receipt.value().signed_checkpoint);
+            return result;
+        },
+        [this, action](const WorkResult& r) {
+            refreshStatus();
+            m_unlockTimer.start();
+            if (!r.ok) {
+                setPollWorkerMessage(tr("The ledger refused: %1").arg(r.error));
+                return;
+            }
+            setPollWorkerMessage({});
+            if (action == election::PollsAction::opened ||
+                action == election::PollsAction::closed) {
+                m_report = QVariantMap{
+                    {QStringLiteral("title"), action == election::PollsAction::opened
+                                                  ? tr("Polls opened: zero report")
+                                                  : tr("Polls closed: closing report")},
+                    {QStringLiteral("ballotsCast"), m_ballotsCast},
+                    {QStringLiteral("ballotsChallenged"), m_ballotsChallenged},
+                    {QStringLiteral("checkpoint"), r.checkpoint},
+                    {QStringLiteral("record"), r.record},
+                };
+                emit reportChanged();
+                setScreen(screen_report);
+            } else {
+                setPollWorkerMessage(action == election::PollsAction::paused
+                                         ? tr("Polls paused (record %1).").arg(r.record)
+                                         : tr("Polls resumed (record %1).").arg(r.record));
+            }
+        });
+}
+
+void KioskController::openPolls() { recordPolls(static_cast<int>(election::PollsAction::opened)); }
+void KioskController::pausePolls() { recordPolls(static_cast<int>(election::PollsAction::paused)); }
+void KioskController::resumePolls() {
+    recordPolls(static_cast<int>(election::PollsAction::resumed));
+}
+void KioskController::closePolls() {
+    if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
+    if (m_pollsState != QStringLiteral("open") && m_pollsState != QStringLiteral("paused")) return;
+    m_confirmClose = true;
+    setPollWorkerMessage(tr("Closing the polls ends voting in this district for good (%1 cast, %2 "
+                            "challenged so far). Close them?")
+                             .arg(m_ballotsCast)
+                             .arg(m_ballotsChallenged));
+}
+
+void KioskController::confirmClosePolls() {
+    if (!m_confirmClose) return;
+    m_confirmClose = false;
+    setPollWorkerMessage({});
+    if (m_closingLock) {  // a second poll worker types their passphrase on the unlock screen
+        m_closingUnlock = true;
+        m_unlockMessage.clear();
+        emit unlockMessageChanged();
+        setScreen(screen_unlock);
+        m_unlockTimer.start();
+        return;
+    }
+    recordPolls(static_cast<int>(election::PollsAction::closed));
+}
+
+void KioskController::cancelClosePolls() {
+    if (!m_confirmClose) return;
+    m_confirmClose = false;
+    setPollWorkerMessage({});
+}
+
+void KioskController::dismissReport() {
+    if (m_screen == screen_report) setScreen(screen_poll_worker);
+}
+
+void KioskController::activateVoter() {
+    if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
+    refreshStatus();
+    if (m_pollsState != QStringLiteral("open")) {
+        setPollWorkerMessage(tr("Polls are not open: no voter session can start."));
+        return;
+    }
+    m_session =
+        std::make_unique<kiosk::VoterSession>(m_station->election(), m_station->district_id());
+    m_unlocked = false;  // the voter never reaches the poll worker's controls
+    m_unlockTimer.stop();
+    resetAccessibility();
+    m_contest = 0;
+    m_returnToReview = false;
+    setNotice({});
+    emit ballotChanged();
+    setScreen(screen_welcome);
+}
+
+}  // namespace psephos::ui
