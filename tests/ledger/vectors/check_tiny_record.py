@@ -1120,10 +1120,12 @@ class Verifier:
         for i, record in enumerate(self.logs[d]["records"]):
             yield i, record, state
             t = record[0]
+            # A record V18 refuses still changes the state (§5, V18), but a device registered
+            # again keeps its first key and chain, a guardian its first decryption.
             if t == 0x07:
                 reg = decode_registration(record)
-                state["devices"][reg["device_id"]] = [reg["key"],
-                                                      tracking_seed(self.base_hash, reg["device_id"])]
+                state["devices"].setdefault(reg["device_id"], [
+                    reg["key"], tracking_seed(self.base_hash, reg["device_id"])])
             elif 0x08 <= t <= 0x0B:
                 state["polls"] = {0x08: "open", 0x09: "paused", 0x0A: "open", 0x0B: "closed"}[t]
                 if t == 0x08:
@@ -1141,7 +1143,7 @@ class Verifier:
                 state["tally"] = (i, decode_tally(record), self.logs[d]["leaves"][i])
             elif t == 0x0F:
                 dec = decode_decryption(record)
-                state["decryptions"][dec["guardian"]] = dec
+                state["decryptions"].setdefault(dec["guardian"], dec)
             elif t == 0x10:
                 state["result"] = True
 
