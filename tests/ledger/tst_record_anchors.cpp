@@ -85,8 +85,8 @@ AnchorTransaction bitcoin_record(std::uint64_t intent, const Bytes& raw, const H
 }
 
 // A Bitcoin transaction as the bridge decodes it, changed, serialized again, with its new txid.
-AnchorTransaction changed_bitcoin(const AnchorTransaction& t,
-                                  const std::function<void(bridge::DecodedBitcoinTransaction&)>& f) {
+AnchorTransaction changed_bitcoin(
+    const AnchorTransaction& t, const std::function<void(bridge::DecodedBitcoinTransaction&)>& f) {
     bridge::DecodedBitcoinTransaction tx =
         checked(bridge::decode_bitcoin_transaction(t.raw_transaction), "decode");
     f(tx);
@@ -100,10 +100,9 @@ std::vector<Bytes> anchor_records(const Bytes& payload) {
     const AnchorTransaction evm = evm_record(evm_intent, key, evm_anchor(key, payload));
     const auto btc = bitcoin_anchor(payload);
     const auto decoded = checked(decode_anchor_payload(payload), "payload");
-    bridge::Eip1559Transaction call = evm_anchor(key, bridge::encode_anchor_call(
-                                                          decoded.election_digest,
-                                                          decoded.election_log_size,
-                                                          decoded.election_root));
+    bridge::Eip1559Transaction call = evm_anchor(
+        key, bridge::encode_anchor_call(decoded.election_digest, decoded.election_log_size,
+                                        decoded.election_root));
     call.chain_id = contract_chain;
     call.nonce = 0;
     call.to = contract_address();
@@ -111,13 +110,13 @@ std::vector<Bytes> anchor_records(const Bytes& payload) {
         encode_anchor_intent({"sepolia", ChainKind::evm, std::to_string(evm_chain), "results",
                               payload, 1'793'000'900}),
         encode_anchor_transaction(evm),
-        encode_anchor_confirmation({evm_intent, evm.transaction_id, 4242, Hash32{}, 3,
-                                    1'793'000'902}),
+        encode_anchor_confirmation(
+            {evm_intent, evm.transaction_id, 4242, Hash32{}, 3, 1'793'000'902}),
         encode_anchor_intent(
             {"btc", ChainKind::bitcoin, "regtest", "results", payload, 1'793'000'903}),
         encode_anchor_transaction(bitcoin_record(btc_intent, btc.raw, btc.txid)),
-        encode_anchor_intent({"hardhat", ChainKind::evm, std::to_string(contract_chain),
-                              "results", payload, 1'793'000'906}),
+        encode_anchor_intent({"hardhat", ChainKind::evm, std::to_string(contract_chain), "results",
+                              payload, 1'793'000'906}),
         encode_anchor_transaction(evm_record(contract_intent, key, call)),
     };
 }
@@ -173,16 +172,15 @@ private slots:
     void initTestCase() {
         crypto::initialize();
         QVERIFY(tmp_.isValid());
-        anchored_ = export_full_day(fs::path(tmp_.path().toStdString()) / "anchored",
-                                    test::small_manifest(), [](Ledger& l) {
-                                        const LogStatus election =
-                                            checked(l.status(election_log_name), "status");
-                                        const Bytes payload = encode_anchor_payload(
-                                            {l.election().base_hash, election.size,
-                                             election.root});
-                                        for (const Bytes& r : anchor_records(payload))
-                                            checked(l.append_bridge_record(r), "bridge record");
-                                    });
+        anchored_ = export_full_day(
+            fs::path(tmp_.path().toStdString()) / "anchored", test::small_manifest(),
+            [](Ledger& l) {
+                const LogStatus election = checked(l.status(election_log_name), "status");
+                const Bytes payload =
+                    encode_anchor_payload({l.election().base_hash, election.size, election.root});
+                for (const Bytes& r : anchor_records(payload))
+                    checked(l.append_bridge_record(r), "bridge record");
+            });
         records_ = frames_of(read_bytes(anchored_ / "bridge" / "records.bin"));
         QCOMPARE(records_.size(), std::size_t{7});
     }
@@ -243,7 +241,8 @@ private slots:
             "EVM: payload to another address|goes to another address|goes to another address",
             "EVM: a value transferred|transfers a value|transfers a value",
             "EVM: contract call of another size|calldata is neither the|calldata is neither",
-            "Bitcoin: garbage raw transaction|raw transaction: bitcoin transaction|raw transaction:",
+            "Bitcoin: garbage raw transaction|raw transaction: bitcoin transaction|raw "
+            "transaction:",
             "Bitcoin: wrong txid|is not the raw transaction's txid|transaction's txid",
             "Bitcoin: two OP_RETURN outputs|2 OP_RETURN outputs, not exactly one|2 OP_RETURN",
             "Bitcoin: no OP_RETURN output|0 OP_RETURN outputs, not exactly one|0 OP_RETURN",
@@ -278,14 +277,27 @@ private slots:
         Bytes wrong_payload = intent.payload;
         wrong_payload.back() ^= 1;
         switch (change) {
-            case 0: payload.election_root.bytes[0] ^= 1; break;
-            case 1: payload.election_log_size -= 1; break;
-            case 2: payload.election_digest.bytes[31] ^= 1; break;
-            case 3: evm.intent_index = 2; break;
-            case 4: confirmation.transaction_id.bytes[0] ^= 1; break;
-            case 5: break;  // swapped below
-            case 6: break;  // repeated below
-            case 7: break;  // repeated below
+            case 0:
+                payload.election_root.bytes[0] ^= 1;
+                break;
+            case 1:
+                payload.election_log_size -= 1;
+                break;
+            case 2:
+                payload.election_digest.bytes[31] ^= 1;
+                break;
+            case 3:
+                evm.intent_index = 2;
+                break;
+            case 4:
+                confirmation.transaction_id.bytes[0] ^= 1;
+                break;
+            case 5:
+                break;  // swapped below
+            case 6:
+                break;  // repeated below
+            case 7:
+                break;  // repeated below
             case 8:
                 evm.raw_transaction = {0x02, 0xC0, 0xFF, 0xEE};
                 evm.transaction_id = bridge::keccak256(evm.raw_transaction);
@@ -314,9 +326,15 @@ private slots:
                 resign_evm(t);
                 break;
             }
-            case 12: evm.sender = address_of(key_of(0x33)); break;
-            case 13: evm.nonce = evm_nonce + 1; break;
-            case 14: resign_evm(evm_anchor(key, wrong_payload)); break;
+            case 12:
+                evm.sender = address_of(key_of(0x33));
+                break;
+            case 13:
+                evm.nonce = evm_nonce + 1;
+                break;
+            case 14:
+                resign_evm(evm_anchor(key, wrong_payload));
+                break;
             case 15: {
                 auto t = evm_anchor(key, intent.payload);
                 t.to = contract_address();
@@ -342,7 +360,9 @@ private slots:
             case 18:
                 btc.raw_transaction = {0x02, 0x00, 0x00, 0x00, 0x01};
                 break;
-            case 19: btc.transaction_id.bytes[0] ^= 1; break;
+            case 19:
+                btc.transaction_id.bytes[0] ^= 1;
+                break;
             case 20:
                 btc = changed_bitcoin(btc, [](bridge::DecodedBitcoinTransaction& tx) {
                     tx.outputs.push_back(tx.outputs[0]);
@@ -358,7 +378,9 @@ private slots:
                 btc = bitcoin_record(btc_intent, other.raw, other.txid);
                 break;
             }
-            case 23: btc.nonce = 1; break;
+            case 23:
+                btc.nonce = 1;
+                break;
         }
         intent.payload = encode_anchor_payload(payload);
         r[evm_intent] = encode_anchor_intent(intent);
@@ -376,6 +398,63 @@ private slots:
         QVERIFY2(QString::fromStdString(failures).contains(expected), failures.c_str());
         const auto [status, output] = python_anchors(copy);
         QVERIFY2(status == 1 && output.contains("V28 anchors: FAILED") && output.contains(python),
+                 qPrintable(output));
+    }
+
+    // docs/election-record.md §3.3 on the bridge log's last checkpoint note, signed again with
+    // the log's key where the text changes: a cosignature line of another name is ignored and an
+    // extension line is allowed (both pass); a line after the blank line that is not a signature
+    // line, or an empty extension line, fails V12 in both verifiers.
+    void checkpoint_note_lines_data() {
+        QTest::addColumn<int>("change");
+        QTest::addColumn<bool>("passes");
+        QTest::newRow("a cosignature of another name") << 0 << true;
+        QTest::newRow("an extension line, signed") << 1 << true;
+        QTest::newRow("a comment after the blank line") << 2 << false;
+        QTest::newRow("an empty line after the signatures") << 3 << false;
+        QTest::newRow("an empty extension line, signed") << 4 << false;
+    }
+    void checkpoint_note_lines() {
+        QFETCH(int, change);
+        QFETCH(bool, passes);
+        QTemporaryDir tmp;
+        const fs::path copy = copy_record(anchored_, tmp.path().toStdString());
+        std::vector<Bytes> notes = frames_of(read_bytes(copy / "bridge" / "checkpoints.bin"));
+        std::string note(notes.back().begin(), notes.back().end());
+        const std::string origin = test::small_manifest().election_id + "/bridge";
+        const std::string text = note.substr(0, note.rfind("\n\n") + 1);
+        const auto log_key = test::LedgerScenario::ledger_key().derive_log_key(origin);
+        switch (change) {
+            case 0: {
+                const auto witness =
+                    checked(crypto::Ed25519SigningKey::from_seed(Bytes(32, 0x44)), "witness");
+                note = checked(add_note_signature(note, "witness.example/w1", witness), "cosign");
+                break;
+            }
+            case 1:
+                note = checked(sign_note(text + "extension\n", origin, log_key), "sign");
+                break;
+            case 2:
+                note += "a comment\n";
+                break;
+            case 3:
+                note += "\n";
+                break;
+            case 4:
+                note = checked(sign_note(text + "\nextension\n", origin, log_key), "sign");
+                break;
+        }
+        notes.back() = Bytes(note.begin(), note.end());
+        write_bytes(copy / "bridge" / "checkpoints.bin", file_of(notes));
+        redo_file_hash(copy, "bridge/checkpoints.bin");
+        const VerifyReport report = verify(copy);
+        bool v12 = false;
+        for (const auto& c : report.checks)
+            if (c.id == "V12" && c.scope == "/bridge" && c.status == CheckStatus::failed)
+                v12 = true;
+        QVERIFY2(report.passed() == passes && v12 != passes, failed_checks(report).c_str());
+        const auto [status, output] = python_anchors(copy);
+        QVERIFY2((status == 0) == passes && output.contains("V12 log-checkpoints: ok") == passes,
                  qPrintable(output));
     }
 };
