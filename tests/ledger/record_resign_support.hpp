@@ -18,9 +18,9 @@
 namespace psephos::test {
 
 using verifier::CheckStatus;
+using verifier::verify_election_record;
 using verifier::VerifyOptions;
 using verifier::VerifyReport;
-using verifier::verify_election_record;
 
 inline fs::path copy_record(const fs::path& from, const fs::path& dir) {
     const fs::path copy = dir / "record";
@@ -56,8 +56,9 @@ inline std::vector<Hash32> leaf_hashes(const fs::path& records_bin) {
 
 // Signs every checkpoint of the log in `dir` again over its records as they now are (same sizes)
 // and redoes its consistency proofs (same sizes); returns the new notes by size.
-inline std::map<std::uint64_t, std::string> resign_log(const fs::path& record, const std::string& dir,
-                                                const std::string& origin) {
+inline std::map<std::uint64_t, std::string> resign_log(const fs::path& record,
+                                                       const std::string& dir,
+                                                       const std::string& origin) {
     const LedgerKey key = test::LedgerScenario::ledger_key();
     const std::vector<Hash32> leaves = leaf_hashes(record / dir / "records.bin");
     std::map<std::uint64_t, std::string> notes;
@@ -115,6 +116,5 @@ inline VerifyReport verify(const fs::path& record) {
     options.threads = 2;
     return verify_election_record(record, options);
 }
-
 
 }  // namespace psephos::test

@@ -64,8 +64,7 @@ Result<RlpHeader> read_rlp_header(ByteSpan raw, std::size_t pos, std::size_t end
         if (raw[at] == 0) return rlp_fault(pos, "the length has a leading zero byte");
         std::uint64_t long_length = 0;
         for (std::size_t i = 0; i < length_size; ++i) long_length = long_length << 8 | raw[at++];
-        if (long_length <= short_limit)
-            return rlp_fault(pos, "a long-form length below 56 bytes");
+        if (long_length <= short_limit) return rlp_fault(pos, "a long-form length below 56 bytes");
         if (long_length > end - at) return rlp_fault(pos, "the payload runs past its container");
         length = static_cast<std::size_t>(long_length);
     }
@@ -138,8 +137,8 @@ Result<EvmAddressBytes> recover_sender(const Hash32& digest, const U256& r, cons
     secp256k1_pubkey key;
     if (secp256k1_ecdsa_recoverable_signature_parse_compact(secp256k1_context_static, &signature,
                                                             compact.data(), y_parity) != 1 ||
-        secp256k1_ecdsa_recover(secp256k1_context_static, &key, &signature,
-                                digest.bytes.data()) != 1)
+        secp256k1_ecdsa_recover(secp256k1_context_static, &key, &signature, digest.bytes.data()) !=
+            1)
         return make_error(ErrorCode::invalid_encoding,
                           "EIP-1559 transaction: no public key recovers from the signature");
     std::array<std::uint8_t, 65> point{};
@@ -165,8 +164,8 @@ public:
     std::size_t at() const { return at_; }
     std::size_t left() const { return raw_.size() - at_; }
     Error fail(std::size_t where, const std::string& what) const {
-        return make_error(ErrorCode::invalid_encoding, "bitcoin transaction at byte " +
-                                                           std::to_string(where) + ": " + what);
+        return make_error(ErrorCode::invalid_encoding,
+                          "bitcoin transaction at byte " + std::to_string(where) + ": " + what);
     }
     Result<ByteSpan> take(std::size_t n, const std::string& field) {
         if (n > left()) return fail(at_, field + ": truncated");
@@ -228,8 +227,10 @@ Result<DecodedEvmTransaction> decode_evm_transaction(ByteSpan raw) {
     if (list.payload + list.length != raw.size())
         return rlp_fault(list.payload + list.length, "bytes after the list of fields");
     static constexpr std::array<const char*, 12> names = {
-        "chain id", "nonce", "max priority fee per gas", "max fee per gas", "gas limit", "to",
-        "value",    "data",  "access list",              "y parity",        "r",         "s"};
+        "chain id",        "nonce",     "max priority fee per gas",
+        "max fee per gas", "gas limit", "to",
+        "value",           "data",      "access list",
+        "y parity",        "r",         "s"};
     std::vector<Field> f;
     const std::size_t end = list.payload + list.length;
     for (std::size_t pos = list.payload; pos < end;) {
@@ -238,8 +239,7 @@ Result<DecodedEvmTransaction> decode_evm_transaction(ByteSpan raw) {
         f.push_back({names[f.size()], h, {}});
         pos = h.payload + h.length;
     }
-    if (f.size() != names.size())
-        return rlp_fault(1, std::to_string(f.size()) + " fields, not 12");
+    if (f.size() != names.size()) return rlp_fault(1, std::to_string(f.size()) + " fields, not 12");
 
     DecodedEvmTransaction out;
     PSEPHOS_TRY_ASSIGN(out.chain_id, u64_of(raw, f[0]));
@@ -279,8 +279,8 @@ Result<DecodedEvmTransaction> decode_evm_transaction(ByteSpan raw) {
     message.insert(message.end(), header.begin(), header.end());
     message.insert(message.end(), raw.begin() + static_cast<std::ptrdiff_t>(first),
                    raw.begin() + static_cast<std::ptrdiff_t>(last));
-    PSEPHOS_TRY_ASSIGN(out.sender, recover_sender(crypto::keccak256(message), r, s,
-                                                  static_cast<int>(y_parity)));
+    PSEPHOS_TRY_ASSIGN(
+        out.sender, recover_sender(crypto::keccak256(message), r, s, static_cast<int>(y_parity)));
     out.hash = crypto::keccak256(raw);
     return out;
 }
@@ -300,8 +300,7 @@ std::string eip55_address(const EvmAddressBytes& address) {
 
 Result<DecodedBitcoinTransaction> decode_bitcoin_transaction(ByteSpan raw) {
     BitcoinReader in(raw);
-    if (raw.size() > max_bitcoin_transaction)
-        return in.fail(0, "more than 4000000 bytes");
+    if (raw.size() > max_bitcoin_transaction) return in.fail(0, "more than 4000000 bytes");
     PSEPHOS_TRY(in.take(4, "version"));
     bool witness = false;
     if (in.left() > 0 && raw[in.at()] == 0x00) {  // BIP 144 marker, then the flag
