@@ -248,6 +248,8 @@ private slots:
             "Bitcoin: no OP_RETURN output|0 OP_RETURN outputs, not exactly one|0 OP_RETURN",
             "Bitcoin: wrong payload|is not OP_RETURN OP_PUSHDATA1|is not OP_RETURN OP_PUSHDATA1",
             "Bitcoin: a nonce|a Bitcoin anchor records nonce 1|records nonce 1",
+            "EVM: the contract call creating a contract|calldata is neither the|calldata is "
+            "neither",
         };
         for (int i = 0; i < rows.size(); ++i) {
             const QStringList parts = rows[i].split('|');
@@ -381,6 +383,16 @@ private slots:
             case 23:
                 btc.nonce = 1;
                 break;
+            case 24: {
+                auto t = evm_anchor(key, bridge::encode_anchor_call(payload.election_digest,
+                                                                    payload.election_log_size,
+                                                                    payload.election_root));
+                t.chain_id = contract_chain;
+                t.nonce = 0;
+                t.to.reset();
+                call = evm_record(contract_intent, key, t);
+                break;
+            }
         }
         intent.payload = encode_anchor_payload(payload);
         r[evm_intent] = encode_anchor_intent(intent);
