@@ -18,11 +18,11 @@
 
 #include "ledger_scenario.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
-#include "psephos/election/anchor_records.hpp"
 #include "psephos/election/signed_note.hpp"
 #include "psephos/ledger/tallying_module.hpp"
 #include "psephos/record/election_record.hpp"
 #include "psephos/verifier/record_verifier.hpp"
+#include "record_resign_support.hpp"
 #include "record_test_support.hpp"
 
 using namespace psephos;
@@ -35,21 +35,6 @@ namespace {
 
 using namespace psephos::test;
 
-fs::path copy_record(const fs::path& from, const fs::path& dir) {
-    const fs::path copy = dir / "record";
-    fs::copy(from, copy, fs::copy_options::recursive);
-    return copy;
-}
-
-std::string failed_checks(const VerifyReport& report) {
-    std::string out;
-    for (const auto& c : report.checks)
-        if (c.status == CheckStatus::failed)
-            out += c.id + (c.scope.empty() ? "" : "[" + c.scope + "]") +
-                   (c.failures.empty() ? "" : "(" + c.failures[0] + ")") + " ";
-    return out;
-}
-
 // The ids (with scope) of the failed checks, e.g. "V11[d1] V19[d1]".
 std::string failed_ids(const VerifyReport& report) {
     std::string out;
@@ -60,79 +45,6 @@ std::string failed_ids(const VerifyReport& report) {
 }
 
 bool is_index_check(const std::string& id) { return id == "V1" || id == "V2" || id == "V3"; }
-
-// Sets the `root` of the `logs` entry of `name` in record.json.
-void set_log_root(const fs::path& record, const std::string& name, const Hash32& root) {
-    std::string text = read_text(record / "record.json");
-    const std::size_t entry = text.find("\"name\": \"" + name + "\"");
-    if (entry == std::string::npos) qFatal("record.json has no log %s", name.c_str());
-    const std::size_t at = text.find("\"root\": \"", entry) + 9;
-    text.replace(at, 64, root.to_hex());
-    write_text(record / "record.json", text);
-}
-
-std::vector<Hash32> leaf_hashes(const fs::path& records_bin) {
-    std::vector<Hash32> out;
-    for (const Bytes& r : frames_of(read_bytes(records_bin)))
-        out.push_back(crypto::hash_merkle_leaf(r));
-    return out;
-}
-
-// Signs every checkpoint of the log in `dir` again over its records as they now are (same sizes)
-// and redoes its consistency proofs (same sizes); returns the new notes by size.
-std::map<std::uint64_t, std::string> resign_log(const fs::path& record, const std::string& dir,
-                                                const std::string& origin) {
-    const LedgerKey key = test::LedgerScenario::ledger_key();
-    const std::vector<Hash32> leaves = leaf_hashes(record / dir / "records.bin");
-    std::map<std::uint64_t, std::string> notes;
-    std::vector<Bytes> frames;
-    for (const Bytes& note : frames_of(read_bytes(record / dir / "checkpoints.bin"))) {
-        const std::string text(note.begin(), note.end());
-        const auto parsed = Checkpoint::parse(text.substr(0, text.find("\n\n") + 1));
-        if (!parsed) qFatal("checkpoint: %s", parsed.error().message.c_str());
-        Checkpoint c = parsed.value();
-        c.root = crypto::compute_merkle_root(
-            std::span<const Hash32>(leaves.data(), static_cast<std::size_t>(c.size)));
-        const std::string signed_note =
-            checked(sign_note(c.to_text(), origin, key.derive_log_key(origin)), "sign");
-        notes[c.size] = signed_note;
-        frames.emplace_back(signed_note.begin(), signed_note.end());
-    }
-    write_bytes(record / dir / "checkpoints.bin", file_of(frames));
-    const fs::path consistency = record / dir / "consistency.bin";
-    if (fs::exists(consistency)) {
-        const Bytes data = read_bytes(consistency);
-        Bytes out;
-        std::size_t at = 0;
-        auto u64 = [&](std::size_t p) {
-            std::uint64_t v = 0;
-            for (std::size_t i = 0; i < 8; ++i) v = v << 8 | data[p + i];
-            return v;
-        };
-        while (at < data.size()) {
-            const std::uint64_t old_size = u64(at), new_size = u64(at + 8);
-            const std::size_t count = std::size_t{data[at + 16]} << 24 |
-                                      std::size_t{data[at + 17]} << 16 |
-                                      std::size_t{data[at + 18]} << 8 | data[at + 19];
-            out.insert(out.end(), data.begin() + static_cast<std::ptrdiff_t>(at),
-                       data.begin() + static_cast<std::ptrdiff_t>(at + 16));
-            const auto proof = checked(
-                crypto::prove_consistency(
-                    std::span<const Hash32>(leaves.data(), static_cast<std::size_t>(new_size)),
-                    old_size),
-                "consistency");
-            append_u32_be(out, static_cast<std::uint32_t>(proof.size()));
-            for (const Hash32& h : proof) out.insert(out.end(), h.bytes.begin(), h.bytes.end());
-            at += 20 + 32 * count;
-        }
-        write_bytes(consistency, out);
-    }
-    set_log_root(
-        record,
-        dir == "election" || dir == "bridge" ? "/" + dir : fs::path(dir).filename().string(),
-        crypto::compute_merkle_root(leaves));
-    return notes;
-}
 
 // After district `d`'s records.bin changed (same number of records), redoes what the ledger's
 // key signs, as an operator holding it could: d's checkpoints, consistency proofs and root, the
@@ -158,12 +70,6 @@ void resign_district(const fs::path& record, const std::string& election_id, con
         redo_file_hash(record, dir + "/" + f);
         redo_file_hash(record, std::string("election/") + f);
     }
-}
-
-VerifyReport verify(const fs::path& record) {
-    VerifyOptions options;
-    options.threads = 2;
-    return verify_election_record(record, options);
 }
 
 // One place to change: a byte of a file, what it is, and the scopes whose checks name it.
@@ -234,26 +140,7 @@ class TestRecordTamper : public QObject {
     fs::path record_;     // the full day
     fs::path other_id_;   // the same day of the manifest with another election id
     fs::path other_run_;  // the same manifest again: another ceremony, another base hash
-    fs::path anchored_;  // the full day with a bridge log: an intent, a transaction, a confirmation
     std::vector<std::string> district_ids_;
-
-    // After bridge/records.bin changed: the bridge log signed again as the ledger's operator
-    // could, and record.json's hashes redone; then only V28 can object.
-    VerifyReport verify_resigned_bridge(const fs::path& copy) {
-        resign_log(copy, "bridge", test::small_manifest().election_id + "/bridge");
-        for (const char* f : {"records.bin", "checkpoints.bin"})
-            redo_file_hash(copy, std::string("bridge/") + f);
-        return verify(copy);
-    }
-
-    static bool only_v28_fails(const VerifyReport& report) {
-        bool v28 = false;
-        for (const auto& c : report.checks) {
-            if (c.status != CheckStatus::passed && c.id != "V28") return false;
-            if (c.id == "V28" && c.status == CheckStatus::failed) v28 = true;
-        }
-        return v28;
-    }
 
 private slots:
     void initTestCase() {
@@ -265,22 +152,8 @@ private slots:
         other.election_id = "other-election-2026";
         other_id_ = export_full_day(dir / "b", other);
         other_run_ = export_full_day(dir / "c", test::small_manifest());
-        anchored_ = export_full_day(dir / "d", test::small_manifest(), [](Ledger& l) {
-            const LogStatus election = checked(l.status(election_log_name), "status");
-            const Bytes payload =
-                encode_anchor_payload({l.election().base_hash, election.size, election.root});
-            Hash32 tx;
-            tx.bytes.fill(0x7A);
-            for (const Bytes& r :
-                 {encode_anchor_intent(
-                      {"sepolia", ChainKind::evm, "11155111", "results", payload, 1'793'000'900}),
-                  encode_anchor_transaction({0, tx, 3, "0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F",
-                                             Bytes{0x02, 0xC0, 0xFF, 0xEE}, 1'793'000'901}),
-                  encode_anchor_confirmation({0, tx, 4242, Hash32{}, 3, 1'793'000'902})})
-                checked(l.append_bridge_record(r), "bridge record");
-        });
         for (const auto& d : test::small_manifest().districts) district_ids_.push_back(d.id);
-        for (const fs::path& r : {record_, other_id_, other_run_, anchored_}) {
+        for (const fs::path& r : {record_, other_id_, other_run_}) {
             const VerifyReport report = verify(r);
             QVERIFY2(report.passed(), failed_checks(report).c_str());
         }
@@ -854,91 +727,6 @@ private slots:
         for (const auto& c : report.checks)
             if (c.id == "V10" && c.status == CheckStatus::failed) v10 = true;
         QVERIFY(v10);
-    }
-
-    // A record whose ledger anchored its root carries the bridge log (record.json's last log) and
-    // passes V28 over its three records; a record without one has no bridge/ folder.
-    void anchored_record_carries_its_bridge_log() {
-        QVERIFY(fs::exists(anchored_ / "bridge" / "records.bin"));
-        QVERIFY(!fs::exists(record_ / "bridge"));
-        const VerifyReport report = verify(anchored_);
-        bool v28 = false;
-        for (const auto& c : report.checks) {
-            if (c.id != "V28") continue;
-            v28 = true;
-            QCOMPARE(c.status, CheckStatus::passed);
-            QCOMPARE(c.items_checked, std::uint64_t{3});
-        }
-        QVERIFY(v28);
-        // Without re-signing, any changed byte of the bridge log fails its own log's checks.
-        QTemporaryDir tmp;
-        const fs::path copy = copy_record(anchored_, tmp.path().toStdString());
-        Bytes data = read_bytes(copy / "bridge" / "records.bin");
-        data[data.size() / 2] ^= 0x01;
-        write_bytes(copy / "bridge" / "records.bin", data);
-        redo_file_hash(copy, "bridge/records.bin");
-        const VerifyReport changed = verify(copy);
-        QVERIFY(!changed.passed());
-        bool named = false;
-        for (const auto& c : changed.checks)
-            if (c.status == CheckStatus::failed && c.scope == "/bridge") named = true;
-        QVERIFY2(named, failed_checks(changed).c_str());
-    }
-
-    // With the bridge log signed again (as the ledger's operator could), V28 alone catches an
-    // anchor that names another root, size or election, a transaction of no intent, a
-    // confirmation of another transaction, a transaction twice, a second intent for the same
-    // chain and payload, and records out of order.
-    void resigned_bridge_log_is_checked_by_v28_data() {
-        QTest::addColumn<int>("change");
-        QTest::newRow("payload root") << 0;
-        QTest::newRow("payload size") << 1;
-        QTest::newRow("payload election digest") << 2;
-        QTest::newRow("transaction's intent index") << 3;
-        QTest::newRow("confirmation's transaction id") << 4;
-        QTest::newRow("confirmation before its transaction") << 5;
-        QTest::newRow("a transaction recorded twice") << 6;
-        QTest::newRow("a second intent for the chain and payload") << 7;
-    }
-    void resigned_bridge_log_is_checked_by_v28() {
-        QFETCH(int, change);
-        QTemporaryDir tmp;
-        const fs::path copy = copy_record(anchored_, tmp.path().toStdString());
-        std::vector<Bytes> records = frames_of(read_bytes(copy / "bridge" / "records.bin"));
-        QCOMPARE(records.size(), std::size_t{3});
-        AnchorIntent intent = checked(decode_anchor_intent(records[0]), "intent");
-        AnchorTransaction transaction = checked(decode_anchor_transaction(records[1]), "tx");
-        AnchorConfirmation confirmation =
-            checked(decode_anchor_confirmation(records[2]), "confirmation");
-        AnchorPayload payload = checked(decode_anchor_payload(intent.payload), "payload");
-        switch (change) {
-            case 0:
-                payload.election_root.bytes[0] ^= 1;
-                break;
-            case 1:
-                payload.election_log_size -= 1;
-                break;
-            case 2:
-                payload.election_digest.bytes[31] ^= 1;
-                break;
-            case 3:
-                transaction.intent_index = 1;
-                break;
-            case 4:
-                confirmation.transaction_id.bytes[0] ^= 1;
-                break;
-        }
-        intent.payload = encode_anchor_payload(payload);
-        records = {encode_anchor_intent(intent), encode_anchor_transaction(transaction),
-                   encode_anchor_confirmation(confirmation)};
-        if (change == 5) std::swap(records[1], records[2]);
-        // Same number of records, so the re-signed checkpoints keep their sizes.
-        if (change == 6) records[2] = records[1];
-        if (change == 7) records = {records[0], records[0], records[1]};
-        write_bytes(copy / "bridge" / "records.bin", file_of(records));
-        const VerifyReport report = verify_resigned_bridge(copy);
-        qInfo("%s", failed_checks(report).c_str());
-        QVERIFY2(only_v28_fails(report), failed_checks(report).c_str());
     }
 };
 

@@ -1,27 +1,105 @@
 // V28 (docs/election-record.md §5): the bridge log's anchor intents, transactions and
-// confirmations against the election checkpoints and the ledger's anchoring state machine.
+// confirmations against the election checkpoints and the ledger's anchoring state machine, and
+// each recorded transaction's bytes against its intent's payload.
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <string>
+#include <vector>
 
+#include "anchor_transactions.hpp"
+#include "psephos/crypto/keccak.hpp"
 #include "verifier_impl.hpp"
 
 namespace psephos::verifier::detail {
 
 namespace {
 
-// What an anchor transaction (0x12) or confirmation (0x13) says of its intent.
+// The calldata of ElectionAnchor's anchor(bytes32 electionId, uint64 logSize, bytes32 root) with
+// the payload's digest, size and root (docs/bridge.md §1): the selector, then one 32-byte word
+// per argument (the size right-aligned).
+Bytes anchor_call(ByteSpan payload) {
+    const Hash32 signature = crypto::keccak256(as_bytes("anchor(bytes32,uint64,bytes32)"));
+    Bytes out(signature.bytes.begin(), signature.bytes.begin() + 4);
+    out.insert(out.end(), payload.begin() + 5, payload.begin() + 37);  // the election digest
+    out.insert(out.end(), 24, 0);
+    out.insert(out.end(), payload.begin() + 37, payload.begin() + 45);  // u64be size
+    out.insert(out.end(), payload.begin() + 45, payload.end());         // the root
+    return out;
+}
+
+// What is wrong with an EVM anchor transaction of an intent for chain id `network` (docs/
+// election-record.md §5, V28 E1–E6); empty if nothing.
+std::vector<std::string> evm_faults(const std::string& network, ByteSpan payload,
+                                    const DecodedAnchorTransaction& t) {
+    const auto tx = decode::decode_evm_transaction(t.raw);
+    if (!tx) return {"raw transaction: " + tx.error().message};
+    std::vector<std::string> out;
+    if (!(tx->hash == t.transaction_id))
+        out.push_back("the transaction id is not Keccak-256 of the raw transaction (" +
+                      hex(tx->hash) + ")");
+    if (std::to_string(tx->chain_id) != network)
+        out.push_back("the transaction's chain id " + std::to_string(tx->chain_id) +
+                      " is not the intent's " + network);
+    const std::string sender = decode::eip55_address(tx->sender);
+    if (sender != t.sender)
+        out.push_back("the transaction is signed by " + sender + ", not by the recorded sender " +
+                      t.sender);
+    if (tx->nonce != t.nonce)
+        out.push_back("the transaction's nonce " + std::to_string(tx->nonce) +
+                      " is not the recorded " + std::to_string(t.nonce));
+    if (!tx->value_is_zero) out.push_back("the transaction transfers a value");
+    const bool plain = std::equal(tx->data.begin(), tx->data.end(), payload.begin(), payload.end());
+    if (plain && !(tx->to && *tx->to == tx->sender))
+        out.push_back("the payload as plain calldata goes to another address than the sender's");
+    if (!plain && (tx->data != anchor_call(payload) || !tx->to))
+        out.push_back(
+            "the calldata is neither the intent's payload nor a call of "
+            "anchor(bytes32,uint64,bytes32) with its digest, size and root");
+    return out;
+}
+
+// What is wrong with a Bitcoin anchor transaction of an intent (V28 B1–B4); empty if nothing.
+std::vector<std::string> bitcoin_faults(ByteSpan payload, const DecodedAnchorTransaction& t) {
+    const auto tx = decode::decode_bitcoin_transaction(t.raw);
+    if (!tx) return {"raw transaction: " + tx.error().message};
+    std::vector<std::string> out;
+    if (!(tx->txid == t.transaction_id))
+        out.push_back("the transaction id is not the raw transaction's txid (" + hex(tx->txid) +
+                      ")");
+    if (t.nonce != 0) out.push_back("a Bitcoin anchor records nonce " + std::to_string(t.nonce));
+    // OP_RETURN OP_PUSHDATA1 77 ‖ payload: the shortest push of 77 bytes.
+    Bytes script{0x6a, 0x4c, static_cast<std::uint8_t>(payload.size())};
+    script.insert(script.end(), payload.begin(), payload.end());
+    std::size_t op_returns = 0;
+    bool carries = false;
+    for (const auto& o : tx->outputs) {
+        if (o.script.empty() || o.script[0] != 0x6a) continue;
+        ++op_returns;
+        carries = carries || o.script == script;
+    }
+    if (op_returns != 1)
+        out.push_back(std::to_string(op_returns) + " OP_RETURN outputs, not exactly one");
+    else if (!carries)
+        out.push_back("the OP_RETURN output is not OP_RETURN OP_PUSHDATA1 0x4d and the payload");
+    return out;
+}
+
+// What an anchor transaction (0x12) or confirmation (0x13) says of its intent; the whole
+// transaction record for 0x12.
 struct AnchorReference {
     std::uint64_t intent = 0;
     Hash32 transaction_id;
+    std::optional<DecodedAnchorTransaction> transaction;
 };
 
 Result<AnchorReference> decode_anchor_reference(std::uint8_t type, ByteSpan frame) {
     if (type == 0x12) {
-        PSEPHOS_TRY_ASSIGN(const DecodedAnchorTransaction t, decode_anchor_transaction(frame));
-        return AnchorReference{t.intent, t.transaction_id};
+        PSEPHOS_TRY_ASSIGN(DecodedAnchorTransaction t, decode_anchor_transaction(frame));
+        return AnchorReference{t.intent, t.transaction_id, std::move(t)};
     }
     PSEPHOS_TRY_ASSIGN(const DecodedAnchorConfirmation c, decode_anchor_confirmation(frame));
-    return AnchorReference{c.intent, c.transaction_id};
+    return AnchorReference{c.intent, c.transaction_id, std::nullopt};
 }
 
 }  // namespace
@@ -30,7 +108,9 @@ Result<AnchorReference> decode_anchor_reference(std::uint8_t type, ByteSpan fram
 // ledger's state machine admits (docs/encoding.md §20–§22): an intent names this election and one
 // of the election checkpoints the record holds, once per chain and payload, with one kind and
 // network per chain; a transaction or confirmation belongs to an earlier intent that is not yet
-// confirmed, and a confirmation to one of its transactions.
+// confirmed, and a confirmation to one of its transactions; a transaction's raw bytes are a
+// signed transaction of the intent's chain whose id is the recorded one and which carries exactly
+// the intent's payload.
 void Verifier::check_anchors() {
     Outcome& v28 = out(28);
     const auto bridge = std::find_if(logs_.begin(), logs_.end(),
@@ -101,6 +181,11 @@ void Verifier::check_anchors() {
                 if (!it->second.transactions.insert(reference->transaction_id).second)
                     v28.fail(at + ": transaction " + hex(reference->transaction_id) +
                              " recorded twice");
+                const Intent& of = it->second;
+                const auto faults =
+                    of.kind == 1 ? evm_faults(of.network, of.payload, *reference->transaction)
+                                 : bitcoin_faults(of.payload, *reference->transaction);
+                for (const std::string& fault : faults) v28.fail(at + ": " + fault);
             } else if (!it->second.transactions.count(reference->transaction_id)) {
                 v28.fail(at + ": confirms " + hex(reference->transaction_id) +
                          ", not a recorded transaction of intent " + std::to_string(intent));

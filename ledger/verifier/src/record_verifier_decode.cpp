@@ -573,11 +573,13 @@ Result<DecodedAnchorTransaction> decode_anchor_transaction(ByteSpan record) {
     r.header(0x12);
     out.intent = r.u64();
     out.transaction_id = r.hash();
-    r.u64();
-    const std::string sender = r.text(128);
+    out.nonce = r.u64();
+    out.sender = r.text(128);
     const ByteSpan raw = r.bytes(100 * 1024);
+    out.raw.assign(raw.begin(), raw.end());
     r.u64();
     r.done();
+    const std::string& sender = out.sender;
     if (r.ok() && (sender.empty() || !std::all_of(sender.begin(), sender.end(),
                                                   [](char c) { return c > 0x20 && c < 0x7F; })))
         r.fail("sender is not 1 to 128 printable ASCII characters");

@@ -234,6 +234,9 @@ Result<DecodedAnchorIntent> decode_anchor_intent(ByteSpan record);
 struct DecodedAnchorTransaction {
     std::uint64_t intent = 0;
     Hash32 transaction_id;
+    std::uint64_t nonce = 0;
+    std::string sender;
+    Bytes raw;
 };
 Result<DecodedAnchorTransaction> decode_anchor_transaction(ByteSpan record);
 struct DecodedAnchorConfirmation {

@@ -1,13 +1,13 @@
 // Keccak-256 over Keccak-f[1600] (keccak.hpp), written from "The Keccak reference" v3.0
 // (Bertoni, Daemen, Peeters, Van Assche, 2011), §1.2 (the permutation) and §1.1 (the sponge).
-// Plain rather than fast: the bridge hashes a few transactions, not blocks.
-#include "psephos/bridge/keccak.hpp"
+// Plain rather than fast: the bridge and the verifier hash a few transactions, not blocks.
+#include "psephos/crypto/keccak.hpp"
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 
-namespace psephos::bridge {
+namespace psephos::crypto {
 namespace {
 
 constexpr std::size_t rate_bytes = 136;  // 1600 − 2·256 bits of capacity, in bytes
@@ -105,4 +105,4 @@ Hash32 keccak256(ByteSpan data) {
     return digest;
 }
 
-}  // namespace psephos::bridge
+}  // namespace psephos::crypto
