@@ -70,7 +70,8 @@ Error open_error(int error, int directory, std::string_view segment, const std::
         return make_error(ErrorCode::invalid_argument,
                           what + ": a symbolic link, which a record does not hold");
     if (error == ENOENT) return make_error(ErrorCode::not_found, what + ": missing");
-    if (error == ENOTDIR) return make_error(ErrorCode::invalid_argument, what + ": not a directory");
+    if (error == ENOTDIR)
+        return make_error(ErrorCode::invalid_argument, what + ": not a directory");
     return make_error(error == EACCES ? ErrorCode::permission_denied : ErrorCode::io_error,
                       what + ": cannot open: " + describe_errno(error));
 }
@@ -87,9 +88,9 @@ Result<RecordFile> RecordFile::open(const std::filesystem::path& root, std::stri
     FdGuard directory(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (directory.get() < 0) {
         const int error = errno;
-        return make_error(error == ENOENT ? ErrorCode::not_found : ErrorCode::io_error,
-                          root.string() + ": cannot open the record's directory: " +
-                              describe_errno(error));
+        return make_error(
+            error == ENOENT ? ErrorCode::not_found : ErrorCode::io_error,
+            root.string() + ": cannot open the record's directory: " + describe_errno(error));
     }
     std::string walked;
     for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
@@ -221,15 +222,15 @@ Result<std::optional<Bytes>> RecordFile::read_frame() {
     const std::uint32_t n = (std::uint32_t{length[0]} << 24) | (std::uint32_t{length[1]} << 16) |
                             (std::uint32_t{length[2]} << 8) | length[3];
     if (n > max_record_frame_bytes)
-        return error(ErrorCode::invalid_encoding,
-                     "frame at byte " + std::to_string(at) + " claims " + std::to_string(n) +
-                         " bytes, more than the limit of " +
-                         std::to_string(max_record_frame_bytes));
+        return error(ErrorCode::invalid_encoding, "frame at byte " + std::to_string(at) +
+                                                      " claims " + std::to_string(n) +
+                                                      " bytes, more than the limit of " +
+                                                      std::to_string(max_record_frame_bytes));
     if (n > remaining())
-        return error(ErrorCode::invalid_encoding,
-                     "truncated frame at byte " + std::to_string(at) + ": it claims " +
-                         std::to_string(n) + " bytes, the file has " +
-                         std::to_string(remaining()) + " left");
+        return error(ErrorCode::invalid_encoding, "truncated frame at byte " + std::to_string(at) +
+                                                      ": it claims " + std::to_string(n) +
+                                                      " bytes, the file has " +
+                                                      std::to_string(remaining()) + " left");
     Bytes frame(n);
     PSEPHOS_TRY(read_exact(frame));
     return std::optional<Bytes>{std::move(frame)};

@@ -1,4 +1,4 @@
-// crypto::RecordFile (record_file.hpp; docs/election-record.md §3.5): each refusal on its own —
+// crypto::RecordFile (record_file.hpp; docs/election-record.md §3.8): each refusal on its own —
 // paths that leave the record, links below the root, what is not a regular file, frame lengths
 // beyond the file or the limit, files over their limit — and the honest reads they guard.
 #include <sys/stat.h>
@@ -95,8 +95,9 @@ private slots:
         fs::create_directories(root / "dir");
         QCOMPARE(::mkfifo((root / "fifo").c_str(), 0600), 0);
         for (const char* name : {"dir", "fifo"})
-            QCOMPARE(error_of(root, name),
-                     std::string(name) + ": not a regular file (a record holds only regular files)");
+            QCOMPARE(
+                error_of(root, name),
+                std::string(name) + ": not a regular file (a record holds only regular files)");
         QCOMPARE(error_of("/dev", "zero"),
                  std::string("zero: not a regular file (a record holds only regular files)"));
     }

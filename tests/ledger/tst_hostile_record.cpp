@@ -1,5 +1,5 @@
 // The verifier (psephos::verifier) and the record reader behind proof bundles
-// (record::RecordReader) against hostile records (docs/election-record.md §3.5, issue 20): a frame
+// (record::RecordReader) against hostile records (docs/election-record.md §3.8, issue 20): a frame
 // length larger than the file, a file that is a link to /dev/zero, a FIFO, an oversized JSON file,
 // a linked district directory. Each run happens in a forked child with an alarm, so that a reader
 // that hangs or allocates fails the test instead of the machine; the child's peak memory (wait4's
@@ -128,15 +128,15 @@ private:
     // The peak memory of a hostile run against the honest one's (skipped under ASan).
     void require_bounded_memory(const ChildRun& hostile) {
 #ifdef PSEPHOS_UNDER_ASAN
-        QSKIP(qPrintable(QStringLiteral(
-            "AddressSanitizer: the functional checks passed; the peak-memory bound (%1 KiB "
-            "against %2 KiB honest) is not measured, as ASan's shadow memory makes RSS "
-            "meaningless")
-                             .arg(hostile.max_rss_kib)
-                             .arg(honest_rss_kib_)));
+        QSKIP(qPrintable(
+            QStringLiteral(
+                "AddressSanitizer: the functional checks passed; the peak-memory bound (%1 KiB "
+                "against %2 KiB honest) is not measured, as ASan's shadow memory makes RSS "
+                "meaningless")
+                .arg(hostile.max_rss_kib)
+                .arg(honest_rss_kib_)));
 #else
-        qInfo("peak memory: hostile %ld KiB, honest %ld KiB", hostile.max_rss_kib,
-              honest_rss_kib_);
+        qInfo("peak memory: hostile %ld KiB, honest %ld KiB", hostile.max_rss_kib, honest_rss_kib_);
         QVERIFY2(hostile.max_rss_kib <= honest_rss_kib_ + memory_margin_kib,
                  qPrintable(QStringLiteral("the hostile record took %1 KiB, the honest one %2 KiB")
                                 .arg(hostile.max_rss_kib)
@@ -170,11 +170,11 @@ private slots:
         const ChildRun run = run_in_child([&] { return verify_failures(record); });
         QVERIFY2(run.finished, "the verifier did not finish within the alarm");
         for (const char* d : {"d1", "d2", "/election", "/events"})
-            QVERIFY2(has_line(run.output, "V12[", std::string(d) + ": ") &&
-                         run.output.find("checkpoints.bin: truncated frame at byte 0: it claims "
-                                         "268435440 bytes, the file has 12 left") !=
-                             std::string::npos,
-                     run.output.c_str());
+            QVERIFY2(
+                has_line(run.output, "V12[", std::string(d) + ": ") &&
+                    run.output.find("checkpoints.bin: truncated frame at byte 0: it claims "
+                                    "268435440 bytes, the file has 12 left") != std::string::npos,
+                run.output.c_str());
         QVERIFY2(has_line(run.output, "V11[d1]",
                           "districts/d1/records.bin: truncated frame at byte 0: it claims"),
                  run.output.c_str());
@@ -245,7 +245,8 @@ private slots:
                  out.c_str());
     }
 
-    // The rule of §3.5: the directory the user names may itself be a link.
+    // The rule of docs/election-record.md §3.8 and V2: the directory the user names may itself be a
+    // link.
     void verifier_accepts_a_linked_root() {
         QTemporaryDir tmp;
         const fs::path link = fs::path(tmp.path().toStdString()) / "link";
@@ -272,10 +273,10 @@ private slots:
                    (s ? std::string("records read\n") : s.error().message + "\n");
         });
         QVERIFY2(run.finished, "the reader did not finish within the alarm");
-        QVERIFY2(run.output.find("districts/d1/checkpoints.bin: truncated frame at byte 0: it "
-                                 "claims 268435440 bytes, the file has 12 left") !=
-                     std::string::npos,
-                 run.output.c_str());
+        QVERIFY2(
+            run.output.find("districts/d1/checkpoints.bin: truncated frame at byte 0: it "
+                            "claims 268435440 bytes, the file has 12 left") != std::string::npos,
+            run.output.c_str());
         QVERIFY2(run.output.find("districts/d2/records.bin: truncated frame at byte 0") !=
                      std::string::npos,
                  run.output.c_str());

@@ -127,7 +127,7 @@ private slots:
         }
     }
 
-    // Hostile files (docs/election-record.md §3.5): record.json a link to an honest file outside
+    // Hostile files (docs/election-record.md §3.8): record.json a link to an honest file outside
     // the record is refused, naming the link; results.json and the election log's checkpoints
     // links to /dev/zero are not read (before: readAll and the frame loop never ended), so the
     // record opens and counts its ballots from the district logs instead.

@@ -33,7 +33,8 @@ namespace psephos::ui {
 namespace {
 
 constexpr int max_recent = 8;
-constexpr std::size_t max_json_bytes = std::size_t{64} << 20;  // record.json, results.json: far below this
+constexpr std::size_t max_json_bytes = std::size_t{64}
+                                       << 20;  // record.json, results.json: far below this
 
 QString q(std::string_view s) {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
@@ -71,18 +72,19 @@ ByteSpan span(const QByteArray& a) {
 // A JSON object file of the record in `root`, read as every record file is (crypto::RecordFile)
 // and refused above max_json_bytes before it is read.
 Result<QJsonObject> read_json(const QString& root, const QString& relative) {
-    PSEPHOS_TRY_ASSIGN(const Bytes bytes, crypto::read_record_file(root.toStdString(),
-                                                                   relative.toStdString(),
-                                                                   max_json_bytes));
+    PSEPHOS_TRY_ASSIGN(
+        const Bytes bytes,
+        crypto::read_record_file(root.toStdString(), relative.toStdString(), max_json_bytes));
     QJsonParseError error{};
-    const QJsonDocument doc = QJsonDocument::fromJson(
-        QByteArray(reinterpret_cast<const char*>(bytes.data()),
-                   static_cast<qsizetype>(bytes.size())),
-        &error);
+    const QJsonDocument doc =
+        QJsonDocument::fromJson(QByteArray(reinterpret_cast<const char*>(bytes.data()),
+                                           static_cast<qsizetype>(bytes.size())),
+                                &error);
     if (doc.isNull() || !doc.isObject())
-        return Error{ErrorCode::invalid_encoding, (relative + QStringLiteral(": not a JSON object (") +
-                                                   error.errorString() + QLatin1Char(')'))
-                                                      .toStdString()};
+        return Error{ErrorCode::invalid_encoding,
+                     (relative + QStringLiteral(": not a JSON object (") + error.errorString() +
+                      QLatin1Char(')'))
+                         .toStdString()};
     return doc.object();
 }
 
@@ -143,12 +145,11 @@ bool AuditorController::openRecord(const QString& path_in) {
         return fail(tr("%1: record.json is not a Psephos election record (format '%2')")
                         .arg(path, r.value(QStringLiteral("format")).toString()));
 
-    auto manifest_json = crypto::read_record_file(path.toStdString(), "manifest.json",
-                                                  election::max_manifest_bytes);
+    auto manifest_json =
+        crypto::read_record_file(path.toStdString(), "manifest.json", election::max_manifest_bytes);
     if (!manifest_json) return fail(tr("%1: %2").arg(path, q(manifest_json.error().message)));
-    auto manifest = election::parse_manifest(
-        std::string_view(reinterpret_cast<const char*>(manifest_json->data()),
-                         manifest_json->size()));
+    auto manifest = election::parse_manifest(std::string_view(
+        reinterpret_cast<const char*>(manifest_json->data()), manifest_json->size()));
     if (!manifest) return fail(tr("%1: manifest.json: %2").arg(path, q(manifest.error().message)));
     const election::ElectionManifest& m = manifest.value();
 
@@ -274,13 +275,12 @@ bool AuditorController::openRecord(const QString& path_in) {
 
     // The anchors of the bridge log, and whether each payload is this record's election root.
     std::map<quint64, QByteArray> election_roots;  // election log size → root
-    for_each_frame(
-        path, QStringLiteral("election/checkpoints.bin"), [&](const QByteArray& note) {
-            const QList<QByteArray> lines = note.split('\n');
-            if (lines.size() >= 3)
-                election_roots[lines[1].toULongLong()] = QByteArray::fromBase64(lines[2]);
-            return true;
-        });
+    for_each_frame(path, QStringLiteral("election/checkpoints.bin"), [&](const QByteArray& note) {
+        const QList<QByteArray> lines = note.split('\n');
+        if (lines.size() >= 3)
+            election_roots[lines[1].toULongLong()] = QByteArray::fromBase64(lines[2]);
+        return true;
+    });
     m_anchorRows.clear();
     std::map<quint64, int> row_of_intent;
     quint64 index = 0;
@@ -753,29 +753,29 @@ void AuditorController::lookup(const QString& code) {
         Found result;
         for (const QString& district : districts) {
             quint64 index = 0;
-            for_each_frame(
-                path, QStringLiteral("districts/%1/records.bin").arg(district),
-                [&](const QByteArray& frame) {
-                    const quint8 type = frame.isEmpty() ? 0 : quint8(frame[0]);
-                    std::optional<election::EncryptedBallot> ballot;
-                    if (type == 0x02) {
-                        if (auto b = election::decode_ballot(span(frame)))
-                            ballot = std::move(b).value();
-                    } else if (type == 0x03) {
-                        if (auto b = election::decode_challenged_ballot(span(frame)))
-                            ballot = std::move(b).value().ballot;
-                    }
-                    if (ballot) {
-                        const Hash32 h = election::next_tracking_code(
-                            ballot->previous_tracking_code, election::compute_ballot_hash(*ballot));
-                        if (std::equal(wanted.begin(), wanted.end(), h.bytes.begin())) {
-                            result = {true, type == 0x03, district, index};
-                            return false;
-                        }
-                    }
-                    ++index;
-                    return true;
-                });
+            for_each_frame(path, QStringLiteral("districts/%1/records.bin").arg(district),
+                           [&](const QByteArray& frame) {
+                               const quint8 type = frame.isEmpty() ? 0 : quint8(frame[0]);
+                               std::optional<election::EncryptedBallot> ballot;
+                               if (type == 0x02) {
+                                   if (auto b = election::decode_ballot(span(frame)))
+                                       ballot = std::move(b).value();
+                               } else if (type == 0x03) {
+                                   if (auto b = election::decode_challenged_ballot(span(frame)))
+                                       ballot = std::move(b).value().ballot;
+                               }
+                               if (ballot) {
+                                   const Hash32 h = election::next_tracking_code(
+                                       ballot->previous_tracking_code,
+                                       election::compute_ballot_hash(*ballot));
+                                   if (std::equal(wanted.begin(), wanted.end(), h.bytes.begin())) {
+                                       result = {true, type == 0x03, district, index};
+                                       return false;
+                                   }
+                               }
+                               ++index;
+                               return true;
+                           });
             if (result.found) break;
         }
         return result;

@@ -133,21 +133,22 @@ Result<std::size_t> RecordReader::load(std::string_view name, const RecordVisito
     const std::string path = l.directory + "/records.bin";
     if (loaded.loaded) {
         if (visit) {
-            PSEPHOS_TRY(for_each_frame(dir_, path, [&](std::uint64_t i, std::uint64_t, const Bytes& f) {
-                if (i < loaded.leaves.size() && crypto::hash_merkle_leaf(f) == loaded.leaves[i])
-                    visit(i, f);
-            }));
+            PSEPHOS_TRY(
+                for_each_frame(dir_, path, [&](std::uint64_t i, std::uint64_t, const Bytes& f) {
+                    if (i < loaded.leaves.size() && crypto::hash_merkle_leaf(f) == loaded.leaves[i])
+                        visit(i, f);
+                }));
         }
         return at;
     }
     loaded.leaves.clear();
     loaded.offsets.clear();
-    PSEPHOS_TRY(
-        for_each_frame(dir_, path, [&](std::uint64_t index, std::uint64_t offset, const Bytes& frame) {
-            loaded.leaves.push_back(crypto::hash_merkle_leaf(frame));
-            loaded.offsets.push_back(offset);
-            if (visit) visit(index, frame);
-        }));
+    PSEPHOS_TRY(for_each_frame(dir_, path,
+                               [&](std::uint64_t index, std::uint64_t offset, const Bytes& frame) {
+                                   loaded.leaves.push_back(crypto::hash_merkle_leaf(frame));
+                                   loaded.offsets.push_back(offset);
+                                   if (visit) visit(index, frame);
+                               }));
     if (loaded.leaves.size() != l.size || !(crypto::compute_merkle_root(loaded.leaves) == l.root))
         return make_error(ErrorCode::corrupted,
                           l.name + ": records.bin does not match record.json's size and root");

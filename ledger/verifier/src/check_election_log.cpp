@@ -234,8 +234,7 @@ void Verifier::check_challenged_file() {
     const json::value expected = json::object{{"election_id", election_.manifest.election_id},
                                               {"challenged_ballots", entries}};
     std::string error;
-    auto actual =
-        read_json(dir_, "challenged-ballots.json", max_challenged_json_bytes, error);
+    auto actual = read_json(dir_, "challenged-ballots.json", max_challenged_json_bytes, error);
     v27.count();
     if (!actual) {
         v27.fail(error);

@@ -78,7 +78,7 @@ private:
     std::string why_;
 };
 
-// The limits of docs/election-record.md §3.5 on the files read whole; the frame files are read a
+// The limits of docs/election-record.md §3.8 on the files read whole; the frame files are read a
 // frame at a time (crypto::max_record_frame_bytes, and never past the file's end).
 inline constexpr std::size_t max_record_json_bytes = std::size_t{64} << 20;
 inline constexpr std::size_t max_manifest_file_bytes = std::size_t{4} << 20;
@@ -229,9 +229,9 @@ private:
     void check_file_hashes();    // V3
     // The file, or a directory above it, failed V2 and is not to be read.
     bool refused_by_file_list(const std::string& path) const;
-    bool check_manifest();       // V4–V6
-    void check_ceremony();       // V7–V9
-    bool check_log_list();       // V10
+    bool check_manifest();  // V4–V6
+    void check_ceremony();  // V7–V9
+    bool check_log_list();  // V10
     void load_checkpoints(LogInfo& log);
     void read_log(std::size_t index);
     void read_district(std::size_t index, Outcome& v11, Outcome& v12);

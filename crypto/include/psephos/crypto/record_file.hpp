@@ -1,6 +1,6 @@
 // Files inside a published election record, read so that a hostile record cannot lead its reader
 // out of the record, make it wait forever or make it allocate more than the record holds
-// (docs/election-record.md §3, "Reading a record"). The directory the user names may be a
+// (docs/election-record.md §3.8). The directory the user names may be a
 // symbolic link; nothing inside it may be one: every component below it is opened with
 // O_NOFOLLOW, and what is opened must be a regular file (fstat on the descriptor, so a FIFO, a
 // device such as /dev/zero or a directory is refused before a byte is read). A file's size is
