@@ -35,24 +35,15 @@ constexpr std::string_view separator("\n\0psephos-file\0\n", 16);
 const char* const file_names[] = {"record.json", "manifest.json", "districts/d1/records.bin",
                                   "districts/d1/checkpoints.bin", "authority.bin"};
 
-// One directory per process, emptied and refilled for each input.
-const fs::path& work_directory() {
-    static const fs::path dir = [] {
-        std::string path = (fs::temp_directory_path() / "psephos-fuzz-record-XXXXXX").string();
-        if (::mkdtemp(path.data()) == nullptr) std::abort();
-        std::atexit([] { fs::remove_all(work_directory()); });
-        return fs::path(path);
-    }();
-    return dir;
-}
-
-void write_record(std::string_view input) {
-    const fs::path& dir = work_directory();
-    for (const char* name : file_names) fs::remove(dir / name);
+// A fresh directory for one input, removed after it (libFuzzer's exit skips atexit handlers, so
+// a directory per process would be left behind).
+fs::path write_record(std::string_view input) {
+    std::string path = (fs::temp_directory_path() / "psephos-fuzz-record-XXXXXX").string();
+    if (::mkdtemp(path.data()) == nullptr) std::abort();
+    const fs::path dir(path);
     fs::create_directories(dir / "districts/d1");
     std::size_t at = 0;
     for (const char* name : file_names) {
-        if (at > input.size()) break;
         const std::size_t end = input.find(separator, at);
         const std::string_view part =
             input.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
@@ -61,6 +52,7 @@ void write_record(std::string_view input) {
         if (end == std::string_view::npos) break;
         at = end + separator.size();
     }
+    return dir;
 }
 
 void check_log(const record::RecordReader& reader, const std::string& name) {
@@ -68,17 +60,18 @@ void check_log(const record::RecordReader& reader, const std::string& name) {
     require(status.ok(), "status of a log record.json names");
     auto checkpoints = reader.checkpoints(name);
     if (!checkpoints) require_message(checkpoints.error(), "checkpoints refusal says why");
-    std::vector<Bytes> records;
-    auto streamed =
-        reader.for_each_record(name, [&](std::uint64_t index, const Bytes& record) {
-            require(index == records.size(), "records are visited in order");
-            if (records.size() < 4) records.push_back(record);
-        });
+    std::vector<Bytes> records;  // the first few, to read again by index
+    std::uint64_t visited = 0;
+    auto streamed = reader.for_each_record(name, [&](std::uint64_t index, const Bytes& record) {
+        require(index == visited++, "records are visited in order");
+        if (records.size() < 4) records.push_back(record);
+    });
     if (!streamed) {
         require_message(streamed.error(), "a log that does not read says why");
         return;
     }
     const std::uint64_t size = status->size;
+    require(visited == size, "a log that reads has record.json's size");
     for (std::uint64_t i = 0; i < records.size(); ++i) {
         auto again = reader.record(name, i);
         require(again.ok() && *again == records[i], "a record read by index is the streamed one");
@@ -91,14 +84,11 @@ void check_log(const record::RecordReader& reader, const std::string& name) {
     require(!reader.prove_inclusion(name, 0, size + 1).ok(), "no proof beyond the log");
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    write_record(std::string_view(reinterpret_cast<const char*>(data), size));
-    auto reader = record::RecordReader::open(work_directory());
+void check_record(const fs::path& dir, const std::uint8_t* data, std::size_t size) {
+    auto reader = record::RecordReader::open(dir);
     if (!reader) {
         require_message(reader.error(), "a record that does not open says why");
-        return 0;
+        return;
     }
     auto approval = reader->approval();
     if (!approval) require_message(approval.error(), "authority.bin refusal says why");
@@ -113,5 +103,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto found = reader->find_tracking_code(ByteSpan(data, 1));
         if (!found) require_message(found.error(), "a tracking code not found says why");
     }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const fs::path dir = write_record(std::string_view(reinterpret_cast<const char*>(data), size));
+    check_record(dir, data, size);
+    fs::remove_all(dir);
     return 0;
 }
