@@ -127,6 +127,36 @@ private slots:
         }
     }
 
+    // Hostile files (docs/election-record.md §3.8): record.json a link to an honest file outside
+    // the record is refused, naming the link; results.json and the election log's checkpoints
+    // links to /dev/zero are not read (before: readAll and the frame loop never ended), so the
+    // record opens and counts its ballots from the district logs instead.
+    void refuses_links_and_devices_in_a_record() {
+        const QString linked = m_dir.filePath(QStringLiteral("linked-index"));
+        QVERIFY(test::copy_tree(m_records->good, linked));
+        const QString outside = m_dir.filePath(QStringLiteral("outside-record.json"));
+        QVERIFY(QFile::rename(linked + "/record.json", outside));
+        QVERIFY(QFile::link(outside, linked + "/record.json"));
+        ui::AuditorController a;
+        QVERIFY(!a.openRecord(linked));
+        QVERIFY2(a.loadError().contains(
+                     QStringLiteral("record.json: a symbolic link, which a record does not hold")),
+                 qPrintable(a.loadError()));
+
+        const QString zero = m_dir.filePath(QStringLiteral("dev-zero"));
+        QVERIFY(test::copy_tree(m_records->good, zero));
+        for (const char* name : {"/results.json", "/election/checkpoints.bin"}) {
+            QVERIFY(QFile::remove(zero + name));
+            QVERIFY(QFile::link(QStringLiteral("/dev/zero"), zero + name));
+        }
+        ui::AuditorController b;
+        QSignalSpy counted(&b, &ui::AuditorController::ballotsCounted);
+        QVERIFY2(b.openRecord(zero), qPrintable(b.loadError()));
+        QVERIFY(b.counting());  // results.json refused: the counts come from the logs
+        QVERIFY(counted.wait(60000));
+        QVERIFY(!b.resultsComplete());
+    }
+
     void refuses_what_is_not_a_record() {
         ui::AuditorController a;
         QVERIFY(!a.openRecord(m_dir.path()));

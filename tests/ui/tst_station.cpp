@@ -157,6 +157,19 @@ private slots:
         QVERIFY(crypto::write_new_file(
             other, "psephos-poll-worker-passphrase-v2 " + hash.value() + "\n", 0600));
         QVERIFY(!kiosk::read_poll_worker_passphrase_file(other));
+        // A genuine-looking hash whose cost parameters are not the writer's (4 GiB, 1000
+        // passes): refused when read, before any unlock attempt could run it.
+        std::string costly = hash.value();
+        const std::size_t m = costly.find("m=65536,t=2,");
+        QVERIFY2(m != std::string::npos, costly.c_str());
+        costly.replace(m, 12, "m=4194304,t=1000,");
+        const auto expensive = dir / "pw-5";
+        QVERIFY(crypto::write_new_file(expensive,
+                                       "psephos-poll-worker-passphrase-v1 " + costly + "\n", 0600));
+        auto refused_cost = kiosk::read_poll_worker_passphrase_file(expensive);
+        QVERIFY(!refused_cost);
+        QVERIFY2(refused_cost.error().message.find("other cost parameters") != std::string::npos,
+                 refused_cost.error().message.c_str());
     }
 
     void unlock_is_rate_limited() {

@@ -23,6 +23,7 @@
 
 #include "csv_cell.hpp"
 #include "psephos/bridge/proof_bundle.hpp"
+#include "psephos/crypto/record_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/election/anchor_records.hpp"
 #include "psephos/election/election_manifest.hpp"
@@ -33,7 +34,8 @@ namespace psephos::ui {
 namespace {
 
 constexpr int max_recent = 8;
-constexpr qint64 max_json_bytes = 64LL << 20;  // record.json, results.json: far below this
+constexpr std::size_t max_json_bytes = std::size_t{64}
+                                       << 20;  // record.json, results.json: far below this
 
 QString q(std::string_view s) {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
@@ -44,24 +46,23 @@ QString hex(const Hash32& h) {
         QByteArray(reinterpret_cast<const char*>(h.bytes.data()), 32).toHex());
 }
 
-// Calls f with each frame (u32be length ‖ bytes) of a records.bin or checkpoints.bin; stops when
-// f returns false. Returns an error text, or empty.
-QString for_each_frame(const QString& path, const std::function<bool(const QByteArray&)>& f) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) return path + QStringLiteral(": ") + file.errorString();
-    QByteArray frame;
-    while (!file.atEnd()) {
-        const QByteArray length = file.read(4);
-        if (length.size() != 4) return path + QStringLiteral(": truncated frame length");
-        const quint32 n = (quint32(quint8(length[0])) << 24) | (quint32(quint8(length[1])) << 16) |
-                          (quint32(quint8(length[2])) << 8) | quint32(quint8(length[3]));
-        if (n > (256U << 20)) return path + QStringLiteral(": frame of %1 bytes").arg(n);
-        frame = file.read(n);
-        if (frame.size() != static_cast<qsizetype>(n))
-            return path + QStringLiteral(": truncated frame");
-        if (!f(frame)) break;
+// Calls f with each frame (u32be length ‖ bytes) of a records.bin or checkpoints.bin of the record
+// in `root`; stops when f returns false. Returns an error text, or empty. The file is opened as
+// every record file is (crypto::RecordFile: no links below the root, a regular file) and a
+// frame's length is checked against the bytes left before it is allocated.
+QString for_each_frame(const QString& root, const QString& relative,
+                       const std::function<bool(const QByteArray&)>& f) {
+    auto file = crypto::RecordFile::open(root.toStdString(), relative.toStdString());
+    if (!file) return q(file.error().message);
+    while (true) {
+        auto frame = file->read_frame();
+        if (!frame) return q(frame.error().message);
+        if (!*frame) return {};
+        const Bytes& bytes = **frame;
+        if (!f(QByteArray(reinterpret_cast<const char*>(bytes.data()),
+                          static_cast<qsizetype>(bytes.size()))))
+            return {};
     }
-    return {};
 }
 
 ByteSpan span(const QByteArray& a) {
@@ -69,20 +70,22 @@ ByteSpan span(const QByteArray& a) {
             static_cast<std::size_t>(a.size())};
 }
 
-Result<QJsonObject> read_json(const QString& path) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return Error{ErrorCode::not_found,
-                     (path + QStringLiteral(": ") + file.errorString()).toStdString()};
-    if (file.size() > max_json_bytes)
-        return Error{ErrorCode::invalid_argument,
-                     (path + QStringLiteral(": too large")).toStdString()};
+// A JSON object file of the record in `root`, read as every record file is (crypto::RecordFile)
+// and refused above max_json_bytes before it is read.
+Result<QJsonObject> read_json(const QString& root, const QString& relative) {
+    PSEPHOS_TRY_ASSIGN(
+        const Bytes bytes,
+        crypto::read_record_file(root.toStdString(), relative.toStdString(), max_json_bytes));
     QJsonParseError error{};
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
+    const QJsonDocument doc =
+        QJsonDocument::fromJson(QByteArray(reinterpret_cast<const char*>(bytes.data()),
+                                           static_cast<qsizetype>(bytes.size())),
+                                &error);
     if (doc.isNull() || !doc.isObject())
-        return Error{ErrorCode::invalid_encoding, (path + QStringLiteral(": not a JSON object (") +
-                                                   error.errorString() + QLatin1Char(')'))
-                                                      .toStdString()};
+        return Error{ErrorCode::invalid_encoding,
+                     (relative + QStringLiteral(": not a JSON object (") + error.errorString() +
+                      QLatin1Char(')'))
+                         .toStdString()};
     return doc.object();
 }
 
@@ -123,7 +126,7 @@ bool AuditorController::openRecord(const QString& path_in) {
         return false;
     };
     if (path.isEmpty() || !dir.exists()) return fail(tr("%1: no such directory").arg(path));
-    auto record = read_json(dir.filePath(QStringLiteral("record.json")));
+    auto record = read_json(path, QStringLiteral("record.json"));
     if (!record)
         return fail(tr("%1 is not an election record (no readable record.json: %2)")
                         .arg(path, q(record.error().message)));
@@ -134,13 +137,11 @@ bool AuditorController::openRecord(const QString& path_in) {
         return fail(tr("%1: record.json is not a Psephos election record (format '%2')")
                         .arg(path, r.value(QStringLiteral("format")).toString()));
 
-    QFile manifest_file(dir.filePath(QStringLiteral("manifest.json")));
-    if (!manifest_file.open(QIODevice::ReadOnly))
-        return fail(tr("%1: manifest.json: %2").arg(path, manifest_file.errorString()));
-    const QByteArray manifest_json =
-        manifest_file.read(static_cast<qint64>(election::max_manifest_bytes) + 1);
+    auto manifest_json =
+        crypto::read_record_file(path.toStdString(), "manifest.json", election::max_manifest_bytes);
+    if (!manifest_json) return fail(tr("%1: %2").arg(path, q(manifest_json.error().message)));
     auto manifest = election::parse_manifest(std::string_view(
-        manifest_json.constData(), static_cast<std::size_t>(manifest_json.size())));
+        reinterpret_cast<const char*>(manifest_json->data()), manifest_json->size()));
     if (!manifest) return fail(tr("%1: manifest.json: %2").arg(path, q(manifest.error().message)));
     const election::ElectionManifest& m = manifest.value();
 
@@ -196,7 +197,7 @@ bool AuditorController::openRecord(const QString& path_in) {
     std::map<QString, std::map<QString, std::map<QString, int>>>
         by_district;  // d → contest → option → n
     m_resultsComplete = false;
-    if (auto results = read_json(dir.filePath(QStringLiteral("results.json")))) {
+    if (auto results = read_json(path, QStringLiteral("results.json"))) {
         m_resultsComplete = results.value().value(QStringLiteral("complete")).toBool();
         for (const QJsonValue& v : results.value().value(QStringLiteral("districts")).toArray()) {
             const QJsonObject d = v.toObject();
@@ -266,19 +267,17 @@ bool AuditorController::openRecord(const QString& path_in) {
 
     // The anchors of the bridge log, and whether each payload is this record's election root.
     std::map<quint64, QByteArray> election_roots;  // election log size → root
-    for_each_frame(
-        dir.filePath(QStringLiteral("election/checkpoints.bin")), [&](const QByteArray& note) {
-            const QList<QByteArray> lines = note.split('\n');
-            if (lines.size() >= 3)
-                election_roots[lines[1].toULongLong()] = QByteArray::fromBase64(lines[2]);
-            return true;
-        });
+    for_each_frame(path, QStringLiteral("election/checkpoints.bin"), [&](const QByteArray& note) {
+        const QList<QByteArray> lines = note.split('\n');
+        if (lines.size() >= 3)
+            election_roots[lines[1].toULongLong()] = QByteArray::fromBase64(lines[2]);
+        return true;
+    });
     m_anchorRows.clear();
     std::map<quint64, int> row_of_intent;
     quint64 index = 0;
-    const QString bridge = dir.filePath(QStringLiteral("bridge/records.bin"));
-    if (QFile::exists(bridge)) {
-        for_each_frame(bridge, [&](const QByteArray& frame) {
+    if (QFile::exists(dir.filePath(QStringLiteral("bridge/records.bin")))) {
+        for_each_frame(path, QStringLiteral("bridge/records.bin"), [&](const QByteArray& frame) {
             const quint8 type = frame.isEmpty() ? 0 : quint8(frame[0]);
             if (type == 0x11) {
                 if (auto intent = election::decode_anchor_intent(span(frame))) {
@@ -385,7 +384,7 @@ void AuditorController::countBallots(const QStringList& districts) {
         std::map<QString, std::pair<int, int>> counts;
         for (const QString& id : districts) {
             int cast = 0, challenged = 0;
-            for_each_frame(QDir(path).filePath(QStringLiteral("districts/%1/records.bin").arg(id)),
+            for_each_frame(path, QStringLiteral("districts/%1/records.bin").arg(id),
                            [&](const QByteArray& f) {
                                if (!f.isEmpty() && quint8(f[0]) == 0x02) ++cast;
                                if (!f.isEmpty() && quint8(f[0]) == 0x03) ++challenged;
@@ -746,29 +745,29 @@ void AuditorController::lookup(const QString& code) {
         Found result;
         for (const QString& district : districts) {
             quint64 index = 0;
-            for_each_frame(
-                QDir(path).filePath(QStringLiteral("districts/%1/records.bin").arg(district)),
-                [&](const QByteArray& frame) {
-                    const quint8 type = frame.isEmpty() ? 0 : quint8(frame[0]);
-                    std::optional<election::EncryptedBallot> ballot;
-                    if (type == 0x02) {
-                        if (auto b = election::decode_ballot(span(frame)))
-                            ballot = std::move(b).value();
-                    } else if (type == 0x03) {
-                        if (auto b = election::decode_challenged_ballot(span(frame)))
-                            ballot = std::move(b).value().ballot;
-                    }
-                    if (ballot) {
-                        const Hash32 h = election::next_tracking_code(
-                            ballot->previous_tracking_code, election::compute_ballot_hash(*ballot));
-                        if (std::equal(wanted.begin(), wanted.end(), h.bytes.begin())) {
-                            result = {true, type == 0x03, district, index};
-                            return false;
-                        }
-                    }
-                    ++index;
-                    return true;
-                });
+            for_each_frame(path, QStringLiteral("districts/%1/records.bin").arg(district),
+                           [&](const QByteArray& frame) {
+                               const quint8 type = frame.isEmpty() ? 0 : quint8(frame[0]);
+                               std::optional<election::EncryptedBallot> ballot;
+                               if (type == 0x02) {
+                                   if (auto b = election::decode_ballot(span(frame)))
+                                       ballot = std::move(b).value();
+                               } else if (type == 0x03) {
+                                   if (auto b = election::decode_challenged_ballot(span(frame)))
+                                       ballot = std::move(b).value().ballot;
+                               }
+                               if (ballot) {
+                                   const Hash32 h = election::next_tracking_code(
+                                       ballot->previous_tracking_code,
+                                       election::compute_ballot_hash(*ballot));
+                                   if (std::equal(wanted.begin(), wanted.end(), h.bytes.begin())) {
+                                       result = {true, type == 0x03, district, index};
+                                       return false;
+                                   }
+                               }
+                               ++index;
+                               return true;
+                           });
             if (result.found) break;
         }
         return result;

@@ -11,12 +11,13 @@
 #include <tuple>
 
 #include "psephos/crypto/key_file.hpp"
+#include "psephos/crypto/record_file.hpp"
 #include "psephos/election/authority.hpp"
 
 namespace psephos::ui {
 namespace {
 
-constexpr qint64 max_approval_bytes = 4096;  // authority.bin: 130 bytes
+constexpr std::size_t max_approval_bytes = 4096;  // authority.bin: 130 bytes
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
@@ -76,14 +77,12 @@ AuthorityTrust::AuthorityTrust(QObject* parent) : QObject(parent) {}
 void AuthorityTrust::readRecord(const QString& dir) {
     m_recordKey.clear();
     m_recordKeyError.clear();
-    QFile file(QDir(dir).filePath(QStringLiteral("authority.bin")));
-    if (!file.open(QIODevice::ReadOnly)) {
-        m_recordKeyError = tr("authority.bin: %1").arg(file.errorString());
+    // As every record file is read: no link, a regular file, bounded (crypto::RecordFile).
+    auto bytes = crypto::read_record_file(dir.toStdString(), "authority.bin", max_approval_bytes);
+    if (!bytes) {
+        m_recordKeyError = q(bytes.error().message);
     } else {
-        const QByteArray bytes = file.read(max_approval_bytes + 1);
-        auto approval = election::decode_election_approval(
-            {reinterpret_cast<const std::uint8_t*>(bytes.constData()),
-             static_cast<std::size_t>(bytes.size())});
+        auto approval = election::decode_election_approval(*bytes);
         if (approval)
             m_recordKey = q(election::authority_key_text(approval.value().authority_key));
         else

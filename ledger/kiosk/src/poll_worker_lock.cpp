@@ -16,6 +16,9 @@ constexpr std::size_t min_passphrase = 8;
 constexpr std::size_t max_passphrase = 256;
 constexpr std::string_view lockout_header = "psephos-poll-worker-lockout-v1 ";
 constexpr unsigned max_counted_failures = 1'000'000;
+// The cost of the hash the writer makes, and the only one the reader accepts.
+constexpr unsigned long long pwhash_opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+constexpr std::size_t pwhash_memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
 
 }  // namespace
 
@@ -27,9 +30,8 @@ Status write_poll_worker_passphrase_file(const std::filesystem::path& path,
                          std::to_string(passphrase.size()) + ")"};
     if (sodium_init() < 0) return Error{ErrorCode::io_error, "libsodium failed to initialize"};
     char hash[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(hash, passphrase.data(), passphrase.size(),
-                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    if (crypto_pwhash_str(hash, passphrase.data(), passphrase.size(), pwhash_opslimit,
+                          pwhash_memlimit) != 0)
         return Error{ErrorCode::io_error, "crypto_pwhash_str ran out of memory"};
     std::string line = std::string(file_header) + hash + "\n";
     return crypto::write_new_file(path, line, 0600);
@@ -38,8 +40,12 @@ Status write_poll_worker_passphrase_file(const std::filesystem::path& path,
 Result<std::string> read_poll_worker_passphrase_file(const std::filesystem::path& path) {
     crypto::SecretText text(4096);
     if (Status read = crypto::read_file_into(path, true, text); !read) return read.error();
-    std::string_view content = text.view();
-    const std::string where = path.string() + ": ";
+    return parse_poll_worker_passphrase_file(text.view(), path.string() + ": ");
+}
+
+Result<std::string> parse_poll_worker_passphrase_file(std::string_view content,
+                                                      const std::string& where) {
+    if (sodium_init() < 0) return Error{ErrorCode::io_error, "libsodium failed to initialize"};
     if (!content.starts_with(file_header))
         return Error{ErrorCode::invalid_encoding,
                      where + "not a poll-worker passphrase file (expected a line starting with '" +
@@ -50,11 +56,19 @@ Result<std::string> read_poll_worker_passphrase_file(const std::filesystem::path
         content.find('\n') != std::string_view::npos)
         return Error{ErrorCode::invalid_encoding, where + "malformed password hash line"};
     std::string hash(content);
-    // A hash libsodium cannot parse would make every unlock fail: refuse it now.
-    if (crypto_pwhash_str_needs_rehash(hash.c_str(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                       crypto_pwhash_MEMLIMIT_INTERACTIVE) == -1)
+    // A hash libsodium cannot parse would make every unlock fail: refuse it now. One with other
+    // cost parameters than the writer's would make each attempt cost what the file says (up to
+    // terabytes of memory): refuse that too.
+    const int rehash =
+        crypto_pwhash_str_needs_rehash(hash.c_str(), pwhash_opslimit, pwhash_memlimit);
+    if (rehash == -1)
         return Error{ErrorCode::invalid_encoding,
                      where + "not an Argon2 password hash libsodium recognises"};
+    if (rehash != 0)
+        return Error{ErrorCode::invalid_encoding,
+                     where +
+                         "an Argon2 password hash with other cost parameters than the kiosk "
+                         "writes (Argon2id, libsodium's INTERACTIVE limits)"};
     return hash;
 }
 

@@ -5,11 +5,10 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <optional>
 
 #include "psephos/crypto/merkle_tree.hpp"
-#include "psephos/crypto/secure_file.hpp"
+#include "psephos/crypto/record_file.hpp"
 #include "psephos/election/election_manifest.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/election/ledger_records.hpp"
@@ -22,45 +21,25 @@ namespace {
 
 constexpr std::size_t max_record_json_bytes = std::size_t{64} << 20;
 constexpr std::size_t max_approval_bytes = 4096;  // authority.bin: 130 bytes
-constexpr std::uint32_t max_frame_bytes = std::uint32_t{256} << 20;
 
 Error no_log(std::string_view name) {
     return make_error(ErrorCode::not_found, "the record has no log '" + std::string(name) + "'");
 }
 
-// One frame (docs/election-record.md §2: a 4-byte big-endian length, then the bytes) from `in`;
-// std::nullopt at a clean end of file.
-Result<std::optional<Bytes>> read_frame(std::istream& in, const std::filesystem::path& path) {
-    std::array<std::uint8_t, 4> length{};
-    if (!in.read(reinterpret_cast<char*>(length.data()), 4)) {
-        if (in.gcount() != 0)
-            return make_error(ErrorCode::invalid_encoding,
-                              path.string() + ": truncated frame length");
-        return std::optional<Bytes>{};
-    }
-    const std::uint32_t n = (std::uint32_t{length[0]} << 24) | (std::uint32_t{length[1]} << 16) |
-                            (std::uint32_t{length[2]} << 8) | length[3];
-    if (n > max_frame_bytes)
-        return make_error(ErrorCode::invalid_encoding,
-                          path.string() + ": frame of " + std::to_string(n) + " bytes");
-    Bytes frame(n);
-    if (n > 0 && !in.read(reinterpret_cast<char*>(frame.data()), n))
-        return make_error(ErrorCode::invalid_encoding, path.string() + ": truncated frame");
-    return std::optional<Bytes>{std::move(frame)};
-}
-
-// Calls visit(index, offset, frame) on each frame of the file in turn, one in memory at a time.
+// Calls visit(index, offset, frame) on each frame of the record's file in turn, one in memory at
+// a time (crypto::RecordFile: no links, a regular file, no frame longer than the bytes left).
 Status for_each_frame(
-    const std::filesystem::path& path,
+    const std::filesystem::path& dir, const std::string& relative,
     const std::function<void(std::uint64_t, std::uint64_t, const Bytes&)>& visit) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return make_error(ErrorCode::not_found, path.string() + ": cannot open");
-    std::uint64_t offset = 0;
+    auto opened = crypto::RecordFile::open(dir, relative);
+    if (!opened) return opened.error().within(dir.string());
+    crypto::RecordFile& file = *opened;
     for (std::uint64_t index = 0;; ++index) {
-        PSEPHOS_TRY_ASSIGN(auto frame, read_frame(in, path));
-        if (!frame) return {};
-        visit(index, offset, *frame);
-        offset += 4 + frame->size();
+        const std::uint64_t offset = file.position();
+        auto frame = file.read_frame();
+        if (!frame) return frame.error().within(dir.string());
+        if (!*frame) return {};
+        visit(index, offset, **frame);
     }
 }
 
@@ -92,8 +71,9 @@ Result<RecordLog> parse_log_entry(const json::object& l) {
 Result<RecordReader> RecordReader::open(const std::filesystem::path& dir) {
     RecordReader r;
     r.dir_ = dir;
-    PSEPHOS_TRY_ASSIGN(const Bytes index,
-                       crypto::read_public_file(dir / "record.json", max_record_json_bytes));
+    auto index_file = crypto::read_record_file(dir, "record.json", max_record_json_bytes);
+    if (!index_file) return index_file.error().within(dir.string());
+    const Bytes& index = *index_file;
     json::value doc;
     try {
         doc = json::parse(
@@ -108,9 +88,13 @@ Result<RecordReader> RecordReader::open(const std::filesystem::path& dir) {
     if (!logs)
         return make_error(ErrorCode::invalid_encoding,
                           (dir / "record.json").string() + ": no logs");
-    PSEPHOS_TRY_ASSIGN(auto manifest,
-                       election::load_manifest_file((dir / "manifest.json").string()));
-    auto context = election::make_election_context(std::move(manifest));
+    auto manifest_file =
+        crypto::read_record_file(dir, "manifest.json", election::max_manifest_bytes);
+    if (!manifest_file) return manifest_file.error().within(dir.string());
+    auto manifest = election::parse_manifest(std::string_view(
+        reinterpret_cast<const char*>(manifest_file->data()), manifest_file->size()));
+    if (!manifest) return manifest.error().within((dir / "manifest.json").string());
+    auto context = election::make_election_context(std::move(manifest).value());
     if (!context) return context.error().within((dir / "manifest.json").string());
     r.election_ = std::move(context).value();
     for (const json::value& v : *logs) {
@@ -124,10 +108,10 @@ Result<RecordReader> RecordReader::open(const std::filesystem::path& dir) {
 }
 
 Result<election::ElectionApproval> RecordReader::approval() const {
-    const std::filesystem::path path = dir_ / "authority.bin";
-    PSEPHOS_TRY_ASSIGN(const Bytes bytes, crypto::read_public_file(path, max_approval_bytes));
-    auto approval = election::decode_election_approval(bytes);
-    if (!approval) return approval.error().within(path.string());
+    auto bytes = crypto::read_record_file(dir_, "authority.bin", max_approval_bytes);
+    if (!bytes) return bytes.error().within(dir_.string());
+    auto approval = election::decode_election_approval(*bytes);
+    if (!approval) return approval.error().within((dir_ / "authority.bin").string());
     return approval;
 }
 
@@ -146,24 +130,25 @@ Result<std::size_t> RecordReader::load(std::string_view name, const RecordVisito
     const std::size_t at = static_cast<std::size_t>(found - logs_.data());
     const RecordLog& l = *found;
     LoadedLog& loaded = loaded_[at];
-    const std::filesystem::path path = dir_ / l.directory / "records.bin";
+    const std::string path = l.directory + "/records.bin";
     if (loaded.loaded) {
         if (visit) {
-            PSEPHOS_TRY(for_each_frame(path, [&](std::uint64_t i, std::uint64_t, const Bytes& f) {
-                if (i < loaded.leaves.size() && crypto::hash_merkle_leaf(f) == loaded.leaves[i])
-                    visit(i, f);
-            }));
+            PSEPHOS_TRY(
+                for_each_frame(dir_, path, [&](std::uint64_t i, std::uint64_t, const Bytes& f) {
+                    if (i < loaded.leaves.size() && crypto::hash_merkle_leaf(f) == loaded.leaves[i])
+                        visit(i, f);
+                }));
         }
         return at;
     }
     loaded.leaves.clear();
     loaded.offsets.clear();
-    PSEPHOS_TRY(
-        for_each_frame(path, [&](std::uint64_t index, std::uint64_t offset, const Bytes& frame) {
-            loaded.leaves.push_back(crypto::hash_merkle_leaf(frame));
-            loaded.offsets.push_back(offset);
-            if (visit) visit(index, frame);
-        }));
+    PSEPHOS_TRY(for_each_frame(dir_, path,
+                               [&](std::uint64_t index, std::uint64_t offset, const Bytes& frame) {
+                                   loaded.leaves.push_back(crypto::hash_merkle_leaf(frame));
+                                   loaded.offsets.push_back(offset);
+                                   if (visit) visit(index, frame);
+                               }));
     if (loaded.leaves.size() != l.size || !(crypto::compute_merkle_root(loaded.leaves) == l.root))
         return make_error(ErrorCode::corrupted,
                           l.name + ": records.bin does not match record.json's size and root");
@@ -183,14 +168,16 @@ Result<Bytes> RecordReader::record(std::string_view log, std::uint64_t index) co
     if (index >= loaded.offsets.size())
         return make_error(ErrorCode::not_found,
                           std::string(log) + ": no record " + std::to_string(index));
-    const std::filesystem::path path = dir_ / l.directory / "records.bin";
-    std::ifstream in(path, std::ios::binary);
+    const std::string path = l.directory + "/records.bin";
+    auto file = crypto::RecordFile::open(dir_, path);
+    if (!file) return file.error().within(dir_.string());
     std::optional<Bytes> frame;
-    if (in && in.seekg(static_cast<std::streamoff>(loaded.offsets[index]))) {
-        PSEPHOS_TRY_ASSIGN(frame, read_frame(in, path));
+    if (file->seek(loaded.offsets[index]).ok()) {
+        auto read = file->read_frame();
+        if (read) frame = std::move(read).value();
     }
     if (!frame || !(crypto::hash_merkle_leaf(*frame) == loaded.leaves[index]))
-        return make_error(ErrorCode::corrupted, path.string() + ": record " +
+        return make_error(ErrorCode::corrupted, (dir_ / path).string() + ": record " +
                                                     std::to_string(index) +
                                                     " changed since the log was read");
     return std::move(*frame);
@@ -215,7 +202,7 @@ Result<std::vector<std::pair<std::uint64_t, std::string>>> RecordReader::checkpo
     std::vector<std::pair<std::uint64_t, std::string>> out;
     std::optional<Error> bad;
     PSEPHOS_TRY(for_each_frame(
-        dir_ / l->directory / "checkpoints.bin", [&](std::uint64_t, std::uint64_t, const Bytes& f) {
+        dir_, l->directory + "/checkpoints.bin", [&](std::uint64_t, std::uint64_t, const Bytes& f) {
             if (bad) return;
             std::string note(f.begin(), f.end());
             auto text = election::open_note(note, l->verifier);

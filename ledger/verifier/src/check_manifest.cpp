@@ -194,9 +194,10 @@ std::string check_manifest_rules(const DecodedManifest& m) {
 
 bool Verifier::check_manifest() {
     Outcome &v4 = out(4), &v5 = out(5), &v6 = out(6);
-    auto bin = read_file(dir_ / "manifest.bin");
+    std::string bin_error;
+    auto bin = read_file(dir_, "manifest.bin", max_manifest_file_bytes, bin_error);
     if (!bin) {
-        v4.fail("manifest.bin: cannot be read");
+        v4.fail(bin_error);
         return false;
     }
     election_.manifest_bin = std::move(*bin);
@@ -210,9 +211,9 @@ bool Verifier::check_manifest() {
     if (const std::string rules = check_manifest_rules(election_.manifest); !rules.empty())
         v4.fail("manifest.bin: " + rules);
     std::string json_error;
-    auto j = read_json(dir_ / "manifest.json", json_error);
+    auto j = read_json(dir_, "manifest.json", max_manifest_file_bytes, json_error);
     if (!j) {
-        v4.fail("manifest.json: " + json_error);
+        v4.fail(json_error);
     } else {
         Bytes encoded;
         const std::string e = encode_manifest_json(*j, encoded);
@@ -382,9 +383,10 @@ namespace psephos::verifier::detail {
 void Verifier::check_authority() {
     Outcome& v29 = out(29);
     v29.count();
-    const auto bytes = read_file(dir_ / "authority.bin");
+    std::string error;
+    const auto bytes = read_file(dir_, "authority.bin", max_authority_bytes, error);
     if (!bytes) {
-        v29.fail("authority.bin: cannot be read");
+        v29.fail(error);
         return;
     }
     auto approval = decode_approval(*bytes);

@@ -11,9 +11,9 @@ namespace psephos::verifier::detail {
 bool Verifier::check_record_format() {
     Outcome& v1 = out(1);
     std::string error;
-    auto r = read_json(dir_ / "record.json", error);
+    auto r = read_json(dir_, "record.json", max_record_json_bytes, error);
     if (!r) {
-        v1.fail("record.json: " + error);
+        v1.fail(error);
         return false;
     }
     record_ = std::move(*r);
@@ -83,7 +83,10 @@ void Verifier::check_file_list() {
             if (slash == std::string::npos) break;
             at = slash + 1;
         }
-        if (bad) v2.fail("files: '" + p + "' is not a relative path");
+        if (bad) {
+            v2.fail("files: '" + p + "' is not a relative path");
+            refused_files_.insert(p);
+        }
     }
     for (std::size_t i = 1; i < paths.size(); ++i)
         if (!(paths[i - 1] < paths[i]))
@@ -106,10 +109,12 @@ void Verifier::check_file_list() {
     std::error_code ec;
     for (auto it = fs::recursive_directory_iterator(dir_, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        const std::string rel = fs::relative(it->path(), dir_, ec).generic_string();
+        // Lexically: fs::relative would resolve a link to where it points.
+        const std::string rel = it->path().lexically_relative(dir_).generic_string();
         const std::string name = it->path().filename().string();
         if (it->is_symlink()) {
             v2.fail(rel + ": a symbolic link");
+            refused_files_.insert(rel);
             continue;
         }
         if (name.rfind(".partial", 0) == 0) v2.fail(rel + ": a partial export");
@@ -118,6 +123,7 @@ void Verifier::check_file_list() {
             v2.count();
         } else if (!it->is_directory()) {
             v2.fail(rel + ": not a regular file or directory");
+            refused_files_.insert(rel);
         }
     }
     if (ec) v2.fail("the record's directory cannot be listed: " + ec.message());
@@ -125,37 +131,58 @@ void Verifier::check_file_list() {
     for (const auto& p : present)
         if (!required.count(p)) v2.fail(p + ": a file the record does not have");
     for (const auto& p : required)
-        if (!present.count(p)) v2.fail(p + ": missing");
+        if (!present.count(p) && !refused_by_file_list(p)) v2.fail(p + ": missing");
+}
+
+bool Verifier::refused_by_file_list(const std::string& path) const {
+    for (const std::string& refused : refused_files_)
+        if (path == refused || (path.size() > refused.size() && path.starts_with(refused) &&
+                                path[refused.size()] == '/'))
+            return true;
+    return false;
 }
 
 void Verifier::check_file_hashes() {
     Outcome& v3 = out(3);
     for (const auto& f : record_.at("files").get_array()) {
         const std::string path = as_string(f.at("path"));
-        std::ifstream in(dir_ / path, std::ios::binary);
-        if (!in) {
-            v3.fail(path + ": cannot be read");
+        v3.count();
+        if (refused_by_file_list(path)) {
+            v3.fail(path + ": not read, as it failed the listing check (V2)");
+            continue;
+        }
+        auto opened = crypto::RecordFile::open(dir_, path);
+        if (!opened) {
+            v3.fail(opened.error().message);
+            continue;
+        }
+        crypto::RecordFile& file = *opened;
+        // The size first, from fstat: a file of the wrong size is not read.
+        if (file.size() != as_u64(f.at("bytes")).value_or(~0ULL)) {
+            v3.fail(path + ": size " + std::to_string(file.size()) + ", record.json says " +
+                    json::serialize(f.at("bytes")));
             continue;
         }
         crypto_hash_sha256_state state;
         crypto_hash_sha256_init(&state);
-        std::vector<char> buffer(1 << 16);
-        std::uint64_t total = 0;
-        while (in) {
-            in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-            const auto n = in.gcount();
-            if (n <= 0) break;
-            crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buffer.data()),
-                                      static_cast<unsigned long long>(n));
-            total += static_cast<std::uint64_t>(n);
+        std::vector<std::uint8_t> buffer(std::size_t{1} << 16);
+        std::optional<std::string> error;
+        while (true) {
+            auto n = file.read_some(buffer);
+            if (!n) {
+                error = n.error().message;
+                break;
+            }
+            if (*n == 0) break;
+            crypto_hash_sha256_update(&state, buffer.data(), *n);
         }
         Hash32 h;
         crypto_hash_sha256_final(&state, h.bytes.data());
-        v3.count();
-        if (total != as_u64(f.at("bytes")).value_or(~0ULL))
-            v3.fail(path + ": size " + std::to_string(total) + ", record.json says " +
-                    json::serialize(f.at("bytes")));
-        if (h.to_hex() != as_string(f.at("sha256"))) v3.fail(path + ": sha256 differs");
+        if (error) {
+            v3.fail(*error);
+        } else if (h.to_hex() != as_string(f.at("sha256"))) {
+            v3.fail(path + ": sha256 differs");
+        }
     }
 }
 

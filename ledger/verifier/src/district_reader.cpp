@@ -701,9 +701,9 @@ void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
     DistrictChecks checks{out(17, id), out(18, id), out(19, id), out(20, id),
                           out(21, id), out(22, id), out(23, id), out(24, id),
                           out(25, id), out(30, id), out(31),     names_};
-    FrameReader frames(dir_ / log.directory / "records.bin");
+    FrameReader frames(dir_, log.directory + "/records.bin");
     if (!frames.opened()) {
-        v11.fail(id + ": records.bin cannot be read");
+        v11.fail(id + ": " + frames.open_error());
         checks.v17.skip("records.bin cannot be read");
         checks.skip_dependents("records.bin cannot be read");
         return;
@@ -717,7 +717,7 @@ void Verifier::read_district(std::size_t index, Outcome& v11, Outcome& v12) {
         const auto next = frames.next(frame, error);
         if (next == FrameReader::Next::end) break;
         if (next == FrameReader::Next::error) {
-            v11.fail(id + ": records.bin: " + error);
+            v11.fail(id + ": " + error);
             framed = false;
             break;
         }

@@ -10,9 +10,9 @@ namespace psephos::verifier::detail {
 
 void Verifier::load_checkpoints(LogInfo& log) {
     Outcome& v12 = out(12, log.name);
-    FrameReader frames(dir_ / log.directory / "checkpoints.bin");
+    FrameReader frames(dir_, log.directory + "/checkpoints.bin");
     if (!frames.opened()) {
-        v12.fail(log.name + ": checkpoints.bin cannot be read");
+        v12.fail(log.name + ": " + frames.open_error());
         return;
     }
     Bytes frame;
@@ -24,7 +24,7 @@ void Verifier::load_checkpoints(LogInfo& log) {
         const auto next = frames.next(frame, error);
         if (next == FrameReader::Next::end) break;
         if (next == FrameReader::Next::error) {
-            v12.fail(log.name + ": checkpoints.bin: " + error);
+            v12.fail(log.name + ": " + error);
             break;
         }
         if (log.name == "/election" && !trusted.empty() && frame.size() == trusted.size() &&
@@ -108,9 +108,9 @@ void Verifier::read_log(std::size_t index) {
     Outcome& v16 = out(16);
     std::set<std::string> districts;
     for (const auto& d : election_.manifest.districts) districts.insert(d.first);
-    FrameReader frames(dir_ / log.directory / "records.bin");
+    FrameReader frames(dir_, log.directory + "/records.bin");
     if (!frames.opened()) {
-        v11.fail(log.name + ": records.bin cannot be read");
+        v11.fail(log.name + ": " + frames.open_error());
         if (events) v16.skip("events/records.bin cannot be read");
         return;
     }
@@ -123,7 +123,7 @@ void Verifier::read_log(std::size_t index) {
         const auto next = frames.next(frame, error);
         if (next == FrameReader::Next::end) break;
         if (next == FrameReader::Next::error) {
-            v11.fail(log.name + ": records.bin: " + error);
+            v11.fail(log.name + ": " + error);
             framed = false;
             if (events) v16.skip("events/records.bin does not parse into frames");
             break;

@@ -82,28 +82,23 @@ CheckOutcome Outcome::take(int number, std::string scope) {
     return c;
 }
 
+FrameReader::FrameReader(const fs::path& root, const std::string& relative) {
+    auto opened = crypto::RecordFile::open(root, relative);
+    if (opened) {
+        file_.emplace(std::move(opened).value());
+    } else {
+        open_error_ = opened.error().message;
+    }
+}
+
 FrameReader::Next FrameReader::next(Bytes& frame, std::string& error) {
-    std::uint8_t len[4];
-    in_.read(reinterpret_cast<char*>(len), 4);
-    const auto got = in_.gcount();
-    if (got == 0 && in_.eof()) return Next::end;
-    if (got != 4) {
-        error = "truncated frame length at byte " + std::to_string(offset_);
+    auto next = file_->read_frame();
+    if (!next) {
+        error = next.error().message;
         return Next::error;
     }
-    const std::uint32_t n = std::uint32_t{len[0]} << 24 | std::uint32_t{len[1]} << 16 |
-                            std::uint32_t{len[2]} << 8 | len[3];
-    if (n > 256U * 1024U * 1024U) {
-        error = "frame at byte " + std::to_string(offset_) + " too long";
-        return Next::error;
-    }
-    frame.resize(n);
-    in_.read(reinterpret_cast<char*>(frame.data()), static_cast<std::streamsize>(n));
-    if (static_cast<std::uint32_t>(in_.gcount()) != n) {
-        error = "truncated frame at byte " + std::to_string(offset_);
-        return Next::error;
-    }
-    offset_ += 4 + std::uint64_t{n};
+    if (!*next) return Next::end;
+    frame = std::move(**next);
     return Next::frame;
 }
 
@@ -159,23 +154,25 @@ Bytes u32be(std::uint32_t v) {
     return out;
 }
 
-std::optional<Bytes> read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-std::optional<json::value> read_json(const fs::path& path, std::string& error) {
-    auto data = read_file(path);
-    if (!data) {
-        error = "cannot be read";
+std::optional<Bytes> read_file(const fs::path& root, const std::string& relative,
+                               std::size_t max_size, std::string& error) {
+    auto bytes = crypto::read_record_file(root, relative, max_size);
+    if (!bytes) {
+        error = bytes.error().message;
         return std::nullopt;
     }
+    return std::move(bytes).value();
+}
+
+std::optional<json::value> read_json(const fs::path& root, const std::string& relative,
+                                     std::size_t max_size, std::string& error) {
+    auto data = read_file(root, relative, max_size, error);
+    if (!data) return std::nullopt;
     boost::system::error_code ec;
     json::value v = json::parse(
         std::string_view(reinterpret_cast<const char*>(data->data()), data->size()), ec);
     if (ec) {
-        error = "not JSON: " + ec.message();
+        error = relative + ": not JSON: " + ec.message();
         return std::nullopt;
     }
     return v;

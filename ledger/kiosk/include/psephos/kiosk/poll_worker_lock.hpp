@@ -21,8 +21,12 @@ namespace psephos::kiosk {
 Status write_poll_worker_passphrase_file(const std::filesystem::path& path,
                                          std::string_view passphrase);
 // The stored hash string; refuses a file readable by group or others, a wrong header, a hash
-// libsodium does not recognise.
+// libsodium does not recognise, and one whose Argon2id cost parameters are not those the writer
+// uses (a hostile file could otherwise make every unlock attempt allocate gigabytes).
 Result<std::string> read_poll_worker_passphrase_file(const std::filesystem::path& path);
+// The same checks on a file's content; `where` ("<path>: ") starts every message.
+Result<std::string> parse_poll_worker_passphrase_file(std::string_view content,
+                                                      const std::string& where);
 
 class PollWorkerLock {
 public:
