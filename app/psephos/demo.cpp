@@ -35,6 +35,7 @@
 #include "psephos/election/local_key_ceremony.hpp"
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/ledger.hpp"
+#include "psephos/ledger/polls_closing.hpp"
 #include "psephos/ledger/tallying_module.hpp"
 #include "psephos/record/election_record.hpp"
 #include "psephos/verifier/record_verifier.hpp"
@@ -236,9 +237,19 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                 election::authorise_device(election.base_hash, registration, authority);
                 registrations.push_back(election::encode_device_registration(registration));
             }
-            openings.push_back(
-                election::encode_polls_record({election::PollsAction::opened, m.districts[d].id,
-                                               1'793'700'000, 0, 0, "poll worker"}));
+            // The zero report, signed by the district's first kiosk (where the poll worker is).
+            const Kiosk& first = kiosks[kiosks.size() - kiosks_per_district];
+            election::PollsRecord opening{election::PollsAction::opened,
+                                          m.districts[d].id,
+                                          1'793'700'000,
+                                          0,
+                                          0,
+                                          "poll worker",
+                                          first.device_id,
+                                          {},
+                                          {}};
+            election::sign_polls_record(election.base_hash, opening, first.key);
+            openings.push_back(election::encode_polls_record(opening));
         }
         // A kiosk the authority did not authorise (signed with the ledger's own key instead).
         election::DeviceRegistration rogue{m.districts[0].id,
@@ -341,7 +352,22 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     bool reopened_ok = false;
     {
         PhaseTimer t(out, "close polls, publish the election root");
-        if (auto closed = ledger->close_all_polls("county clerk"); !closed)
+        // Each district's closing: signed by its first kiosk, with every kiosk's own head.
+        std::vector<Bytes> closings;
+        for (std::size_t d = 0; d < m.districts.size(); ++d) {
+            ledger::DeviceKeys keys;
+            std::string signer;
+            for (const Kiosk& k : kiosks) {
+                if (k.district != d) continue;
+                keys.emplace(k.device_id, &k.key);
+                if (signer.empty()) signer = k.device_id;
+            }
+            auto closing = ledger::make_polls_record(*ledger, d, election::PollsAction::closed,
+                                                     1'793'740'000, "county clerk", signer, keys);
+            if (!closing) throw std::runtime_error(closing.error().message);
+            closings.push_back(std::move(closing).value());
+        }
+        if (auto closed = ledger->close_all_polls(std::move(closings)); !closed)
             throw std::runtime_error(closed.error().message);
         election_root = ledger->status(ledger::election_log_name).value();
     }

@@ -118,6 +118,7 @@ public:
 
     void fail(std::string_view field, std::string_view reason) { reader_.fail(field, reason); }
     Status finish() { return reader_.finish(); }
+    bool ok() const { return reader_.ok(); }
 
     // The big-endian integer of `size` bytes at the next field, if the record has them.
     std::optional<std::uint64_t> peek_uint(std::size_t size) const {
@@ -170,6 +171,11 @@ public:
         return reader_.hash(field);
     }
 
+    std::size_t count(std::string_view field, std::size_t max_count) {
+        at_ += 4;
+        return reader_.count(field, max_count);
+    }
+
 private:
     bool available(std::size_t size) const {
         return reader_.ok() && at_ <= data_.size() && data_.size() - at_ >= size;
@@ -186,6 +192,15 @@ std::optional<PollsAction> polls_action_of(std::uint8_t type) {
         if (type == static_cast<std::uint8_t>(record_type_of(action))) return action;
     }
     return std::nullopt;
+}
+
+// A signed message's prefix: the label, a zero byte, the election's base hash (as the
+// authority's messages, authority.cpp).
+Bytes labelled(std::string_view label, const Hash32& base_hash) {
+    Bytes out(label.begin(), label.end());
+    out.push_back(0);
+    out.insert(out.end(), base_hash.bytes.begin(), base_hash.bytes.end());
+    return out;
 }
 
 std::string polls_record_name(PollsAction action) {
@@ -261,7 +276,7 @@ std::string_view to_string(PollsAction action) {
     return "unknown";
 }
 
-Bytes encode_polls_record(const PollsRecord& p) {
+Bytes encode_polls_record_body(const PollsRecord& p) {
     const RecordType type = record_type_of(p.action);
     const std::string record = polls_record_name(p.action);
     require(check_id(p.district_id), record, "district id");
@@ -275,13 +290,77 @@ Bytes encode_polls_record(const PollsRecord& p) {
             }
         }
     }
-    CanonicalWriter w(type, record_version);
+    require(check_id(p.device_id), record, "device id");
+    if (p.action != PollsAction::closed && !p.heads.empty())
+        require("only the closing record carries them", record, "device heads");
+    if (p.action == PollsAction::closed && p.heads.empty())
+        require("none (every registered device's head is required)", record, "device heads");
+    if (p.heads.size() > max_device_heads)
+        require(std::to_string(p.heads.size()) + " heads, over the limit " +
+                    std::to_string(max_device_heads),
+                record, "device heads");
+    for (std::size_t i = 0; i < p.heads.size(); ++i) {
+        require(check_id(p.heads[i].device_id), record, "device head " + std::to_string(i));
+        if (i > 0 && !(p.heads[i - 1].device_id < p.heads[i].device_id))
+            require("not in ascending order of device id", record,
+                    "device head " + std::to_string(i));
+    }
+    CanonicalWriter w(type, polls_record_version);
     w.text(p.district_id);
     w.u64(p.time);
     w.u64(p.ballots_cast);
     w.u64(p.ballots_challenged);
     w.text(p.actor);
+    w.text(p.device_id);
+    w.count(p.heads.size());
+    for (const DeviceHead& h : p.heads) {
+        w.text(h.device_id);
+        w.u64(h.ballots);
+        w.hash(h.last_tracking_code);
+        w.fixed(h.signature.span());
+    }
     return w.take();
+}
+
+Bytes encode_polls_record(const PollsRecord& p) {
+    Bytes out = encode_polls_record_body(p);
+    const auto signature = p.device_signature.span();
+    out.insert(out.end(), signature.begin(), signature.end());
+    return out;
+}
+
+Bytes polls_record_message(const Hash32& base_hash, const PollsRecord& record) {
+    Bytes out = labelled("psephos/v1/polls-record", base_hash);
+    const Bytes body = encode_polls_record_body(record);
+    out.insert(out.end(), body.begin(), body.end());
+    return out;
+}
+
+Bytes device_head_message(const Hash32& base_hash, std::string_view district_id,
+                          const DeviceHead& head) {
+    Bytes out = labelled("psephos/v1/device-head", base_hash);
+    for (const std::string_view id : {district_id, std::string_view(head.device_id)}) {
+        append_u32_be(out, static_cast<std::uint32_t>(id.size()));
+        out.insert(out.end(), id.begin(), id.end());
+    }
+    append_u64_be(out, head.ballots);
+    out.insert(out.end(), head.last_tracking_code.bytes.begin(),
+               head.last_tracking_code.bytes.end());
+    return out;
+}
+
+void sign_polls_record(const Hash32& base_hash, PollsRecord& record,
+                       const crypto::Ed25519SigningKey& device_key) {
+    record.device_signature = device_key.sign(polls_record_message(base_hash, record));
+}
+
+DeviceHead sign_device_head(const Hash32& base_hash, std::string_view district_id,
+                            std::string device_id, std::uint64_t ballots,
+                            const Hash32& last_tracking_code,
+                            const crypto::Ed25519SigningKey& device_key) {
+    DeviceHead head{std::move(device_id), ballots, last_tracking_code, {}};
+    head.signature = device_key.sign(device_head_message(base_hash, district_id, head));
+    return head;
 }
 
 Result<PollsRecord> decode_polls_record(ByteSpan data) {
@@ -291,7 +370,8 @@ Result<PollsRecord> decode_polls_record(ByteSpan data) {
         // Which of the four records this is follows from the type, so before the type is known
         // the message names the family.
         if (data.empty()) {
-            return CanonicalReader(data, RecordType::polls_opened, record_version, "polls record")
+            return CanonicalReader(data, RecordType::polls_opened, polls_record_version,
+                                   "polls record")
                 .finish()
                 .error();
         }
@@ -301,7 +381,8 @@ Result<PollsRecord> decode_polls_record(ByteSpan data) {
                          std::to_string(static_cast<int>(RecordType::polls_closed)) + ", found " +
                          std::to_string(data[0])};
     }
-    RecordReader r(data, record_type_of(*action), polls_record_name(*action));
+    RecordReader r(data, record_type_of(*action), polls_record_name(*action),
+                   polls_record_version);
     PollsRecord p;
     p.action = *action;
     p.district_id = r.text("district id", max_record_id_size, check_id);
@@ -320,6 +401,28 @@ Result<PollsRecord> decode_polls_record(ByteSpan data) {
     zero_report("ballots challenged");
     p.ballots_challenged = r.uint("ballots challenged", 8);
     p.actor = r.text("actor", max_polls_actor_size, check_actor);
+    p.device_id = r.text("device id", max_record_id_size, check_id);
+    const std::size_t heads = r.count("device heads", max_device_heads);
+    if (r.ok() && *action != PollsAction::closed && heads != 0)
+        r.fail("device heads", "only the closing record carries them");
+    if (r.ok() && *action == PollsAction::closed && heads == 0)
+        r.fail("device heads", "none (every registered device's head is required)");
+    for (std::size_t i = 0; i < heads && r.ok(); ++i) {
+        const std::string field = "device head " + std::to_string(i);
+        DeviceHead h;
+        h.device_id = r.text(field + " device id", max_record_id_size,
+                             [&](std::string_view id) -> Problem {
+                                 if (auto problem = check_id(id)) return problem;
+                                 if (!p.heads.empty() && !(p.heads.back().device_id < id))
+                                     return "not in ascending order of device id";
+                                 return std::nullopt;
+                             });
+        h.ballots = r.uint(field + " ballots", 8);
+        h.last_tracking_code = r.hash(field + " last tracking code");
+        h.signature = r.ed25519_signature(field + " signature");
+        p.heads.push_back(std::move(h));
+    }
+    p.device_signature = r.ed25519_signature("device signature");
     if (auto ok = r.finish(); !ok) return ok.error();
     return p;
 }

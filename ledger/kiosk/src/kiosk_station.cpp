@@ -13,6 +13,7 @@
 #include "psephos/crypto/elgamal.hpp"
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
+#include "psephos/ledger/polls_closing.hpp"
 #include "psephos/ledger/voter_receipts.hpp"
 
 namespace psephos::kiosk {
@@ -167,18 +168,13 @@ std::optional<std::uint64_t> KioskStation::disk_free_bytes() const {
 Result<ledger::Receipt> KioskStation::record_polls(election::PollsAction action,
                                                    std::string actor) {
     if (auto ok = refuse_if_unconfirmed(); !ok) return ok.error();  // its counts are not known
-    const ledger::DistrictCastingStatus before = ledger_->casting().status(district_index_);
-    election::PollsRecord record;
-    record.action = action;
-    record.district_id = district_id_;
-    record.time = now();
-    if (action != election::PollsAction::opened) {  // opening is the zero report
-        record.ballots_cast = before.ballots_cast;
-        record.ballots_challenged = before.ballots_challenged;
-    }
-    record.actor = std::move(actor);
-    return ledger_->submit(election::encode_polls_record(record), election::ActorRole::poll_worker)
-        .get();
+    // Signed by this kiosk; a closing carries its own head (a district whose other devices
+    // are not in this process cannot be closed from here: their heads are theirs to sign).
+    auto record = ledger::make_polls_record(*ledger_, district_index_, action, now(),
+                                            std::move(actor), device_id_,
+                                            {{device_id_, device_key_.get()}});
+    if (!record) return record.error();
+    return ledger_->submit(std::move(record).value(), election::ActorRole::poll_worker).get();
 }
 
 Result<election::PreparedBallot> KioskStation::prepare(const election::BallotMarks& marks) {

@@ -210,8 +210,13 @@ Result<EventNote> CastingModule::apply_record(std::size_t d, const DistrictBatch
                                               const ValidatedRecord& record, bool check_signature) {
     if (const auto* r = dynamic_cast<const ValidatedRegistration*>(&record))
         return apply_registration(d, *batch.district_id, r->registration);
-    if (const auto* p = dynamic_cast<const ValidatedPolls*>(&record))
+    if (const auto* p = dynamic_cast<const ValidatedPolls*>(&record)) {
+        if (check_signature) {
+            if (auto ok = check_polls_signatures(d, *batch.district_id, p->polls); !ok)
+                return ok.error();
+        }
         return apply_polls(d, *batch.district_id, p->polls);
+    }
     const auto* v = dynamic_cast<const ValidatedBallot*>(&record);
     if (v == nullptr) throw std::logic_error("CastingModule::apply: a record it did not validate");
     return apply_ballot(d, batch, *v, check_signature);
@@ -254,6 +259,59 @@ Result<EventNote> CastingModule::apply_registration(std::size_t d, const std::st
                               election::initial_tracking_code(election_.base_hash, reg.device_id)});
     return EventNote{election::EventType::device_registered,
                      "device " + quoted(reg.device_id) + " key " + to_hex(reg.device_key.span())};
+}
+
+Status CastingModule::check_polls_signatures(std::size_t d, const std::string& district_id,
+                                             const election::PollsRecord& rec) const {
+    const District& district = *districts_.at(d);
+    const std::string what =
+        "polls " + std::string(to_string(rec.action)) + " in district " + quoted(district_id);
+    const Device* device = find_device(district, rec.device_id);
+    if (device == nullptr) {
+        return refuse(what + ": device " + quoted(rec.device_id) +
+                      " is not registered in the district");
+    }
+    if (auto ok = crypto::verify_signature(
+            device->key, election::polls_record_message(election_.base_hash, rec),
+            rec.device_signature);
+        !ok)
+        return refuse(what + ": device " + quoted(rec.device_id) + "'s signature does not verify");
+    if (rec.action != election::PollsAction::closed) return {};
+    // Every registered device's own head, each signed by that device and equal to its chain in
+    // the log: a cut tail, a dropped or an added ballot no longer matches (docs/encoding.md §13).
+    std::vector<std::string> registered;
+    for (const auto& [id, dev] : district.devices) registered.push_back(id);
+    for (const auto& [id, dev] : district.pending.devices)
+        if (!district.devices.contains(id)) registered.push_back(id);
+    std::sort(registered.begin(), registered.end());
+    std::vector<std::string> named;
+    for (const auto& h : rec.heads) named.push_back(h.device_id);
+    if (named != registered) {
+        auto list = [](const std::vector<std::string>& ids) {
+            std::string out;
+            for (const auto& id : ids) out += (out.empty() ? "" : ", ") + quoted(id);
+            return out.empty() ? std::string("none") : out;
+        };
+        return refuse(what + ": the heads name devices " + list(named) +
+                      ", the registered devices are " + list(registered));
+    }
+    for (const election::DeviceHead& head : rec.heads) {
+        const Device* dev = find_device(district, head.device_id);
+        const std::string at = what + ": device " + quoted(head.device_id) + "'s head";
+        if (auto ok = crypto::verify_signature(
+                dev->key, election::device_head_message(election_.base_hash, district_id, head),
+                head.signature);
+            !ok)
+            return refuse(at + ": its signature does not verify");
+        if (head.ballots != dev->ballots || !(head.last_tracking_code == dev->chain_head)) {
+            return refuse(at + " reports " + std::to_string(head.ballots) +
+                          " ballots ending in " +
+                          election::format_tracking_code(head.last_tracking_code) +
+                          ", the log holds " + std::to_string(dev->ballots) + " ending in " +
+                          election::format_tracking_code(dev->chain_head));
+        }
+    }
+    return {};
 }
 
 Result<EventNote> CastingModule::apply_polls(std::size_t d, const std::string& district_id,
@@ -368,6 +426,7 @@ Result<EventNote> CastingModule::apply_ballot(std::size_t d, const DistrictBatch
     const Hash32 code = election::next_tracking_code(b.previous_tracking_code, v.ballot_hash);
     Device updated = *device;
     updated.chain_head = code;
+    ++updated.ballots;
     pending.devices.insert_or_assign(b.device_id, updated);
     (v.challenged ? pending.ballots_challenged : pending.ballots_cast) += 1;
     pending.tracking_codes.emplace_back(code, TrackingCodeEntry{d, batch.next_index, v.challenged});
@@ -482,6 +541,23 @@ Result<std::pair<Hash32, TrackingCodeEntry>> CastingModule::find_tracking_code_p
                           "two ballots share this tracking code's first " +
                               std::to_string(prefix.size()) + " bytes; give the full code in hex");
     return std::make_pair(it->first, it->second);
+}
+
+std::optional<std::uint64_t> CastingModule::device_ballots(std::size_t d,
+                                                          std::string_view device_id) const {
+    const District& district = *districts_.at(d);
+    std::lock_guard lock(district.mutex);
+    if (auto it = district.devices.find(device_id); it != district.devices.end())
+        return it->second.ballots;
+    return std::nullopt;
+}
+
+std::vector<std::string> CastingModule::devices(std::size_t d) const {
+    const District& district = *districts_.at(d);
+    std::lock_guard lock(district.mutex);
+    std::vector<std::string> out;
+    for (const auto& [id, device] : district.devices) out.push_back(id);
+    return out;
 }
 
 std::optional<Hash32> CastingModule::device_chain_head(std::size_t d,

@@ -64,9 +64,9 @@ Result<Receipt> Ledger::append_bridge_record(Bytes record, election::ActorRole a
 
 // ---- barriers ---------------------------------------------------------------------------------
 
-Result<std::vector<Receipt>> Ledger::close_all_polls(std::string actor) {
+Result<std::vector<Receipt>> Ledger::close_all_polls(std::vector<Bytes> closing_records) {
     std::unique_lock barrier(impl_->barrier_mutex);
-    return impl_->close_all_polls(actor);
+    return impl_->close_all_polls(std::move(closing_records));
 }
 
 Result<std::vector<Receipt>> Ledger::tally() {

@@ -40,25 +40,33 @@ Result<std::vector<T>> run_tasks(detail::TaskPool& pool, std::size_t count,
 
 }  // namespace
 
-Result<std::vector<Receipt>> Ledger::Impl::close_all_polls(const std::string& actor) {
+Result<std::vector<Receipt>> Ledger::Impl::close_all_polls(std::vector<Bytes> closing_records) {
     if (!writable()) return make_error(ErrorCode::refused, "the ledger is open read-only");
     drain();
-    std::vector<Bytes> records;
     const auto& districts = election.manifest.districts;
-    const std::uint64_t time = now();
+    std::vector<std::size_t> closings(districts.size(), 0);
+    for (std::size_t i = 0; i < closing_records.size(); ++i) {
+        const std::string at = "closing polls: record " + std::to_string(i);
+        auto rec = election::decode_polls_record(closing_records[i]);
+        if (!rec) return rec.error().within(at);
+        if (rec.value().action != election::PollsAction::closed)
+            return make_error(ErrorCode::invalid_argument, at + ": not a polls-closed record");
+        const election::District* district =
+            election.manifest.find_district(rec.value().district_id);
+        if (district == nullptr)
+            return make_error(ErrorCode::invalid_argument,
+                              at + ": district '" + rec.value().district_id +
+                                  "' is not in this election");
+        ++closings[static_cast<std::size_t>(district - districts.data())];
+    }
     for (std::size_t d = 0; d < districts.size(); ++d) {
         const DistrictCastingStatus s = casting->status(d);
-        if (s.polls != PollsStatus::open && s.polls != PollsStatus::paused) continue;
-        try {
-            records.push_back(
-                election::encode_polls_record({election::PollsAction::closed, districts[d].id, time,
-                                               s.ballots_cast, s.ballots_challenged, actor}));
-        } catch (const std::invalid_argument& e) {
+        if ((s.polls == PollsStatus::open || s.polls == PollsStatus::paused) && closings[d] == 0)
             return make_error(ErrorCode::invalid_argument,
-                              std::string("closing polls: ") + e.what());
-        }
+                              "closing polls: district '" + districts[d].id +
+                                  "' is open and has no closing record (nothing was appended)");
     }
-    return append_all(std::move(records), election::ActorRole::election_official);
+    return append_all(std::move(closing_records), election::ActorRole::election_official);
 }
 
 Result<std::vector<Receipt>> Ledger::Impl::append_all(std::vector<Bytes> records,

@@ -154,7 +154,7 @@ public:
 
     // ---- ledger_barriers.cpp: the election-wide barriers (callers hold barrier_mutex) --------
 
-    Result<std::vector<Receipt>> close_all_polls(const std::string& actor);
+    Result<std::vector<Receipt>> close_all_polls(std::vector<Bytes> closing_records);
     Result<std::vector<Receipt>> tally_closed();
     Result<std::vector<Receipt>> record_results();
     Result<LogStatus> publish();

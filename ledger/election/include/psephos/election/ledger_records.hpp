@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "psephos/crypto/ed25519.hpp"
 #include "psephos/election/canonical_encoding.hpp"
@@ -60,6 +61,24 @@ RecordType record_type_of(PollsAction action);
 // "opened", "paused", "resumed", "closed"; "unknown" for a value outside the enum.
 std::string_view to_string(PollsAction action);
 
+// Version 2 of the polls records (docs/encoding.md §13) is signed by the device on which the
+// poll worker acted, and the closing record carries every device's own signed chain head.
+inline constexpr std::uint8_t polls_record_version = 2;
+inline constexpr std::size_t max_device_heads = 10'000;
+
+// A device's own statement of its tracking-code chain at the close: how many ballots (cast and
+// challenged) it recorded and the tracking code of the last one (its seed if none), signed with
+// its key (device_head_message). The ledger-key holder cannot forge it, so a log whose tail of a
+// device's chain was cut no longer matches it.
+struct DeviceHead {
+    std::string device_id;
+    std::uint64_t ballots = 0;
+    Hash32 last_tracking_code;
+    crypto::Ed25519Signature signature;
+
+    friend bool operator==(const DeviceHead&, const DeviceHead&) = default;
+};
+
 // The counts are the district's totals at that moment. polls_opened is the "zero report": both
 // counts must be 0, so opening with ballots already in the box cannot be recorded as normal.
 struct PollsRecord {
@@ -71,14 +90,36 @@ struct PollsRecord {
     // The poll worker's or official's name: free text, at most max_polls_actor_size bytes, no
     // control characters (it is shown on lists and receipts); may be empty.
     std::string actor;
+    // The registered device of the district on which the poll worker acted; it signs the record.
+    std::string device_id;
+    // Closed only (empty otherwise): one head per device registered in the district, in
+    // ascending order of device id.
+    std::vector<DeviceHead> heads;
+    crypto::Ed25519Signature device_signature;  // over polls_record_message
 
     friend bool operator==(const PollsRecord&, const PollsRecord&) = default;
 };
 
-// The record type follows from the action.
+// The record type follows from the action. The body is the record without its last field, the
+// device's signature.
+Bytes encode_polls_record_body(const PollsRecord& record);
 Bytes encode_polls_record(const PollsRecord& record);
 // Accepts any of the four polls record types; the action is taken from the type.
 Result<PollsRecord> decode_polls_record(ByteSpan data);
+
+// What the device signs: "psephos/v1/polls-record" ‖ 00 ‖ the election's base hash ‖ the body.
+Bytes polls_record_message(const Hash32& base_hash, const PollsRecord& record);
+// What a device signs for its head: "psephos/v1/device-head" ‖ 00 ‖ base hash ‖ text district ‖
+// text device ‖ u64 ballots ‖ hash last tracking code.
+Bytes device_head_message(const Hash32& base_hash, std::string_view district_id,
+                          const DeviceHead& head);
+// Sets record.device_signature.
+void sign_polls_record(const Hash32& base_hash, PollsRecord& record,
+                       const crypto::Ed25519SigningKey& device_key);
+DeviceHead sign_device_head(const Hash32& base_hash, std::string_view district_id,
+                            std::string device_id, std::uint64_t ballots,
+                            const Hash32& last_tracking_code,
+                            const crypto::Ed25519SigningKey& device_key);
 
 // A district log's signed checkpoint as the election log holds it (one leaf per checkpoint).
 struct DistrictCheckpointRecord {

@@ -71,11 +71,17 @@ public:
     // The last tracking code of a registered device (its chain head), for a kiosk that restarts.
     std::optional<Hash32> device_chain_head(std::size_t district_index,
                                             std::string_view device_id) const;
+    // The number of ballots (cast and challenged) a registered device recorded.
+    std::optional<std::uint64_t> device_ballots(std::size_t district_index,
+                                                std::string_view device_id) const;
+    // Every device registered in the district, in ascending order of id.
+    std::vector<std::string> devices(std::size_t district_index) const;
 
 private:
     struct Device {
         crypto::Ed25519PublicKey key;
         Hash32 chain_head;
+        std::uint64_t ballots = 0;  // cast and challenged, the length of its chain
     };
     // Committed state of one district, and the effects of the batch being applied, kept apart
     // so an aborted batch leaves nothing behind and no batch copies the whole state.
@@ -107,6 +113,9 @@ private:
                                          const election::DeviceRegistration& registration);
     Result<EventNote> apply_polls(std::size_t district_index, const std::string& district_id,
                                   const election::PollsRecord& record);
+    // The polls record's device signature, and a closing record's device heads against the log.
+    Status check_polls_signatures(std::size_t district_index, const std::string& district_id,
+                                  const election::PollsRecord& record) const;
     Result<EventNote> apply_ballot(std::size_t district_index, const DistrictBatchView& batch,
                                    const ValidatedBallot& ballot, bool check_signature);
     // The device as the batch being applied sees it (its changes first), or null.

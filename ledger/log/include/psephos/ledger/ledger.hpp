@@ -131,10 +131,13 @@ public:
     // Blocks until every submission so far is resolved.
     void drain();
 
-    // An election-wide barrier: waits for all districts, closes polls in every district where
-    // they are open or paused (in manifest order, deterministically), then publishes an election
-    // checkpoint. Returns the receipts of the polls-closed records.
-    Result<std::vector<Receipt>> close_all_polls(std::string actor);
+    // An election-wide barrier: waits for all districts, appends the closing records given
+    // (polls-closed, each signed by a device of its district and carrying every device's own
+    // head, docs/encoding.md §13; make_closing_record), in the order given, then publishes an
+    // election checkpoint. The ledger cannot close a district by itself: every district whose
+    // polls are open or paused needs one closing record here, else nothing is appended. Returns
+    // the receipts of the polls-closed records; a refused record's error names it.
+    Result<std::vector<Receipt>> close_all_polls(std::vector<Bytes> closing_records);
     // An election-wide barrier: tallies, in parallel, every district whose polls are closed and
     // that has no tally yet (the homomorphic sum of its cast ballots, docs/tally.md), appends each
     // tally to its district log, then publishes an election checkpoint. Returns the receipts.
