@@ -45,6 +45,7 @@
 #include "psephos/election/local_key_ceremony.hpp"
 #include "psephos/election/tally_records.hpp"
 #include "psephos/ledger/ledger.hpp"
+#include "psephos/ledger/polls_closing.hpp"
 #include "psephos/ledger/tallying_module.hpp"
 #include "psephos/record/election_record.hpp"
 #include "psephos/verifier/record_verifier.hpp"
@@ -153,7 +154,23 @@ BuiltRecord build_record(const VerifyBenchOptions& options, unsigned threads,
     }
     w.ballots.clear();
     w.ballots.shrink_to_fit();
-    checked(ledger->close_all_polls("psephos-bench"), "closing the polls");
+    std::vector<Bytes> closings;
+    for (std::size_t d = 0; d < w.districts; ++d) {
+        const std::string& district_id = ledger->election().manifest.districts[d].id;
+        ledger::DeviceKeys keys;
+        std::string signer;
+        for (const Kiosk& k : w.kiosks) {
+            if (k.district_id != district_id) continue;
+            keys.emplace(k.device_id, &k.key);
+            if (signer.empty()) signer = k.device_id;
+        }
+        closings.push_back(checked(ledger::make_polls_record(*ledger, d,
+                                                             election::PollsAction::closed,
+                                                             opening_time + 12 * 3600, "psephos-bench",
+                                                             signer, keys),
+                                   "a closing record"));
+    }
+    checked(ledger->close_all_polls(std::move(closings)), "closing the polls");
     checked(ledger->tally(), "tally");
 
     BuiltRecord built;

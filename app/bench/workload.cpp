@@ -85,9 +85,20 @@ Workload prepare_workload(const election::ElectionContext& election, std::size_t
         election::authorise_device(election.base_hash, registration, authority);
         w.opening.push_back(election::encode_device_registration(registration));
     }
-    for (const auto& d : m.districts) {
-        w.opening.push_back(election::encode_polls_record(
-            {election::PollsAction::opened, d.id, opening_time, 0, 0, "psephos-bench"}));
+    for (std::size_t d = 0; d < m.districts.size(); ++d) {
+        // The zero report, signed by the district's first kiosk.
+        const Kiosk& first = w.kiosks.at(kiosks_of_district[d].front());
+        election::PollsRecord opening{election::PollsAction::opened,
+                                      m.districts[d].id,
+                                      opening_time,
+                                      0,
+                                      0,
+                                      "psephos-bench",
+                                      first.device_id,
+                                      {},
+                                      {}};
+        election::sign_polls_record(election.base_hash, opening, first.key);
+        w.opening.push_back(election::encode_polls_record(opening));
     }
     w.ballots.resize(ballots);
     w.kiosk_of.resize(ballots);

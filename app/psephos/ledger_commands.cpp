@@ -26,6 +26,7 @@
 #include "psephos/election/ledger_records.hpp"
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/ledger.hpp"
+#include "psephos/ledger/polls_closing.hpp"
 
 namespace psephos::app {
 namespace {
@@ -320,7 +321,42 @@ int run_register_device(const CommandSpec&, const Arguments& args) {
     return exit_ok;
 }
 
-// One polls record for one district, with the counts the district's log holds now.
+// The signing keys of district d's devices from --device-keys DIR (one `<device id>.key` per
+// device, as `psephos encrypt --device-key` reads them), and the signing device (--device, or
+// the first registered device of the district).
+struct PollsSigners {
+    std::vector<crypto::Ed25519SigningKey> keys;
+    ledger::DeviceKeys by_device;
+    std::string signer;
+};
+
+Result<PollsSigners> polls_signers(const Arguments& args, const Ledger& l, std::size_t d,
+                                   bool need_all) {
+    const auto dir = args.value("--device-keys");
+    if (!dir)
+        return make_error(ErrorCode::invalid_argument,
+                          "--device-keys DIR is required: polls records are signed by a device "
+                          "of the district (docs/encoding.md §13)");
+    const std::vector<std::string> devices = l.casting().devices(d);
+    if (devices.empty())
+        return make_error(ErrorCode::invalid_argument,
+                          "district '" + l.election().manifest.districts.at(d).id +
+                              "' has no registered device to sign its polls records");
+    PollsSigners out;
+    out.signer = args.value("--device").value_or(devices.front());
+    out.keys.reserve(devices.size());
+    for (const std::string& device : devices) {
+        if (!need_all && device != out.signer) continue;
+        auto key = crypto::read_signing_key_file(std::filesystem::path(*dir) / (device + ".key"));
+        if (!key) return key.error().within("--device-keys: device '" + device + "'");
+        out.keys.push_back(std::move(key).value());
+        out.by_device.emplace(device, &out.keys.back());
+    }
+    return out;
+}
+
+// One polls record for one district, with the counts the district's log holds now, signed by a
+// device of the district; a closing record carries every device's head.
 int submit_polls(const Arguments& args, election::PollsAction action) {
     const std::string district = *args.value("--district");
     const std::string actor = args.value("--actor").value_or("");
@@ -329,25 +365,20 @@ int submit_polls(const Arguments& args, election::PollsAction action) {
     Ledger& l = *opened.value();
     auto d = district_index(l.election(), district);
     if (!d) return failure(d.error().message);
+    auto signers = polls_signers(args, l, d.value(), action == election::PollsAction::closed);
+    if (!signers) return failure(signers.error().message);
     // One writer holds the database, so these counts are the log's until this record lands.
-    const ledger::DistrictCastingStatus before = l.casting().status(d.value());
-    election::PollsRecord polls{action, district, now_seconds(), 0, 0, actor};
-    if (action != election::PollsAction::opened) {  // opening is the zero report
-        polls.ballots_cast = before.ballots_cast;
-        polls.ballots_challenged = before.ballots_challenged;
-    }
-    Bytes record;
-    try {
-        record = election::encode_polls_record(polls);
-    } catch (const std::invalid_argument& e) {
-        return failure(std::string("--actor: ") + e.what());
-    }
-    auto receipt = l.submit(std::move(record), ActorRole::poll_worker).get();
+    auto record = ledger::make_polls_record(l, d.value(), action, now_seconds(), actor,
+                                            signers.value().signer, signers.value().by_device);
+    if (!record) return failure(record.error().message);
+    const auto polls = election::decode_polls_record(record.value()).value();
+    auto receipt = l.submit(std::move(record).value(), ActorRole::poll_worker).get();
     if (!receipt) return failure("rejected: " + receipt.error().message);
     std::cout << "district: " << district << '\n'
               << "polls: " << ledger::to_string(l.casting().status(d.value()).polls) << '\n'
               << "ballots cast: " << polls.ballots_cast << '\n'
-              << "ballots challenged: " << polls.ballots_challenged << '\n';
+              << "ballots challenged: " << polls.ballots_challenged << '\n'
+              << "signed by device: " << polls.device_id << '\n';
     if (!actor.empty()) std::cout << "actor: " << actor << '\n';
     print_receipt(receipt.value());
     return exit_ok;
@@ -371,7 +402,19 @@ int run_close_polls(const CommandSpec& spec, const Arguments& args) {
     auto opened = open_ledger(args, true);
     if (!opened) return failure(opened.error().message);
     Ledger& l = *opened.value();
-    auto closed = l.close_all_polls(args.value("--actor").value_or(""));
+    std::vector<Bytes> closings;
+    for (std::size_t d = 0; d < l.election().manifest.districts.size(); ++d) {
+        const auto status = l.casting().status(d).polls;
+        if (status != ledger::PollsStatus::open && status != ledger::PollsStatus::paused) continue;
+        auto signers = polls_signers(args, l, d, true);
+        if (!signers) return failure("closing polls: " + signers.error().message);
+        auto closing = ledger::make_polls_record(
+            l, d, election::PollsAction::closed, now_seconds(),
+            args.value("--actor").value_or(""), signers.value().signer, signers.value().by_device);
+        if (!closing) return failure("closing polls: " + closing.error().message);
+        closings.push_back(std::move(closing).value());
+    }
+    auto closed = l.close_all_polls(std::move(closings));
     if (!closed) return failure("closing polls: " + closed.error().message);
     if (closed.value().empty())
         std::cout << "closed: none (polls are not open or paused in any district)\n";
@@ -795,8 +838,9 @@ const std::vector<Subcommand>& subcommands() {
          "register a device the election authority authorised for one district (psephos "
          "authority authorise-device); before the district's polls open"},
         {"open-polls",
-         {"psephos ledger open-polls --data DIR --district D [--actor NAME] [--key FILE]",
-          {"--data", "--district", "--actor", "--key"},
+         {"psephos ledger open-polls --data DIR --district D --device-keys DIR [--device ID] "
+          "[--actor NAME] [--key FILE]",
+          {"--data", "--district", "--actor", "--key", "--device-keys", "--device"},
           {},
           0,
           0},
@@ -804,8 +848,9 @@ const std::vector<Subcommand>& subcommands() {
          run_open_polls,
          "open the polls in a district (the zero report)"},
         {"pause-polls",
-         {"psephos ledger pause-polls --data DIR --district D [--actor NAME] [--key FILE]",
-          {"--data", "--district", "--actor", "--key"},
+         {"psephos ledger pause-polls --data DIR --district D --device-keys DIR [--device ID] "
+          "[--actor NAME] [--key FILE]",
+          {"--data", "--district", "--actor", "--key", "--device-keys", "--device"},
           {},
           0,
           0},
@@ -813,8 +858,9 @@ const std::vector<Subcommand>& subcommands() {
          run_pause_polls,
          "pause the polls in a district"},
         {"resume-polls",
-         {"psephos ledger resume-polls --data DIR --district D [--actor NAME] [--key FILE]",
-          {"--data", "--district", "--actor", "--key"},
+         {"psephos ledger resume-polls --data DIR --district D --device-keys DIR [--device ID] "
+          "[--actor NAME] [--key FILE]",
+          {"--data", "--district", "--actor", "--key", "--device-keys", "--device"},
           {},
           0,
           0},
@@ -822,9 +868,9 @@ const std::vector<Subcommand>& subcommands() {
          run_resume_polls,
          "resume paused polls in a district"},
         {"close-polls",
-         {"psephos ledger close-polls --data DIR (--district D | --all) [--actor NAME] [--key "
-          "FILE]",
-          {"--data", "--district", "--actor", "--key"},
+         {"psephos ledger close-polls --data DIR (--district D | --all) --device-keys DIR "
+          "[--device ID] [--actor NAME] [--key FILE]",
+          {"--data", "--district", "--actor", "--key", "--device-keys", "--device"},
           {"--all"},
           0,
           0},

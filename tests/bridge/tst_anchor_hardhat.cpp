@@ -107,7 +107,7 @@ struct ClosedElection {
         }
         for (auto& r : ledger->ingest(std::move(records)))
             if (!r) qFatal("%s", r.error().message.c_str());
-        if (auto closed = ledger->close_all_polls("official"); !closed)
+        if (auto closed = ledger->close_all_polls(scenario.closings(*ledger)); !closed)
             qFatal("%s", closed.error().message.c_str());
     }
 };

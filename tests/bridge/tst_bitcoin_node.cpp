@@ -137,7 +137,7 @@ struct Election {
                                        scenario.polls(election::PollsAction::opened, 0),
                                        scenario.next_cast(0, 1)}))
             if (!r) qFatal("%s", r.error().message.c_str());
-        if (auto closed = ledger->close_all_polls("official"); !closed)
+        if (auto closed = ledger->close_all_polls(scenario.closings(*ledger)); !closed)
             qFatal("%s", closed.error().message.c_str());
     }
 };

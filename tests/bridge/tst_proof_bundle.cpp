@@ -94,7 +94,7 @@ struct AnchoredElection {
         records.push_back(scenario.next_cast(1, 0));
         for (auto& r : ledger->ingest(std::move(records)))
             if (!r) qFatal("ingest: %s", r.error().message.c_str());
-        if (auto closed = ledger->close_all_polls("official"); !closed)
+        if (auto closed = ledger->close_all_polls(scenario.closings(*ledger)); !closed)
             qFatal("close: %s", closed.error().message.c_str());
         if (auto tallied = ledger->tally(); !tallied)
             qFatal("tally: %s", tallied.error().message.c_str());

@@ -60,8 +60,8 @@ struct TwoHistories {
         for (auto& r : l.ingest(std::move(records)))
             if (!r) qFatal("ingest: %s", r.error().message.c_str());
     }
-    static void close(ledger::Ledger& l) {
-        if (auto closed = l.close_all_polls("official"); !closed)
+    void close(ledger::Ledger& l) const {
+        if (auto closed = l.close_all_polls(scenario.closings(l)); !closed)
             qFatal("close: %s", closed.error().message.c_str());
     }
 

@@ -11,7 +11,9 @@
 #include "psephos/election/authority.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/election/ledger_records.hpp"
+#include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/ledger.hpp"
+#include "psephos/ledger/polls_closing.hpp"
 #include "test_election.hpp"
 
 namespace psephos::test {
@@ -66,10 +68,36 @@ public:
         return election::encode_device_registration(
             authorised({k.district_id, k.device_id, k.key.public_key(), 1'793'000'000, {}}));
     }
+    // A polls record signed by the district's kiosk; a closing carries the kiosk's own head
+    // (its ballots and last tracking code as this scenario made them).
     Bytes polls(election::PollsAction action, std::size_t district, std::uint64_t cast = 0,
                 std::uint64_t challenged = 0) const {
-        return election::encode_polls_record({action, kiosks_.at(district).district_id,
-                                              1'793'000'100, cast, challenged, "poll worker 1"});
+        const ScenarioKiosk& k = kiosks_.at(district);
+        election::PollsRecord record{action,       k.district_id, 1'793'000'100, cast, challenged,
+                                     "poll worker 1", k.device_id, {},            {}};
+        if (action == election::PollsAction::closed) {
+            record.heads.push_back(election::sign_device_head(
+                election().base_hash, k.district_id, k.device_id, k.ballots, k.chain_head, k.key));
+        }
+        election::sign_polls_record(election().base_hash, record, k.key);
+        return election::encode_polls_record(record);
+    }
+    // Closing records for every district whose polls are open or paused in `ledger`, counts and
+    // heads as the ledger holds them, signed by each district's kiosk (for close_all_polls).
+    std::vector<Bytes> closings(const ledger::Ledger& ledger) const {
+        std::vector<Bytes> out;
+        for (std::size_t d = 0; d < kiosks_.size(); ++d) {
+            const auto polls = ledger.casting().status(d).polls;
+            if (polls != ledger::PollsStatus::open && polls != ledger::PollsStatus::paused)
+                continue;
+            const ScenarioKiosk& k = kiosks_.at(d);
+            auto record =
+                ledger::make_polls_record(ledger, d, election::PollsAction::closed, 1'793'040'000,
+                                          "poll worker 1", k.device_id, {{k.device_id, &k.key}});
+            if (!record) throw std::runtime_error(record.error().message);
+            out.push_back(std::move(record).value());
+        }
+        return out;
     }
 
     // The start of the day: every kiosk registered, then polls opened, district by district.

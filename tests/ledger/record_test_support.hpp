@@ -151,7 +151,7 @@ inline fs::path export_full_day(const fs::path& dir, const ElectionManifest& man
         cast(0, {{"mayor", {"grace"}}, {"measure-a", {"no"}}}),
     }));
     checked(ledger->publish_election_checkpoint(), "publish");
-    checked(ledger->close_all_polls("clerk"), "close");
+    checked(ledger->close_all_polls(scenario.closings(*ledger)), "close");
     checked(ledger->tally(), "tally");
     const auto& c = scenario.ceremony();
     std::vector<Bytes> decryptions;

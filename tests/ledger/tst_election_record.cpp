@@ -429,7 +429,7 @@ struct FullDay {
         require_all_ok(ledger->ingest(first_ballots(*this)));
         checked(ledger->publish_election_checkpoint(), "publish");
         require_all_ok(ledger->ingest(more_ballots(*this)));
-        checked(ledger->close_all_polls("clerk"), "close");
+        checked(ledger->close_all_polls(scenario.closings(*ledger)), "close");
         checked(ledger->tally(), "tally");
         const auto& c = scenario.ceremony();
         std::vector<Bytes> decryptions;

@@ -77,7 +77,7 @@ std::unique_ptr<Ledger> polling_day(
         ballots.push_back(s.next_challenged(d, 1));
     }
     require_all_ok(created.value()->ingest(std::move(ballots)));
-    if (auto closed = created.value()->close_all_polls("clerk"); !closed)
+    if (auto closed = created.value()->close_all_polls(s.closings(*created.value())); !closed)
         qFatal("close: %s", closed.error().message.c_str());
     return std::move(created).value();
 }

@@ -428,7 +428,7 @@ private slots:
                                                " " + r.value().signed_checkpoint
                                          : "rejected: " + r.error().message);
             }
-            if (!ledger->close_all_polls("official")) qFatal("close_all_polls failed");
+            if (!ledger->close_all_polls(s.closings(*ledger))) qFatal("close_all_polls failed");
             for (const std::string& log :
                  std::vector<std::string>{"d1", "d2", std::string(election_log_name)}) {
                 const LogStatus st = ledger->status(log).value();
@@ -494,7 +494,7 @@ private slots:
             // Nothing new: the election log does not grow.
             QCOMPARE(ledger->publish_election_checkpoint().value().size, std::uint64_t{2});
             require_all_ok(ledger->ingest({s.next_cast(0, 1)}));
-            auto closed = ledger->close_all_polls("county clerk");
+            auto closed = ledger->close_all_polls(s.closings(*ledger));
             QVERIFY(closed);
             QCOMPARE(closed.value().size(), std::size_t{2});
             election = ledger->status(election_log_name).value();

@@ -43,17 +43,22 @@ const char* const authority_seed_hex =
 const char* const example_base_hash_hex =
     "cb10eeefed92fcd0880b9e8d4441ec4ec49e88d2f39cc21a6e1a396c4aa6c4b7";
 const char* const polls_opened_hex =
-    "0801000000026431000000006b49c3f0000000000000000000000000000000000000000c477261636520486f7070"
-    "6572";
+    "0802000000026431000000006b49c3f0000000000000000000000000000000000000000c477261636520486f7070"
+    "6572000000076b696f736b2d310000000041c9a05d7bdc9718c22ef4ecae2b9d4630af2659b213e6c0e913e93c7f"
+    "19e8e79dcf10802e808b08d85e23ee706e654dc7c38b988c6886e2eaa0e0be68b57f0e";
 const char* const polls_closed_hex =
-    "0b01000000026431000000006b4a5ea0000000000000000200000000000000010000000c477261636520486f7070"
-    "6572";
+    "0b02000000026431000000006b4a5ea0000000000000000200000000000000010000000c477261636520486f7070"
+    "6572000000076b696f736b2d3100000001000000076b696f736b2d31000000000000000300010203040506070809"
+    "0a0b0c0d0e0f101112131415161718191a1b1c1d1e1ffac902a240752e741c544eb4684ff48b03f8f98a251f0bc8"
+    "212f22c4f034e2dd44f901f02e72ea29279b3a72721f695974dfa7987572fc193c5661bb9385ca086c93eaf4398b"
+    "d2eadb2cafb7f1f09ae4c58ef81907c6c8eab87dff9ed9071e6d8341df09ab5d973105bce854ee0a151ab5f8ecb1"
+    "60174c3c3c332fc6fd5f610c";
 const char* const district_checkpoint_hex =
-    "0c01000000026431000000cd70736570686f732f74696e792d323032362f64697374726963742f64310a310a7645"
-    "664a735a734c5265494d527764364b42374c496a38544862463244767a714342344c5a794f665474773d0a0ae280"
-    "942070736570686f732f74696e792d323032362f64697374726963742f64312055486442586e52435532524c2b75"
-    "5455444f4a2b65556f394143702b4d71706d564765306f4f55774a6e727542724a4863533731484b4a46674c7346"
-    "38757668616866507565703762726f764d417a43644377387a4570626351593d0a";
+    "0c01000000026431000000cd70736570686f732f74696e792d323032362f64697374726963742f64310a310a3733"
+    "7665305142776e724b447078396866486b59664134534346626d7a743248373870486d746f4a76706f3d0a0ae280"
+    "942070736570686f732f74696e792d323032362f64697374726963742f6431205548644258764d786a6277465633"
+    "38687a55675250574b466235706247693948375a6675613738697555726b4777364e7956524b617479684f52466a"
+    "53696944685332442b685659487369346b4b47794c4450726366333959416b3d0a";
 const char* const ledger_event_0_hex =
     "0d010000000000000000000000006b49b5e000010101000000000000000b70736570686f7320302e310000000000"
     "000000000000000000000000000000000000000000000000000000";
@@ -78,20 +83,44 @@ DeviceRegistration example_registration() {
     return d;
 }
 
+// The device of the examples: RFC 8032 §7.1 TEST 1's key (its public key is device_key_hex).
+crypto::Ed25519SigningKey example_device() {
+    return crypto::Ed25519SigningKey::from_seed(
+               bytes_of_hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"))
+        .value();
+}
+
 PollsRecord example_polls_opened() {
-    return PollsRecord{PollsAction::opened, "d1", 1'799'996'400, 0, 0, "Grace Hopper"};
+    PollsRecord p{PollsAction::opened, "d1", 1'799'996'400, 0, 0, "Grace Hopper", "kiosk-1",
+                  {},                  {}};
+    sign_polls_record(example_base_hash(), p, example_device());
+    return p;
 }
 
 PollsRecord example_polls_closed() {
-    return PollsRecord{PollsAction::closed, "d1", 1'800'036'000, 2, 1, "Grace Hopper"};
+    Hash32 last;  // the tracking code of kiosk-1's third ballot, say: bytes 00 01 … 1f
+    for (std::size_t i = 0; i < last.bytes.size(); ++i)
+        last.bytes[i] = static_cast<std::uint8_t>(i);
+    PollsRecord p{PollsAction::closed,
+                  "d1",
+                  1'800'036'000,
+                  2,
+                  1,
+                  "Grace Hopper",
+                  "kiosk-1",
+                  {sign_device_head(example_base_hash(), "d1", "kiosk-1", 3, last,
+                                    example_device())},
+                  {}};
+    sign_polls_record(example_base_hash(), p, example_device());
+    return p;
 }
 
 // A checkpoint of a one-record district log (the polls-opened example), signed by the district
 // log's key as a C2SP note (docs/encoding.md §11).
 const std::string example_note =
-    "psephos/tiny-2026/district/d1\n1\nvEfJsZsLReIMRwd6KB7LIj8THbF2DvzqCB4LZyOfTtw=\n\n"
+    "psephos/tiny-2026/district/d1\n1\n73ve0QBwnrKDpx9hfHkYfA4SCFbmzt2H78pHmtoJvpo=\n\n"
     "\xe2\x80\x94 psephos/tiny-2026/district/d1 "
-    "UHdBXnRCU2RL+uTUDOJ+eUo9ACp+MqpmVGe0oOUwJnruBrJHcS71HKJFgLsF8uvhahfPuep7brovMAzCdCw8zEpbcQY="
+    "UHdBXvMxjbwFV38hzUgRPWKFb5pbGi9H7Zfua78iuUrkGw6NyVRKatyhORFjSiiDhS2D+hVYHsi4kKGyLDPrcf39YAk="
     "\n";
 
 DistrictCheckpointRecord example_checkpoint() { return {"d1", example_note}; }
@@ -208,12 +237,23 @@ Bytes device_registration_bytes(std::string_view district, std::string_view devi
 
 Bytes polls_bytes(RecordType type, std::string_view district, std::uint64_t cast,
                   std::uint64_t challenged, std::string_view actor) {
-    CanonicalWriter w(type, 1);
+    CanonicalWriter w(type, polls_record_version);
     w.text(district);
     w.u64(1'800'000'000);
     w.u64(cast);
     w.u64(challenged);
     w.text(actor);
+    w.text("kiosk-1");
+    if (type == RecordType::polls_closed) {  // one head (its signature is not checked here)
+        w.count(1);
+        w.text("kiosk-1");
+        w.u64(cast + challenged);
+        w.fixed(Bytes(32, 0x11));
+        w.fixed(Bytes(64, 0));
+    } else {
+        w.count(0);
+    }
+    w.fixed(Bytes(64, 0));  // the device's signature
     return w.take();
 }
 
@@ -264,8 +304,10 @@ private slots:
 
     void records_round_trip_byte_for_byte() {
         for (const auto& c : record_cases()) {
-            // Version 2 of the device registration carries the authority's signature.
-            const bool v2 = c.accepted_types[0] == RecordType::device_registration;
+            // Version 2 of the device registration carries the authority's signature, of the
+            // polls records the device's.
+            const bool v2 = c.accepted_types[0] == RecordType::device_registration ||
+                            c.accepted_types[0] == RecordType::polls_opened;
             QCOMPARE(c.encoding[1], std::uint8_t(v2 ? 2 : 1));
             auto again = c.round_trip(c.encoding);
             QVERIFY2(again.ok(), message_of(again).c_str());
@@ -279,8 +321,9 @@ private slots:
         for (const PollsAction action : {PollsAction::opened, PollsAction::paused,
                                          PollsAction::resumed, PollsAction::closed}) {
             PollsRecord p =
-                action == PollsAction::opened ? example_polls_opened() : example_polls_closed();
+                action == PollsAction::closed ? example_polls_closed() : example_polls_opened();
             p.action = action;
+            if (action != PollsAction::opened) p.ballots_cast = 2;
             p.actor = action == PollsAction::paused ? "" : p.actor;  // the actor may be empty
             const Bytes encoded = encode_polls_record(p);
             QCOMPARE(encoded[0], static_cast<std::uint8_t>(record_type_of(action)));
@@ -367,15 +410,23 @@ private slots:
         }
     }
 
-    // Polls records differ only in the type byte, which says what happened; any of the four
-    // decodes (a non-opening record may carry counts).
+    // Polls records share one layout and the type byte says what happened; only the closing
+    // record carries device heads, and it must carry them.
     void polls_action_is_the_record_type() {
-        Bytes paused = encode_polls_record(example_polls_closed());
+        Bytes paused = encode_polls_record(example_polls_opened());
         paused[0] = static_cast<std::uint8_t>(RecordType::polls_paused);
         const auto decoded = decode_polls_record(paused);
         QVERIFY2(decoded.ok(), message_of(decoded).c_str());
         QCOMPARE(decoded.value().action, PollsAction::paused);
-        QCOMPARE(decoded.value().ballots_cast, std::uint64_t{2});
+        Bytes closed_without_heads = paused;
+        closed_without_heads[0] = static_cast<std::uint8_t>(RecordType::polls_closed);
+        QVERIFY_REJECTED(decode_polls_record(closed_without_heads),
+                         "polls closed at byte 63: device heads: none (every registered device's head "
+                         "is required)");
+        Bytes paused_with_heads = encode_polls_record(example_polls_closed());
+        paused_with_heads[0] = static_cast<std::uint8_t>(RecordType::polls_paused);
+        QVERIFY_REJECTED(decode_polls_record(paused_with_heads),
+                         "polls paused at byte 63: device heads: only the closing record carries them");
     }
 
     void rejects_ids_that_are_not_manifest_ids() {

@@ -87,7 +87,7 @@ Day run_polling_day(test::LedgerScenario& s, const LedgerOptions& o, std::uint64
             for (const auto& option : options) ++day.expected[m.districts[d].id][contest][option];
     }
     require_all_ok(day.ledger->ingest(std::move(ballots)));
-    auto closed = day.ledger->close_all_polls("clerk");
+    auto closed = day.ledger->close_all_polls(s.closings(*day.ledger));
     if (!closed) qFatal("close: %s", closed.error().message.c_str());
     return day;
 }

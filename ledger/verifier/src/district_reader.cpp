@@ -13,6 +13,8 @@ namespace {
 
 // What the election authority signs to authorise a device (docs/encoding.md §12).
 constexpr std::string_view authorisation_label = "psephos/v1/device-authorisation";
+constexpr std::string_view polls_label = "psephos/v1/polls-record";
+constexpr std::string_view head_label = "psephos/v1/device-head";
 
 // Counts a district's tasks still queued or running.
 class Pending {
@@ -99,6 +101,7 @@ const char* polls_name(Polls p) {
 struct Device {
     crypto::Ed25519PublicKey key;
     Hash32 last_code;
+    std::uint64_t ballots = 0;  // cast and challenged: the length of its chain
 };
 
 // The expensive part of one ballot (V19's proofs, V20, V22), run on the work queue.
@@ -238,6 +241,8 @@ private:
     void on_ballot(std::uint64_t index, Bytes& frame, bool challenged);
     void on_registration(std::uint64_t index, ByteSpan frame);
     void on_polls(std::uint64_t index, ByteSpan frame, DistrictRecord type);
+    void check_polls_signatures(const std::string& at, const char* what, ByteSpan frame,
+                                const DecodedPolls& p);
     void on_tally(std::uint64_t index, ByteSpan frame, const Hash32& leaf, const RootBuilder& tree);
     void on_decryption(std::uint64_t index, ByteSpan frame);
     void on_result(std::uint64_t index, ByteSpan frame);
@@ -399,6 +404,7 @@ void DistrictReader::on_ballot(std::uint64_t index, Bytes& frame, bool challenge
         if (!(b.previous == device->second.last_code))
             v_.v21.fail(at + ": does not chain to its device's last tracking code");
         device->second.last_code = code;
+        ++device->second.ballots;
     }
     if (challenged) add_challenged_entry(index, b, work->openings, ballot_hash, code);
     work->record = std::move(frame);
@@ -506,6 +512,59 @@ void DistrictReader::on_registration(std::uint64_t index, ByteSpan frame) {
     }
 }
 
+// V18 of a polls record's signatures (docs/encoding.md §13): the device's, by a device of the
+// district; a closing record's heads, one per registered device, each signed by that device and
+// equal to its chain in the log (a cut tail, or a dropped or added ballot, no longer matches).
+void DistrictReader::check_polls_signatures(const std::string& at, const char* what,
+                                            ByteSpan frame, const DecodedPolls& p) {
+    const auto signer = devices_.find(p.device_id);
+    if (signer == devices_.end()) {
+        v_.v18.fail(at + ": " + what + " signed by device '" + p.device_id +
+                    "', not registered in the district");
+    } else {
+        Bytes message(polls_label.begin(), polls_label.end());
+        message.push_back(0);
+        message.insert(message.end(), election_.base_hash.bytes.begin(),
+                       election_.base_hash.bytes.end());
+        message.insert(message.end(), frame.begin(),
+                       frame.begin() + static_cast<std::ptrdiff_t>(p.body_size));
+        if (!crypto::verify_signature(signer->second.key, message, p.signature))
+            v_.v18.fail(at + ": " + what + ": device '" + p.device_id +
+                        "''s signature does not verify");
+    }
+    if (p.heads.empty()) return;
+    std::string named, registered;
+    for (const auto& h : p.heads) named += (named.empty() ? "'" : ", '") + h.device_id + "'";
+    for (const auto& [id, device] : devices_)
+        registered += (registered.empty() ? "'" : ", '") + id + "'";
+    if (named != registered)
+        v_.v18.fail(at + ": " + what + ": the heads name devices " + named +
+                    ", the registered devices are " + registered);
+    for (const DecodedHead& h : p.heads) {
+        const auto device = devices_.find(h.device_id);
+        if (device == devices_.end()) continue;
+        Bytes message(head_label.begin(), head_label.end());
+        message.push_back(0);
+        message.insert(message.end(), election_.base_hash.bytes.begin(),
+                       election_.base_hash.bytes.end());
+        for (const std::string_view id : {std::string_view(id_), std::string_view(h.device_id)}) {
+            const Bytes field = text_field(id);
+            message.insert(message.end(), field.begin(), field.end());
+        }
+        for (int shift = 56; shift >= 0; shift -= 8)
+            message.push_back(static_cast<std::uint8_t>(h.ballots >> shift));
+        message.insert(message.end(), h.last_code.bytes.begin(), h.last_code.bytes.end());
+        const std::string head = at + ": " + what + ": device '" + h.device_id + "''s head";
+        if (!crypto::verify_signature(device->second.key, message, h.signature))
+            v_.v18.fail(head + ": its signature does not verify");
+        if (h.ballots != device->second.ballots || !(h.last_code == device->second.last_code))
+            v_.v18.fail(head + " reports " + std::to_string(h.ballots) +
+                        " ballots ending in " + display_tracking_code(h.last_code) +
+                        ", the log has " + std::to_string(device->second.ballots) +
+                        " ending in " + display_tracking_code(device->second.last_code));
+    }
+}
+
 // V18 of the polls opened, paused, resumed or closed: the transition and the counts so far.
 void DistrictReader::on_polls(std::uint64_t index, ByteSpan frame, DistrictRecord type) {
     const auto decoded = decode_polls(frame);
@@ -533,6 +592,7 @@ void DistrictReader::on_polls(std::uint64_t index, ByteSpan frame, DistrictRecor
         v_.v18.fail(at + ": " + what + " with counts " + std::to_string(p.cast) + "/" +
                     std::to_string(p.challenged) + ", the log has " + std::to_string(cast_) + "/" +
                     std::to_string(challenged_));
+    check_polls_signatures(at, what, frame, p);
     polls_ = opened || type == DistrictRecord::polls_resumed ? Polls::open
              : type == DistrictRecord::polls_paused          ? Polls::paused
                                                              : Polls::closed;

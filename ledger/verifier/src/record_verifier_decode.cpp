@@ -480,7 +480,7 @@ Result<DecodedPolls> decode_polls(ByteSpan record) {
     DecodedPolls out;
     Reader r(record, "polls record");
     const std::uint8_t type = record.empty() ? 0 : record[0];
-    r.header(type >= 0x08 && type <= 0x0B ? type : 0x08);
+    r.header(type >= 0x08 && type <= 0x0B ? type : 0x08, 2);
     out.district_id = r.id();
     out.time = r.u64();
     out.cast = r.u64();
@@ -490,6 +490,24 @@ Result<DecodedPolls> decode_polls(ByteSpan record) {
             return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
         }))
         r.fail("actor holds a control character");
+    out.device_id = r.id();
+    const std::uint32_t heads = r.count(10000);
+    if (r.ok() && type == 0x0B && heads == 0) r.fail("a closing record without device heads");
+    if (r.ok() && type != 0x0B && heads != 0) r.fail("device heads outside the closing record");
+    for (std::uint32_t i = 0; i < heads && r.ok(); ++i) {
+        DecodedHead h;
+        h.device_id = r.id();
+        if (r.ok() && !out.heads.empty() && !(out.heads.back().device_id < h.device_id))
+            r.fail("device heads not in ascending order of device id");
+        h.ballots = r.u64();
+        h.last_code = r.hash();
+        const ByteSpan sig = r.take(64);
+        if (!sig.empty()) std::copy(sig.begin(), sig.end(), h.signature.bytes.begin());
+        out.heads.push_back(std::move(h));
+    }
+    out.body_size = record.size() >= 64 ? record.size() - 64 : 0;
+    const ByteSpan sig = r.take(64);
+    if (!sig.empty()) std::copy(sig.begin(), sig.end(), out.signature.bytes.begin());
     r.done();
     if (r.ok() && type == 0x08 && (out.cast || out.challenged)) r.fail("zero report with ballots");
     return finish(r, std::move(out));

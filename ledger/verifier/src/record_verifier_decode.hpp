@@ -165,11 +165,22 @@ struct DecodedApproval {
 };
 Result<DecodedApproval> decode_approval(ByteSpan record);
 
+struct DecodedHead {
+    std::string device_id;
+    std::uint64_t ballots = 0;
+    Hash32 last_code;
+    crypto::Ed25519Signature signature;
+};
 struct DecodedPolls {
     std::string district_id;
     std::uint64_t time = 0;  // Unix seconds, as the poll worker's device stamped it
     std::uint64_t cast = 0, challenged = 0;
+    std::string device_id;           // the device that signed it
+    std::vector<DecodedHead> heads;  // closed only, ascending device ids
+    crypto::Ed25519Signature signature;
+    std::size_t body_size = 0;  // what the device signed, after its label and the base hash
 };
+// Version 2 (docs/encoding.md §13; version 1, unsigned, is refused).
 Result<DecodedPolls> decode_polls(ByteSpan record);
 
 struct DecodedDistrictCheckpoint {

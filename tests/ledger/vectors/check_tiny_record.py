@@ -568,11 +568,28 @@ def decode_approval(data):
 
 
 def decode_polls(data):
-    r = Reader(data, data[0] if data and 0x08 <= data[0] <= 0x0B else 0x08, "polls record")
+    """Version 2 (docs/encoding.md §13): signed by a device; a closing record carries heads."""
+    r = Reader(data, data[0] if data and 0x08 <= data[0] <= 0x0B else 0x08, "polls record",
+               version=2)
     out = {"district_id": r.id(), "time": r.u64(), "cast": r.u64(), "challenged": r.u64()}
     actor = r.text(200)
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in actor):
         r.fail("actor holds a control character")
+    out["device_id"] = r.id()
+    n = r.count(10000)
+    if data[0] == 0x0B and n == 0:
+        r.fail("a closing record without device heads")
+    if data[0] != 0x0B and n != 0:
+        r.fail("device heads outside the closing record")
+    out["heads"] = []
+    for _ in range(n):
+        h = {"device_id": r.id()}
+        if out["heads"] and not out["heads"][-1]["device_id"] < h["device_id"]:
+            r.fail("device heads not in ascending order of device id")
+        h["ballots"], h["last_code"], h["signature"] = r.u64(), r.take(32), r.take(64)
+        out["heads"].append(h)
+    out["body"] = data[:r.at]
+    out["signature"] = r.take(64)
     r.done()
     if data[0] == 0x08 and (out["cast"] or out["challenged"]):
         r.fail("zero report with ballots")
@@ -1132,7 +1149,7 @@ class Verifier:
             if t == 0x07:
                 reg = decode_registration(record)
                 state["devices"].setdefault(reg["device_id"], [
-                    reg["key"], tracking_seed(self.base_hash, reg["device_id"])])
+                    reg["key"], tracking_seed(self.base_hash, reg["device_id"]), 0])
             elif 0x08 <= t <= 0x0B:
                 state["polls"] = {0x08: "open", 0x09: "paused", 0x0A: "open", 0x0B: "closed"}[t]
                 if t == 0x08:
@@ -1144,7 +1161,9 @@ class Verifier:
                 state["latest_stamp"] = max(state["latest_stamp"], b["timestamp"])
                 state["cast" if t == 0x02 else "challenged"] += 1
                 if b["device_id"] in state["devices"]:
-                    state["devices"][b["device_id"]][1] = next_tracking_code(b["previous"], sha256(b["body"]))
+                    device = state["devices"][b["device_id"]]
+                    device[1] = next_tracking_code(b["previous"], sha256(b["body"]))
+                    device[2] += 1
             elif t == 0x0E:
                 state["tallied"] = True
                 state["tally"] = (i, decode_tally(record), self.logs[d]["leaves"][i])
@@ -1181,6 +1200,7 @@ class Verifier:
                             at + ": polls " + name + " with counts that are not the log's"
                         if t == 0x0B:
                             assert s["latest_stamp"] <= p["time"], at + ": a ballot stamped after the close"
+                    self.check_polls_signatures(d, at, decode_polls(record), s["devices"])
                 elif t in (0x02, 0x03):
                     b = decode_ballot(record) if t == 0x02 else decode_challenged(record)[0]
                     assert s["polls"] == "open", at + ": polls are " + s["polls"]
@@ -1194,6 +1214,26 @@ class Verifier:
                     assert s["tallied"] and not s["result"] and dec["guardian"] not in s["decryptions"], at
                 elif t == 0x10:
                     assert s["tallied"] and not s["result"], at
+
+    def check_polls_signatures(self, d, at, p, devices):
+        """V18: the device's signature; a closing record's heads, one per registered device, each
+        signed by it and equal to its chain in the log (docs/encoding.md §13)."""
+        assert p["device_id"] in devices, at + ": signed by a device not registered in the district"
+        assert ed25519_verify(devices[p["device_id"]][0],
+                              b"psephos/v1/polls-record\x00" + self.base_hash + p["body"],
+                              p["signature"]), at + ": the device's signature"
+        if not p["heads"]:
+            return
+        assert [h["device_id"] for h in p["heads"]] == sorted(devices), \
+            at + ": the heads do not name every registered device"
+        for h in p["heads"]:
+            key, code, count = devices[h["device_id"]]
+            message = (b"psephos/v1/device-head\x00" + self.base_hash + text(d) +
+                       text(h["device_id"]) + u64(h["ballots"]) + h["last_code"])
+            assert ed25519_verify(key, message, h["signature"]), \
+                at + ": device %s's head: signature" % h["device_id"]
+            assert (h["ballots"], h["last_code"]) == (count, code), \
+                at + ": device %s's head is not its chain in the log" % h["device_id"]
 
     def v19(self):
         for d in self.published:
@@ -1523,6 +1563,15 @@ def tamper_cases():
         at = len(data) - (36 + 3 * (40 + 96 * 2)) + 1 + 32 + 4 + 4 + 32 + 4 + 32 + 32
         flip(data, at)
 
+    # The ledger-key holder cuts the tail of kiosk d1's chain (its last cast ballot, record 4)
+    # and fixes the closing record's counts; it cannot sign as the device.
+    def cut_tail(frames):
+        frames.pop(4)
+        closing = frames[4]
+        at = 2 + 4 + len(b"d1") + 8
+        cast = int.from_bytes(closing[at:at + 8], "big")
+        closing[at:at + 8] = (cast - 1).to_bytes(8, "big")
+
     def results_count(doc):
         doc["districts"][0]["contests"][0]["options"][0]["count"] += 1
 
@@ -1557,6 +1606,10 @@ def tamper_cases():
         ("a polls-closed count", frames_file("districts/d1/records.bin",
                                              lambda f: flip(f[5], 23)), 18,
          "d1 record 5: polls closed with counts", True),
+        # TODO(polls v2): reseal() cannot yet re-sign a log that shrank (the election log's
+        # entries name the old sizes); then add ("d1's last cast ballot dropped, the closing
+        # counts fixed", frames_file("districts/d1/records.bin", cut_tail), 18,
+        # "d1 record 4: the device's signature", True).
         ("a ballot's count proof", frames_file("districts/d1/records.bin",
                                                lambda f: flip(f[2], len(f[2]) - 64 - 128)), 19,
          "d1 record 2: measure-a: count proof", True),

@@ -16,7 +16,7 @@ def pub(seed_hex):
     return k, k.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 # RFC 8032 §7.1 TEST 1 and TEST 2 keys.
-_, device_key = pub("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
+device_sk, device_key = pub("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
 log_sk, log_key = pub("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb")
 assert device_key.hex() == "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
 assert log_key.hex() == "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c"
@@ -33,10 +33,20 @@ ex["device registration"] = registration + authority_sk.sign(
     b"psephos/v1/device-authorisation\x00" + base_hash + registration)
 ex["election approval"] = bytes([0x14, 1]) + base_hash + authority_key + authority_sk.sign(
     b"psephos/v1/election-approval\x00" + base_hash)
-def polls(t, district, time, cast, challenged, actor):
-    return record(t, text(district) + u64(time) + u64(cast) + u64(challenged) + text(actor))
-ex["polls opened"] = polls(0x08, "d1", 1_799_996_400, 0, 0, "Grace Hopper")
-ex["polls closed"] = polls(0x0B, "d1", 1_800_036_000, 2, 1, "Grace Hopper")
+# Version 2: signed by the device (kiosk-1, RFC 8032 TEST 1's key); the closing record carries
+# each device's head, signed by that device.
+def head(district, device, ballots, last_code):
+    message = (b"psephos/v1/device-head\x00" + base_hash + text(district) + text(device) +
+               u64(ballots) + last_code)
+    return text(device) + u64(ballots) + last_code + device_sk.sign(message)
+def polls(t, district, time, cast, challenged, actor, device, heads):
+    body = (bytes([t, 2]) + text(district) + u64(time) + u64(cast) + u64(challenged) +
+            text(actor) + text(device) + struct.pack(">I", len(heads)) + b"".join(heads))
+    return body + device_sk.sign(b"psephos/v1/polls-record\x00" + base_hash + body)
+ex["polls opened"] = polls(0x08, "d1", 1_799_996_400, 0, 0, "Grace Hopper", "kiosk-1", [])
+example_last_code = bytes(range(32))  # the tracking code of kiosk-1's third ballot, say
+ex["polls closed"] = polls(0x0B, "d1", 1_800_036_000, 2, 1, "Grace Hopper", "kiosk-1",
+                           [head("d1", "kiosk-1", 3, example_last_code)])
 
 # A checkpoint of a one-leaf district log (the polls-opened example), signed as a C2SP note (§11).
 origin = "psephos/tiny-2026/district/d1"
