@@ -78,7 +78,10 @@ class TestLedgerCli : public QObject {
         return out;
     }
     QStringList with_data(const QString& sub, const QStringList& rest = {}) const {
-        return QStringList{"ledger", sub, "--data", data_} + rest;
+        // Polls records are signed by a device: its key file `kiosk-1.key` is in this directory.
+        const QStringList keys = sub.endsWith("-polls") ? QStringList{"--device-keys", dir_.path()}
+                                                        : QStringList{};
+        return QStringList{"ledger", sub, "--data", data_} + keys + rest;
     }
 
 private slots:
@@ -581,7 +584,9 @@ private slots:
                       authorise("ward-2", "kiosk-9", key + ".pub")})
                      .exit_code,
                  0);
-        QCOMPARE(run({"ledger", "open-polls", "--data", data, "--district", "ward-2"}).exit_code,
+        QCOMPARE(run({"ledger", "open-polls", "--data", data, "--district", "ward-2",
+                      "--device-keys", dir_.path()})
+                     .exit_code,
                  0);
         auto encrypt = [&](const QString& out, bool chained) {
             QStringList args{"encrypt", "--election",   election_, "--district",

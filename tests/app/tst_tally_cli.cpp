@@ -90,7 +90,9 @@ private slots:
                           path(device + ".authorised")})
                          .exit_code,
                      0);
-            QCOMPARE(run({"ledger", "open-polls", "--data", data_, "--district", ward}).exit_code,
+            QCOMPARE(run({"ledger", "open-polls", "--data", data_, "--district", ward,
+                          "--device-keys", path(".")})
+                         .exit_code,
                      0);
         }
         int n = 0;
@@ -117,7 +119,9 @@ private slots:
     }
 
     void tally_sums_each_closed_district() {
-        QCOMPARE(run({"ledger", "close-polls", "--data", data_, "--all"}).exit_code, 0);
+        QCOMPARE(run({"ledger", "close-polls", "--data", data_, "--all", "--device-keys", path(".")})
+                     .exit_code,
+                 0);
         const Run r = run({"tally", "--data", data_});
         QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
         QVERIFY2(r.out.contains(QRegularExpression(
