@@ -300,9 +300,14 @@ private slots:
         (void)s.next_cast(0, 2);
         expect_rejected(s.next_cast(0, 3), "does not chain");
         expect_rejected(s.polls(PollsAction::closed, 0, 5, 0), "the log holds 1");
-        QVERIFY(ledger->submit(s.polls(PollsAction::closed, 0, 1, 0)).get());
+        // The kiosk signed two ballots the ledger does not hold: its own head says 3 ballots,
+        // and the closing is refused (a dropped ballot shows at the close).
+        expect_rejected(s.polls(PollsAction::closed, 0, 1, 0),
+                        "'s head reports 3 ballots ending in");
         s.kiosk(0).chain_head =
             ledger->casting().device_chain_head(0, s.kiosk(0).device_id).value();
+        s.kiosk(0).ballots = 1;
+        QVERIFY(ledger->submit(s.polls(PollsAction::closed, 0, 1, 0)).get());
         expect_rejected(s.next_cast(0, 4), "polls are closed");
     }
 
@@ -366,6 +371,60 @@ private slots:
         QVERIFY(!again);
         QVERIFY2(again.error().message.find("a copied ballot") != std::string::npos,
                  again.error().message.c_str());
+    }
+
+    // Issue 19: polls records are the devices' word, not the ledger's. The attacker holds the
+    // ledger key (and may sign with it or any key of its own), not the kiosks' keys: it cannot
+    // record an opening or a closing, nor close with a head that leaves out a device or a ballot.
+    void polls_records_need_the_devices_signatures() {
+        test::LedgerScenario s;
+        QTemporaryDir dir;
+        auto ledger = create_ledger(options_for(dir), s);
+        const crypto::Ed25519SigningKey second = test::seeded_key(0x52);
+        QVERIFY(ledger->submit(s.registration(0), ActorRole::election_official).get());
+        QVERIFY(ledger
+                    ->submit(encode_device_registration(s.authorised(
+                                 {"d1", "d1-kiosk-2", second.public_key(), 1'793'000'000, {}})),
+                             ActorRole::election_official)
+                    .get());
+        auto refused = [&](const Bytes& record, const std::string& reason) {
+            auto r = ledger->submit(record).get();
+            QVERIFY2(!r, reason.c_str());
+            QVERIFY2(r.error().message.find(reason) != std::string::npos,
+                     r.error().message.c_str());
+        };
+        const Hash32& base = s.election().base_hash;
+        PollsRecord opening{PollsAction::opened, "d1", 1'793'000'100, 0, 0, "poll worker 1",
+                            "d1-kiosk-1", {},           {}};
+        // Signed with the ledger's key instead of the kiosk's; by a device of no registration.
+        sign_polls_record(base, opening, test::LedgerScenario::ledger_key().master());
+        refused(encode_polls_record(opening), "device 'd1-kiosk-1''s signature does not verify");
+        opening.device_id = "d1-kiosk-9";
+        sign_polls_record(base, opening, second);
+        refused(encode_polls_record(opening), "device 'd1-kiosk-9' is not registered");
+        QVERIFY(ledger->submit(s.polls(PollsAction::opened, 0)).get());
+        QVERIFY(ledger->submit(s.next_cast(0, 1)).get());
+
+        // A closing whose heads leave out d1-kiosk-2 (only d1-kiosk-1's, as s.polls makes it).
+        refused(s.polls(PollsAction::closed, 0, 1, 0),
+                "the heads name devices 'd1-kiosk-1', the registered devices are 'd1-kiosk-1', "
+                "'d1-kiosk-2'");
+        // Both heads, one of them a head the attacker signed for d1-kiosk-2 with its own key.
+        PollsRecord closing{PollsAction::closed, "d1", 1'793'040'000, 1, 0, "poll worker 1",
+                            "d1-kiosk-1", {},           {}};
+        closing.heads = {sign_device_head(base, "d1", "d1-kiosk-1", 1, s.kiosk(0).chain_head,
+                                          s.kiosk(0).key),
+                         sign_device_head(base, "d1", "d1-kiosk-2", 0,
+                                          initial_tracking_code(base, "d1-kiosk-2"),
+                                          test::LedgerScenario::ledger_key().master())};
+        sign_polls_record(base, closing, s.kiosk(0).key);
+        refused(encode_polls_record(closing), "device 'd1-kiosk-2''s head: its signature");
+        // Signed by the device itself, it closes.
+        closing.heads[1] = sign_device_head(base, "d1", "d1-kiosk-2", 0,
+                                            initial_tracking_code(base, "d1-kiosk-2"), second);
+        sign_polls_record(base, closing, s.kiosk(0).key);
+        auto closed = ledger->submit(encode_polls_record(closing)).get();
+        QVERIFY2(closed, closed ? "" : closed.error().message.c_str());
     }
 
     void pausing_polls_holds_ballots_until_resumed() {
