@@ -397,6 +397,13 @@ Status verify_ballot_contents(const ElectionContext& election, const EncryptedBa
     auto fail = [&](const std::string& reason) {
         return make_error(ErrorCode::verification_failed, where + ": " + reason);
     };
+    // The decoder reads the ballot id as text; its syntax is this content rule, as the record
+    // verifier's V19 (docs/encoding.md §4).
+    if (b.ballot_id.empty() || b.ballot_id.size() > max_id_size ||
+        !std::all_of(b.ballot_id.begin(), b.ballot_id.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+        }))
+        return fail("the ballot id is not an id (1 to 64 of a-z, 0-9 and -)");
     if (!(b.election_base_hash == election.base_hash))
         return fail("made for another election (base hash differs)");
     const ElectionManifest& m = election.manifest;
