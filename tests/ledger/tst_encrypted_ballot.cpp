@@ -167,6 +167,22 @@ private slots:
                      .ok());
     }
 
+    // Issue 27: the decoder reads a ballot id as text (up to 64 bytes of UTF-8); the ledger's
+    // content check holds it to the id syntax, as the record verifier's V19 does. A ballot whose
+    // proofs and signature are honest for an id "Ballot 1" (upper case, a space) is refused.
+    void rejects_a_ballot_id_that_is_not_an_id() {
+        for (const std::string id : {"Ballot 1", "b\xC3\xA9", std::string(65, 'b')}) {
+            auto prepared = encrypt_ballot(ceremony().election, request(id), {{"mayor", {"ada"}}},
+                                           device_key());
+            QVERIFY(prepared.ok());
+            const Status status = verify(prepared.value().ballot);
+            QVERIFY(!status.ok());
+            QVERIFY2(status.error().message.find("ballot id is not an id") != std::string::npos,
+                     status.error().message.c_str());
+        }
+        QVERIFY(verify(encrypt({{"mayor", {"ada"}}}, "b-1-xyz").ballot).ok());
+    }
+
     // Issue 19: a ballot's proofs copied into a ballot of another device, or of another district
     // with the same ballot style, and signed by that device, must not verify: the proof context
     // binds ballot id, device, district and style (docs/encoding.md §4.1). Only the id was bound
