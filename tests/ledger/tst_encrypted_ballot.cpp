@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "psephos/crypto/group_op_counter.hpp"
 #include "psephos/election/canonical_encoding.hpp"
@@ -171,7 +173,8 @@ private slots:
     // content check holds it to the id syntax, as the record verifier's V19 does. A ballot whose
     // proofs and signature are honest for an id "Ballot 1" (upper case, a space) is refused.
     void rejects_a_ballot_id_that_is_not_an_id() {
-        for (const std::string id : {"Ballot 1", "b\xC3\xA9", std::string(65, 'b')}) {
+        for (const std::string& id :
+             std::vector<std::string>{"Ballot 1", "b\xC3\xA9", std::string(65, 'b')}) {
             auto prepared = encrypt_ballot(ceremony().election, request(id), {{"mayor", {"ada"}}},
                                            device_key());
             QVERIFY(prepared.ok());
