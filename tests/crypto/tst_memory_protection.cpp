@@ -3,9 +3,9 @@
 // process-wide settings are changed in forked children, so the test process itself keeps its own.
 #include <linux/capability.h>
 #include <sodium.h>
-#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,11 +15,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "psephos/crypto/ed25519.hpp"
 #include "psephos/crypto/memory_protection.hpp"
+#include "psephos/crypto/precomputed_selection.hpp"
 #include "psephos/crypto/scalar.hpp"
 
 namespace crypto = psephos::crypto;
@@ -45,6 +47,15 @@ bool drop_ipc_lock_capability() {
     if (::syscall(SYS_capget, &header, data.data()) != 0) return false;
     data[0].effective &= ~(1U << CAP_IPC_LOCK);
     return ::syscall(SYS_capset, &header, data.data()) == 0;
+}
+
+// VmLck of this process, in KiB (/proc/self/status).
+std::size_t locked_kib() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmLck:", 0) == 0) return std::stoul(line.substr(6));
+    return 0;
 }
 
 bool all_zero(const char* data, std::size_t size) {
@@ -149,6 +160,38 @@ private slots:
                 return 7;
             if (crypto::memory_lock_refusals() != 3) return 8;
             return 0;
+        });
+        QCOMPARE(status, 0);
+    }
+
+    // The precomputation pool's secrets (nonce r, r·K) live in locked chunks: the first one locks
+    // a 64 KiB chunk (VmLck grows), and with locking refused everything still works.
+    void precomputed_selection_lives_in_locked_memory() {
+        const int status = in_child([] {
+            const std::size_t before = locked_kib();
+            const auto key = crypto::Scalar::random() * crypto::Point::generator();
+            auto precomputed = crypto::PrecomputedSelection::compute(key);
+            if (locked_kib() < before + 64) return 2;
+            const psephos::Hash32 base_hash{};
+            return crypto::encrypt_selection(std::move(precomputed), base_hash, {}, key, 1).ok()
+                       ? 0
+                       : 3;
+        });
+        QCOMPARE(status, 0);
+    }
+
+    void precomputed_selection_works_when_locking_is_refused() {
+        const int status = in_child([] {
+            const rlimit none{0, 0};
+            if (::setrlimit(RLIMIT_MEMLOCK, &none) != 0) return 2;
+            if (!drop_ipc_lock_capability()) return 3;
+            const auto key = crypto::Scalar::random() * crypto::Point::generator();
+            auto precomputed = crypto::PrecomputedSelection::compute(key);
+            if (crypto::memory_lock_refusals() == 0) return 4;
+            const psephos::Hash32 base_hash{};
+            return crypto::encrypt_selection(std::move(precomputed), base_hash, {}, key, 0).ok()
+                       ? 0
+                       : 5;
         });
         QCOMPARE(status, 0);
     }

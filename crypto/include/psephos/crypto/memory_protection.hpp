@@ -36,9 +36,9 @@ void unlock_and_wipe_memory(void* data, std::size_t size);
 // How many lock_memory calls the kernel refused in this process (for tests and diagnostics).
 std::size_t memory_lock_refusals();
 
-// A fixed-size secret in its own libsodium guarded allocation (sodium_malloc: guard pages, a canary,
-// locked where the kernel allows, wiped by sodium_free). Move-only; a moved-from buffer holds
-// nothing (data() is null).
+// A fixed-size secret in its own libsodium guarded allocation (sodium_malloc: guard pages, a
+// canary, locked where the kernel allows, wiped by sodium_free). Move-only; a moved-from buffer
+// holds nothing (data() is null).
 class LockedBytes {
 public:
     explicit LockedBytes(std::size_t size);  // zero-filled; std::bad_alloc if sodium_malloc fails
