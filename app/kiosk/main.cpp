@@ -34,7 +34,7 @@ int new_passphrase(const QString& path) {
     }
     auto written =
         psephos::kiosk::write_poll_worker_passphrase_file(path.toStdString(), passphrase);
-    std::fill(passphrase.begin(), passphrase.end(), '\0');
+    psephos::crypto::wipe(passphrase);
     if (!written) {
         std::cerr << "psephos-kiosk: " << written.error().message << '\n';
         return 1;
