@@ -51,7 +51,8 @@ void* LockedSlab::allocate(std::size_t size) {
         lock_memory(chunk, chunk_bytes);  // a refusal is reported once; the chunk is still used
         const std::size_t count = chunk_bytes / block_size_;
         free_blocks_.reserve(free_blocks_.size() + count);
-        for (std::size_t i = count; i > 0; --i) free_blocks_.push_back(chunk + (i - 1) * block_size_);
+        for (std::size_t i = count; i > 0; --i)
+            free_blocks_.push_back(chunk + (i - 1) * block_size_);
     }
     void* block = free_blocks_.back();
     free_blocks_.pop_back();

@@ -24,20 +24,20 @@ void wipeVariantMap(QVariantMap& map) {
 // data() detaches a shared variant first, so only this variant's own copy is touched.
 void wipeVariant(QVariant& value) {
     switch (value.typeId()) {
-    case QMetaType::QString:
-        wipeString(*static_cast<QString*>(value.data()));
-        break;
-    case QMetaType::QStringList:
-        wipeStringList(*static_cast<QStringList*>(value.data()));
-        break;
-    case QMetaType::QVariantMap:
-        wipeVariantMap(*static_cast<QVariantMap*>(value.data()));
-        break;
-    case QMetaType::QVariantList:
-        wipeVariantList(*static_cast<QVariantList*>(value.data()));
-        break;
-    default:
-        break;
+        case QMetaType::QString:
+            wipeString(*static_cast<QString*>(value.data()));
+            break;
+        case QMetaType::QStringList:
+            wipeStringList(*static_cast<QStringList*>(value.data()));
+            break;
+        case QMetaType::QVariantMap:
+            wipeVariantMap(*static_cast<QVariantMap*>(value.data()));
+            break;
+        case QMetaType::QVariantList:
+            wipeVariantList(*static_cast<QVariantList*>(value.data()));
+            break;
+        default:
+            break;
     }
     value.clear();
 }
