@@ -101,6 +101,14 @@ private slots:
         QVERIFY(over.error().message.find("overvote") != std::string::npos);
         // The message names the contest but not the marks.
         QVERIFY(over.error().message.find("emmy") == std::string::npos);
+        // A duplicate within the vote-for-2 limit: refused as a duplicate, not as an overvote.
+        auto twice = encrypt_ballot(ceremony().election, request("b7"),
+                                    {{"council", {"emmy", "emmy"}}}, device_key());
+        QVERIFY(!twice.ok());
+        QCOMPARE(twice.error().code, ErrorCode::invalid_argument);
+        QVERIFY2(twice.error().message.find("an option is marked twice") != std::string::npos,
+                 twice.error().message.c_str());
+        QVERIFY(twice.error().message.find("emmy") == std::string::npos);
         QVERIFY(!encrypt_ballot(ceremony().election, request("b3"), {{"mayor", {"ada", "ada"}}},
                                 device_key())
                      .ok());
