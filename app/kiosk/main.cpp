@@ -13,6 +13,7 @@
 #include <string>
 
 #include "kiosk_controller.hpp"
+#include "psephos/crypto/memory_protection.hpp"
 #include "psephos/kiosk/kiosk_station.hpp"
 #include "psephos/kiosk/poll_worker_lock.hpp"
 #include "qr_image_provider.hpp"
@@ -33,7 +34,7 @@ int new_passphrase(const QString& path) {
     }
     auto written =
         psephos::kiosk::write_poll_worker_passphrase_file(path.toStdString(), passphrase);
-    std::fill(passphrase.begin(), passphrase.end(), '\0');
+    psephos::crypto::wipe(passphrase);
     if (!written) {
         std::cerr << "psephos-kiosk: " << written.error().message << '\n';
         return 1;
@@ -81,6 +82,12 @@ Startup start_station(const psephos::kiosk::KioskConfig& config, const QString& 
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Before anything else: the kiosk holds the device and ledger keys and, during a session, a
+    // voter's marks; no core file may keep them.
+    if (const psephos::Status hardened = psephos::crypto::disable_core_dumps(); !hardened) {
+        std::cerr << "psephos-kiosk: " << hardened.error().message << '\n';
+        return 1;
+    }
     // The command line is read before any GUI exists, so usage errors and the passphrase command
     // work without a display.
     QStringList arguments;

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "commands.hpp"
+#include "psephos/crypto/memory_protection.hpp"
 #include "psephos/crypto/scalar.hpp"
 
 namespace {
@@ -100,6 +101,11 @@ void print_help(std::ostream& out) {
 
 int main(int argc, char** argv) {
     psephos::crypto::initialize();
+    // Every command may hold a guardian key, a ledger key or ballots: no core file may keep them.
+    if (const psephos::Status hardened = psephos::crypto::disable_core_dumps(); !hardened) {
+        std::cerr << "psephos: " << hardened.error().message << '\n';
+        return 1;
+    }
     if (argc < 2) {
         print_help(std::cerr);
         return 2;

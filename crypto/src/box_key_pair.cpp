@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace psephos::crypto {
 
@@ -26,29 +27,21 @@ Bytes seal_to(const BoxPublicKey& recipient, ByteSpan plaintext) {
     return sealed;
 }
 
+BoxKeyPair::BoxKeyPair() : secret_key_(crypto_box_SECRETKEYBYTES) {}
+
 BoxKeyPair BoxKeyPair::generate() {
     BoxKeyPair pair;
     crypto_box_keypair(pair.public_key_.bytes.data(), pair.secret_key_.data());
     return pair;
 }
 
-BoxKeyPair::~BoxKeyPair() { sodium_memzero(secret_key_.data(), secret_key_.size()); }
-
-BoxKeyPair::BoxKeyPair(BoxKeyPair&& other) noexcept
-    : public_key_(other.public_key_), secret_key_(other.secret_key_) {
-    sodium_memzero(other.secret_key_.data(), other.secret_key_.size());
-}
-
-BoxKeyPair& BoxKeyPair::operator=(BoxKeyPair&& other) noexcept {
-    if (this != &other) {
-        public_key_ = other.public_key_;
-        secret_key_ = other.secret_key_;
-        sodium_memzero(other.secret_key_.data(), other.secret_key_.size());
-    }
-    return *this;
-}
+// The secret is a LockedBytes (sodium_malloc): freeing it wipes it, moving it leaves none behind.
+BoxKeyPair::~BoxKeyPair() = default;
+BoxKeyPair::BoxKeyPair(BoxKeyPair&& other) noexcept = default;
+BoxKeyPair& BoxKeyPair::operator=(BoxKeyPair&& other) noexcept = default;
 
 Result<Bytes> BoxKeyPair::open(ByteSpan sealed) const {
+    if (secret_key_.data() == nullptr) throw std::logic_error("BoxKeyPair used after a move");
     if (sealed.size() < crypto_box_SEALBYTES) {
         return make_error(ErrorCode::invalid_encoding, "sealed box is shorter than its overhead");
     }

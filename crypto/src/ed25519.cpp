@@ -41,20 +41,12 @@ Result<Ed25519Signature> Ed25519Signature::from_bytes(ByteSpan data) {
     return signature;
 }
 
-Ed25519SigningKey::~Ed25519SigningKey() { sodium_memzero(secret_key_.data(), secret_key_.size()); }
-
-Ed25519SigningKey::Ed25519SigningKey(Ed25519SigningKey&& other) noexcept
-    : secret_key_(other.secret_key_) {
-    sodium_memzero(other.secret_key_.data(), other.secret_key_.size());
-}
-
-Ed25519SigningKey& Ed25519SigningKey::operator=(Ed25519SigningKey&& other) noexcept {
-    if (this != &other) {
-        secret_key_ = other.secret_key_;
-        sodium_memzero(other.secret_key_.data(), other.secret_key_.size());
-    }
-    return *this;
-}
+// The storage is a LockedBytes (sodium_malloc): freeing it wipes it, and moving it leaves the
+// moved-from key without storage, which is_empty() reports.
+Ed25519SigningKey::Ed25519SigningKey() : secret_key_(crypto_sign_SECRETKEYBYTES) {}
+Ed25519SigningKey::~Ed25519SigningKey() = default;
+Ed25519SigningKey::Ed25519SigningKey(Ed25519SigningKey&& other) noexcept = default;
+Ed25519SigningKey& Ed25519SigningKey::operator=(Ed25519SigningKey&& other) noexcept = default;
 
 Ed25519SigningKey Ed25519SigningKey::generate() {
     initialize();
@@ -81,14 +73,16 @@ void Ed25519SigningKey::require_not_empty() const {
 }
 
 bool Ed25519SigningKey::is_empty() const {
-    return sodium_is_zero(secret_key_.data(), secret_key_.size()) == 1;
+    return secret_key_.data() == nullptr ||
+           sodium_is_zero(secret_key_.data(), secret_key_.size()) == 1;
 }
 
 Ed25519PublicKey Ed25519SigningKey::public_key() const {
     require_not_empty();
     Ed25519PublicKey key;
     // libsodium keeps the public key in the second half of its secret key.
-    std::copy(secret_key_.begin() + seed_size, secret_key_.end(), key.bytes.begin());
+    std::copy(secret_key_.data() + seed_size, secret_key_.data() + secret_key_.size(),
+              key.bytes.begin());
     return key;
 }
 

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "locked_slab.hpp"
 #include "psephos/crypto/transcript.hpp"
 #include "range_transcript.hpp"
 
@@ -54,6 +55,18 @@ struct PrecomputedSelection::State {
         for (Point& b : beta) wipe(b);
         wipe(real_a);
         wipe(real_b);
+    }
+
+    // In locked memory (locked_slab.hpp): out of swap and core dumps while the pool holds it.
+    static void* operator new(std::size_t size) { return slab().allocate(size); }
+    static void operator delete(void* block) noexcept { slab().deallocate(block); }
+
+    // Never destroyed: a State freed by another static object's destructor at exit still finds
+    // its slab.
+    static LockedSlab& slab() {
+        static LockedSlab* const instance =
+            new LockedSlab(sizeof(State));  // NOLINT(*-owning-memory)
+        return *instance;
     }
 };
 

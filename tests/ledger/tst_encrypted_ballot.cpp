@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "psephos/crypto/group_op_counter.hpp"
 #include "psephos/election/canonical_encoding.hpp"
@@ -99,6 +101,14 @@ private slots:
         QVERIFY(over.error().message.find("overvote") != std::string::npos);
         // The message names the contest but not the marks.
         QVERIFY(over.error().message.find("emmy") == std::string::npos);
+        // A duplicate within the vote-for-2 limit: refused as a duplicate, not as an overvote.
+        auto twice = encrypt_ballot(ceremony().election, request("b7"),
+                                    {{"council", {"emmy", "emmy"}}}, device_key());
+        QVERIFY(!twice.ok());
+        QCOMPARE(twice.error().code, ErrorCode::invalid_argument);
+        QVERIFY2(twice.error().message.find("an option is marked twice") != std::string::npos,
+                 twice.error().message.c_str());
+        QVERIFY(twice.error().message.find("emmy") == std::string::npos);
         QVERIFY(!encrypt_ballot(ceremony().election, request("b3"), {{"mayor", {"ada", "ada"}}},
                                 device_key())
                      .ok());
@@ -165,6 +175,23 @@ private slots:
         QVERIFY(!verify_ballot(ceremony().election,
                                crypto::Ed25519SigningKey::generate().public_key(), p.ballot)
                      .ok());
+    }
+
+    // Issue 27: the decoder reads a ballot id as text (up to 64 bytes of UTF-8); the ledger's
+    // content check holds it to the id syntax, as the record verifier's V19 does. A ballot whose
+    // proofs and signature are honest for an id "Ballot 1" (upper case, a space) is refused.
+    void rejects_a_ballot_id_that_is_not_an_id() {
+        for (const std::string& id :
+             std::vector<std::string>{"Ballot 1", "b\xC3\xA9", std::string(65, 'b')}) {
+            auto prepared = encrypt_ballot(ceremony().election, request(id), {{"mayor", {"ada"}}},
+                                           device_key());
+            QVERIFY(prepared.ok());
+            const Status status = verify(prepared.value().ballot);
+            QVERIFY(!status.ok());
+            QVERIFY2(status.error().message.find("ballot id is not an id") != std::string::npos,
+                     status.error().message.c_str());
+        }
+        QVERIFY(verify(encrypt({{"mayor", {"ada"}}}, "b-1-xyz").ballot).ok());
     }
 
     // Issue 19: a ballot's proofs copied into a ballot of another device, or of another district

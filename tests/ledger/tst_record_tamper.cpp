@@ -44,6 +44,35 @@ std::string failed_ids(const VerifyReport& report) {
     return out;
 }
 
+// A device registration with its key replaced by one docs/crypto.md §8 refuses: the identity's
+// neighbour of order 4 (all zero), y = 3 + p (y ≥ p: not canonical), or the registered key A
+// plus the point of order 2, (−x, −y): on the curve, not small, but outside the prime-order
+// subgroup, so only crypto_core_ed25519_is_valid_point's subgroup test refuses it.
+Bytes forged_device_key(Bytes registration, const std::string& kind) {
+    const DeviceRegistration r = checked(decode_device_registration(registration), "registration");
+    const std::size_t at = 2 + 4 + r.district_id.size() + 4 + r.device_id.size();
+    const auto key = std::span(registration).subspan(at, 32);
+    if (kind == "small-order key") {
+        std::fill(key.begin(), key.end(), 0);
+    } else if (kind == "non-canonical key") {
+        std::fill(key.begin(), key.end(), 0xFF);
+        key[0] = 0xF0;  // 2^255 − 19 + 3, little-endian
+        key[31] = 0x7F;
+    } else {
+        const bool sign = (key[31] & 0x80U) != 0;
+        key[31] &= 0x7FU;
+        unsigned borrow = 0;  // y := p − y, p = 2^255 − 19
+        for (std::size_t i = 0; i < 32; ++i) {
+            const unsigned p_byte = i == 0 ? 0xEDU : (i == 31 ? 0x7FU : 0xFFU);
+            const unsigned d = p_byte - key[i] - borrow;
+            borrow = d > p_byte ? 1U : 0U;
+            key[i] = static_cast<std::uint8_t>(d & 0xFFU);
+        }
+        if (!sign) key[31] |= 0x80U;  // x := −x flips the parity (x ≠ 0 for a real key)
+    }
+    return registration;
+}
+
 bool is_index_check(const std::string& id) { return id == "V1" || id == "V2" || id == "V3"; }
 
 // After district `d`'s records.bin changed (same number of records), redoes what the ledger's
@@ -513,6 +542,17 @@ private slots:
         QTest::newRow("identity alpha") << "identity alpha"
                                         << "V19"
                                         << "alpha is the identity";
+        // Issue 27: the timestamp rule is the decoder's, so V17 reports it; a ballot id outside
+        // the id syntax is V19's; a device key outside docs/crypto.md §8's rule fails decoding.
+        QTest::newRow("stamp not on the hour") << "unrounded stamp"
+                                               << "V17"
+                                               << "timestamp not rounded down to the hour";
+        QTest::newRow("ballot id not an id") << "bad ballot id"
+                                             << "V19"
+                                             << "ballot id is not an id";
+        for (const char* key : {"small-order key", "non-canonical key", "mixed-order key"})
+            QTest::newRow(key) << key << "V17"
+                               << "not a valid Ed25519 public key";
     }
     void forged_district_rules_are_named() {
         QFETCH(QString, forgery);
@@ -522,8 +562,9 @@ private slots:
         const fs::path copy = copy_record(record_, tmp.path().toStdString());
         const std::string file = "districts/d1/records.bin";
         std::vector<Bytes> frames = frames_of(read_bytes(copy / file));
-        std::size_t opened = 0, closed = 0, last_cast = 0;
+        std::size_t opened = 0, closed = 0, last_cast = 0, registration = 0;
         for (std::size_t i = 0; i < frames.size(); ++i) {
+            if (frames[i][0] == 0x07) registration = i;
             if (frames[i][0] == 0x08) opened = i;
             if (frames[i][0] == 0x0B) closed = i;
             if (frames[i][0] == 0x02) last_cast = i;
@@ -557,6 +598,14 @@ private slots:
             frames[last_cast] = restamped(open_time - open_time % 3600 - 3600);
         } else if (forgery == "late stamp") {
             frames[last_cast] = restamped(close_time + 7200);
+        } else if (forgery == "unrounded stamp" || forgery == "bad ballot id") {
+            EncryptedBallot bad = last;
+            if (forgery == "unrounded stamp") bad.timestamp += 1;
+            if (forgery == "bad ballot id") bad.ballot_id = "Ballot 1";
+            bad.device_signature = kiosk.sign(encode_ballot_body(bad));
+            frames[last_cast] = encode_ballot(bad);
+        } else if (forgery.endsWith("key")) {
+            frames[registration] = forged_device_key(frames[registration], forgery.toStdString());
         } else {
             EncryptedBallot leaky = last;
             leaky.contests[0].selections[0].ciphertext.alpha = crypto::Point::identity();

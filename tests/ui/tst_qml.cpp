@@ -192,6 +192,7 @@ private slots:
         // The voter starts over on a fresh ballot, then casts it.
         d.click(QStringLiteral("startOverButton"));
         QCOMPARE(d.kiosk().screen(), QStringLiteral("contest"));
+        QVERIFY(d.kiosk().challengeItems().isEmpty());  // the opened marks are wiped
         QCOMPARE(d.kiosk().contestIndex(), 0);
         for (int i = 0; i < 3; ++i) QVERIFY(!option_marked(d, i));
         d.click(QStringLiteral("option-0"));
@@ -339,9 +340,15 @@ private slots:
         start_voter(d);
         d.click(QStringLiteral("startButton"));
         d.click(QStringLiteral("option-0"));
+        d.kiosk().setAudio(true);  // reads the contest aloud, the mark included
+        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Rosa Delgado")));
         d.click(QStringLiteral("textSize-2"));
         d.click(QStringLiteral("language-es"));
         QVERIFY(d.waitForScreen(QStringLiteral("idle"), 10000));
+        // No model keeps the voter's marks, nor the text that said them aloud.
+        QVERIFY2(!d.kiosk().lastSpoken().contains(QStringLiteral("Rosa Delgado")),
+                 qPrintable(d.kiosk().lastSpoken()));
+        QVERIFY(d.kiosk().challengeItems().isEmpty());
         QCOMPARE(d.kiosk().contestCount(), 0);
         QVERIFY(d.kiosk().options().isEmpty());
         QVERIFY(d.kiosk().reviewItems().isEmpty());

@@ -1,5 +1,7 @@
 #include "speaker.hpp"
 
+#include "secret_wipe.hpp"
+
 #include <QLocale>
 #include <QTextToSpeech>
 
@@ -27,6 +29,11 @@ void Speaker::say(const QString& text) {
         m_tts->say(text);
     }
     emit spoken(text);
+}
+
+void Speaker::forget() {
+    stop();
+    wipeString(m_last);
 }
 
 void Speaker::stop() {

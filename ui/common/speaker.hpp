@@ -22,6 +22,8 @@ public:
     void stop();
     void setLocale(const QString& language);  // "en", "es"
     QString lastSpoken() const { return m_last; }
+    // Stops speaking and wipes the last text (it may name a voter's marks).
+    void forget();
     // The engine in use ("flite", …) or empty when there is none.
     QString engineName() const { return m_engineName; }
 

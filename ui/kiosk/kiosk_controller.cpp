@@ -14,6 +14,7 @@
 #include "kiosk_controller_detail.hpp"
 #include "psephos/kiosk/kiosk_station.hpp"
 #include "psephos/kiosk/voter_session.hpp"
+#include "secret_wipe.hpp"
 #include "speaker.hpp"
 
 namespace psephos::ui {
@@ -483,7 +484,7 @@ void KioskController::finishReceipt() {
 void KioskController::startOver() {
     if (m_screen != screen_challenged || !m_session) return;
     m_trackingCode.clear();
-    m_challengeItems.clear();
+    forgetVoterText();  // the challenged ballot's marks; the voter starts on a fresh ballot
     emit receiptChanged();
     showContest(0);
 }
@@ -515,15 +516,24 @@ void KioskController::endVoterSession() {
     m_session.reset();
     m_contest = 0;
     m_returnToReview = false;
+    forgetVoterText();
     setNotice({});
     emit ballotChanged();
 }
 
+// The text copies of a voter's marks this controller holds: what the speaker said last (a contest
+// read aloud says which options are selected) and the challenge screen's opened marks.
+void KioskController::forgetVoterText() {
+    m_speaker->forget();  // first, so that m_lastSpoken is the text's only owner here
+    wipeString(m_lastSpoken);
+    wipeVariantList(m_challengeItems);
+    emit spoken();
+}
+
 void KioskController::onSessionTimeout() {
     if (!is_voter_screen(m_screen)) return;
-    endVoterSession();
+    endVoterSession();  // wipes the challenge items too
     m_trackingCode.clear();
-    m_challengeItems.clear();
     emit receiptChanged();
     resetAccessibility();
     setScreen(screen_idle);

@@ -269,6 +269,7 @@ private:
     QString localized(const Text& text) const;
     int cursorLimit() const;
     void onSessionTimeout();
+    void forgetVoterText();
 
     std::unique_ptr<kiosk::KioskStation> m_station;
     kiosk::PollWorkerLock m_lock;

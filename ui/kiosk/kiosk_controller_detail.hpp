@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kiosk_controller.hpp"
+#include "psephos/crypto/memory_protection.hpp"
 
 namespace psephos::ui {
 namespace kiosk_detail {
@@ -40,6 +41,13 @@ inline QString q(std::string_view s) {
 
 // What a job on the worker thread hands back to the GUI thread.
 struct KioskController::WorkResult {
+    WorkResult() = default;
+    ~WorkResult() {
+        for (std::vector<std::string>& contest : opened) crypto::wipe(contest);
+    }
+    WorkResult(const WorkResult&) = delete;
+    WorkResult& operator=(const WorkResult&) = delete;
+
     bool ok = false;
     QString error;
     QString record;  // "<district>#<index>"

@@ -2,9 +2,10 @@
 // and Benaloh challenges (docs/encoding.md §4–§5).
 #include "psephos/election/encrypted_ballot.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <optional>
-#include <set>
 #include <stdexcept>
 
 #include "psephos/crypto/merkle_tree.hpp"
@@ -258,8 +259,12 @@ Status check_marks(const ElectionManifest& m, const BallotStyle& style, const Ba
                 "contest " + quoted(contest_id) + " is not on ballot style " + quoted(style.id));
         }
         const Contest* contest = m.find_contest(contest_id);
-        std::set<std::string> seen;
-        for (const auto& option_id : options) {
+        // Duplicates are found by comparing with the earlier marks in place, never by copying the
+        // option ids into a set: a copy of a voter's marks would outlive the check unwiped. Every
+        // earlier mark is a distinct known option, so this is at most quadratic in the contest's
+        // option count.
+        for (std::size_t i = 0; i < options.size(); ++i) {
+            const std::string& option_id = options[i];
             const bool known =
                 std::any_of(contest->options.begin(), contest->options.end(),
                             [&](const ContestOption& o) { return o.id == option_id; });
@@ -268,7 +273,8 @@ Status check_marks(const ElectionManifest& m, const BallotStyle& style, const Ba
                     ErrorCode::invalid_argument,
                     "contest " + quoted(contest_id) + ": unknown option " + quoted(option_id));
             }
-            if (!seen.insert(option_id).second) {
+            const auto earlier = options.begin() + static_cast<std::ptrdiff_t>(i);
+            if (std::find(options.begin(), earlier, option_id) != earlier) {
                 return make_error(ErrorCode::invalid_argument,
                                   "contest " + quoted(contest_id) + ": an option is marked twice");
             }
@@ -342,7 +348,10 @@ Result<PreparedBallot> encrypt_ballot(const ElectionContext& election, const Bal
         const std::string& contest_id = style->contests[c];
         const Contest& contest = *m.find_contest(contest_id);
         const auto marked = marks.find(contest_id);
+        // Reserved, so no reallocation leaves a freed copy of the marks behind; wiped on the
+        // error path (on success they move into `prepared`, whose owner wipes them).
         std::vector<std::uint8_t> contest_marks;
+        contest_marks.reserve(contest.options.size());
         std::vector<Bytes> contexts;
         for (const auto& option : contest.options) {
             const bool is_marked =
@@ -358,7 +367,10 @@ Result<PreparedBallot> encrypt_ballot(const ElectionContext& election, const Bal
                                                        election.joint_key, contest_marks)
                              : encrypt_contest_full(election, contexts, count_context,
                                                     contest.vote_for, contest_marks);
-        if (!encrypted) return encrypted.error().within("contest " + quoted(contest_id));
+        if (!encrypted) {
+            sodium_memzero(contest_marks.data(), contest_marks.size());
+            return encrypted.error().within("contest " + quoted(contest_id));
+        }
         EncryptedContest ec;
         ec.contest_id = contest_id;
         std::vector<Scalar> contest_nonces;
@@ -397,6 +409,13 @@ Status verify_ballot_contents(const ElectionContext& election, const EncryptedBa
     auto fail = [&](const std::string& reason) {
         return make_error(ErrorCode::verification_failed, where + ": " + reason);
     };
+    // The decoder reads the ballot id as text; its syntax is this content rule, as the record
+    // verifier's V19 (docs/encoding.md §4).
+    if (b.ballot_id.empty() || b.ballot_id.size() > max_id_size ||
+        !std::all_of(b.ballot_id.begin(), b.ballot_id.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+        }))
+        return fail("the ballot id is not an id (1 to 64 of a-z, 0-9 and -)");
     if (!(b.election_base_hash == election.base_hash))
         return fail("made for another election (base hash differs)");
     const ElectionManifest& m = election.manifest;

@@ -12,6 +12,7 @@
 #include "psephos/crypto/bytes.hpp"
 #include "psephos/crypto/elgamal.hpp"
 #include "psephos/crypto/key_file.hpp"
+#include "psephos/crypto/memory_protection.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/ledger/polls_closing.hpp"
 #include "psephos/ledger/voter_receipts.hpp"
@@ -43,11 +44,25 @@ std::string random_ballot_id() {
     return to_hex(bytes);
 }
 
-// The marks go with the PreparedBallot; its Scalars wipe themselves.
-void wipe_prepared_marks(election::PreparedBallot& prepared) {
-    for (auto& contest : prepared.marks)
-        if (!contest.empty()) sodium_memzero(contest.data(), contest.size());
+// The marks of a prepared or challenged ballot (their Scalars wipe themselves).
+void wipe_marks(std::vector<std::vector<std::uint8_t>>& marks) {
+    for (auto& contest : marks) crypto::wipe(contest);
+    marks.clear();
 }
+
+void wipe_prepared_marks(election::PreparedBallot& prepared) { wipe_marks(prepared.marks); }
+
+// Wipes a challenged ballot's marks on every path out of challenge().
+class WipeChallengedMarks {
+public:
+    explicit WipeChallengedMarks(election::ChallengedBallot& ballot) : ballot_(ballot) {}
+    ~WipeChallengedMarks() { wipe_marks(ballot_.marks); }
+    WipeChallengedMarks(const WipeChallengedMarks&) = delete;
+    WipeChallengedMarks& operator=(const WipeChallengedMarks&) = delete;
+
+private:
+    election::ChallengedBallot& ballot_;
+};
 
 }  // namespace
 
@@ -304,6 +319,7 @@ Result<ChallengeReport> KioskStation::challenge() {
     election::PreparedBallot copy{sealed_->ballot, sealed_->tracking_code, sealed_->marks,
                                   sealed_->nonces};
     election::ChallengedBallot challenged = election::challenge_ballot(std::move(copy));
+    const WipeChallengedMarks wipe_challenged(challenged);
     auto receipt = submit_ballot(election::encode_challenged_ballot(challenged), code);
     if (receipt || receipt.error().code == ErrorCode::io_error) discard_sealed();
     if (!receipt) return receipt.error();

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "psephos/crypto/memory_protection.hpp"
+
 namespace psephos::kiosk {
 
 VoterSession::VoterSession(const election::ElectionContext& election,
@@ -66,9 +68,7 @@ void VoterSession::clear() {
 }
 
 void wipe_ballot_marks(election::BallotMarks& marks) {
-    for (auto& [contest, options] : marks)
-        for (std::string& option : options)
-            if (!option.empty()) sodium_memzero(option.data(), option.size());
+    for (auto& [contest, options] : marks) crypto::wipe(options);  // each id's whole capacity
     marks.clear();
 }
 

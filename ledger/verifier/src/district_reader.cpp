@@ -429,6 +429,9 @@ bool DistrictReader::check_ballot_structure(const std::string& at, const Decoded
         v_.v19.fail(at + ": ballot style '" + b.style_id + "' is not the district's");
         structure = false;
     }
+    // The decoder reads the ballot id as text, as the election library's does; the id syntax
+    // (docs/encoding.md §4) is a content rule. Not echoed: it may hold anything.
+    if (!is_id(b.ballot_id)) v_.v19.fail(at + ": ballot id is not an id (1 to 64 of a-z 0-9 -)");
     if (structure && b.contests.size() != shape_.size()) structure = false;
     for (std::size_t c = 0; structure && c < shape_.size(); ++c) {
         if (b.contests[c].id != shape_[c].first ||

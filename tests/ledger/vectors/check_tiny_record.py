@@ -209,7 +209,8 @@ def ed_mul(k, p):
     return r
 
 
-def ed25519_public_key_ok(key):
+def ed25519_verify_key_ok(key):
+    """What libsodium's crypto_sign_verify_detached asks of the key: canonical, not small order."""
     try:
         a = ed_decode(key)
     except Invalid:
@@ -217,8 +218,19 @@ def ed25519_public_key_ok(key):
     return ed_encode(a) == key and not ed_small_order(a)
 
 
+@functools.lru_cache(maxsize=None)
+def ed25519_public_key_ok(key):
+    """The one rule for an Ed25519 public key in a record (docs/crypto.md §8): a canonical
+    encoding of a point in the prime-order subgroup, not of small order, as libsodium's
+    crypto_core_ed25519_is_valid_point; so [L]A is the identity."""
+    if not ed25519_verify_key_ok(key):
+        return False
+    q = ed_mul(L, ed_decode(key))
+    return q[0] % P == 0 and (q[1] - q[2]) % P == 0
+
+
 def ed25519_verify(key, message, signature):
-    if len(signature) != 64 or not ed25519_public_key_ok(key):
+    if len(signature) != 64 or not ed25519_verify_key_ok(key):
         return False
     r_bytes, s = signature[:32], int.from_bytes(signature[32:], "little")
     if s >= L:
@@ -1241,6 +1253,8 @@ class Verifier:
             for i, b, _, _ in self.ballots(d):
                 at = "%s record %d" % (d, i)
                 assert b["base_hash"] == self.base_hash and b["style_id"] == style["id"], at
+                assert re.fullmatch(r"[a-z0-9-]{1,64}", b["ballot_id"]), \
+                    at + ": ballot id is not an id (docs/encoding.md §4)"
                 assert [c["id"] for c in b["contests"]] == style["contests"], at + ": contests"
                 for c in b["contests"]:
                     contest = self.contests[c["id"]]
@@ -1551,6 +1565,22 @@ def tamper_cases():
             frames[0] = bytearray(registration)
         frames_file("districts/d2/records.bin", replace_first)(root)
 
+    def d2_device_key(make_key):  # d2's registration (record 0) with another device key
+        def change(frames):
+            reg = decode_registration(bytes(frames[0]))
+            at = bytes(frames[0]).find(reg["key"])
+            frames[0][at:at + 32] = make_key(reg["key"])
+        return frames_file("districts/d2/records.bin", change)
+
+    def non_canonical_key(_):  # y + p for the first y that decodes: a point, but not canonical
+        y = next(y for y in range(2, 19) if ed25519_verify_key_ok(y.to_bytes(32, "little")))
+        return (y + P).to_bytes(32, "little")
+
+    def mixed_order_key(key):  # A + (0, −1) = (−x, −y): on the curve, of order 2L
+        x, y, z, _ = ed_decode(key)
+        zi = pow(z, P - 2, P)
+        return ed_encode(((-x * zi) % P, (-y * zi) % P, 1, (x * y * zi * zi) % P))
+
     def swap_points(record, first, second):
         a, b = point_encode(first), point_encode(second)
         i, j = record.find(a), record.find(b)
@@ -1625,6 +1655,19 @@ def tamper_cases():
         ("a device signature", frames_file("districts/d1/records.bin",
                                            lambda f: flip(f[2], len(f[2]) - 32)), 20,
          "d1 record 2: device signature", True),
+        ("a ballot's timestamp not on the hour", frames_file(
+            "districts/d2/records.bin",
+            lambda f: flip(f[2], 2 + 32 + 4 + 13 + 4 + 10 + 4 + 2 + 4 + 5 + 7)), 17,
+         "timestamp not rounded down to the hour", True),
+        ("a small-order device key", d2_device_key(lambda _: bytes(32)), 17,
+         "registration at byte 54: not a valid Ed25519 public key", True),
+        ("a non-canonical device key", d2_device_key(non_canonical_key), 17,
+         "registration at byte 54: not a valid Ed25519 public key", True),
+        ("a device key outside the prime-order subgroup", d2_device_key(mixed_order_key), 17,
+         "registration at byte 54: not a valid Ed25519 public key", True),
+        ("a ballot id that is not an id", frames_file(
+            "districts/d2/records.bin", lambda f: f[2].__setitem__(2 + 32 + 4, ord("D"))), 19,
+         "d2 record 2: ballot id is not an id", True),
         ("a ballot's previous tracking code", frames_file(
             "districts/d2/records.bin",
             lambda f: flip(f[2], 2 + 32 + 4 + 13 + 4 + 10 + 4 + 2 + 4 + 5 + 8)), 21,

@@ -1,10 +1,12 @@
 // X25519 key pair for libsodium sealed boxes (crypto_box_seal): how a guardian receives the
-// shares other guardians send it during the key ceremony. The secret half wipes itself.
+// shares other guardians send it during the key ceremony. The secret half lives in a
+// guarded, locked allocation (sodium_malloc) and is wiped when freed.
 #pragma once
 
 #include <array>
 
 #include "psephos/crypto/bytes.hpp"
+#include "psephos/crypto/memory_protection.hpp"
 
 namespace psephos::crypto {
 
@@ -32,9 +34,9 @@ public:
     Result<Bytes> open(ByteSpan sealed) const;
 
 private:
-    BoxKeyPair() = default;
+    BoxKeyPair();
     BoxPublicKey public_key_;
-    std::array<std::uint8_t, 32> secret_key_{};
+    LockedBytes secret_key_;  // 32 bytes, in a guarded, locked allocation
 };
 
 }  // namespace psephos::crypto

@@ -7,6 +7,7 @@
 #include <span>
 
 #include "psephos/crypto/bytes.hpp"
+#include "psephos/crypto/memory_protection.hpp"
 
 namespace psephos::crypto {
 
@@ -36,8 +37,10 @@ struct Ed25519Signature {
 };
 
 // Owner of a libsodium Ed25519 secret key (the 32-byte seed followed by the 32-byte public key).
-// Move-only, so the secret is never copied by accident; the bytes are wiped on destruction and
-// the moved-from key is wiped too. Using a moved-from key is a programming error (logic_error).
+// Move-only, so the secret is never copied by accident; the bytes live in their own sodium_malloc
+// allocation (guard pages, locked out of swap and core dumps where RLIMIT_MEMLOCK allows), are
+// wiped on destruction, and a moved-from key holds none. Using a moved-from key is a programming
+// error (logic_error).
 class Ed25519SigningKey {
 public:
     static constexpr std::size_t seed_size = 32;
@@ -63,10 +66,10 @@ public:
     bool is_empty() const;
 
 private:
-    Ed25519SigningKey() = default;
+    Ed25519SigningKey();
     void require_not_empty() const;
 
-    std::array<std::uint8_t, 64> secret_key_{};
+    LockedBytes secret_key_;  // 64 bytes, in a guarded, locked allocation
 };
 
 // Error verification_failed, "Ed25519 signature does not verify", unless `signature` is a valid

@@ -1,0 +1,102 @@
+// Core dumps off, container wipes and memory locking (memory_protection.hpp).
+#include "psephos/crypto/memory_protection.hpp"
+
+#include <sodium.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <utility>
+
+#include "psephos/crypto/scalar.hpp"
+
+namespace psephos::crypto {
+namespace {
+
+std::atomic<std::size_t> lock_refusals{0};
+
+std::string errno_text(int error) { return std::strerror(error); }
+
+}  // namespace
+
+Status disable_core_dumps() {
+    const rlimit none{0, 0};
+    if (::setrlimit(RLIMIT_CORE, &none) != 0)
+        return Error{ErrorCode::io_error,
+                     "setrlimit(RLIMIT_CORE, 0) refused: " + errno_text(errno)};
+    if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+        return Error{ErrorCode::io_error,
+                     "prctl(PR_SET_DUMPABLE, 0) refused: " + errno_text(errno)};
+    return Status{};
+}
+
+void wipe(std::string& text) {
+    // Grow to the capacity first so that every owned byte is inside [data(), data() + size()),
+    // the only range the standard lets us write; resize never reallocates within the capacity.
+    text.resize(text.capacity());
+    sodium_memzero(text.data(), text.size());
+    text.clear();
+}
+
+void wipe(std::vector<std::string>& texts) {
+    for (std::string& text : texts) wipe(text);
+    texts.clear();
+}
+
+void wipe(std::vector<std::uint8_t>& bytes) {
+    bytes.resize(bytes.capacity());
+    sodium_memzero(bytes.data(), bytes.size());
+    bytes.clear();
+}
+
+bool lock_memory(void* data, std::size_t size) {
+    initialize();
+    if (sodium_mlock(data, size) == 0) return true;
+    const int error = errno;
+    if (lock_refusals.fetch_add(1) == 0) {
+        rlimit limit{};
+        ::getrlimit(RLIMIT_MEMLOCK, &limit);
+        std::fprintf(stderr,
+                     "psephos: warning: cannot lock secret memory (%s; RLIMIT_MEMLOCK is %llu "
+                     "bytes): secrets may reach swap. Raise LimitMEMLOCK for this service.\n",
+                     std::strerror(error), static_cast<unsigned long long>(limit.rlim_cur));
+    }
+    return false;
+}
+
+void unlock_and_wipe_memory(void* data, std::size_t size) {
+    if (sodium_munlock(data, size) != 0) sodium_memzero(data, size);
+}
+
+std::size_t memory_lock_refusals() { return lock_refusals.load(); }
+
+LockedBytes::LockedBytes(std::size_t size) : size_(size) {
+    initialize();
+    data_ = static_cast<std::uint8_t*>(sodium_malloc(size));
+    if (data_ == nullptr) throw std::bad_alloc();
+    sodium_memzero(data_, size);
+    // sodium_malloc locks where it can but says nothing when it cannot: ask again, to report it.
+    lock_memory(data_, size);
+}
+
+LockedBytes::~LockedBytes() {
+    if (data_ != nullptr) sodium_free(data_);  // wipes, unlocks, unmaps
+}
+
+LockedBytes::LockedBytes(LockedBytes&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+
+LockedBytes& LockedBytes::operator=(LockedBytes&& other) noexcept {
+    if (this != &other) {
+        if (data_ != nullptr) sodium_free(data_);
+        data_ = std::exchange(other.data_, nullptr);
+        size_ = std::exchange(other.size_, 0);
+    }
+    return *this;
+}
+
+}  // namespace psephos::crypto
