@@ -164,11 +164,10 @@ BuiltRecord build_record(const VerifyBenchOptions& options, unsigned threads,
             keys.emplace(k.device_id, &k.key);
             if (signer.empty()) signer = k.device_id;
         }
-        closings.push_back(checked(ledger::make_polls_record(*ledger, d,
-                                                             election::PollsAction::closed,
-                                                             opening_time + 12 * 3600, "psephos-bench",
-                                                             signer, keys),
-                                   "a closing record"));
+        closings.push_back(checked(
+            ledger::make_polls_record(*ledger, d, election::PollsAction::closed,
+                                      opening_time + 12 * 3600, "psephos-bench", signer, keys),
+            "a closing record"));
     }
     checked(ledger->close_all_polls(std::move(closings)), "closing the polls");
     checked(ledger->tally(), "tally");

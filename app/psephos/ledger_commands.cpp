@@ -408,9 +408,9 @@ int run_close_polls(const CommandSpec& spec, const Arguments& args) {
         if (status != ledger::PollsStatus::open && status != ledger::PollsStatus::paused) continue;
         auto signers = polls_signers(args, l, d, true);
         if (!signers) return failure("closing polls: " + signers.error().message);
-        auto closing = ledger::make_polls_record(
-            l, d, election::PollsAction::closed, now_seconds(),
-            args.value("--actor").value_or(""), signers.value().signer, signers.value().by_device);
+        auto closing = ledger::make_polls_record(l, d, election::PollsAction::closed, now_seconds(),
+                                                 args.value("--actor").value_or(""),
+                                                 signers.value().signer, signers.value().by_device);
         if (!closing) return failure("closing polls: " + closing.error().message);
         closings.push_back(std::move(closing).value());
     }

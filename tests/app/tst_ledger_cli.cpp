@@ -79,8 +79,8 @@ class TestLedgerCli : public QObject {
     }
     QStringList with_data(const QString& sub, const QStringList& rest = {}) const {
         // Polls records are signed by a device: its key file `kiosk-1.key` is in this directory.
-        const QStringList keys = sub.endsWith("-polls") ? QStringList{"--device-keys", dir_.path()}
-                                                        : QStringList{};
+        const QStringList keys =
+            sub.endsWith("-polls") ? QStringList{"--device-keys", dir_.path()} : QStringList{};
         return QStringList{"ledger", sub, "--data", data_} + keys + rest;
     }
 

@@ -119,9 +119,10 @@ private slots:
     }
 
     void tally_sums_each_closed_district() {
-        QCOMPARE(run({"ledger", "close-polls", "--data", data_, "--all", "--device-keys", path(".")})
-                     .exit_code,
-                 0);
+        QCOMPARE(
+            run({"ledger", "close-polls", "--data", data_, "--all", "--device-keys", path(".")})
+                .exit_code,
+            0);
         const Run r = run({"tally", "--data", data_});
         QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
         QVERIFY2(r.out.contains(QRegularExpression(

@@ -90,8 +90,20 @@ void write_ledger_records(const fs::path& corpus) {
     for (const auto action : {election::PollsAction::opened, election::PollsAction::paused,
                               election::PollsAction::resumed, election::PollsAction::closed}) {
         const bool opened = action == election::PollsAction::opened;
-        const Bytes record = election::encode_polls_record(
-            {action, "d1", 1'800'000'000, opened ? 0u : 12u, opened ? 0u : 3u, "Grace Hopper"});
+        election::PollsRecord p{action,
+                                "d1",
+                                1'800'000'000,
+                                opened ? 0u : 12u,
+                                opened ? 0u : 3u,
+                                "Grace Hopper",
+                                "kiosk-1",
+                                {},
+                                {}};
+        if (action == election::PollsAction::closed)
+            p.heads.push_back(
+                election::sign_device_head(Hash32{}, "d1", "kiosk-1", 15, Hash32{}, device));
+        election::sign_polls_record(Hash32{}, p, device);
+        const Bytes record = election::encode_polls_record(p);
         write(dir, "polls-" + std::string(election::to_string(action)), record);
         polls.push_back(record);
     }

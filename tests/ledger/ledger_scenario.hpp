@@ -73,8 +73,9 @@ public:
     Bytes polls(election::PollsAction action, std::size_t district, std::uint64_t cast = 0,
                 std::uint64_t challenged = 0) const {
         const ScenarioKiosk& k = kiosks_.at(district);
-        election::PollsRecord record{action,       k.district_id, 1'793'000'100, cast, challenged,
-                                     "poll worker 1", k.device_id, {},            {}};
+        election::PollsRecord record{action,     k.district_id,   1'793'000'100, cast,
+                                     challenged, "poll worker 1", k.device_id,   {},
+                                     {}};
         if (action == election::PollsAction::closed) {
             record.heads.push_back(election::sign_device_head(
                 election().base_hash, k.district_id, k.device_id, k.ballots, k.chain_head, k.key));

@@ -394,8 +394,8 @@ private slots:
                      r.error().message.c_str());
         };
         const Hash32& base = s.election().base_hash;
-        PollsRecord opening{PollsAction::opened, "d1", 1'793'000'100, 0, 0, "poll worker 1",
-                            "d1-kiosk-1", {},           {}};
+        PollsRecord opening{
+            PollsAction::opened, "d1", 1'793'000'100, 0, 0, "poll worker 1", "d1-kiosk-1", {}, {}};
         // Signed with the ledger's key instead of the kiosk's; by a device of no registration.
         sign_polls_record(base, opening, test::LedgerScenario::ledger_key().master());
         refused(encode_polls_record(opening), "device 'd1-kiosk-1''s signature does not verify");
@@ -410,13 +410,12 @@ private slots:
                 "the heads name devices 'd1-kiosk-1', the registered devices are 'd1-kiosk-1', "
                 "'d1-kiosk-2'");
         // Both heads, one of them a head the attacker signed for d1-kiosk-2 with its own key.
-        PollsRecord closing{PollsAction::closed, "d1", 1'793'040'000, 1, 0, "poll worker 1",
-                            "d1-kiosk-1", {},           {}};
-        closing.heads = {sign_device_head(base, "d1", "d1-kiosk-1", 1, s.kiosk(0).chain_head,
-                                          s.kiosk(0).key),
-                         sign_device_head(base, "d1", "d1-kiosk-2", 0,
-                                          initial_tracking_code(base, "d1-kiosk-2"),
-                                          test::LedgerScenario::ledger_key().master())};
+        PollsRecord closing{
+            PollsAction::closed, "d1", 1'793'040'000, 1, 0, "poll worker 1", "d1-kiosk-1", {}, {}};
+        closing.heads = {
+            sign_device_head(base, "d1", "d1-kiosk-1", 1, s.kiosk(0).chain_head, s.kiosk(0).key),
+            sign_device_head(base, "d1", "d1-kiosk-2", 0, initial_tracking_code(base, "d1-kiosk-2"),
+                             test::LedgerScenario::ledger_key().master())};
         sign_polls_record(base, closing, s.kiosk(0).key);
         refused(encode_polls_record(closing), "device 'd1-kiosk-2''s head: its signature");
         // Signed by the device itself, it closes.

@@ -91,8 +91,8 @@ crypto::Ed25519SigningKey example_device() {
 }
 
 PollsRecord example_polls_opened() {
-    PollsRecord p{PollsAction::opened, "d1", 1'799'996'400, 0, 0, "Grace Hopper", "kiosk-1",
-                  {},                  {}};
+    PollsRecord p{
+        PollsAction::opened, "d1", 1'799'996'400, 0, 0, "Grace Hopper", "kiosk-1", {}, {}};
     sign_polls_record(example_base_hash(), p, example_device());
     return p;
 }
@@ -101,16 +101,16 @@ PollsRecord example_polls_closed() {
     Hash32 last;  // the tracking code of kiosk-1's third ballot, say: bytes 00 01 … 1f
     for (std::size_t i = 0; i < last.bytes.size(); ++i)
         last.bytes[i] = static_cast<std::uint8_t>(i);
-    PollsRecord p{PollsAction::closed,
-                  "d1",
-                  1'800'036'000,
-                  2,
-                  1,
-                  "Grace Hopper",
-                  "kiosk-1",
-                  {sign_device_head(example_base_hash(), "d1", "kiosk-1", 3, last,
-                                    example_device())},
-                  {}};
+    PollsRecord p{
+        PollsAction::closed,
+        "d1",
+        1'800'036'000,
+        2,
+        1,
+        "Grace Hopper",
+        "kiosk-1",
+        {sign_device_head(example_base_hash(), "d1", "kiosk-1", 3, last, example_device())},
+        {}};
     sign_polls_record(example_base_hash(), p, example_device());
     return p;
 }
@@ -420,13 +420,15 @@ private slots:
         QCOMPARE(decoded.value().action, PollsAction::paused);
         Bytes closed_without_heads = paused;
         closed_without_heads[0] = static_cast<std::uint8_t>(RecordType::polls_closed);
-        QVERIFY_REJECTED(decode_polls_record(closed_without_heads),
-                         "polls closed at byte 63: device heads: none (every registered device's head "
-                         "is required)");
+        QVERIFY_REJECTED(
+            decode_polls_record(closed_without_heads),
+            "polls closed at byte 63: device heads: none (every registered device's head "
+            "is required)");
         Bytes paused_with_heads = encode_polls_record(example_polls_closed());
         paused_with_heads[0] = static_cast<std::uint8_t>(RecordType::polls_paused);
-        QVERIFY_REJECTED(decode_polls_record(paused_with_heads),
-                         "polls paused at byte 63: device heads: only the closing record carries them");
+        QVERIFY_REJECTED(
+            decode_polls_record(paused_with_heads),
+            "polls paused at byte 63: device heads: only the closing record carries them");
     }
 
     void rejects_ids_that_are_not_manifest_ids() {

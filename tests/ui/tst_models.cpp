@@ -383,9 +383,10 @@ private slots:
                             path("approval.bin"), "--data", data})
                      .exit_code,
                  0);
-        QCOMPARE(test::run({"ledger", "device-key", "--out", path("kiosk-1.key"), "--device", "kiosk-1"})
-                     .exit_code,
-                 0);
+        QCOMPARE(
+            test::run({"ledger", "device-key", "--out", path("kiosk-1.key"), "--device", "kiosk-1"})
+                .exit_code,
+            0);
         QCOMPARE(test::run({"authority", "authorise-device", "--key", path("authority.key"),
                             "--election", election, "--district", "ward-1", "--device", "kiosk-1",
                             "--public-key", path("kiosk-1.key.pub"), "--out", path("k.authorised")})
@@ -395,19 +396,18 @@ private slots:
                             path("k.authorised")})
                      .exit_code,
                  0);
-        QCOMPARE(
-            test::run({"ledger", "open-polls", "--data", data, "--district", "ward-1",
-                       "--device-keys", path(".")})
-                .exit_code,
-            0);
+        QCOMPARE(test::run({"ledger", "open-polls", "--data", data, "--district", "ward-1",
+                            "--device-keys", path(".")})
+                     .exit_code,
+                 0);
         const test::Run e =
             test::run({"encrypt", "--election", election, "--district", "ward-1", "--selections",
                        "{\"mayor\": [\"helen-park\"]}", "--device-key", path("kiosk-1.key"),
                        "--device-id", "kiosk-1", "--out", path("b1"), "--data", data});
         QVERIFY2(e.exit_code == 0, qPrintable(test::describe(e)));
         QCOMPARE(test::run({"ledger", "cast", "--data", data, path("b1")}).exit_code, 0);
-        QCOMPARE(test::run({"ledger", "close-polls", "--data", data, "--all", "--device-keys",
-                            path(".")})
+        QCOMPARE(test::run(
+                     {"ledger", "close-polls", "--data", data, "--all", "--device-keys", path(".")})
                      .exit_code,
                  0);
         QCOMPARE(test::run({"tally", "--data", data}).exit_code, 0);

@@ -381,8 +381,7 @@ Result<PollsRecord> decode_polls_record(ByteSpan data) {
                          std::to_string(static_cast<int>(RecordType::polls_closed)) + ", found " +
                          std::to_string(data[0])};
     }
-    RecordReader r(data, record_type_of(*action), polls_record_name(*action),
-                   polls_record_version);
+    RecordReader r(data, record_type_of(*action), polls_record_name(*action), polls_record_version);
     PollsRecord p;
     p.action = *action;
     p.district_id = r.text("district id", max_record_id_size, check_id);
@@ -410,13 +409,13 @@ Result<PollsRecord> decode_polls_record(ByteSpan data) {
     for (std::size_t i = 0; i < heads && r.ok(); ++i) {
         const std::string field = "device head " + std::to_string(i);
         DeviceHead h;
-        h.device_id = r.text(field + " device id", max_record_id_size,
-                             [&](std::string_view id) -> Problem {
-                                 if (auto problem = check_id(id)) return problem;
-                                 if (!p.heads.empty() && !(p.heads.back().device_id < id))
-                                     return "not in ascending order of device id";
-                                 return std::nullopt;
-                             });
+        h.device_id =
+            r.text(field + " device id", max_record_id_size, [&](std::string_view id) -> Problem {
+                if (auto problem = check_id(id)) return problem;
+                if (!p.heads.empty() && !(p.heads.back().device_id < id))
+                    return "not in ascending order of device id";
+                return std::nullopt;
+            });
         h.ballots = r.uint(field + " ballots", 8);
         h.last_tracking_code = r.hash(field + " last tracking code");
         h.signature = r.ed25519_signature(field + " signature");

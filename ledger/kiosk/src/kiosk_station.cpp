@@ -185,9 +185,9 @@ Result<ledger::Receipt> KioskStation::record_polls(election::PollsAction action,
     if (auto ok = refuse_if_unconfirmed(); !ok) return ok.error();  // its counts are not known
     // Signed by this kiosk; a closing carries its own head (a district whose other devices
     // are not in this process cannot be closed from here: their heads are theirs to sign).
-    auto record = ledger::make_polls_record(*ledger_, district_index_, action, now(),
-                                            std::move(actor), device_id_,
-                                            {{device_id_, device_key_.get()}});
+    auto record =
+        ledger::make_polls_record(*ledger_, district_index_, action, now(), std::move(actor),
+                                  device_id_, {{device_id_, device_key_.get()}});
     if (!record) return record.error();
     return ledger_->submit(std::move(record).value(), election::ActorRole::poll_worker).get();
 }

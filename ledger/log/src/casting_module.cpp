@@ -271,9 +271,9 @@ Status CastingModule::check_polls_signatures(std::size_t d, const std::string& d
         return refuse(what + ": device " + quoted(rec.device_id) +
                       " is not registered in the district");
     }
-    if (auto ok = crypto::verify_signature(
-            device->key, election::polls_record_message(election_.base_hash, rec),
-            rec.device_signature);
+    if (auto ok = crypto::verify_signature(device->key,
+                                           election::polls_record_message(election_.base_hash, rec),
+                                           rec.device_signature);
         !ok)
         return refuse(what + ": device " + quoted(rec.device_id) + "'s signature does not verify");
     if (rec.action != election::PollsAction::closed) return {};
@@ -304,8 +304,7 @@ Status CastingModule::check_polls_signatures(std::size_t d, const std::string& d
             !ok)
             return refuse(at + ": its signature does not verify");
         if (head.ballots != dev->ballots || !(head.last_tracking_code == dev->chain_head)) {
-            return refuse(at + " reports " + std::to_string(head.ballots) +
-                          " ballots ending in " +
+            return refuse(at + " reports " + std::to_string(head.ballots) + " ballots ending in " +
                           election::format_tracking_code(head.last_tracking_code) +
                           ", the log holds " + std::to_string(dev->ballots) + " ending in " +
                           election::format_tracking_code(dev->chain_head));
@@ -544,7 +543,7 @@ Result<std::pair<Hash32, TrackingCodeEntry>> CastingModule::find_tracking_code_p
 }
 
 std::optional<std::uint64_t> CastingModule::device_ballots(std::size_t d,
-                                                          std::string_view device_id) const {
+                                                           std::string_view device_id) const {
     const District& district = *districts_.at(d);
     std::lock_guard lock(district.mutex);
     if (auto it = district.devices.find(device_id); it != district.devices.end())

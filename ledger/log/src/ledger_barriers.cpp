@@ -54,9 +54,9 @@ Result<std::vector<Receipt>> Ledger::Impl::close_all_polls(std::vector<Bytes> cl
         const election::District* district =
             election.manifest.find_district(rec.value().district_id);
         if (district == nullptr)
-            return make_error(ErrorCode::invalid_argument,
-                              at + ": district '" + rec.value().district_id +
-                                  "' is not in this election");
+            return make_error(
+                ErrorCode::invalid_argument,
+                at + ": district '" + rec.value().district_id + "' is not in this election");
         ++closings[static_cast<std::size_t>(district - districts.data())];
     }
     for (std::size_t d = 0; d < districts.size(); ++d) {

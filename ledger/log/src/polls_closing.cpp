@@ -13,13 +13,12 @@ Result<Bytes> make_polls_record(const Ledger& ledger, std::size_t d, election::P
         const auto it = keys.find(device);
         if (it == keys.end() || it->second == nullptr)
             return make_error(ErrorCode::invalid_argument,
-                              "polls record of district '" + district_id + "': no key for device '" +
-                                  device + "'");
+                              "polls record of district '" + district_id +
+                                  "': no key for device '" + device + "'");
         return it->second;
     };
     const DistrictCastingStatus status = ledger.casting().status(d);
-    election::PollsRecord record{action,         district_id, time, 0, 0, std::move(actor),
-                                 signer,         {},          {}};
+    election::PollsRecord record{action, district_id, time, 0, 0, std::move(actor), signer, {}, {}};
     if (action != election::PollsAction::opened) {
         record.ballots_cast = status.ballots_cast;
         record.ballots_challenged = status.ballots_challenged;

@@ -518,8 +518,8 @@ void DistrictReader::on_registration(std::uint64_t index, ByteSpan frame) {
 // V18 of a polls record's signatures (docs/encoding.md §13): the device's, by a device of the
 // district; a closing record's heads, one per registered device, each signed by that device and
 // equal to its chain in the log (a cut tail, or a dropped or added ballot, no longer matches).
-void DistrictReader::check_polls_signatures(const std::string& at, const char* what,
-                                            ByteSpan frame, const DecodedPolls& p) {
+void DistrictReader::check_polls_signatures(const std::string& at, const char* what, ByteSpan frame,
+                                            const DecodedPolls& p) {
     const auto signer = devices_.find(p.device_id);
     if (signer == devices_.end()) {
         v_.v18.fail(at + ": " + what + " signed by device '" + p.device_id +
@@ -561,10 +561,10 @@ void DistrictReader::check_polls_signatures(const std::string& at, const char* w
         if (!crypto::verify_signature(device->second.key, message, h.signature))
             v_.v18.fail(head + ": its signature does not verify");
         if (h.ballots != device->second.ballots || !(h.last_code == device->second.last_code))
-            v_.v18.fail(head + " reports " + std::to_string(h.ballots) +
-                        " ballots ending in " + display_tracking_code(h.last_code) +
-                        ", the log has " + std::to_string(device->second.ballots) +
-                        " ending in " + display_tracking_code(device->second.last_code));
+            v_.v18.fail(head + " reports " + std::to_string(h.ballots) + " ballots ending in " +
+                        display_tracking_code(h.last_code) + ", the log has " +
+                        std::to_string(device->second.ballots) + " ending in " +
+                        display_tracking_code(device->second.last_code));
     }
 }
 

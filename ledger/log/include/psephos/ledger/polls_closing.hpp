@@ -20,8 +20,7 @@ using DeviceKeys = std::map<std::string, const crypto::Ed25519SigningKey*, std::
 // from the log, each signed with its key from `keys`. invalid_argument naming a device whose key
 // is missing.
 Result<Bytes> make_polls_record(const Ledger& ledger, std::size_t district_index,
-                                election::PollsAction action, std::uint64_t time,
-                                std::string actor, const std::string& signer,
-                                const DeviceKeys& keys);
+                                election::PollsAction action, std::uint64_t time, std::string actor,
+                                const std::string& signer, const DeviceKeys& keys);
 
 }  // namespace psephos::ledger
