@@ -23,19 +23,12 @@
 #include "psephos/crypto/memory_protection.hpp"
 #include "psephos/crypto/precomputed_selection.hpp"
 #include "psephos/crypto/scalar.hpp"
+#include "sanitizers.hpp"
 
 namespace crypto = psephos::crypto;
 
-// AddressSanitizer intercepts mlock and munlock as no-ops that succeed: under it a lock can be
-// neither refused nor seen in VmLck, so the tests of locking skip there (the release run has them).
-#if defined(__SANITIZE_ADDRESS__)
-#define PSEPHOS_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PSEPHOS_UNDER_ASAN 1
-#endif
-#endif
-
+// AddressSanitizer intercepts mlock and munlock as no-ops that succeed (sanitizers.hpp): under it
+// a lock can be neither refused nor seen in VmLck, so the tests of locking skip there.
 namespace {
 
 // Runs `body` in a forked child; the child's exit status (0 = every check in it passed).
