@@ -31,29 +31,6 @@ std::string_view name_on_line_2(std::string_view file) {
     return file.substr(start, end - start).substr(std::string_view("name: ").size());
 }
 
-// Writes `content` to a fresh 0600 file in /tmp; returns its path, or "" if the disk refuses.
-std::string write_temporary_file(std::string_view content) {
-    std::string path = "/tmp/psephos-fuzz-key-file-XXXXXX";
-    const int fd = ::mkstemp(path.data());
-    if (fd < 0) return {};
-    bool written = ::fchmod(fd, 0600) == 0;
-    std::size_t done = 0;
-    while (written && done < content.size()) {
-        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-        if (n <= 0) {
-            written = false;
-        } else {
-            done += static_cast<std::size_t>(n);
-        }
-    }
-    written = ::close(fd) == 0 && written;
-    if (!written) {
-        ::unlink(path.c_str());
-        return {};
-    }
-    return path;
-}
-
 void require_error_described(const Error& error) {
     fuzz::require_message(error, "key file error has a message");
     require(error.code == ErrorCode::invalid_encoding ||
@@ -71,7 +48,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view content = fuzz::text_of(data, size);
-    const std::string path = write_temporary_file(content);
+    const std::string path = fuzz::write_temporary_file("psephos-fuzz-key-file", content);
     if (path.empty()) {
         fuzz::fail_invariant("cannot write the temporary key file in /tmp (environment)");
     }

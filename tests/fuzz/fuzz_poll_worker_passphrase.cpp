@@ -22,30 +22,6 @@ using namespace psephos;
 using psephos::fuzz::require;
 using psephos::fuzz::require_message;
 
-namespace {
-
-// Writes `content` to a fresh 0600 file in /tmp; returns its path, or "" if the disk refuses.
-std::string write_temporary_file(std::string_view content) {
-    std::string path = "/tmp/psephos-fuzz-passphrase-XXXXXX";
-    const int fd = ::mkstemp(path.data());
-    if (fd < 0) return {};
-    bool written = ::fchmod(fd, 0600) == 0;
-    std::size_t done = 0;
-    while (written && done < content.size()) {
-        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-        written = n > 0;
-        if (written) done += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-    if (!written) {
-        ::unlink(path.c_str());
-        return {};
-    }
-    return path;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view content(reinterpret_cast<const char*>(data), size);
     auto parsed = kiosk::parse_poll_worker_passphrase_file(content, "fuzz: ");
@@ -63,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 "an accepted hash has exactly the writer's cost parameters");
     }
     if (size > 4096) return 0;  // the reader's capacity; the parser saw it all above
-    const std::string path = write_temporary_file(content);
+    const std::string path = fuzz::write_temporary_file("psephos-fuzz-passphrase", content);
     if (path.empty()) return 0;
     auto read = kiosk::read_poll_worker_passphrase_file(path);
     ::unlink(path.c_str());

@@ -2,11 +2,15 @@
 // by field, and stopping the process the moment an invariant breaks, so libFuzzer saves the input.
 #pragma once
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +28,28 @@ namespace psephos::fuzz {
 
 inline void require(bool holds, const char* what) {
     if (!holds) fail_invariant(what);
+}
+
+// Writes `content` to a fresh 0600 file `<temp dir>/<prefix>-XXXXXX` (mkstemp); returns its
+// path, or "" if the disk refuses. The caller removes it.
+inline std::string write_temporary_file(std::string_view prefix, std::string_view content) {
+    std::string path =
+        (std::filesystem::temp_directory_path() / (std::string(prefix) + "-XXXXXX")).string();
+    const int fd = ::mkstemp(path.data());
+    if (fd < 0) return {};
+    bool written = ::fchmod(fd, 0600) == 0;
+    std::size_t done = 0;
+    while (written && done < content.size()) {
+        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+        written = n > 0;
+        if (written) done += static_cast<std::size_t>(n);
+    }
+    written = ::close(fd) == 0 && written;
+    if (!written) {
+        ::unlink(path.c_str());
+        return {};
+    }
+    return path;
 }
 
 // Every error that crosses an API edge must say what went wrong (STYLE.md, "Errors").

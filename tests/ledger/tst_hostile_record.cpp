@@ -23,14 +23,7 @@
 
 #include "psephos/record/record_reader.hpp"
 #include "psephos/verifier/record_verifier.hpp"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define PSEPHOS_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PSEPHOS_UNDER_ASAN 1
-#endif
-#endif
+#include "sanitizers.hpp"
 
 using namespace psephos;
 namespace fs = std::filesystem;
