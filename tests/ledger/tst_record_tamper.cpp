@@ -553,6 +553,15 @@ private slots:
         for (const char* key : {"small-order key", "non-canonical key", "mixed-order key"})
             QTest::newRow(key) << key << "V17"
                                << "not a valid Ed25519 public key";
+        // Issue 19: the closing is the kiosk's word. The ledger-key holder who drops a ballot
+        // and fixes the counts must sign the closing and the kiosk's head with its own key; a
+        // kiosk whose head counts a ballot the log does not hold shows the drop.
+        QTest::newRow("closing signed by the ledger key") << "closing by the ledger key"
+                                                          << "V18"
+                                                          << "'s signature does not verify";
+        QTest::newRow("kiosk head beyond the log") << "closing head beyond the log"
+                                                   << "V18"
+                                                   << "'s head reports";
     }
     void forged_district_rules_are_named() {
         QFETCH(QString, forgery);
@@ -604,6 +613,24 @@ private slots:
             if (forgery == "bad ballot id") bad.ballot_id = "Ballot 1";
             bad.device_signature = kiosk.sign(encode_ballot_body(bad));
             frames[last_cast] = encode_ballot(bad);
+        } else if (forgery.startsWith("closing")) {
+            PollsRecord closing = checked(decode_polls_record(frames[closed]), "closing");
+            QVERIFY(!closing.heads.empty() && closing.heads.front().device_id == last.device_id);
+            DeviceHead& head = closing.heads.front();
+            const Hash32& base = election.base_hash;
+            if (forgery == "closing by the ledger key") {
+                const LedgerKey ledger_key = test::LedgerScenario::ledger_key();
+                const crypto::Ed25519SigningKey& ledger = ledger_key.master();
+                closing.ballots_cast -= 1;
+                head = sign_device_head(base, "d1", head.device_id, head.ballots - 1,
+                                        last.previous_tracking_code, ledger);
+                sign_polls_record(base, closing, ledger);
+            } else {
+                head = sign_device_head(base, "d1", head.device_id, head.ballots + 1,
+                                        crypto::sha256(as_bytes("a ballot the log lacks")), kiosk);
+                sign_polls_record(base, closing, kiosk);
+            }
+            frames[closed] = encode_polls_record(closing);
         } else if (forgery.endsWith("key")) {
             frames[registration] = forged_device_key(frames[registration], forgery.toStdString());
         } else {

@@ -1645,10 +1645,9 @@ def tamper_cases():
         ("a polls-closed count", frames_file("districts/d1/records.bin",
                                              lambda f: flip(f[5], 23)), 18,
          "d1 record 5: polls closed with counts", True),
-        # TODO(polls v2): reseal() cannot yet re-sign a log that shrank (the election log's
-        # entries name the old sizes); then add ("d1's last cast ballot dropped, the closing
-        # counts fixed", frames_file("districts/d1/records.bin", cut_tail), 18,
-        # "d1 record 4: the device's signature", True).
+        ("d1's last cast ballot dropped, the closing counts fixed",
+         frames_file("districts/d1/records.bin", cut_tail), 18,
+         "d1 record 4: the device's signature", True),
         ("a ballot's count proof", frames_file("districts/d1/records.bin",
                                                lambda f: flip(f[2], len(f[2]) - 64 - 128)), 19,
          "d1 record 2: measure-a: count proof", True),
@@ -1769,8 +1768,9 @@ def reseal(root, master=TINY_LEDGER_SEED):
             "this is not the record's ledger key"
         leaves = [leaf_hash(r) for r in records]
         notes = [n.decode() for n in read_frames(read(entry["directory"] + "/checkpoints.bin"))]
-        sizes = [s for s in (parse_checkpoint(n[:n.rfind("\n\n") + 1])[1] for n in notes)
-                 if s <= len(records)]
+        # A log that shrank keeps its history's shape: sizes past its new end become its end.
+        sizes = sorted({min(s, len(records))
+                        for s in (parse_checkpoint(n[:n.rfind("\n\n") + 1])[1] for n in notes)})
         if records and (not sizes or sizes[-1] != len(records)):
             sizes.append(len(records))
         signed = {s: sign_checkpoint(seed, entry["origin"], s, merkle_root(leaves[:s]))
@@ -1795,7 +1795,10 @@ def reseal(root, master=TINY_LEDGER_SEED):
     election_records = []
     for r in read_frames(read("election/records.bin")):
         e = decode_district_checkpoint(r)
-        size = parse_checkpoint(e["note"][:e["note"].rfind("\n\n") + 1])[1]
+        size = min(parse_checkpoint(e["note"][:e["note"].rfind("\n\n") + 1])[1],
+                   len(districts[e["district_id"]][0]))
+        if size in published[e["district_id"]]:
+            continue  # the shrunk log's end was already published
         published[e["district_id"]].append(size)
         election_records.append(bytes([0x0C, 1]) + text(e["district_id"]) +
                                 text(districts[e["district_id"]][1][size]))
