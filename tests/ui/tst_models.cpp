@@ -497,6 +497,68 @@ private slots:
         QVERIFY(!a.exportResultsCsv(m_dir.filePath(QStringLiteral("no/such/dir/results.csv"))));
     }
 
+    // The election authority at the controller (ui/auditor/authority_trust.hpp) and in the
+    // printed report: the record's approval key, the trust anchor the auditor gives (refused when
+    // it is not a key), V29/V30 with the anchor and with another key, and what the report says.
+    void authority_is_checked_against_the_anchor_and_reported() {
+        ui::AuditorController a;
+        QVERIFY2(a.openRecord(m_records->good), qPrintable(a.loadError()));
+        ui::AuthorityTrust& authority = *a.authority();
+        const QString record_key = authority.recordKey();
+        QVERIFY2(record_key.startsWith(QStringLiteral("ed25519:")) && record_key.size() == 72,
+                 qPrintable(authority.recordKeyError()));
+        QCOMPARE(authority.approvalStatus(), QStringLiteral("not verified"));
+        QString text = a.report().text();
+        QVERIFY2(text.contains(QStringLiteral("Approval key in the record: ") + record_key),
+                 qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("Trust anchor: none given")));
+
+        QVERIFY(!authority.setTrustedKey(QStringLiteral("ed25519:") +
+                                         QStringLiteral("zz").repeated(32)));
+        QVERIFY(authority.trustError().contains(QStringLiteral("64 hex")));
+        QVERIFY(!authority.setTrustedKey(QString()));
+        QVERIFY(!authority.setTrustedKey(m_dir.filePath(QStringLiteral("no-such-key.pub"))));
+        QVERIFY(!authority.trustError().isEmpty());
+        QVERIFY(authority.trustedKey().isEmpty());
+
+        QVERIFY2(authority.setTrustedKey(m_dir.filePath(QStringLiteral("election/authority.pub"))),
+                 qPrintable(authority.trustError()));
+        QCOMPARE(authority.trustedKey(), record_key);
+        a.verify();
+        QVERIFY(wait_for_verification(a));
+        QCOMPARE(a.verdict(), QStringLiteral("passed"));
+        QCOMPARE(authority.approvalStatus(), QStringLiteral("passed"));
+        QCOMPARE(authority.devicesStatus(), QStringLiteral("passed"));
+        text = a.report().text();
+        QVERIFY2(text.contains(QStringLiteral("Trust anchor: ") + record_key), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("V29 authority approval: passed")));
+        QVERIFY(text.contains(QStringLiteral("V30 device authorisations: passed")));
+        QVERIFY(text.contains(QStringLiteral("Checked against the trusted authority key ") +
+                              record_key));
+
+        // Another authority's key: the record's approval is not by it, and the report says so.
+        const QString other = QStringLiteral("ed25519:") + QStringLiteral("ab").repeated(32);
+        QVERIFY(authority.setTrustedKey(other));
+        QVERIFY(authority.anchorText().contains(QStringLiteral("changed since")));
+        a.verify();
+        QVERIFY(wait_for_verification(a));
+        QCOMPARE(a.verdict(), QStringLiteral("failed"));
+        QCOMPARE(authority.approvalStatus(), QStringLiteral("failed"));
+        text = a.report().text();
+        QVERIFY2(text.contains(QStringLiteral("V29 authority approval: failed")), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("Trust anchor: ") + other));
+        QVERIFY(a.exportReportPdf(m_dir.filePath(QStringLiteral("report-other-authority.pdf"))));
+
+        authority.clearTrustedKey();
+        QVERIFY(authority.trustedKey().isEmpty());
+        // A record without its approval: no key, and the reason names authority.bin.
+        QTemporaryDir empty;
+        authority.readRecord(empty.path());
+        QVERIFY(authority.recordKey().isEmpty());
+        QVERIFY2(authority.recordKeyError().contains(QStringLiteral("authority.bin")),
+                 qPrintable(authority.recordKeyError()));
+    }
+
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<test::AuditorRecords> m_records;

@@ -8,11 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QPageSize>
-#include <QPainter>
-#include <QPdfWriter>
 #include <QSettings>
-#include <QTextStream>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <array>
@@ -21,7 +17,6 @@
 #include <map>
 #include <optional>
 
-#include "csv_cell.hpp"
 #include "psephos/bridge/proof_bundle.hpp"
 #include "psephos/crypto/record_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
@@ -29,6 +24,7 @@
 #include "psephos/election/election_manifest.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/ledger/guardian_decryption.hpp"
+#include "utf8_text.hpp"
 
 namespace psephos::ui {
 namespace {
@@ -36,10 +32,6 @@ namespace {
 constexpr int max_recent = 8;
 constexpr std::size_t max_json_bytes = std::size_t{64}
                                        << 20;  // record.json, results.json: far below this
-
-QString q(std::string_view s) {
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
 
 QString hex(const Hash32& h) {
     return QString::fromLatin1(
@@ -943,153 +935,6 @@ void AuditorController::guardianDecrypt(const QString& key_file, const QString& 
         emit guardianFinished(r.ok);
     });
     watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), work));
-}
-
-// ----------------------------------------------------------------------------- exports
-
-bool AuditorController::exportResultsCsv(const QString& path) {
-    if (!m_loaded || m_results.isEmpty()) {
-        setMessage(tr("No results to export."));
-        return false;
-    }
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-        setMessage(tr("%1: %2").arg(path, file.errorString()));
-        return false;
-    }
-    QTextStream out(&file);
-    out << "district_id,district_name,contest_id,contest_title,option_id,option_label,count\n";
-    for (const QVariant& cv : m_results) {
-        const QVariantMap c = cv.toMap();
-        for (const QVariant& ov : c[QStringLiteral("options")].toList()) {
-            const QVariantMap o = ov.toMap();
-            const QVariantList per = o[QStringLiteral("byDistrict")].toList();
-            for (int d = 0; d < m_districtRows.size() && d < per.size(); ++d) {
-                const QVariantMap row = m_districtRows[d].toMap();
-                out << csvCell(row[QStringLiteral("id")].toString()) << ','
-                    << csvCell(row[QStringLiteral("name")].toString()) << ','
-                    << csvCell(c[QStringLiteral("id")].toString()) << ','
-                    << csvCell(c[QStringLiteral("title")].toString()) << ','
-                    << csvCell(o[QStringLiteral("id")].toString()) << ','
-                    << csvCell(o[QStringLiteral("label")].toString()) << ',' << per[d].toInt()
-                    << '\n';
-            }
-            out << "TOTAL,All districts," << csvCell(c[QStringLiteral("id")].toString()) << ','
-                << csvCell(c[QStringLiteral("title")].toString()) << ','
-                << csvCell(o[QStringLiteral("id")].toString()) << ','
-                << csvCell(o[QStringLiteral("label")].toString()) << ','
-                << o[QStringLiteral("total")].toInt() << '\n';
-        }
-    }
-    out.flush();
-    if (file.error() != QFile::NoError) {
-        setMessage(tr("%1: %2").arg(path, file.errorString()));
-        return false;
-    }
-    setMessage(tr("Wrote the results to %1.").arg(path));
-    return true;
-}
-
-bool AuditorController::exportReportPdf(const QString& path) {
-    if (!m_loaded) return false;
-    QPdfWriter pdf(path);
-    pdf.setPageSize(QPageSize(QPageSize::A4));
-    pdf.setResolution(96);
-    pdf.setTitle(tr("Election record audit: %1").arg(m_electionName));
-    pdf.setCreator(QStringLiteral("psephos-auditor"));
-    QPainter p;
-    if (!p.begin(&pdf)) {
-        setMessage(tr("%1: cannot write the PDF").arg(path));
-        return false;
-    }
-    const int width = pdf.width();
-    const int height = pdf.height();
-    int y = 0;
-    auto line = [&](const QString& text, int size = 10, bool bold = false,
-                    QColor colour = Qt::black) {
-        QFont font(QStringLiteral("DejaVu Sans"), size);
-        font.setBold(bold);
-        p.setFont(font);
-        p.setPen(colour);
-        const QRect bounds = p.boundingRect(QRect(0, 0, width, height), Qt::TextWordWrap, text);
-        if (y + bounds.height() > height) {
-            pdf.newPage();
-            y = 0;
-        }
-        p.drawText(QRect(0, y, width, bounds.height()), Qt::TextWordWrap, text);
-        y += bounds.height() + 4;
-    };
-    line(tr("Election record audit"), 18, true);
-    line(m_electionName + QStringLiteral(" (") + m_electionId + QStringLiteral("), ") +
-         m_electionDates);
-    line(tr("Record: %1").arg(m_path));
-    line(tr("Guardians: %1. Ballots cast: %2; challenged (never counted): %3.")
-             .arg(m_guardians)
-             .arg(m_totalCast)
-             .arg(m_totalChallenged));
-    y += 8;
-    const QColor verdict_colour = m_verdict == QStringLiteral("passed") ? QColor(0x1b, 0x7f, 0x3b)
-                                  : m_verdict == QStringLiteral("failed")
-                                      ? QColor(0xb0, 0x00, 0x20)
-                                      : QColor(0x4a, 0x55, 0x60);
-    line(verdictText(), 13, true, verdict_colour);
-    for (const auto& c : m_report.checks) {
-        if (c.passed()) continue;
-        line(q(c.id) + QLatin1Char(' ') + q(c.name) +
-                 (c.scope.empty() ? QString()
-                                  : QStringLiteral(" [") + q(c.scope) + QLatin1Char(']')) +
-                 QStringLiteral(": ") + localStatus(c.status),
-             10, true, verdict_colour);
-        for (const std::string& f : c.failures) line(QStringLiteral("    ") + q(f), 9);
-        if (!c.note.empty()) line(QStringLiteral("    ") + q(c.note), 9);
-    }
-    y += 8;
-    line(tr("Results (%1)").arg(resultsStatus()), 13, true);
-    for (const QVariant& cv : m_results) {
-        const QVariantMap c = cv.toMap();
-        line(c[QStringLiteral("title")].toString(), 11, true);
-        const int max = std::max(1, c[QStringLiteral("max")].toInt());
-        for (const QVariant& ov : c[QStringLiteral("options")].toList()) {
-            const QVariantMap o = ov.toMap();
-            const int total = o[QStringLiteral("total")].toInt();
-            if (y + 20 > height) {
-                pdf.newPage();
-                y = 0;
-            }
-            p.setPen(Qt::black);
-            p.setFont(QFont(QStringLiteral("DejaVu Sans"), 9));
-            p.drawText(QRect(0, y, width / 3, 18), Qt::AlignVCenter,
-                       o[QStringLiteral("label")].toString());
-            p.drawText(QRect(width / 3, y, 60, 18), Qt::AlignVCenter | Qt::AlignRight,
-                       QString::number(total));
-            const int bar = (width - width / 3 - 80) * total / max;
-            p.fillRect(QRect(width / 3 + 70, y + 3, bar, 12), QColor(0x0b, 0x5c, 0xad));
-            y += 20;
-        }
-    }
-    if (!m_anchorRows.isEmpty()) {
-        y += 8;
-        line(tr("Anchors"), 13, true);
-        for (const QVariant& av : anchors()) {
-            const QVariantMap a = av.toMap();
-            line(tr("#%1 %2 on %3 (chain id %4): transaction %5, block %6, %7 confirmations; "
-                    "payload %8 the record's root; V28 %9")
-                     .arg(a[QStringLiteral("sequence")].toString(),
-                          a[QStringLiteral("reason")].toString(),
-                          a[QStringLiteral("chain")].toString(),
-                          a[QStringLiteral("chainId")].toString(),
-                          a[QStringLiteral("txHash")].toString(),
-                          a[QStringLiteral("block")].toString(),
-                          a[QStringLiteral("confirmations")].toString(),
-                          a[QStringLiteral("matchesRecord")].toBool() ? tr("matches")
-                                                                      : tr("does NOT match"),
-                          a[QStringLiteral("status")].toString()),
-                 9);
-        }
-    }
-    p.end();
-    setMessage(tr("Wrote the report to %1.").arg(path));
-    return QFileInfo(path).size() > 0;
 }
 
 }  // namespace psephos::ui

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <vector>
 
+#include "audit_report.hpp"
 #include "authority_trust.hpp"
 #include "psephos/verifier/record_verifier.hpp"
 
@@ -145,9 +146,12 @@ public:
     Q_INVOKABLE void exportProofBundle(const QString& code, const QString& path);
     // Results as CSV: district,contest,option,count with a total per contest and option.
     Q_INVOKABLE bool exportResultsCsv(const QString& path);
-    // A PDF report: the election, the verdict with every check, the results per district and in
-    // total, the anchors.
+    // A PDF report: the election, the verdict with every check, the election authority, the
+    // results per district and in total, the anchors.
     Q_INVOKABLE bool exportReportPdf(const QString& path);
+    // What that report says (audit_report.hpp): the election, the verdict with every check not
+    // passed, the election authority and the trust anchor, the results, the anchors.
+    AuditReport report() const;
     Q_INVOKABLE void clearRecentRecords();
     // Asks the EVM node at rpc_url, for each EVM anchor of the record, whether its transaction is
     // in a block with the recorded sender and data and succeeded, and how many confirmations it

@@ -13,13 +13,12 @@
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/record_file.hpp"
 #include "psephos/election/authority.hpp"
+#include "utf8_text.hpp"
 
 namespace psephos::ui {
 namespace {
 
 constexpr std::size_t max_approval_bytes = 4096;  // authority.bin: 130 bytes
-
-QString q(const std::string& s) { return QString::fromStdString(s); }
 
 // "ed25519:" and 64 hex digits (either case), as `psephos authority keygen` prints the key.
 std::optional<crypto::Ed25519PublicKey> parse_key_text(const QString& text) {

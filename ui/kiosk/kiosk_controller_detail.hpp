@@ -10,6 +10,7 @@
 
 #include "kiosk_controller.hpp"
 #include "psephos/crypto/memory_protection.hpp"
+#include "utf8_text.hpp"
 
 namespace psephos::ui {
 namespace kiosk_detail {
@@ -33,9 +34,7 @@ inline const QString screen_ledger_error = QStringLiteral("ledgerError");
 inline constexpr const char* lockout_file = "kiosk-poll-worker-lockout";
 inline constexpr const char* closing_lockout_file = "kiosk-closing-passphrase-lockout";
 
-inline QString q(std::string_view s) {
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
+using ui::q;
 
 }  // namespace kiosk_detail
 
