@@ -6,8 +6,11 @@
 
 namespace psephos::election {
 
-CanonicalWriter::CanonicalWriter(RecordType type, std::uint8_t version) {
-    out_.push_back(static_cast<std::uint8_t>(type));
+CanonicalWriter::CanonicalWriter(RecordType type, std::uint8_t version)
+    : CanonicalWriter(static_cast<std::uint8_t>(type), version) {}
+
+CanonicalWriter::CanonicalWriter(std::uint8_t type, std::uint8_t version) {
+    out_.push_back(type);
     out_.push_back(version);
 }
 
@@ -32,6 +35,11 @@ void CanonicalWriter::text(std::string_view utf8) { bytes(as_bytes(utf8)); }
 void CanonicalWriter::fixed(ByteSpan data) { out_.insert(out_.end(), data.begin(), data.end()); }
 
 CanonicalReader::CanonicalReader(ByteSpan data, RecordType type, std::uint8_t max_version,
+                                 std::string record_name, std::uint8_t min_version)
+    : CanonicalReader(data, static_cast<std::uint8_t>(type), max_version, std::move(record_name),
+                      min_version) {}
+
+CanonicalReader::CanonicalReader(ByteSpan data, std::uint8_t type, std::uint8_t max_version,
                                  std::string record_name, std::uint8_t min_version)
     : data_(data), record_(std::move(record_name)) {
     const std::uint8_t found_type = u8("record type");

@@ -47,6 +47,9 @@ enum class RecordType : std::uint8_t {
 class CanonicalWriter {
 public:
     CanonicalWriter(RecordType type, std::uint8_t version);
+    // For encodings of the same shape that are not records (the station protocol's messages,
+    // docs/station-protocol.md): u8 type ‖ u8 version ‖ body, the type in their own numbering.
+    CanonicalWriter(std::uint8_t type, std::uint8_t version);
 
     void u8(std::uint8_t value);
     void u32(std::uint32_t value);
@@ -75,6 +78,9 @@ public:
     // Checks the record type and that the version is one this decoder knows (min_version …
     // max_version; a version a format bump retired is below min_version).
     CanonicalReader(ByteSpan data, RecordType type, std::uint8_t max_version,
+                    std::string record_name, std::uint8_t min_version = 1);
+    // The same for encodings that are not records (see CanonicalWriter's).
+    CanonicalReader(ByteSpan data, std::uint8_t type, std::uint8_t max_version,
                     std::string record_name, std::uint8_t min_version = 1);
 
     std::uint8_t version() const { return version_; }
