@@ -25,8 +25,13 @@ constexpr CommandEntry commands[] = {
      "      check election manifests; for a finalized one also verify its ceremony record"},
     {"ceremony", psephos::app::run_ceremony_command,
      "ceremony --election FILE --guardians N --threshold K --out DIR\n"
-     "      run a local key ceremony; write the finalized manifest and one key file per guardian\n"
+     "      run a key ceremony in ONE process, for tests and demos only (it holds every\n"
+     "      guardian's secret): the finalized manifest and one key file per guardian\n"
      "      (sealed under $PSEPHOS_GUARDIAN_PASSPHRASE when set)"},
+    {"guardian", psephos::app::run_guardian_command,
+     "guardian init | announce | share | verify-shares | resolve | finish\n"
+     "      one guardian's steps of the distributed key ceremony, in its own directory,\n"
+     "      exchanging only public files ('psephos guardian --help', docs/key-ceremony.md)"},
     {"guardian-key", psephos::app::run_guardian_key_command,
      "guardian-key verify KEYFILE --election FILE\n"
      "      check a guardian key file against the finalized manifest"},

@@ -1,0 +1,22 @@
+// A guardian's passphrase for `psephos guardian` (docs/key-ceremony.md §2): typed at the
+// terminal with echo off, or read from a file descriptor the caller opened (--passphrase-fd N),
+// never from the environment, which other processes of the same user can read.
+#pragma once
+
+#include <string>
+
+#include "command_line.hpp"
+
+namespace psephos::app {
+
+inline constexpr std::size_t min_guardian_passphrase_size = 8;
+inline constexpr std::size_t max_guardian_passphrase_size = 1024;
+
+// The first line of --passphrase-fd N (to its end of file), or one line typed at /dev/tty
+// (twice when `confirm`, for a new passphrase). invalid_argument when PSEPHOS_GUARDIAN_PASSPHRASE
+// is set, when there is no terminal and no --passphrase-fd, for an empty, too short (under
+// min_guardian_passphrase_size, checked only when `confirm`) or too long passphrase, or
+// confirmation that differs. The caller wipes the string.
+Result<std::string> read_guardian_passphrase(const Arguments& args, bool confirm);
+
+}  // namespace psephos::app
