@@ -19,6 +19,8 @@ constexpr std::string_view resolution_label = "psephos/v1/share-resolution";
 // An encoded sealed share: type, version, two indices, the box's length and bytes, a signature.
 constexpr std::size_t max_evidence_size = 2 + 4 + 4 + 4 + max_sealed_share_size + 64;
 constexpr std::size_t signature_size = 64;
+// Where the evidence's bytes start: type, version, accuser, accused, the evidence's length.
+constexpr std::size_t evidence_offset = 2 + 4 + 4 + 4;
 
 std::string guardian_name(std::uint32_t index) { return "guardian " + std::to_string(index); }
 
@@ -67,7 +69,11 @@ Result<SignedComplaint> decode_share_complaint(ByteSpan data) {
     c.signature = r.ed25519_signature("signature");
     if (auto ok = r.finish(); !ok) return ok.error();
     auto share = decode_sealed_share(evidence);
-    if (!share) return share.error().within("share complaint: evidence");
+    if (!share) {
+        return make_error(ErrorCode::invalid_encoding,
+                          "share complaint at byte " + std::to_string(evidence_offset) +
+                              ": evidence: " + share.error().message);
+    }
     c.complaint.evidence = std::move(share).value();
     return c;
 }
