@@ -112,20 +112,20 @@ int run_init(const Arguments& args) {
 
     const auto i = static_cast<std::uint32_t>(index.value());
     const Hash32 ceremony_hash = election::compute_ceremony_hash(manifest);
-    const crypto::Guardian g = crypto::Guardian::create(ceremony_hash, i, manifest.guardian_count,
-                                                        manifest.threshold);
+    const crypto::Guardian g =
+        crypto::Guardian::create(ceremony_hash, i, manifest.guardian_count, manifest.threshold);
     const Bytes announcement = election::encode_guardian_announcement(g.announcement());
-    const election::GuardianStateInfo info{manifest.election_id, i, manifest.guardian_count,
-                                           manifest.threshold,   ceremony_hash,
-                                           sha256_of(announcement)};
+    const election::GuardianStateInfo info{manifest.election_id,    i,
+                                           manifest.guardian_count, manifest.threshold,
+                                           ceremony_hash,           sha256_of(announcement)};
     if (auto ok = write_new_file(dir / manifest_file, election::manifest_to_json(manifest), 0644);
         !ok) {
         return failure(ok.error().message);
     }
     if (auto ok = write_new_file(dir / announcement_file, announcement, 0644); !ok)
         return failure(ok.error().message);
-    if (auto ok = election::write_guardian_state_file(dir / state_file, info, g,
-                                                      passphrase.value());
+    if (auto ok =
+            election::write_guardian_state_file(dir / state_file, info, g, passphrase.value());
         !ok) {
         return failure(ok.error().message);
     }
@@ -296,12 +296,12 @@ int run_guardian_command(Words words) {
                   << "\n       " << step_spec.usage << '\n';
         return exit_ok;
     }
-    const CommandSpec* spec = sub == "init"       ? &init_spec
-                              : sub == "announce" ? &announce_spec
-                              : (sub == "share" || sub == "verify-shares" || sub == "resolve" ||
-                                 sub == "finish")
-                                  ? &step_spec
-                                  : nullptr;
+    const CommandSpec* spec =
+        sub == "init"       ? &init_spec
+        : sub == "announce" ? &announce_spec
+        : (sub == "share" || sub == "verify-shares" || sub == "resolve" || sub == "finish")
+            ? &step_spec
+            : nullptr;
     if (spec == nullptr) {
         return usage_error(step_spec,
                            "unknown subcommand 'guardian " + sub + "' (" + subcommands + ")");

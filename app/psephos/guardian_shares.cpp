@@ -116,8 +116,7 @@ int run_verify_shares(const Arguments& args, const StepContext& step) {
         const election::SignedComplaint complaint = election::sign_share_complaint(
             step.info.ceremony_hash, share.value(), guardian.value().identity());
         const fs::path out = step.exchange / complaint_name(me, j);
-        if (auto ok = write_new_file(out, election::encode_share_complaint(complaint), 0644);
-            !ok) {
+        if (auto ok = write_new_file(out, election::encode_share_complaint(complaint), 0644); !ok) {
             return failure(ok.error().message);
         }
         std::cout << "share from " << name(j) << ": " << received.error().message
@@ -170,9 +169,9 @@ int run_finish(const Arguments& args, const StepContext& step) {
     if (!context) {
         return failure("the finalized manifest does not verify: " + context.error().message);
     }
-    const election::GuardianKey key{manifest.election_id, me, secret.value().secret,
-                                    crypto::Ed25519SigningKey::from_seed(guardian.identity().seed())
-                                        .value()};
+    const election::GuardianKey key{
+        manifest.election_id, me, secret.value().secret,
+        crypto::Ed25519SigningKey::from_seed(guardian.identity().seed()).value()};
     if (auto ok = election::check_guardian_key(key, manifest); !ok)
         return failure(ok.error().message);
 
@@ -180,18 +179,16 @@ int run_finish(const Arguments& args, const StepContext& step) {
     const fs::path key_out = step.dir / ("guardian-" + std::to_string(me) + ".key");
     if (auto ok = write_new_file(election_out, election::manifest_to_json(manifest), 0644); !ok)
         return failure(ok.error().message);
-    if (auto ok = election::write_guardian_key_file(key_out, manifest.election_id, me,
-                                                    secret.value().secret, guardian.identity(),
-                                                    passphrase.value(),
-                                                    election::moderate_hardness);
+    if (auto ok = election::write_guardian_key_file(
+            key_out, manifest.election_id, me, secret.value().secret, guardian.identity(),
+            passphrase.value(), election::moderate_hardness);
         !ok) {
         return failure(ok.error().message);
     }
     for (const auto& note : notes) std::cout << note << '\n';
     std::cout << "joint key: " << to_hex(context.value().joint_key.bytes()) << '\n'
               << "election base hash: " << context.value().base_hash.to_hex() << '\n'
-              << "wrote " << election_out.string() << ", " << key_out.string()
-              << " (sealed)\n";
+              << "wrote " << election_out.string() << ", " << key_out.string() << " (sealed)\n";
     return exit_ok;
 }
 

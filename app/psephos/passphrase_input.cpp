@@ -32,9 +32,9 @@ Result<std::size_t> read_line(int fd, std::span<char> out, const std::string& so
         }
         if (got == 0 || c == '\n') return size;
         if (size == out.size()) {
-            return make_error(ErrorCode::invalid_argument,
-                              source + ": passphrase longer than " + std::to_string(out.size()) +
-                                  " bytes");
+            return make_error(
+                ErrorCode::invalid_argument,
+                source + ": passphrase longer than " + std::to_string(out.size()) + " bytes");
         }
         out[size++] = c;
     }

@@ -37,9 +37,8 @@ BoxKeyPair BoxKeyPair::generate() {
 
 Result<BoxKeyPair> BoxKeyPair::from_secret_key(ByteSpan secret_key) {
     if (secret_key.size() != crypto_box_SECRETKEYBYTES) {
-        return make_error(ErrorCode::invalid_encoding,
-                          "box secret key must be 32 bytes, got " +
-                              std::to_string(secret_key.size()));
+        return make_error(ErrorCode::invalid_encoding, "box secret key must be 32 bytes, got " +
+                                                           std::to_string(secret_key.size()));
     }
     BoxKeyPair pair;
     std::copy(secret_key.begin(), secret_key.end(), pair.secret_key_.data());

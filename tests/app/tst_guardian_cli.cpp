@@ -44,7 +44,7 @@ QString passphrase_of(int g) { return QString("guardian %1's own passphrase").ar
 
 struct Job {
     QStringList args;
-    QString passphrase;  // written to the process's standard input (--passphrase-fd 0)
+    QString passphrase;              // written to the process's standard input (--passphrase-fd 0)
     QString environment_passphrase;  // PSEPHOS_GUARDIAN_PASSPHRASE, if not null
 };
 
@@ -120,8 +120,8 @@ class TestGuardianCli : public QObject {
     static QString board(const QString& ceremony) { return ceremony + "/board"; }
 
     static Job step(const QString& ceremony, const QString& sub, int g) {
-        return {{"guardian", sub, "--dir", guardian_dir(ceremony, g), "--exchange",
-                 board(ceremony), "--passphrase-fd", "0"},
+        return {{"guardian", sub, "--dir", guardian_dir(ceremony, g), "--exchange", board(ceremony),
+                 "--passphrase-fd", "0"},
                 passphrase_of(g),
                 {}};
     }
@@ -134,9 +134,9 @@ class TestGuardianCli : public QObject {
     // Guardian `g`'s state, opened in this process: what a cheating guardian holds.
     static crypto::Guardian open_as(const QString& ceremony, int g) {
         const QString dir = guardian_dir(ceremony, g);
-        auto opened = election::open_guardian_state_file(
-            (dir + "/guardian.state").toStdString(), passphrase_of(g).toStdString(),
-            bytes_of(dir + "/announcement.bin"));
+        auto opened = election::open_guardian_state_file((dir + "/guardian.state").toStdString(),
+                                                         passphrase_of(g).toStdString(),
+                                                         bytes_of(dir + "/announcement.bin"));
         if (!opened) qFatal("%s", opened.error().message.c_str());
         return std::move(opened).value();
     }
@@ -177,13 +177,14 @@ private slots:
         std::vector<Job> init;
         for (int g = 1; g <= guardians; ++g) {
             QVERIFY(QDir().mkpath(base_ + QString("/exchange-%1").arg(g)));
-            init.push_back({{"guardian", "init", "--election", sample, "--index",
-                             QString::number(g), "--dir", guardian_dir(base_, g),
-                             "--passphrase-fd", "0"},
-                            passphrase_of(g),
-                            {}});
+            init.push_back(
+                {{"guardian", "init", "--election", sample, "--index", QString::number(g), "--dir",
+                  guardian_dir(base_, g), "--passphrase-fd", "0"},
+                 passphrase_of(g),
+                 {}});
         }
-        for (const Run& r : run_side_by_side(init)) QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
+        for (const Run& r : run_side_by_side(init))
+            QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
         const auto carry = [&] {
             for (int g = 1; g <= guardians; ++g) {
                 const QDir outbox(base_ + QString("/exchange-%1").arg(g));
@@ -211,7 +212,8 @@ private slots:
                              passphrase_of(g),
                              {}});
         }
-        for (const Run& r : run_side_by_side(share)) QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
+        for (const Run& r : run_side_by_side(share))
+            QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
         carry();
         for (int g = 1; g <= guardians; ++g)
             QVERIFY(QDir(base_ + QString("/exchange-%1").arg(g)).removeRecursively());
@@ -232,9 +234,9 @@ private slots:
             const Run& r = verified[g - 1];
             if (g == 4) {
                 QVERIFY2(r.exit_code == 1, qPrintable(describe(r)));
-                QVERIFY2(r.out.contains("share from guardian 2") &&
-                             r.out.contains("complaint written"),
-                         qPrintable(describe(r)));
+                QVERIFY2(
+                    r.out.contains("share from guardian 2") && r.out.contains("complaint written"),
+                    qPrintable(describe(r)));
             } else {
                 QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
             }
@@ -266,13 +268,13 @@ private slots:
 
         // The finalized manifest is one the rest of the system accepts, and every key file opens
         // with its guardian's passphrase and matches the ceremony record.
-        auto manifest = election::load_manifest_file(
-            (guardian_dir(c, 1) + "/election.json").toStdString());
+        auto manifest =
+            election::load_manifest_file((guardian_dir(c, 1) + "/election.json").toStdString());
         QVERIFY2(manifest.ok(), manifest.ok() ? "" : manifest.error().message.c_str());
         auto context = election::make_election_context(manifest.value());
         QVERIFY(context.ok());
-        QVERIFY(joint_key_line.endsWith(QString::fromStdString(
-            to_hex(context.value().joint_key.bytes()))));
+        QVERIFY(joint_key_line.endsWith(
+            QString::fromStdString(to_hex(context.value().joint_key.bytes()))));
         std::vector<election::GuardianKey> keys;
         for (int g = 1; g <= guardians; ++g) {
             const QString path = guardian_dir(c, g) + QString("/guardian-%1.key").arg(g);
@@ -292,8 +294,8 @@ private slots:
         for (const std::vector<int>& set : {std::vector<int>{1, 3, 5}, std::vector<int>{2, 4, 5}}) {
             std::vector<crypto::DecryptionShare> shares;
             for (int g : set) {
-                const crypto::Point public_share = crypto::compute_public_share(
-                    commitments, static_cast<std::uint32_t>(g));
+                const crypto::Point public_share =
+                    crypto::compute_public_share(commitments, static_cast<std::uint32_t>(g));
                 shares.push_back(crypto::compute_decryption_share(
                     context.value().base_hash, static_cast<std::uint32_t>(g),
                     keys[g - 1].secret_share, public_share, ciphertext));
@@ -303,22 +305,23 @@ private slots:
             }
             auto message = crypto::combine_decryption_shares(ciphertext, shares, 3);
             QVERIFY(message.ok());
-            QVERIFY(message.value() == crypto::Point::multiply_base(crypto::Scalar::from_uint64(7)));
+            QVERIFY(message.value() ==
+                    crypto::Point::multiply_base(crypto::Scalar::from_uint64(7)));
         }
         // The output runs an election: `guardian-key verify` and `ledger init` accept it.
-        const Run verify = test::run({"guardian-key", "verify",
-                                      guardian_dir(c, 3) + "/guardian-3.key", "--election",
-                                      guardian_dir(c, 3) + "/election.json"},
-                                     passphrase_of(3));
+        const Run verify =
+            test::run({"guardian-key", "verify", guardian_dir(c, 3) + "/guardian-3.key",
+                       "--election", guardian_dir(c, 3) + "/election.json"},
+                      passphrase_of(3));
         QVERIFY2(verify.exit_code == 0, qPrintable(describe(verify)));
         QCOMPARE(test::run({"authority", "keygen", "--out", at("authority.key")}).exit_code, 0);
         QCOMPARE(test::run({"authority", "approve", "--key", at("authority.key"), "--election",
                             guardian_dir(c, 3) + "/election.json", "--out", at("approval.bin")})
                      .exit_code,
                  0);
-        const Run init = test::run({"ledger", "init", "--election",
-                                    guardian_dir(c, 3) + "/election.json", "--approval",
-                                    at("approval.bin"), "--data", at("data")});
+        const Run init =
+            test::run({"ledger", "init", "--election", guardian_dir(c, 3) + "/election.json",
+                       "--approval", at("approval.bin"), "--data", at("data")});
         QVERIFY2(init.exit_code == 0, qPrintable(describe(init)));
     }
 
@@ -389,8 +392,8 @@ private slots:
     void passphrase_from_the_environment_is_refused() {
         const QString c = fresh("environment");
         Job job = step(c, "share", 1);
-        job.args = QStringList{"guardian", "verify-shares", "--dir", guardian_dir(c, 1),
-                               "--exchange", board(c)};
+        job.args = QStringList{"guardian",         "verify-shares", "--dir",
+                               guardian_dir(c, 1), "--exchange",    board(c)};
         job.environment_passphrase = passphrase_of(1);
         const Run r = run_one(job);
         QVERIFY2(r.exit_code == 1, qPrintable(describe(r)));
@@ -407,8 +410,7 @@ private slots:
         none.environment_passphrase = QString();
         none.passphrase = QString();
         const Run r3 = run_one(none);
-        QVERIFY2(r3.exit_code == 1 && r3.err.contains("--passphrase-fd"),
-                 qPrintable(describe(r3)));
+        QVERIFY2(r3.exit_code == 1 && r3.err.contains("--passphrase-fd"), qPrintable(describe(r3)));
         // Another guardian's passphrase does not open this guardian's state.
         Job wrong = step(c, "verify-shares", 1);
         wrong.passphrase = passphrase_of(2);

@@ -27,8 +27,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const ByteSpan bytes = fuzz::bytes_of(data, size);
     fuzz::check_canonical_record(
-        bytes, "share complaint",
-        [](ByteSpan in) { return election::decode_share_complaint(in); },
+        bytes, "share complaint", [](ByteSpan in) { return election::decode_share_complaint(in); },
         [](const auto& record) { return election::encode_share_complaint(record); });
     fuzz::check_canonical_record(
         bytes, "share resolution",

@@ -86,15 +86,16 @@ private slots:
     void complaint_and_resolution_round_trip() {
         auto& c = ceremony();
         // Guardian 2 refuses the bad share as a share_mismatch: the case that leads to a complaint.
-        crypto::Guardian two = crypto::Guardian::restore(
-            c.ceremony_hash, guardian_count,
-            crypto::ElectionPolynomial::from_coefficients(
-                c.guardians[1].polynomial().coefficients())
-                .value(),
-            crypto::Ed25519SigningKey::from_seed(c.guardians[1].identity().seed()).value(),
-            crypto::BoxKeyPair::from_secret_key(c.guardians[1].box_keys().secret_key()).value(),
-            c.announcement(2))
-                                   .value();
+        crypto::Guardian two =
+            crypto::Guardian::restore(
+                c.ceremony_hash, guardian_count,
+                crypto::ElectionPolynomial::from_coefficients(
+                    c.guardians[1].polynomial().coefficients())
+                    .value(),
+                crypto::Ed25519SigningKey::from_seed(c.guardians[1].identity().seed()).value(),
+                crypto::BoxKeyPair::from_secret_key(c.guardians[1].box_keys().secret_key()).value(),
+                c.announcement(2))
+                .value();
         auto refused = two.receive_share(c.announcement(1), c.share_1_to_2(c.bad_1_to_2()));
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().code, ErrorCode::share_mismatch);
@@ -179,8 +180,8 @@ private slots:
         // Guardian 3 tries to force guardian 1 to reveal guardian 2's share.
         const SignedComplaint forged = sign_share_complaint(
             c.ceremony_hash, c.share_1_to_2(c.bad_1_to_2()), c.guardians[2].identity());
-        auto ok = verify_share_complaint(c.ceremony_hash, forged, c.announcement(2),
-                                         c.announcement(1));
+        auto ok =
+            verify_share_complaint(c.ceremony_hash, forged, c.announcement(2), c.announcement(1));
         QVERIFY(!ok.ok());
         QVERIFY2(ok.error().message.find("accuser's signature") != std::string::npos,
                  ok.error().message.c_str());
@@ -220,10 +221,11 @@ private slots:
         QTemporaryDir dir;
         const QString path = dir.filePath("guardian.state");
         const Bytes announcement = encode_guardian_announcement(c.announcement(2));
-        const GuardianStateInfo info{"maplewood", 2, guardian_count, threshold, c.ceremony_hash,
-                                     crypto::sha256(announcement)};
-        QVERIFY(write_guardian_state_file(path.toStdString(), info, c.guardians[1], passphrase)
-                    .ok());
+        const GuardianStateInfo info{"maplewood",     2,
+                                     guardian_count,  threshold,
+                                     c.ceremony_hash, crypto::sha256(announcement)};
+        QVERIFY(
+            write_guardian_state_file(path.toStdString(), info, c.guardians[1], passphrase).ok());
         auto public_info = read_guardian_state_info(path.toStdString());
         QVERIFY(public_info.ok());
         QCOMPARE(public_info.value().index, 2u);
@@ -236,8 +238,8 @@ private slots:
                     .receive_share(c.announcement(1), c.guardians[0].share_for(c.announcement(2)))
                     .ok());
 
-        auto wrong = open_guardian_state_file(path.toStdString(), "not the passphrase",
-                                              announcement);
+        auto wrong =
+            open_guardian_state_file(path.toStdString(), "not the passphrase", announcement);
         QVERIFY(!wrong.ok());
         QVERIFY2(wrong.error().message.find("wrong passphrase") != std::string::npos,
                  wrong.error().message.c_str());
@@ -253,10 +255,11 @@ private slots:
         QTemporaryDir dir;
         const QString path = dir.filePath("guardian.state");
         const Bytes announcement = encode_guardian_announcement(c.announcement(1));
-        const GuardianStateInfo info{"maplewood", 1, guardian_count, threshold, c.ceremony_hash,
-                                     crypto::sha256(announcement)};
-        QVERIFY(write_guardian_state_file(path.toStdString(), info, c.guardians[0], passphrase)
-                    .ok());
+        const GuardianStateInfo info{"maplewood",     1,
+                                     guardian_count,  threshold,
+                                     c.ceremony_hash, crypto::sha256(announcement)};
+        QVERIFY(
+            write_guardian_state_file(path.toStdString(), info, c.guardians[0], passphrase).ok());
         const std::string good = read_text(path);
         // One character changed in the value of each line after the header.
         std::size_t start = good.find('\n') + 1;
@@ -267,14 +270,15 @@ private slots:
             const std::size_t at = value + (end - value) / 2;
             std::string bad = good;
             const char was = bad[at];
-            bad[at] = std::isdigit(static_cast<unsigned char>(was)) ? (was == '1' ? '2' : '1')
+            bad[at] = std::isdigit(static_cast<unsigned char>(was))   ? (was == '1' ? '2' : '1')
                       : std::islower(static_cast<unsigned char>(was)) ? (was == 'a' ? 'b' : 'a')
                       : std::isupper(static_cast<unsigned char>(was)) ? (was == 'A' ? 'B' : 'A')
-                                                                       : (was == '+' ? '/' : '+');
+                                                                      : (was == '+' ? '/' : '+');
             const QString tampered = dir.filePath(QString("line-%1.state").arg(line));
             write_text(tampered, bad);
             QFile::setPermissions(tampered, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-            auto opened = open_guardian_state_file(tampered.toStdString(), passphrase, announcement);
+            auto opened =
+                open_guardian_state_file(tampered.toStdString(), passphrase, announcement);
             QVERIFY2(!opened.ok(), qPrintable(QString("line %1 changed, state opens").arg(line)));
             QVERIFY2(opened.error().code == ErrorCode::invalid_encoding ||
                          opened.error().code == ErrorCode::verification_failed,
@@ -290,8 +294,9 @@ private slots:
         auto& c = ceremony();
         QTemporaryDir dir;
         const Bytes announcement = encode_guardian_announcement(c.announcement(1));
-        const GuardianStateInfo info{"maplewood", 1, guardian_count, threshold, c.ceremony_hash,
-                                     crypto::sha256(announcement)};
+        const GuardianStateInfo info{"maplewood",     1,
+                                     guardian_count,  threshold,
+                                     c.ceremony_hash, crypto::sha256(announcement)};
         auto weak = write_guardian_state_file(dir.filePath("weak").toStdString(), info,
                                               c.guardians[0], passphrase, interactive_hardness);
         QVERIFY(!weak.ok());

@@ -32,8 +32,8 @@ void require_index(std::uint32_t index, const char* what) {
 std::uint32_t read_index(CanonicalReader& r, std::string_view field) {
     const std::uint32_t index = r.u32(field);
     if (r.ok() && (index < 1 || index > max_ceremony_guardians)) {
-        r.fail(field, std::to_string(index) + " is outside 1.." +
-                          std::to_string(max_ceremony_guardians));
+        r.fail(field,
+               std::to_string(index) + " is outside 1.." + std::to_string(max_ceremony_guardians));
     }
     return index;
 }
@@ -70,9 +70,9 @@ Result<SignedComplaint> decode_share_complaint(ByteSpan data) {
     if (auto ok = r.finish(); !ok) return ok.error();
     auto share = decode_sealed_share(evidence);
     if (!share) {
-        return make_error(ErrorCode::invalid_encoding,
-                          "share complaint at byte " + std::to_string(evidence_offset) +
-                              ": evidence: " + share.error().message);
+        return make_error(ErrorCode::invalid_encoding, "share complaint at byte " +
+                                                           std::to_string(evidence_offset) +
+                                                           ": evidence: " + share.error().message);
     }
     c.complaint.evidence = std::move(share).value();
     return c;
@@ -105,8 +105,8 @@ SignedComplaint sign_share_complaint(const Hash32& ceremony_hash,
                                      const crypto::Ed25519SigningKey& accuser) {
     SignedComplaint c;
     c.complaint = crypto::ShareComplaint{evidence.recipient, evidence.sender, evidence};
-    c.signature = accuser.sign(
-        signing_message(complaint_label, ceremony_hash, encode_share_complaint(c)));
+    c.signature =
+        accuser.sign(signing_message(complaint_label, ceremony_hash, encode_share_complaint(c)));
     return c;
 }
 
@@ -123,8 +123,8 @@ Status verify_share_complaint(const Hash32& ceremony_hash, const SignedComplaint
                               const crypto::GuardianAnnouncement& accuser,
                               const crypto::GuardianAnnouncement& accused) {
     const crypto::ShareComplaint& k = c.complaint;
-    const std::string what = "complaint of " + guardian_name(k.accuser) + " against " +
-                             guardian_name(k.accused);
+    const std::string what =
+        "complaint of " + guardian_name(k.accuser) + " against " + guardian_name(k.accused);
     if (k.accuser != accuser.index || k.accused != accused.index || k.accuser == k.accused) {
         return make_error(ErrorCode::invalid_argument,
                           what + ": does not name " + guardian_name(accuser.index) +
@@ -142,9 +142,8 @@ Status verify_share_complaint(const Hash32& ceremony_hash, const SignedComplaint
         !ok) {
         return ok.error().within(what + ": accuser's signature");
     }
-    if (auto ok = crypto::verify_signature(accused.identity_key,
-                                           k.evidence.signed_bytes(ceremony_hash),
-                                           k.evidence.signature);
+    if (auto ok = crypto::verify_signature(
+            accused.identity_key, k.evidence.signed_bytes(ceremony_hash), k.evidence.signature);
         !ok) {
         return ok.error().within(what + ": evidence is not signed by the accused");
     }
@@ -156,13 +155,12 @@ Result<ComplaintOutcome> judge_complaint(const Hash32& ceremony_hash, const Sign
                                          const crypto::GuardianAnnouncement& accuser,
                                          const crypto::GuardianAnnouncement& accused) {
     PSEPHOS_TRY(verify_share_complaint(ceremony_hash, c, accuser, accused));
-    const std::string what = "resolution of " + guardian_name(accused.index) + " for " +
-                             guardian_name(accuser.index);
+    const std::string what =
+        "resolution of " + guardian_name(accused.index) + " for " + guardian_name(accuser.index);
     if (resolution.accused != accused.index || resolution.accuser != accuser.index) {
         return make_error(ErrorCode::invalid_argument,
-                          what + ": answers the complaint of " +
-                              guardian_name(resolution.accuser) + " against " +
-                              guardian_name(resolution.accused));
+                          what + ": answers the complaint of " + guardian_name(resolution.accuser) +
+                              " against " + guardian_name(resolution.accused));
     }
     if (auto ok = crypto::verify_signature(
             accused.identity_key,

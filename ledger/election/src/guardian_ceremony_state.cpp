@@ -23,7 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::size_t line_count = 12;
-constexpr std::size_t public_lines = 7;  // header … announcement-sha256
 constexpr std::size_t secret_size = 32;
 constexpr std::size_t max_file_size = 16384;
 
@@ -51,9 +50,9 @@ Result<std::uint64_t> parse_number(const fs::path& path, std::size_t line, std::
     const auto [stop, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || (text.size() > 1 && text[0] == '0') || error != std::errc() ||
         stop != text.data() + text.size() || value < min || value > max) {
-        return key_file_line_error(ErrorCode::invalid_encoding, path, line,
-                                   "must be a whole number from " + std::to_string(min) + " to " +
-                                       std::to_string(max));
+        return key_file_line_error(
+            ErrorCode::invalid_encoding, path, line,
+            "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
     }
     return value;
 }
@@ -138,8 +137,7 @@ Result<ParsedState> parse_state(const fs::path& path, std::string_view text) {
     if (p.sealed.size() != expected) {
         return key_file_line_error(ErrorCode::invalid_encoding, path, 12,
                                    "sealed part must be " + std::to_string(expected) +
-                                       " bytes for threshold " +
-                                       std::to_string(p.info.threshold));
+                                       " bytes for threshold " + std::to_string(p.info.threshold));
     }
     p.public_size = public_text(p.info).size();
     if (text.substr(0, p.public_size) != public_text(p.info)) {
@@ -232,9 +230,9 @@ Result<crypto::Guardian> open_guardian_state_file(const fs::path& path,
     const Hash32 digest = sha256(as_bytes(text.view().substr(0, p.public_size)));
     if (sodium_memcmp(digest.bytes.data(), plain.data() + plain.size() - secret_size,
                       secret_size) != 0) {
-        return make_error(ErrorCode::verification_failed,
-                          path.string() +
-                              ": the sealed secrets belong to other public lines than lines 2-7");
+        return make_error(
+            ErrorCode::verification_failed,
+            path.string() + ": the sealed secrets belong to other public lines than lines 2-7");
     }
     if (!(sha256(announcement) == p.info.announcement_digest)) {
         return make_error(ErrorCode::verification_failed,
