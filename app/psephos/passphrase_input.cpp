@@ -117,4 +117,10 @@ Result<std::string> read_guardian_passphrase(const Arguments& args, bool confirm
     return out;
 }
 
+Result<std::optional<std::string>> read_key_file_passphrase(const Arguments& args) {
+    if (!args.value("--passphrase-fd")) return election::guardian_passphrase_from_environment();
+    PSEPHOS_TRY_ASSIGN(std::string passphrase, read_guardian_passphrase(args, false));
+    return std::optional<std::string>(std::move(passphrase));
+}
+
 }  // namespace psephos::app

@@ -6,10 +6,14 @@
 // caught by guardian 4's complaint and forced to reveal the share, or disqualified when what it
 // reveals is bad too; a share signed by the wrong guardian, changed by one byte or meant for
 // another recipient is refused without a complaint; a passphrase from the environment is refused.
-// The result is one election key in every guardian's view, and key files that decrypt.
+// The result is one election key in every guardian's view, and key files that decrypt: any
+// three of them decrypt under the joint key, and three guardians decrypt a small election's tally
+// on a ledger made from the finalized manifest (`psephos decrypt --passphrase-fd`).
 #include <unistd.h>
 
 #include <QDir>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QTemporaryDir>
@@ -308,21 +312,59 @@ private slots:
             QVERIFY(message.value() ==
                     crypto::Point::multiply_base(crypto::Scalar::from_uint64(7)));
         }
-        // The output runs an election: `guardian-key verify` and `ledger init` accept it.
+        // The output runs an election: a ballot cast in ward-1 under this key, the polls closed,
+        // the tally decrypted on the ledger by guardians 1, 3 and 5 from their own key files
+        // (passphrases on a descriptor), and the result is the ballot's mark.
+        const QString election_file = guardian_dir(c, 3) + "/election.json";
         const Run verify =
-            test::run({"guardian-key", "verify", guardian_dir(c, 3) + "/guardian-3.key",
-                       "--election", guardian_dir(c, 3) + "/election.json"},
-                      passphrase_of(3));
+            run_one({{"guardian-key", "verify", guardian_dir(c, 3) + "/guardian-3.key",
+                      "--election", election_file, "--passphrase-fd", "0"},
+                     passphrase_of(3),
+                     {}});
         QVERIFY2(verify.exit_code == 0, qPrintable(describe(verify)));
-        QCOMPARE(test::run({"authority", "keygen", "--out", at("authority.key")}).exit_code, 0);
-        QCOMPARE(test::run({"authority", "approve", "--key", at("authority.key"), "--election",
-                            guardian_dir(c, 3) + "/election.json", "--out", at("approval.bin")})
-                     .exit_code,
-                 0);
-        const Run init =
-            test::run({"ledger", "init", "--election", guardian_dir(c, 3) + "/election.json",
-                       "--approval", at("approval.bin"), "--data", at("data")});
-        QVERIFY2(init.exit_code == 0, qPrintable(describe(init)));
+        const QString data = at("data");
+        const std::vector<QStringList> setup = {
+            {"authority", "keygen", "--out", at("authority.key")},
+            {"authority", "approve", "--key", at("authority.key"), "--election", election_file,
+             "--out", at("approval.bin")},
+            {"ledger", "init", "--election", election_file, "--approval", at("approval.bin"),
+             "--data", data},
+            {"ledger", "device-key", "--out", at("kiosk-1.key"), "--device", "kiosk-1"},
+            {"authority", "authorise-device", "--key", at("authority.key"), "--election",
+             election_file, "--district", "ward-1", "--device", "kiosk-1", "--public-key",
+             at("kiosk-1.key.pub"), "--out", at("kiosk-1.authorised")},
+            {"ledger", "register-device", "--data", data, "--authorisation",
+             at("kiosk-1.authorised")},
+            {"ledger", "open-polls", "--data", data, "--district", "ward-1"},
+            {"encrypt", "--election", election_file, "--district", "ward-1", "--selections",
+             "{\"mayor\": [\"rosa-delgado\"]}", "--device-key", at("kiosk-1.key"), "--device-id",
+             "kiosk-1", "--out", at("ballot"), "--data", data},
+            {"ledger", "cast", "--data", data, at("ballot")},
+            {"ledger", "close-polls", "--data", data, "--all"},
+            {"tally", "--data", data},
+        };
+        for (const QStringList& args : setup) {
+            const Run r = test::run(args);
+            QVERIFY2(r.exit_code == 0, qPrintable(args.join(' ') + "\n" + describe(r)));
+        }
+        for (int g : {1, 3, 5}) {
+            const Run d = run_one(
+                {{"decrypt", "--data", data, "--guardian",
+                  guardian_dir(c, g) + QString("/guardian-%1.key").arg(g), "--passphrase-fd", "0"},
+                 passphrase_of(g),
+                 {}});
+            QVERIFY2(d.exit_code == 0, qPrintable(describe(d)));
+        }
+        const Run results = test::run({"results", "--data", data, "--json"});
+        QVERIFY2(results.exit_code == 0, qPrintable(describe(results)));
+        // ward-1 is decrypted by exactly these three; ward-2 never opened its polls.
+        const QJsonObject ward = test::json_of(results)["districts"].toArray().at(0).toObject();
+        QCOMPARE(ward["district"].toString(), QString("ward-1"));
+        QCOMPARE(ward["guardians"].toArray().size(), 3);
+        const QJsonObject mayor = ward["counts"].toObject()["mayor"].toObject();
+        QCOMPARE(mayor["rosa-delgado"].toInt(), 1);
+        QCOMPARE(mayor["helen-park"].toInt(), 0);
+        QCOMPARE(mayor["martin-okafor"].toInt(), 0);
     }
 
     // The cheat again, and what guardian 2 reveals is bad too: everyone sees it disqualified.
