@@ -431,6 +431,56 @@ private slots:
                  qPrintable(describe(r)));
     }
 
+    void init_refuses_weak_passphrases_and_a_wrong_index() {
+        const struct {
+            QString passphrase, index, error;
+        } cases[] = {
+            {"", "1", "empty guardian passphrase"},
+            {"short", "1", "shorter than 8 characters"},
+            {QString(1100, 'x'), "1", "longer than 1024 bytes"},
+            {passphrase_of(1), "6", "--index 6: the manifest names 5 guardians"},
+        };
+        int n = 0;
+        for (const auto& k : cases) {
+            const QString dir = at(QString("weak-%1").arg(n++));
+            const Run r = run_one({{"guardian", "init", "--election", sample, "--index", k.index,
+                                    "--dir", dir, "--passphrase-fd", "0"},
+                                   k.passphrase,
+                                   {}});
+            QVERIFY2(r.exit_code == 1 && r.err.contains(k.error), qPrintable(describe(r)));
+            QVERIFY(!QFile::exists(dir + "/guardian.state"));
+        }
+    }
+
+    // The public files a step reads must be the ones the guardian's state names and each
+    // guardian's own, signed: a swapped or changed announcement stops the step.
+    void announcements_are_checked_before_any_step() {
+        const QString c = fresh("announcements");
+        // Guardian 1's directory holding guardian 2's announcement.
+        QVERIFY(QFile::remove(guardian_dir(c, 1) + "/announcement.bin"));
+        QVERIFY(QFile::copy(guardian_dir(c, 2) + "/announcement.bin",
+                            guardian_dir(c, 1) + "/announcement.bin"));
+        const Run own = run_one(step(c, "verify-shares", 1));
+        QVERIFY2(own.exit_code == 1 && own.err.contains("is not the announcement"),
+                 qPrintable(describe(own)));
+        // Guardian 2's announcement posted as guardian 3's.
+        QVERIFY(QFile::remove(board(c) + "/announcement-3.bin"));
+        QVERIFY(QFile::copy(board(c) + "/announcement-2.bin", board(c) + "/announcement-3.bin"));
+        const Run swapped = run_one(step(c, "verify-shares", 4));
+        QVERIFY2(swapped.exit_code == 1 && swapped.err.contains("is guardian 2's announcement"),
+                 qPrintable(describe(swapped)));
+        // Guardian 2's announcement with one byte of its signature changed.
+        Bytes changed = bytes_of(board(c) + "/announcement-2.bin");
+        changed[changed.size() - 5] ^= 0x01;
+        write_file(board(c) + "/announcement-3.bin",
+                   bytes_of(board(base_) + "/announcement-3.bin"));
+        write_file(board(c) + "/announcement-2.bin", changed);
+        const Run tampered = run_one(step(c, "verify-shares", 4));
+        QVERIFY2(tampered.exit_code == 1 && tampered.err.contains("announcement-2.bin") &&
+                     tampered.err.contains("signature"),
+                 qPrintable(describe(tampered)));
+    }
+
     void passphrase_from_the_environment_is_refused() {
         const QString c = fresh("environment");
         Job job = step(c, "share", 1);

@@ -307,6 +307,68 @@ private slots:
         QVERIFY(!empty.ok());
     }
 
+    void restoring_refuses_an_announcement_of_other_keys_or_commitments() {
+        auto& c = ceremony();
+        const crypto::Guardian& one = c.guardians[0];
+        const auto restore = [&](const crypto::GuardianAnnouncement& a) {
+            return crypto::Guardian::restore(
+                c.ceremony_hash, guardian_count,
+                crypto::ElectionPolynomial::from_coefficients(one.polynomial().coefficients())
+                    .value(),
+                crypto::Ed25519SigningKey::from_seed(one.identity().seed()).value(),
+                crypto::BoxKeyPair::from_secret_key(one.box_keys().secret_key()).value(), a);
+        };
+        QVERIFY(restore(c.announcement(1)).ok());
+        crypto::GuardianAnnouncement other_box = c.announcement(1);
+        other_box.box_key = c.announcement(2).box_key;
+        auto box = restore(other_box);
+        QVERIFY(!box.ok());
+        QVERIFY2(box.error().message.find("box key") != std::string::npos,
+                 box.error().message.c_str());
+        crypto::GuardianAnnouncement other_commitment = c.announcement(1);
+        other_commitment.commitments.commitments[1] = c.announcement(2).commitments.commitments[1];
+        auto commitment = restore(other_commitment);
+        QVERIFY(!commitment.ok());
+        QVERIFY2(commitment.error().message.find("commitment 1") != std::string::npos,
+                 commitment.error().message.c_str());
+        crypto::GuardianAnnouncement outside = c.announcement(1);
+        outside.index = guardian_count + 1;
+        QVERIFY(!restore(outside).ok());
+    }
+
+    void secrets_of_the_wrong_shape_are_refused() {
+        QVERIFY(!crypto::BoxKeyPair::from_secret_key(Bytes(31)).ok());
+        QVERIFY(!crypto::ElectionPolynomial::from_coefficients({}).ok());
+        auto& c = ceremony();
+        QTemporaryDir dir;
+        const Bytes announcement = encode_guardian_announcement(c.announcement(1));
+        // The state's lines name guardian 2, the secrets are guardian 1's.
+        const GuardianStateInfo info{"maplewood",     2,
+                                     guardian_count,  threshold,
+                                     c.ceremony_hash, crypto::sha256(announcement)};
+        auto written = write_guardian_state_file(dir.filePath("s").toStdString(), info,
+                                                 c.guardians[0], passphrase);
+        QVERIFY(!written.ok());
+        QVERIFY2(written.error().message.find("does not match") != std::string::npos,
+                 written.error().message.c_str());
+    }
+
+    void resolution_answering_another_complaint_is_refused() {
+        auto& c = ceremony();
+        // Guardian 1 reveals its share for guardian 3, not the one guardian 2 complained about.
+        const ShareResolution elsewhere =
+            sign_share_resolution(c.ceremony_hash, 1, 3, c.guardians[0].polynomial().evaluate(3),
+                                  c.guardians[0].identity());
+        auto out = judge_complaint(c.ceremony_hash, c.complaint(), elsewhere, c.announcement(2),
+                                   c.announcement(1));
+        QVERIFY(!out.ok());
+        QCOMPARE(out.error().code, ErrorCode::invalid_argument);
+        // A complaint judged against the wrong accuser is refused too.
+        auto wrong = verify_share_complaint(c.ceremony_hash, c.complaint(), c.announcement(3),
+                                            c.announcement(1));
+        QVERIFY(!wrong.ok());
+    }
+
     void restoring_with_another_guardians_announcement_is_refused() {
         auto& c = ceremony();
         const crypto::Guardian& one = c.guardians[0];
