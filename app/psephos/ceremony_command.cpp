@@ -37,8 +37,9 @@ const CommandSpec ceremony_spec{
     0,
     0};
 
-// Creates `dir` (mode 0700: it will hold secret keys) or accepts an existing empty directory.
-Status prepare_output_directory(const fs::path& dir) {
+}  // namespace
+
+Status prepare_private_directory(const fs::path& dir) {
     std::error_code ec;
     const auto status = fs::symlink_status(dir, ec);
     if (fs::exists(status)) {
@@ -65,6 +66,8 @@ Status prepare_output_directory(const fs::path& dir) {
     }
     return {};
 }
+
+namespace {
 
 struct CeremonyOutcome {
     election::CeremonyRecord record;
@@ -145,7 +148,7 @@ int run_ceremony_command(Words words) {
                        ": guardians)");
     }
     const fs::path out_dir(out_text.value());
-    if (auto ready = prepare_output_directory(out_dir); !ready)
+    if (auto ready = prepare_private_directory(out_dir); !ready)
         return failure(ready.error().message);
 
     const Hash32 ceremony_hash = election::compute_ceremony_hash(manifest);

@@ -2,6 +2,7 @@
 // returns the process exit status: 0 success, 1 failure (message on stderr), 2 bad command line.
 #pragma once
 
+#include <filesystem>
 #include <span>
 #include <string>
 
@@ -21,6 +22,10 @@ int run_election_command(Words words);  // election validate FILE...
 int run_ceremony_command(
     Words words);  // ceremony --election FILE --guardians N --threshold K --out DIR
 int run_guardian_key_command(Words words);  // guardian-key verify KEYFILE --election FILE
+// guardian_commands.cpp: guardian init|announce|share|verify-shares|resolve|finish
+int run_guardian_command(Words words);
+// Creates `dir` with mode 0700 (it will hold secrets), or accepts an existing empty directory.
+Status prepare_private_directory(const std::filesystem::path& dir);
 int run_encrypt_command(Words words);  // encrypt --election FILE --district D --selections JSON ...
 int run_challenge_check_command(
     Words words);                     // challenge-check BALLOT --election FILE --device-pub KEYFILE

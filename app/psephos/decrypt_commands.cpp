@@ -11,6 +11,7 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "passphrase_input.hpp"
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/election/guardian_key_file.hpp"
@@ -129,10 +130,10 @@ int decrypt_from_record(const std::string& record_dir, const std::string& out,
 
 int run_decrypt_command(Words words) {
     const CommandSpec spec{
-        "psephos decrypt --data DIR --guardian KEYFILE [--key FILE]\n"
+        "psephos decrypt --data DIR --guardian KEYFILE [--key FILE] [--passphrase-fd N]\n"
         "       psephos decrypt --record RECORD_DIR --guardian KEYFILE --out SHARES_FILE "
-        "[--authority PUBFILE]",
-        {"--data", "--record", "--guardian", "--key", "--out", "--authority"},
+        "[--authority PUBFILE] [--passphrase-fd N]",
+        {"--data", "--record", "--guardian", "--key", "--out", "--authority", "--passphrase-fd"},
         {},
         0,
         0};
@@ -153,7 +154,11 @@ int run_decrypt_command(Words words) {
     auto key_file = args->required("--guardian");
     if (!key_file) return usage_error(spec, key_file.error().message);
     // The key file first: a wrong or unreadable key is reported before any log is read.
-    auto key = election::read_guardian_key_file(key_file.value());
+    auto passphrase = read_key_file_passphrase(*args);
+    if (!passphrase) return failure(passphrase.error().message);
+    std::optional<std::string>& secret = passphrase.value();
+    const crypto::WipeOnExit wipe(secret ? secret->data() : nullptr, secret ? secret->size() : 0);
+    auto key = election::read_guardian_key_file(key_file.value(), secret);
     if (!key) return failure(key.error().message);
     if (data) return decrypt_on_ledger(*args, key_file.value(), key.value());
     return decrypt_from_record(*record_dir, *args->value("--out"), args->value("--authority"),

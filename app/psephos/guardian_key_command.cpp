@@ -1,10 +1,13 @@
-// `psephos guardian-key verify KEYFILE --election FILE`: opens a guardian key file (with
-// PSEPHOS_GUARDIAN_PASSPHRASE when sealed) and checks it against the finalized manifest, so a
-// guardian can confirm after the ceremony that the file it keeps will decrypt.
+// `psephos guardian-key verify KEYFILE --election FILE`: opens a guardian key file (with the
+// passphrase from --passphrase-fd N, or else PSEPHOS_GUARDIAN_PASSPHRASE, when sealed) and checks
+// it against the finalized manifest, so a guardian can confirm after the ceremony that the file it
+// keeps will decrypt.
 #include <iostream>
 
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "passphrase_input.hpp"
+#include "psephos/crypto/secure_file.hpp"
 #include "psephos/election/guardian_key_file.hpp"
 
 namespace psephos::app {
@@ -17,7 +20,11 @@ using election::write_guardian_key_file;
 
 int run_guardian_key_command(Words words) {
     const CommandSpec spec{
-        "psephos guardian-key verify KEYFILE --election FILE", {"--election"}, {}, 1, 1};
+        "psephos guardian-key verify KEYFILE --election FILE [--passphrase-fd N]",
+        {"--election", "--passphrase-fd"},
+        {},
+        1,
+        1};
     if (words.empty()) return usage_error(spec, "missing subcommand (verify)");
     const std::string sub = words[0];
     if (sub == "--help" || sub == "-h") {
@@ -34,7 +41,11 @@ int run_guardian_key_command(Words words) {
     auto election = load_finalized_election(election_path.value());
     if (!election) return failure(election.error().message);
     const std::string& key_path = args->positional()[0];
-    auto key = read_guardian_key_file(key_path);
+    auto passphrase = read_key_file_passphrase(*args);
+    if (!passphrase) return failure(passphrase.error().message);
+    std::optional<std::string>& secret = passphrase.value();
+    const crypto::WipeOnExit wipe(secret ? secret->data() : nullptr, secret ? secret->size() : 0);
+    auto key = read_guardian_key_file(key_path, secret);
     if (!key) return failure(key.error().message);
     if (auto ok = check_guardian_key(key.value(), election.value().manifest); !ok) {
         return failure(key_path + ": " + ok.error().message);

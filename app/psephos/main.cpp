@@ -25,10 +25,15 @@ constexpr CommandEntry commands[] = {
      "      check election manifests; for a finalized one also verify its ceremony record"},
     {"ceremony", psephos::app::run_ceremony_command,
      "ceremony --election FILE --guardians N --threshold K --out DIR\n"
-     "      run a local key ceremony; write the finalized manifest and one key file per guardian\n"
+     "      run a key ceremony in ONE process, for tests and demos only (it holds every\n"
+     "      guardian's secret): the finalized manifest and one key file per guardian\n"
      "      (sealed under $PSEPHOS_GUARDIAN_PASSPHRASE when set)"},
+    {"guardian", psephos::app::run_guardian_command,
+     "guardian init | announce | share | verify-shares | resolve | finish\n"
+     "      one guardian's steps of the distributed key ceremony, in its own directory,\n"
+     "      exchanging only public files ('psephos guardian --help', docs/key-ceremony.md)"},
     {"guardian-key", psephos::app::run_guardian_key_command,
-     "guardian-key verify KEYFILE --election FILE\n"
+     "guardian-key verify KEYFILE --election FILE [--passphrase-fd N]\n"
      "      check a guardian key file against the finalized manifest"},
     {"encrypt", psephos::app::run_encrypt_command,
      "encrypt --election FILE --district D --selections JSON --out FILE\n"
@@ -55,9 +60,9 @@ constexpr CommandEntry commands[] = {
      "tally --data DIR [--key FILE]\n"
      "      after polls close: sum every closed district's cast ballots into its tally"},
     {"decrypt", psephos::app::run_decrypt_command,
-     "decrypt --data DIR --guardian KEYFILE [--key FILE]\n"
+     "decrypt --data DIR --guardian KEYFILE [--key FILE] [--passphrase-fd N]\n"
      "        | decrypt --record RECORD_DIR --guardian KEYFILE --out SHARES_FILE\n"
-     "          [--authority PUBFILE]\n"
+     "          [--authority PUBFILE] [--passphrase-fd N]\n"
      "      as one guardian: check every district tally against its log's cast ballots, then\n"
      "      decrypt it, each share with its proof; on the ledger, or from an exported record\n"
      "      into a shares file (no ledger key) for 'psephos ledger submit-decryptions', after\n"

@@ -35,6 +35,18 @@ BoxKeyPair BoxKeyPair::generate() {
     return pair;
 }
 
+Result<BoxKeyPair> BoxKeyPair::from_secret_key(ByteSpan secret_key) {
+    if (secret_key.size() != crypto_box_SECRETKEYBYTES) {
+        return make_error(ErrorCode::invalid_encoding, "box secret key must be 32 bytes, got " +
+                                                           std::to_string(secret_key.size()));
+    }
+    BoxKeyPair pair;
+    std::copy(secret_key.begin(), secret_key.end(), pair.secret_key_.data());
+    if (crypto_scalarmult_base(pair.public_key_.bytes.data(), pair.secret_key_.data()) != 0)
+        return make_error(ErrorCode::invalid_encoding, "box secret key gives no public key");
+    return pair;
+}
+
 // The secret is a LockedBytes (sodium_malloc): freeing it wipes it, moving it leaves none behind.
 BoxKeyPair::~BoxKeyPair() = default;
 BoxKeyPair::BoxKeyPair(BoxKeyPair&& other) noexcept = default;

@@ -13,6 +13,14 @@ ElectionPolynomial ElectionPolynomial::random(std::uint32_t threshold) {
     return p;
 }
 
+Result<ElectionPolynomial> ElectionPolynomial::from_coefficients(std::vector<Scalar> coefficients) {
+    if (coefficients.empty())
+        return make_error(ErrorCode::invalid_argument, "a polynomial needs a coefficient");
+    ElectionPolynomial p;
+    p.coefficients_ = std::move(coefficients);
+    return p;
+}
+
 Scalar ElectionPolynomial::evaluate(std::uint32_t x) const {
     const Scalar at = Scalar::from_uint64(x);
     Scalar value;

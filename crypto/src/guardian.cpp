@@ -119,6 +119,54 @@ Guardian::Guardian(const Hash32& ceremony_hash, std::uint32_t index, std::uint32
     received_.emplace(index_, polynomial_.evaluate(index_));
 }
 
+Guardian::Guardian(const Hash32& ceremony_hash, std::uint32_t guardian_count,
+                   ElectionPolynomial polynomial, Ed25519SigningKey identity, BoxKeyPair box,
+                   GuardianAnnouncement announcement)
+    : ceremony_hash_(ceremony_hash),
+      index_(announcement.index),
+      guardian_count_(guardian_count),
+      polynomial_(std::move(polynomial)),
+      identity_(std::move(identity)),
+      box_(std::move(box)),
+      announcement_(std::move(announcement)) {
+    received_.emplace(index_, polynomial_.evaluate(index_));
+}
+
+Result<Guardian> Guardian::restore(const Hash32& ceremony_hash, std::uint32_t guardian_count,
+                                   ElectionPolynomial polynomial, Ed25519SigningKey identity,
+                                   BoxKeyPair box, const GuardianAnnouncement& announcement) {
+    const std::string who = guardian_name(announcement.index) + ": announcement";
+    if (announcement.index == 0 || announcement.index > guardian_count) {
+        return make_error(ErrorCode::verification_failed,
+                          who + ": index is outside 1.." + std::to_string(guardian_count));
+    }
+    if (announcement.identity_key != identity.public_key()) {
+        return make_error(ErrorCode::verification_failed,
+                          who + ": identity key is not the state's identity");
+    }
+    if (!(announcement.box_key == box.public_key())) {
+        return make_error(ErrorCode::verification_failed,
+                          who + ": box key is not the state's box key");
+    }
+    const auto& coefficients = polynomial.coefficients();
+    const auto& commitments = announcement.commitments.commitments;
+    if (commitments.size() != coefficients.size()) {
+        return make_error(ErrorCode::verification_failed,
+                          who + ": " + std::to_string(commitments.size()) +
+                              " commitments for a polynomial of " +
+                              std::to_string(coefficients.size()) + " coefficients");
+    }
+    for (std::size_t j = 0; j < coefficients.size(); ++j) {
+        if (!(Point::multiply_base(coefficients[j]) == commitments[j])) {
+            return make_error(ErrorCode::verification_failed,
+                              who + ": commitment " + std::to_string(j) +
+                                  " is not the state's coefficient times G");
+        }
+    }
+    return Guardian(ceremony_hash, guardian_count, std::move(polynomial), std::move(identity),
+                    std::move(box), announcement);
+}
+
 Guardian Guardian::create(const Hash32& ceremony_hash, std::uint32_t index,
                           std::uint32_t guardian_count, std::uint32_t threshold) {
     if (index == 0 || index > guardian_count || threshold == 0 || threshold > guardian_count) {

@@ -32,6 +32,10 @@ constexpr std::size_t header_digest_size = crypto_hash_sha256_BYTES;
 constexpr std::size_t sealed_plain_size = 2 * secret_size + header_digest_size;
 constexpr std::size_t sealed_size = sealed_plain_size + crypto_secretbox_MACBYTES;
 static_assert(crypto_secretbox_KEYBYTES == 32);
+static_assert(interactive_hardness.opslimit == crypto_pwhash_OPSLIMIT_INTERACTIVE &&
+              interactive_hardness.memlimit == crypto_pwhash_MEMLIMIT_INTERACTIVE);
+static_assert(moderate_hardness.opslimit == crypto_pwhash_OPSLIMIT_MODERATE &&
+              moderate_hardness.memlimit == crypto_pwhash_MEMLIMIT_MODERATE);
 
 Error line_error(ErrorCode code, const fs::path& path, std::size_t line,
                  const std::string& message) {
@@ -190,7 +194,8 @@ Result<std::optional<std::string>> guardian_passphrase_from_environment() {
 Status write_guardian_key_file(const fs::path& path, std::string_view election_id,
                                std::uint32_t index, const crypto::Scalar& secret_share,
                                const crypto::Ed25519SigningKey& identity,
-                               const std::optional<std::string>& passphrase) {
+                               const std::optional<std::string>& passphrase,
+                               PassphraseHardness hardness) {
     if (!is_manifest_id(election_id)) {
         return make_error(ErrorCode::invalid_argument,
                           path.string() + ": election id is not a manifest id");
@@ -225,8 +230,8 @@ Status write_guardian_key_file(const fs::path& path, std::string_view election_i
     std::array<std::uint8_t, crypto_secretbox_NONCEBYTES> nonce{};
     randombytes_buf(salt.data(), salt.size());
     randombytes_buf(nonce.data(), nonce.size());
-    const unsigned long long opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
-    const std::size_t memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+    const unsigned long long opslimit = hardness.opslimit;
+    const std::size_t memlimit = hardness.memlimit;
     std::array<std::uint8_t, crypto_secretbox_KEYBYTES> key{};
     const WipeOnExit wipe_key(key.data(), key.size());
     if (auto derived = derive_key(key, *passphrase, salt, opslimit, memlimit); !derived) {

@@ -23,6 +23,9 @@ Bytes seal_to(const BoxPublicKey& recipient, ByteSpan plaintext);
 class BoxKeyPair {
 public:
     static BoxKeyPair generate();
+    // The pair of a 32-byte X25519 secret key kept in a guardian's sealed state file
+    // (invalid_encoding for another size); the public key is recomputed from it.
+    static Result<BoxKeyPair> from_secret_key(ByteSpan secret_key);
     ~BoxKeyPair();
     BoxKeyPair(const BoxKeyPair&) = delete;
     BoxKeyPair& operator=(const BoxKeyPair&) = delete;
@@ -32,6 +35,8 @@ public:
     const BoxPublicKey& public_key() const { return public_key_; }
     // Opens a sealed box addressed to this key; the caller owns (and wipes) the plaintext.
     Result<Bytes> open(ByteSpan sealed) const;
+    // The secret half, only for sealing it into its owner's state file.
+    ByteSpan secret_key() const { return {secret_key_.data(), secret_key_.size()}; }
 
 private:
     BoxKeyPair();

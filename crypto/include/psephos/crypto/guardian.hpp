@@ -61,10 +61,20 @@ class Guardian {
 public:
     static Guardian create(const Hash32& ceremony_hash, std::uint32_t index,
                            std::uint32_t guardian_count, std::uint32_t threshold);
+    // A guardian of a distributed ceremony, rebuilt in each step from its own sealed state and
+    // the announcement it published at the start (whose Schnorr proofs are randomised, so it is
+    // kept, never made again). verification_failed if the announcement is not this guardian's:
+    // another identity or box key, or commitments other than a_j·G of `polynomial`.
+    static Result<Guardian> restore(const Hash32& ceremony_hash, std::uint32_t guardian_count,
+                                    ElectionPolynomial polynomial, Ed25519SigningKey identity,
+                                    BoxKeyPair box, const GuardianAnnouncement& announcement);
 
     std::uint32_t index() const { return index_; }
     const GuardianAnnouncement& announcement() const { return announcement_; }
     const Ed25519SigningKey& identity() const { return identity_; }
+    // Secrets, only for sealing them into the guardian's own state file.
+    const ElectionPolynomial& polynomial() const { return polynomial_; }
+    const BoxKeyPair& box_keys() const { return box_; }
 
     // P_self(recipient), sealed to the recipient's box key and signed.
     SealedShare share_for(const GuardianAnnouncement& recipient) const;
@@ -81,6 +91,9 @@ public:
 private:
     Guardian(const Hash32& ceremony_hash, std::uint32_t index, std::uint32_t guardian_count,
              ElectionPolynomial polynomial, Ed25519SigningKey identity, BoxKeyPair box);
+    Guardian(const Hash32& ceremony_hash, std::uint32_t guardian_count,
+             ElectionPolynomial polynomial, Ed25519SigningKey identity, BoxKeyPair box,
+             GuardianAnnouncement announcement);
 
     Hash32 ceremony_hash_;
     std::uint32_t index_;

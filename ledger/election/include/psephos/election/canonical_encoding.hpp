@@ -42,6 +42,9 @@ enum class RecordType : std::uint8_t {
     anchor_confirmation = 0x13,
     // The election authority's approval of a finalized election (authority.hpp).
     election_approval = 0x14,
+    // Files of a distributed key ceremony, never in a log (ceremony_exchange.hpp).
+    share_complaint = 0x15,
+    share_resolution = 0x16,
 };
 
 class CanonicalWriter {

@@ -21,6 +21,18 @@ inline constexpr std::string_view guardian_key_header = "psephos-guardian-key-v1
 // Set in the environment, it seals the files `psephos ceremony` writes and opens the ones read.
 inline constexpr const char* guardian_passphrase_variable = "PSEPHOS_GUARDIAN_PASSPHRASE";
 
+// Argon2id's cost for a passphrase-sealed file (libsodium's limits).
+struct PassphraseHardness {
+    std::uint64_t opslimit = 0;
+    std::size_t memlimit = 0;
+};
+// crypto_pwhash_*_INTERACTIVE (2 passes, 64 MiB; ~0.06 s here): `psephos ceremony`'s, for tests
+// and demos only.
+inline constexpr PassphraseHardness interactive_hardness{2, 64ULL << 20};
+// crypto_pwhash_*_MODERATE (3 passes, 256 MiB; ~0.4 s here, docs/key-ceremony.md §6): every
+// file the distributed ceremony (`psephos guardian`) seals.
+inline constexpr PassphraseHardness moderate_hardness{3, 256ULL << 20};
+
 // Everything secret a guardian holds after the ceremony. Scalar and Ed25519SigningKey wipe
 // themselves.
 struct GuardianKey {
@@ -35,14 +47,15 @@ struct GuardianKey {
 Result<std::optional<std::string>> guardian_passphrase_from_environment();
 
 // Writes a new file (never replacing one) with mode 0600 from its creation, fsynced. With a
-// passphrase the share and seed are sealed: key = crypto_pwhash(Argon2id, interactive limits,
+// passphrase the share and seed are sealed: key = crypto_pwhash(Argon2id, `hardness`,
 // random salt), crypto_secretbox_easy with a random nonce. Without one they are written in the
 // clear. Errors: invalid_argument for an election id that is not a manifest id or an index of 0;
 // io_error if the file exists or cannot be written.
 Status write_guardian_key_file(const std::filesystem::path& path, std::string_view election_id,
                                std::uint32_t index, const crypto::Scalar& secret_share,
                                const crypto::Ed25519SigningKey& identity,
-                               const std::optional<std::string>& passphrase);
+                               const std::optional<std::string>& passphrase,
+                               PassphraseHardness hardness = interactive_hardness);
 
 // Reads and checks a guardian key file. Errors name the file (and the line for format faults):
 // not_found; permission_denied if the group or others have any access (chmod 600); invalid_encoding
