@@ -3,6 +3,7 @@
 // interrupted and run again at any point without anchoring anything twice.
 #include <boost/json.hpp>
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -172,6 +173,47 @@ int run_anchor_command(Words words) {
 
 namespace {
 
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        if (comma > start) out.push_back(text.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return out;
+}
+
+// --funding TXID:VOUT:AMOUNT[,…]: the outputs outside the bridge log a Bitcoin anchor spends.
+Result<std::vector<bridge::Utxo>> funding_outputs(const Arguments& args) {
+    std::vector<bridge::Utxo> out;
+    const auto list = args.value("--funding");
+    if (!list) return out;
+    for (const std::string& item : split_list(*list)) {
+        const std::size_t first = item.find(':');
+        const std::size_t second = first == std::string::npos ? first : item.find(':', first + 1);
+        const Error bad{ErrorCode::invalid_argument,
+                        "--funding: '" + item +
+                            "' is not TXID:VOUT:AMOUNT (64 hex digits, whole "
+                            "numbers)"};
+        if (second == std::string::npos) return bad;
+        auto txid = Hash32::from_hex(item.substr(0, first));
+        const std::string vout_text = item.substr(first + 1, second - first - 1);
+        const std::string amount_text = item.substr(second + 1);
+        std::uint64_t vout = 0;
+        std::uint64_t amount = 0;
+        auto whole = [](const std::string& t, std::uint64_t& v) {
+            const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+            return ec == std::errc() && end == t.data() + t.size() && !t.empty();
+        };
+        if (!txid || !whole(vout_text, vout) || vout > 0xFFFFFFFFu || !whole(amount_text, amount) ||
+            amount > bridge::max_money_sat)
+            return bad;
+        out.push_back({txid.value(), static_cast<std::uint32_t>(vout), amount});
+    }
+    return out;
+}
+
 // psephos proof --receipt: the receipt's bundle from a ledger (--data) or a published record
 // (--record), with its evidence for P13.
 int make_receipt_bundle_file(const CommandSpec& spec, const Arguments& args,
@@ -181,17 +223,19 @@ int make_receipt_bundle_file(const CommandSpec& spec, const Arguments& args,
                            "proof --receipt takes no tracking code: the receipt names its ballot");
     auto out = args.required("--out");
     if (!out) return usage_error(spec, out.error().message);
+    auto funding = funding_outputs(args);
+    if (!funding) return usage_error(spec, funding.error().message);
     auto receipt = read_voter_receipt(receipt_path);
     if (!receipt) return failure(receipt.error().message);
     Result<bridge::ProofBundle> bundle = Error{ErrorCode::invalid_argument, ""};
     if (auto record = args.value("--record")) {
-        bundle = bridge::make_receipt_bundle_from_record(*record, receipt.value());
+        bundle = bridge::make_receipt_bundle_from_record(*record, receipt.value(), funding.value());
     } else {
         if (!args.value("--data"))
             return usage_error(spec, "proof --receipt needs --data DIR or --record DIR");
         auto opened = open_ledger(args, false);
         if (!opened) return failure(opened.error().message);
-        bundle = bridge::make_receipt_bundle(*opened.value(), receipt.value());
+        bundle = bridge::make_receipt_bundle(*opened.value(), receipt.value(), funding.value());
     }
     if (!bundle) return failure(bundle.error().message);
     if (auto ok =
@@ -212,9 +256,14 @@ int make_receipt_bundle_file(const CommandSpec& spec, const Arguments& args,
 int run_proof_command(Words words) {
     const CommandSpec spec{
         "psephos proof TRACKING-CODE --data DIR --out BUNDLE.json [--key FILE]\n"
+        "             [--funding TXID:VOUT:AMOUNT[,...]]\n"
         "       psephos proof --receipt RECEIPT.json --data DIR|--record DIR --out BUNDLE.json\n"
-        "       psephos proof verify BUNDLE.json [--rpc URL] [--trusted-keys FILE] [--json]",
-        {"--data", "--record", "--out", "--key", "--rpc", "--trusted-keys", "--receipt"},
+        "             [--funding TXID:VOUT:AMOUNT[,...]]\n"
+        "       psephos proof verify BUNDLE.json --bridge-address ADDR[,ADDR...]\n"
+        "             [--bridge-contract ADDR[,ADDR...]] [--rpc URL] [--trusted-keys FILE] "
+        "[--json]",
+        {"--data", "--record", "--out", "--key", "--rpc", "--trusted-keys", "--receipt",
+         "--funding", "--bridge-address", "--bridge-contract"},
         {"--json"},
         0,
         2};
@@ -238,6 +287,14 @@ int run_proof_command(Words words) {
             if (!read) return failure(read.error().message);
             trust.verifier_keys = std::move(read).value();
         }
+        // The bridge's published addresses: the anchors are checked against these, never
+        // against what the bundle names (docs/proof-bundle.md §3, P11).
+        if (auto addresses = args->value("--bridge-address"))
+            trust.bridge_addresses = split_list(*addresses);
+        if (auto contracts = args->value("--bridge-contract"))
+            trust.bridge_contracts = split_list(*contracts);
+        if (auto ok = bridge::check_bundle_trust(trust); !ok)
+            return usage_error(spec, ok.error().message);
         std::vector<bridge::BundleCheck> checks =
             bridge::verify_proof_bundle(bundle.value(), trust);
         if (auto rpc = args->value("--rpc")) {
@@ -271,9 +328,11 @@ int run_proof_command(Words words) {
     if (!args->value("--data")) return usage_error(spec, "missing --data");
     auto out = args->required("--out");
     if (!out) return usage_error(spec, out.error().message);
+    auto funding = funding_outputs(*args);
+    if (!funding) return usage_error(spec, funding.error().message);
     auto opened = open_ledger(*args, false);
     if (!opened) return failure(opened.error().message);
-    auto bundle = bridge::make_proof_bundle(*opened.value(), positional[0]);
+    auto bundle = bridge::make_proof_bundle(*opened.value(), positional[0], funding.value());
     if (!bundle) return failure(bundle.error().message);
     if (auto ok =
             crypto::write_new_file(out.value(), bridge::proof_bundle_to_json(bundle.value()), 0644);
