@@ -134,8 +134,11 @@ int run_bridge_key_command(Words words) {
 int run_anchor_command(Words words) {
     const CommandSpec spec{
         "psephos anchor --data DIR --config FILE [--key FILE] [--reason REASON] [--timeout S]\n"
+        "             [--max-fee-per-gas-gwei N] [--max-anchor-fee-gwei N]\n"
+        "             [--max-anchor-fee-sat N]\n"
         "       psephos anchor status --data DIR [--json]",
-        {"--data", "--config", "--key", "--reason", "--timeout"},
+        {"--data", "--config", "--key", "--reason", "--timeout", "--max-fee-per-gas-gwei",
+         "--max-anchor-fee-gwei", "--max-anchor-fee-sat"},
         {"--json"},
         0,
         1};
@@ -155,6 +158,22 @@ int run_anchor_command(Words words) {
     if (!timeout) return usage_error(spec, timeout.error().message);
     auto config = bridge::read_bridge_config(config_path.value());
     if (!config) return failure(config.error().message);
+    // Fee caps for every chain, over the configuration's (docs/bridge.md §2, "Limits").
+    if (args->value("--max-fee-per-gas-gwei")) {
+        auto cap = args->number("--max-fee-per-gas-gwei", 1, bridge::max_evm_fee_cap_gwei, 0);
+        if (!cap) return usage_error(spec, cap.error().message);
+        for (auto& c : config.value().evm) c.max_fee_per_gas_gwei = cap.value();
+    }
+    if (args->value("--max-anchor-fee-gwei")) {
+        auto cap = args->number("--max-anchor-fee-gwei", 1, bridge::max_evm_fee_cap_gwei, 0);
+        if (!cap) return usage_error(spec, cap.error().message);
+        for (auto& c : config.value().evm) c.max_fee_per_anchor_gwei = cap.value();
+    }
+    if (args->value("--max-anchor-fee-sat")) {
+        auto cap = args->number("--max-anchor-fee-sat", 1, bridge::max_money_sat, 0);
+        if (!cap) return usage_error(spec, cap.error().message);
+        for (auto& c : config.value().bitcoin) c.max_fee_sat = cap.value();
+    }
     auto opened = open_ledger(*args, true);
     if (!opened) return failure(opened.error().message);
     Ledger& l = *opened.value();

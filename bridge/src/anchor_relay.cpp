@@ -7,6 +7,7 @@
 #include <fstream>
 #include <thread>
 
+#include "anchor_limits.hpp"
 #include "psephos/bridge/evm_abi.hpp"
 #include "psephos/bridge/evm_client.hpp"
 #include "psephos/bridge/secp256k1_key.hpp"
@@ -111,7 +112,9 @@ public:
 
     EvmChainConfig evm_chain(const json::object& o, const std::string& at) {
         known_keys(
-            o, {"name", "rpc", "chain_id", "confirmations", "key_file", "contract", "timeout_ms"},
+            o,
+            {"name", "rpc", "chain_id", "confirmations", "key_file", "contract", "timeout_ms",
+             "max_fee_per_gas_gwei", "max_fee_per_anchor_gwei", "max_nonce_gap"},
             at);
         EvmChainConfig c;
         c.name = text(o, "name", at);
@@ -130,6 +133,15 @@ public:
             else
                 c.contract = address.value();
         }
+        c.max_fee_per_gas_gwei =
+            number(o, "max_fee_per_gas_gwei", at, default_max_fee_per_gas_gwei);
+        c.max_fee_per_anchor_gwei =
+            number(o, "max_fee_per_anchor_gwei", at, default_max_fee_per_anchor_gwei);
+        c.max_nonce_gap = number(o, "max_nonce_gap", at, default_max_nonce_gap);
+        if (c.max_fee_per_gas_gwei == 0 || c.max_fee_per_gas_gwei > max_evm_fee_cap_gwei ||
+            c.max_fee_per_anchor_gwei == 0 || c.max_fee_per_anchor_gwei > max_evm_fee_cap_gwei)
+            fail(at, "max_fee_per_gas_gwei and max_fee_per_anchor_gwei must be 1 to 10^9 gwei");
+        if (c.max_nonce_gap > 1000) fail(at, "max_nonce_gap must be at most 1000");
         if (c.chain_id == 0) fail(at, "chain_id must be at least 1");
         if (c.confirmations == 0) fail(at, "confirmations must be at least 1");
         if (auto endpoint = RpcEndpoint::parse(c.rpc_url); !endpoint && !error_)
@@ -138,11 +150,11 @@ public:
     }
 
     BitcoinChainConfig bitcoin_chain(const json::object& o, const std::string& at) {
-        known_keys(
-            o,
-            {"name", "network", "key_file", "utxo", "fee_rate_sat_per_vbyte", "out_dir", "rpc",
-             "rpc_user", "rpc_password", "rpc_cookie_file", "confirmations", "timeout_ms"},
-            at);
+        known_keys(o,
+                   {"name", "network", "key_file", "utxo", "fee_rate_sat_per_vbyte", "out_dir",
+                    "rpc", "rpc_user", "rpc_password", "rpc_cookie_file", "confirmations",
+                    "timeout_ms", "max_fee_rate_sat_per_vbyte", "max_fee_sat"},
+                   at);
         BitcoinChainConfig c;
         c.name = text(o, "name", at);
         const std::string network = text(o, "network", at);
@@ -156,6 +168,13 @@ public:
             fail(at, "network must be mainnet, testnet or regtest");
         c.key_file = resolve(text(o, "key_file", at));
         c.fee_rate_sat_per_vbyte = number(o, "fee_rate_sat_per_vbyte", at, 2);
+        c.max_fee_rate_sat_per_vbyte =
+            number(o, "max_fee_rate_sat_per_vbyte", at, default_max_fee_rate_sat_per_vbyte);
+        c.max_fee_sat = number(o, "max_fee_sat", at, default_max_fee_sat);
+        if (c.fee_rate_sat_per_vbyte > c.max_fee_rate_sat_per_vbyte)
+            fail(at, "fee_rate_sat_per_vbyte " + std::to_string(c.fee_rate_sat_per_vbyte) +
+                         " is above max_fee_rate_sat_per_vbyte " +
+                         std::to_string(c.max_fee_rate_sat_per_vbyte));
         c.out_dir = resolve(text(o, "out_dir", at));
         if (o.contains("rpc")) bitcoin_node(o, at, c);
         const json::value* utxo = o.if_contains("utxo");
@@ -279,6 +298,8 @@ struct AnchorRelay::Impl {
         const EvmChainConfig& c = config.evm[i];
         EvmClient& client = *evm_clients[i];
         const EvmAddress sender = evm_address(i);
+        if (auto ok = check_reported_nonce(c, nonce, highest_recorded_nonce(i)); !ok)
+            return step_of(a, AnchorProgress::failed, ok.error().message);
         Eip1559Transaction t;
         t.chain_id = c.chain_id;
         t.nonce = nonce;
@@ -300,6 +321,8 @@ struct AnchorRelay::Impl {
                            "estimating gas: " + gas.error().message);
         }
         t.gas_limit = gas.value() + gas.value() / 5;  // 20% headroom
+        if (auto capped = check_evm_fee_cap(c, t.max_fee_per_gas, t.gas_limit); !capped)
+            return step_of(a, AnchorProgress::failed, capped.error().message);
         const SignedEvmTransaction signed_tx = t.sign(evm_keys[i]);
         election::AnchorTransaction record{a.intent_index, signed_tx.hash,
                                            nonce,          sender.to_checksum_text(),
@@ -318,13 +341,27 @@ struct AnchorRelay::Impl {
             signed_tx.hash);
     }
 
+    // The highest nonce the bridge log recorded for EVM chain i, if any.
+    std::optional<std::uint64_t> highest_recorded_nonce(std::size_t i) const {
+        std::optional<std::uint64_t> highest;
+        for (const AnchorState& s : ledger.anchors()) {
+            if (s.intent.kind != election::ChainKind::evm || s.intent.chain != config.evm[i].name)
+                continue;
+            for (const auto& [index, t] : s.transactions)
+                highest = std::max(highest.value_or(0), t.nonce);
+        }
+        return highest;
+    }
+
     // Zero-value transfers to itself for nonces [from, to), so that a transaction at `to` can be
     // mined. They carry nothing; sending one twice is harmless (one nonce, one transaction).
     Status fill_nonce_gap(std::size_t i, std::uint64_t from, std::uint64_t to) {
         const EvmChainConfig& c = config.evm[i];
         EvmClient& client = *evm_clients[i];
+        PSEPHOS_TRY(check_nonce_gap(c, from, to));
         auto fees = client.suggest_fees();
         if (!fees) return fees.error();
+        PSEPHOS_TRY(check_evm_fee_cap(c, fees.value().max_fee_per_gas, 21000));
         for (std::uint64_t n = from; n < to; ++n) {
             Eip1559Transaction t;
             t.chain_id = c.chain_id;
@@ -429,7 +466,10 @@ struct AnchorRelay::Impl {
             if (!pending) return step_of(a, AnchorProgress::retry_later, pending.error().message);
             if (pending.value() < last.nonce) {
                 if (auto filled = fill_nonce_gap(i, pending.value(), last.nonce); !filled)
-                    return step_of(a, AnchorProgress::retry_later,
+                    return step_of(a,
+                                   filled.error().code == ErrorCode::refused
+                                       ? AnchorProgress::failed
+                                       : AnchorProgress::retry_later,
                                    "filling the nonce gap: " + filled.error().message);
             }
         }
@@ -523,6 +563,7 @@ struct AnchorRelay::Impl {
         plan.network = c.network;
         auto built = build_op_return_transaction(plan, bitcoin_keys[i]);
         if (!built) return built.error();
+        PSEPHOS_TRY(check_bitcoin_fee_cap(c, built.value().fee_sat, built.value().vsize));
         election::AnchorTransaction record{
             a.intent_index,    built.value().txid, 0, bitcoin_address(i).to_string(),
             built.value().raw, now_seconds()};
