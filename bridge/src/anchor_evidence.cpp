@@ -83,17 +83,15 @@ Status check_bitcoin_transaction(const BundleAnchor& a, const AnchorPayload& pay
     }
     const Bytes own_script = address.value().script_pubkey();
     for (std::size_t i = 0; i < tx.inputs.size(); ++i) {
-        const std::string where = "input " + std::to_string(i) + " (spends " +
-                                  outpoint_text(tx.inputs[i].prevout) + ")";
+        const std::string where =
+            "input " + std::to_string(i) + " (spends " + outpoint_text(tx.inputs[i].prevout) + ")";
         const SpentOutput& spent = a.spent_outputs[i];
         if (spent.script_pubkey != own_script) {
             return make_error(ErrorCode::verification_failed,
-                              where + ": the spent output's script " +
-                                  to_hex(spent.script_pubkey) +
+                              where + ": the spent output's script " + to_hex(spent.script_pubkey) +
                                   " is not the P2WPKH script of the bridge's " + a.sender);
         }
-        if (auto ok = verify_p2wpkh_input(tx, i, spent.amount_sat, address.value().key_hash);
-            !ok)
+        if (auto ok = verify_p2wpkh_input(tx, i, spent.amount_sat, address.value().key_hash); !ok)
             return ok.error().within(where + " of " + std::to_string(spent.amount_sat) + " sat");
     }
     return {};
@@ -139,12 +137,11 @@ Status check_anchor_trusted(const BundleAnchor& a, const BundleTrust& trust) {
     if (a.kind == ChainKind::bitcoin) {
         auto sender = decode_p2wpkh_address(a.sender);
         if (!sender) return sender.error().within("sender");
-        const bool trusted = std::any_of(
-            trust.bridge_addresses.begin(), trust.bridge_addresses.end(),
-            [&](const std::string& t) {
-                auto parsed = decode_p2wpkh_address(t);
-                return parsed && parsed.value() == sender.value();
-            });
+        const bool trusted = std::any_of(trust.bridge_addresses.begin(),
+                                         trust.bridge_addresses.end(), [&](const std::string& t) {
+                                             auto parsed = decode_p2wpkh_address(t);
+                                             return parsed && parsed.value() == sender.value();
+                                         });
         if (!trusted) {
             return make_error(ErrorCode::verification_failed,
                               "the sender " + a.sender + " is not a trusted bridge address");
@@ -197,9 +194,11 @@ Result<BundleTrust> record_bridge_trust(const std::filesystem::path& record_dir)
         add(trust.bridge_addresses, a.sender);
         if (a.kind != ChainKind::evm) continue;
         auto decoded = decode_signed_transaction(a.raw_transaction);
-        if (!decoded) return decoded.error().within("the record's anchor on chain '" + a.chain + "'");
+        if (!decoded)
+            return decoded.error().within("the record's anchor on chain '" + a.chain + "'");
         const auto& to = decoded.value().to();
-        if (to && decoded.value().data() != a.payload) add(trust.bridge_contracts, to->to_checksum_text());
+        if (to && decoded.value().data() != a.payload)
+            add(trust.bridge_contracts, to->to_checksum_text());
     }
     return trust;
 }

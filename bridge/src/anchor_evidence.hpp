@@ -1,4 +1,5 @@
-// Private to the bridge library: what a bundle maker adds to a Bitcoin anchor (anchor_evidence.cpp).
+// Private to the bridge library: what a bundle maker adds to a Bitcoin anchor
+// (anchor_evidence.cpp).
 #pragma once
 
 #include <vector>

@@ -31,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             "a bundle's JSON is stable across a round trip");
     // Trusting the bundle's own senders, so that P11's trust comparisons run too.
     bridge::BundleTrust trust;
-    for (const auto& anchor : bundle.value().anchors) trust.bridge_addresses.push_back(anchor.sender);
+    for (const auto& anchor : bundle.value().anchors)
+        trust.bridge_addresses.push_back(anchor.sender);
     for (const auto& check : bridge::verify_proof_bundle(bundle.value(), trust)) {
         require(!check.id.empty(), "every check has an id");
         require(check.passed || !check.detail.empty(), "a failed check says why");
