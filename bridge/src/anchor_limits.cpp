@@ -55,9 +55,9 @@ Status check_nonce_gap(const EvmChainConfig& c, std::uint64_t from, std::uint64_
     if (to <= from || to - from <= c.max_nonce_gap) return {};
     return make_error(ErrorCode::refused,
                       "chain '" + c.name + "': the node's pending nonce " + std::to_string(from) +
-                          " is " + std::to_string(to - from) +
-                          " below the anchor's nonce " + std::to_string(to) +
-                          ", more than the " + std::to_string(c.max_nonce_gap) +
+                          " is " + std::to_string(to - from) + " below the anchor's nonce " +
+                          std::to_string(to) + ", more than the " +
+                          std::to_string(c.max_nonce_gap) +
                           " transactions max_nonce_gap allows to fill; nothing was sent");
 }
 

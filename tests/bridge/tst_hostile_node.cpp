@@ -15,13 +15,13 @@
 
 #include "fake_json_rpc_node.hpp"
 #include "ledger_scenario.hpp"
-#include "psephos_process.hpp"
 #include "psephos/bridge/anchor_relay.hpp"
 #include "psephos/bridge/evm_client.hpp"
 #include "psephos/bridge/keccak.hpp"
 #include "psephos/bridge/secp256k1_key.hpp"
-#include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/crypto/key_file.hpp"
+#include "psephos/crypto/merkle_tree.hpp"
+#include "psephos_process.hpp"
 
 using namespace psephos;
 using namespace psephos::bridge;
@@ -222,12 +222,18 @@ private slots:
         const BridgeConfig config = day.evm_config(node);
         day.ledger.reset();  // the command opens it
         const auto config_file = path_of(day.dir, "bridge.json");
-        std::ofstream(config_file) << "{\"first_retry_ms\": 100, \"max_retry_ms\": 200, "
-                                      "\"evm\": [{\"name\": \"evm-hostile\", \"rpc\": \""
-                                   << config.evm[0].rpc_url
-                                   << "\", \"chain_id\": 31337, \"key_file\": \"bridge-evm.key\"}]}";
-        const QStringList anchor{"anchor", "--data", day.dir.path(), "--config",
-                                 QString::fromStdString(config_file.string()), "--timeout", "2"};
+        std::ofstream(config_file)
+            << "{\"first_retry_ms\": 100, \"max_retry_ms\": 200, "
+               "\"evm\": [{\"name\": \"evm-hostile\", \"rpc\": \""
+            << config.evm[0].rpc_url
+            << "\", \"chain_id\": 31337, \"key_file\": \"bridge-evm.key\"}]}";
+        const QStringList anchor{"anchor",
+                                 "--data",
+                                 day.dir.path(),
+                                 "--config",
+                                 QString::fromStdString(config_file.string()),
+                                 "--timeout",
+                                 "2"};
         const test::Run refused = test::run(anchor);
         QVERIFY2(refused.exit_code == 1, qPrintable(test::describe(refused)));
         QVERIFY2(refused.out.contains("above the cap of 200 gwei (max_fee_per_gas_gwei)"),

@@ -45,6 +45,9 @@ inline constexpr std::uint64_t default_max_fee_sat = 50'000;
 struct EvmChainConfig {
     std::string name;  // the chain's name in the bridge log: an id (a-z, 0-9, -)
     std::string rpc_url;
+    // For an https rpc_url: a PEM file of trusted certificates (a pinned certificate or a CA)
+    // instead of the system's CAs.
+    std::filesystem::path rpc_certificates;
     std::uint64_t chain_id = 0;
     std::uint32_t confirmations = 1;
     std::filesystem::path key_file;
@@ -75,7 +78,8 @@ struct BitcoinChainConfig {
     // from (getrawtransaction, which for a mined transaction needs the node's -txindex=1);
     // empty: the transaction is only written out. Credentials: rpc_user/rpc_password, or the
     // node's cookie file.
-    std::string rpc_url;
+    std::string rpc_url;  // https, or http to a loopback address only (credentials)
+    std::filesystem::path rpc_certificates;  // as for EVM chains
     RpcCredentials credentials;
     std::filesystem::path cookie_file;
     std::uint32_t confirmations = 1;
