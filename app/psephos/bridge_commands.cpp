@@ -279,10 +279,10 @@ int run_proof_command(Words words) {
         "       psephos proof --receipt RECEIPT.json --data DIR|--record DIR --out BUNDLE.json\n"
         "             [--funding TXID:VOUT:AMOUNT[,...]]\n"
         "       psephos proof verify BUNDLE.json --bridge-address ADDR[,ADDR...]\n"
-        "             [--bridge-contract ADDR[,ADDR...]] [--rpc URL] [--trusted-keys FILE] "
-        "[--json]",
+        "             [--bridge-contract ADDR[,ADDR...]] [--rpc URL [--rpc-certificates PEM]]\n"
+        "             [--trusted-keys FILE] [--json]",
         {"--data", "--record", "--out", "--key", "--rpc", "--trusted-keys", "--receipt",
-         "--funding", "--bridge-address", "--bridge-contract"},
+         "--funding", "--bridge-address", "--bridge-contract", "--rpc-certificates"},
         {"--json"},
         0,
         2};
@@ -317,7 +317,8 @@ int run_proof_command(Words words) {
         std::vector<bridge::BundleCheck> checks =
             bridge::verify_proof_bundle(bundle.value(), trust);
         if (auto rpc = args->value("--rpc")) {
-            for (auto& c : bridge::verify_anchors_on_chain(bundle.value(), *rpc))
+            for (auto& c : bridge::verify_anchors_on_chain(
+                     bundle.value(), *rpc, args->value("--rpc-certificates").value_or("")))
                 checks.push_back(std::move(c));
             if (!args->has_switch("--json") &&
                 std::any_of(bundle.value().anchors.begin(), bundle.value().anchors.end(),

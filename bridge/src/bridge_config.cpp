@@ -58,9 +58,8 @@ public:
     EvmChainConfig evm_chain(const json::object& o, const std::string& at) {
         known_keys(
             o,
-            {"name", "rpc", "rpc_certificates", "chain_id", "confirmations", "key_file",
-             "contract", "timeout_ms",
-             "max_fee_per_gas_gwei", "max_fee_per_anchor_gwei", "max_nonce_gap"},
+            {"name", "rpc", "rpc_certificates", "chain_id", "confirmations", "key_file", "contract",
+             "timeout_ms", "max_fee_per_gas_gwei", "max_fee_per_anchor_gwei", "max_nonce_gap"},
             at);
         EvmChainConfig c;
         c.name = text(o, "name", at);
@@ -101,8 +100,7 @@ public:
         known_keys(o,
                    {"name", "network", "key_file", "utxo", "fee_rate_sat_per_vbyte", "out_dir",
                     "rpc", "rpc_user", "rpc_password", "rpc_cookie_file", "rpc_certificates",
-                    "confirmations",
-                    "timeout_ms", "max_fee_rate_sat_per_vbyte", "max_fee_sat"},
+                    "confirmations", "timeout_ms", "max_fee_rate_sat_per_vbyte", "max_fee_sat"},
                    at);
         BitcoinChainConfig c;
         c.name = text(o, "name", at);

@@ -626,14 +626,17 @@ std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleT
     return checks;
 }
 
-std::vector<BundleCheck> verify_anchors_on_chain(const ProofBundle& b, const std::string& rpc_url) {
+std::vector<BundleCheck> verify_anchors_on_chain(const ProofBundle& b, const std::string& rpc_url,
+                                                 const std::string& trusted_certificates) {
     std::vector<BundleCheck> checks;
     auto endpoint = RpcEndpoint::parse(rpc_url);
     if (!endpoint) {
         checks.push_back({"P12", "anchor on chain", false, endpoint.error().message});
         return checks;
     }
-    EvmClient client{JsonRpcClient(endpoint.value())};
+    JsonRpcClient rpc(endpoint.value());
+    if (!trusted_certificates.empty()) rpc.use_trusted_certificates(trusted_certificates);
+    EvmClient client{std::move(rpc)};
     auto chain_id = client.chain_id();
     for (const BundleAnchor& a : b.anchors) {
         const std::string where = "chain '" + a.chain + "'";

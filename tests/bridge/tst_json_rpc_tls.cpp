@@ -29,6 +29,7 @@
 
 #include "psephos/bridge/anchor_relay.hpp"
 #include "psephos/bridge/json_rpc_client.hpp"
+#include "psephos/bridge/proof_bundle.hpp"
 
 using namespace psephos;
 using namespace psephos::bridge;
@@ -267,8 +268,7 @@ private slots:
 
     void credentials_never_go_over_plain_http_to_another_host() {
         // 192.0.2.1 (TEST-NET-1) is never reached: the call is refused before connecting.
-        auto answer =
-            chain_id_call("http://192.0.2.1:8332/", "", RpcCredentials{"user", "secret"});
+        auto answer = chain_id_call("http://192.0.2.1:8332/", "", RpcCredentials{"user", "secret"});
         QVERIFY(!answer);
         QCOMPARE(answer.error().code, ErrorCode::refused);
         QVERIFY2(answer.error().message.find("credentials are sent only over https or to a "
@@ -277,20 +277,48 @@ private slots:
         QVERIFY(answer.error().message.find("secret") == std::string::npos);
     }
 
+    // proof verify --rpc https://… --rpc-certificates PEM: the on-chain check (P12) reaches the
+    // node through the pinned certificate, and not through another one.
+    void on_chain_check_uses_the_pinned_certificate() {
+        TlsNode node(node_identity_);
+        ProofBundle bundle;
+        BundleAnchor anchor;
+        anchor.chain = "evm-31337";
+        anchor.kind = election::ChainKind::evm;
+        anchor.network = "31337";
+        bundle.anchors.push_back(anchor);
+        const std::string pinned = write_file(dir_, "p12.pem", node_identity_.certificate_pem);
+        const std::string other =
+            write_file(dir_, "p12-other.pem", other_identity_.certificate_pem);
+        auto refused = verify_anchors_on_chain(bundle, node.url(), other);
+        QCOMPARE(refused.size(), std::size_t{1});
+        QVERIFY(!refused[0].passed);
+        QVERIFY2(refused[0].detail.find("certificate verify failed") != std::string::npos,
+                 refused[0].detail.c_str());
+        QCOMPARE(node.requests(), 0);
+        // Through the pinned certificate the node answers the chain id (0x7a69, 31337); P12
+        // then fails on this bundle's empty transaction, past the TLS handshake.
+        auto reached = verify_anchors_on_chain(bundle, node.url(), pinned);
+        QCOMPARE(reached.size(), std::size_t{1});
+        QVERIFY2(reached[0].detail.find("certificate") == std::string::npos,
+                 reached[0].detail.c_str());
+        QCOMPARE(node.requests(), 1);
+    }
+
     // The bridge configuration refuses a Bitcoin node's credentials over plain http to another
     // host, and takes https with a pinned certificate file (relative to the configuration).
     void bridge_configuration_refuses_credentials_in_clear() {
         auto config_with = [&](const std::string& rpc) {
-            const std::string path = write_file(
-                dir_, "bridge.json",
-                "{\"bitcoin\": [{\"name\": \"btc\", \"network\": \"regtest\", "
-                "\"key_file\": \"k\", \"utxo\": {\"txid\": \"" +
-                    std::string(64, 'a') +
-                    "\", \"vout\": 0, \"amount_sat\": 100000}, \"out_dir\": \"a\", "
-                    "\"rpc\": \"" +
-                    rpc +
-                    "\", \"rpc_user\": \"u\", \"rpc_password\": \"p\", "
-                    "\"rpc_certificates\": \"node.pem\"}]}");
+            const std::string path =
+                write_file(dir_, "bridge.json",
+                           "{\"bitcoin\": [{\"name\": \"btc\", \"network\": \"regtest\", "
+                           "\"key_file\": \"k\", \"utxo\": {\"txid\": \"" +
+                               std::string(64, 'a') +
+                               "\", \"vout\": 0, \"amount_sat\": 100000}, \"out_dir\": \"a\", "
+                               "\"rpc\": \"" +
+                               rpc +
+                               "\", \"rpc_user\": \"u\", \"rpc_password\": \"p\", "
+                               "\"rpc_certificates\": \"node.pem\"}]}");
             return read_bridge_config(path);
         };
         auto clear = config_with("http://192.0.2.1:8332/");

@@ -152,8 +152,10 @@ Status check_anchor_trusted(const BundleAnchor& anchor, const BundleTrust& trust
 // anchor's), the transaction is in a block, was sent by the anchor's sender with the same input,
 // and its receipt says it succeeded; the detail gives the block and its confirmations now. Bitcoin
 // anchors are left to a Bitcoin node (no check is made for them here); a bundle with no EVM anchor
-// fails P12.
+// fails P12. An https `rpc_url` is verified against the system's CAs, or against the PEM file
+// `trusted_certificates` names (json_rpc_client.hpp).
 std::vector<BundleCheck> verify_anchors_on_chain(const ProofBundle& bundle,
-                                                 const std::string& rpc_url);
+                                                 const std::string& rpc_url,
+                                                 const std::string& trusted_certificates = {});
 
 }  // namespace psephos::bridge
