@@ -156,24 +156,22 @@ int run_anchor_command(Words words) {
     const std::string reason = args->value("--reason").value_or("manual");
     auto timeout = args->number("--timeout", 1, 24 * 3600, 300);
     if (!timeout) return usage_error(spec, timeout.error().message);
+    // Fee caps for every chain, over the configuration's (docs/bridge.md §2, "Limits"); 0 means
+    // the option is absent (each cap is at least 1).
+    auto gas_cap = args->number("--max-fee-per-gas-gwei", 1, bridge::max_evm_fee_cap_gwei, 0);
+    if (!gas_cap) return usage_error(spec, gas_cap.error().message);
+    auto anchor_cap = args->number("--max-anchor-fee-gwei", 1, bridge::max_evm_fee_cap_gwei, 0);
+    if (!anchor_cap) return usage_error(spec, anchor_cap.error().message);
+    auto sat_cap = args->number("--max-anchor-fee-sat", 1, bridge::max_money_sat, 0);
+    if (!sat_cap) return usage_error(spec, sat_cap.error().message);
     auto config = bridge::read_bridge_config(config_path.value());
     if (!config) return failure(config.error().message);
-    // Fee caps for every chain, over the configuration's (docs/bridge.md §2, "Limits").
-    if (args->value("--max-fee-per-gas-gwei")) {
-        auto cap = args->number("--max-fee-per-gas-gwei", 1, bridge::max_evm_fee_cap_gwei, 0);
-        if (!cap) return usage_error(spec, cap.error().message);
-        for (auto& c : config.value().evm) c.max_fee_per_gas_gwei = cap.value();
+    for (auto& c : config.value().evm) {
+        if (gas_cap.value() != 0) c.max_fee_per_gas_gwei = gas_cap.value();
+        if (anchor_cap.value() != 0) c.max_fee_per_anchor_gwei = anchor_cap.value();
     }
-    if (args->value("--max-anchor-fee-gwei")) {
-        auto cap = args->number("--max-anchor-fee-gwei", 1, bridge::max_evm_fee_cap_gwei, 0);
-        if (!cap) return usage_error(spec, cap.error().message);
-        for (auto& c : config.value().evm) c.max_fee_per_anchor_gwei = cap.value();
-    }
-    if (args->value("--max-anchor-fee-sat")) {
-        auto cap = args->number("--max-anchor-fee-sat", 1, bridge::max_money_sat, 0);
-        if (!cap) return usage_error(spec, cap.error().message);
-        for (auto& c : config.value().bitcoin) c.max_fee_sat = cap.value();
-    }
+    for (auto& c : config.value().bitcoin)
+        if (sat_cap.value() != 0) c.max_fee_sat = sat_cap.value();
     auto opened = open_ledger(*args, true);
     if (!opened) return failure(opened.error().message);
     Ledger& l = *opened.value();
