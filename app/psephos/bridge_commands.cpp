@@ -3,6 +3,7 @@
 // interrupted and run again at any point without anchoring anything twice.
 #include <boost/json.hpp>
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -133,8 +134,11 @@ int run_bridge_key_command(Words words) {
 int run_anchor_command(Words words) {
     const CommandSpec spec{
         "psephos anchor --data DIR --config FILE [--key FILE] [--reason REASON] [--timeout S]\n"
+        "             [--max-fee-per-gas-gwei N] [--max-anchor-fee-gwei N]\n"
+        "             [--max-anchor-fee-sat N]\n"
         "       psephos anchor status --data DIR [--json]",
-        {"--data", "--config", "--key", "--reason", "--timeout"},
+        {"--data", "--config", "--key", "--reason", "--timeout", "--max-fee-per-gas-gwei",
+         "--max-anchor-fee-gwei", "--max-anchor-fee-sat"},
         {"--json"},
         0,
         1};
@@ -152,8 +156,22 @@ int run_anchor_command(Words words) {
     const std::string reason = args->value("--reason").value_or("manual");
     auto timeout = args->number("--timeout", 1, 24 * 3600, 300);
     if (!timeout) return usage_error(spec, timeout.error().message);
+    // Fee caps for every chain, over the configuration's (docs/bridge.md §2, "Limits"); 0 means
+    // the option is absent (each cap is at least 1).
+    auto gas_cap = args->number("--max-fee-per-gas-gwei", 1, bridge::max_evm_fee_cap_gwei, 0);
+    if (!gas_cap) return usage_error(spec, gas_cap.error().message);
+    auto anchor_cap = args->number("--max-anchor-fee-gwei", 1, bridge::max_evm_fee_cap_gwei, 0);
+    if (!anchor_cap) return usage_error(spec, anchor_cap.error().message);
+    auto sat_cap = args->number("--max-anchor-fee-sat", 1, bridge::max_money_sat, 0);
+    if (!sat_cap) return usage_error(spec, sat_cap.error().message);
     auto config = bridge::read_bridge_config(config_path.value());
     if (!config) return failure(config.error().message);
+    for (auto& c : config.value().evm) {
+        if (gas_cap.value() != 0) c.max_fee_per_gas_gwei = gas_cap.value();
+        if (anchor_cap.value() != 0) c.max_fee_per_anchor_gwei = anchor_cap.value();
+    }
+    for (auto& c : config.value().bitcoin)
+        if (sat_cap.value() != 0) c.max_fee_sat = sat_cap.value();
     auto opened = open_ledger(*args, true);
     if (!opened) return failure(opened.error().message);
     Ledger& l = *opened.value();
@@ -172,6 +190,47 @@ int run_anchor_command(Words words) {
 
 namespace {
 
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        if (comma > start) out.push_back(text.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return out;
+}
+
+// --funding TXID:VOUT:AMOUNT[,…]: the outputs outside the bridge log a Bitcoin anchor spends.
+Result<std::vector<bridge::Utxo>> funding_outputs(const Arguments& args) {
+    std::vector<bridge::Utxo> out;
+    const auto list = args.value("--funding");
+    if (!list) return out;
+    for (const std::string& item : split_list(*list)) {
+        const std::size_t first = item.find(':');
+        const std::size_t second = first == std::string::npos ? first : item.find(':', first + 1);
+        const Error bad{ErrorCode::invalid_argument,
+                        "--funding: '" + item +
+                            "' is not TXID:VOUT:AMOUNT (64 hex digits, whole "
+                            "numbers)"};
+        if (second == std::string::npos) return bad;
+        auto txid = Hash32::from_hex(item.substr(0, first));
+        const std::string vout_text = item.substr(first + 1, second - first - 1);
+        const std::string amount_text = item.substr(second + 1);
+        std::uint64_t vout = 0;
+        std::uint64_t amount = 0;
+        auto whole = [](const std::string& t, std::uint64_t& v) {
+            const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+            return ec == std::errc() && end == t.data() + t.size() && !t.empty();
+        };
+        if (!txid || !whole(vout_text, vout) || vout > 0xFFFFFFFFu || !whole(amount_text, amount) ||
+            amount > bridge::max_money_sat)
+            return bad;
+        out.push_back({txid.value(), static_cast<std::uint32_t>(vout), amount});
+    }
+    return out;
+}
+
 // psephos proof --receipt: the receipt's bundle from a ledger (--data) or a published record
 // (--record), with its evidence for P13.
 int make_receipt_bundle_file(const CommandSpec& spec, const Arguments& args,
@@ -181,17 +240,19 @@ int make_receipt_bundle_file(const CommandSpec& spec, const Arguments& args,
                            "proof --receipt takes no tracking code: the receipt names its ballot");
     auto out = args.required("--out");
     if (!out) return usage_error(spec, out.error().message);
+    auto funding = funding_outputs(args);
+    if (!funding) return usage_error(spec, funding.error().message);
     auto receipt = read_voter_receipt(receipt_path);
     if (!receipt) return failure(receipt.error().message);
     Result<bridge::ProofBundle> bundle = Error{ErrorCode::invalid_argument, ""};
     if (auto record = args.value("--record")) {
-        bundle = bridge::make_receipt_bundle_from_record(*record, receipt.value());
+        bundle = bridge::make_receipt_bundle_from_record(*record, receipt.value(), funding.value());
     } else {
         if (!args.value("--data"))
             return usage_error(spec, "proof --receipt needs --data DIR or --record DIR");
         auto opened = open_ledger(args, false);
         if (!opened) return failure(opened.error().message);
-        bundle = bridge::make_receipt_bundle(*opened.value(), receipt.value());
+        bundle = bridge::make_receipt_bundle(*opened.value(), receipt.value(), funding.value());
     }
     if (!bundle) return failure(bundle.error().message);
     if (auto ok =
@@ -212,9 +273,14 @@ int make_receipt_bundle_file(const CommandSpec& spec, const Arguments& args,
 int run_proof_command(Words words) {
     const CommandSpec spec{
         "psephos proof TRACKING-CODE --data DIR --out BUNDLE.json [--key FILE]\n"
+        "             [--funding TXID:VOUT:AMOUNT[,...]]\n"
         "       psephos proof --receipt RECEIPT.json --data DIR|--record DIR --out BUNDLE.json\n"
-        "       psephos proof verify BUNDLE.json [--rpc URL] [--trusted-keys FILE] [--json]",
-        {"--data", "--record", "--out", "--key", "--rpc", "--trusted-keys", "--receipt"},
+        "             [--funding TXID:VOUT:AMOUNT[,...]]\n"
+        "       psephos proof verify BUNDLE.json --bridge-address ADDR[,ADDR...]\n"
+        "             [--bridge-contract ADDR[,ADDR...]] [--rpc URL [--rpc-certificates PEM]]\n"
+        "             [--trusted-keys FILE] [--json]",
+        {"--data", "--record", "--out", "--key", "--rpc", "--trusted-keys", "--receipt",
+         "--funding", "--bridge-address", "--bridge-contract", "--rpc-certificates"},
         {"--json"},
         0,
         2};
@@ -238,10 +304,19 @@ int run_proof_command(Words words) {
             if (!read) return failure(read.error().message);
             trust.verifier_keys = std::move(read).value();
         }
+        // The bridge's published addresses: the anchors are checked against these, never
+        // against what the bundle names (docs/proof-bundle.md §3, P11).
+        if (auto addresses = args->value("--bridge-address"))
+            trust.bridge_addresses = split_list(*addresses);
+        if (auto contracts = args->value("--bridge-contract"))
+            trust.bridge_contracts = split_list(*contracts);
+        if (auto ok = bridge::check_bundle_trust(trust); !ok)
+            return usage_error(spec, ok.error().message);
         std::vector<bridge::BundleCheck> checks =
             bridge::verify_proof_bundle(bundle.value(), trust);
         if (auto rpc = args->value("--rpc")) {
-            for (auto& c : bridge::verify_anchors_on_chain(bundle.value(), *rpc))
+            for (auto& c : bridge::verify_anchors_on_chain(
+                     bundle.value(), *rpc, args->value("--rpc-certificates").value_or("")))
                 checks.push_back(std::move(c));
             if (!args->has_switch("--json") &&
                 std::any_of(bundle.value().anchors.begin(), bundle.value().anchors.end(),
@@ -271,9 +346,11 @@ int run_proof_command(Words words) {
     if (!args->value("--data")) return usage_error(spec, "missing --data");
     auto out = args->required("--out");
     if (!out) return usage_error(spec, out.error().message);
+    auto funding = funding_outputs(*args);
+    if (!funding) return usage_error(spec, funding.error().message);
     auto opened = open_ledger(*args, false);
     if (!opened) return failure(opened.error().message);
-    auto bundle = bridge::make_proof_bundle(*opened.value(), positional[0]);
+    auto bundle = bridge::make_proof_bundle(*opened.value(), positional[0], funding.value());
     if (!bundle) return failure(bundle.error().message);
     if (auto ok =
             crypto::write_new_file(out.value(), bridge::proof_bundle_to_json(bundle.value()), 0644);

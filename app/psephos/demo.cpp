@@ -587,7 +587,7 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
             << shown->receipt.log << " --index " << shown->receipt.index << "\n";
         out << "  its proof bundle, to the anchored root: " << anchored.bundle.string()
             << "\n  check it anywhere: psephos proof verify " << anchored.bundle.filename().string()
-            << (anchored.evm_anchored ? " --rpc URL" : "") << "\n";
+            << " " << anchored.trust_options << (anchored.evm_anchored ? " --rpc URL" : "") << "\n";
     }
     const bool all_acknowledged =
         encrypt_failures == 0 && rejected == 0 && acknowledged == options.voters &&

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "psephos/bridge/anchor_relay.hpp"
+#include "psephos/bridge/bitcoin_address.hpp"
 #include "psephos/bridge/evm_client.hpp"
 #include "psephos/bridge/proof_bundle.hpp"
 #include "psephos/bridge/secp256k1_key.hpp"
@@ -154,8 +155,35 @@ DemoAnchorOutcome DemoBridge::prove(ledger::Ledger& l, const Hash32& tracking_co
         ++outcome.anchors;
         if (a.intent.kind == election::ChainKind::evm && a.confirmed()) outcome.evm_anchored = true;
     }
-    // The voter's proof bundle, checked offline (and on chain when anchored there).
-    auto bundle = make_proof_bundle(l, tracking_code.to_hex());
+    // The voter's proof bundle, checked offline (and on chain when anchored there) against the
+    // bridge's own addresses and contract, as a voter would against the published ones.
+    std::vector<Utxo> funding;
+    BundleTrust trust;
+    for (const BitcoinChainConfig& c : config_.bitcoin) {
+        funding.push_back(c.utxo);
+        const auto key = read_secp256k1_key_file(c.key_file);
+        if (!key) throw std::runtime_error(key.error().message);
+        trust.bridge_addresses.push_back(
+            P2wpkhAddress::of_public_key(key.value().compressed_public_key(), c.network)
+                .to_string());
+    }
+    for (const EvmChainConfig& c : config_.evm) {
+        const auto key = read_secp256k1_key_file(c.key_file);
+        if (!key) throw std::runtime_error(key.error().message);
+        trust.bridge_addresses.push_back(
+            EvmAddress::of_public_key(key.value().uncompressed_public_key()).to_checksum_text());
+        if (c.contract) trust.bridge_contracts.push_back(c.contract->to_checksum_text());
+    }
+    auto join = [](const std::vector<std::string>& list) {
+        std::string out;
+        for (const std::string& item : list) out += (out.empty() ? "" : ",") + item;
+        return out;
+    };
+    outcome.trust_options =
+        "--bridge-address " + join(trust.bridge_addresses) +
+        (trust.bridge_contracts.empty() ? std::string()
+                                        : " --bridge-contract " + join(trust.bridge_contracts));
+    auto bundle = make_proof_bundle(l, tracking_code.to_hex(), funding);
     if (!bundle) throw std::runtime_error(bundle.error().message);
     outcome.bundle = dir_ / "receipt-proof.json";
     std::filesystem::remove(outcome.bundle);
@@ -163,7 +191,7 @@ DemoAnchorOutcome DemoBridge::prove(ledger::Ledger& l, const Hash32& tracking_co
             crypto::write_new_file(outcome.bundle, proof_bundle_to_json(bundle.value()), 0644);
         !ok)
         throw std::runtime_error(ok.error().message);
-    auto checks = verify_proof_bundle(bundle.value(), {});
+    auto checks = verify_proof_bundle(bundle.value(), trust);
     if (outcome.evm_anchored) {
         for (auto& c : verify_anchors_on_chain(bundle.value(), rpc_)) checks.push_back(c);
     }

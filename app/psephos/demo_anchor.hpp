@@ -19,7 +19,8 @@ struct DemoAnchorOutcome {
     std::size_t checks = 0;   // checks run on the bundle
     std::size_t passed = 0;
     std::filesystem::path bundle;
-    std::string evm_note;  // why there is no EVM anchor, when there is none
+    std::string trust_options;  // --bridge-address … [--bridge-contract …] for proof verify
+    std::string evm_note;       // why there is no EVM anchor, when there is none
 };
 
 class DemoBridge {

@@ -83,8 +83,10 @@ constexpr CommandEntry commands[] = {
      "anchor --data DIR --config FILE [--reason REASON] [--timeout S] | anchor status --data DIR\n"
      "      anchor the election root on the configured chains, exactly once each (docs/bridge.md)"},
     {"proof", psephos::app::run_proof_command,
-     "proof TRACKING-CODE --data DIR --out BUNDLE.json | proof verify BUNDLE.json [--rpc URL]\n"
-     "      export, or check, the proof that a ballot is in the anchored record;\n"
+     "proof TRACKING-CODE --data DIR --out BUNDLE.json | proof verify BUNDLE.json\n"
+     "      --bridge-address ADDR[,...] [--rpc URL]\n"
+     "      export, or check against the bridge's published addresses, the proof that a\n"
+     "      ballot is in the anchored record;\n"
      "      proof --receipt RECEIPT.json --data DIR|--record DIR --out BUNDLE.json adds the\n"
      "      voter's receipt, which P13 checks against the anchored record"},
     {"receipt", psephos::app::run_receipt_command,

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <thread>
 
+#include "anchor_limits.hpp"
 #include "psephos/bridge/evm_abi.hpp"
 #include "psephos/bridge/evm_client.hpp"
 #include "psephos/bridge/secp256k1_key.hpp"
@@ -63,196 +64,6 @@ std::string_view to_string(AnchorProgress progress) {
     return "unknown";
 }
 
-// ---- Configuration --------------------------------------------------------------------------
-
-namespace {
-
-// Reads the bridge configuration's JSON strictly: the first problem is kept, naming the file,
-// the place ("evm[0]") and the field; relative paths are taken from the file's folder.
-class ConfigReader {
-public:
-    ConfigReader(std::string where, std::filesystem::path base)
-        : where_(std::move(where)), base_(std::move(base)) {}
-
-    const std::optional<Error>& error() const { return error_; }
-
-    void fail(const std::string& at, const std::string& what) {
-        if (!error_) error_ = Error{ErrorCode::invalid_argument, where_ + ": " + at + ": " + what};
-    }
-    std::filesystem::path resolve(const std::string& p) const {
-        std::filesystem::path f(p);
-        return f.is_absolute() ? f : base_ / f;
-    }
-    std::string text(const json::object& o, const char* key, const std::string& at) {
-        const json::value* v = o.if_contains(key);
-        if (!v || !v->is_string()) {
-            fail(at, std::string("'") + key + "' must be a string");
-            return {};
-        }
-        return std::string(v->as_string());
-    }
-    std::uint64_t number(const json::object& o, const char* key, const std::string& at,
-                         std::optional<std::uint64_t> fallback = std::nullopt) {
-        const json::value* v = o.if_contains(key);
-        if (!v && fallback) return *fallback;
-        if (v && v->is_uint64()) return v->as_uint64();
-        if (v && v->is_int64() && v->as_int64() >= 0)
-            return static_cast<std::uint64_t>(v->as_int64());
-        fail(at, std::string("'") + key + "' must be a whole number from 0");
-        return 0;
-    }
-    void known_keys(const json::object& o, std::initializer_list<std::string_view> keys,
-                    const std::string& at) {
-        for (const auto& kv : o) {
-            if (std::find(keys.begin(), keys.end(), kv.key()) == keys.end())
-                fail(at, "unknown field '" + std::string(kv.key()) + "'");
-        }
-    }
-
-    EvmChainConfig evm_chain(const json::object& o, const std::string& at) {
-        known_keys(
-            o, {"name", "rpc", "chain_id", "confirmations", "key_file", "contract", "timeout_ms"},
-            at);
-        EvmChainConfig c;
-        c.name = text(o, "name", at);
-        c.rpc_url = text(o, "rpc", at);
-        c.chain_id = number(o, "chain_id", at);
-        c.confirmations = static_cast<std::uint32_t>(
-            std::min<std::uint64_t>(number(o, "confirmations", at, 1), 1000));
-        c.key_file = resolve(text(o, "key_file", at));
-        const std::uint64_t timeout = number(o, "timeout_ms", at, 15000);
-        c.timeouts.request = std::chrono::milliseconds(timeout);
-        c.timeouts.connect = std::chrono::milliseconds(std::min<std::uint64_t>(timeout, 5000));
-        if (o.contains("contract")) {
-            auto address = EvmAddress::from_text(text(o, "contract", at));
-            if (!address)
-                fail(at, "contract: " + address.error().message);
-            else
-                c.contract = address.value();
-        }
-        if (c.chain_id == 0) fail(at, "chain_id must be at least 1");
-        if (c.confirmations == 0) fail(at, "confirmations must be at least 1");
-        if (auto endpoint = RpcEndpoint::parse(c.rpc_url); !endpoint && !error_)
-            fail(at, "rpc: " + endpoint.error().message);
-        return c;
-    }
-
-    BitcoinChainConfig bitcoin_chain(const json::object& o, const std::string& at) {
-        known_keys(
-            o,
-            {"name", "network", "key_file", "utxo", "fee_rate_sat_per_vbyte", "out_dir", "rpc",
-             "rpc_user", "rpc_password", "rpc_cookie_file", "confirmations", "timeout_ms"},
-            at);
-        BitcoinChainConfig c;
-        c.name = text(o, "name", at);
-        const std::string network = text(o, "network", at);
-        if (network == "mainnet")
-            c.network = BitcoinNetwork::mainnet;
-        else if (network == "testnet")
-            c.network = BitcoinNetwork::testnet;
-        else if (network == "regtest")
-            c.network = BitcoinNetwork::regtest;
-        else
-            fail(at, "network must be mainnet, testnet or regtest");
-        c.key_file = resolve(text(o, "key_file", at));
-        c.fee_rate_sat_per_vbyte = number(o, "fee_rate_sat_per_vbyte", at, 2);
-        c.out_dir = resolve(text(o, "out_dir", at));
-        if (o.contains("rpc")) bitcoin_node(o, at, c);
-        const json::value* utxo = o.if_contains("utxo");
-        if (!utxo || !utxo->is_object()) {
-            fail(at, "'utxo' must be an object {txid, vout, amount_sat}");
-        } else {
-            const json::object& u = utxo->as_object();
-            known_keys(u, {"txid", "vout", "amount_sat"}, at + ".utxo");
-            auto txid = Hash32::from_hex(text(u, "txid", at + ".utxo"));
-            if (!txid)
-                fail(at + ".utxo", "txid must be 64 hex digits");
-            else
-                c.utxo.txid = txid.value();
-            const std::uint64_t vout = number(u, "vout", at + ".utxo");
-            if (vout > 0xFFFFFFFFu) fail(at + ".utxo", "vout is too large");
-            c.utxo.vout = static_cast<std::uint32_t>(vout);
-            c.utxo.amount_sat = number(u, "amount_sat", at + ".utxo");
-        }
-        return c;
-    }
-
-private:
-    // The node a Bitcoin chain broadcasts through, when "rpc" is given.
-    void bitcoin_node(const json::object& o, const std::string& at, BitcoinChainConfig& c) {
-        c.rpc_url = text(o, "rpc", at);
-        if (auto endpoint = RpcEndpoint::parse(c.rpc_url); !endpoint)
-            fail(at, "rpc: " + endpoint.error().message);
-        if (o.contains("rpc_cookie_file")) {
-            c.cookie_file = resolve(text(o, "rpc_cookie_file", at));
-        } else {
-            c.credentials.user = text(o, "rpc_user", at);
-            c.credentials.password = text(o, "rpc_password", at);
-        }
-        c.confirmations = static_cast<std::uint32_t>(
-            std::min<std::uint64_t>(number(o, "confirmations", at, 1), 1000));
-        if (c.confirmations == 0) fail(at, "confirmations must be at least 1");
-        const std::uint64_t timeout = number(o, "timeout_ms", at, 15000);
-        c.timeouts.request = std::chrono::milliseconds(timeout);
-        c.timeouts.connect = std::chrono::milliseconds(std::min<std::uint64_t>(timeout, 5000));
-    }
-
-    std::string where_;
-    std::filesystem::path base_;
-    std::optional<Error> error_;
-};
-
-}  // namespace
-
-Result<BridgeConfig> read_bridge_config(const std::filesystem::path& path) {
-    auto bytes = crypto::read_public_file(path, 1024 * 1024);
-    if (!bytes) return bytes.error();
-    boost::system::error_code ec;
-    const json::value root = json::parse(
-        std::string_view(reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size()),
-        ec);
-    const std::string where = path.string();
-    if (ec) return make_error(ErrorCode::invalid_encoding, where + ": not JSON: " + ec.message());
-    if (!root.is_object())
-        return make_error(ErrorCode::invalid_encoding, where + ": not an object");
-    ConfigReader read(where, path.parent_path());
-    BridgeConfig config;
-    const json::object& top = root.as_object();
-    read.known_keys(top, {"evm", "bitcoin", "first_retry_ms", "max_retry_ms"}, "top level");
-    config.first_retry =
-        std::chrono::milliseconds(read.number(top, "first_retry_ms", "top level", 500));
-    config.max_retry =
-        std::chrono::milliseconds(read.number(top, "max_retry_ms", "top level", 30000));
-    std::vector<std::string> names;
-    // Each entry of a list of chains that is an object, read by `chain`.
-    auto each_chain = [&](const char* key, auto&& chain) {
-        const json::value* list = top.if_contains(key);
-        if (!list) return;
-        if (!list->is_array()) read.fail(key, "must be a list");
-        for (std::size_t i = 0; list->is_array() && i < list->as_array().size(); ++i) {
-            const std::string at = std::string(key) + "[" + std::to_string(i) + "]";
-            if (!list->as_array()[i].is_object()) {
-                read.fail(at, "must be an object");
-                continue;
-            }
-            chain(list->as_array()[i].as_object(), at);
-        }
-    };
-    each_chain("evm", [&](const json::object& o, const std::string& at) {
-        config.evm.push_back(read.evm_chain(o, at));
-        names.push_back(config.evm.back().name);
-    });
-    each_chain("bitcoin", [&](const json::object& o, const std::string& at) {
-        config.bitcoin.push_back(read.bitcoin_chain(o, at));
-        names.push_back(config.bitcoin.back().name);
-    });
-    std::sort(names.begin(), names.end());
-    if (std::adjacent_find(names.begin(), names.end()) != names.end())
-        read.fail("chains", "two chains have the same name");
-    if (read.error()) return *read.error();
-    return config;
-}
-
 // ---- The relay ------------------------------------------------------------------------------
 
 struct AnchorRelay::Impl {
@@ -279,6 +90,8 @@ struct AnchorRelay::Impl {
         const EvmChainConfig& c = config.evm[i];
         EvmClient& client = *evm_clients[i];
         const EvmAddress sender = evm_address(i);
+        if (auto ok = check_reported_nonce(c, nonce, highest_recorded_nonce(i)); !ok)
+            return step_of(a, AnchorProgress::failed, ok.error().message);
         Eip1559Transaction t;
         t.chain_id = c.chain_id;
         t.nonce = nonce;
@@ -300,6 +113,8 @@ struct AnchorRelay::Impl {
                            "estimating gas: " + gas.error().message);
         }
         t.gas_limit = gas.value() + gas.value() / 5;  // 20% headroom
+        if (auto capped = check_evm_fee_cap(c, t.max_fee_per_gas, t.gas_limit); !capped)
+            return step_of(a, AnchorProgress::failed, capped.error().message);
         const SignedEvmTransaction signed_tx = t.sign(evm_keys[i]);
         election::AnchorTransaction record{a.intent_index, signed_tx.hash,
                                            nonce,          sender.to_checksum_text(),
@@ -318,13 +133,27 @@ struct AnchorRelay::Impl {
             signed_tx.hash);
     }
 
+    // The highest nonce the bridge log recorded for EVM chain i, if any.
+    std::optional<std::uint64_t> highest_recorded_nonce(std::size_t i) const {
+        std::optional<std::uint64_t> highest;
+        for (const AnchorState& s : ledger.anchors()) {
+            if (s.intent.kind != election::ChainKind::evm || s.intent.chain != config.evm[i].name)
+                continue;
+            for (const auto& [index, t] : s.transactions)
+                highest = std::max(highest.value_or(0), t.nonce);
+        }
+        return highest;
+    }
+
     // Zero-value transfers to itself for nonces [from, to), so that a transaction at `to` can be
     // mined. They carry nothing; sending one twice is harmless (one nonce, one transaction).
     Status fill_nonce_gap(std::size_t i, std::uint64_t from, std::uint64_t to) {
         const EvmChainConfig& c = config.evm[i];
         EvmClient& client = *evm_clients[i];
+        PSEPHOS_TRY(check_nonce_gap(c, from, to));
         auto fees = client.suggest_fees();
         if (!fees) return fees.error();
+        PSEPHOS_TRY(check_evm_fee_cap(c, fees.value().max_fee_per_gas, 21000));
         for (std::uint64_t n = from; n < to; ++n) {
             Eip1559Transaction t;
             t.chain_id = c.chain_id;
@@ -429,7 +258,10 @@ struct AnchorRelay::Impl {
             if (!pending) return step_of(a, AnchorProgress::retry_later, pending.error().message);
             if (pending.value() < last.nonce) {
                 if (auto filled = fill_nonce_gap(i, pending.value(), last.nonce); !filled)
-                    return step_of(a, AnchorProgress::retry_later,
+                    return step_of(a,
+                                   filled.error().code == ErrorCode::refused
+                                       ? AnchorProgress::failed
+                                       : AnchorProgress::retry_later,
                                    "filling the nonce gap: " + filled.error().message);
             }
         }
@@ -523,6 +355,7 @@ struct AnchorRelay::Impl {
         plan.network = c.network;
         auto built = build_op_return_transaction(plan, bitcoin_keys[i]);
         if (!built) return built.error();
+        PSEPHOS_TRY(check_bitcoin_fee_cap(c, built.value().fee_sat, built.value().vsize));
         election::AnchorTransaction record{
             a.intent_index,    built.value().txid, 0, bitcoin_address(i).to_string(),
             built.value().raw, now_seconds()};
@@ -553,6 +386,7 @@ struct AnchorRelay::Impl {
         auto endpoint = RpcEndpoint::parse(c.rpc_url);
         if (!endpoint) return endpoint.error();
         JsonRpcClient rpc(endpoint.value(), c.timeouts);
+        if (!c.rpc_certificates.empty()) rpc.use_trusted_certificates(c.rpc_certificates.string());
         rpc.use_dialect(JsonRpcDialect::bitcoin_core);
         RpcCredentials credentials = c.credentials;
         if (!c.cookie_file.empty()) {
@@ -659,8 +493,9 @@ Result<std::unique_ptr<AnchorRelay>> AnchorRelay::create(ledger::Ledger& ledger,
         impl->evm_keys.push_back(std::move(key).value());
         auto endpoint = RpcEndpoint::parse(c.rpc_url);
         if (!endpoint) return endpoint.error().within("chain '" + c.name + "'");
-        impl->evm_clients.push_back(
-            std::make_unique<EvmClient>(JsonRpcClient(endpoint.value(), c.timeouts)));
+        JsonRpcClient rpc(endpoint.value(), c.timeouts);
+        if (!c.rpc_certificates.empty()) rpc.use_trusted_certificates(c.rpc_certificates.string());
+        impl->evm_clients.push_back(std::make_unique<EvmClient>(std::move(rpc)));
     }
     for (const BitcoinChainConfig& c : impl->config.bitcoin) {
         auto key = read_secp256k1_key_file(c.key_file);
@@ -780,7 +615,10 @@ Result<EvmAddress> deploy_election_anchor(const EvmChainConfig& chain,
     if (!key) return key.error();
     auto endpoint = RpcEndpoint::parse(chain.rpc_url);
     if (!endpoint) return endpoint.error();
-    EvmClient client{JsonRpcClient(endpoint.value(), chain.timeouts)};
+    JsonRpcClient rpc(endpoint.value(), chain.timeouts);
+    if (!chain.rpc_certificates.empty())
+        rpc.use_trusted_certificates(chain.rpc_certificates.string());
+    EvmClient client{std::move(rpc)};
     auto chain_id = client.chain_id();
     if (!chain_id) return chain_id.error();
     if (chain_id.value() != chain.chain_id) {

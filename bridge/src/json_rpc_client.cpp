@@ -1,4 +1,4 @@
-// JSON-RPC 2.0 over HTTP/1.1 on Boost.Beast (json_rpc_client.hpp).
+// JSON-RPC 2.0 over HTTP/1.1 or HTTPS on Boost.Beast and OpenSSL 3 (json_rpc_client.hpp).
 //
 // Each call owns a private io_context and runs it once per phase (connect, then write and read);
 // beast::tcp_stream's expiry closes the socket when a phase's deadline passes, so every phase
@@ -7,6 +7,8 @@
 // numeric addresses, the usual case for a local node, skip it.
 #include "psephos/bridge/json_rpc_client.hpp"
 
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 #include <sodium.h>
 
 #include "psephos/crypto/bytes.hpp"
@@ -15,6 +17,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -22,6 +26,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -30,6 +35,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -108,13 +114,10 @@ std::string host_header(const RpcEndpoint& endpoint) {
 }  // namespace
 
 Result<RpcEndpoint> RpcEndpoint::parse(std::string_view url) {
-    constexpr std::string_view http_scheme = "http://";
-    if (starts_with_ignoring_case(url, "https://"))
-        return url_error(url,
-                         "https is not supported; reach the node over http (a local proxy or an "
-                         "ssh tunnel for a remote one)");
-    if (!starts_with_ignoring_case(url, http_scheme))
-        return url_error(url, "only http://host[:port][/path] URLs are supported");
+    const bool tls = starts_with_ignoring_case(url, "https://");
+    const std::string_view scheme = tls ? "https://" : "http://";
+    if (!starts_with_ignoring_case(url, scheme))
+        return url_error(url, "only http(s)://host[:port][/path] URLs are supported");
     for (char c : url) {
         const auto u = static_cast<unsigned char>(c);
         if (u <= 0x20 || u >= 0x7f)
@@ -122,7 +125,7 @@ Result<RpcEndpoint> RpcEndpoint::parse(std::string_view url) {
     }
     if (url.find('#') != std::string_view::npos) return url_error(url, "has a fragment ('#')");
 
-    std::string_view rest = url.substr(http_scheme.size());
+    std::string_view rest = url.substr(scheme.size());
     const std::size_t authority_end = rest.find_first_of("/?");
     std::string_view authority = rest.substr(0, authority_end);
     std::string_view target =
@@ -131,6 +134,8 @@ Result<RpcEndpoint> RpcEndpoint::parse(std::string_view url) {
         return url_error(url, "has user info ('user@'); credentials in URLs are refused");
 
     RpcEndpoint endpoint;
+    endpoint.tls = tls;
+    endpoint.port = tls ? 443 : 80;
     std::string_view port_text;
     bool has_port = false;
     if (!authority.empty() && authority.front() == '[') {
@@ -179,7 +184,16 @@ Result<RpcEndpoint> RpcEndpoint::parse(std::string_view url) {
     return endpoint;
 }
 
-std::string RpcEndpoint::to_string() const { return "http://" + host_header(*this) + target; }
+std::string RpcEndpoint::to_string() const {
+    return (tls ? "https://" : "http://") + host_header(*this) + target;
+}
+
+bool RpcEndpoint::is_loopback() const {
+    if (equals_ignoring_case(host, "localhost")) return true;
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(host, ec);
+    return !ec && address.is_loopback();
+}
 
 Result<JsonRpcAnswer> parse_json_rpc_response(std::string_view method, std::uint64_t expected_id,
                                               unsigned http_status, std::string_view body,
@@ -278,6 +292,77 @@ Result<boost::json::value> JsonRpcClient::call(std::string_view method, boost::j
     return std::get<json::value>(std::move(answer).value());
 }
 
+namespace {
+
+// What one exchange needs besides its stream.
+struct Exchange {
+    asio::io_context& io;
+    const std::vector<tcp::endpoint>& candidates;
+    const RpcTimeouts& timeouts;
+    const std::string& where;
+    http::request<http::string_body>& request;
+    std::size_t max_response_body;
+};
+
+// Connects (and for TLS, handshakes, verifying the certificate) within the connect deadline,
+// then sends the request and reads the whole answer within the request deadline.
+template <class Stream>
+Result<http::response<http::string_body>> exchange(const Exchange& x, Stream& stream) {
+    constexpr bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
+    auto io_failure = [&](const std::string& step, const beast::error_code& ec) {
+        return make_error(ErrorCode::io_error, x.where + ": " + step + ": " + ec.message());
+    };
+    auto& tcp_layer = beast::get_lowest_layer(stream);
+    tcp_layer.expires_after(x.timeouts.connect);
+    auto ec = run_until_done(
+        x.io, [&](auto handler) { tcp_layer.async_connect(x.candidates, std::move(handler)); });
+    if (ec == beast::error::timeout)
+        return make_error(ErrorCode::io_error, x.where + ": connect: timed out after " +
+                                                   milliseconds_text(x.timeouts.connect));
+    if (ec) return io_failure("connect", ec);
+    if constexpr (tls) {
+        ec = run_until_done(x.io, [&](auto handler) {
+            stream.async_handshake(asio::ssl::stream_base::client, std::move(handler));
+        });
+        if (ec == beast::error::timeout)
+            return make_error(ErrorCode::io_error, x.where + ": TLS handshake: timed out after " +
+                                                       milliseconds_text(x.timeouts.connect));
+        if (ec) return io_failure("TLS handshake (nothing was sent)", ec);
+    }
+
+    tcp_layer.expires_after(x.timeouts.request);
+    const std::string timed_out =
+        x.where + ": timed out after " + milliseconds_text(x.timeouts.request);
+    ec = run_until_done(
+        x.io, [&](auto handler) { http::async_write(stream, x.request, std::move(handler)); });
+    if (ec == beast::error::timeout) return make_error(ErrorCode::io_error, timed_out);
+    if (ec) return io_failure("sending the request", ec);
+
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(x.max_response_body);
+    ec = run_until_done(
+        x.io, [&](auto handler) { http::async_read(stream, buffer, parser, std::move(handler)); });
+    if (ec == beast::error::timeout) return make_error(ErrorCode::io_error, timed_out);
+    if (ec == http::error::body_limit)
+        return make_error(ErrorCode::io_error, x.where + ": response body exceeds " +
+                                                   std::to_string(x.max_response_body) + " bytes");
+    if (ec == http::error::end_of_stream)
+        return make_error(ErrorCode::io_error, x.where + ": connection closed without a response");
+    if (ec == http::error::partial_message)
+        return make_error(ErrorCode::io_error, x.where + ": connection closed mid-response");
+    // A TLS peer that closes without close_notify after a complete answer is not an error here:
+    // the answer was read whole (its length known), and Connection: close ends the exchange.
+    if (ec && !(tls && ec == asio::ssl::error::stream_truncated && parser.is_done()))
+        return io_failure("reading the response", ec);
+
+    beast::error_code ignored;
+    tcp_layer.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    return parser.release();
+}
+
+}  // namespace
+
 Result<JsonRpcAnswer> JsonRpcClient::call_for_answer(std::string_view method,
                                                      boost::json::array params) {
     const std::uint64_t id = next_id_++;
@@ -285,6 +370,13 @@ Result<JsonRpcAnswer> JsonRpcClient::call_for_answer(std::string_view method,
     auto io_failure = [&](const std::string& step, const beast::error_code& ec) {
         return make_error(ErrorCode::io_error, where + ": " + step + ": " + ec.message());
     };
+    if (credentials_ && !endpoint_.tls && !endpoint_.is_loopback()) {
+        return make_error(ErrorCode::refused,
+                          where +
+                              ": credentials are sent only over https or to a loopback "
+                              "address, never in clear to '" +
+                              endpoint_.host + "'; nothing was sent");
+    }
 
     json::object request_body;
     request_body["jsonrpc"] = dialect_ == JsonRpcDialect::bitcoin_core ? "1.0" : "2.0";
@@ -293,9 +385,8 @@ Result<JsonRpcAnswer> JsonRpcClient::call_for_answer(std::string_view method,
     request_body["params"] = std::move(params);
 
     asio::io_context io;
-    beast::tcp_stream stream(io);
 
-    // 1. Resolve (numeric hosts skip the resolver) and connect, within the connect deadline.
+    // 1. Resolve (numeric hosts skip the resolver).
     std::vector<tcp::endpoint> candidates;
     boost::system::error_code address_ec;
     const auto address = asio::ip::make_address(endpoint_.host, address_ec);
@@ -318,15 +409,8 @@ Result<JsonRpcAnswer> JsonRpcClient::call_for_answer(std::string_view method,
             return make_error(ErrorCode::io_error,
                               where + ": '" + endpoint_.host + "' resolves to no address");
     }
-    stream.expires_after(timeouts_.connect);
-    auto ec = run_until_done(
-        io, [&](auto handler) { stream.async_connect(candidates, std::move(handler)); });
-    if (ec == beast::error::timeout)
-        return make_error(ErrorCode::io_error, where + ": connect: timed out after " +
-                                                   milliseconds_text(timeouts_.connect));
-    if (ec) return io_failure("connect", ec);
 
-    // 2. Send the request and read the whole answer, within the request deadline.
+    // 2. The request.
     http::request<http::string_body> request{http::verb::post, endpoint_.target, 11};
     request.set(http::field::host, host_header(endpoint_));
     request.set(http::field::user_agent, "psephos-bridge");
@@ -342,35 +426,45 @@ Result<JsonRpcAnswer> JsonRpcClient::call_for_answer(std::string_view method,
     request.keep_alive(false);
     request.body() = json::serialize(request_body);
     request.prepare_payload();
+    const Exchange x{io, candidates, timeouts_, where, request, max_response_body_};
 
-    stream.expires_after(timeouts_.request);
-    const std::string timed_out =
-        where + ": timed out after " + milliseconds_text(timeouts_.request);
-    ec = run_until_done(
-        io, [&](auto handler) { http::async_write(stream, request, std::move(handler)); });
-    if (ec == beast::error::timeout) return make_error(ErrorCode::io_error, timed_out);
-    if (ec) return io_failure("sending the request", ec);
-
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(max_response_body_);
-    ec = run_until_done(
-        io, [&](auto handler) { http::async_read(stream, buffer, parser, std::move(handler)); });
-    if (ec == beast::error::timeout) return make_error(ErrorCode::io_error, timed_out);
-    if (ec == http::error::body_limit)
-        return make_error(ErrorCode::io_error, where + ": response body exceeds " +
-                                                   std::to_string(max_response_body_) + " bytes");
-    if (ec == http::error::end_of_stream)
-        return make_error(ErrorCode::io_error, where + ": connection closed without a response");
-    if (ec == http::error::partial_message)
-        return make_error(ErrorCode::io_error, where + ": connection closed mid-response");
-    if (ec) return io_failure("reading the response", ec);
-
-    beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-
-    const auto& response = parser.get();
-    return parse_json_rpc_response(method, id, response.result_int(), response.body(), dialect_);
+    // 3. Over TCP, or TLS with the certificate verified (chain and name) before anything is sent.
+    Result<http::response<http::string_body>> response =
+        make_error(ErrorCode::io_error, where + ": not sent");
+    if (!endpoint_.tls) {
+        beast::tcp_stream stream(io);
+        response = exchange(x, stream);
+    } else {
+        namespace ssl = asio::ssl;
+        ssl::context context(ssl::context::tls_client);
+        SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
+        context.set_verify_mode(ssl::verify_peer);
+        boost::system::error_code ec;
+        if (trusted_certificates_.empty()) {
+            context.set_default_verify_paths(ec);
+            if (ec) return io_failure("loading the system's CA certificates", ec);
+        } else {
+            context.load_verify_file(trusted_certificates_, ec);
+            if (ec)
+                return make_error(ErrorCode::invalid_argument,
+                                  where + ": trusted certificates '" + trusted_certificates_ +
+                                      "': not a readable PEM file of certificates (" +
+                                      ec.message() + ")");
+            // A pinned certificate is a trust anchor even if it is not a self-signed CA.
+            X509_STORE_set_flags(SSL_CTX_get_cert_store(context.native_handle()),
+                                 X509_V_FLAG_PARTIAL_CHAIN);
+        }
+        beast::ssl_stream<beast::tcp_stream> stream(io, context);
+        // The name (or IP address) the certificate must carry; SNI for a name.
+        stream.set_verify_callback(ssl::host_name_verification(endpoint_.host));
+        if (address_ec &&
+            SSL_set_tlsext_host_name(stream.native_handle(), endpoint_.host.c_str()) != 1)
+            return make_error(ErrorCode::io_error, where + ": cannot set the TLS server name");
+        response = exchange(x, stream);
+    }
+    if (!response) return response.error();
+    return parse_json_rpc_response(method, id, response.value().result_int(),
+                                   response.value().body(), dialect_);
 }
 
 }  // namespace psephos::bridge

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "anchor_evidence.hpp"
 #include "bundle_json.hpp"
 #include "psephos/bridge/bitcoin_address.hpp"
 #include "psephos/bridge/bitcoin_transaction.hpp"
@@ -118,7 +119,8 @@ namespace {
 // source with the ledger's query interface: a Ledger, or an election record (RecordReader).
 template <typename Source>
 Result<ProofBundle> build_bundle(const Source& l, const Hash32& full,
-                                 const ledger::TrackingCodeEntry& entry) {
+                                 const ledger::TrackingCodeEntry& entry,
+                                 const std::vector<Utxo>& funding) {
     const election::ElectionManifest& m = l.election().manifest;
     ProofBundle b;
     b.election_id = m.election_id;
@@ -203,6 +205,7 @@ Result<ProofBundle> build_bundle(const Source& l, const Hash32& full,
         for (const AnchorState& a : anchors) {
             if (a.transactions.empty() || !(a.payload == anchored->payload)) continue;
             b.anchors.push_back(bundle_anchor_of(a));
+            PSEPHOS_TRY(add_spent_outputs(b.anchors.back(), anchors, funding));
         }
     }
     return b;
@@ -211,14 +214,15 @@ Result<ProofBundle> build_bundle(const Source& l, const Hash32& full,
 }  // namespace
 
 Result<ProofBundle> make_proof_bundle_from_record(const std::filesystem::path& dir,
-                                                  std::string_view code) {
+                                                  std::string_view code,
+                                                  const std::vector<Utxo>& funding) {
     auto source = record::RecordReader::open(dir);
     if (!source) return source.error();
     auto prefix = tracking_code_prefix(code);
     if (!prefix) return prefix.error();
     auto found = source.value().find_tracking_code(prefix.value());
     if (!found) return found.error();
-    return build_bundle(source.value(), found.value().first, found.value().second);
+    return build_bundle(source.value(), found.value().first, found.value().second, funding);
 }
 
 Result<std::vector<BundleAnchor>> record_anchors(const std::filesystem::path& dir) {
@@ -230,10 +234,11 @@ Result<std::vector<BundleAnchor>> record_anchors(const std::filesystem::path& di
     return out;
 }
 
-Result<ProofBundle> make_proof_bundle(const ledger::Ledger& l, std::string_view code) {
+Result<ProofBundle> make_proof_bundle(const ledger::Ledger& l, std::string_view code,
+                                      const std::vector<Utxo>& funding) {
     auto full = full_tracking_code(l, code);
     if (!full) return full.error();
-    return build_bundle(l, full.value(), *l.casting().find_tracking_code(full.value()));
+    return build_bundle(l, full.value(), *l.casting().find_tracking_code(full.value()), funding);
 }
 
 // ---- JSON -----------------------------------------------------------------------------------
@@ -252,6 +257,11 @@ std::string proof_bundle_to_json(const ProofBundle& b) {
         o["transaction_id"] = a.transaction_id.to_hex();
         o["sender"] = a.sender;
         o["raw_transaction"] = to_hex(a.raw_transaction);
+        json::array spent;
+        for (const SpentOutput& so : a.spent_outputs)
+            spent.push_back(
+                {{"amount_sat", so.amount_sat}, {"script_pubkey", to_hex(so.script_pubkey)}});
+        o["spent_outputs"] = std::move(spent);
         o["block_number"] = a.block_number ? json::value(*a.block_number) : json::value(nullptr);
         o["block_hash"] = a.block_hash ? json::value(a.block_hash->to_hex()) : json::value(nullptr);
         o["confirmations"] = a.confirmations;
@@ -286,6 +296,37 @@ std::string proof_bundle_to_json(const ProofBundle& b) {
     return json::serialize(out) + "\n";
 }
 
+namespace {
+
+// An anchor's "spent_outputs": a list of {amount_sat, script_pubkey}, empty for EVM anchors.
+void read_spent_outputs(FieldReader& r, BundleAnchor& a) {
+    const json::value* list = r.get("spent_outputs");
+    if (!list) return;
+    if (!list->is_array() || list->as_array().size() > 64) {
+        r.fail("field 'spent_outputs' is not a list of at most 64 outputs");
+        return;
+    }
+    if (a.kind == ChainKind::evm && !list->as_array().empty()) {
+        r.fail("field 'spent_outputs' is not empty for an EVM anchor");
+        return;
+    }
+    for (std::size_t i = 0; i < list->as_array().size() && r.ok(); ++i) {
+        FieldReader o(list->as_array()[i], "spent_outputs[" + std::to_string(i) + "]");
+        SpentOutput spent;
+        spent.amount_sat = o.number("amount_sat");
+        spent.script_pubkey = o.hex("script_pubkey");
+        if (o.ok() && spent.amount_sat > max_money_sat) o.fail("amount_sat is above 21 M BTC");
+        if (o.ok() && spent.script_pubkey.size() > 10'000) o.fail("script_pubkey is too long");
+        if (auto ok = o.finish(); !ok) {
+            r.fail(ok.error().message);
+            return;
+        }
+        a.spent_outputs.push_back(std::move(spent));
+    }
+}
+
+}  // namespace
+
 Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
     if (text.size() > 16 * 1024 * 1024)
         return make_error(ErrorCode::invalid_argument, "proof bundle: larger than 16 MiB");
@@ -295,8 +336,12 @@ Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
         return make_error(ErrorCode::invalid_encoding, "proof bundle: not JSON: " + ec.message());
     ProofBundle b;
     FieldReader top(root, "proof bundle");
-    if (top.text("format") != proof_bundle_format && top.ok())
-        top.fail("format is not '" + std::string(proof_bundle_format) + "'");
+    if (const std::string format = top.text("format"); format != proof_bundle_format && top.ok()) {
+        top.fail(format == "psephos-proof-bundle-v1"
+                     ? "format is the older 'psephos-proof-bundle-v1', which carries no spent "
+                       "outputs: make the bundle again"
+                     : "format is not '" + std::string(proof_bundle_format) + "'");
+    }
 
     std::optional<Error> first;  // the first problem inside a section
     auto section = [&](std::string_view key, auto&& read) {
@@ -367,6 +412,7 @@ Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
             a.transaction_id = r.hash("transaction_id");
             a.sender = r.text("sender");
             a.raw_transaction = r.hex("raw_transaction");
+            read_spent_outputs(r, a);
             const json::value* number = r.get("block_number");
             const json::value* hash = r.get("block_hash");
             if (number && !number->is_null()) a.block_number = r.number("block_number");
@@ -393,65 +439,6 @@ Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
 }
 
 // ---- Checking -------------------------------------------------------------------------------
-
-Status check_anchor_transaction(const BundleAnchor& a, const AnchorPayload& payload) {
-    const Bytes expected = election::encode_anchor_payload(payload);
-    if (a.kind == ChainKind::evm) {
-        auto decoded = decode_signed_transaction(a.raw_transaction);
-        if (!decoded) return decoded.error().within("raw transaction");
-        const DecodedEvmTransaction& t = decoded.value();
-        if (!(t.hash == a.transaction_id)) {
-            return make_error(ErrorCode::verification_failed, "the raw transaction's hash is " +
-                                                                  t.hash.to_hex() + ", not " +
-                                                                  a.transaction_id.to_hex());
-        }
-        if (std::to_string(t.chain_id()) != a.network) {
-            return make_error(ErrorCode::verification_failed, "the transaction is for chain id " +
-                                                                  std::to_string(t.chain_id()) +
-                                                                  ", the anchor says " + a.network);
-        }
-        auto sender = EvmAddress::from_text(a.sender);
-        if (!sender) return sender.error().within("sender");
-        if (!(t.sender == sender.value())) {
-            return make_error(ErrorCode::verification_failed, "the transaction was signed by " +
-                                                                  t.sender.to_checksum_text() +
-                                                                  ", not the bridge's " + a.sender);
-        }
-        const Bytes call = encode_anchor_call(payload.election_digest, payload.election_log_size,
-                                              payload.election_root);
-        if (t.data() != expected && t.data() != call) {
-            return make_error(ErrorCode::verification_failed,
-                              "the transaction's data is neither the payload nor the "
-                              "ElectionAnchor anchor() call carrying it");
-        }
-        return {};
-    }
-    auto decoded = decode_bitcoin_transaction(a.raw_transaction);
-    if (!decoded) return decoded.error().within("raw transaction");
-    if (!(decoded.value().txid == a.transaction_id)) {
-        return make_error(ErrorCode::verification_failed, "the raw transaction's txid is " +
-                                                              decoded.value().txid.to_hex() +
-                                                              ", not " + a.transaction_id.to_hex());
-    }
-    auto carried = op_return_payload(decoded.value());
-    if (!carried) return carried.error();
-    if (carried.value() != expected) {
-        return make_error(ErrorCode::verification_failed,
-                          "the OP_RETURN output does not carry the payload");
-    }
-    // The spending key must be the bridge's: its witness public key hashes to the sender address.
-    auto address = decode_p2wpkh_address(a.sender);
-    if (!address) return address.error().within("sender");
-    for (std::size_t i = 0; i < decoded.value().inputs.size(); ++i) {
-        const auto& witness = decoded.value().inputs[i].witness;
-        if (witness.size() != 2 || !(hash160(witness[1]) == address.value().key_hash)) {
-            return make_error(ErrorCode::verification_failed,
-                              "input " + std::to_string(i) +
-                                  " is not spent by the bridge's P2WPKH key " + a.sender);
-        }
-    }
-    return {};
-}
 
 namespace {
 
@@ -624,6 +611,7 @@ std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleT
         add("P10", "anchor payload", check_anchor_payload(a, expected, where),
             where + ": size " + std::to_string(b.anchored_size));
         Status tx = check_anchor_transaction(a, expected);
+        if (tx) tx = check_anchor_trusted(a, trust);
         add("P11", "anchor transaction", tx.ok() ? tx : Status(tx.error().within(where)),
             where + ": transaction " + a.transaction_id.to_hex() + " from " + a.sender +
                 (a.block_number ? ", block " + std::to_string(*a.block_number) : ", unconfirmed"));
@@ -638,14 +626,17 @@ std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleT
     return checks;
 }
 
-std::vector<BundleCheck> verify_anchors_on_chain(const ProofBundle& b, const std::string& rpc_url) {
+std::vector<BundleCheck> verify_anchors_on_chain(const ProofBundle& b, const std::string& rpc_url,
+                                                 const std::string& trusted_certificates) {
     std::vector<BundleCheck> checks;
     auto endpoint = RpcEndpoint::parse(rpc_url);
     if (!endpoint) {
         checks.push_back({"P12", "anchor on chain", false, endpoint.error().message});
         return checks;
     }
-    EvmClient client{JsonRpcClient(endpoint.value())};
+    JsonRpcClient rpc(endpoint.value());
+    if (!trusted_certificates.empty()) rpc.use_trusted_certificates(trusted_certificates);
+    EvmClient client{std::move(rpc)};
     auto chain_id = client.chain_id();
     for (const BundleAnchor& a : b.anchors) {
         const std::string where = "chain '" + a.chain + "'";

@@ -137,20 +137,22 @@ Status add_receipt_evidence_from_record(const std::filesystem::path& dir, ProofB
     return add_evidence(source.value(), bundle, receipt);
 }
 
-Result<ProofBundle> make_receipt_bundle(const ledger::Ledger& l, const VoterReceipt& receipt) {
+Result<ProofBundle> make_receipt_bundle(const ledger::Ledger& l, const VoterReceipt& receipt,
+                                        const std::vector<Utxo>& funding) {
     auto bundle = make_bundle_for(
-        l, receipt, [&](const std::string& code) { return make_proof_bundle(l, code); });
+        l, receipt, [&](const std::string& code) { return make_proof_bundle(l, code, funding); });
     if (!bundle) return bundle.error();
     PSEPHOS_TRY(add_evidence(l, bundle.value(), receipt));
     return bundle;
 }
 
 Result<ProofBundle> make_receipt_bundle_from_record(const std::filesystem::path& dir,
-                                                    const VoterReceipt& receipt) {
+                                                    const VoterReceipt& receipt,
+                                                    const std::vector<Utxo>& funding) {
     auto source = record::RecordReader::open(dir);
     if (!source) return source.error();
     auto bundle = make_bundle_for(source.value(), receipt, [&](const std::string& code) {
-        return make_proof_bundle_from_record(dir, code);
+        return make_proof_bundle_from_record(dir, code, funding);
     });
     if (!bundle) return bundle.error();
     PSEPHOS_TRY(add_evidence(source.value(), bundle.value(), receipt));

@@ -122,6 +122,13 @@ private slots:
         QTest::newRow("repeated flag")
             << QStringList{"demo", "--seed", "1", "--seed", "2"} << "--seed is given twice";
         QTest::newRow("missing file") << QStringList{"election", "validate"} << "missing argument";
+        QTest::newRow("bad funding output")
+            << QStringList{"proof", "ABCD", "--data",    "d",
+                           "--out", "o",    "--funding", QString(64, QLatin1Char('a')) + ":0:12x"}
+            << "is not TXID:VOUT:AMOUNT";
+        QTest::newRow("fee cap of zero")
+            << QStringList{"anchor", "--data", "d", "--config", "c", "--max-anchor-fee-sat", "0"}
+            << "--max-anchor-fee-sat";
     }
     void bad_command_lines_exit_2_with_a_reason() {
         QFETCH(QStringList, args);

@@ -236,7 +236,14 @@ private slots:
         QVERIFY2(bundle.ok(), bundle ? "" : bundle.error().message.c_str());
         auto parsed = proof_bundle_from_json(proof_bundle_to_json(bundle.value()));
         QVERIFY2(parsed.ok(), parsed ? "" : parsed.error().message.c_str());
-        auto checks = verify_proof_bundle(parsed.value(), {});
+        // Against the bridge's address and the contract it deployed, as published.
+        BundleTrust trust;
+        trust.bridge_addresses = {
+            EvmAddress::of_public_key(
+                read_secp256k1_key_file(key).value().uncompressed_public_key())
+                .to_checksum_text()};
+        trust.bridge_contracts = {contract.value().to_checksum_text()};
+        auto checks = verify_proof_bundle(parsed.value(), trust);
         for (const auto& c : verify_anchors_on_chain(parsed.value(), url_)) checks.push_back(c);
         for (const auto& c : checks)
             QVERIFY2(c.passed, qPrintable(QString::fromStdString(c.id + " " + c.detail)));
@@ -277,7 +284,7 @@ private slots:
         // A bundle changed in one byte of a proof fails offline.
         ProofBundle tampered = parsed.value();
         tampered.district_inclusion.at(0).bytes[5] ^= 1;
-        const auto bad = verify_proof_bundle(tampered, {});
+        const auto bad = verify_proof_bundle(tampered, trust);
         QVERIFY(std::any_of(bad.begin(), bad.end(),
                             [](const BundleCheck& c) { return c.id == "P3" && !c.passed; }));
     }
@@ -342,10 +349,27 @@ private slots:
         const test::Run proof = test::run({"proof", QString::fromStdString(code), "--data", data,
                                            "--out", dir.filePath("bundle.json")});
         QVERIFY2(proof.exit_code == 0, qPrintable(test::describe(proof)));
-        const test::Run verified = test::run({"proof", "verify", dir.filePath("bundle.json"),
-                                              "--rpc", QString::fromStdString(url_)});
+        const QString bridge_address = QString::fromStdString(
+            EvmAddress::of_public_key(
+                read_secp256k1_key_file(key).value().uncompressed_public_key())
+                .to_checksum_text());
+        const test::Run verified =
+            test::run({"proof", "verify", dir.filePath("bundle.json"), "--bridge-address",
+                       bridge_address, "--rpc", QString::fromStdString(url_)});
         QVERIFY2(verified.exit_code == 0, qPrintable(test::describe(verified)));
         QVERIFY(verified.out.contains("PASS P12"));
+        // The same bundle checked against another bridge's address, or against none, fails P11.
+        const test::Run other = test::run(
+            {"proof", "verify", dir.filePath("bundle.json"), "--bridge-address",
+             QString::fromStdString(EvmAddress::of_public_key(
+                                        Secp256k1SigningKey::generate().uncompressed_public_key())
+                                        .to_checksum_text())});
+        QVERIFY2(other.exit_code != 0, qPrintable(test::describe(other)));
+        QVERIFY2(other.out.contains("is not a trusted bridge address"), qPrintable(other.out));
+        const test::Run none = test::run({"proof", "verify", dir.filePath("bundle.json")});
+        QVERIFY2(none.exit_code != 0, qPrintable(test::describe(none)));
+        QVERIFY2(none.out.contains("FAIL P11") && none.out.contains("--bridge-address"),
+                 qPrintable(none.out));
     }
 
     void endpoint_outage_is_retried_and_anchors_once() {
@@ -528,10 +552,14 @@ private slots:
         QVERIFY(wrong.exit_code != 0);
 
         // The bundle carries the Bitcoin anchor and checks offline (P11: OP_RETURN, key).
-        auto bundle = make_proof_bundle(*e.ledger, e.tracking_codes[0].to_hex());
-        QVERIFY(bundle.ok());
+        auto bundle = make_proof_bundle(*e.ledger, e.tracking_codes[0].to_hex(), {chain.utxo});
+        QVERIFY2(bundle.ok(), bundle ? "" : bundle.error().message.c_str());
         QCOMPARE(bundle.value().anchors.size(), std::size_t{1});
-        for (const auto& c : verify_proof_bundle(bundle.value(), {}))
+        BundleTrust trust;
+        trust.bridge_addresses = {
+            P2wpkhAddress::of_public_key(key.compressed_public_key(), BitcoinNetwork::regtest)
+                .to_string()};
+        for (const auto& c : verify_proof_bundle(bundle.value(), trust))
             QVERIFY2(c.passed, qPrintable(QString::fromStdString(c.id + " " + c.detail)));
 
         // A second anchor (after the tally moved the election root on) spends the first one's

@@ -153,6 +153,10 @@ private slots:
                               << "::1" << 8545 << "/";
         QTest::newRow("upper-case scheme") << "HTTP://h:2/"
                                            << "h" << 2 << "/";
+        QTest::newRow("https, default port") << "https://node.example/rpc"
+                                             << "node.example" << 443 << "/rpc";
+        QTest::newRow("https, port") << "HTTPS://h:8443"
+                                     << "h" << 8443 << "/";
     }
     void parses_http_urls() {
         QFETCH(QString, url);
@@ -169,12 +173,12 @@ private slots:
     void refuses_other_urls_data() {
         QTest::addColumn<QString>("url");
         QTest::addColumn<QString>("fragment");
-        QTest::newRow("https") << "https://node.example/"
-                               << "https is not supported";
         QTest::newRow("ws") << "ws://node.example/"
-                            << "only http://";
+                            << "only http(s)://";
         QTest::newRow("no scheme") << "127.0.0.1:8545"
-                                   << "only http://";
+                                   << "only http(s)://";
+        QTest::newRow("https with user info") << "https://user:secret@h/"
+                                              << "user info";
         QTest::newRow("no host") << "http://:8545/"
                                  << "has no host";
         QTest::newRow("port 0") << "http://h:0/"

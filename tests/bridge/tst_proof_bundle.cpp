@@ -1,7 +1,9 @@
 // Proof bundles without Node.js: an honest bundle from a ledger anchored on Bitcoin (signed
-// offline, written out) and on an EVM chain (a transaction signed offline) passes P1–P11, and
-// P12 against an in-process fake node; for each check P1–P12 a bundle with one thing changed (one
-// byte wherever the field is bytes) fails exactly there, every check before it still passing.
+// offline, written out) and on an EVM chain (a transaction signed offline) passes P1–P11 against
+// the bridge's addresses, and P12 against an in-process fake node; for each check P1–P12 a bundle
+// with one thing changed (one byte wherever the field is bytes) fails exactly there, every check
+// before it still passing. The attacker's own anchors — self-consistent, but by another key or to
+// another contract — fail P11, and so does every anchor when no trusted bridge is given.
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -16,6 +18,8 @@
 #include "fake_json_rpc_node.hpp"
 #include "ledger_scenario.hpp"
 #include "psephos/bridge/anchor_relay.hpp"
+#include "psephos/bridge/bitcoin_address.hpp"
+#include "psephos/bridge/evm_abi.hpp"
 #include "psephos/bridge/evm_client.hpp"
 #include "psephos/bridge/evm_transaction.hpp"
 #include "psephos/bridge/proof_bundle.hpp"
@@ -72,7 +76,11 @@ struct AnchoredElection {
     std::unique_ptr<ledger::Ledger> ledger;
     std::vector<Hash32> codes;
     Secp256k1SigningKey evm_key = Secp256k1SigningKey::generate();
+    Secp256k1SigningKey btc_key = Secp256k1SigningKey::generate();
+    Utxo funding;
     ProofBundle bundle;
+    // The bridge's published addresses (its EVM sender and its Bitcoin address).
+    BundleTrust trust;
 
     AnchoredElection() {
         ledger::LedgerOptions o;
@@ -104,11 +112,10 @@ struct AnchoredElection {
         btc.name = "btc-regtest";
         btc.network = BitcoinNetwork::regtest;
         btc.key_file = path_of(dir, "bridge-btc.key");
-        if (auto ok =
-                write_secp256k1_key_file(btc.key_file, Secp256k1SigningKey::generate(), "bridge");
-            !ok)
+        if (auto ok = write_secp256k1_key_file(btc.key_file, btc_key, "bridge"); !ok)
             qFatal("%s", ok.error().message.c_str());
         btc.utxo = {crypto::sha256(as_bytes("tst_proof_bundle: a regtest output")), 0, 100'000};
+        funding = btc.utxo;
         btc.fee_rate_sat_per_vbyte = 2;
         btc.out_dir = path_of(dir, "anchors");
         config.bitcoin.push_back(btc);
@@ -119,30 +126,43 @@ struct AnchoredElection {
         if (auto done = (*relay)->run_until_done(std::chrono::seconds(10)); !done)
             qFatal("anchor: %s", done.error().message.c_str());
 
-        auto made = make_proof_bundle(*ledger, codes[0].to_hex());
+        auto made = make_proof_bundle(*ledger, codes[0].to_hex(), {funding});
         if (!made) qFatal("bundle: %s", made.error().message.c_str());
         bundle = std::move(made).value();
         bundle.anchors.push_back(evm_anchor(bundle.anchors.at(0).payload));
+        trust.bridge_addresses = {
+            sender().to_checksum_text(),
+            P2wpkhAddress::of_public_key(btc_key.compressed_public_key(), BitcoinNetwork::regtest)
+                .to_string()};
     }
 
-    // A calldata anchor (EIP-1559, the payload as data), as the relay sends without a contract.
-    BundleAnchor evm_anchor(const Bytes& payload) const {
+    // A calldata anchor (EIP-1559, the payload as data), as the relay sends without a contract;
+    // with `contract`, the ElectionAnchor anchor() call to it. Signed by `key` (the bridge's).
+    BundleAnchor evm_anchor(const Bytes& payload, std::optional<EvmAddress> contract = {},
+                            const Secp256k1SigningKey* key = nullptr) const {
+        if (key == nullptr) key = &evm_key;
+        const EvmAddress from = EvmAddress::of_public_key(key->uncompressed_public_key());
         Eip1559Transaction t;
         t.chain_id = evm_chain_id;
         t.nonce = 0;
         t.max_priority_fee_per_gas = u256_from_u64(1'000'000'000);
         t.max_fee_per_gas = u256_from_u64(2'000'000'000);
         t.gas_limit = 60'000;
-        t.to = sender();
-        t.data = payload;
-        const SignedEvmTransaction signed_tx = t.sign(evm_key);
+        t.to = contract.value_or(from);
+        if (contract) {
+            auto p = election::decode_anchor_payload(payload).value();
+            t.data = encode_anchor_call(p.election_digest, p.election_log_size, p.election_root);
+        } else {
+            t.data = payload;
+        }
+        const SignedEvmTransaction signed_tx = t.sign(*key);
         BundleAnchor a;
         a.chain = "evm-31337";
         a.kind = election::ChainKind::evm;
         a.network = std::to_string(evm_chain_id);
         a.payload = payload;
         a.transaction_id = signed_tx.hash;
-        a.sender = sender().to_checksum_text();
+        a.sender = from.to_checksum_text();
         a.raw_transaction = signed_tx.raw;
         return a;
     }
@@ -156,6 +176,7 @@ struct AnchoredElection {
 std::unique_ptr<AnchoredElection> the_day;
 
 AnchoredElection& election_day() { return *the_day; }
+const BundleTrust& trusted() { return election_day().trust; }
 
 const BundleAnchor& evm_anchor_of(const ProofBundle& b) {
     for (const BundleAnchor& a : b.anchors)
@@ -259,6 +280,22 @@ const std::vector<Tamper>& tampers() {
              Bytes& raw = b.anchors.at(0).raw_transaction;
              flip(raw, raw.size() - 5);  // the key is the last witness item, before the locktime
          }},
+        {"P11", "Bitcoin witness signature, one byte of r",
+         [](ProofBundle& b) {
+             // Witness: [71-byte signature][33-byte key] before the 4-byte locktime; the txid
+             // does not cover the witness, so only the signature check can see this.
+             Bytes& raw = b.anchors.at(0).raw_transaction;
+             flip(raw, raw.size() - 4 - 34 - 71 + 10);
+         }},
+        {"P11", "Bitcoin spent output's amount, one satoshi",
+         [](ProofBundle& b) { b.anchors.at(0).spent_outputs.at(0).amount_sat ^= 0x01; }},
+        {"P11", "Bitcoin spent output's script, its last byte",
+         [](ProofBundle& b) {
+             Bytes& script = b.anchors.at(0).spent_outputs.at(0).script_pubkey;
+             flip(script, script.size() - 1);
+         }},
+        {"P11", "Bitcoin spent outputs, none",
+         [](ProofBundle& b) { b.anchors.at(0).spent_outputs.clear(); }},
         {"P11", "Bitcoin transaction id, one byte",
          [](ProofBundle& b) { b.anchors.at(0).transaction_id.bytes[31] ^= 0x01; }},
         {"P11", "EVM signature, its last byte",
@@ -297,7 +334,7 @@ private slots:
     }
 
     void honest_bundle_passes_every_offline_check() {
-        const auto checks = verify_proof_bundle(election_day().bundle, {});
+        const auto checks = verify_proof_bundle(election_day().bundle, trusted());
         QCOMPARE(checks.size(), std::size_t{13});  // P1–P9, and P10, P11 for each of 2 anchors
         for (const BundleCheck& c : checks)
             QVERIFY2(c.passed, qPrintable(QString::fromStdString(c.id + " " + c.detail)));
@@ -310,7 +347,9 @@ private slots:
         auto back = proof_bundle_from_json(text);
         QVERIFY2(back.ok(), back ? "" : back.error().message.c_str());
         QCOMPARE(proof_bundle_to_json(*back), text);
-        for (const BundleCheck& c : verify_proof_bundle(*back, {})) QVERIFY(c.passed);
+        for (const BundleCheck& c : verify_proof_bundle(*back, trusted())) QVERIFY(c.passed);
+        QCOMPARE(back->anchors.at(0).spent_outputs.size(), std::size_t{1});
+        QCOMPARE(back->anchors.at(0).spent_outputs[0].amount_sat, std::uint64_t{100'000});
     }
 
     void tampered_bundle_fails_its_check_data() {
@@ -324,7 +363,7 @@ private slots:
         const Tamper& t = tampers().at(static_cast<std::size_t>(index));
         ProofBundle b = election_day().bundle;
         t.apply(b);
-        const auto checks = verify_proof_bundle(b, {});
+        const auto checks = verify_proof_bundle(b, trusted());
         const int target = check_number(t.check);
         bool target_failed = false;
         for (const BundleCheck& c : checks) {
@@ -338,7 +377,7 @@ private slots:
     }
 
     void untrusted_key_fails_p2_and_p5() {
-        BundleTrust trust;
+        BundleTrust trust = trusted();
         trust.verifier_keys = {election_day().bundle.election_verifier};  // not the district's
         auto checks = verify_proof_bundle(election_day().bundle, trust);
         QVERIFY(find_check(checks, "P1")->passed);
@@ -352,6 +391,162 @@ private slots:
                                election_day().bundle.election_verifier};
         for (const BundleCheck& c : verify_proof_bundle(election_day().bundle, trust))
             QVERIFY(c.passed);
+    }
+
+    // The attacker's anchors: each transaction is valid and says what the bundle says (so P11's
+    // transaction checks pass), but it was signed by another key or calls another contract.
+    void anchors_need_a_trusted_bridge() {
+        const auto checks = verify_proof_bundle(election_day().bundle, {});
+        int p11 = 0;
+        for (const BundleCheck& c : checks) {
+            if (c.id != "P11") continue;
+            ++p11;
+            QVERIFY(!c.passed);
+            QVERIFY2(c.detail.find("no trusted bridge address was given") != std::string::npos,
+                     c.detail.c_str());
+        }
+        QCOMPARE(p11, 2);
+    }
+
+    void anchor_by_another_evm_key_is_refused() {
+        ProofBundle b = election_day().bundle;
+        const Secp256k1SigningKey attacker = Secp256k1SigningKey::generate();
+        b.anchors.at(1) = election_day().evm_anchor(b.anchors.at(0).payload, {}, &attacker);
+        QVERIFY(check_anchor_transaction(b.anchors.at(1),
+                                         {b.base_hash, b.anchored_size, b.anchored_root}));
+        const auto checks = verify_proof_bundle(b, trusted());
+        const BundleCheck& c = checks.back();
+        QCOMPARE(c.id, std::string("P11"));
+        QVERIFY(!c.passed);
+        QVERIFY2(c.detail.find("is not a trusted bridge address") != std::string::npos,
+                 c.detail.c_str());
+    }
+
+    void anchor_by_another_bitcoin_key_is_refused() {
+        ProofBundle b = election_day().bundle;
+        const Secp256k1SigningKey attacker = Secp256k1SigningKey::generate();
+        const P2wpkhAddress address =
+            P2wpkhAddress::of_public_key(attacker.compressed_public_key(), BitcoinNetwork::regtest);
+        OpReturnAnchorPlan plan;
+        plan.input = {crypto::sha256(as_bytes("the attacker's output")), 1, 50'000};
+        plan.payload = b.anchors.at(0).payload;
+        plan.network = BitcoinNetwork::regtest;
+        auto built = build_op_return_transaction(plan, attacker);
+        QVERIFY(built);
+        BundleAnchor& a = b.anchors.at(0);
+        a.raw_transaction = built.value().raw;
+        a.transaction_id = built.value().txid;
+        a.sender = address.to_string();
+        a.spent_outputs = {{50'000, address.script_pubkey()}};
+        QVERIFY(check_anchor_transaction(a, {b.base_hash, b.anchored_size, b.anchored_root}));
+        const auto checks = verify_proof_bundle(b, trusted());
+        const BundleCheck* c = find_check(checks, "P11");
+        QVERIFY(!c->passed);
+        QVERIFY2(c->detail.find("is not a trusted bridge address") != std::string::npos,
+                 c->detail.c_str());
+    }
+
+    void anchor_to_another_contract_is_refused() {
+        ProofBundle b = election_day().bundle;
+        const EvmAddress contract =
+            EvmAddress::of_public_key(Secp256k1SigningKey::generate().uncompressed_public_key());
+        b.anchors.at(1) = election_day().evm_anchor(b.anchors.at(0).payload, contract);
+        BundleTrust trust = trusted();
+        // No trusted contract given: a contract call cannot pass.
+        auto checks = verify_proof_bundle(b, trust);
+        QVERIFY(!checks.back().passed);
+        QVERIFY2(
+            checks.back().detail.find("no trusted ElectionAnchor contract") != std::string::npos,
+            checks.back().detail.c_str());
+        // Another contract trusted: refused.
+        trust.bridge_contracts = {
+            EvmAddress::of_public_key(Secp256k1SigningKey::generate().uncompressed_public_key())
+                .to_checksum_text()};
+        checks = verify_proof_bundle(b, trust);
+        QVERIFY(!checks.back().passed);
+        QVERIFY2(checks.back().detail.find("is not a trusted ElectionAnchor contract") !=
+                     std::string::npos,
+                 checks.back().detail.c_str());
+        // That contract trusted (in lower case, as people may paste it): passes.
+        std::string lower = "0x" + to_hex(contract.bytes);
+        trust.bridge_contracts.push_back(lower);
+        checks = verify_proof_bundle(b, trust);
+        QVERIFY2(checks.back().passed, checks.back().detail.c_str());
+    }
+
+    void payload_anchor_to_another_address_is_refused() {
+        ProofBundle b = election_day().bundle;
+        // The bridge's key sends the bare payload to someone else: not what the bridge sends.
+        Eip1559Transaction t;
+        t.chain_id = evm_chain_id;
+        t.max_fee_per_gas = u256_from_u64(2'000'000'000);
+        t.gas_limit = 60'000;
+        t.to = EvmAddress::of_public_key(Secp256k1SigningKey::generate().uncompressed_public_key());
+        t.data = b.anchors.at(0).payload;
+        const SignedEvmTransaction signed_tx = t.sign(election_day().evm_key);
+        b.anchors.at(1).raw_transaction = signed_tx.raw;
+        b.anchors.at(1).transaction_id = signed_tx.hash;
+        const auto checks = verify_proof_bundle(b, trusted());
+        QVERIFY(!checks.back().passed);
+        QVERIFY2(checks.back().detail.find("not to the bridge's own address") != std::string::npos,
+                 checks.back().detail.c_str());
+    }
+
+    void trust_names_a_bad_address() {
+        BundleTrust trust;
+        trust.bridge_addresses = {"0x1234"};
+        auto bad = check_bundle_trust(trust);
+        QVERIFY(!bad);
+        QVERIFY(bad.error().message.find("'0x1234'") != std::string::npos);
+        trust = trusted();
+        QVERIFY(check_bundle_trust(trust));
+        trust.bridge_contracts = {election_day().trust.bridge_addresses.at(1)};  // a P2WPKH
+        QVERIFY(!check_bundle_trust(trust));
+    }
+
+    void spent_outputs_in_json_are_strict() {
+        const std::string text = proof_bundle_to_json(election_day().bundle);
+        QVERIFY(text.find("\"spent_outputs\":[{\"amount_sat\":100000,\"script_pubkey\":\"0014") !=
+                std::string::npos);
+        auto replaced = [&](const std::string& from, const std::string& to) {
+            std::string t = text;
+            const std::size_t at = t.find(from);
+            if (at == std::string::npos) qFatal("not in the bundle: %s", from.c_str());
+            t.replace(at, from.size(), to);
+            return proof_bundle_from_json(t);
+        };
+        auto v1 = replaced("psephos-proof-bundle-v2", "psephos-proof-bundle-v1");
+        QVERIFY(!v1);
+        QVERIFY2(v1.error().message.find("carries no spent outputs") != std::string::npos,
+                 v1.error().message.c_str());
+        // An EVM anchor (the second) with a spent output.
+        const std::size_t evm = text.find("\"spent_outputs\":[]");
+        QVERIFY(evm != std::string::npos);
+        std::string t = text;
+        t.replace(evm, 18, "\"spent_outputs\":[{\"amount_sat\":1,\"script_pubkey\":\"00\"}]");
+        auto evm_spent = proof_bundle_from_json(t);
+        QVERIFY(!evm_spent);
+        QVERIFY2(evm_spent.error().message.find("not empty for an EVM anchor") != std::string::npos,
+                 evm_spent.error().message.c_str());
+        auto extra = replaced("\"amount_sat\":100000,", "\"amount_sat\":100000,\"vout\":0,");
+        QVERIFY(!extra);
+        QVERIFY2(extra.error().message.find("spent_outputs[0] has an unknown field 'vout'") !=
+                     std::string::npos,
+                 extra.error().message.c_str());
+        auto too_much = replaced("\"amount_sat\":100000", "\"amount_sat\":2100000000000001");
+        QVERIFY(!too_much);
+        QVERIFY(too_much.error().message.find("above 21 M BTC") != std::string::npos);
+    }
+
+    // The first anchor spends the configured output, which the ledger does not know: without it
+    // no bundle is made, and the error names the outpoint.
+    void bundle_without_funding_output_is_refused() {
+        auto made = make_proof_bundle(*election_day().ledger, election_day().codes[0].to_hex());
+        QVERIFY(!made);
+        QCOMPARE(made.error().code, ErrorCode::not_found);
+        QVERIFY2(made.error().message.find(election_day().funding.txid.to_hex() + ":0") !=
+                     std::string::npos,
+                 made.error().message.c_str());
     }
 
     void anchor_on_chain_passes_p12_on_an_honest_node() {

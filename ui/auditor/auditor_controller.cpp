@@ -807,8 +807,13 @@ void AuditorController::exportProofBundle(const QString& code, const QString& pa
         auto bundle = bridge::make_proof_bundle_from_record(dir, code_text);
         if (!bundle)
             return Outcome{false, tr("No proof bundle: %1").arg(q(bundle.error().message))};
-        // Checked before it is written: a bundle that does not verify is never handed out.
-        for (const bridge::BundleCheck& c : bridge::verify_proof_bundle(bundle.value(), {}))
+        // Checked before it is written: a bundle that does not verify is never handed out. Its
+        // anchors are checked against the bridge of the record's own bridge log (the record the
+        // auditor opened); a voter checks them against the bridge's published addresses.
+        auto trust = bridge::record_bridge_trust(dir);
+        if (!trust) return Outcome{false, tr("No proof bundle: %1").arg(q(trust.error().message))};
+        for (const bridge::BundleCheck& c :
+             bridge::verify_proof_bundle(bundle.value(), trust.value()))
             if (!c.passed)
                 return Outcome{false, tr("The bundle does not verify (%1 %2: %3); nothing written.")
                                           .arg(q(c.id), q(c.name), q(c.detail))};

@@ -32,9 +32,22 @@
 
 namespace psephos::bridge {
 
+// Limits on what a node can make the bridge spend or send (docs/bridge.md §2, "Limits"). The
+// defaults are safe for an anchor (≈ 50 000 gas; ≈ 150 vB): far above normal fees, far below
+// what a hostile or mistaken node could otherwise make the bridge pay.
+inline constexpr std::uint64_t default_max_fee_per_gas_gwei = 200;
+inline constexpr std::uint64_t default_max_fee_per_anchor_gwei = 20'000'000;  // 0.02 ETH
+inline constexpr std::uint64_t default_max_nonce_gap = 16;
+inline constexpr std::uint64_t max_evm_fee_cap_gwei = 1'000'000'000;  // 1 ETH: caps fit in wei
+inline constexpr std::uint64_t default_max_fee_rate_sat_per_vbyte = 200;
+inline constexpr std::uint64_t default_max_fee_sat = 50'000;
+
 struct EvmChainConfig {
     std::string name;  // the chain's name in the bridge log: an id (a-z, 0-9, -)
     std::string rpc_url;
+    // For an https rpc_url: a PEM file of trusted certificates (a pinned certificate or a CA)
+    // instead of the system's CAs.
+    std::filesystem::path rpc_certificates;
     std::uint64_t chain_id = 0;
     std::uint32_t confirmations = 1;
     std::filesystem::path key_file;
@@ -42,6 +55,12 @@ struct EvmChainConfig {
     // transaction to the bridge's own address whose calldata is the payload.
     std::optional<EvmAddress> contract;
     RpcTimeouts timeouts;
+    // The node's quoted max fee per gas, and gas limit × that fee, must not exceed these; a new
+    // anchor's nonce must not be more than max_nonce_gap past the bridge log's highest, nor a gap
+    // to fill longer. Otherwise the anchor fails and nothing is sent.
+    std::uint64_t max_fee_per_gas_gwei = default_max_fee_per_gas_gwei;
+    std::uint64_t max_fee_per_anchor_gwei = default_max_fee_per_anchor_gwei;
+    std::uint64_t max_nonce_gap = default_max_nonce_gap;
 };
 
 struct BitcoinChainConfig {
@@ -50,12 +69,17 @@ struct BitcoinChainConfig {
     std::filesystem::path key_file;
     Utxo utxo;  // an output of the key's P2WPKH address, spent by the anchor
     std::uint64_t fee_rate_sat_per_vbyte = 2;
+    // The configured rate must not exceed max_fee_rate_sat_per_vbyte (read_bridge_config), nor
+    // the signed anchor's fee max_fee_sat (else the anchor fails, nothing signed or recorded).
+    std::uint64_t max_fee_rate_sat_per_vbyte = default_max_fee_rate_sat_per_vbyte;
+    std::uint64_t max_fee_sat = default_max_fee_sat;
     std::filesystem::path out_dir;  // where the signed transaction is written (always)
     // A Bitcoin Core node to broadcast through (sendrawtransaction) and to read confirmations
     // from (getrawtransaction, which for a mined transaction needs the node's -txindex=1);
     // empty: the transaction is only written out. Credentials: rpc_user/rpc_password, or the
     // node's cookie file.
-    std::string rpc_url;
+    std::string rpc_url;  // https, or http to a loopback address only (credentials)
+    std::filesystem::path rpc_certificates;  // as for EVM chains
     RpcCredentials credentials;
     std::filesystem::path cookie_file;
     std::uint32_t confirmations = 1;

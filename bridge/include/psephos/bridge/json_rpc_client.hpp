@@ -1,6 +1,10 @@
-// A JSON-RPC 2.0 client over plain HTTP/1.1 (Boost.Beast), the transport of every call the
-// bridge makes to an EVM node. Synchronous for the caller, but each phase runs against a real
-// deadline, so a silent or hung node ends in an io_error instead of a frozen anchoring run.
+// A JSON-RPC 2.0 client over HTTP/1.1 or HTTPS (Boost.Beast, OpenSSL 3), the transport of every
+// call the bridge makes to an EVM or Bitcoin node. HTTPS verifies the node's certificate chain
+// and its name (or IP address) against the system's CAs, or against a PEM file of trusted
+// certificates (a pinned self-signed certificate, a private CA); nothing is sent before that.
+// Credentials are sent only over HTTPS or to a loopback address. Synchronous for the caller, but
+// each phase runs against a real deadline, so a silent or hung node ends in an io_error instead of
+// a frozen anchoring run.
 //
 // One TCP connection per call ("Connection: close"): anchoring makes a handful of calls per
 // election, so the saved handshakes are not worth the states a kept-alive connection can be in
@@ -23,19 +27,23 @@
 
 namespace psephos::bridge {
 
-// Where a node listens: http://host[:port][/path]. TLS is not supported; a node behind https
-// needs a local proxy (or an ssh tunnel), which keeps certificate handling out of the bridge.
+// Where a node listens: http://host[:port][/path] or https://host[:port][/path].
 struct RpcEndpoint {
     std::string host;          // a name, an IPv4 address or an IPv6 address without brackets
-    std::uint16_t port = 80;   // from the URL, 80 when it names none
+    std::uint16_t port = 80;   // from the URL, 80 (http) or 443 (https) when it names none
     std::string target = "/";  // the path (and query) the requests are posted to
+    bool tls = false;          // https
 
-    // Accepts only "http://" URLs with a non-empty host, an optional decimal port 1–65535 and an
-    // optional path; refuses https, user info ("user:pass@") and fragments with a message saying
-    // so.
+    // Accepts "http://" and "https://" URLs with a non-empty host, an optional decimal port
+    // 1–65535 and an optional path; refuses other schemes, user info ("user:pass@") and
+    // fragments with a message saying so.
     static Result<RpcEndpoint> parse(std::string_view url);
 
-    // "http://host:port/target", for messages.
+    // Whether the host is a loopback address (127.0.0.0/8, ::1) or "localhost": the only hosts
+    // credentials may go to over plain http.
+    bool is_loopback() const;
+
+    // "http(s)://host:port/target", for messages.
     std::string to_string() const;
 };
 
@@ -105,8 +113,14 @@ public:
 
     // Bitcoin Core's JSON-RPC 1.0 (see JsonRpcDialect); requests then say "jsonrpc": "1.0".
     void use_dialect(JsonRpcDialect dialect) { dialect_ = dialect; }
-    // Sends an "Authorization: Basic …" header with every request.
+    // Sends an "Authorization: Basic …" header with every request: over https, or over http to
+    // a loopback address only (a call to another host over http is refused before connecting).
     void use_credentials(RpcCredentials credentials) { credentials_ = std::move(credentials); }
+    // For https: trust the certificates in this PEM file (a pinned certificate, or a CA) instead
+    // of the system's CAs. A pinned certificate need not be a CA: it is a trust anchor itself.
+    void use_trusted_certificates(std::string pem_file) {
+        trusted_certificates_ = std::move(pem_file);
+    }
 
     const RpcEndpoint& endpoint() const { return endpoint_; }
     const RpcTimeouts& timeouts() const { return timeouts_; }
@@ -118,6 +132,7 @@ private:
     std::uint64_t next_id_ = 1;
     JsonRpcDialect dialect_ = JsonRpcDialect::json_rpc_2_0;
     std::optional<RpcCredentials> credentials_;
+    std::string trusted_certificates_;  // a file name; empty: the system's CAs
 };
 
 }  // namespace psephos::bridge

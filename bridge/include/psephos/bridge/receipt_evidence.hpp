@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "psephos/bridge/bitcoin_transaction.hpp"
 #include "psephos/election/voter_receipt.hpp"
 #include "psephos/ledger/ledger.hpp"
 
@@ -50,10 +51,13 @@ Status add_receipt_evidence_from_record(const std::filesystem::path& record_dir,
 // The bundle for a receipt: the receipt's own ballot if the ledger or record still has its
 // tracking code, else the nearest ballot of the receipt's district at or before its index (so
 // that P13 can report the missing ballot), with the receipt's evidence added.
+// `funding` as for make_proof_bundle.
 Result<ProofBundle> make_receipt_bundle(const ledger::Ledger& ledger,
-                                        const election::VoterReceipt& receipt);
+                                        const election::VoterReceipt& receipt,
+                                        const std::vector<Utxo>& funding = {});
 Result<ProofBundle> make_receipt_bundle_from_record(const std::filesystem::path& record_dir,
-                                                    const election::VoterReceipt& receipt);
+                                                    const election::VoterReceipt& receipt,
+                                                    const std::vector<Utxo>& funding = {});
 
 // P13 (docs/proof-bundle.md §3): run by verify_proof_bundle when the bundle carries a receipt.
 BundleCheck check_receipt_evidence(const ProofBundle& bundle, const BundleTrust& trust);
