@@ -335,12 +335,14 @@ private slots:
              at("kiosk-1.key.pub"), "--out", at("kiosk-1.authorised")},
             {"ledger", "register-device", "--data", data, "--authorisation",
              at("kiosk-1.authorised")},
-            {"ledger", "open-polls", "--data", data, "--district", "ward-1"},
+            // Polls records are signed by a device: kiosk-1.key is in this directory.
+            {"ledger", "open-polls", "--data", data, "--district", "ward-1", "--device-keys",
+             at(".")},
             {"encrypt", "--election", election_file, "--district", "ward-1", "--selections",
              "{\"mayor\": [\"rosa-delgado\"]}", "--device-key", at("kiosk-1.key"), "--device-id",
              "kiosk-1", "--out", at("ballot"), "--data", data},
             {"ledger", "cast", "--data", data, at("ballot")},
-            {"ledger", "close-polls", "--data", data, "--all"},
+            {"ledger", "close-polls", "--data", data, "--all", "--device-keys", at(".")},
             {"tally", "--data", data},
         };
         for (const QStringList& args : setup) {

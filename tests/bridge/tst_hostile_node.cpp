@@ -103,7 +103,7 @@ struct ClosedDay {
         records.push_back(election::encode_ballot(scenario.next_ballot(0, 0).ballot));
         for (auto& r : ledger->ingest(std::move(records)))
             if (!r) qFatal("ingest: %s", r.error().message.c_str());
-        if (auto closed = ledger->close_all_polls("official"); !closed)
+        if (auto closed = ledger->close_all_polls(scenario.closings(*ledger)); !closed)
             qFatal("close: %s", closed.error().message.c_str());
         // The ledger key file `psephos anchor --data DIR` opens the ledger with.
         if (auto ok = crypto::write_signing_key_file(
