@@ -53,7 +53,9 @@ std::string octal_mode(mode_t mode) {
 
 // Opens for reading and checks the kind (and, for a secret, the mode) of what was opened.
 Result<int> open_for_reading(const fs::path& path, bool require_private, struct stat& status) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, before fstat
+    // can refuse it. It changes nothing for the regular files read below.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         const int error = errno;
         const ErrorCode code = error == ENOENT   ? ErrorCode::not_found

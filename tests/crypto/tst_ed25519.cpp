@@ -335,6 +335,24 @@ private slots:
         QVERIFY(read_signing_key_file(path).ok());
     }
 
+    // A FIFO named as a key or public file is refused at once (opening it for reading would
+    // wait for a writer), and so are a directory and a device.
+    void refuses_what_is_not_a_regular_file_without_waiting() {
+        QTemporaryDir dir;
+        const fs::path root = dir.path().toStdString();
+        QCOMPARE(::mkfifo((root / "fifo").c_str(), 0600), 0);
+        for (const fs::path& path : {root / "fifo", root, fs::path("/dev/zero")}) {
+            const auto key = read_signing_key_file(path);
+            QVERIFY(!key.ok());
+            QVERIFY2(contains(key.error().message, "not a regular file"),
+                     key.error().message.c_str());
+            const auto data = psephos::crypto::read_public_file(path, 1024);
+            QVERIFY(!data.ok());
+            QVERIFY2(contains(data.error().message, path.string() + ": not a regular file"),
+                     data.error().message.c_str());
+        }
+    }
+
     void refuses_to_overwrite_an_existing_file() {
         QTemporaryDir dir;
         const fs::path path = fs::path(dir.path().toStdString()) / "guardian-3.key";
