@@ -263,15 +263,20 @@ Result<crypto::SealedShare> read_signed_share(const StepContext& step, std::uint
     return share;
 }
 
+Result<std::optional<Bytes>> read_optional_exchange_file(const fs::path& path) {
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(path, ec))) return std::optional<Bytes>();
+    PSEPHOS_TRY_ASSIGN(Bytes bytes, read_public_file(path, max_exchange_file_size));
+    return std::optional<Bytes>(std::move(bytes));
+}
+
 Result<std::optional<election::SignedComplaint>> read_complaint(const StepContext& step,
                                                                 std::uint32_t accuser,
                                                                 std::uint32_t accused) {
     const fs::path path = step.exchange / complaint_name(accuser, accused);
-    std::error_code ec;
-    if (!fs::exists(fs::symlink_status(path, ec)))
-        return std::optional<election::SignedComplaint>();
-    PSEPHOS_TRY_ASSIGN(const Bytes bytes, read_public_file(path, max_exchange_file_size));
-    auto complaint = election::decode_share_complaint(bytes);
+    PSEPHOS_TRY_ASSIGN(const std::optional<Bytes> bytes, read_optional_exchange_file(path));
+    if (!bytes) return std::optional<election::SignedComplaint>();
+    auto complaint = election::decode_share_complaint(*bytes);
     if (!complaint) return complaint.error().within(path.string());
     if (auto ok = election::verify_share_complaint(step.info.ceremony_hash, complaint.value(),
                                                    step.announcements.at(accuser),

@@ -15,7 +15,6 @@
 
 namespace psephos::app::guardian {
 
-using crypto::read_public_file;
 using crypto::WipeOnExit;
 using crypto::write_new_file;
 
@@ -27,11 +26,9 @@ Result<std::optional<election::ShareResolution>> read_resolution(const StepConte
                                                                  std::uint32_t accused,
                                                                  std::uint32_t accuser) {
     const fs::path path = step.exchange / resolution_name(accused, accuser);
-    std::error_code ec;
-    if (!fs::exists(fs::symlink_status(path, ec)))
-        return std::optional<election::ShareResolution>();
-    PSEPHOS_TRY_ASSIGN(const Bytes bytes, read_public_file(path, max_exchange_file_size));
-    auto resolution = election::decode_share_resolution(bytes);
+    PSEPHOS_TRY_ASSIGN(const std::optional<Bytes> bytes, read_optional_exchange_file(path));
+    if (!bytes) return std::optional<election::ShareResolution>();
+    auto resolution = election::decode_share_resolution(*bytes);
     if (!resolution) return resolution.error().within(path.string());
     return std::optional<election::ShareResolution>(std::move(resolution).value());
 }

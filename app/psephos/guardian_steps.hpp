@@ -33,6 +33,10 @@ std::string resolution_name(std::uint32_t accused, std::uint32_t accuser);
 // Exchange files are small; the limit bounds a hostile one.
 inline constexpr std::size_t max_exchange_file_size = 65536;
 
+// An exchange file that may not be there yet (a complaint, a resolution): its bytes, nothing
+// when there is no such file, or the error reading it.
+Result<std::optional<Bytes>> read_optional_exchange_file(const fs::path& path);
+
 struct StepContext {
     fs::path dir;
     fs::path exchange;
