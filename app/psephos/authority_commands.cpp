@@ -18,15 +18,16 @@ namespace psephos::app {
 namespace {
 
 // With --pkcs11 the key is in a token (docs/keys.md) and --key FILE is not given.
-const std::string token_usage =
-    "[--key FILE | --pkcs11 MODULE --token LABEL --key-label LABEL (--pin-fd N | --pin-file FILE)]";
+const std::string token_key_usage =
+    "--pkcs11 MODULE --token LABEL --key-label LABEL (--pin-fd N | --pin-file FILE)";
+const std::string token_usage = "(--key FILE | " + token_key_usage + ")";
 
 std::vector<std::string_view> with_token_flags(std::vector<std::string_view> flags) {
     flags.insert(flags.end(), token_flags.begin(), token_flags.end());
     return flags;
 }
 
-const std::string keygen_usage = "psephos authority keygen --out FILE " + token_usage;
+const std::string keygen_usage = "psephos authority keygen --out FILE [" + token_key_usage + "]";
 const CommandSpec keygen_spec{keygen_usage, with_token_flags({"--out"}), {}, 0, 0};
 const std::string approve_usage =
     "psephos authority approve " + token_usage + " --election FILE --out FILE";
