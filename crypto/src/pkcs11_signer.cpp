@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -93,14 +94,57 @@ Result<Ed25519PublicKey> decode_ec_point(ByteSpan point) {
 // The DER of the OID 1.3.101.112 (id-Ed25519, RFC 8410): CKA_EC_PARAMS of a new key.
 constexpr std::array<CK_BYTE, 5> ed25519_oid{0x06, 0x03, 0x2b, 0x65, 0x70};
 
+// C_Initialize and C_Finalize act on the whole process, so the signers of one process share
+// each module's initialisation: the first to load it initialises it, the last to let it go
+// finalises it, and one initialised by someone else (C_Initialize says
+// CKR_CRYPTOKI_ALREADY_INITIALIZED to the first) is never finalised here.
+struct ModuleUse {
+    int users = 0;
+    bool finalize = false;
+};
+struct Modules {
+    std::mutex mutex;
+    std::map<CK_FUNCTION_LIST_PTR, ModuleUse> uses;
+};
+Modules& modules() {
+    static Modules all;
+    return all;
+}
+
+CK_RV start_using(CK_FUNCTION_LIST_PTR functions) {
+    Modules& all = modules();
+    const std::lock_guard lock(all.mutex);
+    ModuleUse& use = all.uses[functions];
+    if (use.users == 0) {
+        CK_C_INITIALIZE_ARGS args{};
+        args.flags = CKF_OS_LOCKING_OK;
+        const CK_RV rv = functions->C_Initialize(&args);
+        if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+            all.uses.erase(functions);
+            return rv;
+        }
+        use.finalize = rv == CKR_OK;
+    }
+    ++use.users;
+    return CKR_OK;
+}
+
+void stop_using(CK_FUNCTION_LIST_PTR functions) {
+    Modules& all = modules();
+    const std::lock_guard lock(all.mutex);
+    const auto it = all.uses.find(functions);
+    if (it == all.uses.end() || --it->second.users > 0) return;
+    if (it->second.finalize) functions->C_Finalize(nullptr);
+    all.uses.erase(it);
+}
+
 }  // namespace
 
 struct Pkcs11Signer::Session {
     void* library = nullptr;
     CK_FUNCTION_LIST_PTR functions = nullptr;
-    bool initialized_here = false;  // C_Finalize only what this object initialised
+    bool using_module = false;  // counted in modules()
     CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
-    bool logged_in = false;
     CK_OBJECT_HANDLE private_key = CK_INVALID_HANDLE;
     std::mutex mutex;   // a PKCS#11 session serves one call at a time
     std::string where;  // "PKCS#11 token 'x'" for messages
@@ -111,11 +155,10 @@ struct Pkcs11Signer::Session {
     Session(Session&&) = delete;
     Session& operator=(Session&&) = delete;
     ~Session() {
-        if (functions != nullptr) {
-            if (logged_in) functions->C_Logout(session);
-            if (session != CK_INVALID_HANDLE) functions->C_CloseSession(session);
-            if (initialized_here) functions->C_Finalize(nullptr);
-        }
+        // No C_Logout: the login belongs to the process's whole session with the token, which
+        // other signers may share; closing the last session (or C_Finalize) logs out.
+        if (session != CK_INVALID_HANDLE) functions->C_CloseSession(session);
+        if (using_module) stop_using(functions);
         if (library != nullptr) ::dlclose(library);
     }
 
@@ -137,14 +180,9 @@ struct Pkcs11Signer::Session {
             functions = nullptr;
             return token_error(ErrorCode::io_error, where + ": C_GetFunctionList failed", rv);
         }
-        CK_C_INITIALIZE_ARGS args{};
-        args.flags = CKF_OS_LOCKING_OK;
-        const CK_RV rv = functions->C_Initialize(&args);
-        if (rv == CKR_OK) {
-            initialized_here = true;
-        } else if (rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+        if (CK_RV rv = start_using(functions); rv != CKR_OK)
             return token_error(ErrorCode::io_error, where + ": C_Initialize failed", rv);
-        }
+        using_module = true;
         return {};
     }
 
@@ -192,9 +230,10 @@ struct Pkcs11Signer::Session {
         if (rv == CKR_PIN_LOCKED)
             return token_error(ErrorCode::permission_denied,
                                where + ": the PIN is locked (too many wrong PINs)", rv);
+        // CKR_USER_ALREADY_LOGGED_IN: another signer of this process logged in to this token
+        // (PKCS#11 logins are per application and token), which already checked a PIN.
         if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN)
             return token_error(ErrorCode::permission_denied, where + ": login failed", rv);
-        logged_in = rv == CKR_OK;
         return {};
     }
 

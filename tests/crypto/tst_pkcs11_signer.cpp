@@ -57,15 +57,17 @@ public:
                                   nullptr, &session_) != CKR_OK)
                 qFatal("C_OpenSession");
             std::string p = pin;
-            if (f_->C_Login(session_, CKU_USER, reinterpret_cast<CK_UTF8CHAR_PTR>(p.data()),
-                            p.size()) != CKR_OK)
-                qFatal("C_Login");
+            const CK_RV login = f_->C_Login(session_, CKU_USER,
+                                            reinterpret_cast<CK_UTF8CHAR_PTR>(p.data()), p.size());
+            // Already logged in: a signer of this process is (logins are per process and token).
+            if (login != CKR_OK && login != CKR_USER_ALREADY_LOGGED_IN) qFatal("C_Login");
+            logged_in_ = login == CKR_OK;
             return;
         }
         qFatal("no token %s", token.c_str());
     }
     ~Raw() {
-        f_->C_Logout(session_);
+        if (logged_in_) f_->C_Logout(session_);
         f_->C_CloseSession(session_);
         if (initialized_) f_->C_Finalize(nullptr);
         dlclose(library_);
@@ -94,6 +96,7 @@ public:
         CK_ATTRIBUTE attribute{CKA_LABEL, label.data(), label.size()};
         return f_->C_SetAttributeValue(session_, object, &attribute, 1);
     }
+    CK_RV destroy(CK_OBJECT_HANDLE object) { return f_->C_DestroyObject(session_, object); }
     // A key pair whose secret may be exported: what Pkcs11Signer must refuse to use.
     CK_RV generate_extractable(std::string label) {
         CK_BBOOL yes = CK_TRUE;
@@ -118,6 +121,7 @@ private:
     void* library_ = nullptr;
     CK_FUNCTION_LIST_PTR f_ = nullptr;
     bool initialized_ = false;
+    bool logged_in_ = false;
     CK_SESSION_HANDLE session_ = CK_INVALID_HANDLE;
 };
 
@@ -253,6 +257,38 @@ private slots:
         QCOMPARE(r.error().code, ErrorCode::verification_failed);
         QVERIFY2(r.error().message.find("does not match the public key") != std::string::npos,
                  r.error().message.c_str());
+    }
+
+    // C_Initialize and C_Finalize are per process: closing one signer must not finalise the
+    // module under another one that still signs.
+    void two_signers_share_the_module_and_outlive_each_other() {
+        QVERIFY(crypto::Pkcs11Signer::generate(spec_of("authority", "second-signer"), pin));
+        auto first = crypto::Pkcs11Signer::open(spec_of("authority", "election-authority"), pin);
+        auto second = crypto::Pkcs11Signer::open(spec_of("authority", "second-signer"), pin);
+        QVERIFY(first && second);
+        first.value().reset();
+        auto signature = second.value()->sign_message(bytes_of("still here"));
+        QVERIFY2(signature, signature ? "" : signature.error().message.c_str());
+        QVERIFY(crypto::verify_signature(second.value()->public_key(), bytes_of("still here"),
+                                         signature.value()));
+    }
+
+    // The key disappears from the token after the signer opened it (deleted, token swapped): a
+    // signature is then an error naming the token and the step, never a crash or a bad signature.
+    void a_token_that_cannot_sign_any_more_gives_an_error() {
+        QVERIFY(crypto::Pkcs11Signer::generate(spec_of("authority", "doomed"), pin));
+        auto signer = crypto::Pkcs11Signer::open(spec_of("authority", "doomed"), pin);
+        QVERIFY(signer);
+        {
+            Raw raw("authority");
+            QCOMPARE(raw.destroy(raw.find(CKO_PRIVATE_KEY, "doomed")), CKR_OK);
+        }
+        auto r = signer.value()->sign_message(bytes_of("after the key is gone"));
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, ErrorCode::io_error);
+        QVERIFY2(
+            r.error().message.find("PKCS#11 token 'authority': C_SignInit(CKM_EDDSA) failed") == 0,
+            r.error().message.c_str());
     }
 
     void generate_never_shadows_a_key_of_the_same_label() {
