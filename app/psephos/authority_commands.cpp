@@ -2,6 +2,8 @@
 // the approval of one finalized election, without which no ledger is created for it, and the
 // authorisation of every device for one district, without which no ledger registers it. The key
 // stays on the authority's offline machine; only the approval and authorisation files travel.
+#include <sodium.h>
+
 #include <chrono>
 #include <iostream>
 
@@ -10,20 +12,33 @@
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/election/authority.hpp"
+#include "token_signer.hpp"
 
 namespace psephos::app {
 namespace {
 
-const CommandSpec keygen_spec{"psephos authority keygen --out FILE", {"--out"}, {}, 0, 0};
-const CommandSpec approve_spec{"psephos authority approve --key FILE --election FILE --out FILE",
-                               {"--key", "--election", "--out"},
-                               {},
-                               0,
-                               0};
+// With --pkcs11 the key is in a token (docs/keys.md) and --key FILE is not given.
+const std::string token_key_usage =
+    "--pkcs11 MODULE --token LABEL --key-label LABEL (--pin-fd N | --pin-file FILE)";
+const std::string token_usage = "(--key FILE | " + token_key_usage + ")";
+
+std::vector<std::string_view> with_token_flags(std::vector<std::string_view> flags) {
+    flags.insert(flags.end(), token_flags.begin(), token_flags.end());
+    return flags;
+}
+
+const std::string keygen_usage = "psephos authority keygen --out FILE [" + token_key_usage + "]";
+const CommandSpec keygen_spec{keygen_usage, with_token_flags({"--out"}), {}, 0, 0};
+const std::string approve_usage =
+    "psephos authority approve " + token_usage + " --election FILE --out FILE";
+const CommandSpec approve_spec{
+    approve_usage, with_token_flags({"--key", "--election", "--out"}), {}, 0, 0};
+const std::string authorise_usage = "psephos authority authorise-device " + token_usage +
+                                    " --election FILE --district D --device ID --public-key "
+                                    "FILE --out FILE";
 const CommandSpec authorise_spec{
-    "psephos authority authorise-device --key FILE --election FILE --district D --device ID "
-    "--public-key FILE --out FILE",
-    {"--key", "--election", "--district", "--device", "--public-key", "--out"},
+    authorise_usage,
+    with_token_flags({"--key", "--election", "--district", "--device", "--public-key", "--out"}),
     {},
     0,
     0};
@@ -42,11 +57,32 @@ std::optional<int> missing(const CommandSpec& spec, const Arguments& args,
     return std::nullopt;
 }
 
+// The key pair is generated in the token; only the public key file is written, at --out itself.
+int run_token_keygen(const Arguments& args, const crypto::Pkcs11KeySpec& spec) {
+    const std::string out = *args.value("--out");
+    if (path_exists(out)) return failure(out + ": already exists");
+    auto pin = read_token_pin(args);
+    if (!pin) return failure(pin.error().message);
+    auto key = crypto::Pkcs11Signer::generate(spec, pin.value());
+    sodium_memzero(pin.value().data(), pin.value().size());
+    if (!key) return failure(key.error().message);
+    if (auto ok = crypto::write_public_key_file(out, key.value(), "election-authority"); !ok)
+        return failure(ok.error().message);
+    std::cout << "authority key: " << election::authority_key_text(key.value()) << '\n'
+              << "generated in " << spec.describe() << " (the secret never leaves the token)\n"
+              << "wrote " << out
+              << " (public key: give it to auditors, `psephos verify --authority`)\n";
+    return exit_ok;
+}
+
 int run_keygen(Words words) {
     int status = exit_ok;
     auto args = parse_or_report(keygen_spec, words, status);
     if (!args) return status;
     if (auto m = missing(keygen_spec, *args, {"--out"})) return *m;
+    auto token = token_key_spec(*args);
+    if (!token) return usage_error(keygen_spec, token.error().message);
+    if (token.value()) return run_token_keygen(*args, *token.value());
     const std::filesystem::path out(*args->value("--out"));
     const std::filesystem::path pub = out.string() + ".pub";
     const auto key = crypto::Ed25519SigningKey::generate();
@@ -65,13 +101,17 @@ int run_approve(Words words) {
     int status = exit_ok;
     auto args = parse_or_report(approve_spec, words, status);
     if (!args) return status;
-    if (auto m = missing(approve_spec, *args, {"--key", "--election", "--out"})) return *m;
-    auto key = crypto::read_signing_key_file(*args->value("--key"));
-    if (!key) return failure(key.error().message);
+    if (auto m = missing(approve_spec, *args, {"--election", "--out"})) return *m;
+    auto token = token_key_spec(*args);
+    if (!token) return usage_error(approve_spec, token.error().message);
+    if (!token.value() && !args->value("--key")) return usage_error(approve_spec, "missing --key");
+    auto signer = open_authority_signer(*args, token.value());
+    if (!signer) return failure(signer.error().message);
     auto election = load_finalized_election(*args->value("--election"));
     if (!election) return failure(election.error().message);
-    const election::ElectionApproval approval =
-        election::approve_election(election.value().base_hash, key.value());
+    auto signed_approval = election::approve_election(election.value().base_hash, *signer.value());
+    if (!signed_approval) return failure(signed_approval.error().message);
+    const election::ElectionApproval& approval = signed_approval.value();
     if (auto ok = crypto::write_new_file(*args->value("--out"),
                                          election::encode_election_approval(approval), 0644);
         !ok)
@@ -87,15 +127,18 @@ int run_authorise_device(Words words) {
     int status = exit_ok;
     auto args = parse_or_report(authorise_spec, words, status);
     if (!args) return status;
-    if (auto m =
-            missing(authorise_spec, *args,
-                    {"--key", "--election", "--district", "--device", "--public-key", "--out"}))
+    if (auto m = missing(authorise_spec, *args,
+                         {"--election", "--district", "--device", "--public-key", "--out"}))
         return *m;
+    auto token = token_key_spec(*args);
+    if (!token) return usage_error(authorise_spec, token.error().message);
+    if (!token.value() && !args->value("--key"))
+        return usage_error(authorise_spec, "missing --key");
     if (!is_id(*args->value("--device")))
         return usage_error(authorise_spec,
                            "--device must be 1 to 64 characters from a-z, 0-9 and '-'");
-    auto key = crypto::read_signing_key_file(*args->value("--key"));
-    if (!key) return failure(key.error().message);
+    auto signer = open_authority_signer(*args, token.value());
+    if (!signer) return failure(signer.error().message);
     auto election = load_finalized_election(*args->value("--election"));
     if (!election) return failure(election.error().message);
     auto device_key = crypto::read_public_key_file(*args->value("--public-key"));
@@ -108,7 +151,10 @@ int run_authorise_device(Words words) {
         district, *args->value("--device"), device_key.value(), now_seconds(), {}};
     Bytes record;
     try {
-        election::authorise_device(election.value().base_hash, registration, key.value());
+        if (auto ok = election::authorise_device(election.value().base_hash, registration,
+                                                 *signer.value());
+            !ok)
+            return failure(ok.error().message);
         record = election::encode_device_registration(registration);
     } catch (const std::invalid_argument& e) {
         return usage_error(authorise_spec, e.what());
@@ -118,7 +164,8 @@ int run_authorise_device(Words words) {
     std::cout << "device: " << registration.device_id << '\n'
               << "district: " << district << '\n'
               << "device key: " << to_hex(device_key.value().span()) << '\n'
-              << "authorised by: " << election::authority_key_text(key.value().public_key()) << '\n'
+              << "authorised by: " << election::authority_key_text(signer.value()->public_key())
+              << '\n'
               << "wrote " << *args->value("--out")
               << " (for psephos ledger register-device --authorisation)\n";
     return exit_ok;

@@ -49,7 +49,7 @@ constexpr CommandEntry commands[] = {
     {"authority", psephos::app::run_authority_command,
      "authority keygen | approve | authorise-device   ('psephos authority --help')\n"
      "      the election authority's offline key: approve a finalized election, authorise each\n"
-     "      device for one district"},
+     "      device for one district; the key in a file or a PKCS#11 token (--pkcs11)"},
     {"ledger", psephos::app::run_ledger_command,
      "ledger SUBCOMMAND [OPTIONS]   ('psephos ledger --help' shows each one's usage)\n"
      "      the election's ledger in DIR (district logs, election log, event log):\n"

@@ -55,6 +55,13 @@ ElectionApproval approve_election(const Hash32& base_hash,
             authority.sign(election_approval_message(base_hash))};
 }
 
+Result<ElectionApproval> approve_election(const Hash32& base_hash,
+                                          const crypto::Ed25519Signer& authority) {
+    PSEPHOS_TRY_ASSIGN(const crypto::Ed25519Signature signature,
+                       authority.sign_message(election_approval_message(base_hash)));
+    return ElectionApproval{base_hash, authority.public_key(), signature};
+}
+
 Status verify_election_approval(const ElectionApproval& approval, const Hash32& base_hash) {
     if (!(approval.base_hash == base_hash))
         return Error{ErrorCode::verification_failed,
@@ -72,6 +79,14 @@ void authorise_device(const Hash32& base_hash, DeviceRegistration& registration,
                       const crypto::Ed25519SigningKey& authority) {
     registration.authority_signature =
         authority.sign(device_authorisation_message(base_hash, registration));
+}
+
+Status authorise_device(const Hash32& base_hash, DeviceRegistration& registration,
+                        const crypto::Ed25519Signer& authority) {
+    PSEPHOS_TRY_ASSIGN(
+        registration.authority_signature,
+        authority.sign_message(device_authorisation_message(base_hash, registration)));
+    return {};
 }
 
 Status verify_device_authorisation(const Hash32& base_hash, const DeviceRegistration& r,

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "psephos/crypto/ed25519.hpp"
+#include "psephos/crypto/ed25519_signer.hpp"
 #include "psephos/election/election_context.hpp"
 #include "psephos/election/ledger_records.hpp"
 
@@ -32,6 +33,10 @@ Bytes device_authorisation_message(const Hash32& base_hash, const DeviceRegistra
 
 ElectionApproval approve_election(const Hash32& base_hash,
                                   const crypto::Ed25519SigningKey& authority);
+// The same with a signer, e.g. the authority's key in a PKCS#11 token (docs/keys.md): its
+// error (a token that fails to sign) is the caller's to report.
+Result<ElectionApproval> approve_election(const Hash32& base_hash,
+                                          const crypto::Ed25519Signer& authority);
 // The approval is for this base hash and its signature verifies under its own key. Whether that
 // key is the authority's is the caller's trust anchor to compare (verification_failed names it).
 Status verify_election_approval(const ElectionApproval& approval, const Hash32& base_hash);
@@ -39,6 +44,8 @@ Status verify_election_approval(const ElectionApproval& approval, const Hash32& 
 // Fills registration.authority_signature.
 void authorise_device(const Hash32& base_hash, DeviceRegistration& registration,
                       const crypto::Ed25519SigningKey& authority);
+Status authorise_device(const Hash32& base_hash, DeviceRegistration& registration,
+                        const crypto::Ed25519Signer& authority);
 // verification_failed naming the device and district unless the authority signed exactly this
 // registration for this election.
 Status verify_device_authorisation(const Hash32& base_hash, const DeviceRegistration& registration,
