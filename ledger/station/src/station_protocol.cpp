@@ -178,24 +178,34 @@ Result<Message> decode_as(ByteSpan data) {
 
 std::string_view to_string(MessageType type) {
     switch (type) {
-        case MessageType::hello: return "hello";
-        case MessageType::submit: return "submit";
-        case MessageType::status: return "status";
-        case MessageType::lookup: return "lookup";
-        case MessageType::ping: return "ping";
-        case MessageType::welcome: return "welcome";
-        case MessageType::receipt: return "receipt";
-        case MessageType::status_report: return "status report";
-        case MessageType::lookup_result: return "lookup result";
-        case MessageType::pong: return "pong";
-        case MessageType::error: return "error";
+        case MessageType::hello:
+            return "hello";
+        case MessageType::submit:
+            return "submit";
+        case MessageType::status:
+            return "status";
+        case MessageType::lookup:
+            return "lookup";
+        case MessageType::ping:
+            return "ping";
+        case MessageType::welcome:
+            return "welcome";
+        case MessageType::receipt:
+            return "receipt";
+        case MessageType::status_report:
+            return "status report";
+        case MessageType::lookup_result:
+            return "lookup result";
+        case MessageType::pong:
+            return "pong";
+        case MessageType::error:
+            return "error";
     }
     return "unknown";
 }
 
 MessageType type_of(const Message& message) {
-    return std::visit([](const auto& m) { return type_for<std::decay_t<decltype(m)>>(); },
-                      message);
+    return std::visit([](const auto& m) { return type_for<std::decay_t<decltype(m)>>(); }, message);
 }
 
 std::uint32_t request_id_of(const Message& message) {
@@ -223,20 +233,30 @@ Bytes encode_frame(const Message& message) {
 }
 
 Result<Message> decode_message(ByteSpan data) {
-    if (data.empty())
-        return Error{ErrorCode::invalid_encoding, "station message: empty"};
+    if (data.empty()) return Error{ErrorCode::invalid_encoding, "station message: empty"};
     switch (static_cast<MessageType>(data[0])) {
-        case MessageType::hello: return decode_as<Hello>(data);
-        case MessageType::welcome: return decode_as<Welcome>(data);
-        case MessageType::submit: return decode_as<Submit>(data);
-        case MessageType::receipt: return decode_as<Receipt>(data);
-        case MessageType::status: return decode_as<StatusRequest>(data);
-        case MessageType::status_report: return decode_as<StatusReport>(data);
-        case MessageType::lookup: return decode_as<Lookup>(data);
-        case MessageType::lookup_result: return decode_as<LookupResult>(data);
-        case MessageType::ping: return decode_as<Ping>(data);
-        case MessageType::pong: return decode_as<Pong>(data);
-        case MessageType::error: return decode_as<ErrorReply>(data);
+        case MessageType::hello:
+            return decode_as<Hello>(data);
+        case MessageType::welcome:
+            return decode_as<Welcome>(data);
+        case MessageType::submit:
+            return decode_as<Submit>(data);
+        case MessageType::receipt:
+            return decode_as<Receipt>(data);
+        case MessageType::status:
+            return decode_as<StatusRequest>(data);
+        case MessageType::status_report:
+            return decode_as<StatusReport>(data);
+        case MessageType::lookup:
+            return decode_as<Lookup>(data);
+        case MessageType::lookup_result:
+            return decode_as<LookupResult>(data);
+        case MessageType::ping:
+            return decode_as<Ping>(data);
+        case MessageType::pong:
+            return decode_as<Pong>(data);
+        case MessageType::error:
+            return decode_as<ErrorReply>(data);
     }
     return Error{ErrorCode::invalid_encoding,
                  "station message at byte 0: type " + std::to_string(data[0]) + " is not known"};
@@ -271,8 +291,8 @@ Result<std::optional<Bytes>> FrameReader::next() {
     if (!length_) return std::optional<Bytes>{};
     if (*length_ == 0 || *length_ > max_frame_)
         return Error{ErrorCode::invalid_encoding,
-                     "station frame: length " + std::to_string(*length_) + " is not between 1 and " +
-                         std::to_string(max_frame_)};
+                     "station frame: length " + std::to_string(*length_) +
+                         " is not between 1 and " + std::to_string(max_frame_)};
     if (buffer_.size() < 4 + *length_) return std::optional<Bytes>{};
     Bytes message(buffer_.begin() + 4, buffer_.end());
     buffer_.clear();

@@ -27,11 +27,11 @@ inline constexpr std::uint8_t protocol_version = 1;
 // Limits (docs/station-protocol.md §3). A frame's length counts the message after the u32.
 inline constexpr std::size_t max_frame_size = 256 * 1024;
 inline constexpr std::size_t max_record_size = max_frame_size - 64;
-inline constexpr std::size_t max_id_size = 64;              // device, district, station ids
-inline constexpr std::size_t max_error_text_size = 1024;    // an error's message
-inline constexpr std::size_t max_checkpoint_size = 4096;    // a signed note
-inline constexpr std::size_t max_verifier_key_size = 512;   // a note verifier key, as text
-inline constexpr std::size_t max_inclusion_hashes = 64;     // any tree below 2^64 leaves
+inline constexpr std::size_t max_id_size = 64;             // device, district, station ids
+inline constexpr std::size_t max_error_text_size = 1024;   // an error's message
+inline constexpr std::size_t max_checkpoint_size = 4096;   // a signed note
+inline constexpr std::size_t max_verifier_key_size = 512;  // a note verifier key, as text
+inline constexpr std::size_t max_inclusion_hashes = 64;    // any tree below 2^64 leaves
 
 enum class MessageType : std::uint8_t {
     hello = 0x01,
@@ -150,7 +150,7 @@ struct Pong {
 
 // Why a request was not served (docs/station-protocol.md §4). Values are permanent.
 enum class ReplyCode : std::uint16_t {
-    malformed = 1,       // the message did not decode; the connection is closed
+    malformed = 1,  // the message did not decode; the connection is closed
     unsupported_version = 2,
     hello_first = 3,     // a request before the hello
     not_authorised = 4,  // the device is unknown, deauthorised, of another district or election
