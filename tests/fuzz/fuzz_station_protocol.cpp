@@ -62,8 +62,7 @@ void check_frames(ByteSpan data) {
             require(took > 0, "an incomplete frame takes more bytes");
         }
     }
-    require(seen.size() <= stream.size() &&
-                std::equal(seen.begin(), seen.end(), stream.begin()),
+    require(seen.size() <= stream.size() && std::equal(seen.begin(), seen.end(), stream.begin()),
             "the frames are the stream's bytes in order");
 }
 

@@ -25,7 +25,9 @@ std::string hex_of(const Bytes& b) {
 }
 
 Inclusion an_inclusion() {
-    return {41, hash_of("leaf"), "e/district/d1+1a2b3c4d+AQID",
+    return {41,
+            hash_of("leaf"),
+            "e/district/d1+1a2b3c4d+AQID",
             "e/district/d1\n42\nroot\n\n— e/district/d1 sig\n",
             {hash_of("a"), hash_of("b"), hash_of("c")}};
 }
@@ -80,8 +82,10 @@ private slots:
                              "101112131415161718191a1b1c1d1e1f"
                              "0000000a") +
                      hex_of(Bytes{'d', '1', '-', 'k', 'i', 'o', 's', 'k', '-', '1'}));
-        QCOMPARE(hex_of(encode_frame(Ping{8, 42})),
-                 std::string("0000000e" "0501" "00000008" "000000000000002a"));
+        QCOMPARE(hex_of(encode_frame(Ping{8, 42})), std::string("0000000e"
+                                                                "0501"
+                                                                "00000008"
+                                                                "000000000000002a"));
     }
 
     void refuses_what_breaks_a_rule_data() {
@@ -97,26 +101,72 @@ private slots:
         row("version 0", "050000000001000000000000002a", "version 0");
         row("truncated ping", "0501000000010000", "station message ping at byte 6: nonce");
         row("trailing byte", "050100000001000000000000002a00", "trailing");
-        row("empty device id", "0101" "00000001" + base + "00000000",
+        row("empty device id",
+            "0101"
+            "00000001" +
+                base + "00000000",
             "device id: is not 1 to 64 printable ASCII");
-        row("device id with a space", "0101" "00000001" + base + "00000003" + QByteArray("a b").toHex(),
+        row("device id with a space",
+            "0101"
+            "00000001" +
+                base + "00000003" + QByteArray("a b").toHex(),
             "device id: is not 1 to 64 printable ASCII");
-        row("device id over 64 bytes", "0101" "00000001" + base + "00000041" + QByteArray(65, 'a').toHex(),
+        row("device id over 64 bytes",
+            "0101"
+            "00000001" +
+                base + "00000041" + QByteArray(65, 'a').toHex(),
             "device id");
-        row("a registration submitted", "0201" "00000002" "00000002" "0701",
+        row("a registration submitted",
+            "0201"
+            "00000002"
+            "00000002"
+            "0701",
             "record type 7 is not one a kiosk submits");
-        row("an empty record", "0201" "00000002" "00000000", "record: is empty");
-        row("polls state 4", "8301" "00000003" "04" + QByteArray(32, '0') + base,
+        row("an empty record",
+            "0201"
+            "00000002"
+            "00000000",
+            "record: is empty");
+        row("polls state 4",
+            "8301"
+            "00000003"
+            "04" +
+                QByteArray(32, '0') + base,
             "polls: state 4 is not 0–3");
-        row("lookup result of type 4", "8401" "00000004" "04", "4 is not 0 (not found), 2 or 3");
-        row("error code 0", "ff01" "00000001" "0000" "00000000", "code: 0 is not a known error");
-        row("error code 9", "ff01" "00000001" "0009" "00000000", "code: 9 is not a known error");
+        row("lookup result of type 4",
+            "8401"
+            "00000004"
+            "04",
+            "4 is not 0 (not found), 2 or 3");
+        row("error code 0",
+            "ff01"
+            "00000001"
+            "0000"
+            "00000000",
+            "code: 0 is not a known error");
+        row("error code 9",
+            "ff01"
+            "00000001"
+            "0009"
+            "00000000",
+            "code: 9 is not a known error");
         row("welcome with max frame 0",
-            "8101" "00000001" + base + "00000001" + QByteArray("s").toHex() + "00000002" +
-                QByteArray("d1").toHex() + "0000000000000000" "00000000" "00000008",
+            "8101"
+            "00000001" +
+                base + "00000001" + QByteArray("s").toHex() + "00000002" +
+                QByteArray("d1").toHex() +
+                "0000000000000000"
+                "00000000"
+                "00000008",
             "max frame: is not between 1 and 262144");
         row("receipt with 65 proof hashes",
-            "8201" "00000002" "0000000000000001" + base + "00000000" "00000000" "00000041",
+            "8201"
+            "00000002"
+            "0000000000000001" +
+                base +
+                "00000000"
+                "00000000"
+                "00000041",
             "inclusion proof");
     }
     void refuses_what_breaks_a_rule() {
@@ -160,8 +210,8 @@ private slots:
             const Bytes f = encode_frame(m);
             stream.insert(stream.end(), f.begin(), f.end());
         }
-        for (const std::size_t piece : {std::size_t{1}, std::size_t{3}, std::size_t{64},
-                                        stream.size()}) {
+        for (const std::size_t piece :
+             {std::size_t{1}, std::size_t{3}, std::size_t{64}, stream.size()}) {
             FrameReader reader;
             std::vector<Message> got;
             std::size_t at = 0;
