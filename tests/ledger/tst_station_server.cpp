@@ -66,7 +66,8 @@ struct Station {
     }
 
     // A connection of the kiosk with this identity that said hello as `device`.
-    std::unique_ptr<StationClient> welcomed(const TlsIdentity& identity, const std::string& device) {
+    std::unique_ptr<StationClient> welcomed(const TlsIdentity& identity,
+                                            const std::string& device) {
         auto client = connect(&identity);
         if (!client) qFatal("connect: %s", client.error().message.c_str());
         auto answer = client.value()->request(Hello{1, scenario.election().base_hash, device});
@@ -170,7 +171,8 @@ private slots:
         // A record the ledger refuses is answered with its reason, and reported.
         auto again = kiosk.request(Submit{200, first});
         const auto* refused = as<ErrorReply>(again);
-        QVERIFY2(refused != nullptr && refused->code == ReplyCode::refused, describe(again).c_str());
+        QVERIFY2(refused != nullptr && refused->code == ReplyCode::refused,
+                 describe(again).c_str());
         QVERIFY(!refused->text.empty());
         QVERIFY(s.refused_with("record refused"));
 
@@ -236,7 +238,8 @@ private slots:
         Station s;
         auto client = s.connect(&s.second_identity);  // d1-kiosk-2's key
         QVERIFY2(client.ok(), client ? "" : client.error().message.c_str());
-        auto answer = client.value()->request(Hello{1, s.scenario.election().base_hash, "d1-kiosk-1"});
+        auto answer =
+            client.value()->request(Hello{1, s.scenario.election().base_hash, "d1-kiosk-1"});
         const auto* error = as<ErrorReply>(answer);
         QVERIFY2(error != nullptr && error->code == ReplyCode::not_authorised,
                  describe(answer).c_str());
@@ -251,8 +254,9 @@ private slots:
         QVERIFY(other.ok());
         auto answer = other.value()->request(
             Hello{1, crypto::sha256(as_bytes("another election")), "d1-kiosk-1"});
-        QVERIFY2(as<ErrorReply>(answer) && as<ErrorReply>(answer)->code == ReplyCode::not_authorised,
-                 describe(answer).c_str());
+        QVERIFY2(
+            as<ErrorReply>(answer) && as<ErrorReply>(answer)->code == ReplyCode::not_authorised,
+            describe(answer).c_str());
         QVERIFY(s.refused_with("base hash"));
 
         auto early = s.connect(&s.kiosk_identity);
@@ -302,7 +306,8 @@ private slots:
         Bytes stream;
         for (std::uint32_t i = 0; i < 4; ++i) {
             ballots.push_back(s.scenario.next_ballot(0, i));
-            const Bytes frame = encode_frame(Submit{10 + i, election::encode_ballot(ballots.back().ballot)});
+            const Bytes frame =
+                encode_frame(Submit{10 + i, election::encode_ballot(ballots.back().ballot)});
             stream.insert(stream.end(), frame.begin(), frame.end());
         }
         QVERIFY(kiosk->send_raw(stream).ok());

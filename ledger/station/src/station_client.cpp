@@ -73,8 +73,9 @@ Result<std::unique_ptr<StationClient>> StationClient::connect(const StationClien
     auto impl = std::make_unique<Impl>(options);
     impl->pinned_ = read_certificate(options.station_certificate_pem);
     if (!impl->pinned_)
-        return make_error(ErrorCode::invalid_argument,
-                          "station client: the pinned station certificate is not a PEM certificate");
+        return make_error(
+            ErrorCode::invalid_argument,
+            "station client: the pinned station certificate is not a PEM certificate");
     auto& tls = impl->tls_;
     if (SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_3_VERSION) != 1)
         return make_error(ErrorCode::invalid_argument, "station client: cannot require TLS 1.3");
@@ -84,8 +85,9 @@ Result<std::unique_ptr<StationClient>> StationClient::connect(const StationClien
         if (!ec)
             tls.use_private_key(asio::buffer(options.identity->private_key_pem()),
                                 ssl::context::pem, ec);
-        if (ec) return make_error(ErrorCode::invalid_argument,
-                                  "station client: device certificate or key: " + ec.message());
+        if (ec)
+            return make_error(ErrorCode::invalid_argument,
+                              "station client: device certificate or key: " + ec.message());
     }
     impl->stream_.emplace(impl->io_, tls);
     X509* pinned = impl->pinned_.get();
@@ -96,12 +98,14 @@ Result<std::unique_ptr<StationClient>> StationClient::connect(const StationClien
     });
 
     const auto address = asio::ip::make_address(options.host, ec);
-    if (ec) return make_error(ErrorCode::invalid_argument,
-                              "station client: host '" + options.host + "': " + ec.message());
+    if (ec)
+        return make_error(ErrorCode::invalid_argument,
+                          "station client: host '" + options.host + "': " + ec.message());
     const tcp::endpoint endpoint(address, options.port);
     auto& stream = *impl->stream_;
     ec = impl->run([&](auto done) { stream.lowest_layer().async_connect(endpoint, done); });
-    if (ec) return io_failure("connect to " + options.host + ":" + std::to_string(options.port), ec);
+    if (ec)
+        return io_failure("connect to " + options.host + ":" + std::to_string(options.port), ec);
     ec = impl->run([&](auto done) { stream.async_handshake(ssl::stream_base::client, done); });
     if (ec) return io_failure("TLS handshake", ec);
     return std::unique_ptr<StationClient>(new StationClient(std::move(impl)));
@@ -114,8 +118,9 @@ Status StationClient::send(const Message& message) { return send_raw(encode_fram
 
 Status StationClient::send_raw(ByteSpan bytes) {
     auto& stream = *impl_->stream_;
-    auto ec = impl_->run(
-        [&](auto done) { asio::async_write(stream, asio::buffer(bytes.data(), bytes.size()), done); });
+    auto ec = impl_->run([&](auto done) {
+        asio::async_write(stream, asio::buffer(bytes.data(), bytes.size()), done);
+    });
     if (ec) return io_failure("send", ec);
     return {};
 }

@@ -194,7 +194,8 @@ private:
     }
 
     void on_hello(const Hello& hello) {
-        if (device_) return answer_and_close(hello.request_id, ReplyCode::malformed, "a second hello");
+        if (device_)
+            return answer_and_close(hello.request_id, ReplyCode::malformed, "a second hello");
         const auto& election = server_.ledger_.election();
         if (hello.base_hash != election.base_hash) {
             return answer_and_close(hello.request_id, ReplyCode::not_authorised,
@@ -210,9 +211,9 @@ private:
         // deauthorisation must be seen here once it exists).
         if (server_.ledger_.casting().device_key(server_.district_index_, hello.device_id) !=
             key_) {
-            return answer_and_close(hello.request_id, ReplyCode::not_authorised,
-                                    "hello: device '" + hello.device_id +
-                                        "' is no longer registered with this key");
+            return answer_and_close(
+                hello.request_id, ReplyCode::not_authorised,
+                "hello: device '" + hello.device_id + "' is no longer registered with this key");
         }
         device_ = hello.device_id;
         const auto now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -225,16 +226,16 @@ private:
     void on_submit(Submit submit) {
         const std::uint32_t id = submit.request_id;
         if (in_flight_ >= options().max_in_flight) {
-            server_.refuse(peer_, *device_, "busy: " + std::to_string(in_flight_) +
-                                                " requests in flight");
-            return write(ErrorReply{id, ReplyCode::busy,
-                                    "too many requests in flight: at most " +
-                                        std::to_string(options().max_in_flight)});
+            server_.refuse(peer_, *device_,
+                           "busy: " + std::to_string(in_flight_) + " requests in flight");
+            return write(ErrorReply{
+                id, ReplyCode::busy,
+                "too many requests in flight: at most " + std::to_string(options().max_in_flight)});
         }
         ++in_flight_;
         const std::uint8_t type = submit.record.front();
-        const auto actor = type >= 0x08 ? election::ActorRole::poll_worker
-                                        : election::ActorRole::system;
+        const auto actor =
+            type >= 0x08 ? election::ActorRole::poll_worker : election::ActorRole::system;
         auto future = std::make_shared<std::future<Result<ledger::Receipt>>>(
             server_.ledger_.submit(std::move(submit.record), actor));
         asio::post(server_.waiters_, [self = shared_from_this(), id, future] {
@@ -253,8 +254,8 @@ private:
         if (!receipt) {
             const auto& error = receipt.error();
             server_.refuse(peer_, *device_, "record refused: " + error.message);
-            const bool refused = error.code != ErrorCode::io_error &&
-                                 error.code != ErrorCode::corrupted;
+            const bool refused =
+                error.code != ErrorCode::io_error && error.code != ErrorCode::corrupted;
             return ErrorReply{id, refused ? ReplyCode::refused : ReplyCode::unavailable,
                               error.message.substr(0, max_error_text_size)};
         }
@@ -264,18 +265,23 @@ private:
             return ErrorReply{id, ReplyCode::unavailable,
                               inclusion.error().message.substr(0, max_error_text_size)};
         }
-        return Receipt{id, Inclusion{receipt.value().index, receipt.value().leaf_hash,
-                                     std::move(inclusion.value().verifier_key),
-                                     receipt.value().signed_checkpoint,
-                                     std::move(inclusion.value().proof)}};
+        return Receipt{
+            id, Inclusion{receipt.value().index, receipt.value().leaf_hash,
+                          std::move(inclusion.value().verifier_key),
+                          receipt.value().signed_checkpoint, std::move(inclusion.value().proof)}};
     }
 
     Message on_status(std::uint32_t id) const {
         const auto& ledger = server_.ledger_;
         const std::size_t d = server_.district_index_;
         const auto casting = ledger.casting().status(d);
-        StatusReport report{id, static_cast<PollsState>(casting.polls), casting.ballots_cast,
-                            casting.ballots_challenged, 0, 0, {}};
+        StatusReport report{id,
+                            static_cast<PollsState>(casting.polls),
+                            casting.ballots_cast,
+                            casting.ballots_challenged,
+                            0,
+                            0,
+                            {}};
         if (auto log = ledger.status(options().district_id)) report.log_size = log.value().size;
         report.device_ballots = ledger.casting().device_ballots(d, *device_).value_or(0);
         if (auto head = ledger.casting().device_chain_head(d, *device_))
@@ -304,9 +310,9 @@ private:
                               inclusion.error().message.substr(0, max_error_text_size)};
         }
         result.record_type = entry->challenged ? std::uint8_t{0x03} : std::uint8_t{0x02};
-        result.inclusion = Inclusion{entry->index, receipt.leaf_hash,
-                                     std::move(inclusion.value().verifier_key),
-                                     receipt.signed_checkpoint, std::move(inclusion.value().proof)};
+        result.inclusion =
+            Inclusion{entry->index, receipt.leaf_hash, std::move(inclusion.value().verifier_key),
+                      receipt.signed_checkpoint, std::move(inclusion.value().proof)};
         return result;
     }
 
@@ -347,12 +353,11 @@ private:
 
     void arm_timer(std::chrono::milliseconds after, const char* reason) {
         timer_.expires_after(after);
-        timer_.async_wait(
-            [self = shared_from_this(), reason](const boost::system::error_code& ec) {
-                if (ec || self->closed_) return;
-                if (self->in_flight_ > 0 && !self->closing_) return self->arm_idle_timer();
-                self->refuse_and_close(reason);
-            });
+        timer_.async_wait([self = shared_from_this(), reason](const boost::system::error_code& ec) {
+            if (ec || self->closed_) return;
+            if (self->in_flight_ > 0 && !self->closing_) return self->arm_idle_timer();
+            self->refuse_and_close(reason);
+        });
     }
 
     void close() {
@@ -402,22 +407,22 @@ Status StationServer::Impl::configure(const TlsIdentity& identity) {
 }
 
 void StationServer::Impl::accept() {
-    acceptor_->async_accept(asio::make_strand(*io_), [this](const boost::system::error_code& ec,
-                                                            tcp::socket socket) {
-        if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
-        if (!ec) {
-            if (connections_.load() >= options_.max_connections) {
-                refuse(endpoint_text(socket), "",
-                       "connection cap of " + std::to_string(options_.max_connections) +
-                           " reached");
-                boost::system::error_code ignored;
-                socket.close(ignored);
-            } else {
-                std::make_shared<Connection>(*this, std::move(socket))->start();
+    acceptor_->async_accept(
+        asio::make_strand(*io_), [this](const boost::system::error_code& ec, tcp::socket socket) {
+            if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
+            if (!ec) {
+                if (connections_.load() >= options_.max_connections) {
+                    refuse(endpoint_text(socket), "",
+                           "connection cap of " + std::to_string(options_.max_connections) +
+                               " reached");
+                    boost::system::error_code ignored;
+                    socket.close(ignored);
+                } else {
+                    std::make_shared<Connection>(*this, std::move(socket))->start();
+                }
             }
-        }
-        accept();
-    });
+            accept();
+        });
 }
 
 void StationServer::Impl::start_threads() {
@@ -483,12 +488,12 @@ Result<std::unique_ptr<StationServer>> StationServer::start(ledger::Ledger& ledg
     auto& acceptor = *impl->acceptor_;
     if (acceptor.open(endpoint.protocol(), ec); !ec)
         if (acceptor.set_option(tcp::acceptor::reuse_address(true), ec); !ec)
-            if (acceptor.bind(endpoint, ec); !ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+            if (acceptor.bind(endpoint, ec); !ec)
+                acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec)
-        return make_error(ErrorCode::io_error, "station: cannot listen on " +
-                                                   impl->options_.address + ":" +
-                                                   std::to_string(impl->options_.port) + ": " +
-                                                   ec.message());
+        return make_error(ErrorCode::io_error,
+                          "station: cannot listen on " + impl->options_.address + ":" +
+                              std::to_string(impl->options_.port) + ": " + ec.message());
     impl->port_ = acceptor.local_endpoint().port();
     impl->start_threads();
     return std::unique_ptr<StationServer>(new StationServer(std::move(impl)));

@@ -52,18 +52,17 @@ Result<TlsIdentity> make_tls_identity(const crypto::Ed25519SigningKey& key,
     if (!cert) return tls_error("out of memory");
     const std::string cn(common_name);
     X509_NAME* name = X509_get_subject_name(cert.get());
-    const bool made =
-        X509_set_version(cert.get(), 2) == 1 &&
-        ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1) == 1 &&
-        X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600) != nullptr &&
-        X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(valid_days) * 86400) !=
-            nullptr &&
-        X509_set_pubkey(cert.get(), pkey.get()) == 1 &&
-        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                                   reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1,
-                                   0) == 1 &&
-        X509_set_issuer_name(cert.get(), name) == 1 &&
-        X509_sign(cert.get(), pkey.get(), nullptr) > 0;  // Ed25519 takes no digest
+    const bool made = X509_set_version(cert.get(), 2) == 1 &&
+                      ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1) == 1 &&
+                      X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600) != nullptr &&
+                      X509_gmtime_adj(X509_getm_notAfter(cert.get()),
+                                      static_cast<long>(valid_days) * 86400) != nullptr &&
+                      X509_set_pubkey(cert.get(), pkey.get()) == 1 &&
+                      X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                                 reinterpret_cast<const unsigned char*>(cn.c_str()),
+                                                 -1, -1, 0) == 1 &&
+                      X509_set_issuer_name(cert.get(), name) == 1 &&
+                      X509_sign(cert.get(), pkey.get(), nullptr) > 0;  // Ed25519 takes no digest
     if (!made) return tls_error("OpenSSL could not make the certificate");
 
     BioPtr cert_bio(BIO_new(BIO_s_mem()));

@@ -39,12 +39,12 @@ struct StationRefusal {
 
 struct StationServerOptions {
     std::string station_id = "station";
-    std::string district_id;              // a district of the ledger's election
-    std::string address = "127.0.0.1";    // where to listen
-    std::uint16_t port = 0;               // 0: a free port (StationServer::port says which)
-    unsigned threads = 2;                 // I/O threads (and as many waiting on the ledger)
+    std::string district_id;            // a district of the ledger's election
+    std::string address = "127.0.0.1";  // where to listen
+    std::uint16_t port = 0;             // 0: a free port (StationServer::port says which)
+    unsigned threads = 2;               // I/O threads (and as many waiting on the ledger)
     std::size_t max_frame = max_frame_size;
-    std::uint32_t max_in_flight = 8;      // requests per connection awaiting the ledger
+    std::uint32_t max_in_flight = 8;  // requests per connection awaiting the ledger
     std::size_t max_connections = 256;
     std::chrono::milliseconds handshake_timeout{5'000};
     std::chrono::milliseconds read_timeout{10'000};  // a frame begun must end within this
