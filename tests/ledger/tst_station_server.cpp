@@ -190,6 +190,28 @@ private slots:
         QCOMPARE(as<Pong>(pong)->nonce, std::uint64_t{0xABCDEF});
     }
 
+    void a_connection_submits_only_its_own_devices_records() {
+        Station s;
+        auto second = s.welcomed(s.second_identity, "d1-kiosk-2");
+        // d1-kiosk-1's ballot, validly signed by it, relayed over d1-kiosk-2's connection.
+        auto relayed = s.scenario.next_ballot(0, 0);
+        auto answer = second->request(Submit{3, election::encode_ballot(relayed.ballot)});
+        const auto* error = as<ErrorReply>(answer);
+        QVERIFY2(error != nullptr && error->code == ReplyCode::refused, describe(answer).c_str());
+        QVERIFY2(error->text.find("record of device 'd1-kiosk-1' in district 'd1' submitted by "
+                                  "device 'd1-kiosk-2'") != std::string::npos,
+                 error->text.c_str());
+        auto found = second->request(Lookup{4, relayed.tracking_code});
+        QVERIFY2(as<LookupResult>(found) && !as<LookupResult>(found)->record_type,
+                 describe(found).c_str());
+        // A record that does not decode is refused the same way, and the connection stays.
+        answer = second->request(Submit{5, Bytes{0x02, 0x01, 0x02}});
+        QVERIFY2(as<ErrorReply>(answer) && as<ErrorReply>(answer)->code == ReplyCode::refused,
+                 describe(answer).c_str());
+        QVERIFY(as<Pong>(second->request(Ping{6, 6})) != nullptr);
+        QVERIFY(s.refused_with("record does not decode"));
+    }
+
     void lookup_finds_a_cast_ballot_by_tracking_code() {
         Station s;
         auto kiosk = s.welcomed(s.kiosk_identity, "d1-kiosk-1");
@@ -208,6 +230,43 @@ private slots:
         auto missing = kiosk->request(Lookup{4, crypto::sha256(as_bytes("no such ballot"))});
         QVERIFY2(as<LookupResult>(missing) != nullptr, describe(missing).c_str());
         QVERIFY(!as<LookupResult>(missing)->record_type);
+    }
+
+    void client_refuses_a_station_other_than_the_pinned_one() {
+        Station s;
+        StationClientOptions o;
+        o.port = s.server->port();
+        o.station_certificate_pem =
+            identity_of(test::seeded_key(0x52), "impostor").certificate_pem();
+        o.identity = &s.kiosk_identity;
+        auto client = StationClient::connect(o);
+        QVERIFY(!client.ok());
+        QVERIFY2(client.error().message.find("TLS handshake") != std::string::npos,
+                 client.error().message.c_str());
+    }
+
+    void refusals_are_in_the_ledgers_event_log() {
+        Station s;
+        const TlsIdentity stranger = identity_of(test::seeded_key(0x77), "stranger");
+        auto client = s.connect(&stranger);
+        QVERIFY(client.ok());
+        QVERIFY(s.refused_with("not a registered device key"));
+        // The event's synced write runs on the station's waiter pool: wait for it.
+        bool logged = false;
+        for (int i = 0; i < 500 && !logged; ++i) {
+            const auto events = s.ledger->status(ledger::event_log_name).value().size;
+            for (std::uint64_t e = 0; e < events && !logged; ++e) {
+                auto event = election::decode_ledger_event(
+                    s.ledger->record(ledger::event_log_name, e).value());
+                logged =
+                    event && event.value().type == election::EventType::error &&
+                    event.value().disposition == election::Disposition::failure &&
+                    event.value().subject.find("station station-test: 127.0.0.1:") == 0 &&
+                    event.value().subject.find("not a registered device key") != std::string::npos;
+            }
+            if (!logged) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        QVERIFY(logged);
     }
 
     void client_without_certificate_is_refused() {

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/voter_receipts.hpp"
 
@@ -49,6 +50,29 @@ Result<crypto::Ed25519PublicKey> peer_key(SSL* ssl) {
     auto key = crypto::Ed25519PublicKey::from_bytes(raw);
     if (!key) return make_error(ErrorCode::refused, "the client certificate's key is not valid");
     return key;
+}
+
+// The device and district a submitted record names: a connection submits only its own device's
+// records for the station's district (the ledger checks everything else).
+Result<std::pair<std::string, std::string>> record_origin(ByteSpan record) {
+    switch (static_cast<election::RecordType>(record.front())) {
+        case election::RecordType::encrypted_ballot: {
+            auto ballot = election::decode_ballot(record);
+            if (!ballot) return ballot.error();
+            return std::pair{ballot.value().device_id, ballot.value().district_id};
+        }
+        case election::RecordType::challenged_ballot: {
+            auto challenged = election::decode_challenged_ballot(record);
+            if (!challenged) return challenged.error();
+            return std::pair{challenged.value().ballot.device_id,
+                             challenged.value().ballot.district_id};
+        }
+        default: {
+            auto polls = election::decode_polls_record(record);
+            if (!polls) return polls.error();
+            return std::pair{polls.value().device_id, polls.value().district_id};
+        }
+    }
 }
 
 std::string endpoint_text(const tcp::socket& socket) {
@@ -231,6 +255,20 @@ private:
             return write(ErrorReply{
                 id, ReplyCode::busy,
                 "too many requests in flight: at most " + std::to_string(options().max_in_flight)});
+        }
+        auto origin = record_origin(submit.record);
+        std::string wrong;
+        if (!origin) {
+            wrong = "record does not decode: " + origin.error().message;
+        } else if (origin.value().first != *device_ ||
+                   origin.value().second != options().district_id) {
+            wrong = "record of device '" + origin.value().first + "' in district '" +
+                    origin.value().second + "' submitted by device '" + *device_ +
+                    "' to the station of district '" + options().district_id + "'";
+        }
+        if (!wrong.empty()) {
+            server_.refuse(peer_, *device_, wrong);
+            return write(ErrorReply{id, ReplyCode::refused, wrong.substr(0, max_error_text_size)});
         }
         ++in_flight_;
         const std::uint8_t type = submit.record.front();
