@@ -3,6 +3,13 @@
 // bad peers (no certificate, an unregistered key, another device's key, garbage, an oversized
 // frame, too many requests in flight, silence) are refused with the reason reported, while an
 // honest kiosk keeps being served.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 #include <QtTest>
 
 #include <chrono>
@@ -267,6 +274,44 @@ private slots:
             if (!logged) std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
         QVERIFY(logged);
+    }
+
+    void tls_below_1_3_is_refused() {
+        Station s;
+        // A TLS 1.2 client (raw OpenSSL) with the registered kiosk's certificate and key.
+        std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> context(SSL_CTX_new(TLS_client_method()),
+                                                                  &SSL_CTX_free);
+        QVERIFY(context != nullptr);
+        QVERIFY(SSL_CTX_set_max_proto_version(context.get(), TLS1_2_VERSION) == 1);
+        const std::string& cert_pem = s.kiosk_identity.certificate_pem();
+        const std::string& key_pem = s.kiosk_identity.private_key_pem();
+        std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(
+            BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())), &BIO_free);
+        std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(
+            BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())), &BIO_free);
+        std::unique_ptr<X509, decltype(&X509_free)> cert(
+            PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), &X509_free);
+        std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+            PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
+        QVERIFY(SSL_CTX_use_certificate(context.get(), cert.get()) == 1);
+        QVERIFY(SSL_CTX_use_PrivateKey(context.get(), key.get()) == 1);
+
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        QVERIFY(fd >= 0);
+        const timeval five_seconds{5, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five_seconds, sizeof five_seconds);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(s.server->port());
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QVERIFY(::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+        std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(context.get()), &SSL_free);
+        SSL_set_fd(ssl.get(), fd);
+        const int handshake = SSL_connect(ssl.get());
+        ssl.reset();
+        ::close(fd);
+        QCOMPARE(handshake == 1, false);
+        QVERIFY(s.refused_with("TLS handshake failed"));
     }
 
     void client_without_certificate_is_refused() {

@@ -125,6 +125,7 @@ public:
     Connection(StationServer::Impl& server, tcp::socket socket)
         : server_(server),
           peer_(endpoint_text(socket)),
+          executor_(socket.get_executor()),
           stream_(std::move(socket), server.tls_),
           timer_(stream_.get_executor()),
           reader_(server.options_.max_frame) {
@@ -278,7 +279,7 @@ private:
             server_.ledger_.submit(std::move(submit.record), actor));
         asio::post(server_.waiters_, [self = shared_from_this(), id, future] {
             Message answer = self->answer_submit(id, future->get());
-            asio::post(self->stream_.get_executor(), [self, answer = std::move(answer)] {
+            asio::post(self->executor_, [self, answer = std::move(answer)] {
                 --self->in_flight_;
                 if (self->closed_) return;
                 self->write(answer);
@@ -387,15 +388,17 @@ private:
         close();
     }
 
-    void arm_idle_timer() { arm_timer(options().idle_timeout, "idle timeout"); }
+    // Idle only while nothing is in flight: a kiosk waiting for its receipts is not idle.
+    void arm_idle_timer() { arm_timer(options().idle_timeout, "idle timeout", true); }
 
-    void arm_timer(std::chrono::milliseconds after, const char* reason) {
+    void arm_timer(std::chrono::milliseconds after, const char* reason, bool idle = false) {
         timer_.expires_after(after);
-        timer_.async_wait([self = shared_from_this(), reason](const boost::system::error_code& ec) {
-            if (ec || self->closed_) return;
-            if (self->in_flight_ > 0 && !self->closing_) return self->arm_idle_timer();
-            self->refuse_and_close(reason);
-        });
+        timer_.async_wait(
+            [self = shared_from_this(), reason, idle](const boost::system::error_code& ec) {
+                if (ec || self->closed_) return;
+                if (idle && self->in_flight_ > 0) return self->arm_idle_timer();
+                self->refuse_and_close(reason);
+            });
     }
 
     void close() {
@@ -409,6 +412,7 @@ private:
 
     StationServer::Impl& server_;
     const std::string peer_;
+    const asio::any_io_executor executor_;  // the connection's strand
     ssl::stream<tcp::socket> stream_;
     asio::steady_timer timer_;
     FrameReader reader_;
