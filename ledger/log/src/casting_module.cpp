@@ -551,6 +551,24 @@ std::optional<std::uint64_t> CastingModule::device_ballots(std::size_t d,
     return std::nullopt;
 }
 
+std::optional<crypto::Ed25519PublicKey> CastingModule::device_key(
+    std::size_t d, std::string_view device_id) const {
+    const District& district = *districts_.at(d);
+    std::lock_guard lock(district.mutex);
+    if (auto it = district.devices.find(device_id); it != district.devices.end())
+        return it->second.key;
+    return std::nullopt;
+}
+
+std::optional<std::string> CastingModule::device_with_key(
+    std::size_t d, const crypto::Ed25519PublicKey& key) const {
+    const District& district = *districts_.at(d);
+    std::lock_guard lock(district.mutex);
+    for (const auto& [id, device] : district.devices)
+        if (device.key == key) return id;
+    return std::nullopt;
+}
+
 std::vector<std::string> CastingModule::devices(std::size_t d) const {
     const District& district = *districts_.at(d);
     std::lock_guard lock(district.mutex);

@@ -3,8 +3,7 @@
 
 namespace psephos::ledger {
 
-Result<election::VoterReceipt> make_voter_receipt(const Ledger& ledger, const Receipt& receipt,
-                                                  const Hash32& tracking_code) {
+Result<ReceiptInclusion> prove_receipt_inclusion(const Ledger& ledger, const Receipt& receipt) {
     const std::string where =
         "receipt of record " + receipt.log + "#" + std::to_string(receipt.index);
     auto status = ledger.status(receipt.log);
@@ -15,6 +14,16 @@ Result<election::VoterReceipt> make_voter_receipt(const Ledger& ledger, const Re
     if (!checkpoint) return checkpoint.error().within(where);
     auto inclusion = ledger.prove_inclusion(receipt.log, receipt.index, checkpoint.value().size);
     if (!inclusion) return inclusion.error().within(where);
+    return ReceiptInclusion{status.value().verifier.to_text(), checkpoint.value().size,
+                            std::move(inclusion).value()};
+}
+
+Result<election::VoterReceipt> make_voter_receipt(const Ledger& ledger, const Receipt& receipt,
+                                                  const Hash32& tracking_code) {
+    const std::string where =
+        "receipt of record " + receipt.log + "#" + std::to_string(receipt.index);
+    auto inclusion = prove_receipt_inclusion(ledger, receipt);
+    if (!inclusion) return inclusion.error();
 
     election::VoterReceipt out;
     out.election_id = ledger.election().manifest.election_id;
@@ -22,9 +31,9 @@ Result<election::VoterReceipt> make_voter_receipt(const Ledger& ledger, const Re
     out.tracking_code = tracking_code;
     out.index = receipt.index;
     out.leaf_hash = receipt.leaf_hash;
-    out.verifier_key = status.value().verifier.to_text();
+    out.verifier_key = std::move(inclusion.value().verifier_key);
     out.signed_checkpoint = receipt.signed_checkpoint;
-    out.inclusion = std::move(inclusion).value();
+    out.inclusion = std::move(inclusion.value().proof);
     const std::string key = out.verifier_key;
     if (auto ok = election::verify_voter_receipt(out, std::span<const std::string>(&key, 1)); !ok)
         return ok.error().within(where);

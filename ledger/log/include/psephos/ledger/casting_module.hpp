@@ -74,6 +74,12 @@ public:
     // The number of ballots (cast and challenged) a registered device recorded.
     std::optional<std::uint64_t> device_ballots(std::size_t district_index,
                                                 std::string_view device_id) const;
+    // The key a registered device signs with (and its station's TLS certificate carries).
+    std::optional<crypto::Ed25519PublicKey> device_key(std::size_t district_index,
+                                                       std::string_view device_id) const;
+    // The registered device of the district whose key this is, if any.
+    std::optional<std::string> device_with_key(std::size_t district_index,
+                                               const crypto::Ed25519PublicKey& key) const;
     // Every device registered in the district, in ascending order of id.
     std::vector<std::string> devices(std::size_t district_index) const;
 

@@ -1,0 +1,82 @@
+// The station server (docs/station-protocol.md, issue 21): owns the ledger of a polling place's
+// district and serves its kiosks over TCP with TLS 1.3 and mutual authentication. A kiosk is
+// admitted when its client certificate carries the Ed25519 key the ledger registered for one of
+// the district's devices (station_tls.hpp), and its hello names that device and the ledger's
+// election. It then submits records (answered `receipt` only once the ledger's synced group write
+// holds them, `refused` with the ledger's reason otherwise), asks for status, looks ballots up by
+// tracking code, pings.
+//
+// Limits: the frame size (FrameReader: a bad length closes the connection before its body is
+// read), requests in flight per connection (beyond them `busy` at once, nothing queued), the
+// handshake, read (a frame begun but not finished) and idle timeouts, the number of connections.
+// A message that does not decode is answered `malformed` and the connection closed. Every refusal
+// (handshake, identity, malformed message, timeout, cap, refused record) is reported with its
+// reason to on_refusal and to the ledger's event log.
+//
+// Threads: an io_context run by `threads` threads, each connection on its own strand; a pool of
+// as many threads waits for the ledger's futures, so no I/O thread blocks on a disk write.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "psephos/crypto/result.hpp"
+#include "psephos/ledger/ledger.hpp"
+#include "psephos/station/station_protocol.hpp"
+#include "psephos/station/station_tls.hpp"
+
+namespace psephos::station {
+
+// Why the station turned a peer or a request away.
+struct StationRefusal {
+    std::string peer;       // "127.0.0.1:50312"
+    std::string device_id;  // the device its certificate names, once known; else empty
+    std::string reason;
+};
+
+struct StationServerOptions {
+    std::string station_id = "station";
+    std::string district_id;            // a district of the ledger's election
+    std::string address = "127.0.0.1";  // where to listen
+    std::uint16_t port = 0;             // 0: a free port (StationServer::port says which)
+    unsigned threads = 2;               // I/O threads (and as many waiting on the ledger)
+    std::size_t max_frame = max_frame_size;
+    std::uint32_t max_in_flight = 8;  // requests per connection awaiting the ledger
+    std::size_t max_connections = 256;
+    std::chrono::milliseconds handshake_timeout{5'000};
+    std::chrono::milliseconds read_timeout{10'000};  // a frame begun must end within this
+    std::chrono::milliseconds idle_timeout{120'000};
+    // Called from the server's threads (so it must be thread-safe) for every refusal.
+    std::function<void(const StationRefusal&)> on_refusal;
+    // Also record every refusal in the ledger's event log (an `error` event, failure).
+    bool log_refusals_in_ledger = true;
+};
+
+class StationServer {
+public:
+    // Listens and serves until destroyed. The ledger must outlive the server and must not be
+    // read-only. invalid_argument naming the option (unknown district, bad certificate or key,
+    // zero limit); io_error if the address cannot be bound.
+    static Result<std::unique_ptr<StationServer>> start(ledger::Ledger& ledger,
+                                                        const TlsIdentity& identity,
+                                                        StationServerOptions options);
+    // Closes the listener and every connection, waits for the answers the ledger still owes.
+    ~StationServer();
+    StationServer(const StationServer&) = delete;
+    StationServer& operator=(const StationServer&) = delete;
+
+    std::uint16_t port() const;
+    // Connections open now.
+    std::size_t connections() const;
+
+    class Impl;
+
+private:
+    explicit StationServer(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace psephos::station

@@ -1,0 +1,549 @@
+// The station server (station_server.hpp): Boost.Asio with OpenSSL 3, TLS 1.3 only, one strand
+// per connection; the ledger's futures are awaited on a separate pool.
+#include "psephos/station/station_server.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
+#include "psephos/ledger/casting_module.hpp"
+#include "psephos/ledger/voter_receipts.hpp"
+
+namespace psephos::station {
+namespace {
+
+namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
+using tcp = asio::ip::tcp;
+
+std::size_t district_index_of(const ledger::Ledger& ledger, std::string_view district_id) {
+    const auto& districts = ledger.election().manifest.districts;
+    for (std::size_t d = 0; d < districts.size(); ++d)
+        if (districts[d].id == district_id) return d;
+    return districts.size();
+}
+
+// The raw Ed25519 key of the peer's certificate, or why there is none.
+Result<crypto::Ed25519PublicKey> peer_key(SSL* ssl) {
+    X509* cert = SSL_get0_peer_certificate(ssl);
+    if (cert == nullptr) return make_error(ErrorCode::refused, "no client certificate");
+    EVP_PKEY* pkey = X509_get0_pubkey(cert);
+    if (pkey == nullptr || EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519)
+        return make_error(ErrorCode::refused, "the client certificate's key is not Ed25519");
+    std::array<std::uint8_t, crypto::Ed25519PublicKey::size> raw{};
+    std::size_t size = raw.size();
+    if (EVP_PKEY_get_raw_public_key(pkey, raw.data(), &size) != 1 || size != raw.size())
+        return make_error(ErrorCode::refused, "the client certificate's key cannot be read");
+    auto key = crypto::Ed25519PublicKey::from_bytes(raw);
+    if (!key) return make_error(ErrorCode::refused, "the client certificate's key is not valid");
+    return key;
+}
+
+// The device and district a submitted record names: a connection submits only its own device's
+// records for the station's district (the ledger checks everything else).
+Result<std::pair<std::string, std::string>> record_origin(ByteSpan record) {
+    switch (static_cast<election::RecordType>(record.front())) {
+        case election::RecordType::encrypted_ballot: {
+            auto ballot = election::decode_ballot(record);
+            if (!ballot) return ballot.error();
+            return std::pair{ballot.value().device_id, ballot.value().district_id};
+        }
+        case election::RecordType::challenged_ballot: {
+            auto challenged = election::decode_challenged_ballot(record);
+            if (!challenged) return challenged.error();
+            return std::pair{challenged.value().ballot.device_id,
+                             challenged.value().ballot.district_id};
+        }
+        default: {
+            auto polls = election::decode_polls_record(record);
+            if (!polls) return polls.error();
+            return std::pair{polls.value().device_id, polls.value().district_id};
+        }
+    }
+}
+
+std::string endpoint_text(const tcp::socket& socket) {
+    boost::system::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    if (ec) return "unknown peer";
+    return remote.address().to_string() + ":" + std::to_string(remote.port());
+}
+
+class Connection;
+
+}  // namespace
+
+class StationServer::Impl {
+public:
+    Impl(ledger::Ledger& ledger, StationServerOptions options, std::size_t district_index)
+        : ledger_(ledger),
+          options_(std::move(options)),
+          district_index_(district_index),
+          waiters_(options_.threads),
+          tls_(ssl::context::tls_server) {}
+
+    Status configure(const TlsIdentity& identity);
+    void start_threads();
+    void stop();
+    void refuse(const std::string& peer, const std::string& device, const std::string& reason);
+
+    ledger::Ledger& ledger_;
+    const StationServerOptions options_;
+    const std::size_t district_index_;
+    std::atomic<std::size_t> connections_{0};
+    asio::thread_pool waiters_;  // waits for the ledger's futures
+    ssl::context tls_;
+    std::optional<asio::io_context> io_;
+    std::optional<tcp::acceptor> acceptor_;
+    std::vector<std::thread> threads_;
+    std::uint16_t port_ = 0;
+    bool stopped_ = false;
+
+private:
+    void accept();
+};
+
+namespace {
+
+// One kiosk's connection. Every member is touched on the connection's strand only, except
+// in_flight answers, which the waiter pool posts back to it.
+class Connection : public std::enable_shared_from_this<Connection> {
+public:
+    Connection(StationServer::Impl& server, tcp::socket socket)
+        : server_(server),
+          peer_(endpoint_text(socket)),
+          executor_(socket.get_executor()),
+          stream_(std::move(socket), server.tls_),
+          timer_(stream_.get_executor()),
+          reader_(server.options_.max_frame) {
+        ++server_.connections_;
+    }
+    ~Connection() { --server_.connections_; }
+
+    void start() {
+        arm_timer(server_.options_.handshake_timeout, "TLS handshake timed out");
+        stream_.async_handshake(ssl::stream_base::server,
+                                [self = shared_from_this()](const boost::system::error_code& ec) {
+                                    self->on_handshake(ec);
+                                });
+    }
+
+private:
+    const StationServerOptions& options() const { return server_.options_; }
+
+    void on_handshake(const boost::system::error_code& ec) {
+        if (closed_) return;
+        if (ec) return refuse_and_close("TLS handshake failed: " + ec.message());
+        auto key = peer_key(stream_.native_handle());
+        if (!key) return refuse_and_close(key.error().message);
+        key_ = key.value();
+        auto device = server_.ledger_.casting().device_with_key(server_.district_index_, *key_);
+        if (!device) {
+            return answer_and_close(0, ReplyCode::not_authorised,
+                                    "the client certificate's key is not a registered device key "
+                                    "of district " +
+                                        options().district_id);
+        }
+        certificate_device_ = *device;
+        arm_idle_timer();
+        read();
+    }
+
+    void read() {
+        if (closed_ || closing_ || reading_) return;
+        // Backpressure: a kiosk that does not read its answers stops being read.
+        if (writes_.size() > options().max_in_flight + 1) return;
+        reading_ = true;
+        const std::size_t n = std::min(reader_.wanted(), buffer_.size());
+        stream_.async_read_some(
+            asio::buffer(buffer_.data(), n),
+            [self = shared_from_this()](const boost::system::error_code& ec, std::size_t size) {
+                self->on_read(ec, size);
+            });
+    }
+
+    void on_read(const boost::system::error_code& ec, std::size_t size) {
+        reading_ = false;
+        if (closed_) return;
+        if (ec) {
+            if (reader_.buffered() > 0)
+                server_.refuse(peer_, certificate_device_,
+                               "connection ended inside a frame: " + ec.message());
+            return close();
+        }
+        reader_.feed(ByteSpan(buffer_.data(), size));
+        for (;;) {
+            auto frame = reader_.next();
+            if (!frame) {
+                return answer_and_close(0, ReplyCode::malformed,
+                                        "bad frame: " + frame.error().message);
+            }
+            if (!frame.value()) break;
+            handle(*frame.value());
+            if (closing_ || closed_) return;
+        }
+        if (reader_.buffered() > 0)
+            arm_timer(options().read_timeout, "read timed out inside a frame");
+        else
+            arm_idle_timer();
+        read();
+    }
+
+    void handle(const Bytes& bytes) {
+        auto decoded = decode_message(bytes);
+        if (!decoded) return answer_and_close(0, ReplyCode::malformed, decoded.error().message);
+        Message& message = decoded.value();
+        const std::uint32_t id = request_id_of(message);
+        if (auto* hello = std::get_if<Hello>(&message)) return on_hello(*hello);
+        if (!device_) return answer_and_close(id, ReplyCode::hello_first, "send hello first");
+        if (auto* submit = std::get_if<Submit>(&message)) return on_submit(std::move(*submit));
+        if (std::holds_alternative<StatusRequest>(message)) return write(on_status(id));
+        if (auto* lookup = std::get_if<Lookup>(&message)) return write(on_lookup(*lookup));
+        if (auto* ping = std::get_if<Ping>(&message)) return write(Pong{id, ping->nonce});
+        answer_and_close(id, ReplyCode::malformed,
+                         std::string("a ") + std::string(to_string(type_of(message))) +
+                             " is the station's answer, not a request");
+    }
+
+    void on_hello(const Hello& hello) {
+        if (device_)
+            return answer_and_close(hello.request_id, ReplyCode::malformed, "a second hello");
+        const auto& election = server_.ledger_.election();
+        if (hello.base_hash != election.base_hash) {
+            return answer_and_close(hello.request_id, ReplyCode::not_authorised,
+                                    "hello: base hash is not this station's election's");
+        }
+        if (hello.device_id != certificate_device_) {
+            return answer_and_close(hello.request_id, ReplyCode::not_authorised,
+                                    "hello: device id '" + hello.device_id +
+                                        "' is not the certificate's device '" +
+                                        certificate_device_ + "'");
+        }
+        // Still registered with the certificate's key (the registrations only grow today, but a
+        // deauthorisation must be seen here once it exists).
+        if (server_.ledger_.casting().device_key(server_.district_index_, hello.device_id) !=
+            key_) {
+            return answer_and_close(
+                hello.request_id, ReplyCode::not_authorised,
+                "hello: device '" + hello.device_id + "' is no longer registered with this key");
+        }
+        device_ = hello.device_id;
+        const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+            std::chrono::system_clock::now().time_since_epoch());
+        write(Welcome{hello.request_id, election.base_hash, options().station_id,
+                      options().district_id, static_cast<std::uint64_t>(now.count()),
+                      static_cast<std::uint32_t>(options().max_frame), options().max_in_flight});
+    }
+
+    void on_submit(Submit submit) {
+        const std::uint32_t id = submit.request_id;
+        if (in_flight_ >= options().max_in_flight) {
+            server_.refuse(peer_, *device_,
+                           "busy: " + std::to_string(in_flight_) + " requests in flight");
+            return write(ErrorReply{
+                id, ReplyCode::busy,
+                "too many requests in flight: at most " + std::to_string(options().max_in_flight)});
+        }
+        auto origin = record_origin(submit.record);
+        std::string wrong;
+        if (!origin) {
+            wrong = "record does not decode: " + origin.error().message;
+        } else if (origin.value().first != *device_ ||
+                   origin.value().second != options().district_id) {
+            wrong = "record of device '" + origin.value().first + "' in district '" +
+                    origin.value().second + "' submitted by device '" + *device_ +
+                    "' to the station of district '" + options().district_id + "'";
+        }
+        if (!wrong.empty()) {
+            server_.refuse(peer_, *device_, wrong);
+            return write(ErrorReply{id, ReplyCode::refused, wrong.substr(0, max_error_text_size)});
+        }
+        ++in_flight_;
+        const std::uint8_t type = submit.record.front();
+        const auto actor =
+            type >= 0x08 ? election::ActorRole::poll_worker : election::ActorRole::system;
+        auto future = std::make_shared<std::future<Result<ledger::Receipt>>>(
+            server_.ledger_.submit(std::move(submit.record), actor));
+        asio::post(server_.waiters_, [self = shared_from_this(), id, future] {
+            Message answer = self->answer_submit(id, future->get());
+            asio::post(self->executor_, [self, answer = std::move(answer)] {
+                --self->in_flight_;
+                if (self->closed_) return;
+                self->write(answer);
+                self->read();
+            });
+        });
+    }
+
+    // On the waiter pool: the ledger's verdict as the kiosk's answer.
+    Message answer_submit(std::uint32_t id, Result<ledger::Receipt> receipt) {
+        if (!receipt) {
+            const auto& error = receipt.error();
+            server_.refuse(peer_, *device_, "record refused: " + error.message);
+            const bool refused =
+                error.code != ErrorCode::io_error && error.code != ErrorCode::corrupted;
+            return ErrorReply{id, refused ? ReplyCode::refused : ReplyCode::unavailable,
+                              error.message.substr(0, max_error_text_size)};
+        }
+        auto inclusion = ledger::prove_receipt_inclusion(server_.ledger_, receipt.value());
+        if (!inclusion) {
+            server_.refuse(peer_, *device_, "receipt: " + inclusion.error().message);
+            return ErrorReply{id, ReplyCode::unavailable,
+                              inclusion.error().message.substr(0, max_error_text_size)};
+        }
+        return Receipt{
+            id, Inclusion{receipt.value().index, receipt.value().leaf_hash,
+                          std::move(inclusion.value().verifier_key),
+                          receipt.value().signed_checkpoint, std::move(inclusion.value().proof)}};
+    }
+
+    Message on_status(std::uint32_t id) const {
+        const auto& ledger = server_.ledger_;
+        const std::size_t d = server_.district_index_;
+        const auto casting = ledger.casting().status(d);
+        StatusReport report{id,
+                            static_cast<PollsState>(casting.polls),
+                            casting.ballots_cast,
+                            casting.ballots_challenged,
+                            0,
+                            0,
+                            {}};
+        if (auto log = ledger.status(options().district_id)) report.log_size = log.value().size;
+        report.device_ballots = ledger.casting().device_ballots(d, *device_).value_or(0);
+        if (auto head = ledger.casting().device_chain_head(d, *device_))
+            report.device_last_tracking_code = *head;
+        return report;
+    }
+
+    Message on_lookup(const Lookup& lookup) const {
+        const auto& ledger = server_.ledger_;
+        LookupResult result{lookup.request_id, std::nullopt, {}};
+        const auto entry = ledger.casting().find_tracking_code(lookup.tracking_code);
+        if (!entry || entry->district_index != server_.district_index_) return result;
+        // The district's latest checkpoint covers every committed record.
+        auto log = ledger.status(options().district_id);
+        auto record = ledger.record(options().district_id, entry->index);
+        if (!log || !record) {
+            return ErrorReply{lookup.request_id, ReplyCode::unavailable,
+                              "lookup: the district log cannot be read"};
+        }
+        const ledger::Receipt receipt{options().district_id, entry->index,
+                                      crypto::hash_merkle_leaf(record.value()),
+                                      log.value().signed_checkpoint};
+        auto inclusion = ledger::prove_receipt_inclusion(ledger, receipt);
+        if (!inclusion) {
+            return ErrorReply{lookup.request_id, ReplyCode::unavailable,
+                              inclusion.error().message.substr(0, max_error_text_size)};
+        }
+        result.record_type = entry->challenged ? std::uint8_t{0x03} : std::uint8_t{0x02};
+        result.inclusion =
+            Inclusion{entry->index, receipt.leaf_hash, std::move(inclusion.value().verifier_key),
+                      receipt.signed_checkpoint, std::move(inclusion.value().proof)};
+        return result;
+    }
+
+    void write(const Message& message) {
+        writes_.push_back(encode_frame(message));
+        if (writes_.size() == 1) write_next();
+    }
+
+    void write_next() {
+        asio::async_write(stream_, asio::buffer(writes_.front()),
+                          [self = shared_from_this()](const boost::system::error_code& ec,
+                                                      std::size_t) { self->on_written(ec); });
+    }
+
+    void on_written(const boost::system::error_code& ec) {
+        writes_.pop_front();
+        if (closed_) return;
+        if (ec) return close();
+        if (!writes_.empty()) return write_next();
+        if (closing_) return close();
+        read();
+    }
+
+    // Answers with an error, reports it, and closes the connection once the answer is out.
+    void answer_and_close(std::uint32_t id, ReplyCode code, const std::string& reason) {
+        server_.refuse(peer_, certificate_device_, reason);
+        write(ErrorReply{id, code, reason.substr(0, max_error_text_size)});
+        closing_ = true;
+        arm_timer(options().read_timeout, "the last answer was not read");
+    }
+
+    void refuse_and_close(const std::string& reason) {
+        server_.refuse(peer_, certificate_device_, reason);
+        close();
+    }
+
+    // Idle only while nothing is in flight: a kiosk waiting for its receipts is not idle.
+    void arm_idle_timer() { arm_timer(options().idle_timeout, "idle timeout", true); }
+
+    void arm_timer(std::chrono::milliseconds after, const char* reason, bool idle = false) {
+        timer_.expires_after(after);
+        timer_.async_wait(
+            [self = shared_from_this(), reason, idle](const boost::system::error_code& ec) {
+                if (ec || self->closed_) return;
+                if (idle && self->in_flight_ > 0) return self->arm_idle_timer();
+                self->refuse_and_close(reason);
+            });
+    }
+
+    void close() {
+        if (closed_) return;
+        closed_ = true;
+        timer_.cancel();
+        boost::system::error_code ignored;
+        stream_.lowest_layer().shutdown(tcp::socket::shutdown_both, ignored);
+        stream_.lowest_layer().close(ignored);
+    }
+
+    StationServer::Impl& server_;
+    const std::string peer_;
+    const asio::any_io_executor executor_;  // the connection's strand
+    ssl::stream<tcp::socket> stream_;
+    asio::steady_timer timer_;
+    FrameReader reader_;
+    std::array<std::uint8_t, 16 * 1024> buffer_{};
+    std::optional<crypto::Ed25519PublicKey> key_;
+    std::string certificate_device_;     // the device whose key the certificate carries
+    std::optional<std::string> device_;  // once its hello was welcomed
+    std::uint32_t in_flight_ = 0;
+    std::deque<Bytes> writes_;
+    bool reading_ = false;
+    bool closing_ = false;  // an answer goes out, then the connection closes
+    bool closed_ = false;
+};
+
+}  // namespace
+
+Status StationServer::Impl::configure(const TlsIdentity& identity) {
+    boost::system::error_code ec;
+    tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                     ssl::context::no_tlsv1_2);
+    if (SSL_CTX_set_min_proto_version(tls_.native_handle(), TLS1_3_VERSION) != 1)
+        return make_error(ErrorCode::invalid_argument, "station TLS: cannot require TLS 1.3");
+    tls_.use_certificate_chain(asio::buffer(identity.certificate_pem()), ec);
+    if (ec) return make_error(ErrorCode::invalid_argument, "station certificate: " + ec.message());
+    tls_.use_private_key(asio::buffer(identity.private_key_pem()), ssl::context::pem, ec);
+    if (ec) return make_error(ErrorCode::invalid_argument, "station private key: " + ec.message());
+    // A kiosk must present a certificate; its self-signature is no proof of anything, so
+    // the chain is not judged here: the handshake proves the peer holds the certificate's key,
+    // and the connection then checks that key against the district's registrations.
+    tls_.set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+    tls_.set_verify_callback([](bool, ssl::verify_context&) { return true; });
+    return {};
+}
+
+void StationServer::Impl::accept() {
+    acceptor_->async_accept(
+        asio::make_strand(*io_), [this](const boost::system::error_code& ec, tcp::socket socket) {
+            if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
+            if (!ec) {
+                if (connections_.load() >= options_.max_connections) {
+                    refuse(endpoint_text(socket), "",
+                           "connection cap of " + std::to_string(options_.max_connections) +
+                               " reached");
+                    boost::system::error_code ignored;
+                    socket.close(ignored);
+                } else {
+                    std::make_shared<Connection>(*this, std::move(socket))->start();
+                }
+            }
+            accept();
+        });
+}
+
+void StationServer::Impl::start_threads() {
+    accept();
+    for (unsigned i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { io_->run(); });
+}
+
+void StationServer::Impl::stop() {
+    if (stopped_) return;
+    stopped_ = true;
+    asio::post(*io_, [this] {
+        boost::system::error_code ignored;
+        acceptor_->close(ignored);
+    });
+    io_->stop();
+    for (auto& t : threads_) t.join();
+    // The ledger resolves every future it gave; their answers are posted to the stopped
+    // io_context and destroyed with it, closing the connections.
+    waiters_.join();
+    acceptor_.reset();
+    io_.reset();
+}
+
+void StationServer::Impl::refuse(const std::string& peer, const std::string& device,
+                                 const std::string& reason) {
+    if (options_.on_refusal) options_.on_refusal(StationRefusal{peer, device, reason});
+    if (!options_.log_refusals_in_ledger) return;
+    std::string subject = "station " + options_.station_id + ": " + peer;
+    if (!device.empty()) subject += " (" + device + ")";
+    subject += ": " + reason;
+    // On the waiter pool: the event's synced write must not hold an I/O thread.
+    asio::post(waiters_, [this, subject = std::move(subject)] {
+        (void)ledger_.record_event(election::EventType::error, election::ActorRole::system,
+                                   election::Disposition::failure, options_.district_id, subject);
+    });
+}
+
+Result<std::unique_ptr<StationServer>> StationServer::start(ledger::Ledger& ledger,
+                                                            const TlsIdentity& identity,
+                                                            StationServerOptions options) {
+    const std::size_t d = district_index_of(ledger, options.district_id);
+    if (d == ledger.election().manifest.districts.size())
+        return make_error(ErrorCode::invalid_argument,
+                          "station: district '" + options.district_id + "' is not the election's");
+    if (ledger.read_only())
+        return make_error(ErrorCode::invalid_argument, "station: the ledger is read-only");
+    if (options.threads == 0 || options.max_in_flight == 0 || options.max_connections == 0 ||
+        options.max_frame == 0 || options.max_frame > max_frame_size)
+        return make_error(ErrorCode::invalid_argument,
+                          "station: threads, max_in_flight and max_connections must be positive, "
+                          "max_frame between 1 and " +
+                              std::to_string(max_frame_size));
+    auto impl = std::make_unique<Impl>(ledger, std::move(options), d);
+    PSEPHOS_TRY(impl->configure(identity));
+    impl->io_.emplace(static_cast<int>(impl->options_.threads));
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(impl->options_.address, ec);
+    if (ec)
+        return make_error(ErrorCode::invalid_argument,
+                          "station: address '" + impl->options_.address + "': " + ec.message());
+    impl->acceptor_.emplace(*impl->io_);
+    const tcp::endpoint endpoint(address, impl->options_.port);
+    auto& acceptor = *impl->acceptor_;
+    if (acceptor.open(endpoint.protocol(), ec); !ec)
+        if (acceptor.set_option(tcp::acceptor::reuse_address(true), ec); !ec)
+            if (acceptor.bind(endpoint, ec); !ec)
+                acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+        return make_error(ErrorCode::io_error,
+                          "station: cannot listen on " + impl->options_.address + ":" +
+                              std::to_string(impl->options_.port) + ": " + ec.message());
+    impl->port_ = acceptor.local_endpoint().port();
+    impl->start_threads();
+    return std::unique_ptr<StationServer>(new StationServer(std::move(impl)));
+}
+
+StationServer::StationServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+StationServer::~StationServer() { impl_->stop(); }
+std::uint16_t StationServer::port() const { return impl_->port_; }
+std::size_t StationServer::connections() const { return impl_->connections_.load(); }
+
+}  // namespace psephos::station

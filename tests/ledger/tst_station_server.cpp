@@ -1,0 +1,480 @@
+// The station server (docs/station-protocol.md, issue 21) over loopback mutual TLS 1.3: a
+// registered kiosk casts and gets receipts that verify against the district's signed checkpoint;
+// bad peers (no certificate, an unregistered key, another device's key, garbage, an oversized
+// frame, too many requests in flight, silence) are refused with the reason reported, while an
+// honest kiosk keeps being served.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <QtTest>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "ledger_scenario.hpp"
+#include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/election/voter_receipt.hpp"
+#include "psephos/station/station_client.hpp"
+#include "psephos/station/station_server.hpp"
+
+using namespace psephos;
+using namespace psephos::station;
+
+namespace {
+
+TlsIdentity identity_of(const crypto::Ed25519SigningKey& key, std::string_view name) {
+    auto made = make_tls_identity(key, name);
+    if (!made) qFatal("identity: %s", made.error().message.c_str());
+    return std::move(made).value();
+}
+
+// A ledger with both districts open, a second kiosk registered in d1, and a station serving d1.
+struct Station {
+    explicit Station(StationServerOptions options = {}) {
+        ledger::LedgerOptions o;
+        o.directory = std::filesystem::path(dir.path().toStdString()) / "ledger";
+        o.threads = 2;
+        o.clock = [] { return std::uint64_t{1'793'000'300}; };
+        auto created = ledger::Ledger::create(o, scenario.election(), scenario.approval(),
+                                              test::LedgerScenario::ledger_key());
+        if (!created) qFatal("create: %s", created.error().message.c_str());
+        ledger = std::move(created).value();
+        // Registrations close when the polls open: d1-kiosk-2 comes right after d1-kiosk-1.
+        auto records = scenario.opening();
+        records.insert(records.begin() + 1,
+                       election::encode_device_registration(scenario.authorised(
+                           {"d1", "d1-kiosk-2", second_key.public_key(), 1'793'000'000, {}})));
+        for (auto& r : ledger->ingest(std::move(records), election::ActorRole::poll_worker))
+            if (!r) qFatal("opening: %s", r.error().message.c_str());
+
+        options.district_id = "d1";
+        options.station_id = "station-test";
+        options.on_refusal = [this](const StationRefusal& r) {
+            std::lock_guard lock(mutex);
+            refusals.push_back(r);
+        };
+        auto started = StationServer::start(*ledger, station_identity, std::move(options));
+        if (!started) qFatal("station: %s", started.error().message.c_str());
+        server = std::move(started).value();
+    }
+
+    Result<std::unique_ptr<StationClient>> connect(const TlsIdentity* identity) const {
+        StationClientOptions o;
+        o.port = server->port();
+        o.station_certificate_pem = station_identity.certificate_pem();
+        o.identity = identity;
+        o.timeout = std::chrono::milliseconds(5'000);
+        return StationClient::connect(o);
+    }
+
+    // A connection of the kiosk with this identity that said hello as `device`.
+    std::unique_ptr<StationClient> welcomed(const TlsIdentity& identity,
+                                            const std::string& device) {
+        auto client = connect(&identity);
+        if (!client) qFatal("connect: %s", client.error().message.c_str());
+        auto answer = client.value()->request(Hello{1, scenario.election().base_hash, device});
+        if (!answer || !std::holds_alternative<Welcome>(answer.value()))
+            qFatal("hello of %s was not welcomed", device.c_str());
+        return std::move(client).value();
+    }
+
+    // Waits (at most 5 s) for a refusal whose reason contains `text`.
+    bool refused_with(const std::string& text) {
+        for (int i = 0; i < 500; ++i) {
+            {
+                std::lock_guard lock(mutex);
+                for (const auto& r : refusals)
+                    if (r.reason.find(text) != std::string::npos) return true;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return false;
+    }
+
+    std::string trusted_key() const { return ledger->status("d1").value().verifier.to_text(); }
+
+    QTemporaryDir dir;
+    test::LedgerScenario scenario;
+    crypto::Ed25519SigningKey second_key = test::seeded_key(0x31);
+    std::unique_ptr<ledger::Ledger> ledger;
+    TlsIdentity station_identity = identity_of(test::seeded_key(0x51), "station-test");
+    TlsIdentity kiosk_identity = identity_of(scenario.kiosk(0).key, "d1-kiosk-1");
+    TlsIdentity second_identity = identity_of(second_key, "d1-kiosk-2");
+    std::mutex mutex;
+    std::vector<StationRefusal> refusals;
+    std::unique_ptr<StationServer> server;  // last: stops before the ledger goes
+};
+
+// The receipt a voter would keep, from the station's inclusion; checked like any receipt file.
+Status verify_inclusion(const Station& s, const Inclusion& inclusion, const Hash32& code) {
+    election::VoterReceipt r;
+    r.election_id = s.scenario.election().manifest.election_id;
+    r.district_id = "d1";
+    r.tracking_code = code;
+    r.index = inclusion.index;
+    r.leaf_hash = inclusion.leaf_hash;
+    r.verifier_key = inclusion.verifier_key;
+    r.signed_checkpoint = inclusion.signed_checkpoint;
+    r.inclusion = inclusion.proof;
+    const std::string key = s.trusted_key();
+    auto verified = election::verify_voter_receipt(r, std::span<const std::string>(&key, 1));
+    if (!verified) return verified.error();
+    if (!verified.value().key_trusted)
+        return make_error(ErrorCode::verification_failed, "key not trusted");
+    return {};
+}
+
+template <class T>
+const T* as(const Result<Message>& answer) {
+    return answer ? std::get_if<T>(&answer.value()) : nullptr;
+}
+
+std::string describe(const Result<Message>& answer) {
+    if (!answer) return "no answer: " + answer.error().message;
+    if (auto* e = std::get_if<ErrorReply>(&answer.value()))
+        return "error " + std::to_string(static_cast<int>(e->code)) + ": " + e->text;
+    return std::string(to_string(type_of(answer.value())));
+}
+
+}  // namespace
+
+class TestStationServer : public QObject {
+    Q_OBJECT
+
+private slots:
+    void kiosk_casts_and_receipts_verify_against_the_signed_checkpoint() {
+        Station s;
+        auto client = s.connect(&s.kiosk_identity);
+        QVERIFY2(client.ok(), client ? "" : client.error().message.c_str());
+        auto& kiosk = *client.value();
+        auto hello = kiosk.request(Hello{7, s.scenario.election().base_hash, "d1-kiosk-1"});
+        const auto* welcome = as<Welcome>(hello);
+        QVERIFY2(welcome != nullptr, describe(hello).c_str());
+        QCOMPARE(welcome->request_id, 7u);
+        QCOMPARE(welcome->district_id, std::string("d1"));
+        QCOMPARE(welcome->station_id, std::string("station-test"));
+
+        Bytes first;
+        for (std::uint32_t i = 0; i < 3; ++i) {
+            auto prepared = s.scenario.next_ballot(0, i);
+            const Bytes record = election::encode_ballot(prepared.ballot);
+            if (i == 0) first = record;
+            auto answer = kiosk.request(Submit{100 + i, record});
+            const auto* receipt = as<Receipt>(answer);
+            QVERIFY2(receipt != nullptr, describe(answer).c_str());
+            QCOMPARE(receipt->request_id, 100 + i);
+            QCOMPARE(receipt->inclusion.leaf_hash, crypto::hash_merkle_leaf(record));
+            auto ok = verify_inclusion(s, receipt->inclusion, prepared.tracking_code);
+            QVERIFY2(ok.ok(), ok ? "" : ok.error().message.c_str());
+            // Durable before the answer: the log holds the record at the receipt's index.
+            QCOMPARE(s.ledger->record("d1", receipt->inclusion.index).value(), record);
+        }
+
+        // A record the ledger refuses is answered with its reason, and reported.
+        auto again = kiosk.request(Submit{200, first});
+        const auto* refused = as<ErrorReply>(again);
+        QVERIFY2(refused != nullptr && refused->code == ReplyCode::refused,
+                 describe(again).c_str());
+        QVERIFY(!refused->text.empty());
+        QVERIFY(s.refused_with("record refused"));
+
+        auto status = kiosk.request(StatusRequest{300});
+        const auto* report = as<StatusReport>(status);
+        QVERIFY2(report != nullptr, describe(status).c_str());
+        QCOMPARE(report->polls, PollsState::open);
+        QCOMPARE(report->ballots_cast, 3u);
+        QCOMPARE(report->device_ballots, 3u);
+        QCOMPARE(report->device_last_tracking_code, s.scenario.kiosk(0).chain_head);
+        QCOMPARE(report->log_size, s.ledger->status("d1").value().size);
+
+        auto pong = kiosk.request(Ping{301, 0xABCDEF});
+        QVERIFY2(as<Pong>(pong) != nullptr, describe(pong).c_str());
+        QCOMPARE(as<Pong>(pong)->nonce, std::uint64_t{0xABCDEF});
+    }
+
+    void a_connection_submits_only_its_own_devices_records() {
+        Station s;
+        auto second = s.welcomed(s.second_identity, "d1-kiosk-2");
+        // d1-kiosk-1's ballot, validly signed by it, relayed over d1-kiosk-2's connection.
+        auto relayed = s.scenario.next_ballot(0, 0);
+        auto answer = second->request(Submit{3, election::encode_ballot(relayed.ballot)});
+        const auto* error = as<ErrorReply>(answer);
+        QVERIFY2(error != nullptr && error->code == ReplyCode::refused, describe(answer).c_str());
+        QVERIFY2(error->text.find("record of device 'd1-kiosk-1' in district 'd1' submitted by "
+                                  "device 'd1-kiosk-2'") != std::string::npos,
+                 error->text.c_str());
+        auto found = second->request(Lookup{4, relayed.tracking_code});
+        QVERIFY2(as<LookupResult>(found) && !as<LookupResult>(found)->record_type,
+                 describe(found).c_str());
+        // A record that does not decode is refused the same way, and the connection stays.
+        answer = second->request(Submit{5, Bytes{0x02, 0x01, 0x02}});
+        QVERIFY2(as<ErrorReply>(answer) && as<ErrorReply>(answer)->code == ReplyCode::refused,
+                 describe(answer).c_str());
+        QVERIFY(as<Pong>(second->request(Ping{6, 6})) != nullptr);
+        QVERIFY(s.refused_with("record does not decode"));
+    }
+
+    void lookup_finds_a_cast_ballot_by_tracking_code() {
+        Station s;
+        auto kiosk = s.welcomed(s.kiosk_identity, "d1-kiosk-1");
+        auto prepared = s.scenario.next_ballot(0, 1);
+        auto cast = kiosk->request(Submit{2, election::encode_ballot(prepared.ballot)});
+        QVERIFY2(as<Receipt>(cast) != nullptr, describe(cast).c_str());
+
+        auto found = kiosk->request(Lookup{3, prepared.tracking_code});
+        const auto* result = as<LookupResult>(found);
+        QVERIFY2(result != nullptr, describe(found).c_str());
+        QCOMPARE(result->record_type, std::optional<std::uint8_t>(0x02));
+        QCOMPARE(result->inclusion.index, as<Receipt>(cast)->inclusion.index);
+        auto ok = verify_inclusion(s, result->inclusion, prepared.tracking_code);
+        QVERIFY2(ok.ok(), ok ? "" : ok.error().message.c_str());
+
+        auto missing = kiosk->request(Lookup{4, crypto::sha256(as_bytes("no such ballot"))});
+        QVERIFY2(as<LookupResult>(missing) != nullptr, describe(missing).c_str());
+        QVERIFY(!as<LookupResult>(missing)->record_type);
+    }
+
+    void client_refuses_a_station_other_than_the_pinned_one() {
+        Station s;
+        StationClientOptions o;
+        o.port = s.server->port();
+        o.station_certificate_pem =
+            identity_of(test::seeded_key(0x52), "impostor").certificate_pem();
+        o.identity = &s.kiosk_identity;
+        auto client = StationClient::connect(o);
+        QVERIFY(!client.ok());
+        QVERIFY2(client.error().message.find("TLS handshake") != std::string::npos,
+                 client.error().message.c_str());
+    }
+
+    void refusals_are_in_the_ledgers_event_log() {
+        Station s;
+        const TlsIdentity stranger = identity_of(test::seeded_key(0x77), "stranger");
+        auto client = s.connect(&stranger);
+        QVERIFY(client.ok());
+        QVERIFY(s.refused_with("not a registered device key"));
+        // The event's synced write runs on the station's waiter pool: wait for it.
+        bool logged = false;
+        for (int i = 0; i < 500 && !logged; ++i) {
+            const auto events = s.ledger->status(ledger::event_log_name).value().size;
+            for (std::uint64_t e = 0; e < events && !logged; ++e) {
+                auto event = election::decode_ledger_event(
+                    s.ledger->record(ledger::event_log_name, e).value());
+                logged =
+                    event && event.value().type == election::EventType::error &&
+                    event.value().disposition == election::Disposition::failure &&
+                    event.value().subject.find("station station-test: 127.0.0.1:") == 0 &&
+                    event.value().subject.find("not a registered device key") != std::string::npos;
+            }
+            if (!logged) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        QVERIFY(logged);
+    }
+
+    void tls_below_1_3_is_refused() {
+        Station s;
+        // A TLS 1.2 client (raw OpenSSL) with the registered kiosk's certificate and key.
+        std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> context(SSL_CTX_new(TLS_client_method()),
+                                                                  &SSL_CTX_free);
+        QVERIFY(context != nullptr);
+        QVERIFY(SSL_CTX_set_max_proto_version(context.get(), TLS1_2_VERSION) == 1);
+        const std::string& cert_pem = s.kiosk_identity.certificate_pem();
+        const std::string& key_pem = s.kiosk_identity.private_key_pem();
+        std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(
+            BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())), &BIO_free);
+        std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(
+            BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())), &BIO_free);
+        std::unique_ptr<X509, decltype(&X509_free)> cert(
+            PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), &X509_free);
+        std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+            PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
+        QVERIFY(SSL_CTX_use_certificate(context.get(), cert.get()) == 1);
+        QVERIFY(SSL_CTX_use_PrivateKey(context.get(), key.get()) == 1);
+
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        QVERIFY(fd >= 0);
+        const timeval five_seconds{5, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five_seconds, sizeof five_seconds);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(s.server->port());
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QVERIFY(::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+        std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(context.get()), &SSL_free);
+        SSL_set_fd(ssl.get(), fd);
+        const int handshake = SSL_connect(ssl.get());
+        ssl.reset();
+        ::close(fd);
+        QCOMPARE(handshake == 1, false);
+        QVERIFY(s.refused_with("TLS handshake failed"));
+    }
+
+    void client_without_certificate_is_refused() {
+        Station s;
+        auto client = s.connect(nullptr);
+        // TLS 1.3: the client's side of the handshake may finish before the station refuses.
+        if (client) {
+            auto answer = client.value()->receive();
+            QVERIFY2(!answer.ok(), describe(answer).c_str());
+        }
+        QVERIFY(s.refused_with("TLS handshake failed"));
+    }
+
+    void certificate_of_an_unregistered_key_is_refused() {
+        Station s;
+        const TlsIdentity stranger = identity_of(test::seeded_key(0x77), "d1-kiosk-1");
+        auto client = s.connect(&stranger);
+        QVERIFY2(client.ok(), client ? "" : client.error().message.c_str());
+        auto answer = client.value()->receive();
+        const auto* error = as<ErrorReply>(answer);
+        QVERIFY2(error != nullptr && error->code == ReplyCode::not_authorised,
+                 describe(answer).c_str());
+        QVERIFY(s.refused_with("not a registered device key of district d1"));
+        QVERIFY(!client.value()->receive().ok());  // closed
+    }
+
+    void certificate_of_another_device_cannot_speak_for_this_one() {
+        Station s;
+        auto client = s.connect(&s.second_identity);  // d1-kiosk-2's key
+        QVERIFY2(client.ok(), client ? "" : client.error().message.c_str());
+        auto answer =
+            client.value()->request(Hello{1, s.scenario.election().base_hash, "d1-kiosk-1"});
+        const auto* error = as<ErrorReply>(answer);
+        QVERIFY2(error != nullptr && error->code == ReplyCode::not_authorised,
+                 describe(answer).c_str());
+        QVERIFY2(error->text.find("not the certificate's device 'd1-kiosk-2'") != std::string::npos,
+                 error->text.c_str());
+        QVERIFY(!client.value()->receive().ok());  // closed
+    }
+
+    void hello_of_another_election_and_requests_before_hello_are_refused() {
+        Station s;
+        auto other = s.connect(&s.kiosk_identity);
+        QVERIFY(other.ok());
+        auto answer = other.value()->request(
+            Hello{1, crypto::sha256(as_bytes("another election")), "d1-kiosk-1"});
+        QVERIFY2(
+            as<ErrorReply>(answer) && as<ErrorReply>(answer)->code == ReplyCode::not_authorised,
+            describe(answer).c_str());
+        QVERIFY(s.refused_with("base hash"));
+
+        auto early = s.connect(&s.kiosk_identity);
+        QVERIFY(early.ok());
+        answer = early.value()->request(Ping{5, 1});
+        QVERIFY2(as<ErrorReply>(answer) && as<ErrorReply>(answer)->code == ReplyCode::hello_first,
+                 describe(answer).c_str());
+    }
+
+    void garbage_and_oversized_frames_close_only_their_connection() {
+        Station s;
+        auto honest = s.welcomed(s.kiosk_identity, "d1-kiosk-1");
+
+        auto garbage = s.connect(&s.second_identity);
+        QVERIFY(garbage.ok());
+        const Bytes junk{0x00, 0x00, 0x00, 0x05, 0x77, 0x01, 0x00, 0x00, 0x00};
+        QVERIFY(garbage.value()->send_raw(junk).ok());
+        auto answer = garbage.value()->receive();
+        QVERIFY2(as<ErrorReply>(answer) && as<ErrorReply>(answer)->code == ReplyCode::malformed,
+                 describe(answer).c_str());
+        QVERIFY(!garbage.value()->receive().ok());  // closed
+
+        auto oversized = s.connect(&s.second_identity);
+        QVERIFY(oversized.ok());
+        QVERIFY(oversized.value()->send_raw(Bytes{0xFF, 0xFF, 0xFF, 0xFF}).ok());
+        answer = oversized.value()->receive();
+        QVERIFY2(as<ErrorReply>(answer) && as<ErrorReply>(answer)->code == ReplyCode::malformed,
+                 describe(answer).c_str());
+        QVERIFY(!oversized.value()->receive().ok());  // closed
+        QVERIFY(s.refused_with("bad frame"));
+
+        // The honest kiosk is still served.
+        auto prepared = s.scenario.next_ballot(0, 0);
+        auto cast = honest->request(Submit{9, election::encode_ballot(prepared.ballot)});
+        QVERIFY2(as<Receipt>(cast) != nullptr, describe(cast).c_str());
+        QVERIFY(as<Pong>(honest->request(Ping{10, 3})) != nullptr);
+    }
+
+    void requests_beyond_the_in_flight_limit_are_answered_busy() {
+        StationServerOptions options;
+        options.max_in_flight = 1;
+        Station s(options);
+        auto kiosk = s.welcomed(s.kiosk_identity, "d1-kiosk-1");
+        // Four chained ballots in one write: the station reads them while the first is still
+        // being validated and written.
+        std::vector<election::PreparedBallot> ballots;
+        Bytes stream;
+        for (std::uint32_t i = 0; i < 4; ++i) {
+            ballots.push_back(s.scenario.next_ballot(0, i));
+            const Bytes frame =
+                encode_frame(Submit{10 + i, election::encode_ballot(ballots.back().ballot)});
+            stream.insert(stream.end(), frame.begin(), frame.end());
+        }
+        QVERIFY(kiosk->send_raw(stream).ok());
+        std::map<std::uint32_t, Message> answers;
+        for (int i = 0; i < 4; ++i) {
+            auto answer = kiosk->receive();
+            QVERIFY2(answer.ok(), describe(answer).c_str());
+            answers[request_id_of(answer.value())] = answer.value();
+        }
+        QCOMPARE(answers.size(), std::size_t{4});
+        int receipts = 0;
+        int busy = 0;
+        for (std::uint32_t i = 0; i < 4; ++i) {
+            const Message& m = answers.at(10 + i);
+            if (std::holds_alternative<Receipt>(m)) {
+                ++receipts;
+                continue;
+            }
+            const auto* error = std::get_if<ErrorReply>(&m);
+            QVERIFY(error != nullptr);
+            // A busy request was not done: its ballot is not in the log.
+            if (error->code == ReplyCode::busy) {
+                ++busy;
+                auto found = kiosk->request(Lookup{50 + i, ballots[i].tracking_code});
+                QVERIFY2(as<LookupResult>(found) && !as<LookupResult>(found)->record_type,
+                         describe(found).c_str());
+            } else {
+                QCOMPARE(error->code, ReplyCode::refused);  // chained to a ballot answered busy
+            }
+        }
+        QVERIFY(receipts >= 1);
+        QVERIFY(busy >= 1);
+        QVERIFY(s.refused_with("busy"));
+    }
+
+    void silent_and_stalled_connections_time_out() {
+        StationServerOptions options;
+        options.idle_timeout = std::chrono::milliseconds(300);
+        options.read_timeout = std::chrono::milliseconds(300);
+        Station s(options);
+        auto idle = s.connect(&s.kiosk_identity);
+        QVERIFY(idle.ok());
+        QVERIFY(!idle.value()->receive().ok());
+        QVERIFY(s.refused_with("idle timeout"));
+
+        auto stalled = s.connect(&s.kiosk_identity);
+        QVERIFY(stalled.ok());
+        QVERIFY(stalled.value()->send_raw(Bytes{0x00, 0x00}).ok());  // half a frame header
+        QVERIFY(!stalled.value()->receive().ok());
+        QVERIFY(s.refused_with("read timed out inside a frame"));
+    }
+
+    void connections_beyond_the_cap_are_closed() {
+        StationServerOptions options;
+        options.max_connections = 1;
+        Station s(options);
+        auto first = s.welcomed(s.kiosk_identity, "d1-kiosk-1");
+        auto second = s.connect(&s.second_identity);
+        if (second) QVERIFY(!second.value()->receive().ok());
+        QVERIFY(s.refused_with("connection cap of 1 reached"));
+        QVERIFY(as<Pong>(first->request(Ping{2, 2})) != nullptr);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStationServer)
+#include "tst_station_server.moc"
