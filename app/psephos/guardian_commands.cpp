@@ -160,10 +160,7 @@ int run_announce(const Arguments& args) {
 }
 
 int run_share(const Arguments& args, const StepContext& step) {
-    auto passphrase = read_guardian_passphrase(args, false);
-    if (!passphrase) return failure(passphrase.error().message);
-    const WipeOnExit wipe(passphrase.value().data(), passphrase.value().size());
-    auto guardian = open_guardian(step, passphrase.value());
+    auto guardian = open_guardian(args, step);
     if (!guardian) return failure(guardian.error().message);
     for (const auto& [j, announcement] : step.announcements) {
         if (j == step.info.index) continue;
@@ -177,10 +174,7 @@ int run_share(const Arguments& args, const StepContext& step) {
 
 // The accused's answer to each complaint against it: the share, revealed and signed.
 int run_resolve(const Arguments& args, const StepContext& step) {
-    auto passphrase = read_guardian_passphrase(args, false);
-    if (!passphrase) return failure(passphrase.error().message);
-    const WipeOnExit wipe(passphrase.value().data(), passphrase.value().size());
-    auto guardian = open_guardian(step, passphrase.value());
+    auto guardian = open_guardian(args, step);
     if (!guardian) return failure(guardian.error().message);
     const std::uint32_t me = step.info.index;
     int answered = 0;
@@ -235,9 +229,16 @@ Result<StepContext> load_step(const fs::path& dir, const fs::path& exchange,
     return step;
 }
 
-Result<crypto::Guardian> open_guardian(const StepContext& step, const std::string& passphrase) {
+Result<crypto::Guardian> open_guardian_with(const StepContext& step,
+                                            const std::string& passphrase) {
     return election::open_guardian_state_file(step.dir / state_file, passphrase,
                                               step.own_announcement);
+}
+
+Result<crypto::Guardian> open_guardian(const Arguments& args, const StepContext& step) {
+    PSEPHOS_TRY_ASSIGN(std::string passphrase, read_guardian_passphrase(args, false));
+    const WipeOnExit wipe(passphrase.data(), passphrase.size());
+    return open_guardian_with(step, passphrase);
 }
 
 Result<crypto::SealedShare> read_signed_share(const StepContext& step, std::uint32_t sender) {

@@ -82,10 +82,7 @@ Status judge_all_complaints(const StepContext& step, crypto::Guardian& guardian,
 }  // namespace
 
 int run_verify_shares(const Arguments& args, const StepContext& step) {
-    auto passphrase = read_guardian_passphrase(args, false);
-    if (!passphrase) return failure(passphrase.error().message);
-    const WipeOnExit wipe(passphrase.value().data(), passphrase.value().size());
-    auto guardian = open_guardian(step, passphrase.value());
+    auto guardian = open_guardian(args, step);
     if (!guardian) return failure(guardian.error().message);
     const std::uint32_t me = step.info.index;
     int accepted = 0;
@@ -130,10 +127,11 @@ int run_verify_shares(const Arguments& args, const StepContext& step) {
 }
 
 int run_finish(const Arguments& args, const StepContext& step) {
+    // The passphrase also seals the key file written at the end, so it is read here.
     auto passphrase = read_guardian_passphrase(args, false);
     if (!passphrase) return failure(passphrase.error().message);
     const WipeOnExit wipe(passphrase.value().data(), passphrase.value().size());
-    auto opened = open_guardian(step, passphrase.value());
+    auto opened = open_guardian_with(step, passphrase.value());
     if (!opened) return failure(opened.error().message);
     crypto::Guardian& guardian = opened.value();
     const std::uint32_t me = step.info.index;

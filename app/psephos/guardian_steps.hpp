@@ -53,8 +53,11 @@ struct StepContext {
 Result<StepContext> load_step(const fs::path& dir, const fs::path& exchange,
                               bool with_announcements);
 
-// Opens the guardian's state with its passphrase (read_guardian_passphrase).
-Result<crypto::Guardian> open_guardian(const StepContext& step, const std::string& passphrase);
+// Opens the guardian's state with its passphrase, read as read_guardian_passphrase reads it and
+// wiped once the state is open.
+Result<crypto::Guardian> open_guardian(const Arguments& args, const StepContext& step);
+// The same with a passphrase the caller has read (and wipes).
+Result<crypto::Guardian> open_guardian_with(const StepContext& step, const std::string& passphrase);
 
 // A share a recipient was sent, checked: decoded, addressed sender → recipient, signed by the
 // sender. Failing any of these it is refused without a complaint (nobody can be blamed for it).
