@@ -12,7 +12,9 @@
 #include <unistd.h>
 #include <QtTest>
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -445,6 +447,104 @@ private slots:
         QVERIFY(receipts >= 1);
         QVERIFY(busy >= 1);
         QVERIFY(s.refused_with("busy"));
+    }
+
+    void a_device_beyond_its_rate_is_answered_rate_limited() {
+        StationServerOptions options;
+        options.device_rate = {0.2, 2};  // two at once, then one every five seconds
+        Station s(options);
+        // Two connections of one device share its bucket.
+        auto first = s.welcomed(s.kiosk_identity, "d1-kiosk-1");
+        auto second = s.welcomed(s.kiosk_identity, "d1-kiosk-1");
+        auto other = s.welcomed(s.second_identity, "d1-kiosk-2");
+        std::vector<election::PreparedBallot> ballots;
+        for (std::uint32_t i = 0; i < 3; ++i) ballots.push_back(s.scenario.next_ballot(0, i));
+        auto cast = [](StationClient& client, std::uint32_t id, const auto& ballot) {
+            return client.request(Submit{id, election::encode_ballot(ballot.ballot)});
+        };
+        auto one = cast(*first, 10, ballots[0]);
+        QVERIFY2(as<Receipt>(one), describe(one).c_str());
+        auto two = cast(*second, 11, ballots[1]);
+        QVERIFY2(as<Receipt>(two), describe(two).c_str());
+        for (auto* client : {first.get(), second.get()}) {
+            auto three = cast(*client, 12, ballots[2]);
+            const auto* error = as<ErrorReply>(three);
+            QVERIFY2(error && error->code == ReplyCode::rate_limited, describe(three).c_str());
+            QVERIFY(error->text.find("faster than 0.2 a second (burst 2)") != std::string::npos);
+        }
+        // Nothing was done: the third ballot is not in the log, and the connection still serves.
+        auto found = first->request(Lookup{13, ballots[2].tracking_code});
+        QVERIFY2(as<LookupResult>(found) && !as<LookupResult>(found)->record_type,
+                 describe(found).c_str());
+        QVERIFY(s.refused_with("rate limited: device submits faster than 0.2 a second"));
+        // Another device has its own bucket: its submit passes the rate and meets the next check
+        // (a record of another device is refused).
+        auto relayed = other->request(Submit{14, election::encode_ballot(ballots[2].ballot)});
+        const auto* error = as<ErrorReply>(relayed);
+        QVERIFY2(error && error->code == ReplyCode::refused, describe(relayed).c_str());
+    }
+
+    void a_flood_of_refusals_is_thinned_in_the_event_log() {
+        Station s;
+        const TlsIdentity stranger = identity_of(test::seeded_key(0x77), "stranger");
+        const std::string reason = "not a registered device key";
+        auto logged_refusals = [&] {
+            std::size_t count = 0;
+            std::string last;
+            const auto events = s.ledger->status(ledger::event_log_name).value().size;
+            for (std::uint64_t e = 0; e < events; ++e) {
+                auto event = election::decode_ledger_event(
+                    s.ledger->record(ledger::event_log_name, e).value());
+                if (event && event.value().subject.find(reason) != std::string::npos) {
+                    ++count;
+                    last = event.value().subject;
+                }
+            }
+            return std::pair{count, last};
+        };
+        constexpr int flood = 30;
+        for (int i = 0; i < flood; ++i) {
+            auto client = s.connect(&stranger);
+            QVERIFY(client.ok());
+            (void)client.value()->receive();  // the not_authorised answer, then the close
+        }
+        // on_refusal sees every one; the log at most one a second of them.
+        for (int i = 0; i < 500; ++i) {
+            std::lock_guard lock(s.mutex);
+            if (std::count_if(s.refusals.begin(), s.refusals.end(), [&](const auto& r) {
+                    return r.reason.find(reason) != std::string::npos;
+                }) == flood)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        QVERIFY(s.server->refusal_events_suppressed() >= flood - 3);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1'100));
+        auto last = s.connect(&stranger);
+        QVERIFY(last.ok());
+        std::pair<std::size_t, std::string> logged;
+        for (int i = 0; i < 500; ++i) {
+            logged = logged_refusals();
+            if (logged.second.find("more like it, not logged") != std::string::npos) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        QVERIFY2(logged.first >= 2 && logged.first <= 4, std::to_string(logged.first).c_str());
+        QVERIFY2(logged.second.find("more like it, not logged") != std::string::npos,
+                 logged.second.c_str());
+        QCOMPARE(s.server->refusal_events_logged() + s.server->refusal_events_suppressed(),
+                 std::uint64_t(flood + 1));
+    }
+
+    void bad_rate_options_are_refused() {
+        Station s;
+        for (const DeviceRate rate : {DeviceRate{0, 5}, DeviceRate{1, 0.5},
+                                      DeviceRate{std::numeric_limits<double>::quiet_NaN(), 2}}) {
+            StationServerOptions o;
+            o.district_id = "d1";
+            o.device_rate = rate;
+            auto started = StationServer::start(*s.ledger, s.station_identity, o);
+            QVERIFY(!started.ok());
+            QVERIFY(started.error().message.find("device_rate") != std::string::npos);
+        }
     }
 
     void silent_and_stalled_connections_time_out() {

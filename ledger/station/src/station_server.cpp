@@ -13,9 +13,12 @@
 #include <boost/asio/ssl.hpp>
 #include <deque>
 #include <future>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
+#include <utility>
 
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
@@ -82,6 +85,13 @@ std::string endpoint_text(const tcp::socket& socket) {
     return remote.address().to_string() + ":" + std::to_string(remote.port());
 }
 
+// A rate for a message: "10", "0.5".
+std::string number_text(double value) {
+    std::ostringstream text;
+    text << value;
+    return text.str();
+}
+
 class Connection;
 
 }  // namespace
@@ -99,6 +109,8 @@ public:
     void start_threads();
     void stop();
     void refuse(const std::string& peer, const std::string& device, const std::string& reason);
+    // Takes one of the device's submit tokens; false when its bucket is empty.
+    bool take_submit_token(const std::string& device);
 
     ledger::Ledger& ledger_;
     const StationServerOptions options_;
@@ -111,9 +123,30 @@ public:
     std::vector<std::thread> threads_;
     std::uint16_t port_ = 0;
     bool stopped_ = false;
+    std::atomic<std::uint64_t> events_logged_{0};
+    std::atomic<std::uint64_t> events_suppressed_{0};
 
 private:
+    using Clock = std::chrono::steady_clock;
+    struct Bucket {
+        double tokens = 0;
+        Clock::time_point at;
+    };
+    struct EventThrottle {
+        Clock::time_point last;
+        std::uint64_t suppressed = 0;  // refusals like this one left out since `last`
+    };
     void accept();
+    // Whether a refusal of this key may go to the event log now, and how many like it were left
+    // out before it.
+    std::optional<std::uint64_t> admit_refusal_event(const std::string& key);
+
+    std::mutex buckets_mutex_;
+    std::map<std::string, Bucket> buckets_;  // by device id: only admitted devices get one
+    std::mutex events_mutex_;
+    std::map<std::string, EventThrottle> event_throttles_;
+    Clock::time_point events_window_;
+    unsigned events_in_window_ = 0;
 };
 
 namespace {
@@ -256,6 +289,13 @@ private:
             return write(ErrorReply{
                 id, ReplyCode::busy,
                 "too many requests in flight: at most " + std::to_string(options().max_in_flight)});
+        }
+        if (!server_.take_submit_token(*device_)) {
+            const std::string rate =
+                "device submits faster than " + number_text(options().device_rate.per_second) +
+                " a second (burst " + number_text(options().device_rate.burst) + ")";
+            server_.refuse(peer_, *device_, "rate limited: " + rate);
+            return write(ErrorReply{id, ReplyCode::rate_limited, rate});
         }
         auto origin = record_origin(submit.record);
         std::string wrong;
@@ -488,13 +528,66 @@ void StationServer::Impl::stop() {
     io_.reset();
 }
 
+bool StationServer::Impl::take_submit_token(const std::string& device) {
+    const auto now = Clock::now();
+    const DeviceRate& rate = options_.device_rate;
+    std::lock_guard lock(buckets_mutex_);
+    auto [it, fresh] = buckets_.try_emplace(device, Bucket{rate.burst, now});
+    Bucket& bucket = it->second;
+    if (!fresh) {
+        const double elapsed = std::chrono::duration<double>(now - bucket.at).count();
+        bucket.tokens = std::min(rate.burst, bucket.tokens + elapsed * rate.per_second);
+        bucket.at = now;
+    }
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+}
+
+std::optional<std::uint64_t> StationServer::Impl::admit_refusal_event(const std::string& key) {
+    const auto now = Clock::now();
+    constexpr auto second = std::chrono::seconds(1);
+    std::lock_guard lock(events_mutex_);
+    if (now - events_window_ >= second) {
+        events_window_ = now;
+        events_in_window_ = 0;
+    }
+    // Bounded: forget keys quiet for a minute once there are many (a flood from many ports of
+    // one address shares its key; many addresses are what the connection cap is for).
+    if (event_throttles_.size() > 4096) {
+        std::erase_if(event_throttles_, [&](const auto& entry) {
+            return now - entry.second.last > std::chrono::seconds(60);
+        });
+    }
+    auto [it, fresh] = event_throttles_.try_emplace(key, EventThrottle{now, 0});
+    EventThrottle& throttle = it->second;
+    if ((!fresh && now - throttle.last < second) ||
+        events_in_window_ >= options_.max_refusal_events_per_second) {
+        ++throttle.suppressed;
+        ++events_suppressed_;
+        return std::nullopt;
+    }
+    throttle.last = now;
+    ++events_in_window_;
+    ++events_logged_;
+    return std::exchange(throttle.suppressed, 0);
+}
+
 void StationServer::Impl::refuse(const std::string& peer, const std::string& device,
                                  const std::string& reason) {
     if (options_.on_refusal) options_.on_refusal(StationRefusal{peer, device, reason});
     if (!options_.log_refusals_in_ledger) return;
+    // The key: the device once known, else the peer's address without its port; and the kind
+    // of reason, its text up to the first colon.
+    const std::string who =
+        !device.empty() ? "device " + device : peer.substr(0, peer.rfind(':'));
+    const auto suppressed = admit_refusal_event(who + "|" + reason.substr(0, reason.find(':')));
+    if (!suppressed) return;
     std::string subject = "station " + options_.station_id + ": " + peer;
     if (!device.empty()) subject += " (" + device + ")";
     subject += ": " + reason;
+    if (*suppressed > 0)
+        subject += " (and " + std::to_string(*suppressed) + " more like it, not logged)";
     // On the waiter pool: the event's synced write must not hold an I/O thread.
     asio::post(waiters_, [this, subject = std::move(subject)] {
         (void)ledger_.record_event(election::EventType::error, election::ActorRole::system,
@@ -517,6 +610,14 @@ Result<std::unique_ptr<StationServer>> StationServer::start(ledger::Ledger& ledg
                           "station: threads, max_in_flight and max_connections must be positive, "
                           "max_frame between 1 and " +
                               std::to_string(max_frame_size));
+    // Negated comparisons so that NaN is refused too.
+    if (!(options.device_rate.per_second > 0) || !(options.device_rate.burst >= 1) ||
+        options.device_rate.per_second > 1e9 || options.device_rate.burst > 1e9)
+        return make_error(ErrorCode::invalid_argument,
+                          "station: device_rate needs per_second > 0 and burst >= 1 (at most 1e9)");
+    if (options.max_refusal_events_per_second == 0)
+        return make_error(ErrorCode::invalid_argument,
+                          "station: max_refusal_events_per_second must be positive");
     auto impl = std::make_unique<Impl>(ledger, std::move(options), d);
     PSEPHOS_TRY(impl->configure(identity));
     impl->io_.emplace(static_cast<int>(impl->options_.threads));
@@ -545,5 +646,9 @@ StationServer::StationServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 StationServer::~StationServer() { impl_->stop(); }
 std::uint16_t StationServer::port() const { return impl_->port_; }
 std::size_t StationServer::connections() const { return impl_->connections_.load(); }
+std::uint64_t StationServer::refusal_events_logged() const { return impl_->events_logged_.load(); }
+std::uint64_t StationServer::refusal_events_suppressed() const {
+    return impl_->events_suppressed_.load();
+}
 
 }  // namespace psephos::station

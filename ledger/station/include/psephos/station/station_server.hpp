@@ -7,11 +7,15 @@
 // tracking code, pings.
 //
 // Limits: the frame size (FrameReader: a bad length closes the connection before its body is
-// read), requests in flight per connection (beyond them `busy` at once, nothing queued), the
-// handshake, read (a frame begun but not finished) and idle timeouts, the number of connections.
+// read), requests in flight per connection (beyond them `busy` at once, nothing queued), each
+// device's submit rate (a token bucket per device, shared by its connections: beyond it
+// `rate_limited` at once, nothing queued), the handshake, read (a frame begun but not finished)
+// and idle timeouts, the number of connections.
 // A message that does not decode is answered `malformed` and the connection closed. Every refusal
 // (handshake, identity, malformed message, timeout, cap, refused record) is reported with its
-// reason to on_refusal and to the ledger's event log.
+// reason to on_refusal and to the ledger's event log; the log gets at most one entry per second
+// for each peer address (or device) and kind of reason, the next one counting those it left out,
+// so that a flood of bad requests does not become a flood of synced disk writes.
 //
 // Threads: an io_context run by `threads` threads, each connection on its own strand; a pool of
 // as many threads waits for the ledger's futures, so no I/O thread blocks on a disk write.
@@ -37,6 +41,12 @@ struct StationRefusal {
     std::string reason;
 };
 
+// A token bucket: `per_second` tokens a second, at most `burst` saved up; a submit takes one.
+struct DeviceRate {
+    double per_second = 10;
+    double burst = 20;
+};
+
 struct StationServerOptions {
     std::string station_id = "station";
     std::string district_id;            // a district of the ledger's election
@@ -46,13 +56,19 @@ struct StationServerOptions {
     std::size_t max_frame = max_frame_size;
     std::uint32_t max_in_flight = 8;  // requests per connection awaiting the ledger
     std::size_t max_connections = 256;
+    // Submits per device (over all its connections); a kiosk casts a ballot a minute or so.
+    DeviceRate device_rate;
     std::chrono::milliseconds handshake_timeout{5'000};
     std::chrono::milliseconds read_timeout{10'000};  // a frame begun must end within this
     std::chrono::milliseconds idle_timeout{120'000};
     // Called from the server's threads (so it must be thread-safe) for every refusal.
     std::function<void(const StationRefusal&)> on_refusal;
-    // Also record every refusal in the ledger's event log (an `error` event, failure).
+    // Also record refusals in the ledger's event log (an `error` event, failure): at most one per
+    // second for each peer address or device and kind of reason (the text before its first
+    // colon), and at most `max_refusal_events_per_second` in all; an entry says how many like it
+    // were left out since the last one.
     bool log_refusals_in_ledger = true;
+    unsigned max_refusal_events_per_second = 20;
 };
 
 class StationServer {
@@ -71,6 +87,9 @@ public:
     std::uint16_t port() const;
     // Connections open now.
     std::size_t connections() const;
+    // Refusals written to the event log, and left out of it by its rate limit, so far.
+    std::uint64_t refusal_events_logged() const;
+    std::uint64_t refusal_events_suppressed() const;
 
     class Impl;
 
