@@ -4,6 +4,8 @@
 //   psephos-bench ledger [--json] [--ballots N] [--manifest FILE] [--threads T]
 //   psephos-bench tally [--json] [--ballots N] [--threads T]
 //   psephos-bench verify [--json] [--ballots N] [--manifest FILE] [--threads T]
+//   psephos-bench station --station-binary PATH [--json] [--kiosks K] [--ballots N]
+//                 [--threads T] [--window W] [--hostile] [--manifest FILE]
 #include <cstring>
 #include <iostream>
 #include <optional>
@@ -13,6 +15,7 @@
 #include "crypto_bench.hpp"
 #include "ledger_bench.hpp"
 #include "psephos/crypto/scalar.hpp"
+#include "station_bench.hpp"
 #include "tally_bench.hpp"
 #include "verify_bench.hpp"
 
@@ -23,7 +26,9 @@ int usage() {
            "       psephos-bench ballot [--json] [--repetitions N] [--manifest FILE]\n"
            "       psephos-bench ledger [--json] [--ballots N] [--manifest FILE] [--threads T]\n"
            "       psephos-bench tally [--json] [--ballots N] [--threads T]\n"
-           "       psephos-bench verify [--json] [--ballots N] [--manifest FILE] [--threads T]\n";
+           "       psephos-bench verify [--json] [--ballots N] [--manifest FILE] [--threads T]\n"
+           "       psephos-bench station --station-binary PATH [--json] [--kiosks K] [--ballots N]\n"
+           "                     [--threads T] [--window W] [--hostile] [--manifest FILE]\n";
     return 2;
 }
 
@@ -64,7 +69,7 @@ int main(int argc, char** argv) {
         }
     }
     if (suite != "crypto" && suite != "ballot" && suite != "ledger" && suite != "tally" &&
-        suite != "verify") {
+        suite != "verify" && suite != "station") {
         return usage();
     }
     bool json = false;
@@ -72,6 +77,7 @@ int main(int argc, char** argv) {
     psephos::bench::LedgerBenchOptions ledger_options;
     psephos::bench::TallyBenchOptions tally_options;
     psephos::bench::VerifyBenchOptions verify_options;
+    psephos::bench::StationBenchOptions station_options;
     std::string manifest = PSEPHOS_DEFAULT_BENCH_MANIFEST;
     for (int i = 2; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -107,8 +113,30 @@ int main(int argc, char** argv) {
             const auto n = parse_number(arg, argv[++i], 1, 1024);
             if (!n) return 2;
             verify_options.threads = static_cast<unsigned>(*n);
+        } else if (suite == "station" && arg == "--hostile") {
+            station_options.hostile = true;
+        } else if (suite == "station" && arg == "--station-binary" && has_value) {
+            station_options.station_binary = argv[++i];
+        } else if (suite == "station" && arg == "--kiosks" && has_value) {
+            const auto n = parse_number(arg, argv[++i], 1, 250);
+            if (!n) return 2;
+            station_options.kiosks = static_cast<std::size_t>(*n);
+        } else if (suite == "station" && arg == "--ballots" && has_value) {
+            const auto n = parse_number(arg, argv[++i], 1, 1'000'000);
+            if (!n) return 2;
+            station_options.ballots = static_cast<std::size_t>(*n);
+        } else if (suite == "station" && arg == "--threads" && has_value) {
+            const auto n = parse_number(arg, argv[++i], 1, 64);
+            if (!n) return 2;
+            station_options.threads = static_cast<unsigned>(*n);
+        } else if (suite == "station" && arg == "--window" && has_value) {
+            const auto n = parse_number(arg, argv[++i], 1, 8);  // the station's max_in_flight
+            if (!n) return 2;
+            station_options.window = static_cast<std::size_t>(*n);
         } else if (arg == "--manifest" &&
-                   (suite == "ballot" || suite == "ledger" || suite == "verify") && has_value) {
+                   (suite == "ballot" || suite == "ledger" || suite == "verify" ||
+                    suite == "station") &&
+                   has_value) {
             manifest = argv[++i];
         } else {
             std::cerr << "psephos-bench: unknown argument '" << arg << "'\n";
@@ -131,6 +159,11 @@ int main(int argc, char** argv) {
             verify_options.json = json;
             verify_options.manifest_path = manifest;
             return psephos::bench::run_verify_bench(verify_options, std::cout);
+        }
+        if (suite == "station") {
+            station_options.json = json;
+            station_options.manifest_path = manifest;
+            return psephos::bench::run_station_bench(station_options, std::cout);
         }
         if (suite == "tally") {
             tally_options.json = json;

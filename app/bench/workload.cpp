@@ -57,26 +57,13 @@ election::BallotMarks varied_full_vote(const election::ElectionManifest& m,
     return marks;
 }
 
-// Ballot i goes to district i mod D and, within its district, to the district's kiosks in turn;
-// the manifest's first, third, … districts have two kiosks, the others one. Device ids are
-// "kiosk-<n>", short whatever the district ids. Encrypting is parallel over kiosks, since each
-// kiosk's ballots chain to the one before.
-Workload prepare_workload(const election::ElectionContext& election, std::size_t ballots,
-                          unsigned threads) {
+namespace {
+
+// The authority's approval, every kiosk's registration, then the polls opened in every district
+// that has a kiosk (the zero report signed by its first kiosk).
+void register_and_open(const election::ElectionContext& election, Workload& w,
+                       const std::vector<std::vector<std::size_t>>& kiosks_of_district) {
     const election::ElectionManifest& m = election.manifest;
-    Workload w;
-    w.districts = m.districts.size();
-    std::vector<std::vector<std::size_t>> kiosks_of_district(w.districts);
-    for (std::size_t d = 0; d < w.districts; ++d) {
-        const std::size_t count = d % 2 == 0 ? 2 : 1;
-        for (std::size_t k = 0; k < count; ++k) {
-            const std::string device = "kiosk-" + std::to_string(w.kiosks.size() + 1);
-            auto key = crypto::Ed25519SigningKey::generate();
-            const auto public_key = key.public_key();
-            kiosks_of_district[d].push_back(w.kiosks.size());
-            w.kiosks.push_back({device, m.districts[d].id, std::move(key), public_key, {}});
-        }
-    }
     const crypto::Ed25519SigningKey authority = crypto::Ed25519SigningKey::generate();
     w.approval = election::approve_election(election.base_hash, authority);
     for (const Kiosk& k : w.kiosks) {
@@ -86,7 +73,7 @@ Workload prepare_workload(const election::ElectionContext& election, std::size_t
         w.opening.push_back(election::encode_device_registration(registration));
     }
     for (std::size_t d = 0; d < m.districts.size(); ++d) {
-        // The zero report, signed by the district's first kiosk.
+        if (kiosks_of_district[d].empty()) continue;
         const Kiosk& first = w.kiosks.at(kiosks_of_district[d].front());
         election::PollsRecord opening{election::PollsAction::opened,
                                       m.districts[d].id,
@@ -100,14 +87,17 @@ Workload prepare_workload(const election::ElectionContext& election, std::size_t
         election::sign_polls_record(election.base_hash, opening, first.key);
         w.opening.push_back(election::encode_polls_record(opening));
     }
-    w.ballots.resize(ballots);
-    w.kiosk_of.resize(ballots);
-    for (std::size_t i = 0; i < ballots; ++i) {
-        const auto& kiosks = kiosks_of_district[i % w.districts];
-        const std::size_t kiosk = kiosks[(i / w.districts) % kiosks.size()];
-        w.kiosk_of[i] = kiosk;
-        w.kiosks[kiosk].ballots.push_back(i);
-    }
+}
+
+Kiosk make_kiosk(std::size_t number, const std::string& district_id) {
+    auto key = crypto::Ed25519SigningKey::generate();
+    const auto public_key = key.public_key();
+    return {"kiosk-" + std::to_string(number), district_id, std::move(key), public_key, {}};
+}
+
+// Encrypts every kiosk's ballots (Kiosk::ballots, w.ballots sized), in parallel over kiosks.
+void encrypt_ballots(const election::ElectionContext& election, Workload& w, unsigned threads) {
+    const election::ElectionManifest& m = election.manifest;
     run_in_parallel(threads, w.kiosks.size(), [&](std::size_t k) {
         Kiosk& kiosk = w.kiosks[k];
         const election::BallotStyle* style = m.ballot_style_of_district(kiosk.district_id);
@@ -128,8 +118,64 @@ Workload prepare_workload(const election::ElectionContext& election, std::size_t
             }
             chain_head = prepared.value().tracking_code;
             w.ballots[i] = election::encode_ballot(prepared.value().ballot);
+            if (!w.tracking_codes.empty()) w.tracking_codes[i] = prepared.value().tracking_code;
         }
     });
+}
+
+}  // namespace
+
+// Ballot i goes to district i mod D and, within its district, to the district's kiosks in turn;
+// the manifest's first, third, … districts have two kiosks, the others one. Device ids are
+// "kiosk-<n>", short whatever the district ids. Encrypting is parallel over kiosks, since each
+// kiosk's ballots chain to the one before.
+Workload prepare_workload(const election::ElectionContext& election, std::size_t ballots,
+                          unsigned threads) {
+    const election::ElectionManifest& m = election.manifest;
+    Workload w;
+    w.districts = m.districts.size();
+    std::vector<std::vector<std::size_t>> kiosks_of_district(w.districts);
+    for (std::size_t d = 0; d < w.districts; ++d) {
+        const std::size_t count = d % 2 == 0 ? 2 : 1;
+        for (std::size_t k = 0; k < count; ++k) {
+            kiosks_of_district[d].push_back(w.kiosks.size());
+            w.kiosks.push_back(make_kiosk(w.kiosks.size() + 1, m.districts[d].id));
+        }
+    }
+    register_and_open(election, w, kiosks_of_district);
+    w.ballots.resize(ballots);
+    w.kiosk_of.resize(ballots);
+    for (std::size_t i = 0; i < ballots; ++i) {
+        const auto& kiosks = kiosks_of_district[i % w.districts];
+        const std::size_t kiosk = kiosks[(i / w.districts) % kiosks.size()];
+        w.kiosk_of[i] = kiosk;
+        w.kiosks[kiosk].ballots.push_back(i);
+    }
+    encrypt_ballots(election, w, threads);
+    return w;
+}
+
+Workload prepare_district_workload(const election::ElectionContext& election,
+                                   std::size_t district, std::size_t kiosks,
+                                   std::size_t spare_kiosks, std::size_t ballots,
+                                   unsigned threads) {
+    const election::ElectionManifest& m = election.manifest;
+    Workload w;
+    w.districts = 1;
+    std::vector<std::vector<std::size_t>> kiosks_of_district(m.districts.size());
+    for (std::size_t k = 0; k < kiosks + spare_kiosks; ++k) {
+        kiosks_of_district.at(district).push_back(k);
+        w.kiosks.push_back(make_kiosk(k + 1, m.districts.at(district).id));
+    }
+    register_and_open(election, w, kiosks_of_district);
+    w.ballots.resize(ballots);
+    w.kiosk_of.resize(ballots);
+    w.tracking_codes.resize(ballots);
+    for (std::size_t i = 0; i < ballots; ++i) {
+        w.kiosk_of[i] = i % kiosks;
+        w.kiosks[i % kiosks].ballots.push_back(i);
+    }
+    encrypt_ballots(election, w, threads);
     return w;
 }
 

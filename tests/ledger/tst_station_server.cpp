@@ -518,6 +518,13 @@ private slots:
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
         QVERIFY(s.server->refusal_events_suppressed() >= flood - 3);
+        {
+            // on_refusal is told which ones the log left out, so that it can thin its own.
+            std::lock_guard lock(s.mutex);
+            const auto thinned = std::count_if(s.refusals.begin(), s.refusals.end(),
+                                               [](const auto& r) { return r.thinned; });
+            QCOMPARE(static_cast<std::uint64_t>(thinned), s.server->refusal_events_suppressed());
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(1'100));
         auto last = s.connect(&stranger);
         QVERIFY(last.ok());
@@ -561,6 +568,25 @@ private slots:
         QVERIFY(stalled.ok());
         QVERIFY(stalled.value()->send_raw(Bytes{0x00, 0x00}).ok());  // half a frame header
         QVERIFY(!stalled.value()->receive().ok());
+        QVERIFY(s.refused_with("read timed out inside a frame"));
+    }
+
+    void a_frame_trickled_a_byte_at_a_time_still_times_out() {
+        StationServerOptions options;
+        options.read_timeout = std::chrono::milliseconds(400);
+        Station s(options);
+        auto slow = s.welcomed(s.kiosk_identity, "d1-kiosk-1");
+        // A 100-byte frame begun, then a byte every 50 ms: each byte comes well within the read
+        // timeout, the frame never does (a slowloris).
+        QVERIFY(slow->send_raw(Bytes{0x00, 0x00, 0x00, 0x64}).ok());
+        const auto began = std::chrono::steady_clock::now();
+        bool closed = false;
+        while (!closed && std::chrono::steady_clock::now() - began < std::chrono::seconds(3)) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            closed = !slow->send_raw(Bytes{0x05}).ok();
+        }
+        QVERIFY(closed);
+        QVERIFY(std::chrono::steady_clock::now() - began < std::chrono::milliseconds(1'500));
         QVERIFY(s.refused_with("read timed out inside a frame"));
     }
 

@@ -218,6 +218,7 @@ private:
             return close();
         }
         reader_.feed(ByteSpan(buffer_.data(), size));
+        bool completed = false;
         for (;;) {
             auto frame = reader_.next();
             if (!frame) {
@@ -225,13 +226,19 @@ private:
                                         "bad frame: " + frame.error().message);
             }
             if (!frame.value()) break;
+            completed = true;
             handle(*frame.value());
             if (closing_ || closed_) return;
         }
-        if (reader_.buffered() > 0)
-            arm_timer(options().read_timeout, "read timed out inside a frame");
-        else
+        // The read timeout runs from a frame's first byte, not its latest: a peer trickling a
+        // byte a second (a slowloris) must not keep its frame open for ever.
+        if (reader_.buffered() == 0) {
+            frame_begun_ = false;
             arm_idle_timer();
+        } else if (!frame_begun_ || completed) {
+            frame_begun_ = true;
+            arm_timer(options().read_timeout, "read timed out inside a frame");
+        }
         read();
     }
 
@@ -463,6 +470,7 @@ private:
     std::uint32_t in_flight_ = 0;
     std::deque<Bytes> writes_;
     bool reading_ = false;
+    bool frame_begun_ = false;  // the read timer runs for the frame begun
     bool closing_ = false;  // an answer goes out, then the connection closes
     bool closed_ = false;
 };
@@ -575,13 +583,18 @@ std::optional<std::uint64_t> StationServer::Impl::admit_refusal_event(const std:
 
 void StationServer::Impl::refuse(const std::string& peer, const std::string& device,
                                  const std::string& reason) {
-    if (options_.on_refusal) options_.on_refusal(StationRefusal{peer, device, reason});
-    if (!options_.log_refusals_in_ledger) return;
-    // The key: the device once known, else the peer's address without its port; and the kind
-    // of reason, its text up to the first colon.
-    const std::string who =
-        !device.empty() ? "device " + device : peer.substr(0, peer.rfind(':'));
-    const auto suppressed = admit_refusal_event(who + "|" + reason.substr(0, reason.find(':')));
+    std::optional<std::uint64_t> suppressed;
+    if (options_.log_refusals_in_ledger) {
+        // The key: the device once known, else the peer's address without its port; and the
+        // kind of reason, its text up to the first colon.
+        const std::string who =
+            !device.empty() ? "device " + device : peer.substr(0, peer.rfind(':'));
+        suppressed = admit_refusal_event(who + "|" + reason.substr(0, reason.find(':')));
+    }
+    if (options_.on_refusal) {
+        options_.on_refusal(StationRefusal{peer, device, reason,
+                                           options_.log_refusals_in_ledger && !suppressed});
+    }
     if (!suppressed) return;
     std::string subject = "station " + options_.station_id + ": " + peer;
     if (!device.empty()) subject += " (" + device + ")";

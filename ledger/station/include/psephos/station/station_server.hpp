@@ -39,6 +39,9 @@ struct StationRefusal {
     std::string peer;       // "127.0.0.1:50312"
     std::string device_id;  // the device its certificate names, once known; else empty
     std::string reason;
+    // One of a flood of refusals like it, left out of the event log (see log_refusals_in_ledger):
+    // whoever prints refusals elsewhere (a station's stderr) should thin them the same way.
+    bool thinned = false;
 };
 
 // A token bucket: `per_second` tokens a second, at most `burst` saved up; a submit takes one.

@@ -1,0 +1,73 @@
+// A kiosk's link to its station that outlives connections and station restarts
+// (docs/station-protocol.md §6): it connects with backoff, says hello, and casts a record so that
+// a record whose answer was lost is never cast twice — after any loss it asks `lookup` by the
+// tracking code before it submits again: found, the receipt is the log's; not found, it submits.
+// The SIGKILL test and the load generator use it; the networked kiosk can sit on it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "psephos/crypto/result.hpp"
+#include "psephos/station/station_client.hpp"
+#include "psephos/station/station_protocol.hpp"
+
+namespace psephos::station {
+
+struct Backoff {
+    std::chrono::milliseconds first{50};  // after the first failed attempt
+    std::chrono::milliseconds max{2'000};  // doubling up to this, each wait ±50 % at random
+};
+
+// How a cast was settled.
+struct Settled {
+    bool found_in_log = false;  // by lookup after a lost answer: the record was not sent again
+    Inclusion inclusion;
+    unsigned submits = 0;  // how often the record went out (1 unless an answer was lost)
+};
+
+class StationLink {
+public:
+    // `endpoint` says where the station is now (it may move: a restarted station takes a new
+    // port); an error from it counts as a failed attempt. `hello` is sent on every connection.
+    StationLink(std::function<Result<StationClientOptions>()> endpoint, Hello hello,
+                Backoff backoff = {});
+
+    // Casts `record` (whose tracking code is `tracking_code`) and returns where the log holds
+    // it, reconnecting as often as needed until `deadline`. Errors: refused (the station
+    // refused the record and the log does not hold it; the text is its reason), not_authorised
+    // hellos (refused), io_error once the deadline passed.
+    Result<Settled> cast(const Hash32& tracking_code, const Bytes& record,
+                         std::chrono::steady_clock::time_point deadline);
+
+    // Connections made after the first (each a reconnection after a loss).
+    unsigned reconnections() const { return reconnections_; }
+    bool connected() const { return client_ != nullptr; }
+    // The connection, if any (for requests of the caller's own, e.g. status).
+    StationClient* client() { return client_.get(); }
+    std::uint32_t next_request_id() { return ++request_id_; }
+
+private:
+    Status connect();
+    void wait_before_retry();
+    // lookup: the inclusion if the log holds the tracking code; io_error when the connection
+    // failed.
+    Result<std::optional<Inclusion>> look_up(const Hash32& tracking_code);
+
+    std::function<Result<StationClientOptions>()> endpoint_;
+    Hello hello_;
+    Backoff backoff_;
+    std::chrono::milliseconds delay_{0};
+    std::unique_ptr<StationClient> client_;
+    unsigned connections_ = 0;
+    unsigned reconnections_ = 0;
+    std::uint32_t request_id_ = 1;
+    std::minstd_rand random_;
+};
+
+}  // namespace psephos::station
