@@ -27,7 +27,8 @@ int usage() {
            "       psephos-bench ledger [--json] [--ballots N] [--manifest FILE] [--threads T]\n"
            "       psephos-bench tally [--json] [--ballots N] [--threads T]\n"
            "       psephos-bench verify [--json] [--ballots N] [--manifest FILE] [--threads T]\n"
-           "       psephos-bench station --station-binary PATH [--json] [--kiosks K] [--ballots N]\n"
+           "       psephos-bench station --station-binary PATH [--json] [--kiosks K] [--ballots "
+           "N]\n"
            "                     [--threads T] [--window W] [--hostile] [--manifest FILE]\n";
     return 2;
 }

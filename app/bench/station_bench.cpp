@@ -18,8 +18,8 @@
 #include <time.h>
 
 #include <algorithm>
-#include <cmath>
 #include <atomic>
+#include <cmath>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -27,8 +27,8 @@
 #include <iomanip>
 #include <latch>
 #include <map>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -137,8 +137,9 @@ fs::path make_data_directory(Setup& s) {
     options.directory = data / "ledger";
     auto created = ledger::Ledger::create(options, s.election, s.w.approval, std::move(key));
     if (!created) throw std::runtime_error("creating a ledger: " + created.error().message);
-    require_all_accepted(created.value()->ingest(s.w.opening, election::ActorRole::election_official),
-                         "registrations and polls opened");
+    require_all_accepted(
+        created.value()->ingest(s.w.opening, election::ActorRole::election_official),
+        "registrations and polls opened");
     return data;
 }
 
@@ -193,15 +194,14 @@ void cast_from_kiosk(const Setup& s, const station::StationProcess& station, std
     while (next < kiosk.ballots.size() || !sent.empty()) {
         while (next < kiosk.ballots.size() && sent.size() < s.window) {
             sent[++id] = Clock::now();
-            if (auto ok = client.send(station::Submit{id, s.w.ballots[kiosk.ballots[next++]]});
-                !ok)
+            if (auto ok = client.send(station::Submit{id, s.w.ballots[kiosk.ballots[next++]]}); !ok)
                 throw std::runtime_error(kiosk.device_id + ": " + ok.error().message);
         }
         auto answer = client.receive();
         const auto now = Clock::now();
         if (!answer || !std::holds_alternative<station::Receipt>(answer.value()))
-            throw std::runtime_error(kiosk.device_id + ": a ballot got no receipt: " +
-                                     describe(answer));
+            throw std::runtime_error(kiosk.device_id +
+                                     ": a ballot got no receipt: " + describe(answer));
         const auto it = sent.find(station::request_id_of(answer.value()));
         if (it == sent.end()) throw std::runtime_error(kiosk.device_id + ": an unasked answer");
         latencies_ms.push_back(std::chrono::duration<double, std::milli>(now - it->second).count());
@@ -282,9 +282,9 @@ NetworkRun run_network(Setup& s, const std::string& run, std::optional<HostileTa
                                  " cast ballots, not " + std::to_string(expected));
     }
     if (auto stopped = station->stop(); !stopped || stopped.value() != 0) {
-        throw std::runtime_error(run + " run: the station did not stop cleanly on SIGTERM: " +
-                                 (stopped ? "exit status " + std::to_string(stopped.value())
-                                          : stopped.error().message));
+        throw std::runtime_error(
+            run + " run: the station did not stop cleanly on SIGTERM: " +
+            (stopped ? "exit status " + std::to_string(stopped.value()) : stopped.error().message));
     }
     std::vector<double> all;
     for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
@@ -368,8 +368,8 @@ std::map<std::string, Logged> count_refusals(const NetworkRun& run,
     std::vector<std::string> subjects;
     for (std::uint64_t e = 0; e < events.value().size; ++e) {
         auto record = ledger.record(ledger::event_log_name, e);
-        if (!record) throw std::runtime_error("event " + std::to_string(e) + ": " +
-                                              record.error().message);
+        if (!record)
+            throw std::runtime_error("event " + std::to_string(e) + ": " + record.error().message);
         auto event = election::decode_ledger_event(record.value());
         if (event && event.value().type == election::EventType::error)
             subjects.push_back(event.value().subject);
@@ -393,8 +393,7 @@ void print_run_json(std::ostream& out, const std::string& prefix, const RunFigur
         << ",\"" << prefix << "max_ms\":" << fixed(f.max_ms, 1);
 }
 
-void print_run_row(std::ostream& out, const std::string& what, const RunFigures& f,
-                   bool network) {
+void print_run_row(std::ostream& out, const std::string& what, const RunFigures& f, bool network) {
     out << "  " << std::left << std::setw(22) << what << std::right << std::setw(8)
         << fixed(f.ballots_per_s, 1) << " ballots/s   p50 " << std::setw(7) << fixed(f.p50_ms, 1)
         << " ms   p99 " << std::setw(7) << fixed(f.p99_ms, 1) << " ms   max " << std::setw(7)
@@ -423,13 +422,13 @@ int run_station_bench(const StationBenchOptions& options, std::ostream& out) {
     const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
     const auto prepare_start = Clock::now();
     // A spare kiosk for the hostile run's device-level bad peers, with one ballot of its own.
-    const Workload w = prepare_district_workload(election, 0, options.kiosks,
-                                                 options.hostile ? 1 : 0, options.ballots, hardware);
+    const Workload w = prepare_district_workload(
+        election, 0, options.kiosks, options.hostile ? 1 : 0, options.ballots, hardware);
     Setup s(election, w, options.kiosks, options.window, options.threads, options.station_binary);
     s.district_id = election.manifest.districts.at(0).id;
     s.manifest = s.directory.path() / "election.json";
-    if (auto ok = crypto::write_new_file(s.manifest, election::manifest_to_json(election.manifest),
-                                         0644);
+    if (auto ok =
+            crypto::write_new_file(s.manifest, election::manifest_to_json(election.manifest), 0644);
         !ok)
         throw std::runtime_error(ok.error().message);
     {
@@ -458,7 +457,8 @@ int run_station_bench(const StationBenchOptions& options, std::ostream& out) {
         if (!made) throw std::runtime_error(made.error().message);
         stranger.emplace(std::move(made).value());
         const Kiosk& spare = w.kiosks.at(options.kiosks);
-        const election::BallotStyle* style = election.manifest.ballot_style_of_district(s.district_id);
+        const election::BallotStyle* style =
+            election.manifest.ballot_style_of_district(s.district_id);
         const election::BallotRequest request{
             spare.device_id + "-b0", spare.device_id, s.district_id, ballot_time,
             election::initial_tracking_code(election.base_hash, spare.device_id)};

@@ -155,10 +155,9 @@ Workload prepare_workload(const election::ElectionContext& election, std::size_t
     return w;
 }
 
-Workload prepare_district_workload(const election::ElectionContext& election,
-                                   std::size_t district, std::size_t kiosks,
-                                   std::size_t spare_kiosks, std::size_t ballots,
-                                   unsigned threads) {
+Workload prepare_district_workload(const election::ElectionContext& election, std::size_t district,
+                                   std::size_t kiosks, std::size_t spare_kiosks,
+                                   std::size_t ballots, unsigned threads) {
     const election::ElectionManifest& m = election.manifest;
     Workload w;
     w.districts = 1;

@@ -37,9 +37,9 @@ struct Workload {
     // The election authority's approval, for Ledger::create; it authorised every registration.
     election::ElectionApproval approval;
     std::vector<Kiosk> kiosks;
-    std::vector<Bytes> opening;         // every device registration, then polls opened everywhere
-    std::vector<Bytes> ballots;         // in casting order
-    std::vector<std::size_t> kiosk_of;  // by ballot
+    std::vector<Bytes> opening;          // every device registration, then polls opened everywhere
+    std::vector<Bytes> ballots;          // in casting order
+    std::vector<std::size_t> kiosk_of;   // by ballot
     std::vector<Hash32> tracking_codes;  // by ballot (prepare_district_workload only)
 };
 
@@ -63,10 +63,9 @@ Workload prepare_workload(const election::ElectionContext& election, std::size_t
 // One district's polling day, for the station suite: `kiosks` kiosks kiosk-1 … kiosk-K in the
 // manifest's district number `district`, ballot i cast by kiosk i mod K, and `spare_kiosks` more
 // registered that cast nothing here (kiosk-K+1 …); only that district's polls are opened.
-Workload prepare_district_workload(const election::ElectionContext& election,
-                                   std::size_t district, std::size_t kiosks,
-                                   std::size_t spare_kiosks, std::size_t ballots,
-                                   unsigned threads);
+Workload prepare_district_workload(const election::ElectionContext& election, std::size_t district,
+                                   std::size_t kiosks, std::size_t spare_kiosks,
+                                   std::size_t ballots, unsigned threads);
 
 // A fresh directory psephos-bench-<name>-XXXXXX under $TMPDIR (or /tmp), removed with everything in
 // it on destruction.

@@ -109,8 +109,7 @@ Result<Settled> StationLink::cast(const Hash32& tracking_code, const Bytes& reco
         }
         const auto* error = std::get_if<ErrorReply>(&answer.value());
         if (error == nullptr) {
-            retry(make_error(ErrorCode::io_error, "submit: the station answered no receipt"),
-                  true);
+            retry(make_error(ErrorCode::io_error, "submit: the station answered no receipt"), true);
             continue;
         }
         if (transient(error->code)) {
@@ -128,8 +127,8 @@ Result<Settled> StationLink::cast(const Hash32& tracking_code, const Bytes& reco
         if (found) return make_error(ErrorCode::refused, "the station refused it: " + error->text);
         retry(found.error(), true);
     }
-    return make_error(ErrorCode::io_error, "the station could not be reached before the deadline: " +
-                                               last_problem);
+    return make_error(ErrorCode::io_error,
+                      "the station could not be reached before the deadline: " + last_problem);
 }
 
 }  // namespace psephos::station

@@ -91,12 +91,11 @@ Result<std::unique_ptr<StationProcess>> StationProcess::spawn(const StationLaunc
         posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
     }
     pid_t pid = 0;
-    const int spawned =
-        ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    const int spawned = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     if (spawned != 0)
-        return make_error(ErrorCode::io_error, "starting " + launch.binary.string() + ": " +
-                                                   std::strerror(spawned));
+        return make_error(ErrorCode::io_error,
+                          "starting " + launch.binary.string() + ": " + std::strerror(spawned));
 
     const auto deadline = std::chrono::steady_clock::now() + launch.ready_timeout;
     for (;;) {
@@ -105,10 +104,10 @@ Result<std::unique_ptr<StationProcess>> StationProcess::spawn(const StationLaunc
         if (read_ready_file(launch.ready_file, host, port))
             return std::unique_ptr<StationProcess>(new StationProcess(pid, host, port));
         if (auto status = wait_for(pid, 0ms)) {
-            return make_error(ErrorCode::io_error,
-                              launch.binary.string() + " serve " + exit_text(*status) +
-                                  " before it was ready" +
-                                  (launch.output.empty() ? "" : " (see " + launch.output.string() + ")"));
+            return make_error(
+                ErrorCode::io_error,
+                launch.binary.string() + " serve " + exit_text(*status) + " before it was ready" +
+                    (launch.output.empty() ? "" : " (see " + launch.output.string() + ")"));
         }
         if (std::chrono::steady_clock::now() >= deadline) {
             ::kill(pid, SIGKILL);

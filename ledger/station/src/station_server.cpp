@@ -471,7 +471,7 @@ private:
     std::deque<Bytes> writes_;
     bool reading_ = false;
     bool frame_begun_ = false;  // the read timer runs for the frame begun
-    bool closing_ = false;  // an answer goes out, then the connection closes
+    bool closing_ = false;      // an answer goes out, then the connection closes
     bool closed_ = false;
 };
 
@@ -592,8 +592,8 @@ void StationServer::Impl::refuse(const std::string& peer, const std::string& dev
         suppressed = admit_refusal_event(who + "|" + reason.substr(0, reason.find(':')));
     }
     if (options_.on_refusal) {
-        options_.on_refusal(StationRefusal{peer, device, reason,
-                                           options_.log_refusals_in_ledger && !suppressed});
+        options_.on_refusal(
+            StationRefusal{peer, device, reason, options_.log_refusals_in_ledger && !suppressed});
     }
     if (!suppressed) return;
     std::string subject = "station " + options_.station_id + ": " + peer;

@@ -20,7 +20,7 @@
 namespace psephos::station {
 
 struct Backoff {
-    std::chrono::milliseconds first{50};  // after the first failed attempt
+    std::chrono::milliseconds first{50};   // after the first failed attempt
     std::chrono::milliseconds max{2'000};  // doubling up to this, each wait ±50 % at random
 };
 
