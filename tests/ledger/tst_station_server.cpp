@@ -484,6 +484,32 @@ private slots:
         QVERIFY2(error && error->code == ReplyCode::refused, describe(relayed).c_str());
     }
 
+    void a_flooding_connection_is_read_no_faster_than_its_rate() {
+        StationServerOptions options;
+        options.device_rate = {2, 1};  // one at once, then one every half second
+        Station s(options);
+        auto flooder = s.welcomed(s.kiosk_identity, "d1-kiosk-1");
+        // Twelve submits in one write (records that would not decode: the rate is checked
+        // first). After a `rate_limited` the connection is not read until the next token is
+        // due, so answers come at the rate, not as fast as the flooder writes.
+        Bytes stream;
+        for (std::uint32_t i = 0; i < 12; ++i) {
+            const Bytes frame = encode_frame(Submit{20 + i, Bytes{0x02, 0xFF}});
+            stream.insert(stream.end(), frame.begin(), frame.end());
+        }
+        const auto began = std::chrono::steady_clock::now();
+        QVERIFY(flooder->send_raw(stream).ok());
+        int limited = 0;
+        for (int i = 0; i < 6; ++i) {
+            auto answer = flooder->receive();
+            const auto* error = as<ErrorReply>(answer);
+            QVERIFY2(error, describe(answer).c_str());
+            if (error->code == ReplyCode::rate_limited) ++limited;
+        }
+        QVERIFY(limited >= 2);
+        QVERIFY(std::chrono::steady_clock::now() - began >= std::chrono::milliseconds(900));
+    }
+
     void a_flood_of_refusals_is_thinned_in_the_event_log() {
         Station s;
         const TlsIdentity stranger = identity_of(test::seeded_key(0x77), "stranger");

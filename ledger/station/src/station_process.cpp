@@ -87,7 +87,7 @@ Result<std::unique_ptr<StationProcess>> StationProcess::spawn(const StationLaunc
     posix_spawn_file_actions_init(&actions);
     if (!launch.output.empty()) {
         posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, launch.output.c_str(),
-                                         O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+                                         O_WRONLY | O_CREAT | O_APPEND, 0644);
         posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
     }
     pid_t pid = 0;

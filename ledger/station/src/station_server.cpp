@@ -161,6 +161,7 @@ public:
           executor_(socket.get_executor()),
           stream_(std::move(socket), server.tls_),
           timer_(stream_.get_executor()),
+          rate_timer_(stream_.get_executor()),
           reader_(server.options_.max_frame) {
         ++server_.connections_;
     }
@@ -196,7 +197,7 @@ private:
     }
 
     void read() {
-        if (closed_ || closing_ || reading_) return;
+        if (closed_ || closing_ || reading_ || rate_paused_) return;
         // Backpressure: a kiosk that does not read its answers stops being read.
         if (writes_.size() > options().max_in_flight + 1) return;
         reading_ = true;
@@ -302,7 +303,8 @@ private:
                 "device submits faster than " + number_text(options().device_rate.per_second) +
                 " a second (burst " + number_text(options().device_rate.burst) + ")";
             server_.refuse(peer_, *device_, "rate limited: " + rate);
-            return write(ErrorReply{id, ReplyCode::rate_limited, rate});
+            write(ErrorReply{id, ReplyCode::rate_limited, rate});
+            return pause_reading_for_a_token();
         }
         auto origin = record_origin(submit.record);
         std::string wrong;
@@ -435,6 +437,22 @@ private:
         close();
     }
 
+    // A device over its rate is not read again until its next token is due: a flood then costs
+    // the station one `rate_limited` answer per token interval and connection (plus what one
+    // read already holds), not one per request the flooder can write; TCP holds the rest back.
+    void pause_reading_for_a_token() {
+        if (rate_paused_) return;
+        rate_paused_ = true;
+        // At most a second, so that a slow rate does not run into the read timeout.
+        const double seconds = std::min(1.0, 1.0 / options().device_rate.per_second);
+        rate_timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            std::chrono::duration<double>(seconds)));
+        rate_timer_.async_wait([self = shared_from_this()](const boost::system::error_code&) {
+            self->rate_paused_ = false;
+            self->read();
+        });
+    }
+
     // Idle only while nothing is in flight: a kiosk waiting for its receipts is not idle.
     void arm_idle_timer() { arm_timer(options().idle_timeout, "idle timeout", true); }
 
@@ -452,6 +470,7 @@ private:
         if (closed_) return;
         closed_ = true;
         timer_.cancel();
+        rate_timer_.cancel();
         boost::system::error_code ignored;
         stream_.lowest_layer().shutdown(tcp::socket::shutdown_both, ignored);
         stream_.lowest_layer().close(ignored);
@@ -462,6 +481,7 @@ private:
     const asio::any_io_executor executor_;  // the connection's strand
     ssl::stream<tcp::socket> stream_;
     asio::steady_timer timer_;
+    asio::steady_timer rate_timer_;  // ends a pause of reading after `rate_limited`
     FrameReader reader_;
     std::array<std::uint8_t, 16 * 1024> buffer_{};
     std::optional<crypto::Ed25519PublicKey> key_;
@@ -471,6 +491,7 @@ private:
     std::deque<Bytes> writes_;
     bool reading_ = false;
     bool frame_begun_ = false;  // the read timer runs for the frame begun
+    bool rate_paused_ = false;  // not read until the device's next token is due
     bool closing_ = false;      // an answer goes out, then the connection closes
     bool closed_ = false;
 };
