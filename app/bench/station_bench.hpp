@@ -14,7 +14,7 @@ struct StationBenchOptions {
     std::size_t kiosks = 30;
     std::size_t ballots = 3000;
     unsigned threads = 0;    // the station's network threads; 0: 2
-    std::size_t window = 2;  // submits each kiosk keeps in flight
+    std::size_t window = 1;  // submits each kiosk keeps in flight
     bool hostile = false;
     std::string station_binary;
     std::string manifest_path;
