@@ -12,6 +12,7 @@
 #include "psephos/bridge/evm_client.hpp"
 #include "psephos/bridge/secp256k1_key.hpp"
 #include "psephos/crypto/secure_file.hpp"
+#include "psephos/json/strict_json.hpp"
 
 #include <sodium.h>
 
@@ -598,12 +599,13 @@ Result<EvmAddress> deploy_election_anchor(const EvmChainConfig& chain,
                                           std::chrono::seconds timeout) {
     auto bytes = crypto::read_public_file(contract_json, 4 * 1024 * 1024);
     if (!bytes) return bytes.error();
-    boost::system::error_code ec;
-    const json::value artifact = json::parse(
+    auto parsed = psephos::json::parse_strict(
         std::string_view(reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size()),
-        ec);
+        contract_json.string());
+    if (!parsed) return parsed.error();
+    const json::value& artifact = *parsed;
     const json::value* code_text =
-        (!ec && artifact.is_object()) ? artifact.as_object().if_contains("bytecode") : nullptr;
+        artifact.is_object() ? artifact.as_object().if_contains("bytecode") : nullptr;
     if (!code_text || !code_text->is_string())
         return make_error(ErrorCode::invalid_encoding,
                           contract_json.string() + ": no \"bytecode\" string");

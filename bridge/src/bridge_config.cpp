@@ -6,6 +6,7 @@
 
 #include "psephos/bridge/anchor_relay.hpp"
 #include "psephos/crypto/secure_file.hpp"
+#include "psephos/json/strict_json.hpp"
 
 namespace psephos::bridge {
 
@@ -180,12 +181,12 @@ private:
 Result<BridgeConfig> read_bridge_config(const std::filesystem::path& path) {
     auto bytes = crypto::read_public_file(path, 1024 * 1024);
     if (!bytes) return bytes.error();
-    boost::system::error_code ec;
-    const json::value root = json::parse(
-        std::string_view(reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size()),
-        ec);
     const std::string where = path.string();
-    if (ec) return make_error(ErrorCode::invalid_encoding, where + ": not JSON: " + ec.message());
+    auto parsed = psephos::json::parse_strict(
+        std::string_view(reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size()),
+        where);
+    if (!parsed) return parsed.error();
+    const json::value root = std::move(parsed).value();
     if (!root.is_object())
         return make_error(ErrorCode::invalid_encoding, where + ": not an object");
     ConfigReader read(where, path.parent_path());

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "psephos/crypto/bytes.hpp"
+#include "psephos/json/strict_json.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -207,10 +208,10 @@ Result<JsonRpcAnswer> parse_json_rpc_response(std::string_view method, std::uint
     // Bitcoin Core sends its error objects with 500 (or 404); anything else that is not 200, and
     // a 500/404 whose body is not an answer, is a transport fault.
     if (core && (http_status == 500 || http_status == 404)) {
-        boost::system::error_code probe;
-        const json::value v = json::parse(json::string_view(body.data(), body.size()), probe);
-        if (probe || !v.is_object() || !v.as_object().contains("error") ||
-            v.as_object().at("error").is_null()) {
+        const auto v =
+            psephos::json::parse_strict(body, where, psephos::json::Limits::for_size(body.size()));
+        if (!v || !v->is_object() || !v->as_object().contains("error") ||
+            v->as_object().at("error").is_null()) {
             return make_error(ErrorCode::io_error, where + ": HTTP status " +
                                                        std::to_string(http_status) + ", body '" +
                                                        sanitise(body) + "'");
@@ -221,9 +222,11 @@ Result<JsonRpcAnswer> parse_json_rpc_response(std::string_view method, std::uint
                                                    sanitise(body) + "'");
     }
 
-    boost::system::error_code ec;
-    json::value parsed = json::parse(json::string_view(body.data(), body.size()), ec);
-    if (ec) return malformed("body is not JSON (" + ec.message() + "): '" + sanitise(body) + "'");
+    // The body is bounded already by the HTTP reader (max_response_body).
+    auto strict =
+        psephos::json::parse_strict(body, "body", psephos::json::Limits::for_size(body.size()));
+    if (!strict) return malformed(strict.error().message + ": '" + sanitise(body) + "'");
+    json::value parsed = std::move(strict).value();
     const json::object* object = parsed.if_object();
     if (object == nullptr) return malformed("body is not a JSON object");
 

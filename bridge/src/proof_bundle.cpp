@@ -21,6 +21,7 @@
 #include "psephos/election/ledger_records.hpp"
 #include "psephos/election/log_origin.hpp"
 #include "psephos/election/signed_note.hpp"
+#include "psephos/json/strict_json.hpp"
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/record/record_reader.hpp"
 
@@ -330,10 +331,9 @@ void read_spent_outputs(FieldReader& r, BundleAnchor& a) {
 Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
     if (text.size() > 16 * 1024 * 1024)
         return make_error(ErrorCode::invalid_argument, "proof bundle: larger than 16 MiB");
-    boost::system::error_code ec;
-    json::value root = json::parse(text, ec);
-    if (ec)
-        return make_error(ErrorCode::invalid_encoding, "proof bundle: not JSON: " + ec.message());
+    auto parsed = psephos::json::parse_strict(text, "proof bundle");
+    if (!parsed) return parsed.error();
+    const json::value root = std::move(parsed).value();
     ProofBundle b;
     FieldReader top(root, "proof bundle");
     if (const std::string format = top.text("format"); format != proof_bundle_format && top.ok()) {

@@ -288,7 +288,7 @@ private slots:
         auto result = client.call("eth_chainId", {});
         VERIFY_ERROR(result, ErrorCode::invalid_encoding,
                      "eth_chainId: malformed JSON-RPC response");
-        VERIFY_ERROR(result, ErrorCode::invalid_encoding, "body is not JSON");
+        VERIFY_ERROR(result, ErrorCode::invalid_encoding, "body: line 1, column 1: not JSON");
     }
 
     void reports_truncated_body() {
@@ -433,9 +433,12 @@ private slots:
         QTest::newRow("error message missing") << R"({"jsonrpc":"2.0","id":7,"error":{"code":1}})"
                                                << "string \"message\"";
         QTest::newRow("trailing garbage") << R"({"jsonrpc":"2.0","id":7,"result":1} x)"
-                                          << "not JSON";
+                                          << "more text after the JSON value";
         QTest::newRow("empty") << ""
-                               << "not JSON";
+                               << "the text ends before the JSON value is complete";
+        // A node that answers two results hopes the client reads the one it wants.
+        QTest::newRow("result twice") << R"({"jsonrpc":"2.0","id":7,"result":1,"result":2})"
+                                      << R"(the member "result" appears twice in one object)";
     }
     void checks_response_shape() {
         QFETCH(QString, body);

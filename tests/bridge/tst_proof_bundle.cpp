@@ -536,6 +536,14 @@ private slots:
         auto too_much = replaced("\"amount_sat\":100000", "\"amount_sat\":2100000000000001");
         QVERIFY(!too_much);
         QVERIFY(too_much.error().message.find("above 21 M BTC") != std::string::npos);
+        // The amount given twice, the larger second (Boost.JSON alone would keep it).
+        auto twice = replaced("\"amount_sat\":100000,", "\"amount_sat\":100000,\"amount_sat\":1,");
+        QVERIFY(!twice);
+        QVERIFY2(
+            twice.error().message.starts_with("proof bundle: line 1, column ") &&
+                twice.error().message.find(
+                    "the member \"amount_sat\" appears twice in one object") != std::string::npos,
+            twice.error().message.c_str());
     }
 
     // The first anchor spends the configured output, which the ledger does not know: without it

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <string>
 
 #include "psephos/record/record_reader.hpp"
@@ -222,6 +223,36 @@ private slots:
                           "results.json: is 1073741824 bytes, more than the limit of 67108864"),
                  run.output.c_str());
         require_bounded_memory(run);
+    }
+
+    // record.json names d1's root twice, the second time another value: Boost.JSON alone would
+    // keep the second, so the reader and the verifier could each see a different root. Both
+    // refuse the file, naming the member (psephos::json::parse_strict).
+    void record_json_with_a_member_twice_is_refused() {
+        QTemporaryDir tmp;
+        const fs::path record = copy_of_tiny(tmp);
+        std::string text;
+        {
+            std::ifstream in(record / "record.json", std::ios::binary);
+            text.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        const std::string root = "\"root\": \"";
+        const std::size_t at = text.find(root);
+        QVERIFY(at != std::string::npos);
+        text.insert(at, "\"root\": \"" + std::string(64, '0') + "\",\n      ");
+        {
+            std::ofstream out(record / "record.json", std::ios::binary | std::ios::trunc);
+            out << text;
+        }
+        const std::string named = "the member \"root\" appears twice in one object";
+        auto reader = record::RecordReader::open(record);
+        QVERIFY(!reader);
+        QVERIFY2(
+            reader.error().message.find("record.json: line 16, column 12") != std::string::npos &&
+                reader.error().message.find(named) != std::string::npos,
+            reader.error().message.c_str());
+        const std::string failures = verify_failures(record);
+        QVERIFY2(failures.find(named) != std::string::npos, failures.c_str());
     }
 
     // A district's directory a link to a copy elsewhere: refused at V2 and not read after.

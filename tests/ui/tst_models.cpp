@@ -157,6 +157,29 @@ private slots:
         QVERIFY(!b.resultsComplete());
     }
 
+    // record.json with d1's root given twice: Qt alone would read one of them; the auditor
+    // refuses the file as the verifier does (psephos::json::parse_strict), naming the member.
+    void refuses_a_record_json_with_a_member_twice() {
+        const QString twice = m_dir.filePath(QStringLiteral("member-twice"));
+        QVERIFY(test::copy_tree(m_records->good, twice));
+        QFile file(twice + "/record.json");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QByteArray text = file.readAll();
+        file.close();
+        const qsizetype at = text.indexOf("\"root\": \"");
+        QVERIFY(at >= 0);
+        text.insert(at, "\"root\": \"" + QByteArray(64, '0') + "\", ");
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        QCOMPARE(file.write(text), text.size());
+        file.close();
+        ui::AuditorController a;
+        QVERIFY(!a.openRecord(twice));
+        QVERIFY2(a.loadError().contains(QStringLiteral("record.json: line")) &&
+                     a.loadError().contains(
+                         QStringLiteral("the member \"root\" appears twice in one object")),
+                 qPrintable(a.loadError()));
+    }
+
     void refuses_what_is_not_a_record() {
         ui::AuditorController a;
         QVERIFY(!a.openRecord(m_dir.path()));

@@ -23,6 +23,7 @@
 #include "psephos/election/anchor_records.hpp"
 #include "psephos/election/election_manifest.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
+#include "psephos/json/strict_json.hpp"
 #include "psephos/ledger/guardian_decryption.hpp"
 #include "utf8_text.hpp"
 
@@ -63,11 +64,16 @@ ByteSpan span(const QByteArray& a) {
 }
 
 // A JSON object file of the record in `root`, read as every record file is (crypto::RecordFile)
-// and refused above max_json_bytes before it is read.
+// and refused above max_json_bytes before it is read. It must pass the strict parser the verifier
+// uses (a member name twice, nesting, …) before Qt reads it, so that the auditor never shows a
+// value the verifier did not read.
 Result<QJsonObject> read_json(const QString& root, const QString& relative) {
     PSEPHOS_TRY_ASSIGN(
         const Bytes bytes,
         crypto::read_record_file(root.toStdString(), relative.toStdString(), max_json_bytes));
+    PSEPHOS_TRY(psephos::json::parse_strict(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+        relative.toStdString(), psephos::json::Limits::for_size(max_json_bytes)));
     QJsonParseError error{};
     const QJsonDocument doc =
         QJsonDocument::fromJson(QByteArray(reinterpret_cast<const char*>(bytes.data()),

@@ -12,6 +12,7 @@
 #include "psephos/election/election_manifest.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/election/ledger_records.hpp"
+#include "psephos/json/strict_json.hpp"
 
 namespace psephos::record {
 
@@ -74,14 +75,11 @@ Result<RecordReader> RecordReader::open(const std::filesystem::path& dir) {
     auto index_file = crypto::read_record_file(dir, "record.json", max_record_json_bytes);
     if (!index_file) return index_file.error().within(dir.string());
     const Bytes& index = *index_file;
-    json::value doc;
-    try {
-        doc = json::parse(
-            std::string_view(reinterpret_cast<const char*>(index.data()), index.size()));
-    } catch (const std::exception& e) {
-        return make_error(ErrorCode::invalid_encoding,
-                          (dir / "record.json").string() + ": " + e.what());
-    }
+    auto parsed = psephos::json::parse_strict(
+        std::string_view(reinterpret_cast<const char*>(index.data()), index.size()),
+        (dir / "record.json").string(), psephos::json::Limits::for_size(max_record_json_bytes));
+    if (!parsed) return parsed.error();
+    const json::value doc = std::move(parsed).value();
     const json::object* o = doc.if_object();
     const json::array* logs =
         o ? (o->if_contains("logs") ? o->at("logs").if_array() : nullptr) : nullptr;

@@ -2,6 +2,7 @@
 // confirmations against the election checkpoints and the ledger's anchoring state machine, and
 // each recorded transaction's bytes against its intent's payload.
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -85,22 +86,133 @@ std::vector<std::string> bitcoin_faults(ByteSpan payload, const DecodedAnchorTra
     return out;
 }
 
-// What an anchor transaction (0x12) or confirmation (0x13) says of its intent; the whole
-// transaction record for 0x12.
+// What an anchor transaction or confirmation says of its intent; the whole transaction record
+// for a transaction.
 struct AnchorReference {
     std::uint64_t intent = 0;
     Hash32 transaction_id;
     std::optional<DecodedAnchorTransaction> transaction;
 };
 
-Result<AnchorReference> decode_anchor_reference(std::uint8_t type, ByteSpan frame) {
-    if (type == 0x12) {
+Result<AnchorReference> decode_anchor_reference(RecordKind kind, ByteSpan frame) {
+    if (kind == RecordKind::anchor_transaction) {
         PSEPHOS_TRY_ASSIGN(DecodedAnchorTransaction t, decode_anchor_transaction(frame));
         return AnchorReference{t.intent, t.transaction_id, std::move(t)};
     }
     PSEPHOS_TRY_ASSIGN(const DecodedAnchorConfirmation c, decode_anchor_confirmation(frame));
     return AnchorReference{c.intent, c.transaction_id, std::nullopt};
 }
+
+// The bridge log's record kinds; nullopt for any other first byte.
+std::optional<RecordKind> bridge_record_kind(const Bytes& frame) {
+    if (frame.empty()) return std::nullopt;
+    switch (static_cast<RecordKind>(frame[0])) {
+        case RecordKind::anchor_intent:
+        case RecordKind::anchor_transaction:
+        case RecordKind::anchor_confirmation:
+            return static_cast<RecordKind>(frame[0]);
+        default:
+            return std::nullopt;
+    }
+}
+
+// The ledger's anchoring state machine replayed over the bridge log, one handler per record kind;
+// every fault goes to V28 with the record's index.
+class BridgeLogReplay {
+public:
+    BridgeLogReplay(Outcome& v28, const Hash32& base_hash, const LogInfo& election)
+        : v28_(v28), base_hash_(base_hash), election_(election) {}
+
+    void record(std::uint64_t i, const Bytes& frame) {
+        const std::string at = "bridge record " + std::to_string(i);
+        v28_.count();
+        const std::optional<RecordKind> kind = bridge_record_kind(frame);
+        if (!kind) {
+            v28_.fail(at + ": record type " + std::to_string(frame.empty() ? 0 : frame[0]) +
+                      " is not a bridge record");
+        } else if (*kind == RecordKind::anchor_intent) {
+            intent(i, at, frame);
+        } else {
+            reference(at, *kind, frame);
+        }
+    }
+
+private:
+    struct Intent {
+        std::string chain, network;
+        std::uint8_t kind = 0;
+        Bytes payload;
+        std::set<Hash32> transactions;
+        bool confirmed = false;
+    };
+
+    void intent(std::uint64_t i, const std::string& at, const Bytes& frame) {
+        const auto decoded = decode_anchor_intent(frame);
+        if (!decoded) {
+            v28_.fail(at + ": " + decoded.error().message);
+            return;
+        }
+        const DecodedAnchorIntent& a = *decoded;
+        if (!(a.anchored.digest == base_hash_))
+            v28_.fail(at + ": the payload's election digest is not the base hash");
+        const auto cp = election_.checkpoints.find(a.anchored.size);
+        if (cp == election_.checkpoints.end())
+            v28_.fail(at + ": the record has no election checkpoint of size " +
+                      std::to_string(a.anchored.size));
+        else if (!(cp->second.root == a.anchored.root))
+            v28_.fail(at + ": the payload's root is not the election checkpoint's of size " +
+                      std::to_string(a.anchored.size));
+        for (const auto& [index, earlier] : intents_)
+            if (earlier.chain == a.chain && earlier.payload == a.payload)
+                v28_.fail(at + ": a second intent for chain '" + a.chain +
+                          "' and this payload (first: record " + std::to_string(index) + ")");
+        const auto known = chains_.emplace(a.chain, std::make_pair(a.kind, a.network));
+        if (!known.second && known.first->second != std::make_pair(a.kind, a.network))
+            v28_.fail(at + ": chain '" + a.chain + "' was recorded with another kind or network");
+        intents_[i] = {a.chain, a.network, a.kind, a.payload, {}, false};
+    }
+
+    // An anchor transaction or confirmation.
+    void reference(const std::string& at, RecordKind kind, const Bytes& frame) {
+        const auto reference = decode_anchor_reference(kind, frame);
+        if (!reference) {
+            v28_.fail(at + ": " + reference.error().message);
+            return;
+        }
+        const std::uint64_t intent = reference->intent;
+        const auto it = intents_.find(intent);
+        if (it == intents_.end()) {
+            v28_.fail(at + ": bridge record " + std::to_string(intent) +
+                      " is not an earlier anchor intent");
+            return;
+        }
+        if (it->second.confirmed) {
+            v28_.fail(at + ": intent " + std::to_string(intent) + " is already confirmed");
+            return;
+        }
+        if (kind == RecordKind::anchor_transaction) {
+            if (!it->second.transactions.insert(reference->transaction_id).second)
+                v28_.fail(at + ": transaction " + hex(reference->transaction_id) +
+                          " recorded twice");
+            const Intent& of = it->second;
+            const auto faults = of.kind == 1
+                                    ? evm_faults(of.network, of.payload, *reference->transaction)
+                                    : bitcoin_faults(of.payload, *reference->transaction);
+            for (const std::string& fault : faults) v28_.fail(at + ": " + fault);
+        } else if (!it->second.transactions.count(reference->transaction_id)) {
+            v28_.fail(at + ": confirms " + hex(reference->transaction_id) +
+                      ", not a recorded transaction of intent " + std::to_string(intent));
+        } else {
+            it->second.confirmed = true;
+        }
+    }
+
+    Outcome& v28_;
+    const Hash32& base_hash_;
+    const LogInfo& election_;
+    std::map<std::uint64_t, Intent> intents_;
+    std::map<std::string, std::pair<std::uint8_t, std::string>> chains_;
+};
 
 }  // namespace
 
@@ -120,82 +232,8 @@ void Verifier::check_anchors() {
         v28.skip("bridge/records.bin does not parse into frames (V11)");
         return;
     }
-    const LogInfo& election = logs_[election_.manifest.districts.size()];
-    struct Intent {
-        std::string chain, network;
-        std::uint8_t kind = 0;
-        Bytes payload;
-        std::set<Hash32> transactions;
-        bool confirmed = false;
-    };
-    std::map<std::uint64_t, Intent> intents;
-    std::map<std::string, std::pair<std::uint8_t, std::string>> chains;
-    for (std::uint64_t i = 0; i < bridge_records_.size(); ++i) {
-        const Bytes& frame = bridge_records_[i];
-        const std::string at = "bridge record " + std::to_string(i);
-        v28.count();
-        const std::uint8_t type = frame.empty() ? 0 : frame[0];
-        if (type == 0x11) {
-            const auto decoded = decode_anchor_intent(frame);
-            if (!decoded) {
-                v28.fail(at + ": " + decoded.error().message);
-                continue;
-            }
-            const DecodedAnchorIntent& a = *decoded;
-            if (!(a.anchored.digest == election_.base_hash))
-                v28.fail(at + ": the payload's election digest is not the base hash");
-            const auto cp = election.checkpoints.find(a.anchored.size);
-            if (cp == election.checkpoints.end())
-                v28.fail(at + ": the record has no election checkpoint of size " +
-                         std::to_string(a.anchored.size));
-            else if (!(cp->second.root == a.anchored.root))
-                v28.fail(at + ": the payload's root is not the election checkpoint's of size " +
-                         std::to_string(a.anchored.size));
-            for (const auto& [index, earlier] : intents)
-                if (earlier.chain == a.chain && earlier.payload == a.payload)
-                    v28.fail(at + ": a second intent for chain '" + a.chain +
-                             "' and this payload (first: record " + std::to_string(index) + ")");
-            const auto known = chains.emplace(a.chain, std::make_pair(a.kind, a.network));
-            if (!known.second && known.first->second != std::make_pair(a.kind, a.network))
-                v28.fail(at + ": chain '" + a.chain +
-                         "' was recorded with another kind or network");
-            intents[i] = {a.chain, a.network, a.kind, a.payload, {}, false};
-        } else if (type == 0x12 || type == 0x13) {
-            const auto reference = decode_anchor_reference(type, frame);
-            if (!reference) {
-                v28.fail(at + ": " + reference.error().message);
-                continue;
-            }
-            const std::uint64_t intent = reference->intent;
-            const auto it = intents.find(intent);
-            if (it == intents.end()) {
-                v28.fail(at + ": bridge record " + std::to_string(intent) +
-                         " is not an earlier anchor intent");
-                continue;
-            }
-            if (it->second.confirmed) {
-                v28.fail(at + ": intent " + std::to_string(intent) + " is already confirmed");
-                continue;
-            }
-            if (type == 0x12) {
-                if (!it->second.transactions.insert(reference->transaction_id).second)
-                    v28.fail(at + ": transaction " + hex(reference->transaction_id) +
-                             " recorded twice");
-                const Intent& of = it->second;
-                const auto faults =
-                    of.kind == 1 ? evm_faults(of.network, of.payload, *reference->transaction)
-                                 : bitcoin_faults(of.payload, *reference->transaction);
-                for (const std::string& fault : faults) v28.fail(at + ": " + fault);
-            } else if (!it->second.transactions.count(reference->transaction_id)) {
-                v28.fail(at + ": confirms " + hex(reference->transaction_id) +
-                         ", not a recorded transaction of intent " + std::to_string(intent));
-            } else {
-                it->second.confirmed = true;
-            }
-        } else {
-            v28.fail(at + ": record type " + std::to_string(type) + " is not a bridge record");
-        }
-    }
+    BridgeLogReplay replay(v28, election_.base_hash, logs_[election_.manifest.districts.size()]);
+    for (std::uint64_t i = 0; i < bridge_records_.size(); ++i) replay.record(i, bridge_records_[i]);
 }
 
 }  // namespace psephos::verifier::detail

@@ -175,38 +175,6 @@ Result<DecodedChallenged> decode_any_ballot(bool challenged, ByteSpan frame) {
     return DecodedChallenged{std::move(ballot), {}};
 }
 
-// The types of record a district log holds (docs/encoding.md); any other type byte does not
-// belong in one.
-enum class DistrictRecord : std::uint8_t {
-    cast_ballot = 0x02,
-    challenged_ballot = 0x03,
-    device_registration = 0x07,
-    polls_opened = 0x08,
-    polls_paused = 0x09,
-    polls_resumed = 0x0A,
-    polls_closed = 0x0B,
-    district_tally = 0x0E,
-    tally_decryption = 0x0F,
-    district_result = 0x10,
-};
-
-std::optional<DistrictRecord> district_record_type(std::uint8_t type) {
-    switch (static_cast<DistrictRecord>(type)) {
-        case DistrictRecord::cast_ballot:
-        case DistrictRecord::challenged_ballot:
-        case DistrictRecord::device_registration:
-        case DistrictRecord::polls_opened:
-        case DistrictRecord::polls_paused:
-        case DistrictRecord::polls_resumed:
-        case DistrictRecord::polls_closed:
-        case DistrictRecord::district_tally:
-        case DistrictRecord::tally_decryption:
-        case DistrictRecord::district_result:
-            return static_cast<DistrictRecord>(type);
-    }
-    return std::nullopt;
-}
-
 // The district-scoped checks of one district.
 struct DistrictChecks {
     Outcome &v17, &v18, &v19, &v20, &v21, &v22, &v23, &v24, &v25, &v30;
@@ -240,7 +208,7 @@ public:
 private:
     void on_ballot(std::uint64_t index, Bytes& frame, bool challenged);
     void on_registration(std::uint64_t index, ByteSpan frame);
-    void on_polls(std::uint64_t index, ByteSpan frame, DistrictRecord type);
+    void on_polls(std::uint64_t index, ByteSpan frame, RecordKind type);
     void check_polls_signatures(const std::string& at, const char* what, ByteSpan frame,
                                 const DecodedPolls& p);
     void on_tally(std::uint64_t index, ByteSpan frame, const Hash32& leaf, const RootBuilder& tree);
@@ -304,32 +272,31 @@ void DistrictReader::on_record(std::uint64_t index, Bytes& frame, const Hash32& 
                                const RootBuilder& tree) {
     const std::uint8_t byte = frame.empty() ? 0 : frame[0];
     v_.v17.count();
-    const std::optional<DistrictRecord> type = district_record_type(byte);
-    if (!type) {
-        char buffer[8];
-        std::snprintf(buffer, sizeof buffer, "0x%02x", byte);
-        undecodable(index,
-                    std::string("record type ") + buffer + " does not belong in a district log");
-        return;
-    }
-    switch (*type) {
-        case DistrictRecord::cast_ballot:
+    const auto type = static_cast<RecordKind>(byte);
+    switch (type) {
+        case RecordKind::cast_ballot:
             return on_ballot(index, frame, false);
-        case DistrictRecord::challenged_ballot:
+        case RecordKind::challenged_ballot:
             return on_ballot(index, frame, true);
-        case DistrictRecord::device_registration:
+        case RecordKind::device_registration:
             return on_registration(index, frame);
-        case DistrictRecord::polls_opened:
-        case DistrictRecord::polls_paused:
-        case DistrictRecord::polls_resumed:
-        case DistrictRecord::polls_closed:
-            return on_polls(index, frame, *type);
-        case DistrictRecord::district_tally:
+        case RecordKind::polls_opened:
+        case RecordKind::polls_paused:
+        case RecordKind::polls_resumed:
+        case RecordKind::polls_closed:
+            return on_polls(index, frame, type);
+        case RecordKind::district_tally:
             return on_tally(index, frame, leaf, tree);
-        case DistrictRecord::tally_decryption:
+        case RecordKind::tally_decryption:
             return on_decryption(index, frame);
-        case DistrictRecord::district_result:
+        case RecordKind::district_result:
             return on_result(index, frame);
+        default: {
+            char buffer[8];
+            std::snprintf(buffer, sizeof buffer, "0x%02x", byte);
+            return undecodable(
+                index, std::string("record type ") + buffer + " does not belong in a district log");
+        }
     }
 }
 
@@ -569,26 +536,26 @@ void DistrictReader::check_polls_signatures(const std::string& at, const char* w
 }
 
 // V18 of the polls opened, paused, resumed or closed: the transition and the counts so far.
-void DistrictReader::on_polls(std::uint64_t index, ByteSpan frame, DistrictRecord type) {
+void DistrictReader::on_polls(std::uint64_t index, ByteSpan frame, RecordKind type) {
     const auto decoded = decode_polls(frame);
     if (!decoded) return undecodable(index, decoded.error().message);
     const DecodedPolls& p = *decoded;
     const std::string at = "record " + std::to_string(index);
     names_district(at, p.district_id);
     v_.v18.count();
-    const bool opened = type == DistrictRecord::polls_opened;
-    const char* what = opened                                  ? "polls opened"
-                       : type == DistrictRecord::polls_paused  ? "polls paused"
-                       : type == DistrictRecord::polls_resumed ? "polls resumed"
-                                                               : "polls closed";
-    const bool allowed = (opened && polls_ == Polls::not_opened) ||
-                         (type == DistrictRecord::polls_paused && polls_ == Polls::open) ||
-                         (type == DistrictRecord::polls_resumed && polls_ == Polls::paused) ||
-                         (type == DistrictRecord::polls_closed &&
-                          (polls_ == Polls::open || polls_ == Polls::paused));
+    const bool opened = type == RecordKind::polls_opened;
+    const char* what = opened                              ? "polls opened"
+                       : type == RecordKind::polls_paused  ? "polls paused"
+                       : type == RecordKind::polls_resumed ? "polls resumed"
+                                                           : "polls closed";
+    const bool allowed =
+        (opened && polls_ == Polls::not_opened) ||
+        (type == RecordKind::polls_paused && polls_ == Polls::open) ||
+        (type == RecordKind::polls_resumed && polls_ == Polls::paused) ||
+        (type == RecordKind::polls_closed && (polls_ == Polls::open || polls_ == Polls::paused));
     if (!allowed) v_.v18.fail(at + ": " + what + " while polls are " + polls_name(polls_));
     if (opened) opened_hour_ = p.time - p.time % 3600;
-    if (type == DistrictRecord::polls_closed && latest_stamp_ > p.time)
+    if (type == RecordKind::polls_closed && latest_stamp_ > p.time)
         v_.v18.fail(at + ": polls closed at " + std::to_string(p.time) +
                     ", but a ballot is stamped " + std::to_string(latest_stamp_));
     if (!opened && (p.cast != cast_ || p.challenged != challenged_))
@@ -596,9 +563,9 @@ void DistrictReader::on_polls(std::uint64_t index, ByteSpan frame, DistrictRecor
                     std::to_string(p.challenged) + ", the log has " + std::to_string(cast_) + "/" +
                     std::to_string(challenged_));
     check_polls_signatures(at, what, frame, p);
-    polls_ = opened || type == DistrictRecord::polls_resumed ? Polls::open
-             : type == DistrictRecord::polls_paused          ? Polls::paused
-                                                             : Polls::closed;
+    polls_ = opened || type == RecordKind::polls_resumed ? Polls::open
+             : type == RecordKind::polls_paused          ? Polls::paused
+                                                         : Polls::closed;
 }
 
 // V18 and V23 of the district's tally: after the close, of the records before it, with the

@@ -148,10 +148,10 @@ void Reader::fail(const std::string& why) {
     if (error_.empty()) error_ = what_ + " at byte " + std::to_string(at_) + ": " + why;
 }
 
-void Reader::header(std::uint8_t type, std::uint8_t version) {
+void Reader::header(RecordKind kind, std::uint8_t version) {
     const std::uint8_t t = u8();
     const std::uint8_t v = u8();
-    if (ok() && (t != type || v != version))
+    if (ok() && (t != static_cast<std::uint8_t>(kind) || v != version))
         fail("not a record of type and version " + std::to_string(version));
 }
 
@@ -308,7 +308,7 @@ PerOption<T> read_per_option(Reader& r, F read_value) {
 }
 
 void read_ballot(Reader& r, DecodedBallot& b) {
-    r.header(0x02, 2);
+    r.header(RecordKind::cast_ballot, 2);
     b.base_hash = r.hash();
     b.ballot_id = r.text(64);
     b.device_id = r.text(64);
@@ -343,7 +343,7 @@ void read_ballot(Reader& r, DecodedBallot& b) {
 Result<DecodedManifest> decode_manifest(ByteSpan data) {
     DecodedManifest m;
     Reader r(data, "manifest");
-    r.header(0x01);
+    r.header(RecordKind::manifest);
     m.election_id = r.id();
     m.name = r.text(4096);
     m.start_date = r.text(10);
@@ -420,7 +420,7 @@ Result<DecodedChallenged> decode_challenged(ByteSpan record) {
     DecodedBallot& out = challenged.ballot;
     std::vector<std::vector<Opening>>& openings = challenged.openings;
     Reader r(record, "challenged ballot");
-    r.header(0x03);
+    r.header(RecordKind::challenged_ballot);
     const std::size_t inner_at = r.position() + 4;
     const ByteSpan inner = r.bytes(64U * 1024U * 1024U);
     if (!r.ok()) return encoding_error(r);
@@ -452,7 +452,7 @@ Result<DecodedChallenged> decode_challenged(ByteSpan record) {
 Result<DecodedRegistration> decode_registration(ByteSpan record) {
     DecodedRegistration out;
     Reader r(record, "device registration");
-    r.header(0x07, 2);
+    r.header(RecordKind::device_registration, 2);
     out.district_id = r.id();
     out.device_id = r.id();
     out.key = r.ed_key();
@@ -467,7 +467,7 @@ Result<DecodedRegistration> decode_registration(ByteSpan record) {
 Result<DecodedApproval> decode_approval(ByteSpan record) {
     DecodedApproval out;
     Reader r(record, "election approval");
-    r.header(0x14);
+    r.header(RecordKind::authority_approval);
     out.base_hash = r.hash();
     out.authority_key = r.ed_key();
     const ByteSpan sig = r.take(64);
@@ -479,8 +479,10 @@ Result<DecodedApproval> decode_approval(ByteSpan record) {
 Result<DecodedPolls> decode_polls(ByteSpan record) {
     DecodedPolls out;
     Reader r(record, "polls record");
-    const std::uint8_t type = record.empty() ? 0 : record[0];
-    r.header(type >= 0x08 && type <= 0x0B ? type : 0x08, 2);
+    const auto kind = static_cast<RecordKind>(record.empty() ? 0 : record[0]);
+    const bool polls = kind == RecordKind::polls_opened || kind == RecordKind::polls_paused ||
+                       kind == RecordKind::polls_resumed || kind == RecordKind::polls_closed;
+    r.header(polls ? kind : RecordKind::polls_opened, 2);
     out.district_id = r.id();
     out.time = r.u64();
     out.cast = r.u64();
@@ -492,8 +494,10 @@ Result<DecodedPolls> decode_polls(ByteSpan record) {
         r.fail("actor holds a control character");
     out.device_id = r.id();
     const std::uint32_t heads = r.count(10000);
-    if (r.ok() && type == 0x0B && heads == 0) r.fail("a closing record without device heads");
-    if (r.ok() && type != 0x0B && heads != 0) r.fail("device heads outside the closing record");
+    if (r.ok() && kind == RecordKind::polls_closed && heads == 0)
+        r.fail("a closing record without device heads");
+    if (r.ok() && kind != RecordKind::polls_closed && heads != 0)
+        r.fail("device heads outside the closing record");
     for (std::uint32_t i = 0; i < heads && r.ok(); ++i) {
         DecodedHead h;
         h.device_id = r.id();
@@ -509,14 +513,15 @@ Result<DecodedPolls> decode_polls(ByteSpan record) {
     const ByteSpan sig = r.take(64);
     if (!sig.empty()) std::copy(sig.begin(), sig.end(), out.signature.bytes.begin());
     r.done();
-    if (r.ok() && type == 0x08 && (out.cast || out.challenged)) r.fail("zero report with ballots");
+    if (r.ok() && kind == RecordKind::polls_opened && (out.cast || out.challenged))
+        r.fail("zero report with ballots");
     return finish(r, std::move(out));
 }
 
 Result<DecodedDistrictCheckpoint> decode_district_checkpoint(ByteSpan record) {
     DecodedDistrictCheckpoint out;
     Reader r(record, "district checkpoint");
-    r.header(0x0C);
+    r.header(RecordKind::district_checkpoint);
     out.district_id = r.id();
     out.note = r.text(65536);
     r.done();
@@ -528,7 +533,7 @@ Result<DecodedDistrictCheckpoint> decode_district_checkpoint(ByteSpan record) {
 Result<DecodedEvent> decode_event(ByteSpan record) {
     DecodedEvent out;
     Reader r(record, "ledger event");
-    r.header(0x0D);
+    r.header(RecordKind::event);
     out.sequence = r.u64();
     r.u64();
     const std::uint16_t type = r.u16();
@@ -548,7 +553,7 @@ Result<DecodedEvent> decode_event(ByteSpan record) {
 Result<DecodedAnchorIntent> decode_anchor_intent(ByteSpan record) {
     DecodedAnchorIntent out;
     Reader r(record, "anchor intent");
-    r.header(0x11);
+    r.header(RecordKind::anchor_intent);
     out.chain = r.id();
     out.kind = r.u8();
     out.network = r.text(64);
@@ -588,7 +593,7 @@ Result<DecodedAnchorIntent> decode_anchor_intent(ByteSpan record) {
 Result<DecodedAnchorTransaction> decode_anchor_transaction(ByteSpan record) {
     DecodedAnchorTransaction out;
     Reader r(record, "anchor transaction");
-    r.header(0x12);
+    r.header(RecordKind::anchor_transaction);
     out.intent = r.u64();
     out.transaction_id = r.hash();
     out.nonce = r.u64();
@@ -608,7 +613,7 @@ Result<DecodedAnchorTransaction> decode_anchor_transaction(ByteSpan record) {
 Result<DecodedAnchorConfirmation> decode_anchor_confirmation(ByteSpan record) {
     DecodedAnchorConfirmation out;
     Reader r(record, "anchor confirmation");
-    r.header(0x13);
+    r.header(RecordKind::anchor_confirmation);
     out.intent = r.u64();
     out.transaction_id = r.hash();
     out.block = r.u64();
@@ -623,7 +628,7 @@ Result<DecodedAnchorConfirmation> decode_anchor_confirmation(ByteSpan record) {
 Result<DecodedTally> decode_tally(ByteSpan record) {
     DecodedTally out;
     Reader r(record, "district tally");
-    r.header(0x0E);
+    r.header(RecordKind::district_tally);
     out.district_id = r.text(64);
     if (r.ok() && out.district_id.empty()) r.fail("empty district id");
     out.style_id = r.text(64);
@@ -645,7 +650,7 @@ Result<DecodedTally> decode_tally(ByteSpan record) {
 Result<DecodedDecryption> decode_decryption(ByteSpan record) {
     DecodedDecryption out;
     Reader r(record, "tally decryption");
-    r.header(0x0F);
+    r.header(RecordKind::tally_decryption);
     out.district_id = r.text(64);
     if (r.ok() && out.district_id.empty()) r.fail("empty district id");
     out.guardian = r.u32();
@@ -668,7 +673,7 @@ Result<DecodedDecryption> decode_decryption(ByteSpan record) {
 Result<DecodedResult> decode_result(ByteSpan record) {
     DecodedResult out;
     Reader r(record, "district result");
-    r.header(0x10);
+    r.header(RecordKind::district_result);
     out.district_id = r.text(64);
     if (r.ok() && out.district_id.empty()) r.fail("empty district id");
     out.tally_hash = r.hash();

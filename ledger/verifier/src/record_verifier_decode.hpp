@@ -46,11 +46,34 @@ private:
 };
 
 // Reads fields in order; the first problem sticks and later reads return zeros.
+
+// The record types the verifier reads (docs/encoding.md), in its own words: the first byte of
+// every record. The verifier shares no header with the election library, so it names them here.
+enum class RecordKind : std::uint8_t {
+    manifest = 0x01,
+    cast_ballot = 0x02,
+    challenged_ballot = 0x03,
+    device_registration = 0x07,
+    polls_opened = 0x08,
+    polls_paused = 0x09,
+    polls_resumed = 0x0A,
+    polls_closed = 0x0B,
+    district_checkpoint = 0x0C,
+    event = 0x0D,
+    district_tally = 0x0E,
+    tally_decryption = 0x0F,
+    district_result = 0x10,
+    anchor_intent = 0x11,
+    anchor_transaction = 0x12,
+    anchor_confirmation = 0x13,
+    authority_approval = 0x14,
+};
+
 class Reader {
 public:
     Reader(ByteSpan data, std::string what) : data_(data), what_(std::move(what)) {}
     // The type and version bytes (version 1, or the one given).
-    void header(std::uint8_t type, std::uint8_t version = 1);
+    void header(RecordKind kind, std::uint8_t version = 1);
     bool ok() const { return error_.empty(); }
     const std::string& error() const { return error_; }
     std::size_t position() const { return at_; }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "psephos/json/strict_json.hpp"
 #include "verifier_impl.hpp"
 
 namespace psephos::verifier::detail {
@@ -168,14 +169,14 @@ std::optional<json::value> read_json(const fs::path& root, const std::string& re
                                      std::size_t max_size, std::string& error) {
     auto data = read_file(root, relative, max_size, error);
     if (!data) return std::nullopt;
-    boost::system::error_code ec;
-    json::value v = json::parse(
-        std::string_view(reinterpret_cast<const char*>(data->data()), data->size()), ec);
-    if (ec) {
-        error = relative + ": not JSON: " + ec.message();
+    auto v = psephos::json::parse_strict(
+        std::string_view(reinterpret_cast<const char*>(data->data()), data->size()), relative,
+        psephos::json::Limits::for_size(max_size));
+    if (!v) {
+        error = v.error().message;
         return std::nullopt;
     }
-    return v;
+    return std::move(v).value();
 }
 
 bool is_hex64(const json::value& v) {

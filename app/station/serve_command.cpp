@@ -1,0 +1,269 @@
+// `psephos-station serve` (docs/station.md §4): opens the district's ledger as `psephos ledger`
+// write commands do (DIR/ledger with DIR/ledger.key or --key), checks that it is the election of
+// --election and that --district is one of its districts, starts the StationServer
+// (docs/station-protocol.md) with the station's certificate and key, writes "HOST PORT" to the
+// ready file once listening, and serves until SIGTERM or SIGINT. Then it stops the server (which
+// waits for every answer the ledger still owes) and closes the ledger, and exits 0.
+//
+// Refusals go to stderr, one line each, as well as to the ledger's event log (the server writes
+// them there).
+#include <pthread.h>
+#include <signal.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+
+#include "commands.hpp"
+#include "psephos/crypto/secure_file.hpp"
+#include "psephos/station/station_server.hpp"
+#include "station_commands.hpp"
+
+namespace psephos::app::station_cli {
+namespace {
+
+constexpr std::size_t max_pem_bytes = 64 * 1024;
+constexpr unsigned max_threads = 64;
+
+constexpr std::string_view serve_help =
+    "Runs the polling place's station: keeps the district's ledger in DIR and serves the\n"
+    "district's kiosks over the network, each over mutual TLS. A kiosk is admitted only if its\n"
+    "certificate carries a device key registered for this district ('psephos ledger\n"
+    "register-device'); everything turned away is written, one line each, to the standard\n"
+    "error and to the ledger's event log ('psephos ledger events'). It runs until it gets\n"
+    "SIGTERM (systemctl stop) or Ctrl-C, then finishes the answers it owes and exits 0.\n\n"
+    "  --election MANIFEST        the finalized election manifest; the ledger must be its own\n"
+    "  --data DIR                 the data directory made by 'psephos ledger init'\n"
+    "  --key LEDGER_KEY_FILE      the ledger key (default: DIR/ledger.key, mode 0600)\n"
+    "  --district D               the district this station serves\n"
+    "  --listen HOST:PORT         the address to listen on: an IP address and a port, e.g.\n"
+    "                             0.0.0.0:7340, 192.168.10.2:7340, [::]:7340; port 0 takes a\n"
+    "                             free port (see --ready-file)\n"
+    "  --certificate CERT.pem     the station's certificate ('psephos-station new-certificate')\n"
+    "  --certificate-key KEY_FILE its private key (mode 0600)\n"
+    "  --station-id ID            the name kiosks are told (default: station-D)\n"
+    "  --threads N                network threads (default 2)\n"
+    "  --ready-file FILE          once listening, write \"HOST PORT\" to FILE (replaced\n"
+    "                             atomically; removed again when the station stops)\n\n"
+    "Only one process can hold a ledger: stop the station before running 'psephos ledger'\n"
+    "commands that write (publish, close-polls, tally) on the same DIR.\n";
+
+struct Listen {
+    std::string host;
+    std::uint16_t port = 0;
+};
+
+// HOST:PORT with HOST an IPv4 address or a bracketed IPv6 one.
+Result<Listen> parse_listen(const std::string& text) {
+    const auto bad = [&](const std::string& why) {
+        return make_error(ErrorCode::invalid_argument, "--listen '" + text + "': " + why);
+    };
+    Listen out;
+    std::string port;
+    if (!text.empty() && text.front() == '[') {
+        const auto close = text.find("]:");
+        if (close == std::string::npos) return bad("expected [IPv6]:PORT");
+        out.host = text.substr(1, close - 1);
+        port = text.substr(close + 2);
+    } else {
+        const auto colon = text.rfind(':');
+        if (colon == std::string::npos) return bad("expected HOST:PORT");
+        out.host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+        if (out.host.find(':') != std::string::npos)
+            return bad("write an IPv6 address in brackets, [ADDRESS]:PORT");
+    }
+    if (out.host.empty()) return bad("no address before the port");
+    unsigned long value = 0;
+    std::size_t used = 0;
+    try {
+        value = std::stoul(port, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (port.empty() || used != port.size() || port.front() == '-' || value > 65535)
+        return bad("the port must be a whole number from 0 to 65535");
+    out.port = static_cast<std::uint16_t>(value);
+    return out;
+}
+
+// Station ids follow the protocol's id rule (docs/station-protocol.md §2).
+bool is_station_id(std::string_view id) {
+    if (id.empty() || id.size() > station::max_id_size) return false;
+    for (const char c : id)
+        if (c <= ' ' || c > '~') return false;
+    return true;
+}
+
+// A peer's words on one line: control characters (a newline would forge a log line) become '?'.
+std::string one_line(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    return out;
+}
+
+Result<station::TlsIdentity> read_identity(const std::string& certificate_path,
+                                           const std::string& key_path) {
+    auto certificate = crypto::read_public_file(certificate_path, max_pem_bytes);
+    if (!certificate) return certificate.error().within("--certificate");
+    std::string certificate_pem(certificate.value().begin(), certificate.value().end());
+    if (auto key = station::certificate_key(certificate_pem); !key)
+        return key.error().within("--certificate " + certificate_path);
+    crypto::SecretText key(max_pem_bytes);
+    if (const Status read = crypto::read_file_into(key_path, true, key); !read)
+        return read.error().within("--certificate-key");
+    return station::TlsIdentity(std::move(certificate_pem), std::string(key.view()));
+}
+
+std::size_t district_of(const election::ElectionContext& election, const std::string& district) {
+    const auto& districts = election.manifest.districts;
+    for (std::size_t d = 0; d < districts.size(); ++d)
+        if (districts[d].id == district) return d;
+    return districts.size();
+}
+
+std::string district_list(const election::ElectionContext& election) {
+    std::string known;
+    const auto& districts = election.manifest.districts;
+    for (std::size_t d = 0; d < districts.size() && d < 10; ++d)
+        known += (d ? ", " : "") + districts[d].id;
+    if (districts.size() > 10) known += ", …";
+    return known;
+}
+
+// Blocks SIGTERM and SIGINT in this thread, and so in every thread started after it (the
+// ledger's pool, the server's): sigwait then takes them, and no thread is interrupted.
+sigset_t block_stop_signals() {
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+    // A peer that closes early must not kill the station with SIGPIPE.
+    std::signal(SIGPIPE, SIG_IGN);
+    return stop;
+}
+
+}  // namespace
+
+int run_serve(Words words) {
+    static const CommandSpec spec{
+        "psephos-station serve --election MANIFEST --data DIR [--key LEDGER_KEY_FILE] "
+        "--district D --listen HOST:PORT --certificate CERT.pem --certificate-key KEY_FILE "
+        "[--station-id ID] [--threads N] [--ready-file FILE]",
+        {"--election", "--data", "--key", "--district", "--listen", "--certificate",
+         "--certificate-key", "--station-id", "--threads", "--ready-file"},
+        {},
+        0,
+        0};
+    int status = exit_ok;
+    const auto args = parse_words(spec, serve_help, words, status);
+    if (!args) return status;
+    for (const char* flag :
+         {"--election", "--data", "--district", "--listen", "--certificate", "--certificate-key"})
+        if (!args->value(flag)) return usage_problem(spec, std::string("missing ") + flag);
+    const auto listen = parse_listen(*args->value("--listen"));
+    if (!listen) return usage_problem(spec, listen.error().message);
+    const auto threads = args->number("--threads", 1, max_threads, 2);
+    if (!threads) return usage_problem(spec, threads.error().message);
+    const std::string district = *args->value("--district");
+    const std::string station_id = args->value("--station-id").value_or("station-" + district);
+    if (!is_station_id(station_id)) {
+        return usage_problem(spec, "--station-id '" + one_line(station_id) +
+                                       "': 1 to 64 printable characters without spaces");
+    }
+    const sigset_t stop = block_stop_signals();
+
+    auto manifest = load_finalized_election(*args->value("--election"));
+    if (!manifest) return fail("--election: " + manifest.error().message);
+    const auto& election = manifest.value();
+    if (district_of(election, district) == election.manifest.districts.size()) {
+        return fail("--district '" + district + "': no such district in election '" +
+                    election.manifest.election_id + "' (its districts: " + district_list(election) +
+                    ")");
+    }
+    auto identity = read_identity(*args->value("--certificate"), *args->value("--certificate-key"));
+    if (!identity) return fail(identity.error().message);
+    auto opened = open_ledger(*args, true);
+    if (!opened) return fail(opened.error().message);
+    std::unique_ptr<ledger::Ledger> ledger = std::move(opened).value();
+    if (ledger->election().base_hash != election.base_hash) {
+        return fail("--data " + *args->value("--data") + ": the ledger there is election '" +
+                    ledger->election().manifest.election_id + "' with another base hash than " +
+                    *args->value("--election") + " ('" + election.manifest.election_id + "')");
+    }
+
+    std::mutex log_mutex;
+    station::StationServerOptions options;
+    options.station_id = station_id;
+    options.district_id = district;
+    options.address = listen.value().host;
+    options.port = listen.value().port;
+    options.threads = static_cast<unsigned>(threads.value());
+    options.on_refusal = [&log_mutex](const station::StationRefusal& refusal) {
+        const std::string device =
+            refusal.device_id.empty() ? "no device yet" : "device " + one_line(refusal.device_id);
+        const std::lock_guard lock(log_mutex);
+        std::cerr << "psephos-station: refused " << one_line(refusal.peer) << " (" << device
+                  << "): " << one_line(refusal.reason) << std::endl;
+    };
+    auto started = station::StationServer::start(*ledger, identity.value(), std::move(options));
+    if (!started) {
+        std::string message = started.error().message;
+        if (started.error().code != ErrorCode::io_error) {
+            // The certificate or key OpenSSL refused (e.g. a key of another certificate).
+            return fail("--certificate " + *args->value("--certificate") +
+                        " with --certificate-key " + *args->value("--certificate-key") + ": " +
+                        message);
+        }
+        if (message.find("in use") != std::string::npos)
+            message += " (another program, or another station, is listening on that port)";
+        return fail("--listen " + *args->value("--listen") + ": " + message);
+    }
+    auto server = std::move(started).value();
+    const std::string port = std::to_string(server->port());
+    const std::string& host = listen.value().host;
+    const std::string where =
+        (host.find(':') == std::string::npos ? host : "[" + host + "]") + ":" + port;
+    (void)ledger->record_event(election::EventType::configuration_changed,
+                               election::ActorRole::system, election::Disposition::success,
+                               district, "station " + station_id + ": listening on " + where);
+    const auto ready_file = args->value("--ready-file");
+    if (ready_file) {
+        if (const Status written =
+                crypto::replace_file(*ready_file, host + " " + port + "\n", 0644);
+            !written) {
+            server.reset();
+            return fail("--ready-file: " + written.error().message);
+        }
+    }
+    {
+        const std::lock_guard lock(log_mutex);
+        std::cout << "station " << station_id << ": serving district " << district
+                  << " of election " << election.manifest.election_id << " on " << where
+                  << std::endl;
+    }
+
+    int signal_number = 0;
+    while (sigwait(&stop, &signal_number) != 0) {
+    }
+    {
+        const std::lock_guard lock(log_mutex);
+        std::cout << "station " << station_id << ": "
+                  << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
+                  << ", stopping (open connections: " << server->connections() << ")" << std::endl;
+    }
+    server.reset();  // waits for the answers the ledger still owes
+    if (ready_file) {
+        std::error_code ignored;
+        std::filesystem::remove(*ready_file, ignored);
+    }
+    ledger.reset();  // records the shutdown in the event log and closes the database
+    std::cout << "station " << station_id << ": stopped" << std::endl;
+    return exit_ok;
+}
+
+}  // namespace psephos::app::station_cli

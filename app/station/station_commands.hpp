@@ -1,0 +1,35 @@
+// psephos-station's commands (docs/station.md): serve a district's ledger to its kiosks over
+// mutual TLS, and make the TLS certificates of the station and of its kiosks. Each takes the
+// words after its name and returns the exit status: 0 success, 1 failure (the reason on stderr),
+// 2 a bad command line.
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "command_line.hpp"
+
+namespace psephos::app::station_cli {
+
+using Words = std::span<char* const>;
+
+int run_serve(Words words);               // serve_command.cpp
+int run_new_certificate(Words words);     // certificate_commands.cpp
+int run_device_certificate(Words words);  // certificate_commands.cpp
+
+// "psephos-station: <message>" on stderr; returns exit_failure.
+int fail(const std::string& message);
+// The problem and the usage line on stderr; returns exit_usage.
+int usage_problem(const CommandSpec& spec, const std::string& message);
+// Parses the command line; on --help prints `help` to stdout and sets `exit_status` to 0, on a
+// bad command line prints the problem and sets it to exit_usage. Returns the arguments only when
+// the command should run.
+std::optional<Arguments> parse_words(const CommandSpec& spec, std::string_view help, Words words,
+                                     int& exit_status);
+
+// The SHA-256 fingerprint of a PEM certificate's DER bytes, as colon-separated upper-case hex
+// (the form `openssl x509 -noout -fingerprint -sha256` prints); invalid_argument if the text is
+// not a PEM certificate.
+Result<std::string> certificate_fingerprint(std::string_view certificate_pem);
+
+}  // namespace psephos::app::station_cli
