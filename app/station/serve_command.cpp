@@ -9,6 +9,7 @@
 // them there).
 #include <pthread.h>
 #include <signal.h>
+#include <algorithm>
 
 #include <csignal>
 #include <cstdio>
@@ -28,16 +29,17 @@ constexpr std::size_t max_pem_bytes = 64 * 1024;
 constexpr unsigned max_threads = 64;
 
 constexpr std::string_view serve_help =
-    "Runs the polling place's station: keeps the district's ledger in DIR and serves the\n"
-    "district's kiosks over the network, each over mutual TLS. A kiosk is admitted only if its\n"
-    "certificate carries a device key registered for this district ('psephos ledger\n"
+    "Runs the polling place's station: keeps the ledger in DIR and serves the kiosks of its\n"
+    "district(s) over the network, each over mutual TLS. A kiosk is admitted only if its\n"
+    "certificate carries a device key registered for one of these districts ('psephos ledger\n"
     "register-device'); everything turned away is written, one line each, to the standard\n"
     "error and to the ledger's event log ('psephos ledger events'). It runs until it gets\n"
     "SIGTERM (systemctl stop) or Ctrl-C, then finishes the answers it owes and exits 0.\n\n"
     "  --election MANIFEST        the finalized election manifest; the ledger must be its own\n"
     "  --data DIR                 the data directory made by 'psephos ledger init'\n"
     "  --key LEDGER_KEY_FILE      the ledger key (default: DIR/ledger.key, mode 0600)\n"
-    "  --district D               the district this station serves\n"
+    "  --district D[,D2,...]      the district(s) this station serves: a polling place\n"
+    "                             with several districts lists them, comma-separated\n"
     "  --listen HOST:PORT         the address to listen on: an IP address and a port, e.g.\n"
     "                             0.0.0.0:7340, 192.168.10.2:7340, [::]:7340; port 0 takes a\n"
     "                             free port (see --ready-file)\n"
@@ -169,8 +171,16 @@ int run_serve(Words words) {
     if (!listen) return usage_problem(spec, listen.error().message);
     const auto threads = args->number("--threads", 1, max_threads, 2);
     if (!threads) return usage_problem(spec, threads.error().message);
-    const std::string district = *args->value("--district");
-    const std::string station_id = args->value("--station-id").value_or("station-" + district);
+    const std::string district_list_text = *args->value("--district");
+    std::vector<std::string> districts;
+    for (std::size_t at = 0; at <= district_list_text.size();) {
+        const std::size_t comma =
+            std::min(district_list_text.find(',', at), district_list_text.size());
+        districts.push_back(district_list_text.substr(at, comma - at));
+        at = comma + 1;
+    }
+    const std::string station_id =
+        args->value("--station-id").value_or("station-" + districts.front());
     if (!is_station_id(station_id)) {
         return usage_problem(spec, "--station-id '" + one_line(station_id) +
                                        "': 1 to 64 printable characters without spaces");
@@ -180,10 +190,16 @@ int run_serve(Words words) {
     auto manifest = load_finalized_election(*args->value("--election"));
     if (!manifest) return fail("--election: " + manifest.error().message);
     const auto& election = manifest.value();
-    if (district_of(election, district) == election.manifest.districts.size()) {
-        return fail("--district '" + district + "': no such district in election '" +
-                    election.manifest.election_id + "' (its districts: " + district_list(election) +
-                    ")");
+    for (std::size_t i = 0; i < districts.size(); ++i) {
+        const std::string& district = districts[i];
+        if (district_of(election, district) == election.manifest.districts.size()) {
+            return fail("--district '" + one_line(district) + "': no such district in election '" +
+                        election.manifest.election_id +
+                        "' (its districts: " + district_list(election) + ")");
+        }
+        if (std::find(districts.begin(), districts.begin() + static_cast<std::ptrdiff_t>(i),
+                      district) != districts.begin() + static_cast<std::ptrdiff_t>(i))
+            return fail("--district '" + district + "': given twice");
     }
     auto identity = read_identity(*args->value("--certificate"), *args->value("--certificate-key"));
     if (!identity) return fail(identity.error().message);
@@ -199,7 +215,7 @@ int run_serve(Words words) {
     std::mutex log_mutex;
     station::StationServerOptions options;
     options.station_id = station_id;
-    options.district_id = district;
+    options.district_ids = districts;
     options.address = listen.value().host;
     options.port = listen.value().port;
     options.threads = static_cast<unsigned>(threads.value());
@@ -228,9 +244,10 @@ int run_serve(Words words) {
     const std::string& host = listen.value().host;
     const std::string where =
         (host.find(':') == std::string::npos ? host : "[" + host + "]") + ":" + port;
-    (void)ledger->record_event(election::EventType::configuration_changed,
-                               election::ActorRole::system, election::Disposition::success,
-                               district, "station " + station_id + ": listening on " + where);
+    (void)ledger->record_event(
+        election::EventType::configuration_changed, election::ActorRole::system,
+        election::Disposition::success, districts.front(),
+        "station " + station_id + ": listening on " + where + " for " + district_list_text);
     const auto ready_file = args->value("--ready-file");
     if (ready_file) {
         if (const Status written =
@@ -242,9 +259,9 @@ int run_serve(Words words) {
     }
     {
         const std::lock_guard lock(log_mutex);
-        std::cout << "station " << station_id << ": serving district " << district
-                  << " of election " << election.manifest.election_id << " on " << where
-                  << std::endl;
+        std::cout << "station " << station_id << ": serving district"
+                  << (districts.size() > 1 ? "s " : " ") << district_list_text << " of election "
+                  << election.manifest.election_id << " on " << where << std::endl;
     }
 
     int signal_number = 0;

@@ -299,7 +299,7 @@ private slots:
             }
         }
         QVERIFY2(station_said("(no device yet): the client certificate's key is not a registered "
-                              "device key of district ward-1\n"),
+                              "device key of the station's districts (ward-1)\n"),
                  qPrintable(station_err_));
         QVERIFY(station_err_.startsWith("psephos-station: refused 127.0.0.1:"));
     }
@@ -324,7 +324,8 @@ private slots:
         QVERIFY2(events.out.contains("error system failure ward-1 station station-ward-1: "
                                      "127.0.0.1:"),
                  qPrintable(events.out));
-        QVERIFY2(events.out.contains("is not a registered device key of district ward-1"),
+        QVERIFY2(events.out.contains(
+                     "is not a registered device key of the station's districts (ward-1)"),
                  qPrintable(events.out));
         QVERIFY2(events.out.contains("ledger-stopped"), qPrintable(events.out));
     }
@@ -339,6 +340,11 @@ private slots:
             << "ward-9" << 1
             << "--district 'ward-9': no such district in election 'maplewood-municipal-2026' "
                "(its districts: ward-1, ward-2)";
+        QTest::newRow("a district twice")
+            << "--district"
+            << "ward-1,ward-2,ward-1" << 1 << "--district 'ward-1': given twice";
+        QTest::newRow("an empty district") << "--district"
+                                           << "ward-1," << 1 << "--district '': no such district";
         QTest::newRow("missing certificate") << "--certificate" << path("missing.pem") << 1
                                              << "--certificate: " + path("missing.pem");
         QTest::newRow("not a certificate")

@@ -54,7 +54,7 @@ struct Station {
         for (auto& r : ledger->ingest(std::move(records), election::ActorRole::poll_worker))
             if (!r) qFatal("opening: %s", r.error().message.c_str());
 
-        options.district_id = "d1";
+        if (options.district_ids.empty()) options.district_ids = {"d1"};
         options.station_id = "station-test";
         options.on_refusal = [this](const StationRefusal& r) {
             std::lock_guard lock(mutex);
@@ -107,6 +107,7 @@ struct Station {
     TlsIdentity station_identity = identity_of(test::seeded_key(0x51), "station-test");
     TlsIdentity kiosk_identity = identity_of(scenario.kiosk(0).key, "d1-kiosk-1");
     TlsIdentity second_identity = identity_of(second_key, "d1-kiosk-2");
+    TlsIdentity d2_identity = identity_of(scenario.kiosk(1).key, "d2-kiosk-1");
     std::mutex mutex;
     std::vector<StationRefusal> refusals;
     std::unique_ptr<StationServer> server;  // last: stops before the ledger goes
@@ -336,7 +337,7 @@ private slots:
         const auto* error = as<ErrorReply>(answer);
         QVERIFY2(error != nullptr && error->code == ReplyCode::not_authorised,
                  describe(answer).c_str());
-        QVERIFY(s.refused_with("not a registered device key of district d1"));
+        QVERIFY(s.refused_with("not a registered device key of the station's districts (d1)"));
         QVERIFY(!client.value()->receive().ok());  // closed
     }
 
@@ -567,12 +568,71 @@ private slots:
                  std::uint64_t(flood + 1));
     }
 
+    // A polling place with two districts: each kiosk is served the district its device is
+    // registered in, and only that one (records, status and lookups of the other are refused or
+    // not found); a station serving only d1 turns d2's kiosk away.
+    void one_station_serves_several_districts_each_connection_its_own() {
+        StationServerOptions two;
+        two.district_ids = {"d1", "d2"};
+        Station s(two);
+        auto d1 = s.welcomed(s.kiosk_identity, "d1-kiosk-1");
+        auto d2 = s.welcomed(s.d2_identity, "d2-kiosk-1");
+        auto hello = s.connect(&s.d2_identity)
+                         .value()
+                         ->request(Hello{1, s.scenario.election().base_hash, "d2-kiosk-1"});
+        QVERIFY(as<Welcome>(hello) != nullptr);
+        QCOMPARE(as<Welcome>(hello)->district_id, std::string("d2"));
+
+        auto in_d1 = s.scenario.next_ballot(0, 0);
+        auto in_d2 = s.scenario.next_ballot(1, 0);
+        auto cast_d2 = d2->request(Submit{2, election::encode_ballot(in_d2.ballot)});
+        QVERIFY2(as<Receipt>(cast_d2) != nullptr, describe(cast_d2).c_str());
+        QCOMPARE(s.ledger->status("d2").value().size, as<Receipt>(cast_d2)->inclusion.index + 1);
+        // d1's ballot on d2's connection: refused before the ledger sees it.
+        auto relayed = d2->request(Submit{3, election::encode_ballot(in_d1.ballot)});
+        const auto* refused = as<ErrorReply>(relayed);
+        QVERIFY2(refused != nullptr && refused->code == ReplyCode::refused &&
+                     refused->text.find("on a connection of district 'd2'") != std::string::npos,
+                 describe(relayed).c_str());
+        auto cast_d1 = d1->request(Submit{4, election::encode_ballot(in_d1.ballot)});
+        QVERIFY2(as<Receipt>(cast_d1) != nullptr, describe(cast_d1).c_str());
+        // Lookups stay within the connection's district.
+        auto other = d1->request(Lookup{5, in_d2.tracking_code});
+        QVERIFY(as<LookupResult>(other) != nullptr && !as<LookupResult>(other)->record_type);
+        auto own = d2->request(Lookup{6, in_d2.tracking_code});
+        QVERIFY(as<LookupResult>(own) != nullptr && as<LookupResult>(own)->record_type);
+        auto status = d2->request(StatusRequest{7});
+        QVERIFY(as<StatusReport>(status) != nullptr);
+        QCOMPARE(as<StatusReport>(status)->device_ballots, std::uint64_t{1});
+        QCOMPARE(as<StatusReport>(status)->ballots_cast, std::uint64_t{1});
+
+        // The default station serves d1 only: d2's kiosk is not authorised.
+        Station only_d1;
+        auto turned_away = only_d1.connect(&only_d1.d2_identity);
+        QVERIFY(turned_away.ok());
+        auto answer = turned_away.value()->receive();
+        const auto* not_authorised = as<ErrorReply>(answer);
+        QVERIFY2(
+            not_authorised != nullptr && not_authorised->code == ReplyCode::not_authorised &&
+                not_authorised->text.find("of the station's districts (d1)") != std::string::npos,
+            describe(answer).c_str());
+
+        // Districts given twice or not in the election are refused at the start.
+        for (const std::vector<std::string>& bad :
+             {std::vector<std::string>{"d1", "d1"}, std::vector<std::string>{"d3"},
+              std::vector<std::string>{}}) {
+            StationServerOptions o;
+            o.district_ids = bad;
+            QVERIFY(!StationServer::start(*s.ledger, s.station_identity, o).ok());
+        }
+    }
+
     void bad_rate_options_are_refused() {
         Station s;
         for (const DeviceRate rate : {DeviceRate{0, 5}, DeviceRate{1, 0.5},
                                       DeviceRate{std::numeric_limits<double>::quiet_NaN(), 2}}) {
             StationServerOptions o;
-            o.district_id = "d1";
+            o.district_ids = {"d1"};
             o.device_rate = rate;
             auto started = StationServer::start(*s.ledger, s.station_identity, o);
             QVERIFY(!started.ok());

@@ -98,10 +98,11 @@ class Connection;
 
 class StationServer::Impl {
 public:
-    Impl(ledger::Ledger& ledger, StationServerOptions options, std::size_t district_index)
+    Impl(ledger::Ledger& ledger, StationServerOptions options,
+         std::vector<std::size_t> district_indices)
         : ledger_(ledger),
           options_(std::move(options)),
-          district_index_(district_index),
+          district_indices_(std::move(district_indices)),
           waiters_(options_.threads),
           tls_(ssl::context::tls_server) {}
 
@@ -114,7 +115,7 @@ public:
 
     ledger::Ledger& ledger_;
     const StationServerOptions options_;
-    const std::size_t district_index_;
+    const std::vector<std::size_t> district_indices_;  // of options_.district_ids, in order
     std::atomic<std::size_t> connections_{0};
     asio::thread_pool waiters_;  // waits for the ledger's futures
     ssl::context tls_;
@@ -184,14 +185,24 @@ private:
         auto key = peer_key(stream_.native_handle());
         if (!key) return refuse_and_close(key.error().message);
         key_ = key.value();
-        auto device = server_.ledger_.casting().device_with_key(server_.district_index_, *key_);
-        if (!device) {
+        // A key belongs to one device of one district (the ledger refuses it twice election-wide).
+        for (std::size_t i = 0; i < server_.district_indices_.size() && !district_; ++i) {
+            const std::size_t d = server_.district_indices_[i];
+            if (auto device = server_.ledger_.casting().device_with_key(d, *key_)) {
+                certificate_device_ = *device;
+                district_ = d;
+                district_id_ = options().district_ids[i];
+            }
+        }
+        if (!district_) {
+            std::string served;
+            for (const std::string& id : options().district_ids)
+                served += (served.empty() ? "" : ", ") + id;
             return answer_and_close(0, ReplyCode::not_authorised,
                                     "the client certificate's key is not a registered device key "
-                                    "of district " +
-                                        options().district_id);
+                                    "of the station's districts (" +
+                                        served + ")");
         }
-        certificate_device_ = *device;
         arm_idle_timer();
         read();
     }
@@ -275,8 +286,7 @@ private:
         }
         // Still registered with the certificate's key (the registrations only grow today, but a
         // deauthorisation must be seen here once it exists).
-        if (server_.ledger_.casting().device_key(server_.district_index_, hello.device_id) !=
-            key_) {
+        if (server_.ledger_.casting().device_key(*district_, hello.device_id) != key_) {
             return answer_and_close(
                 hello.request_id, ReplyCode::not_authorised,
                 "hello: device '" + hello.device_id + "' is no longer registered with this key");
@@ -284,8 +294,8 @@ private:
         device_ = hello.device_id;
         const auto now = std::chrono::duration_cast<std::chrono::seconds>(
             std::chrono::system_clock::now().time_since_epoch());
-        write(Welcome{hello.request_id, election.base_hash, options().station_id,
-                      options().district_id, static_cast<std::uint64_t>(now.count()),
+        write(Welcome{hello.request_id, election.base_hash, options().station_id, district_id_,
+                      static_cast<std::uint64_t>(now.count()),
                       static_cast<std::uint32_t>(options().max_frame), options().max_in_flight});
     }
 
@@ -310,11 +320,10 @@ private:
         std::string wrong;
         if (!origin) {
             wrong = "record does not decode: " + origin.error().message;
-        } else if (origin.value().first != *device_ ||
-                   origin.value().second != options().district_id) {
+        } else if (origin.value().first != *device_ || origin.value().second != district_id_) {
             wrong = "record of device '" + origin.value().first + "' in district '" +
                     origin.value().second + "' submitted by device '" + *device_ +
-                    "' to the station of district '" + options().district_id + "'";
+                    "' on a connection of district '" + district_id_ + "'";
         }
         if (!wrong.empty()) {
             server_.refuse(peer_, *device_, wrong);
@@ -361,7 +370,7 @@ private:
 
     Message on_status(std::uint32_t id) const {
         const auto& ledger = server_.ledger_;
-        const std::size_t d = server_.district_index_;
+        const std::size_t d = *district_;
         const auto casting = ledger.casting().status(d);
         StatusReport report{id,
                             static_cast<PollsState>(casting.polls),
@@ -370,7 +379,7 @@ private:
                             0,
                             0,
                             {}};
-        if (auto log = ledger.status(options().district_id)) report.log_size = log.value().size;
+        if (auto log = ledger.status(district_id_)) report.log_size = log.value().size;
         report.device_ballots = ledger.casting().device_ballots(d, *device_).value_or(0);
         if (auto head = ledger.casting().device_chain_head(d, *device_))
             report.device_last_tracking_code = *head;
@@ -381,15 +390,15 @@ private:
         const auto& ledger = server_.ledger_;
         LookupResult result{lookup.request_id, std::nullopt, {}};
         const auto entry = ledger.casting().find_tracking_code(lookup.tracking_code);
-        if (!entry || entry->district_index != server_.district_index_) return result;
+        if (!entry || entry->district_index != *district_) return result;
         // The district's latest checkpoint covers every committed record.
-        auto log = ledger.status(options().district_id);
-        auto record = ledger.record(options().district_id, entry->index);
+        auto log = ledger.status(district_id_);
+        auto record = ledger.record(district_id_, entry->index);
         if (!log || !record) {
             return ErrorReply{lookup.request_id, ReplyCode::unavailable,
                               "lookup: the district log cannot be read"};
         }
-        const ledger::Receipt receipt{options().district_id, entry->index,
+        const ledger::Receipt receipt{district_id_, entry->index,
                                       crypto::hash_merkle_leaf(record.value()),
                                       log.value().signed_checkpoint};
         auto inclusion = ledger::prove_receipt_inclusion(ledger, receipt);
@@ -485,7 +494,9 @@ private:
     FrameReader reader_;
     std::array<std::uint8_t, 16 * 1024> buffer_{};
     std::optional<crypto::Ed25519PublicKey> key_;
-    std::string certificate_device_;     // the device whose key the certificate carries
+    std::string certificate_device_;       // the device whose key the certificate carries
+    std::optional<std::size_t> district_;  // its district, once the certificate was read
+    std::string district_id_;
     std::optional<std::string> device_;  // once its hello was welcomed
     std::uint32_t in_flight_ = 0;
     std::deque<Bytes> writes_;
@@ -625,17 +636,27 @@ void StationServer::Impl::refuse(const std::string& peer, const std::string& dev
     // On the waiter pool: the event's synced write must not hold an I/O thread.
     asio::post(waiters_, [this, subject = std::move(subject)] {
         (void)ledger_.record_event(election::EventType::error, election::ActorRole::system,
-                                   election::Disposition::failure, options_.district_id, subject);
+                                   election::Disposition::failure, options_.district_ids.front(),
+                                   subject);
     });
 }
 
 Result<std::unique_ptr<StationServer>> StationServer::start(ledger::Ledger& ledger,
                                                             const TlsIdentity& identity,
                                                             StationServerOptions options) {
-    const std::size_t d = district_index_of(ledger, options.district_id);
-    if (d == ledger.election().manifest.districts.size())
-        return make_error(ErrorCode::invalid_argument,
-                          "station: district '" + options.district_id + "' is not the election's");
+    std::vector<std::size_t> indices;
+    if (options.district_ids.empty())
+        return make_error(ErrorCode::invalid_argument, "station: no district to serve");
+    for (const std::string& id : options.district_ids) {
+        const std::size_t d = district_index_of(ledger, id);
+        if (d == ledger.election().manifest.districts.size())
+            return make_error(ErrorCode::invalid_argument,
+                              "station: district '" + id + "' is not the election's");
+        if (std::find(indices.begin(), indices.end(), d) != indices.end())
+            return make_error(ErrorCode::invalid_argument,
+                              "station: district '" + id + "' given twice");
+        indices.push_back(d);
+    }
     if (ledger.read_only())
         return make_error(ErrorCode::invalid_argument, "station: the ledger is read-only");
     if (options.threads == 0 || options.max_in_flight == 0 || options.max_connections == 0 ||
@@ -652,7 +673,7 @@ Result<std::unique_ptr<StationServer>> StationServer::start(ledger::Ledger& ledg
     if (options.max_refusal_events_per_second == 0)
         return make_error(ErrorCode::invalid_argument,
                           "station: max_refusal_events_per_second must be positive");
-    auto impl = std::make_unique<Impl>(ledger, std::move(options), d);
+    auto impl = std::make_unique<Impl>(ledger, std::move(options), std::move(indices));
     PSEPHOS_TRY(impl->configure(identity));
     impl->io_.emplace(static_cast<int>(impl->options_.threads));
     boost::system::error_code ec;

@@ -1,10 +1,11 @@
 // The station server (docs/station-protocol.md, issue 21): owns the ledger of a polling place's
-// district and serves its kiosks over TCP with TLS 1.3 and mutual authentication. A kiosk is
-// admitted when its client certificate carries the Ed25519 key the ledger registered for one of
-// the district's devices (station_tls.hpp), and its hello names that device and the ledger's
-// election. It then submits records (answered `receipt` only once the ledger's synced group write
-// holds them, `refused` with the ledger's reason otherwise), asks for status, looks ballots up by
-// tracking code, pings.
+// districts (one or more) and serves their kiosks over TCP with TLS 1.3 and mutual
+// authentication. A kiosk is admitted when its client certificate carries the Ed25519 key the
+// ledger registered for a device of one of those districts (station_tls.hpp) — the connection
+// then serves that district only — and its hello names that device and the ledger's election. It
+// then submits records (answered `receipt` only once the ledger's synced group write holds them,
+// `refused` with the ledger's reason otherwise), asks for status, looks ballots up by tracking
+// code, pings.
 //
 // Limits: the frame size (FrameReader: a bad length closes the connection before its body is
 // read), requests in flight per connection (beyond them `busy` at once, nothing queued), each
@@ -26,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "psephos/crypto/result.hpp"
 #include "psephos/ledger/ledger.hpp"
@@ -52,7 +54,9 @@ struct DeviceRate {
 
 struct StationServerOptions {
     std::string station_id = "station";
-    std::string district_id;            // a district of the ledger's election
+    // The districts of the ledger's election this station serves (at least one, none twice); each
+    // connection serves the one its device is registered in.
+    std::vector<std::string> district_ids;
     std::string address = "127.0.0.1";  // where to listen
     std::uint16_t port = 0;             // 0: a free port (StationServer::port says which)
     unsigned threads = 2;               // I/O threads (and as many waiting on the ledger)
