@@ -9,6 +9,7 @@
 // voters' choices in every district and in total.
 #include "demo.hpp"
 #include "demo_anchor.hpp"
+#include "demo_station.hpp"
 
 #include <unistd.h>
 
@@ -290,13 +291,46 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         Hash32 tracking_code;
     };
     std::optional<ShownReceipt> shown;  // the first kiosk's first receipt
+    // The real deployment (issue 21): the ledger is handed to a station process and every kiosk
+    // casts over loopback mutual TLS; --in-process keeps the kiosks in the ledger's process.
+    std::unique_ptr<DemoStation> station;
+    if (!options.in_process) {
+        PhaseTimer t(out, "start the station (psephos-station, mutual TLS on loopback)");
+        ledger.reset();  // one process holds a ledger: now the station's
+        auto started = DemoStation::start(data.path(), election, ledger_key.master());
+        if (!started) throw std::runtime_error(started.error().message);
+        station = std::move(started).value();
+        out << "  station serving " << m.districts.size() << " districts on " << station->address()
+            << "; " << kiosks.size()
+            << " kiosks connect with certificates made from their device keys\n";
+    }
     {
-        PhaseTimer t(
-            out, "vote: encrypt, prove, sign, cast " + std::to_string(options.voters) + " ballots");
+        PhaseTimer t(out, "vote: encrypt, prove, sign, cast " + std::to_string(options.voters) +
+                              " ballots" + (station ? " over the network" : ""));
         std::vector<std::jthread> workers;
         for (std::size_t k = 0; k < kiosks.size(); ++k) {
             workers.emplace_back([&, k] {
                 Kiosk& kiosk = kiosks[k];
+                std::unique_ptr<DemoKioskLink> link;
+                if (station) {
+                    auto made = station->kiosk(kiosk.key, kiosk.device_id);
+                    if (!made) {
+                        std::fprintf(stderr, "psephos: %s\n", made.error().message.c_str());
+                        encrypt_failures += static_cast<std::uint32_t>(kiosk.voters.size());
+                        return;
+                    }
+                    link = std::move(made).value();
+                }
+                // Where the record went: the ledger's receipt, in process or from the station.
+                auto submit = [&](Bytes record, const Hash32& code) -> Result<ledger::Receipt> {
+                    if (!link) return ledger->submit(std::move(record)).get();
+                    auto settled = link->link().cast(
+                        code, record, std::chrono::steady_clock::now() + std::chrono::minutes(2));
+                    if (!settled) return settled.error();
+                    return ledger::Receipt{kiosk.district_id, settled.value().inclusion.index,
+                                           settled.value().inclusion.leaf_hash,
+                                           settled.value().inclusion.signed_checkpoint};
+                };
                 Hash32 previous =
                     election::initial_tracking_code(election.base_hash, kiosk.device_id);
                 const election::BallotStyle& style = *m.ballot_style_of_district(kiosk.district_id);
@@ -315,7 +349,7 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                         challenge ? election::encode_challenged_ballot(
                                         election::challenge_ballot(std::move(prepared).value()))
                                   : election::encode_ballot(prepared.value().ballot);
-                    auto receipt = ledger->submit(std::move(record)).get();
+                    auto receipt = submit(std::move(record), code);
                     if (!receipt) {
                         ++rejected;
                         std::fprintf(stderr, "psephos: %s\n", receipt.error().message.c_str());
@@ -343,6 +377,15 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
             }
             std::fprintf(stderr, "\r%70s\r", "");
         }
+    }
+
+    if (station) {
+        PhaseTimer t(out, "stop the station, reopen its ledger (every log re-checked)");
+        if (auto stopped = station->stop(); !stopped)
+            throw std::runtime_error(stopped.error().message);
+        auto opened = ledger::Ledger::open(ledger_options, copy_of(ledger_key));
+        if (!opened) throw std::runtime_error(opened.error().message);
+        ledger = std::move(opened).value();
     }
 
     // 4. Polls close everywhere (an election-wide barrier that also publishes the election

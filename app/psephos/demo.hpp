@@ -15,6 +15,8 @@ struct DemoOptions {
     std::string data;           // the ledger's directory (kept); empty: a temporary one, removed
     // The EVM endpoint to anchor on; empty: a development node on 127.0.0.1:8545 if one answers.
     std::string anchor_rpc;
+    // The kiosks in the ledger's process instead of a station process and network clients.
+    bool in_process = false;
 };
 
 // Returns the process exit status: 0 only if every ballot was acknowledged by the ledger (which

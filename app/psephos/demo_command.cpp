@@ -1,5 +1,5 @@
 // `psephos demo [--election FILE] [--voters N] [--threads N] [--seed N] [--data DIR]
-// [--anchor-rpc URL]`: the command
+// [--anchor-rpc URL] [--in-process]`: the command
 // line of run_demo (demo.hpp).
 #include <iostream>
 
@@ -12,9 +12,9 @@ namespace psephos::app {
 int run_demo_command(Words words) {
     const CommandSpec spec{
         "psephos demo [--election FILE] [--voters N] [--threads N] [--seed N] [--data DIR]\n"
-        "             [--anchor-rpc URL]",
+        "             [--anchor-rpc URL] [--in-process]",
         {"--election", "--voters", "--threads", "--seed", "--data", "--anchor-rpc"},
-        {},
+        {"--in-process"},
         0,
         0};
     int status = exit_ok;
@@ -24,6 +24,7 @@ int run_demo_command(Words words) {
     if (auto election = args->value("--election")) options.election = *election;
     if (auto data = args->value("--data")) options.data = *data;
     if (auto rpc = args->value("--anchor-rpc")) options.anchor_rpc = *rpc;
+    options.in_process = args->has_switch("--in-process");
     auto voters = args->number("--voters", 1, 10'000'000, options.voters);
     if (!voters) return usage_error(spec, voters.error().message);
     auto threads = args->number("--threads", 0, 1024, options.threads);

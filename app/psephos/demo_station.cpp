@@ -1,0 +1,112 @@
+#include "demo_station.hpp"
+
+#include <unistd.h>
+
+#include <vector>
+
+#include "psephos/crypto/key_file.hpp"
+#include "psephos/crypto/secure_file.hpp"
+#include "psephos/election/election_manifest.hpp"
+
+namespace psephos::app {
+
+namespace fs = std::filesystem;
+
+DemoKioskLink::DemoKioskLink(station::TlsIdentity identity, const std::string& host,
+                             std::uint16_t port, const std::string& station_certificate,
+                             const Hash32& base_hash, const std::string& device_id)
+    : identity_(std::move(identity)),
+      host_(host),
+      port_(port),
+      station_certificate_(station_certificate) {
+    link_ = std::make_unique<station::StationLink>(
+        [this]() -> Result<station::StationClientOptions> {
+            station::StationClientOptions o;
+            o.host = host_;
+            o.port = port_;
+            o.station_certificate_pem = station_certificate_;
+            o.identity = &identity_;
+            return o;
+        },
+        station::Hello{0, base_hash, device_id});
+}
+
+namespace {
+
+// psephos-station beside this executable (the build tree's app/, or /usr/bin when installed).
+Result<fs::path> station_binary() {
+    std::error_code ec;
+    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) return make_error(ErrorCode::io_error, "cannot find this executable: " + ec.message());
+    fs::path binary = self.parent_path() / "psephos-station";
+    if (::access(binary.c_str(), X_OK) != 0) {
+        return make_error(ErrorCode::io_error,
+                          binary.string() +
+                              ": not found; build psephos-station, or run the demo with "
+                              "--in-process");
+    }
+    return binary;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DemoStation>> DemoStation::start(const fs::path& data,
+                                                        const election::ElectionContext& election,
+                                                        const crypto::Ed25519SigningKey& ledger_key) {
+    PSEPHOS_TRY_ASSIGN(const fs::path binary, station_binary());
+    const fs::path manifest = data / "election.json";
+    const fs::path key = data / "ledger.key";
+    const fs::path certificate = data / "station.pem";
+    const fs::path certificate_key = data / "station.key";
+    PSEPHOS_TRY(crypto::replace_file(manifest, election::manifest_to_json(election.manifest), 0644));
+    if (!fs::exists(key)) PSEPHOS_TRY(crypto::write_signing_key_file(key, ledger_key, "ledger"));
+    const auto station_key = crypto::Ed25519SigningKey::generate();
+    PSEPHOS_TRY_ASSIGN(station::TlsIdentity identity,
+                       station::make_tls_identity(station_key, "demo-station"));
+    PSEPHOS_TRY(crypto::replace_file(certificate, identity.certificate_pem(), 0644));
+    PSEPHOS_TRY(crypto::replace_file(certificate_key, identity.private_key_pem(), 0600));
+
+    std::string districts;
+    for (const auto& d : election.manifest.districts) districts += (districts.empty() ? "" : ",") + d.id;
+    station::StationLaunch launch;
+    launch.binary = binary;
+    launch.election = manifest;
+    launch.data = data;
+    launch.district_id = districts;
+    launch.certificate = certificate;
+    launch.certificate_key = certificate_key;
+    launch.ready_file = data / "station.ready";
+    launch.station_id = "demo-station";
+    launch.output = data / "station.log";
+    PSEPHOS_TRY_ASSIGN(auto process, station::StationProcess::spawn(launch));
+    auto station = std::unique_ptr<DemoStation>(new DemoStation());
+    station->process_ = std::move(process);
+    station->certificate_pem_ = identity.certificate_pem();
+    station->base_hash_ = election.base_hash;
+    station->log_ = launch.output;
+    return station;
+}
+
+Result<std::unique_ptr<DemoKioskLink>> DemoStation::kiosk(const crypto::Ed25519SigningKey& device_key,
+                                                          const std::string& device_id) const {
+    PSEPHOS_TRY_ASSIGN(station::TlsIdentity identity,
+                       station::make_tls_identity(device_key, device_id));
+    return std::make_unique<DemoKioskLink>(std::move(identity), process_->host(), process_->port(),
+                                           certificate_pem_, base_hash_, device_id);
+}
+
+Status DemoStation::stop() {
+    PSEPHOS_TRY_ASSIGN(const int status, process_->stop());
+    if (status != 0) {
+        return make_error(ErrorCode::io_error, "psephos-station exited with status " +
+                                                   std::to_string(status) + " (see " +
+                                                   log_.string() + ")");
+    }
+    return {};
+}
+
+std::string DemoStation::address() const {
+    return process_->host() + ":" + std::to_string(process_->port());
+}
+
+}  // namespace psephos::app

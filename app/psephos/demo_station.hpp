@@ -1,0 +1,63 @@
+// The demo's polling places on the network (issue 21, docs/station.md): one `psephos-station
+// serve` process owns the demo's ledger and serves every district's kiosks over loopback mutual
+// TLS; each demo kiosk is a network client with only its device key (its TLS identity is made
+// from it) and the station's pinned certificate, casting through a StationLink (reconnect with
+// backoff, lookup before any resubmit).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "psephos/crypto/ed25519.hpp"
+#include "psephos/crypto/result.hpp"
+#include "psephos/election/election_context.hpp"
+#include "psephos/station/station_link.hpp"
+#include "psephos/station/station_process.hpp"
+#include "psephos/station/station_tls.hpp"
+
+namespace psephos::app {
+
+// One kiosk's link; holds the TLS identity its connections use.
+class DemoKioskLink {
+public:
+    DemoKioskLink(station::TlsIdentity identity, const std::string& host, std::uint16_t port,
+                  const std::string& station_certificate, const Hash32& base_hash,
+                  const std::string& device_id);
+    station::StationLink& link() { return *link_; }
+
+private:
+    station::TlsIdentity identity_;
+    std::string host_;
+    std::uint16_t port_;
+    std::string station_certificate_;
+    std::unique_ptr<station::StationLink> link_;
+};
+
+class DemoStation {
+public:
+    // Writes the finalized manifest, the ledger key and a fresh station certificate into `data`
+    // (the ledger must be closed: the station opens it) and starts psephos-station from the
+    // directory of this executable, serving every district, on 127.0.0.1. io_error naming what
+    // failed (psephos-station missing: build it, or run the demo with --in-process).
+    static Result<std::unique_ptr<DemoStation>> start(const std::filesystem::path& data,
+                                                      const election::ElectionContext& election,
+                                                      const crypto::Ed25519SigningKey& ledger_key);
+    // A kiosk's link to the station (its TLS certificate made from `device_key`).
+    Result<std::unique_ptr<DemoKioskLink>> kiosk(const crypto::Ed25519SigningKey& device_key,
+                                                 const std::string& device_id) const;
+    // SIGTERM and wait: the station finishes the answers it owes and releases the ledger.
+    Status stop();
+    std::string address() const;
+    const std::filesystem::path& log() const { return log_; }
+
+private:
+    DemoStation() = default;
+    std::unique_ptr<station::StationProcess> process_;
+    std::string certificate_pem_;
+    Hash32 base_hash_;
+    std::filesystem::path log_;
+};
+
+}  // namespace psephos::app
