@@ -294,6 +294,8 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     // The real deployment (issue 21): the ledger is handed to a station process and every kiosk
     // casts over loopback mutual TLS; --in-process keeps the kiosks in the ledger's process.
     std::unique_ptr<DemoStation> station;
+    std::vector<std::unique_ptr<DemoKioskLink>> links(kiosks.size());  // kiosk k's, networked
+    std::atomic<std::uint32_t> finish_failures{0};
     if (!options.in_process) {
         PhaseTimer t(out, "start the station (psephos-station, mutual TLS on loopback)");
         ledger.reset();  // one process holds a ledger: now the station's
@@ -311,7 +313,7 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         for (std::size_t k = 0; k < kiosks.size(); ++k) {
             workers.emplace_back([&, k] {
                 Kiosk& kiosk = kiosks[k];
-                std::unique_ptr<DemoKioskLink> link;
+                std::unique_ptr<DemoKioskLink>& link = links[k];
                 if (station) {
                     auto made = station->kiosk(kiosk.key, kiosk.device_id);
                     if (!made) {
@@ -321,6 +323,7 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                     }
                     link = std::move(made).value();
                 }
+                std::uint64_t chain_ballots = 0;  // the kiosk's own head: its ballots so far
                 // Where the record went: the ledger's receipt, in process or from the station.
                 auto submit = [&](Bytes record, const Hash32& code) -> Result<ledger::Receipt> {
                     if (!link) return ledger->submit(std::move(record)).get();
@@ -356,6 +359,7 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                         return;
                     }
                     previous = code;
+                    ++chain_ballots;
                     ++(challenge ? challenged_count : acknowledged);
                     if (k == 0 && !challenge && !shown)
                         shown = ShownReceipt{ballot_id, kiosk.device_id, receipt.value(), code};
@@ -366,6 +370,15 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                     if (v % challenge_every == challenge_every - 1)
                         cast_one("v" + std::to_string(v) + "-challenged", chosen[v], true);
                     cast_one("v" + std::to_string(v), chosen[v], false);
+                }
+                // The kiosk finishes for the day: its signed head to the station, for the closing.
+                if (link) {
+                    if (auto ok =
+                            link->finish(kiosk.key, kiosk.district_id, chain_ballots, previous);
+                        !ok) {
+                        std::fprintf(stderr, "psephos: %s\n", ok.error().message.c_str());
+                        ++finish_failures;
+                    }
                 }
             });
         }
@@ -380,6 +393,19 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     }
 
     if (station) {
+        PhaseTimer t(out, "close polls at each district's first kiosk, with every kiosk's head");
+        if (finish_failures > 0)
+            throw std::runtime_error(std::to_string(finish_failures.load()) +
+                                     " kiosks could not finish (their final heads were refused)");
+        for (std::size_t d = 0; d < m.districts.size(); ++d) {
+            const std::size_t first = d * kiosks_per_district;
+            auto closed = links[first]->close_polls(kiosks[first].key, m.districts[d].id,
+                                                    1'793'740'000, "county clerk");
+            if (!closed) throw std::runtime_error(closed.error().message);
+        }
+        links.clear();
+    }
+    if (station) {
         PhaseTimer t(out, "stop the station, reopen its ledger (every log re-checked)");
         if (auto stopped = station->stop(); !stopped)
             throw std::runtime_error(stopped.error().message);
@@ -393,7 +419,15 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     //    every log against its signed checkpoints.
     ledger::LogStatus election_root;
     bool reopened_ok = false;
-    {
+    if (station) {
+        PhaseTimer t(out, "publish the election root");
+        for (std::size_t d = 0; d < m.districts.size(); ++d)
+            if (ledger->casting().status(d).polls != ledger::PollsStatus::closed)
+                throw std::runtime_error("district " + m.districts[d].id + ": polls not closed");
+        auto published = ledger->publish_election_checkpoint();
+        if (!published) throw std::runtime_error(published.error().message);
+        election_root = published.value();
+    } else {
         PhaseTimer t(out, "close polls, publish the election root");
         // Each district's closing: signed by its first kiosk, with every kiosk's own head.
         std::vector<Bytes> closings;

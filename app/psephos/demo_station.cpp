@@ -7,6 +7,7 @@
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/election/election_manifest.hpp"
+#include "psephos/election/ledger_records.hpp"
 
 namespace psephos::app {
 
@@ -16,6 +17,8 @@ DemoKioskLink::DemoKioskLink(station::TlsIdentity identity, const std::string& h
                              std::uint16_t port, const std::string& station_certificate,
                              const Hash32& base_hash, const std::string& device_id)
     : identity_(std::move(identity)),
+      device_id_(device_id),
+      base_hash_(base_hash),
       host_(host),
       port_(port),
       station_certificate_(station_certificate) {
@@ -29,6 +32,71 @@ DemoKioskLink::DemoKioskLink(station::TlsIdentity identity, const std::string& h
             return o;
         },
         station::Hello{0, base_hash, device_id});
+}
+
+namespace {
+
+std::chrono::steady_clock::time_point in_a_minute() {
+    return std::chrono::steady_clock::now() + std::chrono::minutes(1);
+}
+
+// The answer of type T, or an error naming what the station said instead.
+template <class T>
+Result<T> answer_as(Result<station::Message> answer, const std::string& what) {
+    if (!answer) return answer.error();
+    if (auto* ok = std::get_if<T>(&answer.value())) return std::move(*ok);
+    if (auto* error = std::get_if<station::ErrorReply>(&answer.value()))
+        return make_error(ErrorCode::refused, what + ": " + error->text);
+    return make_error(ErrorCode::io_error, what + ": an unexpected answer");
+}
+
+}  // namespace
+
+Status DemoKioskLink::finish(const crypto::Ed25519SigningKey& key, const std::string& district_id,
+                             std::uint64_t ballots, const Hash32& last_tracking_code) {
+    const election::DeviceHead head = election::sign_device_head(
+        base_hash_, district_id, device_id_, ballots, last_tracking_code, key);
+    PSEPHOS_TRY(answer_as<station::HeadNoted>(
+        link_->request(
+            station::FinalHead{
+                0, {head.device_id, head.ballots, head.last_tracking_code, head.signature}},
+            in_a_minute()),
+        device_id_ + ": final head"));
+    return {};
+}
+
+Result<ledger::Receipt> DemoKioskLink::close_polls(const crypto::Ed25519SigningKey& key,
+                                                   const std::string& district_id,
+                                                   std::uint64_t time, const std::string& actor) {
+    PSEPHOS_TRY_ASSIGN(const auto status,
+                       answer_as<station::StatusReport>(
+                           link_->request(station::StatusRequest{}, in_a_minute()), "status"));
+    PSEPHOS_TRY_ASSIGN(const auto heads,
+                       answer_as<station::HeadList>(
+                           link_->request(station::HeadsRequest{}, in_a_minute()), "heads"));
+    election::PollsRecord closing{election::PollsAction::closed,
+                                  district_id,
+                                  time,
+                                  status.ballots_cast,
+                                  status.ballots_challenged,
+                                  actor,
+                                  device_id_,
+                                  {},
+                                  {}};
+    for (const station::SignedHead& h : heads.heads)
+        closing.heads.push_back({h.device_id, h.ballots, h.last_tracking_code, h.signature});
+    election::sign_polls_record(base_hash_, closing, key);
+    // Sent once on the connection the requests above left open: a polls record has no tracking
+    // code to settle a lost answer by, so the poll worker would look at the status instead.
+    station::StationClient* client = link_->client();
+    if (client == nullptr) return make_error(ErrorCode::io_error, "closing: no connection");
+    PSEPHOS_TRY_ASSIGN(const auto receipt,
+                       answer_as<station::Receipt>(
+                           client->request(station::Submit{link_->next_request_id(),
+                                                           election::encode_polls_record(closing)}),
+                           "closing"));
+    return ledger::Receipt{district_id, receipt.inclusion.index, receipt.inclusion.leaf_hash,
+                           receipt.inclusion.signed_checkpoint};
 }
 
 namespace {
@@ -50,15 +118,16 @@ Result<fs::path> station_binary() {
 
 }  // namespace
 
-Result<std::unique_ptr<DemoStation>> DemoStation::start(const fs::path& data,
-                                                        const election::ElectionContext& election,
-                                                        const crypto::Ed25519SigningKey& ledger_key) {
+Result<std::unique_ptr<DemoStation>> DemoStation::start(
+    const fs::path& data, const election::ElectionContext& election,
+    const crypto::Ed25519SigningKey& ledger_key) {
     PSEPHOS_TRY_ASSIGN(const fs::path binary, station_binary());
     const fs::path manifest = data / "election.json";
     const fs::path key = data / "ledger.key";
     const fs::path certificate = data / "station.pem";
     const fs::path certificate_key = data / "station.key";
-    PSEPHOS_TRY(crypto::replace_file(manifest, election::manifest_to_json(election.manifest), 0644));
+    PSEPHOS_TRY(
+        crypto::replace_file(manifest, election::manifest_to_json(election.manifest), 0644));
     if (!fs::exists(key)) PSEPHOS_TRY(crypto::write_signing_key_file(key, ledger_key, "ledger"));
     const auto station_key = crypto::Ed25519SigningKey::generate();
     PSEPHOS_TRY_ASSIGN(station::TlsIdentity identity,
@@ -67,7 +136,8 @@ Result<std::unique_ptr<DemoStation>> DemoStation::start(const fs::path& data,
     PSEPHOS_TRY(crypto::replace_file(certificate_key, identity.private_key_pem(), 0600));
 
     std::string districts;
-    for (const auto& d : election.manifest.districts) districts += (districts.empty() ? "" : ",") + d.id;
+    for (const auto& d : election.manifest.districts)
+        districts += (districts.empty() ? "" : ",") + d.id;
     station::StationLaunch launch;
     launch.binary = binary;
     launch.election = manifest;
@@ -87,8 +157,8 @@ Result<std::unique_ptr<DemoStation>> DemoStation::start(const fs::path& data,
     return station;
 }
 
-Result<std::unique_ptr<DemoKioskLink>> DemoStation::kiosk(const crypto::Ed25519SigningKey& device_key,
-                                                          const std::string& device_id) const {
+Result<std::unique_ptr<DemoKioskLink>> DemoStation::kiosk(
+    const crypto::Ed25519SigningKey& device_key, const std::string& device_id) const {
     PSEPHOS_TRY_ASSIGN(station::TlsIdentity identity,
                        station::make_tls_identity(device_key, device_id));
     return std::make_unique<DemoKioskLink>(std::move(identity), process_->host(), process_->port(),

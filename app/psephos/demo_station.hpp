@@ -13,6 +13,7 @@
 #include "psephos/crypto/ed25519.hpp"
 #include "psephos/crypto/result.hpp"
 #include "psephos/election/election_context.hpp"
+#include "psephos/ledger/ledger.hpp"
 #include "psephos/station/station_link.hpp"
 #include "psephos/station/station_process.hpp"
 #include "psephos/station/station_tls.hpp"
@@ -26,9 +27,20 @@ public:
                   const std::string& station_certificate, const Hash32& base_hash,
                   const std::string& device_id);
     station::StationLink& link() { return *link_; }
+    // The kiosk finishes for the day: it signs the head it kept itself (its ballots, cast and
+    // challenged, and the last tracking code) and sends it; the station keeps it for the closing.
+    Status finish(const crypto::Ed25519SigningKey& key, const std::string& district_id,
+                  std::uint64_t ballots, const Hash32& last_tracking_code);
+    // The poll worker closes the district's polls at this kiosk once every kiosk finished: the
+    // station's counts and the kiosks' final heads go into the closing record this kiosk signs.
+    Result<ledger::Receipt> close_polls(const crypto::Ed25519SigningKey& key,
+                                        const std::string& district_id, std::uint64_t time,
+                                        const std::string& actor);
 
 private:
     station::TlsIdentity identity_;
+    std::string device_id_;
+    Hash32 base_hash_;
     std::string host_;
     std::uint16_t port_;
     std::string station_certificate_;

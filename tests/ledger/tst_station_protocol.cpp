@@ -32,6 +32,13 @@ Inclusion an_inclusion() {
             {hash_of("a"), hash_of("b"), hash_of("c")}};
 }
 
+SignedHead a_head(std::string device) {
+    SignedHead h{std::move(device), 12, hash_of("last"), {}};
+    for (std::size_t i = 0; i < h.signature.bytes.size(); ++i)
+        h.signature.bytes[i] = static_cast<std::uint8_t>(i);
+    return h;
+}
+
 std::vector<Message> every_message() {
     return {Hello{1, hash_of("base"), "d1-kiosk-1"},
             Welcome{1, hash_of("base"), "station-7", "d1", 1'793'000'000, 262'144, 8},
@@ -44,6 +51,11 @@ std::vector<Message> every_message() {
             LookupResult{5, std::nullopt, {}},
             Ping{6, 0x0102030405060708},
             Pong{6, 0x0102030405060708},
+            FinalHead{8, a_head("d1-kiosk-2")},
+            HeadNoted{8, 1, 2},
+            HeadsRequest{9},
+            HeadList{9, {a_head("d1-kiosk-1"), a_head("d1-kiosk-2")}},
+            HeadList{10, {}},
             ErrorReply{7, ReplyCode::refused, "ballot id repeats in district d1"}};
 }
 
@@ -122,6 +134,24 @@ private slots:
             "00000002"
             "0701",
             "record type 7 is not one a kiosk submits");
+        {
+            // A head list whose heads are not in ascending order (d1-kiosk-2 before -1).
+            Bytes list = encode_message(HeadList{9, {a_head("d1-kiosk-1"), a_head("d1-kiosk-2")}});
+            const Bytes one = encode_message(FinalHead{0, a_head("d1-kiosk-1")});
+            const Bytes two = encode_message(FinalHead{0, a_head("d1-kiosk-2")});
+            Bytes swapped(list.begin(), list.begin() + 10);
+            swapped.insert(swapped.end(), two.begin() + 6, two.end());
+            swapped.insert(swapped.end(), one.begin() + 6, one.end());
+            QTest::newRow("heads out of order")
+                << QByteArray::fromStdString(to_hex(swapped))
+                << QStringLiteral("heads: not in ascending device id order");
+        }
+        row("more heads held than devices",
+            "8601"
+            "00000008"
+            "00000003"
+            "00000002",
+            "heads held: more than the devices registered");
         row("an empty record",
             "0201"
             "00000002"

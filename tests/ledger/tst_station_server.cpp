@@ -627,6 +627,90 @@ private slots:
         }
     }
 
+    // The end of the day at a polling place of two kiosks (docs/station-protocol.md §6): each
+    // kiosk sends its own signed final head (then casts no more); the kiosk that closes the polls
+    // takes the heads the station holds and signs the closing with them, and the ledger accepts
+    // it. Heads that are not the device's own, not signed by it or not its chain are refused.
+    void kiosks_finish_and_the_closing_carries_their_heads() {
+        Station s;
+        auto one = s.welcomed(s.kiosk_identity, "d1-kiosk-1");
+        auto two = s.welcomed(s.second_identity, "d1-kiosk-2");
+        const Hash32 base = s.scenario.election().base_hash;
+        auto cast = s.scenario.next_ballot(0, 0);
+        QVERIFY(as<Receipt>(one->request(Submit{1, election::encode_ballot(cast.ballot)})));
+        const Hash32 second_seed = election::initial_tracking_code(base, "d1-kiosk-2");
+        auto signed_head = [&](const crypto::Ed25519SigningKey& key, const std::string& device,
+                               std::uint64_t ballots, const Hash32& last) {
+            const election::DeviceHead h =
+                election::sign_device_head(base, "d1", device, ballots, last, key);
+            return SignedHead{h.device_id, h.ballots, h.last_tracking_code, h.signature};
+        };
+        auto refused = [&](StationClient& c, const SignedHead& head, const char* why) {
+            auto answer = c.request(FinalHead{5, head});
+            const auto* e = as<ErrorReply>(answer);
+            QVERIFY2(e != nullptr && e->code == ReplyCode::refused &&
+                         e->text.find(why) != std::string::npos,
+                     describe(answer).c_str());
+        };
+        // Not its own, not its key, not its chain: refused, nothing kept.
+        refused(*two, signed_head(s.scenario.kiosk(0).key, "d1-kiosk-1", 1, cast.tracking_code),
+                "not this connection's");
+        refused(*two, signed_head(s.scenario.kiosk(0).key, "d1-kiosk-2", 0, second_seed),
+                "the signature is not the device's");
+        refused(*one,
+                signed_head(s.scenario.kiosk(0).key, "d1-kiosk-1", 0,
+                            election::initial_tracking_code(base, "d1-kiosk-1")),
+                "the device says 0 ballots, the log holds 1");
+        auto none = one->request(HeadsRequest{6});
+        QVERIFY(as<HeadList>(none) != nullptr && as<HeadList>(none)->heads.empty());
+
+        auto noted =
+            two->request(FinalHead{7, signed_head(s.second_key, "d1-kiosk-2", 0, second_seed)});
+        QVERIFY2(as<HeadNoted>(noted) != nullptr, describe(noted).c_str());
+        QCOMPARE(as<HeadNoted>(noted)->heads_held, 1u);
+        QCOMPARE(as<HeadNoted>(noted)->devices_registered, 2u);
+        // A finished kiosk casts no more.
+        const Hash32 before = *s.ledger->casting().device_chain_head(0, "d1-kiosk-2");
+        const election::ElectionManifest& m = s.scenario.election().manifest;
+        election::BallotMarks marks;
+        for (const auto& contest : m.ballot_style_of_district("d1")->contests)
+            marks[contest].push_back(m.find_contest(contest)->options.front().id);
+        election::PreparedBallot late =
+            election::encrypt_ballot(s.scenario.election(),
+                                     {"late", "d1-kiosk-2", "d1", s.scenario.ballot_time, before},
+                                     marks, s.second_key)
+                .value();
+        auto after = two->request(Submit{8, election::encode_ballot(late.ballot)});
+        QVERIFY2(
+            as<ErrorReply>(after) != nullptr &&
+                as<ErrorReply>(after)->text.find("has finished for the day") != std::string::npos,
+            describe(after).c_str());
+
+        const SignedHead own =
+            signed_head(s.scenario.kiosk(0).key, "d1-kiosk-1", 1, cast.tracking_code);
+        auto both = one->request(FinalHead{9, own});
+        QVERIFY(as<HeadNoted>(both) != nullptr && as<HeadNoted>(both)->heads_held == 2u);
+        auto list = one->request(HeadsRequest{10});
+        QVERIFY(as<HeadList>(list) != nullptr);
+        QCOMPARE(as<HeadList>(list)->heads.size(), std::size_t{2});
+
+        election::PollsRecord closing{election::PollsAction::closed,
+                                      "d1",
+                                      1'793'000'300,
+                                      1,
+                                      0,
+                                      "poll worker",
+                                      "d1-kiosk-1",
+                                      {},
+                                      {}};
+        for (const SignedHead& h : as<HeadList>(list)->heads)
+            closing.heads.push_back({h.device_id, h.ballots, h.last_tracking_code, h.signature});
+        election::sign_polls_record(base, closing, s.scenario.kiosk(0).key);
+        auto closed = one->request(Submit{11, election::encode_polls_record(closing)});
+        QVERIFY2(as<Receipt>(closed) != nullptr, describe(closed).c_str());
+        QCOMPARE(s.ledger->casting().status(0).polls, ledger::PollsStatus::closed);
+    }
+
     void bad_rate_options_are_refused() {
         Station s;
         for (const DeviceRate rate : {DeviceRate{0, 5}, DeviceRate{1, 0.5},

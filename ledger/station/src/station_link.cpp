@@ -66,6 +66,36 @@ Result<std::optional<Inclusion>> StationLink::look_up(const Hash32& tracking_cod
     return make_error(ErrorCode::io_error, "lookup: the station answered no lookup result");
 }
 
+Result<Message> StationLink::request(Message message,
+                                     std::chrono::steady_clock::time_point deadline) {
+    if (std::holds_alternative<Submit>(message))
+        return make_error(ErrorCode::invalid_argument, "StationLink::request: a submit; use cast");
+    std::string last_problem = "no attempt";
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (!client_) {
+            if (Status ok = connect(); !ok) {
+                if (ok.error().code == ErrorCode::refused) return ok.error();
+                last_problem = ok.error().message;
+                wait_before_retry();
+                continue;
+            }
+        }
+        std::visit([this](auto& m) { m.request_id = next_request_id(); }, message);
+        auto answer = client_->request(message);
+        if (answer) {
+            const auto* error = std::get_if<ErrorReply>(&answer.value());
+            if (error == nullptr || !transient(error->code)) return answer;
+            last_problem = error->text;
+        } else {
+            last_problem = lost(std::string(to_string(type_of(message))), answer.error()).message;
+            client_.reset();
+        }
+        wait_before_retry();
+    }
+    return make_error(ErrorCode::io_error,
+                      "the station could not be reached before the deadline: " + last_problem);
+}
+
 Result<Settled> StationLink::cast(const Hash32& tracking_code, const Bytes& record,
                                   std::chrono::steady_clock::time_point deadline) {
     Settled settled;

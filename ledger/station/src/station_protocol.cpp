@@ -26,6 +26,10 @@ constexpr MessageType type_for() {
     if constexpr (std::is_same_v<T, LookupResult>) return MessageType::lookup_result;
     if constexpr (std::is_same_v<T, Ping>) return MessageType::ping;
     if constexpr (std::is_same_v<T, Pong>) return MessageType::pong;
+    if constexpr (std::is_same_v<T, FinalHead>) return MessageType::final_head;
+    if constexpr (std::is_same_v<T, HeadNoted>) return MessageType::head_noted;
+    if constexpr (std::is_same_v<T, HeadsRequest>) return MessageType::heads;
+    if constexpr (std::is_same_v<T, HeadList>) return MessageType::head_list;
     return MessageType::error;
 }
 
@@ -63,6 +67,23 @@ void check_id(CanonicalReader& r, std::string_view field, const std::string& id)
         r.fail(field, "is not 1 to 64 printable ASCII characters without spaces");
 }
 
+void write_head(CanonicalWriter& w, const SignedHead& h) {
+    w.text(h.device_id);
+    w.u64(h.ballots);
+    w.hash(h.last_tracking_code);
+    w.fixed(h.signature.bytes);
+}
+
+SignedHead read_head(CanonicalReader& r) {
+    SignedHead h;
+    h.device_id = r.text("device id", max_id_size);
+    if (r.ok()) check_id(r, "device id", h.device_id);
+    h.ballots = r.u64("ballots");
+    h.last_tracking_code = r.hash("last tracking code");
+    h.signature = r.ed25519_signature("signature");
+    return h;
+}
+
 // The message's body after u8 type ‖ u8 version.
 void write_body(CanonicalWriter& w, const Hello& m) {
     w.hash(m.base_hash);
@@ -94,6 +115,16 @@ void write_body(CanonicalWriter& w, const LookupResult& m) {
 }
 void write_body(CanonicalWriter& w, const Ping& m) { w.u64(m.nonce); }
 void write_body(CanonicalWriter& w, const Pong& m) { w.u64(m.nonce); }
+void write_body(CanonicalWriter& w, const FinalHead& m) { write_head(w, m.head); }
+void write_body(CanonicalWriter& w, const HeadNoted& m) {
+    w.u32(m.heads_held);
+    w.u32(m.devices_registered);
+}
+void write_body(CanonicalWriter&, const HeadsRequest&) {}
+void write_body(CanonicalWriter& w, const HeadList& m) {
+    w.count(m.heads.size());
+    for (const SignedHead& h : m.heads) write_head(w, h);
+}
 void write_body(CanonicalWriter& w, const ErrorReply& m) {
     const auto c = static_cast<std::uint16_t>(m.code);
     w.u8(static_cast<std::uint8_t>(c >> 8));
@@ -153,6 +184,22 @@ void read_body(CanonicalReader& r, LookupResult& m) {
 }
 void read_body(CanonicalReader& r, Ping& m) { m.nonce = r.u64("nonce"); }
 void read_body(CanonicalReader& r, Pong& m) { m.nonce = r.u64("nonce"); }
+void read_body(CanonicalReader& r, FinalHead& m) { m.head = read_head(r); }
+void read_body(CanonicalReader& r, HeadNoted& m) {
+    m.heads_held = r.u32("heads held");
+    m.devices_registered = r.u32("devices registered");
+    if (r.ok() && m.heads_held > m.devices_registered)
+        r.fail("heads held", "more than the devices registered");
+}
+void read_body(CanonicalReader&, HeadsRequest&) {}
+void read_body(CanonicalReader& r, HeadList& m) {
+    const std::size_t n = r.count("heads", max_heads);
+    for (std::size_t k = 0; k < n && r.ok(); ++k) {
+        m.heads.push_back(read_head(r));
+        if (r.ok() && k > 0 && !(m.heads[k - 1].device_id < m.heads[k].device_id))
+            r.fail("heads", "not in ascending device id order, each once");
+    }
+}
 void read_body(CanonicalReader& r, ErrorReply& m) {
     const std::uint8_t high = r.u8("code");
     const std::uint8_t low = r.u8("code");
@@ -198,6 +245,14 @@ std::string_view to_string(MessageType type) {
             return "lookup result";
         case MessageType::pong:
             return "pong";
+        case MessageType::final_head:
+            return "final head";
+        case MessageType::heads:
+            return "heads";
+        case MessageType::head_noted:
+            return "head noted";
+        case MessageType::head_list:
+            return "head list";
         case MessageType::error:
             return "error";
     }
@@ -255,6 +310,14 @@ Result<Message> decode_message(ByteSpan data) {
             return decode_as<Ping>(data);
         case MessageType::pong:
             return decode_as<Pong>(data);
+        case MessageType::final_head:
+            return decode_as<FinalHead>(data);
+        case MessageType::head_noted:
+            return decode_as<HeadNoted>(data);
+        case MessageType::heads:
+            return decode_as<HeadsRequest>(data);
+        case MessageType::head_list:
+            return decode_as<HeadList>(data);
         case MessageType::error:
             return decode_as<ErrorReply>(data);
     }

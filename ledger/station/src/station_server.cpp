@@ -20,8 +20,10 @@
 #include <thread>
 #include <utility>
 
+#include "psephos/crypto/ed25519.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
+#include "psephos/election/ledger_records.hpp"
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/voter_receipts.hpp"
 
@@ -124,6 +126,10 @@ public:
     std::vector<std::thread> threads_;
     std::uint16_t port_ = 0;
     bool stopped_ = false;
+    // The final heads the kiosks sent (FinalHead), by district index and device id; a device
+    // with one here submits no more ballots. In memory: after a restart the kiosks send them again.
+    std::mutex heads_mutex_;
+    std::map<std::size_t, std::map<std::string, SignedHead>> final_heads_;
     std::atomic<std::uint64_t> events_logged_{0};
     std::atomic<std::uint64_t> events_suppressed_{0};
 
@@ -265,6 +271,8 @@ private:
         if (std::holds_alternative<StatusRequest>(message)) return write(on_status(id));
         if (auto* lookup = std::get_if<Lookup>(&message)) return write(on_lookup(*lookup));
         if (auto* ping = std::get_if<Ping>(&message)) return write(Pong{id, ping->nonce});
+        if (auto* head = std::get_if<FinalHead>(&message)) return write(on_final_head(*head));
+        if (std::holds_alternative<HeadsRequest>(message)) return write(on_heads(id));
         answer_and_close(id, ReplyCode::malformed,
                          std::string("a ") + std::string(to_string(type_of(message))) +
                              " is the station's answer, not a request");
@@ -325,6 +333,12 @@ private:
                     origin.value().second + "' submitted by device '" + *device_ +
                     "' on a connection of district '" + district_id_ + "'";
         }
+        if (wrong.empty() && (submit.record.front() == 0x02 || submit.record.front() == 0x03) &&
+            has_final_head()) {
+            wrong = "device '" + *device_ +
+                    "' has finished for the day (the station holds its final head): no more "
+                    "ballots";
+        }
         if (!wrong.empty()) {
             server_.refuse(peer_, *device_, wrong);
             return write(ErrorReply{id, ReplyCode::refused, wrong.substr(0, max_error_text_size)});
@@ -366,6 +380,57 @@ private:
             id, Inclusion{receipt.value().index, receipt.value().leaf_hash,
                           std::move(inclusion.value().verifier_key),
                           receipt.value().signed_checkpoint, std::move(inclusion.value().proof)}};
+    }
+
+    bool has_final_head() const {
+        const std::lock_guard lock(server_.heads_mutex_);
+        const auto d = server_.final_heads_.find(*district_);
+        return d != server_.final_heads_.end() && d->second.count(*device_) != 0;
+    }
+
+    // A kiosk's final head: its own, signed with its registered key, and equal to its chain in
+    // the log (so it is sent after its last receipt, nothing in flight). Kept for the closing.
+    Message on_final_head(const FinalHead& m) {
+        const std::uint32_t id = m.request_id;
+        auto refuse = [&](const std::string& why) -> Message {
+            server_.refuse(peer_, *device_, "final head: " + why);
+            return ErrorReply{id, ReplyCode::refused,
+                              ("final head: " + why).substr(0, max_error_text_size)};
+        };
+        if (in_flight_ != 0)
+            return ErrorReply{id, ReplyCode::busy, "final head: wait for the receipts in flight"};
+        if (m.head.device_id != *device_)
+            return refuse("names device '" + m.head.device_id + "', not this connection's");
+        const auto& casting = server_.ledger_.casting();
+        const election::DeviceHead head{m.head.device_id, m.head.ballots, m.head.last_tracking_code,
+                                        m.head.signature};
+        const auto key = casting.device_key(*district_, *device_);
+        if (!key ||
+            !crypto::verify_signature(*key,
+                                      election::device_head_message(
+                                          server_.ledger_.election().base_hash, district_id_, head),
+                                      head.signature))
+            return refuse("the signature is not the device's");
+        const std::uint64_t ballots = casting.device_ballots(*district_, *device_).value_or(0);
+        const auto last = casting.device_chain_head(*district_, *device_);
+        if (ballots != head.ballots || !last || !(*last == head.last_tracking_code))
+            return refuse("the device says " + std::to_string(head.ballots) +
+                          " ballots, the log holds " + std::to_string(ballots) +
+                          (ballots == head.ballots ? " but another last tracking code" : ""));
+        const std::lock_guard lock(server_.heads_mutex_);
+        auto& held = server_.final_heads_[*district_];
+        held[*device_] = m.head;
+        return HeadNoted{id, static_cast<std::uint32_t>(held.size()),
+                         static_cast<std::uint32_t>(casting.devices(*district_).size())};
+    }
+
+    Message on_heads(std::uint32_t id) const {
+        HeadList list{id, {}};
+        const std::lock_guard lock(server_.heads_mutex_);
+        if (auto d = server_.final_heads_.find(*district_); d != server_.final_heads_.end())
+            for (const auto& [device, head] : d->second)
+                if (list.heads.size() < max_heads) list.heads.push_back(head);
+        return list;
     }
 
     Message on_status(std::uint32_t id) const {

@@ -45,6 +45,11 @@ public:
     Result<Settled> cast(const Hash32& tracking_code, const Bytes& record,
                          std::chrono::steady_clock::time_point deadline);
 
+    // Sends a request that may be repeated without harm (status, lookup, final head, heads, ping;
+    // never a submit: use cast) with a fresh request id, reconnecting and resending after a lost
+    // answer until `deadline`; returns the station's answer, an error answer included.
+    Result<Message> request(Message message, std::chrono::steady_clock::time_point deadline);
+
     // Connections made after the first (each a reconnection after a loss).
     unsigned reconnections() const { return reconnections_; }
     bool connected() const { return client_ != nullptr; }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "psephos/crypto/bytes.hpp"
+#include "psephos/crypto/ed25519.hpp"
 #include "psephos/crypto/result.hpp"
 
 namespace psephos::station {
@@ -32,6 +33,7 @@ inline constexpr std::size_t max_error_text_size = 1024;   // an error's message
 inline constexpr std::size_t max_checkpoint_size = 4096;   // a signed note
 inline constexpr std::size_t max_verifier_key_size = 512;  // a note verifier key, as text
 inline constexpr std::size_t max_inclusion_hashes = 64;    // any tree below 2^64 leaves
+inline constexpr std::size_t max_heads = 1000;  // final heads in one head list (~172 bytes each)
 
 enum class MessageType : std::uint8_t {
     hello = 0x01,
@@ -39,12 +41,16 @@ enum class MessageType : std::uint8_t {
     status = 0x03,
     lookup = 0x04,
     ping = 0x05,
-    welcome = 0x81,  // answers hello
-    receipt = 0x82,  // answers submit
+    final_head = 0x06,  // a kiosk's signed head as it finishes for the day
+    heads = 0x07,       // the final heads the station holds for the district
+    welcome = 0x81,     // answers hello
+    receipt = 0x82,     // answers submit
     status_report = 0x83,
     lookup_result = 0x84,
     pong = 0x85,
-    error = 0xFF,  // answers any request
+    head_noted = 0x86,  // answers final_head
+    head_list = 0x87,   // answers heads
+    error = 0xFF,       // answers any request
 };
 
 std::string_view to_string(MessageType type);
@@ -148,6 +154,47 @@ struct Pong {
     friend bool operator==(const Pong&, const Pong&) = default;
 };
 
+// A device's own statement of its chain as it finishes for the day (docs/ledger.md §4): its
+// ballots (cast and challenged) and the tracking code of the last, signed with its key over
+// election::device_head_message. The fields of election::DeviceHead; the closing record carries
+// one per registered device of the district.
+struct SignedHead {
+    std::string device_id;
+    std::uint64_t ballots = 0;
+    Hash32 last_tracking_code;
+    crypto::Ed25519Signature signature;
+    friend bool operator==(const SignedHead&, const SignedHead&) = default;
+};
+
+// A kiosk finishes for the day: it sends its signed head, and takes no more voters. The station
+// keeps it (if its signature and its chain are the log's) for the closing, and refuses the
+// device's ballots from then on.
+struct FinalHead {
+    std::uint32_t request_id = 0;
+    SignedHead head;
+    friend bool operator==(const FinalHead&, const FinalHead&) = default;
+};
+
+struct HeadNoted {
+    std::uint32_t request_id = 0;
+    std::uint32_t heads_held = 0;          // final heads the station holds for the district
+    std::uint32_t devices_registered = 0;  // the district's registered devices
+    friend bool operator==(const HeadNoted&, const HeadNoted&) = default;
+};
+
+// The final heads the station holds for the connection's district, for the kiosk that closes the
+// polls: it puts them, with its own, into the closing record it signs.
+struct HeadsRequest {
+    std::uint32_t request_id = 0;
+    friend bool operator==(const HeadsRequest&, const HeadsRequest&) = default;
+};
+
+struct HeadList {
+    std::uint32_t request_id = 0;
+    std::vector<SignedHead> heads;  // in ascending device id order, at most max_heads
+    friend bool operator==(const HeadList&, const HeadList&) = default;
+};
+
 // Why a request was not served (docs/station-protocol.md §4). Values are permanent.
 enum class ReplyCode : std::uint16_t {
     malformed = 1,  // the message did not decode; the connection is closed
@@ -167,8 +214,9 @@ struct ErrorReply {
     friend bool operator==(const ErrorReply&, const ErrorReply&) = default;
 };
 
-using Message = std::variant<Hello, Welcome, Submit, Receipt, StatusRequest, StatusReport, Lookup,
-                             LookupResult, Ping, Pong, ErrorReply>;
+using Message =
+    std::variant<Hello, Welcome, Submit, Receipt, StatusRequest, StatusReport, Lookup, LookupResult,
+                 Ping, Pong, FinalHead, HeadNoted, HeadsRequest, HeadList, ErrorReply>;
 
 MessageType type_of(const Message& message);
 std::uint32_t request_id_of(const Message& message);
