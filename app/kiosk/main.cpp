@@ -83,11 +83,62 @@ Startup start_station(const psephos::kiosk::KioskConfig& config, const QString& 
     return s;
 }
 
+// The command line's options, in the order of --help.
+struct KioskOptions {
+    QCommandLineOption election{{QStringLiteral("election")},
+                                QStringLiteral("The finalized election manifest."),
+                                QStringLiteral("MANIFEST")};
+    QCommandLineOption district{{QStringLiteral("district")},
+                                QStringLiteral("The district this kiosk serves."),
+                                QStringLiteral("D")};
+    QCommandLineOption data{
+        {QStringLiteral("data")},
+        QStringLiteral("In process: the ledger's data directory (psephos ledger init). "
+                       "Networked: the kiosk's own state directory."),
+        QStringLiteral("DIR")};
+    QCommandLineOption key{
+        {QStringLiteral("key")},
+        QStringLiteral("In process only: the ledger key (default DIR/ledger.key)."),
+        QStringLiteral("FILE")};
+    QCommandLineOption station{
+        {QStringLiteral("station")},
+        QStringLiteral("Networked: the station's IP address and port (10.0.0.2:7400, [::1]:7400)."),
+        QStringLiteral("HOST:PORT")};
+    QCommandLineOption station_certificate{
+        {QStringLiteral("station-certificate")},
+        QStringLiteral("Networked: the station's certificate (PEM), pinned."),
+        QStringLiteral("PEM")};
+    QCommandLineOption device_key{{QStringLiteral("device-key")},
+                                  QStringLiteral("The device's signing key file."),
+                                  QStringLiteral("FILE")};
+    QCommandLineOption device_id{{QStringLiteral("device-id")},
+                                 QStringLiteral("The device id registered in the district."),
+                                 QStringLiteral("ID")};
+    QCommandLineOption passphrase{{QStringLiteral("poll-worker-passphrase")},
+                                  QStringLiteral("The poll-worker passphrase hash file."),
+                                  QStringLiteral("FILE")};
+    QCommandLineOption closing_pass{
+        {QStringLiteral("closing-passphrase")},
+        QStringLiteral("A second poll worker's passphrase hash file: closing the polls then needs "
+                       "it too."),
+        QStringLiteral("FILE")};
+    QCommandLineOption new_pass{
+        {QStringLiteral("new-poll-worker-passphrase")},
+        QStringLiteral("Write a passphrase hash file from the passphrase on stdin, then exit."),
+        QStringLiteral("FILE")};
+    QCommandLineOption timeout{{QStringLiteral("timeout")},
+                               QStringLiteral("Voter inactivity timeout in seconds (default 120)."),
+                               QStringLiteral("SECONDS"),
+                               QStringLiteral("120")};
+    QCommandLineOption windowed{{QStringLiteral("windowed")},
+                                QStringLiteral("A window instead of full screen.")};
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Before anything else: the kiosk holds the device and ledger keys and, during a session, a
-    // voter's marks; no core file may keep them.
+    // Before anything else: the kiosk holds the device key (in process also the ledger key) and,
+    // during a session, a voter's marks; no core file may keep them.
     if (const psephos::Status hardened = psephos::crypto::disable_core_dumps(); !hardened) {
         std::cerr << "psephos-kiosk: " << hardened.error().message << '\n';
         return 1;
@@ -108,53 +159,9 @@ int main(int argc, char** argv) {
         "Both need --election, --district, --data, --device-key, --device-id and "
         "--poll-worker-passphrase."));
     parser.addHelpOption();
-    const QCommandLineOption election({QStringLiteral("election")},
-                                      QStringLiteral("The finalized election manifest."),
-                                      QStringLiteral("MANIFEST"));
-    const QCommandLineOption district({QStringLiteral("district")},
-                                      QStringLiteral("The district this kiosk serves."),
-                                      QStringLiteral("D"));
-    const QCommandLineOption data(
-        {QStringLiteral("data")},
-        QStringLiteral("In process: the ledger's data directory (psephos ledger init). "
-                       "Networked: the kiosk's own state directory."),
-        QStringLiteral("DIR"));
-    const QCommandLineOption key(
-        {QStringLiteral("key")},
-        QStringLiteral("In process only: the ledger key (default DIR/ledger.key)."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption station(
-        {QStringLiteral("station")},
-        QStringLiteral("Networked: the station's IP address and port (10.0.0.2:7400, [::1]:7400)."),
-        QStringLiteral("HOST:PORT"));
-    const QCommandLineOption station_certificate(
-        {QStringLiteral("station-certificate")},
-        QStringLiteral("Networked: the station's certificate (PEM), pinned."),
-        QStringLiteral("PEM"));
-    const QCommandLineOption device_key({QStringLiteral("device-key")},
-                                        QStringLiteral("The device's signing key file."),
-                                        QStringLiteral("FILE"));
-    const QCommandLineOption device_id({QStringLiteral("device-id")},
-                                       QStringLiteral("The device id registered in the district."),
-                                       QStringLiteral("ID"));
-    const QCommandLineOption passphrase({QStringLiteral("poll-worker-passphrase")},
-                                        QStringLiteral("The poll-worker passphrase hash file."),
-                                        QStringLiteral("FILE"));
-    const QCommandLineOption closing_pass(
-        {QStringLiteral("closing-passphrase")},
-        QStringLiteral("A second poll worker's passphrase hash file: closing the polls then needs "
-                       "it too."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption new_pass(
-        {QStringLiteral("new-poll-worker-passphrase")},
-        QStringLiteral("Write a passphrase hash file from the passphrase on stdin, then exit."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption timeout(
-        {QStringLiteral("timeout")},
-        QStringLiteral("Voter inactivity timeout in seconds (default 120)."),
-        QStringLiteral("SECONDS"), QStringLiteral("120"));
-    const QCommandLineOption windowed({QStringLiteral("windowed")},
-                                      QStringLiteral("A window instead of full screen."));
+    const KioskOptions options_list;
+    const auto& [election, district, data, key, station, station_certificate, device_key, device_id,
+                 passphrase, closing_pass, new_pass, timeout, windowed] = options_list;
     parser.addOptions({election, district, data, key, station, station_certificate, device_key,
                        device_id, passphrase, closing_pass, new_pass, timeout, windowed});
     if (!parser.parse(arguments)) {

@@ -5,14 +5,8 @@
 // The kiosk must settle such a ballot by lookup and never cast it twice; refuse to start a session
 // without a link; refuse a station whose certificate is not the pinned one; and refuse to sign a
 // closing when the station's log does not hold its ballots as the kiosk recorded them.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <QtTest>
 
-#include <atomic>
 #include <fstream>
 #include <thread>
 
@@ -22,6 +16,7 @@
 #include "psephos/election/voter_receipt.hpp"
 #include "psephos/kiosk/kiosk_station.hpp"
 #include "psephos/station/station_server.hpp"
+#include "tcp_relay.hpp"
 
 using namespace psephos;
 using namespace std::chrono_literals;
@@ -29,107 +24,6 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr std::uint64_t test_time = 1'793'000'300;
-
-// A TCP relay from the kiosk to the station, one connection at a time. It can cut the next
-// connection that carries a request (before it reaches the station) or an answer (after the
-// station sent it), and refuse connections until it is told to pass them again.
-class Relay {
-public:
-    enum class Mode { pass, cut_next_request, cut_next_answer, refuse };
-
-    explicit Relay(std::uint16_t upstream) : upstream_(upstream) {
-        listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t size = sizeof a;
-        if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&a), size) != 0 ||
-            ::listen(listener_, 8) != 0 ||
-            ::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &size) != 0)
-            qFatal("relay: cannot listen");
-        port_ = ntohs(a.sin_port);
-        thread_ = std::thread([this] { run(); });
-    }
-    ~Relay() {
-        stop_ = true;
-        thread_.join();
-        ::close(listener_);
-    }
-    Relay(const Relay&) = delete;
-    Relay& operator=(const Relay&) = delete;
-
-    std::uint16_t port() const { return port_; }
-    void set_upstream(std::uint16_t port) { upstream_ = port; }
-    void set_mode(Mode mode) { mode_ = mode; }
-    int cuts() const { return cuts_; }
-
-private:
-    void run() {
-        while (!stop_) {
-            pollfd p{listener_, POLLIN, 0};
-            if (::poll(&p, 1, 20) <= 0) continue;
-            const int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-            if (client < 0) continue;
-            if (mode_ == Mode::refuse) {
-                ::close(client);
-                continue;
-            }
-            const int upstream = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            sockaddr_in a{};
-            a.sin_family = AF_INET;
-            a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            a.sin_port = htons(upstream_);
-            if (::connect(upstream, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0)
-                relay(client, upstream);
-            ::close(upstream);
-            ::close(client);
-        }
-    }
-
-    // After a cut the relay refuses connections until the test lets them pass again.
-    void cut() {
-        ++cuts_;
-        mode_ = Mode::refuse;
-    }
-
-    void relay(int client, int upstream) {
-        std::array<char, 16 * 1024> buffer{};
-        while (!stop_) {
-            pollfd fds[2] = {{client, POLLIN, 0}, {upstream, POLLIN, 0}};
-            if (::poll(fds, 2, 20) <= 0) continue;
-            if (fds[0].revents != 0) {
-                const ssize_t n = ::read(client, buffer.data(), buffer.size());
-                if (n <= 0) return;
-                if (mode_ == Mode::cut_next_request) return cut();
-                if (!write_all(upstream, buffer.data(), static_cast<std::size_t>(n))) return;
-            }
-            if (fds[1].revents != 0) {
-                const ssize_t n = ::read(upstream, buffer.data(), buffer.size());
-                if (n <= 0) return;
-                if (mode_ == Mode::cut_next_answer) return cut();
-                if (!write_all(client, buffer.data(), static_cast<std::size_t>(n))) return;
-            }
-        }
-    }
-
-    static bool write_all(int fd, const char* data, std::size_t size) {
-        while (size > 0) {
-            const ssize_t n = ::write(fd, data, size);
-            if (n <= 0) return false;
-            data += n;
-            size -= static_cast<std::size_t>(n);
-        }
-        return true;
-    }
-
-    int listener_ = -1;
-    std::uint16_t port_ = 0;
-    std::atomic<std::uint16_t> upstream_;
-    std::atomic<Mode> mode_{Mode::pass};
-    std::atomic<int> cuts_{0};
-    std::atomic<bool> stop_{false};
-    std::thread thread_;
-};
 
 station::TlsIdentity identity_of(const crypto::Ed25519SigningKey& key, std::string_view name) {
     auto made = station::make_tls_identity(key, name);
@@ -149,7 +43,7 @@ struct PollingPlace {
         const std::filesystem::path root = dir.path().toStdString();
         ledger = make_ledger(root / "ledger", {scenario.registration(0)});
         start_station();
-        relay = std::make_unique<Relay>(server->port());
+        relay = std::make_unique<test::Relay>(server->port());
         manifest = root / "election.json";
         check(crypto::write_new_file(
                   manifest, election::manifest_to_json(scenario.election().manifest), 0644),
@@ -209,6 +103,8 @@ struct PollingPlace {
         c.reconnect_initial = 20ms;
         c.reconnect_max = 100ms;
         c.ping_interval = 60s;  // no ping between a test's requests
+        // The relay cuts the next request or answer: no ping may come before the one meant.
+        c.probe_idle = 600s;
         return c;
     }
 
@@ -248,7 +144,7 @@ struct PollingPlace {
     std::mutex mutex;
     std::vector<std::string> refusals;
     std::unique_ptr<station::StationServer> server;  // after the ledger: stops before it goes
-    std::unique_ptr<Relay> relay;
+    std::unique_ptr<test::Relay> relay;
     std::filesystem::path manifest, device_key, certificate, kiosk_data;
 };
 
@@ -343,7 +239,7 @@ private slots:
         const std::uint64_t before = p.d1_size();
         QVERIFY(k->seal(marks_of(*k, 0)).ok());
         const Hash32 code = k->sealed()->tracking_code_hash;
-        p.relay->set_mode(Relay::Mode::cut_next_answer);  // the station writes it; no receipt
+        p.relay->set_mode(test::Relay::Mode::cut_next_answer);  // the station writes it; no receipt
         auto cast = k->cast();
         QVERIFY(!cast.ok());
         QCOMPARE(cast.error().code, ErrorCode::not_confirmed);
@@ -362,7 +258,7 @@ private slots:
         p.server.reset();
         p.start_station();
         p.relay->set_upstream(p.server->port());
-        p.relay->set_mode(Relay::Mode::pass);
+        p.relay->set_mode(test::Relay::Mode::pass);
         k->reconnect_now();
         QVERIFY2(k->wait_for_link(10s), k->link_status().reason.c_str());
         auto settled = k->settle();
@@ -392,7 +288,7 @@ private slots:
         const std::uint64_t before = p.d1_size();
         QVERIFY(k->seal(marks_of(*k, 0)).ok());
         const Hash32 code = k->sealed()->tracking_code_hash;
-        p.relay->set_mode(Relay::Mode::cut_next_request);  // the station never sees it
+        p.relay->set_mode(test::Relay::Mode::cut_next_request);  // the station never sees it
         auto cast = k->cast();
         QVERIFY(!cast.ok());
         QCOMPARE(cast.error().code, ErrorCode::not_confirmed);
@@ -401,7 +297,7 @@ private slots:
 
         // The kiosk itself restarts: the ballot in flight is in its data directory.
         k.reset();
-        p.relay->set_mode(Relay::Mode::pass);
+        p.relay->set_mode(test::Relay::Mode::pass);
         k = p.open_kiosk(p.config());
         QVERIFY2(k->wait_for_link(10s), k->link_status().reason.c_str());
         auto settled = k->settle();
@@ -418,7 +314,7 @@ private slots:
 
     void without_a_station_no_voter_session_starts() {
         PollingPlace p;
-        p.relay->set_mode(Relay::Mode::refuse);
+        p.relay->set_mode(test::Relay::Mode::refuse);
         auto k = p.open_kiosk(p.config());
         QVERIFY(!k->wait_for_link(300ms));
         auto sealed = k->seal(marks_of(*k, 0));
@@ -432,7 +328,7 @@ private slots:
         QVERIFY(link.failed_attempts >= 2);  // it keeps trying, with backoff
         QVERIFY(!k->record_polls(election::PollsAction::opened, "poll worker 1").ok());
         // Once the station is reachable, the session starts.
-        p.relay->set_mode(Relay::Mode::pass);
+        p.relay->set_mode(test::Relay::Mode::pass);
         QVERIFY2(k->wait_for_link(10s), k->link_status().reason.c_str());
         QVERIFY(k->record_polls(election::PollsAction::opened, "poll worker 1").ok());
         QVERIFY(k->seal(marks_of(*k, 0)).ok());

@@ -77,6 +77,13 @@ bool leaves_the_kiosk(const Result<LinkReceipt>& receipt) {
 
 }  // namespace
 
+// Networked: what the link last reported, for callers that must not wait (the GUI thread).
+struct KioskStation::LinkSnapshot {
+    mutable std::mutex mutex;
+    LinkStatus link{LinkState::connecting, {}, {}, 0};
+    StationStatus station{false, {}, 0, {}, {}, 0, {}};  // as the station last reported it
+};
+
 Result<std::unique_ptr<KioskStation>> KioskStation::open(const KioskConfig& config) {
     if (sodium_init() < 0) return Error{ErrorCode::io_error, "libsodium failed to initialize"};
     std::unique_ptr<KioskStation> station(new KioskStation());
@@ -188,14 +195,20 @@ std::uint64_t KioskStation::now() const {
 }
 
 StationStatus KioskStation::status() {
-    if (remote_ != nullptr) return last_status_;
+    if (link_snapshot_) {
+        const std::lock_guard lock(link_snapshot_->mutex);
+        return link_snapshot_->station;
+    }
     return link_->status().value();  // in process it cannot fail
 }
 
-Result<StationStatus> KioskStation::fetch_status() {
-    auto s = link_->status();
-    if (s) last_status_ = s.value();
-    return s;
+// Networked, the link's on_status keeps the snapshot status() returns.
+Result<StationStatus> KioskStation::fetch_status() { return link_->status(); }
+
+LinkStatus KioskStation::link_status() const {
+    if (!link_snapshot_) return link_->link_status();
+    const std::lock_guard lock(link_snapshot_->mutex);
+    return link_snapshot_->link;
 }
 
 bool KioskStation::wait_for_link(std::chrono::milliseconds timeout) {
@@ -583,7 +596,22 @@ Status KioskStation::open_remote(const KioskConfig& config,
     o.backoff_initial = config.reconnect_initial;
     o.backoff_max = config.reconnect_max;
     o.ping_interval = config.ping_interval;
-    o.on_change = config.on_link_change;
+    o.probe_idle = config.probe_idle;
+    // The link calls this with its own lock held, possibly during a long exchange; the snapshot
+    // lets link_status() answer at once.
+    link_snapshot_ = std::make_shared<LinkSnapshot>();
+    o.on_change = [snapshot = link_snapshot_,
+                   forward = config.on_link_change](const LinkStatus& status) {
+        {
+            const std::lock_guard lock(snapshot->mutex);
+            snapshot->link = status;
+        }
+        if (forward) forward(status);
+    };
+    o.on_status = [snapshot = link_snapshot_](const StationStatus& status) {
+        const std::lock_guard lock(snapshot->mutex);
+        snapshot->station = status;
+    };
 
     std::error_code ec;
     if (!fs::is_directory(config.data, ec))

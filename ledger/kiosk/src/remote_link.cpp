@@ -150,13 +150,13 @@ Result<Message> RemoteLink::exchange_locked(Message request) {
     return answer;
 }
 
-// A connection idle for a while may have died without a word (the station restarted): a ping
-// finds out before a request is sent on it, and one new connection is tried at once. A ballot
-// sent on a dead connection would be settled correctly all the same, but its voter would see
+// A connection idle for a while (probe_idle) may have died without a word (the station restarted):
+// a ping finds out before a request is sent on it, and one new connection is tried at once. A
+// ballot sent on a dead connection would be settled correctly all the same, but its voter would see
 // "not confirmed" for nothing.
 void RemoteLink::probe_locked() {
     if (client_ && status_.state == LinkState::online &&
-        std::chrono::steady_clock::now() - last_traffic_ > std::chrono::seconds(1)) {
+        std::chrono::steady_clock::now() - last_traffic_ > options_.probe_idle) {
         const std::uint64_t nonce = randombytes_random();
         auto pong = exchange_locked(station::Ping{next_request_id(), nonce});
         if (pong) {
@@ -229,6 +229,8 @@ void RemoteLink::connect_locked() {
         settle_locked();
         if (!client_) return;
     }
+    // What the poll worker's screen shows comes with the link (on_status).
+    if (!status_locked()) return;
     set_state_locked(LinkState::online);
 }
 
@@ -361,12 +363,16 @@ Result<StationStatus> RemoteLink::status() {
         return Error{ErrorCode::refused,
                      "no link to the station (" + std::string(to_string(status_.state)) +
                          (status_.reason.empty() ? "" : ": " + status_.reason) + ")"};
-    auto answer = exchange_locked(station::StatusRequest{next_request_id()});
-    if (!answer && answer.error().code == ErrorCode::io_error) {
+    auto s = status_locked();
+    if (!s && s.error().code == ErrorCode::io_error) {
         connect_locked();  // asking again is harmless
-        if (client_ && !in_flight_)
-            answer = exchange_locked(station::StatusRequest{next_request_id()});
+        if (client_ && !in_flight_) s = status_locked();
     }
+    return s;
+}
+
+Result<StationStatus> RemoteLink::status_locked() {
+    auto answer = exchange_locked(station::StatusRequest{next_request_id()});
     if (!answer) return answer.error();
     const auto* report = std::get_if<station::StatusReport>(&answer.value());
     if (report == nullptr)
@@ -379,6 +385,7 @@ Result<StationStatus> RemoteLink::status() {
     s.log_size = report->log_size;
     s.device_ballots = report->device_ballots;
     s.device_last_tracking_code = report->device_last_tracking_code;
+    if (options_.on_status) options_.on_status(s);
     return s;
 }
 

@@ -31,9 +31,14 @@ struct RemoteLinkOptions {
     std::chrono::milliseconds backoff_initial{500};
     std::chrono::milliseconds backoff_max{30'000};
     std::chrono::milliseconds ping_interval{20'000};
+    // A request on a link idle this long is preceded by a ping (a dead connection is found
+    // before a ballot is sent on it).
+    std::chrono::milliseconds probe_idle{1'000};
     // Called from the link's thread or the caller's, with the link's lock held: it must not call
     // back into the link.
     std::function<void(const LinkStatus&)> on_change;
+    // The station's status each time the link comes up (same rules as on_change).
+    std::function<void(const StationStatus&)> on_status;
 };
 
 // How a ballot in flight was settled.
@@ -78,6 +83,7 @@ private:
     void run();
     void connect_locked();
     void probe_locked();
+    Result<StationStatus> status_locked();
     void settle_locked();
     void go_offline_locked(std::string reason);
     void set_state_locked(LinkState state, std::string reason = {});

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +49,7 @@ struct KioskConfig {
     std::chrono::milliseconds reconnect_initial{500};  // backoff after the first failure
     std::chrono::milliseconds reconnect_max{30'000};   // the backoff's cap
     std::chrono::milliseconds ping_interval{20'000};   // an idle link is pinged this often
+    std::chrono::milliseconds probe_idle{1'000};       // a request after this much idle: ping first
     // Every change of the link's state, from the link's thread: must not call into the station.
     std::function<void(const LinkStatus&)> on_link_change;
 };
@@ -124,7 +126,8 @@ public:
     StationStatus status();
     Result<StationStatus> fetch_status();
     bool networked() const { return remote_ != nullptr; }
-    LinkStatus link_status() const { return link_->link_status(); }
+    // Never waits (the GUI thread may ask): the state as the link last reported it.
+    LinkStatus link_status() const;
     // Networked: waits at most `timeout` for the link to be up with nothing in flight; in
     // process: true.
     bool wait_for_link(std::chrono::milliseconds timeout);
@@ -207,7 +210,8 @@ private:
     ledger::Ledger* ledger_ = nullptr;  // in process: the link's ledger
     RemoteLink* remote_ = nullptr;      // networked: link_ itself
     std::uint64_t head_ballots_ = 0;    // networked: kept in DIR/kiosk-head
-    StationStatus last_status_;
+    struct LinkSnapshot;
+    std::shared_ptr<LinkSnapshot> link_snapshot_;  // networked: set from the link's thread
     std::unique_ptr<election::BallotPrecomputationPool> pool_;
     std::string district_id_;
     std::size_t district_index_ = 0;

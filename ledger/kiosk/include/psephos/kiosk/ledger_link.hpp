@@ -36,6 +36,8 @@ struct LinkStatus {
 // The district as the ledger holds it now, and this device's chain in its log (what a closing
 // compares with the kiosk's own head). From a station, root_hex and signed_checkpoint are empty.
 struct StationStatus {
+    // False until a networked kiosk's station first reported (everything else is then unknown).
+    bool reported = true;
     ledger::DistrictCastingStatus casting;
     std::uint64_t log_size = 0;
     std::string root_hex;
