@@ -209,10 +209,7 @@ void RemoteLink::connect_locked() {
     client_ = std::move(client).value();
     auto answer =
         exchange_locked(station::Hello{next_request_id(), options_.base_hash, options_.device_id});
-    if (!answer) {
-        status_.reason = where + status_.reason;
-        return;
-    }
+    if (!answer) return;  // offline, with the reason
     const auto* welcome = std::get_if<station::Welcome>(&answer.value());
     if (welcome == nullptr) {
         go_offline_locked(where + "hello answered with " + describe_answer(answer.value()));
