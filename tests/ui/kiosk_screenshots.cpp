@@ -219,6 +219,8 @@ int main(int argc, char** argv) {
         n.click(QStringLiteral("castButton"));
         if (!n.waitForScreen(QStringLiteral("notConfirmed")))
             throw std::runtime_error("the lost receipt did not show 'not confirmed'");
+        if (!n.waitUntil([&] { return n.kiosk().linkState() == QStringLiteral("offline"); }, 10000))
+            throw std::runtime_error("the kiosk did not report its link offline after the cut");
         save(n, QStringLiteral("kiosk-not-confirmed"));
         place.relay->set_mode(test::Relay::Mode::pass);
         if (!n.waitForScreen(QStringLiteral("receipt")))

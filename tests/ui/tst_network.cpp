@@ -84,10 +84,12 @@ private slots:
                  QStringLiteral("Not confirmed yet — please wait"));
         QCOMPARE(d.kiosk().trackingCode(), code);
         QCOMPARE(place.relay->cuts(), 1);
-        // It stays there while the station cannot be reached.
+        // It stays there while the station cannot be reached, saying so.
+        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), QStringLiteral("offline"), 5000);
         QTest::qWait(1500);
         QCOMPARE(d.kiosk().screen(), QStringLiteral("notConfirmed"));
-        QVERIFY(d.text(QStringLiteral("notConfirmedLink")).contains(QStringLiteral("Station:")));
+        QVERIFY2(d.text(QStringLiteral("notConfirmedLink")).contains(QStringLiteral("offline")),
+                 qPrintable(d.text(QStringLiteral("notConfirmedLink"))));
 
         QSignalSpy settled(&d.kiosk(), &ui::KioskController::inFlightSettled);
         place.relay->set_mode(test::Relay::Mode::pass);

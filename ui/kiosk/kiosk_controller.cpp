@@ -428,6 +428,7 @@ void KioskController::submit(bool challenge) {
                 // its tracking code stays on the screen until the station is asked about it.
                 m_unconfirmedCode = m_trackingCode;
                 endVoterSession();
+                refreshLink();  // the link went down with the answer: show it at once
                 setScreen(screen_not_confirmed);
                 emit submissionFinished(false);
                 return;
