@@ -1,7 +1,11 @@
 // psephos-kiosk: the polling-station kiosk (docs/kiosk.md).
+//   In process (the ledger in DIR, with its key):
 //   psephos-kiosk --election MANIFEST --district D --data DIR --device-key FILE --device-id ID
 //                 --poll-worker-passphrase FILE [--closing-passphrase FILE] [--key FILE]
 //                 [--timeout SECONDS] [--windowed]
+//   Networked (the polling place's station has the ledger; DIR holds only the kiosk's state):
+//   psephos-kiosk --station HOST:PORT --station-certificate PEM --election MANIFEST --district D
+//                 --data DIR --device-key FILE --device-id ID --poll-worker-passphrase FILE …
 //   psephos-kiosk --new-poll-worker-passphrase FILE     (reads the passphrase from stdin)
 #include <QCommandLineParser>
 #include <QGuiApplication>
@@ -79,11 +83,62 @@ Startup start_station(const psephos::kiosk::KioskConfig& config, const QString& 
     return s;
 }
 
+// The command line's options, in the order of --help.
+struct KioskOptions {
+    QCommandLineOption election{{QStringLiteral("election")},
+                                QStringLiteral("The finalized election manifest."),
+                                QStringLiteral("MANIFEST")};
+    QCommandLineOption district{{QStringLiteral("district")},
+                                QStringLiteral("The district this kiosk serves."),
+                                QStringLiteral("D")};
+    QCommandLineOption data{
+        {QStringLiteral("data")},
+        QStringLiteral("In process: the ledger's data directory (psephos ledger init). "
+                       "Networked: the kiosk's own state directory."),
+        QStringLiteral("DIR")};
+    QCommandLineOption key{
+        {QStringLiteral("key")},
+        QStringLiteral("In process only: the ledger key (default DIR/ledger.key)."),
+        QStringLiteral("FILE")};
+    QCommandLineOption station{
+        {QStringLiteral("station")},
+        QStringLiteral("Networked: the station's IP address and port (10.0.0.2:7400, [::1]:7400)."),
+        QStringLiteral("HOST:PORT")};
+    QCommandLineOption station_certificate{
+        {QStringLiteral("station-certificate")},
+        QStringLiteral("Networked: the station's certificate (PEM), pinned."),
+        QStringLiteral("PEM")};
+    QCommandLineOption device_key{{QStringLiteral("device-key")},
+                                  QStringLiteral("The device's signing key file."),
+                                  QStringLiteral("FILE")};
+    QCommandLineOption device_id{{QStringLiteral("device-id")},
+                                 QStringLiteral("The device id registered in the district."),
+                                 QStringLiteral("ID")};
+    QCommandLineOption passphrase{{QStringLiteral("poll-worker-passphrase")},
+                                  QStringLiteral("The poll-worker passphrase hash file."),
+                                  QStringLiteral("FILE")};
+    QCommandLineOption closing_pass{
+        {QStringLiteral("closing-passphrase")},
+        QStringLiteral("A second poll worker's passphrase hash file: closing the polls then needs "
+                       "it too."),
+        QStringLiteral("FILE")};
+    QCommandLineOption new_pass{
+        {QStringLiteral("new-poll-worker-passphrase")},
+        QStringLiteral("Write a passphrase hash file from the passphrase on stdin, then exit."),
+        QStringLiteral("FILE")};
+    QCommandLineOption timeout{{QStringLiteral("timeout")},
+                               QStringLiteral("Voter inactivity timeout in seconds (default 120)."),
+                               QStringLiteral("SECONDS"),
+                               QStringLiteral("120")};
+    QCommandLineOption windowed{{QStringLiteral("windowed")},
+                                QStringLiteral("A window instead of full screen.")};
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Before anything else: the kiosk holds the device and ledger keys and, during a session, a
-    // voter's marks; no core file may keep them.
+    // Before anything else: the kiosk holds the device key (in process also the ledger key) and,
+    // during a session, a voter's marks; no core file may keep them.
     if (const psephos::Status hardened = psephos::crypto::disable_core_dumps(); !hardened) {
         std::cerr << "psephos-kiosk: " << hardened.error().message << '\n';
         return 1;
@@ -93,47 +148,22 @@ int main(int argc, char** argv) {
     QStringList arguments;
     for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Psephos polling-station kiosk"));
+    parser.setApplicationDescription(QStringLiteral(
+        "Psephos polling-station kiosk.\n\n"
+        "In process (a one-kiosk station): the kiosk opens the district ledger in --data DIR and "
+        "holds the ledger key (DIR/ledger.key or --key).\n"
+        "Networked: --station HOST:PORT and --station-certificate PEM; the kiosk talks to the "
+        "polling place's station (psephos-station) over mutual TLS with its device key and holds "
+        "no ledger and no ledger key; --data DIR holds only its own state (its head, a ballot in "
+        "flight, receipt files).\n"
+        "Both need --election, --district, --data, --device-key, --device-id and "
+        "--poll-worker-passphrase."));
     parser.addHelpOption();
-    const QCommandLineOption election({QStringLiteral("election")},
-                                      QStringLiteral("The finalized election manifest."),
-                                      QStringLiteral("MANIFEST"));
-    const QCommandLineOption district({QStringLiteral("district")},
-                                      QStringLiteral("The district this kiosk serves."),
-                                      QStringLiteral("D"));
-    const QCommandLineOption data(
-        {QStringLiteral("data")},
-        QStringLiteral("The ledger's data directory (psephos ledger init)."),
-        QStringLiteral("DIR"));
-    const QCommandLineOption key({QStringLiteral("key")},
-                                 QStringLiteral("The ledger key (default DIR/ledger.key)."),
-                                 QStringLiteral("FILE"));
-    const QCommandLineOption device_key({QStringLiteral("device-key")},
-                                        QStringLiteral("The device's signing key file."),
-                                        QStringLiteral("FILE"));
-    const QCommandLineOption device_id({QStringLiteral("device-id")},
-                                       QStringLiteral("The device id registered in the district."),
-                                       QStringLiteral("ID"));
-    const QCommandLineOption passphrase({QStringLiteral("poll-worker-passphrase")},
-                                        QStringLiteral("The poll-worker passphrase hash file."),
-                                        QStringLiteral("FILE"));
-    const QCommandLineOption closing_pass(
-        {QStringLiteral("closing-passphrase")},
-        QStringLiteral("A second poll worker's passphrase hash file: closing the polls then needs "
-                       "it too."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption new_pass(
-        {QStringLiteral("new-poll-worker-passphrase")},
-        QStringLiteral("Write a passphrase hash file from the passphrase on stdin, then exit."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption timeout(
-        {QStringLiteral("timeout")},
-        QStringLiteral("Voter inactivity timeout in seconds (default 120)."),
-        QStringLiteral("SECONDS"), QStringLiteral("120"));
-    const QCommandLineOption windowed({QStringLiteral("windowed")},
-                                      QStringLiteral("A window instead of full screen."));
-    parser.addOptions({election, district, data, key, device_key, device_id, passphrase,
-                       closing_pass, new_pass, timeout, windowed});
+    const KioskOptions options_list;
+    const auto& [election, district, data, key, station, station_certificate, device_key, device_id,
+                 passphrase, closing_pass, new_pass, timeout, windowed] = options_list;
+    parser.addOptions({election, district, data, key, station, station_certificate, device_key,
+                       device_id, passphrase, closing_pass, new_pass, timeout, windowed});
     if (!parser.parse(arguments)) {
         std::cerr << "psephos-kiosk: " << parser.errorText().toStdString() << '\n'
                   << help_text(parser);
@@ -158,6 +188,16 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
+    if (parser.isSet(station) != parser.isSet(station_certificate)) {
+        std::cerr << "psephos-kiosk: --station and --station-certificate go together (the "
+                     "networked kiosk pins its station's certificate)\n";
+        return 2;
+    }
+    if (parser.isSet(station) && parser.isSet(key)) {
+        std::cerr << "psephos-kiosk: --key is for the in-process kiosk; a networked kiosk "
+                     "(--station) holds no ledger key\n";
+        return 2;
+    }
     bool timeout_ok = false;
     const int timeout_seconds = parser.value(timeout).toInt(&timeout_ok);
     if (!timeout_ok || timeout_seconds < 10 || timeout_seconds > 3600) {
@@ -172,6 +212,10 @@ int main(int argc, char** argv) {
     config.district_id = parser.value(district).toStdString();
     config.data = parser.value(data).toStdString();
     if (parser.isSet(key)) config.ledger_key = parser.value(key).toStdString();
+    if (parser.isSet(station)) {
+        config.station = parser.value(station).toStdString();
+        config.station_certificate = parser.value(station_certificate).toStdString();
+    }
     config.device_key = parser.value(device_key).toStdString();
     config.device_id = parser.value(device_id).toStdString();
 

@@ -27,6 +27,8 @@ const char* to_string(ErrorCode code) {
             return "refused";
         case ErrorCode::corrupted:
             return "corrupted";
+        case ErrorCode::not_confirmed:
+            return "not confirmed";
     }
     return "unknown error";
 }

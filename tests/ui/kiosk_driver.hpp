@@ -19,15 +19,13 @@ public:
     // storage_faults: a failing disk under its ledger (null: none).
     KioskDriver(const KioskFixture& fixture, ui::KioskController::Options options,
                 const QString& station_error = {},
-                std::shared_ptr<ledger::testing::StorageFaults> storage_faults = {}) {
-        std::unique_ptr<kiosk::KioskStation> station;
-        if (station_error.isEmpty()) {
-            kiosk::KioskConfig config = fixture.config();
-            config.ledger_storage_faults = std::move(storage_faults);
-            auto opened = kiosk::KioskStation::open(config);
-            if (!opened) throw std::runtime_error(opened.error().message);
-            station = std::move(opened).value();
-        }
+                std::shared_ptr<ledger::testing::StorageFaults> storage_faults = {})
+        : KioskDriver(fixture, options, open_station(fixture, station_error, storage_faults),
+                      station_error) {}
+
+    // A kiosk on a station opened by the caller (the networked kiosk: kiosk_network.hpp).
+    KioskDriver(const KioskFixture& fixture, ui::KioskController::Options options,
+                std::unique_ptr<kiosk::KioskStation> station, const QString& station_error = {}) {
         auto hash = kiosk::read_poll_worker_passphrase_file(fixture.passphrase);
         if (!hash) throw std::runtime_error(hash.error().message);
         controller = std::make_unique<ui::KioskController>(std::move(station), station_error,
@@ -38,6 +36,17 @@ public:
         engine->rootContext()->setContextProperty(QStringLiteral("kiosk"), controller.get());
         load(QStringLiteral("qrc:/Psephos/Kiosk/Main.qml"));
     }
+    static std::unique_ptr<kiosk::KioskStation> open_station(
+        const KioskFixture& fixture, const QString& station_error,
+        std::shared_ptr<ledger::testing::StorageFaults> storage_faults) {
+        if (!station_error.isEmpty()) return nullptr;
+        kiosk::KioskConfig config = fixture.config();
+        config.ledger_storage_faults = std::move(storage_faults);
+        auto opened = kiosk::KioskStation::open(config);
+        if (!opened) throw std::runtime_error(opened.error().message);
+        return std::move(opened).value();
+    }
+
     ~KioskDriver() {
         engine.reset();  // the QML goes before the controller it binds to
         controller.reset();

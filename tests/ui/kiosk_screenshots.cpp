@@ -1,7 +1,8 @@
 // Renders every kiosk screen to PNG through the real QML on the offscreen platform
 // (scripts/screenshots): docs/screenshots/kiosk-<screen>[-<variant>].png, variants "large"
 // (largest text), "contrast" (high contrast dark) and "es" (Spanish), and the two screens of a
-// failed write (docs/kiosk.md §3). The station is a precinct of the realistic sample election,
+// failed write (docs/kiosk.md §3), and the networked kiosk's link and "not confirmed" screens
+// (§7). The station is a precinct of the realistic sample election,
 // made in a temporary directory.
 //   kiosk_screenshots OUTPUT_DIR
 #include <QDir>
@@ -12,6 +13,7 @@
 #include <iostream>
 
 #include "kiosk_driver.hpp"
+#include "kiosk_network.hpp"
 
 using namespace psephos;
 
@@ -191,6 +193,39 @@ int main(int argc, char** argv) {
         if (restarted.kiosk().screen() != QStringLiteral("pollWorker"))
             throw std::runtime_error("the restarted kiosk did not unlock");
         save(restarted, QStringLiteral("kiosk-poll-worker-settled"));
+
+        // The networked kiosk (docs/kiosk.md §7): a station behind a relay the program controls.
+        QTemporaryDir third;
+        const test::KioskFixture place_fixture(third.path().toStdString(),
+                                               PSEPHOS_SAMPLES_DIR "/county-general-2026.json",
+                                               "precinct-101");
+        test::NetworkedPlace place(place_fixture, true);
+        place.relay->set_mode(test::Relay::Mode::refuse);
+        test::KioskDriver n(place_fixture, options(), place.open_kiosk());
+        if (!n.waitUntil([&] { return n.kiosk().linkState() == QStringLiteral("offline"); }, 10000))
+            throw std::runtime_error("the kiosk did not report its link offline");
+        save(n, QStringLiteral("kiosk-idle-offline"));
+        n.unlock();
+        save(n, QStringLiteral("kiosk-poll-worker-offline"));
+        place.relay->set_mode(test::Relay::Mode::pass);
+        if (!n.waitUntil([&] { return n.kiosk().linkState() == QStringLiteral("online"); }, 10000))
+            throw std::runtime_error("the kiosk did not come online");
+        n.click(QStringLiteral("activateVoterButton"));
+        n.click(QStringLiteral("startButton"));
+        while (n.kiosk().screen() == QStringLiteral("contest"))
+            n.click(QStringLiteral("nextButton"));
+        n.seal();
+        place.relay->set_mode(test::Relay::Mode::cut_next_answer);
+        n.click(QStringLiteral("castButton"));
+        if (!n.waitForScreen(QStringLiteral("notConfirmed")))
+            throw std::runtime_error("the lost receipt did not show 'not confirmed'");
+        if (!n.waitUntil([&] { return n.kiosk().linkState() == QStringLiteral("offline"); }, 10000))
+            throw std::runtime_error("the kiosk did not report its link offline after the cut");
+        save(n, QStringLiteral("kiosk-not-confirmed"));
+        place.relay->set_mode(test::Relay::Mode::pass);
+        if (!n.waitForScreen(QStringLiteral("receipt")))
+            throw std::runtime_error("the ballot in flight was not settled");
+        save(n, QStringLiteral("kiosk-receipt-settled"));
     } catch (const std::exception& e) {
         std::cerr << "kiosk_screenshots: " << e.what() << '\n';
         return 1;

@@ -79,6 +79,15 @@ KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, Q
         return;
     }
     refreshStatus();
+    if (m_station->networked()) {
+        m_linkTimer.setInterval(500);
+        connect(&m_linkTimer, &QTimer::timeout, this, [this] {
+            refreshLink();
+            if (m_screen == screen_not_confirmed && !m_busy) settleInFlight();
+        });
+        m_linkTimer.start();
+    }
+    refreshLink();
     // Ballots whose write failed before this start, now settled by the reopened ledger.
     QStringList settled;
     for (const kiosk::UnconfirmedOutcome& o : m_station->recovered_outcomes()) {
@@ -133,13 +142,15 @@ void KioskController::setScreen(const QString& screen) {
 void KioskController::refreshStatus() {
     if (!m_station) return;
     const kiosk::StationStatus s = m_station->status();
-    m_pollsState = polls_text(s.casting.polls);
+    // Networked, before the station first answered: not known (no polls button applies).
+    m_pollsState = s.reported ? polls_text(s.casting.polls) : QStringLiteral("unknown");
     m_ballotsCast = static_cast<int>(s.casting.ballots_cast);
     m_ballotsChallenged = static_cast<int>(s.casting.ballots_challenged);
-    m_ledgerStatus = s.log_size == 0 ? tr("ledger open; the district log is empty")
-                                     : tr("ledger open; district log size %1, root %2…")
-                                           .arg(s.log_size)
-                                           .arg(q(s.root_hex).left(16));
+    m_ledgerStatus = networked()       ? tr("at the station; district log size %1").arg(s.log_size)
+                     : s.log_size == 0 ? tr("ledger open; the district log is empty")
+                                       : tr("ledger open; district log size %1, root %2…")
+                                             .arg(s.log_size)
+                                             .arg(q(s.root_hex).left(16));
     m_lastCheckpoint = q(s.signed_checkpoint);
     if (auto free = m_station->disk_free_bytes())
         m_diskFree = tr("%1 GB free").arg(static_cast<double>(*free) / 1e9, 0, 'f', 1);
@@ -385,6 +396,7 @@ void KioskController::submit(bool challenge) {
                 } else {
                     result->error = q(report.error().message);
                     result->write_failed = report.error().code == ErrorCode::io_error;
+                    result->not_confirmed = report.error().code == ErrorCode::not_confirmed;
                 }
             } else {
                 auto receipt = station->cast();
@@ -401,6 +413,7 @@ void KioskController::submit(bool challenge) {
                 } else {
                     result->error = q(receipt.error().message);
                     result->write_failed = receipt.error().code == ErrorCode::io_error;
+                    result->not_confirmed = receipt.error().code == ErrorCode::not_confirmed;
                 }
             }
             if (result->write_failed && station->unconfirmed_ballot())
@@ -410,6 +423,16 @@ void KioskController::submit(bool challenge) {
         },
         [this, challenge](const WorkResult& r) {
             refreshStatus();
+            if (r.not_confirmed) {
+                // Sent, the answer lost: the ballot has left the kiosk, so the voter's marks go;
+                // its tracking code stays on the screen until the station is asked about it.
+                m_unconfirmedCode = m_trackingCode;
+                endVoterSession();
+                refreshLink();  // the link went down with the answer: show it at once
+                setScreen(screen_not_confirmed);
+                emit submissionFinished(false);
+                return;
+            }
             if (!r.ok) {
                 m_unconfirmedCode = r.unconfirmed;
                 m_stillSealed = r.still_sealed;

@@ -16,6 +16,9 @@
 //   "receipt"     the tracking code (`trackingCode`, `trackingGroups`, QR `qrSource`)
 //   "challenged"  what the revealed nonces open to (`challengeItems`) and the tracking code,
 //                 the same code "sealed" showed before the choice
+//   "notConfirmed" networked: the connection to the station was lost with the ballot in flight;
+//                 the kiosk settles it by lookup once the link is back (`trackingCode`,
+//                 `linkText`), then shows "receipt" (or "ledgerError" if it was not recorded)
 //   "ledgerError" the ballot was NOT cast: `errorText`, for the poll worker; or, after a failed
 //                 write (`unconfirmedCode` set), it is not known whether it was: the kiosk must
 //                 be restarted, and at its start it tells the poll worker (`pollWorkerMessage`)
@@ -66,6 +69,12 @@ class KioskController : public QObject {
     Q_PROPERTY(QString lastCheckpoint READ lastCheckpoint NOTIFY statusChanged)
     Q_PROPERTY(QString diskFree READ diskFree NOTIFY statusChanged)
     Q_PROPERTY(QString battery READ battery NOTIFY statusChanged)
+    // Networked (psephos-kiosk --station): the link to the station, for the poll worker.
+    Q_PROPERTY(bool networked READ networked CONSTANT)
+    // "in process", "connecting", "online", "offline"
+    Q_PROPERTY(QString linkState READ linkState NOTIFY linkChanged)
+    // "Station: online", "Station: offline, reconnecting in 3 s (why)", …
+    Q_PROPERTY(QString linkText READ linkText NOTIFY linkChanged)
     Q_PROPERTY(QString unlockMessage READ unlockMessage NOTIFY unlockMessageChanged)
     // The "unlock" screen asks for the second poll worker's passphrase, to close the polls.
     Q_PROPERTY(bool closingUnlock READ closingUnlock NOTIFY unlockMessageChanged)
@@ -150,6 +159,9 @@ public:
     QString lastCheckpoint() const { return m_lastCheckpoint; }
     QString diskFree() const { return m_diskFree; }
     QString battery() const { return m_battery; }
+    bool networked() const;
+    QString linkState() const { return m_linkState; }
+    QString linkText() const { return m_linkText; }
     QString unlockMessage() const { return m_unlockMessage; }
     bool closingUnlock() const { return m_closingUnlock; }
     QString pollWorkerMessage() const { return m_pollWorkerMessage; }
@@ -243,6 +255,9 @@ signals:
     void spoken();
     // Emitted when a cast or challenge finished (for tests and logs); success or not.
     void submissionFinished(bool ok);
+    void linkChanged();
+    // A networked kiosk's ballot in flight was settled (recorded or not).
+    void inFlightSettled(bool recorded);
 
 private:
     void setScreen(const QString& screen);
@@ -260,6 +275,8 @@ private:
     void runWork(std::function<std::shared_ptr<WorkResult>()> work,
                  std::function<void(const WorkResult&)> done);
     void submit(bool challenge);
+    void refreshLink();
+    void settleInFlight();
     void showChallenge(const WorkResult& r);
     void discardSealed();
     void showContest(int contest);
@@ -282,6 +299,7 @@ private:
     QTimer m_sessionTimer;
     QTimer m_unlockTimer;
     QTimer m_lockoutTimer;
+    QTimer m_linkTimer;  // networked: the link's state, and settling a ballot in flight
 
     QString m_screen = QStringLiteral("idle");
     QString m_errorText;
@@ -294,6 +312,8 @@ private:
     QString m_lastCheckpoint;
     QString m_diskFree;
     QString m_battery;
+    QString m_linkState;
+    QString m_linkText;
     QString m_unlockMessage;
     QString m_pollWorkerMessage;
     QVariantMap m_report;

@@ -28,6 +28,7 @@ inline const QString screen_sealed = QStringLiteral("sealed");
 inline const QString screen_receipt = QStringLiteral("receipt");
 inline const QString screen_challenged = QStringLiteral("challenged");
 inline const QString screen_ledger_error = QStringLiteral("ledgerError");
+inline const QString screen_not_confirmed = QStringLiteral("notConfirmed");
 
 // In the station's data directory: the counts of consecutive wrong passphrases, the poll
 // worker's and the second poll worker's (closing the polls).
@@ -54,8 +55,11 @@ struct KioskController::WorkResult {
     QString tracking_code;
     QString receipt_file;  // the voter's receipt file's name in DIR/receipts, if it was written
     bool write_failed = false;
-    QString unconfirmed;        // the tracking code of a ballot whose write failed (fate unknown)
-    bool still_sealed = false;  // the station still holds the sealed ballot (after a refusal)
+    QString unconfirmed;         // the tracking code of a ballot whose write failed (fate unknown)
+    bool still_sealed = false;   // the station still holds the sealed ballot (after a refusal)
+    bool not_confirmed = false;  // networked: sent, the answer lost; settled by lookup
+    bool settled = false;        // settleInFlight: the ballot in flight was settled
+    bool challenged = false;     // settleInFlight: it was a challenged ballot
     std::vector<std::vector<std::string>> opened;  // a challenge's opened marks
 };
 

@@ -203,6 +203,12 @@ void KioskController::dismissReport() {
 
 void KioskController::activateVoter() {
     if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
+    refreshLink();
+    if (networked() && m_linkState != QStringLiteral("online")) {
+        setPollWorkerMessage(
+            tr("No link to the station: no voter session can start (%1).").arg(m_linkText));
+        return;
+    }
     refreshStatus();
     if (m_pollsState != QStringLiteral("open")) {
         setPollWorkerMessage(tr("Polls are not open: no voter session can start."));

@@ -1,5 +1,6 @@
 #include "psephos/kiosk/kiosk_station.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <unistd.h>
@@ -9,6 +10,8 @@
 #include <fstream>
 #include <system_error>
 
+#include "in_process_link.hpp"
+#include "kiosk_state_files.hpp"
 #include "psephos/crypto/bytes.hpp"
 #include "psephos/crypto/elgamal.hpp"
 #include "psephos/crypto/key_file.hpp"
@@ -16,6 +19,7 @@
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/ledger/polls_closing.hpp"
 #include "psephos/ledger/voter_receipts.hpp"
+#include "remote_link.hpp"
 
 namespace psephos::kiosk {
 namespace fs = std::filesystem;
@@ -64,7 +68,21 @@ private:
     election::ChallengedBallot& ballot_;
 };
 
+// A ballot that is no longer the kiosk's to change: acknowledged, in flight (its record is
+// kept in DIR/kiosk-in-flight) or, in process, perhaps on disk.
+bool leaves_the_kiosk(const Result<LinkReceipt>& receipt) {
+    return receipt || receipt.error().code == ErrorCode::io_error ||
+           receipt.error().code == ErrorCode::not_confirmed;
+}
+
 }  // namespace
+
+// Networked: what the link last reported, for callers that must not wait (the GUI thread).
+struct KioskStation::LinkSnapshot {
+    mutable std::mutex mutex;
+    LinkStatus link{LinkState::connecting, {}, {}, 0};
+    StationStatus station{false, {}, 0, {}, {}, 0, {}};  // as the station last reported it
+};
 
 Result<std::unique_ptr<KioskStation>> KioskStation::open(const KioskConfig& config) {
     if (sodium_init() < 0) return Error{ErrorCode::io_error, "libsodium failed to initialize"};
@@ -82,6 +100,11 @@ Result<std::unique_ptr<KioskStation>> KioskStation::open(const KioskConfig& conf
                          ": the manifest is not finalized (run the key ceremony first)"};
     auto election = election::make_election_context(std::move(manifest).value());
     if (!election) return election.error().within(config.election.string());
+    station->election_ = std::make_unique<election::ElectionContext>(std::move(election).value());
+    if (!config.station.empty()) {
+        if (auto ok = station->open_remote(config, *station->election_); !ok) return ok.error();
+        return station;
+    }
 
     const fs::path database = config.data / "ledger";
     std::error_code ec;
@@ -106,12 +129,14 @@ Result<std::unique_ptr<KioskStation>> KioskStation::open(const KioskConfig& conf
             e.message += " (the ledger is locked: another process has it open for writing)";
         return e;
     }
-    station->ledger_ = std::move(opened).value();
+    // The link is made once the district is known; until then the ledger is owned here.
+    std::unique_ptr<ledger::Ledger> owned = std::move(opened).value();
+    station->ledger_ = owned.get();
     const election::ElectionContext& context = station->ledger_->election();
-    if (context.base_hash != election.value().base_hash)
+    if (context.base_hash != station->election_->base_hash)
         return Error{ErrorCode::invalid_argument,
                      config.election.string() + ": election '" +
-                         election.value().manifest.election_id +
+                         station->election_->manifest.election_id +
                          "' is not the election of the ledger in " + config.data.string() + " ('" +
                          context.manifest.election_id + "', another base hash)"};
 
@@ -123,6 +148,7 @@ Result<std::unique_ptr<KioskStation>> KioskStation::open(const KioskConfig& conf
                                                "' in election '" + context.manifest.election_id +
                                                "'"};
     station->district_index_ = d;
+    station->link_ = std::make_unique<InProcessLink>(std::move(owned), d, config.device_id);
 
     auto device_key = crypto::read_signing_key_file(config.device_key);
     if (!device_key) return device_key.error();
@@ -149,10 +175,16 @@ KioskStation::~KioskStation() {
     if (pool_) pool_->stop_refilling();
 }
 
-const election::ElectionContext& KioskStation::election() const { return ledger_->election(); }
+const election::ElectionContext& KioskStation::election() const { return *election_; }
 
 const election::District& KioskStation::district() const {
     return election().manifest.districts.at(district_index_);
+}
+
+ledger::Ledger& KioskStation::ledger() {
+    if (ledger_ == nullptr)
+        throw std::logic_error("KioskStation::ledger(): a networked kiosk has no ledger");
+    return *ledger_;
 }
 
 std::uint64_t KioskStation::now() const {
@@ -162,15 +194,29 @@ std::uint64_t KioskStation::now() const {
                                           .count());
 }
 
-StationStatus KioskStation::status() const {
-    StationStatus s;
-    s.casting = ledger_->casting().status(district_index_);
-    if (auto log = ledger_->status(district_id_)) {
-        s.log_size = log.value().size;
-        s.root_hex = to_hex(log.value().root.bytes);
-        s.signed_checkpoint = log.value().signed_checkpoint;
+StationStatus KioskStation::status() {
+    if (link_snapshot_) {
+        const std::lock_guard lock(link_snapshot_->mutex);
+        return link_snapshot_->station;
     }
-    return s;
+    return link_->status().value();  // in process it cannot fail
+}
+
+// Networked, the link's on_status keeps the snapshot status() returns.
+Result<StationStatus> KioskStation::fetch_status() { return link_->status(); }
+
+LinkStatus KioskStation::link_status() const {
+    if (!link_snapshot_) return link_->link_status();
+    const std::lock_guard lock(link_snapshot_->mutex);
+    return link_snapshot_->link;
+}
+
+bool KioskStation::wait_for_link(std::chrono::milliseconds timeout) {
+    return remote_ == nullptr || remote_->wait_until_online(timeout);
+}
+
+void KioskStation::reconnect_now() {
+    if (remote_ != nullptr) remote_->retry_now();
 }
 
 std::optional<std::uint64_t> KioskStation::disk_free_bytes() const {
@@ -183,13 +229,58 @@ std::optional<std::uint64_t> KioskStation::disk_free_bytes() const {
 Result<ledger::Receipt> KioskStation::record_polls(election::PollsAction action,
                                                    std::string actor) {
     if (auto ok = refuse_if_unconfirmed(); !ok) return ok.error();  // its counts are not known
-    // Signed by this kiosk; a closing carries its own head (a district whose other devices
-    // are not in this process cannot be closed from here: their heads are theirs to sign).
-    auto record =
-        ledger::make_polls_record(*ledger_, district_index_, action, now(), std::move(actor),
-                                  device_id_, {{device_id_, device_key_.get()}});
+    Result<Bytes> record = Error{ErrorCode::invalid_argument, "no record"};
+    if (remote_ != nullptr) {
+        record = remote_polls_record(action, std::move(actor));
+    } else {
+        // Signed by this kiosk; a closing carries its own head (a district whose other devices
+        // are not in this process cannot be closed from here: their heads are theirs to sign).
+        record =
+            ledger::make_polls_record(*ledger_, district_index_, action, now(), std::move(actor),
+                                      device_id_, {{device_id_, device_key_.get()}});
+    }
     if (!record) return record.error();
-    return ledger_->submit(std::move(record).value(), election::ActorRole::poll_worker).get();
+    auto receipt = link_->submit(std::move(record).value(), election::ActorRole::poll_worker);
+    if (!receipt) return receipt.error();
+    if (remote_ != nullptr) (void)fetch_status();
+    return std::move(receipt).value().receipt;
+}
+
+// A networked kiosk's polls record: the district's counts from the station's status, signed by
+// this device; a closing carries only this device's head as the kiosk itself kept it, and only
+// if the station's log holds the same head (docs/ledger.md §4): a station that dropped or added
+// a ballot of this kiosk gets no closing signed.
+Result<Bytes> KioskStation::remote_polls_record(election::PollsAction action, std::string actor) {
+    if (auto ok = refuse_without_link(); !ok) return ok.error();
+    auto status = fetch_status();
+    if (!status) return status.error();
+    const StationStatus& s = status.value();
+    election::PollsRecord record{action,           district_id_, now(), 0, 0,
+                                 std::move(actor), device_id_,   {},    {}};
+    if (action != election::PollsAction::opened) {
+        record.ballots_cast = s.casting.ballots_cast;
+        record.ballots_challenged = s.casting.ballots_challenged;
+    }
+    if (action == election::PollsAction::closed) {
+        if (s.device_ballots != head_ballots_ || !(s.device_last_tracking_code == chain_head_))
+            return Error{ErrorCode::verification_failed,
+                         "the station's log does not hold this kiosk's ballots as the kiosk "
+                         "recorded them: the station says " +
+                             std::to_string(s.device_ballots) + " ballots, the last " +
+                             election::format_tracking_code(s.device_last_tracking_code) +
+                             "; the kiosk has " + std::to_string(head_ballots_) + ", the last " +
+                             election::format_tracking_code(chain_head_) +
+                             ". The kiosk does not sign this closing: tell the election official"};
+        record.heads.push_back(election::sign_device_head(election().base_hash, district_id_,
+                                                          device_id_, head_ballots_, chain_head_,
+                                                          *device_key_));
+    }
+    try {
+        election::sign_polls_record(election().base_hash, record, *device_key_);
+        return election::encode_polls_record(record);
+    } catch (const std::invalid_argument& e) {
+        return Error{ErrorCode::invalid_argument, e.what()};
+    }
 }
 
 Result<election::PreparedBallot> KioskStation::prepare(const election::BallotMarks& marks) {
@@ -238,8 +329,61 @@ Status KioskStation::refuse_if_unconfirmed() const {
                      "to learn whether the ballot was cast"};
 }
 
-Result<ledger::Receipt> KioskStation::submit_ballot(Bytes record, const Hash32& tracking_code) {
-    auto receipt = ledger_->submit(std::move(record), election::ActorRole::system).get();
+// Networked: a voter session needs a link and no ballot in flight (docs/station-protocol.md §6).
+Status KioskStation::refuse_without_link() const {
+    if (remote_ == nullptr) return {};
+    if (auto code = in_flight())
+        return Error{ErrorCode::not_confirmed,
+                     "ballot " + *code +
+                         " is not confirmed yet: the kiosk settles it with the station first"};
+    const LinkStatus link = remote_->link_status();
+    if (link.state != LinkState::online)
+        return Error{ErrorCode::refused, "no link to the station (" +
+                                             std::string(to_string(link.state)) +
+                                             (link.reason.empty() ? "" : ": " + link.reason) + ")"};
+    return {};
+}
+
+std::optional<std::string> KioskStation::in_flight() const {
+    if (remote_ == nullptr) return std::nullopt;
+    if (auto ballot = read_in_flight(data_ / kiosk_in_flight_file); ballot && ballot.value())
+        return election::format_tracking_code(ballot.value()->tracking_code);
+    if (remote_->has_in_flight()) return std::string("(in flight)");
+    return std::nullopt;
+}
+
+// The kiosk's own head moves on only once the ledger holds the ballot, and durably: the closing
+// signs it (docs/ledger.md §4).
+Status KioskStation::advance_head(const Hash32& tracking_code) {
+    chain_head_ = tracking_code;
+    if (remote_ == nullptr) return {};
+    ++head_ballots_;
+    return write_kiosk_head(data_ / kiosk_head_file, KioskHead{head_ballots_, chain_head_});
+}
+
+Result<LinkReceipt> KioskStation::submit_ballot(Bytes record, const Hash32& tracking_code,
+                                                bool challenged) {
+    if (remote_ != nullptr) {
+        if (auto ok = refuse_without_link(); !ok) return ok.error();
+        InFlightBallot ballot{std::move(record), tracking_code, challenged};
+        // Noted before it is sent: a kiosk restarted with it in flight still settles it.
+        const fs::path file = data_ / kiosk_in_flight_file;
+        if (auto ok = write_in_flight(file, ballot); !ok)
+            return Error{ErrorCode::refused,
+                         "nothing was sent: the kiosk cannot note the ballot "
+                         "it sends (" +
+                             ok.error().message + ")"};
+        auto receipt = remote_->submit_ballot(ballot);
+        if (receipt || receipt.error().code != ErrorCode::not_confirmed) {
+            if (auto ok = remove_in_flight(file); !ok) return ok.error();
+        }
+        if (receipt) {
+            if (auto ok = advance_head(tracking_code); !ok)
+                return ok.error().within("the ballot is recorded, but the kiosk's head");
+        }
+        return receipt;
+    }
+    auto receipt = link_->submit(std::move(record), election::ActorRole::system);
     if (receipt) {
         chain_head_ = tracking_code;
     } else if (receipt.error().code == ErrorCode::io_error) {
@@ -255,8 +399,45 @@ Result<ledger::Receipt> KioskStation::submit_ballot(Bytes record, const Hash32& 
     return receipt;
 }
 
+Result<std::optional<SettledOutcome>> KioskStation::settle() {
+    if (remote_ == nullptr) return std::optional<SettledOutcome>{};
+    std::optional<SettledBallot> settled = remote_->take_settled();
+    if (!settled) {
+        if (auto code = in_flight())
+            return Error{ErrorCode::not_confirmed,
+                         "ballot " + *code + " is not confirmed yet (the link is " +
+                             std::string(to_string(remote_->link_status().state)) + ")"};
+        return std::optional<SettledOutcome>{};
+    }
+    SettledOutcome out;
+    out.challenged = settled->ballot.challenged;
+    out.recorded = settled->recorded;
+    out.resubmitted = settled->resubmitted;
+    out.refusal = settled->refusal;
+    if (settled->recorded) {
+        if (auto ok = advance_head(settled->ballot.tracking_code); !ok)
+            return ok.error().within("the ballot in flight is recorded, but the kiosk's head");
+        if (!out.challenged) {
+            const Hash32& code = settled->ballot.tracking_code;
+            CastReceipt cast{election::format_tracking_code(code),
+                             code,
+                             std::move(settled->receipt.receipt),
+                             std::move(settled->receipt.inclusion),
+                             {},
+                             {},
+                             {}};
+            write_voter_receipt(cast);
+            out.cast = std::move(cast);
+        }
+    }
+    if (auto ok = remove_in_flight(data_ / kiosk_in_flight_file); !ok) return ok.error();
+    (void)fetch_status();
+    return std::optional<SettledOutcome>(std::move(out));
+}
+
 Result<SealedBallot> KioskStation::seal(const election::BallotMarks& marks) {
     if (auto ok = refuse_if_unconfirmed(); !ok) return ok.error();
+    if (auto ok = refuse_without_link(); !ok) return ok.error();
     discard_sealed();
     auto prepared = prepare(marks);
     if (!prepared) return prepared.error();
@@ -284,18 +465,42 @@ Status KioskStation::refuse_unless_sealed() const {
 Result<CastReceipt> KioskStation::cast() {
     if (auto ok = refuse_unless_sealed(); !ok) return ok.error();
     const Hash32 code = sealed_->tracking_code;
-    auto receipt = submit_ballot(election::encode_ballot(sealed_->ballot), code);
+    auto receipt = submit_ballot(election::encode_ballot(sealed_->ballot), code, false);
     // Kept only after a refusal, to be cast or challenged once the refusal is lifted.
-    if (receipt || receipt.error().code == ErrorCode::io_error) discard_sealed();
+    if (leaves_the_kiosk(receipt)) discard_sealed();
     if (!receipt) return receipt.error();
-    CastReceipt out{
-        election::format_tracking_code(code), code, std::move(receipt).value(), {}, {}, {}};
+    CastReceipt out{election::format_tracking_code(code),
+                    code,
+                    std::move(receipt.value().receipt),
+                    std::move(receipt.value().inclusion),
+                    {},
+                    {},
+                    {}};
     write_voter_receipt(out);
     return out;
 }
 
 void KioskStation::write_voter_receipt(CastReceipt& cast) const {
-    auto receipt = ledger::make_voter_receipt(*ledger_, cast.receipt, cast.tracking_code_hash);
+    Result<election::VoterReceipt> receipt = Error{ErrorCode::invalid_argument, "no receipt"};
+    if (cast.inclusion) {
+        // From the station's inclusion with the tracking code this kiosk computed itself
+        // (docs/station-protocol.md §2), checked as any receipt file is (R1–R3).
+        const station::Inclusion& i = *cast.inclusion;
+        election::VoterReceipt r{election().manifest.election_id,
+                                 district_id_,
+                                 cast.tracking_code_hash,
+                                 i.index,
+                                 i.leaf_hash,
+                                 i.verifier_key,
+                                 i.signed_checkpoint,
+                                 i.proof};
+        if (auto verified = election::verify_voter_receipt(r, {}); !verified)
+            receipt = verified.error().within("the station's receipt");
+        else
+            receipt = std::move(r);
+    } else {
+        receipt = ledger::make_voter_receipt(*ledger_, cast.receipt, cast.tracking_code_hash);
+    }
     if (!receipt) {
         cast.receipt_problem = receipt.error().message;
         return;
@@ -320,13 +525,13 @@ Result<ChallengeReport> KioskStation::challenge() {
                                   sealed_->nonces};
     election::ChallengedBallot challenged = election::challenge_ballot(std::move(copy));
     const WipeChallengedMarks wipe_challenged(challenged);
-    auto receipt = submit_ballot(election::encode_challenged_ballot(challenged), code);
-    if (receipt || receipt.error().code == ErrorCode::io_error) discard_sealed();
+    auto receipt = submit_ballot(election::encode_challenged_ballot(challenged), code, true);
+    if (leaves_the_kiosk(receipt)) discard_sealed();
     if (!receipt) return receipt.error();
 
     // Open every ciphertext with its revealed nonce, as anyone can from the published record.
     ChallengeReport report{
-        election::format_tracking_code(code), code, std::move(receipt).value(), {}};
+        election::format_tracking_code(code), code, std::move(receipt.value().receipt), {}};
     const crypto::Point& key = election().joint_key;
     for (std::size_t c = 0; c < challenged.ballot.contests.size(); ++c) {
         const election::EncryptedContest& contest = challenged.ballot.contests[c];
@@ -345,6 +550,95 @@ Result<ChallengeReport> KioskStation::challenge() {
         }
     }
     return report;
+}
+
+// Networked: the kiosk's head from its data directory (or the device's seed: no ballot yet), a
+// ballot a previous run left in flight, and the link (it connects in the background).
+Status KioskStation::open_remote(const KioskConfig& config,
+                                 const election::ElectionContext& context) {
+    const auto& districts = context.manifest.districts;
+    std::size_t d = 0;
+    while (d < districts.size() && districts[d].id != config.district_id) ++d;
+    if (d == districts.size())
+        return Error{ErrorCode::not_found, "no district '" + config.district_id +
+                                               "' in election '" + context.manifest.election_id +
+                                               "'"};
+    district_index_ = d;
+
+    RemoteLinkOptions o;
+    const std::string& station = config.station;
+    const auto colon = station.rfind(':');
+    std::string host = colon == std::string::npos ? station : station.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    unsigned long port = 0;
+    const std::string port_text = colon == std::string::npos ? "" : station.substr(colon + 1);
+    std::array<unsigned char, 16> address{};
+    if (colon == std::string::npos || port_text.empty() ||
+        port_text.find_first_not_of("0123456789") != std::string::npos ||
+        (port = std::stoul(port_text.substr(0, 6))) == 0 || port > 65535 ||
+        (inet_pton(AF_INET, host.c_str(), address.data()) != 1 &&
+         inet_pton(AF_INET6, host.c_str(), address.data()) != 1))
+        return Error{ErrorCode::invalid_argument,
+                     "station '" + station +
+                         "': expected an IP address and a port, as 10.0.0.2:7400 or [::1]:7400"};
+    o.host = host;
+    o.port = static_cast<std::uint16_t>(port);
+    auto certificate = crypto::read_public_file(config.station_certificate, 64 * 1024);
+    if (!certificate) return certificate.error().within("station certificate");
+    o.station_certificate_pem.assign(certificate.value().begin(), certificate.value().end());
+    if (auto key = station::certificate_key(o.station_certificate_pem); !key)
+        return key.error().within(config.station_certificate.string());
+    o.base_hash = context.base_hash;
+    o.district_id = config.district_id;
+    o.device_id = config.device_id;
+    o.timeout = config.station_timeout;
+    o.backoff_initial = config.reconnect_initial;
+    o.backoff_max = config.reconnect_max;
+    o.ping_interval = config.ping_interval;
+    o.probe_idle = config.probe_idle;
+    // The link calls this with its own lock held, possibly during a long exchange; the snapshot
+    // lets link_status() answer at once.
+    link_snapshot_ = std::make_shared<LinkSnapshot>();
+    o.on_change = [snapshot = link_snapshot_,
+                   forward = config.on_link_change](const LinkStatus& status) {
+        {
+            const std::lock_guard lock(snapshot->mutex);
+            snapshot->link = status;
+        }
+        if (forward) forward(status);
+    };
+    o.on_status = [snapshot = link_snapshot_](const StationStatus& status) {
+        const std::lock_guard lock(snapshot->mutex);
+        snapshot->station = status;
+    };
+
+    std::error_code ec;
+    if (!fs::is_directory(config.data, ec))
+        return Error{ErrorCode::not_found,
+                     config.data.string() + ": the kiosk's data directory does not exist"};
+    auto head = read_kiosk_head(config.data / kiosk_head_file);
+    if (!head) return head.error();
+    if (head.value()) {
+        head_ballots_ = head.value()->ballots;
+        chain_head_ = head.value()->last_tracking_code;
+    } else {
+        chain_head_ = election::initial_tracking_code(context.base_hash, config.device_id);
+    }
+    auto in_flight = read_in_flight(config.data / kiosk_in_flight_file);
+    if (!in_flight) return in_flight.error();
+
+    auto device_key = crypto::read_signing_key_file(config.device_key);
+    if (!device_key) return device_key.error();
+    device_key_ = std::make_unique<crypto::Ed25519SigningKey>(std::move(device_key).value());
+    auto link = RemoteLink::start(std::move(o), *device_key_, std::move(in_flight).value());
+    if (!link) return link.error();
+    remote_ = link.value().get();
+    link_ = std::move(link).value();
+    if (config.precomputed_ballots > 0)
+        pool_ = std::make_unique<election::BallotPrecomputationPool>(context, config.district_id,
+                                                                     config.precomputed_ballots, 1);
+    return {};
 }
 
 }  // namespace psephos::kiosk

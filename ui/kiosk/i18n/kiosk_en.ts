@@ -126,7 +126,12 @@
 <context>
     <name>IdleScreen</name>
     <message>
-        <location filename="../qml/IdleScreen.qml" line="+41"/>
+        <location filename="../qml/IdleScreen.qml" line="+42"/>
+        <source>This kiosk has no link to its station. Please ask a poll worker.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Polls are closed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -146,7 +151,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+26"/>
         <source>Poll worker</source>
         <translation type="unfinished"></translation>
     </message>
@@ -192,8 +197,21 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+91"/>
         <source>Audio ballot: screen blanked for privacy</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NotConfirmedScreen</name>
+    <message>
+        <location filename="../qml/NotConfirmedScreen.qml" line="+27"/>
+        <source>Not confirmed yet — please wait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The kiosk lost its connection to the polling place&apos;s station while recording your ballot. It is asking the station whether your ballot was recorded, and will show your receipt. Please do not vote again.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -217,6 +235,11 @@
     <message>
         <location line="+1"/>
         <source>Closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unknown (no link to the station)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -261,6 +284,11 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>Station link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Disk free</source>
         <translation type="unfinished"></translation>
     </message>
@@ -610,7 +638,7 @@
 <context>
     <name>psephos::ui::KioskController</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+41"/>
+        <location filename="../kiosk_controller.cpp" line="+42"/>
         <source>%1% (battery %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -620,7 +648,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+49"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -630,7 +658,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+51"/>
+        <source>at the station; district log size %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>ledger open; the district log is empty</source>
         <translation type="unfinished"></translation>
     </message>
@@ -650,7 +683,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location filename="../kiosk_link.cpp" line="+23"/>
+        <source>Ledger in this kiosk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Station: connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Station: online</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Station: offline, reconnecting in %1 s (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>no ballot was in flight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Your challenged ballot %1 was recorded; it is not counted. A poll worker starts a new session for you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ballot %1 was NOT recorded: the station refused it when the kiosk sent it again (%2). The voter may vote again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../kiosk_controller.cpp" line="+65"/>
         <source>Vote Yes or No.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -710,7 +778,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+229"/>
+        <location line="+249"/>
         <source>Continue: encrypt my ballot and show its tracking code. Press Enter to continue.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -730,7 +798,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-295"/>
+        <location line="-304"/>
         <source>The ledger did not record the ballot: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -742,7 +810,7 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+159"/>
+        <location line="+168"/>
         <source>%1 of %2: %3, %4.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -851,7 +919,7 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../kiosk_poll_worker.cpp" line="+47"/>
+        <location filename="../kiosk_poll_worker.cpp" line="+48"/>
         <source>The attempt was not checked: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -901,7 +969,12 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
+        <source>No link to the station: no voter session can start (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Polls are not open: no voter session can start.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -134,7 +134,12 @@
 <context>
     <name>IdleScreen</name>
     <message>
-        <location filename="../qml/IdleScreen.qml" line="+41"/>
+        <location filename="../qml/IdleScreen.qml" line="+42"/>
+        <source>This kiosk has no link to its station. Please ask a poll worker.</source>
+        <translation>Este quiosco no tiene conexión con su estación. Pida ayuda a un trabajador electoral.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Polls are closed.</source>
         <translation>La votación está cerrada.</translation>
     </message>
@@ -154,7 +159,7 @@
         <translation>Pida a un trabajador electoral que inicie su sesión de votación.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+26"/>
         <source>Poll worker</source>
         <translation>Trabajador electoral</translation>
     </message>
@@ -200,9 +205,22 @@
         <translation>Quiosco de votación</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+91"/>
         <source>Audio ballot: screen blanked for privacy</source>
         <translation>Boleta de audio: pantalla apagada para proteger su privacidad</translation>
+    </message>
+</context>
+<context>
+    <name>NotConfirmedScreen</name>
+    <message>
+        <location filename="../qml/NotConfirmedScreen.qml" line="+27"/>
+        <source>Not confirmed yet — please wait</source>
+        <translation>Aún no confirmado — espere, por favor</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The kiosk lost its connection to the polling place&apos;s station while recording your ballot. It is asking the station whether your ballot was recorded, and will show your receipt. Please do not vote again.</source>
+        <translation>El quiosco perdió la conexión con la estación del centro de votación mientras registraba su boleta. Está preguntando a la estación si su boleta quedó registrada y le mostrará su comprobante. Por favor, no vuelva a votar.</translation>
     </message>
 </context>
 <context>
@@ -226,6 +244,11 @@
         <location line="+1"/>
         <source>Closed</source>
         <translation>Cerrada</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unknown (no link to the station)</source>
+        <translation>Desconocido (sin conexión con la estación)</translation>
     </message>
     <message>
         <location line="+30"/>
@@ -269,6 +292,11 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>Station link</source>
+        <translation>Conexión con la estación</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Disk free</source>
         <translation>Espacio libre en disco</translation>
     </message>
@@ -638,7 +666,7 @@
 <context>
     <name>psephos::ui::KioskController</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+41"/>
+        <location filename="../kiosk_controller.cpp" line="+42"/>
         <source>%1% (battery %2)</source>
         <translation>%1% (batería %2)</translation>
     </message>
@@ -648,7 +676,7 @@
         <translation>no se encontró batería (alimentación de red)</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+49"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation>La boleta %1, cuyo registro falló antes del reinicio, SÍ quedó registrada (%2 n.º %3): su votante ya votó y no debe votar de nuevo.</translation>
     </message>
@@ -658,7 +686,12 @@
         <translation>La boleta %1, cuyo registro falló antes del reinicio, NO quedó registrada: su votante puede votar de nuevo.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+51"/>
+        <source>at the station; district log size %1</source>
+        <translation>en la estación; tamaño del registro del distrito %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>ledger open; the district log is empty</source>
         <translation>registro abierto; la bitácora del distrito está vacía</translation>
     </message>
@@ -678,7 +711,7 @@
         <translation>desconocido</translation>
     </message>
     <message>
-        <location filename="../kiosk_poll_worker.cpp" line="+47"/>
+        <location filename="../kiosk_poll_worker.cpp" line="+48"/>
         <source>The attempt was not checked: %1</source>
         <translation>El intento no se comprobó: %1</translation>
     </message>
@@ -728,9 +761,49 @@
         <translation>Cerrar la votación termina definitivamente la votación en este distrito (%1 emitidas y %2 impugnadas hasta ahora). ¿Desea cerrarla?</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
+        <source>No link to the station: no voter session can start (%1).</source>
+        <translation>Sin conexión con la estación: no puede iniciarse ninguna sesión de votación (%1).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Polls are not open: no voter session can start.</source>
         <translation>La votación no está abierta: no se puede iniciar ninguna sesión de votante.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_link.cpp" line="+23"/>
+        <source>Ledger in this kiosk</source>
+        <translation>Registro en este quiosco</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Station: connecting…</source>
+        <translation>Estación: conectando…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Station: online</source>
+        <translation>Estación: conectada</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Station: offline, reconnecting in %1 s (%2)</source>
+        <translation>Estación: sin conexión, reintento en %1 s (%2)</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>no ballot was in flight</source>
+        <translation>no había ninguna boleta en tránsito</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Your challenged ballot %1 was recorded; it is not counted. A poll worker starts a new session for you.</source>
+        <translation>Su boleta impugnada %1 quedó registrada; no se cuenta. Un trabajador electoral le abrirá una nueva sesión.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ballot %1 was NOT recorded: the station refused it when the kiosk sent it again (%2). The voter may vote again.</source>
+        <translation>La boleta %1 NO quedó registrada: la estación la rechazó cuando el quiosco la envió de nuevo (%2). El votante puede volver a votar.</translation>
     </message>
     <message>
         <location filename="../kiosk_controller.cpp" line="+65"/>
@@ -793,7 +866,7 @@
         <translation>Registrando su boleta. Espere, por favor…</translation>
     </message>
     <message>
-        <location line="+229"/>
+        <location line="+249"/>
         <source>Continue: encrypt my ballot and show its tracking code. Press Enter to continue.</source>
         <translation>Continuar: cifrar mi boleta y mostrar su código de seguimiento. Presione Enter para continuar.</translation>
     </message>
@@ -821,7 +894,7 @@
         <translation type="vanished">Cifrando y registrando su boleta. Espere un momento…</translation>
     </message>
     <message>
-        <location line="-295"/>
+        <location line="-304"/>
         <source>The ledger did not record the ballot: %1</source>
         <translation>El registro no guardó la boleta: %1</translation>
     </message>
@@ -835,7 +908,7 @@ What happened: %2</source>
 Qué pasó: %2</translation>
     </message>
     <message>
-        <location line="+159"/>
+        <location line="+168"/>
         <source>%1 of %2: %3, %4.</source>
         <translation>%1 de %2: %3, %4.</translation>
     </message>

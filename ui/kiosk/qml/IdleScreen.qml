@@ -38,12 +38,28 @@ Item {
                 width: parent.width
                 kind: "title"
                 horizontalAlignment: Text.AlignHCenter
-                text: kiosk.pollsState === "closed" ? qsTr("Polls are closed.")
+                text: kiosk.networked && kiosk.linkState !== "online"
+                    ? qsTr("This kiosk has no link to its station. Please ask a poll worker.")
+                    : kiosk.pollsState === "closed" ? qsTr("Polls are closed.")
                     : kiosk.pollsState === "not opened" ? qsTr("Polls are not open yet.")
                     : kiosk.pollsState === "paused" ? qsTr("Voting is paused.")
                     : qsTr("Please ask a poll worker to start your voting session.")
             }
         }
+    }
+
+    // The link to the station, for the poll worker: small, in the corner opposite their button.
+    KioskText {
+        objectName: "linkStatus"
+        visible: kiosk.networked
+        anchors.left: parent.left
+        anchors.right: unlockCorner.left
+        anchors.rightMargin: 16
+        anchors.verticalCenter: unlockCorner.verticalCenter
+        font.pixelSize: Math.round(16 * kiosk.fontScale)
+        color: kiosk.linkState === "online" ? kiosk.palette.mutedText : kiosk.palette.danger
+        elide: Text.ElideRight
+        text: kiosk.linkText
     }
 
     BigButton {

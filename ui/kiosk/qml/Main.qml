@@ -34,7 +34,8 @@ Window {
             "working": "WorkingScreen.qml",
             "receipt": "ReceiptScreen.qml",
             "challenged": "ChallengedScreen.qml",
-            "ledgerError": "LedgerErrorScreen.qml"
+            "ledgerError": "LedgerErrorScreen.qml",
+            "notConfirmed": "NotConfirmedScreen.qml"
         })
         readonly property var voterScreens: ["welcome", "contest", "review", "sealed", "receipt", "challenged"]
         readonly property bool voterScreen: voterScreens.indexOf(kiosk.screen) >= 0

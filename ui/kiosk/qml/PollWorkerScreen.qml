@@ -11,6 +11,7 @@ Item {
                                        : kiosk.pollsState === "open" ? qsTr("Open")
                                        : kiosk.pollsState === "paused" ? qsTr("Paused")
                                        : kiosk.pollsState === "closed" ? qsTr("Closed")
+                                       : kiosk.pollsState === "unknown" ? qsTr("Unknown (no link to the station)")
                                        : kiosk.pollsState
 
     component StatusLabel: KioskText {
@@ -88,6 +89,14 @@ Item {
                     StatusValue { objectName: "statusChallenged"; text: String(kiosk.ballotsChallenged) }
                     StatusLabel { text: qsTr("Ledger") }
                     StatusValue { objectName: "statusLedger"; text: kiosk.ledgerStatus }
+                    StatusLabel { text: qsTr("Station link"); visible: kiosk.networked }
+                    StatusValue {
+                        objectName: "statusLink"
+                        visible: kiosk.networked
+                        font.bold: kiosk.linkState !== "online"
+                        color: kiosk.linkState === "online" ? kiosk.palette.text : kiosk.palette.danger
+                        text: kiosk.linkText
+                    }
                     StatusLabel { text: qsTr("Disk free") }
                     StatusValue { objectName: "statusDisk"; text: kiosk.diskFree }
                     StatusLabel { text: qsTr("Battery") }

@@ -21,6 +21,9 @@ enum class ErrorCode {
     permission_denied,
     refused,    // well formed, but the ledger's state refuses it (polls closed, ballot id seen)
     corrupted,  // stored data that fails its own checks (a modified record, a bad stored root)
+    // Sent, but the answer was lost with the connection: whether it was recorded is not known
+    // until it is looked up (the networked kiosk's ballot in flight, docs/station-protocol.md §6).
+    not_confirmed,
 };
 
 const char* to_string(ErrorCode code);

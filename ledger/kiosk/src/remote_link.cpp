@@ -1,0 +1,389 @@
+#include "remote_link.hpp"
+
+#include <sodium.h>
+
+#include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
+
+namespace psephos::kiosk {
+
+using station::ErrorReply;
+using station::Message;
+
+namespace {
+
+std::string describe_answer(const Message& answer) {
+    if (const auto* e = std::get_if<ErrorReply>(&answer))
+        return "error " + std::to_string(static_cast<int>(e->code)) + ": " + e->text;
+    return "an unexpected " + std::string(station::to_string(station::type_of(answer)));
+}
+
+ledger::PollsStatus as_polls_status(station::PollsState polls) {
+    switch (polls) {
+        case station::PollsState::not_opened:
+            return ledger::PollsStatus::not_opened;
+        case station::PollsState::open:
+            return ledger::PollsStatus::open;
+        case station::PollsState::paused:
+            return ledger::PollsStatus::paused;
+        case station::PollsState::closed:
+            return ledger::PollsStatus::closed;
+    }
+    return ledger::PollsStatus::not_opened;
+}
+
+}  // namespace
+
+std::string_view to_string(LinkState state) {
+    switch (state) {
+        case LinkState::in_process:
+            return "in process";
+        case LinkState::connecting:
+            return "connecting";
+        case LinkState::online:
+            return "online";
+        case LinkState::offline:
+            return "offline";
+    }
+    return "unknown";
+}
+
+Result<std::unique_ptr<RemoteLink>> RemoteLink::start(RemoteLinkOptions options,
+                                                      const crypto::Ed25519SigningKey& device_key,
+                                                      std::optional<InFlightBallot> in_flight) {
+    auto identity = station::make_tls_identity(device_key, options.device_id);
+    if (!identity) return identity.error().within("device '" + options.device_id + "'");
+    std::unique_ptr<RemoteLink> link(
+        new RemoteLink(std::move(options), std::move(identity).value()));
+    {
+        const std::lock_guard lock(link->mutex_);
+        link->in_flight_ = std::move(in_flight);
+        link->status_.state = LinkState::connecting;
+        link->status_.retry_at = std::chrono::steady_clock::now();
+    }
+    link->thread_ = std::thread([raw = link.get()] { raw->run(); });
+    return link;
+}
+
+RemoteLink::RemoteLink(RemoteLinkOptions options, station::TlsIdentity identity)
+    : options_(std::move(options)), identity_(std::move(identity)) {}
+
+RemoteLink::~RemoteLink() {
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    changed_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+LinkStatus RemoteLink::link_status() const {
+    const std::lock_guard lock(mutex_);
+    return status_;
+}
+
+bool RemoteLink::has_in_flight() const {
+    const std::lock_guard lock(mutex_);
+    return in_flight_.has_value();
+}
+
+std::optional<SettledBallot> RemoteLink::take_settled() {
+    const std::lock_guard lock(mutex_);
+    std::optional<SettledBallot> out = std::move(settled_);
+    settled_.reset();
+    return out;
+}
+
+bool RemoteLink::wait_until_online(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout,
+                             [this] { return status_.state == LinkState::online && !in_flight_; });
+}
+
+void RemoteLink::retry_now() {
+    {
+        const std::lock_guard lock(mutex_);
+        status_.retry_at = std::chrono::steady_clock::now();
+    }
+    changed_.notify_all();
+}
+
+void RemoteLink::set_state_locked(LinkState state, std::string reason) {
+    status_.state = state;
+    status_.reason = std::move(reason);
+    if (state == LinkState::online) status_.failed_attempts = 0;
+    if (options_.on_change) options_.on_change(status_);
+    changed_.notify_all();
+}
+
+// The connection is gone: the next attempt after a backoff of initial × 2^(failures − 1), at most
+// backoff_max, with a random quarter taken off so that the kiosks of a polling place whose
+// station restarted do not all come back in the same millisecond.
+void RemoteLink::go_offline_locked(std::string reason) {
+    client_.reset();
+    ++status_.failed_attempts;
+    const auto doublings = std::min<std::uint64_t>(status_.failed_attempts - 1, 20);
+    auto delay = options_.backoff_initial * (std::int64_t{1} << doublings);
+    delay = std::min(delay, options_.backoff_max);
+    const auto jitter_range = static_cast<std::uint32_t>(delay.count() / 4);
+    if (jitter_range > 0) delay -= std::chrono::milliseconds(randombytes_uniform(jitter_range + 1));
+    status_.retry_at = std::chrono::steady_clock::now() + delay;
+    set_state_locked(LinkState::offline, std::move(reason));
+}
+
+Result<Message> RemoteLink::exchange_locked(Message request) {
+    const std::uint32_t id = station::request_id_of(request);
+    if (!client_) return Error{ErrorCode::refused, "no link to the station"};
+    auto answer = client_->request(request);
+    if (!answer) {
+        go_offline_locked(answer.error().message);
+        return Error{ErrorCode::io_error, answer.error().message};
+    }
+    if (station::request_id_of(answer.value()) != id) {
+        const std::string why = "the station answered request " +
+                                std::to_string(station::request_id_of(answer.value())) +
+                                " when request " + std::to_string(id) + " was awaited";
+        go_offline_locked(why);
+        return Error{ErrorCode::io_error, why};
+    }
+    last_traffic_ = std::chrono::steady_clock::now();
+    return answer;
+}
+
+// A connection idle for a while (probe_idle) may have died without a word (the station restarted):
+// a ping finds out before a request is sent on it, and one new connection is tried at once. A
+// ballot sent on a dead connection would be settled correctly all the same, but its voter would see
+// "not confirmed" for nothing.
+void RemoteLink::probe_locked() {
+    if (client_ && status_.state == LinkState::online &&
+        std::chrono::steady_clock::now() - last_traffic_ > options_.probe_idle) {
+        const std::uint64_t nonce = randombytes_random();
+        auto pong = exchange_locked(station::Ping{next_request_id(), nonce});
+        if (pong) {
+            const auto* p = std::get_if<station::Pong>(&pong.value());
+            if (p == nullptr || p->nonce != nonce)
+                go_offline_locked("ping answered with " + describe_answer(pong.value()));
+        }
+    }
+    if (!client_ && !stopping_) connect_locked();
+}
+
+void RemoteLink::run() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        const auto now = std::chrono::steady_clock::now();
+        if (!client_) {
+            if (now >= status_.retry_at) {
+                connect_locked();
+                continue;
+            }
+            changed_.wait_until(lock, status_.retry_at);
+            continue;
+        }
+        const auto ping_at = last_traffic_ + options_.ping_interval;
+        if (now >= ping_at) {
+            last_traffic_ = std::chrono::steady_clock::time_point{};  // probe now
+            probe_locked();
+            continue;
+        }
+        changed_.wait_until(lock, ping_at);
+    }
+}
+
+// Connects, says hello, and settles a ballot in flight before anything else is sent.
+void RemoteLink::connect_locked() {
+    set_state_locked(LinkState::connecting, status_.reason);
+    const std::string where =
+        "station " + options_.host + ":" + std::to_string(options_.port) + ": ";
+    station::StationClientOptions o;
+    o.host = options_.host;
+    o.port = options_.port;
+    o.station_certificate_pem = options_.station_certificate_pem;
+    o.identity = &identity_;
+    o.timeout = options_.timeout;
+    auto client = station::StationClient::connect(o);
+    if (!client) {
+        go_offline_locked(where + client.error().message);
+        return;
+    }
+    client_ = std::move(client).value();
+    auto answer =
+        exchange_locked(station::Hello{next_request_id(), options_.base_hash, options_.device_id});
+    if (!answer) return;  // offline, with the reason
+    const auto* welcome = std::get_if<station::Welcome>(&answer.value());
+    if (welcome == nullptr) {
+        go_offline_locked(where + "hello answered with " + describe_answer(answer.value()));
+        return;
+    }
+    if (!(welcome->base_hash == options_.base_hash) ||
+        welcome->district_id != options_.district_id) {
+        go_offline_locked(where + "it serves district '" + welcome->district_id +
+                          "' of another election or district than this kiosk's ('" +
+                          options_.district_id + "')");
+        return;
+    }
+    if (in_flight_) {
+        settle_locked();
+        if (!client_) return;
+    }
+    // What the poll worker's screen shows comes with the link (on_status).
+    if (!status_locked()) return;
+    set_state_locked(LinkState::online);
+}
+
+// docs/station-protocol.md §6: look the ballot up; found, its receipt is the lookup's inclusion
+// and it is never sent again; not found, send it again (the ledger refuses a repeated ballot id,
+// so a copy that landed meanwhile cannot be counted twice).
+void RemoteLink::settle_locked() {
+    const InFlightBallot& ballot = *in_flight_;
+    auto answer = exchange_locked(station::Lookup{next_request_id(), ballot.tracking_code});
+    if (!answer) return;
+    const auto* found = std::get_if<station::LookupResult>(&answer.value());
+    if (found == nullptr) {
+        go_offline_locked("lookup of the ballot in flight answered with " +
+                          describe_answer(answer.value()));
+        return;
+    }
+    SettledBallot settled{ballot, false, false, {}, {}};
+    if (found->record_type) {
+        auto receipt = receipt_for_locked(found->inclusion, ballot.record);
+        if (!receipt) {
+            go_offline_locked("lookup of the ballot in flight: " + receipt.error().message);
+            return;
+        }
+        settled.recorded = true;
+        settled.receipt = std::move(receipt).value();
+    } else {
+        auto again = exchange_locked(station::Submit{next_request_id(), ballot.record});
+        if (!again) return;  // still in flight
+        if (const auto* r = std::get_if<station::Receipt>(&again.value())) {
+            auto receipt = receipt_for_locked(r->inclusion, ballot.record);
+            if (!receipt) {
+                go_offline_locked("the ballot in flight, sent again: " + receipt.error().message);
+                return;
+            }
+            settled.recorded = true;
+            settled.resubmitted = true;
+            settled.receipt = std::move(receipt).value();
+        } else if (const auto* e = std::get_if<ErrorReply>(&again.value());
+                   e != nullptr && e->code == station::ReplyCode::refused) {
+            settled.refusal = e->text;  // the ledger's reason: the ballot is not in the box
+        } else {
+            go_offline_locked("the ballot in flight, sent again, answered with " +
+                              describe_answer(again.value()));
+            return;
+        }
+    }
+    settled_ = std::move(settled);
+    in_flight_.reset();
+}
+
+// The station's inclusion as the ledger's receipt, once it is shown to be for `record`.
+Result<LinkReceipt> RemoteLink::receipt_for_locked(const station::Inclusion& inclusion,
+                                                   ByteSpan record) const {
+    if (!(inclusion.leaf_hash == crypto::hash_merkle_leaf(record)))
+        return Error{ErrorCode::verification_failed,
+                     "the station's receipt is for another record (its leaf hash is not the "
+                     "submitted record's)"};
+    LinkReceipt out;
+    out.receipt.log = options_.district_id;
+    out.receipt.index = inclusion.index;
+    out.receipt.leaf_hash = inclusion.leaf_hash;
+    out.receipt.signed_checkpoint = inclusion.signed_checkpoint;
+    out.inclusion = inclusion;
+    return out;
+}
+
+Result<LinkReceipt> RemoteLink::submit(Bytes record, election::ActorRole /*role*/) {
+    const std::lock_guard lock(mutex_);
+    if (in_flight_)
+        return Error{ErrorCode::refused,
+                     "a ballot is still in flight: it is settled first, nothing was sent"};
+    probe_locked();
+    if (!client_ || status_.state != LinkState::online)
+        return Error{ErrorCode::refused, "no link to the station (" +
+                                             std::string(to_string(status_.state)) +
+                                             (status_.reason.empty() ? "" : ": " + status_.reason) +
+                                             "): nothing was sent"};
+    auto answer = exchange_locked(station::Submit{next_request_id(), record});
+    if (!answer)
+        return Error{ErrorCode::io_error,
+                     "the connection to the station was lost before it answered (look at its "
+                     "status to learn whether the record was written): " +
+                         answer.error().message};
+    if (const auto* r = std::get_if<station::Receipt>(&answer.value()))
+        return receipt_for_locked(r->inclusion, record);
+    if (const auto* e = std::get_if<ErrorReply>(&answer.value()))
+        return Error{ErrorCode::refused, "the station refused the record: " + e->text};
+    return Error{ErrorCode::io_error, "submit answered with " + describe_answer(answer.value())};
+}
+
+Result<LinkReceipt> RemoteLink::submit_ballot(const InFlightBallot& ballot) {
+    const std::lock_guard lock(mutex_);
+    if (in_flight_)
+        return Error{ErrorCode::refused,
+                     "a ballot is still in flight: it is settled first, nothing was sent"};
+    probe_locked();
+    if (!client_ || status_.state != LinkState::online)
+        return Error{ErrorCode::refused, "no link to the station (" +
+                                             std::string(to_string(status_.state)) +
+                                             (status_.reason.empty() ? "" : ": " + status_.reason) +
+                                             "): nothing was sent"};
+    in_flight_ = ballot;
+    auto answer = exchange_locked(station::Submit{next_request_id(), ballot.record});
+    if (!answer)
+        return Error{ErrorCode::not_confirmed,
+                     "ballot " + election::format_tracking_code(ballot.tracking_code) +
+                         " was sent but the connection was lost before the station answered; "
+                         "it is looked up as soon as the link is back (" +
+                         answer.error().message + ")"};
+    if (const auto* r = std::get_if<station::Receipt>(&answer.value())) {
+        auto receipt = receipt_for_locked(r->inclusion, ballot.record);
+        if (!receipt) {
+            // A receipt that is not for this ballot settles nothing: look it up again.
+            go_offline_locked(receipt.error().message);
+            return Error{ErrorCode::not_confirmed, receipt.error().message};
+        }
+        in_flight_.reset();
+        return receipt;
+    }
+    in_flight_.reset();  // an error answer: nothing was written
+    if (const auto* e = std::get_if<ErrorReply>(&answer.value()))
+        return Error{ErrorCode::refused, "the station refused the ballot: " + e->text};
+    return Error{ErrorCode::refused, "submit answered with " + describe_answer(answer.value())};
+}
+
+Result<StationStatus> RemoteLink::status() {
+    const std::lock_guard lock(mutex_);
+    if (!in_flight_) probe_locked();
+    if (!client_ || status_.state != LinkState::online || in_flight_)
+        return Error{ErrorCode::refused,
+                     "no link to the station (" + std::string(to_string(status_.state)) +
+                         (status_.reason.empty() ? "" : ": " + status_.reason) + ")"};
+    auto s = status_locked();
+    if (!s && s.error().code == ErrorCode::io_error) {
+        connect_locked();  // asking again is harmless
+        if (client_ && !in_flight_) s = status_locked();
+    }
+    return s;
+}
+
+Result<StationStatus> RemoteLink::status_locked() {
+    auto answer = exchange_locked(station::StatusRequest{next_request_id()});
+    if (!answer) return answer.error();
+    const auto* report = std::get_if<station::StatusReport>(&answer.value());
+    if (report == nullptr)
+        return Error{ErrorCode::io_error,
+                     "status answered with " + describe_answer(answer.value())};
+    StationStatus s;
+    s.casting.polls = as_polls_status(report->polls);
+    s.casting.ballots_cast = report->ballots_cast;
+    s.casting.ballots_challenged = report->ballots_challenged;
+    s.log_size = report->log_size;
+    s.device_ballots = report->device_ballots;
+    s.device_last_tracking_code = report->device_last_tracking_code;
+    if (options_.on_status) options_.on_status(s);
+    return s;
+}
+
+}  // namespace psephos::kiosk

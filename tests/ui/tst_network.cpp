@@ -1,0 +1,110 @@
+// The networked kiosk through its real QML on the offscreen platform (docs/kiosk.md §7): the link
+// to a real station is shown to the poll worker; without it the idle screen says so and no voter
+// session starts; a ballot whose receipt is lost with the connection shows "not confirmed yet"
+// until the kiosk settled it with the station, then the receipt, with exactly one ballot in the
+// ledger.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "kiosk_driver.hpp"
+#include "kiosk_network.hpp"
+#include "psephos/ledger/casting_module.hpp"
+
+using namespace psephos;
+
+namespace {
+
+const std::filesystem::path small_sample = PSEPHOS_SAMPLES_DIR "/small-election.json";
+
+ui::KioskController::Options options() {
+    ui::KioskController::Options o;
+    o.session_timeout_ms = 600'000;
+    o.speech = false;
+    return o;
+}
+
+}  // namespace
+
+class TestKioskNetwork : public QObject {
+    Q_OBJECT
+
+private slots:
+    void without_a_link_no_voter_session_starts() {
+        QTemporaryDir dir;
+        const test::KioskFixture fixture(dir.path().toStdString(), small_sample, "ward-1");
+        test::NetworkedPlace place(fixture, true);
+        place.relay->set_mode(test::Relay::Mode::refuse);  // the cable is out
+        test::KioskDriver d(fixture, options(), place.open_kiosk());
+        QVERIFY(d.kiosk().networked());
+        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), QStringLiteral("offline"), 10000);
+        QVERIFY2(d.text(QStringLiteral("linkStatus")).contains(QStringLiteral("reconnecting in")),
+                 qPrintable(d.text(QStringLiteral("linkStatus"))));
+        QVERIFY(d.text(QStringLiteral("idleMessage")).contains(QStringLiteral("no link")));
+        d.unlock();
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QVERIFY(d.text(QStringLiteral("statusLink")).contains(QStringLiteral("offline")));
+        // The polls' state is the station's to say: unknown, so no session button applies; and
+        // the controller refuses a session itself, naming the link.
+        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("unknown"));
+        QVERIFY(!d.require(QStringLiteral("activateVoterButton"))->isEnabled());
+        d.kiosk().activateVoter();
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QVERIFY2(d.kiosk().pollWorkerMessage().contains(QStringLiteral("No link to the station")),
+                 qPrintable(d.kiosk().pollWorkerMessage()));
+        // The cable back in: the link comes up by itself and the session starts.
+        place.relay->set_mode(test::Relay::Mode::pass);
+        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), QStringLiteral("online"), 10000);
+        QCOMPARE(d.text(QStringLiteral("statusLink")), QStringLiteral("Station: online"));
+        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("open"));
+        d.click(QStringLiteral("activateVoterButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("welcome"));
+    }
+
+    void a_lost_receipt_shows_not_confirmed_then_the_receipt() {
+        QTemporaryDir dir;
+        const test::KioskFixture fixture(dir.path().toStdString(), small_sample, "ward-1");
+        test::NetworkedPlace place(fixture, true);
+        test::KioskDriver d(fixture, options(), place.open_kiosk());
+        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), QStringLiteral("online"), 10000);
+        d.unlock();
+        d.click(QStringLiteral("activateVoterButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("welcome"));
+        d.click(QStringLiteral("startButton"));
+        d.click(QStringLiteral("option-0"));
+        while (d.kiosk().screen() == QStringLiteral("contest"))
+            d.click(QStringLiteral("nextButton"));
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+        const QString code = d.seal();
+
+        // The station writes the ballot; its receipt never reaches the kiosk.
+        place.relay->set_mode(test::Relay::Mode::cut_next_answer);
+        d.click(QStringLiteral("castButton"));
+        QVERIFY(d.waitForScreen(QStringLiteral("notConfirmed")));
+        QCOMPARE(d.text(QStringLiteral("notConfirmedTitle")),
+                 QStringLiteral("Not confirmed yet — please wait"));
+        QCOMPARE(d.kiosk().trackingCode(), code);
+        QCOMPARE(place.relay->cuts(), 1);
+        // It stays there while the station cannot be reached, saying so.
+        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), QStringLiteral("offline"), 5000);
+        QTest::qWait(1500);
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("notConfirmed"));
+        QVERIFY2(d.text(QStringLiteral("notConfirmedLink")).contains(QStringLiteral("offline")),
+                 qPrintable(d.text(QStringLiteral("notConfirmedLink"))));
+
+        QSignalSpy settled(&d.kiosk(), &ui::KioskController::inFlightSettled);
+        place.relay->set_mode(test::Relay::Mode::pass);
+        QVERIFY(d.waitForScreen(QStringLiteral("receipt"), 20000));
+        QCOMPARE(settled.count(), 1);
+        QCOMPARE(settled.at(0).at(0).toBool(), true);
+        QCOMPARE(d.kiosk().trackingCode(), code);
+        QVERIFY(!d.kiosk().receiptFile().isEmpty());
+        // Found by lookup, never sent twice: one ballot in the ledger, the one with this code.
+        QCOMPARE(place.ledger->casting().status(0).ballots_cast, std::uint64_t{1});
+        const Hash32 head = d.kiosk().station()->chain_head();
+        QVERIFY(place.ledger->casting().find_tracking_code(head).has_value());
+        QCOMPARE(QString::fromStdString(election::format_tracking_code(head)), code);
+    }
+};
+
+QTEST_MAIN(TestKioskNetwork)
+#include "tst_network.moc"
