@@ -108,9 +108,8 @@ private slots:
         const fs::path data = dir / "data";
         fs::create_directories(data);
         {
-            QVERIFY(crypto::write_signing_key_file(data / "ledger.key",
-                                                   test::LedgerScenario::ledger_key().master(),
-                                                   "ledger")
+            QVERIFY(crypto::write_signing_key_file(
+                        data / "ledger.key", test::LedgerScenario::ledger_key().master(), "ledger")
                         .ok());
             ledger::LedgerOptions o;
             o.directory = data / "ledger";
@@ -126,12 +125,12 @@ private slots:
                                        election::manifest_to_json(scenario.election().manifest),
                                        0644)
                     .ok());
-        QVERIFY(crypto::write_new_file(dir / "station.pem", station_identity.certificate_pem(),
-                                       0644)
-                    .ok());
-        QVERIFY(crypto::write_new_file(dir / "station.key", station_identity.private_key_pem(),
-                                       0600)
-                    .ok());
+        QVERIFY(
+            crypto::write_new_file(dir / "station.pem", station_identity.certificate_pem(), 0644)
+                .ok());
+        QVERIFY(
+            crypto::write_new_file(dir / "station.key", station_identity.private_key_pem(), 0600)
+                .ok());
         station::StationLaunch launch;
         launch.binary = PSEPHOS_STATION_EXE;
         launch.election = dir / "election.json";
