@@ -97,14 +97,6 @@ bool is_station_id(std::string_view id) {
     return true;
 }
 
-// A peer's words on one line: control characters (a newline would forge a log line) become '?'.
-std::string one_line(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-    return out;
-}
-
 Result<station::TlsIdentity> read_identity(const std::string& certificate_path,
                                            const std::string& key_path) {
     auto certificate = crypto::read_public_file(certificate_path, max_pem_bytes);

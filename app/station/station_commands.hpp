@@ -4,8 +4,10 @@
 // 2 a bad command line.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "command_line.hpp"
 
@@ -31,5 +33,14 @@ std::optional<Arguments> parse_words(const CommandSpec& spec, std::string_view h
 // (the form `openssl x509 -noout -fingerprint -sha256` prints); invalid_argument if the text is
 // not a PEM certificate.
 Result<std::string> certificate_fingerprint(std::string_view certificate_pem);
+
+// A peer's words on one log line: control characters (a newline would forge a line of the
+// station's log) become '?'.
+inline std::string one_line(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    return out;
+}
 
 }  // namespace psephos::app::station_cli

@@ -27,6 +27,7 @@
 #include "psephos/crypto/scalar.hpp"
 #include "psephos/station/station_client.hpp"
 #include "psephos_process.hpp"
+#include "station_commands.hpp"
 
 using namespace psephos;
 using test::describe;
@@ -390,6 +391,13 @@ private slots:
                      r.err.contains("Address already in use (another program, or another "
                                     "station, is listening on that port)"),
                  qPrintable(describe(r)));
+    }
+
+    void log_lines_cannot_be_forged() {
+        using app::station_cli::one_line;
+        QCOMPARE(one_line("ward-1-kiosk-1"), std::string("ward-1-kiosk-1"));
+        QCOMPARE(one_line("x\npsephos-station: refused 1.2.3.4:5 (device y): forged\r\x1b[2J\x7f"),
+                 std::string("x?psephos-station: refused 1.2.3.4:5 (device y): forged??[2J?"));
     }
 
     void serve_refuses_a_certificate_key_others_can_read() {
