@@ -50,12 +50,54 @@ std::optional<long> parse_number(const std::string& option, const char* text, lo
     }
     return value;
 }
+// psephos-bench station …: its own options (docs/benchmarks.md).
+int run_station_suite(int argc, char** argv) {
+    psephos::bench::StationBenchOptions options;
+    options.manifest_path = PSEPHOS_DEFAULT_BENCH_MANIFEST;
+    for (int i = 2; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const bool has_value = i + 1 < argc;
+        std::optional<long> n;
+        if (arg == "--json") {
+            options.json = true;
+        } else if (arg == "--hostile") {
+            options.hostile = true;
+        } else if (arg == "--station-binary" && has_value) {
+            options.station_binary = argv[++i];
+        } else if (arg == "--manifest" && has_value) {
+            options.manifest_path = argv[++i];
+        } else if (arg == "--kiosks" && has_value) {
+            if (!(n = parse_number(arg, argv[++i], 1, 250))) return 2;
+            options.kiosks = static_cast<std::size_t>(*n);
+        } else if (arg == "--ballots" && has_value) {
+            if (!(n = parse_number(arg, argv[++i], 1, 1'000'000))) return 2;
+            options.ballots = static_cast<std::size_t>(*n);
+        } else if (arg == "--threads" && has_value) {
+            if (!(n = parse_number(arg, argv[++i], 1, 64))) return 2;
+            options.threads = static_cast<unsigned>(*n);
+        } else if (arg == "--window" && has_value) {
+            // At most the station's max_in_flight: beyond it the station answers busy.
+            if (!(n = parse_number(arg, argv[++i], 1, 8))) return 2;
+            options.window = static_cast<std::size_t>(*n);
+        } else {
+            std::cerr << "psephos-bench: unknown argument '" << arg << "'\n";
+            return usage();
+        }
+    }
+    try {
+        return psephos::bench::run_station_bench(options, std::cout);
+    } catch (const std::exception& e) {
+        std::cerr << "psephos-bench: " << e.what() << '\n';
+        return 1;
+    }
+}
 }  // namespace
 
 int main(int argc, char** argv) {
     psephos::crypto::initialize();
     if (argc < 2) return usage();
     const std::string suite = argv[1];
+    if (suite == "station") return run_station_suite(argc, argv);
     if (suite == "verify-child") {
         // Not for people: the process run_verify_bench starts for each verification.
         if (argc != 4) return usage();
@@ -70,7 +112,7 @@ int main(int argc, char** argv) {
         }
     }
     if (suite != "crypto" && suite != "ballot" && suite != "ledger" && suite != "tally" &&
-        suite != "verify" && suite != "station") {
+        suite != "verify") {
         return usage();
     }
     bool json = false;
@@ -78,7 +120,6 @@ int main(int argc, char** argv) {
     psephos::bench::LedgerBenchOptions ledger_options;
     psephos::bench::TallyBenchOptions tally_options;
     psephos::bench::VerifyBenchOptions verify_options;
-    psephos::bench::StationBenchOptions station_options;
     std::string manifest = PSEPHOS_DEFAULT_BENCH_MANIFEST;
     for (int i = 2; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -114,30 +155,8 @@ int main(int argc, char** argv) {
             const auto n = parse_number(arg, argv[++i], 1, 1024);
             if (!n) return 2;
             verify_options.threads = static_cast<unsigned>(*n);
-        } else if (suite == "station" && arg == "--hostile") {
-            station_options.hostile = true;
-        } else if (suite == "station" && arg == "--station-binary" && has_value) {
-            station_options.station_binary = argv[++i];
-        } else if (suite == "station" && arg == "--kiosks" && has_value) {
-            const auto n = parse_number(arg, argv[++i], 1, 250);
-            if (!n) return 2;
-            station_options.kiosks = static_cast<std::size_t>(*n);
-        } else if (suite == "station" && arg == "--ballots" && has_value) {
-            const auto n = parse_number(arg, argv[++i], 1, 1'000'000);
-            if (!n) return 2;
-            station_options.ballots = static_cast<std::size_t>(*n);
-        } else if (suite == "station" && arg == "--threads" && has_value) {
-            const auto n = parse_number(arg, argv[++i], 1, 64);
-            if (!n) return 2;
-            station_options.threads = static_cast<unsigned>(*n);
-        } else if (suite == "station" && arg == "--window" && has_value) {
-            const auto n = parse_number(arg, argv[++i], 1, 8);  // the station's max_in_flight
-            if (!n) return 2;
-            station_options.window = static_cast<std::size_t>(*n);
         } else if (arg == "--manifest" &&
-                   (suite == "ballot" || suite == "ledger" || suite == "verify" ||
-                    suite == "station") &&
-                   has_value) {
+                   (suite == "ballot" || suite == "ledger" || suite == "verify") && has_value) {
             manifest = argv[++i];
         } else {
             std::cerr << "psephos-bench: unknown argument '" << arg << "'\n";
@@ -160,11 +179,6 @@ int main(int argc, char** argv) {
             verify_options.json = json;
             verify_options.manifest_path = manifest;
             return psephos::bench::run_verify_bench(verify_options, std::cout);
-        }
-        if (suite == "station") {
-            station_options.json = json;
-            station_options.manifest_path = manifest;
-            return psephos::bench::run_station_bench(station_options, std::cout);
         }
         if (suite == "tally") {
             tally_options.json = json;

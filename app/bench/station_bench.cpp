@@ -405,27 +405,36 @@ void print_run_row(std::ostream& out, const std::string& what, const RunFigures&
     out << '\n';
 }
 
-}  // namespace
+void print_peers_json(std::ostream& out, const std::map<std::string, PeerTally>& tallies,
+                      std::map<std::string, Logged>& logged) {
+    out << ",\"peers\":{";
+    bool first = true;
+    for (const auto& [kind, tally] : tallies) {
+        out << (first ? "" : ",") << '"' << kind << "\":{\"attempts\":" << tally.attempts
+            << ",\"refused\":" << tally.refused << ",\"served\":" << tally.not_refused;
+        if (kind == "flood") out << ",\"rate_limited\":" << tally.rate_limited;
+        out << ",\"event_log\":" << logged[kind].event_log
+            << ",\"stderr\":" << logged[kind].stderr_lines << '}';
+        first = false;
+    }
+    out << '}';
+}
 
-int run_station_bench(const StationBenchOptions& options, std::ostream& out) {
-    if (options.station_binary.empty())
-        throw std::invalid_argument("the station benchmark needs --station-binary PATH");
-    if (options.kiosks == 0 || options.ballots < options.kiosks || options.window == 0)
-        throw std::invalid_argument(
-            "the station benchmark needs at least one kiosk, a ballot per kiosk and a window");
-    auto manifest = election::load_manifest_file(options.manifest_path);
-    if (!manifest) throw std::runtime_error(manifest.error().message);
-    auto ceremony = election::run_local_key_ceremony(std::move(manifest).value());
-    if (!ceremony) throw std::runtime_error(ceremony.error().message);
-    const election::ElectionContext& election = ceremony.value().election;
+void print_peers_table(std::ostream& out, const std::map<std::string, PeerTally>& tallies,
+                       std::map<std::string, Logged>& logged) {
+    for (const auto& [kind, tally] : tallies) {
+        out << "    " << std::left << std::setw(26) << kind << std::right << std::setw(6)
+            << tally.attempts << " tried, " << std::setw(6) << tally.refused
+            << " refused or closed, " << tally.not_refused << " served; logged "
+            << logged[kind].event_log << " times, " << logged[kind].stderr_lines
+            << " stderr lines (\"" << tally.reason << "\")\n";
+    }
+}
 
-    const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
-    const auto prepare_start = Clock::now();
-    // A spare kiosk for the hostile run's device-level bad peers, with one ballot of its own.
-    const Workload w = prepare_district_workload(
-        election, 0, options.kiosks, options.hostile ? 1 : 0, options.ballots, hardware);
-    Setup s(election, w, options.kiosks, options.window, options.threads, options.station_binary);
-    s.district_id = election.manifest.districts.at(0).id;
+// The finalized manifest, the station's certificate and key, the kiosks' TLS identities.
+void write_station_files(Setup& s) {
+    const election::ElectionContext& election = s.election;
+    const Workload& w = s.w;
     s.manifest = s.directory.path() / "election.json";
     if (auto ok =
             crypto::write_new_file(s.manifest, election::manifest_to_json(election.manifest), 0644);
@@ -450,30 +459,58 @@ int run_station_bench(const StationBenchOptions& options, std::ostream& out) {
         if (!identity) throw std::runtime_error(identity.error().message);
         s.identities.push_back(std::move(identity).value());
     }
-    std::optional<HostileTarget> attack;
+}
+
+// The bad peers' target: a stranger's certificate and the spare kiosk (w.kiosks[kiosks]) with one
+// ballot of its own for the flood.
+HostileTarget make_attack(const Setup& s, std::optional<station::TlsIdentity>& stranger) {
+    const election::ElectionContext& election = s.election;
+    auto made = station::make_tls_identity(crypto::Ed25519SigningKey::generate(), "stranger");
+    if (!made) throw std::runtime_error(made.error().message);
+    stranger.emplace(std::move(made).value());
+    const Kiosk& spare = s.w.kiosks.at(s.kiosks);
+    const election::BallotStyle* style = election.manifest.ballot_style_of_district(s.district_id);
+    const election::BallotRequest request{
+        spare.device_id + "-b0", spare.device_id, s.district_id, ballot_time,
+        election::initial_tracking_code(election.base_hash, spare.device_id)};
+    auto flood_ballot = election::encrypt_ballot(
+        election, request, varied_full_vote(election.manifest, *style, 0), spare.key);
+    if (!flood_ballot) throw std::runtime_error(flood_ballot.error().message);
+    return HostileTarget{"",
+                         0,
+                         s.station_certificate_pem,
+                         election.base_hash,
+                         &*stranger,
+                         &s.identities.at(s.kiosks),
+                         spare.device_id,
+                         election::encode_ballot(flood_ballot.value().ballot)};
+}
+
+}  // namespace
+
+int run_station_bench(const StationBenchOptions& options, std::ostream& out) {
+    if (options.station_binary.empty())
+        throw std::invalid_argument("the station benchmark needs --station-binary PATH");
+    if (options.kiosks == 0 || options.ballots < options.kiosks || options.window == 0)
+        throw std::invalid_argument(
+            "the station benchmark needs at least one kiosk, a ballot per kiosk and a window");
+    auto manifest = election::load_manifest_file(options.manifest_path);
+    if (!manifest) throw std::runtime_error(manifest.error().message);
+    auto ceremony = election::run_local_key_ceremony(std::move(manifest).value());
+    if (!ceremony) throw std::runtime_error(ceremony.error().message);
+    const election::ElectionContext& election = ceremony.value().election;
+
+    const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
+    const auto prepare_start = Clock::now();
+    // A spare kiosk for the hostile run's device-level bad peers, with one ballot of its own.
+    const Workload w = prepare_district_workload(
+        election, 0, options.kiosks, options.hostile ? 1 : 0, options.ballots, hardware);
+    Setup s(election, w, options.kiosks, options.window, options.threads, options.station_binary);
+    s.district_id = election.manifest.districts.at(0).id;
+    write_station_files(s);
     std::optional<station::TlsIdentity> stranger;
-    if (options.hostile) {
-        auto made = station::make_tls_identity(crypto::Ed25519SigningKey::generate(), "stranger");
-        if (!made) throw std::runtime_error(made.error().message);
-        stranger.emplace(std::move(made).value());
-        const Kiosk& spare = w.kiosks.at(options.kiosks);
-        const election::BallotStyle* style =
-            election.manifest.ballot_style_of_district(s.district_id);
-        const election::BallotRequest request{
-            spare.device_id + "-b0", spare.device_id, s.district_id, ballot_time,
-            election::initial_tracking_code(election.base_hash, spare.device_id)};
-        auto flood_ballot = election::encrypt_ballot(
-            election, request, varied_full_vote(election.manifest, *style, 0), spare.key);
-        if (!flood_ballot) throw std::runtime_error(flood_ballot.error().message);
-        attack = HostileTarget{"",
-                               0,
-                               s.station_certificate_pem,
-                               election.base_hash,
-                               &*stranger,
-                               &s.identities.at(options.kiosks),
-                               spare.device_id,
-                               election::encode_ballot(flood_ballot.value().ballot)};
-    }
+    std::optional<HostileTarget> attack;
+    if (options.hostile) attack = make_attack(s, stranger);
     const double prepare_seconds = seconds_since(prepare_start);
 
     const NetworkRun network = run_network(s, "clean", std::nullopt);
@@ -504,17 +541,9 @@ int run_station_bench(const StationBenchOptions& options, std::ostream& out) {
         if (hostile) {
             print_run_json(out, "hostile_", hostile->figures);
             out << ",\"hostile_p99_ratio\":"
-                << fixed(hostile->figures.p99_ms / network.figures.p99_ms, 3) << ",\"peers\":{";
-            bool first = true;
-            for (const auto& [kind, tally] : hostile->tallies) {
-                out << (first ? "" : ",") << '"' << kind << "\":{\"attempts\":" << tally.attempts
-                    << ",\"refused\":" << tally.refused << ",\"served\":" << tally.not_refused;
-                if (kind == "flood") out << ",\"rate_limited\":" << tally.rate_limited;
-                out << ",\"event_log\":" << logged[kind].event_log
-                    << ",\"stderr\":" << logged[kind].stderr_lines << '}';
-                first = false;
-            }
-            out << "},\"all_refused\":" << (all_refused ? "true" : "false");
+                << fixed(hostile->figures.p99_ms / network.figures.p99_ms, 3);
+            print_peers_json(out, hostile->tallies, logged);
+            out << ",\"all_refused\":" << (all_refused ? "true" : "false");
         }
         out << "}\n";
         return all_refused ? 0 : 1;
@@ -532,13 +561,7 @@ int run_station_bench(const StationBenchOptions& options, std::ostream& out) {
         print_run_row(out, "network, under attack", hostile->figures, true);
         out << "  honest p99 under attack / clean "
             << fixed(hostile->figures.p99_ms / network.figures.p99_ms, 2) << " (target <= 2)\n";
-        for (const auto& [kind, tally] : hostile->tallies) {
-            out << "    " << std::left << std::setw(26) << kind << std::right << std::setw(6)
-                << tally.attempts << " tried, " << std::setw(6) << tally.refused
-                << " refused or closed, " << tally.not_refused << " served; logged "
-                << logged[kind].event_log << " times, " << logged[kind].stderr_lines
-                << " stderr lines (\"" << tally.reason << "\")\n";
-        }
+        print_peers_table(out, hostile->tallies, logged);
         out << "  every bad peer refused and logged: " << (all_refused ? "yes" : "NO") << '\n';
     }
     return all_refused ? 0 : 1;
