@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <algorithm>
+#include <utility>
 
 #include <csignal>
 #include <cstdio>
@@ -211,12 +212,23 @@ int run_serve(Words words) {
     options.address = listen.value().host;
     options.port = listen.value().port;
     options.threads = static_cast<unsigned>(threads.value());
-    options.on_refusal = [&log_mutex](const station::StationRefusal& refusal) {
+    // Thinned like the event log: a flood of refusals of one kind prints one line a second, the
+    // next printed line counting the ones left out.
+    std::uint64_t not_printed = 0;
+    options.on_refusal = [&log_mutex, &not_printed](const station::StationRefusal& refusal) {
+        const std::lock_guard lock(log_mutex);
+        if (refusal.thinned) {
+            ++not_printed;
+            return;
+        }
         const std::string device =
             refusal.device_id.empty() ? "no device yet" : "device " + one_line(refusal.device_id);
-        const std::lock_guard lock(log_mutex);
         std::cerr << "psephos-station: refused " << one_line(refusal.peer) << " (" << device
-                  << "): " << one_line(refusal.reason) << std::endl;
+                  << "): " << one_line(refusal.reason);
+        if (not_printed > 0)
+            std::cerr << " (and " << std::exchange(not_printed, 0)
+                      << " earlier refusals of a flood, not printed)";
+        std::cerr << std::endl;
     };
     auto started = station::StationServer::start(*ledger, identity.value(), std::move(options));
     if (!started) {

@@ -303,6 +303,20 @@ private slots:
                               "device key of the station's districts (ward-1)\n"),
                  qPrintable(station_err_));
         QVERIFY(station_err_.startsWith("psephos-station: refused 127.0.0.1:"));
+
+        // A flood of the same refusal within a second prints far fewer lines than attempts, and
+        // a later line counts the ones left out (thinned as the event log is).
+        const qsizetype before = station_err_.count('\n');
+        for (int i = 0; i < 20; ++i) {
+            auto again = connect(identity);
+            if (again) (void)again.value()->receive();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1'100));
+        auto last = connect(identity);
+        if (last) (void)last.value()->receive();
+        QVERIFY2(station_said("earlier refusals of a flood, not printed)\n"),
+                 qPrintable(station_err_));
+        QVERIFY2(station_err_.count('\n') - before < 10, qPrintable(station_err_));
     }
 
     void sigterm_stops_the_station_and_the_ledger_reopens() {

@@ -39,9 +39,13 @@ void check(const Status& s, const char* what) {
 // front of the station, and the networked kiosk's files: the manifest, its device key, the
 // pinned station certificate and its own data directory (no ledger, no ledger key).
 struct PollingPlace {
-    PollingPlace() {
+    // `more_registrations`: further devices of d1, registered before the polls open.
+    explicit PollingPlace(std::vector<election::DeviceRegistration> more_registrations = {}) {
         const std::filesystem::path root = dir.path().toStdString();
-        ledger = make_ledger(root / "ledger", {scenario.registration(0)});
+        std::vector<Bytes> start{scenario.registration(0)};
+        for (const auto& r : more_registrations)
+            start.push_back(election::encode_device_registration(scenario.authorised(r)));
+        ledger = make_ledger(root / "ledger", std::move(start));
         start_station();
         relay = std::make_unique<test::Relay>(server->port());
         manifest = root / "election.json";
@@ -356,6 +360,46 @@ private slots:
         QCOMPARE(p.ledger->casting().status(0).polls, ledger::PollsStatus::not_opened);
     }
 
+    // Two networked kiosks in d1 (docs/station-protocol.md §6 "Closing"): the closing at the
+    // first needs the second's own head, so it is refused until the second kiosk finished (the
+    // station holds no head the second did not sign); a finished kiosk seals no more ballots.
+    void a_district_of_two_kiosks_closes_once_both_finished() {
+        const crypto::Ed25519SigningKey second = test::seeded_key(0x33);
+        PollingPlace p({{"d1", "d1-kiosk-2", second.public_key(), 1'793'000'000, {}}});
+        auto first = p.open_polls();
+        kiosk::KioskConfig c = p.config();
+        c.device_id = "d1-kiosk-2";
+        c.station = "127.0.0.1:" + std::to_string(p.server->port());  // the relay takes one
+        c.device_key = std::filesystem::path(p.dir.path().toStdString()) / "d1-kiosk-2.key";
+        check(crypto::write_signing_key_file(c.device_key, second, "d1-kiosk-2"), "key");
+        c.data = std::filesystem::path(p.dir.path().toStdString()) / "kiosk-2";
+        std::filesystem::create_directories(c.data);
+        auto other = p.open_kiosk(c);
+        QVERIFY2(other->wait_for_link(10s), other->link_status().reason.c_str());
+        for (auto* k : {first.get(), other.get()}) {
+            QVERIFY(k->seal(marks_of(*k, 1)).ok());
+            QVERIFY(k->cast().ok());
+        }
+        auto early = first->record_polls(election::PollsAction::closed, "poll worker 1");
+        QVERIFY(!early.ok());
+        QVERIFY2(early.error().message.find("d1-kiosk-2") != std::string::npos,
+                 early.error().message.c_str());
+        QCOMPARE(p.ledger->casting().status(0).polls, ledger::PollsStatus::open);
+
+        auto finished = other->finish();
+        QVERIFY2(finished.ok(), finished ? "" : finished.error().message.c_str());
+        QCOMPARE(finished.value().ballots, std::uint64_t{1});
+        QCOMPARE(finished.value().kiosks_registered, 2u);
+        auto late = other->seal(marks_of(*other, 0));
+        QVERIFY(!late.ok());
+        QVERIFY(late.error().message.find("finished for the day") != std::string::npos);
+
+        auto closed = first->record_polls(election::PollsAction::closed, "poll worker 1");
+        QVERIFY2(closed.ok(), closed ? "" : closed.error().message.c_str());
+        QCOMPARE(p.ledger->casting().status(0).polls, ledger::PollsStatus::closed);
+        QCOMPARE(p.ledger->casting().status(0).ballots_cast, std::uint64_t{2});
+    }
+
     void a_station_whose_log_lacks_the_kiosks_ballot_gets_no_closing() {
         PollingPlace p;
         auto k = p.open_polls();
@@ -378,7 +422,7 @@ private slots:
         QVERIFY(!closed.ok());
         QVERIFY2(closed.error().code == ErrorCode::verification_failed,
                  closed.error().message.c_str());
-        QVERIFY2(closed.error().message.find("does not sign this closing") != std::string::npos,
+        QVERIFY2(closed.error().message.find("does not sign its head") != std::string::npos,
                  closed.error().message.c_str());
         QCOMPARE(cut->casting().status(0).polls, ledger::PollsStatus::open);
         liar.reset();

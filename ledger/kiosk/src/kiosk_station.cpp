@@ -262,18 +262,14 @@ Result<Bytes> KioskStation::remote_polls_record(election::PollsAction action, st
         record.ballots_challenged = s.casting.ballots_challenged;
     }
     if (action == election::PollsAction::closed) {
-        if (s.device_ballots != head_ballots_ || !(s.device_last_tracking_code == chain_head_))
-            return Error{ErrorCode::verification_failed,
-                         "the station's log does not hold this kiosk's ballots as the kiosk "
-                         "recorded them: the station says " +
-                             std::to_string(s.device_ballots) + " ballots, the last " +
-                             election::format_tracking_code(s.device_last_tracking_code) +
-                             "; the kiosk has " + std::to_string(head_ballots_) + ", the last " +
-                             election::format_tracking_code(chain_head_) +
-                             ". The kiosk does not sign this closing: tell the election official"};
-        record.heads.push_back(election::sign_device_head(election().base_hash, district_id_,
-                                                          device_id_, head_ballots_, chain_head_,
-                                                          *device_key_));
+        // This kiosk finishes first (its own head, checked against the log), then the closing
+        // carries every finished kiosk's head the station holds; the ledger refuses it unless
+        // every registered device of the district is among them.
+        if (auto finished = finish_with(s); !finished) return finished.error();
+        auto heads = remote_->final_heads();
+        if (!heads) return heads.error();
+        for (const station::SignedHead& h : heads.value())
+            record.heads.push_back({h.device_id, h.ballots, h.last_tracking_code, h.signature});
     }
     try {
         election::sign_polls_record(election().base_hash, record, *device_key_);
@@ -281,6 +277,40 @@ Result<Bytes> KioskStation::remote_polls_record(election::PollsAction action, st
     } catch (const std::invalid_argument& e) {
         return Error{ErrorCode::invalid_argument, e.what()};
     }
+}
+
+Result<FinishReport> KioskStation::finish() {
+    if (remote_ == nullptr)
+        return Error{ErrorCode::refused,
+                     "an in-process kiosk does not finish on its own: its closing reads every "
+                     "device's head from the ledger"};
+    if (auto ok = refuse_if_unconfirmed(); !ok) return ok.error();
+    if (auto ok = refuse_without_link(); !ok) return ok.error();
+    auto status = fetch_status();
+    if (!status) return status.error();
+    return finish_with(status.value());
+}
+
+// The kiosk's own head, only if the station's log holds this kiosk's ballots as the kiosk
+// recorded them (a station that dropped or added one gets nothing signed), to the station.
+Result<FinishReport> KioskStation::finish_with(const StationStatus& s) {
+    if (s.device_ballots != head_ballots_ || !(s.device_last_tracking_code == chain_head_))
+        return Error{ErrorCode::verification_failed,
+                     "the station's log does not hold this kiosk's ballots as the kiosk "
+                     "recorded them: the station says " +
+                         std::to_string(s.device_ballots) + " ballots, the last " +
+                         election::format_tracking_code(s.device_last_tracking_code) +
+                         "; the kiosk has " + std::to_string(head_ballots_) + ", the last " +
+                         election::format_tracking_code(chain_head_) +
+                         ". The kiosk does not sign its head: tell the election official"};
+    discard_sealed();
+    const election::DeviceHead head = election::sign_device_head(
+        election().base_hash, district_id_, device_id_, head_ballots_, chain_head_, *device_key_);
+    auto noted = remote_->send_final_head(
+        {head.device_id, head.ballots, head.last_tracking_code, head.signature});
+    if (!noted) return noted.error();
+    finished_ = true;
+    return FinishReport{head_ballots_, noted.value().heads_held, noted.value().devices_registered};
 }
 
 Result<election::PreparedBallot> KioskStation::prepare(const election::BallotMarks& marks) {
@@ -437,6 +467,9 @@ Result<std::optional<SettledOutcome>> KioskStation::settle() {
 
 Result<SealedBallot> KioskStation::seal(const election::BallotMarks& marks) {
     if (auto ok = refuse_if_unconfirmed(); !ok) return ok.error();
+    if (finished_)
+        return Error{ErrorCode::refused,
+                     "this kiosk has finished for the day (its final head is with the station)"};
     if (auto ok = refuse_without_link(); !ok) return ok.error();
     discard_sealed();
     auto prepared = prepare(marks);

@@ -368,6 +368,35 @@ Result<StationStatus> RemoteLink::status() {
     return s;
 }
 
+template <class T>
+Result<T> RemoteLink::request_online(station::Message request, std::string_view what) {
+    const std::lock_guard lock(mutex_);
+    if (!in_flight_) probe_locked();
+    if (!client_ || status_.state != LinkState::online || in_flight_)
+        return Error{ErrorCode::refused,
+                     "no link to the station (" + std::string(to_string(status_.state)) +
+                         (status_.reason.empty() ? "" : ": " + status_.reason) + ")"};
+    std::visit([this](auto& m) { m.request_id = next_request_id(); }, request);
+    auto answer = exchange_locked(std::move(request));
+    if (!answer) return answer.error();
+    if (auto* ok = std::get_if<T>(&answer.value())) return std::move(*ok);
+    if (auto* error = std::get_if<station::ErrorReply>(&answer.value()))
+        return Error{ErrorCode::refused,
+                     std::string(what) + ": the station refused it: " + error->text};
+    return Error{ErrorCode::io_error,
+                 std::string(what) + " answered with " + describe_answer(answer.value())};
+}
+
+Result<station::HeadNoted> RemoteLink::send_final_head(const station::SignedHead& head) {
+    return request_online<station::HeadNoted>(station::FinalHead{0, head}, "final head");
+}
+
+Result<std::vector<station::SignedHead>> RemoteLink::final_heads() {
+    auto list = request_online<station::HeadList>(station::HeadsRequest{0}, "heads");
+    if (!list) return list.error();
+    return std::move(list.value().heads);
+}
+
 Result<StationStatus> RemoteLink::status_locked() {
     auto answer = exchange_locked(station::StatusRequest{next_request_id()});
     if (!answer) return answer.error();

@@ -65,6 +65,12 @@ public:
     // Polls records. refused (nothing sent) without a link or with a ballot in flight.
     Result<LinkReceipt> submit(Bytes record, election::ActorRole role) override;
     Result<StationStatus> status() override;
+    // The kiosk's signed final head to the station (docs/station-protocol.md §6 "Closing"); the
+    // station's HeadNoted. refused without a link, with a ballot in flight, or with the station's
+    // reason.
+    Result<station::HeadNoted> send_final_head(const station::SignedHead& head);
+    // The final heads the station holds for the district, in ascending device id order.
+    Result<std::vector<station::SignedHead>> final_heads();
 
     // Sends a ballot; it is in flight from before it is sent until its answer. A refusal (no
     // link, the station refused it): refused, nothing recorded. The connection lost before the
@@ -88,6 +94,9 @@ private:
     void go_offline_locked(std::string reason);
     void set_state_locked(LinkState state, std::string reason = {});
     Result<station::Message> exchange_locked(station::Message request);
+    // Online, nothing in flight, then one exchange; the answer of type T or why not.
+    template <class T>
+    Result<T> request_online(station::Message request, std::string_view what);
     Result<LinkReceipt> receipt_for_locked(const station::Inclusion& inclusion,
                                            ByteSpan record) const;
     std::uint32_t next_request_id() { return ++request_id_; }

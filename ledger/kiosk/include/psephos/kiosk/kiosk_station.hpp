@@ -106,6 +106,13 @@ struct UnconfirmedOutcome {
     std::uint64_t index = 0;
 };
 
+// What the station said when this kiosk finished for the day.
+struct FinishReport {
+    std::uint64_t ballots = 0;            // this kiosk's, cast and challenged, as its head says
+    std::uint32_t kiosks_finished = 0;    // of the district, this one included
+    std::uint32_t kiosks_registered = 0;  // of the district
+};
+
 class KioskStation {
 public:
     // Errors name what is wrong: the manifest, the district, the ledger (locked by another
@@ -133,6 +140,13 @@ public:
     bool wait_for_link(std::chrono::milliseconds timeout);
     // Networked: the next connection attempt starts now rather than after the backoff.
     void reconnect_now();
+    // Networked: the kiosk finishes for the day (docs/station-protocol.md §6 "Closing"): it
+    // checks its own head against the station's log, signs it and sends it; from then on it
+    // seals no ballot. The closing (record_polls(closed), at the kiosk where the poll worker
+    // closes) finishes that kiosk too and carries every finished kiosk's head. In process:
+    // refused (the closing reads every head from the ledger).
+    Result<FinishReport> finish();
+    bool finished() const { return finished_; }
     // The kiosk's own head: how many ballots it recorded and the tracking code of the last.
     std::uint64_t head_ballots() const { return head_ballots_; }
     const Hash32& chain_head() const { return chain_head_; }
@@ -195,6 +209,7 @@ private:
     Result<LinkReceipt> submit_ballot(Bytes record, const Hash32& tracking_code, bool challenged);
     Status refuse_if_unconfirmed() const;
     Status refuse_without_link() const;
+    Result<FinishReport> finish_with(const StationStatus& status);
     Result<Bytes> remote_polls_record(election::PollsAction action, std::string actor);
     Status advance_head(const Hash32& tracking_code);
     Status open_remote(const KioskConfig& config, const election::ElectionContext& context);
@@ -222,6 +237,7 @@ private:
     std::optional<election::PreparedBallot> sealed_;  // with its secrets; see seal()
     std::optional<SealedBallot> sealed_code_;
     std::optional<std::string> unconfirmed_;
+    bool finished_ = false;  // networked: the final head went to the station
     std::vector<UnconfirmedOutcome> recovered_;
 };
 
