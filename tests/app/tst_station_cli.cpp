@@ -19,8 +19,10 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <chrono>
 #include <csignal>
 #include <memory>
+#include <thread>
 
 #include "commands.hpp"
 #include "psephos/crypto/key_file.hpp"
