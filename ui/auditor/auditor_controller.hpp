@@ -6,6 +6,7 @@
 // looks tracking codes up. QML draws, C++ decides; everything here is testable without QML.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -24,8 +25,13 @@
 
 namespace psephos::ui {
 
+// In QML a type the window is given (Main.qml's required property `auditor`, set from C++ with
+// setInitialProperties in auditor_qml.hpp), never one QML creates: the executable opens the record
+// named on its command line before the window shows, and tests drive the same object.
 class AuditorController : public QObject {
     Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("the window is given its controller (auditor_qml.hpp)")
     // The record
     Q_PROPERTY(QString recordPath READ recordPath NOTIFY recordChanged)
     Q_PROPERTY(bool loaded READ loaded NOTIFY recordChanged)

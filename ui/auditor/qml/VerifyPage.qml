@@ -4,9 +4,13 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Psephos.Auditor
 
 Item {
     id: page
+
+    // The window's controller (Main.qml passes its own).
+    required property AuditorController auditor
     objectName: "page-verify"
 
     readonly property Theme theme: Theme {}
