@@ -436,21 +436,21 @@ private slots:
         QCOMPARE(test::run({"tally", "--data", data}).exit_code, 0);
 
         ui::AuditorController a;
-        QSignalSpy finished(&a, &ui::AuditorController::guardianFinished);
+        ui::GuardianStep& g = *a.guardian();
+        QSignalSpy finished(&g, &ui::GuardianStep::finished);
         auto decrypt = [&](const QString& key, const QString& pass) {
             finished.clear();
-            a.guardianDecrypt(key, pass, data);
-            QVERIFY(a.guardianBusy());
+            g.decrypt(key, pass, data);
+            QVERIFY(g.busy());
             QVERIFY(finished.wait(60000));
-            QVERIFY(!a.guardianBusy());
+            QVERIFY(!g.busy());
         };
         decrypt(path("ceremony/guardian-1.key"), QString());  // sealed: no passphrase
         QVERIFY(!finished.first().at(0).toBool());
-        QVERIFY2(a.guardianSummary().contains(QStringLiteral("passphrase")),
-                 qPrintable(a.guardianSummary()));
+        QVERIFY2(g.summary().contains(QStringLiteral("passphrase")), qPrintable(g.summary()));
         decrypt(path("ceremony/guardian-1.key"), QStringLiteral("not the passphrase"));
         QVERIFY(!finished.first().at(0).toBool());
-        QVERIFY(a.guardianOutcome().isEmpty());
+        QCOMPARE(g.outcome()->rowCount(), 0);
         // Another election's guardian (the demo's ceremony ran on the county sample).
         const test::Run other = test::run({"ceremony", "--election", small, "--guardians", "5",
                                            "--threshold", "3", "--out", path("other")},
@@ -458,23 +458,27 @@ private slots:
         QCOMPARE(other.exit_code, 0);
         decrypt(path("other/guardian-1.key"), passphrase);
         QVERIFY(!finished.first().at(0).toBool());
-        QVERIFY(a.guardianOutcome().isEmpty());
+        QCOMPARE(g.outcome()->rowCount(), 0);
 
         decrypt(path("ceremony/guardian-1.key"), passphrase);
-        QVERIFY2(finished.first().at(0).toBool(), qPrintable(a.guardianSummary()));
-        // ward-2 never opened its polls, so it has no tally.
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(g.summary()));
+        // ward-2 never opened its polls, so it has no tally. The rows as QML reads them: by the
+        // roles' names, the state a GuardianStep::State.
         auto states = [&] {
             QStringList out;
-            for (const QVariant& v : a.guardianOutcome())
-                out << v.toMap()["district"].toString() + ": " + v.toMap()["state"].toString();
+            const ui::ListModel& m = *g.outcome();
+            const int district = m.roleNames().key("district"), state = m.roleNames().key("state");
+            const QMetaEnum names = QMetaEnum::fromType<ui::GuardianStep::State>();
+            for (int row = 0; row < m.rowCount(); ++row)
+                out << m.data(m.index(row), district).toString() + ": " +
+                           names.valueToKey(m.data(m.index(row), state).toInt());
             return out;
         };
-        QCOMPARE(states(), (QStringList{"ward-1: decrypted", "ward-2: no tally"}));
-        QVERIFY2(a.guardianSummary().contains(
-                     QStringLiteral("Guardian 1: 1 district tallies decrypted")),
-                 qPrintable(a.guardianSummary()));
+        QCOMPARE(states(), (QStringList{"ward-1: Decrypted", "ward-2: NoTally"}));
+        QVERIFY2(g.summary().contains(QStringLiteral("Guardian 1: 1 district tallies decrypted")),
+                 qPrintable(g.summary()));
         decrypt(path("ceremony/guardian-1.key"), passphrase);
-        QCOMPARE(states(), (QStringList{"ward-1: already decrypted", "ward-2: no tally"}));
+        QCOMPARE(states(), (QStringList{"ward-1: AlreadyDecrypted", "ward-2: NoTally"}));
         // Two more guardians from the desktop, and the ledger combines the results.
         decrypt(path("ceremony/guardian-3.key"), passphrase);
         decrypt(path("ceremony/guardian-4.key"), passphrase);
@@ -484,7 +488,7 @@ private slots:
                      results.out.contains("\"guardians\":[1,3,4]"),
                  qPrintable(results.out));
         decrypt(path("ceremony/guardian-5.key"), passphrase);
-        QCOMPARE(states(), (QStringList{"ward-1: has result", "ward-2: no tally"}));
+        QCOMPARE(states(), (QStringList{"ward-1: HasResult", "ward-2: NoTally"}));
     }
 
     void exports_results_and_report() {

@@ -184,7 +184,7 @@ private slots:
         d.type(m_dir.path() + QStringLiteral("/election"));
         d.click(QStringLiteral("guardianDecryptButton"));
         QVERIFY(d.waitUntil([&] {
-            return !d.auditor().guardianBusy() && !d.auditor().guardianSummary().isEmpty();
+            return !d.auditor().guardian()->busy() && !d.auditor().guardian()->summary().isEmpty();
         }));
         QVERIFY2(d.text(QStringLiteral("guardianSummary"))
                      .contains(QStringLiteral("no-such-guardian.key")),

@@ -1,6 +1,5 @@
 #include "auditor_controller.hpp"
 
-#include <sodium.h>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -24,7 +23,6 @@
 #include "psephos/election/election_manifest.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/json/strict_json.hpp"
-#include "psephos/ledger/guardian_decryption.hpp"
 #include "utf8_text.hpp"
 
 namespace psephos::ui {
@@ -90,6 +88,8 @@ Result<QJsonObject> read_json(const QString& root, const QString& relative) {
 }  // namespace
 
 AuditorController::AuditorController(QObject* parent) : QObject(parent) {
+    connect(&m_guardian, &GuardianStep::message, this,
+            [this](const QString& text) { setMessage(text); });
     m_pool.setMaxThreadCount(1);
     QSettings settings(QStringLiteral("Psephos"), QStringLiteral("auditor"));
     m_recent = settings.value(QStringLiteral("recentRecords")).toStringList();
@@ -838,112 +838,6 @@ void AuditorController::exportProofBundle(const QString& code, const QString& pa
         watcher->deleteLater();
         setMessage(r.text);
         emit proofBundleExported(r.ok, r.text);
-    });
-    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), work));
-}
-
-// ----------------------------------------------------------------------------- guardian step
-
-void AuditorController::guardianDecrypt(const QString& key_file, const QString& passphrase,
-                                        const QString& data_dir) {
-    if (m_guardianBusy) return;
-    m_guardianBusy = true;
-    m_guardianOutcome.clear();
-    m_guardianSummary = tr("Decrypting…");
-    emit guardianChanged();
-    struct Outcome {
-        bool ok = false;
-        QString summary;
-        QVariantList rows;
-    };
-    // The passphrase goes into a std::string the worker wipes; the QString copy is the caller's.
-    auto secret = std::make_shared<std::string>(passphrase.toStdString());
-    const std::filesystem::path key_path = key_file.toStdString();
-    const std::filesystem::path data = data_dir.toStdString();
-    auto work = [secret, key_path, data]() -> Outcome {
-        std::optional<std::string> pass;
-        if (!secret->empty()) pass = *secret;
-        auto key = election::read_guardian_key_file(key_path, pass);
-        if (pass) sodium_memzero(pass->data(), pass->size());
-        sodium_memzero(secret->data(), secret->size());
-        if (!key) return {false, q(key.error().message), {}};
-        auto ledger_key = ledger::LedgerKey::read_file(data / "ledger.key");
-        if (!ledger_key) return {false, q(ledger_key.error().message), {}};
-        ledger::LedgerOptions options;
-        options.directory = data / "ledger";
-        auto opened = ledger::Ledger::open(options, std::move(ledger_key).value());
-        if (!opened) return {false, q(opened.error().message), {}};
-        auto outcomes = ledger::decrypt_tallies_as_guardian(*opened.value(), key.value());
-        if (!outcomes)
-            return {false,
-                    q(key_path.string()) + QStringLiteral(": ") + q(outcomes.error().message),
-                    {}};
-        Outcome out{true, {}, {}};
-        int decrypted = 0, refused = 0;
-        using State = ledger::GuardianDistrictOutcome::State;
-        for (const auto& o : outcomes.value()) {
-            QString state, text;
-            switch (o.state) {
-                case State::decrypted:
-                    ++decrypted;
-                    state = QStringLiteral("decrypted");
-                    text = tr("decrypted: %1 partial decryptions with their proofs, record %2")
-                               .arg(o.partial_decryptions)
-                               .arg(o.record_index);
-                    break;
-                case State::no_tally:
-                    state = QStringLiteral("no tally");
-                    text = tr("no tally yet (polls still open, or the tally was not run)");
-                    break;
-                case State::already_decrypted:
-                    state = QStringLiteral("already decrypted");
-                    text = tr("already decrypted by this guardian");
-                    break;
-                case State::has_result:
-                    state = QStringLiteral("has result");
-                    text = tr("the result is already recorded");
-                    break;
-                case State::refused:
-                    ++refused;
-                    out.ok = false;
-                    state = QStringLiteral("refused");
-                    text = tr("refused by the ledger: %1").arg(q(o.error));
-                    break;
-                case State::tally_mismatch:
-                    ++refused;
-                    out.ok = false;
-                    state = QStringLiteral("tally mismatch");
-                    text = tr("not decrypted, the tally is not its log's: %1").arg(q(o.error));
-                    break;
-                case State::unauthorised_device:
-                    ++refused;
-                    out.ok = false;
-                    state = QStringLiteral("unauthorised device");
-                    text = tr("not decrypted: %1").arg(q(o.error));
-                    break;
-                case State::prepared:  // never left so: every prepared record is submitted
-                    break;
-            }
-            out.rows.push_back(QVariantMap{{QStringLiteral("district"), q(o.district_id)},
-                                           {QStringLiteral("state"), state},
-                                           {QStringLiteral("text"), text}});
-        }
-        out.summary = tr("Guardian %1: %2 district tallies decrypted and recorded, %3 refused.")
-                          .arg(key.value().index)
-                          .arg(decrypted)
-                          .arg(refused);
-        return out;  // the ledger closes here, on the worker thread
-    };
-    auto* watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        const Outcome r = watcher->result();
-        watcher->deleteLater();
-        m_guardianBusy = false;
-        m_guardianOutcome = r.rows;
-        m_guardianSummary = r.summary;
-        emit guardianChanged();
-        setMessage(r.summary);
-        emit guardianFinished(r.ok);
     });
     watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), work));
 }

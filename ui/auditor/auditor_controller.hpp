@@ -21,6 +21,7 @@
 
 #include "audit_report.hpp"
 #include "authority_trust.hpp"
+#include "guardian_step.hpp"
 #include "psephos/verifier/record_verifier.hpp"
 
 namespace psephos::ui {
@@ -82,12 +83,8 @@ class AuditorController : public QObject {
     Q_PROPERTY(bool checkingChain READ checkingChain NOTIFY summaryChanged)
     Q_PROPERTY(bool counting READ counting NOTIFY summaryChanged)
     Q_PROPERTY(QString message READ message NOTIFY messageChanged)
-    // The guardian step: [{"district", "state" ("decrypted", "no tally", "already decrypted",
-    //   "has result", "refused", "tally mismatch", "unauthorised device"), "text"}], and a
-    //   summary line.
-    Q_PROPERTY(bool guardianBusy READ guardianBusy NOTIFY guardianChanged)
-    Q_PROPERTY(QVariantList guardianOutcome READ guardianOutcome NOTIFY guardianChanged)
-    Q_PROPERTY(QString guardianSummary READ guardianSummary NOTIFY guardianChanged)
+    // The guardian step, for elections run from the desktop (guardian_step.hpp).
+    Q_PROPERTY(psephos::ui::GuardianStep* guardian READ guardian CONSTANT)
     // The election authority: authority.bin's key, the auditor's trust anchor (passed to the
     // verifier), what V29–V30 found (authority_trust.hpp).
     Q_PROPERTY(psephos::ui::AuthorityTrust* authority READ authority CONSTANT)
@@ -126,10 +123,8 @@ public:
     bool checkingChain() const { return m_checkingChain; }
     bool counting() const { return m_counting; }
     QString message() const { return m_message; }
-    bool guardianBusy() const { return m_guardianBusy; }
-    QVariantList guardianOutcome() const { return m_guardianOutcome; }
-    QString guardianSummary() const { return m_guardianSummary; }
     AuthorityTrust* authority() { return &m_authority; }
+    GuardianStep* guardian() { return &m_guardian; }
 
     // Loads the record's summary (record.json, manifest.json, results.json, the bridge log);
     // false with loadError on a directory that is not a record. Adds it to the recent records.
@@ -164,14 +159,6 @@ public:
     // has now (bridge::verify_anchors_on_chain); Bitcoin anchors are marked "not checked". On a
     // worker thread; the anchors' "live" and "liveDetail" fields and anchorsChecked report it.
     Q_INVOKABLE void checkAnchorsOnChain(const QString& rpc_url);
-    // The guardian step, for elections run from the desktop: reads the guardian's key file
-    // (sealed ones with the passphrase; empty: none), opens the election's ledger in data_dir
-    // (DIR/ledger with its key DIR/ledger.key, as `psephos decrypt --data DIR` does), and records
-    // the guardian's proved partial decryption of every tally it has not decrypted yet
-    // (ledger::decrypt_tallies_as_guardian), on a worker thread. The passphrase is wiped after use.
-    Q_INVOKABLE void guardianDecrypt(const QString& key_file, const QString& passphrase,
-                                     const QString& data_dir);
-
 signals:
     void recordChanged();
     void summaryChanged();
@@ -183,18 +170,16 @@ signals:
     void messageChanged();
     void verificationFinished();
     void proofBundleExported(bool ok, const QString& text);
-    void guardianChanged();
     void anchorsChecked(bool ok);
     void ballotsCounted();
-    void guardianFinished(bool ok);
 
 private:
+    void setMessage(const QString& message);
     struct Log {
         QString name;
         quint64 size = 0;
         std::atomic<quint64> done{0};
     };
-    void setMessage(const QString& message);
     void updateTotals();
     void countBallots(const QStringList& districts);
     QString checkStatusOf(const QString& scope) const;
@@ -222,14 +207,12 @@ private:
     int m_selected = -1;
     QVariantMap m_lookup;
     QString m_message;
-    bool m_guardianBusy = false;
     bool m_checkingChain = false;
     bool m_counting = false;
     int m_countingRuns = 0;
     std::map<QString, std::pair<QString, QString>> m_live;  // tx hash → (live, detail)
-    QVariantList m_guardianOutcome;
-    QString m_guardianSummary;
     AuthorityTrust m_authority;
+    GuardianStep m_guardian;
     QThreadPool m_pool;  // last: joined before the rest goes
 };
 

@@ -5,9 +5,9 @@
 // the tests that drive the real QML.
 #pragma once
 
+#include <QtQml/qqmlextensionplugin.h>
 #include <QQmlApplicationEngine>
 #include <QVariantMap>
-#include <QtQml/qqmlextensionplugin.h>
 
 #include "auditor_controller.hpp"
 
