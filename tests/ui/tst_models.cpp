@@ -296,12 +296,19 @@ private slots:
             if (!code.isEmpty()) break;
         }
         QVERIFY(!code.isEmpty());
+        // The look-up's answer as QML reads it: its properties by name.
+        const ui::TrackingCodeLookup& tracking = *a.tracking();
         auto lookup = [&](const QString& text) -> QVariantMap {
-            a.lookup(text);
+            a.tracking()->lookup(text);
             QElapsedTimer t;
             t.start();
-            while (a.lookupResult()["searching"].toBool() && t.elapsed() < 30000) QTest::qWait(10);
-            return a.lookupResult();
+            while (tracking.searching() && t.elapsed() < 30000) QTest::qWait(10);
+            QVariantMap answer;
+            const QMetaObject& meta = *tracking.metaObject();
+            for (int i = meta.propertyOffset(); i < meta.propertyCount(); ++i)
+                answer[QString::fromLatin1(meta.property(i).name())] =
+                    meta.property(i).read(&tracking);
+            return answer;
         };
         QVariantMap r = lookup(code.toLower().remove('-'));  // as a voter may type it
         QVERIFY2(r["found"].toBool(), qPrintable(r["text"].toString()));
@@ -345,8 +352,8 @@ private slots:
         QVERIFY(parsed);
         const QString code = QString::fromStdString(parsed.value().tracking_code);
         const QString out = m_dir.filePath(QStringLiteral("bundle.json"));
-        QSignalSpy exported(&a, &ui::AuditorController::proofBundleExported);
-        a.exportProofBundle(code, out);
+        QSignalSpy exported(a.tracking(), &ui::TrackingCodeLookup::proofBundleExported);
+        a.tracking()->exportProofBundle(code, out);
         QVERIFY(exported.wait(60000));
         QVERIFY2(exported.first().at(0).toBool(), qPrintable(exported.first().at(1).toString()));
         QFile made(out);
@@ -354,8 +361,8 @@ private slots:
         QCOMPARE(made.readAll(), expected);
         // A code of the right shape that no ballot has.
         exported.clear();
-        a.exportProofBundle(QString(64, QLatin1Char('0')),
-                            m_dir.filePath(QStringLiteral("none.json")));
+        a.tracking()->exportProofBundle(QString(64, QLatin1Char('0')),
+                                        m_dir.filePath(QStringLiteral("none.json")));
         QVERIFY(exported.wait(60000));
         QVERIFY(!exported.first().at(0).toBool());
         QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("none.json"))));
@@ -374,8 +381,9 @@ private slots:
         }
         ui::AuditorController t;
         QVERIFY(t.openRecord(m_records->tampered));
-        QSignalSpy refused(&t, &ui::AuditorController::proofBundleExported);
-        t.exportProofBundle(tampered_code, m_dir.filePath(QStringLiteral("tampered.json")));
+        QSignalSpy refused(t.tracking(), &ui::TrackingCodeLookup::proofBundleExported);
+        t.tracking()->exportProofBundle(tampered_code,
+                                        m_dir.filePath(QStringLiteral("tampered.json")));
         QVERIFY(refused.wait(60000));
         QVERIFY(!refused.first().at(0).toBool());
         QVERIFY2(

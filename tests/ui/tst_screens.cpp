@@ -76,10 +76,9 @@ private slots:
         d.click(QStringLiteral("lookupField"));
         d.type(code);
         d.click(QStringLiteral("lookupButton"));
-        QVERIFY(d.waitUntil([&] { return !d.auditor().lookupResult()["searching"].toBool(); }));
-        QVERIFY(d.auditor().lookupResult()["found"].toBool());
-        QCOMPARE(d.text(QStringLiteral("lookupText")),
-                 d.auditor().lookupResult()["text"].toString());
+        QVERIFY(d.waitUntil([&] { return !d.auditor().tracking()->searching(); }));
+        QVERIFY(d.auditor().tracking()->found());
+        QCOMPARE(d.text(QStringLiteral("lookupText")), d.auditor().tracking()->text());
         QVERIFY(d.text(QStringLiteral("lookupText")).contains(QStringLiteral("challenged")));
         QVERIFY(d.find(QStringLiteral("exportBundleButton")) != nullptr);
     }

@@ -23,72 +23,20 @@
 #include "psephos/election/election_manifest.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/json/strict_json.hpp"
+#include "record_files.hpp"
 #include "utf8_text.hpp"
 
 namespace psephos::ui {
 namespace {
 
 constexpr int max_recent = 8;
-constexpr std::size_t max_json_bytes = std::size_t{64}
-                                       << 20;  // record.json, results.json: far below this
-
-QString hex(const Hash32& h) {
-    return QString::fromLatin1(
-        QByteArray(reinterpret_cast<const char*>(h.bytes.data()), 32).toHex());
-}
-
-// Calls f with each frame (u32be length ‖ bytes) of a records.bin or checkpoints.bin of the record
-// in `root`; stops when f returns false. Returns an error text, or empty. The file is opened as
-// every record file is (crypto::RecordFile: no links below the root, a regular file) and a
-// frame's length is checked against the bytes left before it is allocated.
-QString for_each_frame(const QString& root, const QString& relative,
-                       const std::function<bool(const QByteArray&)>& f) {
-    auto file = crypto::RecordFile::open(root.toStdString(), relative.toStdString());
-    if (!file) return q(file.error().message);
-    while (true) {
-        auto frame = file->read_frame();
-        if (!frame) return q(frame.error().message);
-        if (!*frame) return {};
-        const Bytes& bytes = **frame;
-        if (!f(QByteArray(reinterpret_cast<const char*>(bytes.data()),
-                          static_cast<qsizetype>(bytes.size()))))
-            return {};
-    }
-}
-
-ByteSpan span(const QByteArray& a) {
-    return {reinterpret_cast<const std::uint8_t*>(a.constData()),
-            static_cast<std::size_t>(a.size())};
-}
-
-// A JSON object file of the record in `root`, read as every record file is (crypto::RecordFile)
-// and refused above max_json_bytes before it is read. It must pass the strict parser the verifier
-// uses (a member name twice, nesting, …) before Qt reads it, so that the auditor never shows a
-// value the verifier did not read.
-Result<QJsonObject> read_json(const QString& root, const QString& relative) {
-    PSEPHOS_TRY_ASSIGN(
-        const Bytes bytes,
-        crypto::read_record_file(root.toStdString(), relative.toStdString(), max_json_bytes));
-    PSEPHOS_TRY(psephos::json::parse_strict(
-        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-        relative.toStdString(), psephos::json::Limits::for_size(max_json_bytes)));
-    QJsonParseError error{};
-    const QJsonDocument doc =
-        QJsonDocument::fromJson(QByteArray(reinterpret_cast<const char*>(bytes.data()),
-                                           static_cast<qsizetype>(bytes.size())),
-                                &error);
-    if (doc.isNull() || !doc.isObject())
-        return Error{ErrorCode::invalid_encoding,
-                     (relative + QStringLiteral(": not a JSON object (") + error.errorString() +
-                      QLatin1Char(')'))
-                         .toStdString()};
-    return doc.object();
-}
 
 }  // namespace
 
 AuditorController::AuditorController(QObject* parent) : QObject(parent) {
     connect(&m_guardian, &GuardianStep::message, this,
+            [this](const QString& text) { setMessage(text); });
+    connect(&m_tracking, &TrackingCodeLookup::message, this,
             [this](const QString& text) { setMessage(text); });
     m_pool.setMaxThreadCount(1);
     QSettings settings(QStringLiteral("Psephos"), QStringLiteral("auditor"));
@@ -116,6 +64,7 @@ bool AuditorController::openRecord(const QString& path_in) {
     const QDir dir(path);
     auto fail = [&](const QString& why) {
         m_loaded = false;
+        m_tracking.setRecord({}, {});
         m_loadError = why;
         m_path = path;
         emit recordChanged();
@@ -149,7 +98,7 @@ bool AuditorController::openRecord(const QString& path_in) {
     m_report = {};
     m_verdict = QStringLiteral("not verified");
     m_selected = -1;
-    m_lookup.clear();
+    m_tracking.clear();
     m_live.clear();
     ++m_countingRuns;
     m_counting = false;
@@ -335,6 +284,9 @@ bool AuditorController::openRecord(const QString& path_in) {
     }
 
     m_authority.readRecord(path);
+    QStringList district_ids;
+    for (const election::District& d : m.districts) district_ids << q(d.id);
+    m_tracking.setRecord(path, district_ids);
     m_loaded = true;
     m_recent.removeAll(path);
     m_recent.prepend(path);
@@ -347,7 +299,6 @@ bool AuditorController::openRecord(const QString& path_in) {
     emit verificationChanged();
     emit progressChanged();
     emit selectionChanged();
-    emit lookupChanged();
     setMessage(tr("Opened %1: %2 districts, %3 ballots cast, %4 challenged.")
                    .arg(path)
                    .arg(m.districts.size())
@@ -700,144 +651,6 @@ void AuditorController::checkAnchorsOnChain(const QString& rpc_url) {
                         : tr("An anchor could not be confirmed on chain: see the Anchors page."))
                 : r.error);
         emit anchorsChecked(r.ok);
-    });
-    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), work));
-}
-
-// ----------------------------------------------------------------------------- look-up
-
-void AuditorController::lookup(const QString& code) {
-    m_lookup = {{QStringLiteral("query"), code},
-                {QStringLiteral("found"), false},
-                {QStringLiteral("searching"), false}};
-    auto prefix = election::parse_tracking_code(code.toStdString());
-    if (!prefix) {
-        m_lookup[QStringLiteral("text")] =
-            tr("Not a tracking code: %1").arg(q(prefix.error().message));
-        emit lookupChanged();
-        return;
-    }
-    if (!m_loaded) {
-        m_lookup[QStringLiteral("text")] = tr("Open a record first.");
-        emit lookupChanged();
-        return;
-    }
-    m_lookup[QStringLiteral("searching")] = true;
-    m_lookup[QStringLiteral("text")] = tr("Searching the district logs for %1…").arg(code);
-    emit lookupChanged();
-
-    struct Found {
-        bool found = false;
-        bool challenged = false;
-        QString district;
-        quint64 index = 0;
-    };
-    QStringList districts;
-    for (const QVariant& row : m_districtRows)
-        districts << row.toMap().value(QStringLiteral("id")).toString();
-    const QString path = m_path;
-    const std::array<std::uint8_t, 20> wanted = prefix.value();
-    // The scan streams every district log once (bounded memory) off the GUI thread; each ballot's
-    // tracking code is re-derived from its bytes (docs/encoding.md §5).
-    auto scan = [path, districts, wanted] {
-        Found result;
-        for (const QString& district : districts) {
-            quint64 index = 0;
-            for_each_frame(path, QStringLiteral("districts/%1/records.bin").arg(district),
-                           [&](const QByteArray& frame) {
-                               const quint8 type = frame.isEmpty() ? 0 : quint8(frame[0]);
-                               std::optional<election::EncryptedBallot> ballot;
-                               if (type == 0x02) {
-                                   if (auto b = election::decode_ballot(span(frame)))
-                                       ballot = std::move(b).value();
-                               } else if (type == 0x03) {
-                                   if (auto b = election::decode_challenged_ballot(span(frame)))
-                                       ballot = std::move(b).value().ballot;
-                               }
-                               if (ballot) {
-                                   const Hash32 h = election::next_tracking_code(
-                                       ballot->previous_tracking_code,
-                                       election::compute_ballot_hash(*ballot));
-                                   if (std::equal(wanted.begin(), wanted.end(), h.bytes.begin())) {
-                                       result = {true, type == 0x03, district, index};
-                                       return false;
-                                   }
-                               }
-                               ++index;
-                               return true;
-                           });
-            if (result.found) break;
-        }
-        return result;
-    };
-    auto* watcher = new QFutureWatcher<Found>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, code] {
-        const Found r = watcher->result();
-        watcher->deleteLater();
-        if (m_lookup.value(QStringLiteral("query")).toString() != code) return;  // superseded
-        m_lookup[QStringLiteral("searching")] = false;
-        m_lookup[QStringLiteral("found")] = r.found;
-        if (r.found) {
-            m_lookup[QStringLiteral("challenged")] = r.challenged;
-            m_lookup[QStringLiteral("district")] = r.district;
-            m_lookup[QStringLiteral("index")] = static_cast<double>(r.index);
-            m_lookup[QStringLiteral("text")] =
-                r.challenged ? tr("%1 is a challenged ballot (published with its nonces, never "
-                                  "counted), record %2#%3.")
-                                   .arg(code, r.district)
-                                   .arg(r.index)
-                             : tr("%1 is a cast ballot in district %2, record %2#%3.")
-                                   .arg(code, r.district)
-                                   .arg(r.index);
-        } else {
-            m_lookup[QStringLiteral("text")] = tr("%1 is not in this record.").arg(code);
-        }
-        emit lookupChanged();
-    });
-    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), scan));
-}
-
-void AuditorController::exportProofBundle(const QString& code, const QString& path) {
-    if (!m_loaded) {
-        emit proofBundleExported(false, tr("Open a record first."));
-        return;
-    }
-    const std::filesystem::path dir = m_path.toStdString();
-    const std::string code_text = code.toStdString();
-    const std::filesystem::path out = path.toStdString();
-    struct Outcome {
-        bool ok = false;
-        QString text;
-    };
-    auto work = [dir, code_text, out, path] {
-        auto bundle = bridge::make_proof_bundle_from_record(dir, code_text);
-        if (!bundle)
-            return Outcome{false, tr("No proof bundle: %1").arg(q(bundle.error().message))};
-        // Checked before it is written: a bundle that does not verify is never handed out. Its
-        // anchors are checked against the bridge of the record's own bridge log (the record the
-        // auditor opened); a voter checks them against the bridge's published addresses.
-        auto trust = bridge::record_bridge_trust(dir);
-        if (!trust) return Outcome{false, tr("No proof bundle: %1").arg(q(trust.error().message))};
-        for (const bridge::BundleCheck& c :
-             bridge::verify_proof_bundle(bundle.value(), trust.value()))
-            if (!c.passed)
-                return Outcome{false, tr("The bundle does not verify (%1 %2: %3); nothing written.")
-                                          .arg(q(c.id), q(c.name), q(c.detail))};
-        const std::string json = bridge::proof_bundle_to_json(bundle.value());
-        std::error_code ec;
-        std::filesystem::remove(out, ec);  // replace an earlier export of the user's choosing
-        if (auto written = crypto::write_new_file(out, json, 0644); !written)
-            return Outcome{false, q(written.error().message)};
-        return Outcome{true, tr("Wrote the proof bundle to %1 (checks P1–P11 passed; `psephos "
-                                "proof verify` checks it).")
-                                 .arg(path)};
-    };
-    auto* watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        const Outcome r = watcher->result();
-        watcher->deleteLater();
-        setMessage(r.text);
-        emit proofBundleExported(r.ok, r.text);
     });
     watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), work));
 }

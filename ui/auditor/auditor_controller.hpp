@@ -23,6 +23,7 @@
 #include "authority_trust.hpp"
 #include "guardian_step.hpp"
 #include "psephos/verifier/record_verifier.hpp"
+#include "tracking_code_lookup.hpp"
 
 namespace psephos::ui {
 
@@ -78,8 +79,8 @@ class AuditorController : public QObject {
     //   "logSize", "root", "matchesRecord" (bool), "status", "live" ("" not asked, "on chain",
     //   "failed", "not checked"), "liveDetail"}]
     Q_PROPERTY(QVariantList anchors READ anchors NOTIFY summaryChanged)
-    // Tracking code look-up: {"query", "found", "challenged", "district", "index", "text"}
-    Q_PROPERTY(QVariantMap lookupResult READ lookupResult NOTIFY lookupChanged)
+    // The tracking-code look-up and proof-bundle export (tracking_code_lookup.hpp).
+    Q_PROPERTY(psephos::ui::TrackingCodeLookup* tracking READ tracking CONSTANT)
     Q_PROPERTY(bool checkingChain READ checkingChain NOTIFY summaryChanged)
     Q_PROPERTY(bool counting READ counting NOTIFY summaryChanged)
     Q_PROPERTY(QString message READ message NOTIFY messageChanged)
@@ -119,12 +120,12 @@ public:
     QVariantList results() const { return m_results; }
     QString resultsStatus() const;
     QVariantList anchors() const;
-    QVariantMap lookupResult() const { return m_lookup; }
     bool checkingChain() const { return m_checkingChain; }
     bool counting() const { return m_counting; }
     QString message() const { return m_message; }
     AuthorityTrust* authority() { return &m_authority; }
     GuardianStep* guardian() { return &m_guardian; }
+    TrackingCodeLookup* tracking() { return &m_tracking; }
 
     // Loads the record's summary (record.json, manifest.json, results.json, the bridge log);
     // false with loadError on a directory that is not a record. Adds it to the recent records.
@@ -139,12 +140,6 @@ public:
     Q_INVOKABLE void selectCheck(int index);
     // The first failed check, or -1.
     Q_INVOKABLE int firstFailure() const;
-    // Looks a printed tracking code (with or without dashes) up in the record's district logs.
-    Q_INVOKABLE void lookup(const QString& code);
-    // Writes the proof bundle (docs/proof-bundle.md) of a tracking code, made from the record
-    // alone (bridge::make_proof_bundle_from_record) and checked (P1–P11) before it is written,
-    // on a worker thread; proofBundleExported reports the outcome.
-    Q_INVOKABLE void exportProofBundle(const QString& code, const QString& path);
     // Results as CSV: district,contest,option,count with a total per contest and option.
     Q_INVOKABLE bool exportResultsCsv(const QString& path);
     // A PDF report: the election, the verdict with every check, the election authority, the
@@ -166,10 +161,8 @@ signals:
     void verificationChanged();
     void progressChanged();
     void selectionChanged();
-    void lookupChanged();
     void messageChanged();
     void verificationFinished();
-    void proofBundleExported(bool ok, const QString& text);
     void anchorsChecked(bool ok);
     void ballotsCounted();
 
@@ -205,7 +198,6 @@ private:
     std::atomic<bool> m_cancel{false};
     verifier::VerifyReport m_report;
     int m_selected = -1;
-    QVariantMap m_lookup;
     QString m_message;
     bool m_checkingChain = false;
     bool m_counting = false;
@@ -213,6 +205,7 @@ private:
     std::map<QString, std::pair<QString, QString>> m_live;  // tx hash → (live, detail)
     AuthorityTrust m_authority;
     GuardianStep m_guardian;
+    TrackingCodeLookup m_tracking;
     QThreadPool m_pool;  // last: joined before the rest goes
 };
 

@@ -29,14 +29,16 @@ GuardianStep::Row row_of(const ledger::GuardianDistrictOutcome& o, int& decrypte
         case State::decrypted:
             ++decrypted;
             row.state = GuardianStep::Decrypted;
-            row.text = GuardianStep::tr("decrypted: %1 partial decryptions with their proofs, "
-                                        "record %2")
+            row.text = GuardianStep::tr(
+                           "decrypted: %1 partial decryptions with their proofs, "
+                           "record %2")
                            .arg(o.partial_decryptions)
                            .arg(o.record_index);
             break;
         case State::no_tally:
         case State::prepared:  // never left so: every prepared record is submitted
-            row.text = GuardianStep::tr("no tally yet (polls still open, or the tally was not run)");
+            row.text =
+                GuardianStep::tr("no tally yet (polls still open, or the tally was not run)");
             break;
         case State::already_decrypted:
             row.state = GuardianStep::AlreadyDecrypted;
@@ -82,8 +84,8 @@ Outcome decrypt_tallies(const std::shared_ptr<std::string>& secret,
     if (!opened) return {false, q(opened.error().message), {}};
     auto outcomes = ledger::decrypt_tallies_as_guardian(*opened.value(), key.value());
     if (!outcomes)
-        return {false, q(key_path.string()) + QStringLiteral(": ") + q(outcomes.error().message),
-                {}};
+        return {
+            false, q(key_path.string()) + QStringLiteral(": ") + q(outcomes.error().message), {}};
     Outcome out{true, {}, {}};
     int decrypted = 0, refused = 0;
     for (const auto& o : outcomes.value()) {
@@ -91,8 +93,9 @@ Outcome decrypt_tallies(const std::shared_ptr<std::string>& secret,
         out.rows.push_back(row_of(o, decrypted, refused));
         if (refused != refused_before) out.ok = false;
     }
-    out.summary = GuardianStep::tr("Guardian %1: %2 district tallies decrypted and recorded, %3 "
-                                   "refused.")
+    out.summary = GuardianStep::tr(
+                      "Guardian %1: %2 district tallies decrypted and recorded, %3 "
+                      "refused.")
                       .arg(key.value().index)
                       .arg(decrypted)
                       .arg(refused);

@@ -5,9 +5,9 @@
 // (ledger::decrypt_tallies_as_guardian), on a worker thread. The controller's `guardian`.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QObject>
 #include <QString>
-#include <QtQml/qqmlregistration.h>
 
 #include "row_list.hpp"
 

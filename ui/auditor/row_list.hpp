@@ -1,12 +1,12 @@
 // The auditor's lists as Qt item models (docs/development.md, ui): ListModel is what QML sees of
-// every list (a QAbstractListModel with `count`, and `get(row)` for scripts and tests), RowList<Row>
-// holds the rows of one kind. A Row names its roles (an enum from Qt::UserRole + 1 and
+// every list (a QAbstractListModel with `count`, and `get(row)` for scripts and tests),
+// RowList<Row> holds the rows of one kind. A Row names its roles (an enum from Qt::UserRole + 1 and
 // role_names()) and answers value(role); nothing about a row lives in a comment.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QAbstractListModel>
 #include <QVariantMap>
-#include <QtQml/qqmlregistration.h>
 #include <functional>
 #include <utility>
 #include <vector>
