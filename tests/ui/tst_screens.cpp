@@ -67,7 +67,7 @@ private slots:
         d.click(QStringLiteral("rpcField"));
         d.type(QStringLiteral("http://127.0.0.1:9"));
         d.click(QStringLiteral("checkChainButton"));
-        QVERIFY(d.waitUntil([&] { return !d.auditor().checkingChain(); }));
+        QVERIFY(d.waitUntil([&] { return !d.auditor().anchors()->checking(); }));
         QVERIFY(d.waitUntil([&] { return d.find(QStringLiteral("liveText-0")) != nullptr; }));
         QVERIFY(d.text(QStringLiteral("liveText-0")).contains(QStringLiteral("not checked")));
 

@@ -19,7 +19,6 @@
 #include "psephos/bridge/proof_bundle.hpp"
 #include "psephos/crypto/record_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
-#include "psephos/election/anchor_records.hpp"
 #include "psephos/election/election_manifest.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/json/strict_json.hpp"
@@ -37,6 +36,8 @@ AuditorController::AuditorController(QObject* parent) : QObject(parent) {
     connect(&m_guardian, &GuardianStep::message, this,
             [this](const QString& text) { setMessage(text); });
     connect(&m_tracking, &TrackingCodeLookup::message, this,
+            [this](const QString& text) { setMessage(text); });
+    connect(&m_anchors, &AnchorList::message, this,
             [this](const QString& text) { setMessage(text); });
     m_pool.setMaxThreadCount(1);
     QSettings settings(QStringLiteral("Psephos"), QStringLiteral("auditor"));
@@ -65,6 +66,7 @@ bool AuditorController::openRecord(const QString& path_in) {
     auto fail = [&](const QString& why) {
         m_loaded = false;
         m_tracking.setRecord({}, {});
+        m_anchors.forgetRecord();
         m_loadError = why;
         m_path = path;
         emit recordChanged();
@@ -99,7 +101,6 @@ bool AuditorController::openRecord(const QString& path_in) {
     m_verdict = QStringLiteral("not verified");
     m_selected = -1;
     m_tracking.clear();
-    m_live.clear();
     ++m_countingRuns;
     m_counting = false;
     m_electionId = q(m.election_id);
@@ -212,76 +213,7 @@ bool AuditorController::openRecord(const QString& path_in) {
         }
     }
 
-    // The anchors of the bridge log, and whether each payload is this record's election root.
-    std::map<quint64, QByteArray> election_roots;  // election log size → root
-    for_each_frame(path, QStringLiteral("election/checkpoints.bin"), [&](const QByteArray& note) {
-        const QList<QByteArray> lines = note.split('\n');
-        if (lines.size() >= 3)
-            election_roots[lines[1].toULongLong()] = QByteArray::fromBase64(lines[2]);
-        return true;
-    });
-    m_anchorRows.clear();
-    std::map<quint64, int> row_of_intent;
-    quint64 index = 0;
-    if (QFile::exists(dir.filePath(QStringLiteral("bridge/records.bin")))) {
-        for_each_frame(path, QStringLiteral("bridge/records.bin"), [&](const QByteArray& frame) {
-            const quint8 type = frame.isEmpty() ? 0 : quint8(frame[0]);
-            if (type == 0x11) {
-                if (auto intent = election::decode_anchor_intent(span(frame))) {
-                    auto payload = election::decode_anchor_payload(intent.value().payload);
-                    bool matches = false;
-                    QVariantMap row{
-                        {QStringLiteral("sequence"), static_cast<double>(index)},
-                        {QStringLiteral("reason"), q(intent.value().reason)},
-                        {QStringLiteral("chain"), q(intent.value().chain) + QStringLiteral(" (") +
-                                                      q(election::to_string(intent.value().kind)) +
-                                                      QLatin1Char(')')},
-                        {QStringLiteral("chainId"), q(intent.value().network)},
-                        {QStringLiteral("txHash"), QString()},
-                        {QStringLiteral("block"), QString()},
-                        {QStringLiteral("confirmations"), 0}};
-                    if (payload) {
-                        const auto& p = payload.value();
-                        auto root = election_roots.find(p.election_log_size);
-                        matches = QByteArray(
-                                      reinterpret_cast<const char*>(p.election_digest.bytes.data()),
-                                      32) == base_hash &&
-                                  root != election_roots.end() &&
-                                  root->second == QByteArray(reinterpret_cast<const char*>(
-                                                                 p.election_root.bytes.data()),
-                                                             32);
-                        row[QStringLiteral("logSize")] = static_cast<double>(p.election_log_size);
-                        row[QStringLiteral("root")] = hex(p.election_root);
-                    }
-                    row[QStringLiteral("matchesRecord")] = matches;
-                    row_of_intent[index] = static_cast<int>(m_anchorRows.size());
-                    m_anchorRows.push_back(row);
-                }
-            } else if (type == 0x12) {
-                if (auto tx = election::decode_anchor_transaction(span(frame))) {
-                    auto it = row_of_intent.find(tx.value().intent_index);
-                    if (it != row_of_intent.end()) {
-                        QVariantMap row = m_anchorRows[it->second].toMap();
-                        row[QStringLiteral("txHash")] = hex(tx.value().transaction_id);
-                        m_anchorRows[it->second] = row;
-                    }
-                }
-            } else if (type == 0x13) {
-                if (auto c = election::decode_anchor_confirmation(span(frame))) {
-                    auto it = row_of_intent.find(c.value().intent_index);
-                    if (it != row_of_intent.end()) {
-                        QVariantMap row = m_anchorRows[it->second].toMap();
-                        row[QStringLiteral("block")] = QString::number(c.value().block_number);
-                        row[QStringLiteral("confirmations")] =
-                            static_cast<int>(c.value().confirmations);
-                        m_anchorRows[it->second] = row;
-                    }
-                }
-            }
-            ++index;
-            return true;
-        });
-    }
+    m_anchors.load(path, base_hash);
 
     m_authority.readRecord(path);
     QStringList district_ids;
@@ -382,6 +314,7 @@ void AuditorController::verify(int threads) {
     m_cancel = false;
     m_verdict = QStringLiteral("verifying");
     m_report = {};
+    m_anchors.setStatus(anchorStatus());
     m_selected = -1;
     for (auto& log : m_logs) log->done = 0;
     emit verificationChanged();
@@ -413,6 +346,7 @@ void AuditorController::verify(int threads) {
     auto* watcher = new QFutureWatcher<verifier::VerifyReport>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, anchor] {
         m_report = watcher->result();
+        m_anchors.setStatus(anchorStatus());
         m_authority.setReport(m_report, anchor);
         watcher->deleteLater();
         m_verifying = false;
@@ -569,6 +503,14 @@ QVariantList AuditorController::districts() const {
     return rows;
 }
 
+// V28 in the last verification, as the anchors show it.
+QString AuditorController::anchorStatus() const {
+    QString status = QStringLiteral("not verified");
+    for (const auto& c : m_report.checks)
+        if (c.id == "V28" && !m_report.cancelled) status = localStatus(c.status);
+    return status;
+}
+
 QString AuditorController::resultsStatus() const {
     if (m_report.checks.empty() || m_report.cancelled)
         return tr("not verified: run Verify to check these figures against the record");
@@ -585,74 +527,6 @@ QString AuditorController::resultsStatus() const {
             "passed: every district's tally, decryptions and result, and results.json, verified "
             "(V23–V26)");
     return tr("failed: %1").arg(failed.join(QStringLiteral(", ")));
-}
-
-QVariantList AuditorController::anchors() const {
-    QString status = QStringLiteral("not verified");
-    for (const auto& c : m_report.checks)
-        if (c.id == "V28" && !m_report.cancelled) status = localStatus(c.status);
-    QVariantList rows = m_anchorRows;
-    for (QVariant& row : rows) {
-        QVariantMap map = row.toMap();
-        map[QStringLiteral("status")] = status;
-        auto live = m_live.find(map[QStringLiteral("txHash")].toString());
-        map[QStringLiteral("live")] = live == m_live.end() ? QString() : live->second.first;
-        map[QStringLiteral("liveDetail")] = live == m_live.end() ? QString() : live->second.second;
-        row = map;
-    }
-    return rows;
-}
-
-void AuditorController::checkAnchorsOnChain(const QString& rpc_url) {
-    if (!m_loaded || m_checkingChain) return;
-    m_checkingChain = true;
-    emit summaryChanged();
-    setMessage(tr("Asking %1 about the anchors…").arg(rpc_url));
-    struct Outcome {
-        bool ok = false;
-        QString error;
-        std::map<QString, std::pair<QString, QString>> live;
-    };
-    const std::filesystem::path dir = m_path.toStdString();
-    const std::string url = rpc_url.toStdString();
-    auto work = [dir, url]() -> Outcome {
-        auto anchors = bridge::record_anchors(dir);
-        if (!anchors) return {false, q(anchors.error().message), {}};
-        Outcome out{true, {}, {}};
-        bridge::ProofBundle evm;
-        for (const bridge::BundleAnchor& a : anchors.value()) {
-            if (a.kind == election::ChainKind::evm)
-                evm.anchors.push_back(a);
-            else
-                out.live[q(a.transaction_id.to_hex())] = {
-                    QStringLiteral("not checked"),
-                    tr("a Bitcoin anchor: check it on a Bitcoin node")};
-        }
-        if (evm.anchors.empty()) return out;
-        const std::vector<bridge::BundleCheck> checks = bridge::verify_anchors_on_chain(evm, url);
-        for (std::size_t i = 0; i < evm.anchors.size() && i < checks.size(); ++i) {
-            out.live[q(evm.anchors[i].transaction_id.to_hex())] = {
-                checks[i].passed ? QStringLiteral("on chain") : QStringLiteral("failed"),
-                q(checks[i].detail)};
-            out.ok = out.ok && checks[i].passed;
-        }
-        return out;
-    };
-    auto* watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        const Outcome r = watcher->result();
-        watcher->deleteLater();
-        m_checkingChain = false;
-        m_live = r.live;
-        emit summaryChanged();
-        setMessage(
-            r.error.isEmpty()
-                ? (r.ok ? tr("Every EVM anchor is on chain with the recorded payload.")
-                        : tr("An anchor could not be confirmed on chain: see the Anchors page."))
-                : r.error);
-        emit anchorsChecked(r.ok);
-    });
-    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), work));
 }
 
 }  // namespace psephos::ui

@@ -19,6 +19,7 @@
 #include <mutex>
 #include <vector>
 
+#include "anchor_list.hpp"
 #include "audit_report.hpp"
 #include "authority_trust.hpp"
 #include "guardian_step.hpp"
@@ -75,13 +76,10 @@ class AuditorController : public QObject {
     Q_PROPERTY(QVariantList results READ results NOTIFY recordChanged)
     // The status behind the totals: V26 (results.json) and every district's V23–V25.
     Q_PROPERTY(QString resultsStatus READ resultsStatus NOTIFY summaryChanged)
-    // Anchors: [{"sequence", "reason", "chain", "chainId", "txHash", "block", "confirmations",
-    //   "logSize", "root", "matchesRecord" (bool), "status", "live" ("" not asked, "on chain",
-    //   "failed", "not checked"), "liveDetail"}]
-    Q_PROPERTY(QVariantList anchors READ anchors NOTIFY summaryChanged)
+    // The anchors of the record's bridge log and their live check (anchor_list.hpp).
+    Q_PROPERTY(psephos::ui::AnchorList* anchors READ anchors CONSTANT)
     // The tracking-code look-up and proof-bundle export (tracking_code_lookup.hpp).
     Q_PROPERTY(psephos::ui::TrackingCodeLookup* tracking READ tracking CONSTANT)
-    Q_PROPERTY(bool checkingChain READ checkingChain NOTIFY summaryChanged)
     Q_PROPERTY(bool counting READ counting NOTIFY summaryChanged)
     Q_PROPERTY(QString message READ message NOTIFY messageChanged)
     // The guardian step, for elections run from the desktop (guardian_step.hpp).
@@ -119,8 +117,8 @@ public:
     bool resultsComplete() const { return m_resultsComplete; }
     QVariantList results() const { return m_results; }
     QString resultsStatus() const;
-    QVariantList anchors() const;
-    bool checkingChain() const { return m_checkingChain; }
+    AnchorList* anchors() { return &m_anchors; }
+    const AnchorList& anchorList() const { return m_anchors; }
     bool counting() const { return m_counting; }
     QString message() const { return m_message; }
     AuthorityTrust* authority() { return &m_authority; }
@@ -149,11 +147,6 @@ public:
     // passed, the election authority and the trust anchor, the results, the anchors.
     AuditReport report() const;
     Q_INVOKABLE void clearRecentRecords();
-    // Asks the EVM node at rpc_url, for each EVM anchor of the record, whether its transaction is
-    // in a block with the recorded sender and data and succeeded, and how many confirmations it
-    // has now (bridge::verify_anchors_on_chain); Bitcoin anchors are marked "not checked". On a
-    // worker thread; the anchors' "live" and "liveDetail" fields and anchorsChecked report it.
-    Q_INVOKABLE void checkAnchorsOnChain(const QString& rpc_url);
 signals:
     void recordChanged();
     void summaryChanged();
@@ -163,7 +156,6 @@ signals:
     void selectionChanged();
     void messageChanged();
     void verificationFinished();
-    void anchorsChecked(bool ok);
     void ballotsCounted();
 
 private:
@@ -176,6 +168,7 @@ private:
     void updateTotals();
     void countBallots(const QStringList& districts);
     QString checkStatusOf(const QString& scope) const;
+    QString anchorStatus() const;
     QString localStatus(verifier::CheckStatus status) const;
 
     QString m_path;
@@ -189,8 +182,7 @@ private:
     int m_totalChallenged = 0;
     bool m_resultsComplete = false;
     QVariantList m_results;
-    QVariantList m_anchorRows;  // without "status"
-    QString m_rootHex;          // the election log's root, from record.json
+    QString m_rootHex;  // the election log's root, from record.json
     std::vector<std::unique_ptr<Log>> m_logs;
 
     bool m_verifying = false;
@@ -199,12 +191,11 @@ private:
     verifier::VerifyReport m_report;
     int m_selected = -1;
     QString m_message;
-    bool m_checkingChain = false;
     bool m_counting = false;
     int m_countingRuns = 0;
-    std::map<QString, std::pair<QString, QString>> m_live;  // tx hash → (live, detail)
     AuthorityTrust m_authority;
     GuardianStep m_guardian;
+    AnchorList m_anchors;
     TrackingCodeLookup m_tracking;
     QThreadPool m_pool;  // last: joined before the rest goes
 };

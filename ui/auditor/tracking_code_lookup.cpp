@@ -67,7 +67,8 @@ Exported write_proof_bundle(const std::filesystem::path& dir, const std::string&
                             const std::filesystem::path& out, const QString& path) {
     auto bundle = bridge::make_proof_bundle_from_record(dir, code);
     if (!bundle)
-        return {false, TrackingCodeLookup::tr("No proof bundle: %1").arg(q(bundle.error().message))};
+        return {false,
+                TrackingCodeLookup::tr("No proof bundle: %1").arg(q(bundle.error().message))};
     // Checked before it is written: a bundle that does not verify is never handed out. Its anchors
     // are checked against the bridge of the record's own bridge log (the record the auditor
     // opened); a voter checks them against the bridge's published addresses.
@@ -76,9 +77,9 @@ Exported write_proof_bundle(const std::filesystem::path& dir, const std::string&
         return {false, TrackingCodeLookup::tr("No proof bundle: %1").arg(q(trust.error().message))};
     for (const bridge::BundleCheck& c : bridge::verify_proof_bundle(bundle.value(), trust.value()))
         if (!c.passed)
-            return {false,
-                    TrackingCodeLookup::tr("The bundle does not verify (%1 %2: %3); nothing written.")
-                        .arg(q(c.id), q(c.name), q(c.detail))};
+            return {false, TrackingCodeLookup::tr(
+                               "The bundle does not verify (%1 %2: %3); nothing written.")
+                               .arg(q(c.id), q(c.name), q(c.detail))};
     const std::string json = bridge::proof_bundle_to_json(bundle.value());
     std::error_code ec;
     std::filesystem::remove(out, ec);  // replace an earlier export of the user's choosing
@@ -170,9 +171,9 @@ void TrackingCodeLookup::exportProofBundle(const QString& code, const QString& p
         emit message(r.text);
         emit proofBundleExported(r.ok, r.text);
     });
-    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), [dir, code_text, out, path] {
-        return write_proof_bundle(dir, code_text, out, path);
-    }));
+    watcher->setFuture(QtConcurrent::run(
+        QThreadPool::globalInstance(),
+        [dir, code_text, out, path] { return write_proof_bundle(dir, code_text, out, path); }));
 }
 
 }  // namespace psephos::ui

@@ -5,10 +5,10 @@
 // controller's `tracking`.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QObject>
 #include <QString>
 #include <QStringList>
-#include <QtQml/qqmlregistration.h>
 
 namespace psephos::ui {
 
