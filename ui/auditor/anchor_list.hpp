@@ -4,9 +4,9 @@
 // (bridge::verify_anchors_on_chain, on a worker thread). The controller's `anchors`.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QObject>
 #include <QString>
-#include <QtQml/qqmlregistration.h>
 
 #include "row_list.hpp"
 

@@ -30,6 +30,96 @@ namespace {
 
 constexpr int max_recent = 8;
 
+// district → contest → option → count
+using CountsByDistrict = std::map<QString, std::map<QString, std::map<QString, int>>>;
+
+struct ResultsFile {
+    bool complete = false;
+    std::map<QString, std::pair<int, int>> counts;  // district → (cast, challenged)
+    CountsByDistrict by_district;
+};
+
+// The record's results.json; empty when it has none (exported before the tallies).
+ResultsFile read_results(const QString& path) {
+    ResultsFile out;
+    auto results = read_json(path, QStringLiteral("results.json"));
+    if (!results) return out;
+    out.complete = results.value().value(QStringLiteral("complete")).toBool();
+    for (const QJsonValue& v : results.value().value(QStringLiteral("districts")).toArray()) {
+        const QJsonObject d = v.toObject();
+        const QString id = d.value(QStringLiteral("district_id")).toString();
+        out.counts[id] = {d.value(QStringLiteral("ballots_counted")).toInt(),
+                          d.value(QStringLiteral("ballots_challenged")).toInt()};
+        for (const QJsonValue& cv : d.value(QStringLiteral("contests")).toArray()) {
+            const QJsonObject c = cv.toObject();
+            for (const QJsonValue& ov : c.value(QStringLiteral("options")).toArray()) {
+                const QJsonObject o = ov.toObject();
+                out.by_district[id][c.value(QStringLiteral("contest_id")).toString()]
+                               [o.value(QStringLiteral("option_id")).toString()] =
+                    o.value(QStringLiteral("count")).toInt();
+            }
+        }
+    }
+    return out;
+}
+
+int count_of(const CountsByDistrict& by_district, const QString& district, const QString& contest,
+             const QString& option) {
+    auto di = by_district.find(district);
+    if (di == by_district.end()) return 0;
+    auto ci = di->second.find(contest);
+    if (ci == di->second.end()) return 0;
+    auto oi = ci->second.find(option);
+    return oi == ci->second.end() ? 0 : oi->second;
+}
+
+// The contests on the ballot: id, title, kind, vote-for and the options' labels.
+QVariantList contest_rows(const election::ElectionManifest& m) {
+    QVariantList rows;
+    for (const election::Contest& c : m.contests) {
+        QStringList options;
+        for (const election::ContestOption& o : c.options) options << q(o.label.text);
+        rows.push_back(
+            QVariantMap{{QStringLiteral("id"), q(c.id)},
+                        {QStringLiteral("title"), q(c.title.text)},
+                        {QStringLiteral("kind"), c.kind == election::ContestKind::ballot_measure
+                                                     ? AuditorController::tr("ballot measure")
+                                                     : AuditorController::tr("candidate")},
+                        {QStringLiteral("voteFor"), static_cast<int>(c.vote_for)},
+                        {QStringLiteral("options"), options}});
+    }
+    return rows;
+}
+
+// The results per contest and option, per district in the manifest's order and in total.
+QVariantList result_rows(const election::ElectionManifest& m, const CountsByDistrict& by_district) {
+    QVariantList rows;
+    if (by_district.empty()) return rows;
+    for (const election::Contest& c : m.contests) {
+        QVariantList options;
+        int max = 0;
+        for (const election::ContestOption& o : c.options) {
+            QVariantList per_district;
+            int total = 0;
+            for (const election::District& d : m.districts) {
+                const int n = count_of(by_district, q(d.id), q(c.id), q(o.id));
+                per_district.push_back(n);
+                total += n;
+            }
+            max = std::max(max, total);
+            options.push_back(QVariantMap{{QStringLiteral("id"), q(o.id)},
+                                          {QStringLiteral("label"), q(o.label.text)},
+                                          {QStringLiteral("total"), total},
+                                          {QStringLiteral("byDistrict"), per_district}});
+        }
+        rows.push_back(QVariantMap{{QStringLiteral("id"), q(c.id)},
+                                   {QStringLiteral("title"), q(c.title.text)},
+                                   {QStringLiteral("max"), max},
+                                   {QStringLiteral("options"), options}});
+    }
+    return rows;
+}
+
 }  // namespace
 
 AuditorController::AuditorController(QObject* parent) : QObject(parent) {
@@ -125,44 +215,13 @@ bool AuditorController::openRecord(const QString& path_in) {
         m_logs.push_back(std::move(entry));
     }
 
-    m_contests.clear();
-    for (const election::Contest& c : m.contests) {
-        QStringList options;
-        for (const election::ContestOption& o : c.options) options << q(o.label.text);
-        m_contests.push_back(
-            QVariantMap{{QStringLiteral("id"), q(c.id)},
-                        {QStringLiteral("title"), q(c.title.text)},
-                        {QStringLiteral("kind"), c.kind == election::ContestKind::ballot_measure
-                                                     ? tr("ballot measure")
-                                                     : tr("candidate")},
-                        {QStringLiteral("voteFor"), static_cast<int>(c.vote_for)},
-                        {QStringLiteral("options"), options}});
-    }
+    m_contests = contest_rows(m);
 
     // Counts and results: from results.json when the record has it (V26 checks it), otherwise
     // from the district logs' record types.
-    std::map<QString, std::pair<int, int>> counts;  // district → (cast, challenged)
-    std::map<QString, std::map<QString, std::map<QString, int>>>
-        by_district;  // d → contest → option → n
-    m_resultsComplete = false;
-    if (auto results = read_json(path, QStringLiteral("results.json"))) {
-        m_resultsComplete = results.value().value(QStringLiteral("complete")).toBool();
-        for (const QJsonValue& v : results.value().value(QStringLiteral("districts")).toArray()) {
-            const QJsonObject d = v.toObject();
-            const QString id = d.value(QStringLiteral("district_id")).toString();
-            counts[id] = {d.value(QStringLiteral("ballots_counted")).toInt(),
-                          d.value(QStringLiteral("ballots_challenged")).toInt()};
-            for (const QJsonValue& cv : d.value(QStringLiteral("contests")).toArray()) {
-                const QJsonObject c = cv.toObject();
-                for (const QJsonValue& ov : c.value(QStringLiteral("options")).toArray()) {
-                    const QJsonObject o = ov.toObject();
-                    by_district[id][c.value(QStringLiteral("contest_id")).toString()]
-                               [o.value(QStringLiteral("option_id")).toString()] =
-                                   o.value(QStringLiteral("count")).toInt();
-                }
-            }
-        }
-    }
+    const ResultsFile results = read_results(path);
+    const auto& counts = results.counts;
+    m_resultsComplete = results.complete;
     m_districtRows.clear();
     QStringList to_count;  // districts results.json does not cover: counted on a worker thread
     for (const election::District& d : m.districts) {
@@ -179,39 +238,7 @@ bool AuditorController::openRecord(const QString& path_in) {
     }
     updateTotals();
     if (!to_count.isEmpty()) countBallots(to_count);
-    m_results.clear();
-    if (!by_district.empty()) {
-        for (const election::Contest& c : m.contests) {
-            QVariantList options;
-            int max = 0;
-            for (const election::ContestOption& o : c.options) {
-                QVariantList per_district;
-                int total = 0;
-                for (const election::District& d : m.districts) {
-                    int n = 0;
-                    auto di = by_district.find(q(d.id));
-                    if (di != by_district.end()) {
-                        auto ci = di->second.find(q(c.id));
-                        if (ci != di->second.end()) {
-                            auto oi = ci->second.find(q(o.id));
-                            if (oi != ci->second.end()) n = oi->second;
-                        }
-                    }
-                    per_district.push_back(n);
-                    total += n;
-                }
-                max = std::max(max, total);
-                options.push_back(QVariantMap{{QStringLiteral("id"), q(o.id)},
-                                              {QStringLiteral("label"), q(o.label.text)},
-                                              {QStringLiteral("total"), total},
-                                              {QStringLiteral("byDistrict"), per_district}});
-            }
-            m_results.push_back(QVariantMap{{QStringLiteral("id"), q(c.id)},
-                                            {QStringLiteral("title"), q(c.title.text)},
-                                            {QStringLiteral("max"), max},
-                                            {QStringLiteral("options"), options}});
-        }
-    }
+    m_results = result_rows(m, results.by_district);
 
     m_anchors.load(path, base_hash);
 
