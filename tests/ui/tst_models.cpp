@@ -205,8 +205,8 @@ private slots:
         QCOMPARE(a.progress(), 1.0);
         for (const QVariant& v : a.logProgress()) QCOMPARE(v.toMap()["fraction"].toDouble(), 1.0);
         QCOMPARE(a.failedCount(), 0);
-        QCOMPARE(a.passedCount(), a.checks().size());
-        QVERIFY(a.checks().size() > 100);
+        QCOMPARE(a.passedCount(), a.checks()->rowCount());
+        QVERIFY(a.checks()->rowCount() > 100);
         QCOMPARE(a.firstFailure(), -1);
         for (const QVariant& v : a.districts())
             QCOMPARE(v.toMap()["status"].toString(), QStringLiteral("passed"));
@@ -231,14 +231,15 @@ private slots:
         QVERIFY(!a.selectedDetail()["failures"].toStringList().isEmpty());
         // A check scoped to the changed district fails and names the ballot's record.
         bool district_failure = false;
-        for (const QVariant& v : a.checks()) {
-            const QVariantMap c = v.toMap();
+        const QVariantList checks = test::model_rows(*a.checks());
+        for (int row = 0; row < checks.size(); ++row) {
+            const QVariantMap c = checks[row].toMap();
             if (c["scope"].toString() != m_records->tampered_district ||
                 c["status"].toString() != "failed")
                 continue;
-            a.selectCheck(c["index"].toInt());
+            a.selectCheck(row);  // a check's row is its index in the report
             const QVariantMap detail = a.selectedDetail();
-            QCOMPARE(detail["id"].toString(), c["id"].toString());
+            QCOMPARE(detail["id"].toString(), c["checkId"].toString());
             QVERIFY(!detail["failures"].toStringList().isEmpty());
             district_failure = true;
         }
@@ -259,7 +260,7 @@ private slots:
         a.cancelVerification();  // before the worker reads anything
         QVERIFY(wait_for_verification(a));
         QCOMPARE(a.verdict(), QStringLiteral("cancelled"));
-        QVERIFY(a.checks().isEmpty());  // a cancelled run concludes nothing
+        QCOMPARE(a.checks()->rowCount(), 0);  // a cancelled run concludes nothing
         QCOMPARE(a.firstFailure(), -1);
         QVERIFY(a.resultsStatus().startsWith(QStringLiteral("not verified")));
         // And a new run after it completes.

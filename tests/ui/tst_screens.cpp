@@ -135,8 +135,8 @@ private slots:
         QVERIFY2(d.text(QStringLiteral("authorityApprovalText"))
                      .contains(QStringLiteral("not by the trusted authority ") + other),
                  qPrintable(d.text(QStringLiteral("authorityApprovalText"))));
-        const QVariantMap v29 = d.auditor().checks()[d.auditor().firstFailure()].toMap();
-        QCOMPARE(v29["id"].toString(), QStringLiteral("V29"));
+        const QVariantMap v29 = d.auditor().checks()->get(d.auditor().firstFailure());
+        QCOMPARE(v29["checkId"].toString(), QStringLiteral("V29"));
     }
 
     void failing_record_shows_the_failure() {

@@ -188,6 +188,7 @@ bool AuditorController::openRecord(const QString& path_in) {
     m_path = path;
     m_loadError.clear();
     m_report = {};
+    refreshChecks();
     m_verdict = QStringLiteral("not verified");
     m_selected = -1;
     m_tracking.clear();
@@ -341,6 +342,7 @@ void AuditorController::verify(int threads) {
     m_cancel = false;
     m_verdict = QStringLiteral("verifying");
     m_report = {};
+    refreshChecks();
     m_anchors.setStatus(anchorStatus());
     m_selected = -1;
     for (auto& log : m_logs) log->done = 0;
@@ -373,6 +375,7 @@ void AuditorController::verify(int threads) {
     auto* watcher = new QFutureWatcher<verifier::VerifyReport>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, anchor] {
         m_report = watcher->result();
+        refreshChecks();
         m_anchors.setStatus(anchorStatus());
         m_authority.setReport(m_report, anchor);
         watcher->deleteLater();
@@ -452,21 +455,15 @@ QString AuditorController::verdictText() const {
     return tr("Not verified yet.");
 }
 
-QVariantList AuditorController::checks() const {
-    QVariantList list;
-    if (m_report.cancelled) return list;
-    for (std::size_t i = 0; i < m_report.checks.size(); ++i) {
-        const verifier::CheckOutcome& c = m_report.checks[i];
-        list.push_back(
-            QVariantMap{{QStringLiteral("index"), static_cast<int>(i)},
-                        {QStringLiteral("id"), q(c.id)},
-                        {QStringLiteral("name"), q(c.name)},
-                        {QStringLiteral("scope"), q(c.scope)},
-                        {QStringLiteral("status"), localStatus(c.status)},
-                        {QStringLiteral("items"), static_cast<double>(c.items_checked)},
-                        {QStringLiteral("failureCount"), static_cast<double>(c.failure_count)}});
-    }
-    return list;
+// The checks list follows the report: empty when none ran or the run was cancelled.
+void AuditorController::refreshChecks() {
+    std::vector<CheckRow> rows;
+    if (!m_report.cancelled)
+        for (const verifier::CheckOutcome& c : m_report.checks)
+            rows.push_back({q(c.id), q(c.name), q(c.scope), localStatus(c.status),
+                            static_cast<double>(c.items_checked),
+                            static_cast<double>(c.failure_count)});
+    m_checks.setRows(std::move(rows));
 }
 
 int AuditorController::passedCount() const {

@@ -22,6 +22,7 @@
 #include "anchor_list.hpp"
 #include "audit_report.hpp"
 #include "authority_trust.hpp"
+#include "check_row.hpp"
 #include "guardian_step.hpp"
 #include "psephos/verifier/record_verifier.hpp"
 #include "tracking_code_lookup.hpp"
@@ -60,9 +61,8 @@ class AuditorController : public QObject {
     // "not verified", "verifying", "passed", "failed", "cancelled"
     Q_PROPERTY(QString verdict READ verdict NOTIFY verificationChanged)
     Q_PROPERTY(QString verdictText READ verdictText NOTIFY verificationChanged)
-    // [{"index", "id", "name", "scope", "status" ("passed"/"failed"/"not run"), "items",
-    //   "failureCount"}] by check number, then scope
-    Q_PROPERTY(QVariantList checks READ checks NOTIFY verificationChanged)
+    // The checks by number, then scope (CheckRow's roles); empty until a verification concluded.
+    Q_PROPERTY(psephos::ui::ListModel* checks READ checks CONSTANT)
     Q_PROPERTY(int passedCount READ passedCount NOTIFY verificationChanged)
     Q_PROPERTY(int failedCount READ failedCount NOTIFY verificationChanged)
     Q_PROPERTY(int selectedCheck READ selectedCheck NOTIFY selectionChanged)
@@ -109,7 +109,8 @@ public:
     QVariantList logProgress() const;
     QString verdict() const { return m_verdict; }
     QString verdictText() const;
-    QVariantList checks() const;
+    ListModel* checks() { return &m_checks; }
+    const std::vector<CheckRow>& checkRows() const { return m_checks.rows(); }
     int passedCount() const;
     int failedCount() const;
     int selectedCheck() const { return m_selected; }
@@ -169,6 +170,7 @@ private:
     void countBallots(const QStringList& districts);
     QString checkStatusOf(const QString& scope) const;
     QString anchorStatus() const;
+    void refreshChecks();
     QString localStatus(verifier::CheckStatus status) const;
 
     QString m_path;
@@ -189,6 +191,7 @@ private:
     QString m_verdict = QStringLiteral("not verified");
     std::atomic<bool> m_cancel{false};
     verifier::VerifyReport m_report;
+    RowList<CheckRow> m_checks;
     int m_selected = -1;
     QString m_message;
     bool m_counting = false;
