@@ -25,9 +25,8 @@ struct CheckRow {
     double failureCount = 0;
 
     static QHash<int, QByteArray> role_names() {
-        return {{CheckIdRole, "checkId"}, {NameRole, "name"},
-                {ScopeRole, "scope"},     {StatusRole, "status"},
-                {ItemsRole, "items"},     {FailureCountRole, "failureCount"}};
+        return {{CheckIdRole, "checkId"}, {NameRole, "name"},   {ScopeRole, "scope"},
+                {StatusRole, "status"},   {ItemsRole, "items"}, {FailureCountRole, "failureCount"}};
     }
     QVariant value(int role) const {
         switch (role) {
