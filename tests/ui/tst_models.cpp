@@ -198,9 +198,9 @@ private slots:
         QSignalSpy progress(&a, &ui::AuditorController::progressChanged);
         a.verify(2);
         QVERIFY(a.verifying());
-        QCOMPARE(a.verdict(), QStringLiteral("verifying"));
+        QCOMPARE(a.verdict(), ui::AuditorController::Verifying);
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), QStringLiteral("passed"));
+        QCOMPARE(a.verdict(), ui::AuditorController::Passed);
         QVERIFY(progress.count() >= 2);
         QCOMPARE(a.progress(), 1.0);
         for (const QVariant& v : a.logProgress()) QCOMPARE(v.toMap()["fraction"].toDouble(), 1.0);
@@ -222,7 +222,7 @@ private slots:
         QVERIFY(a.openRecord(m_records->tampered));
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), QStringLiteral("failed"));
+        QCOMPARE(a.verdict(), ui::AuditorController::Failed);
         QVERIFY(a.failedCount() > 0);
         // The first failure is selected, with its object and reason.
         const int first = a.firstFailure();
@@ -259,14 +259,14 @@ private slots:
         a.verify(1);
         a.cancelVerification();  // before the worker reads anything
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), QStringLiteral("cancelled"));
+        QCOMPARE(a.verdict(), ui::AuditorController::Cancelled);
         QCOMPARE(a.checks()->rowCount(), 0);  // a cancelled run concludes nothing
         QCOMPARE(a.firstFailure(), -1);
         QVERIFY(a.resultsStatus().startsWith(QStringLiteral("not verified")));
         // And a new run after it completes.
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), QStringLiteral("passed"));
+        QCOMPARE(a.verdict(), ui::AuditorController::Passed);
         // No other record while one runs.
         a.verify();
         QVERIFY(!a.openRecord(m_records->tampered));
@@ -563,7 +563,7 @@ private slots:
         QCOMPARE(authority.trustedKey(), record_key);
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), QStringLiteral("passed"));
+        QCOMPARE(a.verdict(), ui::AuditorController::Passed);
         QCOMPARE(authority.approvalStatus(), QStringLiteral("passed"));
         QCOMPARE(authority.devicesStatus(), QStringLiteral("passed"));
         text = a.report().text();
@@ -579,7 +579,7 @@ private slots:
         QVERIFY(authority.anchorText().contains(QStringLiteral("changed since")));
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), QStringLiteral("failed"));
+        QCOMPARE(a.verdict(), ui::AuditorController::Failed);
         QCOMPARE(authority.approvalStatus(), QStringLiteral("failed"));
         text = a.report().text();
         QVERIFY2(text.contains(QStringLiteral("V29 authority approval: failed")), qPrintable(text));

@@ -35,7 +35,7 @@ private slots:
         d.click(QStringLiteral("tab-verify"));
         d.click(QStringLiteral("verifyButton"));
         QVERIFY(d.waitForVerdict());
-        QCOMPARE(d.auditor().verdict(), QStringLiteral("passed"));
+        QCOMPARE(d.auditor().verdict(), ui::AuditorController::Passed);
         QCOMPARE(d.text(QStringLiteral("verdictText")), d.auditor().verdictText());
         QVERIFY(d.find(QStringLiteral("check-0")) != nullptr);
         d.click(QStringLiteral("check-3"));
@@ -117,7 +117,7 @@ private slots:
         QCOMPARE(authority.trustedKey(), record_key);
         QCOMPARE(d.text(QStringLiteral("authorityTrustedKey")), record_key);
         verify();
-        QCOMPARE(d.auditor().verdict(), QStringLiteral("passed"));
+        QCOMPARE(d.auditor().verdict(), ui::AuditorController::Passed);
         QCOMPARE(authority.approvalStatus(), QStringLiteral("passed"));
         QCOMPARE(authority.devicesStatus(), QStringLiteral("passed"));
         QCOMPARE(d.text(QStringLiteral("authorityAnchorText")),
@@ -129,7 +129,7 @@ private slots:
         QVERIFY(
             d.text(QStringLiteral("authorityAnchorText")).contains(QStringLiteral("verify again")));
         verify();
-        QCOMPARE(d.auditor().verdict(), QStringLiteral("failed"));
+        QCOMPARE(d.auditor().verdict(), ui::AuditorController::Failed);
         QCOMPARE(authority.approvalStatus(), QStringLiteral("failed"));
         QCOMPARE(authority.devicesStatus(), QStringLiteral("not run"));
         QVERIFY2(d.text(QStringLiteral("authorityApprovalText"))
@@ -147,7 +147,7 @@ private slots:
         d.click(QStringLiteral("tab-verify"));
         d.click(QStringLiteral("verifyButton"));
         QVERIFY(d.waitForVerdict());
-        QCOMPARE(d.auditor().verdict(), QStringLiteral("failed"));
+        QCOMPARE(d.auditor().verdict(), ui::AuditorController::Failed);
         const int first = d.auditor().firstFailure();
         QVERIFY(first >= 0);
         d.click(QStringLiteral("firstFailureButton"));

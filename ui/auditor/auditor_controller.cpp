@@ -189,7 +189,7 @@ bool AuditorController::openRecord(const QString& path_in) {
     m_loadError.clear();
     m_report = {};
     refreshChecks();
-    m_verdict = QStringLiteral("not verified");
+    m_verdict = NotVerified;
     m_selected = -1;
     m_tracking.clear();
     ++m_countingRuns;
@@ -340,7 +340,7 @@ void AuditorController::verify(int threads) {
     if (!m_loaded || m_verifying) return;
     m_verifying = true;
     m_cancel = false;
-    m_verdict = QStringLiteral("verifying");
+    m_verdict = Verifying;
     m_report = {};
     refreshChecks();
     m_anchors.setStatus(anchorStatus());
@@ -381,9 +381,9 @@ void AuditorController::verify(int threads) {
         watcher->deleteLater();
         m_verifying = false;
         if (m_report.cancelled)
-            m_verdict = QStringLiteral("cancelled");
+            m_verdict = Cancelled;
         else
-            m_verdict = m_report.passed() ? QStringLiteral("passed") : QStringLiteral("failed");
+            m_verdict = m_report.passed() ? Passed : Failed;
         emit progressChanged();
         emit verificationChanged();
         emit summaryChanged();
@@ -405,7 +405,7 @@ void AuditorController::cancelVerification() {
 void AuditorController::waitForVerification() { m_pool.waitForDone(); }
 
 double AuditorController::progress() const {
-    if (m_verdict == QStringLiteral("passed") || m_verdict == QStringLiteral("failed")) return 1.0;
+    if (m_verdict == Passed || m_verdict == Failed) return 1.0;
     quint64 done = 0, total = 0;
     for (const auto& l : m_logs) {
         total += l->size;
@@ -416,8 +416,7 @@ double AuditorController::progress() const {
 
 QVariantList AuditorController::logProgress() const {
     QVariantList list;
-    const bool finished =
-        m_verdict == QStringLiteral("passed") || m_verdict == QStringLiteral("failed");
+    const bool finished = m_verdict == Passed || m_verdict == Failed;
     for (const auto& l : m_logs) {
         const quint64 done = finished ? l->size : std::min<quint64>(l->done, l->size);
         list.push_back(QVariantMap{
@@ -443,15 +442,14 @@ QString AuditorController::localStatus(verifier::CheckStatus status) const {
 }
 
 QString AuditorController::verdictText() const {
-    if (m_verdict == QStringLiteral("passed"))
+    if (m_verdict == Passed)
         return tr("The record verifies: all %1 checks passed.").arg(m_report.checks.size());
-    if (m_verdict == QStringLiteral("failed"))
+    if (m_verdict == Failed)
         return tr("The record does NOT verify: %1 of %2 checks failed or could not run.")
             .arg(m_report.checks.size() - static_cast<std::size_t>(passedCount()))
             .arg(m_report.checks.size());
-    if (m_verdict == QStringLiteral("cancelled"))
-        return tr("Verification cancelled: nothing was concluded.");
-    if (m_verdict == QStringLiteral("verifying")) return tr("Verifying…");
+    if (m_verdict == Cancelled) return tr("Verification cancelled: nothing was concluded.");
+    if (m_verdict == Verifying) return tr("Verifying…");
     return tr("Not verified yet.");
 }
 

@@ -58,8 +58,8 @@ class AuditorController : public QObject {
     Q_PROPERTY(double progress READ progress NOTIFY progressChanged)  // 0…1, all logs
     // [{"name", "done", "total", "fraction"}] for every log of the record
     Q_PROPERTY(QVariantList logProgress READ logProgress NOTIFY progressChanged)
-    // "not verified", "verifying", "passed", "failed", "cancelled"
-    Q_PROPERTY(QString verdict READ verdict NOTIFY verificationChanged)
+    // Verdict: NotVerified, Verifying, Passed, Failed, Cancelled
+    Q_PROPERTY(Verdict verdict READ verdict NOTIFY verificationChanged)
     Q_PROPERTY(QString verdictText READ verdictText NOTIFY verificationChanged)
     // The checks by number, then scope (CheckRow's roles); empty until a verification concluded.
     Q_PROPERTY(psephos::ui::ListModel* checks READ checks CONSTANT)
@@ -89,6 +89,10 @@ class AuditorController : public QObject {
     Q_PROPERTY(psephos::ui::AuthorityTrust* authority READ authority CONSTANT)
 
 public:
+    // Where the verification of the open record stands.
+    enum Verdict { NotVerified, Verifying, Passed, Failed, Cancelled };
+    Q_ENUM(Verdict)
+
     explicit AuditorController(QObject* parent = nullptr);
     ~AuditorController() override;
 
@@ -107,7 +111,7 @@ public:
     bool verifying() const { return m_verifying; }
     double progress() const;
     QVariantList logProgress() const;
-    QString verdict() const { return m_verdict; }
+    Verdict verdict() const { return m_verdict; }
     QString verdictText() const;
     ListModel* checks() { return &m_checks; }
     const std::vector<CheckRow>& checkRows() const { return m_checks.rows(); }
@@ -188,7 +192,7 @@ private:
     std::vector<std::unique_ptr<Log>> m_logs;
 
     bool m_verifying = false;
-    QString m_verdict = QStringLiteral("not verified");
+    Verdict m_verdict = NotVerified;
     std::atomic<bool> m_cancel{false};
     verifier::VerifyReport m_report;
     RowList<CheckRow> m_checks;

@@ -63,10 +63,9 @@ AuditReport AuditorController::report() const {
                .arg(m_guardians)
                .arg(m_totalCast)
                .arg(m_totalChallenged));
-    const QColor verdict_colour = m_verdict == QStringLiteral("passed") ? QColor(0x1b, 0x7f, 0x3b)
-                                  : m_verdict == QStringLiteral("failed")
-                                      ? QColor(0xb0, 0x00, 0x20)
-                                      : QColor(0x4a, 0x55, 0x60);
+    const QColor verdict_colour = m_verdict == Passed   ? QColor(0x1b, 0x7f, 0x3b)
+                                  : m_verdict == Failed ? QColor(0xb0, 0x00, 0x20)
+                                                        : QColor(0x4a, 0x55, 0x60);
     r.lines.push_back({verdictText(), 13, true, verdict_colour, 8});
     for (const auto& c : m_report.checks) {
         if (c.passed()) continue;

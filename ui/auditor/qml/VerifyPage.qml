@@ -24,6 +24,11 @@ Item {
     function scopeText(scope) {
         return scope && scope !== "" ? scope : qsTr("election")
     }
+    // The verdict as the theme colours a status.
+    readonly property string verdictWord: auditor.verdict === AuditorController.Passed ? "passed"
+                                          : auditor.verdict === AuditorController.Failed ? "failed"
+                                          : ""
+
     // The table row that shows the check with this index (its row: the checks are listed in the
     // report's order), or -1.
     function rowOf(checkIndex) {
@@ -114,15 +119,15 @@ Item {
                             AuditorText {
                                 visible: text !== ""
                                 kind: "heading"
-                                color: page.theme.statusColor(auditor.verdict)
-                                text: auditor.verdict === "passed" ? "✓"
-                                      : auditor.verdict === "failed" ? "✗" : ""
+                                color: page.theme.statusColor(page.verdictWord)
+                                text: auditor.verdict === AuditorController.Passed ? "✓"
+                                      : auditor.verdict === AuditorController.Failed ? "✗" : ""
                                 Accessible.ignored: true
                             }
                             AuditorText {
                                 objectName: "verdictText"
                                 kind: "heading"
-                                color: page.theme.statusColor(auditor.verdict)
+                                color: page.theme.statusColor(page.verdictWord)
                                 text: auditor.verdictText
                             }
                         }
