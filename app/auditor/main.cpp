@@ -2,11 +2,10 @@
 // verifies it in the background, shows results, anchors and tracking codes.
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
-#include <QQmlContext>
 
 #include <iostream>
 
-#include "auditor_controller.hpp"
+#include "auditor_qml.hpp"
 
 int main(int argc, char** argv) {
     QGuiApplication app(argc, argv);
@@ -25,8 +24,8 @@ int main(int argc, char** argv) {
     if (arguments.size() == 2 && !auditor.openRecord(arguments[1]))
         std::cerr << "psephos-auditor: " << auditor.loadError().toStdString() << '\n';
     QQmlApplicationEngine engine;
-    engine.rootContext()->setContextProperty(QStringLiteral("auditor"), &auditor);
-    engine.load(QUrl(QStringLiteral("qrc:/Psephos/Auditor/Main.qml")));
+    psephos::ui::prepare_auditor_engine(engine, auditor);
+    engine.load(QUrl(psephos::ui::auditor_main_qml));
     if (engine.rootObjects().isEmpty()) return 1;
     return QGuiApplication::exec();
 }

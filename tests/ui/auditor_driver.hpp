@@ -2,9 +2,7 @@
 // auditor's QML test and scripts/screenshots.
 #pragma once
 
-#include <QQmlContext>
-
-#include "auditor_controller.hpp"
+#include "auditor_qml.hpp"
 #include "qml_driver.hpp"
 
 namespace psephos::test {
@@ -14,8 +12,8 @@ public:
     AuditorDriver() {
         controller = std::make_unique<ui::AuditorController>();
         engine = std::make_unique<QQmlApplicationEngine>();
-        engine->rootContext()->setContextProperty(QStringLiteral("auditor"), controller.get());
-        load(QStringLiteral("qrc:/Psephos/Auditor/Main.qml"));
+        ui::prepare_auditor_engine(*engine, *controller);
+        load(ui::auditor_main_qml);
     }
     ~AuditorDriver() {
         engine.reset();

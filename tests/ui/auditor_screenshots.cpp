@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
             d.click(QStringLiteral("lookupField"));
             d.type(code);
             d.click(QStringLiteral("lookupButton"));
-            d.waitUntil([&] { return !d.auditor().lookupResult()["searching"].toBool(); });
+            d.waitUntil([&] { return !d.auditor().tracking()->searching(); });
             shot(d, QStringLiteral("lookup"));
         }
         {

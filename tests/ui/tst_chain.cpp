@@ -8,6 +8,7 @@
 
 #include "auditor_controller.hpp"
 #include "hardhat_node.hpp"
+#include "model_rows.hpp"
 #include "psephos_process.hpp"
 
 using namespace psephos;
@@ -33,18 +34,18 @@ private slots:
         ui::AuditorController a;
         QVERIFY(a.openRecord(m_record));
         int evm = 0, bitcoin = 0;
-        for (const QVariant& v : a.anchors()) {
+        for (const QVariant& v : test::model_rows(*a.anchors()->rows())) {
             QCOMPARE(v.toMap()["live"].toString(), QString());  // not asked yet
             (v.toMap()["chain"].toString().contains("(evm)") ? evm : bitcoin) += 1;
         }
         QCOMPARE(evm, 2);  // after polls closed, after the results
         QCOMPARE(bitcoin, 2);
-        QSignalSpy checked(&a, &ui::AuditorController::anchorsChecked);
-        a.checkAnchorsOnChain(QString::fromStdString(m_node->url()));
-        QVERIFY(a.checkingChain());
+        QSignalSpy checked(a.anchors(), &ui::AnchorList::checked);
+        a.anchors()->checkOnChain(QString::fromStdString(m_node->url()));
+        QVERIFY(a.anchors()->checking());
         QVERIFY(checked.wait(60000));
         QVERIFY2(checked.first().at(0).toBool(), qPrintable(a.message()));
-        for (const QVariant& v : a.anchors()) {
+        for (const QVariant& v : test::model_rows(*a.anchors()->rows())) {
             const QVariantMap row = v.toMap();
             if (row["chain"].toString().contains("(evm)")) {
                 QCOMPARE(row["live"].toString(), QStringLiteral("on chain"));
@@ -59,11 +60,12 @@ private slots:
     void an_endpoint_that_does_not_answer_fails_every_evm_anchor() {
         ui::AuditorController a;
         QVERIFY(a.openRecord(m_record));
-        QSignalSpy checked(&a, &ui::AuditorController::anchorsChecked);
-        a.checkAnchorsOnChain(QStringLiteral("http://127.0.0.1:9"));  // discard port: nothing there
+        QSignalSpy checked(a.anchors(), &ui::AnchorList::checked);
+        a.anchors()->checkOnChain(
+            QStringLiteral("http://127.0.0.1:9"));  // discard port: nothing there
         QVERIFY(checked.wait(120000));
         QVERIFY(!checked.first().at(0).toBool());
-        for (const QVariant& v : a.anchors())
+        for (const QVariant& v : test::model_rows(*a.anchors()->rows()))
             if (v.toMap()["chain"].toString().contains("(evm)"))
                 QCOMPARE(v.toMap()["live"].toString(), QStringLiteral("failed"));
     }

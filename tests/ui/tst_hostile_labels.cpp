@@ -129,7 +129,7 @@ private slots:
         QVERIFY2(a.openRecord(m_record), qPrintable(a.loadError()));
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), QStringLiteral("passed"));
+        QCOMPARE(a.verdict(), ui::AuditorController::Passed);
         const QString csv = m_dir.filePath(QStringLiteral("results.csv"));
         QVERIFY(a.exportResultsCsv(csv));
         QFile file(csv);

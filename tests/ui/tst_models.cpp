@@ -9,6 +9,7 @@
 
 #include "auditor_controller.hpp"
 #include "auditor_fixture.hpp"
+#include "model_rows.hpp"
 #include "psephos/bridge/proof_bundle.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 
@@ -93,7 +94,7 @@ private slots:
             QCOMPARE(cv.toMap()["max"].toInt(), max);
         }
         // The demo anchored twice (after polls closed, after the results), on Bitcoin regtest.
-        const QVariantList anchors = a.anchors();
+        const QVariantList anchors = test::model_rows(*a.anchors()->rows());
         QVERIFY(anchors.size() >= 2);
         for (const QVariant& v : anchors) {
             QVERIFY(v.toMap()["matchesRecord"].toBool());
@@ -197,21 +198,21 @@ private slots:
         QSignalSpy progress(&a, &ui::AuditorController::progressChanged);
         a.verify(2);
         QVERIFY(a.verifying());
-        QCOMPARE(a.verdict(), QStringLiteral("verifying"));
+        QCOMPARE(a.verdict(), ui::AuditorController::Verifying);
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), QStringLiteral("passed"));
+        QCOMPARE(a.verdict(), ui::AuditorController::Passed);
         QVERIFY(progress.count() >= 2);
         QCOMPARE(a.progress(), 1.0);
         for (const QVariant& v : a.logProgress()) QCOMPARE(v.toMap()["fraction"].toDouble(), 1.0);
         QCOMPARE(a.failedCount(), 0);
-        QCOMPARE(a.passedCount(), a.checks().size());
-        QVERIFY(a.checks().size() > 100);
+        QCOMPARE(a.passedCount(), a.checks()->rowCount());
+        QVERIFY(a.checks()->rowCount() > 100);
         QCOMPARE(a.firstFailure(), -1);
         for (const QVariant& v : a.districts())
             QCOMPARE(v.toMap()["status"].toString(), QStringLiteral("passed"));
         QVERIFY2(a.resultsStatus().startsWith(QStringLiteral("passed")),
                  qPrintable(a.resultsStatus()));
-        for (const QVariant& v : a.anchors())
+        for (const QVariant& v : test::model_rows(*a.anchors()->rows()))
             QCOMPARE(v.toMap()["status"].toString(), QStringLiteral("passed"));
         QVERIFY(a.verdictText().contains(QStringLiteral("all")));
     }
@@ -221,7 +222,7 @@ private slots:
         QVERIFY(a.openRecord(m_records->tampered));
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), QStringLiteral("failed"));
+        QCOMPARE(a.verdict(), ui::AuditorController::Failed);
         QVERIFY(a.failedCount() > 0);
         // The first failure is selected, with its object and reason.
         const int first = a.firstFailure();
@@ -230,14 +231,15 @@ private slots:
         QVERIFY(!a.selectedDetail()["failures"].toStringList().isEmpty());
         // A check scoped to the changed district fails and names the ballot's record.
         bool district_failure = false;
-        for (const QVariant& v : a.checks()) {
-            const QVariantMap c = v.toMap();
+        const QVariantList checks = test::model_rows(*a.checks());
+        for (int row = 0; row < checks.size(); ++row) {
+            const QVariantMap c = checks[row].toMap();
             if (c["scope"].toString() != m_records->tampered_district ||
                 c["status"].toString() != "failed")
                 continue;
-            a.selectCheck(c["index"].toInt());
+            a.selectCheck(row);  // a check's row is its index in the report
             const QVariantMap detail = a.selectedDetail();
-            QCOMPARE(detail["id"].toString(), c["id"].toString());
+            QCOMPARE(detail["id"].toString(), c["checkId"].toString());
             QVERIFY(!detail["failures"].toStringList().isEmpty());
             district_failure = true;
         }
@@ -257,14 +259,14 @@ private slots:
         a.verify(1);
         a.cancelVerification();  // before the worker reads anything
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), QStringLiteral("cancelled"));
-        QVERIFY(a.checks().isEmpty());  // a cancelled run concludes nothing
+        QCOMPARE(a.verdict(), ui::AuditorController::Cancelled);
+        QCOMPARE(a.checks()->rowCount(), 0);  // a cancelled run concludes nothing
         QCOMPARE(a.firstFailure(), -1);
         QVERIFY(a.resultsStatus().startsWith(QStringLiteral("not verified")));
         // And a new run after it completes.
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), QStringLiteral("passed"));
+        QCOMPARE(a.verdict(), ui::AuditorController::Passed);
         // No other record while one runs.
         a.verify();
         QVERIFY(!a.openRecord(m_records->tampered));
@@ -296,12 +298,19 @@ private slots:
             if (!code.isEmpty()) break;
         }
         QVERIFY(!code.isEmpty());
+        // The look-up's answer as QML reads it: its properties by name.
+        const ui::TrackingCodeLookup& tracking = *a.tracking();
         auto lookup = [&](const QString& text) -> QVariantMap {
-            a.lookup(text);
+            a.tracking()->lookup(text);
             QElapsedTimer t;
             t.start();
-            while (a.lookupResult()["searching"].toBool() && t.elapsed() < 30000) QTest::qWait(10);
-            return a.lookupResult();
+            while (tracking.searching() && t.elapsed() < 30000) QTest::qWait(10);
+            QVariantMap answer;
+            const QMetaObject& meta = *tracking.metaObject();
+            for (int i = meta.propertyOffset(); i < meta.propertyCount(); ++i)
+                answer[QString::fromLatin1(meta.property(i).name())] =
+                    meta.property(i).read(&tracking);
+            return answer;
         };
         QVariantMap r = lookup(code.toLower().remove('-'));  // as a voter may type it
         QVERIFY2(r["found"].toBool(), qPrintable(r["text"].toString()));
@@ -345,8 +354,8 @@ private slots:
         QVERIFY(parsed);
         const QString code = QString::fromStdString(parsed.value().tracking_code);
         const QString out = m_dir.filePath(QStringLiteral("bundle.json"));
-        QSignalSpy exported(&a, &ui::AuditorController::proofBundleExported);
-        a.exportProofBundle(code, out);
+        QSignalSpy exported(a.tracking(), &ui::TrackingCodeLookup::proofBundleExported);
+        a.tracking()->exportProofBundle(code, out);
         QVERIFY(exported.wait(60000));
         QVERIFY2(exported.first().at(0).toBool(), qPrintable(exported.first().at(1).toString()));
         QFile made(out);
@@ -354,8 +363,8 @@ private slots:
         QCOMPARE(made.readAll(), expected);
         // A code of the right shape that no ballot has.
         exported.clear();
-        a.exportProofBundle(QString(64, QLatin1Char('0')),
-                            m_dir.filePath(QStringLiteral("none.json")));
+        a.tracking()->exportProofBundle(QString(64, QLatin1Char('0')),
+                                        m_dir.filePath(QStringLiteral("none.json")));
         QVERIFY(exported.wait(60000));
         QVERIFY(!exported.first().at(0).toBool());
         QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("none.json"))));
@@ -374,8 +383,9 @@ private slots:
         }
         ui::AuditorController t;
         QVERIFY(t.openRecord(m_records->tampered));
-        QSignalSpy refused(&t, &ui::AuditorController::proofBundleExported);
-        t.exportProofBundle(tampered_code, m_dir.filePath(QStringLiteral("tampered.json")));
+        QSignalSpy refused(t.tracking(), &ui::TrackingCodeLookup::proofBundleExported);
+        t.tracking()->exportProofBundle(tampered_code,
+                                        m_dir.filePath(QStringLiteral("tampered.json")));
         QVERIFY(refused.wait(60000));
         QVERIFY(!refused.first().at(0).toBool());
         QVERIFY2(
@@ -436,21 +446,21 @@ private slots:
         QCOMPARE(test::run({"tally", "--data", data}).exit_code, 0);
 
         ui::AuditorController a;
-        QSignalSpy finished(&a, &ui::AuditorController::guardianFinished);
+        ui::GuardianStep& g = *a.guardian();
+        QSignalSpy finished(&g, &ui::GuardianStep::finished);
         auto decrypt = [&](const QString& key, const QString& pass) {
             finished.clear();
-            a.guardianDecrypt(key, pass, data);
-            QVERIFY(a.guardianBusy());
+            g.decrypt(key, pass, data);
+            QVERIFY(g.busy());
             QVERIFY(finished.wait(60000));
-            QVERIFY(!a.guardianBusy());
+            QVERIFY(!g.busy());
         };
         decrypt(path("ceremony/guardian-1.key"), QString());  // sealed: no passphrase
         QVERIFY(!finished.first().at(0).toBool());
-        QVERIFY2(a.guardianSummary().contains(QStringLiteral("passphrase")),
-                 qPrintable(a.guardianSummary()));
+        QVERIFY2(g.summary().contains(QStringLiteral("passphrase")), qPrintable(g.summary()));
         decrypt(path("ceremony/guardian-1.key"), QStringLiteral("not the passphrase"));
         QVERIFY(!finished.first().at(0).toBool());
-        QVERIFY(a.guardianOutcome().isEmpty());
+        QCOMPARE(g.outcome()->rowCount(), 0);
         // Another election's guardian (the demo's ceremony ran on the county sample).
         const test::Run other = test::run({"ceremony", "--election", small, "--guardians", "5",
                                            "--threshold", "3", "--out", path("other")},
@@ -458,23 +468,27 @@ private slots:
         QCOMPARE(other.exit_code, 0);
         decrypt(path("other/guardian-1.key"), passphrase);
         QVERIFY(!finished.first().at(0).toBool());
-        QVERIFY(a.guardianOutcome().isEmpty());
+        QCOMPARE(g.outcome()->rowCount(), 0);
 
         decrypt(path("ceremony/guardian-1.key"), passphrase);
-        QVERIFY2(finished.first().at(0).toBool(), qPrintable(a.guardianSummary()));
-        // ward-2 never opened its polls, so it has no tally.
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(g.summary()));
+        // ward-2 never opened its polls, so it has no tally. The rows as QML reads them: by the
+        // roles' names, the state a GuardianStep::State.
         auto states = [&] {
             QStringList out;
-            for (const QVariant& v : a.guardianOutcome())
-                out << v.toMap()["district"].toString() + ": " + v.toMap()["state"].toString();
+            const ui::ListModel& m = *g.outcome();
+            const int district = m.roleNames().key("district"), state = m.roleNames().key("state");
+            const QMetaEnum names = QMetaEnum::fromType<ui::GuardianStep::State>();
+            for (int row = 0; row < m.rowCount(); ++row)
+                out << m.data(m.index(row), district).toString() + ": " +
+                           names.valueToKey(m.data(m.index(row), state).toInt());
             return out;
         };
-        QCOMPARE(states(), (QStringList{"ward-1: decrypted", "ward-2: no tally"}));
-        QVERIFY2(a.guardianSummary().contains(
-                     QStringLiteral("Guardian 1: 1 district tallies decrypted")),
-                 qPrintable(a.guardianSummary()));
+        QCOMPARE(states(), (QStringList{"ward-1: Decrypted", "ward-2: NoTally"}));
+        QVERIFY2(g.summary().contains(QStringLiteral("Guardian 1: 1 district tallies decrypted")),
+                 qPrintable(g.summary()));
         decrypt(path("ceremony/guardian-1.key"), passphrase);
-        QCOMPARE(states(), (QStringList{"ward-1: already decrypted", "ward-2: no tally"}));
+        QCOMPARE(states(), (QStringList{"ward-1: AlreadyDecrypted", "ward-2: NoTally"}));
         // Two more guardians from the desktop, and the ledger combines the results.
         decrypt(path("ceremony/guardian-3.key"), passphrase);
         decrypt(path("ceremony/guardian-4.key"), passphrase);
@@ -484,7 +498,7 @@ private slots:
                      results.out.contains("\"guardians\":[1,3,4]"),
                  qPrintable(results.out));
         decrypt(path("ceremony/guardian-5.key"), passphrase);
-        QCOMPARE(states(), (QStringList{"ward-1: has result", "ward-2: no tally"}));
+        QCOMPARE(states(), (QStringList{"ward-1: HasResult", "ward-2: NoTally"}));
     }
 
     void exports_results_and_report() {
@@ -549,7 +563,7 @@ private slots:
         QCOMPARE(authority.trustedKey(), record_key);
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), QStringLiteral("passed"));
+        QCOMPARE(a.verdict(), ui::AuditorController::Passed);
         QCOMPARE(authority.approvalStatus(), QStringLiteral("passed"));
         QCOMPARE(authority.devicesStatus(), QStringLiteral("passed"));
         text = a.report().text();
@@ -565,7 +579,7 @@ private slots:
         QVERIFY(authority.anchorText().contains(QStringLiteral("changed since")));
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), QStringLiteral("failed"));
+        QCOMPARE(a.verdict(), ui::AuditorController::Failed);
         QCOMPARE(authority.approvalStatus(), QStringLiteral("failed"));
         text = a.report().text();
         QVERIFY2(text.contains(QStringLiteral("V29 authority approval: failed")), qPrintable(text));

@@ -35,7 +35,7 @@ private slots:
         d.click(QStringLiteral("tab-verify"));
         d.click(QStringLiteral("verifyButton"));
         QVERIFY(d.waitForVerdict());
-        QCOMPARE(d.auditor().verdict(), QStringLiteral("passed"));
+        QCOMPARE(d.auditor().verdict(), ui::AuditorController::Passed);
         QCOMPARE(d.text(QStringLiteral("verdictText")), d.auditor().verdictText());
         QVERIFY(d.find(QStringLiteral("check-0")) != nullptr);
         d.click(QStringLiteral("check-3"));
@@ -67,7 +67,7 @@ private slots:
         d.click(QStringLiteral("rpcField"));
         d.type(QStringLiteral("http://127.0.0.1:9"));
         d.click(QStringLiteral("checkChainButton"));
-        QVERIFY(d.waitUntil([&] { return !d.auditor().checkingChain(); }));
+        QVERIFY(d.waitUntil([&] { return !d.auditor().anchors()->checking(); }));
         QVERIFY(d.waitUntil([&] { return d.find(QStringLiteral("liveText-0")) != nullptr; }));
         QVERIFY(d.text(QStringLiteral("liveText-0")).contains(QStringLiteral("not checked")));
 
@@ -76,10 +76,9 @@ private slots:
         d.click(QStringLiteral("lookupField"));
         d.type(code);
         d.click(QStringLiteral("lookupButton"));
-        QVERIFY(d.waitUntil([&] { return !d.auditor().lookupResult()["searching"].toBool(); }));
-        QVERIFY(d.auditor().lookupResult()["found"].toBool());
-        QCOMPARE(d.text(QStringLiteral("lookupText")),
-                 d.auditor().lookupResult()["text"].toString());
+        QVERIFY(d.waitUntil([&] { return !d.auditor().tracking()->searching(); }));
+        QVERIFY(d.auditor().tracking()->found());
+        QCOMPARE(d.text(QStringLiteral("lookupText")), d.auditor().tracking()->text());
         QVERIFY(d.text(QStringLiteral("lookupText")).contains(QStringLiteral("challenged")));
         QVERIFY(d.find(QStringLiteral("exportBundleButton")) != nullptr);
     }
@@ -118,7 +117,7 @@ private slots:
         QCOMPARE(authority.trustedKey(), record_key);
         QCOMPARE(d.text(QStringLiteral("authorityTrustedKey")), record_key);
         verify();
-        QCOMPARE(d.auditor().verdict(), QStringLiteral("passed"));
+        QCOMPARE(d.auditor().verdict(), ui::AuditorController::Passed);
         QCOMPARE(authority.approvalStatus(), QStringLiteral("passed"));
         QCOMPARE(authority.devicesStatus(), QStringLiteral("passed"));
         QCOMPARE(d.text(QStringLiteral("authorityAnchorText")),
@@ -130,14 +129,14 @@ private slots:
         QVERIFY(
             d.text(QStringLiteral("authorityAnchorText")).contains(QStringLiteral("verify again")));
         verify();
-        QCOMPARE(d.auditor().verdict(), QStringLiteral("failed"));
+        QCOMPARE(d.auditor().verdict(), ui::AuditorController::Failed);
         QCOMPARE(authority.approvalStatus(), QStringLiteral("failed"));
         QCOMPARE(authority.devicesStatus(), QStringLiteral("not run"));
         QVERIFY2(d.text(QStringLiteral("authorityApprovalText"))
                      .contains(QStringLiteral("not by the trusted authority ") + other),
                  qPrintable(d.text(QStringLiteral("authorityApprovalText"))));
-        const QVariantMap v29 = d.auditor().checks()[d.auditor().firstFailure()].toMap();
-        QCOMPARE(v29["id"].toString(), QStringLiteral("V29"));
+        const QVariantMap v29 = d.auditor().checks()->get(d.auditor().firstFailure());
+        QCOMPARE(v29["checkId"].toString(), QStringLiteral("V29"));
     }
 
     void failing_record_shows_the_failure() {
@@ -148,7 +147,7 @@ private slots:
         d.click(QStringLiteral("tab-verify"));
         d.click(QStringLiteral("verifyButton"));
         QVERIFY(d.waitForVerdict());
-        QCOMPARE(d.auditor().verdict(), QStringLiteral("failed"));
+        QCOMPARE(d.auditor().verdict(), ui::AuditorController::Failed);
         const int first = d.auditor().firstFailure();
         QVERIFY(first >= 0);
         d.click(QStringLiteral("firstFailureButton"));
@@ -184,7 +183,7 @@ private slots:
         d.type(m_dir.path() + QStringLiteral("/election"));
         d.click(QStringLiteral("guardianDecryptButton"));
         QVERIFY(d.waitUntil([&] {
-            return !d.auditor().guardianBusy() && !d.auditor().guardianSummary().isEmpty();
+            return !d.auditor().guardian()->busy() && !d.auditor().guardian()->summary().isEmpty();
         }));
         QVERIFY2(d.text(QStringLiteral("guardianSummary"))
                      .contains(QStringLiteral("no-such-guardian.key")),

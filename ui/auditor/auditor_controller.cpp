@@ -1,6 +1,5 @@
 #include "auditor_controller.hpp"
 
-#include <sodium.h>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -20,76 +19,116 @@
 #include "psephos/bridge/proof_bundle.hpp"
 #include "psephos/crypto/record_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
-#include "psephos/election/anchor_records.hpp"
 #include "psephos/election/election_manifest.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/json/strict_json.hpp"
-#include "psephos/ledger/guardian_decryption.hpp"
+#include "record_files.hpp"
 #include "utf8_text.hpp"
 
 namespace psephos::ui {
 namespace {
 
 constexpr int max_recent = 8;
-constexpr std::size_t max_json_bytes = std::size_t{64}
-                                       << 20;  // record.json, results.json: far below this
 
-QString hex(const Hash32& h) {
-    return QString::fromLatin1(
-        QByteArray(reinterpret_cast<const char*>(h.bytes.data()), 32).toHex());
-}
+// district → contest → option → count
+using CountsByDistrict = std::map<QString, std::map<QString, std::map<QString, int>>>;
 
-// Calls f with each frame (u32be length ‖ bytes) of a records.bin or checkpoints.bin of the record
-// in `root`; stops when f returns false. Returns an error text, or empty. The file is opened as
-// every record file is (crypto::RecordFile: no links below the root, a regular file) and a
-// frame's length is checked against the bytes left before it is allocated.
-QString for_each_frame(const QString& root, const QString& relative,
-                       const std::function<bool(const QByteArray&)>& f) {
-    auto file = crypto::RecordFile::open(root.toStdString(), relative.toStdString());
-    if (!file) return q(file.error().message);
-    while (true) {
-        auto frame = file->read_frame();
-        if (!frame) return q(frame.error().message);
-        if (!*frame) return {};
-        const Bytes& bytes = **frame;
-        if (!f(QByteArray(reinterpret_cast<const char*>(bytes.data()),
-                          static_cast<qsizetype>(bytes.size()))))
-            return {};
+struct ResultsFile {
+    bool complete = false;
+    std::map<QString, std::pair<int, int>> counts;  // district → (cast, challenged)
+    CountsByDistrict by_district;
+};
+
+// The record's results.json; empty when it has none (exported before the tallies).
+ResultsFile read_results(const QString& path) {
+    ResultsFile out;
+    auto results = read_json(path, QStringLiteral("results.json"));
+    if (!results) return out;
+    out.complete = results.value().value(QStringLiteral("complete")).toBool();
+    for (const QJsonValue& v : results.value().value(QStringLiteral("districts")).toArray()) {
+        const QJsonObject d = v.toObject();
+        const QString id = d.value(QStringLiteral("district_id")).toString();
+        out.counts[id] = {d.value(QStringLiteral("ballots_counted")).toInt(),
+                          d.value(QStringLiteral("ballots_challenged")).toInt()};
+        for (const QJsonValue& cv : d.value(QStringLiteral("contests")).toArray()) {
+            const QJsonObject c = cv.toObject();
+            for (const QJsonValue& ov : c.value(QStringLiteral("options")).toArray()) {
+                const QJsonObject o = ov.toObject();
+                out.by_district[id][c.value(QStringLiteral("contest_id")).toString()]
+                               [o.value(QStringLiteral("option_id")).toString()] =
+                    o.value(QStringLiteral("count")).toInt();
+            }
+        }
     }
+    return out;
 }
 
-ByteSpan span(const QByteArray& a) {
-    return {reinterpret_cast<const std::uint8_t*>(a.constData()),
-            static_cast<std::size_t>(a.size())};
+int count_of(const CountsByDistrict& by_district, const QString& district, const QString& contest,
+             const QString& option) {
+    auto di = by_district.find(district);
+    if (di == by_district.end()) return 0;
+    auto ci = di->second.find(contest);
+    if (ci == di->second.end()) return 0;
+    auto oi = ci->second.find(option);
+    return oi == ci->second.end() ? 0 : oi->second;
 }
 
-// A JSON object file of the record in `root`, read as every record file is (crypto::RecordFile)
-// and refused above max_json_bytes before it is read. It must pass the strict parser the verifier
-// uses (a member name twice, nesting, …) before Qt reads it, so that the auditor never shows a
-// value the verifier did not read.
-Result<QJsonObject> read_json(const QString& root, const QString& relative) {
-    PSEPHOS_TRY_ASSIGN(
-        const Bytes bytes,
-        crypto::read_record_file(root.toStdString(), relative.toStdString(), max_json_bytes));
-    PSEPHOS_TRY(psephos::json::parse_strict(
-        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-        relative.toStdString(), psephos::json::Limits::for_size(max_json_bytes)));
-    QJsonParseError error{};
-    const QJsonDocument doc =
-        QJsonDocument::fromJson(QByteArray(reinterpret_cast<const char*>(bytes.data()),
-                                           static_cast<qsizetype>(bytes.size())),
-                                &error);
-    if (doc.isNull() || !doc.isObject())
-        return Error{ErrorCode::invalid_encoding,
-                     (relative + QStringLiteral(": not a JSON object (") + error.errorString() +
-                      QLatin1Char(')'))
-                         .toStdString()};
-    return doc.object();
+// The contests on the ballot: id, title, kind, vote-for and the options' labels.
+QVariantList contest_rows(const election::ElectionManifest& m) {
+    QVariantList rows;
+    for (const election::Contest& c : m.contests) {
+        QStringList options;
+        for (const election::ContestOption& o : c.options) options << q(o.label.text);
+        rows.push_back(
+            QVariantMap{{QStringLiteral("id"), q(c.id)},
+                        {QStringLiteral("title"), q(c.title.text)},
+                        {QStringLiteral("kind"), c.kind == election::ContestKind::ballot_measure
+                                                     ? AuditorController::tr("ballot measure")
+                                                     : AuditorController::tr("candidate")},
+                        {QStringLiteral("voteFor"), static_cast<int>(c.vote_for)},
+                        {QStringLiteral("options"), options}});
+    }
+    return rows;
+}
+
+// The results per contest and option, per district in the manifest's order and in total.
+QVariantList result_rows(const election::ElectionManifest& m, const CountsByDistrict& by_district) {
+    QVariantList rows;
+    if (by_district.empty()) return rows;
+    for (const election::Contest& c : m.contests) {
+        QVariantList options;
+        int max = 0;
+        for (const election::ContestOption& o : c.options) {
+            QVariantList per_district;
+            int total = 0;
+            for (const election::District& d : m.districts) {
+                const int n = count_of(by_district, q(d.id), q(c.id), q(o.id));
+                per_district.push_back(n);
+                total += n;
+            }
+            max = std::max(max, total);
+            options.push_back(QVariantMap{{QStringLiteral("id"), q(o.id)},
+                                          {QStringLiteral("label"), q(o.label.text)},
+                                          {QStringLiteral("total"), total},
+                                          {QStringLiteral("byDistrict"), per_district}});
+        }
+        rows.push_back(QVariantMap{{QStringLiteral("id"), q(c.id)},
+                                   {QStringLiteral("title"), q(c.title.text)},
+                                   {QStringLiteral("max"), max},
+                                   {QStringLiteral("options"), options}});
+    }
+    return rows;
 }
 
 }  // namespace
 
 AuditorController::AuditorController(QObject* parent) : QObject(parent) {
+    connect(&m_guardian, &GuardianStep::message, this,
+            [this](const QString& text) { setMessage(text); });
+    connect(&m_tracking, &TrackingCodeLookup::message, this,
+            [this](const QString& text) { setMessage(text); });
+    connect(&m_anchors, &AnchorList::message, this,
+            [this](const QString& text) { setMessage(text); });
     m_pool.setMaxThreadCount(1);
     QSettings settings(QStringLiteral("Psephos"), QStringLiteral("auditor"));
     m_recent = settings.value(QStringLiteral("recentRecords")).toStringList();
@@ -116,6 +155,8 @@ bool AuditorController::openRecord(const QString& path_in) {
     const QDir dir(path);
     auto fail = [&](const QString& why) {
         m_loaded = false;
+        m_tracking.setRecord({}, {});
+        m_anchors.forgetRecord();
         m_loadError = why;
         m_path = path;
         emit recordChanged();
@@ -147,10 +188,10 @@ bool AuditorController::openRecord(const QString& path_in) {
     m_path = path;
     m_loadError.clear();
     m_report = {};
-    m_verdict = QStringLiteral("not verified");
+    refreshChecks();
+    m_verdict = NotVerified;
     m_selected = -1;
-    m_lookup.clear();
-    m_live.clear();
+    m_tracking.clear();
     ++m_countingRuns;
     m_counting = false;
     m_electionId = q(m.election_id);
@@ -175,44 +216,13 @@ bool AuditorController::openRecord(const QString& path_in) {
         m_logs.push_back(std::move(entry));
     }
 
-    m_contests.clear();
-    for (const election::Contest& c : m.contests) {
-        QStringList options;
-        for (const election::ContestOption& o : c.options) options << q(o.label.text);
-        m_contests.push_back(
-            QVariantMap{{QStringLiteral("id"), q(c.id)},
-                        {QStringLiteral("title"), q(c.title.text)},
-                        {QStringLiteral("kind"), c.kind == election::ContestKind::ballot_measure
-                                                     ? tr("ballot measure")
-                                                     : tr("candidate")},
-                        {QStringLiteral("voteFor"), static_cast<int>(c.vote_for)},
-                        {QStringLiteral("options"), options}});
-    }
+    m_contests = contest_rows(m);
 
     // Counts and results: from results.json when the record has it (V26 checks it), otherwise
     // from the district logs' record types.
-    std::map<QString, std::pair<int, int>> counts;  // district → (cast, challenged)
-    std::map<QString, std::map<QString, std::map<QString, int>>>
-        by_district;  // d → contest → option → n
-    m_resultsComplete = false;
-    if (auto results = read_json(path, QStringLiteral("results.json"))) {
-        m_resultsComplete = results.value().value(QStringLiteral("complete")).toBool();
-        for (const QJsonValue& v : results.value().value(QStringLiteral("districts")).toArray()) {
-            const QJsonObject d = v.toObject();
-            const QString id = d.value(QStringLiteral("district_id")).toString();
-            counts[id] = {d.value(QStringLiteral("ballots_counted")).toInt(),
-                          d.value(QStringLiteral("ballots_challenged")).toInt()};
-            for (const QJsonValue& cv : d.value(QStringLiteral("contests")).toArray()) {
-                const QJsonObject c = cv.toObject();
-                for (const QJsonValue& ov : c.value(QStringLiteral("options")).toArray()) {
-                    const QJsonObject o = ov.toObject();
-                    by_district[id][c.value(QStringLiteral("contest_id")).toString()]
-                               [o.value(QStringLiteral("option_id")).toString()] =
-                                   o.value(QStringLiteral("count")).toInt();
-                }
-            }
-        }
-    }
+    const ResultsFile results = read_results(path);
+    const auto& counts = results.counts;
+    m_resultsComplete = results.complete;
     m_districtRows.clear();
     QStringList to_count;  // districts results.json does not cover: counted on a worker thread
     for (const election::District& d : m.districts) {
@@ -229,112 +239,14 @@ bool AuditorController::openRecord(const QString& path_in) {
     }
     updateTotals();
     if (!to_count.isEmpty()) countBallots(to_count);
-    m_results.clear();
-    if (!by_district.empty()) {
-        for (const election::Contest& c : m.contests) {
-            QVariantList options;
-            int max = 0;
-            for (const election::ContestOption& o : c.options) {
-                QVariantList per_district;
-                int total = 0;
-                for (const election::District& d : m.districts) {
-                    int n = 0;
-                    auto di = by_district.find(q(d.id));
-                    if (di != by_district.end()) {
-                        auto ci = di->second.find(q(c.id));
-                        if (ci != di->second.end()) {
-                            auto oi = ci->second.find(q(o.id));
-                            if (oi != ci->second.end()) n = oi->second;
-                        }
-                    }
-                    per_district.push_back(n);
-                    total += n;
-                }
-                max = std::max(max, total);
-                options.push_back(QVariantMap{{QStringLiteral("id"), q(o.id)},
-                                              {QStringLiteral("label"), q(o.label.text)},
-                                              {QStringLiteral("total"), total},
-                                              {QStringLiteral("byDistrict"), per_district}});
-            }
-            m_results.push_back(QVariantMap{{QStringLiteral("id"), q(c.id)},
-                                            {QStringLiteral("title"), q(c.title.text)},
-                                            {QStringLiteral("max"), max},
-                                            {QStringLiteral("options"), options}});
-        }
-    }
+    m_results = result_rows(m, results.by_district);
 
-    // The anchors of the bridge log, and whether each payload is this record's election root.
-    std::map<quint64, QByteArray> election_roots;  // election log size → root
-    for_each_frame(path, QStringLiteral("election/checkpoints.bin"), [&](const QByteArray& note) {
-        const QList<QByteArray> lines = note.split('\n');
-        if (lines.size() >= 3)
-            election_roots[lines[1].toULongLong()] = QByteArray::fromBase64(lines[2]);
-        return true;
-    });
-    m_anchorRows.clear();
-    std::map<quint64, int> row_of_intent;
-    quint64 index = 0;
-    if (QFile::exists(dir.filePath(QStringLiteral("bridge/records.bin")))) {
-        for_each_frame(path, QStringLiteral("bridge/records.bin"), [&](const QByteArray& frame) {
-            const quint8 type = frame.isEmpty() ? 0 : quint8(frame[0]);
-            if (type == 0x11) {
-                if (auto intent = election::decode_anchor_intent(span(frame))) {
-                    auto payload = election::decode_anchor_payload(intent.value().payload);
-                    bool matches = false;
-                    QVariantMap row{
-                        {QStringLiteral("sequence"), static_cast<double>(index)},
-                        {QStringLiteral("reason"), q(intent.value().reason)},
-                        {QStringLiteral("chain"), q(intent.value().chain) + QStringLiteral(" (") +
-                                                      q(election::to_string(intent.value().kind)) +
-                                                      QLatin1Char(')')},
-                        {QStringLiteral("chainId"), q(intent.value().network)},
-                        {QStringLiteral("txHash"), QString()},
-                        {QStringLiteral("block"), QString()},
-                        {QStringLiteral("confirmations"), 0}};
-                    if (payload) {
-                        const auto& p = payload.value();
-                        auto root = election_roots.find(p.election_log_size);
-                        matches = QByteArray(
-                                      reinterpret_cast<const char*>(p.election_digest.bytes.data()),
-                                      32) == base_hash &&
-                                  root != election_roots.end() &&
-                                  root->second == QByteArray(reinterpret_cast<const char*>(
-                                                                 p.election_root.bytes.data()),
-                                                             32);
-                        row[QStringLiteral("logSize")] = static_cast<double>(p.election_log_size);
-                        row[QStringLiteral("root")] = hex(p.election_root);
-                    }
-                    row[QStringLiteral("matchesRecord")] = matches;
-                    row_of_intent[index] = static_cast<int>(m_anchorRows.size());
-                    m_anchorRows.push_back(row);
-                }
-            } else if (type == 0x12) {
-                if (auto tx = election::decode_anchor_transaction(span(frame))) {
-                    auto it = row_of_intent.find(tx.value().intent_index);
-                    if (it != row_of_intent.end()) {
-                        QVariantMap row = m_anchorRows[it->second].toMap();
-                        row[QStringLiteral("txHash")] = hex(tx.value().transaction_id);
-                        m_anchorRows[it->second] = row;
-                    }
-                }
-            } else if (type == 0x13) {
-                if (auto c = election::decode_anchor_confirmation(span(frame))) {
-                    auto it = row_of_intent.find(c.value().intent_index);
-                    if (it != row_of_intent.end()) {
-                        QVariantMap row = m_anchorRows[it->second].toMap();
-                        row[QStringLiteral("block")] = QString::number(c.value().block_number);
-                        row[QStringLiteral("confirmations")] =
-                            static_cast<int>(c.value().confirmations);
-                        m_anchorRows[it->second] = row;
-                    }
-                }
-            }
-            ++index;
-            return true;
-        });
-    }
+    m_anchors.load(path, base_hash);
 
     m_authority.readRecord(path);
+    QStringList district_ids;
+    for (const election::District& d : m.districts) district_ids << q(d.id);
+    m_tracking.setRecord(path, district_ids);
     m_loaded = true;
     m_recent.removeAll(path);
     m_recent.prepend(path);
@@ -347,7 +259,6 @@ bool AuditorController::openRecord(const QString& path_in) {
     emit verificationChanged();
     emit progressChanged();
     emit selectionChanged();
-    emit lookupChanged();
     setMessage(tr("Opened %1: %2 districts, %3 ballots cast, %4 challenged.")
                    .arg(path)
                    .arg(m.districts.size())
@@ -429,8 +340,10 @@ void AuditorController::verify(int threads) {
     if (!m_loaded || m_verifying) return;
     m_verifying = true;
     m_cancel = false;
-    m_verdict = QStringLiteral("verifying");
+    m_verdict = Verifying;
     m_report = {};
+    refreshChecks();
+    m_anchors.setStatus(anchorStatus());
     m_selected = -1;
     for (auto& log : m_logs) log->done = 0;
     emit verificationChanged();
@@ -462,13 +375,15 @@ void AuditorController::verify(int threads) {
     auto* watcher = new QFutureWatcher<verifier::VerifyReport>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, anchor] {
         m_report = watcher->result();
+        refreshChecks();
+        m_anchors.setStatus(anchorStatus());
         m_authority.setReport(m_report, anchor);
         watcher->deleteLater();
         m_verifying = false;
         if (m_report.cancelled)
-            m_verdict = QStringLiteral("cancelled");
+            m_verdict = Cancelled;
         else
-            m_verdict = m_report.passed() ? QStringLiteral("passed") : QStringLiteral("failed");
+            m_verdict = m_report.passed() ? Passed : Failed;
         emit progressChanged();
         emit verificationChanged();
         emit summaryChanged();
@@ -490,7 +405,7 @@ void AuditorController::cancelVerification() {
 void AuditorController::waitForVerification() { m_pool.waitForDone(); }
 
 double AuditorController::progress() const {
-    if (m_verdict == QStringLiteral("passed") || m_verdict == QStringLiteral("failed")) return 1.0;
+    if (m_verdict == Passed || m_verdict == Failed) return 1.0;
     quint64 done = 0, total = 0;
     for (const auto& l : m_logs) {
         total += l->size;
@@ -501,8 +416,7 @@ double AuditorController::progress() const {
 
 QVariantList AuditorController::logProgress() const {
     QVariantList list;
-    const bool finished =
-        m_verdict == QStringLiteral("passed") || m_verdict == QStringLiteral("failed");
+    const bool finished = m_verdict == Passed || m_verdict == Failed;
     for (const auto& l : m_logs) {
         const quint64 done = finished ? l->size : std::min<quint64>(l->done, l->size);
         list.push_back(QVariantMap{
@@ -528,33 +442,26 @@ QString AuditorController::localStatus(verifier::CheckStatus status) const {
 }
 
 QString AuditorController::verdictText() const {
-    if (m_verdict == QStringLiteral("passed"))
+    if (m_verdict == Passed)
         return tr("The record verifies: all %1 checks passed.").arg(m_report.checks.size());
-    if (m_verdict == QStringLiteral("failed"))
+    if (m_verdict == Failed)
         return tr("The record does NOT verify: %1 of %2 checks failed or could not run.")
             .arg(m_report.checks.size() - static_cast<std::size_t>(passedCount()))
             .arg(m_report.checks.size());
-    if (m_verdict == QStringLiteral("cancelled"))
-        return tr("Verification cancelled: nothing was concluded.");
-    if (m_verdict == QStringLiteral("verifying")) return tr("Verifying…");
+    if (m_verdict == Cancelled) return tr("Verification cancelled: nothing was concluded.");
+    if (m_verdict == Verifying) return tr("Verifying…");
     return tr("Not verified yet.");
 }
 
-QVariantList AuditorController::checks() const {
-    QVariantList list;
-    if (m_report.cancelled) return list;
-    for (std::size_t i = 0; i < m_report.checks.size(); ++i) {
-        const verifier::CheckOutcome& c = m_report.checks[i];
-        list.push_back(
-            QVariantMap{{QStringLiteral("index"), static_cast<int>(i)},
-                        {QStringLiteral("id"), q(c.id)},
-                        {QStringLiteral("name"), q(c.name)},
-                        {QStringLiteral("scope"), q(c.scope)},
-                        {QStringLiteral("status"), localStatus(c.status)},
-                        {QStringLiteral("items"), static_cast<double>(c.items_checked)},
-                        {QStringLiteral("failureCount"), static_cast<double>(c.failure_count)}});
-    }
-    return list;
+// The checks list follows the report: empty when none ran or the run was cancelled.
+void AuditorController::refreshChecks() {
+    std::vector<CheckRow> rows;
+    if (!m_report.cancelled)
+        for (const verifier::CheckOutcome& c : m_report.checks)
+            rows.push_back({q(c.id), q(c.name), q(c.scope), localStatus(c.status),
+                            static_cast<double>(c.items_checked),
+                            static_cast<double>(c.failure_count)});
+    m_checks.setRows(std::move(rows));
 }
 
 int AuditorController::passedCount() const {
@@ -618,6 +525,14 @@ QVariantList AuditorController::districts() const {
     return rows;
 }
 
+// V28 in the last verification, as the anchors show it.
+QString AuditorController::anchorStatus() const {
+    QString status = QStringLiteral("not verified");
+    for (const auto& c : m_report.checks)
+        if (c.id == "V28" && !m_report.cancelled) status = localStatus(c.status);
+    return status;
+}
+
 QString AuditorController::resultsStatus() const {
     if (m_report.checks.empty() || m_report.cancelled)
         return tr("not verified: run Verify to check these figures against the record");
@@ -634,318 +549,6 @@ QString AuditorController::resultsStatus() const {
             "passed: every district's tally, decryptions and result, and results.json, verified "
             "(V23–V26)");
     return tr("failed: %1").arg(failed.join(QStringLiteral(", ")));
-}
-
-QVariantList AuditorController::anchors() const {
-    QString status = QStringLiteral("not verified");
-    for (const auto& c : m_report.checks)
-        if (c.id == "V28" && !m_report.cancelled) status = localStatus(c.status);
-    QVariantList rows = m_anchorRows;
-    for (QVariant& row : rows) {
-        QVariantMap map = row.toMap();
-        map[QStringLiteral("status")] = status;
-        auto live = m_live.find(map[QStringLiteral("txHash")].toString());
-        map[QStringLiteral("live")] = live == m_live.end() ? QString() : live->second.first;
-        map[QStringLiteral("liveDetail")] = live == m_live.end() ? QString() : live->second.second;
-        row = map;
-    }
-    return rows;
-}
-
-void AuditorController::checkAnchorsOnChain(const QString& rpc_url) {
-    if (!m_loaded || m_checkingChain) return;
-    m_checkingChain = true;
-    emit summaryChanged();
-    setMessage(tr("Asking %1 about the anchors…").arg(rpc_url));
-    struct Outcome {
-        bool ok = false;
-        QString error;
-        std::map<QString, std::pair<QString, QString>> live;
-    };
-    const std::filesystem::path dir = m_path.toStdString();
-    const std::string url = rpc_url.toStdString();
-    auto work = [dir, url]() -> Outcome {
-        auto anchors = bridge::record_anchors(dir);
-        if (!anchors) return {false, q(anchors.error().message), {}};
-        Outcome out{true, {}, {}};
-        bridge::ProofBundle evm;
-        for (const bridge::BundleAnchor& a : anchors.value()) {
-            if (a.kind == election::ChainKind::evm)
-                evm.anchors.push_back(a);
-            else
-                out.live[q(a.transaction_id.to_hex())] = {
-                    QStringLiteral("not checked"),
-                    tr("a Bitcoin anchor: check it on a Bitcoin node")};
-        }
-        if (evm.anchors.empty()) return out;
-        const std::vector<bridge::BundleCheck> checks = bridge::verify_anchors_on_chain(evm, url);
-        for (std::size_t i = 0; i < evm.anchors.size() && i < checks.size(); ++i) {
-            out.live[q(evm.anchors[i].transaction_id.to_hex())] = {
-                checks[i].passed ? QStringLiteral("on chain") : QStringLiteral("failed"),
-                q(checks[i].detail)};
-            out.ok = out.ok && checks[i].passed;
-        }
-        return out;
-    };
-    auto* watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        const Outcome r = watcher->result();
-        watcher->deleteLater();
-        m_checkingChain = false;
-        m_live = r.live;
-        emit summaryChanged();
-        setMessage(
-            r.error.isEmpty()
-                ? (r.ok ? tr("Every EVM anchor is on chain with the recorded payload.")
-                        : tr("An anchor could not be confirmed on chain: see the Anchors page."))
-                : r.error);
-        emit anchorsChecked(r.ok);
-    });
-    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), work));
-}
-
-// ----------------------------------------------------------------------------- look-up
-
-void AuditorController::lookup(const QString& code) {
-    m_lookup = {{QStringLiteral("query"), code},
-                {QStringLiteral("found"), false},
-                {QStringLiteral("searching"), false}};
-    auto prefix = election::parse_tracking_code(code.toStdString());
-    if (!prefix) {
-        m_lookup[QStringLiteral("text")] =
-            tr("Not a tracking code: %1").arg(q(prefix.error().message));
-        emit lookupChanged();
-        return;
-    }
-    if (!m_loaded) {
-        m_lookup[QStringLiteral("text")] = tr("Open a record first.");
-        emit lookupChanged();
-        return;
-    }
-    m_lookup[QStringLiteral("searching")] = true;
-    m_lookup[QStringLiteral("text")] = tr("Searching the district logs for %1…").arg(code);
-    emit lookupChanged();
-
-    struct Found {
-        bool found = false;
-        bool challenged = false;
-        QString district;
-        quint64 index = 0;
-    };
-    QStringList districts;
-    for (const QVariant& row : m_districtRows)
-        districts << row.toMap().value(QStringLiteral("id")).toString();
-    const QString path = m_path;
-    const std::array<std::uint8_t, 20> wanted = prefix.value();
-    // The scan streams every district log once (bounded memory) off the GUI thread; each ballot's
-    // tracking code is re-derived from its bytes (docs/encoding.md §5).
-    auto scan = [path, districts, wanted] {
-        Found result;
-        for (const QString& district : districts) {
-            quint64 index = 0;
-            for_each_frame(path, QStringLiteral("districts/%1/records.bin").arg(district),
-                           [&](const QByteArray& frame) {
-                               const quint8 type = frame.isEmpty() ? 0 : quint8(frame[0]);
-                               std::optional<election::EncryptedBallot> ballot;
-                               if (type == 0x02) {
-                                   if (auto b = election::decode_ballot(span(frame)))
-                                       ballot = std::move(b).value();
-                               } else if (type == 0x03) {
-                                   if (auto b = election::decode_challenged_ballot(span(frame)))
-                                       ballot = std::move(b).value().ballot;
-                               }
-                               if (ballot) {
-                                   const Hash32 h = election::next_tracking_code(
-                                       ballot->previous_tracking_code,
-                                       election::compute_ballot_hash(*ballot));
-                                   if (std::equal(wanted.begin(), wanted.end(), h.bytes.begin())) {
-                                       result = {true, type == 0x03, district, index};
-                                       return false;
-                                   }
-                               }
-                               ++index;
-                               return true;
-                           });
-            if (result.found) break;
-        }
-        return result;
-    };
-    auto* watcher = new QFutureWatcher<Found>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, code] {
-        const Found r = watcher->result();
-        watcher->deleteLater();
-        if (m_lookup.value(QStringLiteral("query")).toString() != code) return;  // superseded
-        m_lookup[QStringLiteral("searching")] = false;
-        m_lookup[QStringLiteral("found")] = r.found;
-        if (r.found) {
-            m_lookup[QStringLiteral("challenged")] = r.challenged;
-            m_lookup[QStringLiteral("district")] = r.district;
-            m_lookup[QStringLiteral("index")] = static_cast<double>(r.index);
-            m_lookup[QStringLiteral("text")] =
-                r.challenged ? tr("%1 is a challenged ballot (published with its nonces, never "
-                                  "counted), record %2#%3.")
-                                   .arg(code, r.district)
-                                   .arg(r.index)
-                             : tr("%1 is a cast ballot in district %2, record %2#%3.")
-                                   .arg(code, r.district)
-                                   .arg(r.index);
-        } else {
-            m_lookup[QStringLiteral("text")] = tr("%1 is not in this record.").arg(code);
-        }
-        emit lookupChanged();
-    });
-    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), scan));
-}
-
-void AuditorController::exportProofBundle(const QString& code, const QString& path) {
-    if (!m_loaded) {
-        emit proofBundleExported(false, tr("Open a record first."));
-        return;
-    }
-    const std::filesystem::path dir = m_path.toStdString();
-    const std::string code_text = code.toStdString();
-    const std::filesystem::path out = path.toStdString();
-    struct Outcome {
-        bool ok = false;
-        QString text;
-    };
-    auto work = [dir, code_text, out, path] {
-        auto bundle = bridge::make_proof_bundle_from_record(dir, code_text);
-        if (!bundle)
-            return Outcome{false, tr("No proof bundle: %1").arg(q(bundle.error().message))};
-        // Checked before it is written: a bundle that does not verify is never handed out. Its
-        // anchors are checked against the bridge of the record's own bridge log (the record the
-        // auditor opened); a voter checks them against the bridge's published addresses.
-        auto trust = bridge::record_bridge_trust(dir);
-        if (!trust) return Outcome{false, tr("No proof bundle: %1").arg(q(trust.error().message))};
-        for (const bridge::BundleCheck& c :
-             bridge::verify_proof_bundle(bundle.value(), trust.value()))
-            if (!c.passed)
-                return Outcome{false, tr("The bundle does not verify (%1 %2: %3); nothing written.")
-                                          .arg(q(c.id), q(c.name), q(c.detail))};
-        const std::string json = bridge::proof_bundle_to_json(bundle.value());
-        std::error_code ec;
-        std::filesystem::remove(out, ec);  // replace an earlier export of the user's choosing
-        if (auto written = crypto::write_new_file(out, json, 0644); !written)
-            return Outcome{false, q(written.error().message)};
-        return Outcome{true, tr("Wrote the proof bundle to %1 (checks P1–P11 passed; `psephos "
-                                "proof verify` checks it).")
-                                 .arg(path)};
-    };
-    auto* watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        const Outcome r = watcher->result();
-        watcher->deleteLater();
-        setMessage(r.text);
-        emit proofBundleExported(r.ok, r.text);
-    });
-    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), work));
-}
-
-// ----------------------------------------------------------------------------- guardian step
-
-void AuditorController::guardianDecrypt(const QString& key_file, const QString& passphrase,
-                                        const QString& data_dir) {
-    if (m_guardianBusy) return;
-    m_guardianBusy = true;
-    m_guardianOutcome.clear();
-    m_guardianSummary = tr("Decrypting…");
-    emit guardianChanged();
-    struct Outcome {
-        bool ok = false;
-        QString summary;
-        QVariantList rows;
-    };
-    // The passphrase goes into a std::string the worker wipes; the QString copy is the caller's.
-    auto secret = std::make_shared<std::string>(passphrase.toStdString());
-    const std::filesystem::path key_path = key_file.toStdString();
-    const std::filesystem::path data = data_dir.toStdString();
-    auto work = [secret, key_path, data]() -> Outcome {
-        std::optional<std::string> pass;
-        if (!secret->empty()) pass = *secret;
-        auto key = election::read_guardian_key_file(key_path, pass);
-        if (pass) sodium_memzero(pass->data(), pass->size());
-        sodium_memzero(secret->data(), secret->size());
-        if (!key) return {false, q(key.error().message), {}};
-        auto ledger_key = ledger::LedgerKey::read_file(data / "ledger.key");
-        if (!ledger_key) return {false, q(ledger_key.error().message), {}};
-        ledger::LedgerOptions options;
-        options.directory = data / "ledger";
-        auto opened = ledger::Ledger::open(options, std::move(ledger_key).value());
-        if (!opened) return {false, q(opened.error().message), {}};
-        auto outcomes = ledger::decrypt_tallies_as_guardian(*opened.value(), key.value());
-        if (!outcomes)
-            return {false,
-                    q(key_path.string()) + QStringLiteral(": ") + q(outcomes.error().message),
-                    {}};
-        Outcome out{true, {}, {}};
-        int decrypted = 0, refused = 0;
-        using State = ledger::GuardianDistrictOutcome::State;
-        for (const auto& o : outcomes.value()) {
-            QString state, text;
-            switch (o.state) {
-                case State::decrypted:
-                    ++decrypted;
-                    state = QStringLiteral("decrypted");
-                    text = tr("decrypted: %1 partial decryptions with their proofs, record %2")
-                               .arg(o.partial_decryptions)
-                               .arg(o.record_index);
-                    break;
-                case State::no_tally:
-                    state = QStringLiteral("no tally");
-                    text = tr("no tally yet (polls still open, or the tally was not run)");
-                    break;
-                case State::already_decrypted:
-                    state = QStringLiteral("already decrypted");
-                    text = tr("already decrypted by this guardian");
-                    break;
-                case State::has_result:
-                    state = QStringLiteral("has result");
-                    text = tr("the result is already recorded");
-                    break;
-                case State::refused:
-                    ++refused;
-                    out.ok = false;
-                    state = QStringLiteral("refused");
-                    text = tr("refused by the ledger: %1").arg(q(o.error));
-                    break;
-                case State::tally_mismatch:
-                    ++refused;
-                    out.ok = false;
-                    state = QStringLiteral("tally mismatch");
-                    text = tr("not decrypted, the tally is not its log's: %1").arg(q(o.error));
-                    break;
-                case State::unauthorised_device:
-                    ++refused;
-                    out.ok = false;
-                    state = QStringLiteral("unauthorised device");
-                    text = tr("not decrypted: %1").arg(q(o.error));
-                    break;
-                case State::prepared:  // never left so: every prepared record is submitted
-                    break;
-            }
-            out.rows.push_back(QVariantMap{{QStringLiteral("district"), q(o.district_id)},
-                                           {QStringLiteral("state"), state},
-                                           {QStringLiteral("text"), text}});
-        }
-        out.summary = tr("Guardian %1: %2 district tallies decrypted and recorded, %3 refused.")
-                          .arg(key.value().index)
-                          .arg(decrypted)
-                          .arg(refused);
-        return out;  // the ledger closes here, on the worker thread
-    };
-    auto* watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        const Outcome r = watcher->result();
-        watcher->deleteLater();
-        m_guardianBusy = false;
-        m_guardianOutcome = r.rows;
-        m_guardianSummary = r.summary;
-        emit guardianChanged();
-        setMessage(r.summary);
-        emit guardianFinished(r.ok);
-    });
-    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), work));
 }
 
 }  // namespace psephos::ui

@@ -6,6 +6,7 @@
 // looks tracking codes up. QML draws, C++ decides; everything here is testable without QML.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -18,14 +19,23 @@
 #include <mutex>
 #include <vector>
 
+#include "anchor_list.hpp"
 #include "audit_report.hpp"
 #include "authority_trust.hpp"
+#include "check_row.hpp"
+#include "guardian_step.hpp"
 #include "psephos/verifier/record_verifier.hpp"
+#include "tracking_code_lookup.hpp"
 
 namespace psephos::ui {
 
+// In QML a type the window is given (Main.qml's required property `auditor`, set from C++ with
+// setInitialProperties in auditor_qml.hpp), never one QML creates: the executable opens the record
+// named on its command line before the window shows, and tests drive the same object.
 class AuditorController : public QObject {
     Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("the window is given its controller (auditor_qml.hpp)")
     // The record
     Q_PROPERTY(QString recordPath READ recordPath NOTIFY recordChanged)
     Q_PROPERTY(bool loaded READ loaded NOTIFY recordChanged)
@@ -48,12 +58,11 @@ class AuditorController : public QObject {
     Q_PROPERTY(double progress READ progress NOTIFY progressChanged)  // 0…1, all logs
     // [{"name", "done", "total", "fraction"}] for every log of the record
     Q_PROPERTY(QVariantList logProgress READ logProgress NOTIFY progressChanged)
-    // "not verified", "verifying", "passed", "failed", "cancelled"
-    Q_PROPERTY(QString verdict READ verdict NOTIFY verificationChanged)
+    // Verdict: NotVerified, Verifying, Passed, Failed, Cancelled
+    Q_PROPERTY(Verdict verdict READ verdict NOTIFY verificationChanged)
     Q_PROPERTY(QString verdictText READ verdictText NOTIFY verificationChanged)
-    // [{"index", "id", "name", "scope", "status" ("passed"/"failed"/"not run"), "items",
-    //   "failureCount"}] by check number, then scope
-    Q_PROPERTY(QVariantList checks READ checks NOTIFY verificationChanged)
+    // The checks by number, then scope (CheckRow's roles); empty until a verification concluded.
+    Q_PROPERTY(psephos::ui::ListModel* checks READ checks CONSTANT)
     Q_PROPERTY(int passedCount READ passedCount NOTIFY verificationChanged)
     Q_PROPERTY(int failedCount READ failedCount NOTIFY verificationChanged)
     Q_PROPERTY(int selectedCheck READ selectedCheck NOTIFY selectionChanged)
@@ -67,26 +76,23 @@ class AuditorController : public QObject {
     Q_PROPERTY(QVariantList results READ results NOTIFY recordChanged)
     // The status behind the totals: V26 (results.json) and every district's V23–V25.
     Q_PROPERTY(QString resultsStatus READ resultsStatus NOTIFY summaryChanged)
-    // Anchors: [{"sequence", "reason", "chain", "chainId", "txHash", "block", "confirmations",
-    //   "logSize", "root", "matchesRecord" (bool), "status", "live" ("" not asked, "on chain",
-    //   "failed", "not checked"), "liveDetail"}]
-    Q_PROPERTY(QVariantList anchors READ anchors NOTIFY summaryChanged)
-    // Tracking code look-up: {"query", "found", "challenged", "district", "index", "text"}
-    Q_PROPERTY(QVariantMap lookupResult READ lookupResult NOTIFY lookupChanged)
-    Q_PROPERTY(bool checkingChain READ checkingChain NOTIFY summaryChanged)
+    // The anchors of the record's bridge log and their live check (anchor_list.hpp).
+    Q_PROPERTY(psephos::ui::AnchorList* anchors READ anchors CONSTANT)
+    // The tracking-code look-up and proof-bundle export (tracking_code_lookup.hpp).
+    Q_PROPERTY(psephos::ui::TrackingCodeLookup* tracking READ tracking CONSTANT)
     Q_PROPERTY(bool counting READ counting NOTIFY summaryChanged)
     Q_PROPERTY(QString message READ message NOTIFY messageChanged)
-    // The guardian step: [{"district", "state" ("decrypted", "no tally", "already decrypted",
-    //   "has result", "refused", "tally mismatch", "unauthorised device"), "text"}], and a
-    //   summary line.
-    Q_PROPERTY(bool guardianBusy READ guardianBusy NOTIFY guardianChanged)
-    Q_PROPERTY(QVariantList guardianOutcome READ guardianOutcome NOTIFY guardianChanged)
-    Q_PROPERTY(QString guardianSummary READ guardianSummary NOTIFY guardianChanged)
+    // The guardian step, for elections run from the desktop (guardian_step.hpp).
+    Q_PROPERTY(psephos::ui::GuardianStep* guardian READ guardian CONSTANT)
     // The election authority: authority.bin's key, the auditor's trust anchor (passed to the
     // verifier), what V29–V30 found (authority_trust.hpp).
     Q_PROPERTY(psephos::ui::AuthorityTrust* authority READ authority CONSTANT)
 
 public:
+    // Where the verification of the open record stands.
+    enum Verdict { NotVerified, Verifying, Passed, Failed, Cancelled };
+    Q_ENUM(Verdict)
+
     explicit AuditorController(QObject* parent = nullptr);
     ~AuditorController() override;
 
@@ -105,9 +111,10 @@ public:
     bool verifying() const { return m_verifying; }
     double progress() const;
     QVariantList logProgress() const;
-    QString verdict() const { return m_verdict; }
+    Verdict verdict() const { return m_verdict; }
     QString verdictText() const;
-    QVariantList checks() const;
+    ListModel* checks() { return &m_checks; }
+    const std::vector<CheckRow>& checkRows() const { return m_checks.rows(); }
     int passedCount() const;
     int failedCount() const;
     int selectedCheck() const { return m_selected; }
@@ -115,15 +122,13 @@ public:
     bool resultsComplete() const { return m_resultsComplete; }
     QVariantList results() const { return m_results; }
     QString resultsStatus() const;
-    QVariantList anchors() const;
-    QVariantMap lookupResult() const { return m_lookup; }
-    bool checkingChain() const { return m_checkingChain; }
+    AnchorList* anchors() { return &m_anchors; }
+    const AnchorList& anchorList() const { return m_anchors; }
     bool counting() const { return m_counting; }
     QString message() const { return m_message; }
-    bool guardianBusy() const { return m_guardianBusy; }
-    QVariantList guardianOutcome() const { return m_guardianOutcome; }
-    QString guardianSummary() const { return m_guardianSummary; }
     AuthorityTrust* authority() { return &m_authority; }
+    GuardianStep* guardian() { return &m_guardian; }
+    TrackingCodeLookup* tracking() { return &m_tracking; }
 
     // Loads the record's summary (record.json, manifest.json, results.json, the bridge log);
     // false with loadError on a directory that is not a record. Adds it to the recent records.
@@ -138,12 +143,6 @@ public:
     Q_INVOKABLE void selectCheck(int index);
     // The first failed check, or -1.
     Q_INVOKABLE int firstFailure() const;
-    // Looks a printed tracking code (with or without dashes) up in the record's district logs.
-    Q_INVOKABLE void lookup(const QString& code);
-    // Writes the proof bundle (docs/proof-bundle.md) of a tracking code, made from the record
-    // alone (bridge::make_proof_bundle_from_record) and checked (P1–P11) before it is written,
-    // on a worker thread; proofBundleExported reports the outcome.
-    Q_INVOKABLE void exportProofBundle(const QString& code, const QString& path);
     // Results as CSV: district,contest,option,count with a total per contest and option.
     Q_INVOKABLE bool exportResultsCsv(const QString& path);
     // A PDF report: the election, the verdict with every check, the election authority, the
@@ -153,19 +152,6 @@ public:
     // passed, the election authority and the trust anchor, the results, the anchors.
     AuditReport report() const;
     Q_INVOKABLE void clearRecentRecords();
-    // Asks the EVM node at rpc_url, for each EVM anchor of the record, whether its transaction is
-    // in a block with the recorded sender and data and succeeded, and how many confirmations it
-    // has now (bridge::verify_anchors_on_chain); Bitcoin anchors are marked "not checked". On a
-    // worker thread; the anchors' "live" and "liveDetail" fields and anchorsChecked report it.
-    Q_INVOKABLE void checkAnchorsOnChain(const QString& rpc_url);
-    // The guardian step, for elections run from the desktop: reads the guardian's key file
-    // (sealed ones with the passphrase; empty: none), opens the election's ledger in data_dir
-    // (DIR/ledger with its key DIR/ledger.key, as `psephos decrypt --data DIR` does), and records
-    // the guardian's proved partial decryption of every tally it has not decrypted yet
-    // (ledger::decrypt_tallies_as_guardian), on a worker thread. The passphrase is wiped after use.
-    Q_INVOKABLE void guardianDecrypt(const QString& key_file, const QString& passphrase,
-                                     const QString& data_dir);
-
 signals:
     void recordChanged();
     void summaryChanged();
@@ -173,25 +159,22 @@ signals:
     void verificationChanged();
     void progressChanged();
     void selectionChanged();
-    void lookupChanged();
     void messageChanged();
     void verificationFinished();
-    void proofBundleExported(bool ok, const QString& text);
-    void guardianChanged();
-    void anchorsChecked(bool ok);
     void ballotsCounted();
-    void guardianFinished(bool ok);
 
 private:
+    void setMessage(const QString& message);
     struct Log {
         QString name;
         quint64 size = 0;
         std::atomic<quint64> done{0};
     };
-    void setMessage(const QString& message);
     void updateTotals();
     void countBallots(const QStringList& districts);
     QString checkStatusOf(const QString& scope) const;
+    QString anchorStatus() const;
+    void refreshChecks();
     QString localStatus(verifier::CheckStatus status) const;
 
     QString m_path;
@@ -205,25 +188,22 @@ private:
     int m_totalChallenged = 0;
     bool m_resultsComplete = false;
     QVariantList m_results;
-    QVariantList m_anchorRows;  // without "status"
-    QString m_rootHex;          // the election log's root, from record.json
+    QString m_rootHex;  // the election log's root, from record.json
     std::vector<std::unique_ptr<Log>> m_logs;
 
     bool m_verifying = false;
-    QString m_verdict = QStringLiteral("not verified");
+    Verdict m_verdict = NotVerified;
     std::atomic<bool> m_cancel{false};
     verifier::VerifyReport m_report;
+    RowList<CheckRow> m_checks;
     int m_selected = -1;
-    QVariantMap m_lookup;
     QString m_message;
-    bool m_guardianBusy = false;
-    bool m_checkingChain = false;
     bool m_counting = false;
     int m_countingRuns = 0;
-    std::map<QString, std::pair<QString, QString>> m_live;  // tx hash → (live, detail)
-    QVariantList m_guardianOutcome;
-    QString m_guardianSummary;
     AuthorityTrust m_authority;
+    GuardianStep m_guardian;
+    AnchorList m_anchors;
+    TrackingCodeLookup m_tracking;
     QThreadPool m_pool;  // last: joined before the rest goes
 };
 

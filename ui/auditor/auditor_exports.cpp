@@ -63,10 +63,9 @@ AuditReport AuditorController::report() const {
                .arg(m_guardians)
                .arg(m_totalCast)
                .arg(m_totalChallenged));
-    const QColor verdict_colour = m_verdict == QStringLiteral("passed") ? QColor(0x1b, 0x7f, 0x3b)
-                                  : m_verdict == QStringLiteral("failed")
-                                      ? QColor(0xb0, 0x00, 0x20)
-                                      : QColor(0x4a, 0x55, 0x60);
+    const QColor verdict_colour = m_verdict == Passed   ? QColor(0x1b, 0x7f, 0x3b)
+                                  : m_verdict == Failed ? QColor(0xb0, 0x00, 0x20)
+                                                        : QColor(0x4a, 0x55, 0x60);
     r.lines.push_back({verdictText(), 13, true, verdict_colour, 8});
     for (const auto& c : m_report.checks) {
         if (c.passed()) continue;
@@ -105,22 +104,14 @@ AuditReport AuditorController::report() const {
             r.bar(o[QStringLiteral("label")].toString(), o[QStringLiteral("total")].toInt(), max);
         }
     }
-    if (!m_anchorRows.isEmpty()) {
+    if (!m_anchors.anchorRows().empty()) {
         r.heading(tr("Anchors"));
-        for (const QVariant& av : anchors()) {
-            const QVariantMap a = av.toMap();
+        for (const AnchorRow& a : m_anchors.anchorRows()) {
             r.line(tr("#%1 %2 on %3 (chain id %4): transaction %5, block %6, %7 confirmations; "
                       "payload %8 the record's root; V28 %9")
-                       .arg(a[QStringLiteral("sequence")].toString(),
-                            a[QStringLiteral("reason")].toString(),
-                            a[QStringLiteral("chain")].toString(),
-                            a[QStringLiteral("chainId")].toString(),
-                            a[QStringLiteral("txHash")].toString(),
-                            a[QStringLiteral("block")].toString(),
-                            a[QStringLiteral("confirmations")].toString(),
-                            a[QStringLiteral("matchesRecord")].toBool() ? tr("matches")
-                                                                        : tr("does NOT match"),
-                            a[QStringLiteral("status")].toString()),
+                       .arg(QString::number(a.sequence), a.reason, a.chain, a.chainId, a.txHash,
+                            a.block, QString::number(a.confirmations),
+                            a.matchesRecord ? tr("matches") : tr("does NOT match"), a.status),
                    9);
         }
     }

@@ -6,6 +6,7 @@
 // can only be checked against its own approval key, and the texts say so.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QObject>
 #include <QString>
 
@@ -15,6 +16,8 @@ namespace psephos::ui {
 
 class AuthorityTrust : public QObject {
     Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("the controller's authority panel (AuditorController.authority)")
     // authority.bin's key, "ed25519:<64 hex>"; "" with recordKeyError saying why.
     Q_PROPERTY(QString recordKey READ recordKey NOTIFY changed)
     Q_PROPERTY(QString recordKeyError READ recordKeyError NOTIFY changed)

@@ -5,9 +5,13 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Psephos.Auditor
 
 Item {
     id: page
+
+    // The window's controller (Main.qml passes its own).
+    required property AuditorController auditor
     objectName: "page-anchors"
 
     readonly property Theme theme: Theme {}
@@ -58,10 +62,10 @@ Item {
                 Button {
                     id: checkChainButton
                     objectName: "checkChainButton"
-                    enabled: !auditor.checkingChain && rpcField.text !== "" && auditor.anchors.length > 0
-                    text: auditor.checkingChain ? qsTr("Asking the node…") : qsTr("Check on chain")
+                    enabled: !auditor.anchors.checking && rpcField.text !== "" && auditor.anchors.rows.count > 0
+                    text: auditor.anchors.checking ? qsTr("Asking the node…") : qsTr("Check on chain")
                     Accessible.description: qsTr("Asks the node whether each EVM anchor's transaction is mined with the recorded payload, and its confirmations now")
-                    onClicked: auditor.checkAnchorsOnChain(rpcField.text)
+                    onClicked: auditor.anchors.checkOnChain(rpcField.text)
                 }
             }
 
@@ -89,7 +93,7 @@ Item {
                     id: anchorsView
                     objectName: "anchorsView"
                     anchors.fill: parent
-                    model: auditor.anchors
+                    model: auditor.anchors.rows
                     Accessible.name: qsTr("Anchors")
                     Accessible.description: qsTr("Every anchor of the election on a public chain: reason, chain, transaction, block, confirmations, the log size it covers, whether its payload matches the record, and the check status")
                     Keys.onUpPressed: scrollBy(-32)
@@ -98,7 +102,16 @@ Item {
                     delegate: Rectangle {
                         id: anchorRow
                         required property int index
-                        required property var modelData
+                        required property double sequence
+                        required property string reason
+                        required property string chain
+                        required property string chainId
+                        required property string txHash
+                        required property string block
+                        required property int confirmations
+                        required property double logSize
+                        required property bool matchesRecord
+                        required property string status
 
                         objectName: "anchor-" + index
                         width: anchorsView.width
@@ -106,12 +119,12 @@ Item {
                         color: index % 2 ? page.theme.stripe : page.theme.panel
                         Accessible.role: Accessible.Row
                         Accessible.name: qsTr("Anchor %1, %2, on %3 (chain %4), block %5, %6 confirmations, log size %7, %8, check %9")
-                                         .arg(modelData.sequence).arg(modelData.reason)
-                                         .arg(modelData.chain).arg(modelData.chainId)
-                                         .arg(page.count(modelData.block))
-                                         .arg(page.count(modelData.confirmations))
-                                         .arg(page.count(modelData.logSize))
-                                         .arg(modelData.matchesRecord
+                                         .arg(anchorRow.sequence).arg(anchorRow.reason)
+                                         .arg(anchorRow.chain).arg(anchorRow.chainId)
+                                         .arg(page.count(anchorRow.block))
+                                         .arg(page.count(anchorRow.confirmations))
+                                         .arg(page.count(anchorRow.logSize))
+                                         .arg(anchorRow.matchesRecord
                                               ? qsTr("payload matches the record")
                                               : qsTr("payload does not match the record"))
                                          .arg(anchorStatus.label)
@@ -124,50 +137,50 @@ Item {
                             AuditorText {
                                 width: page.sequenceWidth
                                 horizontalAlignment: Text.AlignRight
-                                text: anchorRow.modelData.sequence
+                                text: anchorRow.sequence
                             }
                             AuditorText {
                                 width: page.reasonWidth
                                 elide: Text.ElideRight
-                                text: anchorRow.modelData.reason
+                                text: anchorRow.reason
                             }
                             AuditorText {
                                 width: page.chainWidth
                                 elide: Text.ElideRight
-                                text: qsTr("%1 (%2)").arg(anchorRow.modelData.chain)
-                                                     .arg(anchorRow.modelData.chainId)
+                                text: qsTr("%1 (%2)").arg(anchorRow.chain)
+                                                     .arg(anchorRow.chainId)
                             }
                             HashText {
                                 objectName: "txHash-" + anchorRow.index
                                 width: page.hashWidth
-                                text: anchorRow.modelData.txHash
+                                text: anchorRow.txHash
                                 accessibleName: qsTr("Transaction hash of anchor %1")
-                                                .arg(anchorRow.modelData.sequence)
+                                                .arg(anchorRow.sequence)
                             }
                             AuditorText {
                                 width: page.blockWidth
                                 horizontalAlignment: Text.AlignRight
                                 monospace: true
-                                text: page.count(anchorRow.modelData.block)
+                                text: page.count(anchorRow.block)
                             }
                             AuditorText {
                                 width: page.confirmationsWidth
                                 horizontalAlignment: Text.AlignRight
-                                text: page.count(anchorRow.modelData.confirmations)
+                                text: page.count(anchorRow.confirmations)
                             }
                             AuditorText {
                                 width: page.sizeWidth
                                 horizontalAlignment: Text.AlignRight
-                                text: page.count(anchorRow.modelData.logSize)
+                                text: page.count(anchorRow.logSize)
                             }
                             AuditorText {
                                 objectName: "anchorMatches-" + anchorRow.index
                                 width: page.matchesWidth
                                 elide: Text.ElideRight
                                 font.bold: true
-                                color: anchorRow.modelData.matchesRecord ? page.theme.passed
+                                color: anchorRow.matchesRecord ? page.theme.passed
                                                                          : page.theme.failed
-                                text: anchorRow.modelData.matchesRecord ? qsTr("✓ yes")
+                                text: anchorRow.matchesRecord ? qsTr("✓ yes")
                                                                         : qsTr("✗ no")
                             }
                             Item {
@@ -178,7 +191,7 @@ Item {
                                 StatusBadge {
                                     id: anchorStatus
                                     objectName: "anchorStatus-" + anchorRow.index
-                                    status: anchorRow.modelData.status
+                                    status: anchorRow.status
                                 }
                             }
                         }
@@ -193,17 +206,21 @@ Item {
                     anchors.margins: 10
                     spacing: 4
                     Repeater {
-                        model: auditor.anchors
+                        model: auditor.anchors.rows
                         SelectableText {
-                            required property var modelData
+                            id: liveRow
+                            required property double sequence
+                            required property string chain
+                            required property string live
+                            required property string liveDetail
                             required property int index
                             objectName: "liveText-" + index
                             width: parent.width
-                            visible: modelData.live !== ""
-                            color: modelData.live === "on chain" ? page.theme.passed
-                                   : modelData.live === "failed" ? page.theme.failed : page.theme.mutedText
-                            text: "#" + modelData.sequence + " " + modelData.chain + ": " + modelData.live
-                                  + " — " + modelData.liveDetail
+                            visible: liveRow.live !== ""
+                            color: liveRow.live === "on chain" ? page.theme.passed
+                                   : liveRow.live === "failed" ? page.theme.failed : page.theme.mutedText
+                            text: "#" + liveRow.sequence + " " + liveRow.chain + ": " + liveRow.live
+                                  + " — " + liveRow.liveDetail
                             Accessible.name: text
                         }
                     }
@@ -215,7 +232,7 @@ Item {
                     width: parent.width - 32
                     horizontalAlignment: Text.AlignHCenter
                     wrapMode: Text.WordWrap
-                    visible: auditor.anchors.length === 0
+                    visible: auditor.anchors.rows.count === 0
                     muted: true
                     text: qsTr("This record has no anchors (the bridge has not anchored this election yet).")
                 }

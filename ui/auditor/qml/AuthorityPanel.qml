@@ -6,9 +6,13 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
+import Psephos.Auditor
 
 Panel {
     id: panel
+
+    // The window's controller (Main.qml passes its own).
+    required property AuditorController auditor
 
     readonly property Paths paths: Paths {}
     readonly property var authority: auditor.authority

@@ -1,15 +1,19 @@
 // The guardian step, for elections run from the desktop: a guardian chooses its key file (and
 // types its passphrase if the file is sealed) and the election's ledger directory, and records
 // its proved partial decryption of every district tally it has not decrypted yet. The work, and
-// every decision, is the controller's (auditor.guardianDecrypt); this page only collects the
+// every decision, is the controller's (auditor.guardian.decrypt); this page only collects the
 // three inputs and shows the outcome per district.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
+import Psephos.Auditor
 
 Item {
     id: page
+
+    // The window's controller (Main.qml passes its own).
+    required property AuditorController auditor
     objectName: "page-guardian"
 
     readonly property Theme theme: Theme {}
@@ -106,25 +110,28 @@ Item {
                 }
                 Button {
                     objectName: "guardianDecryptButton"
-                    enabled: !auditor.guardianBusy && keyField.text !== "" && dataField.text !== ""
-                    text: auditor.guardianBusy ? qsTr("Decrypting…") : qsTr("Produce my decryption shares")
+                    enabled: !auditor.guardian.busy && keyField.text !== "" && dataField.text !== ""
+                    text: auditor.guardian.busy ? qsTr("Decrypting…") : qsTr("Produce my decryption shares")
                     Accessible.description: qsTr("Decrypts every district tally this guardian has not decrypted yet and records the shares with their proofs")
                     onClicked: {
-                        auditor.guardianDecrypt(keyField.text, passphraseField.text, dataField.text)
+                        auditor.guardian.decrypt(keyField.text, passphraseField.text, dataField.text)
                         passphraseField.text = ""
                     }
                 }
                 SelectableText {
                     objectName: "guardianSummary"
                     Layout.fillWidth: true
-                    text: auditor.guardianSummary
+                    text: auditor.guardian.summary
                     visible: text !== ""
                     Accessible.name: text
                 }
                 Repeater {
-                    model: auditor.guardianOutcome
+                    model: auditor.guardian.outcome
                     RowLayout {
-                        required property var modelData
+                        id: outcomeRow
+                        required property string district
+                        required property int state
+                        required property string text
                         required property int index
                         objectName: "guardianRow-" + index
                         Layout.fillWidth: true
@@ -132,14 +139,15 @@ Item {
                         AuditorText {
                             Layout.preferredWidth: 180
                             font.family: page.theme.monoFamily
-                            text: modelData.district
+                            text: outcomeRow.district
                         }
                         AuditorText {
                             Layout.fillWidth: true
                             wrapMode: Text.WordWrap
-                            color: modelData.state === "refused" ? page.theme.failed
-                                   : modelData.state === "decrypted" ? page.theme.passed : page.theme.text
-                            text: modelData.text
+                            color: outcomeRow.state === GuardianStep.Refused ? page.theme.failed
+                                   : outcomeRow.state === GuardianStep.Decrypted ? page.theme.passed
+                                   : page.theme.text
+                            text: outcomeRow.text
                         }
                     }
                 }

@@ -5,20 +5,23 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
+import Psephos.Auditor
 
 Item {
     id: page
+
+    // The window's controller (Main.qml passes its own).
+    required property AuditorController auditor
     objectName: "page-lookup"
 
     readonly property Theme theme: Theme {}
-    readonly property var result: auditor.lookupResult
-    readonly property bool hasResult: result !== undefined && result.text !== undefined
-                                      && result.text !== ""
+    readonly property TrackingCodeLookup result: auditor.tracking
+    readonly property bool hasResult: result.text !== ""
 
     readonly property Paths paths: Paths {}
 
     function lookUp() {
-        auditor.lookup(lookupField.text)
+        auditor.tracking.lookup(lookupField.text)
     }
 
     // The proof bundle of the code found, made from the record alone and checked before it is
@@ -30,7 +33,7 @@ Item {
         fileMode: FileDialog.SaveFile
         defaultSuffix: "json"
         nameFilters: [qsTr("Proof bundles (*.json)"), qsTr("All files (*)")]
-        onAccepted: auditor.exportProofBundle(page.result.query, page.paths.localPath(selectedFile))
+        onAccepted: auditor.tracking.exportProofBundle(page.result.query, page.paths.localPath(selectedFile))
     }
 
     ColumnLayout {
@@ -97,7 +100,7 @@ Item {
 
                 RowLayout {
                     spacing: 12
-                    visible: page.hasResult && page.result.query !== undefined && page.result.query !== ""
+                    visible: page.hasResult && page.result.query !== ""
 
                     AuditorText {
                         muted: true
@@ -107,25 +110,25 @@ Item {
                         objectName: "lookupQuery"
                         monospace: true
                         wrapMode: TextEdit.NoWrap
-                        text: page.hasResult && page.result.query ? page.result.query : ""
+                        text: page.hasResult ? page.result.query : ""
                         Accessible.name: qsTr("Looked-up code: %1").arg(text)
                     }
                 }
 
                 StatusBadge {
                     objectName: "lookupBadge"
-                    visible: page.hasResult && page.result.found === true
+                    visible: page.hasResult && page.result.found
                     // Cast: counted, green. Challenged: not counted, but not a failure: grey.
-                    status: page.result && page.result.challenged ? "challenged" : "cast"
-                    label: page.result && page.result.challenged ? qsTr("challenged (not counted)")
+                    status: page.result.challenged ? "challenged" : "cast"
+                    label: page.result.challenged ? qsTr("challenged (not counted)")
                                                                  : qsTr("cast")
-                    tint: page.result && page.result.challenged ? page.theme.notRun : page.theme.passed
-                    sign: page.result && page.result.challenged ? "" : "✓"
+                    tint: page.result.challenged ? page.theme.notRun : page.theme.passed
+                    sign: page.result.challenged ? "" : "✓"
                 }
 
                 Button {
                     objectName: "exportBundleButton"
-                    visible: page.hasResult && page.result.found === true
+                    visible: page.hasResult && page.result.found
                     text: qsTr("Export proof bundle…")
                     Accessible.description: qsTr("Saves a self-contained proof that this ballot is in the anchored election record")
                     onClicked: {
@@ -141,7 +144,7 @@ Item {
                     Layout.fillWidth: true
                     pixelSize: page.theme.fontSize + 2
                     text: page.hasResult ? page.result.text : ""
-                    color: page.hasResult && page.result.found === false ? page.theme.failed
+                    color: page.hasResult && !page.result.found ? page.theme.failed
                                                                          : page.theme.text
                     Accessible.name: text
                 }

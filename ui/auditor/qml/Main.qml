@@ -1,15 +1,20 @@
 // The auditor window: a header bar to open a record (folder dialog, recent records, a typed
 // path), a welcome panel until a record is open, then one tab per view (overview, verification,
 // results, anchors, tracking-code look-up) and a status line with the controller's message.
-// Everything shown comes from `auditor` (AuditorController); QML draws, C++ decides.
+// Everything shown comes from `auditor` (AuditorController, the window's required property,
+// handed to each page); QML draws, C++ decides.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
 import QtQuick.Window
+import Psephos.Auditor
 
 ApplicationWindow {
     id: window
+
+    // Given by C++ (setInitialProperties, auditor_qml.hpp): the window shows this controller.
+    required property AuditorController auditor
 
     readonly property Theme theme: Theme {}
     readonly property Paths paths: Paths {}
@@ -318,12 +323,24 @@ ApplicationWindow {
             Layout.margins: 12
             currentIndex: tabs.currentIndex
 
-            OverviewPage {}
-            VerifyPage {}
-            ResultsPage {}
-            AnchorsPage {}
-            LookupPage {}
-            GuardianPage {}
+            OverviewPage {
+                auditor: window.auditor
+            }
+            VerifyPage {
+                auditor: window.auditor
+            }
+            ResultsPage {
+                auditor: window.auditor
+            }
+            AnchorsPage {
+                auditor: window.auditor
+            }
+            LookupPage {
+                auditor: window.auditor
+            }
+            GuardianPage {
+                auditor: window.auditor
+            }
         }
     }
 }

@@ -3,9 +3,13 @@
 // share and verification status, and the contests on the ballot.
 import QtQuick
 import QtQuick.Layouts
+import Psephos.Auditor
 
 Item {
     id: page
+
+    // The window's controller (Main.qml passes its own).
+    required property AuditorController auditor
     objectName: "page-overview"
 
     readonly property Theme theme: Theme {}
@@ -119,6 +123,7 @@ Item {
             // The election authority: its key, the trust anchor, V29–V30
             AuthorityPanel {
                 objectName: "authorityPanel"
+                auditor: page.auditor
                 width: content.width
             }
 

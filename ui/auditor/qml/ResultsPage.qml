@@ -5,9 +5,13 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
+import Psephos.Auditor
 
 Item {
     id: page
+
+    // The window's controller (Main.qml passes its own).
+    required property AuditorController auditor
     objectName: "page-results"
 
     readonly property Theme theme: Theme {}

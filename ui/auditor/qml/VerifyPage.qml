@@ -4,9 +4,13 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Psephos.Auditor
 
 Item {
     id: page
+
+    // The window's controller (Main.qml passes its own).
+    required property AuditorController auditor
     objectName: "page-verify"
 
     readonly property Theme theme: Theme {}
@@ -20,22 +24,24 @@ Item {
     function scopeText(scope) {
         return scope && scope !== "" ? scope : qsTr("election")
     }
-    // The table row that shows the check with this index, or -1.
+    // The verdict as the theme colours a status.
+    readonly property string verdictWord: auditor.verdict === AuditorController.Passed ? "passed"
+                                          : auditor.verdict === AuditorController.Failed ? "failed"
+                                          : ""
+
+    // The table row that shows the check with this index (its row: the checks are listed in the
+    // report's order), or -1.
     function rowOf(checkIndex) {
-        const checks = auditor.checks
-        for (let r = 0; r < checks.length; ++r)
-            if (checks[r].index === checkIndex)
-                return r
-        return -1
+        return checkIndex >= 0 && checkIndex < auditor.checks.count ? checkIndex : -1
     }
     // Keyboard: selects the check `step` rows from the selected one (the first row when none).
     function selectRow(step) {
-        const checks = auditor.checks
-        if (checks.length === 0)
+        const count = auditor.checks.count
+        if (count === 0)
             return
         const current = rowOf(auditor.selectedCheck)
-        const row = current < 0 ? 0 : Math.max(0, Math.min(checks.length - 1, current + step))
-        auditor.selectCheck(checks[row].index)
+        const row = current < 0 ? 0 : Math.max(0, Math.min(count - 1, current + step))
+        auditor.selectCheck(row)
     }
 
     // The checks table's column widths (the name takes what is left).
@@ -113,15 +119,15 @@ Item {
                             AuditorText {
                                 visible: text !== ""
                                 kind: "heading"
-                                color: page.theme.statusColor(auditor.verdict)
-                                text: auditor.verdict === "passed" ? "✓"
-                                      : auditor.verdict === "failed" ? "✗" : ""
+                                color: page.theme.statusColor(page.verdictWord)
+                                text: auditor.verdict === AuditorController.Passed ? "✓"
+                                      : auditor.verdict === AuditorController.Failed ? "✗" : ""
                                 Accessible.ignored: true
                             }
                             AuditorText {
                                 objectName: "verdictText"
                                 kind: "heading"
-                                color: page.theme.statusColor(auditor.verdict)
+                                color: page.theme.statusColor(page.verdictWord)
                                 text: auditor.verdictText
                             }
                         }
@@ -262,9 +268,9 @@ Item {
                                 else if (event.key === Qt.Key_PageDown)
                                     page.selectRow(10)
                                 else if (event.key === Qt.Key_Home)
-                                    page.selectRow(-auditor.checks.length)
+                                    page.selectRow(-auditor.checks.count)
                                 else if (event.key === Qt.Key_End)
-                                    page.selectRow(auditor.checks.length)
+                                    page.selectRow(auditor.checks.count)
                                 else
                                     return
                                 event.accepted = true
@@ -273,10 +279,15 @@ Item {
                             delegate: Rectangle {
                                 id: checkRow
                                 required property int index
-                                required property var modelData
-                                readonly property bool selected: modelData.index === auditor.selectedCheck
+                                required property string checkId
+                                required property string name
+                                required property string scope
+                                required property string status
+                                required property double items
+                                required property double failureCount
+                                readonly property bool selected: index === auditor.selectedCheck
 
-                                objectName: "check-" + modelData.index
+                                objectName: "check-" + index
                                 width: checksView.width
                                 height: 30
                                 color: selected ? page.theme.selection
@@ -285,12 +296,12 @@ Item {
                                 Accessible.selectable: true
                                 Accessible.selected: selected
                                 Accessible.name: qsTr("%1 %2 (%3): %4, %5 items, %6 failures")
-                                                 .arg(modelData.id).arg(modelData.name)
-                                                 .arg(page.scopeText(modelData.scope))
+                                                 .arg(checkRow.checkId).arg(checkRow.name)
+                                                 .arg(page.scopeText(checkRow.scope))
                                                  .arg(rowStatus.label)
-                                                 .arg(page.count(modelData.items))
-                                                 .arg(page.count(modelData.failureCount))
-                                Accessible.onPressAction: auditor.selectCheck(modelData.index)
+                                                 .arg(page.count(checkRow.items))
+                                                 .arg(page.count(checkRow.failureCount))
+                                Accessible.onPressAction: auditor.selectCheck(checkRow.index)
 
                                 // The selected row's accent edge.
                                 Rectangle {
@@ -309,19 +320,19 @@ Item {
                                         width: page.idWidth
                                         monospace: true
                                         font.bold: checkRow.selected
-                                        text: checkRow.modelData.id
+                                        text: checkRow.checkId
                                     }
                                     AuditorText {
                                         width: page.nameWidth
                                         elide: Text.ElideRight
                                         font.bold: checkRow.selected
-                                        text: checkRow.modelData.name
+                                        text: checkRow.name
                                     }
                                     AuditorText {
                                         width: page.scopeWidth
                                         elide: Text.ElideRight
-                                        muted: !checkRow.modelData.scope
-                                        text: page.scopeText(checkRow.modelData.scope)
+                                        muted: !checkRow.scope
+                                        text: page.scopeText(checkRow.scope)
                                     }
                                     Item {
                                         width: page.statusWidth
@@ -330,21 +341,21 @@ Item {
 
                                         StatusBadge {
                                             id: rowStatus
-                                            status: checkRow.modelData.status
+                                            status: checkRow.status
                                         }
                                     }
                                     AuditorText {
                                         width: page.numberWidth
                                         horizontalAlignment: Text.AlignRight
-                                        text: page.count(checkRow.modelData.items)
+                                        text: page.count(checkRow.items)
                                     }
                                     AuditorText {
                                         width: page.numberWidth
                                         horizontalAlignment: Text.AlignRight
-                                        color: checkRow.modelData.failureCount > 0 ? page.theme.failed
+                                        color: checkRow.failureCount > 0 ? page.theme.failed
                                                                                    : page.theme.text
-                                        font.bold: checkRow.modelData.failureCount > 0
-                                        text: page.count(checkRow.modelData.failureCount)
+                                        font.bold: checkRow.failureCount > 0
+                                        text: page.count(checkRow.failureCount)
                                     }
                                 }
 
@@ -352,7 +363,7 @@ Item {
                                     anchors.fill: parent
                                     onClicked: {
                                         checksView.forceActiveFocus()
-                                        auditor.selectCheck(checkRow.modelData.index)
+                                        auditor.selectCheck(checkRow.index)
                                     }
                                 }
                             }
@@ -363,7 +374,7 @@ Item {
                             width: parent.width - 32
                             horizontalAlignment: Text.AlignHCenter
                             wrapMode: Text.WordWrap
-                            visible: auditor.checks.length === 0
+                            visible: auditor.checks.count === 0
                             muted: true
                             text: qsTr("No checks yet. Press Verify to verify the record.")
                         }

@@ -1,0 +1,208 @@
+#include "anchor_list.hpp"
+
+#include <QDir>
+#include <QFile>
+#include <QFutureWatcher>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <map>
+
+#include "psephos/bridge/proof_bundle.hpp"
+#include "psephos/election/anchor_records.hpp"
+#include "record_files.hpp"
+#include "utf8_text.hpp"
+
+namespace psephos::ui {
+namespace {
+
+QByteArray bytes_of(const Hash32& h) {
+    return QByteArray(reinterpret_cast<const char*>(h.bytes.data()), 32);
+}
+
+// The election log's roots by size, from the record's checkpoints.
+std::map<quint64, QByteArray> election_roots(const QString& path) {
+    std::map<quint64, QByteArray> roots;
+    for_each_frame(path, QStringLiteral("election/checkpoints.bin"), [&](const QByteArray& note) {
+        const QList<QByteArray> lines = note.split('\n');
+        if (lines.size() >= 3) roots[lines[1].toULongLong()] = QByteArray::fromBase64(lines[2]);
+        return true;
+    });
+    return roots;
+}
+
+AnchorRow intent_row(const election::AnchorIntent& intent, quint64 index,
+                     const QByteArray& base_hash, const std::map<quint64, QByteArray>& roots) {
+    AnchorRow row;
+    row.sequence = index;
+    row.reason = q(intent.reason);
+    row.chain = q(intent.chain) + QStringLiteral(" (") + q(election::to_string(intent.kind)) +
+                QLatin1Char(')');
+    row.chainId = q(intent.network);
+    row.status = QStringLiteral("not verified");
+    if (auto payload = election::decode_anchor_payload(intent.payload)) {
+        const auto& p = payload.value();
+        auto root = roots.find(p.election_log_size);
+        row.matchesRecord = bytes_of(p.election_digest) == base_hash && root != roots.end() &&
+                            root->second == bytes_of(p.election_root);
+        row.logSize = p.election_log_size;
+        row.root = hex(p.election_root);
+    }
+    return row;
+}
+
+struct LiveOutcome {
+    bool ok = false;
+    QString error;
+    std::map<QString, std::pair<QString, QString>> live;  // tx hash → (live, detail)
+};
+
+LiveOutcome ask_node(const std::filesystem::path& dir, const std::string& url) {
+    auto anchors = bridge::record_anchors(dir);
+    if (!anchors) return {false, q(anchors.error().message), {}};
+    LiveOutcome out{true, {}, {}};
+    bridge::ProofBundle evm;
+    for (const bridge::BundleAnchor& a : anchors.value()) {
+        if (a.kind == election::ChainKind::evm)
+            evm.anchors.push_back(a);
+        else
+            out.live[q(a.transaction_id.to_hex())] = {
+                QStringLiteral("not checked"),
+                AnchorList::tr("a Bitcoin anchor: check it on a Bitcoin node")};
+    }
+    if (evm.anchors.empty()) return out;
+    const std::vector<bridge::BundleCheck> checks = bridge::verify_anchors_on_chain(evm, url);
+    for (std::size_t i = 0; i < evm.anchors.size() && i < checks.size(); ++i) {
+        out.live[q(evm.anchors[i].transaction_id.to_hex())] = {
+            checks[i].passed ? QStringLiteral("on chain") : QStringLiteral("failed"),
+            q(checks[i].detail)};
+        out.ok = out.ok && checks[i].passed;
+    }
+    return out;
+}
+
+}  // namespace
+
+QHash<int, QByteArray> AnchorRow::role_names() {
+    return {{SequenceRole, "sequence"},
+            {ReasonRole, "reason"},
+            {ChainRole, "chain"},
+            {ChainIdRole, "chainId"},
+            {TxHashRole, "txHash"},
+            {BlockRole, "block"},
+            {ConfirmationsRole, "confirmations"},
+            {LogSizeRole, "logSize"},
+            {RootRole, "root"},
+            {MatchesRecordRole, "matchesRecord"},
+            {StatusRole, "status"},
+            {LiveRole, "live"},
+            {LiveDetailRole, "liveDetail"}};
+}
+
+QVariant AnchorRow::value(int role) const {
+    switch (role) {
+        case SequenceRole:
+            return static_cast<double>(sequence);
+        case ReasonRole:
+            return reason;
+        case ChainRole:
+            return chain;
+        case ChainIdRole:
+            return chainId;
+        case TxHashRole:
+            return txHash;
+        case BlockRole:
+            return block;
+        case ConfirmationsRole:
+            return confirmations;
+        case LogSizeRole:
+            return static_cast<double>(logSize);
+        case RootRole:
+            return root;
+        case MatchesRecordRole:
+            return matchesRecord;
+        case StatusRole:
+            return status;
+        case LiveRole:
+            return live;
+        case LiveDetailRole:
+            return liveDetail;
+        default:
+            return {};
+    }
+}
+
+AnchorList::AnchorList(QObject* parent) : QObject(parent) {}
+
+void AnchorList::load(const QString& path, const QByteArray& base_hash) {
+    m_path = path;
+    std::vector<AnchorRow> rows;
+    if (!QFile::exists(QDir(path).filePath(QStringLiteral("bridge/records.bin")))) {
+        m_rows.setRows(std::move(rows));
+        return;
+    }
+    const std::map<quint64, QByteArray> roots = election_roots(path);
+    std::map<quint64, std::size_t> row_of_intent;
+    quint64 index = 0;
+    for_each_frame(path, QStringLiteral("bridge/records.bin"), [&](const QByteArray& frame) {
+        const quint8 type = frame.isEmpty() ? 0 : quint8(frame[0]);
+        if (type == 0x11) {
+            if (auto intent = election::decode_anchor_intent(span(frame))) {
+                row_of_intent[index] = rows.size();
+                rows.push_back(intent_row(intent.value(), index, base_hash, roots));
+            }
+        } else if (type == 0x12) {
+            if (auto tx = election::decode_anchor_transaction(span(frame))) {
+                auto it = row_of_intent.find(tx.value().intent_index);
+                if (it != row_of_intent.end())
+                    rows[it->second].txHash = hex(tx.value().transaction_id);
+            }
+        } else if (type == 0x13) {
+            if (auto c = election::decode_anchor_confirmation(span(frame))) {
+                auto it = row_of_intent.find(c.value().intent_index);
+                if (it != row_of_intent.end()) {
+                    rows[it->second].block = QString::number(c.value().block_number);
+                    rows[it->second].confirmations = static_cast<int>(c.value().confirmations);
+                }
+            }
+        }
+        ++index;
+        return true;
+    });
+    m_rows.setRows(std::move(rows));
+}
+
+void AnchorList::setStatus(const QString& status) {
+    m_rows.updateRows([&](AnchorRow& row) { row.status = status; });
+}
+
+void AnchorList::checkOnChain(const QString& rpc_url) {
+    if (m_path.isEmpty() || m_checking) return;
+    m_checking = true;
+    emit checkingChanged();
+    emit message(tr("Asking %1 about the anchors…").arg(rpc_url));
+    const std::filesystem::path dir = m_path.toStdString();
+    const std::string url = rpc_url.toStdString();
+    auto* watcher = new QFutureWatcher<LiveOutcome>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        const LiveOutcome r = watcher->result();
+        watcher->deleteLater();
+        m_checking = false;
+        m_rows.updateRows([&](AnchorRow& row) {
+            auto live = r.live.find(row.txHash);
+            row.live = live == r.live.end() ? QString() : live->second.first;
+            row.liveDetail = live == r.live.end() ? QString() : live->second.second;
+        });
+        emit checkingChanged();
+        emit message(
+            r.error.isEmpty()
+                ? (r.ok ? tr("Every EVM anchor is on chain with the recorded payload.")
+                        : tr("An anchor could not be confirmed on chain: see the Anchors page."))
+                : r.error);
+        emit checked(r.ok);
+    });
+    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(),
+                                         [dir, url] { return ask_node(dir, url); }));
+}
+
+}  // namespace psephos::ui
