@@ -393,6 +393,11 @@ private slots:
         auto late = other->seal(marks_of(*other, 0));
         QVERIFY(!late.ok());
         QVERIFY(late.error().message.find("finished for the day") != std::string::npos);
+        // Also after a restart of the finished kiosk.
+        other.reset();
+        other = p.open_kiosk(c);
+        QVERIFY(other->finished());
+        QVERIFY(!other->seal(marks_of(*other, 0)).ok());
 
         auto closed = first->record_polls(election::PollsAction::closed, "poll worker 1");
         QVERIFY2(closed.ok(), closed ? "" : closed.error().message.c_str());

@@ -18,6 +18,9 @@ namespace psephos::kiosk {
 
 inline constexpr std::string_view kiosk_head_file = "kiosk-head";
 inline constexpr std::string_view kiosk_in_flight_file = "kiosk-in-flight";
+// Present once the networked kiosk finished for the day (KioskStation::finish): it seals no
+// more ballots, also after a restart.
+inline constexpr std::string_view kiosk_finished_file = "kiosk-finished";
 
 struct KioskHead {
     std::uint64_t ballots = 0;

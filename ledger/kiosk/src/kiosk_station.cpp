@@ -310,6 +310,10 @@ Result<FinishReport> KioskStation::finish_with(const StationStatus& s) {
         {head.device_id, head.ballots, head.last_tracking_code, head.signature});
     if (!noted) return noted.error();
     finished_ = true;
+    // Durably, so that a restart does not take voters again (the station would refuse their
+    // ballots, after the voter chose).
+    if (auto kept = crypto::replace_file(data_ / kiosk_finished_file, "finished\n", 0644); !kept)
+        return kept.error();
     return FinishReport{head_ballots_, noted.value().heads_held, noted.value().devices_registered};
 }
 
@@ -658,6 +662,7 @@ Status KioskStation::open_remote(const KioskConfig& config,
     } else {
         chain_head_ = election::initial_tracking_code(context.base_hash, config.device_id);
     }
+    finished_ = fs::exists(config.data / kiosk_finished_file, ec);
     auto in_flight = read_in_flight(config.data / kiosk_in_flight_file);
     if (!in_flight) return in_flight.error();
 
