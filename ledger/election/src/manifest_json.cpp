@@ -6,6 +6,8 @@
 
 #include <boost/json/basic_parser_impl.hpp>
 
+#include "psephos/json/strict_json.hpp"
+
 namespace psephos::election::manifest_detail {
 
 namespace json = boost::json;
@@ -216,22 +218,6 @@ private:
     std::size_t key_offset_ = 0, key_size_ = 0;
 };
 
-// "line L, column C" of a byte offset; columns count characters (UTF-8 sequences), from 1.
-std::string position_of(std::string_view text, std::size_t offset) {
-    offset = std::min(offset, text.size());
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < offset; ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c == '\n') {
-            ++line;
-            column = 1;
-        } else if ((c & 0xC0) != 0x80) {
-            ++column;
-        }
-    }
-    return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
 std::string describe_parse_error(const json::error_code& ec) {
     if (ec == json::error::too_deep) {
         return "invalid JSON: arrays and objects nested deeper than the limit of " +
@@ -256,12 +242,12 @@ std::optional<Document> parse_document(std::string_view json_text, ManifestProbl
     json::error_code ec;
     const std::size_t used = parser.write_some(false, json_text.data(), json_text.size(), ec);
     if (parser.handler().too_many_values) {
-        problem = {position_of(json_text, used),
+        problem = {psephos::json::position_of(json_text, used),
                    "more than " + std::to_string(max_json_values) + " JSON values"};
         return std::nullopt;
     }
     if (ec) {
-        problem = {position_of(json_text, used), describe_parse_error(ec)};
+        problem = {psephos::json::position_of(json_text, used), describe_parse_error(ec)};
         return std::nullopt;
     }
     std::size_t rest = used;
@@ -270,7 +256,8 @@ std::optional<Document> parse_document(std::string_view json_text, ManifestProbl
         ++rest;
     }
     if (rest < json_text.size()) {
-        problem = {position_of(json_text, rest), "invalid JSON: more text after the JSON value"};
+        problem = {psephos::json::position_of(json_text, rest),
+                   "invalid JSON: more text after the JSON value"};
         return std::nullopt;
     }
     return std::move(parser.handler().document);
