@@ -104,6 +104,35 @@ private slots:
         QVERIFY(place.ledger->casting().find_tracking_code(head).has_value());
         QCOMPARE(QString::fromStdString(election::format_tracking_code(head)), code);
     }
+
+    // The poll worker finishes the kiosk for the day (a second press confirms): its head goes to
+    // the station, no voter session starts after, and the polls then close at this kiosk.
+    void a_finished_kiosk_takes_no_voter_and_the_polls_close() {
+        QTemporaryDir dir;
+        const test::KioskFixture fixture(dir.path().toStdString(), small_sample, "ward-1");
+        test::NetworkedPlace place(fixture, true);
+        test::KioskDriver d(fixture, options(), place.open_kiosk());
+        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), QStringLiteral("online"), 10000);
+        d.unlock();
+        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().pollsState(), QStringLiteral("open"), 10000);
+        QVERIFY(d.require(QStringLiteral("finishKioskButton"))->isVisible());
+        d.click(QStringLiteral("finishKioskButton"));
+        QVERIFY(d.kiosk().finishConfirmationPending());
+        QVERIFY(!d.kiosk().kioskFinished());  // nothing sent on the first press
+        d.click(QStringLiteral("confirmFinishKioskButton"));
+        QTRY_VERIFY_WITH_TIMEOUT(d.kiosk().kioskFinished(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            d.kiosk().pollWorkerMessage().contains(QStringLiteral("1 of 1 kiosks")), 5000);
+        QVERIFY(!d.require(QStringLiteral("activateVoterButton"))->isEnabled());
+        d.kiosk().activateVoter();
+        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QVERIFY(d.kiosk().pollWorkerMessage().contains(QStringLiteral("finished for the day")));
+
+        d.click(QStringLiteral("closePollsButton"));
+        d.click(QStringLiteral("confirmClosePollsButton"));
+        QVERIFY(d.waitForScreen(QStringLiteral("report"), 10000));
+        QCOMPARE(place.ledger->casting().status(0).polls, ledger::PollsStatus::closed);
+    }
 };
 
 QTEST_MAIN(TestKioskNetwork)

@@ -82,6 +82,11 @@ class KioskController : public QObject {
     // closePolls() asks first; confirmClosePolls() closes.
     Q_PROPERTY(
         bool closeConfirmationPending READ closeConfirmationPending NOTIFY pollWorkerMessageChanged)
+    // Networked: finishKiosk() asks first; confirmFinishKiosk() sends the kiosk's final head
+    // (KioskStation::finish), after which it starts no voter session.
+    Q_PROPERTY(bool finishConfirmationPending READ finishConfirmationPending NOTIFY
+                   pollWorkerMessageChanged)
+    Q_PROPERTY(bool kioskFinished READ kioskFinished NOTIFY statusChanged)
     // {"title", "ballotsCast", "ballotsChallenged", "checkpoint", "record"}
     Q_PROPERTY(QVariantMap report READ report NOTIFY reportChanged)
     // Voter
@@ -166,6 +171,8 @@ public:
     bool closingUnlock() const { return m_closingUnlock; }
     QString pollWorkerMessage() const { return m_pollWorkerMessage; }
     bool closeConfirmationPending() const { return m_confirmClose; }
+    bool finishConfirmationPending() const { return m_confirmFinish; }
+    bool kioskFinished() const;
     QVariantMap report() const { return m_report; }
     int contestIndex() const { return m_contest; }
     int contestCount() const;
@@ -214,6 +221,9 @@ public:
     Q_INVOKABLE void closePolls();
     Q_INVOKABLE void confirmClosePolls();
     Q_INVOKABLE void cancelClosePolls();
+    Q_INVOKABLE void finishKiosk();
+    Q_INVOKABLE void confirmFinishKiosk();
+    Q_INVOKABLE void cancelFinishKiosk();
     Q_INVOKABLE void dismissReport();
     Q_INVOKABLE void activateVoter();
     // Voter
@@ -334,6 +344,7 @@ private:
     bool m_unlocked = false;
     bool m_returnToReview = false;
     bool m_confirmClose = false;
+    bool m_confirmFinish = false;
     bool m_closingUnlock = false;
     bool m_stillSealed = false;  // after a refusal: the station still holds the sealed ballot
     // Last: destroyed first, so no job outlives the station it uses.

@@ -168,6 +168,7 @@ void KioskController::resumePolls() {
 }
 void KioskController::closePolls() {
     if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
+    m_confirmFinish = false;
     if (m_pollsState != QStringLiteral("open") && m_pollsState != QStringLiteral("paused")) return;
     m_confirmClose = true;
     setPollWorkerMessage(tr("Closing the polls ends voting in this district for good (%1 cast, %2 "
@@ -197,6 +198,56 @@ void KioskController::cancelClosePolls() {
     setPollWorkerMessage({});
 }
 
+// A networked kiosk finishes for the day (docs/kiosk.md §7): a second press confirms, then its
+// own head, checked against the station's log, goes to the station; the closing kiosk needs every
+// kiosk's. It cannot be undone: the kiosk takes no voter after.
+bool KioskController::kioskFinished() const { return m_station && m_station->finished(); }
+
+void KioskController::finishKiosk() {
+    if (!m_unlocked || m_busy || m_screen != screen_poll_worker || !networked()) return;
+    if (kioskFinished()) return;
+    m_confirmClose = false;
+    m_confirmFinish = true;
+    setPollWorkerMessage(
+        tr("Finishing ends voting on this kiosk for good (the polls stay open on "
+           "the others). Finish this kiosk?"));
+}
+
+void KioskController::confirmFinishKiosk() {
+    if (!m_confirmFinish) return;
+    m_confirmFinish = false;
+    m_progressText = tr("Sending this kiosk's head to the station…");
+    kiosk::KioskStation* station = m_station.get();
+    runWork(
+        [station] {
+            auto result = std::make_shared<WorkResult>();
+            auto finished = station->finish();
+            if (!finished) {
+                result->error = q(finished.error().message);
+                return result;
+            }
+            result->ok = true;
+            result->record = tr("This kiosk has finished for the day (%1 ballots); %2 of %3 kiosks "
+                                "of the district have finished.")
+                                 .arg(finished.value().ballots)
+                                 .arg(finished.value().kiosks_finished)
+                                 .arg(finished.value().kiosks_registered);
+            return result;
+        },
+        [this](const WorkResult& r) {
+            refreshStatus();
+            emit statusChanged();
+            m_unlockTimer.start();
+            setPollWorkerMessage(r.ok ? r.record : tr("Not finished: %1").arg(r.error));
+        });
+}
+
+void KioskController::cancelFinishKiosk() {
+    if (!m_confirmFinish) return;
+    m_confirmFinish = false;
+    setPollWorkerMessage({});
+}
+
 void KioskController::dismissReport() {
     if (m_screen == screen_report) setScreen(screen_poll_worker);
 }
@@ -207,6 +258,11 @@ void KioskController::activateVoter() {
     if (networked() && m_linkState != QStringLiteral("online")) {
         setPollWorkerMessage(
             tr("No link to the station: no voter session can start (%1).").arg(m_linkText));
+        return;
+    }
+    if (kioskFinished()) {
+        setPollWorkerMessage(
+            tr("This kiosk has finished for the day: no voter session can start."));
         return;
     }
     refreshStatus();

@@ -361,6 +361,36 @@
         <translation>Cerrar la votación definitivamente y mostrar el informe de cierre.</translation>
     </message>
     <message>
+        <location line="+10"/>
+        <source>Finish this kiosk</source>
+        <translation>Terminar este quiosco</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>End voting on this kiosk for the day and send its count to the station.</source>
+        <translation>Terminar la votación del día en este quiosco y enviar su recuento a la estación.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Yes, finish this kiosk</source>
+        <translation>Sí, terminar este quiosco</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No more ballots on this kiosk today.</source>
+        <translation>No se emitirán más boletas en este quiosco hoy.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Do not finish</source>
+        <translation>No terminar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep this kiosk taking voters.</source>
+        <translation>Seguir atendiendo votantes en este quiosco.</translation>
+    </message>
+    <message>
         <location line="+9"/>
         <source>Yes, close the polls</source>
         <translation>Sí, cerrar la votación</translation>
@@ -756,14 +786,39 @@
         <translation>Votación reanudada (entrada %1).</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Closing the polls ends voting in this district for good (%1 cast, %2 challenged so far). Close them?</source>
         <translation>Cerrar la votación termina definitivamente la votación en este distrito (%1 emitidas y %2 impugnadas hasta ahora). ¿Desea cerrarla?</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+38"/>
+        <source>Finishing ends voting on this kiosk for good (the polls stay open on the others). Finish this kiosk?</source>
+        <translation>Terminar pone fin a la votación en este quiosco de forma definitiva (las urnas siguen abiertas en los demás). ¿Terminar este quiosco?</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Sending this kiosk&apos;s head to the station…</source>
+        <translation>Enviando el estado final de este quiosco a la estación…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>This kiosk has finished for the day (%1 ballots); %2 of %3 kiosks of the district have finished.</source>
+        <translation>Este quiosco terminó por hoy (%1 boletas); %2 de %3 quioscos del distrito han terminado.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Not finished: %1</source>
+        <translation>No terminado: %1</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>No link to the station: no voter session can start (%1).</source>
         <translation>Sin conexión con la estación: no puede iniciarse ninguna sesión de votación (%1).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This kiosk has finished for the day: no voter session can start.</source>
+        <translation>Este quiosco terminó por hoy: no puede comenzar ninguna sesión de votación.</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -866,7 +921,7 @@
         <translation>Registrando su boleta. Espere, por favor…</translation>
     </message>
     <message>
-        <location line="+249"/>
+        <location line="+250"/>
         <source>Continue: encrypt my ballot and show its tracking code. Press Enter to continue.</source>
         <translation>Continuar: cifrar mi boleta y mostrar su código de seguimiento. Presione Enter para continuar.</translation>
     </message>

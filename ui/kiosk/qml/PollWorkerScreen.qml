@@ -132,7 +132,7 @@ Item {
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "activateVoterButton"
-            enabled: kiosk.pollsState === "open"
+            enabled: kiosk.pollsState === "open" && !kiosk.kioskFinished
             primary: true
             text: qsTr("Start a voter session")
             description: qsTr("Hand the kiosk to the next voter.")
@@ -162,6 +162,34 @@ Item {
             text: qsTr("Close polls")
             description: qsTr("Close the polls for good and show the closing report.")
             onClicked: kiosk.closePolls()
+        }
+        // A networked kiosk finishes for the day before the polls close at another (or this) kiosk.
+        BigButton {
+            width: Math.min(implicitWidth, actions.width)
+            objectName: "finishKioskButton"
+            visible: kiosk.networked && !kiosk.kioskFinished
+                     && (kiosk.pollsState === "open" || kiosk.pollsState === "paused")
+                     && !kiosk.closeConfirmationPending && !kiosk.finishConfirmationPending
+            text: qsTr("Finish this kiosk")
+            description: qsTr("End voting on this kiosk for the day and send its count to the station.")
+            onClicked: kiosk.finishKiosk()
+        }
+        BigButton {
+            width: Math.min(implicitWidth, actions.width)
+            objectName: "confirmFinishKioskButton"
+            visible: kiosk.finishConfirmationPending
+            primary: true
+            text: qsTr("Yes, finish this kiosk")
+            description: qsTr("No more ballots on this kiosk today.")
+            onClicked: kiosk.confirmFinishKiosk()
+        }
+        BigButton {
+            width: Math.min(implicitWidth, actions.width)
+            objectName: "cancelFinishKioskButton"
+            visible: kiosk.finishConfirmationPending
+            text: qsTr("Do not finish")
+            description: qsTr("Keep this kiosk taking voters.")
+            onClicked: kiosk.cancelFinishKiosk()
         }
         // Closing cannot be undone: it takes a second, explicit press.
         BigButton {

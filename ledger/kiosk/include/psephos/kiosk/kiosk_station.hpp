@@ -7,6 +7,7 @@
 // its batch is durable), so the GUI calls it from a worker thread, one call at a time.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -146,7 +147,7 @@ public:
     // closes) finishes that kiosk too and carries every finished kiosk's head. In process:
     // refused (the closing reads every head from the ledger).
     Result<FinishReport> finish();
-    bool finished() const { return finished_; }
+    bool finished() const { return finished_.load(); }  // any thread (the GUI reads it)
     // The kiosk's own head: how many ballots it recorded and the tracking code of the last.
     std::uint64_t head_ballots() const { return head_ballots_; }
     const Hash32& chain_head() const { return chain_head_; }
@@ -237,7 +238,7 @@ private:
     std::optional<election::PreparedBallot> sealed_;  // with its secrets; see seal()
     std::optional<SealedBallot> sealed_code_;
     std::optional<std::string> unconfirmed_;
-    bool finished_ = false;  // networked: the final head went to the station
+    std::atomic<bool> finished_{false};  // networked: the final head went to the station
     std::vector<UnconfirmedOutcome> recovered_;
 };
 
