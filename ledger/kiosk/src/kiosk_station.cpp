@@ -75,6 +75,16 @@ bool leaves_the_kiosk(const Result<LinkReceipt>& receipt) {
            receipt.error().code == ErrorCode::not_confirmed;
 }
 
+// The place of the kiosk's district in the election's manifest.
+Result<std::size_t> district_index_of(const election::ElectionContext& context,
+                                      const std::string& district_id) {
+    const auto* district = context.manifest.find_district(district_id);
+    if (district == nullptr)
+        return Error{ErrorCode::not_found, "no district '" + district_id + "' in election '" +
+                                               context.manifest.election_id + "'"};
+    return static_cast<std::size_t>(district - context.manifest.districts.data());
+}
+
 }  // namespace
 
 // Networked: what the link last reported, for callers that must not wait (the GUI thread).
@@ -140,13 +150,7 @@ Result<std::unique_ptr<KioskStation>> KioskStation::open(const KioskConfig& conf
                          "' is not the election of the ledger in " + config.data.string() + " ('" +
                          context.manifest.election_id + "', another base hash)"};
 
-    const auto& districts = context.manifest.districts;
-    std::size_t d = 0;
-    while (d < districts.size() && districts[d].id != config.district_id) ++d;
-    if (d == districts.size())
-        return Error{ErrorCode::not_found, "no district '" + config.district_id +
-                                               "' in election '" + context.manifest.election_id +
-                                               "'"};
+    PSEPHOS_TRY_ASSIGN(const std::size_t d, district_index_of(context, config.district_id));
     station->district_index_ = d;
     station->link_ = std::make_unique<InProcessLink>(std::move(owned), d, config.device_id);
 
@@ -593,14 +597,7 @@ Result<ChallengeReport> KioskStation::challenge() {
 // ballot a previous run left in flight, and the link (it connects in the background).
 Status KioskStation::open_remote(const KioskConfig& config,
                                  const election::ElectionContext& context) {
-    const auto& districts = context.manifest.districts;
-    std::size_t d = 0;
-    while (d < districts.size() && districts[d].id != config.district_id) ++d;
-    if (d == districts.size())
-        return Error{ErrorCode::not_found, "no district '" + config.district_id +
-                                               "' in election '" + context.manifest.election_id +
-                                               "'"};
-    district_index_ = d;
+    PSEPHOS_TRY_ASSIGN(district_index_, district_index_of(context, config.district_id));
 
     RemoteLinkOptions o;
     const std::string& station = config.station;

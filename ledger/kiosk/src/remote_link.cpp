@@ -294,17 +294,34 @@ Result<LinkReceipt> RemoteLink::receipt_for_locked(const station::Inclusion& inc
     return out;
 }
 
-Result<LinkReceipt> RemoteLink::submit(Bytes record, election::ActorRole /*role*/) {
-    const std::lock_guard lock(mutex_);
+// The refusal of a request made while the link is not up, naming its state and why.
+Error RemoteLink::no_link_locked(std::string_view consequence) const {
+    return Error{ErrorCode::refused, "no link to the station (" +
+                                         std::string(to_string(status_.state)) +
+                                         (status_.reason.empty() ? "" : ": " + status_.reason) +
+                                         ")" + std::string(consequence)};
+}
+
+// A record is sent only on a live link with no ballot in flight (that one is settled first).
+Status RemoteLink::ready_to_send_locked() {
     if (in_flight_)
         return Error{ErrorCode::refused,
                      "a ballot is still in flight: it is settled first, nothing was sent"};
     probe_locked();
-    if (!client_ || status_.state != LinkState::online)
-        return Error{ErrorCode::refused, "no link to the station (" +
-                                             std::string(to_string(status_.state)) +
-                                             (status_.reason.empty() ? "" : ": " + status_.reason) +
-                                             "): nothing was sent"};
+    if (!client_ || status_.state != LinkState::online) return no_link_locked(": nothing was sent");
+    return {};
+}
+
+// A question waits while a ballot is in flight: until it is settled the link counts as not up.
+Status RemoteLink::ready_to_ask_locked() {
+    if (!in_flight_) probe_locked();
+    if (!client_ || status_.state != LinkState::online || in_flight_) return no_link_locked("");
+    return {};
+}
+
+Result<LinkReceipt> RemoteLink::submit(Bytes record, election::ActorRole /*role*/) {
+    const std::lock_guard lock(mutex_);
+    PSEPHOS_TRY(ready_to_send_locked());
     auto answer = exchange_locked(station::Submit{next_request_id(), record});
     if (!answer)
         return Error{ErrorCode::io_error,
@@ -320,15 +337,7 @@ Result<LinkReceipt> RemoteLink::submit(Bytes record, election::ActorRole /*role*
 
 Result<LinkReceipt> RemoteLink::submit_ballot(const InFlightBallot& ballot) {
     const std::lock_guard lock(mutex_);
-    if (in_flight_)
-        return Error{ErrorCode::refused,
-                     "a ballot is still in flight: it is settled first, nothing was sent"};
-    probe_locked();
-    if (!client_ || status_.state != LinkState::online)
-        return Error{ErrorCode::refused, "no link to the station (" +
-                                             std::string(to_string(status_.state)) +
-                                             (status_.reason.empty() ? "" : ": " + status_.reason) +
-                                             "): nothing was sent"};
+    PSEPHOS_TRY(ready_to_send_locked());
     in_flight_ = ballot;
     auto answer = exchange_locked(station::Submit{next_request_id(), ballot.record});
     if (!answer)
@@ -355,11 +364,7 @@ Result<LinkReceipt> RemoteLink::submit_ballot(const InFlightBallot& ballot) {
 
 Result<StationStatus> RemoteLink::status() {
     const std::lock_guard lock(mutex_);
-    if (!in_flight_) probe_locked();
-    if (!client_ || status_.state != LinkState::online || in_flight_)
-        return Error{ErrorCode::refused,
-                     "no link to the station (" + std::string(to_string(status_.state)) +
-                         (status_.reason.empty() ? "" : ": " + status_.reason) + ")"};
+    PSEPHOS_TRY(ready_to_ask_locked());
     auto s = status_locked();
     if (!s && s.error().code == ErrorCode::io_error) {
         connect_locked();  // asking again is harmless
@@ -371,11 +376,7 @@ Result<StationStatus> RemoteLink::status() {
 template <class T>
 Result<T> RemoteLink::request_online(station::Message request, std::string_view what) {
     const std::lock_guard lock(mutex_);
-    if (!in_flight_) probe_locked();
-    if (!client_ || status_.state != LinkState::online || in_flight_)
-        return Error{ErrorCode::refused,
-                     "no link to the station (" + std::string(to_string(status_.state)) +
-                         (status_.reason.empty() ? "" : ": " + status_.reason) + ")"};
+    PSEPHOS_TRY(ready_to_ask_locked());
     std::visit([this](auto& m) { m.request_id = next_request_id(); }, request);
     auto answer = exchange_locked(std::move(request));
     if (!answer) return answer.error();

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "kiosk_state_files.hpp"
@@ -89,6 +90,9 @@ private:
     void run();
     void connect_locked();
     void probe_locked();
+    Error no_link_locked(std::string_view consequence) const;
+    Status ready_to_send_locked();
+    Status ready_to_ask_locked();
     Result<StationStatus> status_locked();
     void settle_locked();
     void go_offline_locked(std::string reason);
