@@ -5,7 +5,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <exception>
 #include <iostream>
+
+#include "psephos/crypto/memory_protection.hpp"
+#include "psephos/crypto/scalar.hpp"
 
 namespace psephos::app {
 namespace {
@@ -105,18 +109,35 @@ Result<std::uint64_t> Arguments::number(std::string_view flag, std::uint64_t min
     return parsed;
 }
 
+namespace {
+
+std::string_view program_name = "psephos";  // set once by run_program, before any command runs
+
+void print_help(const Program& program, std::ostream& out) {
+    out << "usage: " << program.name << " COMMAND [ARGUMENTS]\n\n";
+    if (!program.about.empty()) out << program.about << "\n\n";
+    out << "commands:\n";
+    for (const auto& command : program.commands)
+        out << "  " << program.name << ' ' << command.synopsis << '\n';
+    out << "  " << program.name << " help\n      this list ('" << program.name
+        << " COMMAND --help' shows one command's usage)\n"
+        << "\nexit status: 0 success, 1 failure (reason on stderr), 2 bad command line\n";
+}
+
+}  // namespace
+
 int usage_error(const CommandSpec& spec, const std::string& message) {
-    std::cerr << "psephos: " << message << "\nusage: " << spec.usage << '\n';
+    std::cerr << program_name << ": " << message << "\nusage: " << spec.usage << '\n';
     return exit_usage;
 }
 
 int failure(const std::string& message) {
-    std::cerr << "psephos: " << message << '\n';
+    std::cerr << program_name << ": " << message << '\n';
     return exit_failure;
 }
 
 std::optional<Arguments> parse_or_report(const CommandSpec& spec, std::span<char* const> words,
-                                         int& exit_status) {
+                                         int& exit_status, std::string_view help) {
     auto parsed = Arguments::parse(spec, words);
     if (!parsed) {
         exit_status = usage_error(spec, parsed.error().message);
@@ -124,10 +145,39 @@ std::optional<Arguments> parse_or_report(const CommandSpec& spec, std::span<char
     }
     if (parsed.value().help_requested()) {
         std::cout << "usage: " << spec.usage << '\n';
+        if (!help.empty()) std::cout << '\n' << help;
         exit_status = exit_ok;
         return std::nullopt;
     }
     return std::move(parsed).value();
+}
+
+int run_program(const Program& program, int argc, char** argv) {
+    program_name = program.name;
+    crypto::initialize();
+    if (const Status hardened = crypto::disable_core_dumps(); !hardened)
+        return failure(hardened.error().message);
+    if (argc < 2) {
+        print_help(program, std::cerr);
+        return exit_usage;
+    }
+    const std::string_view name = argv[1];
+    if (name == "help" || name == "--help" || name == "-h") {
+        print_help(program, std::cout);
+        return exit_ok;
+    }
+    const std::span<char* const> words(argv + 2, static_cast<std::size_t>(argc - 2));
+    for (const auto& command : program.commands) {
+        if (command.name != name) continue;
+        try {
+            return command.run(words);
+        } catch (const std::exception& e) {
+            return failure(e.what());
+        }
+    }
+    std::cerr << program_name << ": unknown command '" << name << "' (see '" << program_name
+              << " help')\n";
+    return exit_usage;
 }
 
 bool is_id(std::string_view id) {

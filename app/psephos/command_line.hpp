@@ -52,16 +52,34 @@ private:
     std::vector<std::string> switches_;
 };
 
-// Each prints "psephos: <message>" to stderr and returns its exit status; usage_error adds the
-// command's usage line.
+// Each prints "<program>: <message>" to stderr ("psephos", or the name run_program was given)
+// and returns its exit status; usage_error adds the command's usage line.
 int usage_error(const CommandSpec& spec, const std::string& message);
 int failure(const std::string& message);
 
-// Parses `words` against `spec`; on --help prints the usage to stdout and sets `exit_status` to 0,
-// on a bad command line prints the problem and sets it to exit_usage. Returns the arguments only
-// when the command should run.
+// Parses `words` against `spec`; on --help prints the usage and `help` to stdout and sets
+// `exit_status` to 0, on a bad command line prints the problem and sets it to exit_usage. Returns
+// the arguments only when the command should run.
 std::optional<Arguments> parse_or_report(const CommandSpec& spec, std::span<char* const> words,
-                                         int& exit_status);
+                                         int& exit_status, std::string_view help = {});
+
+// One command of an executable that has several ("psephos ledger", "psephos-station serve"): it
+// takes the words after its name and returns the exit status.
+struct CommandEntry {
+    std::string_view name;
+    int (*run)(std::span<char* const> words);
+    std::string_view synopsis;  // its usage and a line or two on what it does, for the help
+};
+
+struct Program {
+    std::string_view name;   // "psephos-station"
+    std::string_view about;  // the help's paragraph before the list of commands, or empty
+    std::span<const CommandEntry> commands;
+};
+
+// The main() of every such executable: core dumps off (any command may hold a key or a ballot),
+// `help`, then the named command, an exception from it reported as a failure.
+int run_program(const Program& program, int argc, char** argv);
 
 // Ballot, device and district ids follow the manifest's id rule (1 to 64 characters a-z, 0-9
 // and '-'), so they fit the encoding's 64-byte limit and never need quoting on a receipt.

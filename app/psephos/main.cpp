@@ -1,23 +1,11 @@
 // psephos: the command-line tool. A dispatcher to one function per command (commands.hpp);
 // docs/cli.md describes every command.
-#include <exception>
-#include <iostream>
-#include <span>
-#include <string_view>
-
+#include "command_line.hpp"
 #include "commands.hpp"
-#include "psephos/crypto/memory_protection.hpp"
-#include "psephos/crypto/scalar.hpp"
 
 namespace {
 
-using Command = int (*)(psephos::app::Words);
-
-struct CommandEntry {
-    std::string_view name;
-    Command run;
-    std::string_view synopsis;
-};
+using psephos::app::CommandEntry;
 
 constexpr CommandEntry commands[] = {
     {"election", psephos::app::run_election_command,
@@ -97,41 +85,8 @@ constexpr CommandEntry commands[] = {
      "      run a whole simulated election end to end"},
 };
 
-void print_help(std::ostream& out) {
-    out << "usage: psephos COMMAND [ARGUMENTS]\n\ncommands:\n";
-    for (const auto& command : commands) out << "  psephos " << command.synopsis << '\n';
-    out << "  psephos help\n      this list ('psephos COMMAND --help' shows one command's usage)\n"
-        << "\nexit status: 0 success, 1 failure (reason on stderr), 2 bad command line\n";
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    psephos::crypto::initialize();
-    // Every command may hold a guardian key, a ledger key or ballots: no core file may keep them.
-    if (const psephos::Status hardened = psephos::crypto::disable_core_dumps(); !hardened) {
-        std::cerr << "psephos: " << hardened.error().message << '\n';
-        return 1;
-    }
-    if (argc < 2) {
-        print_help(std::cerr);
-        return 2;
-    }
-    const std::string_view name = argv[1];
-    if (name == "help" || name == "--help" || name == "-h") {
-        print_help(std::cout);
-        return 0;
-    }
-    const std::span<char* const> words(argv + 2, static_cast<std::size_t>(argc - 2));
-    for (const auto& command : commands) {
-        if (command.name != name) continue;
-        try {
-            return command.run(words);
-        } catch (const std::exception& e) {
-            std::cerr << "psephos: " << e.what() << '\n';
-            return 1;
-        }
-    }
-    std::cerr << "psephos: unknown command '" << name << "' (see 'psephos help')\n";
-    return 2;
+    return psephos::app::run_program({"psephos", {}, commands}, argc, argv);
 }

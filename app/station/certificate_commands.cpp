@@ -107,23 +107,23 @@ int run_new_certificate(Words words) {
         0,
         0};
     int status = exit_ok;
-    const auto args = parse_words(spec, new_certificate_help, words, status);
+    const auto args = parse_or_report(spec, words, status, new_certificate_help);
     if (!args) return status;
     const auto certificate = args->required("--certificate");
-    if (!certificate) return usage_problem(spec, certificate.error().message);
+    if (!certificate) return usage_error(spec, certificate.error().message);
     const auto key = args->required("--certificate-key");
-    if (!key) return usage_problem(spec, key.error().message);
+    if (!key) return usage_error(spec, key.error().message);
     const auto days = args->number("--days", 1, max_days, 3650);
-    if (!days) return usage_problem(spec, days.error().message);
+    if (!days) return usage_error(spec, days.error().message);
     const std::string name = args->value("--name").value_or("psephos-station");
     if (const Status free = refuse_existing(certificate.value(), key.value()); !free)
-        return fail(free.error().message);
+        return failure(free.error().message);
     auto identity = station::make_tls_identity(crypto::Ed25519SigningKey::generate(), name,
                                                static_cast<unsigned>(days.value()));
-    if (!identity) return fail("--name '" + name + "': " + identity.error().message);
+    if (!identity) return failure("--name '" + name + "': " + identity.error().message);
     if (const Status written = write_identity(identity.value(), certificate.value(), key.value());
         !written)
-        return fail(written.error().message);
+        return failure(written.error().message);
     print_written(identity.value(), certificate.value(), key.value());
     return exit_ok;
 }
@@ -137,25 +137,25 @@ int run_device_certificate(Words words) {
         0,
         0};
     int status = exit_ok;
-    const auto args = parse_words(spec, device_certificate_help, words, status);
+    const auto args = parse_or_report(spec, words, status, device_certificate_help);
     if (!args) return status;
     for (const char* flag : {"--device-key", "--device-id", "--certificate", "--certificate-key"})
-        if (!args->value(flag)) return usage_problem(spec, std::string("missing ") + flag);
+        if (!args->value(flag)) return usage_error(spec, std::string("missing ") + flag);
     const std::string device_id = *args->value("--device-id");
     if (!is_id(device_id)) {
-        return usage_problem(spec, "--device-id '" + device_id +
-                                       "': a device id is 1 to 64 characters a-z, 0-9 and '-'");
+        return usage_error(spec, "--device-id '" + device_id +
+                                     "': a device id is 1 to 64 characters a-z, 0-9 and '-'");
     }
     const std::string certificate = *args->value("--certificate");
     const std::string key = *args->value("--certificate-key");
     if (const Status free = refuse_existing(certificate, key); !free)
-        return fail(free.error().message);
+        return failure(free.error().message);
     auto device_key = crypto::read_signing_key_file(*args->value("--device-key"));
-    if (!device_key) return fail("--device-key: " + device_key.error().message);
+    if (!device_key) return failure("--device-key: " + device_key.error().message);
     auto identity = station::make_tls_identity(device_key.value(), device_id);
-    if (!identity) return fail(identity.error().message);
+    if (!identity) return failure(identity.error().message);
     if (const Status written = write_identity(identity.value(), certificate, key); !written)
-        return fail(written.error().message);
+        return failure(written.error().message);
     print_written(identity.value(), certificate, key);
     return exit_ok;
 }

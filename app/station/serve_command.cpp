@@ -155,15 +155,15 @@ int run_serve(Words words) {
         0,
         0};
     int status = exit_ok;
-    const auto args = parse_words(spec, serve_help, words, status);
+    const auto args = parse_or_report(spec, words, status, serve_help);
     if (!args) return status;
     for (const char* flag :
          {"--election", "--data", "--district", "--listen", "--certificate", "--certificate-key"})
-        if (!args->value(flag)) return usage_problem(spec, std::string("missing ") + flag);
+        if (!args->value(flag)) return usage_error(spec, std::string("missing ") + flag);
     const auto listen = parse_listen(*args->value("--listen"));
-    if (!listen) return usage_problem(spec, listen.error().message);
+    if (!listen) return usage_error(spec, listen.error().message);
     const auto threads = args->number("--threads", 1, max_threads, 2);
-    if (!threads) return usage_problem(spec, threads.error().message);
+    if (!threads) return usage_error(spec, threads.error().message);
     const std::string district_list_text = *args->value("--district");
     std::vector<std::string> districts;
     for (std::size_t at = 0; at <= district_list_text.size();) {
@@ -175,34 +175,34 @@ int run_serve(Words words) {
     const std::string station_id =
         args->value("--station-id").value_or("station-" + districts.front());
     if (!is_station_id(station_id)) {
-        return usage_problem(spec, "--station-id '" + one_line(station_id) +
-                                       "': 1 to 64 printable characters without spaces");
+        return usage_error(spec, "--station-id '" + one_line(station_id) +
+                                     "': 1 to 64 printable characters without spaces");
     }
     const sigset_t stop = block_stop_signals();
 
     auto manifest = load_finalized_election(*args->value("--election"));
-    if (!manifest) return fail("--election: " + manifest.error().message);
+    if (!manifest) return failure("--election: " + manifest.error().message);
     const auto& election = manifest.value();
     for (std::size_t i = 0; i < districts.size(); ++i) {
         const std::string& district = districts[i];
         if (district_of(election, district) == election.manifest.districts.size()) {
-            return fail("--district '" + one_line(district) + "': no such district in election '" +
-                        election.manifest.election_id +
-                        "' (its districts: " + district_list(election) + ")");
+            return failure("--district '" + one_line(district) +
+                           "': no such district in election '" + election.manifest.election_id +
+                           "' (its districts: " + district_list(election) + ")");
         }
         if (std::find(districts.begin(), districts.begin() + static_cast<std::ptrdiff_t>(i),
                       district) != districts.begin() + static_cast<std::ptrdiff_t>(i))
-            return fail("--district '" + district + "': given twice");
+            return failure("--district '" + district + "': given twice");
     }
     auto identity = read_identity(*args->value("--certificate"), *args->value("--certificate-key"));
-    if (!identity) return fail(identity.error().message);
+    if (!identity) return failure(identity.error().message);
     auto opened = open_ledger(*args, true);
-    if (!opened) return fail(opened.error().message);
+    if (!opened) return failure(opened.error().message);
     std::unique_ptr<ledger::Ledger> ledger = std::move(opened).value();
     if (ledger->election().base_hash != election.base_hash) {
-        return fail("--data " + *args->value("--data") + ": the ledger there is election '" +
-                    ledger->election().manifest.election_id + "' with another base hash than " +
-                    *args->value("--election") + " ('" + election.manifest.election_id + "')");
+        return failure("--data " + *args->value("--data") + ": the ledger there is election '" +
+                       ledger->election().manifest.election_id + "' with another base hash than " +
+                       *args->value("--election") + " ('" + election.manifest.election_id + "')");
     }
 
     std::mutex log_mutex;
@@ -235,13 +235,13 @@ int run_serve(Words words) {
         std::string message = started.error().message;
         if (started.error().code != ErrorCode::io_error) {
             // The certificate or key OpenSSL refused (e.g. a key of another certificate).
-            return fail("--certificate " + *args->value("--certificate") +
-                        " with --certificate-key " + *args->value("--certificate-key") + ": " +
-                        message);
+            return failure("--certificate " + *args->value("--certificate") +
+                           " with --certificate-key " + *args->value("--certificate-key") + ": " +
+                           message);
         }
         if (message.find("in use") != std::string::npos)
             message += " (another program, or another station, is listening on that port)";
-        return fail("--listen " + *args->value("--listen") + ": " + message);
+        return failure("--listen " + *args->value("--listen") + ": " + message);
     }
     auto server = std::move(started).value();
     const std::string port = std::to_string(server->port());
@@ -258,7 +258,7 @@ int run_serve(Words words) {
                 crypto::replace_file(*ready_file, host + " " + port + "\n", 0644);
             !written) {
             server.reset();
-            return fail("--ready-file: " + written.error().message);
+            return failure("--ready-file: " + written.error().message);
         }
     }
     {

@@ -19,16 +19,6 @@ int run_serve(Words words);               // serve_command.cpp
 int run_new_certificate(Words words);     // certificate_commands.cpp
 int run_device_certificate(Words words);  // certificate_commands.cpp
 
-// "psephos-station: <message>" on stderr; returns exit_failure.
-int fail(const std::string& message);
-// The problem and the usage line on stderr; returns exit_usage.
-int usage_problem(const CommandSpec& spec, const std::string& message);
-// Parses the command line; on --help prints `help` to stdout and sets `exit_status` to 0, on a
-// bad command line prints the problem and sets it to exit_usage. Returns the arguments only when
-// the command should run.
-std::optional<Arguments> parse_words(const CommandSpec& spec, std::string_view help, Words words,
-                                     int& exit_status);
-
 // The SHA-256 fingerprint of a PEM certificate's DER bytes, as colon-separated upper-case hex
 // (the form `openssl x509 -noout -fingerprint -sha256` prints); invalid_argument if the text is
 // not a PEM certificate.
