@@ -144,82 +144,62 @@ bool refused_with(const Result<station::Message>& answer, ReplyCode code) {
 
 }  // namespace
 
-void HostilePeers::no_certificate() {
-    Counters& c = *counters_.at("no_certificate");
+void HostilePeers::repeat(const std::string& kind, int pause_ms,
+                          const std::function<std::optional<bool>()>& attempt) {
+    Counters& c = *counters_.at(kind);
     while (!stopping()) {
+        const std::optional<bool> refused = attempt();
+        if (!refused) {
+            pause(100);
+            continue;
+        }
         ++c.attempts;
+        ++(*refused ? c.refused : c.not_refused);
+        pause(pause_ms);
+    }
+}
+
+void HostilePeers::no_certificate() {
+    repeat("no_certificate", 100, [this]() -> std::optional<bool> {
         auto client = station::StationClient::connect(client_options(target_, nullptr));
         // TLS 1.3 finishes the client's side of the handshake before the station has judged
         // the (missing) certificate: the refusal shows on the first read.
-        if (!client || !client.value()->request(station::Ping{1, 1}))
-            ++c.refused;
-        else
-            ++c.not_refused;
-        pause(100);
-    }
+        return !client || !client.value()->request(station::Ping{1, 1});
+    });
 }
 
 void HostilePeers::unregistered_certificate() {
-    Counters& c = *counters_.at("unregistered_certificate");
-    while (!stopping()) {
-        ++c.attempts;
+    repeat("unregistered_certificate", 100, [this]() -> std::optional<bool> {
         auto client = station::StationClient::connect(client_options(target_, target_.stranger));
-        if (!client || refused_with(client.value()->receive(), ReplyCode::not_authorised))
-            ++c.refused;
-        else
-            ++c.not_refused;
-        pause(100);
-    }
+        return !client || refused_with(client.value()->receive(), ReplyCode::not_authorised);
+    });
 }
 
 void HostilePeers::garbage() {
-    Counters& c = *counters_.at("garbage");
     std::minstd_rand random(7);
-    while (!stopping()) {
+    repeat("garbage", 100, [this, &random]() -> std::optional<bool> {
         RawSocket socket(target_.host, target_.port, 15s);
-        if (!socket.open()) {
-            pause(100);
-            continue;
-        }
-        ++c.attempts;
+        if (!socket.open()) return std::nullopt;
         Bytes noise(512);
         for (auto& b : noise) b = static_cast<std::uint8_t>(random());
         (void)socket.send(noise);
-        if (socket.closed_by_peer())
-            ++c.refused;
-        else
-            ++c.not_refused;
-        pause(100);
-    }
+        return socket.closed_by_peer();
+    });
 }
 
 void HostilePeers::oversized_frame() {
-    Counters& c = *counters_.at("oversized_frame");
-    while (!stopping()) {
+    repeat("oversized_frame", 200, [this]() -> std::optional<bool> {
         auto client = welcomed(target_);
-        if (!client) {
-            pause(100);
-            continue;
-        }
-        ++c.attempts;
+        if (!client) return std::nullopt;
         (void)client->send_raw(Bytes{0x7F, 0xFF, 0xFF, 0xFF});  // 2 GiB announced
-        if (refused_with(client->receive(), ReplyCode::malformed) && !client->receive())
-            ++c.refused;
-        else
-            ++c.not_refused;
-        pause(200);
-    }
+        return refused_with(client->receive(), ReplyCode::malformed) && !client->receive();
+    });
 }
 
 void HostilePeers::slowloris() {
-    Counters& c = *counters_.at("slowloris");
-    while (!stopping()) {
+    repeat("slowloris", 0, [this]() -> std::optional<bool> {
         auto client = welcomed(target_);
-        if (!client) {
-            pause(100);
-            continue;
-        }
-        ++c.attempts;
+        if (!client) return std::nullopt;
         // A 100-byte frame announced, then one byte a second; the station's read timeout (10 s)
         // must end it. Sends start failing once the station has closed the connection.
         bool closed = !client->send_raw(Bytes{0x00, 0x00, 0x00, 0x64});
@@ -228,11 +208,8 @@ void HostilePeers::slowloris() {
             std::this_thread::sleep_for(1s);
             closed = !client->send_raw(Bytes{0x05});
         }
-        if (closed)
-            ++c.refused;
-        else
-            ++c.not_refused;
-    }
+        return closed;
+    });
 }
 
 void HostilePeers::half_open() {

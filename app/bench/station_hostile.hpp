@@ -8,8 +8,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -73,6 +75,11 @@ private:
     void flood();
     bool stopping() const { return stop_.load(); }
     void pause(int milliseconds) const;
+    // Tries `attempt` again and again until stopped, `pause_ms` apart. It returns whether the
+    // station refused the try, or nothing if the try could not be made (the station did not
+    // take the connection): that one is not counted and is made again 100 ms later.
+    void repeat(const std::string& kind, int pause_ms,
+                const std::function<std::optional<bool>()>& attempt);
 
     HostileTarget target_;
     std::atomic<bool> stop_{false};
