@@ -12,12 +12,6 @@ using station::Message;
 
 namespace {
 
-std::string describe_answer(const Message& answer) {
-    if (const auto* e = std::get_if<ErrorReply>(&answer))
-        return "error " + std::to_string(static_cast<int>(e->code)) + ": " + e->text;
-    return "an unexpected " + std::string(station::to_string(station::type_of(answer)));
-}
-
 ledger::PollsStatus as_polls_status(station::PollsState polls) {
     switch (polls) {
         case station::PollsState::not_opened:
@@ -162,7 +156,7 @@ void RemoteLink::probe_locked() {
         if (pong) {
             const auto* p = std::get_if<station::Pong>(&pong.value());
             if (p == nullptr || p->nonce != nonce)
-                go_offline_locked("ping answered with " + describe_answer(pong.value()));
+                go_offline_locked("ping answered with " + station::describe_answer(pong.value()));
         }
     }
     if (!client_ && !stopping_) connect_locked();
@@ -212,7 +206,8 @@ void RemoteLink::connect_locked() {
     if (!answer) return;  // offline, with the reason
     const auto* welcome = std::get_if<station::Welcome>(&answer.value());
     if (welcome == nullptr) {
-        go_offline_locked(where + "hello answered with " + describe_answer(answer.value()));
+        go_offline_locked(where + "hello answered with " +
+                          station::describe_answer(answer.value()));
         return;
     }
     if (!(welcome->base_hash == options_.base_hash) ||
@@ -231,48 +226,43 @@ void RemoteLink::connect_locked() {
     set_state_locked(LinkState::online);
 }
 
-// docs/station-protocol.md §6: look the ballot up; found, its receipt is the lookup's inclusion
-// and it is never sent again; not found, send it again (the ledger refuses a repeated ballot id,
-// so a copy that landed meanwhile cannot be counted twice).
+// docs/station-protocol.md §6 (station::settle_record): look the ballot up; found, its receipt is
+// the lookup's inclusion and it is never sent again; not found, send it again; refused, look it
+// up once more (a copy that landed meanwhile is refused as a repeat, and is the voter's ballot).
+// Busy or rate limited, it stays in flight and the link tries again after a backoff.
 void RemoteLink::settle_locked() {
     const InFlightBallot& ballot = *in_flight_;
-    auto answer = exchange_locked(station::Lookup{next_request_id(), ballot.tracking_code});
-    if (!answer) return;
-    const auto* found = std::get_if<station::LookupResult>(&answer.value());
-    if (found == nullptr) {
-        go_offline_locked("lookup of the ballot in flight answered with " +
-                          describe_answer(answer.value()));
+    unsigned submits = 1;  // it went out before: looked up first
+    const station::Exchange send = [this](Message m) {
+        std::visit([this](auto& request) { request.request_id = next_request_id(); }, m);
+        return exchange_locked(std::move(m));
+    };
+    auto settlement = station::settle_record(send, ballot.tracking_code, ballot.record, submits);
+    if (!settlement) {
+        // exchange_locked went offline already when the connection failed; not for an answer out
+        // of protocol or a receipt for another record.
+        if (client_) go_offline_locked("the ballot in flight: " + settlement.error().message);
         return;
     }
     SettledBallot settled{ballot, false, false, {}, {}};
-    if (found->record_type) {
-        auto receipt = receipt_for_locked(found->inclusion, ballot.record);
-        if (!receipt) {
-            go_offline_locked("lookup of the ballot in flight: " + receipt.error().message);
-            return;
-        }
-        settled.recorded = true;
-        settled.receipt = std::move(receipt).value();
-    } else {
-        auto again = exchange_locked(station::Submit{next_request_id(), ballot.record});
-        if (!again) return;  // still in flight
-        if (const auto* r = std::get_if<station::Receipt>(&again.value())) {
-            auto receipt = receipt_for_locked(r->inclusion, ballot.record);
+    switch (settlement->outcome) {
+        case station::Settlement::Outcome::in_log: {
+            auto receipt = receipt_for_locked(settlement->inclusion, ballot.record);
             if (!receipt) {
-                go_offline_locked("the ballot in flight, sent again: " + receipt.error().message);
+                go_offline_locked("the ballot in flight: " + receipt.error().message);
                 return;
             }
             settled.recorded = true;
-            settled.resubmitted = true;
+            settled.resubmitted = !settlement->found_by_lookup;
             settled.receipt = std::move(receipt).value();
-        } else if (const auto* e = std::get_if<ErrorReply>(&again.value());
-                   e != nullptr && e->code == station::ReplyCode::refused) {
-            settled.refusal = e->text;  // the ledger's reason: the ballot is not in the box
-        } else {
-            go_offline_locked("the ballot in flight, sent again, answered with " +
-                              describe_answer(again.value()));
-            return;
+            break;
         }
+        case station::Settlement::Outcome::refused:
+            settled.refusal = settlement->reason;  // the ledger's reason: not in the box
+            break;
+        case station::Settlement::Outcome::try_later:
+            go_offline_locked("the ballot in flight: " + settlement->reason);
+            return;
     }
     settled_ = std::move(settled);
     in_flight_.reset();
@@ -332,7 +322,8 @@ Result<LinkReceipt> RemoteLink::submit(Bytes record, election::ActorRole /*role*
         return receipt_for_locked(r->inclusion, record);
     if (const auto* e = std::get_if<ErrorReply>(&answer.value()))
         return Error{ErrorCode::refused, "the station refused the record: " + e->text};
-    return Error{ErrorCode::io_error, "submit answered with " + describe_answer(answer.value())};
+    return Error{ErrorCode::io_error,
+                 "submit answered with " + station::describe_answer(answer.value())};
 }
 
 Result<LinkReceipt> RemoteLink::submit_ballot(const InFlightBallot& ballot) {
@@ -359,7 +350,8 @@ Result<LinkReceipt> RemoteLink::submit_ballot(const InFlightBallot& ballot) {
     in_flight_.reset();  // an error answer: nothing was written
     if (const auto* e = std::get_if<ErrorReply>(&answer.value()))
         return Error{ErrorCode::refused, "the station refused the ballot: " + e->text};
-    return Error{ErrorCode::refused, "submit answered with " + describe_answer(answer.value())};
+    return Error{ErrorCode::refused,
+                 "submit answered with " + station::describe_answer(answer.value())};
 }
 
 Result<StationStatus> RemoteLink::status() {
@@ -385,7 +377,7 @@ Result<T> RemoteLink::request_online(station::Message request, std::string_view 
         return Error{ErrorCode::refused,
                      std::string(what) + ": the station refused it: " + error->text};
     return Error{ErrorCode::io_error,
-                 std::string(what) + " answered with " + describe_answer(answer.value())};
+                 std::string(what) + " answered with " + station::describe_answer(answer.value())};
 }
 
 Result<station::HeadNoted> RemoteLink::send_final_head(const station::SignedHead& head) {
@@ -404,7 +396,7 @@ Result<StationStatus> RemoteLink::status_locked() {
     const auto* report = std::get_if<station::StatusReport>(&answer.value());
     if (report == nullptr)
         return Error{ErrorCode::io_error,
-                     "status answered with " + describe_answer(answer.value())};
+                     "status answered with " + station::describe_answer(answer.value())};
     StationStatus s;
     s.casting.polls = as_polls_status(report->polls);
     s.casting.ballots_cast = report->ballots_cast;

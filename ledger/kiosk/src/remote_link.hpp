@@ -18,6 +18,7 @@
 #include "psephos/crypto/ed25519.hpp"
 #include "psephos/kiosk/ledger_link.hpp"
 #include "psephos/station/station_client.hpp"
+#include "psephos/station/station_link.hpp"
 
 namespace psephos::kiosk {
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "psephos/crypto/merkle_tree.hpp"
+
 namespace psephos::station {
 namespace {
 
@@ -20,6 +22,61 @@ bool transient(ReplyCode code) {
 }
 
 }  // namespace
+
+namespace {
+
+// What a lookup said: the log holds the record (inclusion), does not, or the station could not
+// answer now (a transient refusal: `busy` holds its text).
+struct Found {
+    std::optional<Inclusion> inclusion;
+    std::optional<std::string> busy;
+};
+
+Result<Found> look_up(const Exchange& exchange, const Hash32& tracking_code) {
+    PSEPHOS_TRY_ASSIGN(Message answer, exchange(Lookup{0, tracking_code}));
+    if (auto* result = std::get_if<LookupResult>(&answer)) {
+        if (!result->record_type) return Found{};
+        return Found{std::move(result->inclusion), std::nullopt};
+    }
+    if (auto* error = std::get_if<ErrorReply>(&answer); error != nullptr && transient(error->code))
+        return Found{std::nullopt, "lookup: " + error->text};
+    return make_error(ErrorCode::io_error, "lookup answered with " + describe_answer(answer));
+}
+
+Settlement try_later(std::string reason) {
+    return Settlement{Settlement::Outcome::try_later, {}, false, std::move(reason)};
+}
+
+Result<Settlement> in_log(Inclusion inclusion, const Bytes& record, bool found_by_lookup) {
+    if (!(inclusion.leaf_hash == crypto::hash_merkle_leaf(record)))
+        return make_error(ErrorCode::verification_failed,
+                          "the station's receipt is for another record (its leaf hash is not the "
+                          "submitted record's)");
+    return Settlement{Settlement::Outcome::in_log, std::move(inclusion), found_by_lookup, {}};
+}
+
+}  // namespace
+
+Result<Settlement> settle_record(const Exchange& exchange, const Hash32& tracking_code,
+                                 const Bytes& record, unsigned& submits) {
+    if (submits > 0) {
+        PSEPHOS_TRY_ASSIGN(Found found, look_up(exchange, tracking_code));
+        if (found.busy) return try_later(std::move(*found.busy));
+        if (found.inclusion) return in_log(std::move(*found.inclusion), record, true);
+    }
+    ++submits;
+    PSEPHOS_TRY_ASSIGN(Message answer, exchange(Submit{0, record}));
+    if (auto* receipt = std::get_if<Receipt>(&answer))
+        return in_log(std::move(receipt->inclusion), record, false);
+    const auto* error = std::get_if<ErrorReply>(&answer);
+    if (error == nullptr)
+        return make_error(ErrorCode::io_error, "submit answered with " + describe_answer(answer));
+    if (transient(error->code)) return try_later("submit: " + error->text);
+    PSEPHOS_TRY_ASSIGN(Found found, look_up(exchange, tracking_code));
+    if (found.inclusion) return in_log(std::move(*found.inclusion), record, true);
+    if (found.busy) return try_later(std::move(*found.busy));  // it could not say: ask again later
+    return Settlement{Settlement::Outcome::refused, {}, false, error->text};
+}
 
 StationLink::StationLink(std::function<Result<StationClientOptions>()> endpoint, Hello hello,
                          Backoff backoff)
@@ -54,16 +111,9 @@ Status StationLink::connect() {
     return {};
 }
 
-Result<std::optional<Inclusion>> StationLink::look_up(const Hash32& tracking_code) {
-    auto answer = client_->request(Lookup{next_request_id(), tracking_code});
-    if (!answer) return lost("lookup", answer.error());
-    if (auto* result = std::get_if<LookupResult>(&answer.value())) {
-        if (!result->record_type) return std::optional<Inclusion>();
-        return std::optional<Inclusion>(result->inclusion);
-    }
-    if (auto* error = std::get_if<ErrorReply>(&answer.value()))
-        return make_error(ErrorCode::io_error, "lookup: " + error->text);
-    return make_error(ErrorCode::io_error, "lookup: the station answered no lookup result");
+Result<Message> StationLink::exchange(Message message) {
+    std::visit([this](auto& m) { m.request_id = next_request_id(); }, message);
+    return client_->request(message);
 }
 
 Result<Message> StationLink::request(Message message,
@@ -100,62 +150,36 @@ Result<Settled> StationLink::cast(const Hash32& tracking_code, const Bytes& reco
                                   std::chrono::steady_clock::time_point deadline) {
     Settled settled;
     std::string last_problem = "no attempt";
-    // Retry after a failure: drop the connection if it may be broken, wait, try again.
-    auto retry = [&](const Error& error, bool drop) {
-        last_problem = error.message;
-        if (drop) client_.reset();
-        wait_before_retry();
-    };
+    const Exchange send = [this](Message m) { return exchange(std::move(m)); };
     while (std::chrono::steady_clock::now() < deadline) {
         if (!client_) {
             if (Status ok = connect(); !ok) {
                 if (ok.error().code == ErrorCode::refused) return ok.error();
-                retry(ok.error(), true);
+                last_problem = ok.error().message;
+                wait_before_retry();
                 continue;
             }
         }
-        // Sent before and its answer lost: the log decides, never a second submit.
-        if (settled.submits > 0) {
-            auto found = look_up(tracking_code);
-            if (!found) {
-                retry(found.error(), true);
-                continue;
-            }
-            if (found.value()) {
-                settled.found_in_log = true;
-                settled.inclusion = std::move(*found.value());
+        auto settlement = settle_record(send, tracking_code, record, settled.submits);
+        if (!settlement) {
+            last_problem = settlement.error().message;
+            client_.reset();  // it may be broken: settle again on a new one
+            wait_before_retry();
+            continue;
+        }
+        switch (settlement->outcome) {
+            case Settlement::Outcome::in_log:
+                settled.found_in_log = settlement->found_by_lookup;
+                settled.inclusion = std::move(settlement->inclusion);
                 return settled;
-            }
+            case Settlement::Outcome::refused:
+                return make_error(ErrorCode::refused,
+                                  "the station refused it: " + settlement->reason);
+            case Settlement::Outcome::try_later:
+                last_problem = settlement->reason;
+                wait_before_retry();
+                break;
         }
-        ++settled.submits;
-        auto answer = client_->request(Submit{next_request_id(), record});
-        if (!answer) {
-            retry(lost("submit", answer.error()), true);
-            continue;
-        }
-        if (auto* receipt = std::get_if<Receipt>(&answer.value())) {
-            settled.inclusion = receipt->inclusion;
-            return settled;
-        }
-        const auto* error = std::get_if<ErrorReply>(&answer.value());
-        if (error == nullptr) {
-            retry(make_error(ErrorCode::io_error, "submit: the station answered no receipt"), true);
-            continue;
-        }
-        if (transient(error->code)) {
-            retry(make_error(ErrorCode::io_error, "submit: " + error->text), false);
-            continue;
-        }
-        // Refused: but an earlier submit of it may have landed meanwhile (its connection lost
-        // while the ledger still wrote it), which the ledger refuses as a repeat. Ask once more.
-        auto found = look_up(tracking_code);
-        if (found && found.value()) {
-            settled.found_in_log = true;
-            settled.inclusion = std::move(*found.value());
-            return settled;
-        }
-        if (found) return make_error(ErrorCode::refused, "the station refused it: " + error->text);
-        retry(found.error(), true);
     }
     return make_error(ErrorCode::io_error,
                       "the station could not be reached before the deadline: " + last_problem);

@@ -259,6 +259,12 @@ std::string_view to_string(MessageType type) {
     return "unknown";
 }
 
+std::string describe_answer(const Message& answer) {
+    if (const auto* e = std::get_if<ErrorReply>(&answer))
+        return "error " + std::to_string(static_cast<int>(e->code)) + ": " + e->text;
+    return "an unexpected " + std::string(to_string(type_of(answer)));
+}
+
 MessageType type_of(const Message& message) {
     return std::visit([](const auto& m) { return type_for<std::decay_t<decltype(m)>>(); }, message);
 }

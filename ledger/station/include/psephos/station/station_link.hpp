@@ -31,6 +31,34 @@ struct Settled {
     unsigned submits = 0;  // how often the record went out (1 unless an answer was lost)
 };
 
+// What became of a record once settled on a connection (docs/station-protocol.md §6).
+struct Settlement {
+    enum class Outcome {
+        in_log,     // the log holds it: `inclusion` says where (found by lookup, or cast now)
+        refused,    // the station refused it and the log does not hold it: `reason` is why
+        try_later,  // busy or rate limited: nothing learned, nothing written; `reason` is why
+    };
+    Outcome outcome = Outcome::try_later;
+    Inclusion inclusion;
+    bool found_by_lookup = false;  // in_log through the lookup: not sent on this connection
+    std::string reason;
+};
+
+// Sends one request with a fresh request id and returns the station's answer to it; an error
+// means the connection can no longer be used.
+using Exchange = std::function<Result<Message>(Message)>;
+
+// The rule of §6 on one welcomed connection. `submits` counts how often the record went out
+// before (on any connection) and is raised before each submit, so a caller knows it even when the
+// connection fails after it. A record sent before is looked up first: found, that is its receipt
+// and it is never sent again. Not found (or never sent), it is submitted. Refused, it is looked
+// up once more: an earlier copy may have landed meanwhile, which the ledger refuses as a repeat.
+// An inclusion must be the record's (its leaf hash). Errors: the connection failed or answered
+// out of protocol, or a receipt for another record; the caller drops the connection and settles
+// again on the next.
+Result<Settlement> settle_record(const Exchange& exchange, const Hash32& tracking_code,
+                                 const Bytes& record, unsigned& submits);
+
 class StationLink {
 public:
     // `endpoint` says where the station is now (it may move: a restarted station takes a new
@@ -60,9 +88,7 @@ public:
 private:
     Status connect();
     void wait_before_retry();
-    // lookup: the inclusion if the log holds the tracking code; io_error when the connection
-    // failed.
-    Result<std::optional<Inclusion>> look_up(const Hash32& tracking_code);
+    Result<Message> exchange(Message message);
 
     std::function<Result<StationClientOptions>()> endpoint_;
     Hello hello_;

@@ -219,6 +219,9 @@ using Message =
                  Ping, Pong, FinalHead, HeadNoted, HeadsRequest, HeadList, ErrorReply>;
 
 MessageType type_of(const Message& message);
+// An answer that was not the one awaited, for an error message: "error 6: busy…" or
+// "an unexpected pong".
+std::string describe_answer(const Message& answer);
 std::uint32_t request_id_of(const Message& message);
 
 // The message's canonical bytes (no frame length).
