@@ -101,7 +101,8 @@ private slots:
 
     // Busy and rate limited say nothing of the record: it stays unsettled, never "refused".
     void a_busy_or_rate_limited_station_is_asked_again_later() {
-        for (const ReplyCode c : {ReplyCode::busy, ReplyCode::rate_limited, ReplyCode::unavailable}) {
+        for (const ReplyCode c :
+             {ReplyCode::busy, ReplyCode::rate_limited, ReplyCode::unavailable}) {
             Script s;
             s.answers = {not_found(), reply(c, "later")};
             unsigned submits = 1;
@@ -156,8 +157,26 @@ private slots:
         r = settle_record(odd.exchange(), code, record, submits);
         QVERIFY(!r);
         QCOMPARE(r.error().code, ErrorCode::io_error);
-        QVERIFY2(r.error().message.find("pong") != std::string::npos,
-                 r.error().message.c_str());
+        QVERIFY2(r.error().message.find("pong") != std::string::npos, r.error().message.c_str());
+    }
+
+    // The backoff shared by the kiosk's link and StationLink: doubling from `first`, capped at
+    // `max`, each wait shortened by at most a quarter at random (never lengthened).
+    void the_retry_delay_doubles_to_its_cap_with_a_quarter_of_jitter() {
+        using std::chrono::milliseconds;
+        const Backoff b{milliseconds(400), milliseconds(5'000)};
+        const std::int64_t expected[] = {400, 800, 1'600, 3'200, 5'000, 5'000};
+        for (std::uint64_t failures = 1; failures <= 6; ++failures) {
+            const std::int64_t full = expected[failures - 1];
+            std::int64_t shortest = full;
+            for (int i = 0; i < 200; ++i) {
+                const auto d = retry_delay(b, failures).count();
+                QVERIFY2(d <= full && d >= full - full / 4, qPrintable(QString::number(d)));
+                shortest = std::min(shortest, d);
+            }
+            QVERIFY2(shortest < full, "the delays are jittered");
+        }
+        QCOMPARE(retry_delay(b, 1'000'000).count() <= 5'000, true);  // no overflow far out
     }
 };
 

@@ -110,18 +110,13 @@ void RemoteLink::set_state_locked(LinkState state, std::string reason) {
     changed_.notify_all();
 }
 
-// The connection is gone: the next attempt after a backoff of initial × 2^(failures − 1), at most
-// backoff_max, with a random quarter taken off so that the kiosks of a polling place whose
-// station restarted do not all come back in the same millisecond.
+// The connection is gone: the next attempt after station::retry_delay.
 void RemoteLink::go_offline_locked(std::string reason) {
     client_.reset();
     ++status_.failed_attempts;
-    const auto doublings = std::min<std::uint64_t>(status_.failed_attempts - 1, 20);
-    auto delay = options_.backoff_initial * (std::int64_t{1} << doublings);
-    delay = std::min(delay, options_.backoff_max);
-    const auto jitter_range = static_cast<std::uint32_t>(delay.count() / 4);
-    if (jitter_range > 0) delay -= std::chrono::milliseconds(randombytes_uniform(jitter_range + 1));
-    status_.retry_at = std::chrono::steady_clock::now() + delay;
+    status_.retry_at = std::chrono::steady_clock::now() +
+                       station::retry_delay({options_.backoff_initial, options_.backoff_max},
+                                            status_.failed_attempts);
     set_state_locked(LinkState::offline, std::move(reason));
 }
 

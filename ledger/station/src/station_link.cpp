@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <thread>
 
+#include <sodium.h>
+
 #include "psephos/crypto/merkle_tree.hpp"
 
 namespace psephos::station {
@@ -78,17 +80,20 @@ Result<Settlement> settle_record(const Exchange& exchange, const Hash32& trackin
     return Settlement{Settlement::Outcome::refused, {}, false, error->text};
 }
 
+std::chrono::milliseconds retry_delay(const Backoff& backoff, std::uint64_t failures) {
+    const auto doublings = std::min<std::uint64_t>(failures == 0 ? 0 : failures - 1, 20);
+    auto delay = std::min(backoff.first * (std::int64_t{1} << doublings), backoff.max);
+    const auto jitter_range = static_cast<std::uint32_t>(delay.count() / 4);
+    if (jitter_range > 0) delay -= std::chrono::milliseconds(randombytes_uniform(jitter_range + 1));
+    return delay;
+}
+
 StationLink::StationLink(std::function<Result<StationClientOptions>()> endpoint, Hello hello,
                          Backoff backoff)
-    : endpoint_(std::move(endpoint)),
-      hello_(std::move(hello)),
-      backoff_(backoff),
-      random_(static_cast<std::uint32_t>(std::random_device{}())) {}
+    : endpoint_(std::move(endpoint)), hello_(std::move(hello)), backoff_(backoff) {}
 
 void StationLink::wait_before_retry() {
-    delay_ = delay_.count() == 0 ? backoff_.first : std::min(delay_ * 2, backoff_.max);
-    std::uniform_int_distribution<long> jitter(delay_.count() / 2, delay_.count() * 3 / 2);
-    std::this_thread::sleep_for(std::chrono::milliseconds(jitter(random_)));
+    std::this_thread::sleep_for(retry_delay(backoff_, ++failures_));
 }
 
 Status StationLink::connect() {
@@ -107,7 +112,7 @@ Status StationLink::connect() {
         return make_error(ErrorCode::io_error, "hello: the station answered no welcome");
     client_ = std::move(client).value();
     if (connections_++ > 0) ++reconnections_;
-    delay_ = std::chrono::milliseconds(0);
+    failures_ = 0;
     return {};
 }
 

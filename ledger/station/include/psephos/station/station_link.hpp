@@ -10,7 +10,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 
 #include "psephos/crypto/result.hpp"
@@ -21,8 +20,13 @@ namespace psephos::station {
 
 struct Backoff {
     std::chrono::milliseconds first{50};   // after the first failed attempt
-    std::chrono::milliseconds max{2'000};  // doubling up to this, each wait ±50 % at random
+    std::chrono::milliseconds max{2'000};  // doubling up to this
 };
+
+// The wait after `failures` failed attempts in a row (at least 1): first × 2^(failures − 1), at
+// most max, less a random part of up to a quarter, so that the kiosks of a polling place whose
+// station restarted do not all come back in the same millisecond.
+std::chrono::milliseconds retry_delay(const Backoff& backoff, std::uint64_t failures);
 
 // How a cast was settled.
 struct Settled {
@@ -93,12 +97,11 @@ private:
     std::function<Result<StationClientOptions>()> endpoint_;
     Hello hello_;
     Backoff backoff_;
-    std::chrono::milliseconds delay_{0};
+    std::uint64_t failures_ = 0;  // failed attempts since the last connection
     std::unique_ptr<StationClient> client_;
     unsigned connections_ = 0;
     unsigned reconnections_ = 0;
     std::uint32_t request_id_ = 1;
-    std::minstd_rand random_;
 };
 
 }  // namespace psephos::station
