@@ -15,6 +15,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <mutex>
 
@@ -25,6 +26,9 @@
 
 namespace psephos::app::station_cli {
 namespace {
+
+// In the data directory: the kiosks' final heads, kept across the station's restarts.
+constexpr std::string_view final_heads_file = "station-final-heads";
 
 constexpr std::size_t max_pem_bytes = 64 * 1024;
 constexpr unsigned max_threads = 64;
@@ -142,6 +146,45 @@ sigset_t block_stop_signals() {
     return stop;
 }
 
+// Why the server did not start, named by the option that caused it.
+int start_failure(const Error& error, const Arguments& args) {
+    std::string message = error.message;
+    if (message.find("final heads file") != std::string::npos)
+        return failure("--data " + *args.value("--data") + ": " + message +
+                       " (the heads of the kiosks that finished; remove the file only to have "
+                       "them sent again)");
+    if (error.code != ErrorCode::io_error) {
+        // The certificate or key OpenSSL refused (e.g. a key of another certificate).
+        return failure("--certificate " + *args.value("--certificate") +
+                       " with --certificate-key " + *args.value("--certificate-key") + ": " +
+                       message);
+    }
+    if (message.find("in use") != std::string::npos)
+        message += " (another program, or another station, is listening on that port)";
+    return failure("--listen " + *args.value("--listen") + ": " + message);
+}
+
+// Refusals on stderr, thinned like the event log: a flood of refusals of one kind prints one line
+// a second, the next printed line counting the ones left out.
+std::function<void(const station::StationRefusal&)> refusal_printer(std::mutex& log_mutex,
+                                                                    std::uint64_t& not_printed) {
+    return [&log_mutex, &not_printed](const station::StationRefusal& refusal) {
+        const std::lock_guard lock(log_mutex);
+        if (refusal.thinned) {
+            ++not_printed;
+            return;
+        }
+        const std::string device =
+            refusal.device_id.empty() ? "no device yet" : "device " + one_line(refusal.device_id);
+        std::cerr << "psephos-station: refused " << one_line(refusal.peer) << " (" << device
+                  << "): " << one_line(refusal.reason);
+        if (not_printed > 0)
+            std::cerr << " (and " << std::exchange(not_printed, 0)
+                      << " earlier refusals of a flood, not printed)";
+        std::cerr << std::endl;
+    };
+}
+
 }  // namespace
 
 int run_serve(Words words) {
@@ -212,37 +255,11 @@ int run_serve(Words words) {
     options.address = listen.value().host;
     options.port = listen.value().port;
     options.threads = static_cast<unsigned>(threads.value());
-    // Thinned like the event log: a flood of refusals of one kind prints one line a second, the
-    // next printed line counting the ones left out.
+    options.final_heads_file = std::filesystem::path(*args->value("--data")) / final_heads_file;
     std::uint64_t not_printed = 0;
-    options.on_refusal = [&log_mutex, &not_printed](const station::StationRefusal& refusal) {
-        const std::lock_guard lock(log_mutex);
-        if (refusal.thinned) {
-            ++not_printed;
-            return;
-        }
-        const std::string device =
-            refusal.device_id.empty() ? "no device yet" : "device " + one_line(refusal.device_id);
-        std::cerr << "psephos-station: refused " << one_line(refusal.peer) << " (" << device
-                  << "): " << one_line(refusal.reason);
-        if (not_printed > 0)
-            std::cerr << " (and " << std::exchange(not_printed, 0)
-                      << " earlier refusals of a flood, not printed)";
-        std::cerr << std::endl;
-    };
+    options.on_refusal = refusal_printer(log_mutex, not_printed);
     auto started = station::StationServer::start(*ledger, identity.value(), std::move(options));
-    if (!started) {
-        std::string message = started.error().message;
-        if (started.error().code != ErrorCode::io_error) {
-            // The certificate or key OpenSSL refused (e.g. a key of another certificate).
-            return failure("--certificate " + *args->value("--certificate") +
-                           " with --certificate-key " + *args->value("--certificate-key") + ": " +
-                           message);
-        }
-        if (message.find("in use") != std::string::npos)
-            message += " (another program, or another station, is listening on that port)";
-        return failure("--listen " + *args->value("--listen") + ": " + message);
-    }
+    if (!started) return start_failure(started.error(), *args);
     auto server = std::move(started).value();
     const std::string port = std::to_string(server->port());
     const std::string& host = listen.value().host;

@@ -20,6 +20,7 @@
 
 #include "ledger_scenario.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/crypto/secure_file.hpp"
 #include "psephos/election/voter_receipt.hpp"
 #include "psephos/station/station_client.hpp"
 #include "psephos/station/station_server.hpp"
@@ -709,6 +710,99 @@ private slots:
         auto closed = one->request(Submit{11, election::encode_polls_record(closing)});
         QVERIFY2(as<Receipt>(closed) != nullptr, describe(closed).c_str());
         QCOMPARE(s.ledger->casting().status(0).polls, ledger::PollsStatus::closed);
+    }
+
+    // The heads are kept in a file before the kiosk hears "noted": a restarted station still
+    // refuses a finished kiosk's ballots and still gives the closing its head. A file whose heads
+    // no longer check (a byte changed, cut short) stops the start, naming the file; a head that
+    // cannot be written is not noted.
+    void final_heads_outlive_a_restart_and_a_forged_file_stops_the_start() {
+        QTemporaryDir heads_dir;
+        const std::filesystem::path file =
+            std::filesystem::path(heads_dir.path().toStdString()) / "station-final-heads";
+        StationServerOptions o;
+        o.final_heads_file = file;
+        Station s(o);
+        const Hash32 base = s.scenario.election().base_hash;
+        const election::DeviceHead h = election::sign_device_head(
+            base, "d1", "d1-kiosk-2", 0, election::initial_tracking_code(base, "d1-kiosk-2"),
+            s.second_key);
+        {
+            auto two = s.welcomed(s.second_identity, "d1-kiosk-2");
+            auto noted = two->request(FinalHead{
+                3, SignedHead{h.device_id, h.ballots, h.last_tracking_code, h.signature}});
+            QVERIFY2(as<HeadNoted>(noted) != nullptr, describe(noted).c_str());
+        }
+        QVERIFY(std::filesystem::exists(file));
+        s.server.reset();
+
+        StationServerOptions again;
+        again.district_ids = {"d1"};
+        again.final_heads_file = file;
+        auto restarted = StationServer::start(*s.ledger, s.station_identity, again);
+        QVERIFY2(restarted, restarted ? "" : restarted.error().message.c_str());
+        s.server = std::move(restarted).value();
+        auto two = s.welcomed(s.second_identity, "d1-kiosk-2");
+        auto list = two->request(HeadsRequest{4});
+        QVERIFY(as<HeadList>(list) != nullptr);
+        QCOMPARE(as<HeadList>(list)->heads.size(), std::size_t{1});
+        QCOMPARE(as<HeadList>(list)->heads.front().signature, h.signature);
+        const election::ElectionManifest& m = s.scenario.election().manifest;
+        election::BallotMarks marks;
+        for (const auto& contest : m.ballot_style_of_district("d1")->contests)
+            marks[contest].push_back(m.find_contest(contest)->options.front().id);
+        const election::PreparedBallot late =
+            election::encrypt_ballot(
+                s.scenario.election(),
+                {"late", "d1-kiosk-2", "d1", s.scenario.ballot_time, h.last_tracking_code}, marks,
+                s.second_key)
+                .value();
+        auto after = two->request(Submit{5, election::encode_ballot(late.ballot)});
+        QVERIFY2(
+            as<ErrorReply>(after) != nullptr &&
+                as<ErrorReply>(after)->text.find("has finished for the day") != std::string::npos,
+            describe(after).c_str());
+        two.reset();
+        s.server.reset();
+
+        auto bytes = crypto::read_public_file(file, 1 << 20).value();
+        auto start_with = [&](const Bytes& content) {
+            if (!crypto::replace_file(
+                    file,
+                    std::string_view(reinterpret_cast<const char*>(content.data()), content.size()),
+                    0600))
+                qFatal("cannot write %s", file.c_str());
+            return StationServer::start(*s.ledger, s.station_identity, again);
+        };
+        Bytes forged = bytes;
+        forged.back() ^= 0x01;  // the signature's last byte
+        auto refused = start_with(forged);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.find("final heads file") != std::string::npos &&
+                     refused.error().message.find("the signature is not the device's") !=
+                         std::string::npos,
+                 refused.error().message.c_str());
+        Bytes cut(bytes.begin(), bytes.end() - 10);
+        refused = start_with(cut);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.find("final heads file") != std::string::npos,
+                 refused.error().message.c_str());
+
+        // Nowhere to write it: the kiosk hears `unavailable`, and the head is not held.
+        StationServerOptions unwritable;
+        unwritable.district_ids = {"d1"};
+        unwritable.final_heads_file = file.parent_path() / "no-such-directory" / "heads";
+        auto started = StationServer::start(*s.ledger, s.station_identity, unwritable);
+        QVERIFY(started);
+        s.server = std::move(started).value();
+        auto again_two = s.welcomed(s.second_identity, "d1-kiosk-2");
+        auto unavailable = again_two->request(
+            FinalHead{6, SignedHead{h.device_id, h.ballots, h.last_tracking_code, h.signature}});
+        QVERIFY2(as<ErrorReply>(unavailable) != nullptr &&
+                     as<ErrorReply>(unavailable)->code == ReplyCode::unavailable,
+                 describe(unavailable).c_str());
+        auto empty = again_two->request(HeadsRequest{7});
+        QVERIFY(as<HeadList>(empty) != nullptr && as<HeadList>(empty)->heads.empty());
     }
 
     void bad_rate_options_are_refused() {

@@ -20,6 +20,7 @@
 #include <thread>
 #include <utility>
 
+#include "final_heads.hpp"
 #include "psephos/crypto/ed25519.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
@@ -126,10 +127,9 @@ public:
     std::vector<std::thread> threads_;
     std::uint16_t port_ = 0;
     bool stopped_ = false;
-    // The final heads the kiosks sent (FinalHead), by district index and device id; a device
-    // with one here submits no more ballots. In memory: after a restart the kiosks send them again.
-    std::mutex heads_mutex_;
-    std::map<std::size_t, std::map<std::string, SignedHead>> final_heads_;
+    // The final heads the kiosks sent (FinalHead); a device with one here submits no more
+    // ballots. Kept in options_.final_heads_file, if given, across restarts.
+    std::unique_ptr<FinalHeads> final_heads_;
     std::atomic<std::uint64_t> events_logged_{0};
     std::atomic<std::uint64_t> events_suppressed_{0};
 
@@ -382,55 +382,26 @@ private:
                           receipt.value().signed_checkpoint, std::move(inclusion.value().proof)}};
     }
 
-    bool has_final_head() const {
-        const std::lock_guard lock(server_.heads_mutex_);
-        const auto d = server_.final_heads_.find(*district_);
-        return d != server_.final_heads_.end() && d->second.count(*device_) != 0;
-    }
+    bool has_final_head() const { return server_.final_heads_->has(*district_, *device_); }
 
-    // A kiosk's final head: its own, signed with its registered key, and equal to its chain in
-    // the log (so it is sent after its last receipt, nothing in flight). Kept for the closing.
+    // A kiosk's final head, checked and kept for the closing (FinalHeads::note).
     Message on_final_head(const FinalHead& m) {
         const std::uint32_t id = m.request_id;
-        auto refuse = [&](const std::string& why) -> Message {
-            server_.refuse(peer_, *device_, "final head: " + why);
-            return ErrorReply{id, ReplyCode::refused,
-                              ("final head: " + why).substr(0, max_error_text_size)};
-        };
         if (in_flight_ != 0)
             return ErrorReply{id, ReplyCode::busy, "final head: wait for the receipts in flight"};
-        if (m.head.device_id != *device_)
-            return refuse("names device '" + m.head.device_id + "', not this connection's");
-        const auto& casting = server_.ledger_.casting();
-        const election::DeviceHead head{m.head.device_id, m.head.ballots, m.head.last_tracking_code,
-                                        m.head.signature};
-        const auto key = casting.device_key(*district_, *device_);
-        if (!key ||
-            !crypto::verify_signature(*key,
-                                      election::device_head_message(
-                                          server_.ledger_.election().base_hash, district_id_, head),
-                                      head.signature))
-            return refuse("the signature is not the device's");
-        const std::uint64_t ballots = casting.device_ballots(*district_, *device_).value_or(0);
-        const auto last = casting.device_chain_head(*district_, *device_);
-        if (ballots != head.ballots || !last || !(*last == head.last_tracking_code))
-            return refuse("the device says " + std::to_string(head.ballots) +
-                          " ballots, the log holds " + std::to_string(ballots) +
-                          (ballots == head.ballots ? " but another last tracking code" : ""));
-        const std::lock_guard lock(server_.heads_mutex_);
-        auto& held = server_.final_heads_[*district_];
-        held[*device_] = m.head;
-        return HeadNoted{id, static_cast<std::uint32_t>(held.size()),
-                         static_cast<std::uint32_t>(casting.devices(*district_).size())};
+        auto noted = server_.final_heads_->note(*district_, *device_, m.head);
+        if (!noted) {
+            const std::string why = "final head: " + noted.error().message;
+            if (noted.error().code == ErrorCode::io_error)
+                return ErrorReply{id, ReplyCode::unavailable, why.substr(0, max_error_text_size)};
+            server_.refuse(peer_, *device_, why);
+            return ErrorReply{id, ReplyCode::refused, why.substr(0, max_error_text_size)};
+        }
+        return HeadNoted{id, noted->first, noted->second};
     }
 
     Message on_heads(std::uint32_t id) const {
-        HeadList list{id, {}};
-        const std::lock_guard lock(server_.heads_mutex_);
-        if (auto d = server_.final_heads_.find(*district_); d != server_.final_heads_.end())
-            for (const auto& [device, head] : d->second)
-                if (list.heads.size() < max_heads) list.heads.push_back(head);
-        return list;
+        return HeadList{id, server_.final_heads_->of(*district_, max_heads)};
     }
 
     Message on_status(std::uint32_t id) const {
@@ -738,7 +709,10 @@ Result<std::unique_ptr<StationServer>> StationServer::start(ledger::Ledger& ledg
     if (options.max_refusal_events_per_second == 0)
         return make_error(ErrorCode::invalid_argument,
                           "station: max_refusal_events_per_second must be positive");
+    auto heads = FinalHeads::open(ledger, indices, options.final_heads_file);
+    if (!heads) return heads.error().within("station");
     auto impl = std::make_unique<Impl>(ledger, std::move(options), std::move(indices));
+    impl->final_heads_ = std::move(heads).value();
     PSEPHOS_TRY(impl->configure(identity));
     impl->io_.emplace(static_cast<int>(impl->options_.threads));
     boost::system::error_code ec;

@@ -24,6 +24,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -76,6 +77,10 @@ struct StationServerOptions {
     // were left out since the last one.
     bool log_refusals_in_ledger = true;
     unsigned max_refusal_events_per_second = 20;
+    // Where the kiosks' final heads are kept across restarts (written and synced before a kiosk
+    // hears its head was noted); empty: in memory, and the kiosks must send them again after a
+    // restart. A file whose heads no longer check against the ledger stops the start.
+    std::filesystem::path final_heads_file;
 };
 
 class StationServer {
