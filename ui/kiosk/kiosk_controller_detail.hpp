@@ -1,5 +1,6 @@
-// What the kiosk controller's source files share (kiosk_controller.cpp: the station, the voter,
-// keys, audio and accessibility; kiosk_poll_worker.cpp: unlock and the polls): the screens' names,
+// What the kiosk controller's source files share (kiosk_controller.cpp: the station and the
+// voter; kiosk_accessibility.cpp: keys, audio and accessibility; kiosk_poll_worker.cpp: unlock
+// and the polls; kiosk_link.cpp: the networked kiosk's link): the screens' names,
 // text from UTF-8, and what a job on the worker thread hands back. Not a public header.
 #pragma once
 
@@ -36,6 +37,11 @@ inline constexpr const char* lockout_file = "kiosk-poll-worker-lockout";
 inline constexpr const char* closing_lockout_file = "kiosk-closing-passphrase-lockout";
 
 using ui::q;
+
+inline bool is_voter_screen(const QString& screen) {
+    return screen == screen_welcome || screen == screen_contest || screen == screen_review ||
+           screen == screen_sealed || screen == screen_receipt || screen == screen_challenged;
+}
 
 }  // namespace kiosk_detail
 

@@ -668,7 +668,7 @@
 <context>
     <name>psephos::ui::KioskController</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+42"/>
+        <location filename="../kiosk_controller.cpp" line="+33"/>
         <source>%1% (battery %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -808,7 +808,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+250"/>
+        <location filename="../kiosk_accessibility.cpp" line="+87"/>
         <source>Continue: encrypt my ballot and show its tracking code. Press Enter to continue.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -828,7 +828,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-304"/>
+        <location filename="../kiosk_controller.cpp" line="+61"/>
         <source>The ledger did not record the ballot: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -840,7 +840,7 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+168"/>
+        <location filename="../kiosk_accessibility.cpp" line="-135"/>
         <source>%1 of %2: %3, %4.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -696,7 +696,7 @@
 <context>
     <name>psephos::ui::KioskController</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+42"/>
+        <location filename="../kiosk_controller.cpp" line="+33"/>
         <source>%1% (battery %2)</source>
         <translation>%1% (batería %2)</translation>
     </message>
@@ -921,7 +921,7 @@
         <translation>Registrando su boleta. Espere, por favor…</translation>
     </message>
     <message>
-        <location line="+250"/>
+        <location filename="../kiosk_accessibility.cpp" line="+87"/>
         <source>Continue: encrypt my ballot and show its tracking code. Press Enter to continue.</source>
         <translation>Continuar: cifrar mi boleta y mostrar su código de seguimiento. Presione Enter para continuar.</translation>
     </message>
@@ -949,7 +949,7 @@
         <translation type="vanished">Cifrando y registrando su boleta. Espere un momento…</translation>
     </message>
     <message>
-        <location line="-304"/>
+        <location filename="../kiosk_controller.cpp" line="+61"/>
         <source>The ledger did not record the ballot: %1</source>
         <translation>El registro no guardó la boleta: %1</translation>
     </message>
@@ -963,7 +963,7 @@ What happened: %2</source>
 Qué pasó: %2</translation>
     </message>
     <message>
-        <location line="+168"/>
+        <location filename="../kiosk_accessibility.cpp" line="-135"/>
         <source>%1 of %2: %3, %4.</source>
         <translation>%1 de %2: %3, %4.</translation>
     </message>

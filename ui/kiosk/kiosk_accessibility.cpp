@@ -1,0 +1,334 @@
+// The kiosk controller's accessible side (kiosk_controller.hpp): keyboard and tactile keypad
+// navigation, the spoken ballot, text size, contrast and language (docs/kiosk.md §4).
+#include <QCoreApplication>
+#include <QTranslator>
+#include <array>
+
+#include "kiosk_controller.hpp"
+#include "kiosk_controller_detail.hpp"
+#include "psephos/kiosk/kiosk_station.hpp"
+#include "psephos/kiosk/voter_session.hpp"
+#include "speaker.hpp"
+
+namespace psephos::ui {
+
+using namespace kiosk_detail;  // the screens' names and q()
+
+namespace {
+
+constexpr std::array<double, 4> font_scales{1.0, 1.3, 1.65, 2.0};
+
+}  // namespace
+
+// ----------------------------------------------------------------------------- keyboard
+
+int KioskController::cursorLimit() const {
+    if (m_screen == screen_contest && m_session)
+        return static_cast<int>(
+            m_session->contest(static_cast<std::size_t>(m_contest)).options.size());
+    if (m_screen == screen_review && m_session) return contestCount() + 1;  // + seal
+    if (m_screen == screen_sealed && m_session) return 3;  // cast, challenge, change
+    return 0;
+}
+
+bool KioskController::handleKey(int key) {
+    activity();
+    if (key == Qt::Key_Home) {
+        repeatScreen();
+        return true;
+    }
+    if (key == Qt::Key_Escape && m_audioOnly) {  // the way back from the blank screen
+        setAudioOnly(false);
+        return true;
+    }
+    if (is_voter_screen(m_screen)) {
+        if (key == Qt::Key_Plus) {
+            setTextSize(std::min(m_textSize + 1, 3));
+            return true;
+        }
+        if (key == Qt::Key_Minus) {
+            setTextSize(std::max(m_textSize - 1, 0));
+            return true;
+        }
+    }
+    const bool select = key == Qt::Key_Return || key == Qt::Key_Enter || key == Qt::Key_Space ||
+                        key == Qt::Key_Select;
+    const int limit = cursorLimit();
+    if (limit > 0 && (key == Qt::Key_Down || key == Qt::Key_Up || key == Qt::Key_Tab ||
+                      key == Qt::Key_Backtab)) {
+        const bool forward = key == Qt::Key_Down || key == Qt::Key_Tab;
+        if (m_cursor < 0)
+            m_cursor = forward ? 0 : limit - 1;
+        else
+            m_cursor = (m_cursor + (forward ? 1 : limit - 1)) % limit;
+        emit cursorChanged();
+        if (m_screen == screen_contest) {
+            const QVariantMap option = options().at(m_cursor).toMap();
+            speak(tr("%1 of %2: %3, %4.")
+                      .arg(m_cursor + 1)
+                      .arg(limit)
+                      .arg(option.value(QStringLiteral("label")).toString(),
+                           option.value(QStringLiteral("marked")).toBool() ? tr("selected")
+                                                                           : tr("not selected")));
+        } else if (m_screen == screen_sealed) {
+            speak(m_cursor == 0   ? tr("Cast this ballot. Press Enter to cast.")
+                  : m_cursor == 1 ? tr("Challenge this ballot: see what it contains, then vote "
+                                       "again. Press Enter to challenge.")
+                                  : tr("Change my choices. Press Enter to change."));
+        } else if (m_cursor < contestCount()) {
+            const QVariantMap item = reviewItems().at(m_cursor).toMap();
+            const QStringList marks = item.value(QStringLiteral("marks")).toStringList();
+            speak(
+                tr("%1: %2. Press Enter to change.")
+                    .arg(item.value(QStringLiteral("title")).toString(),
+                         marks.isEmpty() ? tr("no selection") : marks.join(QStringLiteral(", "))));
+        } else {
+            speak(
+                tr("Continue: encrypt my ballot and show its tracking code. Press Enter to "
+                   "continue."));
+        }
+        return true;
+    }
+    if (m_screen == screen_contest) {
+        if (select && m_cursor >= 0) {
+            toggleOption(m_cursor);
+            return true;
+        }
+        if (key == Qt::Key_Right) {
+            nextContest();
+            return true;
+        }
+        if (key == Qt::Key_Left) {
+            previousContest();
+            return true;
+        }
+        return false;
+    }
+    if (!select) return false;
+    if (m_screen == screen_review && m_cursor >= 0) {
+        if (m_cursor < contestCount())
+            changeContest(m_cursor);
+        else
+            seal();
+        return true;
+    }
+    if (m_screen == screen_sealed && m_cursor >= 0) {
+        if (m_cursor == 0)
+            cast();
+        else if (m_cursor == 1)
+            challenge();
+        else
+            changeSealed();
+        return true;
+    }
+    if (m_screen == screen_welcome) {
+        startBallot();
+        return true;
+    }
+    if (m_screen == screen_receipt) {
+        finishReceipt();
+        return true;
+    }
+    if (m_screen == screen_challenged) {
+        startOver();
+        return true;
+    }
+    return false;
+}
+
+// ----------------------------------------------------------------------------- audio
+
+void KioskController::speak(const QString& text) {
+    if (!m_audio && !m_audioOnly) return;
+    m_speaker->say(text);
+    m_lastSpoken = text;
+    emit spoken();
+}
+
+void KioskController::repeatScreen() {
+    const bool was = m_audio;
+    m_audio = true;  // a request to hear the screen is answered even with audio off
+    speakScreen();
+    m_audio = was;
+}
+
+void KioskController::speakScreen() {
+    if (!m_audio && !m_audioOnly) return;
+    QString text;
+    if (m_screen == screen_welcome) {
+        text = tr("Welcome. %1. Press Enter to start voting. Use plus and minus to change the text "
+                  "size, Home to hear a screen again.")
+                   .arg(electionName());
+    } else if (m_screen == screen_contest && m_session) {
+        QStringList parts{tr("Contest %1 of %2.").arg(m_contest + 1).arg(contestCount()),
+                          contestTitle() + QLatin1Char('.'), contestInstructions()};
+        const QVariantList list = options();
+        for (int i = 0; i < list.size(); ++i) {
+            const QVariantMap option = list.at(i).toMap();
+            parts << tr("%1: %2, %3.")
+                         .arg(i + 1)
+                         .arg(option.value(QStringLiteral("label")).toString(),
+                              option.value(QStringLiteral("marked")).toBool() ? tr("selected")
+                                                                              : tr("not selected"));
+        }
+        parts << tr(
+            "Use up and down to move, Enter to select, right for the next contest, left "
+            "for the previous one.");
+        text = parts.join(QLatin1Char(' '));
+    } else if (m_screen == screen_review) {
+        QStringList parts{tr("Review your ballot.")};
+        for (const QVariant& v : reviewItems()) {
+            const QVariantMap item = v.toMap();
+            const QStringList marks = item.value(QStringLiteral("marks")).toStringList();
+            parts << item.value(QStringLiteral("title")).toString() + QStringLiteral(": ") +
+                         (marks.isEmpty() ? tr("no selection") : marks.join(QStringLiteral(", "))) +
+                         QLatin1Char('.');
+        }
+        parts << tr(
+            "Use up and down to choose a contest to change, or Continue to encrypt your "
+            "ballot.");
+        text = parts.join(QLatin1Char(' '));
+    } else if (m_screen == screen_sealed) {
+        text = tr("Your ballot is encrypted. Its tracking code is %1. Write it down now. Then "
+                  "cast this ballot, or challenge it to see what it contains: a challenged "
+                  "ballot shows this same code, is not counted, and you vote again.")
+                   .arg(trackingGroups().join(QStringLiteral(", ")));
+    } else if (m_screen == screen_working) {
+        text = m_progressText;
+    } else if (m_screen == screen_receipt) {
+        text = tr("Your ballot was cast. Your tracking code is %1.")
+                   .arg(trackingGroups().join(QStringLiteral(", ")));
+    } else if (m_screen == screen_challenged) {
+        QStringList parts{tr("Your ballot was challenged and will not be counted. Its tracking "
+                             "code is %1: check that it is the code shown before you chose.")
+                              .arg(trackingGroups().join(QStringLiteral(", ")))};
+        for (const QVariant& v : m_challengeItems) {
+            const QVariantMap item = v.toMap();
+            const QStringList marks = item.value(QStringLiteral("marks")).toStringList();
+            parts << item.value(QStringLiteral("title")).toString() + QStringLiteral(": ") +
+                         (marks.isEmpty() ? tr("no selection") : marks.join(QStringLiteral(", "))) +
+                         QLatin1Char('.');
+        }
+        parts << tr("Press Enter to vote again.");
+        text = parts.join(QLatin1Char(' '));
+    } else if (m_screen == screen_idle) {
+        text = tr("Please ask a poll worker to start your voting session.");
+    } else if (m_screen == screen_ledger_error) {
+        text = tr("Your ballot was not cast. Please call a poll worker.");
+    }
+    if (!text.isEmpty()) speak(text);
+}
+
+// ----------------------------------------------------------------------------- accessibility
+
+double KioskController::fontScale() const {
+    return font_scales.at(static_cast<std::size_t>(m_textSize));
+}
+
+void KioskController::setTextSize(int size) {
+    if (size < 0 || size > 3 || size == m_textSize) return;
+    m_textSize = size;
+    emit accessibilityChanged();
+}
+
+void KioskController::setContrast(int mode) {
+    if (mode < 0 || mode > 3 || mode == m_contrast) return;
+    m_contrast = mode;
+    emit accessibilityChanged();
+}
+
+QStringList KioskController::contrastNames() const {
+    return {tr("Standard"), tr("High contrast light"), tr("High contrast dark"),
+            tr("Yellow on black")};
+}
+
+QVariantMap KioskController::palette() const {
+    struct Palette {
+        const char* background;
+        const char* surface;
+        const char* text;
+        const char* muted;
+        const char* accent;
+        const char* accent_text;
+        const char* marked;
+        const char* marked_text;
+        const char* border;
+        const char* warning;
+        const char* danger;
+    };
+    static constexpr std::array<Palette, 4> palettes{{
+        {"#eef2f6", "#ffffff", "#1a1d21", "#4a5560", "#0b5cad", "#ffffff", "#0b5cad", "#ffffff",
+         "#8a96a3", "#8a4b00", "#b00020"},
+        {"#ffffff", "#ffffff", "#000000", "#000000", "#000000", "#ffffff", "#000000", "#ffffff",
+         "#000000", "#000000", "#000000"},
+        {"#000000", "#000000", "#ffffff", "#ffffff", "#ffffff", "#000000", "#ffffff", "#000000",
+         "#ffffff", "#ffffff", "#ffffff"},
+        {"#000000", "#000000", "#ffff00", "#ffff00", "#ffff00", "#000000", "#ffff00", "#000000",
+         "#ffff00", "#ffffff", "#ffffff"},
+    }};
+    const Palette& p = palettes.at(static_cast<std::size_t>(m_contrast));
+    return {{QStringLiteral("background"), QString::fromLatin1(p.background)},
+            {QStringLiteral("surface"), QString::fromLatin1(p.surface)},
+            {QStringLiteral("text"), QString::fromLatin1(p.text)},
+            {QStringLiteral("mutedText"), QString::fromLatin1(p.muted)},
+            {QStringLiteral("accent"), QString::fromLatin1(p.accent)},
+            {QStringLiteral("accentText"), QString::fromLatin1(p.accent_text)},
+            {QStringLiteral("marked"), QString::fromLatin1(p.marked)},
+            {QStringLiteral("markedText"), QString::fromLatin1(p.marked_text)},
+            {QStringLiteral("border"), QString::fromLatin1(p.border)},
+            {QStringLiteral("warning"), QString::fromLatin1(p.warning)},
+            {QStringLiteral("danger"), QString::fromLatin1(p.danger)}};
+}
+
+void KioskController::setLanguage(const QString& language) {
+    if (language == m_language) return;
+    if (language != QStringLiteral("en") && language != QStringLiteral("es")) return;
+    if (m_translator) {
+        QCoreApplication::removeTranslator(m_translator.get());
+        m_translator.reset();
+    }
+    if (language != QStringLiteral("en")) {
+        auto translator = std::make_unique<QTranslator>();
+        if (translator->load(QStringLiteral(":/i18n/kiosk_") + language + QStringLiteral(".qm"))) {
+            QCoreApplication::installTranslator(translator.get());
+            m_translator = std::move(translator);
+        }
+    }
+    m_language = language;
+    m_speaker->setLocale(language);
+    if (m_engine) m_engine->retranslate();
+    emit languageChanged();
+    emit ballotChanged();
+    emit receiptChanged();
+    emit statusChanged();
+    if (!m_notice.isEmpty()) setNotice({});
+    speakScreen();
+}
+
+void KioskController::setAudio(bool on) {
+    if (on == m_audio) return;
+    m_audio = on;
+    if (!on) m_speaker->stop();
+    emit accessibilityChanged();
+    speakScreen();
+}
+
+void KioskController::setAudioOnly(bool on) {
+    if (on == m_audioOnly) return;
+    m_audioOnly = on;
+    if (on) m_audio = true;
+    emit accessibilityChanged();
+    speakScreen();
+}
+
+void KioskController::resetAccessibility() {
+    m_textSize = 0;
+    m_contrast = 0;
+    m_audio = false;
+    m_audioOnly = false;
+    m_speaker->stop();
+    emit accessibilityChanged();
+    setLanguage(QStringLiteral("en"));
+}
+
+}  // namespace psephos::ui
