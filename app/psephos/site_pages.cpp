@@ -64,6 +64,8 @@ struct Texts {
     std::string_view code_label;
     std::string_view code_hint;
     std::string_view check_button;
+    std::string_view district_label;
+    std::string_view any_district;
     std::string_view noscript;
     std::string_view footer;
 };
@@ -86,7 +88,8 @@ constexpr Texts english{
     "your district and checks, in your browser, that your ballot is in it and that the record "
     "is signed with the keys published for this election. No server is trusted.",
     "Tracking code", "32 letters and digits, dashes optional (for example ABCD-EFGH-…)",
-    "Check", "This check needs JavaScript. The results on the other pages read without it.",
+    "Check", "District (printed on your receipt)", "Every district (slower)",
+    "This check needs JavaScript. The results on the other pages read without it.",
     "Published from the election record by psephos publish. Every figure here can be checked "
     "with psephos verify."};
 
@@ -111,7 +114,7 @@ constexpr Texts spanish{
     "registro está firmado con las claves publicadas para esta elección. No se confía en ningún "
     "servidor.",
     "Código de seguimiento", "32 letras y cifras, guiones opcionales (por ejemplo ABCD-EFGH-…)",
-    "Comprobar",
+    "Comprobar", "Distrito (impreso en su recibo)", "Todos los distritos (más lento)",
     "Esta comprobación necesita JavaScript. Los resultados de las otras páginas se leen sin él.",
     "Publicado a partir del registro de la elección con psephos publish. Cada cifra puede "
     "comprobarse con psephos verify."};
@@ -347,7 +350,13 @@ std::string receipt_page(const SiteModel& model, const Texts& t, const std::stri
         << "</label><p id=\"code-hint\" class=\"hint\">" << t.code_hint
         << "</p><input id=\"code\" name=\"code\" type=\"text\" autocomplete=\"off\" "
            "autocapitalize=\"characters\" spellcheck=\"false\" aria-describedby=\"code-hint\" "
-           "required><button type=\"submit\">"
+           "required><label for=\"district\">"
+        << t.district_label << "</label><select id=\"district\" name=\"district\"><option value=\"\">"
+        << t.any_district << "</option>";
+    for (const SiteDistrict& d : model.districts)
+        out << "<option value=\"" << escape_html(d.id) << "\">" << escape_html(d.name) << " ("
+            << escape_html(d.id) << ")</option>";
+    out << "</select><button type=\"submit\">"
         << t.check_button << "</button></form>\n"
         << "<section id=\"outcome\" aria-live=\"polite\" tabindex=\"-1\"></section>\n";
     if (!cosigned.empty()) out << "<p>" << t.cosigners << ": " << escape_html(cosigned) << "</p>\n";

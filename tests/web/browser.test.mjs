@@ -10,7 +10,7 @@
 // Usage: node browser.test.mjs PSEPHOS_EXE CHROMIUM WORK_DIR SCREENSHOT_DIR
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
-import {mkdirSync, readFileSync, rmSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, rmSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {createRequire} from 'node:module';
 import {dirname, extname, join, normalize} from 'node:path';
@@ -33,6 +33,10 @@ const [psephos, chromium, work, screenshots] = process.argv.slice(2);
 if (!psephos || !chromium || !work || !screenshots) {
     console.error('usage: node browser.test.mjs PSEPHOS_EXE CHROMIUM WORK_DIR SCREENSHOT_DIR');
     process.exit(2);
+}
+if (!existsSync(chromium)) {
+    console.error(`chromium not found (${chromium}): apt-get install chromium (scripts/setup)`);
+    process.exit(1);
 }
 
 rmSync(work, {recursive: true, force: true});
@@ -77,7 +81,7 @@ after(async () => {
 });
 
 // Opens the receipt page, with `tamper(url, json)` rewriting the site's data files on the way.
-async function checkCode(code, {lang = 'en', tamper} = {}) {
+async function checkCode(code, {lang = 'en', tamper, district} = {}) {
     const page = await browser.newPage();
     await page.setViewport({width: 900, height: 1100});
     if (tamper) {
@@ -97,6 +101,7 @@ async function checkCode(code, {lang = 'en', tamper} = {}) {
     }
     await page.goto(`${base}${lang === 'es' ? 'es/' : ''}receipt.html`, {waitUntil: 'networkidle0'});
     await page.type('#code', code);
+    if (district) await page.select('#district', district);
     await page.click('button[type=submit]');
     await page.waitForFunction(() => {
         const v = document.querySelector('#outcome [data-verdict]');
@@ -123,7 +128,7 @@ const shot = (page, name, fullPage = true) => page.screenshot({path: join(screen
 const flipHex = (hex) => (hex[0] === '0' ? '1' : '0') + hex.slice(1);
 
 test('a valid tracking code is verified, with what was checked', async () => {
-    const {page, outcome} = await checkCode(receipt.printed_tracking_code);
+    const {page, outcome} = await checkCode(receipt.printed_tracking_code, {district: receipt.district});
     assert.equal(outcome.verdict, 'ok', outcome.text);
     assert.match(outcome.text, /Verified/);
     assert.ok(outcome.text.includes(receipt.printed_tracking_code));
@@ -149,6 +154,13 @@ test('a challenged ballot is found and shows what it opened to', async () => {
     assert.match(outcome.text, /challenged ballot/);
     for (const c of challenged.contests) assert.ok(outcome.text.includes(c.contest_id), c.contest_id);
     await shot(page, 'receipt-challenged');
+    await page.close();
+});
+
+test('a code looked up in another district is not found there', async () => {
+    const other = results.districts.map((d) => d.district).find((d) => d !== receipt.district);
+    const {page, outcome} = await checkCode(receipt.printed_tracking_code, {district: other});
+    assert.equal(outcome.verdict, 'missing', outcome.text);
     await page.close();
 });
 

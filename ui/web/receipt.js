@@ -100,7 +100,7 @@ function report(result) {
     show('ok', result.state === 'challenged' ? t.challenged : t.verified, ...parts);
 }
 
-async function check(typed) {
+async function check(typed, only) {
     const code = normaliseCode(typed);
     if (!code) {
         show('bad', t.badCode);
@@ -111,7 +111,7 @@ async function check(typed) {
         const site = await fetchJson('data/site.json');
         if (!site) throw new CheckError('W1', t.fetchFailed('data/site.json', 404));
         for (const district of site.districts) {
-            if (district.ballots === 0) continue;
+            if (district.ballots === 0 || (only && district.id !== only)) continue;
             const shard = await fetchJson(shardName(district, code));
             if (!shard) continue;
             const entry = findEntry(district, shard, code);
@@ -128,10 +128,13 @@ async function check(typed) {
 
 form.addEventListener('submit', (event) => {
     event.preventDefault();
-    check(document.getElementById('code').value);
+    check(document.getElementById('code').value, document.getElementById('district').value);
 });
-const fromUrl = new URLSearchParams(location.search).get('code');
-if (fromUrl) {
-    document.getElementById('code').value = fromUrl;
-    check(fromUrl);
+// A link or QR code may carry the code and district: receipt.html?code=…&district=…
+const query = new URLSearchParams(location.search);
+if (query.get('code')) {
+    document.getElementById('code').value = query.get('code');
+    const select = document.getElementById('district');
+    if ([...select.options].some((o) => o.value === query.get('district'))) select.value = query.get('district');
+    check(query.get('code'), select.value);
 }
