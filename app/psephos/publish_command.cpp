@@ -17,12 +17,12 @@ namespace psephos::app {
 namespace {
 
 Result<std::filesystem::path> make_staging_directory(const std::filesystem::path& out) {
-    std::string pattern = (out.parent_path() / ("." + out.filename().string() + ".partial-XXXXXX"))
-                              .string();
+    std::string pattern =
+        (out.parent_path() / ("." + out.filename().string() + ".partial-XXXXXX")).string();
     if (!::mkdtemp(pattern.data()))
-        return make_error(ErrorCode::io_error,
-                          out.parent_path().string() + ": cannot create a directory beside '" +
-                              out.filename().string() + "'");
+        return make_error(ErrorCode::io_error, out.parent_path().string() +
+                                                   ": cannot create a directory beside '" +
+                                                   out.filename().string() + "'");
     std::filesystem::permissions(pattern, std::filesystem::perms(0755));
     return std::filesystem::path(pattern);
 }
@@ -48,8 +48,8 @@ int run_publish_command(Words words) {
     if (!out_value) return usage_error(spec, "--out SITE_DIR is required");
     std::uint64_t shard_ballots = default_shard_ballots;
     if (auto size = args->value("--shard-size")) {
-        const auto [end, ec] = std::from_chars(size->data(), size->data() + size->size(),
-                                               shard_ballots);
+        const auto [end, ec] =
+            std::from_chars(size->data(), size->data() + size->size(), shard_ballots);
         if (ec != std::errc() || end != size->data() + size->size() || shard_ballots == 0 ||
             shard_ballots > 1'000'000)
             return usage_error(spec, "--shard-size: '" + *size +

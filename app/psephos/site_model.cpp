@@ -209,9 +209,9 @@ Result<SiteModel> write_site_data(const record::RecordReader& reader,
     model.election_verifier_key = election_status.verifier.to_text();
     PSEPHOS_TRY_ASSIGN(const auto election_notes, reader.checkpoints(ledger::election_log_name));
     if (election_notes.empty() || election_notes.back().first != election_status.size)
-        return make_error(ErrorCode::not_found,
-                          "election log: no signed checkpoint of its size " +
-                              std::to_string(election_status.size) + " (nothing to publish)");
+        return make_error(ErrorCode::not_found, "election log: no signed checkpoint of its size " +
+                                                    std::to_string(election_status.size) +
+                                                    " (nothing to publish)");
     const std::string& election_note = election_notes.back().second;
     model.election_checkpoint = {election_status.size, election_status.root};
     model.election_signed_checkpoint = election_note;
@@ -228,7 +228,8 @@ Result<SiteModel> write_site_data(const record::RecordReader& reader,
         district.log_size = status.size;
         PSEPHOS_TRY_ASSIGN(const auto notes, reader.checkpoints(d.id));
         for (const auto& [size, note] : notes) {
-            PSEPHOS_TRY_ASSIGN(const election::Checkpoint cp, open_checkpoint(note, status.verifier));
+            PSEPHOS_TRY_ASSIGN(const election::Checkpoint cp,
+                               open_checkpoint(note, status.verifier));
             district.checkpoints.push_back({size, cp.root});
         }
         PSEPHOS_TRY_ASSIGN(DistrictScan scan, scan_district(reader, d.id));
@@ -253,15 +254,13 @@ Result<SiteModel> write_site_data(const record::RecordReader& reader,
             proofs.emplace(std::vector<Hash32>(
                 scan.leaves.begin(), scan.leaves.begin() + static_cast<std::ptrdiff_t>(cp->size)));
             if (!(proofs->root() == cp->root))
-                return make_error(ErrorCode::corrupted,
-                                  where + ": root " + cp->root.to_hex() +
-                                      " is not the root of the log's first " +
-                                      std::to_string(cp->size) + " records");
+                return make_error(ErrorCode::corrupted, where + ": root " + cp->root.to_hex() +
+                                                            " is not the root of the log's first " +
+                                                            std::to_string(cp->size) + " records");
             district.published = SiteCheckpoint{cp->size, cp->root};
-            PSEPHOS_TRY_ASSIGN(
-                const auto inclusion,
-                reader.prove_inclusion(ledger::election_log_name, leaf->second.index,
-                                       election_status.size));
+            PSEPHOS_TRY_ASSIGN(const auto inclusion,
+                               reader.prove_inclusion(ledger::election_log_name, leaf->second.index,
+                                                      election_status.size));
             checkpoint_json = json::object{{"signed_checkpoint", leaf->second.signed_checkpoint},
                                            {"election_leaf", to_base64(leaf->second.record)},
                                            {"election_leaf_index", leaf->second.index},

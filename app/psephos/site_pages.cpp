@@ -71,50 +71,112 @@ struct Texts {
 };
 
 constexpr Texts english{
-    "en", "es/index.html", "Español", "Skip to the content", "Sections", "Results", "Turnout",
-    "Checkpoints and anchors", "Check your receipt", "Election id", "Dates",
-    "Not every district has a result yet: the totals so far are shown.", "Total", "Option",
-    "Votes", "Share", "District", "No result yet.", "Votes for each option in", "Ballots cast",
-    "Ballots challenged (not counted)", "Log records",
-    "The record holds the ballots cast, not the number of registered voters.", "All districts",
-    "Log", "Verifier key", "Size", "Root (hex)", "Checkpoint receipts are checked against",
-    "Signed checkpoints", "none",
+    "en",
+    "es/index.html",
+    "Español",
+    "Skip to the content",
+    "Sections",
+    "Results",
+    "Turnout",
+    "Checkpoints and anchors",
+    "Check your receipt",
+    "Election id",
+    "Dates",
+    "Not every district has a result yet: the totals so far are shown.",
+    "Total",
+    "Option",
+    "Votes",
+    "Share",
+    "District",
+    "No result yet.",
+    "Votes for each option in",
+    "Ballots cast",
+    "Ballots challenged (not counted)",
+    "Log records",
+    "The record holds the ballots cast, not the number of registered voters.",
+    "All districts",
+    "Log",
+    "Verifier key",
+    "Size",
+    "Root (hex)",
+    "Checkpoint receipts are checked against",
+    "Signed checkpoints",
+    "none",
     "Compare these keys with the ones the election authority published: the receipt check "
     "trusts them.",
-    "Anchors on public chains", "The election root has not been anchored on a chain.", "Chain",
-    "Transaction", "Confirmed", "yes", "no", "Witness cosignatures",
+    "Anchors on public chains",
+    "The election root has not been anchored on a chain.",
+    "Chain",
+    "Transaction",
+    "Confirmed",
+    "yes",
+    "no",
+    "Witness cosignatures",
     "Check that your ballot is in the election record",
     "Type the tracking code printed on your receipt. This page fetches the published record of "
     "your district and checks, in your browser, that your ballot is in it and that the record "
     "is signed with the keys published for this election. No server is trusted.",
-    "Tracking code", "32 letters and digits, dashes optional (for example ABCD-EFGH-…)",
-    "Check", "District (printed on your receipt)", "Every district (slower)",
+    "Tracking code",
+    "32 letters and digits, dashes optional (for example ABCD-EFGH-…)",
+    "Check",
+    "District (printed on your receipt)",
+    "Every district (slower)",
     "This check needs JavaScript. The results on the other pages read without it.",
     "Published from the election record by psephos publish. Every figure here can be checked "
     "with psephos verify."};
 
 constexpr Texts spanish{
-    "es", "../index.html", "English", "Saltar al contenido", "Secciones", "Resultados",
-    "Participación", "Puntos de control y anclajes", "Comprobar su recibo", "Identificador de la elección",
-    "Fechas", "Aún no todos los distritos tienen resultado: se muestran los totales hasta ahora.",
-    "Total", "Opción", "Votos", "Porcentaje", "Distrito", "Aún sin resultado.",
-    "Votos de cada opción en", "Papeletas emitidas", "Papeletas impugnadas (no se cuentan)",
+    "es",
+    "../index.html",
+    "English",
+    "Saltar al contenido",
+    "Secciones",
+    "Resultados",
+    "Participación",
+    "Puntos de control y anclajes",
+    "Comprobar su recibo",
+    "Identificador de la elección",
+    "Fechas",
+    "Aún no todos los distritos tienen resultado: se muestran los totales hasta ahora.",
+    "Total",
+    "Opción",
+    "Votos",
+    "Porcentaje",
+    "Distrito",
+    "Aún sin resultado.",
+    "Votos de cada opción en",
+    "Papeletas emitidas",
+    "Papeletas impugnadas (no se cuentan)",
     "Registros del log",
     "El registro contiene las papeletas emitidas, no el número de electores inscritos.",
-    "Todos los distritos", "Log", "Clave de verificación", "Tamaño", "Raíz (hex)",
-    "Punto de control contra el que se comprueban los recibos", "Puntos de control firmados",
+    "Todos los distritos",
+    "Log",
+    "Clave de verificación",
+    "Tamaño",
+    "Raíz (hex)",
+    "Punto de control contra el que se comprueban los recibos",
+    "Puntos de control firmados",
     "ninguno",
     "Compare estas claves con las que publicó la autoridad electoral: la comprobación de "
     "recibos confía en ellas.",
-    "Anclajes en cadenas públicas", "La raíz de la elección no se ha anclado en ninguna cadena.",
-    "Cadena", "Transacción", "Confirmado", "sí", "no", "Cofirmas de testigos",
+    "Anclajes en cadenas públicas",
+    "La raíz de la elección no se ha anclado en ninguna cadena.",
+    "Cadena",
+    "Transacción",
+    "Confirmado",
+    "sí",
+    "no",
+    "Cofirmas de testigos",
     "Compruebe que su papeleta está en el registro de la elección",
     "Escriba el código de seguimiento impreso en su recibo. Esta página descarga el registro "
     "publicado de su distrito y comprueba, en su navegador, que su papeleta está en él y que el "
     "registro está firmado con las claves publicadas para esta elección. No se confía en ningún "
     "servidor.",
-    "Código de seguimiento", "32 letras y cifras, guiones opcionales (por ejemplo ABCD-EFGH-…)",
-    "Comprobar", "Distrito (impreso en su recibo)", "Todos los distritos (más lento)",
+    "Código de seguimiento",
+    "32 letras y cifras, guiones opcionales (por ejemplo ABCD-EFGH-…)",
+    "Comprobar",
+    "Distrito (impreso en su recibo)",
+    "Todos los distritos (más lento)",
     "Esta comprobación necesita JavaScript. Los resultados de las otras páginas se leen sin él.",
     "Publicado a partir del registro de la elección con psephos publish. Cada cifra puede "
     "comprobarse con psephos verify."};
@@ -186,19 +248,20 @@ void write_contest(std::ostream& out, const ContestCounts& c, const Texts& t, st
         << heading_tag << ">\n";
     write_chart(out, c, t, std::string(id) + "-chart");
     out << "<table data-contest=\"" << escape_html(c.contest->id) << "\"><caption>"
-        << escape_html(localized(c.contest->title, t.lang)) << "</caption><thead><tr><th scope=\"col\">"
-        << t.option << "</th><th scope=\"col\">" << t.votes << "</th><th scope=\"col\">" << t.share
-        << "</th></tr></thead><tbody>\n";
+        << escape_html(localized(c.contest->title, t.lang))
+        << "</caption><thead><tr><th scope=\"col\">" << t.option << "</th><th scope=\"col\">"
+        << t.votes << "</th><th scope=\"col\">" << t.share << "</th></tr></thead><tbody>\n";
     for (std::size_t i = 0; i < c.counts.size(); ++i)
-        out << "<tr data-option=\"" << escape_html(c.contest->options[i].id) << "\"><th scope=\"row\">"
+        out << "<tr data-option=\"" << escape_html(c.contest->options[i].id)
+            << "\"><th scope=\"row\">"
             << escape_html(localized(c.contest->options[i].label, t.lang))
-            << "</th><td class=\"count\">" << c.counts[i] << "</td><td>" << percent(c.counts[i], c.sum)
-            << "</td></tr>\n";
+            << "</th><td class=\"count\">" << c.counts[i] << "</td><td>"
+            << percent(c.counts[i], c.sum) << "</td></tr>\n";
     out << "</tbody></table></section>\n";
 }
 
-void write_header(std::ostream& out, const SiteModel& model, const Texts& t,
-                  std::string_view title, std::string_view root) {
+void write_header(std::ostream& out, const SiteModel& model, const Texts& t, std::string_view title,
+                  std::string_view root) {
     out << "<!DOCTYPE html>\n<html lang=\"" << t.lang << "\"><head><meta charset=\"utf-8\">"
         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         << "<title>" << escape_html(title) << " — " << escape_html(model.election_name)
@@ -228,7 +291,8 @@ std::vector<std::string> cosigners(const std::string& note, const std::string& o
     const std::string dash = "\xE2\x80\x94 ";
     while (std::getline(lines, line)) {
         if (line.rfind(dash, 0) != 0) continue;
-        const std::string name = line.substr(dash.size(), line.find(' ', dash.size()) - dash.size());
+        const std::string name =
+            line.substr(dash.size(), line.find(' ', dash.size()) - dash.size());
         if (name != own_name && std::find(names.begin(), names.end(), name) == names.end())
             names.push_back(name);
     }
@@ -240,29 +304,30 @@ std::string index_page(const SiteModel& model, const election::ElectionManifest&
     std::ostringstream out;
     write_header(out, model, t, t.results, t.lang == "en" ? "" : "../");
     out << "<h1>" << escape_html(model.election_name) << "</h1>\n<dl class=\"facts\"><dt>"
-        << t.election_id << "</dt><dd><code>" << escape_html(model.election_id) << "</code></dd><dt>"
-        << t.dates << "</dt><dd>" << escape_html(model.start_date) << " – "
+        << t.election_id << "</dt><dd><code>" << escape_html(model.election_id)
+        << "</code></dd><dt>" << t.dates << "</dt><dd>" << escape_html(model.start_date) << " – "
         << escape_html(model.end_date) << "</dd></dl>\n";
 
-    out << "<section id=\"results\" aria-labelledby=\"results-h\"><h2 id=\"results-h\">" << t.results
-        << "</h2>\n";
+    out << "<section id=\"results\" aria-labelledby=\"results-h\"><h2 id=\"results-h\">"
+        << t.results << "</h2>\n";
     if (!model.complete) out << "<p class=\"note\">" << t.incomplete << "</p>\n";
     out << "<section id=\"totals\" aria-labelledby=\"totals-h\"><h3 id=\"totals-h\">" << t.totals
         << "</h3>\n";
     for (std::size_t c = 0; c < manifest.contests.size(); ++c) {
         const auto found = model.totals.find(manifest.contests[c].id);
         write_contest(out,
-                      counts_of(manifest.contests[c],
-                                found == model.totals.end() ? std::map<std::string, std::uint64_t>{}
-                                                            : found->second),
+                      counts_of(manifest.contests[c], found == model.totals.end()
+                                                          ? std::map<std::string, std::uint64_t>{}
+                                                          : found->second),
                       t, "total-" + std::to_string(c), "h4");
     }
     out << "</section>\n";
     for (std::size_t d = 0; d < model.districts.size(); ++d) {
         const SiteDistrict& district = model.districts[d];
-        out << "<section class=\"district\" aria-labelledby=\"district-" << d << "\"><h3 id=\"district-"
-            << d << "\">" << t.district << ' ' << escape_html(district.name) << " (<code>"
-            << escape_html(district.id) << "</code>)</h3>\n";
+        out << "<section class=\"district\" aria-labelledby=\"district-" << d
+            << "\"><h3 id=\"district-" << d << "\">" << t.district << ' '
+            << escape_html(district.name) << " (<code>" << escape_html(district.id)
+            << "</code>)</h3>\n";
         if (!district.result) out << "<p>" << t.no_result << "</p>\n";
         if (district.result) {
             for (std::size_t c = 0; c < district.result->counts.size(); ++c) {
@@ -279,8 +344,8 @@ std::string index_page(const SiteModel& model, const election::ElectionManifest&
     }
     out << "</section>\n";
 
-    out << "<section id=\"turnout\" aria-labelledby=\"turnout-h\"><h2 id=\"turnout-h\">" << t.turnout
-        << "</h2><p>" << t.turnout_note << "</p>\n<table><caption>" << t.turnout
+    out << "<section id=\"turnout\" aria-labelledby=\"turnout-h\"><h2 id=\"turnout-h\">"
+        << t.turnout << "</h2><p>" << t.turnout_note << "</p>\n<table><caption>" << t.turnout
         << "</caption><thead><tr><th scope=\"col\">" << t.district << "</th><th scope=\"col\">"
         << t.ballots_cast << "</th><th scope=\"col\">" << t.ballots_challenged
         << "</th><th scope=\"col\">" << t.records << "</th></tr></thead><tbody>\n";
@@ -351,13 +416,13 @@ std::string receipt_page(const SiteModel& model, const Texts& t, const std::stri
         << "</p><input id=\"code\" name=\"code\" type=\"text\" autocomplete=\"off\" "
            "autocapitalize=\"characters\" spellcheck=\"false\" aria-describedby=\"code-hint\" "
            "required><label for=\"district\">"
-        << t.district_label << "</label><select id=\"district\" name=\"district\"><option value=\"\">"
-        << t.any_district << "</option>";
+        << t.district_label
+        << "</label><select id=\"district\" name=\"district\"><option value=\"\">" << t.any_district
+        << "</option>";
     for (const SiteDistrict& d : model.districts)
         out << "<option value=\"" << escape_html(d.id) << "\">" << escape_html(d.name) << " ("
             << escape_html(d.id) << ")</option>";
-    out << "</select><button type=\"submit\">"
-        << t.check_button << "</button></form>\n"
+    out << "</select><button type=\"submit\">" << t.check_button << "</button></form>\n"
         << "<section id=\"outcome\" aria-live=\"polite\" tabindex=\"-1\"></section>\n";
     if (!cosigned.empty()) out << "<p>" << t.cosigners << ": " << escape_html(cosigned) << "</p>\n";
     out << "<script type=\"module\" src=\"" << root << "assets/receipt.js\"></script>\n";
@@ -372,12 +437,23 @@ std::string escape_html(std::string_view text) {
     out.reserve(text.size());
     for (const char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -391,14 +467,13 @@ Status write_site_pages(const SiteModel& model, const election::ElectionManifest
         if (ec) return make_error(ErrorCode::io_error, (site / dir).string() + ": " + ec.message());
     }
     for (const WebAsset& asset : web_assets())
-        PSEPHOS_TRY(crypto::write_new_file(site / "assets" / std::string(asset.name),
-                                           asset.bytes, public_mode));
+        PSEPHOS_TRY(crypto::write_new_file(site / "assets" / std::string(asset.name), asset.bytes,
+                                           public_mode));
     std::string cosigned;
     for (const std::string& name :
          cosigners(model.election_signed_checkpoint, model.election_id + "/election"))
         cosigned += (cosigned.empty() ? "" : ", ") + name;
-    for (const auto& [texts, dir] :
-         std::array<std::pair<const Texts*, std::filesystem::path>, 2>{
+    for (const auto& [texts, dir] : std::array<std::pair<const Texts*, std::filesystem::path>, 2>{
              {{&english, site}, {&spanish, site / "es"}}}) {
         PSEPHOS_TRY(crypto::write_new_file(dir / "index.html", index_page(model, manifest, *texts),
                                            public_mode));

@@ -29,9 +29,7 @@ QJsonObject json_file(const QString& path) {
     return QJsonDocument::fromJson(read_all(path)).object();
 }
 
-Hash32 hash_of(const QString& hex) {
-    return psephos::Hash32::from_hex(hex.toStdString()).value();
-}
+Hash32 hash_of(const QString& hex) { return psephos::Hash32::from_hex(hex.toStdString()).value(); }
 
 }  // namespace
 
@@ -95,9 +93,9 @@ private slots:
             const QStringList note =
                 district["checkpoint"].toObject()["signed_checkpoint"].toString().split('\n');
             const auto size = note[1].toULongLong();
-            const Hash32 root = psephos::Hash32::from_bytes(
-                                    psephos::from_base64(note[2].toStdString()).value())
-                                    .value();
+            const Hash32 root =
+                psephos::Hash32::from_bytes(psephos::from_base64(note[2].toStdString()).value())
+                    .value();
             const unsigned digits = district["shard_prefix_digits"].toInt();
             QCOMPARE(digits, id == "d1" ? 1U : 0U);  // d1 has 3 ballots, d2 one
             const QDir dir(site + "/data/districts/" + id);
@@ -106,8 +104,8 @@ private slots:
                 QCOMPARE(shard["district"].toString(), id);
                 for (const auto b : shard["ballots"].toArray()) {
                     const QJsonObject ballot = b.toObject();
-                    QVERIFY(ballot["tracking_code"].toString().startsWith(
-                        shard["prefix"].toString()));
+                    QVERIFY(
+                        ballot["tracking_code"].toString().startsWith(shard["prefix"].toString()));
                     const auto record =
                         psephos::from_base64(ballot["record"].toString().toStdString());
                     QVERIFY(record.ok());
@@ -149,14 +147,15 @@ private slots:
         QVERIFY(QDir().mkpath(copy + "/districts/d2"));
         QVERIFY(QDir().mkpath(copy + "/election"));
         QVERIFY(QDir().mkpath(copy + "/events"));
-        const QStringList files = {"record.json", "manifest.json", "manifest.bin", "authority.bin",
-                                   "results.json", "challenged-ballots.json"};
+        const QStringList files = {"record.json",   "manifest.json", "manifest.bin",
+                                   "authority.bin", "results.json",  "challenged-ballots.json"};
         QStringList logs;
         for (const char* dir : {"districts/d1", "districts/d2", "election", "events"})
             for (const char* f : {"records.bin", "checkpoints.bin", "consistency.bin"})
                 if (QFile::exists(tiny_record + "/" + dir + "/" + f))
                     logs << QString(dir) + "/" + f;
-        for (const QString& f : files + logs) QVERIFY(QFile::copy(tiny_record + "/" + f, copy + "/" + f));
+        for (const QString& f : files + logs)
+            QVERIFY(QFile::copy(tiny_record + "/" + f, copy + "/" + f));
         // One byte of d1's third record (a ballot's ciphertext): the log no longer has its root.
         QFile records(copy + "/districts/d1/records.bin");
         QVERIFY(records.open(QIODevice::ReadWrite));

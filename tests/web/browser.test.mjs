@@ -102,6 +102,7 @@ async function checkCode(code, {lang = 'en', tamper, district} = {}) {
     await page.goto(`${base}${lang === 'es' ? 'es/' : ''}receipt.html`, {waitUntil: 'networkidle0'});
     await page.type('#code', code);
     if (district) await page.select('#district', district);
+    const started = Date.now();
     await page.click('button[type=submit]');
     await page.waitForFunction(() => {
         const v = document.querySelector('#outcome [data-verdict]');
@@ -112,6 +113,7 @@ async function checkCode(code, {lang = 'en', tamper, district} = {}) {
         text: o.innerText,
         check: o.querySelector('[data-check]')?.dataset.check,
     }));
+    outcome.ms = Date.now() - started;
     return {page, outcome};
 }
 
@@ -127,8 +129,9 @@ async function assertNoAxeViolations(page, what) {
 const shot = (page, name, fullPage = true) => page.screenshot({path: join(screenshots, `web-${name}.png`), fullPage});
 const flipHex = (hex) => (hex[0] === '0' ? '1' : '0') + hex.slice(1);
 
-test('a valid tracking code is verified, with what was checked', async () => {
+test('a valid tracking code is verified, with what was checked', async (t) => {
     const {page, outcome} = await checkCode(receipt.printed_tracking_code, {district: receipt.district});
+    t.diagnostic(`fetched and verified in ${outcome.ms} ms`);
     assert.equal(outcome.verdict, 'ok', outcome.text);
     assert.match(outcome.text, /Verified/);
     assert.ok(outcome.text.includes(receipt.printed_tracking_code));
