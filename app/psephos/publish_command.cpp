@@ -23,7 +23,12 @@ Result<std::filesystem::path> make_staging_directory(const std::filesystem::path
         return make_error(ErrorCode::io_error, out.parent_path().string() +
                                                    ": cannot create a directory beside '" +
                                                    out.filename().string() + "'");
-    std::filesystem::permissions(pattern, std::filesystem::perms(0755));
+    std::error_code ec;
+    std::filesystem::permissions(pattern, std::filesystem::perms(0755), ec);
+    if (ec) {
+        std::filesystem::remove(pattern, ec);
+        return make_error(ErrorCode::io_error, pattern + ": cannot make it readable to all");
+    }
     return std::filesystem::path(pattern);
 }
 

@@ -121,8 +121,13 @@ std::string shard_prefix(const Hash32& code, unsigned digits) {
     return code.to_hex().substr(0, digits);
 }
 
-// Writes one district's shards; returns the largest shard's size in bytes.
-Result<std::uint64_t> write_shards(const record::RecordReader& reader, const SiteDistrict& district,
+struct ShardsWritten {
+    std::uint64_t count = 0;
+    std::uint64_t largest_bytes = 0;
+};
+
+// Writes one district's shards.
+Result<ShardsWritten> write_shards(const record::RecordReader& reader, const SiteDistrict& district,
                                    const DistrictScan& scan, const InclusionProofs* proofs,
                                    const std::filesystem::path& dir) {
     std::map<std::string, std::vector<const BallotRef*>> shards;
@@ -131,7 +136,7 @@ Result<std::uint64_t> write_shards(const record::RecordReader& reader, const Sit
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return make_error(ErrorCode::io_error, dir.string() + ": " + ec.message());
-    std::uint64_t largest = 0;
+    ShardsWritten written{shards.size(), 0};
     for (const auto& [prefix, ballots] : shards) {
         json::array entries;
         for (const BallotRef* b : ballots) {
@@ -148,11 +153,11 @@ Result<std::uint64_t> write_shards(const record::RecordReader& reader, const Sit
                                                               {"prefix", prefix},
                                                               {"ballots", std::move(entries)}}) +
                                  "\n";
-        largest = std::max<std::uint64_t>(largest, text.size());
+        written.largest_bytes = std::max<std::uint64_t>(written.largest_bytes, text.size());
         const std::string name = (prefix.empty() ? std::string("all") : prefix) + ".json";
         PSEPHOS_TRY(crypto::write_new_file(dir / name, text, public_mode));
     }
-    return largest;
+    return written;
 }
 
 }  // namespace
@@ -266,13 +271,11 @@ Result<SiteModel> write_site_data(const record::RecordReader& reader,
                                            {"election_leaf_index", leaf->second.index},
                                            {"election_inclusion", hex_list(inclusion)}};
         }
-        PSEPHOS_TRY_ASSIGN(district.largest_shard_bytes,
+        PSEPHOS_TRY_ASSIGN(const ShardsWritten written,
                            write_shards(reader, district, scan, proofs ? &*proofs : nullptr,
                                         site / "data" / "districts" / d.id));
-        std::map<std::string, int> prefixes;
-        for (const BallotRef& b : scan.ballots)
-            prefixes[shard_prefix(b.code, district.shard_prefix_digits)] = 1;
-        district.shards = prefixes.size();
+        district.shards = written.count;
+        district.largest_shard_bytes = written.largest_bytes;
         districts_json.emplace_back(
             json::object{{"id", d.id},
                          {"name", d.name},

@@ -24,6 +24,9 @@ const messages = {
         nothing: 'no choice',
         keys: 'The keys are the ones this site publishes; compare them, on the results page, with those the election authority published.',
         fetchFailed: (path, status) => `could not fetch ${path} (${status})`,
+        scan: 'Scan the QR code on the receipt',
+        stopScan: 'Stop the camera',
+        scanFailed: 'The camera could not be used; type the code instead.',
     },
     es: {
         badCode: 'Eso no es un código de seguimiento: escriba las 32 letras y cifras impresas en su recibo (los guiones y espacios son opcionales).',
@@ -46,6 +49,9 @@ const messages = {
         nothing: 'ninguna opción',
         keys: 'Las claves son las que publica este sitio; compárelas, en la página de resultados, con las que publicó la autoridad electoral.',
         fetchFailed: (path, status) => `no se pudo descargar ${path} (${status})`,
+        scan: 'Escanear el código QR del recibo',
+        stopScan: 'Detener la cámara',
+        scanFailed: 'No se pudo usar la cámara; escriba el código.',
     },
 };
 
@@ -130,6 +136,46 @@ form.addEventListener('submit', (event) => {
     event.preventDefault();
     check(document.getElementById('code').value, document.getElementById('district').value);
 });
+// Scanning the kiosk's QR code (it holds the printed tracking code), where the browser has a
+// camera and the Shape Detection API's BarcodeDetector (Chromium on Android and macOS, Safari);
+// elsewhere the button is not shown and the code is typed.
+if ('BarcodeDetector' in globalThis && navigator.mediaDevices?.getUserMedia) {
+    const button = element('button', {type: 'button', id: 'scan'}, t.scan);
+    const video = element('video', {playsinline: '', muted: '', hidden: '', 'aria-hidden': 'true'});
+    form.append(button, video);
+    let stream = null;
+    const stop = () => {
+        stream?.getTracks().forEach((track) => track.stop());
+        stream = null;
+        video.hidden = true;
+        button.textContent = t.scan;
+    };
+    button.addEventListener('click', async () => {
+        if (stream) return stop();
+        try {
+            const detector = new globalThis.BarcodeDetector({formats: ['qr_code']});
+            stream = await navigator.mediaDevices.getUserMedia({video: {facingMode: 'environment'}});
+            video.srcObject = stream;
+            video.hidden = false;
+            button.textContent = t.stopScan;
+            await video.play();
+            while (stream) {
+                const [found] = await detector.detect(video);
+                if (found && normaliseCode(found.rawValue)) {
+                    document.getElementById('code').value = found.rawValue;
+                    stop();
+                    check(found.rawValue, document.getElementById('district').value);
+                    return;
+                }
+                await new Promise((resolve) => setTimeout(resolve, 250));
+            }
+        } catch {
+            stop();
+            show('bad', t.scanFailed);
+        }
+    });
+}
+
 // A link or QR code may carry the code and district: receipt.html?code=…&district=…
 const query = new URLSearchParams(location.search);
 if (query.get('code')) {
