@@ -168,6 +168,9 @@ test('an unknown code is not found; a shard for another prefix or district is re
     const sharded = {...d1(), shard_prefix_digits: 2};
     assert.throws(() => v.findEntry(sharded, {...shards.d1, prefix: '0c'}, 'ab12'), /prefix/);
     assert.equal(v.shardName(sharded, 'ab12'), 'data/districts/d1/ab.json');
+    // Two entries with the code typed: refused rather than one picked.
+    const twice = {...shards.d1, ballots: [cast(), cast()]};
+    assert.throws(() => v.findEntry(d1(), twice, cast().tracking_code.slice(0, 40)), /more than one/);
 });
 
 function flipByte(base64, at) {
@@ -220,6 +223,53 @@ test('W3: a tampered or wrongly signed district checkpoint fails', async () => {
     await rejects(v.verifyBallot(site, withCheckpoint(note + 'comment\n'), shards.d1, cast(), code), 'W3', /not a signature line/);
     // A key whose id does not match its name and key.
     await rejects(v.verifyBallot(site, {...d1(), verifier_key: d1().verifier_key.replace('+125eeb79+', '+125eeb78+')}, shards.d1, cast(), code), 'W3', /key id/);
+});
+
+// A note signed by a fresh key (WebCrypto) under `name`, and that key's verifier-key text.
+async function signNote(name, text) {
+    const pair = await crypto.subtle.generateKey({name: 'Ed25519'}, true, ['sign', 'verify']);
+    const pub = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+    const keyBytes = concat([1], pub);
+    const id = (await sha(concat(new TextEncoder().encode(name), [0x0a], keyBytes))).slice(0, 4);
+    const signature = new Uint8Array(await crypto.subtle.sign({name: 'Ed25519'}, pair.privateKey, new TextEncoder().encode(text)));
+    return {
+        note: `${text}\n\u2014 ${name} ${v.bytesToBase64(concat(id, signature))}\n`,
+        key: `${name}+${v.bytesToHex(id)}+${v.bytesToBase64(keyBytes)}`,
+    };
+}
+
+test("W3, W5: a checkpoint validly signed by the named key but for another origin fails", async () => {
+    const code = cast().tracking_code;
+    const root = v.bytesToBase64(v.hexToBytes(logOf('d1').root));
+    const own = await signNote('tiny-record-2026/district/d1', `tiny-record-2026/district/d1\n10\n${root}\n`);
+    const ok = {...d1(), verifier_key: own.key, checkpoint: {...d1().checkpoint, signed_checkpoint: own.note}};
+    // The same key and root under the right origin pass W3 and W4 (then W6: the leaf carries the real note).
+    await rejects(v.verifyBallot(site, ok, shards.d1, cast(), code), 'W6', /does not carry/);
+    const other = await signNote('tiny-record-2026/district/d1', `tiny-record-2026/district/d2\n10\n${root}\n`);
+    await rejects(v.verifyBallot(site, {...ok, verifier_key: other.key, checkpoint: {...ok.checkpoint, signed_checkpoint: other.note}}, shards.d1, cast(), code), 'W3', /origin/);
+    const election = await signNote('tiny-record-2026/election', `tiny-record-2026/events\n10\n${root}\n`);
+    await rejects(v.verifyBallot({...site, election_log: {verifier_key: election.key, signed_checkpoint: election.note}}, d1(), shards.d1, cast(), code), 'W5', /origin/);
+});
+
+test("W6: an election-log leaf naming another district, though carrying this checkpoint, fails", async () => {
+    const code = cast().tracking_code;
+    const u32 = (n) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+    const text = (t) => {
+        const b = new TextEncoder().encode(t);
+        return concat(u32(b.length), b);
+    };
+    const note = d1().checkpoint.signed_checkpoint;
+    const check = async (districtId) => {
+        // A one-leaf election log holding the 0x0C record, signed by a fresh election key.
+        const leaf = concat([0x0c, 1], text(districtId), text(note));
+        const root = v.bytesToBase64(await v.leafHash(leaf));
+        const election = await signNote('tiny-record-2026/election', `tiny-record-2026/election\n1\n${root}\n`);
+        const forged = {...site, election_log: {verifier_key: election.key, signed_checkpoint: election.note}};
+        const district = {...d1(), checkpoint: {...d1().checkpoint, election_leaf: v.bytesToBase64(leaf), election_leaf_index: 0, election_inclusion: []}};
+        return v.verifyBallot(forged, district, shards.d1, cast(), code);
+    };
+    assert.equal((await check('d1')).electionLeafIndex, 0);
+    await rejects(check('d2'), 'W6', /does not carry/);
 });
 
 test('W5: a tampered election checkpoint fails', async () => {
