@@ -111,7 +111,7 @@ constexpr Texts english{
     "Confirmed",
     "yes",
     "no",
-    "Witness cosignatures",
+    "Witness cosignatures on the election checkpoint",
     "Check that your ballot is in the election record",
     "Type the tracking code printed on your receipt. This page fetches the published record of "
     "your district and checks, in your browser, that your ballot is in it and that the record "
@@ -166,7 +166,7 @@ constexpr Texts spanish{
     "Confirmado",
     "sí",
     "no",
-    "Cofirmas de testigos",
+    "Cofirmas de testigos en el punto de control de la elección",
     "Compruebe que su papeleta está en el registro de la elección",
     "Escriba el código de seguimiento impreso en su recibo. Esta página descarga el registro "
     "publicado de su distrito y comprueba, en su navegador, que su papeleta está en él y que el "
@@ -299,6 +299,15 @@ std::vector<std::string> cosigners(const std::string& note, const std::string& o
     return names;
 }
 
+// The witnesses who cosigned the latest election checkpoint, comma-separated.
+std::string election_cosigners(const SiteModel& model) {
+    std::string joined;
+    for (const std::string& name :
+         cosigners(model.election_signed_checkpoint, model.election_id + "/election"))
+        joined += (joined.empty() ? "" : ", ") + name;
+    return joined;
+}
+
 std::string index_page(const SiteModel& model, const election::ElectionManifest& manifest,
                        const Texts& t) {
     std::ostringstream out;
@@ -381,7 +390,10 @@ std::string index_page(const SiteModel& model, const election::ElectionManifest&
             out << t.none;
         out << "</td><td>" << d.checkpoints.size() << "</td></tr>\n";
     }
-    out << "</tbody></table>\n<h3>" << t.anchors << "</h3>\n";
+    out << "</tbody></table>\n";
+    if (const std::string names = election_cosigners(model); !names.empty())
+        out << "<p>" << t.cosigners << ": " << escape_html(names) << "</p>\n";
+    out << "<h3>" << t.anchors << "</h3>\n";
     if (model.anchors.empty()) {
         out << "<p>" << t.no_anchors << "</p>\n";
     } else {
@@ -469,10 +481,7 @@ Status write_site_pages(const SiteModel& model, const election::ElectionManifest
     for (const WebAsset& asset : web_assets())
         PSEPHOS_TRY(crypto::write_new_file(site / "assets" / std::string(asset.name), asset.bytes,
                                            public_mode));
-    std::string cosigned;
-    for (const std::string& name :
-         cosigners(model.election_signed_checkpoint, model.election_id + "/election"))
-        cosigned += (cosigned.empty() ? "" : ", ") + name;
+    const std::string cosigned = election_cosigners(model);
     for (const auto& [texts, dir] : std::array<std::pair<const Texts*, std::filesystem::path>, 2>{
              {{&english, site}, {&spanish, site / "es"}}}) {
         PSEPHOS_TRY(crypto::write_new_file(dir / "index.html", index_page(model, manifest, *texts),
