@@ -49,6 +49,8 @@ int run_anchor_command(Words words);
 int run_proof_command(Words words);
 // receipt_commands.cpp: receipt verify RECEIPT [--trusted-keys FILE]; and the files `proof` reads
 int run_receipt_command(Words words);
+// publish_command.cpp: publish RECORD_DIR --out SITE_DIR [--shard-size N] (docs/web.md)
+int run_publish_command(Words words);
 Result<std::vector<std::string>> read_trusted_keys(const std::string& path);
 Result<election::VoterReceipt> read_voter_receipt(const std::string& path);
 

@@ -80,6 +80,11 @@ constexpr CommandEntry commands[] = {
     {"receipt", psephos::app::run_receipt_command,
      "receipt verify RECEIPT.json [--trusted-keys FILE] [--json]\n"
      "      check a voter's receipt file on its own (its signed checkpoint, its inclusion proof)"},
+    {"publish", psephos::app::run_publish_command,
+     "publish RECORD_DIR --out SITE_DIR [--shard-size N]\n"
+     "      write the election's static web site from a published record: results, turnout,\n"
+     "      checkpoints, anchors, and the receipt page that checks a tracking code in the\n"
+     "      browser (docs/web.md)"},
     {"demo", psephos::app::run_demo_command,
      "demo [--voters N] [--threads N] [--seed N]\n"
      "      run a whole simulated election end to end"},
