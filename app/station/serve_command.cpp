@@ -19,9 +19,9 @@
 #include <mutex>
 
 #include "commands.hpp"
-#include "serve_support.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/station/station_server.hpp"
+#include "serve_support.hpp"
 #include "station_commands.hpp"
 
 namespace psephos::app::station_cli {

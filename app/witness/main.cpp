@@ -61,8 +61,8 @@ std::optional<app::Arguments> parse(const app::CommandSpec& spec, std::string_vi
 }
 
 int run_keygen(Words words) {
-    static const app::CommandSpec spec{"psephos-witness keygen --key KEY_FILE --name NAME",
-                                       {"--key", "--name"}, {}, 0, 0};
+    static const app::CommandSpec spec{
+        "psephos-witness keygen --key KEY_FILE --name NAME", {"--key", "--name"}, {}, 0, 0};
     int status = exit_ok;
     const auto args = parse(spec,
                             "Makes a new Ed25519 cosigner key in KEY_FILE (mode 0600, never\n"
@@ -113,7 +113,8 @@ int run_serve(Words words) {
         "Runs the witness: cosigns each checkpoint of the logs in --logs (one log note key per\n"
         "line) that is consistent with the last one it cosigned, and keeps that checkpoint in\n"
         "DIR before answering. Refused forks are kept in DIR/evidence. Runs until SIGTERM or\n"
-        "Ctrl-C. POST /add-checkpoint and GET /<sha256(origin)>/checkpoint (c2sp.org/tlog-witness).\n",
+        "Ctrl-C. POST /add-checkpoint and GET /<sha256(origin)>/checkpoint "
+        "(c2sp.org/tlog-witness).\n",
         words, status);
     if (!args) return status;
     const auto listen = app::parse_listen(*args->value("--listen"));
@@ -143,8 +144,8 @@ int run_serve(Words words) {
     const std::string port = std::to_string(server.value()->port());
     const auto ready_file = args->value("--ready-file");
     if (ready_file) {
-        if (auto written = crypto::replace_file(*ready_file, listen.value().host + " " + port + "\n",
-                                                0644);
+        if (auto written =
+                crypto::replace_file(*ready_file, listen.value().host + " " + port + "\n", 0644);
             !written)
             return fail("--ready-file: " + written.error().message);
     }

@@ -181,8 +181,7 @@ Result<VerifiedCosignature> open_cosigned_note(std::string_view note, const Cosi
         if (not_after && timestamp.value() > *not_after)
             return cosignature_error(ErrorCode::verification_failed,
                                      "cosignature by " + key.name + " is dated " +
-                                         std::to_string(timestamp.value()) +
-                                         ", in the future");
+                                         std::to_string(timestamp.value()) + ", in the future");
         verified = timestamp.value();
     }
     if (!verified)

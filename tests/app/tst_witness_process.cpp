@@ -84,8 +84,10 @@ private slots:
         QProcess first;
         const auto port = serve(first);
         const psephos::witness::WitnessClient client("127.0.0.1", port, cosigner_, 5000ms);
-        const auto prove = [&](std::uint64_t old_size)
-            -> psephos::Result<std::vector<psephos::Hash32>> { return log.proof(old_size, 5); };
+        const auto prove =
+            [&](std::uint64_t old_size) -> psephos::Result<std::vector<psephos::Hash32>> {
+            return log.proof(old_size, 5);
+        };
         const auto cosigned = client.submit(log.note(5), 0, prove);
         QVERIFY2(cosigned, cosigned ? "" : cosigned.error().message.c_str());
         first.kill();  // SIGKILL, right after the answer

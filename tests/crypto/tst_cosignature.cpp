@@ -85,7 +85,8 @@ private slots:
     // transparency-dev/formats note/note_cosigv1_test.go, TestCoSigV1NewVerifier: a native
     // cosignature/v1 vkey (type 0x04) whose id its authors computed.
     void parses_a_published_vkey() {
-        const std::string text = "remora.n621.de+da77ade7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2";
+        const std::string text =
+            "remora.n621.de+da77ade7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2";
         const auto key = CosignerKey::parse(text);
         QVERIFY2(key, key ? "" : key.error().message.c_str());
         QCOMPARE(key.value().key_id, std::uint32_t{0xda77ade7});
@@ -99,8 +100,8 @@ private slots:
         // so one key text means one key id.
         QTest::newRow("ordinary note key")
             << QByteArray("TEST+7997405c+AQcC+FTVKf0jlTdHDY3rbevmnKxxPjigCXlVtGe6RIr6");
-        QTest::newRow("wrong id")
-            << QByteArray("remora.n621.de+da77ade8+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2");
+        QTest::newRow("wrong id") << QByteArray(
+            "remora.n621.de+da77ade8+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2");
         QTest::newRow("upper-case id")
             << QByteArray("remora.n621.de+DA77ADE7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2");
         QTest::newRow("other name")
@@ -131,11 +132,11 @@ private slots:
         for (std::size_t i = 0; i < note.size(); ++i) {
             for (const int flip : {0x01, 0x20, 0x80}) {
                 std::string changed = note;
-                changed[i] = static_cast<char>(static_cast<unsigned char>(changed[i]) ^ static_cast<unsigned>(flip));
+                changed[i] = static_cast<char>(static_cast<unsigned char>(changed[i]) ^
+                                               static_cast<unsigned>(flip));
                 if (open_cosigned_note(changed, cosigner))
-                    QFAIL(qPrintable(QStringLiteral("byte %1 ^ 0x%2 accepted")
-                                         .arg(i)
-                                         .arg(flip, 0, 16)));
+                    QFAIL(qPrintable(
+                        QStringLiteral("byte %1 ^ 0x%2 accepted").arg(i).arg(flip, 0, 16)));
             }
         }
     }

@@ -15,7 +15,8 @@ namespace {
 const std::string note =
     "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\n"
     "\xE2\x80\x94 example.com/behind-the-sofa "
-    "Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n";
+    "Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/"
+    "Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n";
 const std::string spec_example =
     "old 20852014\n"
     "PlRNCrwHpqhGrupue0L7gxbjbMiKA9temvuZZDDpkaw=\n"
@@ -73,7 +74,8 @@ private slots:
         row("over 64 bits", "old 18446744073709551616\n\n" + note, "line 1");
         row("trailing space", "old 1 \n\n" + note, "line 1");
         row("no blank line", "old 1\n" + hash_line, "blank line");
-        row("short hash", "old 1\nPlRNCrwHpqhGrupue0L7gxbjbMiKA9temvuZZDDpka==\n\n" + note, "line 2");
+        row("short hash", "old 1\nPlRNCrwHpqhGrupue0L7gxbjbMiKA9temvuZZDDpka==\n\n" + note,
+            "line 2");
         row("not base64", "old 1\n" + hash_line + "not base64!\n\n" + note, "line 3");
         row("non-canonical base64",
             "old 1\nPlRNCrwHpqhGrupue0L7gxbjbMiKA9temvuZZDDpkax=\n\n" + note, "line 2");

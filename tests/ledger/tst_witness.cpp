@@ -57,14 +57,18 @@ class TestWitness : public QObject {
     }
 
     // A 200 whose body is a cosignature of `note` by the witness.
-    static void expect_cosigned(const Witness& w, const WitnessResponse& r, const std::string& note) {
+    static void expect_cosigned(const Witness& w, const WitnessResponse& r,
+                                const std::string& note) {
         QVERIFY2(r.status == 200, r.body.c_str());
         const auto opened = crypto::open_cosigned_note(note + r.body, w.cosigner());
         QVERIFY2(opened, opened ? "" : opened.error().message.c_str());
     }
 
 private slots:
-    void init() { QVERIFY(dir_.isValid()); fs::remove_all(dir_.path().toStdString() + "/state"); }
+    void init() {
+        QVERIFY(dir_.isValid());
+        fs::remove_all(dir_.path().toStdString() + "/state");
+    }
 
     void cosigns_from_zero_then_consistent_growth() {
         TestLog log(origin, key_from_byte(1), "a", 3);
@@ -163,10 +167,10 @@ private slots:
         TestLog log(origin, key_from_byte(1), "a", 4);
         auto w = open_witness(log);
         const auto one = log.proof(2, 4);
-        QCOMPARE(w->add_checkpoint("old 0\n" + psephos::to_base64(one[0].span()) + "\n\n" +
-                                   log.note(4))
-                     .status,
-                 422u);
+        QCOMPARE(
+            w->add_checkpoint("old 0\n" + psephos::to_base64(one[0].span()) + "\n\n" + log.note(4))
+                .status,
+            422u);
         psephos::election::Checkpoint empty = log.checkpoint(0);
         empty.root.bytes[0] ^= 1;
         const std::string note =
@@ -186,7 +190,8 @@ private slots:
         QCOMPARE(r.status, 422u);
         QVERIFY(r.body.find("fork") != std::string::npos);
         QCOMPARE(count_files(w->evidence_directory()), std::size_t{1});
-        const std::string evidence = read_text(fs::directory_iterator(w->evidence_directory())->path());
+        const std::string evidence =
+            read_text(fs::directory_iterator(w->evidence_directory())->path());
         QVERIFY(evidence.find(log.note(6)) != std::string::npos);
         QVERIFY(evidence.find(fork.note(6)) != std::string::npos);
         // A fork that grows: inconsistent with what is held, refused too.
@@ -245,8 +250,8 @@ private slots:
 
     void refuses_to_start_on_a_damaged_state() {
         TestLog log(origin, key_from_byte(1), "a", 3);
-        const auto file = fs::path(dir_.path().toStdString()) / "state" / "checkpoints" /
-                          origin_hash_hex(origin);
+        const auto file =
+            fs::path(dir_.path().toStdString()) / "state" / "checkpoints" / origin_hash_hex(origin);
         {
             auto w = open_witness(log);
             QCOMPARE(w->add_checkpoint(log.body(0, 3)).status, 200u);
@@ -267,8 +272,8 @@ private slots:
     void answers_500_without_cosigning_when_the_write_fails() {
         TestLog log(origin, key_from_byte(1), "a", 3);
         auto w = open_witness(log);
-        const auto file = fs::path(dir_.path().toStdString()) / "state" / "checkpoints" /
-                          origin_hash_hex(origin);
+        const auto file =
+            fs::path(dir_.path().toStdString()) / "state" / "checkpoints" / origin_hash_hex(origin);
         fs::create_directory(file);  // rename(2) cannot replace a directory
         const auto r = w->add_checkpoint(log.body(0, 3));
         QCOMPARE(r.status, 500u);

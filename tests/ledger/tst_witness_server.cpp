@@ -88,11 +88,12 @@ class TestWitnessServer : public QObject {
         return WitnessClient("127.0.0.1", server_->port(), witness_->cosigner(), 5000ms);
     }
     psephos::witness::ConsistencyProver prover(std::uint64_t size) const {
-        return [this, size](std::uint64_t old_size) -> psephos::Result<std::vector<psephos::Hash32>> {
-            if (old_size > size)
-                return psephos::make_error(psephos::ErrorCode::invalid_argument, "beyond");
-            return log_->proof(old_size, size);
-        };
+        return
+            [this, size](std::uint64_t old_size) -> psephos::Result<std::vector<psephos::Hash32>> {
+                if (old_size > size)
+                    return psephos::make_error(psephos::ErrorCode::invalid_argument, "beyond");
+                return log_->proof(old_size, size);
+            };
     }
     // An honest submission of the log's checkpoint at `size` from what the witness holds.
     void expect_served(std::uint64_t size) {
@@ -136,8 +137,8 @@ private slots:
     // The cosignature must be the witness's: another key answering is refused.
     void refuses_an_answer_by_another_key() {
         start();
-        const auto other = psephos::crypto::CosignerKey::of("witness.test/w1",
-                                                            key_from_byte(9).public_key());
+        const auto other =
+            psephos::crypto::CosignerKey::of("witness.test/w1", key_from_byte(9).public_key());
         const WitnessClient wrong("127.0.0.1", server_->port(), other.value(), 5000ms);
         const auto r = wrong.submit(log_->note(3), 0, prover(3));
         QVERIFY(!r);
@@ -205,7 +206,7 @@ private slots:
             slow.socket.non_blocking(true);
             char c = 0;
             const auto n = slow.socket.read_some(asio::buffer(&c, 1), ec);
-            cut = (n == 0 && ec && ec != asio::error::would_block) ;
+            cut = (n == 0 && ec && ec != asio::error::would_block);
             slow.socket.non_blocking(false);
         }
         QVERIFY2(cut, "the slow sender was not cut off");

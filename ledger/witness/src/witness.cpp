@@ -25,7 +25,8 @@ WitnessResponse answer(unsigned status, std::string body) {
 
 std::uint64_t system_seconds() {
     const auto now = std::chrono::system_clock::now().time_since_epoch();
-    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now).count());
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(now).count());
 }
 
 // The note's text (everything before the signatures), or empty if it has no blank line.
@@ -140,8 +141,7 @@ std::optional<std::uint64_t> Witness::held_size(std::string_view origin) const {
 WitnessResponse Witness::latest_checkpoint(std::string_view origin_hash) const {
     const std::lock_guard lock(mutex_);
     for (const auto& log : logs_) {
-        if (log->hash_hex == origin_hash && !log->note.empty())
-            return answer(200, log->note);
+        if (log->hash_hex == origin_hash && !log->note.empty()) return answer(200, log->note);
     }
     return answer(404, "no checkpoint cosigned for this log");
 }
@@ -150,8 +150,8 @@ WitnessResponse Witness::latest_checkpoint(std::string_view origin_hash) const {
 // and answers 422. The file is fsynced before the answer, as a cosignature would be.
 WitnessResponse Witness::refuse_inconsistent(Log& log, std::string_view body, std::string reason) {
     std::string record = "psephos witness evidence\nlog: " + log.key.name + "\nreason: " + reason +
-                         "\nheld checkpoint (size " + std::to_string(log.checkpoint.size) +
-                         "):\n" + (log.note.empty() ? "(none)\n" : log.note) +
+                         "\nheld checkpoint (size " + std::to_string(log.checkpoint.size) + "):\n" +
+                         (log.note.empty() ? "(none)\n" : log.note) +
                          "submitted add-checkpoint request:\n" + std::string(body);
     const auto file = evidence_ / (crypto::sha256(as_bytes(body)).to_hex() + ".txt");
     std::error_code ec;
@@ -199,12 +199,11 @@ WitnessResponse Witness::add_checkpoint(std::string_view body) {
                                            ", the size of the checkpoint held");
         }
         if (!proof.empty()) return answer(422, "equal sizes need an empty consistency proof");
-    } else if (auto consistent = crypto::verify_consistency(old_size, cp.size,
-                                                            log.checkpoint.root, cp.root, proof);
+    } else if (auto consistent = crypto::verify_consistency(old_size, cp.size, log.checkpoint.root,
+                                                            cp.root, proof);
                !consistent) {
-        return refuse_inconsistent(log, body,
-                                   "not consistent with the checkpoint held: " +
-                                       consistent.error().message);
+        return refuse_inconsistent(
+            log, body, "not consistent with the checkpoint held: " + consistent.error().message);
     }
 
     const std::uint64_t timestamp = std::max({options_.clock(), last_timestamp_, std::uint64_t{1}});

@@ -31,8 +31,8 @@ WitnessClient::WitnessClient(std::string host, std::uint16_t port, crypto::Cosig
     : host_(std::move(host)), port_(port), witness_(std::move(witness)), timeout_(timeout) {}
 
 Result<HttpAnswer> WitnessClient::post(const AddCheckpointRequest& request) const {
-    const std::string where = "witness " + witness_.name + " at " + host_ + ":" +
-                              std::to_string(port_);
+    const std::string where =
+        "witness " + witness_.name + " at " + host_ + ":" + std::to_string(port_);
     asio::io_context io;
     beast::tcp_stream stream(io);
     beast::error_code ec;
@@ -80,8 +80,9 @@ Result<Cosigned> WitnessClient::submit(const std::string& checkpoint_note, std::
         request.checkpoint_note = checkpoint_note;
         if (old_size > 0) {
             auto proof = prove(old_size);
-            if (!proof) return proof.error().within(where + ": proof from size " +
-                                                    std::to_string(old_size));
+            if (!proof)
+                return proof.error().within(where + ": proof from size " +
+                                            std::to_string(old_size));
             request.proof = std::move(proof).value();
         }
         PSEPHOS_TRY_ASSIGN(const HttpAnswer answer, post(request));

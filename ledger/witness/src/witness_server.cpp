@@ -27,8 +27,9 @@ public:
         beast::error_code ec;
         const auto address = asio::ip::make_address(options_.address, ec);
         if (ec)
-            return make_error(ErrorCode::invalid_argument,
-                              "witness server: address '" + options_.address + "': " + ec.message());
+            return make_error(
+                ErrorCode::invalid_argument,
+                "witness server: address '" + options_.address + "': " + ec.message());
         const tcp::endpoint endpoint(address, options_.port);
         (void)acceptor_.open(endpoint.protocol(), ec);
         if (!ec) (void)acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
@@ -85,10 +86,9 @@ public:
         parser_->body_limit(server_.options_.max_body_bytes);
         // One deadline for the whole request: a peer that trickles bytes is cut off.
         stream_.expires_after(server_.options_.request_timeout);
-        http::async_read(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                             self->on_read(ec);
-                         });
+        http::async_read(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
 private:
@@ -133,12 +133,12 @@ private:
         response->body() = std::move(body);
         response->prepare_payload();
         stream_.expires_after(server_.options_.write_timeout);
-        http::async_write(stream_, *response,
-                          [self = shared_from_this(), response, keep_alive](beast::error_code ec,
-                                                                            std::size_t) {
-                              if (ec || !keep_alive) return self->close();
-                              self->read();
-                          });
+        http::async_write(
+            stream_, *response,
+            [self = shared_from_this(), response, keep_alive](beast::error_code ec, std::size_t) {
+                if (ec || !keep_alive) return self->close();
+                self->read();
+            });
     }
 
     void close() {
@@ -154,19 +154,20 @@ private:
 };
 
 void WitnessServer::Impl::accept() {
-    acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
-        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-        if (!ec) {
-            if (connections_.load() >= options_.max_connections) {
-                ++refused_connections_;
-                beast::error_code ignored;
-                (void)socket.close(ignored);
-            } else {
-                std::make_shared<Connection>(*this, std::move(socket))->read();
+    acceptor_.async_accept(
+        asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+            if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+            if (!ec) {
+                if (connections_.load() >= options_.max_connections) {
+                    ++refused_connections_;
+                    beast::error_code ignored;
+                    (void)socket.close(ignored);
+                } else {
+                    std::make_shared<Connection>(*this, std::move(socket))->read();
+                }
             }
-        }
-        accept();
-    });
+            accept();
+        });
 }
 
 WitnessServer::WitnessServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
