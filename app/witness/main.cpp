@@ -5,7 +5,6 @@
 //   serve  --key KEY_FILE --name NAME --state DIR --logs FILE --listen HOST:PORT [--ready-file F]
 // serve writes "HOST PORT" to the ready file once listening and runs until SIGTERM or SIGINT.
 // Nothing a peer sends is printed: stderr carries only start-up failures and one line per stop.
-#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -13,8 +12,6 @@
 
 #include "command_line.hpp"
 #include "psephos/crypto/key_file.hpp"
-#include "psephos/crypto/memory_protection.hpp"
-#include "psephos/crypto/scalar.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/witness/witness.hpp"
 #include "psephos/witness/witness_server.hpp"
@@ -23,60 +20,32 @@
 namespace {
 
 using namespace psephos;
-using app::exit_failure;
 using app::exit_ok;
-using app::exit_usage;
+using app::failure;
+using app::usage_error;
 using Words = std::span<char* const>;
 
 constexpr std::size_t max_logs_file = 1024 * 1024;
-
-int fail(const std::string& message) {
-    std::cerr << "psephos-witness: " << message << '\n';
-    return exit_failure;
-}
-
-std::optional<app::Arguments> parse(const app::CommandSpec& spec, std::string_view help,
-                                    Words words, int& status) {
-    auto parsed = app::Arguments::parse(spec, words);
-    if (!parsed) {
-        std::cerr << "psephos-witness: " << parsed.error().message << "\nusage: " << spec.usage
-                  << '\n';
-        status = exit_usage;
-        return std::nullopt;
-    }
-    if (parsed.value().help_requested()) {
-        std::cout << "usage: " << spec.usage << "\n\n" << help;
-        status = exit_ok;
-        return std::nullopt;
-    }
-    for (const auto flag : spec.value_flags) {
-        if (flag != "--ready-file" && flag != "--threads" && flag != "--max-connections" &&
-            !parsed.value().value(flag)) {
-            std::cerr << "psephos-witness: missing " << flag << "\nusage: " << spec.usage << '\n';
-            status = exit_usage;
-            return std::nullopt;
-        }
-    }
-    return std::move(parsed).value();
-}
 
 int run_keygen(Words words) {
     static const app::CommandSpec spec{
         "psephos-witness keygen --key KEY_FILE --name NAME", {"--key", "--name"}, {}, 0, 0};
     int status = exit_ok;
-    const auto args = parse(spec,
-                            "Makes a new Ed25519 cosigner key in KEY_FILE (mode 0600, never\n"
-                            "replacing a file) and prints its cosignature/v1 verifier key: give\n"
-                            "that line to the logs and verifiers that trust this witness.\n"
-                            "  --name NAME   the witness's name, e.g. witness.example.org/w1\n",
-                            words, status);
+    const auto args =
+        app::parse_or_report(spec, words, status,
+                             "Makes a new Ed25519 cosigner key in KEY_FILE (mode 0600, never\n"
+                             "replacing a file) and prints its cosignature/v1 verifier key: give\n"
+                             "that line to the logs and verifiers that trust this witness.\n"
+                             "  --name NAME   the witness's name, e.g. witness.example.org/w1\n");
     if (!args) return status;
+    for (const char* flag : {"--key", "--name"})
+        if (!args->value(flag)) return usage_error(spec, std::string("missing ") + flag);
     const std::string name = *args->value("--name");
     auto key = crypto::Ed25519SigningKey::generate();
     auto vkey = crypto::CosignerKey::of(name, key.public_key());
-    if (!vkey) return fail("--name: " + vkey.error().message);
+    if (!vkey) return failure("--name: " + vkey.error().message);
     if (auto written = crypto::write_signing_key_file(*args->value("--key"), key, name); !written)
-        return fail("--key: " + written.error().message);
+        return failure("--key: " + written.error().message);
     std::cout << vkey.value().to_text() << '\n';
     return exit_ok;
 }
@@ -108,46 +77,47 @@ int run_serve(Words words) {
         0,
         0};
     int status = exit_ok;
-    const auto args = parse(
-        spec,
+    const auto args = app::parse_or_report(
+        spec, words, status,
         "Runs the witness: cosigns each checkpoint of the logs in --logs (one log note key per\n"
         "line) that is consistent with the last one it cosigned, and keeps that checkpoint in\n"
         "DIR before answering. Refused forks are kept in DIR/evidence. Runs until SIGTERM or\n"
         "Ctrl-C. POST /add-checkpoint and GET /<sha256(origin)>/checkpoint "
-        "(c2sp.org/tlog-witness).\n",
-        words, status);
+        "(c2sp.org/tlog-witness).\n");
     if (!args) return status;
+    for (const char* flag : {"--key", "--name", "--state", "--logs", "--listen"})
+        if (!args->value(flag)) return usage_error(spec, std::string("missing ") + flag);
     const auto listen = app::parse_listen(*args->value("--listen"));
-    if (!listen) return fail(listen.error().message);
+    if (!listen) return usage_error(spec, listen.error().message);
     const auto threads = args->number("--threads", 1, 64, 2);
     const auto cap = args->number("--max-connections", 1, 100000, 256);
-    if (!threads || !cap) return fail((!threads ? threads : cap).error().message);
+    if (!threads || !cap) return usage_error(spec, (!threads ? threads : cap).error().message);
     const sigset_t stop = app::block_stop_signals();
     auto key = crypto::read_signing_key_file(*args->value("--key"));
-    if (!key) return fail("--key: " + key.error().message);
+    if (!key) return failure("--key: " + key.error().message);
     auto logs = read_logs(*args->value("--logs"));
-    if (!logs) return fail("--logs: " + logs.error().message);
+    if (!logs) return failure("--logs: " + logs.error().message);
     witness::WitnessOptions options;
     options.state_directory = *args->value("--state");
     options.name = *args->value("--name");
     options.logs = std::move(logs).value();
     const std::size_t log_count = options.logs.size();
     auto opened = witness::Witness::open(std::move(key).value(), std::move(options));
-    if (!opened) return fail("--state: " + opened.error().message);
+    if (!opened) return failure("--state: " + opened.error().message);
     witness::WitnessServerOptions server_options;
     server_options.address = listen.value().host;
     server_options.port = listen.value().port;
     server_options.threads = static_cast<unsigned>(threads.value());
     server_options.max_connections = cap.value();
     auto server = witness::WitnessServer::start(*opened.value(), server_options);
-    if (!server) return fail("--listen: " + server.error().message);
+    if (!server) return failure("--listen: " + server.error().message);
     const std::string port = std::to_string(server.value()->port());
     const auto ready_file = args->value("--ready-file");
     if (ready_file) {
         if (auto written =
                 crypto::replace_file(*ready_file, listen.value().host + " " + port + "\n", 0644);
             !written)
-            return fail("--ready-file: " + written.error().message);
+            return failure("--ready-file: " + written.error().message);
     }
     std::cout << "witness " << opened.value()->cosigner().to_text() << ": " << log_count
               << " log(s), listening on " << listen.value().host << ":" << port << std::endl;
@@ -164,38 +134,22 @@ int run_serve(Words words) {
     return exit_ok;
 }
 
-void print_help(std::ostream& out) {
-    out << "usage: psephos-witness COMMAND [OPTIONS]\n\n"
-           "A transparency-log witness (docs/witness.md): cosigns the checkpoints of the logs it\n"
-           "watches, never two inconsistent ones.\n\ncommands:\n"
-           "  psephos-witness keygen --key KEY_FILE --name NAME\n"
-           "  psephos-witness serve --key KEY_FILE --name NAME --state DIR --logs FILE\n"
-           "        --listen HOST:PORT [--ready-file FILE] [--threads N] [--max-connections N]\n"
-           "\nexit status: 0 success, 1 failure (reason on stderr), 2 bad command line\n";
-}
+constexpr app::CommandEntry commands[] = {
+    {"keygen", run_keygen,
+     "keygen --key KEY_FILE --name NAME\n"
+     "      make the witness's cosigner key; prints its vkey for logs and verifiers"},
+    {"serve", run_serve,
+     "serve --key KEY_FILE --name NAME --state DIR --logs FILE --listen HOST:PORT\n"
+     "        [--ready-file FILE] [--threads N] [--max-connections N]\n"
+     "      cosign the configured logs' consistent checkpoints until stopped (SIGTERM or Ctrl-C)"},
+};
+
+constexpr std::string_view about =
+    "A transparency-log witness (docs/witness.md): cosigns the checkpoints of the logs it\n"
+    "watches (C2SP tlog-witness, tlog-cosignature v1), never two inconsistent ones.";
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    psephos::crypto::initialize();
-    if (const psephos::Status hardened = psephos::crypto::disable_core_dumps(); !hardened)
-        return fail(hardened.error().message);
-    if (argc < 2) {
-        print_help(std::cerr);
-        return exit_usage;
-    }
-    const std::string_view name = argv[1];
-    const Words words(argv + 2, static_cast<std::size_t>(argc - 2));
-    try {
-        if (name == "keygen") return run_keygen(words);
-        if (name == "serve") return run_serve(words);
-    } catch (const std::exception& e) {
-        return fail(e.what());
-    }
-    if (name == "help" || name == "--help" || name == "-h") {
-        print_help(std::cout);
-        return exit_ok;
-    }
-    std::cerr << "psephos-witness: unknown command '" << name << "' (see 'psephos-witness help')\n";
-    return exit_usage;
+    return psephos::app::run_program({"psephos-witness", about, commands}, argc, argv);
 }
