@@ -91,6 +91,57 @@ std::string district_list(const election::ElectionContext& election) {
     return known;
 }
 
+// "D1,D2,..." as its districts, in order.
+std::vector<std::string> split_districts(const std::string& text) {
+    std::vector<std::string> districts;
+    for (std::size_t at = 0; at <= text.size();) {
+        const std::size_t comma = std::min(text.find(',', at), text.size());
+        districts.push_back(text.substr(at, comma - at));
+        at = comma + 1;
+    }
+    return districts;
+}
+
+// Each district is one of the election's, and none is given twice.
+Status check_districts(const election::ElectionContext& election,
+                       const std::vector<std::string>& districts) {
+    for (std::size_t i = 0; i < districts.size(); ++i) {
+        const std::string& district = districts[i];
+        if (district_of(election, district) == election.manifest.districts.size()) {
+            return make_error(ErrorCode::invalid_argument,
+                              "--district '" + one_line(district) +
+                                  "': no such district in election '" +
+                                  election.manifest.election_id +
+                                  "' (its districts: " + district_list(election) + ")");
+        }
+        if (std::find(districts.begin(), districts.begin() + static_cast<std::ptrdiff_t>(i),
+                      district) != districts.begin() + static_cast<std::ptrdiff_t>(i))
+            return make_error(ErrorCode::invalid_argument,
+                              "--district '" + district + "': given twice");
+    }
+    return {};
+}
+
+// Prints each refusal on one line of stderr, thinned like the event log: a flood of refusals of
+// one kind prints one line a second, the next printed line counting the ones left out.
+auto refusal_printer(std::mutex& log_mutex, std::uint64_t& not_printed) {
+    return [&log_mutex, &not_printed](const station::StationRefusal& refusal) {
+        const std::lock_guard lock(log_mutex);
+        if (refusal.thinned) {
+            ++not_printed;
+            return;
+        }
+        const std::string device =
+            refusal.device_id.empty() ? "no device yet" : "device " + one_line(refusal.device_id);
+        std::cerr << "psephos-station: refused " << one_line(refusal.peer) << " (" << device
+                  << "): " << one_line(refusal.reason);
+        if (not_printed > 0)
+            std::cerr << " (and " << std::exchange(not_printed, 0)
+                      << " earlier refusals of a flood, not printed)";
+        std::cerr << std::endl;
+    };
+}
+
 }  // namespace
 
 int run_serve(Words words) {
@@ -114,13 +165,7 @@ int run_serve(Words words) {
     const auto threads = args->number("--threads", 1, max_threads, 2);
     if (!threads) return usage_error(spec, threads.error().message);
     const std::string district_list_text = *args->value("--district");
-    std::vector<std::string> districts;
-    for (std::size_t at = 0; at <= district_list_text.size();) {
-        const std::size_t comma =
-            std::min(district_list_text.find(',', at), district_list_text.size());
-        districts.push_back(district_list_text.substr(at, comma - at));
-        at = comma + 1;
-    }
+    const std::vector<std::string> districts = split_districts(district_list_text);
     const std::string station_id =
         args->value("--station-id").value_or("station-" + districts.front());
     if (!is_station_id(station_id)) {
@@ -132,17 +177,8 @@ int run_serve(Words words) {
     auto manifest = load_finalized_election(*args->value("--election"));
     if (!manifest) return failure("--election: " + manifest.error().message);
     const auto& election = manifest.value();
-    for (std::size_t i = 0; i < districts.size(); ++i) {
-        const std::string& district = districts[i];
-        if (district_of(election, district) == election.manifest.districts.size()) {
-            return failure("--district '" + one_line(district) +
-                           "': no such district in election '" + election.manifest.election_id +
-                           "' (its districts: " + district_list(election) + ")");
-        }
-        if (std::find(districts.begin(), districts.begin() + static_cast<std::ptrdiff_t>(i),
-                      district) != districts.begin() + static_cast<std::ptrdiff_t>(i))
-            return failure("--district '" + district + "': given twice");
-    }
+    if (auto known = check_districts(election, districts); !known)
+        return failure(known.error().message);
     auto identity = read_identity(*args->value("--certificate"), *args->value("--certificate-key"));
     if (!identity) return failure(identity.error().message);
     auto opened = open_ledger(*args, true);
@@ -161,24 +197,8 @@ int run_serve(Words words) {
     options.address = listen.value().host;
     options.port = listen.value().port;
     options.threads = static_cast<unsigned>(threads.value());
-    // Thinned like the event log: a flood of refusals of one kind prints one line a second, the
-    // next printed line counting the ones left out.
     std::uint64_t not_printed = 0;
-    options.on_refusal = [&log_mutex, &not_printed](const station::StationRefusal& refusal) {
-        const std::lock_guard lock(log_mutex);
-        if (refusal.thinned) {
-            ++not_printed;
-            return;
-        }
-        const std::string device =
-            refusal.device_id.empty() ? "no device yet" : "device " + one_line(refusal.device_id);
-        std::cerr << "psephos-station: refused " << one_line(refusal.peer) << " (" << device
-                  << "): " << one_line(refusal.reason);
-        if (not_printed > 0)
-            std::cerr << " (and " << std::exchange(not_printed, 0)
-                      << " earlier refusals of a flood, not printed)";
-        std::cerr << std::endl;
-    };
+    options.on_refusal = refusal_printer(log_mutex, not_printed);
     auto started = station::StationServer::start(*ledger, identity.value(), std::move(options));
     if (!started) {
         std::string message = started.error().message;
