@@ -10,6 +10,9 @@
 #include <pthread.h>
 #include <signal.h>
 #include <algorithm>
+#include <chrono>
+#include <map>
+#include <memory>
 #include <utility>
 
 #include <csignal>
@@ -21,6 +24,7 @@
 #include "commands.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/station/station_server.hpp"
+#include "psephos/station/witness_submitter.hpp"
 #include "serve_support.hpp"
 #include "station_commands.hpp"
 
@@ -50,7 +54,11 @@ constexpr std::string_view serve_help =
     "  --station-id ID            the name kiosks are told (default: station-D)\n"
     "  --threads N                network threads (default 2)\n"
     "  --ready-file FILE          once listening, write \"HOST PORT\" to FILE (replaced\n"
-    "                             atomically; removed again when the station stops)\n\n"
+    "                             atomically; removed again when the station stops)\n"
+    "  --witnesses FILE           witnesses to submit each district's newest checkpoint to\n"
+    "                             (docs/witness.md): one \"HOST:PORT VKEY\" line each, VKEY as\n"
+    "                             'psephos-witness keygen' prints it; cosigned notes are kept\n"
+    "                             in DIR/cosignatures\n\n"
     "Only one process can hold a ledger: stop the station before running 'psephos ledger'\n"
     "commands that write (publish, close-polls, tally) on the same DIR.\n";
 
@@ -142,15 +150,63 @@ auto refusal_printer(std::mutex& log_mutex, std::uint64_t& not_printed) {
     };
 }
 
+// The witnesses of --witnesses ("HOST:PORT VKEY" lines, '#' comments), submitted to from a
+// thread of their own every second (docs/witness.md §8); null without the flag. Problems print
+// one line each on stderr, at most one a minute per problem text.
+Result<std::unique_ptr<station::WitnessSubmitter>> start_witnesses(
+    const Arguments& args, const ledger::Ledger& ledger, const std::vector<std::string>& districts,
+    std::mutex& log_mutex) {
+    const auto path = args.value("--witnesses");
+    if (!path) return std::unique_ptr<station::WitnessSubmitter>();
+    PSEPHOS_TRY_ASSIGN(const Bytes bytes, crypto::read_public_file(*path, 1024 * 1024));
+    std::vector<station::WitnessEndpoint> endpoints;
+    std::size_t number = 0;
+    for (std::string_view rest(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+         !rest.empty();) {
+        const auto end = std::min(rest.find('\n'), rest.size());
+        const std::string line(rest.substr(0, end));
+        rest.remove_prefix(std::min(end + 1, rest.size()));
+        const std::string where = *path + ":" + std::to_string(++number);
+        if (line.empty() || line[0] == '#') continue;
+        const auto space = line.find(' ');
+        if (space == std::string::npos)
+            return make_error(ErrorCode::invalid_argument, where + ": not \"HOST:PORT VKEY\"");
+        auto address = parse_listen(line.substr(0, space));
+        if (!address) return address.error().within(where);
+        auto key = crypto::CosignerKey::parse(line.substr(space + 1));
+        if (!key) return key.error().within(where);
+        endpoints.push_back({address.value().host, address.value().port, key.value()});
+    }
+    if (endpoints.empty())
+        return make_error(ErrorCode::invalid_argument, *path + ": no witness in it");
+    auto submitter = std::make_unique<station::WitnessSubmitter>(
+        ledger, districts, std::move(endpoints),
+        std::filesystem::path(*args.value("--data")) / "cosignatures");
+    auto last_printed =
+        std::make_shared<std::map<std::string, std::chrono::steady_clock::time_point>>();
+    submitter->start(
+        std::chrono::seconds(1), [&log_mutex, last_printed](const std::string& problem) {
+            const auto now = std::chrono::steady_clock::now();
+            const std::lock_guard lock(log_mutex);
+            if (last_printed->size() > 1000) last_printed->clear();  // bounded, whatever the texts
+            auto& last = (*last_printed)[problem];
+            if (last.time_since_epoch().count() != 0 && now - last < std::chrono::minutes(1))
+                return;
+            last = now;
+            std::cerr << "psephos-station: witness: " << one_line(problem) << std::endl;
+        });
+    return submitter;
+}
+
 }  // namespace
 
 int run_serve(Words words) {
     static const CommandSpec spec{
         "psephos-station serve --election MANIFEST --data DIR [--key LEDGER_KEY_FILE] "
         "--district D --listen HOST:PORT --certificate CERT.pem --certificate-key KEY_FILE "
-        "[--station-id ID] [--threads N] [--ready-file FILE]",
+        "[--station-id ID] [--threads N] [--ready-file FILE] [--witnesses FILE]",
         {"--election", "--data", "--key", "--district", "--listen", "--certificate",
-         "--certificate-key", "--station-id", "--threads", "--ready-file"},
+         "--certificate-key", "--station-id", "--threads", "--ready-file", "--witnesses"},
         {},
         0,
         0};
@@ -221,6 +277,11 @@ int run_serve(Words words) {
         election::EventType::configuration_changed, election::ActorRole::system,
         election::Disposition::success, districts.front(),
         "station " + station_id + ": listening on " + where + " for " + district_list_text);
+    auto witnesses = start_witnesses(*args, *ledger, districts, log_mutex);
+    if (!witnesses) {
+        server.reset();
+        return failure("--witnesses: " + witnesses.error().message);
+    }
     const auto ready_file = args->value("--ready-file");
     if (ready_file) {
         if (const Status written =
@@ -246,7 +307,8 @@ int run_serve(Words words) {
                   << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
                   << ", stopping (open connections: " << server->connections() << ")" << std::endl;
     }
-    server.reset();  // waits for the answers the ledger still owes
+    witnesses.value().reset();  // finishes the submission under way
+    server.reset();             // waits for the answers the ledger still owes
     if (ready_file) {
         std::error_code ignored;
         std::filesystem::remove(*ready_file, ignored);
