@@ -189,4 +189,46 @@ Result<VerifiedCosignature> open_cosigned_note(std::string_view note, const Cosi
     return VerifiedCosignature{std::string(text), *verified};
 }
 
+Result<WitnessPolicy> WitnessPolicy::make(std::vector<CosignerKey> witnesses,
+                                          std::size_t threshold) {
+    if (threshold == 0 || threshold > witnesses.size())
+        return cosignature_error(ErrorCode::invalid_argument,
+                                 "witness policy: the threshold must be from 1 to the number of "
+                                 "witnesses (" +
+                                     std::to_string(witnesses.size()) + "), not " +
+                                     std::to_string(threshold));
+    for (std::size_t i = 0; i < witnesses.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (witnesses[i].key == witnesses[j].key)
+                return cosignature_error(ErrorCode::invalid_argument,
+                                         "witness policy: " + witnesses[i].name + " and " +
+                                             witnesses[j].name + " have the same key");
+        }
+    }
+    return WitnessPolicy{std::move(witnesses), threshold};
+}
+
+Result<std::vector<std::string>> check_witness_policy(std::string_view note,
+                                                      const WitnessPolicy& policy,
+                                                      std::optional<std::uint64_t> not_after) {
+    std::vector<std::string> cosigned;
+    std::string missing;
+    for (const auto& witness : policy.witnesses) {
+        auto opened = open_cosigned_note(note, witness, not_after);
+        if (opened) {
+            cosigned.push_back(witness.name);
+            continue;
+        }
+        if (opened.error().code == ErrorCode::invalid_encoding) return opened.error();
+        missing += (missing.empty() ? "" : ", ") + witness.name;
+    }
+    if (cosigned.size() < policy.threshold) {
+        return cosignature_error(ErrorCode::verification_failed,
+                                 "witness policy: " + std::to_string(cosigned.size()) + " of the " +
+                                     std::to_string(policy.threshold) +
+                                     " cosignatures needed (missing or invalid: " + missing + ")");
+    }
+    return cosigned;
+}
+
 }  // namespace psephos::crypto

@@ -15,13 +15,16 @@ using psephos::ByteSpan;
 using psephos::ErrorCode;
 using psephos::from_base64;
 using psephos::from_hex;
+using psephos::crypto::check_witness_policy;
 using psephos::crypto::cosign_checkpoint;
 using psephos::crypto::cosignature_v1_message;
+using psephos::crypto::cosigner_key_id;
 using psephos::crypto::CosignerKey;
 using psephos::crypto::Ed25519SigningKey;
 using psephos::crypto::max_cosignature_timestamp;
 using psephos::crypto::open_cosigned_note;
 using psephos::crypto::verify_cosignature_blob;
+using psephos::crypto::WitnessPolicy;
 
 namespace {
 const std::string body =
@@ -196,6 +199,49 @@ private slots:
         QVERIFY(!cosign_checkpoint(body, "w 1", key, 1));
         QVERIFY(!cosign_checkpoint("no newline", "w", key, 1));
         QVERIFY(!cosign_checkpoint("a\tb\n", "w", key, 1));
+    }
+    // A 2-of-2 policy: one cosignature is not enough, both are; 1 of 2 takes either.
+    void checks_a_k_of_n_witness_policy() {
+        const auto k1 = key_of(seed1);
+        const auto k2 = Ed25519SigningKey::generate();
+        const auto w1 = CosignerKey::of("w1", k1.public_key()).value();
+        const auto w2 = CosignerKey::of("w2", k2.public_key()).value();
+        const std::string one = body + "\n" + cosign_checkpoint(body, "w1", k1, 10).value();
+        const std::string both = one + cosign_checkpoint(body, "w2", k2, 11).value();
+        const auto two_of_two = WitnessPolicy::make({w1, w2}, 2).value();
+        const auto refused = check_witness_policy(one, two_of_two);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, ErrorCode::verification_failed);
+        QVERIFY(refused.error().message.find("1 of the 2") != std::string::npos);
+        QVERIFY(refused.error().message.find("w2") != std::string::npos);
+        QCOMPARE(check_witness_policy(both, two_of_two).value().size(), std::size_t{2});
+        QVERIFY(check_witness_policy(one, WitnessPolicy::make({w1, w2}, 1).value()));
+        // A cosignature dated in the future does not count.
+        QVERIFY(!check_witness_policy(both, two_of_two, 10));
+        // A malformed note is refused as such.
+        QCOMPARE(check_witness_policy(body, two_of_two).error().code, ErrorCode::invalid_encoding);
+    }
+
+    // cosignature/v1 does not sign the cosigner's name: one witness's signature can be shown under
+    // a second name of the same key (public key id, same timestamp and signature). So a policy
+    // must not list one key twice, or one witness would count as two.
+    void refuses_a_policy_that_counts_one_key_twice() {
+        const auto k1 = key_of(seed1);
+        const auto w1 = CosignerKey::of("w1", k1.public_key()).value();
+        const auto alias = CosignerKey::of("w1-again", k1.public_key()).value();
+        const std::string line = cosign_checkpoint(body, "w1", k1, 10).value();
+        Bytes blob = from_base64(line.substr(line.rfind(' ') + 1, 104)).value();
+        const std::uint32_t id = cosigner_key_id("w1-again", k1.public_key());
+        for (int i = 0; i < 4; ++i)
+            blob[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(id >> (24 - 8 * i));
+        const std::string shown =
+            body + "\n" + line + "\xE2\x80\x94 w1-again " + psephos::to_base64(blob) + "\n";
+        QVERIFY(open_cosigned_note(shown, alias));  // the replay verifies under the alias
+        const auto policy = WitnessPolicy::make({w1, alias}, 2);
+        QVERIFY(!policy);
+        QVERIFY(policy.error().message.find("same key") != std::string::npos);
+        QVERIFY(!WitnessPolicy::make({w1}, 0));
+        QVERIFY(!WitnessPolicy::make({w1}, 2));
     }
 };
 

@@ -45,8 +45,8 @@ class TestWitnessSubmitter : public QObject {
         o.state_directory = root() / ("witness" + std::to_string(index));
         o.name = "witness.test/w" + std::to_string(index);
         for (const auto& s : ledger_->district_statuses()) o.logs.push_back(s.verifier);
-        auto core = witness::Witness::open(test::seeded_key(static_cast<std::uint8_t>(0x50 + index)),
-                                           std::move(o));
+        auto core = witness::Witness::open(
+            test::seeded_key(static_cast<std::uint8_t>(0x50 + index)), std::move(o));
         if (!core) qFatal("witness: %s", core.error().message.c_str());
         RunningWitness w{std::move(core).value(), nullptr, {}};
         w.key = w.core->cosigner();
@@ -91,10 +91,10 @@ private slots:
         auto w1 = run_witness(1);
         auto w2 = run_witness(2);
         const std::vector<std::string> districts{"d1", "d2"};
-        WitnessSubmitter submitter(*ledger_, districts,
-                                   {{"127.0.0.1", w1.server->port(), w1.key},
-                                    {"127.0.0.1", w2.server->port(), w2.key}},
-                                   root() / "cosignatures");
+        WitnessSubmitter submitter(
+            *ledger_, districts,
+            {{"127.0.0.1", w1.server->port(), w1.key}, {"127.0.0.1", w2.server->port(), w2.key}},
+            root() / "cosignatures");
         cast(4);
         auto problems = submitter.submit_once();
         QVERIFY2(problems.empty(), problems.empty() ? "" : problems.front().c_str());

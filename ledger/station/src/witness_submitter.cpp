@@ -10,8 +10,7 @@
 
 namespace psephos::station {
 
-WitnessSubmitter::WitnessSubmitter(const ledger::Ledger& ledger,
-                                   std::vector<std::string> districts,
+WitnessSubmitter::WitnessSubmitter(const ledger::Ledger& ledger, std::vector<std::string> districts,
                                    std::vector<WitnessEndpoint> witnesses,
                                    std::filesystem::path directory)
     : ledger_(ledger),
@@ -76,8 +75,8 @@ std::vector<std::string> WitnessSubmitter::submit_once() {
             std::error_code ec;
             std::filesystem::create_directories(path.parent_path(), ec);
             ::chmod(directory_.c_str(), 0700);
-            if (auto kept = crypto::replace_file(path, note + cosigned.value().signature_line,
-                                                 0644);
+            if (auto kept =
+                    crypto::replace_file(path, note + cosigned.value().signature_line, 0644);
                 !kept) {
                 problems.push_back("district " + district + ": witness " + endpoint.key.name +
                                    ": " + kept.error().message);

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "psephos/crypto/ed25519.hpp"
 
@@ -71,5 +72,28 @@ struct VerifiedCosignature {
 // (same name and key id) does not verify; with `not_after`, also if the timestamp is later.
 Result<VerifiedCosignature> open_cosigned_note(std::string_view note, const CosignerKey& key,
                                                std::optional<std::uint64_t> not_after = {});
+
+}  // namespace psephos::crypto
+
+namespace psephos::crypto {
+
+// A witness policy (DESIGN.md §7, docs/witness.md §2): k of n named witnesses must have cosigned
+// a checkpoint. A trust anchor of the verifier.
+struct WitnessPolicy {
+    std::vector<CosignerKey> witnesses;
+    std::size_t threshold = 0;
+
+    // invalid_argument for a threshold of 0 or above the number of witnesses, and for one public
+    // key listed twice (even under two names: cosignature/v1 does not sign the name, so one
+    // signature could be shown under both and counted twice).
+    static Result<WitnessPolicy> make(std::vector<CosignerKey> witnesses, std::size_t threshold);
+};
+
+// The names of the policy's witnesses whose cosignature of `note` verifies (with `not_after`, not
+// dated later), if they are at least the threshold; verification_failed naming how many of the
+// threshold cosigned and who is missing otherwise; invalid_encoding for a malformed note.
+Result<std::vector<std::string>> check_witness_policy(std::string_view note,
+                                                      const WitnessPolicy& policy,
+                                                      std::optional<std::uint64_t> not_after = {});
 
 }  // namespace psephos::crypto
