@@ -129,7 +129,8 @@ private slots:
         for (int w = 1; w <= 2; ++w) {
             const QString name = QStringLiteral("witness.test/w%1").arg(w);
             const QString key = path(QStringLiteral("w%1.key").arg(w));
-            const Run keygen = run_exe(PSEPHOS_WITNESS_EXE, {"keygen", "--key", key, "--name", name});
+            const Run keygen =
+                run_exe(PSEPHOS_WITNESS_EXE, {"keygen", "--key", key, "--name", name});
             must(keygen);
             const auto vkey = crypto::CosignerKey::parse(keygen.out.trimmed().toStdString());
             QVERIFY(vkey);
@@ -142,7 +143,8 @@ private slots:
                  path(QStringLiteral("w%1-state").arg(w)), "--logs", path("witness-logs"),
                  "--listen", "127.0.0.1:0", "--ready-file", ready},
                 ready);
-            witnesses_file += QString(where).replace(QChar(' '), QChar(':')) + " " + keygen.out.trimmed() + "\n";
+            witnesses_file +=
+                QString(where).replace(QChar(' '), QChar(':')) + " " + keygen.out.trimmed() + "\n";
         }
         QFile wf(path("witnesses"));
         QVERIFY(wf.open(QIODevice::WriteOnly));
@@ -156,7 +158,8 @@ private slots:
                         "--certificate-key", path("station.pem.key"), "--witnesses",
                         path("witnesses"), "--ready-file", path("station.ready")},
                        path("station.ready"));
-        const std::string checkpoint_text = note.toStdString().substr(0, note.toStdString().rfind("\n\n") + 1);
+        const std::string checkpoint_text =
+            note.toStdString().substr(0, note.toStdString().rfind("\n\n") + 1);
         for (const auto& key : witness_keys_) {
             const auto file = std::filesystem::path(data_.toStdString()) / "cosignatures" /
                               crypto::sha256(as_bytes(key.name)).to_hex() / "ward-1.note";
