@@ -10,18 +10,22 @@
 #include <pthread.h>
 #include <signal.h>
 #include <algorithm>
+#include <chrono>
+#include <map>
+#include <memory>
 #include <utility>
 
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <functional>
 #include <iostream>
 #include <mutex>
 
 #include "commands.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/station/station_server.hpp"
+#include "psephos/station/witness_submitter.hpp"
+#include "serve_support.hpp"
 #include "station_commands.hpp"
 
 namespace psephos::app::station_cli {
@@ -53,48 +57,13 @@ constexpr std::string_view serve_help =
     "  --station-id ID            the name kiosks are told (default: station-D)\n"
     "  --threads N                network threads (default 2)\n"
     "  --ready-file FILE          once listening, write \"HOST PORT\" to FILE (replaced\n"
-    "                             atomically; removed again when the station stops)\n\n"
+    "                             atomically; removed again when the station stops)\n"
+    "  --witnesses FILE           witnesses to submit each district's newest checkpoint to\n"
+    "                             (docs/witness.md): one \"HOST:PORT VKEY\" line each, VKEY as\n"
+    "                             'psephos-witness keygen' prints it; cosigned notes are kept\n"
+    "                             in DIR/cosignatures\n\n"
     "Only one process can hold a ledger: stop the station before running 'psephos ledger'\n"
     "commands that write (publish, close-polls, tally) on the same DIR.\n";
-
-struct Listen {
-    std::string host;
-    std::uint16_t port = 0;
-};
-
-// HOST:PORT with HOST an IPv4 address or a bracketed IPv6 one.
-Result<Listen> parse_listen(const std::string& text) {
-    const auto bad = [&](const std::string& why) {
-        return make_error(ErrorCode::invalid_argument, "--listen '" + text + "': " + why);
-    };
-    Listen out;
-    std::string port;
-    if (!text.empty() && text.front() == '[') {
-        const auto close = text.find("]:");
-        if (close == std::string::npos) return bad("expected [IPv6]:PORT");
-        out.host = text.substr(1, close - 1);
-        port = text.substr(close + 2);
-    } else {
-        const auto colon = text.rfind(':');
-        if (colon == std::string::npos) return bad("expected HOST:PORT");
-        out.host = text.substr(0, colon);
-        port = text.substr(colon + 1);
-        if (out.host.find(':') != std::string::npos)
-            return bad("write an IPv6 address in brackets, [ADDRESS]:PORT");
-    }
-    if (out.host.empty()) return bad("no address before the port");
-    unsigned long value = 0;
-    std::size_t used = 0;
-    try {
-        value = std::stoul(port, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (port.empty() || used != port.size() || port.front() == '-' || value > 65535)
-        return bad("the port must be a whole number from 0 to 65535");
-    out.port = static_cast<std::uint16_t>(value);
-    return out;
-}
 
 // Station ids follow the protocol's id rule (docs/station-protocol.md §2).
 bool is_station_id(std::string_view id) {
@@ -133,17 +102,35 @@ std::string district_list(const election::ElectionContext& election) {
     return known;
 }
 
-// Blocks SIGTERM and SIGINT in this thread, and so in every thread started after it (the
-// ledger's pool, the server's): sigwait then takes them, and no thread is interrupted.
-sigset_t block_stop_signals() {
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
-    // A peer that closes early must not kill the station with SIGPIPE.
-    std::signal(SIGPIPE, SIG_IGN);
-    return stop;
+// "D1,D2,..." as its districts, in order.
+std::vector<std::string> split_districts(const std::string& text) {
+    std::vector<std::string> districts;
+    for (std::size_t at = 0; at <= text.size();) {
+        const std::size_t comma = std::min(text.find(',', at), text.size());
+        districts.push_back(text.substr(at, comma - at));
+        at = comma + 1;
+    }
+    return districts;
+}
+
+// Each district is one of the election's, and none is given twice.
+Status check_districts(const election::ElectionContext& election,
+                       const std::vector<std::string>& districts) {
+    for (std::size_t i = 0; i < districts.size(); ++i) {
+        const std::string& district = districts[i];
+        if (district_of(election, district) == election.manifest.districts.size()) {
+            return make_error(ErrorCode::invalid_argument,
+                              "--district '" + one_line(district) +
+                                  "': no such district in election '" +
+                                  election.manifest.election_id +
+                                  "' (its districts: " + district_list(election) + ")");
+        }
+        if (std::find(districts.begin(), districts.begin() + static_cast<std::ptrdiff_t>(i),
+                      district) != districts.begin() + static_cast<std::ptrdiff_t>(i))
+            return make_error(ErrorCode::invalid_argument,
+                              "--district '" + district + "': given twice");
+    }
+    return {};
 }
 
 // Why the server did not start, named by the option that caused it.
@@ -164,10 +151,9 @@ int start_failure(const Error& error, const Arguments& args) {
     return failure("--listen " + *args.value("--listen") + ": " + message);
 }
 
-// Refusals on stderr, thinned like the event log: a flood of refusals of one kind prints one line
-// a second, the next printed line counting the ones left out.
-std::function<void(const station::StationRefusal&)> refusal_printer(std::mutex& log_mutex,
-                                                                    std::uint64_t& not_printed) {
+// Prints each refusal on one line of stderr, thinned like the event log: a flood of refusals of
+// one kind prints one line a second, the next printed line counting the ones left out.
+auto refusal_printer(std::mutex& log_mutex, std::uint64_t& not_printed) {
     return [&log_mutex, &not_printed](const station::StationRefusal& refusal) {
         const std::lock_guard lock(log_mutex);
         if (refusal.thinned) {
@@ -185,15 +171,63 @@ std::function<void(const station::StationRefusal&)> refusal_printer(std::mutex& 
     };
 }
 
+// The witnesses of --witnesses ("HOST:PORT VKEY" lines, '#' comments), submitted to from a
+// thread of their own every second (docs/witness.md §8); null without the flag. Problems print
+// one line each on stderr, at most one a minute per problem text.
+Result<std::unique_ptr<station::WitnessSubmitter>> start_witnesses(
+    const Arguments& args, const ledger::Ledger& ledger, const std::vector<std::string>& districts,
+    std::mutex& log_mutex) {
+    const auto path = args.value("--witnesses");
+    if (!path) return std::unique_ptr<station::WitnessSubmitter>();
+    PSEPHOS_TRY_ASSIGN(const Bytes bytes, crypto::read_public_file(*path, 1024 * 1024));
+    std::vector<station::WitnessEndpoint> endpoints;
+    std::size_t number = 0;
+    for (std::string_view rest(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+         !rest.empty();) {
+        const auto end = std::min(rest.find('\n'), rest.size());
+        const std::string line(rest.substr(0, end));
+        rest.remove_prefix(std::min(end + 1, rest.size()));
+        const std::string where = *path + ":" + std::to_string(++number);
+        if (line.empty() || line[0] == '#') continue;
+        const auto space = line.find(' ');
+        if (space == std::string::npos)
+            return make_error(ErrorCode::invalid_argument, where + ": not \"HOST:PORT VKEY\"");
+        auto address = parse_listen(line.substr(0, space));
+        if (!address) return address.error().within(where);
+        auto key = crypto::CosignerKey::parse(line.substr(space + 1));
+        if (!key) return key.error().within(where);
+        endpoints.push_back({address.value().host, address.value().port, key.value()});
+    }
+    if (endpoints.empty())
+        return make_error(ErrorCode::invalid_argument, *path + ": no witness in it");
+    auto submitter = std::make_unique<station::WitnessSubmitter>(
+        ledger, districts, std::move(endpoints),
+        std::filesystem::path(*args.value("--data")) / "cosignatures");
+    auto last_printed =
+        std::make_shared<std::map<std::string, std::chrono::steady_clock::time_point>>();
+    submitter->start(
+        std::chrono::seconds(1), [&log_mutex, last_printed](const std::string& problem) {
+            const auto now = std::chrono::steady_clock::now();
+            const std::lock_guard lock(log_mutex);
+            if (last_printed->size() > 1000) last_printed->clear();  // bounded, whatever the texts
+            auto& last = (*last_printed)[problem];
+            if (last.time_since_epoch().count() != 0 && now - last < std::chrono::minutes(1))
+                return;
+            last = now;
+            std::cerr << "psephos-station: witness: " << one_line(problem) << std::endl;
+        });
+    return submitter;
+}
+
 }  // namespace
 
 int run_serve(Words words) {
     static const CommandSpec spec{
         "psephos-station serve --election MANIFEST --data DIR [--key LEDGER_KEY_FILE] "
         "--district D --listen HOST:PORT --certificate CERT.pem --certificate-key KEY_FILE "
-        "[--station-id ID] [--threads N] [--ready-file FILE]",
+        "[--station-id ID] [--threads N] [--ready-file FILE] [--witnesses FILE]",
         {"--election", "--data", "--key", "--district", "--listen", "--certificate",
-         "--certificate-key", "--station-id", "--threads", "--ready-file"},
+         "--certificate-key", "--station-id", "--threads", "--ready-file", "--witnesses"},
         {},
         0,
         0};
@@ -208,13 +242,7 @@ int run_serve(Words words) {
     const auto threads = args->number("--threads", 1, max_threads, 2);
     if (!threads) return usage_error(spec, threads.error().message);
     const std::string district_list_text = *args->value("--district");
-    std::vector<std::string> districts;
-    for (std::size_t at = 0; at <= district_list_text.size();) {
-        const std::size_t comma =
-            std::min(district_list_text.find(',', at), district_list_text.size());
-        districts.push_back(district_list_text.substr(at, comma - at));
-        at = comma + 1;
-    }
+    const std::vector<std::string> districts = split_districts(district_list_text);
     const std::string station_id =
         args->value("--station-id").value_or("station-" + districts.front());
     if (!is_station_id(station_id)) {
@@ -226,17 +254,8 @@ int run_serve(Words words) {
     auto manifest = load_finalized_election(*args->value("--election"));
     if (!manifest) return failure("--election: " + manifest.error().message);
     const auto& election = manifest.value();
-    for (std::size_t i = 0; i < districts.size(); ++i) {
-        const std::string& district = districts[i];
-        if (district_of(election, district) == election.manifest.districts.size()) {
-            return failure("--district '" + one_line(district) +
-                           "': no such district in election '" + election.manifest.election_id +
-                           "' (its districts: " + district_list(election) + ")");
-        }
-        if (std::find(districts.begin(), districts.begin() + static_cast<std::ptrdiff_t>(i),
-                      district) != districts.begin() + static_cast<std::ptrdiff_t>(i))
-            return failure("--district '" + district + "': given twice");
-    }
+    if (auto known = check_districts(election, districts); !known)
+        return failure(known.error().message);
     auto identity = read_identity(*args->value("--certificate"), *args->value("--certificate-key"));
     if (!identity) return failure(identity.error().message);
     auto opened = open_ledger(*args, true);
@@ -269,6 +288,11 @@ int run_serve(Words words) {
         election::EventType::configuration_changed, election::ActorRole::system,
         election::Disposition::success, districts.front(),
         "station " + station_id + ": listening on " + where + " for " + district_list_text);
+    auto witnesses = start_witnesses(*args, *ledger, districts, log_mutex);
+    if (!witnesses) {
+        server.reset();
+        return failure("--witnesses: " + witnesses.error().message);
+    }
     const auto ready_file = args->value("--ready-file");
     if (ready_file) {
         if (const Status written =
@@ -294,7 +318,8 @@ int run_serve(Words words) {
                   << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
                   << ", stopping (open connections: " << server->connections() << ")" << std::endl;
     }
-    server.reset();  // waits for the answers the ledger still owes
+    witnesses.value().reset();  // finishes the submission under way
+    server.reset();             // waits for the answers the ledger still owes
     if (ready_file) {
         std::error_code ignored;
         std::filesystem::remove(*ready_file, ignored);

@@ -1,0 +1,65 @@
+// The station's side of the witnesses (docs/witness.md §8): submits each district's newest
+// checkpoint to every configured witness (C2SP tlog-witness, through witness::WitnessClient) with
+// the ledger's consistency proof from the size that witness last cosigned, and keeps the cosigned
+// note per witness and district in DIRECTORY/<hex SHA-256 of the witness name>/<district>.note
+// (replaced atomically). It runs on its own thread, never on the server's, so an unreachable
+// witness never holds up casting; problems go to a callback (one line each).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "psephos/crypto/cosignature.hpp"
+#include "psephos/ledger/ledger.hpp"
+
+namespace psephos::station {
+
+struct WitnessEndpoint {
+    std::string host;
+    std::uint16_t port = 0;
+    crypto::CosignerKey key;
+};
+
+class WitnessSubmitter {
+public:
+    // `ledger` must outlive the submitter. The directory is created (mode 0700) by the first pass.
+    WitnessSubmitter(const ledger::Ledger& ledger, std::vector<std::string> districts,
+                     std::vector<WitnessEndpoint> witnesses, std::filesystem::path directory);
+    ~WitnessSubmitter();  // stops the thread, if started
+    WitnessSubmitter(const WitnessSubmitter&) = delete;
+    WitnessSubmitter& operator=(const WitnessSubmitter&) = delete;
+
+    // One pass over every witness and district: submits the district's newest checkpoint where it
+    // is beyond what that witness cosigned. Returns one line per problem (witness, district,
+    // reason); an empty list when every witness holds every district's newest checkpoint.
+    std::vector<std::string> submit_once();
+    // A pass every `period` until destroyed; each problem goes to `on_problem`.
+    void start(std::chrono::milliseconds period,
+               std::function<void(const std::string&)> on_problem);
+
+    // The size `witness` (its index) last cosigned of `district`, 0 if none yet.
+    std::uint64_t cosigned_size(std::size_t witness, const std::string& district) const;
+    std::filesystem::path cosigned_note_path(std::size_t witness,
+                                             const std::string& district) const;
+
+private:
+    const ledger::Ledger& ledger_;
+    std::vector<std::string> districts_;
+    std::vector<WitnessEndpoint> witnesses_;
+    std::filesystem::path directory_;
+    mutable std::mutex mutex_;
+    std::map<std::pair<std::size_t, std::string>, std::uint64_t> cosigned_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace psephos::station

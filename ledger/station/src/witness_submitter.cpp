@@ -1,0 +1,105 @@
+// The station's submissions to witnesses (witness_submitter.hpp, docs/witness.md §8).
+#include "psephos/station/witness_submitter.hpp"
+
+#include <sys/stat.h>
+
+#include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/crypto/secure_file.hpp"
+#include "psephos/election/signed_note.hpp"
+#include "psephos/witness/witness_client.hpp"
+
+namespace psephos::station {
+
+WitnessSubmitter::WitnessSubmitter(const ledger::Ledger& ledger, std::vector<std::string> districts,
+                                   std::vector<WitnessEndpoint> witnesses,
+                                   std::filesystem::path directory)
+    : ledger_(ledger),
+      districts_(std::move(districts)),
+      witnesses_(std::move(witnesses)),
+      directory_(std::move(directory)) {}
+
+WitnessSubmitter::~WitnessSubmitter() {
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+std::filesystem::path WitnessSubmitter::cosigned_note_path(std::size_t witness,
+                                                           const std::string& district) const {
+    return directory_ / crypto::sha256(as_bytes(witnesses_.at(witness).key.name)).to_hex() /
+           (district + ".note");
+}
+
+std::uint64_t WitnessSubmitter::cosigned_size(std::size_t witness,
+                                              const std::string& district) const {
+    const std::lock_guard lock(mutex_);
+    const auto it = cosigned_.find({witness, district});
+    return it == cosigned_.end() ? 0 : it->second;
+}
+
+std::vector<std::string> WitnessSubmitter::submit_once() {
+    std::vector<std::string> problems;
+    for (const auto& district : districts_) {
+        auto status = ledger_.status(district);
+        if (!status) {
+            problems.push_back("district " + district + ": " + status.error().message);
+            continue;
+        }
+        const std::string& note = status.value().signed_checkpoint;
+        if (note.empty()) continue;  // nothing logged yet
+        auto text = election::open_note(note, status.value().verifier);
+        auto checkpoint = text ? election::Checkpoint::parse(text.value())
+                               : Result<election::Checkpoint>(text.error());
+        if (!checkpoint) {
+            problems.push_back("district " + district + ": " + checkpoint.error().message);
+            continue;
+        }
+        const std::uint64_t size = checkpoint.value().size;
+        const auto prove = [&](std::uint64_t old_size) -> Result<std::vector<Hash32>> {
+            return ledger_.prove_consistency(district, old_size, size);
+        };
+        for (std::size_t w = 0; w < witnesses_.size(); ++w) {
+            const std::uint64_t held = cosigned_size(w, district);
+            if (held >= size) continue;
+            const auto& endpoint = witnesses_[w];
+            const witness::WitnessClient client(endpoint.host, endpoint.port, endpoint.key);
+            auto cosigned = client.submit(note, held, prove);
+            if (!cosigned) {
+                problems.push_back("district " + district + ": " + cosigned.error().message);
+                continue;
+            }
+            const auto path = cosigned_note_path(w, district);
+            std::error_code ec;
+            std::filesystem::create_directories(path.parent_path(), ec);
+            ::chmod(directory_.c_str(), 0700);
+            if (auto kept =
+                    crypto::replace_file(path, note + cosigned.value().signature_line, 0644);
+                !kept) {
+                problems.push_back("district " + district + ": witness " + endpoint.key.name +
+                                   ": " + kept.error().message);
+                continue;
+            }
+            const std::lock_guard lock(mutex_);
+            cosigned_[{w, district}] = size;
+        }
+    }
+    return problems;
+}
+
+void WitnessSubmitter::start(std::chrono::milliseconds period,
+                             std::function<void(const std::string&)> on_problem) {
+    thread_ = std::thread([this, period, report = std::move(on_problem)] {
+        std::unique_lock lock(mutex_);
+        while (!stopping_) {
+            lock.unlock();
+            for (const auto& problem : submit_once()) report(problem);
+            lock.lock();
+            wake_.wait_for(lock, period, [this] { return stopping_; });
+        }
+    });
+}
+
+}  // namespace psephos::station

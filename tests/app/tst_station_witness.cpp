@@ -1,0 +1,192 @@
+// A station and two witnesses as real processes on 127.0.0.1 (docs/witness.md §8): a ledger set
+// up with `psephos` commands (a registered kiosk puts records in district ward-1's log),
+// `psephos-witness keygen|serve` twice with the district's log key, then `psephos-station serve
+// --witnesses`: both witnesses cosign the district's newest checkpoint and the station keeps each
+// cosigned note; a witness that goes away does not stop the station; SIGTERM stops it with exit 0.
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "psephos/crypto/cosignature.hpp"
+#include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/crypto/scalar.hpp"
+#include "psephos/election/signed_note.hpp"
+#include "psephos_process.hpp"
+
+using namespace psephos;
+using namespace std::chrono_literals;
+using test::describe;
+using test::read_all;
+using test::Run;
+
+namespace {
+const QString small_sample = QStringLiteral(PSEPHOS_SAMPLES_DIR) + "/small-election.json";
+
+Run run_exe(const QString& exe, const QStringList& args) {
+    QProcess process;
+    process.start(exe, args);
+    if (!process.waitForFinished(60'000)) qFatal("%s did not finish", qPrintable(exe));
+    Run r;
+    r.exit_code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    r.out = QString::fromUtf8(process.readAllStandardOutput());
+    r.err = QString::fromUtf8(process.readAllStandardError());
+    return r;
+}
+
+void must(const Run& r) {
+    if (r.exit_code != 0) qFatal("%s", qPrintable(describe(r)));
+}
+
+// Starts a server process and waits (at most 20 s) for its ready file; returns "HOST PORT".
+QString start_and_wait(QProcess& p, const QString& exe, const QStringList& args,
+                       const QString& ready) {
+    QFile::remove(ready);
+    p.start(exe, args);
+    if (!p.waitForStarted(10'000)) qFatal("%s did not start", qPrintable(exe));
+    for (int i = 0; i < 400 && !QFile::exists(ready); ++i) {
+        if (p.state() == QProcess::NotRunning)
+            qFatal("%s exited: %s", qPrintable(exe), p.readAllStandardError().constData());
+        std::this_thread::sleep_for(50ms);
+    }
+    if (!QFile::exists(ready)) qFatal("%s did not become ready", qPrintable(exe));
+    return QString::fromUtf8(read_all(ready)).trimmed();
+}
+}  // namespace
+
+class TestStationWitness : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    QString election_, data_;
+    std::vector<crypto::CosignerKey> witness_keys_;
+    std::vector<std::unique_ptr<QProcess>> witnesses_;
+    std::unique_ptr<QProcess> station_;
+
+    QString path(const QString& name) const { return dir_.filePath(name); }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        crypto::initialize();
+        must(test::run({"ceremony", "--election", small_sample, "--guardians", "5", "--threshold",
+                        "3", "--out", path("ceremony")}));
+        election_ = path("ceremony/election.json");
+        data_ = path("data");
+        must(test::run({"authority", "keygen", "--out", path("authority.key")}));
+        must(test::run({"authority", "approve", "--key", path("authority.key"), "--election",
+                        election_, "--out", path("approval.bin")}));
+        must(test::run({"ledger", "init", "--election", election_, "--approval",
+                        path("approval.bin"), "--data", data_}));
+        const QString device = "ward-1-kiosk-1";
+        must(test::run({"ledger", "device-key", "--out", path("kiosk.key"), "--device", device}));
+        must(test::run({"authority", "authorise-device", "--key", path("authority.key"),
+                        "--election", election_, "--district", "ward-1", "--device", device,
+                        "--public-key", path("kiosk.key.pub"), "--out", path("kiosk.auth")}));
+        must(test::run(
+            {"ledger", "register-device", "--data", data_, "--authorisation", path("kiosk.auth")}));
+        must(run_exe(PSEPHOS_STATION_EXE, {"new-certificate", "--certificate", path("station.pem"),
+                                           "--certificate-key", path("station.pem.key")}));
+    }
+
+    void cleanupTestCase() {
+        for (auto* p : {station_.get()})
+            if (p && p->state() != QProcess::NotRunning) {
+                p->kill();
+                p->waitForFinished(10'000);
+            }
+        for (auto& p : witnesses_)
+            if (p->state() != QProcess::NotRunning) {
+                p->kill();
+                p->waitForFinished(10'000);
+            }
+    }
+
+    void both_witnesses_cosign_the_station_checkpoint() {
+        // The district log's note key, as `psephos ledger status --json` prints it.
+        const Run status = test::run({"ledger", "status", "--data", data_, "--json"});
+        must(status);
+        QString verifier;
+        QString note;
+        for (const auto& d : test::json_of(status)["districts"].toArray()) {
+            if (d.toObject()["name"].toString() != "ward-1") continue;
+            verifier = d.toObject()["verifier"].toString();
+            note = d.toObject()["signed_checkpoint"].toString();
+        }
+        QVERIFY(!verifier.isEmpty() && !note.isEmpty());
+        QFile logs(path("witness-logs"));
+        QVERIFY(logs.open(QIODevice::WriteOnly));
+        logs.write(verifier.toUtf8() + "\n");
+        logs.close();
+
+        QString witnesses_file;
+        for (int w = 1; w <= 2; ++w) {
+            const QString name = QStringLiteral("witness.test/w%1").arg(w);
+            const QString key = path(QStringLiteral("w%1.key").arg(w));
+            const Run keygen =
+                run_exe(PSEPHOS_WITNESS_EXE, {"keygen", "--key", key, "--name", name});
+            must(keygen);
+            const auto vkey = crypto::CosignerKey::parse(keygen.out.trimmed().toStdString());
+            QVERIFY(vkey);
+            witness_keys_.push_back(vkey.value());
+            witnesses_.push_back(std::make_unique<QProcess>());
+            const QString ready = path(QStringLiteral("w%1.ready").arg(w));
+            const QString where = start_and_wait(
+                *witnesses_.back(), PSEPHOS_WITNESS_EXE,
+                {"serve", "--key", key, "--name", name, "--state",
+                 path(QStringLiteral("w%1-state").arg(w)), "--logs", path("witness-logs"),
+                 "--listen", "127.0.0.1:0", "--ready-file", ready},
+                ready);
+            witnesses_file +=
+                QString(where).replace(QChar(' '), QChar(':')) + " " + keygen.out.trimmed() + "\n";
+        }
+        QFile wf(path("witnesses"));
+        QVERIFY(wf.open(QIODevice::WriteOnly));
+        wf.write(witnesses_file.toUtf8());
+        wf.close();
+
+        station_ = std::make_unique<QProcess>();
+        start_and_wait(*station_, PSEPHOS_STATION_EXE,
+                       {"serve", "--election", election_, "--data", data_, "--district", "ward-1",
+                        "--listen", "127.0.0.1:0", "--certificate", path("station.pem"),
+                        "--certificate-key", path("station.pem.key"), "--witnesses",
+                        path("witnesses"), "--ready-file", path("station.ready")},
+                       path("station.ready"));
+        const std::string checkpoint_text =
+            note.toStdString().substr(0, note.toStdString().rfind("\n\n") + 1);
+        for (const auto& key : witness_keys_) {
+            const auto file = std::filesystem::path(data_.toStdString()) / "cosignatures" /
+                              crypto::sha256(as_bytes(key.name)).to_hex() / "ward-1.note";
+            for (int i = 0; i < 200 && !std::filesystem::exists(file); ++i)
+                std::this_thread::sleep_for(50ms);
+            QVERIFY2(std::filesystem::exists(file), file.c_str());
+            const QByteArray cosigned = read_all(QString::fromStdString(file.string()));
+            const auto opened = crypto::open_cosigned_note(cosigned.toStdString(), key);
+            QVERIFY2(opened, opened ? "" : opened.error().message.c_str());
+            QCOMPARE(opened.value().text, checkpoint_text);
+        }
+
+        // A witness going away does not stop the station.
+        witnesses_.back()->kill();
+        witnesses_.back()->waitForFinished(10'000);
+        std::this_thread::sleep_for(1500ms);  // at least one more pass of the submitter
+        QVERIFY2(!station_->waitForFinished(200), "the station exited");
+    }
+
+    void sigterm_stops_the_station() {
+        QVERIFY(station_);
+        station_->terminate();
+        QVERIFY(station_->waitForFinished(30'000));
+        QCOMPARE(station_->exitStatus(), QProcess::NormalExit);
+        QCOMPARE(station_->exitCode(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStationWitness)
+#include "tst_station_witness.moc"
