@@ -13,6 +13,8 @@
 
 namespace psephos::crypto {
 
+class PublicPoint;
+
 class Point {
 public:
     static constexpr std::size_t size = 32;
@@ -38,6 +40,7 @@ public:
     friend bool operator==(const Point& a, const Point& b) { return a.bytes_ == b.bytes_; }
 
 private:
+    friend class PublicPoint;  // encodes its own valid points without a second validation
     std::array<std::uint8_t, size> bytes_{};
 };
 
