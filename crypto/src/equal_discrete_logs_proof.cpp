@@ -44,4 +44,23 @@ Status verify_equal_discrete_logs(const Hash32& base_hash, ByteSpan context,
     return {};
 }
 
+Status verify_equal_discrete_logs_public(const Hash32& base_hash, ByteSpan context,
+                                         const DecodedPoint& public_key, const DecodedPoint& base,
+                                         const DecodedPoint& product,
+                                         const EqualDiscreteLogsProof& proof) {
+    const Point a = PublicPoint::multiply_base_add_vartime(proof.response, proof.challenge,
+                                                           public_key.point)
+                        .to_point();
+    const Point b = PublicPoint::multiply_two_vartime(proof.response, base.point, proof.challenge,
+                                                      product.point)
+                        .to_point();
+    if (!(equality_challenge(base_hash, context, public_key.encoding, base.encoding,
+                             product.encoding, a, b) == proof.challenge)) {
+        return make_error(ErrorCode::verification_failed,
+                          "equal-discrete-logs proof: challenge does not match the recomputed "
+                          "commitments");
+    }
+    return {};
+}
+
 }  // namespace psephos::crypto

@@ -137,6 +137,27 @@ PublicPoint PublicPoint::multiply_base_add_vartime(const Scalar& a, const Scalar
     return out;
 }
 
+Result<DecodedPoint> DecodedPoint::from_bytes(ByteSpan data) {
+    auto point = PublicPoint::from_bytes(data);
+    if (!point) return point.error();
+    Point encoding;
+    std::copy(data.begin(), data.end(), encoding.bytes_.begin());  // validated just above
+    return DecodedPoint(point.value(), encoding);
+}
+
+Result<DecodedCiphertext> DecodedCiphertext::from_bytes(ByteSpan data) {
+    if (data.size() != Ciphertext::size) {
+        return make_error(ErrorCode::invalid_encoding,
+                          "ciphertext must be 64 bytes, got " + std::to_string(data.size()));
+    }
+    auto alpha = DecodedPoint::from_bytes(data.first(PublicPoint::size));
+    if (!alpha) return alpha.error().within("ciphertext alpha");
+    auto beta = DecodedPoint::from_bytes(data.subspan(PublicPoint::size));
+    if (!beta) return beta.error().within("ciphertext beta");
+    return DecodedCiphertext(PublicCiphertext(alpha.value().point, beta.value().point),
+                             Ciphertext{alpha.value().encoding, beta.value().encoding});
+}
+
 Result<PublicCiphertext> PublicCiphertext::from_bytes(ByteSpan data) {
     if (data.size() != Ciphertext::size) {
         return make_error(ErrorCode::invalid_encoding,
@@ -146,10 +167,7 @@ Result<PublicCiphertext> PublicCiphertext::from_bytes(ByteSpan data) {
     if (!alpha) return alpha.error().within("ciphertext alpha");
     auto beta = PublicPoint::from_bytes(data.subspan(PublicPoint::size));
     if (!beta) return beta.error().within("ciphertext beta");
-    PublicCiphertext c;
-    c.alpha = alpha.value();
-    c.beta = beta.value();
-    return c;
+    return PublicCiphertext(alpha.value(), beta.value());
 }
 
 }  // namespace psephos::crypto

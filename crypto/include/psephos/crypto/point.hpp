@@ -14,6 +14,7 @@
 namespace psephos::crypto {
 
 class PublicPoint;
+struct DecodedPoint;
 
 class Point {
 public:
@@ -40,7 +41,10 @@ public:
     friend bool operator==(const Point& a, const Point& b) { return a.bytes_ == b.bytes_; }
 
 private:
-    friend class PublicPoint;  // encodes its own valid points without a second validation
+    // The public backend validates encodings itself (the same rules, tst_public_point) and
+    // encodes only valid points, so it makes Points without a second validation.
+    friend class PublicPoint;
+    friend struct DecodedPoint;
     std::array<std::uint8_t, size> bytes_{};
 };
 

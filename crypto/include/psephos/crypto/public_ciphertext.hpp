@@ -16,10 +16,22 @@ struct PublicCiphertext {
     explicit PublicCiphertext(const Ciphertext& ciphertext)
         : alpha(ciphertext.alpha), beta(ciphertext.beta) {}
     PublicCiphertext() = default;
+    PublicCiphertext(const PublicPoint& a, const PublicPoint& b) : alpha(a), beta(b) {}
 
     Ciphertext to_ciphertext() const { return {alpha.to_point(), beta.to_point()}; }
 
     friend bool operator==(const PublicCiphertext&, const PublicCiphertext&) = default;
+};
+
+// A ciphertext read from a ballot, decoded once (docs/crypto.md §1.1): unencoded for proof
+// verification and aggregation, encoded for the transcripts and the record's bytes.
+struct DecodedCiphertext {
+    PublicCiphertext unencoded;
+    Ciphertext encoded;
+
+    static Result<DecodedCiphertext> from_bytes(ByteSpan data);
+    explicit DecodedCiphertext(const Ciphertext& c) : unencoded(c), encoded(c) {}
+    DecodedCiphertext(const PublicCiphertext& u, const Ciphertext& e) : unencoded(u), encoded(e) {}
 };
 
 }  // namespace psephos::crypto

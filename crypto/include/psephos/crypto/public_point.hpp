@@ -64,7 +64,19 @@ public:
     const void* raw() const { return storage_.data(); }
 
 private:
+    friend struct DecodedPoint;
     alignas(32) std::array<std::uint8_t, 256> storage_{};
+};
+
+// One decoding, both forms: the point for arithmetic, its encoding (a Point, without a second
+// validation by libsodium) for transcripts and for everything that compares or stores bytes.
+struct DecodedPoint {
+    PublicPoint point;
+    Point encoding;
+
+    static Result<DecodedPoint> from_bytes(ByteSpan data);
+    explicit DecodedPoint(const Point& p) : point(p), encoding(p) {}
+    DecodedPoint(const PublicPoint& p, const Point& e) : point(p), encoding(e) {}
 };
 
 }  // namespace psephos::crypto
