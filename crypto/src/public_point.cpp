@@ -68,11 +68,7 @@ std::array<std::uint8_t, PublicPoint::size> PublicPoint::encode() const {
     return out;
 }
 
-Point PublicPoint::to_point() const {
-    Point p;
-    p.bytes_ = encode();  // libdecaf's encoding of a group element is canonical
-    return p;
-}
+Point PublicPoint::to_point() const { return Point::from_bytes(encode()).value(); }
 
 bool PublicPoint::is_identity() const {
     return decaf_255_point_eq(point_of(*this), decaf_255_point_identity) != 0;
@@ -140,9 +136,10 @@ PublicPoint PublicPoint::multiply_base_add_vartime(const Scalar& a, const Scalar
 Result<DecodedPoint> DecodedPoint::from_bytes(ByteSpan data) {
     auto point = PublicPoint::from_bytes(data);
     if (!point) return point.error();
-    Point encoding;
-    std::copy(data.begin(), data.end(), encoding.bytes_.begin());  // validated just above
-    return DecodedPoint(point.value(), encoding);
+    DecodedPoint decoded;
+    decoded.point = point.value();
+    std::copy(data.begin(), data.end(), decoded.encoding.begin());
+    return decoded;
 }
 
 Result<DecodedCiphertext> DecodedCiphertext::from_bytes(ByteSpan data) {
@@ -150,12 +147,26 @@ Result<DecodedCiphertext> DecodedCiphertext::from_bytes(ByteSpan data) {
         return make_error(ErrorCode::invalid_encoding,
                           "ciphertext must be 64 bytes, got " + std::to_string(data.size()));
     }
-    auto alpha = DecodedPoint::from_bytes(data.first(PublicPoint::size));
+    auto alpha = PublicPoint::from_bytes(data.first(PublicPoint::size));
     if (!alpha) return alpha.error().within("ciphertext alpha");
-    auto beta = DecodedPoint::from_bytes(data.subspan(PublicPoint::size));
+    auto beta = PublicPoint::from_bytes(data.subspan(PublicPoint::size));
     if (!beta) return beta.error().within("ciphertext beta");
-    return DecodedCiphertext(PublicCiphertext(alpha.value().point, beta.value().point),
-                             Ciphertext{alpha.value().encoding, beta.value().encoding});
+    DecodedCiphertext decoded;
+    decoded.unencoded = PublicCiphertext(alpha.value(), beta.value());
+    std::copy(data.begin(), data.end(), decoded.encoding.begin());
+    return decoded;
+}
+
+DecodedCiphertext::DecodedCiphertext(const Ciphertext& c) : unencoded(c) {
+    std::copy(c.alpha.bytes().begin(), c.alpha.bytes().end(), encoding.begin());
+    std::copy(c.beta.bytes().begin(), c.beta.bytes().end(), encoding.begin() + 32);
+}
+
+DecodedCiphertext::DecodedCiphertext(const PublicCiphertext& c) : unencoded(c) {
+    const auto alpha = c.alpha.encode();
+    const auto beta = c.beta.encode();
+    std::copy(alpha.begin(), alpha.end(), encoding.begin());
+    std::copy(beta.begin(), beta.end(), encoding.begin() + 32);
 }
 
 Result<PublicCiphertext> PublicCiphertext::from_bytes(ByteSpan data) {

@@ -119,35 +119,4 @@ Status verify_range(const Hash32& base_hash, ByteSpan context, const Ciphertext&
     return {};
 }
 
-Status verify_range_public(const Hash32& base_hash, ByteSpan context,
-                           const DecodedCiphertext& ciphertext, const DecodedPoint& public_key,
-                           std::uint32_t limit, const RangeProof& proof) {
-    if (auto ok = check_limit(limit); !ok) return ok.error();
-    const std::size_t branches = std::size_t{limit} + 1;
-    if (proof.challenges.size() != branches || proof.responses.size() != branches) {
-        return make_error(ErrorCode::verification_failed,
-                          "range proof has " + std::to_string(proof.challenges.size()) +
-                              " branches, the statement needs " + std::to_string(branches));
-    }
-    Transcript t =
-        range_transcript(base_hash, context, ciphertext.encoded, public_key.encoding, limit);
-    Scalar challenge_sum;
-    PublicPoint beta_j = ciphertext.unencoded.beta;
-    for (std::size_t j = 0; j < branches; ++j) {
-        const Scalar& c = proof.challenges[j];
-        const Scalar& v = proof.responses[j];
-        t.append("a", PublicPoint::multiply_base_add_vartime(v, c, ciphertext.unencoded.alpha)
-                          .to_point());
-        t.append("b", PublicPoint::multiply_two_vartime(v, public_key.point, c, beta_j).to_point());
-        challenge_sum = challenge_sum + c;
-        if (j + 1 < branches) beta_j -= PublicPoint::generator();
-    }
-    if (!(t.challenge("c") == challenge_sum)) {
-        return make_error(ErrorCode::verification_failed,
-                          "range proof [0, " + std::to_string(limit) +
-                              "]: challenges do not sum to the transcript challenge");
-    }
-    return {};
-}
-
 }  // namespace psephos::crypto

@@ -7,8 +7,7 @@
 
 #include <functional>
 
-#include "psephos/crypto/equal_discrete_logs_proof.hpp"
-#include "psephos/crypto/range_proof.hpp"
+#include "psephos/crypto/public_proofs.hpp"
 
 using namespace psephos;
 using namespace psephos::crypto;

@@ -7,7 +7,6 @@
 
 #include "psephos/crypto/challenge_response.hpp"
 #include "psephos/crypto/point.hpp"
-#include "psephos/crypto/public_point.hpp"
 
 namespace psephos::crypto {
 
@@ -20,13 +19,5 @@ EqualDiscreteLogsProof prove_equal_discrete_logs(const Hash32& base_hash, ByteSp
 Status verify_equal_discrete_logs(const Hash32& base_hash, ByteSpan context,
                                   const Point& public_key, const Point& base, const Point& product,
                                   const EqualDiscreteLogsProof& proof);
-
-// The same check on the public backend (docs/crypto.md §4.3): a = v·G + c·K and b = v·A + c·M,
-// each one variable-time double-scalar multiplication on points decoded once. Accepts and
-// refuses exactly what verify_equal_discrete_logs does (tst_public_proofs).
-Status verify_equal_discrete_logs_public(const Hash32& base_hash, ByteSpan context,
-                                         const DecodedPoint& public_key, const DecodedPoint& base,
-                                         const DecodedPoint& product,
-                                         const EqualDiscreteLogsProof& proof);
 
 }  // namespace psephos::crypto

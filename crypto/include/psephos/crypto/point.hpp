@@ -13,9 +13,6 @@
 
 namespace psephos::crypto {
 
-class PublicPoint;
-struct DecodedPoint;
-
 class Point {
 public:
     static constexpr std::size_t size = 32;
@@ -41,10 +38,6 @@ public:
     friend bool operator==(const Point& a, const Point& b) { return a.bytes_ == b.bytes_; }
 
 private:
-    // The public backend validates encodings itself (the same rules, tst_public_point) and
-    // encodes only valid points, so it makes Points without a second validation.
-    friend class PublicPoint;
-    friend struct DecodedPoint;
     std::array<std::uint8_t, size> bytes_{};
 };
 

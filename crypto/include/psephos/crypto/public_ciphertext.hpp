@@ -2,6 +2,9 @@
 // once from a ballot or a record, then reused by proof verification and by aggregation.
 #pragma once
 
+#include <array>
+#include <cstdint>
+
 #include "psephos/crypto/elgamal.hpp"
 #include "psephos/crypto/public_point.hpp"
 
@@ -27,11 +30,17 @@ struct PublicCiphertext {
 // verification and aggregation, encoded for the transcripts and the record's bytes.
 struct DecodedCiphertext {
     PublicCiphertext unencoded;
-    Ciphertext encoded;
+    std::array<std::uint8_t, Ciphertext::size> encoding{};  // α ‖ β as received
 
+    // Each half by the rules of Point::from_bytes, with Point::from_bytes' messages.
     static Result<DecodedCiphertext> from_bytes(ByteSpan data);
-    explicit DecodedCiphertext(const Ciphertext& c) : unencoded(c), encoded(c) {}
-    DecodedCiphertext(const PublicCiphertext& u, const Ciphertext& e) : unencoded(u), encoded(e) {}
+    DecodedCiphertext() = default;  // the zero ciphertext
+    explicit DecodedCiphertext(const Ciphertext& c);
+    // Encodes both halves of an unencoded ciphertext (a sum) once.
+    explicit DecodedCiphertext(const PublicCiphertext& c);
+
+    ByteSpan alpha_bytes() const { return ByteSpan(encoding).first(32); }
+    ByteSpan beta_bytes() const { return ByteSpan(encoding).subspan(32); }
 };
 
 }  // namespace psephos::crypto

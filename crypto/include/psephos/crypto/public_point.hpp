@@ -35,7 +35,9 @@ public:
     explicit PublicPoint(const Point& point);
 
     std::array<std::uint8_t, size> encode() const;  // one encoding (an inverse square root)
-    Point to_point() const;                         // the same, as a Point
+    // The same, as a Point: libsodium validates the encoding once more (Point keeps its
+    // invariant by itself), so hot paths use encode() and hash or compare the bytes.
+    Point to_point() const;
 
     bool is_identity() const;
 
@@ -64,19 +66,18 @@ public:
     const void* raw() const { return storage_.data(); }
 
 private:
-    friend struct DecodedPoint;
     alignas(32) std::array<std::uint8_t, 256> storage_{};
 };
 
-// One decoding, both forms: the point for arithmetic, its encoding (a Point, without a second
-// validation by libsodium) for transcripts and for everything that compares or stores bytes.
+// One decoding, both forms: the point for arithmetic, its 32 bytes (as received, so canonical)
+// for transcripts and for everything that compares or stores bytes.
 struct DecodedPoint {
     PublicPoint point;
-    Point encoding;
+    std::array<std::uint8_t, PublicPoint::size> encoding{};  // the identity's
 
     static Result<DecodedPoint> from_bytes(ByteSpan data);
-    explicit DecodedPoint(const Point& p) : point(p), encoding(p) {}
-    DecodedPoint(const PublicPoint& p, const Point& e) : point(p), encoding(e) {}
+    DecodedPoint() = default;  // the identity
+    explicit DecodedPoint(const Point& p) : point(p), encoding(p.bytes()) {}
 };
 
 }  // namespace psephos::crypto

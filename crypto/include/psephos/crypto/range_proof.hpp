@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "psephos/crypto/elgamal.hpp"
-#include "psephos/crypto/public_ciphertext.hpp"
 
 namespace psephos::crypto {
 
@@ -41,14 +40,6 @@ Result<RangeProof> prove_range(const Hash32& base_hash, ByteSpan context,
 
 Status verify_range(const Hash32& base_hash, ByteSpan context, const Ciphertext& ciphertext,
                     const Point& public_key, std::uint32_t limit, const RangeProof& proof);
-
-// The same check on the public backend (docs/crypto.md §4.2.1): the ciphertext and key decoded
-// once, a_j = v_j·G + c_j·α and b_j = v_j·K + c_j·(β − j·G) each one variable-time double-scalar
-// multiplication on unencoded points, encoded once for the transcript. Accepts and refuses
-// exactly what verify_range does (tst_public_proofs), with the same messages.
-Status verify_range_public(const Hash32& base_hash, ByteSpan context,
-                           const DecodedCiphertext& ciphertext, const DecodedPoint& public_key,
-                           std::uint32_t limit, const RangeProof& proof);
 
 // The 0/1 proof of one selection: the range proof with L = 1.
 inline Result<RangeProof> prove_zero_or_one(const Hash32& base_hash, ByteSpan context,
