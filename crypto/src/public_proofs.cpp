@@ -28,8 +28,8 @@ Status verify_range_public(const Hash32& base_hash, ByteSpan context,
     for (std::size_t j = 0; j < branches; ++j) {
         const Scalar& c = proof.challenges[j];
         const Scalar& v = proof.responses[j];
-        t.append("a", PublicPoint::multiply_base_add_vartime(v, c, ciphertext.unencoded.alpha)
-                          .encode());
+        t.append("a",
+                 PublicPoint::multiply_base_add_vartime(v, c, ciphertext.unencoded.alpha).encode());
         t.append("b", PublicPoint::multiply_two_vartime(v, public_key.point, c, beta_j).encode());
         challenge_sum = challenge_sum + c;
         if (j + 1 < branches) beta_j -= PublicPoint::generator();
@@ -49,10 +49,9 @@ Status verify_equal_discrete_logs_public(const Hash32& base_hash, ByteSpan conte
     const auto a =
         PublicPoint::multiply_base_add_vartime(proof.response, proof.challenge, public_key.point)
             .encode();
-    const auto b =
-        PublicPoint::multiply_two_vartime(proof.response, base.point, proof.challenge,
-                                          product.point)
-            .encode();
+    const auto b = PublicPoint::multiply_two_vartime(proof.response, base.point, proof.challenge,
+                                                     product.point)
+                       .encode();
     if (!(detail::equality_challenge(base_hash, context, public_key.encoding, base.encoding,
                                      product.encoding, a, b) == proof.challenge)) {
         return make_error(ErrorCode::verification_failed,

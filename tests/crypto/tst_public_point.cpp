@@ -138,7 +138,8 @@ private slots:
         for (int i = 0; i < 500; ++i) {
             Bytes valid = bytes_of(random_point());
             require_same_verdict(valid);
-            valid[randombytes_uniform(32)] ^= static_cast<std::uint8_t>(1 + randombytes_uniform(255));
+            valid[randombytes_uniform(32)] ^=
+                static_cast<std::uint8_t>(1 + randombytes_uniform(255));
             require_same_verdict(valid);
         }
     }
@@ -171,8 +172,11 @@ private slots:
             hex("ecd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
         Bytes ones(32, 0xff);
         ones[31] = 0x0f;
-        std::vector<Scalar> edge{Scalar(), Scalar::from_uint64(1), Scalar::from_uint64(2),
-                                 Scalar::from_uint64(31), Scalar::from_uint64(0xffffffffffffffff),
+        std::vector<Scalar> edge{Scalar(),
+                                 Scalar::from_uint64(1),
+                                 Scalar::from_uint64(2),
+                                 Scalar::from_uint64(31),
+                                 Scalar::from_uint64(0xffffffffffffffff),
                                  Scalar::from_bytes(order_minus_one).value(),
                                  Scalar::from_bytes(ones).value()};
         const Point p = random_point();

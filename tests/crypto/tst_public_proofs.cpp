@@ -36,7 +36,8 @@ bool same_verdict(const Status& by_sodium, const Status& by_decaf) {
 }
 
 // Flips one bit in each byte of `encoded` (two bits each) and counts mutations accepted.
-int count_accepted_mutations(const Bytes& encoded, const std::function<bool(const Bytes&)>& accepts) {
+int count_accepted_mutations(const Bytes& encoded,
+                             const std::function<bool(const Bytes&)>& accepts) {
     int accepted = 0;
     for (std::size_t i = 0; i < encoded.size(); ++i) {
         for (std::uint8_t bit : {std::uint8_t{0x01}, std::uint8_t{0x80}}) {
@@ -102,15 +103,18 @@ private slots:
         const Bytes proof = rc.proof.to_bytes();
         QVERIFY(rc.accepts(ct, key, proof, rc.base, context, l));
         // Every one-bit change of proof, ciphertext, key, base hash, context: refused by both.
-        QCOMPARE(count_accepted_mutations(
-                     proof, [&](const Bytes& m) { return rc.accepts(ct, key, m, rc.base, context, l); }),
-                 0);
-        QCOMPARE(count_accepted_mutations(
-                     ct, [&](const Bytes& m) { return rc.accepts(m, key, proof, rc.base, context, l); }),
-                 0);
-        QCOMPARE(count_accepted_mutations(
-                     key, [&](const Bytes& m) { return rc.accepts(ct, m, proof, rc.base, context, l); }),
-                 0);
+        QCOMPARE(
+            count_accepted_mutations(
+                proof, [&](const Bytes& m) { return rc.accepts(ct, key, m, rc.base, context, l); }),
+            0);
+        QCOMPARE(
+            count_accepted_mutations(
+                ct, [&](const Bytes& m) { return rc.accepts(m, key, proof, rc.base, context, l); }),
+            0);
+        QCOMPARE(
+            count_accepted_mutations(
+                key, [&](const Bytes& m) { return rc.accepts(ct, m, proof, rc.base, context, l); }),
+            0);
         QCOMPARE(count_accepted_mutations(Bytes(rc.base.bytes.begin(), rc.base.bytes.end()),
                                           [&](const Bytes& m) {
                                               return rc.accepts(ct, key, proof,
@@ -118,9 +122,10 @@ private slots:
                                                                 context, l);
                                           }),
                  0);
-        QCOMPARE(count_accepted_mutations(
-                     context, [&](const Bytes& m) { return rc.accepts(ct, key, proof, rc.base, m, l); }),
-                 0);
+        QCOMPARE(
+            count_accepted_mutations(
+                context, [&](const Bytes& m) { return rc.accepts(ct, key, proof, rc.base, m, l); }),
+            0);
         QVERIFY(!RangeProof::from_bytes(proof, l + 1).ok());  // the limit is the statement's
     }
 
@@ -155,11 +160,11 @@ private slots:
                 return false;
             }
             if (!k1 || !b1 || !p1 || !decoded) return false;
-            return same_verdict(verify_equal_discrete_logs(base, context, k1.value(), b1.value(),
-                                                           p1.value(), decoded.value()),
-                                verify_equal_discrete_logs_public(base, context, k2.value(),
-                                                                  b2.value(), p2.value(),
-                                                                  decoded.value()));
+            return same_verdict(
+                verify_equal_discrete_logs(base, context, k1.value(), b1.value(), p1.value(),
+                                           decoded.value()),
+                verify_equal_discrete_logs_public(base, context, k2.value(), b2.value(), p2.value(),
+                                                  decoded.value()));
         };
         const Bytes k = bytes_of(key), b = bytes_of(a), p = bytes_of(m), pr = proof.to_bytes();
         QVERIFY(accepts(k, b, p, pr));

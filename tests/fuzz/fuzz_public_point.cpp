@@ -78,9 +78,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(PublicPoint::multiply_base_add_vartime(a, b, pp).to_point() ==
                 Point::multiply_base(a) + b * p.value(),
             "a·G + b·P as libsodium");
-    require(PublicPoint::multiply_two_vartime(a, pp, b, pq).to_point() ==
-                a * p.value() + b * q.value(),
-            "a·P + b·Q as libsodium");
+    require(
+        PublicPoint::multiply_two_vartime(a, pp, b, pq).to_point() == a * p.value() + b * q.value(),
+        "a·P + b·Q as libsodium");
     const std::array<Scalar, 3> scalars{a, b, a};
     const std::array<PublicPoint, 3> points{pp, pq, PublicPoint::generator()};
     require(PublicPoint::multiply_sum_vartime(scalars, points).to_point() ==

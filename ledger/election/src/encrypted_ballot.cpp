@@ -472,10 +472,10 @@ Status verify_ballot_contents(const ElectionContext& election, const EncryptedBa
             sum.alpha += ciphertext.unencoded.alpha;
             sum.beta += ciphertext.unencoded.beta;
         }
-        if (auto ok = crypto::verify_range_public(
-                election.base_hash, ballot_proof_context(b, contest->id, ""),
-                crypto::DecodedCiphertext(sum), joint_key, contest->vote_for,
-                ec.selection_count_proof);
+        if (auto ok = crypto::verify_range_public(election.base_hash,
+                                                  ballot_proof_context(b, contest->id, ""),
+                                                  crypto::DecodedCiphertext(sum), joint_key,
+                                                  contest->vote_for, ec.selection_count_proof);
             !ok) {
             return ok.error().within(in_contest + ": selection count");
         }

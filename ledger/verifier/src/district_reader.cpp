@@ -142,10 +142,9 @@ void verify_ballot_work(const BallotWork& w, const Hash32& base_hash,
                 v19.fail(w.at + ": contest '" + contest.id + "': count proof limit " +
                          std::to_string(contest.count_proof.challenges.size() - 1) + ", vote_for " +
                          std::to_string(w.vote_for[c]));
-            } else if (!crypto::verify_range_public(
-                           base_hash, proof_context(b, contest.id, ""),
-                           crypto::DecodedCiphertext(sum), joint_key, w.vote_for[c],
-                           contest.count_proof)) {
+            } else if (!crypto::verify_range_public(base_hash, proof_context(b, contest.id, ""),
+                                                    crypto::DecodedCiphertext(sum), joint_key,
+                                                    w.vote_for[c], contest.count_proof)) {
                 v19.fail(w.at + ": contest '" + contest.id + "': count proof does not verify");
             }
         }
@@ -244,7 +243,7 @@ private:
     WorkQueue& queue_;
     const ManifestStyle* style_ = nullptr;
     Shape shape_;
-    std::vector<std::uint32_t> vote_for_;  // per contest of the shape
+    std::vector<std::uint32_t> vote_for_;                   // per contest of the shape
     std::vector<std::vector<crypto::CiphertextSum>> sums_;  // on unencoded points (§1.1)
     crypto::DecodedPoint joint_key_;
     std::map<std::uint32_t, crypto::DecodedPoint> public_shares_;  // decoded once, for V24

@@ -16,7 +16,7 @@ struct GroupOpCounts {
     // The public backend (public_point.hpp, docs/crypto.md §1.1), on unencoded points:
     std::uint64_t public_decode = 0;
     std::uint64_t public_encode = 0;
-    std::uint64_t public_add = 0;              // additions and subtractions
+    std::uint64_t public_add = 0;                // additions and subtractions
     std::uint64_t public_multiply_base_add = 0;  // a·G + b·P, variable time
     std::uint64_t public_multiply_terms = 0;     // terms of Σ sᵢ·Pᵢ, variable time (Straus)
 
