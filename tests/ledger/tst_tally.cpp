@@ -372,7 +372,8 @@ private slots:
         Bytes cast;
         for (std::uint64_t i = 0; i < size; ++i) {
             const Bytes record = ledger.record("d1", i).value();
-            if (cast.empty() && record[0] == static_cast<std::uint8_t>(RecordType::encrypted_ballot))
+            if (cast.empty() &&
+                record[0] == static_cast<std::uint8_t>(RecordType::encrypted_ballot))
                 cast = record;
             QVERIFY(builder.add_record(record));
         }
