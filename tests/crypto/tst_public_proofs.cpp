@@ -129,6 +129,22 @@ private slots:
         QVERIFY(!RangeProof::from_bytes(proof, l + 1).ok());  // the limit is the statement's
     }
 
+    // A proof for another limit, and limits outside [1, 255]: refused by both, same messages.
+    void wrong_limits_and_branch_counts_are_refused_alike() {
+        const RangeCase rc(1, 1);
+        const DecodedCiphertext dc(rc.ciphertext);
+        const DecodedPoint dk(rc.key);
+        for (const std::uint32_t limit : {0u, 2u, 256u}) {
+            const Status by_sodium =
+                verify_range(rc.base, context, rc.ciphertext, rc.key, limit, rc.proof);
+            const Status by_decaf = verify_range_public(rc.base, context, dc, dk, limit, rc.proof);
+            QVERIFY(!by_decaf.ok());
+            QCOMPARE(by_decaf.error().code, by_sodium.error().code);
+            QCOMPARE(by_decaf.error().message, by_sodium.error().message);
+        }
+        QVERIFY(verify_range_public(rc.base, context, dc, dk, 1, rc.proof).ok());
+    }
+
     // A forged proof with zero challenges and responses: both backends must compute the
     // commitments v·G + 0·α correctly (libdecaf's shortcut would give the identity) and refuse.
     void zero_challenges_are_judged_alike() {
