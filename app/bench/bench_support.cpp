@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "psephos/crypto/point.hpp"
+#include "psephos/crypto/public_point.hpp"
 
 namespace psephos::bench {
 
@@ -31,6 +32,9 @@ struct Primitives {
     crypto::Scalar scalar = crypto::Scalar::random();
     crypto::Point point = crypto::Point::multiply_base(crypto::Scalar::random());
     crypto::Point other = crypto::Point::multiply_base(crypto::Scalar::random());
+    crypto::Scalar second = crypto::Scalar::random();
+    crypto::PublicPoint public_point{point};
+    crypto::PublicPoint public_other{other};
 };
 }  // namespace
 
@@ -73,6 +77,21 @@ std::vector<TimedOp> group_primitive_ops() {
         {"point_sub", [p] { benchmark::DoNotOptimize(p->point - p->other); }},
         {"point_decode",
          [p] { benchmark::DoNotOptimize(crypto::Point::from_bytes(p->point.bytes())); }},
+        // The public backend (docs/crypto.md §1.1), libdecaf on unencoded points.
+        {"public_decode",
+         [p] { benchmark::DoNotOptimize(crypto::PublicPoint::from_bytes(p->point.bytes())); }},
+        {"public_encode", [p] { benchmark::DoNotOptimize(p->public_point.encode()); }},
+        {"public_add", [p] { benchmark::DoNotOptimize(p->public_point + p->public_other); }},
+        {"public_multiply_base_add",
+         [p] {
+             benchmark::DoNotOptimize(crypto::PublicPoint::multiply_base_add_vartime(
+                 p->scalar, p->second, p->public_point));
+         }},
+        {"public_multiply_two",
+         [p] {
+             benchmark::DoNotOptimize(crypto::PublicPoint::multiply_two_vartime(
+                 p->scalar, p->public_point, p->second, p->public_other));
+         }},
     };
 }
 
@@ -81,7 +100,13 @@ double price_group_ops(const crypto::GroupOpCounts& c, const std::map<std::strin
            static_cast<double>(c.scalarmult_base) * m.at("scalarmult_base") +
            static_cast<double>(c.point_add) * m.at("point_add") +
            static_cast<double>(c.point_sub) * m.at("point_sub") +
-           static_cast<double>(c.point_decode) * m.at("point_decode");
+           static_cast<double>(c.point_decode) * m.at("point_decode") +
+           static_cast<double>(c.public_decode) * m.at("public_decode") +
+           static_cast<double>(c.public_encode) * m.at("public_encode") +
+           static_cast<double>(c.public_add) * m.at("public_add") +
+           static_cast<double>(c.public_multiply_base_add) * m.at("public_multiply_base_add") +
+           // Straus over n terms, priced per term at half the two-term multiplication.
+           static_cast<double>(c.public_multiply_terms) * m.at("public_multiply_two") / 2;
 }
 
 }  // namespace psephos::bench

@@ -17,6 +17,8 @@
 
 #include "psephos/crypto/elgamal.hpp"
 #include "psephos/crypto/group_op_counter.hpp"
+#include "psephos/crypto/public_ciphertext.hpp"
+#include "psephos/crypto/public_proofs.hpp"
 #include "psephos/crypto/range_proof.hpp"
 #include "psephos/crypto/schnorr_proof.hpp"
 #include "psephos/crypto/threshold_decryption.hpp"
@@ -58,6 +60,12 @@ struct Fixture {
     EqualDiscreteLogsProof share_proof = prove_equal_discrete_logs(
         base_hash, decryption_share_context(1), secret, key, one.alpha, partial);
     DecryptionShare share{1, partial, share_proof};
+    // The same statements decoded once for the public backend (docs/crypto.md §1.1).
+    DecodedPoint public_key{key};
+    DecodedCiphertext public_one{one};
+    DecodedPoint public_alpha{one.alpha};
+    DecodedPoint public_partial{partial};
+    std::map<std::uint32_t, DecodedCiphertext> public_range_ct;
 
     Fixture() {
         for (std::uint32_t limit : {1u, 3u, 10u}) {
@@ -66,6 +74,7 @@ struct Fixture {
             range_proofs.emplace(
                 limit,
                 prove_range(base_hash, context, range_ct.at(limit), key, 1, nonce, limit).value());
+            public_range_ct.emplace(limit, DecodedCiphertext(range_ct.at(limit)));
         }
     }
 };
@@ -83,6 +92,12 @@ std::vector<Op> make_ops(Fixture& f) {
              if (!verify_zero_or_one(f.base_hash, f.context, f.one, f.key, f.range_proofs.at(1)))
                  throw std::logic_error("benchmark 0/1 proof does not verify");
          }},
+        {"proof01_verify_public",
+         [&f] {
+             if (!verify_range_public(f.base_hash, f.context, f.public_one, f.public_key, 1,
+                                      f.range_proofs.at(1)))
+                 throw std::logic_error("benchmark 0/1 proof does not verify (public)");
+         }},
         {"schnorr_verify",
          [&f, proof = prove_knowledge_of_secret(f.base_hash, f.context, f.secret, f.key)] {
              if (!verify_knowledge_of_secret(f.base_hash, f.context, f.key, proof))
@@ -92,6 +107,13 @@ std::vector<Op> make_ops(Fixture& f) {
          [&f] {
              if (!verify_decryption_share(f.base_hash, f.key, f.one, f.share))
                  throw std::logic_error("benchmark decryption share does not verify");
+         }},
+        {"decryption_share_verify_public",
+         [&f] {
+             if (!verify_equal_discrete_logs_public(f.base_hash, decryption_share_context(1),
+                                                    f.public_key, f.public_alpha, f.public_partial,
+                                                    f.share_proof))
+                 throw std::logic_error("benchmark decryption share does not verify (public)");
          }},
     };
     for (std::uint32_t limit : {1u, 3u, 10u}) {
@@ -104,6 +126,12 @@ std::vector<Op> make_ops(Fixture& f) {
         ops.push_back({"range_verify_L" + l, [&f, limit] {
                            if (!verify_range(f.base_hash, f.context, f.range_ct.at(limit), f.key,
                                              limit, f.range_proofs.at(limit)))
+                               throw std::logic_error("benchmark range proof does not verify");
+                       }});
+        ops.push_back({"range_verify_public_L" + l, [&f, limit] {
+                           if (!verify_range_public(f.base_hash, f.context,
+                                                    f.public_range_ct.at(limit), f.public_key,
+                                                    limit, f.range_proofs.at(limit)))
                                throw std::logic_error("benchmark range proof does not verify");
                        }});
     }
@@ -125,7 +153,7 @@ int run_crypto_bench(const CryptoBenchOptions& options, std::ostream& out) {
     } else {
         out << std::left << std::setw(26) << "op" << std::right << std::setw(12) << "median µs"
             << std::setw(12) << "× smult" << std::setw(10) << "bound"
-            << "   group ops (mult/base/add/sub/decode)\n";
+            << "   group ops (mult/base/add/sub/decode | public decode/encode/add/base2/terms)\n";
     }
     bool first = true;
     for (const auto& op : ops) {
@@ -141,7 +169,12 @@ int run_crypto_bench(const CryptoBenchOptions& options, std::ostream& out) {
                     << ",\"group_ops\":{\"scalarmult\":" << c.scalarmult
                     << ",\"scalarmult_base\":" << c.scalarmult_base
                     << ",\"point_add\":" << c.point_add << ",\"point_sub\":" << c.point_sub
-                    << ",\"point_decode\":" << c.point_decode << "}";
+                    << ",\"point_decode\":" << c.point_decode
+                    << ",\"public_decode\":" << c.public_decode
+                    << ",\"public_encode\":" << c.public_encode
+                    << ",\"public_add\":" << c.public_add
+                    << ",\"public_multiply_base_add\":" << c.public_multiply_base_add
+                    << ",\"public_multiply_terms\":" << c.public_multiply_terms << "}";
             }
             out << "}";
         } else {
@@ -150,7 +183,9 @@ int run_crypto_bench(const CryptoBenchOptions& options, std::ostream& out) {
                 << std::setw(12) << median / unit << std::setw(10);
             if (op.priced) {
                 out << ratio << "   " << c.scalarmult << "/" << c.scalarmult_base << "/"
-                    << c.point_add << "/" << c.point_sub << "/" << c.point_decode;
+                    << c.point_add << "/" << c.point_sub << "/" << c.point_decode << " | "
+                    << c.public_decode << "/" << c.public_encode << "/" << c.public_add << "/"
+                    << c.public_multiply_base_add << "/" << c.public_multiply_terms;
             } else {
                 out << "-";
             }

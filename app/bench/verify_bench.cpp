@@ -70,6 +70,11 @@ void add_counts(psephos::crypto::GroupOpCounts& sum, const psephos::crypto::Grou
     sum.point_add += c.point_add;
     sum.point_sub += c.point_sub;
     sum.point_decode += c.point_decode;
+    sum.public_decode += c.public_decode;
+    sum.public_encode += c.public_encode;
+    sum.public_add += c.public_add;
+    sum.public_multiply_base_add += c.public_multiply_base_add;
+    sum.public_multiply_terms += c.public_multiply_terms;
 }
 
 struct CountedStart {
@@ -256,6 +261,8 @@ VerifyRun run_verification(const std::filesystem::path& record, unsigned threads
     std::uint64_t peak_kb = 0;
     line >> verdict >> run.seconds >> run.counts.scalarmult >> run.counts.scalarmult_base >>
         run.counts.point_add >> run.counts.point_sub >> run.counts.point_decode >>
+        run.counts.public_decode >> run.counts.public_encode >> run.counts.public_add >>
+        run.counts.public_multiply_base_add >> run.counts.public_multiply_terms >>
         run.threads_counted >> peak_kb;
     if (!line || verdict != "passed") {
         throw std::runtime_error(what + ": unexpected output '" + output + "'");
@@ -309,8 +316,10 @@ int run_verify_child(const std::string& record_dir, unsigned threads, std::ostre
     }
     out << (report.passed() ? "passed " : "failed ") << std::setprecision(9) << seconds << ' '
         << counts.scalarmult << ' ' << counts.scalarmult_base << ' ' << counts.point_add << ' '
-        << counts.point_sub << ' ' << counts.point_decode << ' ' << threads_counted << ' '
-        << peak_resident_kb() << '\n';
+        << counts.point_sub << ' ' << counts.point_decode << ' ' << counts.public_decode << ' '
+        << counts.public_encode << ' ' << counts.public_add << ' '
+        << counts.public_multiply_base_add << ' ' << counts.public_multiply_terms << ' '
+        << threads_counted << ' ' << peak_resident_kb() << '\n';
     return report.passed() ? 0 : 1;
 }
 
@@ -370,7 +379,7 @@ int run_verify_bench(const VerifyBenchOptions& options, std::ostream& out) {
     out << "\n  group operations of the 1-thread verification (" << one.threads_counted
         << " threads besides the caller counted), at their medians:\n";
     auto op = [&](const char* name, std::uint64_t count) {
-        out << "    " << std::left << std::setw(16) << name << std::right << std::setw(10) << count
+        out << "    " << std::left << std::setw(24) << name << std::right << std::setw(10) << count
             << " x " << std::setw(7) << fixed(medians.at(name) / 1000.0, 2)
             << " us = " << std::setw(7)
             << fixed(static_cast<double>(count) * medians.at(name) * 1e-9, 2) << " s\n";
@@ -380,6 +389,13 @@ int run_verify_bench(const VerifyBenchOptions& options, std::ostream& out) {
     op("point_add", c.point_add);
     op("point_sub", c.point_sub);
     op("point_decode", c.point_decode);
+    op("public_decode", c.public_decode);
+    op("public_encode", c.public_encode);
+    op("public_add", c.public_add);
+    op("public_multiply_base_add", c.public_multiply_base_add);
+    out << "    " << std::left << std::setw(24) << "public_multiply" << std::right << std::setw(10)
+        << c.public_multiply_terms << " terms x "
+        << fixed(medians.at("public_multiply_two") / 2000.0, 2) << " us\n";
     out << "    bound " << fixed(bound_seconds, 2) << " s\n\n"
         << "  speed-up " << fixed(per_s_all / per_s_1, 2) << " (target >= 1.8 on 2 cores), "
         << "bound ratio " << fixed(bound_ratio, 3) << " (target >= 0.9)\n";

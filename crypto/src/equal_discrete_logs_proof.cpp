@@ -1,22 +1,15 @@
 // Chaum–Pedersen proof of equal discrete logs (docs/crypto.md §4.3).
 #include "psephos/crypto/equal_discrete_logs_proof.hpp"
 
-#include "psephos/crypto/transcript.hpp"
+#include "equality_transcript.hpp"
 
 namespace psephos::crypto {
 
 namespace {
 Scalar equality_challenge(const Hash32& base_hash, ByteSpan context, const Point& public_key,
                           const Point& base, const Point& product, const Point& a, const Point& b) {
-    Transcript t("psephos/v1/equal-discrete-logs");
-    t.append("base_hash", base_hash);
-    t.append("context", context);
-    t.append("public_key", public_key);
-    t.append("base", base);
-    t.append("product", product);
-    t.append("commitment_a", a);
-    t.append("commitment_b", b);
-    return t.challenge("c");
+    return detail::equality_challenge(base_hash, context, public_key.bytes(), base.bytes(),
+                                      product.bytes(), a.bytes(), b.bytes());
 }
 }  // namespace
 

@@ -10,17 +10,24 @@
 
 namespace psephos::crypto::detail {
 
-inline Transcript range_transcript(const Hash32& base_hash, ByteSpan context,
-                                   const Ciphertext& ciphertext, const Point& public_key,
-                                   std::uint32_t limit) {
+// The statement as encodings: shared with the public backend's verifier (public_proofs.cpp).
+inline Transcript range_transcript(const Hash32& base_hash, ByteSpan context, ByteSpan alpha,
+                                   ByteSpan beta, ByteSpan public_key, std::uint32_t limit) {
     Transcript t("psephos/v1/range");
     t.append("base_hash", base_hash);
     t.append("context", context);
     t.append("public_key", public_key);
-    t.append("alpha", ciphertext.alpha);
-    t.append("beta", ciphertext.beta);
+    t.append("alpha", alpha);
+    t.append("beta", beta);
     t.append_u64("limit", limit);
     return t;
+}
+
+inline Transcript range_transcript(const Hash32& base_hash, ByteSpan context,
+                                   const Ciphertext& ciphertext, const Point& public_key,
+                                   std::uint32_t limit) {
+    return range_transcript(base_hash, context, ciphertext.alpha.bytes(), ciphertext.beta.bytes(),
+                            public_key.bytes(), limit);
 }
 
 }  // namespace psephos::crypto::detail

@@ -69,6 +69,24 @@ void write_point_seeds(CorpusWriter& corpus) {
     corpus.write("fuzz_point", "key", fuzz::range_statement().public_key.bytes());
 }
 
+// P ‖ Q ‖ a ‖ b for fuzz_public_point: valid pairs with ordinary, zero and maximal scalars.
+void write_public_point_seeds(CorpusWriter& corpus) {
+    const auto& s = fuzz::range_statement();
+    auto seed = [&](std::string_view name, const Point& p, const Point& q, const Scalar& a,
+                    const Scalar& b) {
+        Bytes out;
+        append(out, p.bytes());
+        append(out, q.bytes());
+        append(out, a.bytes());
+        append(out, b.bytes());
+        corpus.write("fuzz_public_point", name, out);
+    };
+    seed("ciphertext", s.ciphertext.alpha, s.ciphertext.beta, Scalar::from_uint64(3),
+         Scalar::from_uint64(1).negate());
+    seed("zero-scalar", Point::generator(), s.public_key, Scalar::from_uint64(5), Scalar());
+    seed("identity", Point::identity(), Point::generator(), Scalar::random(), Scalar::random());
+}
+
 void write_scalar_seeds(CorpusWriter& corpus) {
     corpus.write("fuzz_scalar", "zero", Scalar().bytes());
     corpus.write("fuzz_scalar", "one", Scalar::from_uint64(1).bytes());
@@ -207,6 +225,7 @@ int main(int argc, char** argv) {
     initialize();
     CorpusWriter corpus(argv[1]);
     write_point_seeds(corpus);
+    write_public_point_seeds(corpus);
     write_scalar_seeds(corpus);
     write_ciphertext_seeds(corpus);
     write_challenge_response_seeds(corpus);

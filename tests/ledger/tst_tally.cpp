@@ -358,6 +358,41 @@ private slots:
     // A guardian's decryption with one wrong partial decryption (correctly signed) is refused
     // and attributed to that guardian, district, contest and option; so is one signed by another
     // guardian; one byte changed anywhere in the record makes it fail to decode or verify.
+    // A cast ballot whose last ciphertext is not a group element (its beta 32 × 0xFF) is refused
+    // by the tally builder, naming the ciphertext, and adds nothing: the ciphertexts before the
+    // bad one, decoded already, are not in any sum (docs/crypto.md §3.3).
+    void tally_builder_refuses_a_bad_ciphertext_and_changes_no_sum() {
+        QTemporaryDir dir;
+        test::LedgerScenario s;
+        Day day = run_polling_day(s, options_for(dir), 5, 6);
+        Ledger& ledger = *day.ledger;
+        const std::uint64_t size = log_size(ledger, "d1");
+        const Hash32 root = ledger.status("d1").value().root;
+        auto builder = DistrictTallyBuilder::create(s.election(), "d1").value();
+        Bytes cast;
+        for (std::uint64_t i = 0; i < size; ++i) {
+            const Bytes record = ledger.record("d1", i).value();
+            if (cast.empty() &&
+                record[0] == static_cast<std::uint8_t>(RecordType::encrypted_ballot))
+                cast = record;
+            QVERIFY(builder.add_record(record));
+        }
+        QVERIFY(!cast.empty());
+        const DistrictTally before = builder.finish(size, root);
+        const auto ballot = decode_ballot(cast).value();
+        const Bytes last = ballot.contests.back().selections.back().ciphertext.to_bytes();
+        const auto at = std::search(cast.begin(), cast.end(), last.begin(), last.end());
+        QVERIFY(at != cast.end());
+        Bytes bad = cast;
+        std::fill_n(bad.begin() + (at - cast.begin()) + 32, 32, std::uint8_t{0xFF});
+        auto refused = builder.add_record(bad);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, ErrorCode::invalid_encoding);
+        QVERIFY2(refused.error().message.find("ciphertext beta") != std::string::npos,
+                 refused.error().message.c_str());
+        QCOMPARE(builder.finish(size, root), before);
+    }
+
     void wrong_decryption_share_is_rejected_and_attributed() {
         QTemporaryDir dir;
         test::LedgerScenario s;

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/crypto/public_proofs.hpp"
 #include "psephos/election/canonical_encoding.hpp"
 
 namespace psephos::election {
@@ -430,6 +431,7 @@ Status verify_ballot_contents(const ElectionContext& election, const EncryptedBa
         return fail(std::to_string(b.contests.size()) + " contests, the ballot style has " +
                     std::to_string(style->contests.size()));
     }
+    const crypto::DecodedPoint joint_key(election.joint_key);
     for (std::size_t i = 0; i < b.contests.size(); ++i) {
         const EncryptedContest& ec = b.contests[i];
         const Contest* contest = m.find_contest(style->contests[i]);
@@ -444,7 +446,9 @@ Status verify_ballot_contents(const ElectionContext& election, const EncryptedBa
                                   " selections for " + std::to_string(contest->options.size()) +
                                   " options");
         }
-        Ciphertext sum = crypto::zero_ciphertext();
+        // The proofs on the public backend (docs/crypto.md §1.1, §4.2.1): each ciphertext decoded
+        // once more into unencoded points, reused by its 0/1 proof and by the contest's sum.
+        crypto::PublicCiphertext sum;
         for (std::size_t j = 0; j < ec.selections.size(); ++j) {
             const EncryptedSelection& s = ec.selections[j];
             const std::string& option_id = contest->options[j].id;
@@ -458,17 +462,20 @@ Status verify_ballot_contents(const ElectionContext& election, const EncryptedBa
                 return make_error(ErrorCode::verification_failed,
                                   in_contest + ": option " + quoted(option_id) +
                                       ": alpha is the identity (a zero nonce shows the mark)");
-            if (auto ok = crypto::verify_zero_or_one(
-                    election.base_hash, ballot_proof_context(b, contest->id, option_id),
-                    s.ciphertext, election.joint_key, s.proof);
+            const crypto::DecodedCiphertext ciphertext(s.ciphertext);
+            if (auto ok = crypto::verify_range_public(
+                    election.base_hash, ballot_proof_context(b, contest->id, option_id), ciphertext,
+                    joint_key, 1, s.proof);
                 !ok) {
                 return ok.error().within(in_contest + ": option " + quoted(option_id));
             }
-            sum = crypto::add_ciphertexts(sum, s.ciphertext);
+            sum.alpha += ciphertext.unencoded.alpha;
+            sum.beta += ciphertext.unencoded.beta;
         }
-        if (auto ok = crypto::verify_range(
-                election.base_hash, ballot_proof_context(b, contest->id, ""), sum,
-                election.joint_key, contest->vote_for, ec.selection_count_proof);
+        if (auto ok = crypto::verify_range_public(election.base_hash,
+                                                  ballot_proof_context(b, contest->id, ""),
+                                                  crypto::DecodedCiphertext(sum), joint_key,
+                                                  contest->vote_for, ec.selection_count_proof);
             !ok) {
             return ok.error().within(in_contest + ": selection count");
         }

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/crypto/public_ciphertext.hpp"
 #include "psephos/crypto/range_proof.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 
@@ -385,7 +386,8 @@ Status DistrictTallyBuilder::add_record(ByteSpan record) {
     }
     if (type != RecordType::encrypted_ballot) return {};
     // The ballot's layout (docs/encoding.md §4), read field by field without decoding any group
-    // element: the additions below validate the ciphertexts they add.
+    // element: the ciphertexts are decoded once, below, by the public backend, which validates
+    // them.
     CanonicalReader r(record, RecordType::encrypted_ballot, encrypted_ballot_version,
                       "encrypted ballot", encrypted_ballot_version);
     r.hash("election base hash");
@@ -429,9 +431,16 @@ Status DistrictTallyBuilder::add_record(ByteSpan record) {
     }
     r.fixed("device signature", crypto::Ed25519Signature{}.bytes.size());
     if (auto ok = r.finish(); !ok) return ok;
-    for (auto& [sum, ciphertext] : addends) {
-        if (auto ok = sum->add(ciphertext.first<crypto::Ciphertext::size>()); !ok) return ok;
+    // Every ciphertext decoded once (docs/crypto.md §3.3) before any is added, so a ballot with
+    // one bad ciphertext changes no sum.
+    std::vector<crypto::PublicCiphertext> decoded;
+    decoded.reserve(addends.size());
+    for (std::size_t i = 0; i < addends.size(); ++i) {
+        auto ciphertext = crypto::PublicCiphertext::from_bytes(addends[i].second);
+        if (!ciphertext) return ciphertext.error().within("ballot ciphertext " + std::to_string(i));
+        decoded.push_back(std::move(ciphertext).value());
     }
+    for (std::size_t i = 0; i < addends.size(); ++i) addends[i].first->add(decoded[i]);
     ++counted_;
     return {};
 }

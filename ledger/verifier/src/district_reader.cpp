@@ -4,7 +4,8 @@
 #include <cstring>
 #include <unordered_set>
 
-#include "psephos/crypto/equal_discrete_logs_proof.hpp"
+#include "psephos/crypto/ciphertext_sum.hpp"
+#include "psephos/crypto/public_proofs.hpp"
 #include "verifier_impl.hpp"
 
 namespace psephos::verifier::detail {
@@ -116,20 +117,24 @@ struct BallotWork {
     std::string at;  // "record 12 (ballot 'v3')"
 };
 
-void verify_ballot_work(const BallotWork& w, const Hash32& base_hash, const Point& joint_key,
-                        Outcome& v19, Outcome& v20, Outcome& v22) {
+// The proofs on the public backend (docs/crypto.md §1.1): each ciphertext was decoded once by the
+// reader and is reused here and by the tally.
+void verify_ballot_work(const BallotWork& w, const Hash32& base_hash,
+                        const crypto::DecodedPoint& joint_key, Outcome& v19, Outcome& v20,
+                        Outcome& v22) {
     const DecodedBallot& b = w.ballot;
     if (w.check_proofs) {
         for (std::size_t c = 0; c < b.contests.size(); ++c) {
             const DecodedContest& contest = b.contests[c];
-            Ciphertext sum;
+            crypto::PublicCiphertext sum;
             for (const DecodedSelection& s : contest.selections) {
-                if (s.ciphertext.alpha.is_identity())
+                if (s.ciphertext.unencoded.alpha.is_identity())
                     v19.fail(w.at + ": contest '" + contest.id + "' option '" + s.id +
                              "': alpha is the identity (a zero nonce shows the mark)");
-                sum = crypto::add_ciphertexts(sum, s.ciphertext);
-                if (!crypto::verify_range(base_hash, proof_context(b, contest.id, s.id),
-                                          s.ciphertext, joint_key, 1, s.proof))
+                sum.alpha += s.ciphertext.unencoded.alpha;
+                sum.beta += s.ciphertext.unencoded.beta;
+                if (!crypto::verify_range_public(base_hash, proof_context(b, contest.id, s.id),
+                                                 s.ciphertext, joint_key, 1, s.proof))
                     v19.fail(w.at + ": contest '" + contest.id + "' option '" + s.id +
                              "': 0/1 proof does not verify");
             }
@@ -137,8 +142,9 @@ void verify_ballot_work(const BallotWork& w, const Hash32& base_hash, const Poin
                 v19.fail(w.at + ": contest '" + contest.id + "': count proof limit " +
                          std::to_string(contest.count_proof.challenges.size() - 1) + ", vote_for " +
                          std::to_string(w.vote_for[c]));
-            } else if (!crypto::verify_range(base_hash, proof_context(b, contest.id, ""), sum,
-                                             joint_key, w.vote_for[c], contest.count_proof)) {
+            } else if (!crypto::verify_range_public(base_hash, proof_context(b, contest.id, ""),
+                                                    crypto::DecodedCiphertext(sum), joint_key,
+                                                    w.vote_for[c], contest.count_proof)) {
                 v19.fail(w.at + ": contest '" + contest.id + "': count proof does not verify");
             }
         }
@@ -156,11 +162,16 @@ void verify_ballot_work(const BallotWork& w, const Hash32& base_hash, const Poin
                 const Opening& o = w.openings[c][s];
                 const std::string where =
                     w.at + ": contest '" + b.contests[c].id + "' option '" + sel.id + "'";
-                if (!(Point::multiply_base(o.nonce) == sel.ciphertext.alpha)) {
+                // The revealed nonces on libsodium's path; the halves were validated by the
+                // reader, so making Points of them cannot fail.
+                const Point alpha = Point::multiply_base(o.nonce);
+                if (!std::equal(alpha.bytes().begin(), alpha.bytes().end(),
+                                sel.ciphertext.alpha_bytes().begin())) {
                     v22.fail(where + ": alpha is not nonce·G");
                     continue;
                 }
-                const Point m = sel.ciphertext.beta - o.nonce * joint_key;
+                const Point beta = Point::from_bytes(sel.ciphertext.beta_bytes()).value();
+                const Point m = beta - o.nonce * Point::from_bytes(joint_key.encoding).value();
                 if (!(m == (o.mark ? Point::generator() : Point::identity())))
                     v22.fail(where + ": does not open to its revealed mark");
             }
@@ -232,8 +243,10 @@ private:
     WorkQueue& queue_;
     const ManifestStyle* style_ = nullptr;
     Shape shape_;
-    std::vector<std::uint32_t> vote_for_;  // per contest of the shape
-    std::vector<std::vector<Ciphertext>> sums_;
+    std::vector<std::uint32_t> vote_for_;                   // per contest of the shape
+    std::vector<std::vector<crypto::CiphertextSum>> sums_;  // on unencoded points (§1.1)
+    crypto::DecodedPoint joint_key_;
+    std::map<std::uint32_t, crypto::DecodedPoint> public_shares_;  // decoded once, for V24
 
     Polls polls_ = Polls::not_opened;
     // The polls window (V18): ballots are stamped no earlier than the hour the polls opened in,
@@ -266,6 +279,9 @@ DistrictReader::DistrictReader(const ElectionFacts& election, const LogInfo& log
     }
     sums_.resize(shape_.size());
     for (std::size_t c = 0; c < shape_.size(); ++c) sums_[c].resize(shape_[c].second.size());
+    joint_key_ = crypto::DecodedPoint(election_.manifest.joint_key);
+    for (const auto& [l, share] : election_.public_shares)
+        public_shares_.emplace(l, crypto::DecodedPoint(share));
 }
 
 void DistrictReader::on_record(std::uint64_t index, Bytes& frame, const Hash32& leaf,
@@ -341,9 +357,7 @@ void DistrictReader::on_ballot(std::uint64_t index, Bytes& frame, bool challenge
         Bytes all;
         for (const auto& contest : b.contests)
             for (const auto& s : contest.selections) {
-                const auto alpha = s.ciphertext.alpha.bytes(), beta = s.ciphertext.beta.bytes();
-                all.insert(all.end(), alpha.begin(), alpha.end());
-                all.insert(all.end(), beta.begin(), beta.end());
+                all.insert(all.end(), s.ciphertext.encoding.begin(), s.ciphertext.encoding.end());
             }
         if (auto both = v_.names.claim(ElectionWideNames::Kind::ballot_ciphertexts, all, id_, at))
             v_.v31.fail("the same ciphertexts in two districts (a copied ballot): " + *both);
@@ -355,8 +369,7 @@ void DistrictReader::on_ballot(std::uint64_t index, Bytes& frame, bool challenge
     if (structure && !challenged) {
         for (std::size_t c = 0; c < shape_.size(); ++c)
             for (std::size_t o = 0; o < shape_[c].second.size(); ++o)
-                sums_[c][o] =
-                    crypto::add_ciphertexts(sums_[c][o], b.contests[c].selections[o].ciphertext);
+                sums_[c][o].add(b.contests[c].selections[o].ciphertext.unencoded);
     }
     // V20: the key of the device's registration; V21: its chain.
     v_.v20.count();
@@ -378,8 +391,7 @@ void DistrictReader::on_ballot(std::uint64_t index, Bytes& frame, bool challenge
     frame = Bytes();
     pending_.add();
     queue_.push([work, this] {
-        verify_ballot_work(*work, election_.base_hash, election_.manifest.joint_key, v_.v19, v_.v20,
-                           v_.v22);
+        verify_ballot_work(*work, election_.base_hash, joint_key_, v_.v19, v_.v20, v_.v22);
         pending_.done();
     });
 }
@@ -599,7 +611,7 @@ void DistrictReader::on_tally(std::uint64_t index, ByteSpan frame, const Hash32&
     } else {
         for (std::size_t c = 0; c < shape_.size(); ++c)
             for (std::size_t o = 0; o < shape_[c].second.size(); ++o)
-                if (!(t.sums[c].second[o].second == sums_[c][o]))
+                if (!(t.sums[c].second[o].second == sums_[c][o].value()))
                     v_.v23.fail(at + ": contest '" + shape_[c].first + "' option '" +
                                 shape_[c].second[o] + "': sum is not the sum of the cast ballots");
     }
@@ -648,13 +660,14 @@ void DistrictReader::on_decryption(std::uint64_t index, ByteSpan frame) {
 
 // V24's proofs: each partial decryption shares its discrete log with the guardian's public share.
 void DistrictReader::check_decryption_proofs(const std::string& at, const DecodedDecryption& dec) {
-    const Point& share = election_.public_shares.at(dec.guardian);
+    const crypto::DecodedPoint& share = public_shares_.at(dec.guardian);
     for (std::size_t c = 0; c < shape_.size(); ++c)
         for (std::size_t o = 0; o < shape_[c].second.size(); ++o) {
             const DecodedShare& s = dec.shares[c].second[o].second;
-            if (!crypto::verify_equal_discrete_logs(election_.base_hash, u32be(dec.guardian), share,
-                                                    tally_->sums[c].second[o].second.alpha,
-                                                    s.partial, {s.challenge, s.response}))
+            if (!crypto::verify_equal_discrete_logs_public(
+                    election_.base_hash, u32be(dec.guardian), share,
+                    crypto::DecodedPoint(tally_->sums[c].second[o].second.alpha),
+                    crypto::DecodedPoint(s.partial), {s.challenge, s.response}))
                 v_.v24.fail(at + ": contest '" + shape_[c].first + "' option '" +
                             shape_[c].second[o] + "': decryption proof does not verify");
         }

@@ -221,6 +221,21 @@ Point Reader::point() {
     }
     return p.value();
 }
+crypto::DecodedCiphertext Reader::ciphertext() {
+    crypto::DecodedCiphertext c;
+    for (std::size_t half = 0; half < 2; ++half) {
+        const ByteSpan b = take(32);
+        if (b.empty()) return {};
+        auto p = crypto::PublicPoint::from_bytes(b);
+        if (!p) {
+            fail(p.error().message);
+            return {};
+        }
+        (half == 0 ? c.unencoded.alpha : c.unencoded.beta) = p.value();
+        std::copy(b.begin(), b.end(), c.encoding.begin() + static_cast<std::ptrdiff_t>(32 * half));
+    }
+    return c;
+}
 Scalar Reader::scalar() {
     const ByteSpan b = take(32);
     if (b.empty()) return Scalar();
@@ -325,8 +340,7 @@ void read_ballot(Reader& r, DecodedBallot& b) {
         for (std::uint32_t s = 0; s < n && r.ok(); ++s) {
             DecodedSelection sel;
             sel.id = r.text(64);
-            sel.ciphertext.alpha = r.point();
-            sel.ciphertext.beta = r.point();
+            sel.ciphertext = r.ciphertext();
             sel.proof = r.range_proof(1);
             contest.selections.push_back(std::move(sel));
         }

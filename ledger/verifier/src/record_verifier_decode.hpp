@@ -15,6 +15,7 @@
 #include "psephos/crypto/ed25519.hpp"
 #include "psephos/crypto/elgamal.hpp"
 #include "psephos/crypto/point.hpp"
+#include "psephos/crypto/public_ciphertext.hpp"
 #include "psephos/crypto/range_proof.hpp"
 #include "psephos/crypto/result.hpp"
 #include "psephos/crypto/scalar.hpp"
@@ -90,6 +91,9 @@ public:
     std::string id();
     Hash32 hash();
     crypto::Point point();
+    // A ciphertext decoded once by the public backend (each half by the rules and with the
+    // messages of point()).
+    crypto::DecodedCiphertext ciphertext();
     crypto::Scalar scalar();
     crypto::Ed25519PublicKey ed_key();
     crypto::RangeProof range_proof(std::optional<std::uint32_t> expected_limit);
@@ -142,7 +146,9 @@ Result<DecodedManifest> decode_manifest(ByteSpan data);
 
 struct DecodedSelection {
     std::string id;
-    crypto::Ciphertext ciphertext;
+    // Decoded once by the public backend (docs/crypto.md §1.1): unencoded for the proofs and the
+    // tally, and the 64 bytes as in the record for transcripts, names and openings.
+    crypto::DecodedCiphertext ciphertext;
     crypto::RangeProof proof;
 };
 struct DecodedContest {

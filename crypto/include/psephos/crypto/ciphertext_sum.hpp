@@ -1,12 +1,8 @@
-// Homomorphic sums of many ciphertexts, taken from their encodings (docs/crypto.md §3.3).
-//
-// libsodium's public API holds ristretto255 elements only as 32-byte encodings: every
-// crypto_core_ristretto255_add decodes both inputs (an inverse square root each, which also
-// validates them) and encodes the sum (another inverse square root). No public call keeps a
-// running sum in internal coordinates, so a sum of n encoded points costs n such additions and
-// nothing less is possible through that API. What is avoidable, and avoided here: decoding each
-// addend separately first (the addition validates it), building Point objects, and copying
-// whole ballots. A sum over n ciphertexts costs exactly 2n additions.
+// Homomorphic sums of many ciphertexts of public data (docs/crypto.md §3.3), on the public
+// backend's unencoded points (public_point.hpp): each addend is decoded once (which validates it),
+// added in libdecaf's extended coordinates (a few field multiplications), and the sum is encoded
+// once, when value() is asked. A sum over n encoded ciphertexts costs 2n decodings, 2n additions
+// and 2 encodings, against libsodium's 2n decode–add–encode additions.
 #pragma once
 
 #include <array>
@@ -14,6 +10,7 @@
 #include <span>
 
 #include "psephos/crypto/elgamal.hpp"
+#include "psephos/crypto/public_ciphertext.hpp"
 
 namespace psephos::crypto {
 
@@ -23,17 +20,19 @@ public:
     CiphertextSum() = default;
 
     // Adds α ‖ β given as 64 bytes. Fails with invalid_encoding, leaving the sum unchanged, if
-    // either half is not a canonical ristretto255 encoding.
+    // either half is not a canonical ristretto255 encoding (the rules of Point::from_bytes).
     Status add(std::span<const std::uint8_t, Ciphertext::size> encoded);
-    Status add(const Ciphertext& ciphertext);
+    void add(const Ciphertext& ciphertext);
+    void add(const PublicCiphertext& ciphertext);  // already decoded: two additions
     // Adds another partial sum (for sums split across threads).
     void add(const CiphertextSum& other);
 
     std::uint64_t count() const { return count_; }  // ciphertexts added
-    Ciphertext value() const;
+    Ciphertext value() const;                       // encodes the sum (two encodings)
+    const PublicCiphertext& unencoded() const { return sum_; }
 
 private:
-    std::array<std::uint8_t, Ciphertext::size> sum_{};
+    PublicCiphertext sum_;
     std::uint64_t count_ = 0;
 };
 
