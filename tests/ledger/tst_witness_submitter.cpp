@@ -128,6 +128,28 @@ private slots:
         QVERIFY2(problems.empty(), problems.empty() ? "" : problems.front().c_str());
         QCOMPARE(submitter.cosigned_size(1, "d1"), size_of("d1"));
 
+        // A restarted station takes up the sizes from the notes it kept, each checked again; a
+        // kept note changed by one byte counts for nothing.
+        {
+            WitnessSubmitter restarted(*ledger_, districts,
+                                       {{"127.0.0.1", w1.server->port(), w1.key},
+                                        {"127.0.0.1", back.server->port(), back.key}},
+                                       root() / "cosignatures");
+            QCOMPARE(restarted.cosigned_size(0, "d1"), size_of("d1"));
+            QCOMPARE(restarted.cosigned_size(1, "d2"), size_of("d2"));
+        }
+        const auto kept = submitter.cosigned_note_path(0, "d2");
+        std::string tampered = read_text(kept);
+        tampered[tampered.size() - 5] = tampered[tampered.size() - 5] == 'A' ? 'B' : 'A';
+        std::ofstream(kept, std::ios::binary | std::ios::trunc) << tampered;
+        {
+            WitnessSubmitter restarted(*ledger_, districts,
+                                       {{"127.0.0.1", w1.server->port(), w1.key}},
+                                       root() / "cosignatures");
+            QCOMPARE(restarted.cosigned_size(0, "d1"), size_of("d1"));
+            QCOMPARE(restarted.cosigned_size(0, "d2"), std::uint64_t{0});
+        }
+
         // A new submitter (the station restarted) knows nothing: 409 tells it, and it goes on.
         WitnessSubmitter fresh(*ledger_, districts, {{"127.0.0.1", back.server->port(), back.key}},
                                root() / "cosignatures-2");

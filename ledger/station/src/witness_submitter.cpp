@@ -6,6 +6,7 @@
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/election/signed_note.hpp"
+#include "psephos/station/station_link.hpp"
 #include "psephos/witness/witness_client.hpp"
 
 namespace psephos::station {
@@ -16,7 +17,33 @@ WitnessSubmitter::WitnessSubmitter(const ledger::Ledger& ledger, std::vector<std
     : ledger_(ledger),
       districts_(std::move(districts)),
       witnesses_(std::move(witnesses)),
-      directory_(std::move(directory)) {}
+      directory_(std::move(directory)),
+      backoff_(witnesses_.size()) {
+    load_kept_notes();
+}
+
+// A kept note counts only if it still checks: the ledger's signature on the checkpoint, the
+// witness's cosignature of it, and a size the district's log has reached. Anything else is left
+// out (the witness's 409 then says where it stands).
+void WitnessSubmitter::load_kept_notes() {
+    for (const auto& district : districts_) {
+        auto status = ledger_.status(district);
+        if (!status) continue;
+        for (std::size_t w = 0; w < witnesses_.size(); ++w) {
+            std::error_code ec;
+            const auto path = cosigned_note_path(w, district);
+            if (!std::filesystem::is_regular_file(path, ec)) continue;
+            auto bytes = crypto::read_public_file(path, 64 * 1024);
+            if (!bytes) continue;
+            const std::string note(bytes.value().begin(), bytes.value().end());
+            auto text = election::open_note(note, status.value().verifier);
+            if (!text || !crypto::open_cosigned_note(note, witnesses_[w].key)) continue;
+            auto checkpoint = election::Checkpoint::parse(text.value());
+            if (!checkpoint || checkpoint.value().size > status.value().size) continue;
+            cosigned_[{w, district}] = checkpoint.value().size;
+        }
+    }
+}
 
 WitnessSubmitter::~WitnessSubmitter() {
     {
@@ -40,8 +67,12 @@ std::uint64_t WitnessSubmitter::cosigned_size(std::size_t witness,
     return it == cosigned_.end() ? 0 : it->second;
 }
 
-std::vector<std::string> WitnessSubmitter::submit_once() {
+std::vector<std::string> WitnessSubmitter::submit_once() { return pass(false); }
+
+std::vector<std::string> WitnessSubmitter::pass(bool honour_backoff) {
     std::vector<std::string> problems;
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<bool> failed(witnesses_.size(), false);
     for (const auto& district : districts_) {
         auto status = ledger_.status(district);
         if (!status) {
@@ -64,11 +95,13 @@ std::vector<std::string> WitnessSubmitter::submit_once() {
         for (std::size_t w = 0; w < witnesses_.size(); ++w) {
             const std::uint64_t held = cosigned_size(w, district);
             if (held >= size) continue;
+            if (honour_backoff && now < backoff_[w].next_attempt) continue;
             const auto& endpoint = witnesses_[w];
             const witness::WitnessClient client(endpoint.host, endpoint.port, endpoint.key);
             auto cosigned = client.submit(note, held, prove);
             if (!cosigned) {
                 problems.push_back("district " + district + ": " + cosigned.error().message);
+                failed[w] = true;
                 continue;
             }
             const auto path = cosigned_note_path(w, district);
@@ -80,11 +113,22 @@ std::vector<std::string> WitnessSubmitter::submit_once() {
                 !kept) {
                 problems.push_back("district " + district + ": witness " + endpoint.key.name +
                                    ": " + kept.error().message);
+                failed[w] = true;
                 continue;
             }
             const std::lock_guard lock(mutex_);
             cosigned_[{w, district}] = size;
         }
+    }
+    for (std::size_t w = 0; w < witnesses_.size(); ++w) {
+        if (!failed[w]) {
+            backoff_[w].failures = 0;
+            continue;
+        }
+        backoff_[w].failures += 1;
+        backoff_[w].next_attempt =
+            now +
+            retry_delay({std::chrono::seconds(1), std::chrono::minutes(1)}, backoff_[w].failures);
     }
     return problems;
 }
@@ -95,7 +139,7 @@ void WitnessSubmitter::start(std::chrono::milliseconds period,
         std::unique_lock lock(mutex_);
         while (!stopping_) {
             lock.unlock();
-            for (const auto& problem : submit_once()) report(problem);
+            for (const auto& problem : pass(true)) report(problem);
             lock.lock();
             wake_.wait_for(lock, period, [this] { return stopping_; });
         }

@@ -2,8 +2,11 @@
 // checkpoint to every configured witness (C2SP tlog-witness, through witness::WitnessClient) with
 // the ledger's consistency proof from the size that witness last cosigned, and keeps the cosigned
 // note per witness and district in DIRECTORY/<hex SHA-256 of the witness name>/<district>.note
-// (replaced atomically). It runs on its own thread, never on the server's, so an unreachable
-// witness never holds up casting; problems go to a callback (one line each).
+// (replaced atomically), from which a restarted station takes up where it stopped (each kept note
+// checked again: the ledger's signature, the witness's cosignature, a size the log has). It runs
+// on its own thread, never on the server's, so an unreachable witness never holds up casting; a
+// witness that fails is tried again after station::retry_delay (1 s doubling to a minute);
+// problems go to a callback (one line each).
 #pragma once
 
 #include <chrono>
@@ -30,7 +33,8 @@ struct WitnessEndpoint {
 
 class WitnessSubmitter {
 public:
-    // `ledger` must outlive the submitter. The directory is created (mode 0700) by the first pass.
+    // `ledger` must outlive the submitter. The directory is created (mode 0700) by the first pass;
+    // the notes a previous run kept there give the sizes each witness cosigned.
     WitnessSubmitter(const ledger::Ledger& ledger, std::vector<std::string> districts,
                      std::vector<WitnessEndpoint> witnesses, std::filesystem::path directory);
     ~WitnessSubmitter();  // stops the thread, if started
@@ -41,7 +45,8 @@ public:
     // is beyond what that witness cosigned. Returns one line per problem (witness, district,
     // reason); an empty list when every witness holds every district's newest checkpoint.
     std::vector<std::string> submit_once();
-    // A pass every `period` until destroyed; each problem goes to `on_problem`.
+    // A pass every `period` until destroyed, each witness that failed skipped until its backoff
+    // ends; each problem goes to `on_problem`.
     void start(std::chrono::milliseconds period,
                std::function<void(const std::string&)> on_problem);
 
@@ -51,12 +56,20 @@ public:
                                              const std::string& district) const;
 
 private:
+    std::vector<std::string> pass(bool honour_backoff);
+    void load_kept_notes();
+
+    struct Backoff {
+        std::uint64_t failures = 0;
+        std::chrono::steady_clock::time_point next_attempt;
+    };
     const ledger::Ledger& ledger_;
     std::vector<std::string> districts_;
     std::vector<WitnessEndpoint> witnesses_;
     std::filesystem::path directory_;
     mutable std::mutex mutex_;
     std::map<std::pair<std::size_t, std::string>, std::uint64_t> cosigned_;
+    std::vector<Backoff> backoff_;  // by witness; the background passes only
     std::condition_variable wake_;
     bool stopping_ = false;
     std::thread thread_;
