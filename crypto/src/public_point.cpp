@@ -143,16 +143,9 @@ Result<DecodedPoint> DecodedPoint::from_bytes(ByteSpan data) {
 }
 
 Result<DecodedCiphertext> DecodedCiphertext::from_bytes(ByteSpan data) {
-    if (data.size() != Ciphertext::size) {
-        return make_error(ErrorCode::invalid_encoding,
-                          "ciphertext must be 64 bytes, got " + std::to_string(data.size()));
-    }
-    auto alpha = PublicPoint::from_bytes(data.first(PublicPoint::size));
-    if (!alpha) return alpha.error().within("ciphertext alpha");
-    auto beta = PublicPoint::from_bytes(data.subspan(PublicPoint::size));
-    if (!beta) return beta.error().within("ciphertext beta");
+    PSEPHOS_TRY_ASSIGN(const PublicCiphertext unencoded, PublicCiphertext::from_bytes(data));
     DecodedCiphertext decoded;
-    decoded.unencoded = PublicCiphertext(alpha.value(), beta.value());
+    decoded.unencoded = unencoded;
     std::copy(data.begin(), data.end(), decoded.encoding.begin());
     return decoded;
 }

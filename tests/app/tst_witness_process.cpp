@@ -6,6 +6,7 @@
 #include <QTest>
 
 #include "../ledger/witness_test_support.hpp"
+#include "file_text.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include "psephos/witness/witness_client.hpp"
 
 using psephos::test::key_from_byte;
+using psephos::test::read_text;
 using psephos::test::TestLog;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
@@ -22,10 +24,6 @@ namespace fs = std::filesystem;
 namespace {
 const std::string origin = "psephos-test/district/d1";
 
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 }  // namespace
 
 class TestWitnessProcess : public QObject {

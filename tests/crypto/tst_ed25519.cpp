@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "file_text.hpp"
 #include "vector_file.hpp"
 
 #include <filesystem>
@@ -30,6 +31,7 @@ using psephos::crypto::replace_file;
 using psephos::crypto::verify_signature;
 using psephos::crypto::write_public_key_file;
 using psephos::crypto::write_signing_key_file;
+using psephos::test::read_text;
 
 namespace fs = std::filesystem;
 
@@ -53,11 +55,6 @@ Bytes hex(const QByteArray& h) {
 
 Ed25519SigningKey rfc8032_key(int index) {
     return Ed25519SigningKey::from_seed(hex(read_vectors().at(index).secret_key)).value();
-}
-
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 // Writes a file as a user or another program might have left it, with the given mode.

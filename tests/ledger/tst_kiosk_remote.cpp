@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "file_text.hpp"
 #include "ledger_scenario.hpp"
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/secure_file.hpp"
@@ -18,6 +19,7 @@
 #include "psephos/station/station_server.hpp"
 #include "tcp_relay.hpp"
 
+using psephos::test::read_text;
 using namespace psephos;
 using namespace std::chrono_literals;
 
@@ -160,11 +162,6 @@ election::BallotMarks marks_of(const kiosk::KioskStation& k, std::size_t choice)
         marks[contest_id].push_back(c.options[choice % c.options.size()].id);
     }
     return marks;
-}
-
-std::string read_text(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 }  // namespace

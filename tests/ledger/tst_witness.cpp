@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "file_text.hpp"
 #include "witness_test_support.hpp"
 
 #include <filesystem>
@@ -16,6 +17,7 @@
 
 using psephos::ErrorCode;
 using psephos::test::key_from_byte;
+using psephos::test::read_text;
 using psephos::test::TestLog;
 using psephos::witness::origin_hash_hex;
 using psephos::witness::Witness;
@@ -26,11 +28,6 @@ namespace fs = std::filesystem;
 
 namespace {
 const std::string origin = "psephos-test/district/d1";
-
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::size_t count_files(const fs::path& dir) {
     std::size_t n = 0;

@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "file_text.hpp"
 #include "ledger_scenario.hpp"
 
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "psephos/witness/witness.hpp"
 #include "psephos/witness/witness_server.hpp"
 
+using psephos::test::read_text;
 using namespace psephos;
 using psephos::station::WitnessEndpoint;
 using psephos::station::WitnessSubmitter;
@@ -25,10 +27,6 @@ struct RunningWitness {
     crypto::CosignerKey key;
 };
 
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 }  // namespace
 
 class TestWitnessSubmitter : public QObject {
