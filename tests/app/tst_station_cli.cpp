@@ -160,15 +160,9 @@ private slots:
     void initTestCase() {
         QVERIFY(dir_.isValid());
         crypto::initialize();
-        must(test::run({"ceremony", "--election", small_sample, "--guardians", "5", "--threshold",
-                        "3", "--out", path("ceremony")}));
-        election_ = path("ceremony/election.json");
-        data_ = path("data");
-        must(test::run({"authority", "keygen", "--out", path("authority.key")}));
-        must(test::run({"authority", "approve", "--key", path("authority.key"), "--election",
-                        election_, "--out", path("approval.bin")}));
-        must(test::run({"ledger", "init", "--election", election_, "--approval",
-                        path("approval.bin"), "--data", data_}));
+        const test::ApprovedLedger ledger = test::make_approved_ledger(small_sample, dir_.path());
+        election_ = ledger.election;
+        data_ = ledger.data;
         make_device("ward-1-kiosk-1", true);
         make_device("ward-1-kiosk-9", false);  // never registered
         station_cert_ = path("station.pem");

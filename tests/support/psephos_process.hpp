@@ -2,6 +2,7 @@
 // description for failure messages. The test's CMake target defines PSEPHOS_EXE.
 #pragma once
 
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -53,6 +54,35 @@ inline QJsonObject json_of(const Run& r) {
     if (error.error != QJsonParseError::NoError || !doc.isObject())
         qFatal("not one JSON object: %s\n%s", qPrintable(error.errorString()), qPrintable(r.out));
     return doc.object();
+}
+
+// A step of a test's set-up that must succeed: a fatal test error naming it otherwise.
+inline void must_run(const QStringList& args) {
+    const Run r = run(args);
+    if (r.exit_code != 0)
+        qFatal("psephos %s: %s", qPrintable(args.join(' ')), qPrintable(describe(r)));
+}
+
+// The election of `manifest` through a one-process key ceremony (5 guardians, threshold 3),
+// approved by a new election authority, and its ledger: `dir`/ceremony/election.json,
+// `dir`/authority.key (to authorise devices with), `dir`/approval.bin and the ledger in `dir`/data.
+struct ApprovedLedger {
+    QString election;
+    QString authority_key;
+    QString data;
+};
+
+inline ApprovedLedger make_approved_ledger(const QString& manifest, const QDir& dir) {
+    ApprovedLedger l{dir.filePath("ceremony/election.json"), dir.filePath("authority.key"),
+                     dir.filePath("data")};
+    must_run({"ceremony", "--election", manifest, "--guardians", "5", "--threshold", "3", "--out",
+              dir.filePath("ceremony")});
+    must_run({"authority", "keygen", "--out", l.authority_key});
+    must_run({"authority", "approve", "--key", l.authority_key, "--election", l.election, "--out",
+              dir.filePath("approval.bin")});
+    must_run({"ledger", "init", "--election", l.election, "--approval",
+              dir.filePath("approval.bin"), "--data", l.data});
+    return l;
 }
 
 }  // namespace psephos::test
