@@ -32,7 +32,6 @@ namespace fs = std::filesystem;
 // Far above any ballot of a valid manifest (1000 contests of ≤ 1000 options is ~200 MB only in
 // theory; real ballots are a few kB to a few MB).
 constexpr std::size_t max_ballot_file_bytes = std::size_t{256} << 20;
-constexpr std::size_t max_selections_file_bytes = std::size_t{1} << 20;
 constexpr std::string_view default_device_id = "psephos-cli";
 
 const CommandSpec encrypt_spec{
@@ -57,18 +56,6 @@ const CommandSpec ballot_verify_spec{
     {},
     1,
     1};
-
-// --selections is inline JSON when it starts with '{', else a file name.
-Result<election::BallotMarks> read_selections(const std::string& argument) {
-    const std::size_t first = argument.find_first_not_of(" \t\r\n");
-    if (first != std::string::npos && argument[first] == '{') return parse_selections(argument);
-    auto bytes = read_public_file(argument, max_selections_file_bytes);
-    if (!bytes) return bytes.error();
-    auto marks = parse_selections(std::string_view(
-        reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size()));
-    if (!marks) return marks.error().within(argument);
-    return marks;
-}
 
 std::string random_ballot_id() {
     std::array<std::uint8_t, 16> bytes{};

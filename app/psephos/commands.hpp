@@ -49,6 +49,9 @@ int run_anchor_command(Words words);
 int run_proof_command(Words words);
 // receipt_commands.cpp: receipt verify RECEIPT [--trusted-keys FILE]; and the files `proof` reads
 int run_receipt_command(Words words);
+// kiosk_commands.cpp: kiosk vote | polls open|close | finish, the networked kiosk without its
+// screen (docs/cli.md §14)
+int run_kiosk_command(Words words);
 // publish_command.cpp: publish RECORD_DIR --out SITE_DIR [--shard-size N] (docs/web.md)
 int run_publish_command(Words words);
 Result<std::vector<std::string>> read_trusted_keys(const std::string& path);

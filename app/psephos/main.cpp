@@ -85,6 +85,10 @@ constexpr CommandEntry commands[] = {
      "      write the election's static web site from a published record: results, turnout,\n"
      "      checkpoints, anchors, and the receipt page that checks a tracking code in the\n"
      "      browser (docs/web.md)"},
+    {"kiosk", psephos::app::run_kiosk_command,
+     "kiosk vote | polls open|close | finish   ('psephos kiosk --help')\n"
+     "      the networked kiosk without its screen, over mutual TLS to its station: one voter\n"
+     "      or one poll worker's action per run (scripts, deployment checks, tests)"},
     {"demo", psephos::app::run_demo_command,
      "demo [--voters N] [--threads N] [--seed N]\n"
      "      run a whole simulated election end to end"},

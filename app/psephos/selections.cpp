@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "psephos/crypto/secure_file.hpp"
+
 namespace psephos::app {
 namespace {
 
@@ -139,6 +141,17 @@ Result<election::BallotMarks> parse_selections(std::string_view text) {
                     ": invalid JSON: more text after the JSON value");
     }
     return std::move(parser.handler().marks);
+}
+
+Result<election::BallotMarks> read_selections(const std::string& argument) {
+    const std::size_t first = argument.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && argument[first] == '{') return parse_selections(argument);
+    auto bytes = crypto::read_public_file(argument, max_selections_bytes);
+    if (!bytes) return bytes.error();
+    auto marks = parse_selections(std::string_view(
+        reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size()));
+    if (!marks) return marks.error().within(argument);
+    return marks;
 }
 
 }  // namespace psephos::app

@@ -2,6 +2,7 @@
 // id to the array of option ids marked, e.g. {"mayor": ["rosa-delgado"], "measure-1": []}.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "psephos/election/encrypted_ballot.hpp"
@@ -12,5 +13,9 @@ namespace psephos::app {
 // malformed JSON, or the contest of a value of the wrong shape; a contest named twice is refused
 // rather than one of its values silently dropped. Whether the ids exist is encrypt_ballot's check.
 Result<election::BallotMarks> parse_selections(std::string_view json);
+
+// --selections as the commands take it: inline JSON when it starts with '{', else a file name
+// (at most 1 MiB); errors name the file.
+Result<election::BallotMarks> read_selections(const std::string& argument);
 
 }  // namespace psephos::app

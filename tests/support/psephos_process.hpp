@@ -85,4 +85,18 @@ inline ApprovedLedger make_approved_ledger(const QString& manifest, const QDir& 
     return l;
 }
 
+// A device key for `device` in `dir` (DEVICE.key, DEVICE.key.pub), authorised by the election
+// authority for `district` and registered in the ledger; returns the key file's path.
+inline QString make_registered_device(const ApprovedLedger& l, const QDir& dir,
+                                      const QString& district, const QString& device) {
+    const QString key = dir.filePath(device + ".key");
+    const QString authorisation = dir.filePath(device + ".authorisation");
+    must_run({"ledger", "device-key", "--out", key, "--device", device});
+    must_run({"authority", "authorise-device", "--key", l.authority_key, "--election", l.election,
+              "--district", district, "--device", device, "--public-key", key + ".pub", "--out",
+              authorisation});
+    must_run({"ledger", "register-device", "--data", l.data, "--authorisation", authorisation});
+    return key;
+}
+
 }  // namespace psephos::test
