@@ -98,7 +98,7 @@ int run_vote(Words words) {
         if (!report) return failure("challenging the ballot: " + report.error().message);
         std::cout << "challenged: " << report.value().tracking_code << " at "
                   << report.value().receipt.log << '#' << report.value().receipt.index
-                  << " (not counted; it opened to the marks above)\n";
+                  << " (not counted)\n";
         return exit_ok;
     }
     auto cast = kiosk.cast();
