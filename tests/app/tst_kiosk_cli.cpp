@@ -56,9 +56,9 @@ private slots:
         const QString station_exe = QStringLiteral(PSEPHOS_STATION_EXE);
         for (const char* name : {"station", "other"}) {
             QProcess certificate;
-            certificate.start(station_exe, {"new-certificate", "--certificate",
-                                            path(QString(name) + ".pem"), "--certificate-key",
-                                            path(QString(name) + ".pem.key")});
+            certificate.start(station_exe,
+                              {"new-certificate", "--certificate", path(QString(name) + ".pem"),
+                               "--certificate-key", path(QString(name) + ".pem.key")});
             QVERIFY(certificate.waitForFinished(30'000));
             QCOMPARE(certificate.exitCode(), 0);
         }
@@ -74,14 +74,15 @@ private slots:
         auto spawned = station::StationProcess::spawn(launch);
         QVERIFY2(spawned, spawned ? "" : spawned.error().message.c_str());
         station_ = std::move(spawned).value();
-        station_address_ = QString::fromStdString(station_->host()) + ":" +
-                           QString::number(station_->port());
+        station_address_ =
+            QString::fromStdString(station_->host()) + ":" + QString::number(station_->port());
     }
 
     void a_polling_place_day_through_two_headless_kiosks() {
         const QString one = "ward-1-kiosk-1", two = "ward-1-kiosk-2";
         test::Run r = kiosk(one, {"polls", "open"});
-        QVERIFY2(r.exit_code == 0 && r.out.contains("polls opened: ward-1#"), qPrintable(test::describe(r)));
+        QVERIFY2(r.exit_code == 0 && r.out.contains("polls opened: ward-1#"),
+                 qPrintable(test::describe(r)));
         for (int i = 0; i < 2; ++i) {
             r = kiosk(one, {"vote", "--selections", marks});
             QVERIFY2(r.exit_code == 0 && r.out.contains("cast: ") && r.out.contains("receipt: "),
@@ -105,7 +106,8 @@ private slots:
                  qPrintable(test::describe(r)));
 
         auto stopped = station_->stop();
-        QVERIFY2(stopped && stopped.value() == 0, stopped ? "exit status not 0" : stopped.error().message.c_str());
+        QVERIFY2(stopped && stopped.value() == 0,
+                 stopped ? "exit status not 0" : stopped.error().message.c_str());
         station_.reset();
         r = test::run({"ledger", "status", "--data", ledger_.data});
         QVERIFY2(r.exit_code == 0 && r.out.contains("ward-1: polls closed, 3 cast, 1 challenged"),
@@ -128,10 +130,10 @@ private slots:
         auto spawned = station::StationProcess::spawn(launch);
         QVERIFY2(spawned, spawned ? "" : spawned.error().message.c_str());
         station_ = std::move(spawned).value();
-        station_address_ = QString::fromStdString(station_->host()) + ":" +
-                           QString::number(station_->port());
-        const test::Run r = kiosk("ward-1-kiosk-1", {"vote", "--selections", marks},
-                                  path("other.pem"));
+        station_address_ =
+            QString::fromStdString(station_->host()) + ":" + QString::number(station_->port());
+        const test::Run r =
+            kiosk("ward-1-kiosk-1", {"vote", "--selections", marks}, path("other.pem"));
         QCOMPARE(r.exit_code, 1);
         QVERIFY2(r.err.contains("no link to the station"), qPrintable(test::describe(r)));
         QVERIFY(!r.out.contains("cast: "));
