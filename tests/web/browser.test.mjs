@@ -225,6 +225,35 @@ test('the results read without JavaScript and their totals equal psephos results
     }
 });
 
+// WCAG 2.1 1.4.4 and 2.1.1: at 200 % zoom (half the CSS width of the 900 px window above) the
+// pages reflow without sideways scrolling, and a voter reaches the code field, types the code and
+// checks it with the keyboard alone.
+test('at 200 % zoom the pages reflow, and the receipt check works from the keyboard alone', async () => {
+    const page = await browser.newPage();
+    await page.setViewport({width: 450, height: 900});
+    for (const file of ['index.html', 'receipt.html', 'es/index.html', 'es/receipt.html']) {
+        await page.goto(`${base}${file}`, {waitUntil: 'networkidle0'});
+        const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+        assert.ok(scroll <= inner, `${file}: ${scroll} px wide in a ${inner} px window`);
+    }
+    await page.goto(`${base}receipt.html`, {waitUntil: 'networkidle0'});
+    let focused = '';
+    for (let i = 0; i < 30 && focused !== 'code'; ++i) {
+        await page.keyboard.press('Tab');
+        focused = await page.evaluate(() => document.activeElement?.id || '');
+    }
+    assert.equal(focused, 'code', 'the code field is reached with Tab');
+    await page.keyboard.type(receipt.printed_tracking_code);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => {
+        const v = document.querySelector('#outcome [data-verdict]');
+        return v && !v.textContent.endsWith('…');
+    }, {timeout: 15000});
+    const verdict = await page.$eval('#outcome [data-verdict]', (v) => v.dataset.verdict);
+    assert.equal(verdict, 'ok');
+    await page.close();
+});
+
 test('the receipt page says it needs JavaScript when it is off', async () => {
     const page = await browser.newPage();
     await page.setJavaScriptEnabled(false);
