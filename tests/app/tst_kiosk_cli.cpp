@@ -45,25 +45,10 @@ class TestKioskCli : public QObject {
         return test::run(words);
     }
 
-private slots:
-    void initTestCase() {
-        QVERIFY(dir_.isValid());
-        crypto::initialize();
-        ledger_ = test::make_approved_ledger(small_sample, dir_.path());
-        for (const char* device : {"ward-1-kiosk-1", "ward-1-kiosk-2"})
-            test::make_registered_device(ledger_, dir_.path(), "ward-1", device);
-        test::must_run({"ledger", "device-key", "--out", path("other.key"), "--device", "other"});
-        const QString station_exe = QStringLiteral(PSEPHOS_STATION_EXE);
-        for (const char* name : {"station", "other"}) {
-            QProcess certificate;
-            certificate.start(station_exe,
-                              {"new-certificate", "--certificate", path(QString(name) + ".pem"),
-                               "--certificate-key", path(QString(name) + ".pem.key")});
-            QVERIFY(certificate.waitForFinished(30'000));
-            QCOMPARE(certificate.exitCode(), 0);
-        }
+    // psephos-station serve for ward-1 on 127.0.0.1 (a free port), its output in station.log.
+    bool start_station() {
         station::StationLaunch launch;
-        launch.binary = station_exe.toStdString();
+        launch.binary = QStringLiteral(PSEPHOS_STATION_EXE).toStdString();
         launch.election = ledger_.election.toStdString();
         launch.data = ledger_.data.toStdString();
         launch.district_id = "ward-1";
@@ -72,10 +57,32 @@ private slots:
         launch.ready_file = path("station.ready").toStdString();
         launch.output = path("station.log").toStdString();
         auto spawned = station::StationProcess::spawn(launch);
-        QVERIFY2(spawned, spawned ? "" : spawned.error().message.c_str());
+        if (!spawned) {
+            qWarning("station: %s", spawned.error().message.c_str());
+            return false;
+        }
         station_ = std::move(spawned).value();
         station_address_ =
             QString::fromStdString(station_->host()) + ":" + QString::number(station_->port());
+        return true;
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        crypto::initialize();
+        ledger_ = test::make_approved_ledger(small_sample, dir_.path());
+        for (const char* device : {"ward-1-kiosk-1", "ward-1-kiosk-2"})
+            test::make_registered_device(ledger_, dir_.path(), "ward-1", device);
+        test::must_run({"ledger", "device-key", "--out", path("other.key"), "--device", "other"});
+        for (const char* name : {"station", "other"}) {
+            const test::Run made = test::run_executable(
+                QStringLiteral(PSEPHOS_STATION_EXE),
+                {"new-certificate", "--certificate", path(QString(name) + ".pem"),
+                 "--certificate-key", path(QString(name) + ".pem.key")});
+            QVERIFY2(made.exit_code == 0, qPrintable(test::describe(made)));
+        }
+        QVERIFY(start_station());
     }
 
     void a_polling_place_day_through_two_headless_kiosks() {
@@ -118,20 +125,7 @@ private slots:
 
     // Pinned to another certificate, the kiosk never gets a link: it says so and casts nothing.
     void a_kiosk_pinned_to_another_station_gets_no_link() {
-        station::StationLaunch launch;
-        launch.binary = QStringLiteral(PSEPHOS_STATION_EXE).toStdString();
-        launch.election = ledger_.election.toStdString();
-        launch.data = ledger_.data.toStdString();
-        launch.district_id = "ward-1";
-        launch.certificate = path("station.pem").toStdString();
-        launch.certificate_key = path("station.pem.key").toStdString();
-        launch.ready_file = path("station.ready").toStdString();
-        launch.output = path("station.log").toStdString();
-        auto spawned = station::StationProcess::spawn(launch);
-        QVERIFY2(spawned, spawned ? "" : spawned.error().message.c_str());
-        station_ = std::move(spawned).value();
-        station_address_ =
-            QString::fromStdString(station_->host()) + ":" + QString::number(station_->port());
+        QVERIFY(start_station());
         const test::Run r =
             kiosk("ward-1-kiosk-1", {"vote", "--selections", marks}, path("other.pem"));
         QCOMPARE(r.exit_code, 1);

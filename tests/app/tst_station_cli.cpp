@@ -41,18 +41,7 @@ namespace {
 const QString small_sample = QStringLiteral(PSEPHOS_SAMPLES_DIR) + "/small-election.json";
 
 Run run_station(const QStringList& args) {
-    QProcess process;
-    process.start(QStringLiteral(PSEPHOS_STATION_EXE), args);
-    if (!process.waitForFinished(60'000)) {
-        process.kill();
-        process.waitForFinished();
-        qFatal("psephos-station %s did not finish", qPrintable(args.join(' ')));
-    }
-    Run r;
-    r.exit_code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = QString::fromUtf8(process.readAllStandardOutput());
-    r.err = QString::fromUtf8(process.readAllStandardError());
-    return r;
+    return test::run_executable(QStringLiteral(PSEPHOS_STATION_EXE), args);
 }
 
 unsigned mode_of(const QString& path) {

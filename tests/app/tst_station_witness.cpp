@@ -29,16 +29,7 @@ using test::Run;
 namespace {
 const QString small_sample = QStringLiteral(PSEPHOS_SAMPLES_DIR) + "/small-election.json";
 
-Run run_exe(const QString& exe, const QStringList& args) {
-    QProcess process;
-    process.start(exe, args);
-    if (!process.waitForFinished(60'000)) qFatal("%s did not finish", qPrintable(exe));
-    Run r;
-    r.exit_code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = QString::fromUtf8(process.readAllStandardOutput());
-    r.err = QString::fromUtf8(process.readAllStandardError());
-    return r;
-}
+Run run_exe(const QString& exe, const QStringList& args) { return test::run_executable(exe, args); }
 
 void must(const Run& r) {
     if (r.exit_code != 0) qFatal("%s", qPrintable(describe(r)));

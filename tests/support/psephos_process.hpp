@@ -20,21 +20,32 @@ struct Run {
     QString err;
 };
 
-// Runs psephos with `args`; PSEPHOS_GUARDIAN_PASSPHRASE is set only when `passphrase_value` is.
-inline Run run(const QStringList& args, const QString& passphrase_value = {}) {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove("PSEPHOS_GUARDIAN_PASSPHRASE");
-    if (!passphrase_value.isNull()) env.insert("PSEPHOS_GUARDIAN_PASSPHRASE", passphrase_value);
+// Runs `executable` with `args` and `environment` to its end (at most 120 s, else a fatal test
+// error naming it, the process killed).
+inline Run run_executable(
+    const QString& executable, const QStringList& args,
+    const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment()) {
     QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(PSEPHOS_EXE), args);
-    if (!process.waitForFinished(120'000))
-        qFatal("psephos %s did not finish", qPrintable(args.join(' ')));
+    process.setProcessEnvironment(environment);
+    process.start(executable, args);
+    if (!process.waitForFinished(120'000)) {
+        process.kill();
+        process.waitForFinished();
+        qFatal("%s %s did not finish", qPrintable(executable), qPrintable(args.join(' ')));
+    }
     Run r;
     r.exit_code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
     r.out = QString::fromUtf8(process.readAllStandardOutput());
     r.err = QString::fromUtf8(process.readAllStandardError());
     return r;
+}
+
+// Runs psephos with `args`; PSEPHOS_GUARDIAN_PASSPHRASE is set only when `passphrase_value` is.
+inline Run run(const QStringList& args, const QString& passphrase_value = {}) {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove("PSEPHOS_GUARDIAN_PASSPHRASE");
+    if (!passphrase_value.isNull()) env.insert("PSEPHOS_GUARDIAN_PASSPHRASE", passphrase_value);
+    return run_executable(QStringLiteral(PSEPHOS_EXE), args, env);
 }
 
 inline QString describe(const Run& r) {
