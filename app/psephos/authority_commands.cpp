@@ -43,6 +43,16 @@ const CommandSpec authorise_spec{
     0,
     0};
 
+const std::string deauthorise_usage =
+    "psephos authority deauthorise-device " + token_usage +
+    " --election FILE --registration FILE --reason TEXT --out FILE";
+const CommandSpec deauthorise_spec{
+    deauthorise_usage,
+    with_token_flags({"--key", "--election", "--registration", "--reason", "--out"}),
+    {},
+    0,
+    0};
+
 std::uint64_t now_seconds() {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
                                           std::chrono::system_clock::now().time_since_epoch())
@@ -171,12 +181,64 @@ int run_authorise_device(Words words) {
     return exit_ok;
 }
 
+// The device is named by its registration file (the authority's own authorisation, which it
+// checks again), so the withdrawal names exactly the key the ledger registered.
+int run_deauthorise_device(Words words) {
+    int status = exit_ok;
+    auto args = parse_or_report(deauthorise_spec, words, status);
+    if (!args) return status;
+    if (auto m =
+            missing(deauthorise_spec, *args, {"--election", "--registration", "--reason", "--out"}))
+        return *m;
+    auto token = token_key_spec(*args);
+    if (!token) return usage_error(deauthorise_spec, token.error().message);
+    if (!token.value() && !args->value("--key"))
+        return usage_error(deauthorise_spec, "missing --key");
+    auto signer = open_authority_signer(*args, token.value());
+    if (!signer) return failure(signer.error().message);
+    auto election = load_finalized_election(*args->value("--election"));
+    if (!election) return failure(election.error().message);
+    const Hash32& base_hash = election.value().base_hash;
+    const std::string path = *args->value("--registration");
+    auto bytes = crypto::read_public_file(path, 4096);
+    if (!bytes) return failure(bytes.error().message);
+    auto registration = election::decode_device_registration(bytes.value());
+    if (!registration) return failure(path + ": " + registration.error().message);
+    const election::DeviceRegistration& r = registration.value();
+    if (auto ok = election::verify_device_authorisation(base_hash, r, signer.value()->public_key());
+        !ok)
+        return failure(path + ": " + ok.error().message);
+    election::DeviceDeauthorisation deauthorisation{
+        r.district_id, r.device_id, r.device_key, now_seconds(), *args->value("--reason"), {}};
+    Bytes record;
+    try {
+        if (auto ok = election::deauthorise_device(base_hash, deauthorisation, *signer.value());
+            !ok)
+            return failure(ok.error().message);
+        record = election::encode_device_deauthorisation(deauthorisation);
+    } catch (const std::invalid_argument& e) {
+        return usage_error(deauthorise_spec, e.what());
+    }
+    if (auto ok = crypto::write_new_file(*args->value("--out"), record, 0644); !ok)
+        return failure(ok.error().message);
+    std::cout << "device: " << r.device_id << '\n'
+              << "district: " << r.district_id << '\n'
+              << "device key: " << to_hex(r.device_key.span()) << '\n'
+              << "deauthorised by: " << election::authority_key_text(signer.value()->public_key())
+              << '\n'
+              << "wrote " << *args->value("--out")
+              << " (for psephos ledger deauthorise-device, or psephos kiosk deauthorise through "
+                 "the station)\n";
+    return exit_ok;
+}
+
 }  // namespace
 
 int run_authority_command(Words words) {
     const std::string usage = std::string(keygen_spec.usage) + "\n       " +
                               std::string(approve_spec.usage) + "\n       " +
-                              std::string(authorise_spec.usage);
+                              std::string(authorise_spec.usage) + "\n       " +
+                              std::string(deauthorise_spec.usage);
     if (words.empty() || std::string_view(words[0]) == "--help" ||
         std::string_view(words[0]) == "-h") {
         std::cout << "usage: " << usage << '\n';
@@ -186,6 +248,7 @@ int run_authority_command(Words words) {
     if (sub == "keygen") return run_keygen(words.subspan(1));
     if (sub == "approve") return run_approve(words.subspan(1));
     if (sub == "authorise-device") return run_authorise_device(words.subspan(1));
+    if (sub == "deauthorise-device") return run_deauthorise_device(words.subspan(1));
     std::cerr << "psephos: unknown subcommand 'authority " << sub << "'\nusage: " << usage << '\n';
     return exit_usage;
 }

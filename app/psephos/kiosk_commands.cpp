@@ -10,6 +10,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "psephos/crypto/secure_file.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/kiosk/kiosk_station.hpp"
 #include "selections.hpp"
@@ -154,6 +155,26 @@ int run_finish(Words words) {
     return exit_ok;
 }
 
+// A poll worker brings the authority's deauthorisation of a lost kiosk to any kiosk of the
+// district; the station checks the authority's signature and from then on refuses that device.
+int run_deauthorise(Words words) {
+    static const CommandSpec spec =
+        spec_of("psephos kiosk deauthorise FILE " + std::string(common_usage), {}, {}, 1);
+    int status = exit_ok;
+    const auto args = parse_or_report(spec, words, status);
+    if (!args) return status;
+    const std::string& path = args->positional()[0];
+    auto record = crypto::read_public_file(path, 4096);
+    if (!record) return failure(record.error().message);
+    auto station = open_kiosk(*args);
+    if (!station) return failure(station.error().message);
+    auto receipt = station.value()->submit_deauthorisation(std::move(record).value());
+    if (!receipt) return failure(path + ": " + receipt.error().message);
+    std::cout << "deauthorisation recorded: " << receipt.value().log << '#' << receipt.value().index
+              << '\n';
+    return exit_ok;
+}
+
 }  // namespace
 
 int run_kiosk_command(Words words) {
@@ -162,10 +183,12 @@ int run_kiosk_command(Words words) {
     if (sub == "vote") return run_vote(rest);
     if (sub == "polls") return run_polls(rest);
     if (sub == "finish") return run_finish(rest);
+    if (sub == "deauthorise") return run_deauthorise(rest);
     std::ostream& out = (sub == "--help" || sub == "-h") ? std::cout : std::cerr;
     out << "usage: psephos kiosk vote --selections JSON [--challenge] OPTIONS\n"
            "       psephos kiosk polls open|close [--actor NAME] OPTIONS\n"
            "       psephos kiosk finish OPTIONS\n"
+           "       psephos kiosk deauthorise FILE OPTIONS\n"
            "OPTIONS: "
         << common_usage
         << "\nThe networked kiosk without its screen (docs/cli.md §14): one voter or one poll "

@@ -336,6 +336,28 @@ int run_register_device(const CommandSpec&, const Arguments& args) {
     return exit_ok;
 }
 
+// The deauthorisation file is the record the election authority signed (`psephos authority
+// deauthorise-device`); the ledger checks it under its approval's key.
+int run_deauthorise_device(const CommandSpec&, const Arguments& args) {
+    const std::string path = *args.value("--deauthorisation");
+    auto record = crypto::read_public_file(path, 4096);
+    if (!record) return failure(record.error().message);
+    auto deauthorisation = election::decode_device_deauthorisation(record.value());
+    if (!deauthorisation) return failure(path + ": " + deauthorisation.error().message);
+    const election::DeviceDeauthorisation& r = deauthorisation.value();
+    auto opened = open_ledger(args, true);
+    if (!opened) return failure(opened.error().message);
+    Ledger& l = *opened.value();
+    if (auto d = district_index(l.election(), r.district_id); !d) return failure(d.error().message);
+    auto receipt = l.submit(record.value(), ActorRole::election_official).get();
+    if (!receipt) return failure("rejected: " + receipt.error().message);
+    std::cout << "device: " << r.device_id << " (deauthorised)\n"
+              << "district: " << r.district_id << '\n'
+              << "reason: " << r.reason << '\n';
+    print_receipt(receipt.value());
+    return exit_ok;
+}
+
 // The signing keys of district d's devices from --device-keys DIR (one `<device id>.key` per
 // device, as `psephos encrypt --device-key` reads them), and the signing device (--device, or
 // the first registered device of the district).
@@ -352,11 +374,15 @@ Result<PollsSigners> polls_signers(const Arguments& args, const Ledger& l, std::
         return make_error(ErrorCode::invalid_argument,
                           "--device-keys DIR is required: polls records are signed by a device "
                           "of the district (docs/encoding.md §13)");
-    const std::vector<std::string> devices = l.casting().devices(d);
+    // A deauthorised device signs nothing more (no polls record, no head of the closing).
+    std::vector<std::string> devices = l.casting().devices(d);
+    std::erase_if(devices,
+                  [&](const std::string& id) { return l.casting().device_deauthorised(d, id); });
     if (devices.empty())
         return make_error(ErrorCode::invalid_argument,
                           "district '" + l.election().manifest.districts.at(d).id +
-                              "' has no registered device to sign its polls records");
+                              "' has no registered (and still authorised) device to sign its "
+                              "polls records");
     PollsSigners out;
     out.signer = args.value("--device").value_or(devices.front());
     out.keys.reserve(devices.size());
@@ -543,8 +569,9 @@ int run_cast(const CommandSpec&, const Arguments& args) {
     return all_cast ? exit_ok : exit_failure;
 }
 
-const std::vector<Subcommand>& subcommands() {
-    static const std::vector<Subcommand> list = {
+// Before the day: the ledger, its devices (and a device's withdrawal).
+std::vector<Subcommand> setup_subcommands() {
+    return {
         {"init",
          {"psephos ledger init --election FILE --approval FILE --data DIR [--key FILE]",
           {"--election", "--approval", "--data", "--key"},
@@ -570,6 +597,22 @@ const std::vector<Subcommand>& subcommands() {
          run_register_device,
          "register a device the election authority authorised for one district (psephos "
          "authority authorise-device); before the district's polls open"},
+        {"deauthorise-device",
+         {"psephos ledger deauthorise-device --data DIR --deauthorisation FILE [--key FILE]",
+          {"--data", "--deauthorisation", "--key"},
+          {},
+          0,
+          0},
+         {"--data", "--deauthorisation"},
+         run_deauthorise_device,
+         "record the election authority's withdrawal of a device (psephos authority "
+         "deauthorise-device): its ballots and polls records are refused from then on"},
+    };
+}
+
+// The day and after: polls, ballots, decryptions, and what anyone may read.
+std::vector<Subcommand> day_subcommands() {
+    return {
         {"open-polls",
          {"psephos ledger open-polls --data DIR --district D --device-keys DIR [--device ID] "
           "[--actor NAME] [--key FILE]",
@@ -668,6 +711,14 @@ const std::vector<Subcommand>& subcommands() {
          run_check,
          "re-verify every log, checkpoint and record (read-only)"},
     };
+}
+
+const std::vector<Subcommand>& subcommands() {
+    static const std::vector<Subcommand> list = [] {
+        std::vector<Subcommand> all = setup_subcommands();
+        for (auto& sub : day_subcommands()) all.push_back(std::move(sub));
+        return all;
+    }();
     return list;
 }
 

@@ -35,14 +35,16 @@ constexpr CommandEntry commands[] = {
      "      check a challenged ballot and show the selections it encrypts; with --code and\n"
      "      --selections, also the voter's check: the code shown before the choice, their marks"},
     {"authority", psephos::app::run_authority_command,
-     "authority keygen | approve | authorise-device   ('psephos authority --help')\n"
-     "      the election authority's offline key: approve a finalized election, authorise each\n"
-     "      device for one district; the key in a file or a PKCS#11 token (--pkcs11)"},
+     "authority keygen | approve | authorise-device | deauthorise-device\n"
+     "      ('psephos authority --help') the election authority's offline key: approve a\n"
+     "      finalized election, authorise each device for one district, withdraw a lost one;\n"
+     "      the key in a file or a PKCS#11 token (--pkcs11)"},
     {"ledger", psephos::app::run_ledger_command,
      "ledger SUBCOMMAND [OPTIONS]   ('psephos ledger --help' shows each one's usage)\n"
      "      the election's ledger in DIR (district logs, election log, event log):\n"
-     "      init, device-key, register-device, open-polls, pause-polls, resume-polls,\n"
-     "      close-polls, cast, submit-decryptions, status, publish, inclusion, consistency,\n"
+     "      init, device-key, register-device, deauthorise-device, open-polls, pause-polls,\n"
+     "      resume-polls, close-polls, cast, submit-decryptions, status, publish, inclusion, "
+     "consistency,\n"
      "      events, check"},
     {"tally", psephos::app::run_tally_command,
      "tally --data DIR [--key FILE]\n"

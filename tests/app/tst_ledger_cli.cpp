@@ -113,7 +113,8 @@ private slots:
         QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
         for (const char* sub :
              {"init --election FILE --approval FILE --data DIR", "device-key --out FILE",
-              "register-device --data DIR --authorisation FILE", "open-polls", "pause-polls",
+              "register-device --data DIR --authorisation FILE",
+              "deauthorise-device --data DIR --deauthorisation FILE", "open-polls", "pause-polls",
               "resume-polls", "close-polls", "cast", "status", "publish", "inclusion",
               "consistency", "events", "check --data DIR"}) {
             QVERIFY2(r.out.contains(QStringLiteral("psephos ledger ") + sub), sub);
@@ -649,6 +650,63 @@ private slots:
                                        << "--device must be 1 to 64 characters";
         QTest::newRow("register without authorisation")
             << QStringList{"ledger", "register-device", "--data", "d"} << "missing --authorisation";
+        QTest::newRow("deauthorise without a reason")
+            << QStringList{"authority", "deauthorise-device", "--key", "k",     "--election",
+                           "e",         "--registration",     "r",     "--out", "o"}
+            << "missing --reason";
+    }
+
+    // A lost kiosk withdrawn by the authority, on a ledger of its own (the day above is closed):
+    // the authority signs only a device it authorised itself, the ledger records the withdrawal
+    // once, names it in its events, and then refuses the device's polls records.
+    void deauthorise_device_withdraws_a_registered_kiosk() {
+        const QString data = path("data-deauthorise");
+        QVERIFY(run({"ledger", "init", "--election", election_, "--approval", approval_, "--data",
+                     data})
+                    .exit_code == 0);
+        const QString key = path("kiosk-lost.key");
+        QCOMPARE(run({"ledger", "device-key", "--out", key, "--device", "kiosk-lost"}).exit_code,
+                 0);
+        const QString registration = authorise("ward-2", "kiosk-lost", key + ".pub");
+        QCOMPARE(run({"ledger", "register-device", "--data", data, "--authorisation", registration})
+                     .exit_code,
+                 0);
+        // Another authority's key cannot withdraw what this authority authorised.
+        const Run other =
+            run({"authority", "deauthorise-device", "--key", path("other-authority.key"),
+                 "--election", election_, "--registration", registration, "--reason", "lost",
+                 "--out", path("deauthorised-by-other")});
+        QCOMPARE(other.exit_code, 1);
+        QVERIFY2(other.err.contains("did not authorise this registration"),
+                 qPrintable(describe(other)));
+        QVERIFY(!QFile::exists(path("deauthorised-by-other")));
+
+        const QString withdrawal = path("deauthorised-kiosk-lost");
+        const Run signed_ = run({"authority", "deauthorise-device", "--key", authority_key_,
+                                 "--election", election_, "--registration", registration,
+                                 "--reason", "stolen from the school gym", "--out", withdrawal});
+        QVERIFY2(signed_.exit_code == 0, qPrintable(describe(signed_)));
+        QCOMPARE(field(signed_.out, "device"), QString("kiosk-lost"));
+        const QStringList submit{"ledger", "deauthorise-device", "--data",
+                                 data,     "--deauthorisation",  withdrawal};
+        const Run r = run(submit);
+        QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
+        QCOMPARE(field(r.out, "record"), QString("ward-2#1"));
+        QCOMPARE(field(r.out, "reason"), QString("stolen from the school gym"));
+        const Run again = run(submit);
+        QCOMPARE(again.exit_code, 1);
+        QVERIFY2(again.err.contains("already deauthorised (record 1)"),
+                 qPrintable(describe(again)));
+        const Run events = run({"ledger", "events", "--data", data});
+        QVERIFY2(events.out.contains("device-deauthorised") &&
+                     events.out.contains("stolen from the school gym"),
+                 qPrintable(describe(events)));
+        // Its polls records are refused; ward-2 has no other device to sign them.
+        const Run open = run({"ledger", "open-polls", "--data", data, "--district", "ward-2",
+                              "--device-keys", dir_.path(), "--device", "kiosk-lost"});
+        QCOMPARE(open.exit_code, 1);
+        QVERIFY2(open.err.contains("no registered (and still authorised) device"),
+                 qPrintable(describe(open)));
     }
     void bad_command_lines_exit_2_with_a_reason() {
         QFETCH(QStringList, args);

@@ -1,10 +1,10 @@
 // Fuzzes the decoders of the ledger's own records (docs/encoding.md §12–§15): device
-// registrations, polls records, district checkpoints and ledger events, every one on each input.
-// Invariants: a decoded record re-encodes to exactly the input (one encoding per record); a
-// rejected input gives invalid_encoding with a message naming the record and byte offset; at
-// most one decoder accepts an input (each record type has one decoder); an accepted polls record's
-// action is its type and an opening is a zero report; an accepted event has known enum values;
-// an accepted checkpoint record holds a non-empty note ending in a newline.
+// registrations and deauthorisations, polls records, district checkpoints and ledger events, every
+// one on each input. Invariants: a decoded record re-encodes to exactly the input (one encoding per
+// record); a rejected input gives invalid_encoding with a message naming the record and byte
+// offset; at most one decoder accepts an input (each record type has one decoder); an accepted
+// polls record's action is its type and an opening is a zero report; an accepted event has known
+// enum values; an accepted checkpoint record holds a non-empty note ending in a newline.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -45,6 +45,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         [](ByteSpan in) { return election::decode_device_registration(in); },
         [](const auto& record) { return election::encode_device_registration(record); });
     accepted += registration.has_value();
+
+    const auto deauthorisation = fuzz::check_canonical_record(
+        input, "device deauthorisation",
+        [](ByteSpan in) { return election::decode_device_deauthorisation(in); },
+        [](const auto& record) { return election::encode_device_deauthorisation(record); });
+    accepted += deauthorisation.has_value();
 
     const auto approval = fuzz::check_canonical_record(
         input, "election approval",

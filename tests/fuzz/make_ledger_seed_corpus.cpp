@@ -85,6 +85,10 @@ void write_ledger_records(const fs::path& corpus) {
         "d1", "kiosk-1", device.public_key(), 1'800'000'000, {}};
     election::authorise_device(Hash32{}, registration, crypto::Ed25519SigningKey::generate());
     write(dir, "device-registration", election::encode_device_registration(registration));
+    election::DeviceDeauthorisation deauthorisation{
+        "d1", "kiosk-1", device.public_key(), 1'800'010'000, "reported stolen", {}};
+    election::deauthorise_device(Hash32{}, deauthorisation, crypto::Ed25519SigningKey::generate());
+    write(dir, "device-deauthorisation", election::encode_device_deauthorisation(deauthorisation));
 
     std::vector<Bytes> polls;
     for (const auto action : {election::PollsAction::opened, election::PollsAction::paused,

@@ -111,6 +111,33 @@ inline std::map<std::uint64_t, std::string> resign_log(const fs::path& record,
     return notes;
 }
 
+// After district `d`'s records.bin changed (same number of records), redoes what the ledger's
+// key signs, as an operator holding it could: d's checkpoints, consistency proofs and root, the
+// election log's leaves that hold d's checkpoints, the election log's checkpoints, consistency
+// proofs and root, and record.json's hashes. Only the content checks (V17–V27) can then object.
+inline void resign_district(const fs::path& record, const std::string& election_id,
+                            const std::string& d) {
+    const std::string dir = "districts/" + d;
+    const auto notes = resign_log(record, dir, election_id + "/district/" + d);
+    std::vector<Bytes> leaves;
+    for (const Bytes& r : frames_of(read_bytes(record / "election" / "records.bin"))) {
+        DistrictCheckpointRecord c = checked(decode_district_checkpoint(r), "decode");
+        if (c.district_id == d) {
+            const std::string& note = c.signed_checkpoint;
+            const std::size_t line = note.find('\n') + 1;
+            const std::uint64_t size = std::stoull(note.substr(line, note.find('\n', line) - line));
+            c.signed_checkpoint = notes.at(size);
+        }
+        leaves.push_back(encode_district_checkpoint(c));
+    }
+    write_bytes(record / "election" / "records.bin", file_of(leaves));
+    resign_log(record, "election", election_id + "/election");
+    for (const char* f : {"records.bin", "checkpoints.bin", "consistency.bin"}) {
+        redo_file_hash(record, dir + "/" + f);
+        redo_file_hash(record, std::string("election/") + f);
+    }
+}
+
 inline VerifyReport verify(const fs::path& record) {
     VerifyOptions options;
     options.threads = 2;

@@ -32,6 +32,11 @@ const char* const device_registration_hex =
     "0702000000026431000000076b696f736b2d31d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a"
     "68f707511a000000006b49d2008669f84084e14304cc5e43684fec3e43b417923916b7f17a5341fc3283906e6f79"
     "3d48777d38b21f24a591c2ec09faf1ea52a96c9df3359701b602aea5f86d04";
+const char* const device_deauthorisation_hex =
+    "1701000000026431000000076b696f736b2d31d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a"
+    "68f707511a000000006b49f9100000000f7265706f727465642073746f6c656ef5379b76d413a97afdec5ea94f4d"
+    "455c64df6e2db6b188a90cf5b767614c2e0730912b33a92ef468fdba094f56910b06f67b7740005248f1f33093c8"
+    "5bcb8104";
 const char* const election_approval_hex =
     "1401cb10eeefed92fcd0880b9e8d4441ec4ec49e88d2f39cc21a6e1a396c4aa6c4b7fc51cd8e6218a1a38da47ed0"
     "0230f0580816ed13ba3303ac5deb911548908025e01267b1919a54ec59690accfa6c7f38a7f34b183259e8503441"
@@ -80,6 +85,17 @@ DeviceRegistration example_registration() {
     d.device_key = crypto::Ed25519PublicKey::from_bytes(bytes_of_hex(device_key_hex)).value();
     d.time = 1'800'000'000;
     authorise_device(example_base_hash(), d, example_authority());
+    return d;
+}
+
+DeviceDeauthorisation example_deauthorisation() {
+    DeviceDeauthorisation d;
+    d.district_id = "d1";
+    d.device_id = "kiosk-1";
+    d.device_key = crypto::Ed25519PublicKey::from_bytes(bytes_of_hex(device_key_hex)).value();
+    d.time = 1'800'010'000;
+    d.reason = "reported stolen";
+    deauthorise_device(example_base_hash(), d, example_authority());
     return d;
 }
 
@@ -183,6 +199,12 @@ std::vector<RecordCase> record_cases() {
          encode_device_registration(example_registration()),
          device_registration_hex,
          codec(&decode_device_registration, &encode_device_registration)},
+        {"device deauthorisation",
+         "device deauthorisation",
+         {RecordType::device_deauthorisation},
+         encode_device_deauthorisation(example_deauthorisation()),
+         device_deauthorisation_hex,
+         codec(&decode_device_deauthorisation, &encode_device_deauthorisation)},
         {"election approval",
          "election approval",
          {RecordType::election_approval},
@@ -473,7 +495,7 @@ private slots:
             QVERIFY(decode_ledger_event(event_bytes(static_cast<std::uint16_t>(type), 4, 2, "", ""))
                         .ok());
         }
-        for (const int type : {0, 22, 0x0100, 0xFFFF}) {
+        for (const int type : {0, 23, 0x0100, 0xFFFF}) {
             QVERIFY_REJECTED(
                 decode_ledger_event(event_bytes(static_cast<std::uint16_t>(type), 1, 1, "", "")),
                 ("ledger event at byte 18: event type: unknown value " + std::to_string(type))
@@ -567,7 +589,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, encode_district_checkpoint(c));
 
         LedgerEvent e = example_event_1();
-        e.type = static_cast<EventType>(22);
+        e.type = static_cast<EventType>(23);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, encode_ledger_event(e));
         e = example_event_1();
         e.actor = static_cast<ActorRole>(0);
@@ -589,7 +611,9 @@ private slots:
         QCOMPARE(to_string(EventType::election_checkpoint_published),
                  std::string_view("election-checkpoint-published"));
         QCOMPARE(to_string(EventType::anchor_confirmed), std::string_view("anchor-confirmed"));
-        QCOMPARE(to_string(static_cast<EventType>(22)), std::string_view("unknown"));
+        QCOMPARE(to_string(EventType::device_deauthorised),
+                 std::string_view("device-deauthorised"));
+        QCOMPARE(to_string(static_cast<EventType>(23)), std::string_view("unknown"));
         QCOMPARE(to_string(ActorRole::poll_worker), std::string_view("poll-worker"));
         QCOMPARE(to_string(ActorRole::election_official), std::string_view("election-official"));
         QCOMPARE(to_string(Disposition::failure), std::string_view("failure"));

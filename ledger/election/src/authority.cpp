@@ -10,6 +10,7 @@ namespace {
 constexpr std::uint8_t approval_version = 1;
 constexpr std::string_view approval_label = "psephos/v1/election-approval";
 constexpr std::string_view authorisation_label = "psephos/v1/device-authorisation";
+constexpr std::string_view deauthorisation_label = "psephos/v1/device-deauthorisation";
 
 Bytes labelled(std::string_view label, const Hash32& base_hash) {
     Bytes out(label.begin(), label.end());
@@ -98,6 +99,38 @@ Status verify_device_authorisation(const Hash32& base_hash, const DeviceRegistra
                      "device '" + r.device_id + "' of district '" + r.district_id +
                          "': the election authority (" + authority_key_text(authority_key) +
                          ") did not authorise this registration (" + ok.error().message + ")"};
+    return {};
+}
+
+Bytes device_deauthorisation_message(const Hash32& base_hash, const DeviceDeauthorisation& d) {
+    Bytes out = labelled(deauthorisation_label, base_hash);
+    const Bytes body = encode_device_deauthorisation_body(d);
+    out.insert(out.end(), body.begin(), body.end());
+    return out;
+}
+
+void deauthorise_device(const Hash32& base_hash, DeviceDeauthorisation& d,
+                        const crypto::Ed25519SigningKey& authority) {
+    d.authority_signature = authority.sign(device_deauthorisation_message(base_hash, d));
+}
+
+Status deauthorise_device(const Hash32& base_hash, DeviceDeauthorisation& d,
+                          const crypto::Ed25519Signer& authority) {
+    PSEPHOS_TRY_ASSIGN(d.authority_signature,
+                       authority.sign_message(device_deauthorisation_message(base_hash, d)));
+    return {};
+}
+
+Status verify_device_deauthorisation(const Hash32& base_hash, const DeviceDeauthorisation& d,
+                                     const crypto::Ed25519PublicKey& authority_key) {
+    if (auto ok = crypto::verify_signature(
+            authority_key, device_deauthorisation_message(base_hash, d), d.authority_signature);
+        !ok)
+        return Error{ErrorCode::verification_failed,
+                     "deauthorisation of device '" + d.device_id + "' of district '" +
+                         d.district_id + "': the election authority (" +
+                         authority_key_text(authority_key) + ") did not sign it (" +
+                         ok.error().message + ")"};
     return {};
 }
 

@@ -60,10 +60,11 @@ Problem check_size(std::string_view text, std::size_t max_size) {
     return std::to_string(text.size()) + " bytes, over the limit " + std::to_string(max_size);
 }
 
-// A name people read on lists and receipts: a line break or an escape sequence would spoil them.
-Problem check_actor(std::string_view actor) {
-    if (auto problem = check_size(actor, max_polls_actor_size)) return problem;
-    for (const char ch : actor) {
+// A name or line people read on lists and receipts: a line break or an escape sequence would
+// spoil them.
+Problem check_line(std::string_view line, std::size_t max_size) {
+    if (auto problem = check_size(line, max_size)) return problem;
+    for (const char ch : line) {
         const auto c = static_cast<unsigned char>(ch);
         if (c < 0x20 || c == 0x7F) {
             char reason[40];
@@ -72,6 +73,13 @@ Problem check_actor(std::string_view actor) {
         }
     }
     return std::nullopt;
+}
+
+Problem check_actor(std::string_view actor) { return check_line(actor, max_polls_actor_size); }
+
+Problem check_reason(std::string_view reason) {
+    if (reason.empty()) return "must not be empty";
+    return check_line(reason, max_deauthorisation_reason_size);
 }
 
 // Only the shape: every C2SP note is non-empty text ending in a newline. Parsing it and
@@ -240,6 +248,50 @@ Result<DeviceRegistration> decode_device_registration(ByteSpan data) {
     d.device_id = r.text("device id", max_record_id_size, check_id);
     d.device_key = r.ed25519_public_key("device key");
     d.time = r.uint("time", 8);
+    d.authority_signature = r.ed25519_signature("authority signature");
+    if (auto ok = r.finish(); !ok) return ok.error();
+    return d;
+}
+
+// --- Device deauthorisation (0x17) ----------------------------------------------------------
+
+namespace {
+constexpr std::uint8_t device_deauthorisation_version = 1;
+}
+
+Bytes encode_device_deauthorisation_body(const DeviceDeauthorisation& d) {
+    constexpr std::string_view record = "device deauthorisation";
+    require(check_id(d.district_id), record, "district id");
+    require(check_id(d.device_id), record, "device id");
+    if (auto key = crypto::Ed25519PublicKey::from_bytes(d.device_key.span()); !key) {
+        require(key.error().message, record, "device key");
+    }
+    require(check_reason(d.reason), record, "reason");
+    CanonicalWriter w(RecordType::device_deauthorisation, device_deauthorisation_version);
+    w.text(d.district_id);
+    w.text(d.device_id);
+    w.fixed(d.device_key.span());
+    w.u64(d.time);
+    w.text(d.reason);
+    return w.take();
+}
+
+Bytes encode_device_deauthorisation(const DeviceDeauthorisation& d) {
+    Bytes out = encode_device_deauthorisation_body(d);
+    const auto signature = d.authority_signature.span();
+    out.insert(out.end(), signature.begin(), signature.end());
+    return out;
+}
+
+Result<DeviceDeauthorisation> decode_device_deauthorisation(ByteSpan data) {
+    RecordReader r(data, RecordType::device_deauthorisation, "device deauthorisation",
+                   device_deauthorisation_version);
+    DeviceDeauthorisation d;
+    d.district_id = r.text("district id", max_record_id_size, check_id);
+    d.device_id = r.text("device id", max_record_id_size, check_id);
+    d.device_key = r.ed25519_public_key("device key");
+    d.time = r.uint("time", 8);
+    d.reason = r.text("reason", max_deauthorisation_reason_size, check_reason);
     d.authority_signature = r.ed25519_signature("authority signature");
     if (auto ok = r.finish(); !ok) return ok.error();
     return d;
@@ -494,6 +546,8 @@ std::string_view to_string(EventType type) {
             return "anchor-transaction-recorded";
         case EventType::anchor_confirmed:
             return "anchor-confirmed";
+        case EventType::device_deauthorised:
+            return "device-deauthorised";
     }
     return "unknown";
 }

@@ -46,8 +46,8 @@ Result<TallyRecomputation> TallyRecomputation::create(const ElectionContext& ele
                               checks);
 }
 
-// The guardian's checks of one record (BallotChecks::full): registrations are remembered, cast
-// ballots checked as the ledger checked them when it accepted them.
+// The guardian's checks of one record (BallotChecks::full): registrations and deauthorisations
+// are remembered, cast ballots checked as the ledger checked them when it accepted them.
 Status TallyRecomputation::check_record(ByteSpan record) {
     const auto type = static_cast<RecordType>(record[0]);
     if (type == RecordType::device_registration) {
@@ -59,6 +59,15 @@ Status TallyRecomputation::check_record(ByteSpan record) {
                 "a registration for district " + quoted(registration.value().district_id));
         }
         devices_.insert_or_assign(registration.value().device_id, registration.value().device_key);
+        return {};
+    }
+    if (type == RecordType::device_deauthorisation) {
+        PSEPHOS_TRY_ASSIGN(const auto deauthorisation, decode_device_deauthorisation(record));
+        if (deauthorisation.district_id != district_id_)
+            return make_error(
+                ErrorCode::verification_failed,
+                "a deauthorisation for district " + quoted(deauthorisation.district_id));
+        deauthorised_.insert(deauthorisation.device_id);
         return {};
     }
     if (type != RecordType::encrypted_ballot) return {};
@@ -76,6 +85,10 @@ Status TallyRecomputation::check_record(ByteSpan record) {
                           which + ": device " + quoted(b.device_id) +
                               " is not registered in the district before it");
     }
+    if (deauthorised_.count(b.device_id) != 0)
+        return make_error(ErrorCode::verification_failed,
+                          which + ": device " + quoted(b.device_id) +
+                              " was deauthorised by the election authority before it");
     // Both name the ballot themselves.
     if (auto ok = verify_ballot_signature(device->second, b); !ok) return ok;
     return verify_ballot_contents(*election_, b);

@@ -250,6 +250,19 @@ Result<ledger::Receipt> KioskStation::record_polls(election::PollsAction action,
     return std::move(receipt).value().receipt;
 }
 
+Result<ledger::Receipt> KioskStation::submit_deauthorisation(Bytes record) {
+    PSEPHOS_TRY_ASSIGN(const auto deauthorisation, election::decode_device_deauthorisation(record));
+    if (deauthorisation.district_id != district_id_)
+        return Error{ErrorCode::invalid_argument, "the deauthorisation is of district '" +
+                                                      deauthorisation.district_id +
+                                                      "', this kiosk's is '" + district_id_ + "'"};
+    if (remote_ != nullptr) PSEPHOS_TRY(refuse_without_link());
+    PSEPHOS_TRY_ASSIGN(auto receipt,
+                       link_->submit(std::move(record), election::ActorRole::election_official));
+    if (remote_ != nullptr) (void)fetch_status();
+    return std::move(receipt).receipt;
+}
+
 // A networked kiosk's polls record: the district's counts from the station's status, signed by
 // this device; a closing carries only this device's head as the kiosk itself kept it, and only
 // if the station's log holds the same head (docs/ledger.md §4): a station that dropped or added

@@ -20,15 +20,19 @@ struct ValidatedBallot final : ValidatedRecord {
 
 namespace {
 
-constexpr std::array<election::RecordType, 7> owned_types = {
-    election::RecordType::device_registration, election::RecordType::polls_opened,
-    election::RecordType::polls_paused,        election::RecordType::polls_resumed,
-    election::RecordType::polls_closed,        election::RecordType::encrypted_ballot,
-    election::RecordType::challenged_ballot,
+constexpr std::array<election::RecordType, 8> owned_types = {
+    election::RecordType::device_registration, election::RecordType::device_deauthorisation,
+    election::RecordType::polls_opened,        election::RecordType::polls_paused,
+    election::RecordType::polls_resumed,       election::RecordType::polls_closed,
+    election::RecordType::encrypted_ballot,    election::RecordType::challenged_ballot,
 };
 
 struct ValidatedRegistration final : ValidatedRecord {
     election::DeviceRegistration registration;
+};
+
+struct ValidatedDeauthorisation final : ValidatedRecord {
+    election::DeviceDeauthorisation deauthorisation;
 };
 
 struct ValidatedPolls final : ValidatedRecord {
@@ -123,6 +127,11 @@ Result<std::string> CastingModule::partition_of(ByteSpan record) const {
             if (!r) return r.error();
             return r.value().district_id;
         }
+        case election::RecordType::device_deauthorisation: {
+            auto r = election::decode_device_deauthorisation(record);
+            if (!r) return r.error();
+            return r.value().district_id;
+        }
         case election::RecordType::polls_opened:
         case election::RecordType::polls_paused:
         case election::RecordType::polls_resumed:
@@ -161,6 +170,14 @@ Result<std::unique_ptr<ValidatedRecord>> CastingModule::validate(ByteSpan record
                 return ok.error();
             auto v = std::make_unique<ValidatedRegistration>();
             v->registration = std::move(r).value();
+            return std::unique_ptr<ValidatedRecord>(std::move(v));
+        }
+        case election::RecordType::device_deauthorisation: {
+            PSEPHOS_TRY_ASSIGN(auto r, election::decode_device_deauthorisation(record));
+            PSEPHOS_TRY(
+                election::verify_device_deauthorisation(election_.base_hash, r, authority_key_));
+            auto v = std::make_unique<ValidatedDeauthorisation>();
+            v->deauthorisation = std::move(r);
             return std::unique_ptr<ValidatedRecord>(std::move(v));
         }
         case election::RecordType::polls_opened:
@@ -210,6 +227,8 @@ Result<EventNote> CastingModule::apply_record(std::size_t d, const DistrictBatch
                                               const ValidatedRecord& record, bool check_signature) {
     if (const auto* r = dynamic_cast<const ValidatedRegistration*>(&record))
         return apply_registration(d, *batch.district_id, r->registration);
+    if (const auto* r = dynamic_cast<const ValidatedDeauthorisation*>(&record))
+        return apply_deauthorisation(d, batch, r->deauthorisation);
     if (const auto* p = dynamic_cast<const ValidatedPolls*>(&record)) {
         if (check_signature) {
             if (auto ok = check_polls_signatures(d, *batch.district_id, p->polls); !ok)
@@ -255,10 +274,37 @@ Result<EventNote> CastingModule::apply_registration(std::size_t d, const std::st
         !ok)
         return ok.error();
     pending.devices.emplace(
-        reg.device_id, Device{reg.device_key,
-                              election::initial_tracking_code(election_.base_hash, reg.device_id)});
+        reg.device_id,
+        Device{reg.device_key, election::initial_tracking_code(election_.base_hash, reg.device_id),
+               0, std::nullopt});
     return EventNote{election::EventType::device_registered,
                      "device " + quoted(reg.device_id) + " key " + to_hex(reg.device_key.span())};
+}
+
+Result<EventNote> CastingModule::apply_deauthorisation(std::size_t d,
+                                                       const DistrictBatchView& batch,
+                                                       const election::DeviceDeauthorisation& rec) {
+    District& district = *districts_.at(d);
+    Changes& pending = district.pending;
+    const PollsStatus polls = pending.polls.value_or(district.polls);
+    const std::string what = "deauthorisation of device " + quoted(rec.device_id) +
+                             " in district " + quoted(*batch.district_id);
+    // After the close the device's chain is final and signed in the closing record.
+    if (polls == PollsStatus::closed) return refuse(what + ": the district's polls are closed");
+    const Device* device = find_device(district, rec.device_id);
+    if (device == nullptr) return refuse(what + ": no such device is registered in the district");
+    if (!(device->key == rec.device_key))
+        return refuse(what + ": it names key " + to_hex(rec.device_key.span()) +
+                      ", the device is registered with " + to_hex(device->key.span()));
+    if (device->deauthorised_at)
+        return refuse(what + ": already deauthorised (record " +
+                      std::to_string(*device->deauthorised_at) + ")");
+    Device updated = *device;
+    updated.deauthorised_at = batch.next_index;
+    pending.devices.insert_or_assign(rec.device_id, updated);
+    return EventNote{election::EventType::device_deauthorised,
+                     "device " + quoted(rec.device_id) + " after " +
+                         std::to_string(updated.ballots) + " ballots: " + rec.reason};
 }
 
 Status CastingModule::check_polls_signatures(std::size_t d, const std::string& district_id,
@@ -271,6 +317,11 @@ Status CastingModule::check_polls_signatures(std::size_t d, const std::string& d
         return refuse(what + ": device " + quoted(rec.device_id) +
                       " is not registered in the district");
     }
+    if (device->deauthorised_at) {
+        return refuse(what + ": device " + quoted(rec.device_id) +
+                      " was deauthorised by the election authority (record " +
+                      std::to_string(*device->deauthorised_at) + ")");
+    }
     if (auto ok = crypto::verify_signature(device->key,
                                            election::polls_record_message(election_.base_hash, rec),
                                            rec.device_signature);
@@ -279,10 +330,14 @@ Status CastingModule::check_polls_signatures(std::size_t d, const std::string& d
     if (rec.action != election::PollsAction::closed) return {};
     // Every registered device's own head, each signed by that device and equal to its chain in
     // the log: a cut tail, a dropped or an added ballot no longer matches (docs/encoding.md §13).
+    // A deauthorised device signs nothing more: its chain ends at its deauthorisation record.
     std::vector<std::string> registered;
     for (const auto& [id, dev] : district.devices) registered.push_back(id);
     for (const auto& [id, dev] : district.pending.devices)
         if (!district.devices.contains(id)) registered.push_back(id);
+    std::erase_if(registered, [&](const std::string& id) {
+        return find_device(district, id)->deauthorised_at.has_value();
+    });
     std::sort(registered.begin(), registered.end());
     std::vector<std::string> named;
     for (const auto& h : rec.heads) named.push_back(h.device_id);
@@ -383,6 +438,12 @@ Result<EventNote> CastingModule::apply_ballot(std::size_t d, const DistrictBatch
     if (device == nullptr) {
         return refuse(what + ": device " + quoted(b.device_id) + " is not registered in district " +
                       quoted(district_id));
+    }
+    if (device->deauthorised_at) {
+        return refuse(what + ": device " + quoted(b.device_id) +
+                      " was deauthorised by the election authority (record " +
+                      std::to_string(*device->deauthorised_at) + " of district " +
+                      quoted(district_id) + ")");
     }
     if (check_signature) {
         if (auto ok = election::verify_ballot_signature(device->key, b); !ok) return ok.error();
@@ -575,6 +636,13 @@ std::vector<std::string> CastingModule::devices(std::size_t d) const {
     std::vector<std::string> out;
     for (const auto& [id, device] : district.devices) out.push_back(id);
     return out;
+}
+
+bool CastingModule::device_deauthorised(std::size_t d, std::string_view device_id) const {
+    const District& district = *districts_.at(d);
+    std::lock_guard lock(district.mutex);
+    const auto it = district.devices.find(device_id);
+    return it != district.devices.end() && it->second.deauthorised_at.has_value();
 }
 
 std::optional<Hash32> CastingModule::device_chain_head(std::size_t d,

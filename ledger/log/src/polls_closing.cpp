@@ -25,6 +25,7 @@ Result<Bytes> make_polls_record(const Ledger& ledger, std::size_t d, election::P
     }
     if (action == election::PollsAction::closed) {
         for (const std::string& device : ledger.casting().devices(d)) {
+            if (ledger.casting().device_deauthorised(d, device)) continue;  // signs nothing more
             auto key = key_of(device);
             if (!key) return key.error();
             record.heads.push_back(election::sign_device_head(

@@ -111,8 +111,11 @@ Result<std::pair<std::uint32_t, std::uint32_t>> FinalHeads::note(std::size_t dis
         return make_error(ErrorCode::io_error,
                           "the head could not be kept: " + saved.error().message);
     }
-    return std::pair{static_cast<std::uint32_t>(held.size()),
-                     static_cast<std::uint32_t>(ledger_.casting().devices(district).size())};
+    std::size_t finished = 0;
+    for (const auto& [id, kept] : held)
+        if (!ledger_.casting().device_deauthorised(district, id)) ++finished;
+    return std::pair{static_cast<std::uint32_t>(finished),
+                     static_cast<std::uint32_t>(signing_devices(district))};
 }
 
 Status FinalHeads::save_locked() const {
@@ -126,6 +129,13 @@ Status FinalHeads::save_locked() const {
     return crypto::replace_file(file_, content, S_IRUSR | S_IWUSR);
 }
 
+std::size_t FinalHeads::signing_devices(std::size_t district) const {
+    std::size_t n = 0;
+    for (const std::string& device : ledger_.casting().devices(district))
+        if (!ledger_.casting().device_deauthorised(district, device)) ++n;
+    return n;
+}
+
 bool FinalHeads::has(std::size_t district, const std::string& device) const {
     const std::lock_guard lock(mutex_);
     const auto d = heads_.find(district);
@@ -137,7 +147,9 @@ std::vector<SignedHead> FinalHeads::of(std::size_t district, std::size_t limit) 
     const std::lock_guard lock(mutex_);
     if (const auto d = heads_.find(district); d != heads_.end())
         for (const auto& [device, head] : d->second)
-            if (out.size() < limit) out.push_back(head);
+            // A deauthorised device's head has no place in the closing record (encoding.md §13).
+            if (out.size() < limit && !ledger_.casting().device_deauthorised(district, device))
+                out.push_back(head);
     return out;
 }
 

@@ -30,12 +30,14 @@ public:
 
     // Checks the head of `device` in district `district` (one of the station's) and keeps it.
     // Returns how many of the district's registered devices have finished, and how many there
-    // are. refused (the text says why) if the head is not the device's or not its chain in the
-    // log; io_error if it could not be written (then it is not kept either).
+    // are (a deauthorised device counts in neither: it signs no head). refused (the text says why)
+    // if the head is not the device's or not its chain in the log; io_error if it could not be
+    // written (then it is not kept either).
     Result<std::pair<std::uint32_t, std::uint32_t>> note(std::size_t district,
                                                          const std::string& device,
                                                          const SignedHead& head);
     bool has(std::size_t district, const std::string& device) const;
+    // The heads kept for the district's devices that are not deauthorised: the closing record's.
     std::vector<SignedHead> of(std::size_t district, std::size_t limit) const;
 
 private:
@@ -44,6 +46,8 @@ private:
         : ledger_(ledger), districts_(std::move(districts)), file_(std::move(file)) {}
     Status check(std::size_t district, const SignedHead& head) const;
     Status save_locked() const;
+    // The district's registered devices that are not deauthorised.
+    std::size_t signing_devices(std::size_t district) const;
 
     const ledger::Ledger& ledger_;
     const std::vector<std::size_t> districts_;

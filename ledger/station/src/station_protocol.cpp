@@ -34,7 +34,9 @@ constexpr MessageType type_for() {
 }
 
 bool is_submittable(std::uint8_t type) {
-    return type == 0x02 || type == 0x03 || (type >= 0x08 && type <= 0x0B);
+    // Ballots, polls records, and the authority's deauthorisation of a device that a poll worker
+    // brings to a kiosk.
+    return type == 0x02 || type == 0x03 || (type >= 0x08 && type <= 0x0B) || type == 0x17;
 }
 
 void write_inclusion(CanonicalWriter& w, const Inclusion& i) {
@@ -156,7 +158,7 @@ void read_body(CanonicalReader& r, Submit& m) {
         r.fail("record", m.record.empty() ? std::string("is empty")
                                           : "record type " + std::to_string(m.record[0]) +
                                                 " is not one a kiosk submits (0x02, 0x03, "
-                                                "0x08–0x0B)");
+                                                "0x08–0x0B, 0x17)");
 }
 void read_body(CanonicalReader& r, Receipt& m) { m.inclusion = read_inclusion(r); }
 void read_body(CanonicalReader&, StatusRequest&) {}

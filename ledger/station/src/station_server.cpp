@@ -73,6 +73,12 @@ Result<std::pair<std::string, std::string>> record_origin(ByteSpan record) {
             return std::pair{challenged.value().ballot.device_id,
                              challenged.value().ballot.district_id};
         }
+        case election::RecordType::device_deauthorisation: {
+            // The authority's record, not the device's: any device of its district brings it.
+            auto deauthorisation = election::decode_device_deauthorisation(record);
+            if (!deauthorisation) return deauthorisation.error();
+            return std::pair{std::string(), deauthorisation.value().district_id};
+        }
         default: {
             auto polls = election::decode_polls_record(record);
             if (!polls) return polls.error();
@@ -200,6 +206,11 @@ private:
                 district_id_ = options().district_ids[i];
             }
         }
+        if (district_ && deauthorised()) {
+            return answer_and_close(
+                0, ReplyCode::not_authorised,
+                "device '" + certificate_device_ + "' was deauthorised by the election authority");
+        }
         if (!district_) {
             std::string served;
             for (const std::string& id : options().district_ids)
@@ -292,12 +303,12 @@ private:
                                         "' is not the certificate's device '" +
                                         certificate_device_ + "'");
         }
-        // Still registered with the certificate's key (the registrations only grow today, but a
-        // deauthorisation must be seen here once it exists).
-        if (server_.ledger_.casting().device_key(*district_, hello.device_id) != key_) {
-            return answer_and_close(
-                hello.request_id, ReplyCode::not_authorised,
-                "hello: device '" + hello.device_id + "' is no longer registered with this key");
+        // Still registered with the certificate's key, and not deauthorised since the handshake.
+        if (server_.ledger_.casting().device_key(*district_, hello.device_id) != key_ ||
+            deauthorised()) {
+            return answer_and_close(hello.request_id, ReplyCode::not_authorised,
+                                    "hello: device '" + hello.device_id +
+                                        "' was deauthorised by the election authority");
         }
         device_ = hello.device_id;
         const auto now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -307,8 +318,18 @@ private:
                       static_cast<std::uint32_t>(options().max_frame), options().max_in_flight});
     }
 
+    bool deauthorised() const {
+        return server_.ledger_.casting().device_deauthorised(*district_, certificate_device_);
+    }
+
     void on_submit(Submit submit) {
         const std::uint32_t id = submit.request_id;
+        // Deauthorised while connected: this connection ends here (its records would be refused).
+        if (deauthorised()) {
+            return answer_and_close(
+                id, ReplyCode::not_authorised,
+                "device '" + *device_ + "' was deauthorised by the election authority");
+        }
         if (in_flight_ >= options().max_in_flight) {
             server_.refuse(peer_, *device_,
                            "busy: " + std::to_string(in_flight_) + " requests in flight");
@@ -328,7 +349,8 @@ private:
         std::string wrong;
         if (!origin) {
             wrong = "record does not decode: " + origin.error().message;
-        } else if (origin.value().first != *device_ || origin.value().second != district_id_) {
+        } else if ((!origin.value().first.empty() && origin.value().first != *device_) ||
+                   origin.value().second != district_id_) {
             wrong = "record of device '" + origin.value().first + "' in district '" +
                     origin.value().second + "' submitted by device '" + *device_ +
                     "' on a connection of district '" + district_id_ + "'";
@@ -346,7 +368,10 @@ private:
         ++in_flight_;
         const std::uint8_t type = submit.record.front();
         const auto actor =
-            type >= 0x08 ? election::ActorRole::poll_worker : election::ActorRole::system;
+            type == static_cast<std::uint8_t>(election::RecordType::device_deauthorisation)
+                ? election::ActorRole::election_official
+            : type >= 0x08 ? election::ActorRole::poll_worker
+                           : election::ActorRole::system;
         auto future = std::make_shared<std::future<Result<ledger::Receipt>>>(
             server_.ledger_.submit(std::move(submit.record), actor));
         asio::post(server_.waiters_, [self = shared_from_this(), id, future] {

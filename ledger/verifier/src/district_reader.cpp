@@ -14,6 +14,7 @@ namespace {
 
 // What the election authority signs to authorise a device (docs/encoding.md §12).
 constexpr std::string_view authorisation_label = "psephos/v1/device-authorisation";
+constexpr std::string_view deauthorisation_label = "psephos/v1/device-deauthorisation";
 constexpr std::string_view polls_label = "psephos/v1/polls-record";
 constexpr std::string_view head_label = "psephos/v1/device-head";
 
@@ -102,7 +103,8 @@ const char* polls_name(Polls p) {
 struct Device {
     crypto::Ed25519PublicKey key;
     Hash32 last_code;
-    std::uint64_t ballots = 0;  // cast and challenged: the length of its chain
+    std::uint64_t ballots = 0;                     // cast and challenged: the length of its chain
+    std::optional<std::uint64_t> deauthorised_at;  // its deauthorisation record's index
 };
 
 // The expensive part of one ballot (V19's proofs, V20, V22), run on the work queue.
@@ -219,6 +221,10 @@ public:
 private:
     void on_ballot(std::uint64_t index, Bytes& frame, bool challenged);
     void on_registration(std::uint64_t index, ByteSpan frame);
+    void on_deauthorisation(std::uint64_t index, ByteSpan frame);
+    // V30: the authority's signature over a record's first body_size bytes, under this label.
+    bool signed_by_authority(std::string_view label, ByteSpan frame, std::size_t body_size,
+                             const crypto::Ed25519Signature& signature) const;
     void on_polls(std::uint64_t index, ByteSpan frame, RecordKind type);
     void check_polls_signatures(const std::string& at, const char* what, ByteSpan frame,
                                 const DecodedPolls& p);
@@ -296,6 +302,8 @@ void DistrictReader::on_record(std::uint64_t index, Bytes& frame, const Hash32& 
             return on_ballot(index, frame, true);
         case RecordKind::device_registration:
             return on_registration(index, frame);
+        case RecordKind::device_deauthorisation:
+            return on_deauthorisation(index, frame);
         case RecordKind::polls_opened:
         case RecordKind::polls_paused:
         case RecordKind::polls_resumed:
@@ -347,6 +355,10 @@ void DistrictReader::on_ballot(std::uint64_t index, Bytes& frame, bool challenge
     const auto device = devices_.find(b.device_id);
     if (device == devices_.end())
         v_.v18.fail(at + ": device '" + b.device_id + "' is not registered");
+    else if (device->second.deauthorised_at)
+        v_.v18.fail(at + ": device '" + b.device_id +
+                    "' was deauthorised by the election authority (record " +
+                    std::to_string(*device->second.deauthorised_at) + ")");
     if (!ballot_ids_.insert(id_digest(b.ballot_id)).second) v_.v18.fail(at + ": ballot id repeats");
     // V31: the id and the ciphertexts once in the whole election (a ballot copied elsewhere).
     v_.v31.count();
@@ -465,13 +477,8 @@ void DistrictReader::on_registration(std::uint64_t index, ByteSpan frame) {
     if (!election_.authority_key) {
         v_.v30.skip("no authority approval (V29)");
     } else {
-        Bytes message(authorisation_label.begin(), authorisation_label.end());
-        message.push_back(0);
-        message.insert(message.end(), election_.base_hash.bytes.begin(),
-                       election_.base_hash.bytes.end());
-        message.insert(message.end(), frame.begin(),
-                       frame.begin() + static_cast<std::ptrdiff_t>(reg.body_size));
-        if (!crypto::verify_signature(*election_.authority_key, message, reg.authority_signature))
+        if (!signed_by_authority(authorisation_label, frame, reg.body_size,
+                                 reg.authority_signature))
             v_.v30.fail(at + ": device '" + reg.device_id +
                         "': the registration is not signed by the election authority");
     }
@@ -490,7 +497,51 @@ void DistrictReader::on_registration(std::uint64_t index, ByteSpan frame) {
     if (devices_.count(reg.device_id)) {
         v_.v18.fail(at + ": device '" + reg.device_id + "' registered again");
     } else {
-        devices_[reg.device_id] = {reg.key, tracking_code_seed(election_.base_hash, reg.device_id)};
+        devices_[reg.device_id] = {reg.key, tracking_code_seed(election_.base_hash, reg.device_id),
+                                   0, std::nullopt};
+    }
+}
+
+bool DistrictReader::signed_by_authority(std::string_view label, ByteSpan frame,
+                                         std::size_t body_size,
+                                         const crypto::Ed25519Signature& signature) const {
+    Bytes message(label.begin(), label.end());
+    message.push_back(0);
+    message.insert(message.end(), election_.base_hash.bytes.begin(),
+                   election_.base_hash.bytes.end());
+    message.insert(message.end(), frame.begin(),
+                   frame.begin() + static_cast<std::ptrdiff_t>(body_size));
+    return crypto::verify_signature(*election_.authority_key, message, signature).ok();
+}
+
+// V18 and V30 of a device deauthorisation: signed by the authority, of a registered device with
+// its registered key, once, before the close. From it on the device records nothing (on_ballot,
+// check_polls_signatures) and the closing record carries no head for it.
+void DistrictReader::on_deauthorisation(std::uint64_t index, ByteSpan frame) {
+    const auto decoded = decode_deauthorisation(frame);
+    if (!decoded) return undecodable(index, decoded.error().message);
+    const DecodedDeauthorisation& d = *decoded;
+    const std::string at =
+        "record " + std::to_string(index) + " (deauthorisation of device '" + d.device_id + "')";
+    names_district(at, d.district_id);
+    v_.v30.count();
+    if (!election_.authority_key) {
+        v_.v30.skip("no authority approval (V29)");
+    } else if (!signed_by_authority(deauthorisation_label, frame, d.body_size,
+                                    d.authority_signature)) {
+        v_.v30.fail(at + ": not signed by the election authority");
+    }
+    v_.v18.count();
+    if (polls_ == Polls::closed) v_.v18.fail(at + ": after the polls closed");
+    const auto device = devices_.find(d.device_id);
+    if (device == devices_.end()) {
+        v_.v18.fail(at + ": the device is not registered");
+    } else if (!(device->second.key == d.key)) {
+        v_.v18.fail(at + ": names another key than the device's registration");
+    } else if (device->second.deauthorised_at) {
+        v_.v18.fail(at + ": deauthorised again");
+    } else {
+        device->second.deauthorised_at = index;
     }
 }
 
@@ -503,6 +554,9 @@ void DistrictReader::check_polls_signatures(const std::string& at, const char* w
     if (signer == devices_.end()) {
         v_.v18.fail(at + ": " + what + " signed by device '" + p.device_id +
                     "', not registered in the district");
+    } else if (signer->second.deauthorised_at) {
+        v_.v18.fail(at + ": " + what + " signed by device '" + p.device_id +
+                    "', deauthorised by the election authority");
     } else {
         Bytes message(polls_label.begin(), polls_label.end());
         message.push_back(0);
@@ -518,7 +572,7 @@ void DistrictReader::check_polls_signatures(const std::string& at, const char* w
     std::string named, registered;
     for (const auto& h : p.heads) named += (named.empty() ? "'" : ", '") + h.device_id + "'";
     for (const auto& [id, device] : devices_)
-        registered += (registered.empty() ? "'" : ", '") + id + "'";
+        if (!device.deauthorised_at) registered += (registered.empty() ? "'" : ", '") + id + "'";
     if (named != registered)
         v_.v18.fail(at + ": " + what + ": the heads name devices " + named +
                     ", the registered devices are " + registered);

@@ -478,6 +478,27 @@ Result<DecodedRegistration> decode_registration(ByteSpan record) {
     return finish(r, std::move(out));
 }
 
+Result<DecodedDeauthorisation> decode_deauthorisation(ByteSpan record) {
+    DecodedDeauthorisation out;
+    Reader r(record, "device deauthorisation");
+    r.header(RecordKind::device_deauthorisation);
+    out.district_id = r.id();
+    out.device_id = r.id();
+    out.key = r.ed_key();
+    r.u64();
+    out.reason = r.text(200);
+    if (r.ok() &&
+        (out.reason.empty() || std::any_of(out.reason.begin(), out.reason.end(), [](char c) {
+             return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+         })))
+        r.fail("reason is empty or holds a control character");
+    out.body_size = r.position();
+    const ByteSpan sig = r.take(64);
+    if (!sig.empty()) std::copy(sig.begin(), sig.end(), out.authority_signature.bytes.begin());
+    r.done();
+    return finish(r, std::move(out));
+}
+
 Result<DecodedApproval> decode_approval(ByteSpan record) {
     DecodedApproval out;
     Reader r(record, "election approval");
@@ -554,7 +575,7 @@ Result<DecodedEvent> decode_event(ByteSpan record) {
     const std::uint8_t actor = r.u8();
     const std::uint8_t disposition = r.u8();
     if (r.ok() &&
-        (type < 1 || type > 21 || actor < 1 || actor > 4 || disposition < 1 || disposition > 2))
+        (type < 1 || type > 22 || actor < 1 || actor > 4 || disposition < 1 || disposition > 2))
         r.fail("unknown event type, actor or disposition");
     out.district_id = r.text(64);
     if (r.ok() && !out.district_id.empty() && !is_id(out.district_id)) r.fail("district id");

@@ -68,6 +68,7 @@ enum class RecordKind : std::uint8_t {
     anchor_transaction = 0x12,
     anchor_confirmation = 0x13,
     authority_approval = 0x14,
+    device_deauthorisation = 0x17,
 };
 
 class Reader {
@@ -185,6 +186,15 @@ struct DecodedRegistration {
 };
 // Version 2 (version 1 had no authority signature and is refused).
 Result<DecodedRegistration> decode_registration(ByteSpan record);
+
+struct DecodedDeauthorisation {
+    std::string district_id, device_id;
+    crypto::Ed25519PublicKey key;
+    std::string reason;
+    crypto::Ed25519Signature authority_signature;
+    std::size_t body_size = 0;  // what the authority signed, after its label and the base hash
+};
+Result<DecodedDeauthorisation> decode_deauthorisation(ByteSpan record);
 
 // authority.bin: the election authority's approval (0x14, docs/encoding.md §23).
 struct DecodedApproval {

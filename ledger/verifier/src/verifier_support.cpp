@@ -40,7 +40,7 @@ const CheckDefinition check_definitions[31] = {
     {"challenged-file", "files"},
     {"anchors", "bridge records"},
     {"authority-approval", "approvals"},
-    {"device-authorisations", "registrations"},
+    {"device-authorisations", "authority records"},
     {"election-wide-uniqueness", "names"},
 };
 

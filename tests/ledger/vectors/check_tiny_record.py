@@ -621,7 +621,7 @@ def decode_event(data):
     r = Reader(data, 0x0D, "ledger event")
     e = {"sequence": r.u64(), "time": r.u64(), "type": r.u16(), "actor": r.u8(),
          "disposition": r.u8()}
-    if not 1 <= e["type"] <= 21 or not 1 <= e["actor"] <= 4 or not 1 <= e["disposition"] <= 2:
+    if not 1 <= e["type"] <= 22 or not 1 <= e["actor"] <= 4 or not 1 <= e["disposition"] <= 2:
         r.fail("unknown event type, actor or disposition")
     e["district_id"] = r.text(64)
     if e["district_id"] and not re.fullmatch(r"[a-z0-9-]{1,64}", e["district_id"]):

@@ -31,6 +31,11 @@ ex = {}
 registration = bytes([0x07, 2]) + text("d1") + text("kiosk-1") + device_key + u64(1_800_000_000)
 ex["device registration"] = registration + authority_sk.sign(
     b"psephos/v1/device-authorisation\x00" + base_hash + registration)
+# Version 1: the authority withdraws that device (same key), with a reason, signed like it.
+deauthorisation = (bytes([0x17, 1]) + text("d1") + text("kiosk-1") + device_key +
+                   u64(1_800_010_000) + text("reported stolen"))
+ex["device deauthorisation"] = deauthorisation + authority_sk.sign(
+    b"psephos/v1/device-deauthorisation\x00" + base_hash + deauthorisation)
 ex["election approval"] = bytes([0x14, 1]) + base_hash + authority_key + authority_sk.sign(
     b"psephos/v1/election-approval\x00" + base_hash)
 # Version 2: signed by the device (kiosk-1, RFC 8032 TEST 1's key); the closing record carries
@@ -74,7 +79,8 @@ print("verifier key:", origin + "+" + key_id.hex() + "+" + vk)
 print("note:", repr(note))
 
 print()
-names = {"device registration": "device_registration_hex", "election approval": "election_approval_hex",
+names = {"device registration": "device_registration_hex",
+         "device deauthorisation": "device_deauthorisation_hex", "election approval": "election_approval_hex",
          "polls opened": "polls_opened_hex",
          "polls closed": "polls_closed_hex", "district checkpoint": "district_checkpoint_hex",
          "ledger event 0": "ledger_event_0_hex", "ledger event 1": "ledger_event_1_hex"}

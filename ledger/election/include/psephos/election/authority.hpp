@@ -30,6 +30,8 @@ Result<ElectionApproval> decode_election_approval(ByteSpan data);
 // the other (or of a ballot, a note, a decryption), then the bytes it binds.
 Bytes election_approval_message(const Hash32& base_hash);
 Bytes device_authorisation_message(const Hash32& base_hash, const DeviceRegistration& registration);
+Bytes device_deauthorisation_message(const Hash32& base_hash,
+                                     const DeviceDeauthorisation& deauthorisation);
 
 ElectionApproval approve_election(const Hash32& base_hash,
                                   const crypto::Ed25519SigningKey& authority);
@@ -50,6 +52,17 @@ Status authorise_device(const Hash32& base_hash, DeviceRegistration& registratio
 // registration for this election.
 Status verify_device_authorisation(const Hash32& base_hash, const DeviceRegistration& registration,
                                    const crypto::Ed25519PublicKey& authority_key);
+
+// Fills deauthorisation.authority_signature (ledger_records.hpp: DeviceDeauthorisation).
+void deauthorise_device(const Hash32& base_hash, DeviceDeauthorisation& deauthorisation,
+                        const crypto::Ed25519SigningKey& authority);
+Status deauthorise_device(const Hash32& base_hash, DeviceDeauthorisation& deauthorisation,
+                          const crypto::Ed25519Signer& authority);
+// verification_failed naming the device and district unless the authority signed exactly this
+// deauthorisation for this election.
+Status verify_device_deauthorisation(const Hash32& base_hash,
+                                     const DeviceDeauthorisation& deauthorisation,
+                                     const crypto::Ed25519PublicKey& authority_key);
 
 // "ed25519:<64 hex digits>": how reports and files name the authority's key.
 std::string authority_key_text(const crypto::Ed25519PublicKey& key);

@@ -45,6 +45,8 @@ enum class RecordType : std::uint8_t {
     // Files of a distributed key ceremony, never in a log (ceremony_exchange.hpp).
     share_complaint = 0x15,
     share_resolution = 0x16,
+    // The election authority's withdrawal of a device's authorisation (ledger_records.hpp).
+    device_deauthorisation = 0x17,
 };
 
 class CanonicalWriter {

@@ -1,10 +1,10 @@
 // Canonical encodings of the ledger's own records (docs/encoding.md §12–§15): device
-// registrations (0x07), the polls records opened/paused/resumed/closed (0x08–0x0B), district
-// checkpoints, the leaves of the election log (0x0C), and the events of the ledger's event log
-// (0x0D). Decoding checks the structure and each field's own rules (ids, limits, known enum
-// values, the zero report); whether a record fits the ledger's state (device known, polls open,
-// checkpoint signed by the district's key) is the ledger's business. Every encoder throws
-// std::invalid_argument for a record its decoder would reject (a programming error: such a
+// registrations (0x07) and deauthorisations (0x17), the polls records opened/paused/resumed/closed
+// (0x08–0x0B), district checkpoints, the leaves of the election log (0x0C), and the events of the
+// ledger's event log (0x0D). Decoding checks the structure and each field's own rules (ids, limits,
+// known enum values, the zero report); whether a record fits the ledger's state (device known,
+// polls open, checkpoint signed by the district's key) is the ledger's business. Every encoder
+// throws std::invalid_argument for a record its decoder would reject (a programming error: such a
 // record could not round-trip).
 //
 // The event log never holds a selection, a nonce or anything else that could reveal a vote: its
@@ -51,6 +51,29 @@ Result<DeviceRegistration> decode_device_registration(ByteSpan data);
 // The registration's encoding without its last field, the authority's signature: what the
 // authority signs, after a domain label and the election's base hash (authority.hpp).
 Bytes encode_device_registration_body(const DeviceRegistration& registration);
+
+// The election authority withdraws a registered device's authorisation (a lost, stolen or
+// faulty kiosk), in its district's log (record 0x17, docs/encoding.md §12.1). From that record
+// on the ledger refuses the device's ballots and polls records and the station refuses its
+// connections; what it recorded before stays (it was valid when it was cast), and the district's
+// closing record carries no head for it. The authority signs the body (authority.hpp).
+inline constexpr std::size_t max_deauthorisation_reason_size = 200;
+
+struct DeviceDeauthorisation {
+    std::string district_id;
+    std::string device_id;
+    crypto::Ed25519PublicKey device_key;  // the registered key, so the record names one device
+    std::uint64_t time = 0;               // Unix seconds
+    std::string reason;                   // free text for people, one line, at most the limit above
+    crypto::Ed25519Signature authority_signature;
+
+    friend bool operator==(const DeviceDeauthorisation&, const DeviceDeauthorisation&) = default;
+};
+
+Bytes encode_device_deauthorisation(const DeviceDeauthorisation& deauthorisation);
+Result<DeviceDeauthorisation> decode_device_deauthorisation(ByteSpan data);
+// Without its last field, the authority's signature.
+Bytes encode_device_deauthorisation_body(const DeviceDeauthorisation& deauthorisation);
 
 // What a polls record reports. The action is the record type (polls_opened … polls_closed), not
 // a field, so a reader filtering a log by type sees it without decoding.
@@ -159,6 +182,7 @@ enum class EventType : std::uint16_t {
     anchor_intent_recorded = 19,
     anchor_transaction_recorded = 20,
     anchor_confirmed = 21,
+    device_deauthorised = 22,
 };
 
 enum class ActorRole : std::uint8_t {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -48,6 +49,7 @@ private:
     BallotChecks checks_;
     crypto::MerkleTreeBuilder tree_;
     std::map<std::string, crypto::Ed25519PublicKey, std::less<>> devices_;  // registered so far
+    std::set<std::string, std::less<>> deauthorised_;                       // withdrawn so far
 };
 
 // Compares a recorded tally with its recomputation: ok if equal, otherwise verification_failed

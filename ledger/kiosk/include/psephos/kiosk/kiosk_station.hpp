@@ -159,6 +159,12 @@ public:
     // after a failed ballot write (its counts are unknown until a restart).
     Result<ledger::Receipt> record_polls(election::PollsAction action, std::string actor);
 
+    // A deauthorisation the election authority signed (`psephos authority deauthorise-device`)
+    // of a device of this kiosk's district, brought by a poll worker: passed on to the station
+    // (or the ledger in process), which checks the authority's signature. invalid_argument for
+    // bytes that are not one, or one of another district.
+    Result<ledger::Receipt> submit_deauthorisation(Bytes record);
+
     // Commit before the choice: encrypts the marks (the precomputation pool makes this fast) and
     // signs the ballot, and keeps it, with its secrets, as the one sealed ballot; returns its
     // tracking code for the screen. The marks given are not kept beyond the sealed ballot. A

@@ -1,10 +1,11 @@
 // The casting module (docs/ledger.md §4): kiosk registration, poll status and ballots. It owns
-// the records device-registration, polls-opened/paused/resumed/closed, encrypted-ballot (cast)
-// and challenged-ballot, and checks for a ballot, in this order:
+// the records device-registration and -deauthorisation, polls-opened/paused/resumed/closed,
+// encrypted-ballot (cast) and challenged-ballot, and checks for a ballot, in this order:
 //   validate (parallel): well-formed bytes; election base hash; district and ballot style;
 //                        contests and options in manifest order; every 0/1 and count proof
 //                        (a challenged ballot also opens to its revealed marks);
-//   apply (log order):   the device is registered for the ballot's district; its signature;
+//   apply (log order):   the device is registered for the ballot's district and not
+//                        deauthorised; its signature;
 //                        polls are open in that district; the ballot id is new in the district;
 //                        the ballot chains to the device's last tracking code.
 // Ballot ids are unique per district: a device is registered to one district, so a signed ballot
@@ -80,14 +81,19 @@ public:
     // The registered device of the district whose key this is, if any.
     std::optional<std::string> device_with_key(std::size_t district_index,
                                                const crypto::Ed25519PublicKey& key) const;
-    // Every device registered in the district, in ascending order of id.
+    // Every device registered in the district, in ascending order of id (deauthorised ones too).
     std::vector<std::string> devices(std::size_t district_index) const;
+    // Whether the election authority withdrew the registered device's authorisation (its
+    // deauthorisation record is committed): its ballots and polls records are refused from then.
+    bool device_deauthorised(std::size_t district_index, std::string_view device_id) const;
 
 private:
     struct Device {
         crypto::Ed25519PublicKey key;
         Hash32 chain_head;
         std::uint64_t ballots = 0;  // cast and challenged, the length of its chain
+        // The index of its deauthorisation record in the district log, once there is one.
+        std::optional<std::uint64_t> deauthorised_at;
     };
     // Committed state of one district, and the effects of the batch being applied, kept apart
     // so an aborted batch leaves nothing behind and no batch copies the whole state.
@@ -117,6 +123,9 @@ private:
                                    const ValidatedRecord& record, bool check_signature);
     Result<EventNote> apply_registration(std::size_t district_index, const std::string& district_id,
                                          const election::DeviceRegistration& registration);
+    Result<EventNote> apply_deauthorisation(std::size_t district_index,
+                                            const DistrictBatchView& batch,
+                                            const election::DeviceDeauthorisation& record);
     Result<EventNote> apply_polls(std::size_t district_index, const std::string& district_id,
                                   const election::PollsRecord& record);
     // The polls record's device signature, and a closing record's device heads against the log.
