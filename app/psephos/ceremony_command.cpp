@@ -11,6 +11,7 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "passphrase_input.hpp"
 #include "psephos/crypto/guardian.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/election/election_manifest.hpp"
@@ -19,8 +20,6 @@
 namespace psephos::app {
 
 using election::check_guardian_key;
-using election::guardian_passphrase_from_environment;
-using election::guardian_passphrase_variable;
 using election::read_guardian_key_file;
 using election::write_guardian_key_file;
 
@@ -31,8 +30,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const CommandSpec ceremony_spec{
-    "psephos ceremony --election FILE --guardians N --threshold K --out DIR",
-    {"--election", "--guardians", "--threshold", "--out"},
+    "psephos ceremony --election FILE --guardians N --threshold K --out DIR [--passphrase-fd N]",
+    {"--election", "--guardians", "--threshold", "--out", "--passphrase-fd"},
     {},
     0,
     0};
@@ -126,7 +125,7 @@ int run_ceremony_command(Words words) {
     auto k = args->number("--threshold", 1, 255, 0);
     if (!k) return usage_error(ceremony_spec, k.error().message);
 
-    auto passphrase = guardian_passphrase_from_environment();
+    auto passphrase = read_ceremony_passphrase(*args);
     if (!passphrase) return failure(passphrase.error().message);
     std::optional<std::string>& passphrase_copy = passphrase.value();
     const WipeOnExit wipe_passphrase(passphrase_copy ? passphrase_copy->data() : nullptr,
@@ -182,11 +181,9 @@ int run_ceremony_command(Words words) {
     written.insert(written.begin(), election_out);
 
     if (!passphrase.value()) {
-        std::cerr
-            << "psephos: warning: " << guardian_passphrase_variable
-            << " is not set, so the guardian key files are NOT passphrase-sealed: each holds its "
-               "guardian's "
-               "secret share in the clear (mode 0600). Move each to its guardian's own storage.\n";
+        std::cerr << "psephos: warning: no --passphrase-fd, so the guardian key files are NOT "
+                     "passphrase-sealed: each holds its guardian's secret share in the clear (mode "
+                     "0600). Move each to its guardian's own storage.\n";
     }
     std::cout << "election: " << manifest.election_id << '\n'
               << "guardians: " << manifest.guardian_count << ", threshold " << manifest.threshold

@@ -154,11 +154,7 @@ int run_decrypt_command(Words words) {
     auto key_file = args->required("--guardian");
     if (!key_file) return usage_error(spec, key_file.error().message);
     // The key file first: a wrong or unreadable key is reported before any log is read.
-    auto passphrase = read_key_file_passphrase(*args);
-    if (!passphrase) return failure(passphrase.error().message);
-    std::optional<std::string>& secret = passphrase.value();
-    const crypto::WipeOnExit wipe(secret ? secret->data() : nullptr, secret ? secret->size() : 0);
-    auto key = election::read_guardian_key_file(key_file.value(), secret);
+    auto key = read_guardian_key(*args, key_file.value());
     if (!key) return failure(key.error().message);
     if (data) return decrypt_on_ledger(*args, key_file.value(), key.value());
     return decrypt_from_record(*record_dir, *args->value("--out"), args->value("--authority"),

@@ -1,5 +1,5 @@
 // `psephos guardian-key verify KEYFILE --election FILE`: opens a guardian key file (with the
-// passphrase from --passphrase-fd N, or else PSEPHOS_GUARDIAN_PASSPHRASE, when sealed) and checks
+// passphrase from --passphrase-fd N, or typed at the terminal, when sealed) and checks
 // it against the finalized manifest, so a guardian can confirm after the ceremony that the file it
 // keeps will decrypt.
 #include <iostream>
@@ -13,9 +13,6 @@
 namespace psephos::app {
 
 using election::check_guardian_key;
-using election::guardian_passphrase_from_environment;
-using election::guardian_passphrase_variable;
-using election::read_guardian_key_file;
 using election::write_guardian_key_file;
 
 int run_guardian_key_command(Words words) {
@@ -41,11 +38,7 @@ int run_guardian_key_command(Words words) {
     auto election = load_finalized_election(election_path.value());
     if (!election) return failure(election.error().message);
     const std::string& key_path = args->positional()[0];
-    auto passphrase = read_key_file_passphrase(*args);
-    if (!passphrase) return failure(passphrase.error().message);
-    std::optional<std::string>& secret = passphrase.value();
-    const crypto::WipeOnExit wipe(secret ? secret->data() : nullptr, secret ? secret->size() : 0);
-    auto key = read_guardian_key_file(key_path, secret);
+    auto key = read_guardian_key(*args, key_path);
     if (!key) return failure(key.error().message);
     if (auto ok = check_guardian_key(key.value(), election.value().manifest); !ok) {
         return failure(key_path + ": " + ok.error().message);

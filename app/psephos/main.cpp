@@ -12,10 +12,10 @@ constexpr CommandEntry commands[] = {
      "election validate FILE...\n"
      "      check election manifests; for a finalized one also verify its ceremony record"},
     {"ceremony", psephos::app::run_ceremony_command,
-     "ceremony --election FILE --guardians N --threshold K --out DIR\n"
+     "ceremony --election FILE --guardians N --threshold K --out DIR [--passphrase-fd N]\n"
      "      run a key ceremony in ONE process, for tests and demos only (it holds every\n"
      "      guardian's secret): the finalized manifest and one key file per guardian\n"
-     "      (sealed under $PSEPHOS_GUARDIAN_PASSPHRASE when set)"},
+     "      (sealed under the passphrase read from descriptor N when given)"},
     {"guardian", psephos::app::run_guardian_command,
      "guardian init | announce | share | verify-shares | resolve | finish\n"
      "      one guardian's steps of the distributed key ceremony, in its own directory,\n"

@@ -72,14 +72,18 @@ Result<std::size_t> ask_terminal(int tty, const char* prompt, std::span<char> ou
 
 }  // namespace
 
+Status refuse_environment_passphrase(std::string_view command) {
+    if (std::getenv(election::guardian_passphrase_variable) == nullptr) return {};
+    return make_error(ErrorCode::invalid_argument,
+                      std::string(election::guardian_passphrase_variable) + " is set: '" +
+                          std::string(command) +
+                          "' never takes a passphrase from the environment (other processes "
+                          "can read it); unset it and type the passphrase, or give "
+                          "--passphrase-fd N");
+}
+
 Result<std::string> read_guardian_passphrase(const Arguments& args, bool confirm) {
-    if (std::getenv(election::guardian_passphrase_variable) != nullptr) {
-        return make_error(ErrorCode::invalid_argument,
-                          std::string(election::guardian_passphrase_variable) +
-                              " is set: 'psephos guardian' never takes a passphrase from the "
-                              "environment (other processes can read it); unset it and type the "
-                              "passphrase, or give --passphrase-fd N");
-    }
+    PSEPHOS_TRY(refuse_environment_passphrase("psephos guardian"));
     std::array<char, max_guardian_passphrase_size> first{};
     std::array<char, max_guardian_passphrase_size> second{};
     const crypto::WipeOnExit wipe_first(first.data(), first.size());
@@ -117,8 +121,23 @@ Result<std::string> read_guardian_passphrase(const Arguments& args, bool confirm
     return out;
 }
 
-Result<std::optional<std::string>> read_key_file_passphrase(const Arguments& args) {
-    if (!args.value("--passphrase-fd")) return election::guardian_passphrase_from_environment();
+Result<election::GuardianKey> read_guardian_key(const Arguments& args,
+                                                const std::filesystem::path& path) {
+    PSEPHOS_TRY(refuse_environment_passphrase("psephos"));
+    if (!args.value("--passphrase-fd")) {
+        // An unsealed file needs nothing; a sealed one is refused with invalid_argument
+        // (guardian_key_file.hpp), and then its passphrase is asked at the terminal.
+        auto key = election::read_guardian_key_file(path, std::nullopt);
+        if (key || key.error().code != ErrorCode::invalid_argument) return key;
+    }
+    PSEPHOS_TRY_ASSIGN(std::string passphrase, read_guardian_passphrase(args, false));
+    const crypto::WipeOnExit wipe(passphrase.data(), passphrase.size());
+    return election::read_guardian_key_file(path, passphrase);
+}
+
+Result<std::optional<std::string>> read_ceremony_passphrase(const Arguments& args) {
+    PSEPHOS_TRY(refuse_environment_passphrase("psephos ceremony"));
+    if (!args.value("--passphrase-fd")) return std::optional<std::string>();
     PSEPHOS_TRY_ASSIGN(std::string passphrase, read_guardian_passphrase(args, false));
     return std::optional<std::string>(std::move(passphrase));
 }

@@ -1,6 +1,7 @@
 // The psephos command-line tool, run as a real process on temporary directories: manifests
 // validate (and broken ones list every problem); the key ceremony writes a finalized manifest and
-// private guardian key files, sealed under a passphrase when one is set, and refuses bad counts and
+// private guardian key files, sealed under a passphrase when one is given (never from the
+// environment), and refuses bad counts and
 // non-empty output directories; guardian key files round-trip and refuse a wrong passphrase or a
 // readable mode; ballots encrypt for every district and verify, while a flipped byte, an overvote
 // and a tampered challenge are refused with the place named.
@@ -300,15 +301,57 @@ private slots:
                  wrong.error().message.c_str());
         auto none = election::read_guardian_key_file(file.toStdString(), std::nullopt);
         QVERIFY(!none.ok());
-        QVERIFY(none.error().message.find("PSEPHOS_GUARDIAN_PASSPHRASE") != std::string::npos);
+        QCOMPARE(none.error().code, ErrorCode::invalid_argument);
+        QVERIFY2(none.error().message.find("passphrase-sealed: give its passphrase") !=
+                     std::string::npos,
+                 none.error().message.c_str());
 
         const QStringList verify{"guardian-key", "verify", file, "--election",
                                  sealed_dir_ + "/election.json"};
         const Run bad = run(verify, "incorrect horse");
         QCOMPARE(bad.exit_code, 1);
         QVERIFY2(bad.err.contains("wrong passphrase"), qPrintable(describe(bad)));
-        QCOMPARE(run(verify).exit_code, 1);
+        // No descriptor and no terminal to ask at (the test runs it in a session of its own).
+        const Run no_terminal = run(verify);
+        QCOMPARE(no_terminal.exit_code, 1);
+        QVERIFY2(no_terminal.err.contains("no terminal to ask for the guardian passphrase; give "
+                                          "--passphrase-fd N"),
+                 qPrintable(describe(no_terminal)));
         QCOMPARE(run(verify, passphrase).exit_code, 0);
+    }
+
+    // The passphrase never comes from the environment (other processes of the user can read
+    // it): with the old variable set, the ceremony, decrypt and guardian-key verify refuse to run
+    // and write nothing, even beside --passphrase-fd.
+    void passphrase_in_the_environment_is_refused() {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("PSEPHOS_GUARDIAN_PASSPHRASE", passphrase);
+        const QString out = fresh("ceremony-from-environment");
+        const Run ceremony =
+            test::run_executable(QStringLiteral(PSEPHOS_EXE),
+                                 {"ceremony", "--election", small_sample, "--guardians", "5",
+                                  "--threshold", "3", "--out", out},
+                                 env);
+        QCOMPARE(ceremony.exit_code, 1);
+        QVERIFY2(ceremony.err.contains("PSEPHOS_GUARDIAN_PASSPHRASE is set: 'psephos ceremony' "
+                                       "never takes a passphrase from the environment"),
+                 qPrintable(describe(ceremony)));
+        QVERIFY(!QFile::exists(out + "/guardian-1.key"));
+        const Run verify = test::run_executable(
+            QStringLiteral(PSEPHOS_EXE),
+            {"guardian-key", "verify", sealed_dir_ + "/guardian-1.key", "--election",
+             sealed_dir_ + "/election.json", "--passphrase-fd", "0"},
+            env, QByteArray(passphrase) + "\n");
+        QCOMPARE(verify.exit_code, 1);
+        QVERIFY2(verify.err.contains("never takes a passphrase from the environment"),
+                 qPrintable(describe(verify)));
+        const Run decrypt = test::run_executable(
+            QStringLiteral(PSEPHOS_EXE),
+            {"decrypt", "--data", fresh("no-ledger"), "--guardian", clear_dir_ + "/guardian-1.key"},
+            env);
+        QCOMPARE(decrypt.exit_code, 1);
+        QVERIFY2(decrypt.err.contains("never takes a passphrase from the environment"),
+                 qPrintable(describe(decrypt)));
     }
 
     void sealed_guardian_key_file_refuses_a_changed_header() {

@@ -2,6 +2,8 @@
 // description for failure messages. The test's CMake target defines PSEPHOS_EXE.
 #pragma once
 
+#include <unistd.h>
+
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -21,13 +23,19 @@ struct Run {
 };
 
 // Runs `executable` with `args` and `environment` to its end (at most 120 s, else a fatal test
-// error naming it, the process killed).
+// error naming it, the process killed), `input` on its standard input. It runs in a session of its
+// own: with no controlling terminal, a command that would ask for a passphrase fails instead of
+// prompting the developer.
 inline Run run_executable(
     const QString& executable, const QStringList& args,
-    const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment()) {
+    const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment(),
+    const QByteArray& input = {}) {
     QProcess process;
     process.setProcessEnvironment(environment);
+    process.setChildProcessModifier([] { ::setsid(); });
     process.start(executable, args);
+    if (process.waitForStarted() && !input.isEmpty()) process.write(input);
+    process.closeWriteChannel();
     if (!process.waitForFinished(120'000)) {
         process.kill();
         process.waitForFinished();
@@ -40,12 +48,14 @@ inline Run run_executable(
     return r;
 }
 
-// Runs psephos with `args`; PSEPHOS_GUARDIAN_PASSPHRASE is set only when `passphrase_value` is.
-inline Run run(const QStringList& args, const QString& passphrase_value = {}) {
+// Runs psephos with `args`; with a `passphrase`, also `--passphrase-fd 0` and the passphrase on
+// its standard input (never in its environment: psephos refuses PSEPHOS_GUARDIAN_PASSPHRASE).
+inline Run run(const QStringList& args, const QString& passphrase = {}) {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove("PSEPHOS_GUARDIAN_PASSPHRASE");
-    if (!passphrase_value.isNull()) env.insert("PSEPHOS_GUARDIAN_PASSPHRASE", passphrase_value);
-    return run_executable(QStringLiteral(PSEPHOS_EXE), args, env);
+    if (passphrase.isNull()) return run_executable(QStringLiteral(PSEPHOS_EXE), args, env);
+    return run_executable(QStringLiteral(PSEPHOS_EXE), args + QStringList{"--passphrase-fd", "0"},
+                          env, (passphrase + "\n").toUtf8());
 }
 
 inline QString describe(const Run& r) {

@@ -180,17 +180,6 @@ Status derive_key(std::span<std::uint8_t, crypto_secretbox_KEYBYTES> key,
 
 }  // namespace
 
-Result<std::optional<std::string>> guardian_passphrase_from_environment() {
-    const char* value = std::getenv(guardian_passphrase_variable);
-    if (value == nullptr) return std::optional<std::string>();
-    if (*value == '\0') {
-        return make_error(ErrorCode::invalid_argument,
-                          std::string(guardian_passphrase_variable) +
-                              " is set but empty; unset it or give a passphrase");
-    }
-    return std::optional<std::string>(value);
-}
-
 Status write_guardian_key_file(const fs::path& path, std::string_view election_id,
                                std::uint32_t index, const crypto::Scalar& secret_share,
                                const crypto::Ed25519SigningKey& identity,
@@ -307,9 +296,9 @@ Status open_sealed_part(const fs::path& path, LineReader& reader, std::string_vi
     }
     if (auto end = reader.finish(); !end) return end.error();
     if (!passphrase) {
-        return make_error(ErrorCode::invalid_argument,
-                          path.string() + ": the key file is passphrase-sealed; set " +
-                              guardian_passphrase_variable + " to its passphrase");
+        return make_error(
+            ErrorCode::invalid_argument,
+            path.string() + ": the key file is passphrase-sealed: give its passphrase");
     }
     std::array<std::uint8_t, crypto_secretbox_KEYBYTES> key{};
     const WipeOnExit wipe_key(key.data(), key.size());
@@ -391,14 +380,6 @@ Result<GuardianKey> read_guardian_key_file(const fs::path& path,
     }
     return GuardianKey{std::string(election.value()), static_cast<std::uint32_t>(index.value()),
                        std::move(share).value(), std::move(identity).value()};
-}
-
-Result<GuardianKey> read_guardian_key_file(const fs::path& path) {
-    auto passphrase = guardian_passphrase_from_environment();
-    if (!passphrase) return passphrase.error();
-    std::optional<std::string>& copy = passphrase.value();
-    const WipeOnExit wipe(copy ? copy->data() : nullptr, copy ? copy->size() : 0);
-    return read_guardian_key_file(path, copy);
 }
 
 Status check_guardian_key(const GuardianKey& key, const election::ElectionManifest& manifest) {

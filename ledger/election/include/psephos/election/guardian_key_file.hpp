@@ -18,7 +18,9 @@
 namespace psephos::election {
 
 inline constexpr std::string_view guardian_key_header = "psephos-guardian-key-v1";
-// Set in the environment, it seals the files `psephos ceremony` writes and opens the ones read.
+// No command takes a guardian's passphrase from the environment (other processes of the same
+// user can read it): each refuses to run while this variable is set, so that a script that
+// still sets it is told rather than silently writing unsealed files.
 inline constexpr const char* guardian_passphrase_variable = "PSEPHOS_GUARDIAN_PASSPHRASE";
 
 // Argon2id's cost for a passphrase-sealed file (libsodium's limits).
@@ -42,10 +44,6 @@ struct GuardianKey {
     crypto::Ed25519SigningKey identity;
 };
 
-// The passphrase from PSEPHOS_GUARDIAN_PASSPHRASE: nullopt when unset; invalid_argument when set
-// but empty (an empty passphrase would seal nothing).
-Result<std::optional<std::string>> guardian_passphrase_from_environment();
-
 // Writes a new file (never replacing one) with mode 0600 from its creation, fsynced. With a
 // passphrase the share and seed are sealed: key = crypto_pwhash(Argon2id, `hardness`,
 // random salt), crypto_secretbox_easy with a random nonce. Without one they are written in the
@@ -64,8 +62,6 @@ Status write_guardian_key_file(const std::filesystem::path& path, std::string_vi
 // does not give the identity key stated in the file.
 Result<GuardianKey> read_guardian_key_file(const std::filesystem::path& path,
                                            const std::optional<std::string>& passphrase);
-// The same, with the passphrase from PSEPHOS_GUARDIAN_PASSPHRASE (if set).
-Result<GuardianKey> read_guardian_key_file(const std::filesystem::path& path);
 
 // Checks the key against the finalized manifest of its election: the election id, the guardian's
 // index, its identity key, and s_i·G = Σ_j Σ_l i^l·K_{j,l} (its public share from the published
