@@ -25,9 +25,10 @@ struct Network {
         start(port);
     }
 
-    void start(std::uint16_t port) {
+    void start(std::uint16_t port, std::uint32_t max_records = 1024) {
         CountyServerOptions options;
         options.port = port;
+        options.max_records = max_records;
         options.county_id = "county-test";
         options.on_refusal = [this](const CountyRefusal& r) {
             const std::lock_guard lock(mutex);
@@ -244,6 +245,35 @@ private slots:
         QVERIFY(!client.value()->receive());  // closed
         QVERIFY(n.pusher(n.station_identity)->push_once().empty());
         QVERIFY(n.roots_equal());
+    }
+
+    void a_push_beyond_the_record_limit_is_refused_before_the_county_sees_it() {
+        CountyFixture f;
+        Network n(f);
+        n.server.reset();
+        n.start(0, 1);
+        station::StationClientOptions o;
+        o.port = n.server->port();
+        o.station_certificate_pem = n.county_identity.certificate_pem();
+        o.identity = &n.station_identity;
+        auto client = station::StationClient::connect(o);
+        QVERIFY(client);
+        auto welcome = client.value()->request(
+            station::CountyHello{1, f.scenario.election().base_hash, "station-1"});
+        QVERIFY(welcome && std::holds_alternative<station::CountyWelcome>(welcome.value()));
+        QCOMPARE(std::get<station::CountyWelcome>(welcome.value()).max_records, 1u);
+        const auto first = f.station->checkpoints("d1").value().front();
+        QVERIFY(first.first > 1);
+        auto answer = client.value()->request(station::Push{
+            2, "d1", 0, f.records("d1", 0, first.first), first.second, {}});
+        QVERIFY(answer && std::holds_alternative<station::ErrorReply>(answer.value()));
+        QVERIFY(std::get<station::ErrorReply>(answer.value()).text.find("at most 1") !=
+                std::string::npos);
+        QCOMPARE(f.county_ledger->status("d1")->size, std::uint64_t{0});
+        // The pusher cannot fit the station's first batch (2 records) in 1 and says so.
+        const auto problems = n.pusher(n.station_identity)->push_once();
+        QVERIFY2(joined(problems).find("does not fit one push") != std::string::npos,
+                 joined(problems).c_str());
     }
 };
 
