@@ -68,8 +68,8 @@ std::size_t push_checkpoints(county::County& county, const ledger::Ledger& stati
         if (held > 0) proof = station.prove_consistency(district, held, size).value();
         const auto answer = county.push("station", district, held, std::move(records), note, proof);
         if (answer.refusal)
-            throw std::runtime_error("district " + district + ": push refused: " +
-                                     answer.refusal->message);
+            throw std::runtime_error("district " + district +
+                                     ": push refused: " + answer.refusal->message);
         held = answer.held;
         ++pushes;
     }
@@ -163,8 +163,7 @@ int run_county_bench(const CountyBenchOptions& options, std::ostream& out) {
             << ",\"county_push_per_s\":" << fixed(county_per_s, 2)
             << ",\"county_network_per_s\":" << fixed(network_per_s, 2)
             << ",\"county_to_station_ratio\":" << fixed(county_per_s / station_per_s, 3)
-            << ",\"network_to_station_ratio\":" << fixed(network_per_s / station_per_s, 3)
-            << "}\n";
+            << ",\"network_to_station_ratio\":" << fixed(network_per_s / station_per_s, 3) << "}\n";
         return 0;
     }
     auto row = [&](const std::string& what, double per_s, double seconds) {
@@ -176,9 +175,8 @@ int run_county_bench(const CountyBenchOptions& options, std::ostream& out) {
     row("station ingest", station_per_s, station_seconds);
     row("county push (" + std::to_string(push_count) + " pushes)", county_per_s, county_seconds);
     row("county over mutual TLS (pusher)", network_per_s, network_seconds);
-    out << "\n  county/station " << fixed(county_per_s / station_per_s, 3)
-        << ", network/station " << fixed(network_per_s / station_per_s, 3)
-        << " (issue 22's goal: >= 0.8)\n";
+    out << "\n  county/station " << fixed(county_per_s / station_per_s, 3) << ", network/station "
+        << fixed(network_per_s / station_per_s, 3) << " (issue 22's goal: >= 0.8)\n";
     return 0;
 }
 

@@ -169,7 +169,8 @@ int main(int argc, char** argv) {
             verify_options.threads = static_cast<unsigned>(*n);
         } else if (arg == "--manifest" &&
                    (suite == "ballot" || suite == "ledger" || suite == "verify" ||
-                    suite == "county") && has_value) {
+                    suite == "county") &&
+                   has_value) {
             manifest = argv[++i];
         } else {
             std::cerr << "psephos-bench: unknown argument '" << arg << "'\n";

@@ -128,8 +128,8 @@ int run_serve(Words words) {
                                                  : "station " + one_line(refusal.station_id))
                   << "): " << one_line(refusal.reason) << std::endl;
     };
-    auto server = county::CountyServer::start(*county.value(), identity.value(),
-                                              std::move(server_options));
+    auto server =
+        county::CountyServer::start(*county.value(), identity.value(), std::move(server_options));
     if (!server) return failure("--listen: " + server.error().message);
     const std::string port = std::to_string(server.value()->port());
     const auto ready_file = args->value("--ready-file");

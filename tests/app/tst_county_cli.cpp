@@ -87,29 +87,29 @@ private slots:
         test::make_registered_device(station, dir_.path(), "ward-1", "ward-1-kiosk-1");
         must(test::run({"ledger", "open-polls", "--data", station.data, "--district", "ward-1",
                         "--device-keys", dir_.path()}));
-        must(test::run({"ledger", "close-polls", "--data", station.data, "--all",
-                        "--device-keys", dir_.path()}));
+        must(test::run({"ledger", "close-polls", "--data", station.data, "--all", "--device-keys",
+                        dir_.path()}));
         const QString county_data = path("county-data");
         must(test::run({"ledger", "init", "--election", station.election, "--approval",
                         path("approval.bin"), "--data", county_data}));
         for (const QString name : {"station", "county"})
-            must(test::run_executable(PSEPHOS_STATION_EXE,
-                                      {"new-certificate", "--certificate", path(name + ".pem"),
-                                       "--certificate-key", path(name + ".pem.key"), "--name",
-                                       name}));
+            must(test::run_executable(
+                PSEPHOS_STATION_EXE,
+                {"new-certificate", "--certificate", path(name + ".pem"), "--certificate-key",
+                 path(name + ".pem.key"), "--name", name}));
         const QJsonObject ward = district_status(station.data, "ward-1");
-        write_file(path("stations"), "# the county's stations\nstation station-ward-1 station.pem\n"
-                                     "district ward-1 " +
-                                         ward["verifier"].toString().toUtf8() + "\n");
+        write_file(path("stations"),
+                   "# the county's stations\nstation station-ward-1 station.pem\n"
+                   "district ward-1 " +
+                       ward["verifier"].toString().toUtf8() + "\n");
 
         QProcess county;
-        const QString where =
-            start_and_wait(county, PSEPHOS_COUNTY_EXE,
-                           {"serve", "--election", station.election, "--data", county_data,
-                            "--stations", path("stations"), "--listen", "127.0.0.1:0",
-                            "--certificate", path("county.pem"), "--certificate-key",
-                            path("county.pem.key"), "--ready-file", path("county.ready")},
-                           path("county.ready"));
+        const QString where = start_and_wait(
+            county, PSEPHOS_COUNTY_EXE,
+            {"serve", "--election", station.election, "--data", county_data, "--stations",
+             path("stations"), "--listen", "127.0.0.1:0", "--certificate", path("county.pem"),
+             "--certificate-key", path("county.pem.key"), "--ready-file", path("county.ready")},
+            path("county.ready"));
         QProcess station_process;
         start_and_wait(station_process, PSEPHOS_STATION_EXE,
                        {"serve", "--election", station.election, "--data", station.data,

@@ -26,8 +26,8 @@ inline std::unique_ptr<ledger::Ledger> make_ledger(const LedgerScenario& scenari
     o.directory = directory;
     o.threads = 2;
     o.clock = [] { return std::uint64_t{1'793'000'300}; };
-    auto created = ledger::Ledger::create(o, scenario.election(), scenario.approval(),
-                                          std::move(key));
+    auto created =
+        ledger::Ledger::create(o, scenario.election(), scenario.approval(), std::move(key));
     if (!created) qFatal("create: %s", created.error().message.c_str());
     return std::move(created).value();
 }
@@ -66,9 +66,7 @@ struct CountyFixture {
         for (const char* d : {"d1", "d2"}) t.district_keys.emplace(d, station->status(d)->verifier);
         return t;
     }
-    crypto::Ed25519PublicKey station_identity_key() const {
-        return seeded_key(0x51).public_key();
-    }
+    crypto::Ed25519PublicKey station_identity_key() const { return seeded_key(0x51).public_key(); }
 
     std::unique_ptr<county::County> open_county() {
         county::CountyOptions options;
@@ -83,7 +81,8 @@ struct CountyFixture {
     std::vector<Bytes> records(const std::string& district, std::uint64_t from,
                                std::uint64_t to) const {
         std::vector<Bytes> out;
-        for (std::uint64_t i = from; i < to; ++i) out.push_back(station->record(district, i).value());
+        for (std::uint64_t i = from; i < to; ++i)
+            out.push_back(station->record(district, i).value());
         return out;
     }
 
@@ -93,8 +92,8 @@ struct CountyFixture {
         std::vector<Hash32> hashes;
         for (const Bytes& leaf : leaves) hashes.push_back(crypto::hash_merkle_leaf(leaf));
         const std::string origin = station->status(district)->origin;
-        const election::Checkpoint checkpoint{origin, hashes.size(),
-                                              crypto::compute_merkle_root(hashes), {}};
+        const election::Checkpoint checkpoint{
+            origin, hashes.size(), crypto::compute_merkle_root(hashes), {}};
         const auto key = LedgerScenario::ledger_key().derive_log_key(origin);
         return election::sign_note(checkpoint.to_text(), origin, key).value();
     }

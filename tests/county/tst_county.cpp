@@ -91,8 +91,8 @@ private slots:
         QVERIFY(!again.refusal);
         QCOMPARE(again.held, held);
         const auto first = f.station->checkpoints("d1").value().front();
-        again = county->push("station-1", "d1", 0, f.records("d1", 0, first.first), first.second,
-                             {});
+        again =
+            county->push("station-1", "d1", 0, f.records("d1", 0, first.first), first.second, {});
         QVERIFY(!again.refusal);
         QCOMPARE(again.held, held);
         QCOMPARE(f.county_ledger->statistics().records_appended, appended);
@@ -106,7 +106,8 @@ private slots:
         // The second batch without the first: the county says where it stands.
         const auto answer = county->push(
             "station-1", "d1", notes[0].first, f.records("d1", notes[0].first, notes[1].first),
-            notes[1].second, f.station->prove_consistency("d1", notes[0].first, notes[1].first).value());
+            notes[1].second,
+            f.station->prove_consistency("d1", notes[0].first, notes[1].first).value());
         QVERIFY(!answer.refusal);
         QCOMPARE(answer.held, std::uint64_t{0});
         QCOMPARE(f.county_ledger->status("d1")->size, std::uint64_t{0});
@@ -117,9 +118,10 @@ private slots:
         {
             auto county = f.open_county();
             const auto first = f.station->checkpoints("d1").value().front();
-            QVERIFY(!county->push("station-1", "d1", 0, f.records("d1", 0, first.first),
-                                  first.second, {})
-                         .refusal);
+            QVERIFY(
+                !county
+                     ->push("station-1", "d1", 0, f.records("d1", 0, first.first), first.second, {})
+                     .refusal);
         }
         auto county = f.open_county();
         const auto held = county->held("station-1", "d1").value();
@@ -171,9 +173,9 @@ private slots:
         honest.push_back(good);
         std::vector<Hash32> honest_hashes;
         for (const Bytes& leaf : honest) honest_hashes.push_back(crypto::hash_merkle_leaf(leaf));
-        const auto retried = county->push(
-            "station-1", "d1", before.size, {good}, f.forged_note("d1", honest),
-            crypto::prove_consistency(honest_hashes, before.size).value());
+        const auto retried =
+            county->push("station-1", "d1", before.size, {good}, f.forged_note("d1", honest),
+                         crypto::prove_consistency(honest_hashes, before.size).value());
         QVERIFY2(!retried.refusal, retried.refusal ? retried.refusal->message.c_str() : "");
         QCOMPARE(retried.held, before.size + 1);
     }
@@ -200,15 +202,17 @@ private slots:
         // The county's own ledger key signs the same checkpoint: not the station's key.
         const std::string origin = status.origin;
         const election::Checkpoint checkpoint{origin, status.size, status.root, {}};
-        const auto other = election::sign_note(
-            checkpoint.to_text(), origin, ledger::LedgerKey(test::seeded_key(0xCC)).derive_log_key(origin));
-        auto answer = county->push("station-1", "d1", 0, f.records("d1", 0, status.size),
-                                   other.value(), {});
+        const auto other =
+            election::sign_note(checkpoint.to_text(), origin,
+                                ledger::LedgerKey(test::seeded_key(0xCC)).derive_log_key(origin));
+        auto answer =
+            county->push("station-1", "d1", 0, f.records("d1", 0, status.size), other.value(), {});
         QVERIFY(answer.refusal);
         QVERIFY(answer.refusal->message.find("checkpoint") != std::string::npos);
         // Another district's note for this district, and a district the station does not push.
-        answer = county->push("station-1", "d1", 0, f.records("d2", 0, f.station->status("d2")->size),
-                              f.station->status("d2")->signed_checkpoint, {});
+        answer =
+            county->push("station-1", "d1", 0, f.records("d2", 0, f.station->status("d2")->size),
+                         f.station->status("d2")->signed_checkpoint, {});
         QVERIFY(answer.refusal);
         answer = county->push("station-2", "d1", 0, f.records("d1", 0, status.size),
                               status.signed_checkpoint, {});
@@ -242,8 +246,8 @@ private slots:
         QVERIFY(evidence.find(fork) != std::string::npos);
         QVERIFY(last_event_subject(*f.county_ledger).find("equivocation") != std::string::npos);
         // Presented again: refused again, kept once.
-        QVERIFY(county->push("station-1", "d1", held.size - 1, {leaves.back()}, fork, {})
-                    .equivocation);
+        QVERIFY(
+            county->push("station-1", "d1", held.size - 1, {leaves.back()}, fork, {}).equivocation);
         QCOMPARE(county->evidence().size(), std::size_t{1});
     }
 

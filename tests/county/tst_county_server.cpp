@@ -165,8 +165,8 @@ private slots:
         auto welcome = client.value()->request(
             station::CountyHello{1, f.scenario.election().base_hash, "station-1"});
         QVERIFY(welcome && std::holds_alternative<station::CountyWelcome>(welcome.value()));
-        auto answer = client.value()->request(station::Push{
-            2, "d1", held - 1, {leaves.back()}, f.forged_note("d1", leaves), {}});
+        auto answer = client.value()->request(
+            station::Push{2, "d1", held - 1, {leaves.back()}, f.forged_note("d1", leaves), {}});
         QVERIFY(answer);
         const auto* error = std::get_if<station::ErrorReply>(&answer.value());
         QVERIFY(error != nullptr);
@@ -264,8 +264,8 @@ private slots:
         QCOMPARE(std::get<station::CountyWelcome>(welcome.value()).max_records, 1u);
         const auto first = f.station->checkpoints("d1").value().front();
         QVERIFY(first.first > 1);
-        auto answer = client.value()->request(station::Push{
-            2, "d1", 0, f.records("d1", 0, first.first), first.second, {}});
+        auto answer = client.value()->request(
+            station::Push{2, "d1", 0, f.records("d1", 0, first.first), first.second, {}});
         QVERIFY(answer && std::holds_alternative<station::ErrorReply>(answer.value()));
         QVERIFY(std::get<station::ErrorReply>(answer.value()).text.find("at most 1") !=
                 std::string::npos);

@@ -74,18 +74,18 @@ Result<std::unique_ptr<County>> County::open(ledger::Ledger& ledger, CountyOptio
         for (const auto& [district_id, key] : station.district_keys) {
             auto status = ledger.status(district_id);
             if (!status || district_id.empty() || district_id[0] == '/')
-                return make_error(ErrorCode::invalid_argument,
-                                  where + ": district '" + district_id +
-                                      "' is not one of the election's");
+                return make_error(
+                    ErrorCode::invalid_argument,
+                    where + ": district '" + district_id + "' is not one of the election's");
             if (key.name != status.value().origin)
                 return make_error(ErrorCode::invalid_argument,
                                   where + ": district '" + district_id + "': the key is of '" +
                                       key.name + "', not of the district's log '" +
                                       status.value().origin + "'");
             if (county->districts_.count(district_id) != 0)
-                return make_error(ErrorCode::invalid_argument,
-                                  where + ": district '" + district_id +
-                                      "' is pushed by another station too");
+                return make_error(
+                    ErrorCode::invalid_argument,
+                    where + ": district '" + district_id + "' is pushed by another station too");
             auto district = std::make_unique<District>();
             district->id = district_id;
             district->station_id = station.station_id;
@@ -166,8 +166,7 @@ std::vector<std::filesystem::path> County::evidence() const {
 
 // Both notes into one evidence file and the event log; the push is refused.
 PushAnswer County::equivocation(District& district, const std::string& station_id,
-                                std::string_view note, std::uint64_t size,
-                                const std::string& why) {
+                                std::string_view note, std::uint64_t size, const std::string& why) {
     const std::uint64_t held = district.tree.size();
     const auto same_size = district.notes.find(size);
     const bool two_of_one_size = same_size != district.notes.end();
@@ -190,8 +189,8 @@ PushAnswer County::equivocation(District& district, const std::string& station_i
     answer.held = held;
     answer.equivocation = true;
     answer.evidence = path;
-    std::string message = "equivocation by station '" + station_id + "' in district '" +
-                          district.id + "': " + why;
+    std::string message =
+        "equivocation by station '" + station_id + "' in district '" + district.id + "': " + why;
     // Kept once: the same evidence presented again is already there.
     if (auto written = crypto::write_new_file(path, content, 0644);
         !written && !std::filesystem::exists(path, ec))
@@ -225,11 +224,11 @@ PushAnswer County::push(std::string_view station_id, std::string_view district_i
                                             "' is not the district's log"));
     const std::uint64_t size = checkpoint.size;
     if (records.empty() || first > size || size - first != records.size())
-        return refused(held, make_error(ErrorCode::invalid_argument,
-                                        "checkpoint of size " + std::to_string(size) +
-                                            " does not end the push (" +
-                                            std::to_string(records.size()) + " records from " +
-                                            std::to_string(first) + ")"));
+        return refused(held,
+                       make_error(ErrorCode::invalid_argument,
+                                  "checkpoint of size " + std::to_string(size) +
+                                      " does not end the push (" + std::to_string(records.size()) +
+                                      " records from " + std::to_string(first) + ")"));
 
     if (size <= held) {
         if (district.root_at(size) == checkpoint.root) {
@@ -237,14 +236,14 @@ PushAnswer County::push(std::string_view station_id, std::string_view district_i
             answer.held = held;
             return answer;  // held already: nothing to do
         }
-        return equivocation(district, station, signed_checkpoint, size,
-                            district.notes.count(size) != 0
-                                ? "two checkpoints of size " + std::to_string(size) +
-                                      " with different roots"
-                                : "a checkpoint of size " + std::to_string(size) +
-                                      " whose root is not the county's root at that size (the "
-                                      "county holds " +
-                                      std::to_string(held) + ")");
+        return equivocation(
+            district, station, signed_checkpoint, size,
+            district.notes.count(size) != 0
+                ? "two checkpoints of size " + std::to_string(size) + " with different roots"
+                : "a checkpoint of size " + std::to_string(size) +
+                      " whose root is not the county's root at that size (the "
+                      "county holds " +
+                      std::to_string(held) + ")");
     }
     if (first != held) {
         PushAnswer answer;  // the station resumes from what the county holds

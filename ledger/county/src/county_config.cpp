@@ -73,8 +73,8 @@ Result<std::vector<StationTrust>> parse_stations(std::string_view text,
 
 Result<std::vector<StationTrust>> read_stations_file(const std::filesystem::path& file) {
     PSEPHOS_TRY_ASSIGN(const Bytes bytes, crypto::read_public_file(file, max_stations_file));
-    return parse_stations(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-                          file);
+    return parse_stations(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), file);
 }
 
 }  // namespace psephos::county

@@ -110,7 +110,8 @@ private:
         if (closed_) return;
         if (ec) return refuse_and_close("TLS handshake failed: " + ec.message());
         // The verify callback admitted only a configured station's key.
-        const auto key = certificate_ed25519_key(SSL_get0_peer_certificate(stream_.native_handle()));
+        const auto key =
+            certificate_ed25519_key(SSL_get0_peer_certificate(stream_.native_handle()));
         station_ = key ? server_.county_.station_with_key(*key) : nullptr;
         if (station_ == nullptr) return refuse_and_close("the certificate is no station's");
         arm_timer(options().idle_timeout, "idle timeout");
@@ -192,8 +193,8 @@ private:
         auto held = server_.county_.held(station_->station_id, request.district_id);
         if (!held) {
             server_.refuse(peer_, station_id(), held.error().message);
-            return answer(
-                ErrorReply{request.request_id, ReplyCode::not_authorised, clipped(held.error().message)});
+            return answer(ErrorReply{request.request_id, ReplyCode::not_authorised,
+                                     clipped(held.error().message)});
         }
         answer(station::HeldSize{request.request_id, request.district_id, held.value()});
     }
@@ -210,10 +211,9 @@ private:
         auto shared = std::make_shared<station::Push>(std::move(push));
         asio::post(server_.workers_, [self = shared_from_this(), shared] {
             station::Push& p = *shared;
-            const PushAnswer verdict =
-                self->server_.county_.push(self->station_->station_id, p.district_id, p.first,
-                                           std::move(p.records), p.signed_checkpoint,
-                                           p.consistency_proof);
+            const PushAnswer verdict = self->server_.county_.push(
+                self->station_->station_id, p.district_id, p.first, std::move(p.records),
+                p.signed_checkpoint, p.consistency_proof);
             Message reply = station::Pushed{p.request_id, p.district_id, verdict.held};
             if (verdict.refusal) {
                 const std::string why = "push of district '" + p.district_id + "' from " +
@@ -221,8 +221,8 @@ private:
                 self->server_.refuse(self->peer_, self->station_id(), why);
                 const ErrorCode code = verdict.refusal->code;
                 const ReplyCode reply_code =
-                    verdict.equivocation                 ? ReplyCode::equivocation
-                    : code == ErrorCode::not_found       ? ReplyCode::not_authorised
+                    verdict.equivocation           ? ReplyCode::equivocation
+                    : code == ErrorCode::not_found ? ReplyCode::not_authorised
                     : code == ErrorCode::io_error || code == ErrorCode::corrupted
                         ? ReplyCode::unavailable
                         : ReplyCode::refused;

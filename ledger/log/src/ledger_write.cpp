@@ -366,15 +366,16 @@ void Ledger::Impl::commit_batch(std::size_t d, const std::vector<std::shared_ptr
 
 // An all-or-nothing batch with a refused record: the modules forget what apply staged, only the
 // refusals reach the event log, and every record of the batch is answered with the first refusal.
-void Ledger::Impl::refuse_whole_batch(std::size_t d, const std::vector<std::shared_ptr<Item>>& batch,
+void Ledger::Impl::refuse_whole_batch(std::size_t d,
+                                      const std::vector<std::shared_ptr<Item>>& batch,
                                       const std::vector<std::pair<Item*, Error>>& refused) {
     for (LedgerModule* module : modules) module->abort(d);
     const std::string& district_id = district_logs[d]->name();
     std::size_t position = 0;
     while (batch[position].get() != refused.front().first) ++position;
-    const Error first = refused.front().second.within(
-        "record " + std::to_string(position) + " of " + std::to_string(batch.size()) +
-        " (nothing written)");
+    const Error first =
+        refused.front().second.within("record " + std::to_string(position) + " of " +
+                                      std::to_string(batch.size()) + " (nothing written)");
     std::vector<EventDraft> events;
     for (const auto& [item, error] : refused)
         events.push_back({election::EventType::record_rejected, item->actor,

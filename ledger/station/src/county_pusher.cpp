@@ -11,8 +11,8 @@ namespace {
 
 // What a push's frame holds besides its records: the header, the district id, the checkpoint,
 // the proof; each record adds its u32 length.
-constexpr std::size_t push_overhead = 64 + max_id_size + max_checkpoint_size +
-                                      32 * max_consistency_hashes;
+constexpr std::size_t push_overhead =
+    64 + max_id_size + max_checkpoint_size + 32 * max_consistency_hashes;
 
 // The district's tally and what follows it are the county's own to make.
 bool county_makes_it(const Bytes& record) {
@@ -137,9 +137,8 @@ Status CountyPusher::push_district(const std::string& district) {
                                                       "' from " + std::to_string(held) + ": " +
                                                       describe_answer(answer.value()));
         if (pushed == nullptr || pushed->district_id != district)
-            return county_error("push of district '" + district + "' from " +
-                                std::to_string(held) + " answered with " +
-                                describe_answer(answer.value()));
+            return county_error("push of district '" + district + "' from " + std::to_string(held) +
+                                " answered with " + describe_answer(answer.value()));
         {
             const std::lock_guard lock(mutex_);
             held_[district] = pushed->size;

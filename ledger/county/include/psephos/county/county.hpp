@@ -61,9 +61,9 @@ struct CountyOptions {
 
 // How a push ended.
 struct PushAnswer {
-    std::uint64_t held = 0;         // the district's size the county holds after it
-    std::optional<Error> refusal;   // why nothing was written (absent: accepted or held already)
-    bool equivocation = false;      // the refusal is the station's equivocation
+    std::uint64_t held = 0;          // the district's size the county holds after it
+    std::optional<Error> refusal;    // why nothing was written (absent: accepted or held already)
+    bool equivocation = false;       // the refusal is the station's equivocation
     std::filesystem::path evidence;  // then: the file that keeps both notes
 };
 

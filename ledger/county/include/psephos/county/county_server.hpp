@@ -33,8 +33,8 @@ struct CountyRefusal {
 struct CountyServerOptions {
     std::string county_id = "county";
     std::string address = "127.0.0.1";
-    std::uint16_t port = 0;  // 0: a free port
-    unsigned threads = 2;    // I/O threads (and as many workers for the pushes)
+    std::uint16_t port = 0;                   // 0: a free port
+    unsigned threads = 2;                     // I/O threads (and as many workers for the pushes)
     std::size_t max_frame = 4 * 1024 * 1024;  // at most station::max_push_frame_size
     std::uint32_t max_records = 1024;         // per push, at most station::max_push_records
     std::size_t max_connections = 64;

@@ -33,7 +33,7 @@ class StationClient;
 struct CountyEndpoint {
     std::string host;
     std::uint16_t port = 0;
-    std::string certificate_pem;  // the county's, pinned
+    std::string certificate_pem;                // the county's, pinned
     std::chrono::milliseconds timeout{30'000};  // the connection and each answer
 };
 

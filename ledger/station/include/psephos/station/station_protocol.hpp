@@ -47,22 +47,22 @@ enum class MessageType : std::uint8_t {
     status = 0x03,
     lookup = 0x04,
     ping = 0x05,
-    final_head = 0x06,  // a kiosk's signed head as it finishes for the day
-    heads = 0x07,       // the final heads the station holds for the district
+    final_head = 0x06,    // a kiosk's signed head as it finishes for the day
+    heads = 0x07,         // the final heads the station holds for the district
     county_hello = 0x08,  // a station opens its connection to the county (§8)
     held = 0x09,          // how much of a district the county holds
     push = 0x0A,          // a station's district records and its signed checkpoint
-    welcome = 0x81,     // answers hello
-    receipt = 0x82,     // answers submit
+    welcome = 0x81,       // answers hello
+    receipt = 0x82,       // answers submit
     status_report = 0x83,
     lookup_result = 0x84,
     pong = 0x85,
-    head_noted = 0x86,  // answers final_head
-    head_list = 0x87,   // answers heads
+    head_noted = 0x86,      // answers final_head
+    head_list = 0x87,       // answers heads
     county_welcome = 0x88,  // answers county_hello
     held_size = 0x89,       // answers held
     pushed = 0x8A,          // answers push
-    error = 0xFF,       // answers any request
+    error = 0xFF,           // answers any request
 };
 
 std::string_view to_string(MessageType type);
