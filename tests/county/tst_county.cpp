@@ -287,6 +287,35 @@ private slots:
         QVERIFY(f.county_ledger->status("d1")->root == f.station->status("d1")->root);
     }
 
+    // The ledger's all-or-nothing batch (Ledger::ingest_all_or_nothing) the county writes with.
+    void an_all_or_nothing_batch_is_of_one_district_and_routable() {
+        CountyFixture f;
+        const auto d1 = f.records("d1", 0, 2);
+        const auto d2 = f.records("d2", 0, 2);
+        auto mixed = d1;
+        mixed.push_back(d2.front());
+        auto refused = f.county_ledger->ingest_all_or_nothing(mixed);
+        QVERIFY(!refused);
+        QVERIFY(refused.error().message.find("record 2: not of the district of record 0") !=
+                std::string::npos);
+        auto unknown = d1;
+        unknown.push_back(Bytes{0xEE, 0x01});
+        refused = f.county_ledger->ingest_all_or_nothing(unknown);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.find("record 2 of 3 (nothing written)") !=
+                     std::string::npos,
+                 refused.error().message.c_str());
+        QCOMPARE(f.county_ledger->status("d1")->size, std::uint64_t{0});
+        QCOMPARE(f.county_ledger->status("d2")->size, std::uint64_t{0});
+        auto written = f.county_ledger->ingest_all_or_nothing(d1);
+        QVERIFY(written);
+        QCOMPARE(written.value().size(), std::size_t{2});
+        QCOMPARE(written.value().back().index, std::uint64_t{1});
+        QVERIFY(f.county_ledger->status("d1")->root == crypto::compute_merkle_root(std::vector{
+                                                          crypto::hash_merkle_leaf(d1[0]),
+                                                          crypto::hash_merkle_leaf(d1[1])}));
+    }
+
     void the_options_are_checked() {
         CountyFixture f;
         county::CountyOptions options;
