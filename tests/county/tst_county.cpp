@@ -302,18 +302,18 @@ private slots:
         unknown.push_back(Bytes{0xEE, 0x01});
         refused = f.county_ledger->ingest_all_or_nothing(unknown);
         QVERIFY(!refused);
-        QVERIFY2(refused.error().message.find("record 2 of 3 (nothing written)") !=
-                     std::string::npos,
-                 refused.error().message.c_str());
+        QVERIFY2(
+            refused.error().message.find("record 2 of 3 (nothing written)") != std::string::npos,
+            refused.error().message.c_str());
         QCOMPARE(f.county_ledger->status("d1")->size, std::uint64_t{0});
         QCOMPARE(f.county_ledger->status("d2")->size, std::uint64_t{0});
         auto written = f.county_ledger->ingest_all_or_nothing(d1);
         QVERIFY(written);
         QCOMPARE(written.value().size(), std::size_t{2});
         QCOMPARE(written.value().back().index, std::uint64_t{1});
-        QVERIFY(f.county_ledger->status("d1")->root == crypto::compute_merkle_root(std::vector{
-                                                          crypto::hash_merkle_leaf(d1[0]),
-                                                          crypto::hash_merkle_leaf(d1[1])}));
+        QVERIFY(f.county_ledger->status("d1")->root ==
+                crypto::compute_merkle_root(
+                    std::vector{crypto::hash_merkle_leaf(d1[0]), crypto::hash_merkle_leaf(d1[1])}));
     }
 
     void the_options_are_checked() {
