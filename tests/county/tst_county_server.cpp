@@ -4,6 +4,11 @@
 // station is answered `equivocation`, and a station with a certificate the county did not pin
 // (or a county the station did not pin) is refused at the handshake while the honest station
 // keeps being served. Every server binds 127.0.0.1 on a free port and stops with its test.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 #include <QtTest>
 
 #include <mutex>
@@ -25,10 +30,12 @@ struct Network {
         start(port);
     }
 
-    void start(std::uint16_t port, std::uint32_t max_records = 1024) {
+    void start(std::uint16_t port, std::uint32_t max_records = 1024,
+               const std::function<void(CountyServerOptions&)>& adjust = {}) {
         CountyServerOptions options;
         options.port = port;
         options.max_records = max_records;
+        if (adjust) adjust(options);
         options.county_id = "county-test";
         options.on_refusal = [this](const CountyRefusal& r) {
             const std::lock_guard lock(mutex);
@@ -74,6 +81,33 @@ struct Network {
     std::mutex mutex;
     std::vector<std::string> refusals;
     std::unique_ptr<CountyServer> server;  // last: stops before the county goes
+};
+
+// A plain TCP connection to the county (no TLS), closed on destruction; -1 if refused.
+struct RawConnection {
+    explicit RawConnection(std::uint16_t port) : fd(::socket(AF_INET, SOCK_STREAM, 0)) {
+        const timeval five_seconds{5, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five_seconds, sizeof five_seconds);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+            ::close(fd);
+            fd = -1;
+        }
+    }
+    ~RawConnection() {
+        if (fd >= 0) ::close(fd);
+    }
+    RawConnection(const RawConnection&) = delete;
+    RawConnection& operator=(const RawConnection&) = delete;
+    // Waits for the county to close it (read returns 0 or fails) within the receive timeout.
+    bool closed_by_peer() const {
+        char byte = 0;
+        return ::recv(fd, &byte, 1, 0) <= 0;
+    }
+    int fd;
 };
 
 std::string joined(const std::vector<std::string>& lines) {
@@ -243,6 +277,60 @@ private slots:
         QVERIFY(answer && std::holds_alternative<station::ErrorReply>(answer.value()));
         QCOMPARE(std::get<station::ErrorReply>(answer.value()).code, station::ReplyCode::malformed);
         QVERIFY(!client.value()->receive());  // closed
+        QVERIFY(n.pusher(n.station_identity)->push_once().empty());
+        QVERIFY(n.roots_equal());
+    }
+
+    void the_connection_cap_and_the_timeouts_close_connections() {
+        CountyFixture f;
+        Network n(f);
+        n.server.reset();
+        n.start(0, 1024, [](CountyServerOptions& o) {
+            o.max_connections = 1;
+            o.handshake_timeout = std::chrono::milliseconds(300);
+            o.read_timeout = std::chrono::milliseconds(300);
+            o.idle_timeout = std::chrono::milliseconds(300);
+        });
+        {
+            // A silent TCP peer holds the only slot: the next is closed before TLS; the silent
+            // one is closed when its handshake times out.
+            const RawConnection silent(n.server->port());
+            QVERIFY(silent.fd >= 0);
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            const RawConnection second(n.server->port());
+            QVERIFY(second.fd >= 0 && second.closed_by_peer());
+            QVERIFY(n.refused_with("connection cap of 1 reached"));
+            QVERIFY(silent.closed_by_peer());
+            QVERIFY(n.refused_with("TLS handshake timed out"));
+        }
+        for (int i = 0; i < 200 && n.server->connections() > 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        station::StationClientOptions o;
+        o.port = n.server->port();
+        o.station_certificate_pem = n.county_identity.certificate_pem();
+        o.identity = &n.station_identity;
+        {
+            // Half a frame header, then nothing: closed by the read timeout.
+            auto client = station::StationClient::connect(o);
+            QVERIFY(client);
+            QVERIFY(client.value()->send_raw(Bytes{0x00, 0x00}));
+            QVERIFY(!client.value()->receive());
+            QVERIFY(n.refused_with("read timed out inside a frame"));
+        }
+        for (int i = 0; i < 200 && n.server->connections() > 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        {
+            // Welcomed, then idle: closed by the idle timeout.
+            auto client = station::StationClient::connect(o);
+            QVERIFY(client);
+            auto welcome = client.value()->request(
+                station::CountyHello{1, f.scenario.election().base_hash, "station-1"});
+            QVERIFY(welcome && std::holds_alternative<station::CountyWelcome>(welcome.value()));
+            QVERIFY(!client.value()->receive());
+            QVERIFY(n.refused_with("idle timeout"));
+        }
+        for (int i = 0; i < 200 && n.server->connections() > 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
         QVERIFY(n.pusher(n.station_identity)->push_once().empty());
         QVERIFY(n.roots_equal());
     }
