@@ -6,6 +6,8 @@
 // an equivocation's two notes kept as evidence.
 #include <QtTest>
 
+#include <cstdio>
+
 #include "county_fixture.hpp"
 #include "psephos/crypto/secure_file.hpp"
 
@@ -137,6 +139,50 @@ private slots:
         QVERIFY(forked.equivocation);
         QVERIFY2(forked.refusal->message.find("two checkpoints of size") != std::string::npos,
                  forked.refusal->message.c_str());
+    }
+
+    // A county stopped between keeping a checkpoint and writing its records (the note is kept
+    // first) finds the note beyond its log, ignores it, and takes the push again; a kept note
+    // whose root is not the county's at its size stops the start.
+    void a_kept_note_beyond_the_log_is_ignored_and_a_wrong_one_stops_the_start() {
+        CountyFixture f;
+        const auto notes = f.station->checkpoints("d1").value();
+        const auto state = f.root() / "county-state" / "notes" / "d1";
+        {
+            auto county = f.open_county();
+            QVERIFY(!county
+                         ->push("station-1", "d1", 0, f.records("d1", 0, notes[0].first),
+                                notes[0].second, {})
+                         .refusal);
+        }
+        char name[32];
+        std::snprintf(name, sizeof name, "%020llu.note",
+                      static_cast<unsigned long long>(notes[1].first));
+        QVERIFY(crypto::write_new_file(state / name, notes[1].second, 0644));
+        {
+            auto county = f.open_county();
+            QCOMPARE(county->held("station-1", "d1").value(), notes[0].first);
+            const auto answer = county->push(
+                "station-1", "d1", notes[0].first, f.records("d1", notes[0].first, notes[1].first),
+                notes[1].second,
+                f.station->prove_consistency("d1", notes[0].first, notes[1].first).value());
+            QVERIFY2(!answer.refusal, answer.refusal ? answer.refusal->message.c_str() : "");
+            QCOMPARE(answer.held, notes[1].first);
+        }
+        // A note of a size the log has, with another root (signed by the station's key).
+        std::snprintf(name, sizeof name, "%020llu.note",
+                      static_cast<unsigned long long>(notes[0].first));
+        std::filesystem::remove(state / name);
+        auto leaves = f.records("d1", 0, notes[0].first - 1);
+        leaves.push_back(election::encode_ballot(f.scenario.next_ballot(0, 7).ballot));
+        QVERIFY(crypto::write_new_file(state / name, f.forged_note("d1", leaves), 0644));
+        county::CountyOptions options;
+        options.stations = {f.trust()};
+        options.state_directory = f.root() / "county-state";
+        const auto opened = County::open(*f.county_ledger, options);
+        QVERIFY(!opened);
+        QCOMPARE(opened.error().code, ErrorCode::corrupted);
+        QVERIFY(opened.error().message.find("not the county's district root") != std::string::npos);
     }
 
     void a_record_the_county_refuses_is_refused_and_nothing_is_written() {
