@@ -4,6 +4,7 @@
 //   psephos-bench ledger [--json] [--ballots N] [--manifest FILE] [--threads T]
 //   psephos-bench tally [--json] [--ballots N] [--threads T]
 //   psephos-bench verify [--json] [--ballots N] [--manifest FILE] [--threads T]
+//   psephos-bench county [--json] [--ballots N] [--manifest FILE] [--threads T]
 //   psephos-bench station --station-binary PATH [--json] [--kiosks K] [--ballots N]
 //                 [--threads T] [--window W] [--hostile] [--manifest FILE]
 #include <cstring>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "ballot_bench.hpp"
+#include "county_bench.hpp"
 #include "crypto_bench.hpp"
 #include "ledger_bench.hpp"
 #include "psephos/crypto/scalar.hpp"
@@ -27,6 +29,7 @@ int usage() {
            "       psephos-bench ledger [--json] [--ballots N] [--manifest FILE] [--threads T]\n"
            "       psephos-bench tally [--json] [--ballots N] [--threads T]\n"
            "       psephos-bench verify [--json] [--ballots N] [--manifest FILE] [--threads T]\n"
+           "       psephos-bench county [--json] [--ballots N] [--manifest FILE] [--threads T]\n"
            "       psephos-bench station --station-binary PATH [--json] [--kiosks K] [--ballots "
            "N]\n"
            "                     [--threads T] [--window W] [--hostile] [--manifest FILE]\n";
@@ -112,7 +115,7 @@ int main(int argc, char** argv) {
         }
     }
     if (suite != "crypto" && suite != "ballot" && suite != "ledger" && suite != "tally" &&
-        suite != "verify") {
+        suite != "verify" && suite != "county") {
         return usage();
     }
     bool json = false;
@@ -120,6 +123,7 @@ int main(int argc, char** argv) {
     psephos::bench::LedgerBenchOptions ledger_options;
     psephos::bench::TallyBenchOptions tally_options;
     psephos::bench::VerifyBenchOptions verify_options;
+    psephos::bench::CountyBenchOptions county_options;
     std::string manifest = PSEPHOS_DEFAULT_BENCH_MANIFEST;
     for (int i = 2; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -131,6 +135,14 @@ int main(int argc, char** argv) {
             const auto n = parse_number(arg, argv[++i], 1, 1000);
             if (!n) return 2;
             repetitions = static_cast<int>(*n);
+        } else if (arg == "--ballots" && suite == "county" && has_value) {
+            const auto n = parse_number(arg, argv[++i], 1, 1'000'000);
+            if (!n) return 2;
+            county_options.ballots = static_cast<std::size_t>(*n);
+        } else if (arg == "--threads" && suite == "county" && has_value) {
+            const auto n = parse_number(arg, argv[++i], 1, 1024);
+            if (!n) return 2;
+            county_options.threads = static_cast<unsigned>(*n);
         } else if (arg == "--ballots" && suite == "ledger" && has_value) {
             const auto n = parse_number(arg, argv[++i], 1, 1'000'000);
             if (!n) return 2;
@@ -156,7 +168,9 @@ int main(int argc, char** argv) {
             if (!n) return 2;
             verify_options.threads = static_cast<unsigned>(*n);
         } else if (arg == "--manifest" &&
-                   (suite == "ballot" || suite == "ledger" || suite == "verify") && has_value) {
+                   (suite == "ballot" || suite == "ledger" || suite == "verify" ||
+                    suite == "county") &&
+                   has_value) {
             manifest = argv[++i];
         } else {
             std::cerr << "psephos-bench: unknown argument '" << arg << "'\n";
@@ -174,6 +188,11 @@ int main(int argc, char** argv) {
             ledger_options.json = json;
             ledger_options.manifest_path = manifest;
             return psephos::bench::run_ledger_bench(ledger_options, std::cout);
+        }
+        if (suite == "county") {
+            county_options.json = json;
+            county_options.manifest_path = manifest;
+            return psephos::bench::run_county_bench(county_options, std::cout);
         }
         if (suite == "verify") {
             verify_options.json = json;

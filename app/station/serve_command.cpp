@@ -23,6 +23,7 @@
 
 #include "commands.hpp"
 #include "psephos/crypto/secure_file.hpp"
+#include "psephos/station/county_pusher.hpp"
 #include "psephos/station/station_server.hpp"
 #include "psephos/station/witness_submitter.hpp"
 #include "serve_support.hpp"
@@ -219,15 +220,52 @@ Result<std::unique_ptr<station::WitnessSubmitter>> start_witnesses(
     return submitter;
 }
 
+// The county pusher of --county (docs/county.md §3): a pass every second on a thread of its own;
+// null without the flag. Problems print one line each on stderr, at most one a minute per text.
+Result<std::unique_ptr<station::CountyPusher>> start_county(
+    const Arguments& args, const ledger::Ledger& ledger, const std::vector<std::string>& districts,
+    const std::string& station_id, const station::TlsIdentity& identity, std::mutex& log_mutex) {
+    const auto where = args.value("--county");
+    const auto certificate_path = args.value("--county-certificate");
+    if (!where && !certificate_path) return std::unique_ptr<station::CountyPusher>();
+    if (!where || !certificate_path)
+        return make_error(ErrorCode::invalid_argument,
+                          "--county and --county-certificate go together");
+    PSEPHOS_TRY_ASSIGN(const auto address, parse_listen(*where));
+    auto certificate = crypto::read_public_file(*certificate_path, max_pem_bytes);
+    if (!certificate) return certificate.error().within("--county-certificate");
+    std::string pem(certificate.value().begin(), certificate.value().end());
+    if (auto key = station::certificate_key(pem); !key)
+        return key.error().within("--county-certificate " + *certificate_path);
+    auto pusher = std::make_unique<station::CountyPusher>(
+        ledger, districts, station_id, identity,
+        station::CountyEndpoint{address.host, address.port, std::move(pem),
+                                std::chrono::milliseconds(10'000)});
+    auto last_printed =
+        std::make_shared<std::map<std::string, std::chrono::steady_clock::time_point>>();
+    pusher->start(std::chrono::seconds(1), [&log_mutex, last_printed](const std::string& problem) {
+        const auto now = std::chrono::steady_clock::now();
+        const std::lock_guard lock(log_mutex);
+        if (last_printed->size() > 1000) last_printed->clear();
+        auto& last = (*last_printed)[problem];
+        if (last.time_since_epoch().count() != 0 && now - last < std::chrono::minutes(1)) return;
+        last = now;
+        std::cerr << "psephos-station: county: " << one_line(problem) << std::endl;
+    });
+    return pusher;
+}
+
 }  // namespace
 
 int run_serve(Words words) {
     static const CommandSpec spec{
         "psephos-station serve --election MANIFEST --data DIR [--key LEDGER_KEY_FILE] "
         "--district D --listen HOST:PORT --certificate CERT.pem --certificate-key KEY_FILE "
-        "[--station-id ID] [--threads N] [--ready-file FILE] [--witnesses FILE]",
+        "[--station-id ID] [--threads N] [--ready-file FILE] [--witnesses FILE] "
+        "[--county HOST:PORT --county-certificate PEM]",
         {"--election", "--data", "--key", "--district", "--listen", "--certificate",
-         "--certificate-key", "--station-id", "--threads", "--ready-file", "--witnesses"},
+         "--certificate-key", "--station-id", "--threads", "--ready-file", "--witnesses",
+         "--county", "--county-certificate"},
         {},
         0,
         0};
@@ -293,6 +331,11 @@ int run_serve(Words words) {
         server.reset();
         return failure("--witnesses: " + witnesses.error().message);
     }
+    auto county = start_county(*args, *ledger, districts, station_id, identity.value(), log_mutex);
+    if (!county) {
+        server.reset();
+        return failure("--county: " + county.error().message);
+    }
     const auto ready_file = args->value("--ready-file");
     if (ready_file) {
         if (const Status written =
@@ -320,6 +363,12 @@ int run_serve(Words words) {
     }
     witnesses.value().reset();  // finishes the submission under way
     server.reset();             // waits for the answers the ledger still owes
+    if (county.value()) {
+        // The day's last records (a closing) go to the county before the station stops.
+        for (const auto& problem : county.value()->push_once())
+            std::cerr << "psephos-station: county: " << one_line(problem) << std::endl;
+        county.value().reset();
+    }
     if (ready_file) {
         std::error_code ignored;
         std::filesystem::remove(*ready_file, ignored);

@@ -56,6 +56,19 @@ std::vector<Message> every_message() {
             HeadsRequest{9},
             HeadList{9, {a_head("d1-kiosk-1"), a_head("d1-kiosk-2")}},
             HeadList{10, {}},
+            CountyHello{11, hash_of("base"), "station-7"},
+            CountyWelcome{11, hash_of("base"), "county", 16'777'216, 256},
+            HeldRequest{12, "d1"},
+            HeldSize{12, "d1", 42},
+            Push{13,
+                 "d1",
+                 40,
+                 {Bytes{0x02, 0x02, 0xAA}, Bytes{0x0B, 0x01}},
+                 "e/district/d1\n42\nroot\n\n— e/district/d1 sig\n",
+                 {hash_of("a"), hash_of("b")}},
+            Push{14, "d2", 0, {Bytes{0x07, 0x01}}, "note", {}},
+            Pushed{13, "d1", 42},
+            ErrorReply{13, ReplyCode::equivocation, "two checkpoints of size 42"},
             ErrorReply{7, ReplyCode::refused, "ballot id repeats in district d1"}};
 }
 
@@ -174,12 +187,29 @@ private slots:
             "0000"
             "00000000",
             "code: 0 is not a known error");
-        row("error code 9",
+        row("error code 10",
             "ff01"
             "00000001"
-            "0009"
+            "000a"
             "00000000",
-            "code: 9 is not a known error");
+            "code: 10 is not a known error");
+        row("a push of no records",
+            "0a01"
+            "00000001"
+            "00000002" +
+                QByteArray("d1").toHex() + "0000000000000000" + "00000000",
+            "station message push at byte 24: records: none");
+        row("a push of an empty record",
+            "0a01"
+            "00000001"
+            "00000002" +
+                QByteArray("d1").toHex() + "0000000000000000" + "00000001" + "00000000",
+            "record: is empty");
+        row("a county welcome with max records 0",
+            "8801"
+            "00000001" +
+                base + "00000001" + QByteArray("c").toHex() + "00000100" + "00000000",
+            "max records: is not between 1 and 4096");
         row("welcome with max frame 0",
             "8101"
             "00000001" +

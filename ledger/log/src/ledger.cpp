@@ -48,6 +48,12 @@ std::vector<Result<Receipt>> Ledger::ingest(std::vector<Bytes> records, election
     return impl_->ingest(std::move(records), actor);
 }
 
+Result<std::vector<Receipt>> Ledger::ingest_all_or_nothing(std::vector<Bytes> records,
+                                                           election::ActorRole actor) {
+    std::shared_lock barrier(impl_->barrier_mutex);
+    return impl_->ingest_all_or_nothing(std::move(records), actor);
+}
+
 void Ledger::drain() { impl_->drain(); }
 
 Status Ledger::record_event(election::EventType type, election::ActorRole actor,

@@ -52,6 +52,8 @@ struct Item {
     election::ActorRole actor = election::ActorRole::system;
     std::uint64_t group = 0;  // 0: live; otherwise the ingest batch it must be committed with
     bool ends_group = false;
+    // Its group is written whole or not at all (Ledger::ingest_all_or_nothing).
+    bool all_or_nothing = false;
     // Set by the validation task, read by the sequencer; guarded by the district queue's mutex.
     bool ready = false;
     std::unique_ptr<ValidatedRecord> validated;
@@ -142,6 +144,8 @@ public:
     Error reject_unrouted(const Error& error, election::ActorRole actor);
     std::future<Result<Receipt>> submit(Bytes record, election::ActorRole actor);
     std::vector<Result<Receipt>> ingest(std::vector<Bytes> records, election::ActorRole actor);
+    Result<std::vector<Receipt>> ingest_all_or_nothing(std::vector<Bytes> records,
+                                                       election::ActorRole actor);
     void enqueue(std::size_t d, std::vector<std::shared_ptr<Item>> items);
     // Called with the queue's mutex held.
     void schedule_sequencer(std::size_t d);
@@ -149,6 +153,8 @@ public:
     std::vector<std::shared_ptr<Item>> take_ready(detail::DistrictQueue& q) const;
     void run_sequencer(std::size_t d);
     void commit_batch(std::size_t d, const std::vector<std::shared_ptr<Item>>& batch);
+    void refuse_whole_batch(std::size_t d, const std::vector<std::shared_ptr<Item>>& batch,
+                            const std::vector<std::pair<Item*, Error>>& refused);
     void drain();
     Result<Receipt> append_bridge_record(Bytes record, election::ActorRole actor);
 

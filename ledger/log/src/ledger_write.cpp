@@ -163,6 +163,53 @@ std::vector<Result<Receipt>> Ledger::Impl::ingest(std::vector<Bytes> records,
     return results;
 }
 
+Result<std::vector<Receipt>> Ledger::Impl::ingest_all_or_nothing(std::vector<Bytes> records,
+                                                                 election::ActorRole actor) {
+    if (!writable()) return make_error(ErrorCode::refused, "the ledger is open read-only");
+    if (records.empty()) return std::vector<Receipt>{};
+    std::vector<std::shared_ptr<Item>> items;
+    std::optional<std::size_t> district;
+    const std::uint64_t group = next_group++;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        auto routed = route(records[i]);
+        if (!routed)
+            return reject_unrouted(routed.error(), actor)
+                .within("record " + std::to_string(i) + " of " + std::to_string(records.size()) +
+                        " (nothing written)");
+        auto [module, d] = routed.value();
+        if (district && *district != d)
+            return make_error(ErrorCode::invalid_argument,
+                              "record " + std::to_string(i) +
+                                  ": not of the district of record 0 (an all-or-nothing batch is "
+                                  "of one district; nothing written)");
+        district = d;
+        auto item = std::make_shared<Item>();
+        item->bytes = std::move(records[i]);
+        item->module = module;
+        item->actor = actor;
+        item->group = group;
+        item->all_or_nothing = true;
+        items.push_back(std::move(item));
+    }
+    items.back()->ends_group = true;
+    std::vector<std::future<Result<Receipt>>> futures;
+    futures.reserve(items.size());
+    for (const auto& item : items) futures.push_back(item->promise.get_future());
+    enqueue(*district, std::move(items));
+    std::vector<Receipt> receipts;
+    std::optional<Error> first_error;
+    for (auto& future : futures) {
+        auto receipt = future.get();
+        if (!receipt) {
+            if (!first_error) first_error = receipt.error();
+            continue;
+        }
+        receipts.push_back(std::move(receipt).value());
+    }
+    if (first_error) return *first_error;
+    return receipts;
+}
+
 // ---- the executor -----------------------------------------------------------------------------
 
 void Ledger::Impl::enqueue(std::size_t d, std::vector<std::shared_ptr<Item>> items) {
@@ -273,6 +320,10 @@ void Ledger::Impl::commit_batch(std::size_t d, const std::vector<std::shared_ptr
                           election::Disposition::failure, district_id,
                           refused.back().second.message});
     }
+    if (!refused.empty() && batch.front()->all_or_nothing) {
+        refuse_whole_batch(d, batch, refused);
+        return;
+    }
     rocksdb::WriteBatch write;
     std::optional<MerkleLog::Append> append;
     if (!entries.empty()) append = log.stage(*store, write, entries);
@@ -311,6 +362,30 @@ void Ledger::Impl::commit_batch(std::size_t d, const std::vector<std::shared_ptr
     records_rejected += refused.size();
     for (auto& [item, error] : refused) item->promise.set_value(error);
     for (const auto& item : batch) item->validated.reset();
+}
+
+// An all-or-nothing batch with a refused record: the modules forget what apply staged, only the
+// refusals reach the event log, and every record of the batch is answered with the first refusal.
+void Ledger::Impl::refuse_whole_batch(std::size_t d,
+                                      const std::vector<std::shared_ptr<Item>>& batch,
+                                      const std::vector<std::pair<Item*, Error>>& refused) {
+    for (LedgerModule* module : modules) module->abort(d);
+    const std::string& district_id = district_logs[d]->name();
+    std::size_t position = 0;
+    while (batch[position].get() != refused.front().first) ++position;
+    const Error first =
+        refused.front().second.within("record " + std::to_string(position) + " of " +
+                                      std::to_string(batch.size()) + " (nothing written)");
+    std::vector<EventDraft> events;
+    for (const auto& [item, error] : refused)
+        events.push_back({election::EventType::record_rejected, item->actor,
+                          election::Disposition::failure, district_id, error.message});
+    (void)write_events(std::move(events));
+    records_rejected += refused.size();
+    for (const auto& item : batch) {
+        item->promise.set_value(first);
+        item->validated.reset();
+    }
 }
 
 void Ledger::Impl::drain() {

@@ -30,6 +30,12 @@ constexpr MessageType type_for() {
     if constexpr (std::is_same_v<T, HeadNoted>) return MessageType::head_noted;
     if constexpr (std::is_same_v<T, HeadsRequest>) return MessageType::heads;
     if constexpr (std::is_same_v<T, HeadList>) return MessageType::head_list;
+    if constexpr (std::is_same_v<T, CountyHello>) return MessageType::county_hello;
+    if constexpr (std::is_same_v<T, CountyWelcome>) return MessageType::county_welcome;
+    if constexpr (std::is_same_v<T, HeldRequest>) return MessageType::held;
+    if constexpr (std::is_same_v<T, HeldSize>) return MessageType::held_size;
+    if constexpr (std::is_same_v<T, Push>) return MessageType::push;
+    if constexpr (std::is_same_v<T, Pushed>) return MessageType::pushed;
     return MessageType::error;
 }
 
@@ -127,6 +133,34 @@ void write_body(CanonicalWriter& w, const HeadList& m) {
     w.count(m.heads.size());
     for (const SignedHead& h : m.heads) write_head(w, h);
 }
+void write_body(CanonicalWriter& w, const CountyHello& m) {
+    w.hash(m.base_hash);
+    w.text(m.station_id);
+}
+void write_body(CanonicalWriter& w, const CountyWelcome& m) {
+    w.hash(m.base_hash);
+    w.text(m.county_id);
+    w.u32(m.max_frame);
+    w.u32(m.max_records);
+}
+void write_body(CanonicalWriter& w, const HeldRequest& m) { w.text(m.district_id); }
+void write_body(CanonicalWriter& w, const HeldSize& m) {
+    w.text(m.district_id);
+    w.u64(m.size);
+}
+void write_body(CanonicalWriter& w, const Push& m) {
+    w.text(m.district_id);
+    w.u64(m.first);
+    w.count(m.records.size());
+    for (const Bytes& record : m.records) w.bytes(record);
+    w.text(m.signed_checkpoint);
+    w.count(m.consistency_proof.size());
+    for (const Hash32& h : m.consistency_proof) w.hash(h);
+}
+void write_body(CanonicalWriter& w, const Pushed& m) {
+    w.text(m.district_id);
+    w.u64(m.size);
+}
 void write_body(CanonicalWriter& w, const ErrorReply& m) {
     const auto c = static_cast<std::uint16_t>(m.code);
     w.u8(static_cast<std::uint8_t>(c >> 8));
@@ -202,11 +236,53 @@ void read_body(CanonicalReader& r, HeadList& m) {
             r.fail("heads", "not in ascending device id order, each once");
     }
 }
+std::string read_id(CanonicalReader& r, std::string_view field) {
+    std::string id = r.text(field, max_id_size);
+    if (r.ok()) check_id(r, field, id);
+    return id;
+}
+void read_body(CanonicalReader& r, CountyHello& m) {
+    m.base_hash = r.hash("base hash");
+    m.station_id = read_id(r, "station id");
+}
+void read_body(CanonicalReader& r, CountyWelcome& m) {
+    m.base_hash = r.hash("base hash");
+    m.county_id = read_id(r, "county id");
+    m.max_frame = r.u32("max frame");
+    m.max_records = r.u32("max records");
+    if (r.ok() && (m.max_frame == 0 || m.max_frame > max_push_frame_size))
+        r.fail("max frame", "is not between 1 and " + std::to_string(max_push_frame_size));
+    if (r.ok() && (m.max_records == 0 || m.max_records > max_push_records))
+        r.fail("max records", "is not between 1 and " + std::to_string(max_push_records));
+}
+void read_body(CanonicalReader& r, HeldRequest& m) { m.district_id = read_id(r, "district id"); }
+void read_body(CanonicalReader& r, HeldSize& m) {
+    m.district_id = read_id(r, "district id");
+    m.size = r.u64("size");
+}
+void read_body(CanonicalReader& r, Push& m) {
+    m.district_id = read_id(r, "district id");
+    m.first = r.u64("first");
+    const std::size_t n = r.count("records", max_push_records);
+    if (r.ok() && n == 0) r.fail("records", "none");
+    for (std::size_t k = 0; k < n && r.ok(); ++k) {
+        m.records.push_back(r.bytes("record", max_record_size));
+        if (r.ok() && m.records.back().empty()) r.fail("record", "is empty");
+    }
+    m.signed_checkpoint = r.text("signed checkpoint", max_checkpoint_size);
+    const std::size_t proof = r.count("consistency proof", max_consistency_hashes);
+    for (std::size_t k = 0; k < proof && r.ok(); ++k)
+        m.consistency_proof.push_back(r.hash("consistency proof"));
+}
+void read_body(CanonicalReader& r, Pushed& m) {
+    m.district_id = read_id(r, "district id");
+    m.size = r.u64("size");
+}
 void read_body(CanonicalReader& r, ErrorReply& m) {
     const std::uint8_t high = r.u8("code");
     const std::uint8_t low = r.u8("code");
     const auto c = static_cast<std::uint16_t>(high << 8 | low);
-    if (r.ok() && (c < 1 || c > 8)) r.fail("code", std::to_string(c) + " is not a known error");
+    if (r.ok() && (c < 1 || c > 9)) r.fail("code", std::to_string(c) + " is not a known error");
     m.code = static_cast<ReplyCode>(c);
     m.text = r.text("text", max_error_text_size);
 }
@@ -255,6 +331,18 @@ std::string_view to_string(MessageType type) {
             return "head noted";
         case MessageType::head_list:
             return "head list";
+        case MessageType::county_hello:
+            return "county hello";
+        case MessageType::county_welcome:
+            return "county welcome";
+        case MessageType::held:
+            return "held";
+        case MessageType::held_size:
+            return "held size";
+        case MessageType::push:
+            return "push";
+        case MessageType::pushed:
+            return "pushed";
         case MessageType::error:
             return "error";
     }
@@ -326,6 +414,18 @@ Result<Message> decode_message(ByteSpan data) {
             return decode_as<HeadsRequest>(data);
         case MessageType::head_list:
             return decode_as<HeadList>(data);
+        case MessageType::county_hello:
+            return decode_as<CountyHello>(data);
+        case MessageType::county_welcome:
+            return decode_as<CountyWelcome>(data);
+        case MessageType::held:
+            return decode_as<HeldRequest>(data);
+        case MessageType::held_size:
+            return decode_as<HeldSize>(data);
+        case MessageType::push:
+            return decode_as<Push>(data);
+        case MessageType::pushed:
+            return decode_as<Pushed>(data);
         case MessageType::error:
             return decode_as<ErrorReply>(data);
     }

@@ -128,6 +128,12 @@ public:
     // Deterministic bulk submission: results in input order (see the file comment).
     std::vector<Result<Receipt>> ingest(std::vector<Bytes> records,
                                         election::ActorRole actor = election::ActorRole::system);
+    // All or nothing (the county's replay of a station's records, docs/county.md): the records,
+    // all of one district, are validated and applied as one batch and written in one synced
+    // write; if any is refused, none is written (the refusals are in the event log) and the
+    // error names the first refused record by its position. Receipts in input order otherwise.
+    Result<std::vector<Receipt>> ingest_all_or_nothing(
+        std::vector<Bytes> records, election::ActorRole actor = election::ActorRole::system);
     // Blocks until every submission so far is resolved.
     void drain();
 

@@ -34,6 +34,12 @@ inline constexpr std::size_t max_checkpoint_size = 4096;   // a signed note
 inline constexpr std::size_t max_verifier_key_size = 512;  // a note verifier key, as text
 inline constexpr std::size_t max_inclusion_hashes = 64;    // any tree below 2^64 leaves
 inline constexpr std::size_t max_heads = 1000;  // final heads in one head list (~172 bytes each)
+// A station's pushes to its county (docs/station-protocol.md §8): the county reads frames up to
+// its own limit (at most max_push_frame_size), a push carries at most max_push_records records
+// and a consistency proof of at most max_consistency_hashes hashes.
+inline constexpr std::size_t max_push_frame_size = 16 * 1024 * 1024;
+inline constexpr std::size_t max_push_records = 4096;
+inline constexpr std::size_t max_consistency_hashes = 128;
 
 enum class MessageType : std::uint8_t {
     hello = 0x01,
@@ -41,16 +47,22 @@ enum class MessageType : std::uint8_t {
     status = 0x03,
     lookup = 0x04,
     ping = 0x05,
-    final_head = 0x06,  // a kiosk's signed head as it finishes for the day
-    heads = 0x07,       // the final heads the station holds for the district
-    welcome = 0x81,     // answers hello
-    receipt = 0x82,     // answers submit
+    final_head = 0x06,    // a kiosk's signed head as it finishes for the day
+    heads = 0x07,         // the final heads the station holds for the district
+    county_hello = 0x08,  // a station opens its connection to the county (§8)
+    held = 0x09,          // how much of a district the county holds
+    push = 0x0A,          // a station's district records and its signed checkpoint
+    welcome = 0x81,       // answers hello
+    receipt = 0x82,       // answers submit
     status_report = 0x83,
     lookup_result = 0x84,
     pong = 0x85,
-    head_noted = 0x86,  // answers final_head
-    head_list = 0x87,   // answers heads
-    error = 0xFF,       // answers any request
+    head_noted = 0x86,      // answers final_head
+    head_list = 0x87,       // answers heads
+    county_welcome = 0x88,  // answers county_hello
+    held_size = 0x89,       // answers held
+    pushed = 0x8A,          // answers push
+    error = 0xFF,           // answers any request
 };
 
 std::string_view to_string(MessageType type);
@@ -195,6 +207,59 @@ struct HeadList {
     friend bool operator==(const HeadList&, const HeadList&) = default;
 };
 
+// The station's first request on its connection to the county (§8). The station id must be the
+// one the county configured for the certificate's key.
+struct CountyHello {
+    std::uint32_t request_id = 0;
+    Hash32 base_hash;
+    std::string station_id;
+    friend bool operator==(const CountyHello&, const CountyHello&) = default;
+};
+
+struct CountyWelcome {
+    std::uint32_t request_id = 0;
+    Hash32 base_hash;
+    std::string county_id;
+    std::uint32_t max_frame = 0;    // the largest frame the county reads on this connection
+    std::uint32_t max_records = 0;  // the most records one push may carry
+    friend bool operator==(const CountyWelcome&, const CountyWelcome&) = default;
+};
+
+// How many records of the district the county holds from this station.
+struct HeldRequest {
+    std::uint32_t request_id = 0;
+    std::string district_id;
+    friend bool operator==(const HeldRequest&, const HeldRequest&) = default;
+};
+
+// The answer to held and to push: the size of the district's log the county holds.
+struct HeldSize {
+    std::uint32_t request_id = 0;
+    std::string district_id;
+    std::uint64_t size = 0;
+    friend bool operator==(const HeldSize&, const HeldSize&) = default;
+};
+
+// Records first .. first + records.size() − 1 of the station's district log, the station's signed
+// checkpoint of size first + records.size(), and the consistency proof (RFC 9162) from size
+// `first` to it (empty when first is 0).
+struct Push {
+    std::uint32_t request_id = 0;
+    std::string district_id;
+    std::uint64_t first = 0;
+    std::vector<Bytes> records;
+    std::string signed_checkpoint;
+    std::vector<Hash32> consistency_proof;
+    friend bool operator==(const Push&, const Push&) = default;
+};
+
+struct Pushed {
+    std::uint32_t request_id = 0;
+    std::string district_id;
+    std::uint64_t size = 0;  // what the county holds after the push
+    friend bool operator==(const Pushed&, const Pushed&) = default;
+};
+
 // Why a request was not served (docs/station-protocol.md §4). Values are permanent.
 enum class ReplyCode : std::uint16_t {
     malformed = 1,  // the message did not decode; the connection is closed
@@ -205,6 +270,7 @@ enum class ReplyCode : std::uint16_t {
     busy = 6,            // too many requests in flight on this connection: retry later
     rate_limited = 7,    // the device submits faster than its rate
     unavailable = 8,     // the station cannot write now (its ledger failed); nothing was written
+    equivocation = 9,    // (county) a checkpoint that contradicts one the county holds; kept
 };
 
 struct ErrorReply {
@@ -216,7 +282,8 @@ struct ErrorReply {
 
 using Message =
     std::variant<Hello, Welcome, Submit, Receipt, StatusRequest, StatusReport, Lookup, LookupResult,
-                 Ping, Pong, FinalHead, HeadNoted, HeadsRequest, HeadList, ErrorReply>;
+                 Ping, Pong, FinalHead, HeadNoted, HeadsRequest, HeadList, CountyHello,
+                 CountyWelcome, HeldRequest, HeldSize, Push, Pushed, ErrorReply>;
 
 MessageType type_of(const Message& message);
 // An answer that was not the one awaited, for an error message: "error 6: busy…" or

@@ -1,0 +1,155 @@
+// The county as real processes on 127.0.0.1 (docs/county.md): a station's ledger set up with
+// `psephos` commands (a registered kiosk, polls opened and closed in district ward-1), a county
+// ledger of the same election made with `psephos ledger init`, then `psephos-county serve` and
+// `psephos-station serve --county`: once both are stopped (SIGTERM, the station pushing its last
+// records as it stops) the county's ward-1 log has the station's size and root, and the county's
+// data directory tallies, exports and verifies with the `psephos` commands. A stations file that
+// breaks its rules stops the county before it listens, naming the line.
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "psephos/crypto/scalar.hpp"
+#include "psephos_process.hpp"
+
+using namespace psephos;
+using namespace std::chrono_literals;
+using test::describe;
+using test::read_all;
+using test::Run;
+
+namespace {
+const QString small_sample = QStringLiteral(PSEPHOS_SAMPLES_DIR) + "/small-election.json";
+
+void must(const Run& r) {
+    if (r.exit_code != 0) qFatal("%s", qPrintable(describe(r)));
+}
+
+QString start_and_wait(QProcess& p, const QString& exe, const QStringList& args,
+                       const QString& ready) {
+    QFile::remove(ready);
+    p.start(exe, args);
+    if (!p.waitForStarted(10'000)) qFatal("%s did not start", qPrintable(exe));
+    for (int i = 0; i < 400 && !QFile::exists(ready); ++i) {
+        if (p.state() == QProcess::NotRunning)
+            qFatal("%s exited: %s", qPrintable(exe), p.readAllStandardError().constData());
+        std::this_thread::sleep_for(50ms);
+    }
+    if (!QFile::exists(ready)) qFatal("%s did not become ready", qPrintable(exe));
+    return QString::fromUtf8(read_all(ready)).trimmed();
+}
+
+int stop(QProcess& p) {
+    p.terminate();
+    if (!p.waitForFinished(30'000)) {
+        p.kill();
+        p.waitForFinished(10'000);
+        return -1;
+    }
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+QJsonObject district_status(const QString& data, const QString& district) {
+    const Run status = test::run({"ledger", "status", "--data", data, "--json"});
+    must(status);
+    for (const auto& d : test::json_of(status)["districts"].toArray())
+        if (d.toObject()["name"].toString() == district) return d.toObject();
+    return {};
+}
+
+void write_file(const QString& path, const QByteArray& content) {
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly)) qFatal("cannot write %s", qPrintable(path));
+    f.write(content);
+}
+}  // namespace
+
+class TestCountyCli : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    QString path(const QString& name) const { return dir_.filePath(name); }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        crypto::initialize();
+    }
+
+    void a_stations_district_reaches_the_county_and_its_record_verifies() {
+        const test::ApprovedLedger station = test::make_approved_ledger(small_sample, dir_.path());
+        test::make_registered_device(station, dir_.path(), "ward-1", "ward-1-kiosk-1");
+        must(test::run({"ledger", "open-polls", "--data", station.data, "--district", "ward-1",
+                        "--device-keys", dir_.path()}));
+        must(test::run({"ledger", "close-polls", "--data", station.data, "--all", "--device-keys",
+                        dir_.path()}));
+        const QString county_data = path("county-data");
+        must(test::run({"ledger", "init", "--election", station.election, "--approval",
+                        path("approval.bin"), "--data", county_data}));
+        for (const QString name : {"station", "county"})
+            must(test::run_executable(
+                PSEPHOS_STATION_EXE,
+                {"new-certificate", "--certificate", path(name + ".pem"), "--certificate-key",
+                 path(name + ".pem.key"), "--name", name}));
+        const QJsonObject ward = district_status(station.data, "ward-1");
+        write_file(path("stations"),
+                   "# the county's stations\nstation station-ward-1 station.pem\n"
+                   "district ward-1 " +
+                       ward["verifier"].toString().toUtf8() + "\n");
+
+        QProcess county;
+        const QString where = start_and_wait(
+            county, PSEPHOS_COUNTY_EXE,
+            {"serve", "--election", station.election, "--data", county_data, "--stations",
+             path("stations"), "--listen", "127.0.0.1:0", "--certificate", path("county.pem"),
+             "--certificate-key", path("county.pem.key"), "--ready-file", path("county.ready")},
+            path("county.ready"));
+        QProcess station_process;
+        start_and_wait(station_process, PSEPHOS_STATION_EXE,
+                       {"serve", "--election", station.election, "--data", station.data,
+                        "--district", "ward-1", "--listen", "127.0.0.1:0", "--certificate",
+                        path("station.pem"), "--certificate-key", path("station.pem.key"),
+                        "--county", QString(where).replace(' ', ':'), "--county-certificate",
+                        path("county.pem"), "--ready-file", path("station.ready")},
+                       path("station.ready"));
+        QCOMPARE(stop(station_process), 0);
+        const QByteArray station_errors = station_process.readAllStandardError();
+        QVERIFY2(!station_errors.contains("county:"), station_errors.constData());
+        QCOMPARE(stop(county), 0);
+        const QByteArray county_errors = county.readAllStandardError();
+        QVERIFY2(!county_errors.contains("refused"), county_errors.constData());
+
+        const QJsonObject held = district_status(county_data, "ward-1");
+        QCOMPARE(held["size"].toInteger(), ward["size"].toInteger());
+        QCOMPARE(held["root"].toString(), ward["root"].toString());
+        QCOMPARE(held["polls"].toString(), QStringLiteral("closed"));
+
+        // The county's data directory goes on with the `psephos` commands.
+        must(test::run({"tally", "--data", county_data}));
+        must(test::run({"export", "--data", county_data, "--out", path("record")}));
+        const Run verified = test::run({"verify", path("record")});
+        QVERIFY2(verified.exit_code == 0, qPrintable(describe(verified)));
+    }
+
+    void a_stations_file_that_breaks_a_rule_stops_the_county() {
+        const QString data = path("data");  // the first test's station ledger
+        write_file(path("bad-stations"), "station s1 station.pem\ndistrict ward-1 not-a-key\n");
+        const Run run = test::run_executable(
+            PSEPHOS_COUNTY_EXE,
+            {"serve", "--election", path("ceremony/election.json"), "--data", path("county-data"),
+             "--stations", path("bad-stations"), "--listen", "127.0.0.1:0", "--certificate",
+             path("county.pem"), "--certificate-key", path("county.pem.key")});
+        QCOMPARE(run.exit_code, 1);
+        QVERIFY2(run.err.contains("bad-stations:2"), qPrintable(describe(run)));
+        QVERIFY(!data.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCountyCli)
+#include "tst_county_cli.moc"
