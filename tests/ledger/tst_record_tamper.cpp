@@ -22,6 +22,7 @@
 #include "psephos/ledger/tallying_module.hpp"
 #include "psephos/record/election_record.hpp"
 #include "psephos/verifier/record_verifier.hpp"
+#include "partitioned_support.hpp"
 #include "record_resign_support.hpp"
 #include "record_test_support.hpp"
 
@@ -717,6 +718,10 @@ private slots:
                 for (const auto& f : c.failures)
                     named = named || f.find(reason.toStdString()) != std::string::npos;
         QVERIFY2(named, failed_checks(report).c_str());
+        // Split over two processes, V31 is judged at the merge: the same failures, named alike.
+        const auto merged = test::partitioned_report(copy, {{1}, {0}});
+        QVERIFY(merged);
+        QCOMPARE(test::whole_report(*merged), test::whole_report(report));
     }
 
     // d1's log (records, checkpoints, consistency) taken from another election's record, with
