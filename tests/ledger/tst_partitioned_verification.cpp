@@ -90,6 +90,18 @@ private slots:
         QVERIFY(named);
     }
 
+    void districts_go_largest_first_to_the_least_loaded() {
+        const std::vector<DistrictLoad> loads = {
+            {"a", 10}, {"b", 50}, {"c", 20}, {"d", 20}, {"e", 5}, {"f", 1}};
+        using Plan = std::vector<std::vector<std::size_t>>;
+        // Each district costs its records + 1: b 51 | c 21, d 42, a 53; then e to the first (57),
+        // f to the second (55).
+        QCOMPARE(assign_by_size(loads, 2), (Plan{{1, 4}, {2, 3, 0, 5}}));
+        QCOMPARE(assign_by_size(loads, 3), (Plan{{1}, {2, 0}, {3, 4, 5}}));
+        QCOMPARE(assign_by_size(loads, 1), (Plan{{1, 2, 3, 0, 4, 5}}));
+        QCOMPARE(assign_by_size({}, 2), (Plan{{}, {}}));
+    }
+
     void a_part_that_does_not_decode_is_refused() {
         PartitionedVerification merging(tiny_record, {});
         merging.prepare();

@@ -184,6 +184,25 @@ void Verifier::replay_claims(
 
 }  // namespace detail
 
+std::vector<std::vector<std::size_t>> assign_by_size(const std::vector<DistrictLoad>& districts,
+                                                     std::size_t processes) {
+    std::vector<std::vector<std::size_t>> assigned(std::max<std::size_t>(1, processes));
+    std::vector<std::size_t> order(districts.size());
+    for (std::size_t d = 0; d < order.size(); ++d) order[d] = d;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return districts[a].records > districts[b].records;
+    });
+    // A district costs its records plus a fixed share for opening its files.
+    std::vector<std::uint64_t> load(assigned.size(), 0);
+    for (const std::size_t d : order) {
+        const auto least = static_cast<std::size_t>(
+            std::min_element(load.begin(), load.end()) - load.begin());
+        assigned[least].push_back(d);
+        load[least] += districts[d].records + 1;
+    }
+    return assigned;
+}
+
 PartitionedVerification::PartitionedVerification(std::filesystem::path dir,
                                                  VerifyOptions options)
     : dir_(std::move(dir)),

@@ -26,6 +26,12 @@ struct DistrictLoad {
     std::uint64_t records = 0;  // the log's size as record.json states it (to share work only)
 };
 
+// Districts (indices into `districts`) per process: largest first, each to the process with the
+// least work so far (ties: the lower process), so one large district does not leave the others
+// idle at the end. The same answer in every process for the same input.
+std::vector<std::vector<std::size_t>> assign_by_size(const std::vector<DistrictLoad>& districts,
+                                                     std::size_t processes);
+
 class PartitionedVerification {
 public:
     PartitionedVerification(std::filesystem::path dir, VerifyOptions options);
