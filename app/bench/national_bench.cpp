@@ -72,7 +72,7 @@ int run_national_bench(const NationalBenchOptions& options, std::ostream& out) {
     const TemporaryDirectory work("national");
     const auto started = std::chrono::steady_clock::now();
     const BuiltRecord built =
-        build_record(manifest_path.string(), ballots, threads, work.path() / "ledger", record);
+        build_record(manifest_path.string(), ballots, threads, work.path() / "ledger", record, true);
     const double seconds = seconds_since(started);
     std::uintmax_t bytes = 0;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(record))

@@ -30,6 +30,7 @@
 #include <iomanip>
 #include <istream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <ostream>
@@ -130,12 +131,12 @@ T checked(Result<T> result, const std::string& what) {
 // return.
 BuiltRecord build_record(const std::string& manifest_path, std::size_t ballot_count, unsigned threads,
                          const std::filesystem::path& ledger_dir,
-                         const std::filesystem::path& record_dir) {
+                         const std::filesystem::path& record_dir, bool one_kiosk_each) {
     auto manifest = checked(election::load_manifest_file(manifest_path), "manifest");
     const auto ceremony =
         checked(election::run_local_key_ceremony(std::move(manifest)), "ceremony");
     const election::ElectionContext& election = ceremony.election;
-    Workload w = prepare_workload(election, ballot_count, threads);
+    Workload w = prepare_workload(election, ballot_count, threads, one_kiosk_each);
 
     ledger::LedgerOptions ledger_options;
     ledger_options.directory = ledger_dir;
@@ -158,19 +159,24 @@ BuiltRecord build_record(const std::string& manifest_path, std::size_t ballot_co
     w.ballots.clear();
     w.ballots.shrink_to_fit();
     std::vector<Bytes> closings;
+    std::map<std::string, std::vector<std::size_t>, std::less<>> kiosks_of;
+    for (std::size_t k = 0; k < w.kiosks.size(); ++k) kiosks_of[w.kiosks[k].district_id].push_back(k);
     for (std::size_t d = 0; d < w.districts; ++d) {
         const std::string& district_id = ledger->election().manifest.districts[d].id;
         ledger::DeviceKeys keys;
         std::string signer;
-        for (const Kiosk& k : w.kiosks) {
-            if (k.district_id != district_id) continue;
-            keys.emplace(k.device_id, &k.key);
-            if (signer.empty()) signer = k.device_id;
+        for (const std::size_t k : kiosks_of[district_id]) {
+            Kiosk& kiosk = w.kiosks[k];
+            if (!kiosk.key) kiosk.key = kiosk_key(k + 1);  // released after the ballots
+            keys.emplace(kiosk.device_id, &*kiosk.key);
+            if (signer.empty()) signer = kiosk.device_id;
         }
         closings.push_back(checked(
             ledger::make_polls_record(*ledger, d, election::PollsAction::closed,
                                       opening_time + 12 * 3600, "psephos-bench", signer, keys),
             "a closing record"));
+        if (one_kiosk_each)
+            for (const std::size_t k : kiosks_of[district_id]) w.kiosks[k].key.reset();
     }
     checked(ledger->close_all_polls(std::move(closings)), "closing the polls");
     checked(ledger->tally(), "tally");

@@ -35,9 +35,10 @@ struct BuiltRecord {
 // run), ballot i in district i mod D: registrations, polls opened, the ballots, polls closed by
 // the kiosks, the tally, a threshold of guardians' decryptions, the results; the ledger in
 // `ledger_dir`, the record exported to `record_dir`. Throws on anything refused.
+// With `one_kiosk_each` every district has one kiosk (prepare_workload).
 BuiltRecord build_record(const std::string& manifest_path, std::size_t ballots, unsigned threads,
                          const std::filesystem::path& ledger_dir,
-                         const std::filesystem::path& record_dir);
+                         const std::filesystem::path& record_dir, bool one_kiosk_each = false);
 
 // The hidden `psephos-bench verify-child DIR THREADS` that run_verify_bench starts: verifies the
 // record in DIR on THREADS threads and prints one line — "passed" or "failed", the wall seconds,

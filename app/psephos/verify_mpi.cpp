@@ -20,6 +20,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -131,8 +132,12 @@ int run_verify_mpi(const std::string& dir, verifier::VerifyOptions options, bool
             std::max(1U, std::thread::hardware_concurrency() / static_cast<unsigned>(local_ranks));
 
     const auto started = std::chrono::steady_clock::now();
+    const auto since = [](std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+    };
     verifier::PartitionedVerification verification(dir, options);
     const std::vector<verifier::DistrictLoad> loads = verification.prepare();
+    const double prepare_seconds = since(started);
     const auto plan = verifier::assign_by_size(loads, static_cast<std::size_t>(ranks));
     std::vector<std::sig_atomic_t> reported_storage(static_cast<std::size_t>(ranks), 0);
     if (rank == 0) {
@@ -147,6 +152,7 @@ int run_verify_mpi(const std::string& dir, verifier::VerifyOptions options, bool
     const std::string own = verify_own_districts(verification, plan[static_cast<std::size_t>(rank)],
                                                  rank);
     if (rank == 0) reported[0] = 1;
+    const double own_seconds = since(started) - prepare_seconds;
     if (rank != 0) {
         send_part(own);
         MPI_Finalize();
@@ -160,6 +166,8 @@ int run_verify_mpi(const std::string& dir, verifier::VerifyOptions options, bool
         reported[received.back().first] = 1;
     }
     std::signal(SIGTERM, SIG_DFL);
+    const double wait_seconds = since(started) - prepare_seconds - own_seconds;
+    const auto merge_started = std::chrono::steady_clock::now();
     std::sort(received.begin(), received.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& [from, part] : received) {
@@ -175,8 +183,17 @@ int run_verify_mpi(const std::string& dir, verifier::VerifyOptions options, bool
     std::string reason = "not checked: ";
     for (std::size_t i = 0; i < failures.size(); ++i) reason += (i ? "; " : "") + failures[i];
     auto report = verification.finish(parts, reason);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double seconds = since(started);
+    if (std::getenv("PSEPHOS_MPI_TIMINGS")) {
+        std::size_t part_bytes = 0;
+        for (const auto& p : parts) part_bytes += p.size();
+        std::fprintf(stderr,
+                     "psephos: verify --mpi: %d ranks x %u threads: prepare %.3f s, rank 0's "
+                     "districts %.3f s, waiting for the others %.3f s, merge and election-wide "
+                     "checks %.3f s, parts %zu bytes, total %.3f s\n",
+                     ranks, options.threads, prepare_seconds, own_seconds, wait_seconds,
+                     since(merge_started), part_bytes, seconds);
+    }
     MPI_Finalize();
     if (!report) return failure("verify --mpi: " + report.error().message);
     const int status = print_verify_report(dir, *report, as_json, options, seconds);

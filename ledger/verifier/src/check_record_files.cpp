@@ -143,11 +143,14 @@ bool Verifier::refused_by_file_list(const std::string& path) const {
 }
 
 std::size_t Verifier::owner_of_file(const std::string& path) const {
-    for (std::size_t d = 0; d < districts_.size(); ++d) {
-        const std::string& directory = logs_[d].directory;
-        if (path.size() > directory.size() && path.compare(0, directory.size(), directory) == 0 &&
-            path[directory.size()] == '/')
-            return d;
+    if (directory_owner_.empty())
+        for (std::size_t d = 0; d < districts_.size(); ++d)
+            directory_owner_.emplace(logs_[d].directory, d);
+    // The file's directory, then each one above it, against the districts' log directories.
+    for (std::size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0;
+         slash = path.rfind('/', slash - 1)) {
+        const auto it = directory_owner_.find(path.substr(0, slash));
+        if (it != directory_owner_.end()) return it->second;
     }
     return logs_.size();
 }

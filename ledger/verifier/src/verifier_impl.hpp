@@ -316,6 +316,8 @@ private:
     // V3's failures by the index of the file in record.json, until apply_file_hashes.
     std::vector<std::pair<std::size_t, std::string>> file_failures_;
     std::uint64_t files_hashed_ = 0;
+    // District index by log directory, for owner_of_file (filled on first use, after V10).
+    mutable std::unordered_map<std::string, std::size_t> directory_owner_;
 };
 
 }  // namespace psephos::verifier::detail
