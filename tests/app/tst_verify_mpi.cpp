@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -22,7 +23,7 @@ namespace {
 
 constexpr int districts = 100;
 
-Run mpi_verify(int ranks, const QString& record, const QString& fault = {}) {
+Run mpi_run(int ranks, const QStringList& command, const QString& fault = {}) {
     QStringList args = {"-np", QString::number(ranks)};
     if (ranks > 2) args << "--oversubscribe";
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -31,17 +32,22 @@ Run mpi_verify(int ranks, const QString& record, const QString& fault = {}) {
         env.insert("PSEPHOS_MPI_FAULT", fault);
         args << "-x" << "PSEPHOS_MPI_FAULT";
     }
-    args << PSEPHOS_EXE << "verify" << "--mpi" << record << "--json";
+    args << PSEPHOS_EXE << command;
     return test::run_executable(QStringLiteral(MPIEXEC_EXE), args, env);
+}
+
+Run mpi_verify(int ranks, const QString& record, const QString& fault = {}) {
+    return mpi_run(ranks, {"verify", "--mpi", record, "--json"}, fault);
 }
 
 // The district ids a "districts not checked: a, b" line of stderr names.
 std::set<QString> named_not_checked(const QString& err) {
     std::set<QString> names;
     for (const QString& line : err.split('\n')) {
-        const auto at = line.indexOf("districts not checked: ");
+        const auto at = line.indexOf(QRegularExpression("districts not (checked|recomputed): "));
         if (at < 0) continue;
-        for (const QString& id : line.mid(at + 23).split(", ")) names.insert(id.trimmed());
+        const QString list = line.mid(line.indexOf(": ", at) + 2);
+        for (const QString& id : list.split(", ")) names.insert(id.trimmed());
     }
     return names;
 }
@@ -53,6 +59,7 @@ class TestVerifyMpi : public QObject {
 
     QTemporaryDir tmp_;
     QString record_;
+    QString changed_;  // a copy with a ballot of d-042 changed
 
     // Flips a byte in the middle of the first ballot of the district's log and redoes the
     // file's sha256 in record.json.
@@ -95,6 +102,11 @@ private slots:
             {"national", "--districts", QString::number(districts), "--ballots-per-district", "3",
              "--out", record_});
         QVERIFY2(built.exit_code == 0, qPrintable(test::describe(built)));
+        changed_ = tmp_.path() + "/changed";
+        QVERIFY(QDir().mkpath(changed_));
+        const Run copied = test::run_executable("cp", {"-a", record_ + "/.", changed_});
+        QVERIFY(copied.exit_code == 0);
+        change_a_ballot(changed_, "d-042");
     }
 
     void same_report_as_one_process_data() {
@@ -104,14 +116,7 @@ private slots:
     }
     void same_report_as_one_process() {
         QFETCH(bool, changed);
-        QString record = record_;
-        if (changed) {
-            record = tmp_.path() + "/changed";
-            QVERIFY(QDir().mkpath(record));
-            const Run copied = test::run_executable("cp", {"-a", record_ + "/.", record});
-            QVERIFY(copied.exit_code == 0);
-            change_a_ballot(record, "d-042");
-        }
+        const QString record = changed ? changed_ : record_;
         const Run single = test::run({"verify", record, "--json"});
         QCOMPARE(single.exit_code, changed ? 1 : 0);
         const QJsonObject report = test::json_of(single);
@@ -131,6 +136,39 @@ private slots:
             QVERIFY2(mpi.exit_code == single.exit_code, qPrintable(test::describe(mpi)));
             QCOMPARE(mpi.out, single.out);
         }
+    }
+
+    // tally --recompute: the ranks' partial sums added at rank 0 give the one process's output.
+    void tally_recompute_same_as_one_process_data() {
+        QTest::addColumn<bool>("changed");
+        QTest::newRow("as built") << false;
+        QTest::newRow("a ballot changed in d-042") << true;
+    }
+    void tally_recompute_same_as_one_process() {
+        QFETCH(bool, changed);
+        const QString record = changed ? changed_ : record_;
+        const Run single = test::run({"tally", "--recompute", record});
+        QCOMPARE(single.exit_code, changed ? 1 : 0);
+        QVERIFY2(single.out.contains(changed ? "DIFFER: " : "MATCH: 300 ballots counted in 100"),
+                 qPrintable(test::describe(single)));
+        QVERIFY(single.out.contains("contest measure-1 option yes: election-wide encrypted total"));
+        for (const QString& line : single.out.split('\n'))
+            if (line.startsWith("district ") && !line.contains(") matches: "))
+                QVERIFY2(changed && line.startsWith("district d-042: "), qPrintable(line));
+        for (const int ranks : {2, 3}) {
+            const Run mpi = mpi_run(ranks, {"tally", "--recompute", "--mpi", record});
+            QCOMPARE(mpi.exit_code, single.exit_code);
+            QCOMPARE(mpi.out, single.out);
+        }
+    }
+
+    void a_killed_rank_fails_the_tally_recompute() {
+        const Run mpi = mpi_run(3, {"tally", "--recompute", "--mpi", record_}, "kill:1");
+        QVERIFY2(mpi.exit_code != 0, qPrintable(test::describe(mpi)));
+        QVERIFY(!mpi.out.contains("MATCH"));
+        const std::set<QString> named = named_not_checked(mpi.err);
+        QVERIFY2(named.size() >= districts / 4 && named.size() <= districts / 2,
+                 qPrintable(test::describe(mpi)));
     }
 
     void a_killed_rank_fails_the_run_naming_its_districts_data() {
