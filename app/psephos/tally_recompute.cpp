@@ -31,7 +31,8 @@ namespace json = boost::json;
 
 // One district's recount: its output line and its recomputed sums.
 struct Recount {
-    bool matches = false;  // a recorded tally, equal to the recomputation
+    bool matches = false;     // a recorded tally, equal to the recomputation
+    bool recomputed = false;  // the log read and every record fed: `sums` are its sums
     std::string line;      // "district <id>: …"
     std::uint64_t counted = 0;
     election::PerOption<crypto::Ciphertext> sums;
@@ -66,7 +67,8 @@ Recount recount_district(const record::RecordReader& reader, const std::string& 
     });
     const election::DistrictTally recomputed = recomputation.value().finish();
     out.counted = recomputed.ballots_counted;
-    out.sums = recomputed.sums;
+    out.recomputed = read && !mismatch;
+    if (out.recomputed) out.sums = recomputed.sums;
     if (!read) {
         out.line = at + "not recomputed: " + read.error().message;
     } else if (mismatch) {
@@ -122,7 +124,7 @@ json::object make_part(const std::map<std::size_t, Recount>& recounts) {
     std::map<std::pair<std::string, std::string>, crypto::CiphertextSum> totals;
     json::array lines;
     for (const auto& [d, r] : recounts) {
-        lines.push_back(json::array{d, r.matches, r.line, r.counted});
+        lines.push_back(json::array{d, r.matches, r.line, r.counted, r.recomputed});
         for (const auto& contest : r.sums)
             for (const auto& option : contest.options)
                 totals[{contest.contest_id, option.option_id}].add(option.value);
@@ -201,6 +203,7 @@ int run_tally_recompute(const std::string& dir, unsigned threads, bool as_json, 
         }
     }
     bool all_match = complete;
+    bool all_recomputed = complete;
     std::uint64_t counted = 0;
     json::array districts_json;
     for (std::size_t d = 0; d < ids.size(); ++d) {
@@ -210,6 +213,7 @@ int run_tally_recompute(const std::string& dir, unsigned threads, bool as_json, 
         }
         const auto& l = *lines[d];
         all_match = all_match && l.at(1).as_bool();
+        all_recomputed = all_recomputed && l.at(4).as_bool();
         counted += l.at(3).to_number<std::uint64_t>();
         if (as_json) {
             districts_json.push_back(json::object{{"district", ids[d]},
@@ -220,9 +224,10 @@ int run_tally_recompute(const std::string& dir, unsigned threads, bool as_json, 
             std::cout << std::string_view(l.at(2).as_string()) << '\n';
         }
     }
-    // The totals in the manifest's contest and option order; none when a district is missing.
+    // The totals in the manifest's contest and option order; none unless every district's log
+    // was recomputed.
     json::array totals_json;
-    if (complete)
+    if (all_recomputed)
     for (const auto& contest : manifest.contests)
         for (const auto& option : contest.options) {
             const auto it = totals.find({contest.id, option.id});
@@ -246,7 +251,7 @@ int run_tally_recompute(const std::string& dir, unsigned threads, bool as_json, 
                   << '\n';
     } else {
         std::cout << verdict << ": " << counted << " ballots counted in " << ids.size()
-                  << " districts" << (complete ? "" : "; no election-wide totals") << '\n';
+                  << " districts" << (all_recomputed ? "" : "; no election-wide totals") << '\n';
     }
     return all_match ? exit_ok : exit_failure;
 }
