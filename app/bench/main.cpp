@@ -14,10 +14,10 @@
 #include "ballot_bench.hpp"
 #include "crypto_bench.hpp"
 #include "ledger_bench.hpp"
+#include "national_bench.hpp"
 #include "psephos/crypto/scalar.hpp"
 #include "station_bench.hpp"
 #include "tally_bench.hpp"
-#include "national_bench.hpp"
 #include "verify_bench.hpp"
 
 namespace {

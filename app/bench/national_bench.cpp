@@ -34,23 +34,24 @@ json::object national_manifest(std::size_t districts) {
         list.push_back(json::object{{"id", id}, {"name", "District " + std::to_string(d + 1)}});
         ids.emplace_back(id);
     }
-    return {{"format", "psephos-election-manifest-v1"},
-            {"election_id", "national-bench-2026"},
-            {"name", "National benchmark election 2026"},
-            {"start_date", "2026-11-03"},
-            {"end_date", "2026-11-03"},
-            {"districts", std::move(list)},
-            {"contests", json::array{json::object{
-                             {"id", "measure-1"},
-                             {"title", "Measure 1: Shall the benchmark pass?"},
-                             {"kind", "ballot_measure"},
-                             {"vote_for", 1},
-                             {"options", json::array{json::object{{"id", "yes"}, {"label", "Yes"}},
-                                                     json::object{{"id", "no"}, {"label", "No"}}}}}}},
-            {"ballot_styles",
-             json::array{json::object{
-                 {"id", "national"}, {"districts", std::move(ids)}, {"contests", {"measure-1"}}}}},
-            {"guardians", json::object{{"count", 3}, {"threshold", 2}}}};
+    return {
+        {"format", "psephos-election-manifest-v1"},
+        {"election_id", "national-bench-2026"},
+        {"name", "National benchmark election 2026"},
+        {"start_date", "2026-11-03"},
+        {"end_date", "2026-11-03"},
+        {"districts", std::move(list)},
+        {"contests", json::array{json::object{
+                         {"id", "measure-1"},
+                         {"title", "Measure 1: Shall the benchmark pass?"},
+                         {"kind", "ballot_measure"},
+                         {"vote_for", 1},
+                         {"options", json::array{json::object{{"id", "yes"}, {"label", "Yes"}},
+                                                 json::object{{"id", "no"}, {"label", "No"}}}}}}},
+        {"ballot_styles",
+         json::array{json::object{
+             {"id", "national"}, {"districts", std::move(ids)}, {"contests", {"measure-1"}}}}},
+        {"guardians", json::object{{"count", 3}, {"threshold", 2}}}};
 }
 
 }  // namespace
@@ -71,8 +72,8 @@ int run_national_bench(const NationalBenchOptions& options, std::ostream& out) {
     const std::size_t ballots = options.districts * options.ballots_per_district;
     const TemporaryDirectory work("national");
     const auto started = std::chrono::steady_clock::now();
-    const BuiltRecord built =
-        build_record(manifest_path.string(), ballots, threads, work.path() / "ledger", record, true);
+    const BuiltRecord built = build_record(manifest_path.string(), ballots, threads,
+                                           work.path() / "ledger", record, true);
     const double seconds = seconds_since(started);
     std::uintmax_t bytes = 0;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(record))

@@ -1,8 +1,8 @@
 // `psephos-bench national --districts D --ballots-per-district B --out DIR` (docs/scale.md): a
 // large synthetic election record written quickly, for `psephos verify --mpi` at scale. The
 // election is one yes/no measure over D districts (one ballot style), one kiosk a district, three
-// guardians of whom two decrypt; every ballot is encrypted with its own nonces and proofs and signed by its kiosk, as on
-// the day, so the record verifies with `psephos verify` like any other.
+// guardians of whom two decrypt; every ballot is encrypted with its own nonces and proofs and
+// signed by its kiosk, as on the day, so the record verifies with `psephos verify` like any other.
 #pragma once
 
 #include <cstddef>

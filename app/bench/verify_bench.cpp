@@ -124,13 +124,12 @@ T checked(Result<T> result, const std::string& what) {
     return std::move(result).value();
 }
 
-
 }  // namespace
 
 // The whole day into a ledger in `ledger_dir`, exported to `record_dir`; the ledger is closed on
 // return.
-BuiltRecord build_record(const std::string& manifest_path, std::size_t ballot_count, unsigned threads,
-                         const std::filesystem::path& ledger_dir,
+BuiltRecord build_record(const std::string& manifest_path, std::size_t ballot_count,
+                         unsigned threads, const std::filesystem::path& ledger_dir,
                          const std::filesystem::path& record_dir, bool one_kiosk_each) {
     auto manifest = checked(election::load_manifest_file(manifest_path), "manifest");
     const auto ceremony =
@@ -160,7 +159,8 @@ BuiltRecord build_record(const std::string& manifest_path, std::size_t ballot_co
     w.ballots.shrink_to_fit();
     std::vector<Bytes> closings;
     std::map<std::string, std::vector<std::size_t>, std::less<>> kiosks_of;
-    for (std::size_t k = 0; k < w.kiosks.size(); ++k) kiosks_of[w.kiosks[k].district_id].push_back(k);
+    for (std::size_t k = 0; k < w.kiosks.size(); ++k)
+        kiosks_of[w.kiosks[k].district_id].push_back(k);
     for (std::size_t d = 0; d < w.districts; ++d) {
         const std::string& district_id = ledger->election().manifest.districts[d].id;
         ledger::DeviceKeys keys;
@@ -337,8 +337,9 @@ int run_verify_bench(const VerifyBenchOptions& options, std::ostream& out) {
         options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     const TemporaryDirectory directory("verify");
     const auto build_start = std::chrono::steady_clock::now();
-    const BuiltRecord built = build_record(options.manifest_path, options.ballots, threads,
-                                           directory.path() / "ledger", directory.path() / "record");
+    const BuiltRecord built =
+        build_record(options.manifest_path, options.ballots, threads, directory.path() / "ledger",
+                     directory.path() / "record");
     const double build_seconds = seconds_since(build_start);
     const std::filesystem::path record = directory.path() / "record";
 

@@ -60,8 +60,8 @@ election::BallotMarks varied_full_vote(const election::ElectionManifest& m,
 
 crypto::Ed25519SigningKey kiosk_key(std::size_t number) {
     const std::string label = "psephos-bench national kiosk " + std::to_string(number);
-    const Hash32 seed = crypto::sha256(
-        ByteSpan(reinterpret_cast<const std::uint8_t*>(label.data()), label.size()));
+    const Hash32 seed =
+        crypto::sha256(ByteSpan(reinterpret_cast<const std::uint8_t*>(label.data()), label.size()));
     auto key = crypto::Ed25519SigningKey::from_seed(seed.bytes);
     if (!key) throw std::runtime_error("kiosk key: " + key.error().message);
     return std::move(key).value();

@@ -145,8 +145,7 @@ bool MpiJob::injected_failure() const {
     if (!fault) return false;
     const std::string text = fault;
     const auto colon = text.find(':');
-    if (colon == std::string::npos || text.substr(colon + 1) != std::to_string(rank_))
-        return false;
+    if (colon == std::string::npos || text.substr(colon + 1) != std::to_string(rank_)) return false;
     if (text.substr(0, colon) == "kill") std::raise(SIGKILL);
     return text.substr(0, colon) == "fail";
 }

@@ -7,8 +7,8 @@
 // districts are dealt to the ranks by size (verifier::assign_by_size), each rank sums its own
 // districts into partial totals, and rank 0 adds the partial totals: the same output as one
 // process, line for line.
-#include <boost/json.hpp>
 #include <atomic>
+#include <boost/json.hpp>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -33,7 +33,7 @@ namespace json = boost::json;
 struct Recount {
     bool matches = false;     // a recorded tally, equal to the recomputation
     bool recomputed = false;  // the log read and every record fed: `sums` are its sums
-    std::string line;      // "district <id>: …"
+    std::string line;         // "district <id>: …"
     std::uint64_t counted = 0;
     election::PerOption<crypto::Ciphertext> sums;
 };
@@ -41,8 +41,8 @@ struct Recount {
 Recount recount_district(const record::RecordReader& reader, const std::string& id) {
     Recount out;
     const std::string at = "district " + id + ": ";
-    auto recomputation = election::TallyRecomputation::create(reader.election(), id,
-                                                              election::BallotChecks::full);
+    auto recomputation =
+        election::TallyRecomputation::create(reader.election(), id, election::BallotChecks::full);
     if (!recomputation) {
         out.line = at + "not recomputed: " + recomputation.error().message;
         return out;
@@ -82,9 +82,10 @@ Recount recount_district(const record::RecordReader& reader, const std::string& 
                    ") differs from its recomputation: " + same.error().message;
     } else {
         out.matches = true;
-        out.line = at + "the tally (record " + std::to_string(tally_index) + ") matches: " +
-                   std::to_string(recomputed.ballots_counted) + " ballots counted, " +
-                   std::to_string(recomputed.ballots_challenged) + " challenged";
+        out.line = at + "the tally (record " + std::to_string(tally_index) +
+                   ") matches: " + std::to_string(recomputed.ballots_counted) +
+                   " ballots counted, " + std::to_string(recomputed.ballots_challenged) +
+                   " challenged";
     }
     return out;
 }
@@ -108,8 +109,8 @@ std::map<std::size_t, Recount> recount(const std::string& dir, const std::vector
                     if (reader) {
                         r = recount_district(reader.value(), ids[d]);
                     } else {
-                        r.line = "district " + ids[d] + ": not recomputed: " +
-                                 reader.error().message;
+                        r.line =
+                            "district " + ids[d] + ": not recomputed: " + reader.error().message;
                     }
                     std::lock_guard lock(mutex);
                     out.emplace(d, std::move(r));
@@ -154,8 +155,8 @@ int run_tally_recompute(const std::string& dir, unsigned threads, bool as_json, 
         if (!started) return failure("tally " + started.error().message);
         job = std::move(started).value();
         threads = job->threads();
-        job->set_plan(verifier::assign_by_size(loads, static_cast<std::size_t>(job->ranks())),
-                      ids, "recomputed");
+        job->set_plan(verifier::assign_by_size(loads, static_cast<std::size_t>(job->ranks())), ids,
+                      "recomputed");
     }
     if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
     std::vector<std::size_t> mine;
@@ -166,7 +167,8 @@ int run_tally_recompute(const std::string& dir, unsigned threads, bool as_json, 
     }
     std::string own;
     if (job && job->injected_failure()) {
-        own = mpi_failure_mark + ("rank " + std::to_string(job->rank()) + " failed (PSEPHOS_MPI_FAULT)");
+        own = mpi_failure_mark +
+              ("rank " + std::to_string(job->rank()) + " failed (PSEPHOS_MPI_FAULT)");
     } else {
         try {
             own = json::serialize(make_part(recount(dir, ids, mine, threads)));
@@ -197,7 +199,8 @@ int run_tally_recompute(const std::string& dir, unsigned threads, bool as_json, 
             auto bytes = from_hex(a.at(2).as_string());
             auto ciphertext = bytes ? crypto::Ciphertext::from_bytes(bytes.value())
                                     : Result<crypto::Ciphertext>(bytes.error());
-            if (!ciphertext) return failure("tally --recompute: a rank's partial sum does not decode");
+            if (!ciphertext)
+                return failure("tally --recompute: a rank's partial sum does not decode");
             totals[{std::string(a.at(0).as_string()), std::string(a.at(1).as_string())}].add(
                 ciphertext.value());
         }
@@ -228,19 +231,19 @@ int run_tally_recompute(const std::string& dir, unsigned threads, bool as_json, 
     // was recomputed.
     json::array totals_json;
     if (all_recomputed)
-    for (const auto& contest : manifest.contests)
-        for (const auto& option : contest.options) {
-            const auto it = totals.find({contest.id, option.id});
-            if (it == totals.end()) continue;
-            const std::string hex = to_hex(it->second.value().to_bytes());
-            if (as_json) {
-                totals_json.push_back(
-                    json::object{{"contest", contest.id}, {"option", option.id}, {"sum", hex}});
-            } else {
-                std::cout << "contest " << contest.id << " option " << option.id
-                          << ": election-wide encrypted total " << hex << '\n';
+        for (const auto& contest : manifest.contests)
+            for (const auto& option : contest.options) {
+                const auto it = totals.find({contest.id, option.id});
+                if (it == totals.end()) continue;
+                const std::string hex = to_hex(it->second.value().to_bytes());
+                if (as_json) {
+                    totals_json.push_back(
+                        json::object{{"contest", contest.id}, {"option", option.id}, {"sum", hex}});
+                } else {
+                    std::cout << "contest " << contest.id << " option " << option.id
+                              << ": election-wide encrypted total " << hex << '\n';
+                }
             }
-        }
     const char* verdict = !complete ? "INCOMPLETE" : all_match ? "MATCH" : "DIFFER";
     if (as_json) {
         std::cout << json::serialize(json::object{{"record", dir},

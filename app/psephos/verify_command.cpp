@@ -13,10 +13,10 @@
 #include <mutex>
 
 #include "commands.hpp"
-#include "verify_mpi.hpp"
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/election/authority.hpp"
 #include "psephos/verifier/record_verifier.hpp"
+#include "verify_mpi.hpp"
 
 namespace psephos::app {
 

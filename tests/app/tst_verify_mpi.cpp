@@ -30,7 +30,8 @@ Run mpi_run(int ranks, const QStringList& command, const QString& fault = {}) {
     env.remove("PSEPHOS_MPI_FAULT");
     if (!fault.isEmpty()) {
         env.insert("PSEPHOS_MPI_FAULT", fault);
-        args << "-x" << "PSEPHOS_MPI_FAULT";
+        args << "-x"
+             << "PSEPHOS_MPI_FAULT";
     }
     args << PSEPHOS_EXE << command;
     return test::run_executable(QStringLiteral(MPIEXEC_EXE), args, env);
@@ -97,10 +98,10 @@ private slots:
     void initTestCase() {
         QVERIFY(tmp_.isValid());
         record_ = tmp_.path() + "/record";
-        const Run built = test::run_executable(
-            QStringLiteral(PSEPHOS_BENCH_EXE),
-            {"national", "--districts", QString::number(districts), "--ballots-per-district", "3",
-             "--out", record_});
+        const Run built =
+            test::run_executable(QStringLiteral(PSEPHOS_BENCH_EXE),
+                                 {"national", "--districts", QString::number(districts),
+                                  "--ballots-per-district", "3", "--out", record_});
         QVERIFY2(built.exit_code == 0, qPrintable(test::describe(built)));
         changed_ = tmp_.path() + "/changed";
         QVERIFY(QDir().mkpath(changed_));
@@ -187,7 +188,8 @@ private slots:
         // About a third of the districts, each one of the record's.
         QVERIFY2(named.size() >= districts / 4 && named.size() <= districts / 2,
                  qPrintable(test::describe(mpi)));
-        for (const QString& id : named) QVERIFY2(QDir(record_ + "/districts/" + id).exists(), qPrintable(id));
+        for (const QString& id : named)
+            QVERIFY2(QDir(record_ + "/districts/" + id).exists(), qPrintable(id));
         if (fault.startsWith("fail")) {
             // The report is still printed, incomplete, its unchecked districts marked so.
             const QJsonObject report = test::json_of(mpi);

@@ -91,8 +91,8 @@ private slots:
     }
 
     void districts_go_largest_first_to_the_least_loaded() {
-        const std::vector<DistrictLoad> loads = {
-            {"a", 10}, {"b", 50}, {"c", 20}, {"d", 20}, {"e", 5}, {"f", 1}};
+        const std::vector<DistrictLoad> loads = {{"a", 10}, {"b", 50}, {"c", 20},
+                                                 {"d", 20}, {"e", 5},  {"f", 1}};
         using Plan = std::vector<std::vector<std::size_t>>;
         // Each district costs its records + 1: b 51 | c 21, d 42, a 53; then e to the first (57),
         // f to the second (55).

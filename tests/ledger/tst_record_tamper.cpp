@@ -17,12 +17,12 @@
 #include <span>
 
 #include "ledger_scenario.hpp"
+#include "partitioned_support.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/election/signed_note.hpp"
 #include "psephos/ledger/tallying_module.hpp"
 #include "psephos/record/election_record.hpp"
 #include "psephos/verifier/record_verifier.hpp"
-#include "partitioned_support.hpp"
 #include "record_resign_support.hpp"
 #include "record_test_support.hpp"
 

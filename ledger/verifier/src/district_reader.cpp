@@ -482,8 +482,8 @@ void DistrictReader::on_registration(std::uint64_t index, ByteSpan frame) {
     // V31: one key, one device, one district.
     v_.v31.count();
     const std::string device = at + " (device '" + reg.device_id + "')";
-    if (auto failure = v_.names.claim(ElectionWideNames::Kind::device_id,
-                                      as_bytes(reg.device_id), id_, device))
+    if (auto failure = v_.names.claim(ElectionWideNames::Kind::device_id, as_bytes(reg.device_id),
+                                      id_, device))
         v_.v31.fail(std::move(*failure));
     if (auto failure =
             v_.names.claim(ElectionWideNames::Kind::device_key, reg.key.span(), id_, device))

@@ -133,8 +133,8 @@ bool Verifier::absorb_part(const std::string& text, std::vector<bool>& covered,
             const auto& e = entry.as_object();
             const auto d = e.at("district").to_number<std::size_t>();
             if (d >= districts_.size() || covered[d]) {
-                error = "a part covers district number " + std::to_string(d) +
-                        " twice or out of range";
+                error =
+                    "a part covers district number " + std::to_string(d) + " twice or out of range";
                 return false;
             }
             covered[d] = true;
@@ -143,7 +143,7 @@ bool Verifier::absorb_part(const std::string& text, std::vector<bool>& covered,
             for (const auto& cp : e.at("checkpoints").as_array()) {
                 const auto& a = cp.as_array();
                 log.checkpoints[a.at(0).to_number<std::uint64_t>()] = {read_hash(a.at(1)),
-                                                                      read_hash(a.at(2))};
+                                                                       read_hash(a.at(2))};
             }
             districts_[d] = summary_from_json(e.at("summary").as_object());
             for (const int n : district_checks)
@@ -153,7 +153,8 @@ bool Verifier::absorb_part(const std::string& text, std::vector<bool>& covered,
                 const auto& a = c.as_array();
                 const int kind = a.at(0).to_number<int>();
                 auto digest = psephos::from_hex(a.at(1).as_string());
-                ElectionWideNames::Claim claim{static_cast<ElectionWideNames::Kind>(kind), {},
+                ElectionWideNames::Claim claim{static_cast<ElectionWideNames::Kind>(kind),
+                                               {},
                                                std::string(a.at(2).as_string())};
                 if (kind < 1 || kind > 4 || !digest || digest->size() != claim.digest.size())
                     throw std::invalid_argument("a claim of V31 does not decode");
@@ -195,16 +196,15 @@ std::vector<std::vector<std::size_t>> assign_by_size(const std::vector<DistrictL
     // A district costs its records plus a fixed share for opening its files.
     std::vector<std::uint64_t> load(assigned.size(), 0);
     for (const std::size_t d : order) {
-        const auto least = static_cast<std::size_t>(
-            std::min_element(load.begin(), load.end()) - load.begin());
+        const auto least =
+            static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
         assigned[least].push_back(d);
         load[least] += districts[d].records + 1;
     }
     return assigned;
 }
 
-PartitionedVerification::PartitionedVerification(std::filesystem::path dir,
-                                                 VerifyOptions options)
+PartitionedVerification::PartitionedVerification(std::filesystem::path dir, VerifyOptions options)
     : dir_(std::move(dir)),
       options_(std::move(options)),
       verifier_(std::make_unique<detail::Verifier>(dir_, options_)) {}

@@ -106,8 +106,10 @@ json::object Outcome::to_json() const {
     std::lock_guard lock(mutex_);
     json::array failures;
     for (const auto& f : failures_) failures.emplace_back(f);
-    return {{"items", items_.load()},       {"failures", std::move(failures)},
-            {"count", failure_count_},      {"not_run", not_run_},
+    return {{"items", items_.load()},
+            {"failures", std::move(failures)},
+            {"count", failure_count_},
+            {"not_run", not_run_},
             {"why", why_}};
 }
 
