@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
@@ -22,13 +23,21 @@ namespace psephos::app {
 
 namespace {
 
-// Rank 0's SIGTERM handler's lines, and which ranks have reported; built before the handler is
-// installed and only flags change after.
+// Rank 0's SIGTERM handler's lines, and which ranks have reported. The handler is installed at
+// the start; it reads the lines only once `planned` is set, after they are all built, and only
+// the flags change after that.
 std::vector<std::string> unreported_lines;
 std::unique_ptr<volatile std::sig_atomic_t[]> reported;
+volatile std::sig_atomic_t planned = 0;
 
 extern "C" void name_unreported_districts(int) {
-    for (std::size_t r = 0; r < unreported_lines.size(); ++r)
+    if (!planned) {
+        constexpr char early[] =
+            "psephos: --mpi: the job was stopped before the districts were dealt to the ranks; "
+            "none was done\n";
+        [[maybe_unused]] const auto n = ::write(STDERR_FILENO, early, sizeof early - 1);
+    }
+    for (std::size_t r = 0; planned && r < unreported_lines.size(); ++r)
         if (!reported[r]) {
             const std::string& line = unreported_lines[r];
             [[maybe_unused]] const auto n = ::write(STDERR_FILENO, line.data(), line.size());
@@ -85,6 +94,8 @@ Result<std::unique_ptr<MpiJob>> MpiJob::start(unsigned threads) {
     job->threads_ = threads ? threads
                             : std::max(1U, std::thread::hardware_concurrency() /
                                                static_cast<unsigned>(local_ranks));
+    // From here on, a SIGTERM (mpirun stopping the job: another rank died) is reported.
+    if (job->rank_ == 0) std::signal(SIGTERM, name_unreported_districts);
     return job;
 }
 
@@ -130,7 +141,8 @@ void MpiJob::set_plan(std::vector<std::vector<std::size_t>> plan, std::vector<st
                                    district_list(r) + "\n");
     reported = std::make_unique<volatile std::sig_atomic_t[]>(static_cast<std::size_t>(ranks_));
     for (int r = 0; r < ranks_; ++r) reported[r] = 0;
-    std::signal(SIGTERM, name_unreported_districts);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    planned = 1;
 }
 
 std::string MpiJob::district_list(int rank) const {

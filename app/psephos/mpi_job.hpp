@@ -34,8 +34,8 @@ public:
     const std::vector<std::size_t>& own() const { return plan_[static_cast<std::size_t>(rank_)]; }
     std::string district_list(int rank) const;
 
-    // PSEPHOS_MPI_FAULT=kill:R or fail:R (a test hook): this rank dies now by SIGKILL (kill), or
-    // true (fail: report a failure instead of the part).
+    // PSEPHOS_MPI_FAULT=kill:R or fail:R (a test hook, asked once the rank's part is ready): this
+    // rank dies now by SIGKILL (kill), or true (fail: report a failure instead of the part).
     bool injected_failure() const;
 
     // Every rank but 0 sends its part and gets an empty vector back; rank 0 gets every rank's

@@ -166,16 +166,15 @@ int run_tally_recompute(const std::string& dir, unsigned threads, bool as_json, 
         for (std::size_t d = 0; d < ids.size(); ++d) mine.push_back(d);
     }
     std::string own;
-    if (job && job->injected_failure()) {
+    try {
+        own = json::serialize(make_part(recount(dir, ids, mine, threads)));
+    } catch (const std::exception& e) {
+        own = mpi_failure_mark +
+              (job ? "rank " + std::to_string(job->rank()) + " failed: " : "failed: ") + e.what();
+    }
+    if (job && job->injected_failure())
         own = mpi_failure_mark +
               ("rank " + std::to_string(job->rank()) + " failed (PSEPHOS_MPI_FAULT)");
-    } else {
-        try {
-            own = json::serialize(make_part(recount(dir, ids, mine, threads)));
-        } catch (const std::exception& e) {
-            own = mpi_failure_mark + std::string("failed: ") + e.what();
-        }
-    }
     const std::vector<std::string> parts = job ? job->gather(own) : std::vector{own};
     if (job && job->rank() != 0) return exit_ok;
 

@@ -30,12 +30,14 @@ namespace {
 std::string verify_own_districts(const MpiJob& job,
                                  verifier::PartitionedVerification& verification) {
     const std::string rank = "rank " + std::to_string(job.rank());
-    if (job.injected_failure()) return mpi_failure_mark + rank + " failed (PSEPHOS_MPI_FAULT)";
+    std::string part;
     try {
-        return verification.verify_districts(job.own());
+        part = verification.verify_districts(job.own());
     } catch (const std::exception& e) {
         return mpi_failure_mark + rank + " failed: " + e.what();
     }
+    if (job.injected_failure()) return mpi_failure_mark + rank + " failed (PSEPHOS_MPI_FAULT)";
+    return part;
 }
 
 }  // namespace
