@@ -16,6 +16,7 @@
 #include "county_bench.hpp"
 #include "crypto_bench.hpp"
 #include "ledger_bench.hpp"
+#include "national_bench.hpp"
 #include "psephos/crypto/scalar.hpp"
 #include "station_bench.hpp"
 #include "tally_bench.hpp"
@@ -32,7 +33,9 @@ int usage() {
            "       psephos-bench county [--json] [--ballots N] [--manifest FILE] [--threads T]\n"
            "       psephos-bench station --station-binary PATH [--json] [--kiosks K] [--ballots "
            "N]\n"
-           "                     [--threads T] [--window W] [--hostile] [--manifest FILE]\n";
+           "                     [--threads T] [--window W] [--hostile] [--manifest FILE]\n"
+           "       psephos-bench national --districts D --ballots-per-district B --out DIR\n"
+           "                     [--threads T] [--json]\n";
     return 2;
 }
 
@@ -94,6 +97,42 @@ int run_station_suite(int argc, char** argv) {
         return 1;
     }
 }
+// psephos-bench national …: a large synthetic record (docs/scale.md).
+int run_national_suite(int argc, char** argv) {
+    psephos::bench::NationalBenchOptions options;
+    for (int i = 2; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const bool has_value = i + 1 < argc;
+        std::optional<long> n;
+        if (arg == "--json") {
+            options.json = true;
+        } else if (arg == "--out" && has_value) {
+            options.out = argv[++i];
+        } else if (arg == "--districts" && has_value) {
+            if (!(n = parse_number(arg, argv[++i], 1, 1'000'000))) return 2;
+            options.districts = static_cast<std::size_t>(*n);
+        } else if (arg == "--ballots-per-district" && has_value) {
+            if (!(n = parse_number(arg, argv[++i], 1, 1'000'000))) return 2;
+            options.ballots_per_district = static_cast<std::size_t>(*n);
+        } else if (arg == "--threads" && has_value) {
+            if (!(n = parse_number(arg, argv[++i], 1, 1024))) return 2;
+            options.threads = static_cast<unsigned>(*n);
+        } else {
+            std::cerr << "psephos-bench: unknown argument '" << arg << "'\n";
+            return usage();
+        }
+    }
+    if (options.out.empty()) {
+        std::cerr << "psephos-bench: national needs --out DIR\n";
+        return usage();
+    }
+    try {
+        return psephos::bench::run_national_bench(options, std::cout);
+    } catch (const std::exception& e) {
+        std::cerr << "psephos-bench: " << e.what() << '\n';
+        return 1;
+    }
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -101,6 +140,7 @@ int main(int argc, char** argv) {
     if (argc < 2) return usage();
     const std::string suite = argv[1];
     if (suite == "station") return run_station_suite(argc, argv);
+    if (suite == "national") return run_national_suite(argc, argv);
     if (suite == "verify-child") {
         // Not for people: the process run_verify_bench starts for each verification.
         if (argc != 4) return usage();

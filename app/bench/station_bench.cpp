@@ -455,7 +455,7 @@ void write_station_files(Setup& s) {
             throw std::runtime_error(ok.error().message);
     }
     for (const Kiosk& k : w.kiosks) {
-        auto identity = station::make_tls_identity(k.key, k.device_id);
+        auto identity = station::make_tls_identity(*k.key, k.device_id);
         if (!identity) throw std::runtime_error(identity.error().message);
         s.identities.push_back(std::move(identity).value());
     }
@@ -474,7 +474,7 @@ HostileTarget make_attack(const Setup& s, std::optional<station::TlsIdentity>& s
         spare.device_id + "-b0", spare.device_id, s.district_id, ballot_time,
         election::initial_tracking_code(election.base_hash, spare.device_id)};
     auto flood_ballot = election::encrypt_ballot(
-        election, request, varied_full_vote(election.manifest, *style, 0), spare.key);
+        election, request, varied_full_vote(election.manifest, *style, 0), *spare.key);
     if (!flood_ballot) throw std::runtime_error(flood_ballot.error().message);
     return HostileTarget{"",
                          0,

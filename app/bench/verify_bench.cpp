@@ -30,6 +30,7 @@
 #include <iomanip>
 #include <istream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <ostream>
@@ -123,28 +124,25 @@ T checked(Result<T> result, const std::string& what) {
     return std::move(result).value();
 }
 
-struct BuiltRecord {
-    std::size_t districts = 0;
-    std::size_t kiosks = 0;
-    std::uint32_t guardians_decrypting = 0;
-    record::ExportSummary summary;
-};
+}  // namespace
 
-// The whole day into a ledger under `dir`, exported to dir/record; the ledger is closed on return.
-BuiltRecord build_record(const VerifyBenchOptions& options, unsigned threads,
-                         const std::filesystem::path& dir) {
-    auto manifest = checked(election::load_manifest_file(options.manifest_path), "manifest");
+// The whole day into a ledger in `ledger_dir`, exported to `record_dir`; the ledger is closed on
+// return.
+BuiltRecord build_record(const std::string& manifest_path, std::size_t ballot_count,
+                         unsigned threads, const std::filesystem::path& ledger_dir,
+                         const std::filesystem::path& record_dir, bool one_kiosk_each) {
+    auto manifest = checked(election::load_manifest_file(manifest_path), "manifest");
     const auto ceremony =
         checked(election::run_local_key_ceremony(std::move(manifest)), "ceremony");
     const election::ElectionContext& election = ceremony.election;
-    Workload w = prepare_workload(election, options.ballots, threads);
+    Workload w = prepare_workload(election, ballot_count, threads, one_kiosk_each);
 
     ledger::LedgerOptions ledger_options;
-    ledger_options.directory = dir / "ledger";
+    ledger_options.directory = ledger_dir;
     ledger_options.threads = threads;
     auto ledger = checked(
         ledger::Ledger::create(ledger_options, election, w.approval, ledger::LedgerKey::generate()),
-        "creating a ledger in " + dir.string());
+        "creating a ledger in " + ledger_dir.string());
     require_all_accepted(
         ledger->ingest(std::move(w.opening), election::ActorRole::election_official),
         "registrations and polls opened");
@@ -160,19 +158,25 @@ BuiltRecord build_record(const VerifyBenchOptions& options, unsigned threads,
     w.ballots.clear();
     w.ballots.shrink_to_fit();
     std::vector<Bytes> closings;
+    std::map<std::string, std::vector<std::size_t>, std::less<>> kiosks_of;
+    for (std::size_t k = 0; k < w.kiosks.size(); ++k)
+        kiosks_of[w.kiosks[k].district_id].push_back(k);
     for (std::size_t d = 0; d < w.districts; ++d) {
         const std::string& district_id = ledger->election().manifest.districts[d].id;
         ledger::DeviceKeys keys;
         std::string signer;
-        for (const Kiosk& k : w.kiosks) {
-            if (k.district_id != district_id) continue;
-            keys.emplace(k.device_id, &k.key);
-            if (signer.empty()) signer = k.device_id;
+        for (const std::size_t k : kiosks_of[district_id]) {
+            Kiosk& kiosk = w.kiosks[k];
+            if (!kiosk.key) kiosk.key = kiosk_key(k + 1);  // released after the ballots
+            keys.emplace(kiosk.device_id, &*kiosk.key);
+            if (signer.empty()) signer = kiosk.device_id;
         }
         closings.push_back(checked(
             ledger::make_polls_record(*ledger, d, election::PollsAction::closed,
                                       opening_time + 12 * 3600, "psephos-bench", signer, keys),
             "a closing record"));
+        if (one_kiosk_each)
+            for (const std::size_t k : kiosks_of[district_id]) w.kiosks[k].key.reset();
     }
     checked(ledger->close_all_polls(std::move(closings)), "closing the polls");
     checked(ledger->tally(), "tally");
@@ -198,9 +202,11 @@ BuiltRecord build_record(const VerifyBenchOptions& options, unsigned threads,
     require_all_accepted(ledger->ingest(std::move(decryptions), election::ActorRole::guardian),
                          "decryptions");
     checked(ledger->record_results(), "results");
-    built.summary = checked(record::export_election_record(*ledger, dir / "record"), "export");
+    built.summary = checked(record::export_election_record(*ledger, record_dir), "export");
     return built;
 }
+
+namespace {
 
 struct VerifyRun {
     double seconds = 0;
@@ -331,7 +337,9 @@ int run_verify_bench(const VerifyBenchOptions& options, std::ostream& out) {
         options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     const TemporaryDirectory directory("verify");
     const auto build_start = std::chrono::steady_clock::now();
-    const BuiltRecord built = build_record(options, threads, directory.path());
+    const BuiltRecord built =
+        build_record(options.manifest_path, options.ballots, threads, directory.path() / "ledger",
+                     directory.path() / "record");
     const double build_seconds = seconds_since(build_start);
     const std::filesystem::path record = directory.path() / "record";
 

@@ -5,8 +5,12 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <filesystem>
 #include <iosfwd>
 #include <string>
+
+#include "psephos/record/election_record.hpp"
 
 namespace psephos::bench {
 
@@ -19,6 +23,22 @@ struct VerifyBenchOptions {
 };
 
 int run_verify_bench(const VerifyBenchOptions& options, std::ostream& out);
+
+struct BuiltRecord {
+    std::size_t districts = 0;
+    std::size_t kiosks = 0;
+    std::uint32_t guardians_decrypting = 0;
+    record::ExportSummary summary;
+};
+
+// A full polling day of `ballots` ballots of the manifest (unfinalized; a local key ceremony is
+// run), ballot i in district i mod D: registrations, polls opened, the ballots, polls closed by
+// the kiosks, the tally, a threshold of guardians' decryptions, the results; the ledger in
+// `ledger_dir`, the record exported to `record_dir`. Throws on anything refused.
+// With `one_kiosk_each` every district has one kiosk (prepare_workload).
+BuiltRecord build_record(const std::string& manifest_path, std::size_t ballots, unsigned threads,
+                         const std::filesystem::path& ledger_dir,
+                         const std::filesystem::path& record_dir, bool one_kiosk_each = false);
 
 // The hidden `psephos-bench verify-child DIR THREADS` that run_verify_bench starts: verifies the
 // record in DIR on THREADS threads and prints one line — "passed" or "failed", the wall seconds,

@@ -11,6 +11,7 @@
 #include <system_error>
 #include <thread>
 
+#include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/election/ledger_records.hpp"
 
 namespace psephos::bench {
@@ -57,6 +58,15 @@ election::BallotMarks varied_full_vote(const election::ElectionManifest& m,
     return marks;
 }
 
+crypto::Ed25519SigningKey kiosk_key(std::size_t number) {
+    const std::string label = "psephos-bench national kiosk " + std::to_string(number);
+    const Hash32 seed =
+        crypto::sha256(ByteSpan(reinterpret_cast<const std::uint8_t*>(label.data()), label.size()));
+    auto key = crypto::Ed25519SigningKey::from_seed(seed.bytes);
+    if (!key) throw std::runtime_error("kiosk key: " + key.error().message);
+    return std::move(key).value();
+}
+
 namespace {
 
 // The authority's approval, every kiosk's registration, then the polls opened in every district
@@ -84,13 +94,13 @@ void register_and_open(const election::ElectionContext& election, Workload& w,
                                       first.device_id,
                                       {},
                                       {}};
-        election::sign_polls_record(election.base_hash, opening, first.key);
+        election::sign_polls_record(election.base_hash, opening, *first.key);
         w.opening.push_back(election::encode_polls_record(opening));
     }
 }
 
-Kiosk make_kiosk(std::size_t number, const std::string& district_id) {
-    auto key = crypto::Ed25519SigningKey::generate();
+Kiosk make_kiosk(std::size_t number, const std::string& district_id, bool derived = false) {
+    auto key = derived ? kiosk_key(number) : crypto::Ed25519SigningKey::generate();
     const auto public_key = key.public_key();
     return {"kiosk-" + std::to_string(number), district_id, std::move(key), public_key, {}};
 }
@@ -111,7 +121,7 @@ void encrypt_ballots(const election::ElectionContext& election, Workload& w, uns
                                                   kiosk.device_id, kiosk.district_id, ballot_time,
                                                   chain_head};
             auto prepared = election::encrypt_ballot(election, request,
-                                                     varied_full_vote(m, *style, i), kiosk.key);
+                                                     varied_full_vote(m, *style, i), *kiosk.key);
             if (!prepared) {
                 throw std::runtime_error("encrypting ballot " + std::to_string(i) + ": " +
                                          prepared.error().message);
@@ -130,16 +140,16 @@ void encrypt_ballots(const election::ElectionContext& election, Workload& w, uns
 // "kiosk-<n>", short whatever the district ids. Encrypting is parallel over kiosks, since each
 // kiosk's ballots chain to the one before.
 Workload prepare_workload(const election::ElectionContext& election, std::size_t ballots,
-                          unsigned threads) {
+                          unsigned threads, bool one_kiosk_each) {
     const election::ElectionManifest& m = election.manifest;
     Workload w;
     w.districts = m.districts.size();
     std::vector<std::vector<std::size_t>> kiosks_of_district(w.districts);
     for (std::size_t d = 0; d < w.districts; ++d) {
-        const std::size_t count = d % 2 == 0 ? 2 : 1;
+        const std::size_t count = d % 2 == 0 && !one_kiosk_each ? 2 : 1;
         for (std::size_t k = 0; k < count; ++k) {
             kiosks_of_district[d].push_back(w.kiosks.size());
-            w.kiosks.push_back(make_kiosk(w.kiosks.size() + 1, m.districts[d].id));
+            w.kiosks.push_back(make_kiosk(w.kiosks.size() + 1, m.districts[d].id, one_kiosk_each));
         }
     }
     register_and_open(election, w, kiosks_of_district);
@@ -152,6 +162,8 @@ Workload prepare_workload(const election::ElectionContext& election, std::size_t
         w.kiosks[kiosk].ballots.push_back(i);
     }
     encrypt_ballots(election, w, threads);
+    if (one_kiosk_each)
+        for (Kiosk& k : w.kiosks) k.key.reset();
     return w;
 }
 

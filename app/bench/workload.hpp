@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,9 @@ constexpr std::uint64_t ballot_time = 1'793'000'200;
 struct Kiosk {
     std::string device_id;
     std::string district_id;
-    crypto::Ed25519SigningKey key;
+    // Held while the kiosk signs; prepare_workload's `one_kiosk_each` releases it after the
+    // ballots (kiosk_key derives it again).
+    std::optional<crypto::Ed25519SigningKey> key;
     crypto::Ed25519PublicKey public_key;
     std::vector<std::size_t> ballots;  // positions in Workload::ballots, in chain order
 };
@@ -57,8 +60,15 @@ election::BallotMarks varied_full_vote(const election::ElectionManifest& m,
 // the manifest's first, third, … districts have two kiosks, the others one. Device ids are
 // "kiosk-<n>", short whatever the district ids. Encrypting is parallel over kiosks, since each
 // kiosk's ballots chain to the one before.
+// With `one_kiosk_each` (psephos-bench national), every district has one kiosk, whose key is
+// derived from its number (kiosk_key: a benchmark's synthetic key, not a secret) and released
+// once the ballots are signed: each key is locked memory of four mappings, and the kernel's
+// vm.max_map_count (65530 by default) is shared with the ledger's per-log keys.
 Workload prepare_workload(const election::ElectionContext& election, std::size_t ballots,
-                          unsigned threads);
+                          unsigned threads, bool one_kiosk_each = false);
+
+// The key of kiosk `number` of a `one_kiosk_each` workload.
+crypto::Ed25519SigningKey kiosk_key(std::size_t number);
 
 // One district's polling day, for the station suite: `kiosks` kiosks kiosk-1 … kiosk-K in the
 // manifest's district number `district`, ballot i cast by kiosk i mod K, and `spare_kiosks` more

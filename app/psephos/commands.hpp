@@ -41,7 +41,10 @@ int run_decrypt_command(Words words);
 int run_submit_decryptions(const CommandSpec& spec, const Arguments& args);
 int run_results_command(Words words);
 int run_export_command(Words words);
-int run_verify_command(Words words);  // verify RECORD_DIR [--threads N] [--json]
+int run_verify_command(Words words);
+// tally --recompute RECORD_DIR [--mpi] (tally_recompute.cpp)
+int run_tally_recompute(const std::string& dir, unsigned threads, bool as_json,
+                        bool mpi);  // verify RECORD_DIR [--threads N] [--json]
 // bridge_commands.cpp: bridge-key --out FILE; anchor --data DIR --config FILE; anchor status;
 // proof TRACKING-CODE --data DIR --out FILE; proof verify BUNDLE [--rpc URL]
 int run_bridge_key_command(Words words);

@@ -45,10 +45,29 @@ void print_election_root(const Ledger& l) {
 }  // namespace
 
 int run_tally_command(Words words) {
-    const CommandSpec spec{"psephos tally --data DIR [--key FILE]", {"--data", "--key"}, {}, 0, 0};
+    const CommandSpec spec{
+        "psephos tally --data DIR [--key FILE]\n"
+        "       psephos tally --recompute RECORD_DIR [--threads N] [--json]\n"
+        "       mpirun -np N psephos tally --recompute --mpi RECORD_DIR [--threads N] [--json]",
+        {"--data", "--key", "--threads"},
+        {"--recompute", "--mpi", "--json"},
+        0,
+        1};
     int status = exit_ok;
-    auto args = parse(spec, words, status);
+    auto args = parse_or_report(spec, words, status);
     if (!args) return status;
+    if (args->has_switch("--recompute")) {
+        if (args->positional().size() != 1 || args->value("--data") || args->value("--key"))
+            return usage_error(spec, "--recompute takes RECORD_DIR, not --data or --key");
+        auto threads = args->number("--threads", 1, 1024, 0);
+        if (!threads) return usage_error(spec, threads.error().message);
+        return run_tally_recompute(args->positional()[0], static_cast<unsigned>(threads.value()),
+                                   args->has_switch("--json"), args->has_switch("--mpi"));
+    }
+    if (!args->positional().empty() || args->has_switch("--mpi") || args->has_switch("--json") ||
+        args->value("--threads"))
+        return usage_error(spec, "RECORD_DIR, --mpi, --json and --threads go with --recompute");
+    if (!args->value("--data")) return usage_error(spec, "missing --data");
     auto opened = open_ledger(*args, true);
     if (!opened) return failure(opened.error().message);
     Ledger& l = *opened.value();

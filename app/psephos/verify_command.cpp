@@ -1,6 +1,7 @@
 // `psephos verify RECORD_DIR [--threads N] [--json]`: re-checks an exported election record from
 // its files alone (ledger::verify_election_record, docs/election-record.md §5, §7) and prints
 // one line per check and scope, or the same as JSON. Exit 0 only if every check ran and passed.
+// With --mpi the work is spread over the ranks of an MPI job (verify_mpi.cpp).
 #include <unistd.h>
 
 #include <boost/json.hpp>
@@ -15,6 +16,7 @@
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/election/authority.hpp"
 #include "psephos/verifier/record_verifier.hpp"
+#include "verify_mpi.hpp"
 
 namespace psephos::app {
 
@@ -67,9 +69,10 @@ private:
 int run_verify_command(Words words) {
     const CommandSpec spec{
         "psephos verify RECORD_DIR [--threads N] [--json] [--trusted-keys FILE]\n"
-        "                      [--trusted-checkpoint FILE] [--authority PUBFILE]",
+        "                      [--trusted-checkpoint FILE] [--authority PUBFILE]\n"
+        "       mpirun -np N psephos verify --mpi RECORD_DIR [same options]",
         {"--threads", "--trusted-keys", "--trusted-checkpoint", "--authority"},
-        {"--json"},
+        {"--json", "--mpi"},
         1,
         1};
     int status = exit_ok;
@@ -101,6 +104,8 @@ int run_verify_command(Words words) {
         options.trusted_election_checkpoint.assign(std::istreambuf_iterator<char>(in),
                                                    std::istreambuf_iterator<char>());
     }
+    if (args->has_switch("--mpi"))
+        return run_verify_mpi(dir, std::move(options), args->has_switch("--json"));
     ProgressLine progress;
     if (isatty(STDERR_FILENO)) {
         options.progress = [&](std::string_view log, std::uint64_t done, std::uint64_t total) {
@@ -113,13 +118,18 @@ int run_verify_command(Words words) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     progress.clear();
 
+    return print_verify_report(dir, report, args->has_switch("--json"), options, seconds);
+}
+
+int print_verify_report(const std::string& dir, const verifier::VerifyReport& report, bool as_json,
+                        const verifier::VerifyOptions& options, double seconds) {
     std::size_t failed = 0, not_run = 0;
     for (const auto& c : report.checks) {
         if (c.status == verifier::CheckStatus::failed) ++failed;
         if (c.status == verifier::CheckStatus::not_run) ++not_run;
     }
     const bool passed = report.passed();
-    if (args->has_switch("--json")) {
+    if (as_json) {
         json::array checks;
         for (const auto& c : report.checks) {
             json::array failures;

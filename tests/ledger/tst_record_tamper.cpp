@@ -17,6 +17,7 @@
 #include <span>
 
 #include "ledger_scenario.hpp"
+#include "partitioned_support.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/election/signed_note.hpp"
 #include "psephos/ledger/tallying_module.hpp"
@@ -691,6 +692,10 @@ private slots:
                 for (const auto& f : c.failures)
                     named = named || f.find(reason.toStdString()) != std::string::npos;
         QVERIFY2(named, failed_checks(report).c_str());
+        // Split over two processes, V31 is judged at the merge: the same failures, named alike.
+        const auto merged = test::partitioned_report(copy, {{1}, {0}});
+        QVERIFY(merged);
+        QCOMPARE(test::whole_report(*merged), test::whole_report(report));
     }
 
     // d1's log (records, checkpoints, consistency) taken from another election's record, with

@@ -362,17 +362,18 @@ void DistrictReader::on_ballot(std::uint64_t index, Bytes& frame, bool challenge
     if (!ballot_ids_.insert(id_digest(b.ballot_id)).second) v_.v18.fail(at + ": ballot id repeats");
     // V31: the id and the ciphertexts once in the whole election (a ballot copied elsewhere).
     v_.v31.count();
-    if (auto both =
+    if (auto failure =
             v_.names.claim(ElectionWideNames::Kind::ballot_id, as_bytes(b.ballot_id), id_, at))
-        v_.v31.fail("one ballot id in two districts: " + *both);
+        v_.v31.fail(std::move(*failure));
     {
         Bytes all;
         for (const auto& contest : b.contests)
             for (const auto& s : contest.selections) {
                 all.insert(all.end(), s.ciphertext.encoding.begin(), s.ciphertext.encoding.end());
             }
-        if (auto both = v_.names.claim(ElectionWideNames::Kind::ballot_ciphertexts, all, id_, at))
-            v_.v31.fail("the same ciphertexts in two districts (a copied ballot): " + *both);
+        if (auto failure =
+                v_.names.claim(ElectionWideNames::Kind::ballot_ciphertexts, all, id_, at))
+            v_.v31.fail(std::move(*failure));
     }
     (challenged ? challenged_ : cast_) += 1;
     const bool structure = check_ballot_structure(at, b);
@@ -488,12 +489,12 @@ void DistrictReader::on_registration(std::uint64_t index, ByteSpan frame) {
     // V31: one key, one device, one district.
     v_.v31.count();
     const std::string device = at + " (device '" + reg.device_id + "')";
-    if (auto both = v_.names.claim(ElectionWideNames::Kind::device_id, as_bytes(reg.device_id), id_,
-                                   device))
-        v_.v31.fail("one device id registered in two districts: " + *both);
-    if (auto both =
+    if (auto failure = v_.names.claim(ElectionWideNames::Kind::device_id, as_bytes(reg.device_id),
+                                      id_, device))
+        v_.v31.fail(std::move(*failure));
+    if (auto failure =
             v_.names.claim(ElectionWideNames::Kind::device_key, reg.key.span(), id_, device))
-        v_.v31.fail("one device key registered in two districts: " + *both);
+        v_.v31.fail(std::move(*failure));
     if (devices_.count(reg.device_id)) {
         v_.v18.fail(at + ": device '" + reg.device_id + "' registered again");
     } else {

@@ -11,6 +11,7 @@
 #include "psephos/verifier/record_verifier.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "verifier_impl.hpp"
 
@@ -55,77 +56,109 @@ void Verifier::skip_from(int first, const std::string& why) {
     }
 }
 
-VerifyReport Verifier::run() {
+Verifier::Prepared Verifier::prepare(bool defer_file_hashes) {
     crypto::initialize();
     for (int n = 1; n <= 10; ++n) out(n);
     out(29);
     out(31);
     if (!check_record_format()) {
         skip_from(2, "record.json is not usable (V1)");
-    } else {
-        check_file_list();
-        check_file_hashes();
-        if (!check_manifest()) {
-            skip_from(5, "manifest.bin does not decode (V4)");
-        } else {
-            check_ceremony();
-            check_authority();
-            if (!check_log_list()) {
-                skip_from(11, "record.json's logs are not the manifest's (V10)");
-            } else {
-                const std::size_t nd = election_.manifest.districts.size();
-                for (const auto& log : logs_) {
-                    out(11, log.name);
-                    out(12, log.name);
-                }
-                out(13);
-                out(14);
-                for (std::size_t l = 0; l <= nd; ++l) out(15, logs_[l].name);
-                out(16);
-                for (int n = 17; n <= 25; ++n)
-                    for (std::size_t d = 0; d < nd; ++d) out(n, logs_[d].name);
-                out(26);
-                out(27);
-                out(28);
-                for (std::size_t d = 0; d < nd; ++d) out(30, logs_[d].name);
-                districts_.resize(nd);
-
-                unsigned threads = options_.threads
-                                       ? options_.threads
-                                       : std::max(1U, std::thread::hardware_concurrency());
-                queue_ = std::make_unique<WorkQueue>(threads > 1 ? threads : 0, 64U * threads);
-                // Readers: the districts' heavy work is on the queue, so a few suffice; the
-                // largest logs first would be better, but sizes are not known to be honest.
-                const unsigned readers = static_cast<unsigned>(
-                    std::min<std::size_t>(std::max(1U, threads), logs_.size()));
-                std::atomic<std::size_t> next{0};
-                {
-                    std::vector<std::jthread> workers;
-                    for (unsigned t = 0; t < readers; ++t)
-                        workers.emplace_back([&] {
-                            for (std::size_t i = next++; i < logs_.size() && !stop_requested();
-                                 i = next++)
-                                read_log(i);
-                        });
-                }
-                queue_.reset();
-                check_election_log();
-                check_consistency();
-                check_anchors();
-                bool complete = true;
-                for (const auto& s : districts_) complete = complete && s.complete;
-                if (!complete) {
-                    out(26).skip("a district log does not decode (V11, V17)");
-                    out(27).skip("a district log does not decode (V11, V17)");
-                } else {
-                    check_results_file();
-                    check_challenged_file();
-                }
-            }
-        }
+        return Prepared::unusable;
     }
-    std::vector<std::string> scope_order = {""};
-    for (const auto& log : logs_) scope_order.push_back(log.name);
+    check_file_list();
+    if (!defer_file_hashes) {
+        hash_files(nullptr);
+        apply_file_hashes();
+    }
+    if (!check_manifest()) {
+        skip_from(5, "manifest.bin does not decode (V4)");
+        return Prepared::logs_unusable;
+    }
+    check_ceremony();
+    check_authority();
+    if (!check_log_list()) {
+        skip_from(11, "record.json's logs are not the manifest's (V10)");
+        return Prepared::logs_unusable;
+    }
+    const std::size_t nd = election_.manifest.districts.size();
+    for (const auto& log : logs_) {
+        out(11, log.name);
+        out(12, log.name);
+    }
+    out(13);
+    out(14);
+    for (std::size_t l = 0; l <= nd; ++l) out(15, logs_[l].name);
+    out(16);
+    for (int n = 17; n <= 25; ++n)
+        for (std::size_t d = 0; d < nd; ++d) out(n, logs_[d].name);
+    out(26);
+    out(27);
+    out(28);
+    for (std::size_t d = 0; d < nd; ++d) out(30, logs_[d].name);
+    districts_.resize(nd);
+    return Prepared::ready;
+}
+
+void Verifier::read_logs(const std::vector<std::size_t>& indices) {
+    if (indices.empty()) return;
+    const unsigned threads =
+        options_.threads ? options_.threads : std::max(1U, std::thread::hardware_concurrency());
+    queue_ = std::make_unique<WorkQueue>(threads > 1 ? threads : 0, 64U * threads);
+    // Readers: the districts' heavy work is on the queue, so a few suffice; the largest logs
+    // first would be better, but sizes are not known to be honest.
+    const unsigned readers =
+        static_cast<unsigned>(std::min<std::size_t>(std::max(1U, threads), indices.size()));
+    std::atomic<std::size_t> next{0};
+    {
+        std::vector<std::jthread> workers;
+        for (unsigned t = 0; t < readers; ++t)
+            workers.emplace_back([&] {
+                for (std::size_t i = next++; i < indices.size() && !stop_requested(); i = next++)
+                    read_log(indices[i]);
+            });
+    }
+    queue_.reset();
+}
+
+void Verifier::finish_checks(const std::vector<std::size_t>& missing, const std::string& why) {
+    if (!missing.empty()) {
+        for (const int n : {13, 14, 26, 27}) out(n).skip(why);
+        for (std::size_t l = 0; l <= districts_.size(); ++l) out(15, logs_[l].name).skip(why);
+        check_anchors();
+        return;
+    }
+    check_election_log();
+    check_consistency();
+    check_anchors();
+    bool complete = true;
+    for (const auto& s : districts_) complete = complete && s.complete;
+    if (!complete) {
+        out(26).skip("a district log does not decode (V11, V17)");
+        out(27).skip("a district log does not decode (V11, V17)");
+    } else {
+        check_results_file();
+        check_challenged_file();
+    }
+}
+
+VerifyReport Verifier::run() {
+    if (prepare(false) == Prepared::ready) {
+        std::vector<std::size_t> all(logs_.size());
+        for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+        read_logs(all);
+        finish_checks({}, "");
+    }
+    return make_report();
+}
+
+VerifyReport Verifier::make_report() {
+    // Scope positions by name: a search per comparison would be quadratic in the districts.
+    std::unordered_map<std::string, std::size_t> scope_order = {{"", 0}};
+    for (const auto& log : logs_) scope_order.emplace(log.name, scope_order.size());
+    const auto position = [&](const std::string& scope) {
+        const auto it = scope_order.find(scope);
+        return it == scope_order.end() ? scope_order.size() : it->second;
+    };
     VerifyReport report;
     report.cancelled = stop_requested();
     report.anchored =
@@ -136,9 +169,7 @@ VerifyReport Verifier::run() {
                      [&](const CheckOutcome& a, const CheckOutcome& b) {
                          const int na = std::stoi(a.id.substr(1)), nb = std::stoi(b.id.substr(1));
                          if (na != nb) return na < nb;
-                         const auto pa = std::find(scope_order.begin(), scope_order.end(), a.scope);
-                         const auto pb = std::find(scope_order.begin(), scope_order.end(), b.scope);
-                         return pa < pb;
+                         return position(a.scope) < position(b.scope);
                      });
     return report;
 }

@@ -68,6 +68,10 @@ public:
     }
 
     CheckOutcome take(int number, std::string scope);
+    // For a partitioned run (partitioned_verification.hpp): the state as JSON, and adding such
+    // a state to this one (items and failures added, failures listed up to the limit).
+    json::object to_json() const;
+    void absorb(const json::object& part);
 
 private:
     mutable std::mutex mutex_;
@@ -184,13 +188,25 @@ std::string as_string(const json::value& v);
 class ElectionWideNames {
 public:
     enum class Kind : std::uint8_t { device_id = 1, device_key, ballot_id, ballot_ciphertexts };
-    // If another district claimed the name already: the failure, naming both claims ("<district>
-    // <place>") in district order, so the report is the same whichever reader came first.
+    using Digest = std::array<std::uint8_t, 16>;
+    // A claim kept for another process to judge (a partitioned run).
+    struct Claim {
+        Kind kind;
+        Digest digest;
+        std::string place;
+    };
+    // If another district claimed the name already: V31's failure, naming both claims
+    // ("<district> <place>") in district order, so the report is the same whichever reader came
+    // first. While recording, every claim is kept per district instead and nothing is judged.
     std::optional<std::string> claim(Kind kind, ByteSpan value, const std::string& district,
                                      const std::string& place);
+    // The same for a claim recorded elsewhere.
+    std::optional<std::string> claim_digest(Kind kind, const Digest& digest,
+                                            const std::string& district, const std::string& place);
+    void record_claims() { recording_ = true; }
+    std::vector<Claim> take_recorded(const std::string& district);
 
 private:
-    using Digest = std::array<std::uint8_t, 16>;
     struct DigestHash {
         std::size_t operator()(const Digest& d) const noexcept {
             std::size_t h = 0;
@@ -200,6 +216,8 @@ private:
     };
     std::mutex mutex_;
     std::unordered_map<Digest, std::pair<std::string, std::string>, DigestHash> owner_;
+    bool recording_ = false;
+    std::map<std::string, std::vector<Claim>> recorded_;
 };
 
 class Verifier {
@@ -209,7 +227,38 @@ public:
 
     VerifyReport run();
 
+    // The phases, for run() and for a partitioned run (partitioned_verification.cpp).
+    enum class Prepared { unusable, logs_unusable, ready };
+    // V1–V10 and every outcome created; V3 too unless `defer_file_hashes`.
+    Prepared prepare(bool defer_file_hashes);
+    // Reads these logs (indices into logs_) on the options' threads.
+    void read_logs(const std::vector<std::size_t>& indices);
+    // V3 on the listed files whose owner (a district's index, or logs_.size() for the files of
+    // no district) is in `owners`, all of them if `owners` is null; failures kept by file index.
+    void hash_files(const std::set<std::size_t>* owners);
+    // The kept V3 failures into V3, in the order of record.json's files.
+    void apply_file_hashes();
+    // V13–V15 and V26–V28 once the logs are read; with `missing` non-empty (districts no process
+    // checked) only V28 runs and the others are marked not run with `why`.
+    void finish_checks(const std::vector<std::size_t>& missing, const std::string& why);
+    VerifyReport make_report();
+    // A partitioned run's part for these districts, after read_logs and hash_files on them; the
+    // districts' state is then cleared, so this process can take its own part back in absorb.
+    std::string export_part(const std::vector<std::size_t>& districts);
+    // Adds a part; false (and `error`) if it does not decode. covered[d] is set for its districts.
+    bool absorb_part(const std::string& part, std::vector<bool>& covered,
+                     std::map<std::size_t, std::vector<ElectionWideNames::Claim>>& claims,
+                     std::string& error);
+    std::size_t district_count() const { return districts_.size(); }
+    const std::vector<LogInfo>& logs() const { return logs_; }
+    void record_claims() { names_.record_claims(); }
+    void replay_claims(const std::map<std::size_t, std::vector<ElectionWideNames::Claim>>& claims);
+    Outcome& outcome(int number, const std::string& scope = "") { return out(number, scope); }
+
 private:
+    // The index of the district whose log directory holds `path`, or logs_.size().
+    std::size_t owner_of_file(const std::string& path) const;
+    void hash_file(std::size_t index, const json::value& entry);
     Outcome& out(int number, const std::string& scope = "") {
         auto it = outcomes_.find({number, scope});
         if (it == outcomes_.end())
@@ -226,7 +275,6 @@ private:
 
     bool check_record_format();  // V1
     void check_file_list();      // V2
-    void check_file_hashes();    // V3
     // The file, or a directory above it, failed V2 and is not to be read.
     bool refused_by_file_list(const std::string& path) const;
     bool check_manifest();  // V4–V6
@@ -265,6 +313,11 @@ private:
     // Listed files that failed V2 (a link, not a regular file, not a relative path): V3 and the
     // later phases do not read them.
     std::set<std::string> refused_files_;
+    // V3's failures by the index of the file in record.json, until apply_file_hashes.
+    std::vector<std::pair<std::size_t, std::string>> file_failures_;
+    std::uint64_t files_hashed_ = 0;
+    // District index by log directory, for owner_of_file (filled on first use, after V10).
+    mutable std::unordered_map<std::string, std::size_t> directory_owner_;
 };
 
 }  // namespace psephos::verifier::detail

@@ -44,6 +44,24 @@ const CheckDefinition check_definitions[31] = {
     {"election-wide-uniqueness", "names"},
 };
 
+namespace {
+
+const char* conflict_prefix(ElectionWideNames::Kind kind) {
+    switch (kind) {
+        case ElectionWideNames::Kind::device_id:
+            return "one device id registered in two districts: ";
+        case ElectionWideNames::Kind::device_key:
+            return "one device key registered in two districts: ";
+        case ElectionWideNames::Kind::ballot_id:
+            return "one ballot id in two districts: ";
+        case ElectionWideNames::Kind::ballot_ciphertexts:
+            return "the same ciphertexts in two districts (a copied ballot): ";
+    }
+    return "?";
+}
+
+}  // namespace
+
 std::optional<std::string> ElectionWideNames::claim(Kind kind, ByteSpan value,
                                                     const std::string& district,
                                                     const std::string& place) {
@@ -51,6 +69,17 @@ std::optional<std::string> ElectionWideNames::claim(Kind kind, ByteSpan value,
     const Hash32 full = sha256_of({ByteSpan(&tag, 1), value});
     Digest digest{};
     std::copy_n(full.bytes.begin(), digest.size(), digest.begin());
+    if (recording_) {
+        std::lock_guard lock(mutex_);
+        recorded_[district].push_back({kind, digest, place});
+        return std::nullopt;
+    }
+    return claim_digest(kind, digest, district, place);
+}
+
+std::optional<std::string> ElectionWideNames::claim_digest(Kind kind, const Digest& digest,
+                                                           const std::string& district,
+                                                           const std::string& place) {
     std::pair<std::string, std::string> first, second{district, place};
     {
         std::lock_guard lock(mutex_);
@@ -59,8 +88,46 @@ std::optional<std::string> ElectionWideNames::claim(Kind kind, ByteSpan value,
         first = it->second;
     }
     if (second.first < first.first) std::swap(first, second);
-    return "district '" + first.first + "' " + first.second + " and district '" + second.first +
-           "' " + second.second;
+    return conflict_prefix(kind) + ("district '" + first.first + "' " + first.second +
+                                    " and district '" + second.first + "' " + second.second);
+}
+
+std::vector<ElectionWideNames::Claim> ElectionWideNames::take_recorded(
+    const std::string& district) {
+    std::lock_guard lock(mutex_);
+    const auto it = recorded_.find(district);
+    if (it == recorded_.end()) return {};
+    std::vector<Claim> claims = std::move(it->second);
+    recorded_.erase(it);
+    return claims;
+}
+
+json::object Outcome::to_json() const {
+    std::lock_guard lock(mutex_);
+    json::array failures;
+    for (const auto& f : failures_) failures.emplace_back(f);
+    return {{"items", items_.load()},
+            {"failures", std::move(failures)},
+            {"count", failure_count_},
+            {"not_run", not_run_},
+            {"why", why_}};
+}
+
+void Outcome::absorb(const json::object& part) {
+    const std::uint64_t items = part.at("items").to_number<std::uint64_t>();
+    const auto& failures = part.at("failures").as_array();
+    const std::uint64_t count = part.at("count").to_number<std::uint64_t>();
+    const bool not_run = part.at("not_run").as_bool();
+    const std::string why(part.at("why").as_string());
+    std::lock_guard lock(mutex_);
+    items_ += items;
+    for (const auto& f : failures)
+        if (failures_.size() < max_failures_listed) failures_.emplace_back(f.as_string());
+    failure_count_ += count;
+    if (not_run && !not_run_) {
+        not_run_ = true;
+        why_ = why;
+    }
 }
 
 CheckOutcome Outcome::take(int number, std::string scope) {
