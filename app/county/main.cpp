@@ -28,8 +28,6 @@ using app::failure;
 using app::usage_error;
 using Words = std::span<char* const>;
 
-constexpr std::size_t max_pem_bytes = 64 * 1024;
-
 constexpr std::string_view serve_help =
     "Runs the county: keeps the ledger of the whole election in DIR and takes the stations'\n"
     "pushes of their districts' records over mutual TLS. A station is admitted only with the\n"
@@ -50,19 +48,6 @@ constexpr std::string_view serve_help =
     "  --county-id ID             the name stations are told (default: county)\n"
     "  --threads N                network threads (default 2)\n"
     "  --ready-file FILE          once listening, write \"HOST PORT\" to FILE\n";
-
-Result<station::TlsIdentity> read_identity(const std::string& certificate_path,
-                                           const std::string& key_path) {
-    auto certificate = crypto::read_public_file(certificate_path, max_pem_bytes);
-    if (!certificate) return certificate.error().within("--certificate");
-    std::string certificate_pem(certificate.value().begin(), certificate.value().end());
-    if (auto key = station::certificate_key(certificate_pem); !key)
-        return key.error().within("--certificate " + certificate_path);
-    crypto::SecretText key(max_pem_bytes);
-    if (const Status read = crypto::read_file_into(key_path, true, key); !read)
-        return read.error().within("--certificate-key");
-    return station::TlsIdentity(std::move(certificate_pem), std::string(key.view()));
-}
 
 // A peer's words on one log line.
 std::string one_line(std::string_view text) {
@@ -99,7 +84,8 @@ int run_serve(Words words) {
     if (!election) return failure("--election: " + election.error().message);
     auto stations = county::read_stations_file(*args->value("--stations"));
     if (!stations) return failure("--stations: " + stations.error().message);
-    auto identity = read_identity(*args->value("--certificate"), *args->value("--certificate-key"));
+    auto identity =
+        app::read_tls_identity(*args->value("--certificate"), *args->value("--certificate-key"));
     if (!identity) return failure(identity.error().message);
     auto opened = app::open_ledger(*args, true);
     if (!opened) return failure(opened.error().message);

@@ -314,48 +314,53 @@ void print_receipt(const ledger::Receipt& receipt) {
     print_note("signed checkpoint", receipt.signed_checkpoint);
 }
 
-// The authorisation file is the registration record the election authority signed
-// (`psephos authority authorise-device`); the ledger checks the signature under its approval's key.
-int run_register_device(const CommandSpec&, const Arguments& args) {
-    const std::string path = *args.value("--authorisation");
+// An election authority's record from the file of `flag` (a registration or a deauthorisation:
+// `decode` reads it), submitted as an election official to its district's log; the ledger
+// checks the authority's signature under its approval's key. `describe` prints what it was.
+template <class Decode, class Describe>
+int submit_authority_record(const Arguments& args, const char* flag, Decode decode,
+                            Describe describe) {
+    const std::string path = *args.value(flag);
     auto record = crypto::read_public_file(path, 4096);
     if (!record) return failure(record.error().message);
-    auto registration = election::decode_device_registration(record.value());
-    if (!registration) return failure(path + ": " + registration.error().message);
-    const election::DeviceRegistration& r = registration.value();
+    auto decoded = decode(record.value());
+    if (!decoded) return failure(path + ": " + decoded.error().message);
     auto opened = open_ledger(args, true);
     if (!opened) return failure(opened.error().message);
     Ledger& l = *opened.value();
-    if (auto d = district_index(l.election(), r.district_id); !d) return failure(d.error().message);
+    if (auto d = district_index(l.election(), decoded.value().district_id); !d)
+        return failure(d.error().message);
     auto receipt = l.submit(record.value(), ActorRole::election_official).get();
     if (!receipt) return failure("rejected: " + receipt.error().message);
-    std::cout << "device: " << r.device_id << '\n'
-              << "district: " << r.district_id << '\n'
-              << "device key: " << to_hex(r.device_key.span()) << '\n';
+    describe(decoded.value());
     print_receipt(receipt.value());
     return exit_ok;
 }
 
+// The authorisation file is the registration record the election authority signed
+// (`psephos authority authorise-device`).
+int run_register_device(const CommandSpec&, const Arguments& args) {
+    return submit_authority_record(
+        args, "--authorisation",
+        [](ByteSpan bytes) { return election::decode_device_registration(bytes); },
+        [](const election::DeviceRegistration& r) {
+            std::cout << "device: " << r.device_id << '\n'
+                      << "district: " << r.district_id << '\n'
+                      << "device key: " << to_hex(r.device_key.span()) << '\n';
+        });
+}
+
 // The deauthorisation file is the record the election authority signed (`psephos authority
-// deauthorise-device`); the ledger checks it under its approval's key.
+// deauthorise-device`).
 int run_deauthorise_device(const CommandSpec&, const Arguments& args) {
-    const std::string path = *args.value("--deauthorisation");
-    auto record = crypto::read_public_file(path, 4096);
-    if (!record) return failure(record.error().message);
-    auto deauthorisation = election::decode_device_deauthorisation(record.value());
-    if (!deauthorisation) return failure(path + ": " + deauthorisation.error().message);
-    const election::DeviceDeauthorisation& r = deauthorisation.value();
-    auto opened = open_ledger(args, true);
-    if (!opened) return failure(opened.error().message);
-    Ledger& l = *opened.value();
-    if (auto d = district_index(l.election(), r.district_id); !d) return failure(d.error().message);
-    auto receipt = l.submit(record.value(), ActorRole::election_official).get();
-    if (!receipt) return failure("rejected: " + receipt.error().message);
-    std::cout << "device: " << r.device_id << " (deauthorised)\n"
-              << "district: " << r.district_id << '\n'
-              << "reason: " << r.reason << '\n';
-    print_receipt(receipt.value());
-    return exit_ok;
+    return submit_authority_record(
+        args, "--deauthorisation",
+        [](ByteSpan bytes) { return election::decode_device_deauthorisation(bytes); },
+        [](const election::DeviceDeauthorisation& r) {
+            std::cout << "device: " << r.device_id << " (deauthorised)\n"
+                      << "district: " << r.district_id << '\n'
+                      << "reason: " << r.reason << '\n';
+        });
 }
 
 // The signing keys of district d's devices from --device-keys DIR (one `<device id>.key` per

@@ -6,6 +6,8 @@
 #include <csignal>
 #include <exception>
 
+#include "psephos/crypto/secure_file.hpp"
+
 namespace psephos::app {
 
 // HOST:PORT with HOST an IPv4 address or a bracketed IPv6 one.
@@ -53,6 +55,20 @@ sigset_t block_stop_signals() {
     // A peer that closes early must not kill the station with SIGPIPE.
     std::signal(SIGPIPE, SIG_IGN);
     return stop;
+}
+
+Result<station::TlsIdentity> read_tls_identity(const std::string& certificate_path,
+                                               const std::string& key_path) {
+    constexpr std::size_t max_pem_bytes = 64 * 1024;
+    auto certificate = crypto::read_public_file(certificate_path, max_pem_bytes);
+    if (!certificate) return certificate.error().within("--certificate");
+    std::string certificate_pem(certificate.value().begin(), certificate.value().end());
+    if (auto key = station::certificate_key(certificate_pem); !key)
+        return key.error().within("--certificate " + certificate_path);
+    crypto::SecretText key(max_pem_bytes);
+    if (const Status read = crypto::read_file_into(key_path, true, key); !read)
+        return read.error().within("--certificate-key");
+    return station::TlsIdentity(std::move(certificate_pem), std::string(key.view()));
 }
 
 }  // namespace psephos::app

@@ -74,19 +74,6 @@ bool is_station_id(std::string_view id) {
     return true;
 }
 
-Result<station::TlsIdentity> read_identity(const std::string& certificate_path,
-                                           const std::string& key_path) {
-    auto certificate = crypto::read_public_file(certificate_path, max_pem_bytes);
-    if (!certificate) return certificate.error().within("--certificate");
-    std::string certificate_pem(certificate.value().begin(), certificate.value().end());
-    if (auto key = station::certificate_key(certificate_pem); !key)
-        return key.error().within("--certificate " + certificate_path);
-    crypto::SecretText key(max_pem_bytes);
-    if (const Status read = crypto::read_file_into(key_path, true, key); !read)
-        return read.error().within("--certificate-key");
-    return station::TlsIdentity(std::move(certificate_pem), std::string(key.view()));
-}
-
 std::size_t district_of(const election::ElectionContext& election, const std::string& district) {
     const auto& districts = election.manifest.districts;
     for (std::size_t d = 0; d < districts.size(); ++d)
@@ -294,7 +281,8 @@ int run_serve(Words words) {
     const auto& election = manifest.value();
     if (auto known = check_districts(election, districts); !known)
         return failure(known.error().message);
-    auto identity = read_identity(*args->value("--certificate"), *args->value("--certificate-key"));
+    auto identity =
+        app::read_tls_identity(*args->value("--certificate"), *args->value("--certificate-key"));
     if (!identity) return failure(identity.error().message);
     auto opened = open_ledger(*args, true);
     if (!opened) return failure(opened.error().message);
