@@ -616,7 +616,7 @@ void StationServer::Impl::start_threads() {
 void StationServer::Impl::stop() {
     if (stopped_) return;
     stopped_ = true;
-    asio::post(*io_, [this] {
+    asio::post(acceptor_->get_executor(), [this] {
         boost::system::error_code ignored;
         acceptor_->close(ignored);
     });
@@ -745,7 +745,9 @@ Result<std::unique_ptr<StationServer>> StationServer::start(ledger::Ledger& ledg
     if (ec)
         return make_error(ErrorCode::invalid_argument,
                           "station: address '" + impl->options_.address + "': " + ec.message());
-    impl->acceptor_.emplace(*impl->io_);
+    // The acceptor on a strand of its own: its completion handlers (accept()) and the close in
+    // stop() never run at the same time on two of the pool's threads.
+    impl->acceptor_.emplace(asio::make_strand(*impl->io_));
     const tcp::endpoint endpoint(address, impl->options_.port);
     auto& acceptor = *impl->acceptor_;
     if (acceptor.open(endpoint.protocol(), ec); !ec)

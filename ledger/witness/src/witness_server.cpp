@@ -20,7 +20,10 @@ using tcp = asio::ip::tcp;
 class WitnessServer::Impl {
 public:
     Impl(Witness& witness, WitnessServerOptions options)
-        : witness_(witness), options_(std::move(options)), acceptor_(io_) {}
+        : witness_(witness),
+          options_(std::move(options)),
+          // On a strand of its own: accept()'s handlers and stop()'s close never run at once.
+          acceptor_(asio::make_strand(io_)) {}
     ~Impl() { stop(); }
 
     Status listen() {
