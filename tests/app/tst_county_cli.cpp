@@ -13,15 +13,12 @@
 #include <QTest>
 #include <chrono>
 #include <memory>
-#include <thread>
 
 #include "psephos/crypto/scalar.hpp"
 #include "psephos_process.hpp"
 
 using namespace psephos;
-using namespace std::chrono_literals;
 using test::describe;
-using test::read_all;
 using test::Run;
 
 namespace {
@@ -29,20 +26,6 @@ const QString small_sample = QStringLiteral(PSEPHOS_SAMPLES_DIR) + "/small-elect
 
 void must(const Run& r) {
     if (r.exit_code != 0) qFatal("%s", qPrintable(describe(r)));
-}
-
-QString start_and_wait(QProcess& p, const QString& exe, const QStringList& args,
-                       const QString& ready) {
-    QFile::remove(ready);
-    p.start(exe, args);
-    if (!p.waitForStarted(10'000)) qFatal("%s did not start", qPrintable(exe));
-    for (int i = 0; i < 400 && !QFile::exists(ready); ++i) {
-        if (p.state() == QProcess::NotRunning)
-            qFatal("%s exited: %s", qPrintable(exe), p.readAllStandardError().constData());
-        std::this_thread::sleep_for(50ms);
-    }
-    if (!QFile::exists(ready)) qFatal("%s did not become ready", qPrintable(exe));
-    return QString::fromUtf8(read_all(ready)).trimmed();
 }
 
 int stop(QProcess& p) {
@@ -104,20 +87,20 @@ private slots:
                        ward["verifier"].toString().toUtf8() + "\n");
 
         QProcess county;
-        const QString where = start_and_wait(
+        const QString where = test::start_server(
             county, PSEPHOS_COUNTY_EXE,
             {"serve", "--election", station.election, "--data", county_data, "--stations",
              path("stations"), "--listen", "127.0.0.1:0", "--certificate", path("county.pem"),
              "--certificate-key", path("county.pem.key"), "--ready-file", path("county.ready")},
             path("county.ready"));
         QProcess station_process;
-        start_and_wait(station_process, PSEPHOS_STATION_EXE,
-                       {"serve", "--election", station.election, "--data", station.data,
-                        "--district", "ward-1", "--listen", "127.0.0.1:0", "--certificate",
-                        path("station.pem"), "--certificate-key", path("station.pem.key"),
-                        "--county", QString(where).replace(' ', ':'), "--county-certificate",
-                        path("county.pem"), "--ready-file", path("station.ready")},
-                       path("station.ready"));
+        test::start_server(station_process, PSEPHOS_STATION_EXE,
+                           {"serve", "--election", station.election, "--data", station.data,
+                            "--district", "ward-1", "--listen", "127.0.0.1:0", "--certificate",
+                            path("station.pem"), "--certificate-key", path("station.pem.key"),
+                            "--county", QString(where).replace(' ', ':'), "--county-certificate",
+                            path("county.pem"), "--ready-file", path("station.ready")},
+                           path("station.ready"));
         QCOMPARE(stop(station_process), 0);
         const QByteArray station_errors = station_process.readAllStandardError();
         QVERIFY2(!station_errors.contains("county:"), station_errors.constData());

@@ -36,19 +36,6 @@ void must(const Run& r) {
 }
 
 // Starts a server process and waits (at most 20 s) for its ready file; returns "HOST PORT".
-QString start_and_wait(QProcess& p, const QString& exe, const QStringList& args,
-                       const QString& ready) {
-    QFile::remove(ready);
-    p.start(exe, args);
-    if (!p.waitForStarted(10'000)) qFatal("%s did not start", qPrintable(exe));
-    for (int i = 0; i < 400 && !QFile::exists(ready); ++i) {
-        if (p.state() == QProcess::NotRunning)
-            qFatal("%s exited: %s", qPrintable(exe), p.readAllStandardError().constData());
-        std::this_thread::sleep_for(50ms);
-    }
-    if (!QFile::exists(ready)) qFatal("%s did not become ready", qPrintable(exe));
-    return QString::fromUtf8(read_all(ready)).trimmed();
-}
 }  // namespace
 
 class TestStationWitness : public QObject {
@@ -122,7 +109,7 @@ private slots:
             witness_keys_.push_back(vkey.value());
             witnesses_.push_back(std::make_unique<QProcess>());
             const QString ready = path(QStringLiteral("w%1.ready").arg(w));
-            const QString where = start_and_wait(
+            const QString where = test::start_server(
                 *witnesses_.back(), PSEPHOS_WITNESS_EXE,
                 {"serve", "--key", key, "--name", name, "--state",
                  path(QStringLiteral("w%1-state").arg(w)), "--logs", path("witness-logs"),
@@ -137,12 +124,13 @@ private slots:
         wf.close();
 
         station_ = std::make_unique<QProcess>();
-        start_and_wait(*station_, PSEPHOS_STATION_EXE,
-                       {"serve", "--election", election_, "--data", data_, "--district", "ward-1",
-                        "--listen", "127.0.0.1:0", "--certificate", path("station.pem"),
-                        "--certificate-key", path("station.pem.key"), "--witnesses",
-                        path("witnesses"), "--ready-file", path("station.ready")},
-                       path("station.ready"));
+        test::start_server(
+            *station_, PSEPHOS_STATION_EXE,
+            {"serve", "--election", election_, "--data", data_, "--district", "ward-1", "--listen",
+             "127.0.0.1:0", "--certificate", path("station.pem"), "--certificate-key",
+             path("station.pem.key"), "--witnesses", path("witnesses"), "--ready-file",
+             path("station.ready")},
+            path("station.ready"));
         const std::string checkpoint_text =
             note.toStdString().substr(0, note.toStdString().rfind("\n\n") + 1);
         for (const auto& key : witness_keys_) {

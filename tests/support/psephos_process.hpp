@@ -12,6 +12,7 @@
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
+#include <QThread>
 #include <QtGlobal>
 
 namespace psephos::test {
@@ -56,6 +57,25 @@ inline Run run(const QStringList& args, const QString& passphrase = {}) {
     if (passphrase.isNull()) return run_executable(QStringLiteral(PSEPHOS_EXE), args, env);
     return run_executable(QStringLiteral(PSEPHOS_EXE), args + QStringList{"--passphrase-fd", "0"},
                           env, (passphrase + "\n").toUtf8());
+}
+
+// Starts a server process (psephos-station, -witness, -county serve … --ready-file READY) and waits
+// at most 20 s for its ready file; returns its contents, "HOST PORT". A fatal test error if the
+// process does not start, exits first, or never becomes ready.
+inline QString start_server(QProcess& p, const QString& exe, const QStringList& args,
+                            const QString& ready) {
+    QFile::remove(ready);
+    p.start(exe, args);
+    if (!p.waitForStarted(10'000)) qFatal("%s did not start", qPrintable(exe));
+    for (int i = 0; i < 400 && !QFile::exists(ready); ++i) {
+        if (p.state() == QProcess::NotRunning)
+            qFatal("%s exited: %s", qPrintable(exe), p.readAllStandardError().constData());
+        QThread::msleep(50);
+    }
+    if (!QFile::exists(ready)) qFatal("%s did not become ready", qPrintable(exe));
+    QFile f(ready);
+    if (!f.open(QIODevice::ReadOnly)) qFatal("cannot read %s", qPrintable(ready));
+    return QString::fromUtf8(f.readAll()).trimmed();
 }
 
 inline QString describe(const Run& r) {
