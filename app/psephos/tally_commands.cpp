@@ -10,6 +10,9 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "psephos/county/county_config.hpp"
+#include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/crypto/secure_file.hpp"
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/tallying_module.hpp"
 #include "psephos/record/election_record.hpp"
@@ -184,9 +187,76 @@ int run_results_command(Words words) {
     return exit_ok;
 }
 
+namespace {
+
+// The witnesses file of `psephos-station serve --witnesses` ("HOST:PORT VKEY" lines, '#'
+// comments): the cosigner keys only.
+Result<std::vector<crypto::CosignerKey>> read_witness_keys(const std::string& path) {
+    PSEPHOS_TRY_ASSIGN(const Bytes bytes, crypto::read_public_file(path, 1024 * 1024));
+    std::vector<crypto::CosignerKey> keys;
+    std::size_t number = 0;
+    for (std::string_view rest(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+         !rest.empty();) {
+        const auto end = std::min(rest.find('\n'), rest.size());
+        const std::string line(rest.substr(0, end));
+        rest.remove_prefix(std::min(end + 1, rest.size()));
+        const std::string where = path + ":" + std::to_string(++number);
+        if (line.empty() || line[0] == '#') continue;
+        const auto space = line.find(' ');
+        if (space == std::string::npos)
+            return make_error(ErrorCode::invalid_argument, where + ": not \"HOST:PORT VKEY\"");
+        auto key = crypto::CosignerKey::parse(line.substr(space + 1));
+        if (!key) return key.error().within(where);
+        keys.push_back(std::move(key).value());
+    }
+    if (keys.empty()) return make_error(ErrorCode::invalid_argument, path + ": no witness in it");
+    return keys;
+}
+
+// A county's record (docs/election-record.md §3.9): with --stations, the stations file of
+// `psephos-county serve`, and the checkpoints and evidence the county kept in DIR/county; with
+// --witnesses, the witnesses' cosigned notes of the election log kept in DIR/cosignatures.
+Result<record::ExportOptions> attestations_of(const Arguments& args) {
+    record::ExportOptions options;
+    const std::filesystem::path data = *args.value("--data");
+    if (const auto file = args.value("--stations")) {
+        PSEPHOS_TRY_ASSIGN(const auto stations, county::read_stations_file(*file));
+        const auto state = data / "county";
+        options.stations.emplace();
+        for (const auto& trust : stations) {
+            record::StationAttestation station{trust.station_id, {}};
+            for (const auto& [district, key] : trust.district_keys) {
+                station.districts.emplace_back(district, key);
+                PSEPHOS_TRY_ASSIGN(options.station_checkpoints[district],
+                                   county::read_kept_checkpoints(state, district));
+            }
+            options.stations->push_back(std::move(station));
+        }
+        PSEPHOS_TRY_ASSIGN(options.equivocations, county::read_evidence(state));
+    }
+    if (const auto file = args.value("--witnesses")) {
+        PSEPHOS_TRY_ASSIGN(options.witnesses, read_witness_keys(*file));
+        for (const auto& witness : *options.witnesses) {
+            // TODO(merge): station::cosigned_note_path, the station's one naming rule.
+            const auto note = data / "cosignatures" /
+                              crypto::sha256(as_bytes(witness.name)).to_hex() / "_election.note";
+            if (!std::filesystem::exists(note)) continue;  // it never cosigned: V34 tells
+            PSEPHOS_TRY_ASSIGN(const Bytes bytes, crypto::read_public_file(note, 64 * 1024));
+            options.election_cosignatures.emplace_back(bytes.begin(), bytes.end());
+        }
+    }
+    return options;
+}
+
+}  // namespace
+
 int run_export_command(Words words) {
     const CommandSpec spec{
-        "psephos export --data DIR --out DIR [--key FILE]", {"--data", "--out", "--key"}, {}, 0, 0};
+        "psephos export --data DIR --out DIR [--key FILE] [--stations FILE] [--witnesses FILE]",
+        {"--data", "--out", "--key", "--stations", "--witnesses"},
+        {},
+        0,
+        0};
     int status = exit_ok;
     auto args = parse(spec, words, status);
     if (!args) return status;
@@ -205,7 +275,9 @@ int run_export_command(Words words) {
         if (auto published = l.publish_election_checkpoint(); !published)
             return failure("publishing the election checkpoint: " + published.error().message);
     }
-    auto exported = record::export_election_record(l, out.value());
+    auto attestations = attestations_of(*args);
+    if (!attestations) return failure(attestations.error().message);
+    auto exported = record::export_election_record(l, out.value(), attestations.value());
     if (!exported) return failure(exported.error().message);
     if (writable) {
         (void)l.record_event(election::EventType::record_exported,

@@ -4,6 +4,7 @@
 // With --mpi the work is spread over the ranks of an MPI job (verify_mpi.cpp).
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
@@ -13,7 +14,9 @@
 #include <mutex>
 
 #include "commands.hpp"
+#include "psephos/crypto/cosignature.hpp"
 #include "psephos/crypto/key_file.hpp"
+#include "psephos/crypto/secure_file.hpp"
 #include "psephos/election/authority.hpp"
 #include "psephos/verifier/record_verifier.hpp"
 #include "verify_mpi.hpp"
@@ -70,8 +73,9 @@ int run_verify_command(Words words) {
     const CommandSpec spec{
         "psephos verify RECORD_DIR [--threads N] [--json] [--trusted-keys FILE]\n"
         "                      [--trusted-checkpoint FILE] [--authority PUBFILE]\n"
+        "                      [--witness-policy FILE]\n"
         "       mpirun -np N psephos verify --mpi RECORD_DIR [same options]",
-        {"--threads", "--trusted-keys", "--trusted-checkpoint", "--authority"},
+        {"--threads", "--trusted-keys", "--trusted-checkpoint", "--authority", "--witness-policy"},
         {"--json", "--mpi"},
         1,
         1};
@@ -104,6 +108,18 @@ int run_verify_command(Words words) {
         options.trusted_election_checkpoint.assign(std::istreambuf_iterator<char>(in),
                                                    std::istreambuf_iterator<char>());
     }
+    if (const auto file = args->value("--witness-policy")) {
+        // A witness policy (docs/witness.md §9): k of n witnesses must have cosigned the
+        // election log's last checkpoint (V34).
+        auto text = crypto::read_public_file(*file, 64 * 1024);
+        if (!text) return failure(text.error().message);
+        auto policy = crypto::parse_witness_policy(
+            std::string_view(reinterpret_cast<const char*>(text.value().data()),
+                             text.value().size()),
+            *file);
+        if (!policy) return failure(policy.error().message);
+        options.witness_policy = std::move(policy).value();
+    }
     if (args->has_switch("--mpi"))
         return run_verify_mpi(dir, std::move(options), args->has_switch("--json"));
     ProgressLine progress;
@@ -130,6 +146,8 @@ int print_verify_report(const std::string& dir, const verifier::VerifyReport& re
     }
     const bool passed = report.passed();
     if (as_json) {
+        json::array notices;
+        for (const auto& n : report.notices) notices.emplace_back(n);
         json::array checks;
         for (const auto& c : report.checks) {
             json::array failures;
@@ -150,7 +168,8 @@ int print_verify_report(const std::string& dir, const verifier::VerifyReport& re
                                                   {"verdict", passed   ? "PASS"
                                                               : failed ? "FAIL"
                                                                        : "INCOMPLETE"},
-                                                  {"checks", std::move(checks)}})
+                                                  {"checks", std::move(checks)},
+                                                  {"notices", std::move(notices)}})
                   << '\n';
     } else {
         for (const auto& c : report.checks) {
@@ -172,6 +191,13 @@ int print_verify_report(const std::string& dir, const verifier::VerifyReport& re
                     break;
             }
         }
+        for (const auto& n : report.notices) std::cout << "NOTICE: " << n << '\n';
+        if (!options.witness_policy &&
+            std::any_of(report.checks.begin(), report.checks.end(),
+                        [](const verifier::CheckOutcome& c) { return c.id == "V34"; }))
+            std::cout << "NOTE: no witness policy given (--witness-policy FILE): the witnesses' "
+                         "cosignatures were checked against the keys the record names, and none "
+                         "was required\n";
         if (!report.anchored)
             std::cout << "NOTE: no trusted verifier keys or election checkpoint given "
                          "(--trusted-keys, --trusted-checkpoint): the record was checked against "

@@ -208,6 +208,59 @@ Result<WitnessPolicy> WitnessPolicy::make(std::vector<CosignerKey> witnesses,
     return WitnessPolicy{std::move(witnesses), threshold};
 }
 
+Result<WitnessPolicy> parse_witness_policy(std::string_view text, std::string_view file) {
+    std::vector<CosignerKey> witnesses;
+    std::optional<std::size_t> threshold;
+    bool all = false;
+    std::size_t number = 0;
+    const auto fail = [&](const std::string& why) {
+        return cosignature_error(ErrorCode::invalid_argument,
+                                 std::string(file) + ":" + std::to_string(number) + ": " + why);
+    };
+    while (!text.empty()) {
+        ++number;
+        const std::size_t end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+        while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+        if (line.empty() || line.front() == '#') continue;
+        const std::size_t space = line.find(' ');
+        const std::string_view word = line.substr(0, space);
+        const std::string_view rest =
+            space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+        if (word == "witness") {
+            auto key = CosignerKey::parse(rest);
+            if (!key) return fail(key.error().message);
+            witnesses.push_back(std::move(key).value());
+        } else if (word == "quorum") {
+            if (threshold || all) return fail("a second quorum line");
+            if (rest == "all") {
+                all = true;
+                continue;
+            }
+            std::size_t value = 0;
+            if (rest.empty() || rest.size() > 6 ||
+                !std::all_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; }))
+                return fail("quorum is not a number or \"all\": '" + std::string(rest) + "'");
+            for (const char c : rest) value = value * 10 + static_cast<std::size_t>(c - '0');
+            threshold = value;
+        } else {
+            return fail("not \"witness VKEY\" or \"quorum K\": '" + std::string(word) + "'");
+        }
+    }
+    if (!threshold && !all) {
+        number = 0;
+        return fail("no quorum line");
+    }
+    const std::size_t k = all ? witnesses.size() : *threshold;
+    auto policy = WitnessPolicy::make(std::move(witnesses), k);
+    if (!policy)
+        return cosignature_error(ErrorCode::invalid_argument,
+                                 std::string(file) + ": " + policy.error().message);
+    return policy;
+}
+
 Result<std::vector<std::string>> check_witness_policy(std::string_view note,
                                                       const WitnessPolicy& policy,
                                                       std::optional<std::uint64_t> not_after) {

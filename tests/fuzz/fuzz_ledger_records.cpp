@@ -52,6 +52,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         [](const auto& record) { return election::encode_device_deauthorisation(record); });
     accepted += deauthorisation.has_value();
 
+    const auto evidence = fuzz::check_canonical_record(
+        input, "equivocation evidence",
+        [](ByteSpan in) { return election::decode_equivocation_evidence(in); },
+        [](const auto& record) { return election::encode_equivocation_evidence(record); });
+    accepted += evidence.has_value();
+
     const auto approval = fuzz::check_canonical_record(
         input, "election approval",
         [](ByteSpan in) { return election::decode_election_approval(in); },

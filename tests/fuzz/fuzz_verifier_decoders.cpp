@@ -43,6 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           rv::decode_registration(input), "device registration");
     agree(static_cast<bool>(election::decode_device_deauthorisation(input)),
           rv::decode_deauthorisation(input), "device deauthorisation");
+    agree(static_cast<bool>(election::decode_equivocation_evidence(input)),
+          rv::decode_equivocation(input), "equivocation evidence");
     agree(static_cast<bool>(election::decode_polls_record(input)), rv::decode_polls(input),
           "polls record");
     agree(static_cast<bool>(election::decode_election_approval(input)), rv::decode_approval(input),

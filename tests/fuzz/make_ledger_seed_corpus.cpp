@@ -89,6 +89,12 @@ void write_ledger_records(const fs::path& corpus) {
         "d1", "kiosk-1", device.public_key(), 1'800'010'000, "reported stolen", {}};
     election::deauthorise_device(Hash32{}, deauthorisation, crypto::Ed25519SigningKey::generate());
     write(dir, "device-deauthorisation", election::encode_device_deauthorisation(deauthorisation));
+    const std::string note =
+        "example/district/d1\n3\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n"
+        "\xE2\x80\x94 example/district/d1 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
+    write(dir, "equivocation-evidence",
+          election::encode_equivocation_evidence(
+              {"station-1", "d1", "two checkpoints of size 3", note, note}));
 
     std::vector<Bytes> polls;
     for (const auto action : {election::PollsAction::opened, election::PollsAction::paused,

@@ -14,6 +14,7 @@ namespace psephos::county {
 namespace {
 
 constexpr std::size_t max_note_file = 64 * 1024;
+constexpr std::size_t max_evidence_file = 3 * 64 * 1024;
 
 std::string size_name(std::uint64_t size) {
     char name[32];
@@ -154,6 +155,46 @@ Result<std::uint64_t> County::held(std::string_view station_id,
     return district->tree.size();
 }
 
+Result<std::vector<std::string>> read_kept_checkpoints(const std::filesystem::path& state_directory,
+                                                       std::string_view district_id) {
+    std::vector<std::filesystem::path> files;
+    std::error_code ec;
+    const auto directory = state_directory / "notes" / std::string(district_id);
+    for (const auto& entry : std::filesystem::directory_iterator(directory, ec))
+        if (entry.path().extension() == ".note") files.push_back(entry.path());
+    if (ec && ec != std::errc::no_such_file_or_directory)
+        return make_error(ErrorCode::io_error, directory.string() + ": " + ec.message());
+    std::sort(files.begin(), files.end());  // zero-padded sizes: ascending
+    std::vector<std::string> notes;
+    for (const auto& file : files) {
+        auto bytes = crypto::read_public_file(file, max_note_file);
+        if (!bytes) return bytes.error().within("county: kept note");
+        notes.emplace_back(bytes.value().begin(), bytes.value().end());
+    }
+    return notes;
+}
+
+Result<std::vector<election::EquivocationEvidence>> read_evidence(
+    const std::filesystem::path& state_directory) {
+    std::vector<std::filesystem::path> files;
+    std::error_code ec;
+    const auto directory = state_directory / "evidence";
+    for (const auto& entry : std::filesystem::directory_iterator(directory, ec))
+        if (entry.path().extension() == ".evidence") files.push_back(entry.path());
+    if (ec && ec != std::errc::no_such_file_or_directory)
+        return make_error(ErrorCode::io_error, directory.string() + ": " + ec.message());
+    std::sort(files.begin(), files.end());
+    std::vector<election::EquivocationEvidence> evidence;
+    for (const auto& file : files) {
+        auto bytes = crypto::read_public_file(file, max_evidence_file);
+        if (!bytes) return bytes.error().within("county: evidence");
+        auto decoded = election::decode_equivocation_evidence(bytes.value());
+        if (!decoded) return decoded.error().within("county: evidence " + file.string());
+        evidence.push_back(std::move(decoded).value());
+    }
+    return evidence;
+}
+
 std::vector<std::filesystem::path> County::evidence() const {
     std::vector<std::filesystem::path> files;
     std::error_code ec;
@@ -176,28 +217,29 @@ PushAnswer County::equivocation(District& district, const std::string& station_i
     } else if (!district.notes.empty()) {
         kept = district.notes.rbegin()->second;
     }
-    const std::string content = "psephos county: equivocation evidence\nstation: " + station_id +
-                                "\ndistrict: " + district.id + "\nreason: " + why +
-                                "\n\nthe checkpoint the county holds:\n" + kept +
-                                "\nthe checkpoint presented:\n" + std::string(note);
-    const auto directory = options_.state_directory / "evidence";
-    std::error_code ec;
-    std::filesystem::create_directories(directory, ec);
-    const auto path =
-        directory / (district.id + "-" + crypto::sha256(as_bytes(content)).to_hex() + ".txt");
     PushAnswer answer;
     answer.held = held;
     answer.equivocation = true;
-    answer.evidence = path;
     std::string message =
         "equivocation by station '" + station_id + "' in district '" + district.id + "': " + why;
-    // Kept once: the same evidence presented again is already there.
-    if (auto written = crypto::write_new_file(path, content, 0644);
-        !written && !std::filesystem::exists(path, ec))
-        message += " (the evidence could not be kept: " + written.error().message + ")";
+    if (!kept.empty()) {
+        // The evidence in its canonical encoding (docs/encoding.md §12.2), named by its hash:
+        // the same evidence presented again is kept once.
+        const Bytes content = election::encode_equivocation_evidence(
+            {station_id, district.id, election::equivocation_reason(why), kept, std::string(note)});
+        const auto directory = options_.state_directory / "evidence";
+        std::error_code ec;
+        std::filesystem::create_directories(directory, ec);
+        const auto path =
+            directory / (district.id + "-" + crypto::sha256(content).to_hex() + ".evidence");
+        answer.evidence = path;
+        if (auto written = crypto::write_new_file(path, ByteSpan(content), 0644);
+            !written && !std::filesystem::exists(path, ec))
+            message += " (the evidence could not be kept: " + written.error().message + ")";
+        message += "; evidence " + path.filename().string();
+    }
     (void)ledger_.record_event(election::EventType::error, election::ActorRole::system,
-                               election::Disposition::failure, district.id,
-                               "county: " + message + "; evidence " + path.filename().string());
+                               election::Disposition::failure, district.id, "county: " + message);
     answer.refusal = Error{ErrorCode::verification_failed, message};
     return answer;
 }

@@ -297,6 +297,64 @@ Result<DeviceDeauthorisation> decode_device_deauthorisation(ByteSpan data) {
     return d;
 }
 
+// --- Equivocation evidence (0x18) ---------------------------------------------------------
+
+constexpr std::uint8_t equivocation_evidence_version = 1;
+
+namespace {
+
+Problem check_evidence_reason(std::string_view reason) {
+    if (reason.empty()) return "must not be empty";
+    return check_line(reason, max_equivocation_reason_size);
+}
+
+}  // namespace
+
+Bytes encode_equivocation_evidence(const EquivocationEvidence& e) {
+    constexpr std::string_view record = "equivocation evidence";
+    require(check_id(e.station_id), record, "station id");
+    require(check_id(e.district_id), record, "district id");
+    require(check_evidence_reason(e.reason), record, "reason");
+    require(check_signed_checkpoint(e.held_note), record, "held note");
+    require(check_signed_checkpoint(e.presented_note), record, "presented note");
+    CanonicalWriter w(RecordType::equivocation_evidence, equivocation_evidence_version);
+    w.text(e.station_id);
+    w.text(e.district_id);
+    w.text(e.reason);
+    w.text(e.held_note);
+    w.text(e.presented_note);
+    return w.take();
+}
+
+Result<EquivocationEvidence> decode_equivocation_evidence(ByteSpan data) {
+    RecordReader r(data, RecordType::equivocation_evidence, "equivocation evidence",
+                   equivocation_evidence_version);
+    EquivocationEvidence e;
+    e.station_id = r.text("station id", max_record_id_size, check_id);
+    e.district_id = r.text("district id", max_record_id_size, check_id);
+    e.reason = r.text("reason", max_equivocation_reason_size, check_evidence_reason);
+    e.held_note = r.text("held note", max_signed_checkpoint_size, check_signed_checkpoint);
+    e.presented_note =
+        r.text("presented note", max_signed_checkpoint_size, check_signed_checkpoint);
+    if (auto ok = r.finish(); !ok) return ok.error();
+    return e;
+}
+
+std::string equivocation_reason(std::string_view text) {
+    std::string out;
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        out += c < 0x20 || c == 0x7F ? ' ' : ch;
+    }
+    if (out.size() > max_equivocation_reason_size) {
+        std::size_t cut = max_equivocation_reason_size;
+        // Back to the start of a UTF-8 sequence: never half a character.
+        while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+        out.resize(cut);
+    }
+    return out.empty() ? "unspecified" : out;
+}
+
 // --- Polls records (0x08–0x0B) -------------------------------------------------------------
 
 RecordType record_type_of(PollsAction action) {

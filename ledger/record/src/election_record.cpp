@@ -22,6 +22,7 @@
 #include "psephos/election/authority.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/election/tally_records.hpp"
+#include "record_attestations.hpp"
 #include "record_writer.hpp"
 
 namespace psephos::record {
@@ -90,8 +91,11 @@ Result<std::vector<std::vector<std::string>>> open_challenged_ballot(
 
 class Exporter {
 public:
-    Exporter(const ledger::Ledger& ledger, fs::path staging)
-        : ledger_(ledger), election_(ledger.election()), staging_(std::move(staging)) {}
+    Exporter(const ledger::Ledger& ledger, fs::path staging, const ExportOptions& options)
+        : ledger_(ledger),
+          election_(ledger.election()),
+          staging_(std::move(staging)),
+          options_(options) {}
 
     Status run();
     const ExportSummary& summary() const { return summary_; }
@@ -144,10 +148,16 @@ private:
     Status export_district(std::size_t d, const Log& log);
     Status write_results();
     Status write_record_json(const std::vector<Log>& logs);
+    Status check_stations() const;
+    Status write_station_checkpoints(const Log& log, std::span<const Hash32> leaves);
+    Status write_attestations(const Log& election_log);
 
     const ledger::Ledger& ledger_;
     const election::ElectionContext& election_;
     fs::path staging_;
+    const ExportOptions& options_;
+    // Each district a station pushed: the station's district log key.
+    std::map<std::string, election::NoteVerifierKey> station_keys_;
     ExportSummary summary_;
     std::vector<FileEntry> files_;
 
@@ -365,7 +375,78 @@ Status Exporter::export_district(std::size_t d, const Log& log) {
         }
     });
     if (!exported) return exported.error();
+    if (auto ok = write_station_checkpoints(log, exported.value().leaves); !ok) return ok;
     return write_consistency(log, exported.value(), published_[d]);
+}
+
+// Each station's districts are the manifest's, and no district is pushed by two stations; the
+// evidence names a station and a district it pushed.
+Status Exporter::check_stations() const {
+    if (!options_.stations) {
+        if (!options_.station_checkpoints.empty() || !options_.equivocations.empty())
+            return make_error(ErrorCode::invalid_argument,
+                              "station checkpoints or evidence without the county's stations");
+        return {};
+    }
+    std::map<std::string, std::string> pushed_by;
+    for (const auto& station : *options_.stations) {
+        for (const auto& [district, key] : station.districts) {
+            if (!district_index_.count(district))
+                return make_error(ErrorCode::invalid_argument,
+                                  "station " + in_quotes(station.station_id) + ": district " +
+                                      in_quotes(district) + " is not the election's");
+            if (!pushed_by.emplace(district, station.station_id).second)
+                return make_error(ErrorCode::invalid_argument,
+                                  "district " + in_quotes(district) + " is pushed by stations " +
+                                      in_quotes(pushed_by[district]) + " and " +
+                                      in_quotes(station.station_id));
+        }
+    }
+    for (const auto& [district, notes] : options_.station_checkpoints)
+        if (!pushed_by.count(district) && !notes.empty())
+            return make_error(ErrorCode::invalid_argument, "station checkpoints of district " +
+                                                               in_quotes(district) +
+                                                               ", which no station pushes");
+    for (const auto& e : options_.equivocations) {
+        const auto it = pushed_by.find(e.district_id);
+        if (it == pushed_by.end() || it->second != e.station_id)
+            return make_error(ErrorCode::invalid_argument,
+                              "equivocation evidence of station " + in_quotes(e.station_id) +
+                                  " in district " + in_quotes(e.district_id) +
+                                  ": not a station and district of the county's");
+    }
+    return {};
+}
+
+Status Exporter::write_station_checkpoints(const Log& log, std::span<const Hash32> leaves) {
+    const auto key = station_keys_.find(log.status.name);
+    if (key == station_keys_.end()) return {};
+    static const std::vector<std::string> none;
+    const auto notes = options_.station_checkpoints.find(log.status.name);
+    auto content = station_checkpoints_file(
+        log.status.name, notes == options_.station_checkpoints.end() ? none : notes->second,
+        key->second, log.status.origin, leaves);
+    if (!content) return content.error();
+    return write_whole(log.directory + "/station-checkpoints.bin", content.value());
+}
+
+Status Exporter::write_attestations(const Log& election_log) {
+    if (options_.stations) {
+        if (auto ok = make_directory("county"); !ok) return ok;
+        if (auto ok =
+                write_whole("county/equivocations.bin", equivocations_file(options_.equivocations));
+            !ok)
+            return ok;
+    }
+    if (!options_.witnesses) return {};
+    auto stored = ledger_.checkpoints(ledger::election_log_name);
+    if (!stored) return stored.error().within("election log");
+    std::map<std::uint64_t, std::string> notes;
+    for (auto& [size, note] : stored.value())
+        if (size <= election_log.status.size) notes.emplace(size, std::move(note));
+    auto content = cosignatures_file(options_.election_cosignatures, *options_.witnesses, notes);
+    if (!content) return content.error();
+    return write_whole("election/cosignatures.bin", content.value());
 }
 
 Status Exporter::write_results() {
@@ -488,6 +569,7 @@ Status Exporter::write_record_json(const std::vector<Log>& logs) {
         j.end_object();
     }
     j.end_array();
+    write_attestation_members(j, options_);
     std::vector<FileEntry> sorted = files_;
     std::sort(sorted.begin(), sorted.end(),
               [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
@@ -544,6 +626,12 @@ Status Exporter::run() {
         !ok)
         return ok;
 
+    if (auto ok = check_stations(); !ok) return ok;
+    if (options_.stations)
+        for (const auto& station : *options_.stations)
+            for (const auto& [district, key] : station.districts)
+                station_keys_.emplace(district, key);
+
     if (auto ok = make_directory("election"); !ok) return ok;
     if (auto ok = export_election_log(election_log); !ok) return ok;
 
@@ -572,6 +660,7 @@ Status Exporter::run() {
     }
 
     if (auto ok = write_results(); !ok) return ok;
+    if (auto ok = write_attestations(election_log); !ok) return ok;
 
     std::vector<Log> logs = district_logs_;
     logs.push_back(election_log);
@@ -583,7 +672,8 @@ Status Exporter::run() {
 
 }  // namespace
 
-Result<ExportSummary> export_election_record(const ledger::Ledger& ledger, const fs::path& out) {
+Result<ExportSummary> export_election_record(const ledger::Ledger& ledger, const fs::path& out,
+                                             const ExportOptions& options) {
     std::error_code ec;
     const fs::file_status status = fs::status(out, ec);
     if (ec && ec != std::errc::no_such_file_or_directory)
@@ -622,7 +712,7 @@ Result<ExportSummary> export_election_record(const ledger::Ledger& ledger, const
         return error.within("election record " + out.string());
     };
 
-    Exporter exporter(ledger, staging);
+    Exporter exporter(ledger, staging, options);
     if (auto ok = exporter.run(); !ok) return fail(ok.error());
     // Into place, record.json last: until it is there the directory is not a record.
     std::vector<std::string> names;

@@ -18,8 +18,25 @@ bool Verifier::check_record_format() {
     }
     record_ = std::move(*r);
     v1.count();
-    if (!has_members(record_, {"format", "election_id", "base_hash", "ceremony_hash", "joint_key",
-                               "guardian_count", "threshold", "logs", "files"})) {
+    // "county" and "witnesses" are optional (§3.9), between "logs" and "files".
+    const bool has_county = record_.is_object() && record_.get_object().contains("county");
+    const bool has_witnesses = record_.is_object() && record_.get_object().contains("witnesses");
+    const bool members_ok =
+        has_county
+            ? (has_witnesses
+                   ? has_members(record_, {"format", "election_id", "base_hash", "ceremony_hash",
+                                           "joint_key", "guardian_count", "threshold", "logs",
+                                           "county", "witnesses", "files"})
+                   : has_members(record_, {"format", "election_id", "base_hash", "ceremony_hash",
+                                           "joint_key", "guardian_count", "threshold", "logs",
+                                           "county", "files"}))
+        : has_witnesses
+            ? has_members(record_,
+                          {"format", "election_id", "base_hash", "ceremony_hash", "joint_key",
+                           "guardian_count", "threshold", "logs", "witnesses", "files"})
+            : has_members(record_, {"format", "election_id", "base_hash", "ceremony_hash",
+                                    "joint_key", "guardian_count", "threshold", "logs", "files"});
+    if (!members_ok) {
         v1.fail("record.json: not an object with exactly the members of §3.4, in order");
         if (!record_.is_object()) return false;
     }
@@ -66,6 +83,7 @@ bool Verifier::check_record_format() {
             ++i;
         }
     }
+    if (!read_attestation_members(v1)) usable = false;
     return usable && get("election_id") && get("guardian_count") && get("threshold");
 }
 
@@ -100,6 +118,7 @@ void Verifier::check_file_list() {
         const std::string name = as_string(l.at("name"));
         if (name != "/events" && name != "/bridge") required.insert(d + "/consistency.bin");
     }
+    attestation_files(required);
     const std::set<std::string> listed(paths.begin(), paths.end());
     for (const auto& p : required)
         if (!listed.count(p)) v2.fail("files: '" + p + "' is required but not listed");

@@ -90,6 +90,12 @@ bool Verifier::add_record(LogInfo& log, RootBuilder& tree, const Hash32& leaf, s
                      ": root is not the root of the first " + std::to_string(tree.size()) +
                      " records");
     }
+    if (auto it = log.station_roots.find(tree.size());
+        it != log.station_roots.end() && !(it->second == tree.root()))
+        out(32, log.name)
+            .fail(log.name + ": the station's checkpoint of size " + std::to_string(tree.size()) +
+                  ": root is not the root of the first " + std::to_string(tree.size()) +
+                  " records");
     if (tree.size() % every != 0) return false;
     if (options_.progress) options_.progress(log.name, tree.size(), log.size);
     return stop_requested();
@@ -101,7 +107,9 @@ void Verifier::read_log(std::size_t index) {
     Outcome &v11 = out(11, log.name), &v12 = out(12, log.name);
     load_checkpoints(log);
     if (log.is_district) {
+        load_station_checkpoints(log);
         read_district(index, v11, v12);
+        finish_station_checkpoints(index);
         return;
     }
     const bool events = log.name == "/events";

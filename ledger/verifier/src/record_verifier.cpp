@@ -95,6 +95,11 @@ Verifier::Prepared Verifier::prepare(bool defer_file_hashes) {
     out(27);
     out(28);
     for (std::size_t d = 0; d < nd; ++d) out(30, logs_[d].name);
+    if (attestations_.county) {
+        for (std::size_t d = 0; d < nd; ++d) out(32, logs_[d].name);
+        out(33);
+    }
+    if (attestations_.witnesses || options_.witness_policy) out(34, "/election");
     districts_.resize(nd);
     return Prepared::ready;
 }
@@ -121,6 +126,9 @@ void Verifier::read_logs(const std::vector<std::size_t>& indices) {
 }
 
 void Verifier::finish_checks(const std::vector<std::size_t>& missing, const std::string& why) {
+    // Both read only small files and the election log, which this process has.
+    check_equivocations();
+    check_cosignatures();
     if (!missing.empty()) {
         for (const int n : {13, 14, 26, 27}) out(n).skip(why);
         for (std::size_t l = 0; l <= districts_.size(); ++l) out(15, logs_[l].name).skip(why);
@@ -161,6 +169,7 @@ VerifyReport Verifier::make_report() {
     };
     VerifyReport report;
     report.cancelled = stop_requested();
+    report.notices = notices_;
     report.anchored =
         !options_.trusted_verifier_keys.empty() || !options_.trusted_election_checkpoint.empty();
     for (auto& [key, outcome] : outcomes_)

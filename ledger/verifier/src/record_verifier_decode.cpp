@@ -499,6 +499,27 @@ Result<DecodedDeauthorisation> decode_deauthorisation(ByteSpan record) {
     return finish(r, std::move(out));
 }
 
+Result<DecodedEquivocation> decode_equivocation(ByteSpan record) {
+    DecodedEquivocation out;
+    Reader r(record, "equivocation evidence");
+    r.header(RecordKind::equivocation_evidence);
+    out.station_id = r.id();
+    out.district_id = r.id();
+    out.reason = r.text(1000);
+    if (r.ok() &&
+        (out.reason.empty() || std::any_of(out.reason.begin(), out.reason.end(), [](char c) {
+             return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+         })))
+        r.fail("reason is empty or holds a control character");
+    for (std::string* note : {&out.held_note, &out.presented_note}) {
+        *note = r.text(64 * 1024);
+        if (r.ok() && (note->empty() || note->back() != '\n'))
+            r.fail("a note is empty or does not end in a newline");
+    }
+    r.done();
+    return finish(r, std::move(out));
+}
+
 Result<DecodedApproval> decode_approval(ByteSpan record) {
     DecodedApproval out;
     Reader r(record, "election approval");

@@ -69,6 +69,7 @@ enum class RecordKind : std::uint8_t {
     anchor_confirmation = 0x13,
     authority_approval = 0x14,
     device_deauthorisation = 0x17,
+    equivocation_evidence = 0x18,  // a county's file, never in a log (docs/encoding.md §12.2)
 };
 
 class Reader {
@@ -195,6 +196,12 @@ struct DecodedDeauthorisation {
     std::size_t body_size = 0;  // what the authority signed, after its label and the base hash
 };
 Result<DecodedDeauthorisation> decode_deauthorisation(ByteSpan record);
+
+// A frame of county/equivocations.bin (0x18, docs/encoding.md §12.2).
+struct DecodedEquivocation {
+    std::string station_id, district_id, reason, held_note, presented_note;
+};
+Result<DecodedEquivocation> decode_equivocation(ByteSpan record);
 
 // authority.bin: the election authority's approval (0x14, docs/encoding.md §23).
 struct DecodedApproval {

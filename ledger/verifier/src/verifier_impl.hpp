@@ -44,7 +44,7 @@ struct CheckDefinition {
 };
 
 // docs/election-record.md §5, by number (index 0 is V1).
-extern const CheckDefinition check_definitions[31];
+extern const CheckDefinition check_definitions[34];
 
 // One check in one scope, filled from any thread.
 class Outcome {
@@ -140,6 +140,21 @@ struct LogInfo {
     std::optional<VerifierKey> key;
     std::map<std::uint64_t, CheckpointInfo> checkpoints;
     bool readable = false;  // records.bin parsed into frames to its end
+    // A county record's district (V32): the station's checkpoints of it, by size.
+    std::map<std::uint64_t, Hash32> station_roots;
+};
+
+// record.json's "county" and "witnesses" members (docs/election-record.md §3.9), once V1 read them.
+struct StationDistrict {
+    std::string station_id;
+    std::string key_text;
+    std::optional<VerifierKey> key;  // absent if key_text does not parse (V32 fails)
+};
+struct Attestations {
+    bool county = false;
+    std::map<std::string, StationDistrict> station_of;  // by district id
+    bool witnesses = false;
+    std::vector<crypto::CosignerKey> witness_keys;
 };
 
 struct DistrictSummary {
@@ -250,6 +265,7 @@ public:
                      std::map<std::size_t, std::vector<ElectionWideNames::Claim>>& claims,
                      std::string& error);
     std::size_t district_count() const { return districts_.size(); }
+    bool county_record() const { return attestations_.county; }
     const std::vector<LogInfo>& logs() const { return logs_; }
     void record_claims() { names_.record_claims(); }
     void replay_claims(const std::map<std::size_t, std::vector<ElectionWideNames::Claim>>& claims);
@@ -295,6 +311,14 @@ private:
     void check_challenged_file();  // V27
     void check_anchors();          // V28
     void check_authority();        // V29
+    // V1's part for the optional members; false if they are not usable.
+    bool read_attestation_members(Outcome& v1);
+    // The files the optional members add to the layout (V2).
+    void attestation_files(std::set<std::string>& required) const;
+    void load_station_checkpoints(LogInfo& log);     // V32, before the district is read
+    void finish_station_checkpoints(std::size_t d);  // V32, after it
+    void check_equivocations();                      // V33
+    void check_cosignatures();                       // V34
 
     fs::path dir_;
     const VerifyOptions& options_;
@@ -304,6 +328,8 @@ private:
     ElectionFacts election_;
     // Districts in the manifest's order, /election, /events, and /bridge if the record has it.
     std::vector<LogInfo> logs_;
+    Attestations attestations_;
+    std::vector<std::string> notices_;
     std::vector<Bytes> election_records_;
     std::vector<Bytes> bridge_records_;
     std::vector<DistrictSummary> districts_;

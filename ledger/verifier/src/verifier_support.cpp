@@ -10,7 +10,7 @@
 namespace psephos::verifier::detail {
 
 // docs/election-record.md §5, by number (index 0 is V1).
-const CheckDefinition check_definitions[31] = {
+const CheckDefinition check_definitions[34] = {
     {"record-format", "index files"},
     {"file-list", "files"},
     {"file-hashes", "files"},
@@ -42,6 +42,9 @@ const CheckDefinition check_definitions[31] = {
     {"authority-approval", "approvals"},
     {"device-authorisations", "authority records"},
     {"election-wide-uniqueness", "names"},
+    {"station-checkpoints", "station checkpoints"},
+    {"equivocation-evidence", "evidence"},
+    {"witness-cosignatures", "cosignatures"},
 };
 
 namespace {

@@ -89,6 +89,11 @@ struct WitnessPolicy {
     static Result<WitnessPolicy> make(std::vector<CosignerKey> witnesses, std::size_t threshold);
 };
 
+// A witness policy file (docs/witness.md §9): "witness VKEY" lines (a cosigner vkey each) and
+// one "quorum K" line (or "quorum all"); '#' comments and blank lines are skipped. Errors name
+// `file` and the line.
+Result<WitnessPolicy> parse_witness_policy(std::string_view text, std::string_view file);
+
 // The names of the policy's witnesses whose cosignature of `note` verifies (with `not_after`, not
 // dated later), if they are at least the threshold; verification_failed naming how many of the
 // threshold cosigned and who is missing otherwise; invalid_encoding for a malformed note.

@@ -36,6 +36,7 @@
 
 #include "psephos/crypto/ed25519.hpp"
 #include "psephos/crypto/result.hpp"
+#include "psephos/election/ledger_records.hpp"
 #include "psephos/election/signed_note.hpp"
 #include "psephos/ledger/ledger.hpp"
 
@@ -101,5 +102,15 @@ private:
     const CountyOptions options_;
     std::map<std::string, std::unique_ptr<District>, std::less<>> districts_;
 };
+
+// What a county kept, read from its state directory without opening it (for the election
+// record's export, docs/election-record.md §3.9):
+// the station checkpoints it accepted for a district (signed notes, ascending by size; a note
+// written by a push that did not land may be beyond the county's log: the export leaves it out);
+Result<std::vector<std::string>> read_kept_checkpoints(const std::filesystem::path& state_directory,
+                                                       std::string_view district_id);
+// and the equivocation evidence it kept, decoded (docs/encoding.md §12.2), in file name order.
+Result<std::vector<election::EquivocationEvidence>> read_evidence(
+    const std::filesystem::path& state_directory);
 
 }  // namespace psephos::county

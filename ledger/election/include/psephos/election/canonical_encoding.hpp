@@ -47,6 +47,9 @@ enum class RecordType : std::uint8_t {
     share_resolution = 0x16,
     // The election authority's withdrawal of a device's authorisation (ledger_records.hpp).
     device_deauthorisation = 0x17,
+    // A station's two conflicting checkpoints, kept by the county; never in a log
+    // (ledger_records.hpp).
+    equivocation_evidence = 0x18,
 };
 
 class CanonicalWriter {

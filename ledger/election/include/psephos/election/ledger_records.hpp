@@ -75,6 +75,30 @@ Result<DeviceDeauthorisation> decode_device_deauthorisation(ByteSpan data);
 // Without its last field, the authority's signature.
 Bytes encode_device_deauthorisation_body(const DeviceDeauthorisation& deauthorisation);
 
+// A station's equivocation as the county kept it (docs/encoding.md §12.2, docs/county.md §3):
+// two checkpoints of one district log, both signed by the station, that cannot both be true —
+// two of one size with different roots, or one not consistent with the other. Not a log record:
+// a file of the county's (DIR/county/evidence/) and of the county's election record
+// (county/equivocations.bin, docs/election-record.md §3.9). Version 1.
+inline constexpr std::size_t max_equivocation_reason_size = 1000;
+struct EquivocationEvidence {
+    std::string station_id;      // an id
+    std::string district_id;     // an id
+    std::string reason;          // one line for people, 1 to max_equivocation_reason_size bytes
+    std::string held_note;       // the station's signed checkpoint the county held
+    std::string presented_note;  // the one it presented against it
+
+    friend bool operator==(const EquivocationEvidence&, const EquivocationEvidence&) = default;
+};
+
+// std::invalid_argument for a field outside its rules (the notes: non-empty, ending in a
+// newline, at most max_signed_checkpoint_size bytes).
+Bytes encode_equivocation_evidence(const EquivocationEvidence& evidence);
+Result<EquivocationEvidence> decode_equivocation_evidence(ByteSpan data);
+// `text` made fit for the reason field: control characters become spaces, and it is cut (at a
+// character boundary) to the limit; "unspecified" if empty.
+std::string equivocation_reason(std::string_view text);
+
 // What a polls record reports. The action is the record type (polls_opened … polls_closed), not
 // a field, so a reader filtering a log by type sees it without decoding.
 enum class PollsAction : std::uint8_t { opened, paused, resumed, closed };

@@ -1,6 +1,6 @@
 // The election record's verifier (docs/election-record.md §5, §7): re-checks an exported record
 // from its files alone — no ledger database, key or secret — and reports each numbered check
-// (V1–V28) per scope. It shares no code with the ledger's own validation: it decodes the records
+// (V1–V34) per scope. It shares no code with the ledger's own validation: it decodes the records
 // with its own byte reader and re-derives every hash from the record's bytes; only the group,
 // signature and Merkle primitives of psephos::crypto are shared.
 #pragma once
@@ -8,9 +8,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "psephos/crypto/cosignature.hpp"
 
 namespace psephos::verifier {
 
@@ -56,6 +59,10 @@ struct VerifyOptions {
     // fails unless authority.bin's approval is by this key. Empty: the approval's own key is
     // used (the record is then checked against itself only, as without the note keys above).
     std::string trusted_authority_key;
+    // k of n witnesses that must have cosigned the election log's last checkpoint (V34,
+    // docs/witness.md): a trust anchor, like the keys above. Absent: the cosignatures the record
+    // carries are checked against the witnesses it names, and none is required.
+    std::optional<crypto::WitnessPolicy> witness_policy;
 };
 
 struct VerifyReport {
@@ -68,9 +75,12 @@ struct VerifyReport {
     bool anchored = false;
     // VerifyOptions::cancelled stopped the run: the checks are incomplete and mean nothing.
     bool cancelled = false;
+    // What a reader must see that does not fail the record: a station's equivocation the county
+    // refused and kept the evidence of (V33), one line each.
+    std::vector<std::string> notices;
 };
 
-// Runs V1–V28 on the record in `dir`. Never throws for anything in the record; every problem is
+// Runs V1–V34 on the record in `dir`. Never throws for anything in the record; every problem is
 // a failure of some check.
 VerifyReport verify_election_record(const std::filesystem::path& dir,
                                     const VerifyOptions& options = {});
