@@ -45,7 +45,9 @@ void WitnessSubmitter::load_kept_notes() {
     }
 }
 
-WitnessSubmitter::~WitnessSubmitter() {
+WitnessSubmitter::~WitnessSubmitter() { stop(); }
+
+void WitnessSubmitter::stop() {
     {
         const std::lock_guard lock(mutex_);
         stopping_ = true;
@@ -54,10 +56,16 @@ WitnessSubmitter::~WitnessSubmitter() {
     if (thread_.joinable()) thread_.join();
 }
 
+std::filesystem::path cosigned_note_path(const std::filesystem::path& directory,
+                                         std::string_view witness_name, std::string_view log) {
+    const std::string file =
+        log == ledger::election_log_name ? "_election.note" : std::string(log) + ".note";
+    return directory / crypto::sha256(as_bytes(witness_name)).to_hex() / file;
+}
+
 std::filesystem::path WitnessSubmitter::cosigned_note_path(std::size_t witness,
                                                            const std::string& district) const {
-    return directory_ / crypto::sha256(as_bytes(witnesses_.at(witness).key.name)).to_hex() /
-           (district + ".note");
+    return station::cosigned_note_path(directory_, witnesses_.at(witness).key.name, district);
 }
 
 std::uint64_t WitnessSubmitter::cosigned_size(std::size_t witness,
@@ -141,9 +149,18 @@ void WitnessSubmitter::start(std::chrono::milliseconds period,
             lock.unlock();
             for (const auto& problem : pass(true)) report(problem);
             lock.lock();
-            wake_.wait_for(lock, period, [this] { return stopping_; });
+            wake_.wait_for(lock, period, [this] { return stopping_ || woken_; });
+            woken_ = false;
         }
     });
+}
+
+void WitnessSubmitter::wake() {
+    {
+        const std::lock_guard lock(mutex_);
+        woken_ = true;
+    }
+    wake_.notify_all();
 }
 
 }  // namespace psephos::station
