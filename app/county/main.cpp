@@ -3,11 +3,13 @@
 // pushed over mutual TLS 1.3 (docs/station-protocol.md §8): every record re-validated by the
 // county ledger's own modules, every push checked against the station's signed checkpoint and
 // the last one the county holds, an equivocating station's two checkpoints kept as evidence.
-// The county's ledger then tallies and exports with the 'psephos' commands on its data
-// directory, once the county is stopped.
+// With --witnesses, the county's election log goes to witnesses after each push (its newest
+// checkpoint, from a thread of its own; docs/witness.md §8), the cosigned notes kept in
+// DIR/cosignatures. The county's ledger then tallies and exports with the 'psephos' commands on
+// its data directory, once the county is stopped.
 //   serve --election MANIFEST --data DIR --stations FILE --listen HOST:PORT
 //         --certificate CERT.pem --certificate-key KEY_FILE [--key LEDGER_KEY_FILE]
-//         [--county-id ID] [--threads N] [--ready-file FILE]
+//         [--county-id ID] [--threads N] [--ready-file FILE] [--witnesses FILE]
 // serve writes "HOST PORT" to the ready file once listening and runs until SIGTERM or SIGINT.
 #include <filesystem>
 #include <iostream>
@@ -47,7 +49,13 @@ constexpr std::string_view serve_help =
     "  --certificate-key KEY_FILE its private key (mode 0600)\n"
     "  --county-id ID             the name stations are told (default: county)\n"
     "  --threads N                network threads (default 2)\n"
-    "  --ready-file FILE          once listening, write \"HOST PORT\" to FILE\n";
+    "  --ready-file FILE          once listening, write \"HOST PORT\" to FILE\n"
+    "  --witnesses FILE           witnesses to submit the election log's newest checkpoint to,\n"
+    "                             after each push (docs/witness.md §8): one \"HOST:PORT VKEY\"\n"
+    "                             line each, VKEY as 'psephos-witness keygen' prints it; the\n"
+    "                             witnesses must know the county's election log key ('psephos\n"
+    "                             ledger status' prints it); cosigned notes are kept in\n"
+    "                             DIR/cosignatures/<SHA-256 of the witness name>/_election.note\n";
 
 // A peer's words on one log line.
 std::string one_line(std::string_view text) {
@@ -61,9 +69,9 @@ int run_serve(Words words) {
     static const app::CommandSpec spec{
         "psephos-county serve --election MANIFEST --data DIR --stations FILE --listen HOST:PORT "
         "--certificate CERT.pem --certificate-key KEY_FILE [--key LEDGER_KEY_FILE] "
-        "[--county-id ID] [--threads N] [--ready-file FILE]",
+        "[--county-id ID] [--threads N] [--ready-file FILE] [--witnesses FILE]",
         {"--election", "--data", "--key", "--stations", "--listen", "--certificate",
-         "--certificate-key", "--county-id", "--threads", "--ready-file"},
+         "--certificate-key", "--county-id", "--threads", "--ready-file", "--witnesses"},
         {},
         0,
         0};
@@ -94,14 +102,25 @@ int run_serve(Words words) {
         return failure("--data " + *args->value("--data") + ": the ledger there is election '" +
                        ledger->election().manifest.election_id + "', not the one of " +
                        *args->value("--election"));
+    std::mutex log_mutex;
+    // The election log's newest checkpoint to the witnesses, from the submitter's own thread,
+    // woken after each push that published one (a push never waits for a witness).
+    std::unique_ptr<station::WitnessSubmitter> witnesses;
+    if (const auto witnesses_path = args->value("--witnesses")) {
+        auto started = app::start_witness_submitter(
+            *witnesses_path, *ledger, {std::string(ledger::election_log_name)},
+            *args->value("--data"), "psephos-county", log_mutex);
+        if (!started) return failure("--witnesses: " + started.error().message);
+        witnesses = std::move(started).value();
+    }
     county::CountyOptions options;
     options.stations = std::move(stations).value();
     options.state_directory = std::filesystem::path(*args->value("--data")) / "county";
+    if (witnesses) options.on_published = [submitter = witnesses.get()] { submitter->wake(); };
     const std::size_t station_count = options.stations.size();
     auto county = county::County::open(*ledger, std::move(options));
     if (!county) return failure("--stations: " + county.error().message);
 
-    std::mutex log_mutex;
     county::CountyServerOptions server_options;
     server_options.county_id = county_id;
     server_options.address = listen.value().host;
@@ -136,11 +155,18 @@ int run_serve(Words words) {
     while (sigwait(&stop, &signal_number) != 0) {
     }
     server.value().reset();  // the pushes under way finish
+    if (witnesses) {
+        // The day's last election checkpoint (published by the last push) to the witnesses.
+        witnesses->stop();
+        for (const auto& problem : witnesses->submit_once())
+            std::cerr << "psephos-county: witness: " << one_line(problem) << std::endl;
+    }
     if (ready_file) {
         std::error_code ignored;
         std::filesystem::remove(*ready_file, ignored);
     }
     county.value().reset();
+    witnesses.reset();
     ledger.reset();
     std::cout << "county " << county_id << ": stopped ("
               << (signal_number == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
@@ -151,7 +177,7 @@ constexpr app::CommandEntry commands[] = {
     {"serve", run_serve,
      "serve --election MANIFEST --data DIR --stations FILE --listen HOST:PORT\n"
      "        --certificate CERT.pem --certificate-key KEY_FILE [--key LEDGER_KEY_FILE]\n"
-     "        [--county-id ID] [--threads N] [--ready-file FILE]\n"
+     "        [--county-id ID] [--threads N] [--ready-file FILE] [--witnesses FILE]\n"
      "      take the stations' pushes into the county's ledger until stopped (SIGTERM or\n"
      "      Ctrl-C)"},
 };
