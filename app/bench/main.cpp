@@ -4,7 +4,7 @@
 //   psephos-bench ledger [--json] [--ballots N] [--manifest FILE] [--threads T]
 //   psephos-bench tally [--json] [--ballots N] [--threads T]
 //   psephos-bench verify [--json] [--ballots N] [--manifest FILE] [--threads T]
-//   psephos-bench county [--json] [--ballots N] [--manifest FILE] [--threads T]
+//   psephos-bench county [--json] [--ballots N] [--manifest FILE] [--threads T] [--offline N]
 //   psephos-bench station --station-binary PATH [--json] [--kiosks K] [--ballots N]
 //                 [--threads T] [--window W] [--hostile] [--manifest FILE]
 #include <cstring>
@@ -31,6 +31,7 @@ int usage() {
            "       psephos-bench tally [--json] [--ballots N] [--threads T]\n"
            "       psephos-bench verify [--json] [--ballots N] [--manifest FILE] [--threads T]\n"
            "       psephos-bench county [--json] [--ballots N] [--manifest FILE] [--threads T]\n"
+           "                     [--offline N]\n"
            "       psephos-bench station --station-binary PATH [--json] [--kiosks K] [--ballots "
            "N]\n"
            "                     [--threads T] [--window W] [--hostile] [--manifest FILE]\n"
@@ -183,6 +184,10 @@ int main(int argc, char** argv) {
             const auto n = parse_number(arg, argv[++i], 1, 1024);
             if (!n) return 2;
             county_options.threads = static_cast<unsigned>(*n);
+        } else if (arg == "--offline" && suite == "county" && has_value) {
+            const auto n = parse_number(arg, argv[++i], 1, 1'000'000);
+            if (!n) return 2;
+            county_options.offline = static_cast<std::size_t>(*n);
         } else if (arg == "--ballots" && suite == "ledger" && has_value) {
             const auto n = parse_number(arg, argv[++i], 1, 1'000'000);
             if (!n) return 2;
