@@ -134,6 +134,19 @@ int run_national_suite(int argc, char** argv) {
         return 1;
     }
 }
+// Not for people: the process run_verify_bench starts for each verification.
+int run_verify_child_suite(int argc, char** argv) {
+    if (argc != 4) return usage();
+    const auto threads = parse_number("verify-child threads", argv[3], 1, 1024);
+    if (!threads) return 2;
+    try {
+        return psephos::bench::run_verify_child(argv[2], static_cast<unsigned>(*threads), std::cout,
+                                                std::cerr);
+    } catch (const std::exception& e) {
+        std::cerr << "psephos-bench: " << e.what() << '\n';
+        return 1;
+    }
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -142,19 +155,7 @@ int main(int argc, char** argv) {
     const std::string suite = argv[1];
     if (suite == "station") return run_station_suite(argc, argv);
     if (suite == "national") return run_national_suite(argc, argv);
-    if (suite == "verify-child") {
-        // Not for people: the process run_verify_bench starts for each verification.
-        if (argc != 4) return usage();
-        const auto threads = parse_number("verify-child threads", argv[3], 1, 1024);
-        if (!threads) return 2;
-        try {
-            return psephos::bench::run_verify_child(argv[2], static_cast<unsigned>(*threads),
-                                                    std::cout, std::cerr);
-        } catch (const std::exception& e) {
-            std::cerr << "psephos-bench: " << e.what() << '\n';
-            return 1;
-        }
-    }
+    if (suite == "verify-child") return run_verify_child_suite(argc, argv);
     if (suite != "crypto" && suite != "ballot" && suite != "ledger" && suite != "tally" &&
         suite != "verify" && suite != "county") {
         return usage();
