@@ -11,6 +11,13 @@
 
 namespace psephos::station {
 
+namespace {
+// How a problem line names the log: "district ward-1", or "the election log".
+std::string log_label(const std::string& log) {
+    return log == ledger::election_log_name ? std::string("the election log") : "district " + log;
+}
+}  // namespace
+
 WitnessSubmitter::WitnessSubmitter(const ledger::Ledger& ledger, std::vector<std::string> districts,
                                    std::vector<WitnessEndpoint> witnesses,
                                    std::filesystem::path directory)
@@ -84,7 +91,7 @@ std::vector<std::string> WitnessSubmitter::pass(bool honour_backoff) {
     for (const auto& district : districts_) {
         auto status = ledger_.status(district);
         if (!status) {
-            problems.push_back("district " + district + ": " + status.error().message);
+            problems.push_back(log_label(district) + ": " + status.error().message);
             continue;
         }
         const std::string& note = status.value().signed_checkpoint;
@@ -93,7 +100,7 @@ std::vector<std::string> WitnessSubmitter::pass(bool honour_backoff) {
         auto checkpoint = text ? election::Checkpoint::parse(text.value())
                                : Result<election::Checkpoint>(text.error());
         if (!checkpoint) {
-            problems.push_back("district " + district + ": " + checkpoint.error().message);
+            problems.push_back(log_label(district) + ": " + checkpoint.error().message);
             continue;
         }
         const std::uint64_t size = checkpoint.value().size;
@@ -108,7 +115,7 @@ std::vector<std::string> WitnessSubmitter::pass(bool honour_backoff) {
             const witness::WitnessClient client(endpoint.host, endpoint.port, endpoint.key);
             auto cosigned = client.submit(note, held, prove);
             if (!cosigned) {
-                problems.push_back("district " + district + ": " + cosigned.error().message);
+                problems.push_back(log_label(district) + ": " + cosigned.error().message);
                 failed[w] = true;
                 continue;
             }
