@@ -72,6 +72,9 @@ private slots:
         QCOMPARE(district.filename().string(), std::string("ward-1.note"));
         QCOMPARE(election.parent_path(), district.parent_path());
         QCOMPARE(election.parent_path().parent_path(), dir);
+        // No log name leaves the witness's folder.
+        QCOMPARE(station::cosigned_note_path(dir, "w.example/1", "/events").parent_path(),
+                 district.parent_path());
     }
 
     void both_witnesses_cosign_the_county_election_log_and_refuse_a_fork() {

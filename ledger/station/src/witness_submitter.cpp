@@ -65,8 +65,11 @@ void WitnessSubmitter::stop() {
 
 std::filesystem::path cosigned_note_path(const std::filesystem::path& directory,
                                          std::string_view witness_name, std::string_view log) {
-    const std::string file =
-        log == ledger::election_log_name ? "_election.note" : std::string(log) + ".note";
+    // The ledger's own logs are named "/election" etc.: their '/' becomes '_', so the file stays
+    // in the witness's folder ("_election.note").
+    std::string file(log);
+    if (!file.empty() && file.front() == '/') file.front() = '_';
+    file += ".note";
     return directory / crypto::sha256(as_bytes(witness_name)).to_hex() / file;
 }
 

@@ -35,9 +35,9 @@ struct WitnessEndpoint {
 
 // Where the cosigned note of `log` (a district id, or ledger::election_log_name) by the witness
 // named `witness_name` is kept below `directory` (a station's or county's DATA/cosignatures):
-// `<hex SHA-256 of the name>/<district>.note`, and `_election.note` for the election log ('_'
-// never appears in a district id, so the two never clash). The one naming rule: the submitter
-// writes there and `psephos export` collects from there.
+// `<hex SHA-256 of the name>/<district>.note`, and `_election.note` for the election log (a
+// ledger log's leading '/' becomes '_', which never appears in a district id: no clash). The one
+// naming rule: the submitter writes there and `psephos export` collects from there.
 std::filesystem::path cosigned_note_path(const std::filesystem::path& directory,
                                          std::string_view witness_name, std::string_view log);
 
