@@ -197,6 +197,22 @@ private slots:
         QVERIFY2(run.err.contains("bad-stations:2"), qPrintable(describe(run)));
         QVERIFY(!data.isEmpty());
     }
+
+    // The witnesses file goes through the station's parser: a bad line stops the county before
+    // it listens, naming the line.
+    void a_witnesses_file_that_breaks_a_rule_stops_the_county() {
+        write_file(path("bad-witnesses"), "# witnesses\n127.0.0.1:7380 not-a-key\n");
+        const Run run = test::run_executable(
+            PSEPHOS_COUNTY_EXE,
+            {"serve", "--election", path("ceremony/election.json"), "--data", path("county-data"),
+             "--stations", path("stations"), "--listen", "127.0.0.1:0", "--certificate",
+             path("county.pem"), "--certificate-key", path("county.pem.key"), "--witnesses",
+             path("bad-witnesses")});
+        QCOMPARE(run.exit_code, 1);
+        QVERIFY2(run.err.contains("--witnesses") && run.err.contains("bad-witnesses:2"),
+                 qPrintable(describe(run)));
+        QVERIFY(!run.out.contains("listening"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCountyCli)
