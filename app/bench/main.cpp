@@ -4,7 +4,7 @@
 //   psephos-bench ledger [--json] [--ballots N] [--manifest FILE] [--threads T]
 //   psephos-bench tally [--json] [--ballots N] [--threads T]
 //   psephos-bench verify [--json] [--ballots N] [--manifest FILE] [--threads T]
-//   psephos-bench county [--json] [--ballots N] [--manifest FILE] [--threads T]
+//   psephos-bench county [--json] [--ballots N] [--manifest FILE] [--threads T] [--offline N]
 //   psephos-bench station --station-binary PATH [--json] [--kiosks K] [--ballots N]
 //                 [--threads T] [--window W] [--hostile] [--manifest FILE]
 #include <cstring>
@@ -31,6 +31,7 @@ int usage() {
            "       psephos-bench tally [--json] [--ballots N] [--threads T]\n"
            "       psephos-bench verify [--json] [--ballots N] [--manifest FILE] [--threads T]\n"
            "       psephos-bench county [--json] [--ballots N] [--manifest FILE] [--threads T]\n"
+           "                     [--offline N]\n"
            "       psephos-bench station --station-binary PATH [--json] [--kiosks K] [--ballots "
            "N]\n"
            "                     [--threads T] [--window W] [--hostile] [--manifest FILE]\n"
@@ -133,6 +134,19 @@ int run_national_suite(int argc, char** argv) {
         return 1;
     }
 }
+// Not for people: the process run_verify_bench starts for each verification.
+int run_verify_child_suite(int argc, char** argv) {
+    if (argc != 4) return usage();
+    const auto threads = parse_number("verify-child threads", argv[3], 1, 1024);
+    if (!threads) return 2;
+    try {
+        return psephos::bench::run_verify_child(argv[2], static_cast<unsigned>(*threads), std::cout,
+                                                std::cerr);
+    } catch (const std::exception& e) {
+        std::cerr << "psephos-bench: " << e.what() << '\n';
+        return 1;
+    }
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -141,19 +155,7 @@ int main(int argc, char** argv) {
     const std::string suite = argv[1];
     if (suite == "station") return run_station_suite(argc, argv);
     if (suite == "national") return run_national_suite(argc, argv);
-    if (suite == "verify-child") {
-        // Not for people: the process run_verify_bench starts for each verification.
-        if (argc != 4) return usage();
-        const auto threads = parse_number("verify-child threads", argv[3], 1, 1024);
-        if (!threads) return 2;
-        try {
-            return psephos::bench::run_verify_child(argv[2], static_cast<unsigned>(*threads),
-                                                    std::cout, std::cerr);
-        } catch (const std::exception& e) {
-            std::cerr << "psephos-bench: " << e.what() << '\n';
-            return 1;
-        }
-    }
+    if (suite == "verify-child") return run_verify_child_suite(argc, argv);
     if (suite != "crypto" && suite != "ballot" && suite != "ledger" && suite != "tally" &&
         suite != "verify" && suite != "county") {
         return usage();
@@ -183,6 +185,10 @@ int main(int argc, char** argv) {
             const auto n = parse_number(arg, argv[++i], 1, 1024);
             if (!n) return 2;
             county_options.threads = static_cast<unsigned>(*n);
+        } else if (arg == "--offline" && suite == "county" && has_value) {
+            const auto n = parse_number(arg, argv[++i], 1, 1'000'000);
+            if (!n) return 2;
+            county_options.offline = static_cast<std::size_t>(*n);
         } else if (arg == "--ballots" && suite == "ledger" && has_value) {
             const auto n = parse_number(arg, argv[++i], 1, 1'000'000);
             if (!n) return 2;

@@ -3,8 +3,12 @@
 
 #include <pthread.h>
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <exception>
+#include <iostream>
+#include <map>
 
 #include "psephos/crypto/secure_file.hpp"
 
@@ -69,6 +73,57 @@ Result<station::TlsIdentity> read_tls_identity(const std::string& certificate_pa
     if (const Status read = crypto::read_file_into(key_path, true, key); !read)
         return read.error().within("--certificate-key");
     return station::TlsIdentity(std::move(certificate_pem), std::string(key.view()));
+}
+
+Result<std::vector<station::WitnessEndpoint>> read_witnesses_file(const std::string& path) {
+    PSEPHOS_TRY_ASSIGN(const Bytes bytes, crypto::read_public_file(path, 1024 * 1024));
+    std::vector<station::WitnessEndpoint> endpoints;
+    std::size_t number = 0;
+    for (std::string_view rest(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+         !rest.empty();) {
+        const auto end = std::min(rest.find('\n'), rest.size());
+        const std::string line(rest.substr(0, end));
+        rest.remove_prefix(std::min(end + 1, rest.size()));
+        const std::string where = path + ":" + std::to_string(++number);
+        if (line.empty() || line[0] == '#') continue;
+        const auto space = line.find(' ');
+        if (space == std::string::npos)
+            return make_error(ErrorCode::invalid_argument, where + ": not \"HOST:PORT VKEY\"");
+        auto address = parse_listen(line.substr(0, space));
+        if (!address) return address.error().within(where);
+        auto key = crypto::CosignerKey::parse(line.substr(space + 1));
+        if (!key) return key.error().within(where);
+        endpoints.push_back({address.value().host, address.value().port, key.value()});
+    }
+    if (endpoints.empty())
+        return make_error(ErrorCode::invalid_argument, path + ": no witness in it");
+    return endpoints;
+}
+
+Result<std::unique_ptr<station::WitnessSubmitter>> start_witness_submitter(
+    const std::string& witnesses_path, const ledger::Ledger& ledger, std::vector<std::string> logs,
+    const std::filesystem::path& data, std::string_view program, std::mutex& log_mutex) {
+    PSEPHOS_TRY_ASSIGN(auto endpoints, read_witnesses_file(witnesses_path));
+    auto submitter = std::make_unique<station::WitnessSubmitter>(
+        ledger, std::move(logs), std::move(endpoints), data / "cosignatures");
+    auto last_printed =
+        std::make_shared<std::map<std::string, std::chrono::steady_clock::time_point>>();
+    submitter->start(
+        std::chrono::seconds(1),
+        [&log_mutex, last_printed, prefix = std::string(program)](const std::string& problem) {
+            const auto now = std::chrono::steady_clock::now();
+            const std::lock_guard lock(log_mutex);
+            if (last_printed->size() > 1000) last_printed->clear();  // bounded, whatever the texts
+            auto& last = (*last_printed)[problem];
+            if (last.time_since_epoch().count() != 0 && now - last < std::chrono::minutes(1))
+                return;
+            last = now;
+            std::string line = problem;
+            for (char& c : line)
+                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+            std::cerr << prefix << ": witness: " << line << std::endl;
+        });
+    return submitter;
 }
 
 }  // namespace psephos::app

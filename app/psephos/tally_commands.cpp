@@ -11,11 +11,12 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "psephos/county/county_config.hpp"
-#include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/tallying_module.hpp"
 #include "psephos/record/election_record.hpp"
+#include "psephos/station/witness_submitter.hpp"
+#include "serve_support.hpp"
 
 namespace psephos::app {
 
@@ -189,30 +190,6 @@ int run_results_command(Words words) {
 
 namespace {
 
-// The witnesses file of `psephos-station serve --witnesses` ("HOST:PORT VKEY" lines, '#'
-// comments): the cosigner keys only.
-Result<std::vector<crypto::CosignerKey>> read_witness_keys(const std::string& path) {
-    PSEPHOS_TRY_ASSIGN(const Bytes bytes, crypto::read_public_file(path, 1024 * 1024));
-    std::vector<crypto::CosignerKey> keys;
-    std::size_t number = 0;
-    for (std::string_view rest(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-         !rest.empty();) {
-        const auto end = std::min(rest.find('\n'), rest.size());
-        const std::string line(rest.substr(0, end));
-        rest.remove_prefix(std::min(end + 1, rest.size()));
-        const std::string where = path + ":" + std::to_string(++number);
-        if (line.empty() || line[0] == '#') continue;
-        const auto space = line.find(' ');
-        if (space == std::string::npos)
-            return make_error(ErrorCode::invalid_argument, where + ": not \"HOST:PORT VKEY\"");
-        auto key = crypto::CosignerKey::parse(line.substr(space + 1));
-        if (!key) return key.error().within(where);
-        keys.push_back(std::move(key).value());
-    }
-    if (keys.empty()) return make_error(ErrorCode::invalid_argument, path + ": no witness in it");
-    return keys;
-}
-
 // A county's record (docs/election-record.md §3.9): with --stations, the stations file of
 // `psephos-county serve`, and the checkpoints and evidence the county kept in DIR/county; with
 // --witnesses, the witnesses' cosigned notes of the election log kept in DIR/cosignatures.
@@ -235,11 +212,12 @@ Result<record::ExportOptions> attestations_of(const Arguments& args) {
         PSEPHOS_TRY_ASSIGN(options.equivocations, county::read_evidence(state));
     }
     if (const auto file = args.value("--witnesses")) {
-        PSEPHOS_TRY_ASSIGN(options.witnesses, read_witness_keys(*file));
+        PSEPHOS_TRY_ASSIGN(const auto endpoints, read_witnesses_file(*file));
+        options.witnesses.emplace();
+        for (const auto& endpoint : endpoints) options.witnesses->push_back(endpoint.key);
         for (const auto& witness : *options.witnesses) {
-            // TODO(merge): station::cosigned_note_path, the station's one naming rule.
-            const auto note = data / "cosignatures" /
-                              crypto::sha256(as_bytes(witness.name)).to_hex() / "_election.note";
+            const auto note = station::cosigned_note_path(data / "cosignatures", witness.name,
+                                                          ledger::election_log_name);
             if (!std::filesystem::exists(note)) continue;  // it never cosigned: V34 tells
             PSEPHOS_TRY_ASSIGN(const Bytes bytes, crypto::read_public_file(note, 64 * 1024));
             options.election_cosignatures.emplace_back(bytes.begin(), bytes.end());

@@ -159,52 +159,15 @@ auto refusal_printer(std::mutex& log_mutex, std::uint64_t& not_printed) {
     };
 }
 
-// The witnesses of --witnesses ("HOST:PORT VKEY" lines, '#' comments), submitted to from a
-// thread of their own every second (docs/witness.md §8); null without the flag. Problems print
-// one line each on stderr, at most one a minute per problem text.
+// The witnesses of --witnesses (serve_support.hpp's parser and submitter, docs/witness.md §8);
+// null without the flag.
 Result<std::unique_ptr<station::WitnessSubmitter>> start_witnesses(
     const Arguments& args, const ledger::Ledger& ledger, const std::vector<std::string>& districts,
     std::mutex& log_mutex) {
     const auto path = args.value("--witnesses");
     if (!path) return std::unique_ptr<station::WitnessSubmitter>();
-    PSEPHOS_TRY_ASSIGN(const Bytes bytes, crypto::read_public_file(*path, 1024 * 1024));
-    std::vector<station::WitnessEndpoint> endpoints;
-    std::size_t number = 0;
-    for (std::string_view rest(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-         !rest.empty();) {
-        const auto end = std::min(rest.find('\n'), rest.size());
-        const std::string line(rest.substr(0, end));
-        rest.remove_prefix(std::min(end + 1, rest.size()));
-        const std::string where = *path + ":" + std::to_string(++number);
-        if (line.empty() || line[0] == '#') continue;
-        const auto space = line.find(' ');
-        if (space == std::string::npos)
-            return make_error(ErrorCode::invalid_argument, where + ": not \"HOST:PORT VKEY\"");
-        auto address = parse_listen(line.substr(0, space));
-        if (!address) return address.error().within(where);
-        auto key = crypto::CosignerKey::parse(line.substr(space + 1));
-        if (!key) return key.error().within(where);
-        endpoints.push_back({address.value().host, address.value().port, key.value()});
-    }
-    if (endpoints.empty())
-        return make_error(ErrorCode::invalid_argument, *path + ": no witness in it");
-    auto submitter = std::make_unique<station::WitnessSubmitter>(
-        ledger, districts, std::move(endpoints),
-        std::filesystem::path(*args.value("--data")) / "cosignatures");
-    auto last_printed =
-        std::make_shared<std::map<std::string, std::chrono::steady_clock::time_point>>();
-    submitter->start(
-        std::chrono::seconds(1), [&log_mutex, last_printed](const std::string& problem) {
-            const auto now = std::chrono::steady_clock::now();
-            const std::lock_guard lock(log_mutex);
-            if (last_printed->size() > 1000) last_printed->clear();  // bounded, whatever the texts
-            auto& last = (*last_printed)[problem];
-            if (last.time_since_epoch().count() != 0 && now - last < std::chrono::minutes(1))
-                return;
-            last = now;
-            std::cerr << "psephos-station: witness: " << one_line(problem) << std::endl;
-        });
-    return submitter;
+    return start_witness_submitter(*path, ledger, districts, *args.value("--data"),
+                                   "psephos-station", log_mutex);
 }
 
 // The county pusher of --county (docs/county.md §3): a pass every second on a thread of its own;

@@ -3,8 +3,10 @@
 // ledger of the same election made with `psephos ledger init`, then `psephos-county serve` and
 // `psephos-station serve --county`: once both are stopped (SIGTERM, the station pushing its last
 // records as it stops) the county's ward-1 log has the station's size and root, and the county's
-// data directory tallies, exports and verifies with the `psephos` commands. A stations file that
-// breaks its rules stops the county before it listens, naming the line.
+// data directory tallies, exports and verifies with the `psephos` commands. With `--witnesses`,
+// two `psephos-witness` processes cosign the county's final election checkpoint and the county
+// keeps the cosigned notes as DIR/cosignatures/<SHA-256 of the witness name>/_election.note. A
+// stations file that breaks its rules stops the county before it listens, naming the line.
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -12,9 +14,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <chrono>
+#include <filesystem>
 #include <memory>
+#include <vector>
 
+#include "psephos/crypto/cosignature.hpp"
+#include "psephos/crypto/merkle_tree.hpp"
 #include "psephos/crypto/scalar.hpp"
+#include "psephos/station/witness_submitter.hpp"
 #include "psephos_process.hpp"
 
 using namespace psephos;
@@ -57,12 +64,45 @@ class TestCountyCli : public QObject {
     Q_OBJECT
 
     QTemporaryDir dir_;
+    std::vector<std::unique_ptr<QProcess>> witnesses_;
+    std::vector<crypto::CosignerKey> witness_keys_;
     QString path(const QString& name) const { return dir_.filePath(name); }
+
+    // Two `psephos-witness serve` processes that know the log `verifier`; returns the witnesses
+    // file ("HOST:PORT VKEY" lines) for --witnesses.
+    QString start_witnesses(const QString& verifier) {
+        write_file(path("witness-logs"), verifier.toUtf8() + "\n");
+        QByteArray lines;
+        for (int w = 1; w <= 2; ++w) {
+            const QString name = QStringLiteral("witness.test/w%1").arg(w);
+            const QString key = path(QStringLiteral("w%1.key").arg(w));
+            const Run keygen =
+                test::run_executable(PSEPHOS_WITNESS_EXE, {"keygen", "--key", key, "--name", name});
+            must(keygen);
+            witness_keys_.push_back(
+                crypto::CosignerKey::parse(keygen.out.trimmed().toStdString()).value());
+            witnesses_.push_back(std::make_unique<QProcess>());
+            const QString ready = path(QStringLiteral("w%1.ready").arg(w));
+            const QString where = test::start_server(
+                *witnesses_.back(), PSEPHOS_WITNESS_EXE,
+                {"serve", "--key", key, "--name", name, "--state",
+                 path(QStringLiteral("w%1-state").arg(w)), "--logs", path("witness-logs"),
+                 "--listen", "127.0.0.1:0", "--ready-file", ready},
+                ready);
+            lines +=
+                (QString(where).replace(' ', ':') + " " + keygen.out.trimmed() + "\n").toUtf8();
+        }
+        write_file(path("witnesses"), lines);
+        return path("witnesses");
+    }
 
 private slots:
     void initTestCase() {
         QVERIFY(dir_.isValid());
         crypto::initialize();
+    }
+    void cleanupTestCase() {
+        for (auto& p : witnesses_) stop(*p);
     }
 
     void a_stations_district_reaches_the_county_and_its_record_verifies() {
@@ -86,12 +126,18 @@ private slots:
                    "district ward-1 " +
                        ward["verifier"].toString().toUtf8() + "\n");
 
+        const Run county_status = test::run({"ledger", "status", "--data", county_data, "--json"});
+        must(county_status);
+        const QString witnesses = start_witnesses(
+            test::json_of(county_status)["election_log"].toObject()["verifier"].toString());
+
         QProcess county;
         const QString where = test::start_server(
             county, PSEPHOS_COUNTY_EXE,
             {"serve", "--election", station.election, "--data", county_data, "--stations",
              path("stations"), "--listen", "127.0.0.1:0", "--certificate", path("county.pem"),
-             "--certificate-key", path("county.pem.key"), "--ready-file", path("county.ready")},
+             "--certificate-key", path("county.pem.key"), "--ready-file", path("county.ready"),
+             "--witnesses", witnesses},
             path("county.ready"));
         QProcess station_process;
         test::start_server(station_process, PSEPHOS_STATION_EXE,
@@ -113,6 +159,25 @@ private slots:
         QCOMPARE(held["root"].toString(), ward["root"].toString());
         QCOMPARE(held["polls"].toString(), QStringLiteral("closed"));
 
+        // Both witnesses cosigned the county's final election checkpoint, kept as _election.note.
+        const Run after = test::run({"ledger", "status", "--data", county_data, "--json"});
+        must(after);
+        const QJsonObject election_log = test::json_of(after)["election_log"].toObject();
+        QVERIFY(election_log["size"].toInteger() > 0);
+        const std::string final_note = election_log["signed_checkpoint"].toString().toStdString();
+        for (const auto& key : witness_keys_) {
+            const auto file = station::cosigned_note_path(
+                std::filesystem::path(county_data.toStdString()) / "cosignatures", key.name,
+                "/election");
+            QCOMPARE(file.filename().string(), std::string("_election.note"));
+            QVERIFY2(std::filesystem::exists(file), file.c_str());
+            const std::string cosigned =
+                test::read_all(QString::fromStdString(file.string())).toStdString();
+            QVERIFY2(cosigned.rfind(final_note, 0) == 0, cosigned.c_str());
+            const auto opened = crypto::open_cosigned_note(cosigned, key);
+            QVERIFY2(opened, opened ? "" : opened.error().message.c_str());
+        }
+
         // The county's data directory goes on with the `psephos` commands.
         must(test::run({"tally", "--data", county_data}));
         must(test::run({"export", "--data", county_data, "--out", path("record")}));
@@ -131,6 +196,22 @@ private slots:
         QCOMPARE(run.exit_code, 1);
         QVERIFY2(run.err.contains("bad-stations:2"), qPrintable(describe(run)));
         QVERIFY(!data.isEmpty());
+    }
+
+    // The witnesses file goes through the station's parser: a bad line stops the county before
+    // it listens, naming the line.
+    void a_witnesses_file_that_breaks_a_rule_stops_the_county() {
+        write_file(path("bad-witnesses"), "# witnesses\n127.0.0.1:7380 not-a-key\n");
+        const Run run = test::run_executable(
+            PSEPHOS_COUNTY_EXE,
+            {"serve", "--election", path("ceremony/election.json"), "--data", path("county-data"),
+             "--stations", path("stations"), "--listen", "127.0.0.1:0", "--certificate",
+             path("county.pem"), "--certificate-key", path("county.pem.key"), "--witnesses",
+             path("bad-witnesses")});
+        QCOMPARE(run.exit_code, 1);
+        QVERIFY2(run.err.contains("--witnesses") && run.err.contains("bad-witnesses:2"),
+                 qPrintable(describe(run)));
+        QVERIFY(!run.out.contains("listening"));
     }
 };
 

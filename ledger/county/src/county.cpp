@@ -339,7 +339,9 @@ PushAnswer County::push(std::string_view station_id, std::string_view district_i
     district.leaves.insert(district.leaves.end(), leaves.begin(), leaves.end());
     district.tree = tree;
     district.notes[size] = std::string(signed_checkpoint);
-    if (options_.publish_after_push) (void)ledger_.publish_election_checkpoint();
+    if (options_.publish_after_push && ledger_.publish_election_checkpoint() &&
+        options_.on_published)
+        options_.on_published();
     PushAnswer answer;
     answer.held = size;
     return answer;

@@ -11,6 +11,13 @@
 
 namespace psephos::station {
 
+namespace {
+// How a problem line names the log: "district ward-1", or "the election log".
+std::string log_label(const std::string& log) {
+    return log == ledger::election_log_name ? std::string("the election log") : "district " + log;
+}
+}  // namespace
+
 WitnessSubmitter::WitnessSubmitter(const ledger::Ledger& ledger, std::vector<std::string> districts,
                                    std::vector<WitnessEndpoint> witnesses,
                                    std::filesystem::path directory)
@@ -45,7 +52,9 @@ void WitnessSubmitter::load_kept_notes() {
     }
 }
 
-WitnessSubmitter::~WitnessSubmitter() {
+WitnessSubmitter::~WitnessSubmitter() { stop(); }
+
+void WitnessSubmitter::stop() {
     {
         const std::lock_guard lock(mutex_);
         stopping_ = true;
@@ -54,10 +63,19 @@ WitnessSubmitter::~WitnessSubmitter() {
     if (thread_.joinable()) thread_.join();
 }
 
+std::filesystem::path cosigned_note_path(const std::filesystem::path& directory,
+                                         std::string_view witness_name, std::string_view log) {
+    // The ledger's own logs are named "/election" etc.: their '/' becomes '_', so the file stays
+    // in the witness's folder ("_election.note").
+    std::string file(log);
+    if (!file.empty() && file.front() == '/') file.front() = '_';
+    file += ".note";
+    return directory / crypto::sha256(as_bytes(witness_name)).to_hex() / file;
+}
+
 std::filesystem::path WitnessSubmitter::cosigned_note_path(std::size_t witness,
                                                            const std::string& district) const {
-    return directory_ / crypto::sha256(as_bytes(witnesses_.at(witness).key.name)).to_hex() /
-           (district + ".note");
+    return station::cosigned_note_path(directory_, witnesses_.at(witness).key.name, district);
 }
 
 std::uint64_t WitnessSubmitter::cosigned_size(std::size_t witness,
@@ -76,7 +94,7 @@ std::vector<std::string> WitnessSubmitter::pass(bool honour_backoff) {
     for (const auto& district : districts_) {
         auto status = ledger_.status(district);
         if (!status) {
-            problems.push_back("district " + district + ": " + status.error().message);
+            problems.push_back(log_label(district) + ": " + status.error().message);
             continue;
         }
         const std::string& note = status.value().signed_checkpoint;
@@ -85,7 +103,7 @@ std::vector<std::string> WitnessSubmitter::pass(bool honour_backoff) {
         auto checkpoint = text ? election::Checkpoint::parse(text.value())
                                : Result<election::Checkpoint>(text.error());
         if (!checkpoint) {
-            problems.push_back("district " + district + ": " + checkpoint.error().message);
+            problems.push_back(log_label(district) + ": " + checkpoint.error().message);
             continue;
         }
         const std::uint64_t size = checkpoint.value().size;
@@ -100,7 +118,7 @@ std::vector<std::string> WitnessSubmitter::pass(bool honour_backoff) {
             const witness::WitnessClient client(endpoint.host, endpoint.port, endpoint.key);
             auto cosigned = client.submit(note, held, prove);
             if (!cosigned) {
-                problems.push_back("district " + district + ": " + cosigned.error().message);
+                problems.push_back(log_label(district) + ": " + cosigned.error().message);
                 failed[w] = true;
                 continue;
             }
@@ -141,9 +159,18 @@ void WitnessSubmitter::start(std::chrono::milliseconds period,
             lock.unlock();
             for (const auto& problem : pass(true)) report(problem);
             lock.lock();
-            wake_.wait_for(lock, period, [this] { return stopping_; });
+            wake_.wait_for(lock, period, [this] { return stopping_ || woken_; });
+            woken_ = false;
         }
     });
+}
+
+void WitnessSubmitter::wake() {
+    {
+        const std::lock_guard lock(mutex_);
+        woken_ = true;
+    }
+    wake_.notify_all();
 }
 
 }  // namespace psephos::station

@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -58,6 +59,9 @@ struct CountyOptions {
     std::filesystem::path state_directory;  // notes/ and evidence/ (created, mode 0700)
     // Publish an election checkpoint after each accepted push (the county's one election root).
     bool publish_after_push = true;
+    // Called after each election checkpoint a push published (holding the district's lock: it
+    // must return at once, e.g. wake the thread that submits to witnesses).
+    std::function<void()> on_published;
 };
 
 // How a push ended.
