@@ -244,6 +244,7 @@ bool AuditorController::openRecord(const QString& path_in) {
     m_anchors.load(path, base_hash);
 
     m_authority.readRecord(path);
+    m_witnesses.clearReport();
     QStringList district_ids;
     for (const election::District& d : m.districts) district_ids << q(d.id);
     m_tracking.setRecord(path, district_ids);
@@ -370,7 +371,9 @@ void AuditorController::verify(int threads) {
     options.cancelled = [this] { return m_cancel.load(); };
     const QString anchor = m_authority.trustedKey();
     options.trusted_authority_key = anchor.toStdString();
+    options.witness_policy = m_witnesses.policy();
     m_authority.clearReport();
+    m_witnesses.clearReport();
     const std::filesystem::path dir = m_path.toStdString();
     auto* watcher = new QFutureWatcher<verifier::VerifyReport>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, anchor] {
@@ -378,6 +381,7 @@ void AuditorController::verify(int threads) {
         refreshChecks();
         m_anchors.setStatus(anchorStatus());
         m_authority.setReport(m_report, anchor);
+        m_witnesses.setReport(m_report);
         watcher->deleteLater();
         m_verifying = false;
         if (m_report.cancelled)

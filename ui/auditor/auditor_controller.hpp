@@ -26,6 +26,7 @@
 #include "guardian_step.hpp"
 #include "psephos/verifier/record_verifier.hpp"
 #include "tracking_code_lookup.hpp"
+#include "witness_trust.hpp"
 
 namespace psephos::ui {
 
@@ -87,6 +88,9 @@ class AuditorController : public QObject {
     // The election authority: authority.bin's key, the auditor's trust anchor (passed to the
     // verifier), what V29–V30 found (authority_trust.hpp).
     Q_PROPERTY(psephos::ui::AuthorityTrust* authority READ authority CONSTANT)
+    // A county's record: the witness policy the auditor gives (passed to the verifier), what
+    // V32–V34 found, the verifier's notices (witness_trust.hpp).
+    Q_PROPERTY(psephos::ui::WitnessTrust* witnesses READ witnesses CONSTANT)
 
 public:
     // Where the verification of the open record stands.
@@ -127,6 +131,7 @@ public:
     bool counting() const { return m_counting; }
     QString message() const { return m_message; }
     AuthorityTrust* authority() { return &m_authority; }
+    WitnessTrust* witnesses() { return &m_witnesses; }
     GuardianStep* guardian() { return &m_guardian; }
     TrackingCodeLookup* tracking() { return &m_tracking; }
 
@@ -201,6 +206,7 @@ private:
     bool m_counting = false;
     int m_countingRuns = 0;
     AuthorityTrust m_authority;
+    WitnessTrust m_witnesses;
     GuardianStep m_guardian;
     AnchorList m_anchors;
     TrackingCodeLookup m_tracking;

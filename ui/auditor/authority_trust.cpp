@@ -10,6 +10,7 @@
 #include <optional>
 #include <tuple>
 
+#include "check_summary.hpp"
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/crypto/record_file.hpp"
 #include "psephos/election/authority.hpp"
@@ -36,35 +37,19 @@ std::optional<crypto::Ed25519PublicKey> parse_key_text(const QString& text) {
 
 // V29 (election-wide) or V30 (one per district) of the report: a status and a sentence.
 std::pair<QString, QString> summarise(const verifier::VerifyReport& report, const std::string& id) {
-    int checks = 0, failed = 0, not_run = 0;
-    QString first;
-    for (const verifier::CheckOutcome& c : report.checks) {
-        if (c.id != id) continue;
-        ++checks;
-        if (c.status == verifier::CheckStatus::not_run) {
-            ++not_run;
-            if (first.isEmpty()) first = q(c.note);
-        } else if (c.status == verifier::CheckStatus::failed) {
-            if (failed++ == 0 || first.isEmpty())
-                first = (c.scope.empty() ? QString() : q(c.scope) + QStringLiteral(": ")) +
-                        (c.failures.empty() ? q(c.note) : q(c.failures.front()));
-        }
-    }
-    if (checks == 0) return {QStringLiteral("not run"), AuthorityTrust::tr("not in the report")};
-    if (failed > 0) {
-        if (id == "V30")
-            return {
-                QStringLiteral("failed"),
-                AuthorityTrust::tr("in %1 of %2 districts: %3").arg(failed).arg(checks).arg(first)};
-        return {QStringLiteral("failed"), first};
-    }
-    if (not_run > 0) return {QStringLiteral("not run"), first};
+    const CheckSummary s = summarise_check(report, id);
+    if (s.scopes == 0) return {s.status(), AuthorityTrust::tr("not in the report")};
+    if (s.failed > 0 && id == "V30")
+        return {s.status(), AuthorityTrust::tr("in %1 of %2 districts: %3")
+                                .arg(s.failed)
+                                .arg(s.scopes)
+                                .arg(s.first)};
+    if (s.failed > 0 || s.not_run > 0) return {s.status(), s.first};
     if (id == "V30")
-        return {QStringLiteral("passed"),
-                AuthorityTrust::tr("every device of the %1 districts was authorised by "
-                                   "the approval's key")
-                    .arg(checks)};
-    return {QStringLiteral("passed"),
+        return {s.status(), AuthorityTrust::tr("every device of the %1 districts was authorised "
+                                               "by the approval's key")
+                                .arg(s.scopes)};
+    return {s.status(),
             AuthorityTrust::tr("authority.bin approves this election, and its signature "
                                "verifies")};
 }

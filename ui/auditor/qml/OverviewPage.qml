@@ -127,6 +127,13 @@ Item {
                 width: content.width
             }
 
+            // A county's record: the witness policy, V32–V34, the notices
+            WitnessPanel {
+                objectName: "witnessPanel"
+                auditor: page.auditor
+                width: content.width
+            }
+
             // The districts
             AuditorText {
                 kind: "heading"
