@@ -12,8 +12,8 @@
 //   public_compact     verify_range_public, the same 256
 //   committed_single   verify_range_committed, the same 256
 //   batch_<method>_<n> verify_range_committed_batch over max(n, 256) proofs in batches of n,
-//                      for method straus, pippenger and by_size, n ∈ {1, 4, 16, 32, 64, 256,
-//                      1024, 4096}
+//                      for method straus, pippenger and by_size, n ∈ {1, 4, 8, 16, 24, 32, 64,
+//                      256, 1024, 4096}
 // Any proof refused stops the run.
 #include "batch_bench.hpp"
 
@@ -42,7 +42,7 @@ namespace {
 
 constexpr std::size_t pool_size = 4096;
 constexpr std::size_t single_proofs = 256;  // proofs per round for the one-by-one ops
-constexpr std::array<std::size_t, 8> batch_sizes = {1, 4, 16, 32, 64, 256, 1024, 4096};
+constexpr std::array<std::size_t, 10> batch_sizes = {1, 4, 8, 16, 24, 32, 64, 256, 1024, 4096};
 
 struct Pool {
     Hash32 base_hash;

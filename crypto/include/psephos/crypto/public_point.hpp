@@ -63,7 +63,7 @@ public:
                                                       std::span<const PublicPoint> points);
     // Straus below pippenger_crossover_terms terms, Pippenger from there (the crossover measured
     // by `psephos-bench batch`, docs/benchmarks.md).
-    static constexpr std::size_t pippenger_crossover_terms = 192;
+    static constexpr std::size_t pippenger_crossover_terms = 128;
     static PublicPoint multiply_sum_batch_vartime(std::span<const Scalar> scalars,
                                                   std::span<const PublicPoint> points);
     // a·P + b·Q: multiply_sum_vartime of two terms.
