@@ -134,15 +134,14 @@ private slots:
                     ++refused_at_decoding;
                     continue;
                 }
-                Batch& t = b;
-                const DecodedCommittedRangeProof honest = t.proofs[target];
-                t.proofs[target] = decoded.value();
-                const Status alone = t.verify_one(target);
+                const DecodedCommittedRangeProof honest = b.proofs[target];
+                b.proofs[target] = decoded.value();
+                const Status alone = b.verify_one(target);
                 QVERIFY2(!alone.ok(), ("byte " + std::to_string(i) + " accepted").c_str());
-                const auto statements = t.statements();
+                const auto statements = b.statements();
                 for (auto method : methods) {
                     const BatchVerification v =
-                        verify_range_committed_batch(t.base, t.public_key, statements, method);
+                        verify_range_committed_batch(b.base, b.public_key, statements, method);
                     QCOMPARE(v.refused, std::vector<std::size_t>{target});
                     QCOMPARE(v.errors.size(), std::size_t{1});
                     QVERIFY(v.errors[0].message.starts_with("proof 5: "));
@@ -150,7 +149,7 @@ private slots:
                         (v.combined_check_failed ? refused_by_equations : refused_by_transcript) +=
                             1;
                 }
-                t.proofs[target] = honest;
+                b.proofs[target] = honest;
             }
         }
         // Commitments and challenges are hashed, the responses only checked by the equations:
