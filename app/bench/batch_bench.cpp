@@ -11,6 +11,8 @@
 //   sodium_compact     verify_zero_or_one (libsodium), 256 proofs one by one — the baseline
 //   public_compact     verify_range_public, the same 256
 //   committed_single   verify_range_committed, the same 256
+//   committed_decode_only  the decoding alone of the same 256 (no check): the floor under the
+//                      commitment form's figures
 //   batch_<method>_<n> verify_range_committed_batch over max(n, 256) proofs in batches of n,
 //                      for method straus, pippenger and by_size, n ∈ {1, 4, 8, 16, 24, 32, 64,
 //                      256, 1024, 4096}
@@ -158,6 +160,14 @@ std::vector<Op> make_ops(const Pool& p) {
                                                           p.public_key, 1, proof.value());
                                !ok)
                                fail("committed_single", i, ok);
+                       }
+                   }});
+    // Not a verification: the decoding every commitment-form op above includes (four points), the
+    // floor under the batches' per-proof figures.
+    ops.push_back({"committed_decode_only", single_proofs, [&p] {
+                       for (std::size_t i = 0; i < single_proofs; ++i) {
+                           auto proof = DecodedCommittedRangeProof::from_bytes(p.committed[i], 1);
+                           if (!proof) throw std::runtime_error(proof.error().message);
                        }
                    }});
     for (auto method :
