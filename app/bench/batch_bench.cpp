@@ -31,7 +31,9 @@
 #include <thread>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "psephos/crypto/committed_range_proof.hpp"
+#include "psephos/crypto/group_op_counter.hpp"
 #include "psephos/crypto/public_committed_proofs.hpp"
 #include "psephos/crypto/public_proofs.hpp"
 #include "workload.hpp"
@@ -117,6 +119,10 @@ struct Op {
     std::string name;
     std::size_t proofs = 0;  // per run
     std::function<void()> run;
+    // Priced at the group operations it performs (counted: decodings, additions, doublings), each
+    // at its median from this run. Only where every group operation is counted one by one:
+    // Pippenger's rows and the decoding (Straus counts terms, priced for full-width scalars).
+    bool priced = false;
 };
 
 const char* method_name(MultiScalarMethod m) {
@@ -164,21 +170,25 @@ std::vector<Op> make_ops(const Pool& p) {
                    }});
     // Not a verification: the decoding every commitment-form op above includes (four points), the
     // floor under the batches' per-proof figures.
-    ops.push_back({"committed_decode_only", single_proofs, [&p] {
+    ops.push_back({"committed_decode_only", single_proofs,
+                   [&p] {
                        for (std::size_t i = 0; i < single_proofs; ++i) {
                            auto proof = DecodedCommittedRangeProof::from_bytes(p.committed[i], 1);
                            if (!proof) throw std::runtime_error(proof.error().message);
                        }
-                   }});
+                   },
+                   true});
     for (auto method :
          {MultiScalarMethod::straus, MultiScalarMethod::pippenger, MultiScalarMethod::by_size}) {
         for (std::size_t n : batch_sizes) {
             const std::size_t total = std::max(n, single_proofs);
             ops.push_back({std::string("batch_") + method_name(method) + "_" + std::to_string(n),
-                           total, [&p, n, total, method] {
+                           total,
+                           [&p, n, total, method] {
                                for (std::size_t first = 0; first < total; first += n)
                                    verify_batch(p, first, n, method);
-                           }});
+                           },
+                           method == MultiScalarMethod::pippenger});
         }
     }
     return ops;
@@ -211,6 +221,17 @@ int run_batch_bench(const BatchBenchOptions& options, std::ostream& out) {
     }
     std::map<std::string, double> m;
     for (std::size_t i = 0; i < ops.size(); ++i) m[ops[i].name] = median(per_proof_ns[i]);
+    // The primitives' medians (Google Benchmark, interleaved), then each priced op's bound: its
+    // time over Σ count × primitive median (docs/benchmarks.md).
+    const auto primitives = measure_medians(group_primitive_ops(), options.repetitions, 0.05);
+    std::map<std::string, GroupOpCounts> counts;
+    std::map<std::string, double> bound_ratio;
+    for (const auto& op : ops) {
+        if (!op.priced) continue;
+        counts[op.name] = count_group_ops(op.run);
+        bound_ratio[op.name] = m.at(op.name) * static_cast<double>(op.proofs) /
+                               price_group_ops(counts[op.name], primitives);
+    }
     const double baseline = m.at("sodium_compact");
     const std::size_t compact_bytes = 2 * 2 * Scalar::size;
     const std::size_t committed_bytes = CommittedRangeProof::size_for(1);
@@ -219,13 +240,25 @@ int run_batch_bench(const BatchBenchOptions& options, std::ostream& out) {
             << ",\"proof_bytes\":{\"compact\":" << compact_bytes
             << ",\"committed\":" << committed_bytes
             << "},\"pippenger_crossover_terms\":" << PublicPoint::pippenger_crossover_terms
-            << ",\"ops\":{";
+            << ",\"primitives_ns\":{\"public_decode\":" << std::fixed << std::setprecision(0)
+            << primitives.at("public_decode") << ",\"public_add\":" << primitives.at("public_add")
+            << ",\"public_double\":" << primitives.at("public_double") << "},\"ops\":{";
         bool first = true;
         for (const auto& op : ops) {
-            out << (first ? "" : ",") << '"' << op.name << "\":{\"per_proof_ns\":" << std::fixed
-                << std::setprecision(0) << m.at(op.name)
+            out << (first ? "" : ",") << '"' << op.name
+                << "\":{\"per_proof_ns\":" << std::setprecision(0) << m.at(op.name)
                 << ",\"speedup_vs_sodium_compact\":" << std::setprecision(2)
-                << baseline / m.at(op.name) << "}" << std::defaultfloat;
+                << baseline / m.at(op.name);
+            if (op.priced) {
+                const GroupOpCounts& c = counts.at(op.name);
+                const double n = static_cast<double>(op.proofs);
+                out << ",\"bound_ratio\":" << bound_ratio.at(op.name) << std::setprecision(1)
+                    << ",\"group_ops_per_proof\":{\"public_decode\":"
+                    << static_cast<double>(c.public_decode) / n
+                    << ",\"public_add\":" << static_cast<double>(c.public_add) / n
+                    << ",\"public_double\":" << static_cast<double>(c.public_double) / n << "}";
+            }
+            out << "}";
             first = false;
         }
         out << "}}\n";
@@ -234,11 +267,13 @@ int run_batch_bench(const BatchBenchOptions& options, std::ostream& out) {
     out << "proof bytes: compact " << compact_bytes << ", commitment form " << committed_bytes
         << "; Pippenger from " << PublicPoint::pippenger_crossover_terms << " terms\n"
         << std::left << std::setw(24) << "op" << std::right << std::setw(16) << "µs per proof"
-        << std::setw(16) << "× sodium\n";
+        << std::setw(15) << "× sodium" << std::setw(10) << "bound\n";
     for (const auto& op : ops) {
         out << std::left << std::setw(24) << op.name << std::right << std::fixed
             << std::setprecision(1) << std::setw(16) << m.at(op.name) / 1000.0
-            << std::setprecision(2) << std::setw(15) << baseline / m.at(op.name) << '\n';
+            << std::setprecision(2) << std::setw(15) << baseline / m.at(op.name);
+        if (op.priced) out << std::setw(10) << bound_ratio.at(op.name);
+        out << '\n';
     }
     return 0;
 }

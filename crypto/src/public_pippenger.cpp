@@ -6,10 +6,12 @@
 // (254/c + 1)·(n + 2^c) additions and 256 doublings for n terms, against Straus' ~n·50 additions:
 // the per-term cost falls as n grows. The only arithmetic here is on the scalars' digits; every
 // group operation is a libdecaf call (decaf_255_point_add/sub/double).
+#include <array>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
 
+#include "group_op_counter_internal.hpp"
 #include "psephos/crypto/public_point.hpp"
 #include "public_point_internal.hpp"
 
@@ -32,30 +34,31 @@ int pippenger_window(std::size_t n) {
     return best;
 }
 
-// Bits [from, from + count) of a little-endian 32-byte scalar (count ≤ 16; bits past 255 are 0).
-int scalar_bits_at(const Scalar& s, int from, int count) {
-    int value = 0;
-    for (int b = 0; b < count; ++b) {
-        const int bit = from + b;
-        if (bit >= 256) break;
-        const int byte = s.bytes()[static_cast<std::size_t>(bit / 8)];
-        value |= ((byte >> (bit % 8)) & 1) << b;
-    }
-    return value;
-}
-
-// Signed base-2^c digits, least significant first: Σ d_k·2^(c·k) = s, |d_k| ≤ 2^(c−1).
-void signed_digits(const Scalar& s, int c, int windows, std::int32_t* out) {
-    const int half = 1 << (c - 1);
-    int carry = 0;
+// Signed base-2^c digits, least significant first: Σ d_k·2^(c·k) = s, |d_k| ≤ 2^(c−1). Digit k
+// goes to out[k·stride] (window-major, so each window's pass reads its digits in order).
+void signed_digits(const Scalar& s, int c, int windows, std::int32_t* out, std::size_t stride) {
+    std::array<std::uint64_t, 5> limbs{};  // the fifth stays 0: windows may reach past bit 255
+    for (std::size_t i = 0; i < Scalar::size; ++i)
+        limbs[i / 8] |= std::uint64_t{s.bytes()[i]} << (8 * (i % 8));
+    const std::uint64_t mask = (std::uint64_t{1} << c) - 1;
+    const std::int64_t half = std::int64_t{1} << (c - 1);
+    std::int64_t carry = 0;
     for (int k = 0; k < windows; ++k) {
-        int d = scalar_bits_at(s, k * c, c) + carry;
+        const auto bit = static_cast<std::size_t>(k * c);
+        const std::size_t limb = bit / 64;
+        const std::size_t shift = bit % 64;
+        std::uint64_t bits = 0;
+        if (limb < 4) {
+            bits = limbs[limb] >> shift;
+            if (shift + static_cast<std::size_t>(c) > 64) bits |= limbs[limb + 1] << (64 - shift);
+        }
+        std::int64_t d = static_cast<std::int64_t>(bits & mask) + carry;
         carry = 0;
         if (d >= half) {
-            d -= 1 << c;
+            d -= std::int64_t{1} << c;
             carry = 1;
         }
-        out[k] = d;
+        out[static_cast<std::size_t>(k) * stride] = static_cast<std::int32_t>(d);
     }
 }
 }  // namespace
@@ -69,25 +72,26 @@ PublicPoint PublicPoint::multiply_sum_pippenger_vartime(std::span<const Scalar> 
     if (n == 0) return {};
     const int c = pippenger_window(n);
     const int windows = (scalar_bits + c - 1) / c + 1;  // one more for the last carry
-    std::vector<std::int32_t> digits(n * static_cast<std::size_t>(windows));
-    for (std::size_t i = 0; i < n; ++i)
-        signed_digits(scalars[i], c, windows,
-                      digits.data() + i * static_cast<std::size_t>(windows));
+    std::vector<std::int32_t> digits(n * static_cast<std::size_t>(windows));  // window-major
+    for (std::size_t i = 0; i < n; ++i) signed_digits(scalars[i], c, windows, digits.data() + i, n);
 
     const std::size_t bucket_count = std::size_t{1} << (c - 1);  // magnitudes 1 … 2^(c−1)
     std::vector<PublicPoint> buckets(bucket_count);
     std::vector<char> used(bucket_count);
     PublicPoint sum;
     bool sum_started = false;
+    // Counted once at the end (the running sums' += count themselves through PublicPoint).
+    std::uint64_t bucket_additions = 0;
+    std::uint64_t doublings = 0;
     for (int w = windows - 1; w >= 0; --w) {
         if (sum_started) {
             for (int d = 0; d < c; ++d)
                 decaf_255_point_double(detail::point_of(sum), detail::point_of(sum));
+            doublings += static_cast<std::uint64_t>(c);
         }
         std::fill(used.begin(), used.end(), 0);
         for (std::size_t i = 0; i < n; ++i) {
-            const std::int32_t digit =
-                digits[i * static_cast<std::size_t>(windows) + static_cast<std::size_t>(w)];
+            const std::int32_t digit = digits[static_cast<std::size_t>(w) * n + i];
             if (digit == 0) continue;
             const std::size_t b = static_cast<std::size_t>(digit > 0 ? digit : -digit) - 1;
             decaf_255_point_s* bucket = detail::point_of(buckets[b]);
@@ -100,8 +104,10 @@ PublicPoint PublicPoint::multiply_sum_pippenger_vartime(std::span<const Scalar> 
                 used[b] = 1;
             } else if (digit > 0) {
                 decaf_255_point_add(bucket, bucket, detail::point_of(points[i]));
+                ++bucket_additions;
             } else {
                 decaf_255_point_sub(bucket, bucket, detail::point_of(points[i]));
+                ++bucket_additions;
             }
         }
         // Σ_k (k+1)·B_k as the sum, from the top, of the running sums B_top + … + B_k.
@@ -124,6 +130,8 @@ PublicPoint PublicPoint::multiply_sum_pippenger_vartime(std::span<const Scalar> 
             sum_started = true;
         }
     }
+    detail::thread_group_op_counts().public_add += bucket_additions;
+    detail::thread_group_op_counts().public_double += doublings;
     return sum;
 }
 
