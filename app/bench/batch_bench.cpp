@@ -223,7 +223,9 @@ int run_batch_bench(const BatchBenchOptions& options, std::ostream& out) {
     for (std::size_t i = 0; i < ops.size(); ++i) m[ops[i].name] = median(per_proof_ns[i]);
     // The primitives' medians (Google Benchmark, interleaved), then each priced op's bound: its
     // time over Σ count × primitive median (docs/benchmarks.md).
-    const auto primitives = measure_medians(group_primitive_ops(), options.repetitions, 0.05);
+    const auto primitives = measure_medians(group_primitive_ops(),
+                                            std::max(options.repetitions, 3),  // medians need ≥ 2
+                                            0.05);
     std::map<std::string, GroupOpCounts> counts;
     std::map<std::string, double> bound_ratio;
     for (const auto& op : ops) {
