@@ -82,6 +82,7 @@ std::vector<TimedOp> group_primitive_ops() {
          [p] { benchmark::DoNotOptimize(crypto::PublicPoint::from_bytes(p->point.bytes())); }},
         {"public_encode", [p] { benchmark::DoNotOptimize(p->public_point.encode()); }},
         {"public_add", [p] { benchmark::DoNotOptimize(p->public_point + p->public_other); }},
+        {"public_double", [p] { benchmark::DoNotOptimize(p->public_point.doubled()); }},
         {"public_multiply_base_add",
          [p] {
              benchmark::DoNotOptimize(crypto::PublicPoint::multiply_base_add_vartime(
@@ -104,6 +105,7 @@ double price_group_ops(const crypto::GroupOpCounts& c, const std::map<std::strin
            static_cast<double>(c.public_decode) * m.at("public_decode") +
            static_cast<double>(c.public_encode) * m.at("public_encode") +
            static_cast<double>(c.public_add) * m.at("public_add") +
+           static_cast<double>(c.public_double) * m.at("public_double") +
            static_cast<double>(c.public_multiply_base_add) * m.at("public_multiply_base_add") +
            // Straus over n terms, priced per term at half the two-term multiplication.
            static_cast<double>(c.public_multiply_terms) * m.at("public_multiply_two") / 2;

@@ -29,7 +29,7 @@ crypto::GroupOpCounts count_group_ops(const std::function<void()>& run);
 // Timed ops for the group primitives, named as price_group_ops expects.
 std::vector<TimedOp> group_primitive_ops();
 
-// Σ count × median over the five group operations; the medians must include the primitives.
+// Σ count × median over the group operations; the medians must include the primitives.
 double price_group_ops(const crypto::GroupOpCounts& counts,
                        const std::map<std::string, double>& medians);
 

@@ -1,5 +1,6 @@
 // psephos-bench: benchmark suites, each printing machine-readable figures with --json.
 //   psephos-bench crypto [--json] [--repetitions N]
+//   psephos-bench batch [--json] [--repetitions N]
 //   psephos-bench ballot [--json] [--repetitions N] [--manifest FILE]
 //   psephos-bench ledger [--json] [--ballots N] [--manifest FILE] [--threads T]
 //   psephos-bench tally [--json] [--ballots N] [--threads T]
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "ballot_bench.hpp"
+#include "batch_bench.hpp"
 #include "county_bench.hpp"
 #include "crypto_bench.hpp"
 #include "ledger_bench.hpp"
@@ -26,6 +28,7 @@ namespace {
 int usage() {
     std::cerr
         << "usage: psephos-bench crypto [--json] [--repetitions N]\n"
+           "       psephos-bench batch [--json] [--repetitions N]\n"
            "       psephos-bench ballot [--json] [--repetitions N] [--manifest FILE]\n"
            "       psephos-bench ledger [--json] [--ballots N] [--manifest FILE] [--threads T]\n"
            "       psephos-bench tally [--json] [--ballots N] [--threads T]\n"
@@ -156,8 +159,8 @@ int main(int argc, char** argv) {
     if (suite == "station") return run_station_suite(argc, argv);
     if (suite == "national") return run_national_suite(argc, argv);
     if (suite == "verify-child") return run_verify_child_suite(argc, argv);
-    if (suite != "crypto" && suite != "ballot" && suite != "ledger" && suite != "tally" &&
-        suite != "verify" && suite != "county") {
+    if (suite != "crypto" && suite != "batch" && suite != "ballot" && suite != "ledger" &&
+        suite != "tally" && suite != "verify" && suite != "county") {
         return usage();
     }
     bool json = false;
@@ -172,8 +175,8 @@ int main(int argc, char** argv) {
         const bool has_value = i + 1 < argc;
         if (arg == "--json") {
             json = true;
-        } else if (arg == "--repetitions" && (suite == "crypto" || suite == "ballot") &&
-                   has_value) {
+        } else if (arg == "--repetitions" &&
+                   (suite == "crypto" || suite == "batch" || suite == "ballot") && has_value) {
             const auto n = parse_number(arg, argv[++i], 1, 1000);
             if (!n) return 2;
             repetitions = static_cast<int>(*n);
@@ -229,6 +232,12 @@ int main(int argc, char** argv) {
             options.json = json;
             options.repetitions = repetitions;
             return psephos::bench::run_crypto_bench(options, std::cout);
+        }
+        if (suite == "batch") {
+            psephos::bench::BatchBenchOptions options;
+            options.json = json;
+            options.repetitions = repetitions;
+            return psephos::bench::run_batch_bench(options, std::cout);
         }
         if (suite == "ledger") {
             ledger_options.json = json;

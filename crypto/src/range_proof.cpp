@@ -1,6 +1,7 @@
 // Disjunctive Chaum–Pedersen range proof (docs/crypto.md §4.2).
 #include "psephos/crypto/range_proof.hpp"
 
+#include "range_prover.hpp"
 #include "range_transcript.hpp"
 
 namespace psephos::crypto {
@@ -60,6 +61,15 @@ Result<RangeProof> RangeProof::from_bytes(ByteSpan data, std::uint32_t limit) {
 Result<RangeProof> prove_range(const Hash32& base_hash, ByteSpan context,
                                const Ciphertext& ciphertext, const Point& public_key,
                                std::uint64_t message, const Scalar& nonce, std::uint32_t limit) {
+    return detail::prove_range_recording(base_hash, context, ciphertext, public_key, message, nonce,
+                                         limit, nullptr);
+}
+
+Result<RangeProof> detail::prove_range_recording(const Hash32& base_hash, ByteSpan context,
+                                                 const Ciphertext& ciphertext,
+                                                 const Point& public_key, std::uint64_t message,
+                                                 const Scalar& nonce, std::uint32_t limit,
+                                                 std::vector<Point>* commitments) {
     if (auto ok = check_limit(limit); !ok) return ok.error();
     if (message > limit) {
         // Never name the plaintext: this message may end up in a log.
@@ -77,15 +87,23 @@ Result<RangeProof> prove_range(const Hash32& base_hash, ByteSpan context,
     Scalar simulated_sum;
     Point beta_j = ciphertext.beta;  // β − j·G
     for (std::size_t j = 0; j < branches; ++j) {
+        Point a;
+        Point b;
         if (j == message) {
-            t.append("a", Point::multiply_base(u));
-            t.append("b", u * public_key);
+            a = Point::multiply_base(u);
+            b = u * public_key;
         } else {
             proof.challenges[j] = Scalar::random();
             proof.responses[j] = Scalar::random();
-            append_branch(t, proof.challenges[j], proof.responses[j], ciphertext, public_key,
-                          beta_j);
+            a = Point::multiply_base(proof.responses[j]) + proof.challenges[j] * ciphertext.alpha;
+            b = proof.responses[j] * public_key + proof.challenges[j] * beta_j;
             simulated_sum = simulated_sum + proof.challenges[j];
+        }
+        t.append("a", a);
+        t.append("b", b);
+        if (commitments != nullptr) {
+            commitments->push_back(a);
+            commitments->push_back(b);
         }
         if (j + 1 < branches) beta_j = beta_j - Point::generator();
     }

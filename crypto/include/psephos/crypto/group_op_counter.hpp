@@ -19,6 +19,9 @@ struct GroupOpCounts {
     std::uint64_t public_add = 0;                // additions and subtractions
     std::uint64_t public_multiply_base_add = 0;  // a·G + b·P, variable time
     std::uint64_t public_multiply_terms = 0;     // terms of Σ sᵢ·Pᵢ, variable time (Straus)
+    // Doublings inside Pippenger's sums (multiply_sum_pippenger_vartime), whose additions are
+    // counted in public_add one by one instead of as terms.
+    std::uint64_t public_double = 0;
 
     friend GroupOpCounts operator-(const GroupOpCounts& a, const GroupOpCounts& b) {
         return {a.scalarmult - b.scalarmult,
@@ -30,7 +33,8 @@ struct GroupOpCounts {
                 a.public_encode - b.public_encode,
                 a.public_add - b.public_add,
                 a.public_multiply_base_add - b.public_multiply_base_add,
-                a.public_multiply_terms - b.public_multiply_terms};
+                a.public_multiply_terms - b.public_multiply_terms,
+                a.public_double - b.public_double};
     }
     friend bool operator==(const GroupOpCounts&, const GroupOpCounts&) = default;
 };

@@ -57,6 +57,15 @@ public:
     // additions and doublings (public_multiply.cpp). Sizes must match (else std::invalid_argument).
     static PublicPoint multiply_sum_vartime(std::span<const Scalar> scalars,
                                             std::span<const PublicPoint> points);
+    // The same sum by Pippenger's bucket method (public_pippenger.cpp): signed c-bit digits, c
+    // chosen from n; cheaper per term than Straus for many terms (docs/crypto.md §4.6).
+    static PublicPoint multiply_sum_pippenger_vartime(std::span<const Scalar> scalars,
+                                                      std::span<const PublicPoint> points);
+    // Straus below pippenger_crossover_terms terms, Pippenger from there (the crossover measured
+    // by `psephos-bench batch`, docs/benchmarks.md).
+    static constexpr std::size_t pippenger_crossover_terms = 128;
+    static PublicPoint multiply_sum_batch_vartime(std::span<const Scalar> scalars,
+                                                  std::span<const PublicPoint> points);
     // a·P + b·Q: multiply_sum_vartime of two terms.
     static PublicPoint multiply_two_vartime(const Scalar& a, const PublicPoint& p, const Scalar& b,
                                             const PublicPoint& q);
