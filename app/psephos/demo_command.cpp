@@ -1,5 +1,5 @@
 // `psephos demo [--election FILE] [--voters N] [--threads N] [--seed N] [--data DIR]
-// [--anchor-rpc URL] [--in-process]`: the command
+// [--anchor-rpc URL] [--in-process | --places N]`: the command
 // line of run_demo (demo.hpp).
 #include <iostream>
 
@@ -12,8 +12,8 @@ namespace psephos::app {
 int run_demo_command(Words words) {
     const CommandSpec spec{
         "psephos demo [--election FILE] [--voters N] [--threads N] [--seed N] [--data DIR]\n"
-        "             [--anchor-rpc URL] [--in-process]",
-        {"--election", "--voters", "--threads", "--seed", "--data", "--anchor-rpc"},
+        "             [--anchor-rpc URL] [--in-process | --places N]",
+        {"--election", "--voters", "--threads", "--seed", "--data", "--anchor-rpc", "--places"},
         {"--in-process"},
         0,
         0};
@@ -31,6 +31,11 @@ int run_demo_command(Words words) {
     if (!threads) return usage_error(spec, threads.error().message);
     auto seed = args->number("--seed", 0, UINT64_MAX, options.seed);
     if (!seed) return usage_error(spec, seed.error().message);
+    auto places = args->number("--places", 2, 1000, 0);
+    if (!places) return usage_error(spec, places.error().message);
+    if (places.value() != 0 && options.in_process)
+        return usage_error(spec, "--places and --in-process: choose one");
+    options.places = static_cast<std::uint32_t>(places.value());
     options.voters = static_cast<std::uint32_t>(voters.value());
     options.threads = static_cast<std::uint32_t>(threads.value());
     options.seed = seed.value();
