@@ -341,18 +341,23 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         Hash32 tracking_code;
     };
     std::optional<ShownReceipt> shown;  // the first kiosk's first receipt
+    std::string shown_printed;          // its tracking code as a kiosk process printed it
     // The real deployment (issue 21): the ledger is handed to a station process and every kiosk
     // casts over loopback mutual TLS; --in-process keeps the kiosks in the ledger's process.
     std::unique_ptr<DemoStation> station;
     std::vector<std::unique_ptr<DemoKioskLink>> links(kiosks.size());  // kiosk k's, networked
+    std::vector<std::unique_ptr<DemoKioskProcess>> kiosk_processes(kiosks.size());
     std::atomic<std::uint32_t> finish_failures{0};
     if (places) {
         PhaseTimer t(out, "start witnesses, county, stations (processes)");
         if (auto started = county->start(out); !started)
             throw std::runtime_error(started.error().message);
         out << "  " << kiosks.size()
-            << " kiosks connect to their own station with certificates made from their device "
-               "keys\n";
+            << (options.kiosk_processes
+                    ? " kiosks as psephos kiosk processes (one per voter's action), each with its "
+                      "device key file and its station's certificate\n"
+                    : " kiosks connect to their own station with certificates made from their "
+                      "device keys\n");
     } else if (!options.in_process) {
         PhaseTimer t(out, "start the station (psephos-station, mutual TLS on loopback)");
         ledger.reset();  // one process holds a ledger: now the station's
@@ -365,11 +370,58 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     }
     {
         PhaseTimer t(out, "vote: encrypt, prove, sign, cast " + std::to_string(options.voters) +
-                              " ballots" + (station || county ? " over the network" : ""));
+                              " ballots" +
+                              (options.kiosk_processes ? " (psephos kiosk processes)"
+                               : station || county     ? " over the network"
+                                                       : ""));
+        // --kiosk-processes: kiosk k's voters, each a `psephos kiosk vote` process, then its
+        // `psephos kiosk finish`; the kiosk's chain and state are in its own directory.
+        auto vote_in_processes = [&](std::size_t k) {
+            const Kiosk& kiosk = kiosks[k];
+            auto made = county->kiosk_process(kiosk.district, kiosk.key, kiosk.device_id);
+            if (!made) {
+                std::fprintf(stderr, "psephos: %s\n", made.error().message.c_str());
+                encrypt_failures += static_cast<std::uint32_t>(kiosk.voters.size());
+                return;
+            }
+            kiosk_processes[k] = std::move(made).value();
+            const election::BallotStyle& style = *m.ballot_style_of_district(kiosk.district_id);
+            for (const std::uint32_t v : kiosk.voters) {
+                std::mt19937_64 rng(seed ^ (0x9e3779b97f4a7c15ull * (v + 1)));
+                chosen[v] = choose(m, style, rng);
+                for (const bool challenge : {v % challenge_every == challenge_every - 1, false}) {
+                    auto recorded = kiosk_processes[k]->vote(chosen[v], challenge);
+                    if (!recorded) {
+                        ++rejected;
+                        std::fprintf(stderr, "psephos: %s\n", recorded.error().message.c_str());
+                        continue;
+                    }
+                    ++(challenge ? challenged_count : acknowledged);
+                    if (k == 0 && !challenge && !shown) {
+                        // The full code is recomputed from the county's record of the ballot.
+                        shown = ShownReceipt{
+                            "v" + std::to_string(v),
+                            kiosk.device_id,
+                            ledger::Receipt{recorded.value().log, recorded.value().index, {}, {}},
+                            {}};
+                        shown_printed = recorded.value().tracking_code;
+                    }
+                    if (!challenge) break;
+                }
+            }
+            if (auto ok = kiosk_processes[k]->finish(); !ok) {
+                std::fprintf(stderr, "psephos: %s\n", ok.error().message.c_str());
+                ++finish_failures;
+            }
+        };
         std::vector<std::jthread> workers;
         for (std::size_t k = 0; k < kiosks.size(); ++k) {
             workers.emplace_back([&, k] {
                 Kiosk& kiosk = kiosks[k];
+                if (options.kiosk_processes) {
+                    vote_in_processes(k);
+                    return;
+                }
                 std::unique_ptr<DemoKioskLink>& link = links[k];
                 if (station || county) {
                     auto made = station ? station->kiosk(kiosk.key, kiosk.device_id)
@@ -457,6 +509,11 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                                      " kiosks could not finish (their final heads were refused)");
         for (std::size_t d = 0; d < m.districts.size(); ++d) {
             const std::size_t first = d * kiosks_per_district;
+            if (options.kiosk_processes) {
+                if (auto closed = kiosk_processes[first]->close_polls("county clerk"); !closed)
+                    throw std::runtime_error(closed.error().message);
+                continue;
+            }
             auto closed = links[first]->close_polls(kiosks[first].key, m.districts[d].id,
                                                     1'793'740'000, "county clerk");
             if (!closed) throw std::runtime_error(closed.error().message);
@@ -490,6 +547,21 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         auto cosigned = county->station_districts_cosigned();
         if (!cosigned) throw std::runtime_error(cosigned.error().message);
         station_districts_cosigned = cosigned.value();
+        if (options.kiosk_processes && shown) {
+            // The shown ballot's full tracking code, from the county's record of it: it must be
+            // the one its kiosk process printed.
+            auto record = ledger->record(shown->receipt.log, shown->receipt.index);
+            auto ballot = record ? election::decode_ballot(record.value())
+                                 : Result<election::EncryptedBallot>(record.error());
+            if (!ballot) throw std::runtime_error("the shown receipt: " + ballot.error().message);
+            shown->tracking_code =
+                election::next_tracking_code(ballot.value().previous_tracking_code,
+                                             election::compute_ballot_hash(ballot.value()));
+            if (election::format_tracking_code(shown->tracking_code) != shown_printed)
+                throw std::runtime_error(
+                    "the shown receipt: the county's ballot at " + shown->receipt.log + " #" +
+                    std::to_string(shown->receipt.index) + " is not the one its kiosk printed");
+        }
     }
 
     // 4. Polls close everywhere (an election-wide barrier that also publishes the election

@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
+
 #include <cerrno>
 #include <cstring>
 
@@ -291,6 +293,86 @@ Result<std::unique_ptr<DemoKioskLink>> DemoCounty::kiosk(
     const Place& place = places_.at(station_of(district));
     if (!place.process) return make_error(ErrorCode::io_error, place.id + " is not running");
     return place.process->kiosk(device_key, device_id);
+}
+
+Result<std::unique_ptr<DemoKioskProcess>> DemoCounty::kiosk_process(
+    std::size_t district, const crypto::Ed25519SigningKey& device_key,
+    const std::string& device_id) const {
+    const Place& place = places_.at(station_of(district));
+    if (!place.process) return make_error(ErrorCode::io_error, place.id + " is not running");
+    PSEPHOS_TRY_ASSIGN(const fs::path binary, demo_binary("psephos"));
+    const fs::path dir = file("kiosks");
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    const fs::path key = dir / (device_id + ".key");
+    PSEPHOS_TRY(crypto::write_signing_key_file(key, device_key, device_id));
+    auto kiosk = std::make_unique<DemoKioskProcess>();
+    kiosk->binary_ = binary;
+    kiosk->output_ = dir / (device_id + ".out");
+    kiosk->options_ = {"--election",
+                       file("election.json").string(),
+                       "--district",
+                       election_.manifest.districts.at(district).id,
+                       "--data",
+                       (dir / device_id).string(),
+                       "--device-key",
+                       key.string(),
+                       "--device-id",
+                       device_id,
+                       "--station",
+                       place.process->address(),
+                       "--station-certificate",
+                       (place.data / "station.pem").string()};
+    return kiosk;
+}
+
+Result<std::string> DemoKioskProcess::run(std::vector<std::string> command) const {
+    command.insert(command.begin(), "kiosk");
+    const std::string what = "psephos " + command.at(0) + " " + command.at(1);
+    command.insert(command.end(), options_.begin(), options_.end());
+    PSEPHOS_TRY_ASSIGN(const int status, run_to_file(binary_, command, output_));
+    PSEPHOS_TRY_ASSIGN(const Bytes printed, crypto::read_public_file(output_, 1024 * 1024));
+    if (status != 0) {
+        return make_error(ErrorCode::refused, what + " exited with status " +
+                                                  std::to_string(status) + ": " + text_of(printed));
+    }
+    return text_of(printed);
+}
+
+Result<DemoKioskProcess::Recorded> DemoKioskProcess::vote(const election::BallotMarks& marks,
+                                                          bool challenge) const {
+    boost::json::object selections;
+    for (const auto& [contest, options] : marks) {
+        boost::json::array marked;
+        for (const auto& option : options) marked.emplace_back(option);
+        selections[contest] = std::move(marked);
+    }
+    std::vector<std::string> command{"vote", "--selections", boost::json::serialize(selections)};
+    if (challenge) command.emplace_back("--challenge");
+    PSEPHOS_TRY_ASSIGN(const std::string printed, run(std::move(command)));
+    // "cast: CODE at LOG#INDEX" or "challenged: CODE at LOG#INDEX (not counted)".
+    const std::string lead = challenge ? "challenged: " : "cast: ";
+    const auto line = printed.find(lead);
+    const auto at = printed.find(" at ", line);
+    const auto hash = printed.find('#', at);
+    if (line == std::string::npos || at == std::string::npos || hash == std::string::npos)
+        return make_error(ErrorCode::invalid_encoding, "psephos kiosk vote printed: " + printed);
+    Recorded recorded;
+    recorded.tracking_code = printed.substr(line + lead.size(), at - line - lead.size());
+    recorded.log = printed.substr(at + 4, hash - at - 4);
+    recorded.index = std::strtoull(printed.c_str() + hash + 1, nullptr, 10);
+    return recorded;
+}
+
+Status DemoKioskProcess::finish() const {
+    PSEPHOS_TRY(run({"finish"}));
+    return {};
+}
+
+Status DemoKioskProcess::close_polls(const std::string& actor) const {
+    std::vector<std::string> command{"polls", "close", "--actor", actor};
+    PSEPHOS_TRY(run(std::move(command)));
+    return {};
 }
 
 Status DemoCounty::stop_stations() {

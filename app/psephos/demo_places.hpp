@@ -20,6 +20,7 @@
 #include "psephos/crypto/ed25519.hpp"
 #include "psephos/election/authority.hpp"
 #include "psephos/election/election_context.hpp"
+#include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/ledger/ledger.hpp"
 #include "psephos/record/election_record.hpp"
 #include "psephos/station/station_process.hpp"
@@ -35,6 +36,33 @@ struct DemoPlacesSetup {
     std::vector<Bytes> openings;
     // A registration the authority did not sign: submitted to the first station's ledger.
     Bytes rogue_registration;
+};
+
+class DemoCounty;
+
+// A demo kiosk as `psephos kiosk` processes (docs/cli.md §14): one process per voter's action,
+// with only its device key file, its own state directory and its station's certificate, over
+// mutual TLS to its district's station.
+class DemoKioskProcess {
+public:
+    struct Recorded {
+        std::string tracking_code;  // as the kiosk printed it (format_tracking_code)
+        std::string log;
+        std::uint64_t index = 0;
+    };
+    // `psephos kiosk vote --selections JSON [--challenge]`.
+    Result<Recorded> vote(const election::BallotMarks& marks, bool challenge) const;
+    // `psephos kiosk finish`: its signed head to the station.
+    Status finish() const;
+    // `psephos kiosk polls close --actor ACTOR`: the district's closing, with every kiosk's head.
+    Status close_polls(const std::string& actor) const;
+
+private:
+    friend class DemoCounty;
+    Result<std::string> run(std::vector<std::string> command) const;
+    std::filesystem::path binary_;
+    std::vector<std::string> options_;  // --election … --station-certificate PEM
+    std::filesystem::path output_;      // its standard output, read back after each run
 };
 
 class DemoCounty {
@@ -64,6 +92,12 @@ public:
     Result<std::unique_ptr<DemoKioskLink>> kiosk(std::size_t district,
                                                  const crypto::Ed25519SigningKey& device_key,
                                                  const std::string& device_id) const;
+
+    // The kiosk as `psephos kiosk` processes: its device key written to DATA/kiosks/<id>.key
+    // (mode 0600), its state in DATA/kiosks/<id>/.
+    Result<std::unique_ptr<DemoKioskProcess>> kiosk_process(
+        std::size_t district, const crypto::Ed25519SigningKey& device_key,
+        const std::string& device_id) const;
 
     // Every station stopped (SIGTERM: it pushes its last records to the county as it stops).
     Status stop_stations();

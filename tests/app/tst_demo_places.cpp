@@ -2,8 +2,8 @@
 // three polling places — three `psephos-station serve`, one `psephos-county serve`, two
 // `psephos-witness serve`, all started by the demo — ending in one record that the demo verifies
 // with a 2-of-2 witness policy, and that `psephos verify --witness-policy` passes again from the
-// kept files alone. No process the demo started is left running; bad --places values are refused
-// before anything starts.
+// kept files alone; the same with the kiosks as `psephos kiosk` processes. No process the demo
+// started is left running; bad --places values are refused before anything starts.
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -106,17 +106,39 @@ private slots:
         QVERIFY2(refused.out.contains("FAIL V34"), qPrintable(refused.out));
     }
 
+    // The kiosks as `psephos kiosk` processes (one per voter's action, each kiosk's chain kept
+    // in its own directory), the rest as above.
+    void kiosks_as_psephos_kiosk_processes() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString data = dir.filePath("demo");
+        const Run demo =
+            psephos::test::run({"demo", "--places", "2", "--kiosk-processes", "--voters", "30",
+                                "--seed", "3", "--threads", "2", "--data", data});
+        QVERIFY2(demo.exit_code == 0, qPrintable(describe(demo)));
+        QVERIFY2(demo.out.contains("cast 30 ballots (psephos kiosk processes)"),
+                 qPrintable(demo.out));
+        QVERIFY2(demo.out.contains("(30 cast, 1 challenged, 30 counted)"), qPrintable(demo.out));
+        QVERIFY2(demo.out.contains("PASS  2 stations pushed their districts to the county"),
+                 qPrintable(demo.out));
+        QCOMPARE(demo.out.count(QRegularExpression("^PASS  ", QRegularExpression::MultilineOption)),
+                 10);
+        // Each kiosk's own state directory (its head), one per kiosk of the 10 districts.
+        QCOMPARE(QDir(data + "/kiosks").entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 20);
+        QVERIFY2(processes_naming(data).isEmpty(), qPrintable(processes_naming(data).join('\n')));
+    }
+
     void bad_places_are_refused_before_anything_starts() {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString data = dir.filePath("demo");
         for (const QStringList& args :
              {QStringList{"--places", "1"}, QStringList{"--places", "3", "--in-process"},
-              QStringList{"--places", "11"}}) {
+              QStringList{"--places", "11"}, QStringList{"--kiosk-processes"}}) {
             const Run r =
                 psephos::test::run(QStringList{"demo", "--voters", "10", "--data", data} + args);
             QVERIFY2(r.exit_code != 0, qPrintable(describe(r)));
-            QVERIFY2(r.err.contains("--places"), qPrintable(describe(r)));
+            QVERIFY2(r.err.contains("--places"), qPrintable(describe(r)));  // named in each
             QVERIFY2(!QFile::exists(data + "/county"), qPrintable(args.join(' ')));
         }
     }
