@@ -127,9 +127,11 @@ public:
         if (!given.empty()) {
             path_ = given;
             std::filesystem::create_directories(path_);
-            if (std::filesystem::exists(path_ / "ledger")) {
-                throw std::runtime_error((path_ / "ledger").string() +
-                                         " already exists; give a new --data DIR");
+            for (const char* made : {"ledger", "county"}) {
+                if (std::filesystem::exists(path_ / made)) {
+                    throw std::runtime_error((path_ / made).string() +
+                                             " already exists; give a new --data DIR");
+                }
             }
             return;
         }
