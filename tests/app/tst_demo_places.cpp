@@ -3,13 +3,18 @@
 // `psephos-witness serve`, all started by the demo — ending in one record that the demo verifies
 // with a 2-of-2 witness policy, and that `psephos verify --witness-policy` passes again from the
 // kept files alone; the same with the kiosks as `psephos kiosk` processes. No process the demo
-// started is left running; bad --places values are refused before anything starts.
+// started is left running, also when the county dies mid-day (the demo then fails); bad --places
+// values are refused before anything starts.
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+
+#include <signal.h>
+#include <sys/types.h>
 
 #include "psephos_process.hpp"
 
@@ -125,6 +130,46 @@ private slots:
                  10);
         // Each kiosk's own state directory (its head), one per kiosk of the 10 districts.
         QCOMPARE(QDir(data + "/kiosks").entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 20);
+        QVERIFY2(processes_naming(data).isEmpty(), qPrintable(processes_naming(data).join('\n')));
+    }
+
+    // The county dies (SIGKILL) while the kiosks cast: the demo fails, naming it, and leaves no
+    // station or witness running.
+    void a_dead_county_fails_the_demo_and_leaves_no_process() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString data = dir.filePath("demo");
+        QProcess demo;
+        demo.start(QStringLiteral(PSEPHOS_EXE),
+                   {"demo", "--places", "2", "--voters", "200", "--threads", "2", "--data", data});
+        QVERIFY(demo.waitForStarted());
+        const QString ready = data + "/county/county.ready";
+        for (int i = 0; i < 600 && !QFile::exists(ready); ++i) QThread::msleep(50);
+        QVERIFY2(QFile::exists(ready), "the county never became ready");
+        QStringList county;
+        for (const QString& p : processes_naming(data))
+            if (p.contains("psephos-county serve")) county << p;
+        QCOMPARE(county.size(), 1);
+        // Its pid: the /proc entry whose command line is this one.
+        QDirIterator it(QStringLiteral("/proc"), QDir::Dirs | QDir::NoDotAndDotDot);
+        pid_t pid = 0;
+        while (it.hasNext() && pid == 0) {
+            const QString entry = it.next();
+            QFile cmdline(entry + "/cmdline");
+            if (!cmdline.open(QIODevice::ReadOnly)) continue;
+            QByteArray words = cmdline.readAll();
+            words.replace('\0', ' ');
+            if (QString::fromUtf8(words) == county.front())
+                pid = static_cast<pid_t>(QFileInfo(entry).fileName().toInt());
+        }
+        QVERIFY(pid > 0);
+        QVERIFY(::kill(pid, SIGKILL) == 0);
+        QVERIFY(demo.waitForFinished(120'000));
+        const QString out = QString::fromUtf8(demo.readAllStandardOutput());
+        const QString err = QString::fromUtf8(demo.readAllStandardError());
+        QVERIFY2(demo.exitStatus() == QProcess::NormalExit && demo.exitCode() != 0,
+                 qPrintable(out + err));
+        QVERIFY2(err.contains("psephos-county"), qPrintable(err));
         QVERIFY2(processes_naming(data).isEmpty(), qPrintable(processes_naming(data).join('\n')));
     }
 
