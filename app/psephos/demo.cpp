@@ -9,6 +9,7 @@
 // voters' choices in every district and in total.
 #include "demo.hpp"
 #include "demo_anchor.hpp"
+#include "demo_places.hpp"
 #include "demo_station.hpp"
 
 #include <unistd.h>
@@ -126,9 +127,11 @@ public:
         if (!given.empty()) {
             path_ = given;
             std::filesystem::create_directories(path_);
-            if (std::filesystem::exists(path_ / "ledger")) {
-                throw std::runtime_error((path_ / "ledger").string() +
-                                         " already exists; give a new --data DIR");
+            for (const char* made : {"ledger", "county"}) {
+                if (std::filesystem::exists(path_ / made)) {
+                    throw std::runtime_error((path_ / made).string() +
+                                             " already exists; give a new --data DIR");
+                }
             }
             return;
         }
@@ -171,14 +174,29 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                                  ": already finalized; the demo runs its own key ceremony");
     }
     const election::ElectionManifest& m0 = manifest.value();
+    const bool places = options.places != 0;
+    if (places && options.in_process)
+        throw std::runtime_error("--places and --in-process: choose one");
+    if (places && (options.places < 2 || options.places > m0.districts.size())) {
+        throw std::runtime_error("--places " + std::to_string(options.places) +
+                                 ": between 2 and the election's " +
+                                 std::to_string(m0.districts.size()) + " districts");
+    }
     const DataDirectory data(options.data);
     out << "Psephos demo: " << m0.name << " (" << m0.districts.size() << " districts, "
         << m0.contests.size() << " contests, " << m0.ballot_styles.size() << " ballot styles)\n"
         << options.voters << " voters on " << kiosks_per_district * m0.districts.size()
         << " kiosks, " << m0.guardian_count << " guardians (threshold " << m0.threshold << "), "
-        << threads << " threads\n"
-        << "ledger: " << (data.path() / "ledger").string()
-        << (data.temporary() ? " (temporary)" : "") << "\n\n";
+        << threads << " threads\n";
+    if (places) {
+        out << options.places << " polling places (station processes), the county and "
+            << DemoCounty::witness_count << " witnesses as processes\n"
+            << "data: " << data.path().string() << (data.temporary() ? " (temporary)" : "")
+            << "\n\n";
+    } else {
+        out << "ledger: " << (data.path() / "ledger").string()
+            << (data.temporary() ? " (temporary)" : "") << "\n\n";
+    }
 
     // 1. Key ceremony: announcements verified, shares sealed, opened and checked.
     std::optional<election::LocalKeyCeremony> ceremony;
@@ -199,14 +217,18 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         election::approve_election(election.base_hash, authority);
     bool unauthorised_refused = false;
     ledger::LedgerOptions ledger_options;
-    ledger_options.directory = data.path() / "ledger";
+    // With --places the demo's ledger is the county's (the stations' are in DemoCounty).
+    ledger_options.directory = data.path() / (places ? "county/ledger" : "ledger");
     ledger_options.threads = threads;
     const ledger::LedgerKey ledger_key = ledger::LedgerKey::generate();
     std::unique_ptr<ledger::Ledger> ledger;
+    std::unique_ptr<DemoCounty> county;
     std::vector<Kiosk> kiosks;
     {
-        PhaseTimer t(out, "authority approves, create the ledger, register kiosks, open polls");
-        if (!data.temporary()) {
+        PhaseTimer t(out,
+                     places ? "authority approves; the places' ledgers and keys"
+                            : "authority approves, create the ledger, register kiosks, open polls");
+        if (!data.temporary() && !places) {
             if (auto ok = crypto::write_signing_key_file(data.path() / "ledger.key",
                                                          ledger_key.master(), "ledger");
                 !ok) {
@@ -218,11 +240,21 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                 throw std::runtime_error(ok.error().message);
             }
         }
-        auto created =
-            ledger::Ledger::create(ledger_options, election, approval, copy_of(ledger_key));
-        if (!created) throw std::runtime_error(created.error().message);
-        ledger = std::move(created).value();
-        std::vector<Bytes> registrations, openings;
+        if (!data.temporary() && places) {
+            if (auto ok = crypto::write_public_key_file(
+                    data.path() / "authority.pub", authority.public_key(), "election-authority");
+                !ok) {
+                throw std::runtime_error(ok.error().message);
+            }
+        }
+        if (!places) {
+            auto created =
+                ledger::Ledger::create(ledger_options, election, approval, copy_of(ledger_key));
+            if (!created) throw std::runtime_error(created.error().message);
+            ledger = std::move(created).value();
+        }
+        std::vector<std::vector<Bytes>> registrations(m.districts.size());
+        std::vector<Bytes> openings;
         for (std::size_t d = 0; d < m.districts.size(); ++d) {
             for (std::uint32_t k = 0; k < kiosks_per_district; ++k) {
                 kiosks.push_back({m.districts[d].id + "-kiosk-" + std::to_string(k + 1),
@@ -236,7 +268,7 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                                                           1'793'700'000,
                                                           {}};
                 election::authorise_device(election.base_hash, registration, authority);
-                registrations.push_back(election::encode_device_registration(registration));
+                registrations[d].push_back(election::encode_device_registration(registration));
             }
             // The zero report, signed by the district's first kiosk (where the poll worker is).
             const Kiosk& first = kiosks[kiosks.size() - kiosks_per_district];
@@ -259,14 +291,34 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                                            1'793'700'000,
                                            {}};
         election::authorise_device(election.base_hash, rogue, ledger_key.master());
-        unauthorised_refused = !ledger
-                                    ->submit(election::encode_device_registration(rogue),
-                                             election::ActorRole::election_official)
-                                    .get();
-        for (auto* batch : {&registrations, &openings}) {
-            const auto actor = batch == &registrations ? election::ActorRole::election_official
-                                                       : election::ActorRole::poll_worker;
-            for (const auto& r : ledger->ingest(std::move(*batch), actor)) {
+        if (places) {
+            // Each station's ledger registers its districts' kiosks and opens their polls; the
+            // rogue kiosk is tried at the first station.
+            DemoPlacesSetup setup;
+            setup.data = data.path();
+            setup.places = options.places;
+            setup.threads = std::min(threads, 2u);
+            setup.registrations = std::move(registrations);
+            setup.openings = std::move(openings);
+            setup.rogue_registration = election::encode_device_registration(rogue);
+            auto made = DemoCounty::create(election, approval, ledger_key, std::move(setup));
+            if (!made) throw std::runtime_error(made.error().message);
+            county = std::move(made).value();
+            unauthorised_refused = county->rogue_refused();
+        } else {
+            unauthorised_refused = !ledger
+                                        ->submit(election::encode_device_registration(rogue),
+                                                 election::ActorRole::election_official)
+                                        .get();
+            std::vector<Bytes> all_registrations;
+            for (auto& r : registrations)
+                all_registrations.insert(all_registrations.end(), r.begin(), r.end());
+            for (const auto& r : ledger->ingest(std::move(all_registrations),
+                                                election::ActorRole::election_official)) {
+                if (!r) throw std::runtime_error(r.error().message);
+            }
+            for (const auto& r :
+                 ledger->ingest(std::move(openings), election::ActorRole::poll_worker)) {
                 if (!r) throw std::runtime_error(r.error().message);
             }
         }
@@ -291,12 +343,24 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         Hash32 tracking_code;
     };
     std::optional<ShownReceipt> shown;  // the first kiosk's first receipt
+    std::string shown_printed;          // its tracking code as a kiosk process printed it
     // The real deployment (issue 21): the ledger is handed to a station process and every kiosk
     // casts over loopback mutual TLS; --in-process keeps the kiosks in the ledger's process.
     std::unique_ptr<DemoStation> station;
     std::vector<std::unique_ptr<DemoKioskLink>> links(kiosks.size());  // kiosk k's, networked
+    std::vector<std::unique_ptr<DemoKioskProcess>> kiosk_processes(kiosks.size());
     std::atomic<std::uint32_t> finish_failures{0};
-    if (!options.in_process) {
+    if (places) {
+        PhaseTimer t(out, "start witnesses, county, stations (processes)");
+        if (auto started = county->start(out); !started)
+            throw std::runtime_error(started.error().message);
+        out << "  " << kiosks.size()
+            << (options.kiosk_processes
+                    ? " kiosks as psephos kiosk processes (one per voter's action), each with its "
+                      "device key file and its station's certificate\n"
+                    : " kiosks connect to their own station with certificates made from their "
+                      "device keys\n");
+    } else if (!options.in_process) {
         PhaseTimer t(out, "start the station (psephos-station, mutual TLS on loopback)");
         ledger.reset();  // one process holds a ledger: now the station's
         auto started = DemoStation::start(data.path(), election, ledger_key.master());
@@ -308,14 +372,62 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     }
     {
         PhaseTimer t(out, "vote: encrypt, prove, sign, cast " + std::to_string(options.voters) +
-                              " ballots" + (station ? " over the network" : ""));
+                              " ballots" +
+                              (options.kiosk_processes ? " (psephos kiosk processes)"
+                               : station || county     ? " over the network"
+                                                       : ""));
+        // --kiosk-processes: kiosk k's voters, each a `psephos kiosk vote` process, then its
+        // `psephos kiosk finish`; the kiosk's chain and state are in its own directory.
+        auto vote_in_processes = [&](std::size_t k) {
+            const Kiosk& kiosk = kiosks[k];
+            auto made = county->kiosk_process(kiosk.district, kiosk.key, kiosk.device_id);
+            if (!made) {
+                std::fprintf(stderr, "psephos: %s\n", made.error().message.c_str());
+                encrypt_failures += static_cast<std::uint32_t>(kiosk.voters.size());
+                return;
+            }
+            kiosk_processes[k] = std::move(made).value();
+            const election::BallotStyle& style = *m.ballot_style_of_district(kiosk.district_id);
+            for (const std::uint32_t v : kiosk.voters) {
+                std::mt19937_64 rng(seed ^ (0x9e3779b97f4a7c15ull * (v + 1)));
+                chosen[v] = choose(m, style, rng);
+                for (const bool challenge : {v % challenge_every == challenge_every - 1, false}) {
+                    auto recorded = kiosk_processes[k]->vote(chosen[v], challenge);
+                    if (!recorded) {
+                        ++rejected;
+                        std::fprintf(stderr, "psephos: %s\n", recorded.error().message.c_str());
+                        continue;
+                    }
+                    ++(challenge ? challenged_count : acknowledged);
+                    if (k == 0 && !challenge && !shown) {
+                        // The full code is recomputed from the county's record of the ballot.
+                        shown = ShownReceipt{
+                            "v" + std::to_string(v),
+                            kiosk.device_id,
+                            ledger::Receipt{recorded.value().log, recorded.value().index, {}, {}},
+                            {}};
+                        shown_printed = recorded.value().tracking_code;
+                    }
+                    if (!challenge) break;
+                }
+            }
+            if (auto ok = kiosk_processes[k]->finish(); !ok) {
+                std::fprintf(stderr, "psephos: %s\n", ok.error().message.c_str());
+                ++finish_failures;
+            }
+        };
         std::vector<std::jthread> workers;
         for (std::size_t k = 0; k < kiosks.size(); ++k) {
             workers.emplace_back([&, k] {
                 Kiosk& kiosk = kiosks[k];
+                if (options.kiosk_processes) {
+                    vote_in_processes(k);
+                    return;
+                }
                 std::unique_ptr<DemoKioskLink>& link = links[k];
-                if (station) {
-                    auto made = station->kiosk(kiosk.key, kiosk.device_id);
+                if (station || county) {
+                    auto made = station ? station->kiosk(kiosk.key, kiosk.device_id)
+                                        : county->kiosk(kiosk.district, kiosk.key, kiosk.device_id);
                     if (!made) {
                         std::fprintf(stderr, "psephos: %s\n", made.error().message.c_str());
                         encrypt_failures += static_cast<std::uint32_t>(kiosk.voters.size());
@@ -392,13 +504,18 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         }
     }
 
-    if (station) {
+    if (station || county) {
         PhaseTimer t(out, "close polls at each district's first kiosk, with every kiosk's head");
         if (finish_failures > 0)
             throw std::runtime_error(std::to_string(finish_failures.load()) +
                                      " kiosks could not finish (their final heads were refused)");
         for (std::size_t d = 0; d < m.districts.size(); ++d) {
             const std::size_t first = d * kiosks_per_district;
+            if (options.kiosk_processes) {
+                if (auto closed = kiosk_processes[first]->close_polls("county clerk"); !closed)
+                    throw std::runtime_error(closed.error().message);
+                continue;
+            }
             auto closed = links[first]->close_polls(kiosks[first].key, m.districts[d].id,
                                                     1'793'740'000, "county clerk");
             if (!closed) throw std::runtime_error(closed.error().message);
@@ -413,13 +530,48 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         if (!opened) throw std::runtime_error(opened.error().message);
         ledger = std::move(opened).value();
     }
+    // With --places: every station pushes its last records as it stops, then the county makes
+    // its last pass to the witnesses as it stops; the county's ledger is then the election's.
+    std::size_t districts_held = 0, witnesses_at_close = 0, station_districts_cosigned = 0;
+    if (county) {
+        PhaseTimer t(out, "stop stations (last push) and county, open its ledger");
+        if (auto stopped = county->stop_stations(); !stopped)
+            throw std::runtime_error(stopped.error().message);
+        if (auto stopped = county->stop_county(); !stopped)
+            throw std::runtime_error(stopped.error().message);
+        auto opened = ledger::Ledger::open(ledger_options, copy_of(ledger_key));
+        if (!opened) throw std::runtime_error("the county's ledger: " + opened.error().message);
+        ledger = std::move(opened).value();
+        auto held = county->districts_held_as_pushed(*ledger);
+        if (!held) throw std::runtime_error(held.error().message);
+        districts_held = held.value();
+        witnesses_at_close = county->witnesses_cosigned(*ledger);
+        auto cosigned = county->station_districts_cosigned();
+        if (!cosigned) throw std::runtime_error(cosigned.error().message);
+        station_districts_cosigned = cosigned.value();
+        if (options.kiosk_processes && shown) {
+            // The shown ballot's full tracking code, from the county's record of it: it must be
+            // the one its kiosk process printed.
+            auto record = ledger->record(shown->receipt.log, shown->receipt.index);
+            auto ballot = record ? election::decode_ballot(record.value())
+                                 : Result<election::EncryptedBallot>(record.error());
+            if (!ballot) throw std::runtime_error("the shown receipt: " + ballot.error().message);
+            shown->tracking_code =
+                election::next_tracking_code(ballot.value().previous_tracking_code,
+                                             election::compute_ballot_hash(ballot.value()));
+            if (election::format_tracking_code(shown->tracking_code) != shown_printed)
+                throw std::runtime_error(
+                    "the shown receipt: the county's ballot at " + shown->receipt.log + " #" +
+                    std::to_string(shown->receipt.index) + " is not the one its kiosk printed");
+        }
+    }
 
     // 4. Polls close everywhere (an election-wide barrier that also publishes the election
     //    checkpoint); then the ledger is closed and reopened, which re-checks every record of
     //    every log against its signed checkpoints.
     ledger::LogStatus election_root;
     bool reopened_ok = false;
-    if (station) {
+    if (station || county) {
         PhaseTimer t(out, "publish the election root");
         for (std::size_t d = 0; d < m.districts.size(); ++d)
             if (ledger->casting().status(d).polls != ledger::PollsStatus::closed)
@@ -517,6 +669,19 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         if (auto results = ledger->record_results(); !results)
             throw std::runtime_error(results.error().message);
     }
+    // With --places, as `psephos-county cosign`: the election checkpoint over the tally, the
+    // decryptions and the results, cosigned by both witnesses, which then stop.
+    std::vector<std::string> cosign_problems;
+    std::size_t witnesses_final = 0;
+    if (county) {
+        PhaseTimer t(out, "witnesses cosign the final election checkpoint");
+        cosign_problems = county->cosign(*ledger);
+        for (const auto& problem : cosign_problems)
+            std::fprintf(stderr, "psephos: witness: %s\n", problem.c_str());
+        witnesses_final = county->witnesses_cosigned(*ledger);
+        if (auto stopped = county->stop_witnesses(); !stopped)
+            throw std::runtime_error(stopped.error().message);
+    }
 
     // 7. The bridge: anchor the final election root (an EVM node if one answers; Bitcoin as a
     //    signed transaction written out) and prove the shown voter's receipt against it.
@@ -532,7 +697,13 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     record::ExportSummary exported;
     {
         PhaseTimer t(out, "export the election record");
-        auto written = record::export_election_record(*ledger, record_dir);
+        record::ExportOptions export_options;
+        if (county) {
+            auto made = county->export_options();
+            if (!made) throw std::runtime_error(made.error().message);
+            export_options = std::move(made).value();
+        }
+        auto written = record::export_election_record(*ledger, record_dir, export_options);
         if (!written) throw std::runtime_error(written.error().message);
         exported = written.value();
     }
@@ -541,8 +712,14 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     //    no key), in parallel by district: every check V1–V28 of docs/election-record.md.
     verifier::VerifyReport verified;
     {
-        PhaseTimer t(out, "verify the record (psephos verify, V1-V28)");
+        PhaseTimer t(out, county ? "verify the record (V1-V34, 2-of-2 witness policy)"
+                                 : "verify the record (psephos verify, V1-V28)");
         verifier::VerifyOptions verify_options;
+        if (county) {
+            auto policy = county->witness_policy();
+            if (!policy) throw std::runtime_error(policy.error().message);
+            verify_options.witness_policy = std::move(policy).value();
+        }
         verify_options.threads = threads;
         if (isatty(STDERR_FILENO) == 1) {
             auto progress = std::make_shared<std::mutex>();
@@ -660,8 +837,9 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
             out << "run the demo with --data DIR to keep the ledger, then\n  ";
         }
         out << "psephos ledger inclusion --data "
-            << (data.temporary() ? std::string("DIR") : data.path().string()) << " --log "
-            << shown->receipt.log << " --index " << shown->receipt.index << "\n";
+            << (data.temporary() ? std::string("DIR")
+                                 : (places ? data.path() / "county" : data.path()).string())
+            << " --log " << shown->receipt.log << " --index " << shown->receipt.index << "\n";
         out << "  its proof bundle, to the anchored root: " << anchored.bundle.string()
             << "\n  check it anywhere: psephos proof verify " << anchored.bundle.filename().string()
             << " " << anchored.trust_options << (anchored.evm_anchored ? " --rpc URL" : "") << "\n";
@@ -669,8 +847,28 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     const bool all_acknowledged =
         encrypt_failures == 0 && rejected == 0 && acknowledged == options.voters &&
         challenged_count == expected_challenges && counted == acknowledged;
+    // A county's record: every station's checkpoints (V32), the evidence (V33) and the witnesses'
+    // cosignatures under the 2-of-2 policy (V34), each run and passed.
+    std::map<std::string, std::pair<std::size_t, std::size_t>> county_checks;  // passed, run
+    for (const auto& c : verified.checks) {
+        for (const char* id : {"V32", "V33", "V34"}) {
+            if (c.id.rfind(id, 0) != 0) continue;
+            auto& [passed, run] = county_checks[id];
+            ++run;
+            if (c.passed()) ++passed;
+        }
+    }
+    const bool county_record_ok =
+        county_checks.size() == 3 &&
+        std::all_of(county_checks.begin(), county_checks.end(),
+                    [](const auto& c) { return c.second.first == c.second.second; });
+    const bool held_ok = districts_held == district_count;
+    const bool cosigned_ok = cosign_problems.empty() &&
+                             witnesses_at_close == DemoCounty::witness_count &&
+                             witnesses_final == DemoCounty::witness_count;
     const bool ok = unauthorised_refused && all_acknowledged && reopened_ok && bad_shares == 0 &&
-                    all_results && totals_match && verified.passed() && anchored.bundle_verified;
+                    all_results && totals_match && verified.passed() && anchored.bundle_verified &&
+                    (!county || (held_ok && cosigned_ok && county_record_ok));
     out << "\n"
         << (unauthorised_refused ? "PASS" : "FAIL")
         << "  the election authority approved the election and authorised every kiosk; a kiosk it "
@@ -701,6 +899,26 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
         << " anchors, after polls closed and after the results, "
         << (anchored.evm_anchored ? "on the EVM node and " : "") << "in Bitcoin transactions"
         << (anchored.evm_anchored ? "" : " written out; no EVM node") << ")\n";
+    if (county) {
+        std::size_t county_checks_run = 0;
+        for (const auto& c : county_checks) county_checks_run += c.second.second;
+        out << (held_ok ? "PASS" : "FAIL") << "  " << county->places()
+            << " stations pushed their districts to the county, which re-validated every "
+               "record;\n"
+               "      it holds every district as its station does ("
+            << districts_held << " of " << district_count << " districts, same root and size)\n"
+            << (cosigned_ok ? "PASS" : "FAIL") << "  both witnesses cosigned the county's "
+            << "election checkpoint as polls closed (" << witnesses_at_close << " of "
+            << DemoCounty::witness_count << ") and after the results (" << witnesses_final << " of "
+            << DemoCounty::witness_count
+            << "); the stations' district logs: " << station_districts_cosigned << " of "
+            << district_count << " cosigned by both\n"
+            << (county_record_ok ? "PASS" : "FAIL")
+            << "  the county's record: station checkpoints (V32), equivocation evidence (V33), "
+               "witness\n"
+               "      cosignatures under a 2-of-2 witness policy (V34) verified ("
+            << county_checks_run << " checks; psephos verify RECORD_DIR --witness-policy FILE)\n";
+    }
     return ok ? 0 : 1;
 }
 

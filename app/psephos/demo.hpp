@@ -17,6 +17,13 @@ struct DemoOptions {
     std::string anchor_rpc;
     // The kiosks in the ledger's process instead of a station process and network clients.
     bool in_process = false;
+    // 0: one station process serves every district. N >= 2: an election of N polling places
+    // (demo_places.hpp): N station processes, the county and two witnesses as processes, the
+    // tally and the record at the county, verified with a 2-of-2 witness policy.
+    std::uint32_t places = 0;
+    // With places: each kiosk as `psephos kiosk` processes (one per voter's action) instead of
+    // a thread holding a TLS client.
+    bool kiosk_processes = false;
 };
 
 // Returns the process exit status: 0 only if every ballot was acknowledged by the ledger (which

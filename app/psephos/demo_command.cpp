@@ -1,5 +1,5 @@
 // `psephos demo [--election FILE] [--voters N] [--threads N] [--seed N] [--data DIR]
-// [--anchor-rpc URL] [--in-process]`: the command
+// [--anchor-rpc URL] [--in-process | --places N [--kiosk-processes]]`: the command
 // line of run_demo (demo.hpp).
 #include <iostream>
 
@@ -12,9 +12,9 @@ namespace psephos::app {
 int run_demo_command(Words words) {
     const CommandSpec spec{
         "psephos demo [--election FILE] [--voters N] [--threads N] [--seed N] [--data DIR]\n"
-        "             [--anchor-rpc URL] [--in-process]",
-        {"--election", "--voters", "--threads", "--seed", "--data", "--anchor-rpc"},
-        {"--in-process"},
+        "             [--anchor-rpc URL] [--in-process | --places N [--kiosk-processes]]",
+        {"--election", "--voters", "--threads", "--seed", "--data", "--anchor-rpc", "--places"},
+        {"--in-process", "--kiosk-processes"},
         0,
         0};
     int status = exit_ok;
@@ -31,6 +31,14 @@ int run_demo_command(Words words) {
     if (!threads) return usage_error(spec, threads.error().message);
     auto seed = args->number("--seed", 0, UINT64_MAX, options.seed);
     if (!seed) return usage_error(spec, seed.error().message);
+    auto places = args->number("--places", 2, 1000, 0);
+    if (!places) return usage_error(spec, places.error().message);
+    if (places.value() != 0 && options.in_process)
+        return usage_error(spec, "--places and --in-process: choose one");
+    options.places = static_cast<std::uint32_t>(places.value());
+    options.kiosk_processes = args->has_switch("--kiosk-processes");
+    if (options.kiosk_processes && options.places == 0)
+        return usage_error(spec, "--kiosk-processes goes with --places N");
     options.voters = static_cast<std::uint32_t>(voters.value());
     options.threads = static_cast<std::uint32_t>(threads.value());
     options.seed = seed.value();

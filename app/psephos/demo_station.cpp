@@ -99,29 +99,25 @@ Result<ledger::Receipt> DemoKioskLink::close_polls(const crypto::Ed25519SigningK
                            receipt.inclusion.signed_checkpoint};
 }
 
-namespace {
+namespace {}  // namespace
 
-// psephos-station beside this executable (the build tree's app/, or /usr/bin when installed).
-Result<fs::path> station_binary() {
+Result<fs::path> demo_binary(const std::string& name) {
     std::error_code ec;
     const fs::path self = fs::read_symlink("/proc/self/exe", ec);
     if (ec) return make_error(ErrorCode::io_error, "cannot find this executable: " + ec.message());
-    fs::path binary = self.parent_path() / "psephos-station";
+    fs::path binary = self.parent_path() / name;
     if (::access(binary.c_str(), X_OK) != 0) {
-        return make_error(ErrorCode::io_error,
-                          binary.string() +
-                              ": not found; build psephos-station, or run the demo with "
-                              "--in-process");
+        return make_error(ErrorCode::io_error, binary.string() + ": not found; build " + name +
+                                                   ", or run the demo with --in-process");
     }
     return binary;
 }
 
-}  // namespace
-
-Result<std::unique_ptr<DemoStation>> DemoStation::start(
-    const fs::path& data, const election::ElectionContext& election,
-    const crypto::Ed25519SigningKey& ledger_key) {
-    PSEPHOS_TRY_ASSIGN(const fs::path binary, station_binary());
+Result<std::unique_ptr<DemoStation>> DemoStation::start(const fs::path& data,
+                                                        const election::ElectionContext& election,
+                                                        const crypto::Ed25519SigningKey& ledger_key,
+                                                        const DemoStationPlan& plan) {
+    PSEPHOS_TRY_ASSIGN(const fs::path binary, demo_binary("psephos-station"));
     const fs::path manifest = data / "election.json";
     const fs::path key = data / "ledger.key";
     const fs::path certificate = data / "station.pem";
@@ -129,15 +125,25 @@ Result<std::unique_ptr<DemoStation>> DemoStation::start(
     PSEPHOS_TRY(
         crypto::replace_file(manifest, election::manifest_to_json(election.manifest), 0644));
     if (!fs::exists(key)) PSEPHOS_TRY(crypto::write_signing_key_file(key, ledger_key, "ledger"));
-    const auto station_key = crypto::Ed25519SigningKey::generate();
-    PSEPHOS_TRY_ASSIGN(station::TlsIdentity identity,
-                       station::make_tls_identity(station_key, "demo-station"));
-    PSEPHOS_TRY(crypto::replace_file(certificate, identity.certificate_pem(), 0644));
-    PSEPHOS_TRY(crypto::replace_file(certificate_key, identity.private_key_pem(), 0600));
+    std::string certificate_pem;
+    if (fs::exists(certificate) && fs::exists(certificate_key)) {
+        PSEPHOS_TRY_ASSIGN(const Bytes pem, crypto::read_public_file(certificate, 64 * 1024));
+        certificate_pem.assign(pem.begin(), pem.end());
+    } else {
+        const auto station_key = crypto::Ed25519SigningKey::generate();
+        PSEPHOS_TRY_ASSIGN(station::TlsIdentity identity,
+                           station::make_tls_identity(station_key, plan.station_id));
+        PSEPHOS_TRY(crypto::replace_file(certificate, identity.certificate_pem(), 0644));
+        PSEPHOS_TRY(crypto::replace_file(certificate_key, identity.private_key_pem(), 0600));
+        certificate_pem = identity.certificate_pem();
+    }
 
     std::string districts;
-    for (const auto& d : election.manifest.districts)
-        districts += (districts.empty() ? "" : ",") + d.id;
+    for (const auto& d : plan.districts) districts += (districts.empty() ? "" : ",") + d;
+    if (plan.districts.empty()) {
+        for (const auto& d : election.manifest.districts)
+            districts += (districts.empty() ? "" : ",") + d.id;
+    }
     station::StationLaunch launch;
     launch.binary = binary;
     launch.election = manifest;
@@ -146,12 +152,13 @@ Result<std::unique_ptr<DemoStation>> DemoStation::start(
     launch.certificate = certificate;
     launch.certificate_key = certificate_key;
     launch.ready_file = data / "station.ready";
-    launch.station_id = "demo-station";
+    launch.station_id = plan.station_id;
     launch.output = data / "station.log";
+    launch.extra_arguments = plan.extra_arguments;
     PSEPHOS_TRY_ASSIGN(auto process, station::StationProcess::spawn(launch));
     auto station = std::unique_ptr<DemoStation>(new DemoStation());
     station->process_ = std::move(process);
-    station->certificate_pem_ = identity.certificate_pem();
+    station->certificate_pem_ = std::move(certificate_pem);
     station->base_hash_ = election.base_hash;
     station->log_ = launch.output;
     return station;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "psephos/crypto/ed25519.hpp"
 #include "psephos/crypto/result.hpp"
@@ -47,15 +48,29 @@ private:
     std::unique_ptr<station::StationLink> link_;
 };
 
+// A program of ours beside this executable (the build tree's app/, or /usr/bin when installed):
+// psephos-station, psephos-county, psephos-witness. io_error naming it when it is missing.
+Result<std::filesystem::path> demo_binary(const std::string& name);
+
+// Which station, serving what, pushing where (the demo of several polling places).
+struct DemoStationPlan {
+    std::string station_id = "demo-station";
+    std::vector<std::string> districts;  // empty: every district of the election
+    // Appended to `psephos-station serve` (--county …, --county-certificate …, --witnesses …).
+    std::vector<std::string> extra_arguments;
+};
+
 class DemoStation {
 public:
-    // Writes the finalized manifest, the ledger key and a fresh station certificate into `data`
-    // (the ledger must be closed: the station opens it) and starts psephos-station from the
-    // directory of this executable, serving every district, on 127.0.0.1. io_error naming what
-    // failed (psephos-station missing: build it, or run the demo with --in-process).
+    // Writes the finalized manifest, the ledger key and the station certificate into `data`
+    // (DATA/station.pem and station.key: a fresh one unless both are there already; the ledger
+    // must be closed: the station opens it) and starts psephos-station from the directory of this
+    // executable, serving the plan's districts, on 127.0.0.1. io_error naming what failed
+    // (psephos-station missing: build it, or run the demo with --in-process).
     static Result<std::unique_ptr<DemoStation>> start(const std::filesystem::path& data,
                                                       const election::ElectionContext& election,
-                                                      const crypto::Ed25519SigningKey& ledger_key);
+                                                      const crypto::Ed25519SigningKey& ledger_key,
+                                                      const DemoStationPlan& plan = {});
     // A kiosk's link to the station (its TLS certificate made from `device_key`).
     Result<std::unique_ptr<DemoKioskLink>> kiosk(const crypto::Ed25519SigningKey& device_key,
                                                  const std::string& device_id) const;
@@ -63,6 +78,7 @@ public:
     Status stop();
     std::string address() const;
     const std::filesystem::path& log() const { return log_; }
+    const std::string& certificate_pem() const { return certificate_pem_; }
 
 private:
     DemoStation() = default;

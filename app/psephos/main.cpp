@@ -92,8 +92,9 @@ constexpr CommandEntry commands[] = {
      "      the networked kiosk without its screen, over mutual TLS to its station: one voter\n"
      "      or one poll worker's action per run (scripts, deployment checks, tests)"},
     {"demo", psephos::app::run_demo_command,
-     "demo [--voters N] [--threads N] [--seed N]\n"
-     "      run a whole simulated election end to end"},
+     "demo [--voters N] [--threads N] [--seed N] [--places N]\n"
+     "      run a whole simulated election end to end (--places N: N polling places, the\n"
+     "      county and two witnesses as processes)"},
 };
 
 }  // namespace

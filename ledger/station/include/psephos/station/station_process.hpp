@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "psephos/crypto/result.hpp"
 
@@ -31,6 +32,18 @@ struct StationLaunch {
     // The child's standard output and error are appended here; empty: inherited.
     std::filesystem::path output;
     std::chrono::milliseconds ready_timeout{30'000};
+    // Appended to the command line (e.g. --county HOST:PORT --county-certificate F --witnesses F).
+    std::vector<std::string> extra_arguments;
+};
+
+// Another server of ours that writes its ready file the same way ("HOST PORT\n" once it listens,
+// stops cleanly on SIGTERM): psephos-county serve, psephos-witness serve.
+struct ServerLaunch {
+    std::filesystem::path binary;
+    std::vector<std::string> arguments;  // after the binary, "serve" included
+    std::filesystem::path ready_file;    // the one the arguments name; removed here first
+    std::filesystem::path output;        // as StationLaunch's
+    std::chrono::milliseconds ready_timeout{30'000};
 };
 
 class StationProcess {
@@ -39,6 +52,8 @@ public:
     // it cannot be started, exits first (with its status) or is not ready in time (then it is
     // killed).
     static Result<std::unique_ptr<StationProcess>> spawn(const StationLaunch& launch);
+    // The same for another server (ServerLaunch); messages name its binary.
+    static Result<std::unique_ptr<StationProcess>> spawn(const ServerLaunch& launch);
     ~StationProcess();  // SIGKILL and reap, if still running
     StationProcess(const StationProcess&) = delete;
     StationProcess& operator=(const StationProcess&) = delete;
@@ -54,11 +69,12 @@ public:
     void kill();
 
 private:
-    StationProcess(pid_t pid, std::string host, std::uint16_t port)
-        : pid_(pid), host_(std::move(host)), port_(port) {}
+    StationProcess(pid_t pid, std::string host, std::uint16_t port, std::string name)
+        : pid_(pid), host_(std::move(host)), port_(port), name_(std::move(name)) {}
     pid_t pid_;
     std::string host_;
     std::uint16_t port_;
+    std::string name_;  // "the station", or the server's binary: for messages
 };
 
 }  // namespace psephos::station
