@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "county_export.hpp"
 #include "psephos/county/county.hpp"
 #include "psephos/county/county_config.hpp"
 #include "psephos/crypto/key_file.hpp"
@@ -476,29 +477,7 @@ Status DemoCounty::stop_witnesses() {
 }
 
 Result<record::ExportOptions> DemoCounty::export_options() const {
-    record::ExportOptions options;
-    const fs::path state = county_data() / "county";
-    PSEPHOS_TRY_ASSIGN(const auto stations, county::read_stations_file(file("stations")));
-    options.stations.emplace();
-    for (const auto& trust : stations) {
-        record::StationAttestation station{trust.station_id, {}};
-        for (const auto& [district, key] : trust.district_keys) {
-            station.districts.emplace_back(district, key);
-            PSEPHOS_TRY_ASSIGN(options.station_checkpoints[district],
-                               county::read_kept_checkpoints(state, district));
-        }
-        options.stations->push_back(std::move(station));
-    }
-    PSEPHOS_TRY_ASSIGN(options.equivocations, county::read_evidence(state));
-    options.witnesses = witness_keys_;
-    for (const auto& witness : witness_keys_) {
-        const fs::path note = station::cosigned_note_path(county_data() / "cosignatures",
-                                                          witness.name, ledger::election_log_name);
-        if (!fs::exists(note)) continue;  // it never cosigned: V34 tells
-        PSEPHOS_TRY_ASSIGN(const Bytes bytes, crypto::read_public_file(note, 64 * 1024));
-        options.election_cosignatures.push_back(text_of(bytes));
-    }
-    return options;
+    return county_export_options(county_data(), file("stations"), witness_keys_);
 }
 
 Result<crypto::WitnessPolicy> DemoCounty::witness_policy() const {

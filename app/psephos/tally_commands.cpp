@@ -10,12 +10,11 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
-#include "psephos/county/county_config.hpp"
+#include "county_export.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/tallying_module.hpp"
 #include "psephos/record/election_record.hpp"
-#include "psephos/station/witness_submitter.hpp"
 #include "serve_support.hpp"
 
 namespace psephos::app {
@@ -191,39 +190,17 @@ int run_results_command(Words words) {
 namespace {
 
 // A county's record (docs/election-record.md §3.9): with --stations, the stations file of
-// `psephos-county serve`, and the checkpoints and evidence the county kept in DIR/county; with
-// --witnesses, the witnesses' cosigned notes of the election log kept in DIR/cosignatures.
+// `psephos-county serve`; with --witnesses, the witnesses file of `serve --witnesses`.
 Result<record::ExportOptions> attestations_of(const Arguments& args) {
-    record::ExportOptions options;
-    const std::filesystem::path data = *args.value("--data");
-    if (const auto file = args.value("--stations")) {
-        PSEPHOS_TRY_ASSIGN(const auto stations, county::read_stations_file(*file));
-        const auto state = data / "county";
-        options.stations.emplace();
-        for (const auto& trust : stations) {
-            record::StationAttestation station{trust.station_id, {}};
-            for (const auto& [district, key] : trust.district_keys) {
-                station.districts.emplace_back(district, key);
-                PSEPHOS_TRY_ASSIGN(options.station_checkpoints[district],
-                                   county::read_kept_checkpoints(state, district));
-            }
-            options.stations->push_back(std::move(station));
-        }
-        PSEPHOS_TRY_ASSIGN(options.equivocations, county::read_evidence(state));
-    }
+    std::optional<std::filesystem::path> stations;
+    if (const auto file = args.value("--stations")) stations = *file;
+    std::optional<std::vector<crypto::CosignerKey>> witnesses;
     if (const auto file = args.value("--witnesses")) {
         PSEPHOS_TRY_ASSIGN(const auto endpoints, read_witnesses_file(*file));
-        options.witnesses.emplace();
-        for (const auto& endpoint : endpoints) options.witnesses->push_back(endpoint.key);
-        for (const auto& witness : *options.witnesses) {
-            const auto note = station::cosigned_note_path(data / "cosignatures", witness.name,
-                                                          ledger::election_log_name);
-            if (!std::filesystem::exists(note)) continue;  // it never cosigned: V34 tells
-            PSEPHOS_TRY_ASSIGN(const Bytes bytes, crypto::read_public_file(note, 64 * 1024));
-            options.election_cosignatures.emplace_back(bytes.begin(), bytes.end());
-        }
+        witnesses.emplace();
+        for (const auto& endpoint : endpoints) witnesses->push_back(endpoint.key);
     }
-    return options;
+    return county_export_options(*args.value("--data"), stations, witnesses);
 }
 
 }  // namespace
