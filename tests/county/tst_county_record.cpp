@@ -8,7 +8,11 @@
 #include <QtTest>
 
 #include "county_record_fixture.hpp"
+#include "psephos/station/witness_submitter.hpp"
 #include "psephos/verifier/record_verifier.hpp"
+#include "psephos/witness/witness.hpp"
+#include "psephos/witness/witness_client.hpp"
+#include "psephos/witness/witness_server.hpp"
 #include "record_test_support.hpp"
 
 using namespace psephos;
@@ -33,6 +37,27 @@ const verifier::CheckOutcome* check(const verifier::VerifyReport& report, const 
     for (const auto& c : report.checks)
         if (c.id == id && c.scope == scope) return &c;
     return nullptr;
+}
+
+struct RunningWitness {
+    std::unique_ptr<witness::Witness> core;
+    std::unique_ptr<witness::WitnessServer> server;
+};
+
+// A witness over 127.0.0.1 that knows the station's log `log`.
+RunningWitness run_witness(const fs::path& root, int index, const election::NoteVerifierKey& log) {
+    witness::WitnessOptions o;
+    o.state_directory = root / ("witness" + std::to_string(index));
+    o.name = "witness.test/w" + std::to_string(index);
+    o.logs.push_back(log);
+    auto core = witness::Witness::open(test::seeded_key(static_cast<std::uint8_t>(0x60 + index)),
+                                       std::move(o));
+    if (!core) qFatal("witness: %s", core.error().message.c_str());
+    RunningWitness w{std::move(core).value(), nullptr};
+    auto server = witness::WitnessServer::start(*w.core, witness::WitnessServerOptions{});
+    if (!server) qFatal("server: %s", server.error().message.c_str());
+    w.server = std::move(server).value();
+    return w;
 }
 
 }  // namespace
@@ -108,6 +133,50 @@ private slots:
         QCOMPARE(report.notices.size(), std::size_t{1});
         QVERIFY2(report.notices[0].find("equivocation (proven): station 'station-1' in "
                                         "district 'd1'") != std::string::npos,
+                 report.notices[0].c_str());
+    }
+
+    // Issue 22's station double: a station that signs a second checkpoint of d1 at the size both
+    // witnesses cosigned (its last ballot replaced) is refused by both witnesses and by the
+    // county, and the county's record carries the evidence, reported as proven.
+    void a_forking_station_is_refused_by_both_witnesses_and_the_county_and_the_record_shows_it() {
+        CountyRecord c;
+        const auto honest = c.f.station->status("d1").value();
+        std::vector<RunningWitness> witnesses;
+        std::vector<station::WitnessEndpoint> endpoints;
+        for (const int i : {1, 2}) {
+            witnesses.push_back(run_witness(c.f.root(), i, honest.verifier));
+            endpoints.push_back(
+                {"127.0.0.1", witnesses.back().server->port(), witnesses.back().core->cosigner()});
+        }
+        station::WitnessSubmitter submitter(*c.f.station, {"d1"}, endpoints,
+                                            c.f.root() / "station-cosignatures");
+        const auto problems = submitter.submit_once();
+        QVERIFY2(problems.empty(), problems.empty() ? "" : problems.front().c_str());
+        for (std::size_t w = 0; w < endpoints.size(); ++w)
+            QCOMPARE(submitter.cosigned_size(w, "d1"), honest.size);
+
+        auto leaves = c.f.records("d1", 0, honest.size - 1);
+        leaves.push_back(election::encode_ballot(c.f.scenario.next_ballot(0, 7).ballot));
+        const std::string fork = c.f.forged_note("d1", leaves);
+        for (const auto& endpoint : endpoints) {
+            const witness::WitnessClient client(endpoint.host, endpoint.port, endpoint.key);
+            const auto answer = client.submit(fork, honest.size, [](std::uint64_t) {
+                return Result<std::vector<Hash32>>(std::vector<Hash32>{});
+            });
+            QVERIFY(!answer);
+            QVERIFY2(answer.error().message.find("422") != std::string::npos,
+                     answer.error().message.c_str());
+        }
+        const auto refused =
+            c.county->push("station-1", "d1", honest.size - 1, {leaves.back()}, fork, {});
+        QVERIFY(refused.equivocation);
+        QCOMPARE(c.f.county_ledger->status("d1")->root, honest.root);
+
+        const auto report = verifier::verify_election_record(c.export_record(c.options()));
+        QVERIFY2(report.passed(), failed(report).c_str());
+        QCOMPARE(report.notices.size(), std::size_t{1});
+        QVERIFY2(report.notices[0].find("equivocation (proven)") != std::string::npos,
                  report.notices[0].c_str());
     }
 
