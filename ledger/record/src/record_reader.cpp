@@ -102,6 +102,19 @@ Result<RecordReader> RecordReader::open(const std::filesystem::path& dir) {
         r.logs_.push_back(std::move(log));
     }
     r.loaded_.resize(r.logs_.size());
+    if (const json::value* witnesses = o->if_contains("witnesses")) {
+        const std::string where = (dir / "record.json").string() + ": witnesses";
+        if (!witnesses->is_array())
+            return make_error(ErrorCode::invalid_encoding, where + " is not a list");
+        for (const json::value& w : witnesses->get_array()) {
+            if (!w.is_string())
+                return make_error(ErrorCode::invalid_encoding,
+                                  where + ": an entry is not a string");
+            auto key = crypto::CosignerKey::parse(std::string_view(w.get_string()));
+            if (!key) return key.error().within(where);
+            r.witnesses_.push_back(std::move(key).value());
+        }
+    }
     return r;
 }
 
@@ -211,6 +224,31 @@ Result<std::vector<std::pair<std::uint64_t, std::string>>> RecordReader::checkpo
             auto checkpoint = election::Checkpoint::parse(*text);
             if (!checkpoint) {
                 bad = checkpoint.error().within(l->name + " checkpoints.bin");
+                return;
+            }
+            out.emplace_back(checkpoint->size, std::move(note));
+        }));
+    if (bad) return *bad;
+    return out;
+}
+
+Result<std::vector<std::pair<std::uint64_t, std::string>>> RecordReader::cosigned_checkpoints()
+    const {
+    std::vector<std::pair<std::uint64_t, std::string>> out;
+    if (witnesses_.empty()) return out;
+    const RecordLog* l = find(ledger::election_log_name);
+    if (!l) return no_log(ledger::election_log_name);
+    std::optional<Error> bad;
+    PSEPHOS_TRY(for_each_frame(
+        dir_, "election/cosignatures.bin", [&](std::uint64_t i, std::uint64_t, const Bytes& f) {
+            if (bad) return;
+            std::string note(f.begin(), f.end());
+            auto text = election::open_note(note, l->verifier);
+            auto checkpoint = text ? election::Checkpoint::parse(*text)
+                                   : Result<election::Checkpoint>(text.error());
+            if (!checkpoint) {
+                bad = checkpoint.error().within("election/cosignatures.bin frame " +
+                                                std::to_string(i));
                 return;
             }
             out.emplace_back(checkpoint->size, std::move(note));

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "psephos/crypto/bytes.hpp"
+#include "psephos/crypto/cosignature.hpp"
 #include "psephos/crypto/result.hpp"
 #include "psephos/election/anchor_records.hpp"
 #include "psephos/election/authority.hpp"
@@ -59,6 +60,15 @@ public:
     // record has no readable bridge log.
     std::vector<election::AnchorState> anchors() const;
 
+    // The witnesses record.json names (docs/election-record.md §3.9), in its order; empty if it
+    // names none.
+    const std::vector<crypto::CosignerKey>& witnesses() const { return witnesses_; }
+    // election/cosignatures.bin, if the record names witnesses (else empty): each frame's size and
+    // note, the election log's signed checkpoint followed by the witnesses' cosignature lines, in
+    // the file's order. Each note must open under the election log's key as a checkpoint; the
+    // cosignature lines are not checked here (crypto::check_witness_policy, psephos verify V34).
+    Result<std::vector<std::pair<std::uint64_t, std::string>>> cosigned_checkpoints() const;
+
     // The election authority's approval (authority.bin), decoded; like Ledger::approval(), but
     // not checked: verify_election_approval and the caller's trust anchor do that.
     Result<election::ElectionApproval> approval() const;
@@ -87,6 +97,7 @@ private:
     std::filesystem::path dir_;
     election::ElectionContext election_;
     std::vector<RecordLog> logs_;
+    std::vector<crypto::CosignerKey> witnesses_;
     mutable std::vector<LoadedLog> loaded_;  // parallel to logs_
 };
 
