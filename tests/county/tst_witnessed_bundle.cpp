@@ -161,6 +161,27 @@ private slots:
         QVERIFY(plain.cosigned_checkpoints().value().empty());
     }
 
+    void a_witnesses_member_that_does_not_read_is_named_when_asked_for() {
+        WitnessedRecord w;
+        const fs::path record = w.export_record("both", 2);
+        std::string index = test::read_text(record / "record.json");
+        const std::string vkey = w.w2.to_text();
+        const std::size_t at = index.find(vkey);
+        QVERIFY(at != std::string::npos);
+        index.replace(at, vkey.size(), "witness.example/two+00000000+AA==");
+        test::write_text(record / "record.json", index);
+        // The record still opens (as for a reader that predates witnesses) ...
+        const auto reader = record::RecordReader::open(record);
+        QVERIFY2(reader, reader ? "" : reader.error().message.c_str());
+        QVERIFY(reader->witnesses().empty());
+        // ... but its cosignatures, and a bundle from it, name the member.
+        const auto cosigned = reader->cosigned_checkpoints();
+        QVERIFY(!cosigned);
+        QVERIFY2(cosigned.error().message.find("witnesses[1]") != std::string::npos,
+                 cosigned.error().message.c_str());
+        QVERIFY(!bridge::make_proof_bundle_from_record(record, w.first_code(record)));
+    }
+
     void a_bundle_of_a_cosigned_record_is_v3_and_passes_a_two_of_two_policy() {
         WitnessedRecord w;
         const auto b = w.bundle(w.export_record("both", 2));
