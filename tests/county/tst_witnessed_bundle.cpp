@@ -9,6 +9,8 @@
 // `proof verify-tlog`.
 #include <QtTest>
 
+#include <sstream>
+
 #include "county_fixture.hpp"
 #include "psephos/bridge/proof_bundle.hpp"
 #include "psephos/bridge/tlog_proof.hpp"
@@ -327,6 +329,34 @@ private slots:
         QVERIFY(body);
         QCOMPARE(body->size, std::uint64_t{109482});
         QCOMPARE(bridge::tlog_proof_to_text(*p), text);
+    }
+
+    // A ballot's proof of this fixture, committed with its keys and checked by
+    // tests/bridge/vectors/check_tlog_proof.py (an independent transcription of the specs).
+    void the_committed_ballot_proof_verifies_here_and_in_python() {
+        const fs::path vectors(PSEPHOS_TLOG_VECTORS);
+        const auto p = bridge::parse_tlog_proof(
+            test::read_text(vectors / "ballot-two-cosignatures.tlog-proof"));
+        QVERIFY2(p, p ? "" : p.error().message.c_str());
+        std::optional<election::NoteVerifierKey> log;
+        std::vector<crypto::CosignerKey> witnesses;
+        std::istringstream keys(test::read_text(vectors / "ballot-two-cosignatures.keys"));
+        for (std::string kind, vkey; keys >> kind;) {
+            if (kind.starts_with('#')) {
+                std::getline(keys, vkey);
+                continue;
+            }
+            keys >> vkey;
+            if (kind == "log") log = election::NoteVerifierKey::parse(vkey).value();
+            if (kind == "witness") witnesses.push_back(crypto::CosignerKey::parse(vkey).value());
+        }
+        QVERIFY(log.has_value());
+        QCOMPARE(witnesses.size(), std::size_t{2});
+        const bridge::TlogProofTrust trust{
+            *log, {}, crypto::WitnessPolicy::make(witnesses, 2).value(), {}};
+        const auto checks = bridge::verify_ballot_tlog_proof(*p, trust);
+        QVERIFY2(passed(checks), failures(checks).c_str());
+        QCOMPARE(checks.size(), std::size_t{4});
     }
 
     void malformed_tlog_proofs_are_refused_data() {
