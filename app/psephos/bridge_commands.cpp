@@ -14,6 +14,8 @@
 #include "psephos/bridge/evm_transaction.hpp"
 #include "psephos/bridge/proof_bundle.hpp"
 #include "psephos/bridge/secp256k1_key.hpp"
+#include "psephos/bridge/tlog_proof.hpp"
+#include "psephos/crypto/cosignature.hpp"
 #include "psephos/crypto/secure_file.hpp"
 
 namespace psephos::app {
@@ -233,6 +235,65 @@ Result<std::vector<bridge::Utxo>> funding_outputs(const Arguments& args) {
 
 // psephos proof --receipt: the receipt's bundle from a ledger (--data) or a published record
 // (--record), with its evidence for P13.
+// A witness policy file (docs/witness.md §9): the trust anchor of P14 and T3.
+Result<crypto::WitnessPolicy> read_witness_policy(const std::string& file) {
+    auto text = crypto::read_public_file(file, 64 * 1024);
+    if (!text) return text.error();
+    return crypto::parse_witness_policy(
+        std::string_view(reinterpret_cast<const char*>(text.value().data()), text.value().size()),
+        file);
+}
+
+// Prints the checks (text or --json) and returns the exit status: ok only if all passed.
+int report_checks(const std::vector<bridge::BundleCheck>& checks, bool as_json) {
+    bool all = true;
+    for (const auto& c : checks) all = all && c.passed;
+    if (as_json) {
+        json::array list;
+        for (const auto& c : checks)
+            list.push_back(
+                {{"id", c.id}, {"name", c.name}, {"passed", c.passed}, {"detail", c.detail}});
+        std::cout << json::serialize(json::object{{"verdict", all ? "PASS" : "FAIL"},
+                                                  {"checks", std::move(list)}})
+                  << '\n';
+    } else {
+        for (const auto& c : checks)
+            std::cout << (c.passed ? "PASS " : "FAIL ") << c.id << " " << c.name << ": " << c.detail
+                      << '\n';
+        std::cout << "verdict: " << (all ? "PASS" : "FAIL") << '\n';
+    }
+    return all ? exit_ok : exit_failure;
+}
+
+// psephos proof verify-tlog FILE --log-key VKEY ...: a ballot's C2SP tlog-proof (T1–T4,
+// docs/proof-bundle.md §5).
+int verify_tlog_proof_file(const CommandSpec& spec, const Arguments& args,
+                           const std::string& file) {
+    auto key_text = args.required("--log-key");
+    if (!key_text) return usage_error(spec, key_text.error().message);
+    auto key = election::NoteVerifierKey::parse(key_text.value());
+    if (!key) return usage_error(spec, "--log-key: " + key.error().message);
+    bridge::TlogProofTrust trust{std::move(key).value(), {}, {}, {}};
+    if (auto district = args.value("--district-key")) {
+        auto parsed = election::NoteVerifierKey::parse(*district);
+        if (!parsed) return usage_error(spec, "--district-key: " + parsed.error().message);
+        trust.district_key = std::move(parsed).value();
+    }
+    if (auto policy_file = args.value("--witness-policy")) {
+        auto policy = read_witness_policy(*policy_file);
+        if (!policy) return failure(policy.error().message);
+        trust.witness_policy = std::move(policy).value();
+    }
+    if (auto code = args.value("--tracking-code")) trust.tracking_code = *code;
+    auto bytes = crypto::read_public_file(file, 4 * 1024 * 1024);
+    if (!bytes) return failure(bytes.error().message);
+    auto proof = bridge::parse_tlog_proof(std::string_view(
+        reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size()));
+    if (!proof) return failure(file + ": " + proof.error().message);
+    return report_checks(bridge::verify_ballot_tlog_proof(proof.value(), trust),
+                         args.has_switch("--json"));
+}
+
 int make_receipt_bundle_file(const CommandSpec& spec, const Arguments& args,
                              const std::string& receipt_path) {
     if (!args.positional().empty())
@@ -272,15 +333,18 @@ int make_receipt_bundle_file(const CommandSpec& spec, const Arguments& args,
 
 int run_proof_command(Words words) {
     const CommandSpec spec{
-        "psephos proof TRACKING-CODE --data DIR --out BUNDLE.json [--key FILE]\n"
-        "             [--funding TXID:VOUT:AMOUNT[,...]]\n"
+        "psephos proof TRACKING-CODE --data DIR|--record DIR --out BUNDLE.json\n"
+        "             [--tlog-proof FILE] [--key FILE] [--funding TXID:VOUT:AMOUNT[,...]]\n"
         "       psephos proof --receipt RECEIPT.json --data DIR|--record DIR --out BUNDLE.json\n"
         "             [--funding TXID:VOUT:AMOUNT[,...]]\n"
         "       psephos proof verify BUNDLE.json --bridge-address ADDR[,ADDR...]\n"
         "             [--bridge-contract ADDR[,ADDR...]] [--rpc URL [--rpc-certificates PEM]]\n"
-        "             [--trusted-keys FILE] [--json]",
+        "             [--trusted-keys FILE] [--witness-policy FILE] [--json]\n"
+        "       psephos proof verify-tlog FILE.tlog-proof --log-key VKEY [--district-key VKEY]\n"
+        "             [--witness-policy FILE] [--tracking-code CODE] [--json]",
         {"--data", "--record", "--out", "--key", "--rpc", "--trusted-keys", "--receipt",
-         "--funding", "--bridge-address", "--bridge-contract", "--rpc-certificates"},
+         "--funding", "--bridge-address", "--bridge-contract", "--rpc-certificates",
+         "--witness-policy", "--tlog-proof", "--log-key", "--district-key", "--tracking-code"},
         {"--json"},
         0,
         2};
@@ -291,6 +355,11 @@ int run_proof_command(Words words) {
     if (auto receipt = args->value("--receipt"))
         return make_receipt_bundle_file(spec, *args, *receipt);
     if (positional.empty()) return usage_error(spec, "one tracking code, or --receipt");
+    if (positional[0] == "verify-tlog") {
+        if (positional.size() != 2)
+            return usage_error(spec, "proof verify-tlog needs FILE.tlog-proof");
+        return verify_tlog_proof_file(spec, *args, positional[1]);
+    }
     if (positional[0] == "verify") {
         if (positional.size() != 2) return usage_error(spec, "proof verify needs BUNDLE.json");
         auto bytes = crypto::read_public_file(positional[1], 16 * 1024 * 1024);
@@ -312,6 +381,12 @@ int run_proof_command(Words words) {
             trust.bridge_contracts = split_list(*contracts);
         if (auto ok = bridge::check_bundle_trust(trust); !ok)
             return usage_error(spec, ok.error().message);
+        // The witnesses that must have cosigned the bundle's election checkpoint (P14).
+        if (auto policy_file = args->value("--witness-policy")) {
+            auto policy = read_witness_policy(*policy_file);
+            if (!policy) return failure(policy.error().message);
+            trust.witness_policy = std::move(policy).value();
+        }
         std::vector<bridge::BundleCheck> checks =
             bridge::verify_proof_bundle(bundle.value(), trust);
         if (auto rpc = args->value("--rpc")) {
@@ -324,42 +399,48 @@ int run_proof_command(Words words) {
                 std::cout << "note: --rpc checks EVM anchors; look Bitcoin anchors' txids up on a "
                              "Bitcoin node\n";
         }
-        bool all = true;
-        for (const auto& c : checks) all = all && c.passed;
-        if (args->has_switch("--json")) {
-            json::array list;
-            for (const auto& c : checks)
-                list.push_back(
-                    {{"id", c.id}, {"name", c.name}, {"passed", c.passed}, {"detail", c.detail}});
-            std::cout << json::serialize(json::object{{"verdict", all ? "PASS" : "FAIL"},
-                                                      {"checks", std::move(list)}})
-                      << '\n';
-        } else {
-            for (const auto& c : checks)
-                std::cout << (c.passed ? "PASS " : "FAIL ") << c.id << " " << c.name << ": "
-                          << c.detail << '\n';
-            std::cout << "verdict: " << (all ? "PASS" : "FAIL") << '\n';
-        }
-        return all ? exit_ok : exit_failure;
+        return report_checks(checks, args->has_switch("--json"));
     }
     if (positional.size() != 1) return usage_error(spec, "one tracking code");
-    if (!args->value("--data")) return usage_error(spec, "missing --data");
-    auto out = args->required("--out");
-    if (!out) return usage_error(spec, out.error().message);
+    const auto out = args->value("--out");
+    const auto tlog_out = args->value("--tlog-proof");
+    if (!out && !tlog_out) return usage_error(spec, "missing --out (or --tlog-proof)");
     auto funding = funding_outputs(*args);
     if (!funding) return usage_error(spec, funding.error().message);
-    auto opened = open_ledger(*args, false);
-    if (!opened) return failure(opened.error().message);
-    auto bundle = bridge::make_proof_bundle(*opened.value(), positional[0], funding.value());
+    Result<bridge::ProofBundle> bundle = Error{ErrorCode::invalid_argument, ""};
+    if (auto record = args->value("--record")) {
+        // From the published record: with its witnesses' cosignatures, if it carries them (v3).
+        bundle = bridge::make_proof_bundle_from_record(*record, positional[0], funding.value());
+    } else {
+        if (!args->value("--data")) return usage_error(spec, "missing --data or --record");
+        auto opened = open_ledger(*args, false);
+        if (!opened) return failure(opened.error().message);
+        bundle = bridge::make_proof_bundle(*opened.value(), positional[0], funding.value());
+    }
     if (!bundle) return failure(bundle.error().message);
-    if (auto ok =
-            crypto::write_new_file(out.value(), bridge::proof_bundle_to_json(bundle.value()), 0644);
-        !ok)
-        return failure(ok.error().message);
-    std::cout << "wrote " << out.value() << ": ballot " << bundle.value().ballot_index
-              << " of district '" << bundle.value().district_id << "', election log size "
-              << bundle.value().anchored_size << ", " << bundle.value().anchors.size()
-              << " anchor(s)\n";
+    if (out) {
+        if (auto ok =
+                crypto::write_new_file(*out, bridge::proof_bundle_to_json(bundle.value()), 0644);
+            !ok)
+            return failure(ok.error().message);
+        std::cout << "wrote " << *out << ": ballot " << bundle.value().ballot_index
+                  << " of district '" << bundle.value().district_id << "', election log size "
+                  << bundle.value().anchored_size << ", " << bundle.value().anchors.size()
+                  << " anchor(s)"
+                  << (bundle.value().witnessed ? ", the witnesses' cosigned checkpoint" : "")
+                  << "\n";
+    }
+    if (tlog_out) {
+        const bridge::TlogProof proof = bridge::tlog_proof_of_bundle(bundle.value());
+        if (auto ok = crypto::write_new_file(*tlog_out, bridge::tlog_proof_to_text(proof), 0644);
+            !ok)
+            return failure(ok.error().message);
+        std::cout << "wrote " << *tlog_out << ": c2sp.org/tlog-proof@v1, entry " << proof.index
+                  << " of the election log, "
+                  << (bundle.value().witnessed ? "its cosigned checkpoint"
+                                               : "no cosignatures (the source has none)")
+                  << "\n";
+    }
     return exit_ok;
 }
 

@@ -73,12 +73,15 @@ constexpr CommandEntry commands[] = {
      "anchor --data DIR --config FILE [--reason REASON] [--timeout S] | anchor status --data DIR\n"
      "      anchor the election root on the configured chains, exactly once each (docs/bridge.md)"},
     {"proof", psephos::app::run_proof_command,
-     "proof TRACKING-CODE --data DIR --out BUNDLE.json | proof verify BUNDLE.json\n"
-     "      --bridge-address ADDR[,...] [--rpc URL]\n"
-     "      export, or check against the bridge's published addresses, the proof that a\n"
-     "      ballot is in the anchored record;\n"
+     "proof TRACKING-CODE --data DIR|--record DIR --out BUNDLE.json [--tlog-proof FILE]\n"
+     "      | proof verify BUNDLE.json --bridge-address ADDR[,...] [--rpc URL]\n"
+     "      [--witness-policy FILE]\n"
+     "      export, or check against the bridge's published addresses (and the witnesses),\n"
+     "      the proof that a ballot is in the anchored record;\n"
      "      proof --receipt RECEIPT.json --data DIR|--record DIR --out BUNDLE.json adds the\n"
-     "      voter's receipt, which P13 checks against the anchored record"},
+     "      voter's receipt, which P13 checks against the anchored record;\n"
+     "      proof verify-tlog FILE --log-key VKEY [--witness-policy FILE] checks a ballot's\n"
+     "      C2SP tlog-proof of the election log"},
     {"receipt", psephos::app::run_receipt_command,
      "receipt verify RECEIPT.json [--trusted-keys FILE] [--json]\n"
      "      check a voter's receipt file on its own (its signed checkpoint, its inclusion proof)"},

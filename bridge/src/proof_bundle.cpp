@@ -209,6 +209,22 @@ Result<ProofBundle> build_bundle(const Source& l, const Hash32& full,
             PSEPHOS_TRY(add_spent_outputs(b.anchors.back(), anchors, funding));
         }
     }
+    // A record's witnesses' cosignatures of its election checkpoint of the election log's size
+    // (a ledger keeps none: its bundles stay v2).
+    if constexpr (requires { l.cosigned_checkpoints(); }) {
+        PSEPHOS_TRY_ASSIGN(const auto cosigned, l.cosigned_checkpoints());
+        const std::uint64_t size = election.value().size;
+        for (const auto& [n, note] : cosigned) {
+            if (n != size) continue;
+            WitnessedCheckpoint w;
+            w.cosigned_checkpoint = note;
+            PSEPHOS_TRY_ASSIGN(w.consistency, l.prove_consistency(ledger::election_log_name,
+                                                                  b.anchored_size, size));
+            PSEPHOS_TRY_ASSIGN(w.inclusion,
+                               l.prove_inclusion(ledger::election_log_name, *leaf_index, size));
+            b.witnessed = std::move(w);
+        }
+    }
     return b;
 }
 
@@ -269,7 +285,7 @@ std::string proof_bundle_to_json(const ProofBundle& b) {
         anchors.push_back(std::move(o));
     }
     json::object out;
-    out["format"] = std::string(proof_bundle_format);
+    out["format"] = std::string(b.witnessed ? proof_bundle_format_v3 : proof_bundle_format);
     out["election"] = {{"election_id", b.election_id}, {"base_hash", b.base_hash.to_hex()}};
     out["ballot"] = {{"tracking_code", b.tracking_code},
                      {"printed_tracking_code",
@@ -293,6 +309,10 @@ std::string proof_bundle_to_json(const ProofBundle& b) {
                                   {"consistency", hashes_to_json(b.anchored_consistency)},
                                   {"inclusion", hashes_to_json(b.anchored_inclusion)}};
     out["anchors"] = std::move(anchors);
+    if (b.witnessed)
+        out["witnessed_checkpoint"] = {{"cosigned_checkpoint", b.witnessed->cosigned_checkpoint},
+                                       {"consistency", hashes_to_json(b.witnessed->consistency)},
+                                       {"inclusion", hashes_to_json(b.witnessed->inclusion)}};
     if (b.receipt) out["receipt"] = bundle_json::receipt_evidence_to_json(*b.receipt);
     return json::serialize(out) + "\n";
 }
@@ -326,6 +346,31 @@ void read_spent_outputs(FieldReader& r, BundleAnchor& a) {
     }
 }
 
+// One anchor of the bundle's "anchors" list.
+Result<BundleAnchor> read_anchor(const json::value& value, std::size_t i) {
+    FieldReader r(value, "proof bundle: anchor " + std::to_string(i));
+    BundleAnchor a;
+    a.chain = r.text("chain");
+    const std::string kind = r.text("kind");
+    if (r.ok() && kind != "evm" && kind != "bitcoin") r.fail("kind is not evm or bitcoin");
+    a.kind = kind == "bitcoin" ? ChainKind::bitcoin : ChainKind::evm;
+    a.network = r.text("network");
+    a.payload = r.hex("payload");
+    a.transaction_id = r.hash("transaction_id");
+    a.sender = r.text("sender");
+    a.raw_transaction = r.hex("raw_transaction");
+    read_spent_outputs(r, a);
+    const json::value* number = r.get("block_number");
+    const json::value* hash = r.get("block_hash");
+    if (number && !number->is_null()) a.block_number = r.number("block_number");
+    if (hash && !hash->is_null()) a.block_hash = r.hash("block_hash");
+    const std::uint64_t confirmations = r.number("confirmations");
+    if (confirmations > 0xFFFFFFFFu) r.fail("confirmations is too large");
+    a.confirmations = static_cast<std::uint32_t>(confirmations);
+    PSEPHOS_TRY(r.finish());
+    return a;
+}
+
 }  // namespace
 
 Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
@@ -336,12 +381,18 @@ Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
     const json::value root = std::move(parsed).value();
     ProofBundle b;
     FieldReader top(root, "proof bundle");
-    if (const std::string format = top.text("format"); format != proof_bundle_format && top.ok()) {
+    // v2, or v3: v2 with the witnessed checkpoint, which v3 requires and v2 must not have.
+    const std::string format = top.text("format");
+    const bool v3 = format == proof_bundle_format_v3;
+    if (format != proof_bundle_format && !v3 && top.ok()) {
         top.fail(format == "psephos-proof-bundle-v1"
                      ? "format is the older 'psephos-proof-bundle-v1', which carries no spent "
                        "outputs: make the bundle again"
-                     : "format is not '" + std::string(proof_bundle_format) + "'");
+                     : "format is neither '" + std::string(proof_bundle_format) + "' nor '" +
+                           std::string(proof_bundle_format_v3) + "'");
     }
+    if (top.ok() && !v3 && top.has("witnessed_checkpoint"))
+        top.fail("is a v2 bundle with a 'witnessed_checkpoint' (that is v3)");
 
     std::optional<Error> first;  // the first problem inside a section
     auto section = [&](std::string_view key, auto&& read) {
@@ -401,31 +452,24 @@ Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
     if (anchors && anchors->is_array()) {
         if (anchors->as_array().size() > 64) top.fail("has more than 64 anchors");
         for (std::size_t i = 0; i < anchors->as_array().size() && !first; ++i) {
-            FieldReader r(anchors->as_array()[i], "proof bundle: anchor " + std::to_string(i));
-            BundleAnchor a;
-            a.chain = r.text("chain");
-            const std::string kind = r.text("kind");
-            if (r.ok() && kind != "evm" && kind != "bitcoin") r.fail("kind is not evm or bitcoin");
-            a.kind = kind == "bitcoin" ? ChainKind::bitcoin : ChainKind::evm;
-            a.network = r.text("network");
-            a.payload = r.hex("payload");
-            a.transaction_id = r.hash("transaction_id");
-            a.sender = r.text("sender");
-            a.raw_transaction = r.hex("raw_transaction");
-            read_spent_outputs(r, a);
-            const json::value* number = r.get("block_number");
-            const json::value* hash = r.get("block_hash");
-            if (number && !number->is_null()) a.block_number = r.number("block_number");
-            if (hash && !hash->is_null()) a.block_hash = r.hash("block_hash");
-            const std::uint64_t confirmations = r.number("confirmations");
-            if (confirmations > 0xFFFFFFFFu) r.fail("confirmations is too large");
-            a.confirmations = static_cast<std::uint32_t>(confirmations);
-            if (auto ok = r.finish(); !ok) {
-                first = ok.error();
+            auto a = read_anchor(anchors->as_array()[i], i);
+            if (!a) {
+                first = a.error();
                 break;
             }
-            b.anchors.push_back(std::move(a));
+            b.anchors.push_back(std::move(a).value());
         }
+    }
+    if (v3) {
+        section("witnessed_checkpoint", [&](FieldReader& r) {
+            WitnessedCheckpoint w;
+            w.cosigned_checkpoint = r.text("cosigned_checkpoint");
+            w.consistency = r.hashes("consistency");
+            w.inclusion = r.hashes("inclusion");
+            if (r.ok() && w.cosigned_checkpoint.size() > 64 * 1024)
+                r.fail("field 'cosigned_checkpoint' is longer than 64 KiB");
+            b.witnessed = std::move(w);
+        });
     }
     if (top.has("receipt") && !first) {
         auto evidence = bundle_json::receipt_evidence_from_json(*top.get("receipt"));
@@ -533,6 +577,50 @@ Status check_anchor_payload(const BundleAnchor& a, const AnchorPayload& expected
     return {};
 }
 
+// P14: the witnessed election checkpoint is the election log's (P5's key), extends the anchored
+// checkpoint, holds the election leaf, and carries k of n cosignatures of the policy if one is
+// given. Returns the detail to report.
+Result<std::string> check_witnessed_checkpoint(const ProofBundle& b, const BundleTrust& trust) {
+    if (!b.witnessed)
+        return make_error(ErrorCode::verification_failed,
+                          "the bundle carries no witnessed election checkpoint (a v2 bundle: the "
+                          "record it was made from has no cosignatures of its last checkpoint)");
+    const WitnessedCheckpoint& w = *b.witnessed;
+    PSEPHOS_TRY_ASSIGN(const NoteVerifierKey key, NoteVerifierKey::parse(b.election_verifier));
+    if (key.name != b.election_id + "/election")
+        return make_error(ErrorCode::verification_failed,
+                          "the election verifier key is for '" + key.name + "'");
+    PSEPHOS_TRY(check_trusted(trust, b.election_verifier));
+    auto checkpoint = open_checkpoint(w.cosigned_checkpoint, key);
+    if (!checkpoint) return checkpoint.error().within("the witnessed checkpoint");
+    const Checkpoint& c = checkpoint.value();
+    if (c.size < b.anchored_size)
+        return make_error(ErrorCode::verification_failed,
+                          "the witnessed checkpoint (size " + std::to_string(c.size) +
+                              ") is smaller than the anchored one (" +
+                              std::to_string(b.anchored_size) + ")");
+    if (auto ok = crypto::verify_consistency(b.anchored_size, c.size, b.anchored_root, c.root,
+                                             w.consistency);
+        !ok)
+        return ok.error().within("consistency from the anchored checkpoint to the witnessed one");
+    if (auto ok = crypto::verify_inclusion(crypto::hash_merkle_leaf(b.election_leaf),
+                                           b.election_leaf_index, c.size, w.inclusion, c.root);
+        !ok)
+        return ok.error().within("the election leaf in the witnessed checkpoint");
+    std::string detail = "size " + std::to_string(c.size) + ", extends the anchored size " +
+                         std::to_string(b.anchored_size) + " and holds leaf " +
+                         std::to_string(b.election_leaf_index);
+    if (!trust.witness_policy)
+        return detail + "; its cosignatures were not checked (no witness policy given)";
+    auto cosigners = crypto::check_witness_policy(w.cosigned_checkpoint, *trust.witness_policy);
+    if (!cosigners) return cosigners.error().within("the witnessed checkpoint");
+    detail += "; cosigned by " + std::to_string(cosigners.value().size()) + " of " +
+              std::to_string(trust.witness_policy->witnesses.size()) + " (quorum " +
+              std::to_string(trust.witness_policy->threshold) + "):";
+    for (const std::string& name : cosigners.value()) detail += " " + name;
+    return detail;
+}
+
 }  // namespace
 
 std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleTrust& trust) {
@@ -617,9 +705,14 @@ std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleT
                 (a.block_number ? ", block " + std::to_string(*a.block_number) : ", unconfirmed"));
     }
     if (b.receipt) checks.push_back(check_receipt_evidence(b, trust));
+    if (b.witnessed || trust.witness_policy) {
+        auto p14 = check_witnessed_checkpoint(b, trust);
+        checks.push_back({"P14", "witnessed election checkpoint", p14.ok(),
+                          p14 ? std::move(p14).value() : p14.error().message});
+    }
     if (trust.verifier_keys.empty()) {
         for (BundleCheck& c : checks) {
-            if ((c.id == "P2" || c.id == "P5") && c.passed)
+            if ((c.id == "P2" || c.id == "P5" || c.id == "P14") && c.passed)
                 c.detail += " (the bundle's own key: compare it with the published record)";
         }
     }

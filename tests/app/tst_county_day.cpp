@@ -9,7 +9,9 @@
 // exported and verified with `psephos tally|export|verify`; both witnesses cosigned the county's
 // final election checkpoint (DATA/cosignatures/…/_election.note). Every district's records.bin in
 // the exported record is byte for byte the one of a day without faults with the same ballots in
-// the same order per district.
+// the same order per district. From the record of the day without faults, a voter's proof bundle
+// (with the witnesses' cosigned checkpoint, P14) and C2SP tlog-proof pass `psephos proof verify`
+// and `proof verify-tlog` with the 2-of-2 witness policy.
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -435,6 +437,27 @@ class TestCountyDay : public QObject {
         for (const char* check : {"PASS V32 station-checkpoints district d1", "PASS V33",
                                   "PASS V34 witness-cosignatures log /election (2 cosignatures"})
             if (!verified.out.contains(check)) qFatal("verify: no '%s'", check);
+        // A voter's proofs from the record (docs/proof-bundle.md §3 P14, §5): the bundle carries
+        // the witnesses' cosigned election checkpoint, and the ballot's C2SP tlog-proof verifies
+        // against the election log's key and the 2-of-2 policy.
+        if (!faults) {
+            const election::EncryptedBallot& first = ballots_[0][0].ballot;
+            const QString code = QString::fromStdString(
+                election::next_tracking_code(first.previous_tracking_code,
+                                             election::compute_ballot_hash(first))
+                    .to_hex());
+            must(test::run({"proof", code, "--record", q(record), "--out",
+                            q(day.dir / "bundle.json"), "--tlog-proof",
+                            q(day.dir / "ballot.tlog-proof")}));
+            const Run bundle = test::run({"proof", "verify", q(day.dir / "bundle.json"),
+                                          "--witness-policy", q(day.dir / "policy")});
+            if (!bundle.out.contains("PASS P14 witnessed election checkpoint"))
+                qFatal("proof verify: %s", qPrintable(describe(bundle)));
+            const Run tlog = test::run({"proof", "verify-tlog", q(day.dir / "ballot.tlog-proof"),
+                                        "--log-key", election_verifier, "--witness-policy",
+                                        q(day.dir / "policy"), "--tracking-code", code});
+            if (tlog.exit_code != 0) qFatal("proof verify-tlog: %s", qPrintable(describe(tlog)));
+        }
         return record;
     }
 

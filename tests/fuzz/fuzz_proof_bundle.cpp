@@ -3,7 +3,8 @@
 // invalid_encoding or invalid_argument with a message naming the proof bundle; an accepted bundle
 // writes back to JSON that reads to the same JSON again (one form per bundle); every check of an
 // accepted bundle gives a verdict without crashing, and a failed one says why. The seeds are the
-// honest bundle of tst_proof_bundle (format v2, with a Bitcoin anchor's spent output).
+// honest bundle of tst_proof_bundle (format v2, with a Bitcoin anchor's spent output) and a v3
+// bundle of tst_witnessed_bundle (the witnessed checkpoint with two cosignatures).
 #include <cstddef>
 #include <cstdint>
 

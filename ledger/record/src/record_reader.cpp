@@ -102,6 +102,26 @@ Result<RecordReader> RecordReader::open(const std::filesystem::path& dir) {
         r.logs_.push_back(std::move(log));
     }
     r.loaded_.resize(r.logs_.size());
+    // The witnesses: a member that does not read is reported by cosigned_checkpoints(), not here
+    // (a record opened before witnesses existed still opens).
+    if (const json::value* witnesses = o->if_contains("witnesses")) {
+        r.has_witnesses_ = true;
+        const std::string where = (dir / "record.json").string() + ": witnesses";
+        if (!witnesses->is_array())
+            r.witnesses_error_ = Error{ErrorCode::invalid_encoding, where + " is not a list"};
+        for (std::size_t i = 0; witnesses->is_array() && i < witnesses->get_array().size(); ++i) {
+            const json::value& w = witnesses->get_array()[i];
+            auto key = w.is_string() ? crypto::CosignerKey::parse(std::string_view(w.get_string()))
+                                     : Result<crypto::CosignerKey>(
+                                           Error{ErrorCode::invalid_encoding, "is not a string"});
+            if (!key) {
+                r.witnesses_error_ = key.error().within(where + "[" + std::to_string(i) + "]");
+                r.witnesses_.clear();
+                break;
+            }
+            r.witnesses_.push_back(std::move(key).value());
+        }
+    }
     return r;
 }
 
@@ -211,6 +231,32 @@ Result<std::vector<std::pair<std::uint64_t, std::string>>> RecordReader::checkpo
             auto checkpoint = election::Checkpoint::parse(*text);
             if (!checkpoint) {
                 bad = checkpoint.error().within(l->name + " checkpoints.bin");
+                return;
+            }
+            out.emplace_back(checkpoint->size, std::move(note));
+        }));
+    if (bad) return *bad;
+    return out;
+}
+
+Result<std::vector<std::pair<std::uint64_t, std::string>>> RecordReader::cosigned_checkpoints()
+    const {
+    std::vector<std::pair<std::uint64_t, std::string>> out;
+    if (witnesses_error_) return *witnesses_error_;
+    if (!has_witnesses_) return out;
+    const RecordLog* l = find(ledger::election_log_name);
+    if (!l) return no_log(ledger::election_log_name);
+    std::optional<Error> bad;
+    PSEPHOS_TRY(for_each_frame(
+        dir_, "election/cosignatures.bin", [&](std::uint64_t i, std::uint64_t, const Bytes& f) {
+            if (bad) return;
+            std::string note(f.begin(), f.end());
+            auto text = election::open_note(note, l->verifier);
+            auto checkpoint = text ? election::Checkpoint::parse(*text)
+                                   : Result<election::Checkpoint>(text.error());
+            if (!checkpoint) {
+                bad = checkpoint.error().within("election/cosignatures.bin frame " +
+                                                std::to_string(i));
                 return;
             }
             out.emplace_back(checkpoint->size, std::move(note));

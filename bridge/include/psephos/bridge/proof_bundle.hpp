@@ -4,7 +4,7 @@
 // checkpoint, that checkpoint's inclusion in the election log, consistency to the anchored
 // election checkpoint, and each anchor transaction.
 //
-// Checks are numbered P1–P13 as in docs/proof-bundle.md; each names what it looked at when it
+// Checks are numbered P1–P14 as in docs/proof-bundle.md; each names what it looked at when it
 // fails. verify_proof_bundle uses only the bundle (and trusted keys if given); the on-chain check
 // (P12) asks an EVM node whether the anchor transaction is in a block with that payload.
 #pragma once
@@ -18,6 +18,7 @@
 
 #include "psephos/bridge/bitcoin_transaction.hpp"
 #include "psephos/bridge/receipt_evidence.hpp"
+#include "psephos/crypto/cosignature.hpp"
 #include "psephos/election/anchor_records.hpp"
 #include "psephos/ledger/ledger.hpp"
 
@@ -25,6 +26,10 @@ namespace psephos::bridge {
 
 // v2 added each anchor's spent_outputs (docs/proof-bundle.md §2); v1 bundles are refused.
 inline constexpr std::string_view proof_bundle_format = "psephos-proof-bundle-v2";
+// v3 is v2 with the witnessed election checkpoint (its one required addition): written only for a
+// bundle that carries one, so a bundle without cosignatures stays v2, byte for byte, and both
+// are read.
+inline constexpr std::string_view proof_bundle_format_v3 = "psephos-proof-bundle-v3";
 
 // The output a Bitcoin anchor's input spends: BIP 143 signs its amount and script, so with it the
 // input's signature is checked offline (P11).
@@ -47,6 +52,15 @@ struct BundleAnchor {
     std::optional<std::uint64_t> block_number;
     std::optional<Hash32> block_hash;
     std::uint32_t confirmations = 0;
+};
+
+// The election checkpoint witnesses cosigned (docs/proof-bundle.md §2, P14): the record's election
+// checkpoint of its election log's size, as the election log's signed note followed by the
+// witnesses' cosignature lines (C2SP tlog-cosignature), with the proofs that tie it to the bundle.
+struct WitnessedCheckpoint {
+    std::string cosigned_checkpoint;
+    std::vector<Hash32> consistency;  // RFC 9162: anchored (size, root) → this checkpoint
+    std::vector<Hash32> inclusion;    // the election leaf at its index in this checkpoint's tree
 };
 
 struct ProofBundle {
@@ -77,22 +91,27 @@ struct ProofBundle {
     // A voter's receipt and what the anchored record says of it (P13); optional: a bundle without
     // it is written exactly as before.
     std::optional<ReceiptEvidence> receipt;
+    // Present (a v3 bundle) when the record carries the witnesses' cosignatures of its last
+    // election checkpoint; absent, the bundle is v2.
+    std::optional<WitnessedCheckpoint> witnessed;
 };
 
 // Builds the bundle for the ballot whose tracking code is `code` (its printed form, or 64 hex
-// digits). The anchored checkpoint is the latest confirmed anchor's, else the latest anchored
-// (transaction recorded) one's, else the ledger's latest election checkpoint with no anchors.
-// not_found if no ballot has the code or its district checkpoint is not yet in the election log.
-// A Bitcoin anchor's spent outputs are found among the bridge log's earlier anchor transactions
-// (an anchor spends the previous one's change) or in `funding` (the configured UTXO the first
-// anchor spends, which pays to the bridge key's own P2WPKH script); refused, naming the outpoint,
-// if an input spends neither.
+// digits). A ledger holds no cosignatures, so its bundles are v2. The anchored checkpoint is the
+// latest confirmed anchor's, else the latest anchored (transaction recorded) one's, else the
+// ledger's latest election checkpoint with no anchors. not_found if no ballot has the code or its
+// district checkpoint is not yet in the election log. A Bitcoin anchor's spent outputs are found
+// among the bridge log's earlier anchor transactions (an anchor spends the previous one's change)
+// or in `funding` (the configured UTXO the first anchor spends, which pays to the bridge key's own
+// P2WPKH script); refused, naming the outpoint, if an input spends neither.
 Result<ProofBundle> make_proof_bundle(const ledger::Ledger& ledger, std::string_view code,
                                       const std::vector<Utxo>& funding = {});
 // The same bundle from an exported election record (docs/election-record.md) alone: the ballot
 // is found by re-deriving tracking codes from the district logs' ballots, the proofs are computed
 // from the logs' records (each log's records must give record.json's size and root), the anchors
 // are the record's bridge log. For anyone holding the published record (the auditor desktop).
+// If the record carries cosignatures (election/cosignatures.bin) of its last election checkpoint,
+// the bundle carries that cosigned checkpoint (v3).
 Result<ProofBundle> make_proof_bundle_from_record(const std::filesystem::path& record_dir,
                                                   std::string_view code,
                                                   const std::vector<Utxo>& funding = {});
@@ -123,6 +142,9 @@ struct BundleTrust {
     // call, to one of these contracts. Never taken from the bundle: empty fails P11.
     std::vector<std::string> bridge_addresses;
     std::vector<std::string> bridge_contracts;
+    // The witnesses (k of n) that must have cosigned the bundle's witnessed election checkpoint
+    // (P14, docs/witness.md §9); a trust anchor like the keys above, never taken from the bundle.
+    std::optional<crypto::WitnessPolicy> witness_policy;
 };
 
 // The bridge addresses and contracts of an exported record's bridge log (the senders of its
@@ -133,8 +155,8 @@ Result<BundleTrust> record_bridge_trust(const std::filesystem::path& record_dir)
 // Checks that every address parses (EVM or P2WPKH; contracts EVM only), naming the bad one.
 Status check_bundle_trust(const BundleTrust& trust);
 
-// P1–P11 offline, and P13 if the bundle carries a receipt. The bundle is good if every check
-// passed.
+// P1–P11 offline, P13 if the bundle carries a receipt, and P14 if it carries a witnessed
+// checkpoint or a witness policy is given. The bundle is good if every check passed.
 std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& bundle, const BundleTrust& trust);
 
 // What the anchor's transaction must carry: for EVM, calldata equal to the payload, or the

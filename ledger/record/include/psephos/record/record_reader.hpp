@@ -14,12 +14,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "psephos/crypto/bytes.hpp"
+#include "psephos/crypto/cosignature.hpp"
 #include "psephos/crypto/result.hpp"
 #include "psephos/election/anchor_records.hpp"
 #include "psephos/election/authority.hpp"
@@ -59,6 +61,16 @@ public:
     // record has no readable bridge log.
     std::vector<election::AnchorState> anchors() const;
 
+    // The witnesses record.json names (docs/election-record.md §3.9), in its order; empty if it
+    // names none or its member does not read (cosigned_checkpoints() then says why).
+    const std::vector<crypto::CosignerKey>& witnesses() const { return witnesses_; }
+    // election/cosignatures.bin, if the record has the "witnesses" member (else empty): each
+    // frame's size and note, the election log's signed checkpoint followed by the witnesses'
+    // cosignature lines, in the file's order. Each note must open under the election log's key as
+    // a checkpoint; the cosignature lines are not checked here (crypto::check_witness_policy,
+    // psephos verify V34). An error names a "witnesses" member that does not read.
+    Result<std::vector<std::pair<std::uint64_t, std::string>>> cosigned_checkpoints() const;
+
     // The election authority's approval (authority.bin), decoded; like Ledger::approval(), but
     // not checked: verify_election_approval and the caller's trust anchor do that.
     Result<election::ElectionApproval> approval() const;
@@ -87,6 +99,9 @@ private:
     std::filesystem::path dir_;
     election::ElectionContext election_;
     std::vector<RecordLog> logs_;
+    bool has_witnesses_ = false;
+    std::vector<crypto::CosignerKey> witnesses_;
+    std::optional<Error> witnesses_error_;
     mutable std::vector<LoadedLog> loaded_;  // parallel to logs_
 };
 
