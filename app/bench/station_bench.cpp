@@ -9,8 +9,9 @@
 //   in-process  the same ballots into another fresh ledger by Ledger::submit from K threads with
 //               the same window (same durability: a receipt once the synced write holds it).
 //   hostile     (--hostile) the network run again on a fresh ledger while bad peers attack the
-//               station (station_hostile.hpp); afterwards the station's event log and stderr
-//               must name each kind of bad peer.
+//               station (station_hostile.hpp), one of them a kiosk the authority deauthorised in
+//               that run's ledger; afterwards the station's event log and stderr must name each
+//               kind of bad peer.
 // Every ballot must get its receipt, and the station must count N cast ballots at the end: a
 // benchmark that timed refusals would report a throughput nobody gets.
 #include "station_bench.hpp"
@@ -126,8 +127,9 @@ struct Setup {
 };
 
 // DIR/ledger with its key DIR/ledger.key, as `psephos ledger init` leaves it, with the
-// registrations and the opening in it.
-fs::path make_data_directory(Setup& s) {
+// registrations and the opening in it, then the authority's deauthorisation of `deauthorised`
+// (a spare kiosk's position) if given.
+fs::path make_data_directory(Setup& s, std::optional<std::size_t> deauthorised = std::nullopt) {
     const fs::path data = s.directory.path() / ("data-" + std::to_string(++s.ledgers));
     fs::create_directories(data);
     ledger::LedgerKey key = ledger::LedgerKey::generate();
@@ -140,6 +142,12 @@ fs::path make_data_directory(Setup& s) {
     require_all_accepted(
         created.value()->ingest(s.w.opening, election::ActorRole::election_official),
         "registrations and polls opened");
+    if (deauthorised) {
+        require_all_accepted(
+            created.value()->ingest({s.w.spare_deauthorisations.at(*deauthorised - s.kiosks)},
+                                    election::ActorRole::election_official),
+            "the spare kiosk's deauthorisation");
+    }
     return data;
 }
 
@@ -234,7 +242,8 @@ struct NetworkRun {
 
 NetworkRun run_network(Setup& s, const std::string& run, std::optional<HostileTarget> attack) {
     NetworkRun result;
-    result.data = make_data_directory(s);
+    result.data =
+        make_data_directory(s, attack ? std::optional<std::size_t>(s.kiosks + 1) : std::nullopt);
     result.station_output = s.directory.path() / ("station-" + run + ".log");
     auto station = start_station(s, result.data, run);
     std::optional<HostilePeers> peers;
@@ -461,29 +470,39 @@ void write_station_files(Setup& s) {
     }
 }
 
-// The bad peers' target: a stranger's certificate and the spare kiosk (w.kiosks[kiosks]) with one
-// ballot of its own for the flood.
-HostileTarget make_attack(const Setup& s, std::optional<station::TlsIdentity>& stranger) {
+// The first ballot of a spare kiosk, chained to its initial tracking code.
+Bytes first_ballot_of(const Setup& s, const Kiosk& spare) {
     const election::ElectionContext& election = s.election;
-    auto made = station::make_tls_identity(crypto::Ed25519SigningKey::generate(), "stranger");
-    if (!made) throw std::runtime_error(made.error().message);
-    stranger.emplace(std::move(made).value());
-    const Kiosk& spare = s.w.kiosks.at(s.kiosks);
     const election::BallotStyle* style = election.manifest.ballot_style_of_district(s.district_id);
     const election::BallotRequest request{
         spare.device_id + "-b0", spare.device_id, s.district_id, ballot_time,
         election::initial_tracking_code(election.base_hash, spare.device_id)};
-    auto flood_ballot = election::encrypt_ballot(
+    auto ballot = election::encrypt_ballot(
         election, request, varied_full_vote(election.manifest, *style, 0), *spare.key);
-    if (!flood_ballot) throw std::runtime_error(flood_ballot.error().message);
-    return HostileTarget{"",
-                         0,
-                         s.station_certificate_pem,
-                         election.base_hash,
-                         &*stranger,
-                         &s.identities.at(s.kiosks),
-                         spare.device_id,
-                         election::encode_ballot(flood_ballot.value().ballot)};
+    if (!ballot) throw std::runtime_error(ballot.error().message);
+    return election::encode_ballot(ballot.value().ballot);
+}
+
+// The bad peers' target: a stranger's certificate, the first spare kiosk (w.kiosks[kiosks]) with
+// one ballot of its own for the flood, and the second, deauthorised in the hostile run's ledger
+// (make_data_directory), with one of its own it tries to cast.
+HostileTarget make_attack(const Setup& s, std::optional<station::TlsIdentity>& stranger) {
+    auto made = station::make_tls_identity(crypto::Ed25519SigningKey::generate(), "stranger");
+    if (!made) throw std::runtime_error(made.error().message);
+    stranger.emplace(std::move(made).value());
+    const Kiosk& spare = s.w.kiosks.at(s.kiosks);
+    const Kiosk& deauthorised = s.w.kiosks.at(s.kiosks + 1);
+    HostileTarget target;
+    target.station_certificate_pem = s.station_certificate_pem;
+    target.base_hash = s.election.base_hash;
+    target.stranger = &*stranger;
+    target.device = &s.identities.at(s.kiosks);
+    target.device_id = spare.device_id;
+    target.flood_record = first_ballot_of(s, spare);
+    target.deauthorised = &s.identities.at(s.kiosks + 1);
+    target.deauthorised_id = deauthorised.device_id;
+    target.deauthorised_record = first_ballot_of(s, deauthorised);
+    return target;
 }
 
 }  // namespace
@@ -502,9 +521,10 @@ int run_station_bench(const StationBenchOptions& options, std::ostream& out) {
 
     const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
     const auto prepare_start = Clock::now();
-    // A spare kiosk for the hostile run's device-level bad peers, with one ballot of its own.
+    // Two spare kiosks for the hostile run, each with one ballot of its own: one for the
+    // device-level bad peers, one the authority deauthorised.
     const Workload w = prepare_district_workload(
-        election, 0, options.kiosks, options.hostile ? 1 : 0, options.ballots, hardware);
+        election, 0, options.kiosks, options.hostile ? 2 : 0, options.ballots, hardware);
     Setup s(election, w, options.kiosks, options.window, options.threads, options.station_binary);
     s.district_id = election.manifest.districts.at(0).id;
     write_station_files(s);

@@ -72,6 +72,8 @@ const std::vector<std::pair<std::string, std::string>> kinds = {
     {"slowloris", "read timed out inside a frame"},
     {"half_open", "TLS handshake timed out"},
     {"flood", "rate limited"},
+    // At the handshake ("device '…' was …") or, deauthorised since, at the hello ("hello: …").
+    {"deauthorised_certificate", "was deauthorised by the election authority"},
 };
 
 }  // namespace
@@ -90,6 +92,7 @@ void HostilePeers::start() {
     threads_.emplace_back([this] { slowloris(); });
     threads_.emplace_back([this] { half_open(); });
     threads_.emplace_back([this] { flood(); });
+    threads_.emplace_back([this] { deauthorised_certificate(); });
 }
 
 void HostilePeers::stop() {
@@ -265,6 +268,23 @@ void HostilePeers::flood() {
             }
         }
     }
+}
+
+void HostilePeers::deauthorised_certificate() {
+    repeat("deauthorised_certificate", 100, [this]() -> std::optional<bool> {
+        auto connected =
+            station::StationClient::connect(client_options(target_, target_.deauthorised));
+        if (!connected) return true;
+        auto& client = *connected.value();
+        // As the kiosk would before it was taken out: hello, then one of its own ballots, without
+        // waiting. The station must answer not_authorised (to the handshake, reading neither, or
+        // to the hello) and close; a welcome is a refusal missed, a receipt a ballot cast.
+        (void)client.send(station::Hello{1, target_.base_hash, target_.deauthorised_id});
+        (void)client.send(station::Submit{2, target_.deauthorised_record});
+        auto answer = client.receive();
+        if (answer && std::holds_alternative<station::Welcome>(answer.value())) return false;
+        return refused_with(answer, ReplyCode::not_authorised) && !client.receive();
+    });
 }
 
 }  // namespace psephos::bench

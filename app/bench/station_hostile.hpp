@@ -2,8 +2,9 @@
 // honest kiosks cast, one thread per kind plays a peer the station must refuse or close — no
 // client certificate, an unregistered certificate, garbage bytes instead of TLS, an oversized
 // frame length, a slowloris (a frame begun, then one byte a second), half-open TCP connections
-// that never start TLS, and a flood of submits from one registered device — and counts what it
-// tried and how often the station turned it away.
+// that never start TLS, a flood of submits from one registered device, and a kiosk the election
+// authority deauthorised trying to cast with its own valid certificate — and counts what it tried
+// and how often the station turned it away.
 #pragma once
 
 #include <atomic>
@@ -32,6 +33,11 @@ struct HostileTarget {
     const station::TlsIdentity* device = nullptr;
     std::string device_id;
     Bytes flood_record;
+    // A registered device the authority then deauthorised (its record 0x17 in the ledger before
+    // the station starts), and one of its own ballots it tries to submit.
+    const station::TlsIdentity* deauthorised = nullptr;
+    std::string deauthorised_id;
+    Bytes deauthorised_record;
 };
 
 // What one kind of bad peer did.
@@ -56,7 +62,7 @@ public:
     // Asks every peer to stop and joins them (a slowloris finishes its attempt: up to ~15 s).
     void stop();
     // By kind: no_certificate, unregistered_certificate, garbage, oversized_frame, slowloris,
-    // half_open, flood.
+    // half_open, flood, deauthorised_certificate.
     std::map<std::string, PeerTally> tallies() const;
 
 private:
@@ -73,6 +79,7 @@ private:
     void slowloris();
     void half_open();
     void flood();
+    void deauthorised_certificate();
     bool stopping() const { return stop_.load(); }
     void pause(int milliseconds) const;
     // Tries `attempt` again and again until stopped, `pause_ms` apart. It returns whether the

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <exception>
 #include <iomanip>
+#include <limits>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -70,9 +71,12 @@ crypto::Ed25519SigningKey kiosk_key(std::size_t number) {
 namespace {
 
 // The authority's approval, every kiosk's registration, then the polls opened in every district
-// that has a kiosk (the zero report signed by its first kiosk).
+// that has a kiosk (the zero report signed by its first kiosk); and the authority's
+// deauthorisation of each kiosk from `deauthorisable_from` on, kept apart (the authority's key
+// lives only here).
 void register_and_open(const election::ElectionContext& election, Workload& w,
-                       const std::vector<std::vector<std::size_t>>& kiosks_of_district) {
+                       const std::vector<std::vector<std::size_t>>& kiosks_of_district,
+                       std::size_t deauthorisable_from = std::numeric_limits<std::size_t>::max()) {
     const election::ElectionManifest& m = election.manifest;
     const crypto::Ed25519SigningKey authority = crypto::Ed25519SigningKey::generate();
     w.approval = election::approve_election(election.base_hash, authority);
@@ -96,6 +100,18 @@ void register_and_open(const election::ElectionContext& election, Workload& w,
                                       {}};
         election::sign_polls_record(election.base_hash, opening, *first.key);
         w.opening.push_back(election::encode_polls_record(opening));
+    }
+    for (std::size_t k = deauthorisable_from; k < w.kiosks.size(); ++k) {
+        const Kiosk& kiosk = w.kiosks[k];
+        election::DeviceDeauthorisation deauthorisation{kiosk.district_id,
+                                                        kiosk.device_id,
+                                                        kiosk.public_key,
+                                                        deauthorisation_time,
+                                                        "psephos-bench: a kiosk taken out",
+                                                        {}};
+        election::deauthorise_device(election.base_hash, deauthorisation, authority);
+        w.spare_deauthorisations.push_back(
+            election::encode_device_deauthorisation(deauthorisation));
     }
 }
 
@@ -178,7 +194,7 @@ Workload prepare_district_workload(const election::ElectionContext& election, st
         kiosks_of_district.at(district).push_back(k);
         w.kiosks.push_back(make_kiosk(k + 1, m.districts.at(district).id));
     }
-    register_and_open(election, w, kiosks_of_district);
+    register_and_open(election, w, kiosks_of_district, kiosks);
     w.ballots.resize(ballots);
     w.kiosk_of.resize(ballots);
     w.tracking_codes.resize(ballots);

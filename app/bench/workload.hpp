@@ -24,6 +24,8 @@ namespace psephos::bench {
 constexpr std::uint64_t registration_time = 1'793'000'000;
 constexpr std::uint64_t opening_time = 1'793'000'100;
 constexpr std::uint64_t ballot_time = 1'793'000'200;
+// Of prepare_district_workload's spare_deauthorisations (after the opening, before the ballots).
+constexpr std::uint64_t deauthorisation_time = 1'793'000'150;
 
 struct Kiosk {
     std::string device_id;
@@ -44,6 +46,10 @@ struct Workload {
     std::vector<Bytes> ballots;          // in casting order
     std::vector<std::size_t> kiosk_of;   // by ballot
     std::vector<Hash32> tracking_codes;  // by ballot (prepare_district_workload only)
+    // prepare_district_workload only: by spare kiosk, the authority's deauthorisation of it
+    // (record 0x17), in no ledger yet — a run that wants the kiosk deauthorised ingests it after
+    // the opening.
+    std::vector<Bytes> spare_deauthorisations;
 };
 
 // Runs fn(0) … fn(count − 1) on `threads` joined threads; rethrows the first exception a call
@@ -72,7 +78,8 @@ crypto::Ed25519SigningKey kiosk_key(std::size_t number);
 
 // One district's polling day, for the station suite: `kiosks` kiosks kiosk-1 … kiosk-K in the
 // manifest's district number `district`, ballot i cast by kiosk i mod K, and `spare_kiosks` more
-// registered that cast nothing here (kiosk-K+1 …); only that district's polls are opened.
+// registered that cast nothing here (kiosk-K+1 …), each with the authority's deauthorisation
+// ready in spare_deauthorisations; only that district's polls are opened.
 Workload prepare_district_workload(const election::ElectionContext& election, std::size_t district,
                                    std::size_t kiosks, std::size_t spare_kiosks,
                                    std::size_t ballots, unsigned threads);
