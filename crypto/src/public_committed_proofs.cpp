@@ -15,15 +15,6 @@ namespace psephos::crypto {
 
 namespace {
 
-Status check_limit(std::uint32_t limit) {
-    if (limit == 0 || limit > max_range_limit) {
-        return make_error(ErrorCode::invalid_argument, "range limit " + std::to_string(limit) +
-                                                           " is outside [1, " +
-                                                           std::to_string(max_range_limit) + "]");
-    }
-    return {};
-}
-
 std::string proof_name(std::uint32_t limit) {
     return "range proof [0, " + std::to_string(limit) + "]";
 }
@@ -33,7 +24,7 @@ std::string proof_name(std::uint32_t limit) {
 Status check_transcript(const Hash32& base_hash, ByteSpan context,
                         const DecodedCiphertext& ciphertext, const DecodedPoint& public_key,
                         std::uint32_t limit, const DecodedCommittedRangeProof& proof) {
-    PSEPHOS_TRY(check_limit(limit));
+    PSEPHOS_TRY(check_range_limit(limit));
     const std::size_t branches = std::size_t{limit} + 1;
     if (proof.compact.challenges.size() != branches || proof.compact.responses.size() != branches ||
         proof.commitments.size() != 2 * branches) {
@@ -160,7 +151,7 @@ bool combined_equations_hold(const DecodedPoint& public_key,
 
 Result<DecodedCommittedRangeProof> DecodedCommittedRangeProof::from_bytes(ByteSpan data,
                                                                           std::uint32_t limit) {
-    PSEPHOS_TRY(check_limit(limit));
+    PSEPHOS_TRY(check_range_limit(limit));
     const std::size_t branches = std::size_t{limit} + 1;
     if (data.size() != CommittedRangeProof::size_for(limit)) {
         return make_error(ErrorCode::invalid_encoding,

@@ -16,14 +16,6 @@ void append_branch(Transcript& t, const Scalar& c, const Scalar& v, const Cipher
     t.append("b", v * public_key + c * beta_j);
 }
 
-Status check_limit(std::uint32_t limit) {
-    if (limit == 0 || limit > max_range_limit) {
-        return make_error(ErrorCode::invalid_argument, "range limit " + std::to_string(limit) +
-                                                           " is outside [1, " +
-                                                           std::to_string(max_range_limit) + "]");
-    }
-    return {};
-}
 }  // namespace
 
 Bytes RangeProof::to_bytes() const {
@@ -35,7 +27,7 @@ Bytes RangeProof::to_bytes() const {
 }
 
 Result<RangeProof> RangeProof::from_bytes(ByteSpan data, std::uint32_t limit) {
-    if (auto ok = check_limit(limit); !ok) return ok.error();
+    if (auto ok = check_range_limit(limit); !ok) return ok.error();
     const std::size_t branches = std::size_t{limit} + 1;
     if (data.size() != 2 * branches * Scalar::size) {
         return make_error(ErrorCode::invalid_encoding,
@@ -70,7 +62,7 @@ Result<RangeProof> detail::prove_range_recording(const Hash32& base_hash, ByteSp
                                                  const Point& public_key, std::uint64_t message,
                                                  const Scalar& nonce, std::uint32_t limit,
                                                  std::vector<Point>* commitments) {
-    if (auto ok = check_limit(limit); !ok) return ok.error();
+    if (auto ok = check_range_limit(limit); !ok) return ok.error();
     if (message > limit) {
         // Never name the plaintext: this message may end up in a log.
         return make_error(ErrorCode::invalid_argument,
@@ -114,7 +106,7 @@ Result<RangeProof> detail::prove_range_recording(const Hash32& base_hash, ByteSp
 
 Status verify_range(const Hash32& base_hash, ByteSpan context, const Ciphertext& ciphertext,
                     const Point& public_key, std::uint32_t limit, const RangeProof& proof) {
-    if (auto ok = check_limit(limit); !ok) return ok.error();
+    if (auto ok = check_range_limit(limit); !ok) return ok.error();
     const std::size_t branches = std::size_t{limit} + 1;
     if (proof.challenges.size() != branches || proof.responses.size() != branches) {
         return make_error(ErrorCode::verification_failed,
@@ -133,6 +125,15 @@ Status verify_range(const Hash32& base_hash, ByteSpan context, const Ciphertext&
         return make_error(ErrorCode::verification_failed,
                           "range proof [0, " + std::to_string(limit) +
                               "]: challenges do not sum to the transcript challenge");
+    }
+    return {};
+}
+
+Status check_range_limit(std::uint32_t limit) {
+    if (limit == 0 || limit > max_range_limit) {
+        return make_error(ErrorCode::invalid_argument, "range limit " + std::to_string(limit) +
+                                                           " is outside [1, " +
+                                                           std::to_string(max_range_limit) + "]");
     }
     return {};
 }

@@ -8,6 +8,7 @@
 #include <QtTest>
 
 #include "county_record_fixture.hpp"
+#include "county_witnesses.hpp"
 #include "psephos/station/witness_submitter.hpp"
 #include "psephos/verifier/record_verifier.hpp"
 #include "psephos/witness/witness.hpp"
@@ -20,6 +21,9 @@ using test::cosigned;
 using test::CountyRecord;
 using test::witness_key;
 namespace fs = std::filesystem;
+
+using test::run_witness;
+using test::RunningWitness;
 
 namespace {
 
@@ -37,27 +41,6 @@ const verifier::CheckOutcome* check(const verifier::VerifyReport& report, const 
     for (const auto& c : report.checks)
         if (c.id == id && c.scope == scope) return &c;
     return nullptr;
-}
-
-struct RunningWitness {
-    std::unique_ptr<witness::Witness> core;
-    std::unique_ptr<witness::WitnessServer> server;
-};
-
-// A witness over 127.0.0.1 that knows the station's log `log`.
-RunningWitness run_witness(const fs::path& root, int index, const election::NoteVerifierKey& log) {
-    witness::WitnessOptions o;
-    o.state_directory = root / ("witness" + std::to_string(index));
-    o.name = "witness.test/w" + std::to_string(index);
-    o.logs.push_back(log);
-    auto core = witness::Witness::open(test::seeded_key(static_cast<std::uint8_t>(0x60 + index)),
-                                       std::move(o));
-    if (!core) qFatal("witness: %s", core.error().message.c_str());
-    RunningWitness w{std::move(core).value(), nullptr};
-    auto server = witness::WitnessServer::start(*w.core, witness::WitnessServerOptions{});
-    if (!server) qFatal("server: %s", server.error().message.c_str());
-    w.server = std::move(server).value();
-    return w;
 }
 
 }  // namespace

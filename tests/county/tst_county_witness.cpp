@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "county_fixture.hpp"
+#include "county_witnesses.hpp"
 #include "psephos/crypto/cosignature.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/station/witness_submitter.hpp"
@@ -20,30 +21,10 @@ using psephos::station::WitnessEndpoint;
 using psephos::station::WitnessSubmitter;
 using test::CountyFixture;
 
+using test::run_witness;
+using test::RunningWitness;
+
 namespace {
-
-struct RunningWitness {
-    std::unique_ptr<witness::Witness> core;
-    std::unique_ptr<witness::WitnessServer> server;
-    WitnessEndpoint endpoint;
-};
-
-RunningWitness run_witness(const std::filesystem::path& root, int index,
-                           const election::NoteVerifierKey& log) {
-    witness::WitnessOptions o;
-    o.state_directory = root / ("witness" + std::to_string(index));
-    o.name = "witness.test/w" + std::to_string(index);
-    o.logs.push_back(log);
-    auto core = witness::Witness::open(test::seeded_key(static_cast<std::uint8_t>(0x60 + index)),
-                                       std::move(o));
-    if (!core) qFatal("witness: %s", core.error().message.c_str());
-    RunningWitness w{std::move(core).value(), nullptr, {}};
-    auto server = witness::WitnessServer::start(*w.core, witness::WitnessServerOptions{});
-    if (!server) qFatal("server: %s", server.error().message.c_str());
-    w.server = std::move(server).value();
-    w.endpoint = {"127.0.0.1", w.server->port(), w.core->cosigner()};
-    return w;
-}
 
 // The station's district records [from, to) pushed with the station's checkpoint of size `to`.
 county::PushAnswer push(CountyFixture& f, county::County& county, const std::string& district,

@@ -9,19 +9,15 @@
 
 #include "auditor_controller.hpp"
 #include "auditor_fixture.hpp"
+#include "auditor_wait.hpp"
 #include "model_rows.hpp"
 #include "psephos/bridge/proof_bundle.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 
 using namespace psephos;
+using test::wait_for_verification;
 
 namespace {
-
-bool wait_for_verification(ui::AuditorController& a) {
-    QSignalSpy finished(&a, &ui::AuditorController::verificationFinished);
-    if (!a.verifying()) return true;
-    return finished.wait(120'000);
-}
 
 ByteSpan span(const QByteArray& a) {
     return {reinterpret_cast<const std::uint8_t*>(a.constData()),

@@ -8,20 +8,14 @@
 #include <QtTest>
 
 #include "auditor_controller.hpp"
+#include "auditor_wait.hpp"
 #include "county_record_fixture.hpp"
 #include "record_test_support.hpp"
 
 using namespace psephos;
+using test::wait_for_verification;
 
-namespace {
-
-bool wait_for_verification(ui::AuditorController& a) {
-    QSignalSpy finished(&a, &ui::AuditorController::verificationFinished);
-    if (!a.verifying()) return true;
-    return finished.wait(120'000);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 class TestWitnessPanel : public QObject {
     Q_OBJECT

@@ -20,6 +20,9 @@ namespace psephos::crypto {
 // Large enough for any vote-for-N contest (issue: at least 32); bounds what a decoder allocates.
 inline constexpr std::uint32_t max_range_limit = 255;
 
+// invalid_argument unless 1 <= limit <= max_range_limit.
+Status check_range_limit(std::uint32_t limit);
+
 struct RangeProof {
     std::vector<Scalar> challenges;  // c_0 … c_L
     std::vector<Scalar> responses;   // v_0 … v_L
