@@ -9,6 +9,7 @@
 // `proof verify-tlog`.
 #include <QtTest>
 
+#include <optional>
 #include <sstream>
 
 #include "county_fixture.hpp"
@@ -38,11 +39,12 @@ std::string cosigned(const ledger::Ledger& county, std::uint8_t tag, const std::
     return crypto::cosign_checkpoint(text, name, test::seeded_key(tag), 1'793'000'400).value();
 }
 
-const bridge::BundleCheck* check(const std::vector<bridge::BundleCheck>& checks,
-                                 const std::string& id) {
+// A copy, so that it may be taken from the temporary list of a verify_proof_bundle call.
+std::optional<bridge::BundleCheck> check(const std::vector<bridge::BundleCheck>& checks,
+                                         const std::string& id) {
     for (const auto& c : checks)
-        if (c.id == id) return &c;
-    return nullptr;
+        if (c.id == id) return c;
+    return std::nullopt;
 }
 
 bool passed(const std::vector<bridge::BundleCheck>& checks) {
@@ -59,7 +61,7 @@ std::string failures(const std::vector<bridge::BundleCheck>& checks) {
 // Every check but the anchors' (the county's test record is not anchored).
 void require_offline_proofs(const std::vector<bridge::BundleCheck>& checks) {
     for (const char* id : {"P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"}) {
-        const auto* c = check(checks, id);
+        const auto c = check(checks, id);
         QVERIFY2(c && c->passed, (std::string(id) + " " + failures(checks)).c_str());
     }
 }
@@ -195,7 +197,7 @@ private slots:
         QCOMPARE(bridge::proof_bundle_to_json(read.value()), json);
         const auto checks = bridge::verify_proof_bundle(read.value(), w.policy(2));
         require_offline_proofs(checks);
-        const auto* p14 = check(checks, "P14");
+        const auto p14 = check(checks, "P14");
         QVERIFY2(p14 && p14->passed, failures(checks).c_str());
         QVERIFY2(p14->detail.find("cosigned by 2 of 2") != std::string::npos, p14->detail.c_str());
         // Without a policy P14 checks the proofs and says the cosignatures were not checked.
@@ -207,7 +209,7 @@ private slots:
     void one_of_two_cosignatures_fails_a_two_of_two_policy() {
         WitnessedRecord w;
         const auto b = w.bundle(w.export_record("one", 1));
-        const auto* p14 = check(bridge::verify_proof_bundle(b, w.policy(2)), "P14");
+        const auto p14 = check(bridge::verify_proof_bundle(b, w.policy(2)), "P14");
         QVERIFY(p14 && !p14->passed);
         QVERIFY2(p14->detail.find("witness.example/two") != std::string::npos, p14->detail.c_str());
         QVERIFY(check(bridge::verify_proof_bundle(b, w.policy(1)), "P14")->passed);
@@ -225,7 +227,7 @@ private slots:
             auto tampered = b;
             char& c = tampered.witnessed->cosigned_checkpoint[at];
             c = c == 'A' ? 'B' : 'A';
-            const auto* p14 = check(bridge::verify_proof_bundle(tampered, w.policy(2)), "P14");
+            const auto p14 = check(bridge::verify_proof_bundle(tampered, w.policy(2)), "P14");
             QVERIFY2(p14 && !p14->passed, ("byte " + std::to_string(at)).c_str());
         }
     }
@@ -291,7 +293,7 @@ private slots:
         require_offline_proofs(checks);
         QVERIFY(!check(checks, "P14"));
         // A policy asks for what a v2 bundle does not carry.
-        const auto* p14 = check(bridge::verify_proof_bundle(read.value(), w.policy(1)), "P14");
+        const auto p14 = check(bridge::verify_proof_bundle(read.value(), w.policy(1)), "P14");
         QVERIFY(p14 && !p14->passed);
         QVERIFY(p14->detail.find("no witnessed") != std::string::npos);
     }
@@ -418,7 +420,7 @@ private slots:
         WitnessedRecord w;
         const auto p = bridge::tlog_proof_of_bundle(w.bundle(w.export_record("one", 1)));
         const auto checks = bridge::verify_ballot_tlog_proof(p, w.tlog_trust(2));
-        const auto* t3 = check(checks, "T3");
+        const auto t3 = check(checks, "T3");
         QVERIFY(t3 && !t3->passed);
         QVERIFY2(t3->detail.find("witness.example/two") != std::string::npos, t3->detail.c_str());
         QVERIFY(passed(bridge::verify_ballot_tlog_proof(p, w.tlog_trust(1))));
