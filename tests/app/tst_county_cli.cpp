@@ -28,22 +28,11 @@ using namespace psephos;
 using test::describe;
 using test::Run;
 
+using test::must;
+using test::stop;
+
 namespace {
 const QString small_sample = QStringLiteral(PSEPHOS_SAMPLES_DIR) + "/small-election.json";
-
-void must(const Run& r) {
-    if (r.exit_code != 0) qFatal("%s", qPrintable(describe(r)));
-}
-
-int stop(QProcess& p) {
-    p.terminate();
-    if (!p.waitForFinished(30'000)) {
-        p.kill();
-        p.waitForFinished(10'000);
-        return -1;
-    }
-    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-}
 
 QJsonObject district_status(const QString& data, const QString& district) {
     const Run status = test::run({"ledger", "status", "--data", data, "--json"});

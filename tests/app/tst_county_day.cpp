@@ -49,6 +49,9 @@ using test::describe;
 using test::Run;
 namespace fs = std::filesystem;
 
+using test::must;
+using test::stop;
+
 namespace {
 
 constexpr int ballots_per_district = 15;  // three phases of five
@@ -73,20 +76,6 @@ struct StationPlan {
 const std::vector<StationPlan> stations_plan{{"station-1", {0, 1}, 0xE1, 0x71},
                                              {"station-2", {2}, 0xE2, 0x72},
                                              {"station-3", {3}, 0xE3, 0x73}};
-
-void must(const Run& r) {
-    if (r.exit_code != 0) qFatal("%s", qPrintable(describe(r)));
-}
-
-int stop(QProcess& p) {
-    p.terminate();
-    if (!p.waitForFinished(30'000)) {
-        p.kill();
-        p.waitForFinished(10'000);
-        return -1;
-    }
-    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-}
 
 void write_file(const fs::path& path, const std::string& content, int mode = 0644) {
     std::error_code ec;

@@ -26,14 +26,12 @@ using test::describe;
 using test::read_all;
 using test::Run;
 
+using test::must;
+
 namespace {
 const QString small_sample = QStringLiteral(PSEPHOS_SAMPLES_DIR) + "/small-election.json";
 
 Run run_exe(const QString& exe, const QStringList& args) { return test::run_executable(exe, args); }
-
-void must(const Run& r) {
-    if (r.exit_code != 0) qFatal("%s", qPrintable(describe(r)));
-}
 
 // Starts a server process and waits (at most 20 s) for its ready file; returns "HOST PORT".
 }  // namespace

@@ -97,6 +97,23 @@ inline QJsonObject json_of(const Run& r) {
     return doc.object();
 }
 
+// A run that must have succeeded: a fatal test error describing it otherwise.
+inline void must(const Run& r) {
+    if (r.exit_code != 0) qFatal("%s", qPrintable(describe(r)));
+}
+
+// Stops a server process: SIGTERM, then SIGKILL after 30 s. Its exit code, or -1 if it had to be
+// killed or did not exit normally.
+inline int stop(QProcess& p) {
+    p.terminate();
+    if (!p.waitForFinished(30'000)) {
+        p.kill();
+        p.waitForFinished(10'000);
+        return -1;
+    }
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
 // A step of a test's set-up that must succeed: a fatal test error naming it otherwise.
 inline void must_run(const QStringList& args) {
     const Run r = run(args);
