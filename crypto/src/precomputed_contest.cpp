@@ -145,17 +145,21 @@ Result<EncryptedContestSelections> encrypt_contest(PrecomputedContest precompute
     Transcript t = detail::range_transcript(
         base_hash, count_context, Ciphertext{s.alpha_sum, s.beta_sum[m]}, public_key, s.limit);
     Scalar simulated_sum;
+    std::vector<Point>& commitments = out.count_proof.commitments;  // the commitment form (§4.6)
+    commitments.reserve(2 * (std::size_t{s.limit} + 1));
     for (std::uint32_t j = 0; j <= s.limit; ++j) {
         if (j == m) {
-            t.append("a", s.real_a);
-            t.append("b", s.real_b);
+            commitments.push_back(s.real_a);
+            commitments.push_back(s.real_b);
         } else {
-            t.append("a", s.simulated[m][j].a);
-            t.append("b", s.simulated[m][j].b);
+            commitments.push_back(s.simulated[m][j].a);
+            commitments.push_back(s.simulated[m][j].b);
             simulated_sum = simulated_sum + s.simulated[m][j].challenge;
         }
+        t.append("a", commitments[2 * j]);
+        t.append("b", commitments[2 * j + 1]);
     }
-    RangeProof& proof = out.count_proof;
+    RangeProof& proof = out.count_proof.compact;
     proof.challenges.resize(s.limit + 1);
     proof.responses.resize(s.limit + 1);
     for (std::uint32_t j = 0; j <= s.limit; ++j) {

@@ -135,19 +135,24 @@ Result<EncryptedSelection> encrypt_selection(PrecomputedSelection precomputed,
 
     // Exactly prove_range's transcript for limit 1 (docs/crypto.md §4.2): the shared statement,
     // then (a_0, b_0), (a_1, b_1) in branch order.
+    // The commitments are kept in that order: the proof's commitment form (§4.6).
     Transcript t = detail::range_transcript(base_hash, context, ciphertext, public_key, 1);
+    CommittedRangeProof proof;
+    proof.commitments.reserve(4);
     for (std::size_t j = 0; j < 2; ++j) {
-        t.append("a", j == m ? s.real_a : simulated.commitment_a);
-        t.append("b", j == m ? s.real_b : simulated.commitment_b);
+        proof.commitments.push_back(j == m ? s.real_a : simulated.commitment_a);
+        proof.commitments.push_back(j == m ? s.real_b : simulated.commitment_b);
+        t.append("a", proof.commitments[2 * j]);
+        t.append("b", proof.commitments[2 * j + 1]);
     }
 
-    RangeProof proof;
-    proof.challenges.resize(2);
-    proof.responses.resize(2);
-    proof.challenges[1 - m] = simulated.challenge;
-    proof.responses[1 - m] = simulated.response;
-    proof.challenges[m] = t.challenge("c") - simulated.challenge;
-    proof.responses[m] = s.real_secret - proof.challenges[m] * s.nonce;
+    RangeProof& compact = proof.compact;
+    compact.challenges.resize(2);
+    compact.responses.resize(2);
+    compact.challenges[1 - m] = simulated.challenge;
+    compact.responses[1 - m] = simulated.response;
+    compact.challenges[m] = t.challenge("c") - simulated.challenge;
+    compact.responses[m] = s.real_secret - compact.challenges[m] * s.nonce;
     return EncryptedSelection{ciphertext, std::move(proof), s.nonce};
     // `precomputed` is destroyed here: every secret it held is wiped.
 }
@@ -157,7 +162,8 @@ Result<EncryptedSelection> encrypt_selection_full(const Hash32& base_hash, ByteS
     if (auto ok = check_mark(mark); !ok) return ok.error();
     Scalar nonce = Scalar::random();
     Ciphertext ciphertext = encrypt_message(mark, nonce, public_key);
-    auto proof = prove_zero_or_one(base_hash, context, ciphertext, public_key, mark, nonce);
+    auto proof =
+        prove_zero_or_one_committed(base_hash, context, ciphertext, public_key, mark, nonce);
     if (!proof) return proof.error();
     return EncryptedSelection{ciphertext, std::move(proof).value(), std::move(nonce)};
 }

@@ -174,6 +174,15 @@ Result<DecodedCommittedRangeProof> DecodedCommittedRangeProof::from_bytes(ByteSp
     return proof;
 }
 
+DecodedCommittedRangeProof DecodedCommittedRangeProof::from_proof(
+    const CommittedRangeProof& proof) {
+    DecodedCommittedRangeProof out;
+    out.commitments.reserve(proof.commitments.size());
+    for (const Point& p : proof.commitments) out.commitments.emplace_back(p);
+    out.compact = proof.compact;
+    return out;
+}
+
 Bytes DecodedCommittedRangeProof::to_bytes() const {
     Bytes out;
     for (const auto& p : commitments) out.insert(out.end(), p.encoding.begin(), p.encoding.end());
@@ -226,6 +235,15 @@ BatchVerification verify_range_committed_batch(const Hash32& base_hash,
             const CommittedRangeStatement& s = statements[i];
             if (auto ok = check_equations(*s.ciphertext, public_key, s.limit, *s.proof); !ok)
                 failures[i] = ok.error();
+        }
+        // Equations that each hold cannot make a false combination in a prime-order group; if
+        // they seem to, nothing in the batch is accepted.
+        if (std::none_of(pending.begin(), pending.end(),
+                         [&](std::size_t i) { return failures[i].has_value(); })) {
+            for (std::size_t i : pending)
+                failures[i] = make_error(ErrorCode::verification_failed,
+                                         proof_name(statements[i].limit) +
+                                             ": the batch's combined equations do not hold");
         }
     }
     for (std::size_t i = 0; i < failures.size(); ++i) {

@@ -5,6 +5,7 @@
 
 #include "psephos/crypto/group_op_counter.hpp"
 #include "psephos/crypto/precomputed_contest.hpp"
+#include "psephos/crypto/public_committed_proofs.hpp"
 
 using namespace psephos;
 using namespace psephos::crypto;
@@ -34,12 +35,30 @@ Status verify_contest(const EncryptedContestSelections& e, const Point& key, std
     Ciphertext sum = zero_ciphertext();
     for (std::size_t i = 0; i < e.selections.size(); ++i) {
         if (auto ok = verify_zero_or_one(base, ctx[i], e.selections[i].ciphertext, key,
-                                         e.selections[i].proof);
+                                         e.selections[i].proof.compact);
             !ok)
             return ok;
         sum = add_ciphertexts(sum, e.selections[i].ciphertext);
     }
-    return verify_range(base, count_context, sum, key, limit, e.count_proof);
+    PSEPHOS_TRY(verify_range(base, count_context, sum, key, limit, e.count_proof.compact));
+    // The commitment form of every proof (§4.6), checked as one batch by the public verifier.
+    std::vector<DecodedCiphertext> ciphertexts;
+    std::vector<DecodedCommittedRangeProof> proofs;
+    for (const auto& s : e.selections) {
+        ciphertexts.emplace_back(s.ciphertext);
+        proofs.push_back(DecodedCommittedRangeProof::from_proof(s.proof));
+    }
+    ciphertexts.emplace_back(sum);
+    proofs.push_back(DecodedCommittedRangeProof::from_proof(e.count_proof));
+    std::vector<CommittedRangeStatement> statements;
+    for (std::size_t i = 0; i < proofs.size(); ++i) {
+        statements.push_back({i < e.selections.size() ? ByteSpan(ctx[i]) : ByteSpan(count_context),
+                              &ciphertexts[i], i < e.selections.size() ? 1 : limit, &proofs[i]});
+    }
+    const BatchVerification batch =
+        verify_range_committed_batch(base, DecodedPoint(key), statements);
+    if (!batch.ok()) return batch.errors.front();
+    return {};
 }
 }  // namespace
 
@@ -95,9 +114,12 @@ private slots:
         auto e = encrypt_contest(PrecomputedContest::compute(key, 4, 2), base, contexts(4),
                                  count_context, key, marks);
         QVERIFY(e.ok());
-        const Bytes proof = e.value().count_proof.to_bytes();
+        const Bytes proof = e.value().count_proof.compact.to_bytes();
+        const Bytes committed = e.value().count_proof.to_bytes();
+        QCOMPARE(committed.size(), CommittedRangeProof::size_for(2));
         Ciphertext sum = zero_ciphertext();
         for (const auto& s : e.value().selections) sum = add_ciphertexts(sum, s.ciphertext);
+        QVERIFY(RangeProof::from_bytes(proof, 2).ok());
         int accepted = 0;
         for (std::size_t i = 0; i < proof.size(); ++i) {
             Bytes mutated = proof;
@@ -107,8 +129,22 @@ private slots:
                 ++accepted;
         }
         QCOMPARE(accepted, 0);
+        // The commitment form: honest bytes verify, every changed byte is refused.
+        auto verify_committed = [&](const Bytes& bytes) {
+            auto p = DecodedCommittedRangeProof::from_bytes(bytes, 2);
+            return p.ok() && verify_range_committed(base, count_context, DecodedCiphertext(sum),
+                                                    DecodedPoint(key), 2, p.value())
+                                 .ok();
+        };
+        QVERIFY(verify_committed(committed));
+        for (std::size_t i = 0; i < committed.size(); ++i) {
+            Bytes mutated = committed;
+            mutated[i] ^= 0x01;
+            if (verify_committed(mutated)) ++accepted;
+        }
+        QCOMPARE(accepted, 0);
         // The proof is bound to its context.
-        QVERIFY(!verify_range(base, Bytes{'x'}, sum, key, 2, e.value().count_proof).ok());
+        QVERIFY(!verify_range(base, Bytes{'x'}, sum, key, 2, e.value().count_proof.compact).ok());
     }
 
     void refuses_bad_input() {

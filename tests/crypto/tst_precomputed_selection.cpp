@@ -12,6 +12,7 @@
 
 #include "psephos/crypto/group_op_counter.hpp"
 #include "psephos/crypto/precomputed_selection.hpp"
+#include "psephos/crypto/public_committed_proofs.hpp"
 
 using namespace psephos;
 using namespace psephos::crypto;
@@ -57,7 +58,14 @@ void check_opens_to_mark_and_verifies(const EncryptedSelection& e, const Keys& k
     QCOMPARE(decrypt_with_nonce(e.ciphertext, e.nonce, k.public_key), mark_point(mark));
     QCOMPARE(decrypt_to_group(e.ciphertext, k.secret), mark_point(mark));
     QCOMPARE(e.ciphertext.alpha, Point::multiply_base(e.nonce));
-    QVERIFY(verify_zero_or_one(base, context, e.ciphertext, k.public_key, e.proof).ok());
+    QVERIFY(verify_zero_or_one(base, context, e.ciphertext, k.public_key, e.proof.compact).ok());
+    // The commitment form (§4.6): the commitments it hashed, checked by the public verifier.
+    QCOMPARE(e.proof.commitments.size(), std::size_t{4});
+    auto committed = DecodedCommittedRangeProof::from_bytes(e.proof.to_bytes(), 1);
+    QVERIFY(committed.ok());
+    QVERIFY(verify_range_committed(base, context, DecodedCiphertext(e.ciphertext),
+                                   DecodedPoint(k.public_key), 1, committed.value())
+                .ok());
 }
 
 void add_mark_rows() {
@@ -82,14 +90,15 @@ private slots:
         QVERIFY(e.ok());
         check_opens_to_mark_and_verifies(e.value(), k, base, m);
         // The proof bytes decode to the same proof (the encoding of prove_zero_or_one's proofs).
-        auto decoded = RangeProof::from_bytes(e.value().proof.to_bytes(), 1);
+        auto decoded = RangeProof::from_bytes(e.value().proof.compact.to_bytes(), 1);
         QVERIFY(decoded.ok());
-        QCOMPARE(decoded.value(), e.value().proof);
+        QCOMPARE(decoded.value(), e.value().proof.compact);
         // It proves this mark only: it does not verify as a proof for the other mark's ciphertext.
         const Ciphertext other{e.value().ciphertext.alpha,
                                m == 0 ? e.value().ciphertext.beta + Point::generator()
                                       : e.value().ciphertext.beta - Point::generator()};
-        QVERIFY(!verify_zero_or_one(base, context, other, k.public_key, e.value().proof).ok());
+        QVERIFY(
+            !verify_zero_or_one(base, context, other, k.public_key, e.value().proof.compact).ok());
     }
 
     void rejects_precomputed_proof_with_any_flipped_byte_data() { add_mark_rows(); }
@@ -101,8 +110,9 @@ private slots:
             encrypt_selection(PrecomputedSelection::compute(k.public_key), base, context,
                               k.public_key, static_cast<std::uint64_t>(mark))
                 .value();
-        QVERIFY(verify_zero_or_one(base, context, e.ciphertext, k.public_key, e.proof).ok());
-        QCOMPARE(count_accepted_mutations(e.proof.to_bytes(),
+        QVERIFY(
+            verify_zero_or_one(base, context, e.ciphertext, k.public_key, e.proof.compact).ok());
+        QCOMPARE(count_accepted_mutations(e.proof.compact.to_bytes(),
                                           [&](const Bytes& b) {
                                               auto p = RangeProof::from_bytes(b, 1);
                                               return p.ok() &&
@@ -111,30 +121,43 @@ private slots:
                                                          .ok();
                                           }),
                  0);
-        QCOMPARE(
-            count_accepted_mutations(
-                e.ciphertext.to_bytes(),
-                [&](const Bytes& b) {
-                    auto c = Ciphertext::from_bytes(b);
-                    return c.ok() &&
-                           verify_zero_or_one(base, context, c.value(), k.public_key, e.proof).ok();
-                }),
-            0);
-        QCOMPARE(count_accepted_mutations(Bytes(base.bytes.begin(), base.bytes.end()),
+        // Every byte of the commitment form too: a commitment changed no longer hashes to the
+        // challenges (or is no point), a challenge or response changed breaks an equation.
+        QCOMPARE(count_accepted_mutations(
+                     e.proof.to_bytes(),
+                     [&](const Bytes& b) {
+                         auto p = DecodedCommittedRangeProof::from_bytes(b, 1);
+                         return p.ok() && verify_range_committed(
+                                              base, context, DecodedCiphertext(e.ciphertext),
+                                              DecodedPoint(k.public_key), 1, p.value())
+                                              .ok();
+                     }),
+                 0);
+        QCOMPARE(count_accepted_mutations(e.ciphertext.to_bytes(),
                                           [&](const Bytes& b) {
-                                              return verify_zero_or_one(
-                                                         Hash32::from_bytes(b).value(), context,
-                                                         e.ciphertext, k.public_key, e.proof)
+                                              auto c = Ciphertext::from_bytes(b);
+                                              return c.ok() && verify_zero_or_one(
+                                                                   base, context, c.value(),
+                                                                   k.public_key, e.proof.compact)
+                                                                   .ok();
+                                          }),
+                 0);
+        QCOMPARE(count_accepted_mutations(
+                     Bytes(base.bytes.begin(), base.bytes.end()),
+                     [&](const Bytes& b) {
+                         return verify_zero_or_one(Hash32::from_bytes(b).value(), context,
+                                                   e.ciphertext, k.public_key, e.proof.compact)
+                             .ok();
+                     }),
+                 0);
+        QCOMPARE(count_accepted_mutations(context,
+                                          [&](const Bytes& b) {
+                                              return verify_zero_or_one(base, b, e.ciphertext,
+                                                                        k.public_key,
+                                                                        e.proof.compact)
                                                   .ok();
                                           }),
                  0);
-        QCOMPARE(
-            count_accepted_mutations(
-                context,
-                [&](const Bytes& b) {
-                    return verify_zero_or_one(base, b, e.ciphertext, k.public_key, e.proof).ok();
-                }),
-            0);
     }
 
     void online_encryption_performs_no_group_operation_data() { add_mark_rows(); }
@@ -245,7 +268,7 @@ private slots:
                                        static_cast<std::uint64_t>(i % 2));
             QVERIFY(e.ok());
             QVERIFY(verify_zero_or_one(base, context, e.value().ciphertext, k.public_key,
-                                       e.value().proof)
+                                       e.value().proof.compact)
                         .ok());
             nonces.insert(nonce_bytes(e.value()));
         }
@@ -280,7 +303,7 @@ private slots:
                         auto e = encrypt_selection_with(&pool, base, context, k.public_key, mark);
                         const bool ok =
                             e.ok() && verify_zero_or_one(base, context, e.value().ciphertext,
-                                                         k.public_key, e.value().proof)
+                                                         k.public_key, e.value().proof.compact)
                                           .ok();
                         std::lock_guard lock(mutex);
                         if (!ok) ++failures;

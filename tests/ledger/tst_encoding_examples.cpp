@@ -70,6 +70,40 @@ private slots:
         QCOMPARE(ballot.value().ballot_id, std::string("example-ballot"));
     }
 
+    // Version 3 (docs/encoding.md §4, §7): every range proof in commitment form, checked as one
+    // batch; an independent check of the same bytes is the Python checker's --ballot-example.
+    void version_3_ballot_decodes_reencodes_and_verifies() {
+        const ElectionContext e = example_election();
+        const Bytes bytes = hex_file("encoding-example-ballot-v3.hex");
+        QCOMPARE(bytes.size(), std::size_t{1117});
+        QCOMPARE(bytes[1], std::uint8_t{3});
+        auto ballot = decode_ballot(bytes);
+        QVERIFY2(ballot.ok(), ballot.ok() ? "" : ballot.error().message.c_str());
+        QCOMPARE(encode_ballot(ballot.value()), bytes);
+        const auto device = crypto::read_public_key_file(
+            vector_path("encoding-example-device-v3.pub").toStdString());
+        QVERIFY(device.ok());
+        auto ok = verify_ballot(e, device.value(), ballot.value());
+        QVERIFY2(ok.ok(), ok.ok() ? "" : ok.error().message.c_str());
+        QCOMPARE(ballot.value().ballot_id, std::string("example-ballot-v3"));
+        // The commitments are hashed: a byte of the count proof's a_0 (after its u32 limit, before
+        // the 64-byte signature) changed is refused as a point that does not decode or a proof
+        // that does not verify, the signature aside.
+        const std::size_t count_a0 = bytes.size() - 64 - (4 + 256) + 4;
+        QCOMPARE(ByteSpan(bytes).subspan(count_a0 - 4, 4)[3], std::uint8_t{1});
+        QCOMPARE(
+            Bytes(bytes.begin() + static_cast<std::ptrdiff_t>(count_a0),
+                  bytes.begin() + static_cast<std::ptrdiff_t>(count_a0) + 32),
+            Bytes(ballot.value().contests[0].selection_count_proof.commitments[0].bytes().begin(),
+                  ballot.value().contests[0].selection_count_proof.commitments[0].bytes().end()));
+        for (const int bit : {0x02, 0x40}) {
+            Bytes changed = bytes;
+            changed[count_a0 + 1] ^= static_cast<std::uint8_t>(bit);
+            auto decoded = decode_ballot(changed);
+            QVERIFY(!decoded.ok() || !verify_ballot_contents(e, decoded.value()).ok());
+        }
+    }
+
     void challenged_ballot_reveals_no() {
         const ElectionContext e = example_election();
         const Bytes bytes = hex_file("encoding-example-challenged.hex");

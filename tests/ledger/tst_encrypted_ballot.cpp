@@ -132,10 +132,10 @@ private slots:
         const auto& key = ceremony().election.joint_key;
         const crypto::Scalar r = crypto::Scalar::random();
         mayor.selections[1].ciphertext = crypto::encrypt_message(1, r, key);
-        mayor.selections[1].proof =
-            crypto::prove_zero_or_one(base, ballot_proof_context(forged.ballot, "mayor", "grace"),
-                                      mayor.selections[1].ciphertext, key, 1, r)
-                .value();
+        mayor.selections[1].proof = crypto::prove_zero_or_one_committed(
+                                        base, ballot_proof_context(forged.ballot, "mayor", "grace"),
+                                        mayor.selections[1].ciphertext, key, 1, r)
+                                        .value();
         crypto::Ciphertext sum = crypto::zero_ciphertext();
         crypto::Scalar sum_nonce;
         for (std::size_t o = 0; o < mayor.selections.size(); ++o) {
@@ -143,8 +143,8 @@ private slots:
             sum_nonce = sum_nonce + (o == 1 ? r : forged.nonces[0][o]);
         }
         mayor.selection_count_proof =
-            crypto::prove_range(base, ballot_proof_context(forged.ballot, "mayor", ""), sum, key, 1,
-                                sum_nonce, 1)
+            crypto::prove_range_committed(base, ballot_proof_context(forged.ballot, "mayor", ""),
+                                          sum, key, 1, sum_nonce, 1)
                 .value();
         forged.ballot.device_signature = device_key().sign(encode_ballot_body(forged.ballot));
         auto claimed = verify(forged.ballot);
@@ -155,6 +155,89 @@ private slots:
         mayor.selection_count_proof = honest.ballot.contests[0].selection_count_proof;
         forged.ballot.device_signature = device_key().sign(encode_ballot_body(forged.ballot));
         QVERIFY(!verify(forged.ballot).ok());
+    }
+
+    void version_3_proofs_are_batched_and_a_bad_one_is_named() {
+        PreparedBallot p = encrypt({{"mayor", {"ada"}}, {"council", {"emmy"}}}, "batched");
+        QCOMPARE(p.ballot.version, encrypted_ballot_version);
+        QCOMPARE(encode_ballot(p.ballot)[1], std::uint8_t{3});
+        for (const auto& c : p.ballot.contests) {
+            for (const auto& sel : c.selections) QCOMPARE(sel.proof.commitments.size(), 4u);
+            QCOMPARE(c.selection_count_proof.commitments.size(),
+                     2 * (std::size_t{c.selection_count_proof.limit()} + 1));
+        }
+        QVERIFY(verify(p.ballot).ok());
+        // One option's proof swapped for its neighbour's: each is an honest proof of another
+        // statement, so only the batch's fallback can say which option is wrong.
+        auto contest_index = [&](const std::string& id) {
+            for (std::size_t i = 0; i < p.ballot.contests.size(); ++i)
+                if (p.ballot.contests[i].contest_id == id) return i;
+            qFatal("no contest %s", id.c_str());
+        };
+        EncryptedBallot swapped = p.ballot;
+        auto& council = swapped.contests[contest_index("council")];
+        QVERIFY(council.selections.size() >= 2);
+        std::swap(council.selections[0].proof, council.selections[1].proof);
+        swapped.device_signature = device_key().sign(encode_ballot_body(swapped));
+        auto refused = verify(swapped);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.find("contest 'council': option '" +
+                                              council.selections[0].option_id + "'") !=
+                     std::string::npos,
+                 refused.error().message.c_str());
+        // A commitment replaced by another valid point: the transcript no longer hashes to the
+        // challenges.
+        EncryptedBallot moved = p.ballot;
+        auto& mayor = moved.contests[contest_index("mayor")];
+        mayor.selections.back().proof.commitments[1] =
+            crypto::Point::multiply_base(crypto::Scalar::random());
+        moved.device_signature = device_key().sign(encode_ballot_body(moved));
+        auto moved_refused = verify(moved);
+        QVERIFY(!moved_refused.ok());
+        QVERIFY2(moved_refused.error().message.find("contest 'mayor': option '" +
+                                                    mayor.selections.back().option_id + "'") !=
+                     std::string::npos,
+                 moved_refused.error().message.c_str());
+        // A version 3 ballot cannot be encoded without its commitments.
+        EncryptedBallot bare = p.ballot;
+        bare.contests[0].selection_count_proof.commitments.clear();
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, encode_ballot_body(bare));
+    }
+
+    void version_2_ballots_still_decode_and_verify_by_the_compact_path() {
+        // A record made before version 3 carries compact proofs only: the same ballot without its
+        // commitments, encoded as version 2, is 64 bytes a branch shorter and verifies.
+        PreparedBallot p = encrypt({{"council", {"emmy", "john"}}}, "older");
+        EncryptedBallot v2 = p.ballot;
+        v2.version = 2;
+        for (auto& c : v2.contests) {
+            for (auto& sel : c.selections) sel.proof.commitments.clear();
+            c.selection_count_proof.commitments.clear();
+        }
+        v2.device_signature = device_key().sign(encode_ballot_body(v2));
+        const Bytes bytes = encode_ballot(v2);
+        QCOMPARE(bytes[1], std::uint8_t{2});
+        QVERIFY(bytes.size() < encode_ballot(p.ballot).size());
+        auto decoded = decode_ballot(bytes);
+        QVERIFY(decoded.ok());
+        QVERIFY(decoded.value() == v2);
+        QVERIFY(verify(decoded.value()).ok());
+        // Its proofs are still checked: a challenge changed is refused, naming the option.
+        EncryptedBallot bad = v2;
+        bad.contests[0].selections[0].proof.compact.challenges[0] = crypto::Scalar::random();
+        bad.device_signature = device_key().sign(encode_ballot_body(bad));
+        auto refused = verify(bad);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.find("option '" + bad.contests[0].selections[0].option_id +
+                                              "'") != std::string::npos,
+                 refused.error().message.c_str());
+        // A version 2 header on version 3 bytes (or the reverse) does not decode.
+        Bytes relabelled = encode_ballot(p.ballot);
+        relabelled[1] = 2;
+        QVERIFY(!decode_ballot(relabelled).ok());
+        Bytes promoted = bytes;
+        promoted[1] = 3;
+        QVERIFY(!decode_ballot(promoted).ok());
     }
 
     void rejects_ballot_of_another_election_or_style() {
@@ -240,7 +323,7 @@ private slots:
     // A version 1 ballot (format v1: proofs bound to the id alone) is refused by its version.
     void refuses_a_version_1_ballot() {
         Bytes bytes = encode_ballot(encrypt({{"mayor", {"ada"}}}, "old").ballot);
-        QCOMPARE(bytes[1], std::uint8_t{2});
+        QCOMPARE(bytes[1], encrypted_ballot_version);
         bytes[1] = 1;
         auto decoded = decode_ballot(bytes);
         QVERIFY(!decoded.ok());

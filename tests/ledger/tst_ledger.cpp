@@ -27,7 +27,7 @@ void prove_again(EncryptedBallot& b, const PreparedBallot& made, const ElectionC
         std::uint64_t count = 0;
         for (std::size_t o = 0; o < contest.selections.size(); ++o) {
             EncryptedSelection& sel = contest.selections[o];
-            sel.proof = crypto::prove_zero_or_one(
+            sel.proof = crypto::prove_zero_or_one_committed(
                             e.base_hash, ballot_proof_context(b, contest.contest_id, sel.option_id),
                             sel.ciphertext, e.joint_key, made.marks[c][o], made.nonces[c][o])
                             .value();
@@ -36,9 +36,9 @@ void prove_again(EncryptedBallot& b, const PreparedBallot& made, const ElectionC
             count += made.marks[c][o];
         }
         contest.selection_count_proof =
-            crypto::prove_range(e.base_hash, ballot_proof_context(b, contest.contest_id, ""), sum,
-                                e.joint_key, count, nonce_sum,
-                                e.manifest.find_contest(contest.contest_id)->vote_for)
+            crypto::prove_range_committed(
+                e.base_hash, ballot_proof_context(b, contest.contest_id, ""), sum, e.joint_key,
+                count, nonce_sum, e.manifest.find_contest(contest.contest_id)->vote_for)
                 .value();
     }
 }

@@ -207,20 +207,27 @@ class Reader {
     text() {
         return decoder.decode(this.take(this.u32()));
     }
-    rangeProof() {
+    // A ballot's range proof (docs/encoding.md §1, §4): the limit N, then 64(N+1) bytes in a
+    // version 2 ballot, 128(N+1) in a version 3 one (the commitments first). The page reads past
+    // it; the proofs are psephos verify's V19.
+    rangeProof(version) {
         const n = this.u32();
         if (n < 1 || n > 255) throw new Error(`${this.what} at byte ${this.at}: bad range proof limit`);
-        this.take(64 * (n + 1));
+        this.take((version >= 3 ? 128 : 64) * (n + 1));
     }
     end() {
         if (this.at !== this.bytes.length) throw new Error(`${this.what}: ${this.bytes.length - this.at} bytes left over`);
     }
 }
 
-// The fields of an encrypted ballot (0x02 version 2) the receipt page needs, and its body.
+// The fields of an encrypted ballot (0x02 version 2 or 3) the receipt page needs, and its body.
 export function parseBallot(record) {
     const r = new Reader(record, 'encrypted ballot');
-    if (r.u8() !== 0x02 || r.u8() !== 2) throw new Error('not an encrypted ballot record (0x02 version 2)');
+    const type = r.u8();
+    const version = r.u8();
+    if (type !== 0x02 || (version !== 2 && version !== 3)) {
+        throw new Error('not an encrypted ballot record (0x02 version 2 or 3)');
+    }
     const ballot = {baseHash: r.take(32).slice()};
     ballot.ballotId = r.text();
     ballot.deviceId = r.text();
@@ -236,9 +243,9 @@ export function parseBallot(record) {
         for (let s = 0; s < selections; ++s) {
             contest.options.push(r.text());
             r.take(64);
-            r.rangeProof();
+            r.rangeProof(version);
         }
-        r.rangeProof();
+        r.rangeProof(version);
         ballot.contests.push(contest);
     }
     if (record.length - r.at !== 64) throw new Error('encrypted ballot: not followed by a 64-byte signature');

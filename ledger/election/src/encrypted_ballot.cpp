@@ -5,10 +5,12 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 
 #include "psephos/crypto/merkle_tree.hpp"
+#include "psephos/crypto/public_committed_proofs.hpp"
 #include "psephos/crypto/public_proofs.hpp"
 #include "psephos/election/canonical_encoding.hpp"
 
@@ -24,12 +26,20 @@ constexpr std::size_t max_contests = 1000;
 constexpr std::size_t max_options = 1000;
 constexpr std::uint64_t timestamp_resolution = 3600;
 
-void write_proof(CanonicalWriter& w, const RangeProof& proof) {
+void write_proof(CanonicalWriter& w, const BallotRangeProof& proof, std::uint8_t version) {
     w.u32(proof.limit());
-    w.fixed(proof.to_bytes());
+    if (version >= committed_proofs_ballot_version) {
+        if (proof.commitments.size() != 2 * (std::size_t{proof.limit()} + 1)) {
+            throw std::logic_error("encode_ballot: a version " + std::to_string(version) +
+                                   " ballot's range proof needs its 2(L+1) commitments");
+        }
+        for (const auto& p : proof.commitments) w.point(p);
+    }
+    w.fixed(proof.compact.to_bytes());
 }
 
-RangeProof read_proof(CanonicalReader& r, std::string_view field, std::uint32_t expected_limit) {
+BallotRangeProof read_proof(CanonicalReader& r, std::string_view field,
+                            std::uint32_t expected_limit) {
     const std::uint32_t limit = r.u32(field);
     if (!r.ok()) return {};
     if (limit != expected_limit && expected_limit != 0) {
@@ -42,14 +52,24 @@ RangeProof read_proof(CanonicalReader& r, std::string_view field, std::uint32_t 
                           std::to_string(crypto::max_range_limit) + "]");
         return {};
     }
+    BallotRangeProof proof;
+    if (r.version() >= committed_proofs_ballot_version) {
+        // Every commitment is a point: validated here, by libsodium, like the ciphertexts.
+        for (std::uint32_t j = 0; j <= limit && r.ok(); ++j) {
+            const std::string branch = std::string(field) + " branch " + std::to_string(j);
+            proof.commitments.push_back(r.point(branch + " a"));
+            proof.commitments.push_back(r.point(branch + " b"));
+        }
+    }
     const ByteSpan bytes = r.fixed(field, 2 * (std::size_t{limit} + 1) * Scalar::size);
     if (!r.ok()) return {};
-    auto proof = RangeProof::from_bytes(bytes, limit);
-    if (!proof) {
-        r.fail(field, proof.error().message);
+    auto compact = RangeProof::from_bytes(bytes, limit);
+    if (!compact) {
+        r.fail(field, compact.error().message);
         return {};
     }
-    return std::move(proof).value();
+    proof.compact = std::move(compact).value();
+    return proof;
 }
 
 void write_body(CanonicalWriter& w, const EncryptedBallot& b) {
@@ -68,14 +88,15 @@ void write_body(CanonicalWriter& w, const EncryptedBallot& b) {
             w.text(s.option_id);
             w.point(s.ciphertext.alpha);
             w.point(s.ciphertext.beta);
-            write_proof(w, s.proof);
+            write_proof(w, s.proof, b.version);
         }
-        write_proof(w, c.selection_count_proof);
+        write_proof(w, c.selection_count_proof, b.version);
     }
 }
 
 EncryptedBallot read_ballot(CanonicalReader& r) {
     EncryptedBallot b;
+    b.version = r.version();
     b.election_base_hash = r.hash("election base hash");
     b.ballot_id = r.text("ballot id", max_id_size);
     b.device_id = r.text("device id", max_id_size);
@@ -112,7 +133,12 @@ std::string quoted(std::string_view id) { return "'" + std::string(id) + "'"; }
 }  // namespace
 
 Bytes encode_ballot_body(const EncryptedBallot& ballot) {
-    CanonicalWriter w(RecordType::encrypted_ballot, encrypted_ballot_version);
+    if (ballot.version < oldest_encrypted_ballot_version ||
+        ballot.version > encrypted_ballot_version) {
+        throw std::logic_error("encode_ballot: version " + std::to_string(ballot.version) +
+                               " is not one this build writes");
+    }
+    CanonicalWriter w(RecordType::encrypted_ballot, ballot.version);
     write_body(w, ballot);
     return w.take();
 }
@@ -126,7 +152,7 @@ Bytes encode_ballot(const EncryptedBallot& ballot) {
 
 Result<EncryptedBallot> decode_ballot(ByteSpan data) {
     CanonicalReader r(data, RecordType::encrypted_ballot, encrypted_ballot_version,
-                      "encrypted ballot", encrypted_ballot_version);
+                      "encrypted ballot", oldest_encrypted_ballot_version);
     EncryptedBallot b = read_ballot(r);
     if (auto ok = r.finish(); !ok) return ok.error();
     return b;
@@ -306,8 +332,8 @@ Result<crypto::EncryptedContestSelections> encrypt_contest_full(
         count += marks[i];
         out.selections.push_back(std::move(s).value());
     }
-    auto proof = crypto::prove_range(election.base_hash, count_context, sum, election.joint_key,
-                                     count, nonce_sum, vote_for);
+    auto proof = crypto::prove_range_committed(election.base_hash, count_context, sum,
+                                               election.joint_key, count, nonce_sum, vote_for);
     if (!proof) return proof.error();
     out.count_proof = std::move(proof).value();
     return out;
@@ -390,6 +416,47 @@ Result<PreparedBallot> encrypt_ballot(const ElectionContext& election, const Bal
     return prepared;
 }
 
+namespace {
+// A version 3 ballot's range proofs, gathered to be checked as one random linear combination
+// (crypto::verify_range_committed_batch); each keeps its statement's parts alive and the name an
+// error gives it ("ballot 'b-1': contest 'mayor': option 'alice'").
+class BallotProofBatch {
+public:
+    void add(Bytes context, const crypto::DecodedCiphertext& ciphertext, std::uint32_t limit,
+             const BallotRangeProof& proof, std::string name) {
+        entries_.push_back(std::make_unique<Entry>(
+            Entry{std::move(context), ciphertext, limit,
+                  crypto::DecodedCommittedRangeProof::from_proof(proof), std::move(name)}));
+    }
+
+    // The first refused proof's error, named; the batch falls back to per-proof checks itself.
+    Status verify(const Hash32& base_hash, const crypto::DecodedPoint& joint_key) const {
+        std::vector<crypto::CommittedRangeStatement> statements;
+        statements.reserve(entries_.size());
+        for (const auto& e : entries_)
+            statements.push_back({e->context, &e->ciphertext, e->limit, &e->proof});
+        const crypto::BatchVerification result =
+            crypto::verify_range_committed_batch(base_hash, joint_key, statements);
+        if (result.ok()) return {};
+        // The refused proof checked again on its own, for an error without the batch's index.
+        const Entry& bad = *entries_[result.refused.front()];
+        Status alone = crypto::verify_range_committed(base_hash, bad.context, bad.ciphertext,
+                                                      joint_key, bad.limit, bad.proof);
+        return (alone ? result.errors.front() : alone.error()).within(bad.name);
+    }
+
+private:
+    struct Entry {
+        Bytes context;
+        crypto::DecodedCiphertext ciphertext;
+        std::uint32_t limit;
+        crypto::DecodedCommittedRangeProof proof;
+        std::string name;
+    };
+    std::vector<std::unique_ptr<Entry>> entries_;  // stable addresses for the statements
+};
+}  // namespace
+
 Status verify_ballot_signature(const crypto::Ed25519PublicKey& device_key,
                                const EncryptedBallot& b) {
     if (auto ok = crypto::verify_signature(device_key, encode_ballot_body(b), b.device_signature);
@@ -431,7 +498,13 @@ Status verify_ballot_contents(const ElectionContext& election, const EncryptedBa
         return fail(std::to_string(b.contests.size()) + " contests, the ballot style has " +
                     std::to_string(style->contests.size()));
     }
+    // The proofs on the public backend (docs/crypto.md §1.1): each ciphertext decoded once more
+    // into unencoded points, reused by its 0/1 proof and by the contest's sum. A version 2
+    // ballot's compact proofs are checked one by one (§4.2.1); a version 3 ballot's
+    // commitment-form proofs are gathered and checked as one batch (§4.6).
     const crypto::DecodedPoint joint_key(election.joint_key);
+    const bool batched = b.version >= committed_proofs_ballot_version;
+    BallotProofBatch batch;
     for (std::size_t i = 0; i < b.contests.size(); ++i) {
         const EncryptedContest& ec = b.contests[i];
         const Contest* contest = m.find_contest(style->contests[i]);
@@ -446,8 +519,6 @@ Status verify_ballot_contents(const ElectionContext& election, const EncryptedBa
                                   " selections for " + std::to_string(contest->options.size()) +
                                   " options");
         }
-        // The proofs on the public backend (docs/crypto.md §1.1, §4.2.1): each ciphertext decoded
-        // once more into unencoded points, reused by its 0/1 proof and by the contest's sum.
         crypto::PublicCiphertext sum;
         for (std::size_t j = 0; j < ec.selections.size(); ++j) {
             const EncryptedSelection& s = ec.selections[j];
@@ -463,23 +534,31 @@ Status verify_ballot_contents(const ElectionContext& election, const EncryptedBa
                                   in_contest + ": option " + quoted(option_id) +
                                       ": alpha is the identity (a zero nonce shows the mark)");
             const crypto::DecodedCiphertext ciphertext(s.ciphertext);
-            if (auto ok = crypto::verify_range_public(
-                    election.base_hash, ballot_proof_context(b, contest->id, option_id), ciphertext,
-                    joint_key, 1, s.proof);
-                !ok) {
-                return ok.error().within(in_contest + ": option " + quoted(option_id));
-            }
             sum.alpha += ciphertext.unencoded.alpha;
             sum.beta += ciphertext.unencoded.beta;
+            Bytes context = ballot_proof_context(b, contest->id, option_id);
+            std::string name = in_contest + ": option " + quoted(option_id);
+            if (batched) {
+                batch.add(std::move(context), ciphertext, 1, s.proof, std::move(name));
+            } else if (auto ok = crypto::verify_range_public(
+                           election.base_hash, context, ciphertext, joint_key, 1, s.proof.compact);
+                       !ok) {
+                return ok.error().within(name);
+            }
         }
-        if (auto ok = crypto::verify_range_public(election.base_hash,
-                                                  ballot_proof_context(b, contest->id, ""),
-                                                  crypto::DecodedCiphertext(sum), joint_key,
-                                                  contest->vote_for, ec.selection_count_proof);
-            !ok) {
-            return ok.error().within(in_contest + ": selection count");
+        Bytes count_context = ballot_proof_context(b, contest->id, "");
+        std::string name = in_contest + ": selection count";
+        if (batched) {
+            batch.add(std::move(count_context), crypto::DecodedCiphertext(sum), contest->vote_for,
+                      ec.selection_count_proof, std::move(name));
+        } else if (auto ok = crypto::verify_range_public(
+                       election.base_hash, count_context, crypto::DecodedCiphertext(sum), joint_key,
+                       contest->vote_for, ec.selection_count_proof.compact);
+                   !ok) {
+            return ok.error().within(name);
         }
     }
+    if (batched) return batch.verify(election.base_hash, joint_key);
     return {};
 }
 

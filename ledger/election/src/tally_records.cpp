@@ -389,7 +389,7 @@ Status DistrictTallyBuilder::add_record(ByteSpan record) {
     // element: the ciphertexts are decoded once, below, by the public backend, which validates
     // them.
     CanonicalReader r(record, RecordType::encrypted_ballot, encrypted_ballot_version,
-                      "encrypted ballot", encrypted_ballot_version);
+                      "encrypted ballot", oldest_encrypted_ballot_version);
     r.hash("election base hash");
     r.text("ballot id", max_id_size);
     r.text("device id", max_id_size);
@@ -409,7 +409,7 @@ Status DistrictTallyBuilder::add_record(ByteSpan record) {
     auto skip_proof = [&](const std::string& field) {
         const std::uint32_t limit = r.u32(field);
         if (r.ok() && (limit == 0 || limit > crypto::max_range_limit)) r.fail(field, "bad limit");
-        if (r.ok()) r.fixed(field, 2 * (std::size_t{limit} + 1) * crypto::Scalar::size);
+        if (r.ok()) r.fixed(field, ballot_range_proof_size(r.version(), limit));
     };
     for (std::size_t c = 0; c < contests && r.ok(); ++c) {
         auto& contest = sums_[c];

@@ -52,7 +52,7 @@ Error refuse(const std::string& message) { return make_error(ErrorCode::refused,
 Result<std::string> ballot_district(ByteSpan record) {
     election::CanonicalReader r(record, election::RecordType::encrypted_ballot,
                                 election::encrypted_ballot_version, "encrypted ballot",
-                                election::encrypted_ballot_version);
+                                election::oldest_encrypted_ballot_version);
     r.hash("election base hash");
     r.text("ballot id", 64);
     r.text("device id", 64);

@@ -256,8 +256,9 @@ crypto::Ed25519PublicKey Reader::ed_key() {
     }
     return k.value();
 }
-crypto::RangeProof Reader::range_proof(std::optional<std::uint32_t> expected_limit) {
-    crypto::RangeProof proof;
+crypto::DecodedCommittedRangeProof Reader::range_proof(std::optional<std::uint32_t> expected_limit,
+                                                       bool committed) {
+    crypto::DecodedCommittedRangeProof proof;
     const std::uint32_t limit = u32();
     if (!ok()) return proof;
     if (expected_limit && limit != *expected_limit) {
@@ -269,8 +270,25 @@ crypto::RangeProof Reader::range_proof(std::optional<std::uint32_t> expected_lim
         fail("range proof limit " + std::to_string(limit));
         return proof;
     }
-    for (std::uint32_t j = 0; j <= limit; ++j) proof.challenges.push_back(scalar());
-    for (std::uint32_t j = 0; j <= limit; ++j) proof.responses.push_back(scalar());
+    if (committed) {
+        // Bounded by the bytes left before anything is allocated for them.
+        if (data_.size() - at_ < 4 * (std::size_t{limit} + 1) * 32) {
+            fail("truncated: a range proof with limit " + std::to_string(limit) + " needs " +
+                 std::to_string(4 * (std::size_t{limit} + 1) * 32) + " bytes");
+            return proof;
+        }
+        for (std::uint32_t j = 0; j < 2 * (limit + 1) && ok(); ++j) {
+            const ByteSpan b = take(32);
+            auto p = crypto::DecodedPoint::from_bytes(b);
+            if (!p) {
+                fail("range proof commitment " + std::to_string(j) + ": " + p.error().message);
+                return proof;
+            }
+            proof.commitments.push_back(std::move(p).value());
+        }
+    }
+    for (std::uint32_t j = 0; j <= limit; ++j) proof.compact.challenges.push_back(scalar());
+    for (std::uint32_t j = 0; j <= limit; ++j) proof.compact.responses.push_back(scalar());
     return proof;
 }
 void Reader::done() {
@@ -323,7 +341,13 @@ PerOption<T> read_per_option(Reader& r, F read_value) {
 }
 
 void read_ballot(Reader& r, DecodedBallot& b) {
-    r.header(RecordKind::cast_ballot, 2);
+    const std::uint8_t type = r.u8();
+    b.version = r.u8();
+    if (r.ok() && (type != static_cast<std::uint8_t>(RecordKind::cast_ballot) ||
+                   b.version < oldest_ballot_version || b.version > committed_ballot_version))
+        r.fail("not an encrypted ballot of version " + std::to_string(oldest_ballot_version) +
+               " or " + std::to_string(committed_ballot_version));
+    const bool committed = b.version >= committed_ballot_version;
     b.base_hash = r.hash();
     b.ballot_id = r.text(64);
     b.device_id = r.text(64);
@@ -341,10 +365,10 @@ void read_ballot(Reader& r, DecodedBallot& b) {
             DecodedSelection sel;
             sel.id = r.text(64);
             sel.ciphertext = r.ciphertext();
-            sel.proof = r.range_proof(1);
+            sel.proof = r.range_proof(1, committed);
             contest.selections.push_back(std::move(sel));
         }
-        contest.count_proof = r.range_proof(std::nullopt);
+        contest.count_proof = r.range_proof(std::nullopt, committed);
         b.contests.push_back(std::move(contest));
     }
     const ByteSpan sig = r.take(64);

@@ -16,6 +16,7 @@
 #include "psephos/crypto/elgamal.hpp"
 #include "psephos/crypto/point.hpp"
 #include "psephos/crypto/public_ciphertext.hpp"
+#include "psephos/crypto/public_committed_proofs.hpp"
 #include "psephos/crypto/range_proof.hpp"
 #include "psephos/crypto/result.hpp"
 #include "psephos/crypto/scalar.hpp"
@@ -98,7 +99,11 @@ public:
     crypto::DecodedCiphertext ciphertext();
     crypto::Scalar scalar();
     crypto::Ed25519PublicKey ed_key();
-    crypto::RangeProof range_proof(std::optional<std::uint32_t> expected_limit);
+    // A ballot's range proof (docs/encoding.md §4): u32 limit, then in commitment form
+    // (`committed`, ballot version 3) a_0, b_0, …, a_L, b_L decoded once by the public backend,
+    // then c_0 … c_L, v_0 … v_L. `commitments` stays empty for the compact form.
+    crypto::DecodedCommittedRangeProof range_proof(std::optional<std::uint32_t> expected_limit,
+                                                   bool committed);
     void done();
 
 private:
@@ -151,14 +156,19 @@ struct DecodedSelection {
     // Decoded once by the public backend (docs/crypto.md §1.1): unencoded for the proofs and the
     // tally, and the 64 bytes as in the record for transcripts, names and openings.
     crypto::DecodedCiphertext ciphertext;
-    crypto::RangeProof proof;
+    crypto::DecodedCommittedRangeProof proof;  // commitments empty in a version 2 ballot
 };
 struct DecodedContest {
     std::string id;
     std::vector<DecodedSelection> selections;
-    crypto::RangeProof count_proof;
+    crypto::DecodedCommittedRangeProof count_proof;
 };
+// Encrypted ballot versions the verifier reads (docs/encoding.md §4): 2 with compact range
+// proofs, 3 with commitment-form ones (checked as one batch per ballot).
+inline constexpr std::uint8_t oldest_ballot_version = 2;
+inline constexpr std::uint8_t committed_ballot_version = 3;
 struct DecodedBallot {
+    std::uint8_t version = 0;
     Hash32 base_hash;
     std::string ballot_id, device_id, district_id, style_id;
     std::uint64_t timestamp = 0;

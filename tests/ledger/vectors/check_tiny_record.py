@@ -336,9 +336,11 @@ class Reader:
 
     def __init__(self, data, record_type=None, name="record", version=1):
         self.data, self.at, self.name = data, 0, name
+        versions = version if isinstance(version, tuple) else (version,)
         if record_type is not None:
-            if self.u8() != record_type or self.u8() != version:
-                self.fail("not a %s record of version %d" % (name, version))
+            t, self.version = self.u8(), self.u8()
+            if t != record_type or self.version not in versions:
+                self.fail("not a %s record of version %s" % (name, " or ".join(map(str, versions))))
 
     def fail(self, why):
         raise Invalid("%s at byte %d: %s" % (self.name, self.at, why))
@@ -508,18 +510,23 @@ def check_manifest_rules(j):
 
 
 def read_proof(r, expected_limit):
+    """docs/encoding.md §1: u32 N, in a version 3 ballot a_0, b_0, ..., a_N, b_N (points), then
+    c_0 ... c_N, v_0 ... v_N. The commitments are None for a version 2 ballot."""
     limit = r.u32()
     if expected_limit is not None and limit != expected_limit:
         r.fail("range proof limit %d, expected %d" % (limit, expected_limit))
     if not 1 <= limit <= 255:
         r.fail("range proof limit")
+    commitments = None
+    if r.version >= 3:
+        commitments = [(r.point(), r.point()) for _ in range(limit + 1)]
     cs = [r.scalar() for _ in range(limit + 1)]
     vs = [r.scalar() for _ in range(limit + 1)]
-    return limit, cs, vs
+    return limit, cs, vs, commitments
 
 
 def decode_ballot(data):
-    r = Reader(data, 0x02, "encrypted ballot", version=2)
+    r = Reader(data, 0x02, "encrypted ballot", version=(2, 3))
     b = {"base_hash": r.take(32), "ballot_id": r.text(64), "device_id": r.text(64),
          "district_id": r.text(64), "style_id": r.text(64), "timestamp": r.u64(),
          "previous": r.take(32), "contests": []}
@@ -815,7 +822,10 @@ def verify_schnorr(base_hash, context, k, c, v):
 
 
 def verify_range(base_hash, context, alpha, beta, key, limit, proof):
-    plimit, cs, vs = proof
+    """docs/election-record.md §4.7. In commitment form (version 3) the transcript hashes the
+    commitments as received and each must equal the point the compact check recomputes; checking
+    them one by one is one of the two ways §4.7 allows (the C++ verifier batches them)."""
+    plimit, cs, vs, commitments = proof
     if plimit != limit:
         return False
     t = Transcript("psephos/v1/range")
@@ -827,8 +837,17 @@ def verify_range(base_hash, context, alpha, beta, key, limit, proof):
     t.append("limit", u64(limit))
     beta_j = beta
     for j in range(limit + 1):
-        t.append("a", point_encode(add(mul(vs[j], G), mul(cs[j], alpha))))
-        t.append("b", point_encode(add(mul(vs[j], key), mul(cs[j], beta_j))))
+        a = add(mul(vs[j], G), mul(cs[j], alpha))
+        b = add(mul(vs[j], key), mul(cs[j], beta_j))
+        if commitments is None:
+            t.append("a", point_encode(a))
+            t.append("b", point_encode(b))
+        else:
+            (a_bytes, a_given), (b_bytes, b_given) = commitments[j]
+            if not (pt_eq(a, a_given) and pt_eq(b, b_given)):
+                return False
+            t.append("a", a_bytes)
+            t.append("b", b_bytes)
         beta_j = sub(beta_j, G)
     return t.challenge("c") == sum(cs) % L
 
@@ -1868,6 +1887,67 @@ def format_values(values):
     return HEADER + "".join("%s %s\n" % kv for kv in sorted(values.items(), key=sort_key))
 
 
+def check_ballot_example(election_path, ballot_hex_path, device_pub_path):
+    """The worked example of docs/encoding.md §7 checked from the document's layouts alone: the
+    finalized manifest's base hash and joint key, the ballot decoded (version 2 or 3), its style's
+    contests and options, every range proof (§4.7) and the device's signature."""
+    with open(election_path, encoding="utf-8") as f:
+        manifest_bin = encode_manifest_json(json.load(f))
+    m = decode_manifest(manifest_bin)
+    base_hash = domain_hash("psephos/v1/election-base-hash", manifest_bin)
+    with open(ballot_hex_path) as f:
+        data = bytes.fromhex(f.read().strip())
+    with open(device_pub_path) as f:
+        lines = dict(l.split(": ", 1) for l in f.read().splitlines()[1:] if ": " in l)
+    device_key = base64.b64decode(lines["public"], validate=True)
+    b = decode_ballot(data)
+    assert b["base_hash"] == base_hash, "base hash"
+    style = next(s for s in m["styles"] if s["id"] == b["style_id"])
+    assert b["district_id"] in style["districts"], "district"
+    assert [c["id"] for c in b["contests"]] == style["contests"], "contests"
+    contests = {c["id"]: c for c in m["contests"]}
+    proofs = 0
+    for c in b["contests"]:
+        contest = contests[c["id"]]
+        assert [s["id"] for s in c["selections"]] == [o for o, _ in contest["options"]], "options"
+        alpha, beta = IDENTITY, IDENTITY
+        for sel in c["selections"]:
+            assert verify_range(base_hash, proof_context(b, c["id"], sel["id"]), sel["alpha"],
+                                sel["beta"], m["joint_key"], 1, sel["proof"]), \
+                "%s %s: 0/1 proof" % (c["id"], sel["id"])
+            alpha, beta = add(alpha, sel["alpha"]), add(beta, sel["beta"])
+            proofs += 1
+        assert verify_range(base_hash, proof_context(b, c["id"], ""), alpha, beta, m["joint_key"],
+                            contest["vote_for"], c["count_proof"]), "%s: count proof" % c["id"]
+        proofs += 1
+    assert ed25519_verify(device_key, b["body"], b["signature"]), "device signature"
+    committed = b["contests"][0]["count_proof"][3] is not None
+    print("%s: version %d ballot '%s', %d range proofs%s and the device signature verify" %
+          (os.path.basename(ballot_hex_path), 3 if committed else 2, b["ballot_id"], proofs,
+           " (commitment form)" if committed else ""))
+    # One byte of each commitment or proof scalar changed must be refused.
+    refused = 0
+    body_end = len(data) - 64
+    count_proof_size = 4 + (4 if committed else 2) * 32 * (b["contests"][-1]["count_proof"][0] + 1)
+    for at in range(body_end - count_proof_size, body_end, 7):
+        changed = bytearray(data)
+        changed[at] ^= 0x01
+        try:
+            cb = decode_ballot(bytes(changed))
+            c = cb["contests"][-1]
+            alpha, beta = IDENTITY, IDENTITY
+            for sel in c["selections"]:
+                alpha, beta = add(alpha, sel["alpha"]), add(beta, sel["beta"])
+            ok = verify_range(base_hash, proof_context(cb, c["id"], ""), alpha, beta,
+                              m["joint_key"], contests[c["id"]]["vote_for"], c["count_proof"])
+        except (Invalid, AssertionError):
+            ok = False
+        assert not ok, "a changed count-proof byte at %d was accepted" % at
+        refused += 1
+    print("  %d changed bytes of its last count proof refused" % refused)
+    return True
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -1879,7 +1959,16 @@ def main():
                         help="also check that each of a list of changes makes its step fail")
     parser.add_argument("--anchors-only", action="store_true",
                         help="run only V28 and the steps it needs, compare no values")
+    parser.add_argument("--ballot-example", nargs=3, metavar=("ELECTION", "BALLOT_HEX", "DEVICE_PUB"),
+                        help="check a worked example ballot (docs/encoding.md §7) and exit")
     args = parser.parse_args()
+
+    if args.ballot_example:
+        try:
+            return 0 if check_ballot_example(*args.ballot_example) else 1
+        except (Invalid, AssertionError) as e:
+            print("FAIL: %s" % e)
+            return 1
 
     v = Verifier(args.record)
     if args.anchors_only:

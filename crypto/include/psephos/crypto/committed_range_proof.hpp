@@ -30,6 +30,8 @@ struct CommittedRangeProof {
     static constexpr std::size_t size_for(std::uint32_t limit) {
         return 4 * (std::size_t{limit} + 1) * Scalar::size;
     }
+
+    friend bool operator==(const CommittedRangeProof&, const CommittedRangeProof&) = default;
 };
 
 // prove_range, keeping the commitments. Fails as prove_range does (a false statement, a limit

@@ -16,7 +16,7 @@ namespace psephos::crypto {
 
 struct EncryptedContestSelections {
     std::vector<EncryptedSelection> selections;  // in option order, each with its nonce
-    RangeProof count_proof;                      // Σ marks ∈ [0, L] on Σ ciphertexts
+    CommittedRangeProof count_proof;             // Σ marks ∈ [0, L] on Σ ciphertexts
 };
 
 class PrecomputedContest {

@@ -24,16 +24,18 @@
 
 #include "psephos/crypto/background_pool.hpp"
 
+#include "psephos/crypto/committed_range_proof.hpp"
 #include "psephos/crypto/elgamal.hpp"
-#include "psephos/crypto/range_proof.hpp"
 
 namespace psephos::crypto {
 
-// One encrypted selection with its 0/1 proof, and the nonce that opens it on a Benaloh challenge
-// (decrypt_with_nonce) and that the contest's range proof sums. The nonce is secret until revealed.
+// One encrypted selection with its 0/1 proof in commitment form (committed_range_proof.hpp: the
+// commitments a_0, b_0, a_1, b_1 and the compact proof, which verify_zero_or_one checks alone),
+// and the nonce that opens it on a Benaloh challenge (decrypt_with_nonce) and that the contest's
+// range proof sums. The nonce is secret until revealed.
 struct EncryptedSelection {
     Ciphertext ciphertext;
-    RangeProof proof;
+    CommittedRangeProof proof;
     Scalar nonce;
 };
 

@@ -30,6 +30,9 @@ struct DecodedCommittedRangeProof {
     // The layout of CommittedRangeProof::to_bytes for this limit; errors name the commitment,
     // challenge or response that does not decode.
     static Result<DecodedCommittedRangeProof> from_bytes(ByteSpan data, std::uint32_t limit);
+    // From a proof whose commitments libsodium already validated (a decoded ballot's): each
+    // commitment converted to the public backend once.
+    static DecodedCommittedRangeProof from_proof(const CommittedRangeProof& proof);
     Bytes to_bytes() const;
 };
 

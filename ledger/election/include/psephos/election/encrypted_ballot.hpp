@@ -13,22 +13,38 @@
 #include <vector>
 
 #include "psephos/crypto/background_pool.hpp"
+#include "psephos/crypto/committed_range_proof.hpp"
 #include "psephos/crypto/ed25519.hpp"
 #include "psephos/crypto/precomputed_contest.hpp"
-#include "psephos/crypto/range_proof.hpp"
 #include "psephos/election/election_context.hpp"
 
 namespace psephos::election {
 
-// The encrypted ballot record's version (docs/encoding.md §2). Version 2 binds device, district
-// and ballot style in every proof context (format v2); a version 1 ballot's proofs were made
-// without them, and every decoder refuses it by its version.
-inline constexpr std::uint8_t encrypted_ballot_version = 2;
+// The encrypted ballot record's versions (docs/encoding.md §2, §4). Version 2 binds device,
+// district and ballot style in every proof context (format v2); a version 1 ballot's proofs were
+// made without them, and every decoder refuses it by its version. Version 3 (what kiosks make)
+// carries every range proof in commitment form (docs/crypto.md §4.6), so that a ballot's proofs
+// are checked as one batch; version 2 ballots (records made before it) still decode and verify.
+inline constexpr std::uint8_t encrypted_ballot_version = 3;
+inline constexpr std::uint8_t oldest_encrypted_ballot_version = 2;
+// The first version whose range proofs carry their commitments.
+inline constexpr std::uint8_t committed_proofs_ballot_version = 3;
+
+// The bytes of a range proof with limit L in a ballot of this version, after its u32 limit:
+// 64(L+1) for the compact form, 128(L+1) with the commitments.
+constexpr std::size_t ballot_range_proof_size(std::uint8_t version, std::uint32_t limit) {
+    return (version >= committed_proofs_ballot_version ? 4 : 2) * (std::size_t{limit} + 1) *
+           crypto::Scalar::size;
+}
+
+// A range proof as a ballot carries it: `compact` always; `commitments` (a_0, b_0, …, a_L, b_L)
+// in version 3, empty in version 2.
+using BallotRangeProof = crypto::CommittedRangeProof;
 
 struct EncryptedSelection {
     std::string option_id;
     crypto::Ciphertext ciphertext;
-    crypto::RangeProof proof;  // 0/1 (limit 1)
+    BallotRangeProof proof;  // 0/1 (limit 1)
 
     friend bool operator==(const EncryptedSelection&, const EncryptedSelection&) = default;
 };
@@ -36,12 +52,15 @@ struct EncryptedSelection {
 struct EncryptedContest {
     std::string contest_id;
     std::vector<EncryptedSelection> selections;  // in the manifest's option order
-    crypto::RangeProof selection_count_proof;    // Σ selections ∈ [0, vote_for]
+    BallotRangeProof selection_count_proof;      // Σ selections ∈ [0, vote_for]
 
     friend bool operator==(const EncryptedContest&, const EncryptedContest&) = default;
 };
 
 struct EncryptedBallot {
+    // The record version it is encoded in (oldest_encrypted_ballot_version …
+    // encrypted_ballot_version); it decides the proofs' form.
+    std::uint8_t version = encrypted_ballot_version;
     Hash32 election_base_hash;
     std::string ballot_id;
     std::string device_id;
@@ -55,7 +74,9 @@ struct EncryptedBallot {
     friend bool operator==(const EncryptedBallot&, const EncryptedBallot&) = default;
 };
 
-// Canonical encoding: the signed body, then the 64-byte signature.
+// Canonical encoding: the signed body, then the 64-byte signature, in ballot.version. Throws
+// std::logic_error for a version 3 ballot whose proof lacks its 2(L+1) commitments, or a
+// version this build does not write (never for a ballot encrypt_ballot or decode_ballot made).
 Bytes encode_ballot_body(const EncryptedBallot& ballot);
 Bytes encode_ballot(const EncryptedBallot& ballot);
 Result<EncryptedBallot> decode_ballot(ByteSpan data);
