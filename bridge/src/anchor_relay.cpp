@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <fstream>
 #include <thread>
+#include <variant>
 
 #include "anchor_limits.hpp"
+#include "evm_inclusion.hpp"
 #include "psephos/bridge/evm_abi.hpp"
 #include "psephos/bridge/evm_client.hpp"
 #include "psephos/bridge/secp256k1_key.hpp"
@@ -73,6 +75,8 @@ struct AnchorRelay::Impl {
     std::vector<Secp256k1SigningKey> evm_keys;
     std::vector<Secp256k1SigningKey> bitcoin_keys;
     std::vector<std::unique_ptr<EvmClient>> evm_clients;
+    // The second endpoint of each EVM chain, or null (EvmChainConfig::confirm_rpc_url).
+    std::vector<std::unique_ptr<EvmClient>> confirm_clients;
 
     Impl(ledger::Ledger& l, BridgeConfig c) : ledger(l), config(std::move(c)) {}
 
@@ -169,6 +173,65 @@ struct AnchorRelay::Impl {
         return {};
     }
 
+    // With a second endpoint configured: both endpoints report the recorded transaction `t`
+    // (its sender, nonce and input) in the same block, at the same position, succeeded, and each
+    // counts the configured confirmations. Returns the smaller count, or the step that leaves the
+    // anchor unconfirmed: waiting while they disagree or one has not seen it (a lagging node
+    // catches up; a lying one is never believed alone), retry_later while one fails.
+    std::variant<std::uint64_t, AnchorStep> confirm_on_both(std::size_t i, const AnchorState& a,
+                                                            const election::AnchorTransaction& t) {
+        const EvmChainConfig& c = config.evm[i];
+        EvmClient& second = *confirm_clients[i];
+        const std::string named = "the confirming endpoint " + c.confirm_rpc_url;
+        auto chain_id = second.chain_id();
+        if (!chain_id)
+            return step_of(a, AnchorProgress::retry_later, named + ": " + chain_id.error().message,
+                           t.transaction_id);
+        if (chain_id.value() != c.chain_id) {
+            return step_of(a, AnchorProgress::failed,
+                           named + " serves chain id " + std::to_string(chain_id.value()) +
+                               ", the configuration says " + std::to_string(c.chain_id));
+        }
+        std::optional<EvmInclusion> reports[2];
+        EvmClient* clients[2] = {evm_clients[i].get(), &second};
+        const std::string names[2] = {"the endpoint " + c.rpc_url, named};
+        for (int k = 0; k < 2; ++k) {
+            auto report = look_up_evm_inclusion(*clients[k], t.raw_transaction);
+            if (!report) {
+                // A node that contradicts the recorded transaction is a disagreement too.
+                const bool lied = report.error().code == ErrorCode::verification_failed;
+                return step_of(a, lied ? AnchorProgress::waiting : AnchorProgress::retry_later,
+                               (lied ? "endpoints disagree, not confirmed: " : "") + names[k] +
+                                   ": " + report.error().message,
+                               t.transaction_id);
+            }
+            if (!report.value()) {
+                return step_of(a, AnchorProgress::waiting,
+                               "endpoints disagree, not confirmed: " + names[k] +
+                                   " does not report transaction " + t.transaction_id.to_hex() +
+                                   " mined",
+                               t.transaction_id);
+            }
+            reports[k] = report.value();
+        }
+        if (auto same = check_same_inclusion(*reports[0], *reports[1]); !same) {
+            return step_of(a, AnchorProgress::waiting,
+                           "endpoints disagree, not confirmed: " + same.error().message,
+                           t.transaction_id);
+        }
+        if (!reports[0]->succeeded)
+            return step_of(a, AnchorProgress::waiting, "the receipt reverted", t.transaction_id);
+        const std::uint64_t depth = std::min(reports[0]->confirmations, reports[1]->confirmations);
+        if (depth < c.confirmations) {
+            return step_of(a, AnchorProgress::waiting,
+                           "mined in " + describe_inclusion(*reports[0]) + ", " +
+                               std::to_string(depth) + " of " + std::to_string(c.confirmations) +
+                               " confirmations on both endpoints",
+                           t.transaction_id);
+        }
+        return depth;
+    }
+
     AnchorStep step_evm(std::size_t i, const AnchorState& a) {
         const EvmChainConfig& c = config.evm[i];
         EvmClient& client = *evm_clients[i];
@@ -208,12 +271,18 @@ struct AnchorRelay::Impl {
                                    std::to_string(c.confirmations) + " confirmations",
                                t.transaction_id);
             }
+            std::uint64_t confirmed_depth = confirmations;
+            if (confirm_clients[i]) {
+                auto agreed = confirm_on_both(i, a, t);
+                if (auto* not_confirmed = std::get_if<AnchorStep>(&agreed)) return *not_confirmed;
+                confirmed_depth = std::get<std::uint64_t>(agreed);
+            }
             election::AnchorConfirmation confirmation{
                 a.intent_index,
                 t.transaction_id,
                 r.block_number,
                 r.block_hash,
-                static_cast<std::uint32_t>(std::min<std::uint64_t>(confirmations, 0xFFFFFFFFu)),
+                static_cast<std::uint32_t>(std::min<std::uint64_t>(confirmed_depth, 0xFFFFFFFFu)),
                 now_seconds()};
             auto recorded =
                 ledger.append_bridge_record(election::encode_anchor_confirmation(confirmation));
@@ -497,6 +566,16 @@ Result<std::unique_ptr<AnchorRelay>> AnchorRelay::create(ledger::Ledger& ledger,
         JsonRpcClient rpc(endpoint.value(), c.timeouts);
         if (!c.rpc_certificates.empty()) rpc.use_trusted_certificates(c.rpc_certificates.string());
         impl->evm_clients.push_back(std::make_unique<EvmClient>(std::move(rpc)));
+        std::unique_ptr<EvmClient> second;
+        if (!c.confirm_rpc_url.empty()) {
+            auto confirm = RpcEndpoint::parse(c.confirm_rpc_url);
+            if (!confirm) return confirm.error().within("chain '" + c.name + "': confirm_rpc");
+            JsonRpcClient confirm_rpc(confirm.value(), c.timeouts);
+            if (!c.confirm_rpc_certificates.empty())
+                confirm_rpc.use_trusted_certificates(c.confirm_rpc_certificates.string());
+            second = std::make_unique<EvmClient>(std::move(confirm_rpc));
+        }
+        impl->confirm_clients.push_back(std::move(second));
     }
     for (const BitcoinChainConfig& c : impl->config.bitcoin) {
         auto key = read_secp256k1_key_file(c.key_file);

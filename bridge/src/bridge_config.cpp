@@ -57,16 +57,21 @@ public:
     }
 
     EvmChainConfig evm_chain(const json::object& o, const std::string& at) {
-        known_keys(
-            o,
-            {"name", "rpc", "rpc_certificates", "chain_id", "confirmations", "key_file", "contract",
-             "timeout_ms", "max_fee_per_gas_gwei", "max_fee_per_anchor_gwei", "max_nonce_gap"},
-            at);
+        known_keys(o,
+                   {"name", "rpc", "rpc_certificates", "confirm_rpc", "confirm_rpc_certificates",
+                    "chain_id", "confirmations", "key_file", "contract", "timeout_ms",
+                    "max_fee_per_gas_gwei", "max_fee_per_anchor_gwei", "max_nonce_gap"},
+                   at);
         EvmChainConfig c;
         c.name = text(o, "name", at);
         c.rpc_url = text(o, "rpc", at);
         if (o.contains("rpc_certificates"))
             c.rpc_certificates = resolve(text(o, "rpc_certificates", at));
+        if (o.contains("confirm_rpc")) c.confirm_rpc_url = text(o, "confirm_rpc", at);
+        if (o.contains("confirm_rpc_certificates")) {
+            if (!o.contains("confirm_rpc")) fail(at, "confirm_rpc_certificates needs confirm_rpc");
+            c.confirm_rpc_certificates = resolve(text(o, "confirm_rpc_certificates", at));
+        }
         c.chain_id = number(o, "chain_id", at);
         c.confirmations = static_cast<std::uint32_t>(
             std::min<std::uint64_t>(number(o, "confirmations", at, 1), 1000));
@@ -94,6 +99,13 @@ public:
         if (c.confirmations == 0) fail(at, "confirmations must be at least 1");
         if (auto endpoint = RpcEndpoint::parse(c.rpc_url); !endpoint && !error_)
             fail(at, "rpc: " + endpoint.error().message);
+        if (!c.confirm_rpc_url.empty()) {
+            // Two names for one node would confirm on one node's word.
+            if (c.confirm_rpc_url == c.rpc_url)
+                fail(at, "confirm_rpc must be another endpoint than rpc");
+            else if (auto confirm = RpcEndpoint::parse(c.confirm_rpc_url); !confirm && !error_)
+                fail(at, "confirm_rpc: " + confirm.error().message);
+        }
         return c;
     }
 

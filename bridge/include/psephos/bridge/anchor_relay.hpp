@@ -48,6 +48,12 @@ struct EvmChainConfig {
     // For an https rpc_url: a PEM file of trusted certificates (a pinned certificate or a CA)
     // instead of the system's CAs.
     std::filesystem::path rpc_certificates;
+    // A second, independent endpoint of the same chain (docs/bridge.md §2, "Two endpoints"):
+    // when set, a confirmation is recorded only when both endpoints report the transaction, with
+    // the same sender, nonce and input, in the same block at the same position with the same
+    // receipt status, and each counts at least `confirmations`. Empty: rpc_url's word is taken.
+    std::string confirm_rpc_url;
+    std::filesystem::path confirm_rpc_certificates;  // as rpc_certificates, for confirm_rpc_url
     std::uint64_t chain_id = 0;
     std::uint32_t confirmations = 1;
     std::filesystem::path key_file;
