@@ -453,9 +453,15 @@ struct AnchorRelay::Impl {
 
     Result<JsonRpcClient> bitcoin_client(std::size_t i) const {
         const BitcoinChainConfig& c = config.bitcoin[i];
+        return bitcoin_client_for({c.rpc_url, c.rpc_certificates, c.credentials, c.cookie_file},
+                                  c.timeouts);
+    }
+
+    static Result<JsonRpcClient> bitcoin_client_for(const BitcoinNodeAccess& c,
+                                                    const RpcTimeouts& timeouts) {
         auto endpoint = RpcEndpoint::parse(c.rpc_url);
         if (!endpoint) return endpoint.error();
-        JsonRpcClient rpc(endpoint.value(), c.timeouts);
+        JsonRpcClient rpc(endpoint.value(), timeouts);
         if (!c.rpc_certificates.empty()) rpc.use_trusted_certificates(c.rpc_certificates.string());
         rpc.use_dialect(JsonRpcDialect::bitcoin_core);
         RpcCredentials credentials = c.credentials;
@@ -475,6 +481,65 @@ struct AnchorRelay::Impl {
         if (!credentials.user.empty() || !credentials.password.empty())
             rpc.use_credentials(std::move(credentials));
         return rpc;
+    }
+
+    // With a second Bitcoin node configured: it reports the recorded transaction `t` (its bytes,
+    // when it shows them) in the block the first node named (`block_hash` at `height`) with the
+    // configured confirmations. Returns its count, or the step that leaves the anchor unconfirmed
+    // (as for EVM: waiting while the nodes disagree, retry_later while the second fails).
+    std::variant<std::uint64_t, AnchorStep> confirm_on_second_node(
+        std::size_t i, const AnchorState& a, const election::AnchorTransaction& t,
+        const Hash32& block_hash, std::uint64_t height) {
+        const BitcoinChainConfig& c = config.bitcoin[i];
+        const std::string named = "the confirming node " + c.confirm.rpc_url;
+        const std::string txid = t.transaction_id.to_hex();
+        auto disagree = [&](const std::string& what) {
+            return step_of(a, AnchorProgress::waiting,
+                           "endpoints disagree, not confirmed: " + named + " " + what,
+                           t.transaction_id);
+        };
+        auto client = bitcoin_client_for(c.confirm, c.timeouts);
+        if (!client)
+            return step_of(a, AnchorProgress::failed, named + ": " + client.error().message);
+        auto info = client.value().call("getrawtransaction", {txid, true});
+        if (!info) {
+            if (info.error().message.find("JSON-RPC error -5:") != std::string::npos)
+                return disagree("does not know transaction " + txid);
+            return step_of(a, AnchorProgress::retry_later, named + ": " + info.error().message,
+                           t.transaction_id);
+        }
+        const json::object* o = info.value().if_object();
+        const json::value* block = o ? o->if_contains("blockhash") : nullptr;
+        const json::value* confirmations = o ? o->if_contains("confirmations") : nullptr;
+        const json::value* hex = o ? o->if_contains("hex") : nullptr;
+        if (!block || !block->is_string())
+            return disagree("does not report transaction " + txid + " mined");
+        auto its_block = Hash32::from_hex(block->as_string());
+        if (!its_block || its_block.value() != block_hash)
+            return disagree("reports block " + std::string(block->as_string()) + " against " +
+                            block_hash.to_hex());
+        if (hex && (!hex->is_string() || hex->as_string() != to_hex(t.raw_transaction)))
+            return disagree("reports other bytes for transaction " + txid);
+        auto header = client.value().call("getblockheader", {block->as_string()});
+        if (!header)
+            return step_of(a, AnchorProgress::retry_later, named + ": " + header.error().message,
+                           t.transaction_id);
+        const json::value* its_height =
+            header.value().is_object() ? header.value().as_object().if_contains("height") : nullptr;
+        if (!its_height || !its_height->is_int64() ||
+            its_height->as_int64() != static_cast<std::int64_t>(height))
+            return disagree("reports another height for block " + block_hash.to_hex());
+        const std::uint64_t count =
+            confirmations && confirmations->is_int64() && confirmations->as_int64() > 0
+                ? static_cast<std::uint64_t>(confirmations->as_int64())
+                : 0;
+        if (count < c.confirmations) {
+            return step_of(a, AnchorProgress::waiting,
+                           txid + ": " + std::to_string(count) + " of " +
+                               std::to_string(c.confirmations) + " confirmations on " + named,
+                           t.transaction_id);
+        }
+        return count;
     }
 
     // Broadcasts the recorded transaction (again, harmlessly, after a restart) and records its
@@ -535,12 +600,19 @@ struct AnchorRelay::Impl {
             header.value().is_object() ? header.value().as_object().if_contains("height") : nullptr;
         if (!height || !height->is_int64() || height->as_int64() < 0)
             return step_of(a, AnchorProgress::retry_later, "getblockheader: no height");
+        std::uint64_t depth = count;
+        if (!c.confirm.rpc_url.empty()) {
+            auto agreed = confirm_on_second_node(i, a, t, block_hash.value(),
+                                                 static_cast<std::uint64_t>(height->as_int64()));
+            if (auto* not_confirmed = std::get_if<AnchorStep>(&agreed)) return *not_confirmed;
+            depth = std::min(depth, std::get<std::uint64_t>(agreed));
+        }
         election::AnchorConfirmation confirmation{
             a.intent_index,
             t.transaction_id,
             static_cast<std::uint64_t>(height->as_int64()),
             block_hash.value(),
-            static_cast<std::uint32_t>(std::min<std::uint64_t>(count, 0xFFFFFFFFu)),
+            static_cast<std::uint32_t>(std::min<std::uint64_t>(depth, 0xFFFFFFFFu)),
             now_seconds()};
         auto recorded =
             ledger.append_bridge_record(election::encode_anchor_confirmation(confirmation));

@@ -69,6 +69,16 @@ struct EvmChainConfig {
     std::uint64_t max_nonce_gap = default_max_nonce_gap;
 };
 
+// How to reach a Bitcoin Core node: its URL (https, or http to a loopback address only), the PEM
+// file its certificate is checked against (empty: the system's CAs), and its credentials
+// (rpc_user/rpc_password, or the node's cookie file, read at each use).
+struct BitcoinNodeAccess {
+    std::string rpc_url;
+    std::filesystem::path rpc_certificates;
+    RpcCredentials credentials;
+    std::filesystem::path cookie_file;
+};
+
 struct BitcoinChainConfig {
     std::string name;
     BitcoinNetwork network = BitcoinNetwork::regtest;
@@ -90,6 +100,10 @@ struct BitcoinChainConfig {
     std::filesystem::path cookie_file;
     std::uint32_t confirmations = 1;
     RpcTimeouts timeouts;
+    // A second, independent node (docs/bridge.md §2, "Two endpoints"; needs rpc_url): when its
+    // rpc_url is set, a confirmation is recorded only when it reports the transaction, with the
+    // recorded bytes, in the same block (hash and height) with at least `confirmations`.
+    BitcoinNodeAccess confirm;
 };
 
 struct BridgeConfig {
