@@ -294,6 +294,56 @@ int verify_tlog_proof_file(const CommandSpec& spec, const Arguments& args,
                          args.has_switch("--json"));
 }
 
+// psephos proof verify BUNDLE.json ...: P1–P11 (P13, P14) offline against the trust given, and
+// P12 on the endpoints given (docs/proof-bundle.md §3).
+int verify_bundle_file(const CommandSpec& spec, const Arguments& args, const std::string& file) {
+    if (args.value("--confirm-rpc-certificates") && !args.value("--confirm-rpc"))
+        return usage_error(spec, "--confirm-rpc-certificates needs --confirm-rpc");
+    if (args.value("--confirm-rpc") && !args.value("--rpc"))
+        return usage_error(spec, "--confirm-rpc needs --rpc");
+    auto bytes = crypto::read_public_file(file, 16 * 1024 * 1024);
+    if (!bytes) return failure(bytes.error().message);
+    auto bundle = bridge::proof_bundle_from_json(std::string_view(
+        reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size()));
+    if (!bundle) return failure(file + ": " + bundle.error().message);
+    bridge::BundleTrust trust;
+    if (auto keys = args.value("--trusted-keys")) {
+        auto read = read_trusted_keys(*keys);
+        if (!read) return failure(read.error().message);
+        trust.verifier_keys = std::move(read).value();
+    }
+    // The bridge's published addresses: the anchors are checked against these, never
+    // against what the bundle names (docs/proof-bundle.md §3, P11).
+    if (auto addresses = args.value("--bridge-address"))
+        trust.bridge_addresses = split_list(*addresses);
+    if (auto contracts = args.value("--bridge-contract"))
+        trust.bridge_contracts = split_list(*contracts);
+    if (auto ok = bridge::check_bundle_trust(trust); !ok)
+        return usage_error(spec, ok.error().message);
+    // The witnesses that must have cosigned the bundle's election checkpoint (P14).
+    if (auto policy_file = args.value("--witness-policy")) {
+        auto policy = read_witness_policy(*policy_file);
+        if (!policy) return failure(policy.error().message);
+        trust.witness_policy = std::move(policy).value();
+    }
+    std::vector<bridge::BundleCheck> checks = bridge::verify_proof_bundle(bundle.value(), trust);
+    if (auto rpc = args.value("--rpc")) {
+        // With --confirm-rpc, P12 passes only if both endpoints report the same block.
+        std::vector<bridge::ChainEndpoint> endpoints{
+            {*rpc, args.value("--rpc-certificates").value_or("")}};
+        if (auto second = args.value("--confirm-rpc"))
+            endpoints.push_back({*second, args.value("--confirm-rpc-certificates").value_or("")});
+        for (auto& c : bridge::verify_anchors_on_chain(bundle.value(), endpoints))
+            checks.push_back(std::move(c));
+        if (!args.has_switch("--json") &&
+            std::any_of(bundle.value().anchors.begin(), bundle.value().anchors.end(),
+                        [](const auto& a) { return a.kind == election::ChainKind::bitcoin; }))
+            std::cout << "note: --rpc checks EVM anchors; look Bitcoin anchors' txids up on a "
+                         "Bitcoin node\n";
+    }
+    return report_checks(checks, args.has_switch("--json"));
+}
+
 int make_receipt_bundle_file(const CommandSpec& spec, const Arguments& args,
                              const std::string& receipt_path) {
     if (!args.positional().empty())
@@ -338,13 +388,15 @@ int run_proof_command(Words words) {
         "       psephos proof --receipt RECEIPT.json --data DIR|--record DIR --out BUNDLE.json\n"
         "             [--funding TXID:VOUT:AMOUNT[,...]]\n"
         "       psephos proof verify BUNDLE.json --bridge-address ADDR[,ADDR...]\n"
-        "             [--bridge-contract ADDR[,ADDR...]] [--rpc URL [--rpc-certificates PEM]]\n"
+        "             [--bridge-contract ADDR[,ADDR...]] [--rpc URL [--rpc-certificates PEM]\n"
+        "             [--confirm-rpc URL [--confirm-rpc-certificates PEM]]]\n"
         "             [--trusted-keys FILE] [--witness-policy FILE] [--json]\n"
         "       psephos proof verify-tlog FILE.tlog-proof --log-key VKEY [--district-key VKEY]\n"
         "             [--witness-policy FILE] [--tracking-code CODE] [--json]",
         {"--data", "--record", "--out", "--key", "--rpc", "--trusted-keys", "--receipt",
          "--funding", "--bridge-address", "--bridge-contract", "--rpc-certificates",
-         "--witness-policy", "--tlog-proof", "--log-key", "--district-key", "--tracking-code"},
+         "--witness-policy", "--tlog-proof", "--log-key", "--district-key", "--tracking-code",
+         "--confirm-rpc", "--confirm-rpc-certificates"},
         {"--json"},
         0,
         2};
@@ -362,44 +414,7 @@ int run_proof_command(Words words) {
     }
     if (positional[0] == "verify") {
         if (positional.size() != 2) return usage_error(spec, "proof verify needs BUNDLE.json");
-        auto bytes = crypto::read_public_file(positional[1], 16 * 1024 * 1024);
-        if (!bytes) return failure(bytes.error().message);
-        auto bundle = bridge::proof_bundle_from_json(std::string_view(
-            reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size()));
-        if (!bundle) return failure(positional[1] + ": " + bundle.error().message);
-        bridge::BundleTrust trust;
-        if (auto keys = args->value("--trusted-keys")) {
-            auto read = read_trusted_keys(*keys);
-            if (!read) return failure(read.error().message);
-            trust.verifier_keys = std::move(read).value();
-        }
-        // The bridge's published addresses: the anchors are checked against these, never
-        // against what the bundle names (docs/proof-bundle.md §3, P11).
-        if (auto addresses = args->value("--bridge-address"))
-            trust.bridge_addresses = split_list(*addresses);
-        if (auto contracts = args->value("--bridge-contract"))
-            trust.bridge_contracts = split_list(*contracts);
-        if (auto ok = bridge::check_bundle_trust(trust); !ok)
-            return usage_error(spec, ok.error().message);
-        // The witnesses that must have cosigned the bundle's election checkpoint (P14).
-        if (auto policy_file = args->value("--witness-policy")) {
-            auto policy = read_witness_policy(*policy_file);
-            if (!policy) return failure(policy.error().message);
-            trust.witness_policy = std::move(policy).value();
-        }
-        std::vector<bridge::BundleCheck> checks =
-            bridge::verify_proof_bundle(bundle.value(), trust);
-        if (auto rpc = args->value("--rpc")) {
-            for (auto& c : bridge::verify_anchors_on_chain(
-                     bundle.value(), *rpc, args->value("--rpc-certificates").value_or("")))
-                checks.push_back(std::move(c));
-            if (!args->has_switch("--json") &&
-                std::any_of(bundle.value().anchors.begin(), bundle.value().anchors.end(),
-                            [](const auto& a) { return a.kind == election::ChainKind::bitcoin; }))
-                std::cout << "note: --rpc checks EVM anchors; look Bitcoin anchors' txids up on a "
-                             "Bitcoin node\n";
-        }
-        return report_checks(checks, args->has_switch("--json"));
+        return verify_bundle_file(spec, *args, positional[1]);
     }
     if (positional.size() != 1) return usage_error(spec, "one tracking code");
     const auto out = args->value("--out");

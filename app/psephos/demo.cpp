@@ -604,7 +604,8 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
     std::optional<DemoBridge> bridge;
     {
         PhaseTimer t(out, "anchor the election root after polls close");
-        bridge.emplace(data.path() / "anchors", options.anchor_rpc, out);
+        bridge.emplace(data.path() / "anchors", options.anchor_rpc, options.anchor_rpc_certificates,
+                       out);
         bridge->anchor(*ledger, "polls-closed");
     }
     {

@@ -15,6 +15,9 @@ struct DemoOptions {
     std::string data;           // the ledger's directory (kept); empty: a temporary one, removed
     // The EVM endpoint to anchor on; empty: a development node on 127.0.0.1:8545 if one answers.
     std::string anchor_rpc;
+    // For an https anchor_rpc: a PEM file of certificates to trust (a pinned certificate)
+    // instead of the system's CAs; empty: the system's CAs.
+    std::string anchor_rpc_certificates;
     // The kiosks in the ledger's process instead of a station process and network clients.
     bool in_process = false;
     // 0: one station process serves every district. N >= 2: an election of N polling places

@@ -64,8 +64,12 @@ Status fund_from_dev_account(JsonRpcClient& rpc, const EvmAddress& to) {
 
 }  // namespace
 
-DemoBridge::DemoBridge(std::filesystem::path dir, const std::string& rpc_given, std::ostream& out)
-    : dir_(std::move(dir)), rpc_(rpc_given.empty() ? default_rpc : rpc_given), out_(out) {
+DemoBridge::DemoBridge(std::filesystem::path dir, const std::string& rpc_given,
+                       const std::string& rpc_certificates, std::ostream& out)
+    : dir_(std::move(dir)),
+      rpc_(rpc_given.empty() ? default_rpc : rpc_given),
+      rpc_certificates_(rpc_certificates),
+      out_(out) {
     std::filesystem::create_directories(dir_);
     // Keys made for this run, in key files like any bridge's (mode 0600).
     const auto evm_key_file = dir_ / "bridge-evm.key";
@@ -86,7 +90,13 @@ DemoBridge::DemoBridge(std::filesystem::path dir, const std::string& rpc_given, 
     RpcTimeouts probe_timeouts{std::chrono::milliseconds(500), std::chrono::milliseconds(3000)};
     auto endpoint = RpcEndpoint::parse(rpc_);
     if (!endpoint) throw std::runtime_error("--anchor-rpc: " + endpoint.error().message);
-    EvmClient probe{JsonRpcClient(endpoint.value(), probe_timeouts)};
+    // Every client of the demo's node trusts the same certificates.
+    auto client_of = [&](RpcTimeouts timeouts) {
+        JsonRpcClient rpc(endpoint.value(), timeouts);
+        if (!rpc_certificates_.empty()) rpc.use_trusted_certificates(rpc_certificates_);
+        return rpc;
+    };
+    EvmClient probe{client_of(probe_timeouts)};
     auto chain_id = probe.chain_id();
     if (!chain_id) {
         evm_note_ = "no EVM node answered at " + rpc_ + " (" + chain_id.error().message +
@@ -96,9 +106,10 @@ DemoBridge::DemoBridge(std::filesystem::path dir, const std::string& rpc_given, 
         EvmChainConfig chain;
         chain.name = "evm-" + std::to_string(chain_id.value());
         chain.rpc_url = rpc_;
+        chain.rpc_certificates = rpc_certificates_;
         chain.chain_id = chain_id.value();
         chain.key_file = evm_key_file;
-        JsonRpcClient funding(endpoint.value(), probe_timeouts);
+        JsonRpcClient funding = client_of(probe_timeouts);
         if (auto funded = fund_from_dev_account(funding, sender); !funded) {
             evm_note_ = "could not fund the demo's bridge key " + sender.to_checksum_text() +
                         " from a development account (" + funded.error().message +
@@ -193,7 +204,8 @@ DemoAnchorOutcome DemoBridge::prove(ledger::Ledger& l, const Hash32& tracking_co
         throw std::runtime_error(ok.error().message);
     auto checks = verify_proof_bundle(bundle.value(), trust);
     if (outcome.evm_anchored) {
-        for (auto& c : verify_anchors_on_chain(bundle.value(), rpc_)) checks.push_back(c);
+        for (auto& c : verify_anchors_on_chain(bundle.value(), rpc_, rpc_certificates_))
+            checks.push_back(c);
     }
     outcome.checks = checks.size();
     for (const auto& c : checks) {

@@ -28,7 +28,11 @@ public:
     // Makes the bridge's keys in `dir` (mode 0600) and, if an EVM node answers at `rpc` (empty:
     // http://127.0.0.1:8545), funds the EVM key from the node's first unlocked development account
     // and deploys the ElectionAnchor contract. A given `rpc` that does not answer is an error.
-    DemoBridge(std::filesystem::path dir, const std::string& rpc, std::ostream& out);
+    // An https `rpc` is verified against `rpc_certificates` (a PEM file: a pinned certificate),
+    // or the system's CAs when that is empty, for every call (funding, deployment, anchoring and
+    // the bundle's on-chain check).
+    DemoBridge(std::filesystem::path dir, const std::string& rpc,
+               const std::string& rpc_certificates, std::ostream& out);
 
     // Anchors the ledger's latest election checkpoint on every chain, exactly once each.
     void anchor(ledger::Ledger& ledger, std::string_view reason);
@@ -40,6 +44,7 @@ public:
 private:
     std::filesystem::path dir_;
     std::string rpc_;
+    std::string rpc_certificates_;
     std::ostream& out_;
     bridge::BridgeConfig config_;
     std::string evm_note_;

@@ -1,6 +1,6 @@
 // `psephos demo [--election FILE] [--voters N] [--threads N] [--seed N] [--data DIR]
-// [--anchor-rpc URL] [--in-process | --places N [--kiosk-processes]]`: the command
-// line of run_demo (demo.hpp).
+// [--anchor-rpc URL [--anchor-rpc-certificates PEM]] [--in-process | --places N
+// [--kiosk-processes]]`: the command line of run_demo (demo.hpp).
 #include <iostream>
 
 #include "command_line.hpp"
@@ -12,8 +12,10 @@ namespace psephos::app {
 int run_demo_command(Words words) {
     const CommandSpec spec{
         "psephos demo [--election FILE] [--voters N] [--threads N] [--seed N] [--data DIR]\n"
-        "             [--anchor-rpc URL] [--in-process | --places N [--kiosk-processes]]",
-        {"--election", "--voters", "--threads", "--seed", "--data", "--anchor-rpc", "--places"},
+        "             [--anchor-rpc URL [--anchor-rpc-certificates PEM]]\n"
+        "             [--in-process | --places N [--kiosk-processes]]",
+        {"--election", "--voters", "--threads", "--seed", "--data", "--anchor-rpc",
+         "--anchor-rpc-certificates", "--places"},
         {"--in-process", "--kiosk-processes"},
         0,
         0};
@@ -24,6 +26,11 @@ int run_demo_command(Words words) {
     if (auto election = args->value("--election")) options.election = *election;
     if (auto data = args->value("--data")) options.data = *data;
     if (auto rpc = args->value("--anchor-rpc")) options.anchor_rpc = *rpc;
+    if (auto pem = args->value("--anchor-rpc-certificates")) {
+        if (options.anchor_rpc.empty())
+            return usage_error(spec, "--anchor-rpc-certificates needs --anchor-rpc");
+        options.anchor_rpc_certificates = *pem;
+    }
     options.in_process = args->has_switch("--in-process");
     auto voters = args->number("--voters", 1, 10'000'000, options.voters);
     if (!voters) return usage_error(spec, voters.error().message);

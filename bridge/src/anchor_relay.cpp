@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <fstream>
 #include <thread>
+#include <variant>
 
 #include "anchor_limits.hpp"
+#include "evm_inclusion.hpp"
 #include "psephos/bridge/evm_abi.hpp"
 #include "psephos/bridge/evm_client.hpp"
 #include "psephos/bridge/secp256k1_key.hpp"
@@ -73,6 +75,8 @@ struct AnchorRelay::Impl {
     std::vector<Secp256k1SigningKey> evm_keys;
     std::vector<Secp256k1SigningKey> bitcoin_keys;
     std::vector<std::unique_ptr<EvmClient>> evm_clients;
+    // The second endpoint of each EVM chain, or null (EvmChainConfig::confirm_rpc_url).
+    std::vector<std::unique_ptr<EvmClient>> confirm_clients;
 
     Impl(ledger::Ledger& l, BridgeConfig c) : ledger(l), config(std::move(c)) {}
 
@@ -169,6 +173,65 @@ struct AnchorRelay::Impl {
         return {};
     }
 
+    // With a second endpoint configured: both endpoints report the recorded transaction `t`
+    // (its sender, nonce and input) in the same block, at the same position, succeeded, and each
+    // counts the configured confirmations. Returns the smaller count, or the step that leaves the
+    // anchor unconfirmed: waiting while they disagree or one has not seen it (a lagging node
+    // catches up; a lying one is never believed alone), retry_later while one fails.
+    std::variant<std::uint64_t, AnchorStep> confirm_on_both(std::size_t i, const AnchorState& a,
+                                                            const election::AnchorTransaction& t) {
+        const EvmChainConfig& c = config.evm[i];
+        EvmClient& second = *confirm_clients[i];
+        const std::string named = "the confirming endpoint " + c.confirm_rpc_url;
+        auto chain_id = second.chain_id();
+        if (!chain_id)
+            return step_of(a, AnchorProgress::retry_later, named + ": " + chain_id.error().message,
+                           t.transaction_id);
+        if (chain_id.value() != c.chain_id) {
+            return step_of(a, AnchorProgress::failed,
+                           named + " serves chain id " + std::to_string(chain_id.value()) +
+                               ", the configuration says " + std::to_string(c.chain_id));
+        }
+        std::optional<EvmInclusion> reports[2];
+        EvmClient* clients[2] = {evm_clients[i].get(), &second};
+        const std::string names[2] = {"the endpoint " + c.rpc_url, named};
+        for (int k = 0; k < 2; ++k) {
+            auto report = look_up_evm_inclusion(*clients[k], t.raw_transaction);
+            if (!report) {
+                // A node that contradicts the recorded transaction is a disagreement too.
+                const bool lied = report.error().code == ErrorCode::verification_failed;
+                return step_of(a, lied ? AnchorProgress::waiting : AnchorProgress::retry_later,
+                               (lied ? "endpoints disagree, not confirmed: " : "") + names[k] +
+                                   ": " + report.error().message,
+                               t.transaction_id);
+            }
+            if (!report.value()) {
+                return step_of(a, AnchorProgress::waiting,
+                               "endpoints disagree, not confirmed: " + names[k] +
+                                   " does not report transaction " + t.transaction_id.to_hex() +
+                                   " mined",
+                               t.transaction_id);
+            }
+            reports[k] = report.value();
+        }
+        if (auto same = check_same_inclusion(*reports[0], *reports[1]); !same) {
+            return step_of(a, AnchorProgress::waiting,
+                           "endpoints disagree, not confirmed: " + same.error().message,
+                           t.transaction_id);
+        }
+        if (!reports[0]->succeeded)
+            return step_of(a, AnchorProgress::waiting, "the receipt reverted", t.transaction_id);
+        const std::uint64_t depth = std::min(reports[0]->confirmations, reports[1]->confirmations);
+        if (depth < c.confirmations) {
+            return step_of(a, AnchorProgress::waiting,
+                           "mined in " + describe_inclusion(*reports[0]) + ", " +
+                               std::to_string(depth) + " of " + std::to_string(c.confirmations) +
+                               " confirmations on both endpoints",
+                           t.transaction_id);
+        }
+        return depth;
+    }
+
     AnchorStep step_evm(std::size_t i, const AnchorState& a) {
         const EvmChainConfig& c = config.evm[i];
         EvmClient& client = *evm_clients[i];
@@ -208,12 +271,18 @@ struct AnchorRelay::Impl {
                                    std::to_string(c.confirmations) + " confirmations",
                                t.transaction_id);
             }
+            std::uint64_t confirmed_depth = confirmations;
+            if (confirm_clients[i]) {
+                auto agreed = confirm_on_both(i, a, t);
+                if (auto* not_confirmed = std::get_if<AnchorStep>(&agreed)) return *not_confirmed;
+                confirmed_depth = std::get<std::uint64_t>(agreed);
+            }
             election::AnchorConfirmation confirmation{
                 a.intent_index,
                 t.transaction_id,
                 r.block_number,
                 r.block_hash,
-                static_cast<std::uint32_t>(std::min<std::uint64_t>(confirmations, 0xFFFFFFFFu)),
+                static_cast<std::uint32_t>(std::min<std::uint64_t>(confirmed_depth, 0xFFFFFFFFu)),
                 now_seconds()};
             auto recorded =
                 ledger.append_bridge_record(election::encode_anchor_confirmation(confirmation));
@@ -384,9 +453,15 @@ struct AnchorRelay::Impl {
 
     Result<JsonRpcClient> bitcoin_client(std::size_t i) const {
         const BitcoinChainConfig& c = config.bitcoin[i];
+        return bitcoin_client_for({c.rpc_url, c.rpc_certificates, c.credentials, c.cookie_file},
+                                  c.timeouts);
+    }
+
+    static Result<JsonRpcClient> bitcoin_client_for(const BitcoinNodeAccess& c,
+                                                    const RpcTimeouts& timeouts) {
         auto endpoint = RpcEndpoint::parse(c.rpc_url);
         if (!endpoint) return endpoint.error();
-        JsonRpcClient rpc(endpoint.value(), c.timeouts);
+        JsonRpcClient rpc(endpoint.value(), timeouts);
         if (!c.rpc_certificates.empty()) rpc.use_trusted_certificates(c.rpc_certificates.string());
         rpc.use_dialect(JsonRpcDialect::bitcoin_core);
         RpcCredentials credentials = c.credentials;
@@ -406,6 +481,65 @@ struct AnchorRelay::Impl {
         if (!credentials.user.empty() || !credentials.password.empty())
             rpc.use_credentials(std::move(credentials));
         return rpc;
+    }
+
+    // With a second Bitcoin node configured: it reports the recorded transaction `t` (its bytes,
+    // when it shows them) in the block the first node named (`block_hash` at `height`) with the
+    // configured confirmations. Returns its count, or the step that leaves the anchor unconfirmed
+    // (as for EVM: waiting while the nodes disagree, retry_later while the second fails).
+    std::variant<std::uint64_t, AnchorStep> confirm_on_second_node(
+        std::size_t i, const AnchorState& a, const election::AnchorTransaction& t,
+        const Hash32& block_hash, std::uint64_t height) {
+        const BitcoinChainConfig& c = config.bitcoin[i];
+        const std::string named = "the confirming node " + c.confirm.rpc_url;
+        const std::string txid = t.transaction_id.to_hex();
+        auto disagree = [&](const std::string& what) {
+            return step_of(a, AnchorProgress::waiting,
+                           "endpoints disagree, not confirmed: " + named + " " + what,
+                           t.transaction_id);
+        };
+        auto client = bitcoin_client_for(c.confirm, c.timeouts);
+        if (!client)
+            return step_of(a, AnchorProgress::failed, named + ": " + client.error().message);
+        auto info = client.value().call("getrawtransaction", {txid, true});
+        if (!info) {
+            if (info.error().message.find("JSON-RPC error -5:") != std::string::npos)
+                return disagree("does not know transaction " + txid);
+            return step_of(a, AnchorProgress::retry_later, named + ": " + info.error().message,
+                           t.transaction_id);
+        }
+        const json::object* o = info.value().if_object();
+        const json::value* block = o ? o->if_contains("blockhash") : nullptr;
+        const json::value* confirmations = o ? o->if_contains("confirmations") : nullptr;
+        const json::value* hex = o ? o->if_contains("hex") : nullptr;
+        if (!block || !block->is_string())
+            return disagree("does not report transaction " + txid + " mined");
+        auto its_block = Hash32::from_hex(block->as_string());
+        if (!its_block || its_block.value() != block_hash)
+            return disagree("reports block " + std::string(block->as_string()) + " against " +
+                            block_hash.to_hex());
+        if (hex && (!hex->is_string() || hex->as_string() != to_hex(t.raw_transaction)))
+            return disagree("reports other bytes for transaction " + txid);
+        auto header = client.value().call("getblockheader", {block->as_string()});
+        if (!header)
+            return step_of(a, AnchorProgress::retry_later, named + ": " + header.error().message,
+                           t.transaction_id);
+        const json::value* its_height =
+            header.value().is_object() ? header.value().as_object().if_contains("height") : nullptr;
+        if (!its_height || !its_height->is_int64() ||
+            its_height->as_int64() != static_cast<std::int64_t>(height))
+            return disagree("reports another height for block " + block_hash.to_hex());
+        const std::uint64_t count =
+            confirmations && confirmations->is_int64() && confirmations->as_int64() > 0
+                ? static_cast<std::uint64_t>(confirmations->as_int64())
+                : 0;
+        if (count < c.confirmations) {
+            return step_of(a, AnchorProgress::waiting,
+                           txid + ": " + std::to_string(count) + " of " +
+                               std::to_string(c.confirmations) + " confirmations on " + named,
+                           t.transaction_id);
+        }
+        return count;
     }
 
     // Broadcasts the recorded transaction (again, harmlessly, after a restart) and records its
@@ -466,12 +600,19 @@ struct AnchorRelay::Impl {
             header.value().is_object() ? header.value().as_object().if_contains("height") : nullptr;
         if (!height || !height->is_int64() || height->as_int64() < 0)
             return step_of(a, AnchorProgress::retry_later, "getblockheader: no height");
+        std::uint64_t depth = count;
+        if (!c.confirm.rpc_url.empty()) {
+            auto agreed = confirm_on_second_node(i, a, t, block_hash.value(),
+                                                 static_cast<std::uint64_t>(height->as_int64()));
+            if (auto* not_confirmed = std::get_if<AnchorStep>(&agreed)) return *not_confirmed;
+            depth = std::min(depth, std::get<std::uint64_t>(agreed));
+        }
         election::AnchorConfirmation confirmation{
             a.intent_index,
             t.transaction_id,
             static_cast<std::uint64_t>(height->as_int64()),
             block_hash.value(),
-            static_cast<std::uint32_t>(std::min<std::uint64_t>(count, 0xFFFFFFFFu)),
+            static_cast<std::uint32_t>(std::min<std::uint64_t>(depth, 0xFFFFFFFFu)),
             now_seconds()};
         auto recorded =
             ledger.append_bridge_record(election::encode_anchor_confirmation(confirmation));
@@ -497,6 +638,16 @@ Result<std::unique_ptr<AnchorRelay>> AnchorRelay::create(ledger::Ledger& ledger,
         JsonRpcClient rpc(endpoint.value(), c.timeouts);
         if (!c.rpc_certificates.empty()) rpc.use_trusted_certificates(c.rpc_certificates.string());
         impl->evm_clients.push_back(std::make_unique<EvmClient>(std::move(rpc)));
+        std::unique_ptr<EvmClient> second;
+        if (!c.confirm_rpc_url.empty()) {
+            auto confirm = RpcEndpoint::parse(c.confirm_rpc_url);
+            if (!confirm) return confirm.error().within("chain '" + c.name + "': confirm_rpc");
+            JsonRpcClient confirm_rpc(confirm.value(), c.timeouts);
+            if (!c.confirm_rpc_certificates.empty())
+                confirm_rpc.use_trusted_certificates(c.confirm_rpc_certificates.string());
+            second = std::make_unique<EvmClient>(std::move(confirm_rpc));
+        }
+        impl->confirm_clients.push_back(std::move(second));
     }
     for (const BitcoinChainConfig& c : impl->config.bitcoin) {
         auto key = read_secp256k1_key_file(c.key_file);

@@ -57,16 +57,21 @@ public:
     }
 
     EvmChainConfig evm_chain(const json::object& o, const std::string& at) {
-        known_keys(
-            o,
-            {"name", "rpc", "rpc_certificates", "chain_id", "confirmations", "key_file", "contract",
-             "timeout_ms", "max_fee_per_gas_gwei", "max_fee_per_anchor_gwei", "max_nonce_gap"},
-            at);
+        known_keys(o,
+                   {"name", "rpc", "rpc_certificates", "confirm_rpc", "confirm_rpc_certificates",
+                    "chain_id", "confirmations", "key_file", "contract", "timeout_ms",
+                    "max_fee_per_gas_gwei", "max_fee_per_anchor_gwei", "max_nonce_gap"},
+                   at);
         EvmChainConfig c;
         c.name = text(o, "name", at);
         c.rpc_url = text(o, "rpc", at);
         if (o.contains("rpc_certificates"))
             c.rpc_certificates = resolve(text(o, "rpc_certificates", at));
+        if (o.contains("confirm_rpc")) c.confirm_rpc_url = text(o, "confirm_rpc", at);
+        if (o.contains("confirm_rpc_certificates")) {
+            if (!o.contains("confirm_rpc")) fail(at, "confirm_rpc_certificates needs confirm_rpc");
+            c.confirm_rpc_certificates = resolve(text(o, "confirm_rpc_certificates", at));
+        }
         c.chain_id = number(o, "chain_id", at);
         c.confirmations = static_cast<std::uint32_t>(
             std::min<std::uint64_t>(number(o, "confirmations", at, 1), 1000));
@@ -94,14 +99,38 @@ public:
         if (c.confirmations == 0) fail(at, "confirmations must be at least 1");
         if (auto endpoint = RpcEndpoint::parse(c.rpc_url); !endpoint && !error_)
             fail(at, "rpc: " + endpoint.error().message);
+        if (!c.confirm_rpc_url.empty()) {
+            // Two names for one node would confirm on one node's word.
+            if (c.confirm_rpc_url == c.rpc_url)
+                fail(at, "confirm_rpc must be another endpoint than rpc");
+            else if (auto confirm = RpcEndpoint::parse(c.confirm_rpc_url); !confirm && !error_)
+                fail(at, "confirm_rpc: " + confirm.error().message);
+        }
         return c;
     }
 
     BitcoinChainConfig bitcoin_chain(const json::object& o, const std::string& at) {
         known_keys(o,
-                   {"name", "network", "key_file", "utxo", "fee_rate_sat_per_vbyte", "out_dir",
-                    "rpc", "rpc_user", "rpc_password", "rpc_cookie_file", "rpc_certificates",
-                    "confirmations", "timeout_ms", "max_fee_rate_sat_per_vbyte", "max_fee_sat"},
+                   {"name",
+                    "network",
+                    "key_file",
+                    "utxo",
+                    "fee_rate_sat_per_vbyte",
+                    "out_dir",
+                    "rpc",
+                    "rpc_user",
+                    "rpc_password",
+                    "rpc_cookie_file",
+                    "rpc_certificates",
+                    "confirm_rpc",
+                    "confirm_rpc_user",
+                    "confirm_rpc_password",
+                    "confirm_rpc_cookie_file",
+                    "confirm_rpc_certificates",
+                    "confirmations",
+                    "timeout_ms",
+                    "max_fee_rate_sat_per_vbyte",
+                    "max_fee_sat"},
                    at);
         BitcoinChainConfig c;
         c.name = text(o, "name", at);
@@ -124,7 +153,16 @@ public:
                          " is above max_fee_rate_sat_per_vbyte " +
                          std::to_string(c.max_fee_rate_sat_per_vbyte));
         c.out_dir = resolve(text(o, "out_dir", at));
-        if (o.contains("rpc")) bitcoin_node(o, at, c);
+        if (!o.contains("confirm_rpc")) {
+            for (const char* key : {"confirm_rpc_user", "confirm_rpc_password",
+                                    "confirm_rpc_cookie_file", "confirm_rpc_certificates"})
+                if (o.contains(key)) fail(at, std::string(key) + " needs confirm_rpc");
+        }
+        if (o.contains("rpc")) {
+            bitcoin_node(o, at, c);
+        } else if (o.contains("confirm_rpc")) {
+            fail(at, "confirm_rpc needs rpc");
+        }
         const json::value* utxo = o.if_contains("utxo");
         if (!utxo || !utxo->is_object()) {
             fail(at, "'utxo' must be an object {txid, vout, amount_sat}");
@@ -145,23 +183,43 @@ public:
     }
 
 private:
-    // The node a Bitcoin chain broadcasts through, when "rpc" is given.
-    void bitcoin_node(const json::object& o, const std::string& at, BitcoinChainConfig& c) {
-        c.rpc_url = text(o, "rpc", at);
-        if (o.contains("rpc_certificates"))
-            c.rpc_certificates = resolve(text(o, "rpc_certificates", at));
-        if (auto endpoint = RpcEndpoint::parse(c.rpc_url); !endpoint) {
-            fail(at, "rpc: " + endpoint.error().message);
+    // A Bitcoin node's fields under `prefix` ("rpc" or "confirm_rpc"): the URL, its certificates
+    // and its credentials (<prefix>_cookie_file, or <prefix>_user and <prefix>_password).
+    BitcoinNodeAccess node_access(const json::object& o, const std::string& at,
+                                  const std::string& prefix) {
+        BitcoinNodeAccess node;
+        node.rpc_url = text(o, prefix.c_str(), at);
+        if (o.contains(prefix + "_certificates"))
+            node.rpc_certificates = resolve(text(o, (prefix + "_certificates").c_str(), at));
+        if (auto endpoint = RpcEndpoint::parse(node.rpc_url); !endpoint) {
+            fail(at, prefix + ": " + endpoint.error().message);
         } else if (!endpoint.value().tls && !endpoint.value().is_loopback()) {
             // The node's credentials would cross the network in clear.
-            fail(at, "rpc: credentials go only over https or to a loopback address, not to '" +
+            fail(at, prefix +
+                         ": credentials go only over https or to a loopback address, not to '" +
                          endpoint.value().to_string() + "'");
         }
-        if (o.contains("rpc_cookie_file")) {
-            c.cookie_file = resolve(text(o, "rpc_cookie_file", at));
+        if (o.contains(prefix + "_cookie_file")) {
+            node.cookie_file = resolve(text(o, (prefix + "_cookie_file").c_str(), at));
         } else {
-            c.credentials.user = text(o, "rpc_user", at);
-            c.credentials.password = text(o, "rpc_password", at);
+            node.credentials.user = text(o, (prefix + "_user").c_str(), at);
+            node.credentials.password = text(o, (prefix + "_password").c_str(), at);
+        }
+        return node;
+    }
+
+    // The node a Bitcoin chain broadcasts through, when "rpc" is given.
+    void bitcoin_node(const json::object& o, const std::string& at, BitcoinChainConfig& c) {
+        const BitcoinNodeAccess node = node_access(o, at, "rpc");
+        c.rpc_url = node.rpc_url;
+        c.rpc_certificates = node.rpc_certificates;
+        c.credentials = node.credentials;
+        c.cookie_file = node.cookie_file;
+        if (o.contains("confirm_rpc")) {
+            c.confirm = node_access(o, at, "confirm_rpc");
+            // Two names for one node would confirm on one node's word.
+            if (c.confirm.rpc_url == c.rpc_url)
+                fail(at, "confirm_rpc must be another endpoint than rpc");
         }
         c.confirmations = static_cast<std::uint32_t>(
             std::min<std::uint64_t>(number(o, "confirmations", at, 1), 1000));

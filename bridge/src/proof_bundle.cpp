@@ -11,6 +11,7 @@
 
 #include "anchor_evidence.hpp"
 #include "bundle_json.hpp"
+#include "evm_inclusion.hpp"
 #include "psephos/bridge/bitcoin_address.hpp"
 #include "psephos/bridge/bitcoin_transaction.hpp"
 #include "psephos/bridge/evm_abi.hpp"
@@ -721,56 +722,83 @@ std::vector<BundleCheck> verify_proof_bundle(const ProofBundle& b, const BundleT
 
 std::vector<BundleCheck> verify_anchors_on_chain(const ProofBundle& b, const std::string& rpc_url,
                                                  const std::string& trusted_certificates) {
+    return verify_anchors_on_chain(b, std::vector<ChainEndpoint>{{rpc_url, trusted_certificates}});
+}
+
+std::vector<BundleCheck> verify_anchors_on_chain(const ProofBundle& b,
+                                                 const std::vector<ChainEndpoint>& endpoints) {
     std::vector<BundleCheck> checks;
-    auto endpoint = RpcEndpoint::parse(rpc_url);
-    if (!endpoint) {
-        checks.push_back({"P12", "anchor on chain", false, endpoint.error().message});
+    if (endpoints.empty()) {
+        checks.push_back({"P12", "anchor on chain", false, "no endpoint to ask"});
         return checks;
     }
-    JsonRpcClient rpc(endpoint.value());
-    if (!trusted_certificates.empty()) rpc.use_trusted_certificates(trusted_certificates);
-    EvmClient client{std::move(rpc)};
-    auto chain_id = client.chain_id();
+    // One client per endpoint, each with the chain id it serves (asked once).
+    std::vector<std::unique_ptr<EvmClient>> clients;
+    std::vector<Result<std::uint64_t>> chain_ids;
+    for (const ChainEndpoint& e : endpoints) {
+        auto endpoint = RpcEndpoint::parse(e.rpc_url);
+        if (!endpoint) {
+            checks.push_back({"P12", "anchor on chain", false, endpoint.error().message});
+            return checks;
+        }
+        JsonRpcClient rpc(endpoint.value());
+        if (!e.trusted_certificates.empty()) rpc.use_trusted_certificates(e.trusted_certificates);
+        clients.push_back(std::make_unique<EvmClient>(std::move(rpc)));
+        chain_ids.push_back(clients.back()->chain_id());
+    }
     for (const BundleAnchor& a : b.anchors) {
         const std::string where = "chain '" + a.chain + "'";
         if (a.kind != ChainKind::evm) continue;  // looked up on a Bitcoin node, not here
+        std::optional<EvmInclusion> first;
+        std::uint64_t depth = 0;
         Status s = [&]() -> Status {
-            if (!chain_id) return chain_id.error();
-            if (std::to_string(chain_id.value()) != a.network)
-                return make_error(ErrorCode::invalid_argument,
-                                  "the endpoint serves chain id " +
-                                      std::to_string(chain_id.value()) + ", not " + a.network);
+            // With several endpoints, a failure names the one that failed.
+            auto fail = [&](std::size_t k, const Error& e) {
+                return clients.size() > 1 ? Status(e.within(endpoints[k].rpc_url)) : Status(e);
+            };
+            for (std::size_t k = 0; k < clients.size(); ++k) {
+                if (!chain_ids[k]) return fail(k, chain_ids[k].error());
+                if (std::to_string(chain_ids[k].value()) != a.network)
+                    return fail(k, make_error(ErrorCode::invalid_argument,
+                                              "the endpoint serves chain id " +
+                                                  std::to_string(chain_ids[k].value()) + ", not " +
+                                                  a.network));
+            }
             auto decoded = decode_signed_transaction(a.raw_transaction);
             if (!decoded) return decoded.error();
-            auto info = client.transaction_by_hash(a.transaction_id);
-            if (!info) return info.error();
-            if (!info.value())
-                return make_error(ErrorCode::not_found, "the chain does not know transaction " +
-                                                            a.transaction_id.to_hex());
-            const EvmTransactionInfo& t = *info.value();
-            if (!t.block_number)
-                return make_error(ErrorCode::not_found, "the transaction is not mined yet");
-            if (t.from != decoded.value().sender.bytes)
-                return make_error(ErrorCode::verification_failed, "the chain says another sender");
-            if (t.input != decoded.value().data())
+            if (decoded.value().hash != a.transaction_id)
                 return make_error(ErrorCode::verification_failed,
-                                  "the chain's transaction carries other data");
-            auto receipt = client.transaction_receipt(a.transaction_id);
-            if (!receipt) return receipt.error();
-            if (!receipt.value() || !receipt.value()->succeeded())
-                return make_error(ErrorCode::verification_failed, "the transaction reverted");
+                                  "the anchor's transaction id is not its transaction's hash");
+            for (std::size_t k = 0; k < clients.size(); ++k) {
+                auto report = look_up_evm_inclusion(*clients[k], a.raw_transaction);
+                if (!report) return fail(k, report.error());
+                if (!report.value())
+                    return fail(k, make_error(ErrorCode::not_found,
+                                              "the chain does not report transaction " +
+                                                  a.transaction_id.to_hex() + " mined"));
+                if (!report.value()->succeeded)
+                    return fail(
+                        k, make_error(ErrorCode::verification_failed, "the transaction reverted"));
+                if (!first) {
+                    first = report.value();
+                    depth = first->confirmations;
+                    continue;
+                }
+                if (auto same = check_same_inclusion(*first, *report.value()); !same)
+                    return make_error(ErrorCode::verification_failed,
+                                      "the endpoints disagree (" + endpoints[0].rpc_url +
+                                          " against " + endpoints[k].rpc_url +
+                                          "): " + same.error().message);
+                depth = std::min(depth, report.value()->confirmations);
+            }
             return {};
         }();
         std::string detail = where + ": transaction " + a.transaction_id.to_hex();
-        if (s.ok()) {
-            auto head = client.block_number();
-            auto info = client.transaction_by_hash(a.transaction_id);
-            if (head && info && info.value() && info.value()->block_number) {
-                const std::uint64_t block = *info.value()->block_number;
-                detail += " in block " + std::to_string(block) + ", " +
-                          std::to_string(head.value() >= block ? head.value() - block + 1 : 0) +
-                          " confirmation(s)";
-            }
+        if (s.ok() && first) {
+            detail += " in block " + std::to_string(first->block_number) + ", " +
+                      std::to_string(depth) + " confirmation(s)";
+            if (clients.size() > 1)
+                detail += ", the same on " + std::to_string(clients.size()) + " endpoints";
         }
         checks.push_back(
             {"P12", "anchor on chain", s.ok(), s.ok() ? detail : where + ": " + s.error().message});

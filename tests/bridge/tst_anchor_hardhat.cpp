@@ -5,6 +5,7 @@
 // sending and the receipt and restart it (exactly one anchor on chain); survive an endpoint that
 // is down; write a Bitcoin anchor that bitcoinjs-lib parses and whose signature it validates.
 #include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -212,6 +213,10 @@ private slots:
             std::chrono::seconds(30));
         QVERIFY2(contract.ok(), contract ? "" : contract.error().message.c_str());
         chain.contract = contract.value();
+        // The same node under another name as the second endpoint: two honest endpoints that
+        // agree (docs/bridge.md §2, "Two endpoints").
+        const std::string second_name = "http://localhost:" + std::to_string(node_->port());
+        chain.confirm_rpc_url = second_name;
 
         BridgeConfig config;
         config.evm.push_back(chain);
@@ -247,6 +252,21 @@ private slots:
         for (const auto& c : verify_anchors_on_chain(parsed.value(), url_)) checks.push_back(c);
         for (const auto& c : checks)
             QVERIFY2(c.passed, qPrintable(QString::fromStdString(c.id + " " + c.detail)));
+        // P12 through the CLI on both names of the node.
+        const QString bundle_json = dir.filePath("bundle.json");
+        {
+            QFile out(bundle_json);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write(QByteArray::fromStdString(proof_bundle_to_json(bundle.value())));
+        }
+        const test::Run both = test::run(
+            {"proof", "verify", bundle_json, "--bridge-address",
+             QString::fromStdString(trust.bridge_addresses[0]), "--bridge-contract",
+             QString::fromStdString(trust.bridge_contracts[0]), "--rpc",
+             QString::fromStdString(url_), "--confirm-rpc", QString::fromStdString(second_name)});
+        QVERIFY2(both.exit_code == 0, qPrintable(test::describe(both)));
+        QVERIFY2(both.out.contains(QStringLiteral("the same on 2 endpoints")),
+                 qPrintable(test::describe(both)));
         QVERIFY(std::any_of(checks.begin(), checks.end(),
                             [](const BundleCheck& c) { return c.id == "P12"; }));
 

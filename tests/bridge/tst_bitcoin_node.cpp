@@ -4,6 +4,9 @@
 // Debian 12 packages no bitcoind, so the node is a fake that follows Bitcoin Core's answers
 // (v27: "result" and "error" both present, errors with HTTP 500); the transaction itself is
 // checked by bitcoinjs-lib in bridge_anchor_hardhat.
+//
+// Two nodes (docs/bridge.md §2, "Two endpoints"): with confirm_rpc set, a confirmation needs the
+// second node's agreement; a lying node, first or second, keeps the anchor unconfirmed.
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -26,12 +29,26 @@ namespace {
 
 namespace json = boost::json;
 
+// The transactions a chain knows (txid → confirmations so far, and the raw hex), shared by the
+// fake nodes that serve it.
+struct FakeChain {
+    std::mutex mutex;
+    std::map<std::string, std::int64_t> confirmations;
+    std::map<std::string, std::string> hex;
+};
+
 // Bitcoin Core's behaviour for the four calls the relay makes, each getrawtransaction of a
-// known transaction counting one more block.
+// known transaction counting one more block. Its blocks' hashes are 64 times `block_digit`: two
+// nodes over one FakeChain with one digit are honest nodes of one chain; another digit, or a
+// chain of its own, makes a liar.
 class FakeBitcoind {
 public:
-    explicit FakeBitcoind(std::string expected_authorization)
+    explicit FakeBitcoind(std::string expected_authorization,
+                          std::shared_ptr<FakeChain> chain = std::make_shared<FakeChain>(),
+                          char block_digit = 'b')
         : expected_authorization_(std::move(expected_authorization)),
+          chain_(std::move(chain)),
+          block_digit_(block_digit),
           node_([this](FakeNode::Socket& socket) { serve(socket); }) {}
 
     std::string url() const { return "http://127.0.0.1:" + std::to_string(node_.endpoint().port); }
@@ -53,6 +70,8 @@ private:
         auto request = test::read_request(socket);
         if (!request || !request->body.is_object()) return;
         std::lock_guard lock(mutex_);
+        std::lock_guard chain_lock(chain_->mutex);
+        auto& confirmations_ = chain_->confirmations;
         if (request->authorization != expected_authorization_) {
             ++unauthorized_;
             test::write_bytes(socket,
@@ -83,6 +102,7 @@ private:
             } else {
                 ++broadcasts_;
                 confirmations_[tx.value().txid.to_hex()] = 0;
+                chain_->hex[tx.value().txid.to_hex()] = std::string(params.at(0).as_string());
                 answer["result"] = tx.value().txid.to_hex();
             }
         } else if (method == "getrawtransaction") {
@@ -93,10 +113,10 @@ private:
                      "No such mempool or blockchain transaction. Use gettransaction for "
                      "wallet transactions.");
             } else {
-                json::object info{{"txid", txid}};
+                json::object info{{"txid", txid}, {"hex", chain_->hex[txid]}};
                 if (it->second > 0) {
                     info["confirmations"] = it->second;
-                    info["blockhash"] = std::string(64, 'b');
+                    info["blockhash"] = std::string(64, block_digit_);
                 }
                 ++it->second;  // a block passes between looks
                 answer["result"] = info;
@@ -111,8 +131,9 @@ private:
     }
 
     std::string expected_authorization_;
+    std::shared_ptr<FakeChain> chain_;
+    char block_digit_;
     mutable std::mutex mutex_;
-    std::map<std::string, std::int64_t> confirmations_;
     std::set<std::string> versions_;
     int broadcasts_ = 0;
     int unauthorized_ = 0;
@@ -233,6 +254,115 @@ private slots:
         QVERIFY(node.unauthorized() > 0);
         // The transaction is recorded and written out all the same, ready for the retry.
         QCOMPARE(e.ledger->anchors()[0].transactions.size(), std::size_t{1});
+    }
+
+    // Two honest nodes of one chain (the second with its own password): confirmed, once.
+    void two_honest_nodes_confirm() {
+        QTemporaryDir dir;
+        Election e(dir);
+        auto chain = std::make_shared<FakeChain>();
+        FakeBitcoind first(basic("alice:s3cret"), chain);
+        FakeBitcoind second(basic("bob:other"), chain);
+        BitcoinChainConfig config = chain_for(dir, first.url());
+        config.credentials = {"alice", "s3cret"};
+        config.confirm.rpc_url = second.url();
+        config.confirm.credentials = {"bob", "other"};
+        auto relay = AnchorRelay::create(*e.ledger, config_of(config)).value();
+        QVERIFY(relay->record_intents("polls-closed").ok());
+        auto done = relay->run_until_done(std::chrono::seconds(20));
+        QVERIFY2(done.ok(), done ? "" : done.error().message.c_str());
+        QCOMPARE(first.broadcasts(), 1);
+        QCOMPARE(second.broadcasts(), 0);  // asked, never sent to
+        QCOMPARE(second.unauthorized(), 0);
+        QVERIFY(e.ledger->anchors()[0].confirmed());
+        QCOMPARE(e.ledger->anchors()[0].confirmation->second.block_hash,
+                 Hash32::from_hex(std::string(64, 'b')).value());
+    }
+
+    // A lying first node that "mines" the anchor on a chain of its own, beside an honest second
+    // node that never saw it; then an honest first node beside a second that names another block.
+    // Neither gets a confirmation recorded; alone, the liar would.
+    void lying_node_is_not_believed_alone_data() {
+        QTest::addColumn<bool>("liar_first");
+        QTest::newRow("liar first") << true;
+        QTest::newRow("liar second") << false;
+    }
+    void lying_node_is_not_believed_alone() {
+        QFETCH(bool, liar_first);
+        QTemporaryDir dir;
+        Election e(dir);
+        auto chain = std::make_shared<FakeChain>();
+        FakeBitcoind honest(basic("alice:s3cret"),
+                            liar_first ? std::make_shared<FakeChain>() : chain);
+        FakeBitcoind liar(basic("alice:s3cret"), chain, 'f');
+        BitcoinChainConfig config = chain_for(dir, liar_first ? liar.url() : honest.url());
+        config.credentials = {"alice", "s3cret"};
+        config.confirm.rpc_url = liar_first ? honest.url() : liar.url();
+        config.confirm.credentials = config.credentials;
+        auto relay = AnchorRelay::create(*e.ledger, config_of(config)).value();
+        QVERIFY(relay->record_intents("polls-closed").ok());
+        auto done = relay->run_until_done(std::chrono::milliseconds(600));
+        QVERIFY(!done);
+        const std::string expected =
+            liar_first
+                ? "endpoints disagree, not confirmed: the confirming node " + honest.url() +
+                      " does not know transaction"
+                : "endpoints disagree, not confirmed: the confirming node " + liar.url() +
+                      " reports block " + std::string(64, 'f') + " against " + std::string(64, 'b');
+        QVERIFY2(done.error().message.find(expected) != std::string::npos,
+                 done.error().message.c_str());
+        QVERIFY(!e.ledger->anchors()[0].confirmed());
+        if (liar_first) {
+            // The same liar alone: confirmed on its word.
+            config.confirm = {};
+            auto alone = AnchorRelay::create(*e.ledger, config_of(config)).value();
+            QVERIFY(alone->run_until_done(std::chrono::seconds(20)).ok());
+            QVERIFY(e.ledger->anchors()[0].confirmed());
+        }
+    }
+
+    void confirm_rpc_in_the_bitcoin_configuration() {
+        QTemporaryDir dir;
+        const auto file = std::filesystem::path(dir.path().toStdString()) / "bridge.json";
+        auto read = [&](const std::string& extra) {
+            std::ofstream(file) << "{\"bitcoin\": [{\"name\": \"btc\", \"network\": \"regtest\", "
+                                   "\"key_file\": \"k\", \"utxo\": {\"txid\": \""
+                                << std::string(64, 'a')
+                                << "\", \"vout\": 0, \"amount_sat\": 100000}, \"out_dir\": \"a\""
+                                << extra << "}]}";
+            return read_bridge_config(file);
+        };
+        const std::string first =
+            ", \"rpc\": \"http://127.0.0.1:18443\", \"rpc_user\": \"u\", \"rpc_password\": \"p\"";
+        auto config = read(first +
+                           ", \"confirm_rpc\": \"https://btc.example:8332\", "
+                           "\"confirm_rpc_cookie_file\": \"other.cookie\", "
+                           "\"confirm_rpc_certificates\": \"other.pem\"");
+        QVERIFY2(config, config ? "" : config.error().message.c_str());
+        const BitcoinNodeAccess& confirm = config.value().bitcoin[0].confirm;
+        QCOMPARE(confirm.rpc_url, std::string("https://btc.example:8332"));
+        QVERIFY(confirm.cookie_file.is_absolute());
+        QCOMPARE(confirm.rpc_certificates.filename().string(), std::string("other.pem"));
+        auto clear = read(first +
+                          ", \"confirm_rpc\": \"http://192.0.2.1:8332\", "
+                          "\"confirm_rpc_user\": \"u\", \"confirm_rpc_password\": \"p\"");
+        QVERIFY(!clear);
+        QVERIFY2(clear.error().message.find("confirm_rpc: credentials go only over https") !=
+                     std::string::npos,
+                 clear.error().message.c_str());
+        auto same = read(first +
+                         ", \"confirm_rpc\": \"http://127.0.0.1:18443\", "
+                         "\"confirm_rpc_user\": \"u\", \"confirm_rpc_password\": \"p\"");
+        QVERIFY(!same);
+        QVERIFY(same.error().message.find("confirm_rpc must be another endpoint than rpc") !=
+                std::string::npos);
+        auto lone = read(first + ", \"confirm_rpc_user\": \"u\"");
+        QVERIFY(!lone);
+        QVERIFY(lone.error().message.find("confirm_rpc_user needs confirm_rpc") !=
+                std::string::npos);
+        auto without_rpc = read(", \"confirm_rpc\": \"http://127.0.0.1:1\"");
+        QVERIFY(!without_rpc);
+        QVERIFY(without_rpc.error().message.find("confirm_rpc needs rpc") != std::string::npos);
     }
 
     void bitcoin_core_dialect_reads_json_rpc_1_0_data() {

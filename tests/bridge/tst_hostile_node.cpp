@@ -4,6 +4,11 @@
 // and nothing is recorded or sent; an honest quote under the caps is sent, so the node is good
 // enough to anchor through. Bitcoin: a fee above its cap is refused before anything is recorded,
 // and a configured rate above the rate cap is a configuration error.
+//
+// Two endpoints (docs/bridge.md §2, "Two endpoints"): a lying node that claims the anchor mined
+// in a block the honest node does not have gets it confirmed when it is the only endpoint (the
+// attack), and never when a second, honest endpoint is configured, whichever of the two lies;
+// two honest endpoints that agree confirm it.
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -17,6 +22,7 @@
 #include "ledger_scenario.hpp"
 #include "psephos/bridge/anchor_relay.hpp"
 #include "psephos/bridge/evm_client.hpp"
+#include "psephos/bridge/evm_transaction.hpp"
 #include "psephos/bridge/keccak.hpp"
 #include "psephos/bridge/secp256k1_key.hpp"
 #include "psephos/crypto/key_file.hpp"
@@ -82,6 +88,85 @@ test::FakeNode hostile_node(std::shared_ptr<NodeState> state) {
     });
 }
 
+// The transactions a chain has mined, shared by the nodes that serve it.
+struct MinedTransactions {
+    std::mutex mutex;
+    std::vector<Bytes> raw;
+    int sent = 0;
+};
+
+// A node of chain 31337 that mines every transaction sent to it into `transactions`, reporting
+// each in block 5 whose hash is sha256(`block_name`) with the head at block 7. Two nodes over one
+// MinedTransactions with one block name are two honest endpoints of one chain; a node with its
+// own MinedTransactions or another block name is a liar (it claims what the chain does not have).
+test::FakeNode mining_node(std::shared_ptr<MinedTransactions> transactions,
+                           std::string block_name) {
+    return test::FakeNode([transactions, block_name](test::FakeNode::Socket& socket) {
+        auto request = test::read_request(socket);
+        if (!request) return;
+        const json::object& body = request->body.as_object();
+        const std::string method(body.at("method").as_string());
+        const json::array& params = body.at("params").as_array();
+        std::lock_guard lock(transactions->mutex);
+        const std::string block_hash = format_evm_data(crypto::sha256(as_bytes(block_name)).span());
+        // The mined transaction asked for (by hash), if any.
+        auto find = [&]() -> std::optional<DecodedEvmTransaction> {
+            auto hash = parse_evm_hash(params.at(0).as_string());
+            for (const Bytes& raw : transactions->raw) {
+                auto decoded = decode_signed_transaction(raw);
+                if (decoded && hash && decoded.value().hash == hash.value()) return decoded.value();
+            }
+            return std::nullopt;
+        };
+        json::value result;
+        if (method == "eth_chainId") {
+            result = format_evm_quantity(31337);
+        } else if (method == "eth_getTransactionCount") {
+            result = format_evm_quantity(0);
+        } else if (method == "eth_maxPriorityFeePerGas") {
+            result = format_evm_quantity(1 * gwei);
+        } else if (method == "eth_getBlockByNumber") {
+            result = json::object{{"number", "0x7"}, {"baseFeePerGas", format_evm_quantity(gwei)}};
+        } else if (method == "eth_estimateGas") {
+            result = format_evm_quantity(50'000);
+        } else if (method == "eth_blockNumber") {
+            result = "0x7";
+        } else if (method == "eth_sendRawTransaction") {
+            ++transactions->sent;
+            const Bytes raw = from_hex(std::string(params.at(0).as_string()).substr(2)).value();
+            transactions->raw.push_back(raw);
+            result = format_evm_data(keccak256(raw).span());
+        } else if (method == "eth_getTransactionByHash") {
+            if (auto t = find()) {
+                result = json::object{{"hash", format_evm_data(t->hash.span())},
+                                      {"from", t->sender.to_checksum_text()},
+                                      {"to", t->to() ? json::value(t->to()->to_checksum_text())
+                                                     : json::value(nullptr)},
+                                      {"input", format_evm_data(t->data())},
+                                      {"nonce", format_evm_quantity(t->nonce())},
+                                      {"blockNumber", "0x5"},
+                                      {"blockHash", block_hash}};
+            }
+        } else if (method == "eth_getTransactionReceipt") {
+            if (auto t = find()) {
+                result = json::object{{"transactionHash", format_evm_data(t->hash.span())},
+                                      {"blockNumber", "0x5"},
+                                      {"blockHash", block_hash},
+                                      {"transactionIndex", "0x0"},
+                                      {"status", "0x1"},
+                                      {"gasUsed", "0xc350"}};
+            }
+        }
+        const json::object response{
+            {"jsonrpc", "2.0"}, {"id", test::request_id(*request)}, {"result", result}};
+        test::write_bytes(socket, test::http_response(200, json::serialize(response)));
+    });
+}
+
+std::string url_of(const test::FakeNode& node) {
+    return "http://127.0.0.1:" + std::to_string(node.endpoint().port) + "/rpc";
+}
+
 // A closed polling day in two districts: its election checkpoint is what gets anchored.
 struct ClosedDay {
     QTemporaryDir dir;
@@ -138,6 +223,25 @@ std::size_t recorded_transactions(const ledger::Ledger& l) {
     std::size_t n = 0;
     for (const auto& a : l.anchors()) n += a.transactions.size();
     return n;
+}
+
+std::size_t recorded_confirmations(const ledger::Ledger& l) {
+    std::size_t n = 0;
+    for (const auto& a : l.anchors()) n += a.confirmed() ? 1 : 0;
+    return n;
+}
+
+// The relay over `primary`, with `confirm` as its second endpoint if given: records the intent,
+// sends the anchor (to the primary) and takes one more step, whose result it returns.
+AnchorStep anchor_and_step(ClosedDay& day, const test::FakeNode& primary,
+                           const test::FakeNode* confirm) {
+    BridgeConfig config = day.evm_config(primary);
+    if (confirm != nullptr) config.evm[0].confirm_rpc_url = url_of(*confirm);
+    auto relay = AnchorRelay::create(*day.ledger, config).value();
+    if (!relay->record_intents("polls-closed")) qFatal("no intent");
+    const AnchorStep sent = newest_step(*relay);
+    if (sent.progress != AnchorProgress::waiting) qFatal("not sent: %s", sent.message.c_str());
+    return newest_step(*relay);
 }
 
 }  // namespace
@@ -304,6 +408,133 @@ private slots:
                      std::string::npos,
                  second.message.c_str());
         QCOMPARE(recorded_transactions(*day.ledger), std::size_t{1});
+    }
+
+    // The attack: the only endpoint lies that the anchor is mined (in a block of its own making),
+    // and the relay records the confirmation on its word.
+    void lying_node_alone_gets_an_anchor_confirmed() {
+        ClosedDay day;
+        auto liar = mining_node(std::make_shared<MinedTransactions>(), "forged block 5");
+        const AnchorStep step = anchor_and_step(day, liar, nullptr);
+        QVERIFY2(step.progress == AnchorProgress::confirmed, step.message.c_str());
+        QCOMPARE(recorded_confirmations(*day.ledger), std::size_t{1});
+    }
+
+    // The answer: with an honest second endpoint that has not seen the transaction, the liar's
+    // word is not enough; the step says the endpoints disagree and nothing is recorded, also
+    // after a run until its deadline.
+    void lying_primary_is_not_believed_alone() {
+        ClosedDay day;
+        auto liar = mining_node(std::make_shared<MinedTransactions>(), "forged block 5");
+        auto honest = mining_node(std::make_shared<MinedTransactions>(), "block 5");
+        const AnchorStep step = anchor_and_step(day, liar, &honest);
+        QVERIFY2(step.progress == AnchorProgress::waiting, step.message.c_str());
+        QVERIFY2(
+            step.message.find("endpoints disagree, not confirmed: the confirming endpoint " +
+                              url_of(honest) + " does not report transaction") != std::string::npos,
+            step.message.c_str());
+        QCOMPARE(recorded_confirmations(*day.ledger), std::size_t{0});
+        BridgeConfig config = day.evm_config(liar);
+        config.evm[0].confirm_rpc_url = url_of(honest);
+        config.first_retry = std::chrono::milliseconds(50);
+        auto relay = AnchorRelay::create(*day.ledger, config).value();
+        auto done = relay->run_until_done(std::chrono::milliseconds(500));
+        QVERIFY(!done);
+        QVERIFY2(done.error().message.find("endpoints disagree") != std::string::npos,
+                 done.error().message.c_str());
+        QCOMPARE(recorded_confirmations(*day.ledger), std::size_t{0});
+    }
+
+    // The honest node mined the anchor; the second endpoint lies that it is in another block.
+    // And the same transaction in the same block hash but a different block number.
+    void lying_confirming_endpoint_is_not_believed() {
+        ClosedDay day;
+        auto mined = std::make_shared<MinedTransactions>();
+        auto honest = mining_node(mined, "block 5");
+        auto liar = mining_node(mined, "forged block 5");
+        const AnchorStep step = anchor_and_step(day, honest, &liar);
+        QVERIFY2(step.progress == AnchorProgress::waiting, step.message.c_str());
+        const std::string honest_block = crypto::sha256(as_bytes("block 5")).to_hex();
+        const std::string forged_block = crypto::sha256(as_bytes("forged block 5")).to_hex();
+        QVERIFY2(
+            step.message.find("endpoints disagree, not confirmed: block 5 (0x" + honest_block +
+                              ") against block 5 (0x" + forged_block + ")") != std::string::npos,
+            step.message.c_str());
+        QCOMPARE(recorded_confirmations(*day.ledger), std::size_t{0});
+    }
+
+    // Two honest endpoints of one chain agree: confirmed, in the block both report.
+    void two_honest_endpoints_confirm() {
+        ClosedDay day;
+        auto mined = std::make_shared<MinedTransactions>();
+        auto first = mining_node(mined, "block 5");
+        auto second = mining_node(mined, "block 5");
+        const AnchorStep step = anchor_and_step(day, first, &second);
+        QVERIFY2(step.progress == AnchorProgress::confirmed, step.message.c_str());
+        QCOMPARE(recorded_confirmations(*day.ledger), std::size_t{1});
+        const auto& confirmation = day.ledger->anchors().at(0).confirmation->second;
+        QCOMPARE(confirmation.block_number, std::uint64_t{5});
+        QCOMPARE(confirmation.block_hash, crypto::sha256(as_bytes("block 5")));
+        QCOMPARE(confirmation.confirmations, std::uint32_t{3});
+        QCOMPARE(mined->sent, 1);  // the second endpoint was asked, never sent to
+        QVERIFY(second.connections() > 0);
+    }
+
+    // Through `psephos anchor --config` with confirm_rpc: each step prints the disagreement and
+    // the run ends at its deadline, unconfirmed.
+    void anchor_command_reports_the_disagreement() {
+        ClosedDay day;
+        auto liar = mining_node(std::make_shared<MinedTransactions>(), "forged block 5");
+        auto honest = mining_node(std::make_shared<MinedTransactions>(), "block 5");
+        day.evm_config(liar);  // writes the bridge key
+        day.ledger.reset();    // the command opens it
+        const auto config_file = path_of(day.dir, "bridge.json");
+        std::ofstream(config_file)
+            << "{\"first_retry_ms\": 100, \"max_retry_ms\": 200, "
+               "\"evm\": [{\"name\": \"evm-hostile\", \"rpc\": \""
+            << url_of(liar) << "\", \"confirm_rpc\": \"" << url_of(honest)
+            << "\", \"chain_id\": 31337, \"key_file\": \"bridge-evm.key\"}]}";
+        const test::Run run =
+            test::run({"anchor", "--data", day.dir.path(), "--config",
+                       QString::fromStdString(config_file.string()), "--timeout", "2"});
+        QVERIFY2(run.exit_code == 1, qPrintable(test::describe(run)));
+        QVERIFY2(run.out.contains("endpoints disagree, not confirmed: the confirming endpoint " +
+                                  QString::fromStdString(url_of(honest)) +
+                                  " does not report transaction"),
+                 qPrintable(test::describe(run)));
+        QVERIFY2(!run.out.contains(QStringLiteral("confirmed in block")),
+                 qPrintable(test::describe(run)));
+    }
+
+    void confirm_rpc_in_the_configuration() {
+        QTemporaryDir dir;
+        const auto file = path_of(dir, "bridge.json");
+        auto read = [&](const std::string& extra) {
+            std::ofstream(file) << "{\"evm\": [{\"name\": \"e\", \"rpc\": "
+                                   "\"http://127.0.0.1:8545\", \"chain_id\": 1, \"key_file\": "
+                                   "\"k\""
+                                << extra << "}]}";
+            return read_bridge_config(file);
+        };
+        auto config = read(
+            ", \"confirm_rpc\": \"https://node.example/rpc\", "
+            "\"confirm_rpc_certificates\": \"node.pem\"");
+        QVERIFY2(config, config ? "" : config.error().message.c_str());
+        QCOMPARE(config.value().evm[0].confirm_rpc_url, std::string("https://node.example/rpc"));
+        QCOMPARE(config.value().evm[0].confirm_rpc_certificates, path_of(dir, "node.pem"));
+        auto same = read(", \"confirm_rpc\": \"http://127.0.0.1:8545\"");
+        QVERIFY(!same);
+        QVERIFY2(same.error().message.find("confirm_rpc must be another endpoint than rpc") !=
+                     std::string::npos,
+                 same.error().message.c_str());
+        auto bad = read(", \"confirm_rpc\": \"ftp://node\"");
+        QVERIFY(!bad);
+        QVERIFY2(bad.error().message.find("confirm_rpc: ") != std::string::npos,
+                 bad.error().message.c_str());
+        auto lone = read(", \"confirm_rpc_certificates\": \"node.pem\"");
+        QVERIFY(!lone);
+        QVERIFY(lone.error().message.find("confirm_rpc_certificates needs confirm_rpc") !=
+                std::string::npos);
     }
 
     void bitcoin_fee_above_the_cap_records_nothing() {

@@ -6,166 +6,25 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/stream.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
-
-#include <atomic>
 #include <fstream>
-#include <memory>
+#include <optional>
 #include <string>
-#include <thread>
 
 #include "psephos/bridge/anchor_relay.hpp"
 #include "psephos/bridge/json_rpc_client.hpp"
 #include "psephos/bridge/proof_bundle.hpp"
+#include "tls_test_node.hpp"
 
 using namespace psephos;
 using namespace psephos::bridge;
 
 namespace {
 
-namespace asio = boost::asio;
-namespace ssl = boost::asio::ssl;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
 namespace json = boost::json;
-using tcp = asio::ip::tcp;
-
-struct KeyFree {
-    void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-struct CertFree {
-    void operator()(X509* c) const { X509_free(c); }
-};
-
-// A self-signed certificate for `subject_alt_name` ("IP:127.0.0.1", "DNS:other.example") and its
-// key, both PEM.
-struct TestCertificate {
-    std::string certificate_pem;
-    std::string key_pem;
-};
-
-std::string pem_of(const std::function<int(BIO*)>& write) {
-    BIO* bio = BIO_new(BIO_s_mem());
-    if (write(bio) != 1) qFatal("PEM write failed");
-    char* data = nullptr;
-    const long size = BIO_get_mem_data(bio, &data);
-    std::string out(data, static_cast<std::size_t>(size));
-    BIO_free(bio);
-    return out;
-}
-
-TestCertificate make_certificate(const char* subject_alt_name) {
-    std::unique_ptr<EVP_PKEY, KeyFree> key(EVP_EC_gen("P-256"));
-    if (!key) qFatal("EVP_EC_gen failed");
-    std::unique_ptr<X509, CertFree> cert(X509_new());
-    X509_set_version(cert.get(), 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60);
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
-    X509_set_pubkey(cert.get(), key.get());
-    X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("psephos test node"), -1, -1,
-                               0);
-    X509_set_issuer_name(cert.get(), name);
-    X509V3_CTX context;
-    X509V3_set_ctx_nodb(&context);
-    X509V3_set_ctx(&context, cert.get(), cert.get(), nullptr, nullptr, 0);
-    X509_EXTENSION* san =
-        X509V3_EXT_conf_nid(nullptr, &context, NID_subject_alt_name, subject_alt_name);
-    if (san == nullptr) qFatal("subjectAltName");
-    X509_add_ext(cert.get(), san, -1);
-    X509_EXTENSION_free(san);
-    if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) qFatal("X509_sign failed");
-    TestCertificate out;
-    out.certificate_pem = pem_of([&](BIO* b) { return PEM_write_bio_X509(b, cert.get()); });
-    out.key_pem = pem_of([&](BIO* b) {
-        return PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-    });
-    return out;
-}
-
-// A TLS JSON-RPC node on 127.0.0.1 answering every request with {"result": "0x7a69"}, one
-// connection at a time in its own thread; counts the requests it read (after a handshake).
-class TlsNode {
-public:
-    explicit TlsNode(const TestCertificate& identity)
-        : context_(ssl::context::tls_server),
-          acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
-        context_.use_certificate_chain(
-            asio::buffer(identity.certificate_pem.data(), identity.certificate_pem.size()));
-        context_.use_private_key(asio::buffer(identity.key_pem.data(), identity.key_pem.size()),
-                                 ssl::context::pem);
-        port_ = acceptor_.local_endpoint().port();
-        thread_ = std::thread([this] { serve(); });
-    }
-    TlsNode(const TlsNode&) = delete;
-    TlsNode& operator=(const TlsNode&) = delete;
-    ~TlsNode() {
-        stopping_ = true;
-        boost::system::error_code ec;
-        tcp::socket wake(io_);
-        wake.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ec);
-        thread_.join();
-    }
-
-    std::string url(const std::string& host = "127.0.0.1") const {
-        return "https://" + host + ":" + std::to_string(port_) + "/rpc";
-    }
-    int requests() const { return requests_; }
-    std::string last_authorization() const { return authorization_; }
-
-private:
-    void serve() {
-        for (;;) {
-            tcp::socket socket(io_);
-            boost::system::error_code ec;
-            acceptor_.accept(socket, ec);
-            if (ec || stopping_) return;
-            ssl::stream<tcp::socket> stream(std::move(socket), context_);
-            stream.handshake(ssl::stream_base::server, ec);
-            if (ec) continue;  // the client refused the certificate
-            beast::flat_buffer buffer;
-            http::request<http::string_body> request;
-            http::read(stream, buffer, request, ec);
-            if (ec) continue;
-            ++requests_;
-            authorization_ = std::string(request[http::field::authorization]);
-            const json::value body = json::parse(request.body(), ec);
-            json::object answer{{"jsonrpc", "2.0"}, {"result", "0x7a69"}};
-            answer["id"] = body.is_object() ? body.as_object().at("id") : json::value(nullptr);
-            http::response<http::string_body> response{http::status::ok, 11};
-            response.set(http::field::content_type, "application/json");
-            response.keep_alive(false);
-            response.body() = json::serialize(answer);
-            response.prepare_payload();
-            http::write(stream, response, ec);
-            stream.shutdown(ec);
-        }
-    }
-
-    asio::io_context io_;
-    ssl::context context_;
-    tcp::acceptor acceptor_;
-    std::uint16_t port_ = 0;
-    std::atomic<bool> stopping_{false};
-    std::atomic<int> requests_{0};
-    std::string authorization_;
-    std::thread thread_;
-};
+using test::TestCertificate;
+using test::TlsNode;
 
 std::string write_file(const QTemporaryDir& dir, const char* name, const std::string& text) {
     const std::string path = dir.filePath(name).toStdString();
@@ -190,9 +49,9 @@ class TestJsonRpcTls : public QObject {
     Q_OBJECT
 
     QTemporaryDir dir_;
-    TestCertificate node_identity_ = make_certificate("IP:127.0.0.1");
-    TestCertificate other_identity_ = make_certificate("IP:127.0.0.1");
-    TestCertificate named_identity_ = make_certificate("DNS:other.example");
+    TestCertificate node_identity_ = test::make_test_certificate("IP:127.0.0.1");
+    TestCertificate other_identity_ = test::make_test_certificate("IP:127.0.0.1");
+    TestCertificate named_identity_ = test::make_test_certificate("DNS:other.example");
 
 private slots:
     void https_urls_parse() {

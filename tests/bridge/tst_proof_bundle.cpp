@@ -194,6 +194,7 @@ struct NodeView {
     std::optional<std::string> from;  // default: the bundle's sender
     std::optional<Bytes> input;       // default: the transaction's data
     std::uint64_t status = 1;
+    std::string block = "block 5";  // the mined block's hash is sha256 of this
 };
 
 // A JSON-RPC node on 127.0.0.1 answering the four calls of P12 from `view`.
@@ -204,7 +205,7 @@ test::FakeNode node_for(const BundleAnchor& anchor, NodeView view) {
         const json::object& body = request->body.as_object();
         const std::string method(body.at("method").as_string());
         json::value result;
-        const std::string block_hash = hex_data(crypto::sha256(as_bytes("block 5")).span());
+        const std::string block_hash = hex_data(crypto::sha256(as_bytes(view.block)).span());
         if (method == "eth_chainId") {
             std::ostringstream id;
             id << "0x" << std::hex << view.chain_id;
@@ -613,6 +614,48 @@ private slots:
         QCOMPARE(checks.size(), std::size_t{1});
         QVERIFY2(!checks[0].passed, checks[0].detail.c_str());
         QCOMPARE(checks[0].id, std::string("P12"));
+    }
+
+    // P12 on two endpoints (docs/bridge.md §2, "Two endpoints"): two honest ones agree; a node
+    // that claims the transaction in a block of its own making fails P12 against an honest one,
+    // and so does a pair where the second has not seen the transaction at all.
+    void anchor_on_chain_needs_both_endpoints() {
+        const ProofBundle& b = election_day().bundle;
+        const BundleAnchor& a = evm_anchor_of(b);
+        auto honest = node_for(a, {});
+        auto also_honest = node_for(a, {});
+        const auto agreed =
+            verify_anchors_on_chain(b, {{url_of(honest), ""}, {url_of(also_honest), ""}});
+        QCOMPARE(agreed.size(), std::size_t{1});
+        QVERIFY2(agreed[0].passed, agreed[0].detail.c_str());
+        QVERIFY2(agreed[0].detail.find("in block 5, 3 confirmation(s), the same on 2 endpoints") !=
+                     std::string::npos,
+                 agreed[0].detail.c_str());
+        NodeView forged;
+        forged.block = "forged block 5";
+        auto liar = node_for(a, forged);
+        for (const auto& endpoints :
+             {std::vector<ChainEndpoint>{{url_of(liar), ""}, {url_of(honest), ""}},
+              std::vector<ChainEndpoint>{{url_of(honest), ""}, {url_of(liar), ""}}}) {
+            const auto checks = verify_anchors_on_chain(b, endpoints);
+            QCOMPARE(checks.size(), std::size_t{1});
+            QVERIFY2(!checks[0].passed, checks[0].detail.c_str());
+            QVERIFY2(checks[0].detail.find("the endpoints disagree (" + endpoints[0].rpc_url +
+                                           " against " + endpoints[1].rpc_url + "): block 5 (0x") !=
+                         std::string::npos,
+                     checks[0].detail.c_str());
+        }
+        NodeView unknown;
+        unknown.known = false;
+        auto unaware = node_for(a, unknown);
+        const auto alone = verify_anchors_on_chain(b, {{url_of(liar), ""}, {url_of(unaware), ""}});
+        QVERIFY2(!alone[0].passed, alone[0].detail.c_str());
+        QVERIFY2(
+            alone[0].detail.find(url_of(unaware) + ": the chain does not report transaction") !=
+                std::string::npos,
+            alone[0].detail.c_str());
+        // The liar alone passes: the reason for a second endpoint.
+        QVERIFY(verify_anchors_on_chain(b, url_of(liar))[0].passed);
     }
 
     void cleanupTestCase() { the_day.reset(); }

@@ -57,7 +57,8 @@ struct LiveOutcome {
     std::map<QString, std::pair<QString, QString>> live;  // tx hash → (live, detail)
 };
 
-LiveOutcome ask_node(const std::filesystem::path& dir, const std::string& url) {
+LiveOutcome ask_node(const std::filesystem::path& dir, const std::string& url,
+                     const std::string& certificates) {
     auto anchors = bridge::record_anchors(dir);
     if (!anchors) return {false, q(anchors.error().message), {}};
     LiveOutcome out{true, {}, {}};
@@ -71,7 +72,8 @@ LiveOutcome ask_node(const std::filesystem::path& dir, const std::string& url) {
                 AnchorList::tr("a Bitcoin anchor: check it on a Bitcoin node")};
     }
     if (evm.anchors.empty()) return out;
-    const std::vector<bridge::BundleCheck> checks = bridge::verify_anchors_on_chain(evm, url);
+    const std::vector<bridge::BundleCheck> checks =
+        bridge::verify_anchors_on_chain(evm, url, certificates);
     for (std::size_t i = 0; i < evm.anchors.size() && i < checks.size(); ++i) {
         out.live[q(evm.anchors[i].transaction_id.to_hex())] = {
             checks[i].passed ? QStringLiteral("on chain") : QStringLiteral("failed"),
@@ -176,13 +178,14 @@ void AnchorList::setStatus(const QString& status) {
     m_rows.updateRows([&](AnchorRow& row) { row.status = status; });
 }
 
-void AnchorList::checkOnChain(const QString& rpc_url) {
+void AnchorList::checkOnChain(const QString& rpc_url, const QString& certificates) {
     if (m_path.isEmpty() || m_checking) return;
     m_checking = true;
     emit checkingChanged();
     emit message(tr("Asking %1 about the anchors…").arg(rpc_url));
     const std::filesystem::path dir = m_path.toStdString();
     const std::string url = rpc_url.toStdString();
+    const std::string pem = certificates.toStdString();
     auto* watcher = new QFutureWatcher<LiveOutcome>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
         const LiveOutcome r = watcher->result();
@@ -202,7 +205,7 @@ void AnchorList::checkOnChain(const QString& rpc_url) {
         emit checked(r.ok);
     });
     watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(),
-                                         [dir, url] { return ask_node(dir, url); }));
+                                         [dir, url, pem] { return ask_node(dir, url, pem); }));
 }
 
 }  // namespace psephos::ui

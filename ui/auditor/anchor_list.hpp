@@ -71,8 +71,10 @@ public:
     // Asks the EVM node at rpc_url, for each EVM anchor of the record, whether its transaction is
     // in a block with the recorded sender and data and succeeded, and how many confirmations it
     // has now; Bitcoin anchors are marked "not checked". The rows' live and liveDetail, and
-    // checked, report it. Ignored while one runs or with no record open.
-    Q_INVOKABLE void checkOnChain(const QString& rpc_url);
+    // checked, report it. Ignored while one runs or with no record open. An https node's
+    // certificate is verified against the PEM file `certificates` names (a pinned certificate),
+    // or against the system's CAs when it is empty.
+    Q_INVOKABLE void checkOnChain(const QString& rpc_url, const QString& certificates = QString());
 
 signals:
     void checkingChanged();

@@ -59,13 +59,23 @@ Item {
                     Accessible.description: qsTr("The JSON-RPC endpoint of a node of the anchors' EVM chain")
                     onAccepted: if (checkChainButton.enabled) checkChainButton.clicked()
                 }
+                TextField {
+                    id: rpcCertificatesField
+                    objectName: "rpcCertificatesField"
+                    Layout.preferredWidth: 260
+                    placeholderText: qsTr("pinned certificate (PEM file, optional)")
+                    selectByMouse: true
+                    Accessible.name: qsTr("Pinned certificate of the EVM node")
+                    Accessible.description: qsTr("For an https node: a PEM file of the certificates to trust instead of the system's certificate authorities")
+                    onAccepted: if (checkChainButton.enabled) checkChainButton.clicked()
+                }
                 Button {
                     id: checkChainButton
                     objectName: "checkChainButton"
                     enabled: !auditor.anchors.checking && rpcField.text !== "" && auditor.anchors.rows.count > 0
                     text: auditor.anchors.checking ? qsTr("Asking the node…") : qsTr("Check on chain")
                     Accessible.description: qsTr("Asks the node whether each EVM anchor's transaction is mined with the recorded payload, and its confirmations now")
-                    onClicked: auditor.anchors.checkOnChain(rpcField.text)
+                    onClicked: auditor.anchors.checkOnChain(rpcField.text, rpcCertificatesField.text)
                 }
             }
 

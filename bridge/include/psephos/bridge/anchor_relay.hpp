@@ -48,6 +48,12 @@ struct EvmChainConfig {
     // For an https rpc_url: a PEM file of trusted certificates (a pinned certificate or a CA)
     // instead of the system's CAs.
     std::filesystem::path rpc_certificates;
+    // A second, independent endpoint of the same chain (docs/bridge.md §2, "Two endpoints"):
+    // when set, a confirmation is recorded only when both endpoints report the transaction, with
+    // the same sender, nonce and input, in the same block at the same position with the same
+    // receipt status, and each counts at least `confirmations`. Empty: rpc_url's word is taken.
+    std::string confirm_rpc_url;
+    std::filesystem::path confirm_rpc_certificates;  // as rpc_certificates, for confirm_rpc_url
     std::uint64_t chain_id = 0;
     std::uint32_t confirmations = 1;
     std::filesystem::path key_file;
@@ -61,6 +67,16 @@ struct EvmChainConfig {
     std::uint64_t max_fee_per_gas_gwei = default_max_fee_per_gas_gwei;
     std::uint64_t max_fee_per_anchor_gwei = default_max_fee_per_anchor_gwei;
     std::uint64_t max_nonce_gap = default_max_nonce_gap;
+};
+
+// How to reach a Bitcoin Core node: its URL (https, or http to a loopback address only), the PEM
+// file its certificate is checked against (empty: the system's CAs), and its credentials
+// (rpc_user/rpc_password, or the node's cookie file, read at each use).
+struct BitcoinNodeAccess {
+    std::string rpc_url;
+    std::filesystem::path rpc_certificates;
+    RpcCredentials credentials;
+    std::filesystem::path cookie_file;
 };
 
 struct BitcoinChainConfig {
@@ -84,6 +100,10 @@ struct BitcoinChainConfig {
     std::filesystem::path cookie_file;
     std::uint32_t confirmations = 1;
     RpcTimeouts timeouts;
+    // A second, independent node (docs/bridge.md §2, "Two endpoints"; needs rpc_url): when its
+    // rpc_url is set, a confirmation is recorded only when it reports the transaction, with the
+    // recorded bytes, in the same block (hash and height) with at least `confirmations`.
+    BitcoinNodeAccess confirm;
 };
 
 struct BridgeConfig {

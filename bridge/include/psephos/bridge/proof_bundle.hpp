@@ -180,4 +180,18 @@ std::vector<BundleCheck> verify_anchors_on_chain(const ProofBundle& bundle,
                                                  const std::string& rpc_url,
                                                  const std::string& trusted_certificates = {});
 
+// An endpoint of an EVM chain to check anchors on, and the PEM file its certificate is verified
+// against (empty: the system's CAs).
+struct ChainEndpoint {
+    std::string rpc_url;
+    std::string trusted_certificates;
+};
+
+// P12 against several independent endpoints (docs/bridge.md §2, "Two endpoints"): an anchor
+// passes only if every endpoint reports it mined, succeeded, in the same block (number and hash)
+// at the same position; the detail gives the smallest of their confirmation counts. A node that
+// claims a transaction in a block the others do not have fails the check, naming both.
+std::vector<BundleCheck> verify_anchors_on_chain(const ProofBundle& bundle,
+                                                 const std::vector<ChainEndpoint>& endpoints);
+
 }  // namespace psephos::bridge
