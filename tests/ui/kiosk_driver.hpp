@@ -2,14 +2,12 @@
 // station. Shared by the kiosk's QML tests and scripts/screenshots.
 #pragma once
 
-#include <QQmlContext>
-
 #include "kiosk_controller.hpp"
 #include "kiosk_fixture.hpp"
+#include "kiosk_qml.hpp"
 #include "psephos/kiosk/kiosk_station.hpp"
 #include "psephos/ledger/testing/storage_faults.hpp"
 #include "qml_driver.hpp"
-#include "qr_image_provider.hpp"
 
 namespace psephos::test {
 
@@ -31,10 +29,8 @@ public:
         controller = std::make_unique<ui::KioskController>(std::move(station), station_error,
                                                            std::move(hash).value(), options);
         engine = std::make_unique<QQmlApplicationEngine>();
-        controller->setEngine(engine.get());
-        engine->addImageProvider(QStringLiteral("qr"), new ui::QrImageProvider);
-        engine->rootContext()->setContextProperty(QStringLiteral("kiosk"), controller.get());
-        load(QStringLiteral("qrc:/Psephos/Kiosk/Main.qml"));
+        ui::prepare_kiosk_engine(*engine, *controller);
+        load(ui::kiosk_main_qml);
     }
     static std::unique_ptr<kiosk::KioskStation> open_station(
         const KioskFixture& fixture, const QString& station_error,

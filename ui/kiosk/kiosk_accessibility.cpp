@@ -242,44 +242,6 @@ QStringList KioskController::contrastNames() const {
             tr("Yellow on black")};
 }
 
-QVariantMap KioskController::palette() const {
-    struct Palette {
-        const char* background;
-        const char* surface;
-        const char* text;
-        const char* muted;
-        const char* accent;
-        const char* accent_text;
-        const char* marked;
-        const char* marked_text;
-        const char* border;
-        const char* warning;
-        const char* danger;
-    };
-    static constexpr std::array<Palette, 4> palettes{{
-        {"#eef2f6", "#ffffff", "#1a1d21", "#4a5560", "#0b5cad", "#ffffff", "#0b5cad", "#ffffff",
-         "#8a96a3", "#8a4b00", "#b00020"},
-        {"#ffffff", "#ffffff", "#000000", "#000000", "#000000", "#ffffff", "#000000", "#ffffff",
-         "#000000", "#000000", "#000000"},
-        {"#000000", "#000000", "#ffffff", "#ffffff", "#ffffff", "#000000", "#ffffff", "#000000",
-         "#ffffff", "#ffffff", "#ffffff"},
-        {"#000000", "#000000", "#ffff00", "#ffff00", "#ffff00", "#000000", "#ffff00", "#000000",
-         "#ffff00", "#ffffff", "#ffffff"},
-    }};
-    const Palette& p = palettes.at(static_cast<std::size_t>(m_contrast));
-    return {{QStringLiteral("background"), QString::fromLatin1(p.background)},
-            {QStringLiteral("surface"), QString::fromLatin1(p.surface)},
-            {QStringLiteral("text"), QString::fromLatin1(p.text)},
-            {QStringLiteral("mutedText"), QString::fromLatin1(p.muted)},
-            {QStringLiteral("accent"), QString::fromLatin1(p.accent)},
-            {QStringLiteral("accentText"), QString::fromLatin1(p.accent_text)},
-            {QStringLiteral("marked"), QString::fromLatin1(p.marked)},
-            {QStringLiteral("markedText"), QString::fromLatin1(p.marked_text)},
-            {QStringLiteral("border"), QString::fromLatin1(p.border)},
-            {QStringLiteral("warning"), QString::fromLatin1(p.warning)},
-            {QStringLiteral("danger"), QString::fromLatin1(p.danger)}};
-}
-
 void KioskController::setLanguage(const QString& language) {
     if (language == m_language) return;
     if (language != QStringLiteral("en") && language != QStringLiteral("es")) return;

@@ -25,6 +25,7 @@
 // A voter session ends (marks wiped) on cast, on the inactivity timeout and on "start over".
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QObject>
 #include <QPointer>
 #include <QQmlEngine>
@@ -53,6 +54,8 @@ class Speaker;
 
 class KioskController : public QObject {
     Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("the window is given its controller (kiosk_qml.hpp)")
     Q_PROPERTY(QString screen READ screen NOTIFY screenChanged)
     Q_PROPERTY(QString errorText READ errorText NOTIFY screenChanged)
     Q_PROPERTY(QString unconfirmedCode READ unconfirmedCode NOTIFY screenChanged)
@@ -113,11 +116,9 @@ class KioskController : public QObject {
     // Accessibility and language (reset for each voter)
     Q_PROPERTY(int textSize READ textSize WRITE setTextSize NOTIFY accessibilityChanged)  // 0…3
     Q_PROPERTY(double fontScale READ fontScale NOTIFY accessibilityChanged)
-    Q_PROPERTY(int contrast READ contrast WRITE setContrast NOTIFY accessibilityChanged)  // 0…3
+    // 0…3, the palettes of Theme.qml (standard, high contrast light and dark, yellow on black)
+    Q_PROPERTY(int contrast READ contrast WRITE setContrast NOTIFY accessibilityChanged)
     Q_PROPERTY(QStringList contrastNames READ contrastNames NOTIFY languageChanged)
-    // {"background", "surface", "text", "mutedText", "accent", "accentText", "marked",
-    //  "markedText", "border", "warning", "danger"}
-    Q_PROPERTY(QVariantMap palette READ palette NOTIFY accessibilityChanged)
     Q_PROPERTY(
         QString language READ language WRITE setLanguage NOTIFY languageChanged)  // "en", "es"
     Q_PROPERTY(bool audio READ audio WRITE setAudio NOTIFY accessibilityChanged)
@@ -192,7 +193,6 @@ public:
     double fontScale() const;
     int contrast() const { return m_contrast; }
     QStringList contrastNames() const;
-    QVariantMap palette() const;
     QString language() const { return m_language; }
     bool audio() const { return m_audio; }
     bool audioOnly() const { return m_audioOnly; }

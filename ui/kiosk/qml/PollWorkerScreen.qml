@@ -1,10 +1,15 @@
 // The poll worker's screen: the station's status and the actions the controller allows in the
 // current polls state (open, pause, resume, close, start a voter session, lock).
 import QtQuick
+import Psephos.Kiosk
 import QtQuick.Layouts
 
 Item {
     id: screen
+
+    // The controller this draws (given by whoever creates this).
+    required property KioskController kiosk
+
     objectName: "screen-pollWorker"
 
     readonly property string pollsLabel: kiosk.pollsState === "not opened" ? qsTr("Not opened")
@@ -17,7 +22,7 @@ Item {
     component StatusLabel: KioskText {
         Layout.alignment: Qt.AlignTop
         Layout.maximumWidth: statusGrid.width / 3
-        color: kiosk.palette.mutedText
+        color: Theme.mutedText
     }
     component StatusValue: KioskText {
         Layout.fillWidth: true
@@ -35,8 +40,8 @@ Item {
 
         Column {
             id: content
-            width: parent.width - Math.round(16 * kiosk.fontScale)  // room for the scroll bar
-            spacing: Math.round(16 * kiosk.fontScale)
+            width: parent.width - Math.round(16 * Theme.fontScale)  // room for the scroll bar
+            spacing: Math.round(16 * Theme.fontScale)
 
             KioskText {
                 width: parent.width
@@ -48,7 +53,7 @@ Item {
                 objectName: "pollWorkerMessage"
                 width: parent.width
                 visible: text !== ""
-                color: kiosk.palette.warning
+                color: Theme.warning
                 font.bold: true
                 text: kiosk.pollWorkerMessage
                 Accessible.role: Accessible.AlertMessage
@@ -59,18 +64,18 @@ Item {
                 width: parent.width
                 height: statusGrid.height + 2 * statusGrid.y
                 radius: 10
-                color: kiosk.palette.surface
+                color: Theme.surface
                 border.width: 2
-                border.color: kiosk.palette.border
+                border.color: Theme.border
 
                 GridLayout {
                     id: statusGrid
-                    x: Math.round(16 * kiosk.fontScale)
+                    x: Math.round(16 * Theme.fontScale)
                     y: x
                     width: parent.width - 2 * x
                     columns: 2
-                    columnSpacing: Math.round(24 * kiosk.fontScale)
-                    rowSpacing: Math.round(8 * kiosk.fontScale)
+                    columnSpacing: Math.round(24 * Theme.fontScale)
+                    rowSpacing: Math.round(8 * Theme.fontScale)
 
                     StatusLabel { text: qsTr("Election") }
                     StatusValue { objectName: "statusElection"; text: kiosk.electionName }
@@ -94,7 +99,7 @@ Item {
                         objectName: "statusLink"
                         visible: kiosk.networked
                         font.bold: kiosk.linkState !== "online"
-                        color: kiosk.linkState === "online" ? kiosk.palette.text : kiosk.palette.danger
+                        color: kiosk.linkState === "online" ? Theme.text : Theme.danger
                         text: kiosk.linkText
                     }
                     StatusLabel { text: qsTr("Disk free") }
@@ -118,7 +123,7 @@ Item {
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.bottom: parent.bottom
-        spacing: Math.round(16 * kiosk.fontScale)
+        spacing: Math.round(16 * Theme.fontScale)
 
         BigButton {
             width: Math.min(implicitWidth, actions.width)
