@@ -2,6 +2,8 @@
 // station. Shared by the kiosk's QML tests and scripts/screenshots.
 #pragma once
 
+#include <QMetaEnum>
+
 #include "kiosk_controller.hpp"
 #include "kiosk_fixture.hpp"
 #include "kiosk_qml.hpp"
@@ -10,6 +12,15 @@
 #include "qml_driver.hpp"
 
 namespace psephos::test {
+
+using Screen = ui::KioskController::Screen;
+using PollsState = ui::KioskController::PollsState;
+using LinkState = ui::KioskController::LinkState;
+
+// The screen's name as QML and the logs know it ("Contest").
+inline QString screen_name(Screen screen) {
+    return QString::fromLatin1(QMetaEnum::fromType<Screen>().valueToKey(static_cast<int>(screen)));
+}
 
 class KioskDriver : public QmlDriver {
 public:
@@ -51,7 +62,7 @@ public:
     ui::KioskController& kiosk() { return *controller; }
 
     // Waits until the kiosk shows this screen; false after timeout_ms.
-    bool waitForScreen(const QString& screen, int timeout_ms = 30000) {
+    bool waitForScreen(Screen screen, int timeout_ms = 30000) {
         return waitUntil([&] { return controller->screen() == screen; }, timeout_ms);
     }
 
@@ -59,7 +70,7 @@ public:
     // code.
     QString seal() {
         click(QStringLiteral("sealButton"));
-        if (!waitForScreen(QStringLiteral("sealed")))
+        if (!waitForScreen(test::Screen::Sealed))
             throw std::runtime_error("the kiosk did not show the sealed ballot (now on " + where() +
                                      ")");
         return controller->trackingCode();
@@ -76,7 +87,7 @@ public:
 
 protected:
     std::string where() const override {
-        return "kiosk screen '" + controller->screen().toStdString() + "'";
+        return "kiosk screen '" + screen_name(controller->screen()).toStdString() + "'";
     }
 };
 

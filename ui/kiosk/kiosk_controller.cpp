@@ -17,11 +17,24 @@
 
 namespace psephos::ui {
 
-using namespace kiosk_detail;  // the screens' names and q()
+using namespace kiosk_detail;  // is_voter_screen() and q()
 
 namespace {
 
-QString polls_text(ledger::PollsStatus status) { return q(ledger::to_string(status)); }
+KioskController::PollsState polls_state(ledger::PollsStatus status) {
+    using State = KioskController::PollsState;
+    switch (status) {
+        case ledger::PollsStatus::not_opened:
+            return State::NotOpened;
+        case ledger::PollsStatus::open:
+            return State::Open;
+        case ledger::PollsStatus::paused:
+            return State::Paused;
+        case ledger::PollsStatus::closed:
+            return State::Closed;
+    }
+    return State::Unknown;
+}
 
 QString battery_text() {
     const QDir supplies(QStringLiteral("/sys/class/power_supply"));
@@ -52,8 +65,8 @@ KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, Q
     m_unlockTimer.setSingleShot(true);
     m_unlockTimer.setInterval(m_options.unlock_timeout_ms);
     connect(&m_unlockTimer, &QTimer::timeout, this, [this] {
-        if (m_screen == screen_poll_worker || m_screen == screen_unlock ||
-            m_screen == screen_report)
+        if (m_screen == Screen::PollWorker || m_screen == Screen::Unlock ||
+            m_screen == Screen::Report)
             lockKiosk();
     });
     // The unlock's failures are counted on disk, so a restart gives no fresh guesses; a kiosk
@@ -66,7 +79,7 @@ KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, Q
     }
     if (!m_station) {
         m_errorText = open_error;
-        m_screen = screen_error;
+        m_screen = Screen::Error;
         return;
     }
     refreshStatus();
@@ -74,7 +87,7 @@ KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, Q
         m_linkTimer.setInterval(500);
         connect(&m_linkTimer, &QTimer::timeout, this, [this] {
             refreshLink();
-            if (m_screen == screen_not_confirmed && !m_busy) settleInFlight();
+            if (m_screen == Screen::NotConfirmed && !m_busy) settleInFlight();
         });
         m_linkTimer.start();
     }
@@ -117,7 +130,9 @@ QString KioskController::deviceId() const {
     return m_station ? q(m_station->device_id()) : QString();
 }
 
-void KioskController::setScreen(const QString& screen) {
+bool KioskController::voterScreen() const { return is_voter_screen(m_screen); }
+
+void KioskController::setScreen(Screen screen) {
     if (m_screen == screen) return;
     m_screen = screen;
     m_cursor = -1;
@@ -134,7 +149,7 @@ void KioskController::refreshStatus() {
     if (!m_station) return;
     const kiosk::StationStatus s = m_station->status();
     // Networked, before the station first answered: not known (no polls button applies).
-    m_pollsState = s.reported ? polls_text(s.casting.polls) : QStringLiteral("unknown");
+    m_pollsState = s.reported ? polls_state(s.casting.polls) : PollsState::Unknown;
     m_ballotsCast = static_cast<int>(s.casting.ballots_cast);
     m_ballotsChallenged = static_cast<int>(s.casting.ballots_challenged);
     m_ledgerStatus = networked()       ? tr("at the station; district log size %1").arg(s.log_size)
@@ -180,7 +195,7 @@ void KioskController::runWork(std::function<std::shared_ptr<WorkResult>()> work,
 // ----------------------------------------------------------------------------- voter
 
 void KioskController::startBallot() {
-    if (m_screen != screen_welcome || !m_session) return;
+    if (m_screen != Screen::Welcome || !m_session) return;
     showContest(0);
 }
 
@@ -189,13 +204,13 @@ void KioskController::showContest(int contest) {
     m_contest = contest;
     setNotice({});
     emit ballotChanged();
-    if (m_screen == screen_contest) {
+    if (m_screen == Screen::Contest) {
         m_cursor = -1;
         emit cursorChanged();
         m_sessionTimer.start();
         speakScreen();
     } else {
-        setScreen(screen_contest);
+        setScreen(Screen::Contest);
     }
 }
 
@@ -229,7 +244,7 @@ QVariantList KioskController::options() const {
 }
 
 void KioskController::toggleOption(int option) {
-    if (m_screen != screen_contest || !m_session || m_busy) return;
+    if (m_screen != Screen::Contest || !m_session || m_busy) return;
     const auto c = static_cast<std::size_t>(m_contest);
     const election::Contest& contest = m_session->contest(c);
     if (option < 0 || static_cast<std::size_t>(option) >= contest.options.size()) return;
@@ -259,7 +274,7 @@ void KioskController::toggleOption(int option) {
 }
 
 void KioskController::nextContest() {
-    if (m_screen != screen_contest || !m_session) return;
+    if (m_screen != Screen::Contest || !m_session) return;
     if (m_returnToReview || m_contest + 1 >= contestCount()) {
         showReview();
         return;
@@ -268,20 +283,20 @@ void KioskController::nextContest() {
 }
 
 void KioskController::previousContest() {
-    if (m_screen != screen_contest || !m_session || m_contest == 0) return;
+    if (m_screen != Screen::Contest || !m_session || m_contest == 0) return;
     showContest(m_contest - 1);
 }
 
 void KioskController::showReview() {
-    if (!m_session || (m_screen != screen_contest && m_screen != screen_review)) return;
+    if (!m_session || (m_screen != Screen::Contest && m_screen != Screen::Review)) return;
     m_returnToReview = false;
     setNotice({});
     emit ballotChanged();
-    setScreen(screen_review);
+    setScreen(Screen::Review);
 }
 
 void KioskController::changeContest(int contest) {
-    if (m_screen != screen_review || !m_session) return;
+    if (m_screen != Screen::Review || !m_session) return;
     if (contest < 0 || contest >= contestCount()) return;
     showContest(contest);
     m_returnToReview = true;
@@ -313,12 +328,12 @@ QVariantList KioskController::reviewItems() const {
 // Commit before the choice (docs/kiosk.md §3): the ballot is encrypted and signed, and its
 // tracking code shown, before the voter says whether to cast or challenge it.
 void KioskController::seal() {
-    if (m_screen != screen_review || !m_session || m_busy) return;
+    if (m_screen != Screen::Review || !m_session || m_busy) return;
     m_stillSealed = false;  // the station discards any earlier sealed ballot first
     auto marks = std::make_shared<election::BallotMarks>(m_session->ballot_marks());
     m_progressText = tr("Encrypting your ballot. Please wait…");
     kiosk::KioskStation* station = m_station.get();
-    setScreen(screen_working);
+    setScreen(Screen::Working);
     runWork(
         [station, marks] {
             auto result = std::make_shared<WorkResult>();
@@ -336,31 +351,31 @@ void KioskController::seal() {
             if (!r.ok) {
                 m_unconfirmedCode.clear();
                 m_errorText = tr("The kiosk could not encrypt the ballot: %1").arg(r.error);
-                setScreen(screen_ledger_error);
+                setScreen(Screen::LedgerError);
                 return;
             }
             m_trackingCode = r.tracking_code;
             m_receiptFile = r.receipt_file;
             m_challengeItems.clear();
             emit receiptChanged();
-            setScreen(screen_sealed);
+            setScreen(Screen::Sealed);
         });
 }
 
 void KioskController::cast() {
-    if (m_screen == screen_sealed && m_session && !m_busy) submit(false);
+    if (m_screen == Screen::Sealed && m_session && !m_busy) submit(false);
 }
 void KioskController::challenge() {
-    if (m_screen == screen_sealed && m_session && !m_busy) submit(true);
+    if (m_screen == Screen::Sealed && m_session && !m_busy) submit(true);
 }
 
 void KioskController::changeSealed() {
-    if (m_screen != screen_sealed || !m_session || m_busy) return;
+    if (m_screen != Screen::Sealed || !m_session || m_busy) return;
     discardSealed();
     m_stillSealed = false;
     m_trackingCode.clear();
     emit receiptChanged();
-    setScreen(screen_review);
+    setScreen(Screen::Review);
 }
 
 // The station is used from the worker thread only, one job at a time.
@@ -374,7 +389,7 @@ void KioskController::submit(bool challenge) {
     m_progressText = challenge ? tr("Recording your challenged ballot. Please wait…")
                                : tr("Recording your ballot. Please wait…");
     kiosk::KioskStation* station = m_station.get();
-    setScreen(screen_working);
+    setScreen(Screen::Working);
     runWork(
         [station, challenge] {
             auto result = std::make_shared<WorkResult>();
@@ -420,7 +435,7 @@ void KioskController::submit(bool challenge) {
                 m_unconfirmedCode = m_trackingCode;
                 endVoterSession();
                 refreshLink();  // the link went down with the answer: show it at once
-                setScreen(screen_not_confirmed);
+                setScreen(Screen::NotConfirmed);
                 emit submissionFinished(false);
                 return;
             }
@@ -439,7 +454,7 @@ void KioskController::submit(bool challenge) {
                              "ballot up and tells the poll worker whether it was cast. The voter "
                              "must not vote again until then.\n\nWhat happened: %2")
                               .arg(r.unconfirmed, r.error);
-                setScreen(screen_ledger_error);
+                setScreen(Screen::LedgerError);
                 emit submissionFinished(false);
                 return;
             }
@@ -452,7 +467,7 @@ void KioskController::submit(bool challenge) {
                 endVoterSession();
             emit receiptChanged();
             emit ballotChanged();
-            setScreen(challenge ? screen_challenged : screen_receipt);
+            setScreen(challenge ? Screen::Challenged : Screen::Receipt);
             emit submissionFinished(true);
         });
 }
@@ -487,16 +502,16 @@ QString KioskController::qrSource() const {
 }
 
 void KioskController::finishReceipt() {
-    if (m_screen != screen_receipt) return;
+    if (m_screen != Screen::Receipt) return;
     m_trackingCode.clear();
     m_receiptFile.clear();
     emit receiptChanged();
     resetAccessibility();
-    setScreen(screen_idle);
+    setScreen(Screen::Idle);
 }
 
 void KioskController::startOver() {
-    if (m_screen != screen_challenged || !m_session) return;
+    if (m_screen != Screen::Challenged || !m_session) return;
     m_trackingCode.clear();
     forgetVoterText();  // the challenged ballot's marks; the voter starts on a fresh ballot
     emit receiptChanged();
@@ -504,22 +519,22 @@ void KioskController::startOver() {
 }
 
 void KioskController::acknowledgeLedgerError() {
-    if (m_screen != screen_ledger_error) return;
+    if (m_screen != Screen::LedgerError) return;
     m_errorText.clear();
     if (!m_unconfirmedCode.isEmpty()) {
         // Casting again could count this voter twice: the session ends here.
         m_unconfirmedCode.clear();
         endVoterSession();
-        setScreen(screen_idle);
+        setScreen(Screen::Idle);
     } else if (m_session && m_stillSealed) {
         // The sealed ballot is still held: the voter may cast or challenge it once the poll
         // worker fixed what the ledger refused.
-        setScreen(screen_sealed);
+        setScreen(Screen::Sealed);
     } else if (m_session) {
         // The voter's marks are still here: they may try again once the poll worker fixed it.
-        setScreen(screen_review);
+        setScreen(Screen::Review);
     } else {
-        setScreen(screen_idle);
+        setScreen(Screen::Idle);
     }
 }
 
@@ -550,7 +565,7 @@ void KioskController::onSessionTimeout() {
     m_trackingCode.clear();
     emit receiptChanged();
     resetAccessibility();
-    setScreen(screen_idle);
+    setScreen(Screen::Idle);
 }
 
 void KioskController::activity() {

@@ -43,11 +43,11 @@ Item {
                 width: parent.width
                 kind: "title"
                 horizontalAlignment: Text.AlignHCenter
-                text: kiosk.networked && kiosk.linkState !== "online"
+                text: kiosk.networked && kiosk.linkState !== KioskController.LinkState.Online
                     ? qsTr("This kiosk has no link to its station. Please ask a poll worker.")
-                    : kiosk.pollsState === "closed" ? qsTr("Polls are closed.")
-                    : kiosk.pollsState === "not opened" ? qsTr("Polls are not open yet.")
-                    : kiosk.pollsState === "paused" ? qsTr("Voting is paused.")
+                    : kiosk.pollsState === KioskController.PollsState.Closed ? qsTr("Polls are closed.")
+                    : kiosk.pollsState === KioskController.PollsState.NotOpened ? qsTr("Polls are not open yet.")
+                    : kiosk.pollsState === KioskController.PollsState.Paused ? qsTr("Voting is paused.")
                     : qsTr("Please ask a poll worker to start your voting session.")
             }
         }
@@ -62,7 +62,7 @@ Item {
         anchors.rightMargin: 16
         anchors.verticalCenter: unlockCorner.verticalCenter
         font.pixelSize: Math.round(16 * Theme.fontScale)
-        color: kiosk.linkState === "online" ? Theme.mutedText : Theme.danger
+        color: kiosk.linkState === KioskController.LinkState.Online ? Theme.mutedText : Theme.danger
         elide: Text.ElideRight
         text: kiosk.linkText
     }

@@ -37,25 +37,27 @@ Window {
         id: root
         objectName: "root"
 
-        // Each screen as a component that hands it the controller (its required property).
-        readonly property var screens: ({
-            "error": errorScreen,
-            "idle": idleScreen,
-            "unlock": unlockScreen,
-            "pollWorker": pollWorkerScreen,
-            "report": reportScreen,
-            "welcome": welcomeScreen,
-            "contest": contestScreen,
-            "review": reviewScreen,
-            "sealed": sealedScreen,
-            "working": workingScreen,
-            "receipt": receiptScreen,
-            "challenged": challengedScreen,
-            "ledgerError": ledgerErrorScreen,
-            "notConfirmed": notConfirmedScreen
-        })
-        readonly property var voterScreens: ["welcome", "contest", "review", "sealed", "receipt", "challenged"]
-        readonly property bool voterScreen: voterScreens.indexOf(kiosk.screen) >= 0
+        // The component of each screen (KioskController.Screen); each hands the screen its
+        // controller, a required property.
+        function screenComponent(screen) {
+            switch (screen) {
+            case KioskController.Screen.Error: return errorScreen
+            case KioskController.Screen.Idle: return idleScreen
+            case KioskController.Screen.Unlock: return unlockScreen
+            case KioskController.Screen.PollWorker: return pollWorkerScreen
+            case KioskController.Screen.Report: return reportScreen
+            case KioskController.Screen.Welcome: return welcomeScreen
+            case KioskController.Screen.Contest: return contestScreen
+            case KioskController.Screen.Review: return reviewScreen
+            case KioskController.Screen.Sealed: return sealedScreen
+            case KioskController.Screen.Working: return workingScreen
+            case KioskController.Screen.Receipt: return receiptScreen
+            case KioskController.Screen.Challenged: return challengedScreen
+            case KioskController.Screen.LedgerError: return ledgerErrorScreen
+            case KioskController.Screen.NotConfirmed: return notConfirmedScreen
+            }
+            return errorScreen
+        }
 
         anchors.fill: parent
         focus: true
@@ -71,7 +73,7 @@ Window {
             id: accessBar
             kiosk: window.kiosk
             objectName: "accessBar"
-            visible: root.voterScreen
+            visible: kiosk.voterScreen
             anchors.top: parent.top
             anchors.left: parent.left
             anchors.right: parent.right
@@ -87,8 +89,7 @@ Window {
             anchors.right: parent.right
             anchors.bottom: parent.bottom
             anchors.margins: 24
-            sourceComponent: root.screens[kiosk.screen] !== undefined ? root.screens[kiosk.screen]
-                                                                      : errorScreen
+            sourceComponent: root.screenComponent(kiosk.screen)
         }
 
         Component {

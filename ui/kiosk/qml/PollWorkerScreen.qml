@@ -12,12 +12,14 @@ Item {
 
     objectName: "screen-pollWorker"
 
-    readonly property string pollsLabel: kiosk.pollsState === "not opened" ? qsTr("Not opened")
-                                       : kiosk.pollsState === "open" ? qsTr("Open")
-                                       : kiosk.pollsState === "paused" ? qsTr("Paused")
-                                       : kiosk.pollsState === "closed" ? qsTr("Closed")
-                                       : kiosk.pollsState === "unknown" ? qsTr("Unknown (no link to the station)")
-                                       : kiosk.pollsState
+    readonly property bool pollsNotOpened: kiosk.pollsState === KioskController.PollsState.NotOpened
+    readonly property bool pollsOpen: kiosk.pollsState === KioskController.PollsState.Open
+    readonly property bool pollsPaused: kiosk.pollsState === KioskController.PollsState.Paused
+    readonly property string pollsLabel: pollsNotOpened ? qsTr("Not opened")
+                                       : pollsOpen ? qsTr("Open")
+                                       : pollsPaused ? qsTr("Paused")
+                                       : kiosk.pollsState === KioskController.PollsState.Closed ? qsTr("Closed")
+                                       : qsTr("Unknown (no link to the station)")
 
     component StatusLabel: KioskText {
         Layout.alignment: Qt.AlignTop
@@ -98,8 +100,8 @@ Item {
                     StatusValue {
                         objectName: "statusLink"
                         visible: kiosk.networked
-                        font.bold: kiosk.linkState !== "online"
-                        color: kiosk.linkState === "online" ? Theme.text : Theme.danger
+                        font.bold: kiosk.linkState !== KioskController.LinkState.Online
+                        color: kiosk.linkState === KioskController.LinkState.Online ? Theme.text : Theme.danger
                         text: kiosk.linkText
                     }
                     StatusLabel { text: qsTr("Disk free") }
@@ -128,7 +130,7 @@ Item {
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "openPollsButton"
-            visible: kiosk.pollsState === "not opened"
+            visible: screen.pollsNotOpened
             primary: true
             text: qsTr("Open polls")
             description: qsTr("Open the polls and show the zero report.")
@@ -137,7 +139,7 @@ Item {
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "activateVoterButton"
-            enabled: kiosk.pollsState === "open" && !kiosk.kioskFinished
+            enabled: screen.pollsOpen && !kiosk.kioskFinished
             primary: true
             text: qsTr("Start a voter session")
             description: qsTr("Hand the kiosk to the next voter.")
@@ -146,7 +148,7 @@ Item {
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "pausePollsButton"
-            visible: kiosk.pollsState === "open"
+            visible: screen.pollsOpen
             text: qsTr("Pause voting")
             description: qsTr("Stop taking ballots for a while; the polls stay open.")
             onClicked: kiosk.pausePolls()
@@ -154,7 +156,7 @@ Item {
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "resumePollsButton"
-            visible: kiosk.pollsState === "paused"
+            visible: screen.pollsPaused
             text: qsTr("Resume voting")
             description: qsTr("Take ballots again.")
             onClicked: kiosk.resumePolls()
@@ -162,7 +164,7 @@ Item {
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "closePollsButton"
-            visible: (kiosk.pollsState === "open" || kiosk.pollsState === "paused")
+            visible: (screen.pollsOpen || screen.pollsPaused)
                      && !kiosk.closeConfirmationPending
             text: qsTr("Close polls")
             description: qsTr("Close the polls for good and show the closing report.")
@@ -173,7 +175,7 @@ Item {
             width: Math.min(implicitWidth, actions.width)
             objectName: "finishKioskButton"
             visible: kiosk.networked && !kiosk.kioskFinished
-                     && (kiosk.pollsState === "open" || kiosk.pollsState === "paused")
+                     && (screen.pollsOpen || screen.pollsPaused)
                      && !kiosk.closeConfirmationPending && !kiosk.finishConfirmationPending
             text: qsTr("Finish this kiosk")
             description: qsTr("End voting on this kiosk for the day and send its count to the station.")
