@@ -63,25 +63,22 @@ bool KioskController::handleKey(int key) {
             m_cursor = (m_cursor + (forward ? 1 : limit - 1)) % limit;
         emit cursorChanged();
         if (m_screen == Screen::Contest) {
-            const QVariantMap option = options().at(m_cursor).toMap();
+            const OptionRow& option = m_optionList.rows().at(static_cast<std::size_t>(m_cursor));
             speak(tr("%1 of %2: %3, %4.")
                       .arg(m_cursor + 1)
                       .arg(limit)
-                      .arg(option.value(QStringLiteral("label")).toString(),
-                           option.value(QStringLiteral("marked")).toBool() ? tr("selected")
-                                                                           : tr("not selected")));
+                      .arg(option.label, option.marked ? tr("selected") : tr("not selected")));
         } else if (m_screen == Screen::Sealed) {
             speak(m_cursor == 0   ? tr("Cast this ballot. Press Enter to cast.")
                   : m_cursor == 1 ? tr("Challenge this ballot: see what it contains, then vote "
                                        "again. Press Enter to challenge.")
                                   : tr("Change my choices. Press Enter to change."));
         } else if (m_cursor < contestCount()) {
-            const QVariantMap item = reviewItems().at(m_cursor).toMap();
-            const QStringList marks = item.value(QStringLiteral("marks")).toStringList();
-            speak(
-                tr("%1: %2. Press Enter to change.")
-                    .arg(item.value(QStringLiteral("title")).toString(),
-                         marks.isEmpty() ? tr("no selection") : marks.join(QStringLiteral(", "))));
+            const ReviewRow& item = m_reviewItems.rows().at(static_cast<std::size_t>(m_cursor));
+            speak(tr("%1: %2. Press Enter to change.")
+                      .arg(item.title, item.marks.isEmpty()
+                                           ? tr("no selection")
+                                           : item.marks.join(QStringLiteral(", "))));
         } else {
             speak(
                 tr("Continue: encrypt my ballot and show its tracking code. Press Enter to "
@@ -162,14 +159,11 @@ void KioskController::speakScreen() {
     } else if (m_screen == Screen::Contest && m_session) {
         QStringList parts{tr("Contest %1 of %2.").arg(m_contest + 1).arg(contestCount()),
                           contestTitle() + QLatin1Char('.'), contestInstructions()};
-        const QVariantList list = options();
-        for (int i = 0; i < list.size(); ++i) {
-            const QVariantMap option = list.at(i).toMap();
+        int number = 0;
+        for (const OptionRow& option : m_optionList.rows()) {
             parts << tr("%1: %2, %3.")
-                         .arg(i + 1)
-                         .arg(option.value(QStringLiteral("label")).toString(),
-                              option.value(QStringLiteral("marked")).toBool() ? tr("selected")
-                                                                              : tr("not selected"));
+                         .arg(++number)
+                         .arg(option.label, option.marked ? tr("selected") : tr("not selected"));
         }
         parts << tr(
             "Use up and down to move, Enter to select, right for the next contest, left "
@@ -177,11 +171,10 @@ void KioskController::speakScreen() {
         text = parts.join(QLatin1Char(' '));
     } else if (m_screen == Screen::Review) {
         QStringList parts{tr("Review your ballot.")};
-        for (const QVariant& v : reviewItems()) {
-            const QVariantMap item = v.toMap();
-            const QStringList marks = item.value(QStringLiteral("marks")).toStringList();
-            parts << item.value(QStringLiteral("title")).toString() + QStringLiteral(": ") +
-                         (marks.isEmpty() ? tr("no selection") : marks.join(QStringLiteral(", "))) +
+        for (const ReviewRow& item : m_reviewItems.rows()) {
+            parts << item.title + QStringLiteral(": ") +
+                         (item.marks.isEmpty() ? tr("no selection")
+                                               : item.marks.join(QStringLiteral(", "))) +
                          QLatin1Char('.');
         }
         parts << tr(
@@ -202,11 +195,10 @@ void KioskController::speakScreen() {
         QStringList parts{tr("Your ballot was challenged and will not be counted. Its tracking "
                              "code is %1: check that it is the code shown before you chose.")
                               .arg(trackingGroups().join(QStringLiteral(", ")))};
-        for (const QVariant& v : m_challengeItems) {
-            const QVariantMap item = v.toMap();
-            const QStringList marks = item.value(QStringLiteral("marks")).toStringList();
-            parts << item.value(QStringLiteral("title")).toString() + QStringLiteral(": ") +
-                         (marks.isEmpty() ? tr("no selection") : marks.join(QStringLiteral(", "))) +
+        for (const ChallengeRow& item : m_challengeItems.rows()) {
+            parts << item.title + QStringLiteral(": ") +
+                         (item.marks.isEmpty() ? tr("no selection")
+                                               : item.marks.join(QStringLiteral(", "))) +
                          QLatin1Char('.');
         }
         parts << tr("Press Enter to vote again.");

@@ -59,6 +59,9 @@ KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, Q
       m_options(options),
       m_speaker(std::make_unique<Speaker>(options.speech)) {
     m_pool.setMaxThreadCount(1);
+    // Whatever changes the ballot (a mark, the contest, the language, the session's end) changes
+    // the lists drawn from it.
+    connect(this, &KioskController::ballotChanged, this, &KioskController::refreshBallotLists);
     m_sessionTimer.setSingleShot(true);
     m_sessionTimer.setInterval(m_options.session_timeout_ms);
     connect(&m_sessionTimer, &QTimer::timeout, this, &KioskController::onSessionTimeout);
@@ -231,18 +234,6 @@ QString KioskController::contestInstructions() const {
     return tr("Vote for up to %1.").arg(c.vote_for);
 }
 
-QVariantList KioskController::options() const {
-    QVariantList list;
-    if (!m_session || m_contest >= contestCount()) return list;
-    const auto c = static_cast<std::size_t>(m_contest);
-    const election::Contest& contest = m_session->contest(c);
-    for (std::size_t o = 0; o < contest.options.size(); ++o)
-        list.push_back(QVariantMap{{QStringLiteral("id"), q(contest.options[o].id)},
-                                   {QStringLiteral("label"), localized(contest.options[o].label)},
-                                   {QStringLiteral("marked"), m_session->is_marked(c, o)}});
-    return list;
-}
-
 void KioskController::toggleOption(int option) {
     if (m_screen != Screen::Contest || !m_session || m_busy) return;
     const auto c = static_cast<std::size_t>(m_contest);
@@ -302,27 +293,36 @@ void KioskController::changeContest(int contest) {
     m_returnToReview = true;
 }
 
-QVariantList KioskController::reviewItems() const {
-    QVariantList list;
-    if (!m_session) return list;
-    for (std::size_t c = 0; c < m_session->contest_count(); ++c) {
-        const election::Contest& contest = m_session->contest(c);
-        QStringList marks;
-        for (std::size_t o = 0; o < contest.options.size(); ++o)
-            if (m_session->is_marked(c, o)) marks.push_back(localized(contest.options[o].label));
-        const std::size_t marked = m_session->marked_count(c);
-        QString warning;
-        if (marked == 0)
-            warning = tr("You did not vote in this contest.");
-        else if (marked < contest.vote_for)
-            warning = tr("You may choose %1 more.").arg(contest.vote_for - marked);
-        list.push_back(QVariantMap{{QStringLiteral("index"), static_cast<int>(c)},
-                                   {QStringLiteral("title"), localized(contest.title)},
-                                   {QStringLiteral("marks"), marks},
-                                   {QStringLiteral("undervote"), marked < contest.vote_for},
-                                   {QStringLiteral("warning"), warning}});
+void KioskController::refreshBallotLists() {
+    std::vector<OptionRow> options;
+    std::vector<ReviewRow> review;
+    if (m_session) {
+        if (m_contest < contestCount()) {
+            const auto c = static_cast<std::size_t>(m_contest);
+            const election::Contest& contest = m_session->contest(c);
+            for (std::size_t o = 0; o < contest.options.size(); ++o)
+                options.push_back({q(contest.options[o].id), localized(contest.options[o].label),
+                                   m_session->is_marked(c, o)});
+        }
+        for (std::size_t c = 0; c < m_session->contest_count(); ++c) {
+            const election::Contest& contest = m_session->contest(c);
+            ReviewRow row;
+            row.contest = static_cast<int>(c);
+            row.title = localized(contest.title);
+            for (std::size_t o = 0; o < contest.options.size(); ++o)
+                if (m_session->is_marked(c, o))
+                    row.marks.push_back(localized(contest.options[o].label));
+            const std::size_t marked = m_session->marked_count(c);
+            row.undervote = marked < contest.vote_for;
+            if (marked == 0)
+                row.warning = tr("You did not vote in this contest.");
+            else if (marked < contest.vote_for)
+                row.warning = tr("You may choose %1 more.").arg(contest.vote_for - marked);
+            review.push_back(std::move(row));
+        }
     }
-    return list;
+    m_optionList.setRows(std::move(options));
+    m_reviewItems.setRows(std::move(review));
 }
 
 // Commit before the choice (docs/kiosk.md §3): the ballot is encrypted and signed, and its
@@ -477,15 +477,16 @@ void KioskController::showChallenge(const WorkResult& r) {
     const election::ElectionManifest& manifest = m_station->election().manifest;
     const std::vector<std::string>& contests =
         manifest.ballot_style_of_district(m_station->district_id())->contests;
+    std::vector<ChallengeRow> rows;
     for (std::size_t c = 0; c < contests.size() && c < r.opened.size(); ++c) {
         const election::Contest* contest = manifest.find_contest(contests[c]);
         QStringList labels;
         for (const std::string& id : r.opened[c])
             for (const election::ContestOption& option : contest->options)
                 if (option.id == id) labels.push_back(localized(option.label));
-        m_challengeItems.push_back(QVariantMap{{QStringLiteral("title"), localized(contest->title)},
-                                               {QStringLiteral("marks"), labels}});
+        rows.push_back({localized(contest->title), std::move(labels)});
     }
+    m_challengeItems.setRows(std::move(rows));
     m_session =
         std::make_unique<kiosk::VoterSession>(m_station->election(), m_station->district_id());
     m_contest = 0;
@@ -555,7 +556,7 @@ void KioskController::endVoterSession() {
 void KioskController::forgetVoterText() {
     m_speaker->forget();  // first, so that m_lastSpoken is the text's only owner here
     wipeString(m_lastSpoken);
-    wipeVariantList(m_challengeItems);
+    m_challengeItems.clear();  // wipes its rows
     emit spoken();
 }
 

@@ -38,6 +38,7 @@
 #include <functional>
 #include <memory>
 
+#include "kiosk_lists.hpp"
 #include "psephos/kiosk/poll_worker_lock.hpp"
 
 class QTranslator;
@@ -97,22 +98,22 @@ class KioskController : public QObject {
     Q_PROPERTY(int contestCount READ contestCount NOTIFY ballotChanged)
     Q_PROPERTY(QString contestTitle READ contestTitle NOTIFY ballotChanged)
     Q_PROPERTY(QString contestInstructions READ contestInstructions NOTIFY ballotChanged)
-    // [{"id", "label", "marked"}] of the current contest
-    Q_PROPERTY(QVariantList options READ options NOTIFY ballotChanged)
+    // The current contest's choices (OptionRow: optionId, optionLabel, marked)
+    Q_PROPERTY(psephos::ui::KioskList* options READ options CONSTANT)
     // The keyboard cursor among the current screen's choices (-1: none).
     Q_PROPERTY(int cursor READ cursor NOTIFY cursorChanged)
     // A message about the last action (an overvote refused), empty otherwise.
     Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
-    // [{"index", "title", "marks" (labels), "undervote" (bool), "warning" (text or "")}]
-    Q_PROPERTY(QVariantList reviewItems READ reviewItems NOTIFY ballotChanged)
+    // Every contest and its marks (ReviewRow: contest, title, marks, undervote, warning)
+    Q_PROPERTY(psephos::ui::KioskList* reviewItems READ reviewItems CONSTANT)
     Q_PROPERTY(QString progressText READ progressText NOTIFY progressChanged)
     Q_PROPERTY(QString trackingCode READ trackingCode NOTIFY receiptChanged)
     Q_PROPERTY(QStringList trackingGroups READ trackingGroups NOTIFY receiptChanged)
     Q_PROPERTY(QString qrSource READ qrSource NOTIFY receiptChanged)  // "image://qr/<code>"
     // The cast ballot's receipt file name in DIR/receipts (docs/proof-bundle.md §4), or "".
     Q_PROPERTY(QString receiptFile READ receiptFile NOTIFY receiptChanged)
-    // [{"title", "marks" (labels the nonces open to)}]
-    Q_PROPERTY(QVariantList challengeItems READ challengeItems NOTIFY receiptChanged)
+    // What a challenged ballot opened to (ChallengeRow: title, marks)
+    Q_PROPERTY(psephos::ui::KioskList* challengeItems READ challengeItems CONSTANT)
     // Accessibility and language (reset for each voter)
     Q_PROPERTY(int textSize READ textSize WRITE setTextSize NOTIFY accessibilityChanged)  // 0…3
     Q_PROPERTY(double fontScale READ fontScale NOTIFY accessibilityChanged)
@@ -206,16 +207,16 @@ public:
     int contestCount() const;
     QString contestTitle() const;
     QString contestInstructions() const;
-    QVariantList options() const;
+    OptionList* options() { return &m_optionList; }
     int cursor() const { return m_cursor; }
     QString notice() const { return m_notice; }
-    QVariantList reviewItems() const;
+    ReviewList* reviewItems() { return &m_reviewItems; }
     QString progressText() const { return m_progressText; }
     QString trackingCode() const { return m_trackingCode; }
     QStringList trackingGroups() const;
     QString qrSource() const;
     QString receiptFile() const { return m_receiptFile; }
-    QVariantList challengeItems() const { return m_challengeItems; }
+    ChallengeList* challengeItems() { return &m_challengeItems; }
     int textSize() const { return m_textSize; }
     double fontScale() const;
     int contrast() const { return m_contrast; }
@@ -317,6 +318,8 @@ private:
     void showChallenge(const WorkResult& r);
     void discardSealed();
     void showContest(int contest);
+    // The contest's options and the review's rows from the session (empty without one).
+    void refreshBallotLists();
     void speakScreen();
     void speak(const QString& text);
     template <typename Text>
@@ -360,7 +363,10 @@ private:
     QString m_progressText;
     QString m_trackingCode;
     QString m_receiptFile;
-    QVariantList m_challengeItems;
+    // The lists the voter's screens show (rows wiped as they are replaced, kiosk_lists.hpp).
+    OptionList m_optionList;
+    ReviewList m_reviewItems;
+    ChallengeList m_challengeItems;
     int m_textSize = 0;
     int m_contrast = 0;
     QString m_language = QStringLiteral("en");

@@ -63,8 +63,13 @@ Item {
 
                 Rectangle {
                     id: card
+                    // The roles of KioskController.challengeItems (ChallengeRow).
+                    required property int index
+                    required property string title
+                    required property var marks
+
                     objectName: "challengeItem-" + index
-                    readonly property string marksText: screen.joinMarks(modelData.marks)
+                    readonly property string marksText: screen.joinMarks(marks)
 
                     width: content.width
                     height: cardContent.height + 2 * cardContent.y
@@ -83,10 +88,10 @@ Item {
                         KioskText {
                             width: parent.width
                             font.bold: true
-                            text: modelData.title
+                            text: card.title
                         }
                         KioskText {
-                            objectName: "challengeMarks-" + index
+                            objectName: "challengeMarks-" + card.index
                             width: parent.width
                             kind: "button"
                             color: card.marksText !== "" ? Theme.text : Theme.mutedText

@@ -75,15 +75,21 @@ Item {
                     id: optionRepeater
                     model: kiosk.options
                     BigButton {
+                        id: optionButton
+                        // The roles of KioskController.options (OptionRow).
+                        required property int index
+                        required property string optionLabel
+                        required property bool marked
+
                         objectName: "option-" + index
                         width: optionList.width - optionList.leftPadding - optionList.rightPadding
                         horizontalAlignment: Text.AlignLeft
                         checkable: true
-                        text: modelData.label
+                        text: optionButton.optionLabel
                         description: kiosk.contestTitle
-                        checked: modelData.marked
-                        highlighted: index === kiosk.cursor
-                        onClicked: kiosk.toggleOption(index)
+                        checked: optionButton.marked
+                        highlighted: optionButton.index === kiosk.cursor
+                        onClicked: kiosk.toggleOption(optionButton.index)
                     }
                 }
             }

@@ -21,7 +21,7 @@ Item {
     }
 
     // The cursor runs over the contests, then Continue (as the controller counts).
-    readonly property int sealCursor: kiosk.reviewItems.length
+    readonly property int sealCursor: kiosk.reviewItems.count
 
     function showCursor() {
         for (let i = 0; i < reviewRepeater.count; ++i) {
@@ -74,10 +74,16 @@ Item {
 
                 Rectangle {
                     id: card
+                    // The roles of KioskController.reviewItems (ReviewRow).
+                    required property int index
+                    required property int contest
+                    required property string title
+                    required property var marks
+                    required property string warning
+
                     objectName: "reviewItem-" + index
-                    readonly property int contest: modelData.index
-                    readonly property string marksText: screen.joinMarks(modelData.marks)
-                    readonly property bool highlighted: modelData.index === kiosk.cursor
+                    readonly property string marksText: screen.joinMarks(marks)
+                    readonly property bool highlighted: contest === kiosk.cursor
 
                     width: content.width
                     height: cardContent.height + 2 * cardContent.y
@@ -94,13 +100,13 @@ Item {
                         spacing: Math.round(8 * Theme.fontScale)
 
                         KioskText {
-                            objectName: "reviewTitle-" + index
+                            objectName: "reviewTitle-" + card.index
                             width: parent.width
                             font.bold: true
-                            text: modelData.title
+                            text: card.title
                         }
                         KioskText {
-                            objectName: "reviewMarks-" + index
+                            objectName: "reviewMarks-" + card.index
                             width: parent.width
                             kind: "button"
                             color: card.marksText !== "" ? Theme.text : Theme.mutedText
@@ -108,23 +114,23 @@ Item {
                             text: card.marksText !== "" ? card.marksText : qsTr("No selection")
                         }
                         KioskText {
-                            objectName: "reviewWarning-" + index
+                            objectName: "reviewWarning-" + card.index
                             width: parent.width
                             visible: text !== ""
                             color: Theme.warning
                             font.bold: true
-                            text: modelData.warning !== undefined ? modelData.warning : ""
+                            text: card.warning
                         }
                         BigButton {
-                            objectName: "change-" + index
+                            objectName: "change-" + card.index
                             width: Math.min(parent.width, Math.max(implicitWidth, 240 * Theme.fontScale))
                             highlighted: card.highlighted
                             text: qsTr("Change")
-                            accessibleName: qsTr("Change %1").arg(modelData.title)
+                            accessibleName: qsTr("Change %1").arg(card.title)
                             description: card.marksText !== ""
                                          ? qsTr("Now marked: %1").arg(card.marksText)
                                          : qsTr("No selection")
-                            onClicked: kiosk.changeContest(modelData.index)
+                            onClicked: kiosk.changeContest(card.contest)
                         }
                     }
                 }
