@@ -281,8 +281,7 @@ private slots:
         QVERIFY(d.waitForScreen(test::Screen::Report));
         QCOMPARE(d.kiosk().pollsState(), test::PollsState::Closed);
         QCOMPARE(d.kiosk().closingLock()->consecutive_failures(), 0u);
-        const QStringList place =
-            d.kiosk().report().value(QStringLiteral("record")).toString().split(QLatin1Char('#'));
+        const QStringList place = d.kiosk().report().record.split(QLatin1Char('#'));
         QCOMPARE(place.size(), 2);
         auto stored =
             d.kiosk().station()->ledger().record(place[0].toStdString(), place[1].toULongLong());

@@ -61,7 +61,7 @@ private slots:
         QVERIFY(d.text(QStringLiteral("reportChallenged")).contains(QStringLiteral("0")));
         QVERIFY(d.text(QStringLiteral("reportCheckpoint"))
                     .contains(QStringLiteral("/district/ward-1")));
-        QCOMPARE(d.kiosk().report().value(QStringLiteral("ballotsCast")).toInt(), 0);
+        QCOMPARE(d.kiosk().report().ballotsCast, 0);
         d.click(QStringLiteral("reportDoneButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
         QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
@@ -449,9 +449,8 @@ private slots:
         d.click(QStringLiteral("closePollsButton"));
         d.click(QStringLiteral("confirmClosePollsButton"));
         QVERIFY(d.waitForScreen(test::Screen::Report));
-        QCOMPARE(d.kiosk().report().value(QStringLiteral("ballotsCast")).toInt(), m_cast);
-        QCOMPARE(d.kiosk().report().value(QStringLiteral("ballotsChallenged")).toInt(),
-                 m_challenged);
+        QCOMPARE(d.kiosk().report().ballotsCast, m_cast);
+        QCOMPARE(d.kiosk().report().ballotsChallenged, m_challenged);
         QVERIFY(d.text(QStringLiteral("reportCast")).contains(QString::number(m_cast)));
         QVERIFY(d.text(QStringLiteral("reportChallenged")).contains(QString::number(m_challenged)));
         const QString checkpoint = d.text(QStringLiteral("reportCheckpoint"));

@@ -33,12 +33,11 @@
 #include <QStringList>
 #include <QThreadPool>
 #include <QTimer>
-#include <QVariantList>
-#include <QVariantMap>
 #include <functional>
 #include <memory>
 
 #include "kiosk_lists.hpp"
+#include "polls_report.hpp"
 #include "psephos/kiosk/poll_worker_lock.hpp"
 
 class QTranslator;
@@ -91,8 +90,7 @@ class KioskController : public QObject {
     Q_PROPERTY(bool finishConfirmationPending READ finishConfirmationPending NOTIFY
                    pollWorkerMessageChanged)
     Q_PROPERTY(bool kioskFinished READ kioskFinished NOTIFY statusChanged)
-    // {"title", "ballotsCast", "ballotsChallenged", "checkpoint", "record"}
-    Q_PROPERTY(QVariantMap report READ report NOTIFY reportChanged)
+    Q_PROPERTY(psephos::ui::PollsReport report READ report NOTIFY reportChanged)
     // Voter
     Q_PROPERTY(int contestIndex READ contestIndex NOTIFY ballotChanged)
     Q_PROPERTY(int contestCount READ contestCount NOTIFY ballotChanged)
@@ -202,7 +200,7 @@ public:
     bool closeConfirmationPending() const { return m_confirmClose; }
     bool finishConfirmationPending() const { return m_confirmFinish; }
     bool kioskFinished() const;
-    QVariantMap report() const { return m_report; }
+    PollsReport report() const { return m_report; }
     int contestIndex() const { return m_contest; }
     int contestCount() const;
     QString contestTitle() const;
@@ -356,7 +354,7 @@ private:
     QString m_linkText;
     QString m_unlockMessage;
     QString m_pollWorkerMessage;
-    QVariantMap m_report;
+    PollsReport m_report;
     int m_contest = 0;
     int m_cursor = -1;
     QString m_notice;

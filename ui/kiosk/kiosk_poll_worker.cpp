@@ -142,15 +142,10 @@ void KioskController::recordPolls(int action_value) {
             setPollWorkerMessage({});
             if (action == election::PollsAction::opened ||
                 action == election::PollsAction::closed) {
-                m_report = QVariantMap{
-                    {QStringLiteral("title"), action == election::PollsAction::opened
-                                                  ? tr("Polls opened: zero report")
-                                                  : tr("Polls closed: closing report")},
-                    {QStringLiteral("ballotsCast"), m_ballotsCast},
-                    {QStringLiteral("ballotsChallenged"), m_ballotsChallenged},
-                    {QStringLiteral("checkpoint"), r.checkpoint},
-                    {QStringLiteral("record"), r.record},
-                };
+                m_report = PollsReport{action == election::PollsAction::opened
+                                           ? tr("Polls opened: zero report")
+                                           : tr("Polls closed: closing report"),
+                                       m_ballotsCast, m_ballotsChallenged, r.checkpoint, r.record};
                 emit reportChanged();
                 setScreen(Screen::Report);
             } else {

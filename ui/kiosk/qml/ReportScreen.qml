@@ -39,7 +39,7 @@ Item {
                 objectName: "reportTitle"
                 width: parent.width
                 kind: "title"
-                text: kiosk.report.title !== undefined ? kiosk.report.title : ""
+                text: kiosk.report.title
             }
 
             GridLayout {
@@ -53,25 +53,24 @@ Item {
                 ReportValue {
                     objectName: "reportCast"
                     kind: "title"
-                    text: kiosk.report.ballotsCast !== undefined ? String(kiosk.report.ballotsCast) : ""
+                    text: String(kiosk.report.ballotsCast)
                 }
                 ReportLabel { text: qsTr("Ballots challenged") }
                 ReportValue {
                     objectName: "reportChallenged"
                     kind: "title"
-                    text: kiosk.report.ballotsChallenged !== undefined
-                          ? String(kiosk.report.ballotsChallenged) : ""
+                    text: String(kiosk.report.ballotsChallenged)
                 }
                 ReportLabel { text: qsTr("Ledger record") }
                 ReportValue {
                     objectName: "reportRecord"
-                    text: kiosk.report.record !== undefined ? String(kiosk.report.record) : ""
+                    text: kiosk.report.record
                 }
                 ReportLabel { text: qsTr("District checkpoint") }
                 ReportValue {
                     objectName: "reportCheckpoint"
                     monospace: true
-                    text: kiosk.report.checkpoint !== undefined ? kiosk.report.checkpoint : ""
+                    text: kiosk.report.checkpoint
                 }
             }
         }
