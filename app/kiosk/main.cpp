@@ -10,17 +10,16 @@
 #include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
-#include <QQmlContext>
 #include <QQuickWindow>
 
 #include <iostream>
 #include <string>
 
 #include "kiosk_controller.hpp"
+#include "kiosk_qml.hpp"
 #include "psephos/crypto/memory_protection.hpp"
 #include "psephos/kiosk/kiosk_station.hpp"
 #include "psephos/kiosk/poll_worker_lock.hpp"
-#include "qr_image_provider.hpp"
 
 namespace {
 
@@ -232,10 +231,8 @@ int main(int argc, char** argv) {
     psephos::ui::KioskController controller(std::move(startup.station), error,
                                             std::move(startup.hash), options);
     QQmlApplicationEngine engine;
-    controller.setEngine(&engine);
-    engine.addImageProvider(QStringLiteral("qr"), new psephos::ui::QrImageProvider);
-    engine.rootContext()->setContextProperty(QStringLiteral("kiosk"), &controller);
-    engine.load(QUrl(QStringLiteral("qrc:/Psephos/Kiosk/Main.qml")));
+    psephos::ui::prepare_kiosk_engine(engine, controller);
+    engine.load(QUrl(psephos::ui::kiosk_main_qml));
     if (engine.rootObjects().isEmpty()) return 1;
     if (!parser.isSet(windowed)) {
         if (auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first()))

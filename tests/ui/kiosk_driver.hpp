@@ -2,16 +2,25 @@
 // station. Shared by the kiosk's QML tests and scripts/screenshots.
 #pragma once
 
-#include <QQmlContext>
+#include <QMetaEnum>
 
 #include "kiosk_controller.hpp"
 #include "kiosk_fixture.hpp"
+#include "kiosk_qml.hpp"
 #include "psephos/kiosk/kiosk_station.hpp"
 #include "psephos/ledger/testing/storage_faults.hpp"
 #include "qml_driver.hpp"
-#include "qr_image_provider.hpp"
 
 namespace psephos::test {
+
+using Screen = ui::KioskController::Screen;
+using PollsState = ui::KioskController::PollsState;
+using LinkState = ui::KioskController::LinkState;
+
+// The screen's name as QML and the logs know it ("Contest").
+inline QString screen_name(Screen screen) {
+    return QString::fromLatin1(QMetaEnum::fromType<Screen>().valueToKey(static_cast<int>(screen)));
+}
 
 class KioskDriver : public QmlDriver {
 public:
@@ -31,10 +40,8 @@ public:
         controller = std::make_unique<ui::KioskController>(std::move(station), station_error,
                                                            std::move(hash).value(), options);
         engine = std::make_unique<QQmlApplicationEngine>();
-        controller->setEngine(engine.get());
-        engine->addImageProvider(QStringLiteral("qr"), new ui::QrImageProvider);
-        engine->rootContext()->setContextProperty(QStringLiteral("kiosk"), controller.get());
-        load(QStringLiteral("qrc:/Psephos/Kiosk/Main.qml"));
+        ui::prepare_kiosk_engine(*engine, *controller);
+        load(ui::kiosk_main_qml);
     }
     static std::unique_ptr<kiosk::KioskStation> open_station(
         const KioskFixture& fixture, const QString& station_error,
@@ -55,7 +62,7 @@ public:
     ui::KioskController& kiosk() { return *controller; }
 
     // Waits until the kiosk shows this screen; false after timeout_ms.
-    bool waitForScreen(const QString& screen, int timeout_ms = 30000) {
+    bool waitForScreen(Screen screen, int timeout_ms = 30000) {
         return waitUntil([&] { return controller->screen() == screen; }, timeout_ms);
     }
 
@@ -63,7 +70,7 @@ public:
     // code.
     QString seal() {
         click(QStringLiteral("sealButton"));
-        if (!waitForScreen(QStringLiteral("sealed")))
+        if (!waitForScreen(test::Screen::Sealed))
             throw std::runtime_error("the kiosk did not show the sealed ballot (now on " + where() +
                                      ")");
         return controller->trackingCode();
@@ -80,7 +87,7 @@ public:
 
 protected:
     std::string where() const override {
-        return "kiosk screen '" + controller->screen().toStdString() + "'";
+        return "kiosk screen '" + screen_name(controller->screen()).toStdString() + "'";
     }
 };
 

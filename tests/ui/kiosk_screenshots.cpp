@@ -71,10 +71,11 @@ int main(int argc, char** argv) {
         auto shot = [&](const QString& screen, const char* suffix) {
             save(d, QStringLiteral("kiosk-%1%2").arg(screen, QString::fromLatin1(suffix)));
         };
-        auto expect = [&](const QString& screen) {
+        auto expect = [&](test::Screen screen) {
             if (!d.waitForScreen(screen))
-                throw std::runtime_error("expected screen " + screen.toStdString() + ", got " +
-                                         d.kiosk().screen().toStdString());
+                throw std::runtime_error("expected screen " +
+                                         test::screen_name(screen).toStdString() + ", got " +
+                                         test::screen_name(d.kiosk().screen()).toStdString());
         };
 
         // Poll worker screens (no voter variants: the poll worker's screens reset nothing).
@@ -86,9 +87,9 @@ int main(int argc, char** argv) {
         shot(QStringLiteral("unlock"), "");
         d.click(QStringLiteral("cancelUnlock"));
         d.unlock();
-        expect(QStringLiteral("pollWorker"));
+        expect(test::Screen::PollWorker);
         d.click(QStringLiteral("openPollsButton"));
-        expect(QStringLiteral("report"));
+        expect(test::Screen::Report);
         shot(QStringLiteral("zero-report"), "");
         d.click(QStringLiteral("reportDoneButton"));
         shot(QStringLiteral("poll-worker"), "");
@@ -96,7 +97,7 @@ int main(int argc, char** argv) {
         // Voter screens, in every variant: one voter per variant.
         for (const Variant& v : variants) {
             d.click(QStringLiteral("activateVoterButton"));
-            expect(QStringLiteral("welcome"));
+            expect(test::Screen::Welcome);
             v.apply(d.kiosk());
             shot(QStringLiteral("welcome"), v.suffix);
             d.click(QStringLiteral("startButton"));
@@ -108,60 +109,58 @@ int main(int argc, char** argv) {
             d.click(QStringLiteral("option-2"));
             d.click(QStringLiteral("option-3"));  // refused: the overvote message
             shot(QStringLiteral("overvote"), v.suffix);
-            while (d.kiosk().screen() == QStringLiteral("contest")) {
+            while (d.kiosk().screen() == test::Screen::Contest) {
                 if (d.kiosk().contestIndex() == 6)
                     d.click(QStringLiteral("option-0"));  // a measure
                 d.click(QStringLiteral("nextButton"));
             }
-            expect(QStringLiteral("review"));
+            expect(test::Screen::Review);
             shot(QStringLiteral("review"), v.suffix);
             d.seal();
             shot(QStringLiteral("sealed"), v.suffix);
             if (std::string_view(v.suffix).empty()) {
                 d.click(QStringLiteral("challengeButton"));
-                expect(QStringLiteral("challenged"));
+                expect(test::Screen::Challenged);
                 shot(QStringLiteral("challenged"), v.suffix);
                 d.click(QStringLiteral("startOverButton"));
                 d.click(QStringLiteral("option-0"));
-                while (d.kiosk().screen() == QStringLiteral("contest"))
+                while (d.kiosk().screen() == test::Screen::Contest)
                     d.click(QStringLiteral("nextButton"));
                 d.seal();
             }
             d.click(QStringLiteral("castButton"));
-            if (d.kiosk().screen() == QStringLiteral("working") &&
-                std::string_view(v.suffix).empty())
+            if (d.kiosk().screen() == test::Screen::Working && std::string_view(v.suffix).empty())
                 shot(QStringLiteral("working"), v.suffix);
-            expect(QStringLiteral("receipt"));
+            expect(test::Screen::Receipt);
             shot(QStringLiteral("receipt"), v.suffix);
             d.click(QStringLiteral("receiptDoneButton"));
             d.unlock();
-            expect(QStringLiteral("pollWorker"));
+            expect(test::Screen::PollWorker);
         }
 
         // The ledger refuses a ballot (polls paused behind the voter's back).
         d.click(QStringLiteral("activateVoterButton"));
         d.click(QStringLiteral("startButton"));
-        while (d.kiosk().screen() == QStringLiteral("contest"))
-            d.click(QStringLiteral("nextButton"));
+        while (d.kiosk().screen() == test::Screen::Contest) d.click(QStringLiteral("nextButton"));
         if (!d.kiosk().station()->record_polls(election::PollsAction::paused, "screenshots"))
             throw std::runtime_error("could not pause the polls");
         d.seal();
         d.click(QStringLiteral("castButton"));
-        expect(QStringLiteral("ledgerError"));
+        expect(test::Screen::LedgerError);
         shot(QStringLiteral("ledger-error"), "");
         if (!d.kiosk().station()->record_polls(election::PollsAction::resumed, "screenshots"))
             throw std::runtime_error("could not resume the polls");
         d.click(QStringLiteral("ledgerErrorOk"));
         d.click(QStringLiteral("castButton"));
-        expect(QStringLiteral("receipt"));
+        expect(test::Screen::Receipt);
         d.click(QStringLiteral("receiptDoneButton"));
 
         d.unlock();
-        expect(QStringLiteral("pollWorker"));
+        expect(test::Screen::PollWorker);
         d.click(QStringLiteral("closePollsButton"));
         shot(QStringLiteral("close-confirmation"), "");
         d.click(QStringLiteral("confirmClosePollsButton"));
-        expect(QStringLiteral("report"));
+        expect(test::Screen::Report);
         shot(QStringLiteral("closing-report"), "");
 
         // A failed write (docs/kiosk.md §3): the fsync of the ballot's batch fails, so the ballot
@@ -178,19 +177,19 @@ int main(int argc, char** argv) {
             f.unlock();
             f.click(QStringLiteral("activateVoterButton"));
             f.click(QStringLiteral("startButton"));
-            while (f.kiosk().screen() == QStringLiteral("contest"))
+            while (f.kiosk().screen() == test::Screen::Contest)
                 f.click(QStringLiteral("nextButton"));
             f.seal();
             disk->inject(ledger::testing::StorageFault::sync);
             f.click(QStringLiteral("castButton"));
-            if (!f.waitForScreen(QStringLiteral("ledgerError")))
+            if (!f.waitForScreen(test::Screen::LedgerError))
                 throw std::runtime_error("the failed write did not show the ledger error");
             save(f, QStringLiteral("kiosk-ledger-error-unconfirmed"));
             disk->inject(ledger::testing::StorageFault::none);
         }
         test::KioskDriver restarted(station, options());
         restarted.unlock();
-        if (restarted.kiosk().screen() != QStringLiteral("pollWorker"))
+        if (restarted.kiosk().screen() != test::Screen::PollWorker)
             throw std::runtime_error("the restarted kiosk did not unlock");
         save(restarted, QStringLiteral("kiosk-poll-worker-settled"));
 
@@ -202,28 +201,27 @@ int main(int argc, char** argv) {
         test::NetworkedPlace place(place_fixture, true);
         place.relay->set_mode(test::Relay::Mode::refuse);
         test::KioskDriver n(place_fixture, options(), place.open_kiosk());
-        if (!n.waitUntil([&] { return n.kiosk().linkState() == QStringLiteral("offline"); }, 10000))
+        if (!n.waitUntil([&] { return n.kiosk().linkState() == test::LinkState::Offline; }, 10000))
             throw std::runtime_error("the kiosk did not report its link offline");
         save(n, QStringLiteral("kiosk-idle-offline"));
         n.unlock();
         save(n, QStringLiteral("kiosk-poll-worker-offline"));
         place.relay->set_mode(test::Relay::Mode::pass);
-        if (!n.waitUntil([&] { return n.kiosk().linkState() == QStringLiteral("online"); }, 10000))
+        if (!n.waitUntil([&] { return n.kiosk().linkState() == test::LinkState::Online; }, 10000))
             throw std::runtime_error("the kiosk did not come online");
         n.click(QStringLiteral("activateVoterButton"));
         n.click(QStringLiteral("startButton"));
-        while (n.kiosk().screen() == QStringLiteral("contest"))
-            n.click(QStringLiteral("nextButton"));
+        while (n.kiosk().screen() == test::Screen::Contest) n.click(QStringLiteral("nextButton"));
         n.seal();
         place.relay->set_mode(test::Relay::Mode::cut_next_answer);
         n.click(QStringLiteral("castButton"));
-        if (!n.waitForScreen(QStringLiteral("notConfirmed")))
+        if (!n.waitForScreen(test::Screen::NotConfirmed))
             throw std::runtime_error("the lost receipt did not show 'not confirmed'");
-        if (!n.waitUntil([&] { return n.kiosk().linkState() == QStringLiteral("offline"); }, 10000))
+        if (!n.waitUntil([&] { return n.kiosk().linkState() == test::LinkState::Offline; }, 10000))
             throw std::runtime_error("the kiosk did not report its link offline after the cut");
         save(n, QStringLiteral("kiosk-not-confirmed"));
         place.relay->set_mode(test::Relay::Mode::pass);
-        if (!n.waitForScreen(QStringLiteral("receipt")))
+        if (!n.waitForScreen(test::Screen::Receipt))
             throw std::runtime_error("the ballot in flight was not settled");
         save(n, QStringLiteral("kiosk-receipt-settled"));
     } catch (const std::exception& e) {

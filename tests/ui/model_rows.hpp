@@ -1,6 +1,6 @@
-// The rows of one of the auditor's list models as QML reads them: each row a map from the model's
-// role names (roleNames()) to data(index, role). Tests compare these, so a role that is renamed
-// or dropped fails them.
+// The rows of one of the UI's list models (the auditor's, the kiosk's) as QML reads them: each
+// row a map from the model's role names (roleNames()) to data(index, role). Tests compare these,
+// so a role that is renamed or dropped fails them.
 #pragma once
 
 #include <QAbstractItemModel>

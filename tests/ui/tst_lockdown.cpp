@@ -82,14 +82,14 @@ private slots:
         test::KioskDriver d(*m_fixture, options());
         check_plain_text(d);  // idle
         d.unlock();
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
         check_plain_text(d);
         d.click(QStringLiteral("openPollsButton"));
-        QVERIFY(d.waitForScreen(QStringLiteral("report")));
+        QVERIFY(d.waitForScreen(test::Screen::Report));
         check_plain_text(d);
         d.click(QStringLiteral("reportDoneButton"));
         d.click(QStringLiteral("activateVoterButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("welcome"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Welcome);
         QCOMPARE(d.kiosk().electionName(), heading_election);
         check_plain_text(d);
         d.click(QStringLiteral("startButton"));
@@ -111,13 +111,13 @@ private slots:
             qPrintable(QStringLiteral("plain %1, markup %2").arg(plain_width).arg(markup_width)));
         d.click(QStringLiteral("option-0"));
         for (int i = 0; i < 3; ++i) d.click(QStringLiteral("nextButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Review);
         check_plain_text(d);
         QVERIFY(text_item_showing(d, bold_candidate) != nullptr);
         d.seal();
         check_plain_text(d);
         d.click(QStringLiteral("challengeButton"));
-        QVERIFY(d.waitForScreen(QStringLiteral("challenged")));
+        QVERIFY(d.waitForScreen(test::Screen::Challenged));
         check_plain_text(d);
         QVERIFY(text_item_showing(d, bold_candidate) != nullptr);
         d.click(QStringLiteral("startOverButton"));
@@ -125,7 +125,7 @@ private slots:
         for (int i = 0; i < 3; ++i) d.click(QStringLiteral("nextButton"));
         d.seal();
         d.click(QStringLiteral("castButton"));
-        QVERIFY(d.waitForScreen(QStringLiteral("receipt")));
+        QVERIFY(d.waitForScreen(test::Screen::Receipt));
         check_plain_text(d);
         d.click(QStringLiteral("receiptDoneButton"));
     }
@@ -137,7 +137,7 @@ private slots:
             test::KioskDriver d(*m_fixture, options());
             for (int i = 1; i <= 3; ++i) {
                 d.unlock(QStringLiteral("wrong guess %1").arg(i));
-                QCOMPARE(d.kiosk().screen(), QStringLiteral("unlock"));
+                QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
                 d.click(QStringLiteral("cancelUnlock"));
             }
             QCOMPARE(d.kiosk().lock().consecutive_failures(), 3u);
@@ -150,7 +150,7 @@ private slots:
         test::KioskDriver restarted(*m_fixture, options());
         QCOMPARE(restarted.kiosk().lock().consecutive_failures(), 3u);
         restarted.unlock();  // the right passphrase, refused unchecked
-        QCOMPARE(restarted.kiosk().screen(), QStringLiteral("unlock"));
+        QCOMPARE(restarted.kiosk().screen(), test::Screen::Unlock);
         QVERIFY(restarted.text(QStringLiteral("unlockMessage"))
                     .contains(QStringLiteral("Too many attempts")));
         // After the delay (5 s, counted from the restart) the right passphrase unlocks, and the
@@ -158,7 +158,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(restarted.kiosk().lock().seconds_locked_out() == 0, 8000);
         restarted.click(QStringLiteral("cancelUnlock"));
         restarted.unlock();
-        QCOMPARE(restarted.kiosk().screen(), QStringLiteral("pollWorker"));
+        QCOMPARE(restarted.kiosk().screen(), test::Screen::PollWorker);
         QCOMPARE(read_lockout(), std::string("psephos-poll-worker-lockout-v1 0\n"));
     }
 
@@ -173,7 +173,7 @@ private slots:
             std::filesystem::remove(m_lockout);
             QVERIFY(crypto::write_new_file(m_lockout, std::string_view(content), 0600));
             test::KioskDriver d(*m_fixture, options());
-            QCOMPARE(d.kiosk().screen(), QStringLiteral("error"));
+            QCOMPARE(d.kiosk().screen(), test::Screen::Error);
             QVERIFY2(d.text(QStringLiteral("errorText"))
                          .contains(QString::fromStdString(m_lockout.string())),
                      qPrintable(d.text(QStringLiteral("errorText"))));
@@ -183,7 +183,7 @@ private slots:
         QVERIFY(crypto::write_new_file(m_lockout, kept, 0644));
         {
             test::KioskDriver d(*m_fixture, options());
-            QCOMPARE(d.kiosk().screen(), QStringLiteral("error"));
+            QCOMPARE(d.kiosk().screen(), test::Screen::Error);
             QVERIFY(d.text(QStringLiteral("errorText")).contains(QStringLiteral("0644")));
         }
         std::filesystem::remove(m_lockout);
@@ -195,25 +195,25 @@ private slots:
     void kiosk_window_closes_only_for_the_poll_worker() {
         {
             test::KioskDriver d(*m_fixture, options(true));
-            QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
+            QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
             try_to_quit(d);
-            QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
+            QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
             // The unlock screen is not enough: the poll worker must be in.
             d.click(QStringLiteral("unlockCorner"));
-            QCOMPARE(d.kiosk().screen(), QStringLiteral("unlock"));
+            QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
             try_to_quit(d);
             d.click(QStringLiteral("cancelUnlock"));
             // A voter at the kiosk.
             d.unlock();
             d.click(QStringLiteral("activateVoterButton"));
             d.click(QStringLiteral("startButton"));
-            QCOMPARE(d.kiosk().screen(), QStringLiteral("contest"));
+            QCOMPARE(d.kiosk().screen(), test::Screen::Contest);
             try_to_quit(d);
-            QCOMPARE(d.kiosk().screen(), QStringLiteral("contest"));
+            QCOMPARE(d.kiosk().screen(), test::Screen::Contest);
         }
         test::KioskDriver d(*m_fixture, options(true));
         d.unlock();
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
         QVERIFY(d.kiosk().mayCloseWindow());
         QVERIFY(d.window->close());
         QVERIFY(!d.window->isVisible());
@@ -222,7 +222,7 @@ private slots:
     // Without kiosk mode (--windowed, for testing and demonstrations) the window closes as any.
     void windowed_kiosk_closes() {
         test::KioskDriver d(*m_fixture, options(false));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
         QVERIFY(d.window->close());
         QVERIFY(!d.window->isVisible());
     }
@@ -241,7 +241,7 @@ private slots:
         copied.closing_passphrase_hash = first_hash.value();
         {
             test::KioskDriver d(*m_fixture, copied);
-            QCOMPARE(d.kiosk().screen(), QStringLiteral("error"));
+            QCOMPARE(d.kiosk().screen(), test::Screen::Error);
             QVERIFY(d.text(QStringLiteral("errorText")).contains(QStringLiteral("second person")));
         }
         auto second_hash = kiosk::read_poll_worker_passphrase_file(second);
@@ -250,11 +250,11 @@ private slots:
         two.closing_passphrase_hash = second_hash.value();
         test::KioskDriver d(*m_fixture, two);
         d.unlock();
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
-        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("open"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
         d.click(QStringLiteral("closePollsButton"));
         d.click(QStringLiteral("confirmClosePollsButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("unlock"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
         QVERIFY(d.kiosk().closingUnlock());
         QVERIFY(
             d.text(QStringLiteral("unlockHeading")).contains(QStringLiteral("Second poll worker")));
@@ -263,26 +263,25 @@ private slots:
         d.click(QStringLiteral("passphraseInput"));
         d.type(QString::fromLatin1(test::poll_worker_passphrase));
         d.click(QStringLiteral("unlockButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("unlock"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
         QCOMPARE(d.text(QStringLiteral("unlockMessage")), QStringLiteral("Wrong passphrase."));
         QCOMPARE(d.kiosk().closingLock()->consecutive_failures(), 1u);
         QCOMPARE(d.kiosk().lock().consecutive_failures(), 0u);
         // Cancel: back to the poll worker, the polls still open.
         d.click(QStringLiteral("cancelUnlock"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
         QVERIFY(!d.kiosk().closingUnlock());
-        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("open"));
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
         // Again, with the second poll worker's passphrase.
         d.click(QStringLiteral("closePollsButton"));
         d.click(QStringLiteral("confirmClosePollsButton"));
         d.click(QStringLiteral("passphraseInput"));
         d.type(QStringLiteral("second person's passphrase"));
         d.click(QStringLiteral("unlockButton"));
-        QVERIFY(d.waitForScreen(QStringLiteral("report")));
-        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("closed"));
+        QVERIFY(d.waitForScreen(test::Screen::Report));
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Closed);
         QCOMPARE(d.kiosk().closingLock()->consecutive_failures(), 0u);
-        const QStringList place =
-            d.kiosk().report().value(QStringLiteral("record")).toString().split(QLatin1Char('#'));
+        const QStringList place = d.kiosk().report().record.split(QLatin1Char('#'));
         QCOMPARE(place.size(), 2);
         auto stored =
             d.kiosk().station()->ledger().record(place[0].toStdString(), place[1].toULongLong());
@@ -302,7 +301,8 @@ private:
         for (QQuickItem* t : texts) {
             QVERIFY2(t->property("textFormat").toInt() == 0,  // Text.PlainText
                      qPrintable(QStringLiteral("screen %1: text \"%2\" is not plain text")
-                                    .arg(d.kiosk().screen(), t->property("text").toString())));
+                                    .arg(test::screen_name(d.kiosk().screen()),
+                                         t->property("text").toString())));
         }
     }
 

@@ -36,30 +36,30 @@ private slots:
         place.relay->set_mode(test::Relay::Mode::refuse);  // the cable is out
         test::KioskDriver d(fixture, options(), place.open_kiosk());
         QVERIFY(d.kiosk().networked());
-        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), QStringLiteral("offline"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), test::LinkState::Offline, 10000);
         QVERIFY2(d.text(QStringLiteral("linkStatus")).contains(QStringLiteral("reconnecting in")),
                  qPrintable(d.text(QStringLiteral("linkStatus"))));
         QVERIFY(d.text(QStringLiteral("idleMessage")).contains(QStringLiteral("no link")));
         d.unlock();
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
         // The link retries in between ("connecting…"), so wait for its "offline" turn.
         QTRY_VERIFY_WITH_TIMEOUT(
             d.text(QStringLiteral("statusLink")).contains(QStringLiteral("offline")), 10000);
         // The polls' state is the station's to say: unknown, so no session button applies; and
         // the controller refuses a session itself, naming the link.
-        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("unknown"));
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Unknown);
         QVERIFY(!d.require(QStringLiteral("activateVoterButton"))->isEnabled());
         d.kiosk().activateVoter();
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
         QVERIFY2(d.kiosk().pollWorkerMessage().contains(QStringLiteral("No link to the station")),
                  qPrintable(d.kiosk().pollWorkerMessage()));
         // The cable back in: the link comes up by itself and the session starts.
         place.relay->set_mode(test::Relay::Mode::pass);
-        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), QStringLiteral("online"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), test::LinkState::Online, 10000);
         QCOMPARE(d.text(QStringLiteral("statusLink")), QStringLiteral("Station: online"));
-        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("open"));
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
         d.click(QStringLiteral("activateVoterButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("welcome"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Welcome);
     }
 
     void a_lost_receipt_shows_not_confirmed_then_the_receipt() {
@@ -67,29 +67,28 @@ private slots:
         const test::KioskFixture fixture(dir.path().toStdString(), small_sample, "ward-1");
         test::NetworkedPlace place(fixture, true);
         test::KioskDriver d(fixture, options(), place.open_kiosk());
-        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), QStringLiteral("online"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), test::LinkState::Online, 10000);
         d.unlock();
         d.click(QStringLiteral("activateVoterButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("welcome"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Welcome);
         d.click(QStringLiteral("startButton"));
         d.click(QStringLiteral("option-0"));
-        while (d.kiosk().screen() == QStringLiteral("contest"))
-            d.click(QStringLiteral("nextButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+        while (d.kiosk().screen() == test::Screen::Contest) d.click(QStringLiteral("nextButton"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Review);
         const QString code = d.seal();
 
         // The station writes the ballot; its receipt never reaches the kiosk.
         place.relay->set_mode(test::Relay::Mode::cut_next_answer);
         d.click(QStringLiteral("castButton"));
-        QVERIFY(d.waitForScreen(QStringLiteral("notConfirmed")));
+        QVERIFY(d.waitForScreen(test::Screen::NotConfirmed));
         QCOMPARE(d.text(QStringLiteral("notConfirmedTitle")),
                  QStringLiteral("Not confirmed yet — please wait"));
         QCOMPARE(d.kiosk().trackingCode(), code);
         QCOMPARE(place.relay->cuts(), 1);
         // It stays there while the station cannot be reached, saying so.
-        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), QStringLiteral("offline"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), test::LinkState::Offline, 5000);
         QTest::qWait(1500);
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("notConfirmed"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::NotConfirmed);
         // The link cycles between "offline, reconnecting in" and "connecting…" as it retries; the
         // screen names the station's state whichever it is at this moment, never "online".
         QTRY_VERIFY2_WITH_TIMEOUT(
@@ -99,7 +98,7 @@ private slots:
 
         QSignalSpy settled(&d.kiosk(), &ui::KioskController::inFlightSettled);
         place.relay->set_mode(test::Relay::Mode::pass);
-        QVERIFY(d.waitForScreen(QStringLiteral("receipt"), 20000));
+        QVERIFY(d.waitForScreen(test::Screen::Receipt, 20000));
         QCOMPARE(settled.count(), 1);
         QCOMPARE(settled.at(0).at(0).toBool(), true);
         QCOMPARE(d.kiosk().trackingCode(), code);
@@ -112,7 +111,7 @@ private slots:
         // Done, as the voter leaves: the receipt's QR texture is released with its screen (left
         // on screen at exit, Qt's scene graph keeps it, which LeakSanitizer reports).
         d.click(QStringLiteral("receiptDoneButton"));
-        QVERIFY(d.kiosk().screen() != QStringLiteral("receipt"));
+        QVERIFY(d.kiosk().screen() != test::Screen::Receipt);
     }
 
     // The poll worker finishes the kiosk for the day (a second press confirms): its head goes to
@@ -122,9 +121,9 @@ private slots:
         const test::KioskFixture fixture(dir.path().toStdString(), small_sample, "ward-1");
         test::NetworkedPlace place(fixture, true);
         test::KioskDriver d(fixture, options(), place.open_kiosk());
-        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), QStringLiteral("online"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), test::LinkState::Online, 10000);
         d.unlock();
-        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().pollsState(), QStringLiteral("open"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().pollsState(), test::PollsState::Open, 10000);
         QVERIFY(d.require(QStringLiteral("finishKioskButton"))->isVisible());
         d.click(QStringLiteral("finishKioskButton"));
         QVERIFY(d.kiosk().finishConfirmationPending());
@@ -135,12 +134,12 @@ private slots:
             d.kiosk().pollWorkerMessage().contains(QStringLiteral("1 of 1 kiosks")), 5000);
         QVERIFY(!d.require(QStringLiteral("activateVoterButton"))->isEnabled());
         d.kiosk().activateVoter();
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
         QVERIFY(d.kiosk().pollWorkerMessage().contains(QStringLiteral("finished for the day")));
 
         d.click(QStringLiteral("closePollsButton"));
         d.click(QStringLiteral("confirmClosePollsButton"));
-        QVERIFY(d.waitForScreen(QStringLiteral("report"), 10000));
+        QVERIFY(d.waitForScreen(test::Screen::Report, 10000));
         QCOMPARE(place.ledger->casting().status(0).polls, ledger::PollsStatus::closed);
     }
 };

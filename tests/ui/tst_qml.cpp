@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include "kiosk_driver.hpp"
+#include "model_rows.hpp"
 #include "psephos/crypto/key_file.hpp"
 #include "psephos/ledger/casting_module.hpp"
 
@@ -40,48 +41,48 @@ private slots:
     // Runs first (Qt Test keeps declaration order): the polls are opened here.
     void poll_worker_unlocks_and_opens_polls() {
         test::KioskDriver d(*m_fixture, options());
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
-        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("not opened"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::NotOpened);
         // A wrong passphrase is refused with a message and stays on the unlock screen.
         d.unlock(QStringLiteral("not the passphrase"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("unlock"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
         QCOMPARE(d.text(QStringLiteral("unlockMessage")), QStringLiteral("Wrong passphrase."));
         d.click(QStringLiteral("cancelUnlock"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
         d.unlock();
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
         QVERIFY(d.find(QStringLiteral("activateVoterButton")) != nullptr);
         QVERIFY(!d.require(QStringLiteral("activateVoterButton"))->isEnabled());  // polls not open
         QVERIFY(d.find(QStringLiteral("closePollsButton")) == nullptr);
         d.click(QStringLiteral("openPollsButton"));
-        QVERIFY(d.waitForScreen(QStringLiteral("report")));
+        QVERIFY(d.waitForScreen(test::Screen::Report));
         // The zero report, with the district checkpoint that holds it.
         QVERIFY(d.text(QStringLiteral("reportCast")).contains(QStringLiteral("0")));
         QVERIFY(d.text(QStringLiteral("reportChallenged")).contains(QStringLiteral("0")));
         QVERIFY(d.text(QStringLiteral("reportCheckpoint"))
                     .contains(QStringLiteral("/district/ward-1")));
-        QCOMPARE(d.kiosk().report().value(QStringLiteral("ballotsCast")).toInt(), 0);
+        QCOMPARE(d.kiosk().report().ballotsCast, 0);
         d.click(QStringLiteral("reportDoneButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
-        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("open"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
         QVERIFY(d.text(QStringLiteral("lastCheckpointText"))
                     .contains(QStringLiteral("/district/ward-1")));
         // Pause and resume from the same screen.
         d.click(QStringLiteral("pausePollsButton"));
-        QTRY_COMPARE(d.kiosk().pollsState(), QStringLiteral("paused"));
+        QTRY_COMPARE(d.kiosk().pollsState(), test::PollsState::Paused);
         QVERIFY(!d.require(QStringLiteral("activateVoterButton"))->isEnabled());
         d.click(QStringLiteral("resumePollsButton"));
-        QTRY_COMPARE(d.kiosk().pollsState(), QStringLiteral("open"));
+        QTRY_COMPARE(d.kiosk().pollsState(), test::PollsState::Open);
         d.click(QStringLiteral("lockButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
     }
 
     void whole_voter_session_by_touch() {
         test::KioskDriver d(*m_fixture, options());
         start_voter(d);
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("welcome"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Welcome);
         d.click(QStringLiteral("startButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("contest"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Contest);
         QCOMPARE(d.kiosk().contestTitle(), QStringLiteral("Mayor"));
         d.click(QStringLiteral("option-1"));  // Martin Okafor
         QVERIFY(option_marked(d, 1));
@@ -104,8 +105,8 @@ private slots:
         d.click(QStringLiteral("nextButton"));
         // The measure is left blank: an undervote, allowed, with a warning on review.
         d.click(QStringLiteral("nextButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
-        const QVariantList review = d.kiosk().reviewItems();
+        QCOMPARE(d.kiosk().screen(), test::Screen::Review);
+        const QVariantList review = test::model_rows(*d.kiosk().reviewItems());
         QCOMPARE(review.size(), 3);
         QCOMPARE(review[0].toMap()[QStringLiteral("marks")].toStringList(),
                  QStringList{QStringLiteral("Martin Okafor")});
@@ -113,12 +114,14 @@ private slots:
             QStringLiteral("did not vote")));
         // Change the mayor from the review screen; Next returns to the review.
         d.click(QStringLiteral("change-0"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("contest"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Contest);
         QCOMPARE(d.kiosk().contestIndex(), 0);
         d.click(QStringLiteral("option-2"));  // Helen Park replaces Martin Okafor (vote for 1)
         d.click(QStringLiteral("nextButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
-        QCOMPARE(d.kiosk().reviewItems()[0].toMap()[QStringLiteral("marks")].toStringList(),
+        QCOMPARE(d.kiosk().screen(), test::Screen::Review);
+        QCOMPARE(test::model_rows(*d.kiosk().reviewItems())[0]
+                     .toMap()[QStringLiteral("marks")]
+                     .toStringList(),
                  QStringList{QStringLiteral("Helen Park")});
 
         // Sealed first: the code is on the screen before the voter chooses.
@@ -128,7 +131,7 @@ private slots:
         QTRY_COMPARE(d.require(QStringLiteral("qrImage"))->property("status").toInt(), 1);
         // Change my choices discards it; the next seal is a new ballot with a new code.
         d.click(QStringLiteral("changeButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Review);
         QCOMPARE(d.kiosk().trackingCode(), QString());
         QVERIFY(!d.kiosk().station()->sealed());
         const QString resealed = d.seal();
@@ -143,9 +146,9 @@ private slots:
                          [&] { longest_gap = std::max(longest_gap, gap.restart()); });
         ticker.start(5);
         d.click(QStringLiteral("castButton"));
-        QVERIFY(d.kiosk().screen() == QStringLiteral("working") ||
-                d.kiosk().screen() == QStringLiteral("receipt"));
-        QVERIFY(d.waitForScreen(QStringLiteral("receipt")));
+        QVERIFY(d.kiosk().screen() == test::Screen::Working ||
+                d.kiosk().screen() == test::Screen::Receipt);
+        QVERIFY(d.waitForScreen(test::Screen::Receipt));
         ticker.stop();
         QVERIFY2(longest_gap < 1000,
                  qPrintable(QStringLiteral("GUI blocked %1 ms").arg(longest_gap)));
@@ -157,7 +160,7 @@ private slots:
         QTRY_COMPARE(d.require(QStringLiteral("qrImage"))->property("status").toInt(), 1);  // Ready
         check_in_ledger(d, code, false, {{"mayor", {"helen-park"}}});
         d.click(QStringLiteral("receiptDoneButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
         QCOMPARE(d.kiosk().contestCount(), 0);  // the session is gone
         QCOMPARE(d.kiosk().trackingCode(), QString());
         m_cast += 1;
@@ -173,13 +176,13 @@ private slots:
         d.click(QStringLiteral("nextButton"));
         d.click(QStringLiteral("option-1"));  // No
         d.click(QStringLiteral("nextButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Review);
         const QString shown = d.seal();
         d.click(QStringLiteral("challengeButton"));
-        QVERIFY(d.waitForScreen(QStringLiteral("challenged")));
+        QVERIFY(d.waitForScreen(test::Screen::Challenged));
         QCOMPARE(d.kiosk().trackingCode(), shown);  // the same ballot, opened
         QCOMPARE(d.text(QStringLiteral("trackingCodeText")), shown);
-        const QVariantList items = d.kiosk().challengeItems();
+        const QVariantList items = test::model_rows(*d.kiosk().challengeItems());
         QCOMPARE(items.size(), 3);
         QCOMPARE(items[0].toMap()[QStringLiteral("marks")].toStringList(),
                  QStringList{QStringLiteral("Rosa Delgado")});
@@ -191,15 +194,15 @@ private slots:
         m_challenged += 1;
         // The voter starts over on a fresh ballot, then casts it.
         d.click(QStringLiteral("startOverButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("contest"));
-        QVERIFY(d.kiosk().challengeItems().isEmpty());  // the opened marks are wiped
+        QCOMPARE(d.kiosk().screen(), test::Screen::Contest);
+        QCOMPARE(d.kiosk().challengeItems()->rowCount(), 0);  // the opened marks are wiped
         QCOMPARE(d.kiosk().contestIndex(), 0);
         for (int i = 0; i < 3; ++i) QVERIFY(!option_marked(d, i));
         d.click(QStringLiteral("option-0"));
         for (int i = 0; i < 3; ++i) d.click(QStringLiteral("nextButton"));
         QVERIFY(d.seal() != shown);
         d.click(QStringLiteral("castButton"));
-        QVERIFY(d.waitForScreen(QStringLiteral("receipt")));
+        QVERIFY(d.waitForScreen(test::Screen::Receipt));
         check_in_ledger(d, d.kiosk().trackingCode(), false, {{"mayor", {"rosa-delgado"}}});
         m_cast += 1;
         d.click(QStringLiteral("receiptDoneButton"));
@@ -212,7 +215,7 @@ private slots:
         d.kiosk().setAudio(true);
         QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Press Enter to start voting")));
         d.key(Qt::Key_Return);
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("contest"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Contest);
         QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Contest 1 of 3. Mayor.")));
         QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Helen Park")));
         d.key(Qt::Key_Down);
@@ -238,14 +241,14 @@ private slots:
         d.key(Qt::Key_Select);  // a tactile keypad's select key: Yes
         QVERIFY(option_marked(d, 0));
         d.key(Qt::Key_Right);
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Review);
         QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Mayor: Martin Okafor.")));
         // Review: the cursor runs over the contests, then "continue" (seal).
         for (int i = 0; i < 4; ++i) d.key(Qt::Key_Down);
         QCOMPARE(d.kiosk().cursor(), 3);
         QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Press Enter to continue")));
         d.key(Qt::Key_Return);
-        QVERIFY(d.waitForScreen(QStringLiteral("sealed")));
+        QVERIFY(d.waitForScreen(test::Screen::Sealed));
         QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Its tracking code is")));
         // Sealed: cast, challenge, change.
         d.key(Qt::Key_Down);
@@ -255,7 +258,7 @@ private slots:
         QCOMPARE(d.kiosk().cursor(), 0);
         QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Press Enter to cast")));
         d.key(Qt::Key_Return);
-        QVERIFY(d.waitForScreen(QStringLiteral("receipt")));
+        QVERIFY(d.waitForScreen(test::Screen::Receipt));
         QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Your tracking code is")));
         check_in_ledger(d, d.kiosk().trackingCode(), false,
                         {{"mayor", {"martin-okafor"}},
@@ -263,7 +266,7 @@ private slots:
                          {"measure-1", {"yes"}}});
         m_cast += 1;
         d.key(Qt::Key_Return);
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
         QVERIFY(!d.kiosk().audio());  // reset for the next voter
     }
 
@@ -275,8 +278,6 @@ private slots:
         QCOMPARE(d.kiosk().textSize(), 3);
         QCOMPARE(d.kiosk().fontScale(), 2.0);
         d.click(QStringLiteral("contrast-2"));
-        QCOMPARE(d.kiosk().palette().value(QStringLiteral("background")).toString(),
-                 QStringLiteral("#000000"));
         QCOMPARE(d.window->color(), QColor(Qt::black));
         d.click(QStringLiteral("option-0"));
         d.click(QStringLiteral("language-es"));
@@ -306,12 +307,12 @@ private slots:
     void every_control_has_an_accessible_name_and_description() {
         test::KioskDriver d(*m_fixture, options());
         QStringList problems;
-        QStringList seen_screens;
+        QList<test::Screen> seen_screens;
         int controls = 0;
         auto audit = [&] {
             seen_screens << d.kiosk().screen();
             controls += audit_accessibility(QAccessible::queryAccessibleInterface(d.window),
-                                            d.kiosk().screen(), problems);
+                                            test::screen_name(d.kiosk().screen()), problems);
         };
         audit();  // idle
         d.click(QStringLiteral("unlockCorner"));
@@ -328,8 +329,10 @@ private slots:
         audit();  // review
         d.seal();
         audit();  // sealed
-        QCOMPARE(seen_screens, (QStringList{"idle", "unlock", "pollWorker", "welcome", "contest",
-                                            "review", "sealed"}));
+        using test::Screen;
+        QCOMPARE(seen_screens,
+                 (QList<Screen>{Screen::Idle, Screen::Unlock, Screen::PollWorker, Screen::Welcome,
+                                Screen::Contest, Screen::Review, Screen::Sealed}));
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
         QVERIFY2(controls >= 30, qPrintable(QString::number(controls)));
         d.kiosk().handleKey(Qt::Key_Escape);  // leave the voter's session to time out unused
@@ -344,14 +347,14 @@ private slots:
         QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Rosa Delgado")));
         d.click(QStringLiteral("textSize-2"));
         d.click(QStringLiteral("language-es"));
-        QVERIFY(d.waitForScreen(QStringLiteral("idle"), 10000));
+        QVERIFY(d.waitForScreen(test::Screen::Idle, 10000));
         // No model keeps the voter's marks, nor the text that said them aloud.
         QVERIFY2(!d.kiosk().lastSpoken().contains(QStringLiteral("Rosa Delgado")),
                  qPrintable(d.kiosk().lastSpoken()));
-        QVERIFY(d.kiosk().challengeItems().isEmpty());
+        QCOMPARE(d.kiosk().challengeItems()->rowCount(), 0);
         QCOMPARE(d.kiosk().contestCount(), 0);
-        QVERIFY(d.kiosk().options().isEmpty());
-        QVERIFY(d.kiosk().reviewItems().isEmpty());
+        QCOMPARE(d.kiosk().options()->rowCount(), 0);
+        QCOMPARE(d.kiosk().reviewItems()->rowCount(), 0);
         QCOMPARE(d.kiosk().textSize(), 0);
         QCOMPARE(d.kiosk().language(), QStringLiteral("en"));
         // Nothing was cast.
@@ -365,12 +368,12 @@ private slots:
         d.click(QStringLiteral("startButton"));
         d.click(QStringLiteral("option-0"));
         for (int i = 0; i < 3; ++i) d.click(QStringLiteral("nextButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Review);
         // The polls are paused behind the voter's back: the ledger must refuse the ballot.
         QVERIFY(d.kiosk().station()->record_polls(election::PollsAction::paused, "test"));
         const QString sealed = d.seal();
         d.click(QStringLiteral("castButton"));
-        QVERIFY(d.waitForScreen(QStringLiteral("ledgerError")));
+        QVERIFY(d.waitForScreen(test::Screen::LedgerError));
         QVERIFY(d.text(QStringLiteral("errorText")).contains(QStringLiteral("paused")));
         QCOMPARE(d.kiosk().station()->status().casting.ballots_cast,
                  static_cast<std::uint64_t>(m_cast));
@@ -378,10 +381,10 @@ private slots:
         // ballot, with the code the voter was shown.
         QVERIFY(d.kiosk().station()->record_polls(election::PollsAction::resumed, "test"));
         d.click(QStringLiteral("ledgerErrorOk"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("sealed"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Sealed);
         QCOMPARE(d.kiosk().trackingCode(), sealed);
         d.click(QStringLiteral("castButton"));
-        QVERIFY(d.waitForScreen(QStringLiteral("receipt")));
+        QVERIFY(d.waitForScreen(test::Screen::Receipt));
         QCOMPARE(d.kiosk().trackingCode(), sealed);
         check_in_ledger(d, d.kiosk().trackingCode(), false, {{"mayor", {"rosa-delgado"}}});
         m_cast += 1;
@@ -403,11 +406,11 @@ private slots:
             d.click(QStringLiteral("startButton"));
             d.click(QStringLiteral("option-0"));
             for (int i = 0; i < 3; ++i) d.click(QStringLiteral("nextButton"));
-            QCOMPARE(d.kiosk().screen(), QStringLiteral("review"));
+            QCOMPARE(d.kiosk().screen(), test::Screen::Review);
             const QString sealed = d.seal();
             faults->inject(ledger::testing::StorageFault::sync);
             d.click(QStringLiteral("castButton"));
-            QVERIFY(d.waitForScreen(QStringLiteral("ledgerError")));
+            QVERIFY(d.waitForScreen(test::Screen::LedgerError));
             code = d.kiosk().unconfirmedCode();
             QCOMPARE(code, sealed);
             QCOMPARE(d.text(QStringLiteral("ledgerErrorTitle")),
@@ -416,13 +419,13 @@ private slots:
             QCOMPARE(d.kiosk().trackingCode(), QString());
             faults->inject(ledger::testing::StorageFault::none);
             d.click(QStringLiteral("ledgerErrorOk"));
-            QCOMPARE(d.kiosk().screen(), QStringLiteral("idle"));
-            QVERIFY(d.kiosk().reviewItems().isEmpty());  // the marks are gone
+            QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
+            QCOMPARE(d.kiosk().reviewItems()->rowCount(), 0);  // the marks are gone
         }
         test::KioskDriver d(fixture, options());
         const bool recorded = d.kiosk().station()->status().casting.ballots_cast == 1;
         d.unlock();
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
         const QString message = d.text(QStringLiteral("pollWorkerMessage"));
         QVERIFY2(message.contains(code), qPrintable(message));
         QVERIFY2(message.contains(recorded ? QStringLiteral("WAS recorded")
@@ -438,42 +441,41 @@ private slots:
         QCOMPARE(d.kiosk().ballotsChallenged(), m_challenged);
         // Closing asks first; "do not close" changes nothing.
         d.click(QStringLiteral("closePollsButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
         QVERIFY(d.text(QStringLiteral("pollWorkerMessage")).contains(QStringLiteral("for good")));
         d.click(QStringLiteral("cancelClosePollsButton"));
         QVERIFY(!d.kiosk().closeConfirmationPending());
-        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("open"));
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
         d.click(QStringLiteral("closePollsButton"));
         d.click(QStringLiteral("confirmClosePollsButton"));
-        QVERIFY(d.waitForScreen(QStringLiteral("report")));
-        QCOMPARE(d.kiosk().report().value(QStringLiteral("ballotsCast")).toInt(), m_cast);
-        QCOMPARE(d.kiosk().report().value(QStringLiteral("ballotsChallenged")).toInt(),
-                 m_challenged);
+        QVERIFY(d.waitForScreen(test::Screen::Report));
+        QCOMPARE(d.kiosk().report().ballotsCast, m_cast);
+        QCOMPARE(d.kiosk().report().ballotsChallenged, m_challenged);
         QVERIFY(d.text(QStringLiteral("reportCast")).contains(QString::number(m_cast)));
         QVERIFY(d.text(QStringLiteral("reportChallenged")).contains(QString::number(m_challenged)));
         const QString checkpoint = d.text(QStringLiteral("reportCheckpoint"));
         QCOMPARE(checkpoint,
                  QString::fromStdString(d.kiosk().station()->status().signed_checkpoint));
         d.click(QStringLiteral("reportDoneButton"));
-        QCOMPARE(d.kiosk().pollsState(), QStringLiteral("closed"));
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Closed);
         QVERIFY(!d.require(QStringLiteral("activateVoterButton"))->isEnabled());
     }
 
     void kiosk_that_cannot_open_says_why() {
         test::KioskDriver d(*m_fixture, options(),
                             QStringLiteral("ledger database …/LOCK: locked"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("error"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Error);
         QVERIFY(d.text(QStringLiteral("errorText")).contains(QStringLiteral("LOCK")));
         d.kiosk().showUnlock();  // nothing to unlock without a ledger
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("error"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Error);
     }
 
 private:
     void start_voter(test::KioskDriver& d) {
         d.unlock();
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("pollWorker"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
         d.click(QStringLiteral("activateVoterButton"));
-        QCOMPARE(d.kiosk().screen(), QStringLiteral("welcome"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Welcome);
     }
 
     // Walks the accessibility tree as a screen reader does (ignored items are not in it), counts
@@ -502,8 +504,11 @@ private:
     static bool option_marked(test::KioskDriver& d, int i) {
         QQuickItem* item = d.require(QStringLiteral("option-%1").arg(i));
         const bool drawn = item->property("checked").toBool();
-        const bool model =
-            d.kiosk().options().at(i).toMap().value(QStringLiteral("marked")).toBool();
+        const bool model = test::model_rows(*d.kiosk().options())
+                               .at(i)
+                               .toMap()
+                               .value(QStringLiteral("marked"))
+                               .toBool();
         if (drawn != model) throw std::runtime_error("option drawn unlike its model");
         return model;
     }

@@ -30,6 +30,16 @@ private slots:
         QCOMPARE(other, QStringLiteral("Rosa Delgado"));
     }
 
+    // Each string goes through wipeString (zeroed when owned alone, as above); a copy that
+    // someone else holds stays readable to them.
+    void wipe_string_list_empties_and_leaves_shared_copies_alone() {
+        QStringList marks{QString::fromUtf8("Rosa Delgado"), QString::fromUtf8("Yes")};
+        const QString shared = marks[1];  // as a row's string handed to QML is
+        ui::wipeStringList(marks);
+        QVERIFY(marks.isEmpty());
+        QCOMPARE(shared, QStringLiteral("Yes"));
+    }
+
     void wipe_variant_list_empties_nested_values() {
         QVariantList items{
             QVariantMap{{QStringLiteral("title"), QStringLiteral("Mayor")},

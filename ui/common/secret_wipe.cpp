@@ -11,11 +11,6 @@ namespace {
 
 void wipeVariant(QVariant& value);
 
-void wipeStringList(QStringList& list) {
-    for (QString& text : list) wipeString(text);
-    list.clear();
-}
-
 void wipeVariantMap(QVariantMap& map) {
     for (QVariant& value : map) wipeVariant(value);
     map.clear();
@@ -53,6 +48,11 @@ void wipeString(QString& text) {
     }
     sodium_memzero(text.data(), static_cast<std::size_t>(text.size()) * sizeof(QChar));
     text.truncate(0);  // keeps the (zeroed) buffer; it is freed with the string
+}
+
+void wipeStringList(QStringList& list) {
+    for (QString& text : list) wipeString(text);
+    list.clear();
 }
 
 void wipeVariantList(QVariantList& list) {

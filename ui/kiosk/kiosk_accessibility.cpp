@@ -12,7 +12,7 @@
 
 namespace psephos::ui {
 
-using namespace kiosk_detail;  // the screens' names and q()
+using namespace kiosk_detail;  // is_voter_screen() and q()
 
 namespace {
 
@@ -23,11 +23,11 @@ constexpr std::array<double, 4> font_scales{1.0, 1.3, 1.65, 2.0};
 // ----------------------------------------------------------------------------- keyboard
 
 int KioskController::cursorLimit() const {
-    if (m_screen == screen_contest && m_session)
+    if (m_screen == Screen::Contest && m_session)
         return static_cast<int>(
             m_session->contest(static_cast<std::size_t>(m_contest)).options.size());
-    if (m_screen == screen_review && m_session) return contestCount() + 1;  // + seal
-    if (m_screen == screen_sealed && m_session) return 3;  // cast, challenge, change
+    if (m_screen == Screen::Review && m_session) return contestCount() + 1;  // + seal
+    if (m_screen == Screen::Sealed && m_session) return 3;  // cast, challenge, change
     return 0;
 }
 
@@ -62,26 +62,23 @@ bool KioskController::handleKey(int key) {
         else
             m_cursor = (m_cursor + (forward ? 1 : limit - 1)) % limit;
         emit cursorChanged();
-        if (m_screen == screen_contest) {
-            const QVariantMap option = options().at(m_cursor).toMap();
+        if (m_screen == Screen::Contest) {
+            const OptionRow& option = m_optionList.rows().at(static_cast<std::size_t>(m_cursor));
             speak(tr("%1 of %2: %3, %4.")
                       .arg(m_cursor + 1)
                       .arg(limit)
-                      .arg(option.value(QStringLiteral("label")).toString(),
-                           option.value(QStringLiteral("marked")).toBool() ? tr("selected")
-                                                                           : tr("not selected")));
-        } else if (m_screen == screen_sealed) {
+                      .arg(option.label, option.marked ? tr("selected") : tr("not selected")));
+        } else if (m_screen == Screen::Sealed) {
             speak(m_cursor == 0   ? tr("Cast this ballot. Press Enter to cast.")
                   : m_cursor == 1 ? tr("Challenge this ballot: see what it contains, then vote "
                                        "again. Press Enter to challenge.")
                                   : tr("Change my choices. Press Enter to change."));
         } else if (m_cursor < contestCount()) {
-            const QVariantMap item = reviewItems().at(m_cursor).toMap();
-            const QStringList marks = item.value(QStringLiteral("marks")).toStringList();
-            speak(
-                tr("%1: %2. Press Enter to change.")
-                    .arg(item.value(QStringLiteral("title")).toString(),
-                         marks.isEmpty() ? tr("no selection") : marks.join(QStringLiteral(", "))));
+            const ReviewRow& item = m_reviewItems.rows().at(static_cast<std::size_t>(m_cursor));
+            speak(tr("%1: %2. Press Enter to change.")
+                      .arg(item.title, item.marks.isEmpty()
+                                           ? tr("no selection")
+                                           : item.marks.join(QStringLiteral(", "))));
         } else {
             speak(
                 tr("Continue: encrypt my ballot and show its tracking code. Press Enter to "
@@ -89,7 +86,7 @@ bool KioskController::handleKey(int key) {
         }
         return true;
     }
-    if (m_screen == screen_contest) {
+    if (m_screen == Screen::Contest) {
         if (select && m_cursor >= 0) {
             toggleOption(m_cursor);
             return true;
@@ -105,14 +102,14 @@ bool KioskController::handleKey(int key) {
         return false;
     }
     if (!select) return false;
-    if (m_screen == screen_review && m_cursor >= 0) {
+    if (m_screen == Screen::Review && m_cursor >= 0) {
         if (m_cursor < contestCount())
             changeContest(m_cursor);
         else
             seal();
         return true;
     }
-    if (m_screen == screen_sealed && m_cursor >= 0) {
+    if (m_screen == Screen::Sealed && m_cursor >= 0) {
         if (m_cursor == 0)
             cast();
         else if (m_cursor == 1)
@@ -121,15 +118,15 @@ bool KioskController::handleKey(int key) {
             changeSealed();
         return true;
     }
-    if (m_screen == screen_welcome) {
+    if (m_screen == Screen::Welcome) {
         startBallot();
         return true;
     }
-    if (m_screen == screen_receipt) {
+    if (m_screen == Screen::Receipt) {
         finishReceipt();
         return true;
     }
-    if (m_screen == screen_challenged) {
+    if (m_screen == Screen::Challenged) {
         startOver();
         return true;
     }
@@ -155,65 +152,60 @@ void KioskController::repeatScreen() {
 void KioskController::speakScreen() {
     if (!m_audio && !m_audioOnly) return;
     QString text;
-    if (m_screen == screen_welcome) {
+    if (m_screen == Screen::Welcome) {
         text = tr("Welcome. %1. Press Enter to start voting. Use plus and minus to change the text "
                   "size, Home to hear a screen again.")
                    .arg(electionName());
-    } else if (m_screen == screen_contest && m_session) {
+    } else if (m_screen == Screen::Contest && m_session) {
         QStringList parts{tr("Contest %1 of %2.").arg(m_contest + 1).arg(contestCount()),
                           contestTitle() + QLatin1Char('.'), contestInstructions()};
-        const QVariantList list = options();
-        for (int i = 0; i < list.size(); ++i) {
-            const QVariantMap option = list.at(i).toMap();
+        int number = 0;
+        for (const OptionRow& option : m_optionList.rows()) {
             parts << tr("%1: %2, %3.")
-                         .arg(i + 1)
-                         .arg(option.value(QStringLiteral("label")).toString(),
-                              option.value(QStringLiteral("marked")).toBool() ? tr("selected")
-                                                                              : tr("not selected"));
+                         .arg(++number)
+                         .arg(option.label, option.marked ? tr("selected") : tr("not selected"));
         }
         parts << tr(
             "Use up and down to move, Enter to select, right for the next contest, left "
             "for the previous one.");
         text = parts.join(QLatin1Char(' '));
-    } else if (m_screen == screen_review) {
+    } else if (m_screen == Screen::Review) {
         QStringList parts{tr("Review your ballot.")};
-        for (const QVariant& v : reviewItems()) {
-            const QVariantMap item = v.toMap();
-            const QStringList marks = item.value(QStringLiteral("marks")).toStringList();
-            parts << item.value(QStringLiteral("title")).toString() + QStringLiteral(": ") +
-                         (marks.isEmpty() ? tr("no selection") : marks.join(QStringLiteral(", "))) +
+        for (const ReviewRow& item : m_reviewItems.rows()) {
+            parts << item.title + QStringLiteral(": ") +
+                         (item.marks.isEmpty() ? tr("no selection")
+                                               : item.marks.join(QStringLiteral(", "))) +
                          QLatin1Char('.');
         }
         parts << tr(
             "Use up and down to choose a contest to change, or Continue to encrypt your "
             "ballot.");
         text = parts.join(QLatin1Char(' '));
-    } else if (m_screen == screen_sealed) {
+    } else if (m_screen == Screen::Sealed) {
         text = tr("Your ballot is encrypted. Its tracking code is %1. Write it down now. Then "
                   "cast this ballot, or challenge it to see what it contains: a challenged "
                   "ballot shows this same code, is not counted, and you vote again.")
                    .arg(trackingGroups().join(QStringLiteral(", ")));
-    } else if (m_screen == screen_working) {
+    } else if (m_screen == Screen::Working) {
         text = m_progressText;
-    } else if (m_screen == screen_receipt) {
+    } else if (m_screen == Screen::Receipt) {
         text = tr("Your ballot was cast. Your tracking code is %1.")
                    .arg(trackingGroups().join(QStringLiteral(", ")));
-    } else if (m_screen == screen_challenged) {
+    } else if (m_screen == Screen::Challenged) {
         QStringList parts{tr("Your ballot was challenged and will not be counted. Its tracking "
                              "code is %1: check that it is the code shown before you chose.")
                               .arg(trackingGroups().join(QStringLiteral(", ")))};
-        for (const QVariant& v : m_challengeItems) {
-            const QVariantMap item = v.toMap();
-            const QStringList marks = item.value(QStringLiteral("marks")).toStringList();
-            parts << item.value(QStringLiteral("title")).toString() + QStringLiteral(": ") +
-                         (marks.isEmpty() ? tr("no selection") : marks.join(QStringLiteral(", "))) +
+        for (const ChallengeRow& item : m_challengeItems.rows()) {
+            parts << item.title + QStringLiteral(": ") +
+                         (item.marks.isEmpty() ? tr("no selection")
+                                               : item.marks.join(QStringLiteral(", "))) +
                          QLatin1Char('.');
         }
         parts << tr("Press Enter to vote again.");
         text = parts.join(QLatin1Char(' '));
-    } else if (m_screen == screen_idle) {
+    } else if (m_screen == Screen::Idle) {
         text = tr("Please ask a poll worker to start your voting session.");
-    } else if (m_screen == screen_ledger_error) {
+    } else if (m_screen == Screen::LedgerError) {
         text = tr("Your ballot was not cast. Please call a poll worker.");
     }
     if (!text.isEmpty()) speak(text);
@@ -240,44 +232,6 @@ void KioskController::setContrast(int mode) {
 QStringList KioskController::contrastNames() const {
     return {tr("Standard"), tr("High contrast light"), tr("High contrast dark"),
             tr("Yellow on black")};
-}
-
-QVariantMap KioskController::palette() const {
-    struct Palette {
-        const char* background;
-        const char* surface;
-        const char* text;
-        const char* muted;
-        const char* accent;
-        const char* accent_text;
-        const char* marked;
-        const char* marked_text;
-        const char* border;
-        const char* warning;
-        const char* danger;
-    };
-    static constexpr std::array<Palette, 4> palettes{{
-        {"#eef2f6", "#ffffff", "#1a1d21", "#4a5560", "#0b5cad", "#ffffff", "#0b5cad", "#ffffff",
-         "#8a96a3", "#8a4b00", "#b00020"},
-        {"#ffffff", "#ffffff", "#000000", "#000000", "#000000", "#ffffff", "#000000", "#ffffff",
-         "#000000", "#000000", "#000000"},
-        {"#000000", "#000000", "#ffffff", "#ffffff", "#ffffff", "#000000", "#ffffff", "#000000",
-         "#ffffff", "#ffffff", "#ffffff"},
-        {"#000000", "#000000", "#ffff00", "#ffff00", "#ffff00", "#000000", "#ffff00", "#000000",
-         "#ffff00", "#ffffff", "#ffffff"},
-    }};
-    const Palette& p = palettes.at(static_cast<std::size_t>(m_contrast));
-    return {{QStringLiteral("background"), QString::fromLatin1(p.background)},
-            {QStringLiteral("surface"), QString::fromLatin1(p.surface)},
-            {QStringLiteral("text"), QString::fromLatin1(p.text)},
-            {QStringLiteral("mutedText"), QString::fromLatin1(p.muted)},
-            {QStringLiteral("accent"), QString::fromLatin1(p.accent)},
-            {QStringLiteral("accentText"), QString::fromLatin1(p.accent_text)},
-            {QStringLiteral("marked"), QString::fromLatin1(p.marked)},
-            {QStringLiteral("markedText"), QString::fromLatin1(p.marked_text)},
-            {QStringLiteral("border"), QString::fromLatin1(p.border)},
-            {QStringLiteral("warning"), QString::fromLatin1(p.warning)},
-            {QStringLiteral("danger"), QString::fromLatin1(p.danger)}};
 }
 
 void KioskController::setLanguage(const QString& language) {

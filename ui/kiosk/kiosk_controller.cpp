@@ -17,11 +17,24 @@
 
 namespace psephos::ui {
 
-using namespace kiosk_detail;  // the screens' names and q()
+using namespace kiosk_detail;  // is_voter_screen() and q()
 
 namespace {
 
-QString polls_text(ledger::PollsStatus status) { return q(ledger::to_string(status)); }
+KioskController::PollsState polls_state(ledger::PollsStatus status) {
+    using State = KioskController::PollsState;
+    switch (status) {
+        case ledger::PollsStatus::not_opened:
+            return State::NotOpened;
+        case ledger::PollsStatus::open:
+            return State::Open;
+        case ledger::PollsStatus::paused:
+            return State::Paused;
+        case ledger::PollsStatus::closed:
+            return State::Closed;
+    }
+    return State::Unknown;
+}
 
 QString battery_text() {
     const QDir supplies(QStringLiteral("/sys/class/power_supply"));
@@ -46,14 +59,17 @@ KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, Q
       m_options(options),
       m_speaker(std::make_unique<Speaker>(options.speech)) {
     m_pool.setMaxThreadCount(1);
+    // Whatever changes the ballot (a mark, the contest, the language, the session's end) changes
+    // the lists drawn from it.
+    connect(this, &KioskController::ballotChanged, this, &KioskController::refreshBallotLists);
     m_sessionTimer.setSingleShot(true);
     m_sessionTimer.setInterval(m_options.session_timeout_ms);
     connect(&m_sessionTimer, &QTimer::timeout, this, &KioskController::onSessionTimeout);
     m_unlockTimer.setSingleShot(true);
     m_unlockTimer.setInterval(m_options.unlock_timeout_ms);
     connect(&m_unlockTimer, &QTimer::timeout, this, [this] {
-        if (m_screen == screen_poll_worker || m_screen == screen_unlock ||
-            m_screen == screen_report)
+        if (m_screen == Screen::PollWorker || m_screen == Screen::Unlock ||
+            m_screen == Screen::Report)
             lockKiosk();
     });
     // The unlock's failures are counted on disk, so a restart gives no fresh guesses; a kiosk
@@ -66,7 +82,7 @@ KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, Q
     }
     if (!m_station) {
         m_errorText = open_error;
-        m_screen = screen_error;
+        m_screen = Screen::Error;
         return;
     }
     refreshStatus();
@@ -74,7 +90,7 @@ KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, Q
         m_linkTimer.setInterval(500);
         connect(&m_linkTimer, &QTimer::timeout, this, [this] {
             refreshLink();
-            if (m_screen == screen_not_confirmed && !m_busy) settleInFlight();
+            if (m_screen == Screen::NotConfirmed && !m_busy) settleInFlight();
         });
         m_linkTimer.start();
     }
@@ -117,7 +133,9 @@ QString KioskController::deviceId() const {
     return m_station ? q(m_station->device_id()) : QString();
 }
 
-void KioskController::setScreen(const QString& screen) {
+bool KioskController::voterScreen() const { return is_voter_screen(m_screen); }
+
+void KioskController::setScreen(Screen screen) {
     if (m_screen == screen) return;
     m_screen = screen;
     m_cursor = -1;
@@ -134,7 +152,7 @@ void KioskController::refreshStatus() {
     if (!m_station) return;
     const kiosk::StationStatus s = m_station->status();
     // Networked, before the station first answered: not known (no polls button applies).
-    m_pollsState = s.reported ? polls_text(s.casting.polls) : QStringLiteral("unknown");
+    m_pollsState = s.reported ? polls_state(s.casting.polls) : PollsState::Unknown;
     m_ballotsCast = static_cast<int>(s.casting.ballots_cast);
     m_ballotsChallenged = static_cast<int>(s.casting.ballots_challenged);
     m_ledgerStatus = networked()       ? tr("at the station; district log size %1").arg(s.log_size)
@@ -180,7 +198,7 @@ void KioskController::runWork(std::function<std::shared_ptr<WorkResult>()> work,
 // ----------------------------------------------------------------------------- voter
 
 void KioskController::startBallot() {
-    if (m_screen != screen_welcome || !m_session) return;
+    if (m_screen != Screen::Welcome || !m_session) return;
     showContest(0);
 }
 
@@ -189,13 +207,13 @@ void KioskController::showContest(int contest) {
     m_contest = contest;
     setNotice({});
     emit ballotChanged();
-    if (m_screen == screen_contest) {
+    if (m_screen == Screen::Contest) {
         m_cursor = -1;
         emit cursorChanged();
         m_sessionTimer.start();
         speakScreen();
     } else {
-        setScreen(screen_contest);
+        setScreen(Screen::Contest);
     }
 }
 
@@ -216,20 +234,8 @@ QString KioskController::contestInstructions() const {
     return tr("Vote for up to %1.").arg(c.vote_for);
 }
 
-QVariantList KioskController::options() const {
-    QVariantList list;
-    if (!m_session || m_contest >= contestCount()) return list;
-    const auto c = static_cast<std::size_t>(m_contest);
-    const election::Contest& contest = m_session->contest(c);
-    for (std::size_t o = 0; o < contest.options.size(); ++o)
-        list.push_back(QVariantMap{{QStringLiteral("id"), q(contest.options[o].id)},
-                                   {QStringLiteral("label"), localized(contest.options[o].label)},
-                                   {QStringLiteral("marked"), m_session->is_marked(c, o)}});
-    return list;
-}
-
 void KioskController::toggleOption(int option) {
-    if (m_screen != screen_contest || !m_session || m_busy) return;
+    if (m_screen != Screen::Contest || !m_session || m_busy) return;
     const auto c = static_cast<std::size_t>(m_contest);
     const election::Contest& contest = m_session->contest(c);
     if (option < 0 || static_cast<std::size_t>(option) >= contest.options.size()) return;
@@ -259,7 +265,7 @@ void KioskController::toggleOption(int option) {
 }
 
 void KioskController::nextContest() {
-    if (m_screen != screen_contest || !m_session) return;
+    if (m_screen != Screen::Contest || !m_session) return;
     if (m_returnToReview || m_contest + 1 >= contestCount()) {
         showReview();
         return;
@@ -268,57 +274,66 @@ void KioskController::nextContest() {
 }
 
 void KioskController::previousContest() {
-    if (m_screen != screen_contest || !m_session || m_contest == 0) return;
+    if (m_screen != Screen::Contest || !m_session || m_contest == 0) return;
     showContest(m_contest - 1);
 }
 
 void KioskController::showReview() {
-    if (!m_session || (m_screen != screen_contest && m_screen != screen_review)) return;
+    if (!m_session || (m_screen != Screen::Contest && m_screen != Screen::Review)) return;
     m_returnToReview = false;
     setNotice({});
     emit ballotChanged();
-    setScreen(screen_review);
+    setScreen(Screen::Review);
 }
 
 void KioskController::changeContest(int contest) {
-    if (m_screen != screen_review || !m_session) return;
+    if (m_screen != Screen::Review || !m_session) return;
     if (contest < 0 || contest >= contestCount()) return;
     showContest(contest);
     m_returnToReview = true;
 }
 
-QVariantList KioskController::reviewItems() const {
-    QVariantList list;
-    if (!m_session) return list;
-    for (std::size_t c = 0; c < m_session->contest_count(); ++c) {
-        const election::Contest& contest = m_session->contest(c);
-        QStringList marks;
-        for (std::size_t o = 0; o < contest.options.size(); ++o)
-            if (m_session->is_marked(c, o)) marks.push_back(localized(contest.options[o].label));
-        const std::size_t marked = m_session->marked_count(c);
-        QString warning;
-        if (marked == 0)
-            warning = tr("You did not vote in this contest.");
-        else if (marked < contest.vote_for)
-            warning = tr("You may choose %1 more.").arg(contest.vote_for - marked);
-        list.push_back(QVariantMap{{QStringLiteral("index"), static_cast<int>(c)},
-                                   {QStringLiteral("title"), localized(contest.title)},
-                                   {QStringLiteral("marks"), marks},
-                                   {QStringLiteral("undervote"), marked < contest.vote_for},
-                                   {QStringLiteral("warning"), warning}});
+void KioskController::refreshBallotLists() {
+    std::vector<OptionRow> options;
+    std::vector<ReviewRow> review;
+    if (m_session) {
+        if (m_contest < contestCount()) {
+            const auto c = static_cast<std::size_t>(m_contest);
+            const election::Contest& contest = m_session->contest(c);
+            for (std::size_t o = 0; o < contest.options.size(); ++o)
+                options.push_back({q(contest.options[o].id), localized(contest.options[o].label),
+                                   m_session->is_marked(c, o)});
+        }
+        for (std::size_t c = 0; c < m_session->contest_count(); ++c) {
+            const election::Contest& contest = m_session->contest(c);
+            ReviewRow row;
+            row.contest = static_cast<int>(c);
+            row.title = localized(contest.title);
+            for (std::size_t o = 0; o < contest.options.size(); ++o)
+                if (m_session->is_marked(c, o))
+                    row.marks.push_back(localized(contest.options[o].label));
+            const std::size_t marked = m_session->marked_count(c);
+            row.undervote = marked < contest.vote_for;
+            if (marked == 0)
+                row.warning = tr("You did not vote in this contest.");
+            else if (marked < contest.vote_for)
+                row.warning = tr("You may choose %1 more.").arg(contest.vote_for - marked);
+            review.push_back(std::move(row));
+        }
     }
-    return list;
+    m_optionList.setRows(std::move(options));
+    m_reviewItems.setRows(std::move(review));
 }
 
 // Commit before the choice (docs/kiosk.md §3): the ballot is encrypted and signed, and its
 // tracking code shown, before the voter says whether to cast or challenge it.
 void KioskController::seal() {
-    if (m_screen != screen_review || !m_session || m_busy) return;
+    if (m_screen != Screen::Review || !m_session || m_busy) return;
     m_stillSealed = false;  // the station discards any earlier sealed ballot first
     auto marks = std::make_shared<election::BallotMarks>(m_session->ballot_marks());
     m_progressText = tr("Encrypting your ballot. Please wait…");
     kiosk::KioskStation* station = m_station.get();
-    setScreen(screen_working);
+    setScreen(Screen::Working);
     runWork(
         [station, marks] {
             auto result = std::make_shared<WorkResult>();
@@ -336,31 +351,31 @@ void KioskController::seal() {
             if (!r.ok) {
                 m_unconfirmedCode.clear();
                 m_errorText = tr("The kiosk could not encrypt the ballot: %1").arg(r.error);
-                setScreen(screen_ledger_error);
+                setScreen(Screen::LedgerError);
                 return;
             }
             m_trackingCode = r.tracking_code;
             m_receiptFile = r.receipt_file;
             m_challengeItems.clear();
             emit receiptChanged();
-            setScreen(screen_sealed);
+            setScreen(Screen::Sealed);
         });
 }
 
 void KioskController::cast() {
-    if (m_screen == screen_sealed && m_session && !m_busy) submit(false);
+    if (m_screen == Screen::Sealed && m_session && !m_busy) submit(false);
 }
 void KioskController::challenge() {
-    if (m_screen == screen_sealed && m_session && !m_busy) submit(true);
+    if (m_screen == Screen::Sealed && m_session && !m_busy) submit(true);
 }
 
 void KioskController::changeSealed() {
-    if (m_screen != screen_sealed || !m_session || m_busy) return;
+    if (m_screen != Screen::Sealed || !m_session || m_busy) return;
     discardSealed();
     m_stillSealed = false;
     m_trackingCode.clear();
     emit receiptChanged();
-    setScreen(screen_review);
+    setScreen(Screen::Review);
 }
 
 // The station is used from the worker thread only, one job at a time.
@@ -374,7 +389,7 @@ void KioskController::submit(bool challenge) {
     m_progressText = challenge ? tr("Recording your challenged ballot. Please wait…")
                                : tr("Recording your ballot. Please wait…");
     kiosk::KioskStation* station = m_station.get();
-    setScreen(screen_working);
+    setScreen(Screen::Working);
     runWork(
         [station, challenge] {
             auto result = std::make_shared<WorkResult>();
@@ -420,7 +435,7 @@ void KioskController::submit(bool challenge) {
                 m_unconfirmedCode = m_trackingCode;
                 endVoterSession();
                 refreshLink();  // the link went down with the answer: show it at once
-                setScreen(screen_not_confirmed);
+                setScreen(Screen::NotConfirmed);
                 emit submissionFinished(false);
                 return;
             }
@@ -439,7 +454,7 @@ void KioskController::submit(bool challenge) {
                              "ballot up and tells the poll worker whether it was cast. The voter "
                              "must not vote again until then.\n\nWhat happened: %2")
                               .arg(r.unconfirmed, r.error);
-                setScreen(screen_ledger_error);
+                setScreen(Screen::LedgerError);
                 emit submissionFinished(false);
                 return;
             }
@@ -452,7 +467,7 @@ void KioskController::submit(bool challenge) {
                 endVoterSession();
             emit receiptChanged();
             emit ballotChanged();
-            setScreen(challenge ? screen_challenged : screen_receipt);
+            setScreen(challenge ? Screen::Challenged : Screen::Receipt);
             emit submissionFinished(true);
         });
 }
@@ -462,15 +477,16 @@ void KioskController::showChallenge(const WorkResult& r) {
     const election::ElectionManifest& manifest = m_station->election().manifest;
     const std::vector<std::string>& contests =
         manifest.ballot_style_of_district(m_station->district_id())->contests;
+    std::vector<ChallengeRow> rows;
     for (std::size_t c = 0; c < contests.size() && c < r.opened.size(); ++c) {
         const election::Contest* contest = manifest.find_contest(contests[c]);
         QStringList labels;
         for (const std::string& id : r.opened[c])
             for (const election::ContestOption& option : contest->options)
                 if (option.id == id) labels.push_back(localized(option.label));
-        m_challengeItems.push_back(QVariantMap{{QStringLiteral("title"), localized(contest->title)},
-                                               {QStringLiteral("marks"), labels}});
+        rows.push_back({localized(contest->title), std::move(labels)});
     }
+    m_challengeItems.setRows(std::move(rows));
     m_session =
         std::make_unique<kiosk::VoterSession>(m_station->election(), m_station->district_id());
     m_contest = 0;
@@ -487,16 +503,16 @@ QString KioskController::qrSource() const {
 }
 
 void KioskController::finishReceipt() {
-    if (m_screen != screen_receipt) return;
+    if (m_screen != Screen::Receipt) return;
     m_trackingCode.clear();
     m_receiptFile.clear();
     emit receiptChanged();
     resetAccessibility();
-    setScreen(screen_idle);
+    setScreen(Screen::Idle);
 }
 
 void KioskController::startOver() {
-    if (m_screen != screen_challenged || !m_session) return;
+    if (m_screen != Screen::Challenged || !m_session) return;
     m_trackingCode.clear();
     forgetVoterText();  // the challenged ballot's marks; the voter starts on a fresh ballot
     emit receiptChanged();
@@ -504,22 +520,22 @@ void KioskController::startOver() {
 }
 
 void KioskController::acknowledgeLedgerError() {
-    if (m_screen != screen_ledger_error) return;
+    if (m_screen != Screen::LedgerError) return;
     m_errorText.clear();
     if (!m_unconfirmedCode.isEmpty()) {
         // Casting again could count this voter twice: the session ends here.
         m_unconfirmedCode.clear();
         endVoterSession();
-        setScreen(screen_idle);
+        setScreen(Screen::Idle);
     } else if (m_session && m_stillSealed) {
         // The sealed ballot is still held: the voter may cast or challenge it once the poll
         // worker fixed what the ledger refused.
-        setScreen(screen_sealed);
+        setScreen(Screen::Sealed);
     } else if (m_session) {
         // The voter's marks are still here: they may try again once the poll worker fixed it.
-        setScreen(screen_review);
+        setScreen(Screen::Review);
     } else {
-        setScreen(screen_idle);
+        setScreen(Screen::Idle);
     }
 }
 
@@ -540,7 +556,7 @@ void KioskController::endVoterSession() {
 void KioskController::forgetVoterText() {
     m_speaker->forget();  // first, so that m_lastSpoken is the text's only owner here
     wipeString(m_lastSpoken);
-    wipeVariantList(m_challengeItems);
+    m_challengeItems.clear();  // wipes its rows
     emit spoken();
 }
 
@@ -550,7 +566,7 @@ void KioskController::onSessionTimeout() {
     m_trackingCode.clear();
     emit receiptChanged();
     resetAccessibility();
-    setScreen(screen_idle);
+    setScreen(Screen::Idle);
 }
 
 void KioskController::activity() {

@@ -1,30 +1,31 @@
 // The kiosk's view model: everything the QML shows and every decision it leads to (QML draws, C++
-// decides). One screen at a time (`screen`):
-//   "error"       the kiosk could not start or lost its ledger; `errorText` says why
-//   "idle"        waiting: "ask a poll worker"; the poll worker's corner opens "unlock"
-//   "unlock"      poll-worker passphrase (rate-limited, `unlockMessage`), or with `closingUnlock`
+// decides). One screen at a time (`screen`, a Screen):
+//   Error       the kiosk could not start or lost its ledger; `errorText` says why
+//   Idle        waiting: "ask a poll worker"; the poll worker's corner opens Unlock
+//   Unlock      poll-worker passphrase (rate-limited, `unlockMessage`), or with `closingUnlock`
 //                 the second poll worker's, to close the polls
-//   "pollWorker"  status, open / pause / resume / close polls, activate a voter session, lock
-//   "report"      the zero report (polls opened) or the closing report: `report`
-//   "welcome"     a voter session is active: language, text size, contrast, audio; start
-//   "contest"     one contest: `contestTitle`, `contestInstructions`, `options`, `notice`
-//   "review"      every contest and its marks (`reviewItems`), "change" links, seal
-//   "working"     encryption and the durable write run off the GUI thread: `progressText`
-//   "sealed"      commit before the choice: the ballot is encrypted and signed, its tracking
+//   PollWorker  status, open / pause / resume / close polls, activate a voter session, lock
+//   Report      the zero report (polls opened) or the closing report: `report`
+//   Welcome     a voter session is active: language, text size, contrast, audio; start
+//   Contest     one contest: `contestTitle`, `contestInstructions`, `options`, `notice`
+//   Review      every contest and its marks (`reviewItems`), "change" links, seal
+//   Working     encryption and the durable write run off the GUI thread: `progressText`
+//   Sealed      commit before the choice: the ballot is encrypted and signed, its tracking
 //                 code shown (`trackingCode`, QR `qrSource`); cast it, challenge it, or change
 //                 the marks (which discards it: a new ballot is sealed)
-//   "receipt"     the tracking code (`trackingCode`, `trackingGroups`, QR `qrSource`)
-//   "challenged"  what the revealed nonces open to (`challengeItems`) and the tracking code,
-//                 the same code "sealed" showed before the choice
-//   "notConfirmed" networked: the connection to the station was lost with the ballot in flight;
+//   Receipt     the tracking code (`trackingCode`, `trackingGroups`, QR `qrSource`)
+//   Challenged  what the revealed nonces open to (`challengeItems`) and the tracking code,
+//                 the same code Sealed showed before the choice
+//   NotConfirmed networked: the connection to the station was lost with the ballot in flight;
 //                 the kiosk settles it by lookup once the link is back (`trackingCode`,
-//                 `linkText`), then shows "receipt" (or "ledgerError" if it was not recorded)
-//   "ledgerError" the ballot was NOT cast: `errorText`, for the poll worker; or, after a failed
+//                 `linkText`), then shows Receipt (or LedgerError if it was not recorded)
+//   LedgerError  the ballot was NOT cast: `errorText`, for the poll worker; or, after a failed
 //                 write (`unconfirmedCode` set), it is not known whether it was: the kiosk must
 //                 be restarted, and at its start it tells the poll worker (`pollWorkerMessage`)
 // A voter session ends (marks wiped) on cast, on the inactivity timeout and on "start over".
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QObject>
 #include <QPointer>
 #include <QQmlEngine>
@@ -32,11 +33,11 @@
 #include <QStringList>
 #include <QThreadPool>
 #include <QTimer>
-#include <QVariantList>
-#include <QVariantMap>
 #include <functional>
 #include <memory>
 
+#include "kiosk_lists.hpp"
+#include "polls_report.hpp"
 #include "psephos/kiosk/poll_worker_lock.hpp"
 
 class QTranslator;
@@ -53,7 +54,11 @@ class Speaker;
 
 class KioskController : public QObject {
     Q_OBJECT
-    Q_PROPERTY(QString screen READ screen NOTIFY screenChanged)
+    QML_ELEMENT
+    QML_UNCREATABLE("the window is given its controller (kiosk_qml.hpp)")
+    Q_PROPERTY(Screen screen READ screen NOTIFY screenChanged)
+    // The screen is one of the voter's (Welcome to Challenged): the access bar shows.
+    Q_PROPERTY(bool voterScreen READ voterScreen NOTIFY screenChanged)
     Q_PROPERTY(QString errorText READ errorText NOTIFY screenChanged)
     Q_PROPERTY(QString unconfirmedCode READ unconfirmedCode NOTIFY screenChanged)
     // Station
@@ -61,8 +66,7 @@ class KioskController : public QObject {
     Q_PROPERTY(QString districtId READ districtId CONSTANT)
     Q_PROPERTY(QString districtName READ districtName CONSTANT)
     Q_PROPERTY(QString deviceId READ deviceId CONSTANT)
-    Q_PROPERTY(QString pollsState READ pollsState NOTIFY
-                   statusChanged)  // "not opened", "open", "paused", "closed"
+    Q_PROPERTY(PollsState pollsState READ pollsState NOTIFY statusChanged)
     Q_PROPERTY(int ballotsCast READ ballotsCast NOTIFY statusChanged)
     Q_PROPERTY(int ballotsChallenged READ ballotsChallenged NOTIFY statusChanged)
     Q_PROPERTY(QString ledgerStatus READ ledgerStatus NOTIFY statusChanged)
@@ -71,8 +75,7 @@ class KioskController : public QObject {
     Q_PROPERTY(QString battery READ battery NOTIFY statusChanged)
     // Networked (psephos-kiosk --station): the link to the station, for the poll worker.
     Q_PROPERTY(bool networked READ networked CONSTANT)
-    // "in process", "connecting", "online", "offline"
-    Q_PROPERTY(QString linkState READ linkState NOTIFY linkChanged)
+    Q_PROPERTY(LinkState linkState READ linkState NOTIFY linkChanged)
     // "Station: online", "Station: offline, reconnecting in 3 s (why)", …
     Q_PROPERTY(QString linkText READ linkText NOTIFY linkChanged)
     Q_PROPERTY(QString unlockMessage READ unlockMessage NOTIFY unlockMessageChanged)
@@ -87,37 +90,34 @@ class KioskController : public QObject {
     Q_PROPERTY(bool finishConfirmationPending READ finishConfirmationPending NOTIFY
                    pollWorkerMessageChanged)
     Q_PROPERTY(bool kioskFinished READ kioskFinished NOTIFY statusChanged)
-    // {"title", "ballotsCast", "ballotsChallenged", "checkpoint", "record"}
-    Q_PROPERTY(QVariantMap report READ report NOTIFY reportChanged)
+    Q_PROPERTY(psephos::ui::PollsReport report READ report NOTIFY reportChanged)
     // Voter
     Q_PROPERTY(int contestIndex READ contestIndex NOTIFY ballotChanged)
     Q_PROPERTY(int contestCount READ contestCount NOTIFY ballotChanged)
     Q_PROPERTY(QString contestTitle READ contestTitle NOTIFY ballotChanged)
     Q_PROPERTY(QString contestInstructions READ contestInstructions NOTIFY ballotChanged)
-    // [{"id", "label", "marked"}] of the current contest
-    Q_PROPERTY(QVariantList options READ options NOTIFY ballotChanged)
+    // The current contest's choices (OptionRow: optionId, optionLabel, marked)
+    Q_PROPERTY(psephos::ui::KioskList* options READ options CONSTANT)
     // The keyboard cursor among the current screen's choices (-1: none).
     Q_PROPERTY(int cursor READ cursor NOTIFY cursorChanged)
     // A message about the last action (an overvote refused), empty otherwise.
     Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
-    // [{"index", "title", "marks" (labels), "undervote" (bool), "warning" (text or "")}]
-    Q_PROPERTY(QVariantList reviewItems READ reviewItems NOTIFY ballotChanged)
+    // Every contest and its marks (ReviewRow: contest, title, marks, undervote, warning)
+    Q_PROPERTY(psephos::ui::KioskList* reviewItems READ reviewItems CONSTANT)
     Q_PROPERTY(QString progressText READ progressText NOTIFY progressChanged)
     Q_PROPERTY(QString trackingCode READ trackingCode NOTIFY receiptChanged)
     Q_PROPERTY(QStringList trackingGroups READ trackingGroups NOTIFY receiptChanged)
     Q_PROPERTY(QString qrSource READ qrSource NOTIFY receiptChanged)  // "image://qr/<code>"
     // The cast ballot's receipt file name in DIR/receipts (docs/proof-bundle.md §4), or "".
     Q_PROPERTY(QString receiptFile READ receiptFile NOTIFY receiptChanged)
-    // [{"title", "marks" (labels the nonces open to)}]
-    Q_PROPERTY(QVariantList challengeItems READ challengeItems NOTIFY receiptChanged)
+    // What a challenged ballot opened to (ChallengeRow: title, marks)
+    Q_PROPERTY(psephos::ui::KioskList* challengeItems READ challengeItems CONSTANT)
     // Accessibility and language (reset for each voter)
     Q_PROPERTY(int textSize READ textSize WRITE setTextSize NOTIFY accessibilityChanged)  // 0…3
     Q_PROPERTY(double fontScale READ fontScale NOTIFY accessibilityChanged)
-    Q_PROPERTY(int contrast READ contrast WRITE setContrast NOTIFY accessibilityChanged)  // 0…3
+    // 0…3, the palettes of Theme.qml (standard, high contrast light and dark, yellow on black)
+    Q_PROPERTY(int contrast READ contrast WRITE setContrast NOTIFY accessibilityChanged)
     Q_PROPERTY(QStringList contrastNames READ contrastNames NOTIFY languageChanged)
-    // {"background", "surface", "text", "mutedText", "accent", "accentText", "marked",
-    //  "markedText", "border", "warning", "danger"}
-    Q_PROPERTY(QVariantMap palette READ palette NOTIFY accessibilityChanged)
     Q_PROPERTY(
         QString language READ language WRITE setLanguage NOTIFY languageChanged)  // "en", "es"
     Q_PROPERTY(bool audio READ audio WRITE setAudio NOTIFY accessibilityChanged)
@@ -127,6 +127,32 @@ class KioskController : public QObject {
     Q_PROPERTY(int sessionTimeoutSeconds READ sessionTimeoutSeconds CONSTANT)
 
 public:
+    // The screen shown (the header comment says what each is for).
+    enum class Screen {
+        Error,
+        Idle,
+        Unlock,
+        PollWorker,
+        Report,
+        Welcome,
+        Contest,
+        Review,
+        Working,
+        Sealed,
+        Receipt,
+        Challenged,
+        NotConfirmed,
+        LedgerError,
+    };
+    Q_ENUM(Screen)
+    // The district's polls as the station last reported them; Unknown: a networked kiosk whose
+    // station has not answered yet.
+    enum class PollsState { Unknown, NotOpened, Open, Paused, Closed };
+    Q_ENUM(PollsState)
+    // The link to the station (kiosk::LinkState): InProcess for a kiosk that holds its ledger.
+    enum class LinkState { InProcess, Connecting, Online, Offline };
+    Q_ENUM(LinkState)
+
     struct Options {
         int session_timeout_ms = 120'000;  // voter inactivity
         int unlock_timeout_ms = 300'000;   // poll-worker mode inactivity
@@ -150,14 +176,15 @@ public:
     kiosk::PollWorkerLock& lock() { return m_lock; }
     kiosk::PollWorkerLock* closingLock() { return m_closingLock.get(); }
 
-    QString screen() const { return m_screen; }
+    Screen screen() const { return m_screen; }
+    bool voterScreen() const;
     QString errorText() const { return m_errorText; }
     QString unconfirmedCode() const { return m_unconfirmedCode; }
     QString electionName() const;
     QString districtId() const;
     QString districtName() const;
     QString deviceId() const;
-    QString pollsState() const { return m_pollsState; }
+    PollsState pollsState() const { return m_pollsState; }
     int ballotsCast() const { return m_ballotsCast; }
     int ballotsChallenged() const { return m_ballotsChallenged; }
     QString ledgerStatus() const { return m_ledgerStatus; }
@@ -165,7 +192,7 @@ public:
     QString diskFree() const { return m_diskFree; }
     QString battery() const { return m_battery; }
     bool networked() const;
-    QString linkState() const { return m_linkState; }
+    LinkState linkState() const { return m_linkState; }
     QString linkText() const { return m_linkText; }
     QString unlockMessage() const { return m_unlockMessage; }
     bool closingUnlock() const { return m_closingUnlock; }
@@ -173,26 +200,25 @@ public:
     bool closeConfirmationPending() const { return m_confirmClose; }
     bool finishConfirmationPending() const { return m_confirmFinish; }
     bool kioskFinished() const;
-    QVariantMap report() const { return m_report; }
+    PollsReport report() const { return m_report; }
     int contestIndex() const { return m_contest; }
     int contestCount() const;
     QString contestTitle() const;
     QString contestInstructions() const;
-    QVariantList options() const;
+    OptionList* options() { return &m_optionList; }
     int cursor() const { return m_cursor; }
     QString notice() const { return m_notice; }
-    QVariantList reviewItems() const;
+    ReviewList* reviewItems() { return &m_reviewItems; }
     QString progressText() const { return m_progressText; }
     QString trackingCode() const { return m_trackingCode; }
     QStringList trackingGroups() const;
     QString qrSource() const;
     QString receiptFile() const { return m_receiptFile; }
-    QVariantList challengeItems() const { return m_challengeItems; }
+    ChallengeList* challengeItems() { return &m_challengeItems; }
     int textSize() const { return m_textSize; }
     double fontScale() const;
     int contrast() const { return m_contrast; }
     QStringList contrastNames() const;
-    QVariantMap palette() const;
     QString language() const { return m_language; }
     bool audio() const { return m_audio; }
     bool audioOnly() const { return m_audioOnly; }
@@ -270,7 +296,7 @@ signals:
     void inFlightSettled(bool recorded);
 
 private:
-    void setScreen(const QString& screen);
+    void setScreen(Screen screen);
     void refreshStatus();
     void setNotice(const QString& notice);
     void setPollWorkerMessage(const QString& message);
@@ -290,6 +316,8 @@ private:
     void showChallenge(const WorkResult& r);
     void discardSealed();
     void showContest(int contest);
+    // The contest's options and the review's rows from the session (empty without one).
+    void refreshBallotLists();
     void speakScreen();
     void speak(const QString& text);
     template <typename Text>
@@ -311,29 +339,32 @@ private:
     QTimer m_lockoutTimer;
     QTimer m_linkTimer;  // networked: the link's state, and settling a ballot in flight
 
-    QString m_screen = QStringLiteral("idle");
+    Screen m_screen = Screen::Idle;
     QString m_errorText;
     QString m_unconfirmedCode;
     QString m_startupNotice;  // ballots settled at this start, for the poll worker
-    QString m_pollsState;
+    PollsState m_pollsState = PollsState::Unknown;
     int m_ballotsCast = 0;
     int m_ballotsChallenged = 0;
     QString m_ledgerStatus;
     QString m_lastCheckpoint;
     QString m_diskFree;
     QString m_battery;
-    QString m_linkState;
+    LinkState m_linkState = LinkState::InProcess;
     QString m_linkText;
     QString m_unlockMessage;
     QString m_pollWorkerMessage;
-    QVariantMap m_report;
+    PollsReport m_report;
     int m_contest = 0;
     int m_cursor = -1;
     QString m_notice;
     QString m_progressText;
     QString m_trackingCode;
     QString m_receiptFile;
-    QVariantList m_challengeItems;
+    // The lists the voter's screens show (rows wiped as they are replaced, kiosk_lists.hpp).
+    OptionList m_optionList;
+    ReviewList m_reviewItems;
+    ChallengeList m_challengeItems;
     int m_textSize = 0;
     int m_contrast = 0;
     QString m_language = QStringLiteral("en");

@@ -1,6 +1,6 @@
 // What the kiosk controller's source files share (kiosk_controller.cpp: the station and the
 // voter; kiosk_accessibility.cpp: keys, audio and accessibility; kiosk_poll_worker.cpp: unlock
-// and the polls; kiosk_link.cpp: the networked kiosk's link): the screens' names,
+// and the polls; kiosk_link.cpp: the networked kiosk's link): the voter's screens,
 // text from UTF-8, and what a job on the worker thread hands back. Not a public header.
 #pragma once
 
@@ -16,20 +16,7 @@
 namespace psephos::ui {
 namespace kiosk_detail {
 
-inline const QString screen_error = QStringLiteral("error");
-inline const QString screen_idle = QStringLiteral("idle");
-inline const QString screen_unlock = QStringLiteral("unlock");
-inline const QString screen_poll_worker = QStringLiteral("pollWorker");
-inline const QString screen_report = QStringLiteral("report");
-inline const QString screen_welcome = QStringLiteral("welcome");
-inline const QString screen_contest = QStringLiteral("contest");
-inline const QString screen_review = QStringLiteral("review");
-inline const QString screen_working = QStringLiteral("working");
-inline const QString screen_sealed = QStringLiteral("sealed");
-inline const QString screen_receipt = QStringLiteral("receipt");
-inline const QString screen_challenged = QStringLiteral("challenged");
-inline const QString screen_ledger_error = QStringLiteral("ledgerError");
-inline const QString screen_not_confirmed = QStringLiteral("notConfirmed");
+using Screen = KioskController::Screen;
 
 // In the station's data directory: the counts of consecutive wrong passphrases, the poll
 // worker's and the second poll worker's (closing the polls).
@@ -38,9 +25,9 @@ inline constexpr const char* closing_lockout_file = "kiosk-closing-passphrase-lo
 
 using ui::q;
 
-inline bool is_voter_screen(const QString& screen) {
-    return screen == screen_welcome || screen == screen_contest || screen == screen_review ||
-           screen == screen_sealed || screen == screen_receipt || screen == screen_challenged;
+inline bool is_voter_screen(Screen screen) {
+    return screen == Screen::Welcome || screen == Screen::Contest || screen == Screen::Review ||
+           screen == Screen::Sealed || screen == Screen::Receipt || screen == Screen::Challenged;
 }
 
 }  // namespace kiosk_detail

@@ -11,6 +11,25 @@ namespace psephos::ui {
 
 using namespace kiosk_detail;
 
+namespace {
+
+KioskController::LinkState link_state(kiosk::LinkState state) {
+    using State = KioskController::LinkState;
+    switch (state) {
+        case kiosk::LinkState::in_process:
+            return State::InProcess;
+        case kiosk::LinkState::connecting:
+            return State::Connecting;
+        case kiosk::LinkState::online:
+            return State::Online;
+        case kiosk::LinkState::offline:
+            return State::Offline;
+    }
+    return State::Offline;
+}
+
+}  // namespace
+
 bool KioskController::networked() const { return m_station && m_station->networked(); }
 
 // Reads the link's last reported state (never waits on the network).
@@ -37,7 +56,7 @@ void KioskController::refreshLink() {
             break;
         }
     }
-    const QString state = q(kiosk::to_string(link.state));
+    const LinkState state = link_state(link.state);
     if (state == m_linkState && text == m_linkText) return;
     const bool came_online = state != m_linkState && link.state == kiosk::LinkState::online;
     m_linkState = state;
@@ -79,7 +98,7 @@ void KioskController::settleInFlight() {
             if (!r.settled) {
                 if (!r.not_confirmed) {
                     m_errorText = r.error;
-                    setScreen(screen_ledger_error);
+                    setScreen(Screen::LedgerError);
                 }
                 return;  // still in flight: asked again at the next tick
             }
@@ -90,7 +109,7 @@ void KioskController::settleInFlight() {
                 m_trackingCode = r.tracking_code;
                 m_receiptFile = r.receipt_file;
                 emit receiptChanged();
-                setScreen(screen_receipt);
+                setScreen(Screen::Receipt);
                 return;
             }
             m_errorText =
@@ -101,7 +120,7 @@ void KioskController::settleInFlight() {
                     : tr("Ballot %1 was NOT recorded: the station refused it when the kiosk sent "
                          "it again (%2). The voter may vote again.")
                           .arg(m_trackingCode, r.error);
-            setScreen(screen_ledger_error);
+            setScreen(Screen::LedgerError);
         });
 }
 

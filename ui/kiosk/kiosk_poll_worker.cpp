@@ -9,7 +9,7 @@
 
 namespace psephos::ui {
 
-using namespace kiosk_detail;  // the screens' names and q()
+using namespace kiosk_detail;  // is_voter_screen() and q()
 
 // ----------------------------------------------------------------------------- poll worker
 
@@ -29,16 +29,16 @@ Status KioskController::setUpLocks(const std::string& passphrase_hash) {
 
 void KioskController::showUnlock() {
     if (!m_station || m_busy) return;
-    if (m_screen != screen_idle) return;
+    if (m_screen != Screen::Idle) return;
     m_closingUnlock = false;
     m_unlockMessage.clear();
     emit unlockMessageChanged();
-    setScreen(screen_unlock);
+    setScreen(Screen::Unlock);
     m_unlockTimer.start();
 }
 
 void KioskController::unlock(const QString& passphrase) {
-    if (m_screen != screen_unlock) return;
+    if (m_screen != Screen::Unlock) return;
     kiosk::PollWorkerLock& lock = m_closingUnlock ? *m_closingLock : m_lock;
     QByteArray utf8 = passphrase.toUtf8();
     const kiosk::PollWorkerLock::Attempt attempt =
@@ -53,7 +53,7 @@ void KioskController::unlock(const QString& passphrase) {
         m_closingUnlock = false;
         m_unlockMessage.clear();
         emit unlockMessageChanged();
-        setScreen(screen_poll_worker);
+        setScreen(Screen::PollWorker);
         recordPolls(static_cast<int>(election::PollsAction::closed));
         return;
     }
@@ -64,7 +64,7 @@ void KioskController::unlock(const QString& passphrase) {
         setPollWorkerMessage(m_startupNotice);
         m_startupNotice.clear();
         refreshStatus();
-        setScreen(screen_poll_worker);
+        setScreen(Screen::PollWorker);
         m_unlockTimer.start();
         return;
     }
@@ -76,15 +76,15 @@ void KioskController::unlock(const QString& passphrase) {
 }
 
 void KioskController::cancelUnlock() {
-    if (m_screen != screen_unlock) return;
+    if (m_screen != Screen::Unlock) return;
     if (m_closingUnlock) {  // back to the poll worker, polls as they were
         m_closingUnlock = false;
         emit unlockMessageChanged();
-        setScreen(screen_poll_worker);
+        setScreen(Screen::PollWorker);
         m_unlockTimer.start();
         return;
     }
-    setScreen(screen_idle);
+    setScreen(Screen::Idle);
 }
 
 void KioskController::lockKiosk() {
@@ -99,17 +99,17 @@ void KioskController::lockKiosk() {
         emit unlockMessageChanged();
     }
     m_unlockTimer.stop();
-    if (m_screen == screen_poll_worker || m_screen == screen_unlock || m_screen == screen_report)
-        setScreen(screen_idle);
+    if (m_screen == Screen::PollWorker || m_screen == Screen::Unlock || m_screen == Screen::Report)
+        setScreen(Screen::Idle);
 }
 
 bool KioskController::mayCloseWindow() const {
-    if (!m_options.kiosk_mode || m_screen == screen_error) return true;
-    return m_unlocked && !m_busy && (m_screen == screen_poll_worker || m_screen == screen_report);
+    if (!m_options.kiosk_mode || m_screen == Screen::Error) return true;
+    return m_unlocked && !m_busy && (m_screen == Screen::PollWorker || m_screen == Screen::Report);
 }
 
 void KioskController::recordPolls(int action_value) {
-    if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
+    if (!m_unlocked || m_busy || m_screen != Screen::PollWorker) return;
     m_confirmClose = false;
     const auto action = static_cast<election::PollsAction>(action_value);
     m_progressText = tr("Recording in the ledger…");
@@ -142,17 +142,12 @@ void KioskController::recordPolls(int action_value) {
             setPollWorkerMessage({});
             if (action == election::PollsAction::opened ||
                 action == election::PollsAction::closed) {
-                m_report = QVariantMap{
-                    {QStringLiteral("title"), action == election::PollsAction::opened
-                                                  ? tr("Polls opened: zero report")
-                                                  : tr("Polls closed: closing report")},
-                    {QStringLiteral("ballotsCast"), m_ballotsCast},
-                    {QStringLiteral("ballotsChallenged"), m_ballotsChallenged},
-                    {QStringLiteral("checkpoint"), r.checkpoint},
-                    {QStringLiteral("record"), r.record},
-                };
+                m_report = PollsReport{action == election::PollsAction::opened
+                                           ? tr("Polls opened: zero report")
+                                           : tr("Polls closed: closing report"),
+                                       m_ballotsCast, m_ballotsChallenged, r.checkpoint, r.record};
                 emit reportChanged();
-                setScreen(screen_report);
+                setScreen(Screen::Report);
             } else {
                 setPollWorkerMessage(action == election::PollsAction::paused
                                          ? tr("Polls paused (record %1).").arg(r.record)
@@ -167,9 +162,9 @@ void KioskController::resumePolls() {
     recordPolls(static_cast<int>(election::PollsAction::resumed));
 }
 void KioskController::closePolls() {
-    if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
+    if (!m_unlocked || m_busy || m_screen != Screen::PollWorker) return;
     m_confirmFinish = false;
-    if (m_pollsState != QStringLiteral("open") && m_pollsState != QStringLiteral("paused")) return;
+    if (m_pollsState != PollsState::Open && m_pollsState != PollsState::Paused) return;
     m_confirmClose = true;
     setPollWorkerMessage(tr("Closing the polls ends voting in this district for good (%1 cast, %2 "
                             "challenged so far). Close them?")
@@ -185,7 +180,7 @@ void KioskController::confirmClosePolls() {
         m_closingUnlock = true;
         m_unlockMessage.clear();
         emit unlockMessageChanged();
-        setScreen(screen_unlock);
+        setScreen(Screen::Unlock);
         m_unlockTimer.start();
         return;
     }
@@ -204,7 +199,7 @@ void KioskController::cancelClosePolls() {
 bool KioskController::kioskFinished() const { return m_station && m_station->finished(); }
 
 void KioskController::finishKiosk() {
-    if (!m_unlocked || m_busy || m_screen != screen_poll_worker || !networked()) return;
+    if (!m_unlocked || m_busy || m_screen != Screen::PollWorker || !networked()) return;
     if (kioskFinished()) return;
     m_confirmClose = false;
     m_confirmFinish = true;
@@ -249,13 +244,13 @@ void KioskController::cancelFinishKiosk() {
 }
 
 void KioskController::dismissReport() {
-    if (m_screen == screen_report) setScreen(screen_poll_worker);
+    if (m_screen == Screen::Report) setScreen(Screen::PollWorker);
 }
 
 void KioskController::activateVoter() {
-    if (!m_unlocked || m_busy || m_screen != screen_poll_worker) return;
+    if (!m_unlocked || m_busy || m_screen != Screen::PollWorker) return;
     refreshLink();
-    if (networked() && m_linkState != QStringLiteral("online")) {
+    if (networked() && m_linkState != LinkState::Online) {
         setPollWorkerMessage(
             tr("No link to the station: no voter session can start (%1).").arg(m_linkText));
         return;
@@ -266,7 +261,7 @@ void KioskController::activateVoter() {
         return;
     }
     refreshStatus();
-    if (m_pollsState != QStringLiteral("open")) {
+    if (m_pollsState != PollsState::Open) {
         setPollWorkerMessage(tr("Polls are not open: no voter session can start."));
         return;
     }
@@ -279,7 +274,7 @@ void KioskController::activateVoter() {
     m_returnToReview = false;
     setNotice({});
     emit ballotChanged();
-    setScreen(screen_welcome);
+    setScreen(Screen::Welcome);
 }
 
 }  // namespace psephos::ui

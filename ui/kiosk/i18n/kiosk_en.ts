@@ -4,7 +4,7 @@
 <context>
     <name>AccessBar</name>
     <message>
-        <location filename="../qml/AccessBar.qml" line="+39"/>
+        <location filename="../qml/AccessBar.qml" line="+43"/>
         <source>Text size %1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -47,7 +47,7 @@
 <context>
     <name>ChallengedScreen</name>
     <message>
-        <location filename="../qml/ChallengedScreen.qml" line="+35"/>
+        <location filename="../qml/ChallengedScreen.qml" line="+40"/>
         <source>Your ballot was challenged and will not be counted</source>
         <translation type="unfinished"></translation>
     </message>
@@ -57,12 +57,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>The kiosk revealed the secret numbers (nonces) it used to encrypt this ballot. With them, the encrypted ballot was opened again; it contains the choices below. They should match what you marked. If they do not, or if the code differs from the one you noted, tell a poll worker. You can also look this code up on the election&apos;s public record, where the challenged ballot is published and anyone can check it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+41"/>
         <source>No selection</source>
         <translation type="unfinished"></translation>
     </message>
@@ -80,12 +80,12 @@
 <context>
     <name>ContestScreen</name>
     <message>
-        <location filename="../qml/ContestScreen.qml" line="+44"/>
+        <location filename="../qml/ContestScreen.qml" line="+49"/>
         <source>Contest %1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+89"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -118,7 +118,7 @@
 <context>
     <name>ErrorScreen</name>
     <message>
-        <location filename="../qml/ErrorScreen.qml" line="+24"/>
+        <location filename="../qml/ErrorScreen.qml" line="+29"/>
         <source>This kiosk cannot take ballots</source>
         <translation type="unfinished"></translation>
     </message>
@@ -126,7 +126,7 @@
 <context>
     <name>IdleScreen</name>
     <message>
-        <location filename="../qml/IdleScreen.qml" line="+42"/>
+        <location filename="../qml/IdleScreen.qml" line="+47"/>
         <source>This kiosk has no link to its station. Please ask a poll worker.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -164,7 +164,7 @@
 <context>
     <name>LedgerErrorScreen</name>
     <message>
-        <location filename="../qml/LedgerErrorScreen.qml" line="+31"/>
+        <location filename="../qml/LedgerErrorScreen.qml" line="+36"/>
         <source>Your ballot could NOT be confirmed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -192,12 +192,12 @@
 <context>
     <name>Main</name>
     <message>
-        <location filename="../qml/Main.qml" line="+14"/>
+        <location filename="../qml/Main.qml" line="+18"/>
         <source>Voting kiosk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+163"/>
         <source>Audio ballot: screen blanked for privacy</source>
         <translation type="unfinished"></translation>
     </message>
@@ -205,7 +205,7 @@
 <context>
     <name>NotConfirmedScreen</name>
     <message>
-        <location filename="../qml/NotConfirmedScreen.qml" line="+27"/>
+        <location filename="../qml/NotConfirmedScreen.qml" line="+32"/>
         <source>Not confirmed yet — please wait</source>
         <translation type="unfinished"></translation>
     </message>
@@ -218,7 +218,7 @@
 <context>
     <name>PollWorkerScreen</name>
     <message>
-        <location filename="../qml/PollWorkerScreen.qml" line="+10"/>
+        <location filename="../qml/PollWorkerScreen.qml" line="+18"/>
         <source>Not opened</source>
         <translation type="unfinished"></translation>
     </message>
@@ -243,7 +243,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+29"/>
         <source>Poll worker</source>
         <translation type="unfinished"></translation>
     </message>
@@ -416,7 +416,7 @@
 <context>
     <name>ReceiptScreen</name>
     <message>
-        <location filename="../qml/ReceiptScreen.qml" line="+26"/>
+        <location filename="../qml/ReceiptScreen.qml" line="+31"/>
         <source>Your ballot was cast</source>
         <translation type="unfinished"></translation>
     </message>
@@ -426,7 +426,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>QR code of your tracking code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -454,7 +454,7 @@
 <context>
     <name>ReportScreen</name>
     <message>
-        <location filename="../qml/ReportScreen.qml" line="+47"/>
+        <location filename="../qml/ReportScreen.qml" line="+52"/>
         <source>Ballots cast</source>
         <translation type="unfinished"></translation>
     </message>
@@ -464,7 +464,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>Ledger record</source>
         <translation type="unfinished"></translation>
     </message>
@@ -487,12 +487,12 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../qml/ReviewScreen.qml" line="+61"/>
+        <location filename="../qml/ReviewScreen.qml" line="+66"/>
         <source>Review your ballot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+48"/>
         <location line="+18"/>
         <source>No selection</source>
         <translation type="unfinished"></translation>
@@ -526,7 +526,7 @@
 <context>
     <name>SealedScreen</name>
     <message>
-        <location filename="../qml/SealedScreen.qml" line="+45"/>
+        <location filename="../qml/SealedScreen.qml" line="+50"/>
         <source>Your ballot is encrypted: note its tracking code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -536,7 +536,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>QR code of the tracking code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -579,7 +579,7 @@
 <context>
     <name>UnlockScreen</name>
     <message>
-        <location filename="../qml/UnlockScreen.qml" line="+33"/>
+        <location filename="../qml/UnlockScreen.qml" line="+38"/>
         <source>Second poll worker: passphrase to close the polls</source>
         <translation type="unfinished"></translation>
     </message>
@@ -637,7 +637,7 @@
 <context>
     <name>WelcomeScreen</name>
     <message>
-        <location filename="../qml/WelcomeScreen.qml" line="+26"/>
+        <location filename="../qml/WelcomeScreen.qml" line="+31"/>
         <source>Welcome</source>
         <translation type="unfinished"></translation>
     </message>
@@ -660,7 +660,7 @@
 <context>
     <name>WorkingScreen</name>
     <message>
-        <location filename="../qml/WorkingScreen.qml" line="+23"/>
+        <location filename="../qml/WorkingScreen.qml" line="+28"/>
         <source>Working</source>
         <translation type="unfinished"></translation>
     </message>
@@ -668,7 +668,7 @@
 <context>
     <name>psephos::ui::KioskController</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+33"/>
+        <location filename="../kiosk_controller.cpp" line="+46"/>
         <source>%1% (battery %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -678,7 +678,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+52"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -688,7 +688,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+53"/>
         <source>at the station; district log size %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -713,7 +713,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../kiosk_link.cpp" line="+23"/>
+        <location filename="../kiosk_link.cpp" line="+42"/>
         <source>Ledger in this kiosk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -763,7 +763,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+16"/>
         <source>%1 selected.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -778,7 +778,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+60"/>
         <source>You did not vote in this contest.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -788,7 +788,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+14"/>
         <source>Encrypting your ballot. Please wait…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -808,12 +808,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../kiosk_accessibility.cpp" line="+87"/>
+        <location filename="../kiosk_accessibility.cpp" line="+84"/>
         <source>Continue: encrypt my ballot and show its tracking code. Press Enter to continue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+100"/>
+        <location line="+96"/>
         <source>Use up and down to choose a contest to change, or Continue to encrypt your ballot.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -840,24 +840,24 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../kiosk_accessibility.cpp" line="-135"/>
+        <location filename="../kiosk_accessibility.cpp" line="-128"/>
         <source>%1 of %2: %3, %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location line="+100"/>
+        <location line="+3"/>
+        <location line="+96"/>
         <source>selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-99"/>
-        <location line="+100"/>
+        <location line="-96"/>
+        <location line="+96"/>
         <source>not selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-94"/>
         <source>Cast this ballot. Press Enter to cast.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -872,19 +872,19 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>%1: %2. Press Enter to change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+100"/>
-        <location line="+25"/>
+        <location line="+96"/>
+        <location line="+24"/>
         <source>no selection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-44"/>
         <source>Welcome. %1. Press Enter to start voting. Use plus and minus to change the text size, Home to hear a screen again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -894,12 +894,12 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>%1: %2, %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>Use up and down to move, Enter to select, right for the next contest, left for the previous one.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -909,12 +909,12 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+19"/>
         <source>Your ballot was cast. Your tracking code is %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>Press Enter to vote again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -974,7 +974,7 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Polls opened: zero report</source>
         <translation type="unfinished"></translation>
     </message>
@@ -984,7 +984,7 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+6"/>
         <source>Polls paused (record %1).</source>
         <translation type="unfinished"></translation>
     </message>

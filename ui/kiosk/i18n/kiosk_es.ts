@@ -4,7 +4,7 @@
 <context>
     <name>AccessBar</name>
     <message>
-        <location filename="../qml/AccessBar.qml" line="+39"/>
+        <location filename="../qml/AccessBar.qml" line="+43"/>
         <source>Text size %1 of %2</source>
         <translation>Tamaño del texto %1 de %2</translation>
     </message>
@@ -47,7 +47,7 @@
 <context>
     <name>ChallengedScreen</name>
     <message>
-        <location filename="../qml/ChallengedScreen.qml" line="+35"/>
+        <location filename="../qml/ChallengedScreen.qml" line="+40"/>
         <source>Your ballot was challenged and will not be counted</source>
         <translation>Su boleta fue impugnada y no se contará</translation>
     </message>
@@ -65,12 +65,12 @@
         <translation>Código de seguimiento de la boleta impugnada: debe ser el código mostrado antes de que eligiera impugnar</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>The kiosk revealed the secret numbers (nonces) it used to encrypt this ballot. With them, the encrypted ballot was opened again; it contains the choices below. They should match what you marked. If they do not, or if the code differs from the one you noted, tell a poll worker. You can also look this code up on the election&apos;s public record, where the challenged ballot is published and anyone can check it.</source>
         <translation>El quiosco reveló los números secretos (nonces) que usó para cifrar esta boleta. Con ellos se volvió a abrir la boleta cifrada; contiene las opciones de abajo. Deben coincidir con lo que usted marcó. Si no coinciden, o si el código difiere del que anotó, avise a un trabajador electoral. También puede buscar este código en el registro público de la elección, donde la boleta impugnada se publica y cualquiera puede comprobarla.</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+41"/>
         <source>No selection</source>
         <translation>Ninguna selección</translation>
     </message>
@@ -88,12 +88,12 @@
 <context>
     <name>ContestScreen</name>
     <message>
-        <location filename="../qml/ContestScreen.qml" line="+44"/>
+        <location filename="../qml/ContestScreen.qml" line="+49"/>
         <source>Contest %1 of %2</source>
         <translation>Contienda %1 de %2</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+89"/>
         <source>Back</source>
         <translation>Atrás</translation>
     </message>
@@ -126,7 +126,7 @@
 <context>
     <name>ErrorScreen</name>
     <message>
-        <location filename="../qml/ErrorScreen.qml" line="+24"/>
+        <location filename="../qml/ErrorScreen.qml" line="+29"/>
         <source>This kiosk cannot take ballots</source>
         <translation>Este quiosco no puede recibir boletas</translation>
     </message>
@@ -134,7 +134,7 @@
 <context>
     <name>IdleScreen</name>
     <message>
-        <location filename="../qml/IdleScreen.qml" line="+42"/>
+        <location filename="../qml/IdleScreen.qml" line="+47"/>
         <source>This kiosk has no link to its station. Please ask a poll worker.</source>
         <translation>Este quiosco no tiene conexión con su estación. Pida ayuda a un trabajador electoral.</translation>
     </message>
@@ -172,7 +172,7 @@
 <context>
     <name>LedgerErrorScreen</name>
     <message>
-        <location filename="../qml/LedgerErrorScreen.qml" line="+31"/>
+        <location filename="../qml/LedgerErrorScreen.qml" line="+36"/>
         <source>Your ballot could NOT be confirmed</source>
         <translation>NO se pudo confirmar su boleta</translation>
     </message>
@@ -200,12 +200,12 @@
 <context>
     <name>Main</name>
     <message>
-        <location filename="../qml/Main.qml" line="+14"/>
+        <location filename="../qml/Main.qml" line="+18"/>
         <source>Voting kiosk</source>
         <translation>Quiosco de votación</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+163"/>
         <source>Audio ballot: screen blanked for privacy</source>
         <translation>Boleta de audio: pantalla apagada para proteger su privacidad</translation>
     </message>
@@ -213,7 +213,7 @@
 <context>
     <name>NotConfirmedScreen</name>
     <message>
-        <location filename="../qml/NotConfirmedScreen.qml" line="+27"/>
+        <location filename="../qml/NotConfirmedScreen.qml" line="+32"/>
         <source>Not confirmed yet — please wait</source>
         <translation>Aún no confirmado — espere, por favor</translation>
     </message>
@@ -226,7 +226,7 @@
 <context>
     <name>PollWorkerScreen</name>
     <message>
-        <location filename="../qml/PollWorkerScreen.qml" line="+10"/>
+        <location filename="../qml/PollWorkerScreen.qml" line="+18"/>
         <source>Not opened</source>
         <translation>Sin abrir</translation>
     </message>
@@ -251,7 +251,7 @@
         <translation>Desconocido (sin conexión con la estación)</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+29"/>
         <source>Poll worker</source>
         <translation>Trabajador electoral</translation>
     </message>
@@ -424,7 +424,7 @@
 <context>
     <name>ReceiptScreen</name>
     <message>
-        <location filename="../qml/ReceiptScreen.qml" line="+26"/>
+        <location filename="../qml/ReceiptScreen.qml" line="+31"/>
         <source>Your ballot was cast</source>
         <translation>Su boleta fue emitida</translation>
     </message>
@@ -434,7 +434,7 @@
         <translation>Su código de seguimiento</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>QR code of your tracking code</source>
         <translation>Código QR de su código de seguimiento</translation>
     </message>
@@ -462,7 +462,7 @@
 <context>
     <name>ReportScreen</name>
     <message>
-        <location filename="../qml/ReportScreen.qml" line="+47"/>
+        <location filename="../qml/ReportScreen.qml" line="+52"/>
         <source>Ballots cast</source>
         <translation>Boletas emitidas</translation>
     </message>
@@ -472,7 +472,7 @@
         <translation>Boletas impugnadas</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>Ledger record</source>
         <translation>Entrada del registro</translation>
     </message>
@@ -495,12 +495,12 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../qml/ReviewScreen.qml" line="+61"/>
+        <location filename="../qml/ReviewScreen.qml" line="+66"/>
         <source>Review your ballot</source>
         <translation>Revise su boleta</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+48"/>
         <location line="+18"/>
         <source>No selection</source>
         <translation>Ninguna selección</translation>
@@ -554,7 +554,7 @@
 <context>
     <name>SealedScreen</name>
     <message>
-        <location filename="../qml/SealedScreen.qml" line="+45"/>
+        <location filename="../qml/SealedScreen.qml" line="+50"/>
         <source>Your ballot is encrypted: note its tracking code</source>
         <translation>Su boleta está cifrada: anote su código de seguimiento</translation>
     </message>
@@ -564,7 +564,7 @@
         <translation>Código de seguimiento de esta boleta</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>QR code of the tracking code</source>
         <translation>Código QR del código de seguimiento</translation>
     </message>
@@ -607,7 +607,7 @@
 <context>
     <name>UnlockScreen</name>
     <message>
-        <location filename="../qml/UnlockScreen.qml" line="+33"/>
+        <location filename="../qml/UnlockScreen.qml" line="+38"/>
         <source>Second poll worker: passphrase to close the polls</source>
         <translation>Segundo trabajador electoral: frase de contraseña para cerrar la votación</translation>
     </message>
@@ -665,7 +665,7 @@
 <context>
     <name>WelcomeScreen</name>
     <message>
-        <location filename="../qml/WelcomeScreen.qml" line="+26"/>
+        <location filename="../qml/WelcomeScreen.qml" line="+31"/>
         <source>Welcome</source>
         <translation>Le damos la bienvenida</translation>
     </message>
@@ -688,7 +688,7 @@
 <context>
     <name>WorkingScreen</name>
     <message>
-        <location filename="../qml/WorkingScreen.qml" line="+23"/>
+        <location filename="../qml/WorkingScreen.qml" line="+28"/>
         <source>Working</source>
         <translation>Procesando</translation>
     </message>
@@ -696,7 +696,7 @@
 <context>
     <name>psephos::ui::KioskController</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+33"/>
+        <location filename="../kiosk_controller.cpp" line="+46"/>
         <source>%1% (battery %2)</source>
         <translation>%1% (batería %2)</translation>
     </message>
@@ -706,7 +706,7 @@
         <translation>no se encontró batería (alimentación de red)</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+52"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation>La boleta %1, cuyo registro falló antes del reinicio, SÍ quedó registrada (%2 n.º %3): su votante ya votó y no debe votar de nuevo.</translation>
     </message>
@@ -716,7 +716,7 @@
         <translation>La boleta %1, cuyo registro falló antes del reinicio, NO quedó registrada: su votante puede votar de nuevo.</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+53"/>
         <source>at the station; district log size %1</source>
         <translation>en la estación; tamaño del registro del distrito %1</translation>
     </message>
@@ -766,7 +766,7 @@
         <translation>El registro rechazó la operación: %1</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Polls opened: zero report</source>
         <translation>Votación abierta: informe de ceros</translation>
     </message>
@@ -776,7 +776,7 @@
         <translation>Votación cerrada: informe de cierre</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+6"/>
         <source>Polls paused (record %1).</source>
         <translation>Votación en pausa (entrada %1).</translation>
     </message>
@@ -826,7 +826,7 @@
         <translation>La votación no está abierta: no se puede iniciar ninguna sesión de votante.</translation>
     </message>
     <message>
-        <location filename="../kiosk_link.cpp" line="+23"/>
+        <location filename="../kiosk_link.cpp" line="+42"/>
         <source>Ledger in this kiosk</source>
         <translation>Registro en este quiosco</translation>
     </message>
@@ -876,7 +876,7 @@
         <translation>Vote por hasta %1.</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+16"/>
         <source>%1 selected.</source>
         <translation>%1 seleccionado.</translation>
     </message>
@@ -891,7 +891,7 @@
         <translation>Ya eligió %1, el máximo que permite esta contienda. Para elegir %2, primero quite una de sus selecciones.</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+60"/>
         <source>You did not vote in this contest.</source>
         <translation>No votó en esta contienda.</translation>
     </message>
@@ -901,7 +901,7 @@
         <translation>Puede elegir %1 más.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+14"/>
         <source>Encrypting your ballot. Please wait…</source>
         <translation>Cifrando su boleta. Espere, por favor…</translation>
     </message>
@@ -921,12 +921,12 @@
         <translation>Registrando su boleta. Espere, por favor…</translation>
     </message>
     <message>
-        <location filename="../kiosk_accessibility.cpp" line="+87"/>
+        <location filename="../kiosk_accessibility.cpp" line="+84"/>
         <source>Continue: encrypt my ballot and show its tracking code. Press Enter to continue.</source>
         <translation>Continuar: cifrar mi boleta y mostrar su código de seguimiento. Presione Enter para continuar.</translation>
     </message>
     <message>
-        <location line="+100"/>
+        <location line="+96"/>
         <source>Use up and down to choose a contest to change, or Continue to encrypt your ballot.</source>
         <translation>Use arriba y abajo para elegir una contienda que cambiar, o Continuar para cifrar su boleta.</translation>
     </message>
@@ -963,24 +963,24 @@ What happened: %2</source>
 Qué pasó: %2</translation>
     </message>
     <message>
-        <location filename="../kiosk_accessibility.cpp" line="-135"/>
+        <location filename="../kiosk_accessibility.cpp" line="-128"/>
         <source>%1 of %2: %3, %4.</source>
         <translation>%1 de %2: %3, %4.</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location line="+100"/>
+        <location line="+3"/>
+        <location line="+96"/>
         <source>selected</source>
         <translation>seleccionado</translation>
     </message>
     <message>
-        <location line="-99"/>
-        <location line="+100"/>
+        <location line="-96"/>
+        <location line="+96"/>
         <source>not selected</source>
         <translation>no seleccionado</translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-94"/>
         <source>Cast this ballot. Press Enter to cast.</source>
         <translation>Emitir esta boleta. Presione Enter para emitir.</translation>
     </message>
@@ -995,14 +995,14 @@ Qué pasó: %2</translation>
         <translation>Cambiar mis opciones. Presione Enter para cambiar.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>%1: %2. Press Enter to change.</source>
         <translation>%1: %2. Presione Enter para cambiar.</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+100"/>
-        <location line="+25"/>
+        <location line="+96"/>
+        <location line="+24"/>
         <source>no selection</source>
         <translation>ninguna selección</translation>
     </message>
@@ -1015,7 +1015,7 @@ Qué pasó: %2</translation>
         <translation type="vanished">Impugnar esta boleta. Presione Enter para impugnarla.</translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-44"/>
         <source>Welcome. %1. Press Enter to start voting. Use plus and minus to change the text size, Home to hear a screen again.</source>
         <translation>Le damos la bienvenida. %1. Presione Enter para comenzar a votar. Use las teclas más y menos para cambiar el tamaño del texto, e Inicio para volver a escuchar una pantalla.</translation>
     </message>
@@ -1025,12 +1025,12 @@ Qué pasó: %2</translation>
         <translation>Contienda %1 de %2.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>%1: %2, %3.</source>
         <translation>%1: %2, %3.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>Use up and down to move, Enter to select, right for the next contest, left for the previous one.</source>
         <translation>Use las teclas arriba y abajo para moverse, Enter para seleccionar, derecha para ir a la siguiente contienda e izquierda para volver a la anterior.</translation>
     </message>
@@ -1044,7 +1044,7 @@ Qué pasó: %2</translation>
         <translation type="vanished">Use las teclas arriba y abajo para elegir la contienda que desea cambiar, o Emitir mi boleta.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+19"/>
         <source>Your ballot was cast. Your tracking code is %1.</source>
         <translation>Su boleta fue emitida. Su código de seguimiento es %1.</translation>
     </message>
@@ -1053,7 +1053,7 @@ Qué pasó: %2</translation>
         <translation type="vanished">Su boleta fue impugnada y no se contará.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>Press Enter to vote again.</source>
         <translation>Presione Enter para votar de nuevo.</translation>
     </message>

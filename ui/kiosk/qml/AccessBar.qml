@@ -4,15 +4,19 @@
 // of the screen) at the largest size and pushed the ballot out of view. The text-size buttons
 // show their letter at growing sizes so they can be told apart without reading.
 import QtQuick
+import Psephos.Kiosk
 
 Rectangle {
     id: bar
+
+    // The controller this draws (given by whoever creates this).
+    required property KioskController kiosk
 
     readonly property real barScale: 1.0
     readonly property real margin: 8
 
     implicitHeight: groups.height + 2 * margin
-    color: kiosk.palette.surface
+    color: Theme.surface
 
     component BarButton: BigButton {
         sizeScale: bar.barScale
@@ -111,6 +115,6 @@ Rectangle {
         anchors.bottom: parent.bottom
         width: parent.width
         height: 2
-        color: kiosk.palette.border
+        color: Theme.border
     }
 }

@@ -1,7 +1,9 @@
 // The kiosk's one button, built from a Rectangle, a Text and a MouseArea (no QtQuick.Controls,
-// so the look follows kiosk.palette exactly and no Controls style is involved). `checked` draws
+// so the look follows the Theme exactly and no Controls style is involved). `checked` draws
 // the marked colours and a check mark; `highlighted` is the keyboard cursor kept by the C++ side.
 import QtQuick
+import QtQuick.Window
+import Psephos.Kiosk
 
 Rectangle {
     id: button
@@ -17,7 +19,7 @@ Rectangle {
     property int horizontalAlignment: Text.AlignHCenter
     property int accessibleRole: checkable ? Accessible.CheckBox : Accessible.Button
     // font = baseFontSize × sizeScale; height ≥ baseHeight × sizeScale
-    property real sizeScale: kiosk.fontScale
+    property real sizeScale: Theme.fontScale
     property real baseFontSize: 26
     property real baseHeight: 72
 
@@ -25,6 +27,13 @@ Rectangle {
     readonly property bool emphasized: highlighted || activeFocus || mouseArea.pressed
 
     signal clicked()
+
+    // A key that activates the button is activity too: it restarts the controller's inactivity
+    // timer (Main.qml's window holds the controller; keys the button leaves go to it anyway).
+    function noteActivity() {
+        if (Window.window && Window.window.kiosk)
+            Window.window.kiosk.activity()
+    }
 
     function activate() {
         if (enabled)
@@ -35,30 +44,30 @@ Rectangle {
                             showDescription ? descriptionLabel.implicitWidth : 0) + 2 * padding
     implicitHeight: Math.max(baseHeight * sizeScale, content.height + 2 * padding)
     radius: 10
-    color: !enabled ? kiosk.palette.background
-         : checked ? kiosk.palette.marked
-         : primary ? kiosk.palette.accent
-         : kiosk.palette.surface
+    color: !enabled ? Theme.background
+         : checked ? Theme.marked
+         : primary ? Theme.accent
+         : Theme.surface
     border.width: emphasized ? 6 : 2
     // The 6 px accent border; on a button already filled with the accent or marked colour (the
     // high-contrast palettes use one colour for both) the border takes the fill's text colour.
-    border.color: !emphasized ? (enabled ? kiosk.palette.border : kiosk.palette.mutedText)
-                : !enabled ? kiosk.palette.accent
-                : checked ? kiosk.palette.markedText
-                : primary ? kiosk.palette.accentText
-                : kiosk.palette.accent
+    border.color: !emphasized ? (enabled ? Theme.border : Theme.mutedText)
+                : !enabled ? Theme.accent
+                : checked ? Theme.markedText
+                : primary ? Theme.accentText
+                : Theme.accent
     // Disabled buttons are also faded: in the high-contrast palettes mutedText equals text.
     opacity: enabled ? 1 : 0.45
 
-    readonly property color ink: !enabled ? kiosk.palette.mutedText
-                               : checked ? kiosk.palette.markedText
-                               : primary ? kiosk.palette.accentText
-                               : kiosk.palette.text
+    readonly property color ink: !enabled ? Theme.mutedText
+                               : checked ? Theme.markedText
+                               : primary ? Theme.accentText
+                               : Theme.text
 
     activeFocusOnTab: true
-    Keys.onReturnPressed: (event) => { kiosk.activity(); button.activate(); event.accepted = true }
-    Keys.onEnterPressed: (event) => { kiosk.activity(); button.activate(); event.accepted = true }
-    Keys.onSpacePressed: (event) => { kiosk.activity(); button.activate(); event.accepted = true }
+    Keys.onReturnPressed: (event) => { button.noteActivity(); button.activate(); event.accepted = true }
+    Keys.onEnterPressed: (event) => { button.noteActivity(); button.activate(); event.accepted = true }
+    Keys.onSpacePressed: (event) => { button.noteActivity(); button.activate(); event.accepted = true }
 
     Accessible.role: accessibleRole
     Accessible.name: accessibleName
@@ -79,7 +88,7 @@ Rectangle {
         radius: button.radius + 7
         color: "transparent"
         border.width: 4
-        border.color: kiosk.palette.accent
+        border.color: Theme.accent
     }
 
     Column {

@@ -2,9 +2,14 @@
 // to (recovered by the controller from the revealed nonces), for the voter to compare with what
 // they marked. Then a fresh ballot.
 import QtQuick
+import Psephos.Kiosk
 
 Item {
     id: screen
+
+    // The controller this draws (given by whoever creates this).
+    required property KioskController kiosk
+
     objectName: "screen-challenged"
 
     function joinMarks(marks) {
@@ -25,8 +30,8 @@ Item {
 
         Column {
             id: content
-            width: parent.width - Math.round(16 * kiosk.fontScale)  // room for the scroll bar
-            spacing: Math.round(14 * kiosk.fontScale)
+            width: parent.width - Math.round(16 * Theme.fontScale)  // room for the scroll bar
+            spacing: Math.round(14 * Theme.fontScale)
 
             KioskText {
                 objectName: "challengedTitle"
@@ -43,6 +48,7 @@ Item {
                 text: qsTr("Tracking code of the challenged ballot: it must be the code shown before you chose to challenge")
             }
             TrackingCodeGroups {
+                kiosk: screen.kiosk
                 width: parent.width
             }
 
@@ -57,33 +63,38 @@ Item {
 
                 Rectangle {
                     id: card
+                    // The roles of KioskController.challengeItems (ChallengeRow).
+                    required property int index
+                    required property string title
+                    required property var marks
+
                     objectName: "challengeItem-" + index
-                    readonly property string marksText: screen.joinMarks(modelData.marks)
+                    readonly property string marksText: screen.joinMarks(marks)
 
                     width: content.width
                     height: cardContent.height + 2 * cardContent.y
                     radius: 10
-                    color: kiosk.palette.surface
+                    color: Theme.surface
                     border.width: 2
-                    border.color: kiosk.palette.border
+                    border.color: Theme.border
 
                     Column {
                         id: cardContent
-                        x: Math.round(16 * kiosk.fontScale)
-                        y: Math.round(12 * kiosk.fontScale)
+                        x: Math.round(16 * Theme.fontScale)
+                        y: Math.round(12 * Theme.fontScale)
                         width: card.width - 2 * x
-                        spacing: Math.round(6 * kiosk.fontScale)
+                        spacing: Math.round(6 * Theme.fontScale)
 
                         KioskText {
                             width: parent.width
                             font.bold: true
-                            text: modelData.title
+                            text: card.title
                         }
                         KioskText {
-                            objectName: "challengeMarks-" + index
+                            objectName: "challengeMarks-" + card.index
                             width: parent.width
                             kind: "button"
-                            color: card.marksText !== "" ? kiosk.palette.text : kiosk.palette.mutedText
+                            color: card.marksText !== "" ? Theme.text : Theme.mutedText
                             font.italic: card.marksText === ""
                             text: card.marksText !== "" ? card.marksText : qsTr("No selection")
                         }
@@ -98,7 +109,7 @@ Item {
         objectName: "startOverButton"
         anchors.right: parent.right
         anchors.bottom: parent.bottom
-        width: Math.min(Math.max(implicitWidth, 360 * kiosk.fontScale), parent.width)
+        width: Math.min(Math.max(implicitWidth, 360 * Theme.fontScale), parent.width)
         primary: true
         text: qsTr("Vote again")
         description: qsTr("Start a new ballot. Nothing from the challenged ballot is kept.")

@@ -1,9 +1,14 @@
 // One contest of the ballot: its title and instructions, one button per choice (marked or not, as
 // the controller says), the controller's notice (an extra mark refused) and Back / Next.
 import QtQuick
+import Psephos.Kiosk
 
 Item {
     id: screen
+
+    // The controller this draws (given by whoever creates this).
+    required property KioskController kiosk
+
     objectName: "screen-contest"
 
     readonly property bool lastContest: kiosk.contestIndex + 1 >= kiosk.contestCount
@@ -34,13 +39,13 @@ Item {
 
         Column {
             id: content
-            width: parent.width - Math.round(16 * kiosk.fontScale)  // room for the scroll bar
-            spacing: Math.round(12 * kiosk.fontScale)
+            width: parent.width - Math.round(16 * Theme.fontScale)  // room for the scroll bar
+            spacing: Math.round(12 * Theme.fontScale)
 
             KioskText {
                 objectName: "contestPosition"
                 width: parent.width
-                color: kiosk.palette.mutedText
+                color: Theme.mutedText
                 text: qsTr("Contest %1 of %2").arg(kiosk.contestIndex + 1).arg(kiosk.contestCount)
             }
             KioskText {
@@ -60,8 +65,8 @@ Item {
             Column {
                 id: optionList
                 width: parent.width
-                spacing: Math.max(16, Math.round(12 * kiosk.fontScale))  // room for the cursor ring
-                topPadding: Math.round(8 * kiosk.fontScale)
+                spacing: Math.max(16, Math.round(12 * Theme.fontScale))  // room for the cursor ring
+                topPadding: Math.round(8 * Theme.fontScale)
                 bottomPadding: 8
                 leftPadding: 8
                 rightPadding: 8
@@ -70,15 +75,21 @@ Item {
                     id: optionRepeater
                     model: kiosk.options
                     BigButton {
+                        id: optionButton
+                        // The roles of KioskController.options (OptionRow).
+                        required property int index
+                        required property string optionLabel
+                        required property bool marked
+
                         objectName: "option-" + index
                         width: optionList.width - optionList.leftPadding - optionList.rightPadding
                         horizontalAlignment: Text.AlignLeft
                         checkable: true
-                        text: modelData.label
+                        text: optionButton.optionLabel
                         description: kiosk.contestTitle
-                        checked: modelData.marked
-                        highlighted: index === kiosk.cursor
-                        onClicked: kiosk.toggleOption(index)
+                        checked: optionButton.marked
+                        highlighted: optionButton.index === kiosk.cursor
+                        onClicked: kiosk.toggleOption(optionButton.index)
                     }
                 }
             }
@@ -95,17 +106,17 @@ Item {
         visible: kiosk.notice !== ""
         height: noticeText.height + 2 * noticeText.y
         radius: 10
-        color: kiosk.palette.surface
+        color: Theme.surface
         border.width: 4
-        border.color: kiosk.palette.warning
+        border.color: Theme.warning
 
         KioskText {
             id: noticeText
             objectName: "noticeText"
-            x: Math.round(16 * kiosk.fontScale)
-            y: Math.round(12 * kiosk.fontScale)
+            x: Math.round(16 * Theme.fontScale)
+            y: Math.round(12 * Theme.fontScale)
             width: parent.width - 2 * x
-            color: kiosk.palette.warning
+            color: Theme.warning
             font.bold: true
             text: kiosk.notice
             Accessible.role: Accessible.AlertMessage
@@ -118,7 +129,7 @@ Item {
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.bottom: parent.bottom
-        spacing: Math.round(16 * kiosk.fontScale)
+        spacing: Math.round(16 * Theme.fontScale)
 
         BigButton {
             objectName: "backButton"

@@ -1,8 +1,13 @@
 // The kiosk could not start, or lost its ledger: no ballots can be taken. errorText says why.
 import QtQuick
+import Psephos.Kiosk
 
 Item {
     id: screen
+
+    // The controller this draws (given by whoever creates this).
+    required property KioskController kiosk
+
     objectName: "screen-error"
 
     KioskFlickable {
@@ -11,16 +16,16 @@ Item {
 
         Column {
             id: content
-            width: parent.width - Math.round(16 * kiosk.fontScale)
+            width: parent.width - Math.round(16 * Theme.fontScale)
             anchors.verticalCenter: parent.verticalCenter
-            spacing: Math.round(24 * kiosk.fontScale)
+            spacing: Math.round(24 * Theme.fontScale)
 
             KioskText {
                 objectName: "errorTitle"
                 width: parent.width
                 kind: "title"
                 horizontalAlignment: Text.AlignHCenter
-                color: kiosk.palette.danger
+                color: Theme.danger
                 text: qsTr("This kiosk cannot take ballots")
                 Accessible.role: Accessible.AlertMessage
                 Accessible.name: text

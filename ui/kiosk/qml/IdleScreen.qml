@@ -1,8 +1,13 @@
 // Between voters: who this kiosk serves, what the voter should do, and the poll worker's corner.
 import QtQuick
+import Psephos.Kiosk
 
 Item {
     id: screen
+
+    // The controller this draws (given by whoever creates this).
+    required property KioskController kiosk
+
     objectName: "screen-idle"
 
     KioskFlickable {
@@ -17,7 +22,7 @@ Item {
             id: content
             width: parent.width
             anchors.verticalCenter: parent.verticalCenter
-            spacing: Math.round(24 * kiosk.fontScale)
+            spacing: Math.round(24 * Theme.fontScale)
 
             KioskText {
                 objectName: "electionName"
@@ -30,7 +35,7 @@ Item {
                 objectName: "districtName"
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter
-                color: kiosk.palette.mutedText
+                color: Theme.mutedText
                 text: kiosk.districtName
             }
             KioskText {
@@ -38,11 +43,11 @@ Item {
                 width: parent.width
                 kind: "title"
                 horizontalAlignment: Text.AlignHCenter
-                text: kiosk.networked && kiosk.linkState !== "online"
+                text: kiosk.networked && kiosk.linkState !== KioskController.LinkState.Online
                     ? qsTr("This kiosk has no link to its station. Please ask a poll worker.")
-                    : kiosk.pollsState === "closed" ? qsTr("Polls are closed.")
-                    : kiosk.pollsState === "not opened" ? qsTr("Polls are not open yet.")
-                    : kiosk.pollsState === "paused" ? qsTr("Voting is paused.")
+                    : kiosk.pollsState === KioskController.PollsState.Closed ? qsTr("Polls are closed.")
+                    : kiosk.pollsState === KioskController.PollsState.NotOpened ? qsTr("Polls are not open yet.")
+                    : kiosk.pollsState === KioskController.PollsState.Paused ? qsTr("Voting is paused.")
                     : qsTr("Please ask a poll worker to start your voting session.")
             }
         }
@@ -56,8 +61,8 @@ Item {
         anchors.right: unlockCorner.left
         anchors.rightMargin: 16
         anchors.verticalCenter: unlockCorner.verticalCenter
-        font.pixelSize: Math.round(16 * kiosk.fontScale)
-        color: kiosk.linkState === "online" ? kiosk.palette.mutedText : kiosk.palette.danger
+        font.pixelSize: Math.round(16 * Theme.fontScale)
+        color: kiosk.linkState === KioskController.LinkState.Online ? Theme.mutedText : Theme.danger
         elide: Text.ElideRight
         text: kiosk.linkText
     }

@@ -2,6 +2,7 @@
 // review, receipts): nothing is cut off, a bar on the right shows that there is more, and
 // ensureVisible() keeps the keyboard cursor's item on screen.
 import QtQuick
+import Psephos.Kiosk
 
 Flickable {
     id: flick
@@ -29,9 +30,9 @@ Flickable {
         parent: flick
         visible: flick.contentHeight > flick.height
         anchors.right: parent.right
-        width: Math.round(8 * kiosk.fontScale)
+        width: Math.round(8 * Theme.fontScale)
         radius: width / 2
-        color: kiosk.palette.accent
+        color: Theme.accent
         y: flick.visibleArea.yPosition * flick.height
         height: Math.max(width * 4, flick.visibleArea.heightRatio * flick.height)
         Accessible.ignored: true

@@ -3,9 +3,14 @@
 // (unconfirmedCode set) the ledger may yet hold the ballot: the screen says it could not be
 // confirmed, and the kiosk settles it at its restart.
 import QtQuick
+import Psephos.Kiosk
 
 Item {
     id: screen
+
+    // The controller this draws (given by whoever creates this).
+    required property KioskController kiosk
+
     objectName: "screen-ledgerError"
 
     KioskFlickable {
@@ -18,16 +23,16 @@ Item {
 
         Column {
             id: content
-            width: parent.width - Math.round(16 * kiosk.fontScale)
+            width: parent.width - Math.round(16 * Theme.fontScale)
             anchors.verticalCenter: parent.verticalCenter
-            spacing: Math.round(24 * kiosk.fontScale)
+            spacing: Math.round(24 * Theme.fontScale)
 
             KioskText {
                 objectName: "ledgerErrorTitle"
                 width: parent.width
                 kind: "title"
                 horizontalAlignment: Text.AlignHCenter
-                color: kiosk.palette.danger
+                color: Theme.danger
                 text: kiosk.unconfirmedCode !== "" ? qsTr("Your ballot could NOT be confirmed")
                                                    : qsTr("Your ballot was NOT cast")
                 Accessible.role: Accessible.AlertMessage
@@ -53,7 +58,7 @@ Item {
         objectName: "ledgerErrorOk"
         anchors.horizontalCenter: parent.horizontalCenter
         anchors.bottom: parent.bottom
-        width: Math.min(Math.max(implicitWidth, 480 * kiosk.fontScale), parent.width)
+        width: Math.min(Math.max(implicitWidth, 480 * Theme.fontScale), parent.width)
         text: qsTr("Poll worker: acknowledge")
         description: qsTr("For poll workers: confirm that you have seen this error.")
         onClicked: kiosk.acknowledgeLedgerError()

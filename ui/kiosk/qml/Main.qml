@@ -3,15 +3,31 @@
 // to the KioskController (QML draws, C++ decides).
 import QtQuick
 import QtQuick.Window
+import Psephos.Kiosk
 
 Window {
     id: window
 
+    // Given by C++ (setInitialProperties, kiosk_qml.hpp): the window shows this controller.
+    required property KioskController kiosk
+
     width: 1280
     height: 800
     visible: true
-    color: kiosk.palette.background
+    color: Theme.background
     title: qsTr("Voting kiosk")
+
+    // The voter's contrast and text size, decided by the controller, drawn by the theme.
+    Binding {
+        target: Theme
+        property: "contrast"
+        value: window.kiosk.contrast
+    }
+    Binding {
+        target: Theme
+        property: "fontScale"
+        value: window.kiosk.fontScale
+    }
 
     // Every close request (Alt+F4 through the window manager, a close button, QWindow::close)
     // asks the controller: in kiosk mode only an unlocked poll worker closes the kiosk.
@@ -21,24 +37,27 @@ Window {
         id: root
         objectName: "root"
 
-        readonly property var screenFiles: ({
-            "error": "ErrorScreen.qml",
-            "idle": "IdleScreen.qml",
-            "unlock": "UnlockScreen.qml",
-            "pollWorker": "PollWorkerScreen.qml",
-            "report": "ReportScreen.qml",
-            "welcome": "WelcomeScreen.qml",
-            "contest": "ContestScreen.qml",
-            "review": "ReviewScreen.qml",
-            "sealed": "SealedScreen.qml",
-            "working": "WorkingScreen.qml",
-            "receipt": "ReceiptScreen.qml",
-            "challenged": "ChallengedScreen.qml",
-            "ledgerError": "LedgerErrorScreen.qml",
-            "notConfirmed": "NotConfirmedScreen.qml"
-        })
-        readonly property var voterScreens: ["welcome", "contest", "review", "sealed", "receipt", "challenged"]
-        readonly property bool voterScreen: voterScreens.indexOf(kiosk.screen) >= 0
+        // The component of each screen (KioskController.Screen); each hands the screen its
+        // controller, a required property.
+        function screenComponent(screen) {
+            switch (screen) {
+            case KioskController.Screen.Error: return errorScreen
+            case KioskController.Screen.Idle: return idleScreen
+            case KioskController.Screen.Unlock: return unlockScreen
+            case KioskController.Screen.PollWorker: return pollWorkerScreen
+            case KioskController.Screen.Report: return reportScreen
+            case KioskController.Screen.Welcome: return welcomeScreen
+            case KioskController.Screen.Contest: return contestScreen
+            case KioskController.Screen.Review: return reviewScreen
+            case KioskController.Screen.Sealed: return sealedScreen
+            case KioskController.Screen.Working: return workingScreen
+            case KioskController.Screen.Receipt: return receiptScreen
+            case KioskController.Screen.Challenged: return challengedScreen
+            case KioskController.Screen.LedgerError: return ledgerErrorScreen
+            case KioskController.Screen.NotConfirmed: return notConfirmedScreen
+            }
+            return errorScreen
+        }
 
         anchors.fill: parent
         focus: true
@@ -52,8 +71,9 @@ Window {
 
         AccessBar {
             id: accessBar
+            kiosk: window.kiosk
             objectName: "accessBar"
-            visible: root.voterScreen
+            visible: kiosk.voterScreen
             anchors.top: parent.top
             anchors.left: parent.left
             anchors.right: parent.right
@@ -69,8 +89,64 @@ Window {
             anchors.right: parent.right
             anchors.bottom: parent.bottom
             anchors.margins: 24
-            source: root.screenFiles[kiosk.screen] !== undefined ? root.screenFiles[kiosk.screen]
-                                                                 : "ErrorScreen.qml"
+            sourceComponent: root.screenComponent(kiosk.screen)
+        }
+
+        Component {
+            id: errorScreen
+            ErrorScreen { kiosk: window.kiosk }
+        }
+        Component {
+            id: idleScreen
+            IdleScreen { kiosk: window.kiosk }
+        }
+        Component {
+            id: unlockScreen
+            UnlockScreen { kiosk: window.kiosk }
+        }
+        Component {
+            id: pollWorkerScreen
+            PollWorkerScreen { kiosk: window.kiosk }
+        }
+        Component {
+            id: reportScreen
+            ReportScreen { kiosk: window.kiosk }
+        }
+        Component {
+            id: welcomeScreen
+            WelcomeScreen { kiosk: window.kiosk }
+        }
+        Component {
+            id: contestScreen
+            ContestScreen { kiosk: window.kiosk }
+        }
+        Component {
+            id: reviewScreen
+            ReviewScreen { kiosk: window.kiosk }
+        }
+        Component {
+            id: sealedScreen
+            SealedScreen { kiosk: window.kiosk }
+        }
+        Component {
+            id: workingScreen
+            WorkingScreen { kiosk: window.kiosk }
+        }
+        Component {
+            id: receiptScreen
+            ReceiptScreen { kiosk: window.kiosk }
+        }
+        Component {
+            id: challengedScreen
+            ChallengedScreen { kiosk: window.kiosk }
+        }
+        Component {
+            id: ledgerErrorScreen
+            LedgerErrorScreen { kiosk: window.kiosk }
+        }
+        Component {
+            id: notConfirmedScreen
+            NotConfirmedScreen { kiosk: window.kiosk }
         }
 
         // Audio-only mode: nothing of the ballot may show. The curtain is black whatever the

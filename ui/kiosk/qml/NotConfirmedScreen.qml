@@ -3,9 +3,14 @@
 // again (docs/station-protocol.md §6). The voter waits, seeing the tracking code; the kiosk shows
 // the receipt once the ballot is settled. Nothing to press: the controller decides.
 import QtQuick
+import Psephos.Kiosk
 
 Item {
     id: screen
+
+    // The controller this draws (given by whoever creates this).
+    required property KioskController kiosk
+
     objectName: "screen-notConfirmed"
 
     KioskFlickable {
@@ -14,16 +19,16 @@ Item {
 
         Column {
             id: content
-            width: parent.width - Math.round(16 * kiosk.fontScale)
+            width: parent.width - Math.round(16 * Theme.fontScale)
             anchors.verticalCenter: parent.verticalCenter
-            spacing: Math.round(24 * kiosk.fontScale)
+            spacing: Math.round(24 * Theme.fontScale)
 
             KioskText {
                 objectName: "notConfirmedTitle"
                 width: parent.width
                 kind: "title"
                 horizontalAlignment: Text.AlignHCenter
-                color: kiosk.palette.warning
+                color: Theme.warning
                 text: qsTr("Not confirmed yet — please wait")
                 Accessible.role: Accessible.AlertMessage
                 Accessible.name: text
@@ -36,6 +41,7 @@ Item {
                            + "was recorded, and will show your receipt. Please do not vote again.")
             }
             TrackingCodeGroups {
+                kiosk: screen.kiosk
                 objectName: "notConfirmedCode"
                 width: parent.width
             }
@@ -43,7 +49,7 @@ Item {
                 objectName: "notConfirmedLink"
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter
-                color: kiosk.palette.mutedText
+                color: Theme.mutedText
                 text: kiosk.linkText
             }
         }

@@ -1,23 +1,30 @@
 // The poll worker's screen: the station's status and the actions the controller allows in the
 // current polls state (open, pause, resume, close, start a voter session, lock).
 import QtQuick
+import Psephos.Kiosk
 import QtQuick.Layouts
 
 Item {
     id: screen
+
+    // The controller this draws (given by whoever creates this).
+    required property KioskController kiosk
+
     objectName: "screen-pollWorker"
 
-    readonly property string pollsLabel: kiosk.pollsState === "not opened" ? qsTr("Not opened")
-                                       : kiosk.pollsState === "open" ? qsTr("Open")
-                                       : kiosk.pollsState === "paused" ? qsTr("Paused")
-                                       : kiosk.pollsState === "closed" ? qsTr("Closed")
-                                       : kiosk.pollsState === "unknown" ? qsTr("Unknown (no link to the station)")
-                                       : kiosk.pollsState
+    readonly property bool pollsNotOpened: kiosk.pollsState === KioskController.PollsState.NotOpened
+    readonly property bool pollsOpen: kiosk.pollsState === KioskController.PollsState.Open
+    readonly property bool pollsPaused: kiosk.pollsState === KioskController.PollsState.Paused
+    readonly property string pollsLabel: pollsNotOpened ? qsTr("Not opened")
+                                       : pollsOpen ? qsTr("Open")
+                                       : pollsPaused ? qsTr("Paused")
+                                       : kiosk.pollsState === KioskController.PollsState.Closed ? qsTr("Closed")
+                                       : qsTr("Unknown (no link to the station)")
 
     component StatusLabel: KioskText {
         Layout.alignment: Qt.AlignTop
         Layout.maximumWidth: statusGrid.width / 3
-        color: kiosk.palette.mutedText
+        color: Theme.mutedText
     }
     component StatusValue: KioskText {
         Layout.fillWidth: true
@@ -35,8 +42,8 @@ Item {
 
         Column {
             id: content
-            width: parent.width - Math.round(16 * kiosk.fontScale)  // room for the scroll bar
-            spacing: Math.round(16 * kiosk.fontScale)
+            width: parent.width - Math.round(16 * Theme.fontScale)  // room for the scroll bar
+            spacing: Math.round(16 * Theme.fontScale)
 
             KioskText {
                 width: parent.width
@@ -48,7 +55,7 @@ Item {
                 objectName: "pollWorkerMessage"
                 width: parent.width
                 visible: text !== ""
-                color: kiosk.palette.warning
+                color: Theme.warning
                 font.bold: true
                 text: kiosk.pollWorkerMessage
                 Accessible.role: Accessible.AlertMessage
@@ -59,18 +66,18 @@ Item {
                 width: parent.width
                 height: statusGrid.height + 2 * statusGrid.y
                 radius: 10
-                color: kiosk.palette.surface
+                color: Theme.surface
                 border.width: 2
-                border.color: kiosk.palette.border
+                border.color: Theme.border
 
                 GridLayout {
                     id: statusGrid
-                    x: Math.round(16 * kiosk.fontScale)
+                    x: Math.round(16 * Theme.fontScale)
                     y: x
                     width: parent.width - 2 * x
                     columns: 2
-                    columnSpacing: Math.round(24 * kiosk.fontScale)
-                    rowSpacing: Math.round(8 * kiosk.fontScale)
+                    columnSpacing: Math.round(24 * Theme.fontScale)
+                    rowSpacing: Math.round(8 * Theme.fontScale)
 
                     StatusLabel { text: qsTr("Election") }
                     StatusValue { objectName: "statusElection"; text: kiosk.electionName }
@@ -93,8 +100,8 @@ Item {
                     StatusValue {
                         objectName: "statusLink"
                         visible: kiosk.networked
-                        font.bold: kiosk.linkState !== "online"
-                        color: kiosk.linkState === "online" ? kiosk.palette.text : kiosk.palette.danger
+                        font.bold: kiosk.linkState !== KioskController.LinkState.Online
+                        color: kiosk.linkState === KioskController.LinkState.Online ? Theme.text : Theme.danger
                         text: kiosk.linkText
                     }
                     StatusLabel { text: qsTr("Disk free") }
@@ -118,12 +125,12 @@ Item {
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.bottom: parent.bottom
-        spacing: Math.round(16 * kiosk.fontScale)
+        spacing: Math.round(16 * Theme.fontScale)
 
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "openPollsButton"
-            visible: kiosk.pollsState === "not opened"
+            visible: screen.pollsNotOpened
             primary: true
             text: qsTr("Open polls")
             description: qsTr("Open the polls and show the zero report.")
@@ -132,7 +139,7 @@ Item {
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "activateVoterButton"
-            enabled: kiosk.pollsState === "open" && !kiosk.kioskFinished
+            enabled: screen.pollsOpen && !kiosk.kioskFinished
             primary: true
             text: qsTr("Start a voter session")
             description: qsTr("Hand the kiosk to the next voter.")
@@ -141,7 +148,7 @@ Item {
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "pausePollsButton"
-            visible: kiosk.pollsState === "open"
+            visible: screen.pollsOpen
             text: qsTr("Pause voting")
             description: qsTr("Stop taking ballots for a while; the polls stay open.")
             onClicked: kiosk.pausePolls()
@@ -149,7 +156,7 @@ Item {
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "resumePollsButton"
-            visible: kiosk.pollsState === "paused"
+            visible: screen.pollsPaused
             text: qsTr("Resume voting")
             description: qsTr("Take ballots again.")
             onClicked: kiosk.resumePolls()
@@ -157,7 +164,7 @@ Item {
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "closePollsButton"
-            visible: (kiosk.pollsState === "open" || kiosk.pollsState === "paused")
+            visible: (screen.pollsOpen || screen.pollsPaused)
                      && !kiosk.closeConfirmationPending
             text: qsTr("Close polls")
             description: qsTr("Close the polls for good and show the closing report.")
@@ -168,7 +175,7 @@ Item {
             width: Math.min(implicitWidth, actions.width)
             objectName: "finishKioskButton"
             visible: kiosk.networked && !kiosk.kioskFinished
-                     && (kiosk.pollsState === "open" || kiosk.pollsState === "paused")
+                     && (screen.pollsOpen || screen.pollsPaused)
                      && !kiosk.closeConfirmationPending && !kiosk.finishConfirmationPending
             text: qsTr("Finish this kiosk")
             description: qsTr("End voting on this kiosk for the day and send its count to the station.")

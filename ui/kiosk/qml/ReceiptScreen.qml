@@ -1,8 +1,13 @@
 // After a cast: the tracking code (groups, the whole code, a QR code) and how to check it later.
 import QtQuick
+import Psephos.Kiosk
 
 Item {
     id: screen
+
+    // The controller this draws (given by whoever creates this).
+    required property KioskController kiosk
+
     objectName: "screen-receipt"
 
     KioskFlickable {
@@ -16,8 +21,8 @@ Item {
 
         Column {
             id: content
-            width: parent.width - Math.round(16 * kiosk.fontScale)  // room for the scroll bar
-            spacing: Math.round(16 * kiosk.fontScale)
+            width: parent.width - Math.round(16 * Theme.fontScale)  // room for the scroll bar
+            spacing: Math.round(16 * Theme.fontScale)
 
             KioskText {
                 objectName: "receiptTitle"
@@ -32,20 +37,21 @@ Item {
             Flow {
                 id: codeAndQr
                 width: parent.width
-                spacing: Math.round(32 * kiosk.fontScale)
+                spacing: Math.round(32 * Theme.fontScale)
 
                 Column {
                     id: codeColumn
                     width: Math.min(codeAndQr.width,
                                     Math.max(groups.lineWidth,
                                              codeAndQr.width - qrImage.width - codeAndQr.spacing))
-                    spacing: Math.round(12 * kiosk.fontScale)
+                    spacing: Math.round(12 * Theme.fontScale)
 
                     KioskText {
                         width: parent.width
                         text: qsTr("Your tracking code")
                     }
                     TrackingCodeGroups {
+                        kiosk: screen.kiosk
                         id: groups
                         width: parent.width
                     }
@@ -86,7 +92,7 @@ Item {
         objectName: "receiptDoneButton"
         anchors.right: parent.right
         anchors.bottom: parent.bottom
-        width: Math.min(Math.max(implicitWidth, 320 * kiosk.fontScale), parent.width)
+        width: Math.min(Math.max(implicitWidth, 320 * Theme.fontScale), parent.width)
         primary: true
         text: qsTr("Done")
         description: qsTr("Finish and leave the kiosk for the next voter.")

@@ -1,16 +1,21 @@
 // A polls report as the controller prepared it: the zero report when the polls open, the closing
 // report when they close. The checkpoint is what observers copy down, so it is shown in full.
 import QtQuick
+import Psephos.Kiosk
 import QtQuick.Layouts
 
 Item {
     id: screen
+
+    // The controller this draws (given by whoever creates this).
+    required property KioskController kiosk
+
     objectName: "screen-report"
 
     component ReportLabel: KioskText {
         Layout.alignment: Qt.AlignTop
         Layout.maximumWidth: reportGrid.width / 3
-        color: kiosk.palette.mutedText
+        color: Theme.mutedText
     }
     component ReportValue: KioskText {
         Layout.fillWidth: true
@@ -27,46 +32,45 @@ Item {
 
         Column {
             id: content
-            width: parent.width - Math.round(16 * kiosk.fontScale)
-            spacing: Math.round(20 * kiosk.fontScale)
+            width: parent.width - Math.round(16 * Theme.fontScale)
+            spacing: Math.round(20 * Theme.fontScale)
 
             KioskText {
                 objectName: "reportTitle"
                 width: parent.width
                 kind: "title"
-                text: kiosk.report.title !== undefined ? kiosk.report.title : ""
+                text: kiosk.report.title
             }
 
             GridLayout {
                 id: reportGrid
                 width: parent.width
                 columns: 2
-                columnSpacing: Math.round(24 * kiosk.fontScale)
-                rowSpacing: Math.round(12 * kiosk.fontScale)
+                columnSpacing: Math.round(24 * Theme.fontScale)
+                rowSpacing: Math.round(12 * Theme.fontScale)
 
                 ReportLabel { text: qsTr("Ballots cast") }
                 ReportValue {
                     objectName: "reportCast"
                     kind: "title"
-                    text: kiosk.report.ballotsCast !== undefined ? String(kiosk.report.ballotsCast) : ""
+                    text: String(kiosk.report.ballotsCast)
                 }
                 ReportLabel { text: qsTr("Ballots challenged") }
                 ReportValue {
                     objectName: "reportChallenged"
                     kind: "title"
-                    text: kiosk.report.ballotsChallenged !== undefined
-                          ? String(kiosk.report.ballotsChallenged) : ""
+                    text: String(kiosk.report.ballotsChallenged)
                 }
                 ReportLabel { text: qsTr("Ledger record") }
                 ReportValue {
                     objectName: "reportRecord"
-                    text: kiosk.report.record !== undefined ? String(kiosk.report.record) : ""
+                    text: kiosk.report.record
                 }
                 ReportLabel { text: qsTr("District checkpoint") }
                 ReportValue {
                     objectName: "reportCheckpoint"
                     monospace: true
-                    text: kiosk.report.checkpoint !== undefined ? kiosk.report.checkpoint : ""
+                    text: kiosk.report.checkpoint
                 }
             }
         }
@@ -77,7 +81,7 @@ Item {
         objectName: "reportDoneButton"
         anchors.right: parent.right
         anchors.bottom: parent.bottom
-        width: Math.min(Math.max(implicitWidth, 320 * kiosk.fontScale), parent.width)
+        width: Math.min(Math.max(implicitWidth, 320 * Theme.fontScale), parent.width)
         primary: true
         text: qsTr("Done")
         description: qsTr("Close the report and go back to the poll worker screen.")

@@ -2,9 +2,14 @@
 // warnings (an undervote), a Change button per contest, then Continue, which encrypts the ballot
 // and shows its tracking code (SealedScreen) before the voter chooses to cast or challenge it.
 import QtQuick
+import Psephos.Kiosk
 
 Item {
     id: screen
+
+    // The controller this draws (given by whoever creates this).
+    required property KioskController kiosk
+
     objectName: "screen-review"
 
     function joinMarks(marks) {
@@ -16,7 +21,7 @@ Item {
     }
 
     // The cursor runs over the contests, then Continue (as the controller counts).
-    readonly property int sealCursor: kiosk.reviewItems.length
+    readonly property int sealCursor: kiosk.reviewItems.count
 
     function showCursor() {
         for (let i = 0; i < reviewRepeater.count; ++i) {
@@ -50,10 +55,10 @@ Item {
             id: content
             // Room for the cursor ring on the left and top, and for the scroll bar on the right.
             x: 8
-            width: parent.width - 8 - Math.round(16 * kiosk.fontScale)
+            width: parent.width - 8 - Math.round(16 * Theme.fontScale)
             topPadding: 8
             bottomPadding: 8
-            spacing: Math.max(16, Math.round(12 * kiosk.fontScale))
+            spacing: Math.max(16, Math.round(12 * Theme.fontScale))
 
             KioskText {
                 width: parent.width
@@ -69,57 +74,63 @@ Item {
 
                 Rectangle {
                     id: card
+                    // The roles of KioskController.reviewItems (ReviewRow).
+                    required property int index
+                    required property int contest
+                    required property string title
+                    required property var marks
+                    required property string warning
+
                     objectName: "reviewItem-" + index
-                    readonly property int contest: modelData.index
-                    readonly property string marksText: screen.joinMarks(modelData.marks)
-                    readonly property bool highlighted: modelData.index === kiosk.cursor
+                    readonly property string marksText: screen.joinMarks(marks)
+                    readonly property bool highlighted: contest === kiosk.cursor
 
                     width: content.width
                     height: cardContent.height + 2 * cardContent.y
                     radius: 10
-                    color: kiosk.palette.surface
+                    color: Theme.surface
                     border.width: highlighted ? 6 : 2
-                    border.color: highlighted ? kiosk.palette.accent : kiosk.palette.border
+                    border.color: highlighted ? Theme.accent : Theme.border
 
                     Column {
                         id: cardContent
-                        x: Math.round(16 * kiosk.fontScale)
-                        y: Math.round(12 * kiosk.fontScale)
+                        x: Math.round(16 * Theme.fontScale)
+                        y: Math.round(12 * Theme.fontScale)
                         width: card.width - 2 * x
-                        spacing: Math.round(8 * kiosk.fontScale)
+                        spacing: Math.round(8 * Theme.fontScale)
 
                         KioskText {
-                            objectName: "reviewTitle-" + index
+                            objectName: "reviewTitle-" + card.index
                             width: parent.width
                             font.bold: true
-                            text: modelData.title
+                            text: card.title
                         }
                         KioskText {
-                            objectName: "reviewMarks-" + index
+                            objectName: "reviewMarks-" + card.index
                             width: parent.width
                             kind: "button"
-                            color: card.marksText !== "" ? kiosk.palette.text : kiosk.palette.mutedText
+                            color: card.marksText !== "" ? Theme.text : Theme.mutedText
                             font.italic: card.marksText === ""
                             text: card.marksText !== "" ? card.marksText : qsTr("No selection")
                         }
                         KioskText {
-                            objectName: "reviewWarning-" + index
+                            objectName: "reviewWarning-" + card.index
                             width: parent.width
                             visible: text !== ""
-                            color: kiosk.palette.warning
+                            color: Theme.warning
                             font.bold: true
-                            text: modelData.warning !== undefined ? modelData.warning : ""
+                            text: card.warning
                         }
                         BigButton {
-                            objectName: "change-" + index
-                            width: Math.min(parent.width, Math.max(implicitWidth, 240 * kiosk.fontScale))
+                            objectName: "change-" + card.index
+                            width: Math.min(parent.width, Math.max(implicitWidth, 240 * Theme.fontScale))
                             highlighted: card.highlighted
                             text: qsTr("Change")
-                            accessibleName: qsTr("Change %1").arg(modelData.title)
+                            accessibleName: qsTr("Change %1").arg(card.title)
                             description: card.marksText !== ""
                                          ? qsTr("Now marked: %1").arg(card.marksText)
                                          : qsTr("No selection")
-                            onClicked: kiosk.changeContest(modelData.index)
+                            onClicked: kiosk.changeContest(card.contest)
                         }
                     }
                 }

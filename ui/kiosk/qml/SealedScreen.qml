@@ -3,9 +3,14 @@
 // reveals what this same ballot contains (its code does not change) and it is not counted;
 // Change discards it and returns to the review (a new ballot is sealed afterwards).
 import QtQuick
+import Psephos.Kiosk
 
 Item {
     id: screen
+
+    // The controller this draws (given by whoever creates this).
+    required property KioskController kiosk
+
     objectName: "screen-sealed"
 
     // The cursor runs over Cast, Challenge, Change (as the controller counts).
@@ -33,10 +38,10 @@ Item {
         Column {
             id: content
             x: 8
-            width: parent.width - 8 - Math.round(16 * kiosk.fontScale)
+            width: parent.width - 8 - Math.round(16 * Theme.fontScale)
             topPadding: 8
             bottomPadding: 8
-            spacing: Math.round(14 * kiosk.fontScale)
+            spacing: Math.round(14 * Theme.fontScale)
 
             KioskText {
                 objectName: "sealedTitle"
@@ -50,19 +55,20 @@ Item {
             Flow {
                 id: codeAndQr
                 width: parent.width
-                spacing: Math.round(32 * kiosk.fontScale)
+                spacing: Math.round(32 * Theme.fontScale)
 
                 Column {
                     width: Math.min(codeAndQr.width,
                                     Math.max(groups.lineWidth,
                                              codeAndQr.width - qrImage.width - codeAndQr.spacing))
-                    spacing: Math.round(12 * kiosk.fontScale)
+                    spacing: Math.round(12 * Theme.fontScale)
 
                     KioskText {
                         width: parent.width
                         text: qsTr("Tracking code of this ballot")
                     }
                     TrackingCodeGroups {
+                        kiosk: screen.kiosk
                         id: groups
                         width: parent.width
                     }

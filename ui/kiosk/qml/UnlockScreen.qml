@@ -2,9 +2,14 @@
 // this kiosk's polls do not close. The controller checks it and rate-limits attempts; this screen
 // only collects the text and clears it after every try.
 import QtQuick
+import Psephos.Kiosk
 
 Item {
     id: screen
+
+    // The controller this draws (given by whoever creates this).
+    required property KioskController kiosk
+
     objectName: "screen-unlock"
 
     function submit() {
@@ -20,10 +25,10 @@ Item {
 
         Column {
             id: content
-            width: Math.min(parent.width, Math.round(720 * Math.max(1, kiosk.fontScale * 0.75)))
+            width: Math.min(parent.width, Math.round(720 * Math.max(1, Theme.fontScale * 0.75)))
             anchors.horizontalCenter: parent.horizontalCenter
             anchors.verticalCenter: parent.verticalCenter
-            spacing: Math.round(20 * kiosk.fontScale)
+            spacing: Math.round(20 * Theme.fontScale)
 
             KioskText {
                 id: heading
@@ -37,7 +42,7 @@ Item {
             Rectangle {
                 objectName: "passphraseField"
                 width: parent.width
-                height: passphraseInput.implicitHeight + 2 * Math.round(14 * kiosk.fontScale)
+                height: passphraseInput.implicitHeight + 2 * Math.round(14 * Theme.fontScale)
                 // The field, as screen readers see it. Qt 6.4 gives a password edit (and a
                 // TextInput in password mode) no accessible name at all, so the field is announced
                 // here, by name, and the input itself is not announced twice; its characters are
@@ -50,23 +55,23 @@ Item {
                 Accessible.focusable: true
                 Accessible.focused: passphraseInput.activeFocus
                 radius: 10
-                color: kiosk.palette.surface
+                color: Theme.surface
                 border.width: passphraseInput.activeFocus ? 6 : 2
-                border.color: passphraseInput.activeFocus ? kiosk.palette.accent : kiosk.palette.border
+                border.color: passphraseInput.activeFocus ? Theme.accent : Theme.border
 
                 TextInput {
                     id: passphraseInput
                     objectName: "passphraseInput"
                     anchors.verticalCenter: parent.verticalCenter
-                    x: Math.round(16 * kiosk.fontScale)
+                    x: Math.round(16 * Theme.fontScale)
                     width: parent.width - 2 * x
                     focus: true
                     echoMode: TextInput.Password
                     passwordCharacter: "•"
-                    color: kiosk.palette.text
-                    selectionColor: kiosk.palette.accent
-                    selectedTextColor: kiosk.palette.accentText
-                    font.pixelSize: Math.round(26 * kiosk.fontScale)
+                    color: Theme.text
+                    selectionColor: Theme.accent
+                    selectedTextColor: Theme.accentText
+                    font.pixelSize: Math.round(26 * Theme.fontScale)
                     clip: true
                     inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText | Qt.ImhNoAutoUppercase
 
@@ -96,7 +101,7 @@ Item {
                 objectName: "unlockMessage"
                 width: parent.width
                 visible: text !== ""
-                color: kiosk.palette.warning
+                color: Theme.warning
                 font.bold: true
                 text: kiosk.unlockMessage
                 Accessible.role: Accessible.AlertMessage
@@ -105,7 +110,7 @@ Item {
 
             Row {
                 width: parent.width
-                spacing: Math.round(16 * kiosk.fontScale)
+                spacing: Math.round(16 * Theme.fontScale)
 
                 BigButton {
                     objectName: "cancelUnlock"

@@ -1,8 +1,13 @@
 // The first screen of a voter session: what the access bar above can do, and the way in.
 import QtQuick
+import Psephos.Kiosk
 
 Item {
     id: screen
+
+    // The controller this draws (given by whoever creates this).
+    required property KioskController kiosk
+
     objectName: "screen-welcome"
 
     KioskFlickable {
@@ -15,9 +20,9 @@ Item {
 
         Column {
             id: content
-            width: parent.width - Math.round(16 * kiosk.fontScale)
+            width: parent.width - Math.round(16 * Theme.fontScale)
             anchors.verticalCenter: parent.verticalCenter
-            spacing: Math.round(24 * kiosk.fontScale)
+            spacing: Math.round(24 * Theme.fontScale)
 
             KioskText {
                 width: parent.width
@@ -45,7 +50,7 @@ Item {
         objectName: "startButton"
         anchors.horizontalCenter: parent.horizontalCenter
         anchors.bottom: parent.bottom
-        width: Math.min(Math.max(implicitWidth, 480 * kiosk.fontScale), parent.width)
+        width: Math.min(Math.max(implicitWidth, 480 * Theme.fontScale), parent.width)
         primary: true
         text: qsTr("Start voting")
         description: qsTr("Show the first contest on your ballot.")

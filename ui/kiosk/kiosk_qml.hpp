@@ -1,0 +1,31 @@
+// Loads the kiosk's QML module (Psephos.Kiosk, ui/kiosk/CMakeLists.txt) into an engine: imports
+// its static plugin (once per executable: include this header in one file only), makes the
+// module's qrc:/ directory an import path (Qt 6.4 has no qrc:/qt/qml default), gives the engine
+// the QR code images (image://qr/) and Main.qml's window its controller, the required property
+// `kiosk`. Shared by psephos-kiosk and the tests that drive the real QML.
+#pragma once
+
+#include <QtQml/qqmlextensionplugin.h>
+#include <QQmlApplicationEngine>
+#include <QVariantMap>
+
+#include "kiosk_controller.hpp"
+#include "qr_image_provider.hpp"
+
+Q_IMPORT_QML_PLUGIN(Psephos_KioskPlugin)
+
+namespace psephos::ui {
+
+// The window, in the module's resources.
+inline const QString kiosk_main_qml = QStringLiteral("qrc:/Psephos/Kiosk/Main.qml");
+
+// Readies the engine to load kiosk_main_qml with `kiosk` as the window's controller (which
+// retranslates the engine when the voter changes the language).
+inline void prepare_kiosk_engine(QQmlApplicationEngine& engine, KioskController& kiosk) {
+    kiosk.setEngine(&engine);
+    engine.addImportPath(QStringLiteral("qrc:/"));
+    engine.addImageProvider(QStringLiteral("qr"), new QrImageProvider);
+    engine.setInitialProperties({{QStringLiteral("kiosk"), QVariant::fromValue(&kiosk)}});
+}
+
+}  // namespace psephos::ui
