@@ -1,5 +1,9 @@
 // The modular ledger: durable casting, signed checkpoints and proofs, reopening with tamper
 // detection, rejections that change nothing, and byte-identical logs whatever the thread count.
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include <rocksdb/db.h>
 
 #include <QTemporaryDir>
@@ -536,6 +540,52 @@ private slots:
         QCOMPARE(
             ledger->casting().status(0).ballots_cast + ledger->casting().status(1).ballots_cast,
             std::uint64_t{36});
+    }
+
+    // A kiosk's submit during a bulk ingest: its validation goes ahead of the ingest's queue, so
+    // it is acknowledged while most of the ingest is still to do (in another district: within a
+    // district, records are committed in submission order). The bulk is copies of one ballot —
+    // each copy costs a full validation, the copies after the first are refused as repeats.
+    void a_live_submit_is_acknowledged_while_a_bulk_ingest_is_in_flight() {
+        test::LedgerScenario s;
+        QTemporaryDir dir;
+        auto ledger = create_ledger(options_for(dir, 2, 8), s);
+        require_all_ok(ledger->ingest(s.opening()));
+        constexpr std::size_t bulk_size = 2000;
+        const std::vector<Bytes> bulk(bulk_size, s.next_cast(0, 0));
+        const Bytes live = s.next_cast(1, 0);
+        const LedgerStatistics before = ledger->statistics();
+        auto done = [&] {
+            const LedgerStatistics now = ledger->statistics();
+            return (now.records_appended - before.records_appended) +
+                   (now.records_rejected - before.records_rejected);
+        };
+        std::atomic<bool> ingest_returned{false};
+        std::vector<Result<Receipt>> results;
+        {
+            std::jthread bulk_thread([&] {
+                results = ledger->ingest(bulk);
+                ingest_returned = true;
+            });
+            // Once the first batch is committed, the whole ingest is queued.
+            while (done() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            auto receipt = ledger->submit(live).get();
+            const std::uint64_t done_at_live = done();
+            QVERIFY2(receipt, receipt ? "" : receipt.error().message.c_str());
+            QCOMPARE(receipt.value().log, std::string("d2"));
+            QVERIFY2(!ingest_returned, "the live ballot waited for the whole ingest");
+            // FIFO validation would have put the live ballot behind all 2000.
+            QVERIFY2(done_at_live < bulk_size / 2,
+                     qPrintable(QString("%1 of %2 bulk records were done when the live ballot "
+                                        "was acknowledged")
+                                    .arg(done_at_live - 1)
+                                    .arg(bulk_size)));
+        }
+        QCOMPARE(results.size(), bulk_size);
+        QVERIFY(results.front());
+        for (std::size_t i = 1; i < bulk_size; ++i) QVERIFY(!results[i]);
+        QCOMPARE(ledger->casting().status(0).ballots_cast, std::uint64_t{1});
+        QCOMPARE(ledger->casting().status(1).ballots_cast, std::uint64_t{1});
     }
 
     void election_log_holds_each_districts_checkpoint_and_proves_it() {

@@ -222,18 +222,22 @@ void Ledger::Impl::enqueue(std::size_t d, std::vector<std::shared_ptr<Item>> ite
         for (const auto& item : items) queues[d]->items.push_back(item);
     }
     for (auto& item : items) {
-        pool->post([this, d, item] {
-            auto validated = item->module->validate(item->bytes);
-            detail::DistrictQueue& q = *queues[d];
-            std::lock_guard lock(q.mutex);
-            if (validated) {
-                item->validated = std::move(validated).value();
-            } else {
-                item->error = validated.error();
-            }
-            item->ready = true;
-            schedule_sequencer(d);
-        });
+        const auto priority =
+            item->group == 0 ? detail::TaskPriority::live : detail::TaskPriority::bulk;
+        pool->post(
+            [this, d, item] {
+                auto validated = item->module->validate(item->bytes);
+                detail::DistrictQueue& q = *queues[d];
+                std::lock_guard lock(q.mutex);
+                if (validated) {
+                    item->validated = std::move(validated).value();
+                } else {
+                    item->error = validated.error();
+                }
+                item->ready = true;
+                schedule_sequencer(d);
+            },
+            priority);
     }
 }
 
@@ -241,7 +245,7 @@ void Ledger::Impl::schedule_sequencer(std::size_t d) {
     detail::DistrictQueue& q = *queues[d];
     if (q.sequencer_scheduled || q.items.empty() || !q.items.front()->ready) return;
     q.sequencer_scheduled = true;
-    pool->post([this, d] { run_sequencer(d); }, true);
+    pool->post([this, d] { run_sequencer(d); }, detail::TaskPriority::sequencer);
 }
 
 std::vector<std::shared_ptr<detail::Item>> Ledger::Impl::take_ready(
