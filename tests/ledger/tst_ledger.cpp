@@ -542,6 +542,30 @@ private slots:
             std::uint64_t{36});
     }
 
+    // The sequencer is scheduled for an ingest batch once it is validated whole, not at each
+    // validation (it would scan the partly validated batch and find nothing to commit): at most one
+    // run per batch, whatever the order the pool validates in.
+    void ingest_schedules_the_sequencer_once_per_validated_batch() {
+        test::LedgerScenario s;
+        QTemporaryDir dir;
+        auto ledger = create_ledger(options_for(dir, 2, 8), s);
+        require_all_ok(ledger->ingest(s.opening()));
+        std::vector<Bytes> ballots;
+        for (int i = 0; i < 40; ++i)
+            ballots.push_back(s.next_cast(i < 24 ? 0 : 1, static_cast<std::uint64_t>(i)));
+        const LedgerStatistics before = ledger->statistics();
+        require_all_ok(ledger->ingest(ballots));
+        const LedgerStatistics after = ledger->statistics();
+        // 24 ballots in d1 and 16 in d2, in batches of 8: 5 batches, one synced write each.
+        QCOMPARE(after.synced_writes - before.synced_writes, std::uint64_t{5});
+        QVERIFY(after.sequencer_runs > before.sequencer_runs);
+        QVERIFY2(after.sequencer_runs - before.sequencer_runs <= 5,
+                 qPrintable(QString("%1 sequencer runs for 5 batches")
+                                .arg(after.sequencer_runs - before.sequencer_runs)));
+        QCOMPARE(ledger->status("d1").value().size, std::uint64_t{2 + 24});
+        QCOMPARE(ledger->status("d2").value().size, std::uint64_t{2 + 16});
+    }
+
     // A kiosk's submit during a bulk ingest: its validation goes ahead of the ingest's queue, so
     // it is acknowledged while most of the ingest is still to do (in another district: within a
     // district, records are committed in submission order). The bulk is copies of one ballot —
