@@ -87,6 +87,66 @@ void write_public_point_seeds(CorpusWriter& corpus) {
     seed("identity", Point::identity(), Point::generator(), Scalar::random(), Scalar::random());
 }
 
+// Programs for fuzz_group_backends (its header gives the opcodes): decoding real values, mapping
+// uniform bytes, and every operation once on them, with zero, one, L − 1, small and full scalars.
+void write_group_backends_seeds(CorpusWriter& corpus) {
+    const auto& s = fuzz::range_statement();
+    auto full = [](Bytes& out, const Scalar& a) {
+        out.push_back(4);
+        append(out, a.bytes());
+    };
+    auto decode = [](Bytes& out, const Point& p, std::uint8_t to) {
+        out.push_back(0);
+        append(out, p.bytes());
+        out.push_back(to);
+    };
+    Bytes values;
+    decode(values, s.ciphertext.alpha, 2);
+    decode(values, s.ciphertext.beta, 3);
+    decode(values, s.public_key, 4);
+    values.insert(values.end(), {2, 2, 3, 5, 3, 5, 4, 6, 4, 6, 7});  // add, subtract, negate
+    values.push_back(5);                                             // a·G + b·P
+    full(values, Scalar::random());
+    full(values, Scalar::random());
+    values.insert(values.end(), {4, 5});
+    values.push_back(6);  // a·P + b·Q
+    full(values, Scalar::from_uint64(1).negate());
+    values.push_back(2);
+    values.insert(values.end(), {3, 7, 3});  // b = 7
+    values.push_back(6);
+    values.push_back(7);  // Σ of five terms
+    values.push_back(4);
+    for (std::uint8_t i = 0; i < 5; ++i) {
+        full(values, Scalar::random());
+        values.push_back(static_cast<std::uint8_t>(i + 1));
+    }
+    values.push_back(0);
+    values.insert(values.end(), {8, 0, 5, 8, 3, 3});  // compare
+    corpus.write("fuzz_group_backends", "decoded-values", values);
+
+    Bytes mapped;
+    for (std::uint8_t to = 2; to < 5; ++to) {
+        mapped.push_back(1);
+        const Scalar a = Scalar::random(), b = Scalar::random();
+        append(mapped, a.bytes());
+        append(mapped, b.bytes());
+        mapped.push_back(to);
+    }
+    // Edge scalars: a·G + 0·P, 0·G + 1·P, then a sum with zero and repeated terms.
+    mapped.insert(mapped.end(), {5, 3, 9, 0, 2, 5, 5, 0, 1, 3, 6});
+    mapped.insert(mapped.end(), {7, 4, 0, 2, 1, 2, 2, 2, 3, 0, 3, 3, 200, 4, 7});
+    corpus.write("fuzz_group_backends", "mapped-edge-scalars", mapped);
+    // An encoding libsodium refuses (not canonical: p itself), then the identity.
+    Bytes refused{0};
+    append(refused, Bytes{0xed, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                          0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                          0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f});
+    refused.push_back(2);
+    decode(refused, Point::identity(), 3);
+    refused.insert(refused.end(), {8, 3, 0});
+    corpus.write("fuzz_group_backends", "refused-and-identity", refused);
+}
+
 void write_scalar_seeds(CorpusWriter& corpus) {
     corpus.write("fuzz_scalar", "zero", Scalar().bytes());
     corpus.write("fuzz_scalar", "one", Scalar::from_uint64(1).bytes());
@@ -226,6 +286,7 @@ int main(int argc, char** argv) {
     CorpusWriter corpus(argv[1]);
     write_point_seeds(corpus);
     write_public_point_seeds(corpus);
+    write_group_backends_seeds(corpus);
     write_scalar_seeds(corpus);
     write_ciphertext_seeds(corpus);
     write_challenge_response_seeds(corpus);

@@ -1,5 +1,9 @@
 // The modular ledger: durable casting, signed checkpoints and proofs, reopening with tamper
 // detection, rejections that change nothing, and byte-identical logs whatever the thread count.
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include <rocksdb/db.h>
 
 #include <QTemporaryDir>
@@ -536,6 +540,76 @@ private slots:
         QCOMPARE(
             ledger->casting().status(0).ballots_cast + ledger->casting().status(1).ballots_cast,
             std::uint64_t{36});
+    }
+
+    // The sequencer is scheduled for an ingest batch once it is validated whole, not at each
+    // validation (it would scan the partly validated batch and find nothing to commit): at most one
+    // run per batch, whatever the order the pool validates in.
+    void ingest_schedules_the_sequencer_once_per_validated_batch() {
+        test::LedgerScenario s;
+        QTemporaryDir dir;
+        auto ledger = create_ledger(options_for(dir, 2, 8), s);
+        require_all_ok(ledger->ingest(s.opening()));
+        std::vector<Bytes> ballots;
+        for (int i = 0; i < 40; ++i)
+            ballots.push_back(s.next_cast(i < 24 ? 0 : 1, static_cast<std::uint64_t>(i)));
+        const LedgerStatistics before = ledger->statistics();
+        require_all_ok(ledger->ingest(ballots));
+        const LedgerStatistics after = ledger->statistics();
+        // 24 ballots in d1 and 16 in d2, in batches of 8: 5 batches, one synced write each.
+        QCOMPARE(after.synced_writes - before.synced_writes, std::uint64_t{5});
+        QVERIFY(after.sequencer_runs > before.sequencer_runs);
+        QVERIFY2(after.sequencer_runs - before.sequencer_runs <= 5,
+                 qPrintable(QString("%1 sequencer runs for 5 batches")
+                                .arg(after.sequencer_runs - before.sequencer_runs)));
+        QCOMPARE(ledger->status("d1").value().size, std::uint64_t{2 + 24});
+        QCOMPARE(ledger->status("d2").value().size, std::uint64_t{2 + 16});
+    }
+
+    // A kiosk's submit during a bulk ingest: its validation goes ahead of the ingest's queue, so
+    // it is acknowledged while most of the ingest is still to do (in another district: within a
+    // district, records are committed in submission order). The bulk is copies of one ballot —
+    // each copy costs a full validation, the copies after the first are refused as repeats.
+    void a_live_submit_is_acknowledged_while_a_bulk_ingest_is_in_flight() {
+        test::LedgerScenario s;
+        QTemporaryDir dir;
+        auto ledger = create_ledger(options_for(dir, 2, 8), s);
+        require_all_ok(ledger->ingest(s.opening()));
+        constexpr std::size_t bulk_size = 2000;
+        const std::vector<Bytes> bulk(bulk_size, s.next_cast(0, 0));
+        const Bytes live = s.next_cast(1, 0);
+        const LedgerStatistics before = ledger->statistics();
+        auto done = [&] {
+            const LedgerStatistics now = ledger->statistics();
+            return (now.records_appended - before.records_appended) +
+                   (now.records_rejected - before.records_rejected);
+        };
+        std::atomic<bool> ingest_returned{false};
+        std::vector<Result<Receipt>> results;
+        {
+            std::jthread bulk_thread([&] {
+                results = ledger->ingest(bulk);
+                ingest_returned = true;
+            });
+            // Once the first batch is committed, the whole ingest is queued.
+            while (done() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            auto receipt = ledger->submit(live).get();
+            const std::uint64_t done_at_live = done();
+            QVERIFY2(receipt, receipt ? "" : receipt.error().message.c_str());
+            QCOMPARE(receipt.value().log, std::string("d2"));
+            QVERIFY2(!ingest_returned, "the live ballot waited for the whole ingest");
+            // FIFO validation would have put the live ballot behind all 2000.
+            QVERIFY2(done_at_live < bulk_size / 2,
+                     qPrintable(QString("%1 of %2 bulk records were done when the live ballot "
+                                        "was acknowledged")
+                                    .arg(done_at_live - 1)
+                                    .arg(bulk_size)));
+        }
+        QCOMPARE(results.size(), bulk_size);
+        QVERIFY(results.front());
+        for (std::size_t i = 1; i < bulk_size; ++i) QVERIFY(!results[i]);
+        QCOMPARE(ledger->casting().status(0).ballots_cast, std::uint64_t{1});
+        QCOMPARE(ledger->casting().status(1).ballots_cast, std::uint64_t{1});
     }
 
     void election_log_holds_each_districts_checkpoint_and_proves_it() {

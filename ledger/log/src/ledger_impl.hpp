@@ -64,6 +64,9 @@ struct Item {
 struct DistrictQueue {
     std::mutex mutex;
     std::deque<std::shared_ptr<Item>> items;
+    // By ingest batch (Item::group) in `items`: its records not validated yet. The sequencer is
+    // scheduled for a batch once, when this reaches 0, instead of at every validation.
+    std::map<std::uint64_t, std::size_t> unvalidated;
     bool sequencer_scheduled = false;
 };
 
@@ -103,6 +106,7 @@ public:
     std::uint64_t pending = 0;
     std::atomic<std::uint64_t> next_group{1};
     std::atomic<std::uint64_t> records_appended{0}, records_rejected{0}, events_appended{0};
+    std::atomic<std::uint64_t> sequencer_runs{0};
 
     std::unique_ptr<detail::TaskPool> pool;  // last: its workers stop before the rest goes
 
@@ -147,7 +151,8 @@ public:
     Result<std::vector<Receipt>> ingest_all_or_nothing(std::vector<Bytes> records,
                                                        election::ActorRole actor);
     void enqueue(std::size_t d, std::vector<std::shared_ptr<Item>> items);
-    // Called with the queue's mutex held.
+    // Schedules the district's sequencer if its queue's head is committable and none is
+    // scheduled; called with the queue's mutex held.
     void schedule_sequencer(std::size_t d);
     // The next batch ready to commit, or nothing; called with the queue's mutex held.
     std::vector<std::shared_ptr<Item>> take_ready(detail::DistrictQueue& q) const;

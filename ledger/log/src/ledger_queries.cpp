@@ -97,7 +97,7 @@ Result<std::vector<Hash32>> Ledger::Impl::prove_consistency(std::string_view log
 
 LedgerStatistics Ledger::Impl::statistics() const {
     return {store->synced_writes(), records_appended.load(), records_rejected.load(),
-            events_appended.load()};
+            events_appended.load(), sequencer_runs.load()};
 }
 
 election::AnchorBook::ElectionRootLookup Ledger::Impl::election_root_lookup() const {

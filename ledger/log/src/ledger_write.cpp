@@ -219,47 +219,62 @@ void Ledger::Impl::enqueue(std::size_t d, std::vector<std::shared_ptr<Item>> ite
     }
     {
         std::lock_guard lock(queues[d]->mutex);
-        for (const auto& item : items) queues[d]->items.push_back(item);
+        for (const auto& item : items) {
+            queues[d]->items.push_back(item);
+            if (item->group != 0) ++queues[d]->unvalidated[item->group];
+        }
     }
     for (auto& item : items) {
-        pool->post([this, d, item] {
-            auto validated = item->module->validate(item->bytes);
-            detail::DistrictQueue& q = *queues[d];
-            std::lock_guard lock(q.mutex);
-            if (validated) {
-                item->validated = std::move(validated).value();
-            } else {
-                item->error = validated.error();
-            }
-            item->ready = true;
-            schedule_sequencer(d);
-        });
+        const auto priority =
+            item->group == 0 ? detail::TaskPriority::live : detail::TaskPriority::bulk;
+        pool->post(
+            [this, d, item] {
+                auto validated = item->module->validate(item->bytes);
+                detail::DistrictQueue& q = *queues[d];
+                std::lock_guard lock(q.mutex);
+                if (validated) {
+                    item->validated = std::move(validated).value();
+                } else {
+                    item->error = validated.error();
+                }
+                item->ready = true;
+                // A live record may be the head; an ingest batch only once it is validated whole
+                // (the sequencer would find nothing to commit in a part of one).
+                if (item->group == 0 || --q.unvalidated[item->group] == 0) schedule_sequencer(d);
+            },
+            priority);
     }
 }
 
+namespace {
+
+// Whether the sequencer has something to commit: a validated live record at the head, or the
+// head's ingest batch validated whole. Called with the queue's mutex held.
+bool head_committable(const detail::DistrictQueue& q) {
+    if (q.items.empty() || !q.items.front()->ready) return false;
+    const std::uint64_t group = q.items.front()->group;
+    return group == 0 || q.unvalidated.at(group) == 0;
+}
+
+}  // namespace
+
 void Ledger::Impl::schedule_sequencer(std::size_t d) {
     detail::DistrictQueue& q = *queues[d];
-    if (q.sequencer_scheduled || q.items.empty() || !q.items.front()->ready) return;
+    if (q.sequencer_scheduled || !head_committable(q)) return;
     q.sequencer_scheduled = true;
-    pool->post([this, d] { run_sequencer(d); }, true);
+    pool->post([this, d] { run_sequencer(d); }, detail::TaskPriority::sequencer);
 }
 
 std::vector<std::shared_ptr<detail::Item>> Ledger::Impl::take_ready(
     detail::DistrictQueue& q) const {
+    if (!head_committable(q)) return {};
     std::size_t n = 0;
-    if (q.items.empty() || !q.items.front()->ready) return {};
     const std::uint64_t group = q.items.front()->group;
     if (group != 0) {
-        bool complete = false;
-        for (const auto& item : q.items) {
-            if (item->group != group || !item->ready) break;
-            ++n;
-            if (item->ends_group) {
-                complete = true;
-                break;
-            }
-        }
-        if (!complete) return {};
+        // Validated whole: its records are contiguous (enqueued under one lock) up to ends_group.
+        while (!q.items[n]->ends_group) ++n;
+        ++n;
+        q.unvalidated.erase(group);
     } else {
         while (n < q.items.size() && n < options.max_batch && q.items[n]->group == 0 &&
                q.items[n]->ready)
@@ -272,6 +287,7 @@ std::vector<std::shared_ptr<detail::Item>> Ledger::Impl::take_ready(
 }
 
 void Ledger::Impl::run_sequencer(std::size_t d) {
+    ++sequencer_runs;
     detail::DistrictQueue& q = *queues[d];
     for (;;) {
         std::vector<std::shared_ptr<Item>> batch;

@@ -1,9 +1,13 @@
-// The executor's one thread pool: a fixed number of joined workers taking tasks from two FIFO
-// queues. Sequencer tasks (appending and committing a district's batch) go to the urgent queue so
-// a commit never waits behind a long backlog of proof verification.
+// The executor's one thread pool: a fixed number of joined workers taking tasks from three FIFO
+// queues, each only when the ones before it are empty. Sequencer tasks (appending and committing
+// a district's batch) come first so a commit never waits behind a backlog of proof verification;
+// then live submissions' validations, so a kiosk's ballot does not wait behind a bulk ingest's
+// (docs/ledger.md §7); then everything else (bulk validation, reopening, tallies).
 #pragma once
 
+#include <array>
 #include <condition_variable>
+#include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -11,6 +15,8 @@
 #include <vector>
 
 namespace psephos::ledger::detail {
+
+enum class TaskPriority { sequencer, live, bulk };
 
 class TaskPool {
 public:
@@ -33,10 +39,10 @@ public:
 
     unsigned size() const { return static_cast<unsigned>(workers_.size()); }
 
-    void post(std::function<void()> task, bool urgent = false) {
+    void post(std::function<void()> task, TaskPriority priority = TaskPriority::bulk) {
         {
             std::lock_guard lock(mutex_);
-            (urgent ? urgent_ : normal_).push_back(std::move(task));
+            queues_[static_cast<std::size_t>(priority)].push_back(std::move(task));
         }
         ready_.notify_one();
     }
@@ -47,20 +53,30 @@ private:
             std::function<void()> task;
             {
                 std::unique_lock lock(mutex_);
-                ready_.wait(lock,
-                            [&] { return stopping_ || !urgent_.empty() || !normal_.empty(); });
-                auto& queue = !urgent_.empty() ? urgent_ : normal_;
-                if (queue.empty()) return;  // stopping and nothing left
-                task = std::move(queue.front());
-                queue.pop_front();
+                std::deque<std::function<void()>>* queue = nullptr;
+                ready_.wait(lock, [&] {
+                    queue = first_nonempty();
+                    return stopping_ || queue != nullptr;
+                });
+                if (queue == nullptr) return;  // stopping and nothing left
+                task = std::move(queue->front());
+                queue->pop_front();
             }
             task();
         }
     }
 
+    // Called with the mutex held.
+    std::deque<std::function<void()>>* first_nonempty() {
+        for (auto& queue : queues_) {
+            if (!queue.empty()) return &queue;
+        }
+        return nullptr;
+    }
+
     std::mutex mutex_;
     std::condition_variable ready_;
-    std::deque<std::function<void()>> urgent_, normal_;
+    std::array<std::deque<std::function<void()>>, 3> queues_;  // by TaskPriority
     bool stopping_ = false;
     std::vector<std::jthread> workers_;  // last: joined first
 };

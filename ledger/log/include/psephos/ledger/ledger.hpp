@@ -96,6 +96,9 @@ struct LedgerStatistics {
     std::uint64_t records_appended = 0;  // to district logs
     std::uint64_t records_rejected = 0;
     std::uint64_t events_appended = 0;
+    // Sequencer tasks run: each commits every batch of its district that is ready. An ingest
+    // batch schedules one once it is validated whole, a live record when it is validated.
+    std::uint64_t sequencer_runs = 0;
 };
 
 class Ledger {
