@@ -59,6 +59,22 @@ Timing time_phase(const std::function<void()>& fn) {
     return {seconds_since(start), process_cpu_seconds() - cpu_start};
 }
 
+// A fresh ledger with T threads in `directory` (removed with it), for the workload's approval.
+std::unique_ptr<ledger::Ledger> create_ledger(const election::ElectionContext& election,
+                                              const Workload& w, unsigned threads,
+                                              const TemporaryDirectory& directory) {
+    ledger::LedgerOptions options;
+    options.directory = directory.path() / "ledger";
+    options.threads = threads;
+    auto created =
+        ledger::Ledger::create(options, election, w.approval, ledger::LedgerKey::generate());
+    if (!created) {
+        throw std::runtime_error("creating a ledger in " + directory.path().string() + ": " +
+                                 created.error().message);
+    }
+    return std::move(created).value();
+}
+
 struct IngestRun {
     Timing timing;
     std::uint64_t synced_writes = 0;
@@ -69,16 +85,7 @@ struct IngestRun {
 IngestRun time_ingest(const election::ElectionContext& election, const Workload& w,
                       unsigned threads) {
     const TemporaryDirectory directory("ledger");
-    ledger::LedgerOptions options;
-    options.directory = directory.path() / "ledger";
-    options.threads = threads;
-    auto created =
-        ledger::Ledger::create(options, election, w.approval, ledger::LedgerKey::generate());
-    if (!created) {
-        throw std::runtime_error("creating a ledger in " + directory.path().string() + ": " +
-                                 created.error().message);
-    }
-    std::unique_ptr<ledger::Ledger> ledger = std::move(created).value();
+    std::unique_ptr<ledger::Ledger> ledger = create_ledger(election, w, threads, directory);
     const std::string run =
         "ingest with " + std::to_string(threads) + (threads == 1 ? " thread" : " threads");
     require_all_accepted(ledger->ingest(w.opening, election::ActorRole::election_official),
@@ -112,16 +119,7 @@ struct LiveRun {
 LiveRun time_live_during_ingest(const election::ElectionContext& election, const Workload& w,
                                 unsigned threads) {
     const TemporaryDirectory directory("ledger-live");
-    ledger::LedgerOptions options;
-    options.directory = directory.path() / "ledger";
-    options.threads = threads;
-    auto created =
-        ledger::Ledger::create(options, election, w.approval, ledger::LedgerKey::generate());
-    if (!created) {
-        throw std::runtime_error("creating a ledger in " + directory.path().string() + ": " +
-                                 created.error().message);
-    }
-    std::unique_ptr<ledger::Ledger> ledger = std::move(created).value();
+    std::unique_ptr<ledger::Ledger> ledger = create_ledger(election, w, threads, directory);
     require_all_accepted(ledger->ingest(w.opening, election::ActorRole::election_official),
                          "live during ingest, registrations and polls opened");
     std::vector<Bytes> bulk, live;
