@@ -7,6 +7,7 @@
 // two `psephos-witness` processes cosign the county's final election checkpoint and the county
 // keeps the cosigned notes as DIR/cosignatures/<SHA-256 of the witness name>/_election.note. A
 // stations file that breaks its rules stops the county before it listens, naming the line.
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -23,6 +24,7 @@
 #include "psephos/crypto/scalar.hpp"
 #include "psephos/station/witness_submitter.hpp"
 #include "psephos_process.hpp"
+#include "witness_processes.hpp"
 
 using namespace psephos;
 using test::describe;
@@ -53,36 +55,14 @@ class TestCountyCli : public QObject {
     Q_OBJECT
 
     QTemporaryDir dir_;
-    std::vector<std::unique_ptr<QProcess>> witnesses_;
-    std::vector<crypto::CosignerKey> witness_keys_;
+    test::WitnessProcesses witnesses_;
     QString path(const QString& name) const { return dir_.filePath(name); }
 
     // Two `psephos-witness serve` processes that know the log `verifier`; returns the witnesses
-    // file ("HOST:PORT VKEY" lines) for --witnesses.
+    // file for --witnesses.
     QString start_witnesses(const QString& verifier) {
-        write_file(path("witness-logs"), verifier.toUtf8() + "\n");
-        QByteArray lines;
-        for (int w = 1; w <= 2; ++w) {
-            const QString name = QStringLiteral("witness.test/w%1").arg(w);
-            const QString key = path(QStringLiteral("w%1.key").arg(w));
-            const Run keygen =
-                test::run_executable(PSEPHOS_WITNESS_EXE, {"keygen", "--key", key, "--name", name});
-            must(keygen);
-            witness_keys_.push_back(
-                crypto::CosignerKey::parse(keygen.out.trimmed().toStdString()).value());
-            witnesses_.push_back(std::make_unique<QProcess>());
-            const QString ready = path(QStringLiteral("w%1.ready").arg(w));
-            const QString where = test::start_server(
-                *witnesses_.back(), PSEPHOS_WITNESS_EXE,
-                {"serve", "--key", key, "--name", name, "--state",
-                 path(QStringLiteral("w%1-state").arg(w)), "--logs", path("witness-logs"),
-                 "--listen", "127.0.0.1:0", "--ready-file", ready},
-                ready);
-            lines +=
-                (QString(where).replace(' ', ':') + " " + keygen.out.trimmed() + "\n").toUtf8();
-        }
-        write_file(path("witnesses"), lines);
-        return path("witnesses");
+        witnesses_ = test::start_witnesses(QDir(dir_.path()), verifier);
+        return witnesses_.file;
     }
 
 private slots:
@@ -91,7 +71,7 @@ private slots:
         crypto::initialize();
     }
     void cleanupTestCase() {
-        for (auto& p : witnesses_) stop(*p);
+        for (auto& p : witnesses_.processes) stop(*p);
     }
 
     void a_stations_district_reaches_the_county_and_its_record_verifies() {
@@ -154,7 +134,7 @@ private slots:
         const QJsonObject election_log = test::json_of(after)["election_log"].toObject();
         QVERIFY(election_log["size"].toInteger() > 0);
         const std::string final_note = election_log["signed_checkpoint"].toString().toStdString();
-        for (const auto& key : witness_keys_) {
+        for (const auto& key : witnesses_.keys) {
             const auto file = station::cosigned_note_path(
                 std::filesystem::path(county_data.toStdString()) / "cosignatures", key.name,
                 "/election");

@@ -3,6 +3,7 @@
 // `psephos-witness keygen|serve` twice with the district's log key, then `psephos-station serve
 // --witnesses`: both witnesses cosign the district's newest checkpoint and the station keeps each
 // cosigned note; a witness that goes away does not stop the station; SIGTERM stops it with exit 0.
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -19,6 +20,7 @@
 #include "psephos/crypto/scalar.hpp"
 #include "psephos/election/signed_note.hpp"
 #include "psephos_process.hpp"
+#include "witness_processes.hpp"
 
 using namespace psephos;
 using namespace std::chrono_literals;
@@ -32,8 +34,6 @@ namespace {
 const QString small_sample = QStringLiteral(PSEPHOS_SAMPLES_DIR) + "/small-election.json";
 
 Run run_exe(const QString& exe, const QStringList& args) { return test::run_executable(exe, args); }
-
-// Starts a server process and waits (at most 20 s) for its ready file; returns "HOST PORT".
 }  // namespace
 
 class TestStationWitness : public QObject {
@@ -41,8 +41,7 @@ class TestStationWitness : public QObject {
 
     QTemporaryDir dir_;
     QString election_, data_;
-    std::vector<crypto::CosignerKey> witness_keys_;
-    std::vector<std::unique_ptr<QProcess>> witnesses_;
+    test::WitnessProcesses witnesses_;
     std::unique_ptr<QProcess> station_;
 
     QString path(const QString& name) const { return dir_.filePath(name); }
@@ -71,7 +70,7 @@ private slots:
                 p->kill();
                 p->waitForFinished(10'000);
             }
-        for (auto& p : witnesses_)
+        for (auto& p : witnesses_.processes)
             if (p->state() != QProcess::NotRunning) {
                 p->kill();
                 p->waitForFinished(10'000);
@@ -90,48 +89,18 @@ private slots:
             note = d.toObject()["signed_checkpoint"].toString();
         }
         QVERIFY(!verifier.isEmpty() && !note.isEmpty());
-        QFile logs(path("witness-logs"));
-        QVERIFY(logs.open(QIODevice::WriteOnly));
-        logs.write(verifier.toUtf8() + "\n");
-        logs.close();
-
-        QString witnesses_file;
-        for (int w = 1; w <= 2; ++w) {
-            const QString name = QStringLiteral("witness.test/w%1").arg(w);
-            const QString key = path(QStringLiteral("w%1.key").arg(w));
-            const Run keygen =
-                run_exe(PSEPHOS_WITNESS_EXE, {"keygen", "--key", key, "--name", name});
-            must(keygen);
-            const auto vkey = crypto::CosignerKey::parse(keygen.out.trimmed().toStdString());
-            QVERIFY(vkey);
-            witness_keys_.push_back(vkey.value());
-            witnesses_.push_back(std::make_unique<QProcess>());
-            const QString ready = path(QStringLiteral("w%1.ready").arg(w));
-            const QString where = test::start_server(
-                *witnesses_.back(), PSEPHOS_WITNESS_EXE,
-                {"serve", "--key", key, "--name", name, "--state",
-                 path(QStringLiteral("w%1-state").arg(w)), "--logs", path("witness-logs"),
-                 "--listen", "127.0.0.1:0", "--ready-file", ready},
-                ready);
-            witnesses_file +=
-                QString(where).replace(QChar(' '), QChar(':')) + " " + keygen.out.trimmed() + "\n";
-        }
-        QFile wf(path("witnesses"));
-        QVERIFY(wf.open(QIODevice::WriteOnly));
-        wf.write(witnesses_file.toUtf8());
-        wf.close();
+        witnesses_ = test::start_witnesses(QDir(dir_.path()), verifier);
 
         station_ = std::make_unique<QProcess>();
-        test::start_server(
-            *station_, PSEPHOS_STATION_EXE,
-            {"serve", "--election", election_, "--data", data_, "--district", "ward-1", "--listen",
-             "127.0.0.1:0", "--certificate", path("station.pem"), "--certificate-key",
-             path("station.pem.key"), "--witnesses", path("witnesses"), "--ready-file",
-             path("station.ready")},
-            path("station.ready"));
+        test::start_server(*station_, PSEPHOS_STATION_EXE,
+                           {"serve", "--election", election_, "--data", data_, "--district",
+                            "ward-1", "--listen", "127.0.0.1:0", "--certificate",
+                            path("station.pem"), "--certificate-key", path("station.pem.key"),
+                            "--witnesses", witnesses_.file, "--ready-file", path("station.ready")},
+                           path("station.ready"));
         const std::string checkpoint_text =
             note.toStdString().substr(0, note.toStdString().rfind("\n\n") + 1);
-        for (const auto& key : witness_keys_) {
+        for (const auto& key : witnesses_.keys) {
             const auto file = std::filesystem::path(data_.toStdString()) / "cosignatures" /
                               crypto::sha256(as_bytes(key.name)).to_hex() / "ward-1.note";
             for (int i = 0; i < 200 && !std::filesystem::exists(file); ++i)
@@ -144,8 +113,8 @@ private slots:
         }
 
         // A witness going away does not stop the station.
-        witnesses_.back()->kill();
-        witnesses_.back()->waitForFinished(10'000);
+        witnesses_.processes.back()->kill();
+        witnesses_.processes.back()->waitForFinished(10'000);
         std::this_thread::sleep_for(1500ms);  // at least one more pass of the submitter
         QVERIFY2(!station_->waitForFinished(200), "the station exited");
     }
