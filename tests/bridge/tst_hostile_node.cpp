@@ -472,7 +472,10 @@ private slots:
         const AnchorStep step = anchor_and_step(day, first, &second);
         QVERIFY2(step.progress == AnchorProgress::confirmed, step.message.c_str());
         QCOMPARE(recorded_confirmations(*day.ledger), std::size_t{1});
-        const auto& confirmation = day.ledger->anchors().at(0).confirmation->second;
+        // anchors() returns a new list: keep it, not a reference into the temporary.
+        const std::vector<election::AnchorState> anchors = day.ledger->anchors();
+        QVERIFY(!anchors.empty() && anchors.at(0).confirmation.has_value());
+        const auto& confirmation = anchors.at(0).confirmation->second;
         QCOMPARE(confirmation.block_number, std::uint64_t{5});
         QCOMPARE(confirmation.block_hash, crypto::sha256(as_bytes("block 5")));
         QCOMPARE(confirmation.confirmations, std::uint32_t{3});
