@@ -7,6 +7,7 @@
 // numeric addresses, the usual case for a local node, skip it.
 #include "psephos/bridge/json_rpc_client.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 #include <sodium.h>
@@ -469,5 +470,7 @@ Result<JsonRpcAnswer> JsonRpcClient::call_for_answer(std::string_view method,
     return parse_json_rpc_response(method, id, response.value().result_int(),
                                    response.value().body(), dialect_);
 }
+
+void release_thread_tls_state() { OPENSSL_thread_stop(); }
 
 }  // namespace psephos::bridge

@@ -8,6 +8,7 @@
 
 #include <map>
 
+#include "psephos/bridge/json_rpc_client.hpp"
 #include "psephos/bridge/proof_bundle.hpp"
 #include "psephos/election/anchor_records.hpp"
 #include "record_files.hpp"
@@ -204,8 +205,13 @@ void AnchorList::checkOnChain(const QString& rpc_url, const QString& certificate
                 : r.error);
         emit checked(r.ok);
     });
-    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(),
-                                         [dir, url, pem] { return ask_node(dir, url, pem); }));
+    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), [dir, url, pem] {
+        LiveOutcome outcome = ask_node(dir, url, pem);
+        // The pool's thread outlives the task: leave none of
+        // OpenSSL's per-thread state behind on it.
+        bridge::release_thread_tls_state();
+        return outcome;
+    }));
 }
 
 }  // namespace psephos::ui

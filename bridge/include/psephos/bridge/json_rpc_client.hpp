@@ -95,6 +95,13 @@ Result<JsonRpcAnswer> parse_json_rpc_response(
 // "eth_sendRawTransaction: JSON-RPC error -32000: nonce too low".
 Error to_error(std::string_view method, const JsonRpcErrorObject& error_object);
 
+// Frees what OpenSSL keeps per thread (its per-thread random generators, the error queue) for
+// the calling thread, as OpenSSL does when a thread exits. For a task on a pooled thread (the
+// auditor's on-chain check) that made JSON-RPC calls over https: the pool's thread may outlive the
+// task and even the test that ran it. Safe to call on any thread, and again; a later https call on
+// the thread sets the state up anew.
+void release_thread_tls_state();
+
 // Not thread-safe (the request id counter): one client per thread, or a lock around it. Each call
 // opens its own connection, so clients for the same endpoint do not disturb each other.
 class JsonRpcClient {
