@@ -51,15 +51,11 @@ struct Day {
     std::vector<Bytes> cast;  // every cast ballot's record, by district then order
 };
 
-Day run_polling_day(test::LedgerScenario& s, const LedgerOptions& o, std::uint64_t seed,
-                    std::size_t voters) {
-    Day day;
-    auto created =
-        Ledger::create(o, s.election(), s.approval(), test::LedgerScenario::ledger_key());
-    if (!created) qFatal("create: %s", created.error().message.c_str());
-    day.ledger = std::move(created).value();
-    require_all_ok(day.ledger->ingest(s.opening()));
-    std::mt19937_64 rng(seed);
+// Random voters: every voter marks a random number (up to vote-for) of random options per
+// contest, some challenge a ballot first. Adds the cast ballots' marks to `expected`; the cast
+// ballots' records to `cast` if given. Returns every record in order.
+std::vector<Bytes> random_voters(test::LedgerScenario& s, std::mt19937_64& rng, std::size_t voters,
+                                 Expected& expected, std::vector<Bytes>* cast = nullptr) {
     const ElectionManifest& m = s.election().manifest;
     std::vector<Bytes> ballots;
     for (std::size_t v = 0; v < voters; ++v) {
@@ -82,14 +78,38 @@ Day run_polling_day(test::LedgerScenario& s, const LedgerOptions& o, std::uint64
             ballots.push_back(encode_challenged_ballot(challenge_ballot(s.ballot_with(d, other))));
         }
         ballots.push_back(encode_ballot(s.ballot_with(d, marks).ballot));
-        day.cast.push_back(ballots.back());
+        if (cast != nullptr) cast->push_back(ballots.back());
         for (const auto& [contest, options] : marks)
-            for (const auto& option : options) ++day.expected[m.districts[d].id][contest][option];
+            for (const auto& option : options) ++expected[m.districts[d].id][contest][option];
     }
-    require_all_ok(day.ledger->ingest(std::move(ballots)));
+    return ballots;
+}
+
+Day run_polling_day(test::LedgerScenario& s, const LedgerOptions& o, std::uint64_t seed,
+                    std::size_t voters) {
+    Day day;
+    auto created =
+        Ledger::create(o, s.election(), s.approval(), test::LedgerScenario::ledger_key());
+    if (!created) qFatal("create: %s", created.error().message.c_str());
+    day.ledger = std::move(created).value();
+    require_all_ok(day.ledger->ingest(s.opening()));
+    std::mt19937_64 rng(seed);
+    require_all_ok(day.ledger->ingest(random_voters(s, rng, voters, day.expected, &day.cast)));
     auto closed = day.ledger->close_all_polls(s.closings(*day.ledger));
     if (!closed) qFatal("close: %s", closed.error().message.c_str());
     return day;
+}
+
+// A district's tally recomputed from its log, record by record (the guardians' and the
+// verifier's way), for comparison with the ledger's.
+DistrictTally tally_from_log(const test::LedgerScenario& s, const Ledger& ledger,
+                             const std::string& district, std::uint64_t size, const Hash32& root) {
+    auto builder = DistrictTallyBuilder::create(s.election(), district).value();
+    for (std::uint64_t i = 0; i < size; ++i)
+        if (auto ok = builder.add_record(ledger.record(district, i).value()); !ok)
+            qFatal("record %llu: %s", static_cast<unsigned long long>(i),
+                   ok.error().message.c_str());
+    return builder.finish(size, root);
 }
 
 std::uint64_t expected_count(const Expected& e, const std::string& d, const std::string& c,
@@ -507,6 +527,107 @@ private slots:
         QCOMPARE(*tallying.result(0), right);
         QVERIFY(tallying.status(1).tallied);
         QVERIFY(!tallying.result(1).has_value());
+    }
+
+    // The ledger's running tally (docs/tally.md §2.1): ballots accepted live are summed as they
+    // are cast; those replayed when the ledger opens are read from the log at the tally. Across a
+    // reopening in the middle of the day, with challenged ballots and refused replays on both
+    // sides of it, each district's tally is byte for byte the one recomputed from its log, and
+    // it decrypts to the voters' marks.
+    void running_tally_across_a_reopening_is_the_log_recomputation() {
+        QTemporaryDir dir;
+        test::LedgerScenario s;
+        const LedgerOptions o = options_for(dir);
+        const std::size_t districts = s.election().manifest.districts.size();
+        Expected expected;
+        std::mt19937_64 rng(20261207);
+        Bytes replay;
+        {
+            auto created =
+                Ledger::create(o, s.election(), s.approval(), test::LedgerScenario::ledger_key());
+            QVERIFY(created);
+            Ledger& ledger = *created.value();
+            require_all_ok(ledger.ingest(s.opening()));
+            for (std::size_t d = 0; d < districts; ++d) QVERIFY(!ledger.casting().running_tally(d));
+            std::vector<Bytes> cast;
+            require_all_ok(ledger.ingest(random_voters(s, rng, 12, expected, &cast)));
+            replay = cast.front();
+            QVERIFY(!ledger.submit(replay).get());
+            for (std::size_t d = 0; d < districts; ++d) {
+                const DistrictCastingStatus st = ledger.casting().status(d);
+                const auto running = ledger.casting().running_tally(d);
+                QCOMPARE(running.has_value(), st.ballots_cast + st.ballots_challenged > 0);
+                if (!running) continue;
+                QCOMPARE(running->sums.ballots_counted(), st.ballots_cast);
+                QCOMPARE(running->sums.ballots_challenged(), st.ballots_challenged);
+                QCOMPARE(running->first_index, std::uint64_t{2});  // after registration, opening
+            }
+        }
+        auto reopened = Ledger::open(o, test::LedgerScenario::ledger_key());
+        QVERIFY2(reopened, reopened ? "" : reopened.error().message.c_str());
+        Ledger& ledger = *reopened.value();
+        std::vector<std::uint64_t> at_reopening(districts);
+        std::vector<DistrictCastingStatus> before(districts);
+        for (std::size_t d = 0; d < districts; ++d) {
+            QVERIFY(!ledger.casting().running_tally(d));  // replayed ballots are not in one
+            at_reopening[d] = log_size(ledger, s.election().manifest.districts[d].id);
+            before[d] = ledger.casting().status(d);
+        }
+        require_all_ok(ledger.ingest(random_voters(s, rng, 12, expected)));
+        QVERIFY(!ledger.submit(replay).get());
+        for (std::size_t d = 0; d < districts; ++d) {
+            const auto running = ledger.casting().running_tally(d);
+            const DistrictCastingStatus st = ledger.casting().status(d);
+            if (st.ballots_cast + st.ballots_challenged ==
+                before[d].ballots_cast + before[d].ballots_challenged) {
+                QVERIFY(!running);
+                continue;
+            }
+            QVERIFY(running);
+            QCOMPARE(running->first_index, at_reopening[d]);
+            QCOMPARE(running->sums.ballots_counted(), st.ballots_cast - before[d].ballots_cast);
+        }
+        QVERIFY(ledger.close_all_polls(s.closings(ledger)));
+        QVERIFY(ledger.tally());
+        const crypto::DiscreteLogTable table(100);
+        const std::uint32_t k = s.election().manifest.threshold;
+        for (std::size_t d = 0; d < districts; ++d) {
+            const auto recorded = ledger.tallying().tally(d);
+            QVERIFY(recorded);
+            const DistrictTally& t = recorded->tally;
+            QCOMPARE(encode_district_tally(t),
+                     encode_district_tally(
+                         tally_from_log(s, ledger, t.district_id, t.log_size, t.log_root)));
+            std::vector<TallyDecryption> shares;
+            for (std::uint32_t g = 1; g <= k; ++g) shares.push_back(decrypt_as(s, *recorded, g));
+            auto result = combine_tally_decryptions(s.election(), t, recorded->hash, shares, table);
+            QVERIFY2(result, result ? "" : result.error().message.c_str());
+            QVERIFY(counts_match(expected, result.value()));
+        }
+    }
+
+    // A running tally refuses ciphertexts that are not its style's shape and changes nothing.
+    void running_tally_builder_refuses_another_shape() {
+        test::LedgerScenario s;
+        auto builder = DistrictTallyBuilder::create(s.election(), "d1").value();
+        const DistrictTally empty = builder.finish(0, {});
+        std::size_t options = 0;
+        for (const auto& contest : empty.sums) options += contest.options.size();
+        const crypto::PublicCiphertext one =
+            crypto::DecodedCiphertext(
+                crypto::encrypt_message(1, crypto::Scalar::random(), s.election().joint_key))
+                .unencoded;
+        std::vector<crypto::PublicCiphertext> short_of_one(options - 1, one);
+        auto refused = builder.add_cast(short_of_one);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.find("ciphertexts for ballot style") != std::string::npos,
+                 refused.error().message.c_str());
+        QCOMPARE(encode_district_tally(builder.finish(0, {})), encode_district_tally(empty));
+        std::vector<crypto::PublicCiphertext> all(options, one);
+        QVERIFY(builder.add_cast(all));
+        QCOMPARE(builder.ballots_counted(), std::uint64_t{1});
+        const DistrictTally t = builder.finish(0, {});
+        QVERIFY(!(encode_district_tally(t) == encode_district_tally(empty)));
     }
 
     // The manifest may list guardians in any order: keys and public shares are found by index.

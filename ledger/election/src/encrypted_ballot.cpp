@@ -472,7 +472,10 @@ Status verify_ballot(const ElectionContext& election, const crypto::Ed25519Publi
     return verify_ballot_contents(election, b);
 }
 
-Status verify_ballot_contents(const ElectionContext& election, const EncryptedBallot& b) {
+namespace {
+
+Status check_ballot_contents(const ElectionContext& election, const EncryptedBallot& b,
+                             std::vector<crypto::PublicCiphertext>* decoded) {
     const std::string where = "ballot " + quoted(b.ballot_id);
     auto fail = [&](const std::string& reason) {
         return make_error(ErrorCode::verification_failed, where + ": " + reason);
@@ -534,6 +537,7 @@ Status verify_ballot_contents(const ElectionContext& election, const EncryptedBa
                                   in_contest + ": option " + quoted(option_id) +
                                       ": alpha is the identity (a zero nonce shows the mark)");
             const crypto::DecodedCiphertext ciphertext(s.ciphertext);
+            if (decoded != nullptr) decoded->push_back(ciphertext.unencoded);
             sum.alpha += ciphertext.unencoded.alpha;
             sum.beta += ciphertext.unencoded.beta;
             Bytes context = ballot_proof_context(b, contest->id, option_id);
@@ -560,6 +564,19 @@ Status verify_ballot_contents(const ElectionContext& election, const EncryptedBa
     }
     if (batched) return batch.verify(election.base_hash, joint_key);
     return {};
+}
+
+}  // namespace
+
+Status verify_ballot_contents(const ElectionContext& election, const EncryptedBallot& b,
+                              std::vector<crypto::PublicCiphertext>* ciphertexts) {
+    std::vector<crypto::PublicCiphertext> decoded;
+    auto status = check_ballot_contents(election, b, ciphertexts ? &decoded : nullptr);
+    if (ciphertexts != nullptr) {
+        ciphertexts->clear();
+        if (status) *ciphertexts = std::move(decoded);
+    }
+    return status;
 }
 
 ChallengedBallot challenge_ballot(PreparedBallot&& prepared) {

@@ -445,6 +445,22 @@ Status DistrictTallyBuilder::add_record(ByteSpan record) {
     return {};
 }
 
+Status DistrictTallyBuilder::add_cast(std::span<const crypto::PublicCiphertext> ciphertexts) {
+    std::size_t options = 0;
+    for (const auto& contest : sums_) options += contest.options.size();
+    if (ciphertexts.size() != options) {
+        return make_error(ErrorCode::invalid_argument, std::to_string(ciphertexts.size()) +
+                                                           " ciphertexts for ballot style " +
+                                                           quoted(ballot_style_id_) + "'s " +
+                                                           std::to_string(options) + " options");
+    }
+    std::size_t i = 0;
+    for (auto& contest : sums_)
+        for (auto& option : contest.options) option.value.add(ciphertexts[i++]);
+    ++counted_;
+    return {};
+}
+
 void DistrictTallyBuilder::merge(const DistrictTallyBuilder& other) {
     for (std::size_t c = 0; c < sums_.size(); ++c)
         for (std::size_t o = 0; o < sums_[c].options.size(); ++o)

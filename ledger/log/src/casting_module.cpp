@@ -16,6 +16,10 @@ struct ValidatedBallot final : ValidatedRecord {
     election::EncryptedBallot ballot;
     Hash32 ballot_hash;
     bool challenged = false;
+    // Checked live (validate): goes into the running tally. Replayed at opening (restore): not.
+    bool live = false;
+    // A live cast ballot's ciphertexts as its check decoded them, for the running tally.
+    std::vector<crypto::PublicCiphertext> ciphertexts;
 };
 
 namespace {
@@ -193,8 +197,11 @@ Result<std::unique_ptr<ValidatedRecord>> CastingModule::validate(ByteSpan record
         case election::RecordType::encrypted_ballot: {
             auto v = decode_any_ballot(record);
             if (!v) return v.error();
-            if (auto ok = election::verify_ballot_contents(election_, v.value()->ballot); !ok)
+            if (auto ok = election::verify_ballot_contents(election_, v.value()->ballot,
+                                                           &v.value()->ciphertexts);
+                !ok)
                 return ok.error();
+            v.value()->live = true;
             return std::unique_ptr<ValidatedRecord>(std::move(v).value());
         }
         case election::RecordType::challenged_ballot: {
@@ -209,6 +216,7 @@ Result<std::unique_ptr<ValidatedRecord>> CastingModule::validate(ByteSpan record
             v->ballot = std::move(challenged.value().ballot);
             v->ballot_hash = election::compute_ballot_hash(v->ballot);
             v->challenged = true;
+            v->live = true;
             return std::unique_ptr<ValidatedRecord>(std::move(v));
         }
         default:
@@ -475,6 +483,7 @@ Result<EventNote> CastingModule::apply_ballot(std::size_t d, const DistrictBatch
                       "'s last tracking code (replayed, reordered or from another chain)");
     }
     // Ballot ids and ciphertexts are unique election-wide: a ballot copied into another district.
+    const std::size_t claims_before = pending.claims.size();
     if (auto ok = claim_election_wide(
             d, {{ciphertexts_digest(b), what + ": its ciphertexts are those of a ballot already "
                                                "recorded (a copied ballot)"},
@@ -483,6 +492,16 @@ Result<EventNote> CastingModule::apply_ballot(std::size_t d, const DistrictBatch
                  what + ": ballot id already recorded"}});
         !ok)
         return ok.error();
+    if (v.live) {
+        if (auto ok = add_to_running_tally(d, batch, v); !ok) {
+            // Cannot happen after verify_ballot_contents (it checks the style's shape); if it
+            // did, the ballot is refused whole: its claims are given back.
+            for (std::size_t i = claims_before; i < pending.claims.size(); ++i)
+                claims_->release(pending.claims[i]);
+            pending.claims.resize(claims_before);
+            return ok.error().within(what);
+        }
+    }
     const Hash32 code = election::next_tracking_code(b.previous_tracking_code, v.ballot_hash);
     Device updated = *device;
     updated.chain_head = code;
@@ -494,6 +513,25 @@ Result<EventNote> CastingModule::apply_ballot(std::size_t d, const DistrictBatch
         v.challenged ? election::EventType::ballot_challenged : election::EventType::ballot_cast,
         "tracking code " + election::format_tracking_code(code) + " from device " +
             quoted(b.device_id)};
+}
+
+Status CastingModule::add_to_running_tally(std::size_t d, const DistrictBatchView& batch,
+                                           const ValidatedBallot& v) {
+    District& district = *districts_.at(d);
+    std::optional<RunningTally>& running = district.pending.running;
+    if (!running) {
+        PSEPHOS_TRY_ASSIGN(auto sums,
+                           election::DistrictTallyBuilder::create(election_, *batch.district_id));
+        // The first live ballot of the district fixes where the running sums begin.
+        const std::uint64_t first =
+            district.running ? district.running->first_index : batch.next_index;
+        running = RunningTally{std::move(sums), first};
+    }
+    if (v.challenged) {
+        running->sums.add_challenged();
+        return {};
+    }
+    return running->sums.add_cast(v.ciphertexts);
 }
 
 void CastingModule::commit(std::size_t d) { merge_pending(d); }
@@ -534,6 +572,12 @@ void CastingModule::merge_pending(std::size_t d) {
         district.ballots_cast += pending.ballots_cast;
         district.ballots_challenged += pending.ballots_challenged;
         for (auto& [id, device] : pending.devices) district.devices.insert_or_assign(id, device);
+        if (pending.running) {
+            if (district.running)
+                district.running->sums.merge(pending.running->sums);
+            else
+                district.running = std::move(pending.running);
+        }
     }
     std::lock_guard lock(tracking_mutex_);
     for (const auto& [code, entry] : pending.tracking_codes) tracking_codes_.emplace(code, entry);
@@ -566,6 +610,12 @@ Status CastingModule::restore(std::size_t d, std::uint64_t index, ByteSpan recor
     }
     merge_pending(d);
     return {};
+}
+
+std::optional<RunningTally> CastingModule::running_tally(std::size_t d) const {
+    const District& district = *districts_.at(d);
+    std::lock_guard lock(district.mutex);
+    return district.running;
 }
 
 DistrictCastingStatus CastingModule::status(std::size_t d) const {

@@ -88,8 +88,10 @@ Result<std::vector<Receipt>> Ledger::Impl::tally_closed() {
         if (casting->status(d).polls == PollsStatus::closed && !tallying->status(d).tallied)
             due.push_back(d);
     }
-    // Each district's log in chunks of records, summed in parallel and merged in order, so that
-    // one large district still uses every thread.
+    // The ballots accepted since the ledger opened are summed already, as they were cast (the
+    // casting module's running tally, docs/tally.md §2.1); the rest of each district's log, the
+    // records replayed at opening, is read in chunks, summed in parallel and merged in order, so
+    // that one large district still uses every thread.
     const std::uint64_t chunk = std::max<std::size_t>(options.tally_chunk, 1);
     struct Part {
         std::size_t d;
@@ -98,11 +100,14 @@ Result<std::vector<Receipt>> Ledger::Impl::tally_closed() {
     std::vector<Part> parts;
     std::vector<std::uint64_t> sizes(district_logs.size());
     std::vector<Hash32> roots(district_logs.size());
+    std::vector<std::optional<RunningTally>> running(district_logs.size());
     for (const std::size_t d : due) {
         sizes[d] = district_logs[d]->size();
         roots[d] = district_logs[d]->root();
-        for (std::uint64_t b = 0; b == 0 || b < sizes[d]; b += chunk)
-            parts.push_back({d, b, std::min(sizes[d], b + chunk)});
+        running[d] = casting->running_tally(d);
+        const std::uint64_t from_log = running[d] ? running[d]->first_index : sizes[d];
+        for (std::uint64_t b = 0; b == 0 || b < from_log; b += chunk)
+            parts.push_back({d, b, std::min(from_log, b + chunk)});
     }
     auto sums = run_tasks<election::DistrictTallyBuilder>(
         *pool, parts.size(), [&](std::size_t p) -> Result<election::DistrictTallyBuilder> {
@@ -125,6 +130,7 @@ Result<std::vector<Receipt>> Ledger::Impl::tally_closed() {
         const std::size_t d = parts[p].d;
         election::DistrictTallyBuilder& total = sums.value()[p];
         for (++p; p < parts.size() && parts[p].d == d; ++p) total.merge(sums.value()[p]);
+        if (running[d]) total.merge(running[d]->sums);
         made.push_back(election::encode_district_tally(total.finish(sizes[d], roots[d])));
         tallying->expect_tally(d, made.back());
     }

@@ -16,6 +16,7 @@
 #include "psephos/crypto/committed_range_proof.hpp"
 #include "psephos/crypto/ed25519.hpp"
 #include "psephos/crypto/precomputed_contest.hpp"
+#include "psephos/crypto/public_ciphertext.hpp"
 #include "psephos/election/election_context.hpp"
 
 namespace psephos::election {
@@ -164,7 +165,12 @@ Status verify_ballot(const ElectionContext& election, const crypto::Ed25519Publi
 // knows the device's registered key and the signature in log order afterwards.
 Status verify_ballot_signature(const crypto::Ed25519PublicKey& device_key,
                                const EncryptedBallot& ballot);
-Status verify_ballot_contents(const ElectionContext& election, const EncryptedBallot& ballot);
+// With `ciphertexts`, a ballot that passes also hands back every selection's ciphertext as the
+// check decoded it (unencoded, contests then options in ballot order), for the ledger's running
+// tally (docs/tally.md §2.1): each ciphertext is decoded once for its proof and its sum alike.
+// On a failure `ciphertexts` is left empty.
+Status verify_ballot_contents(const ElectionContext& election, const EncryptedBallot& ballot,
+                              std::vector<crypto::PublicCiphertext>* ciphertexts = nullptr);
 
 // A Benaloh-challenged ballot: the ballot as built, with its marks and nonces revealed. It is
 // published and verified, never counted.

@@ -133,6 +133,14 @@ public:
 
     // Errors name what is wrong with the record (wrong district, style or layout).
     Status add_record(ByteSpan record);
+    // A cast ballot of this district's style whose contents were checked already
+    // (verify_ballot_contents), as the ciphertexts that check decoded: one per option of the
+    // style, contests then options in order. The casting module's running tally (docs/tally.md
+    // §2.1). A count that is not the style's changes nothing and is refused.
+    Status add_cast(std::span<const crypto::PublicCiphertext> ciphertexts);
+    void add_challenged() { ++challenged_; }
+    std::uint64_t ballots_counted() const { return counted_; }
+    std::uint64_t ballots_challenged() const { return challenged_; }
     void merge(const DistrictTallyBuilder& other);
     DistrictTally finish(std::uint64_t log_size, const Hash32& log_root) const;
 

@@ -22,6 +22,7 @@
 
 #include "psephos/election/election_context.hpp"
 #include "psephos/election/ledger_records.hpp"
+#include "psephos/election/tally_records.hpp"
 #include "psephos/ledger/ledger_module.hpp"
 
 namespace psephos::ledger {
@@ -40,6 +41,15 @@ struct TrackingCodeEntry {
     std::size_t district_index = 0;
     std::uint64_t index = 0;  // in the district log
     bool challenged = false;
+};
+
+// A district's running tally (docs/tally.md §2.1): the sums of every ballot accepted live since
+// the ledger opened, from the first of them (`first_index`, its place in the district log) on.
+// Ballots before it (replayed when the ledger opened) are not in it: the tally reads them from
+// the log.
+struct RunningTally {
+    election::DistrictTallyBuilder sums;
+    std::uint64_t first_index = 0;
 };
 
 struct ValidatedBallot;  // casting_module.cpp
@@ -86,6 +96,9 @@ public:
     // Whether the election authority withdrew the registered device's authorisation (its
     // deauthorisation record is committed): its ballots and polls records are refused from then.
     bool device_deauthorised(std::size_t district_index, std::string_view device_id) const;
+    // The district's running tally over committed ballots, if a ballot was accepted live since
+    // the ledger opened.
+    std::optional<RunningTally> running_tally(std::size_t district_index) const;
 
 private:
     struct Device {
@@ -107,6 +120,8 @@ private:
         // ciphertexts), given back if it aborts.
         std::vector<std::array<std::uint8_t, 16>> claims;
         std::vector<std::pair<Hash32, TrackingCodeEntry>> tracking_codes;
+        // This batch's ballots, summed (live ballots only), merged into the running tally.
+        std::optional<RunningTally> running;
     };
     struct District {
         mutable std::mutex mutex;  // guards the committed fields against queries
@@ -116,6 +131,7 @@ private:
         std::uint64_t ballots_cast = 0;
         std::uint64_t ballots_challenged = 0;
         std::map<std::string, Device, std::less<>> devices;
+        std::optional<RunningTally> running;
         Changes pending;  // touched by the district's sequencer only
     };
 
@@ -133,6 +149,9 @@ private:
                                   const election::PollsRecord& record) const;
     Result<EventNote> apply_ballot(std::size_t district_index, const DistrictBatchView& batch,
                                    const ValidatedBallot& ballot, bool check_signature);
+    // Adds an accepted live ballot to the batch's running sums.
+    Status add_to_running_tally(std::size_t district_index, const DistrictBatchView& batch,
+                                const ValidatedBallot& ballot);
     // The device as the batch being applied sees it (its changes first), or null.
     static const Device* find_device(const District& district, std::string_view id);
     void merge_pending(std::size_t district_index);
