@@ -13,11 +13,12 @@ ElectionPolynomial ElectionPolynomial::random(std::uint32_t threshold) {
     return p;
 }
 
-Result<ElectionPolynomial> ElectionPolynomial::from_coefficients(std::vector<Scalar> coefficients) {
+Result<ElectionPolynomial> ElectionPolynomial::from_coefficients(
+    std::span<const Scalar> coefficients) {
     if (coefficients.empty())
         return make_error(ErrorCode::invalid_argument, "a polynomial needs a coefficient");
     ElectionPolynomial p;
-    p.coefficients_ = std::move(coefficients);
+    p.coefficients_.assign(coefficients.begin(), coefficients.end());
     return p;
 }
 

@@ -5,6 +5,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include <new>
 #include <utility>
 
+#include "locked_slab.hpp"
 #include "psephos/crypto/scalar.hpp"
 
 namespace psephos::crypto {
@@ -73,6 +75,45 @@ void unlock_and_wipe_memory(void* data, std::size_t size) {
 }
 
 std::size_t memory_lock_refusals() { return lock_refusals.load(); }
+
+namespace {
+
+constexpr std::array<std::size_t, 4> locked_size_classes = {64, 256, 1024, 4096};
+
+// The slab of a size class, or null above the largest. Never destroyed: blocks may be freed by
+// static objects after main returns.
+LockedSlab* locked_slab_for(std::size_t size) {
+    static std::array<LockedSlab*, locked_size_classes.size()> slabs = [] {
+        std::array<LockedSlab*, locked_size_classes.size()> made{};
+        for (std::size_t i = 0; i < made.size(); ++i)
+            made[i] = new LockedSlab(locked_size_classes[i]);  // NOLINT: kept for the process
+        return made;
+    }();
+    for (std::size_t i = 0; i < locked_size_classes.size(); ++i)
+        if (size <= locked_size_classes[i]) return slabs[i];
+    return nullptr;
+}
+
+}  // namespace
+
+void* allocate_locked(std::size_t size) {
+    initialize();
+    if (LockedSlab* slab = locked_slab_for(size)) return slab->allocate(size);
+    void* data = sodium_malloc(size);
+    if (data == nullptr) throw std::bad_alloc();
+    // sodium_malloc locks where it can but says nothing when it cannot: ask again, to report it.
+    lock_memory(data, size);
+    return data;
+}
+
+void free_locked(void* data, std::size_t size) noexcept {
+    if (data == nullptr) return;
+    if (LockedSlab* slab = locked_slab_for(size)) {
+        slab->deallocate(data);  // wipes the block
+    } else {
+        sodium_free(data);  // wipes, unlocks, unmaps
+    }
+}
 
 LockedBytes::LockedBytes(std::size_t size) : size_(size) {
     initialize();

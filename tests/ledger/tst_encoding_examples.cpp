@@ -113,8 +113,7 @@ private slots:
         const auto device =
             crypto::read_public_key_file(vector_path("encoding-example-device.pub").toStdString());
         QVERIFY(verify_challenged_ballot(e, device.value(), challenged.value()).ok());
-        QCOMPARE(challenged.value().marks,
-                 (std::vector<std::vector<std::uint8_t>>{{0, 1}}));  // yes: 0, no: 1
+        QCOMPARE(challenged.value().marks, (std::vector<ContestMarks>{{0, 1}}));  // yes: 0, no: 1
     }
 
     void ceremony_records_decode_reencode_and_verify() {

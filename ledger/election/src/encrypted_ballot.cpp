@@ -375,9 +375,9 @@ Result<PreparedBallot> encrypt_ballot(const ElectionContext& election, const Bal
         const std::string& contest_id = style->contests[c];
         const Contest& contest = *m.find_contest(contest_id);
         const auto marked = marks.find(contest_id);
-        // Reserved, so no reallocation leaves a freed copy of the marks behind; wiped on the
-        // error path (on success they move into `prepared`, whose owner wipes them).
-        std::vector<std::uint8_t> contest_marks;
+        // In locked memory, wiped when freed (on the error path too), and reserved, so no
+        // reallocation is needed; on success they move into `prepared`.
+        ContestMarks contest_marks;
         contest_marks.reserve(contest.options.size());
         std::vector<Bytes> contexts;
         for (const auto& option : contest.options) {
@@ -394,13 +394,11 @@ Result<PreparedBallot> encrypt_ballot(const ElectionContext& election, const Bal
                                                        election.joint_key, contest_marks)
                              : encrypt_contest_full(election, contexts, count_context,
                                                     contest.vote_for, contest_marks);
-        if (!encrypted) {
-            sodium_memzero(contest_marks.data(), contest_marks.size());
-            return encrypted.error().within("contest " + quoted(contest_id));
-        }
+        if (!encrypted) return encrypted.error().within("contest " + quoted(contest_id));
         EncryptedContest ec;
         ec.contest_id = contest_id;
-        std::vector<Scalar> contest_nonces;
+        ContestNonces contest_nonces;
+        contest_nonces.reserve(contest.options.size());
         for (std::size_t o = 0; o < contest.options.size(); ++o) {
             auto& s = encrypted.value().selections[o];
             ec.selections.push_back({contest.options[o].id, s.ciphertext, std::move(s.proof)});

@@ -48,11 +48,9 @@ std::string random_ballot_id() {
     return to_hex(bytes);
 }
 
-// The marks of a prepared or challenged ballot (their Scalars wipe themselves).
-void wipe_marks(std::vector<std::vector<std::uint8_t>>& marks) {
-    for (auto& contest : marks) crypto::wipe(contest);
-    marks.clear();
-}
+// The marks of a prepared or challenged ballot: each contest's block of locked memory is wiped
+// as it is freed (crypto::LockedAllocator); their Scalars wipe themselves.
+void wipe_marks(std::vector<election::ContestMarks>& marks) { marks.clear(); }
 
 void wipe_prepared_marks(election::PreparedBallot& prepared) { wipe_marks(prepared.marks); }
 

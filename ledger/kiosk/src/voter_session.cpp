@@ -33,7 +33,7 @@ std::size_t VoterSession::marked_count(std::size_t c) const {
 }
 
 MarkOutcome VoterSession::toggle(std::size_t c, std::size_t o) {
-    std::vector<std::uint8_t>& contest = marks_.at(c);
+    election::ContestMarks& contest = marks_.at(c);
     std::uint8_t& mark = contest.at(o);
     if (mark != 0) {
         mark = 0;
@@ -63,7 +63,7 @@ election::BallotMarks VoterSession::ballot_marks() const {
 }
 
 void VoterSession::clear() {
-    for (std::vector<std::uint8_t>& contest : marks_)
+    for (election::ContestMarks& contest : marks_)
         if (!contest.empty()) sodium_memzero(contest.data(), contest.size());
 }
 

@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "psephos/crypto/memory_protection.hpp"
 #include "psephos/crypto/point.hpp"
 #include "psephos/crypto/schnorr_proof.hpp"
 
@@ -22,21 +23,22 @@ struct CoefficientCommitments {
 
 class ElectionPolynomial {
 public:
-    // Coefficients drawn from libsodium's CSPRNG; wiped on destruction (they are Scalars).
+    // Coefficients drawn from libsodium's CSPRNG, kept in locked memory (memory_protection.hpp)
+    // and wiped on destruction.
     static ElectionPolynomial random(std::uint32_t threshold);
     // A polynomial kept between the steps of a distributed ceremony (a guardian's sealed state
     // file); invalid_argument for no coefficient.
-    static Result<ElectionPolynomial> from_coefficients(std::vector<Scalar> coefficients);
+    static Result<ElectionPolynomial> from_coefficients(std::span<const Scalar> coefficients);
 
     std::uint32_t threshold() const { return static_cast<std::uint32_t>(coefficients_.size()); }
     Scalar evaluate(std::uint32_t x) const;  // P(x), Horner's rule modulo L
     // The commitments with their proofs, bound to the ceremony hash and the guardian's index.
     CoefficientCommitments commit(const Hash32& ceremony_hash, std::uint32_t guardian_index) const;
     // a_0 … a_{k−1}, secret: only for sealing into a guardian's own state file.
-    const std::vector<Scalar>& coefficients() const { return coefficients_; }
+    std::span<const Scalar> coefficients() const { return coefficients_; }
 
 private:
-    std::vector<Scalar> coefficients_;
+    LockedVector<Scalar> coefficients_;
 };
 
 // The Schnorr proof context of coefficient j of guardian i: u32be(i) ‖ u32be(j).

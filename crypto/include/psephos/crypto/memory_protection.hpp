@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,40 @@ bool lock_memory(void* data, std::size_t size);
 void unlock_and_wipe_memory(void* data, std::size_t size);
 // How many lock_memory calls the kernel refused in this process (for tests and diagnostics).
 std::size_t memory_lock_refusals();
+
+// Locked memory for containers of secrets: blocks of up to 4 KiB come from slabs of 64 KiB
+// chunks locked once with lock_memory and kept for the process's life (size classes of 64, 256,
+// 1024 and 4096 bytes; no system call per allocation), larger ones from libsodium's guarded
+// allocator (sodium_malloc). A refused lock is reported once, as by lock_memory, and the memory is
+// used unlocked. free_locked, given the size allocate_locked was asked for, wipes the block before
+// it is reused or unmapped; null is ignored. std::bad_alloc if there is no memory.
+void* allocate_locked(std::size_t size);
+void free_locked(void* data, std::size_t size) noexcept;
+
+// An allocator for standard containers of secrets (a ballot's marks and nonces, a guardian's
+// polynomial): every block is locked and wiped when freed, so a vector that grows leaves no copy
+// behind in unlocked memory.
+template <class T>
+class LockedAllocator {
+public:
+    using value_type = T;
+    LockedAllocator() noexcept = default;
+    template <class U>
+    LockedAllocator(const LockedAllocator<U>& /*other*/) noexcept {}  // NOLINT: rebinding
+    T* allocate(std::size_t n) {
+        if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_alloc();
+        return static_cast<T*>(allocate_locked(n * sizeof(T)));
+    }
+    void deallocate(T* data, std::size_t n) noexcept { free_locked(data, n * sizeof(T)); }
+    template <class U>
+    friend bool operator==(const LockedAllocator& /*a*/, const LockedAllocator<U>& /*b*/) noexcept {
+        return true;
+    }
+};
+
+// A vector of secrets in locked, guarded memory.
+template <class T>
+using LockedVector = std::vector<T, LockedAllocator<T>>;
 
 // A fixed-size secret in its own libsodium guarded allocation (sodium_malloc: guard pages, a
 // canary, locked where the kernel allows, wiped by sodium_free). Move-only; a moved-from buffer

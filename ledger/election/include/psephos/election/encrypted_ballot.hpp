@@ -15,6 +15,7 @@
 #include "psephos/crypto/background_pool.hpp"
 #include "psephos/crypto/committed_range_proof.hpp"
 #include "psephos/crypto/ed25519.hpp"
+#include "psephos/crypto/memory_protection.hpp"
 #include "psephos/crypto/precomputed_contest.hpp"
 #include "psephos/crypto/public_ciphertext.hpp"
 #include "psephos/election/election_context.hpp"
@@ -113,12 +114,18 @@ struct BallotRequest {
 // The voter's marks: contest id → the option ids marked. Lives only in kiosk memory.
 using BallotMarks = std::map<std::string, std::vector<std::string>>;
 
+// A contest's marks (one byte per option, 0 or 1) and nonces (one per option), in locked memory
+// that is wiped when freed (crypto::LockedVector): a voter's choices stay out of swap while the
+// ballot waits to be cast or challenged.
+using ContestMarks = crypto::LockedVector<std::uint8_t>;
+using ContestNonces = crypto::LockedVector<crypto::Scalar>;
+
 // A ballot ready to cast or challenge, with its secrets (Scalars wipe themselves).
 struct PreparedBallot {
     EncryptedBallot ballot;
     Hash32 tracking_code;
-    std::vector<std::vector<std::uint8_t>> marks;     // [contest][option] ∈ {0, 1}
-    std::vector<std::vector<crypto::Scalar>> nonces;  // [contest][option]
+    std::vector<ContestMarks> marks;    // [contest][option] ∈ {0, 1}
+    std::vector<ContestNonces> nonces;  // [contest][option]
 };
 
 // Precomputed ballots of one district's ballot style (every contest's selections and count proof,
@@ -176,8 +183,8 @@ Status verify_ballot_contents(const ElectionContext& election, const EncryptedBa
 // published and verified, never counted.
 struct ChallengedBallot {
     EncryptedBallot ballot;
-    std::vector<std::vector<std::uint8_t>> marks;
-    std::vector<std::vector<crypto::Scalar>> nonces;
+    std::vector<ContestMarks> marks;
+    std::vector<ContestNonces> nonces;
 
     friend bool operator==(const ChallengedBallot&, const ChallengedBallot&) = default;
 };

@@ -47,7 +47,7 @@ public:
 
 private:
     std::vector<const election::Contest*> contests_;
-    std::vector<std::vector<std::uint8_t>> marks_;
+    std::vector<election::ContestMarks> marks_;  // in locked memory, wiped when freed
 };
 
 // Wipes the option-id strings of a BallotMarks and empties it.
