@@ -1,7 +1,7 @@
 // Fuzzes the poll workers' credentials file (psephos::kiosk, poll_worker_credentials.hpp): its
 // parser on the input as a file's content, and the reader on the same bytes written to a 0600
 // file (the reader reads at most 16 KiB). Invariants: a refusal is invalid_encoding with a message
-// naming the file ("fuzz: " or "fuzz:<line>: "); an accepted file gives 1 to 16 credentials, each
+// naming the file ("fuzz: " or "fuzz:<line>: "); an accepted file gives 1 to 8 credentials, each
 // hash libsodium parses with exactly the writer's cost parameters (no unlock attempt can be made
 // to cost more), each named credential a distinct acceptable name and a non-empty set of known
 // roles, or the legacy file's one unnamed credential with every role; a named file written back
@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else {
         const auto& credentials = *parsed;
         require(!credentials.empty() && credentials.size() <= kiosk::max_poll_worker_credentials,
-                "1 to 16 credentials");
+                "1 to 8 credentials");
         std::set<std::string> names;
         for (const auto& c : credentials) {
             require(!c.hash.empty() && c.hash.size() < crypto_pwhash_STRBYTES, "hash length");

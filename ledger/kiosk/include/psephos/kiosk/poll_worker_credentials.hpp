@@ -40,7 +40,7 @@ struct PollWorkerCredential {
 inline constexpr std::string_view poll_worker_credentials_header =
     "psephos-poll-worker-credentials-v1";
 // Each unlock attempt may check every hash: the count bounds its cost (docs/kiosk.md §2).
-inline constexpr std::size_t max_poll_worker_credentials = 16;
+inline constexpr std::size_t max_poll_worker_credentials = 8;
 // A name: 1 to 64 bytes of UTF-8 without control characters or commas (a polls record's actor
 // lists two names separated by ", "), no leading, trailing or doubled spaces.
 inline constexpr std::size_t max_poll_worker_name = 64;
