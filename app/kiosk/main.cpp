@@ -1,17 +1,22 @@
 // psephos-kiosk: the polling-station kiosk (docs/kiosk.md).
 //   In process (the ledger in DIR, with its key):
 //   psephos-kiosk --election MANIFEST --district D --data DIR --device-key FILE --device-id ID
-//                 --poll-worker-passphrase FILE [--closing-passphrase FILE] [--key FILE]
-//                 [--timeout SECONDS] [--windowed]
+//                 --poll-worker-passphrase FILE [--two-person-close | --closing-passphrase FILE]
+//                 [--key FILE] [--timeout SECONDS] [--windowed]
 //   Networked (the polling place's station has the ledger; DIR holds only the kiosk's state):
 //   psephos-kiosk --station HOST:PORT --station-certificate PEM --election MANIFEST --district D
 //                 --data DIR --device-key FILE --device-id ID --poll-worker-passphrase FILE …
 //   psephos-kiosk --new-poll-worker-passphrase FILE     (reads the passphrase from stdin)
+//   psephos-kiosk --add-poll-worker FILE --name NAME --roles open,pause,close,voters
+//                 [--passphrase-fd N]                  (stdin, or the first line read from fd N)
 #include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <iostream>
 #include <string>
 
@@ -19,6 +24,7 @@
 #include "kiosk_qml.hpp"
 #include "psephos/crypto/memory_protection.hpp"
 #include "psephos/kiosk/kiosk_station.hpp"
+#include "psephos/kiosk/poll_worker_credentials.hpp"
 #include "psephos/kiosk/poll_worker_lock.hpp"
 
 namespace {
@@ -47,12 +53,63 @@ int new_passphrase(const QString& path) {
     return 0;
 }
 
+// The first line read from `fd` (its line break not kept), or nothing; at most 1024 bytes.
+bool read_line_from_fd(int fd, std::string& line) {
+    char c = 0;
+    while (line.size() <= 1024) {
+        const ssize_t got = ::read(fd, &c, 1);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return !line.empty();
+        if (c == '\n') return true;
+        line.push_back(c);
+    }
+    return false;
+}
+
+int add_poll_worker(const QString& path, const QString& name, const QString& roles_text,
+                    const QString& fd_text) {
+    int fd = 0;
+    if (!fd_text.isEmpty()) {
+        bool ok = false;
+        fd = fd_text.toInt(&ok);
+        if (!ok || fd < 0) {
+            std::cerr << "psephos-kiosk: --passphrase-fd must be a file descriptor number\n";
+            return 2;
+        }
+    }
+    auto roles = psephos::kiosk::parse_poll_worker_roles(roles_text.toStdString());
+    if (!roles) {
+        std::cerr << "psephos-kiosk: --roles: " << roles.error().message << '\n';
+        return 2;
+    }
+    std::string passphrase;
+    passphrase.reserve(1100);  // no reallocation leaves a copy behind
+    const bool got = read_line_from_fd(fd, passphrase);
+    if (!got) {
+        psephos::crypto::wipe(passphrase);
+        std::cerr << "psephos-kiosk: no passphrase line on "
+                  << (fd == 0 ? std::string("standard input") : "fd " + std::to_string(fd)) << '\n';
+        return 1;
+    }
+    auto added = psephos::kiosk::add_poll_worker_credential(path.toStdString(), name.toStdString(),
+                                                            *roles, passphrase);
+    psephos::crypto::wipe(passphrase);
+    if (!added) {
+        std::cerr << "psephos-kiosk: " << added.error().message << '\n';
+        return 1;
+    }
+    std::cout << "added poll worker '" << name.toStdString() << "' ("
+              << psephos::kiosk::roles_to_string(*roles) << ") to " << path.toStdString()
+              << " (mode 0600)\n";
+    return 0;
+}
+
 // The passphrase hashes and the station, or why the kiosk cannot take ballots. A kiosk that
 // cannot open its ledger or read a passphrase file still starts, and says why on its screen and on
 // stderr: a poll worker must see the problem, not a vanished window.
 struct Startup {
     std::unique_ptr<psephos::kiosk::KioskStation> station;
-    std::string hash;
+    std::vector<psephos::kiosk::PollWorkerCredential> poll_workers;
     std::string closing_hash;
     QString error;
 };
@@ -60,12 +117,12 @@ struct Startup {
 Startup start_station(const psephos::kiosk::KioskConfig& config, const QString& passphrase_file,
                       const QString& closing_file) {
     Startup s;
-    auto read = psephos::kiosk::read_poll_worker_passphrase_file(passphrase_file.toStdString());
+    auto read = psephos::kiosk::read_poll_worker_credentials(passphrase_file.toStdString());
     if (!read) {
         s.error = QString::fromStdString(read.error().message);
         return s;
     }
-    s.hash = std::move(read).value();
+    s.poll_workers = std::move(read).value();
     if (!closing_file.isEmpty()) {
         auto closing = psephos::kiosk::read_poll_worker_passphrase_file(closing_file.toStdString());
         if (!closing) {
@@ -113,9 +170,16 @@ struct KioskOptions {
     QCommandLineOption device_id{{QStringLiteral("device-id")},
                                  QStringLiteral("The device id registered in the district."),
                                  QStringLiteral("ID")};
-    QCommandLineOption passphrase{{QStringLiteral("poll-worker-passphrase")},
-                                  QStringLiteral("The poll-worker passphrase hash file."),
-                                  QStringLiteral("FILE")};
+    QCommandLineOption passphrase{
+        {QStringLiteral("poll-worker-passphrase")},
+        QStringLiteral(
+            "The poll workers' credentials file (--add-poll-worker), or a one-passphrase "
+            "file (--new-poll-worker-passphrase: one unnamed poll worker, every role)."),
+        QStringLiteral("FILE")};
+    QCommandLineOption two_person{
+        {QStringLiteral("two-person-close")},
+        QStringLiteral("Closing the polls needs a second, different named poll worker with the "
+                       "close role.")};
     QCommandLineOption closing_pass{
         {QStringLiteral("closing-passphrase")},
         QStringLiteral("A second poll worker's passphrase hash file: closing the polls then needs "
@@ -125,6 +189,23 @@ struct KioskOptions {
         {QStringLiteral("new-poll-worker-passphrase")},
         QStringLiteral("Write a passphrase hash file from the passphrase on stdin, then exit."),
         QStringLiteral("FILE")};
+    QCommandLineOption add_worker{
+        {QStringLiteral("add-poll-worker")},
+        QStringLiteral(
+            "Add a named poll worker (--name, --roles; the passphrase's line on stdin or "
+            "--passphrase-fd) to a credentials file, made if missing, then exit."),
+        QStringLiteral("FILE")};
+    QCommandLineOption name{{QStringLiteral("name")},
+                            QStringLiteral("With --add-poll-worker: the poll worker's name."),
+                            QStringLiteral("NAME")};
+    QCommandLineOption roles{
+        {QStringLiteral("roles")},
+        QStringLiteral("With --add-poll-worker: open, pause, close, voters, separated by commas."),
+        QStringLiteral("ROLES")};
+    QCommandLineOption passphrase_fd{
+        {QStringLiteral("passphrase-fd")},
+        QStringLiteral("With --add-poll-worker: read the passphrase from this file descriptor."),
+        QStringLiteral("N")};
     QCommandLineOption timeout{{QStringLiteral("timeout")},
                                QStringLiteral("Voter inactivity timeout in seconds (default 120)."),
                                QStringLiteral("SECONDS"),
@@ -132,6 +213,46 @@ struct KioskOptions {
     QCommandLineOption windowed{{QStringLiteral("windowed")},
                                 QStringLiteral("A window instead of full screen.")};
 };
+
+// psephos-kiosk --add-poll-worker FILE --name NAME --roles ROLES [--passphrase-fd N].
+int add_poll_worker_command(const QCommandLineParser& parser, const KioskOptions& o) {
+    if (!parser.isSet(o.name) || !parser.isSet(o.roles)) {
+        std::cerr << "psephos-kiosk: --add-poll-worker needs --name and --roles\n";
+        return 2;
+    }
+    return add_poll_worker(
+        parser.value(o.add_worker), parser.value(o.name), parser.value(o.roles),
+        parser.isSet(o.passphrase_fd) ? parser.value(o.passphrase_fd) : QString());
+}
+
+// The kiosk's command line, checked before any GUI exists; false (having said why) for exit 2.
+bool kiosk_usage_ok(const QCommandLineParser& parser, const KioskOptions& o) {
+    if (parser.isSet(o.two_person) && parser.isSet(o.closing_pass)) {
+        std::cerr << "psephos-kiosk: --two-person-close takes the second poll worker from the "
+                     "credentials file; --closing-passphrase is the older way: give one\n";
+        return false;
+    }
+    for (const auto* required :
+         {&o.election, &o.district, &o.data, &o.device_key, &o.device_id, &o.passphrase}) {
+        if (!parser.isSet(*required)) {
+            std::cerr << "psephos-kiosk: --" << required->names().first().toStdString()
+                      << " is required\n"
+                      << help_text(parser);
+            return false;
+        }
+    }
+    if (parser.isSet(o.station) != parser.isSet(o.station_certificate)) {
+        std::cerr << "psephos-kiosk: --station and --station-certificate go together (the "
+                     "networked kiosk pins its station's certificate)\n";
+        return false;
+    }
+    if (parser.isSet(o.station) && parser.isSet(o.key)) {
+        std::cerr << "psephos-kiosk: --key is for the in-process kiosk; a networked kiosk "
+                     "(--station) holds no ledger key\n";
+        return false;
+    }
+    return true;
+}
 
 }  // namespace
 
@@ -160,9 +281,11 @@ int main(int argc, char** argv) {
     parser.addHelpOption();
     const KioskOptions options_list;
     const auto& [election, district, data, key, station, station_certificate, device_key, device_id,
-                 passphrase, closing_pass, new_pass, timeout, windowed] = options_list;
+                 passphrase, two_person, closing_pass, new_pass, add_worker, name, roles,
+                 passphrase_fd, timeout, windowed] = options_list;
     parser.addOptions({election, district, data, key, station, station_certificate, device_key,
-                       device_id, passphrase, closing_pass, new_pass, timeout, windowed});
+                       device_id, passphrase, two_person, closing_pass, new_pass, add_worker, name,
+                       roles, passphrase_fd, timeout, windowed});
     if (!parser.parse(arguments)) {
         std::cerr << "psephos-kiosk: " << parser.errorText().toStdString() << '\n'
                   << help_text(parser);
@@ -178,25 +301,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (parser.isSet(new_pass)) return new_passphrase(parser.value(new_pass));
-    for (const auto* required :
-         {&election, &district, &data, &device_key, &device_id, &passphrase}) {
-        if (!parser.isSet(*required)) {
-            std::cerr << "psephos-kiosk: --" << required->names().first().toStdString()
-                      << " is required\n"
-                      << help_text(parser);
-            return 2;
-        }
-    }
-    if (parser.isSet(station) != parser.isSet(station_certificate)) {
-        std::cerr << "psephos-kiosk: --station and --station-certificate go together (the "
-                     "networked kiosk pins its station's certificate)\n";
-        return 2;
-    }
-    if (parser.isSet(station) && parser.isSet(key)) {
-        std::cerr << "psephos-kiosk: --key is for the in-process kiosk; a networked kiosk "
-                     "(--station) holds no ledger key\n";
-        return 2;
-    }
+    if (parser.isSet(add_worker)) return add_poll_worker_command(parser, options_list);
+    if (!kiosk_usage_ok(parser, options_list)) return 2;
     bool timeout_ok = false;
     const int timeout_seconds = parser.value(timeout).toInt(&timeout_ok);
     if (!timeout_ok || timeout_seconds < 10 || timeout_seconds > 3600) {
@@ -228,8 +334,9 @@ int main(int argc, char** argv) {
     options.session_timeout_ms = timeout_seconds * 1000;
     options.kiosk_mode = !parser.isSet(windowed);
     options.closing_passphrase_hash = std::move(startup.closing_hash);
+    options.two_person_close = parser.isSet(two_person);
     psephos::ui::KioskController controller(std::move(startup.station), error,
-                                            std::move(startup.hash), options);
+                                            std::move(startup.poll_workers), options);
     QQmlApplicationEngine engine;
     psephos::ui::prepare_kiosk_engine(engine, controller);
     engine.load(QUrl(psephos::ui::kiosk_main_qml));

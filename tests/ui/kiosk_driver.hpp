@@ -8,6 +8,7 @@
 #include "kiosk_fixture.hpp"
 #include "kiosk_qml.hpp"
 #include "psephos/kiosk/kiosk_station.hpp"
+#include "psephos/kiosk/poll_worker_credentials.hpp"
 #include "psephos/ledger/testing/storage_faults.hpp"
 #include "qml_driver.hpp"
 
@@ -34,11 +35,21 @@ public:
 
     // A kiosk on a station opened by the caller (the networked kiosk: kiosk_network.hpp).
     KioskDriver(const KioskFixture& fixture, ui::KioskController::Options options,
+                std::unique_ptr<kiosk::KioskStation> station, const QString& station_error = {})
+        : KioskDriver(fixture.passphrase, options, std::move(station), station_error) {}
+
+    // A kiosk on the fixture's station whose poll workers are in `poll_workers` (a named
+    // credentials file or a passphrase file).
+    KioskDriver(const KioskFixture& fixture, ui::KioskController::Options options,
+                const std::filesystem::path& poll_workers)
+        : KioskDriver(poll_workers, options, open_station(fixture, {}, {})) {}
+
+    KioskDriver(const std::filesystem::path& poll_workers, ui::KioskController::Options options,
                 std::unique_ptr<kiosk::KioskStation> station, const QString& station_error = {}) {
-        auto hash = kiosk::read_poll_worker_passphrase_file(fixture.passphrase);
-        if (!hash) throw std::runtime_error(hash.error().message);
+        auto credentials = kiosk::read_poll_worker_credentials(poll_workers);
+        if (!credentials) throw std::runtime_error(credentials.error().message);
         controller = std::make_unique<ui::KioskController>(std::move(station), station_error,
-                                                           std::move(hash).value(), options);
+                                                           std::move(credentials).value(), options);
         engine = std::make_unique<QQmlApplicationEngine>();
         ui::prepare_kiosk_engine(*engine, *controller);
         load(ui::kiosk_main_qml);

@@ -291,6 +291,97 @@ private slots:
         QCOMPARE(polls.value().actor, std::string("two poll workers at kiosk-1"));
     }
 
+    // Named poll workers (docs/kiosk.md §2) on a fresh station, with --two-person-close: a
+    // poll worker without the role cannot open or close the polls; the unlock says who it is;
+    // at the close, the first poll worker's own passphrase again is refused (and counted as a
+    // failure), so is a colleague's without the close role; a second named poll worker with it
+    // closes, and the polls records name who acted. A legacy passphrase file cannot serve a
+    // two-person close.
+    void named_poll_workers_and_the_two_person_close() {
+        const std::filesystem::path root = std::filesystem::path(m_dir.path().toStdString()) / "n";
+        std::filesystem::create_directories(root);
+        test::KioskFixture fixture(root, small_sample, "ward-1");
+        const std::filesystem::path workers = root / "poll-workers";
+        using kiosk::PollWorkerRole;
+        const auto role = [](PollWorkerRole r) { return static_cast<unsigned>(r); };
+        QVERIFY(kiosk::add_poll_worker_credential(
+            workers, "Ada Lovelace", role(PollWorkerRole::voters), "ada's passphrase"));
+        QVERIFY(kiosk::add_poll_worker_credential(
+            workers, "Grace Hopper", role(PollWorkerRole::open) | role(PollWorkerRole::close),
+            "grace's passphrase"));
+        QVERIFY(kiosk::add_poll_worker_credential(
+            workers, "Alan Turing", role(PollWorkerRole::close), "alan's passphrase"));
+        ui::KioskController::Options two = options(true);
+        two.two_person_close = true;
+        {
+            test::KioskDriver legacy(fixture, two, fixture.passphrase);
+            QCOMPARE(legacy.kiosk().screen(), test::Screen::Error);
+            QVERIFY2(legacy.kiosk().errorText().contains(QStringLiteral("two poll workers")),
+                     qPrintable(legacy.kiosk().errorText()));
+        }
+        test::KioskDriver d(fixture, two, workers);
+        QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
+        // Ada may start voter sessions, not open the polls.
+        d.unlock(QStringLiteral("ada's passphrase"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
+        QVERIFY(d.text(QStringLiteral("pollWorkerName")).contains(QStringLiteral("Ada Lovelace")));
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::NotOpened);
+        d.click(QStringLiteral("openPollsButton"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::NotOpened);
+        QVERIFY2(d.text(QStringLiteral("pollWorkerMessage")).contains(QStringLiteral("'open'")),
+                 qPrintable(d.text(QStringLiteral("pollWorkerMessage"))));
+        d.click(QStringLiteral("lockButton"));
+        // Grace opens; the zero report's record names her.
+        d.unlock(QStringLiteral("grace's passphrase"));
+        d.click(QStringLiteral("openPollsButton"));
+        QVERIFY(d.waitForScreen(test::Screen::Report));
+        const auto actor_of = [&]() -> std::string {
+            const QStringList place = d.kiosk().report().record.split(QLatin1Char('#'));
+            if (place.size() != 2) return "no record";
+            auto stored = d.kiosk().station()->ledger().record(place[0].toStdString(),
+                                                               place[1].toULongLong());
+            if (!stored) return stored.error().message;
+            auto polls = election::decode_polls_record(stored.value());
+            return polls ? polls.value().actor : polls.error().message;
+        };
+        QCOMPARE(actor_of(), std::string("Grace Hopper"));
+        d.click(QStringLiteral("reportDoneButton"));
+        d.click(QStringLiteral("lockButton"));
+        // Ada cannot close either.
+        d.unlock(QStringLiteral("ada's passphrase"));
+        d.click(QStringLiteral("closePollsButton"));
+        QVERIFY(!d.kiosk().closeConfirmationPending());
+        QVERIFY(d.text(QStringLiteral("pollWorkerMessage")).contains(QStringLiteral("'close'")));
+        d.click(QStringLiteral("lockButton"));
+        // Grace closes; the second passphrase must be another poll worker's with the close role.
+        d.unlock(QStringLiteral("grace's passphrase"));
+        d.click(QStringLiteral("closePollsButton"));
+        d.click(QStringLiteral("confirmClosePollsButton"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
+        QVERIFY(d.kiosk().closingUnlock());
+        const auto second = [&](const QString& passphrase) {
+            d.click(QStringLiteral("passphraseInput"));
+            d.type(passphrase);
+            d.click(QStringLiteral("unlockButton"));
+        };
+        second(QStringLiteral("grace's passphrase"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        QVERIFY2(d.text(QStringLiteral("unlockMessage")).contains(QStringLiteral("second poll")),
+                 qPrintable(d.text(QStringLiteral("unlockMessage"))));
+        QCOMPARE(d.kiosk().lock().consecutive_failures(), 1u);
+        second(QStringLiteral("ada's passphrase"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
+        QVERIFY2(d.text(QStringLiteral("unlockMessage")).contains(QStringLiteral("no close role")),
+                 qPrintable(d.text(QStringLiteral("unlockMessage"))));
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        second(QStringLiteral("alan's passphrase"));
+        QVERIFY(d.waitForScreen(test::Screen::Report));
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Closed);
+        QCOMPARE(actor_of(), std::string("Grace Hopper, Alan Turing"));
+    }
+
 private:
     // Each visible text item of the current screen is plain text.
     static void check_plain_text(test::KioskDriver& d) {

@@ -53,9 +53,17 @@ QString battery_text() {
 
 KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, QString open_error,
                                  std::string passphrase_hash, Options options, QObject* parent)
+    : KioskController(std::move(station), std::move(open_error),
+                      std::vector<kiosk::PollWorkerCredential>{
+                          kiosk::unnamed_poll_worker(std::move(passphrase_hash))},
+                      std::move(options), parent) {}
+
+KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, QString open_error,
+                                 std::vector<kiosk::PollWorkerCredential> poll_workers,
+                                 Options options, QObject* parent)
     : QObject(parent),
       m_station(std::move(station)),
-      m_lock(passphrase_hash),
+      m_lock(std::move(poll_workers)),
       m_options(options),
       m_speaker(std::make_unique<Speaker>(options.speech)) {
     m_pool.setMaxThreadCount(1);
@@ -75,7 +83,7 @@ KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, Q
     // The unlock's failures are counted on disk, so a restart gives no fresh guesses; a kiosk
     // that cannot read its count does not start (the lock would otherwise start from zero).
     if (m_station) {
-        if (Status kept = setUpLocks(passphrase_hash); !kept) {
+        if (Status kept = setUpLocks(); !kept) {
             open_error = q(kept.error().message);
             m_station.reset();
         }

@@ -35,6 +35,8 @@
 #include <QTimer>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "kiosk_lists.hpp"
 #include "polls_report.hpp"
@@ -81,6 +83,9 @@ class KioskController : public QObject {
     Q_PROPERTY(QString unlockMessage READ unlockMessage NOTIFY unlockMessageChanged)
     // The "unlock" screen asks for the second poll worker's passphrase, to close the polls.
     Q_PROPERTY(bool closingUnlock READ closingUnlock NOTIFY unlockMessageChanged)
+    // Who unlocked, with their roles ("Grace Hopper (open, pause, close, voters)"); empty for
+    // the unnamed poll worker of a legacy passphrase file.
+    Q_PROPERTY(QString pollWorkerName READ pollWorkerName NOTIFY unlockMessageChanged)
     Q_PROPERTY(QString pollWorkerMessage READ pollWorkerMessage NOTIFY pollWorkerMessageChanged)
     // closePolls() asks first; confirmClosePolls() closes.
     Q_PROPERTY(
@@ -163,9 +168,17 @@ public:
         // Non-empty (psephos-kiosk --closing-passphrase): the Argon2id hash of a second poll
         // worker's passphrase, without which the polls do not close (docs/kiosk.md §2).
         std::string closing_passphrase_hash;
+        // psephos-kiosk --two-person-close: closing the polls needs a second poll worker, a
+        // different named credential with the close role, to enter their passphrase.
+        bool two_person_close = false;
     };
 
     // Takes a station that opened, or none and the reason (shown on the "error" screen).
+    // The poll workers are the named credentials (poll_worker_credentials.hpp), or one unnamed
+    // credential with every role from a legacy passphrase hash.
+    KioskController(std::unique_ptr<kiosk::KioskStation> station, QString open_error,
+                    std::vector<kiosk::PollWorkerCredential> poll_workers, Options options,
+                    QObject* parent = nullptr);
     KioskController(std::unique_ptr<kiosk::KioskStation> station, QString open_error,
                     std::string passphrase_hash, Options options, QObject* parent = nullptr);
     ~KioskController() override;
@@ -196,6 +209,7 @@ public:
     QString linkText() const { return m_linkText; }
     QString unlockMessage() const { return m_unlockMessage; }
     bool closingUnlock() const { return m_closingUnlock; }
+    QString pollWorkerName() const;
     QString pollWorkerMessage() const { return m_pollWorkerMessage; }
     bool closeConfirmationPending() const { return m_confirmClose; }
     bool finishConfirmationPending() const { return m_confirmFinish; }
@@ -307,7 +321,12 @@ private:
     // Runs work on the kiosk's worker thread (one job at a time) and done on the GUI thread.
     // Counts each lock's failures in the station's data directory; a closing passphrase that is
     // the poll worker's own file is refused.
-    Status setUpLocks(const std::string& passphrase_hash);
+    Status setUpLocks();
+    // Whether the unlocked poll worker holds `role`; if not, says so on the poll-worker screen.
+    bool workerMay(kiosk::PollWorkerRole role);
+    // The polls record's actor: the name(s) of who acted (docs/kiosk.md §2).
+    std::string pollsActor(bool closing) const;
+    bool twoPersonClose() const { return m_closingLock || m_options.two_person_close; }
     void runWork(std::function<std::shared_ptr<WorkResult>()> work,
                  std::function<void(const WorkResult&)> done);
     void submit(bool challenge);
@@ -377,6 +396,9 @@ private:
     bool m_confirmClose = false;
     bool m_confirmFinish = false;
     bool m_closingUnlock = false;
+    std::optional<std::size_t> m_worker;  // who unlocked (an index into m_lock.credentials())
+    // The second person of a two-person close (in m_closingLock's credentials if set up).
+    std::optional<std::size_t> m_closer;
     bool m_stillSealed = false;  // after a refusal: the station still holds the sealed ballot
     // Last: destroyed first, so no job outlives the station it uses.
     QThreadPool m_pool;

@@ -6,33 +6,51 @@
 #include <charconv>
 #include <system_error>
 
+#include "poll_worker_hash.hpp"
 #include "psephos/crypto/secure_file.hpp"
 
 namespace psephos::kiosk {
 namespace {
 
 constexpr std::string_view file_header = "psephos-poll-worker-passphrase-v1 ";
-constexpr std::size_t min_passphrase = 8;
-constexpr std::size_t max_passphrase = 256;
 constexpr std::string_view lockout_header = "psephos-poll-worker-lockout-v1 ";
+constexpr std::string_view lockout_header_v2 = "psephos-poll-worker-lockout-v2";
 constexpr unsigned max_counted_failures = 1'000'000;
-// The cost of the hash the writer makes, and the only one the reader accepts.
-constexpr unsigned long long pwhash_opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
-constexpr std::size_t pwhash_memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+
+// The counts of a lockout file's content ("v1 <count>" or "v2 <count> …"), or nothing.
+std::optional<std::vector<unsigned>> parse_lockout(std::string_view content) {
+    if (!content.ends_with('\n')) return std::nullopt;
+    content.remove_suffix(1);
+    if (content.starts_with(lockout_header)) {
+        content.remove_prefix(lockout_header.size());
+    } else if (content.starts_with(lockout_header_v2) &&
+               content.size() > lockout_header_v2.size() &&
+               content[lockout_header_v2.size()] == ' ') {
+        content.remove_prefix(lockout_header_v2.size() + 1);
+    } else {
+        return std::nullopt;
+    }
+    std::vector<unsigned> counts;
+    while (true) {
+        const std::size_t space = content.find(' ');
+        const std::string_view item = content.substr(0, space);
+        unsigned count = 0;
+        const auto [end, parsed] = std::from_chars(item.data(), item.data() + item.size(), count);
+        if (item.empty() || parsed != std::errc{} || end != item.data() + item.size() ||
+            count > max_counted_failures || counts.size() == max_poll_worker_credentials)
+            return std::nullopt;
+        counts.push_back(count);
+        if (space == std::string_view::npos) break;
+        content.remove_prefix(space + 1);
+    }
+    return counts;
+}
 
 }  // namespace
 
 Status write_poll_worker_passphrase_file(const std::filesystem::path& path,
                                          std::string_view passphrase) {
-    if (passphrase.size() < min_passphrase || passphrase.size() > max_passphrase)
-        return Error{ErrorCode::invalid_argument,
-                     "the poll-worker passphrase must be 8 to 256 bytes (it has " +
-                         std::to_string(passphrase.size()) + ")"};
-    if (sodium_init() < 0) return Error{ErrorCode::io_error, "libsodium failed to initialize"};
-    char hash[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(hash, passphrase.data(), passphrase.size(), pwhash_opslimit,
-                          pwhash_memlimit) != 0)
-        return Error{ErrorCode::io_error, "crypto_pwhash_str ran out of memory"};
+    PSEPHOS_TRY_ASSIGN(std::string hash, detail::hash_passphrase(passphrase));
     std::string line = std::string(file_header) + hash + "\n";
     return crypto::write_new_file(path, line, 0600);
 }
@@ -56,96 +74,135 @@ Result<std::string> parse_poll_worker_passphrase_file(std::string_view content,
         content.find('\n') != std::string_view::npos)
         return Error{ErrorCode::invalid_encoding, where + "malformed password hash line"};
     std::string hash(content);
-    // A hash libsodium cannot parse would make every unlock fail: refuse it now. One with other
-    // cost parameters than the writer's would make each attempt cost what the file says (up to
-    // terabytes of memory): refuse that too.
-    const int rehash =
-        crypto_pwhash_str_needs_rehash(hash.c_str(), pwhash_opslimit, pwhash_memlimit);
-    if (rehash == -1)
-        return Error{ErrorCode::invalid_encoding,
-                     where + "not an Argon2 password hash libsodium recognises"};
-    if (rehash != 0)
-        return Error{ErrorCode::invalid_encoding,
-                     where +
-                         "an Argon2 password hash with other cost parameters than the kiosk "
-                         "writes (Argon2id, libsodium's INTERACTIVE limits)"};
+    if (std::string problem = detail::hash_problem(hash); !problem.empty())
+        return Error{ErrorCode::invalid_encoding, where + problem};
     return hash;
 }
 
 PollWorkerLock::PollWorkerLock(std::string stored_hash, Clock clock)
-    : hash_(std::move(stored_hash)), clock_(std::move(clock)) {}
+    : PollWorkerLock(std::vector<PollWorkerCredential>{unnamed_poll_worker(std::move(stored_hash))},
+                     std::move(clock)) {}
+
+PollWorkerLock::PollWorkerLock(std::vector<PollWorkerCredential> credentials, Clock clock)
+    : credentials_(std::move(credentials)),
+      clock_(std::move(clock)),
+      failures_(credentials_.size(), 0),
+      locked_until_(credentials_.size()) {}
 
 std::chrono::steady_clock::time_point PollWorkerLock::now() const {
     return clock_ ? clock_() : std::chrono::steady_clock::now();
 }
 
-std::uint64_t PollWorkerLock::seconds_locked_out() const {
+std::uint64_t PollWorkerLock::seconds_left(std::size_t i) const {
     const auto t = now();
-    if (t >= locked_until_) return 0;
-    const auto left = std::chrono::ceil<std::chrono::seconds>(locked_until_ - t);
+    if (t >= locked_until_[i]) return 0;
+    const auto left = std::chrono::ceil<std::chrono::seconds>(locked_until_[i] - t);
     return static_cast<std::uint64_t>(left.count());
 }
 
-Status PollWorkerLock::write_failures(unsigned count) const {
-    return crypto::replace_file(state_file_,
-                                std::string(lockout_header) + std::to_string(count) + "\n", 0600);
+std::uint64_t PollWorkerLock::seconds_locked_out() const {
+    std::uint64_t shortest = 0;
+    for (std::size_t i = 0; i < credentials_.size(); ++i) {
+        const std::uint64_t left = seconds_left(i);
+        if (left == 0) return 0;
+        shortest = i == 0 ? left : std::min(shortest, left);
+    }
+    return shortest;
+}
+
+std::uint64_t PollWorkerLock::longest_wait() const {
+    std::uint64_t longest = 0;
+    for (std::size_t i = 0; i < credentials_.size(); ++i)
+        longest = std::max(longest, seconds_left(i));
+    return longest;
+}
+
+unsigned PollWorkerLock::consecutive_failures() const {
+    unsigned most = 0;
+    for (const unsigned f : failures_) most = std::max(most, f);
+    return most;
+}
+
+Status PollWorkerLock::write_failures(const std::vector<unsigned>& counts) const {
+    std::string line;
+    if (counts.size() == 1) {
+        line = std::string(lockout_header) + std::to_string(counts[0]);
+    } else {
+        line = std::string(lockout_header_v2);
+        for (const unsigned c : counts) line += " " + std::to_string(c);
+    }
+    return crypto::replace_file(state_file_, line + "\n", 0600);
 }
 
 Status PollWorkerLock::keep_failures_in(const std::filesystem::path& state_file) {
     std::error_code ec;
     const auto found = std::filesystem::symlink_status(state_file, ec);
     if (found.type() != std::filesystem::file_type::not_found) {
-        crypto::SecretText text(128);
+        crypto::SecretText text(256);
         if (Status read = crypto::read_file_into(state_file, true, text); !read)
             return read.error();
-        std::string_view content = text.view();
-        unsigned count = 0;
-        bool valid = content.starts_with(lockout_header) && content.ends_with('\n');
-        if (valid) {
-            content.remove_prefix(lockout_header.size());
-            content.remove_suffix(1);
-            const auto [end, parsed] =
-                std::from_chars(content.data(), content.data() + content.size(), count);
-            valid = !content.empty() && parsed == std::errc{} &&
-                    end == content.data() + content.size() && count <= max_counted_failures;
-        }
-        if (!valid)
+        const auto counts = parse_lockout(text.view());
+        if (!counts)
             return Error{ErrorCode::invalid_encoding,
                          state_file.string() +
                              ": not a poll-worker lockout file (expected one line '" +
-                             std::string(lockout_header) + "<count of failures>')"};
-        failures_ = count;
+                             std::string(lockout_header) + "<count of failures>' or '" +
+                             std::string(lockout_header_v2) + " <count> …')"};
+        if (counts->size() == failures_.size()) {
+            failures_ = *counts;
+        } else {
+            unsigned most = 0;
+            for (const unsigned c : *counts) most = std::max(most, c);
+            failures_.assign(failures_.size(), most);
+        }
     }
     state_file_ = state_file;
-    if (failures_ >= free_attempts) lock_for_failures();
+    for (std::size_t i = 0; i < failures_.size(); ++i)
+        if (failures_[i] >= free_attempts) lock_for_failures(i);
     return {};
 }
 
-void PollWorkerLock::lock_for_failures() {
-    const unsigned doublings = std::min(failures_ - free_attempts, 10u);
+void PollWorkerLock::lock_for_failures(std::size_t i) {
+    const unsigned doublings = std::min(failures_[i] - free_attempts, 10u);
     const auto delay = std::min<std::chrono::seconds>(first_delay * (1u << doublings), max_delay);
-    locked_until_ = now() + delay;
+    locked_until_[i] = now() + delay;
 }
 
-PollWorkerLock::Attempt PollWorkerLock::try_unlock(std::string_view passphrase) {
-    if (const std::uint64_t wait = seconds_locked_out(); wait > 0) return {false, wait, {}};
-    const unsigned counted = std::min(failures_ + 1, max_counted_failures);
+PollWorkerLock::Attempt PollWorkerLock::try_unlock(std::string_view passphrase,
+                                                   const Accept& accept) {
+    // The credentials this attempt is checked against: those not locked.
+    std::vector<bool> open(credentials_.size(), false);
+    bool any = false;
+    for (std::size_t i = 0; i < credentials_.size(); ++i) any |= open[i] = seconds_left(i) == 0;
+    if (!any) return {false, longest_wait(), {}, std::nullopt};
+    std::vector<unsigned> counted = failures_;
+    for (std::size_t i = 0; i < counted.size(); ++i)
+        if (open[i]) counted[i] = std::min(counted[i] + 1, max_counted_failures);
     if (!state_file_.empty()) {
         if (Status kept = write_failures(counted); !kept)
-            return {false, 0, "cannot count the attempt: " + kept.error().message};
+            return {false, 0, "cannot count the attempt: " + kept.error().message, std::nullopt};
     }
-    const bool ok =
-        !hash_.empty() && sodium_init() >= 0 &&
-        crypto_pwhash_str_verify(hash_.c_str(), passphrase.data(), passphrase.size()) == 0;
-    if (ok) {
-        failures_ = 0;
-        // A reset that fails leaves one failure counted: the safe side.
-        if (!state_file_.empty()) (void)write_failures(0);
-        return {true, 0, {}};
+    std::optional<std::size_t> matched;
+    if (sodium_init() >= 0) {
+        for (std::size_t i = 0; i < credentials_.size() && !matched; ++i) {
+            const std::string& hash = credentials_[i].hash;
+            if (open[i] && !hash.empty() &&
+                crypto_pwhash_str_verify(hash.c_str(), passphrase.data(), passphrase.size()) == 0)
+                matched = i;
+        }
+    }
+    if (matched && (!accept || accept(credentials_[*matched]))) {
+        // A right passphrase is no guess at the others' passphrases: their counts stay as they
+        // were, and its own is cleared. A write that fails leaves the attempt counted: the safe
+        // side.
+        failures_[*matched] = 0;
+        if (!state_file_.empty()) (void)write_failures(failures_);
+        return {true, 0, {}, matched};
     }
     failures_ = counted;
-    if (failures_ >= free_attempts) lock_for_failures();
-    return {false, seconds_locked_out(), {}};
+    for (std::size_t i = 0; i < failures_.size(); ++i)
+        if (open[i] && failures_[i] >= free_attempts) lock_for_failures(i);
+    return {false, longest_wait(), {}, matched};
 }
 
 }  // namespace psephos::kiosk

@@ -248,6 +248,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+8"/>
+        <source>Unlocked by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+31"/>
         <source>Election</source>
         <translation type="unfinished"></translation>
@@ -678,7 +683,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+60"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -949,12 +954,37 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../kiosk_poll_worker.cpp" line="+48"/>
+        <location filename="../kiosk_poll_worker.cpp" line="+57"/>
+        <source>%1 may not do this: it needs the role &apos;%2&apos;, which this poll worker does not have.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+57"/>
         <source>The attempt was not checked: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+27"/>
+        <source>This poll worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 unlocked this kiosk already: closing the polls needs a second poll worker&apos;s passphrase.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 may not close the polls (no close role).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Too many attempts: try again in %1 seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Wrong passphrase. Too many attempts: try again in %1 seconds.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -964,12 +994,12 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+50"/>
         <source>Recording in the ledger…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+22"/>
         <source>The ledger refused: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -994,12 +1024,12 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Closing the polls ends voting in this district for good (%1 cast, %2 challenged so far). Close them?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+40"/>
         <source>Finishing ends voting on this kiosk for good (the polls stay open on the others). Finish this kiosk?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1019,7 +1049,7 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>No link to the station: no voter session can start (%1).</source>
         <translation type="unfinished"></translation>
     </message>

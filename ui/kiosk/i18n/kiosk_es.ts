@@ -256,6 +256,11 @@
         <translation>Trabajador electoral</translation>
     </message>
     <message>
+        <location line="+8"/>
+        <source>Unlocked by %1</source>
+        <translation>Desbloqueado por %1</translation>
+    </message>
+    <message>
         <location line="+31"/>
         <source>Election</source>
         <translation>Elección</translation>
@@ -706,7 +711,7 @@
         <translation>no se encontró batería (alimentación de red)</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+60"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation>La boleta %1, cuyo registro falló antes del reinicio, SÍ quedó registrada (%2 n.º %3): su votante ya votó y no debe votar de nuevo.</translation>
     </message>
@@ -741,12 +746,37 @@
         <translation>desconocido</translation>
     </message>
     <message>
-        <location filename="../kiosk_poll_worker.cpp" line="+48"/>
+        <location filename="../kiosk_poll_worker.cpp" line="+57"/>
+        <source>%1 may not do this: it needs the role &apos;%2&apos;, which this poll worker does not have.</source>
+        <translation>%1 no puede hacer esto: requiere el rol &apos;%2&apos;, que este trabajador electoral no tiene.</translation>
+    </message>
+    <message>
+        <location line="+57"/>
         <source>The attempt was not checked: %1</source>
         <translation>El intento no se comprobó: %1</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+27"/>
+        <source>This poll worker</source>
+        <translation>Este trabajador electoral</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 unlocked this kiosk already: closing the polls needs a second poll worker&apos;s passphrase.</source>
+        <translation>%1 ya desbloqueó este quiosco: cerrar la votación requiere la frase de contraseña de un segundo trabajador electoral.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 may not close the polls (no close role).</source>
+        <translation>%1 no puede cerrar la votación (no tiene el rol de cierre).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Too many attempts: try again in %1 seconds.</source>
+        <translation>Demasiados intentos: inténtelo de nuevo en %1 segundos.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Wrong passphrase. Too many attempts: try again in %1 seconds.</source>
         <translation>Frase de contraseña incorrecta. Demasiados intentos: vuelva a intentarlo en %1 segundos.</translation>
     </message>
@@ -756,12 +786,12 @@
         <translation>Frase de contraseña incorrecta.</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+50"/>
         <source>Recording in the ledger…</source>
         <translation>Guardando en el registro…</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+22"/>
         <source>The ledger refused: %1</source>
         <translation>El registro rechazó la operación: %1</translation>
     </message>
@@ -786,12 +816,12 @@
         <translation>Votación reanudada (entrada %1).</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Closing the polls ends voting in this district for good (%1 cast, %2 challenged so far). Close them?</source>
         <translation>Cerrar la votación termina definitivamente la votación en este distrito (%1 emitidas y %2 impugnadas hasta ahora). ¿Desea cerrarla?</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+40"/>
         <source>Finishing ends voting on this kiosk for good (the polls stay open on the others). Finish this kiosk?</source>
         <translation>Terminar pone fin a la votación en este quiosco de forma definitiva (las urnas siguen abiertas en los demás). ¿Terminar este quiosco?</translation>
     </message>
@@ -811,7 +841,7 @@
         <translation>No terminado: %1</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>No link to the station: no voter session can start (%1).</source>
         <translation>Sin conexión con la estación: no puede iniciarse ninguna sesión de votación (%1).</translation>
     </message>

@@ -51,6 +51,14 @@ Item {
                 text: qsTr("Poll worker")
             }
 
+            // Who unlocked, with the roles that say what they may do (named credentials only).
+            KioskText {
+                objectName: "pollWorkerName"
+                width: parent.width
+                visible: kiosk.pollWorkerName !== ""
+                text: qsTr("Unlocked by %1").arg(kiosk.pollWorkerName)
+            }
+
             KioskText {
                 objectName: "pollWorkerMessage"
                 width: parent.width
