@@ -86,7 +86,7 @@ Result<CheckInputs> load_check_inputs(const Arguments& args) {
 
 std::string marked_labels(const election::Contest& contest,
                           const election::EncryptedContest& encrypted,
-                          const std::vector<std::uint8_t>& marks) {
+                          std::span<const std::uint8_t> marks) {
     std::string out;
     for (std::size_t o = 0; o < marks.size() && o < encrypted.selections.size(); ++o) {
         if (marks[o] == 0) continue;
