@@ -135,37 +135,47 @@ bool FieldReader::boolean(std::string_view name) {
     return v ? v->as_bool() : false;
 }
 
-Hash32 FieldReader::hash(std::string_view name) {
-    const bj::value* v = typed(name, is_string, "64 lower-case hex digits", true);
-    if (v == nullptr) return {};
-    auto h = Hash32::from_hex(v->as_string());
-    if (!h || !is_lower_hex(v->as_string())) {
-        fail_at(name, "expected 64 lower-case hex digits");
-        return {};
+namespace {
+
+// A string member decoded by `decode` (nullopt when it does not decode), or T{} and
+// "expected <expected>" kept.
+template <class T, class Decode>
+T read_decoded(FieldReader& r, std::string_view name, std::string_view expected, Decode decode) {
+    const bj::value* v = r.get(name);
+    if (v == nullptr) return T{};
+    std::optional<T> out;
+    if (v->is_string()) out = decode(std::string_view(v->as_string()));
+    if (!out) {
+        r.fail_at(name, "expected " + std::string(expected) +
+                            (v->is_string() ? "" : ", got " + describe_kind(*v)));
+        return T{};
     }
-    return h.value();
+    return std::move(*out);
+}
+
+template <class T>
+std::optional<T> value_of(Result<T> r) {
+    if (!r) return std::nullopt;
+    return std::move(r).value();
+}
+
+}  // namespace
+
+Hash32 FieldReader::hash(std::string_view name) {
+    return read_decoded<Hash32>(*this, name, "64 lower-case hex digits", [](std::string_view t) {
+        return is_lower_hex(t) ? value_of(Hash32::from_hex(t)) : std::nullopt;
+    });
 }
 
 Bytes FieldReader::hex(std::string_view name) {
-    const bj::value* v = typed(name, is_string, "a lower-case hex string", true);
-    if (v == nullptr) return {};
-    auto b = from_hex(v->as_string());
-    if (!b || !is_lower_hex(v->as_string())) {
-        fail_at(name, "expected a lower-case hex string");
-        return {};
-    }
-    return b.value();
+    return read_decoded<Bytes>(*this, name, "a lower-case hex string", [](std::string_view t) {
+        return is_lower_hex(t) ? value_of(from_hex(t)) : std::nullopt;
+    });
 }
 
 Bytes FieldReader::base64(std::string_view name) {
-    const bj::value* v = typed(name, is_string, "canonical base64", true);
-    if (v == nullptr) return {};
-    auto b = from_base64(v->as_string());
-    if (!b) {
-        fail_at(name, "expected canonical base64");
-        return {};
-    }
-    return b.value();
+    return read_decoded<Bytes>(*this, name, "canonical base64",
+                               [](std::string_view t) { return value_of(from_base64(t)); });
 }
 
 const bj::array* FieldReader::array(std::string_view name, std::size_t max_count) {

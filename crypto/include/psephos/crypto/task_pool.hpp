@@ -99,18 +99,13 @@ private:
     std::vector<std::jthread> workers_;  // last: started after, and joined before, the rest
 };
 
-// Runs make(0) … make(count − 1) on the pool, in parallel; their values in that order, or the
-// first error in that order (every task has run by then). Must not be called from one of the
-// pool's own tasks (it waits for them).
+// The futures' values in order, or the first error in order; every future is waited for first
+// (so nothing a task refers to goes while it runs).
 template <class T>
-Result<std::vector<T>> run_each(TaskPool& pool, std::size_t count,
-                                const std::function<Result<T>(std::size_t)>& make) {
-    std::vector<std::future<Result<T>>> futures;
-    futures.reserve(count);
-    for (std::size_t i = 0; i < count; ++i)
-        futures.push_back(pool.submit([&make, i] { return make(i); }));
-    for (auto& f : futures) f.wait();  // every task has run before `make` may go
+Result<std::vector<T>> collect_in_order(std::vector<std::future<Result<T>>>& futures) {
+    for (auto& f : futures) f.wait();
     std::vector<T> out;
+    out.reserve(futures.size());
     std::optional<Error> first;
     for (auto& f : futures) {
         Result<T> r = f.get();
@@ -122,6 +117,19 @@ Result<std::vector<T>> run_each(TaskPool& pool, std::size_t count,
     }
     if (first) return *first;
     return out;
+}
+
+// Runs make(0) … make(count − 1) on the pool, in parallel; their values in that order, or the
+// first error in that order (every task has run by then). Must not be called from one of the
+// pool's own tasks (it waits for them).
+template <class T>
+Result<std::vector<T>> run_each(TaskPool& pool, std::size_t count,
+                                const std::function<Result<T>(std::size_t)>& make) {
+    std::vector<std::future<Result<T>>> futures;
+    futures.reserve(count);
+    for (std::size_t i = 0; i < count; ++i)
+        futures.push_back(pool.submit([&make, i] { return make(i); }));
+    return collect_in_order(futures);
 }
 
 // run_each for tasks with no value: Status of the first failure in order, every task run.
