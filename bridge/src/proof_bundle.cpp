@@ -322,38 +322,32 @@ namespace {
 
 // An anchor's "spent_outputs": a list of {amount_sat, script_pubkey}, empty for EVM anchors.
 void read_spent_outputs(FieldReader& r, BundleAnchor& a) {
-    const json::value* list = r.get("spent_outputs");
-    if (!list) return;
-    if (!list->is_array() || list->as_array().size() > 64) {
-        r.fail("field 'spent_outputs' is not a list of at most 64 outputs");
+    const json::array* list = r.array("spent_outputs", 64);
+    if (list == nullptr) return;
+    if (a.kind == ChainKind::evm && !list->empty()) {
+        r.fail_at("spent_outputs", "is not empty for an EVM anchor");
         return;
     }
-    if (a.kind == ChainKind::evm && !list->as_array().empty()) {
-        r.fail("field 'spent_outputs' is not empty for an EVM anchor");
-        return;
-    }
-    for (std::size_t i = 0; i < list->as_array().size() && r.ok(); ++i) {
-        FieldReader o(list->as_array()[i], "spent_outputs[" + std::to_string(i) + "]");
+    for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
+        FieldReader o = r.element((*list)[i], i, r.path_of("spent_outputs"));
         SpentOutput spent;
         spent.amount_sat = o.number("amount_sat");
         spent.script_pubkey = o.hex("script_pubkey");
-        if (o.ok() && spent.amount_sat > max_money_sat) o.fail("amount_sat is above 21 M BTC");
-        if (o.ok() && spent.script_pubkey.size() > 10'000) o.fail("script_pubkey is too long");
-        if (auto ok = o.finish(); !ok) {
-            r.fail(ok.error().message);
-            return;
-        }
+        if (o.ok() && spent.amount_sat > max_money_sat)
+            o.fail_at("amount_sat", "is above 21 M BTC");
+        if (o.ok() && spent.script_pubkey.size() > 10'000)
+            o.fail_at("script_pubkey", "is too long");
+        if (!o.finish()) return;
         a.spent_outputs.push_back(std::move(spent));
     }
 }
 
-// One anchor of the bundle's "anchors" list.
-Result<BundleAnchor> read_anchor(const json::value& value, std::size_t i) {
-    FieldReader r(value, "proof bundle: anchor " + std::to_string(i));
+// One anchor of the bundle's "anchors" list, read by `r` (its problems kept there).
+BundleAnchor read_anchor(FieldReader& r) {
     BundleAnchor a;
     a.chain = r.text("chain");
     const std::string kind = r.text("kind");
-    if (r.ok() && kind != "evm" && kind != "bitcoin") r.fail("kind is not evm or bitcoin");
+    if (r.ok() && kind != "evm" && kind != "bitcoin") r.fail_at("kind", "is not evm or bitcoin");
     a.kind = kind == "bitcoin" ? ChainKind::bitcoin : ChainKind::evm;
     a.network = r.text("network");
     a.payload = r.hex("payload");
@@ -366,9 +360,9 @@ Result<BundleAnchor> read_anchor(const json::value& value, std::size_t i) {
     if (number && !number->is_null()) a.block_number = r.number("block_number");
     if (hash && !hash->is_null()) a.block_hash = r.hash("block_hash");
     const std::uint64_t confirmations = r.number("confirmations");
-    if (confirmations > 0xFFFFFFFFu) r.fail("confirmations is too large");
+    if (confirmations > 0xFFFFFFFFu) r.fail_at("confirmations", "is too large");
     a.confirmations = static_cast<std::uint32_t>(confirmations);
-    PSEPHOS_TRY(r.finish());
+    (void)r.finish();
     return a;
 }
 
@@ -386,23 +380,22 @@ Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
     const std::string format = top.text("format");
     const bool v3 = format == proof_bundle_format_v3;
     if (format != proof_bundle_format && !v3 && top.ok()) {
-        top.fail(format == "psephos-proof-bundle-v1"
-                     ? "format is the older 'psephos-proof-bundle-v1', which carries no spent "
-                       "outputs: make the bundle again"
-                     : "format is neither '" + std::string(proof_bundle_format) + "' nor '" +
-                           std::string(proof_bundle_format_v3) + "'");
+        top.fail_at("format",
+                    format == "psephos-proof-bundle-v1"
+                        ? "is the older 'psephos-proof-bundle-v1', which carries no spent "
+                          "outputs: make the bundle again"
+                        : "is neither '" + std::string(proof_bundle_format) + "' nor '" +
+                              std::string(proof_bundle_format_v3) + "'");
     }
     if (top.ok() && !v3 && top.has("witnessed_checkpoint"))
         top.fail("is a v2 bundle with a 'witnessed_checkpoint' (that is v3)");
 
-    std::optional<Error> first;  // the first problem inside a section
+    // Each section's reader shares the bundle's first problem.
     auto section = [&](std::string_view key, auto&& read) {
-        if (first) return;
-        const json::value* v = top.get(key);
-        if (!v) return;
-        FieldReader r(*v, "proof bundle: '" + std::string(key) + "'");
+        if (!top.ok()) return;
+        FieldReader r = top.object(key);
         read(r);
-        if (auto ok = r.finish(); !ok) first = ok.error();
+        (void)r.finish();
     };
     section("election", [&](FieldReader& r) {
         b.election_id = r.text("election_id");
@@ -416,16 +409,16 @@ Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
         b.district_id = r.text("district");
         const std::string state = r.text("state");
         if (r.ok() && state != "cast" && state != "challenged")
-            r.fail("state is neither 'cast' nor 'challenged'");
+            r.fail_at("state", "is neither 'cast' nor 'challenged'");
         b.challenged = state == "challenged";
         b.ballot_index = r.number("index");
         b.ballot_record = r.base64("record");
         ballot_leaf = r.hash("leaf_hash");
         if (r.ok() &&
             printed != election::format_tracking_code(Hash32::from_hex(b.tracking_code).value()))
-            r.fail("printed_tracking_code is not the tracking code's printed form");
+            r.fail_at("printed_tracking_code", "is not the tracking code's printed form");
         if (r.ok() && !(ballot_leaf == crypto::hash_merkle_leaf(b.ballot_record)))
-            r.fail("leaf_hash is not the record's leaf hash");
+            r.fail_at("leaf_hash", "is not the record's leaf hash");
     });
     section("district_log", [&](FieldReader& r) {
         b.district_verifier = r.text("verifier_key");
@@ -440,7 +433,7 @@ Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
         b.election_checkpoint = r.text("signed_checkpoint");
         b.election_inclusion = r.hashes("inclusion");
         if (r.ok() && !(leaf_hash == crypto::hash_merkle_leaf(b.election_leaf)))
-            r.fail("leaf_hash is not the leaf's hash");
+            r.fail_at("leaf_hash", "is not the leaf's hash");
     });
     section("anchored_checkpoint", [&](FieldReader& r) {
         b.anchored_size = r.number("size");
@@ -448,17 +441,11 @@ Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
         b.anchored_consistency = r.hashes("consistency");
         b.anchored_inclusion = r.hashes("inclusion");
     });
-    const json::value* anchors = top.get("anchors");
-    if (anchors && !anchors->is_array()) top.fail("'anchors' is not a list");
-    if (anchors && anchors->is_array()) {
-        if (anchors->as_array().size() > 64) top.fail("has more than 64 anchors");
-        for (std::size_t i = 0; i < anchors->as_array().size() && !first; ++i) {
-            auto a = read_anchor(anchors->as_array()[i], i);
-            if (!a) {
-                first = a.error();
-                break;
-            }
-            b.anchors.push_back(std::move(a).value());
+    if (const json::array* anchors = top.array("anchors", 64)) {
+        for (std::size_t i = 0; i < anchors->size() && top.ok(); ++i) {
+            FieldReader r = top.element((*anchors)[i], i, top.path_of("anchors"));
+            BundleAnchor anchor = read_anchor(r);
+            if (top.ok()) b.anchors.push_back(std::move(anchor));
         }
     }
     if (v3) {
@@ -468,18 +455,16 @@ Result<ProofBundle> proof_bundle_from_json(std::string_view text) {
             w.consistency = r.hashes("consistency");
             w.inclusion = r.hashes("inclusion");
             if (r.ok() && w.cosigned_checkpoint.size() > 64 * 1024)
-                r.fail("field 'cosigned_checkpoint' is longer than 64 KiB");
+                r.fail_at("cosigned_checkpoint", "is longer than 64 KiB");
             b.witnessed = std::move(w);
         });
     }
-    if (top.has("receipt") && !first) {
+    if (top.has("receipt") && top.ok()) {
         auto evidence = bundle_json::receipt_evidence_from_json(*top.get("receipt"));
-        if (!evidence) first = evidence.error();
+        if (!evidence) top.adopt(evidence.error());
         if (evidence) b.receipt = std::move(evidence).value();
     }
-    if (!top.ok()) return top.finish().error();
-    if (first) return *first;
-    if (auto ok = top.finish(); !ok) return ok.error();
+    PSEPHOS_TRY(top.finish());
     return b;
 }
 

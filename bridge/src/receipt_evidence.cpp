@@ -177,12 +177,12 @@ json::object receipt_evidence_to_json(const ReceiptEvidence& e) {
 }
 
 Result<ReceiptEvidence> receipt_evidence_from_json(const json::value& value) {
-    FieldReader r(value, "proof bundle: 'receipt'");
+    FieldReader r(value, "proof bundle", "$.receipt");
     ReceiptEvidence e;
     const std::string file = r.text("file");
     if (r.ok()) {
         auto receipt = election::voter_receipt_from_json(file);
-        if (!receipt) return receipt.error().within("proof bundle: 'receipt': file");
+        if (!receipt) return receipt.error().within("proof bundle: $.receipt.file");
         e.receipt = std::move(receipt).value();
     }
     e.district_leaf = r.base64("district_leaf");

@@ -531,7 +531,8 @@ private slots:
                  evm_spent.error().message.c_str());
         auto extra = replaced("\"amount_sat\":100000,", "\"amount_sat\":100000,\"vout\":0,");
         QVERIFY(!extra);
-        QVERIFY2(extra.error().message.find("spent_outputs[0] has an unknown field 'vout'") !=
+        QVERIFY2(extra.error().message.find(
+                     "proof bundle: $.anchors[0].spent_outputs[0]: unknown member \"vout\"") !=
                      std::string::npos,
                  extra.error().message.c_str());
         auto too_much = replaced("\"amount_sat\":100000", "\"amount_sat\":2100000000000001");

@@ -3,42 +3,11 @@
 // districts, recording decrypted results — and publishes an election checkpoint. The facade holds
 // the barrier lock exclusively around each.
 #include <algorithm>
-#include <future>
 
 #include "ledger_impl.hpp"
 #include "psephos/crypto/discrete_log.hpp"
 
 namespace psephos::ledger {
-
-namespace {
-
-// Runs make(0) … make(count − 1) on the pool, in parallel; results in that order, or the first
-// error.
-template <class T>
-Result<std::vector<T>> run_tasks(detail::TaskPool& pool, std::size_t count,
-                                 const std::function<Result<T>(std::size_t)>& make) {
-    std::vector<std::future<Result<T>>> futures;
-    for (std::size_t i = 0; i < count; ++i) {
-        auto task =
-            std::make_shared<std::packaged_task<Result<T>()>>([&make, i] { return make(i); });
-        futures.push_back(task->get_future());
-        pool.post([task] { (*task)(); });
-    }
-    std::vector<T> out;
-    std::optional<Error> first;
-    for (auto& f : futures) {
-        Result<T> r = f.get();
-        if (!r) {
-            if (!first) first = r.error();
-            continue;
-        }
-        out.push_back(std::move(r).value());
-    }
-    if (first) return *first;
-    return out;
-}
-
-}  // namespace
 
 Result<std::vector<Receipt>> Ledger::Impl::close_all_polls(std::vector<Bytes> closing_records) {
     if (!writable()) return make_error(ErrorCode::refused, "the ledger is open read-only");
@@ -109,8 +78,8 @@ Result<std::vector<Receipt>> Ledger::Impl::tally_closed() {
         for (std::uint64_t b = 0; b == 0 || b < from_log; b += chunk)
             parts.push_back({d, b, std::min(from_log, b + chunk)});
     }
-    auto sums = run_tasks<election::DistrictTallyBuilder>(
-        *pool, parts.size(), [&](std::size_t p) -> Result<election::DistrictTallyBuilder> {
+    auto sums = crypto::run_each<election::DistrictTallyBuilder>(
+        pool->pool(), parts.size(), [&](std::size_t p) -> Result<election::DistrictTallyBuilder> {
             const Part& part = parts[p];
             const std::string& name = district_logs[part.d]->name();
             auto builder = election::DistrictTallyBuilder::create(election, name);
@@ -151,15 +120,16 @@ Result<std::vector<Receipt>> Ledger::Impl::record_results() {
     }
     if (due.empty()) return std::vector<Receipt>{};
     const crypto::DiscreteLogTable table(most);
-    auto made = run_tasks<Bytes>(*pool, due.size(), [&](std::size_t i) -> Result<Bytes> {
-        const std::size_t d = due[i];
-        const RecordedTally recorded = *tallying->tally(d);
-        const std::vector<election::TallyDecryption> decryptions = tallying->decryptions(d);
-        auto result = election::combine_tally_decryptions(election, recorded.tally, recorded.hash,
-                                                          decryptions, table);
-        if (!result) return result.error();
-        return election::encode_district_result(result.value());
-    });
+    auto made =
+        crypto::run_each<Bytes>(pool->pool(), due.size(), [&](std::size_t i) -> Result<Bytes> {
+            const std::size_t d = due[i];
+            const RecordedTally recorded = *tallying->tally(d);
+            const std::vector<election::TallyDecryption> decryptions = tallying->decryptions(d);
+            auto result = election::combine_tally_decryptions(election, recorded.tally,
+                                                              recorded.hash, decryptions, table);
+            if (!result) return result.error();
+            return election::encode_district_result(result.value());
+        });
     if (!made) return made.error().within("combining decryptions");
     return append_all(std::move(made).value(), election::ActorRole::election_official);
 }

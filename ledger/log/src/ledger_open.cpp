@@ -1,6 +1,5 @@
 // Creating and opening a ledger: its logs and their verifier keys, its modules, and the checks on
 // reopen (docs/ledger.md §5, §6).
-#include <future>
 
 #include "ledger_impl.hpp"
 #include "psephos/crypto/merkle_tree.hpp"
@@ -237,20 +236,8 @@ Status Ledger::Impl::load_all() {
 
 // District logs in parallel, each replayed through the modules in log order.
 Status Ledger::Impl::load_district_logs() {
-    std::vector<std::future<Status>> loads;
-    for (std::size_t d = 0; d < district_logs.size(); ++d) {
-        auto task = std::make_shared<std::packaged_task<Status()>>(
-            [this, d]() -> Status { return load_district_log(d); });
-        loads.push_back(task->get_future());
-        pool->post([task] { (*task)(); });
-    }
-    std::optional<Error> first;
-    for (auto& f : loads) {
-        Status s = f.get();
-        if (!s && !first) first = s.error();
-    }
-    if (first) return *first;
-    return {};
+    return crypto::run_each(pool->pool(), district_logs.size(),
+                            [this](std::size_t d) -> Status { return load_district_log(d); });
 }
 
 // One district log, replayed through the modules. A stored tally is not trusted: the cast

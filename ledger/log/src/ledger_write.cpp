@@ -196,18 +196,7 @@ Result<std::vector<Receipt>> Ledger::Impl::ingest_all_or_nothing(std::vector<Byt
     futures.reserve(items.size());
     for (const auto& item : items) futures.push_back(item->promise.get_future());
     enqueue(*district, std::move(items));
-    std::vector<Receipt> receipts;
-    std::optional<Error> first_error;
-    for (auto& future : futures) {
-        auto receipt = future.get();
-        if (!receipt) {
-            if (!first_error) first_error = receipt.error();
-            continue;
-        }
-        receipts.push_back(std::move(receipt).value());
-    }
-    if (first_error) return *first_error;
-    return receipts;
+    return crypto::collect_in_order(futures);
 }
 
 // ---- the executor -----------------------------------------------------------------------------

@@ -12,6 +12,7 @@
 #include "psephos/election/election_manifest.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
 #include "psephos/election/ledger_records.hpp"
+#include "psephos/json/field_reader.hpp"
 #include "psephos/json/strict_json.hpp"
 
 namespace psephos::record {
@@ -44,26 +45,22 @@ Status for_each_frame(
     }
 }
 
-Result<RecordLog> parse_log_entry(const json::object& l) {
+// One entry of record.json's "logs", read by `l` (its problems kept there). Members the reader
+// does not use (read by the verifier) are not refused here.
+Result<RecordLog> parse_log_entry(psephos::json::FieldReader& l, const std::string& what) {
     RecordLog log;
-    try {
-        log.name = std::string(l.at("name").as_string());
-        log.directory = std::string(l.at("directory").as_string());
-        log.size = l.at("size").to_number<std::uint64_t>();
-        auto root = Hash32::from_hex(std::string(l.at("root").as_string()));
-        if (!root) return root.error().within("record.json: log " + log.name);
-        log.root = *root;
-        auto verifier =
-            election::NoteVerifierKey::parse(std::string(l.at("verifier_key").as_string()));
-        if (!verifier) return verifier.error().within("record.json: log " + log.name);
-        log.verifier = std::move(verifier).value();
-    } catch (const std::exception& e) {
-        return make_error(ErrorCode::invalid_encoding,
-                          "record.json: a log entry: " + std::string(e.what()));
-    }
+    log.name = l.text("name");
+    log.directory = l.text("directory");
+    log.size = l.number("size");
+    log.root = l.hash("root");
+    const std::string verifier_key = l.text("verifier_key");
+    PSEPHOS_TRY(l.status());
+    auto verifier = election::NoteVerifierKey::parse(verifier_key);
+    if (!verifier) return verifier.error().within(what + ": " + l.path_of("verifier_key"));
+    log.verifier = std::move(verifier).value();
     if (log.directory.find("..") != std::string::npos || log.directory.starts_with('/'))
         return make_error(ErrorCode::invalid_encoding,
-                          "record.json: log " + log.name + ": bad directory");
+                          what + ": " + l.path_of("directory") + ": bad directory");
     return log;
 }
 
@@ -80,12 +77,10 @@ Result<RecordReader> RecordReader::open(const std::filesystem::path& dir) {
         (dir / "record.json").string(), psephos::json::Limits::for_size(max_record_json_bytes));
     if (!parsed) return parsed.error();
     const json::value doc = std::move(parsed).value();
-    const json::object* o = doc.if_object();
-    const json::array* logs =
-        o ? (o->if_contains("logs") ? o->at("logs").if_array() : nullptr) : nullptr;
-    if (!logs)
-        return make_error(ErrorCode::invalid_encoding,
-                          (dir / "record.json").string() + ": no logs");
+    const std::string what = (dir / "record.json").string();
+    psephos::json::FieldReader top(doc, what);
+    const json::array* logs = top.array("logs", max_record_json_bytes);
+    PSEPHOS_TRY(top.status());
     auto manifest_file =
         crypto::read_record_file(dir, "manifest.json", election::max_manifest_bytes);
     if (!manifest_file) return manifest_file.error().within(dir.string());
@@ -95,32 +90,34 @@ Result<RecordReader> RecordReader::open(const std::filesystem::path& dir) {
     auto context = election::make_election_context(std::move(manifest).value());
     if (!context) return context.error().within((dir / "manifest.json").string());
     r.election_ = std::move(context).value();
-    for (const json::value& v : *logs) {
-        const json::object* l = v.if_object();
-        if (!l) continue;
-        PSEPHOS_TRY_ASSIGN(auto log, parse_log_entry(*l));
+    for (std::size_t i = 0; i < logs->size(); ++i) {
+        psephos::json::FieldReader l = top.element((*logs)[i], i, top.path_of("logs"));
+        PSEPHOS_TRY_ASSIGN(auto log, parse_log_entry(l, what));
         r.logs_.push_back(std::move(log));
     }
     r.loaded_.resize(r.logs_.size());
     // The witnesses: a member that does not read is reported by cosigned_checkpoints(), not here
     // (a record opened before witnesses existed still opens).
-    if (const json::value* witnesses = o->if_contains("witnesses")) {
+    if (top.has("witnesses")) {
         r.has_witnesses_ = true;
-        const std::string where = (dir / "record.json").string() + ": witnesses";
-        if (!witnesses->is_array())
-            r.witnesses_error_ = Error{ErrorCode::invalid_encoding, where + " is not a list"};
-        for (std::size_t i = 0; witnesses->is_array() && i < witnesses->get_array().size(); ++i) {
-            const json::value& w = witnesses->get_array()[i];
-            auto key = w.is_string() ? crypto::CosignerKey::parse(std::string_view(w.get_string()))
-                                     : Result<crypto::CosignerKey>(
-                                           Error{ErrorCode::invalid_encoding, "is not a string"});
+        psephos::json::FieldReader list(doc, what);  // its own problem: not fatal here
+        const json::array* witnesses = list.array("witnesses", max_record_json_bytes);
+        for (std::size_t i = 0; witnesses != nullptr && i < witnesses->size(); ++i) {
+            const std::string at = psephos::json::element_path(list.path_of("witnesses"), i);
+            const json::value& w = (*witnesses)[i];
+            auto key = w.is_string()
+                           ? crypto::CosignerKey::parse(std::string_view(w.get_string()))
+                           : Result<crypto::CosignerKey>(Error{
+                                 ErrorCode::invalid_encoding,
+                                 "expected a string, got " + psephos::json::describe_kind(w)});
             if (!key) {
-                r.witnesses_error_ = key.error().within(where + "[" + std::to_string(i) + "]");
+                list.adopt(key.error().within(what + ": " + at));
                 r.witnesses_.clear();
                 break;
             }
             r.witnesses_.push_back(std::move(key).value());
         }
+        if (!list.ok()) r.witnesses_error_ = list.status().error();
     }
     return r;
 }

@@ -437,8 +437,13 @@ void DistrictReader::on_ballot(std::uint64_t index, Bytes& frame, bool challenge
     work->record = std::move(frame);
     frame = Bytes();
     pending_.add();
-    queue_.push([work, this] {
-        verify_ballot_work(*work, election_.base_hash, joint_key_, v_.v19, v_.v20, v_.v22);
+    queue_.post([work, this] {
+        // A check that throws (a programming error) fails V19 instead of leaving wait() waiting.
+        try {
+            verify_ballot_work(*work, election_.base_hash, joint_key_, v_.v19, v_.v20, v_.v22);
+        } catch (const std::exception& e) {
+            v_.v19.fail(work->at + ": the checks stopped: " + e.what());
+        }
         pending_.done();
     });
 }

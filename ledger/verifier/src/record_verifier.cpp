@@ -108,7 +108,8 @@ void Verifier::read_logs(const std::vector<std::size_t>& indices) {
     if (indices.empty()) return;
     const unsigned threads =
         options_.threads ? options_.threads : std::max(1U, std::thread::hardware_concurrency());
-    queue_ = std::make_unique<WorkQueue>(threads > 1 ? threads : 0, 64U * threads);
+    queue_ = std::make_unique<WorkQueue>(
+        crypto::TaskPoolOptions{.threads = threads > 1 ? threads : 0, .capacity = 64U * threads});
     // Readers: the districts' heavy work is on the queue, so a few suffice; the largest logs
     // first would be better, but sizes are not known to be honest.
     const unsigned readers =

@@ -26,6 +26,7 @@
 
 #include "psephos/crypto/record_file.hpp"
 #include "psephos/crypto/result.hpp"
+#include "psephos/crypto/task_pool.hpp"
 #include "psephos/verifier/record_verifier.hpp"
 #include "record_verifier_decode.hpp"
 
@@ -109,24 +110,9 @@ private:
     std::string open_error_;
 };
 
-// A bounded queue of verification tasks run by its own workers; with no workers, push runs the
-// task at once. A full queue makes the pusher wait, which bounds the memory of queued ballots.
-class WorkQueue {
-public:
-    WorkQueue(unsigned workers, std::size_t capacity);
-    ~WorkQueue();
-    void push(std::function<void()> task);
-
-private:
-    void work();
-
-    std::mutex mutex_;
-    std::condition_variable not_empty_, not_full_;
-    std::deque<std::function<void()>> queue_;
-    std::size_t capacity_;
-    bool stopping_ = false;
-    std::vector<std::jthread> workers_;
-};
+// The verification tasks' queue: the one task pool, bounded (a full queue makes the pusher wait,
+// which bounds the memory of queued ballots); with no workers, push runs the task at once.
+using WorkQueue = crypto::TaskPool;
 
 struct CheckpointInfo {
     Hash32 root;

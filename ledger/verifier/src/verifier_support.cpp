@@ -173,44 +173,6 @@ FrameReader::Next FrameReader::next(Bytes& frame, std::string& error) {
     return Next::frame;
 }
 
-WorkQueue::WorkQueue(unsigned workers, std::size_t capacity) : capacity_(capacity) {
-    for (unsigned i = 0; i < workers; ++i) workers_.emplace_back([this] { work(); });
-}
-
-WorkQueue::~WorkQueue() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    not_empty_.notify_all();
-    workers_.clear();  // joins
-}
-
-void WorkQueue::push(std::function<void()> task) {
-    if (workers_.empty()) {
-        task();
-        return;
-    }
-    std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] { return queue_.size() < capacity_; });
-    queue_.push_back(std::move(task));
-    lock.unlock();
-    not_empty_.notify_one();
-}
-
-void WorkQueue::work() {
-    while (true) {
-        std::unique_lock lock(mutex_);
-        not_empty_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;
-        auto task = std::move(queue_.front());
-        queue_.pop_front();
-        lock.unlock();
-        not_full_.notify_one();
-        task();
-    }
-}
-
 std::string hex(const Hash32& h) { return h.to_hex(); }
 
 // A checkpoint note opened with its log's verifier key and parsed (docs/election-record.md §3.3).

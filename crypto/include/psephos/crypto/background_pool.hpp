@@ -1,21 +1,24 @@
-// A pool of values made ahead of time by background workers (std::jthread), refilled whenever it
-// holds fewer than its target: how the kiosk keeps precomputed encryptions ready while idle
-// (docs/crypto.md §4.4). Thread-safe; each value is handed out once. The destructor stops and
-// joins the workers (each finishes at most the value it is making) and destroys what is left, so
-// values that hold secrets wipe themselves then.
+// A pool of values made ahead of time on background workers (the one TaskPool, task_pool.hpp),
+// refilled whenever it holds fewer than its target: how the kiosk keeps precomputed encryptions
+// ready while idle (docs/crypto.md §4.4). Thread-safe; each value is handed out once. Each worker
+// makes one value at a time, and only while the pool is below its target, so a full pool uses no
+// CPU. The destructor stops the workers (each finishes at most the value it is making) and
+// destroys what is left, so values that hold secrets wipe themselves then. A value whose making
+// throws stops the refilling (wait_until_available then names the failure).
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
-#include <stop_token>
 #include <string>
-#include <thread>
-#include <vector>
+
+#include "psephos/crypto/task_pool.hpp"
 
 namespace psephos::crypto {
 
@@ -24,11 +27,15 @@ class BackgroundPool {
 public:
     // thread_count = 0 gives a pool that is never filled (take() always finds nothing).
     BackgroundPool(std::function<T()> make, std::size_t target_size, std::size_t thread_count)
-        : make_(std::move(make)), target_size_(target_size), refilling_(thread_count > 0) {
-        workers_.reserve(thread_count);
-        for (std::size_t i = 0; i < thread_count; ++i) {
-            workers_.emplace_back([this](std::stop_token stop) { run_worker(std::move(stop)); });
-        }
+        : make_(std::move(make)),
+          target_size_(target_size),
+          thread_count_(thread_count),
+          refilling_(thread_count > 0) {
+        if (thread_count == 0) return;
+        workers_ = std::make_unique<TaskPool>(
+            TaskPoolOptions{.threads = static_cast<unsigned>(thread_count)});
+        std::lock_guard lock(mutex_);
+        top_up();
     }
 
     ~BackgroundPool() { stop_refilling(); }
@@ -41,11 +48,8 @@ public:
             refilling_ = false;
         }
         changed_.notify_all();
-        // Ask every worker first, then join: they stop in parallel.
-        for (auto& worker : workers_) worker.request_stop();
-        for (auto& worker : workers_) {
-            if (worker.joinable()) worker.join();
-        }
+        workers_
+            .reset();  // nothing posts once refilling_ is false; joins after the values in making
     }
 
     BackgroundPool(const BackgroundPool&) = delete;
@@ -61,6 +65,7 @@ public:
             if (ready_.empty()) return std::nullopt;
             taken.emplace(std::move(ready_.front()));
             ready_.pop_front();
+            top_up();
         }
         changed_.notify_all();
         return taken;
@@ -80,43 +85,63 @@ public:
             throw std::invalid_argument(
                 "background pool: " + std::to_string(n) + " can never be ready (target " +
                 std::to_string(target_size_) + ", " + std::to_string(ready_.size()) + " ready, " +
-                (refilling_ ? "refilling" : "not refilling") + ")");
+                (refilling_ ? "refilling" : "not refilling") +
+                (failure_.empty() ? "" : ", making one failed: " + failure_) + ")");
         }
     }
 
 private:
-    void run_worker(std::stop_token stop) {
-        while (true) {
-            {
-                std::unique_lock lock(mutex_);
-                // Wakes on a take() or on a stop request (the stop_token overload of wait).
-                if (!changed_.wait(
-                        lock, stop,
-                        [this] { return ready_.size() + in_progress_ < target_size_; }) ||
-                    stop.stop_requested()) {
-                    return;
-                }
-                ++in_progress_;
-            }
-            T fresh = make_();
-            {
-                std::lock_guard lock(mutex_);
-                --in_progress_;
-                if (stop.stop_requested()) return;  // `fresh` is destroyed (wiped) on the way out
-                ready_.push_back(std::move(fresh));
-            }
-            changed_.notify_all();
+    // Posts one value's making per idle worker while ready and in making stay below the target.
+    // Called with the mutex held (TaskPool's own mutex is only ever taken after this one).
+    void top_up() {
+        while (refilling_ && in_progress_ < thread_count_ &&
+               ready_.size() + in_progress_ < target_size_) {
+            ++in_progress_;
+            workers_->post([this] { make_one(); });
         }
+    }
+
+    void make_one() {
+        std::optional<T> fresh;
+        std::string failure;
+        {
+            std::lock_guard lock(mutex_);
+            if (!refilling_) {
+                --in_progress_;
+                return;
+            }
+        }
+        try {
+            fresh.emplace(make_());
+        } catch (const std::exception& e) {
+            failure = e.what();
+        } catch (...) {
+            failure = "an exception of unknown type";
+        }
+        {
+            std::lock_guard lock(mutex_);
+            --in_progress_;
+            if (!fresh) {
+                failure_ = failure;
+                refilling_ = false;  // a maker that failed once would fail for ever
+            } else if (refilling_) {
+                ready_.push_back(std::move(*fresh));
+                top_up();
+            }  // else `fresh` is destroyed (wiped) on the way out
+        }
+        changed_.notify_all();
     }
 
     const std::function<T()> make_;
     const std::size_t target_size_;
+    const std::size_t thread_count_;
     mutable std::mutex mutex_;
-    std::condition_variable_any changed_;  // a value was added or taken
+    std::condition_variable changed_;  // a value was added or taken, or refilling stopped
     std::deque<T> ready_;
-    std::size_t in_progress_ = 0;
-    bool refilling_;                     // false without workers or after stop_refilling()
-    std::vector<std::jthread> workers_;  // last: started after, and stopped before, the rest
+    std::size_t in_progress_ = 0;  // makings posted and not yet finished
+    bool refilling_;               // false without workers, after stop_refilling() or a failure
+    std::string failure_;
+    std::unique_ptr<TaskPool> workers_;  // last: stopped before the rest
 };
 
 }  // namespace psephos::crypto
