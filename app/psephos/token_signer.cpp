@@ -55,6 +55,30 @@ Result<std::optional<crypto::Pkcs11KeySpec>> token_key_spec(const Arguments& arg
         crypto::Pkcs11KeySpec{*module, std::move(token), std::move(key_label)});
 }
 
+Result<std::optional<ledger::LedgerTokenSpec>> ledger_token_spec(const Arguments& args) {
+    const auto module = args.value("--pkcs11");
+    if (!module) {
+        for (const std::string_view flag : ledger_token_flags)
+            if (args.value(flag))
+                return make_error(ErrorCode::invalid_argument,
+                                  std::string(flag) + " needs --pkcs11 MODULE");
+        return std::optional<ledger::LedgerTokenSpec>();
+    }
+    if (args.value("--key"))
+        return make_error(ErrorCode::invalid_argument,
+                          "--key FILE and --pkcs11 MODULE exclude each other: the ledger's keys "
+                          "are either in a key file or in a token");
+    PSEPHOS_TRY_ASSIGN(std::string token, args.required("--token"));
+    if (args.value("--pin-fd").has_value() == args.value("--pin-file").has_value())
+        return make_error(
+            ErrorCode::invalid_argument,
+            "give the token's PIN with exactly one of --pin-fd N and --pin-file FILE");
+    if (module->empty() || token.empty())
+        return make_error(ErrorCode::invalid_argument, "--pkcs11 and --token must not be empty");
+    return std::optional<ledger::LedgerTokenSpec>(
+        ledger::LedgerTokenSpec{*module, std::move(token)});
+}
+
 Result<std::string> read_token_pin(const Arguments& args) {
     crypto::SecretText text(max_pin_size + 2);
     std::string source;

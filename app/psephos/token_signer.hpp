@@ -1,6 +1,8 @@
 // The election authority's signer for `psephos authority` (docs/keys.md): a key file (--key FILE,
 // the default) or a key in a PKCS#11 token (--pkcs11 MODULE --token LABEL --key-label LABEL with
-// the PIN from --pin-fd N or --pin-file FILE, never the environment or the command line).
+// the PIN from --pin-fd N or --pin-file FILE, never the environment or the command line). And the
+// token that holds a ledger's log keys (--pkcs11 MODULE --token LABEL with the same PIN flags;
+// docs/keys.md §4), for the commands that open a ledger to write.
 #pragma once
 
 #include <memory>
@@ -11,6 +13,7 @@
 #include "command_line.hpp"
 #include "psephos/crypto/ed25519_signer.hpp"
 #include "psephos/crypto/pkcs11_signer.hpp"
+#include "psephos/ledger/ledger.hpp"
 
 namespace psephos::app {
 
@@ -22,6 +25,18 @@ inline const std::vector<std::string_view> token_flags{"--pkcs11", "--token", "-
 // (--key with --pkcs11, --pkcs11 without --token or --key-label, both or neither of --pin-fd and
 // --pin-file). nullopt when no --pkcs11 was given (token flags without it are refused too).
 Result<std::optional<crypto::Pkcs11KeySpec>> token_key_spec(const Arguments& args);
+
+// The flags a command that opens a ledger to write accepts besides --key: the log keys' labels
+// are their logs' origins (ledger::token_log_key_label), so there is no --key-label.
+inline const std::vector<std::string_view> ledger_token_flags{"--pkcs11", "--token", "--pin-fd",
+                                                              "--pin-file"};
+inline const std::string ledger_token_usage =
+    "--pkcs11 MODULE --token LABEL (--pin-fd N | --pin-file FILE)";
+
+// The token holding the ledger's log keys, or invalid_argument naming what is missing or
+// conflicting (--key with --pkcs11, --pkcs11 without --token, both or neither of --pin-fd and
+// --pin-file, token flags without --pkcs11). nullopt when no --pkcs11 was given.
+Result<std::optional<ledger::LedgerTokenSpec>> ledger_token_spec(const Arguments& args);
 
 // The token's user PIN: the first line of --pin-fd N or of --pin-file FILE (which must give the
 // group and others no access). The caller wipes it.
