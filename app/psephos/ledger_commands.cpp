@@ -635,8 +635,8 @@ int run_cast(const CommandSpec&, const Arguments& args) {
 std::vector<Subcommand> setup_subcommands() {
     return {
         {"init",
-         {"psephos ledger init --election FILE --approval FILE --data DIR [--key FILE | --pkcs11 "
-          "MODULE --token LABEL (--pin-fd N | --pin-file FILE)]",
+         {"psephos ledger init --election FILE --approval FILE --data DIR [--key FILE | (--pkcs11 "
+          "MODULE --token LABEL | --pkcs11-uri URI) (--pin-fd N | --pin-file FILE)]",
           {"--election", "--approval", "--data", "--key", "--pkcs11", "--token", "--pin-fd",
            "--pin-file"},
           {},
@@ -652,9 +652,10 @@ std::vector<Subcommand> setup_subcommands() {
          run_device_key,
          "write a new device key pair: FILE (secret, 0600) and FILE.pub"},
         {"register-device",
-         {"psephos ledger register-device --data DIR --authorisation FILE [--key FILE | --pkcs11 "
-          "MODULE --token LABEL (--pin-fd N | --pin-file FILE)]",
-          {"--data", "--authorisation", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file"},
+         {"psephos ledger register-device --data DIR --authorisation FILE [--key FILE | (--pkcs11 "
+          "MODULE --token LABEL | --pkcs11-uri URI) (--pin-fd N | --pin-file FILE)]",
+          {"--data", "--authorisation", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file",
+           "--pkcs11-uri"},
           {},
           0,
           0},
@@ -664,8 +665,9 @@ std::vector<Subcommand> setup_subcommands() {
          "authority authorise-device); before the district's polls open"},
         {"deauthorise-device",
          {"psephos ledger deauthorise-device --data DIR --deauthorisation FILE [--key FILE | "
-          "--pkcs11 MODULE --token LABEL (--pin-fd N | --pin-file FILE)]",
-          {"--data", "--deauthorisation", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file"},
+          "(--pkcs11 MODULE --token LABEL | --pkcs11-uri URI) (--pin-fd N | --pin-file FILE)]",
+          {"--data", "--deauthorisation", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file",
+           "--pkcs11-uri"},
           {},
           0,
           0},
@@ -681,8 +683,8 @@ std::vector<Subcommand> day_subcommands() {
     return {
         {"open-polls",
          {"psephos ledger open-polls --data DIR --district D --device-keys DIR [--device ID] "
-          "[--actor NAME] [--key FILE | --pkcs11 MODULE --token LABEL (--pin-fd N | --pin-file "
-          "FILE)]",
+          "[--actor NAME] [--key FILE | (--pkcs11 MODULE --token LABEL | --pkcs11-uri URI) "
+          "(--pin-fd N | --pin-file FILE)]",
           {"--data", "--district", "--actor", "--key", "--pkcs11", "--token", "--pin-fd",
            "--pin-file", "--device-keys", "--device"},
           {},
@@ -693,8 +695,8 @@ std::vector<Subcommand> day_subcommands() {
          "open the polls in a district (the zero report)"},
         {"pause-polls",
          {"psephos ledger pause-polls --data DIR --district D --device-keys DIR [--device ID] "
-          "[--actor NAME] [--key FILE | --pkcs11 MODULE --token LABEL (--pin-fd N | --pin-file "
-          "FILE)]",
+          "[--actor NAME] [--key FILE | (--pkcs11 MODULE --token LABEL | --pkcs11-uri URI) "
+          "(--pin-fd N | --pin-file FILE)]",
           {"--data", "--district", "--actor", "--key", "--pkcs11", "--token", "--pin-fd",
            "--pin-file", "--device-keys", "--device"},
           {},
@@ -705,8 +707,8 @@ std::vector<Subcommand> day_subcommands() {
          "pause the polls in a district"},
         {"resume-polls",
          {"psephos ledger resume-polls --data DIR --district D --device-keys DIR [--device ID] "
-          "[--actor NAME] [--key FILE | --pkcs11 MODULE --token LABEL (--pin-fd N | --pin-file "
-          "FILE)]",
+          "[--actor NAME] [--key FILE | (--pkcs11 MODULE --token LABEL | --pkcs11-uri URI) "
+          "(--pin-fd N | --pin-file FILE)]",
           {"--data", "--district", "--actor", "--key", "--pkcs11", "--token", "--pin-fd",
            "--pin-file", "--device-keys", "--device"},
           {},
@@ -717,8 +719,8 @@ std::vector<Subcommand> day_subcommands() {
          "resume paused polls in a district"},
         {"close-polls",
          {"psephos ledger close-polls --data DIR (--district D | --all) --device-keys DIR "
-          "[--device ID] [--actor NAME] [--key FILE | --pkcs11 MODULE --token LABEL (--pin-fd N | "
-          "--pin-file FILE)]",
+          "[--device ID] [--actor NAME] [--key FILE | (--pkcs11 MODULE --token LABEL | "
+          "--pkcs11-uri URI) (--pin-fd N | --pin-file FILE)]",
           {"--data", "--district", "--actor", "--key", "--pkcs11", "--token", "--pin-fd",
            "--pin-file", "--device-keys", "--device"},
           {"--all"},
@@ -728,9 +730,9 @@ std::vector<Subcommand> day_subcommands() {
          run_close_polls,
          "close the polls in a district with its counts, or everywhere and publish"},
         {"cast",
-         {"psephos ledger cast --data DIR [--key FILE | --pkcs11 MODULE --token LABEL (--pin-fd N "
-          "| --pin-file FILE)] BALLOT...",
-          {"--data", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file"},
+         {"psephos ledger cast --data DIR [--key FILE | (--pkcs11 MODULE --token LABEL | "
+          "--pkcs11-uri URI) (--pin-fd N | --pin-file FILE)] BALLOT...",
+          {"--data", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file", "--pkcs11-uri"},
           {},
           1,
           1'000'000},
@@ -738,9 +740,9 @@ std::vector<Subcommand> day_subcommands() {
          run_cast,
          "cast encrypted or challenged ballot files written by 'psephos encrypt'"},
         {"submit-decryptions",
-         {"psephos ledger submit-decryptions --data DIR [--key FILE | --pkcs11 MODULE --token "
-          "LABEL (--pin-fd N | --pin-file FILE)] SHARES_FILE",
-          {"--data", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file"},
+         {"psephos ledger submit-decryptions --data DIR [--key FILE | (--pkcs11 MODULE --token "
+          "LABEL | --pkcs11-uri URI) (--pin-fd N | --pin-file FILE)] SHARES_FILE",
+          {"--data", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file", "--pkcs11-uri"},
           {},
           1,
           1},
@@ -754,9 +756,9 @@ std::vector<Subcommand> day_subcommands() {
          run_status,
          "polls, counts, log sizes, roots and latest signed checkpoints (read-only)"},
         {"publish",
-         {"psephos ledger publish --data DIR [--key FILE | --pkcs11 MODULE --token LABEL (--pin-fd "
-          "N | --pin-file FILE)]",
-          {"--data", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file"},
+         {"psephos ledger publish --data DIR [--key FILE | (--pkcs11 MODULE --token LABEL | "
+          "--pkcs11-uri URI) (--pin-fd N | --pin-file FILE)]",
+          {"--data", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file", "--pkcs11-uri"},
           {},
           0,
           0},

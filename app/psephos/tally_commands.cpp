@@ -49,11 +49,12 @@ void print_election_root(const Ledger& l) {
 
 int run_tally_command(Words words) {
     const CommandSpec spec{
-        "psephos tally --data DIR [--key FILE | --pkcs11 MODULE --token LABEL (--pin-fd N | "
-        "--pin-file FILE)]\n"
+        "psephos tally --data DIR [--key FILE | (--pkcs11 MODULE --token LABEL | --pkcs11-uri URI) "
+        "(--pin-fd N | --pin-file FILE)]\n"
         "       psephos tally --recompute RECORD_DIR [--threads N] [--json]\n"
         "       mpirun -np N psephos tally --recompute --mpi RECORD_DIR [--threads N] [--json]",
-        {"--data", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file", "--threads"},
+        {"--data", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file", "--pkcs11-uri",
+         "--threads"},
         {"--recompute", "--mpi", "--json"},
         0,
         1};
@@ -106,9 +107,9 @@ int run_tally_command(Words words) {
 
 int run_results_command(Words words) {
     const CommandSpec spec{
-        "psephos results --data DIR [--key FILE | --pkcs11 MODULE --token LABEL (--pin-fd N | "
-        "--pin-file FILE)] [--json]",
-        {"--data", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file"},
+        "psephos results --data DIR [--key FILE | (--pkcs11 MODULE --token LABEL | --pkcs11-uri "
+        "URI) (--pin-fd N | --pin-file FILE)] [--json]",
+        {"--data", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file", "--pkcs11-uri"},
         {"--json"},
         0,
         0};
@@ -214,10 +215,10 @@ Result<record::ExportOptions> attestations_of(const Arguments& args) {
 
 int run_export_command(Words words) {
     const CommandSpec spec{
-        "psephos export --data DIR --out DIR [--key FILE | --pkcs11 MODULE --token LABEL (--pin-fd "
-        "N | --pin-file FILE)] [--stations FILE] [--witnesses FILE]",
-        {"--data", "--out", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file", "--stations",
-         "--witnesses"},
+        "psephos export --data DIR --out DIR [--key FILE | (--pkcs11 MODULE --token LABEL | "
+        "--pkcs11-uri URI) (--pin-fd N | --pin-file FILE)] [--stations FILE] [--witnesses FILE]",
+        {"--data", "--out", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file",
+         "--pkcs11-uri", "--stations", "--witnesses"},
         {},
         0,
         0};

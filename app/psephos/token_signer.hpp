@@ -18,8 +18,8 @@
 namespace psephos::app {
 
 // The flags a command that signs with the authority key accepts besides --key.
-inline const std::vector<std::string_view> token_flags{"--pkcs11", "--token", "--key-label",
-                                                       "--pin-fd", "--pin-file"};
+inline const std::vector<std::string_view> token_flags{"--pkcs11", "--token",    "--key-label",
+                                                       "--pin-fd", "--pin-file", "--pkcs11-uri"};
 
 // The token key the flags name, or invalid_argument naming what is missing or conflicting
 // (--key with --pkcs11, --pkcs11 without --token or --key-label, both or neither of --pin-fd and
@@ -29,17 +29,19 @@ Result<std::optional<crypto::Pkcs11KeySpec>> token_key_spec(const Arguments& arg
 // The flags a command that opens a ledger to write accepts besides --key: the log keys' labels
 // are their logs' origins (ledger::token_log_key_label), so there is no --key-label.
 inline const std::vector<std::string_view> ledger_token_flags{"--pkcs11", "--token", "--pin-fd",
-                                                              "--pin-file"};
-inline const std::string ledger_token_usage =
-    "--pkcs11 MODULE --token LABEL (--pin-fd N | --pin-file FILE)";
+                                                              "--pin-file", "--pkcs11-uri"};
 
 // The token holding the ledger's log keys, or invalid_argument naming what is missing or
 // conflicting (--key with --pkcs11, --pkcs11 without --token, both or neither of --pin-fd and
 // --pin-file, token flags without --pkcs11). nullopt when no --pkcs11 was given.
 Result<std::optional<ledger::LedgerTokenSpec>> ledger_token_spec(const Arguments& args);
 
-// The token's user PIN: the first line of --pin-fd N or of --pin-file FILE (which must give the
-// group and others no access). The caller wipes it.
+// Either form names a token key: the separate flags, or one RFC 7512 URI (--pkcs11-uri
+// "pkcs11:token=T[;object=K]?module-path=M[&pin-source=file:F]", crypto/pkcs11_uri.hpp) with the
+// PIN from its pin-source or from --pin-fd / --pin-file (exactly one of the three).
+
+// The token's user PIN: the first line of --pin-fd N, of --pin-file FILE or of the URI's
+// pin-source file (a file must give the group and others no access). The caller wipes it.
 Result<std::string> read_token_pin(const Arguments& args);
 
 // --key FILE, or the token key `spec` (from token_key_spec) when there is one, opened and ready

@@ -113,6 +113,39 @@ private slots:
         QVERIFY2(check.exit_code == 0, qPrintable(describe(check)));
     }
 
+    // The same token named by one RFC 7512 URI, its PIN from the URI's pin-source or --pin-fd;
+    // a URI that names an object (the ledger's labels are its logs' origins), one with a PIN in
+    // it, and one with the PIN given twice are refused.
+    void a_pkcs11_uri_names_the_token() {
+        const QString uri = "pkcs11:token=ledger?module-path=" + test::softhsm_module;
+        const Run ok = run({"ledger", "publish", "--data", data_, "--pkcs11-uri",
+                            uri + "&pin-source=file:" + pin_file_});
+        QVERIFY2(ok.exit_code == 0, qPrintable(describe(ok)));
+        QProcess p;
+        p.start(QStringLiteral(PSEPHOS_EXE),
+                {"ledger", "publish", "--data", data_, "--pkcs11-uri", uri, "--pin-fd", "0"});
+        QVERIFY(p.waitForStarted());
+        p.write(pin.toUtf8() + "\n");
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(60'000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        const QList<QPair<QStringList, QString>> refused{
+            {{"--pkcs11-uri", "pkcs11:token=ledger;object=k?module-path=" + test::softhsm_module,
+              "--pin-file", pin_file_},
+             "object= is not for the ledger"},
+            {{"--pkcs11-uri", uri + "&pin-value=" + pin}, "pin-value is refused"},
+            {{"--pkcs11-uri", uri + "&pin-source=file:" + pin_file_, "--pin-file", pin_file_},
+             "exactly one of the URI's pin-source, --pin-fd N and --pin-file FILE"},
+            {{"--pkcs11-uri", uri, "--token", "ledger", "--pin-file", pin_file_},
+             "give it without --token"},
+        };
+        for (const auto& [flags, error] : refused) {
+            const Run r = run(QStringList{"ledger", "publish", "--data", data_} + flags);
+            QCOMPARE(r.exit_code, 1);
+            QVERIFY2(r.err.contains(error), qPrintable(describe(r)));
+        }
+    }
+
     // A token whose keys carry this ledger's labels but belong to another ledger.
     void refuses_a_token_of_another_ledger() {
         const Run other = run(QStringList{"ledger", "init", "--election", election_, "--approval",
