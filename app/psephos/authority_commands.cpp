@@ -19,7 +19,8 @@ namespace {
 
 // With --pkcs11 the key is in a token (docs/keys.md) and --key FILE is not given.
 const std::string token_key_usage =
-    "--pkcs11 MODULE --token LABEL --key-label LABEL (--pin-fd N | --pin-file FILE)";
+    "(--pkcs11 MODULE --token LABEL --key-label LABEL | --pkcs11-uri URI) (--pin-fd N | "
+    "--pin-file FILE)";
 const std::string token_usage = "(--key FILE | " + token_key_usage + ")";
 
 std::vector<std::string_view> with_token_flags(std::vector<std::string_view> flags) {

@@ -3,6 +3,7 @@
 // the ledger with its key; queries (status, inclusion, consistency, events, check) open it
 // read-only, which re-checks every log (docs/ledger.md §6) and needs no key. Proof commands verify
 // what they print against a stored signed checkpoint before printing it (docs/cli.md §9).
+#include <sodium.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -28,6 +29,7 @@
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/ledger.hpp"
 #include "psephos/ledger/polls_closing.hpp"
+#include "token_signer.hpp"
 
 namespace psephos::app {
 
@@ -129,7 +131,16 @@ Result<std::unique_ptr<Ledger>> open_ledger(const Arguments& args, bool writable
                               " does not exist); create one with 'psephos ledger init'");
     }
     std::optional<LedgerKey> key;
-    if (writable) {
+    auto token = ledger_token_spec(args);
+    if (!token) return token.error();
+    if (writable && token.value()) {
+        // The log keys in a token (docs/keys.md §4): the PIN lives in the key only until the
+        // ledger has opened every log's signer.
+        auto pin = read_token_pin(args);
+        if (!pin) return pin.error();
+        key.emplace(LedgerKey::in_token(*token.value(), pin.value()));
+        sodium_memzero(pin.value().data(), pin.value().size());
+    } else if (writable) {
         auto read = LedgerKey::read_file(key_path(args));
         if (!read) {
             Error e = read.error();
@@ -224,16 +235,62 @@ struct Subcommand {
     std::string_view summary;
 };
 
-int run_init(const CommandSpec&, const Arguments& args) {
+// What a new ledger is: its election, its approval and every log's verifier key.
+void print_created(const Ledger& l, const fs::path& database, std::string_view keys,
+                   const election::ElectionApproval& approval) {
+    std::cout << "election: " << l.election().manifest.election_id << '\n'
+              << "created " << database.string() << '\n'
+              << keys << '\n'
+              << "approved by: " << election::authority_key_text(approval.authority_key)
+              << " (it authorises every device)\n";
+    std::vector<LogStatus> logs = l.district_statuses();
+    logs.push_back(l.status(ledger::election_log_name).value());
+    logs.push_back(l.status(ledger::event_log_name).value());
+    for (const auto& log : logs)
+        std::cout << "verifier " << log.name << ": " << log.verifier.to_text() << '\n';
+}
+
+// `ledger init --pkcs11`: one key per log generated in the token (docs/keys.md §4), then the
+// ledger over them; no key file is written.
+int init_in_token(const Arguments& args, const ledger::LedgerTokenSpec& token,
+                  const election::ElectionContext& election,
+                  const election::ElectionApproval& approval) {
+    auto pin = read_token_pin(args);
+    if (!pin) return failure(pin.error().message);
+    auto made = ledger::generate_token_log_keys(token, pin.value(), election.manifest);
+    if (!made) {
+        sodium_memzero(pin.value().data(), pin.value().size());
+        return failure(made.error().message);
+    }
+    LedgerKey key = LedgerKey::in_token(token, pin.value());
+    sodium_memzero(pin.value().data(), pin.value().size());
+    const fs::path database = database_path(args);
+    auto created = Ledger::create(options_for(database), election, approval, std::move(key));
+    if (!created) {
+        return failure(created.error().message + " (the " + std::to_string(made.value().size()) +
+                       " log keys made in token '" + token.token_label +
+                       "' stay there; delete them with the token's tool before trying again)");
+    }
+    print_created(*created.value(), database,
+                  "generated " + std::to_string(made.value().size()) + " log keys in token '" +
+                      token.token_label +
+                      "' (labelled psephos-log:<origin>; the secrets never leave the token)",
+                  approval);
+    return exit_ok;
+}
+
+int init_ledger(const Arguments& args) {
     const fs::path data(*args.value("--data"));
     const fs::path database = database_path(args);
     const fs::path key_file = key_path(args);
+    auto token = ledger_token_spec(args);
+    if (!token) return failure(token.error().message);
     // Refuse before any work, and before anything is written.
     if (path_exists(database)) {
         return failure(database.string() +
                        ": a ledger already exists here; refusing to create another over it");
     }
-    if (path_exists(key_file)) {
+    if (!token.value() && path_exists(key_file)) {
         return failure(key_file.string() +
                        ": already exists; refusing to overwrite it (a new ledger gets a new key)");
     }
@@ -263,6 +320,8 @@ int run_init(const CommandSpec&, const Arguments& args) {
         return failure(data.string() + ": exists and is not a directory");
     }
 
+    if (token.value())
+        return init_in_token(args, *token.value(), election.value(), approval.value());
     LedgerKey key = LedgerKey::generate();
     if (auto ok = crypto::write_signing_key_file(key_file, key.master(), "ledger"); !ok)
         return failure(ok.error().message);
@@ -272,19 +331,17 @@ int run_init(const CommandSpec&, const Arguments& args) {
         fs::remove(key_file, ec);  // ours, written just now: a key without its ledger is useless
         return failure(created.error().message);
     }
-    const Ledger& l = *created.value();
-    std::cout << "election: " << l.election().manifest.election_id << '\n'
-              << "created " << database.string() << '\n'
-              << "wrote " << key_file.string()
-              << " (the ledger key, mode 0600: every write command needs it)\n"
-              << "approved by: " << election::authority_key_text(approval.value().authority_key)
-              << " (it authorises every device)\n";
-    std::vector<LogStatus> logs = l.district_statuses();
-    logs.push_back(l.status(ledger::election_log_name).value());
-    logs.push_back(l.status(ledger::event_log_name).value());
-    for (const auto& log : logs)
-        std::cout << "verifier " << log.name << ": " << log.verifier.to_text() << '\n';
+    print_created(
+        *created.value(), database,
+        "wrote " + key_file.string() + " (the ledger key, mode 0600: every write command needs it)",
+        approval.value());
     return exit_ok;
+}
+
+int run_init(const CommandSpec& spec, const Arguments& args) {
+    if (auto token = ledger_token_spec(args); !token)
+        return usage_error(spec, token.error().message);
+    return init_ledger(args);
 }
 
 int run_device_key(const CommandSpec& spec, const Arguments& args) {
@@ -578,8 +635,10 @@ int run_cast(const CommandSpec&, const Arguments& args) {
 std::vector<Subcommand> setup_subcommands() {
     return {
         {"init",
-         {"psephos ledger init --election FILE --approval FILE --data DIR [--key FILE]",
-          {"--election", "--approval", "--data", "--key"},
+         {"psephos ledger init --election FILE --approval FILE --data DIR [--key FILE | (--pkcs11 "
+          "MODULE --token LABEL | --pkcs11-uri URI) (--pin-fd N | --pin-file FILE)]",
+          {"--election", "--approval", "--data", "--key", "--pkcs11", "--token", "--pin-fd",
+           "--pin-file"},
           {},
           0,
           0},
@@ -593,8 +652,10 @@ std::vector<Subcommand> setup_subcommands() {
          run_device_key,
          "write a new device key pair: FILE (secret, 0600) and FILE.pub"},
         {"register-device",
-         {"psephos ledger register-device --data DIR --authorisation FILE [--key FILE]",
-          {"--data", "--authorisation", "--key"},
+         {"psephos ledger register-device --data DIR --authorisation FILE [--key FILE | (--pkcs11 "
+          "MODULE --token LABEL | --pkcs11-uri URI) (--pin-fd N | --pin-file FILE)]",
+          {"--data", "--authorisation", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file",
+           "--pkcs11-uri"},
           {},
           0,
           0},
@@ -603,8 +664,10 @@ std::vector<Subcommand> setup_subcommands() {
          "register a device the election authority authorised for one district (psephos "
          "authority authorise-device); before the district's polls open"},
         {"deauthorise-device",
-         {"psephos ledger deauthorise-device --data DIR --deauthorisation FILE [--key FILE]",
-          {"--data", "--deauthorisation", "--key"},
+         {"psephos ledger deauthorise-device --data DIR --deauthorisation FILE [--key FILE | "
+          "(--pkcs11 MODULE --token LABEL | --pkcs11-uri URI) (--pin-fd N | --pin-file FILE)]",
+          {"--data", "--deauthorisation", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file",
+           "--pkcs11-uri"},
           {},
           0,
           0},
@@ -620,8 +683,10 @@ std::vector<Subcommand> day_subcommands() {
     return {
         {"open-polls",
          {"psephos ledger open-polls --data DIR --district D --device-keys DIR [--device ID] "
-          "[--actor NAME] [--key FILE]",
-          {"--data", "--district", "--actor", "--key", "--device-keys", "--device"},
+          "[--actor NAME] [--key FILE | (--pkcs11 MODULE --token LABEL | --pkcs11-uri URI) "
+          "(--pin-fd N | --pin-file FILE)]",
+          {"--data", "--district", "--actor", "--key", "--pkcs11", "--token", "--pin-fd",
+           "--pin-file", "--device-keys", "--device"},
           {},
           0,
           0},
@@ -630,8 +695,10 @@ std::vector<Subcommand> day_subcommands() {
          "open the polls in a district (the zero report)"},
         {"pause-polls",
          {"psephos ledger pause-polls --data DIR --district D --device-keys DIR [--device ID] "
-          "[--actor NAME] [--key FILE]",
-          {"--data", "--district", "--actor", "--key", "--device-keys", "--device"},
+          "[--actor NAME] [--key FILE | (--pkcs11 MODULE --token LABEL | --pkcs11-uri URI) "
+          "(--pin-fd N | --pin-file FILE)]",
+          {"--data", "--district", "--actor", "--key", "--pkcs11", "--token", "--pin-fd",
+           "--pin-file", "--device-keys", "--device"},
           {},
           0,
           0},
@@ -640,8 +707,10 @@ std::vector<Subcommand> day_subcommands() {
          "pause the polls in a district"},
         {"resume-polls",
          {"psephos ledger resume-polls --data DIR --district D --device-keys DIR [--device ID] "
-          "[--actor NAME] [--key FILE]",
-          {"--data", "--district", "--actor", "--key", "--device-keys", "--device"},
+          "[--actor NAME] [--key FILE | (--pkcs11 MODULE --token LABEL | --pkcs11-uri URI) "
+          "(--pin-fd N | --pin-file FILE)]",
+          {"--data", "--district", "--actor", "--key", "--pkcs11", "--token", "--pin-fd",
+           "--pin-file", "--device-keys", "--device"},
           {},
           0,
           0},
@@ -650,8 +719,10 @@ std::vector<Subcommand> day_subcommands() {
          "resume paused polls in a district"},
         {"close-polls",
          {"psephos ledger close-polls --data DIR (--district D | --all) --device-keys DIR "
-          "[--device ID] [--actor NAME] [--key FILE]",
-          {"--data", "--district", "--actor", "--key", "--device-keys", "--device"},
+          "[--device ID] [--actor NAME] [--key FILE | (--pkcs11 MODULE --token LABEL | "
+          "--pkcs11-uri URI) (--pin-fd N | --pin-file FILE)]",
+          {"--data", "--district", "--actor", "--key", "--pkcs11", "--token", "--pin-fd",
+           "--pin-file", "--device-keys", "--device"},
           {"--all"},
           0,
           0},
@@ -659,8 +730,9 @@ std::vector<Subcommand> day_subcommands() {
          run_close_polls,
          "close the polls in a district with its counts, or everywhere and publish"},
         {"cast",
-         {"psephos ledger cast --data DIR [--key FILE] BALLOT...",
-          {"--data", "--key"},
+         {"psephos ledger cast --data DIR [--key FILE | (--pkcs11 MODULE --token LABEL | "
+          "--pkcs11-uri URI) (--pin-fd N | --pin-file FILE)] BALLOT...",
+          {"--data", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file", "--pkcs11-uri"},
           {},
           1,
           1'000'000},
@@ -668,8 +740,9 @@ std::vector<Subcommand> day_subcommands() {
          run_cast,
          "cast encrypted or challenged ballot files written by 'psephos encrypt'"},
         {"submit-decryptions",
-         {"psephos ledger submit-decryptions --data DIR [--key FILE] SHARES_FILE",
-          {"--data", "--key"},
+         {"psephos ledger submit-decryptions --data DIR [--key FILE | (--pkcs11 MODULE --token "
+          "LABEL | --pkcs11-uri URI) (--pin-fd N | --pin-file FILE)] SHARES_FILE",
+          {"--data", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file", "--pkcs11-uri"},
           {},
           1,
           1},
@@ -683,7 +756,12 @@ std::vector<Subcommand> day_subcommands() {
          run_status,
          "polls, counts, log sizes, roots and latest signed checkpoints (read-only)"},
         {"publish",
-         {"psephos ledger publish --data DIR [--key FILE]", {"--data", "--key"}, {}, 0, 0},
+         {"psephos ledger publish --data DIR [--key FILE | (--pkcs11 MODULE --token LABEL | "
+          "--pkcs11-uri URI) (--pin-fd N | --pin-file FILE)]",
+          {"--data", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file", "--pkcs11-uri"},
+          {},
+          0,
+          0},
          {"--data"},
          run_publish,
          "append the districts' new checkpoints to the election log and sign it"},

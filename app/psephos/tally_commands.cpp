@@ -49,10 +49,12 @@ void print_election_root(const Ledger& l) {
 
 int run_tally_command(Words words) {
     const CommandSpec spec{
-        "psephos tally --data DIR [--key FILE]\n"
+        "psephos tally --data DIR [--key FILE | (--pkcs11 MODULE --token LABEL | --pkcs11-uri URI) "
+        "(--pin-fd N | --pin-file FILE)]\n"
         "       psephos tally --recompute RECORD_DIR [--threads N] [--json]\n"
         "       mpirun -np N psephos tally --recompute --mpi RECORD_DIR [--threads N] [--json]",
-        {"--data", "--key", "--threads"},
+        {"--data", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file", "--pkcs11-uri",
+         "--threads"},
         {"--recompute", "--mpi", "--json"},
         0,
         1};
@@ -60,8 +62,9 @@ int run_tally_command(Words words) {
     auto args = parse_or_report(spec, words, status);
     if (!args) return status;
     if (args->has_switch("--recompute")) {
-        if (args->positional().size() != 1 || args->value("--data") || args->value("--key"))
-            return usage_error(spec, "--recompute takes RECORD_DIR, not --data or --key");
+        if (args->positional().size() != 1 || args->value("--data") || args->value("--key") ||
+            args->value("--pkcs11"))
+            return usage_error(spec, "--recompute takes RECORD_DIR, not --data, --key or --pkcs11");
         auto threads = args->number("--threads", 1, 1024, 0);
         if (!threads) return usage_error(spec, threads.error().message);
         return run_tally_recompute(args->positional()[0], static_cast<unsigned>(threads.value()),
@@ -104,7 +107,12 @@ int run_tally_command(Words words) {
 
 int run_results_command(Words words) {
     const CommandSpec spec{
-        "psephos results --data DIR [--key FILE] [--json]", {"--data", "--key"}, {"--json"}, 0, 0};
+        "psephos results --data DIR [--key FILE | (--pkcs11 MODULE --token LABEL | --pkcs11-uri "
+        "URI) (--pin-fd N | --pin-file FILE)] [--json]",
+        {"--data", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file", "--pkcs11-uri"},
+        {"--json"},
+        0,
+        0};
     int status = exit_ok;
     auto args = parse(spec, words, status);
     if (!args) return status;
@@ -207,8 +215,10 @@ Result<record::ExportOptions> attestations_of(const Arguments& args) {
 
 int run_export_command(Words words) {
     const CommandSpec spec{
-        "psephos export --data DIR --out DIR [--key FILE] [--stations FILE] [--witnesses FILE]",
-        {"--data", "--out", "--key", "--stations", "--witnesses"},
+        "psephos export --data DIR --out DIR [--key FILE | (--pkcs11 MODULE --token LABEL | "
+        "--pkcs11-uri URI) (--pin-fd N | --pin-file FILE)] [--stations FILE] [--witnesses FILE]",
+        {"--data", "--out", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file",
+         "--pkcs11-uri", "--stations", "--witnesses"},
         {},
         0,
         0};
@@ -221,7 +231,7 @@ int run_export_command(Words words) {
     // checkpoint, so the record's election log covers every district record, and is itself
     // recorded in the event log; without it, the ledger is exported read-only as it stands.
     const bool writable =
-        args->value("--key").has_value() ||
+        args->value("--key").has_value() || args->value("--pkcs11").has_value() ||
         path_exists((std::filesystem::path(*args->value("--data")) / "ledger.key").string());
     auto opened = open_ledger(*args, writable);
     if (!opened) return failure(opened.error().message);

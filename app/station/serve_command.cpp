@@ -48,6 +48,8 @@ constexpr std::string_view serve_help =
     "  --election MANIFEST        the finalized election manifest; the ledger must be its own\n"
     "  --data DIR                 the data directory made by 'psephos ledger init'\n"
     "  --key LEDGER_KEY_FILE      the ledger key (default: DIR/ledger.key, mode 0600)\n"
+    "  (--pkcs11 MODULE --token LABEL | --pkcs11-uri URI) (--pin-fd N | --pin-file FILE)\n"
+    "                             the ledger's log keys in a PKCS#11 token instead (docs/keys.md)\n"
     "  --district D[,D2,...]      the district(s) this station serves: a polling place\n"
     "                             with several districts lists them, comma-separated\n"
     "  --listen HOST:PORT         the address to listen on: an IP address and a port, e.g.\n"
@@ -209,13 +211,15 @@ Result<std::unique_ptr<station::CountyPusher>> start_county(
 
 int run_serve(Words words) {
     static const CommandSpec spec{
-        "psephos-station serve --election MANIFEST --data DIR [--key LEDGER_KEY_FILE] "
+        "psephos-station serve --election MANIFEST --data DIR [--key LEDGER_KEY_FILE | (--pkcs11 "
+        "MODULE --token LABEL | --pkcs11-uri URI) (--pin-fd N | --pin-file FILE)] "
         "--district D --listen HOST:PORT --certificate CERT.pem --certificate-key KEY_FILE "
         "[--station-id ID] [--threads N] [--ready-file FILE] [--witnesses FILE] "
         "[--county HOST:PORT --county-certificate PEM]",
-        {"--election", "--data", "--key", "--district", "--listen", "--certificate",
-         "--certificate-key", "--station-id", "--threads", "--ready-file", "--witnesses",
-         "--county", "--county-certificate"},
+        {"--election", "--data", "--key", "--pkcs11", "--token", "--pin-fd", "--pin-file",
+         "--pkcs11-uri", "--district", "--listen", "--certificate", "--certificate-key",
+         "--station-id", "--threads", "--ready-file", "--witnesses", "--county",
+         "--county-certificate"},
         {},
         0,
         0};

@@ -155,6 +155,24 @@ private slots:
         }
     }
 
+    // The key named by one RFC 7512 URI instead of the three flags; a URI without object= (the
+    // key's label) is refused.
+    void a_pkcs11_uri_names_the_key() {
+        const QString uri =
+            "pkcs11:token=authority;object=election-authority?module-path=" + test::softhsm_module +
+            "&pin-source=file:" + pin_file_;
+        const Run ok = run({"authority", "approve", "--election", election_, "--out",
+                            path("approval-uri.bin"), "--pkcs11-uri", uri});
+        QVERIFY2(ok.exit_code == 0, qPrintable(describe(ok)));
+        const Run r =
+            run({"authority", "approve", "--election", election_, "--out", path("refused.bin"),
+                 "--pkcs11-uri", "pkcs11:token=authority?module-path=" + test::softhsm_module,
+                 "--pin-file", pin_file_});
+        QCOMPARE(r.exit_code, 2);
+        QVERIFY2(r.err.contains("--pkcs11-uri: no object="), qPrintable(describe(r)));
+        QVERIFY(!QFile::exists(path("refused.bin")));
+    }
+
     void refuses_a_pin_file_others_can_read() {
         const QString open_pin = path("open-pin");
         QVERIFY(

@@ -122,7 +122,9 @@ private slots:
         const Run one = run({"ledger", "cast", "--help"});
         QCOMPARE(one.exit_code, 0);
         QCOMPARE(one.out,
-                 QString("usage: psephos ledger cast --data DIR [--key FILE] BALLOT...\n"));
+                 QString("usage: psephos ledger cast --data DIR [--key FILE | (--pkcs11 MODULE "
+                         "--token LABEL | --pkcs11-uri URI) (--pin-fd N | --pin-file FILE)] "
+                         "BALLOT...\n"));
     }
 
     void init_refuses_an_unfinalized_manifest() {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -119,14 +120,17 @@ inline void require_all_ok(const std::vector<Result<Receipt>>& results) {
 // A full polling day of `manifest` (its own key ceremony), exported to dir/record: both districts
 // registered and opened, ballots cast and challenged in several batches, polls paused and resumed
 // in d1, the close, the tally, guardians 1 and 3's decryptions and the results.
-// `before_export` runs on the ledger just before the export (to add anchors, say).
+// `before_export` runs on the ledger just before the export (to add anchors, say). `key` is the
+// ledger's key (the scenario's key file's by default; a token's in tst_ledger_token).
 inline fs::path export_full_day(const fs::path& dir, const ElectionManifest& manifest,
-                                const std::function<void(Ledger&)>& before_export = {}) {
+                                const std::function<void(Ledger&)>& before_export = {},
+                                std::optional<LedgerKey> key = std::nullopt) {
     fs::create_directories(dir);
     test::LedgerScenario scenario(manifest);
-    auto ledger = checked(Ledger::create(options_in(dir), scenario.election(), scenario.approval(),
-                                         test::LedgerScenario::ledger_key()),
-                          "create");
+    auto ledger =
+        checked(Ledger::create(options_in(dir), scenario.election(), scenario.approval(),
+                               key ? std::move(*key) : test::LedgerScenario::ledger_key()),
+                "create");
     require_all_ok(ledger->ingest(scenario.opening()));
     checked(ledger->publish_election_checkpoint(), "publish");
     auto cast = [&](std::size_t d, const BallotMarks& marks) {

@@ -28,13 +28,17 @@ Status check_text(std::string_view text) {
     return {};
 }
 
-std::string signature_line(std::string_view text, std::string_view name,
-                           const crypto::Ed25519SigningKey& key) {
-    const crypto::Ed25519Signature sig = key.sign(as_bytes(text));
+std::string signature_line_of(std::string_view name, const crypto::Ed25519PublicKey& key,
+                              const crypto::Ed25519Signature& sig) {
     Bytes blob;
-    append_u32_be(blob, note_key_id(name, key.public_key()));
+    append_u32_be(blob, note_key_id(name, key));
     blob.insert(blob.end(), sig.bytes.begin(), sig.bytes.end());
     return std::string(em_dash_space) + std::string(name) + " " + to_base64(blob) + "\n";
+}
+
+std::string signature_line(std::string_view text, std::string_view name,
+                           const crypto::Ed25519SigningKey& key) {
+    return signature_line_of(name, key.public_key(), key.sign(as_bytes(text)));
 }
 }  // namespace
 
@@ -104,6 +108,14 @@ Result<std::string> sign_note(std::string_view text, std::string_view name,
     if (auto ok = check_text(text); !ok) return ok.error();
     if (auto ok = check_note_key_name(name); !ok) return ok.error();
     return std::string(text) + "\n" + signature_line(text, name, key);
+}
+
+Result<std::string> sign_note(std::string_view text, std::string_view name,
+                              const crypto::Ed25519Signer& signer) {
+    if (auto ok = check_text(text); !ok) return ok.error();
+    if (auto ok = check_note_key_name(name); !ok) return ok.error();
+    PSEPHOS_TRY_ASSIGN(const crypto::Ed25519Signature sig, signer.sign_message(as_bytes(text)));
+    return std::string(text) + "\n" + signature_line_of(name, signer.public_key(), sig);
 }
 
 Result<std::string> add_note_signature(std::string_view note, std::string_view name,

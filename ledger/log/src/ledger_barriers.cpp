@@ -149,7 +149,7 @@ Result<LogStatus> Ledger::Impl::publish() {
     }
     if (entries.empty()) return election_log->status();
     rocksdb::WriteBatch write;
-    MerkleLog::Append append = election_log->stage(*store, write, entries);
+    PSEPHOS_TRY_ASSIGN(MerkleLog::Append append, election_log->stage(*store, write, entries));
     const std::string subject =
         "size " + std::to_string(append.tree.size()) + " root " + append.tree.root().to_hex();
     if (auto ok = commit(

@@ -53,6 +53,7 @@ Result<std::unique_ptr<Ledger::Impl>> Ledger::Impl::create(
     impl->store->put(batch, Family::meta, "authority-approval",
                      election::encode_election_approval(approval));
     if (auto ok = impl->set_up_logs(true, &batch); !ok) return ok.error();
+    impl->key->forget_pin();  // every log's signer is open
     const election::ElectionManifest& m = election.manifest;
     if (auto ok = impl->commit(
             batch, {{election::EventType::configuration_changed,
@@ -91,6 +92,7 @@ Result<std::unique_ptr<Ledger::Impl>> Ledger::Impl::open(const LedgerOptions& op
     impl->approval = std::move(stored_approval).value();
     const std::string where = "ledger " + options.directory.string();
     if (auto ok = impl->set_up_logs(false, nullptr); !ok) return ok.error().within(where);
+    if (impl->key) impl->key->forget_pin();  // every log's signer is open
     if (auto ok = impl->load_all(); !ok) return ok.error().within(where);
     if (!read_only) {
         if (auto ok = impl->write_events(
@@ -156,15 +158,20 @@ Result<std::unique_ptr<detail::MerkleLog>> Ledger::Impl::make_log(bool creating,
                                                                   std::uint32_t id,
                                                                   std::string name,
                                                                   std::string origin) const {
-    std::optional<crypto::Ed25519SigningKey> log_key;
-    if (key) log_key = key->derive_log_key(origin);
     const std::string where = id == detail::election_log_id ? "election log"
                               : id == detail::event_log_id  ? "event log"
                               : id == detail::bridge_log_id ? "bridge log"
                                                             : "district '" + name + "'";
+    // The log's signer: a key derived from the key file's, or the log's own key in a token.
+    std::unique_ptr<crypto::Ed25519Signer> signer;
+    if (key) {
+        auto opened = key->open_log_signer(origin);
+        if (!opened) return opened.error().within(where);
+        signer = std::move(opened).value();
+    }
     election::NoteVerifierKey verifier;
     if (creating) {
-        verifier = election::NoteVerifierKey::of(origin, log_key->public_key());
+        verifier = election::NoteVerifierKey::of(origin, signer->public_key());
         store->put(*batch, Family::meta, detail::meta_key("verifier", id),
                    as_bytes(verifier.to_text()));
     } else {
@@ -180,12 +187,19 @@ Result<std::unique_ptr<detail::MerkleLog>> Ledger::Impl::make_log(bool creating,
             return make_error(ErrorCode::corrupted,
                               where + ": stored verifier key is for '" + verifier.name + "'");
         }
-        if (log_key && !(log_key->public_key() == verifier.key)) {
+        // A key of another ledger (a swapped key file or token) must not sign this one's logs.
+        if (signer && !(signer->public_key() == verifier.key)) {
+            if (key->in_token()) {
+                return make_error(ErrorCode::verification_failed,
+                                  where + ": " + key->describe_log_key(origin) +
+                                      " is not the key this ledger has on record for the log (" +
+                                      verifier.to_text() + "): a token of another ledger?");
+            }
             return make_error(ErrorCode::verification_failed,
                               where + ": the ledger key given is not this ledger's key");
         }
     }
-    return std::make_unique<MerkleLog>(id, std::move(name), std::move(origin), std::move(log_key),
+    return std::make_unique<MerkleLog>(id, std::move(name), std::move(origin), std::move(signer),
                                        std::move(verifier));
 }
 

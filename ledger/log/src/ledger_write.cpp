@@ -63,7 +63,9 @@ Status Ledger::Impl::commit(rocksdb::WriteBatch& batch, const std::vector<EventD
                 make_event(draft, event_log->size() + entries.size(), time, previous)));
             previous = crypto::hash_merkle_leaf(entries.back());
         }
-        appended = event_log->stage(*store, batch, entries);
+        auto staged = event_log->stage(*store, batch, entries);
+        if (!staged) return staged.error();
+        appended = std::move(staged).value();
     }
     if (auto ok = store->write(batch); !ok) return ok;
     if (appended) {
@@ -331,8 +333,16 @@ void Ledger::Impl::commit_batch(std::size_t d, const std::vector<std::shared_ptr
     }
     rocksdb::WriteBatch write;
     std::optional<MerkleLog::Append> append;
-    if (!entries.empty()) append = log.stage(*store, write, entries);
-    const Status written = commit(write, events);
+    Status written;
+    if (!entries.empty()) {
+        // A signer that fails (a token removed) leaves nothing written, as a refused write does.
+        auto staged = log.stage(*store, write, entries);
+        if (staged)
+            append = std::move(staged).value();
+        else
+            written = make_error(ErrorCode::refused, staged.error().message);
+    }
+    if (written) written = commit(write, events);
     if (written) {
         for (LedgerModule* module : modules) module->commit(d);
         std::vector<Receipt> receipts;
@@ -422,7 +432,12 @@ Result<Receipt> Ledger::Impl::append_bridge_record(Bytes record, election::Actor
     }
     rocksdb::WriteBatch write;
     const std::vector<Bytes> entries{std::move(record)};
-    MerkleLog::Append append = log.stage(*store, write, entries);
+    auto staged = log.stage(*store, write, entries);
+    if (!staged) {
+        bridge->abort(0);
+        return staged.error();
+    }
+    MerkleLog::Append append = std::move(staged).value();
     if (auto ok = commit(write, {{note.value().type, actor, election::Disposition::success, "",
                                   std::move(note.value().subject)}});
         !ok) {

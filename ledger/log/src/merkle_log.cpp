@@ -17,23 +17,24 @@ Bytes u64_bytes(std::uint64_t v) {
 }  // namespace
 
 MerkleLog::MerkleLog(std::uint32_t id, std::string name, std::string origin,
-                     std::optional<crypto::Ed25519SigningKey> key,
+                     std::unique_ptr<const crypto::Ed25519Signer> signer,
                      election::NoteVerifierKey verifier)
     : id_(id),
       name_(std::move(name)),
       origin_(std::move(origin)),
-      key_(std::move(key)),
+      signer_(std::move(signer)),
       verifier_(std::move(verifier)) {}
 
 std::string MerkleLog::where() const {
     if (id_ == election_log_id) return "election log";
     if (id_ == event_log_id) return "event log";
+    if (id_ == bridge_log_id) return "bridge log";
     return "district '" + name_ + "'";
 }
 
-MerkleLog::Append MerkleLog::stage(LedgerStore& store, rocksdb::WriteBatch& batch,
-                                   std::span<const Bytes> entries) const {
-    if (!key_) throw std::logic_error("MerkleLog::stage on a read-only ledger");
+Result<MerkleLog::Append> MerkleLog::stage(LedgerStore& store, rocksdb::WriteBatch& batch,
+                                           std::span<const Bytes> entries) const {
+    if (!signer_) throw std::logic_error("MerkleLog::stage on a read-only ledger");
     Append append;
     {
         std::lock_guard lock(mutex_);
@@ -50,9 +51,11 @@ MerkleLog::Append MerkleLog::stage(LedgerStore& store, rocksdb::WriteBatch& batc
         append.leaf_hashes.push_back(leaf);
     }
     const election::Checkpoint checkpoint{origin_, append.tree.size(), append.tree.root(), {}};
-    auto note = election::sign_note(checkpoint.to_text(), origin_, *key_);
-    if (!note)
-        throw std::logic_error("MerkleLog: cannot sign a checkpoint: " + note.error().message);
+    auto note = election::sign_note(checkpoint.to_text(), origin_, *signer_);
+    if (!note) {
+        return note.error().within(where() + ": cannot sign the checkpoint of size " +
+                                   std::to_string(append.tree.size()));
+    }
     append.signed_checkpoint = std::move(note).value();
     store.put(batch, Family::checkpoints, log_key(id_, append.tree.size()),
               as_bytes(append.signed_checkpoint));

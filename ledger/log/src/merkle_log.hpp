@@ -4,6 +4,7 @@
 // adopted only after the batch is durable, so a failed write leaves the log as it was.
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -25,7 +26,8 @@ public:
     };
 
     MerkleLog(std::uint32_t id, std::string name, std::string origin,
-              std::optional<crypto::Ed25519SigningKey> key, election::NoteVerifierKey verifier);
+              std::unique_ptr<const crypto::Ed25519Signer> signer,
+              election::NoteVerifierKey verifier);
 
     std::uint32_t id() const { return id_; }
     const std::string& name() const { return name_; }
@@ -33,9 +35,10 @@ public:
     const election::NoteVerifierKey& verifier() const { return verifier_; }
 
     // Writes the entries, their leaf hashes, the new size and a signed checkpoint into `batch`.
-    // Requires a signing key (a writable ledger). Only the log's one writer calls it.
-    Append stage(LedgerStore& store, rocksdb::WriteBatch& batch,
-                 std::span<const Bytes> entries) const;
+    // Requires a signer (a writable ledger). Only the log's one writer calls it. Fails only when
+    // the signer does (a token removed or logged out); `batch` must then be dropped.
+    Result<Append> stage(LedgerStore& store, rocksdb::WriteBatch& batch,
+                         std::span<const Bytes> entries) const;
     // The batch holding `append` is durable.
     void adopt(Append&& append);
 
@@ -59,7 +62,8 @@ private:
     const std::uint32_t id_;
     const std::string name_;
     const std::string origin_;
-    const std::optional<crypto::Ed25519SigningKey> key_;
+    // The log's key, in this process or in a token (docs/keys.md); null when read-only.
+    const std::unique_ptr<const crypto::Ed25519Signer> signer_;
     const election::NoteVerifierKey verifier_;
 
     mutable std::mutex mutex_;  // guards the state below against queries

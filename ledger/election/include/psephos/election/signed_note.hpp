@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "psephos/crypto/ed25519.hpp"
+#include "psephos/crypto/ed25519_signer.hpp"
 
 namespace psephos::election {
 
@@ -38,6 +39,11 @@ Status check_note_key_name(std::string_view name);
 // Signs `text` (non-empty, ending in "\n", no control characters but "\n") as `name`.
 Result<std::string> sign_note(std::string_view text, std::string_view name,
                               const crypto::Ed25519SigningKey& key);
+// The same with any signer (a key in a file or in a PKCS#11 token, docs/keys.md): the note is
+// byte for byte the one the key itself gives (Ed25519 is deterministic); a token that fails to
+// sign is an error naming it.
+Result<std::string> sign_note(std::string_view text, std::string_view name,
+                              const crypto::Ed25519Signer& signer);
 
 // Adds a signature line to an already signed note (cosigning, or a second key).
 Result<std::string> add_note_signature(std::string_view note, std::string_view name,

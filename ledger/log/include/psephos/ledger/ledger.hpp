@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "psephos/crypto/ed25519.hpp"
+#include "psephos/crypto/ed25519_signer.hpp"
 #include "psephos/election/anchor_records.hpp"
 #include "psephos/election/authority.hpp"
 #include "psephos/election/election_context.hpp"
@@ -58,21 +59,69 @@ struct LedgerOptions {
     std::shared_ptr<testing::StorageFaults> storage_faults;
 };
 
-// The ledger's signing key: one Ed25519 secret from which every log's key is derived
-// (docs/ledger.md §5), kept in a key file (crypto/key_file.hpp, mode 0600) outside the database.
+// Where a ledger's log keys live in a PKCS#11 token (docs/keys.md §4): the module, the token's
+// label, and its user PIN, which the key keeps only until the ledger has opened its logs.
+struct LedgerTokenSpec {
+    std::string module_path;
+    std::string token_label;
+};
+
+// The label of the token key that signs the log with this origin: "psephos-log:" ‖ origin
+// (docs/keys.md §4), so a token shared with other keys (the authority's) never confuses them.
+std::string token_log_key_label(std::string_view origin);
+
+// The ledger's signing keys (docs/ledger.md §5). By default one Ed25519 secret from which every
+// log's key is derived, kept in a key file (crypto/key_file.hpp, mode 0600) outside the
+// database. Or one non-extractable Ed25519 key per log in a PKCS#11 token, labelled by the log's
+// origin (token_log_key_label), so no secret of the ledger is ever on its disk or in its memory.
+// The ledger signs through crypto::Ed25519Signer either way and cannot tell which it has.
 class LedgerKey {
 public:
-    explicit LedgerKey(crypto::Ed25519SigningKey master) : master_(std::move(master)) {}
+    explicit LedgerKey(crypto::Ed25519SigningKey master);
     static Result<LedgerKey> read_file(const std::filesystem::path& path);
     static LedgerKey generate() { return LedgerKey(crypto::Ed25519SigningKey::generate()); }
+    // The keys in a token; nothing is opened until the ledger asks for a log's signer. The PIN
+    // is wiped when the key is destroyed or forget_pin() is called.
+    static LedgerKey in_token(LedgerTokenSpec spec, std::string_view pin);
+    ~LedgerKey();
+    LedgerKey(LedgerKey&&) noexcept;
+    LedgerKey& operator=(LedgerKey&&) noexcept;
+    LedgerKey(const LedgerKey&) = delete;
+    LedgerKey& operator=(const LedgerKey&) = delete;
+
+    bool in_token() const { return token_ != nullptr; }
     // The key of the log with this origin: seed = BLAKE2b-256 keyed by the master seed over
-    // "psephos/v1/ledger-log-key" ‖ u32be length ‖ origin.
+    // "psephos/v1/ledger-log-key" ‖ u32be length ‖ origin. A key file's only (logic_error for
+    // a token's).
     crypto::Ed25519SigningKey derive_log_key(std::string_view origin) const;
-    const crypto::Ed25519SigningKey& master() const { return master_; }
+    const crypto::Ed25519SigningKey& master() const;  // a key file's only, as derive_log_key
+    // The signer of the log with this origin: the derived key, or the token key labelled
+    // token_log_key_label(origin) opened with crypto::Pkcs11Signer (which refuses an extractable
+    // key, a wrong PIN, a missing key; errors name the token and the label).
+    Result<std::unique_ptr<crypto::Ed25519Signer>> open_log_signer(std::string_view origin) const;
+    // How messages name the key of the log with this origin.
+    std::string describe_log_key(std::string_view origin) const;
+    // Wipes a token key's PIN once every log's signer is open (nothing for a key file).
+    void forget_pin();
 
 private:
-    crypto::Ed25519SigningKey master_;
+    struct Token;
+    std::optional<crypto::Ed25519SigningKey> master_;
+    std::unique_ptr<Token> token_;
+    LedgerKey() = default;
 };
+
+// Generates, in the token, one Ed25519 key per log of this election (its district logs, the
+// election, event and bridge logs), each labelled token_log_key_label(origin), private,
+// sensitive and not extractable (crypto::Pkcs11Signer::generate). Refuses, before generating
+// anything, when the token already holds a key of one of these labels. Returns the public keys
+// in log order (log_origins).
+Result<std::vector<crypto::Ed25519PublicKey>> generate_token_log_keys(
+    const LedgerTokenSpec& spec, std::string_view pin, const election::ElectionManifest& manifest);
+
+// Every log's origin, in the order the ledger sets them up: the district logs in manifest order,
+// then the election, event and bridge logs.
+std::vector<std::string> log_origins(const election::ElectionManifest& manifest);
 
 // The acknowledgement of an accepted record.
 struct Receipt {
