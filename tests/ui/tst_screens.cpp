@@ -9,6 +9,7 @@
 
 #include "auditor_driver.hpp"
 #include "auditor_fixture.hpp"
+#include "model_rows.hpp"
 
 using namespace psephos;
 
@@ -26,20 +27,20 @@ private slots:
         test::AuditorDriver d;
         QVERIFY(d.find(QStringLiteral("tabs")) == nullptr);  // nothing open yet
         d.openByPath(m_records->good);
-        QVERIFY2(d.auditor().loaded(), qPrintable(d.auditor().loadError()));
+        QVERIFY2(d.auditor().record()->loaded(), qPrintable(d.auditor().record()->loadError()));
         QVERIFY(d.waitUntil([&] { return d.find(QStringLiteral("tabs")) != nullptr; }));
-        QCOMPARE(d.text(QStringLiteral("electionName")), d.auditor().electionName());
+        QCOMPARE(d.text(QStringLiteral("electionName")), d.auditor().record()->electionName());
         QVERIFY(d.find(QStringLiteral("district-0")) != nullptr);
         QVERIFY(d.find(QStringLiteral("district-9")) != nullptr);
 
         d.click(QStringLiteral("tab-verify"));
         d.click(QStringLiteral("verifyButton"));
         QVERIFY(d.waitForVerdict());
-        QCOMPARE(d.auditor().verdict(), ui::AuditorController::Passed);
-        QCOMPARE(d.text(QStringLiteral("verdictText")), d.auditor().verdictText());
+        QCOMPARE(d.auditor().verification()->verdict(), ui::Verification::Passed);
+        QCOMPARE(d.text(QStringLiteral("verdictText")), d.auditor().verification()->verdictText());
         QVERIFY(d.find(QStringLiteral("check-0")) != nullptr);
         d.click(QStringLiteral("check-3"));
-        QCOMPARE(d.auditor().selectedCheck(), 3);
+        QCOMPARE(d.auditor().verification()->selectedCheck(), 3);
         // No trust anchor was given: the overview says what that means.
         d.click(QStringLiteral("tab-overview"));
         QCOMPARE(d.auditor().authority()->approvalStatus(), QStringLiteral("passed"));
@@ -117,7 +118,7 @@ private slots:
         QCOMPARE(authority.trustedKey(), record_key);
         QCOMPARE(d.text(QStringLiteral("authorityTrustedKey")), record_key);
         verify();
-        QCOMPARE(d.auditor().verdict(), ui::AuditorController::Passed);
+        QCOMPARE(d.auditor().verification()->verdict(), ui::Verification::Passed);
         QCOMPARE(authority.approvalStatus(), QStringLiteral("passed"));
         QCOMPARE(authority.devicesStatus(), QStringLiteral("passed"));
         QCOMPARE(d.text(QStringLiteral("authorityAnchorText")),
@@ -129,39 +130,41 @@ private slots:
         QVERIFY(
             d.text(QStringLiteral("authorityAnchorText")).contains(QStringLiteral("verify again")));
         verify();
-        QCOMPARE(d.auditor().verdict(), ui::AuditorController::Failed);
+        QCOMPARE(d.auditor().verification()->verdict(), ui::Verification::Failed);
         QCOMPARE(authority.approvalStatus(), QStringLiteral("failed"));
         QCOMPARE(authority.devicesStatus(), QStringLiteral("not run"));
         QVERIFY2(d.text(QStringLiteral("authorityApprovalText"))
                      .contains(QStringLiteral("not by the trusted authority ") + other),
                  qPrintable(d.text(QStringLiteral("authorityApprovalText"))));
-        const QVariantMap v29 = d.auditor().checks()->get(d.auditor().firstFailure());
+        const QVariantMap v29 =
+            d.auditor().verification()->checks()->get(d.auditor().verification()->firstFailure());
         QCOMPARE(v29["checkId"].toString(), QStringLiteral("V29"));
     }
 
     void failing_record_shows_the_failure() {
         test::AuditorDriver d;
         d.openByPath(m_records->tampered);
-        QVERIFY(d.auditor().loaded());
+        QVERIFY(d.auditor().record()->loaded());
         QVERIFY(d.waitUntil([&] { return d.find(QStringLiteral("tabs")) != nullptr; }));
         d.click(QStringLiteral("tab-verify"));
         d.click(QStringLiteral("verifyButton"));
         QVERIFY(d.waitForVerdict());
-        QCOMPARE(d.auditor().verdict(), ui::AuditorController::Failed);
-        const int first = d.auditor().firstFailure();
+        QCOMPARE(d.auditor().verification()->verdict(), ui::Verification::Failed);
+        const int first = d.auditor().verification()->firstFailure();
         QVERIFY(first >= 0);
         d.click(QStringLiteral("firstFailureButton"));
-        QCOMPARE(d.auditor().selectedCheck(), first);
-        const QStringList failures = d.auditor().selectedDetail()["failures"].toStringList();
+        QCOMPARE(d.auditor().verification()->selectedCheck(), first);
+        const QStringList failures = d.auditor().verification()->selectedDetail().failures;
         QVERIFY(!failures.isEmpty());
         QCOMPARE(d.text(QStringLiteral("failureText-0")), failures.first());
         d.click(QStringLiteral("tab-results"));
         QVERIFY(d.text(QStringLiteral("optionTotal-0-0")).endsWith(QStringLiteral("✗")));
         QVERIFY(d.text(QStringLiteral("districtCounts-0-0")).contains(QStringLiteral("✗")));
         d.click(QStringLiteral("tab-overview"));
-        for (int i = 0; i < d.auditor().districts().size(); ++i) {
-            const QVariantMap row = d.auditor().districts()[i].toMap();
-            if (row["id"].toString() == m_records->tampered_district)
+        const QVariantList districts = test::model_rows(*d.auditor().record()->districts());
+        for (int i = 0; i < districts.size(); ++i) {
+            const QVariantMap row = districts[i].toMap();
+            if (row["districtId"].toString() == m_records->tampered_district)
                 QVERIFY(d.find(QStringLiteral("districtStatus-%1").arg(i)) != nullptr);
         }
     }
@@ -195,7 +198,7 @@ private slots:
     void refusal_is_shown() {
         test::AuditorDriver d;
         d.openByPath(m_dir.path());
-        QVERIFY(!d.auditor().loaded());
+        QVERIFY(!d.auditor().record()->loaded());
         QVERIFY(d.text(QStringLiteral("loadError")).contains(QStringLiteral("record.json")));
     }
 

@@ -38,7 +38,8 @@ private slots:
         test::write_text(c.f.root() / "bad-policy", "witness " + w1.to_text() + "\n");
 
         ui::AuditorController a;
-        QVERIFY2(a.openRecord(QString::fromStdString(record.string())), qPrintable(a.loadError()));
+        QVERIFY2(a.openRecord(QString::fromStdString(record.string())),
+                 qPrintable(a.record()->loadError()));
         ui::WitnessTrust& w = *a.witnesses();
         QCOMPARE(w.stationsStatus(), QStringLiteral("not verified"));
         QVERIFY(w.policyText().isEmpty());
@@ -56,7 +57,7 @@ private slots:
 
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), ui::AuditorController::Failed);
+        QCOMPARE(a.verification()->verdict(), ui::Verification::Failed);
         QCOMPARE(w.cosignaturesStatus(), QStringLiteral("failed"));
         QVERIFY2(w.cosignaturesText().contains(QStringLiteral("witness.example/two")),
                  qPrintable(w.cosignaturesText()));
@@ -69,7 +70,7 @@ private slots:
         w.clearPolicy();
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), ui::AuditorController::Passed);
+        QCOMPARE(a.verification()->verdict(), ui::Verification::Passed);
         QCOMPARE(w.cosignaturesStatus(), QStringLiteral("passed"));
         QVERIFY2(w.cosignaturesText().contains(QStringLiteral("none was required")),
                  qPrintable(w.cosignaturesText()));
@@ -79,10 +80,11 @@ private slots:
         test::CountyRecord c;
         const auto record = c.export_record({});
         ui::AuditorController a;
-        QVERIFY2(a.openRecord(QString::fromStdString(record.string())), qPrintable(a.loadError()));
+        QVERIFY2(a.openRecord(QString::fromStdString(record.string())),
+                 qPrintable(a.record()->loadError()));
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), ui::AuditorController::Passed);
+        QCOMPARE(a.verification()->verdict(), ui::Verification::Passed);
         ui::WitnessTrust& w = *a.witnesses();
         QCOMPARE(w.stationsStatus(), QStringLiteral("not run"));
         QVERIFY(w.stationsText().contains(QStringLiteral("not a county's record")));

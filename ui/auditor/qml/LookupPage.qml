@@ -132,7 +132,7 @@ Item {
                     text: qsTr("Export proof bundle…")
                     Accessible.description: qsTr("Saves a self-contained proof that this ballot is in the anchored election record")
                     onClicked: {
-                        const folder = page.paths.parentOf(auditor.recordPath)
+                        const folder = page.paths.parentOf(auditor.record.path)
                         bundleDialog.currentFolder = page.paths.fileUrl(folder)
                         bundleDialog.selectedFile = page.paths.fileUrl(folder + "/proof-" + page.result.district + "-" + page.result.index + ".json")
                         bundleDialog.open()
