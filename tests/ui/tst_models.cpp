@@ -64,7 +64,7 @@ private slots:
             }
             QCOMPARE(d["ballotsCast"].toInt(), c);
             QCOMPARE(d["ballotsChallenged"].toInt(), h);
-            QCOMPARE(d["status"].toString(), QStringLiteral("not verified"));
+            QCOMPARE(d["status"].toInt(), int(ui::AuditStatus::NotVerified));
             cast += c;
             challenged += h;
             shares += d["share"].toDouble();
@@ -221,11 +221,12 @@ private slots:
         QVERIFY(a.verification()->checks()->rowCount() > 100);
         QCOMPARE(a.verification()->firstFailure(), -1);
         for (const QVariant& v : test::model_rows(*a.record()->districts()))
-            QCOMPARE(v.toMap()["status"].toString(), QStringLiteral("passed"));
+            QCOMPARE(v.toMap()["status"].toInt(), int(ui::AuditStatus::Passed));
         QVERIFY2(a.verification()->resultsStatus().startsWith(QStringLiteral("passed")),
                  qPrintable(a.verification()->resultsStatus()));
+        QCOMPARE(a.verification()->resultsState(), ui::AuditStatus::Passed);
         for (const QVariant& v : test::model_rows(*a.anchors()->rows()))
-            QCOMPARE(v.toMap()["status"].toString(), QStringLiteral("passed"));
+            QCOMPARE(v.toMap()["status"].toInt(), int(ui::AuditStatus::Passed));
         QVERIFY(a.verification()->verdictText().contains(QStringLiteral("all")));
     }
 
@@ -247,23 +248,22 @@ private slots:
         for (int row = 0; row < checks.size(); ++row) {
             const QVariantMap c = checks[row].toMap();
             if (c["scope"].toString() != m_records->tampered_district ||
-                c["status"].toString() != "failed")
+                c["status"].toInt() != ui::AuditStatus::Failed)
                 continue;
             a.verification()->selectCheck(row);  // a check's row is its index in the report
             const ui::CheckDetail detail = a.verification()->selectedDetail();
             QCOMPARE(detail.checkId, c["checkId"].toString());
             QCOMPARE(detail.scope, m_records->tampered_district);
-            QCOMPARE(detail.status, QStringLiteral("failed"));
+            QCOMPARE(detail.status, ui::AuditStatus::Failed);
             QVERIFY(!detail.failures.isEmpty());
             district_failure = true;
         }
         QVERIFY(district_failure);
         for (const QVariant& v : test::model_rows(*a.record()->districts())) {
             const QVariantMap d = v.toMap();
-            QCOMPARE(d["status"].toString(),
-                     d["districtId"].toString() == m_records->tampered_district
-                         ? QStringLiteral("failed")
-                         : QStringLiteral("passed"));
+            QCOMPARE(d["status"].toInt(), d["districtId"].toString() == m_records->tampered_district
+                                              ? int(ui::AuditStatus::Failed)
+                                              : int(ui::AuditStatus::Passed));
         }
         QVERIFY(a.verification()->verdictText().contains(QStringLiteral("NOT")));
     }
@@ -278,6 +278,7 @@ private slots:
         QCOMPARE(a.verification()->checks()->rowCount(), 0);  // a cancelled run concludes nothing
         QCOMPARE(a.verification()->firstFailure(), -1);
         QVERIFY(a.verification()->resultsStatus().startsWith(QStringLiteral("not verified")));
+        QCOMPARE(a.verification()->resultsState(), ui::AuditStatus::NotVerified);
         // And a new run after it completes.
         a.verify();
         QVERIFY(wait_for_verification(a));
@@ -562,7 +563,7 @@ private slots:
         const QString record_key = authority.recordKey();
         QVERIFY2(record_key.startsWith(QStringLiteral("ed25519:")) && record_key.size() == 72,
                  qPrintable(authority.recordKeyError()));
-        QCOMPARE(authority.approvalStatus(), QStringLiteral("not verified"));
+        QCOMPARE(authority.approvalStatus(), ui::AuditStatus::NotVerified);
         QString text = a.report().text();
         QVERIFY2(text.contains(QStringLiteral("Approval key in the record: ") + record_key),
                  qPrintable(text));
@@ -582,8 +583,8 @@ private slots:
         a.verify();
         QVERIFY(wait_for_verification(a));
         QCOMPARE(a.verification()->verdict(), ui::Verification::Passed);
-        QCOMPARE(authority.approvalStatus(), QStringLiteral("passed"));
-        QCOMPARE(authority.devicesStatus(), QStringLiteral("passed"));
+        QCOMPARE(authority.approvalStatus(), ui::AuditStatus::Passed);
+        QCOMPARE(authority.devicesStatus(), ui::AuditStatus::Passed);
         text = a.report().text();
         QVERIFY2(text.contains(QStringLiteral("Trust anchor: ") + record_key), qPrintable(text));
         QVERIFY(text.contains(QStringLiteral("V29 authority approval: passed")));
@@ -598,7 +599,7 @@ private slots:
         a.verify();
         QVERIFY(wait_for_verification(a));
         QCOMPARE(a.verification()->verdict(), ui::Verification::Failed);
-        QCOMPARE(authority.approvalStatus(), QStringLiteral("failed"));
+        QCOMPARE(authority.approvalStatus(), ui::AuditStatus::Failed);
         text = a.report().text();
         QVERIFY2(text.contains(QStringLiteral("V29 authority approval: failed")), qPrintable(text));
         QVERIFY(text.contains(QStringLiteral("Trust anchor: ") + other));

@@ -41,7 +41,7 @@ private slots:
         QVERIFY2(a.openRecord(QString::fromStdString(record.string())),
                  qPrintable(a.record()->loadError()));
         ui::WitnessTrust& w = *a.witnesses();
-        QCOMPARE(w.stationsStatus(), QStringLiteral("not verified"));
+        QCOMPARE(w.stationsStatus(), ui::AuditStatus::NotVerified);
         QVERIFY(w.policyText().isEmpty());
 
         QVERIFY(!w.setPolicyFile(QString::fromStdString((c.f.root() / "no-such").string())));
@@ -58,11 +58,11 @@ private slots:
         a.verify();
         QVERIFY(wait_for_verification(a));
         QCOMPARE(a.verification()->verdict(), ui::Verification::Failed);
-        QCOMPARE(w.cosignaturesStatus(), QStringLiteral("failed"));
+        QCOMPARE(w.cosignaturesStatus(), ui::AuditStatus::Failed);
         QVERIFY2(w.cosignaturesText().contains(QStringLiteral("witness.example/two")),
                  qPrintable(w.cosignaturesText()));
-        QCOMPARE(w.stationsStatus(), QStringLiteral("passed"));
-        QCOMPARE(w.evidenceStatus(), QStringLiteral("passed"));
+        QCOMPARE(w.stationsStatus(), ui::AuditStatus::Passed);
+        QCOMPARE(w.evidenceStatus(), ui::AuditStatus::Passed);
         QCOMPARE(w.notices().size(), 1);
         QVERIFY2(w.notices()[0].contains(QStringLiteral("equivocation (proven)")),
                  qPrintable(w.notices()[0]));
@@ -71,7 +71,7 @@ private slots:
         a.verify();
         QVERIFY(wait_for_verification(a));
         QCOMPARE(a.verification()->verdict(), ui::Verification::Passed);
-        QCOMPARE(w.cosignaturesStatus(), QStringLiteral("passed"));
+        QCOMPARE(w.cosignaturesStatus(), ui::AuditStatus::Passed);
         QVERIFY2(w.cosignaturesText().contains(QStringLiteral("none was required")),
                  qPrintable(w.cosignaturesText()));
     }
@@ -86,7 +86,7 @@ private slots:
         QVERIFY(wait_for_verification(a));
         QCOMPARE(a.verification()->verdict(), ui::Verification::Passed);
         ui::WitnessTrust& w = *a.witnesses();
-        QCOMPARE(w.stationsStatus(), QStringLiteral("not run"));
+        QCOMPARE(w.stationsStatus(), ui::AuditStatus::NotRun);
         QVERIFY(w.stationsText().contains(QStringLiteral("not a county's record")));
         QVERIFY(w.cosignaturesText().contains(QStringLiteral("no witness cosignatures")));
         QVERIFY(w.notices().isEmpty());

@@ -67,7 +67,7 @@ AuditReport AuditorController::report() const {
         r.line(q(c.id) + QLatin1Char(' ') + q(c.name) +
                    (c.scope.empty() ? QString()
                                     : QStringLiteral(" [") + q(c.scope) + QLatin1Char(']')) +
-                   QStringLiteral(": ") + Verification::statusWord(c.status),
+                   QStringLiteral(": ") + AuditStatus::word(AuditStatus::of(c.status)),
                10, true, verdict_colour);
         for (const std::string& f : c.failures) r.line(QStringLiteral("    ") + q(f), 9);
         if (!c.note.empty()) r.line(QStringLiteral("    ") + q(c.note), 9);
@@ -83,10 +83,10 @@ AuditReport AuditorController::report() const {
                ? tr("Trust anchor: none given")
                : tr("Trust anchor: %1").arg(m_authority.trustedKey()));
     r.line(tr("V29 authority approval: %1. %2")
-               .arg(m_authority.approvalStatus(), m_authority.approvalText()),
+               .arg(AuditStatus::word(m_authority.approvalStatus()), m_authority.approvalText()),
            9);
     r.line(tr("V30 device authorisations: %1. %2")
-               .arg(m_authority.devicesStatus(), m_authority.devicesText()),
+               .arg(AuditStatus::word(m_authority.devicesStatus()), m_authority.devicesText()),
            9);
     r.line(m_authority.anchorText(), 9);
     r.heading(tr("Results (%1)").arg(verification.resultsStatus()));
@@ -101,7 +101,8 @@ AuditReport AuditorController::report() const {
                       "payload %8 the record's root; V28 %9")
                        .arg(QString::number(a.sequence), a.reason, a.chain, a.chainId, a.txHash,
                             a.block, QString::number(a.confirmations),
-                            a.matchesRecord ? tr("matches") : tr("does NOT match"), a.status),
+                            a.matchesRecord ? tr("matches") : tr("does NOT match"),
+                            AuditStatus::word(a.status)),
                    9);
         }
     }

@@ -266,7 +266,7 @@ void AuditorRecord::countBallots(const QStringList& districts) {
 }
 
 void AuditorRecord::setDistrictStatuses(
-    const std::function<QString(const QString& districtId)>& statusOf) {
+    const std::function<AuditStatus::Value(const QString& districtId)>& statusOf) {
     m_districts.updateRows([&](DistrictRow& row) { row.status = statusOf(row.districtId); });
 }
 

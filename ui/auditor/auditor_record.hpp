@@ -81,7 +81,8 @@ public:
     // to the recent records.
     bool open(const QString& path);
     // Each district's check status, from the last verification.
-    void setDistrictStatuses(const std::function<QString(const QString& districtId)>& statusOf);
+    void setDistrictStatuses(
+        const std::function<AuditStatus::Value(const QString& districtId)>& statusOf);
     Q_INVOKABLE void clearRecentRecords();
 
 signals:

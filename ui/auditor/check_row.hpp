@@ -10,6 +10,8 @@
 #include <QStringList>
 #include <QVariant>
 
+#include "audit_status.hpp"
+
 namespace psephos::ui {
 
 struct CheckRow {
@@ -23,8 +25,8 @@ struct CheckRow {
     };
     QString checkId;  // "V1"…
     QString name;
-    QString scope;   // "" for the election, else a district's id
-    QString status;  // "passed", "failed", "not run"
+    QString scope;                                    // "" for the election, else a district's id
+    AuditStatus::Value status = AuditStatus::NotRun;  // Passed, Failed or NotRun
     double items = 0;
     double failureCount = 0;
 
@@ -41,7 +43,7 @@ struct CheckRow {
             case ScopeRole:
                 return scope;
             case StatusRole:
-                return status;
+                return static_cast<int>(status);  // an AuditStatus value
             case ItemsRole:
                 return items;
             case FailureCountRole:
@@ -60,7 +62,7 @@ struct CheckDetail {
     Q_PROPERTY(QString checkId MEMBER checkId)
     Q_PROPERTY(QString name MEMBER name)
     Q_PROPERTY(QString scope MEMBER scope)
-    Q_PROPERTY(QString status MEMBER status)
+    Q_PROPERTY(psephos::ui::AuditStatus::Value status MEMBER status)
     Q_PROPERTY(QString note MEMBER note)
     Q_PROPERTY(double items MEMBER items)
     Q_PROPERTY(QStringList failures MEMBER failures)
@@ -70,7 +72,7 @@ public:
     QString checkId;  // "" when no check is selected
     QString name;
     QString scope;  // "election" or a district's id
-    QString status;
+    AuditStatus::Value status = AuditStatus::NotVerified;
     QString note;
     double items = 0;
     QStringList failures;  // each "<object>: <reason>", the first ones the verifier kept

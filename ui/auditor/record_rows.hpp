@@ -13,6 +13,8 @@
 #include <QVariant>
 #include <QVariantList>
 
+#include "audit_status.hpp"
+
 namespace psephos::ui {
 
 // One district of the record: its counts, share of all cast, log size and check status.
@@ -33,7 +35,7 @@ struct DistrictRow {
     int ballotsChallenged = 0;
     double share = 0;  // of all ballots cast, 0…1
     double logSize = 0;
-    QString status = QStringLiteral("not verified");  // "passed", "failed", "not verified"
+    AuditStatus::Value status = AuditStatus::NotVerified;  // its checks: Passed, Failed
     // True while its counts, which results.json does not cover, are read from its log.
     bool counting = false;
 
@@ -62,7 +64,7 @@ struct DistrictRow {
             case LogSizeRole:
                 return logSize;
             case StatusRole:
-                return status;
+                return static_cast<int>(status);  // an AuditStatus value
             case CountingRole:
                 return counting;
             default:

@@ -117,18 +117,6 @@ void Verification::refreshLogProgress() {
     });
 }
 
-QString Verification::statusWord(verifier::CheckStatus status) {
-    switch (status) {
-        case verifier::CheckStatus::passed:
-            return QStringLiteral("passed");
-        case verifier::CheckStatus::failed:
-            return QStringLiteral("failed");
-        case verifier::CheckStatus::not_run:
-            return QStringLiteral("not run");
-    }
-    return QStringLiteral("not run");
-}
-
 QString Verification::verdictText() const {
     if (m_verdict == Passed)
         return tr("The record verifies: all %1 checks passed.").arg(m_report.checks.size());
@@ -146,7 +134,7 @@ void Verification::refreshChecks() {
     std::vector<CheckRow> rows;
     if (!m_report.cancelled)
         for (const verifier::CheckOutcome& c : m_report.checks)
-            rows.push_back({q(c.id), q(c.name), q(c.scope), statusWord(c.status),
+            rows.push_back({q(c.id), q(c.name), q(c.scope), AuditStatus::of(c.status),
                             static_cast<double>(c.items_checked),
                             static_cast<double>(c.failure_count)});
     m_checks.setRows(std::move(rows));
@@ -184,7 +172,7 @@ CheckDetail Verification::selectedDetail() const {
     detail.checkId = q(c.id);
     detail.name = q(c.name);
     detail.scope = c.scope.empty() ? tr("election") : q(c.scope);
-    detail.status = statusWord(c.status);
+    detail.status = AuditStatus::of(c.status);
     detail.note = q(c.note);
     detail.items = static_cast<double>(c.items_checked);
     for (const std::string& f : c.failures) detail.failures << q(f);
@@ -192,22 +180,37 @@ CheckDetail Verification::selectedDetail() const {
     return detail;
 }
 
-QString Verification::checkStatusOf(const QString& scope) const {
-    if (m_report.checks.empty() || m_report.cancelled) return QStringLiteral("not verified");
+AuditStatus::Value Verification::checkStatusOf(const QString& scope) const {
+    if (m_report.checks.empty() || m_report.cancelled) return AuditStatus::NotVerified;
     bool any = false;
     for (const auto& c : m_report.checks) {
         if (q(c.scope) != scope) continue;
         any = true;
-        if (!c.passed()) return QStringLiteral("failed");
+        if (!c.passed()) return AuditStatus::Failed;
     }
-    return any ? QStringLiteral("passed") : QStringLiteral("not verified");
+    return any ? AuditStatus::Passed : AuditStatus::NotVerified;
 }
 
-QString Verification::anchorStatus() const {
-    QString status = QStringLiteral("not verified");
+AuditStatus::Value Verification::anchorStatus() const {
+    AuditStatus::Value status = AuditStatus::NotVerified;
     for (const auto& c : m_report.checks)
-        if (c.id == "V28" && !m_report.cancelled) status = statusWord(c.status);
+        if (c.id == "V28" && !m_report.cancelled) status = AuditStatus::of(c.status);
     return status;
+}
+
+namespace {
+// V23–V26: the checks behind the results.
+bool is_results_check(const verifier::CheckOutcome& c) {
+    const int n = QString::fromStdString(c.id).mid(1).toInt();
+    return n >= 23 && n <= 26;
+}
+}  // namespace
+
+AuditStatus::Value Verification::resultsState() const {
+    if (m_report.checks.empty() || m_report.cancelled) return AuditStatus::NotVerified;
+    for (const auto& c : m_report.checks)
+        if (is_results_check(c) && !c.passed()) return AuditStatus::Failed;
+    return AuditStatus::Passed;
 }
 
 QString Verification::resultsStatus() const {
@@ -215,8 +218,7 @@ QString Verification::resultsStatus() const {
         return tr("not verified: run Verify to check these figures against the record");
     QStringList failed;
     for (const auto& c : m_report.checks) {
-        const int n = QString::fromStdString(c.id).mid(1).toInt();
-        if ((n >= 23 && n <= 26) && !c.passed())
+        if (is_results_check(c) && !c.passed())
             failed << q(c.id) + QLatin1Char(' ') + q(c.name) +
                           (c.scope.empty() ? QString()
                                            : QStringLiteral(" (") + q(c.scope) + QLatin1Char(')'));

@@ -39,6 +39,8 @@ class Verification : public QObject {
     Q_PROPERTY(psephos::ui::CheckDetail selectedDetail READ selectedDetail NOTIFY selectionChanged)
     // The status behind the totals: V26 (results.json) and every district's V23–V25.
     Q_PROPERTY(QString resultsStatus READ resultsStatus NOTIFY changed)
+    // The same as a status: NotVerified, Passed, or Failed when one of V23–V26 did not pass.
+    Q_PROPERTY(psephos::ui::AuditStatus::Value resultsState READ resultsState NOTIFY changed)
 
 public:
     // Where the verification of the open record stands.
@@ -61,6 +63,7 @@ public:
     int selectedCheck() const { return m_selected; }
     CheckDetail selectedDetail() const;
     QString resultsStatus() const;
+    AuditStatus::Value resultsState() const;
     const verifier::VerifyReport& report() const { return m_report; }
 
     // A record was opened: nothing verified, its logs not read.
@@ -74,12 +77,11 @@ public:
     Q_INVOKABLE void selectCheck(int index);
     // The first failed check, or -1.
     Q_INVOKABLE int firstFailure() const;
-    // "passed", "failed" or "not verified": the checks of this scope ("" the election, else a
+    // Passed, Failed or NotVerified: the checks of this scope ("" the election, else a
     // district's id) in the last verification.
-    QString checkStatusOf(const QString& scope) const;
+    AuditStatus::Value checkStatusOf(const QString& scope) const;
     // V28 in the last verification, as the anchors show it.
-    QString anchorStatus() const;
-    static QString statusWord(verifier::CheckStatus status);
+    AuditStatus::Value anchorStatus() const;
 
 signals:
     void changed();

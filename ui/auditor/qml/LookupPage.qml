@@ -119,7 +119,6 @@ Item {
                     objectName: "lookupBadge"
                     visible: page.hasResult && page.result.found
                     // Cast: counted, green. Challenged: not counted, but not a failure: grey.
-                    status: page.result.challenged ? "challenged" : "cast"
                     label: page.result.challenged ? qsTr("challenged (not counted)")
                                                                  : qsTr("cast")
                     tint: page.result.challenged ? page.theme.notRun : page.theme.passed

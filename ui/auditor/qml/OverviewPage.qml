@@ -175,7 +175,7 @@ Item {
                             required property int ballotsCast
                             required property int ballotsChallenged
                             required property real share
-                            required property string status
+                            required property int status  // an AuditStatus value
                             required property bool counting
                             objectName: "district-" + index
                             width: districtTable.width

@@ -25,7 +25,7 @@ Item {
     // Each figure carries the status of the checks behind it: ✓ every check of the district
     // passed, ✗ one failed, ? not verified yet (the district's status).
     function statusMark(status) {
-        return status === "passed" ? "✓" : status === "failed" ? "✗" : "?"
+        return status === AuditStatus.Passed ? "✓" : status === AuditStatus.Failed ? "✗" : "?"
     }
     // Bumped when the districts' rows change (their statuses, after a verification): a binding
     // that calls districtCounts reads it, so it is evaluated again then (get() is no dependency).
@@ -45,11 +45,6 @@ Item {
             parts.push(qsTr("%1: %2 %3").arg(name).arg(page.count(byDistrict[d])).arg(mark).replace(/ /g, "\u00a0"))
         }
         return parts.join("  ·  ")
-    }
-    function statusColor(status) {
-        return status.startsWith("passed") ? theme.passed
-             : status.startsWith("failed") ? theme.failed
-             : theme.notRun
     }
     // Opens a save dialog next to the record, with a file name from the election id.
     function openSaveDialog(dialog, suffix) {
@@ -109,9 +104,9 @@ Item {
                             id: resultsSign
                             visible: text !== ""
                             font.bold: true
-                            color: page.statusColor(auditor.verification.resultsStatus)
-                            text: auditor.verification.resultsStatus.startsWith("passed") ? "✓"
-                                  : auditor.verification.resultsStatus.startsWith("failed") ? "✗" : ""
+                            color: page.theme.statusColor(auditor.verification.resultsState)
+                            text: auditor.verification.resultsState === AuditStatus.Passed ? "✓"
+                                  : auditor.verification.resultsState === AuditStatus.Failed ? "✗" : ""
                             Accessible.ignored: true
                         }
                         AuditorText {
@@ -119,7 +114,7 @@ Item {
                             width: parent.width - (resultsSign.visible ? resultsSign.width + 6 : 0)
                             wrapMode: Text.WordWrap
                             font.bold: true
-                            color: page.statusColor(auditor.verification.resultsStatus)
+                            color: page.theme.statusColor(auditor.verification.resultsState)
                             text: auditor.verification.resultsStatus
                         }
                     }
@@ -225,11 +220,10 @@ Item {
                                             Layout.preferredWidth: 110
                                             horizontalAlignment: Text.AlignRight
                                             font.bold: true
-                                            // The total's checks: V23–V26 (auditor.verification.resultsStatus).
+                                            // The total's checks: V23–V26 (auditor.verification.resultsState).
                                             text: page.count(optionBlock.modelData.total) + " "
-                                                  + page.statusMark(auditor.verification.resultsStatus.startsWith("passed") ? "passed"
-                                                                    : auditor.verification.resultsStatus.startsWith("failed") ? "failed" : "")
-                                            color: page.statusColor(auditor.verification.resultsStatus)
+                                                  + page.statusMark(auditor.verification.resultsState)
+                                            color: page.theme.statusColor(auditor.verification.resultsState)
                                             Accessible.ignored: true
                                         }
                                         ShareBar {

@@ -25,9 +25,9 @@ Item {
         return scope && scope !== "" ? scope : qsTr("election")
     }
     // The verdict as the theme colours a status.
-    readonly property string verdictWord: auditor.verification.verdict === Verification.Passed ? "passed"
-                                          : auditor.verification.verdict === Verification.Failed ? "failed"
-                                          : ""
+    readonly property int verdictStatus: auditor.verification.verdict === Verification.Passed ? AuditStatus.Passed
+                                         : auditor.verification.verdict === Verification.Failed ? AuditStatus.Failed
+                                         : AuditStatus.NotVerified
 
     // The table row that shows the check with this index (its row: the checks are listed in the
     // report's order), or -1.
@@ -119,7 +119,7 @@ Item {
                             AuditorText {
                                 visible: text !== ""
                                 kind: "heading"
-                                color: page.theme.statusColor(page.verdictWord)
+                                color: page.theme.statusColor(page.verdictStatus)
                                 text: auditor.verification.verdict === Verification.Passed ? "✓"
                                       : auditor.verification.verdict === Verification.Failed ? "✗" : ""
                                 Accessible.ignored: true
@@ -127,7 +127,7 @@ Item {
                             AuditorText {
                                 objectName: "verdictText"
                                 kind: "heading"
-                                color: page.theme.statusColor(page.verdictWord)
+                                color: page.theme.statusColor(page.verdictStatus)
                                 text: auditor.verification.verdictText
                             }
                         }
@@ -285,7 +285,7 @@ Item {
                                 required property string checkId
                                 required property string name
                                 required property string scope
-                                required property string status
+                                required property int status  // an AuditStatus value
                                 required property double items
                                 required property double failureCount
                                 readonly property bool selected: index === auditor.verification.selectedCheck
@@ -431,7 +431,7 @@ Item {
 
                         StatusBadge {
                             objectName: "detailStatus"
-                            status: detailPanel.hasDetail ? detailPanel.detail.status : ""
+                            status: detailPanel.hasDetail ? detailPanel.detail.status : AuditStatus.NotVerified
                         }
                         AuditorText {
                             objectName: "detailFailureCount"
