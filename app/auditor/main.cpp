@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
     }
     psephos::ui::AuditorController auditor;
     if (arguments.size() == 2 && !auditor.openRecord(arguments[1]))
-        std::cerr << "psephos-auditor: " << auditor.loadError().toStdString() << '\n';
+        std::cerr << "psephos-auditor: " << auditor.record()->loadError().toStdString() << '\n';
     QQmlApplicationEngine engine;
     psephos::ui::prepare_auditor_engine(engine, auditor);
     engine.load(QUrl(psephos::ui::auditor_main_qml));

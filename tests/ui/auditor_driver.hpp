@@ -30,7 +30,7 @@ public:
         click(QStringLiteral("openPathButton"));
     }
     bool waitForVerdict(int timeout_ms = 120000) {
-        return waitUntil([&] { return !controller->verifying(); }, timeout_ms);
+        return waitUntil([&] { return !controller->verification()->verifying(); }, timeout_ms);
     }
 
     std::unique_ptr<ui::AuditorController> controller;

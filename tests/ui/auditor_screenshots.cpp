@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
         };
         {
             test::AuditorDriver d;
-            d.auditor().clearRecentRecords();
+            d.auditor().record()->clearRecentRecords();
             shot(d, QStringLiteral("open"));
             d.openByPath(records.good);
             d.waitUntil([&] { return d.find(QStringLiteral("tabs")) != nullptr; });

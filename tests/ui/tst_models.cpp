@@ -38,12 +38,12 @@ private slots:
 
     void opens_a_record_and_shows_the_election() {
         ui::AuditorController a;
-        a.clearRecentRecords();
-        QVERIFY2(a.openRecord(m_records->good), qPrintable(a.loadError()));
-        QVERIFY(a.loaded());
-        QCOMPARE(a.electionId(), QStringLiteral("harlow-county-general-2026"));
-        QCOMPARE(a.guardians(), QStringLiteral("threshold 3 of 5 guardians"));
-        const QVariantList districts = a.districts();
+        a.record()->clearRecentRecords();
+        QVERIFY2(a.openRecord(m_records->good), qPrintable(a.record()->loadError()));
+        QVERIFY(a.record()->loaded());
+        QCOMPARE(a.record()->electionId(), QStringLiteral("harlow-county-general-2026"));
+        QCOMPARE(a.record()->guardians(), QStringLiteral("threshold 3 of 5 guardians"));
+        const QVariantList districts = test::model_rows(*a.record()->districts());
         const qsizetype district_count = QDir(m_records->good + "/districts")
                                              .entryList(QDir::Dirs | QDir::NoDotAndDotDot)
                                              .size();
@@ -56,35 +56,40 @@ private slots:
         for (const QVariant& v : districts) {
             const QVariantMap d = v.toMap();
             int c = 0, h = 0;
-            for (const QByteArray& f : test::read_frames(m_records->good + "/districts/" +
-                                                         d["id"].toString() + "/records.bin")) {
+            for (const QByteArray& f :
+                 test::read_frames(m_records->good + "/districts/" + d["districtId"].toString() +
+                                   "/records.bin")) {
                 c += quint8(f[0]) == 0x02;
                 h += quint8(f[0]) == 0x03;
             }
             QCOMPARE(d["ballotsCast"].toInt(), c);
             QCOMPARE(d["ballotsChallenged"].toInt(), h);
-            QCOMPARE(d["status"].toString(), QStringLiteral("not verified"));
+            QCOMPARE(d["status"].toInt(), int(ui::AuditStatus::NotVerified));
             cast += c;
             challenged += h;
             shares += d["share"].toDouble();
         }
-        QCOMPARE(a.totalCast(), cast);
-        QCOMPARE(a.totalChallenged(), challenged);
+        QCOMPARE(a.record()->totalCast(), cast);
+        QCOMPARE(a.record()->totalChallenged(), challenged);
         QCOMPARE(cast + challenged, 60 + 60 / 25);
         QVERIFY(qAbs(shares - 1.0) < 1e-9);
-        QVERIFY(a.contests().size() >= 12);
+        QVERIFY(test::model_rows(*a.record()->contests()).size() >= 12);
         // Results: every option's total is the sum over districts; every contest counted every
         // ballot at most vote-for times.
-        QVERIFY(a.resultsComplete());
-        const QVariantList results = a.results();
-        QCOMPARE(results.size(), a.contests().size());
+        QVERIFY(a.record()->resultsComplete());
+        const QVariantList results = test::model_rows(*a.record()->results());
+        QCOMPARE(results.size(), test::model_rows(*a.record()->contests()).size());
         for (const QVariant& cv : results) {
             int max = 0;
-            for (const QVariant& ov : cv.toMap()["options"].toList()) {
-                const QVariantMap o = ov.toMap();
+            const QVariantList options = cv.toMap()["options"].toList();
+            QVERIFY(!options.isEmpty());
+            for (const QVariant& ov : options) {
+                QVERIFY(ov.canConvert<ui::ResultOption>());
+                const auto o = qvariant_cast<ui::ResultOption>(ov);
+                QCOMPARE(o.byDistrict.size(), district_count);
                 int sum = 0;
-                for (const QVariant& n : o["byDistrict"].toList()) sum += n.toInt();
-                QCOMPARE(o["total"].toInt(), sum);
+                for (const int n : o.byDistrict) sum += n;
+                QCOMPARE(o.total, sum);
                 max = std::max(max, sum);
             }
             QCOMPARE(cv.toMap()["max"].toInt(), max);
@@ -96,7 +101,7 @@ private slots:
             QVERIFY(v.toMap()["matchesRecord"].toBool());
             QCOMPARE(v.toMap()["txHash"].toString().size(), 64);
         }
-        QCOMPARE(a.recentRecords().value(0), QDir::cleanPath(m_records->good));
+        QCOMPARE(a.record()->recentRecords().value(0), QDir::cleanPath(m_records->good));
     }
 
     // A record without results.json (exported before the tallies): the counts come from the
@@ -108,19 +113,20 @@ private slots:
         ui::AuditorController reference;
         QVERIFY(reference.openRecord(m_records->good));
         ui::AuditorController a;
-        QSignalSpy counted(&a, &ui::AuditorController::ballotsCounted);
+        QSignalSpy counted(a.record(), &ui::AuditorRecord::ballotsCounted);
         QVERIFY(a.openRecord(copy));
-        QVERIFY(a.counting());
-        QVERIFY(a.districts()[0].toMap()["counting"].toBool());
+        QVERIFY(a.record()->counting());
+        QVERIFY(test::model_rows(*a.record()->districts())[0].toMap()["counting"].toBool());
         QVERIFY(counted.wait(60000));
-        QVERIFY(!a.counting());
-        QVERIFY(!a.resultsComplete());
-        QCOMPARE(a.totalCast(), reference.totalCast());
-        QCOMPARE(a.totalChallenged(), reference.totalChallenged());
-        for (int i = 0; i < a.districts().size(); ++i) {
-            QCOMPARE(a.districts()[i].toMap()["ballotsCast"],
-                     reference.districts()[i].toMap()["ballotsCast"]);
-            QCOMPARE(a.districts()[i].toMap()["share"], reference.districts()[i].toMap()["share"]);
+        QVERIFY(!a.record()->counting());
+        QVERIFY(!a.record()->resultsComplete());
+        QCOMPARE(a.record()->totalCast(), reference.record()->totalCast());
+        QCOMPARE(a.record()->totalChallenged(), reference.record()->totalChallenged());
+        for (int i = 0; i < test::model_rows(*a.record()->districts()).size(); ++i) {
+            QCOMPARE(test::model_rows(*a.record()->districts())[i].toMap()["ballotsCast"],
+                     test::model_rows(*reference.record()->districts())[i].toMap()["ballotsCast"]);
+            QCOMPARE(test::model_rows(*a.record()->districts())[i].toMap()["share"],
+                     test::model_rows(*reference.record()->districts())[i].toMap()["share"]);
         }
     }
 
@@ -136,9 +142,9 @@ private slots:
         QVERIFY(QFile::link(outside, linked + "/record.json"));
         ui::AuditorController a;
         QVERIFY(!a.openRecord(linked));
-        QVERIFY2(a.loadError().contains(
+        QVERIFY2(a.record()->loadError().contains(
                      QStringLiteral("record.json: a symbolic link, which a record does not hold")),
-                 qPrintable(a.loadError()));
+                 qPrintable(a.record()->loadError()));
 
         const QString zero = m_dir.filePath(QStringLiteral("dev-zero"));
         QVERIFY(test::copy_tree(m_records->good, zero));
@@ -147,11 +153,11 @@ private slots:
             QVERIFY(QFile::link(QStringLiteral("/dev/zero"), zero + name));
         }
         ui::AuditorController b;
-        QSignalSpy counted(&b, &ui::AuditorController::ballotsCounted);
-        QVERIFY2(b.openRecord(zero), qPrintable(b.loadError()));
-        QVERIFY(b.counting());  // results.json refused: the counts come from the logs
+        QSignalSpy counted(b.record(), &ui::AuditorRecord::ballotsCounted);
+        QVERIFY2(b.openRecord(zero), qPrintable(b.record()->loadError()));
+        QVERIFY(b.record()->counting());  // results.json refused: the counts come from the logs
         QVERIFY(counted.wait(60000));
-        QVERIFY(!b.resultsComplete());
+        QVERIFY(!b.record()->resultsComplete());
     }
 
     // record.json with d1's root given twice: Qt alone would read one of them; the auditor
@@ -171,46 +177,57 @@ private slots:
         file.close();
         ui::AuditorController a;
         QVERIFY(!a.openRecord(twice));
-        QVERIFY2(a.loadError().contains(QStringLiteral("record.json: line")) &&
-                     a.loadError().contains(
+        QVERIFY2(a.record()->loadError().contains(QStringLiteral("record.json: line")) &&
+                     a.record()->loadError().contains(
                          QStringLiteral("the member \"root\" appears twice in one object")),
-                 qPrintable(a.loadError()));
+                 qPrintable(a.record()->loadError()));
     }
 
     void refuses_what_is_not_a_record() {
         ui::AuditorController a;
         QVERIFY(!a.openRecord(m_dir.path()));
-        QVERIFY(!a.loaded());
-        QVERIFY2(a.loadError().contains(QStringLiteral("record.json")), qPrintable(a.loadError()));
+        QVERIFY(!a.record()->loaded());
+        QVERIFY2(a.record()->loadError().contains(QStringLiteral("record.json")),
+                 qPrintable(a.record()->loadError()));
         QVERIFY(!a.openRecord(m_dir.path() + "/nowhere"));
-        QVERIFY(a.loadError().contains(QStringLiteral("no such directory")));
+        QVERIFY(a.record()->loadError().contains(QStringLiteral("no such directory")));
         a.verify();  // nothing loaded: nothing happens
-        QVERIFY(!a.verifying());
+        QVERIFY(!a.verification()->verifying());
     }
 
     void verifies_with_progress_per_log() {
         ui::AuditorController a;
         QVERIFY(a.openRecord(m_records->good));
-        QSignalSpy progress(&a, &ui::AuditorController::progressChanged);
+        QSignalSpy progress(a.verification(), &ui::Verification::progressChanged);
         a.verify(2);
-        QVERIFY(a.verifying());
-        QCOMPARE(a.verdict(), ui::AuditorController::Verifying);
+        QVERIFY(a.verification()->verifying());
+        QCOMPARE(a.verification()->verdict(), ui::Verification::Verifying);
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), ui::AuditorController::Passed);
+        QCOMPARE(a.verification()->verdict(), ui::Verification::Passed);
         QVERIFY(progress.count() >= 2);
-        QCOMPARE(a.progress(), 1.0);
-        for (const QVariant& v : a.logProgress()) QCOMPARE(v.toMap()["fraction"].toDouble(), 1.0);
-        QCOMPARE(a.failedCount(), 0);
-        QCOMPARE(a.passedCount(), a.checks()->rowCount());
-        QVERIFY(a.checks()->rowCount() > 100);
-        QCOMPARE(a.firstFailure(), -1);
-        for (const QVariant& v : a.districts())
-            QCOMPARE(v.toMap()["status"].toString(), QStringLiteral("passed"));
-        QVERIFY2(a.resultsStatus().startsWith(QStringLiteral("passed")),
-                 qPrintable(a.resultsStatus()));
+        QCOMPARE(a.verification()->progress(), 1.0);
+        // One row per log of record.json, each read to its end.
+        const QVariantList logs = test::model_rows(*a.verification()->logProgress());
+        QCOMPARE(logs.size(), static_cast<qsizetype>(a.record()->logs().size()));
+        QVERIFY(logs.size() > 10);  // the election log, the bridge log, ten districts
+        for (qsizetype i = 0; i < logs.size(); ++i) {
+            const QVariantMap log = logs[i].toMap();
+            QCOMPARE(log["name"].toString(), a.record()->logs()[static_cast<std::size_t>(i)].name);
+            QCOMPARE(log["fraction"].toDouble(), 1.0);
+            QCOMPARE(log["done"].toDouble(), log["total"].toDouble());
+        }
+        QCOMPARE(a.verification()->failedCount(), 0);
+        QCOMPARE(a.verification()->passedCount(), a.verification()->checks()->rowCount());
+        QVERIFY(a.verification()->checks()->rowCount() > 100);
+        QCOMPARE(a.verification()->firstFailure(), -1);
+        for (const QVariant& v : test::model_rows(*a.record()->districts()))
+            QCOMPARE(v.toMap()["status"].toInt(), int(ui::AuditStatus::Passed));
+        QVERIFY2(a.verification()->resultsStatus().startsWith(QStringLiteral("passed")),
+                 qPrintable(a.verification()->resultsStatus()));
+        QCOMPARE(a.verification()->resultsState(), ui::AuditStatus::Passed);
         for (const QVariant& v : test::model_rows(*a.anchors()->rows()))
-            QCOMPARE(v.toMap()["status"].toString(), QStringLiteral("passed"));
-        QVERIFY(a.verdictText().contains(QStringLiteral("all")));
+            QCOMPARE(v.toMap()["status"].toInt(), int(ui::AuditStatus::Passed));
+        QVERIFY(a.verification()->verdictText().contains(QStringLiteral("all")));
     }
 
     void tampered_record_fails_with_the_object_and_reason() {
@@ -218,35 +235,37 @@ private slots:
         QVERIFY(a.openRecord(m_records->tampered));
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), ui::AuditorController::Failed);
-        QVERIFY(a.failedCount() > 0);
+        QCOMPARE(a.verification()->verdict(), ui::Verification::Failed);
+        QVERIFY(a.verification()->failedCount() > 0);
         // The first failure is selected, with its object and reason.
-        const int first = a.firstFailure();
+        const int first = a.verification()->firstFailure();
         QVERIFY(first >= 0);
-        QCOMPARE(a.selectedCheck(), first);
-        QVERIFY(!a.selectedDetail()["failures"].toStringList().isEmpty());
+        QCOMPARE(a.verification()->selectedCheck(), first);
+        QVERIFY(!a.verification()->selectedDetail().failures.isEmpty());
         // A check scoped to the changed district fails and names the ballot's record.
         bool district_failure = false;
-        const QVariantList checks = test::model_rows(*a.checks());
+        const QVariantList checks = test::model_rows(*a.verification()->checks());
         for (int row = 0; row < checks.size(); ++row) {
             const QVariantMap c = checks[row].toMap();
             if (c["scope"].toString() != m_records->tampered_district ||
-                c["status"].toString() != "failed")
+                c["status"].toInt() != ui::AuditStatus::Failed)
                 continue;
-            a.selectCheck(row);  // a check's row is its index in the report
-            const QVariantMap detail = a.selectedDetail();
-            QCOMPARE(detail["id"].toString(), c["checkId"].toString());
-            QVERIFY(!detail["failures"].toStringList().isEmpty());
+            a.verification()->selectCheck(row);  // a check's row is its index in the report
+            const ui::CheckDetail detail = a.verification()->selectedDetail();
+            QCOMPARE(detail.checkId, c["checkId"].toString());
+            QCOMPARE(detail.scope, m_records->tampered_district);
+            QCOMPARE(detail.status, ui::AuditStatus::Failed);
+            QVERIFY(!detail.failures.isEmpty());
             district_failure = true;
         }
         QVERIFY(district_failure);
-        for (const QVariant& v : a.districts()) {
+        for (const QVariant& v : test::model_rows(*a.record()->districts())) {
             const QVariantMap d = v.toMap();
-            QCOMPARE(d["status"].toString(), d["id"].toString() == m_records->tampered_district
-                                                 ? QStringLiteral("failed")
-                                                 : QStringLiteral("passed"));
+            QCOMPARE(d["status"].toInt(), d["districtId"].toString() == m_records->tampered_district
+                                              ? int(ui::AuditStatus::Failed)
+                                              : int(ui::AuditStatus::Passed));
         }
-        QVERIFY(a.verdictText().contains(QStringLiteral("NOT")));
+        QVERIFY(a.verification()->verdictText().contains(QStringLiteral("NOT")));
     }
 
     void verification_can_be_cancelled() {
@@ -255,14 +274,15 @@ private slots:
         a.verify(1);
         a.cancelVerification();  // before the worker reads anything
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), ui::AuditorController::Cancelled);
-        QCOMPARE(a.checks()->rowCount(), 0);  // a cancelled run concludes nothing
-        QCOMPARE(a.firstFailure(), -1);
-        QVERIFY(a.resultsStatus().startsWith(QStringLiteral("not verified")));
+        QCOMPARE(a.verification()->verdict(), ui::Verification::Cancelled);
+        QCOMPARE(a.verification()->checks()->rowCount(), 0);  // a cancelled run concludes nothing
+        QCOMPARE(a.verification()->firstFailure(), -1);
+        QVERIFY(a.verification()->resultsStatus().startsWith(QStringLiteral("not verified")));
+        QCOMPARE(a.verification()->resultsState(), ui::AuditStatus::NotVerified);
         // And a new run after it completes.
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), ui::AuditorController::Passed);
+        QCOMPARE(a.verification()->verdict(), ui::Verification::Passed);
         // No other record while one runs.
         a.verify();
         QVERIFY(!a.openRecord(m_records->tampered));
@@ -275,8 +295,8 @@ private slots:
         // A cast ballot's code, derived here from the record's bytes with the ledger's functions.
         QString code, district;
         quint64 index = 0;
-        for (const QVariant& v : a.districts()) {
-            district = v.toMap()["id"].toString();
+        for (const QVariant& v : test::model_rows(*a.record()->districts())) {
+            district = v.toMap()["districtId"].toString();
             index = 0;
             for (const QByteArray& f :
                  test::read_frames(m_records->good + "/districts/" + district + "/records.bin")) {
@@ -507,20 +527,23 @@ private slots:
         QFile file(csv);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(file.readAll()).split('\n', Qt::SkipEmptyParts);
+        const QVariantList results = test::model_rows(*a.record()->results());
         qsizetype options = 0;
-        for (const QVariant& cv : a.results()) options += cv.toMap()["options"].toList().size();
-        QCOMPARE(lines.size(), 1 + options * (a.districts().size() + 1));
+        for (const QVariant& cv : results) options += cv.toMap()["options"].toList().size();
+        QCOMPARE(lines.size(), 1 + options * (a.record()->districts()->count() + 1));
         QCOMPARE(
             lines[0],
             QStringLiteral(
                 "district_id,district_name,contest_id,contest_title,option_id,option_label,count"));
         // The TOTAL line of the first option equals the model's total.
-        const QVariantMap first = a.results()[0].toMap()["options"].toList()[0].toMap();
+        const auto first =
+            qvariant_cast<ui::ResultOption>(results[0].toMap()["options"].toList()[0]);
+        QVERIFY(!first.optionId.isEmpty());
         QVERIFY(lines.contains(QStringLiteral("TOTAL,All districts,%1,%2,%3,%4,%5")
-                                   .arg(a.results()[0].toMap()["id"].toString(),
-                                        a.results()[0].toMap()["title"].toString(),
-                                        first["id"].toString(), first["label"].toString())
-                                   .arg(first["total"].toInt())));
+                                   .arg(results[0].toMap()["contestId"].toString(),
+                                        results[0].toMap()["title"].toString(), first.optionId,
+                                        first.label)
+                                   .arg(first.total)));
         const QString pdf = m_dir.filePath(QStringLiteral("report.pdf"));
         QVERIFY(a.exportReportPdf(pdf));
         QFile report(pdf);
@@ -535,12 +558,12 @@ private slots:
     // it is not a key), V29/V30 with the anchor and with another key, and what the report says.
     void authority_is_checked_against_the_anchor_and_reported() {
         ui::AuditorController a;
-        QVERIFY2(a.openRecord(m_records->good), qPrintable(a.loadError()));
+        QVERIFY2(a.openRecord(m_records->good), qPrintable(a.record()->loadError()));
         ui::AuthorityTrust& authority = *a.authority();
         const QString record_key = authority.recordKey();
         QVERIFY2(record_key.startsWith(QStringLiteral("ed25519:")) && record_key.size() == 72,
                  qPrintable(authority.recordKeyError()));
-        QCOMPARE(authority.approvalStatus(), QStringLiteral("not verified"));
+        QCOMPARE(authority.approvalStatus(), ui::AuditStatus::NotVerified);
         QString text = a.report().text();
         QVERIFY2(text.contains(QStringLiteral("Approval key in the record: ") + record_key),
                  qPrintable(text));
@@ -559,9 +582,9 @@ private slots:
         QCOMPARE(authority.trustedKey(), record_key);
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), ui::AuditorController::Passed);
-        QCOMPARE(authority.approvalStatus(), QStringLiteral("passed"));
-        QCOMPARE(authority.devicesStatus(), QStringLiteral("passed"));
+        QCOMPARE(a.verification()->verdict(), ui::Verification::Passed);
+        QCOMPARE(authority.approvalStatus(), ui::AuditStatus::Passed);
+        QCOMPARE(authority.devicesStatus(), ui::AuditStatus::Passed);
         text = a.report().text();
         QVERIFY2(text.contains(QStringLiteral("Trust anchor: ") + record_key), qPrintable(text));
         QVERIFY(text.contains(QStringLiteral("V29 authority approval: passed")));
@@ -575,8 +598,8 @@ private slots:
         QVERIFY(authority.anchorText().contains(QStringLiteral("changed since")));
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), ui::AuditorController::Failed);
-        QCOMPARE(authority.approvalStatus(), QStringLiteral("failed"));
+        QCOMPARE(a.verification()->verdict(), ui::Verification::Failed);
+        QCOMPARE(authority.approvalStatus(), ui::AuditStatus::Failed);
         text = a.report().text();
         QVERIFY2(text.contains(QStringLiteral("V29 authority approval: failed")), qPrintable(text));
         QVERIFY(text.contains(QStringLiteral("Trust anchor: ") + other));

@@ -3,12 +3,14 @@
 // shown with its reason, a tracking code looked up by typing it; the election authority's key
 // given as a trust anchor, and V29 passing with it and failing with another.
 #include <QGuiApplication>
+#include <QQmlComponent>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "auditor_driver.hpp"
 #include "auditor_fixture.hpp"
+#include "model_rows.hpp"
 
 using namespace psephos;
 
@@ -26,24 +28,24 @@ private slots:
         test::AuditorDriver d;
         QVERIFY(d.find(QStringLiteral("tabs")) == nullptr);  // nothing open yet
         d.openByPath(m_records->good);
-        QVERIFY2(d.auditor().loaded(), qPrintable(d.auditor().loadError()));
+        QVERIFY2(d.auditor().record()->loaded(), qPrintable(d.auditor().record()->loadError()));
         QVERIFY(d.waitUntil([&] { return d.find(QStringLiteral("tabs")) != nullptr; }));
-        QCOMPARE(d.text(QStringLiteral("electionName")), d.auditor().electionName());
+        QCOMPARE(d.text(QStringLiteral("electionName")), d.auditor().record()->electionName());
         QVERIFY(d.find(QStringLiteral("district-0")) != nullptr);
         QVERIFY(d.find(QStringLiteral("district-9")) != nullptr);
 
         d.click(QStringLiteral("tab-verify"));
         d.click(QStringLiteral("verifyButton"));
         QVERIFY(d.waitForVerdict());
-        QCOMPARE(d.auditor().verdict(), ui::AuditorController::Passed);
-        QCOMPARE(d.text(QStringLiteral("verdictText")), d.auditor().verdictText());
+        QCOMPARE(d.auditor().verification()->verdict(), ui::Verification::Passed);
+        QCOMPARE(d.text(QStringLiteral("verdictText")), d.auditor().verification()->verdictText());
         QVERIFY(d.find(QStringLiteral("check-0")) != nullptr);
         d.click(QStringLiteral("check-3"));
-        QCOMPARE(d.auditor().selectedCheck(), 3);
+        QCOMPARE(d.auditor().verification()->selectedCheck(), 3);
         // No trust anchor was given: the overview says what that means.
         d.click(QStringLiteral("tab-overview"));
-        QCOMPARE(d.auditor().authority()->approvalStatus(), QStringLiteral("passed"));
-        QCOMPARE(d.auditor().authority()->devicesStatus(), QStringLiteral("passed"));
+        QCOMPARE(d.auditor().authority()->approvalStatus(), ui::AuditStatus::Passed);
+        QCOMPARE(d.auditor().authority()->devicesStatus(), ui::AuditStatus::Passed);
         QVERIFY2(d.text(QStringLiteral("authorityAnchorText"))
                      .contains(QStringLiteral(
                          "devices were checked against the record's own approval key only")),
@@ -117,9 +119,9 @@ private slots:
         QCOMPARE(authority.trustedKey(), record_key);
         QCOMPARE(d.text(QStringLiteral("authorityTrustedKey")), record_key);
         verify();
-        QCOMPARE(d.auditor().verdict(), ui::AuditorController::Passed);
-        QCOMPARE(authority.approvalStatus(), QStringLiteral("passed"));
-        QCOMPARE(authority.devicesStatus(), QStringLiteral("passed"));
+        QCOMPARE(d.auditor().verification()->verdict(), ui::Verification::Passed);
+        QCOMPARE(authority.approvalStatus(), ui::AuditStatus::Passed);
+        QCOMPARE(authority.devicesStatus(), ui::AuditStatus::Passed);
         QCOMPARE(d.text(QStringLiteral("authorityAnchorText")),
                  QStringLiteral("Checked against the trusted authority key %1.").arg(record_key));
 
@@ -129,39 +131,88 @@ private slots:
         QVERIFY(
             d.text(QStringLiteral("authorityAnchorText")).contains(QStringLiteral("verify again")));
         verify();
-        QCOMPARE(d.auditor().verdict(), ui::AuditorController::Failed);
-        QCOMPARE(authority.approvalStatus(), QStringLiteral("failed"));
-        QCOMPARE(authority.devicesStatus(), QStringLiteral("not run"));
+        QCOMPARE(d.auditor().verification()->verdict(), ui::Verification::Failed);
+        QCOMPARE(authority.approvalStatus(), ui::AuditStatus::Failed);
+        QCOMPARE(authority.devicesStatus(), ui::AuditStatus::NotRun);
         QVERIFY2(d.text(QStringLiteral("authorityApprovalText"))
                      .contains(QStringLiteral("not by the trusted authority ") + other),
                  qPrintable(d.text(QStringLiteral("authorityApprovalText"))));
-        const QVariantMap v29 = d.auditor().checks()->get(d.auditor().firstFailure());
+        const QVariantMap v29 =
+            d.auditor().verification()->checks()->get(d.auditor().verification()->firstFailure());
         QCOMPARE(v29["checkId"].toString(), QStringLiteral("V29"));
+    }
+
+    // StatusBadge and Theme.statusColor take the C++ enum (audit_status.hpp): each value gets its
+    // word, its sign and its colour, the same enum QML names AuditStatus.Passed.
+    void status_badge_maps_each_status_to_its_word() {
+        test::AuditorDriver d;
+        QQmlComponent component(d.engine.get());
+        component.setData(
+            "import QtQuick\nimport Psephos.Auditor\n"
+            "Item { property alias badge: b; property alias theme: t;\n"
+            "  property int passed: AuditStatus.Passed\n"
+            "  StatusBadge { id: b }  Theme { id: t } }",
+            QUrl(QStringLiteral("qrc:/status_badge_test.qml")));
+        std::unique_ptr<QObject> root(component.create());
+        QVERIFY2(root, qPrintable(component.errorString()));
+        QCOMPARE(root->property("passed").toInt(), int(ui::AuditStatus::Passed));
+        auto* badge = root->property("badge").value<QObject*>();
+        auto* theme = root->property("theme").value<QObject*>();
+        QVERIFY(badge && theme);
+        struct Expected {
+            ui::AuditStatus::Value status;
+            const char* word;
+            const char* sign;
+            const char* colour;  // the Theme property
+        };
+        const Expected expected[] = {
+            {ui::AuditStatus::NotVerified, "not verified", "", "notRun"},
+            {ui::AuditStatus::Passed, "passed", "✓", "passed"},
+            {ui::AuditStatus::Failed, "failed", "✗", "failed"},
+            {ui::AuditStatus::NotRun, "not run", "", "notRun"},
+        };
+        // The default, before any status is given, is NotVerified.
+        QCOMPARE(badge->property("status").toInt(), int(ui::AuditStatus::NotVerified));
+        for (const Expected& e : expected) {
+            QVERIFY(badge->setProperty("status", int(e.status)));
+            QCOMPARE(badge->property("label").toString(), QString::fromUtf8(e.word));
+            QCOMPARE(badge->property("sign").toString(), QString::fromUtf8(e.sign));
+            QCOMPARE(badge->property("tint").value<QColor>(),
+                     theme->property(e.colour).value<QColor>());
+            // The C++ side writes the same word where no QML draws it (the PDF report).
+            QCOMPARE(ui::AuditStatus::word(e.status), QString::fromUtf8(e.word));
+        }
+        QVERIFY(theme->property("passed").value<QColor>() !=
+                theme->property("failed").value<QColor>());
+        QCOMPARE(ui::AuditStatus::of(verifier::CheckStatus::passed), ui::AuditStatus::Passed);
+        QCOMPARE(ui::AuditStatus::of(verifier::CheckStatus::failed), ui::AuditStatus::Failed);
+        QCOMPARE(ui::AuditStatus::of(verifier::CheckStatus::not_run), ui::AuditStatus::NotRun);
     }
 
     void failing_record_shows_the_failure() {
         test::AuditorDriver d;
         d.openByPath(m_records->tampered);
-        QVERIFY(d.auditor().loaded());
+        QVERIFY(d.auditor().record()->loaded());
         QVERIFY(d.waitUntil([&] { return d.find(QStringLiteral("tabs")) != nullptr; }));
         d.click(QStringLiteral("tab-verify"));
         d.click(QStringLiteral("verifyButton"));
         QVERIFY(d.waitForVerdict());
-        QCOMPARE(d.auditor().verdict(), ui::AuditorController::Failed);
-        const int first = d.auditor().firstFailure();
+        QCOMPARE(d.auditor().verification()->verdict(), ui::Verification::Failed);
+        const int first = d.auditor().verification()->firstFailure();
         QVERIFY(first >= 0);
         d.click(QStringLiteral("firstFailureButton"));
-        QCOMPARE(d.auditor().selectedCheck(), first);
-        const QStringList failures = d.auditor().selectedDetail()["failures"].toStringList();
+        QCOMPARE(d.auditor().verification()->selectedCheck(), first);
+        const QStringList failures = d.auditor().verification()->selectedDetail().failures;
         QVERIFY(!failures.isEmpty());
         QCOMPARE(d.text(QStringLiteral("failureText-0")), failures.first());
         d.click(QStringLiteral("tab-results"));
         QVERIFY(d.text(QStringLiteral("optionTotal-0-0")).endsWith(QStringLiteral("✗")));
         QVERIFY(d.text(QStringLiteral("districtCounts-0-0")).contains(QStringLiteral("✗")));
         d.click(QStringLiteral("tab-overview"));
-        for (int i = 0; i < d.auditor().districts().size(); ++i) {
-            const QVariantMap row = d.auditor().districts()[i].toMap();
-            if (row["id"].toString() == m_records->tampered_district)
+        const QVariantList districts = test::model_rows(*d.auditor().record()->districts());
+        for (int i = 0; i < districts.size(); ++i) {
+            const QVariantMap row = districts[i].toMap();
+            if (row["districtId"].toString() == m_records->tampered_district)
                 QVERIFY(d.find(QStringLiteral("districtStatus-%1").arg(i)) != nullptr);
         }
     }
@@ -195,7 +246,7 @@ private slots:
     void refusal_is_shown() {
         test::AuditorDriver d;
         d.openByPath(m_dir.path());
-        QVERIFY(!d.auditor().loaded());
+        QVERIFY(!d.auditor().record()->loaded());
         QVERIFY(d.text(QStringLiteral("loadError")).contains(QStringLiteral("record.json")));
     }
 

@@ -38,9 +38,10 @@ private slots:
         test::write_text(c.f.root() / "bad-policy", "witness " + w1.to_text() + "\n");
 
         ui::AuditorController a;
-        QVERIFY2(a.openRecord(QString::fromStdString(record.string())), qPrintable(a.loadError()));
+        QVERIFY2(a.openRecord(QString::fromStdString(record.string())),
+                 qPrintable(a.record()->loadError()));
         ui::WitnessTrust& w = *a.witnesses();
-        QCOMPARE(w.stationsStatus(), QStringLiteral("not verified"));
+        QCOMPARE(w.stationsStatus(), ui::AuditStatus::NotVerified);
         QVERIFY(w.policyText().isEmpty());
 
         QVERIFY(!w.setPolicyFile(QString::fromStdString((c.f.root() / "no-such").string())));
@@ -56,12 +57,12 @@ private slots:
 
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), ui::AuditorController::Failed);
-        QCOMPARE(w.cosignaturesStatus(), QStringLiteral("failed"));
+        QCOMPARE(a.verification()->verdict(), ui::Verification::Failed);
+        QCOMPARE(w.cosignaturesStatus(), ui::AuditStatus::Failed);
         QVERIFY2(w.cosignaturesText().contains(QStringLiteral("witness.example/two")),
                  qPrintable(w.cosignaturesText()));
-        QCOMPARE(w.stationsStatus(), QStringLiteral("passed"));
-        QCOMPARE(w.evidenceStatus(), QStringLiteral("passed"));
+        QCOMPARE(w.stationsStatus(), ui::AuditStatus::Passed);
+        QCOMPARE(w.evidenceStatus(), ui::AuditStatus::Passed);
         QCOMPARE(w.notices().size(), 1);
         QVERIFY2(w.notices()[0].contains(QStringLiteral("equivocation (proven)")),
                  qPrintable(w.notices()[0]));
@@ -69,8 +70,8 @@ private slots:
         w.clearPolicy();
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), ui::AuditorController::Passed);
-        QCOMPARE(w.cosignaturesStatus(), QStringLiteral("passed"));
+        QCOMPARE(a.verification()->verdict(), ui::Verification::Passed);
+        QCOMPARE(w.cosignaturesStatus(), ui::AuditStatus::Passed);
         QVERIFY2(w.cosignaturesText().contains(QStringLiteral("none was required")),
                  qPrintable(w.cosignaturesText()));
     }
@@ -79,12 +80,13 @@ private slots:
         test::CountyRecord c;
         const auto record = c.export_record({});
         ui::AuditorController a;
-        QVERIFY2(a.openRecord(QString::fromStdString(record.string())), qPrintable(a.loadError()));
+        QVERIFY2(a.openRecord(QString::fromStdString(record.string())),
+                 qPrintable(a.record()->loadError()));
         a.verify();
         QVERIFY(wait_for_verification(a));
-        QCOMPARE(a.verdict(), ui::AuditorController::Passed);
+        QCOMPARE(a.verification()->verdict(), ui::Verification::Passed);
         ui::WitnessTrust& w = *a.witnesses();
-        QCOMPARE(w.stationsStatus(), QStringLiteral("not run"));
+        QCOMPARE(w.stationsStatus(), ui::AuditStatus::NotRun);
         QVERIFY(w.stationsText().contains(QStringLiteral("not a county's record")));
         QVERIFY(w.cosignaturesText().contains(QStringLiteral("no witness cosignatures")));
         QVERIFY(w.notices().isEmpty());

@@ -40,7 +40,7 @@ AnchorRow intent_row(const election::AnchorIntent& intent, quint64 index,
     row.chain = q(intent.chain) + QStringLiteral(" (") + q(election::to_string(intent.kind)) +
                 QLatin1Char(')');
     row.chainId = q(intent.network);
-    row.status = QStringLiteral("not verified");
+    row.status = AuditStatus::NotVerified;
     if (auto payload = election::decode_anchor_payload(intent.payload)) {
         const auto& p = payload.value();
         auto root = roots.find(p.election_log_size);
@@ -125,7 +125,7 @@ QVariant AnchorRow::value(int role) const {
         case MatchesRecordRole:
             return matchesRecord;
         case StatusRole:
-            return status;
+            return static_cast<int>(status);  // an AuditStatus value
         case LiveRole:
             return live;
         case LiveDetailRole:
@@ -175,7 +175,7 @@ void AnchorList::load(const QString& path, const QByteArray& base_hash) {
     m_rows.setRows(std::move(rows));
 }
 
-void AnchorList::setStatus(const QString& status) {
+void AnchorList::setStatus(AuditStatus::Value status) {
     m_rows.updateRows([&](AnchorRow& row) { row.status = status; });
 }
 

@@ -8,7 +8,8 @@
 #include <QObject>
 #include <QString>
 
-#include "row_list.hpp"
+#include "audit_status.hpp"
+#include "auditor_lists.hpp"
 
 namespace psephos::ui {
 
@@ -38,7 +39,7 @@ struct AnchorRow {
     quint64 logSize = 0;  // the anchored election log size (0: the payload did not decode)
     QString root;         // the anchored root, hex ("" : the payload did not decode)
     bool matchesRecord = false;
-    QString status;      // V28: "passed", "failed", "not run", "not verified"
+    AuditStatus::Value status = AuditStatus::NotVerified;  // V28
     QString live;        // "" not asked, "on chain", "failed", "not checked"
     QString liveDetail;  // what the node said
 
@@ -67,7 +68,7 @@ public:
     // No record is open (the rows stay, unasked-for): checkOnChain does nothing.
     void forgetRecord() { m_path.clear(); }
     // V28's status in the last verification, for every row.
-    void setStatus(const QString& status);
+    void setStatus(AuditStatus::Value status);
     // Asks the EVM node at rpc_url, for each EVM anchor of the record, whether its transaction is
     // in a block with the recorded sender and data and succeeded, and how many confirmations it
     // has now; Bitcoin anchors are marked "not checked". The rows' live and liveDetail, and

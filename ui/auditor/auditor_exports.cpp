@@ -10,7 +10,8 @@
 namespace psephos::ui {
 
 bool AuditorController::exportResultsCsv(const QString& path) {
-    if (!m_loaded || m_results.isEmpty()) {
+    const std::vector<DistrictRow>& districts = m_record.districtRows();
+    if (!m_record.loaded() || m_record.resultRows().empty()) {
         setMessage(tr("No results to export."));
         return false;
     }
@@ -21,26 +22,17 @@ bool AuditorController::exportResultsCsv(const QString& path) {
     }
     QTextStream out(&file);
     out << "district_id,district_name,contest_id,contest_title,option_id,option_label,count\n";
-    for (const QVariant& cv : m_results) {
-        const QVariantMap c = cv.toMap();
-        for (const QVariant& ov : c[QStringLiteral("options")].toList()) {
-            const QVariantMap o = ov.toMap();
-            const QVariantList per = o[QStringLiteral("byDistrict")].toList();
-            for (int d = 0; d < m_districtRows.size() && d < per.size(); ++d) {
-                const QVariantMap row = m_districtRows[d].toMap();
-                out << csvCell(row[QStringLiteral("id")].toString()) << ','
-                    << csvCell(row[QStringLiteral("name")].toString()) << ','
-                    << csvCell(c[QStringLiteral("id")].toString()) << ','
-                    << csvCell(c[QStringLiteral("title")].toString()) << ','
-                    << csvCell(o[QStringLiteral("id")].toString()) << ','
-                    << csvCell(o[QStringLiteral("label")].toString()) << ',' << per[d].toInt()
+    for (const ResultRow& c : m_record.resultRows()) {
+        for (const ResultOption& o : c.options) {
+            for (std::size_t d = 0; d < districts.size() && d < std::size_t(o.byDistrict.size());
+                 ++d) {
+                out << csvCell(districts[d].districtId) << ',' << csvCell(districts[d].name) << ','
+                    << csvCell(c.contestId) << ',' << csvCell(c.title) << ',' << csvCell(o.optionId)
+                    << ',' << csvCell(o.label) << ',' << o.byDistrict[static_cast<qsizetype>(d)]
                     << '\n';
             }
-            out << "TOTAL,All districts," << csvCell(c[QStringLiteral("id")].toString()) << ','
-                << csvCell(c[QStringLiteral("title")].toString()) << ','
-                << csvCell(o[QStringLiteral("id")].toString()) << ','
-                << csvCell(o[QStringLiteral("label")].toString()) << ','
-                << o[QStringLiteral("total")].toInt() << '\n';
+            out << "TOTAL,All districts," << csvCell(c.contestId) << ',' << csvCell(c.title) << ','
+                << csvCell(o.optionId) << ',' << csvCell(o.label) << ',' << o.total << '\n';
         }
     }
     out.flush();
@@ -54,25 +46,28 @@ bool AuditorController::exportResultsCsv(const QString& path) {
 
 AuditReport AuditorController::report() const {
     AuditReport r;
-    r.title = tr("Election record audit: %1").arg(m_electionName);
+    const AuditorRecord& record = m_record;
+    const Verification& verification = m_verification;
+    r.title = tr("Election record audit: %1").arg(record.electionName());
     r.line(tr("Election record audit"), 18, true);
-    r.line(m_electionName + QStringLiteral(" (") + m_electionId + QStringLiteral("), ") +
-           m_electionDates);
-    r.line(tr("Record: %1").arg(m_path));
+    r.line(record.electionName() + QStringLiteral(" (") + record.electionId() +
+           QStringLiteral("), ") + record.electionDates());
+    r.line(tr("Record: %1").arg(record.path()));
     r.line(tr("Guardians: %1. Ballots cast: %2; challenged (never counted): %3.")
-               .arg(m_guardians)
-               .arg(m_totalCast)
-               .arg(m_totalChallenged));
-    const QColor verdict_colour = m_verdict == Passed   ? QColor(0x1b, 0x7f, 0x3b)
-                                  : m_verdict == Failed ? QColor(0xb0, 0x00, 0x20)
-                                                        : QColor(0x4a, 0x55, 0x60);
-    r.lines.push_back({verdictText(), 13, true, verdict_colour, 8});
-    for (const auto& c : m_report.checks) {
+               .arg(record.guardians())
+               .arg(record.totalCast())
+               .arg(record.totalChallenged()));
+    const Verification::Verdict verdict = verification.verdict();
+    const QColor verdict_colour = verdict == Verification::Passed   ? QColor(0x1b, 0x7f, 0x3b)
+                                  : verdict == Verification::Failed ? QColor(0xb0, 0x00, 0x20)
+                                                                    : QColor(0x4a, 0x55, 0x60);
+    r.lines.push_back({verification.verdictText(), 13, true, verdict_colour, 8});
+    for (const auto& c : verification.report().checks) {
         if (c.passed()) continue;
         r.line(q(c.id) + QLatin1Char(' ') + q(c.name) +
                    (c.scope.empty() ? QString()
                                     : QStringLiteral(" [") + q(c.scope) + QLatin1Char(']')) +
-                   QStringLiteral(": ") + localStatus(c.status),
+                   QStringLiteral(": ") + AuditStatus::word(AuditStatus::of(c.status)),
                10, true, verdict_colour);
         for (const std::string& f : c.failures) r.line(QStringLiteral("    ") + q(f), 9);
         if (!c.note.empty()) r.line(QStringLiteral("    ") + q(c.note), 9);
@@ -88,21 +83,16 @@ AuditReport AuditorController::report() const {
                ? tr("Trust anchor: none given")
                : tr("Trust anchor: %1").arg(m_authority.trustedKey()));
     r.line(tr("V29 authority approval: %1. %2")
-               .arg(m_authority.approvalStatus(), m_authority.approvalText()),
+               .arg(AuditStatus::word(m_authority.approvalStatus()), m_authority.approvalText()),
            9);
     r.line(tr("V30 device authorisations: %1. %2")
-               .arg(m_authority.devicesStatus(), m_authority.devicesText()),
+               .arg(AuditStatus::word(m_authority.devicesStatus()), m_authority.devicesText()),
            9);
     r.line(m_authority.anchorText(), 9);
-    r.heading(tr("Results (%1)").arg(resultsStatus()));
-    for (const QVariant& cv : m_results) {
-        const QVariantMap c = cv.toMap();
-        r.line(c[QStringLiteral("title")].toString(), 11, true);
-        const int max = c[QStringLiteral("max")].toInt();
-        for (const QVariant& ov : c[QStringLiteral("options")].toList()) {
-            const QVariantMap o = ov.toMap();
-            r.bar(o[QStringLiteral("label")].toString(), o[QStringLiteral("total")].toInt(), max);
-        }
+    r.heading(tr("Results (%1)").arg(verification.resultsStatus()));
+    for (const ResultRow& c : record.resultRows()) {
+        r.line(c.title, 11, true);
+        for (const ResultOption& o : c.options) r.bar(o.label, o.total, c.max);
     }
     if (!m_anchors.anchorRows().empty()) {
         r.heading(tr("Anchors"));
@@ -111,7 +101,8 @@ AuditReport AuditorController::report() const {
                       "payload %8 the record's root; V28 %9")
                        .arg(QString::number(a.sequence), a.reason, a.chain, a.chainId, a.txHash,
                             a.block, QString::number(a.confirmations),
-                            a.matchesRecord ? tr("matches") : tr("does NOT match"), a.status),
+                            a.matchesRecord ? tr("matches") : tr("does NOT match"),
+                            AuditStatus::word(a.status)),
                    9);
         }
     }
@@ -119,7 +110,7 @@ AuditReport AuditorController::report() const {
 }
 
 bool AuditorController::exportReportPdf(const QString& path) {
-    if (!m_loaded) return false;
+    if (!m_record.loaded()) return false;
     QString error;
     if (!write_report_pdf(report(), path, error)) {
         setMessage(error);

@@ -36,7 +36,8 @@ std::optional<crypto::Ed25519PublicKey> parse_key_text(const QString& text) {
 }
 
 // V29 (election-wide) or V30 (one per district) of the report: a status and a sentence.
-std::pair<QString, QString> summarise(const verifier::VerifyReport& report, const std::string& id) {
+std::pair<AuditStatus::Value, QString> summarise(const verifier::VerifyReport& report,
+                                                 const std::string& id) {
     const CheckSummary s = summarise_check(report, id);
     if (s.scopes == 0) return {s.status(), AuthorityTrust::tr("not in the report")};
     if (s.failed > 0 && id == "V30")
@@ -90,7 +91,7 @@ void AuthorityTrust::setReport(const verifier::VerifyReport& report, const QStri
 void AuthorityTrust::clearReport() {
     m_verified = false;
     m_verifiedWith.clear();
-    m_approvalStatus = m_devicesStatus = QStringLiteral("not verified");
+    m_approvalStatus = m_devicesStatus = AuditStatus::NotVerified;
     m_approvalText = m_devicesText = tr("not verified yet");
     emit changed();
 }

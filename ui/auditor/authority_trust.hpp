@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QString>
 
+#include "audit_status.hpp"
 #include "psephos/verifier/record_verifier.hpp"
 
 namespace psephos::ui {
@@ -25,11 +26,11 @@ class AuthorityTrust : public QObject {
     Q_PROPERTY(QString trustedKey READ trustedKey NOTIFY changed)
     // Why the last anchor given was refused, or "".
     Q_PROPERTY(QString trustError READ trustError NOTIFY changed)
-    // V29, and V30 over every district, in the last verification: "passed", "failed", "not run"
-    // or "not verified"; each with a sentence (the first failure when there is one).
-    Q_PROPERTY(QString approvalStatus READ approvalStatus NOTIFY changed)
+    // V29, and V30 over every district, in the last verification (AuditStatus: NotVerified before
+    // one concluded); each with a sentence (the first failure when there is one).
+    Q_PROPERTY(psephos::ui::AuditStatus::Value approvalStatus READ approvalStatus NOTIFY changed)
     Q_PROPERTY(QString approvalText READ approvalText NOTIFY changed)
-    Q_PROPERTY(QString devicesStatus READ devicesStatus NOTIFY changed)
+    Q_PROPERTY(psephos::ui::AuditStatus::Value devicesStatus READ devicesStatus NOTIFY changed)
     Q_PROPERTY(QString devicesText READ devicesText NOTIFY changed)
     // Against which key the devices were (or will be) checked.
     Q_PROPERTY(QString anchorText READ anchorText NOTIFY changed)
@@ -41,9 +42,9 @@ public:
     QString recordKeyError() const { return m_recordKeyError; }
     QString trustedKey() const { return m_trustedKey; }
     QString trustError() const { return m_trustError; }
-    QString approvalStatus() const { return m_approvalStatus; }
+    AuditStatus::Value approvalStatus() const { return m_approvalStatus; }
     QString approvalText() const { return m_approvalText; }
-    QString devicesStatus() const { return m_devicesStatus; }
+    AuditStatus::Value devicesStatus() const { return m_devicesStatus; }
     QString devicesText() const { return m_devicesText; }
     QString anchorText() const;
 
@@ -67,9 +68,9 @@ private:
     QString m_trustedKey, m_trustError;
     bool m_verified = false;
     QString m_verifiedWith;  // the anchor of the last verification
-    QString m_approvalStatus = QStringLiteral("not verified");
+    AuditStatus::Value m_approvalStatus = AuditStatus::NotVerified;
     QString m_approvalText;
-    QString m_devicesStatus = QStringLiteral("not verified");
+    AuditStatus::Value m_devicesStatus = AuditStatus::NotVerified;
     QString m_devicesText;
 };
 

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "audit_status.hpp"
 #include "psephos/verifier/record_verifier.hpp"
 #include "utf8_text.hpp"
 
@@ -19,10 +20,10 @@ struct CheckSummary {
     std::uint64_t items = 0;
     QString first;  // "<scope>: <first failure>", or why it did not run
 
-    // "passed", "failed", "not run" (also when the check is not in the report).
-    QString status() const {
-        if (scopes == 0 || (failed == 0 && not_run > 0)) return QStringLiteral("not run");
-        return failed > 0 ? QStringLiteral("failed") : QStringLiteral("passed");
+    // Passed, Failed, NotRun (also when the check is not in the report).
+    AuditStatus::Value status() const {
+        if (scopes == 0 || (failed == 0 && not_run > 0)) return AuditStatus::NotRun;
+        return failed > 0 ? AuditStatus::Failed : AuditStatus::Passed;
     }
 };
 

@@ -9,7 +9,7 @@
 #include <QObject>
 #include <QString>
 
-#include "row_list.hpp"
+#include "auditor_lists.hpp"
 
 namespace psephos::ui {
 

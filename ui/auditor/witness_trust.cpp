@@ -73,7 +73,7 @@ void WitnessTrust::setReport(const verifier::VerifyReport& report) {
 }
 
 void WitnessTrust::clearReport() {
-    m_stationsStatus = m_evidenceStatus = m_cosignaturesStatus = QStringLiteral("not verified");
+    m_stationsStatus = m_evidenceStatus = m_cosignaturesStatus = AuditStatus::NotVerified;
     m_stationsText = m_evidenceText = m_cosignaturesText = tr("not verified yet");
     m_notices.clear();
     emit changed();

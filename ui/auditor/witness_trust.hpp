@@ -14,6 +14,7 @@
 
 #include <optional>
 
+#include "audit_status.hpp"
 #include "psephos/crypto/cosignature.hpp"
 #include "psephos/verifier/record_verifier.hpp"
 
@@ -27,13 +28,14 @@ class WitnessTrust : public QObject {
     Q_PROPERTY(QString policyText READ policyText NOTIFY changed)
     // Why the last policy file given was refused, or "".
     Q_PROPERTY(QString policyError READ policyError NOTIFY changed)
-    // V32 over every district, V33 and V34 in the last verification: "passed", "failed",
-    // "not run" or "not verified"; each with a sentence.
-    Q_PROPERTY(QString stationsStatus READ stationsStatus NOTIFY changed)
+    // V32 over every district, V33 and V34 in the last verification (AuditStatus: NotVerified
+    // before one concluded); each with a sentence.
+    Q_PROPERTY(psephos::ui::AuditStatus::Value stationsStatus READ stationsStatus NOTIFY changed)
     Q_PROPERTY(QString stationsText READ stationsText NOTIFY changed)
-    Q_PROPERTY(QString evidenceStatus READ evidenceStatus NOTIFY changed)
+    Q_PROPERTY(psephos::ui::AuditStatus::Value evidenceStatus READ evidenceStatus NOTIFY changed)
     Q_PROPERTY(QString evidenceText READ evidenceText NOTIFY changed)
-    Q_PROPERTY(QString cosignaturesStatus READ cosignaturesStatus NOTIFY changed)
+    Q_PROPERTY(
+        psephos::ui::AuditStatus::Value cosignaturesStatus READ cosignaturesStatus NOTIFY changed)
     Q_PROPERTY(QString cosignaturesText READ cosignaturesText NOTIFY changed)
     // The verifier's notices: what does not fail the record but must be seen.
     Q_PROPERTY(QStringList notices READ notices NOTIFY changed)
@@ -43,11 +45,11 @@ public:
 
     QString policyText() const { return m_policyText; }
     QString policyError() const { return m_policyError; }
-    QString stationsStatus() const { return m_stationsStatus; }
+    AuditStatus::Value stationsStatus() const { return m_stationsStatus; }
     QString stationsText() const { return m_stationsText; }
-    QString evidenceStatus() const { return m_evidenceStatus; }
+    AuditStatus::Value evidenceStatus() const { return m_evidenceStatus; }
     QString evidenceText() const { return m_evidenceText; }
-    QString cosignaturesStatus() const { return m_cosignaturesStatus; }
+    AuditStatus::Value cosignaturesStatus() const { return m_cosignaturesStatus; }
     QString cosignaturesText() const { return m_cosignaturesText; }
     QStringList notices() const { return m_notices; }
     const std::optional<crypto::WitnessPolicy>& policy() const { return m_policy; }
@@ -66,9 +68,10 @@ signals:
 private:
     std::optional<crypto::WitnessPolicy> m_policy;
     QString m_policyText, m_policyError;
-    QString m_stationsStatus, m_stationsText;
-    QString m_evidenceStatus, m_evidenceText;
-    QString m_cosignaturesStatus, m_cosignaturesText;
+    AuditStatus::Value m_stationsStatus = AuditStatus::NotVerified;
+    AuditStatus::Value m_evidenceStatus = AuditStatus::NotVerified;
+    AuditStatus::Value m_cosignaturesStatus = AuditStatus::NotVerified;
+    QString m_stationsText, m_evidenceText, m_cosignaturesText;
     QStringList m_notices;
 };
 

@@ -102,13 +102,13 @@ class KioskController : public QObject {
     Q_PROPERTY(QString contestTitle READ contestTitle NOTIFY ballotChanged)
     Q_PROPERTY(QString contestInstructions READ contestInstructions NOTIFY ballotChanged)
     // The current contest's choices (OptionRow: optionId, optionLabel, marked)
-    Q_PROPERTY(psephos::ui::KioskList* options READ options CONSTANT)
+    Q_PROPERTY(psephos::ui::ListModel* options READ options CONSTANT)
     // The keyboard cursor among the current screen's choices (-1: none).
     Q_PROPERTY(int cursor READ cursor NOTIFY cursorChanged)
     // A message about the last action (an overvote refused), empty otherwise.
     Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
     // Every contest and its marks (ReviewRow: contest, title, marks, undervote, warning)
-    Q_PROPERTY(psephos::ui::KioskList* reviewItems READ reviewItems CONSTANT)
+    Q_PROPERTY(psephos::ui::ListModel* reviewItems READ reviewItems CONSTANT)
     Q_PROPERTY(QString progressText READ progressText NOTIFY progressChanged)
     Q_PROPERTY(QString trackingCode READ trackingCode NOTIFY receiptChanged)
     Q_PROPERTY(QStringList trackingGroups READ trackingGroups NOTIFY receiptChanged)
@@ -116,7 +116,7 @@ class KioskController : public QObject {
     // The cast ballot's receipt file name in DIR/receipts (docs/proof-bundle.md §4), or "".
     Q_PROPERTY(QString receiptFile READ receiptFile NOTIFY receiptChanged)
     // What a challenged ballot opened to (ChallengeRow: title, marks)
-    Q_PROPERTY(psephos::ui::KioskList* challengeItems READ challengeItems CONSTANT)
+    Q_PROPERTY(psephos::ui::ListModel* challengeItems READ challengeItems CONSTANT)
     // Accessibility and language (reset for each voter)
     Q_PROPERTY(int textSize READ textSize WRITE setTextSize NOTIFY accessibilityChanged)  // 0…3
     Q_PROPERTY(double fontScale READ fontScale NOTIFY accessibilityChanged)

@@ -1,70 +1,23 @@
-// The kiosk's lists as Qt item models (docs/development.md, ui): KioskList is what QML sees of
-// every list (a QAbstractListModel with `count`), KioskRows<Row> holds the rows of one kind. A Row
+// The kiosk's lists as Qt item models (docs/development.md, ui): RowList<Row> models
+// (ui/common/row_list.hpp, the auditor's template too), of which ListModel is what QML sees. A Row
 // names its roles (an enum from Qt::UserRole + 1 and role_names()), answers value(role), and wipes
 // itself: rows may hold a voter's marks, so rows that are replaced or cleared are wiped first
 // (secret_wipe.hpp; docs/kiosk.md §5 lists what Qt itself keeps).
 #pragma once
 
-#include <QtQml/qqmlregistration.h>
-#include <QAbstractListModel>
+#include <QtQml/qqml.h>
 #include <QStringList>
-#include <utility>
-#include <vector>
 
+#include "row_list.hpp"
 #include "secret_wipe.hpp"
 
 namespace psephos::ui {
 
-class KioskList : public QAbstractListModel {
-    Q_OBJECT
+// The list model's base is built in psephos::ui, in no QML module: the kiosk registers it.
+struct KioskListForeign {
+    Q_GADGET
+    QML_FOREIGN(psephos::ui::ListModel)
     QML_ANONYMOUS
-    Q_PROPERTY(int count READ count NOTIFY countChanged)
-
-public:
-    using QAbstractListModel::QAbstractListModel;
-    int count() const { return rowCount(); }
-
-signals:
-    void countChanged();
-};
-
-template <class Row>
-class KioskRows : public KioskList {
-public:
-    using KioskList::KioskList;
-    KioskRows(const KioskRows&) = delete;
-    KioskRows& operator=(const KioskRows&) = delete;
-    ~KioskRows() override { wipeRows(); }
-
-    int rowCount(const QModelIndex& parent = {}) const override {
-        return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
-    }
-    QVariant data(const QModelIndex& index, int role) const override {
-        if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-            return {};
-        return m_rows[static_cast<std::size_t>(index.row())].value(role);
-    }
-    QHash<int, QByteArray> roleNames() const override { return Row::role_names(); }
-
-    const std::vector<Row>& rows() const { return m_rows; }
-    // Replaces the rows; the old ones are wiped.
-    void setRows(std::vector<Row> rows) {
-        const bool resized = rows.size() != m_rows.size();
-        beginResetModel();
-        wipeRows();
-        m_rows = std::move(rows);
-        endResetModel();
-        if (resized) emit countChanged();
-    }
-    void clear() { setRows({}); }
-
-private:
-    void wipeRows() {
-        for (Row& row : m_rows) row.wipe();
-        m_rows.clear();
-    }
-
-    std::vector<Row> m_rows;
 };
 
 // One choice of the contest on screen.
@@ -157,8 +110,8 @@ struct ChallengeRow {
     QStringList marks;
 };
 
-using OptionList = KioskRows<OptionRow>;
-using ReviewList = KioskRows<ReviewRow>;
-using ChallengeList = KioskRows<ChallengeRow>;
+using OptionList = RowList<OptionRow>;
+using ReviewList = RowList<ReviewRow>;
+using ChallengeList = RowList<ChallengeRow>;
 
 }  // namespace psephos::ui

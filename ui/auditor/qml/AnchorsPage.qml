@@ -121,7 +121,7 @@ Item {
                         required property int confirmations
                         required property double logSize
                         required property bool matchesRecord
-                        required property string status
+                        required property int status  // an AuditStatus value
 
                         objectName: "anchor-" + index
                         width: anchorsView.width

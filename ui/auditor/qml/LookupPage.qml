@@ -119,7 +119,6 @@ Item {
                     objectName: "lookupBadge"
                     visible: page.hasResult && page.result.found
                     // Cast: counted, green. Challenged: not counted, but not a failure: grey.
-                    status: page.result.challenged ? "challenged" : "cast"
                     label: page.result.challenged ? qsTr("challenged (not counted)")
                                                                  : qsTr("cast")
                     tint: page.result.challenged ? page.theme.notRun : page.theme.passed
@@ -132,7 +131,7 @@ Item {
                     text: qsTr("Export proof bundle…")
                     Accessible.description: qsTr("Saves a self-contained proof that this ballot is in the anchored election record")
                     onClicked: {
-                        const folder = page.paths.parentOf(auditor.recordPath)
+                        const folder = page.paths.parentOf(auditor.record.path)
                         bundleDialog.currentFolder = page.paths.fileUrl(folder)
                         bundleDialog.selectedFile = page.paths.fileUrl(folder + "/proof-" + page.result.district + "-" + page.result.index + ".json")
                         bundleDialog.open()

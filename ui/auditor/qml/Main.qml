@@ -38,7 +38,7 @@ ApplicationWindow {
     palette.highlightedText: theme.accentText
     palette.dark: theme.accent   // Basic: progress fill, highlighted (primary) buttons
     palette.brightText: theme.accentText
-    title: auditor.electionName !== "" ? qsTr("Psephos auditor — %1").arg(auditor.electionName)
+    title: auditor.record.electionName !== "" ? qsTr("Psephos auditor — %1").arg(auditor.record.electionName)
                                        : qsTr("Psephos auditor")
 
     // Keyboard: Ctrl+O opens a record, Ctrl+L goes to the path field, Ctrl+1…5 pick a tab.
@@ -59,7 +59,7 @@ ApplicationWindow {
             required property int index
             Shortcut {
                 sequence: "Ctrl+" + (index + 1)
-                enabled: auditor.loaded
+                enabled: auditor.record.loaded
                 onActivated: tabs.currentIndex = index
             }
         }
@@ -70,8 +70,8 @@ ApplicationWindow {
         objectName: "folderDialog"
         title: qsTr("Open an election record")
         // Next to the open record, to open another one of the same election.
-        currentFolder: auditor.recordPath !== ""
-                       ? window.paths.fileUrl(window.paths.parentOf(auditor.recordPath)) : ""
+        currentFolder: auditor.record.path !== ""
+                       ? window.paths.fileUrl(window.paths.parentOf(auditor.record.path)) : ""
         onAccepted: auditor.openRecord(window.paths.localPath(selectedFolder))
     }
 
@@ -94,7 +94,7 @@ ApplicationWindow {
             Button {
                 objectName: "openButton"
                 text: qsTr("Open record…")
-                highlighted: !auditor.loaded
+                highlighted: !auditor.record.loaded
                 Accessible.description: qsTr("Choose the directory of an election record (Ctrl+O)")
                 onClicked: folderDialog.open()
             }
@@ -103,13 +103,13 @@ ApplicationWindow {
                 id: recentCombo
                 objectName: "recentRecords"
                 Layout.preferredWidth: 220
-                model: auditor.recentRecords
-                enabled: auditor.recentRecords.length > 0
+                model: auditor.record.recentRecords
+                enabled: auditor.record.recentRecords.length > 0
                 displayText: qsTr("Recent records")
                 popup.width: Math.max(recentCombo.width, 640)
                 Accessible.name: qsTr("Recent records")
                 Accessible.description: qsTr("Opens a record that was opened before")
-                onActivated: (index) => auditor.openRecord(auditor.recentRecords[index])
+                onActivated: (index) => auditor.openRecord(auditor.record.recentRecords[index])
             }
 
             TextField {
@@ -161,13 +161,13 @@ ApplicationWindow {
             AuditorText {
                 objectName: "recordPathText"
                 Layout.maximumWidth: window.width / 2
-                visible: auditor.loaded
-                text: auditor.recordPath
+                visible: auditor.record.loaded
+                text: auditor.record.path
                 muted: true
                 kind: "small"
                 monospace: true
                 elide: Text.ElideMiddle
-                Accessible.name: qsTr("Open record: %1").arg(auditor.recordPath)
+                Accessible.name: qsTr("Open record: %1").arg(auditor.record.path)
             }
         }
     }
@@ -175,7 +175,7 @@ ApplicationWindow {
     // Before a record is open (or after one failed to open): what to do, and why it failed.
     Item {
         anchors.fill: parent
-        visible: !auditor.loaded
+        visible: !auditor.record.loaded
 
         Panel {
             objectName: "welcomePanel"
@@ -207,21 +207,21 @@ ApplicationWindow {
                 AuditorText {
                     objectName: "loadError"
                     width: parent.width
-                    visible: auditor.loadError !== ""
+                    visible: auditor.record.loadError !== ""
                     wrapMode: Text.WrapAtWordBoundaryOrAnywhere
                     color: window.theme.failed
                     font.bold: true
-                    text: auditor.loadError
+                    text: auditor.record.loadError
                     Accessible.role: Accessible.AlertMessage
                 }
                 AuditorText {
                     width: parent.width
-                    visible: auditor.recentRecords.length > 0
+                    visible: auditor.record.recentRecords.length > 0
                     font.bold: true
                     text: qsTr("Recent records")
                 }
                 Repeater {
-                    model: auditor.recentRecords
+                    model: auditor.record.recentRecords
 
                     ItemDelegate {
                         required property int index
@@ -236,10 +236,10 @@ ApplicationWindow {
                 }
                 Button {
                     objectName: "clearRecentButton"
-                    visible: auditor.recentRecords.length > 0
+                    visible: auditor.record.recentRecords.length > 0
                     flat: true
                     text: qsTr("Forget recent records")
-                    onClicked: auditor.clearRecentRecords()
+                    onClicked: auditor.record.clearRecentRecords()
                 }
             }
         }
@@ -249,13 +249,13 @@ ApplicationWindow {
     ColumnLayout {
         anchors.fill: parent
         spacing: 0
-        visible: auditor.loaded
+        visible: auditor.record.loaded
 
         // A later open that failed while this record stays open.
         Rectangle {
             objectName: "loadErrorBar"
             Layout.fillWidth: true
-            visible: auditor.loadError !== ""
+            visible: auditor.record.loadError !== ""
             implicitHeight: loadErrorBarText.implicitHeight + 12
             color: Qt.rgba(window.theme.failed.r, window.theme.failed.g, window.theme.failed.b, 0.08)
 
@@ -266,7 +266,7 @@ ApplicationWindow {
                 width: parent.width - 24
                 wrapMode: Text.WrapAtWordBoundaryOrAnywhere
                 color: window.theme.failed
-                text: auditor.loadError
+                text: auditor.record.loadError
                 Accessible.role: Accessible.AlertMessage
             }
         }

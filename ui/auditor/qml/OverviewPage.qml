@@ -59,7 +59,7 @@ Item {
                         Layout.fillWidth: true
                         kind: "heading"
                         wrapMode: Text.WordWrap
-                        text: auditor.electionName
+                        text: auditor.record.electionName
                     }
 
                     AuditorText { text: qsTr("Election id"); muted: true }
@@ -67,8 +67,8 @@ Item {
                         objectName: "electionId"
                         Layout.fillWidth: true
                         monospace: true
-                        text: auditor.electionId
-                        Accessible.name: qsTr("Election id: %1").arg(auditor.electionId)
+                        text: auditor.record.electionId
+                        Accessible.name: qsTr("Election id: %1").arg(auditor.record.electionId)
                     }
 
                     AuditorText { text: qsTr("Dates"); muted: true }
@@ -76,7 +76,7 @@ Item {
                         objectName: "electionDates"
                         Layout.fillWidth: true
                         wrapMode: Text.WordWrap
-                        text: auditor.electionDates
+                        text: auditor.record.electionDates
                     }
 
                     AuditorText { text: qsTr("Guardians"); muted: true }
@@ -84,14 +84,14 @@ Item {
                         objectName: "guardians"
                         Layout.fillWidth: true
                         wrapMode: Text.WordWrap
-                        text: auditor.guardians
+                        text: auditor.record.guardians
                     }
 
                     AuditorText { text: qsTr("Ballots cast"); muted: true }
                     AuditorText {
                         objectName: "totalCast"
                         font.bold: true
-                        text: page.count(auditor.totalCast)
+                        text: page.count(auditor.record.totalCast)
                     }
 
                     AuditorText { text: qsTr("Ballots challenged"); muted: true }
@@ -100,7 +100,7 @@ Item {
 
                         AuditorText {
                             objectName: "totalChallenged"
-                            text: page.count(auditor.totalChallenged)
+                            text: page.count(auditor.record.totalChallenged)
                         }
                         AuditorText {
                             muted: true
@@ -114,8 +114,8 @@ Item {
                         monospace: true
                         muted: true
                         pixelSize: theme.smallSize
-                        text: auditor.recordPath
-                        Accessible.name: qsTr("Record directory: %1").arg(auditor.recordPath)
+                        text: auditor.record.path
+                        Accessible.name: qsTr("Record directory: %1").arg(auditor.record.path)
                     }
                 }
             }
@@ -165,22 +165,28 @@ Item {
                     }
 
                     Repeater {
-                        model: auditor.districts
+                        model: auditor.record.districts
 
                         Rectangle {
                             id: districtRow
                             required property int index
-                            required property var modelData
+                            required property string districtId
+                            required property string name
+                            required property int ballotsCast
+                            required property int ballotsChallenged
+                            required property real share
+                            required property int status  // an AuditStatus value
+                            required property bool counting
                             objectName: "district-" + index
                             width: districtTable.width
                             height: 34
                             color: index % 2 ? page.theme.stripe : page.theme.panel
                             Accessible.role: Accessible.Row
                             Accessible.name: qsTr("%1: %2 cast, %3 challenged, %4 of all cast, %5")
-                                             .arg(modelData.name)
-                                             .arg(page.count(modelData.ballotsCast))
-                                             .arg(page.count(modelData.ballotsChallenged))
-                                             .arg(page.percent(modelData.share))
+                                             .arg(name)
+                                             .arg(page.count(ballotsCast))
+                                             .arg(page.count(ballotsChallenged))
+                                             .arg(page.percent(share))
                                              .arg(districtStatus.label)
 
                             Row {
@@ -192,36 +198,36 @@ Item {
                                     objectName: "districtName-" + districtRow.index
                                     width: page.nameWidth
                                     elide: Text.ElideRight
-                                    text: districtRow.modelData.name
+                                    text: districtRow.name
                                 }
                                 AuditorText {
                                     width: page.idWidth
                                     elide: Text.ElideRight
                                     monospace: true
                                     muted: true
-                                    text: districtRow.modelData.id
+                                    text: districtRow.districtId
                                 }
                                 AuditorText {
                                     objectName: "districtCast-" + districtRow.index
                                     width: page.countWidth
                                     horizontalAlignment: Text.AlignRight
                                     // "counting…" while the controller reads the district's log
-                                    text: districtRow.modelData.counting ? qsTr("counting…")
-                                                                         : page.count(districtRow.modelData.ballotsCast)
+                                    text: districtRow.counting ? qsTr("counting…")
+                                                                         : page.count(districtRow.ballotsCast)
                                 }
                                 AuditorText {
                                     objectName: "districtChallenged-" + districtRow.index
                                     width: page.countWidth
                                     horizontalAlignment: Text.AlignRight
-                                    text: districtRow.modelData.counting ? ""
-                                                                         : page.count(districtRow.modelData.ballotsChallenged)
+                                    text: districtRow.counting ? ""
+                                                                         : page.count(districtRow.ballotsChallenged)
                                 }
                                 ShareBar {
                                     width: page.shareWidth
                                     anchors.verticalCenter: parent.verticalCenter
                                     fillObjectName: "districtShare-" + districtRow.index
-                                    fraction: districtRow.modelData.share
-                                    label: page.percent(districtRow.modelData.share)
+                                    fraction: districtRow.share
+                                    label: page.percent(districtRow.share)
                                 }
                                 Item {
                                     width: page.statusWidth
@@ -231,7 +237,7 @@ Item {
                                     StatusBadge {
                                         id: districtStatus
                                         objectName: "districtStatus-" + districtRow.index
-                                        status: districtRow.modelData.status
+                                        status: districtRow.status
                                     }
                                 }
                             }
@@ -242,7 +248,7 @@ Item {
                         x: 8
                         height: 34
                         verticalAlignment: Text.AlignVCenter
-                        visible: auditor.districts.length === 0
+                        visible: auditor.record.districts.count === 0
                         muted: true
                         text: qsTr("The record lists no districts.")
                     }
@@ -260,16 +266,20 @@ Item {
                 spacing: 12
 
                 Repeater {
-                    model: auditor.contests
+                    model: auditor.record.contests
 
                     Panel {
                         id: contestPanel
                         required property int index
-                        required property var modelData
+                        required property string contestId
+                        required property string title
+                        required property string kind
+                        required property int voteFor
+                        required property var options
                         objectName: "contest-" + index
                         width: Math.max(280, (content.width - 2 * 12) / 3)
                         Accessible.role: Accessible.Grouping
-                        Accessible.name: modelData.title
+                        Accessible.name: title
 
                         Column {
                             width: parent.width
@@ -279,7 +289,7 @@ Item {
                                 width: parent.width
                                 wrapMode: Text.WordWrap
                                 font.bold: true
-                                text: contestPanel.modelData.title
+                                text: contestPanel.title
                             }
                             AuditorText {
                                 width: parent.width
@@ -287,16 +297,16 @@ Item {
                                 muted: true
                                 kind: "small"
                                 text: qsTr("%1 · vote for %2 · id %3")
-                                      .arg(contestPanel.modelData.kind === "ballot measure"
+                                      .arg(contestPanel.kind === "ballot measure"
                                            ? qsTr("ballot measure")
-                                           : contestPanel.modelData.kind === "candidate"
+                                           : contestPanel.kind === "candidate"
                                              ? qsTr("candidate")
-                                             : contestPanel.modelData.kind)
-                                      .arg(contestPanel.modelData.voteFor)
-                                      .arg(contestPanel.modelData.id)
+                                             : contestPanel.kind)
+                                      .arg(contestPanel.voteFor)
+                                      .arg(contestPanel.contestId)
                             }
                             Repeater {
-                                model: contestPanel.modelData.options
+                                model: contestPanel.options
 
                                 AuditorText {
                                     required property var modelData

@@ -23,29 +23,33 @@ Item {
     // "Ward 1: 120 · Ward 2: 98" from counts in the districts' order; a line breaks only
     // between districts (each "name: count" is held together by no-break spaces).
     // Each figure carries the status of the checks behind it: ✓ every check of the district
-    // passed, ✗ one failed, ? not verified yet (auditor.districts[d].status).
+    // passed, ✗ one failed, ? not verified yet (the district's status).
     function statusMark(status) {
-        return status === "passed" ? "✓" : status === "failed" ? "✗" : "?"
+        return status === AuditStatus.Passed ? "✓" : status === AuditStatus.Failed ? "✗" : "?"
+    }
+    // Bumped when the districts' rows change (their statuses, after a verification): a binding
+    // that calls districtCounts reads it, so it is evaluated again then (get() is no dependency).
+    property int districtsRevision: 0
+    Connections {
+        target: auditor.record.districts
+        function onDataChanged() { ++page.districtsRevision }
+        function onModelReset() { ++page.districtsRevision }
     }
     function districtCounts(byDistrict) {
-        const districts = auditor.districts
+        const districts = auditor.record.districts
         const parts = []
-        for (let d = 0; byDistrict && d < byDistrict.length; ++d) {
-            const name = d < districts.length ? districts[d].name : qsTr("district %1").arg(d + 1)
-            const mark = d < districts.length ? page.statusMark(districts[d].status) : "?"
+        for (let d = 0; page.districtsRevision >= 0 && byDistrict && d < byDistrict.length; ++d) {
+            const district = d < districts.count ? districts.get(d) : null
+            const name = district ? district.name : qsTr("district %1").arg(d + 1)
+            const mark = district ? page.statusMark(district.status) : "?"
             parts.push(qsTr("%1: %2 %3").arg(name).arg(page.count(byDistrict[d])).arg(mark).replace(/ /g, "\u00a0"))
         }
         return parts.join("  ·  ")
     }
-    function statusColor(status) {
-        return status.startsWith("passed") ? theme.passed
-             : status.startsWith("failed") ? theme.failed
-             : theme.notRun
-    }
     // Opens a save dialog next to the record, with a file name from the election id.
     function openSaveDialog(dialog, suffix) {
-        const folder = page.paths.parentOf(auditor.recordPath)
-        const name = (auditor.electionId !== "" ? auditor.electionId : "election") + suffix
+        const folder = page.paths.parentOf(auditor.record.path)
+        const name = (auditor.record.electionId !== "" ? auditor.record.electionId : "election") + suffix
         dialog.currentFolder = page.paths.fileUrl(folder)
         dialog.selectedFile = page.paths.fileUrl(folder + "/" + name)
         dialog.open()
@@ -100,9 +104,9 @@ Item {
                             id: resultsSign
                             visible: text !== ""
                             font.bold: true
-                            color: page.statusColor(auditor.resultsStatus)
-                            text: auditor.resultsStatus.startsWith("passed") ? "✓"
-                                  : auditor.resultsStatus.startsWith("failed") ? "✗" : ""
+                            color: page.theme.statusColor(auditor.verification.resultsState)
+                            text: auditor.verification.resultsState === AuditStatus.Passed ? "✓"
+                                  : auditor.verification.resultsState === AuditStatus.Failed ? "✗" : ""
                             Accessible.ignored: true
                         }
                         AuditorText {
@@ -110,8 +114,8 @@ Item {
                             width: parent.width - (resultsSign.visible ? resultsSign.width + 6 : 0)
                             wrapMode: Text.WordWrap
                             font.bold: true
-                            color: page.statusColor(auditor.resultsStatus)
-                            text: auditor.resultsStatus
+                            color: page.theme.statusColor(auditor.verification.resultsState)
+                            text: auditor.verification.resultsStatus
                         }
                     }
                 }
@@ -119,7 +123,7 @@ Item {
                 Button {
                     objectName: "exportCsvButton"
                     text: qsTr("Export CSV…")
-                    enabled: auditor.resultsComplete
+                    enabled: auditor.record.resultsComplete
                     Accessible.description: qsTr("Saves the results per district and in total as a CSV file")
                     onClicked: page.openSaveDialog(csvDialog, "-results.csv")
                 }
@@ -134,7 +138,7 @@ Item {
 
         Panel {
             Layout.fillWidth: true
-            visible: !auditor.resultsComplete
+            visible: !auditor.record.resultsComplete
 
             AuditorText {
                 objectName: "noResultsText"
@@ -158,16 +162,18 @@ Item {
                 spacing: 12
 
                 Repeater {
-                    model: auditor.results
+                    model: auditor.record.results
 
                     Panel {
                         id: contestBlock
                         required property int index
-                        required property var modelData
+                        required property string title
+                        required property int max
+                        required property var options
                         objectName: "result-" + index
                         width: contests.width
                         Accessible.role: Accessible.Grouping
-                        Accessible.name: modelData.title
+                        Accessible.name: title
 
                         Column {
                             id: optionRows
@@ -178,18 +184,18 @@ Item {
                                 width: parent.width
                                 kind: "heading"
                                 wrapMode: Text.WordWrap
-                                text: contestBlock.modelData.title
+                                text: contestBlock.title
                             }
 
                             Repeater {
-                                model: contestBlock.modelData.options
+                                model: contestBlock.options
 
                                 Column {
                                     id: optionBlock
                                     required property int index
                                     required property var modelData
-                                    readonly property real fraction: contestBlock.modelData.max > 0
-                                        ? modelData.total / contestBlock.modelData.max : 0
+                                    readonly property real fraction: contestBlock.max > 0
+                                        ? modelData.total / contestBlock.max : 0
 
                                     width: optionRows.width
                                     spacing: 2
@@ -214,11 +220,10 @@ Item {
                                             Layout.preferredWidth: 110
                                             horizontalAlignment: Text.AlignRight
                                             font.bold: true
-                                            // The total's checks: V23–V26 (auditor.resultsStatus).
+                                            // The total's checks: V23–V26 (auditor.verification.resultsState).
                                             text: page.count(optionBlock.modelData.total) + " "
-                                                  + page.statusMark(auditor.resultsStatus.startsWith("passed") ? "passed"
-                                                                    : auditor.resultsStatus.startsWith("failed") ? "failed" : "")
-                                            color: page.statusColor(auditor.resultsStatus)
+                                                  + page.statusMark(auditor.verification.resultsState)
+                                            color: page.theme.statusColor(auditor.verification.resultsState)
                                             Accessible.ignored: true
                                         }
                                         ShareBar {

@@ -1,28 +1,26 @@
-// A check status as a small pill: "passed" green with ✓, "failed" red with ✗, anything else
-// ("not run", "not verified", "verifying", "cancelled") grey. The word is always written out, so
-// the colour is never the only sign. `label` overrides the shown word (e.g. "cast").
+// A status (AuditStatus, audit_status.hpp) as a small pill: Passed green with ✓, Failed red with
+// ✗, NotRun and NotVerified grey. The word is always written out, so the colour is never the only
+// sign. `label`, `tint` and `sign` override it for other badges (the look-up's "cast").
 import QtQuick
+import Psephos.Auditor
 
 Rectangle {
     id: badge
 
-    property string status
-    property string label: badge.translated(status)
-    // Colour and sign; by default from the status, overridable for other badges (look-up).
+    property int status: AuditStatus.NotVerified
+    property string label: badge.word(status)
     property color tint: theme.statusColor(status)
-    property string sign: status === "passed" ? "✓" : status === "failed" ? "✗" : ""
+    property string sign: status === AuditStatus.Passed ? "✓" : status === AuditStatus.Failed ? "✗" : ""
 
     readonly property Theme theme: Theme {}
 
-    function translated(word) {
-        switch (word) {
-        case "passed": return qsTr("passed")
-        case "failed": return qsTr("failed")
-        case "not run": return qsTr("not run")
-        case "not verified": return qsTr("not verified")
-        case "verifying": return qsTr("verifying")
-        case "cancelled": return qsTr("cancelled")
-        default: return word
+    // The status's word, translated.
+    function word(value) {
+        switch (value) {
+        case AuditStatus.Passed: return qsTr("passed")
+        case AuditStatus.Failed: return qsTr("failed")
+        case AuditStatus.NotRun: return qsTr("not run")
+        default: return qsTr("not verified")
         }
     }
 

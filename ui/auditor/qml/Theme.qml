@@ -2,6 +2,7 @@
 // file that draws in colour holds one (Theme { id: theme }); a QtObject is cheap, and the module
 // has no qmldir for a singleton.
 import QtQuick
+import Psephos.Auditor
 
 QtObject {
     readonly property color background: "#f4f6f8"
@@ -24,12 +25,11 @@ QtObject {
     readonly property int smallSize: 12
     readonly property string monoFamily: "DejaVu Sans Mono"
 
-    // The colour of a status word the C++ side reports ("passed", "failed", "not run",
-    // "not verified", "verifying", "cancelled").
+    // The colour of a status (AuditStatus): passed, failed, or grey for NotRun and NotVerified.
     function statusColor(status) {
-        if (status === "passed")
+        if (status === AuditStatus.Passed)
             return passed
-        if (status === "failed")
+        if (status === AuditStatus.Failed)
             return failed
         return notRun
     }

@@ -25,23 +25,23 @@ Item {
         return scope && scope !== "" ? scope : qsTr("election")
     }
     // The verdict as the theme colours a status.
-    readonly property string verdictWord: auditor.verdict === AuditorController.Passed ? "passed"
-                                          : auditor.verdict === AuditorController.Failed ? "failed"
-                                          : ""
+    readonly property int verdictStatus: auditor.verification.verdict === Verification.Passed ? AuditStatus.Passed
+                                         : auditor.verification.verdict === Verification.Failed ? AuditStatus.Failed
+                                         : AuditStatus.NotVerified
 
     // The table row that shows the check with this index (its row: the checks are listed in the
     // report's order), or -1.
     function rowOf(checkIndex) {
-        return checkIndex >= 0 && checkIndex < auditor.checks.count ? checkIndex : -1
+        return checkIndex >= 0 && checkIndex < auditor.verification.checks.count ? checkIndex : -1
     }
     // Keyboard: selects the check `step` rows from the selected one (the first row when none).
     function selectRow(step) {
-        const count = auditor.checks.count
+        const count = auditor.verification.checks.count
         if (count === 0)
             return
-        const current = rowOf(auditor.selectedCheck)
+        const current = rowOf(auditor.verification.selectedCheck)
         const row = current < 0 ? 0 : Math.max(0, Math.min(count - 1, current + step))
-        auditor.selectCheck(row)
+        auditor.verification.selectCheck(row)
     }
 
     // The checks table's column widths (the name takes what is left).
@@ -55,9 +55,9 @@ Item {
 
     // Keeps the selected row in view when the selection moves (keyboard, First failure).
     Connections {
-        target: auditor
+        target: auditor.verification
         function onSelectionChanged() {
-            const row = page.rowOf(auditor.selectedCheck)
+            const row = page.rowOf(auditor.verification.selectedCheck)
             if (row >= 0)
                 checksView.positionViewAtIndex(row, ListView.Contain)
         }
@@ -83,26 +83,26 @@ Item {
                         objectName: "verifyButton"
                         text: qsTr("Verify")
                         highlighted: true
-                        enabled: !auditor.verifying
+                        enabled: !auditor.verification.verifying
                         Accessible.description: qsTr("Verifies the whole record from its stored bytes, every district in parallel")
                         onClicked: auditor.verify(0)
                     }
                     Button {
                         objectName: "cancelButton"
                         text: qsTr("Cancel")
-                        enabled: auditor.verifying
+                        enabled: auditor.verification.verifying
                         Accessible.description: qsTr("Stops the running verification")
                         onClicked: auditor.cancelVerification()
                     }
                     Button {
                         objectName: "firstFailureButton"
                         text: qsTr("First failure")
-                        enabled: auditor.failedCount > 0
+                        enabled: auditor.verification.failedCount > 0
                         Accessible.description: qsTr("Selects the first failed check")
                         onClicked: {
-                            const first = auditor.firstFailure()
+                            const first = auditor.verification.firstFailure()
                             if (first >= 0)
-                                auditor.selectCheck(first)
+                                auditor.verification.selectCheck(first)
                         }
                     }
 
@@ -119,24 +119,24 @@ Item {
                             AuditorText {
                                 visible: text !== ""
                                 kind: "heading"
-                                color: page.theme.statusColor(page.verdictWord)
-                                text: auditor.verdict === AuditorController.Passed ? "✓"
-                                      : auditor.verdict === AuditorController.Failed ? "✗" : ""
+                                color: page.theme.statusColor(page.verdictStatus)
+                                text: auditor.verification.verdict === Verification.Passed ? "✓"
+                                      : auditor.verification.verdict === Verification.Failed ? "✗" : ""
                                 Accessible.ignored: true
                             }
                             AuditorText {
                                 objectName: "verdictText"
                                 kind: "heading"
-                                color: page.theme.statusColor(page.verdictWord)
-                                text: auditor.verdictText
+                                color: page.theme.statusColor(page.verdictStatus)
+                                text: auditor.verification.verdictText
                             }
                         }
                         AuditorText {
                             objectName: "verdictCounts"
                             anchors.right: parent.right
                             muted: true
-                            text: qsTr("%1 passed · %2 failed").arg(auditor.passedCount)
-                                                               .arg(auditor.failedCount)
+                            text: qsTr("%1 passed · %2 failed").arg(auditor.verification.passedCount)
+                                                               .arg(auditor.verification.failedCount)
                         }
                     }
                 }
@@ -154,15 +154,15 @@ Item {
                         Layout.fillWidth: true
                         from: 0
                         to: 1
-                        value: auditor.progress
+                        value: auditor.verification.progress
                         Accessible.name: qsTr("Verification progress, all logs")
-                        Accessible.description: page.percent(auditor.progress)
+                        Accessible.description: page.percent(auditor.verification.progress)
                     }
                     AuditorText {
                         objectName: "overallProgressText"
                         Layout.preferredWidth: 48
                         horizontalAlignment: Text.AlignRight
-                        text: page.percent(auditor.progress)
+                        text: page.percent(auditor.verification.progress)
                     }
                 }
 
@@ -177,32 +177,35 @@ Item {
                     readonly property real itemWidth: (width - (columns - 1) * spacing) / columns
 
                     Repeater {
-                        model: auditor.logProgress
+                        model: auditor.verification.logProgress
 
                         RowLayout {
                             id: logRow
                             required property int index
-                            required property var modelData
+                            required property string name
+                            required property real done
+                            required property real total
+                            required property real fraction
                             objectName: "logProgress-" + index
                             width: logFlow.itemWidth
                             spacing: 6
                             Accessible.role: Accessible.ProgressBar
-                            Accessible.name: qsTr("Log %1: %2 of %3").arg(modelData.name)
-                                             .arg(page.count(modelData.done))
-                                             .arg(page.count(modelData.total))
+                            Accessible.name: qsTr("Log %1: %2 of %3").arg(name)
+                                             .arg(page.count(done))
+                                             .arg(page.count(total))
 
                             AuditorText {
                                 Layout.preferredWidth: 96
                                 elide: Text.ElideRight
                                 kind: "small"
-                                text: logRow.modelData.name
+                                text: logRow.name
                                 Accessible.ignored: true
                             }
                             ProgressBar {
                                 Layout.fillWidth: true
                                 from: 0
                                 to: 1
-                                value: logRow.modelData.fraction
+                                value: logRow.fraction
                                 Accessible.ignored: true
                             }
                             AuditorText {
@@ -210,8 +213,8 @@ Item {
                                 horizontalAlignment: Text.AlignRight
                                 kind: "small"
                                 muted: true
-                                text: qsTr("%1 / %2").arg(page.count(logRow.modelData.done))
-                                                     .arg(page.count(logRow.modelData.total))
+                                text: qsTr("%1 / %2").arg(page.count(logRow.done))
+                                                     .arg(page.count(logRow.total))
                                 Accessible.ignored: true
                             }
                         }
@@ -256,7 +259,7 @@ Item {
                             id: checksView
                             objectName: "checksView"
                             anchors.fill: parent
-                            model: auditor.checks
+                            model: auditor.verification.checks
                             Accessible.name: qsTr("Checks")
                             Accessible.description: qsTr("Every check of the verification with its scope, status, items checked and failures. Up and Down select a check; its details show on the right.")
 
@@ -268,9 +271,9 @@ Item {
                                 else if (event.key === Qt.Key_PageDown)
                                     page.selectRow(10)
                                 else if (event.key === Qt.Key_Home)
-                                    page.selectRow(-auditor.checks.count)
+                                    page.selectRow(-auditor.verification.checks.count)
                                 else if (event.key === Qt.Key_End)
-                                    page.selectRow(auditor.checks.count)
+                                    page.selectRow(auditor.verification.checks.count)
                                 else
                                     return
                                 event.accepted = true
@@ -282,10 +285,10 @@ Item {
                                 required property string checkId
                                 required property string name
                                 required property string scope
-                                required property string status
+                                required property int status  // an AuditStatus value
                                 required property double items
                                 required property double failureCount
-                                readonly property bool selected: index === auditor.selectedCheck
+                                readonly property bool selected: index === auditor.verification.selectedCheck
 
                                 objectName: "check-" + index
                                 width: checksView.width
@@ -301,7 +304,7 @@ Item {
                                                  .arg(rowStatus.label)
                                                  .arg(page.count(checkRow.items))
                                                  .arg(page.count(checkRow.failureCount))
-                                Accessible.onPressAction: auditor.selectCheck(checkRow.index)
+                                Accessible.onPressAction: auditor.verification.selectCheck(checkRow.index)
 
                                 // The selected row's accent edge.
                                 Rectangle {
@@ -363,7 +366,7 @@ Item {
                                     anchors.fill: parent
                                     onClicked: {
                                         checksView.forceActiveFocus()
-                                        auditor.selectCheck(checkRow.index)
+                                        auditor.verification.selectCheck(checkRow.index)
                                     }
                                 }
                             }
@@ -374,7 +377,7 @@ Item {
                             width: parent.width - 32
                             horizontalAlignment: Text.AlignHCenter
                             wrapMode: Text.WordWrap
-                            visible: auditor.checks.count === 0
+                            visible: auditor.verification.checks.count === 0
                             muted: true
                             text: qsTr("No checks yet. Press Verify to verify the record.")
                         }
@@ -389,10 +392,11 @@ Item {
                 SplitView.fillWidth: true
                 SplitView.minimumWidth: 320
 
-                readonly property var detail: auditor.selectedDetail
-                readonly property bool hasDetail: auditor.selectedCheck >= 0
-                                                  && detail !== undefined && detail.id !== undefined
-                readonly property var failures: hasDetail && detail.failures ? detail.failures : []
+                // A CheckDetail (check_row.hpp); its checkId is "" when no check is selected.
+                readonly property checkDetail detail: auditor.verification.selectedDetail
+                readonly property bool hasDetail: auditor.verification.selectedCheck >= 0
+                                                  && detail.checkId !== ""
+                readonly property var failures: hasDetail ? detail.failures : []
 
                 Accessible.role: Accessible.Grouping
                 Accessible.name: qsTr("Selected check")
@@ -416,7 +420,7 @@ Item {
                         kind: "heading"
                         wrapMode: Text.WrapAtWordBoundaryOrAnywhere
                         text: detailPanel.hasDetail
-                              ? "%1 %2 (%3)".arg(detailPanel.detail.id).arg(detailPanel.detail.name)
+                              ? "%1 %2 (%3)".arg(detailPanel.detail.checkId).arg(detailPanel.detail.name)
                                             .arg(page.scopeText(detailPanel.detail.scope))
                               : ""
                     }
@@ -427,7 +431,7 @@ Item {
 
                         StatusBadge {
                             objectName: "detailStatus"
-                            status: detailPanel.hasDetail ? detailPanel.detail.status : ""
+                            status: detailPanel.hasDetail ? detailPanel.detail.status : AuditStatus.NotVerified
                         }
                         AuditorText {
                             objectName: "detailFailureCount"
