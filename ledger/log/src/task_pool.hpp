@@ -23,8 +23,12 @@ public:
 
     unsigned size() const { return pool_.size(); }
 
+    // A task that throws ends the process (std::terminate, as an exception leaving a thread
+    // always did): the ledger fails stop. A sequencer caught half-way would hold its district
+    // for ever and every later submission would wait; a restart replays the durable log.
     void post(std::function<void()> task, TaskPriority priority = TaskPriority::bulk) {
-        pool_.post(std::move(task), static_cast<std::size_t>(priority));
+        pool_.post([task = std::move(task)]() noexcept { task(); },
+                   static_cast<std::size_t>(priority));
     }
 
     // For crypto::run_each (its tasks go to the bulk queue, the last).
