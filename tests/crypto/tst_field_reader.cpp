@@ -91,6 +91,11 @@ private slots:
         (void)r.text("known");
         QVERIFY(r.status().ok());  // status() does not look for unknown members
         expect_message(r.finish(), "bundle.json: $: unknown member \"extra\"");
+        // A hostile name is written as printable ASCII (a control byte, a bidi override).
+        const auto hostile = parse("{\"known\": \"k\", \"e\\u0007\\u202ex\": 1}");
+        json::FieldReader h(hostile, "bundle.json");
+        (void)h.text("known");
+        expect_message(h.finish(), "bundle.json: $: unknown member \"e\\x07\\xe2\\x80\\xaex\"");
     }
 
     void an_optional_member_read_counts_as_known() {

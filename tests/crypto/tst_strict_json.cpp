@@ -56,6 +56,19 @@ private slots:
         expect_refused("{\"q\\\"\\n\": 1, \"q\\\"\\n\": 2}",
                        "doc.json: line 1, column 20: the member \"q\\x22\\x0a\" appears twice in "
                        "one object");
+        // So is every byte above ASCII (a bidi override is one: U+202E, e2 80 ae), and a name
+        // over 64 bytes is cut: the message stays one line of printable ASCII (found by
+        // fuzz_json_rpc_response: a repeated non-ASCII name reached a JSON-RPC error).
+        expect_refused(
+            "{\"\xe2\x80\xae"
+            "ab\": 1, \"\xe2\x80\xae"
+            "ab\": 2}",
+            "doc.json: line 1, column 16: the member \"\\xe2\\x80\\xaeab\" appears "
+            "twice in one object");
+        const std::string long_name(70, 'n');
+        expect_refused("{\"" + long_name + "\": 1, \"" + long_name + "\": 2}",
+                       "doc.json: line 1, column 150: the member \"" + std::string(64, 'n') +
+                           "...\" appears twice in one object");
     }
 
     void refuses_more_values_than_the_limit() {

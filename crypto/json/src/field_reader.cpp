@@ -1,6 +1,8 @@
 // The typed field reader (field_reader.hpp): members by name and type, problems by JSON path.
 #include "psephos/json/field_reader.hpp"
 
+#include "psephos/json/strict_json.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -228,7 +230,7 @@ Status FieldReader::finish() {
     if (object_ != nullptr && ok()) {
         for (const auto& kv : *object_) {
             if (seen_.count(kv.key()) == 0) {
-                fail("unknown member \"" + std::string(kv.key()) + "\"");
+                fail("unknown member " + quote_member_name(kv.key()));
                 break;
             }
         }

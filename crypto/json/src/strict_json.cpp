@@ -129,31 +129,11 @@ private:
     std::string key_;
 };
 
-std::string quote(std::string_view name) {
-    std::string out = "\"";
-    std::size_t kept = 0;
-    for (const char c : name) {
-        if (++kept > 64) {
-            out += "…";
-            break;
-        }
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7F || c == '"' || c == '\\') {
-            static constexpr char hex[] = "0123456789abcdef";
-            out += "\\x";
-            out += hex[u >> 4];
-            out += hex[u & 15];
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
-}
-
 std::string reason(const StrictBuilder& builder, const bj::error_code& ec, const Limits& limits) {
     switch (builder.stop) {
         case Stop::duplicate:
-            return "the member " + quote(builder.duplicate_name) + " appears twice in one object";
+            return "the member " + quote_member_name(builder.duplicate_name) +
+                   " appears twice in one object";
         case Stop::too_many_values:
             return "more than " + std::to_string(limits.max_values) + " JSON values";
         case Stop::string_too_long:
@@ -170,6 +150,27 @@ std::string reason(const StrictBuilder& builder, const bj::error_code& ec, const
 }
 
 }  // namespace
+
+std::string quote_member_name(std::string_view name) {
+    std::string out = "\"";
+    std::size_t kept = 0;
+    for (const char c : name) {
+        if (++kept > 64) {
+            out += "...";
+            break;
+        }
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u >= 0x7F || c == '"' || c == '\\') {
+            static constexpr char hex[] = "0123456789abcdef";
+            out += "\\x";
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
 
 std::string position_of(std::string_view text, std::size_t offset) {
     offset = std::min(offset, text.size());

@@ -13,6 +13,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include "psephos/crypto/result.hpp"
@@ -39,6 +40,11 @@ struct Limits {
 // example `record.json: line 4, column 12: the member "logs" appears twice in one object`; the
 // position is where the parser stood when it saw the problem (just after the repeated name).
 // A text over max_bytes is refused before it is read (invalid_argument, no position).
+// A member name for a message: in double quotes, at most 64 bytes (then "..."), every byte
+// outside printable ASCII, a quote and a backslash written \xNN, so a hostile name can neither
+// break a line of a log nor reorder it on screen (bidi controls are UTF-8 bytes above 0x7F).
+std::string quote_member_name(std::string_view name);
+
 Result<boost::json::value> parse_strict(std::string_view text, std::string_view what,
                                         const Limits& limits = {});
 
