@@ -91,6 +91,94 @@ private slots:
         QVERIFY2(full.passed(), failed_checks(full).c_str());
     }
 
+    // The verifier reads record.json and manifest.json through the one field reader
+    // (crypto/json/field_reader.hpp): a member that is unknown, missing or of the wrong type
+    // fails V1 or V4 with the file and the member's JSON path.
+    void json_problems_name_the_file_and_path_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<QString>("to");
+        QTest::addColumn<QString>("check");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("record.json: unknown member")
+            << "record.json"
+            << "\"threshold\": 2,"
+            << "\"threshold\": 2, \"thresh0ld\": 2,"
+            << "V1"
+            << "record.json: $: unknown member \"thresh0ld\"";
+        QTest::newRow("record.json: a log's size a string")
+            << "record.json"
+            << "\"size\": 10,"
+            << "\"size\": \"10\","
+            << "V1"
+            << "record.json: $.logs[0].size: expected a whole number from 0, got a string";
+        QTest::newRow("record.json: a file entry cut short")
+            << "record.json"
+            << "\"path\": \"authority.bin\","
+            << "\"path\": \"authority.bin\"}, {"
+            << "V1"
+            << "record.json: $.files[0].bytes: is missing";
+        QTest::newRow("record.json: a hash in capitals")
+            << "record.json"
+            << "\"base_hash\": \"2ad5ed1e"
+            << "\"base_hash\": \"2AD5ED1E"
+            << "V1"
+            << "record.json: $.base_hash: expected 64 lower-case hex digits";
+        QTest::newRow("record.json: a witness not a string")
+            << "record.json"
+            << "\"threshold\": 2,"
+            << "\"threshold\": 2, \"witnesses\": [7],"
+            << "V1"
+            << "record.json: $.witnesses[0]: expected a string, got a number";
+        QTest::newRow("record.json: a station without districts")
+            << "record.json"
+            << "\"threshold\": 2,"
+            << "\"threshold\": 2, \"county\": {\"stations\": [{\"station_id\": \"s1\"}]},"
+            << "V1"
+            << "record.json: $.county.stations[0].districts: is missing";
+        QTest::newRow("manifest.json: unknown member of a contest")
+            << "manifest.json"
+            << "\"vote_for\": 1,"
+            << "\"vote_for\": 1, \"vote_against\": 0,"
+            << "V4"
+            << "manifest.json: $.contests[0]: unknown member \"vote_against\"";
+        QTest::newRow("manifest.json: vote_for a string")
+            << "manifest.json"
+            << "\"vote_for\": 1,"
+            << "\"vote_for\": \"1\","
+            << "V4"
+            << "manifest.json: $.contests[0].vote_for: expected a whole number from 0, got a "
+               "string";
+        QTest::newRow("manifest.json: a commitment not base64")
+            << "manifest.json"
+            << "\"commitments\": ["
+            << "\"commitments\": [7, "
+            << "V4"
+            << "manifest.json: $.ceremony.guardians[0].commitments[0]: expected canonical base64";
+    }
+    void json_problems_name_the_file_and_path() {
+        QFETCH(QString, file);
+        QFETCH(QString, from);
+        QFETCH(QString, to);
+        QFETCH(QString, check);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const fs::path copy = copy_of_tiny_record(fs::path(dir.path().toStdString()));
+        std::string text = read_text(copy / file.toStdString());
+        const std::size_t at = text.find(from.toStdString());
+        QVERIFY2(at != std::string::npos, qPrintable(from));
+        text.replace(at, from.size(), to.toStdString());
+        write_text(copy / file.toStdString(), text);
+        if (file != "record.json") redo_file_hash(copy, file.toStdString());
+        const VerifyReport report = verify_election_record(copy, {});
+        QVERIFY(!report.passed());
+        bool found = false;
+        for (const auto& c : report.checks)
+            if (c.id == check.toStdString())
+                for (const auto& f : c.failures) found = found || f == message.toStdString();
+        QVERIFY2(found, failed_checks(report).c_str());
+    }
+
     // One byte changed (flipped low bit) at sampled offsets of every file of the record: some
     // check fails each time. With record.json's hash of the file redone, a check other than V3
     // fails (for the files V3 does not cover alone, i.e. all but record.json itself).

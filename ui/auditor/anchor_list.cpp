@@ -1,7 +1,5 @@
 #include "anchor_list.hpp"
 
-#include <QDir>
-#include <QFile>
 #include <QFutureWatcher>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
@@ -11,6 +9,7 @@
 #include "psephos/bridge/json_rpc_client.hpp"
 #include "psephos/bridge/proof_bundle.hpp"
 #include "psephos/election/anchor_records.hpp"
+#include "psephos/ledger/ledger.hpp"
 #include "record_files.hpp"
 #include "utf8_text.hpp"
 
@@ -21,14 +20,16 @@ QByteArray bytes_of(const Hash32& h) {
     return QByteArray(reinterpret_cast<const char*>(h.bytes.data()), 32);
 }
 
-// The election log's roots by size, from the record's checkpoints.
-std::map<quint64, QByteArray> election_roots(const QString& path) {
+// The election log's roots by size, from the record's checkpoints (each note opened with the
+// election log's key by the reader; none if one does not open).
+std::map<quint64, QByteArray> election_roots(const record::RecordReader& reader) {
     std::map<quint64, QByteArray> roots;
-    for_each_frame(path, QStringLiteral("election/checkpoints.bin"), [&](const QByteArray& note) {
-        const QList<QByteArray> lines = note.split('\n');
-        if (lines.size() >= 3) roots[lines[1].toULongLong()] = QByteArray::fromBase64(lines[2]);
-        return true;
-    });
+    auto checkpoints = reader.checkpoints(ledger::election_log_name);
+    if (!checkpoints) return roots;
+    for (const auto& [size, note] : *checkpoints) {
+        const QList<QByteArray> lines = QByteArray::fromStdString(note).split('\n');
+        if (lines.size() >= 3) roots[size] = QByteArray::fromBase64(lines[2]);
+    }
     return roots;
 }
 
@@ -137,41 +138,41 @@ QVariant AnchorRow::value(int role) const {
 
 AnchorList::AnchorList(QObject* parent) : QObject(parent) {}
 
-void AnchorList::load(const QString& path, const QByteArray& base_hash) {
+void AnchorList::load(const QString& path, const record::RecordReader& reader,
+                      const QByteArray& base_hash) {
     m_path = path;
     std::vector<AnchorRow> rows;
-    if (!QFile::exists(QDir(path).filePath(QStringLiteral("bridge/records.bin")))) {
+    if (!reader.status(ledger::bridge_log_name)) {
         m_rows.setRows(std::move(rows));
         return;
     }
-    const std::map<quint64, QByteArray> roots = election_roots(path);
+    const std::map<quint64, QByteArray> roots = election_roots(reader);
     std::map<quint64, std::size_t> row_of_intent;
-    quint64 index = 0;
-    for_each_frame(path, QStringLiteral("bridge/records.bin"), [&](const QByteArray& frame) {
-        const quint8 type = frame.isEmpty() ? 0 : quint8(frame[0]);
-        if (type == 0x11) {
-            if (auto intent = election::decode_anchor_intent(span(frame))) {
-                row_of_intent[index] = rows.size();
-                rows.push_back(intent_row(intent.value(), index, base_hash, roots));
-            }
-        } else if (type == 0x12) {
-            if (auto tx = election::decode_anchor_transaction(span(frame))) {
-                auto it = row_of_intent.find(tx.value().intent_index);
-                if (it != row_of_intent.end())
-                    rows[it->second].txHash = hex(tx.value().transaction_id);
-            }
-        } else if (type == 0x13) {
-            if (auto c = election::decode_anchor_confirmation(span(frame))) {
-                auto it = row_of_intent.find(c.value().intent_index);
-                if (it != row_of_intent.end()) {
-                    rows[it->second].block = QString::number(c.value().block_number);
-                    rows[it->second].confirmations = static_cast<int>(c.value().confirmations);
+    // A bridge log that does not match record.json is still shown (V28 judges it).
+    (void)reader.for_each_record(
+        ledger::bridge_log_name, [&](std::uint64_t index, const Bytes& frame) {
+            const std::uint8_t type = frame.empty() ? 0 : frame[0];
+            if (type == 0x11) {
+                if (auto intent = election::decode_anchor_intent(frame)) {
+                    row_of_intent[index] = rows.size();
+                    rows.push_back(intent_row(intent.value(), index, base_hash, roots));
+                }
+            } else if (type == 0x12) {
+                if (auto tx = election::decode_anchor_transaction(frame)) {
+                    auto it = row_of_intent.find(tx.value().intent_index);
+                    if (it != row_of_intent.end())
+                        rows[it->second].txHash = hex(tx.value().transaction_id);
+                }
+            } else if (type == 0x13) {
+                if (auto c = election::decode_anchor_confirmation(frame)) {
+                    auto it = row_of_intent.find(c.value().intent_index);
+                    if (it != row_of_intent.end()) {
+                        rows[it->second].block = QString::number(c.value().block_number);
+                        rows[it->second].confirmations = static_cast<int>(c.value().confirmations);
+                    }
                 }
             }
-        }
-        ++index;
-        return true;
-    });
+        });
     m_rows.setRows(std::move(rows));
 }
 

@@ -10,6 +10,7 @@
 
 #include "audit_status.hpp"
 #include "auditor_lists.hpp"
+#include "psephos/record/record_reader.hpp"
 
 namespace psephos::ui {
 
@@ -62,9 +63,9 @@ public:
     const std::vector<AnchorRow>& anchorRows() const { return m_rows.rows(); }
     bool checking() const { return m_checking; }
 
-    // Reads the anchors of the record in `path` whose record.json gives base_hash; none without a
-    // bridge log. Each starts "not verified" and not asked.
-    void load(const QString& path, const QByteArray& base_hash);
+    // Reads the anchors of the record in `path` through its reader, for the election whose base
+    // hash is base_hash; none without a bridge log. Each starts "not verified" and not asked.
+    void load(const QString& path, const record::RecordReader& reader, const QByteArray& base_hash);
     // No record is open (the rows stay, unasked-for): checkOnChain does nothing.
     void forgetRecord() { m_path.clear(); }
     // V28's status in the last verification, for every row.

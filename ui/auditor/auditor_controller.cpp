@@ -36,7 +36,7 @@ bool AuditorController::openRecord(const QString& path_in) {
     }
     const QString path = QDir::cleanPath(path_in.trimmed());
     if (!m_record.open(path)) {
-        m_tracking.setRecord({}, {});
+        m_tracking.setRecord({});
         m_anchors.forgetRecord();
         setMessage(m_record.loadError());
         return false;
@@ -45,10 +45,10 @@ bool AuditorController::openRecord(const QString& path_in) {
     m_verification.reset(m_record.logs());
     showVerification();
     m_tracking.clear();
-    m_anchors.load(path, m_record.baseHash());
+    m_anchors.load(path, *m_record.reader(), m_record.baseHash());
     m_authority.readRecord(path);
     m_witnesses.clearReport();
-    m_tracking.setRecord(path, m_record.districtIds());
+    m_tracking.setRecord(path);
     setMessage(tr("Opened %1: %2 districts, %3 ballots cast, %4 challenged.")
                    .arg(path)
                    .arg(m_record.districtRows().size())

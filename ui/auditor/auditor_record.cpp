@@ -12,7 +12,6 @@
 #include <map>
 #include <utility>
 
-#include "psephos/crypto/record_file.hpp"
 #include "psephos/election/election_manifest.hpp"
 #include "record_files.hpp"
 #include "utf8_text.hpp"
@@ -117,6 +116,7 @@ QStringList AuditorRecord::districtIds() const {
 
 bool AuditorRecord::fail(const QString& path, const QString& why) {
     m_loaded = false;
+    m_reader.reset();
     m_loadError = why;
     m_path = path;
     emit changed();
@@ -127,27 +127,20 @@ bool AuditorRecord::fail(const QString& path, const QString& why) {
 bool AuditorRecord::open(const QString& path) {
     const QDir dir(path);
     if (path.isEmpty() || !dir.exists()) return fail(path, tr("%1: no such directory").arg(path));
-    auto record = read_json(path, QStringLiteral("record.json"));
-    if (!record)
-        return fail(path, tr("%1 is not an election record (no readable record.json: %2)")
-                              .arg(path, q(record.error().message)));
-    const QJsonObject& r = record.value();
-    if (!r.value(QStringLiteral("format"))
-             .toString()
-             .startsWith(QStringLiteral("psephos-election-record")))
-        return fail(path, tr("%1: record.json is not a Psephos election record (format '%2')")
-                              .arg(path, r.value(QStringLiteral("format")).toString()));
-
-    auto manifest_json =
-        crypto::read_record_file(path.toStdString(), "manifest.json", election::max_manifest_bytes);
-    if (!manifest_json) return fail(path, tr("%1: %2").arg(path, q(manifest_json.error().message)));
-    auto manifest = election::parse_manifest(std::string_view(
-        reinterpret_cast<const char*>(manifest_json->data()), manifest_json->size()));
-    if (!manifest)
-        return fail(path, tr("%1: manifest.json: %2").arg(path, q(manifest.error().message)));
-    const election::ElectionManifest& m = manifest.value();
+    auto reader = record::RecordReader::open(path.toStdString());
+    if (!reader)
+        return fail(
+            path,
+            tr("%1 is not a readable election record: %2").arg(path, q(reader.error().message)));
+    const QString format = q(reader->format());
+    if (!format.startsWith(QStringLiteral("psephos-election-record")))
+        return fail(
+            path,
+            tr("%1: record.json is not a Psephos election record (format '%2')").arg(path, format));
 
     // Everything read: replace the previous record.
+    m_reader.emplace(std::move(reader).value());
+    const election::ElectionManifest& m = m_reader->election().manifest;
     m_path = path;
     m_loadError.clear();
     ++m_countingRuns;
@@ -158,14 +151,14 @@ bool AuditorRecord::open(const QString& path) {
                           ? q(m.start_date)
                           : q(m.start_date) + QStringLiteral(" – ") + q(m.end_date);
     m_guardians = tr("threshold %1 of %2 guardians").arg(m.threshold).arg(m.guardian_count);
-    m_baseHash = QByteArray::fromHex(r.value(QStringLiteral("base_hash")).toString().toLatin1());
+    const Hash32& base_hash = m_reader->election().base_hash;
+    m_baseHash = QByteArray(reinterpret_cast<const char*>(base_hash.bytes.data()),
+                            static_cast<qsizetype>(base_hash.bytes.size()));
 
     m_logs.clear();
     std::map<QString, quint64> log_sizes;
-    for (const QJsonValue& v : r.value(QStringLiteral("logs")).toArray()) {
-        const QJsonObject log = v.toObject();
-        Log entry{log.value(QStringLiteral("name")).toString(),
-                  static_cast<quint64>(log.value(QStringLiteral("size")).toDouble())};
+    for (const record::RecordLog& log : m_reader->logs()) {
+        Log entry{q(log.name), log.size};
         log_sizes[entry.name] = entry.size;
         m_logs.push_back(entry);
     }
@@ -229,14 +222,16 @@ void AuditorRecord::countBallots(const QStringList& districts) {
     const int run = m_countingRuns;
     auto work = [path, districts] {
         std::map<QString, std::pair<int, int>> counts;
+        // Its own reader: a RecordReader is not shared between threads.
+        auto reader = record::RecordReader::open(path.toStdString());
         for (const QString& id : districts) {
             int cast = 0, challenged = 0;
-            for_each_frame(path, QStringLiteral("districts/%1/records.bin").arg(id),
-                           [&](const QByteArray& f) {
-                               if (!f.isEmpty() && quint8(f[0]) == 0x02) ++cast;
-                               if (!f.isEmpty() && quint8(f[0]) == 0x03) ++challenged;
-                               return true;
-                           });
+            // A log that does not match record.json is still counted (psephos verify judges it).
+            if (reader)
+                (void)reader->for_each_record(id.toStdString(), [&](std::uint64_t, const Bytes& f) {
+                    if (!f.empty() && f[0] == 0x02) ++cast;
+                    if (!f.empty() && f[0] == 0x03) ++challenged;
+                });
             counts[id] = {cast, challenged};
         }
         return counts;

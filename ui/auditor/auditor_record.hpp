@@ -12,9 +12,11 @@
 #include <QString>
 #include <QStringList>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "auditor_lists.hpp"
+#include "psephos/record/record_reader.hpp"
 #include "record_rows.hpp"
 
 namespace psephos::ui {
@@ -73,10 +75,14 @@ public:
     const std::vector<ResultRow>& resultRows() const { return m_results.rows(); }
     QStringList districtIds() const;
     const std::vector<Log>& logs() const { return m_logs; }
-    // record.json's base hash (the anchors' payloads commit to it).
+    // The election's base hash, from its manifest (the anchors' payloads commit to it).
     QByteArray baseHash() const { return m_baseHash; }
+    // The open record's reader (record::RecordReader, the one reader of a published record);
+    // null when none is open. For the GUI thread only: a worker opens its own.
+    const record::RecordReader* reader() const { return m_reader ? &*m_reader : nullptr; }
 
-    // Reads the record's summary (record.json, manifest.json, results.json); false with
+    // Reads the record's summary (record.json and manifest.json through record::RecordReader,
+    // results.json); false with
     // loadError on a directory that is not a record (the previous record is then closed). Adds it
     // to the recent records.
     bool open(const QString& path);
@@ -98,6 +104,7 @@ private:
     void countBallots(const QStringList& districts);
 
     QString m_path;
+    std::optional<record::RecordReader> m_reader;
     bool m_loaded = false;
     QString m_loadError;
     QStringList m_recent;

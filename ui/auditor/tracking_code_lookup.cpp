@@ -10,7 +10,7 @@
 #include "psephos/bridge/proof_bundle.hpp"
 #include "psephos/crypto/secure_file.hpp"
 #include "psephos/election/encrypted_ballot.hpp"
-#include "record_files.hpp"
+#include "psephos/record/record_reader.hpp"
 #include "utf8_text.hpp"
 
 namespace psephos::ui {
@@ -21,40 +21,28 @@ struct Found {
     bool challenged = false;
     QString district;
     quint64 index = 0;
+    QString error;  // the logs could not be searched
 };
 
-// Streams every district log once (bounded memory); each ballot's tracking code is re-derived from
-// its bytes (docs/encoding.md §5).
-Found scan(const QString& path, const QStringList& districts,
-           const std::array<std::uint8_t, 20>& wanted) {
+// Every district log streamed once through the record's reader (bounded memory); each ballot's
+// tracking code is re-derived from its bytes (docs/encoding.md §5).
+Found scan(const QString& path, const std::array<std::uint8_t, 20>& wanted) {
     Found result;
-    for (const QString& district : districts) {
-        quint64 index = 0;
-        for_each_frame(path, QStringLiteral("districts/%1/records.bin").arg(district),
-                       [&](const QByteArray& frame) {
-                           const quint8 type = frame.isEmpty() ? 0 : quint8(frame[0]);
-                           std::optional<election::EncryptedBallot> ballot;
-                           if (type == 0x02) {
-                               if (auto b = election::decode_ballot(span(frame)))
-                                   ballot = std::move(b).value();
-                           } else if (type == 0x03) {
-                               if (auto b = election::decode_challenged_ballot(span(frame)))
-                                   ballot = std::move(b).value().ballot;
-                           }
-                           if (ballot) {
-                               const Hash32 h = election::next_tracking_code(
-                                   ballot->previous_tracking_code,
-                                   election::compute_ballot_hash(*ballot));
-                               if (std::equal(wanted.begin(), wanted.end(), h.bytes.begin())) {
-                                   result = {true, type == 0x03, district, index};
-                                   return false;
-                               }
-                           }
-                           ++index;
-                           return true;
-                       });
-        if (result.found) break;
+    auto reader = record::RecordReader::open(path.toStdString());
+    if (!reader) {
+        result.error = q(reader.error().message);
+        return result;
     }
+    auto match = reader->find_tracking_code(wanted);
+    if (!match) {
+        if (match.error().code != ErrorCode::not_found) result.error = q(match.error().message);
+        return result;
+    }
+    const ledger::TrackingCodeEntry& entry = match->second;
+    result.found = true;
+    result.challenged = entry.challenged;
+    result.district = q(reader->election().manifest.districts.at(entry.district_index).id);
+    result.index = entry.index;
     return result;
 }
 
@@ -94,10 +82,7 @@ Exported write_proof_bundle(const std::filesystem::path& dir, const std::string&
 
 TrackingCodeLookup::TrackingCodeLookup(QObject* parent) : QObject(parent) {}
 
-void TrackingCodeLookup::setRecord(const QString& path, const QStringList& districts) {
-    m_path = path;
-    m_districts = districts;
-}
+void TrackingCodeLookup::setRecord(const QString& path) { m_path = path; }
 
 void TrackingCodeLookup::clear() {
     m_query.clear();
@@ -126,7 +111,6 @@ void TrackingCodeLookup::lookup(const QString& code) {
     m_text = tr("Searching the district logs for %1…").arg(code);
     emit changed();
     const QString path = m_path;
-    const QStringList districts = m_districts;
     const std::array<std::uint8_t, 20> wanted = prefix.value();
     auto* watcher = new QFutureWatcher<Found>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, code] {
@@ -146,14 +130,15 @@ void TrackingCodeLookup::lookup(const QString& code) {
                                   : tr("%1 is a cast ballot in district %2, record %2#%3.")
                                         .arg(code, r.district)
                                         .arg(r.index);
+        } else if (!r.error.isEmpty()) {
+            m_text = tr("The record's logs cannot be searched for %1: %2").arg(code, r.error);
         } else {
             m_text = tr("%1 is not in this record.").arg(code);
         }
         emit changed();
     });
-    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(), [path, districts, wanted] {
-        return scan(path, districts, wanted);
-    }));
+    watcher->setFuture(QtConcurrent::run(QThreadPool::globalInstance(),
+                                         [path, wanted] { return scan(path, wanted); }));
 }
 
 void TrackingCodeLookup::exportProofBundle(const QString& code, const QString& path) {

@@ -39,8 +39,8 @@ public:
     double index() const { return static_cast<double>(m_index); }
     QString text() const { return m_text; }
 
-    // The record to search (empty: none open) and its districts' ids.
-    void setRecord(const QString& path, const QStringList& districts);
+    // The record to search (empty: none open).
+    void setRecord(const QString& path);
     // Forgets the last look-up (another record was opened).
     void clear();
 
@@ -56,7 +56,6 @@ signals:
 
 private:
     QString m_path;
-    QStringList m_districts;
     QString m_query;
     bool m_searching = false;
     bool m_found = false;

@@ -79,6 +79,7 @@ Result<RecordReader> RecordReader::open(const std::filesystem::path& dir) {
     const json::value doc = std::move(parsed).value();
     const std::string what = (dir / "record.json").string();
     psephos::json::FieldReader top(doc, what);
+    r.format_ = top.text("format");
     const json::array* logs = top.array("logs", max_record_json_bytes);
     PSEPHOS_TRY(top.status());
     auto manifest_file =

@@ -68,75 +68,68 @@ std::map<std::uint64_t, Hash32> read_station_notes(const fs::path& dir, const st
     return roots;
 }
 
-bool keys_in_order(const json::object& o, const std::vector<std::string_view>& names) {
-    if (o.size() != names.size()) return false;
-    std::size_t i = 0;
-    for (const auto& member : o)
-        if (member.key() != names[i++]) return false;
-    return true;
-}
-
 }  // namespace
 
-bool Verifier::read_attestation_members(Outcome& v1) {
-    if (!record_.is_object()) return true;
-    const json::object& o = record_.get_object();
+// The county's stations: each with its own reader, so that V1 names every station that does not
+// read; a station's districts go to attestations_.station_of.
+bool Verifier::read_county_station(const json::value& v, std::size_t i, Outcome& v1) {
+    FieldReader s(v, "record.json", psephos::json::element_path("$.county.stations", i));
+    const std::string station_id = s.text("station_id");
+    const json::array* districts = s.array("districts", max_record_json_bytes);
+    if (s.ok() && !is_id(station_id)) s.fail_at("station_id", "is not an id");
+    std::vector<std::pair<std::string, StationDistrict>> entries;
+    for (std::size_t j = 0; districts != nullptr && j < districts->size(); ++j) {
+        FieldReader e = s.element((*districts)[j], j, s.path_of("districts"));
+        std::string district = e.text("district_id");
+        StationDistrict entry{station_id, e.text("verifier_key"), {}};
+        if (!e.finish()) break;
+        if (auto key = parse_verifier_key(entry.key_text)) entry.key = *key;
+        if (!is_id(district) || attestations_.station_of.count(district) != 0) {
+            e.fail_at("district_id", "'" + district + "' is not an id or is listed twice");
+            break;
+        }
+        attestations_.station_of.emplace(std::move(district), std::move(entry));
+    }
+    const Status read = s.finish();
+    if (!read) v1.fail(read.error().message);
+    return read.ok();
+}
+
+bool Verifier::read_attestation_members(const json::value& index, Outcome& v1) {
+    FieldReader top(index, "record.json");
     bool usable = true;
-    if (const json::value* county = o.if_contains("county")) {
+    if (top.has("county")) {
         attestations_.county = true;
-        const json::object* c = county->if_object();
-        const json::array* stations =
-            c && keys_in_order(*c, {"stations"}) ? c->at("stations").if_array() : nullptr;
-        if (!stations) {
-            v1.fail("record.json: county is not {\"stations\": [...]}");
+        FieldReader county = top.object("county");
+        const json::array* stations = county.array("stations", max_record_json_bytes);
+        if (const Status read = county.finish(); !read) {
+            v1.fail(read.error().message);
             return false;
         }
-        for (std::size_t i = 0; i < stations->size(); ++i) {
-            const std::string at = "record.json: county.stations[" + std::to_string(i) + "]";
-            const json::object* s = (*stations)[i].if_object();
-            if (!s || !keys_in_order(*s, {"station_id", "districts"}) ||
-                !s->at("station_id").is_string() || !s->at("districts").is_array()) {
-                v1.fail(at + ": not {\"station_id\", \"districts\"}");
-                usable = false;
-                continue;
-            }
-            const std::string station_id = as_string(s->at("station_id"));
-            if (!is_id(station_id)) v1.fail(at + ": station_id is not an id");
-            for (const auto& d : s->at("districts").get_array()) {
-                const json::object* e = d.if_object();
-                if (!e || !keys_in_order(*e, {"district_id", "verifier_key"}) ||
-                    !e->at("district_id").is_string() || !e->at("verifier_key").is_string()) {
-                    v1.fail(at + ": a district is not {\"district_id\", \"verifier_key\"}");
-                    usable = false;
-                    continue;
-                }
-                const std::string district = as_string(e->at("district_id"));
-                StationDistrict entry{station_id, as_string(e->at("verifier_key")), {}};
-                if (auto key = parse_verifier_key(entry.key_text)) entry.key = *key;
-                if (!is_id(district) ||
-                    !attestations_.station_of.emplace(district, std::move(entry)).second) {
-                    v1.fail(at + ": district '" + district + "' is not an id or is listed twice");
-                    usable = false;
-                }
-            }
-        }
+        for (std::size_t i = 0; i < stations->size(); ++i)
+            usable = read_county_station((*stations)[i], i, v1) && usable;
     }
-    if (const json::value* witnesses = o.if_contains("witnesses")) {
+    if (top.has("witnesses")) {
         attestations_.witnesses = true;
-        if (!witnesses->is_array()) {
-            v1.fail("record.json: witnesses is not an array");
+        const json::array* witnesses = top.array("witnesses", max_record_json_bytes);
+        if (witnesses == nullptr) {
+            v1.fail(top.status().error().message);
             return false;
         }
         std::set<std::string> names;
-        for (const auto& w : witnesses->get_array()) {
-            auto key = w.is_string() ? crypto::CosignerKey::parse(as_string(w))
-                                     : Result<crypto::CosignerKey>(
-                                           make_error(ErrorCode::invalid_encoding, "not a string"));
+        for (std::size_t i = 0; i < witnesses->size(); ++i) {
+            const json::value& w = (*witnesses)[i];
+            const std::string at = "record.json: " + psephos::json::element_path("$.witnesses", i);
+            auto key = w.is_string()
+                           ? crypto::CosignerKey::parse(std::string_view(w.get_string()))
+                           : Result<crypto::CosignerKey>(make_error(
+                                 ErrorCode::invalid_encoding,
+                                 "expected a string, got " + psephos::json::describe_kind(w)));
             if (!key) {
-                v1.fail("record.json: witnesses: " + key.error().message);
+                v1.fail(at + ": " + key.error().message);
                 usable = false;
             } else if (!names.insert(key->name).second) {
-                v1.fail("record.json: witnesses: '" + key->name + "' is listed twice");
+                v1.fail(at + ": '" + key->name + "' is listed twice");
                 usable = false;
             } else {
                 attestations_.witness_keys.push_back(std::move(key).value());
@@ -216,7 +209,7 @@ void Verifier::check_equivocations() {
         v33.fail(frames.open_error());
         return;
     }
-    const std::string& election_id = as_string(record_.at("election_id"));
+    const std::string& election_id = record_.election_id;
     Bytes frame;
     std::string error;
     std::uint64_t j = 0;

@@ -5,26 +5,35 @@
 #include <set>
 
 #include "psephos/crypto/schnorr_proof.hpp"
+#include "psephos/json/strict_json.hpp"
 #include "verifier_impl.hpp"
 
 namespace psephos::verifier::detail {
 
 namespace {
 
-Bytes encode_localized(const json::object& o, std::string_view text_key,
-                       std::string_view translations_key, std::string& error) {
+constexpr std::size_t max_listed = max_manifest_file_bytes;  // the file's size bounds the lists
+
+// A text and its optional translations (language → text), in the encoding's order.
+Bytes encode_localized(FieldReader& r, std::string_view text_key,
+                       std::string_view translations_key) {
     Bytes out;
     auto append = [&](const Bytes& b) { out.insert(out.end(), b.begin(), b.end()); };
-    const json::value* t = o.if_contains(text_key);
-    if (!t || !t->is_string()) error = std::string(text_key) + " is not a string";
-    append(text_field(t && t->is_string() ? std::string_view(t->get_string()) : ""));
+    append(text_field(r.text(text_key)));
     std::vector<std::pair<std::string, std::string>> tr;
-    if (const json::value* x = o.if_contains(translations_key)) {
+    if (const json::value* x = r.get_optional(translations_key)) {
         if (!x->is_object()) {
-            error = std::string(translations_key) + " is not an object";
+            r.fail_at(translations_key,
+                      "expected an object, got " + psephos::json::describe_kind(*x));
         } else {
-            for (const auto& kv : x->get_object())
-                tr.emplace_back(std::string(kv.key()), as_string(kv.value()));
+            for (const auto& kv : x->get_object()) {
+                if (!kv.value().is_string())
+                    r.fail_at(translations_key, psephos::json::quote_member_name(kv.key()) +
+                                                    ": expected a string, got " +
+                                                    psephos::json::describe_kind(kv.value()));
+                else
+                    tr.emplace_back(std::string(kv.key()), std::string(kv.value().get_string()));
+            }
         }
     }
     std::sort(tr.begin(), tr.end());
@@ -36,110 +45,121 @@ Bytes encode_localized(const json::object& o, std::string_view text_key,
     return out;
 }
 
-// docs/election-record.md §3.7: manifest.json field for field in the encoding of §3.
+// A member that is a whole number below 2^32.
+std::uint32_t read_u32(FieldReader& r, std::string_view name) {
+    const std::uint64_t n = r.number(name);
+    if (n > 0xFFFFFFFFULL) {
+        r.fail_at(name, "expected a number below 2^32");
+        return 0;
+    }
+    return static_cast<std::uint32_t>(n);
+}
+
+// A list of strings, each as `decode` makes it (nullopt: not what `expected` says).
+template <class Decode>
+void read_strings(FieldReader& r, std::string_view name, std::string_view expected,
+                  const Decode& decode) {
+    const json::array* list = r.array(name, max_listed);
+    for (std::size_t i = 0; list != nullptr && i < list->size(); ++i) {
+        const json::value& x = (*list)[i];
+        if (!x.is_string() || !decode(std::string_view(x.get_string()))) {
+            r.fail_at(std::string(name) + "[" + std::to_string(i) + "]",
+                      "expected " + std::string(expected));
+            return;
+        }
+    }
+}
+
+// A list's size as the encoding's u32 count.
+void append_count(Bytes& out, const json::array* list) {
+    append_u32_be(out, static_cast<std::uint32_t>(list ? list->size() : 0));
+}
+
+// docs/election-record.md §3.7: manifest.json field for field in the encoding of §3; its
+// members are exactly those docs/election-manifest.md names (the manifest's own reader's).
+// The first problem, "manifest.json: <JSON path>: <reason>", or an empty string.
 std::string encode_manifest_json(const json::value& j, Bytes& out) {
-    std::string error;
     auto append = [&](const Bytes& b) { out.insert(out.end(), b.begin(), b.end()); };
-    auto str = [&](const json::value& v, const char* k) {
-        const json::value* x = v.is_object() ? v.get_object().if_contains(k) : nullptr;
-        if (!x || !x->is_string()) {
-            if (error.empty()) error = std::string(k) + " is missing or not a string";
-            return std::string();
-        }
-        return std::string(x->get_string());
-    };
-    auto arr = [&](const json::value& v, const char* k) -> const json::array& {
-        static const json::array empty;
-        const json::value* x = v.is_object() ? v.get_object().if_contains(k) : nullptr;
-        if (!x || !x->is_array()) {
-            if (error.empty()) error = std::string(k) + " is missing or not an array";
-            return empty;
-        }
-        return x->get_array();
-    };
-    auto num = [&](const json::value& v, const char* k) -> std::uint32_t {
-        const json::value* x = v.is_object() ? v.get_object().if_contains(k) : nullptr;
-        const auto n = x ? as_u64(*x) : std::nullopt;
-        if (!n || *n > 0xFFFFFFFFULL) {
-            if (error.empty()) error = std::string(k) + " is missing or not a number";
-            return 0;
-        }
-        return static_cast<std::uint32_t>(*n);
-    };
-    auto b64 = [&](const json::value& v) {
-        auto b = from_base64(v.is_string() ? std::string_view(v.get_string()) : "");
-        if (!b) {
-            if (error.empty()) error = "a key or proof is not base64";
-            return Bytes();
-        }
-        return b.value();
-    };
-    if (!j.is_object()) return "not an object";
-    if (str(j, "format") != "psephos-election-manifest-v1") return "format";
+    FieldReader m(j, "manifest.json");
+    if (m.ok() && m.text("format") != "psephos-election-manifest-v1" && m.ok())
+        m.fail_at("format", "expected \"psephos-election-manifest-v1\"");
     out = {0x01, 0x01};
-    append(text_field(str(j, "election_id")));
-    append(text_field(str(j, "name")));
-    append(text_field(str(j, "start_date")));
-    append(text_field(str(j, "end_date")));
-    const auto& districts = arr(j, "districts");
-    append_u32_be(out, static_cast<std::uint32_t>(districts.size()));
-    for (const auto& d : districts) {
-        append(text_field(str(d, "id")));
-        append(text_field(str(d, "name")));
+    for (const char* k : {"election_id", "name", "start_date", "end_date"})
+        append(text_field(m.text(k)));
+    const json::array* districts = m.array("districts", max_listed);
+    append_count(out, districts);
+    for (std::size_t i = 0; districts != nullptr && i < districts->size(); ++i) {
+        FieldReader d = m.element((*districts)[i], i, m.path_of("districts"));
+        append(text_field(d.text("id")));
+        append(text_field(d.text("name")));
+        if (!d.finish()) break;
     }
-    const auto& contests = arr(j, "contests");
-    append_u32_be(out, static_cast<std::uint32_t>(contests.size()));
-    for (const auto& c : contests) {
-        append(text_field(str(c, "id")));
-        if (!c.is_object()) return "a contest is not an object";
-        append(encode_localized(c.get_object(), "title", "title_translations", error));
-        const std::string kind = str(c, "kind");
+    const json::array* contests = m.array("contests", max_listed);
+    append_count(out, contests);
+    for (std::size_t i = 0; contests != nullptr && i < contests->size(); ++i) {
+        FieldReader c = m.element((*contests)[i], i, m.path_of("contests"));
+        append(text_field(c.text("id")));
+        append(encode_localized(c, "title", "title_translations"));
+        const std::string kind = c.text("kind");
         out.push_back(kind == "candidate" ? 1 : kind == "ballot_measure" ? 2 : 0);
-        append_u32_be(out, num(c, "vote_for"));
-        const auto& options = arr(c, "options");
-        append_u32_be(out, static_cast<std::uint32_t>(options.size()));
-        for (const auto& o : options) {
-            append(text_field(str(o, "id")));
-            if (!o.is_object()) return "an option is not an object";
-            append(encode_localized(o.get_object(), "label", "label_translations", error));
+        append_u32_be(out, read_u32(c, "vote_for"));
+        const json::array* options = c.array("options", max_listed);
+        append_count(out, options);
+        for (std::size_t k = 0; options != nullptr && k < options->size(); ++k) {
+            FieldReader o = c.element((*options)[k], k, c.path_of("options"));
+            append(text_field(o.text("id")));
+            append(encode_localized(o, "label", "label_translations"));
+            if (!o.finish()) break;
         }
+        if (!c.finish()) break;
     }
-    const auto& styles = arr(j, "ballot_styles");
-    append_u32_be(out, static_cast<std::uint32_t>(styles.size()));
-    for (const auto& s : styles) {
-        append(text_field(str(s, "id")));
+    const json::array* styles = m.array("ballot_styles", max_listed);
+    append_count(out, styles);
+    for (std::size_t i = 0; styles != nullptr && i < styles->size(); ++i) {
+        FieldReader s = m.element((*styles)[i], i, m.path_of("ballot_styles"));
+        append(text_field(s.text("id")));
         for (const char* k : {"districts", "contests"}) {
-            const auto& list = arr(s, k);
-            append_u32_be(out, static_cast<std::uint32_t>(list.size()));
-            for (const auto& x : list) append(text_field(as_string(x)));
+            const json::array* list = s.array(k, max_listed);
+            read_strings(s, k, "a string", [](std::string_view) { return true; });
+            append_count(out, list);
+            for (std::size_t x = 0; list != nullptr && x < list->size(); ++x)
+                if ((*list)[x].is_string())
+                    append(text_field(std::string_view((*list)[x].get_string())));
         }
+        if (!s.finish()) break;
     }
-    const json::value* g = j.get_object().if_contains("guardians");
-    if (!g) return "guardians missing";
-    append_u32_be(out, num(*g, "count"));
-    append_u32_be(out, num(*g, "threshold"));
-    const json::value* ceremony = j.get_object().if_contains("ceremony");
-    if (!ceremony || !ceremony->is_object()) return "ceremony missing";
+    FieldReader g = m.object("guardians");
+    append_u32_be(out, read_u32(g, "count"));
+    append_u32_be(out, read_u32(g, "threshold"));
+    (void)g.finish();
+    FieldReader ceremony = m.object("ceremony");
     out.push_back(0x01);
-    append(b64(ceremony->get_object().contains("joint_key") ? ceremony->at("joint_key")
-                                                            : json::value()));
-    const auto& guardians = arr(*ceremony, "guardians");
-    append_u32_be(out, static_cast<std::uint32_t>(guardians.size()));
-    for (const auto& gd : guardians) {
-        append_u32_be(out, num(gd, "index"));
-        append(b64(gd.is_object() && gd.get_object().contains("identity_key")
-                       ? gd.at("identity_key")
-                       : json::value()));
-        const auto& commitments = arr(gd, "commitments");
-        const auto& proofs = arr(gd, "proofs");
-        if (commitments.size() != proofs.size()) return "commitments and proofs differ in number";
+    append(ceremony.base64("joint_key"));
+    const json::array* guardians = ceremony.array("guardians", max_listed);
+    append_count(out, guardians);
+    for (std::size_t i = 0; guardians != nullptr && i < guardians->size(); ++i) {
+        FieldReader gd = ceremony.element((*guardians)[i], i, ceremony.path_of("guardians"));
+        append_u32_be(out, read_u32(gd, "index"));
+        append(gd.base64("identity_key"));
+        const auto is_base64 = [](std::string_view t) { return from_base64(t).ok(); };
+        read_strings(gd, "commitments", "canonical base64", is_base64);
+        read_strings(gd, "proofs", "canonical base64", is_base64);
+        if (!gd.finish()) break;
+        const json::array& commitments = gd.get("commitments")->get_array();
+        const json::array& proofs = gd.get("proofs")->get_array();
+        if (commitments.size() != proofs.size()) {
+            gd.fail("commitments and proofs differ in number");
+            break;
+        }
         append_u32_be(out, static_cast<std::uint32_t>(commitments.size()));
-        for (std::size_t i = 0; i < commitments.size(); ++i) {
-            append(b64(commitments[i]));
-            append(b64(proofs[i]));
+        for (std::size_t k = 0; k < commitments.size(); ++k) {
+            append(from_base64(std::string_view(commitments[k].get_string())).value());
+            append(from_base64(std::string_view(proofs[k].get_string())).value());
         }
     }
-    return error;
+    (void)ceremony.finish();
+    const Status read = m.finish();
+    return read ? std::string() : read.error().message;
 }
 
 // The structural rules of docs/election-manifest.md the checks depend on.
@@ -218,17 +238,16 @@ bool Verifier::check_manifest() {
         Bytes encoded;
         const std::string e = encode_manifest_json(*j, encoded);
         if (!e.empty()) {
-            v4.fail("manifest.json: " + e);
+            v4.fail(e);
         } else if (encoded != election_.manifest_bin) {
             v4.fail("manifest.json does not encode to manifest.bin");
         }
     }
-    const json::object& r = record_.get_object();
-    if (as_string(r.at("election_id")) != election_.manifest.election_id)
+    if (record_.election_id != election_.manifest.election_id)
         v4.fail("record.json: election_id is not the manifest's");
-    if (as_u64(r.at("guardian_count")) != election_.manifest.guardian_count)
+    if (record_.guardian_count != election_.manifest.guardian_count)
         v4.fail("record.json: guardian_count is not the manifest's");
-    if (as_u64(r.at("threshold")) != election_.manifest.threshold)
+    if (record_.threshold != election_.manifest.threshold)
         v4.fail("record.json: threshold is not the manifest's");
     for (const auto& s : election_.manifest.styles)
         for (const auto& d : s.districts) election_.style_of.emplace(d, &s);
@@ -236,7 +255,7 @@ bool Verifier::check_manifest() {
 
     election_.base_hash = domain_hash("psephos/v1/election-base-hash", election_.manifest_bin);
     v5.count();
-    if (hex(election_.base_hash) != as_string(r.at("base_hash")))
+    if (hex(election_.base_hash) != record_.base_hash_hex)
         v5.fail("record.json: base_hash is not manifest.bin's (" + hex(election_.base_hash) + ")");
 
     const std::size_t n = election_.manifest.guardian_count, k = election_.manifest.threshold;
@@ -249,7 +268,7 @@ bool Verifier::check_manifest() {
                  static_cast<std::ptrdiff_t>(election_.manifest.ceremony_offset));
     m0.push_back(0x00);
     election_.ceremony_hash = domain_hash("psephos/v1/ceremony-hash", m0);
-    if (hex(election_.ceremony_hash) != as_string(r.at("ceremony_hash")))
+    if (hex(election_.ceremony_hash) != record_.ceremony_hash_hex)
         v6.fail("record.json: ceremony_hash is not manifest.bin's (" +
                 hex(election_.ceremony_hash) + ")");
     return true;
@@ -275,7 +294,7 @@ void Verifier::check_ceremony() {
     std::vector<std::uint32_t> expected(n);
     for (std::uint32_t i = 0; i < n; ++i) expected[i] = i + 1;
     if (indices != expected) v7.fail("ceremony: guardian indices are not 1 … " + std::to_string(n));
-    if (to_hex(election_.manifest.joint_key.bytes()) != as_string(record_.at("joint_key")))
+    if (to_hex(election_.manifest.joint_key.bytes()) != record_.joint_key_hex)
         v7.fail("record.json: joint_key is not the manifest's");
 
     for (const auto& g : election_.manifest.guardians) {
@@ -320,7 +339,7 @@ bool Verifier::check_log_list() {
         expected.push_back({d.first, eid + "/district/" + d.first, "districts/" + d.first});
     expected.push_back({"/election", eid + "/election", "election"});
     expected.push_back({"/events", eid + "/events", "events"});
-    const json::array& logs = record_.at("logs").get_array();
+    const std::vector<RecordIndexLog>& logs = record_.logs;
     // The bridge log is there only if the ledger anchored something (§3.4).
     if (logs.size() == expected.size() + 1)
         expected.push_back({"/bridge", eid + "/bridge", "bridge"});
@@ -331,13 +350,13 @@ bool Verifier::check_log_list() {
     }
     bool ok = true;
     for (std::size_t i = 0; i < logs.size(); ++i) {
-        const json::value& l = logs[i];
+        const RecordIndexLog& l = logs[i];
         LogInfo info;
-        info.name = as_string(l.at("name"));
-        info.origin = as_string(l.at("origin"));
-        info.directory = as_string(l.at("directory"));
-        info.size = as_u64(l.at("size")).value_or(0);
-        info.root_hex = as_string(l.at("root"));
+        info.name = l.name;
+        info.origin = l.origin;
+        info.directory = l.directory;
+        info.size = l.size;
+        info.root_hex = l.root_hex;
         info.is_district = i < election_.manifest.districts.size();
         v10.count();
         if (info.name != expected[i][0] || info.origin != expected[i][1] ||
@@ -346,7 +365,7 @@ bool Verifier::check_log_list() {
                      expected[i][0] + "', '" + expected[i][1] + "', '" + expected[i][2] + "'");
             ok = false;
         }
-        auto key = parse_verifier_key(as_string(l.at("verifier_key")));
+        auto key = parse_verifier_key(l.verifier_key);
         if (!key) {
             v10.fail("log " + info.name + ": " + key.error().message);
         } else if (key->name != info.origin) {
@@ -359,15 +378,13 @@ bool Verifier::check_log_list() {
     for (const std::string& trusted : options_.trusted_verifier_keys) {
         const std::size_t plus = trusted.find('+');
         const std::string origin = trusted.substr(0, plus);
-        const auto it = std::find_if(logs.begin(), logs.end(), [&](const json::value& l) {
-            return as_string(l.at("origin")) == origin;
-        });
+        const auto it = std::find_if(logs.begin(), logs.end(),
+                                     [&](const RecordIndexLog& l) { return l.origin == origin; });
         v10.count();
         if (it == logs.end()) {
             v10.fail("trusted verifier key '" + trusted + "': no log of that origin");
-        } else if (as_string(it->at("verifier_key")) != trusted) {
-            v10.fail("log " + as_string(it->at("name")) +
-                     ": verifier_key is not the trusted verifier key");
+        } else if (it->verifier_key != trusted) {
+            v10.fail("log " + it->name + ": verifier_key is not the trusted verifier key");
         }
     }
     return ok;

@@ -8,6 +8,37 @@
 
 namespace psephos::verifier::detail {
 
+namespace {
+
+constexpr std::size_t max_listed = max_record_json_bytes;  // the file's size bounds the lists
+
+// One entry of "logs" or "files", with its own reader so that V1 names every entry that does not
+// read, not only the first; false if it does not.
+bool read_log_entry(const json::value& v, std::size_t i, RecordIndexLog& log, Outcome& v1) {
+    FieldReader l(v, "record.json", psephos::json::element_path("$.logs", i));
+    log.name = l.text("name");
+    log.origin = l.text("origin");
+    log.verifier_key = l.text("verifier_key");
+    log.size = l.number("size");
+    log.root_hex = l.hash("root").to_hex();
+    log.directory = l.text("directory");
+    const Status read = l.finish();
+    if (!read) v1.fail(read.error().message);
+    return read.ok();
+}
+
+bool read_file_entry(const json::value& v, std::size_t i, RecordIndexFile& file, Outcome& v1) {
+    FieldReader f(v, "record.json", psephos::json::element_path("$.files", i));
+    file.path = f.text("path");
+    file.bytes = f.number("bytes");
+    file.sha256_hex = f.hash("sha256").to_hex();
+    const Status read = f.finish();
+    if (!read) v1.fail(read.error().message);
+    return read.ok();
+}
+
+}  // namespace
+
 bool Verifier::check_record_format() {
     Outcome& v1 = out(1);
     std::string error;
@@ -16,81 +47,50 @@ bool Verifier::check_record_format() {
         v1.fail(error);
         return false;
     }
-    record_ = std::move(*r);
+    const json::value& doc = *r;
     v1.count();
-    // "county" and "witnesses" are optional (§3.9), between "logs" and "files".
-    const bool has_county = record_.is_object() && record_.get_object().contains("county");
-    const bool has_witnesses = record_.is_object() && record_.get_object().contains("witnesses");
-    const bool members_ok =
-        has_county
-            ? (has_witnesses
-                   ? has_members(record_, {"format", "election_id", "base_hash", "ceremony_hash",
-                                           "joint_key", "guardian_count", "threshold", "logs",
-                                           "county", "witnesses", "files"})
-                   : has_members(record_, {"format", "election_id", "base_hash", "ceremony_hash",
-                                           "joint_key", "guardian_count", "threshold", "logs",
-                                           "county", "files"}))
-        : has_witnesses
-            ? has_members(record_,
-                          {"format", "election_id", "base_hash", "ceremony_hash", "joint_key",
-                           "guardian_count", "threshold", "logs", "witnesses", "files"})
-            : has_members(record_, {"format", "election_id", "base_hash", "ceremony_hash",
-                                    "joint_key", "guardian_count", "threshold", "logs", "files"});
-    if (!members_ok) {
-        v1.fail("record.json: not an object with exactly the members of §3.4, in order");
-        if (!record_.is_object()) return false;
+    // The members of §3.4 and, optionally, §3.9's "county" and "witnesses" (read below).
+    FieldReader top(doc, "record.json");
+    if (!top.ok()) {
+        v1.fail(top.status().error().message);
+        return false;
     }
-    const json::object& o = record_.get_object();
-    auto get = [&](std::string_view k) -> const json::value* { return o.if_contains(k); };
-    if (!get("format") || as_string(*get("format")) != "psephos-election-record-v2")
-        v1.fail("record.json: format is not \"psephos-election-record-v2\"");
-    for (const char* k : {"base_hash", "ceremony_hash", "joint_key"})
-        if (!get(k) || !is_hex64(*get(k)))
-            v1.fail(std::string("record.json: ") + k + " is not 64 hex digits");
-    if (!get("election_id") || !get("election_id")->is_string())
-        v1.fail("record.json: election_id is not a string");
-    for (const char* k : {"guardian_count", "threshold"})
-        if (!get(k) || !as_u64(*get(k)))
-            v1.fail(std::string("record.json: ") + k + " is not a number");
-    bool usable = true;
-    if (!get("logs") || !get("logs")->is_array()) {
-        v1.fail("record.json: logs is not an array");
-        usable = false;
-    } else {
-        std::size_t i = 0;
-        for (const auto& l : get("logs")->get_array()) {
-            if (!has_members(l, {"name", "origin", "verifier_key", "size", "root", "directory"}) ||
-                !l.at("name").is_string() || !l.at("origin").is_string() ||
-                !l.at("verifier_key").is_string() || !as_u64(l.at("size")) ||
-                !is_hex64(l.at("root")) || !l.at("directory").is_string()) {
-                v1.fail("record.json: logs[" + std::to_string(i) + "] is not a log entry");
-                usable = false;
-            }
-            ++i;
-        }
+    const std::string format = top.text("format");
+    if (top.ok() && format != "psephos-election-record-v2")
+        top.fail_at("format", "expected \"psephos-election-record-v2\"");
+    record_.election_id = top.text("election_id");
+    record_.base_hash_hex = top.hash("base_hash").to_hex();
+    record_.ceremony_hash_hex = top.hash("ceremony_hash").to_hex();
+    record_.joint_key_hex = top.hash("joint_key").to_hex();
+    record_.guardian_count = top.number("guardian_count");
+    record_.threshold = top.number("threshold");
+    // A member of the wrong type left empty: V4–V7 compare it with the manifest and fail.
+    const bool scalars_present =
+        top.has("election_id") && top.has("guardian_count") && top.has("threshold");
+    const json::array* logs = top.array("logs", max_listed);
+    const json::array* files = top.array("files", max_listed);
+    top.allow({"county", "witnesses"});
+    const Status read = top.finish();
+    if (!read) v1.fail(read.error().message);
+    bool usable = logs != nullptr && files != nullptr;
+    if (logs != nullptr) {
+        record_.logs.resize(logs->size());
+        for (std::size_t i = 0; i < logs->size(); ++i)
+            usable = read_log_entry((*logs)[i], i, record_.logs[i], v1) && usable;
     }
-    if (!get("files") || !get("files")->is_array()) {
-        v1.fail("record.json: files is not an array");
-        usable = false;
-    } else {
-        std::size_t i = 0;
-        for (const auto& f : get("files")->get_array()) {
-            if (!has_members(f, {"path", "bytes", "sha256"}) || !f.at("path").is_string() ||
-                !as_u64(f.at("bytes")) || !is_hex64(f.at("sha256"))) {
-                v1.fail("record.json: files[" + std::to_string(i) + "] is not a file entry");
-                usable = false;
-            }
-            ++i;
-        }
+    if (files != nullptr) {
+        record_.files.resize(files->size());
+        for (std::size_t i = 0; i < files->size(); ++i)
+            usable = read_file_entry((*files)[i], i, record_.files[i], v1) && usable;
     }
-    if (!read_attestation_members(v1)) usable = false;
-    return usable && get("election_id") && get("guardian_count") && get("threshold");
+    if (!read_attestation_members(doc, v1)) usable = false;
+    return usable && scalars_present;
 }
 
 void Verifier::check_file_list() {
     Outcome& v2 = out(2);
     std::vector<std::string> paths;
-    for (const auto& f : record_.at("files").get_array()) paths.push_back(as_string(f.at("path")));
+    for (const auto& f : record_.files) paths.push_back(f.path);
     for (const auto& p : paths) {
         bool bad = p.empty() || p[0] == '/' || p.find('\\') != std::string::npos;
         std::size_t at = 0;
@@ -111,12 +111,11 @@ void Verifier::check_file_list() {
             v2.fail("files: '" + paths[i] + "' is not after '" + paths[i - 1] + "'");
     std::set<std::string> required = {"manifest.json", "manifest.bin", "authority.bin",
                                       "results.json", "challenged-ballots.json"};
-    for (const auto& l : record_.at("logs").get_array()) {
-        const std::string d = as_string(l.at("directory"));
+    for (const auto& l : record_.logs) {
+        const std::string& d = l.directory;
         required.insert(d + "/records.bin");
         required.insert(d + "/checkpoints.bin");
-        const std::string name = as_string(l.at("name"));
-        if (name != "/events" && name != "/bridge") required.insert(d + "/consistency.bin");
+        if (l.name != "/events" && l.name != "/bridge") required.insert(d + "/consistency.bin");
     }
     attestation_files(required);
     const std::set<std::string> listed(paths.begin(), paths.end());
@@ -175,10 +174,9 @@ std::size_t Verifier::owner_of_file(const std::string& path) const {
 }
 
 void Verifier::hash_files(const std::set<std::size_t>* owners) {
-    const auto& files = record_.at("files").get_array();
+    const auto& files = record_.files;
     for (std::size_t i = 0; i < files.size(); ++i)
-        if (!owners || owners->count(owner_of_file(as_string(files[i].at("path")))))
-            hash_file(i, files[i]);
+        if (!owners || owners->count(owner_of_file(files[i].path))) hash_file(i, files[i]);
 }
 
 void Verifier::apply_file_hashes() {
@@ -191,8 +189,8 @@ void Verifier::apply_file_hashes() {
     files_hashed_ = 0;
 }
 
-void Verifier::hash_file(std::size_t index, const json::value& f) {
-    const std::string path = as_string(f.at("path"));
+void Verifier::hash_file(std::size_t index, const RecordIndexFile& f) {
+    const std::string& path = f.path;
     ++files_hashed_;
     const auto fail = [&](std::string message) {
         file_failures_.emplace_back(index, std::move(message));
@@ -208,9 +206,9 @@ void Verifier::hash_file(std::size_t index, const json::value& f) {
     }
     crypto::RecordFile& file = *opened;
     // The size first, from fstat: a file of the wrong size is not read.
-    if (file.size() != as_u64(f.at("bytes")).value_or(~0ULL)) {
+    if (file.size() != f.bytes) {
         fail(path + ": size " + std::to_string(file.size()) + ", record.json says " +
-             json::serialize(f.at("bytes")));
+             std::to_string(f.bytes));
         return;
     }
     crypto_hash_sha256_state state;
@@ -230,7 +228,7 @@ void Verifier::hash_file(std::size_t index, const json::value& f) {
     crypto_hash_sha256_final(&state, h.bytes.data());
     if (error) {
         fail(*error);
-    } else if (h.to_hex() != as_string(f.at("sha256"))) {
+    } else if (h.to_hex() != f.sha256_hex) {
         fail(path + ": sha256 differs");
     }
 }

@@ -10,6 +10,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "psephos/json/strict_json.hpp"
 #include "verifier_impl.hpp"
 
 namespace psephos::verifier {
@@ -133,7 +134,14 @@ bool Verifier::absorb_part(const std::string& text, std::vector<bool>& covered,
                            std::map<std::size_t, std::vector<ElectionWideNames::Claim>>& claims,
                            std::string& error) {
     try {
-        const json::object part = json::parse(text).as_object();
+        // The one strict parser: a part with a member twice is refused, not read by its last.
+        auto parsed = psephos::json::parse_strict(text, "a part",
+                                                  psephos::json::Limits::for_size(text.size()));
+        if (!parsed) {
+            error = parsed.error().message;
+            return false;
+        }
+        const json::object part = parsed->as_object();
         for (const auto& entry : part.at("districts").as_array()) {
             const auto& e = entry.as_object();
             const auto d = e.at("district").to_number<std::size_t>();

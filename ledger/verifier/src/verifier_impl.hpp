@@ -27,6 +27,7 @@
 #include "psephos/crypto/record_file.hpp"
 #include "psephos/crypto/result.hpp"
 #include "psephos/crypto/task_pool.hpp"
+#include "psephos/json/field_reader.hpp"
 #include "psephos/verifier/record_verifier.hpp"
 #include "record_verifier_decode.hpp"
 
@@ -38,6 +39,8 @@ using crypto::Point;
 using crypto::Scalar;
 namespace fs = std::filesystem;
 namespace json = boost::json;
+// The one typed reader of JSON members (crypto/json/field_reader.hpp), for every JSON input.
+using FieldReader = psephos::json::FieldReader;
 
 struct CheckDefinition {
     const char* name;
@@ -114,6 +117,23 @@ private:
 // which bounds the memory of queued ballots); with no workers, push runs the task at once.
 using WorkQueue = crypto::TaskPool;
 
+// record.json (docs/election-record.md §3.4), as V1 read it: what a member of the wrong type
+// left is empty (V1 failed on it; the later checks then fail on the empty value, not on JSON).
+struct RecordIndexLog {
+    std::string name, origin, verifier_key, directory, root_hex;
+    std::uint64_t size = 0;
+};
+struct RecordIndexFile {
+    std::string path, sha256_hex;
+    std::uint64_t bytes = 0;
+};
+struct RecordIndex {
+    std::string election_id, base_hash_hex, ceremony_hash_hex, joint_key_hex;
+    std::uint64_t guardian_count = 0, threshold = 0;
+    std::vector<RecordIndexLog> logs;
+    std::vector<RecordIndexFile> files;
+};
+
 struct CheckpointInfo {
     Hash32 root;
     Hash32 note_hash;  // SHA-256 of the whole note, to compare with the election log's copy
@@ -175,13 +195,9 @@ Result<ParsedCheckpoint> open_checkpoint(std::string_view note, const VerifierKe
 // `max_size` bytes); on failure std::nullopt and `error` naming the file and what is wrong.
 std::optional<Bytes> read_file(const fs::path& root, const std::string& relative,
                                std::size_t max_size, std::string& error);
+// The file parsed by json::parse_strict (duplicates, size and depth refused, naming the file).
 std::optional<json::value> read_json(const fs::path& root, const std::string& relative,
                                      std::size_t max_size, std::string& error);
-bool is_hex64(const json::value& v);
-// An object with exactly these members, in this order.
-bool has_members(const json::value& v, std::initializer_list<std::string_view> names);
-std::optional<std::uint64_t> as_u64(const json::value& v);
-std::string as_string(const json::value& v);
 
 // V31: names that must be unique across all districts (device ids and keys, ballot ids, each
 // ballot's ciphertexts), claimed by the district readers, which run in parallel. 16-byte
@@ -260,7 +276,7 @@ public:
 private:
     // The index of the district whose log directory holds `path`, or logs_.size().
     std::size_t owner_of_file(const std::string& path) const;
-    void hash_file(std::size_t index, const json::value& entry);
+    void hash_file(std::size_t index, const RecordIndexFile& entry);
     Outcome& out(int number, const std::string& scope = "") {
         auto it = outcomes_.find({number, scope});
         if (it == outcomes_.end())
@@ -297,8 +313,10 @@ private:
     void check_challenged_file();  // V27
     void check_anchors();          // V28
     void check_authority();        // V29
-    // V1's part for the optional members; false if they are not usable.
-    bool read_attestation_members(Outcome& v1);
+    // V1's part for the optional members of the document `index`; false if they are not usable.
+    bool read_attestation_members(const json::value& index, Outcome& v1);
+    // One entry of "county"'s "stations"; false if it does not read.
+    bool read_county_station(const json::value& station, std::size_t i, Outcome& v1);
     // The files the optional members add to the layout (V2).
     void attestation_files(std::set<std::string>& required) const;
     void load_station_checkpoints(LogInfo& log);     // V32, before the district is read
@@ -310,7 +328,7 @@ private:
     const VerifyOptions& options_;
     std::atomic<bool> stopped_{false};
     std::map<std::pair<int, std::string>, std::unique_ptr<Outcome>> outcomes_;
-    json::value record_;
+    RecordIndex record_;
     ElectionFacts election_;
     // Districts in the manifest's order, /election, /events, and /bridge if the record has it.
     std::vector<LogInfo> logs_;

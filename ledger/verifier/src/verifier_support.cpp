@@ -1,5 +1,5 @@
 // The record verifier's shared machinery (verifier_impl.hpp): the check table, outcomes, frames,
-// the work queue and the JSON helpers every phase uses.
+// the work queue and the reading of a record's files.
 #include <sodium.h>
 
 #include <algorithm>
@@ -209,36 +209,6 @@ std::optional<json::value> read_json(const fs::path& root, const std::string& re
         return std::nullopt;
     }
     return std::move(v).value();
-}
-
-bool is_hex64(const json::value& v) {
-    if (!v.is_string()) return false;
-    const json::string& s = v.get_string();
-    return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
-}
-
-bool has_members(const json::value& v, std::initializer_list<std::string_view> names) {
-    if (!v.is_object()) return false;
-    const json::object& o = v.get_object();
-    if (o.size() != names.size()) return false;
-    auto it = o.begin();
-    for (const std::string_view n : names) {
-        if (it->key() != n) return false;
-        ++it;
-    }
-    return true;
-}
-
-std::optional<std::uint64_t> as_u64(const json::value& v) {
-    if (v.is_int64() && v.get_int64() >= 0) return static_cast<std::uint64_t>(v.get_int64());
-    if (v.is_uint64()) return v.get_uint64();
-    return std::nullopt;
-}
-
-std::string as_string(const json::value& v) {
-    return v.is_string() ? std::string(v.get_string()) : std::string();
 }
 
 }  // namespace psephos::verifier::detail

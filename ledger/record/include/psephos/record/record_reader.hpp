@@ -2,7 +2,8 @@
 // Ledger answers: the election, a log's status, its records, checkpoints, inclusion and
 // consistency proofs, the bridge log's anchors, and a ballot by tracking code. Proof bundles made
 // from a record, the auditor desktop and the CLI read records through this one reader. The
-// independent verifier (psephos::verifier) does not: it keeps its own reader on purpose.
+// independent verifier (psephos::verifier) does not: it keeps its own reader on purpose (it
+// links crypto only), though its JSON goes through the same json::FieldReader.
 //
 // Logs are read when first asked for, streamed: what stays in memory is each record's leaf hash
 // and file offset (40 bytes a record, not the records: a district log of 10^6 ballots is
@@ -47,6 +48,12 @@ public:
     static Result<RecordReader> open(const std::filesystem::path& dir);
 
     const election::ElectionContext& election() const { return election_; }
+    // record.json's "format" (docs/election-record.md §3.4; open() does not judge it: a reader
+    // shows which format a record claims, psephos verify V1 refuses any but the current one).
+    const std::string& format() const { return format_; }
+    // record.json's logs, in its order (the districts in the manifest's order, then the election,
+    // event and bridge logs).
+    const std::vector<RecordLog>& logs() const { return logs_; }
 
     // The queries of ledger::Ledger, answered from the record's files.
     Result<Bytes> record(std::string_view log, std::uint64_t index) const;
@@ -97,6 +104,7 @@ private:
     Result<std::size_t> load(std::string_view name, const RecordVisitor& visit = {}) const;
 
     std::filesystem::path dir_;
+    std::string format_;
     election::ElectionContext election_;
     std::vector<RecordLog> logs_;
     bool has_witnesses_ = false;
