@@ -118,6 +118,13 @@ std::string encode_manifest_json(const json::value& j, Bytes& out) {
     if (!g) return "guardians missing";
     append_u32_be(out, num(*g, "count"));
     append_u32_be(out, num(*g, "threshold"));
+    // The optional "polls" member (docs/election-manifest.md): version 2, one byte.
+    if (const json::value* polls = j.get_object().if_contains("polls")) {
+        const std::uint32_t people = num(*polls, "close_requires");
+        if (people < 1 || people > 2) return "polls.close_requires is not 1 or 2";
+        out[1] = 0x02;
+        out.push_back(static_cast<std::uint8_t>(people));
+    }
     const json::value* ceremony = j.get_object().if_contains("ceremony");
     if (!ceremony || !ceremony->is_object()) return "ceremony missing";
     out.push_back(0x01);
