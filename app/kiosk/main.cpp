@@ -179,7 +179,7 @@ struct KioskOptions {
     QCommandLineOption two_person{
         {QStringLiteral("two-person-close")},
         QStringLiteral("Closing the polls needs a second, different named poll worker with the "
-                       "close role.")};
+                       "close role (always so where the manifest's polls.close_requires is 2).")};
     QCommandLineOption closing_pass{
         {QStringLiteral("closing-passphrase")},
         QStringLiteral("A second poll worker's passphrase hash file: closing the polls then needs "

@@ -73,8 +73,8 @@ public:
     Bytes polls(election::PollsAction action, std::size_t district, std::uint64_t cast = 0,
                 std::uint64_t challenged = 0) const {
         const ScenarioKiosk& k = kiosks_.at(district);
-        election::PollsRecord record{action,     k.district_id,   1'793'000'100, cast,
-                                     challenged, "poll worker 1", k.device_id,   {},
+        election::PollsRecord record{action,     k.district_id,     1'793'000'100, cast,
+                                     challenged, actor_for(action), k.device_id,   {},
                                      {}};
         if (action == election::PollsAction::closed) {
             record.heads.push_back(election::sign_device_head(
@@ -92,13 +92,21 @@ public:
             if (polls != ledger::PollsStatus::open && polls != ledger::PollsStatus::paused)
                 continue;
             const ScenarioKiosk& k = kiosks_.at(d);
-            auto record =
-                ledger::make_polls_record(ledger, d, election::PollsAction::closed, 1'793'040'000,
-                                          "poll worker 1", k.device_id, {{k.device_id, &k.key}});
+            auto record = ledger::make_polls_record(
+                ledger, d, election::PollsAction::closed, 1'793'040'000,
+                actor_for(election::PollsAction::closed), k.device_id, {{k.device_id, &k.key}});
             if (!record) throw std::runtime_error(record.error().message);
             out.push_back(std::move(record).value());
         }
         return out;
+    }
+
+    // Who acts on the polls records: one poll worker, and two at the close where the election
+    // requires two people (manifest polls.close_requires).
+    std::string actor_for(election::PollsAction action) const {
+        if (action == election::PollsAction::closed && election().manifest.close_requires() >= 2)
+            return "poll worker 1, poll worker 2";
+        return "poll worker 1";
     }
 
     // The start of the day: every kiosk registered, then polls opened, district by district.

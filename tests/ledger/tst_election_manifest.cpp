@@ -15,6 +15,7 @@
 
 #include "psephos/crypto/election_polynomial.hpp"
 #include "psephos/crypto/range_proof.hpp"
+#include "psephos/election/election_context.hpp"
 #include "psephos/election/election_manifest.hpp"
 
 using namespace psephos;
@@ -402,6 +403,26 @@ private slots:
             R"(guardians.count: 256 is more than the limit of 255)");
         row("count zero", R"("count": 5)", R"("count": 0)",
             R"(guardians.count: must be at least 1, got 0)");
+        // The election's two-person close (docs/election-manifest.md "polls").
+        row("close_requires three", R"("threshold": 3})",
+            R"("threshold": 3}, "polls": {"close_requires": 3})",
+            R"(polls.close_requires: 3 is more than the limit of 2 people)");
+        row("close_requires zero", R"("threshold": 3})",
+            R"("threshold": 3}, "polls": {"close_requires": 0})",
+            R"(polls.close_requires: must be at least 1, got 0)");
+        row("close_requires a string", R"("threshold": 3})",
+            R"("threshold": 3}, "polls": {"close_requires": "2"})",
+            R"(polls.close_requires: expected an integer, got a string)");
+        row("close_requires a fraction", R"("threshold": 3})",
+            R"("threshold": 3}, "polls": {"close_requires": 1.5})",
+            R"(polls.close_requires: expected an integer, got 1.5)");
+        row("polls without close_requires", R"("threshold": 3})", R"("threshold": 3}, "polls": {})",
+            R"(polls.close_requires: required field is missing)");
+        row("polls with an unknown member", R"("threshold": 3})",
+            R"("threshold": 3}, "polls": {"close_requires": 2, "open_requires": 2})",
+            R"(polls: unknown field "open_requires")");
+        row("polls not an object", R"("threshold": 3})", R"("threshold": 3}, "polls": 2)",
+            R"(polls: expected an object, got a number)");
     }
     void reports_each_kind_of_problem_at_its_path() {
         QFETCH(QByteArray, from);
@@ -657,6 +678,62 @@ private slots:
         ElectionManifest changed = again.value();
         changed.ceremony->guardians[4].commitments.commitments[2] = crypto::Point::generator();
         QVERIFY(!(changed == m));
+    }
+
+    // The optional "polls" member (docs/election-manifest.md, docs/encoding.md §3): absent, the
+    // encoding is version 1 exactly as before (the committed tiny record's manifest.bin and base
+    // hash); present, version 2 with its byte, so the rule is bound by both hashes and cannot be
+    // dropped or changed after the election is defined.
+    void the_polls_rule_is_in_the_hashes_only_when_present() {
+        const std::filesystem::path tiny =
+            std::filesystem::path(PSEPHOS_TEST_VECTORS_DIR) / "tiny-record";
+        auto m = load_manifest_file((tiny / "manifest.json").string());
+        QVERIFY2(m.ok(), m.ok() ? "" : m.error().message.c_str());
+        QVERIFY(!m.value().polls);
+        QCOMPARE(m.value().close_requires(), 1u);
+        std::ifstream bin(tiny / "manifest.bin", std::ios::binary);
+        const Bytes committed((std::istreambuf_iterator<char>(bin)),
+                              std::istreambuf_iterator<char>());
+        QCOMPARE(encode_manifest(m.value(), true), committed);
+        auto context = make_election_context(m.value());
+        QVERIFY(context.ok());
+        std::ifstream record(tiny / "record.json");
+        const std::string record_text((std::istreambuf_iterator<char>(record)),
+                                      std::istreambuf_iterator<char>());
+        QVERIFY(record_text.find("\"base_hash\": \"" + context.value().base_hash.to_hex() + "\"") !=
+                std::string::npos);
+
+        ElectionManifest two = m.value();
+        two.polls = PollsRules{2};
+        const Bytes encoded = encode_manifest(two, true);
+        QCOMPARE(encoded.size(), committed.size() + 1);
+        QCOMPARE(int(encoded[1]), 2);  // version 2
+        // The same bytes but the version and the one byte after the threshold.
+        const std::size_t at = encode_manifest(m.value(), false).size() - 1;  // has_ceremony's
+        QCOMPARE(int(encoded[at]), 2);
+        Bytes without(encoded);
+        without.erase(without.begin() + static_cast<std::ptrdiff_t>(at));
+        without[1] = 1;
+        QCOMPARE(without, committed);
+        // In the ceremony hash too: the guardians' proofs, made without the rule, no longer hold
+        // once it is added (or, for a manifest finalized with it, once it is dropped).
+        QVERIFY(!(compute_ceremony_hash(two) == compute_ceremony_hash(m.value())));
+        QVERIFY(verify_ceremony_record(m.value()).ok());
+        QVERIFY(!verify_ceremony_record(two).ok());
+        QVERIFY(!make_election_context(two).ok());
+        ElectionManifest one = m.value();
+        one.polls = PollsRules{1};  // said explicitly: another manifest, another hash
+        QVERIFY(!(compute_ceremony_hash(one) == compute_ceremony_hash(m.value())));
+        QVERIFY(!(encode_manifest(one, true) == committed));
+
+        // JSON: written after "guardians", read back the same.
+        const std::string json = manifest_to_json(two);
+        QVERIFY(json.find("\"polls\": {\n    \"close_requires\": 2\n  }") != std::string::npos);
+        auto again = parse_manifest(json);
+        QVERIFY2(again.ok(), again.ok() ? "" : again.error().message.c_str());
+        QVERIFY(again.value() == two);
+        QCOMPARE(again.value().close_requires(), 2u);
+        QCOMPARE(manifest_to_json(m.value()).find("polls"), std::string::npos);
     }
 
     void checks_the_ceremony_structure_data() {

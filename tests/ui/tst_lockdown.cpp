@@ -382,6 +382,87 @@ private slots:
         QCOMPARE(actor_of(), std::string("Grace Hopper, Alan Turing"));
     }
 
+    // The election's rule (manifest polls.close_requires 2, docs/kiosk.md §2) played against a
+    // kiosk set up without --two-person-close, as an operator who wanted to close alone would:
+    // the kiosk still asks for a second named poll worker with the close role, will not start
+    // on a passphrase file or a --closing-passphrase file (no names to count), and its station
+    // refuses a closing record naming one person.
+    void the_election_requires_two_people_to_close() {
+        const std::filesystem::path root = std::filesystem::path(m_dir.path().toStdString()) / "r";
+        std::filesystem::create_directories(root);
+        auto sample = election::load_manifest_file(small_sample.string());
+        QVERIFY(sample);
+        election::ElectionManifest ruled = sample.value();
+        ruled.polls = election::PollsRules{2};
+        const std::filesystem::path manifest = root / "two-to-close.json";
+        QVERIFY(crypto::write_new_file(manifest, election::manifest_to_json(ruled), 0644));
+        test::KioskFixture fixture(root, manifest, "ward-1");
+        const std::filesystem::path workers = root / "poll-workers";
+        using kiosk::PollWorkerRole;
+        const auto role = [](PollWorkerRole r) { return static_cast<unsigned>(r); };
+        QVERIFY(kiosk::add_poll_worker_credential(
+            workers, "Grace Hopper", role(PollWorkerRole::open) | role(PollWorkerRole::close),
+            "grace's passphrase"));
+        QVERIFY(kiosk::add_poll_worker_credential(
+            workers, "Alan Turing", role(PollWorkerRole::close), "alan's passphrase"));
+        const ui::KioskController::Options plain = options(true);  // no --two-person-close
+        QVERIFY(!plain.two_person_close);
+        {
+            test::KioskDriver legacy(fixture, plain, fixture.passphrase);
+            QCOMPARE(legacy.kiosk().screen(), test::Screen::Error);
+            QVERIFY2(legacy.kiosk().errorText().contains(QStringLiteral("polls.close_requires")),
+                     qPrintable(legacy.kiosk().errorText()));
+        }
+        {
+            const std::filesystem::path second = root / "closing.pass";
+            QVERIFY(kiosk::write_poll_worker_passphrase_file(second, "second person's phrase"));
+            ui::KioskController::Options with_file = plain;
+            with_file.closing_passphrase_hash =
+                kiosk::read_poll_worker_passphrase_file(second).value();
+            test::KioskDriver old_way(fixture, with_file, workers);
+            QCOMPARE(old_way.kiosk().screen(), test::Screen::Error);
+            QVERIFY2(old_way.kiosk().errorText().contains(QStringLiteral("--closing-passphrase")),
+                     qPrintable(old_way.kiosk().errorText()));
+        }
+        test::KioskDriver d(fixture, plain, workers);
+        QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
+        d.unlock(QStringLiteral("grace's passphrase"));
+        d.click(QStringLiteral("openPollsButton"));
+        QVERIFY(d.waitForScreen(test::Screen::Report));
+        d.click(QStringLiteral("reportDoneButton"));
+        // The station (the ledger) refuses a closing record that names one person, whoever
+        // sends it: the kiosk's screen is not the only guard.
+        auto alone =
+            d.kiosk().station()->record_polls(election::PollsAction::closed, "Grace Hopper");
+        QVERIFY(!alone);
+        QVERIFY2(alone.error().message.find("polls.close_requires") != std::string::npos,
+                 alone.error().message.c_str());
+        // The kiosk asks for the second person although its option is off.
+        d.click(QStringLiteral("closePollsButton"));
+        d.click(QStringLiteral("confirmClosePollsButton"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
+        QVERIFY(d.kiosk().closingUnlock());
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        d.click(QStringLiteral("passphraseInput"));
+        d.type(QStringLiteral("grace's passphrase"));
+        d.click(QStringLiteral("unlockButton"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        d.click(QStringLiteral("passphraseInput"));
+        d.type(QStringLiteral("alan's passphrase"));
+        d.click(QStringLiteral("unlockButton"));
+        QVERIFY(d.waitForScreen(test::Screen::Report));
+        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Closed);
+        const QStringList place = d.kiosk().report().record.split(QLatin1Char('#'));
+        QCOMPARE(place.size(), 2);
+        auto stored =
+            d.kiosk().station()->ledger().record(place[0].toStdString(), place[1].toULongLong());
+        QVERIFY(stored);
+        auto polls = election::decode_polls_record(stored.value());
+        QVERIFY(polls);
+        QCOMPARE(polls.value().actor, std::string("Grace Hopper, Alan Turing"));
+    }
+
 private:
     // Each visible text item of the current screen is plain text.
     static void check_plain_text(test::KioskDriver& d) {

@@ -17,6 +17,17 @@ using namespace kiosk_detail;  // is_voter_screen() and q()
 Status KioskController::setUpLocks() {
     const std::filesystem::path& data = m_station->data_directory();
     PSEPHOS_TRY(m_lock.keep_failures_in(data / lockout_file));
+    // The election's rule (manifest polls.close_requires, docs/kiosk.md §2) holds whatever the
+    // kiosk's options say: two named credentials with the close role, whose names the closing
+    // record carries for the ledger and the verifier to count.
+    if (m_station->election().manifest.close_requires() >= 2) {
+        if (!m_options.closing_passphrase_hash.empty())
+            return Error{ErrorCode::invalid_argument,
+                         "the election requires two people to close the polls (manifest "
+                         "polls.close_requires): the second must be a named poll worker of the "
+                         "credentials file, not --closing-passphrase"};
+        m_options.two_person_close = true;
+    }
     if (m_options.closing_passphrase_hash.empty()) {
         if (!m_options.two_person_close) return {};
         // The second person comes from the same credentials: two must be able to close.
@@ -24,7 +35,8 @@ Status KioskController::setUpLocks() {
         for (const auto& c : m_lock.credentials()) closers += c.may(kiosk::PollWorkerRole::close);
         if (closers < 2)
             return Error{ErrorCode::invalid_argument,
-                         "closing the polls needs two poll workers (--two-person-close), but the "
+                         "closing the polls needs two poll workers (--two-person-close or the "
+                         "election's polls.close_requires), but the "
                          "credentials name " +
                              std::to_string(closers) +
                              " with the close role (a passphrase file is one unnamed poll worker: "

@@ -27,7 +27,9 @@ Hash32 domain_hash(std::string_view domain, ByteSpan data) {
 }  // namespace
 
 Bytes encode_manifest(const ElectionManifest& m, bool include_ceremony) {
-    CanonicalWriter w(RecordType::election_manifest, 1);
+    // Version 1 without the optional "polls" member (so every base hash made before it stays),
+    // version 2 with it: one more byte after the threshold (docs/encoding.md §3).
+    CanonicalWriter w(RecordType::election_manifest, m.polls ? 2 : 1);
     w.text(m.election_id);
     w.text(m.name);
     w.text(m.start_date);
@@ -59,6 +61,7 @@ Bytes encode_manifest(const ElectionManifest& m, bool include_ceremony) {
     }
     w.u32(m.guardian_count);
     w.u32(m.threshold);
+    if (m.polls) w.u8(static_cast<std::uint8_t>(m.polls->close_requires));
     const bool with_ceremony = include_ceremony && m.ceremony.has_value();
     w.u8(with_ceremony ? 1 : 0);
     if (with_ceremony) {

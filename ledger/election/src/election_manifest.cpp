@@ -266,6 +266,12 @@ std::string manifest_to_json(const ElectionManifest& m) {
     add(guardians, "threshold", out_integer(m.threshold));
     add(root, "guardians", std::move(guardians));
 
+    if (m.polls) {
+        OutValue polls = out_object();
+        add(polls, "close_requires", out_integer(m.polls->close_requires));
+        add(root, "polls", std::move(polls));
+    }
+
     if (m.ceremony) {
         OutValue ceremony = out_object();
         add(ceremony, "joint_key", out_string(to_base64(m.ceremony->joint_key.bytes())));

@@ -473,6 +473,34 @@ DeviceHead sign_device_head(const Hash32& base_hash, std::string_view district_i
     return head;
 }
 
+std::vector<std::string> polls_actor_names(std::string_view actor) {
+    std::vector<std::string> names;
+    while (true) {
+        const std::size_t comma = actor.find(',');
+        std::string_view part = actor.substr(0, comma);
+        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+        while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+        if (!part.empty() && std::find(names.begin(), names.end(), part) == names.end())
+            names.emplace_back(part);
+        if (comma == std::string_view::npos) return names;
+        actor.remove_prefix(comma + 1);
+    }
+}
+
+Status check_polls_close_actors(std::uint32_t close_requires, const PollsRecord& record) {
+    if (record.action != PollsAction::closed || close_requires <= 1) return {};
+    const std::vector<std::string> names = polls_actor_names(record.actor);
+    if (names.size() >= close_requires) return {};
+    std::string listed;
+    for (const auto& n : names) listed += (listed.empty() ? "" : ", ") + quoted(n);
+    return Error{ErrorCode::invalid_argument,
+                 "polls closed in district " + quoted(record.district_id) +
+                     ": the election requires " + std::to_string(close_requires) +
+                     " different people to close the polls (manifest polls.close_requires), "
+                     "the record's actor names " +
+                     (names.empty() ? std::string("nobody") : listed)};
+}
+
 Result<PollsRecord> decode_polls_record(ByteSpan data) {
     const std::optional<PollsAction> action =
         data.empty() ? std::nullopt : polls_action_of(data[0]);

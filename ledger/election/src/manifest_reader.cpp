@@ -306,6 +306,7 @@ std::optional<ElectionManifest> ManifestReader::read() {
                           {"contests", true},
                           {"ballot_styles", true},
                           {"guardians", true},
+                          {"polls", false},
                           {"ceremony", false}});
     if (!m) return std::nullopt;
     ElectionManifest out;
@@ -338,6 +339,7 @@ std::optional<ElectionManifest> ManifestReader::read() {
         check_coverage();
     }
     if (const Node* n = (*m)["guardians"]) read_guardians(*n, out);
+    if (const Node* n = (*m)["polls"]) out.polls = read_polls(*n);
     if (const Node* n = (*m)["ceremony"]) out.ceremony = read_ceremony(*n, out);
 
     if (problem_count_ > 0) return std::nullopt;

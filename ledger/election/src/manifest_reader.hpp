@@ -110,6 +110,7 @@ private:
     void read_ballot_styles(const Node& node, ElectionManifest& out);
     void check_coverage();
     void read_guardians(const Node& node, ElectionManifest& out);
+    std::optional<PollsRules> read_polls(const Node& node);
     std::optional<CeremonyRecord> read_ceremony(const Node& node, const ElectionManifest& out);
     // What read_ceremony_guardian checks across the entries of ceremony.guardians.
     struct CeremonyEntries {

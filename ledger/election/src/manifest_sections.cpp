@@ -325,6 +325,19 @@ void ManifestReader::read_guardians(const Node& node, ElectionManifest& out) {
     }
 }
 
+// "polls": {"close_requires": 1 or 2}. Present, every member is required: an empty object would
+// change the encoding (version 2) while saying nothing.
+std::optional<PollsRules> ManifestReader::read_polls(const Node& node) {
+    auto m = read_object(node, "polls", {{"close_requires", true}});
+    if (!m) return std::nullopt;
+    const Node* n = (*m)["close_requires"];
+    if (n == nullptr) return std::nullopt;
+    auto people = read_integer(*n, "polls.close_requires", 1, max_close_requires,
+                               "the limit of " + std::to_string(max_close_requires) + " people");
+    if (!people) return std::nullopt;
+    return PollsRules{static_cast<std::uint32_t>(*people)};
+}
+
 std::optional<GuardianRecord> ManifestReader::read_ceremony_guardian(const Node& entry,
                                                                      std::size_t i,
                                                                      const ElectionManifest& out,

@@ -190,6 +190,10 @@ Result<std::unique_ptr<ValidatedRecord>> CastingModule::validate(ByteSpan record
         case election::RecordType::polls_closed: {
             auto r = election::decode_polls_record(record);
             if (!r) return r.error();
+            // The election's two-person close (manifest polls.close_requires): a kiosk whose
+            // operator dropped its option still cannot have the polls closed by one name.
+            PSEPHOS_TRY(
+                election::check_polls_close_actors(election_.manifest.close_requires(), r.value()));
             auto v = std::make_unique<ValidatedPolls>();
             v->polls = std::move(r).value();
             return std::unique_ptr<ValidatedRecord>(std::move(v));

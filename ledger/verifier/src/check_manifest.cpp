@@ -132,6 +132,16 @@ std::string encode_manifest_json(const json::value& j, Bytes& out) {
     append_u32_be(out, read_u32(g, "count"));
     append_u32_be(out, read_u32(g, "threshold"));
     (void)g.finish();
+    // The optional "polls" member (docs/election-manifest.md §4.1): version 2, one byte.
+    if (m.has("polls")) {
+        FieldReader polls = m.object("polls");
+        const std::uint64_t people = polls.number("close_requires");
+        if (polls.ok() && (people < 1 || people > 2))
+            polls.fail_at("close_requires", "expected 1 or 2 people");
+        (void)polls.finish();
+        out[1] = 0x02;
+        out.push_back(static_cast<std::uint8_t>(people));
+    }
     FieldReader ceremony = m.object("ceremony");
     out.push_back(0x01);
     append(ceremony.base64("joint_key"));

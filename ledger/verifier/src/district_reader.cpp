@@ -262,6 +262,7 @@ private:
     void on_polls(std::uint64_t index, ByteSpan frame, RecordKind type);
     void check_polls_signatures(const std::string& at, const char* what, ByteSpan frame,
                                 const DecodedPolls& p);
+    void check_close_actors(const std::string& at, const DecodedPolls& p);
     void on_tally(std::uint64_t index, ByteSpan frame, const Hash32& leaf, const RootBuilder& tree);
     void on_decryption(std::uint64_t index, ByteSpan frame);
     void on_result(std::uint64_t index, ByteSpan frame);
@@ -669,9 +670,45 @@ void DistrictReader::on_polls(std::uint64_t index, ByteSpan frame, RecordKind ty
                     std::to_string(p.challenged) + ", the log has " + std::to_string(cast_) + "/" +
                     std::to_string(challenged_));
     check_polls_signatures(at, what, frame, p);
+    if (type == RecordKind::polls_closed) check_close_actors(at, p);
     polls_ = opened || type == RecordKind::polls_resumed ? Polls::open
              : type == RecordKind::polls_paused          ? Polls::paused
                                                          : Polls::closed;
+}
+
+// V18 of the election's two-person close (docs/election-record.md §5, the manifest's
+// polls.close_requires): the closing record's actor, names separated by commas, each without the
+// spaces around it, names that many different people (docs/encoding.md §13).
+void DistrictReader::check_close_actors(const std::string& at, const DecodedPolls& p) {
+    const std::uint32_t required = election_.manifest.close_requires;
+    if (required <= 1) return;
+    std::vector<std::string> names;
+    std::string_view rest = p.actor;
+    while (true) {
+        const std::size_t comma = rest.find(',');
+        std::string_view part = rest.substr(0, comma);
+        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+        while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+        if (!part.empty() && std::find(names.begin(), names.end(), part) == names.end())
+            names.emplace_back(part);
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+    }
+    if (names.size() >= required) return;
+    // The actor came from the record: shown with every byte outside printable ASCII as \xNN.
+    std::string shown;
+    for (const char ch : p.actor) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x20 && c < 0x7F && c != '\'' && c != '\\') {
+            shown += ch;
+        } else {
+            static constexpr char hex[] = "0123456789abcdef";
+            shown += {'\\', 'x', hex[c >> 4], hex[c & 0x0F]};
+        }
+    }
+    v_.v18.fail(at + ": polls closed by " + std::to_string(names.size()) +
+                (names.size() == 1 ? " person" : " people") + " (actor '" + shown +
+                "'), the manifest's polls.close_requires is " + std::to_string(required));
 }
 
 // V18 and V23 of the district's tally: after the close, of the records before it, with the

@@ -381,7 +381,9 @@ void read_ballot(Reader& r, DecodedBallot& b) {
 Result<DecodedManifest> decode_manifest(ByteSpan data) {
     DecodedManifest m;
     Reader r(data, "manifest");
-    r.header(RecordKind::manifest);
+    // Version 2 is version 1 with the "polls" member's byte after the threshold.
+    const std::uint8_t version = data.size() > 1 && data[1] == 2 ? 2 : 1;
+    r.header(RecordKind::manifest, version);
     m.election_id = r.id();
     m.name = r.text(4096);
     m.start_date = r.text(10);
@@ -422,6 +424,11 @@ Result<DecodedManifest> decode_manifest(ByteSpan data) {
     }
     m.guardian_count = r.u32();
     m.threshold = r.u32();
+    if (version == 2) {
+        m.close_requires = r.u8();
+        if (r.ok() && (m.close_requires < 1 || m.close_requires > 2))
+            r.fail("polls close_requires is " + std::to_string(m.close_requires) + ", not 1 or 2");
+    }
     m.ceremony_offset = r.position();
     if (r.u8() != 1 && r.ok()) r.fail("has_ceremony is not 1 (not finalized)");
     m.joint_key = r.point();
@@ -567,8 +574,8 @@ Result<DecodedPolls> decode_polls(ByteSpan record) {
     out.time = r.u64();
     out.cast = r.u64();
     out.challenged = r.u64();
-    const std::string actor = r.text(200);
-    if (r.ok() && std::any_of(actor.begin(), actor.end(), [](char c) {
+    out.actor = r.text(200);
+    if (r.ok() && std::any_of(out.actor.begin(), out.actor.end(), [](char c) {
             return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
         }))
         r.fail("actor holds a control character");

@@ -143,6 +143,9 @@ struct DecodedManifest {
     std::vector<ManifestContest> contests;
     std::vector<ManifestStyle> styles;
     std::uint32_t guardian_count = 0, threshold = 0;
+    // Version 2 only (its "polls" member, docs/encoding.md §3): how many different people the
+    // polls-closed record's actor must name; 1 in version 1.
+    std::uint32_t close_requires = 1;
     std::size_t ceremony_offset = 0;
     crypto::Point joint_key;
     std::vector<ManifestGuardian> guardians;
@@ -231,6 +234,7 @@ struct DecodedPolls {
     std::string district_id;
     std::uint64_t time = 0;  // Unix seconds, as the poll worker's device stamped it
     std::uint64_t cast = 0, challenged = 0;
+    std::string actor;               // who acted: names separated by commas (V18's close rule)
     std::string device_id;           // the device that signed it
     std::vector<DecodedHead> heads;  // closed only, ascending device ids
     crypto::Ed25519Signature signature;

@@ -416,7 +416,7 @@ def read_localized(r):
 
 
 def decode_manifest(data):
-    r = Reader(data, 0x01, "manifest")
+    r = Reader(data, 0x01, "manifest", version=(1, 2))
     m = {"election_id": r.id(), "name": r.text(4096), "start_date": r.text(10),
          "end_date": r.text(10)}
     m["districts"] = [(r.id(), r.text(4096)) for _ in range(r.count(100000))]
@@ -438,6 +438,10 @@ def decode_manifest(data):
         contests = [r.id() for _ in range(r.count(1000))]
         m["styles"].append({"id": sid, "districts": districts, "contests": contests})
     m["guardian_count"], m["threshold"] = r.u32(), r.u32()
+    # Version 2: the manifest's optional "polls" member, one byte (docs/encoding.md §3).
+    m["close_requires"] = r.u8() if r.version == 2 else 1
+    if not 1 <= m["close_requires"] <= 2:
+        r.fail("polls close_requires is not 1 or 2")
     m["ceremony_offset"] = r.at
     if r.u8() != 1:
         r.fail("has_ceremony is not 1 (not finalized)")
@@ -462,7 +466,8 @@ def encode_manifest_json(j):
             out += text(lang) + text(tr[lang])
         return out
 
-    out = bytes([0x01, 1]) + text(j["election_id"]) + text(j["name"]) + text(j["start_date"])
+    polls = j.get("polls")
+    out = bytes([0x01, 2 if polls is not None else 1]) + text(j["election_id"]) + text(j["name"]) + text(j["start_date"])
     out += text(j["end_date"]) + u32(len(j["districts"]))
     for d in j["districts"]:
         out += text(d["id"]) + text(d["name"])
@@ -478,6 +483,9 @@ def encode_manifest_json(j):
         out += text(s["id"]) + u32(len(s["districts"])) + b"".join(text(d) for d in s["districts"])
         out += u32(len(s["contests"])) + b"".join(text(c) for c in s["contests"])
     out += u32(j["guardians"]["count"]) + u32(j["guardians"]["threshold"])
+    if polls is not None:
+        assert set(polls) == {"close_requires"} and polls["close_requires"] in (1, 2), "polls"
+        out += bytes([polls["close_requires"]])
     ceremony = j["ceremony"]
     out += b"\x01" + base64.b64decode(ceremony["joint_key"], validate=True)
     out += u32(len(ceremony["guardians"]))
@@ -591,7 +599,7 @@ def decode_polls(data):
     r = Reader(data, data[0] if data and 0x08 <= data[0] <= 0x0B else 0x08, "polls record",
                version=2)
     out = {"district_id": r.id(), "time": r.u64(), "cast": r.u64(), "challenged": r.u64()}
-    actor = r.text(200)
+    actor = out["actor"] = r.text(200)
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in actor):
         r.fail("actor holds a control character")
     out["device_id"] = r.id()
@@ -1231,6 +1239,11 @@ class Verifier:
                             at + ": polls " + name + " with counts that are not the log's"
                         if t == 0x0B:
                             assert s["latest_stamp"] <= p["time"], at + ": a ballot stamped after the close"
+                            # The election's two-person close: the actor's names, between
+                            # commas and without the spaces around them, each counted once.
+                            names = {n.strip(" ") for n in p["actor"].split(",")} - {""}
+                            assert len(names) >= self.m["close_requires"], \
+                                at + ": polls closed by fewer people than polls.close_requires"
                     self.check_polls_signatures(d, at, decode_polls(record), s["devices"])
                 elif t in (0x02, 0x03):
                     b = decode_ballot(record) if t == 0x02 else decode_challenged(record)[0]

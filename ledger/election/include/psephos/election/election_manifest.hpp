@@ -89,6 +89,19 @@ struct CeremonyRecord {
     friend bool operator==(const CeremonyRecord&, const CeremonyRecord&) = default;
 };
 
+// The election's rules for the polls records (docs/election-manifest.md, "polls"). Optional in the
+// manifest: absent, the manifest's canonical encoding is version 1 as it always was, so the base
+// hash of every election defined without it is unchanged; present, it is encoded (version 2) and
+// bound by the base hash like every other member.
+struct PollsRules {
+    // How many different people the polls-closed record's actor must name (1 or 2): 2 makes the
+    // two-person close the election's rule, checked by the kiosk, the ledger and the verifier.
+    std::uint32_t close_requires = 1;
+
+    friend bool operator==(const PollsRules&, const PollsRules&) = default;
+};
+inline constexpr std::uint32_t max_close_requires = 2;
+
 struct ElectionManifest {
     std::string election_id;  // unique across elections: part of every hash the election makes
     std::string name;
@@ -99,8 +112,11 @@ struct ElectionManifest {
     std::vector<BallotStyle> ballot_styles;
     std::uint32_t guardian_count = 0;
     std::uint32_t threshold = 0;
+    std::optional<PollsRules> polls;  // absent: one person closes (the rule of version 1)
     std::optional<CeremonyRecord> ceremony;
 
+    // The number of different people who must close the polls (1 without a "polls" member).
+    std::uint32_t close_requires() const { return polls ? polls->close_requires : 1; }
     const District* find_district(std::string_view id) const;
     const Contest* find_contest(std::string_view id) const;
     const BallotStyle* ballot_style_of_district(std::string_view district_id) const;

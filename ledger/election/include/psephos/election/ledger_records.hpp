@@ -154,6 +154,16 @@ Bytes encode_polls_record(const PollsRecord& record);
 // Accepts any of the four polls record types; the action is taken from the type.
 Result<PollsRecord> decode_polls_record(ByteSpan data);
 
+// The people a polls record's actor names (docs/encoding.md §13): its parts between commas, each
+// without the spaces around it, empty parts dropped, each name once (first occurrence order).
+// "Grace Hopper, Alan Turing" names two; "Grace Hopper, Grace Hopper" and "" name one and none.
+std::vector<std::string> polls_actor_names(std::string_view actor);
+// The election's rule for the close (ElectionManifest::close_requires, docs/election-manifest.md
+// "polls"): a polls-closed record whose actor names fewer than close_requires different people
+// is refused (ErrorCode::invalid_argument), the message naming the rule and the names. Other
+// polls records, and every record under close_requires 1, pass.
+Status check_polls_close_actors(std::uint32_t close_requires, const PollsRecord& record);
+
 // What the device signs: "psephos/v1/polls-record" ‖ 00 ‖ the election's base hash ‖ the body.
 Bytes polls_record_message(const Hash32& base_hash, const PollsRecord& record);
 // What a device signs for its head: "psephos/v1/device-head" ‖ 00 ‖ base hash ‖ text district ‖
