@@ -42,7 +42,7 @@ private slots:
     void poll_worker_unlocks_and_opens_polls() {
         test::KioskDriver d(*m_fixture, options());
         QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::NotOpened);
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::NotOpened);
         // A wrong passphrase is refused with a message and stays on the unlock screen.
         d.unlock(QStringLiteral("not the passphrase"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
@@ -61,18 +61,18 @@ private slots:
         QVERIFY(d.text(QStringLiteral("reportChallenged")).contains(QStringLiteral("0")));
         QVERIFY(d.text(QStringLiteral("reportCheckpoint"))
                     .contains(QStringLiteral("/district/ward-1")));
-        QCOMPARE(d.kiosk().report().ballotsCast, 0);
+        QCOMPARE(d.kiosk().pollWorker()->report().ballotsCast, 0);
         d.click(QStringLiteral("reportDoneButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Open);
         QVERIFY(d.text(QStringLiteral("lastCheckpointText"))
                     .contains(QStringLiteral("/district/ward-1")));
         // Pause and resume from the same screen.
         d.click(QStringLiteral("pausePollsButton"));
-        QTRY_COMPARE(d.kiosk().pollsState(), test::PollsState::Paused);
+        QTRY_COMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Paused);
         QVERIFY(!d.require(QStringLiteral("activateVoterButton"))->isEnabled());
         d.click(QStringLiteral("resumePollsButton"));
-        QTRY_COMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        QTRY_COMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Open);
         d.click(QStringLiteral("lockButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
     }
@@ -437,27 +437,27 @@ private slots:
     void poll_worker_closes_polls_with_the_counts() {
         test::KioskDriver d(*m_fixture, options());
         d.unlock();
-        QCOMPARE(d.kiosk().ballotsCast(), m_cast);
-        QCOMPARE(d.kiosk().ballotsChallenged(), m_challenged);
+        QCOMPARE(d.kiosk().pollWorker()->ballotsCast(), m_cast);
+        QCOMPARE(d.kiosk().pollWorker()->ballotsChallenged(), m_challenged);
         // Closing asks first; "do not close" changes nothing.
         d.click(QStringLiteral("closePollsButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
         QVERIFY(d.text(QStringLiteral("pollWorkerMessage")).contains(QStringLiteral("for good")));
         d.click(QStringLiteral("cancelClosePollsButton"));
-        QVERIFY(!d.kiosk().closeConfirmationPending());
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        QVERIFY(!d.kiosk().pollWorker()->closeConfirmationPending());
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Open);
         d.click(QStringLiteral("closePollsButton"));
         d.click(QStringLiteral("confirmClosePollsButton"));
         QVERIFY(d.waitForScreen(test::Screen::Report));
-        QCOMPARE(d.kiosk().report().ballotsCast, m_cast);
-        QCOMPARE(d.kiosk().report().ballotsChallenged, m_challenged);
+        QCOMPARE(d.kiosk().pollWorker()->report().ballotsCast, m_cast);
+        QCOMPARE(d.kiosk().pollWorker()->report().ballotsChallenged, m_challenged);
         QVERIFY(d.text(QStringLiteral("reportCast")).contains(QString::number(m_cast)));
         QVERIFY(d.text(QStringLiteral("reportChallenged")).contains(QString::number(m_challenged)));
         const QString checkpoint = d.text(QStringLiteral("reportCheckpoint"));
         QCOMPARE(checkpoint,
                  QString::fromStdString(d.kiosk().station()->status().signed_checkpoint));
         d.click(QStringLiteral("reportDoneButton"));
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Closed);
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Closed);
         QVERIFY(!d.require(QStringLiteral("activateVoterButton"))->isEnabled());
     }
 
@@ -466,7 +466,7 @@ private slots:
                             QStringLiteral("ledger database …/LOCK: locked"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Error);
         QVERIFY(d.text(QStringLiteral("errorText")).contains(QStringLiteral("LOCK")));
-        d.kiosk().showUnlock();  // nothing to unlock without a ledger
+        d.kiosk().pollWorker()->showUnlock();  // nothing to unlock without a ledger
         QCOMPARE(d.kiosk().screen(), test::Screen::Error);
     }
 

@@ -254,7 +254,7 @@ void KioskController::setLanguage(const QString& language) {
     emit languageChanged();
     emit ballotChanged();
     emit receiptChanged();
-    emit statusChanged();
+    emit m_pollWorker.statusChanged();
     if (!m_notice.isEmpty()) setNotice({});
     speakScreen();
 }

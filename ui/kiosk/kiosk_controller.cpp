@@ -19,38 +19,6 @@ namespace psephos::ui {
 
 using namespace kiosk_detail;  // is_voter_screen() and q()
 
-namespace {
-
-KioskController::PollsState polls_state(ledger::PollsStatus status) {
-    using State = KioskController::PollsState;
-    switch (status) {
-        case ledger::PollsStatus::not_opened:
-            return State::NotOpened;
-        case ledger::PollsStatus::open:
-            return State::Open;
-        case ledger::PollsStatus::paused:
-            return State::Paused;
-        case ledger::PollsStatus::closed:
-            return State::Closed;
-    }
-    return State::Unknown;
-}
-
-QString battery_text() {
-    const QDir supplies(QStringLiteral("/sys/class/power_supply"));
-    for (const QString& name : supplies.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        QFile type(supplies.filePath(name + QStringLiteral("/type")));
-        if (!type.open(QIODevice::ReadOnly) || type.readAll().trimmed() != "Battery") continue;
-        QFile capacity(supplies.filePath(name + QStringLiteral("/capacity")));
-        if (capacity.open(QIODevice::ReadOnly))
-            return KioskController::tr("%1% (battery %2)")
-                .arg(QString::fromLatin1(capacity.readAll().trimmed()), name);
-    }
-    return KioskController::tr("no battery found (mains power)");
-}
-
-}  // namespace
-
 KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, QString open_error,
                                  std::string passphrase_hash, Options options, QObject* parent)
     : KioskController(std::move(station), std::move(open_error),
@@ -63,9 +31,11 @@ KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, Q
                                  Options options, QObject* parent)
     : QObject(parent),
       m_station(std::move(station)),
-      m_lock(std::move(poll_workers)),
       m_options(options),
-      m_speaker(std::make_unique<Speaker>(options.speech)) {
+      m_speaker(std::make_unique<Speaker>(options.speech)),
+      m_pollWorker(
+          *this, std::move(poll_workers),
+          {options.unlock_timeout_ms, options.closing_passphrase_hash, options.two_person_close}) {
     m_pool.setMaxThreadCount(1);
     // Whatever changes the ballot (a mark, the contest, the language, the session's end) changes
     // the lists drawn from it.
@@ -73,17 +43,10 @@ KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, Q
     m_sessionTimer.setSingleShot(true);
     m_sessionTimer.setInterval(m_options.session_timeout_ms);
     connect(&m_sessionTimer, &QTimer::timeout, this, &KioskController::onSessionTimeout);
-    m_unlockTimer.setSingleShot(true);
-    m_unlockTimer.setInterval(m_options.unlock_timeout_ms);
-    connect(&m_unlockTimer, &QTimer::timeout, this, [this] {
-        if (m_screen == Screen::PollWorker || m_screen == Screen::Unlock ||
-            m_screen == Screen::Report)
-            lockKiosk();
-    });
     // The unlock's failures are counted on disk, so a restart gives no fresh guesses; a kiosk
     // that cannot read its count does not start (the lock would otherwise start from zero).
     if (m_station) {
-        if (Status kept = setUpLocks(); !kept) {
+        if (Status kept = m_pollWorker.setUpLocks(); !kept) {
             open_error = q(kept.error().message);
             m_station.reset();
         }
@@ -93,7 +56,7 @@ KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, Q
         m_screen = Screen::Error;
         return;
     }
-    refreshStatus();
+    m_pollWorker.refreshStatus();
     if (m_station->networked()) {
         m_linkTimer.setInterval(500);
         connect(&m_linkTimer, &QTimer::timeout, this, [this] {
@@ -114,7 +77,7 @@ KioskController::KioskController(std::unique_ptr<kiosk::KioskStation> station, Q
                                     "NOT recorded: its voter may vote again.")
                                      .arg(q(o.tracking_code)));
     }
-    m_startupNotice = settled.join(QLatin1Char('\n'));  // shown at the first unlock
+    m_pollWorker.setStartupNotice(settled.join(QLatin1Char('\n')));  // shown at the first unlock
 }
 
 KioskController::~KioskController() { m_pool.waitForDone(); }
@@ -156,36 +119,10 @@ void KioskController::setScreen(Screen screen) {
     speakScreen();
 }
 
-void KioskController::refreshStatus() {
-    if (!m_station) return;
-    const kiosk::StationStatus s = m_station->status();
-    // Networked, before the station first answered: not known (no polls button applies).
-    m_pollsState = s.reported ? polls_state(s.casting.polls) : PollsState::Unknown;
-    m_ballotsCast = static_cast<int>(s.casting.ballots_cast);
-    m_ballotsChallenged = static_cast<int>(s.casting.ballots_challenged);
-    m_ledgerStatus = networked()       ? tr("at the station; district log size %1").arg(s.log_size)
-                     : s.log_size == 0 ? tr("ledger open; the district log is empty")
-                                       : tr("ledger open; district log size %1, root %2…")
-                                             .arg(s.log_size)
-                                             .arg(q(s.root_hex).left(16));
-    m_lastCheckpoint = q(s.signed_checkpoint);
-    if (auto free = m_station->disk_free_bytes())
-        m_diskFree = tr("%1 GB free").arg(static_cast<double>(*free) / 1e9, 0, 'f', 1);
-    else
-        m_diskFree = tr("unknown");
-    m_battery = battery_text();
-    emit statusChanged();
-}
-
 void KioskController::setNotice(const QString& notice) {
     if (m_notice == notice) return;
     m_notice = notice;
     emit noticeChanged();
-}
-
-void KioskController::setPollWorkerMessage(const QString& message) {
-    m_pollWorkerMessage = message;
-    emit pollWorkerMessageChanged();
 }
 
 void KioskController::runWork(std::function<std::shared_ptr<WorkResult>()> work,
@@ -203,7 +140,24 @@ void KioskController::runWork(std::function<std::shared_ptr<WorkResult>()> work,
     watcher->setFuture(QtConcurrent::run(&m_pool, std::move(work)));
 }
 
+bool KioskController::mayCloseWindow() const {
+    if (!m_options.kiosk_mode || m_screen == Screen::Error) return true;
+    return m_pollWorker.unlocked() && !m_busy &&
+           (m_screen == Screen::PollWorker || m_screen == Screen::Report);
+}
+
 // ----------------------------------------------------------------------------- voter
+
+void KioskController::beginVoterSession() {
+    m_session =
+        std::make_unique<kiosk::VoterSession>(m_station->election(), m_station->district_id());
+    resetAccessibility();
+    m_contest = 0;
+    m_returnToReview = false;
+    setNotice({});
+    emit ballotChanged();
+    setScreen(Screen::Welcome);
+}
 
 void KioskController::startBallot() {
     if (m_screen != Screen::Welcome || !m_session) return;
@@ -436,7 +390,7 @@ void KioskController::submit(bool challenge) {
             return result;
         },
         [this, challenge](const WorkResult& r) {
-            refreshStatus();
+            m_pollWorker.refreshStatus();
             if (r.not_confirmed) {
                 // Sent, the answer lost: the ballot has left the kiosk, so the voter's marks go;
                 // its tracking code stays on the screen until the station is asked about it.
@@ -579,7 +533,7 @@ void KioskController::onSessionTimeout() {
 
 void KioskController::activity() {
     if (is_voter_screen(m_screen)) m_sessionTimer.start();
-    if (m_unlocked) m_unlockTimer.start();
+    m_pollWorker.noteActivity();
 }
 
 }  // namespace psephos::ui

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "kiosk_lists.hpp"
+#include "kiosk_poll_worker.hpp"
 #include "polls_report.hpp"
 #include "psephos/kiosk/poll_worker_lock.hpp"
 
@@ -68,34 +69,14 @@ class KioskController : public QObject {
     Q_PROPERTY(QString districtId READ districtId CONSTANT)
     Q_PROPERTY(QString districtName READ districtName CONSTANT)
     Q_PROPERTY(QString deviceId READ deviceId CONSTANT)
-    Q_PROPERTY(PollsState pollsState READ pollsState NOTIFY statusChanged)
-    Q_PROPERTY(int ballotsCast READ ballotsCast NOTIFY statusChanged)
-    Q_PROPERTY(int ballotsChallenged READ ballotsChallenged NOTIFY statusChanged)
-    Q_PROPERTY(QString ledgerStatus READ ledgerStatus NOTIFY statusChanged)
-    Q_PROPERTY(QString lastCheckpoint READ lastCheckpoint NOTIFY statusChanged)
-    Q_PROPERTY(QString diskFree READ diskFree NOTIFY statusChanged)
-    Q_PROPERTY(QString battery READ battery NOTIFY statusChanged)
+    // The poll worker's side: unlock, the station's status, the polls, their reports, finishing
+    // the kiosk, activating a voter (kiosk_poll_worker.hpp).
+    Q_PROPERTY(psephos::ui::KioskPollWorker* pollWorker READ pollWorker CONSTANT)
     // Networked (psephos-kiosk --station): the link to the station, for the poll worker.
     Q_PROPERTY(bool networked READ networked CONSTANT)
     Q_PROPERTY(LinkState linkState READ linkState NOTIFY linkChanged)
     // "Station: online", "Station: offline, reconnecting in 3 s (why)", …
     Q_PROPERTY(QString linkText READ linkText NOTIFY linkChanged)
-    Q_PROPERTY(QString unlockMessage READ unlockMessage NOTIFY unlockMessageChanged)
-    // The "unlock" screen asks for the second poll worker's passphrase, to close the polls.
-    Q_PROPERTY(bool closingUnlock READ closingUnlock NOTIFY unlockMessageChanged)
-    // Who unlocked, with their roles ("Grace Hopper (open, pause, close, voters)"); empty for
-    // the unnamed poll worker of a legacy passphrase file.
-    Q_PROPERTY(QString pollWorkerName READ pollWorkerName NOTIFY unlockMessageChanged)
-    Q_PROPERTY(QString pollWorkerMessage READ pollWorkerMessage NOTIFY pollWorkerMessageChanged)
-    // closePolls() asks first; confirmClosePolls() closes.
-    Q_PROPERTY(
-        bool closeConfirmationPending READ closeConfirmationPending NOTIFY pollWorkerMessageChanged)
-    // Networked: finishKiosk() asks first; confirmFinishKiosk() sends the kiosk's final head
-    // (KioskStation::finish), after which it starts no voter session.
-    Q_PROPERTY(bool finishConfirmationPending READ finishConfirmationPending NOTIFY
-                   pollWorkerMessageChanged)
-    Q_PROPERTY(bool kioskFinished READ kioskFinished NOTIFY statusChanged)
-    Q_PROPERTY(psephos::ui::PollsReport report READ report NOTIFY reportChanged)
     // Voter
     Q_PROPERTY(int contestIndex READ contestIndex NOTIFY ballotChanged)
     Q_PROPERTY(int contestCount READ contestCount NOTIFY ballotChanged)
@@ -150,10 +131,7 @@ public:
         LedgerError,
     };
     Q_ENUM(Screen)
-    // The district's polls as the station last reported them; Unknown: a networked kiosk whose
-    // station has not answered yet.
-    enum class PollsState { Unknown, NotOpened, Open, Paused, Closed };
-    Q_ENUM(PollsState)
+    using PollsState = KioskPollWorker::PollsState;
     // The link to the station (kiosk::LinkState): InProcess for a kiosk that holds its ledger.
     enum class LinkState { InProcess, Connecting, Online, Offline };
     Q_ENUM(LinkState)
@@ -183,11 +161,13 @@ public:
                     std::string passphrase_hash, Options options, QObject* parent = nullptr);
     ~KioskController() override;
 
+    // What a job on the worker thread hands back (kiosk_controller_detail.hpp).
+    struct WorkResult;
+
     // For retranslating when the language changes.
     void setEngine(QQmlEngine* engine) { m_engine = engine; }
     kiosk::KioskStation* station() { return m_station.get(); }
-    kiosk::PollWorkerLock& lock() { return m_lock; }
-    kiosk::PollWorkerLock* closingLock() { return m_closingLock.get(); }
+    KioskPollWorker* pollWorker() { return &m_pollWorker; }
 
     Screen screen() const { return m_screen; }
     bool voterScreen() const;
@@ -197,24 +177,9 @@ public:
     QString districtId() const;
     QString districtName() const;
     QString deviceId() const;
-    PollsState pollsState() const { return m_pollsState; }
-    int ballotsCast() const { return m_ballotsCast; }
-    int ballotsChallenged() const { return m_ballotsChallenged; }
-    QString ledgerStatus() const { return m_ledgerStatus; }
-    QString lastCheckpoint() const { return m_lastCheckpoint; }
-    QString diskFree() const { return m_diskFree; }
-    QString battery() const { return m_battery; }
     bool networked() const;
     LinkState linkState() const { return m_linkState; }
     QString linkText() const { return m_linkText; }
-    QString unlockMessage() const { return m_unlockMessage; }
-    bool closingUnlock() const { return m_closingUnlock; }
-    QString pollWorkerName() const;
-    QString pollWorkerMessage() const { return m_pollWorkerMessage; }
-    bool closeConfirmationPending() const { return m_confirmClose; }
-    bool finishConfirmationPending() const { return m_confirmFinish; }
-    bool kioskFinished() const;
-    PollsReport report() const { return m_report; }
     int contestIndex() const { return m_contest; }
     int contestCount() const;
     QString contestTitle() const;
@@ -246,26 +211,10 @@ public:
     void setAudio(bool on);
     void setAudioOnly(bool on);
 
-    // Poll worker
-    Q_INVOKABLE void showUnlock();
-    Q_INVOKABLE void unlock(const QString& passphrase);
-    Q_INVOKABLE void cancelUnlock();
-    Q_INVOKABLE void lockKiosk();
     // Whether the window may close now (the QML asks on every close request: Alt+F4, the
     // window manager, QWindow::close). In kiosk mode only on the poll worker's unlocked screens,
     // with nothing running, or on the "error" screen where nobody can unlock.
     Q_INVOKABLE bool mayCloseWindow() const;
-    Q_INVOKABLE void openPolls();
-    Q_INVOKABLE void pausePolls();
-    Q_INVOKABLE void resumePolls();
-    Q_INVOKABLE void closePolls();
-    Q_INVOKABLE void confirmClosePolls();
-    Q_INVOKABLE void cancelClosePolls();
-    Q_INVOKABLE void finishKiosk();
-    Q_INVOKABLE void confirmFinishKiosk();
-    Q_INVOKABLE void cancelFinishKiosk();
-    Q_INVOKABLE void dismissReport();
-    Q_INVOKABLE void activateVoter();
     // Voter
     Q_INVOKABLE void startBallot();
     Q_INVOKABLE void toggleOption(int option);
@@ -291,10 +240,6 @@ public:
 
 signals:
     void screenChanged();
-    void statusChanged();
-    void unlockMessageChanged();
-    void pollWorkerMessageChanged();
-    void reportChanged();
     void ballotChanged();
     void cursorChanged();
     void noticeChanged();
@@ -311,22 +256,13 @@ signals:
 
 private:
     void setScreen(Screen screen);
-    void refreshStatus();
     void setNotice(const QString& notice);
-    void setPollWorkerMessage(const QString& message);
-    void recordPolls(int action);
     void endVoterSession();
     void resetAccessibility();
-    struct WorkResult;
+    friend class KioskPollWorker;
+    // A new voter session: fresh ballot and accessibility, the welcome screen.
+    void beginVoterSession();
     // Runs work on the kiosk's worker thread (one job at a time) and done on the GUI thread.
-    // Counts each lock's failures in the station's data directory; a closing passphrase that is
-    // the poll worker's own file is refused.
-    Status setUpLocks();
-    // Whether the unlocked poll worker holds `role`; if not, says so on the poll-worker screen.
-    bool workerMay(kiosk::PollWorkerRole role);
-    // The polls record's actor: the name(s) of who acted (docs/kiosk.md §2).
-    std::string pollsActor(bool closing) const;
-    bool twoPersonClose() const { return m_closingLock || m_options.two_person_close; }
     void runWork(std::function<std::shared_ptr<WorkResult>()> work,
                  std::function<void(const WorkResult&)> done);
     void submit(bool challenge);
@@ -346,34 +282,19 @@ private:
     void forgetVoterText();
 
     std::unique_ptr<kiosk::KioskStation> m_station;
-    kiosk::PollWorkerLock m_lock;
-    std::unique_ptr<kiosk::PollWorkerLock> m_closingLock;  // the second poll worker's, if set up
     Options m_options;
     QPointer<QQmlEngine> m_engine;
     std::unique_ptr<QTranslator> m_translator;
     std::unique_ptr<kiosk::VoterSession> m_session;
     std::unique_ptr<Speaker> m_speaker;
     QTimer m_sessionTimer;
-    QTimer m_unlockTimer;
-    QTimer m_lockoutTimer;
     QTimer m_linkTimer;  // networked: the link's state, and settling a ballot in flight
 
     Screen m_screen = Screen::Idle;
     QString m_errorText;
     QString m_unconfirmedCode;
-    QString m_startupNotice;  // ballots settled at this start, for the poll worker
-    PollsState m_pollsState = PollsState::Unknown;
-    int m_ballotsCast = 0;
-    int m_ballotsChallenged = 0;
-    QString m_ledgerStatus;
-    QString m_lastCheckpoint;
-    QString m_diskFree;
-    QString m_battery;
     LinkState m_linkState = LinkState::InProcess;
     QString m_linkText;
-    QString m_unlockMessage;
-    QString m_pollWorkerMessage;
-    PollsReport m_report;
     int m_contest = 0;
     int m_cursor = -1;
     QString m_notice;
@@ -391,15 +312,9 @@ private:
     bool m_audioOnly = false;
     QString m_lastSpoken;
     bool m_busy = false;
-    bool m_unlocked = false;
     bool m_returnToReview = false;
-    bool m_confirmClose = false;
-    bool m_confirmFinish = false;
-    bool m_closingUnlock = false;
-    std::optional<std::size_t> m_worker;  // who unlocked (an index into m_lock.credentials())
-    // The second person of a two-person close (in m_closingLock's credentials if set up).
-    std::optional<std::size_t> m_closer;
     bool m_stillSealed = false;  // after a refusal: the station still holds the sealed ballot
+    KioskPollWorker m_pollWorker;
     // Last: destroyed first, so no job outlives the station it uses.
     QThreadPool m_pool;
 };

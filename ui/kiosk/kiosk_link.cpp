@@ -62,7 +62,7 @@ void KioskController::refreshLink() {
     m_linkState = state;
     m_linkText = text;
     emit linkChanged();
-    if (came_online) refreshStatus();  // the station's status comes with the link
+    if (came_online) m_pollWorker.refreshStatus();  // the station's status comes with the link
 }
 
 // The ballot in flight, asked about on the worker thread each time the link timer fires while the
@@ -102,7 +102,7 @@ void KioskController::settleInFlight() {
                 }
                 return;  // still in flight: asked again at the next tick
             }
-            refreshStatus();
+            m_pollWorker.refreshStatus();
             m_unconfirmedCode.clear();
             emit inFlightSettled(r.ok);
             if (r.ok && !r.challenged) {

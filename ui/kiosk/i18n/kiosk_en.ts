@@ -673,48 +673,13 @@
 <context>
     <name>psephos::ui::KioskController</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+46"/>
-        <source>%1% (battery %2)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>no battery found (mains power)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+60"/>
+        <location filename="../kiosk_controller.cpp" line="+72"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Ballot %1, whose recording failed before the restart, was NOT recorded: its voter may vote again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+53"/>
-        <source>at the station; district log size %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>ledger open; the district log is empty</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>ledger open; district log size %1, root %2…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>%1 GB free</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -753,7 +718,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+65"/>
+        <location filename="../kiosk_controller.cpp" line="+118"/>
         <source>Vote Yes or No.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -953,8 +918,46 @@ What happened: %2</source>
         <source>Yellow on black</source>
         <translation type="unfinished"></translation>
     </message>
+</context>
+<context>
+    <name>psephos::ui::KioskPollWorker</name>
     <message>
-        <location filename="../kiosk_poll_worker.cpp" line="+57"/>
+        <location filename="../kiosk_poll_worker.cpp" line="+62"/>
+        <source>%1% (battery %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>no battery found (mains power)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>at the station; district log size %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ledger open; the district log is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ledger open; district log size %1, root %2…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 GB free</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+56"/>
         <source>%1 may not do this: it needs the role &apos;%2&apos;, which this poll worker does not have.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -994,7 +997,7 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+46"/>
         <source>Recording in the ledger…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1029,7 +1032,7 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+44"/>
         <source>Finishing ends voting on this kiosk for good (the polls stay open on the others). Finish this kiosk?</source>
         <translation type="unfinished"></translation>
     </message>

@@ -701,17 +701,7 @@
 <context>
     <name>psephos::ui::KioskController</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+46"/>
-        <source>%1% (battery %2)</source>
-        <translation>%1% (batería %2)</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>no battery found (mains power)</source>
-        <translation>no se encontró batería (alimentación de red)</translation>
-    </message>
-    <message>
-        <location line="+60"/>
+        <location filename="../kiosk_controller.cpp" line="+72"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation>La boleta %1, cuyo registro falló antes del reinicio, SÍ quedó registrada (%2 n.º %3): su votante ya votó y no debe votar de nuevo.</translation>
     </message>
@@ -719,141 +709,6 @@
         <location line="+4"/>
         <source>Ballot %1, whose recording failed before the restart, was NOT recorded: its voter may vote again.</source>
         <translation>La boleta %1, cuyo registro falló antes del reinicio, NO quedó registrada: su votante puede votar de nuevo.</translation>
-    </message>
-    <message>
-        <location line="+53"/>
-        <source>at the station; district log size %1</source>
-        <translation>en la estación; tamaño del registro del distrito %1</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>ledger open; the district log is empty</source>
-        <translation>registro abierto; la bitácora del distrito está vacía</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>ledger open; district log size %1, root %2…</source>
-        <translation>registro abierto; tamaño de la bitácora del distrito %1, raíz %2…</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>%1 GB free</source>
-        <translation>%1 GB libres</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>unknown</source>
-        <translation>desconocido</translation>
-    </message>
-    <message>
-        <location filename="../kiosk_poll_worker.cpp" line="+57"/>
-        <source>%1 may not do this: it needs the role &apos;%2&apos;, which this poll worker does not have.</source>
-        <translation>%1 no puede hacer esto: requiere el rol &apos;%2&apos;, que este trabajador electoral no tiene.</translation>
-    </message>
-    <message>
-        <location line="+57"/>
-        <source>The attempt was not checked: %1</source>
-        <translation>El intento no se comprobó: %1</translation>
-    </message>
-    <message>
-        <location line="+27"/>
-        <source>This poll worker</source>
-        <translation>Este trabajador electoral</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>%1 unlocked this kiosk already: closing the polls needs a second poll worker&apos;s passphrase.</source>
-        <translation>%1 ya desbloqueó este quiosco: cerrar la votación requiere la frase de contraseña de un segundo trabajador electoral.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>%1 may not close the polls (no close role).</source>
-        <translation>%1 no puede cerrar la votación (no tiene el rol de cierre).</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Too many attempts: try again in %1 seconds.</source>
-        <translation>Demasiados intentos: inténtelo de nuevo en %1 segundos.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Wrong passphrase. Too many attempts: try again in %1 seconds.</source>
-        <translation>Frase de contraseña incorrecta. Demasiados intentos: vuelva a intentarlo en %1 segundos.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Wrong passphrase.</source>
-        <translation>Frase de contraseña incorrecta.</translation>
-    </message>
-    <message>
-        <location line="+50"/>
-        <source>Recording in the ledger…</source>
-        <translation>Guardando en el registro…</translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <source>The ledger refused: %1</source>
-        <translation>El registro rechazó la operación: %1</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Polls opened: zero report</source>
-        <translation>Votación abierta: informe de ceros</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Polls closed: closing report</source>
-        <translation>Votación cerrada: informe de cierre</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Polls paused (record %1).</source>
-        <translation>Votación en pausa (entrada %1).</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Polls resumed (record %1).</source>
-        <translation>Votación reanudada (entrada %1).</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>Closing the polls ends voting in this district for good (%1 cast, %2 challenged so far). Close them?</source>
-        <translation>Cerrar la votación termina definitivamente la votación en este distrito (%1 emitidas y %2 impugnadas hasta ahora). ¿Desea cerrarla?</translation>
-    </message>
-    <message>
-        <location line="+40"/>
-        <source>Finishing ends voting on this kiosk for good (the polls stay open on the others). Finish this kiosk?</source>
-        <translation>Terminar pone fin a la votación en este quiosco de forma definitiva (las urnas siguen abiertas en los demás). ¿Terminar este quiosco?</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Sending this kiosk&apos;s head to the station…</source>
-        <translation>Enviando el estado final de este quiosco a la estación…</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>This kiosk has finished for the day (%1 ballots); %2 of %3 kiosks of the district have finished.</source>
-        <translation>Este quiosco terminó por hoy (%1 boletas); %2 de %3 quioscos del distrito han terminado.</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>Not finished: %1</source>
-        <translation>No terminado: %1</translation>
-    </message>
-    <message>
-        <location line="+20"/>
-        <source>No link to the station: no voter session can start (%1).</source>
-        <translation>Sin conexión con la estación: no puede iniciarse ninguna sesión de votación (%1).</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>This kiosk has finished for the day: no voter session can start.</source>
-        <translation>Este quiosco terminó por hoy: no puede comenzar ninguna sesión de votación.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Polls are not open: no voter session can start.</source>
-        <translation>La votación no está abierta: no se puede iniciar ninguna sesión de votante.</translation>
     </message>
     <message>
         <location filename="../kiosk_link.cpp" line="+42"/>
@@ -891,7 +746,7 @@
         <translation>La boleta %1 NO quedó registrada: la estación la rechazó cuando el quiosco la envió de nuevo (%2). El votante puede volver a votar.</translation>
     </message>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+65"/>
+        <location filename="../kiosk_controller.cpp" line="+118"/>
         <source>Vote Yes or No.</source>
         <translation>Vote Sí o No.</translation>
     </message>
@@ -1116,6 +971,154 @@ Qué pasó: %2</translation>
         <location line="+1"/>
         <source>Yellow on black</source>
         <translation>Amarillo sobre negro</translation>
+    </message>
+</context>
+<context>
+    <name>psephos::ui::KioskPollWorker</name>
+    <message>
+        <location filename="../kiosk_poll_worker.cpp" line="+62"/>
+        <source>%1% (battery %2)</source>
+        <translation>%1% (batería %2)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>no battery found (mains power)</source>
+        <translation>no se encontró batería (alimentación de red)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>at the station; district log size %1</source>
+        <translation>en la estación; tamaño del registro del distrito %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ledger open; the district log is empty</source>
+        <translation>registro abierto; la bitácora del distrito está vacía</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ledger open; district log size %1, root %2…</source>
+        <translation>registro abierto; tamaño de la bitácora del distrito %1, raíz %2…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 GB free</source>
+        <translation>%1 GB libres</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>unknown</source>
+        <translation>desconocido</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>%1 may not do this: it needs the role &apos;%2&apos;, which this poll worker does not have.</source>
+        <translation>%1 no puede hacer esto: requiere el rol &apos;%2&apos;, que este trabajador electoral no tiene.</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>The attempt was not checked: %1</source>
+        <translation>El intento no se comprobó: %1</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>This poll worker</source>
+        <translation>Este trabajador electoral</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 unlocked this kiosk already: closing the polls needs a second poll worker&apos;s passphrase.</source>
+        <translation>%1 ya desbloqueó este quiosco: cerrar la votación requiere la frase de contraseña de un segundo trabajador electoral.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 may not close the polls (no close role).</source>
+        <translation>%1 no puede cerrar la votación (no tiene el rol de cierre).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Too many attempts: try again in %1 seconds.</source>
+        <translation>Demasiados intentos: inténtelo de nuevo en %1 segundos.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Wrong passphrase. Too many attempts: try again in %1 seconds.</source>
+        <translation>Frase de contraseña incorrecta. Demasiados intentos: vuelva a intentarlo en %1 segundos.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Wrong passphrase.</source>
+        <translation>Frase de contraseña incorrecta.</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Recording in the ledger…</source>
+        <translation>Guardando en el registro…</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>The ledger refused: %1</source>
+        <translation>El registro rechazó la operación: %1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Polls opened: zero report</source>
+        <translation>Votación abierta: informe de ceros</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Polls closed: closing report</source>
+        <translation>Votación cerrada: informe de cierre</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Polls paused (record %1).</source>
+        <translation>Votación en pausa (entrada %1).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Polls resumed (record %1).</source>
+        <translation>Votación reanudada (entrada %1).</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Closing the polls ends voting in this district for good (%1 cast, %2 challenged so far). Close them?</source>
+        <translation>Cerrar la votación termina definitivamente la votación en este distrito (%1 emitidas y %2 impugnadas hasta ahora). ¿Desea cerrarla?</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Finishing ends voting on this kiosk for good (the polls stay open on the others). Finish this kiosk?</source>
+        <translation>Terminar pone fin a la votación en este quiosco de forma definitiva (las urnas siguen abiertas en los demás). ¿Terminar este quiosco?</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Sending this kiosk&apos;s head to the station…</source>
+        <translation>Enviando el estado final de este quiosco a la estación…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>This kiosk has finished for the day (%1 ballots); %2 of %3 kiosks of the district have finished.</source>
+        <translation>Este quiosco terminó por hoy (%1 boletas); %2 de %3 quioscos del distrito han terminado.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Not finished: %1</source>
+        <translation>No terminado: %1</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>No link to the station: no voter session can start (%1).</source>
+        <translation>Sin conexión con la estación: no puede iniciarse ninguna sesión de votación (%1).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This kiosk has finished for the day: no voter session can start.</source>
+        <translation>Este quiosco terminó por hoy: no puede comenzar ninguna sesión de votación.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Polls are not open: no voter session can start.</source>
+        <translation>La votación no está abierta: no se puede iniciar ninguna sesión de votante.</translation>
     </message>
 </context>
 </TS>
