@@ -93,7 +93,7 @@ private slots:
         QCOMPARE(d.kiosk().electionName(), heading_election);
         check_plain_text(d);
         d.click(QStringLiteral("startButton"));
-        QCOMPARE(d.kiosk().contestTitle(), italic_title);
+        QCOMPARE(d.kiosk().ballot()->contestTitle(), italic_title);
         check_plain_text(d);
         // The name as written, markup and all, in the option's own text item.
         QQuickItem* name = text_item_showing(d, bold_candidate);

@@ -84,7 +84,7 @@ private slots:
         QVERIFY(d.waitForScreen(test::Screen::NotConfirmed));
         QCOMPARE(d.text(QStringLiteral("notConfirmedTitle")),
                  QStringLiteral("Not confirmed yet — please wait"));
-        QCOMPARE(d.kiosk().trackingCode(), code);
+        QCOMPARE(d.kiosk().ballot()->trackingCode(), code);
         QCOMPARE(place.relay->cuts(), 1);
         // It stays there while the station cannot be reached, saying so.
         QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), test::LinkState::Offline, 5000);
@@ -102,8 +102,8 @@ private slots:
         QVERIFY(d.waitForScreen(test::Screen::Receipt, 20000));
         QCOMPARE(settled.count(), 1);
         QCOMPARE(settled.at(0).at(0).toBool(), true);
-        QCOMPARE(d.kiosk().trackingCode(), code);
-        QVERIFY(!d.kiosk().receiptFile().isEmpty());
+        QCOMPARE(d.kiosk().ballot()->trackingCode(), code);
+        QVERIFY(!d.kiosk().ballot()->receiptFile().isEmpty());
         // Found by lookup, never sent twice: one ballot in the ledger, the one with this code.
         QCOMPARE(place.ledger->casting().status(0).ballots_cast, std::uint64_t{1});
         const Hash32 head = d.kiosk().station()->chain_head();

@@ -77,20 +77,13 @@ Item {
 
                     Accessible.ignored: true
 
-                    // Typing counts as activity; the keys themselves stay with the input.
-                    Keys.onPressed: (event) => {
-                        kiosk.activity()
-                        event.accepted = false
-                    }
                     // Enter submits here and goes no further (the controller's key handling
                     // would otherwise see it too).
                     Keys.onReturnPressed: (event) => {
-                        kiosk.activity()
                         screen.submit()
                         event.accepted = true
                     }
                     Keys.onEnterPressed: (event) => {
-                        kiosk.activity()
                         screen.submit()
                         event.accepted = true
                     }
