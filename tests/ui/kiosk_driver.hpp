@@ -84,7 +84,7 @@ public:
         if (!waitForScreen(test::Screen::Sealed))
             throw std::runtime_error("the kiosk did not show the sealed ballot (now on " + where() +
                                      ")");
-        return controller->trackingCode();
+        return controller->ballot()->trackingCode();
     }
 
     void unlock(const QString& passphrase = QString::fromLatin1(poll_worker_passphrase)) {

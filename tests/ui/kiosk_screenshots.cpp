@@ -53,9 +53,9 @@ int main(int argc, char** argv) {
                                    PSEPHOS_SAMPLES_DIR "/county-general-2026.json", "precinct-101");
         const std::vector<Variant> variants{
             {"", [](ui::KioskController&) {}},
-            {"-large", [](ui::KioskController& k) { k.setTextSize(3); }},
-            {"-contrast", [](ui::KioskController& k) { k.setContrast(2); }},
-            {"-es", [](ui::KioskController& k) { k.setLanguage(QStringLiteral("es")); }},
+            {"-large", [](ui::KioskController& k) { k.access()->setTextSize(3); }},
+            {"-contrast", [](ui::KioskController& k) { k.access()->setContrast(2); }},
+            {"-es", [](ui::KioskController& k) { k.access()->setLanguage(QStringLiteral("es")); }},
         };
         auto save = [&](test::KioskDriver& driver, const QString& name) {
             const QString path = out.filePath(name + QStringLiteral(".png"));
@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
             d.click(QStringLiteral("option-3"));  // refused: the overvote message
             shot(QStringLiteral("overvote"), v.suffix);
             while (d.kiosk().screen() == test::Screen::Contest) {
-                if (d.kiosk().contestIndex() == 6)
+                if (d.kiosk().ballot()->contestIndex() == 6)
                     d.click(QStringLiteral("option-0"));  // a measure
                 d.click(QStringLiteral("nextButton"));
             }

@@ -93,7 +93,7 @@ private slots:
         QCOMPARE(d.kiosk().electionName(), heading_election);
         check_plain_text(d);
         d.click(QStringLiteral("startButton"));
-        QCOMPARE(d.kiosk().contestTitle(), italic_title);
+        QCOMPARE(d.kiosk().ballot()->contestTitle(), italic_title);
         check_plain_text(d);
         // The name as written, markup and all, in the option's own text item.
         QQuickItem* name = text_item_showing(d, bold_candidate);
@@ -140,22 +140,23 @@ private slots:
                 QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
                 d.click(QStringLiteral("cancelUnlock"));
             }
-            QCOMPARE(d.kiosk().lock().consecutive_failures(), 3u);
-            QVERIFY(d.kiosk().lock().seconds_locked_out() > 0);
+            QCOMPARE(d.kiosk().pollWorker()->lock().consecutive_failures(), 3u);
+            QVERIFY(d.kiosk().pollWorker()->lock().seconds_locked_out() > 0);
         }
         QCOMPARE(read_lockout(), std::string("psephos-poll-worker-lockout-v1 3\n"));
         QCOMPARE(std::filesystem::status(m_lockout).permissions() &
                      (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
                  std::filesystem::perms::none);
         test::KioskDriver restarted(*m_fixture, options());
-        QCOMPARE(restarted.kiosk().lock().consecutive_failures(), 3u);
+        QCOMPARE(restarted.kiosk().pollWorker()->lock().consecutive_failures(), 3u);
         restarted.unlock();  // the right passphrase, refused unchecked
         QCOMPARE(restarted.kiosk().screen(), test::Screen::Unlock);
         QVERIFY(restarted.text(QStringLiteral("unlockMessage"))
                     .contains(QStringLiteral("Too many attempts")));
         // After the delay (5 s, counted from the restart) the right passphrase unlocks, and the
         // count on disk is back to zero.
-        QTRY_VERIFY_WITH_TIMEOUT(restarted.kiosk().lock().seconds_locked_out() == 0, 8000);
+        QTRY_VERIFY_WITH_TIMEOUT(restarted.kiosk().pollWorker()->lock().seconds_locked_out() == 0,
+                                 8000);
         restarted.click(QStringLiteral("cancelUnlock"));
         restarted.unlock();
         QCOMPARE(restarted.kiosk().screen(), test::Screen::PollWorker);
@@ -251,11 +252,11 @@ private slots:
         test::KioskDriver d(*m_fixture, two);
         d.unlock();
         QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Open);
         d.click(QStringLiteral("closePollsButton"));
         d.click(QStringLiteral("confirmClosePollsButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
-        QVERIFY(d.kiosk().closingUnlock());
+        QVERIFY(d.kiosk().pollWorker()->closingUnlock());
         QVERIFY(
             d.text(QStringLiteral("unlockHeading")).contains(QStringLiteral("Second poll worker")));
         QVERIFY(!d.kiosk().mayCloseWindow());
@@ -265,13 +266,13 @@ private slots:
         d.click(QStringLiteral("unlockButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
         QCOMPARE(d.text(QStringLiteral("unlockMessage")), QStringLiteral("Wrong passphrase."));
-        QCOMPARE(d.kiosk().closingLock()->consecutive_failures(), 1u);
-        QCOMPARE(d.kiosk().lock().consecutive_failures(), 0u);
+        QCOMPARE(d.kiosk().pollWorker()->closingLock()->consecutive_failures(), 1u);
+        QCOMPARE(d.kiosk().pollWorker()->lock().consecutive_failures(), 0u);
         // Cancel: back to the poll worker, the polls still open.
         d.click(QStringLiteral("cancelUnlock"));
         QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
-        QVERIFY(!d.kiosk().closingUnlock());
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        QVERIFY(!d.kiosk().pollWorker()->closingUnlock());
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Open);
         // Again, with the second poll worker's passphrase.
         d.click(QStringLiteral("closePollsButton"));
         d.click(QStringLiteral("confirmClosePollsButton"));
@@ -279,9 +280,9 @@ private slots:
         d.type(QStringLiteral("second person's passphrase"));
         d.click(QStringLiteral("unlockButton"));
         QVERIFY(d.waitForScreen(test::Screen::Report));
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Closed);
-        QCOMPARE(d.kiosk().closingLock()->consecutive_failures(), 0u);
-        const QStringList place = d.kiosk().report().record.split(QLatin1Char('#'));
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Closed);
+        QCOMPARE(d.kiosk().pollWorker()->closingLock()->consecutive_failures(), 0u);
+        const QStringList place = d.kiosk().pollWorker()->report().record.split(QLatin1Char('#'));
         QCOMPARE(place.size(), 2);
         auto stored =
             d.kiosk().station()->ledger().record(place[0].toStdString(), place[1].toULongLong());
@@ -325,10 +326,10 @@ private slots:
         d.unlock(QStringLiteral("ada's passphrase"));
         QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
         QVERIFY(d.text(QStringLiteral("pollWorkerName")).contains(QStringLiteral("Ada Lovelace")));
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::NotOpened);
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::NotOpened);
         d.click(QStringLiteral("openPollsButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::NotOpened);
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::NotOpened);
         QVERIFY2(d.text(QStringLiteral("pollWorkerMessage")).contains(QStringLiteral("'open'")),
                  qPrintable(d.text(QStringLiteral("pollWorkerMessage"))));
         d.click(QStringLiteral("lockButton"));
@@ -337,7 +338,8 @@ private slots:
         d.click(QStringLiteral("openPollsButton"));
         QVERIFY(d.waitForScreen(test::Screen::Report));
         const auto actor_of = [&]() -> std::string {
-            const QStringList place = d.kiosk().report().record.split(QLatin1Char('#'));
+            const QStringList place =
+                d.kiosk().pollWorker()->report().record.split(QLatin1Char('#'));
             if (place.size() != 2) return "no record";
             auto stored = d.kiosk().station()->ledger().record(place[0].toStdString(),
                                                                place[1].toULongLong());
@@ -351,7 +353,7 @@ private slots:
         // Ada cannot close either.
         d.unlock(QStringLiteral("ada's passphrase"));
         d.click(QStringLiteral("closePollsButton"));
-        QVERIFY(!d.kiosk().closeConfirmationPending());
+        QVERIFY(!d.kiosk().pollWorker()->closeConfirmationPending());
         QVERIFY(d.text(QStringLiteral("pollWorkerMessage")).contains(QStringLiteral("'close'")));
         d.click(QStringLiteral("lockButton"));
         // Grace closes; the second passphrase must be another poll worker's with the close role.
@@ -359,7 +361,7 @@ private slots:
         d.click(QStringLiteral("closePollsButton"));
         d.click(QStringLiteral("confirmClosePollsButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
-        QVERIFY(d.kiosk().closingUnlock());
+        QVERIFY(d.kiosk().pollWorker()->closingUnlock());
         const auto second = [&](const QString& passphrase) {
             d.click(QStringLiteral("passphraseInput"));
             d.type(passphrase);
@@ -367,18 +369,18 @@ private slots:
         };
         second(QStringLiteral("grace's passphrase"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Open);
         QVERIFY2(d.text(QStringLiteral("unlockMessage")).contains(QStringLiteral("second poll")),
                  qPrintable(d.text(QStringLiteral("unlockMessage"))));
-        QCOMPARE(d.kiosk().lock().consecutive_failures(), 1u);
+        QCOMPARE(d.kiosk().pollWorker()->lock().consecutive_failures(), 1u);
         second(QStringLiteral("ada's passphrase"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
         QVERIFY2(d.text(QStringLiteral("unlockMessage")).contains(QStringLiteral("no close role")),
                  qPrintable(d.text(QStringLiteral("unlockMessage"))));
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Open);
         second(QStringLiteral("alan's passphrase"));
         QVERIFY(d.waitForScreen(test::Screen::Report));
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Closed);
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Closed);
         QCOMPARE(actor_of(), std::string("Grace Hopper, Alan Turing"));
     }
 

@@ -47,17 +47,18 @@ private slots:
             d.text(QStringLiteral("statusLink")).contains(QStringLiteral("offline")), 10000);
         // The polls' state is the station's to say: unknown, so no session button applies; and
         // the controller refuses a session itself, naming the link.
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Unknown);
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Unknown);
         QVERIFY(!d.require(QStringLiteral("activateVoterButton"))->isEnabled());
-        d.kiosk().activateVoter();
+        d.kiosk().pollWorker()->activateVoter();
         QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
-        QVERIFY2(d.kiosk().pollWorkerMessage().contains(QStringLiteral("No link to the station")),
-                 qPrintable(d.kiosk().pollWorkerMessage()));
+        QVERIFY2(d.kiosk().pollWorker()->pollWorkerMessage().contains(
+                     QStringLiteral("No link to the station")),
+                 qPrintable(d.kiosk().pollWorker()->pollWorkerMessage()));
         // The cable back in: the link comes up by itself and the session starts.
         place.relay->set_mode(test::Relay::Mode::pass);
         QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), test::LinkState::Online, 10000);
         QCOMPARE(d.text(QStringLiteral("statusLink")), QStringLiteral("Station: online"));
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Open);
         d.click(QStringLiteral("activateVoterButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Welcome);
     }
@@ -83,7 +84,7 @@ private slots:
         QVERIFY(d.waitForScreen(test::Screen::NotConfirmed));
         QCOMPARE(d.text(QStringLiteral("notConfirmedTitle")),
                  QStringLiteral("Not confirmed yet — please wait"));
-        QCOMPARE(d.kiosk().trackingCode(), code);
+        QCOMPARE(d.kiosk().ballot()->trackingCode(), code);
         QCOMPARE(place.relay->cuts(), 1);
         // It stays there while the station cannot be reached, saying so.
         QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), test::LinkState::Offline, 5000);
@@ -101,8 +102,8 @@ private slots:
         QVERIFY(d.waitForScreen(test::Screen::Receipt, 20000));
         QCOMPARE(settled.count(), 1);
         QCOMPARE(settled.at(0).at(0).toBool(), true);
-        QCOMPARE(d.kiosk().trackingCode(), code);
-        QVERIFY(!d.kiosk().receiptFile().isEmpty());
+        QCOMPARE(d.kiosk().ballot()->trackingCode(), code);
+        QVERIFY(!d.kiosk().ballot()->receiptFile().isEmpty());
         // Found by lookup, never sent twice: one ballot in the ledger, the one with this code.
         QCOMPARE(place.ledger->casting().status(0).ballots_cast, std::uint64_t{1});
         const Hash32 head = d.kiosk().station()->chain_head();
@@ -123,19 +124,22 @@ private slots:
         test::KioskDriver d(fixture, options(), place.open_kiosk());
         QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().linkState(), test::LinkState::Online, 10000);
         d.unlock();
-        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().pollsState(), test::PollsState::Open, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(d.kiosk().pollWorker()->pollsState(), test::PollsState::Open,
+                                  10000);
         QVERIFY(d.require(QStringLiteral("finishKioskButton"))->isVisible());
         d.click(QStringLiteral("finishKioskButton"));
-        QVERIFY(d.kiosk().finishConfirmationPending());
-        QVERIFY(!d.kiosk().kioskFinished());  // nothing sent on the first press
+        QVERIFY(d.kiosk().pollWorker()->finishConfirmationPending());
+        QVERIFY(!d.kiosk().pollWorker()->kioskFinished());  // nothing sent on the first press
         d.click(QStringLiteral("confirmFinishKioskButton"));
-        QTRY_VERIFY_WITH_TIMEOUT(d.kiosk().kioskFinished(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(d.kiosk().pollWorker()->kioskFinished(), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(
-            d.kiosk().pollWorkerMessage().contains(QStringLiteral("1 of 1 kiosks")), 5000);
+            d.kiosk().pollWorker()->pollWorkerMessage().contains(QStringLiteral("1 of 1 kiosks")),
+            5000);
         QVERIFY(!d.require(QStringLiteral("activateVoterButton"))->isEnabled());
-        d.kiosk().activateVoter();
+        d.kiosk().pollWorker()->activateVoter();
         QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
-        QVERIFY(d.kiosk().pollWorkerMessage().contains(QStringLiteral("finished for the day")));
+        QVERIFY(d.kiosk().pollWorker()->pollWorkerMessage().contains(
+            QStringLiteral("finished for the day")));
 
         d.click(QStringLiteral("closePollsButton"));
         d.click(QStringLiteral("confirmClosePollsButton"));

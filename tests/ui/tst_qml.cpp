@@ -42,7 +42,7 @@ private slots:
     void poll_worker_unlocks_and_opens_polls() {
         test::KioskDriver d(*m_fixture, options());
         QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::NotOpened);
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::NotOpened);
         // A wrong passphrase is refused with a message and stays on the unlock screen.
         d.unlock(QStringLiteral("not the passphrase"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
@@ -61,18 +61,18 @@ private slots:
         QVERIFY(d.text(QStringLiteral("reportChallenged")).contains(QStringLiteral("0")));
         QVERIFY(d.text(QStringLiteral("reportCheckpoint"))
                     .contains(QStringLiteral("/district/ward-1")));
-        QCOMPARE(d.kiosk().report().ballotsCast, 0);
+        QCOMPARE(d.kiosk().pollWorker()->report().ballotsCast, 0);
         d.click(QStringLiteral("reportDoneButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Open);
         QVERIFY(d.text(QStringLiteral("lastCheckpointText"))
                     .contains(QStringLiteral("/district/ward-1")));
         // Pause and resume from the same screen.
         d.click(QStringLiteral("pausePollsButton"));
-        QTRY_COMPARE(d.kiosk().pollsState(), test::PollsState::Paused);
+        QTRY_COMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Paused);
         QVERIFY(!d.require(QStringLiteral("activateVoterButton"))->isEnabled());
         d.click(QStringLiteral("resumePollsButton"));
-        QTRY_COMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        QTRY_COMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Open);
         d.click(QStringLiteral("lockButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
     }
@@ -83,13 +83,13 @@ private slots:
         QCOMPARE(d.kiosk().screen(), test::Screen::Welcome);
         d.click(QStringLiteral("startButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Contest);
-        QCOMPARE(d.kiosk().contestTitle(), QStringLiteral("Mayor"));
+        QCOMPARE(d.kiosk().ballot()->contestTitle(), QStringLiteral("Mayor"));
         d.click(QStringLiteral("option-1"));  // Martin Okafor
         QVERIFY(option_marked(d, 1));
         d.click(QStringLiteral("nextButton"));
         // City council, vote for up to 2: a third mark is refused with a message.
-        QCOMPARE(d.kiosk().contestIndex(), 1);
-        QCOMPARE(d.kiosk().contestInstructions(), QStringLiteral("Vote for up to 2."));
+        QCOMPARE(d.kiosk().ballot()->contestIndex(), 1);
+        QCOMPARE(d.kiosk().ballot()->contestInstructions(), QStringLiteral("Vote for up to 2."));
         d.click(QStringLiteral("option-0"));
         d.click(QStringLiteral("option-1"));
         d.click(QStringLiteral("option-2"));
@@ -106,7 +106,7 @@ private slots:
         // The measure is left blank: an undervote, allowed, with a warning on review.
         d.click(QStringLiteral("nextButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Review);
-        const QVariantList review = test::model_rows(*d.kiosk().reviewItems());
+        const QVariantList review = test::model_rows(*d.kiosk().ballot()->reviewItems());
         QCOMPARE(review.size(), 3);
         QCOMPARE(review[0].toMap()[QStringLiteral("marks")].toStringList(),
                  QStringList{QStringLiteral("Martin Okafor")});
@@ -115,24 +115,24 @@ private slots:
         // Change the mayor from the review screen; Next returns to the review.
         d.click(QStringLiteral("change-0"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Contest);
-        QCOMPARE(d.kiosk().contestIndex(), 0);
+        QCOMPARE(d.kiosk().ballot()->contestIndex(), 0);
         d.click(QStringLiteral("option-2"));  // Helen Park replaces Martin Okafor (vote for 1)
         d.click(QStringLiteral("nextButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Review);
-        QCOMPARE(test::model_rows(*d.kiosk().reviewItems())[0]
+        QCOMPARE(test::model_rows(*d.kiosk().ballot()->reviewItems())[0]
                      .toMap()[QStringLiteral("marks")]
                      .toStringList(),
                  QStringList{QStringLiteral("Helen Park")});
 
         // Sealed first: the code is on the screen before the voter chooses.
         const QString sealed = d.seal();
-        QCOMPARE(d.kiosk().trackingGroups().size(), 8);
+        QCOMPARE(d.kiosk().ballot()->trackingGroups().size(), 8);
         QCOMPARE(d.text(QStringLiteral("trackingCodeText")), sealed);
         QTRY_COMPARE(d.require(QStringLiteral("qrImage"))->property("status").toInt(), 1);
         // Change my choices discards it; the next seal is a new ballot with a new code.
         d.click(QStringLiteral("changeButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Review);
-        QCOMPARE(d.kiosk().trackingCode(), QString());
+        QCOMPARE(d.kiosk().ballot()->trackingCode(), QString());
         QVERIFY(!d.kiosk().station()->sealed());
         const QString resealed = d.seal();
         QVERIFY(resealed != sealed);
@@ -153,16 +153,16 @@ private slots:
         QVERIFY2(longest_gap < 1000,
                  qPrintable(QStringLiteral("GUI blocked %1 ms").arg(longest_gap)));
 
-        const QString code = d.kiosk().trackingCode();
+        const QString code = d.kiosk().ballot()->trackingCode();
         QCOMPARE(code, resealed);  // the ballot cast is the ballot sealed
         QCOMPARE(d.text(QStringLiteral("trackingCodeText")), code);
-        QCOMPARE(d.kiosk().trackingGroups().size(), 8);
+        QCOMPARE(d.kiosk().ballot()->trackingGroups().size(), 8);
         QTRY_COMPARE(d.require(QStringLiteral("qrImage"))->property("status").toInt(), 1);  // Ready
         check_in_ledger(d, code, false, {{"mayor", {"helen-park"}}});
         d.click(QStringLiteral("receiptDoneButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
-        QCOMPARE(d.kiosk().contestCount(), 0);  // the session is gone
-        QCOMPARE(d.kiosk().trackingCode(), QString());
+        QCOMPARE(d.kiosk().ballot()->contestCount(), 0);  // the session is gone
+        QCOMPARE(d.kiosk().ballot()->trackingCode(), QString());
         m_cast += 1;
     }
 
@@ -180,9 +180,9 @@ private slots:
         const QString shown = d.seal();
         d.click(QStringLiteral("challengeButton"));
         QVERIFY(d.waitForScreen(test::Screen::Challenged));
-        QCOMPARE(d.kiosk().trackingCode(), shown);  // the same ballot, opened
+        QCOMPARE(d.kiosk().ballot()->trackingCode(), shown);  // the same ballot, opened
         QCOMPARE(d.text(QStringLiteral("trackingCodeText")), shown);
-        const QVariantList items = test::model_rows(*d.kiosk().challengeItems());
+        const QVariantList items = test::model_rows(*d.kiosk().ballot()->challengeItems());
         QCOMPARE(items.size(), 3);
         QCOMPARE(items[0].toMap()[QStringLiteral("marks")].toStringList(),
                  QStringList{QStringLiteral("Rosa Delgado")});
@@ -190,20 +190,22 @@ private slots:
                  QStringList{QStringLiteral("Nora Lindqvist")});
         QCOMPARE(items[2].toMap()[QStringLiteral("marks")].toStringList(),
                  QStringList{QStringLiteral("No")});
-        check_in_ledger(d, d.kiosk().trackingCode(), true, {});
+        check_in_ledger(d, d.kiosk().ballot()->trackingCode(), true, {});
         m_challenged += 1;
         // The voter starts over on a fresh ballot, then casts it.
         d.click(QStringLiteral("startOverButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Contest);
-        QCOMPARE(d.kiosk().challengeItems()->rowCount(), 0);  // the opened marks are wiped
-        QCOMPARE(d.kiosk().contestIndex(), 0);
+        QCOMPARE(d.kiosk().ballot()->challengeItems()->rowCount(),
+                 0);  // the opened marks are wiped
+        QCOMPARE(d.kiosk().ballot()->contestIndex(), 0);
         for (int i = 0; i < 3; ++i) QVERIFY(!option_marked(d, i));
         d.click(QStringLiteral("option-0"));
         for (int i = 0; i < 3; ++i) d.click(QStringLiteral("nextButton"));
         QVERIFY(d.seal() != shown);
         d.click(QStringLiteral("castButton"));
         QVERIFY(d.waitForScreen(test::Screen::Receipt));
-        check_in_ledger(d, d.kiosk().trackingCode(), false, {{"mayor", {"rosa-delgado"}}});
+        check_in_ledger(d, d.kiosk().ballot()->trackingCode(), false,
+                        {{"mayor", {"rosa-delgado"}}});
         m_cast += 1;
         d.click(QStringLiteral("receiptDoneButton"));
     }
@@ -212,62 +214,67 @@ private slots:
         test::KioskDriver d(*m_fixture, options());
         start_voter(d);
         // From here on, keys only: audio on (the audio ballot), start, mark, review, cast.
-        d.kiosk().setAudio(true);
-        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Press Enter to start voting")));
+        d.kiosk().access()->setAudio(true);
+        QVERIFY(d.kiosk().access()->lastSpoken().contains(
+            QStringLiteral("Press Enter to start voting")));
         d.key(Qt::Key_Return);
         QCOMPARE(d.kiosk().screen(), test::Screen::Contest);
-        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Contest 1 of 3. Mayor.")));
-        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Helen Park")));
+        QVERIFY(
+            d.kiosk().access()->lastSpoken().contains(QStringLiteral("Contest 1 of 3. Mayor.")));
+        QVERIFY(d.kiosk().access()->lastSpoken().contains(QStringLiteral("Helen Park")));
         d.key(Qt::Key_Down);
         d.key(Qt::Key_Down);
         QCOMPARE(d.kiosk().cursor(), 1);
         QVERIFY(d.require(QStringLiteral("option-1"))->property("highlighted").toBool());
-        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Martin Okafor, not selected")));
+        QVERIFY(d.kiosk().access()->lastSpoken().contains(
+            QStringLiteral("Martin Okafor, not selected")));
         d.key(Qt::Key_Space);
         QVERIFY(option_marked(d, 1));
-        QCOMPARE(d.kiosk().lastSpoken(), QStringLiteral("Martin Okafor selected."));
+        QCOMPARE(d.kiosk().access()->lastSpoken(), QStringLiteral("Martin Okafor selected."));
         d.key(Qt::Key_Right);
-        QCOMPARE(d.kiosk().contestIndex(), 1);
+        QCOMPARE(d.kiosk().ballot()->contestIndex(), 1);
         d.key(Qt::Key_Up);  // wraps to the last option
         QCOMPARE(d.kiosk().cursor(), 3);
         d.key(Qt::Key_Enter);
         QVERIFY(option_marked(d, 3));
         d.key(Qt::Key_Left);  // back, then forward again
-        QCOMPARE(d.kiosk().contestIndex(), 0);
+        QCOMPARE(d.kiosk().ballot()->contestIndex(), 0);
         d.key(Qt::Key_Right);
         d.key(Qt::Key_Right);
-        QCOMPARE(d.kiosk().contestIndex(), 2);
+        QCOMPARE(d.kiosk().ballot()->contestIndex(), 2);
         d.key(Qt::Key_Tab);
         d.key(Qt::Key_Select);  // a tactile keypad's select key: Yes
         QVERIFY(option_marked(d, 0));
         d.key(Qt::Key_Right);
         QCOMPARE(d.kiosk().screen(), test::Screen::Review);
-        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Mayor: Martin Okafor.")));
+        QVERIFY(d.kiosk().access()->lastSpoken().contains(QStringLiteral("Mayor: Martin Okafor.")));
         // Review: the cursor runs over the contests, then "continue" (seal).
         for (int i = 0; i < 4; ++i) d.key(Qt::Key_Down);
         QCOMPARE(d.kiosk().cursor(), 3);
-        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Press Enter to continue")));
+        QVERIFY(
+            d.kiosk().access()->lastSpoken().contains(QStringLiteral("Press Enter to continue")));
         d.key(Qt::Key_Return);
         QVERIFY(d.waitForScreen(test::Screen::Sealed));
-        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Its tracking code is")));
+        QVERIFY(d.kiosk().access()->lastSpoken().contains(QStringLiteral("Its tracking code is")));
         // Sealed: cast, challenge, change.
         d.key(Qt::Key_Down);
         d.key(Qt::Key_Down);
-        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Press Enter to challenge")));
+        QVERIFY(
+            d.kiosk().access()->lastSpoken().contains(QStringLiteral("Press Enter to challenge")));
         d.key(Qt::Key_Up);
         QCOMPARE(d.kiosk().cursor(), 0);
-        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Press Enter to cast")));
+        QVERIFY(d.kiosk().access()->lastSpoken().contains(QStringLiteral("Press Enter to cast")));
         d.key(Qt::Key_Return);
         QVERIFY(d.waitForScreen(test::Screen::Receipt));
-        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Your tracking code is")));
-        check_in_ledger(d, d.kiosk().trackingCode(), false,
+        QVERIFY(d.kiosk().access()->lastSpoken().contains(QStringLiteral("Your tracking code is")));
+        check_in_ledger(d, d.kiosk().ballot()->trackingCode(), false,
                         {{"mayor", {"martin-okafor"}},
                          {"city-council", {"nora-lindqvist"}},
                          {"measure-1", {"yes"}}});
         m_cast += 1;
         d.key(Qt::Key_Return);
         QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
-        QVERIFY(!d.kiosk().audio());  // reset for the next voter
+        QVERIFY(!d.kiosk().access()->audio());  // reset for the next voter
     }
 
     void accessibility_and_language_switch_mid_session_and_reset() {
@@ -275,28 +282,28 @@ private slots:
         start_voter(d);
         d.click(QStringLiteral("startButton"));
         d.click(QStringLiteral("textSize-3"));
-        QCOMPARE(d.kiosk().textSize(), 3);
-        QCOMPARE(d.kiosk().fontScale(), 2.0);
+        QCOMPARE(d.kiosk().access()->textSize(), 3);
+        QCOMPARE(d.kiosk().access()->fontScale(), 2.0);
         d.click(QStringLiteral("contrast-2"));
         QCOMPARE(d.window->color(), QColor(Qt::black));
         d.click(QStringLiteral("option-0"));
         d.click(QStringLiteral("language-es"));
-        QCOMPARE(d.kiosk().language(), QStringLiteral("es"));
+        QCOMPARE(d.kiosk().access()->language(), QStringLiteral("es"));
         // The ballot's labels from the manifest's translations, the screen's from kiosk_es.qm.
-        QCOMPARE(d.kiosk().contestTitle(), QStringLiteral("Alcalde"));
-        QCOMPARE(d.kiosk().contestInstructions(), QStringLiteral("Vote por uno."));
+        QCOMPARE(d.kiosk().ballot()->contestTitle(), QStringLiteral("Alcalde"));
+        QCOMPARE(d.kiosk().ballot()->contestInstructions(), QStringLiteral("Vote por uno."));
         QCOMPARE(d.text(QStringLiteral("nextButton")), QStringLiteral("Siguiente"));
         QVERIFY(option_marked(d, 0));  // switching changes nothing on the ballot
         d.click(QStringLiteral("audioOnlyToggle"));
-        QVERIFY(d.kiosk().audioOnly());
+        QVERIFY(d.kiosk().access()->audioOnly());
         QVERIFY(d.find(QStringLiteral("privacyCurtain")) != nullptr);
-        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Alcalde")));
+        QVERIFY(d.kiosk().access()->lastSpoken().contains(QStringLiteral("Alcalde")));
         // The blanked screen takes no touch: nothing hidden can be marked by accident.
         d.click(QStringLiteral("option-1"));
         QVERIFY(!option_marked(d, 1));
         QVERIFY(option_marked(d, 0));
         d.key(Qt::Key_Escape);  // the way back
-        QVERIFY(!d.kiosk().audioOnly());
+        QVERIFY(!d.kiosk().access()->audioOnly());
         QVERIFY(d.find(QStringLiteral("privacyCurtain")) == nullptr);
         d.click(QStringLiteral("language-en"));
         QCOMPARE(d.text(QStringLiteral("nextButton")), QStringLiteral("Next"));
@@ -343,23 +350,51 @@ private slots:
         start_voter(d);
         d.click(QStringLiteral("startButton"));
         d.click(QStringLiteral("option-0"));
-        d.kiosk().setAudio(true);  // reads the contest aloud, the mark included
-        QVERIFY(d.kiosk().lastSpoken().contains(QStringLiteral("Rosa Delgado")));
+        d.kiosk().access()->setAudio(true);  // reads the contest aloud, the mark included
+        QVERIFY(d.kiosk().access()->lastSpoken().contains(QStringLiteral("Rosa Delgado")));
         d.click(QStringLiteral("textSize-2"));
         d.click(QStringLiteral("language-es"));
         QVERIFY(d.waitForScreen(test::Screen::Idle, 10000));
         // No model keeps the voter's marks, nor the text that said them aloud.
-        QVERIFY2(!d.kiosk().lastSpoken().contains(QStringLiteral("Rosa Delgado")),
-                 qPrintable(d.kiosk().lastSpoken()));
-        QCOMPARE(d.kiosk().challengeItems()->rowCount(), 0);
-        QCOMPARE(d.kiosk().contestCount(), 0);
-        QCOMPARE(d.kiosk().options()->rowCount(), 0);
-        QCOMPARE(d.kiosk().reviewItems()->rowCount(), 0);
-        QCOMPARE(d.kiosk().textSize(), 0);
-        QCOMPARE(d.kiosk().language(), QStringLiteral("en"));
+        QVERIFY2(!d.kiosk().access()->lastSpoken().contains(QStringLiteral("Rosa Delgado")),
+                 qPrintable(d.kiosk().access()->lastSpoken()));
+        QCOMPARE(d.kiosk().ballot()->challengeItems()->rowCount(), 0);
+        QCOMPARE(d.kiosk().ballot()->contestCount(), 0);
+        QCOMPARE(d.kiosk().ballot()->options()->rowCount(), 0);
+        QCOMPARE(d.kiosk().ballot()->reviewItems()->rowCount(), 0);
+        QCOMPARE(d.kiosk().access()->textSize(), 0);
+        QCOMPARE(d.kiosk().access()->language(), QStringLiteral("en"));
         // Nothing was cast.
         QCOMPARE(d.kiosk().station()->status().casting.ballots_cast,
                  static_cast<std::uint64_t>(m_cast));
+    }
+
+    // What the user does is seen by the window's event filter (KioskController::eventFilter,
+    // installed by kiosk_qml.hpp), not reported by the QML: presses on the contest's title and on
+    // the poll worker's status, which take no click, restart the inactivity timers; without them
+    // the voter's session ends and the poll worker's screen locks.
+    void presses_anywhere_on_the_window_are_activity() {
+        ui::KioskController::Options o = options(1500);
+        o.unlock_timeout_ms = 1500;
+        test::KioskDriver d(*m_fixture, o);
+        start_voter(d);
+        d.click(QStringLiteral("startButton"));
+        QCOMPARE(d.kiosk().screen(), test::Screen::Contest);
+        for (int i = 0; i < 8; ++i) {  // 4 s, well over the timeout
+            d.click(QStringLiteral("contestTitle"));
+            QTest::qWait(500);
+            QCOMPARE(d.kiosk().screen(), test::Screen::Contest);
+        }
+        QVERIFY(d.waitForScreen(test::Screen::Idle, 10000));
+
+        d.unlock();
+        QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
+        for (int i = 0; i < 8; ++i) {
+            d.click(QStringLiteral("statusElection"));
+            QTest::qWait(500);
+            QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
+        }
+        QVERIFY(d.waitForScreen(test::Screen::Idle, 10000));
     }
 
     void ledger_refusal_is_shown_and_nothing_is_cast() {
@@ -382,11 +417,12 @@ private slots:
         QVERIFY(d.kiosk().station()->record_polls(election::PollsAction::resumed, "test"));
         d.click(QStringLiteral("ledgerErrorOk"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Sealed);
-        QCOMPARE(d.kiosk().trackingCode(), sealed);
+        QCOMPARE(d.kiosk().ballot()->trackingCode(), sealed);
         d.click(QStringLiteral("castButton"));
         QVERIFY(d.waitForScreen(test::Screen::Receipt));
-        QCOMPARE(d.kiosk().trackingCode(), sealed);
-        check_in_ledger(d, d.kiosk().trackingCode(), false, {{"mayor", {"rosa-delgado"}}});
+        QCOMPARE(d.kiosk().ballot()->trackingCode(), sealed);
+        check_in_ledger(d, d.kiosk().ballot()->trackingCode(), false,
+                        {{"mayor", {"rosa-delgado"}}});
         m_cast += 1;
         d.click(QStringLiteral("receiptDoneButton"));
     }
@@ -416,11 +452,11 @@ private slots:
             QCOMPARE(d.text(QStringLiteral("ledgerErrorTitle")),
                      QStringLiteral("Your ballot could NOT be confirmed"));
             QVERIFY(d.text(QStringLiteral("errorText")).contains(code));
-            QCOMPARE(d.kiosk().trackingCode(), QString());
+            QCOMPARE(d.kiosk().ballot()->trackingCode(), QString());
             faults->inject(ledger::testing::StorageFault::none);
             d.click(QStringLiteral("ledgerErrorOk"));
             QCOMPARE(d.kiosk().screen(), test::Screen::Idle);
-            QCOMPARE(d.kiosk().reviewItems()->rowCount(), 0);  // the marks are gone
+            QCOMPARE(d.kiosk().ballot()->reviewItems()->rowCount(), 0);  // the marks are gone
         }
         test::KioskDriver d(fixture, options());
         const bool recorded = d.kiosk().station()->status().casting.ballots_cast == 1;
@@ -437,27 +473,27 @@ private slots:
     void poll_worker_closes_polls_with_the_counts() {
         test::KioskDriver d(*m_fixture, options());
         d.unlock();
-        QCOMPARE(d.kiosk().ballotsCast(), m_cast);
-        QCOMPARE(d.kiosk().ballotsChallenged(), m_challenged);
+        QCOMPARE(d.kiosk().pollWorker()->ballotsCast(), m_cast);
+        QCOMPARE(d.kiosk().pollWorker()->ballotsChallenged(), m_challenged);
         // Closing asks first; "do not close" changes nothing.
         d.click(QStringLiteral("closePollsButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::PollWorker);
         QVERIFY(d.text(QStringLiteral("pollWorkerMessage")).contains(QStringLiteral("for good")));
         d.click(QStringLiteral("cancelClosePollsButton"));
-        QVERIFY(!d.kiosk().closeConfirmationPending());
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        QVERIFY(!d.kiosk().pollWorker()->closeConfirmationPending());
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Open);
         d.click(QStringLiteral("closePollsButton"));
         d.click(QStringLiteral("confirmClosePollsButton"));
         QVERIFY(d.waitForScreen(test::Screen::Report));
-        QCOMPARE(d.kiosk().report().ballotsCast, m_cast);
-        QCOMPARE(d.kiosk().report().ballotsChallenged, m_challenged);
+        QCOMPARE(d.kiosk().pollWorker()->report().ballotsCast, m_cast);
+        QCOMPARE(d.kiosk().pollWorker()->report().ballotsChallenged, m_challenged);
         QVERIFY(d.text(QStringLiteral("reportCast")).contains(QString::number(m_cast)));
         QVERIFY(d.text(QStringLiteral("reportChallenged")).contains(QString::number(m_challenged)));
         const QString checkpoint = d.text(QStringLiteral("reportCheckpoint"));
         QCOMPARE(checkpoint,
                  QString::fromStdString(d.kiosk().station()->status().signed_checkpoint));
         d.click(QStringLiteral("reportDoneButton"));
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Closed);
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Closed);
         QVERIFY(!d.require(QStringLiteral("activateVoterButton"))->isEnabled());
     }
 
@@ -466,7 +502,7 @@ private slots:
                             QStringLiteral("ledger database …/LOCK: locked"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Error);
         QVERIFY(d.text(QStringLiteral("errorText")).contains(QStringLiteral("LOCK")));
-        d.kiosk().showUnlock();  // nothing to unlock without a ledger
+        d.kiosk().pollWorker()->showUnlock();  // nothing to unlock without a ledger
         QCOMPARE(d.kiosk().screen(), test::Screen::Error);
     }
 
@@ -504,7 +540,7 @@ private:
     static bool option_marked(test::KioskDriver& d, int i) {
         QQuickItem* item = d.require(QStringLiteral("option-%1").arg(i));
         const bool drawn = item->property("checked").toBool();
-        const bool model = test::model_rows(*d.kiosk().options())
+        const bool model = test::model_rows(*d.kiosk().ballot()->options())
                                .at(i)
                                .toMap()
                                .value(QStringLiteral("marked"))

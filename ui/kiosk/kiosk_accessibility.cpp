@@ -1,33 +1,25 @@
 // The kiosk controller's accessible side (kiosk_controller.hpp): keyboard and tactile keypad
-// navigation, the spoken ballot, text size, contrast and language (docs/kiosk.md §4).
-#include <QCoreApplication>
-#include <QTranslator>
-#include <array>
-
+// navigation and the screens read aloud (docs/kiosk.md §4); the settings are KioskAccess's
+// (kiosk_access.cpp).
 #include "kiosk_controller.hpp"
 #include "kiosk_controller_detail.hpp"
 #include "psephos/kiosk/kiosk_station.hpp"
 #include "psephos/kiosk/voter_session.hpp"
-#include "speaker.hpp"
 
 namespace psephos::ui {
 
 using namespace kiosk_detail;  // is_voter_screen() and q()
 
-namespace {
-
-constexpr std::array<double, 4> font_scales{1.0, 1.3, 1.65, 2.0};
-
-}  // namespace
-
 // ----------------------------------------------------------------------------- keyboard
 
 int KioskController::cursorLimit() const {
-    if (m_screen == Screen::Contest && m_session)
+    if (m_screen == Screen::Contest && m_ballot.m_session)
         return static_cast<int>(
-            m_session->contest(static_cast<std::size_t>(m_contest)).options.size());
-    if (m_screen == Screen::Review && m_session) return contestCount() + 1;  // + seal
-    if (m_screen == Screen::Sealed && m_session) return 3;  // cast, challenge, change
+            m_ballot.m_session->contest(static_cast<std::size_t>(m_ballot.m_contest))
+                .options.size());
+    if (m_screen == Screen::Review && m_ballot.m_session)
+        return m_ballot.contestCount() + 1;                          // + seal
+    if (m_screen == Screen::Sealed && m_ballot.m_session) return 3;  // cast, challenge, change
     return 0;
 }
 
@@ -37,17 +29,17 @@ bool KioskController::handleKey(int key) {
         repeatScreen();
         return true;
     }
-    if (key == Qt::Key_Escape && m_audioOnly) {  // the way back from the blank screen
-        setAudioOnly(false);
+    if (key == Qt::Key_Escape && m_access.audioOnly()) {  // the way back from the blank screen
+        m_access.setAudioOnly(false);
         return true;
     }
     if (is_voter_screen(m_screen)) {
         if (key == Qt::Key_Plus) {
-            setTextSize(std::min(m_textSize + 1, 3));
+            m_access.setTextSize(std::min(m_access.textSize() + 1, 3));
             return true;
         }
         if (key == Qt::Key_Minus) {
-            setTextSize(std::max(m_textSize - 1, 0));
+            m_access.setTextSize(std::max(m_access.textSize() - 1, 0));
             return true;
         }
     }
@@ -63,7 +55,8 @@ bool KioskController::handleKey(int key) {
             m_cursor = (m_cursor + (forward ? 1 : limit - 1)) % limit;
         emit cursorChanged();
         if (m_screen == Screen::Contest) {
-            const OptionRow& option = m_optionList.rows().at(static_cast<std::size_t>(m_cursor));
+            const OptionRow& option =
+                m_ballot.m_optionList.rows().at(static_cast<std::size_t>(m_cursor));
             speak(tr("%1 of %2: %3, %4.")
                       .arg(m_cursor + 1)
                       .arg(limit)
@@ -73,8 +66,9 @@ bool KioskController::handleKey(int key) {
                   : m_cursor == 1 ? tr("Challenge this ballot: see what it contains, then vote "
                                        "again. Press Enter to challenge.")
                                   : tr("Change my choices. Press Enter to change."));
-        } else if (m_cursor < contestCount()) {
-            const ReviewRow& item = m_reviewItems.rows().at(static_cast<std::size_t>(m_cursor));
+        } else if (m_cursor < m_ballot.contestCount()) {
+            const ReviewRow& item =
+                m_ballot.m_reviewItems.rows().at(static_cast<std::size_t>(m_cursor));
             speak(tr("%1: %2. Press Enter to change.")
                       .arg(item.title, item.marks.isEmpty()
                                            ? tr("no selection")
@@ -88,46 +82,46 @@ bool KioskController::handleKey(int key) {
     }
     if (m_screen == Screen::Contest) {
         if (select && m_cursor >= 0) {
-            toggleOption(m_cursor);
+            m_ballot.toggleOption(m_cursor);
             return true;
         }
         if (key == Qt::Key_Right) {
-            nextContest();
+            m_ballot.nextContest();
             return true;
         }
         if (key == Qt::Key_Left) {
-            previousContest();
+            m_ballot.previousContest();
             return true;
         }
         return false;
     }
     if (!select) return false;
     if (m_screen == Screen::Review && m_cursor >= 0) {
-        if (m_cursor < contestCount())
-            changeContest(m_cursor);
+        if (m_cursor < m_ballot.contestCount())
+            m_ballot.changeContest(m_cursor);
         else
-            seal();
+            m_ballot.seal();
         return true;
     }
     if (m_screen == Screen::Sealed && m_cursor >= 0) {
         if (m_cursor == 0)
-            cast();
+            m_ballot.cast();
         else if (m_cursor == 1)
-            challenge();
+            m_ballot.challenge();
         else
-            changeSealed();
+            m_ballot.changeSealed();
         return true;
     }
     if (m_screen == Screen::Welcome) {
-        startBallot();
+        m_ballot.startBallot();
         return true;
     }
     if (m_screen == Screen::Receipt) {
-        finishReceipt();
+        m_ballot.finishReceipt();
         return true;
     }
     if (m_screen == Screen::Challenged) {
-        startOver();
+        m_ballot.startOver();
         return true;
     }
     return false;
@@ -135,32 +129,23 @@ bool KioskController::handleKey(int key) {
 
 // ----------------------------------------------------------------------------- audio
 
-void KioskController::speak(const QString& text) {
-    if (!m_audio && !m_audioOnly) return;
-    m_speaker->say(text);
-    m_lastSpoken = text;
-    emit spoken();
-}
-
 void KioskController::repeatScreen() {
-    const bool was = m_audio;
-    m_audio = true;  // a request to hear the screen is answered even with audio off
-    speakScreen();
-    m_audio = was;
+    speakScreen(true);  // a request to hear the screen is answered even with audio off
 }
 
-void KioskController::speakScreen() {
-    if (!m_audio && !m_audioOnly) return;
+void KioskController::speakScreen(bool anyway) {
+    if (!anyway && !m_access.speaking()) return;
     QString text;
     if (m_screen == Screen::Welcome) {
         text = tr("Welcome. %1. Press Enter to start voting. Use plus and minus to change the text "
                   "size, Home to hear a screen again.")
                    .arg(electionName());
-    } else if (m_screen == Screen::Contest && m_session) {
-        QStringList parts{tr("Contest %1 of %2.").arg(m_contest + 1).arg(contestCount()),
-                          contestTitle() + QLatin1Char('.'), contestInstructions()};
+    } else if (m_screen == Screen::Contest && m_ballot.m_session) {
+        QStringList parts{
+            tr("Contest %1 of %2.").arg(m_ballot.m_contest + 1).arg(m_ballot.contestCount()),
+            m_ballot.contestTitle() + QLatin1Char('.'), m_ballot.contestInstructions()};
         int number = 0;
-        for (const OptionRow& option : m_optionList.rows()) {
+        for (const OptionRow& option : m_ballot.m_optionList.rows()) {
             parts << tr("%1: %2, %3.")
                          .arg(++number)
                          .arg(option.label, option.marked ? tr("selected") : tr("not selected"));
@@ -171,7 +156,7 @@ void KioskController::speakScreen() {
         text = parts.join(QLatin1Char(' '));
     } else if (m_screen == Screen::Review) {
         QStringList parts{tr("Review your ballot.")};
-        for (const ReviewRow& item : m_reviewItems.rows()) {
+        for (const ReviewRow& item : m_ballot.m_reviewItems.rows()) {
             parts << item.title + QStringLiteral(": ") +
                          (item.marks.isEmpty() ? tr("no selection")
                                                : item.marks.join(QStringLiteral(", "))) +
@@ -185,17 +170,17 @@ void KioskController::speakScreen() {
         text = tr("Your ballot is encrypted. Its tracking code is %1. Write it down now. Then "
                   "cast this ballot, or challenge it to see what it contains: a challenged "
                   "ballot shows this same code, is not counted, and you vote again.")
-                   .arg(trackingGroups().join(QStringLiteral(", ")));
+                   .arg(m_ballot.trackingGroups().join(QStringLiteral(", ")));
     } else if (m_screen == Screen::Working) {
         text = m_progressText;
     } else if (m_screen == Screen::Receipt) {
         text = tr("Your ballot was cast. Your tracking code is %1.")
-                   .arg(trackingGroups().join(QStringLiteral(", ")));
+                   .arg(m_ballot.trackingGroups().join(QStringLiteral(", ")));
     } else if (m_screen == Screen::Challenged) {
         QStringList parts{tr("Your ballot was challenged and will not be counted. Its tracking "
                              "code is %1: check that it is the code shown before you chose.")
-                              .arg(trackingGroups().join(QStringLiteral(", ")))};
-        for (const ChallengeRow& item : m_challengeItems.rows()) {
+                              .arg(m_ballot.trackingGroups().join(QStringLiteral(", ")))};
+        for (const ChallengeRow& item : m_ballot.m_challengeItems.rows()) {
             parts << item.title + QStringLiteral(": ") +
                          (item.marks.isEmpty() ? tr("no selection")
                                                : item.marks.join(QStringLiteral(", "))) +
@@ -208,81 +193,7 @@ void KioskController::speakScreen() {
     } else if (m_screen == Screen::LedgerError) {
         text = tr("Your ballot was not cast. Please call a poll worker.");
     }
-    if (!text.isEmpty()) speak(text);
-}
-
-// ----------------------------------------------------------------------------- accessibility
-
-double KioskController::fontScale() const {
-    return font_scales.at(static_cast<std::size_t>(m_textSize));
-}
-
-void KioskController::setTextSize(int size) {
-    if (size < 0 || size > 3 || size == m_textSize) return;
-    m_textSize = size;
-    emit accessibilityChanged();
-}
-
-void KioskController::setContrast(int mode) {
-    if (mode < 0 || mode > 3 || mode == m_contrast) return;
-    m_contrast = mode;
-    emit accessibilityChanged();
-}
-
-QStringList KioskController::contrastNames() const {
-    return {tr("Standard"), tr("High contrast light"), tr("High contrast dark"),
-            tr("Yellow on black")};
-}
-
-void KioskController::setLanguage(const QString& language) {
-    if (language == m_language) return;
-    if (language != QStringLiteral("en") && language != QStringLiteral("es")) return;
-    if (m_translator) {
-        QCoreApplication::removeTranslator(m_translator.get());
-        m_translator.reset();
-    }
-    if (language != QStringLiteral("en")) {
-        auto translator = std::make_unique<QTranslator>();
-        if (translator->load(QStringLiteral(":/i18n/kiosk_") + language + QStringLiteral(".qm"))) {
-            QCoreApplication::installTranslator(translator.get());
-            m_translator = std::move(translator);
-        }
-    }
-    m_language = language;
-    m_speaker->setLocale(language);
-    if (m_engine) m_engine->retranslate();
-    emit languageChanged();
-    emit ballotChanged();
-    emit receiptChanged();
-    emit statusChanged();
-    if (!m_notice.isEmpty()) setNotice({});
-    speakScreen();
-}
-
-void KioskController::setAudio(bool on) {
-    if (on == m_audio) return;
-    m_audio = on;
-    if (!on) m_speaker->stop();
-    emit accessibilityChanged();
-    speakScreen();
-}
-
-void KioskController::setAudioOnly(bool on) {
-    if (on == m_audioOnly) return;
-    m_audioOnly = on;
-    if (on) m_audio = true;
-    emit accessibilityChanged();
-    speakScreen();
-}
-
-void KioskController::resetAccessibility() {
-    m_textSize = 0;
-    m_contrast = 0;
-    m_audio = false;
-    m_audioOnly = false;
-    m_speaker->stop();
-    emit accessibilityChanged();
-    setLanguage(QStringLiteral("en"));
+    if (!text.isEmpty()) m_access.say(text, anyway);
 }
 
 }  // namespace psephos::ui

@@ -1,28 +1,32 @@
 // The kiosk's view model: everything the QML shows and every decision it leads to (QML draws, C++
-// decides). One screen at a time (`screen`, a Screen):
+// decides), with three parts of its own: `pollWorker` (KioskPollWorker), `ballot` (KioskBallot)
+// and `access` (KioskAccess). One screen at a time (`screen`, a Screen):
 //   Error       the kiosk could not start or lost its ledger; `errorText` says why
 //   Idle        waiting: "ask a poll worker"; the poll worker's corner opens Unlock
-//   Unlock      poll-worker passphrase (rate-limited, `unlockMessage`), or with `closingUnlock`
-//                 the second poll worker's, to close the polls
+//   Unlock      poll-worker passphrase (rate-limited, `pollWorker.unlockMessage`), or with
+//                 `closingUnlock` the second poll worker's, to close the polls
 //   PollWorker  status, open / pause / resume / close polls, activate a voter session, lock
-//   Report      the zero report (polls opened) or the closing report: `report`
+//   Report      the zero report (polls opened) or the closing report: `pollWorker.report`
 //   Welcome     a voter session is active: language, text size, contrast, audio; start
-//   Contest     one contest: `contestTitle`, `contestInstructions`, `options`, `notice`
-//   Review      every contest and its marks (`reviewItems`), "change" links, seal
+//   Contest     one contest: `ballot.contestTitle`, `contestInstructions`, `options`, `notice`
+//   Review      every contest and its marks (`ballot.reviewItems`), "change" links, seal
 //   Working     encryption and the durable write run off the GUI thread: `progressText`
 //   Sealed      commit before the choice: the ballot is encrypted and signed, its tracking
-//                 code shown (`trackingCode`, QR `qrSource`); cast it, challenge it, or change
-//                 the marks (which discards it: a new ballot is sealed)
-//   Receipt     the tracking code (`trackingCode`, `trackingGroups`, QR `qrSource`)
-//   Challenged  what the revealed nonces open to (`challengeItems`) and the tracking code,
+//                 code shown (`ballot.trackingCode`, QR `qrSource`); cast it, challenge it, or
+//                 change the marks (which discards it: a new ballot is sealed)
+//   Receipt     the tracking code (`ballot.trackingCode`, `trackingGroups`, QR `qrSource`)
+//   Challenged  what the revealed nonces open to (`ballot.challengeItems`) and the tracking code,
 //                 the same code Sealed showed before the choice
 //   NotConfirmed networked: the connection to the station was lost with the ballot in flight;
-//                 the kiosk settles it by lookup once the link is back (`trackingCode`,
+//                 the kiosk settles it by lookup once the link is back (`ballot.trackingCode`,
 //                 `linkText`), then shows Receipt (or LedgerError if it was not recorded)
 //   LedgerError  the ballot was NOT cast: `errorText`, for the poll worker; or, after a failed
 //                 write (`unconfirmedCode` set), it is not known whether it was: the kiosk must
-//                 be restarted, and at its start it tells the poll worker (`pollWorkerMessage`)
-// A voter session ends (marks wiped) on cast, on the inactivity timeout and on "start over".
+//                 be restarted, and at its start it tells the poll worker
+//                 (`pollWorker.pollWorkerMessage`)
+// A voter session ends (marks wiped) on cast, on the inactivity timeout and on "start over". User
+// activity (any key, mouse or touch press on the window) restarts the inactivity timers: the
+// controller filters the window's events (eventFilter, installed by kiosk_qml.hpp).
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -38,11 +42,12 @@
 #include <optional>
 #include <vector>
 
+#include "kiosk_access.hpp"
+#include "kiosk_ballot.hpp"
 #include "kiosk_lists.hpp"
+#include "kiosk_poll_worker.hpp"
 #include "polls_report.hpp"
 #include "psephos/kiosk/poll_worker_lock.hpp"
-
-class QTranslator;
 
 namespace psephos::kiosk {
 class KioskStation;
@@ -51,8 +56,6 @@ struct CastReceipt;
 }  // namespace psephos::kiosk
 
 namespace psephos::ui {
-
-class Speaker;
 
 class KioskController : public QObject {
     Q_OBJECT
@@ -68,66 +71,22 @@ class KioskController : public QObject {
     Q_PROPERTY(QString districtId READ districtId CONSTANT)
     Q_PROPERTY(QString districtName READ districtName CONSTANT)
     Q_PROPERTY(QString deviceId READ deviceId CONSTANT)
-    Q_PROPERTY(PollsState pollsState READ pollsState NOTIFY statusChanged)
-    Q_PROPERTY(int ballotsCast READ ballotsCast NOTIFY statusChanged)
-    Q_PROPERTY(int ballotsChallenged READ ballotsChallenged NOTIFY statusChanged)
-    Q_PROPERTY(QString ledgerStatus READ ledgerStatus NOTIFY statusChanged)
-    Q_PROPERTY(QString lastCheckpoint READ lastCheckpoint NOTIFY statusChanged)
-    Q_PROPERTY(QString diskFree READ diskFree NOTIFY statusChanged)
-    Q_PROPERTY(QString battery READ battery NOTIFY statusChanged)
+    // The poll worker's side: unlock, the station's status, the polls, their reports, finishing
+    // the kiosk, activating a voter (kiosk_poll_worker.hpp).
+    Q_PROPERTY(psephos::ui::KioskPollWorker* pollWorker READ pollWorker CONSTANT)
     // Networked (psephos-kiosk --station): the link to the station, for the poll worker.
     Q_PROPERTY(bool networked READ networked CONSTANT)
     Q_PROPERTY(LinkState linkState READ linkState NOTIFY linkChanged)
     // "Station: online", "Station: offline, reconnecting in 3 s (why)", …
     Q_PROPERTY(QString linkText READ linkText NOTIFY linkChanged)
-    Q_PROPERTY(QString unlockMessage READ unlockMessage NOTIFY unlockMessageChanged)
-    // The "unlock" screen asks for the second poll worker's passphrase, to close the polls.
-    Q_PROPERTY(bool closingUnlock READ closingUnlock NOTIFY unlockMessageChanged)
-    // Who unlocked, with their roles ("Grace Hopper (open, pause, close, voters)"); empty for
-    // the unnamed poll worker of a legacy passphrase file.
-    Q_PROPERTY(QString pollWorkerName READ pollWorkerName NOTIFY unlockMessageChanged)
-    Q_PROPERTY(QString pollWorkerMessage READ pollWorkerMessage NOTIFY pollWorkerMessageChanged)
-    // closePolls() asks first; confirmClosePolls() closes.
-    Q_PROPERTY(
-        bool closeConfirmationPending READ closeConfirmationPending NOTIFY pollWorkerMessageChanged)
-    // Networked: finishKiosk() asks first; confirmFinishKiosk() sends the kiosk's final head
-    // (KioskStation::finish), after which it starts no voter session.
-    Q_PROPERTY(bool finishConfirmationPending READ finishConfirmationPending NOTIFY
-                   pollWorkerMessageChanged)
-    Q_PROPERTY(bool kioskFinished READ kioskFinished NOTIFY statusChanged)
-    Q_PROPERTY(psephos::ui::PollsReport report READ report NOTIFY reportChanged)
-    // Voter
-    Q_PROPERTY(int contestIndex READ contestIndex NOTIFY ballotChanged)
-    Q_PROPERTY(int contestCount READ contestCount NOTIFY ballotChanged)
-    Q_PROPERTY(QString contestTitle READ contestTitle NOTIFY ballotChanged)
-    Q_PROPERTY(QString contestInstructions READ contestInstructions NOTIFY ballotChanged)
-    // The current contest's choices (OptionRow: optionId, optionLabel, marked)
-    Q_PROPERTY(psephos::ui::ListModel* options READ options CONSTANT)
+    // The voter's ballot: contests, marks, review, sealing, casting or challenging, the tracking
+    // code (kiosk_ballot.hpp).
+    Q_PROPERTY(psephos::ui::KioskBallot* ballot READ ballot CONSTANT)
+    // The voter's accessibility settings and language, reset for each voter (kiosk_access.hpp).
+    Q_PROPERTY(psephos::ui::KioskAccess* access READ access CONSTANT)
     // The keyboard cursor among the current screen's choices (-1: none).
     Q_PROPERTY(int cursor READ cursor NOTIFY cursorChanged)
-    // A message about the last action (an overvote refused), empty otherwise.
-    Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
-    // Every contest and its marks (ReviewRow: contest, title, marks, undervote, warning)
-    Q_PROPERTY(psephos::ui::ListModel* reviewItems READ reviewItems CONSTANT)
     Q_PROPERTY(QString progressText READ progressText NOTIFY progressChanged)
-    Q_PROPERTY(QString trackingCode READ trackingCode NOTIFY receiptChanged)
-    Q_PROPERTY(QStringList trackingGroups READ trackingGroups NOTIFY receiptChanged)
-    Q_PROPERTY(QString qrSource READ qrSource NOTIFY receiptChanged)  // "image://qr/<code>"
-    // The cast ballot's receipt file name in DIR/receipts (docs/proof-bundle.md §4), or "".
-    Q_PROPERTY(QString receiptFile READ receiptFile NOTIFY receiptChanged)
-    // What a challenged ballot opened to (ChallengeRow: title, marks)
-    Q_PROPERTY(psephos::ui::ListModel* challengeItems READ challengeItems CONSTANT)
-    // Accessibility and language (reset for each voter)
-    Q_PROPERTY(int textSize READ textSize WRITE setTextSize NOTIFY accessibilityChanged)  // 0…3
-    Q_PROPERTY(double fontScale READ fontScale NOTIFY accessibilityChanged)
-    // 0…3, the palettes of Theme.qml (standard, high contrast light and dark, yellow on black)
-    Q_PROPERTY(int contrast READ contrast WRITE setContrast NOTIFY accessibilityChanged)
-    Q_PROPERTY(QStringList contrastNames READ contrastNames NOTIFY languageChanged)
-    Q_PROPERTY(
-        QString language READ language WRITE setLanguage NOTIFY languageChanged)  // "en", "es"
-    Q_PROPERTY(bool audio READ audio WRITE setAudio NOTIFY accessibilityChanged)
-    Q_PROPERTY(bool audioOnly READ audioOnly WRITE setAudioOnly NOTIFY accessibilityChanged)
-    Q_PROPERTY(QString lastSpoken READ lastSpoken NOTIFY spoken)
     Q_PROPERTY(bool busy READ busy NOTIFY progressChanged)
     Q_PROPERTY(int sessionTimeoutSeconds READ sessionTimeoutSeconds CONSTANT)
 
@@ -150,10 +109,7 @@ public:
         LedgerError,
     };
     Q_ENUM(Screen)
-    // The district's polls as the station last reported them; Unknown: a networked kiosk whose
-    // station has not answered yet.
-    enum class PollsState { Unknown, NotOpened, Open, Paused, Closed };
-    Q_ENUM(PollsState)
+    using PollsState = KioskPollWorker::PollsState;
     // The link to the station (kiosk::LinkState): InProcess for a kiosk that holds its ledger.
     enum class LinkState { InProcess, Connecting, Online, Offline };
     Q_ENUM(LinkState)
@@ -183,11 +139,15 @@ public:
                     std::string passphrase_hash, Options options, QObject* parent = nullptr);
     ~KioskController() override;
 
+    // What a job on the worker thread hands back (kiosk_controller_detail.hpp).
+    struct WorkResult;
+
     // For retranslating when the language changes.
-    void setEngine(QQmlEngine* engine) { m_engine = engine; }
+    void setEngine(QQmlEngine* engine) { m_access.setEngine(engine); }
     kiosk::KioskStation* station() { return m_station.get(); }
-    kiosk::PollWorkerLock& lock() { return m_lock; }
-    kiosk::PollWorkerLock* closingLock() { return m_closingLock.get(); }
+    KioskPollWorker* pollWorker() { return &m_pollWorker; }
+    KioskBallot* ballot() { return &m_ballot; }
+    KioskAccess* access() { return &m_access; }
 
     Screen screen() const { return m_screen; }
     bool voterScreen() const;
@@ -197,91 +157,25 @@ public:
     QString districtId() const;
     QString districtName() const;
     QString deviceId() const;
-    PollsState pollsState() const { return m_pollsState; }
-    int ballotsCast() const { return m_ballotsCast; }
-    int ballotsChallenged() const { return m_ballotsChallenged; }
-    QString ledgerStatus() const { return m_ledgerStatus; }
-    QString lastCheckpoint() const { return m_lastCheckpoint; }
-    QString diskFree() const { return m_diskFree; }
-    QString battery() const { return m_battery; }
     bool networked() const;
     LinkState linkState() const { return m_linkState; }
     QString linkText() const { return m_linkText; }
-    QString unlockMessage() const { return m_unlockMessage; }
-    bool closingUnlock() const { return m_closingUnlock; }
-    QString pollWorkerName() const;
-    QString pollWorkerMessage() const { return m_pollWorkerMessage; }
-    bool closeConfirmationPending() const { return m_confirmClose; }
-    bool finishConfirmationPending() const { return m_confirmFinish; }
-    bool kioskFinished() const;
-    PollsReport report() const { return m_report; }
-    int contestIndex() const { return m_contest; }
-    int contestCount() const;
-    QString contestTitle() const;
-    QString contestInstructions() const;
-    OptionList* options() { return &m_optionList; }
     int cursor() const { return m_cursor; }
-    QString notice() const { return m_notice; }
-    ReviewList* reviewItems() { return &m_reviewItems; }
     QString progressText() const { return m_progressText; }
-    QString trackingCode() const { return m_trackingCode; }
-    QStringList trackingGroups() const;
-    QString qrSource() const;
-    QString receiptFile() const { return m_receiptFile; }
-    ChallengeList* challengeItems() { return &m_challengeItems; }
-    int textSize() const { return m_textSize; }
-    double fontScale() const;
-    int contrast() const { return m_contrast; }
-    QStringList contrastNames() const;
-    QString language() const { return m_language; }
-    bool audio() const { return m_audio; }
-    bool audioOnly() const { return m_audioOnly; }
-    QString lastSpoken() const { return m_lastSpoken; }
     bool busy() const { return m_busy; }
     int sessionTimeoutSeconds() const { return m_options.session_timeout_ms / 1000; }
 
-    void setTextSize(int size);
-    void setContrast(int mode);
-    void setLanguage(const QString& language);
-    void setAudio(bool on);
-    void setAudioOnly(bool on);
-
-    // Poll worker
-    Q_INVOKABLE void showUnlock();
-    Q_INVOKABLE void unlock(const QString& passphrase);
-    Q_INVOKABLE void cancelUnlock();
-    Q_INVOKABLE void lockKiosk();
     // Whether the window may close now (the QML asks on every close request: Alt+F4, the
     // window manager, QWindow::close). In kiosk mode only on the poll worker's unlocked screens,
     // with nothing running, or on the "error" screen where nobody can unlock.
     Q_INVOKABLE bool mayCloseWindow() const;
-    Q_INVOKABLE void openPolls();
-    Q_INVOKABLE void pausePolls();
-    Q_INVOKABLE void resumePolls();
-    Q_INVOKABLE void closePolls();
-    Q_INVOKABLE void confirmClosePolls();
-    Q_INVOKABLE void cancelClosePolls();
-    Q_INVOKABLE void finishKiosk();
-    Q_INVOKABLE void confirmFinishKiosk();
-    Q_INVOKABLE void cancelFinishKiosk();
-    Q_INVOKABLE void dismissReport();
-    Q_INVOKABLE void activateVoter();
-    // Voter
-    Q_INVOKABLE void startBallot();
-    Q_INVOKABLE void toggleOption(int option);
-    Q_INVOKABLE void nextContest();
-    Q_INVOKABLE void previousContest();
-    Q_INVOKABLE void showReview();
-    Q_INVOKABLE void changeContest(int contest);
-    Q_INVOKABLE void seal();          // review → sealed
-    Q_INVOKABLE void cast();          // sealed → receipt
-    Q_INVOKABLE void challenge();     // sealed → challenged
-    Q_INVOKABLE void changeSealed();  // sealed → review; the sealed ballot is discarded
-    Q_INVOKABLE void finishReceipt();
-    Q_INVOKABLE void startOver();  // after a challenge: a fresh ballot for the same voter
     Q_INVOKABLE void acknowledgeLedgerError();
-    // Any touch or key: restarts the inactivity timer.
-    Q_INVOKABLE void activity();
+    // Any touch or key: restarts the inactivity timer. Called for every press on the window the
+    // controller filters (eventFilter, installed by kiosk_qml.hpp), and by handleKey.
+    void activity();
+    // A key, mouse button or finger pressed on the window is the user's activity; the event goes
+    // on to its item untouched.
+    bool eventFilter(QObject* watched, QEvent* event) override;
     // Keyboard and tactile keypad (Qt::Key values): arrows move the cursor (up/down) and the
     // contest (left/right), Enter/Return/Space/Select select, Tab moves the cursor, Home repeats
     // the screen aloud, +/- change the text size, Escape leaves the audio-only (blank) mode.
@@ -291,18 +185,8 @@ public:
 
 signals:
     void screenChanged();
-    void statusChanged();
-    void unlockMessageChanged();
-    void pollWorkerMessageChanged();
-    void reportChanged();
-    void ballotChanged();
     void cursorChanged();
-    void noticeChanged();
     void progressChanged();
-    void receiptChanged();
-    void accessibilityChanged();
-    void languageChanged();
-    void spoken();
     // Emitted when a cast or challenge finished (for tests and logs); success or not.
     void submissionFinished(bool ok);
     void linkChanged();
@@ -311,95 +195,41 @@ signals:
 
 private:
     void setScreen(Screen screen);
-    void refreshStatus();
-    void setNotice(const QString& notice);
-    void setPollWorkerMessage(const QString& message);
-    void recordPolls(int action);
     void endVoterSession();
-    void resetAccessibility();
-    struct WorkResult;
+    friend class KioskPollWorker;
+    friend class KioskBallot;
+    // A new voter session: fresh ballot and accessibility, the welcome screen.
+    void beginVoterSession();
     // Runs work on the kiosk's worker thread (one job at a time) and done on the GUI thread.
-    // Counts each lock's failures in the station's data directory; a closing passphrase that is
-    // the poll worker's own file is refused.
-    Status setUpLocks();
-    // Whether the unlocked poll worker holds `role`; if not, says so on the poll-worker screen.
-    bool workerMay(kiosk::PollWorkerRole role);
-    // The polls record's actor: the name(s) of who acted (docs/kiosk.md §2).
-    std::string pollsActor(bool closing) const;
-    bool twoPersonClose() const { return m_closingLock || m_options.two_person_close; }
     void runWork(std::function<std::shared_ptr<WorkResult>()> work,
                  std::function<void(const WorkResult&)> done);
-    void submit(bool challenge);
     void refreshLink();
     void settleInFlight();
-    void showChallenge(const WorkResult& r);
     void discardSealed();
-    void showContest(int contest);
-    // The contest's options and the review's rows from the session (empty without one).
-    void refreshBallotLists();
-    void speakScreen();
-    void speak(const QString& text);
-    template <typename Text>
-    QString localized(const Text& text) const;
+    // The screen read aloud if audio is on, or `anyway` (the voter asked to hear it again).
+    void speakScreen(bool anyway = false);
+    void speak(const QString& text) { m_access.say(text); }
     int cursorLimit() const;
     void onSessionTimeout();
     void forgetVoterText();
 
     std::unique_ptr<kiosk::KioskStation> m_station;
-    kiosk::PollWorkerLock m_lock;
-    std::unique_ptr<kiosk::PollWorkerLock> m_closingLock;  // the second poll worker's, if set up
     Options m_options;
-    QPointer<QQmlEngine> m_engine;
-    std::unique_ptr<QTranslator> m_translator;
-    std::unique_ptr<kiosk::VoterSession> m_session;
-    std::unique_ptr<Speaker> m_speaker;
     QTimer m_sessionTimer;
-    QTimer m_unlockTimer;
-    QTimer m_lockoutTimer;
     QTimer m_linkTimer;  // networked: the link's state, and settling a ballot in flight
 
     Screen m_screen = Screen::Idle;
     QString m_errorText;
     QString m_unconfirmedCode;
-    QString m_startupNotice;  // ballots settled at this start, for the poll worker
-    PollsState m_pollsState = PollsState::Unknown;
-    int m_ballotsCast = 0;
-    int m_ballotsChallenged = 0;
-    QString m_ledgerStatus;
-    QString m_lastCheckpoint;
-    QString m_diskFree;
-    QString m_battery;
     LinkState m_linkState = LinkState::InProcess;
     QString m_linkText;
-    QString m_unlockMessage;
-    QString m_pollWorkerMessage;
-    PollsReport m_report;
-    int m_contest = 0;
     int m_cursor = -1;
-    QString m_notice;
     QString m_progressText;
-    QString m_trackingCode;
-    QString m_receiptFile;
-    // The lists the voter's screens show (rows wiped as they are replaced, kiosk_lists.hpp).
-    OptionList m_optionList;
-    ReviewList m_reviewItems;
-    ChallengeList m_challengeItems;
-    int m_textSize = 0;
-    int m_contrast = 0;
-    QString m_language = QStringLiteral("en");
-    bool m_audio = false;
-    bool m_audioOnly = false;
-    QString m_lastSpoken;
     bool m_busy = false;
-    bool m_unlocked = false;
-    bool m_returnToReview = false;
-    bool m_confirmClose = false;
-    bool m_confirmFinish = false;
-    bool m_closingUnlock = false;
-    std::optional<std::size_t> m_worker;  // who unlocked (an index into m_lock.credentials())
-    // The second person of a two-person close (in m_closingLock's credentials if set up).
-    std::optional<std::size_t> m_closer;
-    bool m_stillSealed = false;  // after a refusal: the station still holds the sealed ballot
+    // The parts QML sees (kiosk.access, kiosk.ballot, kiosk.pollWorker).
+    KioskAccess m_access;
+    KioskBallot m_ballot;
+    KioskPollWorker m_pollWorker;
     // Last: destroyed first, so no job outlives the station it uses.
     QThreadPool m_pool;
 };

@@ -1,7 +1,8 @@
-// What the kiosk controller's source files share (kiosk_controller.cpp: the station and the
-// voter; kiosk_accessibility.cpp: keys, audio and accessibility; kiosk_poll_worker.cpp: unlock
-// and the polls; kiosk_link.cpp: the networked kiosk's link): the voter's screens,
-// text from UTF-8, and what a job on the worker thread hands back. Not a public header.
+// What the kiosk controller's source files and its parts share (kiosk_controller.cpp: the
+// screens and the voter session; kiosk_accessibility.cpp: keys and the screens read aloud;
+// kiosk_link.cpp: the networked kiosk's link; kiosk_poll_worker.cpp, kiosk_ballot.cpp: the parts
+// that run jobs): the voter's screens, text from UTF-8, and what a job on the worker thread hands
+// back. Not a public header.
 #pragma once
 
 #include <QString>

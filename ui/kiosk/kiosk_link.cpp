@@ -62,7 +62,7 @@ void KioskController::refreshLink() {
     m_linkState = state;
     m_linkText = text;
     emit linkChanged();
-    if (came_online) refreshStatus();  // the station's status comes with the link
+    if (came_online) m_pollWorker.refreshStatus();  // the station's status comes with the link
 }
 
 // The ballot in flight, asked about on the worker thread each time the link timer fires while the
@@ -102,13 +102,13 @@ void KioskController::settleInFlight() {
                 }
                 return;  // still in flight: asked again at the next tick
             }
-            refreshStatus();
+            m_pollWorker.refreshStatus();
             m_unconfirmedCode.clear();
             emit inFlightSettled(r.ok);
             if (r.ok && !r.challenged) {
-                m_trackingCode = r.tracking_code;
-                m_receiptFile = r.receipt_file;
-                emit receiptChanged();
+                m_ballot.m_trackingCode = r.tracking_code;
+                m_ballot.m_receiptFile = r.receipt_file;
+                emit m_ballot.receiptChanged();
                 setScreen(Screen::Receipt);
                 return;
             }
@@ -116,10 +116,10 @@ void KioskController::settleInFlight() {
                 r.ok
                     ? tr("Your challenged ballot %1 was recorded; it is not counted. A poll worker "
                          "starts a new session for you.")
-                          .arg(m_trackingCode)
+                          .arg(m_ballot.m_trackingCode)
                     : tr("Ballot %1 was NOT recorded: the station refused it when the kiosk sent "
                          "it again (%2). The voter may vote again.")
-                          .arg(m_trackingCode, r.error);
+                          .arg(m_ballot.m_trackingCode, r.error);
             setScreen(Screen::LedgerError);
         });
 }

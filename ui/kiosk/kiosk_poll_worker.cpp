@@ -1,21 +1,105 @@
-// The kiosk controller's poll-worker side (kiosk_controller.hpp): the unlock, which says which
-// poll worker it is, each act checked against that worker's roles, a second poll worker's
-// passphrase to close the polls where the kiosk is set up for it, and the polls records (naming
-// who acted) with their reports.
-#include "kiosk_controller.hpp"
+// The kiosk's poll-worker side (kiosk_poll_worker.hpp): the unlock, which says which poll worker
+// it is, each act checked against that worker's roles, a second poll worker's passphrase to close
+// the polls where the kiosk is set up for it, and the polls records (naming who acted) with their
+// reports.
+#include "kiosk_poll_worker.hpp"
 
+#include <QDir>
+#include <QFile>
+
+#include "kiosk_controller.hpp"
 #include "kiosk_controller_detail.hpp"
 #include "psephos/kiosk/kiosk_station.hpp"
 #include "psephos/kiosk/voter_session.hpp"
 
 namespace psephos::ui {
 
-using namespace kiosk_detail;  // is_voter_screen() and q()
+using namespace kiosk_detail;  // Screen and q()
+using WorkResult = KioskController::WorkResult;
+
+namespace {
+
+KioskPollWorker::PollsState polls_state(ledger::PollsStatus status) {
+    using State = KioskPollWorker::PollsState;
+    switch (status) {
+        case ledger::PollsStatus::not_opened:
+            return State::NotOpened;
+        case ledger::PollsStatus::open:
+            return State::Open;
+        case ledger::PollsStatus::paused:
+            return State::Paused;
+        case ledger::PollsStatus::closed:
+            return State::Closed;
+    }
+    return State::Unknown;
+}
+
+}  // namespace
+
+KioskPollWorker::KioskPollWorker(KioskController& kiosk,
+                                 std::vector<kiosk::PollWorkerCredential> poll_workers,
+                                 Options options)
+    : QObject(&kiosk),
+      m_kiosk(kiosk),
+      m_lock(std::move(poll_workers)),
+      m_options(std::move(options)) {
+    m_unlockTimer.setSingleShot(true);
+    m_unlockTimer.setInterval(m_options.unlock_timeout_ms);
+    connect(&m_unlockTimer, &QTimer::timeout, this, [this] {
+        if (m_kiosk.screen() == Screen::PollWorker || m_kiosk.screen() == Screen::Unlock ||
+            m_kiosk.screen() == Screen::Report)
+            lockKiosk();
+    });
+}
+
+QString KioskPollWorker::batteryText() {
+    const QDir supplies(QStringLiteral("/sys/class/power_supply"));
+    for (const QString& name : supplies.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile type(supplies.filePath(name + QStringLiteral("/type")));
+        if (!type.open(QIODevice::ReadOnly) || type.readAll().trimmed() != "Battery") continue;
+        QFile capacity(supplies.filePath(name + QStringLiteral("/capacity")));
+        if (capacity.open(QIODevice::ReadOnly))
+            return tr("%1% (battery %2)")
+                .arg(QString::fromLatin1(capacity.readAll().trimmed()), name);
+    }
+    return tr("no battery found (mains power)");
+}
+
+void KioskPollWorker::refreshStatus() {
+    if (!m_kiosk.station()) return;
+    const kiosk::StationStatus s = m_kiosk.station()->status();
+    // Networked, before the station first answered: not known (no polls button applies).
+    m_pollsState = s.reported ? polls_state(s.casting.polls) : PollsState::Unknown;
+    m_ballotsCast = static_cast<int>(s.casting.ballots_cast);
+    m_ballotsChallenged = static_cast<int>(s.casting.ballots_challenged);
+    m_ledgerStatus = m_kiosk.networked()
+                         ? tr("at the station; district log size %1").arg(s.log_size)
+                     : s.log_size == 0 ? tr("ledger open; the district log is empty")
+                                       : tr("ledger open; district log size %1, root %2…")
+                                             .arg(s.log_size)
+                                             .arg(q(s.root_hex).left(16));
+    m_lastCheckpoint = q(s.signed_checkpoint);
+    if (auto free = m_kiosk.station()->disk_free_bytes())
+        m_diskFree = tr("%1 GB free").arg(static_cast<double>(*free) / 1e9, 0, 'f', 1);
+    else
+        m_diskFree = tr("unknown");
+    m_battery = batteryText();
+    emit statusChanged();
+}
+
+void KioskPollWorker::setPollWorkerMessage(const QString& message) {
+    m_pollWorkerMessage = message;
+    emit pollWorkerMessageChanged();
+}
+
+void KioskPollWorker::noteActivity() {
+    if (m_unlocked) m_unlockTimer.start();
+}
 
 // ----------------------------------------------------------------------------- poll worker
 
-Status KioskController::setUpLocks() {
-    const std::filesystem::path& data = m_station->data_directory();
+Status KioskPollWorker::setUpLocks() {
+    const std::filesystem::path& data = m_kiosk.station()->data_directory();
     PSEPHOS_TRY(m_lock.keep_failures_in(data / lockout_file));
     // The election's rule (manifest polls.close_requires, docs/kiosk.md §2) holds whatever the
     // kiosk's options say: two named credentials with the close role, whose names the closing
@@ -54,7 +138,7 @@ Status KioskController::setUpLocks() {
     return m_closingLock->keep_failures_in(data / closing_lockout_file);
 }
 
-QString KioskController::pollWorkerName() const {
+QString KioskPollWorker::pollWorkerName() const {
     if (!m_worker) return {};
     const kiosk::PollWorkerCredential& c = m_lock.credentials()[*m_worker];
     if (!c.named()) return {};
@@ -63,7 +147,7 @@ QString KioskController::pollWorkerName() const {
     return q(c.name) + QStringLiteral(" (") + roles + QLatin1Char(')');
 }
 
-bool KioskController::workerMay(kiosk::PollWorkerRole role) {
+bool KioskPollWorker::workerMay(kiosk::PollWorkerRole role) {
     if (m_worker && m_lock.credentials()[*m_worker].may(role)) return true;
     const QString name = m_worker ? q(m_lock.credentials()[*m_worker].name) : QString();
     setPollWorkerMessage(tr("%1 may not do this: it needs the role '%2', which this poll worker "
@@ -72,8 +156,8 @@ bool KioskController::workerMay(kiosk::PollWorkerRole role) {
     return false;
 }
 
-std::string KioskController::pollsActor(bool closing) const {
-    const std::string device(m_station->device_id());
+std::string KioskPollWorker::pollsActor(bool closing) const {
+    const std::string device(m_kiosk.station()->device_id());
     const auto name_of = [&](const kiosk::PollWorkerCredential& c) {
         return c.named() ? c.name : "poll worker at " + device;
     };
@@ -91,18 +175,18 @@ std::string KioskController::pollsActor(bool closing) const {
     return name_of(*first) + ", " + name_of(*second);
 }
 
-void KioskController::showUnlock() {
-    if (!m_station || m_busy) return;
-    if (m_screen != Screen::Idle) return;
+void KioskPollWorker::showUnlock() {
+    if (!m_kiosk.station() || m_kiosk.busy()) return;
+    if (m_kiosk.screen() != Screen::Idle) return;
     m_closingUnlock = false;
     m_unlockMessage.clear();
     emit unlockMessageChanged();
-    setScreen(Screen::Unlock);
+    m_kiosk.setScreen(Screen::Unlock);
     m_unlockTimer.start();
 }
 
-void KioskController::unlock(const QString& passphrase) {
-    if (m_screen != Screen::Unlock) return;
+void KioskPollWorker::unlock(const QString& passphrase) {
+    if (m_kiosk.screen() != Screen::Unlock) return;
     const bool closing = m_closingUnlock;
     kiosk::PollWorkerLock& lock = closing && m_closingLock ? *m_closingLock : m_lock;
     // The second person of a two-person close: not the first (the same credential, or the same
@@ -132,7 +216,7 @@ void KioskController::unlock(const QString& passphrase) {
         m_closingUnlock = false;
         m_unlockMessage.clear();
         emit unlockMessageChanged();
-        setScreen(Screen::PollWorker);
+        m_kiosk.setScreen(Screen::PollWorker);
         recordPolls(static_cast<int>(election::PollsAction::closed));
         return;
     }
@@ -144,7 +228,7 @@ void KioskController::unlock(const QString& passphrase) {
         setPollWorkerMessage(m_startupNotice);
         m_startupNotice.clear();
         refreshStatus();
-        setScreen(Screen::PollWorker);
+        m_kiosk.setScreen(Screen::PollWorker);
         m_unlockTimer.start();
         return;
     }
@@ -171,20 +255,20 @@ void KioskController::unlock(const QString& passphrase) {
     emit unlockMessageChanged();
 }
 
-void KioskController::cancelUnlock() {
-    if (m_screen != Screen::Unlock) return;
+void KioskPollWorker::cancelUnlock() {
+    if (m_kiosk.screen() != Screen::Unlock) return;
     if (m_closingUnlock) {  // back to the poll worker, polls as they were
         m_closingUnlock = false;
         emit unlockMessageChanged();
-        setScreen(Screen::PollWorker);
+        m_kiosk.setScreen(Screen::PollWorker);
         m_unlockTimer.start();
         return;
     }
-    setScreen(Screen::Idle);
+    m_kiosk.setScreen(Screen::Idle);
 }
 
-void KioskController::lockKiosk() {
-    if (m_busy) return;
+void KioskPollWorker::lockKiosk() {
+    if (m_kiosk.busy()) return;
     m_unlocked = false;
     m_worker.reset();
     m_closer.reset();
@@ -197,17 +281,13 @@ void KioskController::lockKiosk() {
         emit unlockMessageChanged();
     }
     m_unlockTimer.stop();
-    if (m_screen == Screen::PollWorker || m_screen == Screen::Unlock || m_screen == Screen::Report)
-        setScreen(Screen::Idle);
+    if (m_kiosk.screen() == Screen::PollWorker || m_kiosk.screen() == Screen::Unlock ||
+        m_kiosk.screen() == Screen::Report)
+        m_kiosk.setScreen(Screen::Idle);
 }
 
-bool KioskController::mayCloseWindow() const {
-    if (!m_options.kiosk_mode || m_screen == Screen::Error) return true;
-    return m_unlocked && !m_busy && (m_screen == Screen::PollWorker || m_screen == Screen::Report);
-}
-
-void KioskController::recordPolls(int action_value) {
-    if (!m_unlocked || m_busy || m_screen != Screen::PollWorker) return;
+void KioskPollWorker::recordPolls(int action_value) {
+    if (!m_unlocked || m_kiosk.busy() || m_kiosk.screen() != Screen::PollWorker) return;
     m_confirmClose = false;
     const auto action = static_cast<election::PollsAction>(action_value);
     const bool closing = action == election::PollsAction::closed;
@@ -217,11 +297,11 @@ void KioskController::recordPolls(int action_value) {
         return;
     // Two people close where the kiosk is set up so: no record without the second.
     if (closing && twoPersonClose() && !m_closer) return;
-    m_progressText = tr("Recording in the ledger…");
-    kiosk::KioskStation* station = m_station.get();
+    m_kiosk.m_progressText = tr("Recording in the ledger…");
+    kiosk::KioskStation* station = m_kiosk.station();
     const std::string actor = pollsActor(closing);
     m_closer.reset();
-    runWork(
+    m_kiosk.runWork(
         [station, action, actor] {
             auto result = std::make_shared<WorkResult>();
             auto receipt = station->record_polls(action, actor);
@@ -250,7 +330,7 @@ void KioskController::recordPolls(int action_value) {
                                            : tr("Polls closed: closing report"),
                                        m_ballotsCast, m_ballotsChallenged, r.checkpoint, r.record};
                 emit reportChanged();
-                setScreen(Screen::Report);
+                m_kiosk.setScreen(Screen::Report);
             } else {
                 setPollWorkerMessage(action == election::PollsAction::paused
                                          ? tr("Polls paused (record %1).").arg(r.record)
@@ -259,13 +339,13 @@ void KioskController::recordPolls(int action_value) {
         });
 }
 
-void KioskController::openPolls() { recordPolls(static_cast<int>(election::PollsAction::opened)); }
-void KioskController::pausePolls() { recordPolls(static_cast<int>(election::PollsAction::paused)); }
-void KioskController::resumePolls() {
+void KioskPollWorker::openPolls() { recordPolls(static_cast<int>(election::PollsAction::opened)); }
+void KioskPollWorker::pausePolls() { recordPolls(static_cast<int>(election::PollsAction::paused)); }
+void KioskPollWorker::resumePolls() {
     recordPolls(static_cast<int>(election::PollsAction::resumed));
 }
-void KioskController::closePolls() {
-    if (!m_unlocked || m_busy || m_screen != Screen::PollWorker) return;
+void KioskPollWorker::closePolls() {
+    if (!m_unlocked || m_kiosk.busy() || m_kiosk.screen() != Screen::PollWorker) return;
     m_confirmFinish = false;
     if (m_pollsState != PollsState::Open && m_pollsState != PollsState::Paused) return;
     if (!workerMay(kiosk::PollWorkerRole::close)) return;
@@ -276,7 +356,7 @@ void KioskController::closePolls() {
                              .arg(m_ballotsChallenged));
 }
 
-void KioskController::confirmClosePolls() {
+void KioskPollWorker::confirmClosePolls() {
     if (!m_confirmClose) return;
     m_confirmClose = false;
     setPollWorkerMessage({});
@@ -285,14 +365,14 @@ void KioskController::confirmClosePolls() {
         m_closingUnlock = true;
         m_unlockMessage.clear();
         emit unlockMessageChanged();
-        setScreen(Screen::Unlock);
+        m_kiosk.setScreen(Screen::Unlock);
         m_unlockTimer.start();
         return;
     }
     recordPolls(static_cast<int>(election::PollsAction::closed));
 }
 
-void KioskController::cancelClosePolls() {
+void KioskPollWorker::cancelClosePolls() {
     if (!m_confirmClose) return;
     m_confirmClose = false;
     setPollWorkerMessage({});
@@ -301,10 +381,14 @@ void KioskController::cancelClosePolls() {
 // A networked kiosk finishes for the day (docs/kiosk.md §7): a second press confirms, then its
 // own head, checked against the station's log, goes to the station; the closing kiosk needs every
 // kiosk's. It cannot be undone: the kiosk takes no voter after.
-bool KioskController::kioskFinished() const { return m_station && m_station->finished(); }
+bool KioskPollWorker::kioskFinished() const {
+    return m_kiosk.station() && m_kiosk.station()->finished();
+}
 
-void KioskController::finishKiosk() {
-    if (!m_unlocked || m_busy || m_screen != Screen::PollWorker || !networked()) return;
+void KioskPollWorker::finishKiosk() {
+    if (!m_unlocked || m_kiosk.busy() || m_kiosk.screen() != Screen::PollWorker ||
+        !m_kiosk.networked())
+        return;
     if (kioskFinished()) return;
     if (!workerMay(kiosk::PollWorkerRole::close)) return;
     m_confirmClose = false;
@@ -314,12 +398,12 @@ void KioskController::finishKiosk() {
            "the others). Finish this kiosk?"));
 }
 
-void KioskController::confirmFinishKiosk() {
+void KioskPollWorker::confirmFinishKiosk() {
     if (!m_confirmFinish) return;
     m_confirmFinish = false;
-    m_progressText = tr("Sending this kiosk's head to the station…");
-    kiosk::KioskStation* station = m_station.get();
-    runWork(
+    m_kiosk.m_progressText = tr("Sending this kiosk's head to the station…");
+    kiosk::KioskStation* station = m_kiosk.station();
+    m_kiosk.runWork(
         [station] {
             auto result = std::make_shared<WorkResult>();
             auto finished = station->finish();
@@ -343,23 +427,23 @@ void KioskController::confirmFinishKiosk() {
         });
 }
 
-void KioskController::cancelFinishKiosk() {
+void KioskPollWorker::cancelFinishKiosk() {
     if (!m_confirmFinish) return;
     m_confirmFinish = false;
     setPollWorkerMessage({});
 }
 
-void KioskController::dismissReport() {
-    if (m_screen == Screen::Report) setScreen(Screen::PollWorker);
+void KioskPollWorker::dismissReport() {
+    if (m_kiosk.screen() == Screen::Report) m_kiosk.setScreen(Screen::PollWorker);
 }
 
-void KioskController::activateVoter() {
-    if (!m_unlocked || m_busy || m_screen != Screen::PollWorker) return;
+void KioskPollWorker::activateVoter() {
+    if (!m_unlocked || m_kiosk.busy() || m_kiosk.screen() != Screen::PollWorker) return;
     if (!workerMay(kiosk::PollWorkerRole::voters)) return;
-    refreshLink();
-    if (networked() && m_linkState != LinkState::Online) {
+    m_kiosk.refreshLink();
+    if (m_kiosk.networked() && m_kiosk.linkState() != KioskController::LinkState::Online) {
         setPollWorkerMessage(
-            tr("No link to the station: no voter session can start (%1).").arg(m_linkText));
+            tr("No link to the station: no voter session can start (%1).").arg(m_kiosk.linkText()));
         return;
     }
     if (kioskFinished()) {
@@ -372,17 +456,10 @@ void KioskController::activateVoter() {
         setPollWorkerMessage(tr("Polls are not open: no voter session can start."));
         return;
     }
-    m_session =
-        std::make_unique<kiosk::VoterSession>(m_station->election(), m_station->district_id());
     m_unlocked = false;  // the voter never reaches the poll worker's controls
     m_worker.reset();
     m_unlockTimer.stop();
-    resetAccessibility();
-    m_contest = 0;
-    m_returnToReview = false;
-    setNotice({});
-    emit ballotChanged();
-    setScreen(Screen::Welcome);
+    m_kiosk.beginVoterSession();
 }
 
 }  // namespace psephos::ui

@@ -197,7 +197,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+163"/>
+        <location line="+162"/>
         <source>Audio ballot: screen blanked for privacy</source>
         <translation type="unfinished"></translation>
     </message>
@@ -604,7 +604,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+57"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -671,50 +671,113 @@
     </message>
 </context>
 <context>
-    <name>psephos::ui::KioskController</name>
+    <name>psephos::ui::KioskAccess</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+46"/>
-        <source>%1% (battery %2)</source>
+        <location filename="../kiosk_access.cpp" line="+58"/>
+        <source>Standard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>High contrast light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>High contrast dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Yellow on black</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>psephos::ui::KioskBallot</name>
+    <message>
+        <location filename="../kiosk_ballot.cpp" line="+72"/>
+        <source>Vote Yes or No.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Vote for one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Vote for up to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>%1 selected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 not selected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>no battery found (mains power)</source>
+        <source>You have already chosen %1, the most this contest allows. To choose %2, first remove one of your choices.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+61"/>
+        <source>You did not vote in this contest.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>You may choose %1 more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Encrypting your ballot. Please wait…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>The kiosk could not encrypt the ballot: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Recording your challenged ballot. Please wait…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recording your ballot. Please wait…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+61"/>
+        <source>The ledger did not record the ballot: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ballot %1 may or may not have been recorded. No one can vote on this kiosk until it is restarted; at its restart the kiosk looks the ballot up and tells the poll worker whether it was cast. The voter must not vote again until then.
+
+What happened: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>psephos::ui::KioskController</name>
+    <message>
+        <location filename="../kiosk_controller.cpp" line="+77"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Ballot %1, whose recording failed before the restart, was NOT recorded: its voter may vote again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+53"/>
-        <source>at the station; district log size %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>ledger open; the district log is empty</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>ledger open; district log size %1, root %2…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>%1 GB free</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -753,72 +816,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+65"/>
-        <source>Vote Yes or No.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Vote for one.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Vote for up to %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>%1 selected.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>%1 not selected.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>You have already chosen %1, the most this contest allows. To choose %2, first remove one of your choices.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+60"/>
-        <source>You did not vote in this contest.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>You may choose %1 more.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>Encrypting your ballot. Please wait…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>The kiosk could not encrypt the ballot: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+36"/>
-        <source>Recording your challenged ballot. Please wait…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Recording your ballot. Please wait…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../kiosk_accessibility.cpp" line="+84"/>
+        <location filename="../kiosk_accessibility.cpp" line="+78"/>
         <source>Continue: encrypt my ballot and show its tracking code. Press Enter to continue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+87"/>
         <source>Use up and down to choose a contest to change, or Continue to encrypt your ballot.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -833,36 +836,24 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+61"/>
-        <source>The ledger did not record the ballot: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Ballot %1 may or may not have been recorded. No one can vote on this kiosk until it is restarted; at its restart the kiosk looks the ballot up and tells the poll worker whether it was cast. The voter must not vote again until then.
-
-What happened: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../kiosk_accessibility.cpp" line="-128"/>
+        <location line="-120"/>
         <source>%1 of %2: %3, %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+96"/>
+        <location line="+88"/>
         <source>selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-96"/>
-        <location line="+96"/>
+        <location line="-88"/>
+        <location line="+88"/>
         <source>not selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-94"/>
+        <location line="-86"/>
         <source>Cast this ballot. Press Enter to cast.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -877,24 +868,24 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>%1: %2. Press Enter to change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+96"/>
+        <location line="+87"/>
         <location line="+24"/>
         <source>no selection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-44"/>
+        <location line="-45"/>
         <source>Welcome. %1. Press Enter to start voting. Use plus and minus to change the text size, Home to hear a screen again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Contest %1 of %2.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -933,28 +924,46 @@ What happened: %2</source>
         <source>Your ballot was not cast. Please call a poll worker.</source>
         <translation type="unfinished"></translation>
     </message>
+</context>
+<context>
+    <name>psephos::ui::KioskPollWorker</name>
     <message>
-        <location line="+24"/>
-        <source>Standard</source>
+        <location filename="../kiosk_poll_worker.cpp" line="+62"/>
+        <source>%1% (battery %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>High contrast light</source>
+        <location line="+3"/>
+        <source>no battery found (mains power)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>High contrast dark</source>
+        <location line="+11"/>
+        <source>at the station; district log size %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Yellow on black</source>
+        <source>ledger open; the district log is empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../kiosk_poll_worker.cpp" line="+57"/>
+        <location line="+1"/>
+        <source>ledger open; district log size %1, root %2…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 GB free</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+56"/>
         <source>%1 may not do this: it needs the role &apos;%2&apos;, which this poll worker does not have.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -994,7 +1003,7 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+46"/>
         <source>Recording in the ledger…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1029,7 +1038,7 @@ What happened: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+44"/>
         <source>Finishing ends voting on this kiosk for good (the polls stay open on the others). Finish this kiosk?</source>
         <translation type="unfinished"></translation>
     </message>

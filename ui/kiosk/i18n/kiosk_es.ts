@@ -205,7 +205,7 @@
         <translation>Quiosco de votación</translation>
     </message>
     <message>
-        <location line="+163"/>
+        <location line="+162"/>
         <source>Audio ballot: screen blanked for privacy</source>
         <translation>Boleta de audio: pantalla apagada para proteger su privacidad</translation>
     </message>
@@ -632,7 +632,7 @@
         <translation>Escriba la frase de contraseña y presione Enter o Desbloquear.</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+57"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
@@ -699,19 +699,109 @@
     </message>
 </context>
 <context>
-    <name>psephos::ui::KioskController</name>
+    <name>psephos::ui::KioskAccess</name>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+46"/>
-        <source>%1% (battery %2)</source>
-        <translation>%1% (batería %2)</translation>
+        <location filename="../kiosk_access.cpp" line="+58"/>
+        <source>Standard</source>
+        <translation>Estándar</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>High contrast light</source>
+        <translation>Alto contraste claro</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>High contrast dark</source>
+        <translation>Alto contraste oscuro</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Yellow on black</source>
+        <translation>Amarillo sobre negro</translation>
+    </message>
+</context>
+<context>
+    <name>psephos::ui::KioskBallot</name>
+    <message>
+        <location filename="../kiosk_ballot.cpp" line="+72"/>
+        <source>Vote Yes or No.</source>
+        <translation>Vote Sí o No.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Vote for one.</source>
+        <translation>Vote por uno.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Vote for up to %1.</source>
+        <translation>Vote por hasta %1.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>%1 selected.</source>
+        <translation>%1 seleccionado.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 not selected.</source>
+        <translation>%1 no seleccionado.</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>no battery found (mains power)</source>
-        <translation>no se encontró batería (alimentación de red)</translation>
+        <source>You have already chosen %1, the most this contest allows. To choose %2, first remove one of your choices.</source>
+        <translation>Ya eligió %1, el máximo que permite esta contienda. Para elegir %2, primero quite una de sus selecciones.</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+61"/>
+        <source>You did not vote in this contest.</source>
+        <translation>No votó en esta contienda.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>You may choose %1 more.</source>
+        <translation>Puede elegir %1 más.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Encrypting your ballot. Please wait…</source>
+        <translation>Cifrando su boleta. Espere, por favor…</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>The kiosk could not encrypt the ballot: %1</source>
+        <translation>El quiosco no pudo cifrar la boleta: %1</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Recording your challenged ballot. Please wait…</source>
+        <translation>Registrando su boleta impugnada. Espere, por favor…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recording your ballot. Please wait…</source>
+        <translation>Registrando su boleta. Espere, por favor…</translation>
+    </message>
+    <message>
+        <location line="+61"/>
+        <source>The ledger did not record the ballot: %1</source>
+        <translation>El registro no guardó la boleta: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ballot %1 may or may not have been recorded. No one can vote on this kiosk until it is restarted; at its restart the kiosk looks the ballot up and tells the poll worker whether it was cast. The voter must not vote again until then.
+
+What happened: %2</source>
+        <translation>La boleta %1 puede haber quedado registrada o no. Nadie puede votar en este quiosco hasta que se reinicie; al reiniciarse, el quiosco busca la boleta e informa al trabajador electoral si fue emitida. El votante no debe votar de nuevo hasta entonces.
+
+Qué pasó: %2</translation>
+    </message>
+</context>
+<context>
+    <name>psephos::ui::KioskController</name>
+    <message>
+        <location filename="../kiosk_controller.cpp" line="+77"/>
         <source>Ballot %1, whose recording failed before the restart, WAS recorded (%2 #%3): its voter has voted and must not vote again.</source>
         <translation>La boleta %1, cuyo registro falló antes del reinicio, SÍ quedó registrada (%2 n.º %3): su votante ya votó y no debe votar de nuevo.</translation>
     </message>
@@ -719,141 +809,6 @@
         <location line="+4"/>
         <source>Ballot %1, whose recording failed before the restart, was NOT recorded: its voter may vote again.</source>
         <translation>La boleta %1, cuyo registro falló antes del reinicio, NO quedó registrada: su votante puede votar de nuevo.</translation>
-    </message>
-    <message>
-        <location line="+53"/>
-        <source>at the station; district log size %1</source>
-        <translation>en la estación; tamaño del registro del distrito %1</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>ledger open; the district log is empty</source>
-        <translation>registro abierto; la bitácora del distrito está vacía</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>ledger open; district log size %1, root %2…</source>
-        <translation>registro abierto; tamaño de la bitácora del distrito %1, raíz %2…</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>%1 GB free</source>
-        <translation>%1 GB libres</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>unknown</source>
-        <translation>desconocido</translation>
-    </message>
-    <message>
-        <location filename="../kiosk_poll_worker.cpp" line="+57"/>
-        <source>%1 may not do this: it needs the role &apos;%2&apos;, which this poll worker does not have.</source>
-        <translation>%1 no puede hacer esto: requiere el rol &apos;%2&apos;, que este trabajador electoral no tiene.</translation>
-    </message>
-    <message>
-        <location line="+57"/>
-        <source>The attempt was not checked: %1</source>
-        <translation>El intento no se comprobó: %1</translation>
-    </message>
-    <message>
-        <location line="+27"/>
-        <source>This poll worker</source>
-        <translation>Este trabajador electoral</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>%1 unlocked this kiosk already: closing the polls needs a second poll worker&apos;s passphrase.</source>
-        <translation>%1 ya desbloqueó este quiosco: cerrar la votación requiere la frase de contraseña de un segundo trabajador electoral.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>%1 may not close the polls (no close role).</source>
-        <translation>%1 no puede cerrar la votación (no tiene el rol de cierre).</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Too many attempts: try again in %1 seconds.</source>
-        <translation>Demasiados intentos: inténtelo de nuevo en %1 segundos.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Wrong passphrase. Too many attempts: try again in %1 seconds.</source>
-        <translation>Frase de contraseña incorrecta. Demasiados intentos: vuelva a intentarlo en %1 segundos.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Wrong passphrase.</source>
-        <translation>Frase de contraseña incorrecta.</translation>
-    </message>
-    <message>
-        <location line="+50"/>
-        <source>Recording in the ledger…</source>
-        <translation>Guardando en el registro…</translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <source>The ledger refused: %1</source>
-        <translation>El registro rechazó la operación: %1</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Polls opened: zero report</source>
-        <translation>Votación abierta: informe de ceros</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Polls closed: closing report</source>
-        <translation>Votación cerrada: informe de cierre</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Polls paused (record %1).</source>
-        <translation>Votación en pausa (entrada %1).</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Polls resumed (record %1).</source>
-        <translation>Votación reanudada (entrada %1).</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>Closing the polls ends voting in this district for good (%1 cast, %2 challenged so far). Close them?</source>
-        <translation>Cerrar la votación termina definitivamente la votación en este distrito (%1 emitidas y %2 impugnadas hasta ahora). ¿Desea cerrarla?</translation>
-    </message>
-    <message>
-        <location line="+40"/>
-        <source>Finishing ends voting on this kiosk for good (the polls stay open on the others). Finish this kiosk?</source>
-        <translation>Terminar pone fin a la votación en este quiosco de forma definitiva (las urnas siguen abiertas en los demás). ¿Terminar este quiosco?</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Sending this kiosk&apos;s head to the station…</source>
-        <translation>Enviando el estado final de este quiosco a la estación…</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>This kiosk has finished for the day (%1 ballots); %2 of %3 kiosks of the district have finished.</source>
-        <translation>Este quiosco terminó por hoy (%1 boletas); %2 de %3 quioscos del distrito han terminado.</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>Not finished: %1</source>
-        <translation>No terminado: %1</translation>
-    </message>
-    <message>
-        <location line="+20"/>
-        <source>No link to the station: no voter session can start (%1).</source>
-        <translation>Sin conexión con la estación: no puede iniciarse ninguna sesión de votación (%1).</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>This kiosk has finished for the day: no voter session can start.</source>
-        <translation>Este quiosco terminó por hoy: no puede comenzar ninguna sesión de votación.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Polls are not open: no voter session can start.</source>
-        <translation>La votación no está abierta: no se puede iniciar ninguna sesión de votante.</translation>
     </message>
     <message>
         <location filename="../kiosk_link.cpp" line="+42"/>
@@ -891,72 +846,12 @@
         <translation>La boleta %1 NO quedó registrada: la estación la rechazó cuando el quiosco la envió de nuevo (%2). El votante puede volver a votar.</translation>
     </message>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+65"/>
-        <source>Vote Yes or No.</source>
-        <translation>Vote Sí o No.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Vote for one.</source>
-        <translation>Vote por uno.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Vote for up to %1.</source>
-        <translation>Vote por hasta %1.</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>%1 selected.</source>
-        <translation>%1 seleccionado.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>%1 not selected.</source>
-        <translation>%1 no seleccionado.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>You have already chosen %1, the most this contest allows. To choose %2, first remove one of your choices.</source>
-        <translation>Ya eligió %1, el máximo que permite esta contienda. Para elegir %2, primero quite una de sus selecciones.</translation>
-    </message>
-    <message>
-        <location line="+60"/>
-        <source>You did not vote in this contest.</source>
-        <translation>No votó en esta contienda.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>You may choose %1 more.</source>
-        <translation>Puede elegir %1 más.</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>Encrypting your ballot. Please wait…</source>
-        <translation>Cifrando su boleta. Espere, por favor…</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>The kiosk could not encrypt the ballot: %1</source>
-        <translation>El quiosco no pudo cifrar la boleta: %1</translation>
-    </message>
-    <message>
-        <location line="+36"/>
-        <source>Recording your challenged ballot. Please wait…</source>
-        <translation>Registrando su boleta impugnada. Espere, por favor…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Recording your ballot. Please wait…</source>
-        <translation>Registrando su boleta. Espere, por favor…</translation>
-    </message>
-    <message>
-        <location filename="../kiosk_accessibility.cpp" line="+84"/>
+        <location filename="../kiosk_accessibility.cpp" line="+78"/>
         <source>Continue: encrypt my ballot and show its tracking code. Press Enter to continue.</source>
         <translation>Continuar: cifrar mi boleta y mostrar su código de seguimiento. Presione Enter para continuar.</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+87"/>
         <source>Use up and down to choose a contest to change, or Continue to encrypt your ballot.</source>
         <translation>Use arriba y abajo para elegir una contienda que cambiar, o Continuar para cifrar su boleta.</translation>
     </message>
@@ -979,38 +874,24 @@
         <translation type="vanished">Cifrando y registrando su boleta. Espere un momento…</translation>
     </message>
     <message>
-        <location filename="../kiosk_controller.cpp" line="+61"/>
-        <source>The ledger did not record the ballot: %1</source>
-        <translation>El registro no guardó la boleta: %1</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Ballot %1 may or may not have been recorded. No one can vote on this kiosk until it is restarted; at its restart the kiosk looks the ballot up and tells the poll worker whether it was cast. The voter must not vote again until then.
-
-What happened: %2</source>
-        <translation>La boleta %1 puede haber quedado registrada o no. Nadie puede votar en este quiosco hasta que se reinicie; al reiniciarse, el quiosco busca la boleta e informa al trabajador electoral si fue emitida. El votante no debe votar de nuevo hasta entonces.
-
-Qué pasó: %2</translation>
-    </message>
-    <message>
-        <location filename="../kiosk_accessibility.cpp" line="-128"/>
+        <location line="-120"/>
         <source>%1 of %2: %3, %4.</source>
         <translation>%1 de %2: %3, %4.</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+96"/>
+        <location line="+88"/>
         <source>selected</source>
         <translation>seleccionado</translation>
     </message>
     <message>
-        <location line="-96"/>
-        <location line="+96"/>
+        <location line="-88"/>
+        <location line="+88"/>
         <source>not selected</source>
         <translation>no seleccionado</translation>
     </message>
     <message>
-        <location line="-94"/>
+        <location line="-86"/>
         <source>Cast this ballot. Press Enter to cast.</source>
         <translation>Emitir esta boleta. Presione Enter para emitir.</translation>
     </message>
@@ -1025,13 +906,13 @@ Qué pasó: %2</translation>
         <translation>Cambiar mis opciones. Presione Enter para cambiar.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>%1: %2. Press Enter to change.</source>
         <translation>%1: %2. Presione Enter para cambiar.</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+96"/>
+        <location line="+87"/>
         <location line="+24"/>
         <source>no selection</source>
         <translation>ninguna selección</translation>
@@ -1045,12 +926,12 @@ Qué pasó: %2</translation>
         <translation type="vanished">Impugnar esta boleta. Presione Enter para impugnarla.</translation>
     </message>
     <message>
-        <location line="-44"/>
+        <location line="-45"/>
         <source>Welcome. %1. Press Enter to start voting. Use plus and minus to change the text size, Home to hear a screen again.</source>
         <translation>Le damos la bienvenida. %1. Presione Enter para comenzar a votar. Use las teclas más y menos para cambiar el tamaño del texto, e Inicio para volver a escuchar una pantalla.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Contest %1 of %2.</source>
         <translation>Contienda %1 de %2.</translation>
     </message>
@@ -1097,25 +978,153 @@ Qué pasó: %2</translation>
         <source>Your ballot was not cast. Please call a poll worker.</source>
         <translation>Su boleta no fue emitida. Llame a un trabajador electoral.</translation>
     </message>
+</context>
+<context>
+    <name>psephos::ui::KioskPollWorker</name>
     <message>
-        <location line="+24"/>
-        <source>Standard</source>
-        <translation>Estándar</translation>
+        <location filename="../kiosk_poll_worker.cpp" line="+62"/>
+        <source>%1% (battery %2)</source>
+        <translation>%1% (batería %2)</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>High contrast light</source>
-        <translation>Alto contraste claro</translation>
+        <location line="+3"/>
+        <source>no battery found (mains power)</source>
+        <translation>no se encontró batería (alimentación de red)</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>High contrast dark</source>
-        <translation>Alto contraste oscuro</translation>
+        <location line="+11"/>
+        <source>at the station; district log size %1</source>
+        <translation>en la estación; tamaño del registro del distrito %1</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Yellow on black</source>
-        <translation>Amarillo sobre negro</translation>
+        <source>ledger open; the district log is empty</source>
+        <translation>registro abierto; la bitácora del distrito está vacía</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ledger open; district log size %1, root %2…</source>
+        <translation>registro abierto; tamaño de la bitácora del distrito %1, raíz %2…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 GB free</source>
+        <translation>%1 GB libres</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>unknown</source>
+        <translation>desconocido</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>%1 may not do this: it needs the role &apos;%2&apos;, which this poll worker does not have.</source>
+        <translation>%1 no puede hacer esto: requiere el rol &apos;%2&apos;, que este trabajador electoral no tiene.</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>The attempt was not checked: %1</source>
+        <translation>El intento no se comprobó: %1</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>This poll worker</source>
+        <translation>Este trabajador electoral</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 unlocked this kiosk already: closing the polls needs a second poll worker&apos;s passphrase.</source>
+        <translation>%1 ya desbloqueó este quiosco: cerrar la votación requiere la frase de contraseña de un segundo trabajador electoral.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 may not close the polls (no close role).</source>
+        <translation>%1 no puede cerrar la votación (no tiene el rol de cierre).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Too many attempts: try again in %1 seconds.</source>
+        <translation>Demasiados intentos: inténtelo de nuevo en %1 segundos.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Wrong passphrase. Too many attempts: try again in %1 seconds.</source>
+        <translation>Frase de contraseña incorrecta. Demasiados intentos: vuelva a intentarlo en %1 segundos.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Wrong passphrase.</source>
+        <translation>Frase de contraseña incorrecta.</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Recording in the ledger…</source>
+        <translation>Guardando en el registro…</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>The ledger refused: %1</source>
+        <translation>El registro rechazó la operación: %1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Polls opened: zero report</source>
+        <translation>Votación abierta: informe de ceros</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Polls closed: closing report</source>
+        <translation>Votación cerrada: informe de cierre</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Polls paused (record %1).</source>
+        <translation>Votación en pausa (entrada %1).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Polls resumed (record %1).</source>
+        <translation>Votación reanudada (entrada %1).</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Closing the polls ends voting in this district for good (%1 cast, %2 challenged so far). Close them?</source>
+        <translation>Cerrar la votación termina definitivamente la votación en este distrito (%1 emitidas y %2 impugnadas hasta ahora). ¿Desea cerrarla?</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Finishing ends voting on this kiosk for good (the polls stay open on the others). Finish this kiosk?</source>
+        <translation>Terminar pone fin a la votación en este quiosco de forma definitiva (las urnas siguen abiertas en los demás). ¿Terminar este quiosco?</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Sending this kiosk&apos;s head to the station…</source>
+        <translation>Enviando el estado final de este quiosco a la estación…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>This kiosk has finished for the day (%1 ballots); %2 of %3 kiosks of the district have finished.</source>
+        <translation>Este quiosco terminó por hoy (%1 boletas); %2 de %3 quioscos del distrito han terminado.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Not finished: %1</source>
+        <translation>No terminado: %1</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>No link to the station: no voter session can start (%1).</source>
+        <translation>Sin conexión con la estación: no puede iniciarse ninguna sesión de votación (%1).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This kiosk has finished for the day: no voter session can start.</source>
+        <translation>Este quiosco terminó por hoy: no puede comenzar ninguna sesión de votación.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Polls are not open: no voter session can start.</source>
+        <translation>La votación no está abierta: no se puede iniciar ninguna sesión de votante.</translation>
     </message>
 </context>
 </TS>

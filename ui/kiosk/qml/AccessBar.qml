@@ -44,8 +44,8 @@ Rectangle {
                     description: qsTr("Makes the text on the screen larger or smaller.")
                     accessibleRole: Accessible.RadioButton
                     checkable: true
-                    checked: kiosk.textSize === index
-                    onClicked: kiosk.textSize = index
+                    checked: kiosk.access.textSize === index
+                    onClicked: kiosk.access.textSize = index
                 }
             }
         }
@@ -56,12 +56,12 @@ Rectangle {
                 model: 4
                 BarButton {
                     objectName: "contrast-" + index
-                    text: kiosk.contrastNames[index] !== undefined ? kiosk.contrastNames[index] : ""
+                    text: kiosk.access.contrastNames[index] !== undefined ? kiosk.access.contrastNames[index] : ""
                     description: qsTr("Changes the colors and contrast of the screen.")
                     accessibleRole: Accessible.RadioButton
                     checkable: true
-                    checked: kiosk.contrast === index
-                    onClicked: kiosk.contrast = index
+                    checked: kiosk.access.contrast === index
+                    onClicked: kiosk.access.contrast = index
                 }
             }
         }
@@ -76,8 +76,8 @@ Rectangle {
                 description: "Show the ballot in English."
                 accessibleRole: Accessible.RadioButton
                 checkable: true
-                checked: kiosk.language === "en"
-                onClicked: kiosk.language = "en"
+                checked: kiosk.access.language === "en"
+                onClicked: kiosk.access.language = "en"
             }
             BarButton {
                 objectName: "language-es"
@@ -85,8 +85,8 @@ Rectangle {
                 description: "Mostrar la boleta en español."
                 accessibleRole: Accessible.RadioButton
                 checkable: true
-                checked: kiosk.language === "es"
-                onClicked: kiosk.language = "es"
+                checked: kiosk.access.language === "es"
+                onClicked: kiosk.access.language = "es"
             }
         }
 
@@ -94,19 +94,19 @@ Rectangle {
             spacing: 6
             BarButton {
                 objectName: "audioToggle"
-                text: kiosk.audio ? qsTr("Audio on") : qsTr("Audio off")
+                text: kiosk.access.audio ? qsTr("Audio on") : qsTr("Audio off")
                 description: qsTr("Reads the ballot aloud through the headphones.")
                 checkable: true
-                checked: kiosk.audio
-                onClicked: kiosk.audio = !kiosk.audio
+                checked: kiosk.access.audio
+                onClicked: kiosk.access.audio = !kiosk.access.audio
             }
             BarButton {
                 objectName: "audioOnlyToggle"
                 text: qsTr("Audio only (blank screen)")
                 description: qsTr("Blanks the screen for privacy; vote with the headphones and the keypad.")
                 checkable: true
-                checked: kiosk.audioOnly
-                onClicked: kiosk.audioOnly = !kiosk.audioOnly
+                checked: kiosk.access.audioOnly
+                onClicked: kiosk.access.audioOnly = !kiosk.access.audioOnly
             }
         }
     }

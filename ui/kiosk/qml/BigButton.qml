@@ -2,7 +2,6 @@
 // so the look follows the Theme exactly and no Controls style is involved). `checked` draws
 // the marked colours and a check mark; `highlighted` is the keyboard cursor kept by the C++ side.
 import QtQuick
-import QtQuick.Window
 import Psephos.Kiosk
 
 Rectangle {
@@ -27,13 +26,6 @@ Rectangle {
     readonly property bool emphasized: highlighted || activeFocus || mouseArea.pressed
 
     signal clicked()
-
-    // A key that activates the button is activity too: it restarts the controller's inactivity
-    // timer (Main.qml's window holds the controller; keys the button leaves go to it anyway).
-    function noteActivity() {
-        if (Window.window && Window.window.kiosk)
-            Window.window.kiosk.activity()
-    }
 
     function activate() {
         if (enabled)
@@ -65,9 +57,9 @@ Rectangle {
                                : Theme.text
 
     activeFocusOnTab: true
-    Keys.onReturnPressed: (event) => { button.noteActivity(); button.activate(); event.accepted = true }
-    Keys.onEnterPressed: (event) => { button.noteActivity(); button.activate(); event.accepted = true }
-    Keys.onSpacePressed: (event) => { button.noteActivity(); button.activate(); event.accepted = true }
+    Keys.onReturnPressed: (event) => { button.activate(); event.accepted = true }
+    Keys.onEnterPressed: (event) => { button.activate(); event.accepted = true }
+    Keys.onSpacePressed: (event) => { button.activate(); event.accepted = true }
 
     Accessible.role: accessibleRole
     Accessible.name: accessibleName

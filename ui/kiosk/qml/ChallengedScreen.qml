@@ -59,11 +59,11 @@ Item {
             }
 
             Repeater {
-                model: kiosk.challengeItems
+                model: kiosk.ballot.challengeItems
 
                 Rectangle {
                     id: card
-                    // The roles of KioskController.challengeItems (ChallengeRow).
+                    // The roles of KioskBallot.challengeItems (ChallengeRow).
                     required property int index
                     required property string title
                     required property var marks
@@ -113,6 +113,6 @@ Item {
         primary: true
         text: qsTr("Vote again")
         description: qsTr("Start a new ballot. Nothing from the challenged ballot is kept.")
-        onClicked: kiosk.startOver()
+        onClicked: kiosk.ballot.startOver()
     }
 }

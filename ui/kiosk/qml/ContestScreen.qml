@@ -11,7 +11,7 @@ Item {
 
     objectName: "screen-contest"
 
-    readonly property bool lastContest: kiosk.contestIndex + 1 >= kiosk.contestCount
+    readonly property bool lastContest: kiosk.ballot.contestIndex + 1 >= kiosk.ballot.contestCount
 
     function showCursor() {
         const item = optionRepeater.itemAt(kiosk.cursor)
@@ -46,20 +46,20 @@ Item {
                 objectName: "contestPosition"
                 width: parent.width
                 color: Theme.mutedText
-                text: qsTr("Contest %1 of %2").arg(kiosk.contestIndex + 1).arg(kiosk.contestCount)
+                text: qsTr("Contest %1 of %2").arg(kiosk.ballot.contestIndex + 1).arg(kiosk.ballot.contestCount)
             }
             KioskText {
                 objectName: "contestTitle"
                 width: parent.width
                 kind: "title"
-                text: kiosk.contestTitle
+                text: kiosk.ballot.contestTitle
                 Accessible.role: Accessible.Heading
                 Accessible.name: text
             }
             KioskText {
                 objectName: "contestInstructions"
                 width: parent.width
-                text: kiosk.contestInstructions
+                text: kiosk.ballot.contestInstructions
             }
 
             Column {
@@ -73,10 +73,10 @@ Item {
 
                 Repeater {
                     id: optionRepeater
-                    model: kiosk.options
+                    model: kiosk.ballot.options
                     BigButton {
                         id: optionButton
-                        // The roles of KioskController.options (OptionRow).
+                        // The roles of KioskBallot.options (OptionRow).
                         required property int index
                         required property string optionLabel
                         required property bool marked
@@ -86,10 +86,10 @@ Item {
                         horizontalAlignment: Text.AlignLeft
                         checkable: true
                         text: optionButton.optionLabel
-                        description: kiosk.contestTitle
+                        description: kiosk.ballot.contestTitle
                         checked: optionButton.marked
                         highlighted: optionButton.index === kiosk.cursor
-                        onClicked: kiosk.toggleOption(optionButton.index)
+                        onClicked: kiosk.ballot.toggleOption(optionButton.index)
                     }
                 }
             }
@@ -103,7 +103,7 @@ Item {
         anchors.right: parent.right
         anchors.bottom: navigation.top
         anchors.bottomMargin: 16
-        visible: kiosk.notice !== ""
+        visible: kiosk.ballot.notice !== ""
         height: noticeText.height + 2 * noticeText.y
         radius: 10
         color: Theme.surface
@@ -118,7 +118,7 @@ Item {
             width: parent.width - 2 * x
             color: Theme.warning
             font.bold: true
-            text: kiosk.notice
+            text: kiosk.ballot.notice
             Accessible.role: Accessible.AlertMessage
             Accessible.name: text
         }
@@ -134,10 +134,10 @@ Item {
         BigButton {
             objectName: "backButton"
             width: (parent.width - parent.spacing) / 2
-            enabled: kiosk.contestIndex > 0
+            enabled: kiosk.ballot.contestIndex > 0
             text: qsTr("Back")
             description: qsTr("Go to the previous contest.")
-            onClicked: kiosk.previousContest()
+            onClicked: kiosk.ballot.previousContest()
         }
         BigButton {
             objectName: "nextButton"
@@ -146,7 +146,7 @@ Item {
             text: screen.lastContest ? qsTr("Review my ballot") : qsTr("Next")
             description: screen.lastContest ? qsTr("See all your choices before you cast your ballot.")
                                             : qsTr("Go to the next contest.")
-            onClicked: kiosk.nextContest()
+            onClicked: kiosk.ballot.nextContest()
         }
     }
 }

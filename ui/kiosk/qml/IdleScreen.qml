@@ -45,9 +45,9 @@ Item {
                 horizontalAlignment: Text.AlignHCenter
                 text: kiosk.networked && kiosk.linkState !== KioskController.LinkState.Online
                     ? qsTr("This kiosk has no link to its station. Please ask a poll worker.")
-                    : kiosk.pollsState === KioskController.PollsState.Closed ? qsTr("Polls are closed.")
-                    : kiosk.pollsState === KioskController.PollsState.NotOpened ? qsTr("Polls are not open yet.")
-                    : kiosk.pollsState === KioskController.PollsState.Paused ? qsTr("Voting is paused.")
+                    : kiosk.pollWorker.pollsState === KioskPollWorker.PollsState.Closed ? qsTr("Polls are closed.")
+                    : kiosk.pollWorker.pollsState === KioskPollWorker.PollsState.NotOpened ? qsTr("Polls are not open yet.")
+                    : kiosk.pollWorker.pollsState === KioskPollWorker.PollsState.Paused ? qsTr("Voting is paused.")
                     : qsTr("Please ask a poll worker to start your voting session.")
             }
         }
@@ -76,6 +76,6 @@ Item {
         baseHeight: 48
         text: qsTr("Poll worker")
         description: qsTr("For poll workers: unlock the kiosk with the passphrase.")
-        onClicked: kiosk.showUnlock()
+        onClicked: kiosk.pollWorker.showUnlock()
     }
 }

@@ -21,12 +21,12 @@ Window {
     Binding {
         target: Theme
         property: "contrast"
-        value: window.kiosk.contrast
+        value: window.kiosk.access.contrast
     }
     Binding {
         target: Theme
         property: "fontScale"
-        value: window.kiosk.fontScale
+        value: window.kiosk.access.fontScale
     }
 
     // Every close request (Alt+F4 through the window manager, a close button, QWindow::close)
@@ -64,7 +64,6 @@ Window {
         // Keys nobody below used (a focused text input keeps its own) go to the controller:
         // arrows, Tab, Enter, Space, Home on the keyboard and the tactile keypad.
         Keys.onPressed: (event) => {
-            kiosk.activity()
             if (kiosk.handleKey(event.key))
                 event.accepted = true
         }
@@ -156,7 +155,7 @@ Window {
             id: curtain
             objectName: "privacyCurtain"
             anchors.fill: parent
-            visible: kiosk.audioOnly
+            visible: kiosk.access.audioOnly
             color: "black"
             z: 100
 
@@ -179,19 +178,6 @@ Window {
                 color: "#808080"
                 font.pixelSize: 16
                 text: qsTr("Audio ballot: screen blanked for privacy")
-            }
-        }
-
-        // Any touch restarts the inactivity timer. The press is refused so that it carries on
-        // to the button underneath: this area never takes a click.
-        MouseArea {
-            objectName: "activityArea"
-            anchors.fill: parent
-            z: 1000
-            acceptedButtons: Qt.AllButtons
-            onPressed: (mouse) => {
-                kiosk.activity()
-                mouse.accepted = false
             }
         }
     }

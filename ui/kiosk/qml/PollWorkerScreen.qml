@@ -12,13 +12,13 @@ Item {
 
     objectName: "screen-pollWorker"
 
-    readonly property bool pollsNotOpened: kiosk.pollsState === KioskController.PollsState.NotOpened
-    readonly property bool pollsOpen: kiosk.pollsState === KioskController.PollsState.Open
-    readonly property bool pollsPaused: kiosk.pollsState === KioskController.PollsState.Paused
+    readonly property bool pollsNotOpened: kiosk.pollWorker.pollsState === KioskPollWorker.PollsState.NotOpened
+    readonly property bool pollsOpen: kiosk.pollWorker.pollsState === KioskPollWorker.PollsState.Open
+    readonly property bool pollsPaused: kiosk.pollWorker.pollsState === KioskPollWorker.PollsState.Paused
     readonly property string pollsLabel: pollsNotOpened ? qsTr("Not opened")
                                        : pollsOpen ? qsTr("Open")
                                        : pollsPaused ? qsTr("Paused")
-                                       : kiosk.pollsState === KioskController.PollsState.Closed ? qsTr("Closed")
+                                       : kiosk.pollWorker.pollsState === KioskPollWorker.PollsState.Closed ? qsTr("Closed")
                                        : qsTr("Unknown (no link to the station)")
 
     component StatusLabel: KioskText {
@@ -55,8 +55,8 @@ Item {
             KioskText {
                 objectName: "pollWorkerName"
                 width: parent.width
-                visible: kiosk.pollWorkerName !== ""
-                text: qsTr("Unlocked by %1").arg(kiosk.pollWorkerName)
+                visible: kiosk.pollWorker.pollWorkerName !== ""
+                text: qsTr("Unlocked by %1").arg(kiosk.pollWorker.pollWorkerName)
             }
 
             KioskText {
@@ -65,7 +65,7 @@ Item {
                 visible: text !== ""
                 color: Theme.warning
                 font.bold: true
-                text: kiosk.pollWorkerMessage
+                text: kiosk.pollWorker.pollWorkerMessage
                 Accessible.role: Accessible.AlertMessage
                 Accessible.name: text
             }
@@ -99,11 +99,11 @@ Item {
                     StatusLabel { text: qsTr("Polls") }
                     StatusValue { objectName: "statusPolls"; font.bold: true; text: screen.pollsLabel }
                     StatusLabel { text: qsTr("Ballots cast") }
-                    StatusValue { objectName: "statusCast"; text: String(kiosk.ballotsCast) }
+                    StatusValue { objectName: "statusCast"; text: String(kiosk.pollWorker.ballotsCast) }
                     StatusLabel { text: qsTr("Ballots challenged") }
-                    StatusValue { objectName: "statusChallenged"; text: String(kiosk.ballotsChallenged) }
+                    StatusValue { objectName: "statusChallenged"; text: String(kiosk.pollWorker.ballotsChallenged) }
                     StatusLabel { text: qsTr("Ledger") }
-                    StatusValue { objectName: "statusLedger"; text: kiosk.ledgerStatus }
+                    StatusValue { objectName: "statusLedger"; text: kiosk.pollWorker.ledgerStatus }
                     StatusLabel { text: qsTr("Station link"); visible: kiosk.networked }
                     StatusValue {
                         objectName: "statusLink"
@@ -113,15 +113,15 @@ Item {
                         text: kiosk.linkText
                     }
                     StatusLabel { text: qsTr("Disk free") }
-                    StatusValue { objectName: "statusDisk"; text: kiosk.diskFree }
+                    StatusValue { objectName: "statusDisk"; text: kiosk.pollWorker.diskFree }
                     StatusLabel { text: qsTr("Battery") }
-                    StatusValue { objectName: "statusBattery"; text: kiosk.battery }
+                    StatusValue { objectName: "statusBattery"; text: kiosk.pollWorker.battery }
                     StatusLabel { text: qsTr("Last checkpoint") }
                     StatusValue {
                         objectName: "lastCheckpointText"
                         kind: "small"
                         monospace: true
-                        text: kiosk.lastCheckpoint
+                        text: kiosk.pollWorker.lastCheckpoint
                     }
                 }
             }
@@ -142,16 +142,16 @@ Item {
             primary: true
             text: qsTr("Open polls")
             description: qsTr("Open the polls and show the zero report.")
-            onClicked: kiosk.openPolls()
+            onClicked: kiosk.pollWorker.openPolls()
         }
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "activateVoterButton"
-            enabled: screen.pollsOpen && !kiosk.kioskFinished
+            enabled: screen.pollsOpen && !kiosk.pollWorker.kioskFinished
             primary: true
             text: qsTr("Start a voter session")
             description: qsTr("Hand the kiosk to the next voter.")
-            onClicked: kiosk.activateVoter()
+            onClicked: kiosk.pollWorker.activateVoter()
         }
         BigButton {
             width: Math.min(implicitWidth, actions.width)
@@ -159,7 +159,7 @@ Item {
             visible: screen.pollsOpen
             text: qsTr("Pause voting")
             description: qsTr("Stop taking ballots for a while; the polls stay open.")
-            onClicked: kiosk.pausePolls()
+            onClicked: kiosk.pollWorker.pausePolls()
         }
         BigButton {
             width: Math.min(implicitWidth, actions.width)
@@ -167,69 +167,69 @@ Item {
             visible: screen.pollsPaused
             text: qsTr("Resume voting")
             description: qsTr("Take ballots again.")
-            onClicked: kiosk.resumePolls()
+            onClicked: kiosk.pollWorker.resumePolls()
         }
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "closePollsButton"
             visible: (screen.pollsOpen || screen.pollsPaused)
-                     && !kiosk.closeConfirmationPending
+                     && !kiosk.pollWorker.closeConfirmationPending
             text: qsTr("Close polls")
             description: qsTr("Close the polls for good and show the closing report.")
-            onClicked: kiosk.closePolls()
+            onClicked: kiosk.pollWorker.closePolls()
         }
         // A networked kiosk finishes for the day before the polls close at another (or this) kiosk.
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "finishKioskButton"
-            visible: kiosk.networked && !kiosk.kioskFinished
+            visible: kiosk.networked && !kiosk.pollWorker.kioskFinished
                      && (screen.pollsOpen || screen.pollsPaused)
-                     && !kiosk.closeConfirmationPending && !kiosk.finishConfirmationPending
+                     && !kiosk.pollWorker.closeConfirmationPending && !kiosk.pollWorker.finishConfirmationPending
             text: qsTr("Finish this kiosk")
             description: qsTr("End voting on this kiosk for the day and send its count to the station.")
-            onClicked: kiosk.finishKiosk()
+            onClicked: kiosk.pollWorker.finishKiosk()
         }
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "confirmFinishKioskButton"
-            visible: kiosk.finishConfirmationPending
+            visible: kiosk.pollWorker.finishConfirmationPending
             primary: true
             text: qsTr("Yes, finish this kiosk")
             description: qsTr("No more ballots on this kiosk today.")
-            onClicked: kiosk.confirmFinishKiosk()
+            onClicked: kiosk.pollWorker.confirmFinishKiosk()
         }
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "cancelFinishKioskButton"
-            visible: kiosk.finishConfirmationPending
+            visible: kiosk.pollWorker.finishConfirmationPending
             text: qsTr("Do not finish")
             description: qsTr("Keep this kiosk taking voters.")
-            onClicked: kiosk.cancelFinishKiosk()
+            onClicked: kiosk.pollWorker.cancelFinishKiosk()
         }
         // Closing cannot be undone: it takes a second, explicit press.
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "confirmClosePollsButton"
-            visible: kiosk.closeConfirmationPending
+            visible: kiosk.pollWorker.closeConfirmationPending
             primary: true
             text: qsTr("Yes, close the polls")
             description: qsTr("Close the polls for good: no more ballots can be cast in this district.")
-            onClicked: kiosk.confirmClosePolls()
+            onClicked: kiosk.pollWorker.confirmClosePolls()
         }
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "cancelClosePollsButton"
-            visible: kiosk.closeConfirmationPending
+            visible: kiosk.pollWorker.closeConfirmationPending
             text: qsTr("Do not close")
             description: qsTr("Keep the polls as they are.")
-            onClicked: kiosk.cancelClosePolls()
+            onClicked: kiosk.pollWorker.cancelClosePolls()
         }
         BigButton {
             width: Math.min(implicitWidth, actions.width)
             objectName: "lockButton"
             text: qsTr("Lock")
             description: qsTr("Lock the kiosk and go back to the waiting screen.")
-            onClicked: kiosk.lockKiosk()
+            onClicked: kiosk.pollWorker.lockKiosk()
         }
     }
 }

@@ -62,7 +62,7 @@ Item {
                     objectName: "qrImage"
                     width: 240
                     height: 240
-                    source: kiosk.qrSource
+                    source: kiosk.ballot.qrSource
                     sourceSize: Qt.size(240, 240)
                     smooth: false
                     cache: false
@@ -81,8 +81,8 @@ Item {
             KioskText {
                 objectName: "receiptFileText"
                 width: parent.width
-                visible: kiosk.receiptFile !== ""
-                text: qsTr("Your signed receipt is ready (%1). Ask a poll worker for your copy: it proves that the ledger recorded your ballot, even if the ballot later disappears from the published record.").arg(kiosk.receiptFile)
+                visible: kiosk.ballot.receiptFile !== ""
+                text: qsTr("Your signed receipt is ready (%1). Ask a poll worker for your copy: it proves that the ledger recorded your ballot, even if the ballot later disappears from the published record.").arg(kiosk.ballot.receiptFile)
             }
         }
     }
@@ -96,6 +96,6 @@ Item {
         primary: true
         text: qsTr("Done")
         description: qsTr("Finish and leave the kiosk for the next voter.")
-        onClicked: kiosk.finishReceipt()
+        onClicked: kiosk.ballot.finishReceipt()
     }
 }

@@ -39,7 +39,7 @@ Item {
                 objectName: "reportTitle"
                 width: parent.width
                 kind: "title"
-                text: kiosk.report.title
+                text: kiosk.pollWorker.report.title
             }
 
             GridLayout {
@@ -53,24 +53,24 @@ Item {
                 ReportValue {
                     objectName: "reportCast"
                     kind: "title"
-                    text: String(kiosk.report.ballotsCast)
+                    text: String(kiosk.pollWorker.report.ballotsCast)
                 }
                 ReportLabel { text: qsTr("Ballots challenged") }
                 ReportValue {
                     objectName: "reportChallenged"
                     kind: "title"
-                    text: String(kiosk.report.ballotsChallenged)
+                    text: String(kiosk.pollWorker.report.ballotsChallenged)
                 }
                 ReportLabel { text: qsTr("Ledger record") }
                 ReportValue {
                     objectName: "reportRecord"
-                    text: kiosk.report.record
+                    text: kiosk.pollWorker.report.record
                 }
                 ReportLabel { text: qsTr("District checkpoint") }
                 ReportValue {
                     objectName: "reportCheckpoint"
                     monospace: true
-                    text: kiosk.report.checkpoint
+                    text: kiosk.pollWorker.report.checkpoint
                 }
             }
         }
@@ -85,6 +85,6 @@ Item {
         primary: true
         text: qsTr("Done")
         description: qsTr("Close the report and go back to the poll worker screen.")
-        onClicked: kiosk.dismissReport()
+        onClicked: kiosk.pollWorker.dismissReport()
     }
 }

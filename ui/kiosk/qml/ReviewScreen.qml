@@ -21,7 +21,7 @@ Item {
     }
 
     // The cursor runs over the contests, then Continue (as the controller counts).
-    readonly property int sealCursor: kiosk.reviewItems.count
+    readonly property int sealCursor: kiosk.ballot.reviewItems.count
 
     function showCursor() {
         for (let i = 0; i < reviewRepeater.count; ++i) {
@@ -70,11 +70,11 @@ Item {
 
             Repeater {
                 id: reviewRepeater
-                model: kiosk.reviewItems
+                model: kiosk.ballot.reviewItems
 
                 Rectangle {
                     id: card
-                    // The roles of KioskController.reviewItems (ReviewRow).
+                    // The roles of KioskBallot.reviewItems (ReviewRow).
                     required property int index
                     required property int contest
                     required property string title
@@ -130,7 +130,7 @@ Item {
                             description: card.marksText !== ""
                                          ? qsTr("Now marked: %1").arg(card.marksText)
                                          : qsTr("No selection")
-                            onClicked: kiosk.changeContest(card.contest)
+                            onClicked: kiosk.ballot.changeContest(card.contest)
                         }
                     }
                 }
@@ -151,6 +151,6 @@ Item {
         highlighted: kiosk.cursor === screen.sealCursor
         text: qsTr("Continue: encrypt my ballot")
         description: qsTr("The kiosk encrypts your ballot and shows its tracking code. Then you choose to cast it or to check it.")
-        onClicked: kiosk.seal()
+        onClicked: kiosk.ballot.seal()
     }
 }

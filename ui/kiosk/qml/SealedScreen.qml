@@ -79,7 +79,7 @@ Item {
                     objectName: "qrImage"
                     width: 200
                     height: 200
-                    source: kiosk.qrSource
+                    source: kiosk.ballot.qrSource
                     sourceSize: Qt.size(200, 200)
                     smooth: false
                     cache: false
@@ -102,7 +102,7 @@ Item {
                 highlighted: kiosk.cursor === 1
                 text: qsTr("Challenge (check this ballot, then vote again)")
                 description: qsTr("This ballot will not be counted. You will see what it contains, then vote again.")
-                onClicked: kiosk.challenge()
+                onClicked: kiosk.ballot.challenge()
             }
             BigButton {
                 id: changeButton
@@ -111,7 +111,7 @@ Item {
                 highlighted: kiosk.cursor === 2
                 text: qsTr("Change my choices")
                 description: qsTr("This encrypted ballot is thrown away; you get a new one after your changes.")
-                onClicked: kiosk.changeSealed()
+                onClicked: kiosk.ballot.changeSealed()
             }
         }
     }
@@ -129,6 +129,6 @@ Item {
         highlighted: kiosk.cursor === 0
         text: qsTr("Cast this ballot")
         description: qsTr("Record your ballot. You cannot change it afterwards.")
-        onClicked: kiosk.cast()
+        onClicked: kiosk.ballot.cast()
     }
 }

@@ -1,6 +1,6 @@
 // The kiosk's look, one singleton per engine: the four palettes the voter chooses from (standard,
 // high contrast light, high contrast dark, yellow on black; their names are
-// KioskController.contrastNames) and the text scale. Main.qml binds `contrast` and `fontScale` to
+// KioskAccess.contrastNames) and the text scale. Main.qml binds `contrast` and `fontScale` to
 // the controller, which decides them (the access bar, the keypad's +/-, reset for each voter);
 // every file that draws reads its colours and sizes here.
 pragma Singleton

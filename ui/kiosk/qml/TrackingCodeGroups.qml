@@ -22,7 +22,7 @@ Column {
         // The groups have one length; measure the longest to be safe.
         text: {
             let longest = ""
-            const groups = kiosk.trackingGroups
+            const groups = kiosk.ballot.trackingGroups
             for (let i = 0; i < groups.length; ++i)
                 if (groups[i].length > longest.length)
                     longest = groups[i]
@@ -37,10 +37,10 @@ Column {
         width: Math.min(code.width, code.lineWidth)
         spacing: Math.round(24 * Theme.fontScale)
         Accessible.role: Accessible.StaticText
-        Accessible.name: kiosk.trackingGroups.join(" ")
+        Accessible.name: kiosk.ballot.trackingGroups.join(" ")
 
         Repeater {
-            model: kiosk.trackingGroups
+            model: kiosk.ballot.trackingGroups
             KioskText {
                 objectName: "trackingGroup-" + index
                 kind: "code"
@@ -60,8 +60,8 @@ Column {
         kind: "small"
         monospace: true
         color: Theme.mutedText
-        text: kiosk.trackingCode
+        text: kiosk.ballot.trackingCode
         Accessible.role: Accessible.StaticText
-        Accessible.name: kiosk.trackingCode
+        Accessible.name: kiosk.ballot.trackingCode
     }
 }

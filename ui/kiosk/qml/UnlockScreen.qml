@@ -1,4 +1,4 @@
-// The poll worker's passphrase, or (kiosk.closingUnlock) a second poll worker's, without which
+// The poll worker's passphrase, or (kiosk.pollWorker.closingUnlock) a second poll worker's, without which
 // this kiosk's polls do not close. The controller checks it and rate-limits attempts; this screen
 // only collects the text and clears it after every try.
 import QtQuick
@@ -13,7 +13,7 @@ Item {
     objectName: "screen-unlock"
 
     function submit() {
-        kiosk.unlock(passphraseInput.text)
+        kiosk.pollWorker.unlock(passphraseInput.text)
         passphraseInput.text = ""
     }
 
@@ -35,7 +35,7 @@ Item {
                 width: parent.width
                 objectName: "unlockHeading"
                 kind: "title"
-                text: kiosk.closingUnlock ? qsTr("Second poll worker: passphrase to close the polls")
+                text: kiosk.pollWorker.closingUnlock ? qsTr("Second poll worker: passphrase to close the polls")
                                           : qsTr("Poll worker passphrase")
             }
 
@@ -49,7 +49,7 @@ Item {
                 // never exposed.
                 Accessible.role: Accessible.EditableText
                 Accessible.name: heading.text
-                Accessible.description: kiosk.closingUnlock
+                Accessible.description: kiosk.pollWorker.closingUnlock
                     ? qsTr("A second poll worker types their own passphrase, then presses Enter or Close the polls.")
                     : qsTr("Type the passphrase, then press Enter or Unlock.")
                 Accessible.focusable: true
@@ -77,20 +77,13 @@ Item {
 
                     Accessible.ignored: true
 
-                    // Typing counts as activity; the keys themselves stay with the input.
-                    Keys.onPressed: (event) => {
-                        kiosk.activity()
-                        event.accepted = false
-                    }
                     // Enter submits here and goes no further (the controller's key handling
                     // would otherwise see it too).
                     Keys.onReturnPressed: (event) => {
-                        kiosk.activity()
                         screen.submit()
                         event.accepted = true
                     }
                     Keys.onEnterPressed: (event) => {
-                        kiosk.activity()
                         screen.submit()
                         event.accepted = true
                     }
@@ -103,7 +96,7 @@ Item {
                 visible: text !== ""
                 color: Theme.warning
                 font.bold: true
-                text: kiosk.unlockMessage
+                text: kiosk.pollWorker.unlockMessage
                 Accessible.role: Accessible.AlertMessage
                 Accessible.name: text
             }
@@ -116,16 +109,16 @@ Item {
                     objectName: "cancelUnlock"
                     width: (parent.width - parent.spacing) / 2
                     text: qsTr("Cancel")
-                    description: kiosk.closingUnlock ? qsTr("Go back without closing the polls.")
+                    description: kiosk.pollWorker.closingUnlock ? qsTr("Go back without closing the polls.")
                                                      : qsTr("Go back without unlocking.")
-                    onClicked: kiosk.cancelUnlock()
+                    onClicked: kiosk.pollWorker.cancelUnlock()
                 }
                 BigButton {
                     objectName: "unlockButton"
                     width: (parent.width - parent.spacing) / 2
                     primary: true
-                    text: kiosk.closingUnlock ? qsTr("Close the polls") : qsTr("Unlock")
-                    description: kiosk.closingUnlock
+                    text: kiosk.pollWorker.closingUnlock ? qsTr("Close the polls") : qsTr("Unlock")
+                    description: kiosk.pollWorker.closingUnlock
                         ? qsTr("Check the second passphrase and close the polls for good.")
                         : qsTr("Check the passphrase and open the poll worker screen.")
                     onClicked: screen.submit()

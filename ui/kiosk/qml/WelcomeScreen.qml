@@ -54,6 +54,6 @@ Item {
         primary: true
         text: qsTr("Start voting")
         description: qsTr("Show the first contest on your ballot.")
-        onClicked: kiosk.startBallot()
+        onClicked: kiosk.ballot.startBallot()
     }
 }
