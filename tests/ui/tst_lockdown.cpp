@@ -443,19 +443,19 @@ private slots:
         d.click(QStringLiteral("closePollsButton"));
         d.click(QStringLiteral("confirmClosePollsButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
-        QVERIFY(d.kiosk().closingUnlock());
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        QVERIFY(d.kiosk().pollWorker()->closingUnlock());
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Open);
         d.click(QStringLiteral("passphraseInput"));
         d.type(QStringLiteral("grace's passphrase"));
         d.click(QStringLiteral("unlockButton"));
         QCOMPARE(d.kiosk().screen(), test::Screen::Unlock);
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Open);
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Open);
         d.click(QStringLiteral("passphraseInput"));
         d.type(QStringLiteral("alan's passphrase"));
         d.click(QStringLiteral("unlockButton"));
         QVERIFY(d.waitForScreen(test::Screen::Report));
-        QCOMPARE(d.kiosk().pollsState(), test::PollsState::Closed);
-        const QStringList place = d.kiosk().report().record.split(QLatin1Char('#'));
+        QCOMPARE(d.kiosk().pollWorker()->pollsState(), test::PollsState::Closed);
+        const QStringList place = d.kiosk().pollWorker()->report().record.split(QLatin1Char('#'));
         QCOMPARE(place.size(), 2);
         auto stored =
             d.kiosk().station()->ledger().record(place[0].toStdString(), place[1].toULongLong());

@@ -104,7 +104,7 @@ Status KioskPollWorker::setUpLocks() {
     // The election's rule (manifest polls.close_requires, docs/kiosk.md §2) holds whatever the
     // kiosk's options say: two named credentials with the close role, whose names the closing
     // record carries for the ledger and the verifier to count.
-    if (m_station->election().manifest.close_requires() >= 2) {
+    if (m_kiosk.station()->election().manifest.close_requires() >= 2) {
         if (!m_options.closing_passphrase_hash.empty())
             return Error{ErrorCode::invalid_argument,
                          "the election requires two people to close the polls (manifest "
