@@ -133,7 +133,16 @@ void MpiJob::set_plan(std::vector<std::vector<std::size_t>> plan, std::vector<st
     plan_ = std::move(plan);
     plan_.resize(static_cast<std::size_t>(ranks_));
     names_ = std::move(names);
-    if (rank_ != 0) return;
+    if (rank_ == 0) plan_unreported_lines(what);
+#if PSEPHOS_WITH_MPI
+    // No rank starts its part before rank 0 can name what a dead rank leaves: a rank that failed
+    // at once could otherwise have mpirun stop rank 0 before its lines exist (seen under load:
+    // app_verify_mpi named no district).
+    MPI_Barrier(MPI_COMM_WORLD);
+#endif
+}
+
+void MpiJob::plan_unreported_lines(const std::string& what) {
     unreported_lines.clear();
     for (int r = 0; r < ranks_; ++r)
         unreported_lines.push_back("psephos: --mpi: rank " + std::to_string(r) +

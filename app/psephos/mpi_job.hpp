@@ -29,6 +29,7 @@ public:
 
     // The districts each rank is to take (indices), with their names for the messages; rank 0's
     // SIGTERM handler names them from here on. `what` says what was not done ("checked").
+    // Collective: every rank calls it, and returns once rank 0's handler is ready.
     void set_plan(std::vector<std::vector<std::size_t>> plan, std::vector<std::string> names,
                   const std::string& what);
     const std::vector<std::size_t>& own() const { return plan_[static_cast<std::size_t>(rank_)]; }
@@ -44,6 +45,7 @@ public:
 
 private:
     MpiJob() = default;
+    void plan_unreported_lines(const std::string& what);
     int rank_ = 0;
     int ranks_ = 1;
     unsigned threads_ = 1;
