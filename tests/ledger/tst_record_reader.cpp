@@ -73,14 +73,13 @@ private slots:
 
     void refuses_record_json_without_a_format() {
         QTemporaryDir dir;
-        const fs::path copy =
-            changed_copy(dir, "\"format\": \"psephos-election-record-v2\",", "");
+        const fs::path copy = changed_copy(dir, "\"format\": \"psephos-election-record-v2\",", "");
         QVERIFY(!copy.empty());
         auto reader = record::RecordReader::open(copy);
         QVERIFY(!reader.ok());
-        QVERIFY2(reader.error().message.find("record.json: $.format: is missing") !=
-                     std::string::npos,
-                 reader.error().message.c_str());
+        QVERIFY2(
+            reader.error().message.find("record.json: $.format: is missing") != std::string::npos,
+            reader.error().message.c_str());
     }
 
     void refuses_a_log_size_of_the_wrong_type() {
