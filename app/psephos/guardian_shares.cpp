@@ -165,7 +165,7 @@ int run_finish(const Arguments& args, const StepContext& step) {
         return failure("the finalized manifest does not verify: " + context.error().message);
     }
     const election::GuardianKey key{
-        manifest.election_id, me, secret.value().secret,
+        manifest.election_id, me, crypto::LockedScalar(*secret.value().secret),
         crypto::Ed25519SigningKey::from_seed(guardian.identity().seed()).value()};
     if (auto ok = election::check_guardian_key(key, manifest); !ok)
         return failure(ok.error().message);

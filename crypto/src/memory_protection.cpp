@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "locked_slab.hpp"
+#include "psephos/crypto/locked_scalar.hpp"
 #include "psephos/crypto/scalar.hpp"
 
 namespace psephos::crypto {
@@ -138,6 +139,43 @@ LockedBytes& LockedBytes::operator=(LockedBytes&& other) noexcept {
         size_ = std::exchange(other.size_, 0);
     }
     return *this;
+}
+
+// A Scalar takes one block of the 64-byte slab (aligned for any type, alignof(max_align_t)).
+static_assert(sizeof(Scalar) <= 64, "a Scalar fits a 64-byte block");
+
+LockedScalar::LockedScalar() : value_(new (allocate_locked(sizeof(Scalar))) Scalar()) {}
+
+LockedScalar::LockedScalar(const Scalar& value)
+    : value_(new (allocate_locked(sizeof(Scalar))) Scalar(value)) {}
+
+LockedScalar::~LockedScalar() { release(); }
+
+LockedScalar::LockedScalar(LockedScalar&& other) noexcept
+    : value_(std::exchange(other.value_, nullptr)) {}
+
+LockedScalar& LockedScalar::operator=(LockedScalar&& other) noexcept {
+    if (this != &other) {
+        release();
+        value_ = std::exchange(other.value_, nullptr);
+    }
+    return *this;
+}
+
+LockedScalar& LockedScalar::operator=(const Scalar& value) {
+    if (value_ == nullptr) {
+        value_ = new (allocate_locked(sizeof(Scalar))) Scalar(value);
+    } else {
+        *value_ = value;
+    }
+    return *this;
+}
+
+void LockedScalar::release() noexcept {
+    if (value_ == nullptr) return;
+    value_->~Scalar();                    // wipes the Scalar
+    free_locked(value_, sizeof(Scalar));  // wipes the block before it is reused
+    value_ = nullptr;
 }
 
 }  // namespace psephos::crypto

@@ -243,7 +243,7 @@ private slots:
         const QString text = QString::fromLatin1(read_all(QString::fromStdString(file)));
         QVERIFY(text.startsWith("psephos-guardian-key-v1\n"));
         QCOMPARE(field(text, "share"),
-                 QString::fromStdString(to_base64(key.value().secret_share.bytes())));
+                 QString::fromStdString(to_base64(key.value().secret_share->bytes())));
         auto manifest = election::load_manifest_file(election_.toStdString());
         QVERIFY(manifest.ok());
         QVERIFY(election::check_guardian_key(key.value(), manifest.value()).ok());
@@ -288,8 +288,8 @@ private slots:
         QVERIFY2(key.ok(), key.ok() ? "" : key.error().message.c_str());
         const QByteArray text = read_all(file);
         QVERIFY(text.contains("protection: argon2id13-xsalsa20poly1305\n"));
-        QVERIFY(
-            !text.contains(QByteArray::fromStdString(to_base64(key.value().secret_share.bytes()))));
+        QVERIFY(!text.contains(
+            QByteArray::fromStdString(to_base64(key.value().secret_share->bytes()))));
         QVERIFY(!text.contains(QByteArray::fromStdString(to_base64(key.value().identity.seed()))));
         QVERIFY(!text.contains("share: "));
 

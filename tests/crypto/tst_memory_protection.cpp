@@ -19,29 +19,22 @@
 #include <string>
 #include <vector>
 
+#include "locked_memory.hpp"
 #include "psephos/crypto/ed25519.hpp"
+#include "psephos/crypto/locked_scalar.hpp"
 #include "psephos/crypto/memory_protection.hpp"
 #include "psephos/crypto/precomputed_selection.hpp"
 #include "psephos/crypto/scalar.hpp"
 #include "sanitizers.hpp"
 
 namespace crypto = psephos::crypto;
+using psephos::test::all_zero;
+using psephos::test::in_child;
+using psephos::test::locked_kib_of_mapping;
 
 // AddressSanitizer intercepts mlock and munlock as no-ops that succeed (sanitizers.hpp): under it
 // a lock can be neither refused nor seen in VmLck, so the tests of locking skip there.
 namespace {
-
-// Runs `body` in a forked child; the child's exit status (0 = every check in it passed).
-template <class Body>
-int in_child(Body body) {
-    std::fflush(nullptr);
-    const pid_t pid = ::fork();
-    if (pid < 0) qFatal("fork failed");
-    if (pid == 0) _exit(body());
-    int status = 0;
-    if (::waitpid(pid, &status, 0) != pid) qFatal("waitpid failed");
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 100;
-}
 
 // Root (CAP_IPC_LOCK) may lock past RLIMIT_MEMLOCK; a kiosk service does not run with it.
 bool drop_ipc_lock_capability() {
@@ -59,31 +52,6 @@ std::size_t locked_kib() {
     while (std::getline(status, line))
         if (line.rfind("VmLck:", 0) == 0) return std::stoul(line.substr(6));
     return 0;
-}
-
-// The Locked: figure (KiB) of the mapping of /proc/self/smaps that holds `address`, or 0.
-std::size_t locked_kib_of_mapping(const void* address) {
-    const auto at = reinterpret_cast<std::uintptr_t>(address);
-    std::ifstream smaps("/proc/self/smaps");
-    std::string line;
-    bool inside = false;
-    while (std::getline(smaps, line)) {
-        std::uintptr_t begin = 0;
-        std::uintptr_t end = 0;
-        if (std::sscanf(line.c_str(), "%lx-%lx ", &begin, &end) == 2 &&
-            line.find('-') < line.find(' ')) {
-            inside = at >= begin && at < end;
-        } else if (inside && line.rfind("Locked:", 0) == 0) {
-            return std::stoul(line.substr(7));
-        }
-    }
-    return 0;
-}
-
-bool all_zero(const char* data, std::size_t size) {
-    for (std::size_t i = 0; i < size; ++i)
-        if (data[i] != 0) return false;
-    return true;
 }
 
 }  // namespace
@@ -251,6 +219,38 @@ private slots:
             const bool wiped = again == freed && all_zero(static_cast<const char*>(again), 64);
             crypto::free_locked(again, 40);
             return wiped ? 0 : 4;
+        });
+        QCOMPARE(status, 0);
+    }
+
+    // A single secret Scalar (a guardian's share) is held by LockedScalar: its value sits in a
+    // block of the locked 64-byte slab, a move hands over the block itself, and the block is
+    // wiped when the holder is destroyed.
+    void locked_scalars_live_in_locked_memory_and_are_wiped_when_freed() {
+#ifdef PSEPHOS_UNDER_ASAN
+        QSKIP("AddressSanitizer makes mlock a no-op that succeeds; locking is checked in release");
+#endif
+        const int status = in_child([] {
+            const crypto::Scalar value = crypto::Scalar::random();
+            crypto::LockedScalar held(value);
+            if (!(held.get() == value) || !(*held == value)) return 2;
+            const void* block = &held.get();
+            if (block == static_cast<const void*>(&value)) return 3;
+            if (locked_kib_of_mapping(block) == 0) return 4;
+            crypto::LockedScalar moved(std::move(held));
+            if (&moved.get() != block || !(moved->bytes() == value.bytes())) return 5;
+            const crypto::Scalar sum = value + value;
+            moved = sum;  // copied into the same block
+            if (&moved.get() != block || !(static_cast<const crypto::Scalar&>(moved) == sum))
+                return 6;
+            crypto::LockedScalar zero;
+            if (!(*zero == crypto::Scalar()) || locked_kib_of_mapping(&zero.get()) == 0) return 7;
+            { crypto::LockedScalar gone(std::move(moved)); }
+            // The slab hands back its last freed block first.
+            void* again = crypto::allocate_locked(sizeof(crypto::Scalar));
+            const bool wiped = again == block && all_zero(static_cast<const char*>(again), 64);
+            crypto::free_locked(again, sizeof(crypto::Scalar));
+            return wiped ? 0 : 8;
         });
         QCOMPARE(status, 0);
     }

@@ -756,7 +756,7 @@ private slots:
         std::vector<std::pair<std::string, Bytes>> secrets;
         const auto& c = day.scenario.ceremony();
         for (std::size_t g = 0; g < c.secret_shares.size(); ++g) {
-            const auto& s = c.secret_shares[g].secret.bytes();
+            const auto& s = c.secret_shares[g].secret->bytes();
             secrets.emplace_back("guardian secret share " + std::to_string(g + 1),
                                  Bytes(s.begin(), s.end()));
             const auto seed = c.identities[g].seed();

@@ -12,6 +12,8 @@
 #include <QtTest>
 
 #include "ledger_scenario.hpp"
+#include "locked_memory.hpp"
+#include "psephos/election/guardian_key_file.hpp"
 #include "psephos/election/tally_recomputation.hpp"
 #include "psephos/ledger/casting_module.hpp"
 #include "psephos/ledger/guardian_decryption.hpp"
@@ -19,6 +21,7 @@
 #include "psephos/record/election_record.hpp"
 #include "psephos/record/record_decryption.hpp"
 #include "record_test_support.hpp"
+#include "sanitizers.hpp"
 
 using namespace psephos;
 using namespace psephos::ledger;
@@ -42,7 +45,8 @@ void require_all_ok(const std::vector<Result<Receipt>>& results) {
 
 GuardianKey guardian_key(const test::LedgerScenario& s, std::uint32_t g) {
     const auto& c = s.ceremony();
-    return {s.election().manifest.election_id, g, c.secret_shares.at(g - 1).secret,
+    return {s.election().manifest.election_id, g,
+            crypto::LockedScalar(*c.secret_shares.at(g - 1).secret),
             crypto::Ed25519SigningKey::from_seed(c.identities.at(g - 1).seed()).value()};
 }
 
@@ -366,6 +370,30 @@ private slots:
         QVERIFY2(contains(prepared.value().outcomes[0].error,
                           "device '" + s.kiosk(0).device_id + "' is not registered"),
                  prepared.value().outcomes[0].error.c_str());
+    }
+
+    // The share a guardian decrypts with is read from its key file straight into locked memory
+    // (a LockedScalar, docs/threat-model.md "Secrets in memory"), sealed or in the clear.
+    void a_share_read_from_a_key_file_is_held_in_locked_memory() {
+#ifdef PSEPHOS_UNDER_ASAN
+        QSKIP("AddressSanitizer makes mlock a no-op that succeeds; locking is checked in release");
+#endif
+        QTemporaryDir dir;
+        test::LedgerScenario s;
+        const GuardianKey written = guardian_key(s, 2);
+        for (const bool sealed : {false, true}) {
+            const std::optional<std::string> passphrase =
+                sealed ? std::optional<std::string>("correct horse") : std::nullopt;
+            const std::filesystem::path path = std::filesystem::path(dir.path().toStdString()) /
+                                               (sealed ? "sealed.key" : "clear.key");
+            QVERIFY(write_guardian_key_file(path, written.election_id, written.index,
+                                            written.secret_share, written.identity, passphrase));
+            auto read = read_guardian_key_file(path, passphrase);
+            QVERIFY2(read, read ? "" : read.error().message.c_str());
+            QVERIFY(*read.value().secret_share == *written.secret_share);
+            QVERIFY(test::locked_kib_of_mapping(&*read.value().secret_share) > 0);
+            QVERIFY(check_guardian_key(read.value(), s.election().manifest));
+        }
     }
 
     void shares_file_refuses_bad_bytes() {

@@ -379,7 +379,7 @@ Result<GuardianKey> read_guardian_key_file(const fs::path& path,
                           "identity key does not match the key derived from the identity seed");
     }
     return GuardianKey{std::string(election.value()), static_cast<std::uint32_t>(index.value()),
-                       std::move(share).value(), std::move(identity).value()};
+                       crypto::LockedScalar(share.value()), std::move(identity).value()};
 }
 
 Status check_guardian_key(const GuardianKey& key, const election::ElectionManifest& manifest) {

@@ -11,6 +11,7 @@
 #include "psephos/crypto/box_key_pair.hpp"
 #include "psephos/crypto/ed25519.hpp"
 #include "psephos/crypto/election_polynomial.hpp"
+#include "psephos/crypto/locked_scalar.hpp"
 
 namespace psephos::crypto {
 
@@ -51,10 +52,11 @@ struct ShareComplaint {
 Status resolve_complaint(const Hash32& ceremony_hash, const GuardianAnnouncement& accused,
                          const ShareComplaint& complaint, const Scalar& revealed_share);
 
-// A guardian's result of the ceremony: s_ℓ = Σ_i P_i(ℓ). Secret; a Scalar wipes itself.
+// A guardian's result of the ceremony: s_ℓ = Σ_i P_i(ℓ). Secret: held in locked memory and wiped
+// when destroyed (LockedScalar), so move-only.
 struct GuardianSecretShare {
     std::uint32_t index = 0;
-    Scalar secret;
+    LockedScalar secret;
 };
 
 class Guardian {

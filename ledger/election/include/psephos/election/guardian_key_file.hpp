@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "psephos/crypto/ed25519.hpp"
+#include "psephos/crypto/locked_scalar.hpp"
 #include "psephos/crypto/scalar.hpp"
 #include "psephos/election/election_manifest.hpp"
 
@@ -35,12 +36,12 @@ inline constexpr PassphraseHardness interactive_hardness{2, 64ULL << 20};
 // file the distributed ceremony (`psephos guardian`) seals.
 inline constexpr PassphraseHardness moderate_hardness{3, 256ULL << 20};
 
-// Everything secret a guardian holds after the ceremony. Scalar and Ed25519SigningKey wipe
-// themselves.
+// Everything secret a guardian holds after the ceremony. The share is in locked memory
+// (LockedScalar, so the key is move-only); both it and the Ed25519SigningKey wipe themselves.
 struct GuardianKey {
     std::string election_id;
     std::uint32_t index = 0;
-    crypto::Scalar secret_share;  // s_i = Σ_j P_j(i)
+    crypto::LockedScalar secret_share;  // s_i = Σ_j P_j(i)
     crypto::Ed25519SigningKey identity;
 };
 
