@@ -119,9 +119,10 @@ struct Op {
     std::string name;
     std::size_t proofs = 0;  // per run
     std::function<void()> run;
-    // Priced at the group operations it performs (counted: decodings, additions, doublings), each
-    // at its median from this run. Only where every group operation is counted one by one:
-    // Pippenger's rows and the decoding (Straus counts terms, priced for full-width scalars).
+    // Priced at the primitives it performs (counted: decodings, additions, doublings, negations,
+    // and the other primitives: scalar arithmetic, hashing, random bytes), each at its median
+    // from this run. Only where every group operation is counted one by one: Pippenger's rows and
+    // the decoding (Straus counts terms, priced for full-width scalars).
     bool priced = false;
 };
 
@@ -221,18 +222,26 @@ int run_batch_bench(const BatchBenchOptions& options, std::ostream& out) {
     }
     std::map<std::string, double> m;
     for (std::size_t i = 0; i < ops.size(); ++i) m[ops[i].name] = median(per_proof_ns[i]);
-    // The primitives' medians (Google Benchmark, interleaved), then each priced op's bound: its
-    // time over Σ count × primitive median (docs/benchmarks.md).
-    const auto primitives = measure_medians(group_primitive_ops(),
-                                            std::max(options.repetitions, 3),  // medians need ≥ 2
-                                            0.05);
+    // The primitives' medians (Google Benchmark, interleaved): the group operations and the
+    // library's other primitives. Then each priced op's bound: its time over Σ count × primitive
+    // median over all of them (bound_ratio), and over the group operations alone
+    // (group_bound_ratio, the bound before 2026-12-07) (docs/benchmarks.md).
+    std::vector<TimedOp> primitive_ops = group_primitive_ops();
+    for (auto& op : other_primitive_ops()) primitive_ops.push_back(std::move(op));
+    const auto primitives =
+        measure_medians(primitive_ops, std::max(options.repetitions, 3),  // medians need ≥ 2
+                        0.05);
     std::map<std::string, GroupOpCounts> counts;
+    std::map<std::string, double> group_bound;  // ns per run
+    std::map<std::string, double> other_bound;
     std::map<std::string, double> bound_ratio;
     for (const auto& op : ops) {
         if (!op.priced) continue;
         counts[op.name] = count_group_ops(op.run);
+        group_bound[op.name] = price_group_ops(counts[op.name], primitives);
+        other_bound[op.name] = price_other_ops(counts[op.name], primitives);
         bound_ratio[op.name] = m.at(op.name) * static_cast<double>(op.proofs) /
-                               price_group_ops(counts[op.name], primitives);
+                               (group_bound[op.name] + other_bound[op.name]);
     }
     const double baseline = m.at("sodium_compact");
     const std::size_t compact_bytes = 2 * 2 * Scalar::size;
@@ -242,10 +251,15 @@ int run_batch_bench(const BatchBenchOptions& options, std::ostream& out) {
             << ",\"proof_bytes\":{\"compact\":" << compact_bytes
             << ",\"committed\":" << committed_bytes
             << "},\"pippenger_crossover_terms\":" << PublicPoint::pippenger_crossover_terms
-            << ",\"primitives_ns\":{\"public_decode\":" << std::fixed << std::setprecision(0)
-            << primitives.at("public_decode") << ",\"public_add\":" << primitives.at("public_add")
-            << ",\"public_double\":" << primitives.at("public_double") << "},\"ops\":{";
+            << ",\"primitives_ns\":{" << std::fixed;
         bool first = true;
+        for (const auto& op : primitive_ops) {
+            out << (first ? "" : ",") << '"' << op.name << "\":" << std::setprecision(1)
+                << primitives.at(op.name);
+            first = false;
+        }
+        out << "},\"ops\":{";
+        first = true;
         for (const auto& op : ops) {
             out << (first ? "" : ",") << '"' << op.name
                 << "\":{\"per_proof_ns\":" << std::setprecision(0) << m.at(op.name)
@@ -254,11 +268,29 @@ int run_batch_bench(const BatchBenchOptions& options, std::ostream& out) {
             if (op.priced) {
                 const GroupOpCounts& c = counts.at(op.name);
                 const double n = static_cast<double>(op.proofs);
-                out << ",\"bound_ratio\":" << bound_ratio.at(op.name) << std::setprecision(1)
-                    << ",\"group_ops_per_proof\":{\"public_decode\":"
-                    << static_cast<double>(c.public_decode) / n
-                    << ",\"public_add\":" << static_cast<double>(c.public_add) / n
-                    << ",\"public_double\":" << static_cast<double>(c.public_double) / n << "}";
+                const auto per = [n](std::uint64_t count) {
+                    return static_cast<double>(count) / n;
+                };
+                out << ",\"bound_ratio\":" << bound_ratio.at(op.name)
+                    << ",\"group_bound_ratio\":" << m.at(op.name) * n / group_bound.at(op.name)
+                    << std::setprecision(0)
+                    << ",\"bound_ns_per_proof\":{\"group\":" << group_bound.at(op.name) / n
+                    << ",\"other\":" << other_bound.at(op.name) / n << "}" << std::setprecision(1)
+                    << ",\"group_ops_per_proof\":{\"public_decode\":" << per(c.public_decode)
+                    << ",\"public_add\":" << per(c.public_add)
+                    << ",\"public_double\":" << per(c.public_double)
+                    << ",\"public_negate\":" << per(c.public_negate) << "}"
+                    << ",\"other_ops_per_proof\":{\"scalar_add\":" << per(c.scalar_add)
+                    << ",\"scalar_mul\":" << per(c.scalar_mul)
+                    << ",\"scalar_decode\":" << per(c.scalar_decode)
+                    << ",\"scalar_reduce\":" << per(c.scalar_reduce)
+                    << ",\"scalar_wipe\":" << per(c.scalar_wipe)
+                    << ",\"hash_init\":" << per(c.hash_init)
+                    << ",\"hash_update\":" << per(c.hash_update)
+                    << ",\"hash_bytes\":" << per(c.hash_bytes)
+                    << ",\"hash_final\":" << per(c.hash_final)
+                    << ",\"random_calls\":" << per(c.random_calls)
+                    << ",\"random_bytes\":" << per(c.random_bytes) << "}";
             }
             out << "}";
             first = false;
@@ -269,12 +301,15 @@ int run_batch_bench(const BatchBenchOptions& options, std::ostream& out) {
     out << "proof bytes: compact " << compact_bytes << ", commitment form " << committed_bytes
         << "; Pippenger from " << PublicPoint::pippenger_crossover_terms << " terms\n"
         << std::left << std::setw(24) << "op" << std::right << std::setw(16) << "µs per proof"
-        << std::setw(15) << "× sodium" << std::setw(10) << "bound\n";
+        << std::setw(15) << "× sodium" << std::setw(10) << "bound" << std::setw(10) << "group\n";
     for (const auto& op : ops) {
         out << std::left << std::setw(24) << op.name << std::right << std::fixed
             << std::setprecision(1) << std::setw(16) << m.at(op.name) / 1000.0
             << std::setprecision(2) << std::setw(15) << baseline / m.at(op.name);
-        if (op.priced) out << std::setw(10) << bound_ratio.at(op.name);
+        if (op.priced) {
+            out << std::setw(10) << bound_ratio.at(op.name) << std::setw(10)
+                << m.at(op.name) * static_cast<double>(op.proofs) / group_bound.at(op.name);
+        }
         out << '\n';
     }
     return 0;

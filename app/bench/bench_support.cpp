@@ -2,6 +2,10 @@
 #include "bench_support.hpp"
 
 #include <benchmark/benchmark.h>
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
 
 #include <memory>
 #include <stdexcept>
@@ -35,6 +39,26 @@ struct Primitives {
     crypto::Scalar second = crypto::Scalar::random();
     crypto::PublicPoint public_point{point};
     crypto::PublicPoint public_other{other};
+};
+
+// The other primitives' operands: the sizes the priced ops use (a transcript's 8-byte frame
+// lengths, 16-byte weights) and long calls for the per-byte price.
+constexpr std::size_t hash_short = 8;
+constexpr std::size_t hash_long = 1024;
+constexpr std::size_t random_short = 16;
+constexpr std::size_t random_long = 4096;
+struct OtherPrimitives {
+    crypto::Scalar scalar = crypto::Scalar::random();
+    crypto::Scalar second = crypto::Scalar::random();
+    std::array<std::uint8_t, 64> wide{};
+    crypto_generichash_state state{};
+    std::array<std::uint8_t, hash_long> data{};
+    std::array<std::uint8_t, random_long> random{};
+    OtherPrimitives() {
+        randombytes_buf(wide.data(), wide.size());
+        randombytes_buf(data.data(), data.size());
+        crypto_generichash_init(&state, nullptr, 0, 64);
+    }
 };
 }  // namespace
 
@@ -83,6 +107,7 @@ std::vector<TimedOp> group_primitive_ops() {
         {"public_encode", [p] { benchmark::DoNotOptimize(p->public_point.encode()); }},
         {"public_add", [p] { benchmark::DoNotOptimize(p->public_point + p->public_other); }},
         {"public_double", [p] { benchmark::DoNotOptimize(p->public_point.doubled()); }},
+        {"public_negate", [p] { benchmark::DoNotOptimize(p->public_point.negated()); }},
         {"public_multiply_base_add",
          [p] {
              benchmark::DoNotOptimize(crypto::PublicPoint::multiply_base_add_vartime(
@@ -96,6 +121,75 @@ std::vector<TimedOp> group_primitive_ops() {
     };
 }
 
+std::vector<TimedOp> other_primitive_ops() {
+    auto p = std::make_shared<OtherPrimitives>();
+    return {
+        {"scalar_add", [p] { benchmark::DoNotOptimize(p->scalar + p->second); }},
+        {"scalar_mul", [p] { benchmark::DoNotOptimize(p->scalar * p->second); }},
+        {"scalar_decode",
+         [p] { benchmark::DoNotOptimize(crypto::Scalar::from_bytes(p->scalar.bytes())); }},
+        {"scalar_reduce", [p] { benchmark::DoNotOptimize(crypto::Scalar::reduce_wide(p->wide)); }},
+        {"scalar_wipe",
+         [] {
+             crypto::Scalar s;
+             benchmark::DoNotOptimize(s);
+         }},
+        {"hash_init",
+         [] {
+             crypto_generichash_state state;
+             crypto_generichash_init(&state, nullptr, 0, 64);
+             benchmark::DoNotOptimize(state);
+         }},
+        {"hash_update_short",
+         [p] {
+             crypto_generichash_update(&p->state, p->data.data(), hash_short);
+             benchmark::ClobberMemory();
+         }},
+        {"hash_update_long",
+         [p] {
+             crypto_generichash_update(&p->state, p->data.data(), hash_long);
+             benchmark::ClobberMemory();
+         }},
+        {"hash_final",
+         [p] {
+             crypto_generichash_state copy = p->state;
+             std::array<std::uint8_t, 64> digest{};
+             crypto_generichash_final(&copy, digest.data(), digest.size());
+             benchmark::DoNotOptimize(digest);
+         }},
+        {"random_short",
+         [p] {
+             randombytes_buf(p->random.data(), random_short);
+             benchmark::ClobberMemory();
+         }},
+        {"random_long",
+         [p] {
+             randombytes_buf(p->random.data(), random_long);
+             benchmark::ClobberMemory();
+         }},
+    };
+}
+
+double price_other_ops(const crypto::GroupOpCounts& c, const std::map<std::string, double>& m) {
+    const double hash_byte = m.at("hash_update_long") / static_cast<double>(hash_long);
+    const double hash_call =
+        std::max(0.0, m.at("hash_update_short") - static_cast<double>(hash_short) * hash_byte);
+    const double random_byte = m.at("random_long") / static_cast<double>(random_long);
+    const double random_call =
+        std::max(0.0, m.at("random_short") - static_cast<double>(random_short) * random_byte);
+    return static_cast<double>(c.scalar_add) * m.at("scalar_add") +
+           static_cast<double>(c.scalar_mul) * m.at("scalar_mul") +
+           static_cast<double>(c.scalar_decode) * m.at("scalar_decode") +
+           static_cast<double>(c.scalar_reduce) * m.at("scalar_reduce") +
+           static_cast<double>(c.scalar_wipe) * m.at("scalar_wipe") +
+           static_cast<double>(c.hash_init) * m.at("hash_init") +
+           static_cast<double>(c.hash_update) * hash_call +
+           static_cast<double>(c.hash_bytes) * hash_byte +
+           static_cast<double>(c.hash_final) * m.at("hash_final") +
+           static_cast<double>(c.random_calls) * random_call +
+           static_cast<double>(c.random_bytes) * random_byte;
+}
+
 double price_group_ops(const crypto::GroupOpCounts& c, const std::map<std::string, double>& m) {
     return static_cast<double>(c.scalarmult) * m.at("scalarmult") +
            static_cast<double>(c.scalarmult_base) * m.at("scalarmult_base") +
@@ -106,6 +200,7 @@ double price_group_ops(const crypto::GroupOpCounts& c, const std::map<std::strin
            static_cast<double>(c.public_encode) * m.at("public_encode") +
            static_cast<double>(c.public_add) * m.at("public_add") +
            static_cast<double>(c.public_double) * m.at("public_double") +
+           static_cast<double>(c.public_negate) * m.at("public_negate") +
            static_cast<double>(c.public_multiply_base_add) * m.at("public_multiply_base_add") +
            // Straus over n terms, priced per term at half the two-term multiplication.
            static_cast<double>(c.public_multiply_terms) * m.at("public_multiply_two") / 2;

@@ -33,4 +33,15 @@ std::vector<TimedOp> group_primitive_ops();
 double price_group_ops(const crypto::GroupOpCounts& counts,
                        const std::map<std::string, double>& medians);
 
+// Timed ops for the library's other counted primitives (libsodium's scalar arithmetic, the
+// transcript's BLAKE2b, the CSPRNG), named as price_other_ops expects.
+std::vector<TimedOp> other_primitive_ops();
+
+// Σ count × median over those other primitives. Hashing and random bytes are priced per call
+// and per byte (a linear model from a short and a long call: per byte = long / its bytes, per
+// call = short − its bytes × per byte); a scalar operation's median includes the wiping of its
+// result, which scalar_wipe counts again (~2 ns over per operation).
+double price_other_ops(const crypto::GroupOpCounts& counts,
+                       const std::map<std::string, double>& medians);
+
 }  // namespace psephos::bench

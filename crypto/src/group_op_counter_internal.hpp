@@ -1,4 +1,5 @@
-// The counters behind group_op_counter.hpp, incremented by point.cpp only.
+// The counters behind group_op_counter.hpp, incremented only where the library calls the
+// primitive counted (point.cpp, public_*.cpp, scalar.cpp, transcript.cpp).
 #pragma once
 
 #include "psephos/crypto/group_op_counter.hpp"

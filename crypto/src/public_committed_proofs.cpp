@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "group_op_counter_internal.hpp"
 #include "range_transcript.hpp"
 
 namespace psephos::crypto {
@@ -77,6 +78,8 @@ class WeightSource {
 public:
     explicit WeightSource(std::size_t count) : bytes_(count * weight_bytes) {
         randombytes_buf(bytes_.data(), bytes_.size());
+        ++detail::thread_group_op_counts().random_calls;
+        detail::thread_group_op_counts().random_bytes += bytes_.size();
     }
     Scalar next() {
         std::array<std::uint8_t, Scalar::size> wide{};  // < 2^128 < L: canonical

@@ -83,6 +83,7 @@ PublicPoint PublicPoint::multiply_sum_pippenger_vartime(std::span<const Scalar> 
     // Counted once at the end (the running sums' += count themselves through PublicPoint).
     std::uint64_t bucket_additions = 0;
     std::uint64_t doublings = 0;
+    std::uint64_t negations = 0;
     for (int w = windows - 1; w >= 0; --w) {
         if (sum_started) {
             for (int d = 0; d < c; ++d)
@@ -100,6 +101,7 @@ PublicPoint PublicPoint::multiply_sum_pippenger_vartime(std::span<const Scalar> 
                     decaf_255_point_copy(bucket, detail::point_of(points[i]));
                 } else {
                     decaf_255_point_negate(bucket, detail::point_of(points[i]));
+                    ++negations;
                 }
                 used[b] = 1;
             } else if (digit > 0) {
@@ -132,6 +134,7 @@ PublicPoint PublicPoint::multiply_sum_pippenger_vartime(std::span<const Scalar> 
     }
     detail::thread_group_op_counts().public_add += bucket_additions;
     detail::thread_group_op_counts().public_double += doublings;
+    detail::thread_group_op_counts().public_negate += negations;
     return sum;
 }
 

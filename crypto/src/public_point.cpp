@@ -107,6 +107,7 @@ PublicPoint PublicPoint::doubled() const {
 PublicPoint PublicPoint::negated() const {
     PublicPoint out;
     decaf_255_point_negate(point_of(out), point_of(*this));
+    ++detail::thread_group_op_counts().public_negate;
     return out;
 }
 

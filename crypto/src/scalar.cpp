@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "group_op_counter_internal.hpp"
+
 namespace psephos::crypto {
 
 void initialize() {
@@ -28,7 +30,10 @@ const bool sodium_ready = (initialize(), true);
 }  // namespace
 
 Scalar::Scalar() = default;
-Scalar::~Scalar() { sodium_memzero(bytes_.data(), bytes_.size()); }
+Scalar::~Scalar() {
+    sodium_memzero(bytes_.data(), bytes_.size());
+    ++detail::thread_group_op_counts().scalar_wipe;
+}
 Scalar::Scalar(const Scalar& other) : bytes_(other.bytes_) {}
 Scalar& Scalar::operator=(const Scalar& other) {
     bytes_ = other.bytes_;
@@ -36,11 +41,13 @@ Scalar& Scalar::operator=(const Scalar& other) {
 }
 Scalar::Scalar(Scalar&& other) noexcept : bytes_(other.bytes_) {
     sodium_memzero(other.bytes_.data(), other.bytes_.size());
+    ++detail::thread_group_op_counts().scalar_wipe;
 }
 Scalar& Scalar::operator=(Scalar&& other) noexcept {
     if (this != &other) {
         bytes_ = other.bytes_;
         sodium_memzero(other.bytes_.data(), other.bytes_.size());
+        ++detail::thread_group_op_counts().scalar_wipe;
     }
     return *this;
 }
@@ -55,6 +62,7 @@ Result<Scalar> Scalar::from_bytes(ByteSpan data) {
     std::copy(data.begin(), data.end(), wide.begin());
     Scalar s;
     crypto_core_ristretto255_scalar_reduce(s.bytes_.data(), wide.data());
+    ++detail::thread_group_op_counts().scalar_decode;
     const bool canonical = sodium_memcmp(s.bytes_.data(), data.data(), size) == 0;
     sodium_memzero(wide.data(), wide.size());
     if (!canonical) {
@@ -79,6 +87,7 @@ Scalar Scalar::random() {
 Scalar Scalar::reduce_wide(std::span<const std::uint8_t, 64> wide) {
     Scalar s;
     crypto_core_ristretto255_scalar_reduce(s.bytes_.data(), wide.data());
+    ++detail::thread_group_op_counts().scalar_reduce;
     return s;
 }
 
@@ -87,6 +96,7 @@ bool Scalar::is_zero() const { return sodium_is_zero(bytes_.data(), bytes_.size(
 Scalar Scalar::negate() const {
     Scalar s;
     crypto_core_ristretto255_scalar_negate(s.bytes_.data(), bytes_.data());
+    ++detail::thread_group_op_counts().scalar_add;
     return s;
 }
 
@@ -101,18 +111,21 @@ Result<Scalar> Scalar::invert() const {
 Scalar operator+(const Scalar& a, const Scalar& b) {
     Scalar s;
     crypto_core_ristretto255_scalar_add(s.bytes_.data(), a.bytes_.data(), b.bytes_.data());
+    ++detail::thread_group_op_counts().scalar_add;
     return s;
 }
 
 Scalar operator-(const Scalar& a, const Scalar& b) {
     Scalar s;
     crypto_core_ristretto255_scalar_sub(s.bytes_.data(), a.bytes_.data(), b.bytes_.data());
+    ++detail::thread_group_op_counts().scalar_add;
     return s;
 }
 
 Scalar operator*(const Scalar& a, const Scalar& b) {
     Scalar s;
     crypto_core_ristretto255_scalar_mul(s.bytes_.data(), a.bytes_.data(), b.bytes_.data());
+    ++detail::thread_group_op_counts().scalar_mul;
     return s;
 }
 

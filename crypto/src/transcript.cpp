@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include "group_op_counter_internal.hpp"
+
 namespace psephos::crypto {
 
 namespace {
@@ -25,11 +27,15 @@ void absorb_framed(crypto_generichash_state& state, std::string_view label, Byte
     crypto_generichash_update(&state, as_bytes(label).data(), label.size());
     crypto_generichash_update(&state, data_len.data(), data_len.size());
     crypto_generichash_update(&state, data.data(), data.size());
+    GroupOpCounts& counts = detail::thread_group_op_counts();
+    counts.hash_update += 4;
+    counts.hash_bytes += label_len.size() + label.size() + data_len.size() + data.size();
 }
 }  // namespace
 
 Transcript::Transcript(std::string_view protocol_label) {
     crypto_generichash_init(&state_, nullptr, 0, 64);
+    ++detail::thread_group_op_counts().hash_init;
     absorb_framed(state_, transcript_domain, as_bytes(protocol_label));
 }
 
@@ -48,6 +54,7 @@ Scalar Transcript::challenge(std::string_view label) const {
     absorb_framed(copy, label, {});  // the challenge label, framed like an append of nothing
     std::array<std::uint8_t, 64> digest{};
     crypto_generichash_final(&copy, digest.data(), digest.size());
+    ++detail::thread_group_op_counts().hash_final;
     Scalar c = Scalar::reduce_wide(digest);
     sodium_memzero(digest.data(), digest.size());
     return c;
