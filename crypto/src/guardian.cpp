@@ -116,7 +116,7 @@ Guardian::Guardian(const Hash32& ceremony_hash, std::uint32_t index, std::uint32
     announcement_.box_key = box_.public_key();
     announcement_.commitments = polynomial_.commit(ceremony_hash_, index_);
     announcement_.signature = identity_.sign(announcement_.signed_bytes(ceremony_hash_));
-    received_.emplace(index_, polynomial_.evaluate(index_));
+    received_.emplace(index_, LockedScalar(polynomial_.evaluate(index_)));
 }
 
 Guardian::Guardian(const Hash32& ceremony_hash, std::uint32_t guardian_count,
@@ -129,7 +129,7 @@ Guardian::Guardian(const Hash32& ceremony_hash, std::uint32_t guardian_count,
       identity_(std::move(identity)),
       box_(std::move(box)),
       announcement_(std::move(announcement)) {
-    received_.emplace(index_, polynomial_.evaluate(index_));
+    received_.emplace(index_, LockedScalar(polynomial_.evaluate(index_)));
 }
 
 Result<Guardian> Guardian::restore(const Hash32& ceremony_hash, std::uint32_t guardian_count,
@@ -220,7 +220,7 @@ Result<GuardianSecretShare> Guardian::finish() const {
     }
     GuardianSecretShare out;
     out.index = index_;
-    for (const auto& [sender, value] : received_) out.secret = out.secret + value;
+    for (const auto& [sender, value] : received_) out.secret = out.secret.get() + value.get();
     return out;
 }
 

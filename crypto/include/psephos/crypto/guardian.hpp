@@ -104,7 +104,8 @@ private:
     Ed25519SigningKey identity_;
     BoxKeyPair box_;
     GuardianAnnouncement announcement_;
-    std::map<std::uint32_t, Scalar> received_;  // sender → P_sender(self)
+    // sender → P_sender(self), each in locked memory until finish() sums them.
+    std::map<std::uint32_t, LockedScalar> received_;
 };
 
 }  // namespace psephos::crypto
