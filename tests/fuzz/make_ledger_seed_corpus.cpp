@@ -123,8 +123,10 @@ void write_ledger_records(const fs::path& corpus) {
     const std::string origin = "psephos/tiny-2026/district/d1";
     const election::Checkpoint checkpoint{origin, tree.size(), tree.root(), {}};
     const auto log_key = crypto::Ed25519SigningKey::generate();
-    const std::string note = election::sign_note(checkpoint.to_text(), origin, log_key).value();
-    write(dir, "district-checkpoint", election::encode_district_checkpoint({"d1", note}));
+    const std::string checkpoint_note =
+        election::sign_note(checkpoint.to_text(), origin, log_key).value();
+    write(dir, "district-checkpoint",
+          election::encode_district_checkpoint({"d1", checkpoint_note}));
 
     Hash32 previous;
     for (std::uint16_t type = 1; type <= 15; ++type) {
