@@ -49,8 +49,8 @@ private slots:
     void runs_one_priority_in_posting_order() {
         std::vector<int> order;
         {
+            Gate gate;  // outlives the pool, whose worker may still be leaving gate's wait
             TaskPool pool({.threads = 1});
-            Gate gate;
             gate.hold(pool);
             for (int i = 0; i < 100; ++i) pool.post([&order, i] { order.push_back(i); });
             gate.release();
@@ -62,8 +62,8 @@ private slots:
     void takes_a_lower_priority_only_when_the_higher_are_empty() {
         std::vector<int> order;
         {
+            Gate gate;  // outlives the pool, whose worker may still be leaving gate's wait
             TaskPool pool({.threads = 1, .priorities = 3});
-            Gate gate;
             gate.hold(pool);
             pool.post([&order] { order.push_back(20); }, 2);
             pool.post([&order] { order.push_back(10); }, 1);
@@ -81,8 +81,8 @@ private slots:
     }
 
     void a_full_bounded_pool_makes_the_poster_wait() {
+        Gate gate;  // outlives the pool, whose worker may still be leaving gate's wait
         TaskPool pool({.threads = 1, .capacity = 2});
-        Gate gate;
         gate.hold(pool);
         pool.post([] {});
         pool.post([] {});  // two queued: full
@@ -102,8 +102,8 @@ private slots:
     void shutdown_runs_every_queued_task() {
         std::atomic<int> ran{0};
         {
+            Gate gate;  // outlives the pool, whose worker may still be leaving gate's wait
             TaskPool pool({.threads = 2, .priorities = 2});
-            Gate gate;
             gate.hold(pool);
             for (int i = 0; i < 500; ++i) pool.post([&ran] { ++ran; }, i % 2);
             gate.release();
