@@ -50,7 +50,7 @@ private slots:
         QTest::addColumn<QByteArray>("seed");
         QTest::addColumn<QByteArray>("vkey");
         QTest::addColumn<QByteArray>("timestamp");
-        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QByteArray>("note_body");
         QTest::addColumn<QByteArray>("line");
         for (const auto& v : psephos::test::read_vector_lines(
                  QStringLiteral(PSEPHOS_TEST_VECTORS_DIR "/cosignature_v1.txt"), 6))
@@ -61,10 +61,10 @@ private slots:
         QFETCH(QByteArray, seed);
         QFETCH(QByteArray, vkey);
         QFETCH(QByteArray, timestamp);
-        QFETCH(QByteArray, body);
+        QFETCH(QByteArray, note_body);
         QFETCH(QByteArray, line);
         const auto key = Ed25519SigningKey::from_seed(from_hex(seed.toStdString()).value()).value();
-        const std::string text = text_of(body);
+        const std::string text = text_of(note_body);
         const std::uint64_t time = std::stoull(timestamp.toStdString());
         const auto signed_line = cosign_checkpoint(text, name.toStdString(), key, time);
         QVERIFY(signed_line);
