@@ -14,7 +14,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <memory_resource>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -232,32 +231,8 @@ private:
             return h;
         }
     };
-    // The first claim of a name: its district (an index into districts_) and where its place's
-    // text is in places_. At 10^6 ballots the map holds 2·10^6 of these; a district string and
-    // a place string a claim had cost ~340 bytes a ballot.
-    struct Place {
-        std::uint32_t chunk = 0, offset = 0, size = 0;
-    };
-    struct Owner {
-        std::uint32_t district;
-        Place place;
-    };
-    std::uint32_t district_index(const std::string& district);  // mutex_ held
-    Place keep_place(const std::string& place);                 // mutex_ held
-    std::string_view place_text(const Place& place) const;      // mutex_ held
-
     std::mutex mutex_;
-    // The table's nodes come from a pool of their own: 2·10^6 long-lived nodes taken from the
-    // general heap, among the decoders' short-lived blocks of the same size, kept those blocks'
-    // neighbourhoods from being reused and made the process's peak grow (docs/benchmarks.md).
-    std::pmr::unsynchronized_pool_resource pool_;
-    std::pmr::unordered_map<Digest, Owner, DigestHash> owner_{&pool_};
-    std::vector<std::string> districts_;
-    std::unordered_map<std::string, std::uint32_t> district_ids_;
-    // The first claims' places, in chunks of 1 MiB (none is moved or copied as they grow); a
-    // ballot's two claims share one.
-    std::vector<std::string> places_;
-    Place last_place_;
+    std::unordered_map<Digest, std::pair<std::string, std::string>, DigestHash> owner_;
     bool recording_ = false;
     std::map<std::string, std::vector<Claim>> recorded_;
 };

@@ -86,44 +86,13 @@ std::optional<std::string> ElectionWideNames::claim_digest(Kind kind, const Dige
     std::pair<std::string, std::string> first, second{district, place};
     {
         std::lock_guard lock(mutex_);
-        const std::uint32_t d = district_index(district);
-        const auto it = owner_.find(digest);
-        if (it == owner_.end()) {
-            owner_.emplace(digest, Owner{d, keep_place(place)});
-            return std::nullopt;
-        }
-        if (it->second.district == d) return std::nullopt;  // within one district: V18's
-        first = {districts_[it->second.district], std::string(place_text(it->second.place))};
+        const auto [it, inserted] = owner_.try_emplace(digest, district, place);
+        if (inserted || it->second.first == district) return std::nullopt;  // within: V18's
+        first = it->second;
     }
     if (second.first < first.first) std::swap(first, second);
     return conflict_prefix(kind) + ("district '" + first.first + "' " + first.second +
                                     " and district '" + second.first + "' " + second.second);
-}
-
-std::uint32_t ElectionWideNames::district_index(const std::string& district) {
-    const auto [it, inserted] =
-        district_ids_.try_emplace(district, static_cast<std::uint32_t>(districts_.size()));
-    if (inserted) districts_.push_back(district);
-    return it->second;
-}
-
-ElectionWideNames::Place ElectionWideNames::keep_place(const std::string& place) {
-    // A ballot's id and its ciphertexts are claimed one after the other at the same place.
-    if (!places_.empty() && place_text(last_place_) == place) return last_place_;
-    constexpr std::size_t chunk_size = std::size_t{1} << 20;
-    if (places_.empty() || places_.back().size() + place.size() > places_.back().capacity()) {
-        places_.emplace_back().reserve(std::max(chunk_size, place.size()));
-    }
-    std::string& chunk = places_.back();
-    last_place_ = {static_cast<std::uint32_t>(places_.size() - 1),
-                   static_cast<std::uint32_t>(chunk.size()),
-                   static_cast<std::uint32_t>(place.size())};
-    chunk += place;
-    return last_place_;
-}
-
-std::string_view ElectionWideNames::place_text(const Place& place) const {
-    return std::string_view(places_[place.chunk]).substr(place.offset, place.size);
 }
 
 std::vector<ElectionWideNames::Claim> ElectionWideNames::take_recorded(
